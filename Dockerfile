@@ -1,0 +1,31 @@
+# syntax=docker/dockerfile:1
+# One image per app: docker build --build-arg APP=gateway -t toutiao-nest/gateway .
+# APP is one of: gateway user news recommend media-platform mis im worker.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+ARG APP
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Every dependency works without install scripts (stack.md P7); skipping them also skips telemetry.
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN npm run build \
+ && test -n "$APP" \
+ && test -f "dist/apps/$APP/src/main.js" \
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS runtime
+ARG APP
+ENV NODE_ENV=production \
+    APP=${APP}
+WORKDIR /app
+# Files stay owned by root: the app can read its code but not change it.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/proto ./proto
+COPY --from=build /app/scripts/register-aliases.js ./scripts/register-aliases.js
+USER node
+# sh -c expands APP; exec makes node replace the shell so it receives SIGTERM itself.
+CMD ["sh", "-c", "exec node -r ./scripts/register-aliases.js dist/apps/${APP}/src/main.js"]

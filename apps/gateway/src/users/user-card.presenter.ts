@@ -1,0 +1,47 @@
+import { APP_CONFIG } from '@app/config';
+import type { userV1 } from '@app/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+
+import type { GatewayConfig } from '../config/gateway.config';
+
+/** The reference's default avatar key, used when a user has no photo. */
+export const DEFAULT_PHOTO_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi';
+
+/** UserInfo as the mobile client reads it (reference 1.1). */
+export interface UserCard {
+  id: string;
+  name: string;
+  photo: string;
+  is_media: boolean;
+  intro: string;
+  certi: string;
+  art_count: number;
+  follow_count: number;
+  fans_count: number;
+  like_count: number;
+}
+
+@Injectable()
+export class UserCardPresenter {
+  constructor(@Inject(APP_CONFIG) private readonly config: GatewayConfig) {}
+
+  present(user: userV1.UserInfo | undefined): UserCard {
+    if (!user) throw new Error('user service answered without a user');
+    return {
+      id: user.id,
+      name: user.name,
+      photo: this.photoUrl(user.photo),
+      is_media: user.isMedia,
+      intro: user.intro,
+      certi: user.certi,
+      art_count: user.artCount,
+      follow_count: user.followCount,
+      fans_count: user.fansCount,
+      like_count: user.likeCount,
+    };
+  }
+
+  photoUrl(key: string): string {
+    return this.config.STORAGE_PUBLIC_URL + (key || DEFAULT_PHOTO_KEY);
+  }
+}

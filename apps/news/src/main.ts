@@ -1,0 +1,26 @@
+import { RedisHealth } from '@app/cache';
+import { loadConfig, runMain } from '@app/config';
+import { DatabaseHealth, ensureDatabase } from '@app/database';
+import { startGrpcService, NEWS_GRPC } from '@app/grpc';
+import type { INestMicroservice } from '@nestjs/common';
+
+import { type NewsConfig, newsEnvSchema } from './config/news.config';
+import { NewsAppModule } from './news-app.module';
+
+/** Starts the news gRPC service; exported so end-to-end tests boot the real thing. */
+export async function startNewsService(config: NewsConfig): Promise<INestMicroservice> {
+  if (config.MIGRATIONS_RUN) await ensureDatabase(config);
+  return startGrpcService({
+    module: NewsAppModule.forRoot(config),
+    service: NEWS_GRPC,
+    url: `0.0.0.0:${config.NEWS_GRPC_PORT}`,
+    isReady: async (app) => {
+      const [database, redis] = await Promise.all([app.get(DatabaseHealth).isReady(), app.get(RedisHealth).isReady()]);
+      return database && redis;
+    },
+  });
+}
+
+if (require.main === module) {
+  runMain(() => startNewsService(loadConfig(newsEnvSchema)));
+}

@@ -1,0 +1,11 @@
+import type { ServiceSchema } from '@app/database';
+
+import { UserProfileEntity } from '../users/user-profile.entity';
+import { UserEntity } from '../users/user.entity';
+import { CreateUserTables1764000000000 } from './migrations/1764000000000-create-user-tables';
+
+export const USER_SCHEMA: ServiceSchema = {
+  service: 'user',
+  entities: [UserEntity, UserProfileEntity],
+  migrations: [CreateUserTables1764000000000],
+};

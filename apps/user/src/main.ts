@@ -1,0 +1,26 @@
+import { RedisHealth } from '@app/cache';
+import { loadConfig, runMain } from '@app/config';
+import { DatabaseHealth, ensureDatabase } from '@app/database';
+import { startGrpcService, USER_GRPC } from '@app/grpc';
+import type { INestMicroservice } from '@nestjs/common';
+
+import { type UserConfig, userEnvSchema } from './config/user.config';
+import { UserAppModule } from './user-app.module';
+
+/** Starts the user gRPC service; exported so end-to-end tests boot the real thing. */
+export async function startUserService(config: UserConfig): Promise<INestMicroservice> {
+  if (config.MIGRATIONS_RUN) await ensureDatabase(config);
+  return startGrpcService({
+    module: UserAppModule.forRoot(config),
+    service: USER_GRPC,
+    url: `0.0.0.0:${config.USER_GRPC_PORT}`,
+    isReady: async (app) => {
+      const [database, redis] = await Promise.all([app.get(DatabaseHealth).isReady(), app.get(RedisHealth).isReady()]);
+      return database && redis;
+    },
+  });
+}
+
+if (require.main === module) {
+  runMain(() => startUserService(loadConfig(userEnvSchema)));
+}

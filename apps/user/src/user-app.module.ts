@@ -1,0 +1,29 @@
+import { RedisModule } from '@app/cache';
+import { AppConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { SnowflakeModule } from '@app/snowflake';
+import { type DynamicModule, Module } from '@nestjs/common';
+
+import type { UserConfig } from './config/user.config';
+import { USER_SCHEMA } from './database/user-schema';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class UserAppModule {
+  static forRoot(config: UserConfig): DynamicModule {
+    return {
+      module: UserAppModule,
+      imports: [
+        AppConfigModule.forValue(config),
+        DatabaseModule.forRoot(config, USER_SCHEMA),
+        RedisModule.forRoot({
+          cacheUrl: config.REDIS_CACHE_URL,
+          stateUrl: config.REDIS_STATE_URL,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+        }),
+        SnowflakeModule.forRoot({ datacenterId: config.SNOWFLAKE_DATACENTER_ID, workerId: config.SNOWFLAKE_WORKER_ID }),
+        UsersModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+/** Cache keys (Redis role `cache`, may be evicted), named as in the reference. */
+export const CacheKeys = {
+  userProfile: (userId: string) => `user:${userId}:profile`,
+  userStatus: (userId: string) => `user:${userId}:status`,
+  userProfileExtra: (userId: string) => `user:${userId}:profilex`,
+  userFollowings: (userId: string) => `user:${userId}:following`,
+  userFans: (userId: string) => `user:${userId}:fans`,
+  userRelationship: (userId: string) => `user:${userId}:relationship`,
+  userArticles: (userId: string) => `user:${userId}:art`,
+  userCollections: (userId: string) => `user:${userId}:art:collection`,
+  userAttitudes: (userId: string) => `user:${userId}:art:attitude`,
+  userCommentLikings: (userId: string) => `user:${userId}:comm:liking`,
+  userChannels: (userId: string) => `user:${userId}:ch`,
+  allChannels: () => 'ch:all',
+  defaultChannels: () => 'ch:user:default',
+  articleInfo: (articleId: string) => `art:${articleId}:info`,
+  articleDetail: (articleId: string) => `art:${articleId}:detail`,
+  articleComments: (articleId: string) => `art:${articleId}:comm`,
+  commentReplies: (commentId: string) => `comm:${commentId}:reply`,
+  comment: (commentId: string) => `comm:${commentId}`,
+  announcements: () => 'announcement',
+  announcement: (id: number) => `announcement:${id}`,
+} as const;
+
+/** State keys (Redis role `state`, never evicted): codes, histories, sessions, top articles. */
+export const StateKeys = {
+  appSmsCode: (mobile: string) => `app:code:${mobile}`,
+  mpSmsCode: (mobile: string) => `mp:code:${mobile}`,
+  readingHistory: (userId: string) => `user:${userId}:his:reading`,
+  searchHistory: (userId: string) => `user:${userId}:his:searching`,
+  channelTopArticles: (channelId: number) => `ch:${channelId}:art:top`,
+  session: (sessionId: string) => `session:${sessionId}`,
+  userSessions: (userId: string) => `user:${userId}:sessions`,
+  lock: (name: string) => `lock:${name}`,
+} as const;
+
+/** Counter zsets (role `state`): member = id, score = count. Names as in the reference. */
+export const CounterKeys = {
+  articleReads: 'count:art:reading',
+  authorReads: 'count:user:arts:reading',
+  userArticles: 'count:user:arts',
+  articleCollections: 'count:art:collecting',
+  userCollections: 'count:user:art:collecting',
+  articleLikes: 'count:art:liking',
+  articleDislikes: 'count:art:dislike',
+  commentLikes: 'count:comm:liking',
+  articleComments: 'count:art:comm',
+  commentReplies: 'count:art:reply',
+  userFollowings: 'count:user:followings',
+  userFollowers: 'count:user:followers',
+  userLikesReceived: 'count:user:liked',
+} as const;
+
+export type CounterKey = (typeof CounterKeys)[keyof typeof CounterKeys];

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+/** Settings every app shares: runtime, MySQL, the three Redis roles and service addresses. */
+export const baseEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** Display time zone for JSON timestamps; storage is always UTC. */
+  TZ: z.string().min(1).default('Asia/Shanghai'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  MYSQL_HOST: z.string().min(1).default('127.0.0.1'),
+  MYSQL_PORT: port.default(3306),
+  MYSQL_USER: z.string().min(1).default('root'),
+  MYSQL_PASSWORD: z.string().default(''),
+  MYSQL_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,64}$/)
+    .default('toutiao'),
+  MYSQL_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+
+  REDIS_CACHE_URL: z.url().default('redis://127.0.0.1:6379/0'),
+  REDIS_STATE_URL: z.url().default('redis://127.0.0.1:6379/1'),
+  REDIS_QUEUE_URL: z.url().default('redis://127.0.0.1:6379/2'),
+  /** Prefix for every Redis key and queue; lets several deployments or test runs share one server. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:-]*$/)
+    .default(''),
+
+  USER_GRPC_URL: z.string().min(1).default('127.0.0.1:50051'),
+  NEWS_GRPC_URL: z.string().min(1).default('127.0.0.1:50052'),
+  RECOMMEND_GRPC_URL: z.string().min(1).default('127.0.0.1:9999'),
+  /** Deadline applied to every outgoing gRPC call that sets none of its own. */
+  GRPC_DEADLINE_MS: z.coerce.number().int().min(10).max(60_000).default(3000),
+
+  GATEWAY_PORT: port.default(8000),
+  IM_PORT: port.default(8001),
+  MP_PORT: port.default(8002),
+  MIS_PORT: port.default(8003),
+  WORKER_PORT: port.default(8004),
+  USER_GRPC_PORT: port.default(50051),
+  NEWS_GRPC_PORT: port.default(50052),
+  RECOMMEND_GRPC_PORT: port.default(9999),
+  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+
+  SNOWFLAKE_DATACENTER_ID: z.coerce.number().int().min(0).max(31).default(0),
+  SNOWFLAKE_WORKER_ID: z.coerce.number().int().min(0).max(31).default(0),
+
+  /** Base URL that turns stored image keys into URLs. */
+  STORAGE_PUBLIC_URL: z.url().default('http://127.0.0.1:8000/static/'),
+
+  /** Development only: every SMS code equals this value. Refused in production. */
+  SMS_TEST_CODE: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  /** Run pending migrations at boot (development convenience; production runs the migration Job). */
+  MIGRATIONS_RUN: booleanFlag.default(false),
+});
+
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+
+/** Rules that span several settings. */
+export function refineBaseEnv(env: BaseEnv, ctx: z.RefinementCtx): void {
+  if (env.NODE_ENV === 'production' && env.SMS_TEST_CODE !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SMS_TEST_CODE'],
+      message: 'SMS_TEST_CODE must not be set when NODE_ENV=production',
+    });
+  }
+}

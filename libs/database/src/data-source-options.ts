@@ -1,0 +1,48 @@
+import type { MixedList } from 'typeorm';
+import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
+
+export interface MysqlSettings {
+  MYSQL_HOST: string;
+  MYSQL_PORT: number;
+  MYSQL_USER: string;
+  MYSQL_PASSWORD: string;
+  MYSQL_DATABASE: string;
+  MYSQL_POOL_SIZE: number;
+  MIGRATIONS_RUN: boolean;
+}
+
+export interface ServiceSchema {
+  /** The owning service; names its migrations table so services migrate independently. */
+  service: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+}
+
+/**
+ * TypeORM options for one service's tables: never synchronize, UTC on the wire, 64-bit ids as
+ * strings (mysql2 `bigNumberStrings`), utf8mb4, and a migrations table per service.
+ */
+export function mysqlDataSourceOptions(settings: MysqlSettings, schema: ServiceSchema): MysqlDataSourceOptions {
+  return {
+    type: 'mysql',
+    host: settings.MYSQL_HOST,
+    port: settings.MYSQL_PORT,
+    username: settings.MYSQL_USER,
+    password: settings.MYSQL_PASSWORD,
+    database: settings.MYSQL_DATABASE,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    poolSize: settings.MYSQL_POOL_SIZE,
+    synchronize: false,
+    entities: schema.entities,
+    migrations: schema.migrations,
+    migrationsTableName: `migrations_${schema.service}`,
+    migrationsRun: settings.MIGRATIONS_RUN,
+    migrationsTransactionMode: 'each',
+    extra: { connectionLimit: settings.MYSQL_POOL_SIZE },
+  };
+}

@@ -1,0 +1,18 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { HttpExceptionFilter } from './http-exception.filter';
+import { ResponseEnvelopeInterceptor } from './response-envelope.interceptor';
+import { createValidationPipe } from './validation.pipe';
+
+/**
+ * The shared HTTP edge: route prefix (health stays at the root for probes), the reference
+ * envelope, validation and error mapping, and shutdown hooks so SIGTERM drains.
+ */
+export function configureHttpApp(app: NestFastifyApplication, prefix: string): NestFastifyApplication {
+  app.setGlobalPrefix(prefix, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalInterceptors(new ResponseEnvelopeInterceptor());
+  app.enableShutdownHooks();
+  return app;
+}

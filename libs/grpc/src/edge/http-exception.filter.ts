@@ -1,0 +1,53 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+
+import { AppError } from '../errors/app-error';
+import { ERROR_TABLE, ErrorKind, errorKindFromGrpcStatus, httpStatusOf } from '../errors/error-kind';
+import { isGrpcServiceError } from '../errors/grpc-error';
+
+export interface HttpErrorBody {
+  message: string | Record<string, string>;
+}
+
+/** The HTTP status and body for any error that reaches an HTTP edge. */
+export function toHttpError(exception: unknown): { status: number; body: HttpErrorBody } {
+  if (exception instanceof AppError) {
+    return { status: httpStatusOf(exception.kind), body: { message: exception.message } };
+  }
+  if (isGrpcServiceError(exception)) {
+    const kind = errorKindFromGrpcStatus(exception.code);
+    const message = kind === ErrorKind.Internal ? ERROR_TABLE[kind].defaultMessage : exception.details;
+    return { status: httpStatusOf(kind), body: { message: message || ERROR_TABLE[kind].defaultMessage } };
+  }
+  if (exception instanceof HttpException) {
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'object' && response !== null && 'message' in response
+        ? (response as { message: unknown }).message
+        : exception.message;
+    return {
+      status: exception.getStatus(),
+      body: { message: typeof message === 'string' || isStringRecord(message) ? message : exception.message },
+    };
+  }
+  return { status: 500, body: { message: ERROR_TABLE[ErrorKind.Internal].defaultMessage } };
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) &&
+    Object.values(value).every((item) => typeof item === 'string');
+}
+
+/** Answers every error as `{"message": …}` with the reference's status; unknown errors are logged. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const { status, body } = toHttpError(exception);
+    if (status >= 500) {
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    }
+    void host.switchToHttp().getResponse<FastifyReply>().status(status).send(body);
+  }
+}

@@ -1,0 +1,36 @@
+import { ERROR_TABLE, ErrorKind } from './error-kind';
+
+/** A domain error whose message is safe to show to clients. */
+export class AppError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message?: string,
+  ) {
+    super(message ?? ERROR_TABLE[kind].defaultMessage);
+    this.name = 'AppError';
+  }
+
+  static invalid(message: string): AppError {
+    return new AppError(ErrorKind.InvalidArgument, message);
+  }
+
+  static unauthenticated(message: string): AppError {
+    return new AppError(ErrorKind.Unauthenticated, message);
+  }
+
+  static forbidden(message: string): AppError {
+    return new AppError(ErrorKind.PermissionDenied, message);
+  }
+
+  static notFound(message: string): AppError {
+    return new AppError(ErrorKind.NotFound, message);
+  }
+
+  static conflict(message: string): AppError {
+    return new AppError(ErrorKind.Conflict, message);
+  }
+
+  static rateLimited(message = ERROR_TABLE[ErrorKind.RateLimited].defaultMessage): AppError {
+    return new AppError(ErrorKind.RateLimited, message);
+  }
+}

@@ -1,0 +1,35 @@
+import type { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+
+import type { GrpcServiceDefinition } from '../services';
+import { GrpcExceptionFilter } from './grpc-exception.filter';
+import { GrpcHealth } from './grpc-health';
+import { grpcServerOptions } from './grpc-server-options';
+
+export interface GrpcServiceBootstrap {
+  module: Type<unknown> | DynamicModule;
+  service: GrpcServiceDefinition;
+  url: string;
+  /** Readiness of the service's own dependencies, polled into grpc.health.v1. */
+  isReady: (app: INestMicroservice) => Promise<boolean>;
+  healthIntervalMs?: number;
+}
+
+/** Creates, starts and health-wires a gRPC microservice; SIGTERM marks it NOT_SERVING, then drains. */
+export async function startGrpcService(options: GrpcServiceBootstrap): Promise<INestMicroservice> {
+  const health = new GrpcHealth([`${options.service.packageName}.${options.service.serviceName}`]);
+  const app = await NestFactory.createMicroservice(options.module, {
+    ...grpcServerOptions(options.service, options.url, health),
+    bufferLogs: false,
+  });
+  app.useGlobalFilters(new GrpcExceptionFilter());
+  app.enableShutdownHooks();
+  await app.listen();
+  await health.watch(() => options.isReady(app), options.healthIntervalMs);
+  const close = app.close.bind(app);
+  app.close = async () => {
+    health.stop();
+    await close();
+  };
+  return app;
+}

@@ -1,0 +1,138 @@
+import { loadConfig } from '@app/config';
+import {
+  createTestDatabase,
+  createTestRedis,
+  freePort,
+  testEnv,
+  type TestDatabase,
+  type TestRedis,
+  withTestConnection,
+} from '@app/testing';
+import type { INestMicroservice } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
+import { createGateway } from '../../apps/gateway/src/main';
+import { newsEnvSchema } from '../../apps/news/src/config/news.config';
+import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
+import { startNewsService } from '../../apps/news/src/main';
+import { userEnvSchema } from '../../apps/user/src/config/user.config';
+import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
+import { startUserService } from '../../apps/user/src/main';
+
+const AUTHOR_ID = '1294287382374383616';
+
+describe('gateway -> user/news over gRPC', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let userService: INestMicroservice;
+  let newsService: INestMicroservice | undefined;
+  let gateway: NestFastifyApplication;
+
+  const get = (url: string) => gateway.inject({ method: 'GET', url });
+
+  beforeAll(async () => {
+    database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
+    redis = createTestRedis();
+    const [userPort, newsPort] = [await freePort(), await freePort()];
+    const env = testEnv(database.settings, redis, {
+      USER_GRPC_PORT: userPort,
+      NEWS_GRPC_PORT: newsPort,
+      USER_GRPC_URL: `127.0.0.1:${userPort}`,
+      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
+      STORAGE_PUBLIC_URL: 'http://img.test/',
+    });
+    await withTestConnection(database.settings, async (query) => {
+      await query(
+        `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, introduction, certificate)
+         VALUES (?, '13911111111', 'author', 1, 1, 'writes things', 'certified')`,
+        [AUTHOR_ID],
+      );
+      await query(
+        `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
+         (1, 'html', 2, 1, 1), (2, 'python', 1, 1, 0), (3, 'hidden', 0, 0, 1), (4, 'go', 1, 1, 1)`,
+      );
+    });
+    await redis.client('state').zadd(`${redis.prefix}count:user:followers`, 42, AUTHOR_ID);
+    userService = await startUserService(loadConfig(userEnvSchema, env));
+    newsService = await startNewsService(loadConfig(newsEnvSchema, env));
+    gateway = await createGateway(loadConfig(gatewayEnvSchema, env));
+    await gateway.init();
+    await gateway.getHttpAdapter().getInstance().ready();
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await newsService?.close();
+    await userService?.close();
+    await redis?.cleanup();
+    await database?.drop();
+  });
+
+  it('serves a user card from the user service with ids as strings and counters from Redis', async () => {
+    const response = await get(`/app/v1_0/users/${AUTHOR_ID}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(`"id":"${AUTHOR_ID}"`);
+    expect(response.json()).toEqual({
+      message: 'OK',
+      data: {
+        id: AUTHOR_ID,
+        name: 'author',
+        photo: 'http://img.test/Fkj6tQi3xJwVXi1u2swCElotfdCi',
+        is_media: true,
+        intro: 'writes things',
+        certi: 'certified',
+        art_count: 0,
+        follow_count: 0,
+        fans_count: 42,
+        like_count: 0,
+        is_following: false,
+        is_blacklist: false,
+      },
+    });
+  });
+
+  it('maps a domain error thrown in the user service to the reference status and message', async () => {
+    const missing = await get('/app/v1_0/users/1294287382374383617');
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json()).toEqual({ message: 'Invalid target user.' });
+
+    const malformed = await get('/app/v1_0/users/abc');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toEqual({ message: 'Invalid target user.' });
+  });
+
+  it('lists visible channels from the news service by sequence then id, and caches them', async () => {
+    const response = await get('/app/v1_0/channels');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      message: 'OK',
+      data: { channels: [{ id: 2, name: 'python' }, { id: 4, name: 'go' }, { id: 1, name: 'html' }] },
+    });
+    expect(await redis.client('cache').exists(`${redis.prefix}ch:all`)).toBe(1);
+  });
+
+  it('answers unknown routes with the envelope error shape', async () => {
+    const response = await get('/app/v1_0/nothing-here');
+    expect(response.statusCode).toBe(404);
+    expect(typeof response.json<{ message: unknown }>().message).toBe('string');
+  });
+
+  it('is live and ready while its dependencies are up', async () => {
+    expect((await get('/health/live')).statusCode).toBe(200);
+    const ready = await get('/health/ready');
+    expect(ready.statusCode).toBe(200);
+  });
+
+  it('reports not ready and 503 for calls when the news service is gone', async () => {
+    await newsService?.close();
+    newsService = undefined;
+    const ready = await get('/health/ready');
+    expect(ready.statusCode).toBe(503);
+    const channels = await get('/app/v1_0/channels');
+    expect(channels.statusCode).toBe(503);
+    expect(channels.json()).toEqual({ message: expect.any(String) });
+    // the user service is unaffected
+    expect((await get(`/app/v1_0/users/${AUTHOR_ID}`)).statusCode).toBe(200);
+  });
+});
