@@ -1,5 +1,5 @@
 import { RedisModule } from '@app/cache';
-import { AppConfigModule } from '@app/config';
+import { AppConfigModule, AppLoggerModule } from '@app/config';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { ChannelsModule } from './channels/channels.module';
@@ -15,6 +15,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         AppConfigModule.forValue(config),
+        AppLoggerModule.forRoot(config, 'gateway'),
         RedisModule.forRoot({
           cacheUrl: config.REDIS_CACHE_URL,
           stateUrl: config.REDIS_STATE_URL,

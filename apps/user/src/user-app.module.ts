@@ -1,5 +1,5 @@
 import { RedisModule } from '@app/cache';
-import { AppConfigModule } from '@app/config';
+import { AppConfigModule, AppLoggerModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { SnowflakeModule } from '@app/snowflake';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -15,6 +15,7 @@ export class UserAppModule {
       module: UserAppModule,
       imports: [
         AppConfigModule.forValue(config),
+        AppLoggerModule.forRoot(config, 'user'),
         DatabaseModule.forRoot(config, USER_SCHEMA),
         RedisModule.forRoot({
           cacheUrl: config.REDIS_CACHE_URL,

@@ -1,5 +1,6 @@
 import type { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
 
 import type { GrpcServiceDefinition } from '../services';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
@@ -20,8 +21,9 @@ export async function startGrpcService(options: GrpcServiceBootstrap): Promise<I
   const health = new GrpcHealth([`${options.service.packageName}.${options.service.serviceName}`]);
   const app = await NestFactory.createMicroservice(options.module, {
     ...grpcServerOptions(options.service, options.url, health),
-    bufferLogs: false,
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
   app.useGlobalFilters(new GrpcExceptionFilter());
   app.enableShutdownHooks();
   await app.listen();

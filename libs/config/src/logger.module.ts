@@ -1,0 +1,33 @@
+import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+
+import type { BaseEnv } from './env.schema';
+
+/**
+ * JSON logs through pino (pretty in development), request ids on HTTP requests and the
+ * Authorization header redacted. Apps call `app.useLogger(app.get(Logger))` after creation.
+ */
+@Module({})
+export class AppLoggerModule {
+  static forRoot(config: Pick<BaseEnv, 'LOG_LEVEL' | 'NODE_ENV'>, name: string): DynamicModule {
+    return {
+      module: AppLoggerModule,
+      imports: [
+        LoggerModule.forRoot({
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+          pinoHttp: {
+            name,
+            level: config.LOG_LEVEL,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: config.NODE_ENV !== 'test',
+            transport:
+              config.NODE_ENV === 'development'
+                ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+                : undefined,
+          },
+        }),
+      ],
+      exports: [LoggerModule],
+    };
+  }
+}
