@@ -53,6 +53,9 @@ export const baseEnvSchema = z.object({
   /** Base URL that turns stored image keys into URLs. */
   STORAGE_PUBLIC_URL: z.url().default('http://127.0.0.1:8000/static/'),
 
+  /** Folder of `<kid>.public.pem` (and, for the user service, `<kid>.private.pem`) RS256 keys. */
+  JWT_KEYS_DIR: z.string().min(1).default('.keys'),
+
   /** Development only: every SMS code equals this value. Refused in production. */
   SMS_TEST_CODE: z
     .string()

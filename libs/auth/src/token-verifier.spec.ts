@@ -1,0 +1,112 @@
+import { createHmac } from 'node:crypto';
+
+import { AppError, ErrorKind } from '@app/grpc';
+
+import { parseAuthorization } from './bearer';
+import { JwtKeySet } from './key-set';
+import { TokenSigner } from './token-signer';
+import { TokenVerifier } from './token-verifier';
+
+const base64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
+
+function forge(header: object, payload: object, sign: (input: string) => string): string {
+  const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`;
+  return `${input}.${sign(input)}`;
+}
+
+function expectRefused(run: () => unknown, kind: ErrorKind, message: string): void {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).kind).toBe(kind);
+    expect((error as AppError).message).toBe(message);
+    return;
+  }
+  throw new Error('token was accepted');
+}
+
+describe('TokenVerifier', () => {
+  const keys = JwtKeySet.generate('k1');
+  const signer = new TokenSigner(keys);
+  const verifier = new TokenVerifier(new JwtKeySet(keys.publicKeys));
+  const now = () => Math.floor(Date.now() / 1000);
+  const claims = { user_id: '1294287382374383616', refresh: false, typ: 'access', sid: 's1' };
+
+  it('accepts its own access and refresh tokens with the reference claims', () => {
+    const access = verifier.verifyAs(signer.signAccess('1294287382374383616', 's1'), 'access');
+    expect(access).toMatchObject({ user_id: '1294287382374383616', refresh: false, typ: 'access', sid: 's1' });
+    expect(access.exp - access.iat).toBe(7200);
+    const refresh = verifier.verifyAs(signer.signRefresh('1294287382374383616', 's1').token, 'refresh');
+    expect(refresh).toMatchObject({ refresh: true, typ: 'refresh' });
+    expect(refresh.exp - refresh.iat).toBe(14 * 24 * 3600);
+    expect(typeof refresh.jti).toBe('string');
+  });
+
+  it('refuses alg:none', () => {
+    const token = forge({ alg: 'none', typ: 'JWT', kid: 'k1' }, { ...claims, iat: now(), exp: now() + 60 }, () => '');
+    expectRefused(() => verifier.verify(token), ErrorKind.Unauthenticated, 'Token has some errors.');
+  });
+
+  it('refuses HS256 signed with the public key (algorithm confusion)', () => {
+    const publicPem = keys.publicKey('k1')!;
+    const token = forge({ alg: 'HS256', typ: 'JWT', kid: 'k1' }, { ...claims, iat: now(), exp: now() + 60 }, (input) =>
+      createHmac('sha256', publicPem).update(input).digest('base64url'),
+    );
+    expectRefused(() => verifier.verify(token), ErrorKind.Unauthenticated, 'Token has some errors.');
+  });
+
+  it('refuses an expired token', () => {
+    const expired = new TokenSigner(keys, { accessSeconds: -10, refreshSeconds: 60 }).signAccess('1', 's');
+    expectRefused(() => verifier.verify(expired), ErrorKind.Unauthenticated, 'Token has some errors.');
+  });
+
+  it('refuses a tampered payload', () => {
+    const [header, , signature] = signer.signAccess('1', 's').split('.');
+    const payload = base64url(JSON.stringify({ ...claims, user_id: '2', iat: now(), exp: now() + 60 }));
+    expectRefused(() => verifier.verify(`${header}.${payload}.${signature}`), ErrorKind.Unauthenticated, 'Token has some errors.');
+  });
+
+  it('refuses an unknown kid and a token signed by another key', () => {
+    const other = new TokenSigner(JwtKeySet.generate('k2'));
+    expectRefused(() => verifier.verify(other.signAccess('1', 's')), ErrorKind.Unauthenticated, 'Token has some errors.');
+    const sameKidOtherKey = new TokenSigner(JwtKeySet.generate('k1'));
+    expectRefused(() => verifier.verify(sameKidOtherKey.signAccess('1', 's')), ErrorKind.Unauthenticated, 'Token has some errors.');
+  });
+
+  it('refuses a refresh token used as access token and the reverse', () => {
+    expectRefused(
+      () => verifier.verifyAs(signer.signRefresh('1', 's').token, 'access'),
+      ErrorKind.PermissionDenied,
+      'Do not use refresh token.',
+    );
+    expectRefused(() => verifier.verifyAs(signer.signAccess('1', 's'), 'refresh'), ErrorKind.PermissionDenied, 'Wrong refresh token.');
+  });
+
+  it('refuses a token whose typ contradicts its refresh flag', () => {
+    const key = keys.signingKey!;
+    const { JwtService } = jest.requireActual<typeof import('@nestjs/jwt')>('@nestjs/jwt');
+    const token = new JwtService({}).sign(
+      { ...claims, typ: 'access', refresh: true },
+      { privateKey: key.privateKeyPem, algorithm: 'RS256', keyid: key.kid, expiresIn: 60 },
+    );
+    expectRefused(() => verifier.verify(token), ErrorKind.Unauthenticated, 'Token has some errors.');
+  });
+
+  it('publishes the public keys as JWKS', () => {
+    const jwks = keys.toJwks();
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).toMatchObject({ kid: 'k1', kty: 'RSA', alg: 'RS256', use: 'sig' });
+    expect(JSON.stringify(jwks)).not.toContain('PRIVATE');
+    expect(jwks.keys[0]).not.toHaveProperty('d');
+  });
+});
+
+describe('parseAuthorization', () => {
+  it('tells bearer tokens, anonymous device ids and garbage apart', () => {
+    expect(parseAuthorization('Bearer abc.def.ghi')).toEqual({ kind: 'bearer', token: 'abc.def.ghi' });
+    expect(parseAuthorization('Anony device-1')).toEqual({ kind: 'anonymous', deviceId: 'device-1' });
+    expect(parseAuthorization('Basic xyz')).toEqual({ kind: 'none' });
+    expect(parseAuthorization(undefined)).toEqual({ kind: 'none' });
+  });
+});
