@@ -1,11 +1,10 @@
 import { RedisModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
+import { EdgeHealthModule, GrpcClientModule, NEWS_GRPC, USER_GRPC } from '@app/grpc';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { ChannelsModule } from './channels/channels.module';
 import type { GatewayConfig } from './config/gateway.config';
-import { GrpcClientsModule } from './grpc-clients.module';
-import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -21,8 +20,14 @@ export class GatewayModule {
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
         }),
-        GrpcClientsModule.forRoot(config),
-        HealthModule,
+        GrpcClientModule.forRoot(config, [USER_GRPC, NEWS_GRPC]),
+        EdgeHealthModule.forRoot({
+          redis: true,
+          grpc: [
+            { name: 'user', service: USER_GRPC, url: config.USER_GRPC_URL },
+            { name: 'news', service: NEWS_GRPC, url: config.NEWS_GRPC_URL },
+          ],
+        }),
         UsersModule,
         ChannelsModule,
       ],

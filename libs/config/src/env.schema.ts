@@ -55,6 +55,11 @@ export const baseEnvSchema = z.object({
 
   /** Folder of `<kid>.public.pem` (and, for the user service, `<kid>.private.pem`) RS256 keys. */
   JWT_KEYS_DIR: z.string().min(1).default('.keys'),
+  /** The `kid` whose private key signs new tokens (read by the user service only). */
+  JWT_SIGNING_KID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('dev-1'),
 
   /** Development only: every SMS code equals this value. Refused in production. */
   SMS_TEST_CODE: z

@@ -13,3 +13,5 @@ export * from './edge/response-envelope.interceptor';
 export * from './edge/validation.pipe';
 export * from './edge/configure-http-app';
 export * from './server/start-grpc-service';
+export * from './edge/health.module';
+export * from './edge/create-http-app';

@@ -40,12 +40,22 @@ function clientProvider({ service, url, deadlineMs }: GrpcClientRegistration): P
   };
 }
 
+export type GrpcClientSettings = Record<GrpcServiceDefinition['urlSetting'], string> & { GRPC_DEADLINE_MS: number };
+
+/** Global typed clients of the given services, addressed from config, every call bounded by a deadline. */
 @Module({})
 export class GrpcClientModule {
+  static forRoot(config: GrpcClientSettings, services: GrpcServiceDefinition[]): DynamicModule {
+    return GrpcClientModule.register(
+      services.map((service) => ({ service, url: config[service.urlSetting], deadlineMs: config.GRPC_DEADLINE_MS })),
+    );
+  }
+
   static register(registrations: GrpcClientRegistration[]): DynamicModule {
     const providers = registrations.map(clientProvider);
     return {
       module: GrpcClientModule,
+      global: true,
       providers,
       exports: providers.map((provider) => (provider as { provide: string }).provide),
     };

@@ -1,0 +1,40 @@
+import { createRedisClient } from '@app/cache';
+import { APP_CONFIG } from '@app/config';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import type { ImConfig } from '../config/im.config';
+
+/**
+ * The publisher and subscriber connections of the Socket.IO Redis adapter. They use the state
+ * role: the cache role may evict and restart freely, which would drop fan-out between replicas.
+ */
+@Injectable()
+export class RedisPubSub implements OnApplicationShutdown {
+  private readonly logger = new Logger(RedisPubSub.name);
+  readonly pub: Redis;
+  readonly sub: Redis;
+
+  constructor(@Inject(APP_CONFIG) config: ImConfig) {
+    // Channels are not keys, so no keyPrefix: the prefix goes into the adapter's channel key.
+    this.pub = createRedisClient(config.REDIS_STATE_URL, '', { enableAutoPipelining: false });
+    this.sub = createRedisClient(config.REDIS_STATE_URL, '', { enableAutoPipelining: false });
+    for (const client of [this.pub, this.sub]) {
+      client.on('error', (error: Error) => this.logger.warn(`Redis pub/sub: ${error.message}`));
+    }
+  }
+
+  /** Ready when the publisher answers PING and the subscriber is connected. */
+  async isReady(timeoutMs = 1000): Promise<boolean> {
+    if (this.sub.status !== 'ready') return false;
+    return Promise.race([
+      this.pub.ping().then((reply) => reply === 'PONG'),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
+    ]).catch(() => false);
+  }
+
+  // Runs after Nest has closed the Socket.IO server (and with it the adapter's subscriptions).
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.pub.quit(), this.sub.quit()]);
+  }
+}

@@ -1,0 +1,19 @@
+import { loadConfig, runMain } from '@app/config';
+import { createHttpApp } from '@app/grpc';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { type MediaPlatformConfig, mediaPlatformEnvSchema } from './config/media-platform.config';
+import { MediaPlatformModule } from './media-platform.module';
+
+/** Builds the media platform (HTTP for authors under /mp) without listening. */
+export function createMediaPlatform(config: MediaPlatformConfig): Promise<NestFastifyApplication> {
+  return createHttpApp(MediaPlatformModule.forRoot(config), 'mp');
+}
+
+if (require.main === module) {
+  runMain(async () => {
+    const config = loadConfig(mediaPlatformEnvSchema);
+    const app = await createMediaPlatform(config);
+    await app.listen(config.MP_PORT, config.HTTP_HOST);
+  });
+}

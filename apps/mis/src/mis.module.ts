@@ -1,0 +1,29 @@
+import { RedisModule } from '@app/cache';
+import { AppConfigModule, AppLoggerModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { EdgeHealthModule, GrpcClientModule, NEWS_GRPC, USER_GRPC } from '@app/grpc';
+import { type DynamicModule, Module } from '@nestjs/common';
+
+import type { MisConfig } from './config/mis.config';
+import { MIS_SCHEMA } from './database/mis-schema';
+
+@Module({})
+export class MisModule {
+  static forRoot(config: MisConfig): DynamicModule {
+    return {
+      module: MisModule,
+      imports: [
+        AppConfigModule.forValue(config),
+        AppLoggerModule.forRoot(config, 'mis'),
+        DatabaseModule.forRoot(config, MIS_SCHEMA),
+        RedisModule.forRoot({
+          cacheUrl: config.REDIS_CACHE_URL,
+          stateUrl: config.REDIS_STATE_URL,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+        }),
+        GrpcClientModule.forRoot(config, [USER_GRPC, NEWS_GRPC]),
+        EdgeHealthModule.forRoot({ redis: true, database: true }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { RedisHealth } from '@app/cache';
+import { APP_CONFIG } from '@app/config';
+import { GrpcHealth } from '@app/grpc';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+
+import type { RecommendConfig } from '../config/recommend.config';
+
+/** The service name the original contract declares (user_reco.proto has no package). */
+export const USER_RECOMMEND_SERVICE = 'UserRecommend';
+
+/**
+ * A plain grpc-js server: the original `user_reco.proto` has no package, which Nest's gRPC
+ * transport cannot serve, so this app hosts its services on grpc-js directly.
+ */
+@Injectable()
+export class RecommendGrpcServer implements OnApplicationShutdown {
+  private readonly logger = new Logger(RecommendGrpcServer.name);
+  private readonly server = new Server();
+  private readonly health = new GrpcHealth([USER_RECOMMEND_SERVICE]);
+  private boundPort: number | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: RecommendConfig,
+    private readonly redis: RedisHealth,
+  ) {
+    this.health.addToServer(this.server);
+  }
+
+  async start(): Promise<number> {
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      this.server.bindAsync(
+        `0.0.0.0:${this.config.RECOMMEND_GRPC_PORT}`,
+        ServerCredentials.createInsecure(),
+        (error, port) => (error ? reject(error) : resolve(port)),
+      ),
+    );
+    await this.health.watch(() => this.redis.isReady());
+    this.logger.log(`gRPC listening on ${this.boundPort}`);
+    return this.boundPort;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.health.stop();
+    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+  }
+}

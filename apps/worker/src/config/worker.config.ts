@@ -1,0 +1,33 @@
+import { baseEnvSchema, refineBaseEnv } from '@app/config';
+import { ALL_QUEUE_NAMES, QueueName } from '@app/queue';
+import { z } from 'zod';
+
+const queueList = z
+  .string()
+  .default(ALL_QUEUE_NAMES.join(','))
+  .transform((value) => [...new Set(value.split(',').map((name) => name.trim()).filter(Boolean))])
+  .pipe(z.array(z.enum(QueueName)).min(1));
+
+export const workerEnvSchema = baseEnvSchema
+  .extend({
+    /** Queues this worker runs (comma list); a dedicated SMS worker sets `sms`. */
+    WORKER_QUEUES: queueList,
+    SMS_DRIVER: z.enum(['log', 'aliyun']).default('log'),
+    ALIYUN_ACCESS_KEY_ID: z.string().min(1).optional(),
+    /** Secret. */
+    ALIYUN_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+    ALIYUN_SMS_ENDPOINT: z.string().min(1).default('dysmsapi.aliyuncs.com'),
+    ALIYUN_SMS_SIGN_NAME: z.string().min(1).default('黑马头条'),
+    ALIYUN_SMS_TEMPLATE_CODE: z.string().min(1).default('SMS_151231777'),
+  })
+  .superRefine((env, ctx) => {
+    refineBaseEnv(env, ctx);
+    if (env.SMS_DRIVER !== 'aliyun') return;
+    for (const key of ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET'] as const) {
+      if (env[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required when SMS_DRIVER=aliyun` });
+      }
+    }
+  });
+
+export type WorkerConfig = z.infer<typeof workerEnvSchema>;

@@ -1,0 +1,63 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+
+import type { WorkerConfig } from '../config/worker.config';
+import { AliyunSmsSender, loadDysmsapi } from './aliyun-sms.sender';
+import { LogSmsSender } from './log-sms.sender';
+import { SmsOutbox } from './sms-outbox';
+import { SmsSentLedger } from './sms-sent.ledger';
+import { SmsSender } from './sms.sender';
+import { SmsProcessor } from './sms.processor';
+
+export type SmsSettings = Pick<
+  WorkerConfig,
+  | 'NODE_ENV'
+  | 'SMS_DRIVER'
+  | 'ALIYUN_ACCESS_KEY_ID'
+  | 'ALIYUN_ACCESS_KEY_SECRET'
+  | 'ALIYUN_SMS_ENDPOINT'
+  | 'ALIYUN_SMS_SIGN_NAME'
+  | 'ALIYUN_SMS_TEMPLATE_CODE'
+>;
+
+/** The driver chosen by SMS_DRIVER; `aliyun` without its SDK or keys fails the boot here. */
+export function createSmsSender(settings: SmsSettings, outbox?: SmsOutbox): SmsSender {
+  switch (settings.SMS_DRIVER) {
+    case 'log':
+      return new LogSmsSender(outbox);
+    case 'aliyun': {
+      const { ALIYUN_ACCESS_KEY_ID: accessKeyId, ALIYUN_ACCESS_KEY_SECRET: accessKeySecret } = settings;
+      if (!accessKeyId || !accessKeySecret) {
+        throw new Error('SMS_DRIVER=aliyun needs ALIYUN_ACCESS_KEY_ID and ALIYUN_ACCESS_KEY_SECRET');
+      }
+      return new AliyunSmsSender(loadDysmsapi(), {
+        accessKeyId,
+        accessKeySecret,
+        endpoint: settings.ALIYUN_SMS_ENDPOINT,
+        signName: settings.ALIYUN_SMS_SIGN_NAME,
+        templateCode: settings.ALIYUN_SMS_TEMPLATE_CODE,
+      });
+    }
+  }
+}
+
+/** The `sms` queue's processor and its sender; imported only when WORKER_QUEUES includes `sms`. */
+@Module({})
+export class SmsModule {
+  static forRoot(settings: SmsSettings): DynamicModule {
+    const outbox = settings.NODE_ENV === 'test' ? [SmsOutbox] : [];
+    return {
+      module: SmsModule,
+      providers: [
+        ...outbox,
+        SmsSentLedger,
+        SmsProcessor,
+        {
+          provide: SmsSender,
+          inject: [{ token: SmsOutbox, optional: true }],
+          useFactory: (testOutbox?: SmsOutbox) => createSmsSender(settings, testOutbox),
+        },
+      ],
+      exports: outbox,
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import type { JobsOptions } from 'bullmq';
+
+import type { JobName } from './queue-names';
+
+/**
+ * Options every job gets unless the producer overrides them: 3 attempts with exponential
+ * backoff from 1 s (as the original Celery task retried), completed jobs kept 1 h (so a
+ * redelivered request with the same jobId is still deduplicated), failed jobs kept 7 days.
+ */
+export const DEFAULT_JOB_OPTIONS: Readonly<JobsOptions> = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+const JOB_ID_PART = /^[A-Za-z0-9.+-]+$/;
+const JOB_ID_SEPARATOR = '_';
+
+export class InvalidJobIdError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidJobIdError';
+  }
+}
+
+/**
+ * A deterministic job id: `<name>_<part>_<part>…`. Parts may hold letters, digits, `.`, `+`
+ * and `-` only, so the id is unambiguous and never contains the `:` BullMQ rejects.
+ */
+export function jobId(name: JobName, ...parts: ReadonlyArray<string | number>): string {
+  if (parts.length === 0) throw new InvalidJobIdError(`jobId(${name}) needs at least one part`);
+  const texts = parts.map(String);
+  const bad = texts.find((part) => !JOB_ID_PART.test(part));
+  if (bad !== undefined) {
+    throw new InvalidJobIdError(`jobId(${name}): part ${JSON.stringify(bad)} must match ${JOB_ID_PART}`);
+  }
+  return [name, ...texts].join(JOB_ID_SEPARATOR);
+}
+
+/** Rejects ids BullMQ would refuse or misread: empty, integer-like, or containing ':'. */
+export function assertValidJobId(id: string): void {
+  if (id.length === 0 || id.includes(':') || `${Number.parseInt(id, 10)}` === id) {
+    throw new InvalidJobIdError(`Invalid job id ${JSON.stringify(id)}: must be non-empty, not an integer, without ':'`);
+  }
+}

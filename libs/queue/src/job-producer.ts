@@ -1,0 +1,42 @@
+import type { Queue } from 'bullmq';
+
+import { assertValidJobId, DEFAULT_JOB_OPTIONS } from './job-options';
+import { JOB_QUEUE, type JobName, type JobPayloads } from './queue-names';
+
+/** How one job is enqueued. */
+export interface EnqueueOptions {
+  /**
+   * Deterministic id (see `jobId()`): while a job with this id exists (completed jobs are kept
+   * one hour), adding it again is a no-op, so a redelivered request enqueues once.
+   */
+  jobId: string;
+  delayMs?: number;
+}
+
+/**
+ * Typed producer: picks the job's queue from JOB_QUEUE and applies DEFAULT_JOB_OPTIONS.
+ * Provided by `QueueModule.registerQueues(...)` for the queues registered there.
+ */
+export class JobProducer {
+  private readonly queues: ReadonlyMap<string, Queue>;
+
+  constructor(queues: readonly Queue[]) {
+    this.queues = new Map(queues.map((queue) => [queue.name, queue]));
+  }
+
+  /** Adds the job (or finds the existing one with the same id) and returns its id. */
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions): Promise<string> {
+    assertValidJobId(options.jobId);
+    const queueName = JOB_QUEUE[name];
+    const queue = this.queues.get(queueName);
+    if (!queue) {
+      throw new Error(`Queue "${queueName}" for job "${name}" is not registered; add it to QueueModule.registerQueues()`);
+    }
+    const job = await queue.add(name, payload, {
+      ...DEFAULT_JOB_OPTIONS,
+      jobId: options.jobId,
+      delay: options.delayMs,
+    });
+    return job.id ?? options.jobId;
+  }
+}

@@ -1,0 +1,44 @@
+/** BullMQ queues. BullMQ forbids ':' in queue names. */
+export enum QueueName {
+  Sms = 'sms',
+  SearchIndex = 'search-index',
+  Statistics = 'statistics',
+  Notifications = 'notifications',
+}
+
+/**
+ * Jobs that have a processor in apps/worker. Add a name only together with its processor:
+ * the worker refuses to boot while a job of a queue it runs has no processor.
+ */
+export enum JobName {
+  SendSmsCode = 'send-sms-code',
+}
+
+/** Payload of {@link JobName.SendSmsCode}: one verification code to deliver by SMS. */
+export interface SendSmsCodePayload {
+  mobile: string;
+  code: string;
+  /** Which login asked for it (`app:code:*` or `mp:code:*`). */
+  scope: 'app' | 'mp';
+}
+
+/** The payload type of every job; indexing it with a JobName that lacks an entry fails to compile. */
+export interface JobPayloads {
+  [JobName.SendSmsCode]: SendSmsCodePayload;
+}
+
+/** The queue each job is added to and processed from. */
+export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
+  [JobName.SendSmsCode]: QueueName.Sms,
+};
+
+/** Every job name, in declaration order. */
+export const ALL_JOB_NAMES: readonly JobName[] = Object.values(JobName);
+
+/** Every queue name, in declaration order. */
+export const ALL_QUEUE_NAMES: readonly QueueName[] = Object.values(QueueName);
+
+/** The jobs that belong to the given queues. */
+export function jobsOfQueues(queues: readonly QueueName[]): JobName[] {
+  return ALL_JOB_NAMES.filter((name) => queues.includes(JOB_QUEUE[name]));
+}

