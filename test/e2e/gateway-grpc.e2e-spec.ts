@@ -131,7 +131,8 @@ describe('gateway -> user/news over gRPC', () => {
     expect(ready.statusCode).toBe(503);
     const channels = await get('/app/v1_0/channels');
     expect(channels.statusCode).toBe(503);
-    expect(channels.json()).toEqual({ message: expect.any(String) });
+    expect(Object.keys(channels.json<object>())).toEqual(['message']);
+    expect(typeof channels.json<{ message: unknown }>().message).toBe('string');
     // the user service is unaffected
     expect((await get(`/app/v1_0/users/${AUTHOR_ID}`)).statusCode).toBe(200);
   });

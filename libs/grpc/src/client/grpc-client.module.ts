@@ -35,7 +35,7 @@ function clientProvider({ service, url, deadlineMs }: GrpcClientRegistration): P
           channelOptions: { interceptors: [deadlineInterceptor(deadlineMs)] },
         },
       }) as unknown as ClientGrpc;
-      return proxy.getService(service.serviceName);
+      return proxy.getService<object>(service.serviceName);
     },
   };
 }

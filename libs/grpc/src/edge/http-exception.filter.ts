@@ -23,7 +23,7 @@ export function toHttpError(exception: unknown): { status: number; body: HttpErr
     const response = exception.getResponse();
     const message =
       typeof response === 'object' && response !== null && 'message' in response
-        ? (response as { message: unknown }).message
+        ? response.message
         : exception.message;
     return {
       status: exception.getStatus(),

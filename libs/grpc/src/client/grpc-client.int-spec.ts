@@ -1,0 +1,108 @@
+import { userV1 } from '@app/contracts';
+import { Server, ServerCredentials, status as GrpcStatus } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { Controller, type INestApplicationContext, type INestMicroservice, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { freePort } from '@app/testing';
+
+import { toHttpError } from '../edge/http-exception.filter';
+import { AppError } from '../errors/app-error';
+import { isGrpcServiceError } from '../errors/grpc-error';
+import { GRPC_LOADER_OPTIONS } from '../loader-options';
+import { GrpcExceptionFilter } from '../server/grpc-exception.filter';
+import { GrpcHealth } from '../server/grpc-health';
+import { grpcServerOptions } from '../server/grpc-server-options';
+import { USER_GRPC } from '../services';
+import { unary } from './call';
+import { grpcClientToken, GrpcClientModule } from './grpc-client.module';
+
+async function clientFor(url: string, deadlineMs: number): Promise<{ app: INestApplicationContext; client: userV1.UserServiceClient }> {
+  @Module({ imports: [GrpcClientModule.register([{ service: USER_GRPC, url, deadlineMs }])] })
+  class ClientModule {}
+  const app = await NestFactory.createApplicationContext(ClientModule, { logger: false });
+  return { app, client: app.get<userV1.UserServiceClient>(grpcClientToken(USER_GRPC)) };
+}
+
+async function callError(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('call succeeded');
+}
+
+describe('gRPC client deadlines', () => {
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    const definition = loadPackageDefinition(loadSync(USER_GRPC.protoPath, GRPC_LOADER_OPTIONS));
+    const v1 = ((definition.toutiao as GrpcObject).user as GrpcObject).v1 as GrpcObject;
+    server = new Server();
+    // A service that never answers: only the client's deadline can end the call.
+    server.addService((v1.UserService as ServiceClientConstructor).service, { GetUser: () => undefined });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+    url = `127.0.0.1:${port}`;
+  });
+
+  afterAll(() => server.forceShutdown());
+
+  it('ends a hanging call at the default deadline and maps it to 504', async () => {
+    const { app, client } = await clientFor(url, 150);
+    const started = Date.now();
+    const error = await callError(unary(client.getUser({ userId: '1' })));
+    const elapsed = Date.now() - started;
+    await app.close();
+    expect(isGrpcServiceError(error) && error.code).toBe(GrpcStatus.DEADLINE_EXCEEDED);
+    expect(elapsed).toBeGreaterThanOrEqual(100);
+    expect(elapsed).toBeLessThan(3000);
+    expect(toHttpError(error).status).toBe(504);
+  });
+});
+
+describe('gRPC server exception filter', () => {
+  @Controller()
+  @userV1.UserServiceControllerMethods()
+  class FailingController implements userV1.UserServiceController {
+    getUser(request: userV1.GetUserRequest): userV1.GetUserResponse {
+      if (request.userId === 'domain') throw AppError.notFound('The user does not exist.');
+      throw new TypeError('cannot read properties of undefined');
+    }
+  }
+
+  @Module({ controllers: [FailingController] })
+  class FailingModule {}
+
+  let service: INestMicroservice;
+  let client: { app: INestApplicationContext; client: userV1.UserServiceClient };
+
+  beforeAll(async () => {
+    const port = await freePort();
+    service = await NestFactory.createMicroservice(FailingModule, {
+      ...grpcServerOptions(USER_GRPC, `127.0.0.1:${port}`, new GrpcHealth([])),
+      logger: false,
+    });
+    service.useGlobalFilters(new GrpcExceptionFilter());
+    await service.listen();
+    client = await clientFor(`127.0.0.1:${port}`, 2000);
+  });
+
+  afterAll(async () => {
+    await client.app.close();
+    await service.close();
+  });
+
+  it('sends a domain error as its real status and message', async () => {
+    const error = await callError(unary(client.client.getUser({ userId: 'domain' })));
+    expect(isGrpcServiceError(error) && [error.code, error.details]).toEqual([GrpcStatus.NOT_FOUND, 'The user does not exist.']);
+  });
+
+  it('sends an unexpected error as INTERNAL with a generic message, never UNKNOWN', async () => {
+    const error = await callError(unary(client.client.getUser({ userId: 'bug' })));
+    expect(isGrpcServiceError(error) && [error.code, error.details]).toEqual([GrpcStatus.INTERNAL, 'Internal server error.']);
+  });
+});

@@ -1,0 +1,64 @@
+import { credentials, type GrpcObject, loadPackageDefinition, Server, ServerCredentials, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { protoPath } from 'grpc-health-check';
+
+import { GrpcHealth } from './grpc-health';
+
+type HealthClient = InstanceType<ServiceClientConstructor> & {
+  check(request: { service: string }, callback: (error: Error | null, reply: { status: string }) => void): void;
+};
+
+describe('GrpcHealth', () => {
+  let server: Server;
+  let client: HealthClient;
+  let dependencyUp = true;
+  const health = new GrpcHealth(['toutiao.user.v1.UserService']);
+
+  const status = (service: string) =>
+    new Promise<string>((resolve, reject) =>
+      client.check({ service }, (error, reply) => (error ? reject(error) : resolve(reply.status))),
+    );
+
+  beforeAll(async () => {
+    server = new Server();
+    health.addToServer(server);
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+    const v1 = (((loadPackageDefinition(loadSync(protoPath, { enums: String })).grpc as GrpcObject).health as GrpcObject)
+      .v1 as GrpcObject).Health as ServiceClientConstructor;
+    client = new v1(`127.0.0.1:${port}`, credentials.createInsecure()) as HealthClient;
+    await health.watch(() => Promise.resolve(dependencyUp), 50);
+  });
+
+  afterAll(() => {
+    health.stop();
+    client.close();
+    server.forceShutdown();
+  });
+
+  it('reports SERVING for the server and the named service while the dependency check passes', async () => {
+    expect(await status('')).toBe('SERVING');
+    expect(await status('toutiao.user.v1.UserService')).toBe('SERVING');
+  });
+
+  it('follows the dependency check to NOT_SERVING and back', async () => {
+    dependencyUp = false;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await status('toutiao.user.v1.UserService')).toBe('NOT_SERVING');
+    dependencyUp = true;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await status('')).toBe('SERVING');
+  });
+
+  it('counts a throwing check as NOT_SERVING and reports NOT_SERVING once stopped', async () => {
+    const failing = new GrpcHealth([]);
+    const probe = new Server();
+    failing.addToServer(probe);
+    await failing.watch(() => Promise.reject(new Error('database down')), 10_000);
+    failing.stop();
+    probe.forceShutdown();
+    health.stop();
+    expect(await status('')).toBe('NOT_SERVING');
+  });
+});
