@@ -5,6 +5,8 @@ import { GRPC_LOADER_OPTIONS } from '../loader-options';
 import type { GrpcServiceDefinition } from '../services';
 import { deadlineInterceptor } from './deadline.interceptor';
 
+const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+
 export interface GrpcClientRegistration {
   service: GrpcServiceDefinition;
   url: string;
@@ -32,7 +34,11 @@ function clientProvider({ service, url, deadlineMs }: GrpcClientRegistration): P
           protoPath: service.protoPath,
           url,
           loader: GRPC_LOADER_OPTIONS,
-          channelOptions: { interceptors: [deadlineInterceptor(deadlineMs)] },
+          channelOptions: {
+            interceptors: [deadlineInterceptor(deadlineMs)],
+            // With a headless Service (`dns:///user:50051`) every replica gets calls, not just the first one.
+            'grpc.service_config': ROUND_ROBIN,
+          },
         },
       }) as unknown as ClientGrpc;
       return proxy.getService<object>(service.serviceName);

@@ -1,0 +1,3 @@
+export * from './decorators';
+export * from './permission.guard';
+export * from './permissions';
