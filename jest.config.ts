@@ -1,11 +1,17 @@
 import type { Config } from 'jest';
 
-const libs = ['config', 'contracts', 'grpc', 'database', 'snowflake', 'cache', 'auth', 'rbac', 'queue', 'testing'];
+const libs = ['config', 'contracts', 'grpc', 'database', 'snowflake', 'cache', 'auth', 'rbac', 'queue', 'testing', 'storage'];
 
 const shared: Config = {
   rootDir: '.',
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', {}] },
+  // content-disposition (under @fastify/static) ships only ESM; Node 20 loads it with require(esm),
+  // Jest before Node 24.9 cannot, so it is compiled to CommonJS like our own sources.
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', {}],
+    '/node_modules/content-disposition/.+\\.js$': ['@swc/jest', {}],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: Object.fromEntries(
     libs.flatMap((lib) => [
@@ -18,10 +24,13 @@ const shared: Config = {
 
 /** Three tiers by suffix: unit (pure logic), int (real MariaDB/Redis), e2e (booted apps over gRPC/HTTP). */
 const config: Config = {
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
-    { ...shared, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'], testTimeout: 30_000 },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/{apps,test}/**/*.e2e-spec.ts'], testTimeout: 60_000 },
+    { ...shared, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/{apps,test}/**/*.e2e-spec.ts'] },
+    // Measurements of the whole MariaDB server (global `Questions`): run alone, after the rest.
+    { ...shared, displayName: 'serial', testMatch: ['<rootDir>/test/**/*.serial-spec.ts'] },
   ],
 };
 

@@ -3,8 +3,8 @@
 // With --check, fails when the checked-in output differs from a fresh generation.
 'use strict';
 const { execFileSync } = require('node:child_process');
-const { mkdtempSync, rmSync, readdirSync, readFileSync, statSync, cpSync } = require('node:fs');
-const { join, relative } = require('node:path');
+const { existsSync, mkdirSync, mkdtempSync, rmSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
+const { dirname, join, relative } = require('node:path');
 const { tmpdir } = require('node:os');
 
 const root = join(__dirname, '..');
@@ -23,13 +23,24 @@ function listFiles(dir) {
   return files;
 }
 
+// Writes only files whose content changed and removes stale ones, so the tree is never empty
+// midway (other processes may be compiling against it).
 function generate(target) {
-  rmSync(target, { recursive: true, force: true });
   const scratch = mkdtempSync(join(tmpdir(), 'proto-gen-'));
   try {
     execFileSync(buf, ['generate', '--template', 'buf.gen.yaml', '-o', scratch], { cwd: protoDir, stdio: 'inherit' });
     const generated = join(scratch, 'generated');
-    cpSync(generated, target, { recursive: true });
+    const fresh = new Set(listFiles(generated).map((file) => relative(generated, file)));
+    for (const file of fresh) {
+      const content = readFileSync(join(generated, file), 'utf8');
+      const destination = join(target, file);
+      if (existsSync(destination) && readFileSync(destination, 'utf8') === content) continue;
+      mkdirSync(dirname(destination), { recursive: true });
+      writeFileSync(destination, content);
+    }
+    if (existsSync(target)) {
+      for (const file of listFiles(target)) if (!fresh.has(relative(target, file))) rmSync(file);
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

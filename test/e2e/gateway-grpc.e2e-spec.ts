@@ -1,6 +1,7 @@
 import { loadConfig } from '@app/config';
 import {
   createTestDatabase,
+  createTestKeys,
   createTestRedis,
   freePort,
   testEnv,
@@ -25,6 +26,7 @@ const AUTHOR_ID = '1294287382374383616';
 describe('gateway -> user/news over gRPC', () => {
   let database: TestDatabase;
   let redis: TestRedis;
+  const keys = createTestKeys();
   let userService: INestMicroservice;
   let newsService: INestMicroservice | undefined;
   let gateway: NestFastifyApplication;
@@ -41,6 +43,8 @@ describe('gateway -> user/news over gRPC', () => {
       USER_GRPC_URL: `127.0.0.1:${userPort}`,
       NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
       STORAGE_PUBLIC_URL: 'http://img.test/',
+      JWT_KEYS_DIR: keys.dir,
+      JWT_SIGNING_KID: keys.kid,
     });
     await withTestConnection(database.settings, async (query) => {
       await query(
@@ -67,6 +71,7 @@ describe('gateway -> user/news over gRPC', () => {
     await userService?.close();
     await redis?.cleanup();
     await database?.drop();
+    keys.remove();
   });
 
   it('serves a user card from the user service with ids as strings and counters from Redis', async () => {

@@ -1,10 +1,31 @@
-import { RedisModule } from '@app/cache';
+import { AuthModule } from '@app/auth';
+import { RedisModule, TwoLevelCacheModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
-import { EdgeHealthModule, GrpcClientModule, NEWS_GRPC, USER_GRPC } from '@app/grpc';
+import {
+  ANNOUNCEMENT_GRPC,
+  ARTICLE_GRPC,
+  AUTH_GRPC,
+  CHANNEL_GRPC,
+  COMMENT_GRPC,
+  EdgeHealthModule,
+  GrpcClientModule,
+  REACTION_GRPC,
+  RELATION_GRPC,
+  SEARCH_GRPC,
+  USER_GRPC,
+} from '@app/grpc';
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { AnnouncementsModule } from './announcements/announcements.module';
+import { ArticlesModule } from './articles/articles.module';
+import { AuthHttpModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
+import { CommentsModule } from './comments/comments.module';
 import type { GatewayConfig } from './config/gateway.config';
+import { FeedModule } from './feed/feed.module';
+import { ReactionsModule } from './reactions/reactions.module';
+import { RelationsModule } from './relations/relations.module';
+import { SearchModule } from './search/search.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -20,16 +41,36 @@ export class GatewayModule {
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
         }),
-        GrpcClientModule.forRoot(config, [USER_GRPC, NEWS_GRPC]),
+        TwoLevelCacheModule.forRoot({ cacheUrl: config.REDIS_CACHE_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
+        AuthModule.forRoot({ keysDir: config.JWT_KEYS_DIR }),
+        GrpcClientModule.forRoot(config, [
+          USER_GRPC,
+          AUTH_GRPC,
+          RELATION_GRPC,
+          CHANNEL_GRPC,
+          SEARCH_GRPC,
+          ANNOUNCEMENT_GRPC,
+          COMMENT_GRPC,
+          ARTICLE_GRPC,
+          REACTION_GRPC,
+        ]),
         EdgeHealthModule.forRoot({
           redis: true,
           grpc: [
             { name: 'user', service: USER_GRPC, url: config.USER_GRPC_URL },
-            { name: 'news', service: NEWS_GRPC, url: config.NEWS_GRPC_URL },
+            { name: 'news', service: CHANNEL_GRPC, url: config.NEWS_GRPC_URL },
           ],
         }),
+        AuthHttpModule,
         UsersModule,
+        RelationsModule,
         ChannelsModule,
+        ArticlesModule,
+        AnnouncementsModule,
+        SearchModule,
+        CommentsModule,
+        ReactionsModule,
+        FeedModule,
       ],
     };
   }

@@ -4,10 +4,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { type GatewayConfig, gatewayEnvSchema } from './config/gateway.config';
 import { GatewayModule } from './gateway.module';
+import { setupImageUploads } from './users/image-uploads.setup';
 
-/** Builds the gateway (HTTP for the mobile app under /app) without listening. */
-export function createGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
-  return createHttpApp(GatewayModule.forRoot(config), 'app');
+/** Builds the gateway (HTTP for the mobile app under /app, stored images under /static) without listening. */
+export async function createGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
+  const app = await createHttpApp(GatewayModule.forRoot(config), 'app');
+  await setupImageUploads(app, config);
+  return app;
 }
 
 if (require.main === module) {

@@ -3,11 +3,16 @@ import { createHttpApp } from '@app/grpc';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { type MediaPlatformConfig, mediaPlatformEnvSchema } from './config/media-platform.config';
+import { setupMpImageUploads } from './images/image-uploads.setup';
 import { MediaPlatformModule } from './media-platform.module';
 
 /** Builds the media platform (HTTP for authors under /mp) without listening. */
-export function createMediaPlatform(config: MediaPlatformConfig): Promise<NestFastifyApplication> {
-  return createHttpApp(MediaPlatformModule.forRoot(config), 'mp');
+export async function createMediaPlatform(
+  config: MediaPlatformConfig,
+): Promise<NestFastifyApplication> {
+  const app = await createHttpApp(MediaPlatformModule.forRoot(config), 'mp');
+  await setupMpImageUploads(app, config);
+  return app;
 }
 
 if (require.main === module) {

@@ -1,10 +1,18 @@
+import { AuthModule } from '@app/auth';
 import { RedisModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
-import { EdgeHealthModule, GrpcClientModule, NEWS_GRPC, USER_GRPC } from '@app/grpc';
+import { AUTH_GRPC, AUTHORING_GRPC, CHANNEL_GRPC, COMMENT_GRPC, COMMENT_MODERATION_GRPC, EdgeHealthModule, FOLLOWER_STATISTICS_GRPC, GrpcClientModule, MATERIAL_GRPC, RELATION_GRPC, USER_GRPC } from '@app/grpc';
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { ArticlesModule } from './articles/articles.module';
+import { MpAuthModule } from './auth/auth.module';
 import { ChannelsModule } from './channels/channels.module';
+import { MpCommentsModule } from './comments/comments.module';
 import type { MediaPlatformConfig } from './config/media-platform.config';
+import { FollowersModule } from './followers/followers.module';
+import { ImagesModule } from './images/images.module';
+import { ProfileModule } from './profile/profile.module';
+import { ArticleStatisticsModule } from './statistics/article-statistics.module';
 
 @Module({})
 export class MediaPlatformModule {
@@ -19,15 +27,23 @@ export class MediaPlatformModule {
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
         }),
-        GrpcClientModule.forRoot(config, [USER_GRPC, NEWS_GRPC]),
+        AuthModule.forRoot({ keysDir: config.JWT_KEYS_DIR }),
+        GrpcClientModule.forRoot(config, [USER_GRPC, AUTH_GRPC, CHANNEL_GRPC, MATERIAL_GRPC, RELATION_GRPC, FOLLOWER_STATISTICS_GRPC, COMMENT_GRPC, COMMENT_MODERATION_GRPC, AUTHORING_GRPC]),
         EdgeHealthModule.forRoot({
           redis: true,
           grpc: [
             { name: 'user', service: USER_GRPC, url: config.USER_GRPC_URL },
-            { name: 'news', service: NEWS_GRPC, url: config.NEWS_GRPC_URL },
+            { name: 'news', service: CHANNEL_GRPC, url: config.NEWS_GRPC_URL },
           ],
         }),
+        MpAuthModule,
         ChannelsModule,
+        MpCommentsModule,
+        ImagesModule,
+        ProfileModule,
+        FollowersModule,
+        ArticlesModule,
+        ArticleStatisticsModule,
       ],
     };
   }

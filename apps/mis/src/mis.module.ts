@@ -1,7 +1,7 @@
 import { RedisModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { EdgeHealthModule, GrpcClientModule, NEWS_GRPC, USER_GRPC } from '@app/grpc';
+import { EdgeHealthModule, GrpcClientModule, CHANNEL_GRPC, USER_GRPC } from '@app/grpc';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import type { MisConfig } from './config/mis.config';
@@ -21,7 +21,7 @@ export class MisModule {
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
         }),
-        GrpcClientModule.forRoot(config, [USER_GRPC, NEWS_GRPC]),
+        GrpcClientModule.forRoot(config, [USER_GRPC, CHANNEL_GRPC]),
         EdgeHealthModule.forRoot({ redis: true, database: true }),
       ],
     };

@@ -1,7 +1,7 @@
 import { RedisHealth } from '@app/cache';
 import { loadConfig, runMain } from '@app/config';
 import { DatabaseHealth, ensureDatabase } from '@app/database';
-import { startGrpcService, NEWS_GRPC } from '@app/grpc';
+import { NEWS_APP_SERVICES, startGrpcService } from '@app/grpc';
 import type { INestMicroservice } from '@nestjs/common';
 
 import { type NewsConfig, newsEnvSchema } from './config/news.config';
@@ -12,7 +12,7 @@ export async function startNewsService(config: NewsConfig): Promise<INestMicrose
   if (config.MIGRATIONS_RUN) await ensureDatabase(config);
   return startGrpcService({
     module: NewsAppModule.forRoot(config),
-    service: NEWS_GRPC,
+    services: NEWS_APP_SERVICES,
     url: `0.0.0.0:${config.NEWS_GRPC_PORT}`,
     isReady: async (app) => {
       const [database, redis] = await Promise.all([app.get(DatabaseHealth).isReady(), app.get(RedisHealth).isReady()]);

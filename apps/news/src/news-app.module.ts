@@ -1,12 +1,20 @@
-import { RedisModule } from '@app/cache';
+import { RedisModule, TwoLevelCacheModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { QueueModule } from '@app/queue';
 import { SnowflakeModule } from '@app/snowflake';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import type { NewsConfig } from './config/news.config';
 import { NEWS_SCHEMA } from './database/news-schema';
+import { AnnouncementsModule } from './announcements/announcements.module';
+import { ArticlesModule } from './articles/articles.module';
+import { AuthoringModule } from './authoring/authoring.module';
 import { ChannelsModule } from './channels/channels.module';
+import { CommentModerationModule } from './comment-moderation/comment-moderation.module';
+import { CommentsModule } from './comments/comments.module';
+import { ReactionsModule } from './reactions/reactions.module';
+import { SearchModule } from './search/search.module';
 
 @Module({})
 export class NewsAppModule {
@@ -22,8 +30,17 @@ export class NewsAppModule {
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
         }),
+        TwoLevelCacheModule.forRoot({ cacheUrl: config.REDIS_CACHE_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
+        QueueModule.forRoot({ queueUrl: config.REDIS_QUEUE_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
         SnowflakeModule.forRoot({ datacenterId: config.SNOWFLAKE_DATACENTER_ID, workerId: config.SNOWFLAKE_WORKER_ID }),
         ChannelsModule,
+        ArticlesModule,
+        ReactionsModule.forRoot(config),
+        SearchModule.forRoot(config),
+        AnnouncementsModule,
+        CommentsModule,
+        AuthoringModule,
+        CommentModerationModule,
       ],
     };
   }

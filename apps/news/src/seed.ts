@@ -1,4 +1,4 @@
-import { CounterKeys, createRedisClient } from '@app/cache';
+import { CacheKeys, CounterKeys, createRedisClient } from '@app/cache';
 import { loadConfig, runMain } from '@app/config';
 import { mysqlDataSourceOptions } from '@app/database';
 import { DataSource } from 'typeorm';
@@ -6,8 +6,10 @@ import { DataSource } from 'typeorm';
 import { newsEnvSchema } from './config/news.config';
 import { DEMO_AUTHOR_ID, DEMO_CHANNELS, DEMO_READER_ID, demoArticles, demoComments } from './database/seeds/demo-news';
 import { NEWS_SCHEMA } from './database/news-schema';
+import { DEMO_ANNOUNCEMENTS } from './database/seeds/demo-announcements';
+import { createArticleIndexer } from './search/article-indexer.factory';
 
-/** Loads demo channels, approved articles and comments, and sets their counters (idempotent). */
+/** Loads demo channels, approved articles (indexed for search), comments and announcements, and sets their counters (idempotent). */
 runMain(async () => {
   const config = loadConfig(newsEnvSchema);
   if (config.NODE_ENV === 'production') throw new Error('refusing to load demo data in production');
@@ -38,6 +40,21 @@ runMain(async () => {
         );
       }
     });
+    for (const announcement of DEMO_ANNOUNCEMENTS) {
+      await dataSource.query(
+        'INSERT IGNORE INTO global_announcement (announcement_id, title, content, status, publish_time) VALUES (?, ?, ?, 1, ?)',
+        [announcement.id, announcement.title, announcement.content, announcement.publishedAt],
+      );
+    }
+    const cache = createRedisClient(config.REDIS_CACHE_URL, config.REDIS_KEY_PREFIX);
+    try {
+      await cache.del(CacheKeys.announcements(), ...DEMO_ANNOUNCEMENTS.map((announcement) => CacheKeys.announcement(announcement.id)));
+    } finally {
+      await cache.quit();
+    }
+    // Same code path as the worker's index-article job; re-indexing an article rewrites its entry.
+    const indexer = createArticleIndexer(dataSource, config);
+    for (const article of articles) await indexer.indexArticle(article.id);
     const state = createRedisClient(config.REDIS_STATE_URL, config.REDIS_KEY_PREFIX);
     try {
       const perArticle = new Map<string, number>();
@@ -53,7 +70,9 @@ runMain(async () => {
     } finally {
       await state.quit();
     }
-    console.log(`news: ${DEMO_CHANNELS.length} channels, ${articles.length} articles, ${comments.length} comments present`);
+    console.log(
+      `news: ${DEMO_CHANNELS.length} channels, ${articles.length} articles (indexed for search), ${comments.length} comments, ${DEMO_ANNOUNCEMENTS.length} announcements present`,
+    );
   } finally {
     await dataSource.destroy();
   }

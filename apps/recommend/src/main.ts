@@ -8,8 +8,13 @@ import { RecommendGrpcServer } from './grpc/recommend-grpc.server';
 import { RecommendModule } from './recommend.module';
 
 /** Starts the recommend service (gRPC on RECOMMEND_GRPC_PORT); exported for end-to-end tests. */
-export async function startRecommendService(config: RecommendConfig): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(RecommendModule.forRoot(config), { bufferLogs: true });
+export async function startRecommendService(
+  config: RecommendConfig,
+): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(RecommendModule.forRoot(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.get(RecommendGrpcServer).start();

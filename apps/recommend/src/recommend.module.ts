@@ -1,9 +1,20 @@
 import { RedisModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
+import { ARTICLE_GRPC, CHANNEL_GRPC, GrpcClientModule } from '@app/grpc';
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { CandidateIndex } from './candidates/candidate-index';
+import { CandidateRefresher } from './candidates/candidate-refresher';
 import type { RecommendConfig } from './config/recommend.config';
+import { RECO_CLOCK } from './feed/clock';
+import { FeedHistoryStore } from './feed/feed-history.store';
+import { PopularityReader } from './feed/popularity.reader';
+import { ReadingInterestReader } from './feed/reading-interest.reader';
+import { UserRecommendService } from './feed/user-recommend.service';
 import { RecommendGrpcServer } from './grpc/recommend-grpc.server';
+import { UserRecommendHandlers } from './grpc/user-recommend.handlers';
+import { ArticleRecommendService } from './related/article-recommend.service';
+import { TitleTokenizer } from './related/title-tokenizer';
 
 @Module({})
 export class RecommendModule {
@@ -18,8 +29,21 @@ export class RecommendModule {
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
         }),
+        GrpcClientModule.forRoot(config, [ARTICLE_GRPC, CHANNEL_GRPC]),
       ],
-      providers: [RecommendGrpcServer],
+      providers: [
+        { provide: RECO_CLOCK, useValue: Date.now },
+        CandidateIndex,
+        CandidateRefresher,
+        TitleTokenizer,
+        FeedHistoryStore,
+        PopularityReader,
+        ReadingInterestReader,
+        UserRecommendService,
+        ArticleRecommendService,
+        UserRecommendHandlers,
+        RecommendGrpcServer,
+      ],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { RedisHealth } from '@app/cache';
 import { loadConfig, runMain } from '@app/config';
 import { DatabaseHealth, ensureDatabase } from '@app/database';
-import { startGrpcService, USER_GRPC } from '@app/grpc';
+import { USER_APP_SERVICES, startGrpcService } from '@app/grpc';
 import type { INestMicroservice } from '@nestjs/common';
 
 import { type UserConfig, userEnvSchema } from './config/user.config';
@@ -12,7 +12,7 @@ export async function startUserService(config: UserConfig): Promise<INestMicrose
   if (config.MIGRATIONS_RUN) await ensureDatabase(config);
   return startGrpcService({
     module: UserAppModule.forRoot(config),
-    service: USER_GRPC,
+    services: USER_APP_SERVICES,
     url: `0.0.0.0:${config.USER_GRPC_PORT}`,
     isReady: async (app) => {
       const [database, redis] = await Promise.all([app.get(DatabaseHealth).isReady(), app.get(RedisHealth).isReady()]);

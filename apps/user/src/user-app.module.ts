@@ -1,11 +1,15 @@
 import { RedisModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { QueueModule } from '@app/queue';
 import { SnowflakeModule } from '@app/snowflake';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import type { UserConfig } from './config/user.config';
 import { USER_SCHEMA } from './database/user-schema';
+import { AuthModule } from './auth/auth.module';
+import { MaterialsModule } from './materials/materials.module';
+import { RelationsModule } from './relations/relations.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -23,7 +27,11 @@ export class UserAppModule {
           keyPrefix: config.REDIS_KEY_PREFIX,
         }),
         SnowflakeModule.forRoot({ datacenterId: config.SNOWFLAKE_DATACENTER_ID, workerId: config.SNOWFLAKE_WORKER_ID }),
+        QueueModule.forRoot({ queueUrl: config.REDIS_QUEUE_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
         UsersModule,
+        RelationsModule,
+        AuthModule,
+        MaterialsModule,
       ],
     };
   }

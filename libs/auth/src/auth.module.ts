@@ -1,9 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 
+import { APP_GUARD } from '@nestjs/core';
+
+import { AuthGuard } from './auth.guard';
 import { JwtKeySet } from './key-set';
 import { TokenVerifier } from './token-verifier';
 
-/** Local token verification for edge apps: the public keys and a `TokenVerifier`. */
+/** Local token verification for HTTP edge apps: public keys, `TokenVerifier`, and the global `AuthGuard` (needs RedisModule). */
 @Module({})
 export class AuthModule {
   static forRoot(options: { keysDir: string } | { keySet: JwtKeySet }): DynamicModule {
@@ -14,6 +17,8 @@ export class AuthModule {
       providers: [
         { provide: JwtKeySet, useValue: new JwtKeySet(keySet.publicKeys) },
         { provide: TokenVerifier, useFactory: (keys: JwtKeySet) => new TokenVerifier(keys), inject: [JwtKeySet] },
+        // Routes opt in with @Auth(); routes without it are not touched by the guard.
+        { provide: APP_GUARD, useClass: AuthGuard },
       ],
       exports: [JwtKeySet, TokenVerifier],
     };

@@ -28,9 +28,13 @@ export class TokenSigner {
     return this.sign({ user_id: userId, refresh: false, typ: 'access', sid, ...extra }, this.lifetimes.accessSeconds);
   }
 
-  /** A refresh token with a fresh `jti`, so strict mode can tell rotated tokens apart. */
-  signRefresh(userId: string, sid: string, extra: { verified?: boolean } = {}): { token: string; jti: string } {
-    const jti = randomUUID();
+  /** A refresh token with its own `jti`, so strict mode can tell rotated tokens apart. */
+  signRefresh(
+    userId: string,
+    sid: string,
+    extra: { verified?: boolean } = {},
+    jti: string = randomUUID(),
+  ): { token: string; jti: string } {
     const token = this.sign({ user_id: userId, refresh: true, typ: 'refresh', sid, ...extra }, this.lifetimes.refreshSeconds, jti);
     return { token, jti };
   }

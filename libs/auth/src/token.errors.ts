@@ -7,4 +7,5 @@ export const TokenErrors = {
   refreshUsedAsAccess: () => AppError.forbidden('Do not use refresh token.'),
   wrongRefreshToken: () => AppError.forbidden('Wrong refresh token.'),
   userDenied: () => AppError.forbidden('User denied.'),
+  notVerified: () => AppError.forbidden('User must be real info verified.'),
 } as const;

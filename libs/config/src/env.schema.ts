@@ -52,6 +52,17 @@ export const baseEnvSchema = z.object({
 
   /** Base URL that turns stored image keys into URLs. */
   STORAGE_PUBLIC_URL: z.url().default('http://127.0.0.1:8000/static/'),
+  /** Where uploaded images go: `local` (a folder the gateway serves at /static/) or `s3`. */
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  /** Folder of the `local` storage driver. */
+  STORAGE_LOCAL_DIR: z.string().min(1).default('.data/uploads'),
+  /** Largest accepted image upload, in bytes (5 MiB by default). */
+  STORAGE_MAX_IMAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
 
   /** Folder of `<kid>.public.pem` (and, for the user service, `<kid>.private.pem`) RS256 keys. */
   JWT_KEYS_DIR: z.string().min(1).default('.keys'),

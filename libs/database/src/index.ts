@@ -2,3 +2,4 @@ export * from './data-source-options';
 export * from './database.health';
 export * from './database.module';
 export * from './ensure-database';
+export * from './retry-on-deadlock';

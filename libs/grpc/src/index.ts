@@ -15,3 +15,4 @@ export * from './edge/configure-http-app';
 export * from './server/start-grpc-service';
 export * from './edge/health.module';
 export * from './edge/create-http-app';
+export * from './edge/raw-response.decorator';

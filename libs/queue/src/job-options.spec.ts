@@ -17,7 +17,9 @@ describe('jobId', () => {
     expect(jobId(JobName.SendSmsCode, 'app', '13911111111', 1_764_000_000)).toBe(
       'send-sms-code_app_13911111111_1764000000',
     );
-    expect(jobId(JobName.SendSmsCode, 'app', '13911111111')).toBe(jobId(JobName.SendSmsCode, 'app', '13911111111'));
+    expect(jobId(JobName.SendSmsCode, 'app', '13911111111')).toBe(
+      jobId(JobName.SendSmsCode, 'app', '13911111111'),
+    );
   });
 
   it('never produces an id BullMQ rejects', () => {

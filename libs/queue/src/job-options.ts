@@ -33,7 +33,9 @@ export function jobId(name: JobName, ...parts: ReadonlyArray<string | number>): 
   const texts = parts.map(String);
   const bad = texts.find((part) => !JOB_ID_PART.test(part));
   if (bad !== undefined) {
-    throw new InvalidJobIdError(`jobId(${name}): part ${JSON.stringify(bad)} must match ${JOB_ID_PART}`);
+    throw new InvalidJobIdError(
+      `jobId(${name}): part ${JSON.stringify(bad)} must match ${JOB_ID_PART}`,
+    );
   }
   return [name, ...texts].join(JOB_ID_SEPARATOR);
 }
@@ -41,6 +43,8 @@ export function jobId(name: JobName, ...parts: ReadonlyArray<string | number>): 
 /** Rejects ids BullMQ would refuse or misread: empty, integer-like, or containing ':'. */
 export function assertValidJobId(id: string): void {
   if (id.length === 0 || id.includes(':') || `${Number.parseInt(id, 10)}` === id) {
-    throw new InvalidJobIdError(`Invalid job id ${JSON.stringify(id)}: must be non-empty, not an integer, without ':'`);
+    throw new InvalidJobIdError(
+      `Invalid job id ${JSON.stringify(id)}: must be non-empty, not an integer, without ':'`,
+    );
   }
 }

@@ -25,12 +25,18 @@ export class JobProducer {
   }
 
   /** Adds the job (or finds the existing one with the same id) and returns its id. */
-  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: EnqueueOptions): Promise<string> {
+  async enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    options: EnqueueOptions,
+  ): Promise<string> {
     assertValidJobId(options.jobId);
     const queueName = JOB_QUEUE[name];
     const queue = this.queues.get(queueName);
     if (!queue) {
-      throw new Error(`Queue "${queueName}" for job "${name}" is not registered; add it to QueueModule.registerQueues()`);
+      throw new Error(
+        `Queue "${queueName}" for job "${name}" is not registered; add it to QueueModule.registerQueues()`,
+      );
     }
     const job = await queue.add(name, payload, {
       ...DEFAULT_JOB_OPTIONS,

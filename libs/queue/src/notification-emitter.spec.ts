@@ -11,7 +11,12 @@ class RecordingPublisher implements NotificationPublisher {
   }
 }
 
-const author = { user_id: '1294287382374383616', user_name: 'reader', user_photo: 'http://img/x', timestamp: 1_764_000_000 };
+const author = {
+  user_id: '1294287382374383616',
+  user_name: 'reader',
+  user_photo: 'http://img/x',
+  timestamp: 1_764_000_000,
+};
 
 describe('NotificationEmitter', () => {
   it('publishes to the room of the target user on the prefixed Socket.IO channel', async () => {

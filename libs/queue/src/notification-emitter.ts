@@ -74,7 +74,9 @@ export class NotificationEmitter {
 }
 
 /** Provides {@link NotificationEmitter} on the state Redis role (the role the IM adapter uses). */
-export function provideNotificationEmitter(keyPrefix: string): FactoryProvider<NotificationEmitter> {
+export function provideNotificationEmitter(
+  keyPrefix: string,
+): FactoryProvider<NotificationEmitter> {
   return {
     provide: NotificationEmitter,
     inject: [REDIS_STATE],

@@ -1,5 +1,6 @@
 import { WorkerHost } from '@nestjs/bullmq';
 import { Test } from '@nestjs/testing';
+import type { Worker } from 'bullmq';
 
 import { JobProcessor } from './processor-registry';
 import { ProcessorRegistry, ProcessorRegistryModule } from './processor-registry.module';
@@ -12,7 +13,7 @@ class SmsStubProcessor extends WorkerHost {
   }
 }
 
-function compile(queues: QueueName[], processors: Array<typeof SmsStubProcessor>) {
+function compile(queues: QueueName[], processors: Array<new () => WorkerHost>) {
   return Test.createTestingModule({
     imports: [ProcessorRegistryModule.forQueues(queues)],
     providers: processors,
@@ -29,13 +30,51 @@ describe('ProcessorRegistryModule', () => {
   });
 
   it('fails to boot when a job of a run queue has no processor', async () => {
-    await expect(compile([QueueName.Sms], [])).rejects.toThrow('job "send-sms-code" has no processor');
+    await expect(compile([QueueName.Sms], [])).rejects.toThrow(
+      'job "send-sms-code" has no processor',
+    );
   });
 
   it('boots without processors when the run queues have no jobs', async () => {
     const moduleRef = await compile([QueueName.Statistics], []);
     expect(moduleRef.get(ProcessorRegistry).declarations).toEqual([]);
     await moduleRef.close();
+  });
+
+  it('drains the started workers before the application shuts down', async () => {
+    const closed: string[] = [];
+    const errorListeners: string[] = [];
+    const fake: Pick<Worker, 'close' | 'on' | 'name'> = {
+      name: 'sms',
+      close: () => {
+        closed.push('sms');
+        return Promise.resolve();
+      },
+      on: ((event: string) => {
+        errorListeners.push(event);
+        return fake;
+      }) as unknown as Worker['on'],
+    };
+    @JobProcessor(QueueName.Sms, [JobName.SendSmsCode])
+    class StartedStubProcessor extends WorkerHost {
+      override get worker(): Worker {
+        return fake as Worker;
+      }
+      process(): Promise<void> {
+        return Promise.resolve();
+      }
+    }
+    const moduleRef = await compile([QueueName.Sms], [StartedStubProcessor]);
+    await moduleRef.init();
+    await moduleRef.close();
+    expect(closed).toEqual(['sms']);
+    // an 'error' listener keeps a connection failure from crashing the process
+    expect(errorListeners).toEqual(['error']);
+  });
+
+  it('shuts down cleanly when a processor never got a worker', async () => {
+    const moduleRef = await compile([QueueName.Sms], [SmsStubProcessor]);
+    await expect(moduleRef.close()).resolves.toBeUndefined();
   });
 
   it('fails to boot when a processor consumes a queue the worker does not run', async () => {

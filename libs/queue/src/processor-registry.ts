@@ -1,5 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { SetMetadata } from '@nestjs/common';
+import type { WorkerOptions } from 'bullmq';
 
 import { ALL_JOB_NAMES, JOB_QUEUE, type JobName, type QueueName } from './queue-names';
 
@@ -24,7 +25,11 @@ export class ProcessorRegistryError extends Error {
  * Marks a `WorkerHost` subclass as the processor of `queue` (applies `@Processor(queue)`) and
  * records the jobs it handles. Fails at class definition if a job belongs to another queue.
  */
-export function JobProcessor(queue: QueueName, jobs: readonly JobName[]): ClassDecorator {
+export function JobProcessor(
+  queue: QueueName,
+  jobs: readonly JobName[],
+  workerOptions: Partial<Omit<WorkerOptions, 'connection' | 'prefix'>> = {},
+): ClassDecorator {
   return (target) => {
     const foreign = jobs.filter((job) => JOB_QUEUE[job] !== queue);
     if (jobs.length === 0 || foreign.length > 0) {
@@ -36,7 +41,7 @@ export function JobProcessor(queue: QueueName, jobs: readonly JobName[]): ClassD
     }
     const metadata: Omit<ProcessorDeclaration, 'processor'> = { queue, jobs: [...jobs] };
     SetMetadata(JOB_PROCESSOR_METADATA, metadata)(target);
-    Processor(queue)(target);
+    Processor(queue, workerOptions)(target);
   };
 }
 
@@ -69,7 +74,9 @@ export function assertProcessorsWithinQueues(
   const outside = declarations.filter((declaration) => !queues.includes(declaration.queue));
   if (outside.length > 0) {
     throw new ProcessorRegistryError(
-      outside.map((d) => `${d.processor} consumes queue "${d.queue}", which this worker does not run`),
+      outside.map(
+        (d) => `${d.processor} consumes queue "${d.queue}", which this worker does not run`,
+      ),
     );
   }
 }

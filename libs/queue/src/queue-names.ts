@@ -12,6 +12,7 @@ export enum QueueName {
  */
 export enum JobName {
   SendSmsCode = 'send-sms-code',
+  IndexArticle = 'index-article',
 }
 
 /** Payload of {@link JobName.SendSmsCode}: one verification code to deliver by SMS. */
@@ -22,14 +23,25 @@ export interface SendSmsCodePayload {
   scope: 'app' | 'mp';
 }
 
+/** Why an article's search entry is refreshed (the processor re-reads the article either way). */
+export type IndexArticleReason = 'approve' | 'edit' | 'delete';
+
+/** Payload of {@link JobName.IndexArticle}: bring one article's search entry in line with it. */
+export interface IndexArticlePayload {
+  articleId: string;
+  reason: IndexArticleReason;
+}
+
 /** The payload type of every job; indexing it with a JobName that lacks an entry fails to compile. */
 export interface JobPayloads {
   [JobName.SendSmsCode]: SendSmsCodePayload;
+  [JobName.IndexArticle]: IndexArticlePayload;
 }
 
 /** The queue each job is added to and processed from. */
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.SendSmsCode]: QueueName.Sms,
+  [JobName.IndexArticle]: QueueName.SearchIndex,
 };
 
 /** Every job name, in declaration order. */

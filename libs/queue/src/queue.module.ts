@@ -1,6 +1,6 @@
 import { queueConnectionOptions } from '@app/cache';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import Redis from 'ioredis';
 
@@ -8,6 +8,8 @@ import { JobProducer } from './job-producer';
 import { DEFAULT_JOB_OPTIONS } from './job-options';
 import { QueueHealth } from './queue.health';
 import type { QueueName } from './queue-names';
+
+const queueLogger = new Logger('Queue');
 
 /** Where BullMQ keeps its keys: the queue Redis URL and the deployment's key prefix. */
 export interface QueueRootOptions {
@@ -56,7 +58,15 @@ export class QueueModule {
         {
           provide: JobProducer,
           inject: names.map((name) => getQueueToken(name)),
-          useFactory: (...registered: Queue[]) => new JobProducer(registered),
+          useFactory: async (...registered: Queue[]) => {
+            for (const queue of registered) {
+              queue.on('error', (error) => queueLogger.warn(`queue ${queue.name}: ${error.message}`));
+            }
+            // BullMQ (5.x) re-emits a failed connection set-up after close() removed every
+            // listener, which throws if a queue is closed while still connecting; so boot waits.
+            await Promise.all(registered.map((queue) => queue.waitUntilReady()));
+            return new JobProducer(registered);
+          },
         },
       ],
       exports: [queues, JobProducer],

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { ChannelsHttpController } from './channels.http.controller';
+import { UserChannelsHttpController } from './user-channels.http.controller';
 
-@Module({ controllers: [ChannelsHttpController] })
+@Module({ controllers: [ChannelsHttpController, UserChannelsHttpController] })
 export class ChannelsModule {}

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { ServerOptions } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 
 import type { RedisPubSub } from './redis-pub-sub';
 import type { ImServer } from './socket.types';
@@ -30,17 +30,24 @@ export class RedisIoAdapter extends IoAdapter {
     private readonly options: RedisIoAdapterOptions,
   ) {
     super(app);
-    this.redisAdapter = createAdapter(pubSub.pub, pubSub.sub, { key: socketIoChannelKey(options.redisKeyPrefix) });
+    this.redisAdapter = createAdapter(pubSub.pub, pubSub.sub, {
+      key: socketIoChannelKey(options.redisKeyPrefix),
+    });
   }
 
   override createIOServer(port: number, options?: Partial<ServerOptions>): ImServer {
-    const server: ImServer = super.createIOServer(port, {
+    const server: unknown = super.createIOServer(port, {
       ...options,
       pingTimeout: this.options.pingTimeoutMs,
       // The mobile web client is served from anywhere; sockets authenticate by token, not cookies.
       cors: { origin: true },
     });
+    if (!isImServer(server)) throw new Error('IoAdapter did not create a Socket.IO server');
     server.adapter(this.redisAdapter);
     return server;
   }
+}
+
+function isImServer(value: unknown): value is ImServer {
+  return value instanceof Server;
 }

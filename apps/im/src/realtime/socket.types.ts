@@ -1,7 +1,8 @@
 import type { Server, Socket } from 'socket.io';
 
 /** Who is on the other end of a socket, decided once at handshake. */
-export type SocketIdentity = { kind: 'user'; userId: string } | { kind: 'anonymous'; anonymousId: string };
+export type SocketIdentity =
+  { kind: 'user'; userId: string } | { kind: 'anonymous'; anonymousId: string };
 
 /** What the chat sends back (the reference's `message` event; timestamp in seconds). */
 export interface ChatReply {
@@ -22,5 +23,15 @@ export interface SocketData {
   identity: SocketIdentity;
 }
 
-export type ImServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type ImSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type ImServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+export type ImSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;

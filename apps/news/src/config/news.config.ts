@@ -1,6 +1,22 @@
 import { baseEnvSchema, refineBaseEnv } from '@app/config';
-import type { z } from 'zod';
+import { z } from 'zod';
 
-export const newsEnvSchema = baseEnvSchema.superRefine(refineBaseEnv);
+export const newsEnvSchema = baseEnvSchema
+  .extend({
+    /** Search engine: `mysql` (jieba tokens in a FULLTEXT column, the default) or `es` (Elasticsearch 9). */
+    SEARCH_DRIVER: z.enum(['mysql', 'es']).default('mysql'),
+    /** Elasticsearch node of the `es` search driver. */
+    ELASTICSEARCH_URL: z.url().optional(),
+  })
+  .superRefine((env, ctx) => {
+    refineBaseEnv(env, ctx);
+    if (env.SEARCH_DRIVER === 'es' && env.ELASTICSEARCH_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ELASTICSEARCH_URL'],
+        message: 'ELASTICSEARCH_URL is required when SEARCH_DRIVER=es',
+      });
+    }
+  });
 
 export type NewsConfig = z.infer<typeof newsEnvSchema>;

@@ -1,10 +1,26 @@
 import type { ServiceSchema } from '@app/database';
 
+import { AnnouncementEntity } from '../announcements/announcement.entity';
+import { ArticleContentEntity } from '../articles/article-content.entity';
+import { ArticleStatisticEntity } from '../articles/article-statistic.entity';
+import { ArticleEntity } from '../articles/article.entity';
 import { ChannelEntity } from '../channels/channel.entity';
+import { UserChannelEntity } from '../channels/user-channel.entity';
+import { CommentLikingEntity } from '../comments/comment-liking.entity';
+import { CommentEntity } from '../comments/comment.entity';
+import { AttitudeEntity } from '../reactions/attitude.entity';
+import { CollectionEntity } from '../reactions/collection.entity';
+import { ReportEntity } from '../reactions/report.entity';
+import { ArticleSearchEntity } from '../search/article-search.entity';
+import { SearchKeywordEntity } from '../search/search-keyword.entity';
 import { CreateNewsTables1764000000000 } from './migrations/1764000000000-create-news-tables';
+import { CreateNewsSearchTables1764105000000 } from './migrations/1764105000000-create-news-search-tables';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
-  entities: [ChannelEntity],
-  migrations: [CreateNewsTables1764000000000],
+  entities: [ChannelEntity, UserChannelEntity, ArticleEntity, ArticleContentEntity, ArticleStatisticEntity,
+    CollectionEntity, AttitudeEntity, ReportEntity,
+    ArticleSearchEntity, SearchKeywordEntity, AnnouncementEntity,
+    CommentEntity, CommentLikingEntity],
+  migrations: [CreateNewsTables1764000000000, CreateNewsSearchTables1764105000000],
 };

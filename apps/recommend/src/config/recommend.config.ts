@@ -1,6 +1,48 @@
 import { baseEnvSchema, refineBaseEnv } from '@app/config';
-import type { z } from 'zod';
+import { z } from 'zod';
 
-export const recommendEnvSchema = baseEnvSchema.superRefine(refineBaseEnv);
+/** `recency:popularity:interest`, three non-negative numbers. */
+const weights = z
+  .string()
+  .regex(
+    /^\d+(\.\d+)?:\d+(\.\d+)?:\d+(\.\d+)?$/,
+    'expected recency:popularity:interest, e.g. 1:0.25:0.5',
+  )
+  .transform((value) => {
+    const [recency, popularity, interest] = value.split(':').map(Number);
+    return { recency, popularity, interest };
+  });
+
+export const recommendEnvSchema = baseEnvSchema
+  .extend({
+    /** Age at which an article's recency score halves. */
+    RECO_HALF_LIFE_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(24),
+    /** Weights of the `Algo-1` combination (A/B buckets 0-c). */
+    RECO_ALGO1_WEIGHTS: weights.default({ recency: 1, popularity: 0.25, interest: 0.5 }),
+    /** Weights of the `Algo-2` combination (A/B buckets d-f): popularity first. */
+    RECO_ALGO2_WEIGHTS: weights.default({ recency: 0.5, popularity: 0.5, interest: 0.5 }),
+    /** Batches kept per user and channel for timestamp replays. */
+    RECO_BATCH_HISTORY_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
+    /** How long exposures and batch histories live after the user's last feed request. */
+    RECO_HISTORY_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(7 * 24 * 3600),
+    /** How often one replica rebuilds the candidate sets from the news service. */
+    RECO_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** Newest approved articles kept as candidates per channel. */
+    RECO_CANDIDATES_PER_CHANNEL: z.coerce.number().int().min(10).max(20_000).default(2000),
+    /** Newest unseen candidates that are scored per request (bounds the work of one request). */
+    RECO_RANK_WINDOW: z.coerce.number().int().min(10).max(20_000).default(200),
+  })
+  .superRefine(refineBaseEnv);
 
 export type RecommendConfig = z.infer<typeof recommendEnvSchema>;
+
+/** The weights of one algorithm combination. */
+export type RankWeights = RecommendConfig['RECO_ALGO1_WEIGHTS'];

@@ -5,6 +5,8 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
 import type { RecommendConfig } from '../config/recommend.config';
+import { UserRecommendHandlers } from './user-recommend.handlers';
+import { userRecommendDefinition } from './user-reco.wire';
 
 /** The service name the original contract declares (user_reco.proto has no package). */
 export const USER_RECOMMEND_SERVICE = 'UserRecommend';
@@ -23,8 +25,10 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: RecommendConfig,
     private readonly redis: RedisHealth,
+    handlers: UserRecommendHandlers,
   ) {
     this.health.addToServer(this.server);
+    this.server.addService(userRecommendDefinition(), handlers.implementation());
   }
 
   async start(): Promise<number> {

@@ -1,6 +1,15 @@
 import { baseEnvSchema, refineBaseEnv } from '@app/config';
-import type { z } from 'zod';
+import { z } from 'zod';
 
-export const userEnvSchema = baseEnvSchema.superRefine(refineBaseEnv);
+export const userEnvSchema = baseEnvSchema
+  .extend({
+    /**
+     * `reuse` (what the real mobile client needs): a refresh returns a new access token and the
+     * session's refresh token stays valid. `strict`: every refresh rotates the refresh token and
+     * reusing an old one revokes the session.
+     */
+    AUTH_REFRESH_POLICY: z.enum(['reuse', 'strict']).default('reuse'),
+  })
+  .superRefine(refineBaseEnv);
 
 export type UserConfig = z.infer<typeof userEnvSchema>;

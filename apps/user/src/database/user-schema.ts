@@ -1,11 +1,13 @@
 import type { ServiceSchema } from '@app/database';
 
+import { MaterialEntity } from '../materials/material.entity';
+import { RelationEntity } from '../relations/relation.entity';
 import { UserProfileEntity } from '../users/user-profile.entity';
 import { UserEntity } from '../users/user.entity';
 import { CreateUserTables1764000000000 } from './migrations/1764000000000-create-user-tables';
 
 export const USER_SCHEMA: ServiceSchema = {
   service: 'user',
-  entities: [UserEntity, UserProfileEntity],
+  entities: [UserEntity, UserProfileEntity, RelationEntity, MaterialEntity],
   migrations: [CreateUserTables1764000000000],
 };

@@ -13,12 +13,25 @@ export class UserProfileEntity {
   @Column({ type: 'tinyint' })
   gender: Gender;
 
-  /** `YYYY-MM-DD` as stored; a calendar date has no time zone. */
-  @Column({ type: 'date', nullable: true })
+  /** `YYYY-MM-DD` as stored; a calendar date has no time zone (`utc` keeps the host's zone out). */
+  @Column({ type: 'date', nullable: true, utc: true })
   birthday: string | null;
 
   @Column({ name: 'real_name', type: 'varchar', length: 32, nullable: true })
   realName: string | null;
+
+  @Column({ name: 'id_number', type: 'varchar', length: 20, nullable: true })
+  idNumber: string | null;
+
+  /** Storage keys of the identity card images. */
+  @Column({ name: 'id_card_front', type: 'varchar', length: 128, nullable: true })
+  idCardFront: string | null;
+
+  @Column({ name: 'id_card_back', type: 'varchar', length: 128, nullable: true })
+  idCardBack: string | null;
+
+  @Column({ name: 'id_card_handheld', type: 'varchar', length: 128, nullable: true })
+  idCardHandheld: string | null;
 
   @CreateDateColumn({ name: 'create_time', type: 'datetime' })
   createTime: Date;

@@ -16,6 +16,10 @@ export class UserEntity {
   @Column({ name: 'user_name', type: 'varchar', length: 32 })
   name: string;
 
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  email: string | null;
+
+  /** Storage key of the profile photo (never a URL: the public base can change). */
   @Column({ name: 'profile_photo', type: 'varchar', length: 128, nullable: true })
   photo: string | null;
 

@@ -1,6 +1,22 @@
 import { AppError } from '@app/grpc';
 
+/** Messages of invalid profile fields; the HTTP edges key the same texts by field. */
+export const ProfileMessages = {
+  name: 'Name must be 1 to 7 characters.',
+  intro: 'Intro must be at most 60 characters.',
+  gender: 'Invalid gender.',
+  birthday: 'Invalid date param.',
+  birthdayInFuture: 'Birthday cannot be in the future.',
+  realName: 'Real name must be 1 to 7 characters.',
+  idNumber: 'Invalid id number.',
+  email: 'Invalid email.',
+  image: 'Invalid image.',
+} as const;
+
 /** The user service's client-facing errors, with the reference's messages. */
 export const UserErrors = {
   invalidTargetUser: () => AppError.invalid('Invalid target user.'),
+  userNotFound: () => AppError.notFound('User does not exist.'),
+  nameExists: () => AppError.conflict('User name has existed.'),
+  invalidField: (message: string) => AppError.invalid(message),
 } as const;

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 
 import { UserProfileEntity } from './user-profile.entity';
+import { UserProfileCache } from './user-profile.cache';
 import { UserEntity } from './user.entity';
 import { UsersGrpcController } from './users.grpc.controller';
 import { UsersRepository } from './users.repository';
@@ -15,7 +16,12 @@ import { UsersService } from './users.service';
   providers: [
     UsersRepository,
     UsersService,
-    { provide: CounterStore, inject: [REDIS_STATE], useFactory: (redis: Redis) => new CounterStore(redis) },
+    UserProfileCache,
+    {
+      provide: CounterStore,
+      inject: [REDIS_STATE],
+      useFactory: (redis: Redis) => new CounterStore(redis),
+    },
   ],
 })
 export class UsersModule {}

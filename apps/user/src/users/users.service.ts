@@ -1,7 +1,13 @@
 import { CounterKeys, CounterStore } from '@app/cache';
+import { APP_CONFIG } from '@app/config';
 import type { userV1 } from '@app/contracts';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
+import type { UserConfig } from '../config/user.config';
+import { checkProfileChanges, type ProfileChanges, todayIn } from './profile-rules';
+import type { UserProfileEntity } from './user-profile.entity';
+import { type CachedUser, type CachedUserExtra, UserProfileCache } from './user-profile.cache';
+import type { UserEntity } from './user.entity';
 import { UserErrors } from './user.errors';
 import { UsersRepository } from './users.repository';
 
@@ -12,31 +18,141 @@ const USER_CARD_COUNTERS = [
   CounterKeys.userLikesReceived,
 ] as const;
 
+const FIGURE_COUNTERS = [CounterKeys.userFollowers, CounterKeys.authorReads] as const;
+
 const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
+
+function toCachedUser(user: UserEntity): CachedUser {
+  return {
+    mobile: user.mobile,
+    name: user.name,
+    photo: user.photo ?? '',
+    is_media: user.isMedia,
+    intro: user.intro ?? '',
+    certi: user.certi ?? '',
+    email: user.email ?? '',
+  };
+}
+
+function toCachedExtra(profile: UserProfileEntity | null): CachedUserExtra {
+  return {
+    gender: profile?.gender ?? 0,
+    birthday: profile?.birthday ?? '',
+    real_name: profile?.realName ?? '',
+    id_number: profile?.idNumber ?? '',
+    id_card_front: profile?.idCardFront ?? '',
+    id_card_back: profile?.idCardBack ?? '',
+    id_card_handheld: profile?.idCardHandheld ?? '',
+  };
+}
+
+function toProfile(userId: string, user: CachedUser, extra: CachedUserExtra): userV1.Profile {
+  return {
+    id: userId,
+    name: user.name,
+    photo: user.photo,
+    mobile: user.mobile,
+    gender: extra.gender,
+    birthday: extra.birthday,
+    intro: user.intro,
+    email: user.email,
+    realName: extra.real_name,
+    idNumber: extra.id_number,
+    idCardFront: extra.id_card_front,
+    idCardBack: extra.id_card_back,
+    idCardHandheld: extra.id_card_handheld,
+  };
+}
 
 @Injectable()
 export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly counters: CounterStore,
+    private readonly cache: UserProfileCache,
+    @Inject(APP_CONFIG) private readonly config: Pick<UserConfig, 'TZ'>,
   ) {}
 
   async getUserInfo(userId: string): Promise<userV1.UserInfo> {
     if (!SNOWFLAKE_ID.test(userId)) throw UserErrors.invalidTargetUser();
-    const user = await this.users.findById(userId);
+    const user = await this.cachedUser(userId);
     if (!user) throw UserErrors.invalidTargetUser();
-    const [artCount, followCount, fansCount, likeCount] = await this.counters.getMany(USER_CARD_COUNTERS, user.id);
+    const [artCount, followCount, fansCount, likeCount] = await this.counters.getMany(
+      USER_CARD_COUNTERS,
+      userId,
+    );
     return {
-      id: user.id,
+      id: userId,
       name: user.name,
-      photo: user.photo ?? '',
-      isMedia: user.isMedia,
-      intro: user.intro ?? '',
-      certi: user.certi ?? '',
+      photo: user.photo,
+      isMedia: user.is_media,
+      intro: user.intro,
+      certi: user.certi,
       artCount,
       followCount,
       fansCount,
       likeCount,
     };
+  }
+
+  /** The signed-in user's own profile, read through both profile caches. */
+  async getProfile(userId: string): Promise<userV1.Profile> {
+    const user = SNOWFLAKE_ID.test(userId) ? await this.cachedUser(userId) : null;
+    if (!user) throw UserErrors.userNotFound();
+    return toProfile(userId, user, await this.cachedExtra(userId));
+  }
+
+  /**
+   * Changes only the fields that are set (gender 0 included). The answer is read from MySQL, so
+   * the caches this write deletes stay empty until the next read.
+   */
+  async updateProfile(userId: string, requested: ProfileChanges): Promise<userV1.Profile> {
+    const checked = checkProfileChanges(requested, todayIn(this.config.TZ));
+    if ('error' in checked) throw UserErrors.invalidField(checked.error);
+    const { changes } = checked;
+    const current = SNOWFLAKE_ID.test(userId) ? await this.users.findById(userId) : null;
+    if (!current) throw UserErrors.userNotFound();
+    if (
+      changes.name !== undefined &&
+      changes.name !== current.name &&
+      (await this.users.isNameTaken(changes.name, userId))
+    ) {
+      throw UserErrors.nameExists();
+    }
+    if (Object.values(changes).some((value) => value !== undefined)) {
+      // The unique key settles the race two renames to one free name would otherwise win both.
+      if ((await this.users.updateProfile(userId, changes)) === 'name-taken')
+        throw UserErrors.nameExists();
+      await this.cache.invalidate(userId);
+    }
+    const [user, profile] = await Promise.all([
+      this.users.findById(userId),
+      this.users.findProfileById(userId),
+    ]);
+    if (!user) throw UserErrors.userNotFound();
+    return toProfile(userId, toCachedUser(user), toCachedExtra(profile));
+  }
+
+  /** Followers and total reads of the user's articles (`count:user:arts:reading`). */
+  async getFigure(userId: string): Promise<userV1.GetFigureResponse> {
+    const [fansCount, readCount] = await this.counters.getMany(FIGURE_COUNTERS, userId);
+    return { fansCount, readCount };
+  }
+
+  private async cachedUser(userId: string): Promise<CachedUser | null> {
+    const cached = await this.cache.getUser(userId);
+    if (cached !== undefined) return cached;
+    const entity = await this.users.findById(userId);
+    const user = entity ? toCachedUser(entity) : null;
+    await this.cache.setUser(userId, user);
+    return user;
+  }
+
+  private async cachedExtra(userId: string): Promise<CachedUserExtra> {
+    const cached = await this.cache.getExtra(userId);
+    if (cached) return cached;
+    const extra = toCachedExtra(await this.users.findProfileById(userId));
+    await this.cache.setExtra(userId, extra);
+    return extra;
   }
 }

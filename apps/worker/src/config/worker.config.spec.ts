@@ -17,19 +17,22 @@ describe('workerEnvSchema', () => {
   });
 
   it('parses a comma list of queues, trimming and dropping duplicates', () => {
-    expect(loadConfig(workerEnvSchema, { WORKER_QUEUES: ' sms, statistics,sms' }).WORKER_QUEUES).toEqual([
-      QueueName.Sms,
-      QueueName.Statistics,
-    ]);
+    expect(
+      loadConfig(workerEnvSchema, { WORKER_QUEUES: ' sms, statistics,sms' }).WORKER_QUEUES,
+    ).toEqual([QueueName.Sms, QueueName.Statistics]);
   });
 
   it('rejects unknown or empty queue lists', () => {
-    expect(() => loadConfig(workerEnvSchema, { WORKER_QUEUES: 'sms,mail' })).toThrow(/WORKER_QUEUES/);
+    expect(() => loadConfig(workerEnvSchema, { WORKER_QUEUES: 'sms,mail' })).toThrow(
+      /WORKER_QUEUES/,
+    );
     expect(() => loadConfig(workerEnvSchema, { WORKER_QUEUES: ' , ' })).toThrow(/WORKER_QUEUES/);
   });
 
   it('needs the Aliyun keys only with the aliyun driver', () => {
-    expect(() => loadConfig(workerEnvSchema, { SMS_DRIVER: 'aliyun' })).toThrow(/ALIYUN_ACCESS_KEY_SECRET/);
+    expect(() => loadConfig(workerEnvSchema, { SMS_DRIVER: 'aliyun' })).toThrow(
+      /ALIYUN_ACCESS_KEY_SECRET/,
+    );
     const config = loadConfig(workerEnvSchema, {
       SMS_DRIVER: 'aliyun',
       ALIYUN_ACCESS_KEY_ID: 'id',
@@ -39,8 +42,8 @@ describe('workerEnvSchema', () => {
   });
 
   it('keeps the shared rules', () => {
-    expect(() => loadConfig(workerEnvSchema, { NODE_ENV: 'production', SMS_TEST_CODE: '246810' })).toThrow(
-      /SMS_TEST_CODE/,
-    );
+    expect(() =>
+      loadConfig(workerEnvSchema, { NODE_ENV: 'production', SMS_TEST_CODE: '246810' }),
+    ).toThrow(/SMS_TEST_CODE/);
   });
 });

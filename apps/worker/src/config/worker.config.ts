@@ -5,7 +5,14 @@ import { z } from 'zod';
 const queueList = z
   .string()
   .default(ALL_QUEUE_NAMES.join(','))
-  .transform((value) => [...new Set(value.split(',').map((name) => name.trim()).filter(Boolean))])
+  .transform((value) => [
+    ...new Set(
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  ])
   .pipe(z.array(z.enum(QueueName)).min(1));
 
 export const workerEnvSchema = baseEnvSchema
@@ -13,6 +20,10 @@ export const workerEnvSchema = baseEnvSchema
     /** Queues this worker runs (comma list); a dedicated SMS worker sets `sms`. */
     WORKER_QUEUES: queueList,
     SMS_DRIVER: z.enum(['log', 'aliyun']).default('log'),
+    /** `log` driver: append delivered messages (with codes) to this file, a development inbox. */
+    SMS_LOG_FILE: z.string().min(1).optional(),
+    /** `log` driver: simulated provider latency. */
+    SMS_LOG_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     ALIYUN_ACCESS_KEY_ID: z.string().min(1).optional(),
     /** Secret. */
     ALIYUN_ACCESS_KEY_SECRET: z.string().min(1).optional(),
@@ -25,7 +36,11 @@ export const workerEnvSchema = baseEnvSchema
     if (env.SMS_DRIVER !== 'aliyun') return;
     for (const key of ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET'] as const) {
       if (env[key] === undefined) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required when SMS_DRIVER=aliyun` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} is required when SMS_DRIVER=aliyun`,
+        });
       }
     }
   });

@@ -22,21 +22,29 @@ interface SendSmsFields {
 
 /** The part of the Dysms SDK this driver uses (the SDK is an optional dependency). */
 export interface DysmsapiSdk {
-  default: new (config: Pick<AliyunSmsSettings, 'accessKeyId' | 'accessKeySecret' | 'endpoint'>) => {
+  default: new (
+    config: Pick<AliyunSmsSettings, 'accessKeyId' | 'accessKeySecret' | 'endpoint'>,
+  ) => {
     sendSms(request: object): Promise<{ body?: { code?: string; message?: string } }>;
   };
   SendSmsRequest: new (fields: SendSmsFields) => object;
 }
 
 /** Loads the SDK or fails with the fix, so `SMS_DRIVER=aliyun` without it stops the boot. */
-export function loadDysmsapi(load: (id: string) => unknown = (id) => require(id)): DysmsapiSdk {
+export function loadDysmsapi(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional dependency, loaded only when chosen
+  load: (id: string) => unknown = (id) => require(id),
+): DysmsapiSdk {
   let sdk: unknown;
   try {
     sdk = load(ALIYUN_SDK);
   } catch (error) {
-    throw new Error(`SMS_DRIVER=aliyun needs ${ALIYUN_SDK}; install it or use SMS_DRIVER=log`, { cause: error });
+    throw new Error(`SMS_DRIVER=aliyun needs ${ALIYUN_SDK}; install it or use SMS_DRIVER=log`, {
+      cause: error,
+    });
   }
-  if (!isDysmsapiSdk(sdk)) throw new Error(`${ALIYUN_SDK} does not export the expected Client and SendSmsRequest`);
+  if (!isDysmsapiSdk(sdk))
+    throw new Error(`${ALIYUN_SDK} does not export the expected Client and SendSmsRequest`);
   return sdk;
 }
 
@@ -68,7 +76,9 @@ export class AliyunSmsSender extends SmsSender {
     const response = await this.client.sendSms(request);
     const code = response.body?.code;
     if (code !== 'OK') {
-      throw new Error(`Aliyun SendSms answered ${code ?? 'nothing'}: ${response.body?.message ?? ''}`);
+      throw new Error(
+        `Aliyun SendSms answered ${code ?? 'nothing'}: ${response.body?.message ?? ''}`,
+      );
     }
   }
 }

@@ -1,3 +1,6 @@
+import { appendFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { SendSmsCodePayload } from '@app/queue';
 import { Logger } from '@nestjs/common';
 
@@ -10,18 +13,30 @@ export function maskCode(code: string): string {
   return '*'.repeat(code.length - visible.length) + visible;
 }
 
+export interface LogSmsOptions {
+  /** Development inbox: every delivered SMS is appended here as a JSON line, code included. */
+  file?: string;
+  /** Simulated provider latency; the message counts as delivered only when it has passed. */
+  latencyMs?: number;
+}
+
 /** Default driver: logs the delivery instead of sending it (development and tests). */
 export class LogSmsSender extends SmsSender {
   private readonly logger = new Logger('SmsSender');
 
-  constructor(private readonly outbox?: SmsOutbox) {
+  constructor(
+    private readonly outbox?: SmsOutbox,
+    private readonly options: LogSmsOptions = {},
+  ) {
     super();
   }
 
-  send(message: SendSmsCodePayload): Promise<void> {
-    return Promise.resolve().then(() => {
-      this.outbox?.record(message);
-      this.logger.log(`SMS code ${maskCode(message.code)} to ${message.mobile} (${message.scope}, log driver)`);
-    });
+  async send(message: SendSmsCodePayload): Promise<void> {
+    if (this.options.latencyMs) await sleep(this.options.latencyMs);
+    this.outbox?.record(message);
+    if (this.options.file) {
+      await appendFile(this.options.file, `${JSON.stringify({ ...message, at: new Date().toISOString() })}\n`);
+    }
+    this.logger.log(`SMS code ${maskCode(message.code)} to ${message.mobile} (${message.scope}, log driver)`);
   }
 }

@@ -3,22 +3,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 /** Longer than every retry and stall redelivery of a job; a code is useless after 300 s anyway. */
-const CLAIM_TTL_SECONDS = 600;
+const SENT_TTL_SECONDS = 600;
 
-const claimKey = (jobId: string): string => `smsjob:${jobId}:sent`;
+const sentKey = (jobId: string): string => `smsjob:${jobId}:sent`;
 
-/** Which SMS jobs have (possibly) been sent, in the state Redis role, so a job sends at most once. */
+/** Which SMS jobs the provider has accepted, in the state Redis role, so a redelivery does not resend. */
 @Injectable()
 export class SmsSentLedger {
   constructor(@Inject(REDIS_STATE) private readonly redis: Redis) {}
 
-  /** True for the first caller of a job id; false if the job was already claimed. */
-  async claim(jobId: string): Promise<boolean> {
-    return (await this.redis.set(claimKey(jobId), '1', 'EX', CLAIM_TTL_SECONDS, 'NX')) === 'OK';
+  async wasSent(jobId: string): Promise<boolean> {
+    return (await this.redis.exists(sentKey(jobId))) === 1;
   }
 
-  /** Forgets a claim whose send failed, so the retry may send. */
-  async release(jobId: string): Promise<void> {
-    await this.redis.del(claimKey(jobId));
+  async markSent(jobId: string): Promise<void> {
+    await this.redis.set(sentKey(jobId), '1', 'EX', SENT_TTL_SECONDS);
   }
 }

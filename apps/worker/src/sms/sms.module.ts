@@ -17,17 +17,22 @@ export type SmsSettings = Pick<
   | 'ALIYUN_SMS_ENDPOINT'
   | 'ALIYUN_SMS_SIGN_NAME'
   | 'ALIYUN_SMS_TEMPLATE_CODE'
+  | 'SMS_LOG_FILE'
+  | 'SMS_LOG_LATENCY_MS'
 >;
 
 /** The driver chosen by SMS_DRIVER; `aliyun` without its SDK or keys fails the boot here. */
 export function createSmsSender(settings: SmsSettings, outbox?: SmsOutbox): SmsSender {
   switch (settings.SMS_DRIVER) {
     case 'log':
-      return new LogSmsSender(outbox);
+      return new LogSmsSender(outbox, { file: settings.SMS_LOG_FILE, latencyMs: settings.SMS_LOG_LATENCY_MS });
     case 'aliyun': {
-      const { ALIYUN_ACCESS_KEY_ID: accessKeyId, ALIYUN_ACCESS_KEY_SECRET: accessKeySecret } = settings;
+      const { ALIYUN_ACCESS_KEY_ID: accessKeyId, ALIYUN_ACCESS_KEY_SECRET: accessKeySecret } =
+        settings;
       if (!accessKeyId || !accessKeySecret) {
-        throw new Error('SMS_DRIVER=aliyun needs ALIYUN_ACCESS_KEY_ID and ALIYUN_ACCESS_KEY_SECRET');
+        throw new Error(
+          'SMS_DRIVER=aliyun needs ALIYUN_ACCESS_KEY_ID and ALIYUN_ACCESS_KEY_SECRET',
+        );
       }
       return new AliyunSmsSender(loadDysmsapi(), {
         accessKeyId,

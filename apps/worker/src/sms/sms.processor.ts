@@ -14,14 +14,17 @@ export interface SmsJobResult {
 /**
  * Delivers verification codes from the `sms` queue.
  *
- * BullMQ delivers at least once: a worker that crashes after sending but before acking gets
- * its job redelivered as stalled. The claim in the state Redis, taken before sending, turns
- * that into at most once per job id for 600 s. The price is the window between the claim and
- * the send: a crash there (or a failed release after a failed send) leaves the code unsent,
- * and the user asks for a new one after the 1-minute limit. A lost code is cheaper than a
- * duplicate SMS we pay for and that confuses the user.
+ * BullMQ delivers at least once: a worker killed mid-job has its job redelivered once the lock
+ * expires. The ledger records a job as sent right after the provider accepts it, so a
+ * redelivery of a sent job is skipped and a job killed before the provider accepted it is sent
+ * by the redelivery: each code goes out once. Only a crash in the instant between the provider's
+ * answer and the ledger write can send a code twice — the same code, which the user can still use.
  */
-@JobProcessor(QueueName.Sms, [JobName.SendSmsCode])
+@JobProcessor(QueueName.Sms, [JobName.SendSmsCode], {
+  // SMS jobs take milliseconds; a short lock gets a crashed worker's code redelivered within ~15 s.
+  lockDuration: 10_000,
+  stalledInterval: 5_000,
+})
 export class SmsProcessor extends WorkerHost {
   private readonly logger = new Logger(SmsProcessor.name);
 
@@ -32,28 +35,36 @@ export class SmsProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Pick<Job, 'id' | 'name' | 'data'>): Promise<SmsJobResult> {
-    if (job.name !== JobName.SendSmsCode) {
+  async process(job: Pick<Job<unknown>, 'id' | 'name' | 'data'>): Promise<SmsJobResult> {
+    if (job.name !== (JobName.SendSmsCode as string)) {
       throw new UnrecoverableError(`Queue "${QueueName.Sms}" has no handler for job "${job.name}"`);
     }
     if (!job.id) throw new UnrecoverableError('SMS jobs need a deterministic job id');
-    const payload: SendSmsCodePayload = job.data;
-    return this.sendSmsCode(job.id, payload);
+    // Retrying a malformed payload (e.g. from an older producer) cannot succeed.
+    if (!isSendSmsCodePayload(job.data)) {
+      throw new UnrecoverableError(`SMS job ${job.id} has a malformed payload`);
+    }
+    return this.sendSmsCode(job.id, job.data);
   }
 
   private async sendSmsCode(jobId: string, payload: SendSmsCodePayload): Promise<SmsJobResult> {
-    if (!(await this.ledger.claim(jobId))) {
+    if (await this.ledger.wasSent(jobId)) {
       this.logger.warn(`SMS job ${jobId} was already sent; skipping the redelivery`);
       return { sent: false };
     }
-    try {
-      await this.sender.send(payload);
-    } catch (error) {
-      await this.ledger.release(jobId).catch((releaseError: unknown) => {
-        this.logger.error(`SMS job ${jobId}: could not release its claim; the retry will not send`, releaseError);
-      });
-      throw error;
-    }
+    await this.sender.send(payload);
+    await this.ledger.markSent(jobId).catch((error: unknown) => {
+      // The code is out; failing the job now would only make its retry send it again.
+      this.logger.error(`SMS job ${jobId}: sent, but could not record it`, error);
+    });
     return { sent: true };
   }
+}
+
+function isSendSmsCodePayload(value: unknown): value is SendSmsCodePayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const { mobile, code, scope } = value as Partial<Record<keyof SendSmsCodePayload, unknown>>;
+  return (
+    typeof mobile === 'string' && typeof code === 'string' && (scope === 'app' || scope === 'mp')
+  );
 }

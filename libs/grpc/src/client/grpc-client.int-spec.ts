@@ -4,6 +4,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { Controller, type INestApplicationContext, type INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { GrpcMethod } from '@nestjs/microservices';
 import { freePort } from '@app/testing';
 
 import { toHttpError } from '../edge/http-exception.filter';
@@ -66,8 +67,8 @@ describe('gRPC client deadlines', () => {
 
 describe('gRPC server exception filter', () => {
   @Controller()
-  @userV1.UserServiceControllerMethods()
-  class FailingController implements userV1.UserServiceController {
+  class FailingController implements Pick<userV1.UserServiceController, 'getUser'> {
+    @GrpcMethod(userV1.USER_SERVICE_NAME, 'GetUser')
     getUser(request: userV1.GetUserRequest): userV1.GetUserResponse {
       if (request.userId === 'domain') throw AppError.notFound('The user does not exist.');
       throw new TypeError('cannot read properties of undefined');
@@ -83,7 +84,7 @@ describe('gRPC server exception filter', () => {
   beforeAll(async () => {
     const port = await freePort();
     service = await NestFactory.createMicroservice(FailingModule, {
-      ...grpcServerOptions(USER_GRPC, `127.0.0.1:${port}`, new GrpcHealth([])),
+      ...grpcServerOptions([USER_GRPC], `127.0.0.1:${port}`, new GrpcHealth([])),
       logger: false,
     });
     service.useGlobalFilters(new GrpcExceptionFilter());

@@ -9,6 +9,8 @@ import { configureHttpApp } from './configure-http-app';
 export async function createHttpApp(module: DynamicModule, prefix: string): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: true }), {
     bufferLogs: true,
+    // Boot errors reach the caller (runMain exits non-zero; tests fail with the real error).
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   return configureHttpApp(app, prefix);

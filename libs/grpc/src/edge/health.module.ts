@@ -11,7 +11,7 @@ import {
   TerminusModule,
 } from '@nestjs/terminus';
 
-import type { GrpcServiceDefinition } from '../services';
+import { type GrpcServiceDefinition, qualifiedServiceName } from '../services';
 
 export interface ReadinessDependencies {
   /** Check the Redis roles (RedisModule must be imported). */
@@ -62,7 +62,7 @@ class HealthController {
       checks.push(probe('database', () => database.isReady()));
     }
     for (const { name, service, url } of this.dependencies.grpc ?? []) {
-      checks.push(() => this.grpc.checkService(name, `${service.packageName}.${service.serviceName}`, { url, timeout: 1000 }));
+      checks.push(() => this.grpc.checkService(name, qualifiedServiceName(service), { url, timeout: 1000 }));
     }
     return checks;
   }

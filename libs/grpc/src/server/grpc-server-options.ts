@@ -5,17 +5,21 @@ import { GRPC_LOADER_OPTIONS } from '../loader-options';
 import type { GrpcServiceDefinition } from '../services';
 import type { GrpcHealth } from './grpc-health';
 
-/** Nest microservice options for a gRPC server: shared loader options, graceful close, health service. */
+/**
+ * Nest microservice options for a gRPC server hosting `services` (one package, one proto file
+ * each): shared loader options, graceful close, and the health service.
+ */
 export function grpcServerOptions(
-  service: GrpcServiceDefinition,
+  services: readonly GrpcServiceDefinition[],
   url: string,
   health: GrpcHealth,
 ): GrpcOptions {
+  const packages = [...new Set(services.map((service) => service.packageName))];
   return {
     transport: Transport.GRPC,
     options: {
-      package: service.packageName,
-      protoPath: service.protoPath,
+      package: packages.length === 1 ? packages[0] : packages,
+      protoPath: services.map((service) => service.protoPath),
       url,
       loader: GRPC_LOADER_OPTIONS,
       gracefulShutdown: true,

@@ -2,14 +2,14 @@ import type { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 
-import type { GrpcServiceDefinition } from '../services';
+import { type GrpcServiceDefinition, qualifiedServiceName } from '../services';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 import { GrpcHealth } from './grpc-health';
 import { grpcServerOptions } from './grpc-server-options';
 
 export interface GrpcServiceBootstrap {
   module: Type<unknown> | DynamicModule;
-  service: GrpcServiceDefinition;
+  services: readonly GrpcServiceDefinition[];
   url: string;
   /** Readiness of the service's own dependencies, polled into grpc.health.v1. */
   isReady: (app: INestMicroservice) => Promise<boolean>;
@@ -18,10 +18,12 @@ export interface GrpcServiceBootstrap {
 
 /** Creates, starts and health-wires a gRPC microservice; SIGTERM marks it NOT_SERVING, then drains. */
 export async function startGrpcService(options: GrpcServiceBootstrap): Promise<INestMicroservice> {
-  const health = new GrpcHealth([`${options.service.packageName}.${options.service.serviceName}`]);
+  const health = new GrpcHealth(options.services.map(qualifiedServiceName));
   const app = await NestFactory.createMicroservice(options.module, {
-    ...grpcServerOptions(options.service, options.url, health),
+    ...grpcServerOptions(options.services, options.url, health),
     bufferLogs: true,
+    // Boot errors reach the caller (runMain exits non-zero; tests fail with the real error).
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new GrpcExceptionFilter());

@@ -35,17 +35,83 @@ export interface GetUserResponse {
   user: UserInfo | undefined;
 }
 
+export interface Profile {
+  id: string;
+  name: string;
+  photo: string;
+  mobile: string;
+  /** 0 male, 1 female. */
+  gender: number;
+  /** YYYY-MM-DD or empty. */
+  birthday: string;
+  intro: string;
+  email: string;
+  realName: string;
+  idNumber: string;
+  idCardFront: string;
+  idCardBack: string;
+  idCardHandheld: string;
+}
+
+export interface GetProfileRequest {
+  userId: string;
+}
+
+export interface GetProfileResponse {
+  profile: Profile | undefined;
+}
+
+export interface UpdateProfileRequest {
+  userId: string;
+  name?: string | undefined;
+  photo?: string | undefined;
+  gender?: number | undefined;
+  birthday?: string | undefined;
+  intro?: string | undefined;
+  email?: string | undefined;
+  realName?: string | undefined;
+  idNumber?: string | undefined;
+  idCardFront?: string | undefined;
+  idCardBack?: string | undefined;
+  idCardHandheld?: string | undefined;
+}
+
+export interface UpdateProfileResponse {
+  profile: Profile | undefined;
+}
+
+export interface GetFigureRequest {
+  userId: string;
+}
+
+export interface GetFigureResponse {
+  fansCount: number;
+  readCount: number;
+}
+
 export const TOUTIAO_USER_V1_PACKAGE_NAME = "toutiao.user.v1";
 
-/** Users, profiles, relations and sessions. Ids are snowflakes carried as strings. */
+/** Users and their profiles. Ids are snowflakes carried as strings. */
 
 export interface UserServiceClient {
   /** Public card of a user; INVALID_ARGUMENT "Invalid target user." when the user does not exist. */
 
   getUser(request: GetUserRequest, metadata?: Metadata): Observable<GetUserResponse>;
+
+  /** The signed-in user's own profile. */
+
+  getProfile(request: GetProfileRequest, metadata?: Metadata): Observable<GetProfileResponse>;
+
+  /** Changes only the fields that are set. ALREADY_EXISTS "User name has existed.". */
+
+  updateProfile(request: UpdateProfileRequest, metadata?: Metadata): Observable<UpdateProfileResponse>;
+
+  /** Followers and total reads of the user's articles. */
+
+  getFigure(request: GetFigureRequest, metadata?: Metadata): Observable<GetFigureResponse>;
 }
 
-/** Users, profiles, relations and sessions. Ids are snowflakes carried as strings. */
+/** Users and their profiles. Ids are snowflakes carried as strings. */
 
 export interface UserServiceController {
   /** Public card of a user; INVALID_ARGUMENT "Invalid target user." when the user does not exist. */
@@ -54,11 +120,32 @@ export interface UserServiceController {
     request: GetUserRequest,
     metadata?: Metadata,
   ): Promise<GetUserResponse> | Observable<GetUserResponse> | GetUserResponse;
+
+  /** The signed-in user's own profile. */
+
+  getProfile(
+    request: GetProfileRequest,
+    metadata?: Metadata,
+  ): Promise<GetProfileResponse> | Observable<GetProfileResponse> | GetProfileResponse;
+
+  /** Changes only the fields that are set. ALREADY_EXISTS "User name has existed.". */
+
+  updateProfile(
+    request: UpdateProfileRequest,
+    metadata?: Metadata,
+  ): Promise<UpdateProfileResponse> | Observable<UpdateProfileResponse> | UpdateProfileResponse;
+
+  /** Followers and total reads of the user's articles. */
+
+  getFigure(
+    request: GetFigureRequest,
+    metadata?: Metadata,
+  ): Promise<GetFigureResponse> | Observable<GetFigureResponse> | GetFigureResponse;
 }
 
 export function UserServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["getUser"];
+    const grpcMethods: string[] = ["getUser", "getProfile", "updateProfile", "getFigure"];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("UserService", method)(constructor.prototype[method], method, descriptor);

@@ -1,0 +1,89 @@
+import type { TwoLevelCache } from '@app/cache';
+import type { articleV1 } from '@app/contracts';
+import type Redis from 'ioredis';
+import { of } from 'rxjs';
+
+import { ArticleCardsReader } from './article-cards.reader';
+import type { AuthorsReader } from './authors.reader';
+
+const A = '1300000000000000001';
+const B = '1300000000000000002';
+const C = '1300000000000000003';
+const AUTHOR = '1294287382374383616';
+
+const info = (artId: string, chId: number): articleV1.ArticleInfo => ({
+  artId,
+  title: `t${artId.slice(-1)}`,
+  autId: AUTHOR,
+  pubdate: '2019-03-11T16:30:05.000Z',
+  chId,
+  allowComm: true,
+  cover: { type: 0, images: [] },
+});
+
+function newTestReader(cached: Array<articleV1.ArticleInfo | null | undefined>, loaded: articleV1.ArticleInfo[]) {
+  const commands: Array<[string, string, ...string[]]> = [];
+  const replies: Record<string, Record<string, string>> = {
+    'count:art:comm': { [A]: '3' },
+    'count:art:liking': { [B]: '7' },
+    'count:art:collecting': {},
+    'ch:2:art:top': { [B]: '1' },
+    'ch:1:art:top': {},
+  };
+  const pipeline = {
+    zmscore: (key: string, ...ids: string[]) => {
+      commands.push(['zmscore', key, ...ids]);
+      return pipeline;
+    },
+    exec: () => Promise.resolve(commands.map(([, key, ...ids]) => [null, ids.map((id) => replies[key]?.[id] ?? null)])),
+  };
+  const cache = { peekMany: jest.fn(() => Promise.resolve(cached)) };
+  const articles = { getArticleCards: jest.fn(() => of({ articles: loaded })) };
+  const authors = { read: jest.fn(() => Promise.resolve(new Map([[AUTHOR, { name: 'author', photo: 'p' }]]))) };
+  const reader = new ArticleCardsReader(
+    cache as unknown as TwoLevelCache,
+    articles as unknown as articleV1.ArticleServiceClient,
+    { pipeline: () => pipeline } as unknown as Redis,
+    authors as unknown as AuthorsReader,
+    { TZ: 'Asia/Shanghai' },
+  );
+  return { reader, articles, commands };
+}
+
+describe('ArticleCardsReader', () => {
+  it('asks the news service only for cache misses and keeps the order of the ids, dropping unknown ones', async () => {
+    const { reader, articles, commands } = newTestReader([info(A, 1), undefined, null, undefined], [info(B, 2)]);
+    const cards = await reader.read([A, B, C, '1300000000000000009']);
+    expect(articles.getArticleCards).toHaveBeenCalledWith({ articleIds: [B, '1300000000000000009'] });
+    expect(cards).toEqual([
+      {
+        art_id: A,
+        title: 't1',
+        aut_id: AUTHOR,
+        aut_name: 'author',
+        pubdate: '2019-03-12T00:30:05',
+        ch_id: 1,
+        cover: { type: 0, images: [] },
+        is_top: 0,
+        comm_count: 3,
+        like_count: 0,
+        collect_count: 0,
+      },
+      expect.objectContaining({ art_id: B, is_top: 1, like_count: 7, comm_count: 0 }),
+    ]);
+    // three counters and the top set of each channel, in one pipeline
+    expect(commands.map(([, key]) => key)).toEqual(['count:art:comm', 'count:art:liking', 'count:art:collecting', 'ch:1:art:top', 'ch:2:art:top']);
+  });
+
+  it('does not call the news service when every card is cached', async () => {
+    const { reader, articles } = newTestReader([info(A, 1)], []);
+    expect((await reader.read([A])).map((card) => card.art_id)).toEqual([A]);
+    expect(articles.getArticleCards).not.toHaveBeenCalled();
+  });
+
+  it('answers no cards for no ids without any I/O', async () => {
+    const { reader, commands } = newTestReader([], []);
+    expect(await reader.read([])).toEqual([]);
+    expect(commands).toEqual([]);
+  });
+});

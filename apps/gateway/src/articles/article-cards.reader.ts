@@ -1,0 +1,105 @@
+import { CacheKeys, CounterKeys, REDIS_STATE, StateKeys, TwoLevelCache } from '@app/cache';
+import { APP_CONFIG } from '@app/config';
+import type { articleV1 } from '@app/contracts';
+import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import type { GatewayConfig } from '../config/gateway.config';
+import type { ArticleCard } from './article-card';
+import { type Author, AuthorsReader } from './authors.reader';
+import { formatPubdate } from './display-time.util';
+
+const CARD_COUNTERS = [CounterKeys.articleComments, CounterKeys.articleLikes, CounterKeys.articleCollections] as const;
+
+export interface ReadCardsOptions {
+  /** Also mark as top the articles pinned in this channel's `ch:{cid}:art:top` (the feed's channel). */
+  topChannelId?: number;
+}
+
+interface CardNumbers {
+  counters: number[][];
+  top: Set<string>;
+}
+
+/**
+ * The one assembler of ArticleCards for every list (feed, user articles, collections, history,
+ * search). Card data comes from `art:{id}:info` (L1 + one MGET); only misses go to
+ * ArticleService.GetArticleCards, which fills the cache. Counters and top flags come in one
+ * pipeline on the state Redis, author names in one MGET on the cache Redis, both at once.
+ */
+@Injectable()
+export class ArticleCardsReader {
+  constructor(
+    private readonly cache: TwoLevelCache,
+    @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
+    @Inject(REDIS_STATE) private readonly state: Redis,
+    private readonly authors: AuthorsReader,
+    @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'TZ'>,
+  ) {}
+
+  /** Cards of the approved articles among `ids`, in the order of `ids`; unknown ids are dropped. */
+  async read(ids: readonly string[], options: ReadCardsOptions = {}): Promise<ArticleCard[]> {
+    const infos = await this.infos(ids);
+    if (infos.length === 0) return [];
+    const [numbers, authors] = await Promise.all([
+      this.numbers(infos, options.topChannelId),
+      this.authors.read(infos.map((info) => info.autId)),
+    ]);
+    return infos.map((info, index) => this.card(info, index, numbers, authors.get(info.autId)));
+  }
+
+  /** The cached card data (`art:{id}:info`) of the approved articles among `ids`, in order. */
+  async infos(ids: readonly string[]): Promise<articleV1.ArticleInfo[]> {
+    if (ids.length === 0) return [];
+    const cached = await this.cache.peekMany<articleV1.ArticleInfo>(ids.map((id) => CacheKeys.articleInfo(id)));
+    const misses = [...new Set(ids.filter((_, index) => cached[index] === undefined))];
+    const loaded = new Map<string, articleV1.ArticleInfo>();
+    if (misses.length > 0) {
+      const { articles } = await unary(this.articles.getArticleCards({ articleIds: misses }));
+      for (const article of articles) loaded.set(article.artId, article);
+    }
+    return ids.flatMap((id, index) => {
+      const info = cached[index] ?? loaded.get(id);
+      return info ? [info] : [];
+    });
+  }
+
+  private async numbers(infos: readonly articleV1.ArticleInfo[], topChannelId: number | undefined): Promise<CardNumbers> {
+    const ids = infos.map((info) => info.artId);
+    const channels = [...new Set([...infos.map((info) => info.chId), ...(topChannelId === undefined ? [] : [topChannelId])])];
+    const pipeline = this.state.pipeline();
+    for (const key of CARD_COUNTERS) pipeline.zmscore(key, ...ids);
+    for (const channel of channels) pipeline.zmscore(StateKeys.channelTopArticles(channel), ...ids);
+    const replies = (await pipeline.exec()) ?? [];
+    const scores = replies.map(([error, value]) => {
+      if (error) throw error;
+      return value as (string | null)[];
+    });
+    const counters = scores.slice(0, CARD_COUNTERS.length).map((column) => column.map((score) => Math.max(0, Number(score ?? 0))));
+    const top = new Set<string>();
+    channels.forEach((channel, position) => {
+      scores[CARD_COUNTERS.length + position].forEach((score, index) => {
+        if (score !== null && (channel === infos[index].chId || channel === topChannelId)) top.add(ids[index]);
+      });
+    });
+    return { counters, top };
+  }
+
+  private card(info: articleV1.ArticleInfo, index: number, numbers: CardNumbers, author: Author | null | undefined): ArticleCard {
+    const [comments, likes, collections] = numbers.counters;
+    return {
+      art_id: info.artId,
+      title: info.title,
+      aut_id: info.autId,
+      aut_name: author?.name ?? '',
+      pubdate: formatPubdate(info.pubdate, this.config.TZ),
+      ch_id: info.chId,
+      cover: { type: info.cover?.type ?? 0, images: info.cover?.images ?? [] },
+      is_top: numbers.top.has(info.artId) ? 1 : 0,
+      comm_count: comments[index],
+      like_count: likes[index],
+      collect_count: collections[index],
+    };
+  }
+}

@@ -1,0 +1,105 @@
+import { Auth, type AuthUser, CurrentUser } from '@app/auth';
+import { APP_CONFIG } from '@app/config';
+import { RawResponse } from '@app/grpc';
+import { Body, Controller, Get, Headers, Inject, Param, Post } from '@nestjs/common';
+
+import type { GatewayConfig } from '../config/gateway.config';
+import { ArticleCardsReader } from './article-cards.reader';
+import { ArticleDetailReader } from './article-detail.reader';
+import { ArticleErrors } from './article.errors';
+import { AuthorsReader } from './authors.reader';
+import { formatPubdate } from './display-time.util';
+import { ReadingDurationDto } from './dto/reading-duration.dto';
+import { ReadingTracker } from './reading-tracker';
+import { RelatedArticlesClient } from './related-articles.client';
+import { TraceLogWriter } from './trace-log.writer';
+import { ViewerStateReader } from './viewer-state.reader';
+
+/** The article page of the mobile app (reference 1.2). */
+export interface ArticleDetailView {
+  art_id: string;
+  title: string;
+  pubdate: string;
+  content: string;
+  aut_id: string;
+  ch_id: number;
+  aut_name: string;
+  aut_photo: string;
+  is_followed: boolean;
+  /** null when anonymous, else -1 none, 0 dislike, 1 like. */
+  attitude: number | null;
+  is_collected: boolean;
+  recomments: Array<{ art_id: string; title: string }>;
+}
+
+@Controller('v1_0')
+export class ArticlesHttpController {
+  constructor(
+    private readonly details: ArticleDetailReader,
+    private readonly cards: ArticleCardsReader,
+    private readonly authors: AuthorsReader,
+    private readonly viewers: ViewerStateReader,
+    private readonly related: RelatedArticlesClient,
+    private readonly tracker: ReadingTracker,
+    private readonly traceLog: TraceLogWriter,
+    @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'TZ'>,
+  ) {}
+
+  /** An approved article. A signed-in reader's visit goes to their history; every visit is counted. */
+  @Get('articles/:id')
+  @Auth('optional')
+  async detail(
+    @Param('id') articleId: string,
+    @CurrentUser() reader: AuthUser | undefined,
+    @Headers('trace') trace: string | undefined,
+  ): Promise<ArticleDetailView> {
+    const article = await this.details.read(articleId);
+    if (!article) throw ArticleErrors.notFound();
+    if (trace) this.traceLog.write({ trace, channelId: article.chId, readTime: '' });
+    const [author, viewer, recomments] = await Promise.all([
+      this.authors.readOne(article.autId),
+      reader ? this.viewers.read(reader.userId, article.artId, article.autId) : undefined,
+      this.recomments(article.artId),
+      this.tracker.recordRead(article.artId, article.autId, reader?.userId),
+    ]);
+    return {
+      art_id: article.artId,
+      title: article.title,
+      pubdate: formatPubdate(article.pubdate, this.config.TZ),
+      content: article.content,
+      aut_id: article.autId,
+      ch_id: article.chId,
+      aut_name: author?.name ?? '',
+      aut_photo: author?.photo ?? '',
+      is_followed: viewer?.isFollowed ?? false,
+      attitude: viewer ? viewer.attitude : null,
+      is_collected: viewer?.isCollected ?? false,
+      recomments,
+    };
+  }
+
+  /** Reading time reported by the client; it only goes to the trace log. */
+  @Post('reading/durations')
+  @RawResponse()
+  async readingDuration(
+    @Headers('trace') trace: string | undefined,
+    @Body() body: ReadingDurationDto,
+  ): Promise<{ message: 'OK' }> {
+    if (!trace) throw ArticleErrors.invalidField('Trace', 'Missing required parameter in the HTTP headers');
+    const [article] = await this.cards.infos([body.art_id]);
+    if (!article) throw ArticleErrors.invalidField('art_id', 'Invalid target article id.');
+    this.traceLog.write({ trace, channelId: article.chId, readTime: String(body.duration) });
+    return { message: 'OK' };
+  }
+
+  /** Similar articles from the recommend service; as in the reference, any failure is no list. */
+  private async recomments(articleId: string): Promise<Array<{ art_id: string; title: string }>> {
+    try {
+      const ids = (await this.related.similar(articleId)).filter((id) => id !== articleId);
+      if (ids.length === 0) return [];
+      return (await this.cards.infos(ids)).map((info) => ({ art_id: info.artId, title: info.title }));
+    } catch {
+      return [];
+    }
+  }
+}

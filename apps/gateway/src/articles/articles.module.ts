@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+
+import { UserCardPresenter } from '../users/user-card.presenter';
+import { ArticleCardsReader } from './article-cards.reader';
+import { ArticleDetailReader } from './article-detail.reader';
+import { ArticleLikingsReader } from './article-likings.reader';
+import { ArticlesHttpController } from './articles.http.controller';
+import { AuthorsReader } from './authors.reader';
+import { ReadingTracker } from './reading-tracker';
+import { RelatedArticlesClient } from './related-articles.client';
+import { TraceLogWriter } from './trace-log.writer';
+import { UserArticlesHttpController } from './user-articles.http.controller';
+import { ViewerStateReader } from './viewer-state.reader';
+
+/**
+ * The article read model of the gateway. Exports the one card assembler (`ArticleCardsReader`),
+ * `is_liking` (`ArticleLikingsReader`) and the trace log for the other article lists.
+ */
+@Module({
+  controllers: [ArticlesHttpController, UserArticlesHttpController],
+  providers: [
+    ArticleCardsReader,
+    ArticleDetailReader,
+    ArticleLikingsReader,
+    AuthorsReader,
+    ReadingTracker,
+    RelatedArticlesClient,
+    TraceLogWriter,
+    // Stateless (config only): its own instance keeps this module free of the users module's storage wiring.
+    UserCardPresenter,
+    ViewerStateReader,
+  ],
+  exports: [ArticleCardsReader, ArticleLikingsReader, TraceLogWriter],
+})
+export class ArticlesModule {}

@@ -1,0 +1,46 @@
+import { CounterKeys, REDIS_STATE, StateKeys } from '@app/cache';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+/** The reference keeps the newest 100 articles of a reader's history. */
+export const READING_HISTORY_SIZE = 100;
+
+/**
+ * What an article-detail GET records, in one pipeline on the state Redis: the article's and the
+ * author's read counters, and for a signed-in reader the history zset (article id -> seconds).
+ */
+@Injectable()
+export class ReadingTracker {
+  private readonly logger = new Logger(ReadingTracker.name);
+
+  constructor(@Inject(REDIS_STATE) private readonly state: Redis) {}
+
+  async recordRead(articleId: string, authorId: string, readerId: string | undefined, now = Date.now()): Promise<void> {
+    const pipeline = this.state
+      .pipeline()
+      .zincrby(CounterKeys.articleReads, 1, articleId)
+      .zincrby(CounterKeys.authorReads, 1, authorId);
+    if (readerId) {
+      const history = StateKeys.readingHistory(readerId);
+      pipeline.zadd(history, now / 1000, articleId).zremrangebyrank(history, 0, -(READING_HISTORY_SIZE + 1));
+    }
+    try {
+      const replies = (await pipeline.exec()) ?? [];
+      const failed = replies.find(([error]) => error);
+      if (failed?.[0]) throw failed[0];
+    } catch (error) {
+      // Reading the article matters more than counting it.
+      this.logger.error(`read not recorded for article ${articleId}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** One page of the reader's history, newest first, and its size, in one pipeline. */
+  async historyPage(readerId: string, offset: number, limit: number): Promise<{ total: number; ids: string[] }> {
+    const history = StateKeys.readingHistory(readerId);
+    const replies = (await this.state.pipeline().zcard(history).zrevrange(history, offset, offset + limit - 1).exec()) ?? [];
+    const [[sizeError, size], [idsError, ids]] = replies;
+    if (sizeError) throw sizeError;
+    if (idsError) throw idsError;
+    return { total: Number(size), ids: ids as string[] };
+  }
+}

@@ -1,0 +1,60 @@
+import { Auth, type AuthUser, CurrentUser } from '@app/auth';
+import type { articleV1 } from '@app/contracts';
+import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+
+import type { ArticleCard, LikedArticleCard, Page } from './article-card';
+import { ArticleCardsReader } from './article-cards.reader';
+import { ArticleLikingsReader } from './article-likings.reader';
+import { ArticleErrors } from './article.errors';
+import { AuthorsReader } from './authors.reader';
+import { ArticlePageQueryDto } from './dto/article-page-query.dto';
+import { ReadingTracker } from './reading-tracker';
+
+const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
+const DEFAULT_PER_PAGE = 10;
+
+function pageOf(query: ArticlePageQueryDto): { page: number; perPage: number; offset: number } {
+  const page = query.page ?? 1;
+  const perPage = query.per_page ?? DEFAULT_PER_PAGE;
+  return { page, perPage, offset: (page - 1) * perPage };
+}
+
+/** Article lists of one user: anyone's published articles, and the caller's own articles and history. */
+@Controller('v1_0')
+export class UserArticlesHttpController {
+  constructor(
+    @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
+    private readonly cards: ArticleCardsReader,
+    private readonly likings: ArticleLikingsReader,
+    private readonly authors: AuthorsReader,
+    private readonly tracker: ReadingTracker,
+  ) {}
+
+  @Get('users/:uid/articles')
+  async authorArticles(@Param('uid') userId: string, @Query() query: ArticlePageQueryDto): Promise<Page<ArticleCard>> {
+    if (!SNOWFLAKE_ID.test(userId) || !(await this.authors.readOne(userId))) throw ArticleErrors.invalidRequest();
+    const { page, perPage } = pageOf(query);
+    const { totalCount, articleIds } = await unary(this.articles.listUserArticles({ userId, page, perPage }));
+    return { total_count: totalCount, page, per_page: perPage, results: await this.cards.read(articleIds) };
+  }
+
+  @Get('user/articles')
+  @Auth()
+  async ownArticles(@CurrentUser() user: AuthUser, @Query() query: ArticlePageQueryDto): Promise<Page<LikedArticleCard>> {
+    const { page, perPage } = pageOf(query);
+    const { totalCount, articleIds } = await unary(this.articles.listUserArticles({ userId: user.userId, page, perPage }));
+    const results = await this.likings.mark(user.userId, await this.cards.read(articleIds));
+    return { total_count: totalCount, page, per_page: perPage, results };
+  }
+
+  /** The caller's reading history (the newest 100 articles), newest first. */
+  @Get('user/histories')
+  @Auth()
+  async history(@CurrentUser() user: AuthUser, @Query() query: ArticlePageQueryDto): Promise<Page<LikedArticleCard>> {
+    const { page, perPage, offset } = pageOf(query);
+    const { total, ids } = await this.tracker.historyPage(user.userId, offset, perPage);
+    const results = await this.likings.mark(user.userId, await this.cards.read(ids));
+    return { total_count: total, page, per_page: perPage, results };
+  }
+}

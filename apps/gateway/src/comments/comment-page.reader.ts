@@ -1,0 +1,151 @@
+import { CacheKeys, CounterKeys, REDIS_CACHE, REDIS_STATE, TwoLevelCache } from '@app/cache';
+import type { articleV1, commentV1 } from '@app/contracts';
+import { AppError, COMMENT_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import { formatScore, needsTieGroup, parseCursor, parseWithScores, type ScoredComment, withTieGroup } from './comment-cursor';
+
+/** A page request, validated. */
+export interface CommentPageQuery {
+  type: 'a' | 'c';
+  source: string;
+  /** The previous page's `last_id`; undefined for the first page. */
+  offset: string | undefined;
+  limit: number;
+  /** The signed-in viewer, for `is_liking`. */
+  viewerId: string | undefined;
+}
+
+/** `comm:{id}` as the news service caches it (apps/news/src/comments/comment.mapper.ts). */
+interface CachedComment {
+  com_id: string;
+  aut_id: string;
+  pubdate: string;
+  content: string;
+  is_top: 0 | 1;
+}
+
+interface ZsetPage {
+  totalCount: number;
+  endScore: number | undefined;
+  members: ScoredComment[];
+}
+
+/**
+ * Comment pages. A page whose every part is in the shared cache (the list zset, each `comm:{id}`,
+ * the viewer's liking set and, for article lists, `art:{id}:info`) is answered here with the
+ * news service's rules; anything missing sends the whole page to CommentService.ListComments,
+ * which reads MySQL and fills the caches for the next page.
+ */
+@Injectable()
+export class CommentPageReader {
+  constructor(
+    @Inject(REDIS_CACHE) private readonly redis: Redis,
+    @Inject(REDIS_STATE) private readonly state: Redis,
+    private readonly cache: TwoLevelCache,
+    @InjectGrpcClient(COMMENT_GRPC) private readonly comments: commentV1.CommentServiceClient,
+  ) {}
+
+  async read(query: CommentPageQuery): Promise<commentV1.ListCommentsResponse> {
+    return (
+      (await this.fromCache(query)) ??
+      unary(
+        this.comments.listComments({
+          type: query.type,
+          source: query.source,
+          offset: query.offset ?? '',
+          limit: query.limit,
+          userId: query.viewerId ?? '',
+        }),
+      )
+    );
+  }
+
+  private async fromCache(query: CommentPageQuery): Promise<commentV1.ListCommentsResponse | undefined> {
+    if (query.type === 'a') {
+      const [info] = await this.cache.peekMany<articleV1.ArticleInfo>([CacheKeys.articleInfo(query.source)]);
+      if (info === undefined) return undefined;
+      if (info === null) throw AppError.notFound('The article does not exist.');
+    }
+    const key = query.type === 'a' ? CacheKeys.articleComments(query.source) : CacheKeys.commentReplies(query.source);
+    const page = await this.readZset(key, query.offset === undefined ? undefined : parseCursor(query.offset), query.limit);
+    if (!page) return undefined;
+    const ids = page.members.map(({ id }) => id);
+    const [items, counts, liked] = await Promise.all([
+      this.cache.peekMany<CachedComment>(ids.map(CacheKeys.comment)),
+      this.counts(ids),
+      this.likedAmong(query.viewerId, ids),
+    ]);
+    if (!liked || items.some((item) => item === undefined)) return undefined;
+    const results = ids.flatMap((id, index) => {
+      const item = items[index];
+      if (!item) return [];
+      return [
+        {
+          comId: item.com_id,
+          autId: item.aut_id,
+          likeCount: counts.likes[index],
+          replyCount: counts.replies[index],
+          pubdate: item.pubdate,
+          content: item.content,
+          isTop: item.is_top === 1,
+          isLiking: liked.has(id),
+        },
+      ];
+    });
+    const last = page.members.at(-1);
+    return {
+      totalCount: page.totalCount,
+      endId: page.endScore === undefined ? '' : formatScore(page.endScore),
+      lastId: last ? formatScore(last.score) : '',
+      results,
+    };
+  }
+
+  /** Same reads as the news service's CommentListsCache.readPage. */
+  private async readZset(key: string, offset: number | undefined, limit: number): Promise<ZsetPage | undefined> {
+    const multi = this.redis.multi().zcard(key).zrange(key, 0, 0, 'WITHSCORES');
+    if (offset === undefined) multi.zrevrange(key, 0, limit, 'WITHSCORES');
+    else multi.zrevrangebyscore(key, `(${formatScore(offset)}`, '-inf', 'WITHSCORES', 'LIMIT', 0, limit + 1);
+    const replies = await multi.exec();
+    if (!replies) return undefined;
+    for (const [error] of replies) if (error) throw error;
+    const [total, lowest, page] = replies.map(([, value]) => value) as [number, string[], string[]];
+    if (total === 0) return undefined;
+    const fetched = parseWithScores(page);
+    let members = fetched.slice(0, limit);
+    if (needsTieGroup(fetched, limit)) {
+      const boundary = formatScore(fetched[limit - 1].score);
+      const group = parseWithScores(await this.redis.zrevrangebyscore(key, boundary, boundary, 'WITHSCORES'));
+      if (group.length === 0) return undefined;
+      members = withTieGroup(fetched, limit, group);
+    }
+    return { totalCount: total, endScore: parseWithScores(lowest)[0]?.score, members };
+  }
+
+  private async counts(ids: readonly string[]): Promise<{ likes: number[]; replies: number[] }> {
+    if (ids.length === 0) return { likes: [], replies: [] };
+    const replies = await this.state
+      .pipeline()
+      .zmscore(CounterKeys.commentLikes, ...ids)
+      .zmscore(CounterKeys.commentReplies, ...ids)
+      .exec();
+    const [likes, replyCounts] = (replies ?? []).map(([error, value]) => {
+      if (error) throw error;
+      return (value as Array<string | null>).map((count) => Math.max(0, Number(count ?? 0)));
+    });
+    return { likes, replies: replyCounts };
+  }
+
+  /** The viewer's liked comments among `ids`; undefined when the viewer's liking set is not cached. */
+  private async likedAmong(viewerId: string | undefined, ids: readonly string[]): Promise<Set<string> | undefined> {
+    if (viewerId === undefined || ids.length === 0) return new Set();
+    const key = CacheKeys.userCommentLikings(viewerId);
+    const replies = await this.redis.multi().exists(key).smismember(key, ...ids).exec();
+    if (!replies) return undefined;
+    for (const [error] of replies) if (error) throw error;
+    const [exists, flags] = replies.map(([, value]) => value) as [number, number[]];
+    return exists === 1 ? new Set(ids.filter((_, index) => flags[index] === 1)) : undefined;
+  }
+}

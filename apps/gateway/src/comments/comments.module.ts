@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+
+import { AuthorsReader } from '../articles/authors.reader';
+import { UserCardPresenter } from '../users/user-card.presenter';
+import { CommentItemPresenter } from './comment-item.presenter';
+import { CommentLikingsHttpController } from './comment-likings.http.controller';
+import { CommentPageReader } from './comment-page.reader';
+import { CommentsHttpController } from './comments.http.controller';
+
+@Module({
+  controllers: [CommentsHttpController, CommentLikingsHttpController],
+  // Stateless readers and presenters; own instances keep this module free of other features' wiring.
+  providers: [CommentPageReader, CommentItemPresenter, AuthorsReader, UserCardPresenter],
+})
+export class CommentsModule {}

@@ -1,0 +1,29 @@
+import { Transform, Type } from 'class-transformer';
+import { Allow, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+const emptyAsAbsent = ({ value }: { value: unknown }): unknown => (value === '' ? undefined : value);
+
+/** Query of GET /comments. `type` is checked by the controller: the reference answers it with a plain message. */
+export class ListCommentsQueryDto {
+  @Allow()
+  type?: unknown;
+
+  @IsString({ message: 'Invalid source param.' })
+  @Matches(/^[1-9]\d{0,19}$/, { message: 'Invalid source param.' })
+  source: string;
+
+  /** The previous page's `last_id`, echoed back as it was sent. */
+  @IsOptional()
+  @Transform(emptyAsAbsent)
+  @IsString({ message: 'Invalid offset param.' })
+  @Matches(/^[1-9]\d{0,19}$/, { message: 'Invalid offset param.' })
+  offset?: string;
+
+  @IsOptional()
+  @Transform(emptyAsAbsent)
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be within the range 10 - 50' })
+  @Min(10, { message: 'limit must be within the range 10 - 50' })
+  @Max(50, { message: 'limit must be within the range 10 - 50' })
+  limit?: number;
+}

@@ -1,0 +1,28 @@
+import { REDIS_STATE, StateKeys } from '@app/cache';
+import type { articleV1 } from '@app/contracts';
+import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+/** The largest batch ArticleService.ListLatestArticles answers. */
+export const LATEST_MAX_LIMIT = 100;
+
+/** Article ids of a channel: its pinned (top) articles and its latest approved ones. */
+@Injectable()
+export class ChannelArticlesReader {
+  constructor(
+    @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
+    @Inject(REDIS_STATE) private readonly state: Redis,
+  ) {}
+
+  /** `ch:{cid}:art:top`, highest sequence first (as the reference reads it). */
+  topIds(channelId: number): Promise<string[]> {
+    return this.state.zrevrange(StateKeys.channelTopArticles(channelId), 0, -1);
+  }
+
+  /** The latest approved ids of the channel (0 = all), newest first, older than `beforeId` ('' = newest). */
+  async latestIds(channelId: number, limit: number, beforeId: string): Promise<string[]> {
+    const { articleIds } = await unary(this.articles.listLatestArticles({ channelId, limit, beforeArticleId: beforeId }));
+    return articleIds;
+  }
+}

@@ -1,0 +1,46 @@
+import { Auth, type AuthenticatedRequest, type AuthUser, CurrentUser } from '@app/auth';
+import { Controller, Get, Query, Req } from '@nestjs/common';
+
+import { FeedQueryDto } from './dto/feed-query.dto';
+import { LatestArticlesQueryDto } from './dto/latest-articles-query.dto';
+import type { FeedViewer } from './feed-batch.cache';
+import { type FeedView, HomeFeedReader } from './home-feed.reader';
+import { type LatestPageView, LatestPagesReader } from './latest-pages.reader';
+import { ANONYMOUS_TRACK_USER } from './tracking.util';
+
+const DEFAULT_PER_PAGE = 10;
+
+/** The article lists of the home page (reference 1.2 and 4.3), for signed-in users and `Anony` devices. */
+@Controller()
+export class FeedHttpController {
+  constructor(
+    private readonly feed: HomeFeedReader,
+    private readonly latest: LatestPagesReader,
+  ) {}
+
+  @Get('v1_1/articles')
+  @Auth('optional')
+  home(
+    @Query() query: FeedQueryDto,
+    @CurrentUser() user: AuthUser | undefined,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<FeedView> {
+    return this.feed.read(viewerOf(user, request), query.channel_id, query.timestamp, query.with_top === 1);
+  }
+
+  @Get('v1_0/articles')
+  @Auth('optional')
+  latestPage(
+    @Query() query: LatestArticlesQueryDto,
+    @CurrentUser() user: AuthUser | undefined,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<LatestPageView> {
+    const trackUser = viewerOf(user, request)?.id ?? ANONYMOUS_TRACK_USER;
+    return this.latest.read(trackUser, query.channel_id, query.page ?? 1, query.per_page ?? DEFAULT_PER_PAGE);
+  }
+}
+
+function viewerOf(user: AuthUser | undefined, request: AuthenticatedRequest): FeedViewer | undefined {
+  if (user) return { kind: 'user', id: user.userId };
+  return request.anonymousId ? { kind: 'device', id: request.anonymousId } : undefined;
+}

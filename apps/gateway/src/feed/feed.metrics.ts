@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Registry } from 'prom-client';
+
+import type { RecommendFailure } from './user-recommend.client';
+
+/**
+ * The gateway's Prometheus registry. Its own registry rather than prom-client's global one, so
+ * several gateways in one process (tests, replicas) never collide on metric names.
+ */
+@Injectable()
+export class FeedMetrics {
+  readonly registry = new Registry();
+  private readonly fallbacks = new Counter({
+    name: 'feed_recommend_fallback_total',
+    help: 'Feed requests answered with the latest articles because the recommend service failed.',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+
+  recommendFallback(reason: RecommendFailure): void {
+    this.fallbacks.inc({ reason });
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+
+import { ArticlesModule } from '../articles/articles.module';
+import { ChannelArticlesReader } from './channel-articles.reader';
+import { FeedBatchCache } from './feed-batch.cache';
+import { FeedHttpController } from './feed.http.controller';
+import { FeedMetrics } from './feed.metrics';
+import { HomeFeedReader } from './home-feed.reader';
+import { LatestPagesReader } from './latest-pages.reader';
+import { MetricsHttpController } from './metrics.http.controller';
+import { UserRecommendClient } from './user-recommend.client';
+
+/** The home feed (recommend batches with a latest-articles fallback) and the gateway's `/metrics`. */
+@Module({
+  imports: [ArticlesModule],
+  controllers: [FeedHttpController, MetricsHttpController],
+  providers: [ChannelArticlesReader, FeedBatchCache, FeedMetrics, HomeFeedReader, LatestPagesReader, UserRecommendClient],
+})
+export class FeedModule {}

@@ -1,0 +1,79 @@
+import type { ArticleCard } from '../articles/article-card';
+import type { ArticleCardsReader } from '../articles/article-cards.reader';
+import type { TraceLogWriter } from '../articles/trace-log.writer';
+import type { ChannelArticlesReader } from './channel-articles.reader';
+import type { FeedBatchCache } from './feed-batch.cache';
+import type { FeedMetrics } from './feed.metrics';
+import { HomeFeedReader } from './home-feed.reader';
+import type { RecommendResult, UserRecommendClient } from './user-recommend.client';
+
+const card = (id: string): ArticleCard => ({
+  art_id: id,
+  title: `t${id}`,
+  aut_id: '1',
+  aut_name: 'a',
+  pubdate: '2020-01-01T00:00:00',
+  ch_id: 1,
+  cover: { type: 0, images: [] },
+  is_top: 0,
+  comm_count: 0,
+  like_count: 0,
+  collect_count: 0,
+});
+
+function newTestReader(result: RecommendResult, topIds: string[] = [], latestIds: string[] = []) {
+  const recommender = { recommend: jest.fn().mockResolvedValue(result) };
+  const batches = { get: jest.fn((_viewer, _channel, _stamp, load: () => Promise<unknown>) => load()) };
+  const channels = { topIds: jest.fn().mockResolvedValue(topIds), latestIds: jest.fn().mockResolvedValue(latestIds) };
+  const cards = { read: jest.fn((ids: string[]) => Promise.resolve(ids.map(card))) };
+  const traceLog = { write: jest.fn() };
+  const metrics = { recommendFallback: jest.fn() };
+  const reader = new HomeFeedReader(
+    recommender as unknown as UserRecommendClient,
+    batches as unknown as FeedBatchCache,
+    channels as unknown as ChannelArticlesReader,
+    cards as unknown as ArticleCardsReader,
+    traceLog as unknown as TraceLogWriter,
+    metrics as unknown as FeedMetrics,
+    { TZ: 'UTC' },
+  );
+  return { reader, recommender, channels, traceLog, metrics };
+}
+
+const user = { kind: 'user' as const, id: '42' };
+
+describe('HomeFeedReader', () => {
+  it('puts pinned articles first once, then the batch, and logs the exposure', async () => {
+    const { reader, traceLog } = newTestReader({ ok: true, batch: { ids: ['7', '9', '8'], timeStamp: 55, exposure: 'exp' } }, ['9']);
+    const view = await reader.read(user, 1, 100, true);
+    expect(view.pre_timestamp).toBe(55);
+    expect(view.results.map((result) => result.art_id)).toEqual(['9', '7', '8']);
+    expect(view.results[0].pubdate).not.toBe('2020-01-01T00:00:00');
+    expect(traceLog.write).toHaveBeenCalledWith({ trace: 'exp', channelId: 1, readTime: '' });
+  });
+
+  it('answers an empty batch without pinned articles or exposure, so the client sees the end', async () => {
+    const { reader, channels, traceLog } = newTestReader({ ok: true, batch: { ids: [], timeStamp: 0, exposure: 'exp' } }, ['9']);
+    expect(await reader.read(user, 1, 100, true)).toEqual({ pre_timestamp: 0, results: [] });
+    expect(channels.topIds).not.toHaveBeenCalled();
+    expect(traceLog.write).not.toHaveBeenCalled();
+  });
+
+  it('counts a failure and serves the latest articles before the stamp', async () => {
+    const latest = ['1300000000000000009', '1300000000000000008'];
+    const { reader, metrics, channels } = newTestReader({ ok: false, reason: 'timeout' }, [], latest);
+    const stamp = Date.parse('2030-01-01T00:00:00Z');
+    const view = await reader.read(user, 3, stamp, false);
+    expect(metrics.recommendFallback).toHaveBeenCalledWith('timeout');
+    expect(channels.latestIds).toHaveBeenCalledWith(3, 10, expect.stringMatching(/^\d+$/));
+    expect(view.results.map((result) => result.art_id)).toEqual(latest);
+    expect(view.pre_timestamp).toBeLessThan(stamp);
+  });
+
+  it('serves the latest articles to a caller without any id, without asking the recommend service', async () => {
+    const { reader, recommender, metrics } = newTestReader({ ok: true, batch: { ids: ['1'], timeStamp: 1, exposure: '' } }, [], []);
+    expect(await reader.read(undefined, 0, 5, true)).toEqual({ pre_timestamp: 5, results: [] });
+    expect(recommender.recommend).not.toHaveBeenCalled();
+    expect(metrics.recommendFallback).not.toHaveBeenCalled();
+  });
+});

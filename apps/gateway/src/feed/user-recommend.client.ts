@@ -1,0 +1,82 @@
+import { APP_CONFIG } from '@app/config';
+import type { userReco } from '@app/contracts';
+import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
+import { Client, credentials, type MethodDefinition, type ServiceError, status } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+
+import type { GatewayConfig } from '../config/gateway.config';
+
+/** The feed must answer fast; past this the latest articles are served instead. */
+export const FEED_RECOMMEND_DEADLINE_MS = 200;
+/** Batch size the reference asks for. */
+export const FEED_ARTICLE_NUM = 10;
+const MAX_RECONNECT_BACKOFF_MS = 5_000;
+
+/** Why a recommend call gave no batch: the label of `feed_recommend_fallback_total`. */
+export type RecommendFailure = 'timeout' | 'unavailable' | 'error';
+
+export interface RecommendBatch {
+  ids: string[];
+  /** The recommend service's `time_stamp`: the client's next cursor. */
+  timeStamp: number;
+  exposure: string;
+}
+
+export type RecommendResult = { ok: true; batch: RecommendBatch } | { ok: false; reason: RecommendFailure };
+
+/**
+ * `UserRecommend.user_recommend` of the original `user_reco.proto` (no package, hence a plain
+ * grpc-js client, as RelatedArticlesClient). Never throws: failures come back as a reason.
+ */
+@Injectable()
+export class UserRecommendClient implements OnApplicationShutdown {
+  private readonly client: Client;
+  private readonly method: MethodDefinition<userReco.User, userReco.Track>;
+
+  constructor(@Inject(APP_CONFIG) config: Pick<GatewayConfig, 'RECOMMEND_GRPC_URL'>) {
+    const definition = loadSync(protoFile('user_reco.proto'), GRPC_LOADER_OPTIONS);
+    const service = definition.UserRecommend as Record<string, MethodDefinition<userReco.User, userReco.Track>>;
+    this.method = service.user_recommend;
+    this.client = new Client(config.RECOMMEND_GRPC_URL, credentials.createInsecure(), {
+      'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
+    });
+    // Connect now: the deadline covers connecting, so a lazy first call would fall back needlessly.
+    this.client.getChannel().getConnectivityState(true);
+  }
+
+  recommend(userId: string, channelId: number, timestamp: number): Promise<RecommendResult> {
+    const request: userReco.User = { userId, channelId, articleNum: FEED_ARTICLE_NUM, timeStamp: String(timestamp) };
+    return new Promise((resolve) => {
+      this.client.makeUnaryRequest(
+        this.method.path,
+        this.method.requestSerialize,
+        this.method.responseDeserialize,
+        request,
+        { deadline: Date.now() + FEED_RECOMMEND_DEADLINE_MS },
+        (error, response) => {
+          if (error || !response) resolve({ ok: false, reason: failureOf(error) });
+          else resolve({ ok: true, batch: batchOf(response) });
+        },
+      );
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.client.close();
+  }
+}
+
+function failureOf(error: ServiceError | null): RecommendFailure {
+  if (error?.code === status.DEADLINE_EXCEEDED) return 'timeout';
+  if (error?.code === status.UNAVAILABLE) return 'unavailable';
+  return 'error';
+}
+
+function batchOf(track: userReco.Track): RecommendBatch {
+  return {
+    ids: track.recommends.map((item) => String(item.articleId)).filter((id) => /^[1-9]\d{0,19}$/.test(id)),
+    timeStamp: Number(track.timeStamp),
+    exposure: track.exposure,
+  };
+}

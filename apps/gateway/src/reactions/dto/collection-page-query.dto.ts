@@ -1,0 +1,18 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+/** `page` (default 1) and `per_page` (10–50, default 10) of GET /article/collections. */
+export class CollectionPageQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'page must be a positive integer' })
+  @Min(1, { message: 'page must be a positive integer' })
+  page?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'per_page must be within the range 10 - 50' })
+  @Min(10, { message: 'per_page must be within the range 10 - 50' })
+  @Max(50, { message: 'per_page must be within the range 10 - 50' })
+  per_page?: number;
+}

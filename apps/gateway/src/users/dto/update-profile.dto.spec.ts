@@ -1,0 +1,79 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { createValidationPipe } from '@app/grpc';
+
+import { ProfileFieldMessages, UpdateProfileDto } from './update-profile.dto';
+
+async function errors(body: object): Promise<Record<string, string>> {
+  const found = await validate(plainToInstance(UpdateProfileDto, body), { whitelist: true });
+  return Object.fromEntries(
+    found.map((error) => [error.property, Object.values(error.constraints ?? {})[0] ?? '']),
+  );
+}
+
+describe('UpdateProfileDto', () => {
+  it('accepts every field optional, gender 0 and numeric strings for gender', async () => {
+    expect(await errors({})).toEqual({});
+    expect(
+      await errors({
+        gender: 0,
+        name: '七个字的名字呀',
+        intro: '',
+        birthday: '2000-02-29',
+        id_number: '110105491231002',
+      }),
+    ).toEqual({});
+    expect(plainToInstance(UpdateProfileDto, { gender: '0' }).gender).toBe(0);
+    expect(await errors({ gender: '1' })).toEqual({});
+  });
+
+  it('answers the reference-style message of each bad field', async () => {
+    expect(
+      await errors({
+        name: '12345678',
+        intro: 'x'.repeat(61),
+        gender: 2,
+        birthday: '2001-02-29',
+        real_name: '',
+        id_number: 'abc',
+        photo: 42,
+      }),
+    ).toEqual({
+      name: ProfileFieldMessages.name,
+      intro: ProfileFieldMessages.intro,
+      gender: ProfileFieldMessages.gender,
+      birthday: ProfileFieldMessages.birthday,
+      real_name: ProfileFieldMessages.realName,
+      id_number: ProfileFieldMessages.idNumber,
+      photo: ProfileFieldMessages.image,
+    });
+  });
+
+  it('refuses birthdays in the future and before 1900', async () => {
+    const nextYear = `${new Date().getUTCFullYear() + 1}-01-01`;
+    expect(await errors({ birthday: nextYear })).toEqual({
+      birthday: ProfileFieldMessages.birthday,
+    });
+    expect(await errors({ birthday: '1899-12-31' })).toEqual({
+      birthday: ProfileFieldMessages.birthday,
+    });
+  });
+
+  it('loses privileged fields in the edge validation pipe (whitelist), keeping the allowed ones', async () => {
+    const body = {
+      intro: 'hi',
+      is_media: true,
+      status: 0,
+      certi: 'x',
+      id: '1',
+      mobile: '13800000000',
+      fans_count: 9,
+    };
+    const dto: unknown = await createValidationPipe().transform(body, {
+      type: 'body',
+      metatype: UpdateProfileDto,
+    });
+    expect(dto).toBeInstanceOf(UpdateProfileDto);
+    expect({ ...(dto as UpdateProfileDto) }).toEqual({ intro: 'hi' });
+  });
+});

@@ -1,0 +1,72 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+
+import { IsPastCalendarDate, IsTextLine } from './profile-field.validators';
+
+/** Texts of the 400s; the user service uses the same ones. */
+export const ProfileFieldMessages = {
+  name: 'Name must be 1 to 7 characters.',
+  intro: 'Intro must be at most 60 characters.',
+  gender: 'Invalid gender.',
+  birthday: 'Invalid date param.',
+  realName: 'Real name must be 1 to 7 characters.',
+  idNumber: 'Invalid id number.',
+  image: 'Invalid image.',
+} as const;
+
+// The reference parser's 18-digit (century 18/19/2x) and legacy 15-digit identity card numbers
+// (its 15-digit branch matched 14 digits; fixed).
+const ID_NUMBER =
+  /^(?:[1-9]\d{5}(?:18|19|[23]\d)\d{2}(?:0[1-9]|1[0-2])(?:[0-2][1-9]|10|20|30|31)\d{3}[0-9Xx]|[1-9]\d{5}\d{2}(?:0[1-9]|1[0-2])(?:[0-2][1-9]|10|20|30|31)\d{3})$/;
+
+/**
+ * PATCH /user/profile. Every field is optional and only sent fields change; images are base64
+ * (bare or `data:image/...;base64,`). Anything else in the body (`is_media`, `status`, `certi`,
+ * counters, `id`, `mobile`) is stripped by the validation pipe and never reaches the service.
+ */
+export class UpdateProfileDto {
+  @IsOptional()
+  @IsTextLine(1, 7, { message: ProfileFieldMessages.name })
+  name?: string;
+
+  @IsOptional()
+  @IsString({ message: ProfileFieldMessages.image })
+  photo?: string;
+
+  // The reference read `int(value)`, so "0"/"1" strings are accepted too.
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === '0' || value === '1' ? Number(value) : value,
+  )
+  @IsIn([0, 1], { message: ProfileFieldMessages.gender })
+  gender?: number;
+
+  @IsOptional()
+  @IsPastCalendarDate({ message: ProfileFieldMessages.birthday })
+  birthday?: string;
+
+  @IsOptional()
+  @IsTextLine(0, 60, { message: ProfileFieldMessages.intro })
+  intro?: string;
+
+  @IsOptional()
+  @IsTextLine(1, 7, { message: ProfileFieldMessages.realName })
+  real_name?: string;
+
+  @IsOptional()
+  @IsString({ message: ProfileFieldMessages.idNumber })
+  @Matches(ID_NUMBER, { message: ProfileFieldMessages.idNumber })
+  id_number?: string;
+
+  @IsOptional()
+  @IsString({ message: ProfileFieldMessages.image })
+  id_card_front?: string;
+
+  @IsOptional()
+  @IsString({ message: ProfileFieldMessages.image })
+  id_card_back?: string;
+
+  @IsOptional()
+  @IsString({ message: ProfileFieldMessages.image })
+  id_card_handheld?: string;
+}

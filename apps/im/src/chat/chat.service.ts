@@ -1,0 +1,44 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+import type { ChatReply, SocketIdentity } from '../realtime/socket.types';
+import { ChatBot } from './chat-bot';
+import type { ChatMessage } from './chat-message';
+import { Clock } from './clock';
+
+/** The reference's reply when the bot fails or times out. */
+export const CHATBOT_FAILURE_REPLY = 'oops，我病了，容我缓一下...';
+
+@Injectable()
+export class ChatService {
+  private readonly logger = new Logger(ChatService.name);
+
+  constructor(
+    private readonly bot: ChatBot,
+    private readonly clock: Clock,
+  ) {}
+
+  async reply(identity: SocketIdentity, message: ChatMessage): Promise<ChatReply> {
+    try {
+      const answer = await this.bot.reply({
+        userId: chatUserId(identity),
+        userMessage: message.text,
+        createTime: message.createTime,
+      });
+      return {
+        msg: answer.userResponse,
+        timestamp: answer.createTime > 0 ? answer.createTime : this.clock.nowSeconds(),
+      };
+    } catch (error) {
+      this.logger.warn(`chatbot failed: ${error instanceof Error ? error.message : String(error)}`);
+      return { msg: CHATBOT_FAILURE_REPLY, timestamp: this.clock.nowSeconds() };
+    }
+  }
+}
+
+/**
+ * The bot's `user_id`. Anonymous ids are client-chosen, so they are marked to keep a bot that
+ * keys conversations by user from mixing an anonymous chat into a real user's history.
+ */
+export function chatUserId(identity: SocketIdentity): string {
+  return identity.kind === 'user' ? identity.userId : `anonymous:${identity.anonymousId}`;
+}

@@ -1,0 +1,27 @@
+import { loadConfig } from '@app/config';
+
+import { imEnvSchema } from './im.config';
+
+describe('imEnvSchema', () => {
+  it('defaults to port 8001, a 300 s ping timeout and the built-in bot', () => {
+    const config = loadConfig(imEnvSchema, {});
+    expect(config.IM_PORT).toBe(8001);
+    expect(config.IM_PING_TIMEOUT_MS).toBe(300_000);
+    expect(config.CHATBOT_GRPC_URL).toBeUndefined();
+  });
+
+  it('reads the chatbot address and refuses a nonsense timeout', () => {
+    expect(loadConfig(imEnvSchema, { CHATBOT_GRPC_URL: '127.0.0.1:8500' }).CHATBOT_GRPC_URL).toBe(
+      '127.0.0.1:8500',
+    );
+    expect(() => loadConfig(imEnvSchema, { IM_PING_TIMEOUT_MS: 'soon' })).toThrow(
+      /IM_PING_TIMEOUT_MS/,
+    );
+  });
+
+  it('keeps the shared production rules', () => {
+    expect(() =>
+      loadConfig(imEnvSchema, { NODE_ENV: 'production', SMS_TEST_CODE: '246810' }),
+    ).toThrow(/SMS_TEST_CODE/);
+  });
+});

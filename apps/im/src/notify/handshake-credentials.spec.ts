@@ -1,0 +1,45 @@
+import { AppError } from '@app/grpc';
+
+import { type HandshakeQuery, readHandshakeCredentials } from './handshake-credentials';
+
+function refusal(query: HandshakeQuery): string {
+  try {
+    readHandshakeCredentials(query);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return (error as AppError).message;
+  }
+  throw new Error('credentials were accepted');
+}
+
+describe('readHandshakeCredentials', () => {
+  it('takes the token, even when an anonymous id is also given', () => {
+    expect(readHandshakeCredentials({ token: 'a.b.c', a: 'device-1' })).toEqual({
+      kind: 'token',
+      token: 'a.b.c',
+    });
+  });
+
+  it('accepts an anonymous id of 1 to 64 characters', () => {
+    expect(readHandshakeCredentials({ a: 'd' })).toEqual({ kind: 'anonymous', anonymousId: 'd' });
+    expect(readHandshakeCredentials({ a: 'x'.repeat(64) })).toEqual({
+      kind: 'anonymous',
+      anonymousId: 'x'.repeat(64),
+    });
+    expect(readHandshakeCredentials({ token: '', a: 'device-1' })).toEqual({
+      kind: 'anonymous',
+      anonymousId: 'device-1',
+    });
+  });
+
+  it('refuses a handshake with neither, or with an unusable anonymous id', () => {
+    expect(refusal({})).toBe('User must be authorized.');
+    expect(refusal({ a: '' })).toBe('User must be authorized.');
+    expect(refusal({ a: 'x'.repeat(65) })).toBe('User must be authorized.');
+    expect(refusal({ a: ['one', 'two'] })).toBe('User must be authorized.');
+  });
+
+  it('refuses a repeated token parameter', () => {
+    expect(refusal({ token: ['a.b.c', 'd.e.f'] })).toBe('Token has some errors.');
+  });
+});

@@ -1,0 +1,43 @@
+import { AppError } from '@app/grpc';
+import { Logger } from '@nestjs/common';
+import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+
+import type { ImServer, ImSocket } from '../realtime/socket.types';
+import { SocketAuthenticator } from './socket-authenticator';
+
+/**
+ * Authenticates every socket at handshake and puts signed-in users in room `<user_id>`, the
+ * room that `following notify`, `liking notify` and `comment notify` are published to through
+ * the Redis emitter. Anonymous sockets join no user room: an anonymous id is not proof of
+ * anything, so it must never let a client receive someone else's notifications.
+ */
+@WebSocketGateway()
+export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnection<ImSocket> {
+  private readonly logger = new Logger(NotifyGateway.name);
+
+  constructor(private readonly authenticator: SocketAuthenticator) {}
+
+  afterInit(server: ImServer): void {
+    // A middleware refuses before the connection exists, so the client gets `connect_error`.
+    server.use((socket, next) => {
+      this.authenticator.authenticate(socket.handshake.query).then(
+        (identity) => {
+          socket.data.identity = identity;
+          next();
+        },
+        (error: unknown) => next(this.refusal(error)),
+      );
+    });
+  }
+
+  handleConnection(socket: ImSocket): void {
+    const identity = socket.data.identity;
+    if (identity.kind === 'user') void socket.join(identity.userId);
+  }
+
+  private refusal(error: unknown): Error {
+    if (error instanceof AppError) return new Error(error.message);
+    this.logger.error(error);
+    return new Error('Internal server error.');
+  }
+}

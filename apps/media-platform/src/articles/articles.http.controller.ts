@@ -1,0 +1,116 @@
+import { Auth, type AuthUser, CurrentUser } from '@app/auth';
+import { APP_CONFIG } from '@app/config';
+import type { authoringV1 } from '@app/contracts';
+import { AppError, AUTHORING_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+
+import type { MediaPlatformConfig } from '../config/media-platform.config';
+import { startOfLocalDay } from './article-dates.util';
+import { type MpListItem, presentArticle, presentListItem } from './article.presenter';
+import { ArticleBodyDto } from './dto/article-body.dto';
+import { DraftQueryDto } from './dto/draft-query.dto';
+import { ListArticlesQueryDto } from './dto/list-articles-query.dto';
+
+interface Page<T> {
+  total_count: number;
+  page: number;
+  per_page: number;
+  results: T[];
+}
+
+const DEFAULT_PER_PAGE = 10;
+
+/** An author's own articles. Ownership is enforced by the news service on every call (user id from the token). */
+@Controller('v1_0')
+@Auth('verified')
+export class ArticlesHttpController {
+  constructor(
+    @InjectGrpcClient(AUTHORING_GRPC) private readonly authoring: authoringV1.AuthoringServiceClient,
+    @Inject(APP_CONFIG) private readonly config: Pick<MediaPlatformConfig, 'TZ'>,
+  ) {}
+
+  /** 201 `{id}`; draft → status 0, otherwise pending review (1). */
+  @Post('articles')
+  async create(@CurrentUser() user: AuthUser, @Query() query: DraftQueryDto, @Body() body: ArticleBodyDto): Promise<{ id: string }> {
+    const { articleId } = await unary(
+      this.authoring.createArticle({
+        userId: user.userId,
+        title: body.title,
+        content: body.content,
+        cover: { type: body.cover.type, images: body.cover.images },
+        channelId: body.channel_id,
+        draft: query.draft ?? false,
+      }),
+    );
+    return { id: articleId };
+  }
+
+  @Get('articles')
+  async list(@CurrentUser() user: AuthUser, @Query() query: ListArticlesQueryDto): Promise<Page<MpListItem>> {
+    const createdFrom = this.dayStart(query.begin_pubdate, 0);
+    // The end date is inclusive: everything before the next day starts.
+    const createdBefore = this.dayStart(query.end_pubdate, 1);
+    const page = query.page ?? 1;
+    const perPage = query.per_page ?? DEFAULT_PER_PAGE;
+    const reply = await unary(
+      this.authoring.listAuthoredArticles({
+        userId: user.userId,
+        statuses: query.status ?? [],
+        channelIds: query.channel_id ?? [],
+        createdFrom,
+        createdBefore,
+        page,
+        perPage,
+      }),
+    );
+    const type = query.response_type ?? 'default';
+    return {
+      total_count: reply.totalCount,
+      page,
+      per_page: perPage,
+      results: (reply.articles ?? []).map((row) => presentListItem(row, type, this.config.TZ)),
+    };
+  }
+
+  @Get('articles/:id')
+  async get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<ReturnType<typeof presentArticle>> {
+    return presentArticle(await unary(this.authoring.getAuthoredArticle({ userId: user.userId, articleId: id })));
+  }
+
+  /** 201 `{id}`; the body's `id`, `status`, `pubdate` and other loaded fields are ignored. */
+  @Put('articles/:id')
+  @HttpCode(201)
+  async update(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+    @Query() query: DraftQueryDto,
+    @Body() body: ArticleBodyDto,
+  ): Promise<{ id: string }> {
+    const { articleId } = await unary(
+      this.authoring.updateArticle({
+        userId: user.userId,
+        articleId: id,
+        title: body.title,
+        content: body.content,
+        cover: { type: body.cover.type, images: body.cover.images },
+        channelId: body.channel_id,
+        draft: query.draft ?? false,
+      }),
+    );
+    return { id: articleId };
+  }
+
+  @Delete('articles/:id')
+  @HttpCode(204)
+  async remove(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
+    await unary(this.authoring.deleteArticle({ userId: user.userId, articleId: id }));
+  }
+
+  /** ISO instant of the local day start (+ `addDays`), '' when absent; 400 for a malformed date. */
+  private dayStart(date: string | undefined, addDays: number): string {
+    if (date === undefined) return '';
+    const instant = startOfLocalDay(date, this.config.TZ, addDays);
+    if (!instant) throw AppError.invalid('Invalid pubdate param.');
+    return instant.toISOString();
+  }
+}

@@ -1,0 +1,59 @@
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+
+const emptyAsAbsent = ({ value }: { value: unknown }): unknown => (value === '' ? undefined : value);
+/** Repeatable query fields arrive as a string or an array of strings. */
+const toIntList = ({ value }: { value: unknown }): unknown => {
+  if (value === undefined || value === '') return undefined;
+  const values: unknown[] = (Array.isArray(value) ? (value as unknown[]) : [value]).filter((item) => item !== '');
+  return values.map((item) => (typeof item === 'string' && /^-?\d+$/.test(item) ? Number(item) : item));
+};
+
+export const RESPONSE_TYPES = ['default', 'comment', 'statistic'] as const;
+export type ResponseType = (typeof RESPONSE_TYPES)[number];
+
+/** Query of GET /articles; dates are checked by the controller (400 "Invalid pubdate param."). */
+export class ListArticlesQueryDto {
+  @IsOptional()
+  @Transform(toIntList)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(3, { each: true })
+  status?: number[];
+
+  @IsOptional()
+  @Transform(toIntList)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  channel_id?: number[];
+
+  @IsOptional()
+  @Transform(emptyAsAbsent)
+  @IsString()
+  begin_pubdate?: string;
+
+  @IsOptional()
+  @Transform(emptyAsAbsent)
+  @IsString()
+  end_pubdate?: string;
+
+  @IsOptional()
+  @Transform(emptyAsAbsent)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  @IsOptional()
+  @Transform(emptyAsAbsent)
+  @Type(() => Number)
+  @IsInt({ message: 'per_page must be within the range 10 - 50' })
+  @Min(10, { message: 'per_page must be within the range 10 - 50' })
+  @Max(50, { message: 'per_page must be within the range 10 - 50' })
+  per_page?: number;
+
+  @IsOptional()
+  @Transform(emptyAsAbsent)
+  @IsIn(RESPONSE_TYPES)
+  response_type?: ResponseType;
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+
+import type { MultipartFile } from '@fastify/multipart';
+import { AppError, ErrorKind } from '@app/grpc';
+import {
+  ImageStorage,
+  imageTooLargeMessage,
+  INVALID_IMAGE_MESSAGE,
+  type StoredImage,
+} from '@app/storage';
+import { BadRequestException, HttpException, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+
+/** A stored upload and the content hash that dedupes it. */
+export interface UploadedImage extends StoredImage {
+  hash: string;
+}
+
+/**
+ * Reads one image field of a multipart request and stores it through the storage lib. A missing,
+ * oversized or non-image file answers 400 `{"message":{"<field>":…}}`; a failing driver 507.
+ */
+@Injectable()
+export class MultipartImageReader {
+  constructor(private readonly storage: ImageStorage) {}
+
+  async storeField(
+    request: FastifyRequest,
+    field: string,
+    failureMessage: string,
+  ): Promise<UploadedImage> {
+    const bytes = await this.readField(request, field);
+    if (!bytes) throw this.invalid(field, INVALID_IMAGE_MESSAGE);
+    try {
+      const stored = await this.storage.store(bytes, failureMessage);
+      return { ...stored, hash: createHash('sha256').update(bytes).digest('hex') };
+    } catch (error) {
+      if (error instanceof AppError && error.kind === ErrorKind.InvalidArgument)
+        throw this.invalid(field, error.message);
+      throw error;
+    }
+  }
+
+  /** The first file of `field`; other parts are drained so the request completes. */
+  private async readField(request: FastifyRequest, field: string): Promise<Buffer | undefined> {
+    if (!request.isMultipart()) return undefined;
+    let found: Buffer | undefined;
+    let current: MultipartFile | undefined;
+    try {
+      for await (const part of request.parts()) {
+        if (part.type !== 'file') continue;
+        current = part;
+        if (part.fieldname === field && !found) found = await part.toBuffer();
+        else part.file.resume();
+      }
+    } catch (error) {
+      throw this.multipartError(error, current?.fieldname ?? field);
+    }
+    return found;
+  }
+
+  private invalid(field: string, message: string): BadRequestException {
+    return new BadRequestException({ message: { [field]: message } });
+  }
+
+  private multipartError(error: unknown, field: string): unknown {
+    const { code, statusCode, message } = (error ?? {}) as {
+      code?: string;
+      statusCode?: number;
+      message?: string;
+    };
+    if (code === 'FST_REQ_FILE_TOO_LARGE')
+      return this.invalid(field, imageTooLargeMessage(this.storage.maxBytes));
+    // Other multipart limits and malformed bodies are the client's fault: keep their 4xx.
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500)
+      return new HttpException(message ?? 'Invalid request.', statusCode);
+    return error;
+  }
+}

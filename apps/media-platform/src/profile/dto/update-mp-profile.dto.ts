@@ -1,0 +1,48 @@
+import { IsOptional, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+
+/** Texts of the 400s; the user service checks the same rules with the same texts. */
+export const MpProfileMessages = {
+  name: 'Name must be 1 to 7 characters.',
+  intro: 'Intro must be at most 60 characters.',
+  email: 'Invalid email.',
+} as const;
+
+// Line breaks and other control characters never belong in a one-line text field.
+const CONTROL = /\p{Cc}/u;
+// The user service's rule: at most 20 characters (the column), local part may be Chinese.
+const EMAIL = /^(?=.{1,20}$)[A-Za-z0-9_.\u4e00-\u9fa5-]+@[A-Za-z0-9_.-]+\.[A-Za-z]{2,8}$/;
+
+/** A one-line string of `min`..`max` characters (code points, as people count them). */
+function IsTextLine(min: number, max: number, options: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isTextLine',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          !CONTROL.test(value) &&
+          value.trim().length >= min &&
+          [...value].length <= max,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * PATCH /mp/v1_0/user/profile. Only sent fields change; anything else in the body (`photo`,
+ * `mobile`, `is_media`, `id`, …) is stripped by the validation pipe and never reaches the service.
+ */
+export class UpdateMpProfileDto {
+  @IsOptional()
+  @IsTextLine(1, 7, { message: MpProfileMessages.name })
+  name?: string;
+
+  @IsOptional()
+  @IsTextLine(0, 60, { message: MpProfileMessages.intro })
+  intro?: string;
+
+  @IsOptional()
+  @Matches(EMAIL, { message: MpProfileMessages.email })
+  email?: string;
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+
+import { ArticleContentEntity } from './article-content.entity';
+import { ArticleEntity } from './article.entity';
+import { ArticlesGrpcController } from './articles.grpc.controller';
+import { ArticlesRepository } from './articles.repository';
+import { ArticlesService } from './articles.service';
+import { UserArticlesCache } from './user-articles.cache';
+
+/** The read side of approved articles; `ArticlesService` is exported for features that check articles. */
+@Module({
+  imports: [TypeOrmModule.forFeature([ArticleEntity, ArticleContentEntity])],
+  controllers: [ArticlesGrpcController],
+  providers: [ArticlesRepository, ArticlesService, UserArticlesCache],
+  exports: [ArticlesService],
+})
+export class ArticlesModule {}

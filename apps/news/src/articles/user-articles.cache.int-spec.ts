@@ -1,0 +1,47 @@
+import { CacheKeys, CacheTtl, createRedisClient } from '@app/cache';
+import { createTestRedis, type TestRedis } from '@app/testing';
+import type Redis from 'ioredis';
+
+import { UserArticlesCache } from './user-articles.cache';
+
+const AUTHOR = '1294287382374383616';
+const LONER = '1294287382374383617';
+
+describe('UserArticlesCache (real Redis)', () => {
+  let testRedis: TestRedis;
+  let redis: Redis;
+  let cache: UserArticlesCache;
+
+  beforeAll(() => {
+    testRedis = createTestRedis();
+    redis = createRedisClient(testRedis.cacheUrl, testRedis.prefix);
+    cache = new UserArticlesCache(redis);
+  });
+
+  afterAll(async () => {
+    await redis.quit();
+    await testRedis.cleanup();
+  });
+
+  it('misses until filled, then pages newest first with the total', async () => {
+    expect(await cache.page(AUTHOR, 0, 10)).toBeUndefined();
+    await cache.fill(AUTHOR, [
+      { id: '1300000000000000001', createTime: new Date('2019-01-01T00:00:00Z') },
+      { id: '1300000000000000003', createTime: new Date('2019-01-03T00:00:00Z') },
+      { id: '1300000000000000002', createTime: new Date('2019-01-02T00:00:00Z') },
+    ]);
+    expect(await cache.page(AUTHOR, 0, 2)).toEqual({ total: 3, ids: ['1300000000000000003', '1300000000000000002'] });
+    expect(await cache.page(AUTHOR, 2, 2)).toEqual({ total: 3, ids: ['1300000000000000001'] });
+    const ttl = await redis.ttl(CacheKeys.userArticles(AUTHOR));
+    expect(ttl).toBeGreaterThan(CacheTtl.userArticles.baseSeconds - 5);
+    expect(ttl).toBeLessThanOrEqual(CacheTtl.userArticles.baseSeconds + CacheTtl.userArticles.maxJitterSeconds);
+  });
+
+  it('caches "no articles" as a marker with the short TTL and never lists it', async () => {
+    await cache.fill(LONER, []);
+    expect(await cache.page(LONER, 0, 10)).toEqual({ total: 0, ids: [] });
+    expect(await redis.ttl(CacheKeys.userArticles(LONER))).toBeLessThanOrEqual(
+      CacheTtl.articleInfoMissing.baseSeconds + CacheTtl.articleInfoMissing.maxJitterSeconds,
+    );
+  });
+});

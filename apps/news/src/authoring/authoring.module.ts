@@ -1,0 +1,22 @@
+import { CounterStore, REDIS_STATE } from '@app/cache';
+import { Module } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import { SearchIndexQueueModule } from '../search/search-index-queue.module';
+import { ArticleCountersReader } from './article-counters.reader';
+import { AuthoringGrpcController } from './authoring.grpc.controller';
+import { AuthoringRepository } from './authoring.repository';
+import { AuthoringService } from './authoring.service';
+
+/** The write side of articles (media platform authors, MIS review); needs `QueueModule.forRoot` in the app. */
+@Module({
+  imports: [SearchIndexQueueModule],
+  controllers: [AuthoringGrpcController],
+  providers: [
+    AuthoringRepository,
+    AuthoringService,
+    ArticleCountersReader,
+    { provide: CounterStore, inject: [REDIS_STATE], useFactory: (redis: Redis) => new CounterStore(redis) },
+  ],
+})
+export class AuthoringModule {}

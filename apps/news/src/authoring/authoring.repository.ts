@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager, In } from 'typeorm';
+
+import { ArticleContentEntity } from '../articles/article-content.entity';
+import { ArticleStatisticEntity } from '../articles/article-statistic.entity';
+import { type ArticleCover, ArticleEntity, ArticleStatus } from '../articles/article.entity';
+import { ChannelEntity } from '../channels/channel.entity';
+
+export interface ArticleDraft {
+  title: string;
+  content: string;
+  cover: ArticleCover;
+  channelId: number;
+  status: ArticleStatus;
+}
+
+export interface AuthoredListFilter {
+  userId: string;
+  statuses: readonly number[];
+  channelIds: readonly number[];
+  createdFrom?: Date;
+  createdBefore?: Date;
+  offset: number;
+  limit: number;
+}
+
+export interface ReviewChange {
+  articleId: string;
+  from: ArticleStatus;
+  to: ArticleStatus;
+  reviewerId: number;
+  rejectReason: string | null;
+}
+
+/** Statuses an author may not see or touch any more. */
+const HIDDEN_STATUSES = [ArticleStatus.Deleted, ArticleStatus.Banned];
+
+/** I/O of the write side of articles; multi-row writes run in one transaction. */
+@Injectable()
+export class AuthoringRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async channelExists(channelId: number): Promise<boolean> {
+    return this.dataSource.getRepository(ChannelEntity).exists({ where: { id: channelId, isVisible: true } });
+  }
+
+  /** Inserts the basic, content and statistic rows of a new article together. */
+  async insert(id: string, userId: string, draft: ArticleDraft): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(ArticleEntity, {
+        id,
+        userId,
+        channelId: draft.channelId,
+        title: draft.title,
+        cover: draft.cover,
+        status: draft.status,
+        allowComment: true,
+      });
+      await manager.insert(ArticleContentEntity, { articleId: id, content: draft.content });
+      await manager.insert(ArticleStatisticEntity, {
+        articleId: id,
+        readCount: 0,
+        likeCount: 0,
+        dislikeCount: 0,
+        repostCount: 0,
+        collectCount: 0,
+        fansCommentCount: 0,
+      });
+    });
+  }
+
+  findArticle(articleId: string): Promise<ArticleEntity | null> {
+    return this.dataSource.getRepository(ArticleEntity).findOne({ where: { id: articleId } });
+  }
+
+  async findContent(articleId: string): Promise<string> {
+    const row = await this.dataSource.getRepository(ArticleContentEntity).findOne({ where: { articleId } });
+    return row?.content ?? '';
+  }
+
+  /**
+   * Replaces an article's editable columns if it is still in `expected` status (compare-and-set, so a
+   * concurrent review or delete wins cleanly); false when nothing changed.
+   */
+  async replace(articleId: string, userId: string, expected: ArticleStatus, draft: ArticleDraft): Promise<boolean> {
+    return this.dataSource.transaction(async (manager: EntityManager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(ArticleEntity)
+        .set({ title: draft.title, cover: draft.cover, channelId: draft.channelId, status: draft.status })
+        .where('article_id = :articleId AND user_id = :userId AND status = :expected', { articleId, userId, expected })
+        .execute();
+      if (!result.affected) return false;
+      await manager.upsert(ArticleContentEntity, { articleId, content: draft.content }, ['articleId']);
+      return true;
+    });
+  }
+
+  /** Moves an article from one of `from` to `to`; false when it was in none of them. */
+  async transition(
+    articleId: string,
+    from: readonly ArticleStatus[],
+    to: ArticleStatus,
+    extra: Partial<Pick<ArticleEntity, 'reviewerId' | 'reviewTime' | 'rejectReason' | 'deleteTime'>> = {},
+    userId?: string,
+  ): Promise<boolean> {
+    const query = this.dataSource
+      .createQueryBuilder()
+      .update(ArticleEntity)
+      .set({ status: to, ...extra })
+      .where({ id: articleId, status: In([...from]) });
+    if (userId !== undefined) query.andWhere('user_id = :userId', { userId });
+    const result = await query.execute();
+    return Boolean(result.affected);
+  }
+
+  review(change: ReviewChange): Promise<boolean> {
+    return this.transition(change.articleId, [change.from], change.to, {
+      reviewerId: change.reviewerId || null,
+      reviewTime: new Date(),
+      rejectReason: change.rejectReason,
+    });
+  }
+
+  /** One page of an author's articles, newest (highest id) first, with the total. */
+  async list(filter: AuthoredListFilter): Promise<{ total: number; rows: ArticleEntity[] }> {
+    const query = this.dataSource
+      .getRepository(ArticleEntity)
+      .createQueryBuilder('a')
+      .where('a.user_id = :userId', { userId: filter.userId });
+    if (filter.statuses.length > 0) query.andWhere('a.status IN (:...statuses)', { statuses: filter.statuses });
+    else query.andWhere('a.status NOT IN (:...hidden)', { hidden: HIDDEN_STATUSES });
+    if (filter.channelIds.length > 0) query.andWhere('a.channel_id IN (:...channelIds)', { channelIds: filter.channelIds });
+    if (filter.createdFrom) query.andWhere('a.create_time >= :from', { from: filter.createdFrom });
+    if (filter.createdBefore) query.andWhere('a.create_time < :before', { before: filter.createdBefore });
+    const [rows, total] = await query.orderBy('a.article_id', 'DESC').skip(filter.offset).take(filter.limit).getManyAndCount();
+    return { total, rows };
+  }
+
+  /** Ids of an author's articles that are not deleted. */
+  async findAuthorArticleIds(userId: string): Promise<string[]> {
+    const rows = await this.dataSource
+      .getRepository(ArticleEntity)
+      .createQueryBuilder('a')
+      .select('a.article_id', 'id')
+      .where('a.user_id = :userId AND a.status <> :deleted', { userId, deleted: ArticleStatus.Deleted })
+      .getRawMany<{ id: string }>();
+    return rows.map((row) => String(row.id));
+  }
+
+  findStatistics(articleIds: readonly string[]): Promise<ArticleStatisticEntity[]> {
+    if (articleIds.length === 0) return Promise.resolve([]);
+    return this.dataSource.getRepository(ArticleStatisticEntity).find({ where: { articleId: In([...articleIds]) } });
+  }
+}

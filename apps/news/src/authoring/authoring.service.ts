@@ -1,0 +1,242 @@
+import { CacheKeys, CounterKeys, CounterStore, TwoLevelCache } from '@app/cache';
+import { APP_CONFIG } from '@app/config';
+import type { authoringV1 } from '@app/contracts';
+import type { IndexArticleReason } from '@app/queue';
+import { Snowflake } from '@app/snowflake';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+
+import { ArticleEntity, ArticleStatus } from '../articles/article.entity';
+import type { NewsConfig } from '../config/news.config';
+import { SearchIndexProducer } from '../search/search-index.producer';
+import { resolveCover } from './article-cover.rules';
+import { ArticleCountersReader } from './article-counters.reader';
+import { AuthoringErrors } from './authoring.errors';
+import { type ArticleDraft, AuthoringRepository } from './authoring.repository';
+
+const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
+const TITLE_MIN = 5;
+const TITLE_MAX = 30;
+const PER_PAGE_MIN = 10;
+const PER_PAGE_MAX = 50;
+
+/** Statuses an author may still edit; an approved article goes back to review when edited. */
+const EDITABLE = [ArticleStatus.Draft, ArticleStatus.PendingReview, ArticleStatus.Approved, ArticleStatus.Rejected];
+/** Statuses an author may delete (reference): never approved or banned ones. */
+const DELETABLE = [ArticleStatus.Draft, ArticleStatus.PendingReview, ArticleStatus.Rejected];
+
+/** Allowed review moves: target status → the status the article must be in. */
+const REVIEW_FROM: ReadonlyMap<ArticleStatus, readonly ArticleStatus[]> = new Map([
+  [ArticleStatus.Approved, [ArticleStatus.PendingReview, ArticleStatus.Banned]],
+  [ArticleStatus.Rejected, [ArticleStatus.PendingReview]],
+  [ArticleStatus.Banned, [ArticleStatus.Approved]],
+]);
+
+export interface ArticleInput {
+  title: string;
+  content: string;
+  cover?: authoringV1.AuthoredCover;
+  channelId: number;
+  draft: boolean;
+}
+
+/**
+ * The write side of articles. Every status change is a compare-and-set in MySQL first; the
+ * author's approved-article counter, caches and the search index follow only when it applied.
+ */
+@Injectable()
+export class AuthoringService {
+  private readonly logger = new Logger(AuthoringService.name);
+
+  constructor(
+    private readonly repository: AuthoringRepository,
+    private readonly counters: CounterStore,
+    private readonly counts: ArticleCountersReader,
+    private readonly cache: TwoLevelCache,
+    private readonly searchIndex: SearchIndexProducer,
+    private readonly ids: Snowflake,
+    @Inject(APP_CONFIG) private readonly config: NewsConfig,
+  ) {}
+
+  async create(userId: string, input: ArticleInput): Promise<string> {
+    const draft = await this.validate(input);
+    const id = this.ids.nextId();
+    await this.repository.insert(id, userId, draft);
+    return id;
+  }
+
+  /**
+   * Replaces an own article in status 0–3. It becomes a draft or pending again, so an approved
+   * article leaves the public lists until it is reviewed anew (the reference re-sets the status
+   * on every edit the same way).
+   */
+  async update(userId: string, articleId: string, input: ArticleInput): Promise<string> {
+    const article = await this.findOwned(userId, articleId);
+    if (!EDITABLE.includes(article.status)) throw AuthoringErrors.invalidArticle();
+    const draft = await this.validate(input);
+    if (!(await this.repository.replace(articleId, userId, article.status, draft))) throw AuthoringErrors.invalidArticle();
+    if (article.status === ArticleStatus.Approved) await this.counters.increment(CounterKeys.userArticles, userId, -1);
+    await this.afterChange(article, 'edit');
+    return articleId;
+  }
+
+  async delete(userId: string, articleId: string): Promise<void> {
+    const article = await this.findOwned(userId, articleId);
+    const deleted = await this.repository.transition(articleId, DELETABLE, ArticleStatus.Deleted, { deleteTime: new Date() }, userId);
+    if (!deleted) throw AuthoringErrors.invalidArticle();
+    await this.afterChange(article, 'delete');
+  }
+
+  async get(userId: string, articleId: string): Promise<authoringV1.GetAuthoredArticleResponse> {
+    const article = await this.findOwned(userId, articleId);
+    return {
+      articleId: article.id,
+      title: article.title,
+      cover: normalizeCover(article),
+      channelId: article.channelId,
+      content: await this.repository.findContent(articleId),
+      status: article.status,
+    };
+  }
+
+  async list(request: authoringV1.ListAuthoredArticlesRequest): Promise<authoringV1.ListAuthoredArticlesResponse> {
+    const perPage = Math.min(Math.max(request.perPage || PER_PAGE_MIN, PER_PAGE_MIN), PER_PAGE_MAX);
+    const page = Math.max(request.page || 1, 1);
+    const { total, rows } = await this.repository.list({
+      userId: request.userId,
+      statuses: request.statuses,
+      channelIds: request.channelIds,
+      createdFrom: parseInstant(request.createdFrom),
+      createdBefore: parseInstant(request.createdBefore),
+      offset: (page - 1) * perPage,
+      limit: perPage,
+    });
+    const ids = rows.map((row) => row.id);
+    const [counts, statistics] = await Promise.all([this.counts.read(ids), this.repository.findStatistics(ids)]);
+    const byId = new Map(statistics.map((row) => [row.articleId, row]));
+    return {
+      totalCount: total,
+      articles: rows.map((row) => {
+        const count = counts.get(row.id);
+        const statistic = byId.get(row.id);
+        return {
+          articleId: row.id,
+          title: row.title,
+          status: row.status,
+          cover: normalizeCover(row),
+          pubdate: row.createTime.toISOString(),
+          allowComment: Boolean(row.allowComment),
+          commentCount: count?.commentCount ?? 0,
+          fansCommentCount: statistic?.fansCommentCount ?? 0,
+          readCount: count?.readCount ?? 0,
+          likeCount: count?.likeCount ?? 0,
+          repostCount: statistic?.repostCount ?? 0,
+          collectCount: count?.collectCount ?? 0,
+        };
+      }),
+    };
+  }
+
+  /** Moves an article through review (MIS): approve or reject a pending one, ban or unban. */
+  async review(request: authoringV1.ReviewArticleRequest): Promise<authoringV1.ReviewArticleResponse> {
+    const target = request.status as ArticleStatus;
+    const allowedFrom = REVIEW_FROM.get(target);
+    if (!allowedFrom) throw AuthoringErrors.invalidStatus();
+    if (!SNOWFLAKE_ID.test(request.articleId)) throw AuthoringErrors.notFound();
+    const article = await this.repository.findArticle(request.articleId);
+    if (!article) throw AuthoringErrors.notFound();
+    if (!allowedFrom.includes(article.status)) throw AuthoringErrors.invalidStatus();
+    const applied = await this.repository.review({
+      articleId: article.id,
+      from: article.status,
+      to: target,
+      reviewerId: request.reviewerId,
+      rejectReason: target === ArticleStatus.Rejected ? request.rejectReason.slice(0, 200) || null : null,
+    });
+    if (!applied) throw AuthoringErrors.invalidStatus();
+    if (target === ArticleStatus.Approved) await this.counters.increment(CounterKeys.userArticles, article.userId, 1);
+    if (article.status === ArticleStatus.Approved) await this.counters.increment(CounterKeys.userArticles, article.userId, -1);
+    await this.afterChange(article, target === ArticleStatus.Approved ? 'approve' : 'delete');
+    return { articleId: article.id, status: target };
+  }
+
+  async authorStatistics(userId: string): Promise<authoringV1.GetAuthorStatisticsResponse> {
+    const ids = await this.repository.findAuthorArticleIds(userId);
+    const [counts, statistics] = await Promise.all([this.counts.read(ids), this.repository.findStatistics(ids)]);
+    let readCount = 0;
+    let commentCount = 0;
+    let collectCount = 0;
+    for (const count of counts.values()) {
+      readCount += count.readCount;
+      commentCount += count.commentCount;
+      collectCount += count.collectCount;
+    }
+    const repostCount = statistics.reduce((sum, row) => sum + row.repostCount, 0);
+    return { readCount, commentCount, collectCount, repostCount };
+  }
+
+  async articleStatistics(userId: string, articleId: string): Promise<authoringV1.GetArticleStatisticsResponse> {
+    const article = await this.findOwned(userId, articleId);
+    const [counts, [statistic]] = await Promise.all([this.counts.read([article.id]), this.repository.findStatistics([article.id])]);
+    const count = counts.get(article.id);
+    return {
+      readCount: count?.readCount ?? 0,
+      commentCount: count?.commentCount ?? 0,
+      fansCommentCount: statistic?.fansCommentCount ?? 0,
+      likeCount: count?.likeCount ?? 0,
+      collectCount: count?.collectCount ?? 0,
+      repostCount: statistic?.repostCount ?? 0,
+    };
+  }
+
+  /** The caller's own article, not deleted: 404 when missing, 403 when it is someone else's. */
+  private async findOwned(userId: string, articleId: string): Promise<ArticleEntity> {
+    if (!SNOWFLAKE_ID.test(articleId)) throw AuthoringErrors.notFound();
+    const article = await this.repository.findArticle(articleId);
+    if (!article || article.status === ArticleStatus.Deleted) throw AuthoringErrors.notFound();
+    if (article.userId !== userId) throw AuthoringErrors.notOwner();
+    return article;
+  }
+
+  private async validate(input: ArticleInput): Promise<ArticleDraft> {
+    const title = input.title.trim();
+    if ([...title].length < TITLE_MIN || [...title].length > TITLE_MAX) throw AuthoringErrors.invalidTitle();
+    if (input.content.trim().length === 0) throw AuthoringErrors.invalidContent();
+    const cover = resolveCover(input.cover, input.content, this.config.STORAGE_PUBLIC_URL);
+    if (!Number.isInteger(input.channelId) || input.channelId <= 0 || !(await this.repository.channelExists(input.channelId))) {
+      throw AuthoringErrors.invalidChannel();
+    }
+    return {
+      title,
+      content: input.content,
+      cover,
+      channelId: input.channelId,
+      status: input.draft ? ArticleStatus.Draft : ArticleStatus.PendingReview,
+    };
+  }
+
+  /** Delete-after-write of every cache the article is in, then a search refresh. */
+  private async afterChange(article: ArticleEntity, reason: IndexArticleReason): Promise<void> {
+    await this.cache.invalidate(
+      CacheKeys.articleInfo(article.id),
+      CacheKeys.articleDetail(article.id),
+      CacheKeys.userArticles(article.userId),
+    );
+    try {
+      await this.searchIndex.enqueue(article.id, reason);
+    } catch (error) {
+      // The write is committed: failing the call now would make the client retry a finished change.
+      this.logger.error(`index-article ${article.id} (${reason}) not enqueued: ${String(error)}`);
+    }
+  }
+}
+
+function normalizeCover(article: ArticleEntity): authoringV1.AuthoredCover {
+  const images = Array.isArray(article.cover?.images) ? article.cover.images.filter((image) => typeof image === 'string') : [];
+  return { type: Number(article.cover?.type ?? 0), images };
+}
+
+function parseInstant(value: string): Date | undefined {
+  if (!value) return undefined;
+  const instant = new Date(value);
+  return Number.isNaN(instant.getTime()) ? undefined : instant;
+}

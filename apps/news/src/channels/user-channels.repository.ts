@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, QueryFailedError } from 'typeorm';
+
+import { ChannelEntity } from './channel.entity';
+import type { ChannelSummary } from './channels.repository';
+import { UserChannelEntity } from './user-channel.entity';
+import type { ChannelPosition } from './user-channels.validation';
+
+/** Thrown inside a transaction to roll it back when an added channel is already in the list. */
+class ChannelConflict extends Error {}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string } | undefined)?.code === 'ER_DUP_ENTRY'
+  );
+}
+
+/** Each user's channel list (`news_user_channel`); every change is one transaction. */
+@Injectable()
+export class UserChannelsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The user's channels that are neither removed nor hidden, by the user's sequence, then id. */
+  findActive(userId: string): Promise<ChannelSummary[]> {
+    return this.dataSource
+      .getRepository(UserChannelEntity)
+      .createQueryBuilder('uc')
+      .innerJoin(ChannelEntity, 'c', 'c.channel_id = uc.channel_id')
+      .select('c.channel_id', 'id')
+      .addSelect('c.channel_name', 'name')
+      .where('uc.user_id = :userId', { userId })
+      .andWhere('uc.is_deleted = 0')
+      .andWhere('c.is_visible = 1')
+      .orderBy('uc.sequence', 'ASC')
+      .addOrderBy('uc.channel_id', 'ASC')
+      .getRawMany<ChannelSummary>();
+  }
+
+  /**
+   * Adds channels the user does not have (a removed one comes back). Returns false, changing
+   * nothing, when any of them is already in the list, also when a concurrent request added it.
+   */
+  async add(userId: string, channels: readonly ChannelPosition[]): Promise<boolean> {
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const existing = await manager.find(UserChannelEntity, {
+          select: { channelId: true, isDeleted: true },
+          where: { userId, channelId: In(channels.map(({ id }) => id)) },
+        });
+        if (existing.some((row) => !row.isDeleted)) throw new ChannelConflict();
+        const removed = new Set(existing.map((row) => row.channelId));
+        for (const { id, seq } of channels.filter(({ id }) => removed.has(id))) {
+          const restored = await manager.update(
+            UserChannelEntity,
+            { userId, channelId: id, isDeleted: true },
+            { isDeleted: false, sequence: seq },
+          );
+          if (restored.affected !== 1) throw new ChannelConflict();
+        }
+        const added = channels.filter(({ id }) => !removed.has(id));
+        if (added.length > 0) {
+          await manager.insert(
+            UserChannelEntity,
+            added.map(({ id, seq }) => ({
+              userId,
+              channelId: id,
+              sequence: seq,
+              isDeleted: false,
+            })),
+          );
+        }
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof ChannelConflict || isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The list becomes exactly `channels`: every other channel is removed. */
+  async replace(userId: string, channels: readonly ChannelPosition[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(UserChannelEntity, { userId, isDeleted: false }, { isDeleted: true });
+      await this.upsertWith(manager, userId, channels);
+    });
+  }
+
+  /** Puts `channels` in the list at their sequence (restoring removed ones) and keeps the rest. */
+  async upsert(userId: string, channels: readonly ChannelPosition[]): Promise<void> {
+    await this.dataSource.transaction((manager) => this.upsertWith(manager, userId, channels));
+  }
+
+  /** Removes channels from the list; ids not in it are ignored. */
+  async remove(userId: string, channelIds: readonly number[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(
+        UserChannelEntity,
+        { userId, channelId: In([...channelIds]), isDeleted: false },
+        { isDeleted: true },
+      );
+    });
+  }
+
+  private async upsertWith(
+    manager: EntityManager,
+    userId: string,
+    channels: readonly ChannelPosition[],
+  ): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(UserChannelEntity)
+      .values(
+        channels.map(({ id, seq }) => ({ userId, channelId: id, sequence: seq, isDeleted: false })),
+      )
+      .orUpdate(['sequence', 'is_deleted'], ['user_id', 'channel_id'])
+      .updateEntity(false)
+      .execute();
+  }
+}

@@ -1,0 +1,102 @@
+import { AppError } from '@app/grpc';
+import { Injectable } from '@nestjs/common';
+
+import { ChannelErrors } from './channel.errors';
+import type { ChannelSummary } from './channels.repository';
+import { ChannelsService } from './channels.service';
+import { UserChannelsCache } from './user-channels.cache';
+import { UserChannelsRepository } from './user-channels.repository';
+import {
+  type ChannelPosition,
+  validateChannelIds,
+  validateChannelMove,
+  validateChannelPositions,
+} from './user-channels.validation';
+
+const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
+
+function signedInUser(userId: string): string {
+  if (!SNOWFLAKE_ID.test(userId)) throw AppError.unauthenticated('User must be authorized.');
+  return userId;
+}
+
+/** Each user's channel list; every change deletes `user:{uid}:ch` before and after it is written. */
+@Injectable()
+export class UserChannelsService {
+  constructor(
+    private readonly channels: ChannelsService,
+    private readonly userChannels: UserChannelsRepository,
+    private readonly cache: UserChannelsCache,
+  ) {}
+
+  /** The user's channels by sequence; the default channels when anonymous or when the user has none. */
+  async list(userId: string): Promise<ChannelSummary[]> {
+    if (userId === '') return this.channels.list(true);
+    const own = await this.ownChannels(signedInUser(userId));
+    return own.length > 0 ? own : this.channels.list(true);
+  }
+
+  /** POST: adds channels; conflict when one of them is already in the list. */
+  async add(userId: string, channels: readonly ChannelPosition[]): Promise<ChannelPosition[]> {
+    const user = signedInUser(userId);
+    const valid = validateChannelPositions(channels, await this.visibleIds());
+    await this.change(user, async () => {
+      if (!(await this.userChannels.add(user, valid))) throw ChannelErrors.conflictingChannels();
+    });
+    return valid;
+  }
+
+  /** PUT: the list becomes exactly these channels. */
+  async replace(userId: string, channels: readonly ChannelPosition[]): Promise<ChannelPosition[]> {
+    const user = signedInUser(userId);
+    const valid = validateChannelPositions(channels, await this.visibleIds());
+    await this.change(user, () => this.userChannels.replace(user, valid));
+    return valid;
+  }
+
+  /** PATCH: adds or moves these channels and keeps the others. */
+  async upsert(userId: string, channels: readonly ChannelPosition[]): Promise<ChannelPosition[]> {
+    const user = signedInUser(userId);
+    const valid = validateChannelPositions(channels, await this.visibleIds());
+    await this.change(user, () => this.userChannels.upsert(user, valid));
+    return valid;
+  }
+
+  /** PUT `/user/channels/{id}`: puts one channel at `seq` (adding it if needed). */
+  async move(userId: string, channelId: number, seq: number): Promise<ChannelPosition> {
+    const user = signedInUser(userId);
+    const position = validateChannelMove(channelId, seq, await this.visibleIds());
+    await this.change(user, () => this.userChannels.upsert(user, [position]));
+    return position;
+  }
+
+  async remove(userId: string, channelIds: readonly number[]): Promise<void> {
+    const user = signedInUser(userId);
+    const ids = validateChannelIds(channelIds);
+    await this.change(user, () => this.userChannels.remove(user, ids));
+  }
+
+  private async ownChannels(userId: string): Promise<ChannelSummary[]> {
+    const cached = await this.cache.get(userId);
+    if (cached) return cached;
+    const lease = await this.cache.lease(userId);
+    const own = await this.userChannels.findActive(userId);
+    if (lease) await this.cache.fill(userId, lease, own);
+    return own;
+  }
+
+  // The first delete fails fast (nothing written) when Redis is down; the second drops any
+  // fill lease taken while the write ran.
+  private async change(userId: string, write: () => Promise<void>): Promise<void> {
+    await this.cache.invalidate(userId);
+    try {
+      await write();
+    } finally {
+      await this.cache.invalidate(userId);
+    }
+  }
+
+  private async visibleIds(): Promise<Set<number>> {
+    return new Set((await this.channels.list(false)).map(({ id }) => id));
+  }
+}

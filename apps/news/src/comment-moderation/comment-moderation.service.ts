@@ -1,0 +1,161 @@
+import type { commentModerationV1 } from '@app/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+
+import { ArticleStatus } from '../articles/article.entity';
+import { ArticleErrors } from '../articles/article.errors';
+import { ArticlesService } from '../articles/articles.service';
+import { CommentErrors } from '../comments/comment.errors';
+import { CommentStatus } from '../comments/comment.entity';
+import { CommentsService } from '../comments/comments.service';
+import { CommentModerationCache } from './comment-moderation.cache';
+import { CommentModerationErrors } from './comment-moderation.errors';
+import {
+  CommentModerationRepository,
+  type ModeratedComment,
+} from './comment-moderation.repository';
+
+const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
+
+/**
+ * Comment management by authors. Every call first proves that the article (of the comment) is the
+ * caller's; the reading and writing of comments reuses CommentsService, so the app and the media
+ * platform share one set of rules and caches.
+ */
+@Injectable()
+export class CommentModerationService {
+  private readonly logger = new Logger(CommentModerationService.name);
+
+  constructor(
+    private readonly repository: CommentModerationRepository,
+    private readonly cache: CommentModerationCache,
+    private readonly articles: ArticlesService,
+    private readonly comments: CommentsService,
+  ) {}
+
+  async setCommentStatus(
+    request: commentModerationV1.SetCommentStatusRequest,
+  ): Promise<commentModerationV1.SetCommentStatusResponse> {
+    const article = await this.ownArticle(request.authorId, request.articleId);
+    if (article.status !== ArticleStatus.Approved)
+      throw CommentModerationErrors.invalidArticleStatus();
+    await this.repository.setAllowComment(request.articleId, request.allowComment);
+    await this.cache.articleChanged(request.articleId);
+    return { articleId: request.articleId, allowComment: request.allowComment };
+  }
+
+  async listArticleComments(
+    request: commentModerationV1.ListArticleCommentsRequest,
+  ): Promise<commentModerationV1.ListArticleCommentsResponse> {
+    if (request.type !== 'a' && request.type !== 'c') throw CommentErrors.invalidType();
+    if (request.type === 'a') await this.ownArticle(request.authorId, request.source);
+    else
+      await this.ownComment(
+        request.authorId,
+        request.source,
+        CommentErrors.invalidSource,
+        CommentModerationErrors.notArticleAuthor,
+      );
+    const page = await this.comments.list({
+      type: request.type,
+      source: request.source,
+      offset: request.offset,
+      limit: request.limit,
+      userId: request.authorId,
+    });
+    const info = request.type === 'a' ? await this.articles.getInfo(request.source) : null;
+    return {
+      ...page,
+      artId: info?.artId ?? '',
+      artTitle: info?.title ?? '',
+      artPubdate: info?.pubdate ?? '',
+    };
+  }
+
+  async replyComment(
+    request: commentModerationV1.ReplyCommentRequest,
+  ): Promise<commentModerationV1.ReplyCommentResponse> {
+    if (!SNOWFLAKE_ID.test(request.artId)) throw CommentModerationErrors.missingArticleId();
+    const info = await this.articles.getInfo(request.artId);
+    if (!info) throw ArticleErrors.notFound();
+    if (info.autId !== request.authorId) throw CommentModerationErrors.notArticleAuthor();
+    if (!info.allowComm) throw CommentModerationErrors.articleDenied();
+    // MP replies only: a target equal to the article would make CommentsService store a top-level comment.
+    if (request.target === request.artId) throw CommentErrors.invalidTargetComment();
+    const created = await this.comments.create({
+      userId: request.authorId,
+      target: request.target,
+      content: request.content,
+      artId: request.artId,
+      userName: '',
+      userPhoto: '',
+    });
+    return { comId: created.comment?.comId ?? '', target: created.target, artId: created.artId };
+  }
+
+  async deleteComment(
+    request: commentModerationV1.DeleteCommentRequest,
+  ): Promise<commentModerationV1.DeleteCommentResponse> {
+    const comment = await this.ownComment(
+      request.authorId,
+      request.commentId,
+      CommentErrors.invalidTargetComment,
+      CommentModerationErrors.noPermission,
+    );
+    const outcome = await this.repository.deleteComment(comment.id);
+    if (outcome === 'counted') {
+      try {
+        await this.cache.commentUncounted(comment);
+      } catch (error) {
+        // Committed already; the counter repair job heals a missed decrement.
+        this.logger.error(
+          `comment ${comment.id}: decrementing the counters failed: ${String(error)}`,
+        );
+      }
+    }
+    // Also when nothing changed: a retried delete must still clear what a failed first attempt left.
+    await this.cache.commentChanged(comment);
+    return {};
+  }
+
+  async setSticky(
+    request: commentModerationV1.SetStickyRequest,
+  ): Promise<commentModerationV1.SetStickyResponse> {
+    const comment = await this.ownComment(
+      request.authorId,
+      request.commentId,
+      CommentErrors.invalidTargetComment,
+      CommentModerationErrors.noPermission,
+    );
+    if (comment.status !== CommentStatus.Approved) throw CommentErrors.invalidTargetComment();
+    if (await this.repository.setSticky(comment.id, request.sticky))
+      await this.cache.commentChanged(comment);
+    return { target: comment.id, sticky: request.sticky };
+  }
+
+  /** The caller's article (any status but deleted). */
+  private async ownArticle(
+    authorId: string,
+    articleId: string,
+  ): Promise<{ status: ArticleStatus }> {
+    const article = SNOWFLAKE_ID.test(articleId)
+      ? await this.repository.findArticle(articleId)
+      : null;
+    if (!article || article.status === ArticleStatus.Deleted) throw ArticleErrors.notFound();
+    if (article.authorId !== authorId) throw CommentModerationErrors.notArticleAuthor();
+    return article;
+  }
+
+  private async ownComment(
+    authorId: string,
+    commentId: string,
+    missing: () => Error,
+    foreign: () => Error,
+  ): Promise<ModeratedComment> {
+    const comment = SNOWFLAKE_ID.test(commentId)
+      ? await this.repository.findComment(commentId)
+      : null;
+    if (!comment) throw missing();
+    if (comment.articleAuthorId !== authorId) throw foreign();
+    return comment;
+  }
+}

@@ -1,0 +1,173 @@
+import { CacheKeys } from '@app/cache';
+import type { commentV1 } from '@app/contracts';
+import { Snowflake } from '@app/snowflake';
+import { Injectable, Logger } from '@nestjs/common';
+
+import { ArticleErrors } from '../articles/article.errors';
+import { ArticlesService } from '../articles/articles.service';
+import { CommentCounters } from './comment-counters';
+import {
+  commentScore,
+  compareForPage,
+  DEFAULT_COMMENT_LIMIT,
+  formatScore,
+  MAX_COMMENT_LIMIT,
+  MIN_COMMENT_LIMIT,
+  parseCursor,
+  selectPage,
+} from './comment-cursor';
+import { CommentItemsCache } from './comment-items.cache';
+import { CommentLikingsCache } from './comment-likings.cache';
+import { type CommentListPage, CommentListsCache, EMPTY_LIST_PAGE } from './comment-lists.cache';
+import { type CachedComment, toCachedComment } from './comment.mapper';
+import { CommentErrors } from './comment.errors';
+import { CommentNotifier } from './comment.notifier';
+import { type CommentListSource, CommentsRepository, type NewComment } from './comments.repository';
+
+const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
+/** `news_comment.content` is VARCHAR(200): characters, as MySQL counts them (code points). */
+const MAX_CONTENT_CHARS = 200;
+
+interface ListQuery {
+  source: CommentListSource;
+  key: string;
+  offset: number | undefined;
+  limit: number;
+}
+
+function parseListQuery(request: commentV1.ListCommentsRequest): ListQuery {
+  if (request.type !== 'a' && request.type !== 'c') throw CommentErrors.invalidType();
+  if (!SNOWFLAKE_ID.test(request.source)) throw CommentErrors.invalidSource();
+  const limit = request.limit === 0 ? DEFAULT_COMMENT_LIMIT : request.limit;
+  if (!Number.isInteger(limit) || limit < MIN_COMMENT_LIMIT || limit > MAX_COMMENT_LIMIT) throw CommentErrors.invalidLimit();
+  const offset = request.offset === '' ? undefined : parseCursor(request.offset);
+  if (request.offset !== '' && offset === undefined) throw CommentErrors.invalidOffset();
+  return request.type === 'a'
+    ? { source: { articleId: request.source }, key: CacheKeys.articleComments(request.source), offset, limit }
+    : { source: { parentId: request.source }, key: CacheKeys.commentReplies(request.source), offset, limit };
+}
+
+function toComment(comment: CachedComment, likeCount: number, replyCount: number, isLiking: boolean): commentV1.Comment {
+  return {
+    comId: comment.com_id,
+    autId: comment.aut_id,
+    likeCount,
+    replyCount,
+    pubdate: comment.pubdate,
+    content: comment.content,
+    isTop: comment.is_top === 1,
+    isLiking,
+  };
+}
+
+/** Comment lists (read through the list, item and liking caches) and new comments. */
+@Injectable()
+export class CommentsService {
+  private readonly logger = new Logger(CommentsService.name);
+
+  constructor(
+    private readonly comments: CommentsRepository,
+    private readonly articles: ArticlesService,
+    private readonly lists: CommentListsCache,
+    private readonly items: CommentItemsCache,
+    private readonly likings: CommentLikingsCache,
+    private readonly counters: CommentCounters,
+    private readonly notifier: CommentNotifier,
+    private readonly snowflake: Snowflake,
+  ) {}
+
+  async list(request: commentV1.ListCommentsRequest): Promise<commentV1.ListCommentsResponse> {
+    const query = parseListQuery(request);
+    if ('articleId' in query.source && !(await this.articles.getInfo(query.source.articleId))) {
+      throw ArticleErrors.notFound();
+    }
+    const page = (await this.lists.readPage(query.key, query.offset, query.limit)) ?? (await this.buildPage(query));
+    const ids = page.members.map(({ id }) => id);
+    const [items, counts, liked] = await Promise.all([
+      this.items.getMany(ids),
+      this.counters.read(ids),
+      request.userId ? this.likings.likedAmong(request.userId, ids) : new Set<string>(),
+    ]);
+    const results = ids.flatMap((id, index) => {
+      const item = items.get(id);
+      return item ? [toComment(item, counts.likes[index], counts.replies[index], liked.has(id))] : [];
+    });
+    const last = page.members.at(-1);
+    return {
+      totalCount: page.totalCount,
+      endId: page.endScore === undefined ? '' : formatScore(page.endScore),
+      lastId: last ? formatScore(last.score) : '',
+      results,
+    };
+  }
+
+  async create(request: commentV1.CreateCommentRequest): Promise<commentV1.CreateCommentResponse> {
+    if (request.content.trim() === '') throw CommentErrors.emptyContent();
+    if ([...request.content].length > MAX_CONTENT_CHARS) throw CommentErrors.contentTooLong();
+    // The mobile client sends `art_id: null` on top-level comments; some clients repeat the target.
+    const isReply = request.artId !== '' && request.artId !== request.target;
+    const articleId = isReply ? request.artId : request.target;
+    const article = SNOWFLAKE_ID.test(articleId) ? await this.articles.getInfo(articleId) : null;
+    if (!article) throw ArticleErrors.notFound();
+    if (!article.allowComm) throw CommentErrors.articleDenied();
+    if (isReply && !SNOWFLAKE_ID.test(request.target)) throw CommentErrors.invalidTargetComment();
+
+    const comment: NewComment = {
+      id: this.snowflake.nextId(),
+      userId: request.userId,
+      articleId,
+      parentId: isReply ? request.target : null,
+      content: request.content,
+      isTop: false,
+      // MySQL keeps whole seconds; the cached copy must say what a reload from MySQL would.
+      createTime: new Date(Math.floor(Date.now() / 1000) * 1000),
+    };
+    if (!(await this.comments.create(comment))) throw CommentErrors.invalidTargetComment();
+    const cached = toCachedComment(comment);
+    await this.afterCreate(comment, cached);
+    if (!isReply && article.autId !== request.userId) {
+      await this.notifier.notify({
+        authorId: article.autId,
+        commenterId: request.userId,
+        commenterName: request.userName,
+        commenterPhoto: request.userPhoto,
+        articleId,
+        articleTitle: article.title,
+        createdAt: comment.createTime,
+      });
+    }
+    return { comment: toComment(cached, 0, 0, false), target: request.target, artId: articleId };
+  }
+
+  /** The list built from MySQL (and cached) when it is not in the cache: same order, same page. */
+  private async buildPage(query: ListQuery): Promise<CommentListPage> {
+    const [kind, id] = 'articleId' in query.source ? (['article', query.source.articleId] as const) : (['replies', query.source.parentId] as const);
+    if (!(await this.counters.listMayHaveComments(kind, id))) return EMPTY_LIST_PAGE;
+    const rows = await this.comments.findListed(query.source);
+    if (rows.length === 0) return EMPTY_LIST_PAGE;
+    const sorted = rows.map((row) => ({ id: row.id, score: commentScore(row.createTime, row.isTop) })).sort(compareForPage);
+    await this.lists.write(query.key, sorted);
+    return { totalCount: sorted.length, endScore: sorted[sorted.length - 1].score, members: selectPage(sorted, query.offset, query.limit) };
+  }
+
+  /**
+   * Counters and caches once the comment is committed. Failures are logged, not thrown: the
+   * comment is stored, the counter repair job and the cache TTLs heal what is missed, and an error
+   * here would make the client post the comment twice.
+   */
+  private async afterCreate(comment: NewComment, cached: CachedComment): Promise<void> {
+    const listKey = comment.parentId === null ? CacheKeys.articleComments(comment.articleId) : CacheKeys.commentReplies(comment.parentId);
+    const steps: Array<[string, () => Promise<void>]> = [
+      ['counters', () => this.counters.commentCreated(comment.articleId, comment.parentId)],
+      ['comment cache', () => this.items.put(cached)],
+      ['list cache', () => this.lists.addIfCached(listKey, { id: comment.id, score: commentScore(comment.createTime, false) })],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        this.logger.error(`comment ${comment.id}: updating the ${name} failed: ${String(error)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { APP_CONFIG } from '@app/config';
+import { userV1 } from '@app/contracts';
+import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
+import { NotificationEmitter } from '@app/queue';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+
+import type { NewsConfig } from '../config/news.config';
+import type { ReactedArticle } from './reactions.repository';
+
+/** The reference's default avatar key, used when a user has no photo. */
+const DEFAULT_PHOTO_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi';
+
+/** Pushes `liking notify` to the article author's room through the IM app's Redis adapter. */
+@Injectable()
+export class LikingNotifier {
+  private readonly logger = new Logger(LikingNotifier.name);
+
+  constructor(
+    private readonly emitter: NotificationEmitter,
+    @InjectGrpcClient(USER_GRPC) private readonly users: userV1.UserServiceClient,
+    @Inject(APP_CONFIG) private readonly config: NewsConfig,
+  ) {}
+
+  /** Never throws: the like is already stored, a lost notification must not fail it. */
+  async notify(likerId: string, article: ReactedArticle, now: Date = new Date()): Promise<void> {
+    try {
+      const { user } = await unary(this.users.getUser({ userId: likerId }));
+      await this.emitter.notifyLiking(article.authorId, {
+        user_id: likerId,
+        user_name: user?.name ?? '',
+        user_photo: this.config.STORAGE_PUBLIC_URL + (user?.photo || DEFAULT_PHOTO_KEY),
+        art_id: article.id,
+        art_title: article.title,
+        timestamp: Math.floor(now.getTime() / 1000),
+      });
+    } catch (error) {
+      this.logger.warn(`liking notify to ${article.authorId} failed: ${String(error)}`);
+    }
+  }
+}

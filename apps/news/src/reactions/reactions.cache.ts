@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+
+import { CacheKeys, CacheTtl, REDIS_CACHE, type TtlPolicy, ttlWithJitter } from '@app/cache';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import type { ArticleAttitude } from './attitude-transition';
+import type { CollectedArticle } from './reactions.repository';
+
+/** Member / field of the marker that says "this user has none" (reference null marker). */
+const EMPTY = '-1';
+/** How long a reader may take between claiming a missing key and filling it. */
+const FILL_LEASE_MS = 10_000;
+
+// Fills KEYS[1] only while KEYS[2] still holds this reader's lease: a change deletes both, so
+// rows read from MySQL before that change never land in the cache after it.
+// ARGV: lease, ttl seconds, command (ZADD or HSET), then pairs for that command.
+const FILL_IF_LEASED = `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+for i = 4, #ARGV, 2 do redis.call(ARGV[3], KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
+export interface CollectionPage {
+  total: number;
+  articleIds: string[];
+}
+
+const leaseKey = (key: string): string => `${key}:fill`;
+
+/**
+ * The per-user structures of the cache role: `user:{uid}:art:collection` (zset article id →
+ * collect time) and `user:{uid}:art:attitude` (hash article id → 0/1). Both are whole copies of
+ * the user's rows, `{-1}` when there are none; every change deletes them.
+ */
+@Injectable()
+export class ReactionsCache {
+  constructor(@Inject(REDIS_CACHE) private readonly redis: Redis) {}
+
+  /** One page (0-based `start`, inclusive `stop`), newest first; undefined on a miss. */
+  async collectionPage(
+    userId: string,
+    start: number,
+    stop: number,
+  ): Promise<CollectionPage | undefined> {
+    const key = CacheKeys.userCollections(userId);
+    const [total, marker, ids] = await this.exec<[number, string | null, string[]]>(
+      this.redis.pipeline().zcard(key).zscore(key, EMPTY).zrevrange(key, start, stop),
+    );
+    if (total === 0) return undefined;
+    if (marker !== null) return { total: 0, articleIds: [] };
+    return { total, articleIds: ids };
+  }
+
+  /** Whether the article is in the user's cached collections; undefined on a miss. */
+  async isCollected(userId: string, articleId: string): Promise<boolean | undefined> {
+    const key = CacheKeys.userCollections(userId);
+    const [exists, score] = await this.exec<[number, string | null]>(
+      this.redis.pipeline().exists(key).zscore(key, articleId),
+    );
+    return exists === 0 ? undefined : score !== null;
+  }
+
+  async fillCollections(
+    userId: string,
+    lease: string,
+    collected: readonly CollectedArticle[],
+  ): Promise<boolean> {
+    const pairs =
+      collected.length === 0
+        ? ['0', EMPTY]
+        : collected.flatMap((c) => [String(c.collectedAt), c.articleId]);
+    return this.fill(
+      CacheKeys.userCollections(userId),
+      lease,
+      CacheTtl.userCollections,
+      'ZADD',
+      pairs,
+    );
+  }
+
+  /** The user's attitude to each article (null = none); undefined on a miss. */
+  async attitudes(
+    userId: string,
+    articleIds: readonly string[],
+  ): Promise<(ArticleAttitude | null)[] | undefined> {
+    if (articleIds.length === 0) return [];
+    const key = CacheKeys.userAttitudes(userId);
+    const [exists, values] = await this.exec<[number, (string | null)[]]>(
+      this.redis
+        .pipeline()
+        .exists(key)
+        .hmget(key, ...articleIds),
+    );
+    if (exists === 0) return undefined;
+    return values.map((value) => (value === null ? null : (Number(value) as ArticleAttitude)));
+  }
+
+  async fillAttitudes(
+    userId: string,
+    lease: string,
+    attitudes: ReadonlyArray<{ articleId: string; attitude: ArticleAttitude }>,
+  ): Promise<boolean> {
+    const key = CacheKeys.userAttitudes(userId);
+    if (attitudes.length === 0) {
+      return this.fill(key, lease, CacheTtl.userAttitudesEmpty, 'HSET', [EMPTY, EMPTY]);
+    }
+    const pairs = attitudes.flatMap(({ articleId, attitude }) => [articleId, String(attitude)]);
+    return this.fill(key, lease, CacheTtl.userAttitudes, 'HSET', pairs);
+  }
+
+  /** Claims the right to fill the user's collections; undefined while another reader holds it. */
+  leaseCollections(userId: string): Promise<string | undefined> {
+    return this.lease(CacheKeys.userCollections(userId));
+  }
+
+  leaseAttitudes(userId: string): Promise<string | undefined> {
+    return this.lease(CacheKeys.userAttitudes(userId));
+  }
+
+  async invalidateCollections(userId: string): Promise<void> {
+    const key = CacheKeys.userCollections(userId);
+    await this.redis.del(key, leaseKey(key));
+  }
+
+  async invalidateAttitudes(userId: string): Promise<void> {
+    const key = CacheKeys.userAttitudes(userId);
+    await this.redis.del(key, leaseKey(key));
+  }
+
+  private async lease(key: string): Promise<string | undefined> {
+    const lease = randomUUID();
+    const claimed = await this.redis.set(leaseKey(key), lease, 'PX', FILL_LEASE_MS, 'NX');
+    return claimed === 'OK' ? lease : undefined;
+  }
+
+  private async fill(
+    key: string,
+    lease: string,
+    ttl: TtlPolicy,
+    command: 'ZADD' | 'HSET',
+    pairs: readonly string[],
+  ): Promise<boolean> {
+    const stored = await this.redis.eval(
+      FILL_IF_LEASED,
+      2,
+      key,
+      leaseKey(key),
+      lease,
+      ttlWithJitter(ttl),
+      command,
+      ...pairs,
+    );
+    return stored === 1;
+  }
+
+  private async exec<T extends unknown[]>(pipeline: ReturnType<Redis['pipeline']>): Promise<T> {
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, value]) => {
+      if (error) throw error;
+      return value;
+    }) as T;
+  }
+}

@@ -1,0 +1,183 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, QueryFailedError } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+
+import { ArticleEntity, ArticleStatus } from '../articles/article.entity';
+import { ArticleAttitude } from './attitude-transition';
+import { AttitudeEntity } from './attitude.entity';
+import { CollectionEntity } from './collection.entity';
+import { ReportEntity } from './report.entity';
+
+/** What a reaction needs to know about its article. */
+export interface ReactedArticle {
+  id: string;
+  authorId: string;
+  title: string;
+  channelId: number;
+  approved: boolean;
+}
+
+/** One collected article; `collectedAt` (seconds) orders the list, newest first. */
+export interface CollectedArticle {
+  articleId: string;
+  collectedAt: number;
+}
+
+export interface AttitudeChange {
+  changed: boolean;
+  previous: ArticleAttitude | null;
+}
+
+interface InsertHeader {
+  affectedRows: number;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string } | undefined)?.code === 'ER_DUP_ENTRY'
+  );
+}
+
+/**
+ * `news_collection`, `news_attitude` and `news_report`. Every write reports whether the row
+ * really changed: conditional updates carry the old value in their WHERE, so concurrent
+ * duplicates change (and count) a row once.
+ */
+@Injectable()
+export class ReactionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async findArticle(articleId: string): Promise<ReactedArticle | null> {
+    const article = await this.dataSource.getRepository(ArticleEntity).findOne({
+      select: { id: true, userId: true, title: true, channelId: true, status: true },
+      where: { id: articleId },
+    });
+    if (!article) return null;
+    return {
+      id: article.id,
+      authorId: article.userId,
+      title: article.title,
+      channelId: article.channelId,
+      approved: article.status === ArticleStatus.Approved,
+    };
+  }
+
+  /** True when the article was not in the user's collections before. */
+  async collect(userId: string, articleId: string): Promise<boolean> {
+    const values = { userId, articleId, isDeleted: false };
+    if (await this.insertIgnore(CollectionEntity, values)) return true;
+    const restored = await this.dataSource
+      .getRepository(CollectionEntity)
+      .update({ userId, articleId, isDeleted: true }, { isDeleted: false });
+    return restored.affected === 1;
+  }
+
+  /** True when the article was in the user's collections. */
+  async uncollect(userId: string, articleId: string): Promise<boolean> {
+    const removed = await this.dataSource
+      .getRepository(CollectionEntity)
+      .update({ userId, articleId, isDeleted: false }, { isDeleted: true });
+    return removed.affected === 1;
+  }
+
+  /** The user's collected approved articles, most recently collected first. */
+  async findCollected(userId: string): Promise<CollectedArticle[]> {
+    const rows = await this.dataSource
+      .getRepository(CollectionEntity)
+      .createQueryBuilder('c')
+      .innerJoin(ArticleEntity, 'a', 'a.article_id = c.article_id')
+      .select('c.article_id', 'articleId')
+      .addSelect('UNIX_TIMESTAMP(c.update_time)', 'collectedAt')
+      .where('c.user_id = :userId', { userId })
+      .andWhere('c.is_deleted = 0')
+      .andWhere('a.status = :approved', { approved: ArticleStatus.Approved })
+      .orderBy('c.update_time', 'DESC')
+      .addOrderBy('c.article_id', 'DESC')
+      .getRawMany<{ articleId: string; collectedAt: string | number }>();
+    return rows.map((row) => ({
+      articleId: String(row.articleId),
+      collectedAt: Number(row.collectedAt),
+    }));
+  }
+
+  /** Sets a like or a dislike; `previous` is what it replaced. */
+  async setAttitude(
+    userId: string,
+    articleId: string,
+    next: ArticleAttitude,
+  ): Promise<AttitudeChange> {
+    if (await this.insertIgnore(AttitudeEntity, { userId, articleId, attitude: next })) {
+      return { changed: true, previous: null };
+    }
+    // The row exists, so the lock is a plain record lock: concurrent changes queue up behind it.
+    return this.dataSource.transaction(async (manager) => {
+      const row = await manager.findOne(AttitudeEntity, {
+        select: { id: true, attitude: true },
+        where: { userId, articleId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row) throw new Error(`news_attitude row of ${userId}/${articleId} vanished`);
+      const previous = row.attitude === null ? null : (Number(row.attitude) as ArticleAttitude);
+      if (previous === next) return { changed: false, previous };
+      await manager.update(AttitudeEntity, { id: row.id }, { attitude: next });
+      return { changed: true, previous };
+    });
+  }
+
+  /** Cancels `expected` (sets NULL); true when the user had that attitude. */
+  async clearAttitude(
+    userId: string,
+    articleId: string,
+    expected: ArticleAttitude,
+  ): Promise<boolean> {
+    const cleared = await this.dataSource
+      .getRepository(AttitudeEntity)
+      .update({ userId, articleId, attitude: expected }, { attitude: null });
+    return cleared.affected === 1;
+  }
+
+  /** Every like and dislike of the user. */
+  async findAttitudes(
+    userId: string,
+  ): Promise<Array<{ articleId: string; attitude: ArticleAttitude }>> {
+    const rows = await this.dataSource.getRepository(AttitudeEntity).find({
+      select: { articleId: true, attitude: true },
+      where: { userId, attitude: In([ArticleAttitude.Dislike, ArticleAttitude.Like]) },
+    });
+    return rows.map((row) => ({ articleId: row.articleId, attitude: Number(row.attitude) }));
+  }
+
+  /** False (nothing stored) when the user already reported the article. */
+  async addReport(
+    userId: string,
+    articleId: string,
+    type: number,
+    remark: string | null,
+  ): Promise<boolean> {
+    try {
+      await this.dataSource.getRepository(ReportEntity).insert({ userId, articleId, type, remark });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  // A single autocommit INSERT IGNORE: concurrent inserts of one key queue on it without deadlocks.
+  private async insertIgnore<T extends CollectionEntity | AttitudeEntity>(
+    entity: new () => T,
+    values: QueryDeepPartialEntity<T>,
+  ): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(entity)
+      .values(values)
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
+    return (result.raw as InsertHeader).affectedRows === 1;
+  }
+}

@@ -1,0 +1,233 @@
+import { CounterKeys, type CounterStore } from '@app/cache';
+import { AppError, ErrorKind } from '@app/grpc';
+
+import { ArticleAttitude } from './attitude-transition';
+import type { LikingNotifier } from './liking.notifier';
+import type { ReactionsCache } from './reactions.cache';
+import type { ReactedArticle, ReactionsRepository } from './reactions.repository';
+import { ReactionsService } from './reactions.service';
+
+const READER = '1294287382374383617';
+const AUTHOR = '1294287382374383616';
+const ARTICLE: ReactedArticle = {
+  id: '1300000000000000001',
+  authorId: AUTHOR,
+  title: 't',
+  channelId: 1,
+  approved: true,
+};
+
+function newTestService(article: ReactedArticle | null = ARTICLE) {
+  const repository = {
+    findArticle: jest.fn().mockResolvedValue(article),
+    collect: jest.fn().mockResolvedValue(true),
+    uncollect: jest.fn().mockResolvedValue(true),
+    findCollected: jest.fn().mockResolvedValue([]),
+    setAttitude: jest.fn().mockResolvedValue({ changed: true, previous: null }),
+    clearAttitude: jest.fn().mockResolvedValue(true),
+    findAttitudes: jest.fn().mockResolvedValue([]),
+    addReport: jest.fn().mockResolvedValue(true),
+  };
+  const cache = {
+    invalidateCollections: jest.fn().mockResolvedValue(undefined),
+    invalidateAttitudes: jest.fn().mockResolvedValue(undefined),
+    collectionPage: jest.fn().mockResolvedValue(undefined),
+    isCollected: jest.fn().mockResolvedValue(undefined),
+    attitudes: jest.fn().mockResolvedValue(undefined),
+    leaseCollections: jest.fn().mockResolvedValue('lease'),
+    leaseAttitudes: jest.fn().mockResolvedValue('lease'),
+    fillCollections: jest.fn().mockResolvedValue(true),
+    fillAttitudes: jest.fn().mockResolvedValue(true),
+  };
+  const counters = { increment: jest.fn().mockResolvedValue(1) };
+  const notifier = { notify: jest.fn().mockResolvedValue(undefined) };
+  const service = new ReactionsService(
+    repository as unknown as ReactionsRepository,
+    cache as unknown as ReactionsCache,
+    counters as unknown as CounterStore,
+    notifier as unknown as LikingNotifier,
+  );
+  return { service, repository, cache, counters, notifier };
+}
+
+async function expectError(
+  promise: Promise<unknown>,
+  kind: ErrorKind,
+  message: string,
+): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  expect(error).toMatchObject({ kind, message });
+}
+
+describe('ReactionsService', () => {
+  it('counts a first like for the article and its author, notifies the author and drops the attitude cache', async () => {
+    const { service, counters, notifier, cache } = newTestService();
+    await service.like(READER, ARTICLE.id);
+    expect(counters.increment.mock.calls).toEqual(
+      expect.arrayContaining([
+        [CounterKeys.articleLikes, ARTICLE.id, 1],
+        [CounterKeys.userLikesReceived, AUTHOR, 1],
+      ]),
+    );
+    expect(counters.increment).toHaveBeenCalledTimes(2);
+    expect(notifier.notify).toHaveBeenCalledWith(READER, ARTICLE);
+    expect(cache.invalidateAttitudes).toHaveBeenCalledWith(READER);
+  });
+
+  it('moves nothing and notifies nobody when the like was already there, but still drops the cache', async () => {
+    const { service, repository, counters, notifier, cache } = newTestService();
+    repository.setAttitude.mockResolvedValue({ changed: false, previous: ArticleAttitude.Like });
+    await service.like(READER, ARTICLE.id);
+    expect(counters.increment).not.toHaveBeenCalled();
+    expect(notifier.notify).not.toHaveBeenCalled();
+    expect(cache.invalidateAttitudes).toHaveBeenCalledWith(READER);
+  });
+
+  it('counts a self-like for the author but sends no notification', async () => {
+    const { service, counters, notifier } = newTestService();
+    await service.like(AUTHOR, ARTICLE.id);
+    expect(counters.increment).toHaveBeenCalledWith(CounterKeys.userLikesReceived, AUTHOR, 1);
+    expect(notifier.notify).not.toHaveBeenCalled();
+  });
+
+  it('switches a like to a dislike on both counters and takes the like back from the author', async () => {
+    const { service, repository, counters } = newTestService();
+    repository.setAttitude.mockResolvedValue({ changed: true, previous: ArticleAttitude.Like });
+    await service.dislike(READER, ARTICLE.id);
+    expect(repository.setAttitude).toHaveBeenCalledWith(
+      READER,
+      ARTICLE.id,
+      ArticleAttitude.Dislike,
+    );
+    expect(counters.increment.mock.calls).toEqual(
+      expect.arrayContaining([
+        [CounterKeys.articleLikes, ARTICLE.id, -1],
+        [CounterKeys.articleDislikes, ARTICLE.id, 1],
+        [CounterKeys.userLikesReceived, AUTHOR, -1],
+      ]),
+    );
+    expect(counters.increment).toHaveBeenCalledTimes(3);
+  });
+
+  it('refuses articles that are missing or not approved, writing nothing', async () => {
+    for (const article of [null, { ...ARTICLE, approved: false }]) {
+      const { service, repository, counters } = newTestService(article);
+      await expectError(
+        service.like(READER, ARTICLE.id),
+        ErrorKind.NotFound,
+        'The article does not exist.',
+      );
+      await expectError(
+        service.collect(READER, ARTICLE.id),
+        ErrorKind.NotFound,
+        'The article does not exist.',
+      );
+      await expectError(
+        service.report(READER, ARTICLE.id, 1, ''),
+        ErrorKind.NotFound,
+        'The article does not exist.',
+      );
+      expect(repository.setAttitude).not.toHaveBeenCalled();
+      expect(repository.collect).not.toHaveBeenCalled();
+      expect(repository.addReport).not.toHaveBeenCalled();
+      expect(counters.increment).not.toHaveBeenCalled();
+    }
+  });
+
+  it('refuses malformed ids before touching MySQL', async () => {
+    const { service, repository } = newTestService();
+    await expectError(
+      service.like(READER, '12abc'),
+      ErrorKind.InvalidArgument,
+      'Invalid target article id.',
+    );
+    await expectError(
+      service.uncollect(READER, '-1'),
+      ErrorKind.InvalidArgument,
+      'Invalid target article id.',
+    );
+    await expectError(
+      service.like('', ARTICLE.id),
+      ErrorKind.Unauthenticated,
+      'User must be authorized.',
+    );
+    expect(repository.findArticle).not.toHaveBeenCalled();
+    expect(repository.uncollect).not.toHaveBeenCalled();
+  });
+
+  it('counts a collection for the article and the user only when the row changed', async () => {
+    const { service, repository, counters, cache } = newTestService();
+    await service.collect(READER, ARTICLE.id);
+    expect(counters.increment.mock.calls).toEqual(
+      expect.arrayContaining([
+        [CounterKeys.articleCollections, ARTICLE.id, 1],
+        [CounterKeys.userCollections, READER, 1],
+      ]),
+    );
+    repository.collect.mockResolvedValue(false);
+    counters.increment.mockClear();
+    await service.collect(READER, ARTICLE.id);
+    expect(counters.increment).not.toHaveBeenCalled();
+    expect(cache.invalidateCollections).toHaveBeenCalledTimes(2);
+  });
+
+  it('uncounts an unlike for the author even when the article is no longer approved', async () => {
+    const { service, counters } = newTestService({ ...ARTICLE, approved: false });
+    await service.unlike(READER, ARTICLE.id);
+    expect(counters.increment.mock.calls).toEqual(
+      expect.arrayContaining([
+        [CounterKeys.articleLikes, ARTICLE.id, -1],
+        [CounterKeys.userLikesReceived, AUTHOR, -1],
+      ]),
+    );
+  });
+
+  it('keeps the remark of type 0 only, and refuses bad types and second reports', async () => {
+    const { service, repository } = newTestService();
+    await service.report(READER, ARTICLE.id, 0, 'spam');
+    await service.report(READER, ARTICLE.id, 3, 'ignored');
+    expect(repository.addReport.mock.calls).toEqual([
+      [READER, ARTICLE.id, 0, 'spam'],
+      [READER, ARTICLE.id, 3, null],
+    ]);
+    for (const type of [-1, 9, 1.5]) {
+      await expectError(
+        service.report(READER, ARTICLE.id, type, ''),
+        ErrorKind.InvalidArgument,
+        'Invalid report type.',
+      );
+    }
+    repository.addReport.mockResolvedValue(false);
+    await expectError(
+      service.report(READER, ARTICLE.id, 1, ''),
+      ErrorKind.Conflict,
+      'User has reported this article.',
+    );
+  });
+
+  it('pages collections from MySQL on a miss and fills the cache under its lease', async () => {
+    const { service, repository, cache } = newTestService();
+    const collected = Array.from({ length: 12 }, (_, index) => ({
+      articleId: `13000000000000000${10 + index}`,
+      collectedAt: 100 - index,
+    }));
+    repository.findCollected.mockResolvedValue(collected);
+    const page = await service.listCollections(READER, 2, 10);
+    expect(page).toEqual({
+      totalCount: 12,
+      page: 2,
+      perPage: 10,
+      articleIds: collected.slice(10).map((c) => c.articleId),
+    });
+    expect(cache.fillCollections).toHaveBeenCalledWith(READER, 'lease', collected);
+    await expectError(
+      service.listCollections(READER, 1, 51),
+      ErrorKind.InvalidArgument,
+      'Invalid request.',
+    );
+  });
+});

@@ -1,0 +1,251 @@
+import { type CounterKey, CounterKeys, CounterStore } from '@app/cache';
+import { Injectable } from '@nestjs/common';
+
+import { ArticleAttitude, attitudeCounterDeltas } from './attitude-transition';
+import { LikingNotifier } from './liking.notifier';
+import { ReactionErrors } from './reaction.errors';
+import { ReactionsCache } from './reactions.cache';
+import {
+  type CollectedArticle,
+  type ReactedArticle,
+  ReactionsRepository,
+} from './reactions.repository';
+
+const SNOWFLAKE_ID = /^[1-9]\d{0,18}$/;
+const REPORT_TYPES = new Set([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+const REPORT_TYPE_OTHER = 0;
+const REMARK_MAX = 200;
+const PER_PAGE = { min: 10, max: 50 } as const;
+
+/** -1 in GetViewerState: no attitude. */
+export const NO_ATTITUDE = -1;
+
+export interface CollectionIdsPage {
+  totalCount: number;
+  page: number;
+  perPage: number;
+  articleIds: string[];
+}
+
+export interface ViewerState {
+  attitude: number;
+  isCollected: boolean;
+}
+
+function signedIn(userId: string): string {
+  if (!SNOWFLAKE_ID.test(userId)) throw ReactionErrors.unauthenticated();
+  return userId;
+}
+
+function articleIdOf(articleId: string): string {
+  if (!SNOWFLAKE_ID.test(articleId)) throw ReactionErrors.invalidArticleId();
+  return articleId;
+}
+
+/**
+ * Collections, likes, dislikes and reports. Each write changes MySQL first, moves the counters
+ * only when a row really changed, then deletes the user's cached collections / attitudes.
+ */
+@Injectable()
+export class ReactionsService {
+  constructor(
+    private readonly reactions: ReactionsRepository,
+    private readonly cache: ReactionsCache,
+    private readonly counters: CounterStore,
+    private readonly notifier: LikingNotifier,
+  ) {}
+
+  /** Returns the collected article (its channel goes to the trace log). */
+  async collect(userId: string, articleId: string): Promise<ReactedArticle> {
+    const user = signedIn(userId);
+    const article = await this.approvedArticle(articleId);
+    await this.changeCollections(user, async () => {
+      if (await this.reactions.collect(user, article.id)) {
+        await this.countCollection(user, article.id, 1);
+      }
+    });
+    return article;
+  }
+
+  /** Only the caller's own row is touched; an article that is no longer visible can still be removed. */
+  async uncollect(userId: string, articleId: string): Promise<void> {
+    const user = signedIn(userId);
+    const id = articleIdOf(articleId);
+    await this.changeCollections(user, async () => {
+      if (await this.reactions.uncollect(user, id)) await this.countCollection(user, id, -1);
+    });
+  }
+
+  async listCollections(userId: string, page: number, perPage: number): Promise<CollectionIdsPage> {
+    const user = signedIn(userId);
+    const [pageNo, size] = [page === 0 ? 1 : page, perPage === 0 ? PER_PAGE.min : perPage];
+    if (!Number.isInteger(pageNo) || pageNo < 1 || size < PER_PAGE.min || size > PER_PAGE.max) {
+      throw ReactionErrors.invalidPage();
+    }
+    const start = (pageNo - 1) * size;
+    const cached = await this.cache.collectionPage(user, start, start + size - 1);
+    if (cached) {
+      return {
+        totalCount: cached.total,
+        page: pageNo,
+        perPage: size,
+        articleIds: cached.articleIds,
+      };
+    }
+    const all = await this.loadCollections(user);
+    const articleIds = all.slice(start, start + size).map(({ articleId }) => articleId);
+    return { totalCount: all.length, page: pageNo, perPage: size, articleIds };
+  }
+
+  async like(userId: string, articleId: string): Promise<void> {
+    const user = signedIn(userId);
+    const article = await this.approvedArticle(articleId);
+    const changed = await this.setAttitude(user, article, ArticleAttitude.Like);
+    if (changed && article.authorId !== user) await this.notifier.notify(user, article);
+  }
+
+  async dislike(userId: string, articleId: string): Promise<void> {
+    const user = signedIn(userId);
+    await this.setAttitude(user, await this.approvedArticle(articleId), ArticleAttitude.Dislike);
+  }
+
+  unlike(userId: string, articleId: string): Promise<void> {
+    return this.clearAttitude(signedIn(userId), articleIdOf(articleId), ArticleAttitude.Like);
+  }
+
+  undislike(userId: string, articleId: string): Promise<void> {
+    return this.clearAttitude(signedIn(userId), articleIdOf(articleId), ArticleAttitude.Dislike);
+  }
+
+  async report(userId: string, articleId: string, type: number, remark: string): Promise<void> {
+    const user = signedIn(userId);
+    if (!REPORT_TYPES.has(type)) throw ReactionErrors.invalidReportType();
+    const kept = type === REPORT_TYPE_OTHER && remark !== '' ? remark : null;
+    if (kept !== null && kept.length > REMARK_MAX) throw ReactionErrors.invalidRemark();
+    const article = await this.approvedArticle(articleId);
+    if (!(await this.reactions.addReport(user, article.id, type, kept))) {
+      throw ReactionErrors.alreadyReported();
+    }
+  }
+
+  async viewerState(userId: string, articleId: string): Promise<ViewerState> {
+    const user = signedIn(userId);
+    const id = articleIdOf(articleId);
+    const [[attitude], isCollected] = await Promise.all([
+      this.attitudesOf(user, [id]),
+      this.isCollected(user, id),
+    ]);
+    return { attitude: attitude ?? NO_ATTITUDE, isCollected };
+  }
+
+  /** The liked ones among `articleIds`, in their order. */
+  async likedArticles(userId: string, articleIds: readonly string[]): Promise<string[]> {
+    const user = signedIn(userId);
+    const ids = articleIds.map(articleIdOf);
+    const attitudes = await this.attitudesOf(user, ids);
+    return ids.filter((_, index) => attitudes[index] === ArticleAttitude.Like);
+  }
+
+  private async approvedArticle(articleId: string): Promise<ReactedArticle> {
+    const article = await this.reactions.findArticle(articleIdOf(articleId));
+    if (!article?.approved) throw ReactionErrors.articleNotFound();
+    return article;
+  }
+
+  private async setAttitude(
+    user: string,
+    article: ReactedArticle,
+    next: ArticleAttitude,
+  ): Promise<boolean> {
+    let changed = false;
+    await this.changeAttitudes(user, async () => {
+      const change = await this.reactions.setAttitude(user, article.id, next);
+      changed = change.changed;
+      if (changed) await this.countAttitude(article.id, article.authorId, change.previous, next);
+    });
+    return changed;
+  }
+
+  private async clearAttitude(
+    user: string,
+    articleId: string,
+    expected: ArticleAttitude,
+  ): Promise<void> {
+    await this.changeAttitudes(user, async () => {
+      if (!(await this.reactions.clearAttitude(user, articleId, expected))) return;
+      // The author is needed for `count:user:liked` even when the article is no longer approved.
+      const article = await this.reactions.findArticle(articleId);
+      await this.countAttitude(articleId, article?.authorId, expected, null);
+    });
+  }
+
+  private async countCollection(user: string, articleId: string, by: 1 | -1): Promise<void> {
+    await Promise.all([
+      this.counters.increment(CounterKeys.articleCollections, articleId, by),
+      this.counters.increment(CounterKeys.userCollections, user, by),
+    ]);
+  }
+
+  private async countAttitude(
+    articleId: string,
+    authorId: string | undefined,
+    previous: ArticleAttitude | null,
+    next: ArticleAttitude | null,
+  ): Promise<void> {
+    const deltas = attitudeCounterDeltas(previous, next);
+    const moves: Array<[CounterKey, string | undefined, number]> = [
+      [CounterKeys.articleLikes, articleId, deltas.articleLikes],
+      [CounterKeys.articleDislikes, articleId, deltas.articleDislikes],
+      [CounterKeys.userLikesReceived, authorId, deltas.authorLikesReceived],
+    ];
+    const real = moves.filter(
+      (move): move is [CounterKey, string, number] => move[1] !== undefined && move[2] !== 0,
+    );
+    await Promise.all(real.map(([key, id, by]) => this.counters.increment(key, id, by)));
+  }
+
+  // The cached copies are deleted even when the write or a counter fails halfway.
+  private async changeCollections(user: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } finally {
+      await this.cache.invalidateCollections(user);
+    }
+  }
+
+  private async changeAttitudes(user: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } finally {
+      await this.cache.invalidateAttitudes(user);
+    }
+  }
+
+  private async loadCollections(user: string): Promise<CollectedArticle[]> {
+    const lease = await this.cache.leaseCollections(user);
+    const collected = await this.reactions.findCollected(user);
+    if (lease) await this.cache.fillCollections(user, lease, collected);
+    return collected;
+  }
+
+  private async isCollected(user: string, articleId: string): Promise<boolean> {
+    const cached = await this.cache.isCollected(user, articleId);
+    if (cached !== undefined) return cached;
+    return (await this.loadCollections(user)).some(
+      (collected) => collected.articleId === articleId,
+    );
+  }
+
+  private async attitudesOf(
+    user: string,
+    articleIds: readonly string[],
+  ): Promise<(ArticleAttitude | null)[]> {
+    const cached = await this.cache.attitudes(user, articleIds);
+    if (cached) return cached;
+    const lease = await this.cache.leaseAttitudes(user);
+    const all = await this.reactions.findAttitudes(user);
+    if (lease) await this.cache.fillAttitudes(user, lease, all);
+    const byArticle = new Map(all.map(({ articleId, attitude }) => [articleId, attitude]));
+    return articleIds.map((id) => byArticle.get(id) ?? null);
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { ArticleStatus } from '../articles/article.entity';
+import { likePrefixPattern } from './search-query.util';
+
+/** Suggestion sources: saved keywords (news_search_keyword) and titles of approved articles. */
+@Injectable()
+export class SearchKeywordsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Records a keyword that found articles; the unique key (case-insensitive) counts repeats. */
+  async save(keyword: string): Promise<void> {
+    await this.dataSource.query(
+      'INSERT INTO news_search_keyword (keyword) VALUES (?) ON DUPLICATE KEY UPDATE search_count = search_count + 1',
+      [keyword],
+    );
+  }
+
+  /** Saved keywords starting with `prefix` (case-insensitive), most searched first. */
+  async keywordsStartingWith(prefix: string, limit: number): Promise<string[]> {
+    const rows: { keyword: string }[] = await this.dataSource.query(
+      'SELECT keyword FROM news_search_keyword WHERE keyword LIKE ? ORDER BY search_count DESC, keyword ASC LIMIT ?',
+      [likePrefixPattern(prefix), limit],
+    );
+    return rows.map((row) => row.keyword);
+  }
+
+  /** Titles of approved articles starting with `prefix` (case-insensitive), newest first. */
+  async titlesStartingWith(prefix: string, limit: number): Promise<string[]> {
+    const rows: { title: string }[] = await this.dataSource.query(
+      `SELECT title FROM news_article_basic WHERE status = ${ArticleStatus.Approved} AND title LIKE ?
+       ORDER BY article_id DESC LIMIT ?`,
+      [likePrefixPattern(prefix), limit],
+    );
+    return rows.map((row) => row.title);
+  }
+}

@@ -1,0 +1,28 @@
+/** One page of hits: approved article ids, best match first. */
+export interface SearchHits {
+  totalCount: number;
+  articleIds: string[];
+}
+
+/** What the engine indexes of an approved article. */
+export interface SearchDocument {
+  articleId: string;
+  title: string;
+  /** HTML. */
+  content: string;
+}
+
+/**
+ * The search engine chosen by SEARCH_DRIVER (`mysql` by default, `es` optional). Only approved
+ * articles are ever returned, even when an entry outlived its article's approval.
+ */
+export abstract class SearchService {
+  /** Approved articles matching `q`, ranked by relevance then newest; `page` is 1-based. */
+  abstract search(q: string, page: number, perPage: number): Promise<SearchHits>;
+
+  /** Adds or replaces the article's entry (idempotent). */
+  abstract index(document: SearchDocument): Promise<void>;
+
+  /** Removes the article's entry, if any (idempotent). */
+  abstract remove(articleId: string): Promise<void>;
+}

@@ -1,0 +1,37 @@
+import type { SearchKeywordsRepository } from './search-keywords.repository';
+import { MAX_SUGGESTIONS, SuggestionService, uniqueOptions } from './suggestion.service';
+
+describe('uniqueOptions', () => {
+  it('keeps the first of options that differ only in case, in order, up to the limit', () => {
+    expect(uniqueOptions(['Python', 'go', 'python', 'Go 入门', 'GO'], 10)).toEqual([
+      'Python',
+      'go',
+      'Go 入门',
+    ]);
+    expect(uniqueOptions(['a', 'b', 'c'], 2)).toEqual(['a', 'b']);
+  });
+});
+
+describe('SuggestionService', () => {
+  it('lists saved keywords before titles, unique and at most 10', async () => {
+    const keywords = {
+      keywordsStartingWith: jest.fn().mockResolvedValue(['发展', '发展趋势']),
+      titlesStartingWith: jest
+        .fn()
+        .mockResolvedValue(Array.from({ length: 10 }, (_, i) => (i === 0 ? '发展' : `发展 ${i}`))),
+    };
+    const service = new SuggestionService(keywords as unknown as SearchKeywordsRepository);
+    const options = await service.suggest(' 发展 ');
+    expect(keywords.keywordsStartingWith).toHaveBeenCalledWith('发展', MAX_SUGGESTIONS);
+    expect(options).toHaveLength(10);
+    expect(options.slice(0, 3)).toEqual(['发展', '发展趋势', '发展 1']);
+    expect(new Set(options).size).toBe(options.length);
+  });
+
+  it('suggests nothing for a blank prefix without querying', async () => {
+    const keywords = { keywordsStartingWith: jest.fn(), titlesStartingWith: jest.fn() };
+    const service = new SuggestionService(keywords as unknown as SearchKeywordsRepository);
+    await expect(service.suggest('  ')).resolves.toEqual([]);
+    expect(keywords.keywordsStartingWith).not.toHaveBeenCalled();
+  });
+});

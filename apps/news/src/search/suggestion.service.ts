@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+
+import { checkedKeyword } from './article-search.service';
+import { SearchKeywordsRepository } from './search-keywords.repository';
+
+export const MAX_SUGGESTIONS = 10;
+
+/** Completions of what the user is typing: saved keywords first, then approved article titles. */
+@Injectable()
+export class SuggestionService {
+  constructor(private readonly keywords: SearchKeywordsRepository) {}
+
+  async suggest(q: string): Promise<string[]> {
+    const prefix = checkedKeyword(q);
+    if (prefix.length === 0) return [];
+    const [keywords, titles] = await Promise.all([
+      this.keywords.keywordsStartingWith(prefix, MAX_SUGGESTIONS),
+      this.keywords.titlesStartingWith(prefix, MAX_SUGGESTIONS),
+    ]);
+    return uniqueOptions([...keywords, ...titles], MAX_SUGGESTIONS);
+  }
+}
+
+/** The first `limit` options, dropping repeats that differ only in letter case. */
+export function uniqueOptions(options: readonly string[], limit: number): string[] {
+  const seen = new Set<string>();
+  const unique: string[] = [];
+  for (const option of options) {
+    const key = option.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(option);
+    if (unique.length === limit) break;
+  }
+  return unique;
+}

@@ -1,0 +1,136 @@
+import { REDIS_STATE } from '@app/cache';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import type { PoolEntry } from '../feed/ranking.util';
+import { RecoKeys } from './reco-keys';
+
+/** An approved article as the candidate sets know it. */
+export interface CandidateArticle {
+  id: string;
+  channelId: number;
+  createdMs: number;
+  tokens: string[];
+}
+
+/** Channel 0 holds the candidates of every channel. */
+export const ALL_CHANNELS = 0;
+
+/**
+ * The candidate pools in the state Redis: per channel a zset of approved article ids scored by
+ * creation time, plus each article's channel and title tokens. The refresher rebuilds it from the
+ * news service; `add`/`remove` are the hooks for news-side events (approve, ban, delete).
+ */
+@Injectable()
+export class CandidateIndex {
+  constructor(@Inject(REDIS_STATE) private readonly state: Redis) {}
+
+  async add(article: CandidateArticle): Promise<void> {
+    await this.state
+      .multi()
+      .zadd(RecoKeys.candidates(article.channelId), article.createdMs, article.id)
+      .zadd(RecoKeys.candidates(ALL_CHANNELS), article.createdMs, article.id)
+      .sadd(RecoKeys.channels(), article.channelId, ALL_CHANNELS)
+      .hset(RecoKeys.articleChannels(), article.id, article.channelId)
+      .hset(RecoKeys.articleTokens(), article.id, article.tokens.join(' '))
+      .exec();
+  }
+
+  async remove(articleId: string): Promise<void> {
+    const channels = await this.state.smembers(RecoKeys.channels());
+    const multi = this.state.multi();
+    for (const channel of new Set([...channels.map(Number), ALL_CHANNELS]))
+      multi.zrem(RecoKeys.candidates(channel), articleId);
+    await multi
+      .hdel(RecoKeys.articleChannels(), articleId)
+      .hdel(RecoKeys.articleTokens(), articleId)
+      .exec();
+  }
+
+  /** Replaces one channel's pool in one transaction, so readers never see it half built. */
+  async replaceChannel(channelId: number, entries: readonly PoolEntry[]): Promise<void> {
+    const key = RecoKeys.candidates(channelId);
+    const multi = this.state.multi().del(key);
+    if (entries.length > 0)
+      multi.zadd(key, ...entries.flatMap((entry) => [entry.createdMs, entry.id]));
+    await multi.sadd(RecoKeys.channels(), channelId).exec();
+  }
+
+  /** Drops the pools of channels that are gone. */
+  async retainChannels(channelIds: readonly number[]): Promise<void> {
+    const keep = new Set(channelIds.map(String));
+    const gone = (await this.state.smembers(RecoKeys.channels())).filter(
+      (channel) => !keep.has(channel),
+    );
+    if (gone.length === 0) return;
+    const multi = this.state.multi().srem(RecoKeys.channels(), ...gone);
+    for (const channel of gone) multi.del(RecoKeys.candidates(Number(channel)));
+    await multi.exec();
+  }
+
+  /** False until the first refresh (or event) created a pool: an empty pool then means "not loaded". */
+  async isBuilt(): Promise<boolean> {
+    return (await this.state.exists(RecoKeys.channels())) === 1;
+  }
+
+  /** Ids that already have their title tokens stored. */
+  async knownIds(): Promise<Set<string>> {
+    return new Set(await this.state.hkeys(RecoKeys.articleTokens()));
+  }
+
+  async putChannels(
+    articles: ReadonlyArray<Pick<CandidateArticle, 'id' | 'channelId'>>,
+  ): Promise<void> {
+    if (articles.length === 0) return;
+    await this.state.hset(
+      RecoKeys.articleChannels(),
+      Object.fromEntries(articles.map((article) => [article.id, article.channelId])),
+    );
+  }
+
+  async putTokens(articles: ReadonlyArray<Pick<CandidateArticle, 'id' | 'tokens'>>): Promise<void> {
+    if (articles.length === 0) return;
+    await this.state.hset(
+      RecoKeys.articleTokens(),
+      Object.fromEntries(articles.map((article) => [article.id, article.tokens.join(' ')])),
+    );
+  }
+
+  async forgetArticles(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.state
+      .multi()
+      .hdel(RecoKeys.articleChannels(), ...ids)
+      .hdel(RecoKeys.articleTokens(), ...ids)
+      .exec();
+  }
+
+  /** The newest `limit` candidates of a channel (after skipping `offset`), newest first. */
+  async pool(channelId: number, limit: number, offset = 0): Promise<PoolEntry[]> {
+    if (limit <= 0) return [];
+    const flat = await this.state.zrevrange(
+      RecoKeys.candidates(channelId),
+      offset,
+      offset + limit - 1,
+      'WITHSCORES',
+    );
+    const entries: PoolEntry[] = [];
+    for (let index = 0; index < flat.length; index += 2)
+      entries.push({ id: flat[index], createdMs: Number(flat[index + 1]) });
+    return entries;
+  }
+
+  /** Channel of each id (undefined for unknown ids). */
+  async channelsOf(ids: readonly string[]): Promise<Array<number | undefined>> {
+    if (ids.length === 0) return [];
+    const values = await this.state.hmget(RecoKeys.articleChannels(), ...ids);
+    return values.map((value) => (value === null ? undefined : Number(value)));
+  }
+
+  /** Title tokens of each id (undefined for unknown ids). */
+  async tokensOf(ids: readonly string[]): Promise<Array<string[] | undefined>> {
+    if (ids.length === 0) return [];
+    const values = await this.state.hmget(RecoKeys.articleTokens(), ...ids);
+    return values.map((value) => (value === null ? undefined : value.split(' ').filter(Boolean)));
+  }
+}

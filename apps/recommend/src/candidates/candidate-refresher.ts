@@ -1,0 +1,175 @@
+import { REDIS_STATE } from '@app/cache';
+import { APP_CONFIG } from '@app/config';
+import { type articleV1, type channelV1 } from '@app/contracts';
+import { ARTICLE_GRPC, CHANNEL_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import type { RecommendConfig } from '../config/recommend.config';
+import type { PoolEntry } from '../feed/ranking.util';
+import { TitleTokenizer } from '../related/title-tokenizer';
+import { ALL_CHANNELS, CandidateIndex } from './candidate-index';
+import { RecoKeys } from './reco-keys';
+
+interface Card {
+  id: string;
+  channelId: number;
+  createdMs: number;
+  title: string;
+}
+
+/** After a failed refresh (news not up yet at boot), this replica tries again this soon. */
+const RETRY_MS = 5_000;
+
+/** ListLatestArticles answers at most this many ids per call. */
+const LIST_PAGE = 100;
+/** GetArticleCards answers at most this many cards per call. */
+const CARDS_PAGE = 200;
+
+/**
+ * Rebuilds the candidate pools from the news service (newest approved articles per channel and
+ * their cards) at boot and every RECO_REFRESH_INTERVAL_MS. A Redis lock that lives for one
+ * interval makes one replica refresh per interval. Rebuilding also drops articles that were
+ * banned or deleted; news-side events calling CandidateIndex.add/remove can replace the polling.
+ */
+@Injectable()
+export class CandidateRefresher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CandidateRefresher.name);
+  private timer: NodeJS.Timeout | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<
+      RecommendConfig,
+      'RECO_REFRESH_INTERVAL_MS' | 'RECO_CANDIDATES_PER_CHANNEL'
+    >,
+    @Inject(REDIS_STATE) private readonly state: Redis,
+    @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
+    @InjectGrpcClient(CHANNEL_GRPC) private readonly channels: channelV1.ChannelServiceClient,
+    private readonly index: CandidateIndex,
+    private readonly tokenizer: TitleTokenizer,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.config.RECO_REFRESH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.retry) clearTimeout(this.retry);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Refreshes unless a replica did within the last interval; a failure retries within seconds. */
+  async tick(): Promise<boolean> {
+    const locked = await this.state
+      .set(
+        RecoKeys.refreshLock(),
+        String(process.pid),
+        'PX',
+        this.config.RECO_REFRESH_INTERVAL_MS,
+        'NX',
+      )
+      .catch(() => null);
+    if (locked !== 'OK') return false;
+    try {
+      await this.refresh();
+      return true;
+    } catch (error) {
+      // Keep the pools of the last good refresh; any replica may retry soon.
+      await this.state.del(RecoKeys.refreshLock()).catch(() => undefined);
+      this.logger.warn(
+        `candidate refresh failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      if (!this.stopped) {
+        this.retry = setTimeout(
+          () => void this.tick(),
+          Math.min(RETRY_MS, this.config.RECO_REFRESH_INTERVAL_MS),
+        );
+        this.retry.unref();
+      }
+      return false;
+    }
+  }
+
+  /** Rebuilds every pool now (one refresh at a time in this process). */
+  refresh(): Promise<void> {
+    this.running ??= this.rebuild().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async rebuild(): Promise<void> {
+    const { channels } = await unary(this.channels.listChannels({ defaultOnly: false }));
+    const channelIds = [
+      ALL_CHANNELS,
+      ...channels.map((channel) => channel.id).filter((id) => id !== ALL_CHANNELS),
+    ];
+    const listed = new Map<number, string[]>();
+    for (const channelId of channelIds) listed.set(channelId, await this.latestIds(channelId));
+
+    const allIds = new Set([...listed.values()].flat());
+    const known = await this.index.knownIds();
+    const cards = await this.cards([...allIds]);
+    // Channels may change on edit; title words are cut once per article.
+    await this.index.putChannels([...cards.values()]);
+    await this.index.putTokens(
+      [...cards.values()]
+        .filter((card) => !known.has(card.id))
+        .map((card) => ({ id: card.id, tokens: this.tokenizer.tokens(card.title) })),
+    );
+    for (const [channelId, ids] of listed) {
+      const entries: PoolEntry[] = ids.flatMap((id) => {
+        const card = cards.get(id);
+        return card ? [{ id, createdMs: card.createdMs }] : [];
+      });
+      await this.index.replaceChannel(channelId, entries);
+    }
+    await this.index.retainChannels(channelIds);
+    await this.index.forgetArticles([...known].filter((id) => !cards.has(id)));
+    this.logger.log(`candidates refreshed: ${cards.size} articles in ${channelIds.length} pools`);
+  }
+
+  private async latestIds(channelId: number): Promise<string[]> {
+    const ids: string[] = [];
+    while (ids.length < this.config.RECO_CANDIDATES_PER_CHANNEL) {
+      const limit = Math.min(LIST_PAGE, this.config.RECO_CANDIDATES_PER_CHANNEL - ids.length);
+      const { articleIds } = await unary(
+        this.articles.listLatestArticles({ channelId, limit, beforeArticleId: ids.at(-1) ?? '' }),
+      );
+      ids.push(...articleIds);
+      if (articleIds.length < limit) break;
+    }
+    return ids;
+  }
+
+  /** Cards of the ids that are still approved (banned and deleted ones are left out by news). */
+  private async cards(ids: string[]): Promise<Map<string, Card>> {
+    const found = new Map<string, Card>();
+    for (let start = 0; start < ids.length; start += CARDS_PAGE) {
+      const { articles } = await unary(
+        this.articles.getArticleCards({ articleIds: ids.slice(start, start + CARDS_PAGE) }),
+      );
+      for (const article of articles) {
+        found.set(article.artId, {
+          id: article.artId,
+          channelId: article.chId,
+          createdMs: Date.parse(article.pubdate),
+          title: article.title,
+        });
+      }
+    }
+    return found;
+  }
+}

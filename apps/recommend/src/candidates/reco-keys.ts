@@ -1,0 +1,21 @@
+import { StateKeys } from '@app/cache';
+
+/**
+ * Keys of the recommend service, all in the state role (never evicted). `reader` is a numeric
+ * user id or `anon:<md5>` of an anonymous id, so arbitrary client strings never shape a key.
+ */
+export const RecoKeys = {
+  /** zset: member = article id, score = creation time (ms); channel 0 = every channel. */
+  candidates: (channelId: number) => `reco:ch:${channelId}:candidates`,
+  /** set of the channel ids that have a candidate set (to drop sets of vanished channels). */
+  channels: () => 'reco:channels',
+  /** hash: article id -> channel id. */
+  articleChannels: () => 'reco:art:channel',
+  /** hash: article id -> space-separated title tokens. */
+  articleTokens: () => 'reco:art:tokens',
+  /** zset: member = article id, score = when it was shown (ms). */
+  exposed: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:exposed`,
+  /** zset: member = `<stamp>|<id,id,…>`, score = the batch stamp (ms). */
+  batches: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:batches`,
+  refreshLock: () => StateKeys.lock('reco:refresh'),
+} as const;

@@ -1,0 +1,47 @@
+import {
+  decodeBatch,
+  encodeBatch,
+  nextStamp,
+  planBatch,
+  type StoredBatch,
+} from './batch-plan.util';
+
+const stored: StoredBatch[] = [
+  { stamp: 3000, ids: ['5', '6'] },
+  { stamp: 2000, ids: ['3', '4'] },
+  { stamp: 1000, ids: ['1', '2'] },
+];
+
+describe('timestamp batches', () => {
+  it('computes a fresh batch without history and answers cursor 0', () => {
+    expect(planBatch(Date.now(), [])).toEqual({ kind: 'fresh', cursor: 0 });
+  });
+
+  it('computes a fresh batch for a stamp newer than the newest batch, answering that batch stamp', () => {
+    expect(planBatch(3001, stored)).toEqual({ kind: 'fresh', cursor: 3000 });
+  });
+
+  it('replays the batch at or before an older stamp and answers the next older stamp', () => {
+    expect(planBatch(3000, stored)).toEqual({ kind: 'replay', ids: ['5', '6'], cursor: 2000 });
+    expect(planBatch(2500, stored)).toEqual({ kind: 'replay', ids: ['3', '4'], cursor: 1000 });
+  });
+
+  it('answers cursor 0 with the oldest batch, and nothing before it', () => {
+    expect(planBatch(1000, stored)).toEqual({ kind: 'replay', ids: ['1', '2'], cursor: 0 });
+    expect(planBatch(999, stored)).toEqual({ kind: 'replay', ids: [], cursor: 0 });
+  });
+
+  it('stamps a new batch now, but after the newest stored one', () => {
+    expect(nextStamp(5000, stored)).toBe(5000);
+    expect(nextStamp(2500, stored)).toBe(3001);
+  });
+
+  it('round-trips stored batches and rejects foreign members', () => {
+    expect(decodeBatch(encodeBatch({ stamp: 7, ids: ['1294287382374383617', '2'] }))).toEqual({
+      stamp: 7,
+      ids: ['1294287382374383617', '2'],
+    });
+    expect(decodeBatch(encodeBatch({ stamp: 8, ids: [] }))).toEqual({ stamp: 8, ids: [] });
+    expect(decodeBatch('junk')).toBeUndefined();
+  });
+});

@@ -1,0 +1,38 @@
+/** One stored feed batch of a reader in a channel. */
+export interface StoredBatch {
+  stamp: number;
+  ids: string[];
+}
+
+/**
+ * What a `user_recommend` call does with its `time_stamp`, as the original recommend centre:
+ * newer than the newest stored batch -> a fresh batch, answering the newest stored stamp as the
+ * cursor for older batches (0 without history); otherwise the stored batch at or before the
+ * stamp, answering the next older stamp (0 when there is none).
+ */
+export type BatchPlan =
+  { kind: 'fresh'; cursor: number } | { kind: 'replay'; ids: string[]; cursor: number };
+
+/** `batches` newest first. */
+export function planBatch(requestStamp: number, batches: readonly StoredBatch[]): BatchPlan {
+  const newest = batches[0];
+  if (!newest || requestStamp > newest.stamp) return { kind: 'fresh', cursor: newest?.stamp ?? 0 };
+  const index = batches.findIndex((batch) => batch.stamp <= requestStamp);
+  if (index < 0) return { kind: 'replay', ids: [], cursor: 0 };
+  return { kind: 'replay', ids: batches[index].ids, cursor: batches[index + 1]?.stamp ?? 0 };
+}
+
+/** The stamp of a new batch: now, but always after the newest stored one so stamps stay ordered. */
+export function nextStamp(now: number, batches: readonly StoredBatch[]): number {
+  return Math.max(now, (batches[0]?.stamp ?? 0) + 1);
+}
+
+export function encodeBatch(batch: StoredBatch): string {
+  return `${batch.stamp}|${batch.ids.join(',')}`;
+}
+
+export function decodeBatch(member: string): StoredBatch | undefined {
+  const match = /^(\d+)\|([\d,]*)$/.exec(member);
+  if (!match) return undefined;
+  return { stamp: Number(match[1]), ids: match[2] ? match[2].split(',') : [] };
+}

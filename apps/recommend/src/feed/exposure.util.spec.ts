@@ -1,0 +1,51 @@
+import { drawBatch } from './exposure.util';
+import type { PoolEntry } from './ranking.util';
+
+const pool: PoolEntry[] = Array.from({ length: 5 }, (_, index) => ({
+  id: String(index + 1),
+  createdMs: 100 - index,
+}));
+/** Ranks by pool order (newest first). */
+const byOrder = (entries: PoolEntry[], count: number) =>
+  Promise.resolve(entries.slice(0, count).map((entry) => entry.id));
+
+describe('drawBatch', () => {
+  it('draws only articles not shown yet', async () => {
+    expect(await drawBatch(pool, new Set(['1', '2']), 2, 100, byOrder)).toEqual({
+      ids: ['3', '4'],
+      restarted: false,
+    });
+  });
+
+  it('restarts when the pool runs out, filling without repeating within the batch', async () => {
+    expect(await drawBatch(pool, new Set(['1', '2', '3', '4']), 3, 100, byOrder)).toEqual({
+      ids: ['5', '1', '2'],
+      restarted: true,
+    });
+  });
+
+  it('restarts from the whole pool when everything was shown', async () => {
+    expect(await drawBatch(pool, new Set(pool.map((entry) => entry.id)), 2, 100, byOrder)).toEqual({
+      ids: ['1', '2'],
+      restarted: true,
+    });
+  });
+
+  it('answers a small pool whole without restarting', async () => {
+    expect(await drawBatch(pool, new Set(), 10, 100, byOrder)).toEqual({
+      ids: ['1', '2', '3', '4', '5'],
+      restarted: false,
+    });
+    expect(await drawBatch([], new Set(), 10, 100, byOrder)).toEqual({ ids: [], restarted: false });
+  });
+
+  it('ranks only the newest window of unseen articles', async () => {
+    const seen: PoolEntry[][] = [];
+    const spy = (entries: PoolEntry[], count: number) => {
+      seen.push(entries);
+      return byOrder(entries, count);
+    };
+    await drawBatch(pool, new Set(['1']), 1, 2, spy);
+    expect(seen).toEqual([[pool[1], pool[2]]]);
+  });
+});

@@ -1,0 +1,103 @@
+import type { RankWeights } from '../config/recommend.config';
+import {
+  channelInterest,
+  compareIds,
+  popularityScore,
+  rank,
+  type RankInput,
+  recencyScore,
+} from './ranking.util';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 0, 10);
+const none = { likes: 0, comments: 0, collections: 0, reads: 0 };
+const weights = (recency: number, popularity: number, interest: number): RankWeights => ({
+  recency,
+  popularity,
+  interest,
+});
+
+describe('ranking', () => {
+  it('halves recency every half-life and treats future dates as new', () => {
+    expect(recencyScore(NOW, NOW, 24 * HOUR)).toBe(1);
+    expect(recencyScore(NOW - 24 * HOUR, NOW, 24 * HOUR)).toBeCloseTo(0.5);
+    expect(recencyScore(NOW - 48 * HOUR, NOW, 24 * HOUR)).toBeCloseTo(0.25);
+    expect(recencyScore(NOW + HOUR, NOW, 24 * HOUR)).toBe(1);
+  });
+
+  it('scores popularity as log10 of weighted counters', () => {
+    expect(popularityScore(none)).toBe(0);
+    expect(popularityScore({ ...none, reads: 9 })).toBeCloseTo(1);
+    // 3 per like, 4 per comment, 5 per collection, 1 per read
+    expect(popularityScore({ likes: 10, comments: 10, collections: 10, reads: 9 })).toBeCloseTo(
+      Math.log10(1 + 30 + 40 + 50 + 9),
+    );
+  });
+
+  it('turns reading history channels into shares', () => {
+    expect(channelInterest([1, 1, 2, 1])).toEqual(
+      new Map([
+        [1, 0.75],
+        [2, 0.25],
+      ]),
+    );
+    expect(channelInterest([]).size).toBe(0);
+  });
+
+  it('orders newer first when only recency counts', () => {
+    const inputs: RankInput[] = [
+      { id: '1', createdMs: NOW - 10 * HOUR, popularity: { ...none, reads: 1000 } },
+      { id: '2', createdMs: NOW - HOUR, popularity: none },
+    ];
+    expect(
+      rank(inputs, {
+        now: NOW,
+        halfLifeMs: 24 * HOUR,
+        weights: weights(1, 0, 0),
+        interest: new Map(),
+      }),
+    ).toEqual(['2', '1']);
+  });
+
+  it('lets a popular article beat a slightly newer one when popularity weighs', () => {
+    const inputs: RankInput[] = [
+      { id: '1', createdMs: NOW - 2 * HOUR, popularity: { ...none, likes: 300 } },
+      { id: '2', createdMs: NOW - HOUR, popularity: none },
+    ];
+    expect(
+      rank(inputs, {
+        now: NOW,
+        halfLifeMs: 24 * HOUR,
+        weights: weights(1, 0.25, 0),
+        interest: new Map(),
+      }),
+    ).toEqual(['1', '2']);
+  });
+
+  it('boosts channels the reader reads', () => {
+    const inputs: RankInput[] = [
+      { id: '1', createdMs: NOW - HOUR, popularity: none, channelId: 1 },
+      { id: '2', createdMs: NOW - 3 * HOUR, popularity: none, channelId: 2 },
+    ];
+    const context = { now: NOW, halfLifeMs: 24 * HOUR, weights: weights(1, 0, 0.5) };
+    expect(rank(inputs, { ...context, interest: new Map() })).toEqual(['1', '2']);
+    expect(rank(inputs, { ...context, interest: channelInterest([2, 2, 2]) })).toEqual(['2', '1']);
+  });
+
+  it('breaks ties by creation time, then by numeric id', () => {
+    const inputs: RankInput[] = [
+      { id: '9', createdMs: NOW, popularity: none },
+      { id: '10', createdMs: NOW, popularity: none },
+      { id: '8', createdMs: NOW + 1, popularity: none },
+    ];
+    expect(
+      rank(inputs, {
+        now: NOW + 10,
+        halfLifeMs: 24 * HOUR,
+        weights: weights(0, 0, 0),
+        interest: new Map(),
+      }),
+    ).toEqual(['8', '10', '9']);
+    expect(compareIds('1294287382374383617', '999')).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,232 @@
+import type { CandidateIndex } from '../candidates/candidate-index';
+import { encodeBatch, type StoredBatch } from './batch-plan.util';
+import type { FeedHistoryStore } from './feed-history.store';
+import type { PopularityReader } from './popularity.reader';
+import type { PoolEntry, Popularity } from './ranking.util';
+import type { ReadingInterestReader } from './reading-interest.reader';
+import { AlgorithmCombine, algorithmFor } from './tracking.util';
+import {
+  CandidatesNotReadyError,
+  EMPTY_FEED,
+  UserRecommendService,
+} from './user-recommend.service';
+
+const NOW = 1_770_000_000_000;
+const HOUR = 3_600_000;
+const USER = '1294287382374383616';
+const zero: Popularity = { likes: 0, comments: 0, collections: 0, reads: 0 };
+
+/** In-memory stand-ins for the Redis-backed collaborators. */
+function newTestService(
+  pool: PoolEntry[],
+  channels: Record<string, number> = {},
+  history: number[] = [],
+  window = 100,
+) {
+  const reads: number[] = [];
+  const batches = new Map<string, StoredBatch[]>();
+  const exposed = new Map<string, Set<string>>();
+  const popularity = new Map<string, Popularity>();
+  const key = (reader: string, channelId: number) => `${reader}/${channelId}`;
+  const candidates = {
+    pool: (_channelId: number, limit: number, offset = 0) => {
+      reads.push(limit);
+      return Promise.resolve(pool.slice(offset, offset + limit));
+    },
+    channelsOf: (ids: string[]) => Promise.resolve(ids.map((id) => channels[id])),
+    isBuilt: () => Promise.resolve(pool.length > 0),
+  } as unknown as CandidateIndex;
+  const store = {
+    batches: (reader: string, channelId: number) =>
+      Promise.resolve([...(batches.get(key(reader, channelId)) ?? [])]),
+    exposed: (reader: string, channelId: number) =>
+      Promise.resolve(new Set(exposed.get(key(reader, channelId)))),
+    record: (reader: string, channelId: number, batch: StoredBatch, restart: boolean) => {
+      batches.set(key(reader, channelId), [batch, ...(batches.get(key(reader, channelId)) ?? [])]);
+      const seen = restart
+        ? new Set<string>()
+        : (exposed.get(key(reader, channelId)) ?? new Set<string>());
+      batch.ids.forEach((id) => seen.add(id));
+      exposed.set(key(reader, channelId), seen);
+      return Promise.resolve();
+    },
+  } as unknown as FeedHistoryStore;
+  const counters = {
+    read: (ids: string[]) => Promise.resolve(ids.map((id) => popularity.get(id) ?? zero)),
+  } as unknown as PopularityReader;
+  const interests = {
+    interest: () => Promise.resolve(new Map(history.length ? [[history[0], 1]] : [])),
+  } as unknown as ReadingInterestReader;
+  let now = NOW;
+  const service = new UserRecommendService(
+    {
+      RECO_HALF_LIFE_HOURS: 24,
+      RECO_ALGO1_WEIGHTS: { recency: 1, popularity: 0.25, interest: 0.5 },
+      RECO_ALGO2_WEIGHTS: { recency: 1, popularity: 0.25, interest: 0.5 },
+      RECO_CANDIDATES_PER_CHANNEL: 1000,
+      RECO_RANK_WINDOW: window,
+    },
+    candidates,
+    store,
+    counters,
+    interests,
+    () => (now += 1000),
+  );
+  return { service, popularity, batches, reads };
+}
+
+const pool = (size: number): PoolEntry[] =>
+  Array.from({ length: size }, (_, index) => ({
+    id: String(1000 + size - index),
+    createdMs: NOW - index * HOUR,
+  }));
+
+describe('UserRecommendService', () => {
+  it('answers an empty result to an empty user_id', async () => {
+    const { service } = newTestService(pool(5));
+    expect(
+      await service.recommend({ userId: '', channelId: 1, articleNum: 10, timeStamp: NOW }),
+    ).toEqual(EMPTY_FEED);
+  });
+
+  it('fails (so the gateway falls back) while the pools were never built', async () => {
+    const { service } = newTestService([]);
+    await expect(
+      service.recommend({ userId: USER, channelId: 1, articleNum: 10, timeStamp: NOW }),
+    ).rejects.toBeInstanceOf(CandidatesNotReadyError);
+  });
+
+  it('serves fresh batches without repeats, then replays them by stamp', async () => {
+    const { service, batches } = newTestService(pool(25));
+    const first = await service.recommend({
+      userId: USER,
+      channelId: 1,
+      articleNum: 10,
+      timeStamp: NOW,
+    });
+    expect(first.timeStamp).toBe(0);
+    const firstIds = first.recommends.map((item) => item.articleId);
+    expect(new Set(firstIds).size).toBe(10);
+    expect(JSON.parse(first.exposure)).toEqual({
+      action: 'exposure',
+      userId: USER,
+      articleId: `[${firstIds.join(',')}]`,
+      algorithmCombine: algorithmFor(USER),
+    });
+
+    const second = await service.recommend({
+      userId: USER,
+      channelId: 1,
+      articleNum: 10,
+      timeStamp: NOW + 60_000,
+    });
+    const [stored] = batches.get(`${USER}/1`) ?? [];
+    const firstStamp = (batches.get(`${USER}/1`) ?? [])[1].stamp;
+    expect(second.timeStamp).toBe(firstStamp);
+    expect(
+      second.recommends.map((item) => item.articleId).filter((id) => firstIds.includes(id)),
+    ).toEqual([]);
+
+    const replay = await service.recommend({
+      userId: USER,
+      channelId: 1,
+      articleNum: 10,
+      timeStamp: second.timeStamp,
+    });
+    expect(replay.exposure).toBe('');
+    expect(replay.recommends.map((item) => item.articleId)).toEqual(firstIds);
+    expect(replay.timeStamp).toBe(0);
+    expect(encodeBatch(stored)).toContain(second.recommends[0].articleId);
+  });
+
+  it('reads the pool a window at a time and pages on as exposures grow', async () => {
+    const { service, reads } = newTestService(pool(25), {}, [], 10);
+    const seen: string[] = [];
+    for (let n = 1; n <= 2; n += 1) {
+      const batch = await service.recommend({
+        userId: USER,
+        channelId: 1,
+        articleNum: 10,
+        timeStamp: NOW * n,
+      });
+      seen.push(...batch.recommends.map((item) => item.articleId));
+    }
+    expect(new Set(seen).size).toBe(20);
+    // first batch: one page of 10; second: that page is all seen, so one more page
+    expect(reads).toEqual([10, 10, 10]);
+  });
+
+  it('cycles the pool once it is exhausted', async () => {
+    const { service } = newTestService(pool(12));
+    const first = await service.recommend({
+      userId: USER,
+      channelId: 2,
+      articleNum: 10,
+      timeStamp: NOW,
+    });
+    const second = await service.recommend({
+      userId: USER,
+      channelId: 2,
+      articleNum: 10,
+      timeStamp: NOW * 2,
+    });
+    const secondIds = second.recommends.map((item) => item.articleId);
+    expect(secondIds).toHaveLength(10);
+    expect(new Set(secondIds).size).toBe(10);
+    expect(new Set([...first.recommends.map((item) => item.articleId), ...secondIds]).size).toBe(
+      12,
+    );
+    // the two left over come first, then the pool starts again
+    expect(
+      secondIds.slice(0, 2).some((id) => first.recommends.some((item) => item.articleId === id)),
+    ).toBe(false);
+  });
+
+  it('ranks popular articles up for everyone, including anonymous devices', async () => {
+    const { service, popularity } = newTestService(pool(30));
+    popularity.set('1001', { ...zero, likes: 5000 });
+    const result = await service.recommend({
+      userId: 'Anony device-9',
+      channelId: 0,
+      articleNum: 3,
+      timeStamp: NOW,
+    });
+    expect(result.recommends[0].articleId).toBe('1001');
+    expect(result.recommends).toHaveLength(3);
+    expect(JSON.parse(result.recommends[0].params.click)).toMatchObject({
+      action: 'click',
+      userId: 'Anony device-9',
+      articleId: '1001',
+    });
+  });
+
+  it('boosts the channel a user reads in the all-channels feed', async () => {
+    const entries = pool(4);
+    const channels = {
+      [entries[0].id]: 1,
+      [entries[1].id]: 1,
+      [entries[2].id]: 1,
+      [entries[3].id]: 7,
+    };
+    const { service } = newTestService(entries, channels, [7]);
+    const result = await service.recommend({
+      userId: USER,
+      channelId: 0,
+      articleNum: 1,
+      timeStamp: NOW,
+    });
+    expect(result.recommends.map((item) => item.articleId)).toEqual([entries[3].id]);
+  });
+
+  it('names the algorithm combination of the reader in every string', async () => {
+    const { service } = newTestService(pool(3));
+    const result = await service.recommend({
+      userId: USER,
+      channelId: 1,
+      articleNum: 3,
+      timeStamp: NOW,
+    });
+    const read = JSON.parse(result.recommends[2].params.read) as { algorithmCombine: string };
+    expect(Object.values(AlgorithmCombine)).toContain(read.algorithmCombine);
+  });
+});

@@ -1,0 +1,78 @@
+import {
+  type sendUnaryData,
+  type ServerUnaryCall,
+  status,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { Injectable, Logger } from '@nestjs/common';
+
+import { CandidatesNotReadyError, UserRecommendService } from '../feed/user-recommend.service';
+import { ArticleRecommendService } from '../related/article-recommend.service';
+import type { ArticleWire, SimilarWire, TrackWire, UserWire } from './user-reco.wire';
+
+const ARTICLE_ID = /^[1-9]\d{0,19}$/;
+
+/** `user_recommend` and `article_recommend` of the original contract, over the services. */
+@Injectable()
+export class UserRecommendHandlers {
+  private readonly logger = new Logger(UserRecommendHandlers.name);
+
+  constructor(
+    private readonly feed: UserRecommendService,
+    private readonly related: ArticleRecommendService,
+  ) {}
+
+  implementation(): UntypedServiceImplementation {
+    return {
+      user_recommend: (
+        call: ServerUnaryCall<UserWire, TrackWire>,
+        callback: sendUnaryData<TrackWire>,
+      ) => void this.answer('user_recommend', callback, () => this.userRecommend(call.request)),
+      article_recommend: (
+        call: ServerUnaryCall<ArticleWire, SimilarWire>,
+        callback: sendUnaryData<SimilarWire>,
+      ) =>
+        void this.answer('article_recommend', callback, () => this.articleRecommend(call.request)),
+    };
+  }
+
+  async userRecommend(request: UserWire): Promise<TrackWire> {
+    const result = await this.feed.recommend({
+      userId: request.user_id,
+      channelId: request.channel_id,
+      articleNum: request.article_num,
+      timeStamp: Number(request.time_stamp) || 0,
+    });
+    return {
+      exposure: result.exposure,
+      recommends: result.recommends.map(({ articleId, params }) => ({
+        article_id: articleId,
+        params,
+      })),
+      time_stamp: String(result.timeStamp),
+    };
+  }
+
+  async articleRecommend(request: ArticleWire): Promise<SimilarWire> {
+    if (!ARTICLE_ID.test(request.article_id)) return { article_id: [] };
+    return { article_id: await this.related.similar(request.article_id, request.article_num) };
+  }
+
+  private async answer<T>(
+    method: string,
+    callback: sendUnaryData<T>,
+    run: () => Promise<T>,
+  ): Promise<void> {
+    try {
+      callback(null, await run());
+    } catch (error) {
+      if (error instanceof CandidatesNotReadyError) {
+        callback({ code: status.UNAVAILABLE, details: error.message });
+        return;
+      }
+      // Only a generic status leaves the service; the cause goes to the log.
+      this.logger.error(`${method} failed`, error instanceof Error ? error.stack : String(error));
+      callback({ code: status.INTERNAL, details: 'Internal error.' });
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+
+import { SessionStore, TokenSigner, TokenVerifier } from '@app/auth';
+import { APP_CONFIG } from '@app/config';
+import { AppError, ErrorKind } from '@app/grpc';
+import { JobName, JobProducer, jobId } from '@app/queue';
+import { Snowflake } from '@app/snowflake';
+import { Inject, Injectable } from '@nestjs/common';
+
+import type { UserConfig } from '../config/user.config';
+import { UserStatus } from '../users/user.entity';
+import { type Account, AccountsRepository } from './accounts.repository';
+import { MOBILE_PATTERN, type Scope } from './auth-scope';
+import { AuthErrors } from './auth.errors';
+import { SmsCodeStore } from './sms-code.store';
+import { SmsRateLimiter } from './sms-rate-limiter';
+
+export interface IssuedTokens {
+  token: string;
+  refreshToken: string;
+  account: Account;
+}
+
+/** SMS sign-in, sessions and token refresh. The only place that signs tokens. */
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: UserConfig,
+    private readonly codes: SmsCodeStore,
+    private readonly limiter: SmsRateLimiter,
+    private readonly accounts: AccountsRepository,
+    private readonly sessions: SessionStore,
+    private readonly signer: TokenSigner,
+    private readonly verifier: TokenVerifier,
+    private readonly jobs: JobProducer,
+    private readonly snowflake: Snowflake,
+  ) {}
+
+  async sendSmsCode(scope: Scope, mobile: string, clientIp: string): Promise<void> {
+    if (!MOBILE_PATTERN.test(mobile)) throw AuthErrors.invalidMobile();
+    if (!(await this.limiter.take(scope, mobile, clientIp || 'unknown'))) throw AuthErrors.tooManyRequests();
+    const code = await this.codes.issue(scope, mobile, this.config.SMS_TEST_CODE);
+    // One code per mobile per minute (the limiter), so mobile + minute names this send uniquely.
+    const minute = Math.floor(Date.now() / 60_000);
+    await this.jobs.enqueue(JobName.SendSmsCode, { mobile, code, scope }, { jobId: jobId(JobName.SendSmsCode, scope, mobile, minute) });
+  }
+
+  async login(scope: Scope, mobile: string, code: string): Promise<IssuedTokens> {
+    if (!MOBILE_PATTERN.test(mobile) || !/^\d{6}$/.test(code)) throw AuthErrors.invalidCode();
+    if (!(await this.codes.verify(scope, mobile, code))) throw AuthErrors.invalidCode();
+    const account = await this.accountFor(scope, mobile);
+    await this.accounts.touchLastLogin(account.id);
+    const verified = scope === 'mp';
+    const sid = randomUUID();
+    const refresh = this.signer.signRefresh(account.id, sid, verified ? { verified } : {});
+    await this.sessions.create(account.id, scope, refresh.jti, sid);
+    return {
+      token: this.signer.signAccess(account.id, sid, verified ? { verified } : {}),
+      refreshToken: refresh.token,
+      account,
+    };
+  }
+
+  async refresh(scope: Scope, refreshToken: string): Promise<{ token: string; refreshToken: string }> {
+    const claims = this.verifyRefreshToken(refreshToken);
+    const session = await this.sessions.get(claims.sid);
+    if (!session || session.userId !== claims.user_id || session.scope !== scope) throw AuthErrors.wrongRefreshToken();
+    if (session.status === 'denied') throw AuthErrors.userDenied();
+    const account = await this.accounts.findById(claims.user_id);
+    if (!account || account.status !== UserStatus.Enabled) throw AuthErrors.userDenied();
+    const extra = scope === 'mp' ? { verified: true } : {};
+    if (this.config.AUTH_REFRESH_POLICY === 'reuse') {
+      if (session.refreshJti !== claims.jti) throw AuthErrors.wrongRefreshToken();
+      return { token: this.signer.signAccess(account.id, session.sid, extra), refreshToken: '' };
+    }
+    const next = this.signer.signRefresh(account.id, session.sid, extra);
+    const outcome = await this.sessions.rotate(session.sid, claims.jti ?? '', next.jti);
+    if (outcome !== 'rotated') throw AuthErrors.wrongRefreshToken();
+    return { token: this.signer.signAccess(account.id, session.sid, extra), refreshToken: next.token };
+  }
+
+  async logout(sid: string, userId: string): Promise<void> {
+    await this.sessions.revoke(sid, userId);
+  }
+
+  revokeUserSessions(userId: string, deny: boolean): Promise<number> {
+    return this.sessions.revokeAll(userId, deny);
+  }
+
+  private async accountFor(scope: Scope, mobile: string): Promise<Account> {
+    const existing = await this.accounts.findByMobile(mobile);
+    if (scope === 'mp') {
+      if (!existing || !existing.isMedia) throw AuthErrors.notMedia();
+    }
+    const account = existing ?? (await this.accounts.register(this.snowflake.nextId(), mobile));
+    if (account.status !== UserStatus.Enabled) throw AuthErrors.invalidUser();
+    return account;
+  }
+
+  private verifyRefreshToken(token: string): ReturnType<TokenVerifier['verify']> {
+    try {
+      return this.verifier.verifyAs(token, 'refresh');
+    } catch (error) {
+      if (error instanceof AppError && error.kind !== ErrorKind.Internal) throw AuthErrors.wrongRefreshToken();
+      throw error;
+    }
+  }
+}

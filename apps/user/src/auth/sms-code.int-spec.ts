@@ -1,0 +1,93 @@
+import { createRedisClient } from '@app/cache';
+import { createTestRedis, type TestRedis } from '@app/testing';
+import type Redis from 'ioredis';
+
+import { MAX_CODE_ATTEMPTS, SmsCodeStore } from './sms-code.store';
+import { SMS_LIMITS, SmsRateLimiter } from './sms-rate-limiter';
+
+describe('SMS codes and limits (real Redis)', () => {
+  let testRedis: TestRedis;
+  let redis: Redis;
+  let codes: SmsCodeStore;
+  let limiter: SmsRateLimiter;
+
+  beforeAll(() => {
+    testRedis = createTestRedis();
+    redis = createRedisClient(testRedis.stateUrl, testRedis.prefix);
+    codes = new SmsCodeStore(redis);
+    limiter = new SmsRateLimiter(redis);
+  });
+
+  afterAll(async () => {
+    await redis.quit();
+    await testRedis.cleanup();
+  });
+
+  it('issues 6-digit codes that live 300 s under the reference key', async () => {
+    const code = await codes.issue('app', '13800000001');
+    expect(code).toMatch(/^\d{6}$/);
+    expect(await redis.hget('app:code:13800000001', 'code')).toBe(code);
+    const ttl = await redis.ttl('app:code:13800000001');
+    expect(ttl).toBeGreaterThan(290);
+    expect(ttl).toBeLessThanOrEqual(300);
+    const many = new Set(await Promise.all(Array.from({ length: 30 }, (_, i) => codes.issue('app', `1380000010${i % 10}`))));
+    expect(many.size).toBeGreaterThan(20);
+  });
+
+  it('accepts the right code once', async () => {
+    const code = await codes.issue('app', '13800000002');
+    expect(await codes.verify('app', '13800000002', code)).toBe(true);
+    expect(await codes.verify('app', '13800000002', code)).toBe(false);
+  });
+
+  it('keeps app and media-platform codes apart', async () => {
+    const code = await codes.issue('mp', '13800000003', '246810');
+    expect(code).toBe('246810');
+    expect(await codes.verify('app', '13800000003', code)).toBe(false);
+    expect(await codes.verify('mp', '13800000003', code)).toBe(true);
+  });
+
+  it('burns the code after five wrong attempts, even concurrent ones', async () => {
+    const code = await codes.issue('app', '13800000004');
+    const wrong = code === '000000' ? '111111' : '000000';
+    const results = await Promise.all(Array.from({ length: MAX_CODE_ATTEMPTS + 3 }, () => codes.verify('app', '13800000004', wrong)));
+    expect(results.every((ok) => !ok)).toBe(true);
+    expect(await codes.verify('app', '13800000004', code)).toBe(false);
+    expect(await redis.exists('app:code:13800000004')).toBe(0);
+  });
+
+  it('allows a right code within the attempt budget', async () => {
+    const code = await codes.issue('app', '13800000005');
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < MAX_CODE_ATTEMPTS - 1; i += 1) expect(await codes.verify('app', '13800000005', wrong)).toBe(false);
+    expect(await codes.verify('app', '13800000005', code)).toBe(true);
+  });
+
+  it('limits a mobile to one request per minute', async () => {
+    const now = Date.UTC(2026, 0, 1, 8, 0, 10);
+    expect(await limiter.take('app', '13800000010', '10.0.0.1', now)).toBe(true);
+    expect(await limiter.take('app', '13800000010', '10.0.0.1', now + 30_000)).toBe(false);
+    expect(await limiter.take('app', '13800000010', '10.0.0.1', now + 60_000)).toBe(true);
+  });
+
+  it('limits a mobile to ten requests per day', async () => {
+    const start = Date.UTC(2026, 0, 2, 0, 0, 0);
+    const results: boolean[] = [];
+    for (let minute = 0; minute < 12; minute += 1) {
+      results.push(await limiter.take('app', '13800000011', `10.0.1.${minute}`, start + minute * 60_000));
+    }
+    expect(results.filter(Boolean)).toHaveLength(SMS_LIMITS.perMobilePerDay);
+    expect(results.slice(10)).toEqual([false, false]);
+    expect(await limiter.take('app', '13800000011', '10.0.1.99', start + 86_400_000)).toBe(true);
+  });
+
+  it('limits an IP to 100 requests per hour across mobiles, without using up those mobiles', async () => {
+    const now = Date.UTC(2026, 0, 3, 9, 0, 0);
+    let granted = 0;
+    for (let i = 0; i < 105; i += 1) {
+      if (await limiter.take('app', `139${String(i).padStart(8, '0')}`, '10.9.9.9', now)) granted += 1;
+    }
+    expect(granted).toBe(SMS_LIMITS.perIpPerHour);
+    expect(await limiter.take('app', '13900000101', '10.9.9.8', now)).toBe(true);
+  });
+});

@@ -1,0 +1,104 @@
+import { mysqlDataSourceOptions } from '@app/database';
+import { createTestDatabase, type TestDatabase, withTestConnection } from '@app/testing';
+import { DataSource } from 'typeorm';
+
+import { USER_SCHEMA } from '../database/user-schema';
+import { UserEntity } from '../users/user.entity';
+import { RelationEntity, RelationType } from './relation.entity';
+import { RelationsRepository } from './relations.repository';
+
+const A = '1294287382374383616';
+const B = '1294287382374383617';
+const C = '1294287382374383618';
+
+describe('RelationsRepository (real MariaDB)', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let repository: RelationsRepository;
+
+  const stored = () =>
+    withTestConnection(database.settings, (query) =>
+      query(
+        'SELECT user_id, target_user_id, relation FROM user_relation ORDER BY user_id, target_user_id',
+      ),
+    );
+
+  beforeAll(async () => {
+    database = await createTestDatabase([USER_SCHEMA]);
+    dataSource = await new DataSource({
+      ...mysqlDataSourceOptions(database.settings, USER_SCHEMA),
+      poolSize: 8,
+      extra: { connectionLimit: 8 },
+    }).initialize();
+    repository = new RelationsRepository(
+      dataSource,
+      dataSource.getRepository(RelationEntity),
+      dataSource.getRepository(UserEntity),
+    );
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('lets exactly one of many concurrent identical follows see the change', async () => {
+    const previous = await Promise.all(
+      Array.from({ length: 12 }, () => repository.upsert(A, B, RelationType.Follow)),
+    );
+    expect(previous.filter((value) => value !== RelationType.Follow)).toEqual([
+      RelationType.Cancelled,
+    ]);
+    expect(await stored()).toEqual([
+      { user_id: A, target_user_id: B, relation: RelationType.Follow },
+    ]);
+  });
+
+  it('returns the replaced value on the unique pair and keeps one row', async () => {
+    expect(await repository.upsert(A, B, RelationType.Blacklist)).toBe(RelationType.Follow);
+    expect(await repository.upsert(A, B, RelationType.Blacklist)).toBe(RelationType.Blacklist);
+    expect(await repository.upsert(A, B, RelationType.Follow)).toBe(RelationType.Blacklist);
+    expect(await stored()).toEqual([
+      { user_id: A, target_user_id: B, relation: RelationType.Follow },
+    ]);
+  });
+
+  it('transitions only from the expected value, once under concurrency', async () => {
+    const moved = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        repository.transition(A, B, RelationType.Follow, RelationType.Cancelled),
+      ),
+    );
+    expect(moved.filter(Boolean)).toHaveLength(1);
+    expect(await repository.transition(A, C, RelationType.Follow, RelationType.Cancelled)).toBe(
+      false,
+    );
+    expect(await stored()).toEqual([
+      { user_id: A, target_user_id: B, relation: RelationType.Cancelled },
+    ]);
+  });
+
+  it('lists live follows newest first in both directions and the live relations of a user', async () => {
+    await repository.upsert(A, B, RelationType.Follow);
+    await repository.upsert(A, C, RelationType.Follow);
+    await repository.upsert(C, B, RelationType.Blacklist);
+    await withTestConnection(database.settings, async (query) => {
+      await query(
+        "UPDATE user_relation SET update_time = '2026-01-01 00:00:00' WHERE user_id = ? AND target_user_id = ?",
+        [A, B],
+      );
+      await query(
+        "UPDATE user_relation SET update_time = '2026-01-02 00:00:00' WHERE user_id = ? AND target_user_id = ?",
+        [A, C],
+      );
+    });
+    expect(await repository.followingsOf(A)).toEqual([
+      { userId: C, followedAt: Date.UTC(2026, 0, 2) / 1000 },
+      { userId: B, followedAt: Date.UTC(2026, 0, 1) / 1000 },
+    ]);
+    expect((await repository.followersOf(B)).map((edge) => edge.userId)).toEqual([A]);
+    expect(await repository.relationsOf(C)).toEqual([
+      { targetUserId: B, relation: RelationType.Blacklist },
+    ]);
+  });
+});

@@ -1,0 +1,308 @@
+import { type CounterKey, CounterKeys, type CounterStore } from '@app/cache';
+import { AppError } from '@app/grpc';
+
+import type { FollowingNotifier } from './following.notifier';
+import { RelationType } from './relation.entity';
+import type { RelationsCache } from './relations.cache';
+import type { FollowEdge, RelatedUser, RelationsRepository } from './relations.repository';
+import { followCounterDelta, normalizePage, RelationsService } from './relations.service';
+
+const ME = '1294287382374383616';
+const TARGET = '1294287382374383617';
+const OTHER = '1294287382374383618';
+const UNKNOWN = '1294287382374383619';
+
+/** The `user_relation` table and `user_basic` rows, in memory. */
+class FakeRelations implements Pick<
+  RelationsRepository,
+  'upsert' | 'transition' | 'findUsers' | 'followingsOf' | 'followersOf' | 'relationsOf'
+> {
+  readonly rows = new Map<string, RelationType>();
+  readonly users: RelatedUser[] = [
+    { id: ME, name: 'me', photo: 'me.png' },
+    { id: TARGET, name: 'target', photo: null },
+    { id: OTHER, name: 'other', photo: null },
+  ];
+  writes = 0;
+
+  upsert(userId: string, targetUserId: string, relation: RelationType): Promise<RelationType> {
+    const previous = this.rows.get(`${userId}>${targetUserId}`) ?? RelationType.Cancelled;
+    this.rows.set(`${userId}>${targetUserId}`, relation);
+    this.writes++;
+    return Promise.resolve(previous);
+  }
+
+  transition(
+    userId: string,
+    targetUserId: string,
+    from: RelationType,
+    to: RelationType,
+  ): Promise<boolean> {
+    if (this.rows.get(`${userId}>${targetUserId}`) !== from) return Promise.resolve(false);
+    this.rows.set(`${userId}>${targetUserId}`, to);
+    this.writes++;
+    return Promise.resolve(true);
+  }
+
+  findUsers(ids: readonly string[]): Promise<RelatedUser[]> {
+    return Promise.resolve(this.users.filter((user) => ids.includes(user.id)));
+  }
+
+  followingsOf(userId: string): Promise<FollowEdge[]> {
+    return Promise.resolve(
+      this.edges(
+        ([from]) => from === userId,
+        ([, to]) => to,
+      ),
+    );
+  }
+
+  followersOf(userId: string): Promise<FollowEdge[]> {
+    return Promise.resolve(
+      this.edges(
+        ([, to]) => to === userId,
+        ([from]) => from,
+      ),
+    );
+  }
+
+  relationsOf(userId: string): Promise<Array<{ targetUserId: string; relation: RelationType }>> {
+    return Promise.resolve(
+      [...this.rows]
+        .filter(
+          ([key, relation]) => key.startsWith(`${userId}>`) && relation !== RelationType.Cancelled,
+        )
+        .map(([key, relation]) => ({ targetUserId: key.split('>')[1], relation })),
+    );
+  }
+
+  private edges(
+    match: (pair: string[]) => boolean,
+    other: (pair: string[]) => string,
+  ): FollowEdge[] {
+    return [...this.rows]
+      .filter(([key, relation]) => relation === RelationType.Follow && match(key.split('>')))
+      .map(([key], index) => ({ userId: other(key.split('>')), followedAt: 1_764_000_000 + index }))
+      .reverse();
+  }
+}
+
+class FakeCounters implements Pick<CounterStore, 'increment' | 'get'> {
+  readonly values = new Map<string, number>();
+  readonly calls: string[] = [];
+
+  increment(key: CounterKey, id: string, by = 1): Promise<number> {
+    this.calls.push(`${key} ${id} ${by}`);
+    const value = (this.values.get(`${key} ${id}`) ?? 0) + by;
+    this.values.set(`${key} ${id}`, value);
+    return Promise.resolve(value);
+  }
+
+  get(key: CounterKey, id: string): Promise<number> {
+    return Promise.resolve(this.values.get(`${key} ${id}`) ?? 0);
+  }
+}
+
+/** A cache that never holds anything but records what was invalidated. */
+class FakeCache implements Pick<
+  RelationsCache,
+  'listPage' | 'listContains' | 'fillList' | 'relation' | 'fillRelations' | 'invalidate'
+> {
+  readonly invalidated: string[] = [];
+  listPage = () => Promise.resolve(null);
+  listContains = () => Promise.resolve(null);
+  fillList = () => Promise.resolve();
+  relation = () => Promise.resolve(null);
+  fillRelations = () => Promise.resolve();
+  invalidate(userId: string, targetUserId: string): Promise<void> {
+    this.invalidated.push(`${userId}>${targetUserId}`);
+    return Promise.resolve();
+  }
+}
+
+class FakeNotifier implements Pick<FollowingNotifier, 'notify'> {
+  readonly sent: Array<{ follower: string; target: string }> = [];
+  notify(follower: RelatedUser, targetUserId: string): Promise<void> {
+    this.sent.push({ follower: follower.id, target: targetUserId });
+    return Promise.resolve();
+  }
+}
+
+function newTestService() {
+  const relations = new FakeRelations();
+  const counters = new FakeCounters();
+  const cache = new FakeCache();
+  const notifier = new FakeNotifier();
+  const service = new RelationsService(
+    relations as unknown as RelationsRepository,
+    cache as unknown as RelationsCache,
+    counters as unknown as CounterStore,
+    notifier as unknown as FollowingNotifier,
+  );
+  const count = (key: CounterKey, id: string) => counters.values.get(`${key} ${id}`) ?? 0;
+  return { service, relations, counters, cache, notifier, count };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
+}
+
+describe('followCounterDelta', () => {
+  it.each([
+    [RelationType.Cancelled, RelationType.Follow, 1],
+    [RelationType.Blacklist, RelationType.Follow, 1],
+    [RelationType.Follow, RelationType.Follow, 0],
+    [RelationType.Follow, RelationType.Blacklist, -1],
+    [RelationType.Follow, RelationType.Cancelled, -1],
+    [RelationType.Cancelled, RelationType.Blacklist, 0],
+    [RelationType.Blacklist, RelationType.Cancelled, 0],
+  ])('%s -> %s moves the counters by %s', (previous, next, delta) => {
+    expect(followCounterDelta(previous, next)).toBe(delta);
+  });
+});
+
+describe('normalizePage', () => {
+  it('defaults page to 1 and per_page to 10 and keeps values in range', () => {
+    expect(normalizePage(0, 0)).toEqual({ page: 1, perPage: 10 });
+    expect(normalizePage(3, 50)).toEqual({ page: 3, perPage: 50 });
+  });
+
+  it.each([
+    [1, 9],
+    [1, 51],
+    [-1, 10],
+  ])('rejects page %s per_page %s', (page, perPage) => {
+    expect(() => normalizePage(page, perPage)).toThrow(AppError);
+  });
+});
+
+describe('RelationsService counters', () => {
+  it('counts a first follow once for both users, drops the caches and notifies the target', async () => {
+    const { service, count, cache, notifier } = newTestService();
+    await service.follow(ME, TARGET);
+    expect(count(CounterKeys.userFollowings, ME)).toBe(1);
+    expect(count(CounterKeys.userFollowers, TARGET)).toBe(1);
+    expect(cache.invalidated).toEqual([`${ME}>${TARGET}`]);
+    expect(notifier.sent).toEqual([{ follower: ME, target: TARGET }]);
+  });
+
+  it('changes nothing on a repeated follow', async () => {
+    const { service, count, counters, cache, notifier } = newTestService();
+    await service.follow(ME, TARGET);
+    await service.follow(ME, TARGET);
+    expect(count(CounterKeys.userFollowings, ME)).toBe(1);
+    expect(count(CounterKeys.userFollowers, TARGET)).toBe(1);
+    expect(counters.calls).toHaveLength(2);
+    expect(cache.invalidated).toHaveLength(1);
+    expect(notifier.sent).toHaveLength(1);
+  });
+
+  it('decrements both counters when a follow becomes a blacklist, and counts a later follow again', async () => {
+    const { service, relations, count } = newTestService();
+    await service.follow(ME, TARGET);
+    await service.blacklist(ME, TARGET);
+    expect(relations.rows.get(`${ME}>${TARGET}`)).toBe(RelationType.Blacklist);
+    expect(count(CounterKeys.userFollowings, ME)).toBe(0);
+    expect(count(CounterKeys.userFollowers, TARGET)).toBe(0);
+
+    await service.follow(ME, TARGET);
+    expect(count(CounterKeys.userFollowings, ME)).toBe(1);
+    expect(count(CounterKeys.userFollowers, TARGET)).toBe(1);
+  });
+
+  it('leaves the counters alone when blacklisting a user that was not followed', async () => {
+    const { service, relations, counters, cache } = newTestService();
+    await service.blacklist(ME, TARGET);
+    expect(relations.rows.get(`${ME}>${TARGET}`)).toBe(RelationType.Blacklist);
+    expect(counters.calls).toEqual([]);
+    expect(cache.invalidated).toEqual([`${ME}>${TARGET}`]);
+  });
+
+  it('unblacklists to 0 without touching the counters', async () => {
+    const { service, relations, counters } = newTestService();
+    await service.blacklist(ME, TARGET);
+    await service.unblacklist(ME, TARGET);
+    expect(relations.rows.get(`${ME}>${TARGET}`)).toBe(RelationType.Cancelled);
+    expect(counters.calls).toEqual([]);
+  });
+
+  it('decrements on unfollow and does nothing when unfollowing a user that is not followed', async () => {
+    const { service, count, counters, cache } = newTestService();
+    await service.unfollow(ME, TARGET);
+    expect(counters.calls).toEqual([]);
+    expect(cache.invalidated).toEqual([]);
+
+    await service.follow(ME, TARGET);
+    await service.unfollow(ME, TARGET);
+    await service.unfollow(ME, TARGET);
+    expect(count(CounterKeys.userFollowings, ME)).toBe(0);
+    expect(count(CounterKeys.userFollowers, TARGET)).toBe(0);
+    expect(counters.calls).toHaveLength(4);
+  });
+
+  it('does not unfollow a blacklisted user (the blacklist stays, counters untouched)', async () => {
+    const { service, relations, counters } = newTestService();
+    await service.blacklist(ME, TARGET);
+    await service.unfollow(ME, TARGET);
+    expect(relations.rows.get(`${ME}>${TARGET}`)).toBe(RelationType.Blacklist);
+    expect(counters.calls).toEqual([]);
+  });
+
+  it('refuses self and unknown targets before writing anything', async () => {
+    const { service, relations, counters } = newTestService();
+    expect((await rejection(service.follow(ME, ME))).message).toBe('User cannot follow self.');
+    expect((await rejection(service.blacklist(ME, ME))).message).toBe(
+      'User cannot blacklist self.',
+    );
+    expect((await rejection(service.follow(ME, UNKNOWN))).message).toBe('Invalid target user.');
+    expect((await rejection(service.follow(ME, 'abc'))).message).toBe('Invalid target user.');
+    expect((await rejection(service.blacklist(ME, UNKNOWN))).message).toBe('Invalid target user.');
+    expect(relations.writes).toBe(0);
+    expect(counters.calls).toEqual([]);
+  });
+});
+
+describe('RelationsService lists and relation', () => {
+  it('lists followings with fans counts and mutual follows, and followers the other way round', async () => {
+    const { service } = newTestService();
+    await service.follow(ME, TARGET);
+    await service.follow(ME, OTHER);
+    await service.follow(TARGET, ME);
+
+    const followings = await service.listFollowings(ME, 0, 0);
+    expect(followings).toEqual({
+      totalCount: 2,
+      page: 1,
+      perPage: 10,
+      results: [
+        { id: OTHER, name: 'other', photo: '', fansCount: 1, mutualFollow: false },
+        { id: TARGET, name: 'target', photo: '', fansCount: 1, mutualFollow: true },
+      ],
+    });
+    const followers = await service.listFollowers(ME, 1, 10);
+    expect(followers.results).toEqual([
+      { id: TARGET, name: 'target', photo: '', fansCount: 1, mutualFollow: true },
+    ]);
+    expect((await service.listFollowers(OTHER, 2, 10)).results).toEqual([]);
+  });
+
+  it('reports following and blacklist from the stored relation', async () => {
+    const { service } = newTestService();
+    await service.follow(ME, TARGET);
+    await service.blacklist(ME, OTHER);
+    expect(await service.getRelation(ME, TARGET)).toEqual({
+      isFollowing: true,
+      isBlacklist: false,
+    });
+    expect(await service.getRelation(ME, OTHER)).toEqual({ isFollowing: false, isBlacklist: true });
+    expect(await service.getRelation(TARGET, ME)).toEqual({
+      isFollowing: false,
+      isBlacklist: false,
+    });
+  });
+});

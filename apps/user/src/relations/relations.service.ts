@@ -1,0 +1,227 @@
+import { CounterKeys, CounterStore } from '@app/cache';
+import type { relationV1 } from '@app/contracts';
+import { Injectable } from '@nestjs/common';
+
+import { FollowingNotifier } from './following.notifier';
+import { RelationErrors } from './relation.errors';
+import { RelationType } from './relation.entity';
+import { type FollowListKind, RelationsCache } from './relations.cache';
+import { type FollowEdge, type RelatedUser, RelationsRepository } from './relations.repository';
+
+const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
+
+/** The app's page-size range (reference 1.1): `per_page` 10–50, default 10. */
+export const FOLLOW_PER_PAGE = { min: 10, max: 50 } as const;
+
+/** How a relation change moves both follow counters (the follower's followings, the target's followers). */
+export function followCounterDelta(previous: RelationType, next: RelationType): -1 | 0 | 1 {
+  const before = previous === RelationType.Follow ? 1 : 0;
+  const after = next === RelationType.Follow ? 1 : 0;
+  return (after - before) as -1 | 0 | 1;
+}
+
+/** Page and per_page as sent (0 = omitted), checked against the app's range. */
+export function normalizePage(page: number, perPage: number): { page: number; perPage: number } {
+  if (!Number.isInteger(page) || page < 0) throw RelationErrors.invalidPage();
+  if (
+    !Number.isInteger(perPage) ||
+    (perPage !== 0 && (perPage < FOLLOW_PER_PAGE.min || perPage > FOLLOW_PER_PAGE.max))
+  ) {
+    throw RelationErrors.invalidPerPage();
+  }
+  return { page: page || 1, perPage: perPage || FOLLOW_PER_PAGE.min };
+}
+
+const COUNTER_OF_LIST = {
+  following: CounterKeys.userFollowings,
+  fans: CounterKeys.userFollowers,
+} as const satisfies Record<FollowListKind, string>;
+
+/**
+ * Follows and blacklists. MySQL is written first (one transaction per change), then the counters
+ * and caches, and only when the stored relation really changed, so repeated or concurrent
+ * requests never count twice.
+ */
+@Injectable()
+export class RelationsService {
+  constructor(
+    private readonly relations: RelationsRepository,
+    private readonly cache: RelationsCache,
+    private readonly counters: CounterStore,
+    private readonly notifier: FollowingNotifier,
+  ) {}
+
+  async follow(userId: string, targetUserId: string): Promise<void> {
+    if (userId === targetUserId) throw RelationErrors.cannotFollowSelf();
+    const follower = await this.requireTarget(userId, targetUserId);
+    const previous = await this.relations.upsert(userId, targetUserId, RelationType.Follow);
+    const changed = await this.afterChange(userId, targetUserId, previous, RelationType.Follow);
+    if (changed && follower) await this.notifier.notify(follower, targetUserId);
+  }
+
+  async unfollow(userId: string, targetUserId: string): Promise<void> {
+    this.requireIds(userId, targetUserId);
+    if (
+      await this.relations.transition(
+        userId,
+        targetUserId,
+        RelationType.Follow,
+        RelationType.Cancelled,
+      )
+    ) {
+      await this.afterChange(userId, targetUserId, RelationType.Follow, RelationType.Cancelled);
+    }
+  }
+
+  async blacklist(userId: string, targetUserId: string): Promise<void> {
+    if (userId === targetUserId) throw RelationErrors.cannotBlacklistSelf();
+    await this.requireTarget(userId, targetUserId);
+    const previous = await this.relations.upsert(userId, targetUserId, RelationType.Blacklist);
+    await this.afterChange(userId, targetUserId, previous, RelationType.Blacklist);
+  }
+
+  async unblacklist(userId: string, targetUserId: string): Promise<void> {
+    this.requireIds(userId, targetUserId);
+    if (
+      await this.relations.transition(
+        userId,
+        targetUserId,
+        RelationType.Blacklist,
+        RelationType.Cancelled,
+      )
+    ) {
+      await this.afterChange(userId, targetUserId, RelationType.Blacklist, RelationType.Cancelled);
+    }
+  }
+
+  /** Users `userId` follows, newest first; `mutual_follow` when they follow back. */
+  listFollowings(userId: string, page: number, perPage: number): Promise<relationV1.FollowPage> {
+    return this.listPage('following', 'fans', userId, page, perPage);
+  }
+
+  /** Users following `userId`, newest first; `mutual_follow` when `userId` follows them too. */
+  listFollowers(userId: string, page: number, perPage: number): Promise<relationV1.FollowPage> {
+    return this.listPage('fans', 'following', userId, page, perPage);
+  }
+
+  async getRelation(userId: string, targetUserId: string): Promise<relationV1.GetRelationResponse> {
+    if (!SNOWFLAKE_ID.test(userId) || !SNOWFLAKE_ID.test(targetUserId) || userId === targetUserId) {
+      return { isFollowing: false, isBlacklist: false };
+    }
+    let relation = await this.cache.relation(userId, targetUserId);
+    if (relation === null) {
+      const all = await this.relations.relationsOf(userId);
+      await this.cache.fillRelations(userId, all);
+      relation =
+        all.find((row) => row.targetUserId === targetUserId)?.relation ?? RelationType.Cancelled;
+    }
+    return {
+      isFollowing: relation === RelationType.Follow,
+      isBlacklist: relation === RelationType.Blacklist,
+    };
+  }
+
+  /** Counters and caches after a stored change; false (and nothing done) when nothing changed. */
+  private async afterChange(
+    userId: string,
+    targetUserId: string,
+    previous: RelationType,
+    next: RelationType,
+  ): Promise<boolean> {
+    if (previous === next) return false;
+    const delta = followCounterDelta(previous, next);
+    if (delta !== 0) {
+      await Promise.all([
+        this.counters.increment(CounterKeys.userFollowings, userId, delta),
+        this.counters.increment(CounterKeys.userFollowers, targetUserId, delta),
+      ]);
+    }
+    await this.cache.invalidate(userId, targetUserId);
+    return true;
+  }
+
+  private requireIds(userId: string, targetUserId: string): void {
+    if (!SNOWFLAKE_ID.test(userId) || !SNOWFLAKE_ID.test(targetUserId))
+      throw RelationErrors.invalidTargetUser();
+  }
+
+  /** The target must exist; returns the acting user's card, if stored, for the notification. */
+  private async requireTarget(
+    userId: string,
+    targetUserId: string,
+  ): Promise<RelatedUser | undefined> {
+    this.requireIds(userId, targetUserId);
+    const users = await this.relations.findUsers([userId, targetUserId]);
+    if (!users.some((user) => user.id === targetUserId)) throw RelationErrors.invalidTargetUser();
+    return users.find((user) => user.id === userId);
+  }
+
+  private async listPage(
+    kind: FollowListKind,
+    mutualKind: FollowListKind,
+    userId: string,
+    rawPage: number,
+    rawPerPage: number,
+  ): Promise<relationV1.FollowPage> {
+    const { page, perPage } = normalizePage(rawPage, rawPerPage);
+    if (!SNOWFLAKE_ID.test(userId)) return { totalCount: 0, page, perPage, results: [] };
+    const offset = (page - 1) * perPage;
+    const { total, ids } =
+      (await this.cache.listPage(kind, userId, offset, perPage)) ??
+      this.slice(await this.loadList(kind, userId), offset, perPage);
+    const [users, fansCounts, mutual] = await Promise.all([
+      this.relations.findUsers(ids),
+      Promise.all(ids.map((id) => this.counters.get(CounterKeys.userFollowers, id))),
+      this.listContains(mutualKind, userId, ids),
+    ]);
+    const byId = new Map(users.map((user) => [user.id, user]));
+    const results = ids.flatMap((id, index) => {
+      const user = byId.get(id);
+      if (!user) return [];
+      return [
+        {
+          id,
+          name: user.name,
+          photo: user.photo ?? '',
+          fansCount: fansCounts[index],
+          mutualFollow: mutual[index],
+        },
+      ];
+    });
+    return { totalCount: total, page, perPage, results };
+  }
+
+  private slice(
+    edges: FollowEdge[],
+    offset: number,
+    limit: number,
+  ): { total: number; ids: string[] } {
+    return {
+      total: edges.length,
+      ids: edges.slice(offset, offset + limit).map((edge) => edge.userId),
+    };
+  }
+
+  /** Read-through load of a follow list; a zero counter means an empty list without asking MySQL. */
+  private async loadList(kind: FollowListKind, userId: string): Promise<FollowEdge[]> {
+    if ((await this.counters.get(COUNTER_OF_LIST[kind], userId)) <= 0) return [];
+    const edges =
+      kind === 'following'
+        ? await this.relations.followingsOf(userId)
+        : await this.relations.followersOf(userId);
+    await this.cache.fillList(kind, userId, edges);
+    return edges;
+  }
+
+  private async listContains(
+    kind: FollowListKind,
+    userId: string,
+    ids: readonly string[],
+  ): Promise<boolean[]> {
+    if (ids.length === 0) return [];
+    const cached = await this.cache.listContains(kind, userId, ids);
+    if (cached) return cached;
+    const members = new Set((await this.loadList(kind, userId)).map((edge) => edge.userId));
+    return ids.map((id) => members.has(id));
+  }
+}

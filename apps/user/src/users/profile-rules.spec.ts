@@ -1,0 +1,83 @@
+import { checkProfileChanges, isCalendarDate, todayIn } from './profile-rules';
+import { ProfileMessages } from './user.errors';
+
+const TODAY = '2024-06-15';
+const errorOf = (changes: Parameters<typeof checkProfileChanges>[0]) => {
+  const result = checkProfileChanges(changes, TODAY);
+  return 'error' in result ? result.error : undefined;
+};
+
+describe('checkProfileChanges', () => {
+  it('accepts valid changes, gender 0 included, and upper-cases id numbers', () => {
+    expect(
+      checkProfileChanges(
+        {
+          name: '七个字的名字呀',
+          gender: 0,
+          birthday: TODAY,
+          intro: '',
+          idNumber: '11010519491231002x',
+        },
+        TODAY,
+      ),
+    ).toEqual({
+      changes: {
+        name: '七个字的名字呀',
+        gender: 0,
+        birthday: TODAY,
+        intro: '',
+        idNumber: '11010519491231002X',
+      },
+    });
+    expect(
+      checkProfileChanges({ email: 'me@example.com', photo: `${'a'.repeat(64)}.png` }, TODAY),
+    ).toHaveProperty('changes');
+  });
+
+  it('counts characters, not UTF-16 units, and refuses control characters', () => {
+    expect(errorOf({ name: '😀😀😀😀😀😀😀' })).toBeUndefined();
+    expect(errorOf({ name: '😀😀😀😀😀😀😀😀' })).toBe(ProfileMessages.name);
+    expect(errorOf({ name: '' })).toBe(ProfileMessages.name);
+    expect(errorOf({ name: '   ' })).toBe(ProfileMessages.name);
+    expect(errorOf({ name: 'a\tb' })).toBe(ProfileMessages.name);
+    expect(errorOf({ intro: 'x'.repeat(61) })).toBe(ProfileMessages.intro);
+    expect(errorOf({ realName: '一二三四五六七八' })).toBe(ProfileMessages.realName);
+  });
+
+  it('allows only gender 0 and 1', () => {
+    expect(errorOf({ gender: 1 })).toBeUndefined();
+    expect(errorOf({ gender: 2 })).toBe(ProfileMessages.gender);
+    expect(errorOf({ gender: -1 })).toBe(ProfileMessages.gender);
+  });
+
+  it('wants a real past birthday', () => {
+    expect(errorOf({ birthday: '2024-02-29' })).toBeUndefined();
+    expect(errorOf({ birthday: '2023-02-29' })).toBe(ProfileMessages.birthday);
+    expect(errorOf({ birthday: '1990-5-1' })).toBe(ProfileMessages.birthday);
+    expect(errorOf({ birthday: '1899-12-31' })).toBe(ProfileMessages.birthday);
+    expect(errorOf({ birthday: '2024-06-16' })).toBe(ProfileMessages.birthdayInFuture);
+  });
+
+  it('checks id numbers, emails and storage keys', () => {
+    expect(errorOf({ idNumber: '110105491231002' })).toBeUndefined();
+    expect(errorOf({ idNumber: '12345' })).toBe(ProfileMessages.idNumber);
+    expect(errorOf({ email: 'not-an-email' })).toBe(ProfileMessages.email);
+    expect(errorOf({ email: 'a-very-long-name@example.com' })).toBe(ProfileMessages.email);
+    expect(errorOf({ photo: '../../etc/passwd' })).toBe(ProfileMessages.image);
+    expect(errorOf({ idCardBack: 'http://evil.test/x.png' })).toBe(ProfileMessages.image);
+  });
+});
+
+describe('dates', () => {
+  it('knows real calendar dates', () => {
+    expect(isCalendarDate('2000-02-29')).toBe(true);
+    expect(isCalendarDate('1900-02-29')).toBe(false);
+    expect(isCalendarDate('2024-13-01')).toBe(false);
+  });
+
+  it('tells today in a time zone', () => {
+    const instant = new Date('2024-06-15T20:00:00Z');
+    expect(todayIn('Asia/Shanghai', instant)).toBe('2024-06-16');
+    expect(todayIn('UTC', instant)).toBe('2024-06-15');
+  });
+});

@@ -1,0 +1,99 @@
+import { Gender } from './user-profile.entity';
+import { ProfileMessages } from './user.errors';
+
+/** The profile fields a user may change about themselves; nothing privileged. */
+export interface ProfileChanges {
+  name?: string;
+  photo?: string;
+  intro?: string;
+  email?: string;
+  gender?: number;
+  birthday?: string;
+  realName?: string;
+  idNumber?: string;
+  idCardFront?: string;
+  idCardBack?: string;
+  idCardHandheld?: string;
+}
+
+export const NAME_MAX_CHARS = 7;
+export const INTRO_MAX_CHARS = 60;
+const GENDERS: readonly number[] = [Gender.Male, Gender.Female];
+const EARLIEST_BIRTHDAY = '1900-01-01';
+// The reference parser's 18-digit (century 18/19/2x) and legacy 15-digit numbers (its 15-digit
+// branch matched 14 digits; fixed).
+const ID_NUMBER =
+  /^(?:[1-9]\d{5}(?:18|19|[23]\d)\d{2}(?:0[1-9]|1[0-2])(?:[0-2][1-9]|10|20|30|31)\d{3}[0-9Xx]|[1-9]\d{5}\d{2}(?:0[1-9]|1[0-2])(?:[0-2][1-9]|10|20|30|31)\d{3})$/;
+const EMAIL = /^[A-Za-z0-9_.\u4e00-\u9fa5-]+@[A-Za-z0-9_.-]+\.[A-Za-z]{2,8}$/;
+// Keys the edges produce (content hashes) and legacy Qiniu keys; never paths or URLs.
+const STORAGE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+// Line breaks and other control characters never belong in a one-line text field.
+const CONTROL = /\p{Cc}/u;
+
+/** Characters as people count them (code points), not UTF-16 units. */
+function charCount(value: string): number {
+  return [...value].length;
+}
+
+function isLine(value: string, min: number, max: number): boolean {
+  return !CONTROL.test(value) && value.trim().length >= min && charCount(value) <= max;
+}
+
+/** True for a real calendar date written `YYYY-MM-DD`. */
+export function isCalendarDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+  );
+}
+
+/** Today's date (`YYYY-MM-DD`) in a time zone. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+}
+
+/**
+ * Checks and normalises profile changes (`today` bounds the birthday). Returns the first
+ * problem's message, or the changes ready to store (id numbers upper-cased).
+ */
+export function checkProfileChanges(
+  changes: ProfileChanges,
+  today: string,
+): { error: string } | { changes: ProfileChanges } {
+  const { name, intro, gender, birthday, realName, idNumber, email } = changes;
+  if (name !== undefined && !isLine(name, 1, NAME_MAX_CHARS))
+    return { error: ProfileMessages.name };
+  if (intro !== undefined && !isLine(intro, 0, INTRO_MAX_CHARS))
+    return { error: ProfileMessages.intro };
+  if (gender !== undefined && !GENDERS.includes(gender)) return { error: ProfileMessages.gender };
+  if (birthday !== undefined) {
+    if (!isCalendarDate(birthday) || birthday < EARLIEST_BIRTHDAY)
+      return { error: ProfileMessages.birthday };
+    if (birthday > today) return { error: ProfileMessages.birthdayInFuture };
+  }
+  if (realName !== undefined && !isLine(realName, 1, NAME_MAX_CHARS))
+    return { error: ProfileMessages.realName };
+  if (idNumber !== undefined && !ID_NUMBER.test(idNumber))
+    return { error: ProfileMessages.idNumber };
+  if (email !== undefined && (email.length > 20 || !EMAIL.test(email)))
+    return { error: ProfileMessages.email };
+  for (const key of [
+    changes.photo,
+    changes.idCardFront,
+    changes.idCardBack,
+    changes.idCardHandheld,
+  ]) {
+    if (key !== undefined && !STORAGE_KEY.test(key)) return { error: ProfileMessages.image };
+  }
+  return {
+    changes: idNumber === undefined ? changes : { ...changes, idNumber: idNumber.toUpperCase() },
+  };
+}

@@ -1,0 +1,200 @@
+import { CounterKeys, type CounterStore } from '@app/cache';
+import { AppError, ErrorKind } from '@app/grpc';
+
+import type { UserProfileEntity } from './user-profile.entity';
+import type { CachedUser, UserProfileCache } from './user-profile.cache';
+import { type UserEntity, UserStatus } from './user.entity';
+import type { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+const ME = '1294287382374383620';
+
+function userRow(overrides: Partial<UserEntity> = {}): UserEntity {
+  return {
+    id: ME,
+    mobile: '13911111111',
+    name: 'me',
+    email: null,
+    photo: null,
+    status: UserStatus.Enabled,
+    isMedia: false,
+    isVerified: false,
+    intro: null,
+    certi: null,
+    lastLogin: null,
+    createTime: new Date(),
+    updateTime: new Date(),
+    ...overrides,
+  };
+}
+
+function profileRow(overrides: Partial<UserProfileEntity> = {}): UserProfileEntity {
+  return {
+    userId: ME,
+    gender: 1,
+    birthday: null,
+    realName: null,
+    idNumber: null,
+    idCardFront: null,
+    idCardBack: null,
+    idCardHandheld: null,
+    createTime: new Date(),
+    updateTime: new Date(),
+    ...overrides,
+  };
+}
+
+function newTestService() {
+  const users = {
+    findById: jest.fn<Promise<UserEntity | null>, [string]>().mockResolvedValue(userRow()),
+    findProfileById: jest
+      .fn<Promise<UserProfileEntity | null>, [string]>()
+      .mockResolvedValue(profileRow()),
+    isNameTaken: jest.fn<Promise<boolean>, [string, string]>().mockResolvedValue(false),
+    updateProfile: jest
+      .fn<Promise<'updated' | 'name-taken'>, [string, object]>()
+      .mockResolvedValue('updated'),
+  };
+  const cache = {
+    getUser: jest
+      .fn<Promise<CachedUser | null | undefined>, [string]>()
+      .mockResolvedValue(undefined),
+    setUser: jest.fn().mockResolvedValue(undefined),
+    getExtra: jest.fn().mockResolvedValue(undefined),
+    setExtra: jest.fn().mockResolvedValue(undefined),
+    invalidate: jest.fn().mockResolvedValue(undefined),
+  };
+  const counters = { getMany: jest.fn<Promise<number[]>, [readonly string[], string]>() };
+  const service = new UsersService(
+    users as unknown as UsersRepository,
+    counters as unknown as CounterStore,
+    cache as unknown as UserProfileCache,
+    { TZ: 'Asia/Shanghai' },
+  );
+  return { service, users, cache, counters };
+}
+
+async function appError(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
+}
+
+describe('UsersService', () => {
+  it('reads a user card through the profile cache and caches a missing user as a null marker', async () => {
+    const { service, users, cache, counters } = newTestService();
+    counters.getMany.mockResolvedValue([1, 2, 3, 4]);
+    const card = await service.getUserInfo(ME);
+    expect(card).toMatchObject({
+      id: ME,
+      name: 'me',
+      photo: '',
+      artCount: 1,
+      followCount: 2,
+      fansCount: 3,
+      likeCount: 4,
+    });
+    expect(cache.setUser).toHaveBeenCalledWith(
+      ME,
+      expect.objectContaining({ name: 'me', mobile: '13911111111' }),
+    );
+
+    users.findById.mockResolvedValueOnce(null);
+    expect((await appError(service.getUserInfo('1294287382374383699'))).message).toBe(
+      'Invalid target user.',
+    );
+    expect(cache.setUser).toHaveBeenLastCalledWith('1294287382374383699', null);
+  });
+
+  it('answers from the cache without touching MySQL, and trusts a cached null marker', async () => {
+    const { service, users, cache, counters } = newTestService();
+    counters.getMany.mockResolvedValue([0, 0, 0, 0]);
+    cache.getUser.mockResolvedValueOnce({
+      mobile: 'm',
+      name: 'cached',
+      photo: 'k.png',
+      is_media: true,
+      intro: '',
+      certi: '',
+      email: '',
+    });
+    expect(await service.getUserInfo(ME)).toMatchObject({
+      name: 'cached',
+      photo: 'k.png',
+      isMedia: true,
+    });
+    cache.getUser.mockResolvedValueOnce(null);
+    expect((await appError(service.getUserInfo(ME))).message).toBe('Invalid target user.');
+    expect(users.findById).not.toHaveBeenCalled();
+  });
+
+  it('saves gender 0 and invalidates both profile caches', async () => {
+    const { service, users, cache } = newTestService();
+    users.findProfileById.mockResolvedValue(profileRow({ gender: 0 }));
+    const profile = await service.updateProfile(ME, { gender: 0 });
+    expect(users.updateProfile).toHaveBeenCalledWith(ME, { gender: 0 });
+    expect(cache.invalidate).toHaveBeenCalledWith(ME);
+    expect(profile.gender).toBe(0);
+    // The answer comes from MySQL, so the deleted keys are not written back at once.
+    expect(cache.setUser).not.toHaveBeenCalled();
+    expect(cache.setExtra).not.toHaveBeenCalled();
+  });
+
+  it('refuses a taken name, found by query or by the unique key, without invalidating', async () => {
+    const { service, users, cache } = newTestService();
+    users.isNameTaken.mockResolvedValueOnce(true);
+    const byQuery = await appError(service.updateProfile(ME, { name: 'taken' }));
+    expect([byQuery.kind, byQuery.message]).toEqual([ErrorKind.Conflict, 'User name has existed.']);
+    expect(users.updateProfile).not.toHaveBeenCalled();
+
+    users.updateProfile.mockResolvedValueOnce('name-taken');
+    const byRace = await appError(service.updateProfile(ME, { name: 'raced' }));
+    expect([byRace.kind, byRace.message]).toEqual([ErrorKind.Conflict, 'User name has existed.']);
+    expect(cache.invalidate).not.toHaveBeenCalled();
+  });
+
+  it('keeps its own name without asking whether it is taken', async () => {
+    const { service, users } = newTestService();
+    await service.updateProfile(ME, { name: 'me' });
+    expect(users.isNameTaken).not.toHaveBeenCalled();
+    expect(users.updateProfile).toHaveBeenCalledWith(ME, { name: 'me' });
+  });
+
+  it('refuses invalid values before any write', async () => {
+    const { service, users } = newTestService();
+    for (const changes of [
+      { name: '12345678' },
+      { gender: 3 },
+      { birthday: '2999-01-01' },
+      { photo: '../x' },
+    ]) {
+      expect((await appError(service.updateProfile(ME, changes))).kind).toBe(
+        ErrorKind.InvalidArgument,
+      );
+    }
+    expect(users.findById).not.toHaveBeenCalled();
+    expect(users.updateProfile).not.toHaveBeenCalled();
+  });
+
+  it('answers 404 for a profile of a user that does not exist', async () => {
+    const { service, users } = newTestService();
+    users.findById.mockResolvedValue(null);
+    expect((await appError(service.getProfile(ME))).kind).toBe(ErrorKind.NotFound);
+    expect((await appError(service.updateProfile(ME, { intro: 'x' }))).kind).toBe(
+      ErrorKind.NotFound,
+    );
+  });
+
+  it('reads the figure from the followers and author reads counters', async () => {
+    const { service, counters } = newTestService();
+    counters.getMany.mockResolvedValue([7, 123]);
+    expect(await service.getFigure(ME)).toEqual({ fansCount: 7, readCount: 123 });
+    expect(counters.getMany).toHaveBeenCalledWith(
+      [CounterKeys.userFollowers, CounterKeys.authorReads],
+      ME,
+    );
+  });
+});

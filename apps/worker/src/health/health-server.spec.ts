@@ -1,0 +1,48 @@
+import { HealthServer } from './health-server';
+import type { ReadinessReport, WorkerReadiness } from './worker-readiness';
+
+class StubReadiness implements Pick<WorkerReadiness, 'check'> {
+  report: ReadinessReport = { queueRedis: true, stateRedis: true, mysql: true };
+
+  check(): Promise<ReadinessReport> {
+    return Promise.resolve(this.report);
+  }
+}
+
+describe('HealthServer', () => {
+  const readiness = new StubReadiness();
+  const server = new HealthServer(readiness as unknown as WorkerReadiness);
+  let base: string;
+
+  beforeAll(async () => {
+    base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+  });
+
+  afterAll(() => server.close());
+
+  it('is live while the process runs', async () => {
+    const response = await fetch(`${base}/health/live`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('is ready only when every dependency answers, and says which one does not', async () => {
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+    readiness.report = { queueRedis: true, stateRedis: true, mysql: false };
+    const response = await fetch(`${base}/health/ready?verbose=1`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: 'unavailable', checks: readiness.report });
+  });
+
+  it('answers 404 elsewhere and 405 to writes', async () => {
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    expect((await fetch(`${base}/health/live`, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('stops answering once closed', async () => {
+    const other = new HealthServer(readiness as unknown as WorkerReadiness);
+    const port = await other.listen(0, '127.0.0.1');
+    await other.close();
+    await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,101 @@
+import { JobName, type SendSmsCodePayload } from '@app/queue';
+import { Logger } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+
+import type { SmsSentLedger } from './sms-sent.ledger';
+import { SmsSender } from './sms.sender';
+import { SmsProcessor } from './sms.processor';
+
+class FakeLedger implements Pick<SmsSentLedger, 'wasSent' | 'markSent'> {
+  readonly sent = new Set<string>();
+  failMark = false;
+
+  wasSent(jobId: string): Promise<boolean> {
+    return Promise.resolve(this.sent.has(jobId));
+  }
+
+  markSent(jobId: string): Promise<void> {
+    if (this.failMark) return Promise.reject(new Error('redis down'));
+    this.sent.add(jobId);
+    return Promise.resolve();
+  }
+}
+
+class FakeSender extends SmsSender {
+  readonly sent: SendSmsCodePayload[] = [];
+  failures = 0;
+
+  send(message: SendSmsCodePayload): Promise<void> {
+    if (this.failures > 0) {
+      this.failures -= 1;
+      return Promise.reject(new Error('gateway timeout'));
+    }
+    this.sent.push(message);
+    return Promise.resolve();
+  }
+}
+
+const payload: SendSmsCodePayload = { mobile: '13911111111', code: '123456', scope: 'app' };
+
+function newTestProcessor() {
+  const ledger = new FakeLedger();
+  const sender = new FakeSender();
+  const processor = new SmsProcessor(sender, ledger as unknown as SmsSentLedger);
+  const job = (overrides: { id?: string; name?: string } = {}) => ({
+    id: 'send-sms-code_app_1',
+    name: JobName.SendSmsCode as string,
+    data: payload,
+    ...overrides,
+  });
+  return { ledger, sender, processor, job };
+}
+
+describe('SmsProcessor', () => {
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  afterAll(() => {
+    Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose']);
+  });
+
+  it('sends the code, then records the job as sent', async () => {
+    const { ledger, sender, processor, job } = newTestProcessor();
+    await expect(processor.process(job())).resolves.toEqual({ sent: true });
+    expect(sender.sent).toEqual([payload]);
+    expect(ledger.sent.has('send-sms-code_app_1')).toBe(true);
+  });
+
+  it('does not send a redelivered job twice', async () => {
+    const { sender, processor, job } = newTestProcessor();
+    await processor.process(job());
+    await expect(processor.process(job())).resolves.toEqual({ sent: false });
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('records nothing when sending fails, so the retry sends', async () => {
+    const { ledger, sender, processor, job } = newTestProcessor();
+    sender.failures = 1;
+    await expect(processor.process(job())).rejects.toThrow('gateway timeout');
+    expect(ledger.sent.size).toBe(0);
+    await expect(processor.process(job())).resolves.toEqual({ sent: true });
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('completes a sent job even when the ledger cannot record it (a retry would resend)', async () => {
+    const { ledger, sender, processor, job } = newTestProcessor();
+    ledger.failMark = true;
+    await expect(processor.process(job())).resolves.toEqual({ sent: true });
+    expect(sender.sent).toHaveLength(1);
+  });
+
+  it('fails without retries on a job it does not handle, without an id or with a malformed payload', async () => {
+    const { sender, processor, job } = newTestProcessor();
+    await expect(processor.process(job({ name: 'other-job' }))).rejects.toThrow(UnrecoverableError);
+    await expect(processor.process(job({ id: undefined }))).rejects.toThrow(UnrecoverableError);
+    await expect(
+      processor.process({ ...job(), data: { ...payload, scope: 'web' } }),
+    ).rejects.toThrow(UnrecoverableError);
+    await expect(processor.process({ ...job(), data: null })).rejects.toThrow(/malformed payload/);
+    expect(sender.sent).toHaveLength(0);
+  });
+});

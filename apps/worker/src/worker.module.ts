@@ -1,0 +1,49 @@
+import { RedisModule } from '@app/cache';
+import { AppConfigModule, AppLoggerModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { ProcessorRegistryModule, QueueModule, QueueName } from '@app/queue';
+import { type DynamicModule, Module } from '@nestjs/common';
+
+import type { WorkerConfig } from './config/worker.config';
+import { WORKER_SCHEMA } from './database/worker-schema';
+import { HealthModule } from './health/health.module';
+import { SearchIndexModule } from './search-index/search-index.module';
+import { SmsModule } from './sms/sms.module';
+
+/** The feature module holding each queue's processors; `undefined` until a queue gets jobs. */
+const QUEUE_FEATURES: Record<QueueName, ((config: WorkerConfig) => DynamicModule) | undefined> = {
+  [QueueName.Sms]: (config) => SmsModule.forRoot(config),
+  [QueueName.SearchIndex]: (config) => SearchIndexModule.forRoot(config),
+  [QueueName.Statistics]: undefined,
+  [QueueName.Notifications]: undefined,
+};
+
+/** The worker: BullMQ processors of the queues in WORKER_QUEUES, no HTTP stack. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: WorkerConfig): DynamicModule {
+    const features = config.WORKER_QUEUES.flatMap((queue) => QUEUE_FEATURES[queue]?.(config) ?? []);
+    return {
+      module: WorkerModule,
+      imports: [
+        AppConfigModule.forValue(config),
+        AppLoggerModule.forRoot(config, 'worker'),
+        DatabaseModule.forRoot(config, WORKER_SCHEMA),
+        RedisModule.forRoot({
+          cacheUrl: config.REDIS_CACHE_URL,
+          stateUrl: config.REDIS_STATE_URL,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+        }),
+        QueueModule.forRoot({
+          queueUrl: config.REDIS_QUEUE_URL,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+        }),
+        // Registering a queue also loads @nestjs/bullmq's explorer, which starts the workers.
+        QueueModule.registerQueues(...config.WORKER_QUEUES),
+        ProcessorRegistryModule.forQueues(config.WORKER_QUEUES),
+        HealthModule,
+        ...features,
+      ],
+    };
+  }
+}

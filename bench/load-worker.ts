@@ -1,0 +1,124 @@
+// The load generator, run in its own process (pinned to another core than the servers when taskset exists).
+// Usage: node dist/bench/load-worker.js <plan.json>; prints one LoadResult JSON line.
+import { readFileSync } from 'node:fs';
+
+import * as grpc from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import autocannon, { type AutocannonRequest } from 'autocannon';
+
+import type { GrpcPlan, HttpPlan, LoadPlan, LoadResult } from './load-plan';
+import { seededRandom } from './prng';
+
+function httpRequests(plan: HttpPlan): AutocannonRequest[] {
+  const random = seededRandom(plan.seed);
+  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
+  const headers = (): Record<string, string> => ({ ...(plan.headerSets.length > 0 ? pick(plan.headerSets) : {}) });
+  if (plan.mode === 'like-unlike') {
+    let nextUser = 0;
+    const userOf = (context: Record<string, unknown>): Record<string, string> => {
+      if (context.user === undefined) context.user = nextUser++ % plan.headerSets.length;
+      return plan.headerSets[context.user as number];
+    };
+    return [
+      {
+        method: 'POST',
+        setupRequest: (request, context) => {
+          context.target = pick(plan.paths);
+          const body = JSON.stringify({ target: context.target });
+          return { ...request, path: '/app/v1_0/article/likings', headers: { ...userOf(context), 'content-type': 'application/json' }, body };
+        },
+      },
+      {
+        method: 'DELETE',
+        setupRequest: (request, context) => ({ ...request, path: `/app/v1_0/article/likings/${String(context.target)}`, headers: userOf(context) }),
+      },
+    ];
+  }
+  let next = 0;
+  return [
+    {
+      method: 'GET',
+      setupRequest: (request) => {
+        const template = plan.order === 'sequential' ? plan.paths[next++ % plan.paths.length] : pick(plan.paths);
+        return { ...request, path: template.replace('{ts}', String(Date.now())), headers: headers() };
+      },
+    },
+  ];
+}
+
+async function runHttp(plan: HttpPlan): Promise<LoadResult> {
+  const result = await autocannon({
+    url: plan.url,
+    connections: plan.connections,
+    duration: plan.duration,
+    amount: plan.amount,
+    timeout: 10,
+    requests: httpRequests(plan),
+  });
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count;
+  return {
+    requests: result.requests.total,
+    seconds: result.duration,
+    rps: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    statusCodes,
+  };
+}
+
+interface RecommendClient extends grpc.Client {
+  user_recommend(request: object, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null) => void): void;
+}
+
+async function runGrpc(plan: GrpcPlan): Promise<LoadResult> {
+  const definition = grpc.loadPackageDefinition(loadSync(plan.protoPath, { keepCase: true, longs: String, defaults: true }));
+  const Service = definition.UserRecommend as unknown as new (address: string, credentials: grpc.ChannelCredentials) => RecommendClient;
+  const client = new Service(plan.address, grpc.credentials.createInsecure());
+  const random = seededRandom(plan.seed);
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let errors = 0;
+  const started = process.hrtime.bigint();
+  const deadline = Date.now() + plan.duration * 1000;
+  const call = (): Promise<void> =>
+    new Promise((resolve) => {
+      const request = {
+        user_id: plan.userIds[Math.floor(random() * plan.userIds.length)],
+        channel_id: 1 + Math.floor(random() * plan.channels),
+        article_num: 10,
+        time_stamp: String(Date.now()),
+      };
+      const begin = process.hrtime.bigint();
+      client.user_recommend(request, { deadline: Date.now() + 5000 }, (error) => {
+        latencies.push(Number(process.hrtime.bigint() - begin) / 1e6);
+        const code = error ? grpc.status[error.code] : 'OK';
+        statusCodes[code] = (statusCodes[code] ?? 0) + 1;
+        if (error) errors++;
+        resolve();
+      });
+    });
+  await Promise.all(
+    Array.from({ length: plan.connections }, async () => {
+      while (Date.now() < deadline) await call();
+    }),
+  );
+  client.close();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { requests: latencies.length, seconds, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), non2xx: 0, errors, statusCodes };
+}
+
+async function main(): Promise<void> {
+  const plan = JSON.parse(readFileSync(process.argv[2], 'utf8')) as LoadPlan;
+  const result = plan.kind === 'http' ? await runHttp(plan) : await runGrpc(plan);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,440 @@
+// `npm run bench [-- --size quick|full --rounds 3 --duration 5 --connections 32 --only E1,E3 --profile --reseed --no-pin]`
+// Seeds a private dataset, starts user/news/recommend/gateway from dist, and measures every endpoint
+// against two bare-Node baselines in the same run, interleaved. See bench/README.md.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { ensureDevelopmentKeys, JwtKeySet, SessionStore, TokenSigner } from '@app/auth';
+import { createRedisClient } from '@app/cache';
+import Redis from 'ioredis';
+
+import { articleId, type BenchSize, DATASETS, databaseName, type DatasetSpec, isApproved, popularityOrder, userId } from './dataset';
+import type { GrpcPlan, HttpPlan, LoadPlan } from './load-plan';
+import { type Measurement, measure, type Server } from './measure';
+import { type Child, pidOf, ROOT, stopAll, stopChild, waitForPort } from './processes';
+import { seededRandom, zipfSampler } from './prng';
+import { summarizeByArea, summarizeProfile } from './profile-summary';
+import { markdownTable, netPerRequest, type Row, rowOf } from './report';
+import { connectMysql, dropDatabase, isSeeded, type MysqlTarget, seedDatabase, seedRedisState } from './seed';
+import { allocatePorts, type AppName, benchEnv, migrate, pinning, startApp, startBaseline, startRedis, type SuitePorts, waitReady } from './suite';
+
+interface Options {
+  size: BenchSize;
+  rounds: number;
+  duration: number;
+  connections: number;
+  profile: boolean;
+  reseed: boolean;
+  pin: boolean;
+  /** Endpoint keys to run (e.g. E1,E2 for the feed-scaling comparison); all when empty. */
+  only: string[];
+}
+
+function parseOptions(argv: string[]): Options {
+  const value = (name: string): string | undefined => {
+    const index = argv.indexOf(`--${name}`);
+    return index >= 0 ? argv[index + 1] : argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+  };
+  const size = (value('size') ?? 'quick') as BenchSize;
+  if (!(size in DATASETS)) throw new Error(`--size must be quick or full, got ${size}`);
+  return {
+    size,
+    rounds: Number(value('rounds') ?? 3),
+    duration: Number(value('duration') ?? (size === 'quick' ? 5 : 10)),
+    connections: Number(value('connections') ?? 32),
+    profile: argv.includes('--profile'),
+    reseed: argv.includes('--reseed'),
+    pin: !argv.includes('--no-pin'),
+    only: (value('only') ?? '').split(',').filter(Boolean),
+  };
+}
+
+const log = (line: string): void => console.log(`[bench] ${line}`);
+
+/** One endpoint under test: how to load it, which servers serve it, and its target ratio to L2. */
+interface Endpoint {
+  key: string;
+  label: string;
+  servers: AppName[];
+  plan: (round: number) => LoadPlan;
+  probe: () => Promise<{ ok: boolean; body: Buffer; note?: string }>;
+  target?: { ratioL2: number; maxSql?: number };
+  /** Warmed up before round 1 (not for cold-cache runs). */
+  warm: boolean;
+}
+
+interface RequestPools {
+  hotDraws: string[];
+  coldIds: string[];
+  tokens: string[];
+  userIds: string[];
+}
+
+function requestPools(spec: DatasetSpec, tokens: string[]): RequestPools {
+  const random = seededRandom(spec.seed ^ 0xbe4c);
+  const order = popularityOrder(spec);
+  const pick = zipfSampler(spec.articles, spec.zipfS, random);
+  const hotDraws: string[] = [];
+  const hot = new Set<number>();
+  for (let i = 0; i < 20_000; i++) {
+    let index = order[pick()];
+    if (!isApproved(index)) index -= 1;
+    hot.add(index);
+    hotDraws.push(articleId(index));
+  }
+  // Cold ids: least popular first, never drawn as hot, not the sticky top articles, not the newest (the feed shows those).
+  const coldIds: string[] = [];
+  for (let rank = spec.articles - 1; rank >= 0; rank--) {
+    const index = order[rank];
+    if (isApproved(index) && !hot.has(index) && index >= 100 && index < spec.articles - 2_000) coldIds.push(articleId(index));
+  }
+  const userIds = Array.from({ length: Math.min(spec.users, 1_000) }, (_, i) => userId(i));
+  return { hotDraws, coldIds, tokens, userIds };
+}
+
+async function httpProbe(url: string, init: RequestInit = {}): Promise<{ ok: boolean; body: Buffer; note?: string }> {
+  try {
+    const response = await fetch(url, init);
+    const body = Buffer.from(await response.arrayBuffer());
+    const ok = response.status >= 200 && response.status < 300;
+    return { ok, body, note: ok ? undefined : `HTTP ${response.status} ${body.toString().slice(0, 120)}` };
+  } catch (error) {
+    return { ok: false, body: Buffer.alloc(0), note: String(error) };
+  }
+}
+
+function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, options: Options): Endpoint[] {
+  const base = `http://127.0.0.1:${ports.gateway}`;
+  const http = (seed: number, rest: Partial<HttpPlan> & Pick<HttpPlan, 'paths'>): HttpPlan => ({
+    kind: 'http',
+    url: base,
+    connections: options.connections,
+    duration: options.duration,
+    seed,
+    order: 'random',
+    headerSets: [],
+    ...rest,
+  });
+  const feedPaths = Array.from({ length: spec.channels + 1 }, (_, c) => `/app/v1_1/articles?channel_id=${c}&timestamp={ts}&with_top=1`);
+  const anonymous = Array.from({ length: 1_000 }, (_, i) => ({ authorization: `Anony bench-device-${i}` }));
+  const bearer = pools.tokens.map((token) => ({ authorization: `Bearer ${token}` }));
+  const coldPerRound = Math.min(Math.floor(pools.coldIds.length / (options.rounds + 1)), 30_000);
+  const hotId = pools.hotDraws[0];
+  const feedProbe = (authorization: string) => () =>
+    httpProbe(`${base}/app/v1_1/articles?channel_id=1&timestamp=${Date.now()}&with_top=1`, { headers: { authorization } });
+  return [
+    {
+      key: 'E1',
+      label: 'E1 feed anonymous',
+      servers: ['gateway', 'news', 'recommend'],
+      plan: (round) => http(100 + round, { paths: feedPaths, headerSets: anonymous }),
+      probe: feedProbe(anonymous[0].authorization),
+      target: { ratioL2: 0.85 },
+      warm: true,
+    },
+    {
+      key: 'E2',
+      label: 'E2 feed signed-in',
+      servers: ['gateway', 'news', 'recommend', 'user'],
+      plan: (round) => http(200 + round, { paths: feedPaths, headerSets: bearer }),
+      probe: feedProbe(bearer[0].authorization),
+      target: { ratioL2: 0.75 },
+      warm: true,
+    },
+    {
+      key: 'E3',
+      label: 'E3 article hit',
+      servers: ['gateway', 'news', 'user', 'recommend'],
+      plan: (round) => http(300 + round, { paths: pools.hotDraws.slice(0, 5_000).map((id) => `/app/v1_0/articles/${id}`) }),
+      probe: () => httpProbe(`${base}/app/v1_0/articles/${hotId}`),
+      target: { ratioL2: 0.75 },
+      warm: true,
+    },
+    {
+      key: 'E4',
+      label: 'E4 article miss',
+      servers: ['gateway', 'news', 'user', 'recommend'],
+      plan: (round) => {
+        // Each round gets ids no one has asked for yet (slice 0 is left for the probe).
+        const ids = pools.coldIds.slice((round + 1) * coldPerRound, (round + 2) * coldPerRound);
+        return http(400 + round, { paths: ids.map((id) => `/app/v1_0/articles/${id}`), order: 'sequential', amount: ids.length });
+      },
+      probe: () => httpProbe(`${base}/app/v1_0/articles/${pools.coldIds[0]}`),
+      target: { ratioL2: 0.5, maxSql: 3 },
+      warm: false,
+    },
+    {
+      key: 'E5',
+      label: 'E5 comment page',
+      servers: ['gateway', 'news', 'user'],
+      plan: (round) => http(500 + round, { paths: pools.hotDraws.slice(0, 5_000).map((id) => `/app/v1_0/comments?type=a&source=${id}`) }),
+      probe: () => httpProbe(`${base}/app/v1_0/comments?type=a&source=${hotId}`),
+      warm: true,
+    },
+    {
+      key: 'E6',
+      label: 'E6 like+unlike',
+      servers: ['gateway', 'news', 'user'],
+      plan: (round) => http(600 + round, { paths: pools.hotDraws.slice(0, 2_000), headerSets: bearer, mode: 'like-unlike' }),
+      probe: async () => {
+        const headers = { authorization: bearer[bearer.length - 1].authorization };
+        const body = JSON.stringify({ target: hotId });
+        const liked = await httpProbe(`${base}/app/v1_0/article/likings`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+        if (!liked.ok) return liked;
+        const unliked = await httpProbe(`${base}/app/v1_0/article/likings/${hotId}`, { method: 'DELETE', headers });
+        return unliked.ok ? liked : unliked;
+      },
+      warm: true,
+    },
+    {
+      key: 'R1',
+      label: 'R1 gRPC user_recommend',
+      servers: ['recommend', 'news'],
+      plan: (round): GrpcPlan => ({
+        kind: 'grpc',
+        address: `127.0.0.1:${ports.recommend}`,
+        protoPath: join(ROOT, 'proto', 'user_reco.proto'),
+        connections: options.connections,
+        duration: options.duration,
+        seed: 700 + round,
+        userIds: pools.userIds,
+        channels: spec.channels,
+      }),
+      probe: () => Promise.resolve({ ok: true, body: Buffer.alloc(0) }),
+      warm: true,
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const spec = DATASETS[options.size];
+  const pin = pinning(cpus().length, options.pin);
+  const mysql: MysqlTarget = {
+    host: process.env.BENCH_MYSQL_HOST ?? '127.0.0.1',
+    port: Number(process.env.BENCH_MYSQL_PORT ?? 3306),
+    user: process.env.BENCH_MYSQL_USER ?? 'root',
+    password: process.env.BENCH_MYSQL_PASSWORD ?? '',
+  };
+  const ports = await allocatePorts();
+  const keysDir = mkdtempSync(join(tmpdir(), 'tt-bench-keys-'));
+  ensureDevelopmentKeys(keysDir, 'bench-1');
+  const redisUrl = `redis://127.0.0.1:${ports.redis}`;
+  const env = benchEnv({ database: databaseName(spec), redisUrl, ports, keysDir, mysql });
+  log(`size ${spec.size}: ${spec.articles} articles, ${spec.channels} channels, ${spec.users} users, ${spec.comments} comments; schema ${databaseName(spec)}`);
+  log(`pinning: ${pin.servers ? `servers on CPU ${pin.servers}, load generator on CPU ${pin.load}` : 'off'}; ${options.rounds} rounds × ${options.duration}s, ${options.connections} connections`);
+
+  let raw: Redis | undefined;
+  let stateClient: Redis | undefined;
+  let stats: Awaited<ReturnType<typeof connectMysql>> | undefined;
+  const cleanup = async (): Promise<void> => {
+    raw?.disconnect();
+    stateClient?.disconnect();
+    await stopAll();
+    await stats?.end().catch(() => undefined);
+    rmSync(keysDir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  process.once('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
+
+  try {
+    startRedis(ports.redis, pin);
+    await waitForPort(ports.redis);
+    raw = new Redis(`${redisUrl}/0`);
+    stateClient = createRedisClient(`${redisUrl}/1`, 'bench:');
+    stats = await connectMysql(mysql);
+    const started = Date.now();
+    if (options.reseed || !(await isSeeded(mysql, spec))) {
+      log('seeding (bulk INSERTs after the real migrations)...');
+      await dropDatabase(mysql, spec);
+      migrate(env);
+      await seedDatabase(mysql, spec, (line) => log(`  ${line}`));
+      log(`seeded in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+    } else {
+      migrate(env);
+      log('dataset already seeded (same spec); pass --reseed to rebuild it');
+    }
+    await seedRedisState(mysql, spec, stateClient);
+
+    const sessions = new SessionStore(stateClient, 6 * 3600);
+    const signer = new TokenSigner(JwtKeySet.fromDirectory(keysDir, 'bench-1'));
+    const tokens: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const uid = userId((spec.authors + i) % spec.users);
+      tokens.push(signer.signAccess(uid, (await sessions.create(uid, 'app', randomUUID())).sid));
+    }
+
+    const apps = new Map<AppName | 'baseline', Child>();
+    for (const name of ['user', 'news', 'recommend'] as const) apps.set(name, startApp(name, env, pin));
+    for (const name of ['user', 'news', 'recommend'] as const) await waitReady(name, ports, apps.get(name) as Child);
+    apps.set('gateway', startApp('gateway', env, pin));
+    await waitReady('gateway', ports, apps.get('gateway') as Child);
+    apps.set('baseline', startBaseline(env, pin));
+    await waitReady('baseline', ports, apps.get('baseline') as Child);
+    log(`suite ready: gateway :${ports.gateway}, user :${ports.user}, news :${ports.news}, recommend :${ports.recommend}, private redis :${ports.redis}`);
+
+    const serversOf = (names: Array<AppName | 'baseline'>): Server[] => names.map((name) => ({ name, pid: pidOf(apps.get(name) as Child) }));
+    const pools = requestPools(spec, tokens);
+    const all = endpoints(spec, ports, pools, options).filter((endpoint) => options.only.length === 0 || options.only.includes(endpoint.key));
+    const rows: Row[] = [];
+    const available: Array<Endpoint & { body: Buffer }> = [];
+
+    for (const endpoint of all) {
+      const probe = await endpoint.probe();
+      if (!probe.ok) {
+        rows.push({ ...emptyRow(endpoint), note: probe.note });
+        log(`${endpoint.label}: not measured (${probe.note})`);
+        continue;
+      }
+      if (endpoint.key === 'R1') {
+        const check = await measure({ ...(endpoint.plan(99) as GrpcPlan), duration: 1, connections: 1 }, [], raw, stats, pin.load);
+        if (check.errors > 0) {
+          const note = `user_recommend answers ${Object.keys(check.statusCodes).join(', ')}`;
+          rows.push({ ...emptyRow(endpoint), note });
+          log(`${endpoint.label}: not measured (${note})`);
+          continue;
+        }
+      }
+      available.push({ ...endpoint, body: probe.body });
+      if (probe.body.length > 0) await raw.set(`bench:l2:${endpoint.key}`, probe.body);
+    }
+
+    log('warming up...');
+    for (const endpoint of available.filter((candidate) => candidate.warm)) {
+      await measure({ ...endpoint.plan(90), duration: 2 }, [], raw, stats, pin.load);
+    }
+
+    const runs = new Map<string, Array<{ m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }>>();
+    const push = (key: string, run: { m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }): void => {
+      runs.set(key, [...(runs.get(key) ?? []), run]);
+    };
+    const baselinePlan = (path: string, round: number): HttpPlan => ({
+      kind: 'http',
+      url: `http://127.0.0.1:${ports.baseline}`,
+      connections: options.connections,
+      duration: options.duration,
+      seed: round,
+      order: 'random',
+      paths: [path],
+      headerSets: [],
+    });
+
+    for (let round = 0; round < options.rounds; round++) {
+      for (const endpoint of available) {
+        const isHttp = endpoint.key !== 'R1';
+        const serving = serversOf(endpoint.servers);
+        let l1: Measurement | undefined;
+        let l2: Measurement | undefined;
+        if (isHttp) {
+          l1 = await measure(baselinePlan(`/l1/${endpoint.body.length}`, round), serversOf(['baseline']), raw, stats, pin.load);
+          l2 = await measure(baselinePlan(`/l2/${endpoint.key}`, round), serversOf(['baseline']), raw, stats, pin.load);
+        }
+        const e = await measure(endpoint.plan(round), serving, raw, stats, pin.load);
+        // Background traffic rates from the L1 run (which sends nothing to Redis or MariaDB itself).
+        const bgRedis = l1 ? l1.redisCommands / l1.seconds : 0;
+        const bgSql = l1 ? l1.sqlStatements / l1.seconds : 0;
+        const net = (m: Measurement): { m: Measurement; redisNet: number; sqlNet: number } => ({
+          m,
+          redisNet: netPerRequest(m.redisCommands, m.seconds, m.requests, bgRedis),
+          sqlNet: netPerRequest(m.sqlStatements, m.seconds, m.requests, bgSql),
+        });
+        if (l1 && l2) {
+          push(`${endpoint.key}:L1`, net(l1));
+          push(`${endpoint.key}:L2`, { ...net(l2), ratioL1: l2.rps / l1.rps });
+        }
+        push(endpoint.key, { ...net(e), ratioL1: l1 ? e.rps / l1.rps : undefined, ratioL2: l2 ? e.rps / l2.rps : undefined });
+        log(
+          `round ${round + 1}/${options.rounds} ${endpoint.label}: ${e.rps.toFixed(0)} req/s` +
+            (l1 && l2 ? ` (L1 ${l1.rps.toFixed(0)}, L2 ${l2.rps.toFixed(0)})` : '') +
+            `, p99 ${e.p99.toFixed(1)} ms, errors ${e.non2xx + e.errors}` +
+            (e.non2xx + e.errors > 0 ? ` (status ${JSON.stringify(e.statusCodes)}, socket errors/timeouts ${e.errors})` : ''),
+        );
+      }
+    }
+
+    for (const endpoint of available) {
+      const bytes = endpoint.body.length;
+      if (endpoint.key !== 'R1') {
+        rows.push({ ...rowOf(`${endpoint.key}:L1`, `L1 static ${bytes} B (for ${endpoint.key})`, runs.get(`${endpoint.key}:L1`) ?? []), bodyBytes: bytes });
+        rows.push({ ...rowOf(`${endpoint.key}:L2`, `L2 http+GET ${bytes} B (for ${endpoint.key})`, runs.get(`${endpoint.key}:L2`) ?? []), bodyBytes: bytes });
+      }
+      const row: Row = { ...rowOf(endpoint.key, endpoint.label, runs.get(endpoint.key) ?? []), bodyBytes: bytes };
+      if (endpoint.target) {
+        const { ratioL2, maxSql } = endpoint.target;
+        row.target = `÷L2 ≥ ${ratioL2}${maxSql !== undefined ? `, SQL ≤ ${maxSql}` : ''}, 0 errors`;
+        const met = (row.ratioL2 ?? 0) >= ratioL2 && (maxSql === undefined || row.sqlPerRequest <= maxSql) && row.errors + row.non2xx === 0;
+        row.verdict = met ? 'met' : 'SHORT';
+      } else {
+        row.target = '0 errors';
+        row.verdict = row.errors + row.non2xx === 0 ? 'met' : 'SHORT';
+      }
+      rows.push(row);
+    }
+    const ordered = [...rows.filter((row) => row.measured), ...rows.filter((row) => !row.measured)];
+
+    let profile: unknown;
+    if (options.profile && available.some((endpoint) => endpoint.key === 'E3')) {
+      profile = await profileGateway(apps, env, pin, ports, available.find((endpoint) => endpoint.key === 'E3') as Endpoint, raw, stats);
+    }
+
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const dir = join(ROOT, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const table = markdownTable(ordered);
+    const heading = `# Benchmark ${stamp}\n\nDataset ${spec.size}: ${spec.articles} articles / ${spec.channels} channels / ${spec.users} users / ${spec.comments} comments (Zipf s=${spec.zipfS}). ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, medians; pinning ${pin.servers ? `servers CPU ${pin.servers}, load CPU ${pin.load}` : 'off'}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\nCPU µs/req sums the serving processes listed per endpoint (L1/L2: the baseline process); Redis and SQL counts are net of the background rate seen during the L1 run.\n\n`;
+    writeFileSync(join(dir, `${stamp}.md`), `${heading}${table}\n`);
+    writeFileSync(
+      join(dir, `${stamp}.json`),
+      JSON.stringify({ stamp, spec, options, pinning: pin, node: process.version, cpus: cpus().length, rows: ordered, runs: Object.fromEntries(runs), profile }, null, 2),
+    );
+    console.log(`\n${table}\n`);
+    log(`written bench/results/${stamp}.md and .json`);
+    log(`feed p50 at ${spec.articles} articles: ${ordered.find((row) => row.endpoint === 'E1')?.p50 ?? 'n/a'} ms (compare with the other --size run's results file)`);
+  } finally {
+    await cleanup();
+  }
+}
+
+function emptyRow(endpoint: Endpoint): Row {
+  return { endpoint: endpoint.key, label: endpoint.label, measured: false, rounds: 0, rps: NaN, cpuMicrosPerRequest: NaN, p50: NaN, p99: NaN, errors: 0, non2xx: 0, rssMiB: {}, redisPerRequest: NaN, sqlPerRequest: NaN };
+}
+
+/** Restarts the gateway with --cpu-prof, runs one E3 round, and summarises where its CPU time went. */
+async function profileGateway(
+  apps: Map<AppName | 'baseline', Child>,
+  env: NodeJS.ProcessEnv,
+  pin: ReturnType<typeof pinning>,
+  ports: SuitePorts,
+  e3: Endpoint,
+  raw: Redis,
+  stats: Awaited<ReturnType<typeof connectMysql>>,
+): Promise<unknown> {
+  const dir = join(ROOT, 'bench', 'results', `prof-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  await stopChild(apps.get('gateway') as Child);
+  const gateway = startApp('gateway', env, pin, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  apps.set('gateway', gateway);
+  await waitReady('gateway', ports, gateway);
+  await measure({ ...e3.plan(80), duration: 2 }, [], raw, stats, pin.load);
+  const m = await measure(e3.plan(81), [{ name: 'gateway', pid: pidOf(gateway) }], raw, stats, pin.load);
+  const stopped = Date.now();
+  await stopChild(gateway);
+  // Only the measured round (plus the shutdown), not the start-up and warm-up.
+  const windowMs = m.seconds * 1000 + (Date.now() - stopped);
+  const top = summarizeProfile(dir, windowMs);
+  const areas = summarizeByArea(dir, windowMs);
+  console.log(`\nE3 under --cpu-prof: ${m.rps.toFixed(0)} req/s, gateway ${m.cpuMicrosPerRequest.toFixed(0)} µs/req. Self time in the measured window, by area:`);
+  for (const area of areas.slice(0, 15)) console.log(`  ${(area.share * 100).toFixed(1).padStart(5)}%  ${area.area}`);
+  console.log('Top functions (self time):');
+  for (const line of top) console.log(`  ${(line.share * 100).toFixed(1).padStart(5)}%  ${line.frame}`);
+  console.log(`profile: ${dir}`);
+  return { dir, rps: m.rps, cpuMicrosPerRequest: m.cpuMicrosPerRequest, areas, top };
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
+

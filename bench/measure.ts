@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type Redis from 'ioredis';
+import type { Connection } from 'mysql2/promise';
+
+import type { LoadPlan, LoadResult } from './load-plan';
+import { cpuMicros, ROOT, rssMiB } from './processes';
+
+/** One server process whose CPU and memory a measurement reports. */
+export interface Server {
+  name: string;
+  pid: number;
+}
+
+export interface Measurement extends LoadResult {
+  cpuMicrosPerRequest: number;
+  cpuByServer: Record<string, number>;
+  rssMiB: Record<string, number>;
+  redisCommands: number;
+  sqlStatements: number;
+}
+
+interface Snapshot {
+  cpu: Record<string, number>;
+  redisCalls: number;
+  questions: number;
+}
+
+/** Sum of `calls` over INFO commandstats (every command the bench Redis executed). */
+async function redisCalls(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats');
+  let total = 0;
+  for (const match of info.matchAll(/calls=(\d+)/g)) total += Number(match[1]);
+  return total;
+}
+
+async function questions(mysql: Connection): Promise<number> {
+  const [rows] = await mysql.query("SHOW GLOBAL STATUS LIKE 'Questions'");
+  return Number((rows as Array<{ Value: string }>)[0].Value);
+}
+
+async function snapshot(servers: Server[], redis: Redis, mysql: Connection): Promise<Snapshot> {
+  const cpu: Record<string, number> = {};
+  for (const server of servers) cpu[server.name] = cpuMicros(server.pid);
+  return { cpu, redisCalls: await redisCalls(redis), questions: await questions(mysql) };
+}
+
+function runLoad(plan: LoadPlan, loadCpus: string | undefined): Promise<LoadResult> {
+  const file = join(tmpdir(), `tt-bench-plan-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(plan));
+  const args = ['-r', './scripts/register-aliases.js', 'dist/bench/load-worker.js', file];
+  const [command, argv] = loadCpus ? ['taskset', ['-c', loadCpus, process.execPath, ...args]] : [process.execPath, args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('exit', (code) => {
+      const line = out.trim().split('\n').pop();
+      if (code === 0 && line) resolve(JSON.parse(line) as LoadResult);
+      else reject(new Error(`load worker failed (${code}): ${err}`));
+    });
+  });
+}
+
+/**
+ * Runs one load and reports it with the server-side costs measured around it. The Redis and
+ * SQL counts are net of the commands the snapshots themselves issue (one INFO, one SHOW STATUS).
+ */
+export async function measure(plan: LoadPlan, servers: Server[], redis: Redis, mysql: Connection, loadCpus: string | undefined): Promise<Measurement> {
+  const before = await snapshot(servers, redis, mysql);
+  const result = await runLoad(plan, loadCpus);
+  const after = await snapshot(servers, redis, mysql);
+  const cpuByServer: Record<string, number> = {};
+  const rss: Record<string, number> = {};
+  let cpuTotal = 0;
+  for (const server of servers) {
+    cpuByServer[server.name] = after.cpu[server.name] - before.cpu[server.name];
+    cpuTotal += cpuByServer[server.name];
+    rss[server.name] = rssMiB(server.pid);
+  }
+  const requests = Math.max(1, result.requests);
+  for (const name of Object.keys(cpuByServer)) cpuByServer[name] = Math.round(cpuByServer[name] / requests);
+  return {
+    ...result,
+    cpuMicrosPerRequest: cpuTotal / requests,
+    cpuByServer,
+    rssMiB: rss,
+    redisCommands: Math.max(0, after.redisCalls - before.redisCalls - 1),
+    sqlStatements: Math.max(0, after.questions - before.questions - 1),
+  };
+}

@@ -1,0 +1,104 @@
+import type { Measurement } from './measure';
+
+export type Level = 'L1' | 'L2' | 'E';
+
+/** The medians of one row of the table. */
+export interface Row {
+  endpoint: string;
+  label: string;
+  measured: boolean;
+  note?: string;
+  rounds: number;
+  rps: number;
+  cpuMicrosPerRequest: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  rssMiB: Record<string, number>;
+  redisPerRequest: number;
+  sqlPerRequest: number;
+  ratioL1?: number;
+  ratioL2?: number;
+  target?: string;
+  verdict?: string;
+  bodyBytes?: number;
+  cpuByServer?: Record<string, number>;
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Background Redis / SQL traffic (health checks, queue polling, other users of the shared MariaDB)
+ * is estimated from the L1 run just before, which causes none itself, and subtracted.
+ */
+export function netPerRequest(total: number, seconds: number, requests: number, backgroundPerSecond: number): number {
+  return Math.max(0, total - backgroundPerSecond * seconds) / Math.max(1, requests);
+}
+
+export function rowOf(endpoint: string, label: string, runs: Array<{ m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }>): Row {
+  const last = runs[runs.length - 1].m;
+  const cpuByServer: Record<string, number> = {};
+  for (const name of Object.keys(last.cpuByServer)) cpuByServer[name] = median(runs.map((run) => run.m.cpuByServer[name]));
+  const ratios = (pick: (run: (typeof runs)[number]) => number | undefined): number | undefined => {
+    const values = runs.map(pick).filter((value): value is number => value !== undefined);
+    return values.length ? median(values) : undefined;
+  };
+  return {
+    endpoint,
+    label,
+    measured: true,
+    rounds: runs.length,
+    rps: median(runs.map((run) => run.m.rps)),
+    cpuMicrosPerRequest: median(runs.map((run) => run.m.cpuMicrosPerRequest)),
+    p50: median(runs.map((run) => run.m.p50)),
+    p99: median(runs.map((run) => run.m.p99)),
+    errors: runs.reduce((sum, run) => sum + run.m.errors, 0),
+    non2xx: runs.reduce((sum, run) => sum + run.m.non2xx, 0),
+    rssMiB: last.rssMiB,
+    redisPerRequest: median(runs.map((run) => run.redisNet)),
+    sqlPerRequest: median(runs.map((run) => run.sqlNet)),
+    ratioL1: ratios((run) => run.ratioL1),
+    ratioL2: ratios((run) => run.ratioL2),
+    cpuByServer,
+  };
+}
+
+const fixed = (value: number | undefined, digits: number): string => (value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits));
+
+export function markdownTable(rows: Row[]): string {
+  const header = ['endpoint', 'req/s', 'CPU µs/req', 'p50 ms', 'p99 ms', 'errors (non2xx+socket)', 'RSS MiB', 'Redis cmd/req', 'SQL/req', '÷L1', '÷L2', 'target', 'verdict'];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const row of rows) {
+    if (!row.measured) {
+      lines.push(`| ${row.label} | not measured: ${row.note ?? ''} |${' |'.repeat(header.length - 2)}`);
+      continue;
+    }
+    const rss = Object.entries(row.rssMiB)
+      .map(([name, mib]) => `${name} ${mib}`)
+      .join(', ');
+    lines.push(
+      `| ${[
+        row.label,
+        fixed(row.rps, 0),
+        fixed(row.cpuMicrosPerRequest, 0),
+        fixed(row.p50, 1),
+        fixed(row.p99, 1),
+        `${row.non2xx + row.errors} (${row.non2xx}+${row.errors})`,
+        rss,
+        fixed(row.redisPerRequest, 2),
+        fixed(row.sqlPerRequest, 2),
+        fixed(row.ratioL1, 2),
+        fixed(row.ratioL2, 2),
+        row.target ?? '',
+        row.verdict ?? '',
+      ].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}

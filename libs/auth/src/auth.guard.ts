@@ -1,0 +1,98 @@
+import { REDIS_STATE } from '@app/cache';
+import {
+  type CanActivate,
+  createParamDecorator,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  SetMetadata,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type Redis from 'ioredis';
+import { LRUCache } from 'lru-cache';
+
+import { parseAuthorization } from './bearer';
+import { SessionStore, type SessionStatus } from './session-store';
+import { TokenVerifier } from './token-verifier';
+import { TokenErrors } from './token.errors';
+
+/** The signed-in user of a request. */
+export interface AuthUser {
+  userId: string;
+  sid: string;
+  verified: boolean;
+}
+
+export interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  authUser?: AuthUser;
+  /** `Anony <device-id>` callers (feed recommendations). */
+  anonymousId?: string;
+}
+
+/**
+ * `required`: reference guard L (401 without a valid access token, 403 for refresh tokens and
+ * denied users). `optional`: guard O (a bad token is 401, no token is anonymous). `verified`:
+ * guard V of the media platform (the token must carry `verified`).
+ */
+export type AuthMode = 'required' | 'optional' | 'verified';
+
+export const AUTH_MODE = 'auth:mode';
+
+export const Auth = (mode: AuthMode = 'required'): MethodDecorator & ClassDecorator => SetMetadata(AUTH_MODE, mode);
+
+/** The signed-in user; undefined on `optional` routes called anonymously. */
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthUser | undefined =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().authUser,
+);
+
+/** How long a replica may trust a session status it read; bounds how late it sees a logout. */
+export const SESSION_STATUS_CACHE_MS = 500;
+
+/**
+ * Verifies the access token locally (no gRPC), then asks the shared session store whether its
+ * session is alive, caching the answer for at most SESSION_STATUS_CACHE_MS.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly sessions: SessionStore;
+  private readonly statuses = new LRUCache<string, SessionStatus | 'gone'>({ max: 50_000, ttl: SESSION_STATUS_CACHE_MS });
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: TokenVerifier,
+    @Inject(REDIS_STATE) redis: Redis,
+  ) {
+    this.sessions = new SessionStore(redis, 0);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const mode = this.reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE, [context.getHandler(), context.getClass()]);
+    if (!mode) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const credentials = parseAuthorization(Array.isArray(header) ? header[0] : header);
+    if (credentials.kind === 'anonymous') request.anonymousId = credentials.deviceId;
+    if (credentials.kind !== 'bearer') {
+      if (header && mode === 'optional' && credentials.kind === 'none') throw TokenErrors.invalid();
+      if (mode === 'optional') return true;
+      throw TokenErrors.missing();
+    }
+    const claims = this.verifier.verifyAs(credentials.token, 'access');
+    const status = await this.sessionStatus(claims.sid);
+    if (status === 'gone') throw TokenErrors.invalid();
+    if (status === 'denied') throw TokenErrors.userDenied();
+    if (mode === 'verified' && claims.verified !== true) throw TokenErrors.notVerified();
+    request.authUser = { userId: claims.user_id, sid: claims.sid, verified: claims.verified === true };
+    return true;
+  }
+
+  private async sessionStatus(sid: string): Promise<SessionStatus | 'gone'> {
+    const cached = this.statuses.get(sid);
+    if (cached) return cached;
+    const status = (await this.sessions.status(sid)) ?? 'gone';
+    this.statuses.set(sid, status);
+    return status;
+  }
+}

@@ -1,0 +1,99 @@
+import { createTestRedis, type TestRedis } from '@app/testing';
+import type Redis from 'ioredis';
+
+import { createRedisClient } from './redis-roles';
+import { CacheTtl } from './ttl';
+import { NULL_MARKER, TwoLevelCache } from './two-level-cache';
+
+const POLICY = { ttl: CacheTtl.articleDetail, missingTtl: CacheTtl.articleInfoMissing };
+
+describe('TwoLevelCache (real Redis)', () => {
+  let testRedis: TestRedis;
+  const clients: Redis[] = [];
+  let first: TwoLevelCache;
+  let second: TwoLevelCache;
+  let raw: Redis;
+
+  const replica = async (l1TtlMs = 60_000): Promise<TwoLevelCache> => {
+    const redis = createRedisClient(testRedis.cacheUrl, testRedis.prefix);
+    const subscriber = createRedisClient(testRedis.cacheUrl, testRedis.prefix, { enableAutoPipelining: false });
+    clients.push(redis, subscriber);
+    const cache = new TwoLevelCache(redis, subscriber, { channel: `${testRedis.prefix}cache:invalidate`, l1TtlMs });
+    await cache.start();
+    return cache;
+  };
+
+  beforeAll(async () => {
+    testRedis = createTestRedis();
+    raw = createRedisClient(testRedis.cacheUrl, testRedis.prefix);
+    clients.push(raw);
+    first = await replica();
+    second = await replica();
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.quit()));
+    await testRedis.cleanup();
+  });
+
+  it('loads once, stores JSON in Redis with a jittered TTL, then serves from process memory', async () => {
+    const load = jest.fn(() => Promise.resolve({ title: '标题', n: 1 }));
+    expect(await first.get('art:1:detail', load, POLICY)).toEqual({ title: '标题', n: 1 });
+    expect(JSON.parse((await raw.get('art:1:detail'))!)).toEqual({ title: '标题', n: 1 });
+    const ttl = await raw.ttl('art:1:detail');
+    expect(ttl).toBeGreaterThan(3600 - 5);
+    expect(ttl).toBeLessThanOrEqual(3600 + 600);
+    await raw.del('art:1:detail');
+    expect(await first.get('art:1:detail', load, POLICY)).toEqual({ title: '标题', n: 1 });
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('caches a missing row as a null marker so repeated misses never reach the loader', async () => {
+    const load = jest.fn(() => Promise.resolve(null));
+    const fresh = await replica();
+    for (let i = 0; i < 10_000; i += 1) expect(await fresh.get('art:404:detail', load, POLICY)).toBeNull();
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(await raw.get('art:404:detail')).toBe(NULL_MARKER);
+    // another replica also trusts the marker in Redis
+    const other = jest.fn(() => Promise.resolve(null));
+    expect(await second.get('art:404:detail', other, POLICY)).toBeNull();
+    expect(other).not.toHaveBeenCalled();
+  });
+
+  it('lets 500 concurrent misses of one key share a single load', async () => {
+    let loads = 0;
+    const load = () =>
+      new Promise<{ id: number }>((resolve) => {
+        loads += 1;
+        setTimeout(() => resolve({ id: 7 }), 50);
+      });
+    const fresh = await replica();
+    const results = await Promise.all(Array.from({ length: 500 }, () => fresh.get('art:7:detail', load, POLICY)));
+    expect(loads).toBe(1);
+    expect(results.every((value) => value?.id === 7)).toBe(true);
+  });
+
+  it('broadcasts invalidation so another replica drops its L1 copy within 100 ms', async () => {
+    let version = 1;
+    const load = () => Promise.resolve({ version });
+    expect(await first.get('art:9:detail', load, POLICY)).toEqual({ version: 1 });
+    expect(await second.get('art:9:detail', load, POLICY)).toEqual({ version: 1 });
+    expect(second.hasLocal('art:9:detail')).toBe(true);
+    version = 2;
+    const started = Date.now();
+    await first.invalidate('art:9:detail');
+    while (second.hasLocal('art:9:detail') && Date.now() - started < 1000) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(second.hasLocal('art:9:detail')).toBe(false);
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(await second.get('art:9:detail', load, POLICY)).toEqual({ version: 2 });
+  });
+
+  it('peeks many keys with one round trip, telling missing rows from unknown keys', async () => {
+    await first.set('card:1', { id: 1 }, POLICY);
+    await raw.set('card:2', NULL_MARKER);
+    const fresh = await replica();
+    expect(await fresh.peekMany<{ id: number }>(['card:1', 'card:2', 'card:3'])).toEqual([{ id: 1 }, null, undefined]);
+  });
+});

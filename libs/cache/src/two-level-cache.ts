@@ -1,0 +1,153 @@
+import type Redis from 'ioredis';
+import { LRUCache } from 'lru-cache';
+
+import { type TtlPolicy, ttlWithJitter } from './ttl';
+
+/** Stored in Redis (and kept in L1) for a row that does not exist, so misses do not reach MySQL. */
+export const NULL_MARKER = '-1';
+
+export interface CachePolicy {
+  /** Redis TTL of a value. */
+  ttl: TtlPolicy;
+  /** Redis TTL of the null marker. */
+  missingTtl: TtlPolicy;
+}
+
+export interface TwoLevelCacheOptions {
+  /** Entries kept in process. */
+  l1Max?: number;
+  /** How long an entry may be served from process memory without asking Redis. */
+  l1TtlMs?: number;
+  /** Pub/sub channel (already prefixed) on which replicas announce invalidated keys. */
+  channel: string;
+}
+
+type Entry = { value: string } | { missing: true };
+
+/**
+ * Read-through cache in two levels: an in-process LRU with a short TTL over Redis (the cache
+ * role) with jittered TTLs. Missing rows are cached as a null marker (penetration); concurrent
+ * misses of one key share one load per process (stampede); invalidations delete the Redis key
+ * and are broadcast so every replica drops its L1 copy at once.
+ */
+export class TwoLevelCache {
+  private readonly l1: LRUCache<string, Entry>;
+  private readonly inflight = new Map<string, Promise<string | null>>();
+  private readonly channel: string;
+
+  /**
+   * @param redis cache-role client (with the deployment key prefix)
+   * @param subscriber a dedicated connection for the invalidation channel (it enters subscriber mode)
+   */
+  constructor(
+    private readonly redis: Redis,
+    private readonly subscriber: Redis,
+    options: TwoLevelCacheOptions,
+  ) {
+    this.l1 = new LRUCache({ max: options.l1Max ?? 10_000, ttl: options.l1TtlMs ?? 5_000 });
+    this.channel = options.channel;
+  }
+
+  /** Starts listening for other replicas' invalidations. */
+  async start(): Promise<void> {
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== this.channel) return;
+      for (const key of JSON.parse(message) as string[]) this.l1.delete(key);
+    });
+    // SUBSCRIBE sent before ioredis' ready check (INFO) makes that check fail and the
+    // subscription is silently lost; so wait for `ready` first.
+    if (this.subscriber.status !== 'ready') {
+      await new Promise<void>((resolve, reject) => {
+        this.subscriber.once('ready', () => resolve());
+        this.subscriber.once('end', () => reject(new Error('cache invalidation subscriber closed before ready')));
+      });
+    }
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  async stop(): Promise<void> {
+    await this.subscriber.unsubscribe(this.channel).catch(() => undefined);
+  }
+
+  /** The cached JSON value of `key`, loading it with `load` (null = the row does not exist) on a miss. */
+  async get<T>(key: string, load: () => Promise<T | null>, policy: CachePolicy): Promise<T | null> {
+    const raw = await this.getRaw(key, async () => {
+      const value = await load();
+      return value === null ? null : JSON.stringify(value);
+    }, policy);
+    return raw === null ? null : (JSON.parse(raw) as T);
+  }
+
+  /**
+   * Cached values of many keys from L1 and one Redis MGET; `undefined` where neither level has
+   * the key (the caller loads those), `null` where a null marker says the row does not exist.
+   */
+  async peekMany<T>(keys: readonly string[]): Promise<(T | null | undefined)[]> {
+    const results = new Array<T | null | undefined>(keys.length);
+    const misses: number[] = [];
+    keys.forEach((key, index) => {
+      const entry = this.l1.get(key);
+      if (entry) results[index] = 'missing' in entry ? null : (JSON.parse(entry.value) as T);
+      else misses.push(index);
+    });
+    if (misses.length === 0) return results;
+    const values = await this.redis.mget(misses.map((index) => keys[index]));
+    values.forEach((value, position) => {
+      const index = misses[position];
+      if (value === null) {
+        results[index] = undefined;
+        return;
+      }
+      this.remember(keys[index], value);
+      results[index] = value === NULL_MARKER ? null : (JSON.parse(value) as T);
+    });
+    return results;
+  }
+
+  /** Whether this process holds `key` in L1 (diagnostics and tests of invalidation). */
+  hasLocal(key: string): boolean {
+    return this.l1.has(key);
+  }
+
+  /** Writes a value to both levels (read models that load many rows at once fill the cache this way). */
+  async set(key: string, value: unknown, policy: CachePolicy): Promise<void> {
+    const raw = value === null ? NULL_MARKER : JSON.stringify(value);
+    await this.redis.set(key, raw, 'EX', ttlWithJitter(value === null ? policy.missingTtl : policy.ttl));
+    this.remember(key, raw);
+  }
+
+  /** Deletes the keys in Redis and in every replica's L1 (delete-after-write). */
+  async invalidate(...keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    for (const key of keys) this.l1.delete(key);
+    await this.redis.del(...keys);
+    await this.redis.publish(this.channel, JSON.stringify(keys));
+  }
+
+  private async getRaw(key: string, load: () => Promise<string | null>, policy: CachePolicy): Promise<string | null> {
+    const entry = this.l1.get(key);
+    if (entry) return 'missing' in entry ? null : entry.value;
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const loading = this.readThrough(key, load, policy).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, loading);
+    return loading;
+  }
+
+  private async readThrough(key: string, load: () => Promise<string | null>, policy: CachePolicy): Promise<string | null> {
+    const cached = await this.redis.get(key);
+    if (cached !== null) {
+      this.remember(key, cached);
+      return cached === NULL_MARKER ? null : cached;
+    }
+    const loaded = await load();
+    const raw = loaded ?? NULL_MARKER;
+    await this.redis.set(key, raw, 'EX', ttlWithJitter(loaded === null ? policy.missingTtl : policy.ttl));
+    this.remember(key, raw);
+    return loaded;
+  }
+
+  private remember(key: string, raw: string): void {
+    this.l1.set(key, raw === NULL_MARKER ? { missing: true } : { value: raw });
+  }
+}

@@ -1,0 +1,125 @@
+import { AppError, ErrorKind } from '@app/grpc';
+import { Logger } from '@nestjs/common';
+
+import { IMAGE_FIXTURES } from './image-fixtures.stub';
+import { decodeBase64Image, imageTooLargeMessage, storeImage } from './image-upload';
+import { contentKey, StorageDriver, type StoredObject } from './storage-driver';
+
+class MemoryDriver extends StorageDriver {
+  readonly puts: { bytes: Buffer; contentType: string }[] = [];
+  failWith?: Error;
+
+  put(bytes: Buffer, contentType: string): Promise<StoredObject> {
+    if (this.failWith) return Promise.reject(this.failWith);
+    this.puts.push({ bytes, contentType });
+    return Promise.resolve({ key: contentKey(bytes, contentType) });
+  }
+
+  url(key: string): string {
+    return `http://img.test/${key}`;
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
+}
+
+describe('decodeBase64Image', () => {
+  const base64 = IMAGE_FIXTURES.png.toString('base64');
+
+  it('reads bare base64, data URLs and base64 wrapped over lines', () => {
+    expect(decodeBase64Image(base64).equals(IMAGE_FIXTURES.png)).toBe(true);
+    expect(decodeBase64Image(`data:image/png;base64,${base64}`).equals(IMAGE_FIXTURES.png)).toBe(
+      true,
+    );
+    expect(
+      decodeBase64Image(`${base64.slice(0, 20)}\r\n${base64.slice(20)}`).equals(IMAGE_FIXTURES.png),
+    ).toBe(true);
+  });
+
+  it('rejects text that is not base64 with 400 Invalid image.', () => {
+    for (const value of [
+      '',
+      'not base64!',
+      'data:image/png;base64,',
+      'data:text/html;base64,PGgxPg==',
+    ]) {
+      expect(() => decodeBase64Image(value)).toThrow(AppError);
+      expect(() => decodeBase64Image(value)).toThrow('Invalid image.');
+    }
+  });
+});
+
+describe('storeImage', () => {
+  let driver: MemoryDriver;
+  beforeEach(() => {
+    driver = new MemoryDriver();
+  });
+
+  it('stores an image under its content hash with the detected type, whatever the input form', async () => {
+    const stored = await storeImage(driver, IMAGE_FIXTURES.gif, { maxBytes: 1024 });
+    expect(stored.key).toMatch(/^[0-9a-f]{64}\.gif$/);
+    expect(stored.url).toBe(`http://img.test/${stored.key}`);
+    expect(driver.puts[0]?.contentType).toBe('image/gif');
+
+    const again = await storeImage(
+      driver,
+      `data:image/jpeg;base64,${IMAGE_FIXTURES.gif.toString('base64')}`,
+      { maxBytes: 1024 },
+    );
+    expect(again.key).toBe(stored.key);
+  });
+
+  it('refuses bytes that are not an image, whatever the data URL claims', async () => {
+    const error = await rejection(
+      storeImage(driver, `data:image/png;base64,${IMAGE_FIXTURES.text.toString('base64')}`, {
+        maxBytes: 1024,
+      }),
+    );
+    expect(error.kind).toBe(ErrorKind.InvalidArgument);
+    expect(error.message).toBe('Invalid image.');
+    expect(driver.puts).toHaveLength(0);
+  });
+
+  it('refuses images over the size limit, as bytes or as base64', async () => {
+    const limit = IMAGE_FIXTURES.png.length - 1;
+    for (const input of [
+      IMAGE_FIXTURES.png,
+      IMAGE_FIXTURES.png.toString('base64'),
+      'A'.repeat(10_000),
+    ]) {
+      const error = await rejection(storeImage(driver, input, { maxBytes: limit }));
+      expect(error.kind).toBe(ErrorKind.InvalidArgument);
+      expect(error.message).toBe(imageTooLargeMessage(limit));
+    }
+    await expect(
+      storeImage(driver, IMAGE_FIXTURES.png, { maxBytes: IMAGE_FIXTURES.png.length }),
+    ).resolves.toHaveProperty('key');
+  });
+
+  it('answers a failing driver with StorageFailed and the field message, and logs the cause', async () => {
+    const log = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    driver.failWith = new Error('disk full');
+    const error = await rejection(
+      storeImage(driver, IMAGE_FIXTURES.png, {
+        maxBytes: 1024,
+        failureMessage: 'Uploading id_card_back image failed.',
+      }),
+    );
+    expect(error.kind).toBe(ErrorKind.StorageFailed);
+    expect(error.message).toBe('Uploading id_card_back image failed.');
+    expect(error.cause).toBe(driver.failWith);
+
+    const defaultMessage = await rejection(
+      storeImage(driver, IMAGE_FIXTURES.png, { maxBytes: 1024 }),
+    );
+    expect(defaultMessage.message).toBe('Uploading profile photo image failed.');
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('disk full'));
+    log.mockRestore();
+  });
+});

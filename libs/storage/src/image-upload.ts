@@ -1,0 +1,79 @@
+import { AppError, ErrorKind } from '@app/grpc';
+import { Logger } from '@nestjs/common';
+
+import { detectImageType, IMAGE_CONTENT_TYPES } from './image-type';
+import type { StorageDriver } from './storage-driver';
+
+/** 5 MiB, the default of STORAGE_MAX_IMAGE_BYTES. */
+export const DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
+/** The reference's message for anything that is not a readable image. */
+export const INVALID_IMAGE_MESSAGE = 'Invalid image.';
+
+export interface StoreImageOptions {
+  /** Largest accepted image in bytes. */
+  maxBytes: number;
+  /** Message of the 507 answered when the driver fails (the reference names the field). */
+  failureMessage?: string;
+}
+
+/** A stored image: the key to persist and the URL to answer with. */
+export interface StoredImage {
+  key: string;
+  url: string;
+}
+
+const logger = new Logger('ImageStorage');
+
+const DATA_URL = /^data:image\/[A-Za-z0-9.+-]+;base64,/;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** Message of the 400 for an image over the size limit. */
+export function imageTooLargeMessage(maxBytes: number): string {
+  return `Image is too large (at most ${maxBytes} bytes).`;
+}
+
+/**
+ * Decodes an image sent as base64 text, bare or as a `data:image/...;base64,` URL (the PATCH
+ * /user/profile fields). Throws AppError 400 for text that is not base64.
+ */
+export function decodeBase64Image(value: string): Buffer {
+  const payload = value.replace(DATA_URL, '').replace(/\s+/g, '');
+  if (!BASE64.test(payload)) throw AppError.invalid(INVALID_IMAGE_MESSAGE);
+  return Buffer.from(payload, 'base64');
+}
+
+/**
+ * Checks an upload (raw bytes, or base64 text as `decodeBase64Image` reads it) for size and
+ * magic bytes, then stores it under its content hash. Bad files throw AppError 400; a failing
+ * driver throws AppError StorageFailed (507).
+ */
+export async function storeImage(
+  driver: StorageDriver,
+  input: Buffer | string,
+  options: StoreImageOptions,
+): Promise<StoredImage> {
+  if (typeof input === 'string' && input.length > Math.ceil(options.maxBytes / 3) * 4 + 256) {
+    throw AppError.invalid(imageTooLargeMessage(options.maxBytes));
+  }
+  const bytes = typeof input === 'string' ? decodeBase64Image(input) : input;
+  if (bytes.length > options.maxBytes)
+    throw AppError.invalid(imageTooLargeMessage(options.maxBytes));
+  const type = detectImageType(bytes);
+  if (!type) throw AppError.invalid(INVALID_IMAGE_MESSAGE);
+  try {
+    const { key } = await driver.put(bytes, IMAGE_CONTENT_TYPES[type]);
+    return { key, url: driver.url(key) };
+  } catch (error) {
+    // The client only learns that storing failed; the reason goes to the log.
+    logger.error(
+      `storing a ${type} image failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    const failure = new AppError(
+      ErrorKind.StorageFailed,
+      options.failureMessage ?? 'Uploading profile photo image failed.',
+    );
+    failure.cause = error;
+    throw failure;
+  }
+}

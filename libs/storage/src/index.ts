@@ -1,0 +1,6 @@
+export * from './image-type';
+export * from './storage-driver';
+export * from './local-storage.driver';
+export * from './s3-storage.driver';
+export * from './image-upload';
+export * from './storage.module';

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { contentKey, StorageDriver, type StoredObject } from './storage-driver';
+
+/** Stores files in a local folder as `<dir>/<sha256-hex>.<ext>`; the gateway serves that folder. */
+export class LocalStorageDriver extends StorageDriver {
+  constructor(
+    private readonly dir: string,
+    private readonly publicUrl: string,
+  ) {
+    super();
+  }
+
+  async put(bytes: Buffer, contentType: string): Promise<StoredObject> {
+    const key = contentKey(bytes, contentType);
+    const target = join(this.dir, key);
+    if (await this.holds(target, bytes.length)) return { key };
+    await mkdir(this.dir, { recursive: true });
+    // Write beside the target, then rename: readers never see a half-written file, and a
+    // concurrent upload of the same bytes just renames identical content over it.
+    const temporary = join(this.dir, `.${key}.${randomUUID()}.tmp`);
+    try {
+      await writeFile(temporary, bytes, { flag: 'wx' });
+      await rename(temporary, target);
+    } catch (error) {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    }
+    return { key };
+  }
+
+  url(key: string): string {
+    return this.publicUrl + key;
+  }
+
+  private async holds(path: string, size: number): Promise<boolean> {
+    try {
+      return (await stat(path)).size === size;
+    } catch {
+      return false;
+    }
+  }
+}

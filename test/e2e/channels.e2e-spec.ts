@@ -1,0 +1,431 @@
+import { createRedisClient } from '@app/cache';
+import { loadConfig } from '@app/config';
+import {
+  createTestDatabase,
+  createTestKeys,
+  createTestRedis,
+  freePort,
+  signInForTest,
+  testEnv,
+  type TestDatabase,
+  type TestRedis,
+  withTestConnection,
+} from '@app/testing';
+import type { INestMicroservice } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type Redis from 'ioredis';
+
+import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
+import { createGateway } from '../../apps/gateway/src/main';
+import { newsEnvSchema } from '../../apps/news/src/config/news.config';
+import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
+import { startNewsService } from '../../apps/news/src/main';
+
+const USER_A = '1294287382374383616';
+const USER_B = '1294287382374383617';
+const USER_C = '1294287382374383618';
+
+const RECOMMENDED = { id: 0, name: '推荐' };
+const HTML = { id: 1, name: 'html' };
+const PYTHON = { id: 2, name: 'python' };
+const GO = { id: 4, name: 'go' };
+const JAVA = { id: 5, name: 'java' };
+/** Visible and default, by sequence then id; `hidden` (3) is default but not visible. */
+const DEFAULTS = [RECOMMENDED, GO, HTML];
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+interface UserChannelRow {
+  user_id: string;
+  channel_id: number;
+  is_deleted: number;
+  sequence: number;
+}
+
+// The user service is not booted: tokens are verified in the gateway and channels live in news.
+describe('user channels: gateway -> news over gRPC', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let state: Redis;
+  const keys = createTestKeys();
+  let newsService: INestMicroservice;
+  let gateway: NestFastifyApplication;
+  const tokens = new Map<string, string>();
+
+  const call = (method: Method, url: string, options: { user?: string; body?: unknown } = {}) =>
+    gateway.inject({
+      method,
+      url: `/app${url}`,
+      headers: options.user ? { authorization: `Bearer ${tokens.get(options.user)}` } : {},
+      ...(options.body === undefined ? {} : { payload: options.body as object }),
+    });
+
+  const channelsOf = async (user?: string, version = 'v1_0') => {
+    const response = await call('GET', `/${version}/user/channels`, { user });
+    expect(response.statusCode).toBe(200);
+    return response.json<{ message: string; data: { channels: { id: number; name: string }[] } }>()
+      .data.channels;
+  };
+
+  const rows = (user?: string): Promise<UserChannelRow[]> =>
+    withTestConnection(database.settings, async (query) => {
+      const sql = `SELECT CAST(user_id AS CHAR) AS user_id, channel_id, is_deleted, sequence FROM news_user_channel
+                   ${user ? 'WHERE user_id = ?' : ''} ORDER BY user_id, channel_id`;
+      return (await query(sql, user ? [user] : [])) as UserChannelRow[];
+    });
+
+  const cacheKey = (user: string) => `${redis.prefix}user:${user}:ch`;
+
+  beforeAll(async () => {
+    database = await createTestDatabase([NEWS_SCHEMA]);
+    redis = createTestRedis();
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+    const [userPort, newsPort] = [await freePort(), await freePort()];
+    const env = testEnv(database.settings, redis, {
+      NEWS_GRPC_PORT: newsPort,
+      USER_GRPC_URL: `127.0.0.1:${userPort}`,
+      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
+      JWT_KEYS_DIR: keys.dir,
+    });
+    await withTestConnection(database.settings, async (query) => {
+      await query(
+        `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
+         (1, 'html', 2, 1, 1), (2, 'python', 1, 1, 0), (3, 'hidden', 0, 0, 1), (4, 'go', 1, 1, 1), (5, 'java', 3, 1, 0)`,
+      );
+    });
+    for (const user of [USER_A, USER_B, USER_C])
+      tokens.set(user, (await signInForTest(keys, state, user)).token);
+    newsService = await startNewsService(loadConfig(newsEnvSchema, env));
+    gateway = await createGateway(loadConfig(gatewayEnvSchema, env));
+    await gateway.init();
+    await gateway.getHttpAdapter().getInstance().ready();
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await newsService?.close();
+    await state?.quit();
+    await redis?.cleanup();
+    await database?.drop();
+    keys.remove();
+  });
+
+  describe('reading', () => {
+    it('gives anonymous callers 推荐 then the visible default channels by sequence, on v1_0 and v1_1', async () => {
+      expect(await channelsOf()).toEqual(DEFAULTS);
+      expect(await channelsOf(undefined, 'v1_1')).toEqual(DEFAULTS);
+    });
+
+    it('gives a signed-in user without rows the same list and caches their empty own list', async () => {
+      expect(await channelsOf(USER_C)).toEqual(DEFAULTS);
+      expect(await channelsOf(USER_C, 'v1_1')).toEqual(DEFAULTS);
+      expect(await redis.client('cache').get(cacheKey(USER_C))).toBe('[]');
+    });
+
+    it('answers a bad bearer token with 401', async () => {
+      const response = await gateway.inject({
+        method: 'GET',
+        url: '/app/v1_0/user/channels',
+        headers: { authorization: 'Bearer not-a-token' },
+      });
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({ message: 'Token has some errors.' });
+    });
+  });
+
+  describe('authorization', () => {
+    it.each([
+      ['POST', '/v1_0/user/channels', { channels: [{ id: 1, seq: 1 }] }],
+      ['PUT', '/v1_0/user/channels', { channels: [{ id: 1, seq: 1 }] }],
+      ['PATCH', '/v1_0/user/channels', { channels: [{ id: 1, seq: 1 }] }],
+      ['DELETE', '/v1_0/user/channels', { channels: [1] }],
+      ['PUT', '/v1_0/user/channels/1', { seq: 1 }],
+      ['DELETE', '/v1_0/user/channels/1', undefined],
+    ] as const)('%s %s without a token is 401 and changes nothing', async (method, url, body) => {
+      const response = await call(method, url, { body });
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({ message: 'User must be authorized.' });
+      expect(await rows()).toEqual([]);
+    });
+  });
+
+  describe('changing the list', () => {
+    it('PATCH stores the given channels in seq order, ignores unknown fields and other users, and keeps B apart', async () => {
+      expect(await channelsOf(USER_A)).toEqual(DEFAULTS);
+      expect(await redis.client('cache').get(cacheKey(USER_A))).toBe('[]');
+
+      const response = await call('PATCH', '/v1_0/user/channels', {
+        user: USER_A,
+        body: {
+          user_id: USER_B,
+          extra: true,
+          channels: [
+            { id: 5, seq: 2, name: 'renamed', is_deleted: 1, user_id: USER_B },
+            { id: 2, seq: 1 },
+          ],
+        },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toEqual({
+        message: 'OK',
+        data: {
+          channels: [
+            { id: 5, seq: 2 },
+            { id: 2, seq: 1 },
+          ],
+        },
+      });
+      expect(await redis.client('cache').exists(cacheKey(USER_A))).toBe(0);
+      expect(await channelsOf(USER_A)).toEqual([RECOMMENDED, PYTHON, JAVA]);
+      expect(await rows()).toEqual([
+        { user_id: USER_A, channel_id: 2, is_deleted: 0, sequence: 1 },
+        { user_id: USER_A, channel_id: 5, is_deleted: 0, sequence: 2 },
+      ]);
+      expect(await channelsOf(USER_B)).toEqual(DEFAULTS);
+      expect(await channelsOf()).toEqual(DEFAULTS);
+    });
+
+    it("one user's change never touches another user's list or cache", async () => {
+      const aBefore = await channelsOf(USER_A);
+      const aCacheBefore = await redis.client('cache').get(cacheKey(USER_A));
+      expect(aCacheBefore).not.toBeNull();
+
+      const response = await call('PUT', '/v1_0/user/channels', {
+        user: USER_B,
+        body: { channels: [{ id: 1, seq: 1 }] },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(await channelsOf(USER_B)).toEqual([RECOMMENDED, HTML]);
+
+      expect(await redis.client('cache').get(cacheKey(USER_A))).toBe(aCacheBefore);
+      expect(await channelsOf(USER_A)).toEqual(aBefore);
+      expect(await rows(USER_A)).toEqual([
+        { user_id: USER_A, channel_id: 2, is_deleted: 0, sequence: 1 },
+        { user_id: USER_A, channel_id: 5, is_deleted: 0, sequence: 2 },
+      ]);
+    });
+
+    it('POST adds new channels with 201 and answers 409 for one the user already has, adding nothing', async () => {
+      const conflict = await call('POST', '/v1_0/user/channels', {
+        user: USER_A,
+        body: {
+          channels: [
+            { id: 4, seq: 3 },
+            { id: 2, seq: 4 },
+          ],
+        },
+      });
+      expect(conflict.statusCode).toBe(409);
+      expect(conflict.json()).toEqual({ message: 'Some conflict user channels occurred.' });
+      expect((await rows(USER_A)).map((row) => row.channel_id)).toEqual([2, 5]);
+
+      const added = await call('POST', '/v1_0/user/channels', {
+        user: USER_A,
+        body: { channels: [{ id: 4, seq: 3 }] },
+      });
+      expect(added.statusCode).toBe(201);
+      expect(added.json()).toEqual({ message: 'OK', data: { channels: [{ id: 4, seq: 3 }] } });
+      expect(await channelsOf(USER_A)).toEqual([RECOMMENDED, PYTHON, JAVA, GO]);
+
+      const again = await call('POST', '/v1_0/user/channels', {
+        user: USER_A,
+        body: { channels: [{ id: 4, seq: 9 }] },
+      });
+      expect(again.statusCode).toBe(409);
+      expect((await rows(USER_A)).find((row) => row.channel_id === 4)?.sequence).toBe(3);
+    });
+
+    it('PUT replaces the list: channels not in it disappear (soft-deleted)', async () => {
+      const response = await call('PUT', '/v1_0/user/channels', {
+        user: USER_A,
+        body: {
+          channels: [
+            { id: 1, seq: 2 },
+            { id: 4, seq: 3 },
+          ],
+        },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toEqual({
+        message: 'OK',
+        data: {
+          channels: [
+            { id: 1, seq: 2 },
+            { id: 4, seq: 3 },
+          ],
+        },
+      });
+      expect(await channelsOf(USER_A)).toEqual([RECOMMENDED, HTML, GO]);
+      expect(await rows(USER_A)).toEqual([
+        { user_id: USER_A, channel_id: 1, is_deleted: 0, sequence: 2 },
+        { user_id: USER_A, channel_id: 2, is_deleted: 1, sequence: 1 },
+        { user_id: USER_A, channel_id: 4, is_deleted: 0, sequence: 3 },
+        { user_id: USER_A, channel_id: 5, is_deleted: 1, sequence: 2 },
+      ]);
+    });
+
+    it('POST brings back a channel the user removed', async () => {
+      const response = await call('POST', '/v1_0/user/channels', {
+        user: USER_A,
+        body: { channels: [{ id: 2, seq: 4 }] },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(await channelsOf(USER_A)).toEqual([RECOMMENDED, HTML, GO, PYTHON]);
+    });
+
+    it('PUT /user/channels/{id} moves (or adds) one channel and answers 201 {id, seq}', async () => {
+      const response = await call('PUT', '/v1_0/user/channels/5', {
+        user: USER_A,
+        body: { seq: 1, id: 99 },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toEqual({ message: 'OK', data: { id: 5, seq: 1 } });
+      expect(await channelsOf(USER_A)).toEqual([RECOMMENDED, JAVA, HTML, GO, PYTHON]);
+    });
+
+    it('DELETE /user/channels/{id} removes one channel with 204 and no body', async () => {
+      const response = await call('DELETE', '/v1_0/user/channels/5', { user: USER_A });
+      expect(response.statusCode).toBe(204);
+      expect(response.body).toBe('');
+      expect(await channelsOf(USER_A)).toEqual([RECOMMENDED, HTML, GO, PYTHON]);
+    });
+
+    it('DELETE /user/channels removes the listed channels with 204; unknown ids are ignored', async () => {
+      const response = await call('DELETE', '/v1_0/user/channels', {
+        user: USER_A,
+        body: { channels: [1, 2, 77] },
+      });
+      expect(response.statusCode).toBe(204);
+      expect(response.body).toBe('');
+      expect(await channelsOf(USER_A)).toEqual([RECOMMENDED, GO]);
+      expect(await channelsOf(USER_B)).toEqual([RECOMMENDED, HTML]);
+    });
+
+    it('a user whose channels are all removed gets the defaults again', async () => {
+      expect((await call('DELETE', '/v1_0/user/channels/4', { user: USER_A })).statusCode).toBe(
+        204,
+      );
+      expect(await channelsOf(USER_A)).toEqual(DEFAULTS);
+    });
+  });
+
+  describe('the user channel cache', () => {
+    const changes: [string, Method, string, unknown, { id: number; name: string }[]][] = [
+      ['POST', 'POST', '/v1_0/user/channels', { channels: [{ id: 2, seq: 1 }] }, [PYTHON]],
+      ['PATCH', 'PATCH', '/v1_0/user/channels', { channels: [{ id: 1, seq: 2 }] }, [PYTHON, HTML]],
+      ['PUT', 'PUT', '/v1_0/user/channels', { channels: [{ id: 5, seq: 1 }] }, [JAVA]],
+      ['PUT one', 'PUT', '/v1_0/user/channels/4', { seq: 2 }, [JAVA, GO]],
+      ['DELETE one', 'DELETE', '/v1_0/user/channels/5', undefined, [GO]],
+      ['DELETE', 'DELETE', '/v1_0/user/channels', { channels: [4] }, []],
+    ];
+
+    it.each(changes)(
+      '%s deletes user:{uid}:ch, so a stale list is never served after it',
+      async (_name, method, url, body, own) => {
+        await channelsOf(USER_A);
+        const stale = JSON.stringify([{ id: 3, name: 'stale' }]);
+        await redis.client('cache').set(cacheKey(USER_A), stale, 'EX', 600);
+
+        const response = await call(method, url, { user: USER_A, body });
+        expect([201, 204]).toContain(response.statusCode);
+        expect(await redis.client('cache').exists(cacheKey(USER_A))).toBe(0);
+
+        expect(await channelsOf(USER_A)).toEqual(own.length > 0 ? [RECOMMENDED, ...own] : DEFAULTS);
+        expect(JSON.parse((await redis.client('cache').get(cacheKey(USER_A))) ?? 'null')).toEqual(
+          own,
+        );
+      },
+    );
+
+    it('a rejected change leaves the list as it was', async () => {
+      const before = await channelsOf(USER_A);
+      const response = await call('POST', '/v1_0/user/channels', {
+        user: USER_A,
+        body: { channels: [{ id: 99, seq: 1 }] },
+      });
+      expect(response.statusCode).toBe(400);
+      expect(await channelsOf(USER_A)).toEqual(before);
+    });
+  });
+
+  describe('invalid input answers 400 with the reference message and changes nothing', () => {
+    const positions = (channels: unknown) => ({ channels });
+    const cases: [string, unknown, string][] = [
+      ['a missing channels field', { other: 1 }, 'Channels param is required.'],
+      ['channels: null', positions(null), 'Channels param is required.'],
+      ['an empty list', positions([]), 'Channels param is required.'],
+      ['channels as a string', positions('1,2'), 'Invalid channels param.'],
+      ['a bare id instead of {id, seq}', positions([1]), 'Invalid channels param.'],
+      ['an unknown channel', positions([{ id: 99, seq: 1 }]), 'Invalid channels param.'],
+      ['a hidden channel', positions([{ id: 3, seq: 1 }]), 'Invalid channels param.'],
+      ['the virtual channel 0', positions([{ id: 0, seq: 1 }]), 'Invalid channels param.'],
+      ['a non-numeric id', positions([{ id: 'go', seq: 1 }]), 'Invalid channels param.'],
+      [
+        'repeated ids',
+        positions([
+          { id: 1, seq: 1 },
+          { id: 1, seq: 2 },
+        ]),
+        'Repeated channels occurred.',
+      ],
+      ['seq 0', positions([{ id: 1, seq: 0 }]), 'Invalid channel sequence param.'],
+      ['a negative seq', positions([{ id: 1, seq: -1 }]), 'Invalid channel sequence param.'],
+      ['a missing seq', positions([{ id: 1 }]), 'Invalid channel sequence param.'],
+      ['a fractional seq', positions([{ id: 1, seq: 1.5 }]), 'Invalid channel sequence param.'],
+    ];
+
+    for (const method of ['POST', 'PUT', 'PATCH'] as const) {
+      it.each(cases)(`${method} with %s`, async (_case, body, message) => {
+        const before = await rows();
+        const response = await call(method, '/v1_0/user/channels', { user: USER_A, body });
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toEqual({ message });
+        expect(await rows()).toEqual(before);
+      });
+    }
+
+    it.each([
+      ['a missing channels field', {}, 'Channels param is required.'],
+      ['an empty list', { channels: [] }, 'Channels param is required.'],
+      ['objects instead of ids', { channels: [{ id: 1 }] }, 'Invalid channels param.'],
+      ['id 0', { channels: [0] }, 'Invalid channels param.'],
+    ])('DELETE with %s', async (_case, body, message) => {
+      const before = await rows();
+      const response = await call('DELETE', '/v1_0/user/channels', { user: USER_A, body });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ message });
+      expect(await rows()).toEqual(before);
+    });
+
+    it.each([
+      ['an unknown channel', '/v1_0/user/channels/99', { seq: 1 }, 'Invalid channel id.'],
+      ['a hidden channel', '/v1_0/user/channels/3', { seq: 1 }, 'Invalid channel id.'],
+      ['a non-numeric id', '/v1_0/user/channels/abc', { seq: 1 }, 'Invalid channel id.'],
+      ['the virtual channel 0', '/v1_0/user/channels/0', { seq: 1 }, 'Invalid channel id.'],
+      ['seq 0', '/v1_0/user/channels/1', { seq: 0 }, 'Invalid channel sequence param.'],
+      ['a negative seq', '/v1_0/user/channels/1', { seq: -4 }, 'Invalid channel sequence param.'],
+      ['no seq', '/v1_0/user/channels/1', {}, 'Invalid channel sequence param.'],
+    ])('PUT /user/channels/{id} with %s', async (_case, url, body, message) => {
+      const before = await rows();
+      const response = await call('PUT', url, { user: USER_A, body });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ message });
+      expect(await rows()).toEqual(before);
+    });
+
+    it('DELETE /user/channels/{id} with a non-numeric id', async () => {
+      const response = await call('DELETE', '/v1_0/user/channels/abc', { user: USER_A });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ message: 'Invalid channel id.' });
+    });
+  });
+
+  it('keeps GET /v1_0/channels listing every visible channel by sequence then id', async () => {
+    const response = await call('GET', '/v1_0/channels');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      message: 'OK',
+      data: { channels: [PYTHON, GO, HTML, JAVA] },
+    });
+  });
+});

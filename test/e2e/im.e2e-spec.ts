@@ -1,0 +1,330 @@
+import { randomUUID } from 'node:crypto';
+
+import { JwtKeySet, SessionStore, TokenSigner } from '@app/auth';
+import { createRedisClient } from '@app/cache';
+import { loadConfig } from '@app/config';
+import type { chatbot } from '@app/contracts';
+import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
+import { createTestRedis, freePort, type TestRedis } from '@app/testing';
+import {
+  loadPackageDefinition,
+  Server as GrpcServer,
+  ServerCredentials,
+  type sendUnaryData,
+  type ServerUnaryCall,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type Redis from 'ioredis';
+import { Emitter } from '@socket.io/redis-emitter';
+import { io, type Socket } from 'socket.io-client';
+
+import { CHATBOT_FAILURE_REPLY } from '../../apps/im/src/chat/chat.service';
+import { CHATBOT_DEADLINE_MS, GrpcChatBot } from '../../apps/im/src/chat/grpc.chat-bot';
+import { imEnvSchema } from '../../apps/im/src/config/im.config';
+import { createIm } from '../../apps/im/src/main';
+
+const USER_ID = '1294287382374383616';
+const OTHER_USER_ID = '1294287382374383617';
+const FROZEN_USER_ID = '1294287382374383618';
+/** How long a socket must stay silent to count as "did not receive". */
+const SILENCE_MS = 500;
+
+type Query = Record<string, string>;
+
+// Booting two apps takes a few seconds; a hook that timed out would keep running and leak them.
+jest.setTimeout(30_000);
+
+function open(port: number, query: Query): Socket {
+  return io(`http://127.0.0.1:${port}`, {
+    transports: ['websocket'],
+    query,
+    reconnection: false,
+    forceNew: true,
+  });
+}
+
+function nextEvent(socket: Socket, event: string, timeoutMs = 5000): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no "${event}" within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    socket.once(event, (payload: unknown) => {
+      clearTimeout(timer);
+      resolve(payload);
+    });
+  });
+}
+
+/** Resolves with every payload of `event` seen during `ms`. */
+function collect(socket: Socket, event: string, ms: number): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const listener = (payload: unknown) => seen.push(payload);
+  socket.on(event, listener);
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      socket.off(event, listener);
+      resolve(seen);
+    }, ms),
+  );
+}
+
+/** A throwaway ChatBotService (chatbot.proto has no package); records requests, replies only if `answers`. */
+async function startChatbotServer(
+  port: number,
+  received: chatbot.ReceivedMessage[],
+  answers = true,
+): Promise<GrpcServer> {
+  const service = loadPackageDefinition(
+    loadSync(protoFile('chatbot.proto'), GRPC_LOADER_OPTIONS),
+  ).ChatBotService;
+  if (typeof service !== 'function') throw new Error('ChatBotService missing');
+  const server = new GrpcServer();
+  server.addService(service.service, {
+    Chatbot: (
+      call: ServerUnaryCall<chatbot.ReceivedMessage, chatbot.ResponsedMessage>,
+      callback: sendUnaryData<chatbot.ResponsedMessage>,
+    ) => {
+      received.push(call.request);
+      if (!answers) return;
+      callback(null, {
+        userResponse: `bot heard: ${call.request.userMessage}`,
+        createTime: 1_600_000_000,
+      });
+    },
+  });
+  await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  return server;
+}
+
+describe('im: Socket.IO over the Redis adapter', () => {
+  const keys = JwtKeySet.generate('im-e2e');
+  const signer = new TokenSigner(keys);
+  const received: chatbot.ReceivedMessage[] = [];
+  const sockets: Socket[] = [];
+
+  let redis: TestRedis;
+  /** The state role with the test prefix, as the apps see it. */
+  let state: Redis;
+  let sessions: SessionStore;
+  let chatbotServer: GrpcServer | undefined;
+  let imA: NestFastifyApplication;
+  let imB: NestFastifyApplication;
+  let portA: number;
+  let portB: number;
+
+  /** A live session in the state Redis and its access token, as the user service's login makes. */
+  const signIn = async (userId: string): Promise<{ token: string; sid: string }> => {
+    const session = await sessions.create(userId, 'app', randomUUID());
+    return { token: signer.signAccess(userId, session.sid), sid: session.sid };
+  };
+  const tokenFor = async (userId: string): Promise<string> => (await signIn(userId)).token;
+
+  const connect = (port: number, query: Query): Promise<Socket> => {
+    const socket = open(port, query);
+    sockets.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', reject);
+    });
+  };
+
+  const refusal = (port: number, query: Query): Promise<string> => {
+    const socket = open(port, query);
+    sockets.push(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('connect', () => reject(new Error('connection was accepted')));
+      socket.once('connect_error', (error: Error) => resolve(error.message));
+    });
+  };
+
+  /** Both replicas' adapters listen on the request channel once their subscriptions are live. */
+  const waitForAdapters = async (count: number): Promise<void> => {
+    const channel = `${redis.prefix}socket.io-request#/#`;
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const reply = await redis.client('state').call('PUBSUB', 'NUMSUB', channel);
+      if (Array.isArray(reply) && Number(reply[1]) >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`fewer than ${count} adapters subscribed to ${channel}`);
+  };
+
+  beforeAll(async () => {
+    redis = createTestRedis();
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+    sessions = new SessionStore(state, 3600);
+    [portA, portB] = [await freePort(), await freePort()];
+    const chatbotPort = await freePort();
+    chatbotServer = await startChatbotServer(chatbotPort, received);
+    const env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'error',
+      REDIS_CACHE_URL: redis.cacheUrl,
+      REDIS_STATE_URL: redis.stateUrl,
+      REDIS_QUEUE_URL: redis.queueUrl,
+      REDIS_KEY_PREFIX: redis.prefix,
+    };
+    imA = await createIm(loadConfig(imEnvSchema, env), { keySet: new JwtKeySet(keys.publicKeys) });
+    imB = await createIm(
+      loadConfig(imEnvSchema, { ...env, CHATBOT_GRPC_URL: `127.0.0.1:${chatbotPort}` }),
+      {
+        keySet: new JwtKeySet(keys.publicKeys),
+      },
+    );
+    await imA.listen(portA, '127.0.0.1');
+    await imB.listen(portB, '127.0.0.1');
+    await waitForAdapters(2);
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await imA?.close();
+    await imB?.close();
+    chatbotServer?.forceShutdown();
+    await state?.quit();
+    await redis?.cleanup();
+  });
+
+  describe('handshake', () => {
+    it('refuses a connection with neither token nor anonymous id', async () => {
+      expect(await refusal(portA, {})).toBe('User must be authorized.');
+    });
+
+    it('refuses a bad token, a token from another key and a refresh token', async () => {
+      expect(await refusal(portA, { token: 'not.a.jwt' })).toBe('Token has some errors.');
+      const stranger = new TokenSigner(JwtKeySet.generate('im-e2e')).signAccess(USER_ID, 's');
+      expect(await refusal(portB, { token: stranger })).toBe('Token has some errors.');
+      expect(await refusal(portA, { token: signer.signRefresh(USER_ID, 's').token })).toBe(
+        'Do not use refresh token.',
+      );
+    });
+
+    it('accepts a valid access token and an anonymous id', async () => {
+      expect((await connect(portA, { token: await tokenFor(USER_ID) })).connected).toBe(true);
+      expect((await connect(portB, { a: 'device-1' })).connected).toBe(true);
+    });
+
+    it('refuses the token of a session that was logged out or frozen', async () => {
+      const loggedOut = await signIn(USER_ID);
+      await sessions.revoke(loggedOut.sid, USER_ID);
+      expect(await refusal(portA, { token: loggedOut.token })).toBe('Token has some errors.');
+      const frozen = await tokenFor(FROZEN_USER_ID);
+      await sessions.revokeAll(FROZEN_USER_ID, true);
+      expect(await refusal(portB, { token: frozen })).toBe('User denied.');
+    });
+  });
+
+  describe('notifications through @socket.io/redis-emitter', () => {
+    it('reach the user on either replica and nobody else', async () => {
+      const onB = await connect(portB, { token: await tokenFor(USER_ID) });
+      const onA = await connect(portA, { token: await tokenFor(USER_ID) });
+      const otherUser = await connect(portA, { token: await tokenFor(OTHER_USER_ID) });
+      const impostor = await connect(portB, { a: USER_ID });
+      const notification = {
+        user_id: OTHER_USER_ID,
+        user_name: 'follower',
+        user_photo: 'http://img.test/p',
+        timestamp: 1_700_000_000,
+      };
+
+      const silence = [
+        collect(otherUser, 'following notify', SILENCE_MS),
+        collect(impostor, 'following notify', SILENCE_MS),
+      ];
+      const arrivals = [nextEvent(onB, 'following notify'), nextEvent(onA, 'following notify')];
+      new Emitter(redis.client('state'), { key: `${redis.prefix}socket.io` })
+        .to(USER_ID)
+        .emit('following notify', notification);
+
+      expect(await Promise.all(arrivals)).toEqual([notification, notification]);
+      expect(await Promise.all(silence)).toEqual([[], []]);
+    });
+
+    it('stay within this deployment: another key prefix reaches nobody', async () => {
+      const socket = await connect(portB, { token: await tokenFor(USER_ID) });
+      const heard = collect(socket, 'liking notify', SILENCE_MS);
+      new Emitter(redis.client('state'), { key: 'someone-else:socket.io' })
+        .to(USER_ID)
+        .emit('liking notify', { art_id: '1' });
+      expect(await heard).toEqual([]);
+    });
+  });
+
+  describe('chat with the built-in bot', () => {
+    it('answers the sender with a message whose timestamp is in seconds', async () => {
+      const socket = await connect(portA, { token: await tokenFor(USER_ID) });
+      const reply = nextEvent(socket, 'message');
+      socket.emit('message', { msg: '你好', timestamp: Date.now() });
+      const answer = (await reply) as { msg: unknown; timestamp: unknown };
+      expect(answer.msg).toBe('你好，我是头条小助手，有什么可以帮你的吗？');
+      expect(Number.isInteger(answer.timestamp)).toBe(true);
+      expect(Math.abs(Number(answer.timestamp) - Date.now() / 1000)).toBeLessThan(10);
+    });
+
+    it('reports an invalid message to the sender as an exception', async () => {
+      const socket = await connect(portA, { a: 'device-2' });
+      const exception = nextEvent(socket, 'exception');
+      const replies = collect(socket, 'message', SILENCE_MS);
+      socket.emit('message', { msg: '', timestamp: Date.now() });
+      expect(await exception).toEqual({ message: { msg: 'msg must be 1 to 500 characters.' } });
+      expect(await replies).toEqual([]);
+    });
+  });
+
+  describe('health', () => {
+    it('is live and ready while the state Redis answers', async () => {
+      expect((await fetch(`http://127.0.0.1:${portA}/health/live`)).status).toBe(200);
+      const ready = await fetch(`http://127.0.0.1:${portB}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ok', info: { redis: { status: 'up' } } });
+    });
+  });
+
+  describe('chat with a gRPC ChatBotService', () => {
+    it('relays the external bot answer, then the oops text once the bot is gone', async () => {
+      const socket = await connect(portB, { token: await tokenFor(USER_ID) });
+      const first = nextEvent(socket, 'message');
+      socket.emit('message', { msg: '今天天气', timestamp: 1_700_000_123_456 });
+      expect(await first).toEqual({ msg: 'bot heard: 今天天气', timestamp: 1_600_000_000 });
+      expect(received).toEqual([
+        { userId: USER_ID, userMessage: '今天天气', createTime: 1_700_000_123 },
+      ]);
+
+      chatbotServer?.forceShutdown();
+      chatbotServer = undefined;
+      const second = nextEvent(socket, 'message', 10_000);
+      socket.emit('message', { msg: '还在吗', timestamp: 1_700_000_200 });
+      const answer = (await second) as { msg: unknown; timestamp: unknown };
+      expect(answer.msg).toBe(CHATBOT_FAILURE_REPLY);
+      expect(answer.msg).toBe('oops，我病了，容我缓一下...');
+      expect(Math.abs(Number(answer.timestamp) - Date.now() / 1000)).toBeLessThan(10);
+      expect(received).toHaveLength(1);
+    });
+
+    it('gives up after its deadline (3 s by default) when the bot does not answer', async () => {
+      expect(CHATBOT_DEADLINE_MS).toBe(3000);
+      const heard: chatbot.ReceivedMessage[] = [];
+      const port = await freePort();
+      const silent = await startChatbotServer(port, heard, false);
+      const bot = new GrpcChatBot(`127.0.0.1:${port}`, 300);
+      try {
+        const started = Date.now();
+        await expect(
+          bot.reply({ userId: USER_ID, userMessage: 'hi', createTime: 1 }),
+        ).rejects.toMatchObject({
+          code: 4, // DEADLINE_EXCEEDED
+        });
+        expect(Date.now() - started).toBeLessThan(2000);
+        expect(heard).toHaveLength(1);
+      } finally {
+        bot.onApplicationShutdown();
+        silent.forceShutdown();
+      }
+    });
+  });
+});

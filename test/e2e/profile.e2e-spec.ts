@@ -1,0 +1,496 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { createRedisClient } from '@app/cache';
+import { loadConfig } from '@app/config';
+import {
+  createTestDatabase,
+  createTestKeys,
+  createTestRedis,
+  freePort,
+  signInForTest,
+  testEnv,
+  type TestDatabase,
+  type TestRedis,
+  withTestConnection,
+} from '@app/testing';
+import type { INestMicroservice } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type Redis from 'ioredis';
+
+import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
+import { createGateway } from '../../apps/gateway/src/main';
+import { newsEnvSchema } from '../../apps/news/src/config/news.config';
+import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
+import { startNewsService } from '../../apps/news/src/main';
+import { userEnvSchema } from '../../apps/user/src/config/user.config';
+import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
+import { startUserService } from '../../apps/user/src/main';
+import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
+
+const ME = '1294287382374383620';
+const OTHER = '1294287382374383621';
+const PUBLIC_URL = 'http://img.test/static/';
+const MAX_IMAGE_BYTES = 4096;
+const UNAUTHORIZED = { message: 'User must be authorized.' };
+
+interface Part {
+  field: string;
+  content: Buffer | string;
+  filename?: string;
+  contentType?: string;
+}
+
+function multipart(parts: Part[]): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----tt${randomBytes(8).toString('hex')}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const disposition = `form-data; name="${part.field}"${part.filename ? `; filename="${part.filename}"` : ''}`;
+    const type = part.filename
+      ? `Content-Type: ${part.contentType ?? 'application/octet-stream'}\r\n`
+      : '';
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`));
+    chunks.push(Buffer.isBuffer(part.content) ? part.content : Buffer.from(part.content));
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(chunks),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+const keyOf = (bytes: Buffer, extension: string): string =>
+  `${createHash('sha256').update(bytes).digest('hex')}.${extension}`;
+
+describe('profiles and photos (gateway -> user over gRPC, local storage)', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let state: Redis;
+  const keys = createTestKeys();
+  const uploads = mkdtempSync(join(tmpdir(), 'tt-uploads-'));
+  let userService: INestMicroservice;
+  let newsService: INestMicroservice;
+  let gateway: NestFastifyApplication;
+  let auth: Record<string, string>;
+
+  const request = (
+    method: 'GET' | 'PATCH',
+    url: string,
+    options: {
+      payload?: object | Buffer;
+      headers?: Record<string, string>;
+      signedIn?: boolean;
+    } = {},
+  ) =>
+    gateway.inject({
+      method,
+      url,
+      payload: options.payload as Record<string, unknown> | Buffer | undefined,
+      headers: { ...(options.signedIn === false ? {} : auth), ...options.headers },
+    });
+  const patchProfile = (payload: object, signedIn = true) =>
+    request('PATCH', '/app/v1_0/user/profile', { payload, signedIn });
+  const patchPhotos = (parts: Part[], signedIn = true) =>
+    request('PATCH', '/app/v1_0/user/photo', { ...multipart(parts), signedIn });
+
+  const row = (sql: string, params: unknown[] = [ME]) =>
+    withTestConnection(
+      database.settings,
+      async (query) => ((await query(sql, params)) as Record<string, unknown>[])[0],
+    );
+  const basicRow = () =>
+    row(
+      'SELECT user_name, profile_photo, introduction, is_media, status, certificate, mobile FROM user_basic WHERE user_id = ?',
+    );
+  const profileRow = () =>
+    row(
+      `SELECT gender, DATE_FORMAT(birthday, '%Y-%m-%d') AS birthday, real_name, id_number, id_card_front, id_card_back, id_card_handheld
+       FROM user_profile WHERE user_id = ?`,
+    );
+  const cacheHas = async (key: string) =>
+    (await redis.client('cache').exists(`${redis.prefix}${key}`)) === 1;
+
+  beforeAll(async () => {
+    database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
+    redis = createTestRedis();
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+    const [userPort, newsPort] = [await freePort(), await freePort()];
+    const env = testEnv(database.settings, redis, {
+      USER_GRPC_PORT: userPort,
+      NEWS_GRPC_PORT: newsPort,
+      USER_GRPC_URL: `127.0.0.1:${userPort}`,
+      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
+      STORAGE_PUBLIC_URL: PUBLIC_URL,
+      STORAGE_LOCAL_DIR: join(uploads, 'images'),
+      STORAGE_MAX_IMAGE_BYTES: MAX_IMAGE_BYTES,
+      JWT_KEYS_DIR: keys.dir,
+      JWT_SIGNING_KID: keys.kid,
+    });
+    await withTestConnection(database.settings, async (query) => {
+      await query(
+        `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media) VALUES
+         (?, '13911111111', 'me', 1, 0), (?, '13922222222', 'taken', 1, 0)`,
+        [ME, OTHER],
+      );
+      await query(`INSERT INTO user_profile (user_id, gender) VALUES (?, 1)`, [ME]);
+    });
+    await state.zadd('count:user:followers', 7, ME);
+    await state.zadd('count:user:arts:reading', 123, ME);
+    userService = await startUserService(loadConfig(userEnvSchema, env));
+    newsService = await startNewsService(loadConfig(newsEnvSchema, env));
+    gateway = await createGateway(loadConfig(gatewayEnvSchema, env));
+    await gateway.init();
+    await gateway.getHttpAdapter().getInstance().ready();
+    auth = { authorization: `Bearer ${(await signInForTest(keys, state, ME)).token}` };
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await newsService?.close();
+    await userService?.close();
+    await state?.quit();
+    await redis?.cleanup();
+    await database?.drop();
+    keys.remove();
+    rmSync(uploads, { recursive: true, force: true });
+  });
+
+  it('answers 401 on every endpoint without a token and changes nothing', async () => {
+    const before = await basicRow();
+    const responses = [
+      await request('GET', '/app/v1_0/user', { signedIn: false }),
+      await request('GET', '/app/v1_0/user/profile', { signedIn: false }),
+      await patchProfile({ name: 'intruder' }, false),
+      await patchPhotos(
+        [{ field: 'photo', filename: 'a.png', content: IMAGE_FIXTURES.png }],
+        false,
+      ),
+      await request('GET', '/app/v1_0/user/figure', { signedIn: false }),
+    ];
+    for (const response of responses) {
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual(UNAUTHORIZED);
+    }
+    expect(await basicRow()).toEqual(before);
+    expect(readdirSync(join(uploads, 'images'))).toEqual([]);
+  });
+
+  it('GET /user answers the own UserInfo, without relation flags', async () => {
+    const response = await request('GET', '/app/v1_0/user');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(`"id":"${ME}"`);
+    expect(response.json()).toEqual({
+      message: 'OK',
+      data: {
+        id: ME,
+        name: 'me',
+        photo: `${PUBLIC_URL}Fkj6tQi3xJwVXi1u2swCElotfdCi`,
+        is_media: false,
+        intro: '',
+        certi: '',
+        art_count: 0,
+        follow_count: 0,
+        fans_count: 7,
+        like_count: 0,
+      },
+    });
+  });
+
+  it('GET /user/profile answers id, name, photo URL, mobile, gender and an empty unset birthday', async () => {
+    const response = await request('GET', '/app/v1_0/user/profile');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      message: 'OK',
+      data: {
+        id: ME,
+        name: 'me',
+        photo: `${PUBLIC_URL}Fkj6tQi3xJwVXi1u2swCElotfdCi`,
+        mobile: '13911111111',
+        gender: 1,
+        birthday: '',
+      },
+    });
+  });
+
+  it('GET /user/figure answers followers and the real total reads of the user articles', async () => {
+    const response = await request('GET', '/app/v1_0/user/figure');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ message: 'OK', data: { fans_count: 7, read_count: 123 } });
+  });
+
+  it('PATCH /user/profile saves only the sent fields, gender 0 included, and answers them', async () => {
+    const response = await patchProfile({
+      gender: 0,
+      birthday: '1990-05-17',
+      intro: '写代码的人',
+      real_name: '张三',
+      id_number: '11010519491231002x',
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({
+      message: 'OK',
+      data: {
+        id: ME,
+        gender: 0,
+        birthday: '1990-05-17',
+        intro: '写代码的人',
+        real_name: '张三',
+        id_number: '11010519491231002X',
+      },
+    });
+    expect(await profileRow()).toMatchObject({
+      gender: 0,
+      birthday: '1990-05-17',
+      real_name: '张三',
+      id_number: '11010519491231002X',
+    });
+    expect(await basicRow()).toMatchObject({ user_name: 'me', introduction: '写代码的人' });
+
+    const profile = await request('GET', '/app/v1_0/user/profile');
+    expect(profile.json<{ data: object }>().data).toMatchObject({
+      gender: 0,
+      birthday: '1990-05-17',
+      name: 'me',
+    });
+  });
+
+  it('leaves the fields that were not sent as they are', async () => {
+    expect((await patchProfile({ gender: 1 })).json()).toEqual({
+      message: 'OK',
+      data: { id: ME, gender: 1 },
+    });
+    expect((await patchProfile({ intro: 'again' })).statusCode).toBe(201);
+    expect(await profileRow()).toMatchObject({
+      gender: 1,
+      birthday: '1990-05-17',
+      real_name: '张三',
+      id_number: '11010519491231002X',
+    });
+    expect(await basicRow()).toMatchObject({
+      user_name: 'me',
+      introduction: 'again',
+      profile_photo: null,
+    });
+    expect((await patchProfile({ gender: '0' })).json()).toEqual({
+      message: 'OK',
+      data: { id: ME, gender: 0 },
+    });
+    expect(await profileRow()).toMatchObject({ gender: 0 });
+  });
+
+  it('deletes the profile caches on a write, so GET, PATCH, GET shows the change', async () => {
+    expect(
+      (await request('GET', '/app/v1_0/user/profile')).json<{ data: { name: string } }>().data.name,
+    ).toBe('me');
+    expect(await cacheHas(`user:${ME}:profile`)).toBe(true);
+    expect(await cacheHas(`user:${ME}:profilex`)).toBe(true);
+
+    const renamed = await patchProfile({ name: '新名字' });
+    expect(renamed.statusCode).toBe(201);
+    expect(renamed.json()).toEqual({ message: 'OK', data: { id: ME, name: '新名字' } });
+    expect(await cacheHas(`user:${ME}:profile`)).toBe(false);
+    expect(await cacheHas(`user:${ME}:profilex`)).toBe(false);
+
+    expect(
+      (await request('GET', '/app/v1_0/user/profile')).json<{ data: { name: string } }>().data.name,
+    ).toBe('新名字');
+    expect(
+      (await request('GET', '/app/v1_0/user')).json<{ data: { name: string } }>().data.name,
+    ).toBe('新名字');
+    expect(
+      (await request('GET', `/app/v1_0/users/${ME}`)).json<{ data: { name: string } }>().data.name,
+    ).toBe('新名字');
+    expect(await cacheHas(`user:${ME}:profile`)).toBe(true);
+  });
+
+  it('ignores privileged fields in the body: is_media, status, certi, counters, id, mobile', async () => {
+    const before = await basicRow();
+    const response = await patchProfile({
+      intro: 'only this',
+      is_media: true,
+      status: 0,
+      certi: 'fake certificate',
+      art_count: 1000,
+      fans_count: 1000,
+      id: OTHER,
+      user_id: OTHER,
+      mobile: '13800000000',
+      email: 'x@example.com',
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({ message: 'OK', data: { id: ME, intro: 'only this' } });
+    expect(await basicRow()).toEqual({ ...before, introduction: 'only this' });
+    expect(
+      await row('SELECT user_name, introduction FROM user_basic WHERE user_id = ?', [OTHER]),
+    ).toEqual({
+      user_name: 'taken',
+      introduction: null,
+    });
+    const self = await request('GET', '/app/v1_0/user');
+    expect(self.json<{ data: object }>().data).toMatchObject({
+      id: ME,
+      is_media: false,
+      certi: '',
+      fans_count: 7,
+      art_count: 0,
+    });
+  });
+
+  it('answers 409 User name has existed. for a taken name and keeps the old one', async () => {
+    const response = await patchProfile({ name: 'taken', intro: 'not saved either' });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toEqual({ message: 'User name has existed.' });
+    expect(await basicRow()).toMatchObject({ user_name: '新名字', introduction: 'only this' });
+  });
+
+  it('answers 400 keyed by field for invalid values and changes nothing', async () => {
+    const before = [await basicRow(), await profileRow()];
+    const cases: [object, string][] = [
+      [{ name: '12345678' }, 'name'],
+      [{ name: '' }, 'name'],
+      [{ name: 'two\nlines' }, 'name'],
+      [{ intro: 'x'.repeat(61) }, 'intro'],
+      [{ gender: 2 }, 'gender'],
+      [{ gender: 'male' }, 'gender'],
+      [{ birthday: '1990-02-30' }, 'birthday'],
+      [{ birthday: '17/05/1990' }, 'birthday'],
+      [{ birthday: '2999-01-01' }, 'birthday'],
+      [{ real_name: '一二三四五六七八' }, 'real_name'],
+      [{ id_number: '12345' }, 'id_number'],
+      [{ photo: 12345 }, 'photo'],
+    ];
+    for (const [payload, field] of cases) {
+      const response = await patchProfile({
+        ...payload,
+        intro: field === 'intro' ? 'x'.repeat(61) : 'must not be saved',
+      });
+      expect(response.statusCode).toBe(400);
+      const message = response.json<{ message: Record<string, string> }>().message;
+      expect(Object.keys(message)).toEqual([field]);
+      expect(typeof message[field]).toBe('string');
+    }
+    expect([await basicRow(), await profileRow()]).toEqual(before);
+  });
+
+  it('stores a base64 photo under its content hash and serves the same bytes at /static/<key>', async () => {
+    const key = keyOf(IMAGE_FIXTURES.png, 'png');
+    const response = await patchProfile({
+      photo: `data:image/png;base64,${IMAGE_FIXTURES.png.toString('base64')}`,
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({
+      message: 'OK',
+      data: { id: ME, photo: `${PUBLIC_URL}${key}` },
+    });
+    expect(await basicRow()).toMatchObject({ profile_photo: key });
+    expect(readFileSync(join(uploads, 'images', key)).equals(IMAGE_FIXTURES.png)).toBe(true);
+
+    const served = await gateway.inject({ method: 'GET', url: `/static/${key}` });
+    expect(served.statusCode).toBe(200);
+    expect(served.headers['content-type']).toBe('image/png');
+    expect(served.headers['x-content-type-options']).toBe('nosniff');
+    expect(served.rawPayload.equals(IMAGE_FIXTURES.png)).toBe(true);
+
+    const profile = await request('GET', '/app/v1_0/user/profile');
+    expect(profile.json<{ data: { photo: string } }>().data.photo).toBe(`${PUBLIC_URL}${key}`);
+  });
+
+  it('refuses base64 that is not an image, or too large, with 400 keyed by field', async () => {
+    const notImage = await patchProfile({ photo: IMAGE_FIXTURES.text.toString('base64') });
+    expect(notImage.statusCode).toBe(400);
+    expect(notImage.json()).toEqual({ message: { photo: 'Invalid image.' } });
+
+    const notBase64 = await patchProfile({ id_card_front: 'this is not base64!' });
+    expect(notBase64.statusCode).toBe(400);
+    expect(notBase64.json()).toEqual({ message: { id_card_front: 'Invalid image.' } });
+
+    const big = Buffer.concat([IMAGE_FIXTURES.png, Buffer.alloc(MAX_IMAGE_BYTES)]);
+    const tooLarge = await patchProfile({ id_card_back: big.toString('base64') });
+    expect(tooLarge.statusCode).toBe(400);
+    expect(tooLarge.json()).toEqual({
+      message: { id_card_back: `Image is too large (at most ${MAX_IMAGE_BYTES} bytes).` },
+    });
+
+    const hugeBody = await patchProfile({ name: 'x'.repeat(1_000_000) });
+    expect(hugeBody.statusCode).toBe(413);
+    expect(typeof hugeBody.json<{ message: unknown }>().message).toBe('string');
+    expect(await profileRow()).toMatchObject({ id_card_front: null, id_card_back: null });
+  });
+
+  it('PATCH /user/photo stores multipart images and answers their URLs; the same image gets the same key', async () => {
+    const photoKey = keyOf(IMAGE_FIXTURES.png, 'png');
+    const frontKey = keyOf(IMAGE_FIXTURES.gif, 'gif');
+    const response = await patchPhotos([
+      { field: 'photo', filename: 'me.png', contentType: 'image/png', content: IMAGE_FIXTURES.png },
+      {
+        field: 'id_card_front',
+        filename: 'front.gif',
+        contentType: 'image/gif',
+        content: IMAGE_FIXTURES.gif,
+      },
+      { field: 'note', content: 'a text field is ignored' },
+      { field: 'unknown_file', filename: 'x.webp', content: IMAGE_FIXTURES.webp },
+    ]);
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({
+      message: 'OK',
+      data: {
+        id: ME,
+        photo: `${PUBLIC_URL}${photoKey}`,
+        id_card_front: `${PUBLIC_URL}${frontKey}`,
+      },
+    });
+    expect(await basicRow()).toMatchObject({ profile_photo: photoKey });
+    expect(await profileRow()).toMatchObject({ id_card_front: frontKey, id_card_back: null });
+    // The photo was uploaded as base64 before: one file, and the unknown part was not stored.
+    expect(readdirSync(join(uploads, 'images')).sort()).toEqual([photoKey, frontKey].sort());
+
+    const served = await gateway.inject({ method: 'GET', url: `/static/${frontKey}` });
+    expect(served.rawPayload.equals(IMAGE_FIXTURES.gif)).toBe(true);
+
+    const webp = await patchPhotos([
+      { field: 'id_card_handheld', filename: 'h.webp', content: IMAGE_FIXTURES.webp },
+    ]);
+    expect(webp.json()).toEqual({
+      message: 'OK',
+      data: { id: ME, id_card_handheld: `${PUBLIC_URL}${keyOf(IMAGE_FIXTURES.webp, 'webp')}` },
+    });
+  });
+
+  it('PATCH /user/photo refuses non-images and oversized files with 400 keyed by field', async () => {
+    const before = [await basicRow(), await profileRow()];
+    const notImage = await patchPhotos([
+      {
+        field: 'photo',
+        filename: 'evil.png',
+        contentType: 'image/png',
+        content: IMAGE_FIXTURES.text,
+      },
+    ]);
+    expect(notImage.statusCode).toBe(400);
+    expect(notImage.json()).toEqual({ message: { photo: 'Invalid image.' } });
+
+    const big = Buffer.concat([IMAGE_FIXTURES.jpg, Buffer.alloc(MAX_IMAGE_BYTES)]);
+    const tooLarge = await patchPhotos([
+      { field: 'id_card_back', filename: 'big.jpg', contentType: 'image/jpeg', content: big },
+    ]);
+    expect(tooLarge.statusCode).toBe(400);
+    expect(tooLarge.json()).toEqual({
+      message: { id_card_back: `Image is too large (at most ${MAX_IMAGE_BYTES} bytes).` },
+    });
+    expect([await basicRow(), await profileRow()]).toEqual(before);
+  });
+
+  it('serves only stored keys under /static/', async () => {
+    expect(
+      (await gateway.inject({ method: 'GET', url: `/static/${'0'.repeat(64)}.png` })).statusCode,
+    ).toBe(404);
+    expect(
+      (await gateway.inject({ method: 'GET', url: '/static/../package.json' })).statusCode,
+    ).toBe(404);
+    expect((await gateway.inject({ method: 'GET', url: '/static/' })).statusCode).toBe(404);
+  });
+});

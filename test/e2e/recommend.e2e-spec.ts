@@ -1,0 +1,311 @@
+import { createRedisClient } from '@app/cache';
+import { loadConfig } from '@app/config';
+import { protoFile } from '@app/grpc';
+import {
+  createTestDatabase,
+  createTestRedis,
+  freePort,
+  testEnv,
+  type TestDatabase,
+  type TestRedis,
+  withTestConnection,
+} from '@app/testing';
+import {
+  credentials,
+  type Client,
+  loadPackageDefinition,
+  type ServiceClientConstructor,
+  type ServiceError,
+  status,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import type { INestApplicationContext, INestMicroservice } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import { newsEnvSchema } from '../../apps/news/src/config/news.config';
+import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
+import { startNewsService } from '../../apps/news/src/main';
+import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
+import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
+import { startRecommendService } from '../../apps/recommend/src/main';
+
+/** `Track` as a client that keeps the proto's field names (the original Python backend) sees it. */
+interface Track {
+  exposure: string;
+  recommends: Array<{
+    article_id: string;
+    params: { click: string; collect: string; share: string; read: string };
+  }>;
+  time_stamp: string;
+}
+
+type Unary<Req, Res> = (
+  request: Req,
+  callback: (error: ServiceError | null, response: Res) => void,
+) => void;
+type RecommendClient = Client & {
+  user_recommend: Unary<
+    { user_id: string; channel_id: number; article_num: number; time_stamp: string | number },
+    Track
+  >;
+  article_recommend: Unary<{ article_id: string; article_num: number }, { article_id: string[] }>;
+};
+
+const AUTHOR = '1100000000000000001';
+const READER = '1100000000000000099';
+const NOW = Date.now();
+/** Channel 1 holds POOL_SIZE approved articles; 2 and 3 a few; plus a draft and a banned one in 1. */
+const POOL_SIZE = 25;
+const id = (channel: number, n: number) => String(1_300_000_000_000_000 + channel * 1000 + n);
+const CHANNEL1 = Array.from({ length: POOL_SIZE }, (_, n) => id(1, n + 1));
+const DRAFT = id(1, 900);
+const BANNED = id(1, 901);
+const PYTHON_INTRO = id(2, 1);
+const PYTHON_ASYNC = id(2, 2);
+const GO_BASICS = id(2, 3);
+const CHANNEL3 = [id(3, 1), id(3, 2), id(3, 3)];
+const LATE_BANNED = CHANNEL1[0];
+
+const sqlTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+
+const ids = (track: Track) => track.recommends.map((item) => item.article_id);
+
+/** A client exactly as the original backend builds it: the .proto, field names kept, no Nest. */
+function newClient(port: number): RecommendClient {
+  const definition = loadPackageDefinition(
+    loadSync(protoFile('user_reco.proto'), { keepCase: true, longs: String, defaults: true }),
+  );
+  const UserRecommend = definition.UserRecommend as ServiceClientConstructor;
+  return new UserRecommend(
+    `127.0.0.1:${port}`,
+    credentials.createInsecure(),
+  ) as unknown as RecommendClient;
+}
+
+describe('recommend service (UserRecommend over the original user_reco.proto)', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let state: Redis;
+  let news: INestMicroservice | undefined;
+  let recommend: INestApplicationContext | undefined;
+  let client: RecommendClient;
+
+  const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
+    new Promise((resolve, reject) =>
+      method.call(client, request, (error, response) =>
+        error ? reject(error) : resolve(response),
+      ),
+    );
+  const feed = (userId: string, channelId: number, timeStamp: number | string, articleNum = 10) =>
+    call(client.user_recommend, {
+      user_id: userId,
+      channel_id: channelId,
+      article_num: articleNum,
+      time_stamp: timeStamp,
+    });
+  const similar = (articleId: string, articleNum = 10) =>
+    call(client.article_recommend, { article_id: articleId, article_num: articleNum });
+
+  beforeAll(async () => {
+    database = await createTestDatabase([NEWS_SCHEMA]);
+    redis = createTestRedis();
+    const [newsPort, recommendPort] = [await freePort(), await freePort()];
+    const env = testEnv(database.settings, redis, {
+      NEWS_GRPC_PORT: newsPort,
+      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
+      RECOMMEND_GRPC_PORT: recommendPort,
+      // The test refreshes by hand; the timer must not race it.
+      RECO_REFRESH_INTERVAL_MS: 3_600_000,
+    });
+    await withTestConnection(database.settings, async (query) => {
+      await query(
+        `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
+         (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 1), (3, 'go', 3, 1, 0)`,
+      );
+      const rows: Array<[string, number, string, number, number]> = [
+        ...CHANNEL1.map((articleId, n): [string, number, string, number, number] => [
+          articleId,
+          1,
+          `html 第${n}篇`,
+          2,
+          n,
+        ]),
+        [DRAFT, 1, 'draft', 0, 0],
+        [BANNED, 1, 'banned', 5, 0],
+        [PYTHON_INTRO, 2, 'Python 并发编程入门', 2, 40],
+        [PYTHON_ASYNC, 2, 'Python 并发编程进阶', 2, 41],
+        [GO_BASICS, 2, '今日天气', 2, 30],
+        ...CHANNEL3.map((articleId, n): [string, number, string, number, number] => [
+          articleId,
+          3,
+          `go 第${n}篇`,
+          2,
+          50 + n,
+        ]),
+      ];
+      for (const [articleId, channel, title, status, minutesAgo] of rows) {
+        await query(
+          `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
+           VALUES (?, ?, ?, ?, '{"type":0,"images":[]}', ?, 1, ?, ?)`,
+          [
+            articleId,
+            AUTHOR,
+            channel,
+            title,
+            status,
+            sqlTime(NOW - minutesAgo * 60_000),
+            sqlTime(NOW - minutesAgo * 60_000),
+          ],
+        );
+      }
+    });
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+    news = await startNewsService(loadConfig(newsEnvSchema, env));
+    recommend = await startRecommendService(loadConfig(recommendEnvSchema, env));
+    await recommend.get(CandidateRefresher).refresh();
+
+    client = newClient(recommendPort);
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await recommend?.close();
+    await news?.close();
+    await state?.quit();
+    await redis?.cleanup();
+    await database?.drop();
+  });
+
+  it('builds candidate pools per channel from approved articles only', async () => {
+    const pool = await state.zrevrange('reco:ch:1:candidates', 0, -1);
+    expect([...pool].sort()).toEqual([...CHANNEL1].sort());
+    expect(await state.zcard('reco:ch:0:candidates')).toBe(POOL_SIZE + 3 + CHANNEL3.length);
+    expect(pool).not.toContain(DRAFT);
+    expect(pool).not.toContain(BANNED);
+  });
+
+  it('serves 10 distinct articles, then 10 new ones per newer stamp, repeating only once the pool is exhausted', async () => {
+    const user = '1100000000000000010';
+    const first = await feed(user, 1, NOW);
+    expect(ids(first)).toHaveLength(10);
+    expect(new Set(ids(first)).size).toBe(10);
+    ids(first).forEach((articleId) => expect(CHANNEL1).toContain(articleId));
+    expect(first.time_stamp).toBe('0');
+    const exposure = JSON.parse(first.exposure) as Record<string, string>;
+    expect(exposure).toEqual({
+      action: 'exposure',
+      userId: user,
+      articleId: `[${ids(first).join(',')}]`,
+      algorithmCombine: exposure.algorithmCombine,
+    });
+    expect(exposure.algorithmCombine).toMatch(/^Algo-[12]$/);
+    const click = JSON.parse(first.recommends[0].params.click) as Record<string, string>;
+    expect(click).toEqual({ ...exposure, action: 'click', articleId: ids(first)[0] });
+    expect(first.exposure).toBe(
+      `{"action":"exposure","userId":"${user}","articleId":"[${ids(first).join(',')}]","algorithmCombine":"${exposure.algorithmCombine}"}`,
+    );
+
+    const second = await feed(user, 1, Date.now() + 1000);
+    expect(ids(second)).toHaveLength(10);
+    expect(ids(second).filter((articleId) => ids(first).includes(articleId))).toEqual([]);
+    expect(Number(second.time_stamp)).toBeGreaterThan(0);
+
+    const third = await feed(user, 1, Date.now() + 2000);
+    expect(Number(third.time_stamp)).toBeGreaterThan(Number(second.time_stamp));
+    // 5 left in the pool come first, then it starts over without repeating within the batch
+    const leftovers = ids(third).slice(0, POOL_SIZE - 20);
+    expect(new Set([...ids(first), ...ids(second), ...leftovers])).toEqual(new Set(CHANNEL1));
+    expect(new Set(ids(third)).size).toBe(10);
+
+    // an older stamp replays the stored batch at or before it, with the next older stamp
+    const replayFirst = await feed(user, 1, second.time_stamp);
+    expect(ids(replayFirst)).toEqual(ids(first));
+    expect(replayFirst.exposure).toBe('');
+    expect(replayFirst.time_stamp).toBe('0');
+    expect(replayFirst.recommends[0].params.read).toContain('"action":"read"');
+    const replaySecond = await feed(user, 1, third.time_stamp);
+    expect(ids(replaySecond)).toEqual(ids(second));
+    expect(replaySecond.time_stamp).toBe(second.time_stamp);
+    expect(ids(await feed(user, 1, 1))).toEqual([]);
+  });
+
+  it('keeps exposures per channel', async () => {
+    const user = '1100000000000000011';
+    await feed(user, 1, NOW);
+    const other = await feed(user, 2, NOW);
+    expect([...ids(other)].sort()).toEqual([PYTHON_INTRO, PYTHON_ASYNC, GO_BASICS].sort());
+  });
+
+  it('answers an empty result to an empty user_id and popular-recent articles to anonymous devices', async () => {
+    const empty = await feed('', 1, NOW);
+    expect(empty).toEqual({ exposure: '', recommends: [], time_stamp: '0' });
+
+    await state.zadd('count:art:liking', 5000, CHANNEL1[POOL_SIZE - 1]);
+    const anonymous = await feed('Anony device-1', 1, NOW, 3);
+    expect(ids(anonymous)[0]).toBe(CHANNEL1[POOL_SIZE - 1]);
+    expect(ids(anonymous)).toHaveLength(3);
+    expect(JSON.parse(anonymous.exposure)).toMatchObject({ userId: 'Anony device-1' });
+    const again = await feed('Anony device-1', 1, Date.now() + 1000, 3);
+    expect(ids(again).filter((articleId) => ids(anonymous).includes(articleId))).toEqual([]);
+    await state.zrem('count:art:liking', CHANNEL1[POOL_SIZE - 1]);
+  });
+
+  it('puts the channels a user reads first in the all-channels feed', async () => {
+    await state.zadd(
+      `user:${READER}:his:reading`,
+      NOW / 1000,
+      CHANNEL3[0],
+      NOW / 1000 + 1,
+      CHANNEL3[1],
+    );
+    const result = await feed(READER, 0, NOW, 3);
+    expect([...ids(result)].sort()).toEqual([...CHANNEL3].sort());
+  });
+
+  it('drops banned articles at the next refresh', async () => {
+    await withTestConnection(database.settings, (query) =>
+      query('UPDATE news_article_basic SET status = 5 WHERE article_id = ?', [LATE_BANNED]),
+    );
+    await recommend?.get(CandidateRefresher).refresh();
+    expect(await state.zscore('reco:ch:1:candidates', LATE_BANNED)).toBeNull();
+    const fresh = await feed('1100000000000000012', 1, NOW, 30);
+    expect(ids(fresh)).toHaveLength(POOL_SIZE - 1);
+    expect(ids(fresh)).not.toContain(LATE_BANNED);
+  });
+
+  it('answers UNAVAILABLE while its pools were never built, so callers fall back', async () => {
+    const coldRedis = createTestRedis();
+    const [port, deadNewsPort] = [await freePort(), await freePort()];
+    const cold = await startRecommendService(
+      loadConfig(
+        recommendEnvSchema,
+        testEnv(database.settings, coldRedis, {
+          RECOMMEND_GRPC_PORT: port,
+          NEWS_GRPC_URL: `127.0.0.1:${deadNewsPort}`,
+        }),
+      ),
+    );
+    const coldClient = newClient(port);
+    try {
+      const error = await new Promise<ServiceError | null>((resolve) =>
+        coldClient.user_recommend(
+          { user_id: READER, channel_id: 1, article_num: 10, time_stamp: NOW },
+          (failure) => resolve(failure),
+        ),
+      );
+      expect(error?.code).toBe(status.UNAVAILABLE);
+    } finally {
+      coldClient.close();
+      await cold.close();
+      await coldRedis.cleanup();
+    }
+  });
+
+  it('answers related articles of the same channel, title matches first, never the article itself', async () => {
+    const related = await similar(PYTHON_INTRO);
+    expect(related.article_id).toEqual([PYTHON_ASYNC, GO_BASICS]);
+    expect((await similar(PYTHON_INTRO, 1)).article_id).toEqual([PYTHON_ASYNC]);
+    expect((await similar('1')).article_id).toEqual([]);
+    expect((await similar(DRAFT)).article_id).toEqual([]);
+  });
+});

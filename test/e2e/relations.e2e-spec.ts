@@ -1,0 +1,457 @@
+import { createRedisClient } from '@app/cache';
+import { loadConfig } from '@app/config';
+import {
+  createTestDatabase,
+  createTestKeys,
+  createTestRedis,
+  freePort,
+  signInForTest,
+  testEnv,
+  type TestDatabase,
+  type TestRedis,
+  withTestConnection,
+} from '@app/testing';
+import type { INestMicroservice } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import Redis from 'ioredis';
+
+import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
+import { createGateway } from '../../apps/gateway/src/main';
+import { userEnvSchema } from '../../apps/user/src/config/user.config';
+import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
+import { startUserService } from '../../apps/user/src/main';
+
+const ME = '1294287382374383616';
+const STAR = '1294287382374383617';
+const OTHER = '1294287382374383618';
+const LONER = '1294287382374383619';
+const NOBODY = '1294287382374383699';
+const IMG = 'http://img.test/';
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+interface FollowCard {
+  id: string;
+  name: string;
+  photo: string;
+  fans_count: number;
+  mutual_follow: boolean;
+}
+
+interface FollowCardPage {
+  total_count: number;
+  page: number;
+  per_page: number;
+  results: FollowCard[];
+}
+
+interface RelationRow {
+  user_id: string;
+  target_user_id: string;
+  relation: number;
+}
+
+describe('follows and blacklists through the gateway', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  const keys = createTestKeys();
+  let state: Redis;
+  let subscriber: Redis;
+  let userService: INestMicroservice;
+  let gateway: NestFastifyApplication;
+  const tokens = new Map<string, string>();
+  const published: Array<{ channel: string; message: Buffer }> = [];
+
+  const call = (method: Method, url: string, as?: string, payload?: object) =>
+    gateway.inject({
+      method,
+      url: `/app/v1_0${url}`,
+      headers: as ? { authorization: `Bearer ${tokens.get(as)}` } : {},
+      ...(payload ? { payload } : {}),
+    });
+  const count = async (key: 'followings' | 'followers', id: string) =>
+    Number((await redis.client('state').zscore(`${redis.prefix}count:user:${key}`, id)) ?? 0);
+  const relations = () =>
+    withTestConnection(database.settings, (query) =>
+      query(
+        'SELECT user_id, target_user_id, relation FROM user_relation ORDER BY user_id, target_user_id',
+      ),
+    ) as Promise<RelationRow[]>;
+  const cacheKey = (key: string) => `${redis.prefix}${key}`;
+  const page = async (url: string, as = ME) => {
+    const response = await call('GET', url, as);
+    expect(response.statusCode).toBe(200);
+    return response.json<{ message: string; data: FollowCardPage }>().data;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase([USER_SCHEMA]);
+    redis = createTestRedis();
+    const [userPort, newsPort] = [await freePort(), await freePort()];
+    const env = testEnv(database.settings, redis, {
+      USER_GRPC_PORT: userPort,
+      USER_GRPC_URL: `127.0.0.1:${userPort}`,
+      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
+      STORAGE_PUBLIC_URL: IMG,
+      JWT_KEYS_DIR: keys.dir,
+      JWT_SIGNING_KID: keys.kid,
+    });
+    await withTestConnection(database.settings, async (query) => {
+      await query(
+        `INSERT INTO user_basic (user_id, mobile, user_name, profile_photo, status, is_media) VALUES
+         (?, '13900000001', 'me', 'me-photo', 1, 0),
+         (?, '13900000002', 'star', NULL, 1, 1),
+         (?, '13900000003', 'other', 'other-photo', 1, 0),
+         (?, '13900000004', 'loner', NULL, 1, 0)`,
+        [ME, STAR, OTHER, LONER],
+      );
+    });
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+    for (const id of [ME, STAR, OTHER, LONER])
+      tokens.set(id, (await signInForTest(keys, state, id)).token);
+
+    subscriber = new Redis(redis.stateUrl);
+    subscriber.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer, message: Buffer) => {
+      published.push({ channel: channel.toString(), message });
+    });
+    await subscriber.psubscribe(`${redis.prefix}socket.io*`);
+
+    userService = await startUserService(loadConfig(userEnvSchema, env));
+    gateway = await createGateway(loadConfig(gatewayEnvSchema, env));
+    await gateway.init();
+    await gateway.getHttpAdapter().getInstance().ready();
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await userService?.close();
+    await subscriber?.quit();
+    await state?.quit();
+    await redis?.cleanup();
+    await database?.drop();
+    keys.remove();
+  });
+
+  it('answers 401 on every relation route without a token', async () => {
+    const routes: Array<[Method, string, object?]> = [
+      ['POST', '/user/followings', { target: STAR }],
+      ['GET', '/user/followings'],
+      ['DELETE', `/user/followings/${STAR}`],
+      ['GET', '/user/followers'],
+      ['POST', '/user/blacklists', { target: STAR }],
+      ['DELETE', `/user/blacklists/${STAR}`],
+    ];
+    for (const [method, url, payload] of routes) {
+      const response = await call(method, url, undefined, payload);
+      expect({ url, method, status: response.statusCode, body: response.json<unknown>() }).toEqual({
+        url,
+        method,
+        status: 401,
+        body: { message: 'User must be authorized.' },
+      });
+    }
+    expect(await relations()).toEqual([]);
+  });
+
+  it('refuses self, unknown and malformed targets and stores nothing', async () => {
+    const selfFollow = await call('POST', '/user/followings', ME, { target: ME });
+    expect(selfFollow.statusCode).toBe(400);
+    expect(selfFollow.json()).toEqual({ message: 'User cannot follow self.' });
+
+    const selfBlacklist = await call('POST', '/user/blacklists', ME, { target: ME });
+    expect(selfBlacklist.statusCode).toBe(400);
+    expect(selfBlacklist.json()).toEqual({ message: 'User cannot blacklist self.' });
+
+    const unknown = await call('POST', '/user/followings', ME, { target: NOBODY });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toEqual({ message: 'Invalid target user.' });
+
+    const unknownBlacklist = await call('POST', '/user/blacklists', ME, { target: NOBODY });
+    expect(unknownBlacklist.statusCode).toBe(400);
+    expect(unknownBlacklist.json()).toEqual({ message: 'Invalid target user.' });
+
+    for (const payload of [{ target: 'abc' }, {}, { target: -5 }]) {
+      const malformed = await call('POST', '/user/followings', ME, payload);
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.json()).toEqual({ message: { target: 'Invalid target user id.' } });
+    }
+
+    expect(await relations()).toEqual([]);
+    expect(await count('followings', ME)).toBe(0);
+    expect(published).toEqual([]);
+  });
+
+  it('follows once, ignores unknown body fields, counts both users and publishes following notify', async () => {
+    const response = await call('POST', '/user/followings', ME, {
+      target: STAR,
+      user_id: 'x',
+      relation: 2,
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({ message: 'OK', data: { target: STAR } });
+    expect(response.body).toContain(`"target":"${STAR}"`);
+
+    expect(await relations()).toEqual([{ user_id: ME, target_user_id: STAR, relation: 1 }]);
+    expect(await count('followings', ME)).toBe(1);
+    expect(await count('followers', STAR)).toBe(1);
+
+    await waitFor(() => published.length > 0);
+    expect(published).toHaveLength(1);
+    expect(published[0].channel).toBe(`${redis.prefix}socket.io#/#${STAR}#`);
+    for (const part of [
+      'following notify',
+      'user_id',
+      ME,
+      'user_name',
+      'me',
+      'user_photo',
+      `${IMG}me-photo`,
+      'timestamp',
+    ]) {
+      expect(published[0].message.includes(part)).toBe(true);
+    }
+  });
+
+  it('treats a repeated follow as an upsert: no second row, count or notification', async () => {
+    const again = await call('POST', '/user/followings', ME, { target: STAR });
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual({ message: 'OK', data: { target: STAR } });
+    await sleep(300);
+    expect(await relations()).toEqual([{ user_id: ME, target_user_id: STAR, relation: 1 }]);
+    expect(await count('followings', ME)).toBe(1);
+    expect(await count('followers', STAR)).toBe(1);
+    expect(published).toHaveLength(1);
+  });
+
+  it('counts concurrent duplicate follows once', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => call('POST', '/user/followings', ME, { target: OTHER })),
+    );
+    expect(responses.map((response) => response.statusCode)).toEqual([
+      201, 201, 201, 201, 201, 201,
+    ]);
+    expect(await count('followings', ME)).toBe(2);
+    expect(await count('followers', OTHER)).toBe(1);
+    expect((await relations()).filter((row) => row.target_user_id === OTHER)).toEqual([
+      { user_id: ME, target_user_id: OTHER, relation: 1 },
+    ]);
+  });
+
+  it('lists followings newest first with photo URLs, fans counts and mutual follows', async () => {
+    expect((await call('POST', '/user/followings', STAR, { target: ME })).statusCode).toBe(201);
+    await withTestConnection(database.settings, async (query) => {
+      await query(
+        "UPDATE user_relation SET update_time = '2026-01-01 00:00:00' WHERE user_id = ? AND target_user_id = ?",
+        [ME, STAR],
+      );
+      await query(
+        "UPDATE user_relation SET update_time = '2026-01-02 00:00:00' WHERE user_id = ? AND target_user_id = ?",
+        [ME, OTHER],
+      );
+    });
+    await redis.client('cache').del(cacheKey(`user:${ME}:following`));
+
+    const first = await call('GET', '/user/followings', ME);
+    expect(first.statusCode).toBe(200);
+    expect(first.body).toContain(`"id":"${OTHER}"`);
+    expect(first.json()).toEqual({
+      message: 'OK',
+      data: {
+        total_count: 2,
+        page: 1,
+        per_page: 10,
+        results: [
+          {
+            id: OTHER,
+            name: 'other',
+            photo: `${IMG}other-photo`,
+            fans_count: 1,
+            mutual_follow: false,
+          },
+          {
+            id: STAR,
+            name: 'star',
+            photo: `${IMG}Fkj6tQi3xJwVXi1u2swCElotfdCi`,
+            fans_count: 1,
+            mutual_follow: true,
+          },
+        ],
+      },
+    });
+    expect(await redis.client('cache').zcard(cacheKey(`user:${ME}:following`))).toBe(2);
+    // Served from the cache the first call filled.
+    expect(await page('/user/followings')).toEqual(first.json<{ data: FollowCardPage }>().data);
+  });
+
+  it('lists followers with mutual_follow from the caller side', async () => {
+    expect(await page('/user/followers')).toEqual({
+      total_count: 1,
+      page: 1,
+      per_page: 10,
+      results: [
+        {
+          id: STAR,
+          name: 'star',
+          photo: `${IMG}Fkj6tQi3xJwVXi1u2swCElotfdCi`,
+          fans_count: 1,
+          mutual_follow: true,
+        },
+      ],
+    });
+    expect(await page('/user/followers', STAR)).toEqual({
+      total_count: 1,
+      page: 1,
+      per_page: 10,
+      results: [
+        { id: ME, name: 'me', photo: `${IMG}me-photo`, fans_count: 1, mutual_follow: true },
+      ],
+    });
+    expect(await page('/user/followers', LONER)).toEqual({
+      total_count: 0,
+      page: 1,
+      per_page: 10,
+      results: [],
+    });
+  });
+
+  it('pages with per_page 10-50 and rejects values outside the range', async () => {
+    const secondPage = await page('/user/followings?page=2&per_page=10&perPage=1');
+    expect(secondPage).toEqual({ total_count: 2, page: 2, per_page: 10, results: [] });
+    const widest = await page('/user/followings?per_page=50');
+    expect(widest.per_page).toBe(50);
+    expect(widest.results.map((card) => card.id)).toEqual([OTHER, STAR]);
+
+    const perPageError = { message: { per_page: 'per_page must be within the range 10 - 50' } };
+    const cases: Array<[string, object]> = [
+      ['per_page=9', perPageError],
+      ['per_page=51', perPageError],
+      ['per_page=abc', perPageError],
+      ['page=0', { message: { page: 'page must be a positive integer' } }],
+    ];
+    for (const [query, body] of cases) {
+      for (const path of ['/user/followings', '/user/followers']) {
+        const response = await call('GET', `${path}?${query}`, ME);
+        expect({
+          path,
+          query,
+          status: response.statusCode,
+          body: response.json<unknown>(),
+        }).toEqual({ path, query, status: 400, body });
+      }
+    }
+  });
+
+  it('fills is_following / is_blacklist on user cards for signed-in callers only', async () => {
+    const anonymous = await call('GET', `/users/${STAR}`);
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.json<{ data: object }>().data).toMatchObject({
+      id: STAR,
+      fans_count: 1,
+      is_following: false,
+      is_blacklist: false,
+    });
+
+    const signedIn = await call('GET', `/users/${STAR}`, ME);
+    expect(signedIn.json<{ data: object }>().data).toMatchObject({
+      id: STAR,
+      is_following: true,
+      is_blacklist: false,
+    });
+    expect(await redis.client('cache').hgetall(cacheKey(`user:${ME}:relationship`))).toEqual({
+      [STAR]: '1',
+      [OTHER]: '1',
+    });
+
+    const loner = await call('GET', `/users/${ME}`, LONER);
+    expect(loner.json<{ data: object }>().data).toMatchObject({
+      id: ME,
+      is_following: false,
+      is_blacklist: false,
+    });
+    const marker = cacheKey(`user:${LONER}:relationship`);
+    expect(await redis.client('cache').hgetall(marker)).toEqual({ '-1': '-1' });
+    const ttl = await redis.client('cache').ttl(marker);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(360);
+  });
+
+  it('turns a follow into a blacklist (2), decrementing both counters and clearing the caches', async () => {
+    const response = await call('POST', '/user/blacklists', ME, { target: OTHER, relation: 1 });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({ message: 'OK', data: { target: OTHER } });
+
+    expect((await relations()).filter((row) => row.user_id === ME)).toEqual([
+      { user_id: ME, target_user_id: STAR, relation: 1 },
+      { user_id: ME, target_user_id: OTHER, relation: 2 },
+    ]);
+    expect(await count('followings', ME)).toBe(1);
+    expect(await count('followers', OTHER)).toBe(0);
+    expect(
+      await redis
+        .client('cache')
+        .exists(cacheKey(`user:${ME}:relationship`), cacheKey(`user:${ME}:following`)),
+    ).toBe(0);
+
+    expect((await page('/user/followings')).results.map((card) => card.id)).toEqual([STAR]);
+    const card = await call('GET', `/users/${OTHER}`, ME);
+    expect(card.json<{ data: object }>().data).toMatchObject({
+      id: OTHER,
+      fans_count: 0,
+      is_following: false,
+      is_blacklist: true,
+    });
+
+    // Blacklisting again changes nothing.
+    expect((await call('POST', '/user/blacklists', ME, { target: OTHER })).statusCode).toBe(201);
+    expect(await count('followings', ME)).toBe(1);
+  });
+
+  it('unblacklists to 0 without touching the counters', async () => {
+    const response = await call('DELETE', `/user/blacklists/${OTHER}`, ME);
+    expect(response.statusCode).toBe(204);
+    expect(response.body).toBe('');
+    expect(
+      (await relations()).find((row) => row.user_id === ME && row.target_user_id === OTHER)
+        ?.relation,
+    ).toBe(0);
+    expect(await count('followings', ME)).toBe(1);
+    expect(await count('followers', OTHER)).toBe(0);
+    const card = await call('GET', `/users/${OTHER}`, ME);
+    expect(card.json<{ data: object }>().data).toMatchObject({
+      is_following: false,
+      is_blacklist: false,
+    });
+  });
+
+  it('unfollows with 204, and unfollowing a user that is not followed is still 204 and changes nothing', async () => {
+    const response = await call('DELETE', `/user/followings/${STAR}`, ME);
+    expect(response.statusCode).toBe(204);
+    expect(response.body).toBe('');
+    expect(await count('followings', ME)).toBe(0);
+    expect(await count('followers', STAR)).toBe(0);
+    expect((await page('/user/followings')).total_count).toBe(0);
+
+    const before = await relations();
+    for (const target of [STAR, LONER, NOBODY]) {
+      const again = await call('DELETE', `/user/followings/${target}`, ME);
+      expect(again.statusCode).toBe(204);
+    }
+    expect(await relations()).toEqual(before);
+    expect(await count('followings', ME)).toBe(0);
+    expect(await count('followers', STAR)).toBe(0);
+    // STAR's own follow of ME is untouched.
+    expect(await count('followers', ME)).toBe(1);
+  });
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}

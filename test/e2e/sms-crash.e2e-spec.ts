@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, queuePrefix } from '@app/queue';
+import { createTestDatabase, createTestRedis, freePort, testEnv, type TestDatabase, type TestRedis } from '@app/testing';
+import { type JobState, Queue } from 'bullmq';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+/** The real worker in a process of its own, so the test can kill it like a crashed pod. */
+function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, TS_NODE_SWC: 'true', TS_NODE_TRANSPILE_ONLY: 'true' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const ready = (port: number) => () =>
+  fetch(`http://127.0.0.1:${port}/health/ready`).then((response) => (response.status === 200 ? true : undefined));
+
+describe('an SMS job whose worker is killed mid-job', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let queue: Queue;
+  let inboxDir: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase([]);
+    redis = createTestRedis();
+    inboxDir = mkdtempSync(join(tmpdir(), 'tt-sms-'));
+    queue = new Queue(JOB_QUEUE[JobName.SendSmsCode], {
+      connection: { host: '127.0.0.1', port: 6379, db: 2 },
+      prefix: queuePrefix(redis.prefix),
+    });
+  });
+
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await queue?.close();
+    await redis?.cleanup();
+    await database?.drop();
+    rmSync(inboxDir, { recursive: true, force: true });
+  });
+
+  it('is redelivered to another worker and the code is sent exactly once', async () => {
+    const inbox = join(inboxDir, 'sms.jsonl');
+    const sent = () => (existsSync(inbox) ? readFileSync(inbox, 'utf8').trim().split('\n').filter(Boolean) : []);
+    const workerEnv = async (latencyMs: number) => {
+      const port = await freePort();
+      const env = testEnv(database.settings, redis, {
+        WORKER_PORT: port,
+        HTTP_HOST: '127.0.0.1',
+        WORKER_QUEUES: 'sms',
+        SMS_LOG_FILE: inbox,
+        SMS_LOG_LATENCY_MS: latencyMs,
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'warn',
+      });
+      return { port, env };
+    };
+
+    // Worker A takes the job and dies while the provider call is still in flight.
+    const first = await workerEnv(4000);
+    const workerA = spawnWorker(first.env);
+    children.push(workerA);
+    await waitFor(ready(first.port), 90_000, 'worker A ready');
+    const id = jobId(JobName.SendSmsCode, 'app', '13911111111', 'crash');
+    await queue.add(JobName.SendSmsCode, { mobile: '13911111111', code: '482913', scope: 'app' }, { ...DEFAULT_JOB_OPTIONS, jobId: id });
+    await waitFor(async () => ((await queue.getJobState(id)) === 'active' ? true : undefined), 10_000, 'job active on A');
+    workerA.kill('SIGKILL');
+    await new Promise((r) => workerA.once('exit', r));
+    expect(sent()).toEqual([]);
+    expect(await queue.getJobState(id)).toBe<JobState>('active');
+
+    // Worker B finds the job stalled once A's lock expires, and delivers it.
+    const second = await workerEnv(0);
+    const workerB = spawnWorker(second.env);
+    children.push(workerB);
+    await waitFor(ready(second.port), 90_000, 'worker B ready');
+    await waitFor(async () => ((await queue.getJobState(id)) === 'completed' ? true : undefined), 40_000, 'job completed on B');
+
+    const lines = sent().map((line) => JSON.parse(line) as { mobile: string; code: string });
+    expect(lines).toEqual([expect.objectContaining({ mobile: '13911111111', code: '482913' })]);
+
+    // The same request delivered again (same deterministic id) does not send a second SMS.
+    await queue.add(JobName.SendSmsCode, { mobile: '13911111111', code: '482913', scope: 'app' }, { ...DEFAULT_JOB_OPTIONS, jobId: id });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sent()).toHaveLength(1);
+
+    // A graceful stop: Nest drains the workers, closes its clients and re-raises SIGTERM.
+    workerB.kill('SIGTERM');
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+      workerB.once('exit', (code, signal) => r({ code, signal })),
+    );
+    expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
+  }, 300_000);
+});

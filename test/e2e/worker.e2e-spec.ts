@@ -1,0 +1,170 @@
+import { loadConfig } from '@app/config';
+import { JobName, JobProducer, jobId, ProcessorRegistry, QueueModule, QueueName } from '@app/queue';
+import {
+  createTestDatabase,
+  createTestRedis,
+  freePort,
+  testEnv,
+  type TestDatabase,
+  type TestRedis,
+} from '@app/testing';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Test, type TestingModule } from '@nestjs/testing';
+import type { JobState, Queue } from 'bullmq';
+
+import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
+import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
+import { SmsOutbox } from '../../apps/worker/src/sms/sms-outbox';
+import { SmsProcessor } from '../../apps/worker/src/sms/sms.processor';
+
+// Jest applies testTimeout globally, not per project; these tests wait on real BullMQ retries.
+const SLOW = 30_000;
+
+describe('worker: BullMQ processors behind a node:http health server', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let worker: RunningWorker | undefined;
+  let producerContext: TestingModule;
+  let producer: JobProducer;
+  let queue: Queue;
+  let outbox: SmsOutbox;
+  let base: string;
+
+  const get = (path: string) => fetch(`${base}${path}`);
+
+  async function waitForState(
+    id: string,
+    states: JobState[],
+    timeoutMs = 15_000,
+  ): Promise<JobState | 'unknown'> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await queue.getJobState(id);
+      if ((states as string[]).includes(state) || Date.now() > deadline) return state;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase([]);
+    redis = createTestRedis();
+    const env = testEnv(database.settings, redis, {
+      WORKER_PORT: await freePort(),
+      HTTP_HOST: '127.0.0.1',
+    });
+    worker = await startWorker(loadConfig(workerEnvSchema, env));
+    base = `http://127.0.0.1:${worker.port}`;
+    outbox = worker.app.get(SmsOutbox);
+
+    producerContext = await Test.createTestingModule({
+      imports: [
+        QueueModule.forRoot({ queueUrl: redis.queueUrl, keyPrefix: redis.prefix }),
+        QueueModule.registerQueues(QueueName.Sms),
+      ],
+    }).compile();
+    await producerContext.init();
+    producer = producerContext.get(JobProducer);
+    queue = producerContext.get<Queue>(getQueueToken(QueueName.Sms));
+  }, SLOW);
+
+  afterAll(async () => {
+    await producerContext?.close();
+    await worker?.close();
+    await redis?.cleanup();
+    await database?.drop();
+  });
+
+  it('is live, and ready while the queue and state Redis and MySQL answer', async () => {
+    expect((await get('/health/live')).status).toBe(200);
+    const ready = await get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      status: 'ok',
+      checks: { queueRedis: true, stateRedis: true, mysql: true },
+    });
+  });
+
+  it(
+    'sends an SMS code job exactly once, even when the same job id is enqueued again',
+    async () => {
+      const mobile = '13900000001';
+      const id = jobId(JobName.SendSmsCode, 'app', mobile, 1);
+      await producer.enqueue(
+        JobName.SendSmsCode,
+        { mobile, code: '123456', scope: 'app' },
+        { jobId: id },
+      );
+
+      expect(await waitForState(id, ['completed', 'failed'])).toBe('completed');
+      expect(outbox.sentTo(mobile)).toEqual([{ mobile, code: '123456', scope: 'app' }]);
+      expect((await queue.getJob(id))?.returnvalue).toEqual({ sent: true });
+      expect(await redis.client('state').exists(`${redis.prefix}smsjob:${id}:sent`)).toBe(1);
+
+      await producer.enqueue(
+        JobName.SendSmsCode,
+        { mobile, code: '123456', scope: 'app' },
+        { jobId: id },
+      );
+      expect(await queue.getJobCounts('wait', 'active', 'delayed')).toEqual({
+        wait: 0,
+        active: 0,
+        delayed: 0,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(outbox.sentTo(mobile)).toHaveLength(1);
+    },
+    SLOW,
+  );
+
+  it(
+    'retries a failed delivery and still sends once',
+    async () => {
+      const mobile = '13900000002';
+      const id = jobId(JobName.SendSmsCode, 'mp', mobile, 1);
+      const attemptsBefore = outbox.attempts;
+      outbox.failNext(1);
+      await producer.enqueue(
+        JobName.SendSmsCode,
+        { mobile, code: '654321', scope: 'mp' },
+        { jobId: id },
+      );
+
+      expect(await waitForState(id, ['completed', 'failed'])).toBe('completed');
+      const job = await queue.getJob(id);
+      expect(job?.attemptsStarted).toBe(2);
+      expect(job?.attemptsMade).toBe(2);
+      expect(outbox.attempts - attemptsBefore).toBe(2);
+      expect(outbox.sentTo(mobile)).toHaveLength(1);
+    },
+    SLOW,
+  );
+
+  it(
+    'registers only the processors of WORKER_QUEUES',
+    async () => {
+      const env = testEnv(database.settings, redis, {
+        WORKER_PORT: await freePort(),
+        HTTP_HOST: '127.0.0.1',
+        WORKER_QUEUES: QueueName.Statistics,
+      });
+      const statisticsWorker = await startWorker(loadConfig(workerEnvSchema, env));
+      try {
+        expect(statisticsWorker.app.get(ProcessorRegistry).declarations).toEqual([]);
+        expect(() => statisticsWorker.app.get(SmsProcessor)).toThrow();
+        expect(worker?.app.get(ProcessorRegistry).declarations.map((d) => d.processor)).toEqual([
+          'SmsProcessor',
+          'SearchIndexProcessor',
+        ]);
+      } finally {
+        await statisticsWorker.close();
+      }
+    },
+    SLOW,
+  );
+
+  it('stops answering health probes once closed', async () => {
+    await worker?.close();
+    worker = undefined;
+    await expect(get('/health/ready')).rejects.toThrow();
+  });
+});
