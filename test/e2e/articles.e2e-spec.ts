@@ -279,9 +279,18 @@ describe('article detail, author lists, history and reading durations through th
         expect(recommend.requests.at(-1)).toEqual({ articleId: OLD, articleNum: 10 });
       });
 
+      it('shares the answer of an article for a minute: a hot page asks recommend once', async () => {
+        const asked = recommend.requests.length;
+        for (let i = 0; i < 5; i += 1) {
+          expect((await call('GET', `/articles/${OLD}`)).json<{ data: Detail }>().data.recomments).toHaveLength(2);
+        }
+        expect(recommend.requests.length).toBe(asked);
+      });
+
+      // Articles whose related ids were never fetched successfully (failures are not cached).
       it('answers [] when the recommend service fails', async () => {
         recommend.behaviour = 'fail';
-        const response = await call('GET', `/articles/${OLD}`);
+        const response = await call('GET', `/articles/${NEW}`);
         expect(response.statusCode).toBe(200);
         expect(response.json<{ data: Detail }>().data.recomments).toEqual([]);
       });
@@ -289,7 +298,7 @@ describe('article detail, author lists, history and reading durations through th
       it('answers [] after a 200 ms deadline when the recommend service hangs', async () => {
         recommend.behaviour = 'hang';
         const started = Date.now();
-        const response = await call('GET', `/articles/${OLD}`);
+        const response = await call('GET', `/articles/${BY_FAN}`);
         expect(response.statusCode).toBe(200);
         expect(response.json<{ data: Detail }>().data.recomments).toEqual([]);
         expect(Date.now() - started).toBeLessThan(1500);

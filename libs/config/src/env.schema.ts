@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** An optional setting where an empty value (e.g. `${VAR:-}` in compose) counts as unset. */
+const optionalSetting = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
@@ -63,6 +66,14 @@ export const baseEnvSchema = z.object({
     .min(1)
     .max(100 * 1024 * 1024)
     .default(5 * 1024 * 1024),
+  /** Bucket of the `s3` storage driver (required when STORAGE_DRIVER=s3). */
+  S3_BUCKET: optionalSetting(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  /** Endpoint of an S3-compatible store (SeaweedFS, RustFS); unset means AWS S3. */
+  S3_ENDPOINT: optionalSetting(z.url()),
+  /** Credentials of the `s3` storage driver (required when STORAGE_DRIVER=s3). */
+  S3_ACCESS_KEY_ID: optionalSetting(z.string().min(1)),
+  S3_SECRET_ACCESS_KEY: optionalSetting(z.string().min(1)),
 
   /** Folder of `<kid>.public.pem` (and, for the user service, `<kid>.private.pem`) RS256 keys. */
   JWT_KEYS_DIR: z.string().min(1).default('.keys'),
@@ -91,5 +102,22 @@ export function refineBaseEnv(env: BaseEnv, ctx: z.RefinementCtx): void {
       path: ['SMS_TEST_CODE'],
       message: 'SMS_TEST_CODE must not be set when NODE_ENV=production',
     });
+  }
+  refineStorageEnv(env, ctx);
+}
+
+const S3_REQUIRED = ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/** The `s3` storage driver cannot start without its bucket and credentials: fail at boot. */
+export function refineStorageEnv(env: BaseEnv, ctx: z.RefinementCtx): void {
+  if (env.STORAGE_DRIVER !== 's3') return;
+  for (const name of S3_REQUIRED) {
+    if (env[name] === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `${name} is required when STORAGE_DRIVER=s3`,
+      });
+    }
   }
 }

@@ -30,13 +30,56 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schema, { NODE_ENV: 'production', SMS_TEST_CODE: '246810' })).toThrow(
       /SMS_TEST_CODE/,
     );
-    expect(loadConfig(schema, { NODE_ENV: 'development', SMS_TEST_CODE: '246810' }).SMS_TEST_CODE).toBe(
-      '246810',
-    );
+    expect(
+      loadConfig(schema, { NODE_ENV: 'development', SMS_TEST_CODE: '246810' }).SMS_TEST_CODE,
+    ).toBe('246810');
+  });
+
+  it('fails fast when STORAGE_DRIVER=s3 lacks its bucket or credentials', () => {
+    const s3 = {
+      STORAGE_DRIVER: 's3',
+      S3_BUCKET: 'toutiao-images',
+      S3_ACCESS_KEY_ID: 'id',
+      S3_SECRET_ACCESS_KEY: 'secret',
+    };
+    const issues = (env: NodeJS.ProcessEnv): string[] => {
+      try {
+        loadConfig(schema, env);
+        return [];
+      } catch (error) {
+        if (!(error instanceof ConfigValidationError)) throw error;
+        return error.issues;
+      }
+    };
+    expect(issues({ ...s3, S3_BUCKET: undefined })).toEqual([
+      'S3_BUCKET: S3_BUCKET is required when STORAGE_DRIVER=s3',
+    ]);
+    // Compose passes unset variables as empty strings.
+    expect(issues({ STORAGE_DRIVER: 's3', S3_BUCKET: '', S3_ACCESS_KEY_ID: '' })).toEqual([
+      'S3_BUCKET: S3_BUCKET is required when STORAGE_DRIVER=s3',
+      'S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID is required when STORAGE_DRIVER=s3',
+      'S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY is required when STORAGE_DRIVER=s3',
+    ]);
+    expect(issues({ S3_BUCKET: 'Not_A_Bucket' }).join('\n')).toContain('S3_BUCKET');
+    expect(issues({ S3_ENDPOINT: 'seaweedfs' }).join('\n')).toContain('S3_ENDPOINT');
+
+    const config = loadConfig(schema, { ...s3, S3_ENDPOINT: 'http://seaweedfs:8333' });
+    expect(config).toMatchObject({
+      ...s3,
+      S3_REGION: 'us-east-1',
+      S3_ENDPOINT: 'http://seaweedfs:8333',
+    });
+    expect(loadConfig(schema, { S3_BUCKET: '', S3_ENDPOINT: '' })).toMatchObject({
+      STORAGE_DRIVER: 'local',
+      S3_BUCKET: undefined,
+      S3_ENDPOINT: undefined,
+    });
   });
 
   it('rejects a database name that could inject SQL', () => {
-    expect(() => loadConfig(schema, { MYSQL_DATABASE: 'x; DROP DATABASE y' })).toThrow(/MYSQL_DATABASE/);
+    expect(() => loadConfig(schema, { MYSQL_DATABASE: 'x; DROP DATABASE y' })).toThrow(
+      /MYSQL_DATABASE/,
+    );
   });
 
   it('parses boolean flags strictly', () => {

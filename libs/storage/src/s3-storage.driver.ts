@@ -1,29 +1,70 @@
-import type { StorageDriver } from './storage-driver';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { OnModuleDestroy } from '@nestjs/common';
 
-/** The optional package the `s3` driver needs; it is not a dependency of this repository. */
-export const S3_CLIENT_PACKAGE = '@aws-sdk/client-s3';
+import { contentKey, StorageDriver, type StoredObject } from './storage-driver';
 
-/**
- * The `s3` driver. Its client package is optional and not installed, so asking for it fails at
- * boot with a message naming the package, instead of at the first upload.
- */
-export function createS3StorageDriver(
-  isInstalled: (packageName: string) => boolean = packageIsInstalled,
-): StorageDriver {
-  if (!isInstalled(S3_CLIENT_PACKAGE)) {
-    throw new Error(
-      `STORAGE_DRIVER=s3 needs the package ${S3_CLIENT_PACKAGE}, which is not installed. ` +
-        `Install it (npm install ${S3_CLIENT_PACKAGE}) or set STORAGE_DRIVER=local.`,
-    );
-  }
-  throw new Error('STORAGE_DRIVER=s3 is not wired in this build yet; set STORAGE_DRIVER=local.');
+/** Where the `s3` driver stores objects (AWS S3 or an S3-compatible store such as SeaweedFS). */
+export interface S3StorageOptions {
+  bucket: string;
+  region: string;
+  /** Endpoint of an S3-compatible store; unset means AWS itself. */
+  endpoint?: string;
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
-function packageIsInstalled(packageName: string): boolean {
-  try {
-    require.resolve(packageName);
-    return true;
-  } catch {
-    return false;
+/** Keys are content hashes, so an object never changes and may be cached forever. */
+export const S3_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+/** The S3 client the `s3` driver uses, configured for AWS and S3-compatible stores alike. */
+export function createS3Client(options: S3StorageOptions): S3Client {
+  return new S3Client({
+    region: options.region,
+    endpoint: options.endpoint,
+    // S3-compatible stores rarely resolve bucket subdomains; AWS accepts path-style too.
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: options.accessKeyId,
+      secretAccessKey: options.secretAccessKey,
+    },
+    // SDK ≥ 3.729 adds CRC32 checksums by default, which S3-compatible stores reject.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/** Stores files as `<sha256-hex>.<ext>` objects in one bucket; URLs are `publicUrl` + key. */
+export class S3StorageDriver extends StorageDriver implements OnModuleDestroy {
+  private readonly client: S3Client;
+
+  constructor(
+    private readonly options: S3StorageOptions,
+    private readonly publicUrl: string,
+  ) {
+    super();
+    this.client = createS3Client(options);
+  }
+
+  async put(bytes: Buffer, contentType: string): Promise<StoredObject> {
+    const key = contentKey(bytes, contentType);
+    // Equal bytes give an equal key, so a repeated upload just rewrites identical content.
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.options.bucket,
+        Key: key,
+        Body: bytes,
+        ContentType: contentType,
+        CacheControl: S3_CACHE_CONTROL,
+      }),
+    );
+    return { key };
+  }
+
+  url(key: string): string {
+    return this.publicUrl + key;
+  }
+
+  onModuleDestroy(): void {
+    this.client.destroy();
   }
 }

@@ -11,7 +11,7 @@ import {
 
 import { DEFAULT_MAX_IMAGE_BYTES, storeImage, type StoredImage } from './image-upload';
 import { LocalStorageDriver } from './local-storage.driver';
-import { createS3StorageDriver } from './s3-storage.driver';
+import { S3StorageDriver, type S3StorageOptions } from './s3-storage.driver';
 import { StorageDriver } from './storage-driver';
 
 export interface StorageOptions {
@@ -22,6 +22,8 @@ export interface StorageOptions {
   publicUrl: string;
   /** Largest accepted image in bytes. */
   maxBytes?: number;
+  /** Bucket and credentials of the `s3` driver; required when `driver` is `s3`. */
+  s3?: S3StorageOptions;
 }
 
 /** The storage settings every app shares (see `baseEnvSchema`). */
@@ -30,6 +32,11 @@ export interface StorageEnv {
   STORAGE_LOCAL_DIR: string;
   STORAGE_PUBLIC_URL: string;
   STORAGE_MAX_IMAGE_BYTES: number;
+  S3_BUCKET?: string;
+  S3_REGION?: string;
+  S3_ENDPOINT?: string;
+  S3_ACCESS_KEY_ID?: string;
+  S3_SECRET_ACCESS_KEY?: string;
 }
 
 export const STORAGE_OPTIONS = Symbol('STORAGE_OPTIONS');
@@ -41,16 +48,38 @@ export function storageOptionsFromEnv(env: StorageEnv): StorageOptions {
     localDir: env.STORAGE_LOCAL_DIR,
     publicUrl: env.STORAGE_PUBLIC_URL,
     maxBytes: env.STORAGE_MAX_IMAGE_BYTES,
+    s3: s3OptionsFromEnv(env),
   };
 }
 
-/** The driver the options ask for; `s3` throws at once (its client package is not installed). */
+function s3OptionsFromEnv(env: StorageEnv): S3StorageOptions | undefined {
+  const {
+    S3_BUCKET: bucket,
+    S3_ACCESS_KEY_ID: accessKeyId,
+    S3_SECRET_ACCESS_KEY: secretAccessKey,
+  } = env;
+  if (!bucket || !accessKeyId || !secretAccessKey) return undefined;
+  return {
+    bucket,
+    region: env.S3_REGION ?? 'us-east-1',
+    endpoint: env.S3_ENDPOINT,
+    accessKeyId,
+    secretAccessKey,
+  };
+}
+
+/** The driver the options ask for; `s3` without its settings throws at boot, not at the first upload. */
 export function createStorageDriver(options: StorageOptions): StorageDriver {
   switch (options.driver) {
     case 'local':
       return new LocalStorageDriver(resolve(options.localDir), options.publicUrl);
     case 's3':
-      return createS3StorageDriver();
+      if (!options.s3) {
+        throw new Error(
+          'STORAGE_DRIVER=s3 needs S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY.',
+        );
+      }
+      return new S3StorageDriver(options.s3, options.publicUrl);
   }
 }
 

@@ -8,6 +8,8 @@ interface ArticleRow {
   article_id: string;
   title: string;
   status: number;
+  user_id: string;
+  create_time: Date;
   content: string | null;
 }
 
@@ -29,7 +31,7 @@ export class ArticleIndexer {
   indexArticle(articleId: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const rows: ArticleRow[] = await manager.query(
-        `SELECT a.article_id, a.title, a.status, c.content
+        `SELECT a.article_id, a.user_id, a.title, a.status, a.create_time, c.content
          FROM news_article_basic a LEFT JOIN news_article_content c ON c.article_id = a.article_id
          WHERE a.article_id = ? FOR UPDATE`,
         [articleId],
@@ -39,7 +41,13 @@ export class ArticleIndexer {
         await this.search.remove(articleId);
         return false;
       }
-      await this.search.index({ articleId, title: article.title, content: article.content ?? '' });
+      await this.search.index({
+        articleId,
+        title: article.title,
+        content: article.content ?? '',
+        userId: String(article.user_id),
+        createTime: new Date(article.create_time),
+      });
       return true;
     });
   }

@@ -3,25 +3,25 @@ import { Logger } from '@nestjs/common';
 
 import { ArticleSearchService } from './article-search.service';
 import type { SearchHistoryStore } from './search-history.store';
-import type { SearchKeywordsRepository } from './search-keywords.repository';
 import type { SearchHits } from './search.service';
 
 const USER_ID = '1294287382374383617';
 
 function newTestService(hits: SearchHits = { totalCount: 3, articleIds: ['11', '12'] }) {
-  const engine = { search: jest.fn().mockResolvedValue(hits), index: jest.fn(), remove: jest.fn() };
+  const engine = {
+    search: jest.fn().mockResolvedValue(hits),
+    index: jest.fn(),
+    remove: jest.fn(),
+    suggest: jest.fn(),
+    saveKeyword: jest.fn().mockResolvedValue(undefined),
+  };
   const history = {
     save: jest.fn().mockResolvedValue(undefined),
     list: jest.fn(),
     clear: jest.fn(),
   };
-  const keywords = { save: jest.fn().mockResolvedValue(undefined) };
-  const service = new ArticleSearchService(
-    engine,
-    history as unknown as SearchHistoryStore,
-    keywords as unknown as SearchKeywordsRepository,
-  );
-  return { service, engine, history, keywords };
+  const service = new ArticleSearchService(engine, history as unknown as SearchHistoryStore);
+  return { service, engine, history };
 }
 
 describe('ArticleSearchService', () => {
@@ -37,25 +37,25 @@ describe('ArticleSearchService', () => {
   });
 
   it("on page 1 saves the signed-in user's keyword and, when something was found, the suggestion keyword", async () => {
-    const { service, history, keywords } = newTestService();
+    const { service, history, engine } = newTestService();
     await service.search({ q: 'Python', page: 1, perPage: 10, userId: USER_ID });
     expect(history.save).toHaveBeenCalledWith(USER_ID, 'Python');
-    expect(keywords.save).toHaveBeenCalledWith('Python');
+    expect(engine.saveKeyword).toHaveBeenCalledWith('Python');
   });
 
   it('keeps no suggestion keyword when nothing was found, but still the history', async () => {
-    const { service, history, keywords } = newTestService({ totalCount: 0, articleIds: [] });
+    const { service, history, engine } = newTestService({ totalCount: 0, articleIds: [] });
     await service.search({ q: 'nothing', page: 1, perPage: 10, userId: USER_ID });
     expect(history.save).toHaveBeenCalledWith(USER_ID, 'nothing');
-    expect(keywords.save).not.toHaveBeenCalled();
+    expect(engine.saveKeyword).not.toHaveBeenCalled();
   });
 
   it('records nothing for later pages, and no history for anonymous callers', async () => {
-    const { service, history, keywords } = newTestService();
+    const { service, history, engine } = newTestService();
     await service.search({ q: 'go', page: 2, perPage: 10, userId: USER_ID });
     await service.search({ q: 'go', page: 1, perPage: 10, userId: '' });
     expect(history.save).not.toHaveBeenCalled();
-    expect(keywords.save).toHaveBeenCalledTimes(1);
+    expect(engine.saveKeyword).toHaveBeenCalledTimes(1);
   });
 
   it('still answers when recording the keyword fails', async () => {

@@ -2,7 +2,6 @@ import { AppError } from '@app/grpc';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { SearchHistoryStore } from './search-history.store';
-import { SearchKeywordsRepository } from './search-keywords.repository';
 import { characterLength, normalizeKeyword } from './search-text.util';
 import { type SearchHits, SearchService } from './search.service';
 
@@ -38,7 +37,6 @@ export class ArticleSearchService {
   constructor(
     private readonly engine: SearchService,
     private readonly history: SearchHistoryStore,
-    private readonly keywords: SearchKeywordsRepository,
   ) {}
 
   async search(request: ArticleSearch): Promise<SearchHits> {
@@ -60,7 +58,7 @@ export class ArticleSearchService {
     const writes: Promise<void>[] = [];
     if (userId) writes.push(this.history.save(userId, keyword));
     if (found)
-      writes.push(this.keywords.save([...keyword].slice(0, KEYWORD_COLUMN_LENGTH).join('')));
+      writes.push(this.engine.saveKeyword([...keyword].slice(0, KEYWORD_COLUMN_LENGTH).join('')));
     for (const result of await Promise.allSettled(writes)) {
       if (result.status === 'rejected')
         this.logger.error(`could not record search keyword: ${String(result.reason)}`);

@@ -7,6 +7,7 @@ import type { ArticleIndexer } from './article-indexer';
 import { createArticleIndexer } from './article-indexer.factory';
 import { ArticleSearchRepository } from './article-search.repository';
 import { MysqlSearchService } from './mysql-search.service';
+import { SearchKeywordsRepository } from './search-keywords.repository';
 import { SearchTokenizer } from './search-tokenizer';
 
 const AUTHOR = '1294287382374383616';
@@ -51,7 +52,11 @@ describe('mysql search driver (real MariaDB FULLTEXT)', () => {
       SEARCH_DRIVER: 'mysql',
       ELASTICSEARCH_URL: undefined,
     });
-    search = new MysqlSearchService(new ArticleSearchRepository(dataSource), new SearchTokenizer());
+    search = new MysqlSearchService(
+      new ArticleSearchRepository(dataSource),
+      new SearchTokenizer(),
+      new SearchKeywordsRepository(dataSource),
+    );
   });
 
   afterAll(async () => {

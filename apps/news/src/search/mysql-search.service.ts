@@ -1,4 +1,5 @@
 import { ArticleSearchRepository } from './article-search.repository';
+import type { SearchKeywordsRepository } from './search-keywords.repository';
 import { buildBooleanQuery } from './search-query.util';
 import { SearchTokenizer } from './search-tokenizer';
 import { type SearchDocument, type SearchHits, SearchService } from './search.service';
@@ -11,6 +12,7 @@ export class MysqlSearchService extends SearchService {
   constructor(
     private readonly documents: ArticleSearchRepository,
     private readonly tokenizer: SearchTokenizer,
+    private readonly keywords: SearchKeywordsRepository,
   ) {
     super();
   }
@@ -32,5 +34,17 @@ export class MysqlSearchService extends SearchService {
 
   remove(articleId: string): Promise<void> {
     return this.documents.delete(articleId);
+  }
+
+  async suggest(prefix: string, limit: number): Promise<string[]> {
+    const [keywords, titles] = await Promise.all([
+      this.keywords.keywordsStartingWith(prefix, limit),
+      this.keywords.titlesStartingWith(prefix, limit),
+    ]);
+    return [...keywords, ...titles];
+  }
+
+  saveKeyword(keyword: string): Promise<void> {
+    return this.keywords.save(keyword);
   }
 }

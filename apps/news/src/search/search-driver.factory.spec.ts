@@ -1,4 +1,5 @@
-import { createSearchService, esDriverUnavailableReason } from './search-driver.factory';
+import { ElasticsearchSearchDriver } from './elasticsearch-search.driver';
+import { createSearchService } from './search-driver.factory';
 import { type SearchHits, SearchService } from './search.service';
 
 class StubSearchService extends SearchService {
@@ -11,6 +12,12 @@ class StubSearchService extends SearchService {
   remove(): Promise<void> {
     return Promise.resolve();
   }
+  suggest(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+  saveKeyword(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 describe('createSearchService', () => {
@@ -21,29 +28,36 @@ describe('createSearchService', () => {
     ).toBe(mysql);
   });
 
-  it('fails the boot for es, naming the packages it needs, without building the mysql driver', () => {
+  it('builds the es driver against ELASTICSEARCH_URL, without building the mysql driver', () => {
     const mysql = jest.fn(() => new StubSearchService());
-    const build = () =>
-      createSearchService(
-        { SEARCH_DRIVER: 'es', ELASTICSEARCH_URL: 'http://127.0.0.1:9200' },
-        mysql,
-      );
-    expect(build).toThrow('@elastic/elasticsearch 9');
-    expect(build).toThrow('@elastic/elasticsearch-mock');
+    const es = jest.fn(() => new StubSearchService());
+    createSearchService(
+      { SEARCH_DRIVER: 'es', ELASTICSEARCH_URL: 'http://127.0.0.1:9200' },
+      mysql,
+      es,
+    );
+    expect(es).toHaveBeenCalledWith('http://127.0.0.1:9200');
     expect(mysql).not.toHaveBeenCalled();
   });
-});
 
-describe('esDriverUnavailableReason', () => {
-  it('names the missing client package and the way out', () => {
-    const reason = esDriverUnavailableReason(() => false);
-    expect(reason).toContain(
-      '@elastic/elasticsearch 9 (and @elastic/elasticsearch-mock 2 for its tests)',
+  it('builds an Elasticsearch client driver by default for es', async () => {
+    const engine = createSearchService(
+      { SEARCH_DRIVER: 'es', ELASTICSEARCH_URL: 'http://127.0.0.1:9200' },
+      () => new StubSearchService(),
     );
-    expect(reason).toContain('SEARCH_DRIVER=mysql');
+    expect(engine).toBeInstanceOf(ElasticsearchSearchDriver);
+    await (engine as ElasticsearchSearchDriver).onApplicationShutdown();
   });
 
-  it('says the driver is missing when the client package is installed', () => {
-    expect(esDriverUnavailableReason(() => true)).toContain('no es search driver');
+  it('fails fast for es without ELASTICSEARCH_URL', () => {
+    const es = jest.fn(() => new StubSearchService());
+    expect(() =>
+      createSearchService(
+        { SEARCH_DRIVER: 'es', ELASTICSEARCH_URL: undefined },
+        () => new StubSearchService(),
+        es,
+      ),
+    ).toThrow('ELASTICSEARCH_URL is required when SEARCH_DRIVER=es');
+    expect(es).not.toHaveBeenCalled();
   });
 });

@@ -22,14 +22,21 @@ export class SearchModule {
       providers: [
         { provide: SearchTokenizer, useFactory: () => new SearchTokenizer() },
         ArticleSearchRepository,
+        SearchKeywordsRepository,
         {
           provide: SearchService,
-          inject: [ArticleSearchRepository, SearchTokenizer],
-          useFactory: (documents: ArticleSearchRepository, tokenizer: SearchTokenizer) =>
-            createSearchService(settings, () => new MysqlSearchService(documents, tokenizer)),
+          inject: [ArticleSearchRepository, SearchTokenizer, SearchKeywordsRepository],
+          useFactory: (
+            documents: ArticleSearchRepository,
+            tokenizer: SearchTokenizer,
+            keywords: SearchKeywordsRepository,
+          ) =>
+            createSearchService(
+              settings,
+              () => new MysqlSearchService(documents, tokenizer, keywords),
+            ),
         },
         ArticleIndexer,
-        SearchKeywordsRepository,
         SearchHistoryStore,
         ArticleSearchService,
         SuggestionService,

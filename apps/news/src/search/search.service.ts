@@ -10,6 +10,9 @@ export interface SearchDocument {
   title: string;
   /** HTML. */
   content: string;
+  /** The author; drivers that store it (es) need it, the mysql driver ignores it. */
+  userId?: string;
+  createTime?: Date;
 }
 
 /**
@@ -25,4 +28,10 @@ export abstract class SearchService {
 
   /** Removes the article's entry, if any (idempotent). */
   abstract remove(articleId: string): Promise<void>;
+
+  /** Completions of `prefix`: saved keywords first, then approved titles; may repeat. */
+  abstract suggest(prefix: string, limit: number): Promise<string[]>;
+
+  /** Records a keyword that found articles, as a future suggestion. */
+  abstract saveKeyword(keyword: string): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { SearchKeywordsRepository } from './search-keywords.repository';
+import type { SearchService } from './search.service';
 import { MAX_SUGGESTIONS, SuggestionService, uniqueOptions } from './suggestion.service';
 
 describe('uniqueOptions', () => {
@@ -13,25 +13,21 @@ describe('uniqueOptions', () => {
 });
 
 describe('SuggestionService', () => {
-  it('lists saved keywords before titles, unique and at most 10', async () => {
-    const keywords = {
-      keywordsStartingWith: jest.fn().mockResolvedValue(['发展', '发展趋势']),
-      titlesStartingWith: jest
-        .fn()
-        .mockResolvedValue(Array.from({ length: 10 }, (_, i) => (i === 0 ? '发展' : `发展 ${i}`))),
-    };
-    const service = new SuggestionService(keywords as unknown as SearchKeywordsRepository);
+  it("keeps the engine's order, unique and at most 10", async () => {
+    const titles = Array.from({ length: 10 }, (_, i) => (i === 0 ? '发展' : `发展 ${i}`));
+    const engine = { suggest: jest.fn().mockResolvedValue(['发展', '发展趋势', ...titles]) };
+    const service = new SuggestionService(engine as unknown as SearchService);
     const options = await service.suggest(' 发展 ');
-    expect(keywords.keywordsStartingWith).toHaveBeenCalledWith('发展', MAX_SUGGESTIONS);
+    expect(engine.suggest).toHaveBeenCalledWith('发展', MAX_SUGGESTIONS);
     expect(options).toHaveLength(10);
     expect(options.slice(0, 3)).toEqual(['发展', '发展趋势', '发展 1']);
     expect(new Set(options).size).toBe(options.length);
   });
 
   it('suggests nothing for a blank prefix without querying', async () => {
-    const keywords = { keywordsStartingWith: jest.fn(), titlesStartingWith: jest.fn() };
-    const service = new SuggestionService(keywords as unknown as SearchKeywordsRepository);
+    const engine = { suggest: jest.fn() };
+    const service = new SuggestionService(engine as unknown as SearchService);
     await expect(service.suggest('  ')).resolves.toEqual([]);
-    expect(keywords.keywordsStartingWith).not.toHaveBeenCalled();
+    expect(engine.suggest).not.toHaveBeenCalled();
   });
 });

@@ -1,23 +1,19 @@
 import { Injectable } from '@nestjs/common';
 
 import { checkedKeyword } from './article-search.service';
-import { SearchKeywordsRepository } from './search-keywords.repository';
+import { SearchService } from './search.service';
 
 export const MAX_SUGGESTIONS = 10;
 
 /** Completions of what the user is typing: saved keywords first, then approved article titles. */
 @Injectable()
 export class SuggestionService {
-  constructor(private readonly keywords: SearchKeywordsRepository) {}
+  constructor(private readonly engine: SearchService) {}
 
   async suggest(q: string): Promise<string[]> {
     const prefix = checkedKeyword(q);
     if (prefix.length === 0) return [];
-    const [keywords, titles] = await Promise.all([
-      this.keywords.keywordsStartingWith(prefix, MAX_SUGGESTIONS),
-      this.keywords.titlesStartingWith(prefix, MAX_SUGGESTIONS),
-    ]);
-    return uniqueOptions([...keywords, ...titles], MAX_SUGGESTIONS);
+    return uniqueOptions(await this.engine.suggest(prefix, MAX_SUGGESTIONS), MAX_SUGGESTIONS);
   }
 }
 
