@@ -104,6 +104,16 @@ describe('createSmsSender', () => {
     expect(() => loadDysmsapi(() => ({}))).toThrow(/does not export/);
   });
 
+  it('builds the aliyun driver on the real SDK when configured', () => {
+    const sender = createSmsSender({
+      ...settings,
+      SMS_DRIVER: 'aliyun',
+      ALIYUN_ACCESS_KEY_ID: 'id',
+      ALIYUN_ACCESS_KEY_SECRET: 'secret',
+    });
+    expect(sender).toBeInstanceOf(AliyunSmsSender);
+  });
+
   it('fails fast when the aliyun driver lacks its keys', () => {
     expect(() => createSmsSender({ ...settings, SMS_DRIVER: 'aliyun' })).toThrow(
       /ALIYUN_ACCESS_KEY_ID/,
