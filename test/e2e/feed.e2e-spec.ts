@@ -18,13 +18,18 @@ import { loadSync } from '@grpc/proto-loader';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { formatPubdate } from '../../apps/gateway/src/articles/display-time.util';
+import { formatPubdate } from '@app/config';
 import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
 import { createGateway } from '../../apps/gateway/src/main';
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
 import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
 import { startRecommendService } from '../../apps/recommend/src/main';
-import { type ArticleStack, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
+import {
+  type ArticleStack,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
 import { recordSql } from './support/sql-recorder';
 
 const AUTHOR = '1294287382374383616';
@@ -33,7 +38,8 @@ const DEVICE = 'device-7f3a';
 
 /** Channel 1 articles one minute apart (ids are snowflakes of their creation ms), oldest first. */
 const T0 = Date.parse('2024-01-01T00:00:00Z');
-const idAt = (ms: number): string => new Snowflake({ datacenterId: 0, workerId: 0, now: () => ms }).nextId();
+const idAt = (ms: number): string =>
+  new Snowflake({ datacenterId: 0, workerId: 0, now: () => ms }).nextId();
 const sqlTime = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const CH1_TIMES = Array.from({ length: 12 }, (_, index) => T0 + (index + 1) * 60_000);
 const CH1 = CH1_TIMES.map(idAt);
@@ -56,7 +62,11 @@ interface FeedBody {
 
 interface PageBody {
   message: string;
-  data: { page: number; per_page: number; results: Array<Card & { trace: Record<string, string> }> };
+  data: {
+    page: number;
+    per_page: number;
+    results: Array<Card & { trace: Record<string, string> }>;
+  };
 }
 
 type Behaviour = { track: userReco.Track; delayMs?: number } | 'hang' | 'fail';
@@ -69,7 +79,9 @@ interface FakeUserRecommend {
 
 /** A `UserRecommend` server (original user_reco.proto) whose `user_recommend` answers what the test says. */
 async function startFakeUserRecommend(port: number): Promise<FakeUserRecommend> {
-  const definition = loadPackageDefinition(loadSync(protoFile('user_reco.proto'), GRPC_LOADER_OPTIONS));
+  const definition = loadPackageDefinition(
+    loadSync(protoFile('user_reco.proto'), GRPC_LOADER_OPTIONS),
+  );
   const server = new Server();
   const timers = new Set<NodeJS.Timeout>();
   const fake: FakeUserRecommend = {
@@ -81,7 +93,10 @@ async function startFakeUserRecommend(port: number): Promise<FakeUserRecommend> 
     },
   };
   server.addService((definition.UserRecommend as ServiceClientConstructor).service, {
-    user_recommend: (call: ServerUnaryCall<userReco.User, userReco.Track>, callback: sendUnaryData<userReco.Track>) => {
+    user_recommend: (
+      call: ServerUnaryCall<userReco.User, userReco.Track>,
+      callback: sendUnaryData<userReco.Track>,
+    ) => {
       fake.requests.push(call.request);
       const behaviour = fake.behaviour;
       if (behaviour === 'hang') return;
@@ -93,10 +108,13 @@ async function startFakeUserRecommend(port: number): Promise<FakeUserRecommend> 
       }, behaviour.delayMs);
       timers.add(timer);
     },
-    article_recommend: (_call: unknown, callback: sendUnaryData<userReco.Similar>) => callback(null, { articleId: [] }),
+    article_recommend: (_call: unknown, callback: sendUnaryData<userReco.Similar>) =>
+      callback(null, { articleId: [] }),
   });
   await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
   );
   return fake;
 }
@@ -104,7 +122,10 @@ async function startFakeUserRecommend(port: number): Promise<FakeUserRecommend> 
 const track = (ids: string[], timeStamp: string, exposure = ''): userReco.Track => ({
   exposure,
   timeStamp,
-  recommends: ids.map((articleId) => ({ articleId, params: { click: '', collect: '', share: '', read: '' } })),
+  recommends: ids.map((articleId) => ({
+    articleId,
+    params: { click: '', collect: '', share: '', read: '' },
+  })),
 });
 
 describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
@@ -123,7 +144,9 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
   const fallbacks = async (reason?: string): Promise<number> => {
     const text = (await stack.gateway.inject({ method: 'GET', url: '/metrics' })).body;
     const series = /^feed_recommend_fallback_total\{reason="(\w+)"\} (\d+)$/gm;
-    return [...text.matchAll(series)].filter((match) => !reason || match[1] === reason).reduce((sum, match) => sum + Number(match[2]), 0);
+    return [...text.matchAll(series)]
+      .filter((match) => !reason || match[1] === reason)
+      .reduce((sum, match) => sum + Number(match[2]), 0);
   };
   const newestFirst = (list: string[]) => [...list].reverse();
 
@@ -136,13 +159,50 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       { id: AUTHOR, name: 'author' },
       { id: READER, name: 'reader' },
     ]);
-    await stack.sql(`INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 0)`);
+    await stack.sql(
+      `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 0)`,
+    );
     await seedArticles(stack, [
-      ...CH1.map((id, index) => ({ id, authorId: AUTHOR, channelId: 1, title: `ch1 ${index}`, status: 2, createdAt: sqlTime(CH1_TIMES[index]) })),
-      { id: CH2[0], authorId: AUTHOR, channelId: 2, title: 'ch2 a', status: 2, createdAt: sqlTime(T0 + 30_000) },
-      { id: CH2[1], authorId: AUTHOR, channelId: 2, title: 'ch2 b', status: 2, createdAt: sqlTime(T0 + 90_000) },
-      { id: PENDING, authorId: AUTHOR, channelId: 1, title: 'pending one', status: 1, createdAt: sqlTime(T0 + 3_600_000) },
-      { id: TOP, authorId: AUTHOR, channelId: 3, title: 'pinned one', status: 2, createdAt: sqlTime(T0 - 86_400_000) },
+      ...CH1.map((id, index) => ({
+        id,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: `ch1 ${index}`,
+        status: 2,
+        createdAt: sqlTime(CH1_TIMES[index]),
+      })),
+      {
+        id: CH2[0],
+        authorId: AUTHOR,
+        channelId: 2,
+        title: 'ch2 a',
+        status: 2,
+        createdAt: sqlTime(T0 + 30_000),
+      },
+      {
+        id: CH2[1],
+        authorId: AUTHOR,
+        channelId: 2,
+        title: 'ch2 b',
+        status: 2,
+        createdAt: sqlTime(T0 + 90_000),
+      },
+      {
+        id: PENDING,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'pending one',
+        status: 1,
+        createdAt: sqlTime(T0 + 3_600_000),
+      },
+      {
+        id: TOP,
+        authorId: AUTHOR,
+        channelId: 3,
+        title: 'pinned one',
+        status: 2,
+        createdAt: sqlTime(T0 - 86_400_000),
+      },
     ]);
     await stack.state.zadd(StateKeys.channelTopArticles(1), 1, TOP);
     token = `Bearer ${await stack.signIn(READER)}`;
@@ -150,7 +210,10 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     // batch comes back within the 200 ms deadline, so the tests below measure the steady state.
     recommend.behaviour = { track: track([CH2[0]], '1600000000000') };
     for (let attempt = 0; attempt < 20; attempt += 1) {
-      const warm = await feed(`channel_id=2&timestamp=${1_600_000_000_000 + attempt}&with_top=0`, token);
+      const warm = await feed(
+        `channel_id=2&timestamp=${1_600_000_000_000 + attempt}&with_top=0`,
+        token,
+      );
       if (warm.body.data.pre_timestamp === 1_600_000_000_000) break;
     }
     recommend.requests.length = 0;
@@ -163,7 +226,9 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
 
   describe('GET /app/v1_1/articles with the recommend service up', () => {
     it('answers the recommended cards in order after the pinned ones, with pre_timestamp from the service', async () => {
-      recommend.behaviour = { track: track([CH1[2], CH1[0], CH1[5]], '1700000000000', 'exposure-a') };
+      recommend.behaviour = {
+        track: track([CH1[2], CH1[0], CH1[5]], '1700000000000', 'exposure-a'),
+      };
       const before = formatPubdate(new Date().toISOString(), 'Asia/Shanghai');
       const { status, body } = await feed('channel_id=1&timestamp=1710000000000&with_top=1', token);
       const after = formatPubdate(new Date().toISOString(), 'Asia/Shanghai');
@@ -180,7 +245,12 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(top.is_top).toBe(1);
       expect(top.pubdate >= before && top.pubdate <= after).toBe(true);
       expect(rest.map((card) => card.is_top)).toEqual([0, 0, 0]);
-      expect(recommend.requests.at(-1)).toEqual({ userId: READER, channelId: 1, articleNum: 10, timeStamp: '1710000000000' });
+      expect(recommend.requests.at(-1)).toEqual({
+        userId: READER,
+        channelId: 1,
+        articleNum: 10,
+        timeStamp: '1710000000000',
+      });
     });
 
     it('leaves the pinned articles out with with_top=0', async () => {
@@ -197,7 +267,9 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const calls = recommend.requests.length;
       recommend.behaviour = { track: track([CH1[9]], '1') };
       const again = await feed('channel_id=1&timestamp=1730000000000&with_top=0', token);
-      const concurrent = await Promise.all([1, 2, 3].map(() => feed('channel_id=1&timestamp=1730000000000&with_top=0', token)));
+      const concurrent = await Promise.all(
+        [1, 2, 3].map(() => feed('channel_id=1&timestamp=1730000000000&with_top=0', token)),
+      );
 
       expect(recommend.requests.length).toBe(calls);
       expect(ids(again.body)).toEqual(ids(first.body));
@@ -211,7 +283,10 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
 
     it('passes the device id of an `Anony` caller to the recommend service', async () => {
       recommend.behaviour = { track: track([CH2[1]], '1670000000000') };
-      const { status, body } = await feed('channel_id=2&timestamp=1740000000000&with_top=1', `Anony ${DEVICE}`);
+      const { status, body } = await feed(
+        'channel_id=2&timestamp=1740000000000&with_top=1',
+        `Anony ${DEVICE}`,
+      );
       expect(status).toBe(200);
       expect(ids(body)).toEqual([CH2[1]]);
       expect(recommend.requests.at(-1)).toMatchObject({ userId: DEVICE, channelId: 2 });
@@ -225,60 +300,117 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(empty.body.data).toEqual({ pre_timestamp: 0, results: [] });
 
       let lines: Array<{ param: string; channelId: number; readTime: string }> = [];
-      for (let attempt = 0; attempt < 40 && !lines.some((line) => line.param === 'exposure-b'); attempt += 1) {
+      for (
+        let attempt = 0;
+        attempt < 40 && !lines.some((line) => line.param === 'exposure-b');
+        attempt += 1
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         lines = existsSync(stack.traceFile)
-          ? readFileSync(stack.traceFile, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as (typeof lines)[number])
+          ? readFileSync(stack.traceFile, 'utf8')
+              .trimEnd()
+              .split('\n')
+              .map((line) => JSON.parse(line) as (typeof lines)[number])
           : [];
       }
-      expect(lines).toContainEqual(expect.objectContaining({ param: 'exposure-a', channelId: 1, readTime: '' }));
-      expect(lines).toContainEqual(expect.objectContaining({ param: 'exposure-b', channelId: 1, readTime: '' }));
+      expect(lines).toContainEqual(
+        expect.objectContaining({ param: 'exposure-a', channelId: 1, readTime: '' }),
+      );
+      expect(lines).toContainEqual(
+        expect.objectContaining({ param: 'exposure-b', channelId: 1, readTime: '' }),
+      );
       expect(lines.some((line) => line.param === 'exposure-empty')).toBe(false);
     });
 
     it.each([
-      ['timestamp missing', 'channel_id=1&with_top=1', { timestamp: 'Missing required parameter in the query string' }],
-      ['with_top missing', 'channel_id=1&timestamp=1', { with_top: 'Missing required parameter in the query string' }],
-      ['channel_id negative', 'channel_id=-1&timestamp=1&with_top=1', { channel_id: 'channel_id must be a natural number' }],
-      ['timestamp not a number', 'channel_id=1&timestamp=soon&with_top=1', { timestamp: 'timestamp must be a natural number of milliseconds' }],
-      ['with_top out of range', 'channel_id=1&timestamp=1&with_top=2', { with_top: 'with_top must be 0 or 1' }],
-    ])('answers 400 with the field message when %s, without asking the recommend service', async (_case, query, message) => {
-      const calls = recommend.requests.length;
-      const { status, body } = await feed(query, token);
-      expect(status).toBe(400);
-      expect(body).toEqual({ message });
-      expect(recommend.requests.length).toBe(calls);
-    });
+      [
+        'timestamp missing',
+        'channel_id=1&with_top=1',
+        { timestamp: 'Missing required parameter in the query string' },
+      ],
+      [
+        'with_top missing',
+        'channel_id=1&timestamp=1',
+        { with_top: 'Missing required parameter in the query string' },
+      ],
+      [
+        'channel_id negative',
+        'channel_id=-1&timestamp=1&with_top=1',
+        { channel_id: 'channel_id must be a natural number' },
+      ],
+      [
+        'timestamp not a number',
+        'channel_id=1&timestamp=soon&with_top=1',
+        { timestamp: 'timestamp must be a natural number of milliseconds' },
+      ],
+      [
+        'with_top out of range',
+        'channel_id=1&timestamp=1&with_top=2',
+        { with_top: 'with_top must be 0 or 1' },
+      ],
+    ])(
+      'answers 400 with the field message when %s, without asking the recommend service',
+      async (_case, query, message) => {
+        const calls = recommend.requests.length;
+        const { status, body } = await feed(query, token);
+        expect(status).toBe(400);
+        expect(body).toEqual({ message });
+        expect(recommend.requests.length).toBe(calls);
+      },
+    );
   });
 
   describe('GET /app/v1_0/articles', () => {
     it('pages the latest approved articles of the channel, page 1 led by the pinned ones, with tracking strings', async () => {
-      const first = (await get('/app/v1_0/articles?channel_id=1&page=1&per_page=10', token)).json<PageBody>();
-      const second = (await get('/app/v1_0/articles?channel_id=1&page=2&per_page=10', token)).json<PageBody>();
+      const first = (
+        await get('/app/v1_0/articles?channel_id=1&page=1&per_page=10', token)
+      ).json<PageBody>();
+      const second = (
+        await get('/app/v1_0/articles?channel_id=1&page=2&per_page=10', token)
+      ).json<PageBody>();
 
       expect(first.data.page).toBe(1);
       expect(first.data.per_page).toBe(10);
       expect(ids(first)).toEqual([TOP, ...newestFirst(CH1).slice(0, 10)]);
       expect(ids(second)).toEqual(newestFirst(CH1).slice(10));
       const card = first.data.results[1];
-      expect(JSON.parse(card.trace.click)).toEqual({ action: 'click', userId: READER, articleId: card.art_id, algorithmCombine: 'latest' });
+      expect(JSON.parse(card.trace.click)).toEqual({
+        action: 'click',
+        userId: READER,
+        articleId: card.art_id,
+        algorithmCombine: 'latest',
+      });
       for (const action of ['collect', 'share', 'read']) {
-        expect(JSON.parse(card.trace[action])).toEqual({ action, userId: READER, articleId: card.art_id, algorithmCombine: 'latest' });
+        expect(JSON.parse(card.trace[action])).toEqual({
+          action,
+          userId: READER,
+          articleId: card.art_id,
+          algorithmCombine: 'latest',
+        });
       }
     });
 
     it('walks to a deep page without a cached cursor and names anonymous readers `anony`', async () => {
-      const page = (await get('/app/v1_0/articles?channel_id=1&page=4&per_page=10')).json<PageBody>();
+      const page = (
+        await get('/app/v1_0/articles?channel_id=1&page=4&per_page=10')
+      ).json<PageBody>();
       expect(ids(page)).toEqual([]);
-      const cold = (await get('/app/v1_0/articles?channel_id=1&page=2&per_page=11')).json<PageBody>();
+      const cold = (
+        await get('/app/v1_0/articles?channel_id=1&page=2&per_page=11')
+      ).json<PageBody>();
       expect(ids(cold)).toEqual([CH1[0]]);
-      expect(JSON.parse(cold.data.results[0].trace.read)).toMatchObject({ userId: 'anony', action: 'read' });
+      expect(JSON.parse(cold.data.results[0].trace.read)).toMatchObject({
+        userId: 'anony',
+        action: 'read',
+      });
     });
 
     it('answers 400 for a per_page out of range', async () => {
       const response = await get('/app/v1_0/articles?channel_id=1&per_page=5', token);
       expect(response.statusCode).toBe(400);
-      expect(response.json()).toEqual({ message: { per_page: 'per_page must be within the range 10 - 50' } });
+      expect(response.json()).toEqual({
+        message: { per_page: 'per_page must be within the range 10 - 50' },
+      });
     });
   });
 
@@ -288,10 +420,16 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
 
     beforeAll(async () => {
       const port = await freePort();
-      const env = { ...stack.env, RECOMMEND_GRPC_PORT: String(port), RECO_REFRESH_INTERVAL_MS: '3600000' };
+      const env = {
+        ...stack.env,
+        RECOMMEND_GRPC_PORT: String(port),
+        RECO_REFRESH_INTERVAL_MS: '3600000',
+      };
       real = await startRecommendService(loadConfig(recommendEnvSchema, env));
       await real.get(CandidateRefresher).refresh();
-      gateway = await createGateway(loadConfig(gatewayEnvSchema, { ...env, RECOMMEND_GRPC_URL: `127.0.0.1:${port}` }));
+      gateway = await createGateway(
+        loadConfig(gatewayEnvSchema, { ...env, RECOMMEND_GRPC_URL: `127.0.0.1:${port}` }),
+      );
       await gateway.init();
       await gateway.getHttpAdapter().getInstance().ready();
     });
@@ -311,7 +449,11 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
         return { status: response.statusCode, body: response.json<FeedBody>() };
       };
       const fallbackCount = async () =>
-        [...(await gateway.inject({ method: 'GET', url: '/metrics' })).body.matchAll(/^feed_recommend_fallback_total\{[^}]*\} (\d+)$/gm)]
+        [
+          ...(await gateway.inject({ method: 'GET', url: '/metrics' })).body.matchAll(
+            /^feed_recommend_fallback_total\{[^}]*\} (\d+)$/gm,
+          ),
+        ]
           .map((match) => Number(match[1]))
           .reduce((sum, value) => sum + value, 0);
       // The first call may pay for connecting (a fallback is counted): retry until the service answered.
@@ -341,13 +483,21 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       await get('/app/v1_0/articles?channel_id=1&page=1&per_page=10');
       const timed = async () => {
         const started = performance.now();
-        const { status, body } = await feed(`channel_id=1&timestamp=${Date.now()}&with_top=0`, token);
+        const { status, body } = await feed(
+          `channel_id=1&timestamp=${Date.now()}&with_top=0`,
+          token,
+        );
         return { status, body, elapsed: performance.now() - started };
       };
-      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      const median = (values: number[]) =>
+        [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
       // The same fallback with a fast failure: what the machine needs besides the deadline.
       recommend.behaviour = 'fail';
-      const baseline = median([(await timed()).elapsed, (await timed()).elapsed, (await timed()).elapsed]);
+      const baseline = median([
+        (await timed()).elapsed,
+        (await timed()).elapsed,
+        (await timed()).elapsed,
+      ]);
       const before = await fallbacks('timeout');
       recommend.behaviour = { track: track([CH1[0]], '1'), delayMs: 1_000 };
 
@@ -396,11 +546,17 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(ids(first.body)).not.toContain(PENDING);
       expect(first.body.data.pre_timestamp).toBe(CH1_TIMES[2]);
 
-      const second = await feed(`channel_id=1&timestamp=${first.body.data.pre_timestamp}&with_top=1`, token);
+      const second = await feed(
+        `channel_id=1&timestamp=${first.body.data.pre_timestamp}&with_top=1`,
+        token,
+      );
       expect(ids(second.body)).toEqual([TOP, CH1[1], CH1[0]]);
       expect(second.body.data.pre_timestamp).toBe(CH1_TIMES[0]);
 
-      const end = await feed(`channel_id=1&timestamp=${second.body.data.pre_timestamp}&with_top=1`, token);
+      const end = await feed(
+        `channel_id=1&timestamp=${second.body.data.pre_timestamp}&with_top=1`,
+        token,
+      );
       expect(end.body.data).toEqual({ pre_timestamp: CH1_TIMES[0], results: [] });
 
       const anonymous = await feed(`channel_id=2&timestamp=${Date.now()}&with_top=0`);
@@ -416,14 +572,22 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     it('reads the fallback page from idx_news_article_channel, and the rows read do not grow with the table', async () => {
       const sql = recordSql(stack.newsService!);
       await feed(`channel_id=1&timestamp=${Date.now()}&with_top=0`, token);
-      const statement = sql.statements.find((recorded) => /FROM `news_article_basic`/.test(recorded.sql) && /ORDER BY/.test(recorded.sql));
+      const statement = sql.statements.find(
+        (recorded) =>
+          /FROM `news_article_basic`/.test(recorded.sql) && /ORDER BY/.test(recorded.sql),
+      );
       sql.stop();
       expect(statement).toBeDefined();
       const { sql: query, parameters } = statement!;
 
       const plan = async () => {
-        const [row] = (await stack.sql(`EXPLAIN ${query}`, parameters)) as Array<{ key: string | null; Extra: string | null }>;
-        const [analyzed] = (await stack.sql(`ANALYZE FORMAT=JSON ${query}`, parameters)) as Array<{ ANALYZE: string }>;
+        const [row] = (await stack.sql(`EXPLAIN ${query}`, parameters)) as Array<{
+          key: string | null;
+          Extra: string | null;
+        }>;
+        const [analyzed] = (await stack.sql(`ANALYZE FORMAT=JSON ${query}`, parameters)) as Array<{
+          ANALYZE: string;
+        }>;
         return { row, readRows: Number(/"r_rows": ([\d.]+)/.exec(analyzed.ANALYZE)?.[1]) };
       };
       const small = await plan();

@@ -41,7 +41,10 @@ export class GatewayModule {
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
         }),
-        TwoLevelCacheModule.forRoot({ cacheUrl: config.REDIS_CACHE_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
+        TwoLevelCacheModule.forRoot({
+          cacheUrl: config.REDIS_CACHE_URL,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+        }),
         AuthModule.forRoot({ keysDir: config.JWT_KEYS_DIR }),
         GrpcClientModule.forRoot(config, [
           USER_GRPC,

@@ -1,7 +1,19 @@
 import { AuthModule } from '@app/auth';
 import { RedisModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
-import { AUTH_GRPC, AUTHORING_GRPC, CHANNEL_GRPC, COMMENT_GRPC, COMMENT_MODERATION_GRPC, EdgeHealthModule, FOLLOWER_STATISTICS_GRPC, GrpcClientModule, MATERIAL_GRPC, RELATION_GRPC, USER_GRPC } from '@app/grpc';
+import {
+  AUTH_GRPC,
+  AUTHORING_GRPC,
+  CHANNEL_GRPC,
+  COMMENT_GRPC,
+  COMMENT_MODERATION_GRPC,
+  EdgeHealthModule,
+  FOLLOWER_STATISTICS_GRPC,
+  GrpcClientModule,
+  MATERIAL_GRPC,
+  RELATION_GRPC,
+  USER_GRPC,
+} from '@app/grpc';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import { ArticlesModule } from './articles/articles.module';
@@ -28,7 +40,17 @@ export class MediaPlatformModule {
           keyPrefix: config.REDIS_KEY_PREFIX,
         }),
         AuthModule.forRoot({ keysDir: config.JWT_KEYS_DIR }),
-        GrpcClientModule.forRoot(config, [USER_GRPC, AUTH_GRPC, CHANNEL_GRPC, MATERIAL_GRPC, RELATION_GRPC, FOLLOWER_STATISTICS_GRPC, COMMENT_GRPC, COMMENT_MODERATION_GRPC, AUTHORING_GRPC]),
+        GrpcClientModule.forRoot(config, [
+          USER_GRPC,
+          AUTH_GRPC,
+          CHANNEL_GRPC,
+          MATERIAL_GRPC,
+          RELATION_GRPC,
+          FOLLOWER_STATISTICS_GRPC,
+          COMMENT_GRPC,
+          COMMENT_MODERATION_GRPC,
+          AUTHORING_GRPC,
+        ]),
         EdgeHealthModule.forRoot({
           redis: true,
           grpc: [

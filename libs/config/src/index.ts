@@ -3,3 +3,4 @@ export * from './load-config';
 export * from './config.module';
 export * from './run-main';
 export * from './logger.module';
+export * from './display-time';

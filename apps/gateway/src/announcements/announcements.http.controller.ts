@@ -1,10 +1,9 @@
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, formatPubdate } from '@app/config';
 import type { announcementV1 } from '@app/contracts';
 import { ANNOUNCEMENT_GRPC, AppError, InjectGrpcClient, unary } from '@app/grpc';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 
 import type { Page } from '../articles/article-card';
-import { formatPubdate } from '../articles/display-time.util';
 import type { GatewayConfig } from '../config/gateway.config';
 import { AnnouncementPageQueryDto } from './dto/announcement-page-query.dto';
 

@@ -21,7 +21,10 @@ const info = (artId: string, chId: number): articleV1.ArticleInfo => ({
   cover: { type: 0, images: [] },
 });
 
-function newTestReader(cached: Array<articleV1.ArticleInfo | null | undefined>, loaded: articleV1.ArticleInfo[]) {
+function newTestReader(
+  cached: Array<articleV1.ArticleInfo | null | undefined>,
+  loaded: articleV1.ArticleInfo[],
+) {
   const commands: Array<[string, string, ...string[]]> = [];
   const replies: Record<string, Record<string, string>> = {
     'count:art:comm': { [A]: '3' },
@@ -35,11 +38,16 @@ function newTestReader(cached: Array<articleV1.ArticleInfo | null | undefined>, 
       commands.push(['zmscore', key, ...ids]);
       return pipeline;
     },
-    exec: () => Promise.resolve(commands.map(([, key, ...ids]) => [null, ids.map((id) => replies[key]?.[id] ?? null)])),
+    exec: () =>
+      Promise.resolve(
+        commands.map(([, key, ...ids]) => [null, ids.map((id) => replies[key]?.[id] ?? null)]),
+      ),
   };
   const cache = { peekMany: jest.fn(() => Promise.resolve(cached)) };
   const articles = { getArticleCards: jest.fn(() => of({ articles: loaded })) };
-  const authors = { read: jest.fn(() => Promise.resolve(new Map([[AUTHOR, { name: 'author', photo: 'p' }]]))) };
+  const authors = {
+    read: jest.fn(() => Promise.resolve(new Map([[AUTHOR, { name: 'author', photo: 'p' }]]))),
+  };
   const reader = new ArticleCardsReader(
     cache as unknown as TwoLevelCache,
     articles as unknown as articleV1.ArticleServiceClient,
@@ -52,9 +60,14 @@ function newTestReader(cached: Array<articleV1.ArticleInfo | null | undefined>, 
 
 describe('ArticleCardsReader', () => {
   it('asks the news service only for cache misses and keeps the order of the ids, dropping unknown ones', async () => {
-    const { reader, articles, commands } = newTestReader([info(A, 1), undefined, null, undefined], [info(B, 2)]);
+    const { reader, articles, commands } = newTestReader(
+      [info(A, 1), undefined, null, undefined],
+      [info(B, 2)],
+    );
     const cards = await reader.read([A, B, C, '1300000000000000009']);
-    expect(articles.getArticleCards).toHaveBeenCalledWith({ articleIds: [B, '1300000000000000009'] });
+    expect(articles.getArticleCards).toHaveBeenCalledWith({
+      articleIds: [B, '1300000000000000009'],
+    });
     expect(cards).toEqual([
       {
         art_id: A,
@@ -72,7 +85,13 @@ describe('ArticleCardsReader', () => {
       expect.objectContaining({ art_id: B, is_top: 1, like_count: 7, comm_count: 0 }),
     ]);
     // three counters and the top set of each channel, in one pipeline
-    expect(commands.map(([, key]) => key)).toEqual(['count:art:comm', 'count:art:liking', 'count:art:collecting', 'ch:1:art:top', 'ch:2:art:top']);
+    expect(commands.map(([, key]) => key)).toEqual([
+      'count:art:comm',
+      'count:art:liking',
+      'count:art:collecting',
+      'ch:1:art:top',
+      'ch:2:art:top',
+    ]);
   });
 
   it('does not call the news service when every card is cached', async () => {

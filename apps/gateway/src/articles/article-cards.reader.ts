@@ -1,5 +1,5 @@
 import { CacheKeys, CounterKeys, REDIS_STATE, StateKeys, TwoLevelCache } from '@app/cache';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, formatPubdate } from '@app/config';
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Inject, Injectable } from '@nestjs/common';
@@ -8,9 +8,12 @@ import type Redis from 'ioredis';
 import type { GatewayConfig } from '../config/gateway.config';
 import type { ArticleCard } from './article-card';
 import { type Author, AuthorsReader } from './authors.reader';
-import { formatPubdate } from './display-time.util';
 
-const CARD_COUNTERS = [CounterKeys.articleComments, CounterKeys.articleLikes, CounterKeys.articleCollections] as const;
+const CARD_COUNTERS = [
+  CounterKeys.articleComments,
+  CounterKeys.articleLikes,
+  CounterKeys.articleCollections,
+] as const;
 
 export interface ReadCardsOptions {
   /** Also mark as top the articles pinned in this channel's `ch:{cid}:art:top` (the feed's channel). */
@@ -52,7 +55,9 @@ export class ArticleCardsReader {
   /** The cached card data (`art:{id}:info`) of the approved articles among `ids`, in order. */
   async infos(ids: readonly string[]): Promise<articleV1.ArticleInfo[]> {
     if (ids.length === 0) return [];
-    const cached = await this.cache.peekMany<articleV1.ArticleInfo>(ids.map((id) => CacheKeys.articleInfo(id)));
+    const cached = await this.cache.peekMany<articleV1.ArticleInfo>(
+      ids.map((id) => CacheKeys.articleInfo(id)),
+    );
     const misses = [...new Set(ids.filter((_, index) => cached[index] === undefined))];
     const loaded = new Map<string, articleV1.ArticleInfo>();
     if (misses.length > 0) {
@@ -65,9 +70,17 @@ export class ArticleCardsReader {
     });
   }
 
-  private async numbers(infos: readonly articleV1.ArticleInfo[], topChannelId: number | undefined): Promise<CardNumbers> {
+  private async numbers(
+    infos: readonly articleV1.ArticleInfo[],
+    topChannelId: number | undefined,
+  ): Promise<CardNumbers> {
     const ids = infos.map((info) => info.artId);
-    const channels = [...new Set([...infos.map((info) => info.chId), ...(topChannelId === undefined ? [] : [topChannelId])])];
+    const channels = [
+      ...new Set([
+        ...infos.map((info) => info.chId),
+        ...(topChannelId === undefined ? [] : [topChannelId]),
+      ]),
+    ];
     const pipeline = this.state.pipeline();
     for (const key of CARD_COUNTERS) pipeline.zmscore(key, ...ids);
     for (const channel of channels) pipeline.zmscore(StateKeys.channelTopArticles(channel), ...ids);
@@ -76,17 +89,25 @@ export class ArticleCardsReader {
       if (error) throw error;
       return value as (string | null)[];
     });
-    const counters = scores.slice(0, CARD_COUNTERS.length).map((column) => column.map((score) => Math.max(0, Number(score ?? 0))));
+    const counters = scores
+      .slice(0, CARD_COUNTERS.length)
+      .map((column) => column.map((score) => Math.max(0, Number(score ?? 0))));
     const top = new Set<string>();
     channels.forEach((channel, position) => {
       scores[CARD_COUNTERS.length + position].forEach((score, index) => {
-        if (score !== null && (channel === infos[index].chId || channel === topChannelId)) top.add(ids[index]);
+        if (score !== null && (channel === infos[index].chId || channel === topChannelId))
+          top.add(ids[index]);
       });
     });
     return { counters, top };
   }
 
-  private card(info: articleV1.ArticleInfo, index: number, numbers: CardNumbers, author: Author | null | undefined): ArticleCard {
+  private card(
+    info: articleV1.ArticleInfo,
+    index: number,
+    numbers: CardNumbers,
+    author: Author | null | undefined,
+  ): ArticleCard {
     const [comments, likes, collections] = numbers.counters;
     return {
       art_id: info.artId,

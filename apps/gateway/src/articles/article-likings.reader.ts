@@ -23,18 +23,30 @@ export class ArticleLikingsReader {
   async likedAmong(userId: string, articleIds: readonly string[]): Promise<Set<string>> {
     if (articleIds.length === 0) return new Set();
     const key = CacheKeys.userAttitudes(userId);
-    const replies = (await this.redis.pipeline().exists(key).hmget(key, ...articleIds).exec()) ?? [];
+    const replies =
+      (await this.redis
+        .pipeline()
+        .exists(key)
+        .hmget(key, ...articleIds)
+        .exec()) ?? [];
     const [[existsError, exists], [valuesError, values]] = replies;
     if (!existsError && !valuesError && exists === 1) {
-      return new Set(articleIds.filter((_, index) => (values as (string | null)[])[index] === LIKE));
+      return new Set(
+        articleIds.filter((_, index) => (values as (string | null)[])[index] === LIKE),
+      );
     }
-    const liked = await unary(this.reactions.listLikedArticles({ userId, articleIds: [...articleIds] }));
+    const liked = await unary(
+      this.reactions.listLikedArticles({ userId, articleIds: [...articleIds] }),
+    );
     return new Set(liked.articleIds);
   }
 
   /** The cards with `is_liking` for the user. */
   async mark(userId: string, cards: readonly ArticleCard[]): Promise<LikedArticleCard[]> {
-    const liked = await this.likedAmong(userId, cards.map((card) => card.art_id));
+    const liked = await this.likedAmong(
+      userId,
+      cards.map((card) => card.art_id),
+    );
     return cards.map((card) => ({ ...card, is_liking: liked.has(card.art_id) }));
   }
 }

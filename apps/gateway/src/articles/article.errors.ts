@@ -6,5 +6,6 @@ export const ArticleErrors = {
   notFound: () => AppError.notFound('The article does not exist.'),
   invalidRequest: () => AppError.invalid('Invalid request.'),
   /** Request-parser errors keep the reference's `{"message":{"<field>":"<error>"}}` shape. */
-  invalidField: (field: string, message: string) => new BadRequestException({ message: { [field]: message } }),
+  invalidField: (field: string, message: string) =>
+    new BadRequestException({ message: { [field]: message } }),
 } as const;

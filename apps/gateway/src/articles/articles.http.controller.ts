@@ -1,5 +1,5 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, formatPubdate } from '@app/config';
 import { RawResponse } from '@app/grpc';
 import { Body, Controller, Get, Headers, Inject, Param, Post } from '@nestjs/common';
 
@@ -8,7 +8,6 @@ import { ArticleCardsReader } from './article-cards.reader';
 import { ArticleDetailReader } from './article-detail.reader';
 import { ArticleErrors } from './article.errors';
 import { AuthorsReader } from './authors.reader';
-import { formatPubdate } from './display-time.util';
 import { ReadingDurationDto } from './dto/reading-duration.dto';
 import { ReadingTracker } from './reading-tracker';
 import { RelatedArticlesClient } from './related-articles.client';
@@ -85,7 +84,8 @@ export class ArticlesHttpController {
     @Headers('trace') trace: string | undefined,
     @Body() body: ReadingDurationDto,
   ): Promise<{ message: 'OK' }> {
-    if (!trace) throw ArticleErrors.invalidField('Trace', 'Missing required parameter in the HTTP headers');
+    if (!trace)
+      throw ArticleErrors.invalidField('Trace', 'Missing required parameter in the HTTP headers');
     const [article] = await this.cards.infos([body.art_id]);
     if (!article) throw ArticleErrors.invalidField('art_id', 'Invalid target article id.');
     this.traceLog.write({ trace, channelId: article.chId, readTime: String(body.duration) });
@@ -97,7 +97,10 @@ export class ArticlesHttpController {
     try {
       const ids = (await this.related.similar(articleId)).filter((id) => id !== articleId);
       if (ids.length === 0) return [];
-      return (await this.cards.infos(ids)).map((info) => ({ art_id: info.artId, title: info.title }));
+      return (await this.cards.infos(ids)).map((info) => ({
+        art_id: info.artId,
+        title: info.title,
+      }));
     } catch {
       return [];
     }

@@ -41,7 +41,11 @@ export class AuthorsReader {
     ids.forEach((id, index) => {
       const value = cached[index];
       if (value === null) misses.push(id);
-      else authors.set(id, value === NULL_MARKER ? null : this.present(JSON.parse(value) as CachedProfile));
+      else
+        authors.set(
+          id,
+          value === NULL_MARKER ? null : this.present(JSON.parse(value) as CachedProfile),
+        );
     });
     const loaded = await Promise.all(misses.map((id) => this.load(id)));
     misses.forEach((id, index) => authors.set(id, loaded[index]));

@@ -15,14 +15,21 @@ export class ReadingTracker {
 
   constructor(@Inject(REDIS_STATE) private readonly state: Redis) {}
 
-  async recordRead(articleId: string, authorId: string, readerId: string | undefined, now = Date.now()): Promise<void> {
+  async recordRead(
+    articleId: string,
+    authorId: string,
+    readerId: string | undefined,
+    now = Date.now(),
+  ): Promise<void> {
     const pipeline = this.state
       .pipeline()
       .zincrby(CounterKeys.articleReads, 1, articleId)
       .zincrby(CounterKeys.authorReads, 1, authorId);
     if (readerId) {
       const history = StateKeys.readingHistory(readerId);
-      pipeline.zadd(history, now / 1000, articleId).zremrangebyrank(history, 0, -(READING_HISTORY_SIZE + 1));
+      pipeline
+        .zadd(history, now / 1000, articleId)
+        .zremrangebyrank(history, 0, -(READING_HISTORY_SIZE + 1));
     }
     try {
       const replies = (await pipeline.exec()) ?? [];
@@ -30,14 +37,25 @@ export class ReadingTracker {
       if (failed?.[0]) throw failed[0];
     } catch (error) {
       // Reading the article matters more than counting it.
-      this.logger.error(`read not recorded for article ${articleId}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `read not recorded for article ${articleId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
   /** One page of the reader's history, newest first, and its size, in one pipeline. */
-  async historyPage(readerId: string, offset: number, limit: number): Promise<{ total: number; ids: string[] }> {
+  async historyPage(
+    readerId: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ total: number; ids: string[] }> {
     const history = StateKeys.readingHistory(readerId);
-    const replies = (await this.state.pipeline().zcard(history).zrevrange(history, offset, offset + limit - 1).exec()) ?? [];
+    const replies =
+      (await this.state
+        .pipeline()
+        .zcard(history)
+        .zrevrange(history, offset, offset + limit - 1)
+        .exec()) ?? [];
     const [[sizeError, size], [idsError, ids]] = replies;
     if (sizeError) throw sizeError;
     if (idsError) throw idsError;

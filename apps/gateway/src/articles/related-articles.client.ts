@@ -27,11 +27,17 @@ const FAILED: string[] = [];
 export class RelatedArticlesClient implements OnApplicationShutdown {
   private readonly client: Client;
   private readonly method: MethodDefinition<userReco.Article, userReco.Similar>;
-  private readonly answers = new LRUCache<string, Promise<string[]>>({ max: 10_000, ttl: RELATED_CACHE_TTL_MS });
+  private readonly answers = new LRUCache<string, Promise<string[]>>({
+    max: 10_000,
+    ttl: RELATED_CACHE_TTL_MS,
+  });
 
   constructor(@Inject(APP_CONFIG) config: Pick<GatewayConfig, 'RECOMMEND_GRPC_URL'>) {
     const definition = loadSync(protoFile('user_reco.proto'), GRPC_LOADER_OPTIONS);
-    const service = definition.UserRecommend as Record<string, MethodDefinition<userReco.Article, userReco.Similar>>;
+    const service = definition.UserRecommend as Record<
+      string,
+      MethodDefinition<userReco.Article, userReco.Similar>
+    >;
     this.method = service.article_recommend;
     // Calls fail fast while the channel is reconnecting, so a short backoff ceiling brings related
     // articles back soon after the recommend service does.

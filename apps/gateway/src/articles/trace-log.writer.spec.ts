@@ -20,7 +20,10 @@ describe('TraceLogWriter', () => {
     writer.write({ trace, channelId: 18, readTime: '' }, new Date('2019-05-01T02:03:04Z'));
     writer.write({ trace, channelId: 0, readTime: '35' }, new Date('2019-05-01T02:03:05Z'));
     await writer.flush();
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+    const lines = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
     expect(lines).toEqual([
       { actionTime: '2019-05-01 10:03:04', readTime: '', channelId: 18, param: trace },
       { actionTime: '2019-05-01 10:03:05', readTime: '35', channelId: 0, param: trace },

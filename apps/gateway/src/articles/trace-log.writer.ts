@@ -1,11 +1,10 @@
 import { mkdir, appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, formatDateTime } from '@app/config';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
 import type { GatewayConfig } from '../config/gateway.config';
-import { formatActionTime } from './display-time.util';
 
 /** One line of the reference's `userClick.log`. */
 export interface TraceEntry {
@@ -34,11 +33,13 @@ export class TraceLogWriter implements OnApplicationShutdown {
   private writing: Promise<void> = Promise.resolve();
   private folderReady: Promise<unknown> | undefined;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'TRACE_LOG_FILE' | 'TZ'>) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'TRACE_LOG_FILE' | 'TZ'>,
+  ) {}
 
   write(entry: TraceEntry, now = new Date()): void {
     const line = JSON.stringify({
-      actionTime: formatActionTime(now, this.config.TZ),
+      actionTime: formatDateTime(now, this.config.TZ),
       readTime: entry.readTime,
       channelId: entry.channelId,
       param: entry.trace,
@@ -73,7 +74,9 @@ export class TraceLogWriter implements OnApplicationShutdown {
       await appendFile(this.config.TRACE_LOG_FILE, chunk, 'utf8');
     } catch (error) {
       this.folderReady = undefined;
-      this.logger.error(`trace log not written: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error(
+        `trace log not written: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

@@ -32,18 +32,34 @@ export class UserArticlesHttpController {
   ) {}
 
   @Get('users/:uid/articles')
-  async authorArticles(@Param('uid') userId: string, @Query() query: ArticlePageQueryDto): Promise<Page<ArticleCard>> {
-    if (!SNOWFLAKE_ID.test(userId) || !(await this.authors.readOne(userId))) throw ArticleErrors.invalidRequest();
+  async authorArticles(
+    @Param('uid') userId: string,
+    @Query() query: ArticlePageQueryDto,
+  ): Promise<Page<ArticleCard>> {
+    if (!SNOWFLAKE_ID.test(userId) || !(await this.authors.readOne(userId)))
+      throw ArticleErrors.invalidRequest();
     const { page, perPage } = pageOf(query);
-    const { totalCount, articleIds } = await unary(this.articles.listUserArticles({ userId, page, perPage }));
-    return { total_count: totalCount, page, per_page: perPage, results: await this.cards.read(articleIds) };
+    const { totalCount, articleIds } = await unary(
+      this.articles.listUserArticles({ userId, page, perPage }),
+    );
+    return {
+      total_count: totalCount,
+      page,
+      per_page: perPage,
+      results: await this.cards.read(articleIds),
+    };
   }
 
   @Get('user/articles')
   @Auth()
-  async ownArticles(@CurrentUser() user: AuthUser, @Query() query: ArticlePageQueryDto): Promise<Page<LikedArticleCard>> {
+  async ownArticles(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ArticlePageQueryDto,
+  ): Promise<Page<LikedArticleCard>> {
     const { page, perPage } = pageOf(query);
-    const { totalCount, articleIds } = await unary(this.articles.listUserArticles({ userId: user.userId, page, perPage }));
+    const { totalCount, articleIds } = await unary(
+      this.articles.listUserArticles({ userId: user.userId, page, perPage }),
+    );
     const results = await this.likings.mark(user.userId, await this.cards.read(articleIds));
     return { total_count: totalCount, page, per_page: perPage, results };
   }
@@ -51,7 +67,10 @@ export class UserArticlesHttpController {
   /** The caller's reading history (the newest 100 articles), newest first. */
   @Get('user/histories')
   @Auth()
-  async history(@CurrentUser() user: AuthUser, @Query() query: ArticlePageQueryDto): Promise<Page<LikedArticleCard>> {
+  async history(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ArticlePageQueryDto,
+  ): Promise<Page<LikedArticleCard>> {
     const { page, perPage, offset } = pageOf(query);
     const { total, ids } = await this.tracker.historyPage(user.userId, offset, perPage);
     const results = await this.likings.mark(user.userId, await this.cards.read(ids));

@@ -43,22 +43,41 @@ export class ViewerStateReader {
       .zscore(collections, articleId)
       .exec();
     // A reply of another type (a structure the owner no longer writes this way) counts as a miss.
-    const [hasRelations, relation, hasAttitudes, attitude, hasCollections, collectedAt] = (replies ?? []).map(
-      ([error, value]) => (error ? undefined : value),
-    ) as [number?, (string | null)?, number?, (string | null)?, number?, (string | null)?];
+    const [hasRelations, relation, hasAttitudes, attitude, hasCollections, collectedAt] = (
+      replies ?? []
+    ).map(([error, value]) => (error ? undefined : value)) as [
+      number?,
+      (string | null)?,
+      number?,
+      (string | null)?,
+      number?,
+      (string | null)?,
+    ];
 
     const own = userId === authorId;
     const [isFollowed, reactions] = await Promise.all([
-      own ? false : hasRelations === 1 && relation !== undefined ? relation === FOLLOW : this.loadFollowing(userId, authorId),
-      hasAttitudes === 1 && attitude !== undefined && hasCollections === 1 && collectedAt !== undefined
-        ? { attitude: attitude === null ? NO_ATTITUDE : Number(attitude), isCollected: collectedAt !== null }
+      own
+        ? false
+        : hasRelations === 1 && relation !== undefined
+          ? relation === FOLLOW
+          : this.loadFollowing(userId, authorId),
+      hasAttitudes === 1 &&
+      attitude !== undefined &&
+      hasCollections === 1 &&
+      collectedAt !== undefined
+        ? {
+            attitude: attitude === null ? NO_ATTITUDE : Number(attitude),
+            isCollected: collectedAt !== null,
+          }
         : unary(this.reactions.getViewerState({ userId, articleId })),
     ]);
     return { isFollowed, attitude: reactions.attitude, isCollected: reactions.isCollected };
   }
 
   private async loadFollowing(userId: string, authorId: string): Promise<boolean> {
-    const { isFollowing } = await unary(this.relations.getRelation({ userId, targetUserId: authorId }));
+    const { isFollowing } = await unary(
+      this.relations.getRelation({ userId, targetUserId: authorId }),
+    );
     return isFollowing;
   }
 }

@@ -1,7 +1,25 @@
-import { Auth, type AuthUser, CurrentUser, JwtKeySet, parseAuthorization, TokenErrors } from '@app/auth';
+import {
+  Auth,
+  type AuthUser,
+  CurrentUser,
+  JwtKeySet,
+  parseAuthorization,
+  TokenErrors,
+} from '@app/auth';
 import { authV1 } from '@app/contracts';
 import { AppError, AUTH_GRPC, InjectGrpcClient, RawResponse, unary } from '@app/grpc';
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Req,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
 import { clientIp } from './client-ip';
@@ -18,28 +36,46 @@ export class AuthHttpController {
 
   /** Sends a sign-in code. The reference answers 404 for a malformed mobile (the route does not match). */
   @Get('sms/codes/:mobile')
-  async sendCode(@Param('mobile') mobile: string, @Req() request: FastifyRequest): Promise<{ mobile: string }> {
+  async sendCode(
+    @Param('mobile') mobile: string,
+    @Req() request: FastifyRequest,
+  ): Promise<{ mobile: string }> {
     if (!MOBILE.test(mobile)) throw AppError.notFound('Invalid mobile.');
-    return unary(this.auth.sendSmsCode({ mobile, clientIp: clientIp(request), scope: authV1.AuthScope.AUTH_SCOPE_APP }));
+    return unary(
+      this.auth.sendSmsCode({
+        mobile,
+        clientIp: clientIp(request),
+        scope: authV1.AuthScope.AUTH_SCOPE_APP,
+      }),
+    );
   }
 
   /** Sign in (an unknown mobile is registered): 201 `{token, refresh_token}`. */
   @Post('authorizations')
   async login(@Body() body: LoginDto): Promise<{ token: string; refresh_token: string }> {
-    const issued = await unary(this.auth.login({ ...body, scope: authV1.AuthScope.AUTH_SCOPE_APP }));
+    const issued = await unary(
+      this.auth.login({ ...body, scope: authV1.AuthScope.AUTH_SCOPE_APP }),
+    );
     return { token: issued.token, refresh_token: issued.refreshToken };
   }
 
   /** Refresh with the refresh token as Bearer: 201 `{token}` (plus `refresh_token` when rotation is on). */
   @Put('authorizations')
   @HttpCode(201)
-  async refresh(@Headers('authorization') authorization: string | undefined): Promise<{ token: string; refresh_token?: string }> {
+  async refresh(
+    @Headers('authorization') authorization: string | undefined,
+  ): Promise<{ token: string; refresh_token?: string }> {
     const credentials = parseAuthorization(authorization);
     if (credentials.kind !== 'bearer') throw TokenErrors.missing();
     const refreshed = await unary(
-      this.auth.refreshToken({ refreshToken: credentials.token, scope: authV1.AuthScope.AUTH_SCOPE_APP }),
+      this.auth.refreshToken({
+        refreshToken: credentials.token,
+        scope: authV1.AuthScope.AUTH_SCOPE_APP,
+      }),
     );
-    return refreshed.refreshToken ? { token: refreshed.token, refresh_token: refreshed.refreshToken } : { token: refreshed.token };
+    return refreshed.refreshToken
+      ? { token: refreshed.token, refresh_token: refreshed.refreshToken }
+      : { token: refreshed.token };
   }
 
   /** Sign out: the session ends for every replica. */

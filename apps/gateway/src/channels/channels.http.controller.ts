@@ -4,7 +4,9 @@ import { Controller, Get } from '@nestjs/common';
 
 @Controller('v1_0')
 export class ChannelsHttpController {
-  constructor(@InjectGrpcClient(CHANNEL_GRPC) private readonly news: channelV1.ChannelServiceClient) {}
+  constructor(
+    @InjectGrpcClient(CHANNEL_GRPC) private readonly news: channelV1.ChannelServiceClient,
+  ) {}
 
   /** All visible channels, by sequence then id. */
   @Get('channels')

@@ -1,4 +1,11 @@
-import { formatScore, needsTieGroup, parseCursor, parseWithScores, type ScoredComment, withTieGroup } from './comment-cursor';
+import {
+  formatScore,
+  needsTieGroup,
+  parseCursor,
+  parseWithScores,
+  type ScoredComment,
+  withTieGroup,
+} from './comment-cursor';
 
 const STICKY = 20_000_000_000_000_000_000n;
 
@@ -26,7 +33,16 @@ describe('gateway comment cursor', () => {
     ];
     expect(needsTieGroup(fetched, 2)).toBe(true);
     expect(needsTieGroup(fetched.slice(0, 2), 2)).toBe(false);
-    expect(needsTieGroup([{ id: 'a', score: 30 }, { id: 'c', score: 20 }, { id: 'x', score: 10 }], 2)).toBe(false);
+    expect(
+      needsTieGroup(
+        [
+          { id: 'a', score: 30 },
+          { id: 'c', score: 20 },
+          { id: 'x', score: 10 },
+        ],
+        2,
+      ),
+    ).toBe(false);
     const group = [
       { id: 'd', score: 20 },
       { id: 'c', score: 20 },

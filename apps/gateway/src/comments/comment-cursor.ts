@@ -27,7 +27,11 @@ export function needsTieGroup(fetched: readonly ScoredComment[], limit: number):
 }
 
 /** Completes such a page: the members above the boundary score, then the whole group at it. */
-export function withTieGroup(fetched: readonly ScoredComment[], limit: number, group: readonly ScoredComment[]): ScoredComment[] {
+export function withTieGroup(
+  fetched: readonly ScoredComment[],
+  limit: number,
+  group: readonly ScoredComment[],
+): ScoredComment[] {
   const boundary = fetched[limit - 1].score;
   return [...fetched.filter((comment) => comment.score > boundary), ...group];
 }

@@ -1,9 +1,8 @@
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, formatPubdate } from '@app/config';
 import type { commentV1 } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { Author } from '../articles/authors.reader';
-import { formatPubdate } from '../articles/display-time.util';
 import type { GatewayConfig } from '../config/gateway.config';
 import { UserCardPresenter } from '../users/user-card.presenter';
 

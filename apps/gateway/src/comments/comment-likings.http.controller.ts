@@ -10,10 +10,15 @@ const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 @Controller('v1_0/comment/likings')
 @Auth()
 export class CommentLikingsHttpController {
-  constructor(@InjectGrpcClient(COMMENT_GRPC) private readonly comments: commentV1.CommentServiceClient) {}
+  constructor(
+    @InjectGrpcClient(COMMENT_GRPC) private readonly comments: commentV1.CommentServiceClient,
+  ) {}
 
   @Post()
-  async like(@CurrentUser() user: AuthUser, @Body() body: CommentTargetDto): Promise<{ target: string }> {
+  async like(
+    @CurrentUser() user: AuthUser,
+    @Body() body: CommentTargetDto,
+  ): Promise<{ target: string }> {
     await unary(this.comments.likeComment({ userId: user.userId, commentId: body.target }));
     return { target: body.target };
   }

@@ -4,7 +4,14 @@ import { AppError, COMMENT_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
-import { formatScore, needsTieGroup, parseCursor, parseWithScores, type ScoredComment, withTieGroup } from './comment-cursor';
+import {
+  formatScore,
+  needsTieGroup,
+  parseCursor,
+  parseWithScores,
+  type ScoredComment,
+  withTieGroup,
+} from './comment-cursor';
 
 /** A page request, validated. */
 export interface CommentPageQuery {
@@ -62,14 +69,25 @@ export class CommentPageReader {
     );
   }
 
-  private async fromCache(query: CommentPageQuery): Promise<commentV1.ListCommentsResponse | undefined> {
+  private async fromCache(
+    query: CommentPageQuery,
+  ): Promise<commentV1.ListCommentsResponse | undefined> {
     if (query.type === 'a') {
-      const [info] = await this.cache.peekMany<articleV1.ArticleInfo>([CacheKeys.articleInfo(query.source)]);
+      const [info] = await this.cache.peekMany<articleV1.ArticleInfo>([
+        CacheKeys.articleInfo(query.source),
+      ]);
       if (info === undefined) return undefined;
       if (info === null) throw AppError.notFound('The article does not exist.');
     }
-    const key = query.type === 'a' ? CacheKeys.articleComments(query.source) : CacheKeys.commentReplies(query.source);
-    const page = await this.readZset(key, query.offset === undefined ? undefined : parseCursor(query.offset), query.limit);
+    const key =
+      query.type === 'a'
+        ? CacheKeys.articleComments(query.source)
+        : CacheKeys.commentReplies(query.source);
+    const page = await this.readZset(
+      key,
+      query.offset === undefined ? undefined : parseCursor(query.offset),
+      query.limit,
+    );
     if (!page) return undefined;
     const ids = page.members.map(({ id }) => id);
     const [items, counts, liked] = await Promise.all([
@@ -104,10 +122,23 @@ export class CommentPageReader {
   }
 
   /** Same reads as the news service's CommentListsCache.readPage. */
-  private async readZset(key: string, offset: number | undefined, limit: number): Promise<ZsetPage | undefined> {
+  private async readZset(
+    key: string,
+    offset: number | undefined,
+    limit: number,
+  ): Promise<ZsetPage | undefined> {
     const multi = this.redis.multi().zcard(key).zrange(key, 0, 0, 'WITHSCORES');
     if (offset === undefined) multi.zrevrange(key, 0, limit, 'WITHSCORES');
-    else multi.zrevrangebyscore(key, `(${formatScore(offset)}`, '-inf', 'WITHSCORES', 'LIMIT', 0, limit + 1);
+    else
+      multi.zrevrangebyscore(
+        key,
+        `(${formatScore(offset)}`,
+        '-inf',
+        'WITHSCORES',
+        'LIMIT',
+        0,
+        limit + 1,
+      );
     const replies = await multi.exec();
     if (!replies) return undefined;
     for (const [error] of replies) if (error) throw error;
@@ -117,7 +148,9 @@ export class CommentPageReader {
     let members = fetched.slice(0, limit);
     if (needsTieGroup(fetched, limit)) {
       const boundary = formatScore(fetched[limit - 1].score);
-      const group = parseWithScores(await this.redis.zrevrangebyscore(key, boundary, boundary, 'WITHSCORES'));
+      const group = parseWithScores(
+        await this.redis.zrevrangebyscore(key, boundary, boundary, 'WITHSCORES'),
+      );
       if (group.length === 0) return undefined;
       members = withTieGroup(fetched, limit, group);
     }
@@ -139,10 +172,17 @@ export class CommentPageReader {
   }
 
   /** The viewer's liked comments among `ids`; undefined when the viewer's liking set is not cached. */
-  private async likedAmong(viewerId: string | undefined, ids: readonly string[]): Promise<Set<string> | undefined> {
+  private async likedAmong(
+    viewerId: string | undefined,
+    ids: readonly string[],
+  ): Promise<Set<string> | undefined> {
     if (viewerId === undefined || ids.length === 0) return new Set();
     const key = CacheKeys.userCommentLikings(viewerId);
-    const replies = await this.redis.multi().exists(key).smismember(key, ...ids).exec();
+    const replies = await this.redis
+      .multi()
+      .exists(key)
+      .smismember(key, ...ids)
+      .exec();
     if (!replies) return undefined;
     for (const [error] of replies) if (error) throw error;
     const [exists, flags] = replies.map(([, value]) => value) as [number, number[]];

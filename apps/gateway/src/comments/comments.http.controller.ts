@@ -4,7 +4,11 @@ import { AppError, COMMENT_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 
 import { AuthorsReader } from '../articles/authors.reader';
-import { type CommentItem, CommentItemPresenter, type NewCommentItem } from './comment-item.presenter';
+import {
+  type CommentItem,
+  CommentItemPresenter,
+  type NewCommentItem,
+} from './comment-item.presenter';
 import { CommentPageReader } from './comment-page.reader';
 import { CreateCommentDto } from './dto/create-comment.dto';
 import { ListCommentsQueryDto } from './dto/list-comments-query.dto';
@@ -38,7 +42,10 @@ export class CommentsHttpController {
   /** Comments of an article (type a) or replies to a comment (type c); `is_liking` for a signed-in viewer. */
   @Get('comments')
   @Auth('optional')
-  async list(@Query() query: ListCommentsQueryDto, @CurrentUser() viewer: AuthUser | undefined): Promise<CommentPage> {
+  async list(
+    @Query() query: ListCommentsQueryDto,
+    @CurrentUser() viewer: AuthUser | undefined,
+  ): Promise<CommentPage> {
     if (query.type !== 'a' && query.type !== 'c') throw AppError.invalid('Invalid type param.');
     const page = await this.pages.read({
       type: query.type,
@@ -52,13 +59,18 @@ export class CommentsHttpController {
       total_count: page.totalCount,
       end_id: page.endId || null,
       last_id: page.lastId || null,
-      results: page.results.map((comment) => this.presenter.present(comment, authors.get(comment.autId))),
+      results: page.results.map((comment) =>
+        this.presenter.present(comment, authors.get(comment.autId)),
+      ),
     };
   }
 
   @Post('comments')
   @Auth()
-  async create(@CurrentUser() user: AuthUser, @Body() body: CreateCommentDto): Promise<CreatedComment> {
+  async create(
+    @CurrentUser() user: AuthUser,
+    @Body() body: CreateCommentDto,
+  ): Promise<CreatedComment> {
     const me = await this.authors.readOne(user.userId);
     const created = await unary(
       this.comments.createComment({

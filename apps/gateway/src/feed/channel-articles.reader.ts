@@ -22,7 +22,9 @@ export class ChannelArticlesReader {
 
   /** The latest approved ids of the channel (0 = all), newest first, older than `beforeId` ('' = newest). */
   async latestIds(channelId: number, limit: number, beforeId: string): Promise<string[]> {
-    const { articleIds } = await unary(this.articles.listLatestArticles({ channelId, limit, beforeArticleId: beforeId }));
+    const { articleIds } = await unary(
+      this.articles.listLatestArticles({ channelId, limit, beforeArticleId: beforeId }),
+    );
     return articleIds;
   }
 }

@@ -40,14 +40,21 @@ export class FeedBatchCache {
     return result;
   }
 
-  private async readThrough(key: string, load: () => Promise<RecommendBatch | undefined>): Promise<RecommendBatch | undefined> {
+  private async readThrough(
+    key: string,
+    load: () => Promise<RecommendBatch | undefined>,
+  ): Promise<RecommendBatch | undefined> {
     const cached = await this.read(key);
     if (cached) return cached;
     const batch = await load();
     if (batch) {
-      await this.redis.set(key, JSON.stringify(batch), 'EX', FEED_BATCH_TTL_SECONDS).catch((error: unknown) => {
-        this.logger.warn(`feed batch not cached: ${error instanceof Error ? error.message : String(error)}`);
-      });
+      await this.redis
+        .set(key, JSON.stringify(batch), 'EX', FEED_BATCH_TTL_SECONDS)
+        .catch((error: unknown) => {
+          this.logger.warn(
+            `feed batch not cached: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        });
     }
     return batch;
   }

@@ -9,7 +9,9 @@ describe('feed cursor', () => {
     const ms = 1_700_000_000_123;
     const bound = BigInt(beforeIdOfTimestamp(ms) ?? '0');
     const sameMs = BigInt(new Snowflake({ datacenterId: 0, workerId: 0, now: () => ms }).nextId());
-    const earlier = BigInt(new Snowflake({ datacenterId: 31, workerId: 31, now: () => ms - 1 }).nextId());
+    const earlier = BigInt(
+      new Snowflake({ datacenterId: 31, workerId: 31, now: () => ms - 1 }).nextId(),
+    );
     expect(sameMs >= bound).toBe(true);
     expect(earlier < bound).toBe(true);
   });

@@ -25,7 +25,12 @@ export class FeedHttpController {
     @CurrentUser() user: AuthUser | undefined,
     @Req() request: AuthenticatedRequest,
   ): Promise<FeedView> {
-    return this.feed.read(viewerOf(user, request), query.channel_id, query.timestamp, query.with_top === 1);
+    return this.feed.read(
+      viewerOf(user, request),
+      query.channel_id,
+      query.timestamp,
+      query.with_top === 1,
+    );
   }
 
   @Get('v1_0/articles')
@@ -36,11 +41,19 @@ export class FeedHttpController {
     @Req() request: AuthenticatedRequest,
   ): Promise<LatestPageView> {
     const trackUser = viewerOf(user, request)?.id ?? ANONYMOUS_TRACK_USER;
-    return this.latest.read(trackUser, query.channel_id, query.page ?? 1, query.per_page ?? DEFAULT_PER_PAGE);
+    return this.latest.read(
+      trackUser,
+      query.channel_id,
+      query.page ?? 1,
+      query.per_page ?? DEFAULT_PER_PAGE,
+    );
   }
 }
 
-function viewerOf(user: AuthUser | undefined, request: AuthenticatedRequest): FeedViewer | undefined {
+function viewerOf(
+  user: AuthUser | undefined,
+  request: AuthenticatedRequest,
+): FeedViewer | undefined {
   if (user) return { kind: 'user', id: user.userId };
   return request.anonymousId ? { kind: 'device', id: request.anonymousId } : undefined;
 }

@@ -14,6 +14,13 @@ import { UserRecommendClient } from './user-recommend.client';
 @Module({
   imports: [ArticlesModule],
   controllers: [FeedHttpController, MetricsHttpController],
-  providers: [ChannelArticlesReader, FeedBatchCache, FeedMetrics, HomeFeedReader, LatestPagesReader, UserRecommendClient],
+  providers: [
+    ChannelArticlesReader,
+    FeedBatchCache,
+    FeedMetrics,
+    HomeFeedReader,
+    LatestPagesReader,
+    UserRecommendClient,
+  ],
 })
 export class FeedModule {}

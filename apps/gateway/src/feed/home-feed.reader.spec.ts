@@ -23,8 +23,13 @@ const card = (id: string): ArticleCard => ({
 
 function newTestReader(result: RecommendResult, topIds: string[] = [], latestIds: string[] = []) {
   const recommender = { recommend: jest.fn().mockResolvedValue(result) };
-  const batches = { get: jest.fn((_viewer, _channel, _stamp, load: () => Promise<unknown>) => load()) };
-  const channels = { topIds: jest.fn().mockResolvedValue(topIds), latestIds: jest.fn().mockResolvedValue(latestIds) };
+  const batches = {
+    get: jest.fn((_viewer, _channel, _stamp, load: () => Promise<unknown>) => load()),
+  };
+  const channels = {
+    topIds: jest.fn().mockResolvedValue(topIds),
+    latestIds: jest.fn().mockResolvedValue(latestIds),
+  };
   const cards = { read: jest.fn((ids: string[]) => Promise.resolve(ids.map(card))) };
   const traceLog = { write: jest.fn() };
   const metrics = { recommendFallback: jest.fn() };
@@ -44,7 +49,10 @@ const user = { kind: 'user' as const, id: '42' };
 
 describe('HomeFeedReader', () => {
   it('puts pinned articles first once, then the batch, and logs the exposure', async () => {
-    const { reader, traceLog } = newTestReader({ ok: true, batch: { ids: ['7', '9', '8'], timeStamp: 55, exposure: 'exp' } }, ['9']);
+    const { reader, traceLog } = newTestReader(
+      { ok: true, batch: { ids: ['7', '9', '8'], timeStamp: 55, exposure: 'exp' } },
+      ['9'],
+    );
     const view = await reader.read(user, 1, 100, true);
     expect(view.pre_timestamp).toBe(55);
     expect(view.results.map((result) => result.art_id)).toEqual(['9', '7', '8']);
@@ -53,7 +61,10 @@ describe('HomeFeedReader', () => {
   });
 
   it('answers an empty batch without pinned articles or exposure, so the client sees the end', async () => {
-    const { reader, channels, traceLog } = newTestReader({ ok: true, batch: { ids: [], timeStamp: 0, exposure: 'exp' } }, ['9']);
+    const { reader, channels, traceLog } = newTestReader(
+      { ok: true, batch: { ids: [], timeStamp: 0, exposure: 'exp' } },
+      ['9'],
+    );
     expect(await reader.read(user, 1, 100, true)).toEqual({ pre_timestamp: 0, results: [] });
     expect(channels.topIds).not.toHaveBeenCalled();
     expect(traceLog.write).not.toHaveBeenCalled();
@@ -61,7 +72,11 @@ describe('HomeFeedReader', () => {
 
   it('counts a failure and serves the latest articles before the stamp', async () => {
     const latest = ['1300000000000000009', '1300000000000000008'];
-    const { reader, metrics, channels } = newTestReader({ ok: false, reason: 'timeout' }, [], latest);
+    const { reader, metrics, channels } = newTestReader(
+      { ok: false, reason: 'timeout' },
+      [],
+      latest,
+    );
     const stamp = Date.parse('2030-01-01T00:00:00Z');
     const view = await reader.read(user, 3, stamp, false);
     expect(metrics.recommendFallback).toHaveBeenCalledWith('timeout');
@@ -71,7 +86,11 @@ describe('HomeFeedReader', () => {
   });
 
   it('serves the latest articles to a caller without any id, without asking the recommend service', async () => {
-    const { reader, recommender, metrics } = newTestReader({ ok: true, batch: { ids: ['1'], timeStamp: 1, exposure: '' } }, [], []);
+    const { reader, recommender, metrics } = newTestReader(
+      { ok: true, batch: { ids: ['1'], timeStamp: 1, exposure: '' } },
+      [],
+      [],
+    );
     expect(await reader.read(undefined, 0, 5, true)).toEqual({ pre_timestamp: 5, results: [] });
     expect(recommender.recommend).not.toHaveBeenCalled();
     expect(metrics.recommendFallback).not.toHaveBeenCalled();

@@ -30,30 +30,47 @@ export class LatestPagesReader {
     @Inject(REDIS_CACHE) private readonly cache: Redis,
   ) {}
 
-  async read(trackUserId: string, channelId: number, page: number, perPage: number): Promise<LatestPageView> {
+  async read(
+    trackUserId: string,
+    channelId: number,
+    page: number,
+    perPage: number,
+  ): Promise<LatestPageView> {
     const [ids, topIds] = await Promise.all([
       this.idsOfPage(channelId, page, perPage),
       page === 1 ? this.channels.topIds(channelId) : Promise.resolve([]),
     ]);
     const pinned = new Set(topIds);
-    const cards = await this.cards.read([...topIds, ...ids.filter((id) => !pinned.has(id))], { topChannelId: channelId });
+    const cards = await this.cards.read([...topIds, ...ids.filter((id) => !pinned.has(id))], {
+      topChannelId: channelId,
+    });
     return {
       page,
       per_page: perPage,
-      results: cards.map((card) => ({ ...card, trace: articleTrace(trackUserId, card.art_id, ALGORITHM) })),
+      results: cards.map((card) => ({
+        ...card,
+        trace: articleTrace(trackUserId, card.art_id, ALGORITHM),
+      })),
     };
   }
 
   private async idsOfPage(channelId: number, page: number, perPage: number): Promise<string[]> {
     let beforeId = '';
     let skip = (page - 1) * perPage;
-    const cursor = page > 1 ? await this.cache.get(cursorKey(channelId, perPage, page - 1)).catch(() => null) : null;
+    const cursor =
+      page > 1
+        ? await this.cache.get(cursorKey(channelId, perPage, page - 1)).catch(() => null)
+        : null;
     if (cursor) {
       beforeId = cursor;
       skip = 0;
     }
     while (skip > 0) {
-      const skipped = await this.channels.latestIds(channelId, Math.min(skip, LATEST_MAX_LIMIT), beforeId);
+      const skipped = await this.channels.latestIds(
+        channelId,
+        Math.min(skip, LATEST_MAX_LIMIT),
+        beforeId,
+      );
       if (skipped.length === 0) return [];
       beforeId = skipped[skipped.length - 1];
       skip -= skipped.length;
@@ -61,7 +78,12 @@ export class LatestPagesReader {
     const ids = await this.channels.latestIds(channelId, perPage, beforeId);
     if (ids.length > 0) {
       await this.cache
-        .set(cursorKey(channelId, perPage, page), ids[ids.length - 1], 'EX', PAGE_CURSOR_TTL_SECONDS)
+        .set(
+          cursorKey(channelId, perPage, page),
+          ids[ids.length - 1],
+          'EX',
+          PAGE_CURSOR_TTL_SECONDS,
+        )
         .catch(() => undefined);
     }
     return ids;

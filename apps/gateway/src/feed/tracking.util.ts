@@ -10,7 +10,17 @@ export interface ArticleTrace {
 export const ANONYMOUS_TRACK_USER = 'anony';
 
 /** The recommend service's per-article tracking JSON ([RECO] `add_track`) for `algorithmCombine`. */
-export function articleTrace(userId: string, articleId: string, algorithmCombine: string): ArticleTrace {
-  const track = (action: keyof ArticleTrace): string => JSON.stringify({ action, userId, articleId, algorithmCombine });
-  return { click: track('click'), collect: track('collect'), share: track('share'), read: track('read') };
+export function articleTrace(
+  userId: string,
+  articleId: string,
+  algorithmCombine: string,
+): ArticleTrace {
+  const track = (action: keyof ArticleTrace): string =>
+    JSON.stringify({ action, userId, articleId, algorithmCombine });
+  return {
+    click: track('click'),
+    collect: track('collect'),
+    share: track('share'),
+    read: track('read'),
+  };
 }

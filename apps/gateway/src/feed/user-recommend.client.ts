@@ -1,7 +1,13 @@
 import { APP_CONFIG } from '@app/config';
 import type { userReco } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
-import { Client, credentials, type MethodDefinition, type ServiceError, status } from '@grpc/grpc-js';
+import {
+  Client,
+  credentials,
+  type MethodDefinition,
+  type ServiceError,
+  status,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 
@@ -23,7 +29,8 @@ export interface RecommendBatch {
   exposure: string;
 }
 
-export type RecommendResult = { ok: true; batch: RecommendBatch } | { ok: false; reason: RecommendFailure };
+export type RecommendResult =
+  { ok: true; batch: RecommendBatch } | { ok: false; reason: RecommendFailure };
 
 /**
  * `UserRecommend.user_recommend` of the original `user_reco.proto` (no package, hence a plain
@@ -36,7 +43,10 @@ export class UserRecommendClient implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) config: Pick<GatewayConfig, 'RECOMMEND_GRPC_URL'>) {
     const definition = loadSync(protoFile('user_reco.proto'), GRPC_LOADER_OPTIONS);
-    const service = definition.UserRecommend as Record<string, MethodDefinition<userReco.User, userReco.Track>>;
+    const service = definition.UserRecommend as Record<
+      string,
+      MethodDefinition<userReco.User, userReco.Track>
+    >;
     this.method = service.user_recommend;
     this.client = new Client(config.RECOMMEND_GRPC_URL, credentials.createInsecure(), {
       'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
@@ -46,7 +56,12 @@ export class UserRecommendClient implements OnApplicationShutdown {
   }
 
   recommend(userId: string, channelId: number, timestamp: number): Promise<RecommendResult> {
-    const request: userReco.User = { userId, channelId, articleNum: FEED_ARTICLE_NUM, timeStamp: String(timestamp) };
+    const request: userReco.User = {
+      userId,
+      channelId,
+      articleNum: FEED_ARTICLE_NUM,
+      timeStamp: String(timestamp),
+    };
     return new Promise((resolve) => {
       this.client.makeUnaryRequest(
         this.method.path,
@@ -75,7 +90,9 @@ function failureOf(error: ServiceError | null): RecommendFailure {
 
 function batchOf(track: userReco.Track): RecommendBatch {
   return {
-    ids: track.recommends.map((item) => String(item.articleId)).filter((id) => /^[1-9]\d{0,19}$/.test(id)),
+    ids: track.recommends
+      .map((item) => String(item.articleId))
+      .filter((id) => /^[1-9]\d{0,19}$/.test(id)),
     timeStamp: Number(track.timeStamp),
     exposure: track.exposure,
   };

@@ -1,6 +1,6 @@
 import type { authoringV1 } from '@app/contracts';
 
-import { formatListPubdate } from './article-dates.util';
+import { formatDateTime } from '@app/config';
 import type { ResponseType } from './dto/list-articles-query.dto';
 
 export interface MpCover {
@@ -41,7 +41,11 @@ function cover(row: { cover?: authoringV1.AuthoredCover }): MpCover {
 }
 
 /** One list row in the shape `response_type` asks for (reference 1.3). */
-export function presentListItem(row: authoringV1.AuthoredArticleRow, type: ResponseType, timeZone: string): MpListItem {
+export function presentListItem(
+  row: authoringV1.AuthoredArticleRow,
+  type: ResponseType,
+  timeZone: string,
+): MpListItem {
   switch (type) {
     case 'comment':
       return {
@@ -62,7 +66,13 @@ export function presentListItem(row: authoringV1.AuthoredArticleRow, type: Respo
         collect_count: row.collectCount,
       };
     case 'default':
-      return { id: row.articleId, title: row.title, status: row.status, cover: cover(row), pubdate: formatListPubdate(row.pubdate, timeZone) };
+      return {
+        id: row.articleId,
+        title: row.title,
+        status: row.status,
+        cover: cover(row),
+        pubdate: formatDateTime(row.pubdate, timeZone),
+      };
   }
 }
 
@@ -74,5 +84,11 @@ export function presentArticle(article: authoringV1.GetAuthoredArticleResponse):
   channel_id: number;
   content: string;
 } {
-  return { id: article.articleId, title: article.title, cover: cover(article), channel_id: article.channelId, content: article.content };
+  return {
+    id: article.articleId,
+    title: article.title,
+    cover: cover(article),
+    channel_id: article.channelId,
+    content: article.content,
+  };
 }

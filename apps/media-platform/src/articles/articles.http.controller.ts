@@ -1,11 +1,21 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, startOfLocalDay } from '@app/config';
 import type { authoringV1 } from '@app/contracts';
 import { AppError, AUTHORING_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
-import { startOfLocalDay } from './article-dates.util';
 import { type MpListItem, presentArticle, presentListItem } from './article.presenter';
 import { ArticleBodyDto } from './dto/article-body.dto';
 import { DraftQueryDto } from './dto/draft-query.dto';
@@ -25,13 +35,18 @@ const DEFAULT_PER_PAGE = 10;
 @Auth('verified')
 export class ArticlesHttpController {
   constructor(
-    @InjectGrpcClient(AUTHORING_GRPC) private readonly authoring: authoringV1.AuthoringServiceClient,
+    @InjectGrpcClient(AUTHORING_GRPC)
+    private readonly authoring: authoringV1.AuthoringServiceClient,
     @Inject(APP_CONFIG) private readonly config: Pick<MediaPlatformConfig, 'TZ'>,
   ) {}
 
   /** 201 `{id}`; draft → status 0, otherwise pending review (1). */
   @Post('articles')
-  async create(@CurrentUser() user: AuthUser, @Query() query: DraftQueryDto, @Body() body: ArticleBodyDto): Promise<{ id: string }> {
+  async create(
+    @CurrentUser() user: AuthUser,
+    @Query() query: DraftQueryDto,
+    @Body() body: ArticleBodyDto,
+  ): Promise<{ id: string }> {
     const { articleId } = await unary(
       this.authoring.createArticle({
         userId: user.userId,
@@ -46,7 +61,10 @@ export class ArticlesHttpController {
   }
 
   @Get('articles')
-  async list(@CurrentUser() user: AuthUser, @Query() query: ListArticlesQueryDto): Promise<Page<MpListItem>> {
+  async list(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListArticlesQueryDto,
+  ): Promise<Page<MpListItem>> {
     const createdFrom = this.dayStart(query.begin_pubdate, 0);
     // The end date is inclusive: everything before the next day starts.
     const createdBefore = this.dayStart(query.end_pubdate, 1);
@@ -73,8 +91,13 @@ export class ArticlesHttpController {
   }
 
   @Get('articles/:id')
-  async get(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<ReturnType<typeof presentArticle>> {
-    return presentArticle(await unary(this.authoring.getAuthoredArticle({ userId: user.userId, articleId: id })));
+  async get(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+  ): Promise<ReturnType<typeof presentArticle>> {
+    return presentArticle(
+      await unary(this.authoring.getAuthoredArticle({ userId: user.userId, articleId: id })),
+    );
   }
 
   /** 201 `{id}`; the body's `id`, `status`, `pubdate` and other loaded fields are ignored. */

@@ -2,7 +2,18 @@ import { parseAuthorization, TokenErrors } from '@app/auth';
 import { APP_CONFIG } from '@app/config';
 import { authV1 } from '@app/contracts';
 import { AppError, AUTH_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Req,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
@@ -21,20 +32,36 @@ export class MpAuthHttpController {
 
   /** Kept so the publish admin's captcha call succeeds; the limits on SMS codes do the protecting. */
   @Get('captchas/:mobile')
-  captcha(@Param('mobile') mobile: string): { success: 1; gt: string; challenge: string; new_captcha: boolean } {
+  captcha(@Param('mobile') mobile: string): {
+    success: 1;
+    gt: string;
+    challenge: string;
+    new_captcha: boolean;
+  } {
     if (!MOBILE.test(mobile)) throw AppError.notFound('Invalid mobile.');
     return { success: 1, gt: '', challenge: '', new_captcha: true };
   }
 
   @Get('sms/codes/:mobile')
-  async sendCode(@Param('mobile') mobile: string, @Req() request: FastifyRequest): Promise<{ mobile: string }> {
+  async sendCode(
+    @Param('mobile') mobile: string,
+    @Req() request: FastifyRequest,
+  ): Promise<{ mobile: string }> {
     if (!MOBILE.test(mobile)) throw AppError.notFound('Invalid mobile.');
-    return unary(this.auth.sendSmsCode({ mobile, clientIp: request.ip, scope: authV1.AuthScope.AUTH_SCOPE_MP }));
+    return unary(
+      this.auth.sendSmsCode({
+        mobile,
+        clientIp: request.ip,
+        scope: authV1.AuthScope.AUTH_SCOPE_MP,
+      }),
+    );
   }
 
   /** 201 `{token, refresh_token, id, name, photo}`; only media users get in. */
   @Post('authorizations')
-  async login(@Body() body: LoginDto): Promise<{ token: string; refresh_token: string; id: string; name: string; photo: string }> {
+  async login(
+    @Body() body: LoginDto,
+  ): Promise<{ token: string; refresh_token: string; id: string; name: string; photo: string }> {
     const issued = await unary(this.auth.login({ ...body, scope: authV1.AuthScope.AUTH_SCOPE_MP }));
     return {
       token: issued.token,
@@ -47,10 +74,19 @@ export class MpAuthHttpController {
 
   @Put('authorizations')
   @HttpCode(201)
-  async refresh(@Headers('authorization') authorization: string | undefined): Promise<{ token: string; refresh_token?: string }> {
+  async refresh(
+    @Headers('authorization') authorization: string | undefined,
+  ): Promise<{ token: string; refresh_token?: string }> {
     const credentials = parseAuthorization(authorization);
     if (credentials.kind !== 'bearer') throw TokenErrors.missing();
-    const refreshed = await unary(this.auth.refreshToken({ refreshToken: credentials.token, scope: authV1.AuthScope.AUTH_SCOPE_MP }));
-    return refreshed.refreshToken ? { token: refreshed.token, refresh_token: refreshed.refreshToken } : { token: refreshed.token };
+    const refreshed = await unary(
+      this.auth.refreshToken({
+        refreshToken: credentials.token,
+        scope: authV1.AuthScope.AUTH_SCOPE_MP,
+      }),
+    );
+    return refreshed.refreshToken
+      ? { token: refreshed.token, refresh_token: refreshed.refreshToken }
+      : { token: refreshed.token };
   }
 }

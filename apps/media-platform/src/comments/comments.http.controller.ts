@@ -1,5 +1,5 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, formatPubdate } from '@app/config';
 import type { commentModerationV1 } from '@app/contracts';
 import { AppError, COMMENT_MODERATION_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import {
@@ -17,7 +17,6 @@ import {
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
 import { CommentAuthorsReader } from './comment-authors.reader';
-import { formatPubdate } from './display-time.util';
 import { CommentStatusBodyDto, CommentStatusQueryDto } from './dto/comment-status.dto';
 import { ListCommentsQueryDto } from './dto/list-comments-query.dto';
 import { ReplyCommentDto } from './dto/reply-comment.dto';

@@ -9,11 +9,21 @@ import { type MpArticleStatistics, presentArticleStatistics } from './article-st
 @Controller('v1_0/statistics')
 @Auth('verified')
 export class ArticleStatisticsHttpController {
-  constructor(@InjectGrpcClient(AUTHORING_GRPC) private readonly authoring: authoringV1.AuthoringServiceClient) {}
+  constructor(
+    @InjectGrpcClient(AUTHORING_GRPC)
+    private readonly authoring: authoringV1.AuthoringServiceClient,
+  ) {}
 
   /** Totals over the author's articles that are not deleted, from the live counters. */
   @Get('articles')
-  async totals(@CurrentUser() user: AuthUser): Promise<{ read_count: number; comment_count: number; collect_count: number; repost_count: number }> {
+  async totals(
+    @CurrentUser() user: AuthUser,
+  ): Promise<{
+    read_count: number;
+    comment_count: number;
+    collect_count: number;
+    repost_count: number;
+  }> {
     const totals = await unary(this.authoring.getAuthorStatistics({ userId: user.userId }));
     return {
       read_count: totals.readCount,
@@ -24,7 +34,12 @@ export class ArticleStatisticsHttpController {
   }
 
   @Get('articles/:id')
-  async article(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<MpArticleStatistics> {
-    return presentArticleStatistics(await unary(this.authoring.getArticleStatistics({ userId: user.userId, articleId: id })));
+  async article(
+    @CurrentUser() user: AuthUser,
+    @Param('id') id: string,
+  ): Promise<MpArticleStatistics> {
+    return presentArticleStatistics(
+      await unary(this.authoring.getArticleStatistics({ userId: user.userId, articleId: id })),
+    );
   }
 }

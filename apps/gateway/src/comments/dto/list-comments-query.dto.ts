@@ -1,7 +1,8 @@
 import { Transform, Type } from 'class-transformer';
 import { Allow, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
-const emptyAsAbsent = ({ value }: { value: unknown }): unknown => (value === '' ? undefined : value);
+const emptyAsAbsent = ({ value }: { value: unknown }): unknown =>
+  value === '' ? undefined : value;
 
 /** Query of GET /comments. `type` is checked by the controller: the reference answers it with a plain message. */
 export class ListCommentsQueryDto {

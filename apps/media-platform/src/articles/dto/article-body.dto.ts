@@ -1,5 +1,13 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsDefined, IsInt, IsNotEmpty, IsString, Length, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsDefined,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  Length,
+  ValidateNested,
+} from 'class-validator';
 
 /** `{type, images}`; the counting and storage rules are the news service's ("Invalid cover param."). */
 export class CoverDto {

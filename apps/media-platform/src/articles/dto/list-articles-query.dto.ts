@@ -1,12 +1,17 @@
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
-const emptyAsAbsent = ({ value }: { value: unknown }): unknown => (value === '' ? undefined : value);
+const emptyAsAbsent = ({ value }: { value: unknown }): unknown =>
+  value === '' ? undefined : value;
 /** Repeatable query fields arrive as a string or an array of strings. */
 const toIntList = ({ value }: { value: unknown }): unknown => {
   if (value === undefined || value === '') return undefined;
-  const values: unknown[] = (Array.isArray(value) ? (value as unknown[]) : [value]).filter((item) => item !== '');
-  return values.map((item) => (typeof item === 'string' && /^-?\d+$/.test(item) ? Number(item) : item));
+  const values: unknown[] = (Array.isArray(value) ? (value as unknown[]) : [value]).filter(
+    (item) => item !== '',
+  );
+  return values.map((item) =>
+    typeof item === 'string' && /^-?\d+$/.test(item) ? Number(item) : item,
+  );
 };
 
 export const RESPONSE_TYPES = ['default', 'comment', 'statistic'] as const;

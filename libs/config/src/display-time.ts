@@ -19,13 +19,31 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 }
 
 function wallClock(instant: Date, timeZone: string): Record<string, string> {
-  return Object.fromEntries(formatterFor(timeZone).formatToParts(instant).map((part) => [part.type, part.value]));
+  return Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(instant)
+      .map((part) => [part.type, part.value]),
+  );
 }
 
-/** `YYYY-MM-DD HH:MM:SS` in the display time zone (the MP list's `pubdate`); '' for a bad instant. */
-export function formatListPubdate(iso: string, timeZone: string): string {
-  const instant = new Date(iso);
-  if (iso === '' || Number.isNaN(instant.getTime())) return '';
+function toInstant(value: Date | string): Date | undefined {
+  if (value === '') return undefined;
+  const instant = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(instant.getTime()) ? undefined : instant;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` in the display time zone (the reference's `pubdate`); '' for a bad instant. */
+export function formatPubdate(value: Date | string, timeZone: string): string {
+  const instant = toInstant(value);
+  if (!instant) return '';
+  const p = wallClock(instant, timeZone);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in the display time zone (MP lists, the trace log's `actionTime`); '' for a bad instant. */
+export function formatDateTime(value: Date | string, timeZone: string): string {
+  const instant = toInstant(value);
+  if (!instant) return '';
   const p = wallClock(instant, timeZone);
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
@@ -42,13 +60,25 @@ export function startOfLocalDay(date: string, timeZone: string, addDays = 0): Da
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const utcMidnight = Date.UTC(year, month - 1, day);
   const check = new Date(utcMidnight);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return undefined;
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day
+  )
+    return undefined;
   const target = utcMidnight + addDays * 86_400_000;
   // The zone's offset at that wall-clock time; a second pass settles days where the offset changes.
   let instant = target;
   for (let pass = 0; pass < 2; pass += 1) {
     const p = wallClock(new Date(instant), timeZone);
-    const shown = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+    const shown = Date.UTC(
+      Number(p.year),
+      Number(p.month) - 1,
+      Number(p.day),
+      Number(p.hour),
+      Number(p.minute),
+      Number(p.second),
+    );
     instant += target - shown;
   }
   return new Date(instant);
