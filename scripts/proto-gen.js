@@ -23,6 +23,15 @@ function listFiles(dir) {
   return files;
 }
 
+// ts-proto's NestJS method decorators read each method's descriptor as `any`; it is a
+// PropertyDescriptor (the method exists, the controller implements the generated interface).
+function typeDescriptors(source) {
+  return source.replaceAll(
+    'const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);',
+    'const descriptor = Reflect.getOwnPropertyDescriptor(constructor.prototype, method) as PropertyDescriptor;',
+  );
+}
+
 // Writes only files whose content changed and removes stale ones, so the tree is never empty
 // midway (other processes may be compiling against it).
 function generate(target) {
@@ -32,7 +41,7 @@ function generate(target) {
     const generated = join(scratch, 'generated');
     const fresh = new Set(listFiles(generated).map((file) => relative(generated, file)));
     for (const file of fresh) {
-      const content = readFileSync(join(generated, file), 'utf8');
+      const content = typeDescriptors(readFileSync(join(generated, file), 'utf8'));
       const destination = join(target, file);
       if (existsSync(destination) && readFileSync(destination, 'utf8') === content) continue;
       mkdirSync(dirname(destination), { recursive: true });

@@ -16,3 +16,4 @@ export * from './server/start-grpc-service';
 export * from './edge/health.module';
 export * from './edge/create-http-app';
 export * from './edge/raw-response.decorator';
+export * from './edge/page-query.dto';

@@ -1,11 +1,10 @@
 import { APP_CONFIG, formatPubdate } from '@app/config';
 import type { announcementV1 } from '@app/contracts';
-import { ANNOUNCEMENT_GRPC, AppError, InjectGrpcClient, unary } from '@app/grpc';
+import { ANNOUNCEMENT_GRPC, AppError, InjectGrpcClient, PageQueryDto, unary } from '@app/grpc';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 
 import type { Page } from '../articles/article-card';
 import type { GatewayConfig } from '../config/gateway.config';
-import { AnnouncementPageQueryDto } from './dto/announcement-page-query.dto';
 
 export interface AnnouncementItem {
   id: number;
@@ -30,7 +29,7 @@ export class AnnouncementsHttpController {
   ) {}
 
   @Get()
-  async list(@Query() query: AnnouncementPageQueryDto): Promise<Page<AnnouncementItem>> {
+  async list(@Query() query: PageQueryDto): Promise<Page<AnnouncementItem>> {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? DEFAULT_PER_PAGE;
     const { totalCount, results } = await unary(

@@ -1,6 +1,6 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { articleV1 } from '@app/contracts';
-import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { ARTICLE_GRPC, InjectGrpcClient, PageQueryDto, unary } from '@app/grpc';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 
 import type { ArticleCard, LikedArticleCard, Page } from './article-card';
@@ -8,13 +8,12 @@ import { ArticleCardsReader } from './article-cards.reader';
 import { ArticleLikingsReader } from './article-likings.reader';
 import { ArticleErrors } from './article.errors';
 import { AuthorsReader } from './authors.reader';
-import { ArticlePageQueryDto } from './dto/article-page-query.dto';
 import { ReadingTracker } from './reading-tracker';
 
 const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 const DEFAULT_PER_PAGE = 10;
 
-function pageOf(query: ArticlePageQueryDto): { page: number; perPage: number; offset: number } {
+function pageOf(query: PageQueryDto): { page: number; perPage: number; offset: number } {
   const page = query.page ?? 1;
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
   return { page, perPage, offset: (page - 1) * perPage };
@@ -34,7 +33,7 @@ export class UserArticlesHttpController {
   @Get('users/:uid/articles')
   async authorArticles(
     @Param('uid') userId: string,
-    @Query() query: ArticlePageQueryDto,
+    @Query() query: PageQueryDto,
   ): Promise<Page<ArticleCard>> {
     if (!SNOWFLAKE_ID.test(userId) || !(await this.authors.readOne(userId)))
       throw ArticleErrors.invalidRequest();
@@ -54,7 +53,7 @@ export class UserArticlesHttpController {
   @Auth()
   async ownArticles(
     @CurrentUser() user: AuthUser,
-    @Query() query: ArticlePageQueryDto,
+    @Query() query: PageQueryDto,
   ): Promise<Page<LikedArticleCard>> {
     const { page, perPage } = pageOf(query);
     const { totalCount, articleIds } = await unary(
@@ -69,7 +68,7 @@ export class UserArticlesHttpController {
   @Auth()
   async history(
     @CurrentUser() user: AuthUser,
-    @Query() query: ArticlePageQueryDto,
+    @Query() query: PageQueryDto,
   ): Promise<Page<LikedArticleCard>> {
     const { page, perPage, offset } = pageOf(query);
     const { total, ids } = await this.tracker.historyPage(user.userId, offset, perPage);

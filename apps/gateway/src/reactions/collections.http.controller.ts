@@ -1,6 +1,6 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { reactionV1 } from '@app/contracts';
-import { InjectGrpcClient, REACTION_GRPC, unary } from '@app/grpc';
+import { InjectGrpcClient, PageQueryDto, REACTION_GRPC, unary } from '@app/grpc';
 import {
   Body,
   Controller,
@@ -19,7 +19,6 @@ import { ArticleLikingsReader } from '../articles/article-likings.reader';
 import { TraceLogWriter } from '../articles/trace-log.writer';
 import { ArticleTargetDto } from './dto/article-target.dto';
 import { ArticleTargetParamDto } from './dto/article-target.param.dto';
-import { CollectionPageQueryDto } from './dto/collection-page-query.dto';
 
 /** The caller's own collections: there is no way to name another user here. */
 @Controller('v1_0/article/collections')
@@ -48,7 +47,7 @@ export class CollectionsHttpController {
   @Get()
   async list(
     @CurrentUser() user: AuthUser,
-    @Query() query: CollectionPageQueryDto,
+    @Query() query: PageQueryDto,
   ): Promise<Page<LikedArticleCard>> {
     const page = await unary(
       this.reactions.listCollections({

@@ -1,10 +1,9 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { relationV1 } from '@app/contracts';
-import { InjectGrpcClient, RELATION_GRPC, unary } from '@app/grpc';
+import { InjectGrpcClient, PageQueryDto, RELATION_GRPC, unary } from '@app/grpc';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 
 import { UserCardPresenter } from '../users/user-card.presenter';
-import { FollowPageQueryDto } from './dto/follow-page-query.dto';
 import { RelationTargetDto } from './dto/relation-target.dto';
 
 /** One user in a follow list, as the mobile client reads it. */
@@ -45,7 +44,7 @@ export class RelationsHttpController {
   @Get('followings')
   async followings(
     @CurrentUser() user: AuthUser,
-    @Query() query: FollowPageQueryDto,
+    @Query() query: PageQueryDto,
   ): Promise<FollowCardPage> {
     const { page } = await unary(
       this.relations.listFollowings({
@@ -66,7 +65,7 @@ export class RelationsHttpController {
   @Get('followers')
   async followers(
     @CurrentUser() user: AuthUser,
-    @Query() query: FollowPageQueryDto,
+    @Query() query: PageQueryDto,
   ): Promise<FollowCardPage> {
     const { page } = await unary(
       this.relations.listFollowers({

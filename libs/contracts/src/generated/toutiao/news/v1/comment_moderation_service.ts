@@ -204,13 +204,13 @@ export function CommentModerationServiceControllerMethods() {
       "setSticky",
     ];
     for (const method of grpcMethods) {
-      const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
+      const descriptor = Reflect.getOwnPropertyDescriptor(constructor.prototype, method) as PropertyDescriptor;
       GrpcMethod("CommentModerationService", method)(constructor.prototype[method], method, descriptor);
       Object.defineProperty(constructor.prototype, method, descriptor);
     }
     const grpcStreamMethods: string[] = [];
     for (const method of grpcStreamMethods) {
-      const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
+      const descriptor = Reflect.getOwnPropertyDescriptor(constructor.prototype, method) as PropertyDescriptor;
       GrpcStreamMethod("CommentModerationService", method)(constructor.prototype[method], method, descriptor);
       Object.defineProperty(constructor.prototype, method, descriptor);
     }

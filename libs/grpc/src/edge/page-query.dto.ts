@@ -1,8 +1,8 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-/** `page` (default 1) and `per_page` (10–50, default 10) of the announcement list. */
-export class AnnouncementPageQueryDto {
+/** The app API's paging query: `page` (default 1) and `per_page` (10–50, default 10), as the reference. */
+export class PageQueryDto {
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'page must be a positive integer' })
