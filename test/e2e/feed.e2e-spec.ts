@@ -214,7 +214,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
         `channel_id=2&timestamp=${1_600_000_000_000 + attempt}&with_top=0`,
         token,
       );
-      if (warm.body.data.pre_timestamp === 1_600_000_000_000) break;
+      if (ids(warm.body).join() === CH2[0]) break;
     }
     recommend.requests.length = 0;
   });
@@ -225,7 +225,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
   });
 
   describe('GET /app/v1_1/articles with the recommend service up', () => {
-    it('answers the recommended cards in order after the pinned ones, with pre_timestamp from the service', async () => {
+    it('answers the recommended cards in order after the pinned ones, drawing a run of batches with the client stamp', async () => {
       recommend.behaviour = {
         track: track([CH1[2], CH1[0], CH1[5]], '1700000000000', 'exposure-a'),
       };
@@ -235,7 +235,8 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
 
       expect(status).toBe(200);
       expect(body.message).toBe('OK');
-      expect(body.data.pre_timestamp).toBe(1700000000000);
+      // The first batch of this reader in this channel: no older batch to scroll to.
+      expect(body.data.pre_timestamp).toBe(0);
       expect(ids(body)).toEqual([TOP, CH1[2], CH1[0], CH1[5]]);
       for (const card of body.data.results) {
         expect(typeof card.art_id).toBe('string');
@@ -248,37 +249,47 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(recommend.requests.at(-1)).toEqual({
         userId: READER,
         channelId: 1,
-        articleNum: 10,
+        articleNum: 50,
         timeStamp: '1710000000000',
       });
     });
 
-    it('leaves the pinned articles out with with_top=0', async () => {
+    it('leaves the pinned articles out with with_top=0, pointing back at the previous batch', async () => {
       recommend.behaviour = { track: track([CH1[3], CH1[4]], '1690000000000') };
       const { status, body } = await feed('channel_id=1&timestamp=1720000000000&with_top=0', token);
       expect(status).toBe(200);
       expect(ids(body)).toEqual([CH1[3], CH1[4]]);
-      expect(body.data.pre_timestamp).toBe(1690000000000);
+      expect(body.data.pre_timestamp).toBe(1710000000000);
     });
 
-    it('serves a repeated request within the batch TTL without a second gRPC call', async () => {
-      recommend.behaviour = { track: track([CH1[7], CH1[8]], '1680000000000') };
-      const first = await feed('channel_id=1&timestamp=1730000000000&with_top=0', token);
+    it('deals a run one batch per stamp with one gRPC call, and replays older or repeated stamps', async () => {
+      const device = 'Anony device-run';
+      const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, device);
+      recommend.behaviour = { track: track(CH1, '1680000000000', 'exposure-run') };
       const calls = recommend.requests.length;
-      recommend.behaviour = { track: track([CH1[9]], '1') };
-      const again = await feed('channel_id=1&timestamp=1730000000000&with_top=0', token);
-      const concurrent = await Promise.all(
-        [1, 2, 3].map(() => feed('channel_id=1&timestamp=1730000000000&with_top=0', token)),
-      );
 
-      expect(recommend.requests.length).toBe(calls);
-      expect(ids(again.body)).toEqual(ids(first.body));
-      expect(again.body.data.pre_timestamp).toBe(1680000000000);
-      for (const reply of concurrent) expect(ids(reply.body)).toEqual([CH1[7], CH1[8]]);
-
-      const newStamp = await feed('channel_id=1&timestamp=1730000000001&with_top=0', token);
+      const first = await dealt(1_730_000_000_000);
+      expect(ids(first.body)).toEqual(CH1.slice(0, 10));
+      expect(first.body.data.pre_timestamp).toBe(0);
+      const second = await dealt(1_730_000_000_500);
+      expect(ids(second.body)).toEqual(CH1.slice(10));
+      expect(second.body.data.pre_timestamp).toBe(1_730_000_000_000);
       expect(recommend.requests.length).toBe(calls + 1);
-      expect(ids(newStamp.body)).toEqual([CH1[9]]);
+
+      recommend.behaviour = { track: track([CH1[9]], '1') };
+      const retried = await dealt(1_730_000_000_500);
+      const concurrent = await Promise.all([1, 2, 3].map(() => dealt(1_730_000_000_500)));
+      expect(retried.body.data).toEqual(second.body.data);
+      for (const reply of concurrent) expect(reply.body.data).toEqual(second.body.data);
+      const scrolled = await dealt(second.body.data.pre_timestamp);
+      expect(scrolled.body.data).toEqual(first.body.data);
+      expect((await dealt(1_729_000_000_000)).body.data).toEqual({ pre_timestamp: 0, results: [] });
+      expect(recommend.requests.length).toBe(calls + 1);
+
+      const third = await dealt(1_730_000_001_000);
+      expect(recommend.requests.length).toBe(calls + 2);
+      expect(ids(third.body)).toEqual([CH1[9]]);
+      expect(third.body.data.pre_timestamp).toBe(1_730_000_000_500);
     });
 
     it('passes the device id of an `Anony` caller to the recommend service', async () => {
@@ -540,7 +551,9 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       // Mostly `unavailable`; a call racing the shutdown may end with another reason.
       const before = await fallbacks();
 
-      const first = await feed(`channel_id=1&timestamp=${Date.now()}&with_top=1`, token);
+      // A device without feed history: its older stamps are fallback cursors, not stored batches.
+      const device = 'Anony device-down';
+      const first = await feed(`channel_id=1&timestamp=${Date.now()}&with_top=1`, device);
       expect(first.status).toBe(200);
       expect(ids(first.body)).toEqual([TOP, ...latestPage]);
       expect(ids(first.body)).not.toContain(PENDING);
@@ -548,14 +561,14 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
 
       const second = await feed(
         `channel_id=1&timestamp=${first.body.data.pre_timestamp}&with_top=1`,
-        token,
+        device,
       );
       expect(ids(second.body)).toEqual([TOP, CH1[1], CH1[0]]);
       expect(second.body.data.pre_timestamp).toBe(CH1_TIMES[0]);
 
       const end = await feed(
         `channel_id=1&timestamp=${second.body.data.pre_timestamp}&with_top=1`,
-        token,
+        device,
       );
       expect(end.body.data).toEqual({ pre_timestamp: CH1_TIMES[0], results: [] });
 

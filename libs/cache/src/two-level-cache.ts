@@ -22,7 +22,8 @@ export interface TwoLevelCacheOptions {
   channel: string;
 }
 
-type Entry = { value: string } | { missing: true };
+/** `parsed` memoises JSON.parse of `value`: hot entries are parsed once, not on every hit. */
+type Entry = { value: string; parsed?: unknown } | { missing: true };
 
 /**
  * Read-through cache in two levels: an in-process LRU with a short TTL over Redis (the cache
@@ -81,13 +82,14 @@ export class TwoLevelCache {
   /**
    * Cached values of many keys from L1 and one Redis MGET; `undefined` where neither level has
    * the key (the caller loads those), `null` where a null marker says the row does not exist.
+   * Values are parsed once and shared by every caller: treat them as read-only.
    */
   async peekMany<T>(keys: readonly string[]): Promise<(T | null | undefined)[]> {
     const results = new Array<T | null | undefined>(keys.length);
     const misses: number[] = [];
     keys.forEach((key, index) => {
       const entry = this.l1.get(key);
-      if (entry) results[index] = 'missing' in entry ? null : (JSON.parse(entry.value) as T);
+      if (entry) results[index] = 'missing' in entry ? null : (parsedValue(entry) as T);
       else misses.push(index);
     });
     if (misses.length === 0) return results;
@@ -98,8 +100,8 @@ export class TwoLevelCache {
         results[index] = undefined;
         return;
       }
-      this.remember(keys[index], value);
-      results[index] = value === NULL_MARKER ? null : (JSON.parse(value) as T);
+      const entry = this.remember(keys[index], value);
+      results[index] = 'missing' in entry ? null : (parsedValue(entry) as T);
     });
     return results;
   }
@@ -147,7 +149,14 @@ export class TwoLevelCache {
     return loaded;
   }
 
-  private remember(key: string, raw: string): void {
-    this.l1.set(key, raw === NULL_MARKER ? { missing: true } : { value: raw });
+  private remember(key: string, raw: string): Entry {
+    const entry: Entry = raw === NULL_MARKER ? { missing: true } : { value: raw };
+    this.l1.set(key, entry);
+    return entry;
   }
+}
+
+function parsedValue(entry: { value: string; parsed?: unknown }): unknown {
+  entry.parsed ??= JSON.parse(entry.value);
+  return entry.parsed;
 }

@@ -1,9 +1,8 @@
-import { CacheKeys, NULL_MARKER, REDIS_CACHE } from '@app/cache';
+import { CacheKeys, TwoLevelCache } from '@app/cache';
 import type { userV1 } from '@app/contracts';
 import { InjectGrpcClient, isGrpcServiceError, unary, USER_GRPC } from '@app/grpc';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Injectable } from '@nestjs/common';
 
 import { UserCardPresenter } from '../users/user-card.presenter';
 
@@ -20,13 +19,14 @@ interface CachedProfile {
 }
 
 /**
- * Authors' names and photos from the user service's `user:{uid}:profile` cache (one MGET), and
- * from UserService.GetUser (which fills that cache) for the ones not cached.
+ * Authors' names and photos from the user service's `user:{uid}:profile` cache (in process, else
+ * one MGET; the user service broadcasts its invalidations), and from UserService.GetUser (which
+ * fills that cache) for the ones not cached.
  */
 @Injectable()
 export class AuthorsReader {
   constructor(
-    @Inject(REDIS_CACHE) private readonly redis: Redis,
+    private readonly cache: TwoLevelCache,
     @InjectGrpcClient(USER_GRPC) private readonly users: userV1.UserServiceClient,
     private readonly presenter: UserCardPresenter,
   ) {}
@@ -36,16 +36,12 @@ export class AuthorsReader {
     const ids = [...new Set(userIds)];
     const authors = new Map<string, Author | null>();
     if (ids.length === 0) return authors;
-    const cached = await this.redis.mget(ids.map((id) => CacheKeys.userProfile(id)));
+    const cached = await this.cache.peekMany<CachedProfile>(ids.map((id) => CacheKeys.userProfile(id)));
     const misses: string[] = [];
     ids.forEach((id, index) => {
-      const value = cached[index];
-      if (value === null) misses.push(id);
-      else
-        authors.set(
-          id,
-          value === NULL_MARKER ? null : this.present(JSON.parse(value) as CachedProfile),
-        );
+      const profile = cached[index];
+      if (profile === undefined) misses.push(id);
+      else authors.set(id, profile === null ? null : this.present(profile));
     });
     const loaded = await Promise.all(misses.map((id) => this.load(id)));
     misses.forEach((id, index) => authors.set(id, loaded[index]));

@@ -5,6 +5,8 @@ export const gatewayEnvSchema = baseEnvSchema
   .extend({
     /** JSON-lines file of reading traces (the reference's `userClick.log`); its folder is created. */
     TRACE_LOG_FILE: z.string().min(1).default('.data/trace/userClick.log'),
+    /** Feed batches drawn from the recommend service per call; the gateway deals them out one per request. */
+    FEED_PREFETCH_BATCHES: z.coerce.number().int().min(1).max(10).default(5),
   })
   .superRefine(refineBaseEnv);
 

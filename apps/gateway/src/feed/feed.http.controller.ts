@@ -3,7 +3,7 @@ import { Controller, Get, Query, Req } from '@nestjs/common';
 
 import { FeedQueryDto } from './dto/feed-query.dto';
 import { LatestArticlesQueryDto } from './dto/latest-articles-query.dto';
-import type { FeedViewer } from './feed-batch.cache';
+import type { FeedViewer } from './feed-viewer';
 import { type FeedView, HomeFeedReader } from './home-feed.reader';
 import { type LatestPageView, LatestPagesReader } from './latest-pages.reader';
 import { ANONYMOUS_TRACK_USER } from './tracking.util';

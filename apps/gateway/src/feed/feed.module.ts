@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 
 import { ArticlesModule } from '../articles/articles.module';
 import { ChannelArticlesReader } from './channel-articles.reader';
-import { FeedBatchCache } from './feed-batch.cache';
+import { FeedBatchDealer } from './feed-batch.dealer';
+import { FeedBatchStore } from './feed-batch.store';
 import { FeedHttpController } from './feed.http.controller';
 import { FeedMetrics } from './feed.metrics';
 import { HomeFeedReader } from './home-feed.reader';
@@ -16,7 +17,8 @@ import { UserRecommendClient } from './user-recommend.client';
   controllers: [FeedHttpController, MetricsHttpController],
   providers: [
     ChannelArticlesReader,
-    FeedBatchCache,
+    FeedBatchDealer,
+    FeedBatchStore,
     FeedMetrics,
     HomeFeedReader,
     LatestPagesReader,

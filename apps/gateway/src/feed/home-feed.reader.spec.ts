@@ -2,10 +2,9 @@ import type { ArticleCard } from '../articles/article-card';
 import type { ArticleCardsReader } from '../articles/article-cards.reader';
 import type { TraceLogWriter } from '../articles/trace-log.writer';
 import type { ChannelArticlesReader } from './channel-articles.reader';
-import type { FeedBatchCache } from './feed-batch.cache';
+import type { DealtBatch, FeedBatchDealer } from './feed-batch.dealer';
 import type { FeedMetrics } from './feed.metrics';
 import { HomeFeedReader } from './home-feed.reader';
-import type { RecommendResult, UserRecommendClient } from './user-recommend.client';
 
 const card = (id: string): ArticleCard => ({
   art_id: id,
@@ -21,11 +20,8 @@ const card = (id: string): ArticleCard => ({
   collect_count: 0,
 });
 
-function newTestReader(result: RecommendResult, topIds: string[] = [], latestIds: string[] = []) {
-  const recommender = { recommend: jest.fn().mockResolvedValue(result) };
-  const batches = {
-    get: jest.fn((_viewer, _channel, _stamp, load: () => Promise<unknown>) => load()),
-  };
+function newTestReader(result: DealtBatch, topIds: string[] = [], latestIds: string[] = []) {
+  const dealer = { deal: jest.fn().mockResolvedValue(result) };
   const channels = {
     topIds: jest.fn().mockResolvedValue(topIds),
     latestIds: jest.fn().mockResolvedValue(latestIds),
@@ -34,15 +30,14 @@ function newTestReader(result: RecommendResult, topIds: string[] = [], latestIds
   const traceLog = { write: jest.fn() };
   const metrics = { recommendFallback: jest.fn() };
   const reader = new HomeFeedReader(
-    recommender as unknown as UserRecommendClient,
-    batches as unknown as FeedBatchCache,
+    dealer as unknown as FeedBatchDealer,
     channels as unknown as ChannelArticlesReader,
     cards as unknown as ArticleCardsReader,
     traceLog as unknown as TraceLogWriter,
     metrics as unknown as FeedMetrics,
     { TZ: 'UTC' },
   );
-  return { reader, recommender, channels, traceLog, metrics };
+  return { reader, dealer, channels, traceLog, metrics };
 }
 
 const user = { kind: 'user' as const, id: '42' };
@@ -50,7 +45,7 @@ const user = { kind: 'user' as const, id: '42' };
 describe('HomeFeedReader', () => {
   it('puts pinned articles first once, then the batch, and logs the exposure', async () => {
     const { reader, traceLog } = newTestReader(
-      { ok: true, batch: { ids: ['7', '9', '8'], timeStamp: 55, exposure: 'exp' } },
+      { ok: true, ids: ['7', '9', '8'], cursor: 55, exposure: 'exp' },
       ['9'],
     );
     const view = await reader.read(user, 1, 100, true);
@@ -61,12 +56,11 @@ describe('HomeFeedReader', () => {
   });
 
   it('answers an empty batch without pinned articles or exposure, so the client sees the end', async () => {
-    const { reader, channels, traceLog } = newTestReader(
-      { ok: true, batch: { ids: [], timeStamp: 0, exposure: 'exp' } },
+    const { reader, traceLog } = newTestReader(
+      { ok: true, ids: [], cursor: 0, exposure: 'exp' },
       ['9'],
     );
     expect(await reader.read(user, 1, 100, true)).toEqual({ pre_timestamp: 0, results: [] });
-    expect(channels.topIds).not.toHaveBeenCalled();
     expect(traceLog.write).not.toHaveBeenCalled();
   });
 
@@ -86,13 +80,21 @@ describe('HomeFeedReader', () => {
   });
 
   it('serves the latest articles to a caller without any id, without asking the recommend service', async () => {
-    const { reader, recommender, metrics } = newTestReader(
-      { ok: true, batch: { ids: ['1'], timeStamp: 1, exposure: '' } },
+    const { reader, dealer, metrics } = newTestReader(
+      { ok: true, ids: ['1'], cursor: 1, exposure: '' },
       [],
       [],
     );
     expect(await reader.read(undefined, 0, 5, true)).toEqual({ pre_timestamp: 5, results: [] });
-    expect(recommender.recommend).not.toHaveBeenCalled();
+    expect(dealer.deal).not.toHaveBeenCalled();
     expect(metrics.recommendFallback).not.toHaveBeenCalled();
+  });
+
+  it('logs no exposure for a replayed batch', async () => {
+    const { reader, traceLog } = newTestReader({ ok: true, ids: ['7'], cursor: 3, exposure: '' });
+    const view = await reader.read(user, 1, 100, false);
+    expect(view).toMatchObject({ pre_timestamp: 3 });
+    expect(view.results.map((result) => result.art_id)).toEqual(['7']);
+    expect(traceLog.write).not.toHaveBeenCalled();
   });
 });

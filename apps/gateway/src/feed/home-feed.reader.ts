@@ -6,14 +6,11 @@ import { ArticleCardsReader } from '../articles/article-cards.reader';
 import { TraceLogWriter } from '../articles/trace-log.writer';
 import type { GatewayConfig } from '../config/gateway.config';
 import { ChannelArticlesReader } from './channel-articles.reader';
-import { FeedBatchCache, type FeedViewer } from './feed-batch.cache';
+import { FeedBatchDealer } from './feed-batch.dealer';
+import type { FeedViewer } from './feed-viewer';
 import { beforeIdOfTimestamp, timestampOfArticle } from './feed-cursor.util';
 import { FeedMetrics } from './feed.metrics';
-import {
-  FEED_ARTICLE_NUM,
-  type RecommendBatch,
-  UserRecommendClient,
-} from './user-recommend.client';
+import { FEED_ARTICLE_NUM } from './user-recommend.client';
 
 /** GET /v1_1/articles (reference 4.3). */
 export interface FeedView {
@@ -27,15 +24,15 @@ interface FeedBatch {
 }
 
 /**
- * The home feed: a recommend batch (cached per viewer, channel and stamp), or, when the recommend
- * service fails or is slower than its deadline, the latest approved articles of the channel with
- * the stamp as a time cursor (see feed-cursor.util). Pinned articles lead a non-empty batch.
+ * The home feed: the viewer's next recommend batch (or a replay, by stamp), or, when the
+ * recommend service fails or is slower than its deadline, the latest approved articles of the
+ * channel with the stamp as a time cursor (see feed-cursor.util). Pinned articles lead a
+ * non-empty batch.
  */
 @Injectable()
 export class HomeFeedReader {
   constructor(
-    private readonly recommender: UserRecommendClient,
-    private readonly batches: FeedBatchCache,
+    private readonly dealer: FeedBatchDealer,
     private readonly channels: ChannelArticlesReader,
     private readonly cards: ArticleCardsReader,
     private readonly traceLog: TraceLogWriter,
@@ -49,9 +46,12 @@ export class HomeFeedReader {
     timestamp: number,
     withTop: boolean,
   ): Promise<FeedView> {
-    const batch = await this.batch(viewer, channelId, timestamp);
+    const [batch, pins] = await Promise.all([
+      this.batch(viewer, channelId, timestamp),
+      withTop ? this.channels.topIds(channelId) : [],
+    ]);
     // Pins only ride along with a batch: with an empty one the client must see the end of the feed.
-    const topIds = withTop && batch.ids.length > 0 ? await this.channels.topIds(channelId) : [];
+    const topIds = batch.ids.length > 0 ? pins : [];
     const pinned = new Set(topIds);
     const cards = await this.cards.read([...topIds, ...batch.ids.filter((id) => !pinned.has(id))], {
       topChannelId: channelId,
@@ -69,29 +69,16 @@ export class HomeFeedReader {
     timestamp: number,
   ): Promise<FeedBatch> {
     // Without a user or device id the recommend service has nobody to recommend for.
-    const recommended = viewer
-      ? await this.batches.get(viewer, channelId, timestamp, () =>
-          this.recommend(viewer, channelId, timestamp),
-        )
-      : undefined;
-    if (recommended) return { ids: recommended.ids, preTimestamp: recommended.timeStamp };
-    return this.latest(channelId, timestamp);
-  }
-
-  private async recommend(
-    viewer: FeedViewer,
-    channelId: number,
-    timestamp: number,
-  ): Promise<RecommendBatch | undefined> {
-    const result = await this.recommender.recommend(viewer.id, channelId, timestamp);
-    if (!result.ok) {
-      this.metrics.recommendFallback(result.reason);
-      return undefined;
+    if (!viewer) return this.latest(channelId, timestamp);
+    const dealt = await this.dealer.deal(viewer, channelId, timestamp);
+    if (!dealt.ok) {
+      this.metrics.recommendFallback(dealt.reason);
+      return this.latest(channelId, timestamp);
     }
-    if (result.batch.ids.length > 0 && result.batch.exposure) {
-      this.traceLog.write({ trace: result.batch.exposure, channelId, readTime: '' });
+    if (dealt.ids.length > 0 && dealt.exposure) {
+      this.traceLog.write({ trace: dealt.exposure, channelId, readTime: '' });
     }
-    return result.batch;
+    return { ids: dealt.ids, preTimestamp: dealt.cursor };
   }
 
   /** Articles created before `timestamp`; the next stamp is the creation ms of the last one. */

@@ -55,11 +55,16 @@ export class UserRecommendClient implements OnApplicationShutdown {
     this.client.getChannel().getConnectivityState(true);
   }
 
-  recommend(userId: string, channelId: number, timestamp: number): Promise<RecommendResult> {
+  recommend(
+    userId: string,
+    channelId: number,
+    timestamp: number,
+    articleNum = FEED_ARTICLE_NUM,
+  ): Promise<RecommendResult> {
     const request: userReco.User = {
       userId,
       channelId,
-      articleNum: FEED_ARTICLE_NUM,
+      articleNum,
       timeStamp: String(timestamp),
     };
     return new Promise((resolve) => {

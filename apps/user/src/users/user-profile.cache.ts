@@ -1,4 +1,4 @@
-import { CacheKeys, CacheTtl, REDIS_CACHE, ttlWithJitter } from '@app/cache';
+import { CacheKeys, CacheTtl, REDIS_CACHE, ttlWithJitter, TwoLevelCache } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -30,11 +30,15 @@ const MISSING = '-1';
 
 /**
  * The two profile caches. Reads answer `undefined` on a miss and `null` for a cached "no such
- * user"; every profile write calls `invalidate`.
+ * user"; every profile write calls `invalidate`, which also drops the copies that gateways keep
+ * in process (they read `user:{uid}:profile` through their two-level cache).
  */
 @Injectable()
 export class UserProfileCache {
-  constructor(@Inject(REDIS_CACHE) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS_CACHE) private readonly redis: Redis,
+    private readonly shared: TwoLevelCache,
+  ) {}
 
   async getUser(userId: string): Promise<CachedUser | null | undefined> {
     const value = await this.redis.get(CacheKeys.userProfile(userId));
@@ -75,6 +79,6 @@ export class UserProfileCache {
   }
 
   async invalidate(userId: string): Promise<void> {
-    await this.redis.del(CacheKeys.userProfile(userId), CacheKeys.userProfileExtra(userId));
+    await this.shared.invalidate(CacheKeys.userProfile(userId), CacheKeys.userProfileExtra(userId));
   }
 }
