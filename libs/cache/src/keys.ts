@@ -29,6 +29,8 @@ export const StateKeys = {
   readingHistory: (userId: string) => `user:${userId}:his:reading`,
   searchHistory: (userId: string) => `user:${userId}:his:searching`,
   channelTopArticles: (channelId: number) => `ch:${channelId}:art:top`,
+  /** Hash of the article's reading-time aggregates; fields in `ReadingStatsFields`. */
+  articleReadingStats: (articleId: string) => `art:${articleId}:reading:stats`,
   session: (sessionId: string) => `session:${sessionId}`,
   userSessions: (userId: string) => `user:${userId}:sessions`,
   lock: (name: string) => `lock:${name}`,
@@ -49,6 +51,31 @@ export const CounterKeys = {
   userFollowings: 'count:user:followings',
   userFollowers: 'count:user:followers',
   userLikesReceived: 'count:user:liked',
+  /** Times the recommend feed showed the article (not in the reference). */
+  articleRecoExposures: 'count:art:reco',
 } as const;
 
 export type CounterKey = (typeof CounterKeys)[keyof typeof CounterKeys];
+
+/**
+ * Fields of `StateKeys.articleReadingStats`: counts over the reading-time reports of the app
+ * (`POST /app/v1_0/reading/durations`). The gateway increments them, the news service reads them.
+ */
+export const ReadingStatsFields = {
+  /** Number of reports. */
+  reports: 'reports',
+  /** Sum of the reported seconds (each capped). */
+  seconds: 'seconds',
+  /** Sum of each report's completion percent (0-100). */
+  completionPercent: 'completion',
+  /** Reports shorter than the bounce threshold. */
+  bounces: 'bounces',
+  /** Reports by completion: above 80 %, 20-80 %, below 20 %. */
+  gt80: 'gt80',
+  lt80: 'lt80',
+  lt20: 'lt20',
+  /** Reports by signed-in readers who follow the author. */
+  fanReads: 'fans',
+} as const;
+
+export type ReadingStatsField = (typeof ReadingStatsFields)[keyof typeof ReadingStatsFields];

@@ -9,6 +9,7 @@ import { ArticleDetailReader } from './article-detail.reader';
 import { ArticleErrors } from './article.errors';
 import { AuthorsReader } from './authors.reader';
 import { ReadingDurationDto } from './dto/reading-duration.dto';
+import { ReadingStatsRecorder } from './reading-stats.recorder';
 import { ReadingTracker } from './reading-tracker';
 import { RelatedArticlesClient } from './related-articles.client';
 import { TraceLogWriter } from './trace-log.writer';
@@ -41,6 +42,7 @@ export class ArticlesHttpController {
     private readonly related: RelatedArticlesClient,
     private readonly tracker: ReadingTracker,
     private readonly traceLog: TraceLogWriter,
+    private readonly readingStats: ReadingStatsRecorder,
     @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'TZ'>,
   ) {}
 
@@ -77,18 +79,21 @@ export class ArticlesHttpController {
     };
   }
 
-  /** Reading time reported by the client; it only goes to the trace log. */
+  /** Reading time reported by the client: to the trace log and the article's reading statistics. */
   @Post('reading/durations')
+  @Auth('optional')
   @RawResponse()
   async readingDuration(
     @Headers('trace') trace: string | undefined,
     @Body() body: ReadingDurationDto,
+    @CurrentUser() reader: AuthUser | undefined,
   ): Promise<{ message: 'OK' }> {
     if (!trace)
       throw ArticleErrors.invalidField('Trace', 'Missing required parameter in the HTTP headers');
     const [article] = await this.cards.infos([body.art_id]);
     if (!article) throw ArticleErrors.invalidField('art_id', 'Invalid target article id.');
     this.traceLog.write({ trace, channelId: article.chId, readTime: String(body.duration) });
+    await this.readingStats.recordDuration(article.artId, body.duration, reader?.userId);
     return { message: 'OK' };
   }
 

@@ -6,6 +6,7 @@ import { ArticleDetailReader } from './article-detail.reader';
 import { ArticleLikingsReader } from './article-likings.reader';
 import { ArticlesHttpController } from './articles.http.controller';
 import { AuthorsReader } from './authors.reader';
+import { ReadingStatsRecorder } from './reading-stats.recorder';
 import { ReadingTracker } from './reading-tracker';
 import { RelatedArticlesClient } from './related-articles.client';
 import { TraceLogWriter } from './trace-log.writer';
@@ -14,7 +15,8 @@ import { ViewerStateReader } from './viewer-state.reader';
 
 /**
  * The article read model of the gateway. Exports the one card assembler (`ArticleCardsReader`),
- * `is_liking` (`ArticleLikingsReader`) and the trace log for the other article lists.
+ * `is_liking` (`ArticleLikingsReader`), the trace log and the exposure counter
+ * (`ReadingStatsRecorder.recordExposures`) for the other article lists.
  */
 @Module({
   controllers: [ArticlesHttpController, UserArticlesHttpController],
@@ -23,6 +25,7 @@ import { ViewerStateReader } from './viewer-state.reader';
     ArticleDetailReader,
     ArticleLikingsReader,
     AuthorsReader,
+    ReadingStatsRecorder,
     ReadingTracker,
     RelatedArticlesClient,
     TraceLogWriter,
@@ -30,6 +33,6 @@ import { ViewerStateReader } from './viewer-state.reader';
     UserCardPresenter,
     ViewerStateReader,
   ],
-  exports: [ArticleCardsReader, ArticleLikingsReader, TraceLogWriter],
+  exports: [ArticleCardsReader, ArticleLikingsReader, ReadingStatsRecorder, TraceLogWriter],
 })
 export class ArticlesModule {}

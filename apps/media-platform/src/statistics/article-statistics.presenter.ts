@@ -15,27 +15,43 @@ export interface MpArticleStatistics {
   completed: { gt80: number; lt80: number; lt20: number };
 }
 
+/** `part` per `whole` report, rounded; 0 when there are no reports. */
+function perReport(part: number, whole: number): number {
+  return whole > 0 ? Math.round(part / whole) : 0;
+}
+
 /**
- * Fills the shape from what the news service records: reads and comments (live counters).
- * Nothing records read progress, dwell time, exposures, the reader's relation to the author or
- * where a read came from (the gateway's trace log is not reachable from here), so
- * `avg_read_proc`, `bounce_rate`, `time_spent`, `completed.*`, `reco_count` and `fans_read_count`
- * are 0, and every read is counted under `origin.other`, which keeps `origin` summing to `read_count`.
+ * Fills the shape from what the news service returns:
+ * - `read_count` and `comment_count`: the live counters (article detail views, comments);
+ * - from the app's reading-time reports (`POST /app/v1_0/reading/durations`, aggregated by the
+ *   gateway): `avg_read_proc` the mean completion percent (reported time over the article's
+ *   expected reading time, capped at 100), `bounce_rate` the percent of reports under the bounce
+ *   threshold, `time_spent` the mean seconds per report, `completed.*` the reports by completion
+ *   (above 80 %, 20-80 %, below 20 %) and `fans_read_count` the reports by readers who follow
+ *   the author; all 0 without reports;
+ * - `reco_count`: the recommend feed's exposures of the article.
+ * Nothing records where a read came from, so every read is counted under `origin.other`, which
+ * keeps `origin` summing to `read_count`.
  */
 export function presentArticleStatistics(
   stats: authoringV1.GetArticleStatisticsResponse,
 ): MpArticleStatistics {
+  const reports = stats.durationReportCount;
   return {
-    avg_read_proc: 0,
-    bounce_rate: 0,
-    time_spent: 0,
+    avg_read_proc: perReport(Number(stats.completionPercentSum), reports),
+    bounce_rate: perReport(stats.bounceCount * 100, reports),
+    time_spent: perReport(Number(stats.durationSecondsSum), reports),
     conversion: {
-      reco_count: 0,
+      reco_count: stats.recoCount,
       read_count: stats.readCount,
-      fans_read_count: 0,
+      fans_read_count: stats.fansReadCount,
       comment_count: stats.commentCount,
     },
     origin: { recommend: 0, channel: 0, relation: 0, outter: 0, other: stats.readCount },
-    completed: { gt80: 0, lt80: 0, lt20: 0 },
+    completed: {
+      gt80: stats.completedGt80Count,
+      lt80: stats.completedLt80Count,
+      lt20: stats.completedLt20Count,
+    },
   };
 }

@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 
 import { SearchIndexQueueModule } from '../search/search-index-queue.module';
 import { ArticleCountersReader } from './article-counters.reader';
+import { ArticleReadingStatsReader } from './article-reading-stats.reader';
 import { AuthoringGrpcController } from './authoring.grpc.controller';
 import { AuthoringRepository } from './authoring.repository';
 import { AuthoringService } from './authoring.service';
@@ -16,6 +17,7 @@ import { AuthoringService } from './authoring.service';
     AuthoringRepository,
     AuthoringService,
     ArticleCountersReader,
+    ArticleReadingStatsReader,
     { provide: CounterStore, inject: [REDIS_STATE], useFactory: (redis: Redis) => new CounterStore(redis) },
   ],
 })

@@ -5,6 +5,7 @@ import { type ArticleEntity, ArticleStatus } from '../articles/article.entity';
 import type { NewsConfig } from '../config/news.config';
 import type { SearchIndexProducer } from '../search/search-index.producer';
 import type { ArticleCountersReader } from './article-counters.reader';
+import type { ArticleReadingStatsReader } from './article-reading-stats.reader';
 import type { AuthoringRepository } from './authoring.repository';
 import { AuthoringService } from './authoring.service';
 
@@ -46,6 +47,7 @@ function newTestService(existing: ArticleEntity | null) {
     repository as unknown as AuthoringRepository,
     counters as unknown as CounterStore,
     {} as ArticleCountersReader,
+    {} as ArticleReadingStatsReader,
     cache as unknown as TwoLevelCache,
     searchIndex as unknown as SearchIndexProducer,
     { nextId: () => '999' } as Snowflake,

@@ -10,6 +10,7 @@ import type { NewsConfig } from '../config/news.config';
 import { SearchIndexProducer } from '../search/search-index.producer';
 import { resolveCover } from './article-cover.rules';
 import { ArticleCountersReader } from './article-counters.reader';
+import { ArticleReadingStatsReader } from './article-reading-stats.reader';
 import { AuthoringErrors } from './authoring.errors';
 import { type ArticleDraft, AuthoringRepository } from './authoring.repository';
 
@@ -51,6 +52,7 @@ export class AuthoringService {
     private readonly repository: AuthoringRepository,
     private readonly counters: CounterStore,
     private readonly counts: ArticleCountersReader,
+    private readonly readings: ArticleReadingStatsReader,
     private readonly cache: TwoLevelCache,
     private readonly searchIndex: SearchIndexProducer,
     private readonly ids: Snowflake,
@@ -176,7 +178,11 @@ export class AuthoringService {
 
   async articleStatistics(userId: string, articleId: string): Promise<authoringV1.GetArticleStatisticsResponse> {
     const article = await this.findOwned(userId, articleId);
-    const [counts, [statistic]] = await Promise.all([this.counts.read([article.id]), this.repository.findStatistics([article.id])]);
+    const [counts, [statistic], reading] = await Promise.all([
+      this.counts.read([article.id]),
+      this.repository.findStatistics([article.id]),
+      this.readings.read(article.id),
+    ]);
     const count = counts.get(article.id);
     return {
       readCount: count?.readCount ?? 0,
@@ -185,6 +191,15 @@ export class AuthoringService {
       likeCount: count?.likeCount ?? 0,
       collectCount: count?.collectCount ?? 0,
       repostCount: statistic?.repostCount ?? 0,
+      durationReportCount: reading.reports,
+      durationSecondsSum: String(reading.seconds),
+      completionPercentSum: String(reading.completionPercent),
+      bounceCount: reading.bounces,
+      completedGt80Count: reading.gt80,
+      completedLt80Count: reading.lt80,
+      completedLt20Count: reading.lt20,
+      fansReadCount: reading.fanReads,
+      recoCount: reading.recoExposures,
     };
   }
 

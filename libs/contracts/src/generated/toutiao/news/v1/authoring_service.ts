@@ -143,6 +143,25 @@ export interface GetArticleStatisticsResponse {
   likeCount: number;
   collectCount: number;
   repostCount: number;
+  /** Number of reports. */
+  durationReportCount: number;
+  /** Sum of the reported seconds (each report capped by the gateway). */
+  durationSecondsSum: string;
+  /**
+   * Sum over the reports of the completion percent (0-100 each): reported time over the
+   * expected reading time of the article.
+   */
+  completionPercentSum: string;
+  /** Reports shorter than the bounce threshold. */
+  bounceCount: number;
+  /** Reports by completion: above 80 %, from 20 to 80 %, below 20 %. */
+  completedGt80Count: number;
+  completedLt80Count: number;
+  completedLt20Count: number;
+  /** Reports by signed-in readers who follow the author. */
+  fansReadCount: number;
+  /** Times the recommend feed showed the article. */
+  recoCount: number;
 }
 
 export const TOUTIAO_NEWS_V1_PACKAGE_NAME = "toutiao.news.v1";
@@ -198,7 +217,7 @@ export interface AuthoringServiceClient {
     metadata?: Metadata,
   ): Observable<GetAuthorStatisticsResponse>;
 
-  /** Statistics of one own article. */
+  /** Statistics of one own article: live counters and the aggregated reading-time reports. */
 
   getArticleStatistics(
     request: GetArticleStatisticsRequest,
@@ -272,7 +291,7 @@ export interface AuthoringServiceController {
     metadata?: Metadata,
   ): Promise<GetAuthorStatisticsResponse> | Observable<GetAuthorStatisticsResponse> | GetAuthorStatisticsResponse;
 
-  /** Statistics of one own article. */
+  /** Statistics of one own article: live counters and the aggregated reading-time reports. */
 
   getArticleStatistics(
     request: GetArticleStatisticsRequest,

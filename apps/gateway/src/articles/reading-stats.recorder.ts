@@ -1,0 +1,102 @@
+import { CacheKeys, CounterKeys, REDIS_CACHE, REDIS_STATE, StateKeys } from '@app/cache';
+import type { relationV1 } from '@app/contracts';
+import { InjectGrpcClient, RELATION_GRPC, unary } from '@app/grpc';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import { ArticleDetailReader } from './article-detail.reader';
+import {
+  classifyReading,
+  expectedReadingSeconds,
+  readingIncrements,
+  visibleCharacters,
+} from './reading-stats.util';
+
+const FOLLOW = '1';
+
+/**
+ * The numbers behind the media platform's article statistics, on the state Redis: per article,
+ * the reading-time reports (count, seconds, completion buckets, bounces, reads by fans) in one
+ * hash, and the recommend feed's exposures in a counter zset. Each call is one round trip; a
+ * failure is logged, never answered to the reader.
+ */
+@Injectable()
+export class ReadingStatsRecorder {
+  private readonly logger = new Logger(ReadingStatsRecorder.name);
+
+  constructor(
+    @Inject(REDIS_STATE) private readonly state: Redis,
+    @Inject(REDIS_CACHE) private readonly cache: Redis,
+    private readonly details: ArticleDetailReader,
+    @InjectGrpcClient(RELATION_GRPC) private readonly relations: relationV1.RelationServiceClient,
+  ) {}
+
+  /**
+   * One report of `duration` seconds on an approved article. The expected reading time comes
+   * from the article's cached detail; `readerId` (signed-in readers) decides whether it is a
+   * fan's read.
+   */
+  async recordDuration(
+    articleId: string,
+    duration: number,
+    readerId: string | undefined,
+  ): Promise<void> {
+    try {
+      const article = await this.details.read(articleId);
+      if (!article) return;
+      const report = classifyReading(
+        duration,
+        expectedReadingSeconds(visibleCharacters(article.content)),
+      );
+      const byFan =
+        readerId !== undefined &&
+        readerId !== article.autId &&
+        (await this.follows(readerId, article.autId));
+      const key = StateKeys.articleReadingStats(articleId);
+      const transaction = this.state.multi();
+      for (const [field, amount] of readingIncrements(report, byFan))
+        transaction.hincrby(key, field, amount);
+      await this.run(transaction.exec());
+    } catch (error) {
+      this.logFailure(`reading time not recorded for article ${articleId}`, error);
+    }
+  }
+
+  /**
+   * Counts one recommend-feed exposure per id (an id listed twice counts twice), in one
+   * pipeline on `CounterKeys.articleRecoExposures`; the media platform shows it as `reco_count`.
+   */
+  async recordExposures(articleIds: readonly string[]): Promise<void> {
+    if (articleIds.length === 0) return;
+    const pipeline = this.state.pipeline();
+    for (const id of articleIds) pipeline.zincrby(CounterKeys.articleRecoExposures, 1, id);
+    try {
+      await this.run(pipeline.exec());
+    } catch (error) {
+      this.logFailure(`exposures not recorded for ${articleIds.length} articles`, error);
+    }
+  }
+
+  /** The user service's cached relationship hash, or RelationService.GetRelation on a miss. */
+  private async follows(readerId: string, authorId: string): Promise<boolean> {
+    const relationship = CacheKeys.userRelationship(readerId);
+    const replies =
+      (await this.cache.pipeline().exists(relationship).hget(relationship, authorId).exec()) ?? [];
+    // A failed reply (or a structure the owner no longer writes this way) counts as a miss.
+    const [exists, relation] = replies.map(([error, value]) => (error ? undefined : value));
+    if (exists === 1 && relation !== undefined) return relation === FOLLOW;
+    const { isFollowing } = await unary(
+      this.relations.getRelation({ userId: readerId, targetUserId: authorId }),
+    );
+    return isFollowing;
+  }
+
+  private async run(replies: Promise<[Error | null, unknown][] | null>): Promise<void> {
+    const failed = ((await replies) ?? []).find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  private logFailure(what: string, error: unknown): void {
+    this.logger.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
