@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 
-import { StateKeys } from '@app/cache';
+import { CounterKeys, StateKeys } from '@app/cache';
 import type { userReco } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
 import { loadConfig } from '@app/config';
@@ -267,6 +267,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, device);
       recommend.behaviour = { track: track(CH1, '1680000000000', 'exposure-run') };
       const calls = recommend.requests.length;
+      const exposedBefore = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1);
 
       const first = await dealt(1_730_000_000_000);
       expect(ids(first.body)).toEqual(CH1.slice(0, 10));
@@ -285,6 +286,11 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(scrolled.body.data).toEqual(first.body.data);
       expect((await dealt(1_729_000_000_000)).body.data).toEqual({ pre_timestamp: 0, results: [] });
       expect(recommend.requests.length).toBe(calls + 1);
+      // Each article of the run was exposed once: fresh batches count, replays do not.
+      const exposedAfter = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1);
+      expect(exposedAfter.map((count, index) => Number(count) - Number(exposedBefore[index]))).toEqual(
+        CH1.map(() => 1),
+      );
 
       const third = await dealt(1_730_000_001_000);
       expect(recommend.requests.length).toBe(calls + 2);

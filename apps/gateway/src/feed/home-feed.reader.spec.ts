@@ -1,5 +1,6 @@
 import type { ArticleCard } from '../articles/article-card';
 import type { ArticleCardsReader } from '../articles/article-cards.reader';
+import type { ReadingStatsRecorder } from '../articles/reading-stats.recorder';
 import type { TraceLogWriter } from '../articles/trace-log.writer';
 import type { ChannelArticlesReader } from './channel-articles.reader';
 import type { DealtBatch, FeedBatchDealer } from './feed-batch.dealer';
@@ -28,23 +29,25 @@ function newTestReader(result: DealtBatch, topIds: string[] = [], latestIds: str
   };
   const cards = { read: jest.fn((ids: string[]) => Promise.resolve(ids.map(card))) };
   const traceLog = { write: jest.fn() };
+  const stats = { recordExposures: jest.fn().mockResolvedValue(undefined) };
   const metrics = { recommendFallback: jest.fn() };
   const reader = new HomeFeedReader(
     dealer as unknown as FeedBatchDealer,
     channels as unknown as ChannelArticlesReader,
     cards as unknown as ArticleCardsReader,
     traceLog as unknown as TraceLogWriter,
+    stats as unknown as ReadingStatsRecorder,
     metrics as unknown as FeedMetrics,
     { TZ: 'UTC' },
   );
-  return { reader, dealer, channels, traceLog, metrics };
+  return { reader, dealer, channels, traceLog, stats, metrics };
 }
 
 const user = { kind: 'user' as const, id: '42' };
 
 describe('HomeFeedReader', () => {
   it('puts pinned articles first once, then the batch, and logs the exposure', async () => {
-    const { reader, traceLog } = newTestReader(
+    const { reader, traceLog, stats } = newTestReader(
       { ok: true, ids: ['7', '9', '8'], cursor: 55, exposure: 'exp' },
       ['9'],
     );
@@ -53,6 +56,7 @@ describe('HomeFeedReader', () => {
     expect(view.results.map((result) => result.art_id)).toEqual(['9', '7', '8']);
     expect(view.results[0].pubdate).not.toBe('2020-01-01T00:00:00');
     expect(traceLog.write).toHaveBeenCalledWith({ trace: 'exp', channelId: 1, readTime: '' });
+    expect(stats.recordExposures).toHaveBeenCalledWith(['7', '9', '8']);
   });
 
   it('answers an empty batch without pinned articles or exposure, so the client sees the end', async () => {
@@ -91,10 +95,11 @@ describe('HomeFeedReader', () => {
   });
 
   it('logs no exposure for a replayed batch', async () => {
-    const { reader, traceLog } = newTestReader({ ok: true, ids: ['7'], cursor: 3, exposure: '' });
+    const { reader, traceLog, stats } = newTestReader({ ok: true, ids: ['7'], cursor: 3, exposure: '' });
     const view = await reader.read(user, 1, 100, false);
     expect(view).toMatchObject({ pre_timestamp: 3 });
     expect(view.results.map((result) => result.art_id)).toEqual(['7']);
     expect(traceLog.write).not.toHaveBeenCalled();
+    expect(stats.recordExposures).not.toHaveBeenCalled();
   });
 });

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import type { ArticleCard } from '../articles/article-card';
 import { ArticleCardsReader } from '../articles/article-cards.reader';
+import { ReadingStatsRecorder } from '../articles/reading-stats.recorder';
 import { TraceLogWriter } from '../articles/trace-log.writer';
 import type { GatewayConfig } from '../config/gateway.config';
 import { ChannelArticlesReader } from './channel-articles.reader';
@@ -36,6 +37,7 @@ export class HomeFeedReader {
     private readonly channels: ChannelArticlesReader,
     private readonly cards: ArticleCardsReader,
     private readonly traceLog: TraceLogWriter,
+    private readonly stats: ReadingStatsRecorder,
     private readonly metrics: FeedMetrics,
     @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'TZ'>,
   ) {}
@@ -75,8 +77,10 @@ export class HomeFeedReader {
       this.metrics.recommendFallback(dealt.reason);
       return this.latest(channelId, timestamp);
     }
+    // A fresh batch is an exposure of its articles; a replay was counted when first shown.
     if (dealt.ids.length > 0 && dealt.exposure) {
       this.traceLog.write({ trace: dealt.exposure, channelId, readTime: '' });
+      void this.stats.recordExposures(dealt.ids);
     }
     return { ids: dealt.ids, preTimestamp: dealt.cursor };
   }
