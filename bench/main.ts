@@ -1,4 +1,4 @@
-// `npm run bench [-- --size quick|full --rounds 3 --duration 5 --connections 32 --only E1,E3 --profile --reseed --no-pin]`
+// `npm run bench [-- --size quick|full --rounds 3 --duration 5 --connections 32 --only E1,E3 --profile [E1] --reseed --no-pin]`
 // Seeds a private dataset, starts user/news/recommend/gateway from dist, and measures every endpoint
 // against two bare-Node baselines in the same run, interleaved. See bench/README.md.
 import { randomUUID } from 'node:crypto';
@@ -25,7 +25,8 @@ interface Options {
   rounds: number;
   duration: number;
   connections: number;
-  profile: boolean;
+  /** Endpoint to profile the gateway on (`--profile` alone: E3). */
+  profile: string | undefined;
   reseed: boolean;
   pin: boolean;
   /** Endpoint keys to run (e.g. E1,E2 for the feed-scaling comparison); all when empty. */
@@ -44,7 +45,7 @@ function parseOptions(argv: string[]): Options {
     rounds: Number(value('rounds') ?? 3),
     duration: Number(value('duration') ?? (size === 'quick' ? 5 : 10)),
     connections: Number(value('connections') ?? 32),
-    profile: argv.includes('--profile'),
+    profile: argv.includes('--profile') ? (/^[A-Z]\d$/.test(value('profile') ?? '') ? value('profile') : 'E3') : undefined,
     reseed: argv.includes('--reseed'),
     pin: !argv.includes('--no-pin'),
     only: (value('only') ?? '').split(',').filter(Boolean),
@@ -375,9 +376,8 @@ async function main(): Promise<void> {
     const ordered = [...rows.filter((row) => row.measured), ...rows.filter((row) => !row.measured)];
 
     let profile: unknown;
-    if (options.profile && available.some((endpoint) => endpoint.key === 'E3')) {
-      profile = await profileGateway(apps, env, pin, ports, available.find((endpoint) => endpoint.key === 'E3') as Endpoint, raw, stats);
-    }
+    const profiled = available.find((endpoint) => endpoint.key === options.profile);
+    if (profiled) profile = await profileGateway(apps, env, pin, ports, profiled, raw, stats);
 
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const dir = join(ROOT, 'bench', 'results');
@@ -401,13 +401,13 @@ function emptyRow(endpoint: Endpoint): Row {
   return { endpoint: endpoint.key, label: endpoint.label, measured: false, rounds: 0, rps: NaN, cpuMicrosPerRequest: NaN, p50: NaN, p99: NaN, errors: 0, non2xx: 0, rssMiB: {}, redisPerRequest: NaN, sqlPerRequest: NaN };
 }
 
-/** Restarts the gateway with --cpu-prof, runs one E3 round, and summarises where its CPU time went. */
+/** Restarts the gateway with --cpu-prof, runs one round of the endpoint, and summarises where its CPU time went. */
 async function profileGateway(
   apps: Map<AppName | 'baseline', Child>,
   env: NodeJS.ProcessEnv,
   pin: ReturnType<typeof pinning>,
   ports: SuitePorts,
-  e3: Endpoint,
+  endpoint: Endpoint,
   raw: Redis,
   stats: Awaited<ReturnType<typeof connectMysql>>,
 ): Promise<unknown> {
@@ -417,20 +417,20 @@ async function profileGateway(
   const gateway = startApp('gateway', env, pin, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   apps.set('gateway', gateway);
   await waitReady('gateway', ports, gateway);
-  await measure({ ...e3.plan(80), duration: 2 }, [], raw, stats, pin.load);
-  const m = await measure(e3.plan(81), [{ name: 'gateway', pid: pidOf(gateway) }], raw, stats, pin.load);
+  await measure({ ...endpoint.plan(80), duration: 2 }, [], raw, stats, pin.load);
+  const m = await measure(endpoint.plan(81), [{ name: 'gateway', pid: pidOf(gateway) }], raw, stats, pin.load);
   const stopped = Date.now();
   await stopChild(gateway);
   // Only the measured round (plus the shutdown), not the start-up and warm-up.
   const windowMs = m.seconds * 1000 + (Date.now() - stopped);
   const top = summarizeProfile(dir, windowMs);
   const areas = summarizeByArea(dir, windowMs);
-  console.log(`\nE3 under --cpu-prof: ${m.rps.toFixed(0)} req/s, gateway ${m.cpuMicrosPerRequest.toFixed(0)} µs/req. Self time in the measured window, by area:`);
+  console.log(`\n${endpoint.key} under --cpu-prof: ${m.rps.toFixed(0)} req/s, gateway ${m.cpuMicrosPerRequest.toFixed(0)} µs/req. Self time in the measured window, by area:`);
   for (const area of areas.slice(0, 15)) console.log(`  ${(area.share * 100).toFixed(1).padStart(5)}%  ${area.area}`);
   console.log('Top functions (self time):');
   for (const line of top) console.log(`  ${(line.share * 100).toFixed(1).padStart(5)}%  ${line.frame}`);
   console.log(`profile: ${dir}`);
-  return { dir, rps: m.rps, cpuMicrosPerRequest: m.cpuMicrosPerRequest, areas, top };
+  return { endpoint: endpoint.key, dir, rps: m.rps, cpuMicrosPerRequest: m.cpuMicrosPerRequest, areas, top };
 }
 
 main().catch((error: unknown) => {

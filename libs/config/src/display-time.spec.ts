@@ -44,3 +44,30 @@ describe('article dates', () => {
     expect(startOfLocalDay(text, 'UTC')).toBeUndefined();
   });
 });
+
+describe('display time across zone offset changes', () => {
+  it('agrees with Intl at every quarter hour around a daylight-saving change, and for the same instant twice', () => {
+    const intl = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/New_York',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    const expected = (instant: Date) => {
+      const p = Object.fromEntries(intl.formatToParts(instant).map((part) => [part.type, part.value]));
+      return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+    };
+    const start = Date.parse('2024-03-10T05:00:00Z');
+    for (let step = 0; step < 24; step += 1) {
+      const instant = new Date(start + step * 900_000 + 59_999);
+      expect(formatPubdate(instant, 'America/New_York')).toBe(expected(instant));
+      expect(formatPubdate(instant, 'America/New_York')).toBe(expected(instant));
+    }
+    expect(formatDateTime('2024-03-10T06:59:59Z', 'America/New_York')).toBe('2024-03-10 01:59:59');
+    expect(formatDateTime('2024-03-10T07:00:00Z', 'America/New_York')).toBe('2024-03-10 03:00:00');
+  });
+});

@@ -32,20 +32,45 @@ function toInstant(value: Date | string): Date | undefined {
   return Number.isNaN(instant.getTime()) ? undefined : instant;
 }
 
+/** Zone offsets change only on quarter-hour boundaries, so one lookup serves a whole quarter hour. */
+const QUARTER_HOUR_MS = 900_000;
+const MAX_REMEMBERED_OFFSETS = 10_000;
+const offsets = new Map<string, number>();
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in ms (Intl is slow: remembered). */
+function offsetAt(instant: Date, timeZone: string): number {
+  const quarterStart = Math.floor(instant.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
+  const key = `${timeZone}|${quarterStart}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const p = wallClock(new Date(quarterStart), timeZone);
+    const shown = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+    offset = shown - quarterStart;
+    if (offsets.size >= MAX_REMEMBERED_OFFSETS) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` of the wall clock in `timeZone`. */
+function localIso(instant: Date, timeZone: string): string {
+  const local = new Date(instant.getTime() + offsetAt(instant, timeZone));
+  const year = local.getUTCFullYear();
+  if (year >= 1000 && year <= 9999) return local.toISOString().slice(0, 19);
+  const p = wallClock(instant, timeZone);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+}
+
 /** `YYYY-MM-DDTHH:MM:SS` in the display time zone (the reference's `pubdate`); '' for a bad instant. */
 export function formatPubdate(value: Date | string, timeZone: string): string {
   const instant = toInstant(value);
-  if (!instant) return '';
-  const p = wallClock(instant, timeZone);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+  return instant ? localIso(instant, timeZone) : '';
 }
 
 /** `YYYY-MM-DD HH:MM:SS` in the display time zone (MP lists, the trace log's `actionTime`); '' for a bad instant. */
 export function formatDateTime(value: Date | string, timeZone: string): string {
   const instant = toInstant(value);
-  if (!instant) return '';
-  const p = wallClock(instant, timeZone);
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+  return instant ? localIso(instant, timeZone).replace('T', ' ') : '';
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
