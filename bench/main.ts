@@ -64,6 +64,8 @@ interface Endpoint {
   target?: { ratioL2: number; maxSql?: number };
   /** Warmed up before round 1 (not for cold-cache runs). */
   warm: boolean;
+  /** The warm-up run when two seconds of the plan are not enough (default: the plan for 2 s). */
+  warmPlan?: () => LoadPlan;
 }
 
 interface RequestPools {
@@ -123,6 +125,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
   const bearer = pools.tokens.map((token) => ({ authorization: `Bearer ${token}` }));
   const coldPerRound = Math.min(Math.floor(pools.coldIds.length / (options.rounds + 1)), 30_000);
   const hotId = pools.hotDraws[0];
+  const hotPaths = pools.hotDraws.slice(0, 5_000).map((id) => `/app/v1_0/articles/${id}`);
   const feedProbe = (authorization: string) => () =>
     httpProbe(`${base}/app/v1_1/articles?channel_id=1&timestamp=${Date.now()}&with_top=1`, { headers: { authorization } });
   return [
@@ -148,10 +151,15 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       key: 'E3',
       label: 'E3 article hit',
       servers: ['gateway', 'news', 'user', 'recommend'],
-      plan: (round) => http(300 + round, { paths: pools.hotDraws.slice(0, 5_000).map((id) => `/app/v1_0/articles/${id}`) }),
+      plan: (round) => http(300 + round, { paths: hotPaths }),
       probe: () => httpProbe(`${base}/app/v1_0/articles/${hotId}`),
       target: { ratioL2: 0.75 },
       warm: true,
+      // A hit means every cache the page reads is warm: each article is asked for once first.
+      warmPlan: () => {
+        const paths = [...new Set(hotPaths)];
+        return http(390, { paths, order: 'sequential', amount: paths.length });
+      },
     },
     {
       key: 'E4',
@@ -304,7 +312,7 @@ async function main(): Promise<void> {
 
     log('warming up...');
     for (const endpoint of available.filter((candidate) => candidate.warm)) {
-      await measure({ ...endpoint.plan(90), duration: 2 }, [], raw, stats, pin.load);
+      await measure(endpoint.warmPlan?.() ?? { ...endpoint.plan(90), duration: 2 }, [], raw, stats, pin.load);
     }
 
     const runs = new Map<string, Array<{ m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }>>();

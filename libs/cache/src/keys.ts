@@ -15,6 +15,8 @@ export const CacheKeys = {
   defaultChannels: () => 'ch:user:default',
   articleInfo: (articleId: string) => `art:${articleId}:info`,
   articleDetail: (articleId: string) => `art:${articleId}:detail`,
+  /** Ids of related articles (the recommend service's `article_recommend`), comma-separated. */
+  articleRelated: (articleId: string) => `art:${articleId}:related`,
   articleComments: (articleId: string) => `art:${articleId}:comm`,
   commentReplies: (commentId: string) => `comm:${commentId}:reply`,
   comment: (commentId: string) => `comm:${commentId}`,

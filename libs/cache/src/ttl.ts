@@ -34,6 +34,7 @@ export const CacheTtl = {
   articleInfo: { baseSeconds: minutes(30), maxJitterSeconds: 600 },
   articleInfoMissing: { baseSeconds: minutes(5), maxJitterSeconds: 60 },
   articleDetail: { baseSeconds: minutes(60), maxJitterSeconds: 600 },
+  articleRelated: { baseSeconds: minutes(10), maxJitterSeconds: 120 },
   comments: { baseSeconds: minutes(30), maxJitterSeconds: 600 },
   comment: { baseSeconds: minutes(30), maxJitterSeconds: 600 },
   commentMissing: { baseSeconds: minutes(5), maxJitterSeconds: 60 },

@@ -33,15 +33,11 @@ function newTestReader(
     'ch:2:art:top': { [B]: '1' },
     'ch:1:art:top': {},
   };
-  const pipeline = {
+  const state = {
     zmscore: (key: string, ...ids: string[]) => {
       commands.push(['zmscore', key, ...ids]);
-      return pipeline;
+      return Promise.resolve(ids.map((id) => replies[key]?.[id] ?? null));
     },
-    exec: () =>
-      Promise.resolve(
-        commands.map(([, key, ...ids]) => [null, ids.map((id) => replies[key]?.[id] ?? null)]),
-      ),
   };
   const cache = { peekMany: jest.fn(() => Promise.resolve(cached)) };
   const articles = { getArticleCards: jest.fn(() => of({ articles: loaded })) };
@@ -51,7 +47,7 @@ function newTestReader(
   const reader = new ArticleCardsReader(
     cache as unknown as TwoLevelCache,
     articles as unknown as articleV1.ArticleServiceClient,
-    { pipeline: () => pipeline } as unknown as Redis,
+    state as unknown as Redis,
     authors as unknown as AuthorsReader,
     { TZ: 'Asia/Shanghai' },
   );

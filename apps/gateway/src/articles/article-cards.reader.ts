@@ -29,7 +29,7 @@ interface CardNumbers {
  * The one assembler of ArticleCards for every list (feed, user articles, collections, history,
  * search). Card data comes from `art:{id}:info` (L1 + one MGET); only misses go to
  * ArticleService.GetArticleCards, which fills the cache. Counters and top flags come in one
- * pipeline on the state Redis, author names in one MGET on the cache Redis, both at once.
+ * batch on the state Redis, author names from the two-level cache, both at once.
  */
 @Injectable()
 export class ArticleCardsReader {
@@ -81,14 +81,11 @@ export class ArticleCardsReader {
         ...(topChannelId === undefined ? [] : [topChannelId]),
       ]),
     ];
-    const pipeline = this.state.pipeline();
-    for (const key of CARD_COUNTERS) pipeline.zmscore(key, ...ids);
-    for (const channel of channels) pipeline.zmscore(StateKeys.channelTopArticles(channel), ...ids);
-    const replies = (await pipeline.exec()) ?? [];
-    const scores = replies.map(([error, value]) => {
-      if (error) throw error;
-      return value as (string | null)[];
-    });
+    // Separate commands: auto-pipelining sends those of concurrent requests in one write.
+    const scores = await Promise.all([
+      ...CARD_COUNTERS.map((key) => this.state.zmscore(key, ...ids)),
+      ...channels.map((channel) => this.state.zmscore(StateKeys.channelTopArticles(channel), ...ids)),
+    ]);
     const counters = scores
       .slice(0, CARD_COUNTERS.length)
       .map((column) => column.map((score) => Math.max(0, Number(score ?? 0))));

@@ -64,14 +64,13 @@ export class ReadingStatsRecorder {
 
   /**
    * Counts one recommend-feed exposure per id (an id listed twice counts twice), in one
-   * pipeline on `CounterKeys.articleRecoExposures`; the media platform shows it as `reco_count`.
+   * auto-pipelined batch on `CounterKeys.articleRecoExposures`; the media platform shows it as `reco_count`.
    */
   async recordExposures(articleIds: readonly string[]): Promise<void> {
     if (articleIds.length === 0) return;
-    const pipeline = this.state.pipeline();
-    for (const id of articleIds) pipeline.zincrby(CounterKeys.articleRecoExposures, 1, id);
     try {
-      await this.run(pipeline.exec());
+      // Separate commands: auto-pipelining sends those of concurrent feed requests in one write.
+      await Promise.all(articleIds.map((id) => this.state.zincrby(CounterKeys.articleRecoExposures, 1, id)));
     } catch (error) {
       this.logFailure(`exposures not recorded for ${articleIds.length} articles`, error);
     }

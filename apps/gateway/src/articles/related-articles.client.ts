@@ -1,9 +1,11 @@
+import { CacheKeys, CacheTtl, REDIS_CACHE, ttlWithJitter } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import type { userReco } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
 import { Client, credentials, type MethodDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
 import type { GatewayConfig } from '../config/gateway.config';
@@ -15,6 +17,8 @@ export const RELATED_DEADLINE_MS = 200;
 const MAX_RECONNECT_BACKOFF_MS = 5_000;
 /** Related articles change slowly and are the same for every reader: hot pages reuse the answer. */
 const RELATED_CACHE_TTL_MS = 60_000;
+/** An empty list stored in Redis (an empty string would read as "not cached"). */
+const NO_RELATED = '-';
 
 /** The answer to a failed call: no related articles (one shared instance, so it can be told apart). */
 const FAILED: string[] = [];
@@ -32,7 +36,10 @@ export class RelatedArticlesClient implements OnApplicationShutdown {
     ttl: RELATED_CACHE_TTL_MS,
   });
 
-  constructor(@Inject(APP_CONFIG) config: Pick<GatewayConfig, 'RECOMMEND_GRPC_URL'>) {
+  constructor(
+    @Inject(APP_CONFIG) config: Pick<GatewayConfig, 'RECOMMEND_GRPC_URL'>,
+    @Inject(REDIS_CACHE) private readonly redis: Redis,
+  ) {
     const definition = loadSync(protoFile('user_reco.proto'), GRPC_LOADER_OPTIONS);
     const service = definition.UserRecommend as Record<
       string,
@@ -48,17 +55,31 @@ export class RelatedArticlesClient implements OnApplicationShutdown {
 
   /**
    * Ids of articles similar to `articleId`; empty on any error or after the deadline. Answers are
-   * shared per article for a minute (failures are not kept, so the next request asks again).
+   * kept in process for a minute and on the cache Redis for ten (shared by every gateway);
+   * failures are not kept, so the next request asks again.
    */
   similar(articleId: string): Promise<string[]> {
     const cached = this.answers.get(articleId);
     if (cached) return cached;
-    const answer = this.ask(articleId);
+    const answer = this.lookup(articleId);
     this.answers.set(articleId, answer);
     void answer.then((ids) => {
       if (ids === FAILED) this.answers.delete(articleId);
     });
     return answer;
+  }
+
+  private async lookup(articleId: string): Promise<string[]> {
+    const key = CacheKeys.articleRelated(articleId);
+    // The cache role may be down: then only the recommend service answers.
+    const stored = await this.redis.get(key).catch(() => null);
+    if (stored !== null) return stored === NO_RELATED ? [] : stored.split(',');
+    const ids = await this.ask(articleId);
+    if (ids !== FAILED) {
+      const value = ids.length > 0 ? ids.join(',') : NO_RELATED;
+      void this.redis.set(key, value, 'EX', ttlWithJitter(CacheTtl.articleRelated)).catch(() => undefined);
+    }
+    return ids;
   }
 
   private ask(articleId: string): Promise<string[]> {
