@@ -26,6 +26,7 @@ import { newsEnvSchema } from '../../apps/news/src/config/news.config';
 import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
 import { startNewsService } from '../../apps/news/src/main';
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
+import { CandidateSnapshot } from '../../apps/recommend/src/candidates/candidate-snapshot';
 import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
 import { startRecommendService } from '../../apps/recommend/src/main';
 
@@ -241,6 +242,8 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     expect(empty).toEqual({ exposure: '', recommends: [], time_stamp: '0' });
 
     await state.zadd('count:art:liking', 5000, CHANNEL1[POOL_SIZE - 1]);
+    // Popularity reaches the snapshot at its next interval.
+    await recommend?.get(CandidateSnapshot).sync();
     const anonymous = await feed('Anony device-1', 1, NOW, 3);
     expect(ids(anonymous)[0]).toBe(CHANNEL1[POOL_SIZE - 1]);
     expect(ids(anonymous)).toHaveLength(3);
@@ -248,6 +251,7 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     const again = await feed('Anony device-1', 1, Date.now() + 1000, 3);
     expect(ids(again).filter((articleId) => ids(anonymous).includes(articleId))).toEqual([]);
     await state.zrem('count:art:liking', CHANNEL1[POOL_SIZE - 1]);
+    await recommend?.get(CandidateSnapshot).sync();
   });
 
   it('puts the channels a user reads first in the all-channels feed', async () => {

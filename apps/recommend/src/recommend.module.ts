@@ -5,11 +5,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 
 import { CandidateIndex } from './candidates/candidate-index';
 import { CandidateRefresher } from './candidates/candidate-refresher';
+import { CandidateSnapshot } from './candidates/candidate-snapshot';
 import type { RecommendConfig } from './config/recommend.config';
 import { RECO_CLOCK } from './feed/clock';
 import { FeedHistoryStore } from './feed/feed-history.store';
 import { PopularityReader } from './feed/popularity.reader';
-import { ReadingInterestReader } from './feed/reading-interest.reader';
+import { SharedRankingCache } from './feed/shared-ranking.cache';
 import { UserRecommendService } from './feed/user-recommend.service';
 import { RecommendGrpcServer } from './grpc/recommend-grpc.server';
 import { UserRecommendHandlers } from './grpc/user-recommend.handlers';
@@ -34,11 +35,12 @@ export class RecommendModule {
       providers: [
         { provide: RECO_CLOCK, useValue: Date.now },
         CandidateIndex,
+        CandidateSnapshot,
         CandidateRefresher,
         TitleTokenizer,
         FeedHistoryStore,
         PopularityReader,
-        ReadingInterestReader,
+        SharedRankingCache,
         UserRecommendService,
         ArticleRecommendService,
         UserRecommendHandlers,

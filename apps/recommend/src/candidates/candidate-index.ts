@@ -19,7 +19,7 @@ export const ALL_CHANNELS = 0;
 /**
  * The candidate pools in the state Redis: per channel a zset of approved article ids scored by
  * creation time, plus each article's channel and title tokens. The refresher rebuilds it from the
- * news service; `add`/`remove` are the hooks for news-side events (approve, ban, delete).
+ * news service. Every change bumps a version, so the replicas reload their snapshots.
  */
 @Injectable()
 export class CandidateIndex {
@@ -33,6 +33,7 @@ export class CandidateIndex {
       .sadd(RecoKeys.channels(), article.channelId, ALL_CHANNELS)
       .hset(RecoKeys.articleChannels(), article.id, article.channelId)
       .hset(RecoKeys.articleTokens(), article.id, article.tokens.join(' '))
+      .incr(RecoKeys.candidatesVersion())
       .exec();
   }
 
@@ -44,7 +45,23 @@ export class CandidateIndex {
     await multi
       .hdel(RecoKeys.articleChannels(), articleId)
       .hdel(RecoKeys.articleTokens(), articleId)
+      .incr(RecoKeys.candidatesVersion())
       .exec();
+  }
+
+  /** Tells the replicas that the pools changed (after a refresh). */
+  async bumpVersion(): Promise<void> {
+    await this.state.incr(RecoKeys.candidatesVersion());
+  }
+
+  /** Null until the pools first changed. */
+  version(): Promise<string | null> {
+    return this.state.get(RecoKeys.candidatesVersion());
+  }
+
+  /** Channels that have a pool; none until the first refresh (or event) built one. */
+  async channelIds(): Promise<number[]> {
+    return (await this.state.smembers(RecoKeys.channels())).map(Number);
   }
 
   /** Replaces one channel's pool in one transaction, so readers never see it half built. */
@@ -66,11 +83,6 @@ export class CandidateIndex {
     const multi = this.state.multi().srem(RecoKeys.channels(), ...gone);
     for (const channel of gone) multi.del(RecoKeys.candidates(Number(channel)));
     await multi.exec();
-  }
-
-  /** False until the first refresh (or event) created a pool: an empty pool then means "not loaded". */
-  async isBuilt(): Promise<boolean> {
-    return (await this.state.exists(RecoKeys.channels())) === 1;
   }
 
   /** Ids that already have their title tokens stored. */

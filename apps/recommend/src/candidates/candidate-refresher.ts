@@ -15,6 +15,7 @@ import type { RecommendConfig } from '../config/recommend.config';
 import type { PoolEntry } from '../feed/ranking.util';
 import { TitleTokenizer } from '../related/title-tokenizer';
 import { ALL_CHANNELS, CandidateIndex } from './candidate-index';
+import { CandidateSnapshot } from './candidate-snapshot';
 import { RecoKeys } from './reco-keys';
 
 interface Card {
@@ -36,7 +37,8 @@ const CARDS_PAGE = 200;
  * Rebuilds the candidate pools from the news service (newest approved articles per channel and
  * their cards) at boot and every RECO_REFRESH_INTERVAL_MS. A Redis lock that lives for one
  * interval makes one replica refresh per interval. Rebuilding also drops articles that were
- * banned or deleted; news-side events calling CandidateIndex.add/remove can replace the polling.
+ * banned or deleted; news-side events calling CandidateSnapshot.add/remove can replace the polling.
+ * The other replicas see the bumped version and reload their snapshots.
  */
 @Injectable()
 export class CandidateRefresher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -56,6 +58,7 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
     @InjectGrpcClient(CHANNEL_GRPC) private readonly channels: channelV1.ChannelServiceClient,
     private readonly index: CandidateIndex,
+    private readonly snapshot: CandidateSnapshot,
     private readonly tokenizer: TitleTokenizer,
   ) {}
 
@@ -104,7 +107,7 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  /** Rebuilds every pool now (one refresh at a time in this process). */
+  /** Rebuilds every pool now and reloads this replica's snapshot (one refresh at a time here). */
   refresh(): Promise<void> {
     this.running ??= this.rebuild().finally(() => (this.running = undefined));
     return this.running;
@@ -138,6 +141,8 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     }
     await this.index.retainChannels(channelIds);
     await this.index.forgetArticles([...known].filter((id) => !cards.has(id)));
+    await this.index.bumpVersion();
+    await this.snapshot.reload();
     this.logger.log(`candidates refreshed: ${cards.size} articles in ${channelIds.length} pools`);
   }
 

@@ -13,6 +13,8 @@ export const RecoKeys = {
   articleChannels: () => 'reco:art:channel',
   /** hash: article id -> space-separated title tokens. */
   articleTokens: () => 'reco:art:tokens',
+  /** counter bumped on every pool change, so replicas know when to reload their snapshot. */
+  candidatesVersion: () => 'reco:candidates:version',
   /** zset: member = article id, score = when it was shown (ms). */
   exposed: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:exposed`,
   /** zset: member = `<stamp>|<id,id,…>`, score = the batch stamp (ms). */

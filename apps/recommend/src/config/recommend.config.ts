@@ -35,6 +35,8 @@ export const recommendEnvSchema = baseEnvSchema
       .default(7 * 24 * 3600),
     /** How often one replica rebuilds the candidate sets from the news service. */
     RECO_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+    /** How often each replica checks the candidate version and re-reads popularity into its snapshot. */
+    RECO_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
     /** Newest approved articles kept as candidates per channel. */
     RECO_CANDIDATES_PER_CHANNEL: z.coerce.number().int().min(10).max(20_000).default(2000),
     /** Newest unseen candidates that are scored per request (bounds the work of one request). */

@@ -7,45 +7,45 @@ const pool: PoolEntry[] = Array.from({ length: 5 }, (_, index) => ({
 }));
 /** Ranks by pool order (newest first). */
 const byOrder = (entries: PoolEntry[], count: number) =>
-  Promise.resolve(entries.slice(0, count).map((entry) => entry.id));
+  entries.slice(0, count).map((entry) => entry.id);
 
 describe('drawBatch', () => {
-  it('draws only articles not shown yet', async () => {
-    expect(await drawBatch(pool, new Set(['1', '2']), 2, 100, byOrder)).toEqual({
+  it('draws only articles not shown yet', () => {
+    expect(drawBatch(pool, new Set(['1', '2']), 2, 100, byOrder)).toEqual({
       ids: ['3', '4'],
       restarted: false,
     });
   });
 
-  it('restarts when the pool runs out, filling without repeating within the batch', async () => {
-    expect(await drawBatch(pool, new Set(['1', '2', '3', '4']), 3, 100, byOrder)).toEqual({
+  it('restarts when the pool runs out, filling without repeating within the batch', () => {
+    expect(drawBatch(pool, new Set(['1', '2', '3', '4']), 3, 100, byOrder)).toEqual({
       ids: ['5', '1', '2'],
       restarted: true,
     });
   });
 
-  it('restarts from the whole pool when everything was shown', async () => {
-    expect(await drawBatch(pool, new Set(pool.map((entry) => entry.id)), 2, 100, byOrder)).toEqual({
+  it('restarts from the whole pool when everything was shown', () => {
+    expect(drawBatch(pool, new Set(pool.map((entry) => entry.id)), 2, 100, byOrder)).toEqual({
       ids: ['1', '2'],
       restarted: true,
     });
   });
 
-  it('answers a small pool whole without restarting', async () => {
-    expect(await drawBatch(pool, new Set(), 10, 100, byOrder)).toEqual({
+  it('answers a small pool whole without restarting', () => {
+    expect(drawBatch(pool, new Set(), 10, 100, byOrder)).toEqual({
       ids: ['1', '2', '3', '4', '5'],
       restarted: false,
     });
-    expect(await drawBatch([], new Set(), 10, 100, byOrder)).toEqual({ ids: [], restarted: false });
+    expect(drawBatch([], new Set(), 10, 100, byOrder)).toEqual({ ids: [], restarted: false });
   });
 
-  it('ranks only the newest window of unseen articles', async () => {
+  it('ranks only the newest window of unseen articles', () => {
     const seen: PoolEntry[][] = [];
     const spy = (entries: PoolEntry[], count: number) => {
       seen.push(entries);
       return byOrder(entries, count);
     };
-    await drawBatch(pool, new Set(['1']), 1, 2, spy);
+    drawBatch(pool, new Set(['1']), 1, 2, spy);
     expect(seen).toEqual([[pool[1], pool[2]]]);
   });
 });

@@ -11,19 +11,37 @@ export interface DrawResult {
   restarted: boolean;
 }
 
-export async function drawBatch(
-  pool: readonly PoolEntry[],
+export function drawBatch<Entry extends PoolEntry>(
+  pool: readonly Entry[],
   exposed: ReadonlySet<string>,
   count: number,
   window: number,
-  rankTop: (entries: PoolEntry[], count: number) => Promise<string[]>,
-): Promise<DrawResult> {
-  const unseen = pool.filter((entry) => !exposed.has(entry.id));
-  const first = await rankTop(unseen.slice(0, window), count);
+  rankTop: (entries: Entry[], count: number) => string[],
+): DrawResult {
+  const first = rankTop(
+    newest(pool, window, (id) => !exposed.has(id)),
+    count,
+  );
   if (first.length >= count || first.length === pool.length)
     return { ids: first, restarted: false };
   const taken = new Set(first);
-  const rest = pool.filter((entry) => !taken.has(entry.id));
-  const fill = await rankTop(rest.slice(0, window), count - first.length);
+  const fill = rankTop(
+    newest(pool, window, (id) => !taken.has(id)),
+    count - first.length,
+  );
   return { ids: [...first, ...fill], restarted: true };
+}
+
+/** The first `limit` entries of the pool that pass, without walking the rest of it. */
+function newest<Entry extends PoolEntry>(
+  pool: readonly Entry[],
+  limit: number,
+  passes: (id: string) => boolean,
+): Entry[] {
+  const found: Entry[] = [];
+  for (const entry of pool) {
+    if (found.length >= limit) break;
+    if (passes(entry.id)) found.push(entry);
+  }
+  return found;
 }

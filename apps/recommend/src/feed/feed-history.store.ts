@@ -1,4 +1,4 @@
-import { REDIS_STATE } from '@app/cache';
+import { REDIS_STATE, StateKeys } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -6,6 +6,13 @@ import type Redis from 'ioredis';
 import { RecoKeys } from '../candidates/reco-keys';
 import type { RecommendConfig } from '../config/recommend.config';
 import { decodeBatch, encodeBatch, type StoredBatch } from './batch-plan.util';
+
+export interface ReaderHistory {
+  batches: StoredBatch[];
+  exposed: Set<string>;
+  /** Ids of the articles a signed-in user read, newest first; empty for anonymous readers. */
+  read: string[];
+}
 
 /** Per reader and channel: the articles shown (exposures) and the batches served (for replays). */
 @Injectable()
@@ -19,14 +26,27 @@ export class FeedHistoryStore {
     >,
   ) {}
 
-  /** Stored batches, newest first. */
-  async batches(reader: string, channelId: number): Promise<StoredBatch[]> {
-    const members = await this.state.zrevrange(RecoKeys.batches(reader, channelId), 0, -1);
-    return members.flatMap((member) => decodeBatch(member) ?? []);
-  }
-
-  async exposed(reader: string, channelId: number): Promise<Set<string>> {
-    return new Set(await this.state.zrange(RecoKeys.exposed(reader, channelId), 0, -1));
+  /**
+   * Everything a request needs about its reader in one round trip: the stored batches (newest
+   * first), the exposures, and for a signed-in user the reading history (newest first).
+   */
+  async read(reader: string, channelId: number, userId?: string): Promise<ReaderHistory> {
+    const pipeline = this.state
+      .pipeline()
+      .zrevrange(RecoKeys.batches(reader, channelId), 0, -1)
+      .zrange(RecoKeys.exposed(reader, channelId), 0, -1);
+    if (userId !== undefined) pipeline.zrevrange(StateKeys.readingHistory(userId), 0, -1);
+    const [batches, exposed, read = []] = ((await pipeline.exec()) ?? []).map(
+      ([error, members]) => {
+        if (error) throw error;
+        return members as string[];
+      },
+    );
+    return {
+      batches: batches.flatMap((member) => decodeBatch(member) ?? []),
+      exposed: new Set(exposed),
+      read,
+    };
   }
 
   /**

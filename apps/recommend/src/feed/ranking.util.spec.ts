@@ -6,6 +6,7 @@ import {
   rank,
   type RankInput,
   recencyScore,
+  topInOrder,
 } from './ranking.util';
 
 const HOUR = 3_600_000;
@@ -99,5 +100,25 @@ describe('ranking', () => {
       }),
     ).toEqual(['8', '10', '9']);
     expect(compareIds('1294287382374383617', '999')).toBeGreaterThan(0);
+  });
+
+  it('takes the best of a window from the ranking of the whole pool, as ranking the window would', () => {
+    const inputs: RankInput[] = ['5', '4', '3', '2', '1'].map((id) => ({
+      id,
+      createdMs: NOW,
+      popularity: { ...none, likes: Number(id) % 3 },
+    }));
+    const window = inputs.filter((input) => ['4', '2', '1'].includes(input.id));
+    const context = {
+      now: NOW,
+      halfLifeMs: 24 * HOUR,
+      weights: weights(0, 1, 0),
+      interest: new Map(),
+    };
+    const ranked = rank(inputs, context);
+    expect(ranked).toEqual(['5', '2', '4', '1', '3']);
+    expect(topInOrder(ranked, window, 2)).toEqual(['2', '4']);
+    expect(topInOrder(ranked, window, 2)).toEqual(rank(window, context).slice(0, 2));
+    expect(topInOrder(ranked, window, 10)).toEqual(['2', '4', '1']);
   });
 });

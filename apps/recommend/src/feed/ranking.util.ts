@@ -1,5 +1,7 @@
 import type { RankWeights } from '../config/recommend.config';
 
+export const HOUR_MS = 3_600_000;
+
 /** An article in a candidate pool, as the candidate sets hold it. */
 export interface PoolEntry {
   id: string;
@@ -78,6 +80,21 @@ export function rank(inputs: readonly RankInput[], context: RankContext): string
         compareIds(b.input.id, a.input.id),
     )
     .map(({ input }) => input.id);
+}
+
+/** The best `count` of `entries` by a ranking of a superset of them, best first. */
+export function topInOrder(
+  ranked: readonly string[],
+  entries: readonly PoolEntry[],
+  count: number,
+): string[] {
+  const wanted = new Set(entries.map((entry) => entry.id));
+  const top: string[] = [];
+  for (const id of ranked) {
+    if (top.length >= count) break;
+    if (wanted.has(id)) top.push(id);
+  }
+  return top;
 }
 
 /** Numeric order of decimal id strings. */

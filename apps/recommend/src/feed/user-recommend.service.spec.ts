@@ -1,9 +1,8 @@
-import type { CandidateIndex } from '../candidates/candidate-index';
+import type { CandidateSnapshot, SnapshotEntry } from '../candidates/candidate-snapshot';
 import { encodeBatch, type StoredBatch } from './batch-plan.util';
 import type { FeedHistoryStore } from './feed-history.store';
-import type { PopularityReader } from './popularity.reader';
 import type { PoolEntry, Popularity } from './ranking.util';
-import type { ReadingInterestReader } from './reading-interest.reader';
+import { SharedRankingCache } from './shared-ranking.cache';
 import { AlgorithmCombine, algorithmFor } from './tracking.util';
 import {
   CandidatesNotReadyError,
@@ -16,31 +15,39 @@ const HOUR = 3_600_000;
 const USER = '1294287382374383616';
 const zero: Popularity = { likes: 0, comments: 0, collections: 0, reads: 0 };
 
-/** In-memory stand-ins for the Redis-backed collaborators. */
+/** In-memory stand-ins for the snapshot and the Redis-backed history. */
 function newTestService(
   pool: PoolEntry[],
   channels: Record<string, number> = {},
-  history: number[] = [],
+  readIds: string[] = [],
   window = 100,
 ) {
-  const reads: number[] = [];
   const batches = new Map<string, StoredBatch[]>();
   const exposed = new Map<string, Set<string>>();
   const popularity = new Map<string, Popularity>();
   const key = (reader: string, channelId: number) => `${reader}/${channelId}`;
-  const candidates = {
-    pool: (_channelId: number, limit: number, offset = 0) => {
-      reads.push(limit);
-      return Promise.resolve(pool.slice(offset, offset + limit));
+  const entry = (poolEntry: PoolEntry): SnapshotEntry => ({
+    ...poolEntry,
+    channelId: channels[poolEntry.id],
+    tokens: [],
+    popularity: popularity.get(poolEntry.id) ?? zero,
+  });
+  const snapshot = {
+    generation: 1,
+    ready: () => Promise.resolve(pool.length > 0),
+    pool: () => pool.map(entry),
+    article: (id: string) => {
+      const found = pool.find((poolEntry) => poolEntry.id === id);
+      return found && entry(found);
     },
-    channelsOf: (ids: string[]) => Promise.resolve(ids.map((id) => channels[id])),
-    isBuilt: () => Promise.resolve(pool.length > 0),
-  } as unknown as CandidateIndex;
+  } as unknown as CandidateSnapshot;
   const store = {
-    batches: (reader: string, channelId: number) =>
-      Promise.resolve([...(batches.get(key(reader, channelId)) ?? [])]),
-    exposed: (reader: string, channelId: number) =>
-      Promise.resolve(new Set(exposed.get(key(reader, channelId)))),
+    read: (reader: string, channelId: number, userId?: string) =>
+      Promise.resolve({
+        batches: [...(batches.get(key(reader, channelId)) ?? [])],
+        exposed: new Set(exposed.get(key(reader, channelId))),
+        read: userId === undefined ? [] : readIds,
+      }),
     record: (reader: string, channelId: number, batch: StoredBatch, restart: boolean) => {
       batches.set(key(reader, channelId), [batch, ...(batches.get(key(reader, channelId)) ?? [])]);
       const seen = restart
@@ -51,28 +58,22 @@ function newTestService(
       return Promise.resolve();
     },
   } as unknown as FeedHistoryStore;
-  const counters = {
-    read: (ids: string[]) => Promise.resolve(ids.map((id) => popularity.get(id) ?? zero)),
-  } as unknown as PopularityReader;
-  const interests = {
-    interest: () => Promise.resolve(new Map(history.length ? [[history[0], 1]] : [])),
-  } as unknown as ReadingInterestReader;
   let now = NOW;
+  const clock = () => (now += 1000);
+  const config = {
+    RECO_HALF_LIFE_HOURS: 24,
+    RECO_ALGO1_WEIGHTS: { recency: 1, popularity: 0.25, interest: 0.5 },
+    RECO_ALGO2_WEIGHTS: { recency: 1, popularity: 0.25, interest: 0.5 },
+    RECO_RANK_WINDOW: window,
+  };
   const service = new UserRecommendService(
-    {
-      RECO_HALF_LIFE_HOURS: 24,
-      RECO_ALGO1_WEIGHTS: { recency: 1, popularity: 0.25, interest: 0.5 },
-      RECO_ALGO2_WEIGHTS: { recency: 1, popularity: 0.25, interest: 0.5 },
-      RECO_CANDIDATES_PER_CHANNEL: 1000,
-      RECO_RANK_WINDOW: window,
-    },
-    candidates,
+    config,
+    snapshot,
+    new SharedRankingCache(config, snapshot, clock),
     store,
-    counters,
-    interests,
-    () => (now += 1000),
+    clock,
   );
-  return { service, popularity, batches, reads };
+  return { service, popularity, batches };
 }
 
 const pool = (size: number): PoolEntry[] =>
@@ -139,10 +140,12 @@ describe('UserRecommendService', () => {
     expect(encodeBatch(stored)).toContain(second.recommends[0].articleId);
   });
 
-  it('reads the pool a window at a time and pages on as exposures grow', async () => {
-    const { service, reads } = newTestService(pool(25), {}, [], 10);
+  it('ranks only the newest window of unseen candidates, moving on as exposures grow', async () => {
+    const { service, popularity } = newTestService(pool(25), {}, [], 10);
+    // the 21st newest: outside the first two windows of 10
+    popularity.set('1005', { ...zero, likes: 5000 });
     const seen: string[] = [];
-    for (let n = 1; n <= 2; n += 1) {
+    for (let n = 1; n <= 3; n += 1) {
       const batch = await service.recommend({
         userId: USER,
         channelId: 1,
@@ -151,9 +154,9 @@ describe('UserRecommendService', () => {
       });
       seen.push(...batch.recommends.map((item) => item.articleId));
     }
-    expect(new Set(seen).size).toBe(20);
-    // first batch: one page of 10; second: that page is all seen, so one more page
-    expect(reads).toEqual([10, 10, 10]);
+    expect(new Set(seen.slice(0, 20)).size).toBe(20);
+    expect(seen.slice(0, 20)).not.toContain('1005');
+    expect(seen[20]).toBe('1005');
   });
 
   it('cycles the pool once it is exhausted', async () => {
@@ -200,6 +203,22 @@ describe('UserRecommendService', () => {
     });
   });
 
+  it('gives every anonymous device the same order, keeping exposures per device', async () => {
+    const { service, popularity } = newTestService(pool(30));
+    popularity.set('1010', { ...zero, reads: 900 });
+    const batch = async (userId: string, timeStamp: number) =>
+      (await service.recommend({ userId, channelId: 3, articleNum: 5, timeStamp })).recommends.map(
+        (item) => item.articleId,
+      );
+    const first = await batch('Anony device-a', NOW);
+    expect(first[0]).toBe('1010');
+    expect(await batch('Anony device-b', NOW)).toEqual(first);
+    const next = await batch('Anony device-a', NOW * 2);
+    expect(next).toHaveLength(5);
+    expect(next.filter((id) => first.includes(id))).toEqual([]);
+    expect(await batch('Anony device-c', NOW)).toEqual(first);
+  });
+
   it('boosts the channel a user reads in the all-channels feed', async () => {
     const entries = pool(4);
     const channels = {
@@ -208,7 +227,7 @@ describe('UserRecommendService', () => {
       [entries[2].id]: 1,
       [entries[3].id]: 7,
     };
-    const { service } = newTestService(entries, channels, [7]);
+    const { service } = newTestService(entries, channels, [entries[3].id]);
     const result = await service.recommend({
       userId: USER,
       channelId: 0,

@@ -1,16 +1,23 @@
 import { APP_CONFIG } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 
-import { ALL_CHANNELS, CandidateIndex } from '../candidates/candidate-index';
+import { ALL_CHANNELS } from '../candidates/candidate-index';
+import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import type { RankWeights, RecommendConfig } from '../config/recommend.config';
 import { nextStamp, planBatch } from './batch-plan.util';
 import { type Clock, RECO_CLOCK } from './clock';
 import { drawBatch } from './exposure.util';
 import { FeedHistoryStore } from './feed-history.store';
-import { PopularityReader } from './popularity.reader';
-import { rank, type PoolEntry, type RankInput } from './ranking.util';
+import {
+  channelInterest,
+  HOUR_MS,
+  rank,
+  type RankContext,
+  type RankInput,
+  topInOrder,
+} from './ranking.util';
 import { readerOf } from './reader.util';
-import { ReadingInterestReader } from './reading-interest.reader';
+import { SharedRankingCache } from './shared-ranking.cache';
 import {
   AlgorithmCombine,
   algorithmFor,
@@ -21,7 +28,9 @@ import {
 
 export const DEFAULT_ARTICLE_NUM = 10;
 export const MAX_ARTICLE_NUM = 100;
-const HOUR_MS = 3_600_000;
+
+/** Orders a window of candidates and returns the best `top` ids. */
+type RankTop = (entries: RankInput[], top: number) => string[];
 
 export interface FeedRequest {
   userId: string;
@@ -53,16 +62,11 @@ export class UserRecommendService {
     @Inject(APP_CONFIG)
     private readonly config: Pick<
       RecommendConfig,
-      | 'RECO_HALF_LIFE_HOURS'
-      | 'RECO_ALGO1_WEIGHTS'
-      | 'RECO_ALGO2_WEIGHTS'
-      | 'RECO_CANDIDATES_PER_CHANNEL'
-      | 'RECO_RANK_WINDOW'
+      'RECO_HALF_LIFE_HOURS' | 'RECO_ALGO1_WEIGHTS' | 'RECO_ALGO2_WEIGHTS' | 'RECO_RANK_WINDOW'
     >,
-    private readonly candidates: CandidateIndex,
+    private readonly snapshot: CandidateSnapshot,
+    private readonly sharedRanking: SharedRankingCache,
     private readonly history: FeedHistoryStore,
-    private readonly popularity: PopularityReader,
-    private readonly interests: ReadingInterestReader,
     @Inject(RECO_CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -73,28 +77,35 @@ export class UserRecommendService {
     const count =
       request.articleNum > 0 ? Math.min(request.articleNum, MAX_ARTICLE_NUM) : DEFAULT_ARTICLE_NUM;
     const algorithm = algorithmFor(request.userId);
-    const batches = await this.history.batches(reader.key, channelId);
+    const { batches, exposed, read } = await this.history.read(
+      reader.key,
+      channelId,
+      reader.kind === 'user' ? reader.userId : undefined,
+    );
     const plan = planBatch(request.timeStamp, batches);
     if (plan.kind === 'replay')
       return this.track(request.userId, plan.ids, plan.cursor, algorithm, false);
+    if (!(await this.snapshot.ready())) throw new CandidatesNotReadyError();
 
     const now = this.clock();
-    const [exposed, interest] = await Promise.all([
-      this.history.exposed(reader.key, channelId),
-      reader.kind === 'user'
-        ? this.interests.interest(reader.userId)
-        : Promise.resolve(new Map<number, number>()),
-    ]);
-    const pool = await this.poolWindow(channelId, exposed);
     const weights =
       algorithm === AlgorithmCombine.Algo2
         ? this.config.RECO_ALGO2_WEIGHTS
         : this.config.RECO_ALGO1_WEIGHTS;
-    const rankTop = (entries: PoolEntry[], top: number) =>
-      this.rankTop(entries, top, { now, weights, interest });
-    const drawn = await drawBatch(pool, exposed, count, this.config.RECO_RANK_WINDOW, rankTop);
-    if (pool.length === 0 && !(await this.candidates.isBuilt()))
-      throw new CandidatesNotReadyError();
+    const interest = channelInterest(
+      read.flatMap((id) => this.snapshot.article(id)?.channelId ?? []),
+    );
+    const rankTop =
+      interest.size === 0
+        ? this.sharedTop(channelId, algorithm, weights)
+        : this.personalTop({ now, weights, interest });
+    const drawn = drawBatch(
+      this.snapshot.pool(channelId),
+      exposed,
+      count,
+      this.config.RECO_RANK_WINDOW,
+      rankTop,
+    );
     if (drawn.ids.length === 0) return this.track(request.userId, [], plan.cursor, algorithm, true);
     await this.history.record(
       reader.key,
@@ -105,45 +116,17 @@ export class UserRecommendService {
     return this.track(request.userId, drawn.ids, plan.cursor, algorithm, true);
   }
 
-  /**
-   * The newest candidates, page by page, until a rank window of unseen ones is found or the pool
-   * ends: a short history reads one page instead of the whole pool.
-   */
-  private async poolWindow(channelId: number, exposed: ReadonlySet<string>): Promise<PoolEntry[]> {
-    const page = this.config.RECO_RANK_WINDOW;
-    const limit = this.config.RECO_CANDIDATES_PER_CHANNEL;
-    const pool: PoolEntry[] = [];
-    let unseen = 0;
-    while (pool.length < limit) {
-      const size = Math.min(page, limit - pool.length);
-      const entries = await this.candidates.pool(channelId, size, pool.length);
-      pool.push(...entries);
-      unseen += entries.filter((entry) => !exposed.has(entry.id)).length;
-      if (entries.length < size || unseen >= page) break;
-    }
-    return pool;
+  private sharedTop(channelId: number, algorithm: AlgorithmCombine, weights: RankWeights): RankTop {
+    const order = this.sharedRanking.order(channelId, algorithm, weights);
+    return (entries, top) => topInOrder(order, entries, top);
   }
 
-  private async rankTop(
-    entries: PoolEntry[],
-    top: number,
-    context: { now: number; weights: RankWeights; interest: Map<number, number> },
-  ): Promise<string[]> {
-    if (entries.length === 0 || top <= 0) return [];
-    const ids = entries.map((entry) => entry.id);
-    const [popularity, channels] = await Promise.all([
-      this.popularity.read(ids),
-      context.interest.size > 0 ? this.candidates.channelsOf(ids) : Promise.resolve([]),
-    ]);
-    const inputs: RankInput[] = entries.map((entry, index) => ({
-      ...entry,
-      popularity: popularity[index],
-      channelId: channels[index],
-    }));
-    return rank(inputs, {
-      ...context,
-      halfLifeMs: this.config.RECO_HALF_LIFE_HOURS * HOUR_MS,
-    }).slice(0, top);
+  private personalTop(context: Omit<RankContext, 'halfLifeMs'>): RankTop {
+    const halfLifeMs = this.config.RECO_HALF_LIFE_HOURS * HOUR_MS;
+    return (entries, top) =>
+      entries.length === 0 || top <= 0
+        ? []
+        : rank(entries, { ...context, halfLifeMs }).slice(0, top);
   }
 
   private track(

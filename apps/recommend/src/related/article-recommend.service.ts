@@ -1,33 +1,69 @@
 import { APP_CONFIG } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 
 import { CandidateIndex } from '../candidates/candidate-index';
+import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import type { RecommendConfig } from '../config/recommend.config';
 import { DEFAULT_ARTICLE_NUM, MAX_ARTICLE_NUM } from '../feed/user-recommend.service';
 import { rankRelated } from './related.util';
 
+const ANSWERS_KEPT = 10_000;
+
+interface Subject {
+  channelId?: number;
+  tokens: readonly string[];
+}
+
 /**
  * `article_recommend`: same-channel articles sharing title words with the given one, among the
  * channel's newest RECO_RANK_WINDOW candidates (related articles should be recent anyway).
+ * Answers are kept until the candidate pools in the snapshot change.
  */
 @Injectable()
 export class ArticleRecommendService {
+  private readonly answers = new LRUCache<string, string[]>({ max: ANSWERS_KEPT });
+  private answersGeneration = -1;
+
   constructor(
     @Inject(APP_CONFIG)
     private readonly config: Pick<RecommendConfig, 'RECO_RANK_WINDOW'>,
+    private readonly snapshot: CandidateSnapshot,
     private readonly candidates: CandidateIndex,
   ) {}
 
   async similar(articleId: string, articleNum: number): Promise<string[]> {
     const count = articleNum > 0 ? Math.min(articleNum, MAX_ARTICLE_NUM) : DEFAULT_ARTICLE_NUM;
+    if (this.answersGeneration !== this.snapshot.poolsGeneration) {
+      this.answers.clear();
+      this.answersGeneration = this.snapshot.poolsGeneration;
+    }
+    const key = `${articleId}:${count}`;
+    let answer = this.answers.get(key);
+    if (!answer) {
+      const { channelId, tokens } = await this.subject(articleId);
+      answer =
+        channelId === undefined
+          ? []
+          : rankRelated(
+              articleId,
+              tokens,
+              this.snapshot.pool(channelId).slice(0, this.config.RECO_RANK_WINDOW),
+              count,
+            );
+      this.answers.set(key, answer);
+    }
+    return [...answer];
+  }
+
+  /** The article's channel and title words; from Redis when it is not a candidate (yet). */
+  private async subject(articleId: string): Promise<Subject> {
+    const candidate = this.snapshot.article(articleId);
+    if (candidate?.channelId !== undefined) return candidate;
     const [[channelId], [tokens]] = await Promise.all([
       this.candidates.channelsOf([articleId]),
       this.candidates.tokensOf([articleId]),
     ]);
-    if (channelId === undefined) return [];
-    const pool = await this.candidates.pool(channelId, this.config.RECO_RANK_WINDOW);
-    const poolTokens = await this.candidates.tokensOf(pool.map((entry) => entry.id));
-    const candidates = pool.map((entry, index) => ({ ...entry, tokens: poolTokens[index] ?? [] }));
-    return rankRelated(articleId, tokens ?? [], candidates, count);
+    return { channelId, tokens: tokens ?? [] };
   }
 }

@@ -1,0 +1,204 @@
+import { APP_CONFIG } from '@app/config';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+
+import type { RecommendConfig } from '../config/recommend.config';
+import { PopularityReader } from '../feed/popularity.reader';
+import type { Popularity, RankInput } from '../feed/ranking.util';
+import { ALL_CHANNELS, type CandidateArticle, CandidateIndex } from './candidate-index';
+
+/** A candidate with everything ranking and related articles need. */
+export interface SnapshotEntry extends RankInput {
+  tokens: readonly string[];
+}
+
+const NO_POPULARITY: Popularity = { likes: 0, comments: 0, collections: 0, reads: 0 };
+
+/**
+ * This process's copy of the candidate pools (newest first), so requests rank without reading
+ * Redis, which stays the shared truth. It reloads after this replica refreshed the pools and,
+ * every RECO_SNAPSHOT_INTERVAL_MS, when the version bumped by another replica has changed.
+ */
+@Injectable()
+export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(CandidateSnapshot.name);
+  private pools = new Map<number, SnapshotEntry[]>();
+  private articles = new Map<string, SnapshotEntry>();
+  private built = false;
+  /** The candidate version the pools were loaded at; undefined before the first load. */
+  private loadedVersion: string | null | undefined;
+  private loadsStarted = 0;
+  private newestLoadApplied = 0;
+  private poolChanges = 0;
+  private popularityChanges = 0;
+  private syncing = false;
+  private pendingLoad: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<
+      RecommendConfig,
+      'RECO_SNAPSHOT_INTERVAL_MS' | 'RECO_CANDIDATES_PER_CHANNEL'
+    >,
+    private readonly index: CandidateIndex,
+    private readonly popularity: PopularityReader,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.sync();
+    this.timer = setInterval(() => void this.sync(), this.config.RECO_SNAPSHOT_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Changes with the pools, channels or title words, so answers derived from them know when to drop. */
+  get poolsGeneration(): number {
+    return this.poolChanges;
+  }
+
+  /** Changes with anything, popularity included. */
+  get generation(): number {
+    return this.poolChanges + this.popularityChanges;
+  }
+
+  /** A channel's candidates, newest first. */
+  pool(channelId: number): ReadonlyArray<Readonly<SnapshotEntry>> {
+    return this.pools.get(channelId) ?? [];
+  }
+
+  article(id: string): Readonly<SnapshotEntry> | undefined {
+    return this.articles.get(id);
+  }
+
+  /**
+   * False while no pool was ever built. Until this copy has seen them built it asks Redis again
+   * (one load shared by concurrent requests), so requests right after boot or after the first
+   * refresh elsewhere do not fail for nothing.
+   */
+  async ready(): Promise<boolean> {
+    if (!this.built) {
+      this.pendingLoad ??= this.reload().finally(() => (this.pendingLoad = undefined));
+      await this.pendingLoad;
+    }
+    return this.built;
+  }
+
+  /** One interval: reload when the version changed, otherwise re-read popularity only. */
+  async sync(): Promise<void> {
+    if (this.syncing) return;
+    this.syncing = true;
+    try {
+      if ((await this.index.version()) !== this.loadedVersion) await this.reload();
+      else await this.refreshPopularity();
+    } catch (error) {
+      this.logger.warn(
+        `candidate snapshot not updated: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  /** Reads every pool with its articles' channels, title tokens and popularity. */
+  async reload(): Promise<void> {
+    const load = ++this.loadsStarted;
+    const [version, channelIds] = await Promise.all([
+      this.index.version(),
+      this.index.channelIds(),
+    ]);
+    const pools = await Promise.all(
+      channelIds.map((channelId) =>
+        this.index.pool(channelId, this.config.RECO_CANDIDATES_PER_CHANNEL),
+      ),
+    );
+    const createdMs = new Map(pools.flat().map((entry) => [entry.id, entry.createdMs]));
+    const ids = [...createdMs.keys()];
+    const [channels, tokens, popularity] = await Promise.all([
+      this.index.channelsOf(ids),
+      this.index.tokensOf(ids),
+      this.popularity.read(ids),
+    ]);
+    // A slower, older load must not replace what a newer one applied.
+    if (load < this.newestLoadApplied) return;
+    this.newestLoadApplied = load;
+
+    const articles = new Map<string, SnapshotEntry>();
+    ids.forEach((id, index) =>
+      articles.set(id, {
+        id,
+        createdMs: createdMs.get(id) ?? 0,
+        channelId: channels[index],
+        tokens: tokens[index] ?? [],
+        popularity: popularity[index],
+      }),
+    );
+    this.articles = articles;
+    this.pools = new Map(
+      channelIds.map((channelId, index) => [
+        channelId,
+        pools[index].flatMap((entry) => articles.get(entry.id) ?? []),
+      ]),
+    );
+    this.built = channelIds.length > 0;
+    this.loadedVersion = version;
+    this.poolChanges += 1;
+  }
+
+  /** The hook for an approved article: Redis first (other replicas follow), then this copy. */
+  async add(article: CandidateArticle): Promise<void> {
+    await this.index.add(article);
+    const popularity = this.articles.get(article.id)?.popularity ?? NO_POPULARITY;
+    this.forget(article.id);
+    const entry: SnapshotEntry = { ...article, popularity };
+    for (const channelId of new Set([article.channelId, ALL_CHANNELS])) {
+      const pool = insertNewestFirst(this.pools.get(channelId) ?? [], entry);
+      this.pools.set(channelId, pool.slice(0, this.config.RECO_CANDIDATES_PER_CHANNEL));
+    }
+    this.articles.set(entry.id, entry);
+    this.built = true;
+    this.poolChanges += 1;
+  }
+
+  /** The hook for a banned or deleted article. */
+  async remove(articleId: string): Promise<void> {
+    await this.index.remove(articleId);
+    this.forget(articleId);
+    this.poolChanges += 1;
+  }
+
+  /** Runs every RECO_SNAPSHOT_INTERVAL_MS, so popularity in the snapshot is up to that stale. */
+  private async refreshPopularity(): Promise<void> {
+    const entries = [...this.articles.values()];
+    const popularity = await this.popularity.read(entries.map((entry) => entry.id));
+    entries.forEach((entry, index) => (entry.popularity = popularity[index]));
+    this.popularityChanges += 1;
+  }
+
+  private forget(articleId: string): void {
+    if (!this.articles.delete(articleId)) return;
+    for (const [channelId, pool] of this.pools)
+      this.pools.set(
+        channelId,
+        pool.filter((entry) => entry.id !== articleId),
+      );
+  }
+}
+
+/** Where Redis would put it: newest first, equal times by id descending (ZREVRANGE order). */
+function insertNewestFirst(pool: readonly SnapshotEntry[], entry: SnapshotEntry): SnapshotEntry[] {
+  const at = pool.findIndex(
+    (other) =>
+      other.createdMs < entry.createdMs ||
+      (other.createdMs === entry.createdMs && other.id < entry.id),
+  );
+  return at < 0 ? [...pool, entry] : [...pool.slice(0, at), entry, ...pool.slice(at)];
+}

@@ -1,0 +1,65 @@
+import { createRedisClient } from '@app/cache';
+import { createTestRedis, type TestRedis } from '@app/testing';
+import type Redis from 'ioredis';
+
+import { CandidateIndex } from '../candidates/candidate-index';
+import { CandidateSnapshot } from '../candidates/candidate-snapshot';
+import { PopularityReader } from '../feed/popularity.reader';
+import { ArticleRecommendService } from './article-recommend.service';
+
+const CONFIG = {
+  RECO_RANK_WINDOW: 200,
+  RECO_SNAPSHOT_INTERVAL_MS: 10_000,
+  RECO_CANDIDATES_PER_CHANNEL: 2000,
+};
+
+describe('ArticleRecommendService over the snapshot (real Redis)', () => {
+  let redis: TestRedis;
+  let state: Redis;
+  let index: CandidateIndex;
+  let snapshot: CandidateSnapshot;
+  let service: ArticleRecommendService;
+
+  beforeAll(async () => {
+    redis = createTestRedis();
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+    index = new CandidateIndex(state);
+    snapshot = new CandidateSnapshot(CONFIG, index, new PopularityReader(state));
+    service = new ArticleRecommendService(CONFIG, snapshot, index);
+    await index.add({ id: '31', channelId: 2, createdMs: 100, tokens: ['python', '并发'] });
+    await index.add({ id: '32', channelId: 2, createdMs: 300, tokens: ['天气'] });
+    await index.add({ id: '33', channelId: 2, createdMs: 200, tokens: ['python'] });
+    await index.add({ id: '41', channelId: 3, createdMs: 400, tokens: ['python'] });
+    await snapshot.reload();
+  });
+
+  afterAll(async () => {
+    await state.quit();
+    await redis.cleanup();
+  });
+
+  it('answers from the snapshot without reading Redis again for a repeated question', async () => {
+    const sent = jest.spyOn(state, 'sendCommand');
+    try {
+      expect(await service.similar('31', 10)).toEqual(['33', '32']);
+      expect(await service.similar('31', 1)).toEqual(['33']);
+      expect(await service.similar('31', 10)).toEqual(['33', '32']);
+      expect(sent).not.toHaveBeenCalled();
+    } finally {
+      sent.mockRestore();
+    }
+  });
+
+  it('drops its answers when the snapshot changes', async () => {
+    await snapshot.add({ id: '34', channelId: 2, createdMs: 50, tokens: ['python', '并发'] });
+    expect(await service.similar('31', 10)).toEqual(['34', '33', '32']);
+  });
+
+  it('asks Redis about an article the snapshot does not hold', async () => {
+    // Known to the index (channel and words) but in no pool, like an article cut from the window.
+    await index.putChannels([{ id: '35', channelId: 2 }]);
+    await index.putTokens([{ id: '35', tokens: ['天气'] }]);
+    expect(await service.similar('35', 2)).toEqual(['32', '33']);
+    expect(await service.similar('404', 2)).toEqual([]);
+  });
+});
