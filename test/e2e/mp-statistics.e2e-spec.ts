@@ -145,4 +145,20 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
     await stack.gateway.get(ReadingStatsRecorder).recordExposures([]);
     expect(await stack.state.zrange('count:art:reco', 0, -1, 'WITHSCORES')).toEqual([QUIET, '1', LONG, '2']);
   });
+
+  it('splits detail views by where they came from, as the Trace header of each view tells', async () => {
+    const click = (algorithmCombine: string) =>
+      JSON.stringify({ action: 'click', userId: FAN, articleId: QUIET, algorithmCombine });
+    for (const trace of [click('Algo-1'), click('Algo-2'), click('latest'), undefined]) {
+      const view = await app('GET', `/articles/${QUIET}`, trace ? { trace } : {});
+      expect(view.statusCode).toBe(200);
+    }
+    let origin: unknown;
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      origin = ((await statistics(QUIET)) as { origin: unknown }).origin;
+      if (JSON.stringify(origin).includes('"channel":1')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(origin).toEqual({ recommend: 2, channel: 1, relation: 0, outter: 0, other: 1 });
+  });
 });

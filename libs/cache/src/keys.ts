@@ -61,7 +61,8 @@ export type CounterKey = (typeof CounterKeys)[keyof typeof CounterKeys];
 
 /**
  * Fields of `StateKeys.articleReadingStats`: counts over the reading-time reports of the app
- * (`POST /app/v1_0/reading/durations`). The gateway increments them, the news service reads them.
+ * (`POST /app/v1_0/reading/durations`) and where detail views came from. The gateway increments
+ * them, the news service reads them.
  */
 export const ReadingStatsFields = {
   /** Number of reports. */
@@ -78,6 +79,9 @@ export const ReadingStatsFields = {
   lt20: 'lt20',
   /** Reports by signed-in readers who follow the author. */
   fanReads: 'fans',
+  /** Detail views opened from a recommend feed card / from a channel's latest list. */
+  recommendReads: 'from_recommend',
+  channelReads: 'from_channel',
 } as const;
 
 export type ReadingStatsField = (typeof ReadingStatsFields)[keyof typeof ReadingStatsFields];

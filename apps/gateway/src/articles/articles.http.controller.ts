@@ -56,7 +56,10 @@ export class ArticlesHttpController {
   ): Promise<ArticleDetailView> {
     const article = await this.details.read(articleId);
     if (!article) throw ArticleErrors.notFound();
-    if (trace) this.traceLog.write({ trace, channelId: article.chId, readTime: '' });
+    if (trace) {
+      this.traceLog.write({ trace, channelId: article.chId, readTime: '' });
+      void this.readingStats.recordOrigin(article.artId, trace);
+    }
     const [author, viewer, recomments] = await Promise.all([
       this.authors.readOne(article.autId),
       reader ? this.viewers.read(reader.userId, article.artId, article.autId) : undefined,

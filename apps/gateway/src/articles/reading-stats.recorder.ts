@@ -1,4 +1,4 @@
-import { CacheKeys, CounterKeys, REDIS_CACHE, REDIS_STATE, StateKeys } from '@app/cache';
+import { CacheKeys, CounterKeys, ReadingStatsFields, REDIS_CACHE, REDIS_STATE, StateKeys } from '@app/cache';
 import type { relationV1 } from '@app/contracts';
 import { InjectGrpcClient, RELATION_GRPC, unary } from '@app/grpc';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -9,6 +9,7 @@ import {
   classifyReading,
   expectedReadingSeconds,
   readingIncrements,
+  readOrigin,
   visibleCharacters,
 } from './reading-stats.util';
 
@@ -59,6 +60,17 @@ export class ReadingStatsRecorder {
       await this.run(transaction.exec());
     } catch (error) {
       this.logFailure(`reading time not recorded for article ${articleId}`, error);
+    }
+  }
+
+  /** Counts a detail view under where it came from, when its `Trace` header tells. */
+  async recordOrigin(articleId: string, trace: string | undefined): Promise<void> {
+    const origin = readOrigin(trace);
+    if (!origin) return;
+    try {
+      await this.state.hincrby(StateKeys.articleReadingStats(articleId), ReadingStatsFields[origin], 1);
+    } catch (error) {
+      this.logFailure(`read origin not recorded for article ${articleId}`, error);
     }
   }
 

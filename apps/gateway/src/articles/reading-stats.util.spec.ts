@@ -6,6 +6,7 @@ import {
   expectedReadingSeconds,
   MAX_COUNTED_READING_SECONDS,
   MIN_EXPECTED_READING_SECONDS,
+  readOrigin,
   READING_CHARS_PER_MINUTE,
   readingIncrements,
   visibleCharacters,
@@ -76,5 +77,23 @@ describe('reading statistics of one report', () => {
       [ReadingStatsFields.bounces, 1],
       [ReadingStatsFields.fanReads, 1],
     ]);
+  });
+});
+
+describe('readOrigin', () => {
+  const click = (algorithmCombine: unknown, action = 'click') =>
+    JSON.stringify({ action, userId: '1', articleId: '2', algorithmCombine });
+
+  it('tells a recommend feed card from a channel latest-list card by the tracking string', () => {
+    expect(readOrigin(click('Algo-1'))).toBe('recommendReads');
+    expect(readOrigin(click('latest'))).toBe('channelReads');
+  });
+
+  it('leaves unknown what is not a click tracking string', () => {
+    expect(readOrigin(undefined)).toBeUndefined();
+    expect(readOrigin('not json')).toBeUndefined();
+    expect(readOrigin('7')).toBeUndefined();
+    expect(readOrigin(click('Algo-1', 'read'))).toBeUndefined();
+    expect(readOrigin(click(3))).toBeUndefined();
   });
 });

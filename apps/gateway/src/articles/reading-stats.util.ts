@@ -68,3 +68,24 @@ export function readingIncrements(
   if (byFan) increments.push([ReadingStatsFields.fanReads, 1]);
   return increments;
 }
+
+/** The `algorithmCombine` of the tracking strings of the channel's latest list (GET /v1_0/articles). */
+export const LATEST_LIST_ALGORITHM = 'latest';
+
+/**
+ * Where a detail view came from, read from the click tracking string the app echoes in its
+ * `Trace` header: a recommend feed card, a channel's latest list, or unknown (no or another trace).
+ */
+export function readOrigin(trace: string | undefined): 'recommendReads' | 'channelReads' | undefined {
+  if (!trace) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trace);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { action, algorithmCombine } = parsed as { action?: unknown; algorithmCombine?: unknown };
+  if (action !== 'click' || typeof algorithmCombine !== 'string') return undefined;
+  return algorithmCombine === LATEST_LIST_ALGORITHM ? 'channelReads' : 'recommendReads';
+}

@@ -6,10 +6,11 @@ import type { ArticleCard } from '../articles/article-card';
 import { ArticleCardsReader } from '../articles/article-cards.reader';
 import { ChannelArticlesReader, LATEST_MAX_LIMIT } from './channel-articles.reader';
 import { type ArticleTrace, articleTrace } from './tracking.util';
+import { LATEST_LIST_ALGORITHM } from '../articles/reading-stats.util';
 
 /** How long the last id of a served page stays the cursor of the next page. */
 export const PAGE_CURSOR_TTL_SECONDS = 300;
-const ALGORITHM = 'latest';
+const ALGORITHM = LATEST_LIST_ALGORITHM;
 
 export interface LatestPageView {
   page: number;

@@ -18,6 +18,8 @@ const NO_READING: authoringV1.GetArticleStatisticsResponse = {
   completedLt20Count: 0,
   fansReadCount: 0,
   recoCount: 0,
+  recommendReadCount: 0,
+  channelReadCount: 0,
 };
 
 describe('presentArticleStatistics', () => {
@@ -65,5 +67,12 @@ describe('presentArticleStatistics', () => {
       bounceCount: 2,
     });
     expect(stats).toMatchObject({ avg_read_proc: 33, bounce_rate: 67, time_spent: 3 });
+  });
+
+  it('splits reads by origin, the unknown rest under other, never beyond read_count', () => {
+    const split = presentArticleStatistics({ ...NO_READING, recommendReadCount: 5, channelReadCount: 4 });
+    expect(split.origin).toEqual({ recommend: 5, channel: 4, relation: 0, outter: 0, other: 3 });
+    const capped = presentArticleStatistics({ ...NO_READING, recommendReadCount: 10, channelReadCount: 9 });
+    expect(capped.origin).toEqual({ recommend: 10, channel: 2, relation: 0, outter: 0, other: 0 });
   });
 });

@@ -30,8 +30,9 @@ function perReport(part: number, whole: number): number {
  *   (above 80 %, 20-80 %, below 20 %) and `fans_read_count` the reports by readers who follow
  *   the author; all 0 without reports;
  * - `reco_count`: the recommend feed's exposures of the article.
- * Nothing records where a read came from, so every read is counted under `origin.other`, which
- * keeps `origin` summing to `read_count`.
+ * - `origin`: detail views opened from a recommend feed card (`recommend`) or a channel's latest
+ *   list (`channel`), told apart by the tracking string the app echoes; the rest is `other`, so
+ *   `origin` sums to `read_count` (`relation` and `outter` have no source in the app: 0).
  */
 export function presentArticleStatistics(
   stats: authoringV1.GetArticleStatisticsResponse,
@@ -47,11 +48,17 @@ export function presentArticleStatistics(
       fans_read_count: stats.fansReadCount,
       comment_count: stats.commentCount,
     },
-    origin: { recommend: 0, channel: 0, relation: 0, outter: 0, other: stats.readCount },
+    origin: presentOrigin(stats),
     completed: {
       gt80: stats.completedGt80Count,
       lt80: stats.completedLt80Count,
       lt20: stats.completedLt20Count,
     },
   };
+}
+
+function presentOrigin(stats: authoringV1.GetArticleStatisticsResponse): MpArticleStatistics['origin'] {
+  const recommend = Math.min(stats.recommendReadCount, stats.readCount);
+  const channel = Math.min(stats.channelReadCount, stats.readCount - recommend);
+  return { recommend, channel, relation: 0, outter: 0, other: stats.readCount - recommend - channel };
 }

@@ -13,6 +13,8 @@ export interface ArticleReadingStats {
   lt20: number;
   fanReads: number;
   recoExposures: number;
+  recommendReads: number;
+  channelReads: number;
 }
 
 /** Reads `StateKeys.articleReadingStats` and the exposure counter in one pipeline. */
@@ -41,6 +43,8 @@ export class ArticleReadingStatsReader {
       lt80: field(ReadingStatsFields.lt80),
       lt20: field(ReadingStatsFields.lt20),
       fanReads: field(ReadingStatsFields.fanReads),
+      recommendReads: field(ReadingStatsFields.recommendReads),
+      channelReads: field(ReadingStatsFields.channelReads),
       recoExposures: Math.max(0, Number(exposures ?? 0)),
     };
   }

@@ -200,6 +200,8 @@ export class AuthoringService {
       completedLt20Count: reading.lt20,
       fansReadCount: reading.fanReads,
       recoCount: reading.recoExposures,
+      recommendReadCount: reading.recommendReads,
+      channelReadCount: reading.channelReads,
     };
   }
 

@@ -162,6 +162,12 @@ export interface GetArticleStatisticsResponse {
   fansReadCount: number;
   /** Times the recommend feed showed the article. */
   recoCount: number;
+  /**
+   * Detail views opened from a recommend feed card and from a channel's latest list (told apart
+   * by the tracking string the app echoes in its Trace header).
+   */
+  recommendReadCount: number;
+  channelReadCount: number;
 }
 
 export const TOUTIAO_NEWS_V1_PACKAGE_NAME = "toutiao.news.v1";
