@@ -9,7 +9,7 @@ export * from './client/call';
 export * from './client/deadline.interceptor';
 export * from './client/grpc-client.module';
 export * from './edge/http-exception.filter';
-export * from './edge/response-envelope.interceptor';
+export * from './edge/response-envelope.hook';
 export * from './edge/validation.pipe';
 export * from './edge/configure-http-app';
 export * from './server/start-grpc-service';

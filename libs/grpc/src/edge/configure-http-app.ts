@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { HttpExceptionFilter } from './http-exception.filter';
-import { ResponseEnvelopeInterceptor } from './response-envelope.interceptor';
+import { useResponseEnvelope } from './response-envelope.hook';
 import { createValidationPipe } from './validation.pipe';
 
 /**
@@ -12,7 +12,7 @@ export function configureHttpApp(app: NestFastifyApplication, prefix: string): N
   app.setGlobalPrefix(prefix, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.useGlobalInterceptors(new ResponseEnvelopeInterceptor());
+  useResponseEnvelope(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   return app;
 }
