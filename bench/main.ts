@@ -298,7 +298,11 @@ async function main(): Promise<void> {
         continue;
       }
       if (endpoint.key === 'R1') {
-        const check = await measure({ ...(endpoint.plan(99) as GrpcPlan), duration: 1, connections: 1 }, [], raw, stats, pin.load);
+        // The recommend service answers UNAVAILABLE until its first candidate refresh has run.
+        const [redis, mysqlStats] = [raw, stats];
+        const probeR1 = () => measure({ ...(endpoint.plan(99) as GrpcPlan), duration: 1, connections: 1 }, [], redis, mysqlStats, pin.load);
+        let check = await probeR1();
+        for (let attempt = 0; attempt < 30 && check.errors > 0; attempt += 1) check = await probeR1();
         if (check.errors > 0) {
           const note = `user_recommend answers ${Object.keys(check.statusCodes).join(', ')}`;
           rows.push({ ...emptyRow(endpoint), note });
