@@ -26,6 +26,7 @@ export type DealtBatch =
 @Injectable()
 export class FeedBatchDealer {
   private readonly logger = new Logger(FeedBatchDealer.name);
+  /** Refills in flight per viewer and channel: undefined once queued, else what waiters answer. */
   private readonly refills = new Map<string, Promise<DealtBatch | undefined>>();
 
   constructor(
@@ -38,11 +39,20 @@ export class FeedBatchDealer {
     try {
       const next = await this.store.next(viewer, channelId, stamp);
       if (next.kind !== 'empty') return dealt(next);
-      const failed = await this.refill(viewer, channelId, stamp);
-      if (failed) return failed;
-      const refilled = await this.store.next(viewer, channelId, stamp);
-      // Another request of this viewer took the last queued batch meanwhile: the run is over.
-      return refilled.kind === 'empty' ? { ok: true, ids: [], cursor: 0, exposure: '' } : dealt(refilled);
+      const key = `${viewer.kind}:${viewer.id}:${channelId}`;
+      const running = this.refills.get(key);
+      if (running) {
+        const instead = await running;
+        return instead ?? dealtOrEnd(await this.store.next(viewer, channelId, stamp));
+      }
+      const refill = this.refill(viewer, channelId, stamp);
+      const forWaiters = refill
+        .then((result) => (result.queued ? undefined : result.batch))
+        .finally(() => this.refills.delete(key));
+      // Waiters see a failure themselves; with none waiting it must not count as unhandled.
+      forWaiters.catch(() => undefined);
+      this.refills.set(key, forWaiters);
+      return (await refill).batch;
     } catch (error) {
       // The cache role is down or evicting: one batch straight from the recommend service.
       this.logger.warn(`feed queue unavailable: ${error instanceof Error ? error.message : String(error)}`);
@@ -51,24 +61,18 @@ export class FeedBatchDealer {
     }
   }
 
-  /** Draws and queues a run; answers what the request gets instead when there is nothing to queue. */
-  private refill(viewer: FeedViewer, channelId: number, stamp: number): Promise<DealtBatch | undefined> {
-    const key = `${viewer.kind}:${viewer.id}:${channelId}`;
-    let running = this.refills.get(key);
-    if (!running) {
-      running = this.drawRun(viewer, channelId, stamp).finally(() => this.refills.delete(key));
-      this.refills.set(key, running);
-    }
-    return running;
-  }
-
-  private async drawRun(viewer: FeedViewer, channelId: number, stamp: number): Promise<DealtBatch | undefined> {
+  /** Draws a run, queues it and deals its first batch in one round trip (`queued`), or says why not. */
+  private async refill(
+    viewer: FeedViewer,
+    channelId: number,
+    stamp: number,
+  ): Promise<{ queued: boolean; batch: DealtBatch }> {
     const articleNum = FEED_ARTICLE_NUM * this.config.FEED_PREFETCH_BATCHES;
     const result = await this.recommender.recommend(viewer.id, channelId, stamp, articleNum);
-    if (!result.ok) return result;
-    if (result.batch.ids.length === 0) return fromRecommend(result.batch);
-    await this.store.enqueue(viewer, channelId, splitRun(result.batch));
-    return undefined;
+    if (!result.ok) return { queued: false, batch: result };
+    if (result.batch.ids.length === 0) return { queued: false, batch: fromRecommend(result.batch) };
+    const next = await this.store.queueAndNext(viewer, channelId, stamp, splitRun(result.batch));
+    return { queued: true, batch: dealtOrEnd(next) };
   }
 }
 
@@ -80,6 +84,11 @@ export function splitRun(run: RecommendBatch): QueuedBatch[] {
     batches.push({ ids, exposure: exposureOfBatch(run.exposure, ids) });
   }
   return batches;
+}
+
+/** Another request of this viewer took the last queued batch meanwhile: the run is over. */
+function dealtOrEnd(next: NextBatch): DealtBatch {
+  return next.kind === 'empty' ? { ok: true, ids: [], cursor: 0, exposure: '' } : dealt(next);
 }
 
 function dealt(next: Exclude<NextBatch, { kind: 'empty' }>): DealtBatch {

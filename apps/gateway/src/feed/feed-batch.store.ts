@@ -32,22 +32,39 @@ export type NextBatch =
  * stamp) replays it instead of drawing another.
  */
 const NEXT_BATCH_LUA = `
-local stamp = tonumber(ARGV[1])
-local newest = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if newest[2] and stamp <= tonumber(newest[2]) then
-  local found = redis.call('ZREVRANGEBYSCORE', KEYS[1], stamp, '-inf', 'WITHSCORES', 'LIMIT', 0, 2)
-  return {'replay', found[1] or '', found[4] or '0'}
+local function next_batch()
+  local stamp = tonumber(ARGV[1])
+  local newest = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  if newest[2] and stamp <= tonumber(newest[2]) then
+    local found = redis.call('ZREVRANGEBYSCORE', KEYS[1], stamp, '-inf', 'WITHSCORES', 'LIMIT', 0, 2)
+    return {'replay', found[1] or '', found[4] or '0'}
+  end
+  local batch = redis.call('LPOP', KEYS[2])
+  if not batch then return {'empty'} end
+  redis.call('ZADD', KEYS[1], stamp, ARGV[1] .. ':' .. batch)
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  return {'fresh', batch, newest[2] or '0'}
 end
-local batch = redis.call('LPOP', KEYS[2])
-if not batch then return {'empty'} end
-redis.call('ZADD', KEYS[1], stamp, ARGV[1] .. ':' .. batch)
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return {'fresh', batch, newest[2] or '0'}
+`;
+
+/** Queues the batches given after the first three arguments, then deals as NEXT_BATCH_LUA. */
+const QUEUE_AND_NEXT_LUA = `${NEXT_BATCH_LUA}
+redis.call('RPUSH', KEYS[2], unpack(ARGV, 4))
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return next_batch()
 `;
 
 interface FeedRedis extends Redis {
   feedNextBatch(history: string, queue: string, stamp: string, ttl: number, size: number): Promise<string[]>;
+  feedQueueAndNext(
+    history: string,
+    queue: string,
+    stamp: string,
+    ttl: number,
+    size: number,
+    ...batches: string[]
+  ): Promise<string[]>;
 }
 
 /**
@@ -60,34 +77,45 @@ export class FeedBatchStore {
   private readonly redis: FeedRedis;
 
   constructor(@Inject(REDIS_CACHE) redis: Redis) {
-    if (!('feedNextBatch' in redis)) redis.defineCommand('feedNextBatch', { numberOfKeys: 2, lua: NEXT_BATCH_LUA });
+    if (!('feedNextBatch' in redis)) {
+      redis.defineCommand('feedNextBatch', { numberOfKeys: 2, lua: `${NEXT_BATCH_LUA}\nreturn next_batch()` });
+      redis.defineCommand('feedQueueAndNext', { numberOfKeys: 2, lua: QUEUE_AND_NEXT_LUA });
+    }
     this.redis = redis as FeedRedis;
   }
 
   async next(viewer: FeedViewer, channelId: number, stamp: number): Promise<NextBatch> {
     const { history, queue } = keysOf(viewer, channelId);
-    const [kind, member, cursor] = await this.redis.feedNextBatch(
-      history,
-      queue,
-      String(stamp),
-      FEED_HISTORY_TTL_SECONDS,
-      FEED_HISTORY_SIZE,
+    return parseNext(
+      await this.redis.feedNextBatch(history, queue, String(stamp), FEED_HISTORY_TTL_SECONDS, FEED_HISTORY_SIZE),
     );
-    if (kind === 'empty') return { kind: 'empty' };
-    const batch = kind === 'fresh' ? parseBatch(member) : parseBatch(member.slice(member.indexOf(':') + 1));
-    return { kind: kind === 'fresh' ? 'fresh' : 'replay', batch, cursor: Number(cursor) };
   }
 
-  /** Queues batches drawn ahead, oldest first. */
-  async enqueue(viewer: FeedViewer, channelId: number, batches: readonly QueuedBatch[]): Promise<void> {
-    if (batches.length === 0) return;
-    const { queue } = keysOf(viewer, channelId);
-    await this.redis
-      .multi()
-      .rpush(queue, ...batches.map((batch) => JSON.stringify(batch)))
-      .expire(queue, FEED_HISTORY_TTL_SECONDS)
-      .exec();
+  /** Queues batches drawn ahead (oldest first) and deals the next one, in the same round trip. */
+  async queueAndNext(
+    viewer: FeedViewer,
+    channelId: number,
+    stamp: number,
+    batches: readonly QueuedBatch[],
+  ): Promise<NextBatch> {
+    const { history, queue } = keysOf(viewer, channelId);
+    return parseNext(
+      await this.redis.feedQueueAndNext(
+        history,
+        queue,
+        String(stamp),
+        FEED_HISTORY_TTL_SECONDS,
+        FEED_HISTORY_SIZE,
+        ...batches.map((batch) => JSON.stringify(batch)),
+      ),
+    );
   }
+}
+
+function parseNext([kind, member, cursor]: string[]): NextBatch {
+  if (kind === 'empty') return { kind: 'empty' };
+  const batch = kind === 'fresh' ? parseBatch(member) : parseBatch(member.slice(member.indexOf(':') + 1));
+  return { kind: kind === 'fresh' ? 'fresh' : 'replay', batch, cursor: Number(cursor) };
 }
 
 function keysOf(viewer: FeedViewer, channelId: number): { history: string; queue: string } {

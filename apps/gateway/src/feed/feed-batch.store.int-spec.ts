@@ -1,0 +1,71 @@
+import { createRedisClient } from '@app/cache';
+import { createTestRedis, type TestRedis } from '@app/testing';
+import type Redis from 'ioredis';
+
+import { FEED_HISTORY_SIZE, FeedBatchStore, type QueuedBatch } from './feed-batch.store';
+
+const batch = (...ids: string[]): QueuedBatch => ({ ids, exposure: `exposure of ${ids.join(',')}` });
+
+describe('FeedBatchStore (real Redis)', () => {
+  let testRedis: TestRedis;
+  let redis: Redis;
+  let store: FeedBatchStore;
+  let viewerNumber = 0;
+  const newViewer = () => ({ kind: 'device' as const, id: `device-${(viewerNumber += 1)}` });
+
+  beforeAll(() => {
+    testRedis = createTestRedis();
+    redis = createRedisClient(testRedis.cacheUrl, testRedis.prefix);
+    store = new FeedBatchStore(redis);
+  });
+
+  afterAll(async () => {
+    await redis.quit();
+    await testRedis.cleanup();
+  });
+
+  it('deals queued batches to newer stamps, each pointing back at the previous one, then runs dry', async () => {
+    const viewer = newViewer();
+    expect(await store.next(viewer, 3, 100)).toEqual({ kind: 'empty' });
+    expect(await store.queueAndNext(viewer, 3, 100, [batch('1', '2'), batch('3')])).toEqual({
+      kind: 'fresh',
+      batch: batch('1', '2'),
+      cursor: 0,
+    });
+    expect(await store.next(viewer, 3, 200)).toEqual({ kind: 'fresh', batch: batch('3'), cursor: 100 });
+    expect(await store.next(viewer, 3, 300)).toEqual({ kind: 'empty' });
+  });
+
+  it('replays the batch at or before an older stamp with the next older stamp, and a retried stamp', async () => {
+    const viewer = newViewer();
+    await store.queueAndNext(viewer, 0, 1_000, [batch('1'), batch('2'), batch('3')]);
+    await store.next(viewer, 0, 2_000);
+    await store.next(viewer, 0, 3_000);
+    expect(await store.next(viewer, 0, 3_000)).toEqual({ kind: 'replay', batch: batch('3'), cursor: 2_000 });
+    expect(await store.next(viewer, 0, 2_500)).toEqual({ kind: 'replay', batch: batch('2'), cursor: 1_000 });
+    expect(await store.next(viewer, 0, 1_000)).toEqual({ kind: 'replay', batch: batch('1'), cursor: 0 });
+    expect(await store.next(viewer, 0, 999)).toEqual({ kind: 'replay', batch: { ids: [], exposure: '' }, cursor: 0 });
+  });
+
+  it('keeps viewers and channels apart, and equal batches under different stamps', async () => {
+    const viewer = newViewer();
+    const other = newViewer();
+    await store.queueAndNext(viewer, 1, 10, [batch('7'), batch('7')]);
+    expect(await store.next(other, 1, 20)).toEqual({ kind: 'empty' });
+    expect(await store.next(viewer, 2, 20)).toEqual({ kind: 'empty' });
+    expect(await store.next(viewer, 1, 20)).toEqual({ kind: 'fresh', batch: batch('7'), cursor: 10 });
+    expect(await store.next(viewer, 1, 10)).toEqual({ kind: 'replay', batch: batch('7'), cursor: 0 });
+  });
+
+  it(`keeps the newest ${FEED_HISTORY_SIZE} batches served, under a TTL`, async () => {
+    const viewer = newViewer();
+    const run = Array.from({ length: FEED_HISTORY_SIZE + 5 }, (_, index) => batch(String(index + 1)));
+    await store.queueAndNext(viewer, 4, 1, run);
+    for (let stamp = 2; stamp <= run.length; stamp += 1) await store.next(viewer, 4, stamp);
+    const history = `feed:device:${viewer.id}:4:history`;
+    expect(await redis.zcard(history)).toBe(FEED_HISTORY_SIZE);
+    expect(await redis.ttl(history)).toBeGreaterThan(0);
+    expect(await store.next(viewer, 4, 5)).toMatchObject({ batch: { ids: [] }, cursor: 0 });
+    expect(await store.next(viewer, 4, run.length)).toMatchObject({ batch: { ids: [String(run.length)] } });
+  });
+});
