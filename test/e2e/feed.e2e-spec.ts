@@ -298,6 +298,20 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(third.body.data.pre_timestamp).toBe(1_730_000_000_500);
     });
 
+    it('makes one gRPC call for concurrent first requests of a viewer and deals them distinct batches', async () => {
+      const device = 'Anony device-rush';
+      const run = [...CH1, ...CH2, TOP];
+      recommend.behaviour = { track: track(run, '1'), delayMs: 50 };
+      const calls = recommend.requests.length;
+      const replies = await Promise.all(
+        [1, 2].map((offset) => feed(`channel_id=1&timestamp=${1_735_000_000_000 + offset}&with_top=0`, device)),
+      );
+      expect(recommend.requests.length).toBe(calls + 1);
+      const dealtIds = replies.map((reply) => ids(reply.body));
+      expect(dealtIds.map((batch) => batch.length).sort((a, b) => a - b)).toEqual([5, 10]);
+      expect(dealtIds.flat().sort()).toEqual([...run].sort());
+    });
+
     it('passes the device id of an `Anony` caller to the recommend service', async () => {
       recommend.behaviour = { track: track([CH2[1]], '1670000000000') };
       const { status, body } = await feed(

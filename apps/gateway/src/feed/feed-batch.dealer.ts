@@ -39,26 +39,31 @@ export class FeedBatchDealer {
     try {
       const next = await this.store.next(viewer, channelId, stamp);
       if (next.kind !== 'empty') return dealt(next);
-      const key = `${viewer.kind}:${viewer.id}:${channelId}`;
-      const running = this.refills.get(key);
-      if (running) {
-        const instead = await running;
-        return instead ?? dealtOrEnd(await this.store.next(viewer, channelId, stamp));
-      }
-      const refill = this.refill(viewer, channelId, stamp);
-      const forWaiters = refill
-        .then((result) => (result.queued ? undefined : result.batch))
-        .finally(() => this.refills.delete(key));
-      // Waiters see a failure themselves; with none waiting it must not count as unhandled.
-      forWaiters.catch(() => undefined);
-      this.refills.set(key, forWaiters);
-      return (await refill).batch;
+      return await this.dealFromRefill(viewer, channelId, stamp);
     } catch (error) {
       // The cache role is down or evicting: one batch straight from the recommend service.
       this.logger.warn(`feed queue unavailable: ${error instanceof Error ? error.message : String(error)}`);
       const result = await this.recommender.recommend(viewer.id, channelId, stamp, FEED_ARTICLE_NUM);
       return result.ok ? fromRecommend(result.batch) : result;
     }
+  }
+
+  /** The queue ran dry: wait for the refill in flight and take the next batch, or draw a run. */
+  private async dealFromRefill(viewer: FeedViewer, channelId: number, stamp: number): Promise<DealtBatch> {
+    const key = `${viewer.kind}:${viewer.id}:${channelId}`;
+    const running = this.refills.get(key);
+    if (running) {
+      const instead = await running;
+      return instead ?? dealtOrEnd(await this.store.next(viewer, channelId, stamp));
+    }
+    const refill = this.refill(viewer, channelId, stamp);
+    const forWaiters = refill
+      .then((result) => (result.queued ? undefined : result.batch))
+      .finally(() => this.refills.delete(key));
+    // Waiters see a failure themselves; with none waiting it must not count as unhandled.
+    forWaiters.catch(() => undefined);
+    this.refills.set(key, forWaiters);
+    return (await refill).batch;
   }
 
   /** Draws a run, queues it and deals its first batch in one round trip (`queued`), or says why not. */
