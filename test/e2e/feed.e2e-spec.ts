@@ -436,6 +436,25 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       });
     });
 
+    it('shows a new pin and drops a removed one within about a second', async () => {
+      const firstOfPage = async () =>
+        ids((await get('/app/v1_0/articles?channel_id=1&page=1&per_page=10')).json<PageBody>())[0];
+      const until = async (expected: string) => {
+        const deadline = Date.now() + 3_000;
+        let seen = await firstOfPage();
+        while (seen !== expected && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          seen = await firstOfPage();
+        }
+        return seen;
+      };
+      expect(await firstOfPage()).toBe(TOP);
+      await stack.state.zadd(StateKeys.channelTopArticles(1), 2, CH1[4]);
+      expect(await until(CH1[4])).toBe(CH1[4]);
+      await stack.state.zrem(StateKeys.channelTopArticles(1), CH1[4]);
+      expect(await until(TOP)).toBe(TOP);
+    });
+
     it('answers 400 for a per_page out of range', async () => {
       const response = await get('/app/v1_0/articles?channel_id=1&per_page=5', token);
       expect(response.statusCode).toBe(400);
