@@ -45,7 +45,7 @@ function parseOptions(argv: string[]): Options {
     rounds: Number(value('rounds') ?? 3),
     duration: Number(value('duration') ?? (size === 'quick' ? 5 : 10)),
     connections: Number(value('connections') ?? 32),
-    profile: argv.includes('--profile') ? (/^[A-Z]\d$/.test(value('profile') ?? '') ? value('profile') : 'E3') : undefined,
+    profile: argv.includes('--profile') ? (/^[A-Z]\d\w*$/.test(value('profile') ?? '') ? value('profile') : 'E3') : undefined,
     reseed: argv.includes('--reseed'),
     pin: !argv.includes('--no-pin'),
     only: (value('only') ?? '').split(',').filter(Boolean),
@@ -136,6 +136,16 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       plan: (round) => http(100 + round, { paths: feedPaths, headerSets: anonymous }),
       probe: feedProbe(anonymous[0].authorization),
       target: { ratioL2: 0.85 },
+      warm: true,
+    },
+    {
+      // Not a target row: the same feed with devices that come back to their channels, so most
+      // requests are dealt from a queued run (one refill in FEED_PREFETCH_BATCHES).
+      key: 'E1s',
+      label: 'E1s feed anonymous, 26 returning devices',
+      servers: ['gateway', 'news', 'recommend'],
+      plan: (round) => http(150 + round, { paths: feedPaths, headerSets: anonymous.slice(0, 26) }),
+      probe: feedProbe(anonymous[0].authorization),
       warm: true,
     },
     {

@@ -5,6 +5,7 @@ import { of } from 'rxjs';
 
 import { ArticleCardsReader } from './article-cards.reader';
 import type { AuthorsReader } from './authors.reader';
+import type { ChannelPinsReader } from './channel-pins.reader';
 
 const A = '1300000000000000001';
 const B = '1300000000000000002';
@@ -30,9 +31,8 @@ function newTestReader(
     'count:art:comm': { [A]: '3' },
     'count:art:liking': { [B]: '7' },
     'count:art:collecting': {},
-    'ch:2:art:top': { [B]: '1' },
-    'ch:1:art:top': {},
   };
+  const pinned: Record<number, string[]> = { 1: [], 2: [B] };
   const state = {
     zmscore: (key: string, ...ids: string[]) => {
       commands.push(['zmscore', key, ...ids]);
@@ -48,6 +48,12 @@ function newTestReader(
     cache as unknown as TwoLevelCache,
     articles as unknown as articleV1.ArticleServiceClient,
     state as unknown as Redis,
+    {
+      ids: (channelId: number) => {
+        commands.push(['pins', String(channelId)]);
+        return Promise.resolve(pinned[channelId] ?? []);
+      },
+    } as unknown as ChannelPinsReader,
     authors as unknown as AuthorsReader,
     { TZ: 'Asia/Shanghai' },
   );
@@ -80,13 +86,13 @@ describe('ArticleCardsReader', () => {
       },
       expect.objectContaining({ art_id: B, is_top: 1, like_count: 7, comm_count: 0 }),
     ]);
-    // three counters and the top set of each channel, in one pipeline
-    expect(commands.map(([, key]) => key)).toEqual([
-      'count:art:comm',
-      'count:art:liking',
-      'count:art:collecting',
-      'ch:1:art:top',
-      'ch:2:art:top',
+    // three counters in one batch, and the pins of each channel of the cards
+    expect(commands.map(([command, key]) => `${command} ${key}`)).toEqual([
+      'zmscore count:art:comm',
+      'zmscore count:art:liking',
+      'zmscore count:art:collecting',
+      'pins 1',
+      'pins 2',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { CacheKeys, CounterKeys, REDIS_STATE, StateKeys, TwoLevelCache } from '@app/cache';
+import { CacheKeys, CounterKeys, REDIS_STATE, TwoLevelCache } from '@app/cache';
 import { APP_CONFIG, formatPubdate } from '@app/config';
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
@@ -8,6 +8,7 @@ import type Redis from 'ioredis';
 import type { GatewayConfig } from '../config/gateway.config';
 import type { ArticleCard } from './article-card';
 import { type Author, AuthorsReader } from './authors.reader';
+import { ChannelPinsReader } from './channel-pins.reader';
 
 const CARD_COUNTERS = [
   CounterKeys.articleComments,
@@ -28,8 +29,9 @@ interface CardNumbers {
 /**
  * The one assembler of ArticleCards for every list (feed, user articles, collections, history,
  * search). Card data comes from `art:{id}:info` (L1 + one MGET); only misses go to
- * ArticleService.GetArticleCards, which fills the cache. Counters and top flags come in one
- * batch on the state Redis, author names from the two-level cache, both at once.
+ * ArticleService.GetArticleCards, which fills the cache. Counters come in one batch on the state
+ * Redis, top flags from the channels' pins (ChannelPinsReader), author names from the two-level
+ * cache, all at once.
  */
 @Injectable()
 export class ArticleCardsReader {
@@ -37,6 +39,7 @@ export class ArticleCardsReader {
     private readonly cache: TwoLevelCache,
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
     @Inject(REDIS_STATE) private readonly state: Redis,
+    private readonly pins: ChannelPinsReader,
     private readonly authors: AuthorsReader,
     @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'TZ'>,
   ) {}
@@ -82,21 +85,24 @@ export class ArticleCardsReader {
       ]),
     ];
     // Separate commands: auto-pipelining sends those of concurrent requests in one write.
-    const scores = await Promise.all([
-      ...CARD_COUNTERS.map((key) => this.state.zmscore(key, ...ids)),
-      ...channels.map((channel) => this.state.zmscore(StateKeys.channelTopArticles(channel), ...ids)),
+    const [counters, pins] = await Promise.all([
+      Promise.all(CARD_COUNTERS.map((key) => this.state.zmscore(key, ...ids))),
+      Promise.all(channels.map(async (channel) => new Set(await this.pins.ids(channel)))),
     ]);
-    const counters = scores
-      .slice(0, CARD_COUNTERS.length)
-      .map((column) => column.map((score) => Math.max(0, Number(score ?? 0))));
-    const top = new Set<string>();
-    channels.forEach((channel, position) => {
-      scores[CARD_COUNTERS.length + position].forEach((score, index) => {
-        if (score !== null && (channel === infos[index].chId || channel === topChannelId))
-          top.add(ids[index]);
-      });
-    });
-    return { counters, top };
+    const pinnedIn = new Map(channels.map((channel, index) => [channel, pins[index]]));
+    const top = new Set(
+      infos
+        .filter(
+          (info) =>
+            pinnedIn.get(info.chId)?.has(info.artId) ||
+            (topChannelId !== undefined && pinnedIn.get(topChannelId)?.has(info.artId)),
+        )
+        .map((info) => info.artId),
+    );
+    return {
+      counters: counters.map((column) => column.map((score) => Math.max(0, Number(score ?? 0)))),
+      top,
+    };
   }
 
   private card(

@@ -6,6 +6,7 @@ import { ArticleDetailReader } from './article-detail.reader';
 import { ArticleLikingsReader } from './article-likings.reader';
 import { ArticlesHttpController } from './articles.http.controller';
 import { AuthorsReader } from './authors.reader';
+import { ChannelPinsReader } from './channel-pins.reader';
 import { ReadingStatsRecorder } from './reading-stats.recorder';
 import { ReadingTracker } from './reading-tracker';
 import { RelatedArticlesClient } from './related-articles.client';
@@ -25,6 +26,7 @@ import { ViewerStateReader } from './viewer-state.reader';
     ArticleDetailReader,
     ArticleLikingsReader,
     AuthorsReader,
+    ChannelPinsReader,
     ReadingStatsRecorder,
     ReadingTracker,
     RelatedArticlesClient,
@@ -33,6 +35,6 @@ import { ViewerStateReader } from './viewer-state.reader';
     UserCardPresenter,
     ViewerStateReader,
   ],
-  exports: [ArticleCardsReader, ArticleLikingsReader, ReadingStatsRecorder, TraceLogWriter],
+  exports: [ArticleCardsReader, ArticleLikingsReader, ChannelPinsReader, ReadingStatsRecorder, TraceLogWriter],
 })
 export class ArticlesModule {}

@@ -1,12 +1,8 @@
-import { REDIS_STATE, StateKeys } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { LRUCache } from 'lru-cache';
+import { Injectable } from '@nestjs/common';
 
-/** How long a replica serves a channel's pinned ids without reading them again. */
-export const PINS_CACHE_MS = 1_000;
+import { ChannelPinsReader } from '../articles/channel-pins.reader';
 
 /** The largest batch ArticleService.ListLatestArticles answers. */
 export const LATEST_MAX_LIMIT = 100;
@@ -14,25 +10,14 @@ export const LATEST_MAX_LIMIT = 100;
 /** Article ids of a channel: its pinned (top) articles and its latest approved ones. */
 @Injectable()
 export class ChannelArticlesReader {
-  private readonly pins = new LRUCache<number, Promise<string[]>>({ max: 1_000, ttl: PINS_CACHE_MS });
-
   constructor(
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
-    @Inject(REDIS_STATE) private readonly state: Redis,
+    private readonly pins: ChannelPinsReader,
   ) {}
 
-  /**
-   * `ch:{cid}:art:top`, highest sequence first (as the reference reads it). Pins change rarely
-   * and every feed page reads them, so each replica keeps them for a second.
-   */
+  /** The channel's pinned ids, highest sequence first (kept a second, see ChannelPinsReader). */
   topIds(channelId: number): Promise<string[]> {
-    let pins = this.pins.get(channelId);
-    if (!pins) {
-      pins = this.state.zrevrange(StateKeys.channelTopArticles(channelId), 0, -1);
-      this.pins.set(channelId, pins);
-      pins.catch(() => this.pins.delete(channelId));
-    }
-    return pins;
+    return this.pins.ids(channelId);
   }
 
   /** The latest approved ids of the channel (0 = all), newest first, older than `beforeId` ('' = newest). */
