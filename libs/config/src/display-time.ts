@@ -94,17 +94,6 @@ export function startOfLocalDay(date: string, timeZone: string, addDays = 0): Da
   const target = utcMidnight + addDays * 86_400_000;
   // The zone's offset at that wall-clock time; a second pass settles days where the offset changes.
   let instant = target;
-  for (let pass = 0; pass < 2; pass += 1) {
-    const p = wallClock(new Date(instant), timeZone);
-    const shown = Date.UTC(
-      Number(p.year),
-      Number(p.month) - 1,
-      Number(p.day),
-      Number(p.hour),
-      Number(p.minute),
-      Number(p.second),
-    );
-    instant += target - shown;
-  }
+  for (let pass = 0; pass < 2; pass += 1) instant = target - offsetAt(new Date(instant), timeZone);
   return new Date(instant);
 }
