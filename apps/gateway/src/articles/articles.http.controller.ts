@@ -93,10 +93,10 @@ export class ArticlesHttpController {
   ): Promise<{ message: 'OK' }> {
     if (!trace)
       throw ArticleErrors.invalidField('Trace', 'Missing required parameter in the HTTP headers');
-    const [article] = await this.cards.infos([body.art_id]);
+    const article = await this.details.read(body.art_id);
     if (!article) throw ArticleErrors.invalidField('art_id', 'Invalid target article id.');
     this.traceLog.write({ trace, channelId: article.chId, readTime: String(body.duration) });
-    await this.readingStats.recordDuration(article.artId, body.duration, reader?.userId);
+    await this.readingStats.recordDuration(article, body.duration, reader?.userId);
     return { message: 'OK' };
   }
 

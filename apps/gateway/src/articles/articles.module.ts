@@ -7,6 +7,7 @@ import { ArticleLikingsReader } from './article-likings.reader';
 import { ArticlesHttpController } from './articles.http.controller';
 import { AuthorsReader } from './authors.reader';
 import { ChannelPinsReader } from './channel-pins.reader';
+import { FollowingReader } from './following.reader';
 import { ReadingStatsRecorder } from './reading-stats.recorder';
 import { ReadingTracker } from './reading-tracker';
 import { RelatedArticlesClient } from './related-articles.client';
@@ -27,6 +28,7 @@ import { ViewerStateReader } from './viewer-state.reader';
     ArticleLikingsReader,
     AuthorsReader,
     ChannelPinsReader,
+    FollowingReader,
     ReadingStatsRecorder,
     ReadingTracker,
     RelatedArticlesClient,

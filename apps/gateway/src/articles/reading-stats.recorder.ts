@@ -1,10 +1,9 @@
-import { CacheKeys, CounterKeys, ReadingStatsFields, REDIS_CACHE, REDIS_STATE, StateKeys } from '@app/cache';
-import type { relationV1 } from '@app/contracts';
-import { InjectGrpcClient, RELATION_GRPC, unary } from '@app/grpc';
+import { CounterKeys, ReadingStatsFields, REDIS_STATE, StateKeys } from '@app/cache';
+import type { articleV1 } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 
-import { ArticleDetailReader } from './article-detail.reader';
+import { FollowingReader } from './following.reader';
 import {
   classifyReading,
   expectedReadingSeconds,
@@ -12,8 +11,6 @@ import {
   readOrigin,
   visibleCharacters,
 } from './reading-stats.util';
-
-const FOLLOW = '1';
 
 /** ZINCRBY 1 for every id given: a batch's exposures in one command. */
 const INCREMENT_EACH = `for _, id in ipairs(ARGV) do redis.call('ZINCRBY', KEYS[1], 1, id) end`;
@@ -30,24 +27,19 @@ export class ReadingStatsRecorder {
 
   constructor(
     @Inject(REDIS_STATE) private readonly state: Redis,
-    @Inject(REDIS_CACHE) private readonly cache: Redis,
-    private readonly details: ArticleDetailReader,
-    @InjectGrpcClient(RELATION_GRPC) private readonly relations: relationV1.RelationServiceClient,
+    private readonly following: FollowingReader,
   ) {}
 
   /**
-   * One report of `duration` seconds on an approved article. The expected reading time comes
-   * from the article's cached detail; `readerId` (signed-in readers) decides whether it is a
-   * fan's read.
+   * One report of `duration` seconds on an approved article (its cached detail gives the
+   * expected reading time); `readerId` (signed-in readers) decides whether it is a fan's read.
    */
   async recordDuration(
-    articleId: string,
+    article: Pick<articleV1.ArticleDetail, 'artId' | 'autId' | 'content'>,
     duration: number,
     readerId: string | undefined,
   ): Promise<void> {
     try {
-      const article = await this.details.read(articleId);
-      if (!article) return;
       const report = classifyReading(
         duration,
         expectedReadingSeconds(visibleCharacters(article.content)),
@@ -55,14 +47,14 @@ export class ReadingStatsRecorder {
       const byFan =
         readerId !== undefined &&
         readerId !== article.autId &&
-        (await this.follows(readerId, article.autId));
-      const key = StateKeys.articleReadingStats(articleId);
+        (await this.following.isFollowing(readerId, article.autId));
+      const key = StateKeys.articleReadingStats(article.artId);
       const transaction = this.state.multi();
       for (const [field, amount] of readingIncrements(report, byFan))
         transaction.hincrby(key, field, amount);
       await this.run(transaction.exec());
     } catch (error) {
-      this.logFailure(`reading time not recorded for article ${articleId}`, error);
+      this.logFailure(`reading time not recorded for article ${article.artId}`, error);
     }
   }
 
@@ -88,20 +80,6 @@ export class ReadingStatsRecorder {
     } catch (error) {
       this.logFailure(`exposures not recorded for ${articleIds.length} articles`, error);
     }
-  }
-
-  /** The user service's cached relationship hash, or RelationService.GetRelation on a miss. */
-  private async follows(readerId: string, authorId: string): Promise<boolean> {
-    const relationship = CacheKeys.userRelationship(readerId);
-    const replies =
-      (await this.cache.pipeline().exists(relationship).hget(relationship, authorId).exec()) ?? [];
-    // A failed reply (or a structure the owner no longer writes this way) counts as a miss.
-    const [exists, relation] = replies.map(([error, value]) => (error ? undefined : value));
-    if (exists === 1 && relation !== undefined) return relation === FOLLOW;
-    const { isFollowing } = await unary(
-      this.relations.getRelation({ userId: readerId, targetUserId: authorId }),
-    );
-    return isFollowing;
   }
 
   private async run(replies: Promise<[Error | null, unknown][] | null>): Promise<void> {
