@@ -4,6 +4,8 @@ import { CacheKeys, CounterKeys, StateKeys } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, grpcClientToken, unary } from '@app/grpc';
 
+import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
+
 import { type ArticleStack, IMG, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
 import { type FakeRecommend, startFakeRecommend } from './support/fake-recommend';
 
@@ -99,7 +101,11 @@ describe('article detail, author lists, history and reading durations through th
       headers: { ...(options.as ? { authorization: `Bearer ${tokens.get(options.as)}` } : {}), ...options.headers },
       ...(options.payload ? { payload: options.payload } : {}),
     });
-  const score = async (key: string, member: string) => Number((await stack.state.zscore(key, member)) ?? 0);
+  /** A counter as the state Redis holds it once the gateway has written what it gathered. */
+  const score = async (key: string, member: string) => {
+    await stack.gateway.get(HotCounters).flush();
+    return Number((await stack.state.zscore(key, member)) ?? 0);
+  };
   const traceLines = async (count: number): Promise<unknown[]> => {
     for (let attempt = 0; attempt < 50; attempt += 1) {
       const text = existsSync(stack.traceFile) ? readFileSync(stack.traceFile, 'utf8') : '';

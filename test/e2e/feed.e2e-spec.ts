@@ -19,6 +19,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { formatPubdate } from '@app/config';
+import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
 import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
 import { createGateway } from '../../apps/gateway/src/main';
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
@@ -267,6 +268,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, device);
       recommend.behaviour = { track: track(CH1, '1680000000000', 'exposure-run') };
       const calls = recommend.requests.length;
+      await stack.gateway.get(HotCounters).flush();
       const exposedBefore = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1);
 
       const first = await dealt(1_730_000_000_000);
@@ -287,6 +289,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect((await dealt(1_729_000_000_000)).body.data).toEqual({ pre_timestamp: 0, results: [] });
       expect(recommend.requests.length).toBe(calls + 1);
       // Each article of the run was exposed once: fresh batches count, replays do not.
+      await stack.gateway.get(HotCounters).flush();
       const exposedAfter = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1);
       expect(exposedAfter.map((count, index) => Number(count) - Number(exposedBefore[index]))).toEqual(
         CH1.map(() => 1),

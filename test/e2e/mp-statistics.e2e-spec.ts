@@ -2,6 +2,7 @@ import { loadConfig } from '@app/config';
 import { signInForTest } from '@app/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
 import { ReadingStatsRecorder } from '../../apps/gateway/src/articles/reading-stats.recorder';
 import { mediaPlatformEnvSchema } from '../../apps/media-platform/src/config/media-platform.config';
 import { createMediaPlatform } from '../../apps/media-platform/src/main';
@@ -93,7 +94,8 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
       expect(reply.statusCode).toBe(201);
       expect(reply.json()).toEqual({ message: 'OK' });
     }
-    await stack.gateway.get(ReadingStatsRecorder).recordExposures([LONG, QUIET, LONG]);
+    stack.gateway.get(ReadingStatsRecorder).recordExposures([LONG, QUIET, LONG]);
+    await stack.gateway.get(HotCounters).flush();
 
     expect(await statistics(LONG)).toEqual({
       avg_read_proc: 56, // (100 + 4 + 50 + 100 + 25) / 5 = 55.8
@@ -142,7 +144,8 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
   });
 
   it('counts no exposure for an empty list', async () => {
-    await stack.gateway.get(ReadingStatsRecorder).recordExposures([]);
+    stack.gateway.get(ReadingStatsRecorder).recordExposures([]);
+    await stack.gateway.get(HotCounters).flush();
     expect(await stack.state.zrange('count:art:reco', 0, -1, 'WITHSCORES')).toEqual([QUIET, '1', LONG, '2']);
   });
 

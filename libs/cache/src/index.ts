@@ -6,3 +6,4 @@ export * from './ttl';
 export * from './counter-store';
 export * from './two-level-cache';
 export * from './two-level-cache.module';
+export * from './counter-buffer';

@@ -1,11 +1,12 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
-import { APP_CONFIG, formatPubdate } from '@app/config';
-import { RawResponse } from '@app/grpc';
-import { Body, Controller, Get, Headers, Inject, Param, Post } from '@nestjs/common';
+import { APP_CONFIG } from '@app/config';
+import { envelopeJson, JSON_CONTENT_TYPE, RawResponse } from '@app/grpc';
+import { Body, Controller, Get, Header, Headers, Inject, Param, Post } from '@nestjs/common';
 
 import type { GatewayConfig } from '../config/gateway.config';
 import { ArticleCardsReader } from './article-cards.reader';
 import { ArticleDetailReader } from './article-detail.reader';
+import { articlePageJson } from './article-page.json';
 import { ArticleErrors } from './article.errors';
 import { AuthorsReader } from './authors.reader';
 import { ReadingDurationDto } from './dto/reading-duration.dto';
@@ -46,14 +47,18 @@ export class ArticlesHttpController {
     @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'TZ'>,
   ) {}
 
-  /** An approved article. A signed-in reader's visit goes to their history; every visit is counted. */
+  /**
+   * An approved article (`ArticleDetailView`, serialized here: the article's part once per cached
+   * detail). A signed-in reader's visit goes to their history; every visit is counted.
+   */
   @Get('articles/:id')
   @Auth('optional')
+  @Header('content-type', JSON_CONTENT_TYPE)
   async detail(
     @Param('id') articleId: string,
     @CurrentUser() reader: AuthUser | undefined,
     @Headers('trace') trace: string | undefined,
-  ): Promise<ArticleDetailView> {
+  ): Promise<string> {
     const article = await this.details.read(articleId);
     if (!article) throw ArticleErrors.notFound();
     if (trace) {
@@ -66,20 +71,16 @@ export class ArticlesHttpController {
       this.recomments(article.artId),
       this.tracker.recordRead(article.artId, article.autId, reader?.userId),
     ]);
-    return {
-      art_id: article.artId,
-      title: article.title,
-      pubdate: formatPubdate(article.pubdate, this.config.TZ),
-      content: article.content,
-      aut_id: article.autId,
-      ch_id: article.chId,
-      aut_name: author?.name ?? '',
-      aut_photo: author?.photo ?? '',
-      is_followed: viewer?.isFollowed ?? false,
-      attitude: viewer ? viewer.attitude : null,
-      is_collected: viewer?.isCollected ?? false,
-      recomments,
-    };
+    return envelopeJson(
+      articlePageJson(article, this.config.TZ, {
+        aut_name: author?.name ?? '',
+        aut_photo: author?.photo ?? '',
+        is_followed: viewer?.isFollowed ?? false,
+        attitude: viewer ? viewer.attitude : null,
+        is_collected: viewer?.isCollected ?? false,
+        recomments,
+      }),
+    );
   }
 
   /** Reading time reported by the client: to the trace log and the article's reading statistics. */

@@ -8,6 +8,7 @@ import { ArticlesHttpController } from './articles.http.controller';
 import { AuthorsReader } from './authors.reader';
 import { ChannelPinsReader } from './channel-pins.reader';
 import { FollowingReader } from './following.reader';
+import { HotCounters } from './hot-counters';
 import { ReadingStatsRecorder } from './reading-stats.recorder';
 import { ReadingTracker } from './reading-tracker';
 import { RelatedArticlesClient } from './related-articles.client';
@@ -29,6 +30,7 @@ import { ViewerStateReader } from './viewer-state.reader';
     AuthorsReader,
     ChannelPinsReader,
     FollowingReader,
+    HotCounters,
     ReadingStatsRecorder,
     ReadingTracker,
     RelatedArticlesClient,
@@ -37,6 +39,6 @@ import { ViewerStateReader } from './viewer-state.reader';
     UserCardPresenter,
     ViewerStateReader,
   ],
-  exports: [ArticleCardsReader, ArticleLikingsReader, ChannelPinsReader, ReadingStatsRecorder, TraceLogWriter],
+  exports: [ArticleCardsReader, HotCounters, ArticleLikingsReader, ChannelPinsReader, ReadingStatsRecorder, TraceLogWriter],
 })
 export class ArticlesModule {}

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import { FollowingReader } from './following.reader';
+import { HotCounters } from './hot-counters';
 import {
   classifyReading,
   expectedReadingSeconds,
@@ -11,9 +12,6 @@ import {
   readOrigin,
   visibleCharacters,
 } from './reading-stats.util';
-
-/** ZINCRBY 1 for every id given: a batch's exposures in one command. */
-const INCREMENT_EACH = `for _, id in ipairs(ARGV) do redis.call('ZINCRBY', KEYS[1], 1, id) end`;
 
 /**
  * The numbers behind the media platform's article statistics, on the state Redis: per article,
@@ -28,6 +26,7 @@ export class ReadingStatsRecorder {
   constructor(
     @Inject(REDIS_STATE) private readonly state: Redis,
     private readonly following: FollowingReader,
+    private readonly counters: HotCounters,
   ) {}
 
   /**
@@ -70,16 +69,12 @@ export class ReadingStatsRecorder {
   }
 
   /**
-   * Counts one recommend-feed exposure per id (an id listed twice counts twice), in one
-   * command on `CounterKeys.articleRecoExposures`; the media platform shows it as `reco_count`.
+   * Counts one recommend-feed exposure per id (an id listed twice counts twice) on
+   * `CounterKeys.articleRecoExposures` through `HotCounters`; the media platform shows it as
+   * `reco_count`.
    */
-  async recordExposures(articleIds: readonly string[]): Promise<void> {
-    if (articleIds.length === 0) return;
-    try {
-      await this.state.eval(INCREMENT_EACH, 1, CounterKeys.articleRecoExposures, ...articleIds);
-    } catch (error) {
-      this.logFailure(`exposures not recorded for ${articleIds.length} articles`, error);
-    }
+  recordExposures(articleIds: readonly string[]): void {
+    for (const id of articleIds) this.counters.add(CounterKeys.articleRecoExposures, id);
   }
 
   private async run(replies: Promise<[Error | null, unknown][] | null>): Promise<void> {

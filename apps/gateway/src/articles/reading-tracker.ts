@@ -2,18 +2,24 @@ import { CounterKeys, REDIS_STATE, StateKeys } from '@app/cache';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 
+import { HotCounters } from './hot-counters';
+
 /** The reference keeps the newest 100 articles of a reader's history. */
 export const READING_HISTORY_SIZE = 100;
 
 /**
- * What an article-detail GET records on the state Redis (auto-pipelined): the article's and the
- * author's read counters, and for a signed-in reader the history zset (article id -> seconds).
+ * What an article-detail GET records: the article's and the author's read counters (through
+ * the in-process `HotCounters`), and for a signed-in reader the history zset on the state Redis
+ * (article id -> seconds, auto-pipelined).
  */
 @Injectable()
 export class ReadingTracker {
   private readonly logger = new Logger(ReadingTracker.name);
 
-  constructor(@Inject(REDIS_STATE) private readonly state: Redis) {}
+  constructor(
+    @Inject(REDIS_STATE) private readonly state: Redis,
+    private readonly counters: HotCounters,
+  ) {}
 
   async recordRead(
     articleId: string,
@@ -21,25 +27,21 @@ export class ReadingTracker {
     readerId: string | undefined,
     now = Date.now(),
   ): Promise<void> {
-    // Separate commands rather than a pipeline: the client's auto-pipelining sends the reads of
-    // every request of this event-loop turn in one write.
-    const writes: Array<Promise<unknown>> = [
-      this.state.zincrby(CounterKeys.articleReads, 1, articleId),
-      this.state.zincrby(CounterKeys.authorReads, 1, authorId),
-    ];
-    if (readerId) {
-      const history = StateKeys.readingHistory(readerId);
-      writes.push(
+    this.counters.add(CounterKeys.articleReads, articleId);
+    this.counters.add(CounterKeys.authorReads, authorId);
+    if (!readerId) return;
+    const history = StateKeys.readingHistory(readerId);
+    try {
+      // Separate commands rather than a pipeline: the client's auto-pipelining sends the writes
+      // of every request of this event-loop turn in one write.
+      await Promise.all([
         this.state.zadd(history, now / 1000, articleId),
         this.state.zremrangebyrank(history, 0, -(READING_HISTORY_SIZE + 1)),
-      );
-    }
-    try {
-      await Promise.all(writes);
+      ]);
     } catch (error) {
-      // Reading the article matters more than counting it.
+      // Reading the article matters more than remembering it.
       this.logger.error(
-        `read not recorded for article ${articleId}: ${error instanceof Error ? error.message : String(error)}`,
+        `history not recorded for article ${articleId}: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
   }

@@ -29,7 +29,7 @@ function newTestReader(result: DealtBatch, topIds: string[] = [], latestIds: str
   };
   const cards = { read: jest.fn((ids: string[]) => Promise.resolve(ids.map(card))) };
   const traceLog = { write: jest.fn() };
-  const stats = { recordExposures: jest.fn().mockResolvedValue(undefined) };
+  const stats = { recordExposures: jest.fn() };
   const metrics = { recommendFallback: jest.fn() };
   const reader = new HomeFeedReader(
     dealer as unknown as FeedBatchDealer,

@@ -80,7 +80,7 @@ export class HomeFeedReader {
     // A fresh batch is an exposure of its articles; a replay was counted when first shown.
     if (dealt.ids.length > 0 && dealt.exposure) {
       this.traceLog.write({ trace: dealt.exposure, channelId, readTime: '' });
-      void this.stats.recordExposures(dealt.ids);
+      this.stats.recordExposures(dealt.ids);
     }
     return { ids: dealt.ids, preTimestamp: dealt.cursor };
   }

@@ -23,3 +23,10 @@ function isRaw(request: FastifyRequest): boolean {
   const config: object | undefined = request.routeOptions.config;
   return config !== undefined && RAW_RESPONSE in config && config[RAW_RESPONSE] === true;
 }
+
+/** The envelope around a value its route serialized itself (`@Header('content-type', JSON_CONTENT_TYPE)`). */
+export function envelopeJson(dataJson: string): string {
+  return `{"message":"OK","data":${dataJson}}`;
+}
+
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';

@@ -1,0 +1,80 @@
+import { createTestRedis, type TestRedis } from '@app/testing';
+import type Redis from 'ioredis';
+
+import { CounterBuffer } from './counter-buffer';
+import { CounterKeys } from './keys';
+import { createRedisClient } from './redis-roles';
+
+const ARTICLE = '1300000000000000001';
+const OTHER = '1300000000000000002';
+
+describe('CounterBuffer (real Redis)', () => {
+  let testRedis: TestRedis;
+  let redis: Redis;
+  let raw: Redis;
+  const errors: unknown[] = [];
+
+  const score = async (key: string, id: string) => Number((await raw.zscore(`${testRedis.prefix}${key}`, id)) ?? 0);
+
+  beforeAll(() => {
+    testRedis = createTestRedis();
+    raw = testRedis.client('state');
+  });
+
+  beforeEach(() => {
+    // No offline queue: while disconnected, a write fails at once instead of waiting.
+    redis = createRedisClient(testRedis.stateUrl, testRedis.prefix, { enableOfflineQueue: false });
+    errors.length = 0;
+  });
+
+  afterEach(() => redis.disconnect());
+  afterAll(() => testRedis.cleanup());
+
+  it('sums increments in process and writes them after the interval', async () => {
+    const buffer = new CounterBuffer(redis, { flushMs: 30 });
+    await new Promise((resolve) => redis.once('ready', resolve));
+    for (let i = 0; i < 5; i += 1) buffer.add(CounterKeys.articleReads, ARTICLE);
+    buffer.add(CounterKeys.authorReads, OTHER, 2);
+    expect(buffer.size).toBe(2);
+    expect(await score(CounterKeys.articleReads, ARTICLE)).toBe(0);
+
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await score(CounterKeys.articleReads, ARTICLE)).toBe(5);
+    expect(await score(CounterKeys.authorReads, OTHER)).toBe(2);
+    expect(buffer.size).toBe(0);
+    await buffer.close();
+  });
+
+  it('keeps the sums of a failed write and writes them once Redis is back', async () => {
+    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    await new Promise((resolve) => redis.once('ready', resolve));
+    redis.disconnect();
+    buffer.add(CounterKeys.articleRecoExposures, ARTICLE, 3);
+    await buffer.flush();
+    expect(errors).toHaveLength(1);
+    expect(buffer.size).toBe(1);
+
+    buffer.add(CounterKeys.articleRecoExposures, ARTICLE);
+    if (redis.status !== 'end') await new Promise((resolve) => redis.once('end', resolve));
+    await redis.connect();
+    await buffer.flush();
+    expect(await score(CounterKeys.articleRecoExposures, ARTICLE)).toBe(4);
+    expect(buffer.size).toBe(0);
+    await buffer.close();
+  });
+
+  it('writes what arrives during a write in the next one, and what is left on close', async () => {
+    const buffer = new CounterBuffer(redis, { flushMs: 60_000 });
+    await new Promise((resolve) => redis.once('ready', resolve));
+    buffer.add(CounterKeys.articleLikes, OTHER);
+    const first = buffer.flush();
+    buffer.add(CounterKeys.articleLikes, OTHER, 10);
+    const second = buffer.flush();
+    await Promise.all([first, second]);
+    expect(await score(CounterKeys.articleLikes, OTHER)).toBe(11);
+
+    buffer.add(CounterKeys.articleLikes, ARTICLE, 7);
+    await buffer.close();
+    expect(await score(CounterKeys.articleLikes, ARTICLE)).toBe(7);
+  });
+});
