@@ -8,6 +8,7 @@ import { CandidateRefresher } from './candidates/candidate-refresher';
 import { CandidateSnapshot } from './candidates/candidate-snapshot';
 import type { RecommendConfig } from './config/recommend.config';
 import { RECO_CLOCK } from './feed/clock';
+import { ColdStartPublisher } from './feed/cold-start.publisher';
 import { FeedHistoryStore } from './feed/feed-history.store';
 import { PopularityReader } from './feed/popularity.reader';
 import { SharedRankingCache } from './feed/shared-ranking.cache';
@@ -42,6 +43,7 @@ export class RecommendModule {
         PopularityReader,
         SharedRankingCache,
         UserRecommendService,
+        ColdStartPublisher,
         ArticleRecommendService,
         UserRecommendHandlers,
         RecommendGrpcServer,

@@ -22,6 +22,12 @@ export const CacheKeys = {
   comment: (commentId: string) => `comm:${commentId}`,
   announcements: () => 'announcement',
   announcement: (id: number) => `announcement:${id}`,
+  /**
+   * The first run of a channel's feed for a new anonymous reader under an A/B algorithm: a list
+   * of batch JSONs (`{"ids":[…]}`), written by the recommend service from its shared ranking,
+   * copied into a new device's feed queue by the gateway.
+   */
+  feedColdStart: (channelId: number, algorithm: string) => `feed:coldstart:${channelId}:${algorithm}`,
 } as const;
 
 /** State keys (Redis role `state`, never evicted): codes, histories, sessions, top articles. */

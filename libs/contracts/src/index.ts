@@ -13,3 +13,5 @@ export * as commentModerationV1 from './generated/toutiao/news/v1/comment_modera
 export * as authoringV1 from './generated/toutiao/news/v1/authoring_service';
 export * as userReco from './generated/user_reco';
 export * as chatbot from './generated/chatbot';
+// Hand-written: the tracking strings and A/B buckets that the original user_reco contract promises.
+export * from './user-reco-tracking';

@@ -1,4 +1,5 @@
 import { APP_CONFIG } from '@app/config';
+import { algorithmFor, exposureParam } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { GatewayConfig } from '../config/gateway.config';
@@ -7,6 +8,7 @@ import type { FeedViewer } from './feed-viewer';
 import { exposureOfBatch } from './tracking.util';
 import {
   FEED_ARTICLE_NUM,
+  RECOMMEND_MAX_ARTICLE_NUM,
   type RecommendBatch,
   type RecommendFailure,
   UserRecommendClient,
@@ -21,7 +23,8 @@ export type DealtBatch =
  * Deals feed batches one per request from runs of FEED_PREFETCH_BATCHES batches that one
  * `user_recommend` call draws (exposures and ranking are the recommend service's), so most
  * feed requests cost one Redis round trip and no gRPC call. Concurrent requests of one viewer
- * and channel share a refill.
+ * and channel share a refill. A device new to a channel starts with the channel's published
+ * cold-start run and no call at all; its first refill draws that many more and leaves them out.
  */
 @Injectable()
 export class FeedBatchDealer {
@@ -38,8 +41,8 @@ export class FeedBatchDealer {
   async deal(viewer: FeedViewer, channelId: number, stamp: number): Promise<DealtBatch> {
     try {
       const next = await this.store.next(viewer, channelId, stamp);
-      if (next.kind !== 'empty') return dealt(next);
-      return await this.dealFromRefill(viewer, channelId, stamp);
+      if (next.kind !== 'empty') return dealt(next, viewer);
+      return await this.dealFromRefill(viewer, channelId, stamp, next.coldIds);
     } catch (error) {
       // The cache role is down or evicting: one batch straight from the recommend service.
       this.logger.warn(`feed queue unavailable: ${error instanceof Error ? error.message : String(error)}`);
@@ -49,14 +52,19 @@ export class FeedBatchDealer {
   }
 
   /** The queue ran dry: wait for the refill in flight and take the next batch, or draw a run. */
-  private async dealFromRefill(viewer: FeedViewer, channelId: number, stamp: number): Promise<DealtBatch> {
+  private async dealFromRefill(
+    viewer: FeedViewer,
+    channelId: number,
+    stamp: number,
+    coldIds: readonly string[],
+  ): Promise<DealtBatch> {
     const key = `${viewer.kind}:${viewer.id}:${channelId}`;
     const running = this.refills.get(key);
     if (running) {
       const instead = await running;
-      return instead ?? dealtOrEnd(await this.store.next(viewer, channelId, stamp));
+      return instead ?? dealtOrEnd(await this.store.next(viewer, channelId, stamp), viewer);
     }
-    const refill = this.refill(viewer, channelId, stamp);
+    const refill = this.refill(viewer, channelId, stamp, coldIds);
     const forWaiters = refill
       .then((result) => (result.queued ? undefined : result.batch))
       .finally(() => this.refills.delete(key));
@@ -66,18 +74,31 @@ export class FeedBatchDealer {
     return (await refill).batch;
   }
 
-  /** Draws a run, queues it and deals its first batch in one round trip (`queued`), or says why not. */
+  /**
+   * Draws a run, queues it and deals its first batch in one round trip (`queued`), or says why
+   * not. The cold-start ids the viewer was dealt are drawn along (so the recommend service counts
+   * them as shown) and left out of the run.
+   */
   private async refill(
     viewer: FeedViewer,
     channelId: number,
     stamp: number,
+    coldIds: readonly string[],
   ): Promise<{ queued: boolean; batch: DealtBatch }> {
-    const articleNum = FEED_ARTICLE_NUM * this.config.FEED_PREFETCH_BATCHES;
+    const articleNum = Math.min(
+      FEED_ARTICLE_NUM * this.config.FEED_PREFETCH_BATCHES + coldIds.length,
+      RECOMMEND_MAX_ARTICLE_NUM,
+    );
     const result = await this.recommender.recommend(viewer.id, channelId, stamp, articleNum);
     if (!result.ok) return { queued: false, batch: result };
-    if (result.batch.ids.length === 0) return { queued: false, batch: fromRecommend(result.batch) };
-    const next = await this.store.queueAndNext(viewer, channelId, stamp, splitRun(result.batch));
-    return { queued: true, batch: dealtOrEnd(next) };
+    const run = result.batch;
+    if (run.ids.length === 0) return { queued: false, batch: fromRecommend(run) };
+    const dealtBefore = new Set(coldIds);
+    const drawn = new Set(run.ids);
+    const batches = splitRun({ ...run, ids: run.ids.filter((id) => !dealtBefore.has(id)) });
+    const stillUndrawn = coldIds.filter((id) => !drawn.has(id));
+    const next = await this.store.queueAndNext(viewer, channelId, stamp, batches, stillUndrawn);
+    return { queued: true, batch: dealtOrEnd(next, viewer) };
   }
 }
 
@@ -92,16 +113,19 @@ export function splitRun(run: RecommendBatch): QueuedBatch[] {
 }
 
 /** Another request of this viewer took the last queued batch meanwhile: the run is over. */
-function dealtOrEnd(next: NextBatch): DealtBatch {
-  return next.kind === 'empty' ? { ok: true, ids: [], cursor: 0, exposure: '' } : dealt(next);
+function dealtOrEnd(next: NextBatch, viewer: FeedViewer): DealtBatch {
+  return next.kind === 'empty' ? { ok: true, ids: [], cursor: 0, exposure: '' } : dealt(next, viewer);
 }
 
-function dealt(next: Exclude<NextBatch, { kind: 'empty' }>): DealtBatch {
+function dealt(next: Exclude<NextBatch, { kind: 'empty' }>, viewer: FeedViewer): DealtBatch {
+  const { ids, exposure } = next.batch;
   return {
     ok: true,
-    ids: next.batch.ids,
+    ids,
     cursor: next.cursor,
-    exposure: next.kind === 'fresh' ? next.batch.exposure : '',
+    // A cold-start batch was published for every new reader: its exposure names this one.
+    exposure:
+      next.kind === 'replay' ? '' : exposure || exposureParam(viewer.id, ids, algorithmFor(viewer.id)),
   };
 }
 

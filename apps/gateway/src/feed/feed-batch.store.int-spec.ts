@@ -1,4 +1,5 @@
-import { createRedisClient } from '@app/cache';
+import { CacheKeys, createRedisClient } from '@app/cache';
+import { algorithmFor } from '@app/contracts';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
@@ -26,14 +27,14 @@ describe('FeedBatchStore (real Redis)', () => {
 
   it('deals queued batches to newer stamps, each pointing back at the previous one, then runs dry', async () => {
     const viewer = newViewer();
-    expect(await store.next(viewer, 3, 100)).toEqual({ kind: 'empty' });
+    expect(await store.next(viewer, 3, 100)).toEqual({ kind: 'empty', coldIds: [] });
     expect(await store.queueAndNext(viewer, 3, 100, [batch('1', '2'), batch('3')])).toEqual({
       kind: 'fresh',
       batch: batch('1', '2'),
       cursor: 0,
     });
     expect(await store.next(viewer, 3, 200)).toEqual({ kind: 'fresh', batch: batch('3'), cursor: 100 });
-    expect(await store.next(viewer, 3, 300)).toEqual({ kind: 'empty' });
+    expect(await store.next(viewer, 3, 300)).toEqual({ kind: 'empty', coldIds: [] });
   });
 
   it('replays the batch at or before an older stamp with the next older stamp, and a retried stamp', async () => {
@@ -51,8 +52,8 @@ describe('FeedBatchStore (real Redis)', () => {
     const viewer = newViewer();
     const other = newViewer();
     await store.queueAndNext(viewer, 1, 10, [batch('7'), batch('7')]);
-    expect(await store.next(other, 1, 20)).toEqual({ kind: 'empty' });
-    expect(await store.next(viewer, 2, 20)).toEqual({ kind: 'empty' });
+    expect(await store.next(other, 1, 20)).toEqual({ kind: 'empty', coldIds: [] });
+    expect(await store.next(viewer, 2, 20)).toEqual({ kind: 'empty', coldIds: [] });
     expect(await store.next(viewer, 1, 20)).toEqual({ kind: 'fresh', batch: batch('7'), cursor: 10 });
     expect(await store.next(viewer, 1, 10)).toEqual({ kind: 'replay', batch: batch('7'), cursor: 0 });
   });
@@ -67,5 +68,44 @@ describe('FeedBatchStore (real Redis)', () => {
     expect(await redis.ttl(history)).toBeGreaterThan(0);
     expect(await store.next(viewer, 4, 5)).toMatchObject({ batch: { ids: [] }, cursor: 0 });
     expect(await store.next(viewer, 4, run.length)).toMatchObject({ batch: { ids: [String(run.length)] } });
+  });
+
+  describe('cold start', () => {
+    const coldBatch = (...ids: string[]): QueuedBatch => ({ ids, exposure: '' });
+    const publish = async (channelId: number, deviceId: string, runs: string[][]) => {
+      const key = `${testRedis.prefix}${CacheKeys.feedColdStart(channelId, algorithmFor(deviceId))}`;
+      await testRedis.client('cache').rpush(key, ...runs.map((ids) => JSON.stringify({ ids })));
+    };
+
+    it('deals a new device the published run, then tells its ids until a refill says otherwise', async () => {
+      const viewer = newViewer();
+      await publish(9, viewer.id, [['11', '12'], ['13'], ['14']]);
+      expect(await store.next(viewer, 9, 100)).toEqual({ kind: 'fresh', batch: coldBatch('11', '12'), cursor: 0 });
+      expect(await store.next(viewer, 9, 200)).toEqual({ kind: 'fresh', batch: coldBatch('13'), cursor: 100 });
+      expect(await store.next(viewer, 9, 150)).toEqual({ kind: 'replay', batch: coldBatch('11', '12'), cursor: 0 });
+      expect(await store.next(viewer, 9, 300)).toEqual({ kind: 'fresh', batch: coldBatch('14'), cursor: 200 });
+      expect(await store.next(viewer, 9, 400)).toEqual({ kind: 'empty', coldIds: ['11', '12', '13', '14'] });
+
+      // The refill drew all but 14: only 14 is still to leave out; then nothing is.
+      expect(await store.queueAndNext(viewer, 9, 400, [batch('21')], ['14'])).toEqual({ kind: 'fresh', batch: batch('21'), cursor: 300 });
+      expect(await store.next(viewer, 9, 500)).toEqual({ kind: 'empty', coldIds: ['14'] });
+      await store.queueAndNext(viewer, 9, 500, [batch('22')], []);
+      expect(await store.next(viewer, 9, 600)).toEqual({ kind: 'empty', coldIds: [] });
+      // Nothing of the published run was taken from it.
+      expect(await testRedis.client('cache').llen(`${testRedis.prefix}${CacheKeys.feedColdStart(9, algorithmFor(viewer.id))}`)).toBe(3);
+    });
+
+    it('starts cold only devices new to the channel, and only when a run is published', async () => {
+      const viewer = newViewer();
+      await publish(8, viewer.id, [['31']]);
+      await store.queueAndNext(viewer, 8, 10, [batch('1')]);
+      expect(await store.next(viewer, 8, 20)).toEqual({ kind: 'empty', coldIds: [] });
+
+      const user = { kind: 'user' as const, id: '1294287382374383616' };
+      await publish(8, user.id, [['31']]);
+      expect(await store.next(user, 8, 20)).toEqual({ kind: 'empty', coldIds: [] });
+
+      expect(await store.next(newViewer(), 7, 20)).toEqual({ kind: 'empty', coldIds: [] });
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { REDIS_CACHE } from '@app/cache';
+import { CacheKeys, REDIS_CACHE } from '@app/cache';
+import { AlgorithmCombine, algorithmFor } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -9,7 +10,10 @@ export const FEED_HISTORY_TTL_SECONDS = 24 * 3600;
 /** Served batches kept for replays (scrolling down through older stamps). */
 export const FEED_HISTORY_SIZE = 50;
 
-/** A batch as queued and as served: article ids and the exposure tracking string for them. */
+/**
+ * A batch as queued and as served: article ids and the exposure tracking string for them. A
+ * batch of a cold-start run has none yet (`''`): the dealer makes it for the viewer.
+ */
 export interface QueuedBatch {
   ids: string[];
   exposure: string;
@@ -19,17 +23,21 @@ export interface QueuedBatch {
  * What the stamp of a request gives: a fresh batch (stored under that stamp), a replay of the
  * stored batch at or before it, or `empty` when a fresh batch is due and none is queued.
  * `cursor` is the client's next `pre_timestamp`: the next older stamp, 0 when there is none.
+ * `coldIds`: the ids of the cold-start run this viewer was dealt that the recommend service has
+ * not drawn for it yet, for the next run to leave out.
  */
 export type NextBatch =
   | { kind: 'fresh'; batch: QueuedBatch; cursor: number }
   | { kind: 'replay'; batch: QueuedBatch; cursor: number }
-  | { kind: 'empty' };
+  | { kind: 'empty'; coldIds: string[] };
 
 /**
  * The timestamp rules of the original recommend centre (reference 4.3) over a viewer's queue,
  * in one atomic round trip. History members are `<stamp>:<batch json>` so equal batches stay
  * distinct; a fresh batch is stored under the request's own stamp, so a retried request (same
- * stamp) replays it instead of drawing another.
+ * stamp) replays it instead of drawing another. A viewer new to the channel (no history, no
+ * queue) that may cold-start (ARGV[4] = '1') gets the channel's published cold-start run
+ * (KEYS[3]) queued, and its ids remembered (KEYS[4]).
  */
 const NEXT_BATCH_LUA = `
 local function next_batch()
@@ -40,7 +48,22 @@ local function next_batch()
     return {'replay', found[1] or '', found[4] or '0'}
   end
   local batch = redis.call('LPOP', KEYS[2])
-  if not batch then return {'empty'} end
+  if not batch and not newest[1] and ARGV[4] == '1' then
+    local run = redis.call('LRANGE', KEYS[3], 0, -1)
+    if #run > 0 then
+      local ids = {}
+      for _, json in ipairs(run) do
+        for _, id in ipairs(cjson.decode(json).ids) do ids[#ids + 1] = id end
+      end
+      redis.call('SET', KEYS[4], table.concat(ids, ','), 'EX', ARGV[2])
+      if #run > 1 then
+        redis.call('RPUSH', KEYS[2], unpack(run, 2))
+        redis.call('EXPIRE', KEYS[2], ARGV[2])
+      end
+      batch = run[1]
+    end
+  end
+  if not batch then return {'empty', redis.call('GET', KEYS[4]) or ''} end
   redis.call('ZADD', KEYS[1], stamp, ARGV[1] .. ':' .. batch)
   redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
   redis.call('EXPIRE', KEYS[1], ARGV[2])
@@ -48,22 +71,25 @@ local function next_batch()
 end
 `;
 
-/** Queues the batches given after the first three arguments, then deals as NEXT_BATCH_LUA. */
+/**
+ * Queues the batches given after the first five arguments, keeps ARGV[5] as the cold-start ids
+ * still to leave out ('' forgets them), then deals as NEXT_BATCH_LUA.
+ */
 const QUEUE_AND_NEXT_LUA = `${NEXT_BATCH_LUA}
-redis.call('RPUSH', KEYS[2], unpack(ARGV, 4))
-redis.call('EXPIRE', KEYS[2], ARGV[2])
+if ARGV[5] == '' then redis.call('DEL', KEYS[4]) else redis.call('SET', KEYS[4], ARGV[5], 'EX', ARGV[2]) end
+if #ARGV > 5 then
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, 6))
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
+end
 return next_batch()
 `;
 
+type FeedKeys = [history: string, queue: string, coldStart: string, coldIds: string];
+
 interface FeedRedis extends Redis {
-  feedNextBatch(history: string, queue: string, stamp: string, ttl: number, size: number): Promise<string[]>;
+  feedNextBatch(...keys: [...FeedKeys, stamp: string, ttl: number, size: number, coldStart: string]): Promise<string[]>;
   feedQueueAndNext(
-    history: string,
-    queue: string,
-    stamp: string,
-    ttl: number,
-    size: number,
-    ...batches: string[]
+    ...args: [...FeedKeys, stamp: string, ttl: number, size: number, coldStart: string, coldIds: string, ...batches: string[]]
   ): Promise<string[]>;
 }
 
@@ -78,34 +104,43 @@ export class FeedBatchStore {
 
   constructor(@Inject(REDIS_CACHE) redis: Redis) {
     if (!('feedNextBatch' in redis)) {
-      redis.defineCommand('feedNextBatch', { numberOfKeys: 2, lua: `${NEXT_BATCH_LUA}\nreturn next_batch()` });
-      redis.defineCommand('feedQueueAndNext', { numberOfKeys: 2, lua: QUEUE_AND_NEXT_LUA });
+      redis.defineCommand('feedNextBatch', { numberOfKeys: 4, lua: `${NEXT_BATCH_LUA}\nreturn next_batch()` });
+      redis.defineCommand('feedQueueAndNext', { numberOfKeys: 4, lua: QUEUE_AND_NEXT_LUA });
     }
     this.redis = redis as FeedRedis;
   }
 
   async next(viewer: FeedViewer, channelId: number, stamp: number): Promise<NextBatch> {
-    const { history, queue } = keysOf(viewer, channelId);
     return parseNext(
-      await this.redis.feedNextBatch(history, queue, String(stamp), FEED_HISTORY_TTL_SECONDS, FEED_HISTORY_SIZE),
+      await this.redis.feedNextBatch(
+        ...keysOf(viewer, channelId),
+        String(stamp),
+        FEED_HISTORY_TTL_SECONDS,
+        FEED_HISTORY_SIZE,
+        viewer.kind === 'device' ? '1' : '0',
+      ),
     );
   }
 
-  /** Queues batches drawn ahead (oldest first) and deals the next one, in the same round trip. */
+  /**
+   * Queues batches drawn ahead (oldest first), keeps `coldIds` as the cold-start ids still to
+   * leave out, and deals the next batch, in the same round trip.
+   */
   async queueAndNext(
     viewer: FeedViewer,
     channelId: number,
     stamp: number,
     batches: readonly QueuedBatch[],
+    coldIds: readonly string[] = [],
   ): Promise<NextBatch> {
-    const { history, queue } = keysOf(viewer, channelId);
     return parseNext(
       await this.redis.feedQueueAndNext(
-        history,
-        queue,
+        ...keysOf(viewer, channelId),
         String(stamp),
         FEED_HISTORY_TTL_SECONDS,
         FEED_HISTORY_SIZE,
+        viewer.kind === 'device' ? '1' : '0',
+        coldIds.join(','),
         ...batches.map((batch) => JSON.stringify(batch)),
       ),
     );
@@ -113,14 +148,16 @@ export class FeedBatchStore {
 }
 
 function parseNext([kind, member, cursor]: string[]): NextBatch {
-  if (kind === 'empty') return { kind: 'empty' };
+  if (kind === 'empty') return { kind: 'empty', coldIds: member ? member.split(',') : [] };
   const batch = kind === 'fresh' ? parseBatch(member) : parseBatch(member.slice(member.indexOf(':') + 1));
   return { kind: kind === 'fresh' ? 'fresh' : 'replay', batch, cursor: Number(cursor) };
 }
 
-function keysOf(viewer: FeedViewer, channelId: number): { history: string; queue: string } {
+function keysOf(viewer: FeedViewer, channelId: number): FeedKeys {
   const base = `feed:${viewer.kind}:${viewer.id}:${channelId}`;
-  return { history: `${base}:history`, queue: `${base}:queue` };
+  // Signed-in users never cold-start (their history may give them interests): any key will do.
+  const algorithm = viewer.kind === 'device' ? algorithmFor(viewer.id) : AlgorithmCombine.Algo1;
+  return [`${base}:history`, `${base}:queue`, CacheKeys.feedColdStart(channelId, algorithm), `${base}:cold`];
 }
 
 const EMPTY_BATCH: QueuedBatch = { ids: [], exposure: '' };

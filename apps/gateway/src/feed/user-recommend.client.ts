@@ -17,6 +17,8 @@ import type { GatewayConfig } from '../config/gateway.config';
 export const FEED_RECOMMEND_DEADLINE_MS = 200;
 /** Batch size the reference asks for. */
 export const FEED_ARTICLE_NUM = 10;
+/** The most the recommend service draws in one call. */
+export const RECOMMEND_MAX_ARTICLE_NUM = 100;
 const MAX_RECONNECT_BACKOFF_MS = 5_000;
 
 /** Why a recommend call gave no batch: the label of `feed_recommend_fallback_total`. */

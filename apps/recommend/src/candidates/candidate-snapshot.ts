@@ -70,6 +70,11 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
     return this.poolChanges + this.popularityChanges;
   }
 
+  /** The channels with a pool (0, all channels, included). */
+  channelIds(): number[] {
+    return [...this.pools.keys()];
+  }
+
   /** A channel's candidates, newest first. */
   pool(channelId: number): ReadonlyArray<Readonly<SnapshotEntry>> {
     return this.pools.get(channelId) ?? [];

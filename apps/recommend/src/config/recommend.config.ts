@@ -39,6 +39,11 @@ export const recommendEnvSchema = baseEnvSchema
     RECO_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
     /** Newest approved articles kept as candidates per channel. */
     RECO_CANDIDATES_PER_CHANNEL: z.coerce.number().int().min(10).max(20_000).default(2000),
+    /**
+     * Batches of 10 published per channel and A/B algorithm as the first run of every new
+     * anonymous reader (the gateway deals them without calling this service); 0 publishes none.
+     */
+    RECO_COLD_START_BATCHES: z.coerce.number().int().min(0).max(10).default(5),
     /** Newest unseen candidates that are scored per request (bounds the work of one request). */
     RECO_RANK_WINDOW: z.coerce.number().int().min(10).max(20_000).default(200),
   })

@@ -5,7 +5,7 @@ import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import type { RankWeights, RecommendConfig } from '../config/recommend.config';
 import { type Clock, RECO_CLOCK } from './clock';
 import { HOUR_MS, rank } from './ranking.util';
-import type { AlgorithmCombine } from './tracking.util';
+import type { AlgorithmCombine } from '@app/contracts';
 
 const NO_INTEREST: ReadonlyMap<number, number> = new Map();
 

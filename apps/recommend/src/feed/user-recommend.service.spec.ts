@@ -3,7 +3,7 @@ import { encodeBatch, type StoredBatch } from './batch-plan.util';
 import type { FeedHistoryStore } from './feed-history.store';
 import type { PoolEntry, Popularity } from './ranking.util';
 import { SharedRankingCache } from './shared-ranking.cache';
-import { AlgorithmCombine, algorithmFor } from './tracking.util';
+import { AlgorithmCombine, algorithmFor } from '@app/contracts';
 import {
   CandidatesNotReadyError,
   EMPTY_FEED,

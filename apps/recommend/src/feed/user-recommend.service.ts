@@ -24,7 +24,7 @@ import {
   type ArticleParams,
   articleParams,
   exposureParam,
-} from './tracking.util';
+} from '@app/contracts';
 
 export const DEFAULT_ARTICLE_NUM = 10;
 export const MAX_ARTICLE_NUM = 100;
@@ -52,6 +52,8 @@ export class CandidatesNotReadyError extends Error {
     super('candidate pools are not built yet');
   }
 }
+
+const NOTHING_EXPOSED: ReadonlySet<string> = new Set();
 
 export const EMPTY_FEED: FeedResult = { exposure: '', recommends: [], timeStamp: 0 };
 
@@ -88,10 +90,7 @@ export class UserRecommendService {
     if (!(await this.snapshot.ready())) throw new CandidatesNotReadyError();
 
     const now = this.clock();
-    const weights =
-      algorithm === AlgorithmCombine.Algo2
-        ? this.config.RECO_ALGO2_WEIGHTS
-        : this.config.RECO_ALGO1_WEIGHTS;
+    const weights = this.weightsOf(algorithm);
     const interest = channelInterest(
       read.flatMap((id) => this.snapshot.article(id)?.channelId ?? []),
     );
@@ -114,6 +113,26 @@ export class UserRecommendService {
       drawn.restarted,
     );
     return this.track(request.userId, drawn.ids, plan.cursor, algorithm, true);
+  }
+
+  /**
+   * What a new anonymous reader of the channel would be drawn now (no exposures, no interests):
+   * the first `count` of the shared ranking within the rank window.
+   */
+  coldStartRun(channelId: number, algorithm: AlgorithmCombine, count: number): string[] {
+    return drawBatch(
+      this.snapshot.pool(channelId),
+      NOTHING_EXPOSED,
+      count,
+      this.config.RECO_RANK_WINDOW,
+      this.sharedTop(channelId, algorithm, this.weightsOf(algorithm)),
+    ).ids;
+  }
+
+  private weightsOf(algorithm: AlgorithmCombine): RankWeights {
+    return algorithm === AlgorithmCombine.Algo2
+      ? this.config.RECO_ALGO2_WEIGHTS
+      : this.config.RECO_ALGO1_WEIGHTS;
   }
 
   private sharedTop(channelId: number, algorithm: AlgorithmCombine, weights: RankWeights): RankTop {

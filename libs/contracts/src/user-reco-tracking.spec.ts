@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 
-import { readerOf } from './reader.util';
 import {
   abBucket,
   AlgorithmCombine,
   algorithmFor,
   articleParams,
   exposureParam,
-} from './tracking.util';
+} from './user-reco-tracking';
 
 /** Finds a user id whose md5 starts with one of `buckets` (deterministic search). */
 function userInBucket(buckets: string): string {
@@ -53,17 +52,5 @@ describe('tracking strings and A/B buckets', () => {
   it('gives Algo-2 to buckets d-f and Algo-1 to the others', () => {
     expect(algorithmFor(userInBucket('def'))).toBe(AlgorithmCombine.Algo2);
     expect(algorithmFor(userInBucket('0123456789abc'))).toBe(AlgorithmCombine.Algo1);
-  });
-
-  it('tells users, anonymous devices and nobody apart', () => {
-    expect(readerOf('')).toEqual({ kind: 'none' });
-    expect(readerOf('1294287382374383617')).toEqual({
-      kind: 'user',
-      userId: '1294287382374383617',
-      key: '1294287382374383617',
-    });
-    const anonymous = readerOf('Anony device-1');
-    expect(anonymous.kind).toBe('anonymous');
-    expect(anonymous.kind === 'anonymous' && anonymous.key).toMatch(/^anon:[0-9a-f]{32}$/);
   });
 });

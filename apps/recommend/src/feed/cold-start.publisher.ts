@@ -1,0 +1,93 @@
+import { CacheKeys, REDIS_CACHE } from '@app/cache';
+import { APP_CONFIG } from '@app/config';
+import { AlgorithmCombine } from '@app/contracts';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import { CandidateSnapshot } from '../candidates/candidate-snapshot';
+import type { RecommendConfig } from '../config/recommend.config';
+import { DEFAULT_ARTICLE_NUM, UserRecommendService } from './user-recommend.service';
+
+/** A published run outlives this service by an hour: new readers keep their first run meanwhile. */
+export const COLD_START_TTL_SECONDS = 3600;
+
+/**
+ * Publishes, per channel and A/B algorithm, the first RECO_COLD_START_BATCHES batches a new
+ * anonymous reader would be drawn (`CacheKeys.feedColdStart`), whenever the snapshot changed.
+ * The gateway deals them to devices new to a channel without a call here, and leaves their ids
+ * out of the device's next run.
+ */
+@Injectable()
+export class ColdStartPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ColdStartPublisher.name);
+  private publishedGeneration = -1;
+  private publishing = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<RecommendConfig, 'RECO_COLD_START_BATCHES' | 'RECO_SNAPSHOT_INTERVAL_MS'>,
+    private readonly snapshot: CandidateSnapshot,
+    private readonly feed: UserRecommendService,
+    @Inject(REDIS_CACHE) private readonly cache: Redis,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.RECO_COLD_START_BATCHES === 0) return;
+    void this.publish();
+    this.timer = setInterval(() => void this.publish(), this.config.RECO_SNAPSHOT_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Writes the runs of every channel when the snapshot changed since the last time; true if it wrote. */
+  async publish(): Promise<boolean> {
+    if (this.publishing) return false;
+    this.publishing = true;
+    try {
+      if (!(await this.snapshot.ready())) return false;
+      const generation = this.snapshot.generation;
+      if (generation === this.publishedGeneration) return false;
+      const transaction = this.cache.multi();
+      for (const channelId of this.snapshot.channelIds()) {
+        for (const algorithm of Object.values(AlgorithmCombine)) {
+          const key = CacheKeys.feedColdStart(channelId, algorithm);
+          const ids = this.feed.coldStartRun(
+            channelId,
+            algorithm,
+            this.config.RECO_COLD_START_BATCHES * DEFAULT_ARTICLE_NUM,
+          );
+          transaction.del(key);
+          if (ids.length === 0) continue;
+          transaction.rpush(key, ...batchesOf(ids)).expire(key, COLD_START_TTL_SECONDS);
+        }
+      }
+      const failed = ((await transaction.exec()) ?? []).find(([error]) => error);
+      if (failed?.[0]) throw failed[0];
+      this.publishedGeneration = generation;
+      return true;
+    } catch (error) {
+      this.logger.warn(`cold-start runs not published: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    } finally {
+      this.publishing = false;
+    }
+  }
+}
+
+/** The run as batch JSONs of the reference's batch size. */
+function batchesOf(ids: readonly string[]): string[] {
+  const batches: string[] = [];
+  for (let start = 0; start < ids.length; start += DEFAULT_ARTICLE_NUM)
+    batches.push(JSON.stringify({ ids: ids.slice(start, start + DEFAULT_ARTICLE_NUM) }));
+  return batches;
+}
