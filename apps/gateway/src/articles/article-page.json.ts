@@ -4,7 +4,7 @@ import type { articleV1 } from '@app/contracts';
 import type { ArticleDetailView } from './articles.http.controller';
 
 type ArticleFields = Pick<ArticleDetailView, 'art_id' | 'title' | 'pubdate' | 'content' | 'aut_id' | 'ch_id'>;
-type PageFields = Omit<ArticleDetailView, keyof ArticleFields>;
+export type PageFields = Omit<ArticleDetailView, keyof ArticleFields>;
 
 /**
  * The article's own fields of the page, serialized once per cached detail: the two-level cache
@@ -28,4 +28,24 @@ export function articlePageJson(article: articleV1.ArticleDetail, timeZone: stri
     articleFieldsJson.set(article, fields);
   }
   return `${fields},${JSON.stringify(rest).slice(1)}`;
+}
+
+/** How long an anonymous reader's page is reused: author and related-article changes show within it. */
+export const ANONYMOUS_PAGE_TTL_MS = 1000;
+
+/**
+ * Whole answers for anonymous readers (the same for all of them), per cached detail, for
+ * ANONYMOUS_PAGE_TTL_MS. An edited article is a new detail object, so its page is built anew at once.
+ */
+export class AnonymousPages {
+  private readonly pages = new WeakMap<articleV1.ArticleDetail, { body: Buffer; until: number }>();
+
+  get(article: articleV1.ArticleDetail, now = Date.now()): Buffer | undefined {
+    const page = this.pages.get(article);
+    return page && page.until > now ? page.body : undefined;
+  }
+
+  set(article: articleV1.ArticleDetail, body: Buffer, now = Date.now()): void {
+    this.pages.set(article, { body, until: now + ANONYMOUS_PAGE_TTL_MS });
+  }
 }

@@ -3,18 +3,20 @@ import { APP_CONFIG } from '@app/config';
 import { envelopeJson, JSON_CONTENT_TYPE, RawResponse } from '@app/grpc';
 import { Body, Controller, Get, Header, Headers, Inject, Param, Post } from '@nestjs/common';
 
+import type { articleV1 } from '@app/contracts';
+
 import type { GatewayConfig } from '../config/gateway.config';
 import { ArticleCardsReader } from './article-cards.reader';
 import { ArticleDetailReader } from './article-detail.reader';
-import { articlePageJson } from './article-page.json';
+import { AnonymousPages, articlePageJson, type PageFields } from './article-page.json';
 import { ArticleErrors } from './article.errors';
-import { AuthorsReader } from './authors.reader';
+import { type Author, AuthorsReader } from './authors.reader';
 import { ReadingDurationDto } from './dto/reading-duration.dto';
 import { ReadingStatsRecorder } from './reading-stats.recorder';
 import { ReadingTracker } from './reading-tracker';
 import { RelatedArticlesClient } from './related-articles.client';
 import { TraceLogWriter } from './trace-log.writer';
-import { ViewerStateReader } from './viewer-state.reader';
+import { type ViewerState, ViewerStateReader } from './viewer-state.reader';
 
 /** The article page of the mobile app (reference 1.2). */
 export interface ArticleDetailView {
@@ -35,6 +37,8 @@ export interface ArticleDetailView {
 
 @Controller('v1_0')
 export class ArticlesHttpController {
+  private readonly anonymousPages = new AnonymousPages();
+
   constructor(
     private readonly details: ArticleDetailReader,
     private readonly cards: ArticleCardsReader,
@@ -49,7 +53,8 @@ export class ArticlesHttpController {
 
   /**
    * An approved article (`ArticleDetailView`, serialized here: the article's part once per cached
-   * detail). A signed-in reader's visit goes to their history; every visit is counted.
+   * detail; an anonymous reader's whole answer is reused for a second). A signed-in reader's
+   * visit goes to their history; every visit is counted.
    */
   @Get('articles/:id')
   @Auth('optional')
@@ -58,29 +63,35 @@ export class ArticlesHttpController {
     @Param('id') articleId: string,
     @CurrentUser() reader: AuthUser | undefined,
     @Headers('trace') trace: string | undefined,
-  ): Promise<string> {
+  ): Promise<string | Buffer> {
     const article = await this.details.read(articleId);
     if (!article) throw ArticleErrors.notFound();
     if (trace) {
       this.traceLog.write({ trace, channelId: article.chId, readTime: '' });
       void this.readingStats.recordOrigin(article.artId, trace);
     }
+    if (!reader) {
+      void this.tracker.recordRead(article.artId, article.autId, undefined);
+      return this.anonymousPages.get(article) ?? this.anonymousPage(article);
+    }
     const [author, viewer, recomments] = await Promise.all([
       this.authors.readOne(article.autId),
-      reader ? this.viewers.read(reader.userId, article.artId, article.autId) : undefined,
+      this.viewers.read(reader.userId, article.artId, article.autId),
       this.recomments(article.artId),
-      this.tracker.recordRead(article.artId, article.autId, reader?.userId),
+      this.tracker.recordRead(article.artId, article.autId, reader.userId),
     ]);
-    return envelopeJson(
-      articlePageJson(article, this.config.TZ, {
-        aut_name: author?.name ?? '',
-        aut_photo: author?.photo ?? '',
-        is_followed: viewer?.isFollowed ?? false,
-        attitude: viewer ? viewer.attitude : null,
-        is_collected: viewer?.isCollected ?? false,
-        recomments,
-      }),
-    );
+    return envelopeJson(articlePageJson(article, this.config.TZ, pageFields(author, viewer, recomments)));
+  }
+
+  private async anonymousPage(article: articleV1.ArticleDetail): Promise<Buffer> {
+    const [author, recomments] = await Promise.all([
+      this.authors.readOne(article.autId),
+      this.recomments(article.artId),
+    ]);
+    const fields = pageFields(author, undefined, recomments);
+    const body = Buffer.from(envelopeJson(articlePageJson(article, this.config.TZ, fields)));
+    this.anonymousPages.set(article, body);
+    return body;
   }
 
   /** Reading time reported by the client: to the trace log and the article's reading statistics. */
@@ -114,4 +125,20 @@ export class ArticlesHttpController {
       return [];
     }
   }
+}
+
+/** The page's fields besides the article's own; `viewer` undefined for anonymous readers. */
+function pageFields(
+  author: Author | null,
+  viewer: ViewerState | undefined,
+  recomments: PageFields['recomments'],
+): PageFields {
+  return {
+    aut_name: author?.name ?? '',
+    aut_photo: author?.photo ?? '',
+    is_followed: viewer?.isFollowed ?? false,
+    attitude: viewer ? viewer.attitude : null,
+    is_collected: viewer?.isCollected ?? false,
+    recomments,
+  };
 }
