@@ -1,7 +1,7 @@
 import { Auth, type AuthenticatedRequest, type AuthUser, CurrentUser } from '@app/auth';
 import { Controller, Get, Query, Req } from '@nestjs/common';
 
-import { FeedQueryDto } from './dto/feed-query.dto';
+import { type FeedQuery, FeedQueryPipe } from './dto/feed-query.pipe';
 import { LatestArticlesQueryDto } from './dto/latest-articles-query.dto';
 import type { FeedViewer } from './feed-viewer';
 import { type FeedView, HomeFeedReader } from './home-feed.reader';
@@ -21,7 +21,7 @@ export class FeedHttpController {
   @Get('v1_1/articles')
   @Auth('optional')
   home(
-    @Query() query: FeedQueryDto,
+    @Query(FeedQueryPipe) query: FeedQuery,
     @CurrentUser() user: AuthUser | undefined,
     @Req() request: AuthenticatedRequest,
   ): Promise<FeedView> {
