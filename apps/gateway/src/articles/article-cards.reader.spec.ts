@@ -3,7 +3,7 @@ import type { articleV1 } from '@app/contracts';
 import type Redis from 'ioredis';
 import { of } from 'rxjs';
 
-import { ArticleCardsReader } from './article-cards.reader';
+import { ArticleCardsReader, RECENT_CARD_MS } from './article-cards.reader';
 import type { AuthorsReader } from './authors.reader';
 import type { ChannelPinsReader } from './channel-pins.reader';
 
@@ -106,5 +106,27 @@ describe('ArticleCardsReader', () => {
     const { reader, commands } = newTestReader([], []);
     expect(await reader.read([])).toEqual([]);
     expect(commands).toEqual([]);
+  });
+
+  it('reuses recent cards of the same channel for a second, then assembles them again', async () => {
+    jest.useFakeTimers({ now: 1_000_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const { reader, commands } = newTestReader([info(A, 1)], []);
+      const first = await reader.read([A], { topChannelId: 2, recent: true });
+      const counted = commands.length;
+      expect(counted).toBeGreaterThan(0);
+      expect(await reader.read([A], { topChannelId: 2, recent: true })).toEqual(first);
+      expect(commands.length).toBe(counted);
+      // another channel, or no reuse asked: assembled
+      await reader.read([A], { topChannelId: 3, recent: true });
+      await reader.read([A], { topChannelId: 2 });
+      const assembled = commands.length;
+      expect(assembled).toBeGreaterThan(counted);
+      jest.setSystemTime(1_000_000 + RECENT_CARD_MS);
+      await reader.read([A], { topChannelId: 2, recent: true });
+      expect(commands.length).toBeGreaterThan(assembled);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

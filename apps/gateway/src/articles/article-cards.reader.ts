@@ -19,7 +19,17 @@ const CARD_COUNTERS = [
 export interface ReadCardsOptions {
   /** Also mark as top the articles pinned in this channel's `ch:{cid}:art:top` (the feed's channel). */
   topChannelId?: number;
+  /**
+   * Cards assembled for the same channel within RECENT_CARD_MS may be answered again (the home
+   * feed, where every reader of a channel asks for the same few dozen cards).
+   */
+  recent?: boolean;
 }
+
+/** How long a recent card is reused: its counters and top flag lag at most this much. */
+export const RECENT_CARD_MS = 1000;
+/** Recent cards kept at most; past it they are dropped all at once. */
+const RECENT_CARDS_MAX = 20_000;
 
 interface CardNumbers {
   counters: number[][];
@@ -35,6 +45,8 @@ interface CardNumbers {
  */
 @Injectable()
 export class ArticleCardsReader {
+  private readonly recentCards = new Map<string, { card: ArticleCard; until: number }>();
+
   constructor(
     private readonly cache: TwoLevelCache,
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
@@ -46,10 +58,34 @@ export class ArticleCardsReader {
 
   /** Cards of the approved articles among `ids`, in the order of `ids`; unknown ids are dropped. */
   async read(ids: readonly string[], options: ReadCardsOptions = {}): Promise<ArticleCard[]> {
+    return options.recent ? this.readRecent(ids, options.topChannelId) : this.assemble(ids, options.topChannelId);
+  }
+
+  private async readRecent(ids: readonly string[], topChannelId: number | undefined): Promise<ArticleCard[]> {
+    const now = Date.now();
+    const keyOf = (id: string) => `${topChannelId ?? ''}:${id}`;
+    const found = new Map<string, ArticleCard>();
+    const misses: string[] = [];
+    for (const id of ids) {
+      const entry = this.recentCards.get(keyOf(id));
+      if (entry && entry.until > now) found.set(id, entry.card);
+      else misses.push(id);
+    }
+    if (misses.length > 0) {
+      if (this.recentCards.size > RECENT_CARDS_MAX) this.recentCards.clear();
+      for (const card of await this.assemble(misses, topChannelId)) {
+        found.set(card.art_id, card);
+        this.recentCards.set(keyOf(card.art_id), { card, until: now + RECENT_CARD_MS });
+      }
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  private async assemble(ids: readonly string[], topChannelId: number | undefined): Promise<ArticleCard[]> {
     const infos = await this.infos(ids);
     if (infos.length === 0) return [];
     const [numbers, authors] = await Promise.all([
-      this.numbers(infos, options.topChannelId),
+      this.numbers(infos, topChannelId),
       this.authors.read(infos.map((info) => info.autId)),
     ]);
     return infos.map((info, index) => this.card(info, index, numbers, authors.get(info.autId)));

@@ -57,6 +57,7 @@ export class HomeFeedReader {
     const pinned = new Set(topIds);
     const cards = await this.cards.read([...topIds, ...batch.ids.filter((id) => !pinned.has(id))], {
       topChannelId: channelId,
+      recent: true,
     });
     const now = formatPubdate(new Date().toISOString(), this.config.TZ);
     return {
