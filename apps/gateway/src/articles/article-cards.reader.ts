@@ -45,7 +45,9 @@ interface CardNumbers {
  */
 @Injectable()
 export class ArticleCardsReader {
-  private readonly recentCards = new Map<string, { card: ArticleCard; until: number }>();
+  /** Per channel asked for (-1: none), per article id. */
+  private readonly recentCards = new Map<number, Map<string, { card: ArticleCard; until: number }>>();
+  private recentCount = 0;
 
   constructor(
     private readonly cache: TwoLevelCache,
@@ -63,19 +65,30 @@ export class ArticleCardsReader {
 
   private async readRecent(ids: readonly string[], topChannelId: number | undefined): Promise<ArticleCard[]> {
     const now = Date.now();
-    const keyOf = (id: string) => `${topChannelId ?? ''}:${id}`;
+    const channel = topChannelId ?? -1;
+    let recent = this.recentCards.get(channel);
+    if (!recent) {
+      recent = new Map();
+      this.recentCards.set(channel, recent);
+    }
     const found = new Map<string, ArticleCard>();
     const misses: string[] = [];
     for (const id of ids) {
-      const entry = this.recentCards.get(keyOf(id));
+      const entry = recent.get(id);
       if (entry && entry.until > now) found.set(id, entry.card);
       else misses.push(id);
     }
     if (misses.length > 0) {
-      if (this.recentCards.size > RECENT_CARDS_MAX) this.recentCards.clear();
+      if (this.recentCount > RECENT_CARDS_MAX) {
+        this.recentCards.clear();
+        this.recentCount = 0;
+        this.recentCards.set(channel, recent);
+        recent.clear();
+      }
       for (const card of await this.assemble(misses, topChannelId)) {
         found.set(card.art_id, card);
-        this.recentCards.set(keyOf(card.art_id), { card, until: now + RECENT_CARD_MS });
+        if (!recent.has(card.art_id)) this.recentCount += 1;
+        recent.set(card.art_id, { card, until: now + RECENT_CARD_MS });
       }
     }
     return ids.flatMap((id) => found.get(id) ?? []);

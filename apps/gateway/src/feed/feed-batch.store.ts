@@ -2,6 +2,7 @@ import { CacheKeys, REDIS_CACHE } from '@app/cache';
 import { AlgorithmCombine, algorithmFor } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { LRUCache } from 'lru-cache';
 
 import type { FeedViewer } from './feed-viewer';
 
@@ -153,10 +154,22 @@ function parseNext([kind, member, cursor]: string[]): NextBatch {
   return { kind: kind === 'fresh' ? 'fresh' : 'replay', batch, cursor: Number(cursor) };
 }
 
+/** A/B algorithms of recent devices: one md5 per device rather than per request. */
+const deviceAlgorithms = new LRUCache<string, AlgorithmCombine>({ max: 100_000 });
+
+function algorithmOfDevice(deviceId: string): AlgorithmCombine {
+  let algorithm = deviceAlgorithms.get(deviceId);
+  if (algorithm === undefined) {
+    algorithm = algorithmFor(deviceId);
+    deviceAlgorithms.set(deviceId, algorithm);
+  }
+  return algorithm;
+}
+
 function keysOf(viewer: FeedViewer, channelId: number): FeedKeys {
   const base = `feed:${viewer.kind}:${viewer.id}:${channelId}`;
   // Signed-in users never cold-start (their history may give them interests): any key will do.
-  const algorithm = viewer.kind === 'device' ? algorithmFor(viewer.id) : AlgorithmCombine.Algo1;
+  const algorithm = viewer.kind === 'device' ? algorithmOfDevice(viewer.id) : AlgorithmCombine.Algo1;
   return [`${base}:history`, `${base}:queue`, CacheKeys.feedColdStart(channelId, algorithm), `${base}:cold`];
 }
 
