@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 
-import { CounterKeys, StateKeys } from '@app/cache';
-import type { userReco } from '@app/contracts';
+import { CacheKeys, CounterKeys, StateKeys } from '@app/cache';
+import { algorithmFor, type userReco } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
 import { loadConfig } from '@app/config';
 import { Snowflake } from '@app/snowflake';
@@ -299,6 +299,38 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(recommend.requests.length).toBe(calls + 2);
       expect(ids(third.body)).toEqual([CH1[9]]);
       expect(third.body.data.pre_timestamp).toBe(1_730_000_000_500);
+    });
+
+    it('starts a device new to a channel on its published cold-start run without a call, and leaves that run out of the first refill', async () => {
+      const device = 'device-cold';
+      const published = CacheKeys.feedColdStart(1, algorithmFor(device));
+      await stack.cache.rpush(published, JSON.stringify({ ids: CH1.slice(0, 2) }), JSON.stringify({ ids: CH1.slice(2, 4) }));
+      const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, `Anony ${device}`);
+      const calls = recommend.requests.length;
+      await stack.gateway.get(HotCounters).flush();
+      const exposedBefore = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1.slice(0, 4));
+
+      const first = await dealt(1_741_000_000_000);
+      expect(ids(first.body)).toEqual(CH1.slice(0, 2));
+      expect(first.body.data.pre_timestamp).toBe(0);
+      const second = await dealt(1_741_000_001_000);
+      expect(ids(second.body)).toEqual(CH1.slice(2, 4));
+      expect(second.body.data.pre_timestamp).toBe(1_741_000_000_000);
+      expect(recommend.requests.length).toBe(calls);
+      await stack.gateway.get(HotCounters).flush();
+      const exposedAfter = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1.slice(0, 4));
+      expect(exposedAfter.map((count, index) => Number(count) - Number(exposedBefore[index]))).toEqual([1, 1, 1, 1]);
+
+      // The refill draws the 4 dealt ids along (recommend counts them as shown) and deals only new ones.
+      recommend.behaviour = { track: track(CH1.slice(0, 7), '1') };
+      const third = await dealt(1_741_000_002_000);
+      expect(recommend.requests.length).toBe(calls + 1);
+      expect(recommend.requests.at(-1)).toMatchObject({ userId: device, channelId: 1, articleNum: 54 });
+      expect(ids(third.body)).toEqual(CH1.slice(4, 7));
+      // The published run is shared: it is still there for the next new device.
+      expect(await stack.cache.llen(published)).toBe(2);
+      // A replay of the cold start still answers its batch.
+      expect(ids((await dealt(1_741_000_000_500)).body)).toEqual(CH1.slice(0, 2));
     });
 
     it('makes one gRPC call for concurrent first requests of a viewer and deals them distinct batches', async () => {
