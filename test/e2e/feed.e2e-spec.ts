@@ -130,6 +130,11 @@ const track = (ids: string[], timeStamp: string, exposure = ''): userReco.Track 
 });
 
 describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const afterThis = (cleanup: () => Promise<unknown>) => cleanups.push(cleanup);
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
   let stack: ArticleStack;
   let recommend: FakeUserRecommend;
   let token: string;
@@ -305,6 +310,8 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const device = 'device-cold';
       const published = CacheKeys.feedColdStart(1, algorithmFor(device));
       await stack.cache.rpush(published, JSON.stringify({ ids: CH1.slice(0, 2) }), JSON.stringify({ ids: CH1.slice(2, 4) }));
+      // Other tests' new devices must not start cold.
+      afterThis(() => stack.cache.del(published));
       const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, `Anony ${device}`);
       const calls = recommend.requests.length;
       await stack.gateway.get(HotCounters).flush();
