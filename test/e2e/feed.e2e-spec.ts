@@ -340,6 +340,30 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(ids((await dealt(1_741_000_000_500)).body)).toEqual(CH1.slice(0, 2));
     });
 
+    it('starts a signed-in user without reading history cold too, and one with history from the recommend service', async () => {
+      const channel = 3;
+      for (const user of [AUTHOR, READER]) {
+        const published = CacheKeys.feedColdStart(channel, algorithmFor(user));
+        await stack.cache.rpush(published, JSON.stringify({ ids: [CH2[0]] }));
+        afterThis(() => stack.cache.del(published));
+      }
+      await stack.state.del(StateKeys.readingHistory(AUTHOR));
+      await stack.state.zadd(StateKeys.readingHistory(READER), 1, CH1[0]);
+      afterThis(() => stack.state.del(StateKeys.readingHistory(READER)));
+      const calls = recommend.requests.length;
+
+      const author = `Bearer ${await stack.signIn(AUTHOR)}`;
+      const cold = await feed(`channel_id=${channel}&timestamp=1742000000000&with_top=0`, author);
+      expect(ids(cold.body)).toEqual([CH2[0]]);
+      expect(recommend.requests.length).toBe(calls);
+
+      recommend.behaviour = { track: track([CH2[1]], '1') };
+      const personal = await feed(`channel_id=${channel}&timestamp=1742000000000&with_top=0`, token);
+      expect(ids(personal.body)).toEqual([CH2[1]]);
+      expect(recommend.requests.length).toBe(calls + 1);
+      expect(recommend.requests.at(-1)).toMatchObject({ userId: READER, channelId: channel, articleNum: 50 });
+    });
+
     it('makes one gRPC call for concurrent first requests of a viewer and deals them distinct batches', async () => {
       const device = 'Anony device-rush';
       const run = [...CH1, ...CH2, TOP];

@@ -39,6 +39,6 @@ import { ViewerStateReader } from './viewer-state.reader';
     UserCardPresenter,
     ViewerStateReader,
   ],
-  exports: [ArticleCardsReader, HotCounters, ArticleLikingsReader, ChannelPinsReader, ReadingStatsRecorder, TraceLogWriter],
+  exports: [ArticleCardsReader, HotCounters, ReadingTracker, ArticleLikingsReader, ChannelPinsReader, ReadingStatsRecorder, TraceLogWriter],
 })
 export class ArticlesModule {}

@@ -46,6 +46,11 @@ export class ReadingTracker {
     }
   }
 
+  /** Whether the reader has read anything (the recommend service then ranks by their interests). */
+  async hasHistory(readerId: string): Promise<boolean> {
+    return (await this.state.exists(StateKeys.readingHistory(readerId))) === 1;
+  }
+
   /** One page of the reader's history, newest first, and its size, in one pipeline. */
   async historyPage(
     readerId: string,

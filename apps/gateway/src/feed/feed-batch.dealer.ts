@@ -1,9 +1,10 @@
 import { APP_CONFIG } from '@app/config';
-import { algorithmFor, exposureParam } from '@app/contracts';
+import { exposureParam } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { GatewayConfig } from '../config/gateway.config';
-import { FeedBatchStore, type NextBatch, type QueuedBatch } from './feed-batch.store';
+import { ReadingTracker } from '../articles/reading-tracker';
+import { algorithmOfViewer, FeedBatchStore, type NextBatch, type QueuedBatch } from './feed-batch.store';
 import type { FeedViewer } from './feed-viewer';
 import { exposureOfBatch } from './tracking.util';
 import {
@@ -23,8 +24,9 @@ export type DealtBatch =
  * Deals feed batches one per request from runs of FEED_PREFETCH_BATCHES batches that one
  * `user_recommend` call draws (exposures and ranking are the recommend service's), so most
  * feed requests cost one Redis round trip and no gRPC call. Concurrent requests of one viewer
- * and channel share a refill. A device new to a channel starts with the channel's published
- * cold-start run and no call at all; its first refill draws that many more and leaves them out.
+ * and channel share a refill. A device new to a channel (or a user without reading history, who
+ * ranks the same) starts with the channel's published cold-start run and no call at all; the
+ * first refill draws that many more and leaves them out.
  */
 @Injectable()
 export class FeedBatchDealer {
@@ -35,12 +37,16 @@ export class FeedBatchDealer {
   constructor(
     private readonly store: FeedBatchStore,
     private readonly recommender: UserRecommendClient,
+    private readonly reading: ReadingTracker,
     @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'FEED_PREFETCH_BATCHES'>,
   ) {}
 
   async deal(viewer: FeedViewer, channelId: number, stamp: number): Promise<DealtBatch> {
     try {
-      const next = await this.store.next(viewer, channelId, stamp);
+      let next = await this.store.next(viewer, channelId, stamp, viewer.kind === 'device');
+      // A user without reading history ranks as a new device would: start cold too.
+      if (next.kind === 'empty' && next.isNew && viewer.kind === 'user' && !(await this.reading.hasHistory(viewer.id)))
+        next = await this.store.next(viewer, channelId, stamp, true);
       if (next.kind !== 'empty') return dealt(next, viewer);
       return await this.dealFromRefill(viewer, channelId, stamp, next.coldIds);
     } catch (error) {
@@ -62,7 +68,7 @@ export class FeedBatchDealer {
     const running = this.refills.get(key);
     if (running) {
       const instead = await running;
-      return instead ?? dealtOrEnd(await this.store.next(viewer, channelId, stamp), viewer);
+      return instead ?? dealtOrEnd(await this.store.next(viewer, channelId, stamp, false), viewer);
     }
     const refill = this.refill(viewer, channelId, stamp, coldIds);
     const forWaiters = refill
@@ -125,7 +131,7 @@ function dealt(next: Exclude<NextBatch, { kind: 'empty' }>, viewer: FeedViewer):
     cursor: next.cursor,
     // A cold-start batch was published for every new reader: its exposure names this one.
     exposure:
-      next.kind === 'replay' ? '' : exposure || exposureParam(viewer.id, ids, algorithmFor(viewer.id)),
+      next.kind === 'replay' ? '' : exposure || exposureParam(viewer.id, ids, algorithmOfViewer(viewer)),
   };
 }
 

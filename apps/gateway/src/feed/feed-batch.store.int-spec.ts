@@ -4,6 +4,7 @@ import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
 import { FEED_HISTORY_SIZE, FeedBatchStore, type QueuedBatch } from './feed-batch.store';
+import type { FeedViewer } from './feed-viewer';
 
 const batch = (...ids: string[]): QueuedBatch => ({ ids, exposure: `exposure of ${ids.join(',')}` });
 
@@ -13,6 +14,8 @@ describe('FeedBatchStore (real Redis)', () => {
   let store: FeedBatchStore;
   let viewerNumber = 0;
   const newViewer = () => ({ kind: 'device' as const, id: `device-${(viewerNumber += 1)}` });
+  const next = (viewer: FeedViewer, channelId: number, stamp: number, coldStart = true) =>
+    store.next(viewer, channelId, stamp, coldStart);
 
   beforeAll(() => {
     testRedis = createTestRedis();
@@ -27,47 +30,47 @@ describe('FeedBatchStore (real Redis)', () => {
 
   it('deals queued batches to newer stamps, each pointing back at the previous one, then runs dry', async () => {
     const viewer = newViewer();
-    expect(await store.next(viewer, 3, 100)).toEqual({ kind: 'empty', coldIds: [] });
+    expect(await next(viewer, 3, 100)).toMatchObject({ kind: 'empty', coldIds: [] });
     expect(await store.queueAndNext(viewer, 3, 100, [batch('1', '2'), batch('3')])).toEqual({
       kind: 'fresh',
       batch: batch('1', '2'),
       cursor: 0,
     });
-    expect(await store.next(viewer, 3, 200)).toEqual({ kind: 'fresh', batch: batch('3'), cursor: 100 });
-    expect(await store.next(viewer, 3, 300)).toEqual({ kind: 'empty', coldIds: [] });
+    expect(await next(viewer, 3, 200)).toEqual({ kind: 'fresh', batch: batch('3'), cursor: 100 });
+    expect(await next(viewer, 3, 300)).toMatchObject({ kind: 'empty', coldIds: [] });
   });
 
   it('replays the batch at or before an older stamp with the next older stamp, and a retried stamp', async () => {
     const viewer = newViewer();
     await store.queueAndNext(viewer, 0, 1_000, [batch('1'), batch('2'), batch('3')]);
-    await store.next(viewer, 0, 2_000);
-    await store.next(viewer, 0, 3_000);
-    expect(await store.next(viewer, 0, 3_000)).toEqual({ kind: 'replay', batch: batch('3'), cursor: 2_000 });
-    expect(await store.next(viewer, 0, 2_500)).toEqual({ kind: 'replay', batch: batch('2'), cursor: 1_000 });
-    expect(await store.next(viewer, 0, 1_000)).toEqual({ kind: 'replay', batch: batch('1'), cursor: 0 });
-    expect(await store.next(viewer, 0, 999)).toEqual({ kind: 'replay', batch: { ids: [], exposure: '' }, cursor: 0 });
+    await next(viewer, 0, 2_000);
+    await next(viewer, 0, 3_000);
+    expect(await next(viewer, 0, 3_000)).toEqual({ kind: 'replay', batch: batch('3'), cursor: 2_000 });
+    expect(await next(viewer, 0, 2_500)).toEqual({ kind: 'replay', batch: batch('2'), cursor: 1_000 });
+    expect(await next(viewer, 0, 1_000)).toEqual({ kind: 'replay', batch: batch('1'), cursor: 0 });
+    expect(await next(viewer, 0, 999)).toEqual({ kind: 'replay', batch: { ids: [], exposure: '' }, cursor: 0 });
   });
 
   it('keeps viewers and channels apart, and equal batches under different stamps', async () => {
     const viewer = newViewer();
     const other = newViewer();
     await store.queueAndNext(viewer, 1, 10, [batch('7'), batch('7')]);
-    expect(await store.next(other, 1, 20)).toEqual({ kind: 'empty', coldIds: [] });
-    expect(await store.next(viewer, 2, 20)).toEqual({ kind: 'empty', coldIds: [] });
-    expect(await store.next(viewer, 1, 20)).toEqual({ kind: 'fresh', batch: batch('7'), cursor: 10 });
-    expect(await store.next(viewer, 1, 10)).toEqual({ kind: 'replay', batch: batch('7'), cursor: 0 });
+    expect(await next(other, 1, 20)).toMatchObject({ kind: 'empty', coldIds: [] });
+    expect(await next(viewer, 2, 20)).toMatchObject({ kind: 'empty', coldIds: [] });
+    expect(await next(viewer, 1, 20)).toEqual({ kind: 'fresh', batch: batch('7'), cursor: 10 });
+    expect(await next(viewer, 1, 10)).toEqual({ kind: 'replay', batch: batch('7'), cursor: 0 });
   });
 
   it(`keeps the newest ${FEED_HISTORY_SIZE} batches served, under a TTL`, async () => {
     const viewer = newViewer();
     const run = Array.from({ length: FEED_HISTORY_SIZE + 5 }, (_, index) => batch(String(index + 1)));
     await store.queueAndNext(viewer, 4, 1, run);
-    for (let stamp = 2; stamp <= run.length; stamp += 1) await store.next(viewer, 4, stamp);
+    for (let stamp = 2; stamp <= run.length; stamp += 1) await next(viewer, 4, stamp);
     const history = `feed:device:${viewer.id}:4:history`;
     expect(await redis.zcard(history)).toBe(FEED_HISTORY_SIZE);
     expect(await redis.ttl(history)).toBeGreaterThan(0);
-    expect(await store.next(viewer, 4, 5)).toMatchObject({ batch: { ids: [] }, cursor: 0 });
-    expect(await store.next(viewer, 4, run.length)).toMatchObject({ batch: { ids: [String(run.length)] } });
+    expect(await next(viewer, 4, 5)).toMatchObject({ batch: { ids: [] }, cursor: 0 });
+    expect(await next(viewer, 4, run.length)).toMatchObject({ batch: { ids: [String(run.length)] } });
   });
 
   describe('cold start', () => {
@@ -80,32 +83,33 @@ describe('FeedBatchStore (real Redis)', () => {
     it('deals a new device the published run, then tells its ids until a refill says otherwise', async () => {
       const viewer = newViewer();
       await publish(9, viewer.id, [['11', '12'], ['13'], ['14']]);
-      expect(await store.next(viewer, 9, 100)).toEqual({ kind: 'fresh', batch: coldBatch('11', '12'), cursor: 0 });
-      expect(await store.next(viewer, 9, 200)).toEqual({ kind: 'fresh', batch: coldBatch('13'), cursor: 100 });
-      expect(await store.next(viewer, 9, 150)).toEqual({ kind: 'replay', batch: coldBatch('11', '12'), cursor: 0 });
-      expect(await store.next(viewer, 9, 300)).toEqual({ kind: 'fresh', batch: coldBatch('14'), cursor: 200 });
-      expect(await store.next(viewer, 9, 400)).toEqual({ kind: 'empty', coldIds: ['11', '12', '13', '14'] });
+      expect(await next(viewer, 9, 100)).toEqual({ kind: 'fresh', batch: coldBatch('11', '12'), cursor: 0 });
+      expect(await next(viewer, 9, 200)).toEqual({ kind: 'fresh', batch: coldBatch('13'), cursor: 100 });
+      expect(await next(viewer, 9, 150)).toEqual({ kind: 'replay', batch: coldBatch('11', '12'), cursor: 0 });
+      expect(await next(viewer, 9, 300)).toEqual({ kind: 'fresh', batch: coldBatch('14'), cursor: 200 });
+      expect(await next(viewer, 9, 400)).toMatchObject({ kind: 'empty', coldIds: ['11', '12', '13', '14'] });
 
       // The refill drew all but 14: only 14 is still to leave out; then nothing is.
       expect(await store.queueAndNext(viewer, 9, 400, [batch('21')], ['14'])).toEqual({ kind: 'fresh', batch: batch('21'), cursor: 300 });
-      expect(await store.next(viewer, 9, 500)).toEqual({ kind: 'empty', coldIds: ['14'] });
+      expect(await next(viewer, 9, 500)).toMatchObject({ kind: 'empty', coldIds: ['14'] });
       await store.queueAndNext(viewer, 9, 500, [batch('22')], []);
-      expect(await store.next(viewer, 9, 600)).toEqual({ kind: 'empty', coldIds: [] });
+      expect(await next(viewer, 9, 600)).toMatchObject({ kind: 'empty', coldIds: [] });
       // Nothing of the published run was taken from it.
       expect(await testRedis.client('cache').llen(`${testRedis.prefix}${CacheKeys.feedColdStart(9, algorithmFor(viewer.id))}`)).toBe(3);
     });
 
-    it('starts cold only devices new to the channel, and only when a run is published', async () => {
+    it('starts cold only viewers new to the channel when asked to, and only when a run is published', async () => {
       const viewer = newViewer();
       await publish(8, viewer.id, [['31']]);
       await store.queueAndNext(viewer, 8, 10, [batch('1')]);
-      expect(await store.next(viewer, 8, 20)).toEqual({ kind: 'empty', coldIds: [] });
+      expect(await next(viewer, 8, 20)).toEqual({ kind: 'empty', coldIds: [], isNew: false });
 
       const user = { kind: 'user' as const, id: '1294287382374383616' };
       await publish(8, user.id, [['31']]);
-      expect(await store.next(user, 8, 20)).toEqual({ kind: 'empty', coldIds: [] });
+      expect(await next(user, 8, 20, false)).toEqual({ kind: 'empty', coldIds: [], isNew: true });
+      expect(await next(user, 8, 30, true)).toEqual({ kind: 'fresh', batch: coldBatch('31'), cursor: 0 });
 
-      expect(await store.next(newViewer(), 7, 20)).toEqual({ kind: 'empty', coldIds: [] });
+      expect(await next(newViewer(), 7, 20)).toEqual({ kind: 'empty', coldIds: [], isNew: true });
     });
   });
 });

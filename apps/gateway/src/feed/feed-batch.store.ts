@@ -1,5 +1,5 @@
 import { CacheKeys, REDIS_CACHE } from '@app/cache';
-import { AlgorithmCombine, algorithmFor } from '@app/contracts';
+import { type AlgorithmCombine, algorithmFor } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
@@ -25,20 +25,21 @@ export interface QueuedBatch {
  * stored batch at or before it, or `empty` when a fresh batch is due and none is queued.
  * `cursor` is the client's next `pre_timestamp`: the next older stamp, 0 when there is none.
  * `coldIds`: the ids of the cold-start run this viewer was dealt that the recommend service has
- * not drawn for it yet, for the next run to leave out.
+ * not drawn for it yet, for the next run to leave out. `isNew`: nothing was served to this viewer
+ * in this channel yet (nor within the history's TTL).
  */
 export type NextBatch =
   | { kind: 'fresh'; batch: QueuedBatch; cursor: number }
   | { kind: 'replay'; batch: QueuedBatch; cursor: number }
-  | { kind: 'empty'; coldIds: string[] };
+  | { kind: 'empty'; coldIds: string[]; isNew: boolean };
 
 /**
  * The timestamp rules of the original recommend centre (reference 4.3) over a viewer's queue,
  * in one atomic round trip. History members are `<stamp>:<batch json>` so equal batches stay
  * distinct; a fresh batch is stored under the request's own stamp, so a retried request (same
  * stamp) replays it instead of drawing another. A viewer new to the channel (no history, no
- * queue) that may cold-start (ARGV[4] = '1') gets the channel's published cold-start run
- * (KEYS[3]) queued, and its ids remembered (KEYS[4]).
+ * queue) that may cold-start (ARGV[4] = '1': a device, or a user without reading history) gets
+ * the channel's published cold-start run (KEYS[3]) queued, and its ids remembered (KEYS[4]).
  */
 const NEXT_BATCH_LUA = `
 local function next_batch()
@@ -64,7 +65,7 @@ local function next_batch()
       batch = run[1]
     end
   end
-  if not batch then return {'empty', redis.call('GET', KEYS[4]) or ''} end
+  if not batch then return {'empty', redis.call('GET', KEYS[4]) or '', newest[1] and '0' or '1'} end
   redis.call('ZADD', KEYS[1], stamp, ARGV[1] .. ':' .. batch)
   redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
   redis.call('EXPIRE', KEYS[1], ARGV[2])
@@ -111,14 +112,15 @@ export class FeedBatchStore {
     this.redis = redis as FeedRedis;
   }
 
-  async next(viewer: FeedViewer, channelId: number, stamp: number): Promise<NextBatch> {
+  /** The next batch by the stamp; a viewer new to the channel starts cold when `coldStart` says so. */
+  async next(viewer: FeedViewer, channelId: number, stamp: number, coldStart: boolean): Promise<NextBatch> {
     return parseNext(
       await this.redis.feedNextBatch(
         ...keysOf(viewer, channelId),
         String(stamp),
         FEED_HISTORY_TTL_SECONDS,
         FEED_HISTORY_SIZE,
-        viewer.kind === 'device' ? '1' : '0',
+        coldStart ? '1' : '0',
       ),
     );
   }
@@ -140,7 +142,8 @@ export class FeedBatchStore {
         String(stamp),
         FEED_HISTORY_TTL_SECONDS,
         FEED_HISTORY_SIZE,
-        viewer.kind === 'device' ? '1' : '0',
+        // A refill comes after a first batch: nothing is new any more.
+        '0',
         coldIds.join(','),
         ...batches.map((batch) => JSON.stringify(batch)),
       ),
@@ -149,28 +152,28 @@ export class FeedBatchStore {
 }
 
 function parseNext([kind, member, cursor]: string[]): NextBatch {
-  if (kind === 'empty') return { kind: 'empty', coldIds: member ? member.split(',') : [] };
+  if (kind === 'empty') return { kind: 'empty', coldIds: member ? member.split(',') : [], isNew: cursor === '1' };
   const batch = kind === 'fresh' ? parseBatch(member) : parseBatch(member.slice(member.indexOf(':') + 1));
   return { kind: kind === 'fresh' ? 'fresh' : 'replay', batch, cursor: Number(cursor) };
 }
 
-/** A/B algorithms of recent devices: one md5 per device rather than per request. */
-const deviceAlgorithms = new LRUCache<string, AlgorithmCombine>({ max: 100_000 });
+/** A/B algorithms of recent viewers: one md5 per viewer rather than per request. */
+const viewerAlgorithms = new LRUCache<string, AlgorithmCombine>({ max: 100_000 });
 
-function algorithmOfDevice(deviceId: string): AlgorithmCombine {
-  let algorithm = deviceAlgorithms.get(deviceId);
+/** The viewer's A/B algorithm (md5 of the id the recommend service is called with). */
+export function algorithmOfViewer(viewer: FeedViewer): AlgorithmCombine {
+  let algorithm = viewerAlgorithms.get(viewer.id);
   if (algorithm === undefined) {
-    algorithm = algorithmFor(deviceId);
-    deviceAlgorithms.set(deviceId, algorithm);
+    algorithm = algorithmFor(viewer.id);
+    viewerAlgorithms.set(viewer.id, algorithm);
   }
   return algorithm;
 }
 
 function keysOf(viewer: FeedViewer, channelId: number): FeedKeys {
   const base = `feed:${viewer.kind}:${viewer.id}:${channelId}`;
-  // Signed-in users never cold-start (their history may give them interests): any key will do.
-  const algorithm = viewer.kind === 'device' ? algorithmOfDevice(viewer.id) : AlgorithmCombine.Algo1;
-  return [`${base}:history`, `${base}:queue`, CacheKeys.feedColdStart(channelId, algorithm), `${base}:cold`];
+  const coldStart = CacheKeys.feedColdStart(channelId, algorithmOfViewer(viewer));
+  return [`${base}:history`, `${base}:queue`, coldStart, `${base}:cold`];
 }
 
 const EMPTY_BATCH: QueuedBatch = { ids: [], exposure: '' };
