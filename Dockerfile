@@ -18,7 +18,8 @@ RUN npm run build \
 FROM ${NODE_IMAGE} AS runtime
 ARG APP
 ENV NODE_ENV=production \
-    APP=${APP}
+    APP=${APP} \
+    NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 # Files stay owned by root: the app can read its code but not change it.
 COPY --from=build /app/package.json ./package.json

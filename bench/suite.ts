@@ -84,8 +84,13 @@ export function migrate(env: NodeJS.ProcessEnv): void {
   for (const service of ['user', 'news']) runNode([...alias, `dist/apps/${service}/src/migrate.js`], env);
 }
 
+/** The flags the services run with everywhere (`scripts/node-flags.js`). */
+const { SERVICE_NODE_FLAGS } = createRequire(__filename)(join(ROOT, 'scripts', 'node-flags.js')) as {
+  SERVICE_NODE_FLAGS: string[];
+};
+
 export function startApp(name: AppName, env: NodeJS.ProcessEnv, pin: Pinning, nodeFlags: string[] = []): Child {
-  return startChild(name, process.execPath, [...nodeFlags, ...alias, `dist/apps/${name}/src/main.js`], env, pin.servers);
+  return startChild(name, process.execPath, [...SERVICE_NODE_FLAGS, ...nodeFlags, ...alias, `dist/apps/${name}/src/main.js`], env, pin.servers);
 }
 
 export function startBaseline(env: NodeJS.ProcessEnv, pin: Pinning): Child {

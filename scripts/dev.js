@@ -3,6 +3,8 @@
 // and Redis, waits until every one is healthy, prints where they listen, and stops them on Ctrl-C.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
+
+const { SERVICE_NODE_FLAGS } = require('./node-flags');
 const { join } = require('node:path');
 const { grpcHealth } = require('./grpc-health');
 
@@ -59,7 +61,7 @@ for (const service of ['user', 'news', 'mis']) step(`migrate ${service}`, proces
 for (const service of ['user', 'news']) step(`demo data ${service}`, process.execPath, node(`dist/apps/${service}/src/seed.js`));
 
 const children = apps.map((app) => {
-  const child = spawn(process.execPath, node(`dist/apps/${app.name}/src/main.js`), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...node(`dist/apps/${app.name}/src/main.js`)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${app.name}]`.padEnd(17);
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';

@@ -132,6 +132,13 @@ describe('docker-compose.yml', () => {
     expect(formatErrors(validate.errors)).toEqual([]);
   });
 
+  it('runs every app in the image with the V8 flags of development and the benchmarks', () => {
+    const { SERVICE_NODE_FLAGS } = jest.requireActual<{ SERVICE_NODE_FLAGS: string[] }>(join(ROOT, 'scripts', 'node-flags.js'));
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const nodeOptions = /NODE_OPTIONS=("?)([^"\n\\]+)\1/.exec(dockerfile)?.[2].trim().split(/\s+/);
+    expect(nodeOptions).toEqual(SERVICE_NODE_FLAGS);
+  });
+
   it('builds every app from the Dockerfile with its APP argument', () => {
     const built = APPS.map((app) => [app, asRecord(asRecord(services[app]).build).args]);
     expect(built).toEqual(APPS.map((app) => [app, { APP: app }]));
