@@ -96,4 +96,17 @@ describe('TwoLevelCache (real Redis)', () => {
     const fresh = await replica();
     expect(await fresh.peekMany<{ id: number }>(['card:1', 'card:2', 'card:3'])).toEqual([{ id: 1 }, null, undefined]);
   });
+
+  it('peeks one key from L1, else from Redis (then keeps it), the same objects every time', async () => {
+    await first.set('card:4', { id: 4 }, POLICY);
+    await raw.set('card:5', NULL_MARKER);
+    const fresh = await replica();
+    expect(fresh.hasLocal('card:4')).toBe(false);
+    const fromRedis = await fresh.peek<{ id: number }>('card:4');
+    expect(fromRedis).toEqual({ id: 4 });
+    expect(fresh.hasLocal('card:4')).toBe(true);
+    expect(await fresh.peek('card:4')).toBe(fromRedis);
+    expect(await fresh.peek('card:5')).toBeNull();
+    expect(await fresh.peek('card:6')).toBeUndefined();
+  });
 });

@@ -106,6 +106,13 @@ export class TwoLevelCache {
     return results;
   }
 
+  /** `peekMany` of one key, without the batch's arrays when L1 holds it (the article page's hot path). */
+  async peek<T>(key: string): Promise<T | null | undefined> {
+    const entry = this.l1.get(key);
+    if (entry) return 'missing' in entry ? null : (parsedValue(entry) as T);
+    return (await this.peekMany<T>([key]))[0];
+  }
+
   /** Whether this process holds `key` in L1 (diagnostics and tests of invalidation). */
   hasLocal(key: string): boolean {
     return this.l1.has(key);

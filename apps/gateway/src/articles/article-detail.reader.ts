@@ -23,9 +23,7 @@ export class ArticleDetailReader {
   /** The approved article's detail, or null when there is none. */
   async read(articleId: string): Promise<articleV1.ArticleDetail | null> {
     if (!SNOWFLAKE_ID.test(articleId)) return null;
-    const [cached] = await this.cache.peekMany<articleV1.ArticleDetail>([
-      CacheKeys.articleDetail(articleId),
-    ]);
+    const cached = await this.cache.peek<articleV1.ArticleDetail>(CacheKeys.articleDetail(articleId));
     if (cached !== undefined) return cached;
     let pending = this.loading.get(articleId);
     if (!pending) {

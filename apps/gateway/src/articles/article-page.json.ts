@@ -31,7 +31,7 @@ export function articlePageJson(article: articleV1.ArticleDetail, timeZone: stri
 }
 
 /** How long an anonymous reader's page is reused: author and related-article changes show within it. */
-export const ANONYMOUS_PAGE_TTL_MS = 1000;
+export const ANONYMOUS_PAGE_TTL_MS = 5000;
 
 /**
  * Whole answers for anonymous readers (the same for all of them), per cached detail, for

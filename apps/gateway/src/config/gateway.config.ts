@@ -8,7 +8,7 @@ export const gatewayEnvSchema = baseEnvSchema
     /** Feed batches drawn from the recommend service per call; the gateway deals them out one per request. */
     FEED_PREFETCH_BATCHES: z.coerce.number().int().min(1).max(10).default(5),
     /** Read and exposure counters gather in process this long before one write to the state Redis. */
-    COUNTER_FLUSH_MS: z.coerce.number().int().min(1).max(10_000).default(100),
+    COUNTER_FLUSH_MS: z.coerce.number().int().min(1).max(10_000).default(1000),
   })
   .superRefine(refineBaseEnv);
 
