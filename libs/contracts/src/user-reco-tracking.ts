@@ -20,6 +20,9 @@ export function algorithmFor(userId: string): AlgorithmCombine {
 
 export type TrackAction = 'exposure' | 'click' | 'collect' | 'share' | 'read';
 
+/** An `AlgorithmCombine` of the recommend feed, or the label of another list (the latest articles). */
+export type TrackAlgorithm = AlgorithmCombine | 'latest';
+
 /**
  * A tracking string as the reference's `add_track`:
  * `{"action":…,"userId":…,"articleId":…,"algorithmCombine":…}`. Clients echo it back in the
@@ -29,7 +32,7 @@ export function trackParam(
   action: TrackAction,
   userId: string,
   articleId: string,
-  algorithm: AlgorithmCombine,
+  algorithm: TrackAlgorithm,
 ): string {
   return JSON.stringify({ action, userId, articleId, algorithmCombine: algorithm });
 }
@@ -38,7 +41,7 @@ export function trackParam(
 export function exposureParam(
   userId: string,
   ids: readonly string[],
-  algorithm: AlgorithmCombine,
+  algorithm: TrackAlgorithm,
 ): string {
   return trackParam('exposure', userId, `[${ids.join(',')}]`, algorithm);
 }
@@ -50,10 +53,11 @@ export interface ArticleParams {
   read: string;
 }
 
+/** The four tracking strings of one article, which the client echoes in its `Trace` header. */
 export function articleParams(
   userId: string,
   articleId: string,
-  algorithm: AlgorithmCombine,
+  algorithm: TrackAlgorithm,
 ): ArticleParams {
   return {
     click: trackParam('click', userId, articleId, algorithm),

@@ -1,11 +1,11 @@
 import { REDIS_CACHE } from '@app/cache';
+import { type ArticleParams, articleParams } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import type { ArticleCard } from '../articles/article-card';
 import { ArticleCardsReader } from '../articles/article-cards.reader';
 import { ChannelArticlesReader, LATEST_MAX_LIMIT } from './channel-articles.reader';
-import { type ArticleTrace, articleTrace } from './tracking.util';
 import { LATEST_LIST_ALGORITHM } from '../articles/reading-stats.util';
 
 /** How long the last id of a served page stays the cursor of the next page. */
@@ -15,7 +15,7 @@ const ALGORITHM = LATEST_LIST_ALGORITHM;
 export interface LatestPageView {
   page: number;
   per_page: number;
-  results: Array<ArticleCard & { trace: ArticleTrace }>;
+  results: Array<ArticleCard & { trace: ArticleParams }>;
 }
 
 /**
@@ -50,7 +50,7 @@ export class LatestPagesReader {
       per_page: perPage,
       results: cards.map((card) => ({
         ...card,
-        trace: articleTrace(trackUserId, card.art_id, ALGORITHM),
+        trace: articleParams(trackUserId, card.art_id, ALGORITHM),
       })),
     };
   }

@@ -3,13 +3,10 @@ import { AlgorithmCombine, algorithmFor } from '@app/contracts';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
-import { CandidateIndex } from '../candidates/candidate-index';
-import { CandidateSnapshot } from '../candidates/candidate-snapshot';
+import { newFeedService, RECOMMEND_TEST_CONFIG } from '../../test/feed-service.fixture';
+import type { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import { COLD_START_TTL_SECONDS, ColdStartPublisher } from './cold-start.publisher';
-import { FeedHistoryStore } from './feed-history.store';
-import { PopularityReader } from './popularity.reader';
-import { SharedRankingCache } from './shared-ranking.cache';
-import { UserRecommendService } from './user-recommend.service';
+import type { UserRecommendService } from './user-recommend.service';
 
 const NOW = Date.now();
 const HOUR = 3_600_000;
@@ -19,17 +16,8 @@ const POOL = Array.from({ length: 25 }, (_, n) => ({
   createdMs: NOW - n * HOUR,
 }));
 
-const CONFIG = {
-  RECO_HALF_LIFE_HOURS: 24,
-  RECO_ALGO1_WEIGHTS: { recency: 1, popularity: 0.25, interest: 0.5 },
-  RECO_ALGO2_WEIGHTS: { recency: 0.5, popularity: 0.5, interest: 0.5 },
-  RECO_RANK_WINDOW: 200,
-  RECO_SNAPSHOT_INTERVAL_MS: 10_000,
-  RECO_CANDIDATES_PER_CHANNEL: 2000,
-  RECO_BATCH_HISTORY_SIZE: 50,
-  RECO_HISTORY_TTL_SECONDS: 3600,
-  RECO_COLD_START_BATCHES: 2,
-};
+const CONFIG = { ...RECOMMEND_TEST_CONFIG, RECO_COLD_START_BATCHES: 2 };
+
 
 /** A device id whose A/B bucket gives `algorithm` (deterministic search). */
 function deviceOf(algorithm: AlgorithmCombine): string {
@@ -53,19 +41,11 @@ describe('ColdStartPublisher (real Redis)', () => {
     redis = createTestRedis();
     state = createRedisClient(redis.stateUrl, redis.prefix);
     cache = createRedisClient(redis.cacheUrl, redis.prefix);
-    const index = new CandidateIndex(state);
-    snapshot = new CandidateSnapshot(CONFIG, index, new PopularityReader(state));
-    for (const entry of POOL) await index.add({ ...entry, channelId: CHANNEL, tokens: [] });
+    const feed = newFeedService(state, CONFIG);
+    for (const entry of POOL) await feed.index.add({ ...entry, channelId: CHANNEL, tokens: [] });
     await state.zadd(CounterKeys.articleLikes, 9000, POOL[20].id);
-    await snapshot.reload();
-    const clock = () => Date.now();
-    service = new UserRecommendService(
-      CONFIG,
-      snapshot,
-      new SharedRankingCache(CONFIG, snapshot, clock),
-      new FeedHistoryStore(state, CONFIG),
-      clock,
-    );
+    await feed.snapshot.reload();
+    ({ snapshot, service } = feed);
     publisher = new ColdStartPublisher(CONFIG, snapshot, service, cache);
   });
 

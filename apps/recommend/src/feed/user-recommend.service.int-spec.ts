@@ -2,12 +2,8 @@ import { CounterKeys, createRedisClient, StateKeys } from '@app/cache';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
-import { CandidateIndex } from '../candidates/candidate-index';
-import { CandidateSnapshot } from '../candidates/candidate-snapshot';
-import { FeedHistoryStore } from './feed-history.store';
-import { PopularityReader } from './popularity.reader';
-import { SharedRankingCache } from './shared-ranking.cache';
-import { UserRecommendService } from './user-recommend.service';
+import { newFeedService } from '../../test/feed-service.fixture';
+import type { UserRecommendService } from './user-recommend.service';
 
 const NOW = Date.now();
 const HOUR = 3_600_000;
@@ -19,16 +15,6 @@ const POOL = Array.from({ length: 30 }, (_, n) => ({
 }));
 const POPULAR = POOL[12].id;
 
-const CONFIG = {
-  RECO_HALF_LIFE_HOURS: 24,
-  RECO_ALGO1_WEIGHTS: { recency: 1, popularity: 0.25, interest: 0.5 },
-  RECO_ALGO2_WEIGHTS: { recency: 0.5, popularity: 0.5, interest: 0.5 },
-  RECO_RANK_WINDOW: 200,
-  RECO_SNAPSHOT_INTERVAL_MS: 10_000,
-  RECO_CANDIDATES_PER_CHANNEL: 2000,
-  RECO_BATCH_HISTORY_SIZE: 50,
-  RECO_HISTORY_TTL_SECONDS: 3600,
-};
 
 describe('UserRecommendService over the snapshot (real Redis)', () => {
   let redis: TestRedis;
@@ -49,19 +35,11 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
   beforeAll(async () => {
     redis = createTestRedis();
     state = createRedisClient(redis.stateUrl, redis.prefix);
-    const index = new CandidateIndex(state);
-    const snapshot = new CandidateSnapshot(CONFIG, index, new PopularityReader(state));
-    for (const entry of POOL) await index.add({ ...entry, channelId: CHANNEL, tokens: [] });
+    const feed = newFeedService(state);
+    for (const entry of POOL) await feed.index.add({ ...entry, channelId: CHANNEL, tokens: [] });
     await state.zadd(CounterKeys.articleLikes, 5000, POPULAR);
-    await snapshot.reload();
-    const clock = () => Date.now();
-    service = new UserRecommendService(
-      CONFIG,
-      snapshot,
-      new SharedRankingCache(CONFIG, snapshot, clock),
-      new FeedHistoryStore(state, CONFIG),
-      clock,
-    );
+    await feed.snapshot.reload();
+    service = feed.service;
   });
 
   afterAll(async () => {
