@@ -1,5 +1,6 @@
 import type { ArticleCard } from '../articles/article-card';
 import type { ArticleCardsReader } from '../articles/article-cards.reader';
+import type { ChannelPinsReader } from '../articles/channel-pins.reader';
 import type { ReadingStatsRecorder } from '../articles/reading-stats.recorder';
 import type { TraceLogWriter } from '../articles/trace-log.writer';
 import type { ChannelArticlesReader } from './channel-articles.reader';
@@ -23,10 +24,8 @@ const card = (id: string): ArticleCard => ({
 
 function newTestReader(result: DealtBatch, topIds: string[] = [], latestIds: string[] = []) {
   const dealer = { deal: jest.fn().mockResolvedValue(result) };
-  const channels = {
-    topIds: jest.fn().mockResolvedValue(topIds),
-    latestIds: jest.fn().mockResolvedValue(latestIds),
-  };
+  const channels = { latestIds: jest.fn().mockResolvedValue(latestIds) };
+  const pins = { ids: jest.fn().mockResolvedValue(topIds) };
   const cards = { read: jest.fn((ids: string[]) => Promise.resolve(ids.map(card))) };
   const traceLog = { write: jest.fn() };
   const stats = { recordExposures: jest.fn() };
@@ -34,6 +33,7 @@ function newTestReader(result: DealtBatch, topIds: string[] = [], latestIds: str
   const reader = new HomeFeedReader(
     dealer as unknown as FeedBatchDealer,
     channels as unknown as ChannelArticlesReader,
+    pins as unknown as ChannelPinsReader,
     cards as unknown as ArticleCardsReader,
     traceLog as unknown as TraceLogWriter,
     stats as unknown as ReadingStatsRecorder,

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import type { ArticleCard } from '../articles/article-card';
 import { ArticleCardsReader } from '../articles/article-cards.reader';
+import { ChannelPinsReader } from '../articles/channel-pins.reader';
 import { ReadingStatsRecorder } from '../articles/reading-stats.recorder';
 import { TraceLogWriter } from '../articles/trace-log.writer';
 import type { GatewayConfig } from '../config/gateway.config';
@@ -35,6 +36,7 @@ export class HomeFeedReader {
   constructor(
     private readonly dealer: FeedBatchDealer,
     private readonly channels: ChannelArticlesReader,
+    private readonly pins: ChannelPinsReader,
     private readonly cards: ArticleCardsReader,
     private readonly traceLog: TraceLogWriter,
     private readonly stats: ReadingStatsRecorder,
@@ -50,7 +52,7 @@ export class HomeFeedReader {
   ): Promise<FeedView> {
     const [batch, pins] = await Promise.all([
       this.batch(viewer, channelId, timestamp),
-      withTop ? this.channels.topIds(channelId) : [],
+      withTop ? this.pins.ids(channelId) : [],
     ]);
     // Pins only ride along with a batch: with an empty one the client must see the end of the feed.
     const topIds = batch.ids.length > 0 ? pins : [];

@@ -5,6 +5,7 @@ import type Redis from 'ioredis';
 
 import type { ArticleCard } from '../articles/article-card';
 import { ArticleCardsReader } from '../articles/article-cards.reader';
+import { ChannelPinsReader } from '../articles/channel-pins.reader';
 import { ChannelArticlesReader, LATEST_MAX_LIMIT } from './channel-articles.reader';
 import { LATEST_LIST_ALGORITHM } from '../articles/reading-stats.util';
 
@@ -27,6 +28,7 @@ export interface LatestPageView {
 export class LatestPagesReader {
   constructor(
     private readonly channels: ChannelArticlesReader,
+    private readonly pins: ChannelPinsReader,
     private readonly cards: ArticleCardsReader,
     @Inject(REDIS_CACHE) private readonly cache: Redis,
   ) {}
@@ -39,7 +41,7 @@ export class LatestPagesReader {
   ): Promise<LatestPageView> {
     const [ids, topIds] = await Promise.all([
       this.idsOfPage(channelId, page, perPage),
-      page === 1 ? this.channels.topIds(channelId) : Promise.resolve([]),
+      page === 1 ? this.pins.ids(channelId) : Promise.resolve([]),
     ]);
     const pinned = new Set(topIds);
     const cards = await this.cards.read([...topIds, ...ids.filter((id) => !pinned.has(id))], {
