@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 
 import type { CounterKey } from './keys';
+import { execReplies } from './redis-replies';
 
 /** Counters kept as zsets in the state role (member = id, score = count); a missing member is 0. */
 export class CounterStore {
@@ -18,11 +19,7 @@ export class CounterStore {
   async getMany(keys: readonly CounterKey[], id: string): Promise<number[]> {
     const pipeline = this.redis.pipeline();
     for (const key of keys) pipeline.zscore(key, id);
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, value]) => {
-      if (error) throw error;
-      return Number(value ?? 0);
-    });
+    return (await execReplies(pipeline)).map((value) => Number(value ?? 0));
   }
 
   /** Replaces a whole counter atomically (repair job): DEL + ZADD in one MULTI. */

@@ -7,3 +7,4 @@ export * from './counter-store';
 export * from './two-level-cache';
 export * from './two-level-cache.module';
 export * from './counter-buffer';
+export * from './redis-replies';

@@ -1,4 +1,4 @@
-import { CounterKeys, ReadingStatsFields, REDIS_STATE, StateKeys } from '@app/cache';
+import { CounterKeys, execReplies, ReadingStatsFields, REDIS_STATE, StateKeys } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -51,7 +51,7 @@ export class ReadingStatsRecorder {
       const transaction = this.state.multi();
       for (const [field, amount] of readingIncrements(report, byFan))
         transaction.hincrby(key, field, amount);
-      await this.run(transaction.exec());
+      await execReplies(transaction);
     } catch (error) {
       this.logFailure(`reading time not recorded for article ${article.artId}`, error);
     }
@@ -75,11 +75,6 @@ export class ReadingStatsRecorder {
    */
   recordExposures(articleIds: readonly string[]): void {
     for (const id of articleIds) this.counters.add(CounterKeys.articleRecoExposures, id);
-  }
-
-  private async run(replies: Promise<[Error | null, unknown][] | null>): Promise<void> {
-    const failed = ((await replies) ?? []).find(([error]) => error);
-    if (failed?.[0]) throw failed[0];
   }
 
   private logFailure(what: string, error: unknown): void {

@@ -1,4 +1,4 @@
-import { CounterKeys, REDIS_STATE, StateKeys } from '@app/cache';
+import { CounterKeys, execReplies, REDIS_STATE, StateKeys } from '@app/cache';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -58,15 +58,9 @@ export class ReadingTracker {
     limit: number,
   ): Promise<{ total: number; ids: string[] }> {
     const history = StateKeys.readingHistory(readerId);
-    const replies =
-      (await this.state
-        .pipeline()
-        .zcard(history)
-        .zrevrange(history, offset, offset + limit - 1)
-        .exec()) ?? [];
-    const [[sizeError, size], [idsError, ids]] = replies;
-    if (sizeError) throw sizeError;
-    if (idsError) throw idsError;
+    const [size, ids] = await execReplies(
+      this.state.pipeline().zcard(history).zrevrange(history, offset, offset + limit - 1),
+    );
     return { total: Number(size), ids: ids as string[] };
   }
 }

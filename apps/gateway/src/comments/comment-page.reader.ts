@@ -1,4 +1,4 @@
-import { CacheKeys, CounterKeys, REDIS_CACHE, REDIS_STATE, TwoLevelCache } from '@app/cache';
+import { CacheKeys, CounterKeys, execReplies, REDIS_CACHE, REDIS_STATE, TwoLevelCache } from '@app/cache';
 import type { articleV1, commentV1 } from '@app/contracts';
 import { AppError, COMMENT_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Inject, Injectable } from '@nestjs/common';
@@ -159,15 +159,15 @@ export class CommentPageReader {
 
   private async counts(ids: readonly string[]): Promise<{ likes: number[]; replies: number[] }> {
     if (ids.length === 0) return { likes: [], replies: [] };
-    const replies = await this.state
-      .pipeline()
-      .zmscore(CounterKeys.commentLikes, ...ids)
-      .zmscore(CounterKeys.commentReplies, ...ids)
-      .exec();
-    const [likes, replyCounts] = (replies ?? []).map(([error, value]) => {
-      if (error) throw error;
-      return (value as Array<string | null>).map((count) => Math.max(0, Number(count ?? 0)));
-    });
+    const replies = await execReplies(
+      this.state
+        .pipeline()
+        .zmscore(CounterKeys.commentLikes, ...ids)
+        .zmscore(CounterKeys.commentReplies, ...ids),
+    );
+    const [likes, replyCounts] = replies.map((value) =>
+      (value as Array<string | null>).map((count) => Math.max(0, Number(count ?? 0))),
+    );
     return { likes, replies: replyCounts };
   }
 

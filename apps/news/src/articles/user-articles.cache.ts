@@ -1,4 +1,4 @@
-import { CacheKeys, CacheTtl, REDIS_CACHE, ttlWithJitter } from '@app/cache';
+import { CacheKeys, CacheTtl, execReplies, REDIS_CACHE, ttlWithJitter } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -21,16 +21,9 @@ export class UserArticlesCache {
   /** One page, newest first; undefined when the list is not cached. */
   async page(userId: string, offset: number, limit: number): Promise<CachedArticlePage | undefined> {
     const key = CacheKeys.userArticles(userId);
-    const replies = await this.redis
-      .pipeline()
-      .zcard(key)
-      .zscore(key, EMPTY_MARKER)
-      .zrevrange(key, offset, offset + limit - 1)
-      .exec();
-    const [size, marker, ids] = (replies ?? []).map(([error, value]) => {
-      if (error) throw error;
-      return value;
-    }) as [number, string | null, string[]];
+    const [size, marker, ids] = (await execReplies(
+      this.redis.pipeline().zcard(key).zscore(key, EMPTY_MARKER).zrevrange(key, offset, offset + limit - 1),
+    )) as [number, string | null, string[]];
     if (size === 0) return undefined;
     return { total: marker === null ? size : size - 1, ids: ids.filter((id) => id !== EMPTY_MARKER) };
   }

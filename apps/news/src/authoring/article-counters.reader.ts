@@ -1,4 +1,4 @@
-import { type CounterKey, CounterKeys, REDIS_STATE } from '@app/cache';
+import { type CounterKey, CounterKeys, execReplies, REDIS_STATE } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -27,11 +27,7 @@ export class ArticleCountersReader {
     if (articleIds.length === 0) return counts;
     const pipeline = this.redis.pipeline();
     for (const id of articleIds) for (const key of KEYS) pipeline.zscore(key, id);
-    const replies = (await pipeline.exec()) ?? [];
-    const values = replies.map(([error, value]) => {
-      if (error) throw error;
-      return Number(value ?? 0);
-    });
+    const values = (await execReplies(pipeline)).map((value) => Number(value ?? 0));
     articleIds.forEach((id, index) => {
       const [readCount, commentCount, likeCount, collectCount] = values.slice(index * KEYS.length, (index + 1) * KEYS.length);
       counts.set(id, { readCount, commentCount, likeCount, collectCount });

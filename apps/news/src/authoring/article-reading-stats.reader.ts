@@ -1,4 +1,4 @@
-import { CounterKeys, REDIS_STATE, ReadingStatsFields, StateKeys } from '@app/cache';
+import { CounterKeys, execReplies, REDIS_STATE, ReadingStatsFields, StateKeys } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -23,16 +23,12 @@ export class ArticleReadingStatsReader {
   constructor(@Inject(REDIS_STATE) private readonly redis: Redis) {}
 
   async read(articleId: string): Promise<ArticleReadingStats> {
-    const replies =
-      (await this.redis
+    const [hash, exposures] = (await execReplies(
+      this.redis
         .pipeline()
         .hgetall(StateKeys.articleReadingStats(articleId))
-        .zscore(CounterKeys.articleRecoExposures, articleId)
-        .exec()) ?? [];
-    const [hash, exposures] = replies.map(([error, value]) => {
-      if (error) throw error;
-      return value;
-    }) as [Record<string, string>, string | null];
+        .zscore(CounterKeys.articleRecoExposures, articleId),
+    )) as [Record<string, string>, string | null];
     const field = (name: string): number => Math.max(0, Number(hash[name] ?? 0) || 0);
     return {
       reports: field(ReadingStatsFields.reports),

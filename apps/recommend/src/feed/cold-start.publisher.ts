@@ -1,4 +1,4 @@
-import { CacheKeys, REDIS_CACHE } from '@app/cache';
+import { CacheKeys, execReplies, REDIS_CACHE } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import { AlgorithmCombine } from '@app/contracts';
 import {
@@ -71,8 +71,7 @@ export class ColdStartPublisher implements OnApplicationBootstrap, OnApplication
           transaction.rpush(key, ...batchesOf(ids)).expire(key, COLD_START_TTL_SECONDS);
         }
       }
-      const failed = ((await transaction.exec()) ?? []).find(([error]) => error);
-      if (failed?.[0]) throw failed[0];
+      await execReplies(transaction);
       this.publishedGeneration = generation;
       return true;
     } catch (error) {

@@ -1,4 +1,4 @@
-import { REDIS_STATE, StateKeys } from '@app/cache';
+import { execReplies, REDIS_STATE, StateKeys } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -36,12 +36,7 @@ export class FeedHistoryStore {
       .zrevrange(RecoKeys.batches(reader, channelId), 0, -1)
       .zrange(RecoKeys.exposed(reader, channelId), 0, -1);
     if (userId !== undefined) pipeline.zrevrange(StateKeys.readingHistory(userId), 0, -1);
-    const [batches, exposed, read = []] = ((await pipeline.exec()) ?? []).map(
-      ([error, members]) => {
-        if (error) throw error;
-        return members as string[];
-      },
-    );
+    const [batches, exposed, read = []] = (await execReplies(pipeline)) as string[][];
     return {
       batches: batches.flatMap((member) => decodeBatch(member) ?? []),
       exposed: new Set(exposed),
