@@ -53,7 +53,7 @@ export class ArticlesHttpController {
 
   /**
    * An approved article (`ArticleDetailView`, serialized here: the article's part once per cached
-   * detail; an anonymous reader's whole answer is reused for a second). A signed-in reader's
+   * detail; an anonymous reader's whole answer is reused for ANONYMOUS_PAGE_TTL_MS). A signed-in reader's
    * visit goes to their history; every visit is counted.
    */
   @Get('articles/:id')

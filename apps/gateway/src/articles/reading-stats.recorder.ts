@@ -15,9 +15,9 @@ import {
 
 /**
  * The numbers behind the media platform's article statistics, on the state Redis: per article,
- * the reading-time reports (count, seconds, completion buckets, bounces, reads by fans) in one
- * hash, and the recommend feed's exposures in a counter zset. Each call is one round trip; a
- * failure is logged, never answered to the reader.
+ * the reading-time reports (count, seconds, completion buckets, bounces, reads by fans) and the
+ * views by origin in one hash (one round trip per call), and the recommend feed's exposures in a
+ * counter zset (through HotCounters). A failure is logged, never answered to the reader.
  */
 @Injectable()
 export class ReadingStatsRecorder {
