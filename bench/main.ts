@@ -1,4 +1,4 @@
-// `npm run bench [-- --size quick|full --rounds 3 --duration 5 --connections 32 --only E1,E3 --profile [E1] --reseed --no-pin]`
+// `npm run bench [-- --size quick|full --rounds 3 --duration 5 --connections 32 --only E1,E3 --profile [E1] --profile-app gateway --reseed --no-pin]`
 // Seeds a private dataset, starts user/news/recommend/gateway from dist, and measures every endpoint
 // against two bare-Node baselines in the same run, interleaved. See bench/README.md.
 import { randomUUID } from 'node:crypto';
@@ -12,21 +12,23 @@ import Redis from 'ioredis';
 
 import { articleId, type BenchSize, DATASETS, databaseName, type DatasetSpec, isApproved, popularityOrder, userId } from './dataset';
 import type { GrpcPlan, HttpPlan, LoadPlan } from './load-plan';
-import { type Measurement, measure, type Server } from './measure';
+import { type BenchRedis, type Measurement, measure, type Server } from './measure';
 import { type Child, pidOf, ROOT, stopAll, stopChild, waitForPort } from './processes';
 import { seededRandom, zipfSampler } from './prng';
 import { summarizeByArea, summarizeProfile } from './profile-summary';
 import { markdownTable, netPerRequest, type Row, rowOf } from './report';
 import { connectMysql, dropDatabase, isSeeded, type MysqlTarget, seedDatabase, seedRedisState } from './seed';
-import { allocatePorts, type AppName, benchEnv, migrate, pinning, startApp, startBaseline, startRedis, type SuitePorts, waitReady } from './suite';
+import { allocatePorts, APP_NAMES, type AppName, benchEnv, migrate, pinning, startApp, startBaseline, startRedis, type SuitePorts, waitReady } from './suite';
 
 interface Options {
   size: BenchSize;
   rounds: number;
   duration: number;
   connections: number;
-  /** Endpoint to profile the gateway on (`--profile` alone: E3). */
+  /** Endpoint to profile an app on (`--profile` alone: E3). */
   profile: string | undefined;
+  /** The app profiled (`--profile-app`, default gateway). */
+  profileApp: AppName;
   reseed: boolean;
   pin: boolean;
   /** Endpoint keys to run (e.g. E1,E2 for the feed-scaling comparison); all when empty. */
@@ -46,10 +48,17 @@ function parseOptions(argv: string[]): Options {
     duration: Number(value('duration') ?? (size === 'quick' ? 5 : 10)),
     connections: Number(value('connections') ?? 32),
     profile: argv.includes('--profile') ? (/^[A-Z]\d\w*$/.test(value('profile') ?? '') ? value('profile') : 'E3') : undefined,
+    profileApp: profileAppOf(value('profile-app')),
     reseed: argv.includes('--reseed'),
     pin: !argv.includes('--no-pin'),
     only: (value('only') ?? '').split(',').filter(Boolean),
   };
+}
+
+function profileAppOf(name: string | undefined): AppName {
+  if (name === undefined) return 'gateway';
+  if (!(APP_NAMES as readonly string[]).includes(name)) throw new Error(`--profile-app must be one of ${APP_NAMES.join(', ')}, got ${name}`);
+  return name as AppName;
 }
 
 const log = (line: string): void => console.log(`[bench] ${line}`);
@@ -259,9 +268,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
 
   try {
-    startRedis(ports.redis, pin);
+    const redisChild = startRedis(ports.redis, pin);
     await waitForPort(ports.redis);
     raw = new Redis(`${redisUrl}/0`);
+    const benchRedis: BenchRedis = { client: raw, pid: pidOf(redisChild) };
     stateClient = createRedisClient(`${redisUrl}/1`, 'bench:');
     stats = await connectMysql(mysql);
     const started = Date.now();
@@ -309,7 +319,7 @@ async function main(): Promise<void> {
       }
       if (endpoint.key === 'R1') {
         // The recommend service answers UNAVAILABLE until its first candidate refresh has run.
-        const [redis, mysqlStats] = [raw, stats];
+        const [redis, mysqlStats] = [benchRedis, stats];
         const probeR1 = () => measure({ ...(endpoint.plan(99) as GrpcPlan), duration: 1, connections: 1 }, [], redis, mysqlStats, pin.load);
         let check = await probeR1();
         for (let attempt = 0; attempt < 30 && check.errors > 0; attempt += 1) check = await probeR1();
@@ -326,7 +336,7 @@ async function main(): Promise<void> {
 
     log('warming up...');
     for (const endpoint of available.filter((candidate) => candidate.warm)) {
-      await measure(endpoint.warmPlan?.() ?? { ...endpoint.plan(90), duration: 2 }, [], raw, stats, pin.load);
+      await measure(endpoint.warmPlan?.() ?? { ...endpoint.plan(90), duration: 2 }, [], benchRedis, stats, pin.load);
     }
 
     const runs = new Map<string, Array<{ m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }>>();
@@ -351,10 +361,10 @@ async function main(): Promise<void> {
         let l1: Measurement | undefined;
         let l2: Measurement | undefined;
         if (isHttp) {
-          l1 = await measure(baselinePlan(`/l1/${endpoint.body.length}`, round), serversOf(['baseline']), raw, stats, pin.load);
-          l2 = await measure(baselinePlan(`/l2/${endpoint.key}`, round), serversOf(['baseline']), raw, stats, pin.load);
+          l1 = await measure(baselinePlan(`/l1/${endpoint.body.length}`, round), serversOf(['baseline']), benchRedis, stats, pin.load);
+          l2 = await measure(baselinePlan(`/l2/${endpoint.key}`, round), serversOf(['baseline']), benchRedis, stats, pin.load);
         }
-        const e = await measure(endpoint.plan(round), serving, raw, stats, pin.load);
+        const e = await measure(endpoint.plan(round), serving, benchRedis, stats, pin.load);
         // Background traffic rates from the L1 run (which sends nothing to Redis or MariaDB itself).
         const bgRedis = l1 ? l1.redisCommands / l1.seconds : 0;
         const bgSql = l1 ? l1.sqlStatements / l1.seconds : 0;
@@ -399,13 +409,13 @@ async function main(): Promise<void> {
 
     let profile: unknown;
     const profiled = available.find((endpoint) => endpoint.key === options.profile);
-    if (profiled) profile = await profileGateway(apps, env, pin, ports, profiled, raw, stats);
+    if (profiled) profile = await profileApp(options.profileApp, apps, env, pin, ports, profiled, benchRedis, stats);
 
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const dir = join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
     const table = markdownTable(ordered);
-    const heading = `# Benchmark ${stamp}\n\nDataset ${spec.size}: ${spec.articles} articles / ${spec.channels} channels / ${spec.users} users / ${spec.comments} comments (Zipf s=${spec.zipfS}). ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, medians; pinning ${pin.servers ? `servers CPU ${pin.servers}, load CPU ${pin.load}` : 'off'}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\nCPU µs/req sums the serving processes listed per endpoint (L1/L2: the baseline process); Redis and SQL counts are net of the background rate seen during the L1 run.\n\n`;
+    const heading = `# Benchmark ${stamp}\n\nDataset ${spec.size}: ${spec.articles} articles / ${spec.channels} channels / ${spec.users} users / ${spec.comments} comments (Zipf s=${spec.zipfS}). ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, medians; pinning ${pin.servers ? `servers CPU ${pin.servers}, load CPU ${pin.load}` : 'off'}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\nCPU µs/req sums the serving processes listed per endpoint (L1/L2: the baseline process); Redis CPU µs/req is the bench Redis, which shares their core; Redis and SQL counts are net of the background rate seen during the L1 run.\n\n`;
     writeFileSync(join(dir, `${stamp}.md`), `${heading}${table}\n`);
     writeFileSync(
       join(dir, `${stamp}.json`),
@@ -420,39 +430,40 @@ async function main(): Promise<void> {
 }
 
 function emptyRow(endpoint: Endpoint): Row {
-  return { endpoint: endpoint.key, label: endpoint.label, measured: false, rounds: 0, rps: NaN, cpuMicrosPerRequest: NaN, p50: NaN, p99: NaN, errors: 0, non2xx: 0, rssMiB: {}, redisPerRequest: NaN, sqlPerRequest: NaN };
+  return { endpoint: endpoint.key, label: endpoint.label, measured: false, rounds: 0, rps: NaN, cpuMicrosPerRequest: NaN, redisCpuMicrosPerRequest: NaN, p50: NaN, p99: NaN, errors: 0, non2xx: 0, rssMiB: {}, redisPerRequest: NaN, sqlPerRequest: NaN };
 }
 
-/** Restarts the gateway with --cpu-prof, runs one round of the endpoint, and summarises where its CPU time went. */
-async function profileGateway(
+/** Restarts an app with --cpu-prof, runs one round of the endpoint, and summarises where its CPU time went. */
+async function profileApp(
+  name: AppName,
   apps: Map<AppName | 'baseline', Child>,
   env: NodeJS.ProcessEnv,
   pin: ReturnType<typeof pinning>,
   ports: SuitePorts,
   endpoint: Endpoint,
-  raw: Redis,
+  redis: BenchRedis,
   stats: Awaited<ReturnType<typeof connectMysql>>,
 ): Promise<unknown> {
   const dir = join(ROOT, 'bench', 'results', `prof-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
-  await stopChild(apps.get('gateway') as Child);
-  const gateway = startApp('gateway', env, pin, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
-  apps.set('gateway', gateway);
-  await waitReady('gateway', ports, gateway);
-  await measure({ ...endpoint.plan(80), duration: 2 }, [], raw, stats, pin.load);
-  const m = await measure(endpoint.plan(81), [{ name: 'gateway', pid: pidOf(gateway) }], raw, stats, pin.load);
+  await stopChild(apps.get(name) as Child);
+  const profiled = startApp(name, env, pin, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  apps.set(name, profiled);
+  await waitReady(name, ports, profiled);
+  await measure({ ...endpoint.plan(80), duration: 2 }, [], redis, stats, pin.load);
+  const m = await measure(endpoint.plan(81), [{ name, pid: pidOf(profiled) }], redis, stats, pin.load);
   const stopped = Date.now();
-  await stopChild(gateway);
+  await stopChild(profiled);
   // Only the measured round (plus the shutdown), not the start-up and warm-up.
   const windowMs = m.seconds * 1000 + (Date.now() - stopped);
   const top = summarizeProfile(dir, windowMs);
   const areas = summarizeByArea(dir, windowMs);
-  console.log(`\n${endpoint.key} under --cpu-prof: ${m.rps.toFixed(0)} req/s, gateway ${m.cpuMicrosPerRequest.toFixed(0)} µs/req. Self time in the measured window, by area:`);
+  console.log(`\n${endpoint.key} under --cpu-prof: ${m.rps.toFixed(0)} req/s, ${name} ${m.cpuMicrosPerRequest.toFixed(0)} µs/req. Self time in the measured window, by area:`);
   for (const area of areas.slice(0, 15)) console.log(`  ${(area.share * 100).toFixed(1).padStart(5)}%  ${area.area}`);
   console.log('Top functions (self time):');
   for (const line of top) console.log(`  ${(line.share * 100).toFixed(1).padStart(5)}%  ${line.frame}`);
   console.log(`profile: ${dir}`);
-  return { endpoint: endpoint.key, dir, rps: m.rps, cpuMicrosPerRequest: m.cpuMicrosPerRequest, areas, top };
+  return { endpoint: endpoint.key, app: name, dir, rps: m.rps, cpuMicrosPerRequest: m.cpuMicrosPerRequest, areas, top };
 }
 
 main().catch((error: unknown) => {

@@ -18,6 +18,8 @@ export interface Server {
 export interface Measurement extends LoadResult {
   cpuMicrosPerRequest: number;
   cpuByServer: Record<string, number>;
+  /** CPU of the bench's Redis per request (it shares the servers' core); not in cpuMicrosPerRequest. */
+  redisCpuMicrosPerRequest: number;
   rssMiB: Record<string, number>;
   redisCommands: number;
   sqlStatements: number;
@@ -25,6 +27,7 @@ export interface Measurement extends LoadResult {
 
 interface Snapshot {
   cpu: Record<string, number>;
+  redisCpu: number;
   redisCalls: number;
   questions: number;
 }
@@ -42,10 +45,10 @@ async function questions(mysql: Connection): Promise<number> {
   return Number((rows as Array<{ Value: string }>)[0].Value);
 }
 
-async function snapshot(servers: Server[], redis: Redis, mysql: Connection): Promise<Snapshot> {
+async function snapshot(servers: Server[], redis: BenchRedis, mysql: Connection): Promise<Snapshot> {
   const cpu: Record<string, number> = {};
   for (const server of servers) cpu[server.name] = cpuMicros(server.pid);
-  return { cpu, redisCalls: await redisCalls(redis), questions: await questions(mysql) };
+  return { cpu, redisCpu: cpuMicros(redis.pid), redisCalls: await redisCalls(redis.client), questions: await questions(mysql) };
 }
 
 function runLoad(plan: LoadPlan, loadCpus: string | undefined): Promise<LoadResult> {
@@ -67,11 +70,17 @@ function runLoad(plan: LoadPlan, loadCpus: string | undefined): Promise<LoadResu
   });
 }
 
+/** The bench's own Redis server: a client to read its counters, and its process. */
+export interface BenchRedis {
+  client: Redis;
+  pid: number;
+}
+
 /**
  * Runs one load and reports it with the server-side costs measured around it. The Redis and
  * SQL counts are net of the commands the snapshots themselves issue (one INFO, one SHOW STATUS).
  */
-export async function measure(plan: LoadPlan, servers: Server[], redis: Redis, mysql: Connection, loadCpus: string | undefined): Promise<Measurement> {
+export async function measure(plan: LoadPlan, servers: Server[], redis: BenchRedis, mysql: Connection, loadCpus: string | undefined): Promise<Measurement> {
   const before = await snapshot(servers, redis, mysql);
   const result = await runLoad(plan, loadCpus);
   const after = await snapshot(servers, redis, mysql);
@@ -89,6 +98,7 @@ export async function measure(plan: LoadPlan, servers: Server[], redis: Redis, m
     ...result,
     cpuMicrosPerRequest: cpuTotal / requests,
     cpuByServer,
+    redisCpuMicrosPerRequest: (after.redisCpu - before.redisCpu) / requests,
     rssMiB: rss,
     redisCommands: Math.max(0, after.redisCalls - before.redisCalls - 1),
     sqlStatements: Math.max(0, after.questions - before.questions - 1),

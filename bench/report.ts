@@ -11,6 +11,8 @@ export interface Row {
   rounds: number;
   rps: number;
   cpuMicrosPerRequest: number;
+  /** The bench Redis's CPU per request, apart from cpuMicrosPerRequest. */
+  redisCpuMicrosPerRequest: number;
   p50: number;
   p99: number;
   errors: number;
@@ -56,6 +58,7 @@ export function rowOf(endpoint: string, label: string, runs: Array<{ m: Measurem
     rounds: runs.length,
     rps: median(runs.map((run) => run.m.rps)),
     cpuMicrosPerRequest: median(runs.map((run) => run.m.cpuMicrosPerRequest)),
+    redisCpuMicrosPerRequest: median(runs.map((run) => run.m.redisCpuMicrosPerRequest)),
     p50: median(runs.map((run) => run.m.p50)),
     p99: median(runs.map((run) => run.m.p99)),
     errors: runs.reduce((sum, run) => sum + run.m.errors, 0),
@@ -72,7 +75,7 @@ export function rowOf(endpoint: string, label: string, runs: Array<{ m: Measurem
 const fixed = (value: number | undefined, digits: number): string => (value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits));
 
 export function markdownTable(rows: Row[]): string {
-  const header = ['endpoint', 'req/s', 'CPU µs/req', 'p50 ms', 'p99 ms', 'errors (non2xx+socket)', 'RSS MiB', 'Redis cmd/req', 'SQL/req', '÷L1', '÷L2', 'target', 'verdict'];
+  const header = ['endpoint', 'req/s', 'CPU µs/req', 'Redis CPU µs/req', 'p50 ms', 'p99 ms', 'errors (non2xx+socket)', 'RSS MiB', 'Redis cmd/req', 'SQL/req', '÷L1', '÷L2', 'target', 'verdict'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const row of rows) {
     if (!row.measured) {
@@ -87,6 +90,7 @@ export function markdownTable(rows: Row[]): string {
         row.label,
         fixed(row.rps, 0),
         fixed(row.cpuMicrosPerRequest, 0),
+        fixed(row.redisCpuMicrosPerRequest, 0),
         fixed(row.p50, 1),
         fixed(row.p99, 1),
         `${row.non2xx + row.errors} (${row.non2xx}+${row.errors})`,
