@@ -132,6 +132,18 @@ const track = (ids: string[], timeStamp: string, exposure = ''): userReco.Track 
 describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
   const afterThis = (cleanup: () => Promise<unknown>) => cleanups.push(cleanup);
+  /** Publishes a cold-start run as the recommend service does; other tests' new viewers must not start cold, so it goes after the test. */
+  const publishColdStart = async (channelId: number, algorithm: string, batches: string[][]): Promise<string> => {
+    const run = CacheKeys.feedColdStart(channelId, algorithm);
+    const runIds = CacheKeys.feedColdStartIds(channelId, algorithm);
+    await stack.cache
+      .multi()
+      .rpush(run, ...batches.map((ids) => JSON.stringify({ ids })))
+      .set(runIds, batches.flat().join(','))
+      .exec();
+    afterThis(() => stack.cache.del(run, runIds));
+    return run;
+  };
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
@@ -308,10 +320,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
 
     it('starts a device new to a channel on its published cold-start run without a call, and leaves that run out of the first refill', async () => {
       const device = 'device-cold';
-      const published = CacheKeys.feedColdStart(1, algorithmFor(device));
-      await stack.cache.rpush(published, JSON.stringify({ ids: CH1.slice(0, 2) }), JSON.stringify({ ids: CH1.slice(2, 4) }));
-      // Other tests' new devices must not start cold.
-      afterThis(() => stack.cache.del(published));
+      const published = await publishColdStart(1, algorithmFor(device), [CH1.slice(0, 2), CH1.slice(2, 4)]);
       const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, `Anony ${device}`);
       const calls = recommend.requests.length;
       await stack.gateway.get(HotCounters).flush();
@@ -343,9 +352,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     it('starts a signed-in user without reading history cold too, and one with history from the recommend service', async () => {
       const channel = 3;
       for (const user of [AUTHOR, READER]) {
-        const published = CacheKeys.feedColdStart(channel, algorithmFor(user));
-        await stack.cache.rpush(published, JSON.stringify({ ids: [CH2[0]] }));
-        afterThis(() => stack.cache.del(published));
+        await publishColdStart(channel, algorithmFor(user), [[CH2[0]]]);
       }
       await stack.state.del(StateKeys.readingHistory(AUTHOR));
       await stack.state.zadd(StateKeys.readingHistory(READER), 1, CH1[0]);

@@ -76,8 +76,13 @@ describe('FeedBatchStore (real Redis)', () => {
   describe('cold start', () => {
     const coldBatch = (...ids: string[]): QueuedBatch => ({ ids, exposure: '' });
     const publish = async (channelId: number, deviceId: string, runs: string[][]) => {
-      const key = `${testRedis.prefix}${CacheKeys.feedColdStart(channelId, algorithmFor(deviceId))}`;
-      await testRedis.client('cache').rpush(key, ...runs.map((ids) => JSON.stringify({ ids })));
+      const algorithm = algorithmFor(deviceId);
+      await testRedis
+        .client('cache')
+        .multi()
+        .rpush(`${testRedis.prefix}${CacheKeys.feedColdStart(channelId, algorithm)}`, ...runs.map((ids) => JSON.stringify({ ids })))
+        .set(`${testRedis.prefix}${CacheKeys.feedColdStartIds(channelId, algorithm)}`, runs.flat().join(','))
+        .exec();
     };
 
     it('deals a new device the published run, then tells its ids until a refill says otherwise', async () => {

@@ -39,7 +39,8 @@ export type NextBatch =
  * distinct; a fresh batch is stored under the request's own stamp, so a retried request (same
  * stamp) replays it instead of drawing another. A viewer new to the channel (no history, no
  * queue) that may cold-start (ARGV[4] = '1': a device, or a user without reading history) gets
- * the channel's published cold-start run (KEYS[3]) queued, and its ids remembered (KEYS[4]).
+ * the channel's published cold-start run (KEYS[3]) queued, and its ids (published in KEYS[4])
+ * remembered (KEYS[5]).
  */
 const NEXT_BATCH_LUA = `
 local function next_batch()
@@ -53,11 +54,7 @@ local function next_batch()
   if not batch and not newest[1] and ARGV[4] == '1' then
     local run = redis.call('LRANGE', KEYS[3], 0, -1)
     if #run > 0 then
-      local ids = {}
-      for _, json in ipairs(run) do
-        for _, id in ipairs(cjson.decode(json).ids) do ids[#ids + 1] = id end
-      end
-      redis.call('SET', KEYS[4], table.concat(ids, ','), 'EX', ARGV[2])
+      redis.call('SET', KEYS[5], redis.call('GET', KEYS[4]) or '', 'EX', ARGV[2])
       if #run > 1 then
         redis.call('RPUSH', KEYS[2], unpack(run, 2))
         redis.call('EXPIRE', KEYS[2], ARGV[2])
@@ -65,7 +62,7 @@ local function next_batch()
       batch = run[1]
     end
   end
-  if not batch then return {'empty', redis.call('GET', KEYS[4]) or '', newest[1] and '0' or '1'} end
+  if not batch then return {'empty', redis.call('GET', KEYS[5]) or '', newest[1] and '0' or '1'} end
   redis.call('ZADD', KEYS[1], stamp, ARGV[1] .. ':' .. batch)
   redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
   redis.call('EXPIRE', KEYS[1], ARGV[2])
@@ -78,7 +75,7 @@ end
  * still to leave out ('' forgets them), then deals as NEXT_BATCH_LUA.
  */
 const QUEUE_AND_NEXT_LUA = `${NEXT_BATCH_LUA}
-if ARGV[5] == '' then redis.call('DEL', KEYS[4]) else redis.call('SET', KEYS[4], ARGV[5], 'EX', ARGV[2]) end
+if ARGV[5] == '' then redis.call('DEL', KEYS[5]) else redis.call('SET', KEYS[5], ARGV[5], 'EX', ARGV[2]) end
 if #ARGV > 5 then
   redis.call('RPUSH', KEYS[2], unpack(ARGV, 6))
   redis.call('EXPIRE', KEYS[2], ARGV[2])
@@ -86,7 +83,7 @@ end
 return next_batch()
 `;
 
-type FeedKeys = [history: string, queue: string, coldStart: string, coldIds: string];
+type FeedKeys = [history: string, queue: string, coldStart: string, coldStartIds: string, coldIds: string];
 
 interface FeedRedis extends Redis {
   feedNextBatch(...keys: [...FeedKeys, stamp: string, ttl: number, size: number, coldStart: string]): Promise<string[]>;
@@ -106,8 +103,8 @@ export class FeedBatchStore {
 
   constructor(@Inject(REDIS_CACHE) redis: Redis) {
     if (!('feedNextBatch' in redis)) {
-      redis.defineCommand('feedNextBatch', { numberOfKeys: 4, lua: `${NEXT_BATCH_LUA}\nreturn next_batch()` });
-      redis.defineCommand('feedQueueAndNext', { numberOfKeys: 4, lua: QUEUE_AND_NEXT_LUA });
+      redis.defineCommand('feedNextBatch', { numberOfKeys: 5, lua: `${NEXT_BATCH_LUA}\nreturn next_batch()` });
+      redis.defineCommand('feedQueueAndNext', { numberOfKeys: 5, lua: QUEUE_AND_NEXT_LUA });
     }
     this.redis = redis as FeedRedis;
   }
@@ -172,8 +169,14 @@ export function algorithmOfViewer(viewer: FeedViewer): AlgorithmCombine {
 
 function keysOf(viewer: FeedViewer, channelId: number): FeedKeys {
   const base = `feed:${viewer.kind}:${viewer.id}:${channelId}`;
-  const coldStart = CacheKeys.feedColdStart(channelId, algorithmOfViewer(viewer));
-  return [`${base}:history`, `${base}:queue`, coldStart, `${base}:cold`];
+  const algorithm = algorithmOfViewer(viewer);
+  return [
+    `${base}:history`,
+    `${base}:queue`,
+    CacheKeys.feedColdStart(channelId, algorithm),
+    CacheKeys.feedColdStartIds(channelId, algorithm),
+    `${base}:cold`,
+  ];
 }
 
 const EMPTY_BATCH: QueuedBatch = { ids: [], exposure: '' };

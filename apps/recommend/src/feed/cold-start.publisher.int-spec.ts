@@ -66,11 +66,13 @@ describe('ColdStartPublisher (real Redis)', () => {
         timeStamp: NOW,
       });
       expect(batches.flat()).toEqual(drawn.recommends.map((item) => item.articleId));
+      expect(await cache.get(CacheKeys.feedColdStartIds(CHANNEL, algorithm))).toBe(batches.flat().join(','));
     }
     // Channel 0 (all channels) is a pool too.
     expect((await published(0, AlgorithmCombine.Algo1)).flat()).toHaveLength(20);
     const ttl = await cache.ttl(CacheKeys.feedColdStart(CHANNEL, AlgorithmCombine.Algo1));
     expect(ttl).toBeGreaterThan(COLD_START_TTL_SECONDS - 10);
+    expect(await cache.ttl(CacheKeys.feedColdStartIds(CHANNEL, AlgorithmCombine.Algo1))).toBeGreaterThan(COLD_START_TTL_SECONDS - 10);
   });
 
   it('writes again only after the snapshot changed', async () => {

@@ -19,7 +19,8 @@ export const COLD_START_TTL_SECONDS = 3600;
 
 /**
  * Publishes, per channel and A/B algorithm, the first RECO_COLD_START_BATCHES batches a new
- * anonymous reader would be drawn (`CacheKeys.feedColdStart`), whenever the snapshot changed.
+ * anonymous reader would be drawn (`CacheKeys.feedColdStart`, and their ids in
+ * `CacheKeys.feedColdStartIds`), whenever the snapshot changed.
  * The gateway deals them to devices new to a channel without a call here, and leaves their ids
  * out of the device's next run.
  */
@@ -61,14 +62,18 @@ export class ColdStartPublisher implements OnApplicationBootstrap, OnApplication
       for (const channelId of this.snapshot.channelIds()) {
         for (const algorithm of Object.values(AlgorithmCombine)) {
           const key = CacheKeys.feedColdStart(channelId, algorithm);
+          const idsKey = CacheKeys.feedColdStartIds(channelId, algorithm);
           const ids = this.feed.coldStartRun(
             channelId,
             algorithm,
             this.config.RECO_COLD_START_BATCHES * DEFAULT_ARTICLE_NUM,
           );
-          transaction.del(key);
+          transaction.del(key, idsKey);
           if (ids.length === 0) continue;
-          transaction.rpush(key, ...batchesOf(ids)).expire(key, COLD_START_TTL_SECONDS);
+          transaction
+            .rpush(key, ...batchesOf(ids))
+            .expire(key, COLD_START_TTL_SECONDS)
+            .set(idsKey, ids.join(','), 'EX', COLD_START_TTL_SECONDS);
         }
       }
       await execReplies(transaction);
