@@ -61,6 +61,14 @@ function profileAppOf(name: string | undefined): AppName {
   return name as AppName;
 }
 
+/** The gateway's `feed_recommend_fallback_total`, all reasons. */
+async function feedFallbacks(ports: SuitePorts): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${ports.gateway}/metrics`)).text();
+  let total = 0;
+  for (const match of text.matchAll(/^feed_recommend_fallback_total\{[^}]*\} (\d+)$/gm)) total += Number(match[1]);
+  return total;
+}
+
 const log = (line: string): void => console.log(`[bench] ${line}`);
 
 /** One endpoint under test: how to load it, which servers serve it, and its target ratio to L2. */
@@ -73,6 +81,8 @@ interface Endpoint {
   target?: { ratioL2: number; maxSql?: number };
   /** Warmed up before round 1 (not for cold-cache runs). */
   warm: boolean;
+  /** Feed rows: answers that fell back to the latest articles are counted (they are 200s too). */
+  feed?: true;
   /** The warm-up run when two seconds of the plan are not enough (default: the plan for 2 s). */
   warmPlan?: () => LoadPlan;
 }
@@ -146,6 +156,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       probe: feedProbe(anonymous[0].authorization),
       target: { ratioL2: 0.85 },
       warm: true,
+      feed: true,
     },
     {
       // Not a target row: the same feed with devices that come back to their channels, so most
@@ -156,6 +167,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       plan: (round) => http(150 + round, { paths: feedPaths, headerSets: anonymous.slice(0, 26) }),
       probe: feedProbe(anonymous[0].authorization),
       warm: true,
+      feed: true,
     },
     {
       key: 'E2',
@@ -165,6 +177,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       probe: feedProbe(bearer[0].authorization),
       target: { ratioL2: 0.75 },
       warm: true,
+      feed: true,
     },
     {
       key: 'E3',
@@ -364,7 +377,9 @@ async function main(): Promise<void> {
           l1 = await measure(baselinePlan(`/l1/${endpoint.body.length}`, round), serversOf(['baseline']), benchRedis, stats, pin.load);
           l2 = await measure(baselinePlan(`/l2/${endpoint.key}`, round), serversOf(['baseline']), benchRedis, stats, pin.load);
         }
+        const fallbacksBefore = endpoint.feed ? await feedFallbacks(ports) : 0;
         const e = await measure(endpoint.plan(round), serving, benchRedis, stats, pin.load);
+        if (endpoint.feed) e.fallbacks = (await feedFallbacks(ports)) - fallbacksBefore;
         // Background traffic rates from the L1 run (which sends nothing to Redis or MariaDB itself).
         const bgRedis = l1 ? l1.redisCommands / l1.seconds : 0;
         const bgSql = l1 ? l1.sqlStatements / l1.seconds : 0;
@@ -382,6 +397,7 @@ async function main(): Promise<void> {
           `round ${round + 1}/${options.rounds} ${endpoint.label}: ${e.rps.toFixed(0)} req/s` +
             (l1 && l2 ? ` (L1 ${l1.rps.toFixed(0)}, L2 ${l2.rps.toFixed(0)})` : '') +
             `, p99 ${e.p99.toFixed(1)} ms, errors ${e.non2xx + e.errors}` +
+            (e.fallbacks !== undefined ? `, fallbacks ${e.fallbacks}` : '') +
             (e.non2xx + e.errors > 0 ? ` (status ${JSON.stringify(e.statusCodes)}, socket errors/timeouts ${e.errors})` : ''),
         );
       }

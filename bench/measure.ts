@@ -23,6 +23,8 @@ export interface Measurement extends LoadResult {
   rssMiB: Record<string, number>;
   redisCommands: number;
   sqlStatements: number;
+  /** Feed answers that fell back to the latest articles (feed rows only). */
+  fallbacks?: number;
 }
 
 interface Snapshot {

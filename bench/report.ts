@@ -17,6 +17,8 @@ export interface Row {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Feed rows: answers served by the fallback (latest articles), summed over the rounds. */
+  fallbacks?: number;
   rssMiB: Record<string, number>;
   redisPerRequest: number;
   sqlPerRequest: number;
@@ -63,6 +65,7 @@ export function rowOf(endpoint: string, label: string, runs: Array<{ m: Measurem
     p99: median(runs.map((run) => run.m.p99)),
     errors: runs.reduce((sum, run) => sum + run.m.errors, 0),
     non2xx: runs.reduce((sum, run) => sum + run.m.non2xx, 0),
+    fallbacks: runs.some((run) => run.m.fallbacks !== undefined) ? runs.reduce((sum, run) => sum + (run.m.fallbacks ?? 0), 0) : undefined,
     rssMiB: last.rssMiB,
     redisPerRequest: median(runs.map((run) => run.redisNet)),
     sqlPerRequest: median(runs.map((run) => run.sqlNet)),
@@ -75,7 +78,7 @@ export function rowOf(endpoint: string, label: string, runs: Array<{ m: Measurem
 const fixed = (value: number | undefined, digits: number): string => (value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits));
 
 export function markdownTable(rows: Row[]): string {
-  const header = ['endpoint', 'req/s', 'CPU µs/req', 'Redis CPU µs/req', 'p50 ms', 'p99 ms', 'errors (non2xx+socket)', 'RSS MiB', 'Redis cmd/req', 'SQL/req', '÷L1', '÷L2', 'target', 'verdict'];
+  const header = ['endpoint', 'req/s', 'CPU µs/req', 'Redis CPU µs/req', 'p50 ms', 'p99 ms', 'errors (non2xx+socket)', 'fallbacks', 'RSS MiB', 'Redis cmd/req', 'SQL/req', '÷L1', '÷L2', 'target', 'verdict'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const row of rows) {
     if (!row.measured) {
@@ -94,6 +97,7 @@ export function markdownTable(rows: Row[]): string {
         fixed(row.p50, 1),
         fixed(row.p99, 1),
         `${row.non2xx + row.errors} (${row.non2xx}+${row.errors})`,
+        row.fallbacks === undefined ? '—' : String(row.fallbacks),
         rss,
         fixed(row.redisPerRequest, 2),
         fixed(row.sqlPerRequest, 2),

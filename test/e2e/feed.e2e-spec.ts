@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 
 import { CacheKeys, CounterKeys, StateKeys } from '@app/cache';
-import { algorithmFor, type userReco } from '@app/contracts';
+import { algorithmFor, RECO_PARAMS_METADATA, RECO_PARAMS_OMIT, type userReco } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
 import { loadConfig } from '@app/config';
 import { Snowflake } from '@app/snowflake';
@@ -75,6 +75,8 @@ type Behaviour = { track: userReco.Track; delayMs?: number } | 'hang' | 'fail';
 interface FakeUserRecommend {
   behaviour: Behaviour;
   requests: userReco.User[];
+  /** Per request: whether the caller asked to leave out the per-article tracking strings. */
+  paramsOmitted: boolean[];
   stop(): void;
 }
 
@@ -88,6 +90,7 @@ async function startFakeUserRecommend(port: number): Promise<FakeUserRecommend> 
   const fake: FakeUserRecommend = {
     behaviour: 'fail',
     requests: [],
+    paramsOmitted: [],
     stop: () => {
       for (const timer of timers) clearTimeout(timer);
       server.forceShutdown();
@@ -99,6 +102,7 @@ async function startFakeUserRecommend(port: number): Promise<FakeUserRecommend> 
       callback: sendUnaryData<userReco.Track>,
     ) => {
       fake.requests.push(call.request);
+      fake.paramsOmitted.push(call.metadata.get(RECO_PARAMS_METADATA).includes(RECO_PARAMS_OMIT));
       const behaviour = fake.behaviour;
       if (behaviour === 'hang') return;
       if (behaviour === 'fail') return callback(new Error('recommend exploded'));
@@ -342,6 +346,8 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const third = await dealt(1_741_000_002_000);
       expect(recommend.requests.length).toBe(calls + 1);
       expect(recommend.requests.at(-1)).toMatchObject({ userId: device, channelId: 1, articleNum: 54 });
+      // The feed asks for the run without the per-article tracking strings it never hands on.
+      expect(recommend.paramsOmitted.at(-1)).toBe(true);
       expect(ids(third.body)).toEqual(CH1.slice(4, 7));
       // The published run is shared: it is still there for the next new device.
       expect(await stack.cache.llen(published)).toBe(2);

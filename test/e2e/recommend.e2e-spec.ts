@@ -1,5 +1,6 @@
 import { createRedisClient } from '@app/cache';
 import { loadConfig } from '@app/config';
+import { RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
 import { protoFile } from '@app/grpc';
 import {
   createTestDatabase,
@@ -14,6 +15,7 @@ import {
   credentials,
   type Client,
   loadPackageDefinition,
+  Metadata,
   type ServiceClientConstructor,
   type ServiceError,
   status,
@@ -35,13 +37,18 @@ interface Track {
   exposure: string;
   recommends: Array<{
     article_id: string;
-    params: { click: string; collect: string; share: string; read: string };
+    params?: { click: string; collect: string; share: string; read: string };
   }>;
   time_stamp: string;
 }
 
 type Unary<Req, Res> = (
   request: Req,
+  callback: (error: ServiceError | null, response: Res) => void,
+) => void;
+type UnaryWithMetadata<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
   callback: (error: ServiceError | null, response: Res) => void,
 ) => void;
 type RecommendClient = Client & {
@@ -200,7 +207,7 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
       algorithmCombine: exposure.algorithmCombine,
     });
     expect(exposure.algorithmCombine).toMatch(/^Algo-[12]$/);
-    const click = JSON.parse(first.recommends[0].params.click) as Record<string, string>;
+    const click = JSON.parse(first.recommends[0].params?.click ?? '') as Record<string, string>;
     expect(click).toEqual({ ...exposure, action: 'click', articleId: ids(first)[0] });
     expect(first.exposure).toBe(
       `{"action":"exposure","userId":"${user}","articleId":"[${ids(first).join(',')}]","algorithmCombine":"${exposure.algorithmCombine}"}`,
@@ -223,11 +230,37 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     expect(ids(replayFirst)).toEqual(ids(first));
     expect(replayFirst.exposure).toBe('');
     expect(replayFirst.time_stamp).toBe('0');
-    expect(replayFirst.recommends[0].params.read).toContain('"action":"read"');
+    expect(replayFirst.recommends[0].params?.read).toContain('"action":"read"');
     const replaySecond = await feed(user, 1, third.time_stamp);
     expect(ids(replaySecond)).toEqual(ids(second));
     expect(replaySecond.time_stamp).toBe(second.time_stamp);
     expect(ids(await feed(user, 1, 1))).toEqual([]);
+  });
+
+  it('leaves the per-article strings out for a caller that sends x-reco-params: omit', async () => {
+    const user = '1100000000000000013';
+    const metadata = new Metadata();
+    metadata.set(RECO_PARAMS_METADATA, RECO_PARAMS_OMIT);
+    const userRecommend = client.user_recommend as unknown as UnaryWithMetadata<
+      { user_id: string; channel_id: number; article_num: number; time_stamp: number },
+      Track
+    >;
+    const lean = await new Promise<Track>((resolve, reject) =>
+      userRecommend.call(
+        client,
+        { user_id: user, channel_id: 1, article_num: 10, time_stamp: NOW },
+        metadata,
+        (error, response) => (error ? reject(error) : resolve(response)),
+      ),
+    );
+    expect(ids(lean)).toHaveLength(10);
+    for (const item of lean.recommends) expect(item.params ?? null).toBeNull();
+    expect(JSON.parse(lean.exposure)).toMatchObject({ action: 'exposure', userId: user, articleId: `[${ids(lean).join(',')}]` });
+    // The same reader without the metadata gets the strings again (a replay of that batch).
+    const next = await feed(user, 1, Date.now() + 1000);
+    const replay = await feed(user, 1, next.time_stamp);
+    expect(ids(replay)).toEqual(ids(lean));
+    expect(replay.recommends[0].params?.click).toContain('"action":"click"');
   });
 
   it('keeps exposures per channel', async () => {

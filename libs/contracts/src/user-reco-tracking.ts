@@ -66,3 +66,11 @@ export function articleParams(
     read: trackParam('read', userId, articleId, algorithm),
   };
 }
+
+/**
+ * gRPC request metadata by which a caller of `user_recommend` that does not hand the per-article
+ * tracking strings on (the gateway) asks for `recommends` without `params`. Callers of the
+ * original contract send none and get them.
+ */
+export const RECO_PARAMS_METADATA = 'x-reco-params';
+export const RECO_PARAMS_OMIT = 'omit';

@@ -46,7 +46,10 @@ interface CardNumbers {
 @Injectable()
 export class ArticleCardsReader {
   /** Per channel asked for (-1: none), per article id. */
-  private readonly recentCards = new Map<number, Map<string, { card: ArticleCard; until: number }>>();
+  private readonly recentCards = new Map<
+    number,
+    Map<string, { card: ArticleCard; until: number }>
+  >();
   private recentCount = 0;
 
   constructor(
@@ -60,10 +63,15 @@ export class ArticleCardsReader {
 
   /** Cards of the approved articles among `ids`, in the order of `ids`; unknown ids are dropped. */
   async read(ids: readonly string[], options: ReadCardsOptions = {}): Promise<ArticleCard[]> {
-    return options.recent ? this.readRecent(ids, options.topChannelId) : this.assemble(ids, options.topChannelId);
+    return options.recent
+      ? this.readRecent(ids, options.topChannelId)
+      : this.assemble(ids, options.topChannelId);
   }
 
-  private async readRecent(ids: readonly string[], topChannelId: number | undefined): Promise<ArticleCard[]> {
+  private async readRecent(
+    ids: readonly string[],
+    topChannelId: number | undefined,
+  ): Promise<ArticleCard[]> {
     const now = Date.now();
     const channel = topChannelId ?? -1;
     let recent = this.recentCards.get(channel);
@@ -71,30 +79,36 @@ export class ArticleCardsReader {
       recent = new Map();
       this.recentCards.set(channel, recent);
     }
-    const found = new Map<string, ArticleCard>();
-    const misses: string[] = [];
+    const found: Array<ArticleCard | undefined> = [];
+    let misses: string[] | undefined;
     for (const id of ids) {
       const entry = recent.get(id);
-      if (entry && entry.until > now) found.set(id, entry.card);
-      else misses.push(id);
-    }
-    if (misses.length > 0) {
-      if (this.recentCount > RECENT_CARDS_MAX) {
-        this.recentCards.clear();
-        this.recentCount = 0;
-        this.recentCards.set(channel, recent);
-        recent.clear();
-      }
-      for (const card of await this.assemble(misses, topChannelId)) {
-        found.set(card.art_id, card);
-        if (!recent.has(card.art_id)) this.recentCount += 1;
-        recent.set(card.art_id, { card, until: now + RECENT_CARD_MS });
+      if (entry && entry.until > now) found.push(entry.card);
+      else {
+        found.push(undefined);
+        (misses ??= []).push(id);
       }
     }
-    return ids.flatMap((id) => found.get(id) ?? []);
+    if (misses === undefined) return found as ArticleCard[];
+    if (this.recentCount > RECENT_CARDS_MAX) {
+      this.recentCards.clear();
+      this.recentCount = 0;
+      this.recentCards.set(channel, recent);
+      recent.clear();
+    }
+    const assembled = new Map<string, ArticleCard>();
+    for (const card of await this.assemble(misses, topChannelId)) {
+      assembled.set(card.art_id, card);
+      if (!recent.has(card.art_id)) this.recentCount += 1;
+      recent.set(card.art_id, { card, until: now + RECENT_CARD_MS });
+    }
+    return found.flatMap((card, index) => card ?? assembled.get(ids[index]) ?? []);
   }
 
-  private async assemble(ids: readonly string[], topChannelId: number | undefined): Promise<ArticleCard[]> {
+  private async assemble(
+    ids: readonly string[],
+    topChannelId: number | undefined,
+  ): Promise<ArticleCard[]> {
     const infos = await this.infos(ids);
     if (infos.length === 0) return [];
     const [numbers, authors] = await Promise.all([

@@ -1,10 +1,13 @@
 import { Auth, type AuthenticatedRequest, type AuthUser, CurrentUser } from '@app/auth';
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { envelopeJson, JSON_CONTENT_TYPE } from '@app/grpc';
+import { Controller, Get, Header, Query, Req } from '@nestjs/common';
+
+import { articleCardsJson } from '../articles/article-card.json';
 
 import { type FeedQuery, FeedQueryPipe } from './dto/feed-query.pipe';
 import { LatestArticlesQueryDto } from './dto/latest-articles-query.dto';
 import type { FeedViewer } from './feed-viewer';
-import { type FeedView, HomeFeedReader } from './home-feed.reader';
+import { HomeFeedReader } from './home-feed.reader';
 import { type LatestPageView, LatestPagesReader } from './latest-pages.reader';
 import { ANONYMOUS_TRACK_USER } from './tracking.util';
 
@@ -18,18 +21,23 @@ export class FeedHttpController {
     private readonly latest: LatestPagesReader,
   ) {}
 
+  /** `FeedView`, serialized here: each card once while the feed reuses it. */
   @Get('v1_1/articles')
   @Auth('optional')
-  home(
+  @Header('content-type', JSON_CONTENT_TYPE)
+  async home(
     @Query(FeedQueryPipe) query: FeedQuery,
     @CurrentUser() user: AuthUser | undefined,
     @Req() request: AuthenticatedRequest,
-  ): Promise<FeedView> {
-    return this.feed.read(
+  ): Promise<string> {
+    const view = await this.feed.read(
       viewerOf(user, request),
       query.channel_id,
       query.timestamp,
       query.with_top === 1,
+    );
+    return envelopeJson(
+      `{"pre_timestamp":${JSON.stringify(view.pre_timestamp)},"results":${articleCardsJson(view.results)}}`,
     );
   }
 

@@ -33,6 +33,9 @@ interface FeedBatch {
  */
 @Injectable()
 export class HomeFeedReader {
+  private pubdateSecond = -1;
+  private pubdate = '';
+
   constructor(
     private readonly dealer: FeedBatchDealer,
     private readonly channels: ChannelArticlesReader,
@@ -61,11 +64,25 @@ export class HomeFeedReader {
       topChannelId: channelId,
       recent: true,
     });
-    const now = formatPubdate(new Date().toISOString(), this.config.TZ);
     return {
       pre_timestamp: batch.preTimestamp,
-      results: cards.map((card) => (pinned.has(card.art_id) ? { ...card, pubdate: now } : card)),
+      results:
+        pinned.size === 0
+          ? cards
+          : cards.map((card) =>
+              pinned.has(card.art_id) ? { ...card, pubdate: this.nowPubdate() } : card,
+            ),
     };
+  }
+
+  /** Pinned cards show the current second as their pubdate (as the reference's feed does). */
+  private nowPubdate(): string {
+    const second = Math.floor(Date.now() / 1000);
+    if (second !== this.pubdateSecond) {
+      this.pubdate = formatPubdate(new Date(second * 1000).toISOString(), this.config.TZ);
+      this.pubdateSecond = second;
+    }
+    return this.pubdate;
   }
 
   private async batch(

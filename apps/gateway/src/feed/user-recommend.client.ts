@@ -1,9 +1,10 @@
 import { APP_CONFIG } from '@app/config';
-import type { userReco } from '@app/contracts';
+import { RECO_PARAMS_METADATA, RECO_PARAMS_OMIT, type userReco } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
 import {
   Client,
   credentials,
+  Metadata,
   type MethodDefinition,
   type ServiceError,
   status,
@@ -12,6 +13,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 
 import type { GatewayConfig } from '../config/gateway.config';
+import { decodeTrackIds, type TrackIds } from './track.decoder';
 
 /** The feed must answer fast; past this the latest articles are served instead. */
 export const FEED_RECOMMEND_DEADLINE_MS = 200;
@@ -36,7 +38,8 @@ export type RecommendResult =
 
 /**
  * `UserRecommend.user_recommend` of the original `user_reco.proto` (no package, hence a plain
- * grpc-js client, as RelatedArticlesClient). Never throws: failures come back as a reason.
+ * grpc-js client, as RelatedArticlesClient), decoding only what the feed reads of the answer
+ * (track.decoder). Never throws: failures come back as a reason.
  */
 @Injectable()
 export class UserRecommendClient implements OnApplicationShutdown {
@@ -69,12 +72,16 @@ export class UserRecommendClient implements OnApplicationShutdown {
       articleNum,
       timeStamp: String(timestamp),
     };
+    const metadata = new Metadata();
+    // The feed never hands the per-article tracking strings on.
+    metadata.set(RECO_PARAMS_METADATA, RECO_PARAMS_OMIT);
     return new Promise((resolve) => {
       this.client.makeUnaryRequest(
         this.method.path,
         this.method.requestSerialize,
-        this.method.responseDeserialize,
+        decodeTrackIds,
         request,
+        metadata,
         { deadline: Date.now() + FEED_RECOMMEND_DEADLINE_MS },
         (error, response) => {
           if (error || !response) resolve({ ok: false, reason: failureOf(error) });
@@ -95,11 +102,9 @@ function failureOf(error: ServiceError | null): RecommendFailure {
   return 'error';
 }
 
-function batchOf(track: userReco.Track): RecommendBatch {
+function batchOf(track: TrackIds): RecommendBatch {
   return {
-    ids: track.recommends
-      .map((item) => String(item.articleId))
-      .filter((id) => /^[1-9]\d{0,19}$/.test(id)),
+    ids: track.articleIds.filter((id) => /^[1-9]\d{0,19}$/.test(id)),
     timeStamp: Number(track.timeStamp),
     exposure: track.exposure,
   };

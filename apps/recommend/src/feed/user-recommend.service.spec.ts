@@ -196,7 +196,7 @@ describe('UserRecommendService', () => {
     });
     expect(result.recommends[0].articleId).toBe('1001');
     expect(result.recommends).toHaveLength(3);
-    expect(JSON.parse(result.recommends[0].params.click)).toMatchObject({
+    expect(JSON.parse(result.recommends[0].params?.click ?? '')).toMatchObject({
       action: 'click',
       userId: 'Anony device-9',
       articleId: '1001',
@@ -245,7 +245,17 @@ describe('UserRecommendService', () => {
       articleNum: 3,
       timeStamp: NOW,
     });
-    const read = JSON.parse(result.recommends[2].params.read) as { algorithmCombine: string };
+    const read = JSON.parse(result.recommends[2].params?.read ?? '') as { algorithmCombine: string };
     expect(Object.values(AlgorithmCombine)).toContain(read.algorithmCombine);
+  });
+
+  it('leaves the per-article strings out when asked, drawing and counting the same batch', async () => {
+    const request = { channelId: 1, articleNum: 3, timeStamp: NOW };
+    const withParams = await newTestService(pool(9)).service.recommend({ ...request, userId: USER });
+    const without = await newTestService(pool(9)).service.recommend({ ...request, userId: USER, withParams: false });
+    expect(without.recommends).toEqual(withParams.recommends.map(({ articleId }) => ({ articleId })));
+    expect(without.exposure).toBe(withParams.exposure);
+    expect(without.exposure).not.toBe('');
+    expect(without.timeStamp).toBe(withParams.timeStamp);
   });
 });

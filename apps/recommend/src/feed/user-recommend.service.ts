@@ -38,11 +38,13 @@ export interface FeedRequest {
   articleNum: number;
   /** Milliseconds; see `planBatch`. */
   timeStamp: number;
+  /** False leaves out the per-article tracking strings (a caller that does not hand them on). */
+  withParams?: boolean;
 }
 
 export interface FeedResult {
   exposure: string;
-  recommends: Array<{ articleId: string; params: ArticleParams }>;
+  recommends: Array<{ articleId: string; params?: ArticleParams }>;
   timeStamp: number;
 }
 
@@ -85,8 +87,9 @@ export class UserRecommendService {
       reader.kind === 'user' ? reader.userId : undefined,
     );
     const plan = planBatch(request.timeStamp, batches);
+    const withParams = request.withParams !== false;
     if (plan.kind === 'replay')
-      return this.track(request.userId, plan.ids, plan.cursor, algorithm, false);
+      return this.track(request.userId, plan.ids, plan.cursor, algorithm, false, withParams);
     if (!(await this.snapshot.ready())) throw new CandidatesNotReadyError();
 
     const now = this.clock();
@@ -105,14 +108,15 @@ export class UserRecommendService {
       this.config.RECO_RANK_WINDOW,
       rankTop,
     );
-    if (drawn.ids.length === 0) return this.track(request.userId, [], plan.cursor, algorithm, true);
+    if (drawn.ids.length === 0)
+      return this.track(request.userId, [], plan.cursor, algorithm, true, withParams);
     await this.history.record(
       reader.key,
       channelId,
       { stamp: nextStamp(now, batches), ids: drawn.ids },
       drawn.restarted,
     );
-    return this.track(request.userId, drawn.ids, plan.cursor, algorithm, true);
+    return this.track(request.userId, drawn.ids, plan.cursor, algorithm, true, withParams);
   }
 
   /**
@@ -154,14 +158,14 @@ export class UserRecommendService {
     cursor: number,
     algorithm: AlgorithmCombine,
     fresh: boolean,
+    withParams: boolean,
   ): FeedResult {
     return {
       // Replays carry no exposure: those articles were already counted as shown.
       exposure: fresh && ids.length > 0 ? exposureParam(userId, ids, algorithm) : '',
-      recommends: ids.map((articleId) => ({
-        articleId,
-        params: articleParams(userId, articleId, algorithm),
-      })),
+      recommends: ids.map((articleId) =>
+        withParams ? { articleId, params: articleParams(userId, articleId, algorithm) } : { articleId },
+      ),
       timeStamp: cursor,
     };
   }

@@ -36,10 +36,11 @@ export interface TrackWire {
   exposure: string;
   recommends: Array<{
     article_id: string;
-    params: { click: string; collect: string; share: string; read: string };
+    params?: { click: string; collect: string; share: string; read: string };
   }>;
   time_stamp: string;
 }
+
 
 export interface SimilarWire {
   article_id: string[];

@@ -4,6 +4,7 @@ import {
   status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { CandidatesNotReadyError, UserRecommendService } from '../feed/user-recommend.service';
@@ -27,7 +28,12 @@ export class UserRecommendHandlers {
       user_recommend: (
         call: ServerUnaryCall<UserWire, TrackWire>,
         callback: sendUnaryData<TrackWire>,
-      ) => void this.answer('user_recommend', callback, () => this.userRecommend(call.request)),
+      ) => {
+        const withParams = !call.metadata.get(RECO_PARAMS_METADATA).includes(RECO_PARAMS_OMIT);
+        void this.answer('user_recommend', callback, () =>
+          this.userRecommend(call.request, withParams),
+        );
+      },
       article_recommend: (
         call: ServerUnaryCall<ArticleWire, SimilarWire>,
         callback: sendUnaryData<SimilarWire>,
@@ -36,12 +42,13 @@ export class UserRecommendHandlers {
     };
   }
 
-  async userRecommend(request: UserWire): Promise<TrackWire> {
+  async userRecommend(request: UserWire, withParams = true): Promise<TrackWire> {
     const result = await this.feed.recommend({
       userId: request.user_id,
       channelId: request.channel_id,
       articleNum: request.article_num,
       timeStamp: Number(request.time_stamp) || 0,
+      withParams,
     });
     return {
       exposure: result.exposure,
