@@ -16,7 +16,8 @@ export interface TraceEntry {
 }
 
 const FLUSH_INTERVAL_MS = 1_000;
-const FLUSH_AT_BYTES = 64 * 1024;
+/** Each flush opens and closes the file (so rotation by moving it works): not more often than this fills. */
+const FLUSH_AT_BYTES = 256 * 1024;
 /** Lines kept while the file cannot be written; older ones are dropped rather than growing memory. */
 const MAX_PENDING_LINES = 100_000;
 
@@ -32,6 +33,9 @@ export class TraceLogWriter implements OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private folderReady: Promise<unknown> | undefined;
+  /** The last second formatted as `actionTime`: lines come in thousands per second. */
+  private actionSecond = NaN;
+  private actionTime = '';
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'TRACE_LOG_FILE' | 'TZ'>,
@@ -39,7 +43,7 @@ export class TraceLogWriter implements OnApplicationShutdown {
 
   write(entry: TraceEntry, now = new Date()): void {
     const line = JSON.stringify({
-      actionTime: formatDateTime(now, this.config.TZ),
+      actionTime: this.actionTimeOf(now),
       readTime: entry.readTime,
       channelId: entry.channelId,
       param: entry.trace,
@@ -61,6 +65,15 @@ export class TraceLogWriter implements OnApplicationShutdown {
     this.pendingBytes = 0;
     this.writing = this.writing.then(() => this.append(chunk));
     return this.writing;
+  }
+
+  private actionTimeOf(now: Date): string {
+    const second = Math.floor(now.getTime() / 1000);
+    if (second !== this.actionSecond) {
+      this.actionTime = formatDateTime(now, this.config.TZ);
+      this.actionSecond = second;
+    }
+    return this.actionTime;
   }
 
   onApplicationShutdown(): Promise<void> {

@@ -40,7 +40,7 @@ function newTestReader(result: DealtBatch, topIds: string[] = [], latestIds: str
     metrics as unknown as FeedMetrics,
     { TZ: 'UTC' },
   );
-  return { reader, dealer, channels, traceLog, stats, metrics };
+  return { reader, dealer, channels, cards, traceLog, stats, metrics };
 }
 
 const user = { kind: 'user' as const, id: '42' };
@@ -57,6 +57,27 @@ describe('HomeFeedReader', () => {
     expect(view.results[0].pubdate).not.toBe('2020-01-01T00:00:00');
     expect(traceLog.write).toHaveBeenCalledWith({ trace: 'exp', channelId: 1, readTime: '' });
     expect(stats.recordExposures).toHaveBeenCalledWith(['7', '9', '8']);
+  });
+
+  it('shows a pinned card with the current second, sharing one copy within the second', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'], now: new Date('2024-03-01T08:00:00.200Z') });
+    try {
+      const shared = new Map(['9', '7'].map((id) => [id, card(id)]));
+      const sharedCard = (id: string): ArticleCard => shared.get(id) ?? card(id);
+      const { reader, cards } = newTestReader({ ok: true, ids: ['7'], cursor: 1, exposure: 'e' }, ['9']);
+      cards.read.mockImplementation((ids: string[]) => Promise.resolve(ids.map(sharedCard)));
+      const first = (await reader.read(user, 1, 100, true)).results[0];
+      expect(first).toMatchObject({ art_id: '9', pubdate: '2024-03-01T08:00:00' });
+      jest.setSystemTime(new Date('2024-03-01T08:00:00.900Z'));
+      expect((await reader.read(user, 1, 100, true)).results[0]).toBe(first);
+      jest.setSystemTime(new Date('2024-03-01T08:00:01.000Z'));
+      const next = (await reader.read(user, 1, 100, true)).results;
+      expect(next[0]).toMatchObject({ art_id: '9', pubdate: '2024-03-01T08:00:01' });
+      expect(next[1]).toBe(sharedCard('7'));
+      expect(sharedCard('9').pubdate).toBe('2020-01-01T00:00:00');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('answers an empty batch without pinned articles or exposure, so the client sees the end', async () => {

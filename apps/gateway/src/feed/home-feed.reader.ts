@@ -35,6 +35,7 @@ interface FeedBatch {
 export class HomeFeedReader {
   private pubdateSecond = -1;
   private pubdate = '';
+  private readonly pinnedCopies = new WeakMap<ArticleCard, ArticleCard>();
 
   constructor(
     private readonly dealer: FeedBatchDealer,
@@ -69,20 +70,25 @@ export class HomeFeedReader {
       results:
         pinned.size === 0
           ? cards
-          : cards.map((card) =>
-              pinned.has(card.art_id) ? { ...card, pubdate: this.nowPubdate() } : card,
-            ),
+          : cards.map((card) => (pinned.has(card.art_id) ? this.pinnedCard(card) : card)),
     };
   }
 
-  /** Pinned cards show the current second as their pubdate (as the reference's feed does). */
-  private nowPubdate(): string {
+  /**
+   * A pinned card shows the current second as its pubdate (as the reference's feed does); the copy
+   * is shared within the second, so it is serialized once (article-card.json) like the others.
+   */
+  private pinnedCard(card: ArticleCard): ArticleCard {
     const second = Math.floor(Date.now() / 1000);
     if (second !== this.pubdateSecond) {
       this.pubdate = formatPubdate(new Date(second * 1000).toISOString(), this.config.TZ);
       this.pubdateSecond = second;
     }
-    return this.pubdate;
+    const copy = this.pinnedCopies.get(card);
+    if (copy?.pubdate === this.pubdate) return copy;
+    const pinned = { ...card, pubdate: this.pubdate };
+    this.pinnedCopies.set(card, pinned);
+    return pinned;
   }
 
   private async batch(
