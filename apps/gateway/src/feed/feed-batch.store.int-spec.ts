@@ -103,6 +103,16 @@ describe('FeedBatchStore (real Redis)', () => {
       expect(await testRedis.client('cache').llen(`${testRedis.prefix}${CacheKeys.feedColdStart(9, algorithmFor(viewer.id))}`)).toBe(3);
     });
 
+    it('reads the ids from the batches of a run published without them', async () => {
+      const viewer = newViewer();
+      await testRedis
+        .client('cache')
+        .rpush(`${testRedis.prefix}${CacheKeys.feedColdStart(6, algorithmFor(viewer.id))}`, JSON.stringify({ ids: ['51', '52'] }), JSON.stringify({ ids: ['53'] }));
+      expect(await next(viewer, 6, 100)).toEqual({ kind: 'fresh', batch: coldBatch('51', '52'), cursor: 0 });
+      expect(await next(viewer, 6, 200)).toEqual({ kind: 'fresh', batch: coldBatch('53'), cursor: 100 });
+      expect(await next(viewer, 6, 300)).toMatchObject({ kind: 'empty', coldIds: ['51', '52', '53'] });
+    });
+
     it('starts cold only viewers new to the channel when asked to, and only when a run is published', async () => {
       const viewer = newViewer();
       await publish(8, viewer.id, [['31']]);

@@ -54,7 +54,16 @@ local function next_batch()
   if not batch and not newest[1] and ARGV[4] == '1' then
     local run = redis.call('LRANGE', KEYS[3], 0, -1)
     if #run > 0 then
-      redis.call('SET', KEYS[5], redis.call('GET', KEYS[4]) or '', 'EX', ARGV[2])
+      local ids = redis.call('GET', KEYS[4])
+      if not ids then
+        -- A run published without its ids (by an older publisher): read them from the batches.
+        local decoded = {}
+        for _, json in ipairs(run) do
+          for _, id in ipairs(cjson.decode(json).ids) do decoded[#decoded + 1] = id end
+        end
+        ids = table.concat(decoded, ',')
+      end
+      redis.call('SET', KEYS[5], ids, 'EX', ARGV[2])
       if #run > 1 then
         redis.call('RPUSH', KEYS[2], unpack(run, 2))
         redis.call('EXPIRE', KEYS[2], ARGV[2])
