@@ -103,7 +103,15 @@ export class FeedBatchDealer {
     const drawn = new Set(run.ids);
     const batches = splitRun({ ...run, ids: run.ids.filter((id) => !dealtBefore.has(id)) });
     const stillUndrawn = coldIds.filter((id) => !drawn.has(id));
-    const next = await this.store.queueAndNext(viewer, channelId, stamp, batches, stillUndrawn);
+    let next: NextBatch;
+    try {
+      next = await this.store.queueAndNext(viewer, channelId, stamp, batches, stillUndrawn);
+    } catch (error) {
+      // The recommend service has counted the whole run as shown: deal from it, do not draw again.
+      this.logger.warn(`feed run not queued: ${error instanceof Error ? error.message : String(error)}`);
+      const first = batches[0] ?? { ids: [], exposure: '' };
+      return { queued: false, batch: { ok: true, ids: first.ids, cursor: run.timeStamp, exposure: first.exposure } };
+    }
     return { queued: true, batch: dealtOrEnd(next, viewer) };
   }
 }
