@@ -142,7 +142,9 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
   const feedPaths = Array.from({ length: spec.channels + 1 }, (_, c) => `/app/v1_1/articles?channel_id=${c}&timestamp={ts}&with_top=1`);
   const anonymous = Array.from({ length: 1_000 }, (_, i) => ({ authorization: `Anony bench-device-${i}` }));
   const bearer = pools.tokens.map((token) => ({ authorization: `Bearer ${token}` }));
-  const coldPerRound = Math.min(Math.floor(pools.coldIds.length / (options.rounds + 1)), 30_000);
+  // Slices of never-requested ids: 0 for the probe, one per round, two for a profile (plans 80 and 81).
+  const coldPerRound = Math.min(Math.floor(pools.coldIds.length / (options.rounds + 3)), 30_000);
+  const coldSlice = (round: number): number => (round < options.rounds ? round + 1 : options.rounds + 1 + Math.min(round - 80, 1));
   const hotId = pools.hotDraws[0];
   const hotPaths = pools.hotDraws.slice(0, 5_000).map((id) => `/app/v1_0/articles/${id}`);
   const feedProbe = (authorization: string) => () =>
@@ -199,7 +201,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       servers: ['gateway', 'news', 'user', 'recommend'],
       plan: (round) => {
         // Each round gets ids no one has asked for yet (slice 0 is left for the probe).
-        const ids = pools.coldIds.slice((round + 1) * coldPerRound, (round + 2) * coldPerRound);
+        const ids = pools.coldIds.slice(coldSlice(round) * coldPerRound, (coldSlice(round) + 1) * coldPerRound);
         return http(400 + round, { paths: ids.map((id) => `/app/v1_0/articles/${id}`), order: 'sequential', amount: ids.length });
       },
       probe: () => httpProbe(`${base}/app/v1_0/articles/${pools.coldIds[0]}`),
