@@ -61,12 +61,22 @@ function profileAppOf(name: string | undefined): AppName {
   return name as AppName;
 }
 
-/** The gateway's `feed_recommend_fallback_total`, all reasons. */
-async function feedFallbacks(ports: SuitePorts): Promise<number> {
+interface FeedCounts {
+  /** `feed_recommend_fallback_total`, all reasons. */
+  fallbacks: number;
+  /** `feed_recommend_calls_total`, all results. */
+  recommendCalls: number;
+}
+
+/** The gateway's feed counters. */
+async function feedCounts(ports: SuitePorts): Promise<FeedCounts> {
   const text = await (await fetch(`http://127.0.0.1:${ports.gateway}/metrics`)).text();
-  let total = 0;
-  for (const match of text.matchAll(/^feed_recommend_fallback_total\{[^}]*\} (\d+)$/gm)) total += Number(match[1]);
-  return total;
+  const sum = (metric: string): number => {
+    let total = 0;
+    for (const match of text.matchAll(new RegExp(`^${metric}\\{[^}]*\\} (\\d+)$`, 'gm'))) total += Number(match[1]);
+    return total;
+  };
+  return { fallbacks: sum('feed_recommend_fallback_total'), recommendCalls: sum('feed_recommend_calls_total') };
 }
 
 const log = (line: string): void => console.log(`[bench] ${line}`);
@@ -379,9 +389,13 @@ async function main(): Promise<void> {
           l1 = await measure(baselinePlan(`/l1/${endpoint.body.length}`, round), serversOf(['baseline']), benchRedis, stats, pin.load);
           l2 = await measure(baselinePlan(`/l2/${endpoint.key}`, round), serversOf(['baseline']), benchRedis, stats, pin.load);
         }
-        const fallbacksBefore = endpoint.feed ? await feedFallbacks(ports) : 0;
+        const feedBefore = endpoint.feed ? await feedCounts(ports) : undefined;
         const e = await measure(endpoint.plan(round), serving, benchRedis, stats, pin.load);
-        if (endpoint.feed) e.fallbacks = (await feedFallbacks(ports)) - fallbacksBefore;
+        if (feedBefore) {
+          const feedAfter = await feedCounts(ports);
+          e.fallbacks = feedAfter.fallbacks - feedBefore.fallbacks;
+          e.recommendCallsPerRequest = (feedAfter.recommendCalls - feedBefore.recommendCalls) / Math.max(1, e.requests);
+        }
         // Background traffic rates from the L1 run (which sends nothing to Redis or MariaDB itself).
         const bgRedis = l1 ? l1.redisCommands / l1.seconds : 0;
         const bgSql = l1 ? l1.sqlStatements / l1.seconds : 0;
@@ -399,7 +413,7 @@ async function main(): Promise<void> {
           `round ${round + 1}/${options.rounds} ${endpoint.label}: ${e.rps.toFixed(0)} req/s` +
             (l1 && l2 ? ` (L1 ${l1.rps.toFixed(0)}, L2 ${l2.rps.toFixed(0)})` : '') +
             `, p99 ${e.p99.toFixed(1)} ms, errors ${e.non2xx + e.errors}` +
-            (e.fallbacks !== undefined ? `, fallbacks ${e.fallbacks}` : '') +
+            (e.fallbacks !== undefined ? `, fallbacks ${e.fallbacks}, recommend calls/req ${e.recommendCallsPerRequest?.toFixed(2)}` : '') +
             (e.non2xx + e.errors > 0 ? ` (status ${JSON.stringify(e.statusCodes)}, socket errors/timeouts ${e.errors})` : ''),
         );
       }

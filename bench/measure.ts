@@ -25,6 +25,8 @@ export interface Measurement extends LoadResult {
   sqlStatements: number;
   /** Feed answers that fell back to the latest articles (feed rows only). */
   fallbacks?: number;
+  /** The gateway's user_recommend calls per request (feed rows only). */
+  recommendCallsPerRequest?: number;
 }
 
 interface Snapshot {

@@ -19,6 +19,8 @@ export interface Row {
   non2xx: number;
   /** Feed rows: answers served by the fallback (latest articles), summed over the rounds. */
   fallbacks?: number;
+  /** Feed rows: the gateway's user_recommend calls per request (median of the rounds). */
+  recommendCallsPerRequest?: number;
   rssMiB: Record<string, number>;
   redisPerRequest: number;
   sqlPerRequest: number;
@@ -66,6 +68,9 @@ export function rowOf(endpoint: string, label: string, runs: Array<{ m: Measurem
     errors: runs.reduce((sum, run) => sum + run.m.errors, 0),
     non2xx: runs.reduce((sum, run) => sum + run.m.non2xx, 0),
     fallbacks: runs.some((run) => run.m.fallbacks !== undefined) ? runs.reduce((sum, run) => sum + (run.m.fallbacks ?? 0), 0) : undefined,
+    recommendCallsPerRequest: runs.some((run) => run.m.recommendCallsPerRequest !== undefined)
+      ? median(runs.map((run) => run.m.recommendCallsPerRequest ?? 0))
+      : undefined,
     rssMiB: last.rssMiB,
     redisPerRequest: median(runs.map((run) => run.redisNet)),
     sqlPerRequest: median(runs.map((run) => run.sqlNet)),
@@ -78,7 +83,7 @@ export function rowOf(endpoint: string, label: string, runs: Array<{ m: Measurem
 const fixed = (value: number | undefined, digits: number): string => (value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits));
 
 export function markdownTable(rows: Row[]): string {
-  const header = ['endpoint', 'req/s', 'CPU µs/req', 'Redis CPU µs/req', 'p50 ms', 'p99 ms', 'errors (non2xx+socket)', 'fallbacks', 'RSS MiB', 'Redis cmd/req', 'SQL/req', '÷L1', '÷L2', 'target', 'verdict'];
+  const header = ['endpoint', 'req/s', 'CPU µs/req', 'Redis CPU µs/req', 'p50 ms', 'p99 ms', 'errors (non2xx+socket)', 'fallbacks', 'recommend calls/req', 'RSS MiB', 'Redis cmd/req', 'SQL/req', '÷L1', '÷L2', 'target', 'verdict'];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const row of rows) {
     if (!row.measured) {
@@ -98,6 +103,7 @@ export function markdownTable(rows: Row[]): string {
         fixed(row.p99, 1),
         `${row.non2xx + row.errors} (${row.non2xx}+${row.errors})`,
         row.fallbacks === undefined ? '—' : String(row.fallbacks),
+        fixed(row.recommendCallsPerRequest, 2),
         rss,
         fixed(row.redisPerRequest, 2),
         fixed(row.sqlPerRequest, 2),

@@ -170,6 +170,10 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       .filter((match) => !reason || match[1] === reason)
       .reduce((sum, match) => sum + Number(match[2]), 0);
   };
+  const recommendCalls = async (): Promise<number> => {
+    const text = (await stack.gateway.inject({ method: 'GET', url: '/metrics' })).body;
+    return [...text.matchAll(/^feed_recommend_calls_total\{result="\w+"\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  };
   const newestFirst = (list: string[]) => [...list].reverse();
 
   beforeAll(async () => {
@@ -327,6 +331,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const published = await publishColdStart(1, algorithmFor(device), [CH1.slice(0, 2), CH1.slice(2, 4)]);
       const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, `Anony ${device}`);
       const calls = recommend.requests.length;
+      const counted = await recommendCalls();
       await stack.gateway.get(HotCounters).flush();
       const exposedBefore = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1.slice(0, 4));
 
@@ -348,6 +353,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(recommend.requests.at(-1)).toMatchObject({ userId: device, channelId: 1, articleNum: 54 });
       // The feed asks for the run without the per-article tracking strings it never hands on.
       expect(recommend.paramsOmitted.at(-1)).toBe(true);
+      expect(await recommendCalls()).toBe(counted + 1);
       expect(ids(third.body)).toEqual(CH1.slice(4, 7));
       // The published run is shared: it is still there for the next new device.
       expect(await stack.cache.llen(published)).toBe(2);

@@ -17,7 +17,18 @@ export class FeedMetrics {
     registers: [this.registry],
   });
 
+  private readonly recommendCalls = new Counter({
+    name: 'feed_recommend_calls_total',
+    help: 'user_recommend calls of the feed, by result (most feed requests are dealt from a queued run without one).',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+
   recommendFallback(reason: RecommendFailure): void {
     this.fallbacks.inc({ reason });
+  }
+
+  recommendCalled(result: RecommendFailure | 'ok'): void {
+    this.recommendCalls.inc({ result });
   }
 }

@@ -13,6 +13,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 
 import type { GatewayConfig } from '../config/gateway.config';
+import { FeedMetrics } from './feed.metrics';
 import { decodeTrackIds, type TrackIds } from './track.decoder';
 
 /** The feed must answer fast; past this the latest articles are served instead. */
@@ -46,7 +47,10 @@ export class UserRecommendClient implements OnApplicationShutdown {
   private readonly client: Client;
   private readonly method: MethodDefinition<userReco.User, userReco.Track>;
 
-  constructor(@Inject(APP_CONFIG) config: Pick<GatewayConfig, 'RECOMMEND_GRPC_URL'>) {
+  constructor(
+    @Inject(APP_CONFIG) config: Pick<GatewayConfig, 'RECOMMEND_GRPC_URL'>,
+    private readonly metrics: FeedMetrics,
+  ) {
     const definition = loadSync(protoFile('user_reco.proto'), GRPC_LOADER_OPTIONS);
     const service = definition.UserRecommend as Record<
       string,
@@ -84,8 +88,10 @@ export class UserRecommendClient implements OnApplicationShutdown {
         metadata,
         { deadline: Date.now() + FEED_RECOMMEND_DEADLINE_MS },
         (error, response) => {
-          if (error || !response) resolve({ ok: false, reason: failureOf(error) });
-          else resolve({ ok: true, batch: batchOf(response) });
+          const result: RecommendResult =
+            error || !response ? { ok: false, reason: failureOf(error) } : { ok: true, batch: batchOf(response) };
+          this.metrics.recommendCalled(result.ok ? 'ok' : result.reason);
+          resolve(result);
         },
       );
     });
