@@ -13,7 +13,7 @@ import Redis from 'ioredis';
 import { articleId, type BenchSize, DATASETS, databaseName, type DatasetSpec, isApproved, popularityOrder, userId } from './dataset';
 import type { GrpcPlan, HttpPlan, LoadPlan } from './load-plan';
 import { type BenchRedis, type Measurement, measure, type Server } from './measure';
-import { type Child, pidOf, ROOT, stopAll, stopChild, waitForPort } from './processes';
+import { type Child, mariadbPid, pidOf, ROOT, stopAll, stopChild, waitForPort, waitUntilIdle } from './processes';
 import { seededRandom, zipfSampler } from './prng';
 import { summarizeByArea, summarizeProfile } from './profile-summary';
 import { markdownTable, netPerRequest, type Row, rowOf } from './report';
@@ -363,6 +363,8 @@ async function main(): Promise<void> {
     for (const endpoint of available.filter((candidate) => candidate.warm)) {
       await measure(endpoint.warmPlan?.() ?? { ...endpoint.plan(90), duration: 2 }, [], benchRedis, stats, pin.load);
     }
+    const busy = [...apps.values()].map(pidOf).concat(benchRedis.pid, mariadbPid() ?? []);
+    log(`settled in ${((await waitUntilIdle(busy)) / 1000).toFixed(0)}s (servers, Redis and MariaDB under 5% of a core)`);
 
     const runs = new Map<string, Array<{ m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }>>();
     const push = (key: string, run: { m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }): void => {

@@ -108,6 +108,31 @@ export function cpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
 }
 
+/**
+ * Waits until the processes together use less than `share` of a core over a second (start-up
+ * work, a warm-up's aftermath or a seed's background flushing would otherwise be measured), for
+ * at most `maxMs`. Returns how long it waited.
+ */
+export async function waitUntilIdle(pids: number[], share = 0.05, maxMs = 60_000): Promise<number> {
+  const windowMs = 1000;
+  const started = Date.now();
+  const total = (): number => pids.reduce((sum, pid) => sum + cpuMicros(pid), 0);
+  let before = total();
+  while (Date.now() - started < maxMs) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = total();
+    if (after - before < share * windowMs * 1000) break;
+    before = after;
+  }
+  return Date.now() - started;
+}
+
+/** The pid of the local MariaDB server, when it runs here (its background work counts too). */
+export function mariadbPid(): number | undefined {
+  const found = spawnSync('pidof', ['mariadbd'], { encoding: 'utf8' }).stdout.trim().split(/\s+/)[0];
+  return found ? Number(found) : undefined;
+}
+
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 export function rssMiB(pid: number): number {
