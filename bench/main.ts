@@ -416,6 +416,7 @@ async function main(): Promise<void> {
             (l1 && l2 ? ` (L1 ${l1.rps.toFixed(0)}, L2 ${l2.rps.toFixed(0)})` : '') +
             `, p99 ${e.p99.toFixed(1)} ms, errors ${e.non2xx + e.errors}` +
             (e.fallbacks !== undefined ? `, fallbacks ${e.fallbacks}, recommend calls/req ${e.recommendCallsPerRequest?.toFixed(2)}` : '') +
+            `, Redis µs/req by command: ${Object.entries(e.redisUsecByCommand).slice(0, 4).map(([name, usec]) => `${name} ${usec.toFixed(1)}`).join(', ') || 'none'}` +
             (e.non2xx + e.errors > 0 ? ` (status ${JSON.stringify(e.statusCodes)}, socket errors/timeouts ${e.errors})` : ''),
         );
       }

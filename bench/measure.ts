@@ -22,6 +22,8 @@ export interface Measurement extends LoadResult {
   redisCpuMicrosPerRequest: number;
   rssMiB: Record<string, number>;
   redisCommands: number;
+  /** Redis time per request by command (µs, from INFO commandstats), the costliest first. */
+  redisUsecByCommand: Record<string, number>;
   sqlStatements: number;
   /** Feed answers that fell back to the latest articles (feed rows only). */
   fallbacks?: number;
@@ -32,16 +34,17 @@ export interface Measurement extends LoadResult {
 interface Snapshot {
   cpu: Record<string, number>;
   redisCpu: number;
-  redisCalls: number;
+  redisStats: Map<string, { calls: number; usec: number }>;
   questions: number;
 }
 
-/** Sum of `calls` over INFO commandstats (every command the bench Redis executed). */
-async function redisCalls(redis: Redis): Promise<number> {
+/** INFO commandstats of the bench Redis: calls and µs per command (scripts' inner commands included). */
+async function redisCommandStats(redis: Redis): Promise<Map<string, { calls: number; usec: number }>> {
   const info = await redis.info('commandstats');
-  let total = 0;
-  for (const match of info.matchAll(/calls=(\d+)/g)) total += Number(match[1]);
-  return total;
+  const stats = new Map<string, { calls: number; usec: number }>();
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm))
+    stats.set(match[1], { calls: Number(match[2]), usec: Number(match[3]) });
+  return stats;
 }
 
 async function questions(mysql: Connection): Promise<number> {
@@ -52,7 +55,7 @@ async function questions(mysql: Connection): Promise<number> {
 async function snapshot(servers: Server[], redis: BenchRedis, mysql: Connection): Promise<Snapshot> {
   const cpu: Record<string, number> = {};
   for (const server of servers) cpu[server.name] = cpuMicros(server.pid);
-  return { cpu, redisCpu: cpuMicros(redis.pid), redisCalls: await redisCalls(redis.client), questions: await questions(mysql) };
+  return { cpu, redisCpu: cpuMicros(redis.pid), redisStats: await redisCommandStats(redis.client), questions: await questions(mysql) };
 }
 
 function runLoad(plan: LoadPlan, loadCpus: string | undefined): Promise<LoadResult> {
@@ -104,7 +107,23 @@ export async function measure(plan: LoadPlan, servers: Server[], redis: BenchRed
     cpuByServer,
     redisCpuMicrosPerRequest: (after.redisCpu - before.redisCpu) / requests,
     rssMiB: rss,
-    redisCommands: Math.max(0, after.redisCalls - before.redisCalls - 1),
+    redisCommands: Math.max(0, totalCalls(after.redisStats) - totalCalls(before.redisStats) - 1),
+    redisUsecByCommand: usecByCommand(before.redisStats, after.redisStats, requests),
     sqlStatements: Math.max(0, after.questions - before.questions - 1),
   };
+}
+
+function totalCalls(stats: Map<string, { calls: number }>): number {
+  let total = 0;
+  for (const { calls } of stats.values()) total += calls;
+  return total;
+}
+
+function usecByCommand(
+  before: Map<string, { usec: number }>,
+  after: Map<string, { usec: number }>,
+  requests: number,
+): Record<string, number> {
+  const perRequest = [...after].map(([name, { usec }]): [string, number] => [name, (usec - (before.get(name)?.usec ?? 0)) / requests]);
+  return Object.fromEntries(perRequest.filter(([, usec]) => usec >= 0.05).sort((a, b) => b[1] - a[1]));
 }
