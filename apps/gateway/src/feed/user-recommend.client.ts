@@ -45,7 +45,8 @@ export type RecommendResult =
 @Injectable()
 export class UserRecommendClient implements OnApplicationShutdown {
   private readonly client: Client;
-  private readonly method: MethodDefinition<userReco.User, userReco.Track>;
+  /** Its path and request encoding; answers are read by decodeTrackIds. */
+  private readonly method: Pick<MethodDefinition<userReco.User, unknown>, 'path' | 'requestSerialize'>;
 
   constructor(
     @Inject(APP_CONFIG) config: Pick<GatewayConfig, 'RECOMMEND_GRPC_URL'>,
