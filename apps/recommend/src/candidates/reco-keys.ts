@@ -15,8 +15,16 @@ export const RecoKeys = {
   articleTokens: () => 'reco:art:tokens',
   /** counter bumped on every pool change, so replicas know when to reload their snapshot. */
   candidatesVersion: () => 'reco:candidates:version',
-  /** zset: member = article id, score = when it was shown (ms). */
-  exposed: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:exposed`,
+  /**
+   * set: the article ids shown to the reader in the channel since its pool last ran out. Ids are
+   * integers, so Redis keeps small sets as compact intsets.
+   */
+  seen: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:seen`,
+  /**
+   * zset of the same (member = article id, score = when shown), as exposures were kept before
+   * `seen`: still read, never written, gone within RECO_HISTORY_TTL_SECONDS.
+   */
+  exposedBefore: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:exposed`,
   /** zset: member = `<stamp>|<id,id,…>`, score = the batch stamp (ms). */
   batches: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:batches`,
   refreshLock: () => StateKeys.lock('reco:refresh'),

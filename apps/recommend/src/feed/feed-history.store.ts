@@ -14,7 +14,10 @@ export interface ReaderHistory {
   read: string[];
 }
 
-/** Per reader and channel: the articles shown (exposures) and the batches served (for replays). */
+/**
+ * Per reader and channel: the articles shown (exposures, a set) and the batches served (for
+ * replays).
+ */
 @Injectable()
 export class FeedHistoryStore {
   constructor(
@@ -34,12 +37,15 @@ export class FeedHistoryStore {
     const pipeline = this.state
       .pipeline()
       .zrevrange(RecoKeys.batches(reader, channelId), 0, -1)
-      .zrange(RecoKeys.exposed(reader, channelId), 0, -1);
+      .smembers(RecoKeys.seen(reader, channelId))
+      .zrange(RecoKeys.exposedBefore(reader, channelId), 0, -1);
     if (userId !== undefined) pipeline.zrevrange(StateKeys.readingHistory(userId), 0, -1);
-    const [batches, exposed, read = []] = (await execReplies(pipeline)) as string[][];
+    const [batches, seen, seenBefore, read = []] = (await execReplies(pipeline)) as string[][];
+    const exposed = new Set(seen);
+    for (const id of seenBefore) exposed.add(id);
     return {
       batches: batches.flatMap((member) => decodeBatch(member) ?? []),
-      exposed: new Set(exposed),
+      exposed,
       read,
     };
   }
@@ -55,15 +61,15 @@ export class FeedHistoryStore {
     restart: boolean,
   ): Promise<void> {
     const batches = RecoKeys.batches(reader, channelId);
-    const exposed = RecoKeys.exposed(reader, channelId);
+    const seen = RecoKeys.seen(reader, channelId);
     const ttl = this.config.RECO_HISTORY_TTL_SECONDS;
     const multi = this.state
       .multi()
       .zadd(batches, batch.stamp, encodeBatch(batch))
       .zremrangebyrank(batches, 0, -(this.config.RECO_BATCH_HISTORY_SIZE + 1))
       .expire(batches, ttl);
-    if (restart) multi.del(exposed);
-    if (batch.ids.length > 0) multi.zadd(exposed, ...batch.ids.flatMap((id) => [batch.stamp, id]));
-    await multi.expire(exposed, ttl).exec();
+    if (restart) multi.del(seen, RecoKeys.exposedBefore(reader, channelId));
+    if (batch.ids.length > 0) multi.sadd(seen, ...batch.ids);
+    await multi.expire(seen, ttl).exec();
   }
 }

@@ -3,6 +3,8 @@ import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
 import { newFeedService } from '../../test/feed-service.fixture';
+import { RecoKeys } from '../candidates/reco-keys';
+import { readerOf } from './reader.util';
 import type { UserRecommendService } from './user-recommend.service';
 
 const NOW = Date.now();
@@ -68,12 +70,13 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
       await batch('Anony device-d');
       expect(sent.mock.calls.map(([command]) => command.name)).toEqual([
         'zrevrange',
+        'smembers',
         'zrange',
         'multi',
         'zadd',
         'zremrangebyrank',
         'expire',
-        'zadd',
+        'sadd',
         'expire',
         'exec',
       ]);
@@ -82,8 +85,9 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
       sent.mockClear();
       written.mockClear();
       expect(await batch(USER, 3)).toHaveLength(3);
-      expect(sent.mock.calls.slice(0, 4).map(([command]) => command.name)).toEqual([
+      expect(sent.mock.calls.slice(0, 5).map(([command]) => command.name)).toEqual([
         'zrevrange',
+        'smembers',
         'zrange',
         'zrevrange',
         'multi',
@@ -93,5 +97,29 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
       sent.mockRestore();
       written.mockRestore();
     }
+  });
+
+  it('keeps exposures in a set under the TTL, still honours the sorted set of older exposures, and empties both on a restart', async () => {
+    const device = 'Anony seen-device';
+    const reader = readerOf(device);
+    if (reader.kind !== 'anonymous') throw new Error('an anonymous reader was expected');
+    const seenKey = RecoKeys.seen(reader.key, CHANNEL);
+    const olderKey = RecoKeys.exposedBefore(reader.key, CHANNEL);
+    // Shown before exposures were kept in a set: the 10 best of the pool, as any new device gets them.
+    const shownBefore = await batch('Anony seen-probe', 10);
+    await state.zadd(olderKey, ...shownBefore.flatMap((id) => [NOW, id]));
+
+    const first = await batch(device, 10);
+    expect(first).toHaveLength(10);
+    expect(first.filter((id) => shownBefore.includes(id))).toEqual([]);
+    expect(await state.type(seenKey)).toBe('set');
+    expect([...(await state.smembers(seenKey))].sort()).toEqual([...first].sort());
+    expect(await state.ttl(seenKey)).toBeGreaterThan(0);
+
+    // The last 10 of the pool (30), then it has run out: the exposures start over, in the set only.
+    await batch(device, 10);
+    await batch(device, 10);
+    expect(await state.exists(olderKey)).toBe(0);
+    expect(await state.scard(seenKey)).toBe(10);
   });
 });
