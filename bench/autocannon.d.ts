@@ -41,7 +41,12 @@ declare module 'autocannon' {
     statusCodeStats?: Record<string, { count: number }>;
   }
 
-  function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  /** A run: a promise of its result that also emits `response` for every answer. */
+  interface AutocannonRun extends Promise<AutocannonResult> {
+    on(event: 'response', listener: () => void): void;
+  }
+
+  function autocannon(options: AutocannonOptions): AutocannonRun;
   export = autocannon;
   export type { AutocannonOptions, AutocannonRequest, AutocannonResult, IncomingHttpHeaders };
 }

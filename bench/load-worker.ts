@@ -47,7 +47,9 @@ function httpRequests(plan: HttpPlan): AutocannonRequest[] {
 }
 
 async function runHttp(plan: HttpPlan): Promise<LoadResult> {
-  const result = await autocannon({
+  const started = process.hrtime.bigint();
+  let lastAnswer = started;
+  const run = autocannon({
     url: plan.url,
     connections: plan.connections,
     duration: plan.duration,
@@ -55,12 +57,16 @@ async function runHttp(plan: HttpPlan): Promise<LoadResult> {
     timeout: 10,
     requests: httpRequests(plan),
   });
+  if (plan.amount !== undefined) run.on('response', () => (lastAnswer = process.hrtime.bigint()));
+  const result = await run;
+  // autocannon ends a run of a fixed amount at its next one-second tick: time it to its last answer.
+  const seconds = plan.amount === undefined ? result.duration : Number(lastAnswer - started) / 1e9;
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count;
   return {
     requests: result.requests.total,
-    seconds: result.duration,
-    rps: result.requests.total / result.duration,
+    seconds,
+    rps: result.requests.total / seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
