@@ -1,4 +1,4 @@
-import { formatDateTime, formatPubdate, startOfLocalDay } from './display-time';
+import { formatDateTime, formatOncePerSecond, formatPubdate, startOfLocalDay } from './display-time';
 
 describe('display time', () => {
   it('formats a UTC instant as the reference pubdate in the display time zone', () => {
@@ -69,5 +69,15 @@ describe('display time across zone offset changes', () => {
     }
     expect(formatDateTime('2024-03-10T06:59:59Z', 'America/New_York')).toBe('2024-03-10 01:59:59');
     expect(formatDateTime('2024-03-10T07:00:00Z', 'America/New_York')).toBe('2024-03-10 03:00:00');
+  });
+
+  it('formats the current time once per second', () => {
+    const format = jest.fn((instant: Date) => formatDateTime(instant, 'Asia/Shanghai'));
+    const now = formatOncePerSecond(format);
+    expect(now(new Date('2019-05-01T02:03:04.100Z'))).toBe('2019-05-01 10:03:04');
+    expect(now(new Date('2019-05-01T02:03:04.999Z'))).toBe('2019-05-01 10:03:04');
+    expect(format).toHaveBeenCalledTimes(1);
+    expect(now(new Date('2019-05-01T02:03:05.000Z'))).toBe('2019-05-01 10:03:05');
+    expect(format).toHaveBeenCalledTimes(2);
   });
 });

@@ -67,6 +67,23 @@ export function formatPubdate(value: Date | string, timeZone: string): string {
   return instant ? localIso(instant, timeZone) : '';
 }
 
+/**
+ * `format` of the current time, run once per second: for hot paths that stamp what they answer or
+ * log with a time of second resolution (pinned feed cards, trace-log lines).
+ */
+export function formatOncePerSecond(format: (instant: Date) => string): (now?: Date) => string {
+  let second = NaN;
+  let text = '';
+  return (now = new Date()) => {
+    const current = Math.floor(now.getTime() / 1000);
+    if (current !== second) {
+      text = format(now);
+      second = current;
+    }
+    return text;
+  };
+}
+
 /** `YYYY-MM-DD HH:MM:SS` in the display time zone (MP lists, the trace log's `actionTime`); '' for a bad instant. */
 export function formatDateTime(value: Date | string, timeZone: string): string {
   const instant = toInstant(value);

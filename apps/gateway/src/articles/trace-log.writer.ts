@@ -1,7 +1,7 @@
 import { mkdir, appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-import { APP_CONFIG, formatDateTime } from '@app/config';
+import { APP_CONFIG, formatDateTime, formatOncePerSecond } from '@app/config';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
 import type { GatewayConfig } from '../config/gateway.config';
@@ -33,13 +33,14 @@ export class TraceLogWriter implements OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private folderReady: Promise<unknown> | undefined;
-  /** The last second formatted as `actionTime`: lines come in thousands per second. */
-  private actionSecond = NaN;
-  private actionTime = '';
+  /** `actionTime` of a line: lines come in thousands per second. */
+  private readonly actionTimeOf: (now: Date) => string;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'TRACE_LOG_FILE' | 'TZ'>,
-  ) {}
+  ) {
+    this.actionTimeOf = formatOncePerSecond((instant) => formatDateTime(instant, config.TZ));
+  }
 
   write(entry: TraceEntry, now = new Date()): void {
     const line = JSON.stringify({
@@ -65,15 +66,6 @@ export class TraceLogWriter implements OnApplicationShutdown {
     this.pendingBytes = 0;
     this.writing = this.writing.then(() => this.append(chunk));
     return this.writing;
-  }
-
-  private actionTimeOf(now: Date): string {
-    const second = Math.floor(now.getTime() / 1000);
-    if (second !== this.actionSecond) {
-      this.actionTime = formatDateTime(now, this.config.TZ);
-      this.actionSecond = second;
-    }
-    return this.actionTime;
   }
 
   onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import { APP_CONFIG, formatPubdate } from '@app/config';
+import { APP_CONFIG, formatOncePerSecond, formatPubdate } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { ArticleCard } from '../articles/article-card';
@@ -33,8 +33,8 @@ interface FeedBatch {
  */
 @Injectable()
 export class HomeFeedReader {
-  private pubdateSecond = -1;
-  private pubdate = '';
+  /** The current second as a pubdate. */
+  private readonly nowPubdate: () => string;
   private readonly pinnedCopies = new WeakMap<ArticleCard, ArticleCard>();
 
   constructor(
@@ -45,8 +45,10 @@ export class HomeFeedReader {
     private readonly traceLog: TraceLogWriter,
     private readonly stats: ReadingStatsRecorder,
     private readonly metrics: FeedMetrics,
-    @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'TZ'>,
-  ) {}
+    @Inject(APP_CONFIG) config: Pick<GatewayConfig, 'TZ'>,
+  ) {
+    this.nowPubdate = formatOncePerSecond((instant) => formatPubdate(instant, config.TZ));
+  }
 
   async read(
     viewer: FeedViewer | undefined,
@@ -79,14 +81,10 @@ export class HomeFeedReader {
    * is shared within the second, so it is serialized once (article-card.json) like the others.
    */
   private pinnedCard(card: ArticleCard): ArticleCard {
-    const second = Math.floor(Date.now() / 1000);
-    if (second !== this.pubdateSecond) {
-      this.pubdate = formatPubdate(new Date(second * 1000).toISOString(), this.config.TZ);
-      this.pubdateSecond = second;
-    }
+    const pubdate = this.nowPubdate();
     const copy = this.pinnedCopies.get(card);
-    if (copy?.pubdate === this.pubdate) return copy;
-    const pinned = { ...card, pubdate: this.pubdate };
+    if (copy?.pubdate === pubdate) return copy;
+    const pinned = { ...card, pubdate };
     this.pinnedCopies.set(card, pinned);
     return pinned;
   }
