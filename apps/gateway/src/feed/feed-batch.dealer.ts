@@ -109,8 +109,7 @@ export class FeedBatchDealer {
     } catch (error) {
       // The recommend service has counted the whole run as shown: deal from it, do not draw again.
       this.logger.warn(`feed run not queued: ${error instanceof Error ? error.message : String(error)}`);
-      const first = batches[0] ?? { ids: [], exposure: '' };
-      return { queued: false, batch: { ok: true, ids: first.ids, cursor: run.timeStamp, exposure: first.exposure } };
+      return { queued: false, batch: fromRecommend({ ...run, ...(batches[0] ?? { ids: [], exposure: '' }) }) };
     }
     return { queued: true, batch: dealtOrEnd(next, viewer) };
   }
