@@ -255,7 +255,7 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     );
     expect(ids(lean)).toHaveLength(10);
     for (const item of lean.recommends) expect(item.params ?? null).toBeNull();
-    expect(JSON.parse(lean.exposure)).toMatchObject({ action: 'exposure', userId: user, articleId: `[${ids(lean).join(',')}]` });
+    expect(JSON.parse(lean.exposure) as Record<string, string>).toMatchObject({ action: 'exposure', userId: user, articleId: `[${ids(lean).join(',')}]` });
     // The same reader without the metadata gets the strings again (a replay of that batch).
     const next = await feed(user, 1, Date.now() + 1000);
     const replay = await feed(user, 1, next.time_stamp);

@@ -28,7 +28,7 @@ describe('articleCardsJson', () => {
 
   it('serializes a card object once: a later change of the same object is not seen, a new object is', () => {
     const shared = card('9');
-    expect(JSON.parse(articleCardsJson([shared]))).toEqual([shared]);
+    expect(JSON.parse(articleCardsJson([shared])) as ArticleCard[]).toEqual([shared]);
     shared.like_count = 99;
     expect(articleCardsJson([shared])).toContain('"like_count":2');
     expect(articleCardsJson([{ ...shared }])).toContain('"like_count":99');

@@ -32,6 +32,7 @@ describe('FeedBatchDealer when the queue fails after a draw', () => {
     const dealt = await dealer.deal({ kind: 'device', id: 'd' }, 1, 5000);
     expect(recommender.recommend).toHaveBeenCalledTimes(1);
     expect(dealt).toMatchObject({ ok: true, ids: ids.slice(0, 10), cursor: 77 });
-    expect(dealt.ok && JSON.parse(dealt.exposure)).toMatchObject({ articleId: `[${ids.slice(0, 10).join(',')}]`, userId: 'd' });
+    const dealtExposure = dealt.ok ? (JSON.parse(dealt.exposure) as Record<string, string>) : {};
+    expect(dealtExposure).toMatchObject({ articleId: `[${ids.slice(0, 10).join(',')}]`, userId: 'd' });
   });
 });

@@ -196,7 +196,7 @@ describe('UserRecommendService', () => {
     });
     expect(result.recommends[0].articleId).toBe('1001');
     expect(result.recommends).toHaveLength(3);
-    expect(JSON.parse(result.recommends[0].params?.click ?? '')).toMatchObject({
+    expect(JSON.parse(result.recommends[0].params?.click ?? '') as Record<string, string>).toMatchObject({
       action: 'click',
       userId: 'Anony device-9',
       articleId: '1001',
