@@ -89,7 +89,7 @@ export class TwoLevelCache {
     const misses: number[] = [];
     keys.forEach((key, index) => {
       const entry = this.l1.get(key);
-      if (entry) results[index] = 'missing' in entry ? null : (parsedValue(entry) as T);
+      if (entry) results[index] = parsedValue(entry) as T | null;
       else misses.push(index);
     });
     if (misses.length === 0) return results;
@@ -101,7 +101,7 @@ export class TwoLevelCache {
         return;
       }
       const entry = this.remember(keys[index], value);
-      results[index] = 'missing' in entry ? null : (parsedValue(entry) as T);
+      results[index] = parsedValue(entry) as T | null;
     });
     return results;
   }
@@ -109,7 +109,7 @@ export class TwoLevelCache {
   /** `peekMany` of one key, without the batch's arrays when L1 holds it (the article page's hot path). */
   async peek<T>(key: string): Promise<T | null | undefined> {
     const entry = this.l1.get(key);
-    if (entry) return 'missing' in entry ? null : (parsedValue(entry) as T);
+    if (entry) return parsedValue(entry) as T | null;
     return (await this.peekMany<T>([key]))[0];
   }
 
@@ -163,7 +163,9 @@ export class TwoLevelCache {
   }
 }
 
-function parsedValue(entry: { value: string; parsed?: unknown }): unknown {
+/** The entry's value, parsed once and kept on it; null for a null marker. */
+function parsedValue(entry: Entry): unknown {
+  if ('missing' in entry) return null;
   entry.parsed ??= JSON.parse(entry.value);
   return entry.parsed;
 }
