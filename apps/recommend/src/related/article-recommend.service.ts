@@ -6,7 +6,7 @@ import { CandidateIndex } from '../candidates/candidate-index';
 import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import type { RecommendConfig } from '../config/recommend.config';
 import { DEFAULT_ARTICLE_NUM, MAX_ARTICLE_NUM } from '../feed/user-recommend.service';
-import { rankRelated } from './related.util';
+import { RelatedIndex } from './related.util';
 
 const ANSWERS_KEPT = 10_000;
 
@@ -18,11 +18,13 @@ interface Subject {
 /**
  * `article_recommend`: same-channel articles sharing title words with the given one, among the
  * channel's newest RECO_RANK_WINDOW candidates (related articles should be recent anyway).
- * Answers are kept until the candidate pools in the snapshot change.
+ * Answers, and each channel's index of title words, are kept until the candidate pools in the
+ * snapshot change.
  */
 @Injectable()
 export class ArticleRecommendService {
   private readonly answers = new LRUCache<string, string[]>({ max: ANSWERS_KEPT });
+  private readonly indexes = new Map<number, RelatedIndex>();
   private answersGeneration = -1;
 
   constructor(
@@ -36,6 +38,7 @@ export class ArticleRecommendService {
     const count = articleNum > 0 ? Math.min(articleNum, MAX_ARTICLE_NUM) : DEFAULT_ARTICLE_NUM;
     if (this.answersGeneration !== this.snapshot.poolsGeneration) {
       this.answers.clear();
+      this.indexes.clear();
       this.answersGeneration = this.snapshot.poolsGeneration;
     }
     const key = `${articleId}:${count}`;
@@ -43,17 +46,19 @@ export class ArticleRecommendService {
     if (!answer) {
       const { channelId, tokens } = await this.subject(articleId);
       answer =
-        channelId === undefined
-          ? []
-          : rankRelated(
-              articleId,
-              tokens,
-              this.snapshot.pool(channelId).slice(0, this.config.RECO_RANK_WINDOW),
-              count,
-            );
+        channelId === undefined ? [] : this.indexOf(channelId).related(articleId, tokens, count);
       this.answers.set(key, answer);
     }
     return [...answer];
+  }
+
+  private indexOf(channelId: number): RelatedIndex {
+    let index = this.indexes.get(channelId);
+    if (!index) {
+      index = new RelatedIndex(this.snapshot.pool(channelId).slice(0, this.config.RECO_RANK_WINDOW));
+      this.indexes.set(channelId, index);
+    }
+    return index;
   }
 
   /** The article's channel and title words; from Redis when it is not a candidate (yet). */
