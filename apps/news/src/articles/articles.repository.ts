@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, type FindOptionsWhere, type Repository } from 'typeorm';
 
-import { ArticleContentEntity } from './article-content.entity';
 import { type ArticleCover, ArticleEntity, ArticleStatus } from './article.entity';
 
 /** The columns of an approved article that readers see on cards. */
@@ -34,23 +33,25 @@ interface RawDetailRow {
   content: string | null;
 }
 
+const APPROVED_DETAIL_SQL = `
+  SELECT a.article_id AS id, a.user_id AS userId, a.channel_id AS channelId, a.title AS title,
+         a.create_time AS createTime, c.content AS content
+  FROM news_article_basic a
+  LEFT JOIN news_article_content c ON c.article_id = a.article_id
+  WHERE a.article_id = ? AND a.status = ?`;
+
 /** Reads of approved (status 2) articles; every method is one SQL statement. */
 @Injectable()
 export class ArticlesRepository {
   constructor(@InjectRepository(ArticleEntity) private readonly articles: Repository<ArticleEntity>) {}
 
+  /**
+   * The page of one approved article. Written as SQL rather than with the query builder: this is
+   * the query behind every article-page cache miss, and building it cost more than running it.
+   */
   async findApprovedDetail(articleId: string): Promise<ArticleDetailRow | null> {
-    const row = await this.articles
-      .createQueryBuilder('a')
-      .leftJoin(ArticleContentEntity, 'c', 'c.article_id = a.article_id')
-      .select('a.article_id', 'id')
-      .addSelect('a.user_id', 'userId')
-      .addSelect('a.channel_id', 'channelId')
-      .addSelect('a.title', 'title')
-      .addSelect('a.create_time', 'createTime')
-      .addSelect('c.content', 'content')
-      .where('a.article_id = :articleId AND a.status = :status', { articleId, status: ArticleStatus.Approved })
-      .getRawOne<RawDetailRow>();
+    const rows: RawDetailRow[] = await this.articles.query(APPROVED_DETAIL_SQL, [articleId, ArticleStatus.Approved]);
+    const row = rows[0];
     if (!row) return null;
     return { ...row, channelId: Number(row.channelId), content: row.content ?? '' };
   }
