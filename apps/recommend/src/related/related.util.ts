@@ -12,8 +12,8 @@ function newerFirst(a: PoolEntry, b: PoolEntry): number {
 /**
  * Articles related to one with given title words, among a fixed set of candidates: most shared
  * title words first, then the newest, so a title with no match still gets the latest articles.
- * The article itself is left out. Built once per set of candidates; a query only touches the
- * candidates that share a word, plus the newest ones when those are too few.
+ * The article itself is left out. Built once per set of candidates, so a query counts shared
+ * words through the index and sorts nothing.
  */
 export class RelatedIndex {
   private readonly newest: readonly RelatedCandidate[];
@@ -32,22 +32,24 @@ export class RelatedIndex {
   }
 
   related(articleId: string, tokens: readonly string[], count: number): string[] {
-    if (count <= 0) return [];
-    const shared = new Map<number, number>();
+    // At most one count per distinct word of the title, so 16 bits are plenty.
+    const shared = new Uint16Array(this.newest.length);
+    let mostShared = 0;
     for (const token of new Set(tokens)) {
-      for (const position of this.postings.get(token) ?? [])
-        shared.set(position, (shared.get(position) ?? 0) + 1);
+      for (const position of this.postings.get(token) ?? []) {
+        shared[position] += 1;
+        mostShared = Math.max(mostShared, shared[position]);
+      }
     }
-    const matched = [...shared]
-      .filter(([position]) => this.newest[position].id !== articleId)
-      .sort(([a, sharedA], [b, sharedB]) => sharedB - sharedA || a - b)
-      .slice(0, count)
-      .map(([position]) => this.newest[position].id);
-    for (let position = 0; matched.length < count && position < this.newest.length; position++) {
-      const candidate = this.newest[position];
-      if (!shared.has(position) && candidate.id !== articleId) matched.push(candidate.id);
+    // Most shared words first; within a count, `newest` is already in the order wanted.
+    const related: string[] = [];
+    for (let level = mostShared; level >= 0 && related.length < count; level--) {
+      for (let position = 0; position < this.newest.length && related.length < count; position++) {
+        const candidate = this.newest[position];
+        if (shared[position] === level && candidate.id !== articleId) related.push(candidate.id);
+      }
     }
-    return matched;
+    return related;
   }
 }
 
