@@ -2,7 +2,11 @@ import { createRedisClient } from '@app/cache';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
+import { CounterKeys } from '@app/cache';
+
+import { PopularityReader } from '../feed/popularity.reader';
 import { ALL_CHANNELS, CandidateIndex } from './candidate-index';
+import { READ_CHUNK } from './read-in-chunks';
 
 describe('CandidateIndex (real Redis)', () => {
   let redis: TestRedis;
@@ -50,5 +54,31 @@ describe('CandidateIndex (real Redis)', () => {
     await index.retainChannels([ALL_CHANNELS, 3]);
     expect(await index.pool(5, 10)).toEqual([]);
     expect(await index.pool(3, 10)).toHaveLength(1);
+  });
+
+  it('reads channels, tokens and popularity of more ids than one chunk holds, in order', async () => {
+    const count = READ_CHUNK * 2 + 5;
+    const ids = Array.from({ length: count }, (_, i) => String(100_000 + i));
+    await index.putChannels(ids.map((id, i) => ({ id, channelId: 1 + (i % 7) })));
+    await index.putTokens(ids.map((id) => ({ id, tokens: [`t${id}`] })));
+    await state.zadd(CounterKeys.articleLikes, ...ids.flatMap((id, i) => [i, id]));
+    // Unknown ids between known ones keep their places.
+    const asked = [...ids.slice(0, READ_CHUNK + 1), '404', ...ids.slice(READ_CHUNK + 1)];
+
+    const channels = await index.channelsOf(asked);
+    const tokens = await index.tokensOf(asked);
+    const popularity = await new PopularityReader(state).read(asked);
+
+    expect(channels).toHaveLength(count + 1);
+    expect(channels[READ_CHUNK + 1]).toBeUndefined();
+    expect(tokens[READ_CHUNK + 1]).toBeUndefined();
+    expect(popularity[READ_CHUNK + 1].likes).toBe(0);
+    asked.forEach((id, position) => {
+      if (id === '404') return;
+      const i = Number(id) - 100_000;
+      expect(channels[position]).toBe(1 + (i % 7));
+      expect(tokens[position]).toEqual([`t${id}`]);
+      expect(popularity[position].likes).toBe(i);
+    });
   });
 });

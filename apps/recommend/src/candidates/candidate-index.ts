@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import type { PoolEntry } from '../feed/ranking.util';
+import { readInChunks } from './read-in-chunks';
 import { RecoKeys } from './reco-keys';
 
 /** An approved article as the candidate sets know it. */
@@ -133,16 +134,20 @@ export class CandidateIndex {
   }
 
   /** Channel of each id (undefined for unknown ids). */
-  async channelsOf(ids: readonly string[]): Promise<Array<number | undefined>> {
-    if (ids.length === 0) return [];
-    const values = await this.state.hmget(RecoKeys.articleChannels(), ...ids);
-    return values.map((value) => (value === null ? undefined : Number(value)));
+  channelsOf(ids: readonly string[]): Promise<Array<number | undefined>> {
+    return readInChunks(ids, async (chunk) =>
+      (await this.state.hmget(RecoKeys.articleChannels(), ...chunk)).map((value) =>
+        value === null ? undefined : Number(value),
+      ),
+    );
   }
 
   /** Title tokens of each id (undefined for unknown ids). */
-  async tokensOf(ids: readonly string[]): Promise<Array<string[] | undefined>> {
-    if (ids.length === 0) return [];
-    const values = await this.state.hmget(RecoKeys.articleTokens(), ...ids);
-    return values.map((value) => (value === null ? undefined : value.split(' ').filter(Boolean)));
+  tokensOf(ids: readonly string[]): Promise<Array<string[] | undefined>> {
+    return readInChunks(ids, async (chunk) =>
+      (await this.state.hmget(RecoKeys.articleTokens(), ...chunk)).map((value) =>
+        value === null ? undefined : value.split(' ').filter(Boolean),
+      ),
+    );
   }
 }

@@ -2,6 +2,7 @@ import { CounterKeys, REDIS_STATE } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
+import { readInChunks } from '../candidates/read-in-chunks';
 import type { Popularity } from './ranking.util';
 
 const COUNTERS = [
@@ -11,13 +12,19 @@ const COUNTERS = [
   CounterKeys.articleReads,
 ] as const;
 
-/** The engagement counters of many articles in one round trip (ZMSCORE per counter). */
+/**
+ * The engagement counters of many articles: one round trip per chunk of ids (ZMSCORE per
+ * counter), so reading a whole snapshot's worth never blocks Redis or this process for long.
+ */
 @Injectable()
 export class PopularityReader {
   constructor(@Inject(REDIS_STATE) private readonly state: Redis) {}
 
-  async read(ids: readonly string[]): Promise<Popularity[]> {
-    if (ids.length === 0) return [];
+  read(ids: readonly string[]): Promise<Popularity[]> {
+    return readInChunks(ids, (chunk) => this.readChunk(chunk));
+  }
+
+  private async readChunk(ids: readonly string[]): Promise<Popularity[]> {
     const pipeline = this.state.pipeline();
     for (const key of COUNTERS) pipeline.zmscore(key, ...ids);
     const replies = (await pipeline.exec()) ?? [];
