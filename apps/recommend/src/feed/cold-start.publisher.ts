@@ -9,6 +9,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import type { RecommendConfig } from '../config/recommend.config';
@@ -75,6 +76,8 @@ export class ColdStartPublisher implements OnApplicationBootstrap, OnApplication
             .expire(key, COLD_START_TTL_SECONDS)
             .set(idsKey, ids.join(','), 'EX', COLD_START_TTL_SECONDS);
         }
+        // Ranking a full pool takes milliseconds: requests get their turn between channels.
+        await nextTurn();
       }
       await execReplies(transaction);
       this.publishedGeneration = generation;
