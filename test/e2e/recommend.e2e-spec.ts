@@ -300,10 +300,21 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
   });
 
   it('drops banned articles at the next refresh', async () => {
+    const refresher = recommend!.get(CandidateRefresher);
+    const snapshot = recommend!.get(CandidateSnapshot);
+    const version = await state.get('reco:candidates:version');
+    const generation = snapshot.poolsGeneration;
+    // Nothing changed in news: the pools stay, and no replica has a reason to reload.
+    await refresher.refresh();
+    expect(await state.get('reco:candidates:version')).toBe(version);
+    expect(snapshot.poolsGeneration).toBe(generation);
+
     await withTestConnection(database.settings, (query) =>
       query('UPDATE news_article_basic SET status = 5 WHERE article_id = ?', [LATE_BANNED]),
     );
-    await recommend?.get(CandidateRefresher).refresh();
+    await refresher.refresh();
+    expect(Number(await state.get('reco:candidates:version'))).toBeGreaterThan(Number(version));
+    expect(snapshot.poolsGeneration).toBeGreaterThan(generation);
     expect(await state.zscore('reco:ch:1:candidates', LATE_BANNED)).toBeNull();
     const fresh = await feed('1100000000000000012', 1, NOW, 30);
     expect(ids(fresh)).toHaveLength(POOL_SIZE - 1);

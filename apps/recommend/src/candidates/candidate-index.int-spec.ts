@@ -6,7 +6,7 @@ import { CounterKeys } from '@app/cache';
 
 import { PopularityReader } from '../feed/popularity.reader';
 import { ALL_CHANNELS, CandidateIndex } from './candidate-index';
-import { READ_CHUNK } from './read-in-chunks';
+import { IDS_PER_COMMAND } from './read-in-chunks';
 
 describe('CandidateIndex (real Redis)', () => {
   let redis: TestRedis;
@@ -57,22 +57,22 @@ describe('CandidateIndex (real Redis)', () => {
   });
 
   it('reads channels, tokens and popularity of more ids than one chunk holds, in order', async () => {
-    const count = READ_CHUNK * 2 + 5;
+    const count = IDS_PER_COMMAND * 2 + 5;
     const ids = Array.from({ length: count }, (_, i) => String(100_000 + i));
     await index.putChannels(ids.map((id, i) => ({ id, channelId: 1 + (i % 7) })));
     await index.putTokens(ids.map((id) => ({ id, tokens: [`t${id}`] })));
     await state.zadd(CounterKeys.articleLikes, ...ids.flatMap((id, i) => [i, id]));
     // Unknown ids between known ones keep their places.
-    const asked = [...ids.slice(0, READ_CHUNK + 1), '404', ...ids.slice(READ_CHUNK + 1)];
+    const asked = [...ids.slice(0, IDS_PER_COMMAND + 1), '404', ...ids.slice(IDS_PER_COMMAND + 1)];
 
     const channels = await index.channelsOf(asked);
     const tokens = await index.tokensOf(asked);
     const popularity = await new PopularityReader(state).read(asked);
 
     expect(channels).toHaveLength(count + 1);
-    expect(channels[READ_CHUNK + 1]).toBeUndefined();
-    expect(tokens[READ_CHUNK + 1]).toBeUndefined();
-    expect(popularity[READ_CHUNK + 1].likes).toBe(0);
+    expect(channels[IDS_PER_COMMAND + 1]).toBeUndefined();
+    expect(tokens[IDS_PER_COMMAND + 1]).toBeUndefined();
+    expect(popularity[IDS_PER_COMMAND + 1].likes).toBe(0);
     asked.forEach((id, position) => {
       if (id === '404') return;
       const i = Number(id) - 100_000;

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import type { PoolEntry } from '../feed/ranking.util';
-import { readInChunks } from './read-in-chunks';
+import { IDS_PER_COMMAND, readInChunks } from './read-in-chunks';
 import { RecoKeys } from './reco-keys';
 
 /** An approved article as the candidate sets know it. */
@@ -74,16 +74,17 @@ export class CandidateIndex {
     await multi.sadd(RecoKeys.channels(), channelId).exec();
   }
 
-  /** Drops the pools of channels that are gone. */
-  async retainChannels(channelIds: readonly number[]): Promise<void> {
+  /** Drops the pools of channels that are gone; true if there were any. */
+  async retainChannels(channelIds: readonly number[]): Promise<boolean> {
     const keep = new Set(channelIds.map(String));
     const gone = (await this.state.smembers(RecoKeys.channels())).filter(
       (channel) => !keep.has(channel),
     );
-    if (gone.length === 0) return;
+    if (gone.length === 0) return false;
     const multi = this.state.multi().srem(RecoKeys.channels(), ...gone);
     for (const channel of gone) multi.del(RecoKeys.candidates(Number(channel)));
     await multi.exec();
+    return true;
   }
 
   /** Ids that already have their title tokens stored. */
@@ -94,19 +95,23 @@ export class CandidateIndex {
   async putChannels(
     articles: ReadonlyArray<Pick<CandidateArticle, 'id' | 'channelId'>>,
   ): Promise<void> {
-    if (articles.length === 0) return;
-    await this.state.hset(
-      RecoKeys.articleChannels(),
-      Object.fromEntries(articles.map((article) => [article.id, article.channelId])),
-    );
+    for (let start = 0; start < articles.length; start += IDS_PER_COMMAND) {
+      const chunk = articles.slice(start, start + IDS_PER_COMMAND);
+      await this.state.hset(
+        RecoKeys.articleChannels(),
+        Object.fromEntries(chunk.map((article) => [article.id, article.channelId])),
+      );
+    }
   }
 
   async putTokens(articles: ReadonlyArray<Pick<CandidateArticle, 'id' | 'tokens'>>): Promise<void> {
-    if (articles.length === 0) return;
-    await this.state.hset(
-      RecoKeys.articleTokens(),
-      Object.fromEntries(articles.map((article) => [article.id, article.tokens.join(' ')])),
-    );
+    for (let start = 0; start < articles.length; start += IDS_PER_COMMAND) {
+      const chunk = articles.slice(start, start + IDS_PER_COMMAND);
+      await this.state.hset(
+        RecoKeys.articleTokens(),
+        Object.fromEntries(chunk.map((article) => [article.id, article.tokens.join(' ')])),
+      );
+    }
   }
 
   async forgetArticles(ids: readonly string[]): Promise<void> {

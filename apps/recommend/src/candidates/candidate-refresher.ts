@@ -126,24 +126,48 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     const known = await this.index.knownIds();
     const cards = await this.cards([...allIds]);
     // Channels may change on edit; title words are cut once per article.
-    await this.index.putChannels([...cards.values()]);
+    let changed = await this.putMovedChannels([...cards.values()]);
+    const newcomers = [...cards.values()].filter((card) => !known.has(card.id));
     await this.index.putTokens(
-      [...cards.values()]
-        .filter((card) => !known.has(card.id))
-        .map((card) => ({ id: card.id, tokens: this.tokenizer.tokens(card.title) })),
+      newcomers.map((card) => ({ id: card.id, tokens: this.tokenizer.tokens(card.title) })),
     );
     for (const [channelId, ids] of listed) {
       const entries: PoolEntry[] = ids.flatMap((id) => {
         const card = cards.get(id);
         return card ? [{ id, createdMs: card.createdMs }] : [];
       });
-      await this.index.replaceChannel(channelId, entries);
+      if (await this.poolDiffers(channelId, entries)) {
+        await this.index.replaceChannel(channelId, entries);
+        changed = true;
+      }
     }
-    await this.index.retainChannels(channelIds);
-    await this.index.forgetArticles([...known].filter((id) => !cards.has(id)));
+    if (await this.index.retainChannels(channelIds)) changed = true;
+    const gone = [...known].filter((id) => !cards.has(id));
+    await this.index.forgetArticles(gone);
+    if (!changed && newcomers.length === 0 && gone.length === 0) {
+      this.logger.debug(`candidates unchanged: ${cards.size} articles in ${channelIds.length} pools`);
+      return;
+    }
+    // Only a change makes the replicas reload (and re-rank, and republish cold-start runs).
     await this.index.bumpVersion();
     await this.snapshot.reload();
     this.logger.log(`candidates refreshed: ${cards.size} articles in ${channelIds.length} pools`);
+  }
+
+  /** Stores the channel of the cards whose channel is new or moved; true if there was any. */
+  private async putMovedChannels(cards: readonly Card[]): Promise<boolean> {
+    const stored = await this.index.channelsOf(cards.map((card) => card.id));
+    const moved = cards.filter((card, index) => stored[index] !== card.channelId);
+    await this.index.putChannels(moved);
+    return moved.length > 0;
+  }
+
+  /** Whether the stored pool holds other articles or times than `entries` (in any order). */
+  private async poolDiffers(channelId: number, entries: readonly PoolEntry[]): Promise<boolean> {
+    const stored = await this.index.pool(channelId, entries.length + 1);
+    if (stored.length !== entries.length) return true;
+    const storedTimes = new Map(stored.map((entry) => [entry.id, entry.createdMs]));
+    return entries.some((entry) => storedTimes.get(entry.id) !== entry.createdMs);
   }
 
   private async latestIds(channelId: number): Promise<string[]> {
