@@ -6,6 +6,15 @@ describe('display time', () => {
     expect(formatPubdate('2019-03-11T16:30:05.000Z', 'UTC')).toBe('2019-03-11T16:30:05');
   });
 
+  it('answers a stored time asked again, in each time zone, as the first time', () => {
+    const stored = '2019-05-01T23:59:59.000Z';
+    for (let round = 0; round < 2; round++) {
+      expect(formatPubdate(stored, 'Asia/Shanghai')).toBe('2019-05-02T07:59:59');
+      expect(formatPubdate(stored, 'UTC')).toBe('2019-05-01T23:59:59');
+      expect(formatPubdate(new Date(stored), 'America/New_York')).toBe('2019-05-01T19:59:59');
+    }
+  });
+
   it('uses 00 for midnight, never 24', () => {
     expect(formatPubdate('2020-01-01T00:00:00Z', 'UTC')).toBe('2020-01-01T00:00:00');
   });

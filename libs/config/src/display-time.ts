@@ -61,8 +61,26 @@ function localIso(instant: Date, timeZone: string): string {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
 }
 
-/** `YYYY-MM-DDTHH:MM:SS` in the display time zone (the reference's `pubdate`); '' for a bad instant. */
+const MAX_REMEMBERED_PUBDATES = 50_000;
+const pubdates = new Map<string, string>();
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS` in the display time zone (the reference's `pubdate`); '' for a bad instant.
+ * Every card shows one, and an article's never changes: the text for a stored time is remembered.
+ */
 export function formatPubdate(value: Date | string, timeZone: string): string {
+  if (typeof value !== 'string') return formatInstant(value, timeZone);
+  const key = `${timeZone}|${value}`;
+  let text = pubdates.get(key);
+  if (text === undefined) {
+    text = formatInstant(value, timeZone);
+    if (pubdates.size >= MAX_REMEMBERED_PUBDATES) pubdates.clear();
+    pubdates.set(key, text);
+  }
+  return text;
+}
+
+function formatInstant(value: Date | string, timeZone: string): string {
   const instant = toInstant(value);
   return instant ? localIso(instant, timeZone) : '';
 }
