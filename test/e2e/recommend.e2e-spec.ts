@@ -6,6 +6,7 @@ import {
   createTestDatabase,
   createTestRedis,
   freePort,
+  grpcHealthStatus,
   testEnv,
   type TestDatabase,
   type TestRedis,
@@ -96,6 +97,7 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
   let state: Redis;
   let news: INestMicroservice | undefined;
   let recommend: INestApplicationContext | undefined;
+  let recommendAddress: string;
   let client: RecommendClient;
 
   const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
@@ -172,6 +174,7 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     recommend = await startRecommendService(loadConfig(recommendEnvSchema, env));
     await recommend.get(CandidateRefresher).refresh();
 
+    recommendAddress = `127.0.0.1:${recommendPort}`;
     client = newClient(recommendPort);
   });
 
@@ -182,6 +185,16 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     await state?.quit();
     await redis?.cleanup();
     await database?.drop();
+  });
+
+  it('reports SERVING once its pools are built (readiness is polled every 2 s)', async () => {
+    const readyBy = Date.now() + 5_000;
+    let health = await grpcHealthStatus(recommendAddress, 'UserRecommend');
+    while (health !== 'SERVING' && Date.now() < readyBy) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      health = await grpcHealthStatus(recommendAddress, 'UserRecommend');
+    }
+    expect(health).toBe('SERVING');
   });
 
   it('builds candidate pools per channel from approved articles only', async () => {
@@ -342,6 +355,8 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
         ),
       );
       expect(error?.code).toBe(status.UNAVAILABLE);
+      // Not ready either: probes and `npm run dev` wait until it can recommend.
+      expect(await grpcHealthStatus(`127.0.0.1:${port}`, 'UserRecommend')).toBe('NOT_SERVING');
     } finally {
       coldClient.close();
       await cold.close();

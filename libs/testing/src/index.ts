@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './test-env';
 export * from './test-redis';
 export * from './test-keys';
+export * from './grpc-health-status';

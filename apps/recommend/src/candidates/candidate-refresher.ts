@@ -25,8 +25,13 @@ interface Card {
   title: string;
 }
 
-/** After a failed refresh (news not up yet at boot), this replica tries again this soon. */
-const RETRY_MS = 5_000;
+/**
+ * After a failed refresh (news not up yet at boot) this replica tries again this soon, then twice
+ * as late each time up to RETRY_MAX_MS: a boot race is over in a second, an outage is not logged
+ * every second.
+ */
+const FIRST_RETRY_MS = 500;
+const RETRY_MAX_MS = 5_000;
 
 /** ListLatestArticles answers at most this many ids per call. */
 const LIST_PAGE = 100;
@@ -45,6 +50,7 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger(CandidateRefresher.name);
   private timer: NodeJS.Timeout | undefined;
   private retry: NodeJS.Timeout | undefined;
+  private retryDelayMs = FIRST_RETRY_MS;
   private stopped = false;
   private running: Promise<void> | undefined;
 
@@ -89,6 +95,7 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     if (locked !== 'OK') return false;
     try {
       await this.refresh();
+      this.retryDelayMs = FIRST_RETRY_MS;
       return true;
     } catch (error) {
       // Keep the pools of the last good refresh; any replica may retry soon.
@@ -99,9 +106,10 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
       if (!this.stopped) {
         this.retry = setTimeout(
           () => void this.tick(),
-          Math.min(RETRY_MS, this.config.RECO_REFRESH_INTERVAL_MS),
+          Math.min(this.retryDelayMs, this.config.RECO_REFRESH_INTERVAL_MS),
         );
         this.retry.unref();
+        this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
       }
       return false;
     }

@@ -4,6 +4,7 @@ import { GrpcHealth } from '@app/grpc';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
+import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import type { RecommendConfig } from '../config/recommend.config';
 import { UserRecommendHandlers } from './user-recommend.handlers';
 import { userRecommendDefinition } from './user-reco.wire';
@@ -25,6 +26,7 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: RecommendConfig,
     private readonly redis: RedisHealth,
+    private readonly snapshot: CandidateSnapshot,
     handlers: UserRecommendHandlers,
   ) {
     this.health.addToServer(this.server);
@@ -39,7 +41,8 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
         (error, port) => (error ? reject(error) : resolve(port)),
       ),
     );
-    await this.health.watch(() => this.redis.isReady());
+    // Ready once it can recommend: until the pools are built every feed call would be UNAVAILABLE.
+    await this.health.watch(async () => (await this.redis.isReady()) && (await this.snapshot.ready()));
     this.logger.log(`gRPC listening on ${this.boundPort}`);
     return this.boundPort;
   }

@@ -1,23 +1,15 @@
-import { credentials, type GrpcObject, loadPackageDefinition, Server, ServerCredentials, type ServiceClientConstructor } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { protoPath } from 'grpc-health-check';
+import { grpcHealthStatus } from '@app/testing';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
 
 import { GrpcHealth } from './grpc-health';
 
-type HealthClient = InstanceType<ServiceClientConstructor> & {
-  check(request: { service: string }, callback: (error: Error | null, reply: { status: string }) => void): void;
-};
-
 describe('GrpcHealth', () => {
   let server: Server;
-  let client: HealthClient;
+  let address: string;
   let dependencyUp = true;
   const health = new GrpcHealth(['toutiao.user.v1.UserService']);
 
-  const status = (service: string) =>
-    new Promise<string>((resolve, reject) =>
-      client.check({ service }, (error, reply) => (error ? reject(error) : resolve(reply.status))),
-    );
+  const status = (service: string) => grpcHealthStatus(address, service);
 
   beforeAll(async () => {
     server = new Server();
@@ -25,15 +17,12 @@ describe('GrpcHealth', () => {
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
     );
-    const v1 = (((loadPackageDefinition(loadSync(protoPath, { enums: String })).grpc as GrpcObject).health as GrpcObject)
-      .v1 as GrpcObject).Health as ServiceClientConstructor;
-    client = new v1(`127.0.0.1:${port}`, credentials.createInsecure()) as HealthClient;
+    address = `127.0.0.1:${port}`;
     await health.watch(() => Promise.resolve(dependencyUp), 50);
   });
 
   afterAll(() => {
     health.stop();
-    client.close();
     server.forceShutdown();
   });
 
