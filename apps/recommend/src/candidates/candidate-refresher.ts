@@ -115,7 +115,10 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     }
   }
 
-  /** Rebuilds every pool now and reloads this replica's snapshot (one refresh at a time here). */
+  /**
+   * Rebuilds the pools from news now; when anything changed, bumps the version and reloads this
+   * replica's snapshot (one refresh at a time here).
+   */
   refresh(): Promise<void> {
     this.running ??= this.rebuild().finally(() => (this.running = undefined));
     return this.running;
