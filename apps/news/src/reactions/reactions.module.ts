@@ -7,6 +7,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 
 import { ArticleEntity } from '../articles/article.entity';
+import { ArticlesModule } from '../articles/articles.module';
 import type { NewsConfig } from '../config/news.config';
 import { AttitudeEntity } from './attitude.entity';
 import { CollectionEntity } from './collection.entity';
@@ -26,6 +27,7 @@ export class ReactionsModule {
         TypeOrmModule.forFeature([CollectionEntity, AttitudeEntity, ReportEntity, ArticleEntity]),
         // `liking notify` carries the liker's name and photo, which the user service owns.
         GrpcClientModule.forRoot(config, [USER_GRPC]),
+        ArticlesModule,
       ],
       controllers: [ReactionsGrpcController],
       providers: [

@@ -2,6 +2,7 @@ import { CounterKeys, type CounterStore } from '@app/cache';
 import { AppError, ErrorKind } from '@app/grpc';
 
 import { ArticleAttitude } from './attitude-transition';
+import type { ArticlesService } from '../articles/articles.service';
 import type { LikingNotifier } from './liking.notifier';
 import type { ReactionsCache } from './reactions.cache';
 import type { ReactedArticle, ReactionsRepository } from './reactions.repository';
@@ -41,13 +42,22 @@ function newTestService(article: ReactedArticle | null = ARTICLE) {
   };
   const counters = { increment: jest.fn().mockResolvedValue(1) };
   const notifier = { notify: jest.fn().mockResolvedValue(undefined) };
+  // The card cache knows approved articles only.
+  const articles = {
+    getInfo: jest.fn().mockResolvedValue(
+      article?.approved
+        ? { artId: article.id, autId: article.authorId, title: article.title, chId: article.channelId }
+        : null,
+    ),
+  };
   const service = new ReactionsService(
     repository as unknown as ReactionsRepository,
     cache as unknown as ReactionsCache,
     counters as unknown as CounterStore,
     notifier as unknown as LikingNotifier,
+    articles as unknown as ArticlesService,
   );
-  return { service, repository, cache, counters, notifier };
+  return { service, repository, cache, counters, notifier, articles };
 }
 
 async function expectError(
@@ -139,7 +149,7 @@ describe('ReactionsService', () => {
   });
 
   it('refuses malformed ids before touching MySQL', async () => {
-    const { service, repository } = newTestService();
+    const { service, repository, articles } = newTestService();
     await expectError(
       service.like(READER, '12abc'),
       ErrorKind.InvalidArgument,
@@ -155,6 +165,7 @@ describe('ReactionsService', () => {
       ErrorKind.Unauthenticated,
       'User must be authorized.',
     );
+    expect(articles.getInfo).not.toHaveBeenCalled();
     expect(repository.findArticle).not.toHaveBeenCalled();
     expect(repository.uncollect).not.toHaveBeenCalled();
   });
@@ -176,14 +187,24 @@ describe('ReactionsService', () => {
   });
 
   it('uncounts an unlike for the author even when the article is no longer approved', async () => {
-    const { service, counters } = newTestService({ ...ARTICLE, approved: false });
+    const { service, counters, repository } = newTestService({ ...ARTICLE, approved: false });
     await service.unlike(READER, ARTICLE.id);
+    // Not in the card cache any more: the author comes from MySQL.
+    expect(repository.findArticle).toHaveBeenCalledWith(ARTICLE.id);
     expect(counters.increment.mock.calls).toEqual(
       expect.arrayContaining([
         [CounterKeys.articleLikes, ARTICLE.id, -1],
         [CounterKeys.userLikesReceived, AUTHOR, -1],
       ]),
     );
+  });
+
+  it('reads the article of a like from the card cache, not from MySQL', async () => {
+    const { service, repository, articles } = newTestService();
+    await service.like(READER, ARTICLE.id);
+    await service.unlike(READER, ARTICLE.id);
+    expect(articles.getInfo).toHaveBeenCalledWith(ARTICLE.id);
+    expect(repository.findArticle).not.toHaveBeenCalled();
   });
 
   it('keeps the remark of type 0 only, and refuses bad types and second reports', async () => {

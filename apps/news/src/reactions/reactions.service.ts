@@ -1,6 +1,7 @@
 import { type CounterKey, CounterKeys, CounterStore } from '@app/cache';
 import { Injectable } from '@nestjs/common';
 
+import { ArticlesService } from '../articles/articles.service';
 import { ArticleAttitude, attitudeCounterDeltas } from './attitude-transition';
 import { LikingNotifier } from './liking.notifier';
 import { ReactionErrors } from './reaction.errors';
@@ -53,6 +54,7 @@ export class ReactionsService {
     private readonly cache: ReactionsCache,
     private readonly counters: CounterStore,
     private readonly notifier: LikingNotifier,
+    private readonly articles: ArticlesService,
   ) {}
 
   /** Returns the collected article (its channel goes to the trace log). */
@@ -146,10 +148,11 @@ export class ReactionsService {
     return ids.filter((_, index) => attitudes[index] === ArticleAttitude.Like);
   }
 
+  /** From the article card cache (`art:{id}:info`, approved articles only): no SQL on a hit. */
   private async approvedArticle(articleId: string): Promise<ReactedArticle> {
-    const article = await this.reactions.findArticle(articleIdOf(articleId));
-    if (!article?.approved) throw ReactionErrors.articleNotFound();
-    return article;
+    const info = await this.articles.getInfo(articleIdOf(articleId));
+    if (!info) throw ReactionErrors.articleNotFound();
+    return { id: info.artId, authorId: info.autId, title: info.title, channelId: info.chId, approved: true };
   }
 
   private async setAttitude(
@@ -174,8 +177,9 @@ export class ReactionsService {
     await this.changeAttitudes(user, async () => {
       if (!(await this.reactions.clearAttitude(user, articleId, expected))) return;
       // The author is needed for `count:user:liked` even when the article is no longer approved.
-      const article = await this.reactions.findArticle(articleId);
-      await this.countAttitude(articleId, article?.authorId, expected, null);
+      const authorId =
+        (await this.articles.getInfo(articleId))?.autId ?? (await this.reactions.findArticle(articleId))?.authorId;
+      await this.countAttitude(articleId, authorId, expected, null);
     });
   }
 
