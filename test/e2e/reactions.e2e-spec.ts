@@ -623,6 +623,26 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     expect(await counter('count:user:liked', AUTHOR)).toBe(1);
   });
 
+  it('likes again after an unlike: 10 concurrent likes bring the row back and count it once', async () => {
+    expect((await call('DELETE', `/article/likings/${ART1}`, READER)).statusCode).toBe(204);
+    expect((await call('DELETE', `/article/dislikes/${ART1}`, READER)).statusCode).toBe(204);
+    const likesBefore = await counter('count:art:liking', ART1);
+    const likedBefore = await counter('count:user:liked', AUTHOR);
+    expect(
+      (await attitudes()).find((row) => row.user_id === READER && row.article_id === ART1)?.attitude,
+    ).toBeNull();
+
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => call('POST', '/article/likings', READER, { target: ART1 })),
+    );
+    expect(responses.every((response) => response.statusCode === 201)).toBe(true);
+    expect(await counter('count:art:liking', ART1)).toBe(likesBefore + 1);
+    expect(await counter('count:user:liked', AUTHOR)).toBe(likedBefore + 1);
+    expect((await attitudes()).filter((row) => row.user_id === READER && row.article_id === ART1)).toEqual([
+      { user_id: READER, article_id: ART1, attitude: 1 },
+    ]);
+  });
+
   it('counts a self-like for its author without notifying them', async () => {
     published.length = 0;
     expect(

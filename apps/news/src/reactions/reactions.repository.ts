@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, QueryFailedError } from 'typeorm';
+import { DataSource, In, IsNull, QueryFailedError } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 import { ArticleEntity, ArticleStatus } from '../articles/article.entity';
@@ -111,6 +111,11 @@ export class ReactionsRepository {
     if (await this.insertIgnore(AttitudeEntity, { userId, articleId, attitude: next })) {
       return { changed: true, previous: null };
     }
+    // Liking again after an unlike (the row holds no attitude) is one conditional UPDATE.
+    const revived = await this.dataSource
+      .getRepository(AttitudeEntity)
+      .update({ userId, articleId, attitude: IsNull() }, { attitude: next });
+    if (revived.affected === 1) return { changed: true, previous: null };
     // The row exists, so the lock is a plain record lock: concurrent changes queue up behind it.
     return this.dataSource.transaction(async (manager) => {
       const row = await manager.findOne(AttitudeEntity, {
