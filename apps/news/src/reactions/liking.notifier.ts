@@ -1,3 +1,4 @@
+import { CacheKeys, TwoLevelCache } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import { userV1 } from '@app/contracts';
 import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
@@ -10,13 +11,24 @@ import type { ReactedArticle } from './reactions.repository';
 /** The reference's default avatar key, used when a user has no photo. */
 const DEFAULT_PHOTO_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi';
 
-/** Pushes `liking notify` to the article author's room through the IM app's Redis adapter. */
+/** The fields of the user service's `user:{uid}:profile` JSON that a notification shows. */
+interface CachedProfile {
+  name: string;
+  photo: string;
+}
+
+/**
+ * Pushes `liking notify` to the article author's room through the IM app's Redis adapter. The
+ * liker's name and photo come from the user service's profile cache, else from UserService.GetUser
+ * (which fills it).
+ */
 @Injectable()
 export class LikingNotifier {
   private readonly logger = new Logger(LikingNotifier.name);
 
   constructor(
     private readonly emitter: NotificationEmitter,
+    private readonly cache: TwoLevelCache,
     @InjectGrpcClient(USER_GRPC) private readonly users: userV1.UserServiceClient,
     @Inject(APP_CONFIG) private readonly config: NewsConfig,
   ) {}
@@ -24,7 +36,7 @@ export class LikingNotifier {
   /** Never throws: the like is already stored, a lost notification must not fail it. */
   async notify(likerId: string, article: ReactedArticle, now: Date = new Date()): Promise<void> {
     try {
-      const { user } = await unary(this.users.getUser({ userId: likerId }));
+      const user = await this.liker(likerId);
       await this.emitter.notifyLiking(article.authorId, {
         user_id: likerId,
         user_name: user?.name ?? '',
@@ -36,5 +48,11 @@ export class LikingNotifier {
     } catch (error) {
       this.logger.warn(`liking notify to ${article.authorId} failed: ${String(error)}`);
     }
+  }
+
+  private async liker(userId: string): Promise<CachedProfile | null | undefined> {
+    const cached = await this.cache.peek<CachedProfile>(CacheKeys.userProfile(userId));
+    if (cached !== undefined) return cached;
+    return (await unary(this.users.getUser({ userId }))).user;
   }
 }
