@@ -8,6 +8,10 @@ import type { RecommendConfig } from '../config/recommend.config';
 import { decodeBatch, encodeBatch, type StoredBatch } from './batch-plan.util';
 
 export interface ReaderHistory {
+  /**
+   * Newest first: the newest stored batch, then the two at or before the request's stamp (what
+   * `planBatch` needs of the history, without reading all of it).
+   */
   batches: StoredBatch[];
   exposed: Set<string>;
   /** Ids of the articles a signed-in user read, newest first; empty for anonymous readers. */
@@ -30,21 +34,24 @@ export class FeedHistoryStore {
   ) {}
 
   /**
-   * Everything a request needs about its reader in one round trip: the stored batches (newest
-   * first), the exposures, and for a signed-in user the reading history (newest first).
+   * Everything a request with `stamp` needs about its reader in one round trip: the batches that
+   * decide fresh or replay (see `ReaderHistory.batches`), the exposures, and for a signed-in user
+   * the reading history (newest first).
    */
-  async read(reader: string, channelId: number, userId?: string): Promise<ReaderHistory> {
+  async read(reader: string, channelId: number, stamp: number, userId?: string): Promise<ReaderHistory> {
+    const batchesKey = RecoKeys.batches(reader, channelId);
     const pipeline = this.state
       .pipeline()
-      .zrevrange(RecoKeys.batches(reader, channelId), 0, -1)
+      .zrevrange(batchesKey, 0, 0)
+      .zrevrangebyscore(batchesKey, stamp, '-inf', 'LIMIT', 0, 2)
       .smembers(RecoKeys.seen(reader, channelId))
       .zrange(RecoKeys.exposedBefore(reader, channelId), 0, -1);
     if (userId !== undefined) pipeline.zrevrange(StateKeys.readingHistory(userId), 0, -1);
-    const [batches, seen, seenBefore, read = []] = (await execReplies(pipeline)) as string[][];
+    const [newest, atOrBefore, seen, seenBefore, read = []] = (await execReplies(pipeline)) as string[][];
     const exposed = new Set(seen);
     for (const id of seenBefore) exposed.add(id);
     return {
-      batches: batches.flatMap((member) => decodeBatch(member) ?? []),
+      batches: [...new Set([...newest, ...atOrBefore])].flatMap((member) => decodeBatch(member) ?? []),
       exposed,
       read,
     };

@@ -70,6 +70,7 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
       await batch('Anony device-d');
       expect(sent.mock.calls.map(([command]) => command.name)).toEqual([
         'zrevrange',
+        'zrevrangebyscore',
         'smembers',
         'zrange',
         'multi',
@@ -85,8 +86,9 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
       sent.mockClear();
       written.mockClear();
       expect(await batch(USER, 3)).toHaveLength(3);
-      expect(sent.mock.calls.slice(0, 5).map(([command]) => command.name)).toEqual([
+      expect(sent.mock.calls.slice(0, 6).map(([command]) => command.name)).toEqual([
         'zrevrange',
+        'zrevrangebyscore',
         'smembers',
         'zrange',
         'zrevrange',

@@ -42,7 +42,7 @@ function newTestService(
     },
   } as unknown as CandidateSnapshot;
   const store = {
-    read: (reader: string, channelId: number, userId?: string) =>
+    read: (reader: string, channelId: number, _stamp: number, userId?: string) =>
       Promise.resolve({
         batches: [...(batches.get(key(reader, channelId)) ?? [])],
         exposed: new Set(exposed.get(key(reader, channelId))),

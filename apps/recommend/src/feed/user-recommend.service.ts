@@ -84,6 +84,7 @@ export class UserRecommendService {
     const { batches, exposed, read } = await this.history.read(
       reader.key,
       channelId,
+      request.timeStamp,
       reader.kind === 'user' ? reader.userId : undefined,
     );
     const plan = planBatch(request.timeStamp, batches);

@@ -1,0 +1,51 @@
+import { createRedisClient } from '@app/cache';
+import { createTestRedis, type TestRedis } from '@app/testing';
+import type Redis from 'ioredis';
+
+import { planBatch } from './batch-plan.util';
+import { FeedHistoryStore } from './feed-history.store';
+
+describe('FeedHistoryStore (real Redis)', () => {
+  let redis: TestRedis;
+  let state: Redis;
+  let store: FeedHistoryStore;
+  const READER = 'anon:history';
+  const CHANNEL = 4;
+  const idsOf = (stamp: number) => [`${stamp}1`, `${stamp}2`];
+
+  beforeAll(async () => {
+    redis = createTestRedis();
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+    store = new FeedHistoryStore(state, { RECO_BATCH_HISTORY_SIZE: 50, RECO_HISTORY_TTL_SECONDS: 600 });
+    for (let stamp = 1000; stamp <= 30_000; stamp += 1000)
+      await store.record(READER, CHANNEL, { stamp, ids: idsOf(stamp) }, false);
+  });
+
+  afterAll(async () => {
+    await state.quit();
+    await redis.cleanup();
+  });
+
+  it('reads the newest batch and the two at or before the stamp, not the whole history', async () => {
+    const { batches, exposed } = await store.read(READER, CHANNEL, 15_500);
+    expect(batches.map((batch) => batch.stamp)).toEqual([30_000, 15_000, 14_000]);
+    expect(exposed.size).toBe(60);
+    expect(planBatch(15_500, batches)).toEqual({ kind: 'replay', ids: idsOf(15_000), cursor: 14_000 });
+  });
+
+  it('gives planBatch what it needs at both ends of the history', async () => {
+    const fresh = await store.read(READER, CHANNEL, 40_000);
+    expect(fresh.batches.map((batch) => batch.stamp)).toEqual([30_000, 29_000]);
+    expect(planBatch(40_000, fresh.batches)).toEqual({ kind: 'fresh', cursor: 30_000 });
+
+    const newest = await store.read(READER, CHANNEL, 30_000);
+    expect(planBatch(30_000, newest.batches)).toEqual({ kind: 'replay', ids: idsOf(30_000), cursor: 29_000 });
+
+    const oldest = await store.read(READER, CHANNEL, 1000);
+    expect(planBatch(1000, oldest.batches)).toEqual({ kind: 'replay', ids: idsOf(1000), cursor: 0 });
+
+    const before = await store.read(READER, CHANNEL, 999);
+    expect(before.batches.map((batch) => batch.stamp)).toEqual([30_000]);
+    expect(planBatch(999, before.batches)).toEqual({ kind: 'replay', ids: [], cursor: 0 });
+  });
+});
