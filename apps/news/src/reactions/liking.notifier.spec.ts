@@ -1,18 +1,20 @@
 import type { TwoLevelCache } from '@app/cache';
 import type { userV1 } from '@app/contracts';
-import type { NotificationEmitter } from '@app/queue';
+import type { ArticleNotifyPayload, NotificationEmitter } from '@app/queue';
 import { of } from 'rxjs';
 
 import type { NewsConfig } from '../config/news.config';
 import { LikingNotifier } from './liking.notifier';
 
 const LIKER = '1294287382374383617';
-const ARTICLE = { id: '1300000000000000001', authorId: '1294287382374383616', title: 't', channelId: 1, approved: true };
+const ARTICLE = { id: '1300000000000000001', authorId: '1294287382374383616', title: 't', channelId: 1 };
 const NOW = new Date('2026-01-01T00:00:00Z');
 
-function newNotifier(cachedProfile: { name: string; photo: string } | null | undefined) {
-  const emitter = { notifyLiking: jest.fn().mockResolvedValue(1) };
-  const cache = { peek: jest.fn().mockResolvedValue(cachedProfile) };
+type Profile = { name: string; photo: string };
+
+function newNotifier(cachedProfile: Profile | null | undefined) {
+  const emitter = { notifyLiking: jest.fn<Promise<number>, [string, ArticleNotifyPayload]>().mockResolvedValue(1) };
+  const cache = { peek: jest.fn<Promise<Profile | null | undefined>, [string]>().mockResolvedValue(cachedProfile) };
   const users = { getUser: jest.fn(() => of({ user: { name: 'from grpc', photo: 'grpc-photo' } })) };
   const notifier = new LikingNotifier(
     emitter as unknown as NotificationEmitter,
@@ -43,9 +45,13 @@ describe('LikingNotifier', () => {
     const { notifier, emitter, users } = newNotifier(undefined);
     await notifier.notify(LIKER, ARTICLE, NOW);
     expect(users.getUser).toHaveBeenCalledWith({ userId: LIKER });
-    expect(emitter.notifyLiking).toHaveBeenCalledWith(
-      ARTICLE.authorId,
-      expect.objectContaining({ user_name: 'from grpc', user_photo: 'http://img/grpc-photo' }),
-    );
+    expect(emitter.notifyLiking).toHaveBeenCalledWith(ARTICLE.authorId, {
+      user_id: LIKER,
+      user_name: 'from grpc',
+      user_photo: 'http://img/grpc-photo',
+      art_id: ARTICLE.id,
+      art_title: 't',
+      timestamp: NOW.getTime() / 1000,
+    });
   });
 });

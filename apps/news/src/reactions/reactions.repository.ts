@@ -15,7 +15,6 @@ export interface ReactedArticle {
   authorId: string;
   title: string;
   channelId: number;
-  approved: boolean;
 }
 
 /** One collected article; `collectedAt` (seconds) orders the list, newest first. */
@@ -49,19 +48,13 @@ function isDuplicateKey(error: unknown): boolean {
 export class ReactionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async findArticle(articleId: string): Promise<ReactedArticle | null> {
+  /** The author of an article in any status (an unlike still uncounts a banned article's like). */
+  async findAuthorId(articleId: string): Promise<string | undefined> {
     const article = await this.dataSource.getRepository(ArticleEntity).findOne({
-      select: { id: true, userId: true, title: true, channelId: true, status: true },
+      select: { id: true, userId: true },
       where: { id: articleId },
     });
-    if (!article) return null;
-    return {
-      id: article.id,
-      authorId: article.userId,
-      title: article.title,
-      channelId: article.channelId,
-      approved: article.status === ArticleStatus.Approved,
-    };
+    return article?.userId;
   }
 
   /** True when the article was not in the user's collections before. */

@@ -1,8 +1,9 @@
 import { CounterKeys, type CounterStore } from '@app/cache';
+import type { articleV1 } from '@app/contracts';
 import { AppError, ErrorKind } from '@app/grpc';
 
-import { ArticleAttitude } from './attitude-transition';
 import type { ArticlesService } from '../articles/articles.service';
+import { ArticleAttitude } from './attitude-transition';
 import type { LikingNotifier } from './liking.notifier';
 import type { ReactionsCache } from './reactions.cache';
 import type { ReactedArticle, ReactionsRepository } from './reactions.repository';
@@ -15,12 +16,12 @@ const ARTICLE: ReactedArticle = {
   authorId: AUTHOR,
   title: 't',
   channelId: 1,
-  approved: true,
 };
 
-function newTestService(article: ReactedArticle | null = ARTICLE) {
+/** `approved`: whether the card cache (which knows approved articles only) has the article. */
+function newTestService(article: ReactedArticle | null = ARTICLE, approved = article !== null) {
   const repository = {
-    findArticle: jest.fn().mockResolvedValue(article),
+    findAuthorId: jest.fn<Promise<string | undefined>, [string]>().mockResolvedValue(article?.authorId),
     collect: jest.fn().mockResolvedValue(true),
     uncollect: jest.fn().mockResolvedValue(true),
     findCollected: jest.fn().mockResolvedValue([]),
@@ -42,14 +43,19 @@ function newTestService(article: ReactedArticle | null = ARTICLE) {
   };
   const counters = { increment: jest.fn().mockResolvedValue(1) };
   const notifier = { notify: jest.fn().mockResolvedValue(undefined) };
-  // The card cache knows approved articles only.
-  const articles = {
-    getInfo: jest.fn().mockResolvedValue(
-      article?.approved
-        ? { artId: article.id, autId: article.authorId, title: article.title, chId: article.channelId }
-        : null,
-    ),
-  };
+  const info: articleV1.ArticleInfo | null =
+    article && approved
+      ? {
+          artId: article.id,
+          autId: article.authorId,
+          title: article.title,
+          chId: article.channelId,
+          pubdate: '2026-01-01T00:00:00.000Z',
+          allowComm: true,
+          cover: { type: 0, images: [] },
+        }
+      : null;
+  const articles = { getInfo: jest.fn<Promise<articleV1.ArticleInfo | null>, [string]>().mockResolvedValue(info) };
   const service = new ReactionsService(
     repository as unknown as ReactionsRepository,
     cache as unknown as ReactionsCache,
@@ -124,8 +130,8 @@ describe('ReactionsService', () => {
   });
 
   it('refuses articles that are missing or not approved, writing nothing', async () => {
-    for (const article of [null, { ...ARTICLE, approved: false }]) {
-      const { service, repository, counters } = newTestService(article);
+    for (const article of [null, ARTICLE]) {
+      const { service, repository, counters } = newTestService(article, false);
       await expectError(
         service.like(READER, ARTICLE.id),
         ErrorKind.NotFound,
@@ -166,7 +172,7 @@ describe('ReactionsService', () => {
       'User must be authorized.',
     );
     expect(articles.getInfo).not.toHaveBeenCalled();
-    expect(repository.findArticle).not.toHaveBeenCalled();
+    expect(repository.findAuthorId).not.toHaveBeenCalled();
     expect(repository.uncollect).not.toHaveBeenCalled();
   });
 
@@ -187,10 +193,10 @@ describe('ReactionsService', () => {
   });
 
   it('uncounts an unlike for the author even when the article is no longer approved', async () => {
-    const { service, counters, repository } = newTestService({ ...ARTICLE, approved: false });
+    const { service, counters, repository } = newTestService(ARTICLE, false);
     await service.unlike(READER, ARTICLE.id);
     // Not in the card cache any more: the author comes from MySQL.
-    expect(repository.findArticle).toHaveBeenCalledWith(ARTICLE.id);
+    expect(repository.findAuthorId).toHaveBeenCalledWith(ARTICLE.id);
     expect(counters.increment.mock.calls).toEqual(
       expect.arrayContaining([
         [CounterKeys.articleLikes, ARTICLE.id, -1],
@@ -204,7 +210,7 @@ describe('ReactionsService', () => {
     await service.like(READER, ARTICLE.id);
     await service.unlike(READER, ARTICLE.id);
     expect(articles.getInfo).toHaveBeenCalledWith(ARTICLE.id);
-    expect(repository.findArticle).not.toHaveBeenCalled();
+    expect(repository.findAuthorId).not.toHaveBeenCalled();
   });
 
   it('keeps the remark of type 0 only, and refuses bad types and second reports', async () => {

@@ -152,7 +152,7 @@ export class ReactionsService {
   private async approvedArticle(articleId: string): Promise<ReactedArticle> {
     const info = await this.articles.getInfo(articleIdOf(articleId));
     if (!info) throw ReactionErrors.articleNotFound();
-    return { id: info.artId, authorId: info.autId, title: info.title, channelId: info.chId, approved: true };
+    return { id: info.artId, authorId: info.autId, title: info.title, channelId: info.chId };
   }
 
   private async setAttitude(
@@ -178,7 +178,7 @@ export class ReactionsService {
       if (!(await this.reactions.clearAttitude(user, articleId, expected))) return;
       // The author is needed for `count:user:liked` even when the article is no longer approved.
       const authorId =
-        (await this.articles.getInfo(articleId))?.autId ?? (await this.reactions.findArticle(articleId))?.authorId;
+        (await this.articles.getInfo(articleId))?.autId ?? (await this.reactions.findAuthorId(articleId));
       await this.countAttitude(articleId, authorId, expected, null);
     });
   }
