@@ -1,8 +1,6 @@
-import { createRedisClient } from '@app/cache';
+import { CounterKeys, createRedisClient } from '@app/cache';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
-
-import { CounterKeys } from '@app/cache';
 
 import { PopularityReader } from '../feed/popularity.reader';
 import { ALL_CHANNELS, CandidateIndex } from './candidate-index';

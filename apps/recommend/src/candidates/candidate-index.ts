@@ -92,26 +92,18 @@ export class CandidateIndex {
     return new Set(await this.state.hkeys(RecoKeys.articleTokens()));
   }
 
-  async putChannels(
-    articles: ReadonlyArray<Pick<CandidateArticle, 'id' | 'channelId'>>,
-  ): Promise<void> {
-    for (let start = 0; start < articles.length; start += IDS_PER_COMMAND) {
-      const chunk = articles.slice(start, start + IDS_PER_COMMAND);
-      await this.state.hset(
-        RecoKeys.articleChannels(),
-        Object.fromEntries(chunk.map((article) => [article.id, article.channelId])),
-      );
-    }
+  putChannels(articles: ReadonlyArray<Pick<CandidateArticle, 'id' | 'channelId'>>): Promise<void> {
+    return this.putFields(
+      RecoKeys.articleChannels(),
+      articles.map((article) => [article.id, article.channelId]),
+    );
   }
 
-  async putTokens(articles: ReadonlyArray<Pick<CandidateArticle, 'id' | 'tokens'>>): Promise<void> {
-    for (let start = 0; start < articles.length; start += IDS_PER_COMMAND) {
-      const chunk = articles.slice(start, start + IDS_PER_COMMAND);
-      await this.state.hset(
-        RecoKeys.articleTokens(),
-        Object.fromEntries(chunk.map((article) => [article.id, article.tokens.join(' ')])),
-      );
-    }
+  putTokens(articles: ReadonlyArray<Pick<CandidateArticle, 'id' | 'tokens'>>): Promise<void> {
+    return this.putFields(
+      RecoKeys.articleTokens(),
+      articles.map((article) => [article.id, article.tokens.join(' ')]),
+    );
   }
 
   async forgetArticles(ids: readonly string[]): Promise<void> {
@@ -154,5 +146,11 @@ export class CandidateIndex {
         value === null ? undefined : value.split(' ').filter(Boolean),
       ),
     );
+  }
+
+  /** HSET of many fields, IDS_PER_COMMAND per command. */
+  private async putFields(key: string, fields: ReadonlyArray<[string, string | number]>): Promise<void> {
+    for (let start = 0; start < fields.length; start += IDS_PER_COMMAND)
+      await this.state.hset(key, Object.fromEntries(fields.slice(start, start + IDS_PER_COMMAND)));
   }
 }

@@ -1,5 +1,5 @@
 import { compareIds } from '../feed/ranking.util';
-import { rankRelated, type RelatedCandidate, RelatedIndex } from './related.util';
+import { type RelatedCandidate, RelatedIndex } from './related.util';
 import { TitleTokenizer } from './title-tokenizer';
 
 describe('related articles', () => {
@@ -11,11 +11,11 @@ describe('related articles', () => {
   ];
 
   it('ranks by shared title words, then recency, leaving the article itself out', () => {
-    expect(rankRelated('1', ['python', '教程'], candidates, 10)).toEqual(['2', '4', '3']);
+    expect(new RelatedIndex(candidates).related('1', ['python', '教程'], 10)).toEqual(['2', '4', '3']);
   });
 
   it('falls back to the newest articles and honours the count', () => {
-    expect(rankRelated('9', ['rust'], candidates, 2)).toEqual(['3', '4']);
+    expect(new RelatedIndex(candidates).related('9', ['rust'], 2)).toEqual(['3', '4']);
   });
 
   it('answers every query of one index as a full sort of the candidates would', () => {

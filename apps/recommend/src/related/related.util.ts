@@ -52,13 +52,3 @@ export class RelatedIndex {
     return related;
   }
 }
-
-/** One-off form of `RelatedIndex.related`. */
-export function rankRelated(
-  articleId: string,
-  tokens: readonly string[],
-  candidates: readonly RelatedCandidate[],
-  count: number,
-): string[] {
-  return new RelatedIndex(candidates).related(articleId, tokens, count);
-}
