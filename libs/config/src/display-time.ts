@@ -37,19 +37,25 @@ const QUARTER_HOUR_MS = 900_000;
 const MAX_REMEMBERED_OFFSETS = 10_000;
 const offsets = new Map<string, number>();
 
+/** `compute()` remembered under `key` in `memo`, which starts over once it holds `max` entries. */
+function remembered<T>(memo: Map<string, T>, max: number, key: string, compute: () => T): T {
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = compute();
+    if (memo.size >= max) memo.clear();
+    memo.set(key, value);
+  }
+  return value;
+}
+
 /** How far `timeZone`'s wall clock is ahead of UTC at `instant`, in ms (Intl is slow: remembered). */
 function offsetAt(instant: Date, timeZone: string): number {
   const quarterStart = Math.floor(instant.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
-  const key = `${timeZone}|${quarterStart}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
+  return remembered(offsets, MAX_REMEMBERED_OFFSETS, `${timeZone}|${quarterStart}`, () => {
     const p = wallClock(new Date(quarterStart), timeZone);
     const shown = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-    offset = shown - quarterStart;
-    if (offsets.size >= MAX_REMEMBERED_OFFSETS) offsets.clear();
-    offsets.set(key, offset);
-  }
-  return offset;
+    return shown - quarterStart;
+  });
 }
 
 /** `YYYY-MM-DDTHH:MM:SS` of the wall clock in `timeZone`. */
@@ -70,14 +76,7 @@ const pubdates = new Map<string, string>();
  */
 export function formatPubdate(value: Date | string, timeZone: string): string {
   if (typeof value !== 'string') return formatInstant(value, timeZone);
-  const key = `${timeZone}|${value}`;
-  let text = pubdates.get(key);
-  if (text === undefined) {
-    text = formatInstant(value, timeZone);
-    if (pubdates.size >= MAX_REMEMBERED_PUBDATES) pubdates.clear();
-    pubdates.set(key, text);
-  }
-  return text;
+  return remembered(pubdates, MAX_REMEMBERED_PUBDATES, `${timeZone}|${value}`, () => formatInstant(value, timeZone));
 }
 
 function formatInstant(value: Date | string, timeZone: string): string {
