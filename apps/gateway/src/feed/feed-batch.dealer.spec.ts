@@ -10,7 +10,7 @@ describe('splitRun', () => {
     const batches = splitRun({ ids, timeStamp: 0, exposure });
     expect(batches.map((batch) => batch.ids.length)).toEqual([10, 10, 3]);
     expect(batches.flatMap((batch) => batch.ids)).toEqual(ids);
-    expect(JSON.parse(batches[2].exposure)).toMatchObject({ articleId: '[21,22,23]', userId: 'u' });
+    expect(JSON.parse(batches[2].exposure) as Record<string, string>).toMatchObject({ articleId: '[21,22,23]', userId: 'u' });
   });
 });
 
@@ -18,15 +18,26 @@ describe('FeedBatchDealer when the queue fails after a draw', () => {
   it('deals the first batch of the drawn run and does not draw again', async () => {
     const ids = Array.from({ length: 50 }, (_, index) => String(1000 + index));
     const exposure = JSON.stringify({ action: 'exposure', userId: 'd', articleId: `[${ids.join(',')}]`, algorithmCombine: 'Algo-1' });
+    type Store = Pick<FeedBatchStore, 'next' | 'queueAndNext'>;
     const store = {
-      next: jest.fn().mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false }),
-      queueAndNext: jest.fn().mockRejectedValue(new Error('OOM command not allowed')),
+      next: jest
+        .fn<ReturnType<Store['next']>, Parameters<Store['next']>>()
+        .mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false }),
+      queueAndNext: jest
+        .fn<ReturnType<Store['queueAndNext']>, Parameters<Store['queueAndNext']>>()
+        .mockRejectedValue(new Error('OOM command not allowed')),
     };
-    const recommender = { recommend: jest.fn().mockResolvedValue({ ok: true, batch: { ids, timeStamp: 77, exposure } }) };
+    type Recommend = UserRecommendClient['recommend'];
+    const recommender = {
+      recommend: jest
+        .fn<ReturnType<Recommend>, Parameters<Recommend>>()
+        .mockResolvedValue({ ok: true, batch: { ids, timeStamp: 77, exposure } }),
+    };
+    const hasHistory = jest.fn<Promise<boolean>, [string]>().mockResolvedValue(true);
     const dealer = new FeedBatchDealer(
       store as unknown as FeedBatchStore,
       recommender as unknown as UserRecommendClient,
-      { hasHistory: jest.fn().mockResolvedValue(true) } as unknown as ReadingTracker,
+      { hasHistory } as unknown as ReadingTracker,
       { FEED_PREFETCH_BATCHES: 5 },
     );
     const dealt = await dealer.deal({ kind: 'device', id: 'd' }, 1, 5000);
