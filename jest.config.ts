@@ -20,6 +20,7 @@ const shared: Config = {
     ]),
   ),
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  setupFiles: ['<rootDir>/libs/testing/src/runtime.setup.ts'],
 };
 
 /** Three tiers by suffix: unit (pure logic), int (real MariaDB/Redis), e2e (booted apps over gRPC/HTTP). */
