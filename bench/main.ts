@@ -152,9 +152,16 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
   const feedPaths = Array.from({ length: spec.channels + 1 }, (_, c) => `/app/v1_1/articles?channel_id=${c}&timestamp={ts}&with_top=1`);
   const anonymous = Array.from({ length: 1_000 }, (_, i) => ({ authorization: `Anony bench-device-${i}` }));
   const bearer = pools.tokens.map((token) => ({ authorization: `Bearer ${token}` }));
-  // Slices of never-requested ids: 0 for the probe, one per round, two for a profile (plans 80 and 81).
-  const coldPerRound = Math.min(Math.floor(pools.coldIds.length / (options.rounds + 3)), 30_000);
-  const coldSlice = (round: number): number => (round < options.rounds ? round + 1 : options.rounds + 1 + Math.min(round - 80, 1));
+  // Slices of never-requested ids: 0 for the probe, one per round, two for a profile (plans 80 and
+  // 81), and the last for the warm-up (plan 90).
+  const coldPerRound = Math.min(Math.floor(pools.coldIds.length / (options.rounds + 4)), 30_000);
+  const coldSlice = (round: number): number =>
+    round < options.rounds ? round + 1 : round === 90 ? options.rounds + 3 : options.rounds + 1 + Math.min(round - 80, 1);
+  // Each round gets ids no one has asked for yet (slice 0 is left for the probe).
+  const articleMisses = (round: number): HttpPlan => {
+    const ids = pools.coldIds.slice(coldSlice(round) * coldPerRound, (coldSlice(round) + 1) * coldPerRound);
+    return http(400 + round, { paths: ids.map((id) => `/app/v1_0/articles/${id}`), order: 'sequential', amount: ids.length });
+  };
   const hotId = pools.hotDraws[0];
   const hotPaths = pools.hotDraws.slice(0, 5_000).map((id) => `/app/v1_0/articles/${id}`);
   const feedProbe = (authorization: string) => () =>
@@ -209,14 +216,13 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       key: 'E4',
       label: 'E4 article miss',
       servers: ['gateway', 'news', 'user', 'recommend'],
-      plan: (round) => {
-        // Each round gets ids no one has asked for yet (slice 0 is left for the probe).
-        const ids = pools.coldIds.slice(coldSlice(round) * coldPerRound, (coldSlice(round) + 1) * coldPerRound);
-        return http(400 + round, { paths: ids.map((id) => `/app/v1_0/articles/${id}`), order: 'sequential', amount: ids.length });
-      },
+      plan: articleMisses,
       probe: () => httpProbe(`${base}/app/v1_0/articles/${pools.coldIds[0]}`),
       target: { ratioL2: 0.5, maxSql: 3 },
-      warm: false,
+      // The code of a miss is warmed with ids of its own slice: as on a server that has been
+      // missing all along, only the caches are cold in the rounds.
+      warm: true,
+      warmPlan: () => articleMisses(90),
     },
     {
       key: 'E5',
