@@ -16,9 +16,14 @@ describe('TwoLevelCache (real Redis)', () => {
 
   const replica = async (l1TtlMs = 60_000): Promise<TwoLevelCache> => {
     const redis = createRedisClient(testRedis.cacheUrl, testRedis.prefix);
-    const subscriber = createRedisClient(testRedis.cacheUrl, testRedis.prefix, { enableAutoPipelining: false });
+    const subscriber = createRedisClient(testRedis.cacheUrl, testRedis.prefix, {
+      enableAutoPipelining: false,
+    });
     clients.push(redis, subscriber);
-    const cache = new TwoLevelCache(redis, subscriber, { channel: `${testRedis.prefix}cache:invalidate`, l1TtlMs });
+    const cache = new TwoLevelCache(redis, subscriber, {
+      channel: `${testRedis.prefix}cache:invalidate`,
+      l1TtlMs,
+    });
     await cache.start();
     return cache;
   };
@@ -51,7 +56,8 @@ describe('TwoLevelCache (real Redis)', () => {
   it('caches a missing row as a null marker so repeated misses never reach the loader', async () => {
     const load = jest.fn(() => Promise.resolve(null));
     const fresh = await replica();
-    for (let i = 0; i < 10_000; i += 1) expect(await fresh.get('art:404:detail', load, POLICY)).toBeNull();
+    for (let i = 0; i < 10_000; i += 1)
+      expect(await fresh.get('art:404:detail', load, POLICY)).toBeNull();
     expect(load).toHaveBeenCalledTimes(1);
     expect(await raw.get('art:404:detail')).toBe(NULL_MARKER);
     // another replica also trusts the marker in Redis
@@ -68,7 +74,9 @@ describe('TwoLevelCache (real Redis)', () => {
         setTimeout(() => resolve({ id: 7 }), 50);
       });
     const fresh = await replica();
-    const results = await Promise.all(Array.from({ length: 500 }, () => fresh.get('art:7:detail', load, POLICY)));
+    const results = await Promise.all(
+      Array.from({ length: 500 }, () => fresh.get('art:7:detail', load, POLICY)),
+    );
     expect(loads).toBe(1);
     expect(results.every((value) => value?.id === 7)).toBe(true);
   });
@@ -94,7 +102,11 @@ describe('TwoLevelCache (real Redis)', () => {
     await first.set('card:1', { id: 1 }, POLICY);
     await raw.set('card:2', NULL_MARKER);
     const fresh = await replica();
-    expect(await fresh.peekMany<{ id: number }>(['card:1', 'card:2', 'card:3'])).toEqual([{ id: 1 }, null, undefined]);
+    expect(await fresh.peekMany<{ id: number }>(['card:1', 'card:2', 'card:3'])).toEqual([
+      { id: 1 },
+      null,
+      undefined,
+    ]);
   });
 
   it('peeks one key from L1, else from Redis (then keeps it), the same objects every time', async () => {
@@ -108,5 +120,55 @@ describe('TwoLevelCache (real Redis)', () => {
     expect(await fresh.peek('card:4')).toBe(fromRedis);
     expect(await fresh.peek('card:5')).toBeNull();
     expect(await fresh.peek('card:6')).toBeUndefined();
+  });
+
+  it('reads many rows through: one load for what neither level holds, null markers for what it does not answer', async () => {
+    await first.set('row:1', { id: '1' }, POLICY);
+    await raw.set('row:2', NULL_MARKER);
+    const fresh = await replica();
+    const load = jest.fn<Promise<Map<string, { id: string }>>, [string[]]>((ids) =>
+      Promise.resolve(new Map(ids.filter((id) => id !== '4').map((id) => [id, { id }]))),
+    );
+    const values = await fresh.getMany(['1', '2', '3', '4'], (id) => `row:${id}`, load, POLICY);
+    expect([...values]).toEqual([
+      ['1', { id: '1' }],
+      ['2', null],
+      ['3', { id: '3' }],
+      ['4', null],
+    ]);
+    expect(load.mock.calls).toEqual([[['3', '4']]]);
+    expect(JSON.parse((await raw.get('row:3'))!)).toEqual({ id: '3' });
+    expect(await raw.get('row:4')).toBe(NULL_MARKER);
+    expect(await raw.ttl('row:4')).toBeGreaterThan(0);
+    // Now every level holds them: nothing is loaded again, by this replica or another.
+    const other = await replica();
+    expect([
+      ...(await other.getMany(['3', '4'], (id) => `row:${id}`, load, POLICY)).values(),
+    ]).toEqual([{ id: '3' }, null]);
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets concurrent reads of overlapping ids share the loads in flight', async () => {
+    const fresh = await replica();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const load = jest.fn<Promise<Map<string, string>>, [string[]]>(async (ids) => {
+      await gate;
+      return new Map(ids.map((id) => [id, `v${id}`]));
+    });
+    const reads = [
+      fresh.getMany(['10', '11'], (id) => `shared:${id}`, load, POLICY),
+      fresh.getMany(['11', '12'], (id) => `shared:${id}`, load, POLICY),
+      fresh.getMany(['10', '12'], (id) => `shared:${id}`, load, POLICY),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    const answers = await Promise.all(reads);
+    expect(answers.map((answer) => Object.fromEntries(answer))).toEqual([
+      { 10: 'v10', 11: 'v11' },
+      { 11: 'v11', 12: 'v12' },
+      { 10: 'v10', 12: 'v12' },
+    ]);
+    expect(load.mock.calls.map(([ids]) => ids)).toEqual([['10', '11'], ['12']]);
   });
 });

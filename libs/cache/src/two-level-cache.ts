@@ -34,6 +34,8 @@ type Entry = { value: string; parsed?: unknown } | { missing: true };
 export class TwoLevelCache {
   private readonly l1: LRUCache<string, Entry>;
   private readonly inflight = new Map<string, Promise<string | null>>();
+  /** Loads of `getMany` in flight, by key: the value, or null when the row does not exist. */
+  private readonly inflightMany = new Map<string, Promise<unknown>>();
   private readonly channel: string;
 
   /**
@@ -60,7 +62,9 @@ export class TwoLevelCache {
     if (this.subscriber.status !== 'ready') {
       await new Promise<void>((resolve, reject) => {
         this.subscriber.once('ready', () => resolve());
-        this.subscriber.once('end', () => reject(new Error('cache invalidation subscriber closed before ready')));
+        this.subscriber.once('end', () =>
+          reject(new Error('cache invalidation subscriber closed before ready')),
+        );
       });
     }
     await this.subscriber.subscribe(this.channel);
@@ -72,10 +76,14 @@ export class TwoLevelCache {
 
   /** The cached JSON value of `key`, loading it with `load` (null = the row does not exist) on a miss. */
   async get<T>(key: string, load: () => Promise<T | null>, policy: CachePolicy): Promise<T | null> {
-    const raw = await this.getRaw(key, async () => {
-      const value = await load();
-      return value === null ? null : JSON.stringify(value);
-    }, policy);
+    const raw = await this.getRaw(
+      key,
+      async () => {
+        const value = await load();
+        return value === null ? null : JSON.stringify(value);
+      },
+      policy,
+    );
     return raw === null ? null : (JSON.parse(raw) as T);
   }
 
@@ -106,6 +114,45 @@ export class TwoLevelCache {
     return results;
   }
 
+  /**
+   * Read-through for many rows: values by id from L1 and one MGET; the ids neither level holds are
+   * loaded with one `load` call (it answers the rows that exist) and cached, the ids it does not
+   * answer as null markers. Ids already being loaded by another call in this process wait for that
+   * load instead of loading again.
+   */
+  async getMany<T>(
+    ids: readonly string[],
+    keyOf: (id: string) => string,
+    load: (ids: string[]) => Promise<Map<string, T>>,
+    policy: CachePolicy,
+  ): Promise<Map<string, T | null>> {
+    const cached = await this.peekMany<T>(ids.map(keyOf));
+    const values = new Map<string, T | null>();
+    const misses: string[] = [];
+    ids.forEach((id, index) => {
+      const value = cached[index];
+      if (value === undefined) misses.push(id);
+      else values.set(id, value);
+    });
+    if (misses.length === 0) return values;
+    const notLoading = misses.filter((id) => !this.inflightMany.has(keyOf(id)));
+    if (notLoading.length > 0) {
+      const loading = this.loadAndFill(notLoading, keyOf, load, policy);
+      for (const id of notLoading) {
+        const key = keyOf(id);
+        const one = loading
+          .then((loaded) => loaded.get(id) ?? null)
+          .finally(() => this.inflightMany.delete(key));
+        this.inflightMany.set(key, one);
+      }
+    }
+    const loaded = await Promise.all(
+      misses.map((id) => this.inflightMany.get(keyOf(id)) as Promise<T | null>),
+    );
+    misses.forEach((id, index) => values.set(id, loaded[index]));
+    return values;
+  }
+
   /** `peekMany` of one key, without the batch's arrays when L1 holds it (the article page's hot path). */
   async peek<T>(key: string): Promise<T | null | undefined> {
     const entry = this.l1.get(key);
@@ -121,7 +168,12 @@ export class TwoLevelCache {
   /** Writes a value to both levels (read models that load many rows at once fill the cache this way). */
   async set(key: string, value: unknown, policy: CachePolicy): Promise<void> {
     const raw = value === null ? NULL_MARKER : JSON.stringify(value);
-    await this.redis.set(key, raw, 'EX', ttlWithJitter(value === null ? policy.missingTtl : policy.ttl));
+    await this.redis.set(
+      key,
+      raw,
+      'EX',
+      ttlWithJitter(value === null ? policy.missingTtl : policy.ttl),
+    );
     this.remember(key, raw);
   }
 
@@ -133,7 +185,11 @@ export class TwoLevelCache {
     await this.redis.publish(this.channel, JSON.stringify(keys));
   }
 
-  private async getRaw(key: string, load: () => Promise<string | null>, policy: CachePolicy): Promise<string | null> {
+  private async getRaw(
+    key: string,
+    load: () => Promise<string | null>,
+    policy: CachePolicy,
+  ): Promise<string | null> {
     const entry = this.l1.get(key);
     if (entry) return 'missing' in entry ? null : entry.value;
     const pending = this.inflight.get(key);
@@ -143,7 +199,11 @@ export class TwoLevelCache {
     return loading;
   }
 
-  private async readThrough(key: string, load: () => Promise<string | null>, policy: CachePolicy): Promise<string | null> {
+  private async readThrough(
+    key: string,
+    load: () => Promise<string | null>,
+    policy: CachePolicy,
+  ): Promise<string | null> {
     const cached = await this.redis.get(key);
     if (cached !== null) {
       this.remember(key, cached);
@@ -151,8 +211,24 @@ export class TwoLevelCache {
     }
     const loaded = await load();
     const raw = loaded ?? NULL_MARKER;
-    await this.redis.set(key, raw, 'EX', ttlWithJitter(loaded === null ? policy.missingTtl : policy.ttl));
+    await this.redis.set(
+      key,
+      raw,
+      'EX',
+      ttlWithJitter(loaded === null ? policy.missingTtl : policy.ttl),
+    );
     this.remember(key, raw);
+    return loaded;
+  }
+
+  private async loadAndFill<T>(
+    ids: string[],
+    keyOf: (id: string) => string,
+    load: (ids: string[]) => Promise<Map<string, T>>,
+    policy: CachePolicy,
+  ): Promise<Map<string, T>> {
+    const loaded = await load(ids);
+    await Promise.all(ids.map((id) => this.set(keyOf(id), loaded.get(id) ?? null, policy)));
     return loaded;
   }
 

@@ -1,45 +1,53 @@
 import { CacheKeys, TwoLevelCache } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
-import { ARTICLE_GRPC, InjectGrpcClient, isGrpcServiceError, unary } from '@app/grpc';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
 
 const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
+/** ArticleService.GetArticles answers at most this many ids. */
+const MAX_BATCH = 100;
 
 /**
  * `art:{id}:detail` from the two-level cache, answered by the gateway itself on a hit (L1 or one
- * MGET). Only a miss calls ArticleService.GetArticle, which loads and fills the cache; concurrent
- * misses of one article in this process share that call.
+ * MGET). The misses of requests served together go to ArticleService.GetArticles in one call,
+ * which loads them with one query and fills the cache; concurrent misses of one article in this
+ * process share that call.
  */
 @Injectable()
 export class ArticleDetailReader {
   private readonly loading = new Map<string, Promise<articleV1.ArticleDetail | null>>();
+  /** Caches nothing itself (the two-level cache does): it only gathers the misses of one tick. */
+  private readonly misses: DataLoader<string, articleV1.ArticleDetail | null>;
 
   constructor(
     private readonly cache: TwoLevelCache,
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
-  ) {}
+  ) {
+    this.misses = new DataLoader((ids) => this.fetch(ids), {
+      cache: false,
+      maxBatchSize: MAX_BATCH,
+    });
+  }
 
   /** The approved article's detail, or null when there is none. */
   async read(articleId: string): Promise<articleV1.ArticleDetail | null> {
     if (!SNOWFLAKE_ID.test(articleId)) return null;
-    const cached = await this.cache.peek<articleV1.ArticleDetail>(CacheKeys.articleDetail(articleId));
+    const cached = await this.cache.peek<articleV1.ArticleDetail>(
+      CacheKeys.articleDetail(articleId),
+    );
     if (cached !== undefined) return cached;
     let pending = this.loading.get(articleId);
     if (!pending) {
-      pending = this.fetch(articleId).finally(() => this.loading.delete(articleId));
+      pending = this.misses.load(articleId).finally(() => this.loading.delete(articleId));
       this.loading.set(articleId, pending);
     }
     return pending;
   }
 
-  private async fetch(articleId: string): Promise<articleV1.ArticleDetail | null> {
-    try {
-      const { article } = await unary(this.articles.getArticle({ articleId }));
-      return article ?? null;
-    } catch (error) {
-      if (isGrpcServiceError(error) && error.code === GrpcStatus.NOT_FOUND) return null;
-      throw error;
-    }
+  private async fetch(ids: readonly string[]): Promise<Array<articleV1.ArticleDetail | null>> {
+    const { articles } = await unary(this.articles.getArticles({ articleIds: [...ids] }));
+    const byId = new Map(articles.map((article) => [article.artId, article]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 }

@@ -33,32 +33,49 @@ interface RawDetailRow {
   content: string | null;
 }
 
-const APPROVED_DETAIL_SQL = `
+const APPROVED_DETAILS_SQL = `
   SELECT a.article_id AS id, a.user_id AS userId, a.channel_id AS channelId, a.title AS title,
          a.create_time AS createTime, c.content AS content
   FROM news_article_basic a
   LEFT JOIN news_article_content c ON c.article_id = a.article_id
-  WHERE a.article_id = ? AND a.status = ?`;
+  WHERE a.article_id IN (?) AND a.status = ?`;
 
 /** Reads of approved (status 2) articles; every method is one SQL statement. */
 @Injectable()
 export class ArticlesRepository {
-  constructor(@InjectRepository(ArticleEntity) private readonly articles: Repository<ArticleEntity>) {}
+  constructor(
+    @InjectRepository(ArticleEntity) private readonly articles: Repository<ArticleEntity>,
+  ) {}
 
   /**
-   * The page of one approved article. Written as SQL rather than with the query builder: this is
-   * the query behind every article-page cache miss, and building it cost more than running it.
+   * The pages of approved articles among `articleIds`, in no particular order. Written as SQL
+   * rather than with the query builder: this is the query behind article-page cache misses, and
+   * building it cost more than running it.
    */
-  async findApprovedDetail(articleId: string): Promise<ArticleDetailRow | null> {
-    const rows: RawDetailRow[] = await this.articles.query(APPROVED_DETAIL_SQL, [articleId, ArticleStatus.Approved]);
-    const row = rows[0];
-    if (!row) return null;
-    return { ...row, channelId: Number(row.channelId), content: row.content ?? '' };
+  async findApprovedDetails(articleIds: readonly string[]): Promise<ArticleDetailRow[]> {
+    if (articleIds.length === 0) return [];
+    const rows: RawDetailRow[] = await this.articles.query(APPROVED_DETAILS_SQL, [
+      [...articleIds],
+      ArticleStatus.Approved,
+    ]);
+    return rows.map((row) => ({
+      ...row,
+      channelId: Number(row.channelId),
+      content: row.content ?? '',
+    }));
   }
 
   findApprovedInfos(articleIds: readonly string[]): Promise<ArticleInfoRow[]> {
     return this.articles.find({
-      select: { id: true, userId: true, channelId: true, title: true, cover: true, allowComment: true, createTime: true },
+      select: {
+        id: true,
+        userId: true,
+        channelId: true,
+        title: true,
+        cover: true,
+        allowComment: true,
+        createTime: true,
+      },
       where: { id: In([...articleIds]), status: ArticleStatus.Approved },
     });
   }
@@ -76,7 +93,12 @@ export class ArticlesRepository {
     const where: FindOptionsWhere<ArticleEntity> = { status: ArticleStatus.Approved };
     if (channelId > 0) where.channelId = channelId;
     if (beforeId) where.id = LessThan(beforeId);
-    const rows = await this.articles.find({ select: { id: true }, where, order: { id: 'DESC' }, take: limit });
+    const rows = await this.articles.find({
+      select: { id: true },
+      where,
+      order: { id: 'DESC' },
+      take: limit,
+    });
     return rows.map((row) => row.id);
   }
 }

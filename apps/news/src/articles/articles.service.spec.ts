@@ -20,46 +20,78 @@ const row = (id: string, createdAt = '2019-03-11T16:30:05Z'): ArticleInfoRow => 
   createTime: new Date(createdAt),
 });
 
-function newTestService(options: { cached?: Record<string, unknown>; rows?: ArticleInfoRow[]; detail?: ArticleDetailRow | null } = {}) {
+const detailRow = (id: string, channelId = 2): ArticleDetailRow => ({
+  id,
+  userId: AUTHOR,
+  channelId,
+  title: `title ${id}`,
+  createTime: new Date('2019-03-11T16:30:05Z'),
+  content: '<p/>',
+});
+
+function newTestService(
+  options: {
+    cached?: Record<string, unknown>;
+    rows?: ArticleInfoRow[];
+    details?: ArticleDetailRow[];
+  } = {},
+) {
   const sets: Array<[string, unknown]> = [];
+  // TwoLevelCache.getMany as its int spec pins it down: cached values as they are, one load for the rest.
   const cache = {
-    peekMany: jest.fn((keys: string[]) => Promise.resolve(keys.map((key) => options.cached?.[key]))),
-    set: jest.fn((key: string, value: unknown) => {
-      sets.push([key, value]);
-      return Promise.resolve();
-    }),
-    get: jest.fn(async (_key: string, load: () => Promise<unknown>, _policy: CachePolicy) => load()),
+    getMany: jest.fn(
+      async <T>(
+        ids: readonly string[],
+        keyOf: (id: string) => string,
+        load: (ids: string[]) => Promise<Map<string, T>>,
+        _policy: CachePolicy,
+      ) => {
+        const values = new Map<string, T | null>();
+        const misses = ids.filter((id) => !(options.cached && keyOf(id) in options.cached));
+        for (const id of ids)
+          if (!misses.includes(id)) values.set(id, options.cached?.[keyOf(id)] as T | null);
+        if (misses.length === 0) return values;
+        const loaded = await load(misses);
+        for (const id of misses) {
+          sets.push([keyOf(id), loaded.get(id) ?? null]);
+          values.set(id, loaded.get(id) ?? null);
+        }
+        return values;
+      },
+    ),
   };
-  let release: () => void = () => undefined;
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
   const repository = {
-    findApprovedInfos: jest.fn(async (ids: readonly string[]) => {
-      await gate;
-      return (options.rows ?? []).filter((candidate) => ids.includes(candidate.id));
-    }),
-    findApprovedDetail: jest.fn(() => Promise.resolve(options.detail ?? null)),
+    findApprovedInfos: jest.fn((ids: readonly string[]) =>
+      Promise.resolve((options.rows ?? []).filter((candidate) => ids.includes(candidate.id))),
+    ),
+    findApprovedDetails: jest.fn((ids: readonly string[]) =>
+      Promise.resolve((options.details ?? []).filter((candidate) => ids.includes(candidate.id))),
+    ),
     findApprovedByAuthor: jest.fn(() => Promise.resolve(options.rows ?? [])),
     findLatestIds: jest.fn(() => Promise.resolve([])),
   };
-  const userArticles = { page: jest.fn(() => Promise.resolve(undefined)), fill: jest.fn(() => Promise.resolve()) };
+  const userArticles = {
+    page: jest.fn(() => Promise.resolve(undefined)),
+    fill: jest.fn(() => Promise.resolve()),
+  };
   const service = new ArticlesService(
     repository as unknown as ArticlesRepository,
     cache as unknown as TwoLevelCache,
     userArticles as unknown as UserArticlesCache,
   );
-  return { service, cache, repository, userArticles, sets, release };
+  return { service, cache, repository, userArticles, sets };
 }
 
 describe('ArticlesService', () => {
   it('loads every card miss with one query, caches each, and marks ids that are not approved', async () => {
     const cachedB = { artId: B, title: 'cached' };
-    const { service, repository, sets, release } = newTestService({
-      cached: { [CacheKeys.articleInfo(B)]: cachedB, [CacheKeys.articleInfo('1300000000000000009')]: null },
+    const { service, repository, sets } = newTestService({
+      cached: {
+        [CacheKeys.articleInfo(B)]: cachedB,
+        [CacheKeys.articleInfo('1300000000000000009')]: null,
+      },
       rows: [row(A)],
     });
-    release();
     const infos = await service.getInfos([A, 'nope', B, C, '1300000000000000009']);
     expect(infos.map((info) => info.artId)).toEqual([A, B]);
     expect(infos[0]).toEqual({
@@ -79,39 +111,68 @@ describe('ArticlesService', () => {
     ]);
   });
 
-  it('lets concurrent requests for the same cold cards share one query', async () => {
-    const { service, repository, release } = newTestService({ rows: [row(A), row(B)] });
-    const first = service.getInfos([A, B]);
-    const second = service.getInfos([B, A]);
-    await new Promise((resolve) => setImmediate(resolve));
-    release();
-    expect((await first).map((info) => info.artId)).toEqual([A, B]);
-    expect((await second).map((info) => info.artId)).toEqual([B, A]);
-    expect(repository.findApprovedInfos).toHaveBeenCalledTimes(1);
+  it('loads every detail miss with one query and answers the approved ones in the order asked', async () => {
+    const { service, repository, sets } = newTestService({
+      cached: { [CacheKeys.articleDetail(B)]: { artId: B, title: 'cached' } },
+      details: [detailRow(A), detailRow(C, 3)],
+    });
+    const details = await service.getDetails([C, 'nope', B, '1300000000000000009', A, C]);
+    expect(details.map((detail) => [detail.artId, detail.title, detail.chId])).toEqual([
+      [C, `title ${C}`, 3],
+      [B, 'cached', undefined],
+      [A, `title ${A}`, 2],
+      [C, `title ${C}`, 3],
+    ]);
+    expect(repository.findApprovedDetails.mock.calls).toEqual([[[C, '1300000000000000009', A]]]);
+    expect(sets.map(([key, value]) => [key, value === null ? null : 'value'])).toEqual([
+      [CacheKeys.articleDetail(C), 'value'],
+      [CacheKeys.articleDetail('1300000000000000009'), null],
+      [CacheKeys.articleDetail(A), 'value'],
+    ]);
+  });
+
+  it('asks for at most 100 details at once', async () => {
+    const ids = Array.from({ length: 150 }, (_, index) => `13000000000000${String(10000 + index)}`);
+    const { service, repository } = newTestService();
+    expect(await service.getDetails(ids)).toEqual([]);
+    expect(repository.findApprovedDetails.mock.calls[0][0]).toEqual(ids.slice(0, 100));
   });
 
   it('answers NOT_FOUND for a malformed id without touching the cache', async () => {
     const { service, cache } = newTestService();
     const error = await service.getDetail('12abc').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
-    expect([(error as AppError).kind, (error as AppError).message]).toEqual([ErrorKind.NotFound, 'The article does not exist.']);
-    expect(cache.get).not.toHaveBeenCalled();
+    expect([(error as AppError).kind, (error as AppError).message]).toEqual([
+      ErrorKind.NotFound,
+      'The article does not exist.',
+    ]);
+    expect(cache.getMany).not.toHaveBeenCalled();
   });
 
   it('answers NOT_FOUND for an article the loader does not find', async () => {
-    const { service } = newTestService({ detail: null });
+    const { service } = newTestService({ details: [] });
     await expect(service.getDetail(A)).rejects.toThrow('The article does not exist.');
   });
 
   it('serves the detail with pubdate as an ISO UTC instant', async () => {
-    const { service } = newTestService({
-      detail: { id: A, userId: AUTHOR, channelId: 2, title: 't', createTime: new Date('2019-03-11T16:30:05Z'), content: '<p/>' },
+    const { service } = newTestService({ details: [detailRow(A)] });
+    expect(await service.getDetail(A)).toEqual({
+      artId: A,
+      title: `title ${A}`,
+      pubdate: '2019-03-11T16:30:05.000Z',
+      content: '<p/>',
+      autId: AUTHOR,
+      chId: 2,
     });
-    expect(await service.getDetail(A)).toEqual({ artId: A, title: 't', pubdate: '2019-03-11T16:30:05.000Z', content: '<p/>', autId: AUTHOR, chId: 2 });
   });
 
   it('pages an author list from MySQL newest first on a cache miss and fills the cache', async () => {
-    const rows = Array.from({ length: 12 }, (_, index) => row(`13000000000000010${String(index).padStart(2, '0')}`, `2019-04-${String(index + 1).padStart(2, '0')}T00:00:00Z`));
+    const rows = Array.from({ length: 12 }, (_, index) =>
+      row(
+        `13000000000000010${String(index).padStart(2, '0')}`,
+        `2019-04-${String(index + 1).padStart(2, '0')}T00:00:00Z`,
+      ),
+    );
     const { service, userArticles } = newTestService({ rows });
     const page = await service.listByAuthor(AUTHOR, 2, 10);
     expect(page).toEqual({ totalCount: 12, articleIds: [rows[1].id, rows[0].id] });

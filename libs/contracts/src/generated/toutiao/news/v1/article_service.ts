@@ -49,6 +49,14 @@ export interface GetArticleResponse {
   article: ArticleDetail | undefined;
 }
 
+export interface GetArticlesRequest {
+  articleIds: string[];
+}
+
+export interface GetArticlesResponse {
+  articles: ArticleDetail[];
+}
+
 export interface GetArticleCardsRequest {
   articleIds: string[];
 }
@@ -92,6 +100,14 @@ export interface ArticleServiceClient {
   getArticle(request: GetArticleRequest, metadata?: Metadata): Observable<GetArticleResponse>;
 
   /**
+   * Details of approved articles in the order asked (at most 100 ids); ids that are not approved
+   * are left out. Fills `art:{id}:detail` (and its null marker) in the shared cache. The gateway
+   * sends the page misses of concurrent requests in one call.
+   */
+
+  getArticles(request: GetArticlesRequest, metadata?: Metadata): Observable<GetArticlesResponse>;
+
+  /**
    * Card data of approved articles in the order asked; ids that are not approved are left out.
    * Fills `art:{id}:info` (and its null marker) in the shared cache.
    */
@@ -121,6 +137,17 @@ export interface ArticleServiceController {
   ): Promise<GetArticleResponse> | Observable<GetArticleResponse> | GetArticleResponse;
 
   /**
+   * Details of approved articles in the order asked (at most 100 ids); ids that are not approved
+   * are left out. Fills `art:{id}:detail` (and its null marker) in the shared cache. The gateway
+   * sends the page misses of concurrent requests in one call.
+   */
+
+  getArticles(
+    request: GetArticlesRequest,
+    metadata?: Metadata,
+  ): Promise<GetArticlesResponse> | Observable<GetArticlesResponse> | GetArticlesResponse;
+
+  /**
    * Card data of approved articles in the order asked; ids that are not approved are left out.
    * Fills `art:{id}:info` (and its null marker) in the shared cache.
    */
@@ -147,7 +174,13 @@ export interface ArticleServiceController {
 
 export function ArticleServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["getArticle", "getArticleCards", "listUserArticles", "listLatestArticles"];
+    const grpcMethods: string[] = [
+      "getArticle",
+      "getArticles",
+      "getArticleCards",
+      "listUserArticles",
+      "listLatestArticles",
+    ];
     for (const method of grpcMethods) {
       const descriptor = Reflect.getOwnPropertyDescriptor(constructor.prototype, method) as PropertyDescriptor;
       GrpcMethod("ArticleService", method)(constructor.prototype[method], method, descriptor);
