@@ -10,7 +10,10 @@ export interface RecordedStatement {
 /** Every SQL statement one app's TypeORM data source sends, recorded from now on. */
 export interface SqlRecorder {
   readonly statements: RecordedStatement[];
-  /** Statements so far whose SQL matches (and whose parameters include `parameter`, when given). */
+  /**
+   * Statements so far whose SQL matches (and whose parameters include `parameter`, when given; a
+   * list for `IN (?)` counts as its items).
+   */
   count(match?: RegExp, parameter?: string): number;
   reset(): void;
   stop(): void;
@@ -26,11 +29,14 @@ export function recordSql(app: INestApplicationContext): SqlRecorder {
   const spy = jest.spyOn(MysqlQueryRunner.prototype, 'query');
   let start = spy.mock.calls.length;
   const statements = (): RecordedStatement[] =>
-    spy.mock.calls.slice(start).flatMap(([sql, parameters], index) =>
-      (spy.mock.contexts[start + index] as MysqlQueryRunner).connection === dataSource && !HEALTH_PROBE.test(sql.trim())
-        ? [{ sql, parameters: Array.isArray(parameters) ? (parameters as unknown[]) : [] }]
-        : [],
-    );
+    spy.mock.calls
+      .slice(start)
+      .flatMap(([sql, parameters], index) =>
+        (spy.mock.contexts[start + index] as MysqlQueryRunner).connection === dataSource &&
+        !HEALTH_PROBE.test(sql.trim())
+          ? [{ sql, parameters: Array.isArray(parameters) ? (parameters as unknown[]) : [] }]
+          : [],
+      );
   return {
     get statements() {
       return statements();
@@ -39,7 +45,8 @@ export function recordSql(app: INestApplicationContext): SqlRecorder {
       statements().filter(
         (statement) =>
           (!match || match.test(statement.sql)) &&
-          (parameter === undefined || statement.parameters.some((value) => String(value) === parameter)),
+          (parameter === undefined ||
+            statement.parameters.flat().some((value) => String(value) === parameter)),
       ).length,
     reset: () => {
       start = spy.mock.calls.length;

@@ -96,6 +96,17 @@ describe('ArticleCardsReader', () => {
     ]);
   });
 
+  it('sends the card misses of lists served together in one call', async () => {
+    const { reader, articles } = newTestReader(
+      [undefined, undefined],
+      [info(A, 1), info(B, 2), info(C, 1)],
+    );
+    const [first, second] = await Promise.all([reader.infos([A, B]), reader.infos([C, B])]);
+    expect(first.map((card) => card.artId)).toEqual([A, B]);
+    expect(second.map((card) => card.artId)).toEqual([C, B]);
+    expect(articles.getArticleCards.mock.calls).toEqual([[{ articleIds: [A, B, C] }]]);
+  });
+
   it('does not call the news service when every card is cached', async () => {
     const { reader, articles } = newTestReader([info(A, 1)], []);
     expect((await reader.read([A])).map((card) => card.art_id)).toEqual([A]);
@@ -109,7 +120,10 @@ describe('ArticleCardsReader', () => {
   });
 
   it('reuses recent cards of the same channel for a second, then assembles them again', async () => {
-    jest.useFakeTimers({ now: 1_000_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    jest.useFakeTimers({
+      now: 1_000_000,
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+    });
     try {
       const { reader, commands } = newTestReader([info(A, 1)], []);
       const first = await reader.read([A], { topChannelId: 2, recent: true });

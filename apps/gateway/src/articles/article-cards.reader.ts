@@ -3,6 +3,7 @@ import { APP_CONFIG, formatPubdate } from '@app/config';
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Inject, Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import type Redis from 'ioredis';
 
 import type { GatewayConfig } from '../config/gateway.config';
@@ -26,6 +27,8 @@ export interface ReadCardsOptions {
   recent?: boolean;
 }
 
+/** ArticleService.GetArticleCards answers at most this many ids. */
+const MAX_CARDS_PER_CALL = 200;
 /** How long a recent card is reused: its counters and top flag lag at most this much. */
 export const RECENT_CARD_MS = 1000;
 /** Recent cards kept at most; past it they are dropped all at once. */
@@ -39,7 +42,8 @@ interface CardNumbers {
 /**
  * The one assembler of ArticleCards for every list (feed, user articles, collections, history,
  * search). Card data comes from `art:{id}:info` (L1 + one MGET); only misses go to
- * ArticleService.GetArticleCards, which fills the cache. Counters come in one batch on the state
+ * ArticleService.GetArticleCards, which fills the cache; the misses of lists served together go in
+ * one call. Counters come in one batch on the state
  * Redis, top flags from the channels' pins (ChannelPinsReader), author names from the two-level
  * cache, all at once.
  */
@@ -51,6 +55,11 @@ export class ArticleCardsReader {
     Map<string, { card: ArticleCard; until: number }>
   >();
   private recentCount = 0;
+  /** Card misses of the lists served together, sent in one GetArticleCards call (it caches nothing). */
+  private readonly cardMisses = new DataLoader((ids: readonly string[]) => this.fetchCards(ids), {
+    cache: false,
+    maxBatchSize: MAX_CARDS_PER_CALL,
+  });
 
   constructor(
     private readonly cache: TwoLevelCache,
@@ -125,15 +134,23 @@ export class ArticleCardsReader {
       ids.map((id) => CacheKeys.articleInfo(id)),
     );
     const misses = [...new Set(ids.filter((_, index) => cached[index] === undefined))];
-    const loaded = new Map<string, articleV1.ArticleInfo>();
+    const loaded = new Map<string, articleV1.ArticleInfo | null>();
     if (misses.length > 0) {
-      const { articles } = await unary(this.articles.getArticleCards({ articleIds: misses }));
-      for (const article of articles) loaded.set(article.artId, article);
+      const answers = await Promise.all(misses.map((id) => this.cardMisses.load(id)));
+      misses.forEach((id, index) => loaded.set(id, answers[index]));
     }
     return ids.flatMap((id, index) => {
       const info = cached[index] ?? loaded.get(id);
       return info ? [info] : [];
     });
+  }
+
+  private async fetchCards(ids: readonly string[]): Promise<Array<articleV1.ArticleInfo | null>> {
+    const { articles } = await unary(
+      this.articles.getArticleCards({ articleIds: [...new Set(ids)] }),
+    );
+    const byId = new Map(articles.map((article) => [article.artId, article]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   private async numbers(
