@@ -6,13 +6,7 @@ import { ARTICLE_GRPC, grpcClientToken, unary } from '@app/grpc';
 
 import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
 
-import {
-  type ArticleStack,
-  IMG,
-  seedArticles,
-  seedUsers,
-  startArticleStack,
-} from './support/article-stack';
+import { type ArticleStack, IMG, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
 import { type FakeRecommend, startFakeRecommend } from './support/fake-recommend';
 
 const AUTHOR = '1294287382374383616';
@@ -29,14 +23,10 @@ const DELETED = '1300000000000000004';
 const BY_FAN = '1300000000000000005';
 const MISSING = '1300000000000000999';
 /** PROLIFIC's 12 approved articles, oldest first. */
-const MANY = Array.from(
-  { length: 12 },
-  (_, index) => `13000000000000010${String(index).padStart(2, '0')}`,
-);
+const MANY = Array.from({ length: 12 }, (_, index) => `13000000000000010${String(index).padStart(2, '0')}`);
 
 const NOT_FOUND = { message: 'The article does not exist.' };
-const TRACE =
-  '{"action":"click","userId":"1294287382374383617","articleId":"1300000000000000001","algorithmCombine":"C2"}';
+const TRACE = '{"action":"click","userId":"1294287382374383617","articleId":"1300000000000000001","algorithmCombine":"C2"}';
 
 type Method = 'GET' | 'POST';
 
@@ -104,18 +94,11 @@ describe('article detail, author lists, history and reading durations through th
   let stack: ArticleStack;
   const tokens = new Map<string, string>();
 
-  const call = (
-    method: Method,
-    url: string,
-    options: { as?: string; headers?: Record<string, string>; payload?: object } = {},
-  ) =>
+  const call = (method: Method, url: string, options: { as?: string; headers?: Record<string, string>; payload?: object } = {}) =>
     stack.gateway.inject({
       method,
       url: `/app/v1_0${url}`,
-      headers: {
-        ...(options.as ? { authorization: `Bearer ${tokens.get(options.as)}` } : {}),
-        ...options.headers,
-      },
+      headers: { ...(options.as ? { authorization: `Bearer ${tokens.get(options.as)}` } : {}), ...options.headers },
       ...(options.payload ? { payload: options.payload } : {}),
     });
   /** A counter as the state Redis holds it once the gateway has written what it gathered. */
@@ -127,10 +110,7 @@ describe('article detail, author lists, history and reading durations through th
     for (let attempt = 0; attempt < 50; attempt += 1) {
       const text = existsSync(stack.traceFile) ? readFileSync(stack.traceFile, 'utf8') : '';
       // Only whole lines: the writer may be in the middle of appending the next one.
-      const lines = text
-        .slice(0, text.lastIndexOf('\n') + 1)
-        .split('\n')
-        .filter(Boolean);
+      const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean);
       if (lines.length >= count) return lines.map((line) => JSON.parse(line) as unknown);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -146,9 +126,7 @@ describe('article detail, author lists, history and reading durations through th
       { id: LONER, name: 'loner' },
       { id: PROLIFIC, name: 'prolific' },
     ]);
-    await stack.sql(
-      `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 0)`,
-    );
+    await stack.sql(`INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 0)`);
     await seedArticles(stack, [
       {
         id: OLD,
@@ -160,38 +138,10 @@ describe('article detail, author lists, history and reading durations through th
         cover: { type: 1, images: ['http://img.test/cover-a.png'] },
         content: '<p>old body</p>',
       },
-      {
-        id: NEW,
-        authorId: AUTHOR,
-        channelId: 2,
-        title: 'new news',
-        status: 2,
-        createdAt: '2019-03-12 08:00:00',
-      },
-      {
-        id: PENDING,
-        authorId: AUTHOR,
-        channelId: 1,
-        title: 'pending',
-        status: 1,
-        createdAt: '2019-03-13 08:00:00',
-      },
-      {
-        id: DELETED,
-        authorId: AUTHOR,
-        channelId: 1,
-        title: 'deleted',
-        status: 4,
-        createdAt: '2019-03-14 08:00:00',
-      },
-      {
-        id: BY_FAN,
-        authorId: FAN,
-        channelId: 1,
-        title: 'fan news',
-        status: 2,
-        createdAt: '2019-03-15 08:00:00',
-      },
+      { id: NEW, authorId: AUTHOR, channelId: 2, title: 'new news', status: 2, createdAt: '2019-03-12 08:00:00' },
+      { id: PENDING, authorId: AUTHOR, channelId: 1, title: 'pending', status: 1, createdAt: '2019-03-13 08:00:00' },
+      { id: DELETED, authorId: AUTHOR, channelId: 1, title: 'deleted', status: 4, createdAt: '2019-03-14 08:00:00' },
+      { id: BY_FAN, authorId: FAN, channelId: 1, title: 'fan news', status: 2, createdAt: '2019-03-15 08:00:00' },
       ...MANY.map((id, index) => ({
         id,
         authorId: PROLIFIC,
@@ -202,24 +152,21 @@ describe('article detail, author lists, history and reading durations through th
       })),
     ]);
     // READER follows AUTHOR, likes OLD and has collected it; FAN dislikes OLD.
-    await stack.sql(
-      'INSERT INTO user_relation (user_id, target_user_id, relation) VALUES (?, ?, 1)',
-      [READER, AUTHOR],
-    );
-    await stack.sql(
-      'INSERT INTO news_attitude (user_id, article_id, attitude) VALUES (?, ?, 1), (?, ?, 0), (?, ?, 1)',
-      [READER, OLD, FAN, OLD, READER, NEW],
-    );
-    await stack.sql(
-      'INSERT INTO news_collection (user_id, article_id, is_deleted) VALUES (?, ?, 0)',
-      [READER, OLD],
-    );
+    await stack.sql('INSERT INTO user_relation (user_id, target_user_id, relation) VALUES (?, ?, 1)', [READER, AUTHOR]);
+    await stack.sql('INSERT INTO news_attitude (user_id, article_id, attitude) VALUES (?, ?, 1), (?, ?, 0), (?, ?, 1)', [
+      READER,
+      OLD,
+      FAN,
+      OLD,
+      READER,
+      NEW,
+    ]);
+    await stack.sql('INSERT INTO news_collection (user_id, article_id, is_deleted) VALUES (?, ?, 0)', [READER, OLD]);
     await stack.state.zadd(CounterKeys.articleComments, 3, OLD);
     await stack.state.zadd(CounterKeys.articleLikes, 5, OLD);
     await stack.state.zadd(CounterKeys.articleCollections, 2, OLD);
     await stack.state.zadd(StateKeys.channelTopArticles(1), 1, OLD);
-    for (const user of [AUTHOR, READER, FAN, LONER, PROLIFIC])
-      tokens.set(user, await stack.signIn(user));
+    for (const user of [AUTHOR, READER, FAN, LONER, PROLIFIC]) tokens.set(user, await stack.signIn(user));
   });
 
   afterAll(async () => {
@@ -255,34 +202,23 @@ describe('article detail, author lists, history and reading durations through th
     });
 
     it('tells a signed-in reader whether they follow the author, their attitude and collection', async () => {
-      const reader = (await call('GET', `/articles/${OLD}`, { as: READER })).json<{
-        data: Detail;
-      }>().data;
+      const reader = (await call('GET', `/articles/${OLD}`, { as: READER })).json<{ data: Detail }>().data;
       expect([reader.is_followed, reader.attitude, reader.is_collected]).toEqual([true, 1, true]);
-      const fan = (await call('GET', `/articles/${OLD}`, { as: FAN })).json<{ data: Detail }>()
-        .data;
+      const fan = (await call('GET', `/articles/${OLD}`, { as: FAN })).json<{ data: Detail }>().data;
       expect([fan.is_followed, fan.attitude, fan.is_collected]).toEqual([false, 0, false]);
-      const loner = (await call('GET', `/articles/${OLD}`, { as: LONER })).json<{ data: Detail }>()
-        .data;
+      const loner = (await call('GET', `/articles/${OLD}`, { as: LONER })).json<{ data: Detail }>().data;
       expect([loner.is_followed, loner.attitude, loner.is_collected]).toEqual([false, -1, false]);
       // the author never follows themself
-      const own = (await call('GET', `/articles/${OLD}`, { as: AUTHOR })).json<{ data: Detail }>()
-        .data;
+      const own = (await call('GET', `/articles/${OLD}`, { as: AUTHOR })).json<{ data: Detail }>().data;
       expect(own.is_followed).toBe(false);
     });
 
     it('adds the article to the signed-in reader history and both read counters in one visit', async () => {
-      const [articleReads, authorReads] = [
-        await score(CounterKeys.articleReads, NEW),
-        await score(CounterKeys.authorReads, AUTHOR),
-      ];
+      const [articleReads, authorReads] = [await score(CounterKeys.articleReads, NEW), await score(CounterKeys.authorReads, AUTHOR)];
       expect((await call('GET', `/articles/${NEW}`, { as: LONER })).statusCode).toBe(200);
       expect(await score(CounterKeys.articleReads, NEW)).toBe(articleReads + 1);
       expect(await score(CounterKeys.authorReads, AUTHOR)).toBe(authorReads + 1);
-      expect(await stack.state.zrevrange(StateKeys.readingHistory(LONER), 0, -1)).toEqual([
-        NEW,
-        OLD,
-      ]);
+      expect(await stack.state.zrevrange(StateKeys.readingHistory(LONER), 0, -1)).toEqual([NEW, OLD]);
       // anonymous visits keep no history anywhere
       await call('GET', `/articles/${BY_FAN}`);
       expect(await stack.state.zscore(StateKeys.readingHistory(LONER), BY_FAN)).toBeNull();
@@ -290,10 +226,7 @@ describe('article detail, author lists, history and reading durations through th
 
     it('keeps only the newest 100 articles of a history', async () => {
       const key = StateKeys.readingHistory(PROLIFIC);
-      const old = Array.from({ length: 100 }, (_, index) => [
-        index + 1,
-        `1400000000000000${String(index).padStart(3, '0')}`,
-      ]).flat();
+      const old = Array.from({ length: 100 }, (_, index) => [index + 1, `1400000000000000${String(index).padStart(3, '0')}`]).flat();
       await stack.state.zadd(key, ...old);
       expect((await call('GET', `/articles/${OLD}`, { as: PROLIFIC })).statusCode).toBe(200);
       expect(await stack.state.zcard(key)).toBe(100);
@@ -316,34 +249,23 @@ describe('article detail, author lists, history and reading durations through th
     });
 
     it('refuses a bad token with 401 instead of treating the caller as anonymous', async () => {
-      const response = await call('GET', `/articles/${OLD}`, {
-        headers: { authorization: 'Bearer not-a-jwt' },
-      });
+      const response = await call('GET', `/articles/${OLD}`, { headers: { authorization: 'Bearer not-a-jwt' } });
       expect(response.statusCode).toBe(401);
       expect(response.json()).toEqual({ message: 'Token has some errors.' });
     });
 
     it('writes the Trace header of a click to the trace log with the article channel', async () => {
-      expect(
-        (await call('GET', `/articles/${NEW}`, { headers: { trace: TRACE } })).statusCode,
-      ).toBe(200);
+      expect((await call('GET', `/articles/${NEW}`, { headers: { trace: TRACE } })).statusCode).toBe(200);
       const lines = (await traceLines(1)) as Array<Record<string, unknown>>;
       const line = lines.find((entry) => entry.channelId === 2 && entry.readTime === '');
-      expect(line).toEqual({
-        actionTime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/) as unknown,
-        readTime: '',
-        channelId: 2,
-        param: TRACE,
-      });
+      expect(line).toEqual({ actionTime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/) as unknown, readTime: '', channelId: 2, param: TRACE });
     });
 
     describe('related articles from the recommend service', () => {
       let recommend: FakeRecommend;
 
       beforeAll(async () => {
-        recommend = await startFakeRecommend(
-          Number(String(stack.env.RECOMMEND_GRPC_URL).split(':')[1]),
-        );
+        recommend = await startFakeRecommend(Number(String(stack.env.RECOMMEND_GRPC_URL).split(':')[1]));
       });
 
       afterAll(() => recommend.stop());
@@ -366,9 +288,7 @@ describe('article detail, author lists, history and reading durations through th
       it('shares the answer of an article for a minute: a hot page asks recommend once', async () => {
         const asked = recommend.requests.length;
         for (let i = 0; i < 5; i += 1) {
-          expect(
-            (await call('GET', `/articles/${OLD}`)).json<{ data: Detail }>().data.recomments,
-          ).toHaveLength(2);
+          expect((await call('GET', `/articles/${OLD}`)).json<{ data: Detail }>().data.recomments).toHaveLength(2);
         }
         expect(recommend.requests.length).toBe(asked);
       });
@@ -396,61 +316,41 @@ describe('article detail, author lists, history and reading durations through th
     it('pages an author approved articles as cards, newest first, with counters, top flag and author name', async () => {
       const response = await call('GET', `/users/${AUTHOR}/articles`);
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toEqual({
-        message: 'OK',
-        data: { total_count: 2, page: 1, per_page: 10, results: [NEW_CARD, OLD_CARD] },
-      });
+      expect(response.json()).toEqual({ message: 'OK', data: { total_count: 2, page: 1, per_page: 10, results: [NEW_CARD, OLD_CARD] } });
       expect(response.body).toContain(`"art_id":"${NEW}"`);
     });
 
     it('fills art:{id}:info and the author list cache on the way', async () => {
-      expect(
-        JSON.parse((await stack.cache.get(CacheKeys.articleInfo(OLD))) ?? 'null'),
-      ).toMatchObject({ artId: OLD, autId: AUTHOR, chId: 1 });
+      expect(JSON.parse((await stack.cache.get(CacheKeys.articleInfo(OLD))) ?? 'null')).toMatchObject({ artId: OLD, autId: AUTHOR, chId: 1 });
       expect(await stack.cache.exists(CacheKeys.userArticles(AUTHOR))).toBe(1);
     });
 
     it('pages with page and per_page', async () => {
-      const first = (await call('GET', `/users/${PROLIFIC}/articles?per_page=10`)).json<{
-        data: CardPage;
-      }>().data;
+      const first = (await call('GET', `/users/${PROLIFIC}/articles?per_page=10`)).json<{ data: CardPage }>().data;
       expect(first.total_count).toBe(12);
       expect(first.results.map((card) => card.art_id)).toEqual([...MANY].reverse().slice(0, 10));
-      const second = (await call('GET', `/users/${PROLIFIC}/articles?page=2&per_page=10`)).json<{
-        data: CardPage;
-      }>().data;
+      const second = (await call('GET', `/users/${PROLIFIC}/articles?page=2&per_page=10`)).json<{ data: CardPage }>().data;
       expect([second.page, second.per_page]).toEqual([2, 10]);
       expect(second.results.map((card) => card.art_id)).toEqual([MANY[1], MANY[0]]);
     });
 
     it('answers an empty page for a user without articles', async () => {
       const response = await call('GET', `/users/${LONER}/articles`);
-      expect(response.json()).toEqual({
-        message: 'OK',
-        data: { total_count: 0, page: 1, per_page: 10, results: [] },
-      });
+      expect(response.json()).toEqual({ message: 'OK', data: { total_count: 0, page: 1, per_page: 10, results: [] } });
     });
 
-    it.each([NOBODY, 'abc'])(
-      'answers 400 Invalid request. for the unknown user %s',
-      async (uid) => {
-        const response = await call('GET', `/users/${uid}/articles`);
-        expect(response.statusCode).toBe(400);
-        expect(response.json()).toEqual({ message: 'Invalid request.' });
-      },
-    );
+    it.each([NOBODY, 'abc'])('answers 400 Invalid request. for the unknown user %s', async (uid) => {
+      const response = await call('GET', `/users/${uid}/articles`);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ message: 'Invalid request.' });
+    });
 
-    it.each(['per_page=9', 'per_page=51', 'per_page=x', 'page=0'])(
-      'answers 400 for %s',
-      async (query) => {
-        const response = await call('GET', `/users/${AUTHOR}/articles?${query}`);
-        expect(response.statusCode).toBe(400);
-        const field = query.split('=')[0];
-        expect(Object.keys(response.json<{ message: Record<string, string> }>().message)).toEqual([
-          field,
-        ]);
-      },
-    );
+    it.each(['per_page=9', 'per_page=51', 'per_page=x', 'page=0'])('answers 400 for %s', async (query) => {
+      const response = await call('GET', `/users/${AUTHOR}/articles?${query}`);
+      expect(response.statusCode).toBe(400);
+      const field = query.split('=')[0];
+      expect(Object.keys(response.json<{ message: Record<string, string> }>().message)).toEqual([field]);
+    });
   });
 
   describe('GET /user/articles', () => {
@@ -459,15 +359,7 @@ describe('article detail, author lists, history and reading durations through th
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({
         message: 'OK',
-        data: {
-          total_count: 2,
-          page: 1,
-          per_page: 10,
-          results: [
-            { ...NEW_CARD, is_liking: false },
-            { ...OLD_CARD, is_liking: false },
-          ],
-        },
+        data: { total_count: 2, page: 1, per_page: 10, results: [{ ...NEW_CARD, is_liking: false }, { ...OLD_CARD, is_liking: false }] },
       });
     });
 
@@ -478,9 +370,7 @@ describe('article detail, author lists, history and reading durations through th
     });
 
     it('validates paging', async () => {
-      expect((await call('GET', '/user/articles?per_page=100', { as: AUTHOR })).statusCode).toBe(
-        400,
-      );
+      expect((await call('GET', '/user/articles?per_page=100', { as: AUTHOR })).statusCode).toBe(400);
     });
   });
 
@@ -494,57 +384,37 @@ describe('article detail, author lists, history and reading durations through th
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({
         message: 'OK',
-        data: {
-          total_count: 2,
-          page: 1,
-          per_page: 10,
-          results: [
-            { ...NEW_CARD, is_liking: true },
-            { ...OLD_CARD, is_liking: true },
-          ],
-        },
+        data: { total_count: 2, page: 1, per_page: 10, results: [{ ...NEW_CARD, is_liking: true }, { ...OLD_CARD, is_liking: true }] },
       });
     });
 
     it('never shows another user history', async () => {
       await stack.state.del(StateKeys.readingHistory(FAN));
       await call('GET', `/articles/${BY_FAN}`, { as: FAN });
-      const reader = (await call('GET', '/user/histories', { as: READER })).json<{
-        data: CardPage;
-      }>().data;
+      const reader = (await call('GET', '/user/histories', { as: READER })).json<{ data: CardPage }>().data;
       expect(reader.results.map((card) => card.art_id)).not.toContain(BY_FAN);
-      const fan = (await call('GET', '/user/histories', { as: FAN })).json<{ data: CardPage }>()
-        .data;
+      const fan = (await call('GET', '/user/histories', { as: FAN })).json<{ data: CardPage }>().data;
       expect(fan.results.map((card) => card.art_id)).toEqual([BY_FAN]);
       expect(fan.results[0].is_liking).toBe(false);
     });
 
     it('drops articles that are no longer visible from the results', async () => {
       await stack.state.zadd(StateKeys.readingHistory(LONER), Date.now() / 1000 + 10, PENDING);
-      const page = (await call('GET', '/user/histories', { as: LONER })).json<{ data: CardPage }>()
-        .data;
+      const page = (await call('GET', '/user/histories', { as: LONER })).json<{ data: CardPage }>().data;
       expect(page.results.map((card) => card.art_id)).not.toContain(PENDING);
       expect(page.results.length).toBeGreaterThan(0);
     });
 
     it('needs a signed-in user and valid paging', async () => {
-      expect((await call('GET', '/user/histories')).json()).toEqual({
-        message: 'User must be authorized.',
-      });
+      expect((await call('GET', '/user/histories')).json()).toEqual({ message: 'User must be authorized.' });
       expect((await call('GET', '/user/histories?page=-1', { as: READER })).statusCode).toBe(400);
     });
   });
 
   describe('ArticleService.ListLatestArticles (the feed fallback)', () => {
     const latest = async (request: Partial<articleV1.ListLatestArticlesRequest>) => {
-      const client = stack.gateway.get<articleV1.ArticleServiceClient>(
-        grpcClientToken(ARTICLE_GRPC),
-      );
-      return (
-        await unary(
-          client.listLatestArticles({ channelId: 0, limit: 0, beforeArticleId: '', ...request }),
-        )
-      ).articleIds;
+      const client = stack.gateway.get<articleV1.ArticleServiceClient>(grpcClientToken(ARTICLE_GRPC));
+      return (await unary(client.listLatestArticles({ channelId: 0, limit: 0, beforeArticleId: '', ...request }))).articleIds;
     };
 
     it('lists the newest approved ids of every channel or of one, below a given id', async () => {
@@ -556,8 +426,7 @@ describe('article detail, author lists, history and reading durations through th
   });
 
   describe('ArticleService.GetArticles (page misses of concurrent requests)', () => {
-    const client = () =>
-      stack.gateway.get<articleV1.ArticleServiceClient>(grpcClientToken(ARTICLE_GRPC));
+    const client = () => stack.gateway.get<articleV1.ArticleServiceClient>(grpcClientToken(ARTICLE_GRPC));
 
     it('answers the approved ones in the order asked and caches every id, approved or not', async () => {
       const ids = [MANY[3], PENDING, MANY[1], MISSING, MANY[2], 'bad', MANY[1]];
@@ -571,32 +440,28 @@ describe('article detail, author lists, history and reading durations through th
       ]);
       expect(await stack.cache.get(CacheKeys.articleDetail(PENDING))).toBe('-1');
       expect(await stack.cache.get(CacheKeys.articleDetail(MISSING))).toBe('-1');
-      expect(JSON.parse((await stack.cache.get(CacheKeys.articleDetail(MANY[2])))!)).toMatchObject({
-        artId: MANY[2],
-        autId: PROLIFIC,
-      });
+      expect(JSON.parse((await stack.cache.get(CacheKeys.articleDetail(MANY[2])))!)).toMatchObject({ artId: MANY[2], autId: PROLIFIC });
     });
 
     it('serves concurrent page misses, each with its own article, through the gateway', async () => {
       const ids = [MANY[4], MANY[5], MANY[6], MANY[7], PENDING, MANY[8]];
       for (const id of ids) await stack.cache.del(CacheKeys.articleDetail(id));
       const responses = await Promise.all(ids.map((id) => call('GET', `/articles/${id}`)));
-      expect(responses.map((response) => response.statusCode)).toEqual([
-        200, 200, 200, 200, 404, 200,
+      expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200, 200, 404, 200]);
+      expect(responses.map((response) => (response.statusCode === 200 ? response.json<{ data: Detail }>().data.title : null))).toEqual([
+        'many 4',
+        'many 5',
+        'many 6',
+        'many 7',
+        null,
+        'many 8',
       ]);
-      expect(
-        responses.map((response) =>
-          response.statusCode === 200 ? response.json<{ data: Detail }>().data.title : null,
-        ),
-      ).toEqual(['many 4', 'many 5', 'many 6', 'many 7', null, 'many 8']);
     });
   });
 
   describe('POST /reading/durations', () => {
     it('answers 201 {"message":"OK"} and writes the read time to the trace log', async () => {
-      const before = existsSync(stack.traceFile)
-        ? readFileSync(stack.traceFile, 'utf8').split('\n').length - 1
-        : 0;
+      const before = existsSync(stack.traceFile) ? readFileSync(stack.traceFile, 'utf8').split('\n').length - 1 : 0;
       const response = await call('POST', '/reading/durations', {
         headers: { trace: TRACE },
         payload: { duration: 35, art_id: OLD, extra: 'ignored' },
@@ -604,32 +469,20 @@ describe('article detail, author lists, history and reading durations through th
       expect(response.statusCode).toBe(201);
       expect(response.json()).toEqual({ message: 'OK' });
       const lines = (await traceLines(before + 1)) as Array<Record<string, unknown>>;
-      expect(lines.at(-1)).toEqual({
-        actionTime: expect.any(String) as unknown,
-        readTime: '35',
-        channelId: 1,
-        param: TRACE,
-      });
+      expect(lines.at(-1)).toEqual({ actionTime: expect.any(String) as unknown, readTime: '35', channelId: 1, param: TRACE });
     });
 
     it('accepts an article id sent as a JSON number', async () => {
-      const response = await call('POST', '/reading/durations', {
-        headers: { trace: TRACE },
-        payload: { duration: 1, art_id: 1300000000000001 },
-      });
+      const response = await call('POST', '/reading/durations', { headers: { trace: TRACE }, payload: { duration: 1, art_id: 1300000000000001 } });
       // a well-formed id of no article
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({ message: { art_id: 'Invalid target article id.' } });
     });
 
     it('needs the Trace header', async () => {
-      const response = await call('POST', '/reading/durations', {
-        payload: { duration: 35, art_id: OLD },
-      });
+      const response = await call('POST', '/reading/durations', { payload: { duration: 35, art_id: OLD } });
       expect(response.statusCode).toBe(400);
-      expect(response.json()).toEqual({
-        message: { Trace: 'Missing required parameter in the HTTP headers' },
-      });
+      expect(response.json()).toEqual({ message: { Trace: 'Missing required parameter in the HTTP headers' } });
     });
 
     it.each([
@@ -640,14 +493,9 @@ describe('article detail, author lists, history and reading durations through th
       [{ duration: 3, art_id: 'abc' }, 'art_id'],
       [{ duration: 3, art_id: PENDING }, 'art_id'],
     ])('answers 400 for %j', async (payload, field) => {
-      const response = await call('POST', '/reading/durations', {
-        headers: { trace: TRACE },
-        payload,
-      });
+      const response = await call('POST', '/reading/durations', { headers: { trace: TRACE }, payload });
       expect(response.statusCode).toBe(400);
-      expect(Object.keys(response.json<{ message: Record<string, string> }>().message)).toEqual([
-        field,
-      ]);
+      expect(Object.keys(response.json<{ message: Record<string, string> }>().message)).toEqual([field]);
     });
   });
 });

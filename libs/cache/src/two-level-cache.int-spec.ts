@@ -16,14 +16,9 @@ describe('TwoLevelCache (real Redis)', () => {
 
   const replica = async (l1TtlMs = 60_000): Promise<TwoLevelCache> => {
     const redis = createRedisClient(testRedis.cacheUrl, testRedis.prefix);
-    const subscriber = createRedisClient(testRedis.cacheUrl, testRedis.prefix, {
-      enableAutoPipelining: false,
-    });
+    const subscriber = createRedisClient(testRedis.cacheUrl, testRedis.prefix, { enableAutoPipelining: false });
     clients.push(redis, subscriber);
-    const cache = new TwoLevelCache(redis, subscriber, {
-      channel: `${testRedis.prefix}cache:invalidate`,
-      l1TtlMs,
-    });
+    const cache = new TwoLevelCache(redis, subscriber, { channel: `${testRedis.prefix}cache:invalidate`, l1TtlMs });
     await cache.start();
     return cache;
   };
@@ -56,8 +51,7 @@ describe('TwoLevelCache (real Redis)', () => {
   it('caches a missing row as a null marker so repeated misses never reach the loader', async () => {
     const load = jest.fn(() => Promise.resolve(null));
     const fresh = await replica();
-    for (let i = 0; i < 10_000; i += 1)
-      expect(await fresh.get('art:404:detail', load, POLICY)).toBeNull();
+    for (let i = 0; i < 10_000; i += 1) expect(await fresh.get('art:404:detail', load, POLICY)).toBeNull();
     expect(load).toHaveBeenCalledTimes(1);
     expect(await raw.get('art:404:detail')).toBe(NULL_MARKER);
     // another replica also trusts the marker in Redis
@@ -74,9 +68,7 @@ describe('TwoLevelCache (real Redis)', () => {
         setTimeout(() => resolve({ id: 7 }), 50);
       });
     const fresh = await replica();
-    const results = await Promise.all(
-      Array.from({ length: 500 }, () => fresh.get('art:7:detail', load, POLICY)),
-    );
+    const results = await Promise.all(Array.from({ length: 500 }, () => fresh.get('art:7:detail', load, POLICY)));
     expect(loads).toBe(1);
     expect(results.every((value) => value?.id === 7)).toBe(true);
   });
@@ -102,11 +94,7 @@ describe('TwoLevelCache (real Redis)', () => {
     await first.set('card:1', { id: 1 }, POLICY);
     await raw.set('card:2', NULL_MARKER);
     const fresh = await replica();
-    expect(await fresh.peekMany<{ id: number }>(['card:1', 'card:2', 'card:3'])).toEqual([
-      { id: 1 },
-      null,
-      undefined,
-    ]);
+    expect(await fresh.peekMany<{ id: number }>(['card:1', 'card:2', 'card:3'])).toEqual([{ id: 1 }, null, undefined]);
   });
 
   it('peeks one key from L1, else from Redis (then keeps it), the same objects every time', async () => {
@@ -142,9 +130,7 @@ describe('TwoLevelCache (real Redis)', () => {
     expect(await raw.ttl('row:4')).toBeGreaterThan(0);
     // Now every level holds them: nothing is loaded again, by this replica or another.
     const other = await replica();
-    expect([
-      ...(await other.getMany(['3', '4'], (id) => `row:${id}`, load, POLICY)).values(),
-    ]).toEqual([{ id: '3' }, null]);
+    expect([...(await other.getMany(['3', '4'], (id) => `row:${id}`, load, POLICY)).values()]).toEqual([{ id: '3' }, null]);
     expect(load).toHaveBeenCalledTimes(1);
   });
 

@@ -1,10 +1,4 @@
-import {
-  type DynamicModule,
-  Inject,
-  Module,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import { createRedisClient, REDIS_CACHE } from './redis-roles';
@@ -31,12 +25,7 @@ class TwoLevelCacheLifecycle implements OnModuleInit, OnApplicationShutdown {
 /** Provides the process's `TwoLevelCache` (needs RedisModule for the cache-role client). */
 @Module({})
 export class TwoLevelCacheModule {
-  static forRoot(options: {
-    cacheUrl: string;
-    keyPrefix: string;
-    l1TtlMs?: number;
-    l1Max?: number;
-  }): DynamicModule {
+  static forRoot(options: { cacheUrl: string; keyPrefix: string; l1TtlMs?: number; l1Max?: number }): DynamicModule {
     return {
       module: TwoLevelCacheModule,
       global: true,
@@ -46,9 +35,7 @@ export class TwoLevelCacheModule {
           provide: CACHE_SUBSCRIBER,
           // A subscriber connection accepts only (P)SUBSCRIBE-family commands: no auto-pipelining.
           useFactory: () => {
-            const subscriber = createRedisClient(options.cacheUrl, options.keyPrefix, {
-              enableAutoPipelining: false,
-            });
+            const subscriber = createRedisClient(options.cacheUrl, options.keyPrefix, { enableAutoPipelining: false });
             // ioredis reconnects and resubscribes by itself; without a listener an outage would crash the process.
             subscriber.on('error', () => undefined);
             return subscriber;

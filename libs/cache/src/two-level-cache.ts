@@ -62,9 +62,7 @@ export class TwoLevelCache {
     if (this.subscriber.status !== 'ready') {
       await new Promise<void>((resolve, reject) => {
         this.subscriber.once('ready', () => resolve());
-        this.subscriber.once('end', () =>
-          reject(new Error('cache invalidation subscriber closed before ready')),
-        );
+        this.subscriber.once('end', () => reject(new Error('cache invalidation subscriber closed before ready')));
       });
     }
     await this.subscriber.subscribe(this.channel);
@@ -76,14 +74,10 @@ export class TwoLevelCache {
 
   /** The cached JSON value of `key`, loading it with `load` (null = the row does not exist) on a miss. */
   async get<T>(key: string, load: () => Promise<T | null>, policy: CachePolicy): Promise<T | null> {
-    const raw = await this.getRaw(
-      key,
-      async () => {
-        const value = await load();
-        return value === null ? null : JSON.stringify(value);
-      },
-      policy,
-    );
+    const raw = await this.getRaw(key, async () => {
+      const value = await load();
+      return value === null ? null : JSON.stringify(value);
+    }, policy);
     return raw === null ? null : (JSON.parse(raw) as T);
   }
 
@@ -140,15 +134,11 @@ export class TwoLevelCache {
       const loading = this.loadAndFill(notLoading, keyOf, load, policy);
       for (const id of notLoading) {
         const key = keyOf(id);
-        const one = loading
-          .then((loaded) => loaded.get(id) ?? null)
-          .finally(() => this.inflightMany.delete(key));
+        const one = loading.then((loaded) => loaded.get(id) ?? null).finally(() => this.inflightMany.delete(key));
         this.inflightMany.set(key, one);
       }
     }
-    const loaded = await Promise.all(
-      misses.map((id) => this.inflightMany.get(keyOf(id)) as Promise<T | null>),
-    );
+    const loaded = await Promise.all(misses.map((id) => this.inflightMany.get(keyOf(id)) as Promise<T | null>));
     misses.forEach((id, index) => values.set(id, loaded[index]));
     return values;
   }
@@ -168,12 +158,7 @@ export class TwoLevelCache {
   /** Writes a value to both levels (read models that load many rows at once fill the cache this way). */
   async set(key: string, value: unknown, policy: CachePolicy): Promise<void> {
     const raw = value === null ? NULL_MARKER : JSON.stringify(value);
-    await this.redis.set(
-      key,
-      raw,
-      'EX',
-      ttlWithJitter(value === null ? policy.missingTtl : policy.ttl),
-    );
+    await this.redis.set(key, raw, 'EX', ttlWithJitter(value === null ? policy.missingTtl : policy.ttl));
     this.remember(key, raw);
   }
 
@@ -185,11 +170,7 @@ export class TwoLevelCache {
     await this.redis.publish(this.channel, JSON.stringify(keys));
   }
 
-  private async getRaw(
-    key: string,
-    load: () => Promise<string | null>,
-    policy: CachePolicy,
-  ): Promise<string | null> {
+  private async getRaw(key: string, load: () => Promise<string | null>, policy: CachePolicy): Promise<string | null> {
     const entry = this.l1.get(key);
     if (entry) return 'missing' in entry ? null : entry.value;
     const pending = this.inflight.get(key);
@@ -199,11 +180,7 @@ export class TwoLevelCache {
     return loading;
   }
 
-  private async readThrough(
-    key: string,
-    load: () => Promise<string | null>,
-    policy: CachePolicy,
-  ): Promise<string | null> {
+  private async readThrough(key: string, load: () => Promise<string | null>, policy: CachePolicy): Promise<string | null> {
     const cached = await this.redis.get(key);
     if (cached !== null) {
       this.remember(key, cached);
@@ -211,12 +188,7 @@ export class TwoLevelCache {
     }
     const loaded = await load();
     const raw = loaded ?? NULL_MARKER;
-    await this.redis.set(
-      key,
-      raw,
-      'EX',
-      ttlWithJitter(loaded === null ? policy.missingTtl : policy.ttl),
-    );
+    await this.redis.set(key, raw, 'EX', ttlWithJitter(loaded === null ? policy.missingTtl : policy.ttl));
     this.remember(key, raw);
     return loaded;
   }

@@ -43,9 +43,8 @@ interface CardNumbers {
  * The one assembler of ArticleCards for every list (feed, user articles, collections, history,
  * search). Card data comes from `art:{id}:info` (L1 + one MGET); only misses go to
  * ArticleService.GetArticleCards, which fills the cache; the misses of lists served together go in
- * one call. Counters come in one batch on the state
- * Redis, top flags from the channels' pins (ChannelPinsReader), author names from the two-level
- * cache, all at once.
+ * one call. Counters come in one batch on the state Redis, top flags from the channels' pins
+ * (ChannelPinsReader), author names from the two-level cache, all at once.
  */
 @Injectable()
 export class ArticleCardsReader {

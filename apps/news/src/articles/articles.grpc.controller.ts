@@ -16,27 +16,15 @@ export class ArticlesGrpcController implements articleV1.ArticleServiceControlle
     return { articles: await this.articles.getDetails(request.articleIds) };
   }
 
-  async getArticleCards(
-    request: articleV1.GetArticleCardsRequest,
-  ): Promise<articleV1.GetArticleCardsResponse> {
+  async getArticleCards(request: articleV1.GetArticleCardsRequest): Promise<articleV1.GetArticleCardsResponse> {
     return { articles: await this.articles.getInfos(request.articleIds) };
   }
 
-  listUserArticles(
-    request: articleV1.ListUserArticlesRequest,
-  ): Promise<articleV1.ListUserArticlesResponse> {
+  listUserArticles(request: articleV1.ListUserArticlesRequest): Promise<articleV1.ListUserArticlesResponse> {
     return this.articles.listByAuthor(request.userId, request.page, request.perPage);
   }
 
-  async listLatestArticles(
-    request: articleV1.ListLatestArticlesRequest,
-  ): Promise<articleV1.ListLatestArticlesResponse> {
-    return {
-      articleIds: await this.articles.listLatest(
-        request.channelId,
-        request.limit,
-        request.beforeArticleId,
-      ),
-    };
+  async listLatestArticles(request: articleV1.ListLatestArticlesRequest): Promise<articleV1.ListLatestArticlesResponse> {
+    return { articleIds: await this.articles.listLatest(request.channelId, request.limit, request.beforeArticleId) };
   }
 }

@@ -43,39 +43,22 @@ const APPROVED_DETAILS_SQL = `
 /** Reads of approved (status 2) articles; every method is one SQL statement. */
 @Injectable()
 export class ArticlesRepository {
-  constructor(
-    @InjectRepository(ArticleEntity) private readonly articles: Repository<ArticleEntity>,
-  ) {}
+  constructor(@InjectRepository(ArticleEntity) private readonly articles: Repository<ArticleEntity>) {}
 
   /**
-   * The pages of approved articles among `articleIds`, in no particular order. Written as SQL
+   * The pages of the approved articles among `articleIds`, in no particular order. Written as SQL
    * rather than with the query builder: this is the query behind article-page cache misses, and
    * building it cost more than running it.
    */
   async findApprovedDetails(articleIds: readonly string[]): Promise<ArticleDetailRow[]> {
     if (articleIds.length === 0) return [];
-    const rows: RawDetailRow[] = await this.articles.query(APPROVED_DETAILS_SQL, [
-      [...articleIds],
-      ArticleStatus.Approved,
-    ]);
-    return rows.map((row) => ({
-      ...row,
-      channelId: Number(row.channelId),
-      content: row.content ?? '',
-    }));
+    const rows: RawDetailRow[] = await this.articles.query(APPROVED_DETAILS_SQL, [[...articleIds], ArticleStatus.Approved]);
+    return rows.map((row) => ({ ...row, channelId: Number(row.channelId), content: row.content ?? '' }));
   }
 
   findApprovedInfos(articleIds: readonly string[]): Promise<ArticleInfoRow[]> {
     return this.articles.find({
-      select: {
-        id: true,
-        userId: true,
-        channelId: true,
-        title: true,
-        cover: true,
-        allowComment: true,
-        createTime: true,
-      },
+      select: { id: true, userId: true, channelId: true, title: true, cover: true, allowComment: true, createTime: true },
       where: { id: In([...articleIds]), status: ArticleStatus.Approved },
     });
   }
@@ -93,12 +76,7 @@ export class ArticlesRepository {
     const where: FindOptionsWhere<ArticleEntity> = { status: ArticleStatus.Approved };
     if (channelId > 0) where.channelId = channelId;
     if (beforeId) where.id = LessThan(beforeId);
-    const rows = await this.articles.find({
-      select: { id: true },
-      where,
-      order: { id: 'DESC' },
-      take: limit,
-    });
+    const rows = await this.articles.find({ select: { id: true }, where, order: { id: 'DESC' }, take: limit });
     return rows.map((row) => row.id);
   }
 }

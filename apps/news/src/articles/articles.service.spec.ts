@@ -29,27 +29,15 @@ const detailRow = (id: string, channelId = 2): ArticleDetailRow => ({
   content: '<p/>',
 });
 
-function newTestService(
-  options: {
-    cached?: Record<string, unknown>;
-    rows?: ArticleInfoRow[];
-    details?: ArticleDetailRow[];
-  } = {},
-) {
+function newTestService(options: { cached?: Record<string, unknown>; rows?: ArticleInfoRow[]; details?: ArticleDetailRow[] } = {}) {
   const sets: Array<[string, unknown]> = [];
   // TwoLevelCache.getMany as its int spec pins it down: cached values as they are, one load for the rest.
   const cache = {
     getMany: jest.fn(
-      async <T>(
-        ids: readonly string[],
-        keyOf: (id: string) => string,
-        load: (ids: string[]) => Promise<Map<string, T>>,
-        _policy: CachePolicy,
-      ) => {
+      async <T>(ids: readonly string[], keyOf: (id: string) => string, load: (ids: string[]) => Promise<Map<string, T>>, _policy: CachePolicy) => {
         const values = new Map<string, T | null>();
         const misses = ids.filter((id) => !(options.cached && keyOf(id) in options.cached));
-        for (const id of ids)
-          if (!misses.includes(id)) values.set(id, options.cached?.[keyOf(id)] as T | null);
+        for (const id of ids) if (!misses.includes(id)) values.set(id, options.cached?.[keyOf(id)] as T | null);
         if (misses.length === 0) return values;
         const loaded = await load(misses);
         for (const id of misses) {
@@ -61,19 +49,12 @@ function newTestService(
     ),
   };
   const repository = {
-    findApprovedInfos: jest.fn((ids: readonly string[]) =>
-      Promise.resolve((options.rows ?? []).filter((candidate) => ids.includes(candidate.id))),
-    ),
-    findApprovedDetails: jest.fn((ids: readonly string[]) =>
-      Promise.resolve((options.details ?? []).filter((candidate) => ids.includes(candidate.id))),
-    ),
+    findApprovedInfos: jest.fn((ids: readonly string[]) => Promise.resolve((options.rows ?? []).filter((candidate) => ids.includes(candidate.id)))),
+    findApprovedDetails: jest.fn((ids: readonly string[]) => Promise.resolve((options.details ?? []).filter((candidate) => ids.includes(candidate.id)))),
     findApprovedByAuthor: jest.fn(() => Promise.resolve(options.rows ?? [])),
     findLatestIds: jest.fn(() => Promise.resolve([])),
   };
-  const userArticles = {
-    page: jest.fn(() => Promise.resolve(undefined)),
-    fill: jest.fn(() => Promise.resolve()),
-  };
+  const userArticles = { page: jest.fn(() => Promise.resolve(undefined)), fill: jest.fn(() => Promise.resolve()) };
   const service = new ArticlesService(
     repository as unknown as ArticlesRepository,
     cache as unknown as TwoLevelCache,
@@ -86,10 +67,7 @@ describe('ArticlesService', () => {
   it('loads every card miss with one query, caches each, and marks ids that are not approved', async () => {
     const cachedB = { artId: B, title: 'cached' };
     const { service, repository, sets } = newTestService({
-      cached: {
-        [CacheKeys.articleInfo(B)]: cachedB,
-        [CacheKeys.articleInfo('1300000000000000009')]: null,
-      },
+      cached: { [CacheKeys.articleInfo(B)]: cachedB, [CacheKeys.articleInfo('1300000000000000009')]: null },
       rows: [row(A)],
     });
     const infos = await service.getInfos([A, 'nope', B, C, '1300000000000000009']);
@@ -142,10 +120,7 @@ describe('ArticlesService', () => {
     const { service, cache } = newTestService();
     const error = await service.getDetail('12abc').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
-    expect([(error as AppError).kind, (error as AppError).message]).toEqual([
-      ErrorKind.NotFound,
-      'The article does not exist.',
-    ]);
+    expect([(error as AppError).kind, (error as AppError).message]).toEqual([ErrorKind.NotFound, 'The article does not exist.']);
     expect(cache.getMany).not.toHaveBeenCalled();
   });
 
@@ -156,23 +131,11 @@ describe('ArticlesService', () => {
 
   it('serves the detail with pubdate as an ISO UTC instant', async () => {
     const { service } = newTestService({ details: [detailRow(A)] });
-    expect(await service.getDetail(A)).toEqual({
-      artId: A,
-      title: `title ${A}`,
-      pubdate: '2019-03-11T16:30:05.000Z',
-      content: '<p/>',
-      autId: AUTHOR,
-      chId: 2,
-    });
+    expect(await service.getDetail(A)).toEqual({ artId: A, title: `title ${A}`, pubdate: '2019-03-11T16:30:05.000Z', content: '<p/>', autId: AUTHOR, chId: 2 });
   });
 
   it('pages an author list from MySQL newest first on a cache miss and fills the cache', async () => {
-    const rows = Array.from({ length: 12 }, (_, index) =>
-      row(
-        `13000000000000010${String(index).padStart(2, '0')}`,
-        `2019-04-${String(index + 1).padStart(2, '0')}T00:00:00Z`,
-      ),
-    );
+    const rows = Array.from({ length: 12 }, (_, index) => row(`13000000000000010${String(index).padStart(2, '0')}`, `2019-04-${String(index + 1).padStart(2, '0')}T00:00:00Z`));
     const { service, userArticles } = newTestService({ rows });
     const page = await service.listByAuthor(AUTHOR, 2, 10);
     expect(page).toEqual({ totalCount: 12, articleIds: [rows[1].id, rows[0].id] });

@@ -10,15 +10,9 @@ import { UserArticlesCache } from './user-articles.cache';
 const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 
 /** Cache policy of `art:{id}:info`. */
-export const ARTICLE_INFO_POLICY: CachePolicy = {
-  ttl: CacheTtl.articleInfo,
-  missingTtl: CacheTtl.articleInfoMissing,
-};
+export const ARTICLE_INFO_POLICY: CachePolicy = { ttl: CacheTtl.articleInfo, missingTtl: CacheTtl.articleInfoMissing };
 /** Cache policy of `art:{id}:detail`. */
-export const ARTICLE_DETAIL_POLICY: CachePolicy = {
-  ttl: CacheTtl.articleDetail,
-  missingTtl: CacheTtl.articleInfoMissing,
-};
+export const ARTICLE_DETAIL_POLICY: CachePolicy = { ttl: CacheTtl.articleDetail, missingTtl: CacheTtl.articleInfoMissing };
 
 const MAX_CARDS = 200;
 const MAX_DETAILS = 100;
@@ -50,12 +44,7 @@ export class ArticlesService {
   async getDetails(articleIds: readonly string[]): Promise<articleV1.ArticleDetail[]> {
     const ids = validIds(articleIds, MAX_DETAILS);
     if (ids.length === 0) return [];
-    const details = await this.cache.getMany(
-      ids,
-      CacheKeys.articleDetail,
-      (misses) => this.loadDetails(misses),
-      ARTICLE_DETAIL_POLICY,
-    );
+    const details = await this.cache.getMany(ids, CacheKeys.articleDetail, (misses) => this.loadDetails(misses), ARTICLE_DETAIL_POLICY);
     return presentInOrder(articleIds, details);
   }
 
@@ -72,21 +61,12 @@ export class ArticlesService {
   async getInfos(articleIds: readonly string[]): Promise<Info[]> {
     const ids = validIds(articleIds, MAX_CARDS);
     if (ids.length === 0) return [];
-    const infos = await this.cache.getMany(
-      ids,
-      CacheKeys.articleInfo,
-      (misses) => this.loadInfos(misses),
-      ARTICLE_INFO_POLICY,
-    );
+    const infos = await this.cache.getMany(ids, CacheKeys.articleInfo, (misses) => this.loadInfos(misses), ARTICLE_INFO_POLICY);
     return presentInOrder(articleIds, infos);
   }
 
   /** Ids of an author's approved articles, newest first, through `user:{uid}:art`. */
-  async listByAuthor(
-    userId: string,
-    page: number,
-    perPage: number,
-  ): Promise<articleV1.ListUserArticlesResponse> {
+  async listByAuthor(userId: string, page: number, perPage: number): Promise<articleV1.ListUserArticlesResponse> {
     if (!SNOWFLAKE_ID.test(userId)) return { totalCount: 0, articleIds: [] };
     const size = perPage > 0 ? Math.min(perPage, MAX_PER_PAGE) : DEFAULT_PER_PAGE;
     const offset = (Math.max(page, 1) - 1) * size;
@@ -95,22 +75,14 @@ export class ArticlesService {
     const articles = await this.articles.findApprovedByAuthor(userId);
     await this.userArticles.fill(userId, articles);
     const newestFirst = [...articles].sort(
-      (a, b) =>
-        b.createTime.getTime() - a.createTime.getTime() || (BigInt(b.id) > BigInt(a.id) ? 1 : -1),
+      (a, b) => b.createTime.getTime() - a.createTime.getTime() || (BigInt(b.id) > BigInt(a.id) ? 1 : -1),
     );
-    return {
-      totalCount: articles.length,
-      articleIds: newestFirst.slice(offset, offset + size).map((article) => article.id),
-    };
+    return { totalCount: articles.length, articleIds: newestFirst.slice(offset, offset + size).map((article) => article.id) };
   }
 
   listLatest(channelId: number, limit: number, beforeArticleId: string): Promise<string[]> {
     const before = SNOWFLAKE_ID.test(beforeArticleId) ? beforeArticleId : undefined;
-    return this.articles.findLatestIds(
-      Math.max(channelId, 0),
-      Math.min(Math.max(limit, 1), MAX_LATEST),
-      before,
-    );
+    return this.articles.findLatestIds(Math.max(channelId, 0), Math.min(Math.max(limit, 1), MAX_LATEST), before);
   }
 
   private async loadInfos(ids: readonly string[]): Promise<Map<string, Info>> {

@@ -19,46 +19,22 @@ export class UserArticlesCache {
   constructor(@Inject(REDIS_CACHE) private readonly redis: Redis) {}
 
   /** One page, newest first; undefined when the list is not cached. */
-  async page(
-    userId: string,
-    offset: number,
-    limit: number,
-  ): Promise<CachedArticlePage | undefined> {
+  async page(userId: string, offset: number, limit: number): Promise<CachedArticlePage | undefined> {
     const key = CacheKeys.userArticles(userId);
     const [size, marker, ids] = (await execReplies(
-      this.redis
-        .pipeline()
-        .zcard(key)
-        .zscore(key, EMPTY_MARKER)
-        .zrevrange(key, offset, offset + limit - 1),
+      this.redis.pipeline().zcard(key).zscore(key, EMPTY_MARKER).zrevrange(key, offset, offset + limit - 1),
     )) as [number, string | null, string[]];
     if (size === 0) return undefined;
-    return {
-      total: marker === null ? size : size - 1,
-      ids: ids.filter((id) => id !== EMPTY_MARKER),
-    };
+    return { total: marker === null ? size : size - 1, ids: ids.filter((id) => id !== EMPTY_MARKER) };
   }
 
-  async fill(
-    userId: string,
-    articles: ReadonlyArray<{ id: string; createTime: Date }>,
-  ): Promise<void> {
+  async fill(userId: string, articles: ReadonlyArray<{ id: string; createTime: Date }>): Promise<void> {
     const key = CacheKeys.userArticles(userId);
     const members =
       articles.length > 0
-        ? articles.flatMap((article) => [
-            Math.floor(article.createTime.getTime() / 1000),
-            article.id,
-          ])
+        ? articles.flatMap((article) => [Math.floor(article.createTime.getTime() / 1000), article.id])
         : [-1, EMPTY_MARKER];
-    const ttl = ttlWithJitter(
-      articles.length > 0 ? CacheTtl.userArticles : CacheTtl.articleInfoMissing,
-    );
-    await this.redis
-      .multi()
-      .del(key)
-      .zadd(key, ...members)
-      .expire(key, ttl)
-      .exec();
+    const ttl = ttlWithJitter(articles.length > 0 ? CacheTtl.userArticles : CacheTtl.articleInfoMissing);
+    await this.redis.multi().del(key).zadd(key, ...members).expire(key, ttl).exec();
   }
 }
