@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 
 import { CacheKeys, CounterKeys, StateKeys } from '@app/cache';
-import type { articleV1 } from '@app/contracts';
-import { ARTICLE_GRPC, grpcClientToken, unary } from '@app/grpc';
+import type { articleV1, userV1 } from '@app/contracts';
+import { ARTICLE_GRPC, grpcClientToken, unary, USER_GRPC } from '@app/grpc';
 
 import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
 
@@ -456,6 +456,22 @@ describe('article detail, author lists, history and reading durations through th
         null,
         'many 8',
       ]);
+    });
+  });
+
+  describe('UserService.GetUserNames (author misses of concurrent requests)', () => {
+    it('names the users that exist in the order asked and caches every id, existing or not', async () => {
+      const client = stack.gateway.get<userV1.UserServiceClient>(grpcClientToken(USER_GRPC));
+      const ids = [FAN, NOBODY, AUTHOR, 'bad', FAN];
+      for (const id of ids) await stack.cache.del(CacheKeys.userProfile(id));
+      const { users } = await unary(client.getUserNames({ userIds: ids }));
+      expect(users).toEqual([
+        { id: FAN, name: 'fan', photo: '' },
+        { id: AUTHOR, name: 'author', photo: 'Fauthor' },
+        { id: FAN, name: 'fan', photo: '' },
+      ]);
+      expect(await stack.cache.get(CacheKeys.userProfile(NOBODY))).toBe('-1');
+      expect(JSON.parse((await stack.cache.get(CacheKeys.userProfile(AUTHOR)))!)).toMatchObject({ name: 'author', photo: 'Fauthor' });
     });
   });
 

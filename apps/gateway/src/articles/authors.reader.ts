@@ -1,8 +1,8 @@
 import { CacheKeys, TwoLevelCache } from '@app/cache';
 import type { userV1 } from '@app/contracts';
-import { InjectGrpcClient, isGrpcServiceError, unary, USER_GRPC } from '@app/grpc';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
 import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
 
 import { UserCardPresenter } from '../users/user-card.presenter';
 
@@ -12,6 +12,9 @@ export interface Author {
   photo: string;
 }
 
+/** UserService.GetUserNames answers at most this many users. */
+const MAX_USERS_PER_CALL = 200;
+
 /** The fields of the user service's `user:{uid}:profile` JSON that the gateway reads. */
 interface CachedProfile {
   name: string;
@@ -20,11 +23,18 @@ interface CachedProfile {
 
 /**
  * Authors' names and photos from the user service's `user:{uid}:profile` cache (in process, else
- * one MGET; the user service broadcasts its invalidations), and from UserService.GetUser (which
- * fills that cache) for the ones not cached.
+ * one MGET; the user service broadcasts its invalidations), and from UserService.GetUserNames
+ * (which fills that cache) for the ones not cached: the misses of the requests served together go
+ * in one call.
  */
 @Injectable()
 export class AuthorsReader {
+  /** Caches nothing itself (the two-level cache does): it only gathers the misses of one tick. */
+  private readonly misses = new DataLoader((ids: readonly string[]) => this.fetch(ids), {
+    cache: false,
+    maxBatchSize: MAX_USERS_PER_CALL,
+  });
+
   constructor(
     private readonly cache: TwoLevelCache,
     @InjectGrpcClient(USER_GRPC) private readonly users: userV1.UserServiceClient,
@@ -43,7 +53,7 @@ export class AuthorsReader {
       if (profile === undefined) misses.push(id);
       else authors.set(id, profile === null ? null : this.present(profile));
     });
-    const loaded = await Promise.all(misses.map((id) => this.load(id)));
+    const loaded = await Promise.all(misses.map((id) => this.misses.load(id)));
     misses.forEach((id, index) => authors.set(id, loaded[index]));
     return authors;
   }
@@ -52,14 +62,10 @@ export class AuthorsReader {
     return (await this.read([userId])).get(userId) ?? null;
   }
 
-  private async load(userId: string): Promise<Author | null> {
-    try {
-      const { user } = await unary(this.users.getUser({ userId }));
-      return user ? this.present(user) : null;
-    } catch (error) {
-      if (isGrpcServiceError(error) && error.code === GrpcStatus.INVALID_ARGUMENT) return null;
-      throw error;
-    }
+  private async fetch(ids: readonly string[]): Promise<Array<Author | null>> {
+    const { users } = await unary(this.users.getUserNames({ userIds: [...new Set(ids)] }));
+    const byId = new Map(users.map((user) => [user.id, this.present(user)]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   private present(profile: CachedProfile): Author {

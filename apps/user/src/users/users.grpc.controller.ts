@@ -12,6 +12,10 @@ export class UsersGrpcController implements userV1.UserServiceController {
     return { user: await this.users.getUserInfo(request.userId) };
   }
 
+  async getUserNames(request: userV1.GetUserNamesRequest): Promise<userV1.GetUserNamesResponse> {
+    return { users: await this.users.getUserNames(request.userIds) };
+  }
+
   async getProfile(request: userV1.GetProfileRequest): Promise<userV1.GetProfileResponse> {
     return { profile: await this.users.getProfile(request.userId) };
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Not, QueryFailedError, type Repository } from 'typeorm';
+import { DataSource, In, Not, QueryFailedError, type Repository } from 'typeorm';
 
 import type { ProfileChanges } from './profile-rules';
 import { Gender, UserProfileEntity } from './user-profile.entity';
@@ -21,6 +21,10 @@ export class UsersRepository {
 
   findById(id: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ id });
+  }
+
+  findByIds(ids: readonly string[]): Promise<UserEntity[]> {
+    return this.users.findBy({ id: In([...ids]) });
   }
 
   findProfileById(userId: string): Promise<UserProfileEntity | null> {

@@ -47,6 +47,7 @@ function profileRow(overrides: Partial<UserProfileEntity> = {}): UserProfileEnti
 function newTestService() {
   const users = {
     findById: jest.fn<Promise<UserEntity | null>, [string]>().mockResolvedValue(userRow()),
+    findByIds: jest.fn<Promise<UserEntity[]>, [readonly string[]]>().mockResolvedValue([]),
     findProfileById: jest
       .fn<Promise<UserProfileEntity | null>, [string]>()
       .mockResolvedValue(profileRow()),
@@ -59,7 +60,10 @@ function newTestService() {
     getUser: jest
       .fn<Promise<CachedUser | null | undefined>, [string]>()
       .mockResolvedValue(undefined),
-    setUser: jest.fn().mockResolvedValue(undefined),
+    getUsers: jest
+      .fn<Promise<Array<CachedUser | null | undefined>>, [readonly string[]]>()
+      .mockImplementation((ids) => Promise.resolve(ids.map(() => undefined))),
+    setUser: jest.fn<Promise<void>, [string, CachedUser | null]>().mockResolvedValue(undefined),
     getExtra: jest.fn().mockResolvedValue(undefined),
     setExtra: jest.fn().mockResolvedValue(undefined),
     invalidate: jest.fn().mockResolvedValue(undefined),
@@ -107,6 +111,31 @@ describe('UsersService', () => {
       'Invalid target user.',
     );
     expect(cache.setUser).toHaveBeenLastCalledWith('1294287382374383699', null);
+  });
+
+  it('names many users from the cache and one query for the rest, caching those that do not exist as null markers', async () => {
+    const { service, users, cache } = newTestService();
+    const OTHER = '1294287382374383621';
+    const GONE = '1294287382374383622';
+    const CACHED = '1294287382374383623';
+    cache.getUsers.mockImplementation((ids) =>
+      Promise.resolve(ids.map((id) => (id === CACHED ? { mobile: '', name: 'cached', photo: 'Fc', is_media: false, intro: '', certi: '', email: '' } : undefined))),
+    );
+    users.findByIds.mockResolvedValue([userRow({ id: OTHER, name: 'other', photo: 'Fo' }), userRow()]);
+    const names = await service.getUserNames([OTHER, 'bad', GONE, CACHED, ME, OTHER]);
+    expect(names).toEqual([
+      { id: OTHER, name: 'other', photo: 'Fo' },
+      { id: CACHED, name: 'cached', photo: 'Fc' },
+      { id: ME, name: 'me', photo: '' },
+      { id: OTHER, name: 'other', photo: 'Fo' },
+    ]);
+    expect(cache.getUsers).toHaveBeenCalledWith([OTHER, GONE, CACHED, ME]);
+    expect(users.findByIds.mock.calls).toEqual([[[OTHER, GONE, ME]]]);
+    expect(cache.setUser.mock.calls.map(([id, user]) => [id, user === null ? null : 'user'])).toEqual([
+      [OTHER, 'user'],
+      [GONE, null],
+      [ME, 'user'],
+    ]);
   });
 
   it('answers from the cache without touching MySQL, and trusts a cached null marker', async () => {

@@ -21,6 +21,8 @@ const USER_CARD_COUNTERS = [
 const FIGURE_COUNTERS = [CounterKeys.userFollowers, CounterKeys.authorReads] as const;
 
 const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
+/** GetUserNames answers at most this many users. */
+const MAX_USER_NAMES = 200;
 
 function toCachedUser(user: UserEntity): CachedUser {
   return {
@@ -93,6 +95,36 @@ export class UsersService {
       fansCount,
       likeCount,
     };
+  }
+
+  /**
+   * Names and photo keys of the existing users among `userIds`, in that order, through the profile
+   * cache; the misses are read with one query and cached, users that do not exist as null markers.
+   */
+  async getUserNames(userIds: readonly string[]): Promise<userV1.UserName[]> {
+    const ids = [...new Set(userIds.filter((id) => SNOWFLAKE_ID.test(id)))].slice(0, MAX_USER_NAMES);
+    if (ids.length === 0) return [];
+    const cached = await this.cache.getUsers(ids);
+    const users = new Map<string, CachedUser | null>();
+    const misses = ids.filter((id, index) => {
+      const user = cached[index];
+      if (user !== undefined) users.set(id, user);
+      return user === undefined;
+    });
+    if (misses.length > 0) {
+      const found = new Map((await this.users.findByIds(misses)).map((entity) => [entity.id, toCachedUser(entity)]));
+      await Promise.all(
+        misses.map((id) => {
+          const user = found.get(id) ?? null;
+          users.set(id, user);
+          return this.cache.setUser(id, user);
+        }),
+      );
+    }
+    return userIds.flatMap((id) => {
+      const user = users.get(id);
+      return user ? [{ id, name: user.name, photo: user.photo }] : [];
+    });
   }
 
   /** The signed-in user's own profile, read through both profile caches. */

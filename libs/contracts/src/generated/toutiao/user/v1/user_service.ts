@@ -35,6 +35,21 @@ export interface GetUserResponse {
   user: UserInfo | undefined;
 }
 
+export interface UserName {
+  id: string;
+  name: string;
+  /** Storage key of the profile photo; the HTTP edge turns it into a URL. */
+  photo: string;
+}
+
+export interface GetUserNamesRequest {
+  userIds: string[];
+}
+
+export interface GetUserNamesResponse {
+  users: UserName[];
+}
+
 export interface Profile {
   id: string;
   name: string;
@@ -98,6 +113,14 @@ export interface UserServiceClient {
 
   getUser(request: GetUserRequest, metadata?: Metadata): Observable<GetUserResponse>;
 
+  /**
+   * Names and photos of the existing users among the ids asked (at most 200), in that order;
+   * unknown ids are left out. Fills `user:{uid}:profile` (and its null marker) in the shared cache.
+   * The gateway sends the author misses of concurrent requests in one call.
+   */
+
+  getUserNames(request: GetUserNamesRequest, metadata?: Metadata): Observable<GetUserNamesResponse>;
+
   /** The signed-in user's own profile. */
 
   getProfile(request: GetProfileRequest, metadata?: Metadata): Observable<GetProfileResponse>;
@@ -120,6 +143,17 @@ export interface UserServiceController {
     request: GetUserRequest,
     metadata?: Metadata,
   ): Promise<GetUserResponse> | Observable<GetUserResponse> | GetUserResponse;
+
+  /**
+   * Names and photos of the existing users among the ids asked (at most 200), in that order;
+   * unknown ids are left out. Fills `user:{uid}:profile` (and its null marker) in the shared cache.
+   * The gateway sends the author misses of concurrent requests in one call.
+   */
+
+  getUserNames(
+    request: GetUserNamesRequest,
+    metadata?: Metadata,
+  ): Promise<GetUserNamesResponse> | Observable<GetUserNamesResponse> | GetUserNamesResponse;
 
   /** The signed-in user's own profile. */
 
@@ -145,7 +179,7 @@ export interface UserServiceController {
 
 export function UserServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["getUser", "getProfile", "updateProfile", "getFigure"];
+    const grpcMethods: string[] = ["getUser", "getUserNames", "getProfile", "updateProfile", "getFigure"];
     for (const method of grpcMethods) {
       const descriptor = Reflect.getOwnPropertyDescriptor(constructor.prototype, method) as PropertyDescriptor;
       GrpcMethod("UserService", method)(constructor.prototype[method], method, descriptor);
