@@ -1,7 +1,6 @@
 import { APP_CONFIG } from '@app/config';
 import type { userV1 } from '@app/contracts';
-import { InjectGrpcClient, isGrpcServiceError, unary, USER_GRPC } from '@app/grpc';
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
@@ -15,7 +14,7 @@ export interface CommentAuthor {
   photo: string;
 }
 
-/** Commenters' names and photos from UserService.GetUser, one call per distinct user. */
+/** Commenters' names and photos from one UserService.GetUserNames call per page. */
 @Injectable()
 export class CommentAuthorsReader {
   constructor(
@@ -26,21 +25,15 @@ export class CommentAuthorsReader {
   /** Authors by id; a user that is gone shows with no name and the default photo. */
   async read(userIds: readonly string[]): Promise<Map<string, CommentAuthor>> {
     const ids = [...new Set(userIds)];
-    const loaded = await Promise.all(ids.map((id) => this.load(id)));
-    return new Map(ids.map((id, index) => [id, loaded[index]]));
-  }
-
-  private async load(userId: string): Promise<CommentAuthor> {
-    try {
-      const { user } = await unary(this.users.getUser({ userId }));
-      return { name: user?.name ?? '', photo: this.photoUrl(user?.photo ?? '') };
-    } catch (error) {
-      const gone =
-        isGrpcServiceError(error) &&
-        (error.code === GrpcStatus.NOT_FOUND || error.code === GrpcStatus.INVALID_ARGUMENT);
-      if (gone) return { name: '', photo: this.photoUrl('') };
-      throw error;
-    }
+    if (ids.length === 0) return new Map();
+    const { users } = await unary(this.users.getUserNames({ userIds: ids }));
+    const named = new Map(users.map((user) => [user.id, user]));
+    return new Map(
+      ids.map((id) => {
+        const user = named.get(id);
+        return [id, { name: user?.name ?? '', photo: this.photoUrl(user?.photo ?? '') }];
+      }),
+    );
   }
 
   private photoUrl(key: string): string {
