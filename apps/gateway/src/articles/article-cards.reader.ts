@@ -3,13 +3,13 @@ import { APP_CONFIG, formatPubdate } from '@app/config';
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Inject, Injectable } from '@nestjs/common';
-import DataLoader from 'dataloader';
 import type Redis from 'ioredis';
 
 import type { GatewayConfig } from '../config/gateway.config';
 import type { ArticleCard } from './article-card';
 import { type Author, AuthorsReader } from './authors.reader';
 import { ChannelPinsReader } from './channel-pins.reader';
+import { gatheredMisses } from './gathered-misses';
 
 const CARD_COUNTERS = [
   CounterKeys.articleComments,
@@ -54,11 +54,12 @@ export class ArticleCardsReader {
     Map<string, { card: ArticleCard; until: number }>
   >();
   private recentCount = 0;
-  /** Card misses of the lists served together, sent in one GetArticleCards call (it caches nothing). */
-  private readonly cardMisses = new DataLoader((ids: readonly string[]) => this.fetchCards(ids), {
-    cache: false,
-    maxBatchSize: MAX_CARDS_PER_CALL,
-  });
+  /** Card misses of the lists served together, sent in one GetArticleCards call. */
+  private readonly cardMisses = gatheredMisses(
+    async (articleIds) => (await unary(this.articles.getArticleCards({ articleIds }))).articles,
+    (article) => article.artId,
+    MAX_CARDS_PER_CALL,
+  );
 
   constructor(
     private readonly cache: TwoLevelCache,
@@ -142,14 +143,6 @@ export class ArticleCardsReader {
       const info = cached[index] ?? loaded.get(id);
       return info ? [info] : [];
     });
-  }
-
-  private async fetchCards(ids: readonly string[]): Promise<Array<articleV1.ArticleInfo | null>> {
-    const { articles } = await unary(
-      this.articles.getArticleCards({ articleIds: [...new Set(ids)] }),
-    );
-    const byId = new Map(articles.map((article) => [article.artId, article]));
-    return ids.map((id) => byId.get(id) ?? null);
   }
 
   private async numbers(

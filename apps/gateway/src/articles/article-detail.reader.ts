@@ -2,11 +2,12 @@ import { CacheKeys, TwoLevelCache } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Injectable } from '@nestjs/common';
-import DataLoader from 'dataloader';
+
+import { gatheredMisses } from './gathered-misses';
 
 const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 /** ArticleService.GetArticles answers at most this many ids. */
-const MAX_BATCH = 100;
+const MAX_DETAILS_PER_CALL = 100;
 
 /**
  * `art:{id}:detail` from the two-level cache, answered by the gateway itself on a hit (L1 or one
@@ -17,25 +18,21 @@ const MAX_BATCH = 100;
 @Injectable()
 export class ArticleDetailReader {
   private readonly loading = new Map<string, Promise<articleV1.ArticleDetail | null>>();
-  /** Caches nothing itself (the two-level cache does): it only gathers the misses of one tick. */
-  private readonly misses: DataLoader<string, articleV1.ArticleDetail | null>;
+  private readonly misses = gatheredMisses(
+    async (articleIds) => (await unary(this.articles.getArticles({ articleIds }))).articles,
+    (article) => article.artId,
+    MAX_DETAILS_PER_CALL,
+  );
 
   constructor(
     private readonly cache: TwoLevelCache,
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
-  ) {
-    this.misses = new DataLoader((ids) => this.fetch(ids), {
-      cache: false,
-      maxBatchSize: MAX_BATCH,
-    });
-  }
+  ) {}
 
   /** The approved article's detail, or null when there is none. */
   async read(articleId: string): Promise<articleV1.ArticleDetail | null> {
     if (!SNOWFLAKE_ID.test(articleId)) return null;
-    const cached = await this.cache.peek<articleV1.ArticleDetail>(
-      CacheKeys.articleDetail(articleId),
-    );
+    const cached = await this.cache.peek<articleV1.ArticleDetail>(CacheKeys.articleDetail(articleId));
     if (cached !== undefined) return cached;
     let pending = this.loading.get(articleId);
     if (!pending) {
@@ -43,11 +40,5 @@ export class ArticleDetailReader {
       this.loading.set(articleId, pending);
     }
     return pending;
-  }
-
-  private async fetch(ids: readonly string[]): Promise<Array<articleV1.ArticleDetail | null>> {
-    const { articles } = await unary(this.articles.getArticles({ articleIds: [...ids] }));
-    const byId = new Map(articles.map((article) => [article.artId, article]));
-    return ids.map((id) => byId.get(id) ?? null);
   }
 }

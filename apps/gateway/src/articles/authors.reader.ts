@@ -2,9 +2,9 @@ import { CacheKeys, TwoLevelCache } from '@app/cache';
 import type { userV1 } from '@app/contracts';
 import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
 import { Injectable } from '@nestjs/common';
-import DataLoader from 'dataloader';
 
 import { UserCardPresenter } from '../users/user-card.presenter';
+import { gatheredMisses } from './gathered-misses';
 
 /** Name and photo URL of an author. */
 export interface Author {
@@ -29,11 +29,11 @@ interface CachedProfile {
  */
 @Injectable()
 export class AuthorsReader {
-  /** Caches nothing itself (the two-level cache does): it only gathers the misses of one tick. */
-  private readonly misses = new DataLoader((ids: readonly string[]) => this.fetch(ids), {
-    cache: false,
-    maxBatchSize: MAX_USERS_PER_CALL,
-  });
+  private readonly misses = gatheredMisses(
+    async (userIds) => (await unary(this.users.getUserNames({ userIds }))).users,
+    (user) => user.id,
+    MAX_USERS_PER_CALL,
+  );
 
   constructor(
     private readonly cache: TwoLevelCache,
@@ -54,18 +54,15 @@ export class AuthorsReader {
       else authors.set(id, profile === null ? null : this.present(profile));
     });
     const loaded = await Promise.all(misses.map((id) => this.misses.load(id)));
-    misses.forEach((id, index) => authors.set(id, loaded[index]));
+    misses.forEach((id, index) => {
+      const user = loaded[index];
+      authors.set(id, user && this.present(user));
+    });
     return authors;
   }
 
   async readOne(userId: string): Promise<Author | null> {
     return (await this.read([userId])).get(userId) ?? null;
-  }
-
-  private async fetch(ids: readonly string[]): Promise<Array<Author | null>> {
-    const { users } = await unary(this.users.getUserNames({ userIds: [...new Set(ids)] }));
-    const byId = new Map(users.map((user) => [user.id, this.present(user)]));
-    return ids.map((id) => byId.get(id) ?? null);
   }
 
   private present(profile: CachedProfile): Author {
