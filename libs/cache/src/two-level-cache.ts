@@ -120,26 +120,26 @@ export class TwoLevelCache {
     load: (ids: string[]) => Promise<Map<string, T>>,
     policy: CachePolicy,
   ): Promise<Map<string, T | null>> {
-    const cached = await this.peekMany<T>(ids.map(keyOf));
+    const keys = ids.map(keyOf);
+    const cached = await this.peekMany<T>(keys);
     const values = new Map<string, T | null>();
-    const misses: string[] = [];
+    const misses: Array<{ id: string; key: string }> = [];
     ids.forEach((id, index) => {
       const value = cached[index];
-      if (value === undefined) misses.push(id);
+      if (value === undefined) misses.push({ id, key: keys[index] });
       else values.set(id, value);
     });
     if (misses.length === 0) return values;
-    const notLoading = misses.filter((id) => !this.inflightMany.has(keyOf(id)));
+    const notLoading = misses.filter(({ key }) => !this.inflightMany.has(key));
     if (notLoading.length > 0) {
-      const loading = this.loadAndFill(notLoading, keyOf, load, policy);
-      for (const id of notLoading) {
-        const key = keyOf(id);
+      const loading = this.loadAndFill(notLoading, load, policy);
+      for (const { id, key } of notLoading) {
         const one = loading.then((loaded) => loaded.get(id) ?? null).finally(() => this.inflightMany.delete(key));
         this.inflightMany.set(key, one);
       }
     }
-    const loaded = await Promise.all(misses.map((id) => this.inflightMany.get(keyOf(id)) as Promise<T | null>));
-    misses.forEach((id, index) => values.set(id, loaded[index]));
+    const loaded = await Promise.all(misses.map(({ key }) => this.inflightMany.get(key) as Promise<T | null>));
+    misses.forEach(({ id }, index) => values.set(id, loaded[index]));
     return values;
   }
 
@@ -194,13 +194,12 @@ export class TwoLevelCache {
   }
 
   private async loadAndFill<T>(
-    ids: string[],
-    keyOf: (id: string) => string,
+    misses: ReadonlyArray<{ id: string; key: string }>,
     load: (ids: string[]) => Promise<Map<string, T>>,
     policy: CachePolicy,
   ): Promise<Map<string, T>> {
-    const loaded = await load(ids);
-    await Promise.all(ids.map((id) => this.set(keyOf(id), loaded.get(id) ?? null, policy)));
+    const loaded = await load(misses.map(({ id }) => id));
+    await Promise.all(misses.map(({ id, key }) => this.set(key, loaded.get(id) ?? null, policy)));
     return loaded;
   }
 
