@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 
-import { CacheKeys, CounterKeys, StateKeys } from '@app/cache';
+import { CacheKeys, CounterKeys, StateKeys, TwoLevelCache } from '@app/cache';
 import type { articleV1, userV1 } from '@app/contracts';
 import { ARTICLE_GRPC, grpcClientToken, unary, USER_GRPC } from '@app/grpc';
 
@@ -430,7 +430,8 @@ describe('article detail, author lists, history and reading durations through th
 
     it('answers the approved ones in the order asked and caches every id, approved or not', async () => {
       const ids = [MANY[3], PENDING, MANY[1], MISSING, MANY[2], 'bad', MANY[1]];
-      for (const id of ids) await stack.cache.del(CacheKeys.articleDetail(id));
+      // Dropped as a write drops them: from Redis and from every process's L1.
+      await stack.newsService!.get(TwoLevelCache).invalidate(...ids.map(CacheKeys.articleDetail));
       const { articles } = await unary(client().getArticles({ articleIds: ids }));
       expect(articles.map((article) => [article.artId, article.title, article.chId])).toEqual([
         [MANY[3], 'many 3', 2],
@@ -440,12 +441,15 @@ describe('article detail, author lists, history and reading durations through th
       ]);
       expect(await stack.cache.get(CacheKeys.articleDetail(PENDING))).toBe('-1');
       expect(await stack.cache.get(CacheKeys.articleDetail(MISSING))).toBe('-1');
-      expect(JSON.parse((await stack.cache.get(CacheKeys.articleDetail(MANY[2])))!)).toMatchObject({ artId: MANY[2], autId: PROLIFIC });
+      expect(JSON.parse((await stack.cache.get(CacheKeys.articleDetail(MANY[2])))!) as articleV1.ArticleDetail).toMatchObject({
+        artId: MANY[2],
+        autId: PROLIFIC,
+      });
     });
 
     it('serves concurrent page misses, each with its own article, through the gateway', async () => {
       const ids = [MANY[4], MANY[5], MANY[6], MANY[7], PENDING, MANY[8]];
-      for (const id of ids) await stack.cache.del(CacheKeys.articleDetail(id));
+      await stack.newsService!.get(TwoLevelCache).invalidate(...ids.map(CacheKeys.articleDetail));
       const responses = await Promise.all(ids.map((id) => call('GET', `/articles/${id}`)));
       expect(responses.map((response) => response.statusCode)).toEqual([200, 200, 200, 200, 404, 200]);
       expect(responses.map((response) => (response.statusCode === 200 ? response.json<{ data: Detail }>().data.title : null))).toEqual([
@@ -463,7 +467,8 @@ describe('article detail, author lists, history and reading durations through th
     it('names the users that exist in the order asked and caches every id, existing or not', async () => {
       const client = stack.gateway.get<userV1.UserServiceClient>(grpcClientToken(USER_GRPC));
       const ids = [FAN, NOBODY, AUTHOR, 'bad', FAN];
-      for (const id of ids) await stack.cache.del(CacheKeys.userProfile(id));
+      // Dropped as a profile write drops them: from Redis and from every process's L1.
+      await stack.userService.get(TwoLevelCache).invalidate(...ids.map(CacheKeys.userProfile));
       const { users } = await unary(client.getUserNames({ userIds: ids }));
       expect(users).toEqual([
         { id: FAN, name: 'fan', photo: '' },
@@ -471,7 +476,10 @@ describe('article detail, author lists, history and reading durations through th
         { id: FAN, name: 'fan', photo: '' },
       ]);
       expect(await stack.cache.get(CacheKeys.userProfile(NOBODY))).toBe('-1');
-      expect(JSON.parse((await stack.cache.get(CacheKeys.userProfile(AUTHOR)))!)).toMatchObject({ name: 'author', photo: 'Fauthor' });
+      expect(JSON.parse((await stack.cache.get(CacheKeys.userProfile(AUTHOR)))!) as { name: string; photo: string }).toMatchObject({
+        name: 'author',
+        photo: 'Fauthor',
+      });
     });
   });
 

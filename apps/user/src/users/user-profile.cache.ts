@@ -1,4 +1,4 @@
-import { CacheKeys, CacheTtl, REDIS_CACHE, ttlWithJitter, TwoLevelCache } from '@app/cache';
+import { CacheKeys, type CachePolicy, CacheTtl, REDIS_CACHE, ttlWithJitter, TwoLevelCache } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -28,6 +28,9 @@ export interface CachedUserExtra {
 /** Null marker of a user that does not exist (reference section 3). */
 const MISSING = '-1';
 
+/** What `setUser` writes, for reads through the two-level cache. */
+const USER_PROFILE_POLICY: CachePolicy = { ttl: CacheTtl.userProfile, missingTtl: CacheTtl.userProfileMissing };
+
 /**
  * The two profile caches. Reads answer `undefined` on a miss and `null` for a cached "no such
  * user"; every profile write calls `invalidate`, which also drops the copies that gateways keep
@@ -46,13 +49,15 @@ export class UserProfileCache {
     return value === MISSING ? null : (JSON.parse(value) as CachedUser);
   }
 
-  /** `getUser` of many users with one MGET, in the order of `userIds`. */
-  async getUsers(userIds: readonly string[]): Promise<Array<CachedUser | null | undefined>> {
-    const values = await this.redis.mget(userIds.map((userId) => CacheKeys.userProfile(userId)));
-    return values.map((value) => {
-      if (value === null) return undefined;
-      return value === MISSING ? null : (JSON.parse(value) as CachedUser);
-    });
+  /**
+   * Users by id through both cache levels: the misses are loaded with one `load` call and cached,
+   * the ids it does not answer as null markers.
+   */
+  readUsers(
+    userIds: readonly string[],
+    load: (userIds: string[]) => Promise<Map<string, CachedUser>>,
+  ): Promise<Map<string, CachedUser | null>> {
+    return this.shared.getMany(userIds, CacheKeys.userProfile, load, USER_PROFILE_POLICY);
   }
 
   async setUser(userId: string, user: CachedUser | null): Promise<void> {

@@ -104,23 +104,10 @@ export class UsersService {
   async getUserNames(userIds: readonly string[]): Promise<userV1.UserName[]> {
     const ids = [...new Set(userIds.filter((id) => SNOWFLAKE_ID.test(id)))].slice(0, MAX_USER_NAMES);
     if (ids.length === 0) return [];
-    const cached = await this.cache.getUsers(ids);
-    const users = new Map<string, CachedUser | null>();
-    const misses = ids.filter((id, index) => {
-      const user = cached[index];
-      if (user !== undefined) users.set(id, user);
-      return user === undefined;
-    });
-    if (misses.length > 0) {
-      const found = new Map((await this.users.findByIds(misses)).map((entity) => [entity.id, toCachedUser(entity)]));
-      await Promise.all(
-        misses.map((id) => {
-          const user = found.get(id) ?? null;
-          users.set(id, user);
-          return this.cache.setUser(id, user);
-        }),
-      );
-    }
+    const users = await this.cache.readUsers(
+      ids,
+      async (misses) => new Map((await this.users.findByIds(misses)).map((entity) => [entity.id, toCachedUser(entity)])),
+    );
     return userIds.flatMap((id) => {
       const user = users.get(id);
       return user ? [{ id, name: user.name, photo: user.photo }] : [];
