@@ -128,5 +128,8 @@ async function main(): Promise<void> {
 
 const [mode, port, variant, calls] = process.argv.slice(2);
 if (mode === 'serve') serve();
-else if (mode === 'measure') void measure(Number(port), variant as Variant, Number(calls));
+else if (mode === 'measure') {
+  if (variant !== 'stock' && variant !== 'lean') throw new Error(`unknown variant ${variant}`);
+  void measure(Number(port), variant, Number(calls));
+}
 else void main();

@@ -125,7 +125,7 @@ describe('TwoLevelCache (real Redis)', () => {
       ['4', null],
     ]);
     expect(load.mock.calls).toEqual([[['3', '4']]]);
-    expect(JSON.parse((await raw.get('row:3'))!)).toEqual({ id: '3' });
+    expect(JSON.parse((await raw.get('row:3'))!) as { id: string }).toEqual({ id: '3' });
     expect(await raw.get('row:4')).toBe(NULL_MARKER);
     expect(await raw.ttl('row:4')).toBeGreaterThan(0);
     // Now every level holds them: nothing is loaded again, by this replica or another.
