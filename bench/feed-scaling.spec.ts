@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { compareFeedScaling, feedScalingMarkdown, newestRunOfOtherSize, type RunSummary } from './feed-scaling';
+import type { Row } from './report';
+
+function row(endpoint: string, cpuMicrosPerRequest: number, extra: Partial<Row> = {}): Row {
+  return {
+    endpoint,
+    label: endpoint,
+    measured: true,
+    rounds: 3,
+    rps: 1_000_000 / cpuMicrosPerRequest,
+    cpuMicrosPerRequest,
+    redisCpuMicrosPerRequest: 10,
+    p50: 5,
+    p99: 20,
+    errors: 0,
+    non2xx: 0,
+    rssMiB: {},
+    redisPerRequest: 1,
+    sqlPerRequest: 0,
+    ...extra,
+  };
+}
+
+const quick = (rows: Row[]): RunSummary => ({ stamp: 'q', spec: { size: 'quick', articles: 10_000 }, rows });
+const full = (rows: Row[]): RunSummary => ({ stamp: 'f', spec: { size: 'full', articles: 100_000 }, rows });
+
+describe('compareFeedScaling', () => {
+  it('puts the smaller dataset first whichever run is current, and gives the CPU growth', () => {
+    const small = quick([row('E1', 160, { ratioL2: 0.3 }), row('E2', 400)]);
+    const large = full([row('E1', 140, { ratioL2: 0.28 }), row('E2', 500)]);
+    const scaling = compareFeedScaling(large, small);
+    expect(scaling?.small.stamp).toBe('q');
+    expect(scaling?.lines.map((line) => [line.endpoint, line.cpuGrowth])).toEqual([
+      ['E1', 140 / 160],
+      ['E2', 500 / 400],
+    ]);
+    expect(compareFeedScaling(small, large)?.lines).toEqual(scaling?.lines);
+  });
+
+  it('compares only the feed rows both runs measured', () => {
+    const scaling = compareFeedScaling(
+      quick([row('E1', 160), row('E2', 400), row('E3', 60)]),
+      full([row('E1', 150), { ...row('E2', 390), measured: false }, row('E3', 70)]),
+    );
+    expect(scaling?.lines.map((line) => line.endpoint)).toEqual(['E1']);
+  });
+
+  it('has nothing to say about runs of the same size or without a shared feed row', () => {
+    expect(compareFeedScaling(quick([row('E1', 160)]), { ...quick([row('E1', 150)]), stamp: 'q2' })).toBeUndefined();
+    expect(compareFeedScaling(quick([row('E1', 160)]), full([row('E3', 60)]))).toBeUndefined();
+  });
+
+  it('writes one table line per endpoint, smaller size first', () => {
+    const scaling = compareFeedScaling(quick([row('E1', 160, { ratioL2: 0.3, fallbacks: 0 })]), full([row('E1', 176, { ratioL2: 0.27, fallbacks: 2 })]));
+    expect(scaling && feedScalingMarkdown(scaling).split('\n')).toEqual(
+      expect.arrayContaining(['## Feed scaling: 10000 → 100000 articles', '| E1 | 160 → 176 | 1.10 | 5.0 → 5.0 | 0.30 → 0.27 | 0 → 2 |']),
+    );
+  });
+});
+
+describe('newestRunOfOtherSize', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'feed-scaling-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const write = (name: string, run: RunSummary): void => writeFileSync(join(dir, name), JSON.stringify(run));
+
+  it('finds the newest run of the other size that measured a feed row', () => {
+    write('2026-12-01.json', { ...full([row('E1', 150)]), stamp: 'older' });
+    write('2026-12-02.json', { ...full([row('E1', 140)]), stamp: 'newer' });
+    write('2026-12-03.json', { ...full([row('E3', 60)]), stamp: 'no feed' });
+    write('2026-12-04.json', { ...quick([row('E1', 160)]), stamp: 'same size' });
+    writeFileSync(join(dir, '2026-12-04.md'), '# not a run');
+    expect(newestRunOfOtherSize(dir, 'quick')?.stamp).toBe('newer');
+    expect(newestRunOfOtherSize(dir, 'full')?.stamp).toBe('same size');
+  });
+
+  it('finds nothing in a folder without one', () => {
+    write('2026-12-04.json', quick([row('E1', 160)]));
+    expect(newestRunOfOtherSize(dir, 'quick')).toBeUndefined();
+  });
+});
