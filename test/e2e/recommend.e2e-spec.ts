@@ -1,7 +1,7 @@
-import { createRedisClient } from '@app/cache';
+import { CacheKeys, createRedisClient, TwoLevelCache } from '@app/cache';
 import { loadConfig } from '@app/config';
-import { RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
-import { protoFile } from '@app/grpc';
+import { type candidateV1, RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
+import { CANDIDATE_GRPC, GRPC_LOADER_OPTIONS, protoFile, qualifiedServiceName } from '@app/grpc';
 import {
   createTestDatabase,
   createTestRedis,
@@ -27,11 +27,14 @@ import type Redis from 'ioredis';
 
 import { newsEnvSchema } from '../../apps/news/src/config/news.config';
 import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
+import { AuthoringService } from '../../apps/news/src/authoring/authoring.service';
 import { startNewsService } from '../../apps/news/src/main';
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
 import { CandidateSnapshot } from '../../apps/recommend/src/candidates/candidate-snapshot';
 import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
 import { startRecommendService } from '../../apps/recommend/src/main';
+import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
+import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
 
 /** `Track` as a client that keeps the proto's field names (the original Python backend) sees it. */
 interface Track {
@@ -74,6 +77,10 @@ const PYTHON_ASYNC = id(2, 2);
 const GO_BASICS = id(2, 3);
 const CHANNEL3 = [id(3, 1), id(3, 2), id(3, 3)];
 const LATE_BANNED = CHANNEL1[0];
+/** Approved after the pools were built: it joins them through RefreshCandidate. */
+const LATE_APPROVED = id(3, 10);
+/** Pending until the test reviews it through news, as the admin back office does. */
+const REVIEWED = id(3, 11);
 
 const sqlTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
@@ -91,6 +98,22 @@ function newClient(port: number): RecommendClient {
   ) as unknown as RecommendClient;
 }
 
+type CandidateClient = Client & {
+  RefreshCandidate: Unary<candidateV1.RefreshCandidateRequest, candidateV1.RefreshCandidateResponse>;
+};
+
+/** A client of CandidateService as the worker's Nest client sees it (camelCase fields). */
+function newCandidateClient(port: number): CandidateClient {
+  const definition = loadPackageDefinition(loadSync(CANDIDATE_GRPC.protoPath, GRPC_LOADER_OPTIONS));
+  const service = qualifiedServiceName(CANDIDATE_GRPC)
+    .split('.')
+    .reduce<unknown>((node, name) => (node as Record<string, unknown>)[name], definition);
+  return new (service as ServiceClientConstructor)(
+    `127.0.0.1:${port}`,
+    credentials.createInsecure(),
+  ) as unknown as CandidateClient;
+}
+
 describe('recommend service (UserRecommend over the original user_reco.proto)', () => {
   let database: TestDatabase;
   let redis: TestRedis;
@@ -99,6 +122,7 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
   let recommend: INestApplicationContext | undefined;
   let recommendAddress: string;
   let client: RecommendClient;
+  let candidateClient: CandidateClient;
 
   const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
     new Promise((resolve, reject) =>
@@ -176,10 +200,12 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
 
     recommendAddress = `127.0.0.1:${recommendPort}`;
     client = newClient(recommendPort);
+    candidateClient = newCandidateClient(recommendPort);
   });
 
   afterAll(async () => {
     client?.close();
+    candidateClient?.close();
     await recommend?.close();
     await news?.close();
     await state?.quit();
@@ -370,5 +396,114 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     expect((await similar(PYTHON_INTRO, 1)).article_id).toEqual([PYTHON_ASYNC]);
     expect((await similar('1')).article_id).toEqual([]);
     expect((await similar(DRAFT)).article_id).toEqual([]);
+  });
+
+  describe('CandidateService.RefreshCandidate (the worker\'s candidates job)', () => {
+    const refresh = (articleId: string) =>
+      new Promise<candidateV1.RefreshCandidateResponse>((resolve, reject) =>
+        candidateClient.RefreshCandidate({ articleId }, (error, response) =>
+          error ? reject(error) : resolve(response),
+        ),
+      );
+    /** As news does after a change: the article's cached card is dropped before the job runs. */
+    const changeArticle = async (sql: string, values: unknown[]) => {
+      await withTestConnection(database.settings, (query) => query(sql, values));
+      await news!.get(TwoLevelCache).invalidate(CacheKeys.articleInfo(LATE_APPROVED));
+    };
+    const version = async () => Number(await state.get('reco:candidates:version'));
+    const snapshotPool = (channelId: number) =>
+      recommend!.get(CandidateSnapshot).pool(channelId).map((entry) => entry.id);
+
+    it('is served, and reported SERVING with the rest', async () => {
+      expect(await grpcHealthStatus(recommendAddress, qualifiedServiceName(CANDIDATE_GRPC))).toBe('SERVING');
+    });
+
+    it('puts a newly approved article in its channel\'s pool and channel 0\'s, here and in Redis for the other replicas', async () => {
+      await withTestConnection(database.settings, (query) =>
+        query(
+          `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
+           VALUES (?, ?, 3, 'go 并发入门', '{"type":0,"images":[]}', 2, 1, ?, ?)`,
+          [LATE_APPROVED, AUTHOR, sqlTime(NOW - 60_000), sqlTime(NOW - 60_000)],
+        ),
+      );
+      const before = await version();
+      await expect(refresh(LATE_APPROVED)).resolves.toEqual({ candidate: true });
+      expect(await state.zscore('reco:ch:3:candidates', LATE_APPROVED)).toBe(String(Math.floor((NOW - 60_000) / 1000) * 1000));
+      expect(await state.zscore('reco:ch:0:candidates', LATE_APPROVED)).not.toBeNull();
+      expect(await version()).toBe(before + 1);
+      expect(snapshotPool(3)[0]).toBe(LATE_APPROVED);
+      expect(ids(await feed('1100000000000000077', 3, NOW))).toContain(LATE_APPROVED);
+    });
+
+    it('changes nothing (and makes no replica reload) when the article is already in place', async () => {
+      const before = await version();
+      await expect(refresh(LATE_APPROVED)).resolves.toEqual({ candidate: true });
+      expect(await version()).toBe(before);
+    });
+
+    it('moves an article whose channel changed out of its old pool', async () => {
+      await changeArticle('UPDATE news_article_basic SET channel_id = 2 WHERE article_id = ?', [LATE_APPROVED]);
+      await expect(refresh(LATE_APPROVED)).resolves.toEqual({ candidate: true });
+      expect(await state.zscore('reco:ch:3:candidates', LATE_APPROVED)).toBeNull();
+      expect(await state.zscore('reco:ch:2:candidates', LATE_APPROVED)).not.toBeNull();
+      expect(snapshotPool(3)).not.toContain(LATE_APPROVED);
+      expect(snapshotPool(2)).toContain(LATE_APPROVED);
+    });
+
+    it('takes a banned article out of every pool at once', async () => {
+      await changeArticle('UPDATE news_article_basic SET status = 5 WHERE article_id = ?', [LATE_APPROVED]);
+      const before = await version();
+      await expect(refresh(LATE_APPROVED)).resolves.toEqual({ candidate: false });
+      for (const channel of [0, 2, 3]) expect(await state.zscore(`reco:ch:${channel}:candidates`, LATE_APPROVED)).toBeNull();
+      expect(await state.hget('reco:art:channel', LATE_APPROVED)).toBeNull();
+      expect(await version()).toBe(before + 1);
+      expect(snapshotPool(0)).not.toContain(LATE_APPROVED);
+    });
+
+    it('follows a review in news through the worker: approved joins the pools, banned leaves them', async () => {
+      const worker: RunningWorker = await startWorker(
+        loadConfig(
+          workerEnvSchema,
+          testEnv(database.settings, redis, {
+            WORKER_QUEUES: 'candidates',
+            WORKER_PORT: await freePort(),
+            RECOMMEND_GRPC_URL: recommendAddress,
+          }),
+        ),
+      );
+      const inPool = async () => (await state.zscore('reco:ch:3:candidates', REVIEWED)) !== null;
+      const until = async (expected: boolean) => {
+        const deadline = Date.now() + 15_000;
+        while ((await inPool()) !== expected && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        return inPool();
+      };
+      try {
+        await withTestConnection(database.settings, (query) =>
+          query(
+            `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
+             VALUES (?, ?, 3, 'go 泛型入门', '{"type":0,"images":[]}', 1, 1, ?, ?)`,
+            [REVIEWED, AUTHOR, sqlTime(NOW - 30_000), sqlTime(NOW - 30_000)],
+          ),
+        );
+        const review = (status: number) =>
+          news!.get(AuthoringService).review({ articleId: REVIEWED, status, reviewerId: 1, rejectReason: '' });
+        await review(2);
+        expect(await until(true)).toBe(true);
+        expect(snapshotPool(0)).toContain(REVIEWED);
+        await review(5);
+        expect(await until(false)).toBe(false);
+        expect(snapshotPool(3)).not.toContain(REVIEWED);
+      } finally {
+        await worker.close();
+      }
+    });
+
+    it('leaves the pools alone for an article that never was a candidate, and refuses a malformed id', async () => {
+      const before = await version();
+      await expect(refresh(DRAFT)).resolves.toEqual({ candidate: false });
+      expect(await version()).toBe(before);
+      await expect(refresh('abc')).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    });
   });
 });

@@ -6,6 +6,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CandidateIndex } from './candidates/candidate-index';
 import { CandidateRefresher } from './candidates/candidate-refresher';
 import { CandidateSnapshot } from './candidates/candidate-snapshot';
+import { CandidateUpdater } from './candidates/candidate-updater';
 import type { RecommendConfig } from './config/recommend.config';
 import { RECO_CLOCK } from './feed/clock';
 import { ColdStartPublisher } from './feed/cold-start.publisher';
@@ -13,6 +14,7 @@ import { FeedHistoryStore } from './feed/feed-history.store';
 import { PopularityReader } from './feed/popularity.reader';
 import { SharedRankingCache } from './feed/shared-ranking.cache';
 import { UserRecommendService } from './feed/user-recommend.service';
+import { CandidateHandlers } from './grpc/candidate.handlers';
 import { RecommendGrpcServer } from './grpc/recommend-grpc.server';
 import { UserRecommendHandlers } from './grpc/user-recommend.handlers';
 import { ArticleRecommendService } from './related/article-recommend.service';
@@ -38,6 +40,7 @@ export class RecommendModule {
         CandidateIndex,
         CandidateSnapshot,
         CandidateRefresher,
+        CandidateUpdater,
         TitleTokenizer,
         FeedHistoryStore,
         PopularityReader,
@@ -46,6 +49,7 @@ export class RecommendModule {
         ColdStartPublisher,
         ArticleRecommendService,
         UserRecommendHandlers,
+        CandidateHandlers,
         RecommendGrpcServer,
       ],
     };

@@ -6,6 +6,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 
 import type { WorkerConfig } from './config/worker.config';
 import { WORKER_SCHEMA } from './database/worker-schema';
+import { CandidatesModule } from './candidates/candidates.module';
 import { HealthModule } from './health/health.module';
 import { SearchIndexModule } from './search-index/search-index.module';
 import { SmsModule } from './sms/sms.module';
@@ -16,6 +17,7 @@ const QUEUE_FEATURES: Record<QueueName, ((config: WorkerConfig) => DynamicModule
   [QueueName.SearchIndex]: (config) => SearchIndexModule.forRoot(config),
   [QueueName.Statistics]: undefined,
   [QueueName.Notifications]: undefined,
+  [QueueName.Candidates]: (config) => CandidatesModule.forRoot(config),
 };
 
 /** The worker: BullMQ processors of the queues in WORKER_QUEUES, no HTTP stack. */

@@ -11,6 +11,7 @@ export * as announcementV1 from './generated/toutiao/news/v1/announcement_servic
 export * as commentV1 from './generated/toutiao/news/v1/comment_service';
 export * as commentModerationV1 from './generated/toutiao/news/v1/comment_moderation_service';
 export * as authoringV1 from './generated/toutiao/news/v1/authoring_service';
+export * as candidateV1 from './generated/toutiao/recommend/v1/candidate_service';
 export * as userReco from './generated/user_reco';
 export * as chatbot from './generated/chatbot';
 // Hand-written: the tracking strings and A/B buckets that the original user_reco contract promises.

@@ -3,6 +3,7 @@ import {
   articleV1,
   authoringV1,
   authV1,
+  candidateV1,
   channelV1,
   commentModerationV1,
   commentV1,
@@ -119,6 +120,13 @@ export const COMMENT_MODERATION_GRPC: GrpcServiceDefinition = {
   serviceName: commentModerationV1.COMMENT_MODERATION_SERVICE_NAME,
   protoPath: protoFile('toutiao/news/v1/comment_moderation_service.proto'),
   urlSetting: 'NEWS_GRPC_URL',
+};
+
+export const CANDIDATE_GRPC: GrpcServiceDefinition = {
+  packageName: candidateV1.TOUTIAO_RECOMMEND_V1_PACKAGE_NAME,
+  serviceName: candidateV1.CANDIDATE_SERVICE_NAME,
+  protoPath: protoFile('toutiao/recommend/v1/candidate_service.proto'),
+  urlSetting: 'RECOMMEND_GRPC_URL',
 };
 
 /** Everything the user app serves. */

@@ -4,6 +4,7 @@ export enum QueueName {
   SearchIndex = 'search-index',
   Statistics = 'statistics',
   Notifications = 'notifications',
+  Candidates = 'candidates',
 }
 
 /**
@@ -13,6 +14,7 @@ export enum QueueName {
 export enum JobName {
   SendSmsCode = 'send-sms-code',
   IndexArticle = 'index-article',
+  RefreshCandidate = 'refresh-candidate',
 }
 
 /** Payload of {@link JobName.SendSmsCode}: one verification code to deliver by SMS. */
@@ -32,16 +34,23 @@ export interface IndexArticlePayload {
   reason: IndexArticleReason;
 }
 
+/** Payload of {@link JobName.RefreshCandidate}: bring one article's place in the recommend pools in line with it. */
+export interface RefreshCandidatePayload {
+  articleId: string;
+}
+
 /** The payload type of every job; indexing it with a JobName that lacks an entry fails to compile. */
 export interface JobPayloads {
   [JobName.SendSmsCode]: SendSmsCodePayload;
   [JobName.IndexArticle]: IndexArticlePayload;
+  [JobName.RefreshCandidate]: RefreshCandidatePayload;
 }
 
 /** The queue each job is added to and processed from. */
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.SendSmsCode]: QueueName.Sms,
   [JobName.IndexArticle]: QueueName.SearchIndex,
+  [JobName.RefreshCandidate]: QueueName.Candidates,
 };
 
 /** Every job name, in declaration order. */

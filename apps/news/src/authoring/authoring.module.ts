@@ -2,6 +2,7 @@ import { CounterStore, REDIS_STATE } from '@app/cache';
 import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 
+import { CandidatesQueueModule } from '../candidates/candidates-queue.module';
 import { SearchIndexQueueModule } from '../search/search-index-queue.module';
 import { ArticleCountersReader } from './article-counters.reader';
 import { ArticleReadingStatsReader } from './article-reading-stats.reader';
@@ -11,7 +12,7 @@ import { AuthoringService } from './authoring.service';
 
 /** The write side of articles (media platform authors, MIS review); needs `QueueModule.forRoot` in the app. */
 @Module({
-  imports: [SearchIndexQueueModule],
+  imports: [SearchIndexQueueModule, CandidatesQueueModule],
   controllers: [AuthoringGrpcController],
   providers: [
     AuthoringRepository,

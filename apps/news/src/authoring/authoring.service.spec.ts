@@ -2,6 +2,7 @@ import type { CounterStore, TwoLevelCache } from '@app/cache';
 import type { Snowflake } from '@app/snowflake';
 
 import { type ArticleEntity, ArticleStatus } from '../articles/article.entity';
+import type { CandidatesProducer } from '../candidates/candidates.producer';
 import type { NewsConfig } from '../config/news.config';
 import type { SearchIndexProducer } from '../search/search-index.producer';
 import type { ArticleCountersReader } from './article-counters.reader';
@@ -43,6 +44,7 @@ function newTestService(existing: ArticleEntity | null) {
   const counters = { increment: jest.fn().mockResolvedValue(0) };
   const cache = { invalidate: jest.fn().mockResolvedValue(undefined) };
   const searchIndex = { enqueue: jest.fn().mockResolvedValue('job') };
+  const candidates = { enqueue: jest.fn().mockResolvedValue('job') };
   const service = new AuthoringService(
     repository as unknown as AuthoringRepository,
     counters as unknown as CounterStore,
@@ -50,10 +52,11 @@ function newTestService(existing: ArticleEntity | null) {
     {} as ArticleReadingStatsReader,
     cache as unknown as TwoLevelCache,
     searchIndex as unknown as SearchIndexProducer,
+    candidates as unknown as CandidatesProducer,
     { nextId: () => '999' } as Snowflake,
     { STORAGE_PUBLIC_URL: 'http://img.test/' } as NewsConfig,
   );
-  return { service, repository, counters, cache, searchIndex };
+  return { service, repository, counters, cache, searchIndex, candidates };
 }
 
 describe('AuthoringService', () => {
@@ -66,13 +69,14 @@ describe('AuthoringService', () => {
     expect(repository.insert).toHaveBeenCalledTimes(1);
   });
 
-  it('sends an edited approved article back to review: counter down, caches cleared, reindexed', async () => {
-    const { service, repository, counters, cache, searchIndex } = newTestService(article(ArticleStatus.Approved));
+  it('sends an edited approved article back to review: counter down, caches cleared, reindexed, out of the pools', async () => {
+    const { service, repository, counters, cache, searchIndex, candidates } = newTestService(article(ArticleStatus.Approved));
     await service.update(OWNER, ARTICLE, input);
     expect(repository.replace).toHaveBeenCalledWith(ARTICLE, OWNER, ArticleStatus.Approved, expect.objectContaining({ status: ArticleStatus.PendingReview }));
     expect(counters.increment).toHaveBeenCalledWith('count:user:arts', OWNER, -1);
     expect(cache.invalidate).toHaveBeenCalledWith(`art:${ARTICLE}:info`, `art:${ARTICLE}:detail`, `user:${OWNER}:art`);
     expect(searchIndex.enqueue).toHaveBeenCalledWith(ARTICLE, 'edit');
+    expect(candidates.enqueue).toHaveBeenCalledWith(ARTICLE);
   });
 
   it('changes nothing when the compare-and-set loses to a concurrent change', async () => {
@@ -93,10 +97,20 @@ describe('AuthoringService', () => {
     expect(repository.replace).not.toHaveBeenCalled();
   });
 
-  it('keeps an edit when the search job cannot be enqueued (the write is committed)', async () => {
-    const { service, searchIndex } = newTestService(article(ArticleStatus.Draft));
+  it('keeps an edit when the search job cannot be enqueued (the write is committed), and still enqueues the candidate job', async () => {
+    const { service, searchIndex, candidates } = newTestService(article(ArticleStatus.Draft));
     searchIndex.enqueue.mockRejectedValue(new Error('queue down'));
     await expect(service.update(OWNER, ARTICLE, input)).resolves.toBe(ARTICLE);
+    expect(candidates.enqueue).toHaveBeenCalledWith(ARTICLE);
+  });
+
+  it('keeps a review when the candidate job cannot be enqueued', async () => {
+    const { service, candidates } = newTestService(article(ArticleStatus.PendingReview));
+    candidates.enqueue.mockRejectedValue(new Error('queue down'));
+    await expect(service.review({ articleId: ARTICLE, status: ArticleStatus.Approved, reviewerId: 1, rejectReason: '' })).resolves.toEqual({
+      articleId: ARTICLE,
+      status: ArticleStatus.Approved,
+    });
   });
 
   it('counts an approval once and refuses moves from the wrong status without touching counters', async () => {
@@ -104,6 +118,7 @@ describe('AuthoringService', () => {
     await pending.service.review({ articleId: ARTICLE, status: ArticleStatus.Approved, reviewerId: 1, rejectReason: '' });
     expect(pending.counters.increment).toHaveBeenCalledWith('count:user:arts', OWNER, 1);
     expect(pending.searchIndex.enqueue).toHaveBeenCalledWith(ARTICLE, 'approve');
+    expect(pending.candidates.enqueue).toHaveBeenCalledWith(ARTICLE);
 
     const draft = newTestService(article(ArticleStatus.Draft));
     await expect(draft.service.review({ articleId: ARTICLE, status: ArticleStatus.Approved, reviewerId: 1, rejectReason: '' })).rejects.toThrow('Invalid article status.');
@@ -112,5 +127,6 @@ describe('AuthoringService', () => {
     await expect(lost.service.review({ articleId: ARTICLE, status: ArticleStatus.Approved, reviewerId: 1, rejectReason: '' })).rejects.toThrow('Invalid article status.');
     expect(draft.counters.increment).not.toHaveBeenCalled();
     expect(lost.counters.increment).not.toHaveBeenCalled();
+    expect(lost.candidates.enqueue).not.toHaveBeenCalled();
   });
 });

@@ -7,6 +7,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { ArticleEntity, ArticleStatus } from '../articles/article.entity';
 import type { NewsConfig } from '../config/news.config';
+import { CandidatesProducer } from '../candidates/candidates.producer';
 import { SearchIndexProducer } from '../search/search-index.producer';
 import { resolveCover } from './article-cover.rules';
 import { ArticleCountersReader } from './article-counters.reader';
@@ -42,7 +43,8 @@ export interface ArticleInput {
 
 /**
  * The write side of articles. Every status change is a compare-and-set in MySQL first; the
- * author's approved-article counter, caches and the search index follow only when it applied.
+ * author's approved-article counter, caches, the search index and the recommend service's candidate
+ * pools follow only when it applied.
  */
 @Injectable()
 export class AuthoringService {
@@ -55,6 +57,7 @@ export class AuthoringService {
     private readonly readings: ArticleReadingStatsReader,
     private readonly cache: TwoLevelCache,
     private readonly searchIndex: SearchIndexProducer,
+    private readonly candidates: CandidatesProducer,
     private readonly ids: Snowflake,
     @Inject(APP_CONFIG) private readonly config: NewsConfig,
   ) {}
@@ -231,19 +234,21 @@ export class AuthoringService {
     };
   }
 
-  /** Delete-after-write of every cache the article is in, then a search refresh. */
+  /** Delete-after-write of every cache the article is in, then a search and a candidate refresh. */
   private async afterChange(article: ArticleEntity, reason: IndexArticleReason): Promise<void> {
     await this.cache.invalidate(
       CacheKeys.articleInfo(article.id),
       CacheKeys.articleDetail(article.id),
       CacheKeys.userArticles(article.userId),
     );
-    try {
-      await this.searchIndex.enqueue(article.id, reason);
-    } catch (error) {
-      // The write is committed: failing the call now would make the client retry a finished change.
+    // The write is committed: failing the call now would make the client retry a finished change.
+    await this.searchIndex.enqueue(article.id, reason).catch((error: unknown) => {
       this.logger.error(`index-article ${article.id} (${reason}) not enqueued: ${String(error)}`);
-    }
+    });
+    // A candidate job that is lost is made up for by the recommend service's periodic rebuild.
+    await this.candidates.enqueue(article.id).catch((error: unknown) => {
+      this.logger.error(`refresh-candidate ${article.id} (${reason}) not enqueued: ${String(error)}`);
+    });
   }
 }
 

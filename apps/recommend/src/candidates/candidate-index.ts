@@ -19,16 +19,21 @@ export const ALL_CHANNELS = 0;
 
 /**
  * The candidate pools in the state Redis: per channel a zset of approved article ids scored by
- * creation time, plus each article's channel and title tokens. The refresher rebuilds it from the
- * news service. Every change bumps a version, so the replicas reload their snapshots.
+ * creation time, plus each article's channel and title tokens. The updater adds and removes
+ * articles as news changes them; the refresher rebuilds it from the news service now and then.
+ * Every change bumps a version, so the replicas reload their snapshots.
  */
 @Injectable()
 export class CandidateIndex {
   constructor(@Inject(REDIS_STATE) private readonly state: Redis) {}
 
+  /** Adds or moves the article (out of the pool of the channel it was stored under before). */
   async add(article: CandidateArticle): Promise<void> {
-    await this.state
-      .multi()
+    const [previousChannel] = await this.channelsOf([article.id]);
+    const multi = this.state.multi();
+    if (previousChannel !== undefined && previousChannel !== article.channelId)
+      multi.zrem(RecoKeys.candidates(previousChannel), article.id);
+    await multi
       .zadd(RecoKeys.candidates(article.channelId), article.createdMs, article.id)
       .zadd(RecoKeys.candidates(ALL_CHANNELS), article.createdMs, article.id)
       .sadd(RecoKeys.channels(), article.channelId, ALL_CHANNELS)

@@ -41,9 +41,10 @@ const CARDS_PAGE = 200;
 /**
  * Rebuilds the candidate pools from the news service (newest approved articles per channel and
  * their cards) at boot and every RECO_REFRESH_INTERVAL_MS. A Redis lock that lives for one
- * interval makes one replica refresh per interval. Rebuilding also drops articles that were
- * banned or deleted; news-side events calling CandidateSnapshot.add/remove can replace the polling.
- * The other replicas see the bumped version and reload their snapshots.
+ * interval makes one replica refresh per interval. Between rebuilds CandidateUpdater follows each
+ * approval, edit, ban and deletion (news enqueues a job per change); a rebuild trims the pools,
+ * follows channel changes and makes up for a job that was lost. The other replicas see the bumped
+ * version and reload their snapshots.
  */
 @Injectable()
 export class CandidateRefresher implements OnApplicationBootstrap, OnApplicationShutdown {

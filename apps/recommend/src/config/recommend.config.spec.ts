@@ -7,7 +7,7 @@ describe('recommend config', () => {
     const config = loadConfig(recommendEnvSchema, { NODE_ENV: 'test' });
     expect(config.RECO_ALGO1_WEIGHTS).toEqual({ recency: 1, popularity: 0.25, interest: 0.5 });
     expect(config.RECO_HALF_LIFE_HOURS).toBe(24);
-    expect(config.RECO_REFRESH_INTERVAL_MS).toBe(60_000);
+    expect(config.RECO_REFRESH_INTERVAL_MS).toBe(900_000);
     expect(config.RECO_SNAPSHOT_INTERVAL_MS).toBe(10_000);
     expect(config.RECO_BATCH_HISTORY_SIZE).toBe(50);
     expect(config.RECOMMEND_GRPC_PORT).toBe(9999);

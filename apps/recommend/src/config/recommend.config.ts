@@ -33,8 +33,12 @@ export const recommendEnvSchema = baseEnvSchema
       .int()
       .min(60)
       .default(7 * 24 * 3600),
-    /** How often one replica rebuilds the candidate sets from the news service. */
-    RECO_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+    /**
+     * How often one replica rebuilds the candidate sets from the news service. The worker's
+     * candidates jobs keep them current between rebuilds; a rebuild trims the pools to
+     * RECO_CANDIDATES_PER_CHANNEL, follows channel changes and makes up for a lost job.
+     */
+    RECO_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
     /** How often each replica checks the candidate version and re-reads popularity into its snapshot. */
     RECO_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
     /** Newest approved articles kept as candidates per channel. */

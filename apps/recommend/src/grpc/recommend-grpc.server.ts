@@ -1,16 +1,33 @@
 import { RedisHealth } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
-import { GrpcHealth } from '@app/grpc';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { CANDIDATE_GRPC, GRPC_LOADER_OPTIONS, GrpcHealth, qualifiedServiceName } from '@app/grpc';
+import {
+  loadPackageDefinition,
+  Server,
+  ServerCredentials,
+  type ServiceClientConstructor,
+  type ServiceDefinition,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
 import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import type { RecommendConfig } from '../config/recommend.config';
+import { CandidateHandlers } from './candidate.handlers';
 import { UserRecommendHandlers } from './user-recommend.handlers';
 import { userRecommendDefinition } from './user-reco.wire';
 
 /** The service name the original contract declares (user_reco.proto has no package). */
 export const USER_RECOMMEND_SERVICE = 'UserRecommend';
+
+/** `toutiao.recommend.v1.CandidateService`, which the worker's candidates jobs call. */
+function candidateServiceDefinition(): ServiceDefinition {
+  const definition = loadPackageDefinition(loadSync(CANDIDATE_GRPC.protoPath, GRPC_LOADER_OPTIONS));
+  const service = qualifiedServiceName(CANDIDATE_GRPC)
+    .split('.')
+    .reduce<unknown>((node, name) => (node as Record<string, unknown>)[name], definition);
+  return (service as ServiceClientConstructor).service;
+}
 
 /**
  * A plain grpc-js server: the original `user_reco.proto` has no package, which Nest's gRPC
@@ -20,7 +37,7 @@ export const USER_RECOMMEND_SERVICE = 'UserRecommend';
 export class RecommendGrpcServer implements OnApplicationShutdown {
   private readonly logger = new Logger(RecommendGrpcServer.name);
   private readonly server = new Server();
-  private readonly health = new GrpcHealth([USER_RECOMMEND_SERVICE]);
+  private readonly health = new GrpcHealth([USER_RECOMMEND_SERVICE, qualifiedServiceName(CANDIDATE_GRPC)]);
   private boundPort: number | undefined;
 
   constructor(
@@ -28,9 +45,11 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
     private readonly redis: RedisHealth,
     private readonly snapshot: CandidateSnapshot,
     handlers: UserRecommendHandlers,
+    candidates: CandidateHandlers,
   ) {
     this.health.addToServer(this.server);
     this.server.addService(userRecommendDefinition(), handlers.implementation());
+    this.server.addService(candidateServiceDefinition(), candidates.implementation());
   }
 
   async start(): Promise<number> {

@@ -11,6 +11,7 @@ describe('workerEnvSchema', () => {
       QueueName.SearchIndex,
       QueueName.Statistics,
       QueueName.Notifications,
+      QueueName.Candidates,
     ]);
     expect(config.SMS_DRIVER).toBe('log');
     expect(config.WORKER_PORT).toBe(8004);

@@ -1,0 +1,51 @@
+import type { candidateV1 } from '@app/contracts';
+import {
+  type sendUnaryData,
+  type ServerUnaryCall,
+  status,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { Injectable, Logger } from '@nestjs/common';
+
+import { CandidateUpdater } from '../candidates/candidate-updater';
+import { CandidatesNotReadyError } from '../feed/user-recommend.service';
+
+const ARTICLE_ID = /^[1-9]\d{0,19}$/;
+
+type RefreshCall = ServerUnaryCall<candidateV1.RefreshCandidateRequest, candidateV1.RefreshCandidateResponse>;
+
+/** `toutiao.recommend.v1.CandidateService` over the updater. */
+@Injectable()
+export class CandidateHandlers {
+  private readonly logger = new Logger(CandidateHandlers.name);
+
+  constructor(private readonly updater: CandidateUpdater) {}
+
+  implementation(): UntypedServiceImplementation {
+    return {
+      RefreshCandidate: (call: RefreshCall, callback: sendUnaryData<candidateV1.RefreshCandidateResponse>) =>
+        void this.refresh(call.request, callback),
+    };
+  }
+
+  private async refresh(
+    request: candidateV1.RefreshCandidateRequest,
+    callback: sendUnaryData<candidateV1.RefreshCandidateResponse>,
+  ): Promise<void> {
+    if (!ARTICLE_ID.test(request.articleId)) {
+      callback({ code: status.INVALID_ARGUMENT, details: 'Invalid article id.' });
+      return;
+    }
+    try {
+      callback(null, { candidate: await this.updater.refresh(request.articleId) });
+    } catch (error) {
+      if (error instanceof CandidatesNotReadyError) {
+        callback({ code: status.UNAVAILABLE, details: error.message });
+        return;
+      }
+      // Only a generic status leaves the service (the caller retries); the cause goes to the log.
+      this.logger.error(`RefreshCandidate ${request.articleId} failed`, error instanceof Error ? error.stack : String(error));
+      callback({ code: status.UNAVAILABLE, details: 'The article could not be refreshed now.' });
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import type { candidateV1 } from '@app/contracts';
+import { CANDIDATE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { JobName, JobProcessor, QueueName, type RefreshCandidatePayload } from '@app/queue';
+import { WorkerHost } from '@nestjs/bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
+
+export interface RefreshCandidateResult {
+  /** False when the article is not approved (any more) and left the pools. */
+  candidate: boolean;
+}
+
+/**
+ * Keeps the recommend service's candidate pools in line with articles as news changes them. The
+ * recommend service owns the pools, so the job only asks it (RefreshCandidate over gRPC) to
+ * re-read the article; a failed call (recommend down, deadline) throws and BullMQ retries with
+ * backoff. Re-reading makes late or repeated jobs harmless.
+ */
+@JobProcessor(QueueName.Candidates, [JobName.RefreshCandidate])
+export class CandidatesProcessor extends WorkerHost {
+  constructor(
+    @InjectGrpcClient(CANDIDATE_GRPC) private readonly candidates: candidateV1.CandidateServiceClient,
+  ) {
+    super();
+  }
+
+  async process(job: Pick<Job<unknown>, 'id' | 'name' | 'data'>): Promise<RefreshCandidateResult> {
+    if (job.name !== (JobName.RefreshCandidate as string)) {
+      throw new UnrecoverableError(`Queue "${QueueName.Candidates}" has no handler for job "${job.name}"`);
+    }
+    if (!isRefreshCandidatePayload(job.data)) {
+      throw new UnrecoverableError(`Candidates job ${job.id ?? '?'} has a malformed payload`);
+    }
+    const { candidate } = await unary(this.candidates.refreshCandidate({ articleId: job.data.articleId }));
+    return { candidate };
+  }
+}
+
+function isRefreshCandidatePayload(value: unknown): value is RefreshCandidatePayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const { articleId } = value as Partial<Record<keyof RefreshCandidatePayload, unknown>>;
+  return typeof articleId === 'string' && /^[1-9]\d{0,19}$/.test(articleId);
+}
