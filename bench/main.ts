@@ -63,8 +63,8 @@ function profileAppOf(name: string | undefined): AppName {
 }
 
 interface FeedCounts {
-  /** `feed_recommend_fallback_total`, all reasons. */
-  fallbacks: number;
+  /** `feed_recommend_fallback_total` by reason (timeout, unavailable, error). */
+  fallbacks: Record<string, number>;
   /** `feed_recommend_calls_total`, all results. */
   recommendCalls: number;
 }
@@ -72,12 +72,22 @@ interface FeedCounts {
 /** The gateway's feed counters. */
 async function feedCounts(ports: SuitePorts): Promise<FeedCounts> {
   const text = await (await fetch(`http://127.0.0.1:${ports.gateway}/metrics`)).text();
-  const sum = (metric: string): number => {
-    let total = 0;
-    for (const match of text.matchAll(new RegExp(`^${metric}\\{[^}]*\\} (\\d+)$`, 'gm'))) total += Number(match[1]);
-    return total;
+  const byLabel = (metric: string): Record<string, number> => {
+    const counts: Record<string, number> = {};
+    for (const match of text.matchAll(new RegExp(`^${metric}\\{[^"]*"([^"]*)"\\} (\\d+)$`, 'gm'))) counts[match[1]] = Number(match[2]);
+    return counts;
   };
-  return { fallbacks: sum('feed_recommend_fallback_total'), recommendCalls: sum('feed_recommend_calls_total') };
+  const total = (counts: Record<string, number>): number => Object.values(counts).reduce((sum, count) => sum + count, 0);
+  return { fallbacks: byLabel('feed_recommend_fallback_total'), recommendCalls: total(byLabel('feed_recommend_calls_total')) };
+}
+
+/** What the counters grew by, per label, leaving out those that did not. */
+function grownBy(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([label, count]): [string, number] => [label, count - (before[label] ?? 0)])
+      .filter(([, grown]) => grown > 0),
+  );
 }
 
 const log = (line: string): void => console.log(`[bench] ${line}`);
@@ -402,7 +412,8 @@ async function main(): Promise<void> {
         const e = await measure(endpoint.plan(round), serving, benchRedis, stats, pin.load);
         if (feedBefore) {
           const feedAfter = await feedCounts(ports);
-          e.fallbacks = feedAfter.fallbacks - feedBefore.fallbacks;
+          e.fallbacksByReason = grownBy(feedAfter.fallbacks, feedBefore.fallbacks);
+          e.fallbacks = Object.values(e.fallbacksByReason).reduce((sum, count) => sum + count, 0);
           e.recommendCallsPerRequest = (feedAfter.recommendCalls - feedBefore.recommendCalls) / Math.max(1, e.requests);
         }
         // Background traffic rates from the L1 run (which sends nothing to Redis or MariaDB itself).
@@ -422,7 +433,7 @@ async function main(): Promise<void> {
           `round ${round + 1}/${options.rounds} ${endpoint.label}: ${e.rps.toFixed(0)} req/s` +
             (l1 && l2 ? ` (L1 ${l1.rps.toFixed(0)}, L2 ${l2.rps.toFixed(0)})` : '') +
             `, p99 ${e.p99.toFixed(1)} ms, errors ${e.non2xx + e.errors}` +
-            (e.fallbacks !== undefined ? `, fallbacks ${e.fallbacks}, recommend calls/req ${e.recommendCallsPerRequest?.toFixed(2)}` : '') +
+            (e.fallbacks !== undefined ? `, fallbacks ${e.fallbacks}${e.fallbacks > 0 ? ` (${Object.entries(e.fallbacksByReason ?? {}).map(([reason, count]) => `${reason} ${count}`).join(', ')})` : ''}, recommend calls/req ${e.recommendCallsPerRequest?.toFixed(2)}` : '') +
             `, Redis µs/req by command: ${Object.entries(e.redisUsecByCommand).slice(0, 4).map(([name, usec]) => `${name} ${usec.toFixed(1)}`).join(', ') || 'none'}` +
             (e.non2xx + e.errors > 0 ? ` (status ${JSON.stringify(e.statusCodes)}, socket errors/timeouts ${e.errors})` : ''),
         );

@@ -27,6 +27,8 @@ export interface Measurement extends LoadResult {
   sqlStatements: number;
   /** Feed answers that fell back to the latest articles (feed rows only). */
   fallbacks?: number;
+  /** The same by the gateway's reason label (timeout, unavailable, error). */
+  fallbacksByReason?: Record<string, number>;
   /** The gateway's user_recommend calls per request (feed rows only). */
   recommendCallsPerRequest?: number;
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -50,8 +50,12 @@ let stopping = false;
 export function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cpus?: string): Child {
   const [file, argv] = cpus ? ['taskset', ['-c', cpus, command, ...args]] : [command, args];
   const child: Child = { name, process: spawn(file, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }), tail: [] };
+  // BENCH_APP_LOGS=<dir> keeps each child's whole output in <dir>/<name>.log (the tail alone is kept otherwise).
+  const logDir = process.env.BENCH_APP_LOGS;
+  const log = logDir ? createWriteStream(join(logDir, `${name}.log`), { flags: 'a' }) : undefined;
   for (const stream of [child.process.stdout, child.process.stderr]) {
     stream?.on('data', (chunk: Buffer) => {
+      log?.write(chunk);
       child.tail.push(...chunk.toString().split('\n').filter(Boolean));
       if (child.tail.length > 40) child.tail.splice(0, child.tail.length - 40);
     });
