@@ -154,6 +154,7 @@ describe('worker: BullMQ processors behind a node:http health server', () => {
         expect(worker?.app.get(ProcessorRegistry).declarations.map((d) => d.processor)).toEqual([
           'SmsProcessor',
           'SearchIndexProcessor',
+          'CandidatesProcessor',
         ]);
       } finally {
         await statisticsWorker.close();
