@@ -11,6 +11,8 @@ export const FEED_ENDPOINTS = ['E1', 'E1s', 'E2'] as const;
 export interface RunSummary {
   stamp: string;
   spec: { size: BenchSize; articles: number };
+  /** Rounds and seconds per round: feed rows change as their viewers come back round after round. */
+  options?: { rounds: number; duration: number };
   rows: Row[];
 }
 
@@ -49,23 +51,44 @@ export function compareFeedScaling(a: RunSummary, b: RunSummary): FeedScaling | 
   return lines.length > 0 ? { small, large, lines } : undefined;
 }
 
-function measuredRow(run: RunSummary, endpoint: string): Row | undefined {
+function measuredRow(run: Pick<RunSummary, 'rows'>, endpoint: string): Row | undefined {
   return run.rows.find((row) => row.endpoint === endpoint && row.measured);
 }
 
-/** The newest results file in `dir` of another size than `size` that measured a feed row. */
-export function newestRunOfOtherSize(dir: string, size: BenchSize): RunSummary | undefined {
+/**
+ * The newest results file in `dir` of dataset `size` that measured every feed row in `wanted`,
+ * else the newest of that size that measured any feed row.
+ */
+export function newestFeedRun(dir: string, size: BenchSize, wanted: readonly string[] = FEED_ENDPOINTS): RunSummary | undefined {
   const files = readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
     .sort()
     .reverse();
+  let anyFeed: RunSummary | undefined;
   for (const file of files) {
     const run = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Partial<RunSummary>;
-    if (!run.spec || !run.rows || !run.stamp || run.spec.size === size) continue;
-    const summary: RunSummary = { stamp: run.stamp, spec: run.spec, rows: run.rows };
-    if (FEED_ENDPOINTS.some((endpoint) => measuredRow(summary, endpoint))) return summary;
+    if (!run.spec || !run.rows || !run.stamp || run.spec.size !== size) continue;
+    const summary: RunSummary = { stamp: run.stamp, spec: run.spec, options: run.options, rows: run.rows };
+    const measured = measuredFeedRows(summary);
+    if (measured.length === 0) continue;
+    if (wanted.every((endpoint) => measured.includes(endpoint))) return summary;
+    anyFeed ??= summary;
   }
-  return undefined;
+  return anyFeed;
+}
+
+export const otherSize = (size: BenchSize): BenchSize => (size === 'quick' ? 'full' : 'quick');
+
+/** The feed rows a run measured. */
+export function measuredFeedRows(run: Pick<RunSummary, 'rows'>): string[] {
+  return FEED_ENDPOINTS.filter((endpoint) => measuredRow(run, endpoint));
+}
+
+const loadOf = (run: RunSummary): string =>
+  run.options ? `${run.options.rounds} rounds × ${run.options.duration} s` : 'unknown rounds';
+
+function sameLoad(a: RunSummary, b: RunSummary): boolean {
+  return a.options !== undefined && b.options !== undefined && a.options.rounds === b.options.rounds && a.options.duration === b.options.duration;
 }
 
 const fixed = (value: number | undefined, digits: number): string =>
@@ -80,6 +103,12 @@ export function feedScalingMarkdown(scaling: FeedScaling): string {
     '',
     `Runs ${small.stamp} (${small.spec.size}) and ${large.stamp} (${large.spec.size}). Runs at different times meet different machines: ÷L2 is measured against each run's own L2.`,
     '',
+    ...(sameLoad(small, large)
+      ? []
+      : [
+          `Not comparable: ${loadOf(small)} against ${loadOf(large)}. Viewers come back round after round (E1 draws refills from its third round on), so run both sizes with the same --rounds and --duration.`,
+          '',
+        ]),
     '| endpoint | CPU µs/req | ×CPU | p50 ms | ÷L2 | fallbacks |',
     '|---|---|---|---|---|---|',
   ];

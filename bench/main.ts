@@ -11,7 +11,7 @@ import { createRedisClient } from '@app/cache';
 import Redis from 'ioredis';
 
 import { articleId, type BenchSize, DATASETS, databaseName, type DatasetSpec, isApproved, popularityOrder, userId } from './dataset';
-import { compareFeedScaling, FEED_ENDPOINTS, feedScalingMarkdown, newestRunOfOtherSize } from './feed-scaling';
+import { compareFeedScaling, feedScalingMarkdown, measuredFeedRows, newestFeedRun, otherSize } from './feed-scaling';
 import type { GrpcPlan, HttpPlan, LoadPlan } from './load-plan';
 import { type BenchRedis, type Measurement, measure, type Server } from './measure';
 import { type Child, mariadbPid, pidOf, ROOT, stopAll, stopChild, waitForPort, waitUntilIdle } from './processes';
@@ -468,8 +468,8 @@ async function main(): Promise<void> {
     const dir = join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
     const table = markdownTable(ordered);
-    const otherSize = newestRunOfOtherSize(dir, spec.size);
-    const scaling = otherSize && compareFeedScaling({ stamp, spec, rows: ordered }, otherSize);
+    const otherRun = newestFeedRun(dir, otherSize(spec.size), measuredFeedRows({ rows: ordered }));
+    const scaling = otherRun && compareFeedScaling({ stamp, spec, options, rows: ordered }, otherRun);
     const scalingSection = scaling ? feedScalingMarkdown(scaling) : undefined;
     const heading = `# Benchmark ${stamp}\n\nDataset ${spec.size}: ${spec.articles} articles / ${spec.channels} channels / ${spec.users} users / ${spec.comments} comments (Zipf s=${spec.zipfS}). ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, medians; pinning ${pin.servers ? `servers CPU ${pin.servers}, load CPU ${pin.load}` : 'off'}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\nCPU µs/req sums the serving processes listed per endpoint (L1/L2: the baseline process); Redis CPU µs/req is the bench Redis, which shares their core; Redis and SQL counts are net of the background rate seen during the L1 run.\n\n`;
     writeFileSync(join(dir, `${stamp}.md`), `${heading}${table}\n${scalingSection ? `\n${scalingSection}\n` : ''}`);
@@ -480,7 +480,7 @@ async function main(): Promise<void> {
     console.log(`\n${table}\n`);
     log(`written bench/results/${stamp}.md and .json`);
     if (scalingSection) console.log(`\n${scalingSection}\n`);
-    else if (FEED_ENDPOINTS.some((key) => ordered.some((row) => row.endpoint === key && row.measured)))
+    else if (measuredFeedRows({ rows: ordered }).length > 0)
       log(`feed scaling: no results of the other --size with feed rows yet in bench/results (run it too)`);
   } finally {
     await cleanup();
