@@ -1,6 +1,7 @@
 export * from './queue-names';
 export * from './job-options';
 export * from './job-producer';
+export * from './job-payload';
 export * from './queue.health';
 export * from './queue.module';
 export * from './processor-registry';

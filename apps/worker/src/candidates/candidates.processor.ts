@@ -1,8 +1,8 @@
 import type { candidateV1 } from '@app/contracts';
 import { CANDIDATE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { JobName, JobProcessor, QueueName, type RefreshCandidatePayload } from '@app/queue';
+import { JobName, jobPayload, JobProcessor, QueueName, type RefreshCandidatePayload } from '@app/queue';
 import { WorkerHost } from '@nestjs/bullmq';
-import { type Job, UnrecoverableError } from 'bullmq';
+import type { Job } from 'bullmq';
 
 export interface RefreshCandidateResult {
   /** False when the article is not approved (any more) and left the pools. */
@@ -24,13 +24,8 @@ export class CandidatesProcessor extends WorkerHost {
   }
 
   async process(job: Pick<Job<unknown>, 'id' | 'name' | 'data'>): Promise<RefreshCandidateResult> {
-    if (job.name !== (JobName.RefreshCandidate as string)) {
-      throw new UnrecoverableError(`Queue "${QueueName.Candidates}" has no handler for job "${job.name}"`);
-    }
-    if (!isRefreshCandidatePayload(job.data)) {
-      throw new UnrecoverableError(`Candidates job ${job.id ?? '?'} has a malformed payload`);
-    }
-    const { candidate } = await unary(this.candidates.refreshCandidate({ articleId: job.data.articleId }));
+    const { articleId } = jobPayload(job, JobName.RefreshCandidate, isRefreshCandidatePayload);
+    const { candidate } = await unary(this.candidates.refreshCandidate({ articleId }));
     return { candidate };
   }
 }

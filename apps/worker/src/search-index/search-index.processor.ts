@@ -1,8 +1,8 @@
 import type { searchV1 } from '@app/contracts';
 import { InjectGrpcClient, SEARCH_GRPC, unary } from '@app/grpc';
-import { type IndexArticlePayload, JobName, JobProcessor, QueueName } from '@app/queue';
+import { type IndexArticlePayload, JobName, jobPayload, JobProcessor, QueueName } from '@app/queue';
 import { WorkerHost } from '@nestjs/bullmq';
-import { type Job, UnrecoverableError } from 'bullmq';
+import type { Job } from 'bullmq';
 
 const REASONS: ReadonlySet<unknown> = new Set<IndexArticlePayload['reason']>([
   'approve',
@@ -29,15 +29,8 @@ export class SearchIndexProcessor extends WorkerHost {
   }
 
   async process(job: Pick<Job<unknown>, 'id' | 'name' | 'data'>): Promise<IndexArticleResult> {
-    if (job.name !== (JobName.IndexArticle as string)) {
-      throw new UnrecoverableError(
-        `Queue "${QueueName.SearchIndex}" has no handler for job "${job.name}"`,
-      );
-    }
-    if (!isIndexArticlePayload(job.data)) {
-      throw new UnrecoverableError(`Search index job ${job.id ?? '?'} has a malformed payload`);
-    }
-    const { indexed } = await unary(this.search.indexArticle({ articleId: job.data.articleId }));
+    const { articleId } = jobPayload(job, JobName.IndexArticle, isIndexArticlePayload);
+    const { indexed } = await unary(this.search.indexArticle({ articleId }));
     return { indexed };
   }
 }

@@ -1,4 +1,4 @@
-import { JobName, JobProcessor, QueueName, type SendSmsCodePayload } from '@app/queue';
+import { JobName, jobPayload, JobProcessor, QueueName, type SendSmsCodePayload } from '@app/queue';
 import { WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
@@ -36,15 +36,9 @@ export class SmsProcessor extends WorkerHost {
   }
 
   async process(job: Pick<Job<unknown>, 'id' | 'name' | 'data'>): Promise<SmsJobResult> {
-    if (job.name !== (JobName.SendSmsCode as string)) {
-      throw new UnrecoverableError(`Queue "${QueueName.Sms}" has no handler for job "${job.name}"`);
-    }
+    const payload = jobPayload(job, JobName.SendSmsCode, isSendSmsCodePayload);
     if (!job.id) throw new UnrecoverableError('SMS jobs need a deterministic job id');
-    // Retrying a malformed payload (e.g. from an older producer) cannot succeed.
-    if (!isSendSmsCodePayload(job.data)) {
-      throw new UnrecoverableError(`SMS job ${job.id} has a malformed payload`);
-    }
-    return this.sendSmsCode(job.id, job.data);
+    return this.sendSmsCode(job.id, payload);
   }
 
   private async sendSmsCode(jobId: string, payload: SendSmsCodePayload): Promise<SmsJobResult> {

@@ -1,0 +1,28 @@
+import { UnrecoverableError } from 'bullmq';
+
+import { jobPayload } from './job-payload';
+import { JobName, type RefreshCandidatePayload } from './queue-names';
+
+const isRefreshCandidate = (data: unknown): data is RefreshCandidatePayload =>
+  typeof data === 'object' && data !== null && typeof (data as { articleId?: unknown }).articleId === 'string';
+
+describe('jobPayload', () => {
+  it('answers the payload of a job of the name', () => {
+    const job = { id: '1', name: JobName.RefreshCandidate, data: { articleId: '7' } };
+    expect(jobPayload(job, JobName.RefreshCandidate, isRefreshCandidate)).toEqual({ articleId: '7' });
+  });
+
+  it('fails for good on a job of another name, naming the queue', () => {
+    const job = { id: '1', name: 'other', data: { articleId: '7' } };
+    expect(() => jobPayload(job, JobName.RefreshCandidate, isRefreshCandidate)).toThrow(
+      new UnrecoverableError('Queue "candidates" has no handler for job "other"'),
+    );
+  });
+
+  it('fails for good on a malformed payload', () => {
+    const job = { id: '9', name: JobName.RefreshCandidate, data: { articleId: 7 } };
+    expect(() => jobPayload(job, JobName.RefreshCandidate, isRefreshCandidate)).toThrow(
+      new UnrecoverableError('Job 9 (refresh-candidate) has a malformed payload'),
+    );
+  });
+});

@@ -1,0 +1,19 @@
+import { type Job, UnrecoverableError } from 'bullmq';
+
+import { JOB_QUEUE, type JobName, type JobPayloads } from './queue-names';
+
+/**
+ * The payload of a job of `name`, checked. A job of another name, or a malformed payload (e.g.
+ * from an older producer), fails for good (UnrecoverableError): retrying it cannot succeed.
+ */
+export function jobPayload<N extends JobName>(
+  job: Pick<Job<unknown>, 'id' | 'name' | 'data'>,
+  name: N,
+  isPayload: (data: unknown) => data is JobPayloads[N],
+): JobPayloads[N] {
+  if (job.name !== (name as string)) {
+    throw new UnrecoverableError(`Queue "${JOB_QUEUE[name]}" has no handler for job "${job.name}"`);
+  }
+  if (!isPayload(job.data)) throw new UnrecoverableError(`Job ${job.id ?? '?'} (${name}) has a malformed payload`);
+  return job.data;
+}
