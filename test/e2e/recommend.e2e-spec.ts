@@ -1,7 +1,7 @@
 import { CacheKeys, createRedisClient, TwoLevelCache } from '@app/cache';
 import { loadConfig } from '@app/config';
 import { type candidateV1, RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
-import { CANDIDATE_GRPC, GRPC_LOADER_OPTIONS, protoFile, qualifiedServiceName } from '@app/grpc';
+import { CANDIDATE_GRPC, protoFile, qualifiedServiceName, serviceConstructor } from '@app/grpc';
 import {
   createTestDatabase,
   createTestRedis,
@@ -104,14 +104,8 @@ type CandidateClient = Client & {
 
 /** A client of CandidateService as the worker's Nest client sees it (camelCase fields). */
 function newCandidateClient(port: number): CandidateClient {
-  const definition = loadPackageDefinition(loadSync(CANDIDATE_GRPC.protoPath, GRPC_LOADER_OPTIONS));
-  const service = qualifiedServiceName(CANDIDATE_GRPC)
-    .split('.')
-    .reduce<unknown>((node, name) => (node as Record<string, unknown>)[name], definition);
-  return new (service as ServiceClientConstructor)(
-    `127.0.0.1:${port}`,
-    credentials.createInsecure(),
-  ) as unknown as CandidateClient;
+  const CandidateService = serviceConstructor(CANDIDATE_GRPC);
+  return new CandidateService(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as CandidateClient;
 }
 
 describe('recommend service (UserRecommend over the original user_reco.proto)', () => {

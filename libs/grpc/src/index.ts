@@ -2,6 +2,7 @@ export * from './errors';
 export * from './loader-options';
 export * from './proto-path';
 export * from './services';
+export * from './service-constructor';
 export * from './server/grpc-health';
 export * from './server/grpc-server-options';
 export * from './server/grpc-exception.filter';

@@ -1,14 +1,7 @@
 import { RedisHealth } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
-import { CANDIDATE_GRPC, GRPC_LOADER_OPTIONS, GrpcHealth, qualifiedServiceName } from '@app/grpc';
-import {
-  loadPackageDefinition,
-  Server,
-  ServerCredentials,
-  type ServiceClientConstructor,
-  type ServiceDefinition,
-} from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
+import { CANDIDATE_GRPC, GrpcHealth, qualifiedServiceName, serviceConstructor } from '@app/grpc';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
 import { CandidateSnapshot } from '../candidates/candidate-snapshot';
@@ -19,15 +12,6 @@ import { userRecommendDefinition } from './user-reco.wire';
 
 /** The service name the original contract declares (user_reco.proto has no package). */
 export const USER_RECOMMEND_SERVICE = 'UserRecommend';
-
-/** `toutiao.recommend.v1.CandidateService`, which the worker's candidates jobs call. */
-function candidateServiceDefinition(): ServiceDefinition {
-  const definition = loadPackageDefinition(loadSync(CANDIDATE_GRPC.protoPath, GRPC_LOADER_OPTIONS));
-  const service = qualifiedServiceName(CANDIDATE_GRPC)
-    .split('.')
-    .reduce<unknown>((node, name) => (node as Record<string, unknown>)[name], definition);
-  return (service as ServiceClientConstructor).service;
-}
 
 /**
  * A plain grpc-js server: the original `user_reco.proto` has no package, which Nest's gRPC
@@ -49,7 +33,8 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
   ) {
     this.health.addToServer(this.server);
     this.server.addService(userRecommendDefinition(), handlers.implementation());
-    this.server.addService(candidateServiceDefinition(), candidates.implementation());
+    // `toutiao.recommend.v1.CandidateService`, which the worker's candidates jobs call.
+    this.server.addService(serviceConstructor(CANDIDATE_GRPC).service, candidates.implementation());
   }
 
   async start(): Promise<number> {
