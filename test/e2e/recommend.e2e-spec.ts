@@ -1,7 +1,7 @@
 import { CacheKeys, createRedisClient, TwoLevelCache } from '@app/cache';
 import { loadConfig } from '@app/config';
-import { type candidateV1, RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
-import { CANDIDATE_GRPC, protoFile, qualifiedServiceName, serviceConstructor } from '@app/grpc';
+import { type articleV1, type candidateV1, RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
+import { ARTICLE_GRPC, CANDIDATE_GRPC, grpcClientToken, protoFile, qualifiedServiceName, serviceConstructor } from '@app/grpc';
 import {
   createTestDatabase,
   createTestRedis,
@@ -79,6 +79,8 @@ const CHANNEL3 = [id(3, 1), id(3, 2), id(3, 3)];
 const LATE_BANNED = CHANNEL1[0];
 /** Approved after the pools were built: it joins them through RefreshCandidate. */
 const LATE_APPROVED = id(3, 10);
+/** Approved in news behind the jobs' back (as if its job were lost): only a refresh finds it. */
+const UNNOTICED = id(3, 20);
 /** Pending until the test reviews it through news, as the admin back office does. */
 const REVIEWED = id(3, 11);
 
@@ -352,6 +354,30 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     const fresh = await feed('1100000000000000012', 1, NOW, 30);
     expect(ids(fresh)).toHaveLength(POOL_SIZE - 1);
     expect(ids(fresh)).not.toContain(LATE_BANNED);
+  });
+
+  it('reads cards at a refresh only for what the pools cannot tell: none when nothing is new', async () => {
+    const articles = recommend!.get<articleV1.ArticleServiceClient>(grpcClientToken(ARTICLE_GRPC));
+    const getCards = jest.spyOn(articles, 'getArticleCards');
+    try {
+      await recommend!.get(CandidateRefresher).refresh();
+      expect(getCards).not.toHaveBeenCalled();
+
+      await withTestConnection(database.settings, (query) =>
+        query(
+          `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
+           VALUES (?, ?, 3, 'go 测试入门', '{"type":0,"images":[]}', 2, 1, ?, ?)`,
+          [UNNOTICED, AUTHOR, sqlTime(NOW - 120 * 60_000), sqlTime(NOW - 120 * 60_000)],
+        ),
+      );
+      await recommend!.get(CandidateRefresher).refresh();
+      expect(getCards.mock.calls.map(([request]) => request.articleIds)).toEqual([[UNNOTICED]]);
+      expect(await state.zscore('reco:ch:3:candidates', UNNOTICED)).not.toBeNull();
+      expect(await state.hget('reco:art:channel', UNNOTICED)).toBe('3');
+      expect(await state.hget('reco:art:tokens', UNNOTICED)).toContain('测试');
+    } finally {
+      getCards.mockRestore();
+    }
   });
 
   it('answers UNAVAILABLE while its pools were never built, so callers fall back', async () => {

@@ -134,52 +134,74 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     const listed = new Map<number, string[]>();
     for (const channelId of channelIds) listed.set(channelId, await this.latestIds(channelId));
 
-    const allIds = new Set([...listed.values()].flat());
+    // The stored pools already tell each listed article's creation time, and the channel lists its
+    // channel; cards are read only for the rest (new to a pool, or no title words stored yet).
+    // With the candidates jobs keeping the pools current, that is usually nothing.
+    const stored = new Map<number, Map<string, number>>();
+    for (const [channelId, ids] of listed) stored.set(channelId, await this.storedTimes(channelId, ids.length + 1));
     const known = await this.index.knownIds();
-    const cards = await this.cards([...allIds]);
-    // Channels may change on edit; title words are cut once per article.
-    let changed = await this.putMovedChannels([...cards.values()]);
+    const listedChannel = new Map<string, number>();
+    for (const [channelId, ids] of listed) {
+      if (channelId !== ALL_CHANNELS) for (const id of ids) listedChannel.set(id, channelId);
+    }
+    const unread = new Set<string>();
+    for (const [channelId, ids] of listed) {
+      for (const id of ids) {
+        if (!stored.get(channelId)?.has(id) || !known.has(id) || !listedChannel.has(id)) unread.add(id);
+      }
+    }
+    const cards = await this.cards([...unread]);
+    // An unread article without a card stopped being approved since it was listed.
+    const live = [...new Set([...listed.values()].flat())].filter((id) => !unread.has(id) || cards.has(id));
+    const liveIds = new Set(live);
+
+    let changed = await this.putMovedChannels(
+      live.flatMap((id) => {
+        const channelId = cards.get(id)?.channelId ?? listedChannel.get(id);
+        return channelId === undefined ? [] : [{ id, channelId }];
+      }),
+    );
+    // Title words are cut once per article.
     const newcomers = [...cards.values()].filter((card) => !known.has(card.id));
     await this.index.putTokens(
       newcomers.map((card) => ({ id: card.id, tokens: this.tokenizer.tokens(card.title) })),
     );
     for (const [channelId, ids] of listed) {
+      const storedTimes = stored.get(channelId) ?? new Map<string, number>();
       const entries: PoolEntry[] = ids.flatMap((id) => {
-        const card = cards.get(id);
-        return card ? [{ id, createdMs: card.createdMs }] : [];
+        const createdMs = liveIds.has(id) ? (storedTimes.get(id) ?? cards.get(id)?.createdMs) : undefined;
+        return createdMs === undefined ? [] : [{ id, createdMs }];
       });
-      if (await this.poolDiffers(channelId, entries)) {
+      if (storedTimes.size !== entries.length || entries.some((entry) => storedTimes.get(entry.id) !== entry.createdMs)) {
         await this.index.replaceChannel(channelId, entries);
         changed = true;
       }
     }
     if (await this.index.retainChannels(channelIds)) changed = true;
-    const gone = [...known].filter((id) => !cards.has(id));
+    const gone = [...known].filter((id) => !liveIds.has(id));
     await this.index.forgetArticles(gone);
     if (!changed && newcomers.length === 0 && gone.length === 0) {
-      this.logger.debug(`candidates unchanged: ${cards.size} articles in ${channelIds.length} pools`);
+      this.logger.debug(`candidates unchanged: ${live.length} articles in ${channelIds.length} pools, ${cards.size} cards read`);
       return;
     }
     // Only a change makes the replicas reload (and re-rank, and republish cold-start runs).
     await this.index.bumpVersion();
     await this.snapshot.reload();
-    this.logger.log(`candidates refreshed: ${cards.size} articles in ${channelIds.length} pools`);
+    this.logger.log(`candidates refreshed: ${live.length} articles in ${channelIds.length} pools, ${cards.size} cards read`);
   }
 
-  /** Stores the channel of the cards whose channel is new or moved; true if there was any. */
-  private async putMovedChannels(cards: readonly Card[]): Promise<boolean> {
-    const stored = await this.index.channelsOf(cards.map((card) => card.id));
-    const moved = cards.filter((card, index) => stored[index] !== card.channelId);
+  /** Stores the channel of the articles whose channel is new or moved; true if there was any. */
+  private async putMovedChannels(articles: ReadonlyArray<Pick<Card, 'id' | 'channelId'>>): Promise<boolean> {
+    const stored = await this.index.channelsOf(articles.map((article) => article.id));
+    const moved = articles.filter((article, index) => stored[index] !== article.channelId);
     await this.index.putChannels(moved);
     return moved.length > 0;
   }
 
-  /** Whether the stored pool holds other articles or times than `entries` (in any order). */
-  private async poolDiffers(channelId: number, entries: readonly PoolEntry[]): Promise<boolean> {
-    const stored = await this.index.pool(channelId, entries.length + 1);
-    if (stored.length !== entries.length) return true;
-    const storedTimes = new Map(stored.map((entry) => [entry.id, entry.createdMs]));
-    return entries.some((entry) => storedTimes.get(entry.id) !== entry.createdMs);
+  /** Creation time of each of the newest `limit` articles of a stored pool. */
+  private async storedTimes(channelId: number, limit: number): Promise<Map<string, number>> {
+    const pool = await this.index.pool(channelId, limit);
+    return new Map(pool.map((entry) => [entry.id, entry.createdMs]));
   }
 
   private async latestIds(channelId: number): Promise<string[]> {
