@@ -2,7 +2,7 @@ import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Injectable } from '@nestjs/common';
 
-/** The batch a deep latest page skips by (ArticleService.ListLatestArticles answers up to 1000). */
+/** The largest batch ArticleService.ListLatestArticles answers. */
 export const LATEST_MAX_LIMIT = 100;
 
 /** The latest approved article ids of a channel (its pins come from ChannelPinsReader). */

@@ -116,16 +116,6 @@ describe('ArticlesService', () => {
     expect(repository.findApprovedDetails.mock.calls[0][0]).toEqual(ids.slice(0, 100));
   });
 
-  it('lists 1 to 1000 latest ids at once, and ignores a malformed cursor', async () => {
-    const { service, repository } = newTestService({});
-    await service.listLatest(3, 5000, 'not-an-id');
-    await service.listLatest(-1, 0, A);
-    expect(repository.findLatestIds.mock.calls).toEqual([
-      [3, 1000, undefined],
-      [0, 1, A],
-    ]);
-  });
-
   it('answers NOT_FOUND for a malformed id without touching the cache', async () => {
     const { service, cache } = newTestService();
     const error = await service.getDetail('12abc').catch((caught: unknown) => caught);

@@ -18,8 +18,7 @@ const MAX_CARDS = 200;
 const MAX_DETAILS = 100;
 const MAX_PER_PAGE = 50;
 const DEFAULT_PER_PAGE = 10;
-/** The recommend service's rebuild lists each pool (2000 ids by default) in two calls. */
-const MAX_LATEST = 1000;
+const MAX_LATEST = 100;
 
 type Info = articleV1.ArticleInfo;
 

@@ -34,7 +34,7 @@ const FIRST_RETRY_MS = 500;
 const RETRY_MAX_MS = 5_000;
 
 /** ListLatestArticles answers at most this many ids per call. */
-const LIST_PAGE = 1000;
+const LIST_PAGE = 100;
 /** GetArticleCards answers at most this many cards per call. */
 const CARDS_PAGE = 200;
 

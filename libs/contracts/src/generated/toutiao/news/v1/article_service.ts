@@ -78,7 +78,6 @@ export interface ListUserArticlesResponse {
 
 export interface ListLatestArticlesRequest {
   channelId: number;
-  /** 1-1000: less means 1, more means 1000. */
   limit: number;
   /** Only articles older than this id (exclusive); empty for the newest. */
   beforeArticleId: string;
