@@ -1,2 +1,3 @@
 export * from './snowflake';
 export * from './snowflake.module';
+export * from './snowflake-id';

@@ -1,11 +1,11 @@
 import { CacheKeys, TwoLevelCache } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable } from '@nestjs/common';
 
 import { gatheredMisses } from './gathered-misses';
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 /** ArticleService.GetArticles answers at most this many ids. */
 const MAX_DETAILS_PER_CALL = 100;
 

@@ -1,6 +1,7 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, PageQueryDto, unary } from '@app/grpc';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 
 import type { ArticleCard, LikedArticleCard, Page } from './article-card';
@@ -10,7 +11,6 @@ import { ArticleErrors } from './article.errors';
 import { AuthorsReader } from './authors.reader';
 import { ReadingTracker } from './reading-tracker';
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 const DEFAULT_PER_PAGE = 10;
 
 function pageOf(query: PageQueryDto): { page: number; perPage: number; offset: number } {

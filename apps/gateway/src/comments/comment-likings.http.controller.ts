@@ -1,11 +1,11 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { commentV1 } from '@app/contracts';
 import { AppError, COMMENT_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 
 import { CommentTargetDto } from './dto/comment-target.dto';
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 
 @Controller('v1_0/comment/likings')
 @Auth()

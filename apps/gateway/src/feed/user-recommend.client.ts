@@ -1,6 +1,7 @@
 import { APP_CONFIG } from '@app/config';
 import { RECO_PARAMS_METADATA, RECO_PARAMS_OMIT, type userReco } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import {
   Client,
   credentials,
@@ -111,7 +112,7 @@ function failureOf(error: ServiceError | null): RecommendFailure {
 
 function batchOf(track: TrackIds): RecommendBatch {
   return {
-    ids: track.articleIds.filter((id) => /^[1-9]\d{0,19}$/.test(id)),
+    ids: track.articleIds.filter((id) => SNOWFLAKE_ID.test(id)),
     timeStamp: Number(track.timeStamp),
     exposure: track.exposure,
   };

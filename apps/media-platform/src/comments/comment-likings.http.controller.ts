@@ -1,10 +1,10 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { commentV1 } from '@app/contracts';
 import { AppError, COMMENT_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 
 import { CommentTargetDto } from './dto/comment-target.dto';
-import { SNOWFLAKE_ID } from './dto/snowflake-id.transform';
 
 /** Comment likes from the media platform: the app's CommentService rules, one liking per user. */
 @Controller('v1_0/comment/likings')

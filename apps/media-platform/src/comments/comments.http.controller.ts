@@ -2,6 +2,7 @@ import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import { APP_CONFIG, formatPubdate } from '@app/config';
 import type { commentModerationV1 } from '@app/contracts';
 import { AppError, COMMENT_MODERATION_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import {
   Body,
   Controller,
@@ -20,7 +21,6 @@ import { CommentAuthorsReader } from './comment-authors.reader';
 import { CommentStatusBodyDto, CommentStatusQueryDto } from './dto/comment-status.dto';
 import { ListCommentsQueryDto } from './dto/list-comments-query.dto';
 import { ReplyCommentDto } from './dto/reply-comment.dto';
-import { SNOWFLAKE_ID } from './dto/snowflake-id.transform';
 import { StickyDto } from './dto/sticky.dto';
 
 const DEFAULT_LIMIT = 10;

@@ -1,5 +1,6 @@
 import { CacheKeys, CacheTtl, type CachePolicy, TwoLevelCache } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable } from '@nestjs/common';
 
 import { toArticleDetail, toArticleInfo } from './article.mapper';
@@ -7,7 +8,6 @@ import { ArticleErrors } from './article.errors';
 import { ArticlesRepository } from './articles.repository';
 import { UserArticlesCache } from './user-articles.cache';
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 
 /** Cache policy of `art:{id}:info`. */
 export const ARTICLE_INFO_POLICY: CachePolicy = { ttl: CacheTtl.articleInfo, missingTtl: CacheTtl.articleInfoMissing };

@@ -2,7 +2,7 @@ import { CacheKeys, CounterKeys, CounterStore, TwoLevelCache } from '@app/cache'
 import { APP_CONFIG } from '@app/config';
 import type { authoringV1 } from '@app/contracts';
 import type { IndexArticleReason } from '@app/queue';
-import { Snowflake } from '@app/snowflake';
+import { Snowflake, SNOWFLAKE_ID } from '@app/snowflake';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { ArticleEntity, ArticleStatus } from '../articles/article.entity';
@@ -15,7 +15,6 @@ import { ArticleReadingStatsReader } from './article-reading-stats.reader';
 import { AuthoringErrors } from './authoring.errors';
 import { type ArticleDraft, AuthoringRepository } from './authoring.repository';
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 const TITLE_MIN = 5;
 const TITLE_MAX = 30;
 const PER_PAGE_MIN = 10;

@@ -1,4 +1,5 @@
 import { AppError } from '@app/grpc';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable } from '@nestjs/common';
 
 import { ChannelErrors } from './channel.errors';
@@ -13,7 +14,6 @@ import {
   validateChannelPositions,
 } from './user-channels.validation';
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 
 function signedInUser(userId: string): string {
   if (!SNOWFLAKE_ID.test(userId)) throw AppError.unauthenticated('User must be authorized.');

@@ -1,4 +1,5 @@
 import type { commentModerationV1 } from '@app/contracts';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { ArticleStatus } from '../articles/article.entity';
@@ -14,7 +15,6 @@ import {
   type ModeratedComment,
 } from './comment-moderation.repository';
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 
 /**
  * Comment management by authors. Every call first proves that the article (of the comment) is the

@@ -1,3 +1,4 @@
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { CommentCounters } from './comment-counters';
@@ -5,7 +6,6 @@ import { CommentLikingsCache } from './comment-likings.cache';
 import { CommentLikingsRepository } from './comment-likings.repository';
 import { CommentErrors } from './comment.errors';
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 
 /** Likes of comments: MySQL first, then the counter only when a row really changed, then the user's liking cache. */
 @Injectable()

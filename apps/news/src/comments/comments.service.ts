@@ -1,6 +1,6 @@
 import { CacheKeys } from '@app/cache';
 import type { commentV1 } from '@app/contracts';
-import { Snowflake } from '@app/snowflake';
+import { Snowflake, SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { ArticleErrors } from '../articles/article.errors';
@@ -24,7 +24,6 @@ import { CommentErrors } from './comment.errors';
 import { CommentNotifier } from './comment.notifier';
 import { type CommentListSource, CommentsRepository, type NewComment } from './comments.repository';
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 /** `news_comment.content` is VARCHAR(200): characters, as MySQL counts them (code points). */
 const MAX_CONTENT_CHARS = 200;
 

@@ -1,4 +1,5 @@
 import { AppError } from '@app/grpc';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { SearchHistoryStore } from './search-history.store';
@@ -45,7 +46,7 @@ export class ArticleSearchService {
     const perPage = request.perPage || PER_PAGE.min;
     if (page < 1 || perPage < PER_PAGE.min || perPage > PER_PAGE.max)
       throw AppError.invalid('Invalid request.');
-    if (request.userId && !/^[1-9]\d{0,19}$/.test(request.userId))
+    if (request.userId && !SNOWFLAKE_ID.test(request.userId))
       throw AppError.invalid('Invalid request.');
     if (keyword.length === 0) return { totalCount: 0, articleIds: [] };
 

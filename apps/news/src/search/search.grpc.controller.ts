@@ -1,5 +1,6 @@
 import { searchV1 } from '@app/contracts';
 import { AppError } from '@app/grpc';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Controller } from '@nestjs/common';
 
 import { ArticleIndexer } from './article-indexer';
@@ -7,7 +8,6 @@ import { ArticleSearchService } from './article-search.service';
 import { SearchHistoryStore } from './search-history.store';
 import { SuggestionService } from './suggestion.service';
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 
 function checkedUserId(userId: string): string {
   if (!SNOWFLAKE_ID.test(userId)) throw AppError.invalid('Invalid request.');

@@ -1,6 +1,6 @@
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { createHash } from 'node:crypto';
 
-const USER_ID = /^[1-9]\d{0,19}$/;
 
 /**
  * Who asks for a feed: a signed-in user (numeric id: history-based interests), an anonymous
@@ -14,7 +14,7 @@ export type Reader =
 
 export function readerOf(userId: string): Reader {
   if (userId === '') return { kind: 'none' };
-  if (USER_ID.test(userId)) return { kind: 'user', userId, key: userId };
+  if (SNOWFLAKE_ID.test(userId)) return { kind: 'user', userId, key: userId };
   return {
     kind: 'anonymous',
     key: `anon:${createHash('md5').update(userId, 'utf8').digest('hex')}`,

@@ -1,4 +1,5 @@
 import type { candidateV1 } from '@app/contracts';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import {
   type sendUnaryData,
   type ServerUnaryCall,
@@ -10,7 +11,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CandidateUpdater } from '../candidates/candidate-updater';
 import { CandidatesNotReadyError } from '../feed/user-recommend.service';
 
-const ARTICLE_ID = /^[1-9]\d{0,19}$/;
 
 type RefreshCall = ServerUnaryCall<candidateV1.RefreshCandidateRequest, candidateV1.RefreshCandidateResponse>;
 
@@ -32,7 +32,7 @@ export class CandidateHandlers {
     request: candidateV1.RefreshCandidateRequest,
     callback: sendUnaryData<candidateV1.RefreshCandidateResponse>,
   ): Promise<void> {
-    if (!ARTICLE_ID.test(request.articleId)) {
+    if (!SNOWFLAKE_ID.test(request.articleId)) {
       callback({ code: status.INVALID_ARGUMENT, details: 'Invalid article id.' });
       return;
     }

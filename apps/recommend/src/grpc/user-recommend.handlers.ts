@@ -5,13 +5,13 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { CandidatesNotReadyError, UserRecommendService } from '../feed/user-recommend.service';
 import { ArticleRecommendService } from '../related/article-recommend.service';
 import type { ArticleWire, SimilarWire, TrackWire, UserWire } from './user-reco.wire';
 
-const ARTICLE_ID = /^[1-9]\d{0,19}$/;
 
 /** `user_recommend` and `article_recommend` of the original contract, over the services. */
 @Injectable()
@@ -61,7 +61,7 @@ export class UserRecommendHandlers {
   }
 
   async articleRecommend(request: ArticleWire): Promise<SimilarWire> {
-    if (!ARTICLE_ID.test(request.article_id)) return { article_id: [] };
+    if (!SNOWFLAKE_ID.test(request.article_id)) return { article_id: [] };
     return { article_id: await this.related.similar(request.article_id, request.article_num) };
   }
 

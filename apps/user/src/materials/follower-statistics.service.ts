@@ -1,5 +1,6 @@
 import { APP_CONFIG } from '@app/config';
 import type { followerStatisticsV1 } from '@app/contracts';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { UserConfig } from '../config/user.config';
@@ -7,7 +8,6 @@ import { todayIn } from '../users/profile-rules';
 import { MaterialErrors } from './material.errors';
 import { FollowerStatisticsRepository } from './follower-statistics.repository';
 
-const USER_ID = /^[1-9]\d{0,19}$/;
 
 /** Who follows an author: genders and age buckets of the followers' profiles. */
 @Injectable()
@@ -21,7 +21,7 @@ export class FollowerStatisticsService {
     userId: string,
     now: Date = new Date(),
   ): Promise<followerStatisticsV1.GetFollowerStatisticsResponse> {
-    if (!USER_ID.test(userId)) throw MaterialErrors.invalidUser();
+    if (!SNOWFLAKE_ID.test(userId)) throw MaterialErrors.invalidUser();
     // Ages turn over at midnight where the users live, not at midnight UTC.
     const counts = await this.statistics.countFollowers(userId, todayIn(this.config.TZ, now));
     return {

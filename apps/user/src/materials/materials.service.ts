@@ -1,4 +1,5 @@
 import type { materialV1 } from '@app/contracts';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable } from '@nestjs/common';
 
 import { MaterialErrors } from './material.errors';
@@ -6,7 +7,6 @@ import { type ImageRow, MaterialsRepository } from './materials.repository';
 
 export const IMAGE_PER_PAGE = { min: 1, max: 50, default: 20 } as const;
 
-const USER_ID = /^[1-9]\d{0,19}$/;
 // Keys the edges produce (content hashes) and legacy Qiniu keys; never paths or URLs.
 const STORAGE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 const CONTENT_HASH = /^[A-Za-z0-9_-]{1,128}$/;
@@ -72,7 +72,7 @@ export class MaterialsService {
   }
 
   private checkUser(userId: string): void {
-    if (!USER_ID.test(userId)) throw MaterialErrors.invalidUser();
+    if (!SNOWFLAKE_ID.test(userId)) throw MaterialErrors.invalidUser();
   }
 
   private isImageId(id: number): boolean {

@@ -1,5 +1,6 @@
 import { CounterKeys, CounterStore } from '@app/cache';
 import type { relationV1 } from '@app/contracts';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable } from '@nestjs/common';
 
 import { FollowingNotifier } from './following.notifier';
@@ -8,7 +9,6 @@ import { RelationType } from './relation.entity';
 import { type FollowListKind, RelationsCache } from './relations.cache';
 import { type FollowEdge, type RelatedUser, RelationsRepository } from './relations.repository';
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 
 /** The app's page-size range (reference 1.1): `per_page` 10–50, default 10. */
 export const FOLLOW_PER_PAGE = { min: 10, max: 50 } as const;

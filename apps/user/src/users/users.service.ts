@@ -1,6 +1,7 @@
 import { CounterKeys, CounterStore } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import type { userV1 } from '@app/contracts';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { UserConfig } from '../config/user.config';
@@ -20,7 +21,6 @@ const USER_CARD_COUNTERS = [
 
 const FIGURE_COUNTERS = [CounterKeys.userFollowers, CounterKeys.authorReads] as const;
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 /** GetUserNames answers at most this many users. */
 const MAX_USER_NAMES = 200;
 

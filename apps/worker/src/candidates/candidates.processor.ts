@@ -1,6 +1,7 @@
 import type { candidateV1 } from '@app/contracts';
 import { CANDIDATE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { JobName, jobPayload, JobProcessor, QueueName, type RefreshCandidatePayload } from '@app/queue';
+import { isSnowflakeId } from '@app/snowflake';
 import { WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 
@@ -33,5 +34,5 @@ export class CandidatesProcessor extends WorkerHost {
 function isRefreshCandidatePayload(value: unknown): value is RefreshCandidatePayload {
   if (typeof value !== 'object' || value === null) return false;
   const { articleId } = value as Partial<Record<keyof RefreshCandidatePayload, unknown>>;
-  return typeof articleId === 'string' && /^[1-9]\d{0,19}$/.test(articleId);
+  return isSnowflakeId(articleId);
 }

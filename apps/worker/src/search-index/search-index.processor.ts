@@ -1,6 +1,7 @@
 import type { searchV1 } from '@app/contracts';
 import { InjectGrpcClient, SEARCH_GRPC, unary } from '@app/grpc';
 import { type IndexArticlePayload, JobName, jobPayload, JobProcessor, QueueName } from '@app/queue';
+import { isSnowflakeId } from '@app/snowflake';
 import { WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 
@@ -38,5 +39,5 @@ export class SearchIndexProcessor extends WorkerHost {
 function isIndexArticlePayload(value: unknown): value is IndexArticlePayload {
   if (typeof value !== 'object' || value === null) return false;
   const { articleId, reason } = value as Partial<Record<keyof IndexArticlePayload, unknown>>;
-  return typeof articleId === 'string' && /^[1-9]\d{0,19}$/.test(articleId) && REASONS.has(reason);
+  return isSnowflakeId(articleId) && REASONS.has(reason);
 }

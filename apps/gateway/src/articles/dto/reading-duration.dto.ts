@@ -1,3 +1,4 @@
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
@@ -14,6 +15,6 @@ export class ReadingDurationDto {
     typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value,
   )
   @IsString({ message: 'Invalid target article id.' })
-  @Matches(/^[1-9]\d{0,19}$/, { message: 'Invalid target article id.' })
+  @Matches(SNOWFLAKE_ID, { message: 'Invalid target article id.' })
   art_id: string;
 }

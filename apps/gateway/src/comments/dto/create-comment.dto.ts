@@ -1,3 +1,4 @@
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches } from 'class-validator';
 
@@ -5,7 +6,6 @@ import { IsOptional, IsString, Matches } from 'class-validator';
 const safeIntegerAsString = ({ value }: { value: unknown }): unknown =>
   typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
 
 /** Body of POST /comments: a comment on article `target`, or a reply to comment `target` of article `art_id`. */
 export class CreateCommentDto {

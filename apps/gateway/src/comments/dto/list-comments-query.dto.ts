@@ -1,3 +1,4 @@
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform, Type } from 'class-transformer';
 import { Allow, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
@@ -10,14 +11,14 @@ export class ListCommentsQueryDto {
   type?: unknown;
 
   @IsString({ message: 'Invalid source param.' })
-  @Matches(/^[1-9]\d{0,19}$/, { message: 'Invalid source param.' })
+  @Matches(SNOWFLAKE_ID, { message: 'Invalid source param.' })
   source: string;
 
   /** The previous page's `last_id`, echoed back as it was sent. */
   @IsOptional()
   @Transform(emptyAsAbsent)
   @IsString({ message: 'Invalid offset param.' })
-  @Matches(/^[1-9]\d{0,19}$/, { message: 'Invalid offset param.' })
+  @Matches(SNOWFLAKE_ID, { message: 'Invalid offset param.' })
   offset?: string;
 
   @IsOptional()

@@ -1,3 +1,4 @@
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform } from 'class-transformer';
 import { IsString, Matches } from 'class-validator';
 
@@ -8,6 +9,6 @@ export class RelationTargetDto {
     typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value,
   )
   @IsString({ message: 'Invalid target user id.' })
-  @Matches(/^[1-9]\d{0,19}$/, { message: 'Invalid target user id.' })
+  @Matches(SNOWFLAKE_ID, { message: 'Invalid target user id.' })
   target: string;
 }

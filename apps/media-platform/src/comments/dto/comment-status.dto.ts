@@ -1,7 +1,8 @@
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsString, Matches } from 'class-validator';
 
-import { bitAsBoolean, SNOWFLAKE_ID } from './snowflake-id.transform';
+import { bitAsBoolean } from './snowflake-id.transform';
 
 /** Query of PUT /comments/status. */
 export class CommentStatusQueryDto {

@@ -1,7 +1,8 @@
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform } from 'class-transformer';
 import { IsString, Matches } from 'class-validator';
 
-import { safeIntegerAsString, SNOWFLAKE_ID } from './snowflake-id.transform';
+import { safeIntegerAsString } from './snowflake-id.transform';
 
 /** `{target}` of POST /comment/likings. */
 export class CommentTargetDto {

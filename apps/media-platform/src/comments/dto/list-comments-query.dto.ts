@@ -1,7 +1,7 @@
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform, Type } from 'class-transformer';
 import { Allow, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
-import { SNOWFLAKE_ID } from './snowflake-id.transform';
 
 const emptyAsAbsent = ({ value }: { value: unknown }): unknown =>
   value === '' ? undefined : value;

@@ -1,7 +1,8 @@
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform } from 'class-transformer';
 import { IsString, Matches } from 'class-validator';
 
-import { safeIntegerAsString, SNOWFLAKE_ID } from './snowflake-id.transform';
+import { safeIntegerAsString } from './snowflake-id.transform';
 
 /** Body of POST /comments: a reply to comment `target` of article `art_id` (the media platform only replies). */
 export class ReplyCommentDto {

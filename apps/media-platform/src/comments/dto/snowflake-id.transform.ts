@@ -1,6 +1,3 @@
-/** Ids of users, articles and comments: 64-bit snowflakes written as decimal strings. */
-export const SNOWFLAKE_ID = /^[1-9]\d{0,19}$/;
-
 /** Clients that parse ids as plain numbers send small ids unquoted; ids are strings from here on. */
 export const safeIntegerAsString = ({ value }: { value: unknown }): unknown =>
   typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
