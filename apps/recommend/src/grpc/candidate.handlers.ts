@@ -9,8 +9,7 @@ import {
 import { Injectable, Logger } from '@nestjs/common';
 
 import { CandidateUpdater } from '../candidates/candidate-updater';
-import { CandidatesNotReadyError } from '../feed/user-recommend.service';
-
+import { answerUnary } from './answer-unary';
 
 type RefreshCall = ServerUnaryCall<candidateV1.RefreshCandidateRequest, candidateV1.RefreshCandidateResponse>;
 
@@ -36,16 +35,13 @@ export class CandidateHandlers {
       callback({ code: status.INVALID_ARGUMENT, details: 'Invalid article id.' });
       return;
     }
-    try {
-      callback(null, { candidate: await this.updater.refresh(request.articleId) });
-    } catch (error) {
-      if (error instanceof CandidatesNotReadyError) {
-        callback({ code: status.UNAVAILABLE, details: error.message });
-        return;
-      }
-      // Only a generic status leaves the service (the caller retries); the cause goes to the log.
-      this.logger.error(`RefreshCandidate ${request.articleId} failed`, error instanceof Error ? error.stack : String(error));
-      callback({ code: status.UNAVAILABLE, details: 'The article could not be refreshed now.' });
-    }
+    // The caller (the worker's job) retries on any failure: say so rather than INTERNAL.
+    await answerUnary(
+      this.logger,
+      `RefreshCandidate ${request.articleId}`,
+      callback,
+      async () => ({ candidate: await this.updater.refresh(request.articleId) }),
+      { code: status.UNAVAILABLE, details: 'The article could not be refreshed now.' },
+    );
   }
 }

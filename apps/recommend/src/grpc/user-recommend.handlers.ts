@@ -1,15 +1,15 @@
 import {
   type sendUnaryData,
   type ServerUnaryCall,
-  status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 
-import { CandidatesNotReadyError, UserRecommendService } from '../feed/user-recommend.service';
+import { UserRecommendService } from '../feed/user-recommend.service';
 import { ArticleRecommendService } from '../related/article-recommend.service';
+import { answerUnary } from './answer-unary';
 import type { ArticleWire, SimilarWire, TrackWire, UserWire } from './user-reco.wire';
 
 
@@ -30,7 +30,7 @@ export class UserRecommendHandlers {
         callback: sendUnaryData<TrackWire>,
       ) => {
         const withParams = !call.metadata.get(RECO_PARAMS_METADATA).includes(RECO_PARAMS_OMIT);
-        void this.answer('user_recommend', callback, () =>
+        void answerUnary(this.logger, 'user_recommend', callback, () =>
           this.userRecommend(call.request, withParams),
         );
       },
@@ -38,7 +38,7 @@ export class UserRecommendHandlers {
         call: ServerUnaryCall<ArticleWire, SimilarWire>,
         callback: sendUnaryData<SimilarWire>,
       ) =>
-        void this.answer('article_recommend', callback, () => this.articleRecommend(call.request)),
+        void answerUnary(this.logger, 'article_recommend', callback, () => this.articleRecommend(call.request)),
     };
   }
 
@@ -63,23 +63,5 @@ export class UserRecommendHandlers {
   async articleRecommend(request: ArticleWire): Promise<SimilarWire> {
     if (!SNOWFLAKE_ID.test(request.article_id)) return { article_id: [] };
     return { article_id: await this.related.similar(request.article_id, request.article_num) };
-  }
-
-  private async answer<T>(
-    method: string,
-    callback: sendUnaryData<T>,
-    run: () => Promise<T>,
-  ): Promise<void> {
-    try {
-      callback(null, await run());
-    } catch (error) {
-      if (error instanceof CandidatesNotReadyError) {
-        callback({ code: status.UNAVAILABLE, details: error.message });
-        return;
-      }
-      // Only a generic status leaves the service; the cause goes to the log.
-      this.logger.error(`${method} failed`, error instanceof Error ? error.stack : String(error));
-      callback({ code: status.INTERNAL, details: 'Internal error.' });
-    }
   }
 }

@@ -1,0 +1,36 @@
+import { type sendUnaryData, status } from '@grpc/grpc-js';
+import type { Logger } from '@nestjs/common';
+
+import { CandidatesNotReadyError } from '../feed/user-recommend.service';
+
+/** How an unexpected failure is answered: its status and the generic text that leaves the service. */
+export interface UnexpectedFailure {
+  code: status;
+  details: string;
+}
+
+export const INTERNAL_ERROR: UnexpectedFailure = { code: status.INTERNAL, details: 'Internal error.' };
+
+/**
+ * Answers a unary call with what `run` resolves to. Pools that were never built answer
+ * UNAVAILABLE (callers fall back or retry); any other failure answers `unexpected`, with the
+ * cause in the log only.
+ */
+export async function answerUnary<T>(
+  logger: Logger,
+  method: string,
+  callback: sendUnaryData<T>,
+  run: () => Promise<T>,
+  unexpected: UnexpectedFailure = INTERNAL_ERROR,
+): Promise<void> {
+  try {
+    callback(null, await run());
+  } catch (error) {
+    if (error instanceof CandidatesNotReadyError) {
+      callback({ code: status.UNAVAILABLE, details: error.message });
+      return;
+    }
+    logger.error(`${method} failed`, error instanceof Error ? error.stack : String(error));
+    callback(unexpected);
+  }
+}
