@@ -44,7 +44,7 @@ function newTestService(existing: ArticleEntity | null) {
   const counters = { increment: jest.fn().mockResolvedValue(0) };
   const cache = { invalidate: jest.fn().mockResolvedValue(undefined) };
   const searchIndex = { enqueue: jest.fn().mockResolvedValue('job') };
-  const candidates = { enqueue: jest.fn().mockResolvedValue('job') };
+  const candidates = { enqueue: jest.fn<Promise<string>, [articleId: string]>().mockResolvedValue('job') };
   const service = new AuthoringService(
     repository as unknown as AuthoringRepository,
     counters as unknown as CounterStore,

@@ -1,13 +1,18 @@
 import type { candidateV1 } from '@app/contracts';
 import { JobName } from '@app/queue';
 import { UnrecoverableError } from 'bullmq';
-import { of, throwError } from 'rxjs';
+import { type Observable, of, throwError } from 'rxjs';
 
 import { CandidatesProcessor } from './candidates.processor';
 
 const ARTICLE_ID = '1300000000000000001';
 
-function newTestProcessor(refreshCandidate: jest.Mock) {
+type RefreshCandidate = jest.Mock<Observable<candidateV1.RefreshCandidateResponse>, [candidateV1.RefreshCandidateRequest]>;
+
+const refreshMock = (): RefreshCandidate =>
+  jest.fn<Observable<candidateV1.RefreshCandidateResponse>, [candidateV1.RefreshCandidateRequest]>();
+
+function newTestProcessor(refreshCandidate: RefreshCandidate) {
   const client = { refreshCandidate } as unknown as candidateV1.CandidateServiceClient;
   return new CandidatesProcessor(client);
 }
@@ -20,7 +25,7 @@ const job = (data: unknown, name: string = JobName.RefreshCandidate) => ({
 
 describe('CandidatesProcessor', () => {
   it('asks the recommend service to re-read the article and reports the outcome', async () => {
-    const refreshCandidate = jest.fn().mockReturnValue(of({ candidate: true }));
+    const refreshCandidate = refreshMock().mockReturnValue(of({ candidate: true }));
     await expect(newTestProcessor(refreshCandidate).process(job({ articleId: ARTICLE_ID }))).resolves.toEqual({
       candidate: true,
     });
@@ -28,12 +33,12 @@ describe('CandidatesProcessor', () => {
   });
 
   it('reports an article that left the pools', async () => {
-    const processor = newTestProcessor(jest.fn().mockReturnValue(of({ candidate: false })));
+    const processor = newTestProcessor(refreshMock().mockReturnValue(of({ candidate: false })));
     await expect(processor.process(job({ articleId: ARTICLE_ID }))).resolves.toEqual({ candidate: false });
   });
 
   it('fails (so BullMQ retries) when the recommend service cannot be reached', async () => {
-    const processor = newTestProcessor(jest.fn().mockReturnValue(throwError(() => new Error('14 UNAVAILABLE'))));
+    const processor = newTestProcessor(refreshMock().mockReturnValue(throwError(() => new Error('14 UNAVAILABLE'))));
     const error = await processor.process(job({ articleId: ARTICLE_ID })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(UnrecoverableError);
@@ -44,13 +49,13 @@ describe('CandidatesProcessor', () => {
     ['a numeric article id', { articleId: 42 }],
     ['a malformed article id', { articleId: '01' }],
   ])('gives up at once on %s', async (_case, data) => {
-    const refreshCandidate = jest.fn();
+    const refreshCandidate = refreshMock();
     await expect(newTestProcessor(refreshCandidate).process(job(data))).rejects.toBeInstanceOf(UnrecoverableError);
     expect(refreshCandidate).not.toHaveBeenCalled();
   });
 
   it('refuses jobs of another name', async () => {
-    await expect(newTestProcessor(jest.fn()).process(job({ articleId: ARTICLE_ID }, 'other'))).rejects.toThrow(
+    await expect(newTestProcessor(refreshMock()).process(job({ articleId: ARTICLE_ID }, 'other'))).rejects.toThrow(
       'has no handler for job "other"',
     );
   });
