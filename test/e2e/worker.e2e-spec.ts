@@ -145,19 +145,20 @@ describe('worker: BullMQ processors behind a node:http health server', () => {
       const env = testEnv(database.settings, redis, {
         WORKER_PORT: await freePort(),
         HTTP_HOST: '127.0.0.1',
-        WORKER_QUEUES: QueueName.Statistics,
+        WORKER_QUEUES: QueueName.Notifications,
       });
-      const statisticsWorker = await startWorker(loadConfig(workerEnvSchema, env));
+      const notificationsWorker = await startWorker(loadConfig(workerEnvSchema, env));
       try {
-        expect(statisticsWorker.app.get(ProcessorRegistry).declarations).toEqual([]);
-        expect(() => statisticsWorker.app.get(SmsProcessor)).toThrow();
+        expect(notificationsWorker.app.get(ProcessorRegistry).declarations).toEqual([]);
+        expect(() => notificationsWorker.app.get(SmsProcessor)).toThrow();
         expect(worker?.app.get(ProcessorRegistry).declarations.map((d) => d.processor)).toEqual([
           'SmsProcessor',
           'SearchIndexProcessor',
+          'CounterRepairProcessor',
           'CandidatesProcessor',
         ]);
       } finally {
-        await statisticsWorker.close();
+        await notificationsWorker.close();
       }
     },
     SLOW,

@@ -13,6 +13,7 @@ import { AuthoringModule } from './authoring/authoring.module';
 import { ChannelsModule } from './channels/channels.module';
 import { CommentModerationModule } from './comment-moderation/comment-moderation.module';
 import { CommentsModule } from './comments/comments.module';
+import { CounterRepairModule } from './counter-repair/counter-repair.module';
 import { ReactionsModule } from './reactions/reactions.module';
 import { SearchModule } from './search/search.module';
 
@@ -41,6 +42,7 @@ export class NewsAppModule {
         CommentsModule,
         AuthoringModule,
         CommentModerationModule,
+        CounterRepairModule,
       ],
     };
   }

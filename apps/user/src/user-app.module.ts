@@ -8,6 +8,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { UserConfig } from './config/user.config';
 import { USER_SCHEMA } from './database/user-schema';
 import { AuthModule } from './auth/auth.module';
+import { CounterRepairModule } from './counter-repair/counter-repair.module';
 import { MaterialsModule } from './materials/materials.module';
 import { RelationsModule } from './relations/relations.module';
 import { UsersModule } from './users/users.module';
@@ -34,6 +35,7 @@ export class UserAppModule {
         RelationsModule,
         AuthModule,
         MaterialsModule,
+        CounterRepairModule,
       ],
     };
   }

@@ -10,12 +10,13 @@ import { CandidatesModule } from './candidates/candidates.module';
 import { HealthModule } from './health/health.module';
 import { SearchIndexModule } from './search-index/search-index.module';
 import { SmsModule } from './sms/sms.module';
+import { StatisticsModule } from './statistics/statistics.module';
 
 /** The feature module holding each queue's processors; `undefined` until a queue gets jobs. */
 const QUEUE_FEATURES: Record<QueueName, ((config: WorkerConfig) => DynamicModule) | undefined> = {
   [QueueName.Sms]: (config) => SmsModule.forRoot(config),
   [QueueName.SearchIndex]: (config) => SearchIndexModule.forRoot(config),
-  [QueueName.Statistics]: undefined,
+  [QueueName.Statistics]: (config) => StatisticsModule.forRoot(config),
   [QueueName.Notifications]: undefined,
   [QueueName.Candidates]: (config) => CandidatesModule.forRoot(config),
 };

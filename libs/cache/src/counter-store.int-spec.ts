@@ -35,10 +35,28 @@ describe('CounterStore (real Redis)', () => {
     expect(await testRedis.client('state').zscore(`${testRedis.prefix}count:user:followers`, '7')).toBe('5');
   });
 
-  it('replaces a whole counter atomically', async () => {
+  it('replaces a whole counter from batches: stale members go, the scratch key is gone, an empty source deletes it', async () => {
     await counters.increment(CounterKeys.articleComments, 'stale', 9);
-    await counters.replaceAll(CounterKeys.articleComments, [['a', 3], ['b', 1]]);
-    expect(await counters.getMany([CounterKeys.articleComments], 'stale')).toEqual([0]);
-    expect(await counters.get(CounterKeys.articleComments, 'a')).toBe(3);
+    await counters.increment(CounterKeys.articleComments, 'a', 40);
+    async function* batches() {
+      yield [['a', 3], ['b', 1]] as const;
+      // A page that comes later, as from MySQL.
+      await new Promise((resolve) => setImmediate(resolve));
+      yield [];
+      yield [['c', 7]] as const;
+    }
+    expect(await counters.replace(CounterKeys.articleComments, batches())).toBe(3);
+    const raw = testRedis.client('state');
+    expect(await raw.zrange(`${testRedis.prefix}count:art:comm`, 0, -1, 'WITHSCORES')).toEqual(['b', '1', 'a', '3', 'c', '7']);
+    expect(await raw.exists(`${testRedis.prefix}count:art:comm:rebuilding`)).toBe(0);
+
+    expect(await counters.replace(CounterKeys.articleComments, [])).toBe(0);
+    expect(await raw.exists(`${testRedis.prefix}count:art:comm`)).toBe(0);
+  });
+
+  it('drops what an interrupted replace left in the scratch key', async () => {
+    await redis.zadd('count:art:liking:rebuilding', 99, 'left-over');
+    expect(await counters.replace(CounterKeys.articleLikes, [[['x', 2]]])).toBe(1);
+    expect(await testRedis.client('state').zrange(`${testRedis.prefix}count:art:liking`, 0, -1, 'WITHSCORES')).toEqual(['x', '2']);
   });
 });

@@ -3,6 +3,9 @@ import type Redis from 'ioredis';
 import type { CounterKey } from './keys';
 import { execReplies } from './redis-replies';
 
+/** Counts by id, as a repair reads them from MySQL. */
+export type CounterEntries = ReadonlyArray<readonly [id: string, count: number]>;
+
 /** Counters kept as zsets in the state role (member = id, score = count); a missing member is 0. */
 export class CounterStore {
   constructor(private readonly redis: Redis) {}
@@ -22,10 +25,22 @@ export class CounterStore {
     return (await execReplies(pipeline)).map((value) => Number(value ?? 0));
   }
 
-  /** Replaces a whole counter atomically (repair job): DEL + ZADD in one MULTI. */
-  async replaceAll(key: CounterKey, entries: ReadonlyArray<readonly [id: string, count: number]>): Promise<void> {
-    const multi = this.redis.multi().del(key);
-    for (const [id, count] of entries) multi.zadd(key, count, id);
-    await multi.exec();
+  /**
+   * Replaces a whole counter with the counts `batches` yields (repair job). They are written to
+   * a scratch key that one RENAME then swaps in, so readers see the old counter until the new one
+   * is complete however large it is; no counts at all delete the counter. Returns the members written.
+   */
+  async replace(key: CounterKey, batches: AsyncIterable<CounterEntries> | Iterable<CounterEntries>): Promise<number> {
+    const scratch = `${key}:rebuilding`;
+    await this.redis.del(scratch);
+    let members = 0;
+    for await (const entries of batches) {
+      if (entries.length === 0) continue;
+      await this.redis.zadd(scratch, ...entries.flatMap(([id, count]) => [count, id]));
+      members += entries.length;
+    }
+    if (members === 0) await this.redis.del(key);
+    else await this.redis.rename(scratch, key);
+    return members;
   }
 }

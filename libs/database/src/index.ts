@@ -2,4 +2,5 @@ export * from './data-source-options';
 export * from './database.health';
 export * from './database.module';
 export * from './ensure-database';
+export * from './group-counts';
 export * from './retry-on-deadlock';

@@ -9,9 +9,11 @@ import {
   commentV1,
   followerStatisticsV1,
   materialV1,
+  newsCounterRepairV1,
   reactionV1,
   relationV1,
   searchV1,
+  userCounterRepairV1,
   userV1,
 } from '@app/contracts';
 
@@ -63,6 +65,13 @@ export const FOLLOWER_STATISTICS_GRPC: GrpcServiceDefinition = {
   packageName: followerStatisticsV1.TOUTIAO_USER_V1_PACKAGE_NAME,
   serviceName: followerStatisticsV1.FOLLOWER_STATISTICS_SERVICE_NAME,
   protoPath: protoFile('toutiao/user/v1/follower_statistics_service.proto'),
+  urlSetting: 'USER_GRPC_URL',
+};
+
+export const USER_COUNTER_REPAIR_GRPC: GrpcServiceDefinition = {
+  packageName: userCounterRepairV1.TOUTIAO_USER_V1_PACKAGE_NAME,
+  serviceName: userCounterRepairV1.COUNTER_REPAIR_SERVICE_NAME,
+  protoPath: protoFile('toutiao/user/v1/counter_repair_service.proto'),
   urlSetting: 'USER_GRPC_URL',
 };
 
@@ -122,6 +131,13 @@ export const COMMENT_MODERATION_GRPC: GrpcServiceDefinition = {
   urlSetting: 'NEWS_GRPC_URL',
 };
 
+export const NEWS_COUNTER_REPAIR_GRPC: GrpcServiceDefinition = {
+  packageName: newsCounterRepairV1.TOUTIAO_NEWS_V1_PACKAGE_NAME,
+  serviceName: newsCounterRepairV1.COUNTER_REPAIR_SERVICE_NAME,
+  protoPath: protoFile('toutiao/news/v1/counter_repair_service.proto'),
+  urlSetting: 'NEWS_GRPC_URL',
+};
+
 export const CANDIDATE_GRPC: GrpcServiceDefinition = {
   packageName: candidateV1.TOUTIAO_RECOMMEND_V1_PACKAGE_NAME,
   serviceName: candidateV1.CANDIDATE_SERVICE_NAME,
@@ -136,7 +152,8 @@ export const USER_APP_SERVICES = [
   RELATION_GRPC,
   MATERIAL_GRPC,
   FOLLOWER_STATISTICS_GRPC,
+  USER_COUNTER_REPAIR_GRPC,
 ] as const;
 
 /** Everything the news app serves. */
-export const NEWS_APP_SERVICES = [CHANNEL_GRPC, ARTICLE_GRPC, REACTION_GRPC, SEARCH_GRPC, ANNOUNCEMENT_GRPC, COMMENT_GRPC, AUTHORING_GRPC, COMMENT_MODERATION_GRPC] as const;
+export const NEWS_APP_SERVICES = [CHANNEL_GRPC, ARTICLE_GRPC, REACTION_GRPC, SEARCH_GRPC, ANNOUNCEMENT_GRPC, COMMENT_GRPC, AUTHORING_GRPC, COMMENT_MODERATION_GRPC, NEWS_COUNTER_REPAIR_GRPC] as const;

@@ -36,7 +36,7 @@ describe('ProcessorRegistryModule', () => {
   });
 
   it('boots without processors when the run queues have no jobs', async () => {
-    const moduleRef = await compile([QueueName.Statistics], []);
+    const moduleRef = await compile([QueueName.Notifications], []);
     expect(moduleRef.get(ProcessorRegistry).declarations).toEqual([]);
     await moduleRef.close();
   });
@@ -78,7 +78,7 @@ describe('ProcessorRegistryModule', () => {
   });
 
   it('fails to boot when a processor consumes a queue the worker does not run', async () => {
-    await expect(compile([QueueName.Statistics], [SmsStubProcessor])).rejects.toThrow(
+    await expect(compile([QueueName.Notifications], [SmsStubProcessor])).rejects.toThrow(
       'consumes queue "sms", which this worker does not run',
     );
   });

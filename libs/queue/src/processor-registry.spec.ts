@@ -77,7 +77,7 @@ describe('assertProcessorsWithinQueues', () => {
   });
 
   it('refuses a processor of a queue the worker does not run', () => {
-    expect(() => assertProcessorsWithinQueues(declarations, [QueueName.Statistics])).toThrow(
+    expect(() => assertProcessorsWithinQueues(declarations, [QueueName.Notifications])).toThrow(
       'SmsStubProcessor consumes queue "sms", which this worker does not run',
     );
   });

@@ -15,6 +15,7 @@ export enum JobName {
   SendSmsCode = 'send-sms-code',
   IndexArticle = 'index-article',
   RefreshCandidate = 'refresh-candidate',
+  RepairCounters = 'repair-counters',
 }
 
 /** Payload of {@link JobName.SendSmsCode}: one verification code to deliver by SMS. */
@@ -39,11 +40,20 @@ export interface RefreshCandidatePayload {
   articleId: string;
 }
 
+/**
+ * Payload of {@link JobName.RepairCounters}: rebuild every Redis counter from MySQL. `scheduledFor`
+ * is the minute the scheduler fired for (UTC, `YYYYMMDDHHmm`), which is also the job id's part.
+ */
+export interface RepairCountersPayload {
+  scheduledFor: string;
+}
+
 /** The payload type of every job; indexing it with a JobName that lacks an entry fails to compile. */
 export interface JobPayloads {
   [JobName.SendSmsCode]: SendSmsCodePayload;
   [JobName.IndexArticle]: IndexArticlePayload;
   [JobName.RefreshCandidate]: RefreshCandidatePayload;
+  [JobName.RepairCounters]: RepairCountersPayload;
 }
 
 /** The queue each job is added to and processed from. */
@@ -51,6 +61,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   [JobName.SendSmsCode]: QueueName.Sms,
   [JobName.IndexArticle]: QueueName.SearchIndex,
   [JobName.RefreshCandidate]: QueueName.Candidates,
+  [JobName.RepairCounters]: QueueName.Statistics,
 };
 
 /** Every job name, in declaration order. */

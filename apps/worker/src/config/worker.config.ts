@@ -1,5 +1,6 @@
 import { baseEnvSchema, refineBaseEnv } from '@app/config';
 import { ALL_QUEUE_NAMES, QueueName } from '@app/queue';
+import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 
 const queueList = z
@@ -30,6 +31,13 @@ export const workerEnvSchema = baseEnvSchema
     ALIYUN_SMS_ENDPOINT: z.string().min(1).default('dysmsapi.aliyuncs.com'),
     ALIYUN_SMS_SIGN_NAME: z.string().min(1).default('黑马头条'),
     ALIYUN_SMS_TEMPLATE_CODE: z.string().min(1).default('SMS_151231777'),
+    /** When the counters are rebuilt from MySQL (cron, in TZ); the original job ran daily at 03:00. */
+    COUNTER_REPAIR_CRON: z
+      .string()
+      .default('0 3 * * *')
+      .refine((expression) => validateCronExpression(expression).valid, 'must be a cron expression'),
+    /** How long each service may take to rebuild its counters (one call each). */
+    COUNTER_REPAIR_DEADLINE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(600_000),
   })
   .superRefine((env, ctx) => {
     refineBaseEnv(env, ctx);

@@ -1,0 +1,16 @@
+import { type CounterKey, CounterKeys } from '@app/cache';
+import type { GroupCountQuery } from '@app/database';
+
+import { RelationType } from '../relations/relation.entity';
+
+/** What each counter the user service keeps counts, as follows and unfollows move it. */
+export const USER_COUNTER_QUERIES: ReadonlyArray<{ key: CounterKey; query: GroupCountQuery }> = [
+  {
+    key: CounterKeys.userFollowings,
+    query: { from: 'user_relation', groupBy: 'user_id', where: `relation = ${RelationType.Follow}` },
+  },
+  {
+    key: CounterKeys.userFollowers,
+    query: { from: 'user_relation', groupBy: 'target_user_id', where: `relation = ${RelationType.Follow}` },
+  },
+];

@@ -1,0 +1,63 @@
+import { RedisLock } from '@app/cache';
+import { APP_CONFIG } from '@app/config';
+import type { newsCounterRepairV1, userCounterRepairV1 } from '@app/contracts';
+import { InjectGrpcClient, NEWS_COUNTER_REPAIR_GRPC, unary, USER_COUNTER_REPAIR_GRPC } from '@app/grpc';
+import { JobName, jobPayload, JobProcessor, QueueName, type RepairCountersPayload } from '@app/queue';
+import { WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+
+import type { WorkerConfig } from '../config/worker.config';
+export type RepairCountersResult =
+  | { repaired: Array<{ key: string; members: number }> }
+  /** Another repair held the lock; it rebuilds the same counters. */
+  | { skipped: 'already running' };
+
+const SCHEDULED_MINUTE = /^\d{12}$/;
+
+/**
+ * Rebuilds every Redis counter from MySQL (reference "Counters", repair job). The user and news
+ * services own the tables and the counters, so the job asks each (RepairCounters over gRPC) to
+ * rebuild its own. A Redis lock keeps two repairs from overlapping anywhere in the cluster; a
+ * failed call throws and BullMQ retries the whole repair, which is safe to run again.
+ */
+@JobProcessor(QueueName.Statistics, [JobName.RepairCounters])
+export class CounterRepairProcessor extends WorkerHost {
+  private readonly logger = new Logger(CounterRepairProcessor.name);
+
+  constructor(
+    @InjectGrpcClient(NEWS_COUNTER_REPAIR_GRPC) private readonly news: newsCounterRepairV1.CounterRepairServiceClient,
+    @InjectGrpcClient(USER_COUNTER_REPAIR_GRPC) private readonly user: userCounterRepairV1.CounterRepairServiceClient,
+    @Inject(RedisLock) private readonly locks: Pick<RedisLock, 'acquire'>,
+    @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'COUNTER_REPAIR_DEADLINE_MS'>,
+  ) {
+    super();
+  }
+
+  async process(job: Pick<Job<unknown>, 'id' | 'name' | 'data'>): Promise<RepairCountersResult> {
+    jobPayload(job, JobName.RepairCounters, isRepairCountersPayload);
+    // Outlives both calls' deadline, so it cannot lapse while they run.
+    const lease = await this.locks.acquire(JobName.RepairCounters, this.config.COUNTER_REPAIR_DEADLINE_MS + 60_000);
+    if (!lease) return { skipped: 'already running' };
+    try {
+      const started = Date.now();
+      const [news, user] = await Promise.all([
+        unary(this.news.repairCounters({})),
+        unary(this.user.repairCounters({})),
+      ]);
+      const repaired = [...news.counters, ...user.counters];
+      this.logger.log(
+        `counters rebuilt from MySQL in ${Date.now() - started} ms: ${repaired.map(({ key, members }) => `${key} ${members}`).join(', ')}`,
+      );
+      return { repaired };
+    } finally {
+      await lease.release();
+    }
+  }
+}
+
+function isRepairCountersPayload(value: unknown): value is RepairCountersPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const { scheduledFor } = value as Partial<Record<keyof RepairCountersPayload, unknown>>;
+  return typeof scheduledFor === 'string' && SCHEDULED_MINUTE.test(scheduledFor);
+}

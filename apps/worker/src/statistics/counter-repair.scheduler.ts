@@ -1,0 +1,48 @@
+import { APP_CONFIG } from '@app/config';
+import { JobName, jobId, JobProducer } from '@app/queue';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+
+import type { WorkerConfig } from '../config/worker.config';
+
+/**
+ * Enqueues the counter repair on COUNTER_REPAIR_CRON. Every worker replica's clock fires, and
+ * each adds the job under the same id (the minute it fired for), so the cluster runs it once.
+ */
+@Injectable()
+export class CounterRepairScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger(CounterRepairScheduler.name);
+
+  constructor(
+    private readonly registry: SchedulerRegistry,
+    @Inject(JobProducer) private readonly jobs: Pick<JobProducer, 'enqueue'>,
+    @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'COUNTER_REPAIR_CRON' | 'TZ'>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const cron = CronJob.from({
+      cronTime: this.config.COUNTER_REPAIR_CRON,
+      timeZone: this.config.TZ,
+      onTick: () => {
+        void this.enqueue(new Date()).catch((error: unknown) =>
+          this.logger.error(`the counter repair could not be enqueued: ${String(error)}`),
+        );
+      },
+    });
+    // ScheduleModule stops every registered job before the application shuts down.
+    this.registry.addCronJob(JobName.RepairCounters, cron);
+    cron.start();
+  }
+
+  /** Adds the repair for the minute `firedAt` falls in; returns its job id. */
+  enqueue(firedAt: Date): Promise<string> {
+    const minute = scheduledMinute(firedAt);
+    return this.jobs.enqueue(JobName.RepairCounters, { scheduledFor: minute }, { jobId: jobId(JobName.RepairCounters, minute) });
+  }
+}
+
+/** `YYYYMMDDHHmm` in UTC: the same on every replica whose clock is within the minute. */
+export function scheduledMinute(at: Date): string {
+  return at.toISOString().slice(0, 16).replace(/\D/g, '');
+}

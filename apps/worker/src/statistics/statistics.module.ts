@@ -1,0 +1,38 @@
+import { REDIS_STATE, RedisLock } from '@app/cache';
+import { GrpcClientModule, NEWS_COUNTER_REPAIR_GRPC, USER_COUNTER_REPAIR_GRPC } from '@app/grpc';
+import { QueueModule, QueueName } from '@app/queue';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import type Redis from 'ioredis';
+
+import type { WorkerConfig } from '../config/worker.config';
+import { CounterRepairProcessor } from './counter-repair.processor';
+import { CounterRepairScheduler } from './counter-repair.scheduler';
+
+export type StatisticsSettings = Pick<WorkerConfig, 'NEWS_GRPC_URL' | 'USER_GRPC_URL' | 'COUNTER_REPAIR_DEADLINE_MS'>;
+
+/**
+ * The `statistics` queue: the counter repair's schedule and processor, with the user and news
+ * CounterRepairService clients; imported only when WORKER_QUEUES includes `statistics`.
+ */
+@Module({})
+export class StatisticsModule {
+  static forRoot(settings: StatisticsSettings): DynamicModule {
+    return {
+      module: StatisticsModule,
+      imports: [
+        ScheduleModule.forRoot(),
+        QueueModule.registerQueues(QueueName.Statistics),
+        GrpcClientModule.register([
+          { service: NEWS_COUNTER_REPAIR_GRPC, url: settings.NEWS_GRPC_URL, deadlineMs: settings.COUNTER_REPAIR_DEADLINE_MS },
+          { service: USER_COUNTER_REPAIR_GRPC, url: settings.USER_GRPC_URL, deadlineMs: settings.COUNTER_REPAIR_DEADLINE_MS },
+        ]),
+      ],
+      providers: [
+        CounterRepairProcessor,
+        CounterRepairScheduler,
+        { provide: RedisLock, inject: [REDIS_STATE], useFactory: (redis: Redis) => new RedisLock(redis) },
+      ],
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { createTestRedis, type TestRedis } from '@app/testing';
+import type Redis from 'ioredis';
+
+import { RedisLock } from './redis-lock';
+import { createRedisClient } from './redis-roles';
+
+describe('RedisLock (real Redis)', () => {
+  let testRedis: TestRedis;
+  let redis: Redis;
+  let locks: RedisLock;
+
+  beforeAll(() => {
+    testRedis = createTestRedis();
+    redis = createRedisClient(testRedis.stateUrl, testRedis.prefix);
+    locks = new RedisLock(redis);
+  });
+
+  afterAll(async () => {
+    await redis.quit();
+    await testRedis.cleanup();
+  });
+
+  it('lets one of many concurrent callers hold a lock, under the key prefix, until it is released', async () => {
+    const leases = await Promise.all(Array.from({ length: 10 }, () => locks.acquire('one-holder', 10_000)));
+    const held = leases.filter((lease) => lease !== undefined);
+    expect(held).toHaveLength(1);
+    expect(await testRedis.client('state').pttl(`${testRedis.prefix}lock:one-holder`)).toBeGreaterThan(9_000);
+
+    await held[0]?.release();
+    expect(await testRedis.client('state').exists(`${testRedis.prefix}lock:one-holder`)).toBe(0);
+    const next = await locks.acquire('one-holder', 10_000);
+    expect(next).toBeDefined();
+    await next?.release();
+  });
+
+  it('lapses by itself after its TTL, and the old holder can neither extend nor release the new holder’s lock', async () => {
+    const first = await locks.acquire('lapsing', 50);
+    expect(first).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+
+    const second = await locks.acquire('lapsing', 10_000);
+    expect(second).toBeDefined();
+    expect(await first?.extend()).toBe(false);
+    await first?.release();
+    expect(await locks.acquire('lapsing', 10_000)).toBeUndefined();
+
+    await second?.release();
+  });
+
+  it('extends a held lock to a full TTL from now', async () => {
+    const lease = await locks.acquire('extended', 1_000);
+    await redis.pexpire('lock:extended', 100);
+    expect(await lease?.extend()).toBe(true);
+    expect(await redis.pttl('lock:extended')).toBeGreaterThan(900);
+    await lease?.release();
+  });
+});
