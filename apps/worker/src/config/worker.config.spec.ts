@@ -17,6 +17,14 @@ describe('workerEnvSchema', () => {
     expect(config.WORKER_PORT).toBe(8004);
   });
 
+  it('repairs the counters daily at 03:00 with ten minutes per service by default, and refuses a malformed cron', () => {
+    const config = loadConfig(workerEnvSchema, {});
+    expect([config.COUNTER_REPAIR_CRON, config.COUNTER_REPAIR_DEADLINE_MS]).toEqual(['0 3 * * *', 600_000]);
+    expect(loadConfig(workerEnvSchema, { COUNTER_REPAIR_CRON: '*/30 * * * *' }).COUNTER_REPAIR_CRON).toBe('*/30 * * * *');
+    expect(() => loadConfig(workerEnvSchema, { COUNTER_REPAIR_CRON: 'at three' })).toThrow(/COUNTER_REPAIR_CRON/);
+    expect(() => loadConfig(workerEnvSchema, { COUNTER_REPAIR_CRON: '0 25 * * *' })).toThrow(/COUNTER_REPAIR_CRON/);
+  });
+
   it('parses a comma list of queues, trimming and dropping duplicates', () => {
     expect(
       loadConfig(workerEnvSchema, { WORKER_QUEUES: ' sms, statistics,sms' }).WORKER_QUEUES,

@@ -15,7 +15,7 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(CounterRepairScheduler.name);
 
   constructor(
-    private readonly registry: SchedulerRegistry,
+    @Inject(SchedulerRegistry) private readonly registry: Pick<SchedulerRegistry, 'addCronJob'>,
     @Inject(JobProducer) private readonly jobs: Pick<JobProducer, 'enqueue'>,
     @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'COUNTER_REPAIR_CRON' | 'TZ'>,
   ) {}

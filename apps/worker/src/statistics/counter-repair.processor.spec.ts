@@ -1,0 +1,88 @@
+import type { LockLease, RedisLock } from '@app/cache';
+import type { newsCounterRepairV1 } from '@app/contracts';
+import { JobName } from '@app/queue';
+import { UnrecoverableError } from 'bullmq';
+import { type Observable, of, throwError } from 'rxjs';
+
+import { CounterRepairProcessor } from './counter-repair.processor';
+
+type Repair = jest.Mock<Observable<newsCounterRepairV1.RepairCountersResponse>, [newsCounterRepairV1.RepairCountersRequest]>;
+type Acquire = jest.Mock<Promise<LockLease | undefined>, Parameters<RedisLock['acquire']>>;
+
+const DEADLINE_MS = 600_000;
+
+function setUp(news: Repair, user: Repair, lease: LockLease | undefined) {
+  const acquire: Acquire = jest.fn<Promise<LockLease | undefined>, Parameters<RedisLock['acquire']>>().mockResolvedValue(lease);
+  const processor = new CounterRepairProcessor(
+    { repairCounters: news },
+    { repairCounters: user },
+    { acquire },
+    { COUNTER_REPAIR_DEADLINE_MS: DEADLINE_MS },
+  );
+  return { processor, acquire };
+}
+
+const repairMock = (): Repair =>
+  jest.fn<Observable<newsCounterRepairV1.RepairCountersResponse>, [newsCounterRepairV1.RepairCountersRequest]>();
+
+function leaseMock(): LockLease & { release: jest.Mock<Promise<void>, []> } {
+  return { name: JobName.RepairCounters, extend: jest.fn<Promise<boolean>, []>(), release: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };
+}
+
+const job = (data: unknown, name: string = JobName.RepairCounters) => ({ id: 'repair-counters_202612041900', name, data });
+const PAYLOAD = { scheduledFor: '202612041900' };
+
+describe('CounterRepairProcessor', () => {
+  it('has news and user rebuild their counters under the lock, reports them all, and lets the lock go', async () => {
+    const news = repairMock().mockReturnValue(of({ counters: [{ key: 'count:art:liking', members: 3 }] }));
+    const user = repairMock().mockReturnValue(of({ counters: [{ key: 'count:user:followers', members: 2 }] }));
+    const lease = leaseMock();
+    const { processor, acquire } = setUp(news, user, lease);
+
+    await expect(processor.process(job(PAYLOAD))).resolves.toEqual({
+      repaired: [
+        { key: 'count:art:liking', members: 3 },
+        { key: 'count:user:followers', members: 2 },
+      ],
+    });
+    expect(news).toHaveBeenCalledWith({});
+    expect(user).toHaveBeenCalledWith({});
+    // The lock outlives the calls' deadline.
+    expect(acquire).toHaveBeenCalledWith(JobName.RepairCounters, DEADLINE_MS + 60_000);
+    expect(lease.release).toHaveBeenCalledTimes(1);
+  });
+
+  it('skips the run while another repair holds the lock', async () => {
+    const news = repairMock();
+    const user = repairMock();
+    const { processor } = setUp(news, user, undefined);
+    await expect(processor.process(job(PAYLOAD))).resolves.toEqual({ skipped: 'already running' });
+    expect(news).not.toHaveBeenCalled();
+    expect(user).not.toHaveBeenCalled();
+  });
+
+  it('fails (so BullMQ retries the whole repair) when a service cannot be reached, and still lets the lock go', async () => {
+    const news = repairMock().mockReturnValue(of({ counters: [] }));
+    const user = repairMock().mockReturnValue(throwError(() => new Error('14 UNAVAILABLE')));
+    const lease = leaseMock();
+    const error = await setUp(news, user, lease).processor.process(job(PAYLOAD)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(UnrecoverableError);
+    expect(lease.release).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['no payload', null],
+    ['a minute that is a number', { scheduledFor: 202612041900 }],
+    ['a date instead of a minute', { scheduledFor: '2026-12-04' }],
+  ])('gives up at once on %s, without taking the lock', async (_case, data) => {
+    const { processor, acquire } = setUp(repairMock(), repairMock(), leaseMock());
+    await expect(processor.process(job(data))).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(acquire).not.toHaveBeenCalled();
+  });
+
+  it('refuses jobs of another name', async () => {
+    const { processor } = setUp(repairMock(), repairMock(), leaseMock());
+    await expect(processor.process(job(PAYLOAD, JobName.IndexArticle))).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+});

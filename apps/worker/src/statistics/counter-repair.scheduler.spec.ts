@@ -1,0 +1,62 @@
+import { JobName, type JobProducer } from '@app/queue';
+import type { CronJob } from 'cron';
+
+import { CounterRepairScheduler, scheduledMinute } from './counter-repair.scheduler';
+
+type Enqueue = jest.Mock<ReturnType<JobProducer['enqueue']>, Parameters<JobProducer['enqueue']>>;
+
+function setUp(cron = '0 3 * * *', timeZone = 'Asia/Shanghai') {
+  const jobs: CronJob[] = [];
+  const enqueue: Enqueue = jest.fn<ReturnType<JobProducer['enqueue']>, Parameters<JobProducer['enqueue']>>((_name, _payload, options) =>
+    Promise.resolve(options.jobId),
+  );
+  const scheduler = new CounterRepairScheduler(
+    { addCronJob: (_name: string, job: CronJob) => void jobs.push(job) },
+    { enqueue },
+    { COUNTER_REPAIR_CRON: cron, TZ: timeZone },
+  );
+  return { scheduler, jobs, enqueue };
+}
+
+describe('CounterRepairScheduler', () => {
+  it('names the minute in UTC, so replicas in any zone agree', () => {
+    expect(scheduledMinute(new Date('2026-12-04T19:00:59.999Z'))).toBe('202612041900');
+    expect(scheduledMinute(new Date('2026-12-05T03:00:00+08:00'))).toBe('202612041900');
+  });
+
+  it('adds one repair per minute: every tick of that minute gets the same job id and payload', async () => {
+    const { scheduler, enqueue } = setUp();
+    const ids = await Promise.all([
+      scheduler.enqueue(new Date('2026-12-04T19:00:00.050Z')),
+      scheduler.enqueue(new Date('2026-12-04T19:00:41Z')),
+    ]);
+    expect(ids).toEqual(['repair-counters_202612041900', 'repair-counters_202612041900']);
+    expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900' }, { jobId: 'repair-counters_202612041900' });
+    expect(await scheduler.enqueue(new Date('2026-12-05T19:00:00Z'))).toBe('repair-counters_202612051900');
+  });
+
+  it('registers a running cron job that fires at 03:00 in the configured zone', () => {
+    const { scheduler, jobs } = setUp();
+    scheduler.onApplicationBootstrap();
+    try {
+      expect(jobs).toHaveLength(1);
+      expect(jobs[0].isActive).toBe(true);
+      const next = jobs[0].nextDate();
+      expect(next.setZone('Asia/Shanghai').toFormat('HH:mm')).toBe('03:00');
+      expect(next.toUTC().toFormat('HH:mm')).toBe('19:00');
+    } finally {
+      for (const job of jobs) void job.stop();
+    }
+  });
+
+  it('follows COUNTER_REPAIR_CRON and TZ', () => {
+    const { scheduler, jobs } = setUp('30 4 * * 1', 'UTC');
+    scheduler.onApplicationBootstrap();
+    try {
+      const next = jobs[0].nextDate().toUTC();
+      expect([next.toFormat('HH:mm'), next.weekday]).toEqual(['04:30', 1]);
+    } finally {
+      for (const job of jobs) void job.stop();
+    }
+  });
+});

@@ -1,0 +1,217 @@
+import { CounterKeys, createRedisClient, RedisLock } from '@app/cache';
+import { loadConfig } from '@app/config';
+import { JobName, QueueModule, QueueName } from '@app/queue';
+import {
+  createTestDatabase,
+  createTestKeys,
+  createTestRedis,
+  freePort,
+  testEnv,
+  type TestDatabase,
+  type TestKeys,
+  type TestRedis,
+  withTestConnection,
+} from '@app/testing';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { INestMicroservice } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import type { Job, Queue } from 'bullmq';
+import type Redis from 'ioredis';
+
+import { newsEnvSchema } from '../../apps/news/src/config/news.config';
+import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
+import { startNewsService } from '../../apps/news/src/main';
+import { userEnvSchema } from '../../apps/user/src/config/user.config';
+import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
+import { startUserService } from '../../apps/user/src/main';
+import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
+import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
+import type { RepairCountersResult } from '../../apps/worker/src/statistics/counter-repair.processor';
+import { CounterRepairScheduler } from '../../apps/worker/src/statistics/counter-repair.scheduler';
+
+const SLOW = 30_000;
+
+const id = (n: number) => String(1_300_000_000_000_000_000n + BigInt(n));
+const [U1, U2, U3, U4, U5, U6] = [1, 2, 3, 4, 5, 6].map(id);
+const [AX, AY] = [101, 102].map(id);
+const [A1, A2, A3, A4, A5] = [201, 202, 203, 204, 205].map(id);
+const [C1, C2, C3, C4, C5, C6, C7] = [301, 302, 303, 304, 305, 306, 307].map(id);
+
+/** What each counter must hold after a repair, from the rows below. */
+const EXPECTED: Record<string, Record<string, number>> = {
+  [CounterKeys.userArticles]: { [AX]: 2, [AY]: 1 },
+  [CounterKeys.articleCollections]: { [A1]: 2, [A4]: 1 },
+  [CounterKeys.userCollections]: { [U1]: 1, [U2]: 1, [U3]: 1 },
+  [CounterKeys.articleLikes]: { [A1]: 1, [A2]: 1, [A4]: 1, [A5]: 1 },
+  [CounterKeys.articleDislikes]: { [A1]: 1 },
+  [CounterKeys.userLikesReceived]: { [AX]: 2, [AY]: 2 },
+  [CounterKeys.commentLikes]: { [C1]: 2, [C5]: 1 },
+  [CounterKeys.articleComments]: { [A1]: 2, [A2]: 3 },
+  [CounterKeys.commentReplies]: { [C1]: 1, [C5]: 2 },
+  [CounterKeys.userFollowings]: { [U1]: 2, [U2]: 1 },
+  [CounterKeys.userFollowers]: { [AX]: 2, [AY]: 1 },
+};
+
+describe('counter repair: the worker rebuilds the Redis counters from MySQL through news and user', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let keys: TestKeys;
+  let state: Redis;
+  let news: INestMicroservice;
+  let user: INestMicroservice;
+  let worker: RunningWorker;
+  let producerContext: TestingModule;
+  let queue: Queue;
+
+  async function counter(key: string): Promise<Record<string, number>> {
+    const flat = await state.zrange(key, 0, -1, 'WITHSCORES');
+    const counts: Record<string, number> = {};
+    for (let i = 0; i < flat.length; i += 2) counts[flat[i]] = Number(flat[i + 1]);
+    return counts;
+  }
+
+  async function finished(jobId: string): Promise<Job> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const job = await queue.getJob(jobId);
+      const state = await job?.getState();
+      if (job && (state === 'completed' || state === 'failed')) return job;
+      if (Date.now() > deadline) throw new Error(`job ${jobId} is still ${String(state)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
+    redis = createTestRedis();
+    keys = createTestKeys();
+    await withTestConnection(database.settings, async (query) => {
+      const articles: Array<[string, string, number]> = [
+        [A1, AX, 2],
+        [A2, AX, 2],
+        [A3, AX, 0],
+        [A4, AY, 2],
+        [A5, AY, 5],
+      ];
+      for (const [article, author, status] of articles) {
+        await query(
+          `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status) VALUES (?, ?, 1, 't', '{"type":0,"images":[]}', ?)`,
+          [article, author, status],
+        );
+      }
+      await query('INSERT INTO news_collection (user_id, article_id, is_deleted) VALUES (?, ?, 0), (?, ?, 0), (?, ?, 1), (?, ?, 0)', [U1, A1, U2, A1, U1, A2, U3, A4]);
+      await query(
+        'INSERT INTO news_attitude (user_id, article_id, attitude) VALUES (?, ?, 1), (?, ?, 0), (?, ?, 1), (?, ?, 1), (?, ?, NULL), (?, ?, 1)',
+        [U1, A1, U2, A1, U3, A4, U4, A5, U5, A1, U6, A2],
+      );
+      const comments: Array<[string, string, string | null, number]> = [
+        [C1, A1, null, 1],
+        [C2, A1, C1, 1],
+        [C3, A1, C1, 2],
+        [C4, A1, null, 3],
+        [C5, A2, null, 1],
+        [C6, A2, C5, 1],
+        [C7, A2, C5, 1],
+      ];
+      for (const [comment, article, parent, status] of comments) {
+        await query('INSERT INTO news_comment (comment_id, user_id, article_id, parent_id, content, status) VALUES (?, ?, ?, ?, ?, ?)', [comment, U6, article, parent, 'c', status]);
+      }
+      await query('INSERT INTO news_comment_liking (user_id, comment_id, is_deleted) VALUES (?, ?, 0), (?, ?, 0), (?, ?, 1), (?, ?, 0)', [U1, C1, U2, C1, U3, C2, U4, C5]);
+      await query(
+        'INSERT INTO user_relation (user_id, target_user_id, relation) VALUES (?, ?, 1), (?, ?, 1), (?, ?, 2), (?, ?, 1), (?, ?, 0)',
+        [U1, AX, U2, AX, U3, AX, U1, AY, U4, AY],
+      );
+    });
+
+    const [userPort, newsPort] = [await freePort(), await freePort()];
+    const env = testEnv(database.settings, redis, {
+      USER_GRPC_PORT: userPort,
+      NEWS_GRPC_PORT: newsPort,
+      USER_GRPC_URL: `127.0.0.1:${userPort}`,
+      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
+      WORKER_PORT: await freePort(),
+      WORKER_QUEUES: QueueName.Statistics,
+      JWT_KEYS_DIR: keys.dir,
+      JWT_SIGNING_KID: keys.kid,
+    });
+    user = await startUserService(loadConfig(userEnvSchema, env));
+    news = await startNewsService(loadConfig(newsEnvSchema, env));
+    worker = await startWorker(loadConfig(workerEnvSchema, env));
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+
+    producerContext = await Test.createTestingModule({
+      imports: [QueueModule.forRoot({ queueUrl: redis.queueUrl, keyPrefix: redis.prefix }), QueueModule.registerQueues(QueueName.Statistics)],
+    }).compile();
+    await producerContext.init();
+    queue = producerContext.get<Queue>(getQueueToken(QueueName.Statistics));
+  }, SLOW);
+
+  afterAll(async () => {
+    await producerContext?.close();
+    await worker?.close();
+    await news?.close();
+    await user?.close();
+    await state?.quit();
+    await redis?.cleanup();
+    await database?.drop();
+    keys?.remove();
+  });
+
+  it(
+    'rebuilds every counter: lost ones come back, wrong counts and stray ids are corrected, reads are left alone',
+    async () => {
+      await state.del(CounterKeys.userFollowers, CounterKeys.articleComments);
+      await state.zadd(CounterKeys.articleLikes, 99, A1, 5, 'stale');
+      await state.zadd(CounterKeys.commentLikes, 1, C3);
+      await state.zadd(CounterKeys.userArticles, 7, AX);
+      await state.zadd(CounterKeys.articleReads, 42, A1);
+
+      const jobId = await worker.app.get(CounterRepairScheduler).enqueue(new Date('2026-12-05T19:00:10Z'));
+      const job = await finished(jobId);
+
+      expect(job.failedReason).toBeUndefined();
+      const result = job.returnvalue as RepairCountersResult;
+      expect('repaired' in result && Object.fromEntries(result.repaired.map(({ key, members }) => [key, members]))).toEqual(
+        Object.fromEntries(Object.entries(EXPECTED).map(([key, counts]) => [key, Object.keys(counts).length])),
+      );
+      for (const [key, counts] of Object.entries(EXPECTED)) expect([key, await counter(key)]).toEqual([key, counts]);
+      expect(await counter(CounterKeys.articleReads)).toEqual({ [A1]: 42 });
+      expect(await state.exists(`${CounterKeys.articleLikes}:rebuilding`)).toBe(0);
+    },
+    SLOW,
+  );
+
+  it(
+    'runs once for the replicas whose schedules fire in the same minute: one job id, one run',
+    async () => {
+      const scheduler = worker.app.get(CounterRepairScheduler);
+      const [first, second] = await Promise.all([
+        scheduler.enqueue(new Date('2026-12-06T19:00:00.100Z')),
+        scheduler.enqueue(new Date('2026-12-06T19:00:59.900Z')),
+      ]);
+      expect(second).toBe(first);
+      const job = await finished(first);
+      expect(job.attemptsMade).toBe(1);
+      expect(await scheduler.enqueue(new Date('2026-12-06T19:00:30Z'))).toBe(first);
+      expect((await queue.getJobs(['completed', 'waiting', 'active', 'delayed'])).filter((each) => each.id === first)).toHaveLength(1);
+    },
+    SLOW,
+  );
+
+  it(
+    'leaves the counters to the repair that holds the lock, and changes nothing',
+    async () => {
+      const lease = await new RedisLock(state).acquire(JobName.RepairCounters, 60_000);
+      expect(lease).toBeDefined();
+      try {
+        await state.zadd(CounterKeys.articleLikes, 50, A1);
+        const job = await finished(await worker.app.get(CounterRepairScheduler).enqueue(new Date('2026-12-07T19:00:00Z')));
+        expect(job.returnvalue).toEqual({ skipped: 'already running' });
+        expect((await counter(CounterKeys.articleLikes))[A1]).toBe(50);
+      } finally {
+        await lease?.release();
+      }
+    },
+    SLOW,
+  );
+});
