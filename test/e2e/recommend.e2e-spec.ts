@@ -1,7 +1,7 @@
 import { CacheKeys, createRedisClient, TwoLevelCache } from '@app/cache';
 import { loadConfig } from '@app/config';
-import { type articleV1, type candidateV1, RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
-import { ARTICLE_GRPC, CANDIDATE_GRPC, grpcClientToken, protoFile, qualifiedServiceName, serviceConstructor } from '@app/grpc';
+import { type articleV1, type candidateV1, type channelV1, RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
+import { ARTICLE_GRPC, CANDIDATE_GRPC, CHANNEL_GRPC, grpcClientToken, protoFile, qualifiedServiceName, serviceConstructor } from '@app/grpc';
 import {
   createTestDatabase,
   createTestRedis,
@@ -24,6 +24,7 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import type { INestApplicationContext, INestMicroservice } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { throwError } from 'rxjs';
 
 import { newsEnvSchema } from '../../apps/news/src/config/news.config';
 import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
@@ -377,6 +378,32 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
       expect(await state.hget('reco:art:tokens', UNNOTICED)).toContain('测试');
     } finally {
       getCards.mockRestore();
+    }
+  });
+
+  it('rebuilds on one replica per interval, and gives the interval back when a rebuild fails', async () => {
+    const refresher = recommend!.get(CandidateRefresher);
+    const lock = 'lock:reco:refresh';
+    // The boot rebuild holds the lock for the interval: another tick within it does nothing.
+    expect(await state.pttl(lock)).toBeGreaterThan(0);
+    await expect(refresher.tick()).resolves.toBe(false);
+
+    await state.del(lock);
+    const channels = recommend!.get<channelV1.ChannelServiceClient>(grpcClientToken(CHANNEL_GRPC));
+    const listChannels = jest
+      .spyOn(channels, 'listChannels')
+      .mockReturnValueOnce(throwError(() => new Error('14 UNAVAILABLE: news is down')));
+    try {
+      await expect(refresher.tick()).resolves.toBe(false);
+      expect(await state.exists(lock)).toBe(0);
+      // Half a second later the retry rebuilds and holds the next interval.
+      const deadline = Date.now() + 5_000;
+      while ((await state.exists(lock)) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(await state.pttl(lock)).toBeGreaterThan(3_600_000 - 10_000);
+      expect(listChannels).toHaveBeenCalledTimes(2);
+      await refresher.refresh();
+    } finally {
+      listChannels.mockRestore();
     }
   });
 

@@ -1,7 +1,8 @@
-import { RedisModule } from '@app/cache';
+import { REDIS_STATE, RedisLock, RedisModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
 import { ARTICLE_GRPC, CHANNEL_GRPC, GrpcClientModule } from '@app/grpc';
 import { type DynamicModule, Module } from '@nestjs/common';
+import type Redis from 'ioredis';
 
 import { CandidateIndex } from './candidates/candidate-index';
 import { CandidateRefresher } from './candidates/candidate-refresher';
@@ -37,6 +38,7 @@ export class RecommendModule {
       ],
       providers: [
         { provide: RECO_CLOCK, useValue: Date.now },
+        { provide: RedisLock, inject: [REDIS_STATE], useFactory: (redis: Redis) => new RedisLock(redis) },
         CandidateIndex,
         CandidateSnapshot,
         CandidateRefresher,

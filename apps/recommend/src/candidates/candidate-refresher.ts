@@ -1,4 +1,4 @@
-import { REDIS_STATE } from '@app/cache';
+import { RedisLock } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import { type articleV1, type channelV1 } from '@app/contracts';
 import { ARTICLE_GRPC, CHANNEL_GRPC, InjectGrpcClient, unary } from '@app/grpc';
@@ -9,7 +9,6 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type Redis from 'ioredis';
 
 import type { RecommendConfig } from '../config/recommend.config';
 import type { PoolEntry } from '../feed/ranking.util';
@@ -61,7 +60,7 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
       RecommendConfig,
       'RECO_REFRESH_INTERVAL_MS' | 'RECO_CANDIDATES_PER_CHANNEL'
     >,
-    @Inject(REDIS_STATE) private readonly state: Redis,
+    @Inject(RedisLock) private readonly locks: Pick<RedisLock, 'acquire'>,
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
     @InjectGrpcClient(CHANNEL_GRPC) private readonly channels: channelV1.ChannelServiceClient,
     private readonly index: CandidateIndex,
@@ -84,23 +83,17 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
 
   /** Refreshes unless a replica did within the last interval; a failure retries within seconds. */
   async tick(): Promise<boolean> {
-    const locked = await this.state
-      .set(
-        RecoKeys.refreshLock(),
-        String(process.pid),
-        'PX',
-        this.config.RECO_REFRESH_INTERVAL_MS,
-        'NX',
-      )
-      .catch(() => null);
-    if (locked !== 'OK') return false;
+    const lease = await this.locks
+      .acquire(RecoKeys.refreshLockName, this.config.RECO_REFRESH_INTERVAL_MS)
+      .catch(() => undefined);
+    if (!lease) return false;
     try {
       await this.refresh();
       this.retryDelayMs = FIRST_RETRY_MS;
       return true;
     } catch (error) {
       // Keep the pools of the last good refresh; any replica may retry soon.
-      await this.state.del(RecoKeys.refreshLock()).catch(() => undefined);
+      await lease.release().catch(() => undefined);
       this.logger.warn(
         `candidate refresh failed: ${error instanceof Error ? error.message : String(error)}`,
       );

@@ -1,5 +1,3 @@
-import { StateKeys } from '@app/cache';
-
 /**
  * Keys of the recommend service, all in the state role (never evicted). `reader` is a numeric
  * user id or `anon:<md5>` of an anonymous id, so arbitrary client strings never shape a key.
@@ -27,5 +25,6 @@ export const RecoKeys = {
   exposedBefore: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:exposed`,
   /** zset: member = `<stamp>|<id,id,…>`, score = the batch stamp (ms). */
   batches: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:batches`,
-  refreshLock: () => StateKeys.lock('reco:refresh'),
+  /** The RedisLock (`lock:reco:refresh`) one replica holds for an interval while it rebuilds. */
+  refreshLockName: 'reco:refresh',
 } as const;
