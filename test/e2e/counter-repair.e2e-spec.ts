@@ -73,10 +73,11 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
   async function finished(jobId: string): Promise<Job> {
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const job = await queue.getJob(jobId);
-      const state = await job?.getState();
-      if (job && (state === 'completed' || state === 'failed')) return job;
-      if (Date.now() > deadline) throw new Error(`job ${jobId} is still ${String(state)}`);
+      const state = await queue.getJobState(jobId);
+      // Read after the state: BullMQ stores the outcome and moves the job in one step.
+      const job = state === 'completed' || state === 'failed' ? await queue.getJob(jobId) : undefined;
+      if (job) return job;
+      if (Date.now() > deadline) throw new Error(`job ${jobId} is still ${state}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
