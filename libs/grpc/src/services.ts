@@ -7,13 +7,12 @@ import {
   channelV1,
   commentModerationV1,
   commentV1,
+  counterRepairV1,
   followerStatisticsV1,
   materialV1,
-  newsCounterRepairV1,
   reactionV1,
   relationV1,
   searchV1,
-  userCounterRepairV1,
   userV1,
 } from '@app/contracts';
 
@@ -68,10 +67,11 @@ export const FOLLOWER_STATISTICS_GRPC: GrpcServiceDefinition = {
   urlSetting: 'USER_GRPC_URL',
 };
 
+/** The user app's counters (follows); news serves the same service for its own. */
 export const USER_COUNTER_REPAIR_GRPC: GrpcServiceDefinition = {
-  packageName: userCounterRepairV1.TOUTIAO_USER_V1_PACKAGE_NAME,
-  serviceName: userCounterRepairV1.COUNTER_REPAIR_SERVICE_NAME,
-  protoPath: protoFile('toutiao/user/v1/counter_repair_service.proto'),
+  packageName: counterRepairV1.TOUTIAO_COUNTERS_V1_PACKAGE_NAME,
+  serviceName: counterRepairV1.COUNTER_REPAIR_SERVICE_NAME,
+  protoPath: protoFile('toutiao/counters/v1/counter_repair_service.proto'),
   urlSetting: 'USER_GRPC_URL',
 };
 
@@ -131,10 +131,9 @@ export const COMMENT_MODERATION_GRPC: GrpcServiceDefinition = {
   urlSetting: 'NEWS_GRPC_URL',
 };
 
+/** The news app's counters (articles, comments, collections, likes). */
 export const NEWS_COUNTER_REPAIR_GRPC: GrpcServiceDefinition = {
-  packageName: newsCounterRepairV1.TOUTIAO_NEWS_V1_PACKAGE_NAME,
-  serviceName: newsCounterRepairV1.COUNTER_REPAIR_SERVICE_NAME,
-  protoPath: protoFile('toutiao/news/v1/counter_repair_service.proto'),
+  ...USER_COUNTER_REPAIR_GRPC,
   urlSetting: 'NEWS_GRPC_URL',
 };
 

@@ -1,5 +1,5 @@
 import { CounterStore, repairCounters } from '@app/cache';
-import { userCounterRepairV1 } from '@app/contracts';
+import { counterRepairV1 } from '@app/contracts';
 import { groupCountSources } from '@app/database';
 import { Controller } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -8,14 +8,14 @@ import { DataSource } from 'typeorm';
 import { USER_COUNTER_QUERIES } from './user-counter-queries';
 
 @Controller()
-@userCounterRepairV1.CounterRepairServiceControllerMethods()
-export class CounterRepairGrpcController implements userCounterRepairV1.CounterRepairServiceController {
+@counterRepairV1.CounterRepairServiceControllerMethods()
+export class CounterRepairGrpcController implements counterRepairV1.CounterRepairServiceController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly counters: CounterStore,
   ) {}
 
-  async repairCounters(): Promise<userCounterRepairV1.RepairCountersResponse> {
+  async repairCounters(): Promise<counterRepairV1.RepairCountersResponse> {
     return { counters: await repairCounters(this.counters, groupCountSources(this.dataSource, USER_COUNTER_QUERIES)) };
   }
 }

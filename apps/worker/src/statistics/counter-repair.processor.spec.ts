@@ -1,12 +1,12 @@
 import type { LockLease, RedisLock } from '@app/cache';
-import type { newsCounterRepairV1 } from '@app/contracts';
+import type { counterRepairV1 } from '@app/contracts';
 import { JobName } from '@app/queue';
 import { UnrecoverableError } from 'bullmq';
 import { type Observable, of, throwError } from 'rxjs';
 
 import { CounterRepairProcessor } from './counter-repair.processor';
 
-type Repair = jest.Mock<Observable<newsCounterRepairV1.RepairCountersResponse>, [newsCounterRepairV1.RepairCountersRequest]>;
+type Repair = jest.Mock<Observable<counterRepairV1.RepairCountersResponse>, [counterRepairV1.RepairCountersRequest]>;
 type Acquire = jest.Mock<Promise<LockLease | undefined>, Parameters<RedisLock['acquire']>>;
 
 const DEADLINE_MS = 600_000;
@@ -23,7 +23,7 @@ function setUp(news: Repair, user: Repair, lease: LockLease | undefined) {
 }
 
 const repairMock = (): Repair =>
-  jest.fn<Observable<newsCounterRepairV1.RepairCountersResponse>, [newsCounterRepairV1.RepairCountersRequest]>();
+  jest.fn<Observable<counterRepairV1.RepairCountersResponse>, [counterRepairV1.RepairCountersRequest]>();
 
 function leaseMock(): LockLease & { release: jest.Mock<Promise<void>, []> } {
   return { name: JobName.RepairCounters, extend: jest.fn<Promise<boolean>, []>(), release: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };

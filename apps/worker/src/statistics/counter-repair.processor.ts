@@ -1,6 +1,6 @@
 import { RedisLock } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
-import type { newsCounterRepairV1, userCounterRepairV1 } from '@app/contracts';
+import type { counterRepairV1 } from '@app/contracts';
 import { InjectGrpcClient, NEWS_COUNTER_REPAIR_GRPC, unary, USER_COUNTER_REPAIR_GRPC } from '@app/grpc';
 import { JobName, jobPayload, JobProcessor, QueueName, type RepairCountersPayload } from '@app/queue';
 import { WorkerHost } from '@nestjs/bullmq';
@@ -26,8 +26,8 @@ export class CounterRepairProcessor extends WorkerHost {
   private readonly logger = new Logger(CounterRepairProcessor.name);
 
   constructor(
-    @InjectGrpcClient(NEWS_COUNTER_REPAIR_GRPC) private readonly news: newsCounterRepairV1.CounterRepairServiceClient,
-    @InjectGrpcClient(USER_COUNTER_REPAIR_GRPC) private readonly user: userCounterRepairV1.CounterRepairServiceClient,
+    @InjectGrpcClient(NEWS_COUNTER_REPAIR_GRPC) private readonly news: counterRepairV1.CounterRepairServiceClient,
+    @InjectGrpcClient(USER_COUNTER_REPAIR_GRPC) private readonly user: counterRepairV1.CounterRepairServiceClient,
     @Inject(RedisLock) private readonly locks: Pick<RedisLock, 'acquire'>,
     @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'COUNTER_REPAIR_DEADLINE_MS'>,
   ) {

@@ -16,7 +16,8 @@ export interface GrpcClientRegistration {
 
 /** Injection token of the typed client of one gRPC service. */
 export function grpcClientToken(service: GrpcServiceDefinition): string {
-  return `grpc-client:${service.packageName}.${service.serviceName}`;
+  // The app is part of the token: one service (CounterRepairService) is served by several.
+  return `grpc-client:${service.urlSetting}:${service.packageName}.${service.serviceName}`;
 }
 
 /** Injects the typed client (`XServiceClient` from @app/contracts) of a gRPC service. */

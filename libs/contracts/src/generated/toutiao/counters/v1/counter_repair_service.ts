@@ -2,16 +2,16 @@
 // versions:
 //   protoc-gen-ts_proto  v2.18.0
 //   protoc               unknown
-// source: toutiao/news/v1/counter_repair_service.proto
+// source: toutiao/counters/v1/counter_repair_service.proto
 
 /* eslint-disable */
 import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 
-export const protobufPackage = "toutiao.news.v1";
+export const protobufPackage = "toutiao.counters.v1";
 
-export const protobufFileName = "toutiao/news/v1/counter_repair_service.proto";
+export const protobufFileName = "toutiao/counters/v1/counter_repair_service.proto";
 
 export interface RepairCountersRequest {
 }
@@ -27,11 +27,13 @@ export interface RepairCountersResponse {
   counters: RepairedCounter[];
 }
 
-export const TOUTIAO_NEWS_V1_PACKAGE_NAME = "toutiao.news.v1";
+export const TOUTIAO_COUNTERS_V1_PACKAGE_NAME = "toutiao.counters.v1";
 
 /**
- * Rebuilds the article, comment, collection and like counters this service keeps in Redis from its tables (the
- * reference's statistics repair), for the worker's scheduled repair job.
+ * Rebuilds the counters a service keeps in Redis from its own tables (the reference's
+ * statistics repair), for the worker's scheduled repair job. Every service that owns counters
+ * serves it (user: follows; news: articles, comments, collections, likes), as each serves
+ * grpc.health.v1.
  */
 
 export interface CounterRepairServiceClient {
@@ -39,8 +41,10 @@ export interface CounterRepairServiceClient {
 }
 
 /**
- * Rebuilds the article, comment, collection and like counters this service keeps in Redis from its tables (the
- * reference's statistics repair), for the worker's scheduled repair job.
+ * Rebuilds the counters a service keeps in Redis from its own tables (the reference's
+ * statistics repair), for the worker's scheduled repair job. Every service that owns counters
+ * serves it (user: follows; news: articles, comments, collections, likes), as each serves
+ * grpc.health.v1.
  */
 
 export interface CounterRepairServiceController {
