@@ -1,6 +1,7 @@
 import { RedisModule, TwoLevelCacheModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { CounterRepairModule } from '@app/grpc';
 import { QueueModule } from '@app/queue';
 import { SnowflakeModule } from '@app/snowflake';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -13,7 +14,7 @@ import { AuthoringModule } from './authoring/authoring.module';
 import { ChannelsModule } from './channels/channels.module';
 import { CommentModerationModule } from './comment-moderation/comment-moderation.module';
 import { CommentsModule } from './comments/comments.module';
-import { CounterRepairModule } from './counter-repair/counter-repair.module';
+import { NEWS_COUNTER_QUERIES } from './counter-repair/news-counter-queries';
 import { ReactionsModule } from './reactions/reactions.module';
 import { SearchModule } from './search/search.module';
 
@@ -42,7 +43,7 @@ export class NewsAppModule {
         CommentsModule,
         AuthoringModule,
         CommentModerationModule,
-        CounterRepairModule,
+        CounterRepairModule.forQueries(NEWS_COUNTER_QUERIES),
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { RedisModule, TwoLevelCacheModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { CounterRepairModule } from '@app/grpc';
 import { QueueModule } from '@app/queue';
 import { SnowflakeModule } from '@app/snowflake';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -8,7 +9,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { UserConfig } from './config/user.config';
 import { USER_SCHEMA } from './database/user-schema';
 import { AuthModule } from './auth/auth.module';
-import { CounterRepairModule } from './counter-repair/counter-repair.module';
+import { USER_COUNTER_QUERIES } from './counter-repair/user-counter-queries';
 import { MaterialsModule } from './materials/materials.module';
 import { RelationsModule } from './relations/relations.module';
 import { UsersModule } from './users/users.module';
@@ -35,7 +36,7 @@ export class UserAppModule {
         RelationsModule,
         AuthModule,
         MaterialsModule,
-        CounterRepairModule,
+        CounterRepairModule.forQueries(USER_COUNTER_QUERIES),
       ],
     };
   }

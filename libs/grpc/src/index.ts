@@ -18,3 +18,4 @@ export * from './edge/health.module';
 export * from './edge/create-http-app';
 export * from './edge/raw-response.decorator';
 export * from './edge/page-query.dto';
+export * from './server/counter-repair.module';

@@ -1,5 +1,5 @@
-import { type CounterKey, CounterKeys } from '@app/cache';
-import type { GroupCountQuery } from '@app/database';
+import { CounterKeys } from '@app/cache';
+import type { CounterQuery } from '@app/grpc';
 
 import { ArticleStatus } from '../articles/article.entity';
 import { CommentStatus } from '../comments/comment.entity';
@@ -9,7 +9,7 @@ import { ArticleAttitude } from '../reactions/attitude-transition';
  * What each counter the news service keeps counts, as the write paths move it (the reference's
  * repair queries, with its join of the wrong table for likes fixed).
  */
-export const NEWS_COUNTER_QUERIES: ReadonlyArray<{ key: CounterKey; query: GroupCountQuery }> = [
+export const NEWS_COUNTER_QUERIES: readonly CounterQuery[] = [
   {
     key: CounterKeys.userArticles,
     query: { from: 'news_article_basic', groupBy: 'user_id', where: `status = ${ArticleStatus.Approved}` },
