@@ -6,6 +6,7 @@ import {
   createTestKeys,
   createTestRedis,
   freePort,
+  grpcHealthStatus,
   testEnv,
   type TestDatabase,
   type TestKeys,
@@ -62,6 +63,8 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
   let worker: RunningWorker;
   let producerContext: TestingModule;
   let queue: Queue;
+  let userPort: number;
+  let newsPort: number;
 
   async function counter(key: string): Promise<Record<string, number>> {
     const flat = await state.zrange(key, 0, -1, 'WITHSCORES');
@@ -124,7 +127,7 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       );
     });
 
-    const [userPort, newsPort] = [await freePort(), await freePort()];
+    [userPort, newsPort] = [await freePort(), await freePort()];
     const env = testEnv(database.settings, redis, {
       USER_GRPC_PORT: userPort,
       NEWS_GRPC_PORT: newsPort,
@@ -156,6 +159,12 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
     await redis?.cleanup();
     await database?.drop();
     keys?.remove();
+  });
+
+  it('is served by both user and news, and reported SERVING by each', async () => {
+    for (const port of [userPort, newsPort]) {
+      expect(await grpcHealthStatus(`127.0.0.1:${port}`, 'toutiao.counters.v1.CounterRepairService')).toBe('SERVING');
+    }
   });
 
   it(
