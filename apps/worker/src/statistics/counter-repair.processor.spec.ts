@@ -2,7 +2,7 @@ import type { LockLease, RedisLock } from '@app/cache';
 import type { counterRepairV1 } from '@app/contracts';
 import { JobName } from '@app/queue';
 import { UnrecoverableError } from 'bullmq';
-import { type Observable, of, throwError } from 'rxjs';
+import { map, type Observable, of, tap, throwError, timer } from 'rxjs';
 
 import { CounterRepairProcessor } from './counter-repair.processor';
 
@@ -69,6 +69,24 @@ describe('CounterRepairProcessor', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(UnrecoverableError);
     expect(lease.release).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the lock until the other service has finished too when one fails, so a retry never overlaps a rebuild', async () => {
+    const events: string[] = [];
+    const news = repairMock().mockReturnValue(throwError(() => new Error('14 UNAVAILABLE')));
+    const user = repairMock().mockReturnValue(
+      timer(30).pipe(
+        map(() => ({ counters: [] })),
+        tap(() => events.push('user finished')),
+      ),
+    );
+    const lease = leaseMock();
+    lease.release.mockImplementation(() => {
+      events.push('lock released');
+      return Promise.resolve();
+    });
+    await expect(setUp(news, user, lease).processor.process(job(PAYLOAD))).rejects.toThrow('14 UNAVAILABLE');
+    expect(events).toEqual(['user finished', 'lock released']);
   });
 
   it.each([

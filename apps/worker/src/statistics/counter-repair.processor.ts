@@ -8,6 +8,7 @@ import { Inject, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 
 import type { WorkerConfig } from '../config/worker.config';
+
 export type RepairCountersResult =
   | { repaired: Array<{ key: string; members: number }> }
   /** Another repair held the lock; it rebuilds the same counters. */
@@ -41,11 +42,14 @@ export class CounterRepairProcessor extends WorkerHost {
     if (!lease) return { skipped: 'already running' };
     try {
       const started = Date.now();
-      const [news, user] = await Promise.all([
+      // Both calls end before the lock goes: a retry must not rebuild a counter that is still being rebuilt.
+      const outcomes = await Promise.allSettled([
         unary(this.news.repairCounters({})),
         unary(this.user.repairCounters({})),
       ]);
-      const repaired = [...news.counters, ...user.counters];
+      const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
+      const repaired = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value.counters : []));
       this.logger.log(
         `counters rebuilt from MySQL in ${Date.now() - started} ms: ${repaired.map(({ key, members }) => `${key} ${members}`).join(', ')}`,
       );
