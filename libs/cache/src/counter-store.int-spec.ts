@@ -35,28 +35,46 @@ describe('CounterStore (real Redis)', () => {
     expect(await testRedis.client('state').zscore(`${testRedis.prefix}count:user:followers`, '7')).toBe('5');
   });
 
-  it('replaces a whole counter from batches: stale members go, the scratch key is gone, an empty source deletes it', async () => {
+  it('replaces a whole counter from batches: stale members go, no scratch key or expiry is left, an empty source deletes it', async () => {
     await counters.increment(CounterKeys.articleComments, 'stale', 9);
     await counters.increment(CounterKeys.articleComments, 'a', 40);
+    const raw = testRedis.client('state');
+    const scratchTtls: number[] = [];
     async function* batches() {
       yield [['a', 3], ['b', 1]] as const;
-      // A page that comes later, as from MySQL.
-      await new Promise((resolve) => setImmediate(resolve));
+      // While the counter is rebuilt: readers still see the old one, and the scratch key expires if the run dies.
+      const [scratch] = await raw.keys(`${testRedis.prefix}count:art:comm:rebuilding:*`);
+      scratchTtls.push(await raw.pttl(scratch));
+      expect(await counters.get(CounterKeys.articleComments, 'a')).toBe(40);
       yield [];
       yield [['c', 7]] as const;
     }
     expect(await counters.replace(CounterKeys.articleComments, batches())).toBe(3);
-    const raw = testRedis.client('state');
+    expect(scratchTtls).toHaveLength(1);
+    expect(scratchTtls[0]).toBeGreaterThan(3_500_000);
     expect(await raw.zrange(`${testRedis.prefix}count:art:comm`, 0, -1, 'WITHSCORES')).toEqual(['b', '1', 'a', '3', 'c', '7']);
-    expect(await raw.exists(`${testRedis.prefix}count:art:comm:rebuilding`)).toBe(0);
+    expect(await raw.pttl(`${testRedis.prefix}count:art:comm`)).toBe(-1);
+    expect(await raw.keys(`${testRedis.prefix}count:art:comm:rebuilding:*`)).toEqual([]);
 
     expect(await counters.replace(CounterKeys.articleComments, [])).toBe(0);
     expect(await raw.exists(`${testRedis.prefix}count:art:comm`)).toBe(0);
   });
 
-  it('drops what an interrupted replace left in the scratch key', async () => {
-    await redis.zadd('count:art:liking:rebuilding', 99, 'left-over');
-    expect(await counters.replace(CounterKeys.articleLikes, [[['x', 2]]])).toBe(1);
-    expect(await testRedis.client('state').zrange(`${testRedis.prefix}count:art:liking`, 0, -1, 'WITHSCORES')).toEqual(['x', '2']);
+  it('keeps two replaces of one counter apart: whichever swaps last, the counter is one whole set of counts', async () => {
+    const paced = async function* (tag: string, pages: number) {
+      for (let page = 0; page < pages; page++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        yield Array.from({ length: 100 }, (_, i) => [`${tag}${page * 100 + i}`, page + 1] as const);
+      }
+    };
+    const [first, second] = await Promise.all([
+      counters.replace(CounterKeys.articleLikes, paced('x', 6)),
+      counters.replace(CounterKeys.articleLikes, paced('y', 4)),
+    ]);
+    expect([first, second]).toEqual([600, 400]);
+    const members = await redis.zrange(CounterKeys.articleLikes, 0, -1);
+    // The 4-page replace swaps first and the 6-page one last: only its 600 ids, none of the other's.
+    expect(members).toHaveLength(600);
+    expect(members.every((member) => member.startsWith('x'))).toBe(true);
   });
 });

@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
+
 import type Redis from 'ioredis';
 
 import type { CounterKey } from './keys';
 import { execReplies } from './redis-replies';
+
+/** How long a replace may take before its half-built scratch key is dropped. */
+const SCRATCH_TTL_MS = 3_600_000;
 
 /** Counts by id, as a repair reads them from MySQL. */
 export type CounterEntries = ReadonlyArray<readonly [id: string, count: number]>;
@@ -27,20 +32,23 @@ export class CounterStore {
 
   /**
    * Replaces a whole counter with the counts `batches` yields (repair job). They are written to
-   * a scratch key that one RENAME then swaps in, so readers see the old counter until the new one
-   * is complete however large it is; no counts at all delete the counter. Returns the members written.
+   * a scratch key of this call that one RENAME then swaps in, so readers see the old counter until
+   * the new one is complete however large it is, and two replaces of one counter never mix their
+   * counts. A scratch key expires unless swapped in (an interrupted run leaves nothing for good);
+   * the swap drops that expiry in the same MULTI. No counts at all delete the counter. Returns the
+   * members written.
    */
   async replace(key: CounterKey, batches: AsyncIterable<CounterEntries> | Iterable<CounterEntries>): Promise<number> {
-    const scratch = `${key}:rebuilding`;
-    await this.redis.del(scratch);
+    const scratch = `${key}:rebuilding:${randomUUID()}`;
     let members = 0;
     for await (const entries of batches) {
       if (entries.length === 0) continue;
-      await this.redis.zadd(scratch, ...entries.flatMap(([id, count]) => [count, id]));
+      const args = entries.flatMap(([id, count]) => [count, id]);
+      await execReplies(this.redis.pipeline().zadd(scratch, ...args).pexpire(scratch, SCRATCH_TTL_MS));
       members += entries.length;
     }
     if (members === 0) await this.redis.del(key);
-    else await this.redis.rename(scratch, key);
+    else await execReplies(this.redis.multi().rename(scratch, key).persist(key));
     return members;
   }
 }
