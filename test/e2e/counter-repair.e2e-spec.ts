@@ -27,6 +27,7 @@ import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
 import { startUserService } from '../../apps/user/src/main';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
+import { enqueueCounterRepair } from '../../apps/worker/src/repair-counters';
 import type { RepairCountersResult } from '../../apps/worker/src/statistics/counter-repair.processor';
 import { CounterRepairScheduler } from '../../apps/worker/src/statistics/counter-repair.scheduler';
 
@@ -64,6 +65,7 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
   let producerContext: TestingModule;
   let queue: Queue;
   let userPort: number;
+  let workerEnv: NodeJS.ProcessEnv;
   let newsPort: number;
 
   async function counter(key: string): Promise<Record<string, number>> {
@@ -140,6 +142,7 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
     });
     user = await startUserService(loadConfig(userEnvSchema, env));
     news = await startNewsService(loadConfig(newsEnvSchema, env));
+    workerEnv = env;
     worker = await startWorker(loadConfig(workerEnvSchema, env));
     state = createRedisClient(redis.stateUrl, redis.prefix);
 
@@ -204,6 +207,18 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       expect(job.attemptsMade).toBe(1);
       expect(await scheduler.enqueue(new Date('2026-12-06T19:00:30Z'))).toBe(first);
       expect((await queue.getJobs(['completed', 'waiting', 'active', 'delayed'])).filter((each) => each.id === first)).toHaveLength(1);
+    },
+    SLOW,
+  );
+
+  it(
+    'repairs now on demand (npm run counters:repair): the running worker takes the job and the outcome comes back',
+    async () => {
+      await state.zadd(CounterKeys.userFollowings, 9, U1);
+      const run = await enqueueCounterRepair(loadConfig(workerEnvSchema, workerEnv), 20_000);
+      expect(run.jobId).toMatch(/^repair-counters_\d{12}$/);
+      expect(run.result && 'repaired' in run.result && run.result.repaired).toHaveLength(Object.keys(EXPECTED).length);
+      expect(await counter(CounterKeys.userFollowings)).toEqual(EXPECTED[CounterKeys.userFollowings]);
     },
     SLOW,
   );
