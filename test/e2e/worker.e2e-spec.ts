@@ -164,6 +164,18 @@ describe('worker: BullMQ processors behind a node:http health server', () => {
     SLOW,
   );
 
+  it('serves Prometheus metrics of the jobs it ran and of its queues', async () => {
+    const response = await get('/metrics');
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toMatch(/worker_jobs_total\{queue="sms",job="send-sms-code",outcome="completed"\} [1-9]/);
+    // The retried delivery's first attempt.
+    expect(text).toMatch(/worker_jobs_total\{queue="sms",job="send-sms-code",outcome="failed"\} [1-9]/);
+    expect(text).toMatch(/worker_job_last_completed_timestamp_seconds\{queue="sms",job="send-sms-code"\} \d{10}/);
+    expect(text).toContain('worker_queue_jobs{queue="sms",state="waiting"} 0');
+    expect(text).toContain('worker_queue_jobs{queue="statistics",state="active"} 0');
+  });
+
   it('stops answering health probes once closed', async () => {
     await worker?.close();
     worker = undefined;

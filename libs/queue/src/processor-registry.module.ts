@@ -63,7 +63,8 @@ export class ProcessorRegistry implements OnApplicationBootstrap, BeforeApplicat
     await Promise.all(this.startedWorkers().map((worker) => worker.close()));
   }
 
-  private startedWorkers(): Worker[] {
+  /** The BullMQ workers the processors started (for metrics and draining). */
+  startedWorkers(): Worker[] {
     return this.discovery
       .getProviders()
       .map((wrapper): unknown => wrapper.instance)

@@ -1,4 +1,5 @@
 import { HealthServer } from './health-server';
+import { WorkerMetrics } from './worker-metrics';
 import type { ReadinessReport, WorkerReadiness } from './worker-readiness';
 
 class StubReadiness implements Pick<WorkerReadiness, 'check'> {
@@ -11,7 +12,8 @@ class StubReadiness implements Pick<WorkerReadiness, 'check'> {
 
 describe('HealthServer', () => {
   const readiness = new StubReadiness();
-  const server = new HealthServer(readiness as unknown as WorkerReadiness);
+  const metrics = { metrics: new WorkerMetrics({ workers: () => [], queue: () => undefined }) };
+  const server = new HealthServer(readiness as unknown as WorkerReadiness, metrics);
   let base: string;
 
   beforeAll(async () => {
@@ -34,13 +36,20 @@ describe('HealthServer', () => {
     expect(await response.json()).toEqual({ status: 'unavailable', checks: readiness.report });
   });
 
+  it('serves Prometheus metrics at /metrics', async () => {
+    const response = await fetch(`${base}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(await response.text()).toContain('# TYPE worker_jobs_total counter');
+  });
+
   it('answers 404 elsewhere and 405 to writes', async () => {
-    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+    expect((await fetch(`${base}/nothing`)).status).toBe(404);
     expect((await fetch(`${base}/health/live`, { method: 'POST' })).status).toBe(405);
   });
 
   it('stops answering once closed', async () => {
-    const other = new HealthServer(readiness as unknown as WorkerReadiness);
+    const other = new HealthServer(readiness as unknown as WorkerReadiness, metrics);
     const port = await other.listen(0, '127.0.0.1');
     await other.close();
     await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();

@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 
+import { WorkerMetricsProvider } from './worker-metrics';
 import { WorkerReadiness } from './worker-readiness';
 
 /**
- * Liveness and readiness over plain node:http: the worker is an application context with no
+ * Liveness, readiness and Prometheus metrics (`/metrics`) over plain node:http: the worker is an application context with no
  * Nest HTTP stack, and probes need nothing more. Closed before the app's shutdown hooks so
  * the pod stops being ready while workers drain.
  */
@@ -15,7 +16,10 @@ export class HealthServer implements BeforeApplicationShutdown {
   private readonly logger = new Logger(HealthServer.name);
   private server: Server | undefined;
 
-  constructor(private readonly readiness: WorkerReadiness) {}
+  constructor(
+    private readonly readiness: WorkerReadiness,
+    @Inject(WorkerMetricsProvider) private readonly metrics: Pick<WorkerMetricsProvider, 'metrics'>,
+  ) {}
 
   /** Starts listening; resolves to the bound port (useful with port 0). */
   listen(port: number, host: string): Promise<number> {
@@ -59,6 +63,14 @@ export class HealthServer implements BeforeApplicationShutdown {
       const checks = await this.readiness.check();
       const ready = Object.values(checks).every(Boolean);
       reply(response, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', checks });
+    } else if (path === '/metrics') {
+      const text = await this.metrics.metrics.render();
+      response.writeHead(200, {
+        'content-type': this.metrics.metrics.contentType,
+        'content-length': Buffer.byteLength(text),
+        connection: 'close',
+      });
+      response.end(text);
     } else {
       reply(response, 404, { status: 'not found' });
     }
