@@ -42,14 +42,10 @@ export class CounterRepairProcessor extends WorkerHost {
     if (!lease) return { skipped: 'already running' };
     try {
       const started = Date.now();
+      const calls = [unary(this.news.repairCounters({})), unary(this.user.repairCounters({}))];
       // Both calls end before the lock goes: a retry must not rebuild a counter that is still being rebuilt.
-      const outcomes = await Promise.allSettled([
-        unary(this.news.repairCounters({})),
-        unary(this.user.repairCounters({})),
-      ]);
-      const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-      if (failed) throw failed.reason;
-      const repaired = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value.counters : []));
+      await Promise.allSettled(calls);
+      const repaired = (await Promise.all(calls)).flatMap((reply) => reply.counters);
       this.logger.log(
         `counters rebuilt from MySQL in ${Date.now() - started} ms: ${repaired.map(({ key, members }) => `${key} ${members}`).join(', ')}`,
       );
