@@ -9,4 +9,3 @@ export * from './two-level-cache.module';
 export * from './counter-buffer';
 export * from './redis-replies';
 export * from './redis-lock';
-export * from './counter-repair';

@@ -32,11 +32,3 @@ export async function* groupCounts(
     after = String(rows[rows.length - 1].id);
   }
 }
-
-/** Each keyed query as a source of counts, read when asked for (as a counter repair does, one at a time). */
-export function groupCountSources<K extends string>(
-  dataSource: Pick<DataSource, 'query'>,
-  queries: ReadonlyArray<{ key: K; query: GroupCountQuery }>,
-): Array<{ key: K; counts: () => AsyncGenerator<Array<[id: string, count: number]>> }> {
-  return queries.map(({ key, query }) => ({ key, counts: () => groupCounts(dataSource, query) }));
-}

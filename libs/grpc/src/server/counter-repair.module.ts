@@ -1,6 +1,6 @@
-import { type CounterKey, CounterStore, REDIS_STATE, repairCounters } from '@app/cache';
+import { type CounterKey, CounterStore, REDIS_STATE } from '@app/cache';
 import { counterRepairV1 } from '@app/contracts';
-import { type GroupCountQuery, groupCountSources } from '@app/database';
+import { groupCounts, type GroupCountQuery } from '@app/database';
 import { Controller, type DynamicModule, Inject, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
@@ -23,8 +23,17 @@ class CounterRepairGrpcController implements counterRepairV1.CounterRepairServic
     @Inject(COUNTER_QUERIES) private readonly queries: readonly CounterQuery[],
   ) {}
 
+  /**
+   * Replaces each counter, one after another, with what its query counts. An increment that lands
+   * between a counter's query and its swap is undone until the next repair, the same window the
+   * original nightly job had; increments never stop for it.
+   */
   async repairCounters(): Promise<counterRepairV1.RepairCountersResponse> {
-    return { counters: await repairCounters(this.counters, groupCountSources(this.dataSource, this.queries)) };
+    const counters: counterRepairV1.RepairedCounter[] = [];
+    for (const { key, query } of this.queries) {
+      counters.push({ key, members: await this.counters.replace(key, groupCounts(this.dataSource, query)) });
+    }
+    return { counters };
   }
 }
 
