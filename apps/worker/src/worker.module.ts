@@ -12,11 +12,14 @@ import { SearchIndexModule } from './search-index/search-index.module';
 import { SmsModule } from './sms/sms.module';
 import { StatisticsModule } from './statistics/statistics.module';
 
-/** The feature module holding each queue's processors; `undefined` until a queue gets jobs. */
-const QUEUE_FEATURES: Record<QueueName, ((config: WorkerConfig) => DynamicModule) | undefined> = {
+/**
+ * The feature module holding each queue's processors; `undefined` until a queue gets jobs. A
+ * feature that also produces jobs imports `queues`, the worker's one registration of its queues.
+ */
+const QUEUE_FEATURES: Record<QueueName, ((config: WorkerConfig, queues: DynamicModule) => DynamicModule) | undefined> = {
   [QueueName.Sms]: (config) => SmsModule.forRoot(config),
   [QueueName.SearchIndex]: (config) => SearchIndexModule.forRoot(config),
-  [QueueName.Statistics]: (config) => StatisticsModule.forRoot(config),
+  [QueueName.Statistics]: (config, queues) => StatisticsModule.forRoot(config, queues),
   [QueueName.Notifications]: undefined,
   [QueueName.Candidates]: (config) => CandidatesModule.forRoot(config),
 };
@@ -25,7 +28,8 @@ const QUEUE_FEATURES: Record<QueueName, ((config: WorkerConfig) => DynamicModule
 @Module({})
 export class WorkerModule {
   static forRoot(config: WorkerConfig): DynamicModule {
-    const features = config.WORKER_QUEUES.flatMap((queue) => QUEUE_FEATURES[queue]?.(config) ?? []);
+    const queues = QueueModule.registerQueues(...config.WORKER_QUEUES);
+    const features = config.WORKER_QUEUES.flatMap((queue) => QUEUE_FEATURES[queue]?.(config, queues) ?? []);
     return {
       module: WorkerModule,
       imports: [
@@ -42,7 +46,7 @@ export class WorkerModule {
           keyPrefix: config.REDIS_KEY_PREFIX,
         }),
         // Registering a queue also loads @nestjs/bullmq's explorer, which starts the workers.
-        QueueModule.registerQueues(...config.WORKER_QUEUES),
+        queues,
         ProcessorRegistryModule.forQueues(config.WORKER_QUEUES),
         HealthModule,
         ...features,

@@ -1,6 +1,5 @@
 import { REDIS_STATE, RedisLock } from '@app/cache';
 import { GrpcClientModule, NEWS_COUNTER_REPAIR_GRPC, USER_COUNTER_REPAIR_GRPC } from '@app/grpc';
-import { QueueModule, QueueName } from '@app/queue';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import type Redis from 'ioredis';
@@ -17,12 +16,13 @@ export type StatisticsSettings = Pick<WorkerConfig, 'NEWS_GRPC_URL' | 'USER_GRPC
  */
 @Module({})
 export class StatisticsModule {
-  static forRoot(settings: StatisticsSettings): DynamicModule {
+  /** `queues`: the worker's registration of its queues, whose producer the scheduler uses. */
+  static forRoot(settings: StatisticsSettings, queues: DynamicModule): DynamicModule {
     return {
       module: StatisticsModule,
       imports: [
         ScheduleModule.forRoot(),
-        QueueModule.registerQueues(QueueName.Statistics),
+        queues,
         GrpcClientModule.register([
           { service: NEWS_COUNTER_REPAIR_GRPC, url: settings.NEWS_GRPC_URL, deadlineMs: settings.COUNTER_REPAIR_DEADLINE_MS },
           { service: USER_COUNTER_REPAIR_GRPC, url: settings.USER_GRPC_URL, deadlineMs: settings.COUNTER_REPAIR_DEADLINE_MS },
