@@ -1,6 +1,6 @@
 import { CounterKeys, createRedisClient, RedisLock } from '@app/cache';
 import { loadConfig } from '@app/config';
-import { JobName, QueueModule, QueueName } from '@app/queue';
+import { JobName, QueueModule, QueueName, type RepairCountersPayload } from '@app/queue';
 import {
   createTestDatabase,
   createTestKeys,
@@ -27,7 +27,7 @@ import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
 import { startUserService } from '../../apps/user/src/main';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
-import { enqueueCounterRepair } from '../../apps/worker/src/repair-counters';
+import { requestCounterRepair } from '../../apps/worker/src/repair-counters';
 import type { RepairCountersResult } from '../../apps/worker/src/statistics/counter-repair.processor';
 import { CounterRepairScheduler } from '../../apps/worker/src/statistics/counter-repair.scheduler';
 
@@ -63,7 +63,7 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
   let user: INestMicroservice;
   let worker: RunningWorker;
   let producerContext: TestingModule;
-  let queue: Queue;
+  let queue: Queue<RepairCountersPayload, RepairCountersResult>;
   let userPort: number;
   let workerEnv: NodeJS.ProcessEnv;
   let newsPort: number;
@@ -75,7 +75,7 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
     return counts;
   }
 
-  async function finished(jobId: string): Promise<Job> {
+  async function finished(jobId: string): Promise<Job<RepairCountersPayload, RepairCountersResult>> {
     const deadline = Date.now() + 20_000;
     for (;;) {
       const state = await queue.getJobState(jobId);
@@ -150,7 +150,7 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       imports: [QueueModule.forRoot({ queueUrl: redis.queueUrl, keyPrefix: redis.prefix }), QueueModule.registerQueues(QueueName.Statistics)],
     }).compile();
     await producerContext.init();
-    queue = producerContext.get<Queue>(getQueueToken(QueueName.Statistics));
+    queue = producerContext.get<Queue<RepairCountersPayload, RepairCountersResult>>(getQueueToken(QueueName.Statistics));
   }, SLOW);
 
   afterAll(async () => {
@@ -183,7 +183,7 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       const job = await finished(jobId);
 
       expect(job.failedReason).toBeUndefined();
-      const result = job.returnvalue as RepairCountersResult;
+      const result = job.returnvalue;
       expect('repaired' in result && Object.fromEntries(result.repaired.map(({ key, members }) => [key, members]))).toEqual(
         Object.fromEntries(Object.entries(EXPECTED).map(([key, counts]) => [key, Object.keys(counts).length])),
       );
@@ -215,7 +215,7 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
     'repairs now on demand (npm run counters:repair): the running worker takes the job and the outcome comes back',
     async () => {
       await state.zadd(CounterKeys.userFollowings, 9, U1);
-      const run = await enqueueCounterRepair(loadConfig(workerEnvSchema, workerEnv), 20_000);
+      const run = await requestCounterRepair(loadConfig(workerEnvSchema, workerEnv), 20_000);
       expect(run.jobId).toMatch(/^repair-counters_\d{12}$/);
       expect(run.result && 'repaired' in run.result && run.result.repaired).toHaveLength(Object.keys(EXPECTED).length);
       expect(await counter(CounterKeys.userFollowings)).toEqual(EXPECTED[CounterKeys.userFollowings]);

@@ -1,11 +1,11 @@
 import { queueConnectionOptions } from '@app/cache';
 import { loadConfig, runMain } from '@app/config';
-import { JobName, jobId, JobProducer, queuePrefix, QueueName } from '@app/queue';
+import { JobProducer, queuePrefix, QueueName, type RepairCountersPayload } from '@app/queue';
 import { Queue, QueueEvents } from 'bullmq';
 
 import { type WorkerConfig, workerEnvSchema } from './config/worker.config';
 import type { RepairCountersResult } from './statistics/counter-repair.processor';
-import { scheduledMinute } from './statistics/counter-repair.scheduler';
+import { enqueueCounterRepair } from './statistics/counter-repair.scheduler';
 
 export interface CounterRepairRun {
   jobId: string;
@@ -18,25 +18,20 @@ export interface CounterRepairRun {
  * rather than waiting for COUNTER_REPAIR_CRON). Its id is this minute's, like a scheduled run's,
  * so it joins a repair enqueued in the same minute instead of adding one.
  */
-export async function enqueueCounterRepair(
+export async function requestCounterRepair(
   config: Pick<WorkerConfig, 'REDIS_QUEUE_URL' | 'REDIS_KEY_PREFIX'>,
   waitMs?: number,
 ): Promise<CounterRepairRun> {
   const options = { connection: queueConnectionOptions(config.REDIS_QUEUE_URL), prefix: queuePrefix(config.REDIS_KEY_PREFIX) };
-  const queue = new Queue(QueueName.Statistics, options);
+  const queue = new Queue<RepairCountersPayload, RepairCountersResult>(QueueName.Statistics, options);
   const events = waitMs === undefined ? undefined : new QueueEvents(QueueName.Statistics, options);
   try {
     await events?.waitUntilReady();
-    const minute = scheduledMinute(new Date());
-    const id = await new JobProducer([queue]).enqueue(
-      JobName.RepairCounters,
-      { scheduledFor: minute },
-      { jobId: jobId(JobName.RepairCounters, minute) },
-    );
+    const id = await enqueueCounterRepair(new JobProducer([queue]), new Date());
     if (!events) return { jobId: id };
     const job = await queue.getJob(id);
     if (!job) throw new Error(`job ${id} is gone`);
-    return { jobId: id, result: (await job.waitUntilFinished(events, waitMs)) as RepairCountersResult };
+    return { jobId: id, result: await job.waitUntilFinished(events, waitMs) };
   } finally {
     await events?.close();
     await queue.close();
@@ -47,7 +42,7 @@ export async function enqueueCounterRepair(
 if (require.main === module) {
   runMain(async () => {
     const wait = process.argv.includes('--wait');
-    const run = await enqueueCounterRepair(loadConfig(workerEnvSchema), wait ? 15 * 60_000 : undefined);
+    const run = await requestCounterRepair(loadConfig(workerEnvSchema), wait ? 15 * 60_000 : undefined);
     console.log(JSON.stringify(run));
   });
 }

@@ -37,9 +37,17 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
 
   /** Adds the repair for the minute `firedAt` falls in; returns its job id. */
   enqueue(firedAt: Date): Promise<string> {
-    const minute = scheduledMinute(firedAt);
-    return this.jobs.enqueue(JobName.RepairCounters, { scheduledFor: minute }, { jobId: jobId(JobName.RepairCounters, minute) });
+    return enqueueCounterRepair(this.jobs, firedAt);
   }
+}
+
+/**
+ * Adds the counter repair of the minute `at` falls in, scheduled or asked for by hand: one job id
+ * per minute, so a repair asked for again within it joins the one there is.
+ */
+export function enqueueCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, at: Date): Promise<string> {
+  const minute = scheduledMinute(at);
+  return jobs.enqueue(JobName.RepairCounters, { scheduledFor: minute }, { jobId: jobId(JobName.RepairCounters, minute) });
 }
 
 /** `YYYYMMDDHHmm` in UTC: the same on every replica whose clock is within the minute. */
