@@ -64,13 +64,7 @@ export class HealthServer implements BeforeApplicationShutdown {
       const ready = Object.values(checks).every(Boolean);
       reply(response, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', checks });
     } else if (path === '/metrics') {
-      const text = await this.metrics.metrics.render();
-      response.writeHead(200, {
-        'content-type': this.metrics.metrics.contentType,
-        'content-length': Buffer.byteLength(text),
-        connection: 'close',
-      });
-      response.end(text);
+      send(response, 200, this.metrics.metrics.contentType, await this.metrics.metrics.render());
     } else {
       reply(response, 404, { status: 'not found' });
     }
@@ -78,11 +72,14 @@ export class HealthServer implements BeforeApplicationShutdown {
 }
 
 function reply(response: ServerResponse, status: number, body: object): void {
-  const json = JSON.stringify(body);
+  send(response, status, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+function send(response: ServerResponse, status: number, contentType: string, text: string): void {
   response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(json),
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
     connection: 'close',
   });
-  response.end(json);
+  response.end(text);
 }
