@@ -1,6 +1,6 @@
-import { SNOWFLAKE_ID } from '@app/snowflake';
 import { createHash } from 'node:crypto';
 
+import { SNOWFLAKE_ID } from '@app/snowflake';
 
 /**
  * Who asks for a feed: a signed-in user (numeric id: history-based interests), an anonymous

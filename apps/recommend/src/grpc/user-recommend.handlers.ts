@@ -12,7 +12,6 @@ import { ArticleRecommendService } from '../related/article-recommend.service';
 import { answerUnary } from './answer-unary';
 import type { ArticleWire, SimilarWire, TrackWire, UserWire } from './user-reco.wire';
 
-
 /** `user_recommend` and `article_recommend` of the original contract, over the services. */
 @Injectable()
 export class UserRecommendHandlers {
