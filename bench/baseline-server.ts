@@ -4,20 +4,10 @@ import { createServer } from 'node:http';
 
 import { createRedisClient } from '@app/cache';
 
+import { staticBody } from './static-body';
+
 const port = Number(process.env.BENCH_BASELINE_PORT);
 const redis = createRedisClient(process.env.REDIS_CACHE_URL ?? 'redis://127.0.0.1:6379/0', process.env.REDIS_KEY_PREFIX ?? 'bench:');
-const staticBodies = new Map<number, Buffer>();
-
-/** A JSON body of exactly `size` bytes. */
-function staticBody(size: number): Buffer {
-  let body = staticBodies.get(size);
-  if (!body) {
-    const filler = 'x'.repeat(Math.max(0, size - 31));
-    body = Buffer.from(`{"message":"OK","data":"${filler}"}`.padEnd(size, ' ').slice(0, size));
-    staticBodies.set(size, body);
-  }
-  return body;
-}
 
 const server = createServer((request, response) => {
   const [, kind, arg] = (request.url ?? '').split('/');

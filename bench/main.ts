@@ -1,6 +1,7 @@
 // `npm run bench [-- --size quick|full --rounds 3 --duration 5 --connections 32 --only E1,E3 --profile [E1] --profile-app gateway --reseed --no-pin]`
 // Seeds a private dataset, starts user/news/recommend/gateway from dist, and measures every endpoint
-// against two bare-Node baselines in the same run, interleaved. See bench/README.md.
+// against two bare-Node baselines and the apps' framework with an empty handler, in the same run,
+// interleaved. See bench/README.md.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import { seededRandom, zipfSampler } from './prng';
 import { summarizeByArea, summarizeProfile } from './profile-summary';
 import { markdownTable, netPerRequest, type Row, rowOf } from './report';
 import { connectMysql, dropDatabase, isSeeded, type MysqlTarget, seedDatabase, seedRedisState } from './seed';
-import { allocatePorts, APP_NAMES, type AppName, benchEnv, migrate, pinning, startApp, startBaseline, startRedis, type SuitePorts, waitReady } from './suite';
+import { allocatePorts, APP_NAMES, type AppName, type BaselineName, benchEnv, migrate, pinning, startApp, startBaseline, startFrameworkBaseline, startRedis, type SuitePorts, waitReady } from './suite';
 
 interface Options {
   size: BenchSize;
@@ -337,16 +338,18 @@ async function main(): Promise<void> {
       tokens.push(signer.signAccess(uid, (await sessions.create(uid, 'app', randomUUID())).sid));
     }
 
-    const apps = new Map<AppName | 'baseline', Child>();
+    const apps = new Map<AppName | BaselineName, Child>();
     for (const name of ['user', 'news', 'recommend'] as const) apps.set(name, startApp(name, env, pin));
     for (const name of ['user', 'news', 'recommend'] as const) await waitReady(name, ports, apps.get(name) as Child);
     apps.set('gateway', startApp('gateway', env, pin));
     await waitReady('gateway', ports, apps.get('gateway') as Child);
     apps.set('baseline', startBaseline(env, pin));
     await waitReady('baseline', ports, apps.get('baseline') as Child);
+    apps.set('framework', startFrameworkBaseline(env, pin));
+    await waitReady('framework', ports, apps.get('framework') as Child);
     log(`suite ready: gateway :${ports.gateway}, user :${ports.user}, news :${ports.news}, recommend :${ports.recommend}, private redis :${ports.redis}`);
 
-    const serversOf = (names: Array<AppName | 'baseline'>): Server[] => names.map((name) => ({ name, pid: pidOf(apps.get(name) as Child) }));
+    const serversOf = (names: Array<AppName | BaselineName>): Server[] => names.map((name) => ({ name, pid: pidOf(apps.get(name) as Child) }));
     const pools = requestPools(spec, tokens);
     const all = endpoints(spec, ports, pools, options).filter((endpoint) => options.only.length === 0 || options.only.includes(endpoint.key));
     const rows: Row[] = [];
@@ -387,9 +390,9 @@ async function main(): Promise<void> {
     const push = (key: string, run: { m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }): void => {
       runs.set(key, [...(runs.get(key) ?? []), run]);
     };
-    const baselinePlan = (path: string, round: number): HttpPlan => ({
+    const baselinePlan = (path: string, round: number, port = ports.baseline): HttpPlan => ({
       kind: 'http',
-      url: `http://127.0.0.1:${ports.baseline}`,
+      url: `http://127.0.0.1:${port}`,
       connections: options.connections,
       duration: options.duration,
       seed: round,
@@ -404,9 +407,13 @@ async function main(): Promise<void> {
         const serving = serversOf(endpoint.servers);
         let l1: Measurement | undefined;
         let l2: Measurement | undefined;
+        let l3: Measurement | undefined;
         if (isHttp) {
           l1 = await measure(baselinePlan(`/l1/${endpoint.body.length}`, round), serversOf(['baseline']), benchRedis, stats, pin.load);
           l2 = await measure(baselinePlan(`/l2/${endpoint.key}`, round), serversOf(['baseline']), benchRedis, stats, pin.load);
+        }
+        if (isHttp && endpoint.target) {
+          l3 = await measure(baselinePlan(`/app/l3/${endpoint.body.length}`, round, ports.framework), serversOf(['framework']), benchRedis, stats, pin.load);
         }
         const feedBefore = endpoint.feed ? await feedCounts(ports) : undefined;
         const e = await measure(endpoint.plan(round), serving, benchRedis, stats, pin.load);
@@ -427,11 +434,12 @@ async function main(): Promise<void> {
         if (l1 && l2) {
           push(`${endpoint.key}:L1`, net(l1));
           push(`${endpoint.key}:L2`, { ...net(l2), ratioL1: l2.rps / l1.rps });
+          if (l3) push(`${endpoint.key}:L3`, { ...net(l3), ratioL1: l3.rps / l1.rps, ratioL2: l3.rps / l2.rps });
         }
         push(endpoint.key, { ...net(e), ratioL1: l1 ? e.rps / l1.rps : undefined, ratioL2: l2 ? e.rps / l2.rps : undefined });
         log(
           `round ${round + 1}/${options.rounds} ${endpoint.label}: ${e.rps.toFixed(0)} req/s` +
-            (l1 && l2 ? ` (L1 ${l1.rps.toFixed(0)}, L2 ${l2.rps.toFixed(0)})` : '') +
+            (l1 && l2 ? ` (L1 ${l1.rps.toFixed(0)}, L2 ${l2.rps.toFixed(0)}${l3 ? `, L3 ${l3.rps.toFixed(0)}` : ''})` : '') +
             `, p99 ${e.p99.toFixed(1)} ms, errors ${e.non2xx + e.errors}` +
             (e.fallbacks !== undefined ? `, fallbacks ${e.fallbacks}${e.fallbacks > 0 ? ` (${Object.entries(e.fallbacksByReason ?? {}).map(([reason, count]) => `${reason} ${count}`).join(', ')})` : ''}, recommend calls/req ${e.recommendCallsPerRequest?.toFixed(2)}` : '') +
             `, Redis µs/req by command: ${Object.entries(e.redisUsecByCommand).slice(0, 4).map(([name, usec]) => `${name} ${usec.toFixed(1)}`).join(', ') || 'none'}` +
@@ -445,6 +453,8 @@ async function main(): Promise<void> {
       if (endpoint.key !== 'R1') {
         rows.push({ ...rowOf(`${endpoint.key}:L1`, `L1 static ${bytes} B (for ${endpoint.key})`, runs.get(`${endpoint.key}:L1`) ?? []), bodyBytes: bytes });
         rows.push({ ...rowOf(`${endpoint.key}:L2`, `L2 http+GET ${bytes} B (for ${endpoint.key})`, runs.get(`${endpoint.key}:L2`) ?? []), bodyBytes: bytes });
+        const l3Runs = runs.get(`${endpoint.key}:L3`);
+        if (l3Runs) rows.push({ ...rowOf(`${endpoint.key}:L3`, `L3 Nest+Fastify static ${bytes} B (for ${endpoint.key})`, l3Runs), bodyBytes: bytes });
       }
       const row: Row = { ...rowOf(endpoint.key, endpoint.label, runs.get(endpoint.key) ?? []), bodyBytes: bytes };
       if (endpoint.target) {
@@ -471,7 +481,7 @@ async function main(): Promise<void> {
     const otherRun = newestFeedRun(dir, otherSize(spec.size), measuredFeedRows({ rows: ordered }));
     const scaling = otherRun && compareFeedScaling({ stamp, spec, options, rows: ordered }, otherRun);
     const scalingSection = scaling ? feedScalingMarkdown(scaling) : undefined;
-    const heading = `# Benchmark ${stamp}\n\nDataset ${spec.size}: ${spec.articles} articles / ${spec.channels} channels / ${spec.users} users / ${spec.comments} comments (Zipf s=${spec.zipfS}). ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, medians; pinning ${pin.servers ? `servers CPU ${pin.servers}, load CPU ${pin.load}` : 'off'}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\nCPU µs/req sums the serving processes listed per endpoint (L1/L2: the baseline process); Redis CPU µs/req is the bench Redis, which shares their core; Redis and SQL counts are net of the background rate seen during the L1 run.\n\n`;
+    const heading = `# Benchmark ${stamp}\n\nDataset ${spec.size}: ${spec.articles} articles / ${spec.channels} channels / ${spec.users} users / ${spec.comments} comments (Zipf s=${spec.zipfS}). ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, medians; pinning ${pin.servers ? `servers CPU ${pin.servers}, load CPU ${pin.load}` : 'off'}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\nCPU µs/req sums the serving processes listed per endpoint (L1/L2: the baseline process; L3: the framework baseline, the HTTP apps' Nest-on-Fastify edge with a handler that returns L1's body); Redis CPU µs/req is the bench Redis, which shares their core; Redis and SQL counts are net of the background rate seen during the L1 run.\n\n`;
     writeFileSync(join(dir, `${stamp}.md`), `${heading}${table}\n${scalingSection ? `\n${scalingSection}\n` : ''}`);
     writeFileSync(
       join(dir, `${stamp}.json`),
@@ -494,7 +504,7 @@ function emptyRow(endpoint: Endpoint): Row {
 /** Restarts an app with --cpu-prof, runs one round of the endpoint, and summarises where its CPU time went. */
 async function profileApp(
   name: AppName,
-  apps: Map<AppName | 'baseline', Child>,
+  apps: Map<AppName | BaselineName, Child>,
   env: NodeJS.ProcessEnv,
   pin: ReturnType<typeof pinning>,
   ports: SuitePorts,

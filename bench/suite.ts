@@ -12,6 +12,9 @@ const { grpcHealth } = createRequire(__filename)(join(ROOT, 'scripts', 'grpc-hea
 export const APP_NAMES = ['user', 'news', 'recommend', 'gateway'] as const;
 export type AppName = (typeof APP_NAMES)[number];
 
+/** The reference servers: `baseline` serves L1 and L2 (bare node:http), `framework` L3 (Nest on Fastify). */
+export type BaselineName = 'baseline' | 'framework';
+
 export interface SuitePorts {
   redis: number;
   user: number;
@@ -19,6 +22,8 @@ export interface SuitePorts {
   recommend: number;
   gateway: number;
   baseline: number;
+  /** L3: the framework baseline. */
+  framework: number;
 }
 
 export interface BenchEnvOptions {
@@ -41,7 +46,7 @@ export function pinning(cpuCount: number, enabled: boolean): Pinning {
 }
 
 export async function allocatePorts(): Promise<SuitePorts> {
-  return { redis: await freePort(), user: await freePort(), news: await freePort(), recommend: await freePort(), gateway: await freePort(), baseline: await freePort() };
+  return { redis: await freePort(), user: await freePort(), news: await freePort(), recommend: await freePort(), gateway: await freePort(), baseline: await freePort(), framework: await freePort() };
 }
 
 /** The bench environment: its own schema, its own Redis and key prefix, its own keys; nothing shared with development. */
@@ -75,6 +80,7 @@ export function benchEnv(options: BenchEnvOptions): NodeJS.ProcessEnv {
     TRACE_LOG_FILE: join(mkdtempSync(join(tmpdir(), 'tt-bench-trace-')), 'userClick.log'),
     STORAGE_LOCAL_DIR: join(tmpdir(), 'tt-bench-uploads'),
     BENCH_BASELINE_PORT: String(ports.baseline),
+    BENCH_FRAMEWORK_PORT: String(ports.framework),
   };
 }
 
@@ -97,6 +103,10 @@ export function startBaseline(env: NodeJS.ProcessEnv, pin: Pinning): Child {
   return startChild('baseline', process.execPath, [...alias, 'dist/bench/baseline-server.js'], env, pin.servers);
 }
 
+export function startFrameworkBaseline(env: NodeJS.ProcessEnv, pin: Pinning): Child {
+  return startChild('framework', process.execPath, [...SERVICE_NODE_FLAGS, ...alias, 'dist/bench/framework-baseline-server.js'], env, pin.servers);
+}
+
 export function startRedis(port: number, pin: Pinning): Child {
   return startChild('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', '4'], { PATH: process.env.PATH }, pin.servers);
 }
@@ -110,11 +120,12 @@ async function httpReady(url: string): Promise<boolean> {
 }
 
 /** Waits for gRPC health (user, news, recommend) and /health/ready (gateway). */
-export async function waitReady(name: AppName | 'baseline', ports: SuitePorts, child: Child, timeoutMs = 60_000): Promise<void> {
+export async function waitReady(name: AppName | BaselineName, ports: SuitePorts, child: Child, timeoutMs = 60_000): Promise<void> {
   const started = Date.now();
   const check = async (): Promise<boolean> => {
     if (name === 'gateway') return httpReady(`http://127.0.0.1:${ports.gateway}/health/ready`);
     if (name === 'baseline') return httpReady(`http://127.0.0.1:${ports.baseline}/ready`);
+    if (name === 'framework') return httpReady(`http://127.0.0.1:${ports.framework}/app/l3/16`);
     return (await grpcHealth(`127.0.0.1:${ports[name]}`)) === 'SERVING';
   };
   while (Date.now() - started < timeoutMs) {

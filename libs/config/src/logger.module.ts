@@ -51,9 +51,15 @@ class RequestLog implements OnModuleInit {
   }
 }
 
+/** Request lines are logged at `info`: below that level the hook would run for every request and write nothing. */
+function logsRequests(level: BaseEnv['LOG_LEVEL']): boolean {
+  return level === 'info' || level === 'debug' || level === 'trace';
+}
+
 /**
  * JSON logs through pino (pretty in development) with the Authorization header redacted, and a
- * line per HTTP request (not in tests). Apps call `app.useLogger(app.get(Logger))` after creation.
+ * line per HTTP request (not in tests; at `LOG_LEVEL` info or more verbose). Apps call
+ * `app.useLogger(app.get(Logger))` after creation.
  */
 @Module({})
 export class AppLoggerModule {
@@ -75,7 +81,10 @@ export class AppLoggerModule {
           },
         }),
       ],
-      providers: [{ provide: REQUEST_LOG, useValue: config.NODE_ENV !== 'test' }, RequestLog],
+      providers: [
+        { provide: REQUEST_LOG, useValue: config.NODE_ENV !== 'test' && logsRequests(config.LOG_LEVEL) },
+        RequestLog,
+      ],
       exports: [LoggerModule],
     };
   }
