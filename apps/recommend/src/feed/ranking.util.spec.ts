@@ -4,6 +4,7 @@ import {
   compareIds,
   popularityScore,
   rank,
+  rankedPool,
   type RankInput,
   recencyScore,
   topInOrder,
@@ -115,10 +116,28 @@ describe('ranking', () => {
       weights: weights(0, 1, 0),
       interest: new Map(),
     };
-    const ranked = rank(inputs, context);
-    expect(ranked).toEqual(['5', '2', '4', '1', '3']);
+    const ranked = rankedPool(rank(inputs, context));
+    expect(ranked.ids).toEqual(['5', '2', '4', '1', '3']);
     expect(topInOrder(ranked, window, 2)).toEqual(['2', '4']);
     expect(topInOrder(ranked, window, 2)).toEqual(rank(window, context).slice(0, 2));
     expect(topInOrder(ranked, window, 10)).toEqual(['2', '4', '1']);
+    expect(topInOrder(ranked, [...window, { id: '6', createdMs: NOW }], 10)).toEqual(['2', '4', '1']);
+  });
+
+  it('takes the best of a window deep in a large pool as ranking the window would', () => {
+    const context = {
+      now: NOW,
+      halfLifeMs: 24 * HOUR,
+      weights: weights(1, 1, 0),
+      interest: new Map(),
+    };
+    const inputs: RankInput[] = Array.from({ length: 3000 }, (_, index) => ({
+      id: String(1_000_000 + index),
+      createdMs: NOW - index * 60_000,
+      popularity: { ...none, reads: (index * 7919) % 1000 },
+    }));
+    const ranked = rankedPool(rank(inputs, context));
+    const window = inputs.slice(2000, 2200);
+    expect(topInOrder(ranked, window, 100)).toEqual(rank(window, context).slice(0, 100));
   });
 });

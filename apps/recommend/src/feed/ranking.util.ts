@@ -82,19 +82,33 @@ export function rank(inputs: readonly RankInput[], context: RankContext): string
     .map(({ input }) => input.id);
 }
 
-/** The best `count` of `entries` by a ranking of a superset of them, best first. */
+/** A ranking of a whole pool, with each id's place in it. */
+export interface RankedPool {
+  ids: readonly string[];
+  placeOf: ReadonlyMap<string, number>;
+}
+
+export function rankedPool(ids: readonly string[]): RankedPool {
+  return { ids, placeOf: new Map(ids.map((id, place) => [id, place])) };
+}
+
+/**
+ * The best `count` of `entries` by a ranking of a superset of them, best first. Sorting the
+ * entries by their places costs the same however large the pool is; entries the ranking does
+ * not hold are left out.
+ */
 export function topInOrder(
-  ranked: readonly string[],
+  ranked: RankedPool,
   entries: readonly PoolEntry[],
   count: number,
 ): string[] {
-  const wanted = new Set(entries.map((entry) => entry.id));
-  const top: string[] = [];
-  for (const id of ranked) {
-    if (top.length >= count) break;
-    if (wanted.has(id)) top.push(id);
+  const places: number[] = [];
+  for (const { id } of entries) {
+    const place = ranked.placeOf.get(id);
+    if (place !== undefined) places.push(place);
   }
-  return top;
+  const best = Int32Array.from(places).sort().subarray(0, count);
+  return Array.from(best, (place) => ranked.ids[place]);
 }
 
 /** Numeric order of decimal id strings. */

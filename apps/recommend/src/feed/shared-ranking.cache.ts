@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import type { RankWeights, RecommendConfig } from '../config/recommend.config';
 import { type Clock, RECO_CLOCK } from './clock';
-import { HOUR_MS, rank } from './ranking.util';
+import { HOUR_MS, rank, type RankedPool, rankedPool } from './ranking.util';
 import type { AlgorithmCombine } from '@app/contracts';
 
 const NO_INTEREST: ReadonlyMap<number, number> = new Map();
@@ -16,7 +16,7 @@ const NO_INTEREST: ReadonlyMap<number, number> = new Map();
  */
 @Injectable()
 export class SharedRankingCache {
-  private readonly orders = new Map<string, string[]>();
+  private readonly orders = new Map<string, RankedPool>();
   private generation = -1;
 
   constructor(
@@ -26,7 +26,7 @@ export class SharedRankingCache {
   ) {}
 
   /** The whole pool of a channel, best first. */
-  order(channelId: number, algorithm: AlgorithmCombine, weights: RankWeights): readonly string[] {
+  order(channelId: number, algorithm: AlgorithmCombine, weights: RankWeights): RankedPool {
     if (this.generation !== this.snapshot.generation) {
       this.orders.clear();
       this.generation = this.snapshot.generation;
@@ -34,12 +34,14 @@ export class SharedRankingCache {
     const key = `${channelId}:${algorithm}`;
     let order = this.orders.get(key);
     if (!order) {
-      order = rank(this.snapshot.pool(channelId), {
-        now: this.clock(),
-        halfLifeMs: this.config.RECO_HALF_LIFE_HOURS * HOUR_MS,
-        weights,
-        interest: NO_INTEREST,
-      });
+      order = rankedPool(
+        rank(this.snapshot.pool(channelId), {
+          now: this.clock(),
+          halfLifeMs: this.config.RECO_HALF_LIFE_HOURS * HOUR_MS,
+          weights,
+          interest: NO_INTEREST,
+        }),
+      );
       this.orders.set(key, order);
     }
     return order;
