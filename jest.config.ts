@@ -26,6 +26,10 @@ const shared: Config = {
 /** Three tiers by suffix: unit (pure logic), int (real MariaDB/Redis), e2e (booted apps over gRPC/HTTP). */
 const config: Config = {
   testTimeout: 60_000,
+  // Each test file boots apps in its own module registry, and a worker's heap only grows: at 2 GB
+  // a worker took longer than Jest's 500 ms to exit after the last file. A worker past 1 GB after
+  // a file is replaced by a fresh one.
+  workerIdleMemoryLimit: '1GB',
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test,bench}/**/*.spec.ts'] },
     { ...shared, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'] },
