@@ -162,6 +162,14 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     return { status: response.statusCode, body: response.json<FeedBody>() };
   };
   const ids = (body: FeedBody | PageBody) => body.data.results.map((card) => card.art_id);
+  /** Runs drawn ahead are not waited for: how many calls the fake service has seen once `count` arrived (2 s at most). */
+  const recommendRequestsReach = async (count: number): Promise<number> => {
+    const deadline = Date.now() + 2_000;
+    while (recommend.requests.length < count && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return recommend.requests.length;
+  };
   /** `feed_recommend_fallback_total` for one reason, or summed over every reason. */
   const fallbacks = async (reason?: string): Promise<number> => {
     const text = (await stack.gateway.inject({ method: 'GET', url: '/metrics' })).body;
@@ -288,7 +296,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(body.data.pre_timestamp).toBe(1710000000000);
     });
 
-    it('deals a run one batch per stamp with one gRPC call, and replays older or repeated stamps', async () => {
+    it('deals a run one batch per stamp with one gRPC call, draws the next run while the last batch is read, and replays older or repeated stamps', async () => {
       const device = 'Anony device-run';
       const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, device);
       recommend.behaviour = { track: track(CH1, '1680000000000', 'exposure-run') };
@@ -299,12 +307,15 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const first = await dealt(1_730_000_000_000);
       expect(ids(first.body)).toEqual(CH1.slice(0, 10));
       expect(first.body.data.pre_timestamp).toBe(0);
+      expect(recommend.requests.length).toBe(calls + 1);
+      // Taking the last batch of the run draws the next one (with this request's stamp) without waiting for it.
+      recommend.behaviour = { track: track([CH1[9]], '1') };
       const second = await dealt(1_730_000_000_500);
       expect(ids(second.body)).toEqual(CH1.slice(10));
       expect(second.body.data.pre_timestamp).toBe(1_730_000_000_000);
-      expect(recommend.requests.length).toBe(calls + 1);
+      expect(await recommendRequestsReach(calls + 2)).toBe(calls + 2);
+      expect(recommend.requests.at(-1)).toMatchObject({ userId: 'device-run', channelId: 1, timeStamp: '1730000000500' });
 
-      recommend.behaviour = { track: track([CH1[9]], '1') };
       const retried = await dealt(1_730_000_000_500);
       const concurrent = await Promise.all([1, 2, 3].map(() => dealt(1_730_000_000_500)));
       expect(retried.body.data).toEqual(second.body.data);
@@ -312,7 +323,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const scrolled = await dealt(second.body.data.pre_timestamp);
       expect(scrolled.body.data).toEqual(first.body.data);
       expect((await dealt(1_729_000_000_000)).body.data).toEqual({ pre_timestamp: 0, results: [] });
-      expect(recommend.requests.length).toBe(calls + 1);
+      expect(recommend.requests.length).toBe(calls + 2);
       // Each article of the run was exposed once: fresh batches count, replays do not.
       await stack.gateway.get(HotCounters).flush();
       const exposedAfter = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1);
@@ -320,10 +331,12 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
         CH1.map(() => 1),
       );
 
+      // The next fresh stamp is dealt the run drawn ahead, without a call of its own.
       const third = await dealt(1_730_000_001_000);
-      expect(recommend.requests.length).toBe(calls + 2);
       expect(ids(third.body)).toEqual([CH1[9]]);
       expect(third.body.data.pre_timestamp).toBe(1_730_000_000_500);
+      // That was the run's last batch: the one after it is being drawn already.
+      expect(await recommendRequestsReach(calls + 3)).toBe(calls + 3);
     });
 
     it('starts a device new to a channel on its published cold-start run without a call, and leaves that run out of the first refill', async () => {
@@ -338,23 +351,27 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const first = await dealt(1_741_000_000_000);
       expect(ids(first.body)).toEqual(CH1.slice(0, 2));
       expect(first.body.data.pre_timestamp).toBe(0);
+      expect(recommend.requests.length).toBe(calls);
+      // The second is the run's last batch: the first run of the device's own is drawn meanwhile.
+      // It draws the 4 dealt ids along (recommend counts them as shown) and queues only new ones.
+      recommend.behaviour = { track: track(CH1.slice(0, 7), '1') };
       const second = await dealt(1_741_000_001_000);
       expect(ids(second.body)).toEqual(CH1.slice(2, 4));
       expect(second.body.data.pre_timestamp).toBe(1_741_000_000_000);
-      expect(recommend.requests.length).toBe(calls);
+      expect(await recommendRequestsReach(calls + 1)).toBe(calls + 1);
+      expect(recommend.requests.at(-1)).toMatchObject({ userId: device, channelId: 1, articleNum: 54 });
+      // The feed asks for the run without the per-article tracking strings it never hands on.
+      expect(recommend.paramsOmitted.at(-1)).toBe(true);
       await stack.gateway.get(HotCounters).flush();
       const exposedAfter = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1.slice(0, 4));
       expect(exposedAfter.map((count, index) => Number(count) - Number(exposedBefore[index]))).toEqual([1, 1, 1, 1]);
 
-      // The refill draws the 4 dealt ids along (recommend counts them as shown) and deals only new ones.
-      recommend.behaviour = { track: track(CH1.slice(0, 7), '1') };
       const third = await dealt(1_741_000_002_000);
       expect(recommend.requests.length).toBe(calls + 1);
-      expect(recommend.requests.at(-1)).toMatchObject({ userId: device, channelId: 1, articleNum: 54 });
-      // The feed asks for the run without the per-article tracking strings it never hands on.
-      expect(recommend.paramsOmitted.at(-1)).toBe(true);
       expect(await recommendCalls()).toBe(counted + 1);
       expect(ids(third.body)).toEqual(CH1.slice(4, 7));
+      // The run drawn ahead had one batch: taking it draws the next.
+      expect(await recommendRequestsReach(calls + 2)).toBe(calls + 2);
       // The published run is shared: it is still there for the next new device.
       expect(await stack.cache.llen(published)).toBe(2);
       // A replay of the cold start still answers its batch.

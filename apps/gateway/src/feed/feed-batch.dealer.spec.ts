@@ -47,3 +47,86 @@ describe('FeedBatchDealer when the queue fails after a draw', () => {
     expect(dealtExposure).toMatchObject({ articleId: `[${ids.slice(0, 10).join(',')}]`, userId: 'd' });
   });
 });
+
+describe('FeedBatchDealer drawing ahead', () => {
+  type Store = Pick<FeedBatchStore, 'next' | 'queueAndNext' | 'queue'>;
+  type Recommend = UserRecommendClient['recommend'];
+  const viewer = { kind: 'device' as const, id: 'd' };
+  const run = Array.from({ length: 12 }, (_, index) => String(2000 + index));
+  const lastBatch = { ids: ['1', '2'], exposure: 'last' };
+
+  function setUp(recommend: Recommend) {
+    const store = {
+      next: jest.fn<ReturnType<Store['next']>, Parameters<Store['next']>>(),
+      queueAndNext: jest.fn<ReturnType<Store['queueAndNext']>, Parameters<Store['queueAndNext']>>(),
+      queue: jest.fn<ReturnType<Store['queue']>, Parameters<Store['queue']>>().mockResolvedValue(undefined),
+    };
+    const recommender = { recommend: jest.fn<ReturnType<Recommend>, Parameters<Recommend>>(recommend) };
+    const dealer = new FeedBatchDealer(
+      store as unknown as FeedBatchStore,
+      recommender as unknown as UserRecommendClient,
+      { hasHistory: jest.fn().mockResolvedValue(true) } as unknown as ReadingTracker,
+      { FEED_PREFETCH_BATCHES: 5 },
+    );
+    return { store, recommender, dealer };
+  }
+
+  it('answers the last queued batch at once and queues the next run, leaving out the cold ids it drew', async () => {
+    let answer: (result: Awaited<ReturnType<Recommend>>) => void = () => undefined;
+    const { store, recommender, dealer } = setUp(() => new Promise((resolve) => (answer = resolve)));
+    store.next.mockResolvedValueOnce({ kind: 'fresh', batch: lastBatch, cursor: 10, lastQueued: true, coldIds: ['2001', '9'] });
+
+    const dealt = await dealer.deal(viewer, 1, 5000);
+    expect(dealt).toMatchObject({ ok: true, ids: ['1', '2'], cursor: 10 });
+    expect(recommender.recommend).toHaveBeenCalledWith('d', 1, 5000, 52);
+    expect(store.queue).not.toHaveBeenCalled();
+
+    answer({ ok: true, batch: { ids: run, timeStamp: 20, exposure: '' } });
+    await new Promise((resolve) => setImmediate(resolve));
+    const [, channel, batches, stillUndrawn] = store.queue.mock.calls[0];
+    expect(channel).toBe(1);
+    expect(batches.flatMap((batch) => batch.ids)).toEqual(run.filter((id) => id !== '2001'));
+    expect(stillUndrawn).toEqual(['9']);
+  });
+
+  it('lets a request that comes before the run is queued wait for it instead of drawing again', async () => {
+    let answer: (result: Awaited<ReturnType<Recommend>>) => void = () => undefined;
+    const { store, recommender, dealer } = setUp(() => new Promise((resolve) => (answer = resolve)));
+    store.next
+      .mockResolvedValueOnce({ kind: 'fresh', batch: lastBatch, cursor: 10, lastQueued: true, coldIds: [] })
+      .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false })
+      .mockResolvedValueOnce({ kind: 'fresh', batch: { ids: run.slice(0, 10), exposure: 'e' }, cursor: 20, lastQueued: false, coldIds: [] });
+
+    await dealer.deal(viewer, 1, 5000);
+    const waiting = dealer.deal(viewer, 1, 6000);
+    await new Promise((resolve) => setImmediate(resolve));
+    answer({ ok: true, batch: { ids: run, timeStamp: 20, exposure: '' } });
+
+    expect(await waiting).toMatchObject({ ok: true, ids: run.slice(0, 10), cursor: 20 });
+    expect(recommender.recommend).toHaveBeenCalledTimes(1);
+    expect(store.queue).toHaveBeenCalledTimes(1);
+  });
+
+  it('has the waiting request draw for itself when the run drawn ahead failed', async () => {
+    let timeOut: () => void = () => undefined;
+    const aheadTimesOut = new Promise<Awaited<ReturnType<Recommend>>>((resolve) => (timeOut = () => resolve({ ok: false, reason: 'timeout' })));
+    const results = [aheadTimesOut, Promise.resolve({ ok: true as const, batch: { ids: run, timeStamp: 30, exposure: '' } })];
+    const { store, recommender, dealer } = setUp(() => results.shift() ?? Promise.resolve({ ok: false, reason: 'error' }));
+    store.next
+      .mockResolvedValueOnce({ kind: 'fresh', batch: lastBatch, cursor: 10, lastQueued: true, coldIds: [] })
+      .mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false });
+    store.queueAndNext.mockResolvedValue({ kind: 'fresh', batch: { ids: run.slice(0, 10), exposure: 'e' }, cursor: 30, lastQueued: false, coldIds: [] });
+
+    await dealer.deal(viewer, 1, 5000);
+    const waiting = dealer.deal(viewer, 1, 6000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(recommender.recommend).toHaveBeenCalledTimes(1);
+    timeOut();
+    const dealt = await waiting;
+
+    expect(dealt).toMatchObject({ ok: true, ids: run.slice(0, 10), cursor: 30 });
+    expect(recommender.recommend).toHaveBeenCalledTimes(2);
+    expect(store.queue).not.toHaveBeenCalled();
+    expect(store.queueAndNext).toHaveBeenCalledTimes(1);
+  });
+});

@@ -21,18 +21,27 @@ export type DealtBatch =
   | { ok: false; reason: RecommendFailure };
 
 /**
+ * How a refill that other requests wait for ended: its run is queued, or it has the answer for
+ * them (the run could not be queued, or the recommend service failed them), or (a refill drawn
+ * ahead) it failed and each waiter draws for itself.
+ */
+type RefillOutcome = { kind: 'queued' } | { kind: 'answer'; batch: DealtBatch } | { kind: 'failed' };
+
+/**
  * Deals feed batches one per request from runs of FEED_PREFETCH_BATCHES batches that one
  * `user_recommend` call draws (exposures and ranking are the recommend service's), so most
- * feed requests cost one Redis round trip and no gRPC call. Concurrent requests of one viewer
- * and channel share a refill. A device new to a channel (or a user without reading history, who
- * ranks the same) starts with the channel's published cold-start run and no call at all; the
- * first refill draws that many more and leaves them out.
+ * feed requests cost one Redis round trip and no gRPC call. The request that takes the last
+ * queued batch starts drawing the next run without waiting for it, so the next request finds
+ * it queued. Concurrent requests of one viewer and channel share a refill. A device new to a
+ * channel (or a user without reading history, who ranks the same) starts with the channel's
+ * published cold-start run and no call at all; the first refill draws that many more and leaves
+ * them out.
  */
 @Injectable()
 export class FeedBatchDealer {
   private readonly logger = new Logger(FeedBatchDealer.name);
-  /** Refills in flight per viewer and channel: undefined once queued, else what waiters answer. */
-  private readonly refills = new Map<string, Promise<DealtBatch | undefined>>();
+  /** Refills in flight per viewer and channel. */
+  private readonly refills = new Map<string, Promise<RefillOutcome>>();
 
   constructor(
     private readonly store: FeedBatchStore,
@@ -47,6 +56,7 @@ export class FeedBatchDealer {
       // A user without reading history ranks as a new device would: start cold too.
       if (next.kind === 'empty' && next.isNew && viewer.kind === 'user' && !(await this.reading.hasHistory(viewer.id)))
         next = await this.store.next(viewer, channelId, stamp, true);
+      if (next.kind === 'fresh' && next.lastQueued) this.drawAhead(viewer, channelId, stamp, next.coldIds);
       if (next.kind !== 'empty') return dealt(next, viewer);
       return await this.dealFromRefill(viewer, channelId, stamp, next.coldIds);
     } catch (error) {
@@ -64,20 +74,59 @@ export class FeedBatchDealer {
     stamp: number,
     coldIds: readonly string[],
   ): Promise<DealtBatch> {
-    const key = `${viewer.kind}:${viewer.id}:${channelId}`;
+    const key = refillKey(viewer, channelId);
     const running = this.refills.get(key);
     if (running) {
-      const instead = await running;
-      return instead ?? dealtOrEnd(await this.store.next(viewer, channelId, stamp, false), viewer);
+      const outcome = await running;
+      if (outcome.kind === 'answer') return outcome.batch;
+      if (outcome.kind === 'queued') return dealtOrEnd(await this.store.next(viewer, channelId, stamp, false), viewer);
+      // The run drawn ahead failed: the cold ids it would have left out are still stored.
+      const next = await this.store.next(viewer, channelId, stamp, false);
+      return next.kind === 'empty' ? this.dealFromRefill(viewer, channelId, stamp, next.coldIds) : dealt(next, viewer);
     }
     const refill = this.refill(viewer, channelId, stamp, coldIds);
-    const forWaiters = refill
-      .then((result) => (result.queued ? undefined : result.batch))
-      .finally(() => this.refills.delete(key));
-    // Waiters see a failure themselves; with none waiting it must not count as unhandled.
-    forWaiters.catch(() => undefined);
-    this.refills.set(key, forWaiters);
+    this.share(
+      key,
+      refill.then((result): RefillOutcome => (result.queued ? { kind: 'queued' } : { kind: 'answer', batch: result.batch })),
+    );
     return (await refill).batch;
+  }
+
+  /**
+   * Draws the next run while the viewer reads the last queued batch, under the same deadline as a
+   * refill. Nobody waits for it unless the next request comes first; if it fails, that request
+   * draws for itself.
+   */
+  private drawAhead(viewer: FeedViewer, channelId: number, stamp: number, coldIds: readonly string[]): void {
+    const key = refillKey(viewer, channelId);
+    if (this.refills.has(key)) return;
+    this.share(key, this.queueRun(viewer, channelId, stamp, coldIds));
+  }
+
+  private async queueRun(
+    viewer: FeedViewer,
+    channelId: number,
+    stamp: number,
+    coldIds: readonly string[],
+  ): Promise<RefillOutcome> {
+    const drawn = await this.drawRun(viewer, channelId, stamp, coldIds);
+    // An empty run leaves the answer to the next request's own draw.
+    if (!drawn.ok || drawn.run.ids.length === 0) return { kind: 'failed' };
+    try {
+      await this.store.queue(viewer, channelId, drawn.batches, drawn.stillUndrawn);
+      return { kind: 'queued' };
+    } catch (error) {
+      this.logger.warn(`feed run not queued: ${error instanceof Error ? error.message : String(error)}`);
+      return { kind: 'failed' };
+    }
+  }
+
+  /** Lets other requests of the viewer and channel wait for `outcome` until it settles. */
+  private share(key: string, outcome: Promise<RefillOutcome>): void {
+    const shared = outcome.finally(() => this.refills.delete(key));
+    // Waiters see a failure themselves; with none waiting it must not count as unhandled.
+    shared.catch(() => undefined);
+    this.refills.set(key, shared);
   }
 
   /**
@@ -91,18 +140,10 @@ export class FeedBatchDealer {
     stamp: number,
     coldIds: readonly string[],
   ): Promise<{ queued: boolean; batch: DealtBatch }> {
-    const articleNum = Math.min(
-      FEED_ARTICLE_NUM * this.config.FEED_PREFETCH_BATCHES + coldIds.length,
-      RECOMMEND_MAX_ARTICLE_NUM,
-    );
-    const result = await this.recommender.recommend(viewer.id, channelId, stamp, articleNum);
-    if (!result.ok) return { queued: false, batch: result };
-    const run = result.batch;
+    const drawn = await this.drawRun(viewer, channelId, stamp, coldIds);
+    if (!drawn.ok) return { queued: false, batch: drawn.failure };
+    const { run, batches, stillUndrawn } = drawn;
     if (run.ids.length === 0) return { queued: false, batch: fromRecommend(run) };
-    const dealtBefore = new Set(coldIds);
-    const drawn = new Set(run.ids);
-    const batches = splitRun({ ...run, ids: run.ids.filter((id) => !dealtBefore.has(id)) });
-    const stillUndrawn = coldIds.filter((id) => !drawn.has(id));
     let next: NextBatch;
     try {
       next = await this.store.queueAndNext(viewer, channelId, stamp, batches, stillUndrawn);
@@ -113,6 +154,41 @@ export class FeedBatchDealer {
     }
     return { queued: true, batch: dealtOrEnd(next, viewer) };
   }
+
+  /**
+   * One `user_recommend` call for a run, cut into batches. The cold-start ids the viewer was dealt
+   * are drawn along (so the recommend service counts them as shown) and left out of the batches;
+   * `stillUndrawn` are those it did not draw.
+   */
+  private async drawRun(
+    viewer: FeedViewer,
+    channelId: number,
+    stamp: number,
+    coldIds: readonly string[],
+  ): Promise<
+    | { ok: true; run: RecommendBatch; batches: QueuedBatch[]; stillUndrawn: string[] }
+    | { ok: false; failure: Extract<DealtBatch, { ok: false }> }
+  > {
+    const articleNum = Math.min(
+      FEED_ARTICLE_NUM * this.config.FEED_PREFETCH_BATCHES + coldIds.length,
+      RECOMMEND_MAX_ARTICLE_NUM,
+    );
+    const result = await this.recommender.recommend(viewer.id, channelId, stamp, articleNum);
+    if (!result.ok) return { ok: false, failure: result };
+    const run = result.batch;
+    const dealtBefore = new Set(coldIds);
+    const drawn = new Set(run.ids);
+    return {
+      ok: true,
+      run,
+      batches: splitRun({ ...run, ids: run.ids.filter((id) => !dealtBefore.has(id)) }),
+      stillUndrawn: coldIds.filter((id) => !drawn.has(id)),
+    };
+  }
+}
+
+function refillKey(viewer: FeedViewer, channelId: number): string {
+  return `${viewer.kind}:${viewer.id}:${channelId}`;
 }
 
 /** A run cut into batches of the reference's size, each with the exposure string of its own ids. */

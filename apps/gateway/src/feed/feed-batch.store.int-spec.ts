@@ -35,9 +35,14 @@ describe('FeedBatchStore (real Redis)', () => {
       kind: 'fresh',
       batch: batch('1', '2'),
       cursor: 0,
+      lastQueued: false,
+      coldIds: [],
     });
-    expect(await next(viewer, 3, 200)).toEqual({ kind: 'fresh', batch: batch('3'), cursor: 100 });
+    expect(await next(viewer, 3, 200)).toEqual({ kind: 'fresh', batch: batch('3'), cursor: 100, lastQueued: true, coldIds: [] });
     expect(await next(viewer, 3, 300)).toMatchObject({ kind: 'empty', coldIds: [] });
+    // A run queued without dealing (drawn ahead) is dealt to the next newer stamp.
+    await store.queue(viewer, 3, [batch('4'), batch('5')], []);
+    expect(await next(viewer, 3, 400)).toEqual({ kind: 'fresh', batch: batch('4'), cursor: 200, lastQueued: false, coldIds: [] });
   });
 
   it('replays the batch at or before an older stamp with the next older stamp, and a retried stamp', async () => {
@@ -57,7 +62,7 @@ describe('FeedBatchStore (real Redis)', () => {
     await store.queueAndNext(viewer, 1, 10, [batch('7'), batch('7')]);
     expect(await next(other, 1, 20)).toMatchObject({ kind: 'empty', coldIds: [] });
     expect(await next(viewer, 2, 20)).toMatchObject({ kind: 'empty', coldIds: [] });
-    expect(await next(viewer, 1, 20)).toEqual({ kind: 'fresh', batch: batch('7'), cursor: 10 });
+    expect(await next(viewer, 1, 20)).toEqual({ kind: 'fresh', batch: batch('7'), cursor: 10, lastQueued: true, coldIds: [] });
     expect(await next(viewer, 1, 10)).toEqual({ kind: 'replay', batch: batch('7'), cursor: 0 });
   });
 
@@ -88,16 +93,19 @@ describe('FeedBatchStore (real Redis)', () => {
     it('deals a new device the published run, then tells its ids until a refill says otherwise', async () => {
       const viewer = newViewer();
       await publish(9, viewer.id, [['11', '12'], ['13'], ['14']]);
-      expect(await next(viewer, 9, 100)).toEqual({ kind: 'fresh', batch: coldBatch('11', '12'), cursor: 0 });
-      expect(await next(viewer, 9, 200)).toEqual({ kind: 'fresh', batch: coldBatch('13'), cursor: 100 });
+      const fresh = (ids: QueuedBatch, cursor: number) => ({ kind: 'fresh', batch: ids, cursor, lastQueued: false, coldIds: [] });
+      expect(await next(viewer, 9, 100)).toEqual(fresh(coldBatch('11', '12'), 0));
+      expect(await next(viewer, 9, 200)).toEqual(fresh(coldBatch('13'), 100));
       expect(await next(viewer, 9, 150)).toEqual({ kind: 'replay', batch: coldBatch('11', '12'), cursor: 0 });
-      expect(await next(viewer, 9, 300)).toEqual({ kind: 'fresh', batch: coldBatch('14'), cursor: 200 });
+      // The last batch of the run says so, with the ids the next run is to leave out.
+      expect(await next(viewer, 9, 300)).toEqual({ ...fresh(coldBatch('14'), 200), lastQueued: true, coldIds: ['11', '12', '13', '14'] });
       expect(await next(viewer, 9, 400)).toMatchObject({ kind: 'empty', coldIds: ['11', '12', '13', '14'] });
 
       // The refill drew all but 14: only 14 is still to leave out; then nothing is.
-      expect(await store.queueAndNext(viewer, 9, 400, [batch('21')], ['14'])).toEqual({ kind: 'fresh', batch: batch('21'), cursor: 300 });
+      expect(await store.queueAndNext(viewer, 9, 400, [batch('21')], ['14'])).toEqual({ ...fresh(batch('21'), 300), lastQueued: true, coldIds: ['14'] });
       expect(await next(viewer, 9, 500)).toMatchObject({ kind: 'empty', coldIds: ['14'] });
-      await store.queueAndNext(viewer, 9, 500, [batch('22')], []);
+      await store.queue(viewer, 9, [batch('22')], []);
+      expect(await next(viewer, 9, 500)).toEqual({ ...fresh(batch('22'), 400), lastQueued: true });
       expect(await next(viewer, 9, 600)).toMatchObject({ kind: 'empty', coldIds: [] });
       // Nothing of the published run was taken from it.
       expect(await testRedis.client('cache').llen(`${testRedis.prefix}${CacheKeys.feedColdStart(9, algorithmFor(viewer.id))}`)).toBe(3);
@@ -108,8 +116,8 @@ describe('FeedBatchStore (real Redis)', () => {
       await testRedis
         .client('cache')
         .rpush(`${testRedis.prefix}${CacheKeys.feedColdStart(6, algorithmFor(viewer.id))}`, JSON.stringify({ ids: ['51', '52'] }), JSON.stringify({ ids: ['53'] }));
-      expect(await next(viewer, 6, 100)).toEqual({ kind: 'fresh', batch: coldBatch('51', '52'), cursor: 0 });
-      expect(await next(viewer, 6, 200)).toEqual({ kind: 'fresh', batch: coldBatch('53'), cursor: 100 });
+      expect(await next(viewer, 6, 100)).toEqual({ kind: 'fresh', batch: coldBatch('51', '52'), cursor: 0, lastQueued: false, coldIds: [] });
+      expect(await next(viewer, 6, 200)).toMatchObject({ kind: 'fresh', batch: coldBatch('53'), cursor: 100, lastQueued: true });
       expect(await next(viewer, 6, 300)).toMatchObject({ kind: 'empty', coldIds: ['51', '52', '53'] });
     });
 
@@ -122,7 +130,7 @@ describe('FeedBatchStore (real Redis)', () => {
       const user = { kind: 'user' as const, id: '1294287382374383616' };
       await publish(8, user.id, [['31']]);
       expect(await next(user, 8, 20, false)).toEqual({ kind: 'empty', coldIds: [], isNew: true });
-      expect(await next(user, 8, 30, true)).toEqual({ kind: 'fresh', batch: coldBatch('31'), cursor: 0 });
+      expect(await next(user, 8, 30, true)).toMatchObject({ kind: 'fresh', batch: coldBatch('31'), cursor: 0 });
 
       expect(await next(newViewer(), 7, 20)).toEqual({ kind: 'empty', coldIds: [], isNew: true });
     });

@@ -24,12 +24,13 @@ export interface QueuedBatch {
  * What the stamp of a request gives: a fresh batch (stored under that stamp), a replay of the
  * stored batch at or before it, or `empty` when a fresh batch is due and none is queued.
  * `cursor` is the client's next `pre_timestamp`: the next older stamp, 0 when there is none.
- * `coldIds`: the ids of the cold-start run this viewer was dealt that the recommend service has
- * not drawn for it yet, for the next run to leave out. `isNew`: nothing was served to this viewer
- * in this channel yet (nor within the history's TTL).
+ * `lastQueued`: the fresh batch was the last one queued, so the next fresh request needs a refill.
+ * `coldIds` (with `lastQueued` and `empty`): the ids of the cold-start run this viewer was dealt
+ * that the recommend service has not drawn for it yet, for the next run to leave out. `isNew`:
+ * nothing was served to this viewer in this channel yet (nor within the history's TTL).
  */
 export type NextBatch =
-  | { kind: 'fresh'; batch: QueuedBatch; cursor: number }
+  | { kind: 'fresh'; batch: QueuedBatch; cursor: number; lastQueued: boolean; coldIds: string[] }
   | { kind: 'replay'; batch: QueuedBatch; cursor: number }
   | { kind: 'empty'; coldIds: string[]; isNew: boolean };
 
@@ -75,20 +76,25 @@ local function next_batch()
   redis.call('ZADD', KEYS[1], stamp, ARGV[1] .. ':' .. batch)
   redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
   redis.call('EXPIRE', KEYS[1], ARGV[2])
-  return {'fresh', batch, newest[2] or '0'}
+  if redis.call('LLEN', KEYS[2]) > 0 then return {'fresh', batch, newest[2] or '0', '0', ''} end
+  return {'fresh', batch, newest[2] or '0', '1', redis.call('GET', KEYS[5]) or ''}
 end
 `;
 
 /**
- * Queues the batches given after the first five arguments, keeps ARGV[5] as the cold-start ids
- * still to leave out ('' forgets them), then deals as NEXT_BATCH_LUA.
+ * Queues the batches given after the first five arguments and keeps ARGV[5] as the cold-start ids
+ * still to leave out ('' forgets them); QUEUE_AND_NEXT_LUA then deals as NEXT_BATCH_LUA.
  */
-const QUEUE_AND_NEXT_LUA = `${NEXT_BATCH_LUA}
+const QUEUE_LUA = `
 if ARGV[5] == '' then redis.call('DEL', KEYS[5]) else redis.call('SET', KEYS[5], ARGV[5], 'EX', ARGV[2]) end
 if #ARGV > 5 then
   redis.call('RPUSH', KEYS[2], unpack(ARGV, 6))
   redis.call('EXPIRE', KEYS[2], ARGV[2])
 end
+`;
+
+const QUEUE_AND_NEXT_LUA = `${NEXT_BATCH_LUA}
+${QUEUE_LUA}
 return next_batch()
 `;
 
@@ -96,10 +102,11 @@ type FeedKeys = [history: string, queue: string, coldStart: string, coldStartIds
 
 interface FeedRedis extends Redis {
   feedNextBatch(...keys: [...FeedKeys, stamp: string, ttl: number, size: number, coldStart: string]): Promise<string[]>;
-  feedQueueAndNext(
-    ...args: [...FeedKeys, stamp: string, ttl: number, size: number, coldStart: string, coldIds: string, ...batches: string[]]
-  ): Promise<string[]>;
+  feedQueueAndNext(...args: QueueArgs): Promise<string[]>;
+  feedQueue(...args: QueueArgs): Promise<null>;
 }
+
+type QueueArgs = [...FeedKeys, stamp: string, ttl: number, size: number, coldStart: string, coldIds: string, ...batches: string[]];
 
 /**
  * Per viewer and channel on the cache Redis: the queue of batches drawn ahead from the recommend
@@ -114,6 +121,7 @@ export class FeedBatchStore {
     if (!('feedNextBatch' in redis)) {
       redis.defineCommand('feedNextBatch', { numberOfKeys: 5, lua: `${NEXT_BATCH_LUA}\nreturn next_batch()` });
       redis.defineCommand('feedQueueAndNext', { numberOfKeys: 5, lua: QUEUE_AND_NEXT_LUA });
+      redis.defineCommand('feedQueue', { numberOfKeys: 5, lua: QUEUE_LUA });
     }
     this.redis = redis as FeedRedis;
   }
@@ -142,26 +150,48 @@ export class FeedBatchStore {
     batches: readonly QueuedBatch[],
     coldIds: readonly string[] = [],
   ): Promise<NextBatch> {
-    return parseNext(
-      await this.redis.feedQueueAndNext(
-        ...keysOf(viewer, channelId),
-        String(stamp),
-        FEED_HISTORY_TTL_SECONDS,
-        FEED_HISTORY_SIZE,
-        // A refill comes after a first batch: nothing is new any more.
-        '0',
-        coldIds.join(','),
-        ...batches.map((batch) => JSON.stringify(batch)),
-      ),
-    );
+    return parseNext(await this.redis.feedQueueAndNext(...queueArgs(viewer, channelId, stamp, batches, coldIds)));
+  }
+
+  /** Queues batches drawn ahead (oldest first) and keeps `coldIds` as `queueAndNext` does, dealing none. */
+  async queue(
+    viewer: FeedViewer,
+    channelId: number,
+    batches: readonly QueuedBatch[],
+    coldIds: readonly string[],
+  ): Promise<void> {
+    await this.redis.feedQueue(...queueArgs(viewer, channelId, 0, batches, coldIds));
   }
 }
 
-function parseNext([kind, member, cursor]: string[]): NextBatch {
-  if (kind === 'empty') return { kind: 'empty', coldIds: member ? member.split(',') : [], isNew: cursor === '1' };
-  const batch = kind === 'fresh' ? parseBatch(member) : parseBatch(member.slice(member.indexOf(':') + 1));
-  return { kind: kind === 'fresh' ? 'fresh' : 'replay', batch, cursor: Number(cursor) };
+function queueArgs(
+  viewer: FeedViewer,
+  channelId: number,
+  stamp: number,
+  batches: readonly QueuedBatch[],
+  coldIds: readonly string[],
+): QueueArgs {
+  return [
+    ...keysOf(viewer, channelId),
+    String(stamp),
+    FEED_HISTORY_TTL_SECONDS,
+    FEED_HISTORY_SIZE,
+    // A refill comes after a first batch: nothing is new any more.
+    '0',
+    coldIds.join(','),
+    ...batches.map((batch) => JSON.stringify(batch)),
+  ];
 }
+
+function parseNext([kind, member, cursor, lastQueued, coldIds]: string[]): NextBatch {
+  if (kind === 'empty') return { kind: 'empty', coldIds: idList(member), isNew: cursor === '1' };
+  if (kind === 'fresh') {
+    return { kind, batch: parseBatch(member), cursor: Number(cursor), lastQueued: lastQueued === '1', coldIds: idList(coldIds) };
+  }
+  return { kind: 'replay', batch: parseBatch(member.slice(member.indexOf(':') + 1)), cursor: Number(cursor) };
+}
+
+const idList = (joined: string | undefined): string[] => (joined ? joined.split(',') : []);
 
 /** A/B algorithms of recent viewers: one md5 per viewer rather than per request. */
 const viewerAlgorithms = new LRUCache<string, AlgorithmCombine>({ max: 100_000 });
