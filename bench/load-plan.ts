@@ -8,6 +8,12 @@ export interface HttpPlan {
   duration: number;
   /** Stop after this many requests instead of the duration (cold-cache runs with a finite id list). */
   amount?: number;
+  /**
+   * Requests per second sent at evenly spaced instants whatever the answers take (an open loop, on
+   * up to `connections` keep-alive sockets), instead of each connection asking again as soon as it
+   * is answered: the latency of a load below saturation.
+   */
+  rate?: number;
   seed: number;
   /** Paths to request; `{ts}` becomes Date.now(). */
   paths: string[];

@@ -1,6 +1,8 @@
 // The load generator, run in its own process (pinned to another core than the servers when taskset exists).
 // Usage: node dist/bench/load-worker.js <plan.json>; prints one LoadResult JSON line.
 import { readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
@@ -75,6 +77,53 @@ async function runHttp(plan: HttpPlan): Promise<LoadResult> {
   };
 }
 
+/** `plan.rate` requests a second at evenly spaced instants (see HttpPlan.rate); GET only. */
+async function runPacedHttp(plan: HttpPlan, rate: number): Promise<LoadResult> {
+  const random = seededRandom(plan.seed);
+  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
+  const agent = new Agent({ keepAlive: true, maxSockets: plan.connections });
+  const { hostname, port } = new URL(plan.url);
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let non2xx = 0;
+  let errors = 0;
+  const send = (): Promise<void> =>
+    new Promise((resolve) => {
+      const path = pick(plan.paths).replace('{ts}', String(Date.now()));
+      const headers = plan.headerSets.length > 0 ? pick(plan.headerSets) : {};
+      const begin = process.hrtime.bigint();
+      const request = httpRequest({ hostname, port, path, headers, agent, timeout: 10_000 }, (response) => {
+        response.resume();
+        response.on('end', () => {
+          latencies.push(Number(process.hrtime.bigint() - begin) / 1e6);
+          const status = response.statusCode ?? 0;
+          statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+          if (status < 200 || status >= 300) non2xx++;
+          resolve();
+        });
+      });
+      request.on('timeout', () => request.destroy(new Error('timeout')));
+      request.on('error', () => {
+        errors++;
+        resolve();
+      });
+      request.end();
+    });
+  const started = process.hrtime.bigint();
+  const sent: Array<Promise<void>> = [];
+  for (let index = 0; index < Math.round(rate * plan.duration); index++) {
+    const dueInMs = (index / rate) * 1000 - Number(process.hrtime.bigint() - started) / 1e6;
+    if (dueInMs > 0) await sleep(dueInMs);
+    sent.push(send());
+  }
+  await Promise.all(sent);
+  agent.destroy();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { requests: latencies.length + errors, seconds, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), non2xx, errors, statusCodes };
+}
+
 interface RecommendClient extends grpc.Client {
   user_recommend(request: object, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null) => void): void;
 }
@@ -120,7 +169,8 @@ async function runGrpc(plan: GrpcPlan): Promise<LoadResult> {
 
 async function main(): Promise<void> {
   const plan = JSON.parse(readFileSync(process.argv[2], 'utf8')) as LoadPlan;
-  const result = plan.kind === 'http' ? await runHttp(plan) : await runGrpc(plan);
+  const result =
+    plan.kind === 'grpc' ? await runGrpc(plan) : plan.rate !== undefined ? await runPacedHttp(plan, plan.rate) : await runHttp(plan);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

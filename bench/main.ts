@@ -93,6 +93,12 @@ function grownBy(after: Record<string, number>, before: Record<string, number>):
 
 const log = (line: string): void => console.log(`[bench] ${line}`);
 
+/**
+ * E1r's pace: well below what the suite serves, so each device and channel is asked again about
+ * every two seconds (26 devices × 26 channels), as readers do, and latency is not a queue's.
+ */
+const PACED_FEED_RATE = 300;
+
 /** One endpoint under test: how to load it, which servers serve it, and its target ratio to L2. */
 interface Endpoint {
   key: string;
@@ -163,6 +169,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
   });
   const feedPaths = Array.from({ length: spec.channels + 1 }, (_, c) => `/app/v1_1/articles?channel_id=${c}&timestamp={ts}&with_top=1`);
   const anonymous = Array.from({ length: 1_000 }, (_, i) => ({ authorization: `Anony bench-device-${i}` }));
+  const pacedReaders = Array.from({ length: 26 }, (_, i) => ({ authorization: `Anony bench-reader-${i}` }));
   const bearer = pools.tokens.map((token) => ({ authorization: `Bearer ${token}` }));
   // Slices of never-requested ids: 0 for the probe, one per round, two for a profile (plans 80 and
   // 81), and the last for the warm-up (plan 90).
@@ -197,6 +204,15 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       servers: ['gateway', 'news', 'recommend'],
       plan: (round) => http(150 + round, { paths: feedPaths, headerSets: anonymous.slice(0, 26) }),
       probe: feedProbe(anonymous[0].authorization),
+      warm: true,
+      feed: true,
+    },
+    {
+      key: 'E1r',
+      label: `E1r feed anonymous, 26 returning devices at ${PACED_FEED_RATE} req/s`,
+      servers: ['gateway', 'news', 'recommend'],
+      plan: (round) => http(170 + round, { paths: feedPaths, headerSets: pacedReaders, rate: PACED_FEED_RATE }),
+      probe: feedProbe(pacedReaders[0].authorization),
       warm: true,
       feed: true,
     },
