@@ -79,10 +79,11 @@ export class FeedBatchDealer {
     if (running) {
       const outcome = await running;
       if (outcome.kind === 'answer') return outcome.batch;
-      if (outcome.kind === 'queued') return dealtOrEnd(await this.store.next(viewer, channelId, stamp, false), viewer);
-      // The run drawn ahead failed: the cold ids it would have left out are still stored.
       const next = await this.store.next(viewer, channelId, stamp, false);
-      return next.kind === 'empty' ? this.dealFromRefill(viewer, channelId, stamp, next.coldIds) : dealt(next, viewer);
+      if (next.kind !== 'empty') return dealt(next, viewer);
+      // Queued, but other requests took it all: the run is over. Drawn ahead but failed: draw here
+      // (the cold ids it would have left out are still stored).
+      return outcome.kind === 'queued' ? dealtOrEnd(next, viewer) : this.dealFromRefill(viewer, channelId, stamp, next.coldIds);
     }
     const refill = this.refill(viewer, channelId, stamp, coldIds);
     this.share(
