@@ -119,9 +119,14 @@ async function runPacedHttp(plan: HttpPlan, rate: number): Promise<LoadResult> {
   await Promise.all(sent);
   agent.destroy();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { requests: latencies.length + errors, seconds, rps: latencies.length / seconds, ...medianAndTail(latencies), non2xx, errors, statusCodes };
+}
+
+/** p50 and p99 of latencies in ms (sorts them in place). */
+function medianAndTail(latencies: number[]): Pick<LoadResult, 'p50' | 'p99'> {
   latencies.sort((a, b) => a - b);
   const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { requests: latencies.length + errors, seconds, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), non2xx, errors, statusCodes };
+  return { p50: at(0.5), p99: at(0.99) };
 }
 
 interface RecommendClient extends grpc.Client {
@@ -162,9 +167,7 @@ async function runGrpc(plan: GrpcPlan): Promise<LoadResult> {
   );
   client.close();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { requests: latencies.length, seconds, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), non2xx: 0, errors, statusCodes };
+  return { requests: latencies.length, seconds, rps: latencies.length / seconds, ...medianAndTail(latencies), non2xx: 0, errors, statusCodes };
 }
 
 async function main(): Promise<void> {
