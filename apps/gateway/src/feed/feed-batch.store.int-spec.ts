@@ -95,6 +95,8 @@ describe('FeedBatchStore (real Redis)', () => {
       await publish(9, viewer.id, [['11', '12'], ['13'], ['14']]);
       const fresh = (ids: QueuedBatch, cursor: number) => ({ kind: 'fresh', batch: ids, cursor, lastQueued: false, coldIds: [] });
       expect(await next(viewer, 9, 100)).toEqual(fresh(coldBatch('11', '12'), 0));
+      // The copies are the device's own: they expire with its history, not with the published run.
+      for (const key of ['queue', 'cold']) expect(await redis.ttl(`feed:device:${viewer.id}:9:${key}`)).toBeGreaterThan(0);
       expect(await next(viewer, 9, 200)).toEqual(fresh(coldBatch('13'), 100));
       expect(await next(viewer, 9, 150)).toEqual({ kind: 'replay', batch: coldBatch('11', '12'), cursor: 0 });
       // The last batch of the run says so, with the ids the next run is to leave out.

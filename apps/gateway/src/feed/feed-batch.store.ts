@@ -41,7 +41,8 @@ export type NextBatch =
  * stamp) replays it instead of drawing another. A viewer new to the channel (no history, no
  * queue) that may cold-start (ARGV[4] = '1': a device, or a user without reading history) gets
  * the channel's published cold-start run (KEYS[3]) queued, and its ids (published in KEYS[4])
- * remembered (KEYS[5]).
+ * remembered (KEYS[5]): both copied inside Redis (COPY, Redis 6.2+), so the run's batches never
+ * pass through the script.
  */
 const NEXT_BATCH_LUA = `
 local function next_batch()
@@ -52,29 +53,23 @@ local function next_batch()
     return {'replay', found[1] or '', found[4] or '0'}
   end
   local batch = redis.call('LPOP', KEYS[2])
-  if not batch and not newest[1] and ARGV[4] == '1' then
-    local run = redis.call('LRANGE', KEYS[3], 0, -1)
-    if #run > 0 then
-      local ids = redis.call('GET', KEYS[4])
-      if not ids then
-        -- A run published without its ids (by an older publisher): read them from the batches.
-        local decoded = {}
-        for _, json in ipairs(run) do
-          for _, id in ipairs(cjson.decode(json).ids) do decoded[#decoded + 1] = id end
-        end
-        ids = table.concat(decoded, ',')
+  -- An empty list does not exist, so COPY fills the queue only when a run is published.
+  if not batch and not newest[1] and ARGV[4] == '1' and redis.call('COPY', KEYS[3], KEYS[2]) == 1 then
+    redis.call('EXPIRE', KEYS[2], ARGV[2])
+    if redis.call('COPY', KEYS[4], KEYS[5], 'REPLACE') == 0 then
+      -- A run published without its ids (by an older publisher): read them from the batches.
+      local decoded = {}
+      for _, json in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+        for _, id in ipairs(cjson.decode(json).ids) do decoded[#decoded + 1] = id end
       end
-      redis.call('SET', KEYS[5], ids, 'EX', ARGV[2])
-      if #run > 1 then
-        redis.call('RPUSH', KEYS[2], unpack(run, 2))
-        redis.call('EXPIRE', KEYS[2], ARGV[2])
-      end
-      batch = run[1]
+      redis.call('SET', KEYS[5], table.concat(decoded, ','))
     end
+    redis.call('EXPIRE', KEYS[5], ARGV[2])
+    batch = redis.call('LPOP', KEYS[2])
   end
   if not batch then return {'empty', redis.call('GET', KEYS[5]) or '', newest[1] and '0' or '1'} end
   redis.call('ZADD', KEYS[1], stamp, ARGV[1] .. ':' .. batch)
-  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
+  if newest[1] then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1)) end
   redis.call('EXPIRE', KEYS[1], ARGV[2])
   if redis.call('LLEN', KEYS[2]) > 0 then return {'fresh', batch, newest[2] or '0', '0', ''} end
   return {'fresh', batch, newest[2] or '0', '1', redis.call('GET', KEYS[5]) or ''}
