@@ -107,6 +107,8 @@ interface Endpoint {
   plan: (round: number) => LoadPlan;
   probe: () => Promise<{ ok: boolean; body: Buffer; note?: string }>;
   target?: { ratioL2: number; maxSql?: number };
+  /** Needs at least one Redis round trip per request: L4 (the framework plus one GET) bounds it. */
+  readsRedis?: true;
   /** Warmed up before round 1 (not for cold-cache runs). */
   warm: boolean;
   /** Feed rows: answers that fell back to the latest articles are counted (they are 200s too). */
@@ -193,6 +195,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       plan: (round) => http(100 + round, { paths: feedPaths, headerSets: anonymous }),
       probe: feedProbe(anonymous[0].authorization),
       target: { ratioL2: 0.85 },
+      readsRedis: true,
       warm: true,
       feed: true,
     },
@@ -223,6 +226,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       plan: (round) => http(200 + round, { paths: feedPaths, headerSets: bearer }),
       probe: feedProbe(bearer[0].authorization),
       target: { ratioL2: 0.75 },
+      readsRedis: true,
       warm: true,
       feed: true,
     },
@@ -247,6 +251,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       plan: articleMisses,
       probe: () => httpProbe(`${base}/app/v1_0/articles/${pools.coldIds[0]}`),
       target: { ratioL2: 0.5, maxSql: 3 },
+      readsRedis: true,
       // The code of a miss is warmed with ids of its own slice: as on a server that has been
       // missing all along, only the caches are cold in the rounds.
       warm: true,
@@ -424,12 +429,16 @@ async function main(): Promise<void> {
         let l1: Measurement | undefined;
         let l2: Measurement | undefined;
         let l3: Measurement | undefined;
+        let l4: Measurement | undefined;
         if (isHttp) {
           l1 = await measure(baselinePlan(`/l1/${endpoint.body.length}`, round), serversOf(['baseline']), benchRedis, stats, pin.load);
           l2 = await measure(baselinePlan(`/l2/${endpoint.key}`, round), serversOf(['baseline']), benchRedis, stats, pin.load);
         }
         if (isHttp && endpoint.target) {
           l3 = await measure(baselinePlan(`/app/l3/${endpoint.body.length}`, round, ports.framework), serversOf(['framework']), benchRedis, stats, pin.load);
+        }
+        if (isHttp && endpoint.target && endpoint.readsRedis) {
+          l4 = await measure(baselinePlan(`/app/l4/${endpoint.key}`, round, ports.framework), serversOf(['framework']), benchRedis, stats, pin.load);
         }
         const feedBefore = endpoint.feed ? await feedCounts(ports) : undefined;
         const e = await measure(endpoint.plan(round), serving, benchRedis, stats, pin.load);
@@ -451,11 +460,12 @@ async function main(): Promise<void> {
           push(`${endpoint.key}:L1`, net(l1));
           push(`${endpoint.key}:L2`, { ...net(l2), ratioL1: l2.rps / l1.rps });
           if (l3) push(`${endpoint.key}:L3`, { ...net(l3), ratioL1: l3.rps / l1.rps, ratioL2: l3.rps / l2.rps });
+          if (l4) push(`${endpoint.key}:L4`, { ...net(l4), ratioL1: l4.rps / l1.rps, ratioL2: l4.rps / l2.rps });
         }
         push(endpoint.key, { ...net(e), ratioL1: l1 ? e.rps / l1.rps : undefined, ratioL2: l2 ? e.rps / l2.rps : undefined });
         log(
           `round ${round + 1}/${options.rounds} ${endpoint.label}: ${e.rps.toFixed(0)} req/s` +
-            (l1 && l2 ? ` (L1 ${l1.rps.toFixed(0)}, L2 ${l2.rps.toFixed(0)}${l3 ? `, L3 ${l3.rps.toFixed(0)}` : ''})` : '') +
+            (l1 && l2 ? ` (L1 ${l1.rps.toFixed(0)}, L2 ${l2.rps.toFixed(0)}${l3 ? `, L3 ${l3.rps.toFixed(0)}` : ''}${l4 ? `, L4 ${l4.rps.toFixed(0)}` : ''})` : '') +
             `, p99 ${e.p99.toFixed(1)} ms, errors ${e.non2xx + e.errors}` +
             (e.fallbacks !== undefined ? `, fallbacks ${e.fallbacks}${e.fallbacks > 0 ? ` (${Object.entries(e.fallbacksByReason ?? {}).map(([reason, count]) => `${reason} ${count}`).join(', ')})` : ''}, recommend calls/req ${e.recommendCallsPerRequest?.toFixed(2)}` : '') +
             `, Redis µs/req by command: ${Object.entries(e.redisUsecByCommand).slice(0, 4).map(([name, usec]) => `${name} ${usec.toFixed(1)}`).join(', ') || 'none'}` +
@@ -471,6 +481,8 @@ async function main(): Promise<void> {
         rows.push({ ...rowOf(`${endpoint.key}:L2`, `L2 http+GET ${bytes} B (for ${endpoint.key})`, runs.get(`${endpoint.key}:L2`) ?? []), bodyBytes: bytes });
         const l3Runs = runs.get(`${endpoint.key}:L3`);
         if (l3Runs) rows.push({ ...rowOf(`${endpoint.key}:L3`, `L3 Nest+Fastify static ${bytes} B (for ${endpoint.key})`, l3Runs), bodyBytes: bytes });
+        const l4Runs = runs.get(`${endpoint.key}:L4`);
+        if (l4Runs) rows.push({ ...rowOf(`${endpoint.key}:L4`, `L4 Nest+Fastify+GET ${bytes} B (for ${endpoint.key})`, l4Runs), bodyBytes: bytes });
       }
       const row: Row = { ...rowOf(endpoint.key, endpoint.label, runs.get(endpoint.key) ?? []), bodyBytes: bytes };
       if (endpoint.target) {
@@ -497,7 +509,7 @@ async function main(): Promise<void> {
     const otherRun = newestFeedRun(dir, otherSize(spec.size), measuredFeedRows({ rows: ordered }));
     const scaling = otherRun && compareFeedScaling({ stamp, spec, options, rows: ordered }, otherRun);
     const scalingSection = scaling ? feedScalingMarkdown(scaling) : undefined;
-    const heading = `# Benchmark ${stamp}\n\nDataset ${spec.size}: ${spec.articles} articles / ${spec.channels} channels / ${spec.users} users / ${spec.comments} comments (Zipf s=${spec.zipfS}). ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, medians; pinning ${pin.servers ? `servers CPU ${pin.servers}, load CPU ${pin.load}` : 'off'}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\nCPU µs/req sums the serving processes listed per endpoint (L1/L2: the baseline process; L3: the framework baseline, the HTTP apps' Nest-on-Fastify edge with a handler that returns L1's body); Redis CPU µs/req is the bench Redis, which shares their core; Redis and SQL counts are net of the background rate seen during the L1 run.\n\n`;
+    const heading = `# Benchmark ${stamp}\n\nDataset ${spec.size}: ${spec.articles} articles / ${spec.channels} channels / ${spec.users} users / ${spec.comments} comments (Zipf s=${spec.zipfS}). ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, medians; pinning ${pin.servers ? `servers CPU ${pin.servers}, load CPU ${pin.load}` : 'off'}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\nCPU µs/req sums the serving processes listed per endpoint (L1/L2: the baseline process; L3/L4: the framework baseline, the HTTP apps' Nest-on-Fastify edge with a handler that returns L1's body, or L2's through one GET); Redis CPU µs/req is the bench Redis, which shares their core; Redis and SQL counts are net of the background rate seen during the L1 run.\n\n`;
     writeFileSync(join(dir, `${stamp}.md`), `${heading}${table}\n${scalingSection ? `\n${scalingSection}\n` : ''}`);
     writeFileSync(
       join(dir, `${stamp}.json`),
