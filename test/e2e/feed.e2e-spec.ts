@@ -400,7 +400,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(recommend.requests.at(-1)).toMatchObject({ userId: READER, channelId: channel, articleNum: 50 });
     });
 
-    it('makes one gRPC call for concurrent first requests of a viewer and deals them distinct batches', async () => {
+    it('shares one gRPC call among concurrent first requests of a viewer, deals them distinct batches, and draws the next run for the one that took the last', async () => {
       const device = 'Anony device-rush';
       const run = [...CH1, ...CH2, TOP];
       recommend.behaviour = { track: track(run, '1'), delayMs: 50 };
@@ -408,10 +408,15 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const replies = await Promise.all(
         [1, 2].map((offset) => feed(`channel_id=1&timestamp=${1_735_000_000_000 + offset}&with_top=0`, device)),
       );
-      expect(recommend.requests.length).toBe(calls + 1);
+      // Two draws would each have dealt their own first batch: the same ids twice.
       const dealtIds = replies.map((reply) => ids(reply.body));
       expect(dealtIds.map((batch) => batch.length).sort((a, b) => a - b)).toEqual([5, 10]);
       expect(dealtIds.flat().sort()).toEqual([...run].sort());
+      // The request that waited for the shared draw took the run's last batch: it draws the next run.
+      expect(await recommendRequestsReach(calls + 2)).toBe(calls + 2);
+      const [shared, ahead] = recommend.requests.slice(calls);
+      expect([shared.timeStamp, ahead.timeStamp].sort()).toEqual(['1735000000001', '1735000000002']);
+      expect(ahead).toMatchObject({ userId: 'device-rush', channelId: 1, articleNum: 50 });
     });
 
     it('passes the device id of an `Anony` caller to the recommend service', async () => {

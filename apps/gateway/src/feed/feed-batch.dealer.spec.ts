@@ -107,6 +107,29 @@ describe('FeedBatchDealer drawing ahead', () => {
     expect(store.queue).toHaveBeenCalledTimes(1);
   });
 
+  it('has a request that waited for a refill and took its last batch draw the next run', async () => {
+    let answerRefill: (result: Awaited<ReturnType<Recommend>>) => void = () => undefined;
+    const refill = new Promise<Awaited<ReturnType<Recommend>>>((resolve) => (answerRefill = resolve));
+    const draws = [refill, new Promise<Awaited<ReturnType<Recommend>>>(() => undefined)];
+    const { store, recommender, dealer } = setUp(() => draws.shift() ?? Promise.resolve({ ok: false, reason: 'error' }));
+    store.next
+      .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false })
+      .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false })
+      .mockResolvedValueOnce({ kind: 'fresh', batch: lastBatch, cursor: 40, lastQueued: true, coldIds: [] });
+    store.queueAndNext.mockResolvedValue({ kind: 'fresh', batch: { ids: run.slice(0, 10), exposure: 'e' }, cursor: 30, lastQueued: false, coldIds: [] });
+
+    const first = dealer.deal(viewer, 1, 5000);
+    const waiting = dealer.deal(viewer, 1, 6000);
+    await new Promise((resolve) => setImmediate(resolve));
+    answerRefill({ ok: true, batch: { ids: run, timeStamp: 30, exposure: '' } });
+
+    expect(await first).toMatchObject({ ok: true, ids: run.slice(0, 10) });
+    // Answered while the next run is still being drawn.
+    expect(await waiting).toMatchObject({ ok: true, ids: ['1', '2'], cursor: 40 });
+    expect(recommender.recommend).toHaveBeenCalledTimes(2);
+    expect(recommender.recommend).toHaveBeenLastCalledWith('d', 1, 6000, 50);
+  });
+
   it('has the waiting request draw for itself when the run drawn ahead failed', async () => {
     let timeOut: () => void = () => undefined;
     const aheadTimesOut = new Promise<Awaited<ReturnType<Recommend>>>((resolve) => (timeOut = () => resolve({ ok: false, reason: 'timeout' })));

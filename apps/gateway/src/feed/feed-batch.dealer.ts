@@ -31,8 +31,8 @@ type RefillOutcome = { kind: 'queued' } | { kind: 'answer'; batch: DealtBatch } 
  * Deals feed batches one per request from runs of FEED_PREFETCH_BATCHES batches that one
  * `user_recommend` call draws (exposures and ranking are the recommend service's), so most
  * feed requests cost one Redis round trip and no gRPC call. The request that takes the last
- * queued batch starts drawing the next run without waiting for it, so the next request finds
- * it queued. Concurrent requests of one viewer and channel share a refill. A device new to a
+ * queued batch (also one that waited for a refill) starts drawing the next run without waiting
+ * for it, so the next request finds it queued. Concurrent requests of one viewer and channel share a refill. A device new to a
  * channel (or a user without reading history, who ranks the same) starts with the channel's
  * published cold-start run and no call at all; the first refill draws that many more and leaves
  * them out.
@@ -56,8 +56,7 @@ export class FeedBatchDealer {
       // A user without reading history ranks as a new device would: start cold too.
       if (next.kind === 'empty' && next.isNew && viewer.kind === 'user' && !(await this.reading.hasHistory(viewer.id)))
         next = await this.store.next(viewer, channelId, stamp, true);
-      if (next.kind === 'fresh' && next.lastQueued) this.drawAhead(viewer, channelId, stamp, next.coldIds);
-      if (next.kind !== 'empty') return dealt(next, viewer);
+      if (next.kind !== 'empty') return this.take(next, viewer, channelId, stamp);
       return await this.dealFromRefill(viewer, channelId, stamp, next.coldIds);
     } catch (error) {
       // The cache role is down or evicting: one batch straight from the recommend service.
@@ -80,7 +79,7 @@ export class FeedBatchDealer {
       const outcome = await running;
       if (outcome.kind === 'answer') return outcome.batch;
       const next = await this.store.next(viewer, channelId, stamp, false);
-      if (next.kind !== 'empty') return dealt(next, viewer);
+      if (next.kind !== 'empty') return this.take(next, viewer, channelId, stamp);
       // Queued, but other requests took it all: the run is over. Drawn ahead but failed: draw here
       // (the cold ids it would have left out are still stored).
       return outcome.kind === 'queued' ? dealtOrEnd(next, viewer) : this.dealFromRefill(viewer, channelId, stamp, next.coldIds);
@@ -91,6 +90,17 @@ export class FeedBatchDealer {
       refill.then((result): RefillOutcome => (result.queued ? { kind: 'queued' } : { kind: 'answer', batch: result.batch })),
     );
     return (await refill).batch;
+  }
+
+  /** Deals a batch from the queue; the last one queued starts drawing the next run. */
+  private take(
+    next: Exclude<NextBatch, { kind: 'empty' }>,
+    viewer: FeedViewer,
+    channelId: number,
+    stamp: number,
+  ): DealtBatch {
+    if (next.kind === 'fresh' && next.lastQueued) this.drawAhead(viewer, channelId, stamp, next.coldIds);
+    return dealt(next, viewer);
   }
 
   /**
