@@ -32,10 +32,10 @@ type RefillOutcome = { kind: 'queued' } | { kind: 'answer'; batch: DealtBatch } 
  * `user_recommend` call draws (exposures and ranking are the recommend service's), so most
  * feed requests cost one Redis round trip and no gRPC call. The request that takes the last
  * queued batch (also one that waited for a refill) starts drawing the next run without waiting
- * for it, so the next request finds it queued. Concurrent requests of one viewer and channel share a refill. A device new to a
- * channel (or a user without reading history, who ranks the same) starts with the channel's
- * published cold-start run and no call at all; the first refill draws that many more and leaves
- * them out.
+ * for it, so the next request finds it queued. Concurrent requests of one viewer and channel
+ * share a refill. A device new to a channel (or a user without reading history, who ranks the
+ * same) starts with the channel's published cold-start run and no call at all; the first refill
+ * draws that many more and leaves them out.
  */
 @Injectable()
 export class FeedBatchDealer {
