@@ -2,12 +2,11 @@
 // given size; L2 adds exactly one ioredis GET of a cached page (what a perfect cache hit costs).
 import { createServer } from 'node:http';
 
-import { createRedisClient } from '@app/cache';
-
+import { cachedBodyClient, cachedBodyKey } from './cached-body';
 import { staticBody } from './static-body';
 
 const port = Number(process.env.BENCH_BASELINE_PORT);
-const redis = createRedisClient(process.env.REDIS_CACHE_URL ?? 'redis://127.0.0.1:6379/0', process.env.REDIS_KEY_PREFIX ?? 'bench:');
+const redis = cachedBodyClient();
 
 const server = createServer((request, response) => {
   const [, kind, arg] = (request.url ?? '').split('/');
@@ -17,7 +16,7 @@ const server = createServer((request, response) => {
   };
   if (kind === 'l1') return send(staticBody(Number(arg)));
   if (kind === 'l2') {
-    redis.getBuffer(`l2:${arg}`).then(
+    redis.getBuffer(cachedBodyKey(arg)).then(
       (body) => (body ? send(body) : (response.writeHead(404), response.end())),
       () => (response.writeHead(500), response.end()),
     );

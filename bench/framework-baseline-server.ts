@@ -3,18 +3,15 @@
 // no work: the static body of L1. No endpoint of the gateway can be faster than this. L4's handler
 // does what L2 adds to L1, one GET of the endpoint's cached body with the apps' Redis client: no
 // endpoint that needs a Redis round trip can be faster than that.
-import { createRedisClient } from '@app/cache';
 import { configureHttpApp, JSON_CONTENT_TYPE } from '@app/grpc';
 import { Controller, Get, Header, Module, NotFoundException, Param } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { cachedBodyClient, cachedBodyKey } from './cached-body';
 import { staticBody } from './static-body';
 
-const redis = createRedisClient(
-  process.env.REDIS_CACHE_URL ?? 'redis://127.0.0.1:6379/0',
-  process.env.REDIS_KEY_PREFIX ?? 'bench:',
-);
+const redis = cachedBodyClient();
 
 @Controller()
 class FrameworkBaselineController {
@@ -27,7 +24,7 @@ class FrameworkBaselineController {
   @Get('l4/:key')
   @Header('content-type', JSON_CONTENT_TYPE)
   async cachedBody(@Param('key') key: string): Promise<Buffer> {
-    const body = await redis.getBuffer(`l2:${key}`);
+    const body = await redis.getBuffer(cachedBodyKey(key));
     if (!body) throw new NotFoundException();
     return body;
   }

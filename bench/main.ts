@@ -11,6 +11,7 @@ import { ensureDevelopmentKeys, JwtKeySet, SessionStore, TokenSigner } from '@ap
 import { createRedisClient } from '@app/cache';
 import Redis from 'ioredis';
 
+import { cachedBodyKey } from './cached-body';
 import { articleId, type BenchSize, DATASETS, databaseName, type DatasetSpec, isApproved, popularityOrder, userId } from './dataset';
 import { compareFeedScaling, feedScalingMarkdown, measuredFeedRows, newestFeedRun, otherSize } from './feed-scaling';
 import type { GrpcPlan, HttpPlan, LoadPlan } from './load-plan';
@@ -397,7 +398,7 @@ async function main(): Promise<void> {
         }
       }
       available.push({ ...endpoint, body: probe.body });
-      if (probe.body.length > 0) await raw.set(`bench:l2:${endpoint.key}`, probe.body);
+      if (probe.body.length > 0) await raw.set(`${env.REDIS_KEY_PREFIX}${cachedBodyKey(endpoint.key)}`, probe.body);
     }
 
     log('warming up...');
