@@ -1,6 +1,8 @@
+import { createServer } from 'node:net';
+
 import { createConnection } from 'mysql2/promise';
 
-import { freePort } from './free-port';
+import { freePort, PORT_RANGE } from './free-port';
 import { createTestDatabase } from './test-database';
 import { createTestRedis } from './test-redis';
 
@@ -37,9 +39,24 @@ describe('per-run isolation helpers (real MariaDB and Redis)', () => {
     await other.cleanup();
   });
 
-  it('finds free ports', async () => {
-    const port = await freePort();
-    expect(port).toBeGreaterThan(0);
-    expect(port).toBeLessThan(65536);
+  it('offers distinct ports below the ephemeral range that are free to listen on', async () => {
+    const ports = [await freePort(), await freePort(), await freePort()];
+    expect(new Set(ports).size).toBe(3);
+    for (const port of ports) {
+      expect(port).toBeGreaterThanOrEqual(PORT_RANGE.first);
+      expect(port).toBeLessThanOrEqual(PORT_RANGE.last);
+    }
+  });
+
+  it('skips a port that something else already listens on', async () => {
+    const taken = await freePort();
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(taken + 1, '0.0.0.0', resolve));
+    try {
+      const next = await freePort();
+      expect(next).not.toBe(taken + 1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
