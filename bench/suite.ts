@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type Child, freePort, hasTaskset, pidOf, ROOT, runNode, startChild } from './processes';
+import { freePort } from '@app/testing';
+
+import { type Child, hasTaskset, pidOf, ROOT, runNode, startChild } from './processes';
 
 const { grpcHealth } = createRequire(__filename)(join(ROOT, 'scripts', 'grpc-health.js')) as {
   grpcHealth: (address: string, service?: string, timeoutMs?: number) => Promise<string>;
