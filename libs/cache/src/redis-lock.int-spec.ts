@@ -33,25 +33,16 @@ describe('RedisLock (real Redis)', () => {
     await next?.release();
   });
 
-  it('lapses by itself after its TTL, and the old holder can neither extend nor release the new holder’s lock', async () => {
+  it('lapses by itself after its TTL, and the old holder cannot release the new holder’s lock', async () => {
     const first = await locks.acquire('lapsing', 50);
     expect(first).toBeDefined();
     await new Promise((resolve) => setTimeout(resolve, 120));
 
     const second = await locks.acquire('lapsing', 10_000);
     expect(second).toBeDefined();
-    expect(await first?.extend()).toBe(false);
     await first?.release();
     expect(await locks.acquire('lapsing', 10_000)).toBeUndefined();
 
     await second?.release();
-  });
-
-  it('extends a held lock to a full TTL from now', async () => {
-    const lease = await locks.acquire('extended', 1_000);
-    await redis.pexpire('lock:extended', 100);
-    expect(await lease?.extend()).toBe(true);
-    expect(await redis.pttl('lock:extended')).toBeGreaterThan(900);
-    await lease?.release();
   });
 });

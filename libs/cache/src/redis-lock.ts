@@ -4,22 +4,22 @@ import type Redis from 'ioredis';
 
 import { StateKeys } from './keys';
 
-// Deletes or extends the lock only while it still holds this holder's token.
+// Deletes the lock only while it still holds this holder's token.
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
-/** A held lock; it lapses by itself after its TTL if the holder dies. */
+/**
+ * A held lock; it lapses by itself after its TTL if the holder dies. Holders pick a TTL that
+ * outlives their work (a deadline plus a margin, or the interval the lock spaces runs by).
+ */
 export interface LockLease {
   readonly name: string;
-  /** Pushes the expiry to a full TTL from now; false when the lock was lost (expired and taken). */
-  extend(): Promise<boolean>;
   /** Gives the lock up; a lock that has already lapsed is left to its new holder. */
   release(): Promise<void>;
 }
 
 /**
  * Mutual exclusion across replicas on the state Redis: `SET NX PX` with a random token, and
- * compare-and-delete (or extend) in Lua. One Redis, so a Redlock quorum would add nothing.
+ * compare-and-delete in Lua. One Redis, so a Redlock quorum would add nothing.
  */
 export class RedisLock {
   constructor(private readonly redis: Redis) {}
@@ -31,7 +31,6 @@ export class RedisLock {
     if ((await this.redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
     return {
       name,
-      extend: async () => Number(await this.redis.eval(EXTEND, 1, key, token, ttlMs)) === 1,
       release: async () => {
         await this.redis.eval(RELEASE, 1, key, token);
       },

@@ -26,7 +26,7 @@ const repairMock = (): Repair =>
   jest.fn<Observable<counterRepairV1.RepairCountersResponse>, [counterRepairV1.RepairCountersRequest]>();
 
 function leaseMock(): LockLease & { release: jest.Mock<Promise<void>, []> } {
-  return { name: JobName.RepairCounters, extend: jest.fn<Promise<boolean>, []>(), release: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };
+  return { name: JobName.RepairCounters, release: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };
 }
 
 const job = (data: unknown, name: string = JobName.RepairCounters) => ({ id: 'repair-counters_202612041900', name, data });
