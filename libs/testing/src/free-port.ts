@@ -23,7 +23,9 @@ function canListen(port: number): Promise<boolean> {
     const server = createServer();
     server.unref();
     server.once('error', () => resolve(false));
-    server.listen({ port, host: '0.0.0.0', exclusive: true }, () => server.close(() => resolve(true)));
+    server.listen({ port, host: '0.0.0.0', exclusive: true }, () =>
+      server.close(() => resolve(true)),
+    );
   });
 }
 
