@@ -6,7 +6,7 @@ import type { GatewayConfig } from '../config/gateway.config';
 import { ReadingTracker } from '../articles/reading-tracker';
 import { algorithmOfViewer, FeedBatchStore, type NextBatch, type QueuedBatch } from './feed-batch.store';
 import type { FeedViewer } from './feed-viewer';
-import { exposureOfBatch } from './tracking.util';
+import { batchExposures } from './tracking.util';
 import {
   FEED_ARTICLE_NUM,
   RECOMMEND_MAX_ARTICLE_NUM,
@@ -204,10 +204,11 @@ function refillKey(viewer: FeedViewer, channelId: number): string {
 
 /** A run cut into batches of the reference's size, each with the exposure string of its own ids. */
 export function splitRun(run: RecommendBatch): QueuedBatch[] {
+  const exposureOf = batchExposures(run.exposure);
   const batches: QueuedBatch[] = [];
   for (let start = 0; start < run.ids.length; start += FEED_ARTICLE_NUM) {
     const ids = run.ids.slice(start, start + FEED_ARTICLE_NUM);
-    batches.push({ ids, exposure: exposureOfBatch(run.exposure, ids) });
+    batches.push({ ids, exposure: exposureOf(ids) });
   }
   return batches;
 }

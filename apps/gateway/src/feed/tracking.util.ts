@@ -2,16 +2,18 @@
 export const ANONYMOUS_TRACK_USER = 'anony';
 
 /**
- * The recommend service's exposure string (`{"action":"exposure",…,"articleId":"[1,2,3]",…}`) for
- * the part of its run that one batch shows; a string in another format is kept as it is.
+ * From the recommend service's exposure string for a run (`{"action":"exposure",…,"articleId":"[1,2,3]",…}`),
+ * the exposure string of each batch of it: the same fields naming only the batch's ids. The run's
+ * string is parsed once; one of another format is kept as it is for every batch.
  */
-export function exposureOfBatch(runExposure: string, ids: readonly string[]): string {
+export function batchExposures(runExposure: string): (ids: readonly string[]) => string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(runExposure);
   } catch {
-    return runExposure;
+    return () => runExposure;
   }
-  if (typeof parsed !== 'object' || parsed === null || !('articleId' in parsed)) return runExposure;
-  return JSON.stringify({ ...parsed, articleId: `[${ids.join(',')}]` });
+  if (typeof parsed !== 'object' || parsed === null || !('articleId' in parsed)) return () => runExposure;
+  const fields = parsed;
+  return (ids) => JSON.stringify({ ...fields, articleId: `[${ids.join(',')}]` });
 }
