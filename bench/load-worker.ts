@@ -11,10 +11,22 @@ import autocannon, { type AutocannonRequest } from 'autocannon';
 import type { GrpcPlan, HttpPlan, LoadPlan, LoadResult } from './load-plan';
 import { seededRandom } from './prng';
 
+/** The plan's GETs one after another: a path (by `plan.order`, `{ts}` filled in) and a header set. */
+function getPicker(plan: HttpPlan, pick: <T>(list: T[]) => T): () => { path: string; headers: Record<string, string> } {
+  let next = 0;
+  return () => {
+    const template = plan.order === 'sequential' ? plan.paths[next++ % plan.paths.length] : pick(plan.paths);
+    return { path: template.replace('{ts}', String(Date.now())), headers: { ...(plan.headerSets.length > 0 ? pick(plan.headerSets) : {}) } };
+  };
+}
+
+function seededPick(seed: number): <T>(list: T[]) => T {
+  const random = seededRandom(seed);
+  return (list) => list[Math.floor(random() * list.length)];
+}
+
 function httpRequests(plan: HttpPlan): AutocannonRequest[] {
-  const random = seededRandom(plan.seed);
-  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
-  const headers = (): Record<string, string> => ({ ...(plan.headerSets.length > 0 ? pick(plan.headerSets) : {}) });
+  const pick = seededPick(plan.seed);
   if (plan.mode === 'like-unlike') {
     let nextUser = 0;
     const userOf = (context: Record<string, unknown>): Record<string, string> => {
@@ -36,16 +48,8 @@ function httpRequests(plan: HttpPlan): AutocannonRequest[] {
       },
     ];
   }
-  let next = 0;
-  return [
-    {
-      method: 'GET',
-      setupRequest: (request) => {
-        const template = plan.order === 'sequential' ? plan.paths[next++ % plan.paths.length] : pick(plan.paths);
-        return { ...request, path: template.replace('{ts}', String(Date.now())), headers: headers() };
-      },
-    },
-  ];
+  const nextGet = getPicker(plan, pick);
+  return [{ method: 'GET', setupRequest: (request) => ({ ...request, ...nextGet() }) }];
 }
 
 async function runHttp(plan: HttpPlan): Promise<LoadResult> {
@@ -77,10 +81,9 @@ async function runHttp(plan: HttpPlan): Promise<LoadResult> {
   };
 }
 
-/** `plan.rate` requests a second at evenly spaced instants (see HttpPlan.rate); GET only. */
+/** `plan.rate` requests a second at evenly spaced instants (see HttpPlan.rate); GETs only. */
 async function runPacedHttp(plan: HttpPlan, rate: number): Promise<LoadResult> {
-  const random = seededRandom(plan.seed);
-  const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
+  const nextGet = getPicker(plan, seededPick(plan.seed));
   const agent = new Agent({ keepAlive: true, maxSockets: plan.connections });
   const { hostname, port } = new URL(plan.url);
   const latencies: number[] = [];
@@ -89,8 +92,7 @@ async function runPacedHttp(plan: HttpPlan, rate: number): Promise<LoadResult> {
   let errors = 0;
   const send = (): Promise<void> =>
     new Promise((resolve) => {
-      const path = pick(plan.paths).replace('{ts}', String(Date.now()));
-      const headers = plan.headerSets.length > 0 ? pick(plan.headerSets) : {};
+      const { path, headers } = nextGet();
       const begin = process.hrtime.bigint();
       const request = httpRequest({ hostname, port, path, headers, agent, timeout: 10_000 }, (response) => {
         response.resume();
