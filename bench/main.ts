@@ -1,4 +1,4 @@
-// `npm run bench [-- --size quick|full --rounds 3 --duration 5 --connections 32 --only E1,E3 --profile [E1] --profile-app gateway --reseed --no-pin]`
+// `npm run bench [-- --size quick|full --rounds 3 --duration 5 --warmup 10 --connections 32 --only E1,E3 --profile [E1] --profile-app gateway --reseed --no-pin]`
 // Seeds a private dataset, starts user/news/recommend/gateway from dist, and measures every endpoint
 // against two bare-Node baselines and the apps' framework with an empty handler, in the same run,
 // interleaved. See bench/README.md.
@@ -27,6 +27,8 @@ interface Options {
   size: BenchSize;
   rounds: number;
   duration: number;
+  /** Seconds of load per server and endpoint before round 1, until V8 has compiled what it serves. */
+  warmup: number;
   connections: number;
   /** Endpoint to profile an app on (`--profile` alone: E3). */
   profile: string | undefined;
@@ -49,6 +51,7 @@ function parseOptions(argv: string[]): Options {
     size,
     rounds: Number(value('rounds') ?? 3),
     duration: Number(value('duration') ?? (size === 'quick' ? 5 : 10)),
+    warmup: Number(value('warmup') ?? 10),
     connections: Number(value('connections') ?? 32),
     profile: argv.includes('--profile') ? (/^[A-Z]\d\w*$/.test(value('profile') ?? '') ? value('profile') : 'E3') : undefined,
     profileApp: profileAppOf(value('profile-app')),
@@ -100,6 +103,9 @@ const log = (line: string): void => console.log(`[bench] ${line}`);
  */
 const PACED_FEED_RATE = 300;
 
+/** The warm-up runs every server and endpoint this many times, for a share of `--warmup` each. */
+const WARM_PASSES = 2;
+
 /** One endpoint under test: how to load it, which servers serve it, and its target ratio to L2. */
 interface Endpoint {
   key: string;
@@ -112,20 +118,27 @@ interface Endpoint {
   readsRedis?: true;
   /** Warmed up before round 1 (not for cold-cache runs). */
   warm: boolean;
+  /** Run once before the warm-up, to fill the caches the rounds read. */
+  fillPlan?: () => LoadPlan;
   /** Feed rows: answers that fell back to the latest articles are counted (they are 200s too). */
   feed?: true;
-  /** The warm-up run when two seconds of the plan are not enough (default: the plan for 2 s). */
-  warmPlan?: () => LoadPlan;
+  /**
+   * One of the warm-up's runs (default: the plan for `seconds`). Where the rounds depend on what the
+   * servers remember of a viewer (the feed) or of an id (a miss), it asks for viewers or ids of its own.
+   */
+  warmPlan?: (seconds: number, pass: number) => LoadPlan;
 }
 
 interface RequestPools {
   hotDraws: string[];
   coldIds: string[];
   tokens: string[];
+  /** Signed-in users of the warm-up only. */
+  warmTokens: string[];
   userIds: string[];
 }
 
-function requestPools(spec: DatasetSpec, tokens: string[]): RequestPools {
+function requestPools(spec: DatasetSpec, tokens: string[], warmTokens: string[]): RequestPools {
   const random = seededRandom(spec.seed ^ 0xbe4c);
   const order = popularityOrder(spec);
   const pick = zipfSampler(spec.articles, spec.zipfS, random);
@@ -144,7 +157,7 @@ function requestPools(spec: DatasetSpec, tokens: string[]): RequestPools {
     if (isApproved(index) && !hot.has(index) && index >= 100 && index < spec.articles - 2_000) coldIds.push(articleId(index));
   }
   const userIds = Array.from({ length: Math.min(spec.users, 1_000) }, (_, i) => userId(i));
-  return { hotDraws, coldIds, tokens, userIds };
+  return { hotDraws, coldIds, tokens, warmTokens, userIds };
 }
 
 async function httpProbe(url: string, init: RequestInit = {}): Promise<{ ok: boolean; body: Buffer; note?: string }> {
@@ -174,14 +187,22 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
   const anonymous = Array.from({ length: 1_000 }, (_, i) => ({ authorization: `Anony bench-device-${i}` }));
   const pacedReaders = Array.from({ length: 26 }, (_, i) => ({ authorization: `Anony bench-reader-${i}` }));
   const bearer = pools.tokens.map((token) => ({ authorization: `Bearer ${token}` }));
+  const warmDevices = Array.from({ length: 1_000 }, (_, i) => ({ authorization: `Anony bench-warm-device-${i}` }));
+  const warmBearer = pools.warmTokens.map((token) => ({ authorization: `Bearer ${token}` }));
+  // The first pass mostly meets viewers new to their channels; the second, 26 of them coming back,
+  // whose queues run dry, so that drawing from the recommend service is compiled too.
+  const warmFeed = (viewers: Array<Record<string, string>>) => (seconds: number, pass: number) =>
+    http(190 + pass, { paths: feedPaths, headerSets: pass === 0 ? viewers : viewers.slice(0, 26), duration: seconds });
   // Slices of never-requested ids: 0 for the probe, one per round, two for a profile (plans 80 and
   // 81), and the last for the warm-up (plan 90).
   const coldPerRound = Math.min(Math.floor(pools.coldIds.length / (options.rounds + 4)), 30_000);
   const coldSlice = (round: number): number =>
     round < options.rounds ? round + 1 : round === 90 ? options.rounds + 3 : options.rounds + 1 + Math.min(round - 80, 1);
-  // Each round gets ids no one has asked for yet (slice 0 is left for the probe).
-  const articleMisses = (round: number): HttpPlan => {
-    const ids = pools.coldIds.slice(coldSlice(round) * coldPerRound, (coldSlice(round) + 1) * coldPerRound);
+  // Each round gets ids no one has asked for yet (slice 0 is left for the probe); each warm-up pass half of its slice.
+  const articleMisses = (round: number, warmPass?: number): HttpPlan => {
+    const half = warmPass === undefined ? 0 : Math.floor(coldPerRound / 2);
+    const start = coldSlice(round) * coldPerRound + (warmPass ?? 0) * half;
+    const ids = pools.coldIds.slice(start, half > 0 ? start + half : start + coldPerRound);
     return http(400 + round, { paths: ids.map((id) => `/app/v1_0/articles/${id}`), order: 'sequential', amount: ids.length });
   };
   const hotId = pools.hotDraws[0];
@@ -198,6 +219,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       target: { ratioL2: 0.85 },
       readsRedis: true,
       warm: true,
+      warmPlan: warmFeed(warmDevices),
       feed: true,
     },
     {
@@ -209,6 +231,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       plan: (round) => http(150 + round, { paths: feedPaths, headerSets: anonymous.slice(0, 26) }),
       probe: feedProbe(anonymous[0].authorization),
       warm: true,
+      warmPlan: warmFeed(warmDevices.slice(0, 26)),
       feed: true,
     },
     {
@@ -218,6 +241,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       plan: (round) => http(170 + round, { paths: feedPaths, headerSets: pacedReaders, rate: PACED_FEED_RATE }),
       probe: feedProbe(pacedReaders[0].authorization),
       warm: true,
+      warmPlan: warmFeed(warmDevices.slice(26, 52)),
       feed: true,
     },
     {
@@ -229,6 +253,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       target: { ratioL2: 0.75 },
       readsRedis: true,
       warm: true,
+      warmPlan: warmFeed(warmBearer),
       feed: true,
     },
     {
@@ -240,7 +265,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       target: { ratioL2: 0.75 },
       warm: true,
       // A hit means every cache the page reads is warm: each article is asked for once first.
-      warmPlan: () => {
+      fillPlan: () => {
         const paths = [...new Set(hotPaths)];
         return http(390, { paths, order: 'sequential', amount: paths.length });
       },
@@ -256,7 +281,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       // The code of a miss is warmed with ids of its own slice: as on a server that has been
       // missing all along, only the caches are cold in the rounds.
       warm: true,
-      warmPlan: () => articleMisses(90),
+      warmPlan: (_seconds, pass) => articleMisses(90, pass),
     },
     {
       key: 'E5',
@@ -354,10 +379,15 @@ async function main(): Promise<void> {
 
     const sessions = new SessionStore(stateClient, 6 * 3600);
     const signer = new TokenSigner(JwtKeySet.fromDirectory(keysDir, 'bench-1'));
-    const tokens: string[] = [];
-    for (let i = 0; i < 200; i++) {
+    const signIn = async (i: number): Promise<string> => {
       const uid = userId((spec.authors + i) % spec.users);
-      tokens.push(signer.signAccess(uid, (await sessions.create(uid, 'app', randomUUID())).sid));
+      return signer.signAccess(uid, (await sessions.create(uid, 'app', randomUUID())).sid);
+    };
+    const tokens: string[] = [];
+    const warmTokens: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      tokens.push(await signIn(i));
+      warmTokens.push(await signIn(200 + i));
     }
 
     const apps = new Map<AppName | BaselineName, Child>();
@@ -372,7 +402,7 @@ async function main(): Promise<void> {
     log(`suite ready: gateway :${ports.gateway}, user :${ports.user}, news :${ports.news}, recommend :${ports.recommend}, private redis :${ports.redis}`);
 
     const serversOf = (names: Array<AppName | BaselineName>): Server[] => names.map((name) => ({ name, pid: pidOf(apps.get(name) as Child) }));
-    const pools = requestPools(spec, tokens);
+    const pools = requestPools(spec, tokens, warmTokens);
     const all = endpoints(spec, ports, pools, options).filter((endpoint) => options.only.length === 0 || options.only.includes(endpoint.key));
     const rows: Row[] = [];
     const available: Array<Endpoint & { body: Buffer }> = [];
@@ -401,17 +431,6 @@ async function main(): Promise<void> {
       if (probe.body.length > 0) await raw.set(`${env.REDIS_KEY_PREFIX}${cachedBodyKey(endpoint.key)}`, probe.body);
     }
 
-    log('warming up...');
-    for (const endpoint of available.filter((candidate) => candidate.warm)) {
-      await measure(endpoint.warmPlan?.() ?? { ...endpoint.plan(90), duration: 2 }, [], benchRedis, stats, pin.load);
-    }
-    const busy = [...apps.values()].map(pidOf).concat(benchRedis.pid, mariadbPid() ?? []);
-    log(`settled in ${((await waitUntilIdle(busy)) / 1000).toFixed(0)}s (servers, Redis and MariaDB under 5% of a core)`);
-
-    const runs = new Map<string, Array<{ m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }>>();
-    const push = (key: string, run: { m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }): void => {
-      runs.set(key, [...(runs.get(key) ?? []), run]);
-    };
     const baselinePlan = (path: string, round: number, port = ports.baseline): HttpPlan => ({
       kind: 'http',
       url: `http://127.0.0.1:${port}`,
@@ -422,6 +441,37 @@ async function main(): Promise<void> {
       paths: [path],
       headerSets: [],
     });
+
+    // Every server is loaded until V8 has compiled what it serves, the baselines as the endpoints:
+    // a round that starts cold measures the optimizing compiler, which runs on the servers' core. The
+    // second pass meets the code each endpoint shares with the others again, after those have run.
+    log(`warming up (${options.warmup}s of load per server and endpoint, in ${WARM_PASSES} passes)...`);
+    const mysqlStats = stats;
+    const warm = (plan: LoadPlan): Promise<Measurement> => measure(plan, [], benchRedis, mysqlStats, pin.load);
+    const seconds = options.warmup / WARM_PASSES;
+    const first = available.find((endpoint) => endpoint.key !== 'R1');
+    const readingRedis = available.find((endpoint) => endpoint.target && endpoint.readsRedis);
+    for (const endpoint of available) if (endpoint.fillPlan) await warm(endpoint.fillPlan());
+    for (let pass = 0; pass < WARM_PASSES; pass++) {
+      if (first) {
+        await warm({ ...baselinePlan(`/l1/${first.body.length}`, 90), duration: seconds });
+        await warm({ ...baselinePlan(`/l2/${first.key}`, 90), duration: seconds });
+        await warm({ ...baselinePlan(`/app/l3/${first.body.length}`, 90, ports.framework), duration: seconds });
+      }
+      if (readingRedis) await warm({ ...baselinePlan(`/app/l4/${readingRedis.key}`, 90, ports.framework), duration: seconds });
+      for (const endpoint of available.filter((candidate) => candidate.warm)) {
+        // As in the rounds, where the feed's metrics are read before and after each.
+        if (endpoint.feed) await feedCounts(ports);
+        await warm(endpoint.warmPlan?.(seconds, pass) ?? { ...endpoint.plan(90), duration: seconds });
+      }
+    }
+    const busy = [...apps.values()].map(pidOf).concat(benchRedis.pid, mariadbPid() ?? []);
+    log(`settled in ${((await waitUntilIdle(busy)) / 1000).toFixed(0)}s (servers, Redis and MariaDB under 5% of a core)`);
+
+    const runs = new Map<string, Array<{ m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }>>();
+    const push = (key: string, run: { m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }): void => {
+      runs.set(key, [...(runs.get(key) ?? []), run]);
+    };
 
     for (let round = 0; round < options.rounds; round++) {
       for (const endpoint of available) {
@@ -501,7 +551,7 @@ async function main(): Promise<void> {
 
     let profile: unknown;
     const profiled = available.find((endpoint) => endpoint.key === options.profile);
-    if (profiled) profile = await profileApp(options.profileApp, apps, env, pin, ports, profiled, benchRedis, stats);
+    if (profiled) profile = await profileApp(options.profileApp, apps, env, pin, ports, profiled, benchRedis, stats, options.warmup);
 
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const dir = join(ROOT, 'bench', 'results');
@@ -540,6 +590,7 @@ async function profileApp(
   endpoint: Endpoint,
   redis: BenchRedis,
   stats: Awaited<ReturnType<typeof connectMysql>>,
+  warmupSeconds: number,
 ): Promise<unknown> {
   const dir = join(ROOT, 'bench', 'results', `prof-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
@@ -547,7 +598,8 @@ async function profileApp(
   const profiled = startApp(name, env, pin, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   apps.set(name, profiled);
   await waitReady(name, ports, profiled);
-  await measure({ ...endpoint.plan(80), duration: 2 }, [], redis, stats, pin.load);
+  // The restarted app compiles its code again.
+  await measure({ ...endpoint.plan(80), duration: warmupSeconds }, [], redis, stats, pin.load);
   const m = await measure(endpoint.plan(81), [{ name, pid: pidOf(profiled) }], redis, stats, pin.load);
   const stopped = Date.now();
   await stopChild(profiled);
