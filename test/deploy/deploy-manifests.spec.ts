@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -135,8 +136,11 @@ describe('docker-compose.yml', () => {
   it('runs every app in the image with the V8 flags of development and the benchmarks', () => {
     const { SERVICE_NODE_FLAGS } = jest.requireActual<{ SERVICE_NODE_FLAGS: string[] }>(join(ROOT, 'scripts', 'node-flags.js'));
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-    const nodeOptions = /NODE_OPTIONS=("?)([^"\n\\]+)\1/.exec(dockerfile)?.[2].trim().split(/\s+/);
-    expect(nodeOptions).toEqual(SERVICE_NODE_FLAGS);
+    const nodeFlags = /NODE_FLAGS=("?)([^"\n\\]+)\1/.exec(dockerfile)?.[2].trim().split(/\s+/);
+    expect(nodeFlags).toEqual(SERVICE_NODE_FLAGS);
+    expect(/^CMD .*exec node \$\{NODE_FLAGS\} /m.test(dockerfile)).toBe(true);
+    // node refuses an unknown flag, so a misspelt one fails here rather than in the image.
+    expect(execFileSync(process.execPath, [...SERVICE_NODE_FLAGS, '-p', '1'], { encoding: 'utf8' }).trim()).toBe('1');
   });
 
   it('builds every app from the Dockerfile with its APP argument', () => {
