@@ -19,7 +19,7 @@ FROM ${NODE_IMAGE} AS runtime
 ARG APP
 ENV NODE_ENV=production \
     APP=${APP} \
-    NODE_FLAGS="--max-semi-space-size=64 --single-threaded-gc"
+    NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 # Files stay owned by root: the app can read its code but not change it.
 COPY --from=build /app/package.json ./package.json
@@ -28,5 +28,5 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/proto ./proto
 COPY --from=build /app/scripts/register-aliases.js ./scripts/register-aliases.js
 USER node
-# sh -c expands APP and NODE_FLAGS; exec makes node replace the shell so it receives SIGTERM itself.
-CMD ["sh", "-c", "exec node ${NODE_FLAGS} -r ./scripts/register-aliases.js dist/apps/${APP}/src/main.js"]
+# sh -c expands APP; exec makes node replace the shell so it receives SIGTERM itself.
+CMD ["sh", "-c", "exec node -r ./scripts/register-aliases.js dist/apps/${APP}/src/main.js"]
