@@ -198,11 +198,11 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
   const coldPerRound = Math.min(Math.floor(pools.coldIds.length / (options.rounds + 4)), 30_000);
   const coldSlice = (round: number): number =>
     round < options.rounds ? round + 1 : round === 90 ? options.rounds + 3 : options.rounds + 1 + Math.min(round - 80, 1);
-  // Each round gets ids no one has asked for yet (slice 0 is left for the probe); each warm-up pass half of its slice.
+  // Each round gets ids no one has asked for yet (slice 0 is left for the probe); each warm-up pass its share of its slice.
   const articleMisses = (round: number, warmPass?: number): HttpPlan => {
-    const half = warmPass === undefined ? 0 : Math.floor(coldPerRound / 2);
-    const start = coldSlice(round) * coldPerRound + (warmPass ?? 0) * half;
-    const ids = pools.coldIds.slice(start, half > 0 ? start + half : start + coldPerRound);
+    const length = warmPass === undefined ? coldPerRound : Math.floor(coldPerRound / WARM_PASSES);
+    const start = coldSlice(round) * coldPerRound + (warmPass ?? 0) * length;
+    const ids = pools.coldIds.slice(start, start + length);
     return http(400 + round, { paths: ids.map((id) => `/app/v1_0/articles/${id}`), order: 'sequential', amount: ids.length });
   };
   const hotId = pools.hotDraws[0];
