@@ -1,7 +1,7 @@
 import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
-import { CounterBuffer } from './counter-buffer';
+import { CounterBuffer, INCREMENTS_PER_CALL } from './counter-buffer';
 import { CounterKeys } from './keys';
 import { createRedisClient } from './redis-roles';
 
@@ -76,5 +76,46 @@ describe('CounterBuffer (real Redis)', () => {
     buffer.add(CounterKeys.articleLikes, ARTICLE, 7);
     await buffer.close();
     expect(await score(CounterKeys.articleLikes, ARTICLE)).toBe(7);
+  });
+
+  it('writes more members than one script call takes, over several keys, all of them', async () => {
+    const zset = `${testRedis.prefix}${CounterKeys.articleRecoExposures}`;
+    await raw.del(zset, `${testRedis.prefix}${CounterKeys.articleReads}`);
+    const buffer = new CounterBuffer(redis, { flushMs: 60_000 });
+    await new Promise((resolve) => redis.once('ready', resolve));
+    const members = INCREMENTS_PER_CALL * 2 + 7;
+    for (let i = 0; i < members; i += 1) {
+      buffer.add(CounterKeys.articleRecoExposures, String(1300000000000100000n + BigInt(i)), 1 + (i % 3));
+      buffer.add(CounterKeys.articleReads, ARTICLE);
+    }
+    await buffer.flush();
+
+    expect(await raw.zcard(zset)).toBe(members);
+    const scores = (await raw.zrange(zset, 0, -1, 'WITHSCORES')).filter((_, index) => index % 2 === 1);
+    expect(scores.reduce((sum, value) => sum + Number(value), 0)).toBe(
+      Array.from({ length: members }, (_, i) => 1 + (i % 3)).reduce((sum, value) => sum + value, 0),
+    );
+    expect(await score(CounterKeys.articleRecoExposures, String(1300000000000100000n + BigInt(members - 1)))).toBe(
+      1 + ((members - 1) % 3),
+    );
+    expect(await score(CounterKeys.articleReads, ARTICLE)).toBe(members);
+    expect(buffer.size).toBe(0);
+    await buffer.close();
+  });
+
+  it('reports a key of the wrong type and drops its sums, and writes the other keys', async () => {
+    await raw.set(`${testRedis.prefix}${CounterKeys.authorReads}`, 'not a zset');
+    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    await new Promise((resolve) => redis.once('ready', resolve));
+    buffer.add(CounterKeys.authorReads, OTHER, 4);
+    buffer.add(CounterKeys.articleComments, ARTICLE, 2);
+    await buffer.flush();
+
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/WRONGTYPE/);
+    expect(buffer.size).toBe(0);
+    expect(await raw.get(`${testRedis.prefix}${CounterKeys.authorReads}`)).toBe('not a zset');
+    expect(await score(CounterKeys.articleComments, ARTICLE)).toBe(2);
+    await buffer.close();
   });
 });
