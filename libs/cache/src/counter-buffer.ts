@@ -32,10 +32,10 @@ export interface CounterBufferOptions {
 /**
  * Counter increments on hot paths (reads, exposures), summed in process and written to the
  * state Redis every `flushMs`: a popular article costs one ZINCRBY per interval instead of one
- * per request. The ZINCRBYs of a key go in script calls of INCREMENTS_PER_CALL members (a client
- * command object per member cost the client about 8 µs of CPU each, the script 1). A failed
- * write keeps its sums for the next interval, so a Redis restart loses nothing; `close()` writes
- * what is left on shutdown.
+ * per request. The ZINCRBYs of a key go in script calls of INCREMENTS_PER_CALL members: a MULTI
+ * of one client command per member costs the client 4-8 times the CPU (`npm run
+ * bench:counter-flush`). A failed write keeps its sums for the next interval, so a Redis restart
+ * loses nothing; `close()` writes what is left on shutdown.
  */
 export class CounterBuffer {
   private pending = new Map<CounterKey, Map<string, number>>();
