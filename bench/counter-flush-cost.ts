@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { type CounterKey, CounterBuffer, CounterKeys, createRedisClient } from '@app/cache';
 import type Redis from 'ioredis';
 
+import { interleavedMedians } from './interleaved';
+
 const FLUSHES_PER_ROUND = 10;
 const COUNTERS: CounterKey[] = [
   CounterKeys.articleReads,
@@ -46,11 +48,6 @@ async function flushWithBuffer(buffer: CounterBuffer, sums: Sums): Promise<void>
   await buffer.flush();
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -72,23 +69,18 @@ async function main(): Promise<void> {
     // Warm-up: both paths compiled and the script loaded before the first measured round.
     for (const variant of ['multi', 'buffer'] as const)
       for (let i = 0; i < FLUSHES_PER_ROUND; i++) await flush[variant](sumsOf(increments, -1));
-    const results: Record<Variant, number[]> = { multi: [], buffer: [] };
-    for (let round = 1; round <= rounds; round++) {
-      const order: Variant[] = round % 2 === 1 ? ['multi', 'buffer'] : ['buffer', 'multi'];
-      for (const variant of order) {
+    const { multi, buffer: script } = await interleavedMedians(
+      rounds,
+      ['multi', 'buffer'] as const,
+      async (variant, round) => {
         const sums = sumsOf(increments, round);
         const before = process.cpuUsage();
         for (let i = 0; i < FLUSHES_PER_ROUND; i++) await flush[variant](sums);
         const used = process.cpuUsage(before);
-        const micros = (used.user + used.system) / (FLUSHES_PER_ROUND * increments);
-        results[variant].push(micros);
-        console.log(
-          `round ${round}/${rounds} ${variant}: ${micros.toFixed(2)} µs of client CPU per increment`,
-        );
-      }
-    }
-    const multi = median(results.multi);
-    const script = median(results.buffer);
+        return (used.user + used.system) / (FLUSHES_PER_ROUND * increments);
+      },
+      (micros) => `${micros.toFixed(2)} µs of client CPU per increment`,
+    );
     console.log(
       `median of ${rounds} rounds × ${FLUSHES_PER_ROUND} flushes of ${increments} increments: MULTI ${multi.toFixed(2)} µs, CounterBuffer ${script.toFixed(2)} µs, CounterBuffer ÷ MULTI ${(script / multi).toFixed(2)}`,
     );

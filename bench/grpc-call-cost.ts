@@ -10,6 +10,7 @@ import { GRPC_LOADER_OPTIONS } from '@app/grpc';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 
+import { interleavedMedians } from './interleaved';
 import { hasTaskset, ROOT } from './processes';
 
 const IN_FLIGHT = 32;
@@ -67,11 +68,6 @@ async function measure(port: number, variant: Variant, calls: number): Promise<v
   client.close();
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -96,10 +92,10 @@ async function main(): Promise<void> {
     server.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString()))),
   );
   try {
-    const results: Record<Variant, number[]> = { stock: [], lean: [] };
-    for (let round = 1; round <= rounds; round++) {
-      const order: Variant[] = round % 2 === 1 ? ['stock', 'lean'] : ['lean', 'stock'];
-      for (const variant of order) {
+    const { stock, lean } = await interleavedMedians(
+      rounds,
+      ['stock', 'lean'] as const,
+      (variant) => {
         const [command, args] = node('0', [
           ...script,
           'measure',
@@ -110,14 +106,10 @@ async function main(): Promise<void> {
         const { microsPerCall } = JSON.parse(
           execFileSync(command, args, { cwd: ROOT, encoding: 'utf8' }),
         ) as { microsPerCall: number };
-        results[variant].push(microsPerCall);
-        console.log(
-          `round ${round}/${rounds} ${variant}: ${microsPerCall.toFixed(1)} µs of client CPU per call`,
-        );
-      }
-    }
-    const stock = median(results.stock);
-    const lean = median(results.lean);
+        return microsPerCall;
+      },
+      (micros) => `${micros.toFixed(1)} µs of client CPU per call`,
+    );
     console.log(
       `median of ${rounds} rounds × ${calls} calls, ${IN_FLIGHT} in flight: stock ${stock.toFixed(1)} µs, lean ${lean.toFixed(1)} µs, lean ÷ stock ${(lean / stock).toFixed(2)}`,
     );
@@ -131,5 +123,4 @@ if (mode === 'serve') serve();
 else if (mode === 'measure') {
   if (variant !== 'stock' && variant !== 'lean') throw new Error(`unknown variant ${variant}`);
   void measure(Number(port), variant, Number(calls));
-}
-else void main();
+} else void main();
