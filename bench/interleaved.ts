@@ -7,23 +7,20 @@ import { median } from './report';
  */
 export async function interleavedMedians<V extends string>(
   rounds: number,
-  [first, second]: readonly [V, V],
+  variants: readonly [V, V],
   measureOne: (variant: V, round: number) => number | Promise<number>,
   unit: (value: number) => string,
 ): Promise<Record<V, number>> {
-  const results = new Map<V, number[]>([
-    [first, []],
-    [second, []],
-  ]);
+  const results: [number[], number[]] = [[], []];
   for (let round = 1; round <= rounds; round++) {
-    for (const variant of round % 2 === 1 ? [first, second] : [second, first]) {
-      const value = await measureOne(variant, round);
-      results.get(variant)?.push(value);
-      console.log(`round ${round}/${rounds} ${variant}: ${unit(value)}`);
+    for (const index of round % 2 === 1 ? [0, 1] : [1, 0]) {
+      const value = await measureOne(variants[index], round);
+      results[index].push(value);
+      console.log(`round ${round}/${rounds} ${variants[index]}: ${unit(value)}`);
     }
   }
-  return {
-    [first]: median(results.get(first) ?? []),
-    [second]: median(results.get(second) ?? []),
-  } as Record<V, number>;
+  return { [variants[0]]: median(results[0]), [variants[1]]: median(results[1]) } as Record<
+    V,
+    number
+  >;
 }
