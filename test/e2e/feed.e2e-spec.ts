@@ -159,7 +159,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     stack.gateway.inject({ method: 'GET', url, headers: authorization ? { authorization } : {} });
   const feed = async (query: string, authorization?: string) => {
     const response = await get(`/app/v1_1/articles?${query}`, authorization);
-    return { status: response.statusCode, body: response.json<FeedBody>() };
+    return { status: response.statusCode, headers: response.headers, body: response.json<FeedBody>(), raw: response.rawPayload };
   };
   const ids = (body: FeedBody | PageBody) => body.data.results.map((card) => card.art_id);
   /** Runs drawn ahead are not waited for: how many calls the fake service has seen once `count` arrived (2 s at most). */
@@ -264,10 +264,12 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
         track: track([CH1[2], CH1[0], CH1[5]], '1700000000000', 'exposure-a'),
       };
       const before = formatPubdate(new Date().toISOString(), 'Asia/Shanghai');
-      const { status, body } = await feed('channel_id=1&timestamp=1710000000000&with_top=1', token);
+      const { status, headers, body, raw } = await feed('channel_id=1&timestamp=1710000000000&with_top=1', token);
       const after = formatPubdate(new Date().toISOString(), 'Asia/Shanghai');
 
       expect(status).toBe(200);
+      expect(headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(Number(headers['content-length'])).toBe(raw.length);
       expect(body.message).toBe('OK');
       // The first batch of this reader in this channel: no older batch to scroll to.
       expect(body.data.pre_timestamp).toBe(0);

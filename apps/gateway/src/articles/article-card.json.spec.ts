@@ -17,20 +17,24 @@ const card = (id: string, overrides: Partial<ArticleCard> = {}): ArticleCard => 
 });
 
 describe('articleCardsJson', () => {
-  it('writes what JSON.stringify writes, for no cards, one and several', () => {
+  it('writes what JSON.stringify writes, as UTF-8 between head and tail, for no cards, one and several', () => {
     for (const cards of [
       [],
       [card('1')],
       [card('1'), card('2', { is_top: 1, cover: { type: 0, images: [] } }), card('3')],
-    ])
-      expect(articleCardsJson(cards)).toBe(JSON.stringify(cards));
+    ]) {
+      const body = articleCardsJson('{"标":', cards, '}');
+      expect(body.toString('utf8')).toBe(`{"标":${JSON.stringify(cards)}}`);
+      expect(body.length).toBe(Buffer.byteLength(`{"标":${JSON.stringify(cards)}}`));
+    }
   });
 
   it('serializes a card object once: a later change of the same object is not seen, a new object is', () => {
     const shared = card('9');
-    expect(JSON.parse(articleCardsJson([shared])) as ArticleCard[]).toEqual([shared]);
+    const json = (cards: ArticleCard[]): string => articleCardsJson('', cards, '').toString();
+    expect(JSON.parse(json([shared])) as ArticleCard[]).toEqual([shared]);
     shared.like_count = 99;
-    expect(articleCardsJson([shared])).toContain('"like_count":2');
-    expect(articleCardsJson([{ ...shared }])).toContain('"like_count":99');
+    expect(json([shared])).toContain('"like_count":2');
+    expect(json([{ ...shared }])).toContain('"like_count":99');
   });
 });
