@@ -202,8 +202,19 @@ describe('article detail, author lists, history and reading durations through th
     });
 
     it('tells a signed-in reader whether they follow the author, their attitude and collection', async () => {
-      const reader = (await call('GET', `/articles/${OLD}`, { as: READER })).json<{ data: Detail }>().data;
-      expect([reader.is_followed, reader.attitude, reader.is_collected]).toEqual([true, 1, true]);
+      const answer = await call('GET', `/articles/${OLD}`, { as: READER });
+      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(Number(answer.headers['content-length'])).toBe(answer.rawPayload.length);
+      const reader = answer.json<{ message: string; data: Detail }>();
+      expect(reader.message).toBe('OK');
+      expect(reader.data).toMatchObject({
+        art_id: OLD,
+        title: 'old news',
+        content: '<p>old body</p>',
+        aut_id: AUTHOR,
+        ch_id: 1,
+      });
+      expect([reader.data.is_followed, reader.data.attitude, reader.data.is_collected]).toEqual([true, 1, true]);
       const fan = (await call('GET', `/articles/${OLD}`, { as: FAN })).json<{ data: Detail }>().data;
       expect([fan.is_followed, fan.attitude, fan.is_collected]).toEqual([false, 0, false]);
       const loner = (await call('GET', `/articles/${OLD}`, { as: LONER })).json<{ data: Detail }>().data;

@@ -1,6 +1,6 @@
 import { Auth, type AuthenticatedRequest, type AuthUser, CurrentUser } from '@app/auth';
 import { APP_CONFIG } from '@app/config';
-import { envelopeJson, JSON_CONTENT_TYPE, RawResponse } from '@app/grpc';
+import { JSON_CONTENT_TYPE, RawResponse } from '@app/grpc';
 import { Body, Controller, Get, Header, Headers, Inject, Param, Post, Req } from '@nestjs/common';
 
 import type { articleV1 } from '@app/contracts';
@@ -8,7 +8,7 @@ import type { articleV1 } from '@app/contracts';
 import type { GatewayConfig } from '../config/gateway.config';
 import { ArticleCardsReader } from './article-cards.reader';
 import { ArticleDetailReader } from './article-detail.reader';
-import { AnonymousPages, articlePageJson, type PageFields } from './article-page.json';
+import { AnonymousPages, articlePageBody, type PageFields } from './article-page.json';
 import { ArticleErrors } from './article.errors';
 import { type Author, AuthorsReader } from './authors.reader';
 import { ReadingDurationDto } from './dto/reading-duration.dto';
@@ -63,7 +63,7 @@ export class ArticlesHttpController {
     @Param('id') articleId: string,
     @Req() request: AuthenticatedRequest,
     @Headers('trace') trace: string | undefined,
-  ): Promise<string | Buffer> {
+  ): Promise<Buffer> {
     // Read from the request, not with `@CurrentUser()`: a custom parameter costs Nest an execution
     // context and a pipe chain per request, on the busiest article route.
     const reader = request.authUser;
@@ -83,7 +83,7 @@ export class ArticlesHttpController {
       this.recomments(article.artId),
       this.tracker.recordRead(article.artId, article.autId, reader.userId),
     ]);
-    return envelopeJson(articlePageJson(article, this.config.TZ, pageFields(author, viewer, recomments)));
+    return articlePageBody(article, this.config.TZ, pageFields(author, viewer, recomments));
   }
 
   private async anonymousPage(article: articleV1.ArticleDetail): Promise<Buffer> {
@@ -92,7 +92,7 @@ export class ArticlesHttpController {
       this.recomments(article.artId),
     ]);
     const fields = pageFields(author, undefined, recomments);
-    const body = Buffer.from(envelopeJson(articlePageJson(article, this.config.TZ, fields)));
+    const body = articlePageBody(article, this.config.TZ, fields);
     this.anonymousPages.set(article, body);
     return body;
   }

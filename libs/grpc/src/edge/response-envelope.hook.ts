@@ -24,13 +24,12 @@ function isRaw(request: FastifyRequest): boolean {
   return config !== undefined && RAW_RESPONSE in config && config[RAW_RESPONSE] === true;
 }
 
-/** What the envelope writes before and after the value (`envelopeJson`), for routes that assemble bytes. */
+/**
+ * The envelope's JSON before and after the value, for routes that write their answer themselves
+ * (`@Header('content-type', JSON_CONTENT_TYPE)` and a Buffer of `ENVELOPE_HEAD`, the value's JSON,
+ * `ENVELOPE_TAIL`).
+ */
 export const ENVELOPE_HEAD = '{"message":"OK","data":';
 export const ENVELOPE_TAIL = '}';
-
-/** The envelope around a value its route serialized itself (`@Header('content-type', JSON_CONTENT_TYPE)`). */
-export function envelopeJson(dataJson: string): string {
-  return `${ENVELOPE_HEAD}${dataJson}${ENVELOPE_TAIL}`;
-}
 
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
