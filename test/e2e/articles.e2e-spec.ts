@@ -4,6 +4,7 @@ import { CacheKeys, CounterKeys, StateKeys, TwoLevelCache } from '@app/cache';
 import type { articleV1, userV1 } from '@app/contracts';
 import { ARTICLE_GRPC, grpcClientToken, unary, USER_GRPC } from '@app/grpc';
 
+import { AnonymousArticlePages } from '../../apps/gateway/src/articles/anonymous-article-pages';
 import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
 
 import { type ArticleStack, IMG, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
@@ -26,6 +27,10 @@ const MISSING = '1300000000000000999';
 const MANY = Array.from({ length: 12 }, (_, index) => `13000000000000010${String(index).padStart(2, '0')}`);
 
 const NOT_FOUND = { message: 'The article does not exist.' };
+
+/** Response headers but the date, which may differ between two answers. */
+const withoutDate = (headers: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'date'));
 const TRACE = '{"action":"click","userId":"1294287382374383617","articleId":"1300000000000000001","algorithmCombine":"C2"}';
 
 type Method = 'GET' | 'POST';
@@ -199,6 +204,56 @@ describe('article detail, author lists, history and reading durations through th
       });
       expect(await score(CounterKeys.articleReads, OLD)).toBe(readsBefore + 1);
       expect(await score(CounterKeys.authorReads, AUTHOR)).toBeGreaterThanOrEqual(1);
+    });
+
+    it('answers a repeat anonymous visit from the built page before routing, with the same bytes and headers, and counts it', async () => {
+      const [article] = MANY;
+      const answered = jest.spyOn(stack.gateway.get(AnonymousArticlePages), 'answerBuilt');
+      try {
+        const reads = await score(CounterKeys.articleReads, article);
+        // The first visit loads the detail through news, the second keeps it in this replica's L1.
+        const first = await call('GET', `/articles/${article}`);
+        await call('GET', `/articles/${article}`);
+        const again = await call('GET', `/articles/${article}`);
+        expect(answered.mock.results.map(({ value }) => Buffer.isBuffer(value))).toEqual([false, false, true]);
+        expect(again.statusCode).toBe(200);
+        expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
+        expect(withoutDate(again.headers)).toEqual(withoutDate(first.headers));
+        expect(again.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(Number(again.headers['content-length'])).toBe(again.rawPayload.length);
+        expect(await score(CounterKeys.articleReads, article)).toBe(reads + 3);
+        // A Trace header (logged by the route) and any Authorization header go on to the route.
+        await call('GET', `/articles/${article}`, { headers: { trace: TRACE } });
+        await call('GET', `/articles/${article}`, { headers: { authorization: 'Anony device-1' } });
+        await call('GET', `/articles/${article}`, { as: PROLIFIC });
+        expect(answered).toHaveBeenCalledTimes(3);
+        expect(await score(CounterKeys.articleReads, article)).toBe(reads + 6);
+      } finally {
+        answered.mockRestore();
+      }
+    });
+
+    it('stops answering a built anonymous page as soon as its article is withdrawn', async () => {
+      const article = MANY[1];
+      const gatewayCache = stack.gateway.get(TwoLevelCache);
+      const withdraw = async (status: number) => {
+        await stack.sql('UPDATE news_article_basic SET status = ? WHERE article_id = ?', [status, article]);
+        await stack.newsService!.get(TwoLevelCache).invalidate(CacheKeys.articleDetail(article));
+        for (let attempt = 0; attempt < 100 && gatewayCache.hasLocal(CacheKeys.articleDetail(article)); attempt += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      expect((await call('GET', `/articles/${article}`)).statusCode).toBe(200);
+      expect((await call('GET', `/articles/${article}`)).statusCode).toBe(200);
+      try {
+        await withdraw(5);
+        const gone = await call('GET', `/articles/${article}`);
+        expect(gone.statusCode).toBe(404);
+        expect(gone.json()).toEqual(NOT_FOUND);
+      } finally {
+        await withdraw(2);
+      }
+      expect((await call('GET', `/articles/${article}`)).statusCode).toBe(200);
     });
 
     it('tells a signed-in reader whether they follow the author, their attitude and collection', async () => {

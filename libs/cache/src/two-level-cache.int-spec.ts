@@ -110,6 +110,18 @@ describe('TwoLevelCache (real Redis)', () => {
     expect(await fresh.peek('card:6')).toBeUndefined();
   });
 
+  it('peeks one key in L1 only: what Redis alone holds is unknown until a read keeps it', async () => {
+    await first.set('card:7', { id: 7 }, POLICY);
+    await raw.set('card:8', NULL_MARKER);
+    const fresh = await replica();
+    expect(fresh.peekLocal('card:7')).toBeUndefined();
+    expect(fresh.peekLocal('card:8')).toBeUndefined();
+    const fromRedis = await fresh.peek<{ id: number }>('card:7');
+    await fresh.peek('card:8');
+    expect(fresh.peekLocal('card:7')).toBe(fromRedis);
+    expect(fresh.peekLocal('card:8')).toBeNull();
+  });
+
   it('reads many rows through: one load for what neither level holds, null markers for what it does not answer', async () => {
     await first.set('row:1', { id: '1' }, POLICY);
     await raw.set('row:2', NULL_MARKER);

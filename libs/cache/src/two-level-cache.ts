@@ -145,9 +145,15 @@ export class TwoLevelCache {
 
   /** `peekMany` of one key, without the batch's arrays when L1 holds it (the article page's hot path). */
   async peek<T>(key: string): Promise<T | null | undefined> {
-    const entry = this.l1.get(key);
-    if (entry) return parsedValue(entry) as T | null;
+    const local = this.peekLocal<T>(key);
+    if (local !== undefined) return local;
     return (await this.peekMany<T>([key]))[0];
+  }
+
+  /** The value of `key` if this process holds it (null for a null marker), without asking Redis. */
+  peekLocal<T>(key: string): T | null | undefined {
+    const entry = this.l1.get(key);
+    return entry ? (parsedValue(entry) as T | null) : undefined;
   }
 
   /** Whether this process holds `key` in L1 (diagnostics and tests of invalidation). */

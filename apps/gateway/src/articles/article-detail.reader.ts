@@ -41,4 +41,10 @@ export class ArticleDetailReader {
     }
     return pending;
   }
+
+  /** The detail if this process holds it (null: there is no such approved article), without a round trip. */
+  peekLocal(articleId: string): articleV1.ArticleDetail | null | undefined {
+    if (!SNOWFLAKE_ID.test(articleId)) return undefined;
+    return this.cache.peekLocal<articleV1.ArticleDetail>(CacheKeys.articleDetail(articleId));
+  }
 }

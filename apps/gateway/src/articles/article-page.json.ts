@@ -42,23 +42,3 @@ export function articlePageBody(
   }
   return Buffer.concat([head, Buffer.from(`,${JSON.stringify(rest).slice(1)}${ENVELOPE_TAIL}`)]);
 }
-
-/** How long an anonymous reader's page is reused: author and related-article changes show within it. */
-export const ANONYMOUS_PAGE_TTL_MS = 5000;
-
-/**
- * Whole answers for anonymous readers (the same for all of them), per cached detail, for
- * ANONYMOUS_PAGE_TTL_MS. An edited article is a new detail object, so its page is built anew at once.
- */
-export class AnonymousPages {
-  private readonly pages = new WeakMap<articleV1.ArticleDetail, { body: Buffer; until: number }>();
-
-  get(article: articleV1.ArticleDetail, now = Date.now()): Buffer | undefined {
-    const page = this.pages.get(article);
-    return page && page.until > now ? page.body : undefined;
-  }
-
-  set(article: articleV1.ArticleDetail, body: Buffer, now = Date.now()): void {
-    this.pages.set(article, { body, until: now + ANONYMOUS_PAGE_TTL_MS });
-  }
-}

@@ -8,7 +8,8 @@ import type { articleV1 } from '@app/contracts';
 import type { GatewayConfig } from '../config/gateway.config';
 import { ArticleCardsReader } from './article-cards.reader';
 import { ArticleDetailReader } from './article-detail.reader';
-import { AnonymousPages, articlePageBody, type PageFields } from './article-page.json';
+import { AnonymousArticlePage, AnonymousArticlePages } from './anonymous-article-pages';
+import { articlePageBody, type PageFields } from './article-page.json';
 import { ArticleErrors } from './article.errors';
 import { type Author, AuthorsReader } from './authors.reader';
 import { ReadingDurationDto } from './dto/reading-duration.dto';
@@ -37,9 +38,8 @@ export interface ArticleDetailView {
 
 @Controller('v1_0')
 export class ArticlesHttpController {
-  private readonly anonymousPages = new AnonymousPages();
-
   constructor(
+    private readonly anonymousPages: AnonymousArticlePages,
     private readonly details: ArticleDetailReader,
     private readonly cards: ArticleCardsReader,
     private readonly authors: AuthorsReader,
@@ -53,11 +53,13 @@ export class ArticlesHttpController {
 
   /**
    * An approved article (`ArticleDetailView`, serialized here: the article's part once per cached
-   * detail; an anonymous reader's whole answer is reused for ANONYMOUS_PAGE_TTL_MS). A signed-in reader's
-   * visit goes to their history; every visit is counted.
+   * detail; an anonymous reader's whole answer is reused for ANONYMOUS_PAGE_TTL_MS, mostly by
+   * `answerBuiltAnonymousPages` before this handler). A signed-in reader's visit goes to their
+   * history; every visit is counted.
    */
   @Get('articles/:id')
   @Auth('optional')
+  @AnonymousArticlePage()
   @Header('content-type', JSON_CONTENT_TYPE)
   async detail(
     @Param('id') articleId: string,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { UserCardPresenter } from '../users/user-card.presenter';
+import { AnonymousArticlePages } from './anonymous-article-pages';
 import { ArticleCardsReader } from './article-cards.reader';
 import { ArticleDetailReader } from './article-detail.reader';
 import { ArticleLikingsReader } from './article-likings.reader';
@@ -24,6 +25,7 @@ import { ViewerStateReader } from './viewer-state.reader';
 @Module({
   controllers: [ArticlesHttpController, UserArticlesHttpController],
   providers: [
+    AnonymousArticlePages,
     ArticleCardsReader,
     ArticleDetailReader,
     ArticleLikingsReader,
