@@ -19,6 +19,7 @@ import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
 import { createGateway } from '../../apps/gateway/src/main';
 import { newsEnvSchema } from '../../apps/news/src/config/news.config';
 import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
+import { CommentsRepository } from '../../apps/news/src/comments/comments.repository';
 import { startNewsService } from '../../apps/news/src/main';
 import { userEnvSchema } from '../../apps/user/src/config/user.config';
 import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
@@ -339,6 +340,20 @@ describe('comments and comment likes through the gateway', () => {
       const ttl = await redis.client('cache').ttl(`${redis.prefix}art:${ART}:comm`);
       expect(ttl).toBeGreaterThan(1700);
       expect(ttl).toBeLessThanOrEqual(2400);
+    });
+
+    it('builds a cold list from MySQL once for all the requests that miss it together', async () => {
+      await flushCommentCache();
+      const listed = jest.spyOn(newsService!.get(CommentsRepository), 'findListed');
+      try {
+        const pages = await Promise.all(Array.from({ length: 20 }, () => pageOf(`type=a&source=${ART}&limit=10`)));
+        expect(listed).toHaveBeenCalledTimes(1);
+        expect(pages[0].results).toHaveLength(10);
+        expect(pages.every((page) => JSON.stringify(page) === JSON.stringify(pages[0]))).toBe(true);
+        expect(await redis.client('cache').zcard(`${redis.prefix}art:${ART}:comm`)).toBe(ART_COMMENTS.length);
+      } finally {
+        listed.mockRestore();
+      }
     });
 
     it('uses a valid token for is_liking but does not require one, and refuses a broken one', async () => {

@@ -14,6 +14,7 @@ import {
   MAX_COMMENT_LIMIT,
   MIN_COMMENT_LIMIT,
   parseCursor,
+  type ScoredComment,
   selectPage,
 } from './comment-cursor';
 import { CommentItemsCache } from './comment-items.cache';
@@ -63,6 +64,8 @@ function toComment(comment: CachedComment, likeCount: number, replyCount: number
 @Injectable()
 export class CommentsService {
   private readonly logger = new Logger(CommentsService.name);
+  /** Lists being built from MySQL, by cache key. */
+  private readonly building = new Map<string, Promise<ScoredComment[]>>();
 
   constructor(
     private readonly comments: CommentsRepository,
@@ -140,13 +143,32 @@ export class CommentsService {
 
   /** The list built from MySQL (and cached) when it is not in the cache: same order, same page. */
   private async buildPage(query: ListQuery): Promise<CommentListPage> {
+    const sorted = await this.buildList(query);
+    if (sorted.length === 0) return EMPTY_LIST_PAGE;
+    return { totalCount: sorted.length, endScore: sorted[sorted.length - 1].score, members: selectPage(sorted, query.offset, query.limit) };
+  }
+
+  /**
+   * The whole list, sorted, from MySQL into the cache. Concurrent misses of one list in this
+   * process share one build: a hot article's list can hold tens of thousands of comments, and a
+   * build per waiting request would load them all once per request.
+   */
+  private buildList(query: ListQuery): Promise<ScoredComment[]> {
+    let pending = this.building.get(query.key);
+    if (!pending) {
+      pending = this.loadList(query).finally(() => this.building.delete(query.key));
+      this.building.set(query.key, pending);
+    }
+    return pending;
+  }
+
+  private async loadList(query: ListQuery): Promise<ScoredComment[]> {
     const [kind, id] = 'articleId' in query.source ? (['article', query.source.articleId] as const) : (['replies', query.source.parentId] as const);
-    if (!(await this.counters.listMayHaveComments(kind, id))) return EMPTY_LIST_PAGE;
+    if (!(await this.counters.listMayHaveComments(kind, id))) return [];
     const rows = await this.comments.findListed(query.source);
-    if (rows.length === 0) return EMPTY_LIST_PAGE;
     const sorted = rows.map((row) => ({ id: row.id, score: commentScore(row.createTime, row.isTop) })).sort(compareForPage);
     await this.lists.write(query.key, sorted);
-    return { totalCount: sorted.length, endScore: sorted[sorted.length - 1].score, members: selectPage(sorted, query.offset, query.limit) };
+    return sorted;
   }
 
   /**
