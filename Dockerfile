@@ -18,15 +18,15 @@ RUN npm run build \
 FROM ${NODE_IMAGE} AS runtime
 ARG APP
 ENV NODE_ENV=production \
-    APP=${APP} \
-    NODE_OPTIONS=--max-semi-space-size=64
+    APP=${APP}
 WORKDIR /app
 # Files stay owned by root: the app can read its code but not change it.
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/proto ./proto
-COPY --from=build /app/scripts/register-aliases.js ./scripts/register-aliases.js
+COPY --from=build /app/scripts/register-aliases.js /app/scripts/node-flags.js ./scripts/
 USER node
-# sh -c expands APP; exec makes node replace the shell so it receives SIGTERM itself.
-CMD ["sh", "-c", "exec node -r ./scripts/register-aliases.js dist/apps/${APP}/src/main.js"]
+# sh -c expands APP and the app's V8 flags (scripts/node-flags.js: young generation and heap cap);
+# exec makes node replace the shell so it receives SIGTERM itself.
+CMD ["sh", "-c", "flags=$(node scripts/node-flags.js \"$APP\") && exec node $flags -r ./scripts/register-aliases.js dist/apps/${APP}/src/main.js"]

@@ -92,13 +92,13 @@ export function migrate(env: NodeJS.ProcessEnv): void {
   for (const service of ['user', 'news']) runNode([...alias, `dist/apps/${service}/src/migrate.js`], env);
 }
 
-/** The flags the services run with everywhere (`scripts/node-flags.js`). */
-const { SERVICE_NODE_FLAGS } = createRequire(__filename)(join(ROOT, 'scripts', 'node-flags.js')) as {
-  SERVICE_NODE_FLAGS: string[];
+/** The flags each service runs with everywhere (`scripts/node-flags.js`), its heap cap included. */
+const { appNodeFlags } = createRequire(__filename)(join(ROOT, 'scripts', 'node-flags.js')) as {
+  appNodeFlags: (app: string) => string[];
 };
 
 export function startApp(name: AppName, env: NodeJS.ProcessEnv, pin: Pinning, nodeFlags: string[] = []): Child {
-  return startChild(name, process.execPath, [...SERVICE_NODE_FLAGS, ...nodeFlags, ...alias, `dist/apps/${name}/src/main.js`], env, pin.servers);
+  return startChild(name, process.execPath, [...appNodeFlags(name), ...nodeFlags, ...alias, `dist/apps/${name}/src/main.js`], env, pin.servers);
 }
 
 export function startBaseline(env: NodeJS.ProcessEnv, pin: Pinning): Child {
@@ -106,7 +106,7 @@ export function startBaseline(env: NodeJS.ProcessEnv, pin: Pinning): Child {
 }
 
 export function startFrameworkBaseline(env: NodeJS.ProcessEnv, pin: Pinning): Child {
-  return startChild('framework', process.execPath, [...SERVICE_NODE_FLAGS, ...alias, 'dist/bench/framework-baseline-server.js'], env, pin.servers);
+  return startChild('framework', process.execPath, [...appNodeFlags('gateway'), ...alias, 'dist/bench/framework-baseline-server.js'], env, pin.servers);
 }
 
 export function startRedis(port: number, pin: Pinning): Child {

@@ -4,7 +4,7 @@
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 
-const { SERVICE_NODE_FLAGS } = require('./node-flags');
+const { appNodeFlags } = require('./node-flags');
 const { join } = require('node:path');
 const { grpcHealth } = require('./grpc-health');
 
@@ -61,7 +61,7 @@ for (const service of ['user', 'news', 'mis']) step(`migrate ${service}`, proces
 for (const service of ['user', 'news']) step(`demo data ${service}`, process.execPath, node(`dist/apps/${service}/src/seed.js`));
 
 const children = apps.map((app) => {
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...node(`dist/apps/${app.name}/src/main.js`)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...appNodeFlags(app.name), ...node(`dist/apps/${app.name}/src/main.js`)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${app.name}]`.padEnd(17);
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';

@@ -25,6 +25,15 @@ const SCALED_APPS = ['gateway', 'news', 'user', 'recommend'];
 
 type Json = Record<string, unknown>;
 
+/** The services' V8 flags, heap caps included (scripts/node-flags.js). */
+const NODE_FLAGS = jest.requireActual<{ appNodeFlags: (app: string) => string[] }>(join(ROOT, 'scripts', 'node-flags.js'));
+/**
+ * What a service holds outside V8's heap (code, buffers, native memory), with room to spare: under
+ * load the benchmarks measured 57-147 MiB of RSS beyond the heap's committed size (bench/README,
+ * "Memory").
+ */
+const OFF_HEAP_MIB = 160;
+
 function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -133,14 +142,21 @@ describe('docker-compose.yml', () => {
     expect(formatErrors(validate.errors)).toEqual([]);
   });
 
-  it('runs every app in the image with the V8 flags of development and the benchmarks', () => {
-    const { SERVICE_NODE_FLAGS } = jest.requireActual<{ SERVICE_NODE_FLAGS: string[] }>(join(ROOT, 'scripts', 'node-flags.js'));
+  it('runs every app in the image with its V8 flags from scripts/node-flags.js, as development and the benchmarks do', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-    const nodeOptions = /NODE_OPTIONS=("?)([^"\n\\]+)\1/.exec(dockerfile)?.[2].trim().split(/\s+/);
-    expect(nodeOptions).toEqual(SERVICE_NODE_FLAGS);
-    // node refuses an unknown flag, and NODE_OPTIONS takes only some: a flag it would refuse fails here rather than in the image.
-    const accepted = execFileSync(process.execPath, ['-p', '1'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: SERVICE_NODE_FLAGS.join(' ') } });
-    expect(accepted.trim()).toBe('1');
+    const command = /^CMD (.+)$/m.exec(dockerfile)?.[1];
+    const [shell, flag, script] = JSON.parse(command ?? '[]') as string[];
+    expect([shell, flag]).toEqual(['sh', '-c']);
+    expect(script).toMatch(/^flags=\$\(node scripts\/node-flags\.js "\$APP"\) && exec node \$flags /);
+    expect(dockerfile).toMatch(/^COPY --from=build .*\/app\/scripts\/node-flags\.js .*\.\/scripts\/$/m);
+    for (const app of APPS) {
+      const flags = execFileSync(process.execPath, [join(ROOT, 'scripts', 'node-flags.js'), app], { encoding: 'utf8' }).trim();
+      expect(flags.split(' ')).toEqual(NODE_FLAGS.appNodeFlags(app));
+      // node refuses an unknown flag: one it would refuse fails here rather than in the image.
+      const accepted = execFileSync(process.execPath, [...flags.split(' '), '-p', '1'], { encoding: 'utf8' });
+      expect(accepted.trim()).toBe('1');
+    }
+    expect(() => execFileSync(process.execPath, [join(ROOT, 'scripts', 'node-flags.js'), 'nope'], { stdio: 'pipe' })).toThrow(/no old-generation cap/);
   });
 
   it('builds every app from the Dockerfile with its APP argument', () => {
@@ -282,6 +298,19 @@ function containersOf(doc: Json): Json[] {
   return asList(asRecord(template.spec).containers).map(asRecord);
 }
 
+/** V8's heap limit under these node flags (old generation and young generation), in MiB. */
+function heapLimitMiB(flags: readonly string[]): number {
+  const bytes = execFileSync(process.execPath, [...flags, '-p', 'v8.getHeapStatistics().heap_size_limit'], { encoding: 'utf8' });
+  return Number(bytes) / 1024 / 1024;
+}
+
+/** A Kubernetes memory quantity in MiB (Mi and Gi only); NaN for anything else. */
+function mebibytes(quantity: unknown): number {
+  const match = /^(\d+)(Mi|Gi)$/.exec(typeof quantity === 'string' ? quantity : '');
+  if (!match) return NaN;
+  return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
+}
+
 function nameOf(doc: Json): string | undefined {
   return asString(asRecord(doc.metadata).name);
 }
@@ -373,6 +402,22 @@ describe('k8s manifests', () => {
       expect.arrayContaining(SCALED_APPS),
     );
     expect(ofKind('PodDisruptionBudget').map(nameOf)).toEqual(expect.arrayContaining(SCALED_APPS));
+  });
+
+  it("gives every app's container a memory limit above V8's heap limit under its flags and the memory off the heap", () => {
+    const short = ofKind('Deployment').flatMap((doc) => {
+      const app = nameOf(doc) ?? '?';
+      const needed = heapLimitMiB(NODE_FLAGS.appNodeFlags(app)) + OFF_HEAP_MIB;
+      return containersOf(doc)
+        .map((container) => ({ name: asString(container.name), limit: mebibytes(asRecord(asRecord(container.resources).limits).memory) }))
+        .filter(({ limit }) => !(limit >= needed))
+        .map(({ name, limit }) => `${app}/${name ?? '?'}: ${limit} MiB < ${needed} MiB`);
+    });
+    expect(ofKind('Deployment').map(nameOf)).toEqual(expect.arrayContaining(APPS));
+    expect(short).toEqual([]);
+    expect(mebibytes('768Mi')).toBe(768);
+    expect(mebibytes('1Gi')).toBe(1024);
+    expect(mebibytes(undefined)).toBeNaN();
   });
 
   it('rejects a Deployment with a malformed field and an unmapped kind', () => {
