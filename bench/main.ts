@@ -551,7 +551,8 @@ async function main(): Promise<void> {
 
     // Before a profiled round restarts an app: the peaks of the apps that served every round.
     const peakRss = Object.fromEntries(APP_NAMES.map((name) => [name, peakRssMiB(pidOf(apps.get(name) as Child))]));
-    log(`peak RSS (VmHWM) by app: ${Object.entries(peakRss).map(([name, mib]) => `${name} ${mib} MiB`).join(', ')}`);
+    const peakRssText = Object.entries(peakRss).map(([name, mib]) => `${name} ${mib} MiB`).join(', ');
+    log(`peak RSS (VmHWM) by app: ${peakRssText}`);
 
     let profile: unknown;
     const profiled = available.find((endpoint) => endpoint.key === options.profile);
@@ -564,7 +565,7 @@ async function main(): Promise<void> {
     const otherRun = newestFeedRun(dir, otherSize(spec.size), measuredFeedRows({ rows: ordered }));
     const scaling = otherRun && compareFeedScaling({ stamp, spec, options, rows: ordered }, otherRun);
     const scalingSection = scaling ? feedScalingMarkdown(scaling) : undefined;
-    const heading = `# Benchmark ${stamp}\n\nDataset ${spec.size}: ${spec.articles} articles / ${spec.channels} channels / ${spec.users} users / ${spec.comments} comments (Zipf s=${spec.zipfS}). ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, medians; pinning ${pin.servers ? `servers CPU ${pin.servers}, load CPU ${pin.load}` : 'off'}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\nPeak RSS (VmHWM) by app over the run: ${Object.entries(peakRss).map(([name, mib]) => `${name} ${mib} MiB`).join(', ')}; heap caps in \`scripts/node-flags.js\`.\nCPU µs/req sums the serving processes listed per endpoint (L1/L2: the baseline process; L3/L4: the framework baseline, the HTTP apps' Nest-on-Fastify edge with a handler that returns L1's body, or L2's through one GET); Redis CPU µs/req is the bench Redis, which shares their core; Redis and SQL counts are net of the background rate seen during the L1 run.\n\n`;
+    const heading = `# Benchmark ${stamp}\n\nDataset ${spec.size}: ${spec.articles} articles / ${spec.channels} channels / ${spec.users} users / ${spec.comments} comments (Zipf s=${spec.zipfS}). ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, medians; pinning ${pin.servers ? `servers CPU ${pin.servers}, load CPU ${pin.load}` : 'off'}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\nPeak RSS (VmHWM) by app over the run: ${peakRssText}; heap caps in \`scripts/node-flags.js\`.\nCPU µs/req sums the serving processes listed per endpoint (L1/L2: the baseline process; L3/L4: the framework baseline, the HTTP apps' Nest-on-Fastify edge with a handler that returns L1's body, or L2's through one GET); Redis CPU µs/req is the bench Redis, which shares their core; Redis and SQL counts are net of the background rate seen during the L1 run.\n\n`;
     writeFileSync(join(dir, `${stamp}.md`), `${heading}${table}\n${scalingSection ? `\n${scalingSection}\n` : ''}`);
     writeFileSync(
       join(dir, `${stamp}.json`),

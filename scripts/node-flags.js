@@ -35,7 +35,7 @@ function appNodeFlags(app) {
   return [...SERVICE_NODE_FLAGS, `--max-old-space-size=${cap}`];
 }
 
-module.exports = { SERVICE_NODE_FLAGS, OLD_SPACE_MIB, appNodeFlags };
+module.exports = { appNodeFlags };
 
 if (require.main === module) {
   try {

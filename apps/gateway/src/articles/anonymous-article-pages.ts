@@ -46,9 +46,9 @@ export class AnonymousArticlePages {
    */
   answerBuilt(articleId: string): Buffer | undefined {
     const article = this.details.peekLocal(articleId);
-    const page = article ? this.get(article) : undefined;
-    if (!article || !page) return undefined;
-    void this.tracker.recordRead(article.artId, article.autId, undefined);
+    if (!article) return undefined;
+    const page = this.get(article);
+    if (page) void this.tracker.recordRead(article.artId, article.autId, undefined);
     return page;
   }
 }
