@@ -93,7 +93,7 @@ export function migrate(env: NodeJS.ProcessEnv): void {
 }
 
 /** The flags each service runs with everywhere (`scripts/node-flags.js`), its heap cap included. */
-const { appNodeFlags } = createRequire(__filename)(join(ROOT, 'scripts', 'node-flags.js')) as {
+export const { appNodeFlags } = createRequire(__filename)(join(ROOT, 'scripts', 'node-flags.js')) as {
   appNodeFlags: (app: string) => string[];
 };
 

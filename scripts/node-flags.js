@@ -14,8 +14,10 @@ const SERVICE_NODE_FLAGS = ['--max-semi-space-size=64'];
  * (or a container's whole limit) and collects lazily: in the benchmarks the gateway's RSS reached
  * 503-609 MiB for a live heap of about 100. Under 1 GiB V8 also grows the heap less between full
  * collections, which the gateway pays for: its framework baseline cost 40-54 µs per request with
- * 384 against 35-44 without a cap and 38-43 with 1024 (bench/README, "Memory"). A Deployment's
- * memory limit covers its app's heap limit and what lives outside the heap (test/deploy).
+ * 384 against 35-44 without a cap and 38-43 with 1024 (bench/README, "Memory"). im holds a socket
+ * for every online reader, 12.7 KiB of heap each (`npm run bench:im`): with 1024 it holds about
+ * 80 000, where 160 ran out of memory before 7 500. A Deployment's memory limit covers its app's
+ * heap limit and what lives outside the heap (test/deploy).
  */
 const OLD_SPACE_MIB = {
   gateway: 1024,
@@ -24,7 +26,7 @@ const OLD_SPACE_MIB = {
   recommend: 384,
   'media-platform': 160,
   mis: 160,
-  im: 160,
+  im: 1024,
   worker: 384,
 };
 
