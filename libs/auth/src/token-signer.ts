@@ -43,7 +43,7 @@ export class TokenSigner {
     const key = this.keys.signingKey!;
     return this.jwt.sign(
       { ...claims },
-      { privateKey: key.privateKeyPem, algorithm: 'RS256', keyid: key.kid, expiresIn, ...(jwtid ? { jwtid } : {}) },
+      { privateKey: this.keys.signingKeyObject, algorithm: 'RS256', keyid: key.kid, expiresIn, ...(jwtid ? { jwtid } : {}) },
     );
   }
 }

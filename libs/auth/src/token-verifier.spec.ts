@@ -102,6 +102,22 @@ describe('TokenVerifier', () => {
   });
 });
 
+describe('JwtKeySet', () => {
+  const keys = JwtKeySet.generate('k1');
+
+  it('parses each key once, when the set is made', () => {
+    expect(keys.verifyingKey('k1')).toMatchObject({ type: 'public', asymmetricKeyType: 'rsa' });
+    expect(keys.verifyingKey('k2')).toBeUndefined();
+    expect(keys.signingKeyObject).toMatchObject({ type: 'private', asymmetricKeyType: 'rsa' });
+    expect(new JwtKeySet(keys.publicKeys).signingKeyObject).toBeUndefined();
+  });
+
+  it('fails at once on a malformed key', () => {
+    expect(() => new JwtKeySet(new Map([['k1', 'not a key']]))).toThrow();
+    expect(() => new JwtKeySet(keys.publicKeys, { kid: 'k1', privateKeyPem: 'not a key' })).toThrow();
+  });
+});
+
 describe('parseAuthorization', () => {
   it('tells bearer tokens, anonymous device ids and garbage apart', () => {
     expect(parseAuthorization('Bearer abc.def.ghi')).toEqual({ kind: 'bearer', token: 'abc.def.ghi' });

@@ -16,12 +16,14 @@ interface DecodedHeader {
  */
 export class TokenVerifier {
   private readonly jwt = new JwtService({});
+  /** One verifier per `kid`, each with its parsed public key. */
+  private readonly verifiers: ReadonlyMap<string, JwtService>;
   private readonly verified: LRUCache<string, VerifiedToken>;
 
-  constructor(
-    private readonly keys: JwtKeySet,
-    cacheSize = 10_000,
-  ) {
+  constructor(keys: JwtKeySet, cacheSize = 10_000) {
+    this.verifiers = new Map(
+      [...keys.publicKeys.keys()].map((kid) => [kid, new JwtService({ publicKey: keys.verifyingKey(kid) })]),
+    );
     this.verified = new LRUCache({ max: cacheSize });
   }
 
@@ -51,11 +53,11 @@ export class TokenVerifier {
     const decoded = this.jwt.decode<DecodedHeader | null>(token, { complete: true });
     const kid = decoded?.header?.kid;
     if (decoded?.header?.alg !== 'RS256' || typeof kid !== 'string') throw TokenErrors.invalid();
-    const publicKey = this.keys.publicKey(kid);
-    if (!publicKey) throw TokenErrors.invalid();
+    const verifier = this.verifiers.get(kid);
+    if (!verifier) throw TokenErrors.invalid();
     let payload: unknown;
     try {
-      payload = this.jwt.verify(token, { publicKey, algorithms: ['RS256'] });
+      payload = verifier.verify(token, { algorithms: ['RS256'] });
     } catch {
       throw TokenErrors.invalid();
     }
