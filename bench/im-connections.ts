@@ -315,26 +315,15 @@ async function main(): Promise<void> {
     const emitter = new Emitter(state.duplicate({ keyPrefix: '' }), {
       key: `${KEY_PREFIX}socket.io`,
     });
-    const runs = [
-      await measure(
-        'socket.io',
-        env,
-        cpu.servers,
-        userIds.map((uid) => ({ uid })),
-        userIds,
-        steps,
-        emitter,
-      ),
-      await measure(
-        'im',
-        env,
-        cpu.servers,
-        tokens.map((token) => ({ token })),
-        userIds,
-        steps,
-        emitter,
-      ),
+    // Socket.IO alone lets any `uid` in; the im app wants the reader's token.
+    const handshakes: Array<[ServerName, Array<Record<string, string>>]> = [
+      ['socket.io', userIds.map((uid) => ({ uid }))],
+      ['im', tokens.map((token) => ({ token }))],
     ];
+    const runs: ServerRun[] = [];
+    for (const [server, queries] of handshakes) {
+      runs.push(await measure(server, env, cpu.servers, queries, userIds, steps, emitter));
+    }
     const report = markdown(runs, oldSpaceCapMiB());
     console.log(`\n${report}`);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');

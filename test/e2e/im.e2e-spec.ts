@@ -5,7 +5,7 @@ import { createRedisClient } from '@app/cache';
 import { loadConfig } from '@app/config';
 import type { chatbot } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
-import { createTestRedis, freePort, type TestRedis } from '@app/testing';
+import { collectEvents, createTestRedis, freePort, nextEvent, type TestRedis } from '@app/testing';
 import {
   loadPackageDefinition,
   Server as GrpcServer,
@@ -42,32 +42,6 @@ function open(port: number, query: Query): Socket {
     reconnection: false,
     forceNew: true,
   });
-}
-
-function nextEvent(socket: Socket, event: string, timeoutMs = 5000): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no "${event}" within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    socket.once(event, (payload: unknown) => {
-      clearTimeout(timer);
-      resolve(payload);
-    });
-  });
-}
-
-/** Resolves with every payload of `event` seen during `ms`. */
-function collect(socket: Socket, event: string, ms: number): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const listener = (payload: unknown) => seen.push(payload);
-  socket.on(event, listener);
-  return new Promise((resolve) =>
-    setTimeout(() => {
-      socket.off(event, listener);
-      resolve(seen);
-    }, ms),
-  );
 }
 
 /** A throwaway ChatBotService (chatbot.proto has no package); records requests, replies only if `answers`. */
@@ -233,8 +207,8 @@ describe('im: Socket.IO over the Redis adapter', () => {
       };
 
       const silence = [
-        collect(otherUser, 'following notify', SILENCE_MS),
-        collect(impostor, 'following notify', SILENCE_MS),
+        collectEvents(otherUser, 'following notify', SILENCE_MS),
+        collectEvents(impostor, 'following notify', SILENCE_MS),
       ];
       const arrivals = [nextEvent(onB, 'following notify'), nextEvent(onA, 'following notify')];
       new Emitter(redis.client('state'), { key: `${redis.prefix}socket.io` })
@@ -247,7 +221,7 @@ describe('im: Socket.IO over the Redis adapter', () => {
 
     it('stay within this deployment: another key prefix reaches nobody', async () => {
       const socket = await connect(portB, { token: await tokenFor(USER_ID) });
-      const heard = collect(socket, 'liking notify', SILENCE_MS);
+      const heard = collectEvents(socket, 'liking notify', SILENCE_MS);
       new Emitter(redis.client('state'), { key: 'someone-else:socket.io' })
         .to(USER_ID)
         .emit('liking notify', { art_id: '1' });
@@ -269,7 +243,7 @@ describe('im: Socket.IO over the Redis adapter', () => {
     it('reports an invalid message to the sender as an exception', async () => {
       const socket = await connect(portA, { a: 'device-2' });
       const exception = nextEvent(socket, 'exception');
-      const replies = collect(socket, 'message', SILENCE_MS);
+      const replies = collectEvents(socket, 'message', SILENCE_MS);
       socket.emit('message', { msg: '', timestamp: Date.now() });
       expect(await exception).toEqual({ message: { msg: 'msg must be 1 to 500 characters.' } });
       expect(await replies).toEqual([]);

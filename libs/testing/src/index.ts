@@ -4,3 +4,4 @@ export * from './test-env';
 export * from './test-redis';
 export * from './test-keys';
 export * from './grpc-health-status';
+export * from './socket-events';

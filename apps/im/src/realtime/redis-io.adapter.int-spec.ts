@@ -1,5 +1,5 @@
 import { loadConfig } from '@app/config';
-import { createTestRedis, freePort, type TestRedis } from '@app/testing';
+import { collectEvents, createTestRedis, freePort, nextEvent, type TestRedis } from '@app/testing';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -57,28 +57,6 @@ class PingGateway {
 @Module({ providers: [EchoGateway, PingGateway] })
 class GatewaysModule {}
 
-function nextEvent(socket: Socket, event: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${event}"`)), 5000);
-    socket.once(event, (payload: unknown) => {
-      clearTimeout(timer);
-      resolve(payload);
-    });
-  });
-}
-
-function silence(socket: Socket, event: string): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const listener = (payload: unknown): void => void seen.push(payload);
-  socket.on(event, listener);
-  return new Promise((resolve) =>
-    setTimeout(() => {
-      socket.off(event, listener);
-      resolve(seen);
-    }, SILENCE_MS),
-  );
-}
-
 describe('RedisIoAdapter message handlers', () => {
   let redis: TestRedis;
   let pubSub: RedisPubSub;
@@ -128,7 +106,7 @@ describe('RedisIoAdapter message handlers', () => {
 
   it('emits an answer that names an event to the sender only', async () => {
     const [sender, other] = [await connect(), await connect()];
-    const heardByOther = silence(other, 'echo');
+    const heardByOther = collectEvents(other, 'echo', SILENCE_MS);
     const echoed = nextEvent(sender, 'echo');
     sender.emit('named', { n: 1 });
     expect(await echoed).toEqual({ n: 1 });
@@ -162,7 +140,7 @@ describe('RedisIoAdapter message handlers', () => {
 
   it('serves the handlers of every gateway on one socket, each message once', async () => {
     const socket = await connect();
-    const pongs = silence(socket, 'pong');
+    const pongs = collectEvents(socket, 'pong', SILENCE_MS);
     socket.emit('ping');
     socket.emit('named', 'x');
     expect(await nextEvent(socket, 'echo')).toBe('x');
