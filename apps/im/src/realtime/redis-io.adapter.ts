@@ -52,7 +52,7 @@ export class RedisIoAdapter extends IoAdapter {
   /**
    * What Nest's IoAdapter does with a gateway's message handlers, with one plain listener per
    * message instead of an RxJS chain per socket and gateway: every online reader holds a socket,
-   * and Nest's chains kept about 9 KiB of heap per socket alive (`npm run bench:im`). The answer
+   * and Nest's chains kept about 7 KiB of heap per socket alive (`npm run bench:im`). The answer
    * of a handler is emitted when it names an event, else given to the client's ack.
    */
   override bindMessageHandlers(
