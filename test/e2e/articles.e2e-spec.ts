@@ -5,6 +5,7 @@ import type { articleV1, userV1 } from '@app/contracts';
 import { ARTICLE_GRPC, grpcClientToken, unary, USER_GRPC } from '@app/grpc';
 
 import { AnonymousArticlePages } from '../../apps/gateway/src/articles/anonymous-article-pages';
+import { ArticlesRepository } from '../../apps/news/src/articles/articles.repository';
 import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
 
 import { type ArticleStack, IMG, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
@@ -398,6 +399,23 @@ describe('article detail, author lists, history and reading durations through th
       const second = (await call('GET', `/users/${PROLIFIC}/articles?page=2&per_page=10`)).json<{ data: CardPage }>().data;
       expect([second.page, second.per_page]).toEqual([2, 10]);
       expect(second.results.map((card) => card.art_id)).toEqual([MANY[1], MANY[0]]);
+    });
+
+    it('reads a cold author list from MySQL once for all the requests that miss it together', async () => {
+      await stack.cache.del(CacheKeys.userArticles(PROLIFIC));
+      const read = jest.spyOn(stack.newsService!.get(ArticlesRepository), 'findApprovedByAuthor');
+      try {
+        const pages = await Promise.all(
+          Array.from({ length: 20 }, (_, index) => call('GET', `/users/${PROLIFIC}/articles?page=${(index % 2) + 1}&per_page=10`)),
+        );
+        expect(read).toHaveBeenCalledTimes(1);
+        const ids = pages.map((page) => page.json<{ data: CardPage }>().data.results.map((card) => card.art_id));
+        expect(ids.filter((_, index) => index % 2 === 0)).toEqual(Array(10).fill([...MANY].reverse().slice(0, 10)));
+        expect(ids.filter((_, index) => index % 2 === 1)).toEqual(Array(10).fill([MANY[1], MANY[0]]));
+        expect(await stack.cache.zcard(CacheKeys.userArticles(PROLIFIC))).toBe(MANY.length);
+      } finally {
+        read.mockRestore();
+      }
     });
 
     it('answers an empty page for a user without articles', async () => {

@@ -9,3 +9,4 @@ export * from './two-level-cache.module';
 export * from './counter-buffer';
 export * from './redis-replies';
 export * from './redis-lock';
+export * from './single-flight';

@@ -1,4 +1,4 @@
-import { CacheKeys, TwoLevelCache } from '@app/cache';
+import { CacheKeys, SingleFlight, TwoLevelCache } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
@@ -17,7 +17,7 @@ const MAX_DETAILS_PER_CALL = 100;
  */
 @Injectable()
 export class ArticleDetailReader {
-  private readonly loading = new Map<string, Promise<articleV1.ArticleDetail | null>>();
+  private readonly loading = new SingleFlight<articleV1.ArticleDetail | null>();
   private readonly misses = gatheredMisses(
     async (articleIds) => (await unary(this.articles.getArticles({ articleIds }))).articles,
     (article) => article.artId,
@@ -34,12 +34,7 @@ export class ArticleDetailReader {
     if (!SNOWFLAKE_ID.test(articleId)) return null;
     const cached = await this.cache.peek<articleV1.ArticleDetail>(CacheKeys.articleDetail(articleId));
     if (cached !== undefined) return cached;
-    let pending = this.loading.get(articleId);
-    if (!pending) {
-      pending = this.misses.load(articleId).finally(() => this.loading.delete(articleId));
-      this.loading.set(articleId, pending);
-    }
-    return pending;
+    return this.loading.run(articleId, () => this.misses.load(articleId));
   }
 
   /** The detail if this process holds it (null: there is no such approved article), without a round trip. */

@@ -1,4 +1,4 @@
-import { CacheKeys, CacheTtl, type CachePolicy, TwoLevelCache } from '@app/cache';
+import { CacheKeys, CacheTtl, type CachePolicy, SingleFlight, TwoLevelCache } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable } from '@nestjs/common';
@@ -25,6 +25,9 @@ type Info = articleV1.ArticleInfo;
 /** The read side of approved articles, through the two-level cache. */
 @Injectable()
 export class ArticlesService {
+  /** Authors' lists being read from MySQL into `user:{uid}:art`, by author. */
+  private readonly fillingAuthorLists = new SingleFlight<Array<{ id: string; createTime: Date }>>();
+
   constructor(
     private readonly articles: ArticlesRepository,
     private readonly cache: TwoLevelCache,
@@ -72,12 +75,24 @@ export class ArticlesService {
     const offset = (Math.max(page, 1) - 1) * size;
     const cached = await this.userArticles.page(userId, offset, size);
     if (cached) return { totalCount: cached.total, articleIds: cached.ids };
-    const articles = await this.articles.findApprovedByAuthor(userId);
-    await this.userArticles.fill(userId, articles);
+    const articles = await this.authorList(userId);
     const newestFirst = [...articles].sort(
       (a, b) => b.createTime.getTime() - a.createTime.getTime() || (BigInt(b.id) > BigInt(a.id) ? 1 : -1),
     );
     return { totalCount: articles.length, articleIds: newestFirst.slice(offset, offset + size).map((article) => article.id) };
+  }
+
+  /**
+   * An author's approved articles, read from MySQL and cached. Concurrent misses of one author in
+   * this process share one read: writing an article drops the cached list, and a prolific
+   * author's page is read by many at once.
+   */
+  private authorList(userId: string): Promise<Array<{ id: string; createTime: Date }>> {
+    return this.fillingAuthorLists.run(userId, async () => {
+      const articles = await this.articles.findApprovedByAuthor(userId);
+      await this.userArticles.fill(userId, articles);
+      return articles;
+    });
   }
 
   listLatest(channelId: number, limit: number, beforeArticleId: string): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { CacheKeys } from '@app/cache';
+import { CacheKeys, SingleFlight } from '@app/cache';
 import type { commentV1 } from '@app/contracts';
 import { Snowflake, SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
@@ -65,7 +65,7 @@ function toComment(comment: CachedComment, likeCount: number, replyCount: number
 export class CommentsService {
   private readonly logger = new Logger(CommentsService.name);
   /** Lists being built from MySQL, by cache key. */
-  private readonly building = new Map<string, Promise<ScoredComment[]>>();
+  private readonly building = new SingleFlight<ScoredComment[]>();
 
   constructor(
     private readonly comments: CommentsRepository,
@@ -154,12 +154,7 @@ export class CommentsService {
    * build per waiting request would load them all once per request.
    */
   private buildList(query: ListQuery): Promise<ScoredComment[]> {
-    let pending = this.building.get(query.key);
-    if (!pending) {
-      pending = this.loadList(query).finally(() => this.building.delete(query.key));
-      this.building.set(query.key, pending);
-    }
-    return pending;
+    return this.building.run(query.key, () => this.loadList(query));
   }
 
   private async loadList(query: ListQuery): Promise<ScoredComment[]> {
