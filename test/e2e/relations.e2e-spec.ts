@@ -19,6 +19,7 @@ import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
 import { createGateway } from '../../apps/gateway/src/main';
 import { userEnvSchema } from '../../apps/user/src/config/user.config';
 import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
+import { RelationsRepository } from '../../apps/user/src/relations/relations.repository';
 import { startUserService } from '../../apps/user/src/main';
 
 const ME = '1294287382374383616';
@@ -312,6 +313,19 @@ describe('follows and blacklists through the gateway', () => {
       per_page: 10,
       results: [],
     });
+  });
+
+  it('reads a cold list of fans from MySQL once for all the requests that miss it together', async () => {
+    await redis.client('cache').del(cacheKey(`user:${STAR}:fans`));
+    const read = jest.spyOn(userService.get(RelationsRepository), 'followersOf');
+    try {
+      const pages = await Promise.all(Array.from({ length: 20 }, () => page('/user/followers', STAR)));
+      expect(read).toHaveBeenCalledTimes(1);
+      expect(pages.every((each) => JSON.stringify(each) === JSON.stringify(pages[0]))).toBe(true);
+      expect(pages[0]).toMatchObject({ total_count: 1, results: [{ id: ME, mutual_follow: true }] });
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it('pages with per_page 10-50 and rejects values outside the range', async () => {

@@ -1,4 +1,4 @@
-import { CounterKeys, CounterStore } from '@app/cache';
+import { CounterKeys, CounterStore, SingleFlight } from '@app/cache';
 import type { relationV1 } from '@app/contracts';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable } from '@nestjs/common';
@@ -44,6 +44,9 @@ const COUNTER_OF_LIST = {
  */
 @Injectable()
 export class RelationsService {
+  /** Follow lists being read from MySQL into the cache, by kind and user. */
+  private readonly loadingLists = new SingleFlight<FollowEdge[]>();
+
   constructor(
     private readonly relations: RelationsRepository,
     private readonly cache: RelationsCache,
@@ -202,15 +205,21 @@ export class RelationsService {
     };
   }
 
-  /** Read-through load of a follow list; a zero counter means an empty list without asking MySQL. */
-  private async loadList(kind: FollowListKind, userId: string): Promise<FollowEdge[]> {
-    if ((await this.counters.get(COUNTER_OF_LIST[kind], userId)) <= 0) return [];
-    const edges =
-      kind === 'following'
-        ? await this.relations.followingsOf(userId)
-        : await this.relations.followersOf(userId);
-    await this.cache.fillList(kind, userId, edges);
-    return edges;
+  /**
+   * Read-through load of a follow list; a zero counter means an empty list without asking MySQL.
+   * Concurrent misses of one list in this process share one read: every new follower drops the
+   * target's list of fans, and a popular author's list is read by many at once.
+   */
+  private loadList(kind: FollowListKind, userId: string): Promise<FollowEdge[]> {
+    return this.loadingLists.run(`${kind}:${userId}`, async () => {
+      if ((await this.counters.get(COUNTER_OF_LIST[kind], userId)) <= 0) return [];
+      const edges =
+        kind === 'following'
+          ? await this.relations.followingsOf(userId)
+          : await this.relations.followersOf(userId);
+      await this.cache.fillList(kind, userId, edges);
+      return edges;
+    });
   }
 
   private async listContains(
