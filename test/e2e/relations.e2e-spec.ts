@@ -317,7 +317,7 @@ describe('follows and blacklists through the gateway', () => {
 
   it('reads a cold list of fans from MySQL once for all the requests that miss it together', async () => {
     await redis.client('cache').del(cacheKey(`user:${STAR}:fans`));
-    const read = jest.spyOn(userService.get(RelationsRepository), 'followersOf');
+    const read = jest.spyOn(userService.get(RelationsRepository), 'followEdges');
     try {
       const pages = await Promise.all(Array.from({ length: 20 }, () => page('/user/followers', STAR)));
       expect(read).toHaveBeenCalledTimes(1);

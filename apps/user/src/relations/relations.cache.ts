@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
+
 import { CacheKeys, CacheTtl, REDIS_CACHE, ttlWithJitter } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
-import type { FollowEdge } from './relations.repository';
+import type { FollowEdge, FollowListKind } from './relations.repository';
 import { RelationType } from './relation.entity';
 
-/** Which follow list of a user: the users they follow, or their fans. */
-export type FollowListKind = 'following' | 'fans';
+/** How long a list being filled may take before its scratch key expires (a fill that died). */
+const FILL_SCRATCH_TTL_SECONDS = 600;
 
 /** The reference's null marker for a user with no relations. */
 const EMPTY_MARKER = '-1';
@@ -53,20 +55,42 @@ export class RelationsCache {
     return exists ? scores.map((score) => score !== null) : null;
   }
 
-  async fillList(
+  /**
+   * Replaces a follow list with the edges read chunk by chunk. They go to a scratch key that is
+   * renamed over the list at the end, so a reader sees the old list, none, or the whole new one.
+   * Resolves with how many edges the list holds (0: nothing is stored).
+   */
+  async replaceList(
     kind: FollowListKind,
     userId: string,
-    edges: readonly FollowEdge[],
-  ): Promise<void> {
-    if (edges.length === 0) return;
+    chunks: AsyncIterable<readonly FollowEdge[]>,
+  ): Promise<number> {
     const key = listKey(kind, userId);
-    const members = edges.flatMap((edge) => [edge.followedAt, edge.userId]);
-    await this.redis
-      .multi()
-      .del(key)
-      .zadd(key, ...members)
-      .expire(key, ttlWithJitter(CacheTtl.userFollows))
-      .exec();
+    const scratch = `${key}:filling:${randomUUID()}`;
+    let count = 0;
+    try {
+      for await (const edges of chunks) {
+        if (edges.length === 0) continue;
+        const members = edges.flatMap((edge) => [edge.followedAt, edge.userId]);
+        await this.redis
+          .multi()
+          .zadd(scratch, ...members)
+          .expire(scratch, FILL_SCRATCH_TTL_SECONDS)
+          .exec();
+        count += edges.length;
+      }
+      if (count > 0) {
+        await this.redis
+          .multi()
+          .rename(scratch, key)
+          .expire(key, ttlWithJitter(CacheTtl.userFollows))
+          .exec();
+      }
+      return count;
+    } catch (error) {
+      await this.redis.del(scratch).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** The cached relation of `userId` to `targetUserId`, or null when the hash is not cached. */

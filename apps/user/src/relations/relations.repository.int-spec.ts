@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { USER_SCHEMA } from '../database/user-schema';
 import { UserEntity } from '../users/user.entity';
 import { RelationEntity, RelationType } from './relation.entity';
-import { RelationsRepository } from './relations.repository';
+import { type FollowEdge, type FollowListKind, RelationsRepository } from './relations.repository';
 
 const A = '1294287382374383616';
 const B = '1294287382374383617';
@@ -92,11 +92,29 @@ describe('RelationsRepository (real MariaDB)', () => {
         [A, C],
       );
     });
-    expect(await repository.followingsOf(A)).toEqual([
-      { userId: C, followedAt: Date.UTC(2026, 0, 2) / 1000 },
-      { userId: B, followedAt: Date.UTC(2026, 0, 1) / 1000 },
+    const chunksOf = async (kind: FollowListKind, userId: string, size?: number) => {
+      const chunks: FollowEdge[][] = [];
+      for await (const chunk of repository.followEdges(kind, userId, size)) chunks.push(chunk);
+      return chunks;
+    };
+    expect(await chunksOf('following', A)).toEqual([
+      [
+        { userId: B, followedAt: Date.UTC(2026, 0, 1) / 1000 },
+        { userId: C, followedAt: Date.UTC(2026, 0, 2) / 1000 },
+      ],
     ]);
-    expect((await repository.followersOf(B)).map((edge) => edge.userId)).toEqual([A]);
+    expect(await chunksOf('following', A, 1)).toEqual([
+      [expect.objectContaining({ userId: B })],
+      [expect.objectContaining({ userId: C })],
+    ]);
+    expect(await chunksOf('fans', B)).toEqual([[expect.objectContaining({ userId: A })]]);
+    expect(await chunksOf('fans', A)).toEqual([]);
+    expect(await repository.followPage('following', A, 0, 10)).toEqual([C, B]);
+    expect(await repository.followPage('following', A, 1, 10)).toEqual([B]);
+    expect(await repository.followPage('fans', B, 0, 10)).toEqual([A]);
+    expect(await repository.listedAmong('following', A, [B, C, A])).toEqual(new Set([B, C]));
+    expect(await repository.listedAmong('fans', B, [A, C])).toEqual(new Set([A]));
+    expect(await repository.listedAmong('fans', B, [])).toEqual(new Set());
     expect(await repository.relationsOf(C)).toEqual([
       { targetUserId: B, relation: RelationType.Blacklist },
     ]);

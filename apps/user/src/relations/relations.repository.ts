@@ -12,6 +12,35 @@ export interface FollowEdge {
   followedAt: number;
 }
 
+/** Which follow list of a user: the users they follow, or their fans. */
+export type FollowListKind = 'following' | 'fans';
+
+/**
+ * Per list: the owner's column, the listed users' column, and the column and index a read in
+ * chunks walks (an index that ends with the walked column after the owner's, so each chunk is one
+ * index range; MariaDB would otherwise scan the owner's fans from the first for every chunk).
+ */
+const LIST_COLUMNS = {
+  following: {
+    owner: 'user_id',
+    listed: 'target_user_id',
+    walk: 'target_user_id',
+    index: 'uk_user_relation_pair',
+  },
+  fans: {
+    owner: 'target_user_id',
+    listed: 'user_id',
+    walk: 'relation_id',
+    index: 'idx_user_relation_target',
+  },
+} as const satisfies Record<
+  FollowListKind,
+  { owner: string; listed: string; walk: string; index: string }
+>;
+
+/** Rows a follow list is read in, so a popular author's fans are never all in memory at once. */
+export const FOLLOW_LIST_CHUNK = 5_000;
+
 /** What a relation list shows of a user. */
 export type RelatedUser = Pick<UserEntity, 'id' | 'name' | 'photo'>;
 
@@ -67,30 +96,69 @@ export class RelationsRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Users `userId` follows, newest follow first. */
-  async followingsOf(userId: string): Promise<FollowEdge[]> {
-    const rows = await this.relations.find({
-      select: { id: true, targetUserId: true, updateTime: true },
-      where: { userId, relation: RelationType.Follow },
-      order: { updateTime: 'DESC', id: 'DESC' },
-    });
-    return rows.map((row) => ({
-      userId: row.targetUserId,
-      followedAt: Math.floor(row.updateTime.getTime() / 1000),
-    }));
+  /**
+   * A follow list a chunk at a time (keyset on LIST_COLUMNS' walked column), so memory stays
+   * bounded however long the list is: a million fans took the user service past its heap cap
+   * when read whole.
+   */
+  async *followEdges(
+    kind: FollowListKind,
+    userId: string,
+    chunkSize = FOLLOW_LIST_CHUNK,
+  ): AsyncGenerator<FollowEdge[]> {
+    const { owner, listed, walk, index } = LIST_COLUMNS[kind];
+    const sql =
+      `SELECT ${walk} AS id, ${listed} AS listed, update_time AS updateTime FROM user_relation FORCE INDEX (${index}) ` +
+      `WHERE ${owner} = ? AND relation = ? AND ${walk} > CAST(? AS UNSIGNED) ` +
+      `ORDER BY ${walk} LIMIT ${chunkSize}`;
+    let after = '0';
+    for (;;) {
+      const rows = await this.dataSource.query<
+        Array<{ id: string | number; listed: string | number; updateTime: Date }>
+      >(sql, [userId, RelationType.Follow, after]);
+      if (rows.length > 0) {
+        yield rows.map((row) => ({
+          userId: String(row.listed),
+          followedAt: Math.floor(row.updateTime.getTime() / 1000),
+        }));
+      }
+      if (rows.length < chunkSize) return;
+      after = String(rows[rows.length - 1].id);
+    }
   }
 
-  /** Users following `userId`, newest follow first. */
-  async followersOf(userId: string): Promise<FollowEdge[]> {
-    const rows = await this.relations.find({
-      select: { id: true, userId: true, updateTime: true },
-      where: { targetUserId: userId, relation: RelationType.Follow },
-      order: { updateTime: 'DESC', id: 'DESC' },
-    });
-    return rows.map((row) => ({
-      userId: row.userId,
-      followedAt: Math.floor(row.updateTime.getTime() / 1000),
-    }));
+  /** One page of a follow list straight from MySQL, newest follow first. */
+  async followPage(
+    kind: FollowListKind,
+    userId: string,
+    offset: number,
+    limit: number,
+  ): Promise<string[]> {
+    const { owner, listed } = LIST_COLUMNS[kind];
+    const rows = await this.dataSource.query<Array<{ listed: string | number }>>(
+      `SELECT ${listed} AS listed FROM user_relation WHERE ${owner} = ? AND relation = ? ` +
+        'ORDER BY update_time DESC, relation_id DESC LIMIT ? OFFSET ?',
+      [userId, RelationType.Follow, limit, offset],
+    );
+    return rows.map((row) => String(row.listed));
+  }
+
+  /**
+   * Which of `ids` are in the follow list, by the (follower, target) unique key: one lookup per
+   * id, however long the list is.
+   */
+  async listedAmong(
+    kind: FollowListKind,
+    userId: string,
+    ids: readonly string[],
+  ): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const { owner, listed } = LIST_COLUMNS[kind];
+    const rows = await this.dataSource.query<Array<{ listed: string | number }>>(
+      `SELECT ${listed} AS listed FROM user_relation WHERE ${owner} = ? AND ${listed} IN (?) AND relation = ?`,
+      [userId, [...ids], RelationType.Follow],
+    );
+    return new Set(rows.map((row) => String(row.listed)));
   }
 
   /** Every live (follow or blacklist) relation `userId` has towards others. */

@@ -4,7 +4,12 @@ import { AppError } from '@app/grpc';
 import type { FollowingNotifier } from './following.notifier';
 import { RelationType } from './relation.entity';
 import type { RelationsCache } from './relations.cache';
-import type { FollowEdge, RelatedUser, RelationsRepository } from './relations.repository';
+import type {
+  FollowEdge,
+  FollowListKind,
+  RelatedUser,
+  RelationsRepository,
+} from './relations.repository';
 import { followCounterDelta, normalizePage, RelationsService } from './relations.service';
 
 const ME = '1294287382374383616';
@@ -15,7 +20,13 @@ const UNKNOWN = '1294287382374383619';
 /** The `user_relation` table and `user_basic` rows, in memory. */
 class FakeRelations implements Pick<
   RelationsRepository,
-  'upsert' | 'transition' | 'findUsers' | 'followingsOf' | 'followersOf' | 'relationsOf'
+  | 'upsert'
+  | 'transition'
+  | 'findUsers'
+  | 'followEdges'
+  | 'followPage'
+  | 'listedAmong'
+  | 'relationsOf'
 > {
   readonly rows = new Map<string, RelationType>();
   readonly users: RelatedUser[] = [
@@ -24,6 +35,8 @@ class FakeRelations implements Pick<
     { id: OTHER, name: 'other', photo: null },
   ];
   writes = 0;
+  /** Pages read straight from MySQL. */
+  pagesRead = 0;
 
   upsert(userId: string, targetUserId: string, relation: RelationType): Promise<RelationType> {
     const previous = this.rows.get(`${userId}>${targetUserId}`) ?? RelationType.Cancelled;
@@ -48,22 +61,28 @@ class FakeRelations implements Pick<
     return Promise.resolve(this.users.filter((user) => ids.includes(user.id)));
   }
 
-  followingsOf(userId: string): Promise<FollowEdge[]> {
+  async *followEdges(kind: FollowListKind, userId: string): AsyncGenerator<FollowEdge[]> {
+    await Promise.resolve();
+    yield this.list(kind, userId);
+  }
+
+  followPage(
+    kind: FollowListKind,
+    userId: string,
+    offset: number,
+    limit: number,
+  ): Promise<string[]> {
+    this.pagesRead++;
     return Promise.resolve(
-      this.edges(
-        ([from]) => from === userId,
-        ([, to]) => to,
-      ),
+      this.list(kind, userId)
+        .slice(offset, offset + limit)
+        .map((edge) => edge.userId),
     );
   }
 
-  followersOf(userId: string): Promise<FollowEdge[]> {
-    return Promise.resolve(
-      this.edges(
-        ([, to]) => to === userId,
-        ([from]) => from,
-      ),
-    );
+  listedAmong(kind: FollowListKind, userId: string, ids: readonly string[]): Promise<Set<string>> {
+    const listed = new Set(this.list(kind, userId).map((edge) => edge.userId));
+    return Promise.resolve(new Set(ids.filter((id) => listed.has(id))));
   }
 
   relationsOf(userId: string): Promise<Array<{ targetUserId: string; relation: RelationType }>> {
@@ -76,13 +95,17 @@ class FakeRelations implements Pick<
     );
   }
 
-  private edges(
-    match: (pair: string[]) => boolean,
-    other: (pair: string[]) => string,
-  ): FollowEdge[] {
+  /** A follow list, newest follow first. */
+  private list(kind: FollowListKind, userId: string): FollowEdge[] {
+    const [owner, listed] = kind === 'following' ? [0, 1] : [1, 0];
     return [...this.rows]
-      .filter(([key, relation]) => relation === RelationType.Follow && match(key.split('>')))
-      .map(([key], index) => ({ userId: other(key.split('>')), followedAt: 1_764_000_000 + index }))
+      .filter(
+        ([key, relation]) => relation === RelationType.Follow && key.split('>')[owner] === userId,
+      )
+      .map(([key], index) => ({
+        userId: key.split('>')[listed],
+        followedAt: 1_764_000_000 + index,
+      }))
       .reverse();
   }
 }
@@ -106,12 +129,23 @@ class FakeCounters implements Pick<CounterStore, 'increment' | 'get'> {
 /** A cache that never holds anything but records what was invalidated. */
 class FakeCache implements Pick<
   RelationsCache,
-  'listPage' | 'listContains' | 'fillList' | 'relation' | 'fillRelations' | 'invalidate'
+  'listPage' | 'listContains' | 'replaceList' | 'relation' | 'fillRelations' | 'invalidate'
 > {
   readonly invalidated: string[] = [];
+  /** Lists filled, each dropped again before it could be read (as a follow in between would). */
+  fills = 0;
   listPage = () => Promise.resolve(null);
   listContains = () => Promise.resolve(null);
-  fillList = () => Promise.resolve();
+  async replaceList(
+    _kind: FollowListKind,
+    _userId: string,
+    chunks: AsyncIterable<readonly FollowEdge[]>,
+  ): Promise<number> {
+    this.fills++;
+    let count = 0;
+    for await (const edges of chunks) count += edges.length;
+    return count;
+  }
   relation = () => Promise.resolve(null);
   fillRelations = () => Promise.resolve();
   invalidate(userId: string, targetUserId: string): Promise<void> {
@@ -289,6 +323,28 @@ describe('RelationsService lists and relation', () => {
       { id: TARGET, name: 'target', photo: '', fansCount: 1, mutualFollow: true },
     ]);
     expect((await service.listFollowers(OTHER, 2, 10)).results).toEqual([]);
+  });
+
+  it('answers a page straight from MySQL when every fill of the list is dropped before it is read', async () => {
+    const { service, relations, cache } = newTestService();
+    await service.follow(TARGET, ME);
+    await service.follow(OTHER, ME);
+    const fans = await service.listFollowers(ME, 1, 10);
+    expect(fans.totalCount).toBe(2);
+    expect(fans.results.map((user) => user.id)).toEqual([OTHER, TARGET]);
+    expect(cache.fills).toBe(3);
+    expect(relations.pagesRead).toBe(1);
+  });
+
+  it('reads neither list nor page for a user whose counter says the list is empty', async () => {
+    const { service, relations, cache } = newTestService();
+    expect(await service.listFollowers(ME, 1, 10)).toEqual({
+      totalCount: 0,
+      page: 1,
+      perPage: 10,
+      results: [],
+    });
+    expect([cache.fills, relations.pagesRead]).toEqual([0, 0]);
   });
 
   it('reports following and blacklist from the stored relation', async () => {

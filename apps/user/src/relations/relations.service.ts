@@ -6,9 +6,8 @@ import { Injectable } from '@nestjs/common';
 import { FollowingNotifier } from './following.notifier';
 import { RelationErrors } from './relation.errors';
 import { RelationType } from './relation.entity';
-import { type FollowListKind, RelationsCache } from './relations.cache';
-import { type FollowEdge, type RelatedUser, RelationsRepository } from './relations.repository';
-
+import { RelationsCache } from './relations.cache';
+import { type FollowListKind, type RelatedUser, RelationsRepository } from './relations.repository';
 
 /** The app's page-size range (reference 1.1): `per_page` 10–50, default 10. */
 export const FOLLOW_PER_PAGE = { min: 10, max: 50 } as const;
@@ -32,6 +31,9 @@ export function normalizePage(page: number, perPage: number): { page: number; pe
   return { page: page || 1, perPage: perPage || FOLLOW_PER_PAGE.min };
 }
 
+/** Fills of a follow list before a page comes straight from MySQL (see `pageOf`). */
+const FILL_ATTEMPTS = 3;
+
 const COUNTER_OF_LIST = {
   following: CounterKeys.userFollowings,
   fans: CounterKeys.userFollowers,
@@ -45,7 +47,7 @@ const COUNTER_OF_LIST = {
 @Injectable()
 export class RelationsService {
   /** Follow lists being read from MySQL into the cache, by kind and user. */
-  private readonly loadingLists = new SingleFlight<FollowEdge[]>();
+  private readonly loadingLists = new SingleFlight<number>();
 
   constructor(
     private readonly relations: RelationsRepository,
@@ -169,9 +171,7 @@ export class RelationsService {
     const { page, perPage } = normalizePage(rawPage, rawPerPage);
     if (!SNOWFLAKE_ID.test(userId)) return { totalCount: 0, page, perPage, results: [] };
     const offset = (page - 1) * perPage;
-    const { total, ids } =
-      (await this.cache.listPage(kind, userId, offset, perPage)) ??
-      this.slice(await this.loadList(kind, userId), offset, perPage);
+    const { total, ids } = await this.pageOf(kind, userId, offset, perPage);
     const [users, fansCounts, mutual] = await Promise.all([
       this.relations.findUsers(ids),
       Promise.all(ids.map((id) => this.counters.get(CounterKeys.userFollowers, id))),
@@ -194,31 +194,40 @@ export class RelationsService {
     return { totalCount: total, page, perPage, results };
   }
 
-  private slice(
-    edges: FollowEdge[],
+  /**
+   * A page of a follow list from the cache, filled from MySQL first when it is not cached. A
+   * follow that lands between the fill and the read drops the list again; after FILL_ATTEMPTS
+   * fills the page comes straight from MySQL.
+   */
+  private async pageOf(
+    kind: FollowListKind,
+    userId: string,
     offset: number,
     limit: number,
-  ): { total: number; ids: string[] } {
-    return {
-      total: edges.length,
-      ids: edges.slice(offset, offset + limit).map((edge) => edge.userId),
-    };
+  ): Promise<{ total: number; ids: string[] }> {
+    for (let attempt = 0; attempt < FILL_ATTEMPTS; attempt++) {
+      const cached = await this.cache.listPage(kind, userId, offset, limit);
+      if (cached) return cached;
+      const total = await this.loadList(kind, userId);
+      if (total === 0) return { total: 0, ids: [] };
+    }
+    const [total, ids] = await Promise.all([
+      this.counters.get(COUNTER_OF_LIST[kind], userId),
+      this.relations.followPage(kind, userId, offset, limit),
+    ]);
+    return { total, ids };
   }
 
   /**
-   * Read-through load of a follow list; a zero counter means an empty list without asking MySQL.
-   * Concurrent misses of one list in this process share one read: every new follower drops the
-   * target's list of fans, and a popular author's list is read by many at once.
+   * Reads a follow list from MySQL into the cache, a chunk at a time, and answers its length; a
+   * zero counter means an empty list without asking MySQL. Concurrent misses of one list in this
+   * process share one read: every new follower drops the target's list of fans, and a popular
+   * author's list is read by many at once.
    */
-  private loadList(kind: FollowListKind, userId: string): Promise<FollowEdge[]> {
+  private loadList(kind: FollowListKind, userId: string): Promise<number> {
     return this.loadingLists.run(`${kind}:${userId}`, async () => {
-      if ((await this.counters.get(COUNTER_OF_LIST[kind], userId)) <= 0) return [];
-      const edges =
-        kind === 'following'
-          ? await this.relations.followingsOf(userId)
-          : await this.relations.followersOf(userId);
-      await this.cache.fillList(kind, userId, edges);
-      return edges;
+      if ((await this.counters.get(COUNTER_OF_LIST[kind], userId)) <= 0) return 0;
+      return this.cache.replaceList(kind, userId, this.relations.followEdges(kind, userId));
     });
   }
 
@@ -230,7 +239,7 @@ export class RelationsService {
     if (ids.length === 0) return [];
     const cached = await this.cache.listContains(kind, userId, ids);
     if (cached) return cached;
-    const members = new Set((await this.loadList(kind, userId)).map((edge) => edge.userId));
-    return ids.map((id) => members.has(id));
+    const listed = await this.relations.listedAmong(kind, userId, ids);
+    return ids.map((id) => listed.has(id));
   }
 }
