@@ -344,7 +344,7 @@ describe('comments and comment likes through the gateway', () => {
 
     it('builds a cold list from MySQL once for all the requests that miss it together', async () => {
       await flushCommentCache();
-      const listed = jest.spyOn(newsService!.get(CommentsRepository), 'findListed');
+      const listed = jest.spyOn(newsService!.get(CommentsRepository), 'listedInChunks');
       try {
         const pages = await Promise.all(Array.from({ length: 20 }, () => pageOf(`type=a&source=${ART}&limit=10`)));
         expect(listed).toHaveBeenCalledTimes(1);

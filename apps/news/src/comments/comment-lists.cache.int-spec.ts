@@ -12,6 +12,10 @@ function member(index: number, seconds: number, top = false): ScoredComment {
   return { id: String(1310000000000000000n + BigInt(index)), score: commentScore(new Date(seconds * 1000), top) };
 }
 
+async function* inChunks(chunks: ScoredComment[][]): AsyncGenerator<ScoredComment[]> {
+  for (const chunk of chunks) yield await Promise.resolve(chunk);
+}
+
 describe('CommentListsCache (real Redis)', () => {
   let redis: TestRedis;
   let client: Redis;
@@ -45,7 +49,10 @@ describe('CommentListsCache (real Redis)', () => {
       ...Array.from({ length: 5 }, (_, index) => member(30 + index, T0 + 500)),
       ...Array.from({ length: 17 }, (_, index) => member(40 + index, T0 + index)),
     ].sort(compareForPage);
-    await cache.write(KEY, members);
+    // In chunks of 7, out of page order, as a read of the list in comment id order gives them.
+    const shuffled = [...members].reverse();
+    const chunks = Array.from({ length: Math.ceil(shuffled.length / 7) }, (_, index) => shuffled.slice(index * 7, index * 7 + 7));
+    expect(await cache.replace(KEY, inChunks(chunks))).toBe(members.length);
     const ttl = await raw().ttl(`${redis.prefix}${KEY}`);
     expect(ttl).toBeGreaterThan(1800);
     expect(ttl).toBeLessThanOrEqual(2400);
@@ -64,12 +71,28 @@ describe('CommentListsCache (real Redis)', () => {
     expect(seen).toEqual(members);
   });
 
+  it('swaps a list in whole: readers see the old list until the new one is complete, and no scratch key stays', async () => {
+    const key = `${redis.prefix}${KEY}`;
+    await cache.replace(KEY, inChunks([[member(1, T0)]]));
+    const oldPage = await cache.readPage(KEY, undefined, 10);
+    async function* slowly(): AsyncGenerator<ScoredComment[]> {
+      yield [member(2, T0 + 1)];
+      expect(await cache.readPage(KEY, undefined, 10)).toEqual(oldPage);
+      yield [member(3, T0 + 2)];
+    }
+    expect(await cache.replace(KEY, slowly())).toBe(2);
+    expect(await raw().zrange(key, 0, -1)).toEqual([member(2, T0).id, member(3, T0).id]);
+    expect(await cache.replace(KEY, inChunks([]))).toBe(0);
+    expect(await raw().zcard(key)).toBe(2);
+    expect(await raw().keys(`${key}:filling:*`)).toEqual([]);
+  });
+
   it('adds a new comment only to a list that is cached and not about to expire', async () => {
     const key = `${redis.prefix}${KEY}`;
     await cache.addIfCached(KEY, member(1, T0));
     expect(await raw().exists(key)).toBe(0);
 
-    await cache.write(KEY, [member(2, T0)]);
+    await cache.replace(KEY, inChunks([[member(2, T0)]]));
     await cache.addIfCached(KEY, member(3, T0 + 10));
     expect(await raw().zscore(key, member(3, T0).id)).toBe(String(T0 + 10));
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 
 import { CommentLikingEntity } from './comment-liking.entity';
 import type { CommentRow } from './comment.mapper';
@@ -15,18 +15,40 @@ export interface NewComment extends CommentRow {
   parentId: string | null;
 }
 
+/** Comments a list is read in. */
+export const COMMENT_LIST_CHUNK = 5_000;
+
 /** `news_comment` reads and the creation of comments; writes are transactions. */
 @Injectable()
 export class CommentsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Every approved comment of a list (what its zset is built from). */
-  findListed(source: CommentListSource): Promise<Array<Pick<CommentRow, 'id' | 'isTop' | 'createTime'>>> {
-    const where =
+  /**
+   * Every approved comment of a list (what its zset is built from), a chunk at a time: keyset on
+   * the comment id, which the list's index ends with (forced: MariaDB would otherwise scan the
+   * list from its first comment for every chunk), so memory stays bounded however many comments
+   * an article has.
+   */
+  async *listedInChunks(
+    source: CommentListSource,
+    chunkSize = COMMENT_LIST_CHUNK,
+  ): AsyncGenerator<Array<Pick<CommentRow, 'id' | 'isTop' | 'createTime'>>> {
+    const [index, where, params] =
       'articleId' in source
-        ? { articleId: source.articleId, parentId: IsNull(), status: CommentStatus.Approved }
-        : { parentId: source.parentId, status: CommentStatus.Approved };
-    return this.dataSource.getRepository(CommentEntity).find({ select: { id: true, isTop: true, createTime: true }, where });
+        ? ['idx_news_comment_article', 'article_id = ? AND parent_id IS NULL AND status = ?', [source.articleId, CommentStatus.Approved]]
+        : ['idx_news_comment_parent', 'parent_id = ? AND status = ?', [source.parentId, CommentStatus.Approved]];
+    const sql =
+      `SELECT comment_id AS id, is_top AS isTop, create_time AS createTime FROM news_comment FORCE INDEX (${index}) ` +
+      `WHERE ${where} AND comment_id > CAST(? AS UNSIGNED) ORDER BY comment_id LIMIT ${chunkSize}`;
+    let after = '0';
+    for (;;) {
+      const rows = await this.dataSource.query<Array<{ id: string | number; isTop: number | string; createTime: Date }>>(sql, [...params, after]);
+      if (rows.length > 0) {
+        yield rows.map((row) => ({ id: String(row.id), isTop: Number(row.isTop) === 1, createTime: row.createTime }));
+      }
+      if (rows.length < chunkSize) return;
+      after = String(rows[rows.length - 1].id);
+    }
   }
 
   /** The approved comments among `ids`, in no particular order. */

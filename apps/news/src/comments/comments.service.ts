@@ -1,5 +1,6 @@
 import { CacheKeys, SingleFlight } from '@app/cache';
 import type { commentV1 } from '@app/contracts';
+import { AppError, ErrorKind } from '@app/grpc';
 import { Snowflake, SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 
@@ -8,19 +9,17 @@ import { ArticlesService } from '../articles/articles.service';
 import { CommentCounters } from './comment-counters';
 import {
   commentScore,
-  compareForPage,
   DEFAULT_COMMENT_LIMIT,
   formatScore,
   MAX_COMMENT_LIMIT,
   MIN_COMMENT_LIMIT,
   parseCursor,
   type ScoredComment,
-  selectPage,
 } from './comment-cursor';
 import { CommentItemsCache } from './comment-items.cache';
 import { CommentLikingsCache } from './comment-likings.cache';
 import { type CommentListPage, CommentListsCache, EMPTY_LIST_PAGE } from './comment-lists.cache';
-import { type CachedComment, toCachedComment } from './comment.mapper';
+import { type CachedComment, type CommentRow, toCachedComment } from './comment.mapper';
 import { CommentErrors } from './comment.errors';
 import { CommentNotifier } from './comment.notifier';
 import { type CommentListSource, CommentsRepository, type NewComment } from './comments.repository';
@@ -60,12 +59,22 @@ function toComment(comment: CachedComment, likeCount: number, replyCount: number
   };
 }
 
+/** Reads of a list into the cache before a page gives up (see `buildPage`). */
+const FILL_ATTEMPTS = 3;
+
+/** Comments as their list's zset scores them. */
+async function* scoredInChunks(
+  chunks: AsyncIterable<Array<Pick<CommentRow, 'id' | 'isTop' | 'createTime'>>>,
+): AsyncGenerator<ScoredComment[]> {
+  for await (const rows of chunks) yield rows.map((row) => ({ id: row.id, score: commentScore(row.createTime, row.isTop) }));
+}
+
 /** Comment lists (read through the list, item and liking caches) and new comments. */
 @Injectable()
 export class CommentsService {
   private readonly logger = new Logger(CommentsService.name);
   /** Lists being built from MySQL, by cache key. */
-  private readonly building = new SingleFlight<ScoredComment[]>();
+  private readonly building = new SingleFlight<number>();
 
   constructor(
     private readonly comments: CommentsRepository,
@@ -141,29 +150,33 @@ export class CommentsService {
     return { comment: toComment(cached, 0, 0, false), target: request.target, artId: articleId };
   }
 
-  /** The list built from MySQL (and cached) when it is not in the cache: same order, same page. */
+  /**
+   * The page of a list that is not cached: the list is read from MySQL into the cache, then the
+   * page read from there as for a cached list. A list dropped again in between (moderation) is
+   * read again, FILL_ATTEMPTS times at most.
+   */
   private async buildPage(query: ListQuery): Promise<CommentListPage> {
-    const sorted = await this.buildList(query);
-    if (sorted.length === 0) return EMPTY_LIST_PAGE;
-    return { totalCount: sorted.length, endScore: sorted[sorted.length - 1].score, members: selectPage(sorted, query.offset, query.limit) };
+    for (let attempt = 0; attempt < FILL_ATTEMPTS; attempt++) {
+      if ((await this.buildList(query)) === 0) return EMPTY_LIST_PAGE;
+      const page = await this.lists.readPage(query.key, query.offset, query.limit);
+      if (page) return page;
+    }
+    throw new AppError(ErrorKind.Unavailable, 'The comments could not be listed now.');
   }
 
   /**
-   * The whole list, sorted, from MySQL into the cache. Concurrent misses of one list in this
-   * process share one build: a hot article's list can hold tens of thousands of comments, and a
-   * build per waiting request would load them all once per request.
+   * Reads a whole list from MySQL into the cache, a chunk at a time, and answers its length.
+   * Concurrent misses of one list in this process share one read: a hot article's list can hold
+   * tens of thousands of comments.
    */
-  private buildList(query: ListQuery): Promise<ScoredComment[]> {
+  private buildList(query: ListQuery): Promise<number> {
     return this.building.run(query.key, () => this.loadList(query));
   }
 
-  private async loadList(query: ListQuery): Promise<ScoredComment[]> {
+  private async loadList(query: ListQuery): Promise<number> {
     const [kind, id] = 'articleId' in query.source ? (['article', query.source.articleId] as const) : (['replies', query.source.parentId] as const);
-    if (!(await this.counters.listMayHaveComments(kind, id))) return [];
-    const rows = await this.comments.findListed(query.source);
-    const sorted = rows.map((row) => ({ id: row.id, score: commentScore(row.createTime, row.isTop) })).sort(compareForPage);
-    await this.lists.write(query.key, sorted);
-    return sorted;
+    if (!(await this.counters.listMayHaveComments(kind, id))) return 0;
+    return this.lists.replace(query.key, scoredInChunks(this.comments.listedInChunks(query.source)));
   }
 
   /**
