@@ -115,8 +115,14 @@ describe('RelationsRepository (real MariaDB)', () => {
     expect(await repository.listedAmong('following', A, [B, C, A])).toEqual(new Set([B, C]));
     expect(await repository.listedAmong('fans', B, [A, C])).toEqual(new Set([A]));
     expect(await repository.listedAmong('fans', B, [])).toEqual(new Set());
-    expect(await repository.relationsOf(C)).toEqual([
+    expect(await repository.relationsOf(C, 10)).toEqual([
       { targetUserId: B, relation: RelationType.Blacklist },
     ]);
+    expect(await repository.relationsOf(A, 10)).toHaveLength(2);
+    expect(await repository.relationsOf(A, 1)).toHaveLength(2);
+    expect(await repository.relationsOf(A, 0)).toHaveLength(1);
+    expect(await repository.relationOf(A, B)).toBe(RelationType.Follow);
+    expect(await repository.relationOf(C, B)).toBe(RelationType.Blacklist);
+    expect(await repository.relationOf(B, A)).toBe(RelationType.Cancelled);
   });
 });

@@ -161,14 +161,25 @@ export class RelationsRepository {
     return new Set(rows.map((row) => String(row.listed)));
   }
 
-  /** Every live (follow or blacklist) relation `userId` has towards others. */
+  /**
+   * The live (follow or blacklist) relations `userId` has towards others, at most `limit` + 1 of
+   * them: more than `limit` says the user has too many to hold at once.
+   */
   async relationsOf(
     userId: string,
+    limit: number,
   ): Promise<Array<{ targetUserId: string; relation: RelationType }>> {
     return this.relations.find({
       select: { targetUserId: true, relation: true },
       where: { userId, relation: In([RelationType.Follow, RelationType.Blacklist]) },
+      take: limit + 1,
     });
+  }
+
+  /** The stored relation of the pair (`Cancelled` when there is none). */
+  async relationOf(userId: string, targetUserId: string): Promise<RelationType> {
+    const row = await this.relations.findOne({ select: { relation: true }, where: { userId, targetUserId } });
+    return row ? Number(row.relation) : RelationType.Cancelled;
   }
 
   async findUsers(ids: readonly string[]): Promise<RelatedUser[]> {

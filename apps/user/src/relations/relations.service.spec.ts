@@ -10,7 +10,7 @@ import type {
   RelatedUser,
   RelationsRepository,
 } from './relations.repository';
-import { followCounterDelta, normalizePage, RelationsService } from './relations.service';
+import { followCounterDelta, MAX_CACHED_RELATIONS, normalizePage, RelationsService } from './relations.service';
 
 const ME = '1294287382374383616';
 const TARGET = '1294287382374383617';
@@ -27,6 +27,7 @@ class FakeRelations implements Pick<
   | 'followPage'
   | 'listedAmong'
   | 'relationsOf'
+  | 'relationOf'
 > {
   readonly rows = new Map<string, RelationType>();
   readonly users: RelatedUser[] = [
@@ -37,6 +38,8 @@ class FakeRelations implements Pick<
   writes = 0;
   /** Pages read straight from MySQL. */
   pagesRead = 0;
+  /** Relations read one pair at a time. */
+  pairsRead = 0;
 
   upsert(userId: string, targetUserId: string, relation: RelationType): Promise<RelationType> {
     const previous = this.rows.get(`${userId}>${targetUserId}`) ?? RelationType.Cancelled;
@@ -85,13 +88,19 @@ class FakeRelations implements Pick<
     return Promise.resolve(new Set(ids.filter((id) => listed.has(id))));
   }
 
-  relationsOf(userId: string): Promise<Array<{ targetUserId: string; relation: RelationType }>> {
+  relationOf(userId: string, targetUserId: string): Promise<RelationType> {
+    this.pairsRead++;
+    return Promise.resolve(this.rows.get(`${userId}>${targetUserId}`) ?? RelationType.Cancelled);
+  }
+
+  relationsOf(userId: string, limit: number): Promise<Array<{ targetUserId: string; relation: RelationType }>> {
     return Promise.resolve(
       [...this.rows]
         .filter(
           ([key, relation]) => key.startsWith(`${userId}>`) && relation !== RelationType.Cancelled,
         )
-        .map(([key, relation]) => ({ targetUserId: key.split('>')[1], relation })),
+        .map(([key, relation]) => ({ targetUserId: key.split('>')[1], relation }))
+        .slice(0, limit + 1),
     );
   }
 
@@ -345,6 +354,21 @@ describe('RelationsService lists and relation', () => {
       results: [],
     });
     expect([cache.fills, relations.pagesRead]).toEqual([0, 0]);
+  });
+
+  it('answers a user with more relations than it caches one pair at a time, caching none', async () => {
+    const { service, relations, cache } = newTestService();
+    let filled = 0;
+    cache.fillRelations = () => (filled++, Promise.resolve());
+    await service.follow(ME, TARGET);
+    for (let index = 0; index < MAX_CACHED_RELATIONS; index++) relations.rows.set(`${ME}>${2_000_000 + index}`, RelationType.Follow);
+    expect(await service.getRelation(ME, TARGET)).toEqual({ isFollowing: true, isBlacklist: false });
+    expect(await service.getRelation(ME, OTHER)).toEqual({ isFollowing: false, isBlacklist: false });
+    expect([relations.pairsRead, filled]).toEqual([2, 0]);
+    relations.rows.clear();
+    await service.follow(ME, TARGET);
+    expect(await service.getRelation(ME, TARGET)).toEqual({ isFollowing: true, isBlacklist: false });
+    expect([relations.pairsRead, filled]).toEqual([2, 1]);
   });
 
   it('reports following and blacklist from the stored relation', async () => {

@@ -31,6 +31,12 @@ export function normalizePage(page: number, perPage: number): { page: number; pe
   return { page: page || 1, perPage: perPage || FOLLOW_PER_PAGE.min };
 }
 
+/**
+ * Most relations of one user kept in `user:{uid}:relationship`; a user with more is answered one
+ * pair at a time from MySQL.
+ */
+export const MAX_CACHED_RELATIONS = 10_000;
+
 /** Fills of a follow list before a page comes straight from MySQL (see `pageOf`). */
 const FILL_ATTEMPTS = 3;
 
@@ -115,10 +121,15 @@ export class RelationsService {
     }
     let relation = await this.cache.relation(userId, targetUserId);
     if (relation === null) {
-      const all = await this.relations.relationsOf(userId);
-      await this.cache.fillRelations(userId, all);
-      relation =
-        all.find((row) => row.targetUserId === targetUserId)?.relation ?? RelationType.Cancelled;
+      const all = await this.relations.relationsOf(userId, MAX_CACHED_RELATIONS);
+      if (all.length > MAX_CACHED_RELATIONS) {
+        // Too many to read and hold at once (say, an account that follows a million others).
+        relation = await this.relations.relationOf(userId, targetUserId);
+      } else {
+        await this.cache.fillRelations(userId, all);
+        relation =
+          all.find((row) => row.targetUserId === targetUserId)?.relation ?? RelationType.Cancelled;
+      }
     }
     return {
       isFollowing: relation === RelationType.Follow,
