@@ -10,3 +10,4 @@ export * from './counter-buffer';
 export * from './redis-replies';
 export * from './redis-lock';
 export * from './single-flight';
+export * from './sorted-set-swap';

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-
-import { CacheTtl, REDIS_CACHE, ttlWithJitter } from '@app/cache';
+import { CacheTtl, REDIS_CACHE, type ScoredMembers, swapInSortedSet, ttlWithJitter } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -22,9 +20,10 @@ export interface CommentListPage {
 
 export const EMPTY_LIST_PAGE: CommentListPage = { totalCount: 0, endScore: undefined, members: [] };
 
-const ZADD_CHUNK = 500;
-/** How long a list being filled may take before its scratch key expires (a fill that died). */
-const FILL_SCRATCH_TTL_SECONDS = 600;
+/** Comments as their list's zset holds them (scores written exactly, see comment-cursor). */
+async function* asScoredMembers(chunks: AsyncIterable<readonly ScoredComment[]>): AsyncGenerator<ScoredMembers> {
+  for await (const members of chunks) yield members.map(({ id, score }) => [formatScore(score), id] as const);
+}
 /** The reference patches cached lists in place only when they will live a while longer. */
 const MIN_PATCH_TTL_SECONDS = 5;
 const ADD_IF_CACHED = `
@@ -64,30 +63,11 @@ export class CommentListsCache {
   }
 
   /**
-   * Caches a whole list from its comments read chunk by chunk. They go to a scratch key that is
-   * renamed over the list at the end, so a reader sees the old list, none, or the whole new one.
-   * Resolves with the list's length (0: nothing is cached).
+   * Caches a whole list from its comments read chunk by chunk, swapped in whole
+   * (`swapInSortedSet`). Resolves with the list's length (0: nothing is cached).
    */
-  async replace(key: string, chunks: AsyncIterable<readonly ScoredComment[]>): Promise<number> {
-    const scratch = `${key}:filling:${randomUUID()}`;
-    let count = 0;
-    try {
-      for await (const members of chunks) {
-        if (members.length === 0) continue;
-        const multi = this.redis.multi();
-        for (let start = 0; start < members.length; start += ZADD_CHUNK) {
-          const chunk = members.slice(start, start + ZADD_CHUNK).flatMap(({ id, score }) => [formatScore(score), id]);
-          multi.zadd(scratch, ...chunk);
-        }
-        await multi.expire(scratch, FILL_SCRATCH_TTL_SECONDS).exec();
-        count += members.length;
-      }
-      if (count > 0) await this.redis.multi().rename(scratch, key).expire(key, ttlWithJitter(CacheTtl.comments)).exec();
-      return count;
-    } catch (error) {
-      await this.redis.del(scratch).catch(() => undefined);
-      throw error;
-    }
+  replace(key: string, chunks: AsyncIterable<readonly ScoredComment[]>): Promise<number> {
+    return swapInSortedSet(this.redis, key, asScoredMembers(chunks), ttlWithJitter(CacheTtl.comments));
   }
 
   /** Adds a new comment to a cached list; a list that is not cached (or about to expire) is left alone. */

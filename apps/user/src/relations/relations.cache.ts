@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
-
-import { CacheKeys, CacheTtl, REDIS_CACHE, ttlWithJitter } from '@app/cache';
+import { CacheKeys, CacheTtl, REDIS_CACHE, type ScoredMembers, swapInSortedSet, ttlWithJitter } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import type { FollowEdge, FollowListKind } from './relations.repository';
 import { RelationType } from './relation.entity';
 
-/** How long a list being filled may take before its scratch key expires (a fill that died). */
-const FILL_SCRATCH_TTL_SECONDS = 600;
+/** Follow edges as their list's zset holds them: scored by the time of the follow. */
+async function* scored(chunks: AsyncIterable<readonly FollowEdge[]>): AsyncGenerator<ScoredMembers> {
+  for await (const edges of chunks) yield edges.map((edge) => [edge.followedAt, edge.userId] as const);
+}
 
 /** The reference's null marker for a user with no relations. */
 const EMPTY_MARKER = '-1';
@@ -56,41 +56,11 @@ export class RelationsCache {
   }
 
   /**
-   * Replaces a follow list with the edges read chunk by chunk. They go to a scratch key that is
-   * renamed over the list at the end, so a reader sees the old list, none, or the whole new one.
-   * Resolves with how many edges the list holds (0: nothing is stored).
+   * Replaces a follow list with the edges read chunk by chunk, swapped in whole
+   * (`swapInSortedSet`). Resolves with how many edges the list holds (0: nothing is stored).
    */
-  async replaceList(
-    kind: FollowListKind,
-    userId: string,
-    chunks: AsyncIterable<readonly FollowEdge[]>,
-  ): Promise<number> {
-    const key = listKey(kind, userId);
-    const scratch = `${key}:filling:${randomUUID()}`;
-    let count = 0;
-    try {
-      for await (const edges of chunks) {
-        if (edges.length === 0) continue;
-        const members = edges.flatMap((edge) => [edge.followedAt, edge.userId]);
-        await this.redis
-          .multi()
-          .zadd(scratch, ...members)
-          .expire(scratch, FILL_SCRATCH_TTL_SECONDS)
-          .exec();
-        count += edges.length;
-      }
-      if (count > 0) {
-        await this.redis
-          .multi()
-          .rename(scratch, key)
-          .expire(key, ttlWithJitter(CacheTtl.userFollows))
-          .exec();
-      }
-      return count;
-    } catch (error) {
-      await this.redis.del(scratch).catch(() => undefined);
-      throw error;
-    }
+  replaceList(kind: FollowListKind, userId: string, chunks: AsyncIterable<readonly FollowEdge[]>): Promise<number> {
+    return swapInSortedSet(this.redis, listKey(kind, userId), scored(chunks), ttlWithJitter(CacheTtl.userFollows));
   }
 
   /** The cached relation of `userId` to `targetUserId`, or null when the hash is not cached. */
