@@ -24,6 +24,7 @@ export const EMPTY_LIST_PAGE: CommentListPage = { totalCount: 0, endScore: undef
 async function* asScoredMembers(chunks: AsyncIterable<readonly ScoredComment[]>): AsyncGenerator<ScoredMembers> {
   for await (const members of chunks) yield members.map(({ id, score }) => [formatScore(score), id] as const);
 }
+
 /** The reference patches cached lists in place only when they will live a while longer. */
 const MIN_PATCH_TTL_SECONDS = 5;
 const ADD_IF_CACHED = `
