@@ -136,13 +136,31 @@ export class ReactionsRepository {
     return cleared.affected === 1;
   }
 
-  /** Every like and dislike of the user. */
+  /**
+   * The user's likes and dislikes, at most `limit` + 1 of them: more than `limit` says there are
+   * too many to hold at once.
+   */
   async findAttitudes(
     userId: string,
+    limit: number,
   ): Promise<Array<{ articleId: string; attitude: ArticleAttitude }>> {
     const rows = await this.dataSource.getRepository(AttitudeEntity).find({
       select: { articleId: true, attitude: true },
       where: { userId, attitude: In([ArticleAttitude.Dislike, ArticleAttitude.Like]) },
+      take: limit + 1,
+    });
+    return rows.map((row) => ({ articleId: row.articleId, attitude: Number(row.attitude) }));
+  }
+
+  /** The user's likes and dislikes among `articleIds`, by the (user, article) unique key. */
+  async attitudesAmong(
+    userId: string,
+    articleIds: readonly string[],
+  ): Promise<Array<{ articleId: string; attitude: ArticleAttitude }>> {
+    if (articleIds.length === 0) return [];
+    const rows = await this.dataSource.getRepository(AttitudeEntity).find({
+      select: { articleId: true, attitude: true },
+      where: { userId, articleId: In([...articleIds]), attitude: In([ArticleAttitude.Dislike, ArticleAttitude.Like]) },
     });
     return rows.map((row) => ({ articleId: row.articleId, attitude: Number(row.attitude) }));
   }

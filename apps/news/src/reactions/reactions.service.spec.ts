@@ -7,7 +7,7 @@ import { ArticleAttitude } from './attitude-transition';
 import type { LikingNotifier } from './liking.notifier';
 import type { ReactionsCache } from './reactions.cache';
 import type { ReactedArticle, ReactionsRepository } from './reactions.repository';
-import { ReactionsService } from './reactions.service';
+import { MAX_CACHED_ATTITUDES, ReactionsService } from './reactions.service';
 
 const READER = '1294287382374383617';
 const AUTHOR = '1294287382374383616';
@@ -28,6 +28,7 @@ function newTestService(article: ReactedArticle | null = ARTICLE, approved = art
     setAttitude: jest.fn().mockResolvedValue({ changed: true, previous: null }),
     clearAttitude: jest.fn().mockResolvedValue(true),
     findAttitudes: jest.fn().mockResolvedValue([]),
+    attitudesAmong: jest.fn().mockResolvedValue([]),
     addReport: jest.fn().mockResolvedValue(true),
   };
   const cache = {
@@ -234,6 +235,27 @@ describe('ReactionsService', () => {
       ErrorKind.Conflict,
       'User has reported this article.',
     );
+  });
+
+  it("caches a user's likes and dislikes whole on a miss, and reads them for the page's article only when there are too many", async () => {
+    const few = newTestService();
+    few.repository.findAttitudes.mockResolvedValue([{ articleId: ARTICLE.id, attitude: ArticleAttitude.Like }]);
+    expect(await few.service.viewerState(READER, ARTICLE.id)).toMatchObject({ attitude: ArticleAttitude.Like });
+    expect(few.repository.findAttitudes).toHaveBeenCalledWith(READER, MAX_CACHED_ATTITUDES);
+    expect(few.cache.fillAttitudes).toHaveBeenCalledWith(READER, 'lease', [{ articleId: ARTICLE.id, attitude: ArticleAttitude.Like }]);
+    expect(few.repository.attitudesAmong).not.toHaveBeenCalled();
+
+    const many = newTestService();
+    many.repository.findAttitudes.mockResolvedValue(
+      Array.from({ length: MAX_CACHED_ATTITUDES + 1 }, (_, index) => ({ articleId: String(1_300_000_000_000_001_000n + BigInt(index)), attitude: ArticleAttitude.Like })),
+    );
+    many.repository.attitudesAmong.mockResolvedValue([{ articleId: ARTICLE.id, attitude: ArticleAttitude.Dislike }]);
+    expect(await many.service.viewerState(READER, ARTICLE.id)).toMatchObject({ attitude: ArticleAttitude.Dislike });
+    expect(await many.service.viewerState(READER, ARTICLE.id)).toMatchObject({ attitude: ArticleAttitude.Dislike });
+    expect(many.repository.findAttitudes).toHaveBeenCalledTimes(1);
+    expect(many.repository.attitudesAmong).toHaveBeenCalledTimes(2);
+    expect(many.repository.attitudesAmong).toHaveBeenCalledWith(READER, [ARTICLE.id]);
+    expect(many.cache.fillAttitudes).not.toHaveBeenCalled();
   });
 
   it('pages collections from MySQL on a miss and fills the cache under its lease', async () => {

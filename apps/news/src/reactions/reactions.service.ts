@@ -1,5 +1,6 @@
 import { type CounterKey, CounterKeys, CounterStore } from '@app/cache';
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 
 import { ArticlesService } from '../articles/articles.service';
 import { ArticleAttitude, attitudeCounterDeltas } from './attitude-transition';
@@ -17,6 +18,11 @@ const REPORT_TYPES = new Set([0, 1, 2, 3, 4, 5, 6, 7, 8]);
 const REPORT_TYPE_OTHER = 0;
 const REMARK_MAX = 200;
 const PER_PAGE = { min: 10, max: 50 } as const;
+/**
+ * Most likes and dislikes of one user kept in `user:{uid}:art:attitude`; a user with more is
+ * answered for the articles asked about only, from MySQL.
+ */
+export const MAX_CACHED_ATTITUDES = 10_000;
 
 /** -1 in GetViewerState: no attitude. */
 export const NO_ATTITUDE = -1;
@@ -49,6 +55,9 @@ function articleIdOf(articleId: string): string {
  */
 @Injectable()
 export class ReactionsService {
+  /** Users found to have more than MAX_CACHED_ATTITUDES, so the next request skips the read. */
+  private readonly manyAttitudes = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60_000 });
+
   constructor(
     private readonly reactions: ReactionsRepository,
     private readonly cache: ReactionsCache,
@@ -246,10 +255,24 @@ export class ReactionsService {
   ): Promise<(ArticleAttitude | null)[]> {
     const cached = await this.cache.attitudes(user, articleIds);
     if (cached) return cached;
-    const lease = await this.cache.leaseAttitudes(user);
-    const all = await this.reactions.findAttitudes(user);
-    if (lease) await this.cache.fillAttitudes(user, lease, all);
-    const byArticle = new Map(all.map(({ articleId, attitude }) => [articleId, attitude]));
+    let known = this.manyAttitudes.has(user) ? undefined : await this.loadAttitudes(user);
+    if (!known) {
+      // Too many to read and hold at once (say, an account with millions of likes): these articles only.
+      this.manyAttitudes.set(user, true);
+      known = await this.reactions.attitudesAmong(user, articleIds);
+    }
+    const byArticle = new Map(known.map(({ articleId, attitude }) => [articleId, attitude]));
     return articleIds.map((id) => byArticle.get(id) ?? null);
+  }
+
+  /** All of the user's likes and dislikes, cached under the fill lease; undefined when there are too many. */
+  private async loadAttitudes(
+    user: string,
+  ): Promise<Array<{ articleId: string; attitude: ArticleAttitude }> | undefined> {
+    const lease = await this.cache.leaseAttitudes(user);
+    const all = await this.reactions.findAttitudes(user, MAX_CACHED_ATTITUDES);
+    if (all.length > MAX_CACHED_ATTITUDES) return undefined;
+    if (lease) await this.cache.fillAttitudes(user, lease, all);
+    return all;
   }
 }
