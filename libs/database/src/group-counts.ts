@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 
+import { keysetPages } from './keyset-pages';
+
 /** One aggregate `SELECT <id>, COUNT(*) … GROUP BY <id>`; every part is trusted SQL, never input. */
 export interface GroupCountQuery {
   /** Tables and joins. */
@@ -24,11 +26,10 @@ export async function* groupCounts(
     `SELECT ${query.groupBy} AS id, COUNT(*) AS count FROM ${query.from} ` +
     `WHERE (${query.where}) AND ${query.groupBy} > CAST(? AS UNSIGNED) ` +
     `GROUP BY ${query.groupBy} ORDER BY ${query.groupBy} LIMIT ${pageSize}`;
-  let after = '0';
-  for (;;) {
-    const rows: Array<{ id: string | number; count: string | number }> = await dataSource.query(sql, [after]);
-    if (rows.length > 0) yield rows.map((row) => [String(row.id), Number(row.count)]);
-    if (rows.length < pageSize) return;
-    after = String(rows[rows.length - 1].id);
-  }
+  const pages = keysetPages(
+    (after): Promise<Array<{ id: string | number; count: string | number }>> => dataSource.query(sql, [after]),
+    (row) => row.id,
+    pageSize,
+  );
+  for await (const rows of pages) yield rows.map((row) => [String(row.id), Number(row.count)]);
 }

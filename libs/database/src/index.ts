@@ -4,3 +4,4 @@ export * from './database.module';
 export * from './ensure-database';
 export * from './group-counts';
 export * from './retry-on-deadlock';
+export * from './keyset-pages';

@@ -1,3 +1,4 @@
+import { keysetPages } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
@@ -40,14 +41,13 @@ export class CommentsRepository {
     const sql =
       `SELECT comment_id AS id, is_top AS isTop, create_time AS createTime FROM news_comment FORCE INDEX (${index}) ` +
       `WHERE ${where} AND comment_id > CAST(? AS UNSIGNED) ORDER BY comment_id LIMIT ${chunkSize}`;
-    let after = '0';
-    for (;;) {
-      const rows = await this.dataSource.query<Array<{ id: string | number; isTop: number | string; createTime: Date }>>(sql, [...params, after]);
-      if (rows.length > 0) {
-        yield rows.map((row) => ({ id: String(row.id), isTop: Number(row.isTop) === 1, createTime: row.createTime }));
-      }
-      if (rows.length < chunkSize) return;
-      after = String(rows[rows.length - 1].id);
+    const pages = keysetPages(
+      (after) => this.dataSource.query<Array<{ id: string | number; isTop: number | string; createTime: Date }>>(sql, [...params, after]),
+      (row) => row.id,
+      chunkSize,
+    );
+    for await (const rows of pages) {
+      yield rows.map((row) => ({ id: String(row.id), isTop: Number(row.isTop) === 1, createTime: row.createTime }));
     }
   }
 

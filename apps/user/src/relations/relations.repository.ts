@@ -1,4 +1,4 @@
-import { retryOnDeadlock } from '@app/database';
+import { keysetPages, retryOnDeadlock } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, In, type Repository } from 'typeorm';
@@ -111,19 +111,19 @@ export class RelationsRepository {
       `SELECT ${walk} AS id, ${listed} AS listed, update_time AS updateTime FROM user_relation FORCE INDEX (${index}) ` +
       `WHERE ${owner} = ? AND relation = ? AND ${walk} > CAST(? AS UNSIGNED) ` +
       `ORDER BY ${walk} LIMIT ${chunkSize}`;
-    let after = '0';
-    for (;;) {
-      const rows = await this.dataSource.query<
-        Array<{ id: string | number; listed: string | number; updateTime: Date }>
-      >(sql, [userId, RelationType.Follow, after]);
-      if (rows.length > 0) {
-        yield rows.map((row) => ({
-          userId: String(row.listed),
-          followedAt: Math.floor(row.updateTime.getTime() / 1000),
-        }));
-      }
-      if (rows.length < chunkSize) return;
-      after = String(rows[rows.length - 1].id);
+    const pages = keysetPages(
+      (after) =>
+        this.dataSource.query<
+          Array<{ id: string | number; listed: string | number; updateTime: Date }>
+        >(sql, [userId, RelationType.Follow, after]),
+      (row) => row.id,
+      chunkSize,
+    );
+    for await (const rows of pages) {
+      yield rows.map((row) => ({
+        userId: String(row.listed),
+        followedAt: Math.floor(row.updateTime.getTime() / 1000),
+      }));
     }
   }
 
@@ -178,7 +178,10 @@ export class RelationsRepository {
 
   /** The stored relation of the pair (`Cancelled` when there is none). */
   async relationOf(userId: string, targetUserId: string): Promise<RelationType> {
-    const row = await this.relations.findOne({ select: { relation: true }, where: { userId, targetUserId } });
+    const row = await this.relations.findOne({
+      select: { relation: true },
+      where: { userId, targetUserId },
+    });
     return row ? Number(row.relation) : RelationType.Cancelled;
   }
 
