@@ -2,6 +2,7 @@ import { CounterKeys, CounterStore, SingleFlight } from '@app/cache';
 import type { relationV1 } from '@app/contracts';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 
 import { FollowingNotifier } from './following.notifier';
 import { RelationErrors } from './relation.errors';
@@ -54,6 +55,8 @@ const COUNTER_OF_LIST = {
 export class RelationsService {
   /** Follow lists being read from MySQL into the cache, by kind and user. */
   private readonly loadingLists = new SingleFlight<number>();
+  /** Users found to have more than MAX_CACHED_RELATIONS, so the next request skips the read. */
+  private readonly manyRelations = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60_000 });
 
   constructor(
     private readonly relations: RelationsRepository,
@@ -121,9 +124,12 @@ export class RelationsService {
     }
     let relation = await this.cache.relation(userId, targetUserId);
     if (relation === null) {
-      const all = await this.relations.relationsOf(userId, MAX_CACHED_RELATIONS);
-      if (all.length > MAX_CACHED_RELATIONS) {
+      const all = this.manyRelations.has(userId)
+        ? undefined
+        : await this.relations.relationsOf(userId, MAX_CACHED_RELATIONS);
+      if (!all || all.length > MAX_CACHED_RELATIONS) {
         // Too many to read and hold at once (say, an account that follows a million others).
+        this.manyRelations.set(userId, true);
         relation = await this.relations.relationOf(userId, targetUserId);
       } else {
         await this.cache.fillRelations(userId, all);
