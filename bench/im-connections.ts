@@ -29,7 +29,7 @@ import {
   stopChild,
   waitForPort,
 } from './processes';
-import { appNodeFlags, pinning, startRedis } from './suite';
+import { appNodeFlags, oldSpaceCapMiB, pinning, startRedis } from './suite';
 
 const KEY_PREFIX = 'bench:';
 const KID = 'bench-1';
@@ -235,13 +235,6 @@ async function measure(
   }
 }
 
-function oldSpaceCapMiB(): number {
-  const flag = appNodeFlags('im').find((candidate) =>
-    candidate.startsWith('--max-old-space-size='),
-  );
-  return Number(flag?.split('=')[1]);
-}
-
 function markdown(runs: ServerRun[], capMiB: number): string {
   const [reference, im] = runs;
   const lines = [
@@ -324,7 +317,7 @@ async function main(): Promise<void> {
     for (const [server, queries] of handshakes) {
       runs.push(await measure(server, env, cpu.servers, queries, userIds, steps, emitter));
     }
-    const report = markdown(runs, oldSpaceCapMiB());
+    const report = markdown(runs, oldSpaceCapMiB('im'));
     console.log(`\n${report}`);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const dir = join(ROOT, 'bench', 'results');

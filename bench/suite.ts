@@ -93,8 +93,9 @@ export function migrate(env: NodeJS.ProcessEnv): void {
 }
 
 /** The flags each service runs with everywhere (`scripts/node-flags.js`), its heap cap included. */
-export const { appNodeFlags } = createRequire(__filename)(join(ROOT, 'scripts', 'node-flags.js')) as {
+export const { appNodeFlags, oldSpaceCapMiB } = createRequire(__filename)(join(ROOT, 'scripts', 'node-flags.js')) as {
   appNodeFlags: (app: string) => string[];
+  oldSpaceCapMiB: (app: string) => number;
 };
 
 export function startApp(name: AppName, env: NodeJS.ProcessEnv, pin: Pinning, nodeFlags: string[] = []): Child {

@@ -30,14 +30,19 @@ const OLD_SPACE_MIB = {
   worker: 384,
 };
 
-/** The flags of one app: the shared ones and its old-generation cap. */
-function appNodeFlags(app) {
+/** One app's old-generation cap, in MiB. */
+function oldSpaceCapMiB(app) {
   const cap = OLD_SPACE_MIB[app];
   if (cap === undefined) throw new Error(`no old-generation cap for app "${app}"`);
-  return [...SERVICE_NODE_FLAGS, `--max-old-space-size=${cap}`];
+  return cap;
 }
 
-module.exports = { appNodeFlags };
+/** The flags of one app: the shared ones and its old-generation cap. */
+function appNodeFlags(app) {
+  return [...SERVICE_NODE_FLAGS, `--max-old-space-size=${oldSpaceCapMiB(app)}`];
+}
+
+module.exports = { appNodeFlags, oldSpaceCapMiB };
 
 if (require.main === module) {
   try {

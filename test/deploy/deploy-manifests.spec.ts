@@ -26,7 +26,9 @@ const SCALED_APPS = ['gateway', 'news', 'user', 'recommend'];
 type Json = Record<string, unknown>;
 
 /** The services' V8 flags, heap caps included (scripts/node-flags.js). */
-const NODE_FLAGS = jest.requireActual<{ appNodeFlags: (app: string) => string[] }>(join(ROOT, 'scripts', 'node-flags.js'));
+const NODE_FLAGS = jest.requireActual<{ appNodeFlags: (app: string) => string[]; oldSpaceCapMiB: (app: string) => number }>(
+  join(ROOT, 'scripts', 'node-flags.js'),
+);
 /**
  * What a service holds outside V8's heap (code, buffers, native memory), with room to spare: under
  * load the benchmarks measured 57-147 MiB of RSS beyond the heap's committed size (bench/README,
@@ -40,9 +42,8 @@ const OFF_HEAP_MIB = 160;
  */
 const IM_SOCKET_KIB = { heap: 12.68, offHeap: 19.34 - 12.68 };
 
-function offHeapMiB(app: string, flags: readonly string[]): number {
+function offHeapMiB(app: string, capMiB: number): number {
   if (app !== 'im') return OFF_HEAP_MIB;
-  const capMiB = Number(flags.find((flag) => flag.startsWith('--max-old-space-size='))?.split('=')[1]);
   const sockets = (capMiB * 1024) / IM_SOCKET_KIB.heap;
   return OFF_HEAP_MIB + (sockets * IM_SOCKET_KIB.offHeap) / 1024;
 }
@@ -421,7 +422,7 @@ describe('k8s manifests', () => {
     const short = ofKind('Deployment').flatMap((doc) => {
       const app = nameOf(doc) ?? '?';
       const flags = NODE_FLAGS.appNodeFlags(app);
-      const needed = Math.ceil(heapLimitMiB(flags) + offHeapMiB(app, flags));
+      const needed = Math.ceil(heapLimitMiB(flags) + offHeapMiB(app, NODE_FLAGS.oldSpaceCapMiB(app)));
       return containersOf(doc)
         .map((container) => ({ name: asString(container.name), limit: mebibytes(asRecord(asRecord(container.resources).limits).memory) }))
         .filter(({ limit }) => !(limit >= needed))
@@ -429,7 +430,7 @@ describe('k8s manifests', () => {
     });
     expect(ofKind('Deployment').map(nameOf)).toEqual(expect.arrayContaining(APPS));
     expect(short).toEqual([]);
-    expect(offHeapMiB('im', ['--max-old-space-size=1024'])).toBeGreaterThan(OFF_HEAP_MIB + 500);
+    expect(offHeapMiB('im', 1024)).toBeGreaterThan(OFF_HEAP_MIB + 500);
     expect(mebibytes('768Mi')).toBe(768);
     expect(mebibytes('1Gi')).toBe(1024);
     expect(mebibytes(undefined)).toBeNaN();
