@@ -17,6 +17,8 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parse, parseAllDocuments } from 'yaml';
 
+import { readHandshakeCredentials } from '../../apps/im/src/notify/handshake-credentials';
+
 const ROOT = resolve(__dirname, '..', '..');
 const APPS = ['gateway', 'user', 'news', 'recommend', 'media-platform', 'mis', 'im', 'worker'];
 const GRPC_APPS = ['user', 'news', 'recommend'];
@@ -416,6 +418,32 @@ describe('k8s manifests', () => {
       expect.arrayContaining(SCALED_APPS),
     );
     expect(ofKind('PodDisruptionBudget').map(nameOf)).toEqual(expect.arrayContaining(SCALED_APPS));
+  });
+
+  it('pins each Socket.IO client to one im replica by its connect query wherever im runs more than one', () => {
+    const baseReplicas = Number(asRecord(ofKind('Deployment').find((doc) => nameOf(doc) === 'im')?.spec).replicas ?? 1);
+    const imReplicas = kustomizations.map(({ file, doc }) => {
+      const override = asList(doc.replicas).map(asRecord).find((entry) => entry.name === 'im');
+      return [relative(ROOT, dirname(file)), Number(override?.count ?? baseReplicas)] as const;
+    });
+    expect(imReplicas).toEqual(expect.arrayContaining([['k8s/base', 2], ['k8s/overlays/prod', 2], ['k8s/overlays/dev', 1]]));
+
+    const socketIngresses = ofKind('Ingress').filter((doc) =>
+      asList(asRecord(doc.spec).rules).some((rule) =>
+        asList(asRecord(asRecord(rule).http).paths).some((path) => asRecord(path).path === '/socket.io'),
+      ),
+    );
+    expect(socketIngresses.map(nameOf)).toEqual(['toutiao-im']);
+    const [ingress] = socketIngresses;
+    const hashBy = asString(asRecord(asRecord(ingress.metadata).annotations)['nginx.ingress.kubernetes.io/upstream-hash-by']) ?? '';
+    const hashedArgs = [...hashBy.matchAll(/\$arg_(\w+)/g)].map((match) => match[1]);
+    expect(hashedArgs.sort()).toEqual(['a', 'token']);
+    // Those are the connect query's names: each alone lets a client in.
+    expect(readHandshakeCredentials({ token: 'jwt' })).toEqual({ kind: 'token', token: 'jwt' });
+    expect(readHandshakeCredentials({ a: 'device' })).toEqual({ kind: 'anonymous', anonymousId: 'device' });
+    // The hash is for im alone: the other apps keep their balancing.
+    const paths = asList(asRecord(ingress.spec).rules).flatMap((rule) => asList(asRecord(asRecord(rule).http).paths));
+    expect(paths.map((path) => asRecord(path).path)).toEqual(['/socket.io']);
   });
 
   it("gives every app's container a memory limit above V8's heap limit under its flags and the memory off the heap", () => {

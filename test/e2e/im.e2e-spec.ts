@@ -23,6 +23,7 @@ import { CHATBOT_FAILURE_REPLY } from '../../apps/im/src/chat/chat.service';
 import { CHATBOT_DEADLINE_MS, GrpcChatBot } from '../../apps/im/src/chat/grpc.chat-bot';
 import { imEnvSchema } from '../../apps/im/src/config/im.config';
 import { createIm } from '../../apps/im/src/main';
+import { byConnectQuery, roundRobin, startReplicaRouter } from './support/replica-router';
 
 const USER_ID = '1294287382374383616';
 const OTHER_USER_ID = '1294287382374383617';
@@ -226,6 +227,66 @@ describe('im: Socket.IO over the Redis adapter', () => {
         .to(USER_ID)
         .emit('liking notify', { art_id: '1' });
       expect(await heard).toEqual([]);
+    });
+  });
+
+  describe('two replicas behind one address (the Ingress of k8s/base/ingress.yaml)', () => {
+    /** A client as the app's: HTTP long-polling first, then the upgrade to WebSocket. */
+    const openPolling = (port: number, query: Query, upgrade: boolean): Socket => {
+      const socket = io(`http://127.0.0.1:${port}`, {
+        query,
+        upgrade,
+        reconnection: false,
+        forceNew: true,
+      });
+      sockets.push(socket);
+      return socket;
+    };
+
+    it('pins a client to one replica by its connect query: it connects, upgrades and is notified', async () => {
+      const router = await startReplicaRouter([portA, portB], byConnectQuery(2));
+      try {
+        const socket = openPolling(router.port, { token: await tokenFor(USER_ID) }, true);
+        await nextEvent(socket, 'connect');
+        const upgraded = new Promise<string>((resolve) =>
+          socket.io.engine.once('upgrade', () => resolve(socket.io.engine.transport.name)),
+        );
+        expect(await upgraded).toBe('websocket');
+
+        const notification = {
+          user_id: OTHER_USER_ID,
+          user_name: 'follower',
+          user_photo: '',
+          timestamp: 1_700_000_000,
+        };
+        const arrival = nextEvent(socket, 'following notify');
+        new Emitter(redis.client('state'), { key: `${redis.prefix}socket.io` })
+          .to(USER_ID)
+          .emit('following notify', notification);
+        expect(await arrival).toEqual(notification);
+        // The handshake, its polls and the upgrade all went to the same replica.
+        expect(router.routed.filter((count) => count > 0)).toHaveLength(1);
+        expect(Math.max(...router.routed)).toBeGreaterThanOrEqual(3);
+      } finally {
+        await router.close();
+      }
+    });
+
+    it('fails the polling handshake when requests are spread over the replicas', async () => {
+      const router = await startReplicaRouter([portA, portB], roundRobin(2));
+      try {
+        const socket = openPolling(router.port, { a: 'device-spread' }, false);
+        const outcome = await new Promise<string>((resolve) => {
+          socket.once('connect', () => resolve('connected'));
+          socket.once('connect_error', (error) => resolve(`connect_error: ${error.message}`));
+          socket.once('disconnect', (reason) => resolve(`disconnect: ${reason}`));
+        });
+        // The second request carries a session id the other replica never issued: 400 `Session ID unknown`.
+        expect(outcome).toMatch(/^connect_error: xhr (post|poll) error$/);
+        expect(router.routed.every((count) => count > 0)).toBe(true);
+      } finally {
+        await router.close();
+      }
     });
   });
 
