@@ -2,31 +2,25 @@ import { CacheKeys, CacheTtl, REDIS_CACHE, ttlWithJitter } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
-import { CommentsRepository } from './comments.repository';
-
 /** Member of an empty set: a set cannot be empty in Redis, and "none" must not read as "not cached". */
 export const EMPTY_LIKINGS_MARKER = '-1';
 
-/** `user:{id}:comm:liking`: the set of comments a user likes, read through from MySQL. */
+/** `user:{id}:comm:liking`: the whole set of comments a user likes. */
 @Injectable()
 export class CommentLikingsCache {
-  constructor(
-    @Inject(REDIS_CACHE) private readonly redis: Redis,
-    private readonly comments: CommentsRepository,
-  ) {}
+  constructor(@Inject(REDIS_CACHE) private readonly redis: Redis) {}
 
-  /** Which of `commentIds` the user likes. */
-  async likedAmong(userId: string, commentIds: readonly string[]): Promise<Set<string>> {
-    if (commentIds.length === 0) return new Set();
+  /** Which of `commentIds` (not empty) the user likes; undefined when the set is not cached. */
+  async likedAmong(
+    userId: string,
+    commentIds: readonly string[],
+  ): Promise<Set<string> | undefined> {
     const key = CacheKeys.userCommentLikings(userId);
     const replies = await this.redis.multi().exists(key).smismember(key, ...commentIds).exec();
     if (!replies) throw new Error('the liking set read was discarded');
     for (const [error] of replies) if (error) throw error;
     const [exists, flags] = replies.map(([, value]) => value) as [number, number[]];
-    if (exists === 1) return new Set(commentIds.filter((_, index) => flags[index] === 1));
-    const liked = new Set(await this.comments.likedCommentIds(userId));
-    await this.write(key, [...liked]);
-    return new Set(commentIds.filter((id) => liked.has(id)));
+    return exists === 1 ? new Set(commentIds.filter((_, index) => flags[index] === 1)) : undefined;
   }
 
   /** Drops the user's cached set after a like or unlike. */
@@ -34,7 +28,9 @@ export class CommentLikingsCache {
     await this.redis.del(CacheKeys.userCommentLikings(userId));
   }
 
-  private async write(key: string, liked: readonly string[]): Promise<void> {
+  /** Caches all the comments the user likes. */
+  async fill(userId: string, liked: readonly string[]): Promise<void> {
+    const key = CacheKeys.userCommentLikings(userId);
     const empty = liked.length === 0;
     const ttl = ttlWithJitter(empty ? CacheTtl.userCommentLikingsEmpty : CacheTtl.userCommentLikings);
     await this.redis

@@ -1,7 +1,7 @@
 import { retryOnDeadlock } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager, In, QueryFailedError } from 'typeorm';
 
 import { CommentLikingEntity } from './comment-liking.entity';
 import { CommentEntity, CommentStatus } from './comment.entity';
@@ -66,6 +66,29 @@ export class CommentLikingsRepository {
         return true;
       }),
     );
+  }
+
+  /**
+   * Ids of the comments the user likes, at most `limit` + 1 of them: more than `limit` says there
+   * are too many to hold at once.
+   */
+  async likedCommentIds(userId: string, limit: number): Promise<string[]> {
+    const rows = await this.dataSource.getRepository(CommentLikingEntity).find({
+      select: { commentId: true },
+      where: { userId, isDeleted: false },
+      take: limit + 1,
+    });
+    return rows.map((row) => row.commentId);
+  }
+
+  /** The ones among `commentIds` the user likes, by the UNIQUE(user_id, comment_id) key. */
+  async likedAmong(userId: string, commentIds: readonly string[]): Promise<string[]> {
+    if (commentIds.length === 0) return [];
+    const rows = await this.dataSource.getRepository(CommentLikingEntity).find({
+      select: { commentId: true },
+      where: { userId, commentId: In([...commentIds]), isDeleted: false },
+    });
+    return rows.map((row) => row.commentId);
   }
 
   private async insert(

@@ -1,16 +1,27 @@
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 
 import { CommentCounters } from './comment-counters';
 import { CommentLikingsCache } from './comment-likings.cache';
 import { CommentLikingsRepository } from './comment-likings.repository';
 import { CommentErrors } from './comment.errors';
 
+/**
+ * Most comment likings of one user kept in `user:{id}:comm:liking`; a user with more is answered
+ * for the comments asked about only, from MySQL.
+ */
+export const MAX_CACHED_COMMENT_LIKINGS = 10_000;
 
-/** Likes of comments: MySQL first, then the counter only when a row really changed, then the user's liking cache. */
+/**
+ * Likes of comments: MySQL first, then the counter only when a row really changed, then the user's
+ * liking cache. Which comments a viewer likes is read through that cache.
+ */
 @Injectable()
 export class CommentLikingsService {
   private readonly logger = new Logger(CommentLikingsService.name);
+  /** Users found to have more than MAX_CACHED_COMMENT_LIKINGS, so the next request skips the read. */
+  private readonly manyLikings = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60_000 });
 
   constructor(
     private readonly likings: CommentLikingsRepository,
@@ -32,6 +43,21 @@ export class CommentLikingsService {
     await this.afterChange(userId, commentId, removed ? -1 : 0);
   }
 
+  /** Which of `commentIds` the user likes. */
+  async likedAmong(userId: string, commentIds: readonly string[]): Promise<Set<string>> {
+    if (commentIds.length === 0) return new Set();
+    const cached = await this.cache.likedAmong(userId, commentIds);
+    if (cached) return cached;
+    let liked = this.manyLikings.has(userId) ? undefined : await this.loadLikings(userId);
+    if (!liked) {
+      // Too many to read and hold at once (say, a bot with millions of likes): these comments only.
+      this.manyLikings.set(userId, true);
+      liked = await this.likings.likedAmong(userId, commentIds);
+    }
+    const likedIds = new Set(liked);
+    return new Set(commentIds.filter((id) => likedIds.has(id)));
+  }
+
   /** The like is committed; a failure here is healed by the repair job and the cache TTL, so it is logged only. */
   private async afterChange(userId: string, commentId: string, by: 1 | -1 | 0): Promise<void> {
     try {
@@ -40,5 +66,13 @@ export class CommentLikingsService {
     } catch (error) {
       this.logger.error(`comment ${commentId} liking by ${userId}: updating Redis failed: ${String(error)}`);
     }
+  }
+
+  /** All the comments the user likes, cached on the way; undefined when there are too many. */
+  private async loadLikings(userId: string): Promise<string[] | undefined> {
+    const all = await this.likings.likedCommentIds(userId, MAX_CACHED_COMMENT_LIKINGS);
+    if (all.length > MAX_CACHED_COMMENT_LIKINGS) return undefined;
+    await this.cache.fill(userId, all);
+    return all;
   }
 }

@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 
-import { CommentLikingEntity } from './comment-liking.entity';
 import type { CommentRow } from './comment.mapper';
 import { CommentEntity, CommentStatus } from './comment.entity';
 
@@ -88,13 +87,5 @@ export class CommentsRepository {
       });
       return true;
     });
-  }
-
-  /** Ids of the comments a user likes. */
-  async likedCommentIds(userId: string): Promise<string[]> {
-    const rows = await this.dataSource
-      .getRepository(CommentLikingEntity)
-      .find({ select: { commentId: true }, where: { userId, isDeleted: false } });
-    return rows.map((row) => row.commentId);
   }
 }

@@ -17,7 +17,7 @@ import {
   type ScoredComment,
 } from './comment-cursor';
 import { CommentItemsCache } from './comment-items.cache';
-import { CommentLikingsCache } from './comment-likings.cache';
+import { CommentLikingsService } from './comment-likings.service';
 import { type CommentListPage, CommentListsCache, EMPTY_LIST_PAGE } from './comment-lists.cache';
 import { type CachedComment, type CommentRow, toCachedComment } from './comment.mapper';
 import { CommentErrors } from './comment.errors';
@@ -81,7 +81,7 @@ export class CommentsService {
     private readonly articles: ArticlesService,
     private readonly lists: CommentListsCache,
     private readonly items: CommentItemsCache,
-    private readonly likings: CommentLikingsCache,
+    private readonly likings: CommentLikingsService,
     private readonly counters: CommentCounters,
     private readonly notifier: CommentNotifier,
     private readonly snowflake: Snowflake,
