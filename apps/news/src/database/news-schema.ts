@@ -15,6 +15,7 @@ import { ArticleSearchEntity } from '../search/article-search.entity';
 import { SearchKeywordEntity } from '../search/search-keyword.entity';
 import { CreateNewsTables1764000000000 } from './migrations/1764000000000-create-news-tables';
 import { CreateNewsSearchTables1764105000000 } from './migrations/1764105000000-create-news-search-tables';
+import { AddNewsCollectionUserTimeIndex1764200000000 } from './migrations/1764200000000-add-news-collection-user-time-index';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
@@ -22,5 +23,9 @@ export const NEWS_SCHEMA: ServiceSchema = {
     CollectionEntity, AttitudeEntity, ReportEntity,
     ArticleSearchEntity, SearchKeywordEntity, AnnouncementEntity,
     CommentEntity, CommentLikingEntity],
-  migrations: [CreateNewsTables1764000000000, CreateNewsSearchTables1764105000000],
+  migrations: [
+    CreateNewsTables1764000000000,
+    CreateNewsSearchTables1764105000000,
+    AddNewsCollectionUserTimeIndex1764200000000,
+  ],
 };

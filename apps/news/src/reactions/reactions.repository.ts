@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, QueryFailedError } from 'typeorm';
+import { DataSource, In, IsNull, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 import { ArticleEntity, ArticleStatus } from '../articles/article.entity';
@@ -75,24 +75,47 @@ export class ReactionsRepository {
     return removed.affected === 1;
   }
 
-  /** The user's collected approved articles, most recently collected first. */
-  async findCollected(userId: string): Promise<CollectedArticle[]> {
-    const rows = await this.dataSource
-      .getRepository(CollectionEntity)
-      .createQueryBuilder('c')
-      .innerJoin(ArticleEntity, 'a', 'a.article_id = c.article_id')
+  /**
+   * The user's collected approved articles, most recently collected first, at most `limit` + 1 of
+   * them: more than `limit` says there are too many to hold at once.
+   */
+  async findCollected(userId: string, limit: number): Promise<CollectedArticle[]> {
+    const rows = await this.newestCollectedFirst(userId)
       .select('c.article_id', 'articleId')
       .addSelect('UNIX_TIMESTAMP(c.update_time)', 'collectedAt')
-      .where('c.user_id = :userId', { userId })
-      .andWhere('c.is_deleted = 0')
-      .andWhere('a.status = :approved', { approved: ArticleStatus.Approved })
-      .orderBy('c.update_time', 'DESC')
-      .addOrderBy('c.article_id', 'DESC')
+      .limit(limit + 1)
       .getRawMany<{ articleId: string; collectedAt: string | number }>();
     return rows.map((row) => ({
       articleId: String(row.articleId),
       collectedAt: Number(row.collectedAt),
     }));
+  }
+
+  /** One page of the ids `findCollected` lists, `offset` of them in. */
+  async collectedPage(userId: string, offset: number, limit: number): Promise<string[]> {
+    const rows = await this.newestCollectedFirst(userId)
+      .select('c.article_id', 'articleId')
+      .offset(offset)
+      .limit(limit)
+      .getRawMany<{ articleId: string }>();
+    return rows.map((row) => String(row.articleId));
+  }
+
+  /** How many articles `findCollected` lists in all. */
+  async countCollected(userId: string): Promise<number> {
+    const row = await this.collectedQuery(userId)
+      .select('COUNT(*)', 'total')
+      .getRawOne<{ total: string | number }>();
+    return Number(row?.total ?? 0);
+  }
+
+  /** Whether `findCollected` lists the article: its one row, by the (user, article) unique key. */
+  async isCollected(userId: string, articleId: string): Promise<boolean> {
+    const row = await this.collectedQuery(userId)
+      .select('c.article_id', 'articleId')
+      .andWhere('c.article_id = :articleId', { articleId })
+      .getRawOne<{ articleId: string }>();
+    return row !== undefined;
   }
 
   /** Sets a like or a dislike; `previous` is what it replaced. */
@@ -179,6 +202,23 @@ export class ReactionsRepository {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
+  }
+
+  private collectedQuery(userId: string): SelectQueryBuilder<CollectionEntity> {
+    return this.dataSource
+      .getRepository(CollectionEntity)
+      .createQueryBuilder('c')
+      .innerJoin(ArticleEntity, 'a', 'a.article_id = c.article_id')
+      .where('c.user_id = :userId', { userId })
+      .andWhere('c.is_deleted = 0')
+      .andWhere('a.status = :approved', { approved: ArticleStatus.Approved });
+  }
+
+  // Read backwards along idx_news_collection_user_time (user_id, is_deleted, update_time, article_id).
+  private newestCollectedFirst(userId: string): SelectQueryBuilder<CollectionEntity> {
+    return this.collectedQuery(userId)
+      .orderBy('c.update_time', 'DESC')
+      .addOrderBy('c.article_id', 'DESC');
   }
 
   // A single autocommit INSERT IGNORE: concurrent inserts of one key queue on it without deadlocks.

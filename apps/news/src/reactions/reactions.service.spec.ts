@@ -7,7 +7,11 @@ import { ArticleAttitude } from './attitude-transition';
 import type { LikingNotifier } from './liking.notifier';
 import type { ReactionsCache } from './reactions.cache';
 import type { ReactedArticle, ReactionsRepository } from './reactions.repository';
-import { MAX_CACHED_ATTITUDES, ReactionsService } from './reactions.service';
+import {
+  MAX_CACHED_ATTITUDES,
+  MAX_CACHED_COLLECTIONS,
+  ReactionsService,
+} from './reactions.service';
 
 const READER = '1294287382374383617';
 const AUTHOR = '1294287382374383616';
@@ -25,6 +29,9 @@ function newTestService(article: ReactedArticle | null = ARTICLE, approved = art
     collect: jest.fn().mockResolvedValue(true),
     uncollect: jest.fn().mockResolvedValue(true),
     findCollected: jest.fn().mockResolvedValue([]),
+    collectedPage: jest.fn().mockResolvedValue([]),
+    countCollected: jest.fn().mockResolvedValue(0),
+    isCollected: jest.fn().mockResolvedValue(false),
     setAttitude: jest.fn().mockResolvedValue({ changed: true, previous: null }),
     clearAttitude: jest.fn().mockResolvedValue(true),
     findAttitudes: jest.fn().mockResolvedValue([]),
@@ -278,5 +285,61 @@ describe('ReactionsService', () => {
       ErrorKind.InvalidArgument,
       'Invalid request.',
     );
+  });
+
+  it("caches a user's few collections whole and answers from that list", async () => {
+    const { service, repository, cache } = newTestService();
+    const collected = [ARTICLE.id, '1300000000000000002', '1300000000000000003'].map(
+      (articleId, index) => ({ articleId, collectedAt: 100 - index }),
+    );
+    repository.findCollected.mockResolvedValue(collected);
+    expect(await service.listCollections(READER, 1, 10)).toEqual({
+      totalCount: 3,
+      page: 1,
+      perPage: 10,
+      articleIds: collected.map((c) => c.articleId),
+    });
+    expect(await service.viewerState(READER, ARTICLE.id)).toMatchObject({ isCollected: true });
+    expect(await service.viewerState(READER, '1300000000000000009')).toMatchObject({
+      isCollected: false,
+    });
+    expect(repository.findCollected).toHaveBeenCalledWith(READER, MAX_CACHED_COLLECTIONS);
+    expect(cache.fillCollections).toHaveBeenCalledWith(READER, 'lease', collected);
+    expect(repository.collectedPage).not.toHaveBeenCalled();
+    expect(repository.countCollected).not.toHaveBeenCalled();
+    expect(repository.isCollected).not.toHaveBeenCalled();
+  });
+
+  it('pages and checks the collections of a user with too many straight from MySQL, reading the whole list once', async () => {
+    const { service, repository, cache } = newTestService();
+    repository.findCollected.mockResolvedValue(
+      Array.from({ length: MAX_CACHED_COLLECTIONS + 1 }, (_, index) => ({
+        articleId: String(1_300_000_000_000_001_000n + BigInt(index)),
+        collectedAt: 1_000_000 - index,
+      })),
+    );
+    const ids = Array.from({ length: 20 }, (_, index) =>
+      String(1_300_000_000_000_002_000n + BigInt(index)),
+    );
+    repository.collectedPage.mockResolvedValue(ids);
+    repository.countCollected.mockResolvedValue(2_000_000);
+    repository.isCollected.mockResolvedValue(true);
+
+    expect(await service.listCollections(READER, 3, 20)).toEqual({
+      totalCount: 2_000_000,
+      page: 3,
+      perPage: 20,
+      articleIds: ids,
+    });
+    expect(repository.collectedPage).toHaveBeenCalledWith(READER, 40, 20);
+    expect(await service.viewerState(READER, ARTICLE.id)).toMatchObject({ isCollected: true });
+    expect(repository.isCollected).toHaveBeenCalledWith(READER, ARTICLE.id);
+    await service.listCollections(READER, 0, 0);
+    expect(repository.collectedPage).toHaveBeenLastCalledWith(READER, 0, 10);
+
+    expect(repository.findCollected).toHaveBeenCalledTimes(1);
+    expect(repository.countCollected).toHaveBeenCalledTimes(1);
+    expect(repository.countCollected).toHaveBeenCalledWith(READER);
+    expect(cache.fillCollections).not.toHaveBeenCalled();
   });
 });

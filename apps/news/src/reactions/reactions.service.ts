@@ -23,6 +23,11 @@ const PER_PAGE = { min: 10, max: 50 } as const;
  * answered for the articles asked about only, from MySQL.
  */
 export const MAX_CACHED_ATTITUDES = 10_000;
+/**
+ * Most collections of one user kept in `user:{uid}:art:collection`; a user with more is paged
+ * and checked straight from MySQL.
+ */
+export const MAX_CACHED_COLLECTIONS = 10_000;
 
 /** -1 in GetViewerState: no attitude. */
 export const NO_ATTITUDE = -1;
@@ -57,6 +62,13 @@ function articleIdOf(articleId: string): string {
 export class ReactionsService {
   /** Users found to have more than MAX_CACHED_ATTITUDES, so the next request skips the read. */
   private readonly manyAttitudes = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60_000 });
+  /** Users found to have more than MAX_CACHED_COLLECTIONS, so the next request skips the read. */
+  private readonly manyCollections = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60_000 });
+  /**
+   * Their totals: counting millions of rows takes seconds, so paging through such a list counts
+   * once a minute per replica (the total may lag that long).
+   */
+  private readonly manyCollectionTotals = new LRUCache<string, number>({ max: 10_000, ttl: 60_000 });
 
   constructor(
     private readonly reactions: ReactionsRepository,
@@ -104,6 +116,15 @@ export class ReactionsService {
       };
     }
     const all = await this.loadCollections(user);
+    if (!all) {
+      // The total is counted from the rows the page comes from: `count:user:art:collecting` also
+      // counts collected articles that are no longer approved, which the list leaves out.
+      const [totalCount, articleIds] = await Promise.all([
+        this.manyCollectionTotal(user),
+        this.reactions.collectedPage(user, start, size),
+      ]);
+      return { totalCount, page: pageNo, perPage: size, articleIds };
+    }
     const articleIds = all.slice(start, start + size).map(({ articleId }) => articleId);
     return { totalCount: all.length, page: pageNo, perPage: size, articleIds };
   }
@@ -234,19 +255,35 @@ export class ReactionsService {
     }
   }
 
-  private async loadCollections(user: string): Promise<CollectedArticle[]> {
+  /** All of the user's collections, cached under the fill lease; undefined when there are too many. */
+  private async loadCollections(user: string): Promise<CollectedArticle[] | undefined> {
+    if (this.manyCollections.has(user)) return undefined;
     const lease = await this.cache.leaseCollections(user);
-    const collected = await this.reactions.findCollected(user);
+    const collected = await this.reactions.findCollected(user, MAX_CACHED_COLLECTIONS);
+    if (collected.length > MAX_CACHED_COLLECTIONS) {
+      // Too many to read and hold at once (say, an account with millions of collections).
+      this.manyCollections.set(user, true);
+      return undefined;
+    }
     if (lease) await this.cache.fillCollections(user, lease, collected);
     return collected;
+  }
+
+  private async manyCollectionTotal(user: string): Promise<number> {
+    let total = this.manyCollectionTotals.get(user);
+    if (total === undefined) {
+      total = await this.reactions.countCollected(user);
+      this.manyCollectionTotals.set(user, total);
+    }
+    return total;
   }
 
   private async isCollected(user: string, articleId: string): Promise<boolean> {
     const cached = await this.cache.isCollected(user, articleId);
     if (cached !== undefined) return cached;
-    return (await this.loadCollections(user)).some(
-      (collected) => collected.articleId === articleId,
-    );
+    const all = await this.loadCollections(user);
+    if (!all) return this.reactions.isCollected(user, articleId);
+    return all.some((collected) => collected.articleId === articleId);
   }
 
   private async attitudesOf(
