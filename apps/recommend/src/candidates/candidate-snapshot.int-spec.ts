@@ -2,6 +2,7 @@ import { CounterKeys, createRedisClient } from '@app/cache';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
+import { exposurePrint } from '../feed/exposure-prints';
 import { PopularityReader } from '../feed/popularity.reader';
 import { ALL_CHANNELS, CandidateIndex } from './candidate-index';
 import { CandidateSnapshot } from './candidate-snapshot';
@@ -77,6 +78,7 @@ describe('CandidateSnapshot (real Redis)', () => {
     expect(snapshot.pool(3)).toEqual([
       {
         id: '12',
+        print: exposurePrint('12'),
         createdMs: 3000,
         channelId: 3,
         tokens: [],
@@ -84,6 +86,7 @@ describe('CandidateSnapshot (real Redis)', () => {
       },
       {
         id: '11',
+        print: exposurePrint('11'),
         createdMs: 1000,
         channelId: 3,
         tokens: ['python', '并发'],

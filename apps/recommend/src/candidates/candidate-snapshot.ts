@@ -8,12 +8,13 @@ import {
 } from '@nestjs/common';
 
 import type { RecommendConfig } from '../config/recommend.config';
+import { exposurePrint, type PrintedEntry } from '../feed/exposure-prints';
 import { PopularityReader } from '../feed/popularity.reader';
 import type { Popularity, RankInput } from '../feed/ranking.util';
 import { ALL_CHANNELS, type CandidateArticle, CandidateIndex } from './candidate-index';
 
-/** A candidate with everything ranking and related articles need. */
-export interface SnapshotEntry extends RankInput {
+/** A candidate with everything ranking, exposures and related articles need. */
+export interface SnapshotEntry extends RankInput, PrintedEntry {
   tokens: readonly string[];
 }
 
@@ -140,6 +141,7 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
     ids.forEach((id, index) =>
       articles.set(id, {
         id,
+        print: exposurePrint(id),
         createdMs: createdMs.get(id) ?? 0,
         channelId: channels[index],
         tokens: tokens[index] ?? [],
@@ -163,7 +165,7 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
     await this.index.add(article);
     const popularity = this.articles.get(article.id)?.popularity ?? NO_POPULARITY;
     this.forget(article.id);
-    const entry: SnapshotEntry = { ...article, popularity };
+    const entry: SnapshotEntry = { ...article, print: exposurePrint(article.id), popularity };
     for (const channelId of new Set([article.channelId, ALL_CHANNELS])) {
       const pool = insertNewestFirst(this.pools.get(channelId) ?? [], entry);
       this.pools.set(channelId, pool.slice(0, this.config.RECO_CANDIDATES_PER_CHANNEL));

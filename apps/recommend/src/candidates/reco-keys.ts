@@ -14,8 +14,13 @@ export const RecoKeys = {
   /** counter bumped on every pool change, so replicas know when to reload their snapshot. */
   candidatesVersion: () => 'reco:candidates:version',
   /**
-   * set: the article ids shown to the reader in the channel since its pool last ran out. Ids are
-   * integers, so Redis keeps small sets as compact intsets.
+   * string: the articles shown to the reader in the channel since its pool last ran out, four
+   * bytes each (`packPrints`), appended batch by batch.
+   */
+  shown: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:shown`,
+  /**
+   * set of the same as article ids, as exposures were kept before `shown`: still read, never
+   * written, gone within RECO_HISTORY_TTL_SECONDS.
    */
   seen: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:seen`,
   /**

@@ -1,3 +1,4 @@
+import type { Exposures, PrintedEntry } from './exposure-prints';
 import type { PoolEntry } from './ranking.util';
 
 /**
@@ -11,22 +12,22 @@ export interface DrawResult {
   restarted: boolean;
 }
 
-export function drawBatch<Entry extends PoolEntry>(
+export function drawBatch<Entry extends PoolEntry & PrintedEntry>(
   pool: readonly Entry[],
-  exposed: ReadonlySet<string>,
+  exposed: Exposures,
   count: number,
   window: number,
   rankTop: (entries: Entry[], count: number) => string[],
 ): DrawResult {
   const first = rankTop(
-    newest(pool, window, (id) => !exposed.has(id)),
+    newest(pool, window, (entry) => !exposed.has(entry)),
     count,
   );
   if (first.length >= count || first.length === pool.length)
     return { ids: first, restarted: false };
   const taken = new Set(first);
   const fill = rankTop(
-    newest(pool, window, (id) => !taken.has(id)),
+    newest(pool, window, (entry) => !taken.has(entry.id)),
     count - first.length,
   );
   return { ids: [...first, ...fill], restarted: true };
@@ -36,12 +37,12 @@ export function drawBatch<Entry extends PoolEntry>(
 function newest<Entry extends PoolEntry>(
   pool: readonly Entry[],
   limit: number,
-  passes: (id: string) => boolean,
+  passes: (entry: Entry) => boolean,
 ): Entry[] {
   const found: Entry[] = [];
   for (const entry of pool) {
     if (found.length >= limit) break;
-    if (passes(entry.id)) found.push(entry);
+    if (passes(entry)) found.push(entry);
   }
   return found;
 }

@@ -6,6 +6,7 @@ import type Redis from 'ioredis';
 import { RecoKeys } from '../candidates/reco-keys';
 import type { RecommendConfig } from '../config/recommend.config';
 import { decodeBatch, encodeBatch, type StoredBatch } from './batch-plan.util';
+import { packPrints, ShownArticles } from './exposure-prints';
 
 export interface ReaderHistory {
   /**
@@ -13,14 +14,14 @@ export interface ReaderHistory {
    * `planBatch` needs of the history, without reading all of it).
    */
   batches: StoredBatch[];
-  exposed: Set<string>;
+  exposed: ShownArticles;
   /** Ids of the articles a signed-in user read, newest first; empty for anonymous readers. */
   read: string[];
 }
 
 /**
- * Per reader and channel: the articles shown (exposures, a set) and the batches served (for
- * replays).
+ * Per reader and channel: the articles shown (exposures, four bytes each) and the batches served
+ * (for replays).
  */
 @Injectable()
 export class FeedHistoryStore {
@@ -44,15 +45,21 @@ export class FeedHistoryStore {
       .pipeline()
       .zrevrange(batchesKey, 0, 0)
       .zrevrangebyscore(batchesKey, stamp, '-inf', 'LIMIT', 0, 2)
+      .getBuffer(RecoKeys.shown(reader, channelId))
       .smembers(RecoKeys.seen(reader, channelId))
       .zrange(RecoKeys.exposedBefore(reader, channelId), 0, -1);
     if (userId !== undefined) pipeline.zrevrange(StateKeys.readingHistory(userId), 0, -1);
-    const [newest, atOrBefore, seen, seenBefore, read = []] = (await execReplies(pipeline)) as string[][];
-    const exposed = new Set(seen);
-    for (const id of seenBefore) exposed.add(id);
+    const [newest, atOrBefore, shown, seen, seenBefore, read = []] = (await execReplies(pipeline)) as [
+      string[],
+      string[],
+      Buffer | null,
+      string[],
+      string[],
+      string[]?,
+    ];
     return {
       batches: [...new Set([...newest, ...atOrBefore])].flatMap((member) => decodeBatch(member) ?? []),
-      exposed,
+      exposed: new ShownArticles(shown, seenBefore.length > 0 ? [...seen, ...seenBefore] : seen),
       read,
     };
   }
@@ -68,15 +75,15 @@ export class FeedHistoryStore {
     restart: boolean,
   ): Promise<void> {
     const batches = RecoKeys.batches(reader, channelId);
-    const seen = RecoKeys.seen(reader, channelId);
+    const shown = RecoKeys.shown(reader, channelId);
     const ttl = this.config.RECO_HISTORY_TTL_SECONDS;
     const multi = this.state
       .multi()
       .zadd(batches, batch.stamp, encodeBatch(batch))
       .zremrangebyrank(batches, 0, -(this.config.RECO_BATCH_HISTORY_SIZE + 1))
       .expire(batches, ttl);
-    if (restart) multi.del(seen, RecoKeys.exposedBefore(reader, channelId));
-    if (batch.ids.length > 0) multi.sadd(seen, ...batch.ids);
-    await multi.expire(seen, ttl).exec();
+    if (restart) multi.del(shown, RecoKeys.seen(reader, channelId), RecoKeys.exposedBefore(reader, channelId));
+    if (batch.ids.length > 0) multi.append(shown, packPrints(batch.ids));
+    await multi.expire(shown, ttl).exec();
   }
 }

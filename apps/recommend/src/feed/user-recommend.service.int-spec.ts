@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 
 import { newFeedService } from '../../test/feed-service.fixture';
 import { RecoKeys } from '../candidates/reco-keys';
+import { packPrints } from './exposure-prints';
 import { readerOf } from './reader.util';
 import type { UserRecommendService } from './user-recommend.service';
 
@@ -71,13 +72,14 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
       expect(sent.mock.calls.map(([command]) => command.name)).toEqual([
         'zrevrange',
         'zrevrangebyscore',
+        'get',
         'smembers',
         'zrange',
         'multi',
         'zadd',
         'zremrangebyrank',
         'expire',
-        'sadd',
+        'append',
         'expire',
         'exec',
       ]);
@@ -86,9 +88,10 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
       sent.mockClear();
       written.mockClear();
       expect(await batch(USER, 3)).toHaveLength(3);
-      expect(sent.mock.calls.slice(0, 6).map(([command]) => command.name)).toEqual([
+      expect(sent.mock.calls.slice(0, 7).map(([command]) => command.name)).toEqual([
         'zrevrange',
         'zrevrangebyscore',
+        'get',
         'smembers',
         'zrange',
         'zrevrange',
@@ -101,27 +104,31 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
     }
   });
 
-  it('keeps exposures in a set under the TTL, still honours the sorted set of older exposures, and empties both on a restart', async () => {
+  it('keeps exposures as four-byte prints under the TTL, still honours the sets and sorted sets of older exposures, and empties all on a restart', async () => {
     const device = 'Anony seen-device';
     const reader = readerOf(device);
     if (reader.kind !== 'anonymous') throw new Error('an anonymous reader was expected');
+    const shownKey = RecoKeys.shown(reader.key, CHANNEL);
     const seenKey = RecoKeys.seen(reader.key, CHANNEL);
     const olderKey = RecoKeys.exposedBefore(reader.key, CHANNEL);
-    // Shown before exposures were kept in a set: the 10 best of the pool, as any new device gets them.
+    // Shown before exposures were kept as prints: the 10 best of the pool, as any new device gets
+    // them, half in a set and half in the sorted set that came before it.
     const shownBefore = await batch('Anony seen-probe', 10);
-    await state.zadd(olderKey, ...shownBefore.flatMap((id) => [NOW, id]));
+    await state.sadd(seenKey, ...shownBefore.slice(0, 5));
+    await state.zadd(olderKey, ...shownBefore.slice(5).flatMap((id) => [NOW, id]));
 
     const first = await batch(device, 10);
     expect(first).toHaveLength(10);
     expect(first.filter((id) => shownBefore.includes(id))).toEqual([]);
-    expect(await state.type(seenKey)).toBe('set');
-    expect([...(await state.smembers(seenKey))].sort()).toEqual([...first].sort());
-    expect(await state.ttl(seenKey)).toBeGreaterThan(0);
+    expect(await state.getBuffer(shownKey)).toEqual(packPrints(first));
+    expect(await state.ttl(shownKey)).toBeGreaterThan(0);
 
-    // The last 10 of the pool (30), then it has run out: the exposures start over, in the set only.
-    await batch(device, 10);
-    await batch(device, 10);
-    expect(await state.exists(olderKey)).toBe(0);
-    expect(await state.scard(seenKey)).toBe(10);
+    // The last 10 of the pool (30), then it has run out: the exposures start over, as prints only.
+    const second = await batch(device, 10);
+    expect(await state.strlen(shownKey)).toBe(4 * 20);
+    expect(second.filter((id) => [...shownBefore, ...first].includes(id))).toEqual([]);
+    const third = await batch(device, 10);
+    expect(await state.exists(seenKey, olderKey)).toBe(0);
+    expect(await state.getBuffer(shownKey)).toEqual(packPrints(third));
   });
 });

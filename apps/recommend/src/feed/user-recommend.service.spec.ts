@@ -1,5 +1,6 @@
 import type { CandidateSnapshot, SnapshotEntry } from '../candidates/candidate-snapshot';
 import { encodeBatch, type StoredBatch } from './batch-plan.util';
+import { exposurePrint, packPrints, ShownArticles } from './exposure-prints';
 import type { FeedHistoryStore } from './feed-history.store';
 import type { PoolEntry, Popularity } from './ranking.util';
 import { SharedRankingCache } from './shared-ranking.cache';
@@ -28,6 +29,7 @@ function newTestService(
   const key = (reader: string, channelId: number) => `${reader}/${channelId}`;
   const entry = (poolEntry: PoolEntry): SnapshotEntry => ({
     ...poolEntry,
+    print: exposurePrint(poolEntry.id),
     channelId: channels[poolEntry.id],
     tokens: [],
     popularity: popularity.get(poolEntry.id) ?? zero,
@@ -45,7 +47,7 @@ function newTestService(
     read: (reader: string, channelId: number, _stamp: number, userId?: string) =>
       Promise.resolve({
         batches: [...(batches.get(key(reader, channelId)) ?? [])],
-        exposed: new Set(exposed.get(key(reader, channelId))),
+        exposed: new ShownArticles(packPrints([...(exposed.get(key(reader, channelId)) ?? [])]), []),
         read: userId === undefined ? [] : readIds,
       }),
     record: (reader: string, channelId: number, batch: StoredBatch, restart: boolean) => {

@@ -6,6 +6,7 @@ import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import type { RankWeights, RecommendConfig } from '../config/recommend.config';
 import { nextStamp, planBatch } from './batch-plan.util';
 import { type Clock, RECO_CLOCK } from './clock';
+import { ShownArticles } from './exposure-prints';
 import { drawBatch } from './exposure.util';
 import { FeedHistoryStore } from './feed-history.store';
 import {
@@ -54,8 +55,6 @@ export class CandidatesNotReadyError extends Error {
     super('candidate pools are not built yet');
   }
 }
-
-const NOTHING_EXPOSED: ReadonlySet<string> = new Set();
 
 export const EMPTY_FEED: FeedResult = { exposure: '', recommends: [], timeStamp: 0 };
 
@@ -127,7 +126,7 @@ export class UserRecommendService {
   coldStartRun(channelId: number, algorithm: AlgorithmCombine, count: number): string[] {
     return drawBatch(
       this.snapshot.pool(channelId),
-      NOTHING_EXPOSED,
+      ShownArticles.NONE,
       count,
       this.config.RECO_RANK_WINDOW,
       this.sharedTop(channelId, algorithm, this.weightsOf(algorithm)),
