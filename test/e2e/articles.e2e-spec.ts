@@ -403,7 +403,7 @@ describe('article detail, author lists, history and reading durations through th
 
     it('reads a cold author list from MySQL once for all the requests that miss it together', async () => {
       await stack.cache.del(CacheKeys.userArticles(PROLIFIC));
-      const read = jest.spyOn(stack.newsService!.get(ArticlesRepository), 'findApprovedByAuthor');
+      const read = jest.spyOn(stack.newsService!.get(ArticlesRepository), 'approvedByAuthorInChunks');
       try {
         const pages = await Promise.all(
           Array.from({ length: 20 }, (_, index) => call('GET', `/users/${PROLIFIC}/articles?page=${(index % 2) + 1}&per_page=10`)),

@@ -1,8 +1,22 @@
+import { keysetPages } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, LessThan, type FindOptionsWhere, type Repository } from 'typeorm';
 
 import { type ArticleCover, ArticleEntity, ArticleStatus } from './article.entity';
+
+/** Articles of an author read per statement when their list is cached. */
+export const AUTHOR_LIST_CHUNK = 5000;
+
+const APPROVED_BY_AUTHOR_SQL = (chunkSize: number): string =>
+  'SELECT article_id AS id, create_time AS createTime FROM news_article_basic FORCE INDEX (idx_news_article_user) ' +
+  `WHERE user_id = ? AND status = ? AND article_id > CAST(? AS UNSIGNED) ORDER BY article_id LIMIT ${chunkSize}`;
+
+/** An approved article of an author in the `user:{uid}:art` list. */
+export interface AuthoredArticle {
+  id: string;
+  createTime: Date;
+}
 
 /** The columns of an approved article that readers see on cards. */
 export interface ArticleInfoRow {
@@ -63,12 +77,19 @@ export class ArticlesRepository {
     });
   }
 
-  /** Every approved article of an author with its creation time (the `user:{uid}:art` zset). */
-  findApprovedByAuthor(userId: string): Promise<Array<{ id: string; createTime: Date }>> {
-    return this.articles.find({
-      select: { id: true, createTime: true },
-      where: { userId, status: ArticleStatus.Approved },
-    });
+  /**
+   * Every approved article of an author with its creation time (the `user:{uid}:art` zset), a
+   * chunk at a time by id along idx_news_article_user (whose entries end with the id), so memory
+   * stays bounded however many articles an author has. The index is forced: left to itself,
+   * MariaDB may read the author's rows from the first one for every chunk.
+   */
+  async *approvedByAuthorInChunks(userId: string, chunkSize = AUTHOR_LIST_CHUNK): AsyncGenerator<AuthoredArticle[]> {
+    const pages = keysetPages(
+      (after) => this.articles.query<Array<{ id: string | number; createTime: Date }>>(APPROVED_BY_AUTHOR_SQL(chunkSize), [userId, ArticleStatus.Approved, after]),
+      (row) => row.id,
+      chunkSize,
+    );
+    for await (const rows of pages) yield rows.map((row) => ({ id: String(row.id), createTime: row.createTime }));
   }
 
   /** Newest approved ids of a channel (0 = all), below `beforeId` when given. */

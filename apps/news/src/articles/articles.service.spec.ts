@@ -1,9 +1,9 @@
 import { CacheKeys, type CachePolicy, type TwoLevelCache } from '@app/cache';
 import { AppError, ErrorKind } from '@app/grpc';
 
-import type { ArticleDetailRow, ArticleInfoRow, ArticlesRepository } from './articles.repository';
+import type { ArticleDetailRow, ArticleInfoRow, ArticlesRepository, AuthoredArticle } from './articles.repository';
 import { ArticlesService } from './articles.service';
-import type { UserArticlesCache } from './user-articles.cache';
+import type { CachedArticlePage, UserArticlesCache } from './user-articles.cache';
 
 const A = '1300000000000000001';
 const B = '1300000000000000002';
@@ -51,10 +51,12 @@ function newTestService(options: { cached?: Record<string, unknown>; rows?: Arti
   const repository = {
     findApprovedInfos: jest.fn((ids: readonly string[]) => Promise.resolve((options.rows ?? []).filter((candidate) => ids.includes(candidate.id)))),
     findApprovedDetails: jest.fn((ids: readonly string[]) => Promise.resolve((options.details ?? []).filter((candidate) => ids.includes(candidate.id)))),
-    findApprovedByAuthor: jest.fn(() => Promise.resolve(options.rows ?? [])),
+    approvedByAuthorInChunks: jest.fn(async function* () {
+      yield await Promise.resolve((options.rows ?? []).map(({ id, createTime }) => ({ id, createTime })));
+    }),
     findLatestIds: jest.fn(() => Promise.resolve([])),
   };
-  const userArticles = { page: jest.fn(() => Promise.resolve(undefined)), fill: jest.fn(() => Promise.resolve()) };
+  const userArticles = { page: jest.fn((): Promise<CachedArticlePage | undefined> => Promise.resolve(undefined)), replace: jest.fn((_author: string, _chunks: AsyncIterable<AuthoredArticle[]>) => Promise.resolve(0)) };
   const service = new ArticlesService(
     repository as unknown as ArticlesRepository,
     cache as unknown as TwoLevelCache,
@@ -134,11 +136,31 @@ describe('ArticlesService', () => {
     expect(await service.getDetail(A)).toEqual({ artId: A, title: `title ${A}`, pubdate: '2019-03-11T16:30:05.000Z', content: '<p/>', autId: AUTHOR, chId: 2 });
   });
 
-  it('pages an author list from MySQL newest first on a cache miss and fills the cache', async () => {
-    const rows = Array.from({ length: 12 }, (_, index) => row(`13000000000000010${String(index).padStart(2, '0')}`, `2019-04-${String(index + 1).padStart(2, '0')}T00:00:00Z`));
-    const { service, userArticles } = newTestService({ rows });
-    const page = await service.listByAuthor(AUTHOR, 2, 10);
-    expect(page).toEqual({ totalCount: 12, articleIds: [rows[1].id, rows[0].id] });
-    expect(userArticles.fill).toHaveBeenCalledWith(AUTHOR, rows);
+  it('fills a missed author list into the cache from its chunks, then pages it from there', async () => {
+    const rows = [row(A, '2019-04-01T00:00:00Z'), row(B, '2019-04-02T00:00:00Z')];
+    const { service, repository, userArticles } = newTestService({ rows });
+    userArticles.page.mockResolvedValueOnce(undefined).mockResolvedValueOnce({ total: 2, ids: [B] });
+    userArticles.replace.mockImplementation(async (_author: string, chunks: AsyncIterable<AuthoredArticle[]>) => {
+      let listed = 0;
+      for await (const chunk of chunks) listed += chunk.length;
+      return listed;
+    });
+    expect(await service.listByAuthor(AUTHOR, 1, 1)).toEqual({ totalCount: 2, articleIds: [B] });
+    expect(repository.approvedByAuthorInChunks).toHaveBeenCalledWith(AUTHOR);
+    expect(userArticles.replace).toHaveBeenCalledTimes(1);
+    expect(userArticles.page).toHaveBeenNthCalledWith(2, AUTHOR, 0, 1);
+  });
+
+  it('answers an author without articles after one fill, and UNAVAILABLE when the list is dropped after every fill', async () => {
+    const { service, userArticles } = newTestService();
+    expect(await service.listByAuthor(AUTHOR, 1, 10)).toEqual({ totalCount: 0, articleIds: [] });
+    expect(userArticles.replace).toHaveBeenCalledTimes(1);
+
+    userArticles.replace.mockClear();
+    userArticles.replace.mockResolvedValue(5);
+    const error = await service.listByAuthor(AUTHOR, 1, 10).catch((caught: unknown) => caught);
+    expect([(error as AppError).kind, (error as AppError).message]).toEqual([ErrorKind.Unavailable, 'The articles could not be listed now.']);
+    expect(userArticles.replace).toHaveBeenCalledTimes(3);
+    expect(userArticles.page).toHaveBeenCalledTimes(1 + 4);
   });
 });

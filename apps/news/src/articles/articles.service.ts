@@ -1,5 +1,6 @@
 import { CacheKeys, CacheTtl, type CachePolicy, SingleFlight, TwoLevelCache } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
+import { AppError, ErrorKind } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable } from '@nestjs/common';
 
@@ -22,11 +23,14 @@ const MAX_LATEST = 100;
 
 type Info = articleV1.ArticleInfo;
 
+/** Reads of an author's list into the cache before a page gives up (see `listByAuthor`). */
+const FILL_ATTEMPTS = 3;
+
 /** The read side of approved articles, through the two-level cache. */
 @Injectable()
 export class ArticlesService {
   /** Authors' lists being read from MySQL into `user:{uid}:art`, by author. */
-  private readonly fillingAuthorLists = new SingleFlight<Array<{ id: string; createTime: Date }>>();
+  private readonly fillingAuthorLists = new SingleFlight<number>();
 
   constructor(
     private readonly articles: ArticlesRepository,
@@ -68,31 +72,30 @@ export class ArticlesService {
     return presentInOrder(articleIds, infos);
   }
 
-  /** Ids of an author's approved articles, newest first, through `user:{uid}:art`. */
+  /**
+   * Ids of an author's approved articles, newest first, through `user:{uid}:art`. A list that is
+   * not cached is read from MySQL into the cache, then the page read from there; a list dropped
+   * again in between (the author wrote) is read again, FILL_ATTEMPTS times at most.
+   */
   async listByAuthor(userId: string, page: number, perPage: number): Promise<articleV1.ListUserArticlesResponse> {
     if (!SNOWFLAKE_ID.test(userId)) return { totalCount: 0, articleIds: [] };
     const size = perPage > 0 ? Math.min(perPage, MAX_PER_PAGE) : DEFAULT_PER_PAGE;
     const offset = (Math.max(page, 1) - 1) * size;
-    const cached = await this.userArticles.page(userId, offset, size);
-    if (cached) return { totalCount: cached.total, articleIds: cached.ids };
-    const articles = await this.authorList(userId);
-    const newestFirst = [...articles].sort(
-      (a, b) => b.createTime.getTime() - a.createTime.getTime() || (BigInt(b.id) > BigInt(a.id) ? 1 : -1),
-    );
-    return { totalCount: articles.length, articleIds: newestFirst.slice(offset, offset + size).map((article) => article.id) };
+    for (let fills = 0; ; fills++) {
+      const cached = await this.userArticles.page(userId, offset, size);
+      if (cached) return { totalCount: cached.total, articleIds: cached.ids };
+      if (fills === FILL_ATTEMPTS) throw new AppError(ErrorKind.Unavailable, 'The articles could not be listed now.');
+      if ((await this.fillAuthorList(userId)) === 0) return { totalCount: 0, articleIds: [] };
+    }
   }
 
   /**
-   * An author's approved articles, read from MySQL and cached. Concurrent misses of one author in
-   * this process share one read: writing an article drops the cached list, and a prolific
-   * author's page is read by many at once.
+   * Reads an author's approved articles from MySQL into the cache, a chunk at a time. Concurrent
+   * misses of one author in this process share one read: writing an article drops the cached
+   * list, and a prolific author's page is read by many at once.
    */
-  private authorList(userId: string): Promise<Array<{ id: string; createTime: Date }>> {
-    return this.fillingAuthorLists.run(userId, async () => {
-      const articles = await this.articles.findApprovedByAuthor(userId);
-      await this.userArticles.fill(userId, articles);
-      return articles;
-    });
+  private fillAuthorList(userId: string): Promise<number> {
+    return this.fillingAuthorLists.run(userId, () => this.userArticles.replace(userId, this.articles.approvedByAuthorInChunks(userId)));
   }
 
   listLatest(channelId: number, limit: number, beforeArticleId: string): Promise<string[]> {

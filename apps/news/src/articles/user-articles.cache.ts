@@ -1,6 +1,8 @@
-import { CacheKeys, CacheTtl, execReplies, REDIS_CACHE, ttlWithJitter } from '@app/cache';
+import { CacheKeys, CacheTtl, execReplies, REDIS_CACHE, type ScoredMembers, swapInSortedSet, ttlWithJitter } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+
+import type { AuthoredArticle } from './articles.repository';
 
 /** Member that marks an author with no approved article (a zset cannot be empty). */
 const EMPTY_MARKER = '-1';
@@ -28,13 +30,21 @@ export class UserArticlesCache {
     return { total: marker === null ? size : size - 1, ids: ids.filter((id) => id !== EMPTY_MARKER) };
   }
 
-  async fill(userId: string, articles: ReadonlyArray<{ id: string; createTime: Date }>): Promise<void> {
+  /**
+   * Caches an author's whole list from their articles read chunk by chunk, swapped in whole
+   * (`swapInSortedSet`); an author without any is marked so. Resolves with the articles listed.
+   */
+  async replace(userId: string, chunks: AsyncIterable<readonly AuthoredArticle[]>): Promise<number> {
     const key = CacheKeys.userArticles(userId);
-    const members =
-      articles.length > 0
-        ? articles.flatMap((article) => [Math.floor(article.createTime.getTime() / 1000), article.id])
-        : [-1, EMPTY_MARKER];
-    const ttl = ttlWithJitter(articles.length > 0 ? CacheTtl.userArticles : CacheTtl.articleInfoMissing);
-    await this.redis.multi().del(key).zadd(key, ...members).expire(key, ttl).exec();
+    const listed = await swapInSortedSet(this.redis, key, scored(chunks), ttlWithJitter(CacheTtl.userArticles));
+    if (listed === 0) {
+      await execReplies(this.redis.multi().del(key).zadd(key, -1, EMPTY_MARKER).expire(key, ttlWithJitter(CacheTtl.articleInfoMissing)));
+    }
+    return listed;
   }
+}
+
+/** Articles as the list scores them: by creation time in seconds, as in the reference. */
+async function* scored(chunks: AsyncIterable<readonly AuthoredArticle[]>): AsyncGenerator<ScoredMembers> {
+  for await (const articles of chunks) yield articles.map((article) => [Math.floor(article.createTime.getTime() / 1000), article.id] as const);
 }
