@@ -16,7 +16,7 @@ const [LIKED, DISLIKED, CLEARED, UNTOUCHED] = [
   '1300000000000000004',
 ];
 
-describe('ReactionsRepository attitudes (real MariaDB)', () => {
+describe('ReactionsRepository (real MariaDB)', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
   let repository: ReactionsRepository;
@@ -27,12 +27,6 @@ describe('ReactionsRepository attitudes (real MariaDB)', () => {
       mysqlDataSourceOptions(database.settings, NEWS_SCHEMA),
     ).initialize();
     repository = new ReactionsRepository(dataSource);
-    await withTestConnection(database.settings, (query) =>
-      query(
-        'INSERT INTO news_attitude (user_id, article_id, attitude) VALUES (?, ?, 1), (?, ?, 0), (?, ?, NULL), (?, ?, 1)',
-        [READER, LIKED, READER, DISLIKED, READER, CLEARED, OTHER_READER, UNTOUCHED],
-      ),
-    );
   });
 
   afterAll(async () => {
@@ -40,129 +34,127 @@ describe('ReactionsRepository attitudes (real MariaDB)', () => {
     await database?.drop();
   });
 
-  it("reads a user's likes and dislikes, at most one more than the limit", async () => {
-    const byArticle = (rows: Array<{ articleId: string; attitude: ArticleAttitude }>) =>
-      Object.fromEntries(rows.map((row) => [row.articleId, row.attitude]));
-    expect(byArticle(await repository.findAttitudes(READER, 10))).toEqual({
-      [LIKED]: ArticleAttitude.Like,
-      [DISLIKED]: ArticleAttitude.Dislike,
+  describe('attitudes', () => {
+    beforeAll(async () => {
+      await withTestConnection(database.settings, (query) =>
+        query(
+          'INSERT INTO news_attitude (user_id, article_id, attitude) VALUES (?, ?, 1), (?, ?, 0), (?, ?, NULL), (?, ?, 1)',
+          [READER, LIKED, READER, DISLIKED, READER, CLEARED, OTHER_READER, UNTOUCHED],
+        ),
+      );
     });
-    expect(await repository.findAttitudes(READER, 1)).toHaveLength(2);
-    expect(await repository.findAttitudes(READER, 0)).toHaveLength(1);
-  });
 
-  it('reads the attitudes of the asked articles only, without cleared ones or other readers', async () => {
-    expect(await repository.attitudesAmong(READER, [LIKED, CLEARED, UNTOUCHED])).toEqual([
-      { articleId: LIKED, attitude: ArticleAttitude.Like },
-    ]);
-    expect(await repository.attitudesAmong(READER, [])).toEqual([]);
-  });
-});
+    it("reads a user's likes and dislikes, at most one more than the limit", async () => {
+      const byArticle = (rows: Array<{ articleId: string; attitude: ArticleAttitude }>) =>
+        Object.fromEntries(rows.map((row) => [row.articleId, row.attitude]));
+      expect(byArticle(await repository.findAttitudes(READER, 10))).toEqual({
+        [LIKED]: ArticleAttitude.Like,
+        [DISLIKED]: ArticleAttitude.Dislike,
+      });
+      expect(await repository.findAttitudes(READER, 1)).toHaveLength(2);
+      expect(await repository.findAttitudes(READER, 0)).toHaveLength(1);
+    });
 
-describe('ReactionsRepository collections (real MariaDB)', () => {
-  const [A1, A2, A3, A4, A5, A6, BANNED] = [
-    '1300000000000000011',
-    '1300000000000000012',
-    '1300000000000000013',
-    '1300000000000000014',
-    '1300000000000000015',
-    '1300000000000000016',
-    '1300000000000000017',
-  ];
-  /** READER's list, newest first: A3 and A2 share a second, so the larger id comes first. */
-  const LISTED = [A1, A3, A2, A5, A6];
-  let database: TestDatabase;
-  let dataSource: DataSource;
-  let repository: ReactionsRepository;
-
-  beforeAll(async () => {
-    database = await createTestDatabase([NEWS_SCHEMA]);
-    dataSource = await new DataSource(
-      mysqlDataSourceOptions(database.settings, NEWS_SCHEMA),
-    ).initialize();
-    repository = new ReactionsRepository(dataSource);
-    await withTestConnection(database.settings, async (query) => {
-      for (const [articleId, status] of [
-        ...[A1, A2, A3, A4, A5, A6].map((id) => [id, ArticleStatus.Approved] as const),
-        [BANNED, ArticleStatus.Banned] as const,
-      ]) {
-        await query(
-          `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status) VALUES (?, ?, 1, 't', '{"type":0,"images":[]}', ?)`,
-          [articleId, OTHER_READER, status],
-        );
-      }
-      const rows: Array<[string, string, number, string]> = [
-        [READER, A1, 0, '2026-01-01 00:00:05'],
-        [READER, A2, 0, '2026-01-01 00:00:04'],
-        [READER, A3, 0, '2026-01-01 00:00:04'],
-        [READER, A4, 1, '2026-01-01 00:00:03'],
-        [READER, A5, 0, '2026-01-01 00:00:02'],
-        [READER, A6, 0, '2026-01-01 00:00:01'],
-        [READER, BANNED, 0, '2026-01-01 00:00:06'],
-        [OTHER_READER, A2, 0, '2026-01-01 00:00:07'],
-      ];
-      for (const row of rows) {
-        await query(
-          'INSERT INTO news_collection (user_id, article_id, is_deleted, update_time) VALUES (?, ?, ?, ?)',
-          row,
-        );
-      }
+    it('reads the attitudes of the asked articles only, without cleared ones or other readers', async () => {
+      expect(await repository.attitudesAmong(READER, [LIKED, CLEARED, UNTOUCHED])).toEqual([
+        { articleId: LIKED, attitude: ArticleAttitude.Like },
+      ]);
+      expect(await repository.attitudesAmong(READER, [])).toEqual([]);
     });
   });
 
-  afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
-  });
+  describe('collections', () => {
+    const [A1, A2, A3, A4, A5, A6, BANNED] = [
+      '1300000000000000011',
+      '1300000000000000012',
+      '1300000000000000013',
+      '1300000000000000014',
+      '1300000000000000015',
+      '1300000000000000016',
+      '1300000000000000017',
+    ];
+    /** READER's list, newest first: A3 and A2 share a second, so the larger id comes first. */
+    const LISTED = [A1, A3, A2, A5, A6];
 
-  it("reads a user's collections newest first, at most one more than the limit", async () => {
-    const all = await repository.findCollected(READER, 10);
-    expect(all.map((c) => c.articleId)).toEqual(LISTED);
-    expect(all[0].collectedAt - all[4].collectedAt).toBe(4);
-    expect((await repository.findCollected(READER, 2)).map((c) => c.articleId)).toEqual([
-      A1,
-      A3,
-      A2,
-    ]);
-    expect(await repository.findCollected(READER, 0)).toHaveLength(1);
-  });
+    beforeAll(async () => {
+      await withTestConnection(database.settings, async (query) => {
+        for (const [articleId, status] of [
+          ...[A1, A2, A3, A4, A5, A6].map((id) => [id, ArticleStatus.Approved] as const),
+          [BANNED, ArticleStatus.Banned] as const,
+        ]) {
+          await query(
+            `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status) VALUES (?, ?, 1, 't', '{"type":0,"images":[]}', ?)`,
+            [articleId, OTHER_READER, status],
+          );
+        }
+        const rows: Array<[string, string, number, string]> = [
+          [READER, A1, 0, '2026-01-01 00:00:05'],
+          [READER, A2, 0, '2026-01-01 00:00:04'],
+          [READER, A3, 0, '2026-01-01 00:00:04'],
+          [READER, A4, 1, '2026-01-01 00:00:03'],
+          [READER, A5, 0, '2026-01-01 00:00:02'],
+          [READER, A6, 0, '2026-01-01 00:00:01'],
+          [READER, BANNED, 0, '2026-01-01 00:00:06'],
+          [OTHER_READER, A2, 0, '2026-01-01 00:00:07'],
+        ];
+        for (const row of rows) {
+          await query(
+            'INSERT INTO news_collection (user_id, article_id, is_deleted, update_time) VALUES (?, ?, ?, ?)',
+            row,
+          );
+        }
+      });
+    });
 
-  it('reads one page in the same order, without removed collections, other readers or unapproved articles', async () => {
-    expect(await repository.collectedPage(READER, 0, 10)).toEqual(LISTED);
-    expect(await repository.collectedPage(READER, 1, 3)).toEqual([A3, A2, A5]);
-    expect(await repository.collectedPage(READER, 4, 3)).toEqual([A6]);
-    expect(await repository.collectedPage(READER, 5, 3)).toEqual([]);
-  });
+    it("reads a user's collections newest first, at most one more than the limit", async () => {
+      const all = await repository.findCollected(READER, 10);
+      expect(all.map((c) => c.articleId)).toEqual(LISTED);
+      expect(all[0].collectedAt - all[4].collectedAt).toBe(4);
+      expect((await repository.findCollected(READER, 2)).map((c) => c.articleId)).toEqual([
+        A1,
+        A3,
+        A2,
+      ]);
+      expect(await repository.findCollected(READER, 0)).toHaveLength(1);
+    });
 
-  it('reads a page along idx_news_collection_user_time, without sorting the rows', async () => {
-    const plan = await withTestConnection(database.settings, (query) =>
-      query(
-        `EXPLAIN SELECT c.article_id FROM news_collection c
+    it('reads one page in the same order, without removed collections, other readers or unapproved articles', async () => {
+      expect(await repository.collectedPage(READER, 0, 10)).toEqual(LISTED);
+      expect(await repository.collectedPage(READER, 1, 3)).toEqual([A3, A2, A5]);
+      expect(await repository.collectedPage(READER, 4, 3)).toEqual([A6]);
+      expect(await repository.collectedPage(READER, 5, 3)).toEqual([]);
+    });
+
+    it('reads a page along idx_news_collection_user_time, without sorting the rows', async () => {
+      const plan = await withTestConnection(database.settings, (query) =>
+        query(
+          `EXPLAIN SELECT c.article_id FROM news_collection c
            INNER JOIN news_article_basic a ON a.article_id = c.article_id
            WHERE c.user_id = ? AND c.is_deleted = 0 AND a.status = ?
            ORDER BY c.update_time DESC, c.article_id DESC LIMIT 3 OFFSET 1`,
-        [READER, ArticleStatus.Approved],
-      ),
-    );
-    expect(plan).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ table: 'c', key: 'idx_news_collection_user_time' }),
-      ]),
-    );
-    expect(JSON.stringify(plan)).not.toContain('filesort');
-  });
+          [READER, ArticleStatus.Approved],
+        ),
+      );
+      expect(plan).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ table: 'c', key: 'idx_news_collection_user_time' }),
+        ]),
+      );
+      expect(JSON.stringify(plan)).not.toContain('filesort');
+    });
 
-  it('counts what the list holds', async () => {
-    expect(await repository.countCollected(READER)).toBe(LISTED.length);
-    expect(await repository.countCollected(OTHER_READER)).toBe(1);
-    expect(await repository.countCollected('1294287382374383619')).toBe(0);
-  });
+    it('counts what the list holds', async () => {
+      expect(await repository.countCollected(READER)).toBe(LISTED.length);
+      expect(await repository.countCollected(OTHER_READER)).toBe(1);
+      expect(await repository.countCollected('1294287382374383619')).toBe(0);
+    });
 
-  it('checks one article by its row', async () => {
-    expect(await repository.isCollected(READER, A2)).toBe(true);
-    expect(await repository.isCollected(READER, A4)).toBe(false);
-    expect(await repository.isCollected(READER, BANNED)).toBe(false);
-    expect(await repository.isCollected(OTHER_READER, A1)).toBe(false);
-    expect(await repository.isCollected(OTHER_READER, A2)).toBe(true);
+    it('checks one article by its row', async () => {
+      expect(await repository.isCollected(READER, A2)).toBe(true);
+      expect(await repository.isCollected(READER, A4)).toBe(false);
+      expect(await repository.isCollected(READER, BANNED)).toBe(false);
+      expect(await repository.isCollected(OTHER_READER, A1)).toBe(false);
+      expect(await repository.isCollected(OTHER_READER, A2)).toBe(true);
+    });
   });
 });
