@@ -17,7 +17,7 @@ const KEYS: readonly CounterKey[] = [
   CounterKeys.articleCollections,
 ];
 
-/** Reads the counters of many articles in one pipeline. */
+/** Reads the counters of many articles in one pipeline: one ZMSCORE per counter. */
 @Injectable()
 export class ArticleCountersReader {
   constructor(@Inject(REDIS_STATE) private readonly redis: Redis) {}
@@ -26,11 +26,15 @@ export class ArticleCountersReader {
     const counts = new Map<string, ArticleCounts>();
     if (articleIds.length === 0) return counts;
     const pipeline = this.redis.pipeline();
-    for (const id of articleIds) for (const key of KEYS) pipeline.zscore(key, id);
-    const values = (await execReplies(pipeline)).map((value) => Number(value ?? 0));
+    for (const key of KEYS) pipeline.zmscore(key, ...articleIds);
+    const [reads, comments, likes, collections] = (await execReplies(pipeline)) as Array<Array<string | null>>;
     articleIds.forEach((id, index) => {
-      const [readCount, commentCount, likeCount, collectCount] = values.slice(index * KEYS.length, (index + 1) * KEYS.length);
-      counts.set(id, { readCount, commentCount, likeCount, collectCount });
+      counts.set(id, {
+        readCount: Number(reads[index] ?? 0),
+        commentCount: Number(comments[index] ?? 0),
+        likeCount: Number(likes[index] ?? 0),
+        collectCount: Number(collections[index] ?? 0),
+      });
     });
     return counts;
   }

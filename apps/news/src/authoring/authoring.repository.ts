@@ -1,3 +1,4 @@
+import { keysetPages } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In } from 'typeorm';
@@ -6,6 +7,16 @@ import { ArticleContentEntity } from '../articles/article-content.entity';
 import { ArticleStatisticEntity } from '../articles/article-statistic.entity';
 import { type ArticleCover, ArticleEntity, ArticleStatus } from '../articles/article.entity';
 import { ChannelEntity } from '../channels/channel.entity';
+
+/** An author's article ids read per statement for their statistics. */
+export const AUTHOR_IDS_CHUNK = 2000;
+
+/** Every status but deleted: what an author's statistics count. */
+const COUNTED_STATUSES = [ArticleStatus.Draft, ArticleStatus.PendingReview, ArticleStatus.Approved, ArticleStatus.Rejected, ArticleStatus.Banned];
+
+const AUTHOR_IDS_SQL = (chunkSize: number): string =>
+  'SELECT article_id AS id FROM news_article_basic FORCE INDEX (idx_news_article_user) ' +
+  `WHERE user_id = ? AND status = ? AND article_id > CAST(? AS UNSIGNED) ORDER BY article_id LIMIT ${chunkSize}`;
 
 export interface ArticleDraft {
   title: string;
@@ -138,15 +149,29 @@ export class AuthoringRepository {
     return { total, rows };
   }
 
-  /** Ids of an author's articles that are not deleted. */
-  async findAuthorArticleIds(userId: string): Promise<string[]> {
-    const rows = await this.dataSource
-      .getRepository(ArticleEntity)
-      .createQueryBuilder('a')
-      .select('a.article_id', 'id')
-      .where('a.user_id = :userId AND a.status <> :deleted', { userId, deleted: ArticleStatus.Deleted })
-      .getRawMany<{ id: string }>();
-    return rows.map((row) => String(row.id));
+  /**
+   * Ids of an author's articles that are not deleted, a chunk at a time: one keyset walk by id per
+   * status along idx_news_article_user (whose entries end with the id), so memory stays bounded
+   * however many articles an author has.
+   */
+  async *authorArticleIdsInChunks(userId: string, chunkSize = AUTHOR_IDS_CHUNK): AsyncGenerator<string[]> {
+    for (const status of COUNTED_STATUSES) {
+      const pages = keysetPages(
+        (after) => this.dataSource.query<Array<{ id: string | number }>>(AUTHOR_IDS_SQL(chunkSize), [userId, status, after]),
+        (row) => row.id,
+        chunkSize,
+      );
+      for await (const rows of pages) yield rows.map((row) => String(row.id));
+    }
+  }
+
+  /** The reposts of an author's articles that are not deleted, summed by MySQL. */
+  async authorRepostCount(userId: string): Promise<number> {
+    const [row] = await this.dataSource.query<Array<{ reposts: string | number | null }>>(
+      'SELECT SUM(s.repost_count) AS reposts FROM news_article_basic a JOIN news_article_statistic s ON s.article_id = a.article_id WHERE a.user_id = ? AND a.status <> ?',
+      [userId, ArticleStatus.Deleted],
+    );
+    return Number(row?.reposts ?? 0);
   }
 
   findStatistics(articleIds: readonly string[]): Promise<ArticleStatisticEntity[]> {

@@ -163,18 +163,19 @@ export class AuthoringService {
     return { articleId: article.id, status: target };
   }
 
+  /** Sums over the author's articles, read a chunk of ids at a time. */
   async authorStatistics(userId: string): Promise<authoringV1.GetAuthorStatisticsResponse> {
-    const ids = await this.repository.findAuthorArticleIds(userId);
-    const [counts, statistics] = await Promise.all([this.counts.read(ids), this.repository.findStatistics(ids)]);
     let readCount = 0;
     let commentCount = 0;
     let collectCount = 0;
-    for (const count of counts.values()) {
-      readCount += count.readCount;
-      commentCount += count.commentCount;
-      collectCount += count.collectCount;
+    for await (const ids of this.repository.authorArticleIdsInChunks(userId)) {
+      for (const count of (await this.counts.read(ids)).values()) {
+        readCount += count.readCount;
+        commentCount += count.commentCount;
+        collectCount += count.collectCount;
+      }
     }
-    const repostCount = statistics.reduce((sum, row) => sum + row.repostCount, 0);
+    const repostCount = await this.repository.authorRepostCount(userId);
     return { readCount, commentCount, collectCount, repostCount };
   }
 
