@@ -76,6 +76,7 @@ async function main(): Promise<void> {
   const store = new FeedHistoryStore(redis, {
     RECO_BATCH_HISTORY_SIZE: 50,
     RECO_HISTORY_TTL_SECONDS: 600,
+    RECO_CANDIDATES_PER_CHANNEL: 2000,
   });
   const summary: string[] = [];
   try {

@@ -9,7 +9,8 @@ export interface Exposures {
   has(entry: PrintedEntry): boolean;
 }
 
-const PRINT_BYTES = 4;
+/** The size of one print where exposures are kept. */
+export const PRINT_BYTES = 4;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 

@@ -2,8 +2,9 @@ import { createRedisClient } from '@app/cache';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
+import { RecoKeys } from '../candidates/reco-keys';
 import { planBatch } from './batch-plan.util';
-import { exposurePrint } from './exposure-prints';
+import { exposurePrint, packPrints } from './exposure-prints';
 import { FeedHistoryStore } from './feed-history.store';
 
 describe('FeedHistoryStore (real Redis)', () => {
@@ -17,7 +18,7 @@ describe('FeedHistoryStore (real Redis)', () => {
   beforeAll(async () => {
     redis = createTestRedis();
     state = createRedisClient(redis.stateUrl, redis.prefix);
-    store = new FeedHistoryStore(state, { RECO_BATCH_HISTORY_SIZE: 50, RECO_HISTORY_TTL_SECONDS: 600 });
+    store = new FeedHistoryStore(state, { RECO_BATCH_HISTORY_SIZE: 50, RECO_HISTORY_TTL_SECONDS: 600, RECO_CANDIDATES_PER_CHANNEL: 2000 });
     for (let stamp = 1000; stamp <= 30_000; stamp += 1000)
       await store.record(READER, CHANNEL, { stamp, ids: idsOf(stamp) }, false);
   });
@@ -51,5 +52,22 @@ describe('FeedHistoryStore (real Redis)', () => {
     const before = await store.read(READER, CHANNEL, 999);
     expect(before.batches.map((batch) => batch.stamp)).toEqual([30_000]);
     expect(planBatch(999, before.batches)).toEqual({ kind: 'replay', ids: [], cursor: 0 });
+  });
+
+  it('keeps the newest prints of twice a pool, and starts over with the batch on a restart', async () => {
+    const small = new FeedHistoryStore(state, { RECO_BATCH_HISTORY_SIZE: 50, RECO_HISTORY_TTL_SECONDS: 600, RECO_CANDIDATES_PER_CHANNEL: 10 });
+    const reader = 'anon:capped';
+    const shownKey = RecoKeys.shown(reader, CHANNEL);
+    const drawn = Array.from({ length: 15 }, (_, index) => idsOf((index + 1) * 1000));
+    for (const [index, ids] of drawn.entries()) await small.record(reader, CHANNEL, { stamp: (index + 1) * 1000, ids }, false);
+
+    expect(await state.getBuffer(shownKey)).toEqual(packPrints(drawn.flat().slice(-20)));
+    expect(await state.ttl(shownKey)).toBeGreaterThan(500);
+    const { exposed } = await small.read(reader, CHANNEL, 16_000);
+    const printed = (id: string) => ({ id, print: exposurePrint(id) });
+    expect([exposed.has(printed(drawn[14][1])), exposed.has(printed(drawn[5][0])), exposed.has(printed(drawn[4][1]))]).toEqual([true, true, false]);
+
+    await small.record(reader, CHANNEL, { stamp: 16_000, ids: ['42'] }, true);
+    expect(await state.getBuffer(shownKey)).toEqual(packPrints(['42']));
   });
 });

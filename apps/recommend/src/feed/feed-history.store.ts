@@ -6,7 +6,7 @@ import type Redis from 'ioredis';
 import { RecoKeys } from '../candidates/reco-keys';
 import type { RecommendConfig } from '../config/recommend.config';
 import { decodeBatch, encodeBatch, type StoredBatch } from './batch-plan.util';
-import { packPrints, ShownArticles } from './exposure-prints';
+import { packPrints, PRINT_BYTES, ShownArticles } from './exposure-prints';
 
 export interface ReaderHistory {
   /**
@@ -20,19 +20,51 @@ export interface ReaderHistory {
 }
 
 /**
+ * Records a served batch (KEYS[1], ARGV[1] its stamp, ARGV[2] the batch, ARGV[3] how many to keep)
+ * and its exposures' prints (ARGV[6], appended to KEYS[2]), both under the TTL (ARGV[4]). ARGV[5]
+ * = '1' empties the exposures first, the older sets of them (KEYS[3], KEYS[4]) included. Prints
+ * beyond the newest ARGV[7] bytes are dropped.
+ */
+const RECORD_LUA = `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+if ARGV[5] == '1' then redis.call('DEL', KEYS[2], KEYS[3], KEYS[4]) end
+if #ARGV[6] > 0 then
+  local length = redis.call('APPEND', KEYS[2], ARGV[6])
+  local keep = tonumber(ARGV[7])
+  if length > keep then redis.call('SET', KEYS[2], redis.call('GETRANGE', KEYS[2], length - keep, -1)) end
+end
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+`;
+
+interface HistoryRedis extends Redis {
+  recoRecordBatch(
+    ...args: [batches: string, shown: string, seen: string, exposedBefore: string, stamp: number, batch: string, size: number, ttl: number, restart: string, prints: Buffer, keepBytes: number]
+  ): Promise<null>;
+}
+
+/**
  * Per reader and channel: the articles shown (exposures, four bytes each) and the batches served
- * (for replays).
+ * (for replays). The exposures keep the newest twice RECO_CANDIDATES_PER_CHANNEL: a pool holds no
+ * more, so a reader who never runs out of one (new articles keep coming) does not grow them for
+ * as long as they keep reading.
  */
 @Injectable()
 export class FeedHistoryStore {
+  private readonly state: HistoryRedis;
+
   constructor(
-    @Inject(REDIS_STATE) private readonly state: Redis,
+    @Inject(REDIS_STATE) state: Redis,
     @Inject(APP_CONFIG)
     private readonly config: Pick<
       RecommendConfig,
-      'RECO_BATCH_HISTORY_SIZE' | 'RECO_HISTORY_TTL_SECONDS'
+      'RECO_BATCH_HISTORY_SIZE' | 'RECO_HISTORY_TTL_SECONDS' | 'RECO_CANDIDATES_PER_CHANNEL'
     >,
-  ) {}
+  ) {
+    if (!('recoRecordBatch' in state)) state.defineCommand('recoRecordBatch', { numberOfKeys: 4, lua: RECORD_LUA });
+    this.state = state as HistoryRedis;
+  }
 
   /**
    * Everything a request with `stamp` needs about its reader in one round trip: the batches that
@@ -65,7 +97,7 @@ export class FeedHistoryStore {
   }
 
   /**
-   * Records a served batch and its exposures in one transaction. `restart` empties the exposures
+   * Records a served batch and its exposures in one script call. `restart` empties the exposures
    * first (the pool ran out), so they start over with this batch.
    */
   async record(
@@ -74,16 +106,18 @@ export class FeedHistoryStore {
     batch: StoredBatch,
     restart: boolean,
   ): Promise<void> {
-    const batches = RecoKeys.batches(reader, channelId);
-    const shown = RecoKeys.shown(reader, channelId);
-    const ttl = this.config.RECO_HISTORY_TTL_SECONDS;
-    const multi = this.state
-      .multi()
-      .zadd(batches, batch.stamp, encodeBatch(batch))
-      .zremrangebyrank(batches, 0, -(this.config.RECO_BATCH_HISTORY_SIZE + 1))
-      .expire(batches, ttl);
-    if (restart) multi.del(shown, RecoKeys.seen(reader, channelId), RecoKeys.exposedBefore(reader, channelId));
-    if (batch.ids.length > 0) multi.append(shown, packPrints(batch.ids));
-    await multi.expire(shown, ttl).exec();
+    await this.state.recoRecordBatch(
+      RecoKeys.batches(reader, channelId),
+      RecoKeys.shown(reader, channelId),
+      RecoKeys.seen(reader, channelId),
+      RecoKeys.exposedBefore(reader, channelId),
+      batch.stamp,
+      encodeBatch(batch),
+      this.config.RECO_BATCH_HISTORY_SIZE,
+      this.config.RECO_HISTORY_TTL_SECONDS,
+      restart ? '1' : '0',
+      packPrints(batch.ids),
+      2 * this.config.RECO_CANDIDATES_PER_CHANNEL * PRINT_BYTES,
+    );
   }
 }
