@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { StateKeys } from '@app/cache';
+import { execReplies, StateKeys } from '@app/cache';
 import type Redis from 'ioredis';
 
 export type SessionStatus = 'active' | 'denied';
@@ -26,6 +26,32 @@ end
 redis.call('HSET', KEYS[1], 'refreshJti', ARGV[2])
 return 1`;
 
+// KEYS[1] the new session, KEYS[2] the user's sessions, KEYS[3] the sessions' key prefix; ARGV[1]
+// the TTL, ARGV[2] the sid, then the session's fields. The sids of sessions that expired are
+// dropped from the user's list on the way, so it holds live sessions only.
+const CREATE = `
+for _, sid in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if redis.call('EXISTS', KEYS[3] .. sid) == 0 then redis.call('SREM', KEYS[2], sid) end
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[1])`;
+
+// KEYS[1] the user's sessions, KEYS[2] the sessions' key prefix. Marks the live sessions denied
+// (writing a field to an expired one would make a key without a TTL) and answers how many.
+const DENY_ALL = `
+local denied = 0
+for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', KEYS[2] .. sid) == 1 then
+    redis.call('HSET', KEYS[2] .. sid, 'status', 'denied')
+    denied = denied + 1
+  else
+    redis.call('SREM', KEYS[1], sid)
+  end
+end
+return denied`;
+
 /**
  * Sessions in the state Redis (never evicted), so every replica sees a logout, a freeze or an
  * expiry at once. A session lives as long as its refresh token.
@@ -38,13 +64,16 @@ export class SessionStore {
 
   async create(userId: string, scope: string, refreshJti: string, sid: string = randomUUID()): Promise<Session> {
     const session: Session = { sid, userId, status: 'active', refreshJti, scope };
-    await this.redis
-      .multi()
-      .hset(StateKeys.session(session.sid), { userId, status: session.status, refreshJti, scope })
-      .expire(StateKeys.session(session.sid), this.ttlSeconds)
-      .sadd(StateKeys.userSessions(userId), session.sid)
-      .expire(StateKeys.userSessions(userId), this.ttlSeconds)
-      .exec();
+    await this.redis.eval(
+      CREATE,
+      3,
+      StateKeys.session(sid),
+      StateKeys.userSessions(userId),
+      StateKeys.session(''),
+      this.ttlSeconds,
+      sid,
+      ...Object.entries({ userId, status: session.status, refreshJti, scope }).flat(),
+    );
     return session;
   }
 
@@ -76,17 +105,20 @@ export class SessionStore {
     await this.redis.multi().del(StateKeys.session(sid)).srem(StateKeys.userSessions(userId), sid).exec();
   }
 
-  /** Freeze (deny = true) keeps sessions but refuses them; otherwise they are deleted. */
+  /**
+   * Freeze (deny = true) keeps the live sessions but refuses them; otherwise they are deleted.
+   * Answers how many live sessions there were.
+   */
   async revokeAll(userId: string, deny: boolean): Promise<number> {
+    if (deny) return (await this.redis.eval(DENY_ALL, 2, StateKeys.userSessions(userId), StateKeys.session(''))) as number;
     const sids = await this.redis.smembers(StateKeys.userSessions(userId));
     if (sids.length === 0) return 0;
-    const multi = this.redis.multi();
-    for (const sid of sids) {
-      if (deny) multi.hset(StateKeys.session(sid), 'status', 'denied');
-      else multi.del(StateKeys.session(sid));
-    }
-    if (!deny) multi.del(StateKeys.userSessions(userId));
-    await multi.exec();
-    return sids.length;
+    const replies = await execReplies(
+      this.redis
+        .multi()
+        .del(...sids.map((sid) => StateKeys.session(sid)))
+        .del(StateKeys.userSessions(userId)),
+    );
+    return Number(replies[0]);
   }
 }
