@@ -1,5 +1,5 @@
 import { mysqlDataSourceOptions } from '@app/database';
-import { createTestDatabase, type TestDatabase, withTestConnection } from '@app/testing';
+import { collectAsync, createTestDatabase, type TestDatabase, withTestConnection } from '@app/testing';
 import { DataSource } from 'typeorm';
 
 import { NEWS_SCHEMA } from '../database/news-schema';
@@ -16,12 +16,8 @@ describe('ArticlesRepository author lists (real MariaDB)', () => {
   let dataSource: DataSource;
   let repository: ArticlesRepository;
 
-  const chunksOf = async (userId: string, chunkSize?: number): Promise<AuthoredArticle[][]> => {
-    const chunks: AuthoredArticle[][] = [];
-    for await (const chunk of repository.approvedByAuthorInChunks(userId, chunkSize))
-      chunks.push(chunk);
-    return chunks;
-  };
+  const chunksOf = (userId: string, chunkSize?: number): Promise<AuthoredArticle[][]> =>
+    collectAsync(repository.approvedByAuthorInChunks(userId, chunkSize));
 
   beforeAll(async () => {
     database = await createTestDatabase([NEWS_SCHEMA]);

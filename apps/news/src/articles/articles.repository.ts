@@ -8,9 +8,26 @@ import { type ArticleCover, ArticleEntity, ArticleStatus } from './article.entit
 /** Articles of an author read per statement when their list is cached. */
 export const AUTHOR_LIST_CHUNK = 5000;
 
-const APPROVED_BY_AUTHOR_SQL = (chunkSize: number): string =>
-  'SELECT article_id AS id, create_time AS createTime FROM news_article_basic FORCE INDEX (idx_news_article_user) ' +
-  `WHERE user_id = ? AND status = ? AND article_id > CAST(? AS UNSIGNED) ORDER BY article_id LIMIT ${chunkSize}`;
+/** Runs one SQL statement with its parameters (a DataSource's or a Repository's `query`). */
+export type SqlQuery = <T>(sql: string, parameters: unknown[]) => Promise<T>;
+
+/**
+ * An author's articles of one status (`columns` of each, the id as `id` among them) a chunk at a
+ * time by id along idx_news_article_user (whose entries end with the id), so memory stays bounded
+ * however many articles an author has. The index is forced: left to itself, MariaDB may read the
+ * author's rows from the first one for every chunk.
+ */
+export function authorArticlesInChunks<Row extends { id: string | number }>(
+  query: SqlQuery,
+  columns: string,
+  author: { userId: string; status: ArticleStatus },
+  chunkSize: number,
+): AsyncGenerator<Row[]> {
+  const sql =
+    `SELECT ${columns} FROM news_article_basic FORCE INDEX (idx_news_article_user) ` +
+    `WHERE user_id = ? AND status = ? AND article_id > CAST(? AS UNSIGNED) ORDER BY article_id LIMIT ${chunkSize}`;
+  return keysetPages((after) => query<Row[]>(sql, [author.userId, author.status, after]), (row) => row.id, chunkSize);
+}
 
 /** An approved article of an author in the `user:{uid}:art` list. */
 export interface AuthoredArticle {
@@ -77,19 +94,15 @@ export class ArticlesRepository {
     });
   }
 
-  /**
-   * Every approved article of an author with its creation time (the `user:{uid}:art` zset), a
-   * chunk at a time by id along idx_news_article_user (whose entries end with the id), so memory
-   * stays bounded however many articles an author has. The index is forced: left to itself,
-   * MariaDB may read the author's rows from the first one for every chunk.
-   */
+  /** Every approved article of an author with its creation time (the `user:{uid}:art` zset), in chunks. */
   async *approvedByAuthorInChunks(userId: string, chunkSize = AUTHOR_LIST_CHUNK): AsyncGenerator<AuthoredArticle[]> {
-    const pages = keysetPages(
-      (after) => this.articles.query<Array<{ id: string | number; createTime: Date }>>(APPROVED_BY_AUTHOR_SQL(chunkSize), [userId, ArticleStatus.Approved, after]),
-      (row) => row.id,
+    const chunks = authorArticlesInChunks<{ id: string | number; createTime: Date }>(
+      (sql, parameters) => this.articles.query(sql, parameters),
+      'article_id AS id, create_time AS createTime',
+      { userId, status: ArticleStatus.Approved },
       chunkSize,
     );
-    for await (const rows of pages) yield rows.map((row) => ({ id: String(row.id), createTime: row.createTime }));
+    for await (const rows of chunks) yield rows.map((row) => ({ id: String(row.id), createTime: row.createTime }));
   }
 
   /** Newest approved ids of a channel (0 = all), below `beforeId` when given. */

@@ -1,5 +1,5 @@
 import { mysqlDataSourceOptions } from '@app/database';
-import { createTestDatabase, type TestDatabase, withTestConnection } from '@app/testing';
+import { collectAsync, createTestDatabase, type TestDatabase, withTestConnection } from '@app/testing';
 import { DataSource } from 'typeorm';
 
 import { ArticleStatus } from '../articles/article.entity';
@@ -26,12 +26,8 @@ describe('AuthoringRepository author totals (real MariaDB)', () => {
   let dataSource: DataSource;
   let repository: AuthoringRepository;
 
-  const chunksOf = async (userId: string, chunkSize?: number): Promise<string[][]> => {
-    const chunks: string[][] = [];
-    for await (const chunk of repository.authorArticleIdsInChunks(userId, chunkSize))
-      chunks.push(chunk);
-    return chunks;
-  };
+  const chunksOf = (userId: string, chunkSize?: number): Promise<string[][]> =>
+    collectAsync(repository.authorArticleIdsInChunks(userId, chunkSize));
 
   beforeAll(async () => {
     database = await createTestDatabase([NEWS_SCHEMA]);

@@ -1,4 +1,3 @@
-import { keysetPages } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In } from 'typeorm';
@@ -6,6 +5,7 @@ import { type DataSource, type EntityManager, In } from 'typeorm';
 import { ArticleContentEntity } from '../articles/article-content.entity';
 import { ArticleStatisticEntity } from '../articles/article-statistic.entity';
 import { type ArticleCover, ArticleEntity, ArticleStatus } from '../articles/article.entity';
+import { authorArticlesInChunks } from '../articles/articles.repository';
 import { ChannelEntity } from '../channels/channel.entity';
 
 /** An author's article ids read per statement for their statistics. */
@@ -13,10 +13,6 @@ export const AUTHOR_IDS_CHUNK = 2000;
 
 /** Every status but deleted: what an author's statistics count. */
 const COUNTED_STATUSES = [ArticleStatus.Draft, ArticleStatus.PendingReview, ArticleStatus.Approved, ArticleStatus.Rejected, ArticleStatus.Banned];
-
-const AUTHOR_IDS_SQL = (chunkSize: number): string =>
-  'SELECT article_id AS id FROM news_article_basic FORCE INDEX (idx_news_article_user) ' +
-  `WHERE user_id = ? AND status = ? AND article_id > CAST(? AS UNSIGNED) ORDER BY article_id LIMIT ${chunkSize}`;
 
 export interface ArticleDraft {
   title: string;
@@ -149,19 +145,16 @@ export class AuthoringRepository {
     return { total, rows };
   }
 
-  /**
-   * Ids of an author's articles that are not deleted, a chunk at a time: one keyset walk by id per
-   * status along idx_news_article_user (whose entries end with the id), so memory stays bounded
-   * however many articles an author has.
-   */
+  /** Ids of an author's articles that are not deleted, in chunks: one walk per status. */
   async *authorArticleIdsInChunks(userId: string, chunkSize = AUTHOR_IDS_CHUNK): AsyncGenerator<string[]> {
     for (const status of COUNTED_STATUSES) {
-      const pages = keysetPages(
-        (after) => this.dataSource.query<Array<{ id: string | number }>>(AUTHOR_IDS_SQL(chunkSize), [userId, status, after]),
-        (row) => row.id,
+      const chunks = authorArticlesInChunks<{ id: string | number }>(
+        (sql, parameters) => this.dataSource.query(sql, parameters),
+        'article_id AS id',
+        { userId, status },
         chunkSize,
       );
-      for await (const rows of pages) yield rows.map((row) => String(row.id));
+      for await (const rows of chunks) yield rows.map((row) => String(row.id));
     }
   }
 
