@@ -1,15 +1,12 @@
 import { keysetPages } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, LessThan, type FindOptionsWhere, type Repository } from 'typeorm';
+import { type EntityManager, In, LessThan, type FindOptionsWhere, type Repository } from 'typeorm';
 
 import { type ArticleCover, ArticleEntity, ArticleStatus } from './article.entity';
 
 /** Articles of an author read per statement when their list is cached. */
 export const AUTHOR_LIST_CHUNK = 5000;
-
-/** Runs one SQL statement with its parameters (a DataSource's or a Repository's `query`). */
-export type SqlQuery = <T>(sql: string, parameters: unknown[]) => Promise<T>;
 
 /**
  * An author's articles of one status (`columns` of each, the id as `id` among them) a chunk at a
@@ -18,7 +15,7 @@ export type SqlQuery = <T>(sql: string, parameters: unknown[]) => Promise<T>;
  * author's rows from the first one for every chunk.
  */
 export function authorArticlesInChunks<Row extends { id: string | number }>(
-  query: SqlQuery,
+  manager: EntityManager,
   columns: string,
   author: { userId: string; status: ArticleStatus },
   chunkSize: number,
@@ -26,7 +23,7 @@ export function authorArticlesInChunks<Row extends { id: string | number }>(
   const sql =
     `SELECT ${columns} FROM news_article_basic FORCE INDEX (idx_news_article_user) ` +
     `WHERE user_id = ? AND status = ? AND article_id > CAST(? AS UNSIGNED) ORDER BY article_id LIMIT ${chunkSize}`;
-  return keysetPages((after) => query<Row[]>(sql, [author.userId, author.status, after]), (row) => row.id, chunkSize);
+  return keysetPages((after) => manager.query<Row[]>(sql, [author.userId, author.status, after]), (row) => row.id, chunkSize);
 }
 
 /** An approved article of an author in the `user:{uid}:art` list. */
@@ -97,7 +94,7 @@ export class ArticlesRepository {
   /** Every approved article of an author with its creation time (the `user:{uid}:art` zset), in chunks. */
   async *approvedByAuthorInChunks(userId: string, chunkSize = AUTHOR_LIST_CHUNK): AsyncGenerator<AuthoredArticle[]> {
     const chunks = authorArticlesInChunks<{ id: string | number; createTime: Date }>(
-      (sql, parameters) => this.articles.query(sql, parameters),
+      this.articles.manager,
       'article_id AS id, create_time AS createTime',
       { userId, status: ArticleStatus.Approved },
       chunkSize,

@@ -149,7 +149,7 @@ export class AuthoringRepository {
   async *authorArticleIdsInChunks(userId: string, chunkSize = AUTHOR_IDS_CHUNK): AsyncGenerator<string[]> {
     for (const status of COUNTED_STATUSES) {
       const chunks = authorArticlesInChunks<{ id: string | number }>(
-        (sql, parameters) => this.dataSource.query(sql, parameters),
+        this.dataSource.manager,
         'article_id AS id',
         { userId, status },
         chunkSize,
