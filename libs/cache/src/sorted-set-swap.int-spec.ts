@@ -1,12 +1,8 @@
-import { createTestRedis, type TestRedis } from '@app/testing';
+import { createTestRedis, type TestRedis, yieldEach } from '@app/testing';
 import type Redis from 'ioredis';
 
 import { createRedisClient } from './redis-roles';
 import { type ScoredMembers, swapInSortedSet } from './sorted-set-swap';
-
-async function* inChunks(chunks: ScoredMembers[]): AsyncGenerator<ScoredMembers> {
-  for (const chunk of chunks) yield await Promise.resolve(chunk);
-}
 
 describe('swapInSortedSet (real Redis)', () => {
   let testRedis: TestRedis;
@@ -29,7 +25,7 @@ describe('swapInSortedSet (real Redis)', () => {
     const written = await swapInSortedSet(
       redis,
       'set:a',
-      inChunks([pairs.slice(0, 1100), [], pairs.slice(1100)]),
+      yieldEach([pairs.slice(0, 1100), [], pairs.slice(1100)]),
       900,
     );
     expect(written).toBe(1203);
@@ -41,7 +37,7 @@ describe('swapInSortedSet (real Redis)', () => {
   });
 
   it('leaves the old set to readers until the new one is complete, and no scratch key behind', async () => {
-    await swapInSortedSet(redis, 'set:b', inChunks([[[1, 'old']]]), 900);
+    await swapInSortedSet(redis, 'set:b', yieldEach([[[1, 'old']]]), 900);
     async function* slowly(): AsyncGenerator<ScoredMembers> {
       yield [[2, 'new-1']];
       expect(await raw().zrange(prefixed('set:b'), 0, -1)).toEqual(['old']);
@@ -53,7 +49,7 @@ describe('swapInSortedSet (real Redis)', () => {
   });
 
   it('keeps the set when there is nothing to write, and drops the scratch key when reading fails', async () => {
-    expect(await swapInSortedSet(redis, 'set:b', inChunks([]), 900)).toBe(0);
+    expect(await swapInSortedSet(redis, 'set:b', yieldEach([]), 900)).toBe(0);
     expect(await raw().zcard(prefixed('set:b'))).toBe(2);
     async function* failing(): AsyncGenerator<ScoredMembers> {
       yield [[9, 'partial']];

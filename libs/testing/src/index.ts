@@ -5,4 +5,4 @@ export * from './test-redis';
 export * from './test-keys';
 export * from './grpc-health-status';
 export * from './socket-events';
-export * from './collect-async';
+export * from './async-iterables';

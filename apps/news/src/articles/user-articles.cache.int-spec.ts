@@ -1,16 +1,11 @@
 import { CacheKeys, CacheTtl, createRedisClient } from '@app/cache';
-import { createTestRedis, type TestRedis } from '@app/testing';
+import { createTestRedis, type TestRedis, yieldEach } from '@app/testing';
 import type Redis from 'ioredis';
 
-import type { AuthoredArticle } from './articles.repository';
 import { UserArticlesCache } from './user-articles.cache';
 
 const AUTHOR = '1294287382374383616';
 const LONER = '1294287382374383617';
-
-async function* chunksOf(...chunks: AuthoredArticle[][]): AsyncGenerator<AuthoredArticle[]> {
-  for (const chunk of chunks) yield await Promise.resolve(chunk);
-}
 
 describe('UserArticlesCache (real Redis)', () => {
   let testRedis: TestRedis;
@@ -32,13 +27,13 @@ describe('UserArticlesCache (real Redis)', () => {
     expect(await cache.page(AUTHOR, 0, 10)).toBeUndefined();
     const listed = await cache.replace(
       AUTHOR,
-      chunksOf(
+      yieldEach([
         [
           { id: '1300000000000000001', createTime: new Date('2019-01-01T00:00:00Z') },
           { id: '1300000000000000003', createTime: new Date('2019-01-03T00:00:00Z') },
         ],
         [{ id: '1300000000000000002', createTime: new Date('2019-01-02T00:00:00Z') }],
-      ),
+      ]),
     );
     expect(listed).toBe(3);
     expect(await cache.page(AUTHOR, 0, 2)).toEqual({ total: 3, ids: ['1300000000000000003', '1300000000000000002'] });
@@ -49,7 +44,7 @@ describe('UserArticlesCache (real Redis)', () => {
   });
 
   it('caches "no articles" as a marker with the short TTL and never lists it', async () => {
-    expect(await cache.replace(LONER, chunksOf())).toBe(0);
+    expect(await cache.replace(LONER, yieldEach([]))).toBe(0);
     expect(await cache.page(LONER, 0, 10)).toEqual({ total: 0, ids: [] });
     expect(await redis.ttl(CacheKeys.userArticles(LONER))).toBeLessThanOrEqual(
       CacheTtl.articleInfoMissing.baseSeconds + CacheTtl.articleInfoMissing.maxJitterSeconds,

@@ -1,5 +1,5 @@
 import { createRedisClient } from '@app/cache';
-import { createTestRedis, type TestRedis } from '@app/testing';
+import { createTestRedis, type TestRedis, yieldEach } from '@app/testing';
 import type Redis from 'ioredis';
 
 import { commentScore, compareForPage, formatScore, parseCursor, type ScoredComment, selectPage } from './comment-cursor';
@@ -10,10 +10,6 @@ const KEY = 'art:1300000000000000001:comm';
 
 function member(index: number, seconds: number, top = false): ScoredComment {
   return { id: String(1310000000000000000n + BigInt(index)), score: commentScore(new Date(seconds * 1000), top) };
-}
-
-async function* inChunks(chunks: ScoredComment[][]): AsyncGenerator<ScoredComment[]> {
-  for (const chunk of chunks) yield await Promise.resolve(chunk);
 }
 
 describe('CommentListsCache (real Redis)', () => {
@@ -52,7 +48,7 @@ describe('CommentListsCache (real Redis)', () => {
     // In chunks of 7, out of page order, as a read of the list in comment id order gives them.
     const shuffled = [...members].reverse();
     const chunks = Array.from({ length: Math.ceil(shuffled.length / 7) }, (_, index) => shuffled.slice(index * 7, index * 7 + 7));
-    expect(await cache.replace(KEY, inChunks(chunks))).toBe(members.length);
+    expect(await cache.replace(KEY, yieldEach(chunks))).toBe(members.length);
     const ttl = await raw().ttl(`${redis.prefix}${KEY}`);
     expect(ttl).toBeGreaterThan(1800);
     expect(ttl).toBeLessThanOrEqual(2400);
@@ -73,7 +69,7 @@ describe('CommentListsCache (real Redis)', () => {
 
   it('swaps a list in whole: readers see the old list until the new one is complete, and no scratch key stays', async () => {
     const key = `${redis.prefix}${KEY}`;
-    await cache.replace(KEY, inChunks([[member(1, T0)]]));
+    await cache.replace(KEY, yieldEach([[member(1, T0)]]));
     const oldPage = await cache.readPage(KEY, undefined, 10);
     async function* slowly(): AsyncGenerator<ScoredComment[]> {
       yield [member(2, T0 + 1)];
@@ -82,7 +78,7 @@ describe('CommentListsCache (real Redis)', () => {
     }
     expect(await cache.replace(KEY, slowly())).toBe(2);
     expect(await raw().zrange(key, 0, -1)).toEqual([member(2, T0).id, member(3, T0).id]);
-    expect(await cache.replace(KEY, inChunks([]))).toBe(0);
+    expect(await cache.replace(KEY, yieldEach([]))).toBe(0);
     expect(await raw().zcard(key)).toBe(2);
     expect(await raw().keys(`${key}:filling:*`)).toEqual([]);
   });
@@ -92,7 +88,7 @@ describe('CommentListsCache (real Redis)', () => {
     await cache.addIfCached(KEY, member(1, T0));
     expect(await raw().exists(key)).toBe(0);
 
-    await cache.replace(KEY, inChunks([[member(2, T0)]]));
+    await cache.replace(KEY, yieldEach([[member(2, T0)]]));
     await cache.addIfCached(KEY, member(3, T0 + 10));
     expect(await raw().zscore(key, member(3, T0).id)).toBe(String(T0 + 10));
 

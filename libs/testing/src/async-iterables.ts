@@ -4,3 +4,8 @@ export async function collectAsync<T>(source: AsyncIterable<T>): Promise<T[]> {
   for await (const value of source) values.push(value);
   return values;
 }
+
+/** `values` yielded one at a time, each after an await, as a source read in chunks yields them. */
+export async function* yieldEach<T>(values: Iterable<T>): AsyncGenerator<T> {
+  for (const value of values) yield await Promise.resolve(value);
+}
