@@ -6,3 +6,4 @@ export * from './test-keys';
 export * from './grpc-health-status';
 export * from './socket-events';
 export * from './async-iterables';
+export * from './redis-server';

@@ -18,23 +18,39 @@ export interface TestRedis {
 
 const DBS = { cache: 0, state: 1, queue: 2 } as const;
 
-/** A private key space for one test file on the real local Redis. */
-export function createTestRedis(): TestRedis {
+/**
+ * The Redis servers of the roles (`redis://host:port`, no db): the local Redis unless a test runs
+ * its own (a restart test). The queue role shares the state role's server, as deployed.
+ */
+export interface TestRedisServers {
+  cache: string;
+  state: string;
+}
+
+/** A private key space for one test file on the real local Redis (or on the servers given). */
+export function createTestRedis(
+  servers: TestRedisServers = { cache: TEST_REDIS_URL, state: TEST_REDIS_URL },
+): TestRedis {
   const prefix = `t${process.pid}${randomBytes(3).toString('hex')}:`;
+  const urls = {
+    cache: `${servers.cache}/${DBS.cache}`,
+    state: `${servers.state}/${DBS.state}`,
+    queue: `${servers.state}/${DBS.queue}`,
+  };
   const clients = new Map<keyof typeof DBS, Redis>();
   const client = (role: keyof typeof DBS): Redis => {
     let existing = clients.get(role);
     if (!existing) {
-      existing = new Redis(`${TEST_REDIS_URL}/${DBS[role]}`);
+      existing = new Redis(urls[role]);
       clients.set(role, existing);
     }
     return existing;
   };
   return {
     prefix,
-    cacheUrl: `${TEST_REDIS_URL}/${DBS.cache}`,
-    stateUrl: `${TEST_REDIS_URL}/${DBS.state}`,
-    queueUrl: `${TEST_REDIS_URL}/${DBS.queue}`,
+    cacheUrl: urls.cache,
+    stateUrl: urls.state,
+    queueUrl: urls.queue,
     client,
     cleanup: async () => {
       for (const role of Object.keys(DBS) as (keyof typeof DBS)[]) {

@@ -102,9 +102,11 @@ export async function seedArticles(stack: Pick<ArticleStack, 'sql'>, articles: r
   }
 }
 
-export async function startArticleStack(overrides: Record<string, string | number> = {}): Promise<ArticleStack> {
+export async function startArticleStack(
+  overrides: Record<string, string | number> = {},
+  redis: TestRedis = createTestRedis(),
+): Promise<ArticleStack> {
   const database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
-  const redis = createTestRedis();
   const keys = createTestKeys();
   const traceDir = mkdtempSync(join(tmpdir(), 'tt-trace-'));
   const traceFile = join(traceDir, 'trace', 'userClick.log');

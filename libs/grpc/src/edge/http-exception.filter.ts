@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { AppError } from '../errors/app-error';
 import { ERROR_TABLE, ErrorKind, errorKindFromGrpcStatus, httpStatusOf } from '../errors/error-kind';
 import { isGrpcServiceError } from '../errors/grpc-error';
+import { isStoreUnavailable } from '../errors/store-unavailable';
 
 export interface HttpErrorBody {
   message: string | Record<string, string>;
@@ -30,7 +31,8 @@ export function toHttpError(exception: unknown): { status: number; body: HttpErr
       body: { message: typeof message === 'string' || isStringRecord(message) ? message : exception.message },
     };
   }
-  return { status: 500, body: { message: ERROR_TABLE[ErrorKind.Internal].defaultMessage } };
+  const kind = isStoreUnavailable(exception) ? ErrorKind.Unavailable : ErrorKind.Internal;
+  return { status: httpStatusOf(kind), body: { message: ERROR_TABLE[kind].defaultMessage } };
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {

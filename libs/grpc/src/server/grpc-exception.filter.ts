@@ -4,6 +4,7 @@ import { type Observable, throwError } from 'rxjs';
 
 import { AppError } from '../errors/app-error';
 import { ERROR_TABLE, ErrorKind, grpcStatusOf } from '../errors/error-kind';
+import { isStoreUnavailable } from '../errors/store-unavailable';
 
 interface GrpcErrorPayload {
   code: GrpcStatus;
@@ -11,8 +12,9 @@ interface GrpcErrorPayload {
 }
 
 /**
- * Turns every error thrown by a gRPC handler into a real status code: `AppError` by its kind,
- * anything else into INTERNAL with a generic message (the stack is logged, never sent).
+ * Turns every error thrown by a gRPC handler into a real status code: `AppError` by its kind, a
+ * store that is down into UNAVAILABLE, anything else into INTERNAL with a generic message (the
+ * stack is logged, never sent).
  */
 @Catch()
 export class GrpcExceptionFilter implements ExceptionFilter {
@@ -27,6 +29,7 @@ export class GrpcExceptionFilter implements ExceptionFilter {
       return { code: grpcStatusOf(exception.kind), message: exception.message };
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    return { code: GrpcStatus.INTERNAL, message: ERROR_TABLE[ErrorKind.Internal].defaultMessage };
+    const kind = isStoreUnavailable(exception) ? ErrorKind.Unavailable : ErrorKind.Internal;
+    return { code: grpcStatusOf(kind), message: ERROR_TABLE[kind].defaultMessage };
   }
 }

@@ -1,0 +1,78 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { ReplyError } from 'ioredis';
+import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
+import { QueryFailedError } from 'typeorm';
+
+import { toHttpError } from '../edge/http-exception.filter';
+import { GrpcExceptionFilter } from '../server/grpc-exception.filter';
+import { isStoreUnavailable } from './store-unavailable';
+
+/** ioredis declares its ReplyError (from redis-errors) as `any`. */
+const replyError = (message: string): Error =>
+  new (ReplyError as new (message: string) => Error)(message);
+const withCode = (message: string, code: string): Error =>
+  Object.assign(new Error(message), { code });
+const connectionLost = withCode(
+  'Connection lost: The server closed the connection.',
+  'PROTOCOL_CONNECTION_LOST',
+);
+
+describe('isStoreUnavailable', () => {
+  it('knows a Redis that is down or still loading its data', () => {
+    expect(isStoreUnavailable(new MaxRetriesPerRequestError(2))).toBe(true);
+    expect(isStoreUnavailable(new Error('Connection is closed.'))).toBe(true);
+    expect(isStoreUnavailable(replyError('LOADING Redis is loading the dataset in memory'))).toBe(
+      true,
+    );
+    expect(
+      isStoreUnavailable(withCode('connect ECONNREFUSED 127.0.0.1:6379', 'ECONNREFUSED')),
+    ).toBe(true);
+  });
+
+  it('knows a MySQL connection that was lost or killed, also wrapped by TypeORM', () => {
+    expect(isStoreUnavailable(connectionLost)).toBe(true);
+    expect(isStoreUnavailable(withCode('Connection was killed', 'ER_CONNECTION_KILLED'))).toBe(
+      true,
+    );
+    expect(isStoreUnavailable(new QueryFailedError('SELECT 1', [], connectionLost))).toBe(true);
+  });
+
+  it('leaves every other error alone', () => {
+    expect(
+      isStoreUnavailable(
+        replyError('WRONGTYPE Operation against a key holding the wrong kind of value'),
+      ),
+    ).toBe(false);
+    expect(isStoreUnavailable(replyError('ERR unknown command'))).toBe(false);
+    const duplicate = withCode("Duplicate entry '1' for key 'PRIMARY'", 'ER_DUP_ENTRY');
+    expect(isStoreUnavailable(new QueryFailedError('INSERT', [], duplicate))).toBe(false);
+    expect(
+      isStoreUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')")),
+    ).toBe(false);
+    expect(isStoreUnavailable('Connection is closed.')).toBe(false);
+  });
+});
+
+describe('a store that is down, at the edges', () => {
+  it('answers 503 over HTTP, with the table message and no detail', () => {
+    expect(toHttpError(new MaxRetriesPerRequestError(2))).toEqual({
+      status: 503,
+      body: { message: 'Service unavailable.' },
+    });
+    expect(toHttpError(new QueryFailedError('SELECT 1', [], connectionLost)).status).toBe(503);
+    expect(toHttpError(new Error('boom')).status).toBe(500);
+  });
+
+  it('answers UNAVAILABLE over gRPC, and INTERNAL for anything else', () => {
+    const filter = new GrpcExceptionFilter();
+    jest.spyOn(filter['logger'], 'error').mockImplementation(() => undefined);
+    expect(filter.toPayload(new MaxRetriesPerRequestError(2))).toEqual({
+      code: GrpcStatus.UNAVAILABLE,
+      message: 'Service unavailable.',
+    });
+    expect(filter.toPayload(new Error('boom'))).toEqual({
+      code: GrpcStatus.INTERNAL,
+      message: 'Internal server error.',
+    });
+  });
+});

@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import Redis from 'ioredis';
+
+import { freePort } from './free-port';
+
+export interface RedisServerOptions {
+  /**
+   * Keeps an append-only file, as the deployed state role does: what a write was acknowledged
+   * for survives a crash of the process. Without it a restart starts empty, as the cache role does.
+   */
+  appendOnly: boolean;
+}
+
+/** A redis-server of a test's own, for what the shared one must not suffer (a crash, a restart). */
+export interface RedisServer {
+  /** `redis://127.0.0.1:<port>`, without a db. */
+  url: string;
+  /** Kills the process without letting it save or close its clients' connections (SIGKILL). */
+  crash(): Promise<void>;
+  /** Starts it again on the same port and data folder; resolves once it answers PING. */
+  start(): Promise<void>;
+  /** Stops it for good and deletes its data folder. */
+  remove(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 10_000;
+
+export async function startRedisServer(options: RedisServerOptions): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'tt-redis-'));
+  const url = `redis://127.0.0.1:${port}`;
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    options.appendOnly ? 'yes' : 'no',
+    '--databases',
+    '4',
+  ];
+  let child: ChildProcess | undefined;
+
+  const stopped = async (signal: NodeJS.Signals): Promise<void> => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill(signal);
+    await exited;
+  };
+
+  const server: RedisServer = {
+    url,
+    crash: () => stopped('SIGKILL'),
+    start: async () => {
+      if (child) throw new Error(`redis-server on ${port} is already running`);
+      const started = spawn('redis-server', args, { stdio: 'ignore' });
+      child = started;
+      await untilAnswering(url, started);
+    },
+    remove: async () => {
+      await stopped('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+async function untilAnswering(url: string, process: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (process.exitCode !== null)
+      throw new Error(`redis-server for ${url} exited with ${process.exitCode}`);
+    const probe = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    try {
+      await probe.connect();
+      // LOADING (an append-only file being read back) is an error reply: not ready yet.
+      if ((await probe.ping()) === 'PONG') return;
+    } catch {
+      if (Date.now() > deadline)
+        throw new Error(`redis-server for ${url} did not answer within ${READY_TIMEOUT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      probe.disconnect();
+    }
+  }
+}
