@@ -35,6 +35,20 @@ describe('CounterStore (real Redis)', () => {
     expect(await testRedis.client('state').zscore(`${testRedis.prefix}count:user:followers`, '7')).toBe('5');
   });
 
+  it('moves several counters of several ids in one MULTI, and sends nothing for no moves', async () => {
+    await counters.move([
+      [CounterKeys.articleLikes, '8', 1],
+      [CounterKeys.articleDislikes, '8', -1],
+      [CounterKeys.userLikesReceived, '9', 3],
+    ]);
+    expect(await counters.getMany([CounterKeys.articleLikes, CounterKeys.articleDislikes], '8')).toEqual([1, -1]);
+    expect(await counters.get(CounterKeys.userLikesReceived, '9')).toBe(3);
+    const multi = jest.spyOn(redis, 'multi');
+    await counters.move([]);
+    expect(multi).not.toHaveBeenCalled();
+    multi.mockRestore();
+  });
+
   it('replaces a whole counter from batches: stale members go, no scratch key or expiry is left, an empty source deletes it', async () => {
     await counters.increment(CounterKeys.articleComments, 'stale', 9);
     await counters.increment(CounterKeys.articleComments, 'a', 40);

@@ -11,12 +11,23 @@ const SCRATCH_TTL_MS = 3_600_000;
 /** Counts by id, as a repair reads them from MySQL. */
 export type CounterEntries = ReadonlyArray<readonly [id: string, count: number]>;
 
+/** One counter's change: the id's count in `key` moves by `by`. */
+export type CounterMove = readonly [key: CounterKey, id: string, by: number];
+
 /** Counters kept as zsets in the state role (member = id, score = count); a missing member is 0. */
 export class CounterStore {
   constructor(private readonly redis: Redis) {}
 
   async increment(key: CounterKey, id: string, by = 1): Promise<number> {
     return Number(await this.redis.zincrby(key, by, id));
+  }
+
+  /** Several counters in one MULTI: Redis applies all of the moves or none of them. */
+  async move(moves: readonly CounterMove[]): Promise<void> {
+    if (moves.length === 0) return;
+    const transaction = this.redis.multi();
+    for (const [key, id, by] of moves) transaction.zincrby(key, by, id);
+    await execReplies(transaction);
   }
 
   async get(key: CounterKey, id: string): Promise<number> {

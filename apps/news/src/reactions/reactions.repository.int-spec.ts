@@ -63,6 +63,45 @@ describe('ReactionsRepository (real MariaDB)', () => {
     });
   });
 
+  describe('taking a change back', () => {
+    const ARTICLE = '1300000000000000009';
+    const attitudeNow = async () =>
+      (
+        (await withTestConnection(database.settings, (query) =>
+          query('SELECT attitude FROM news_attitude WHERE user_id = ? AND article_id = ?', [
+            READER,
+            ARTICLE,
+          ]),
+        )) as Array<{ attitude: number | null }>
+      )[0]?.attitude;
+
+    it('puts an attitude back only while the row is as the change left it', async () => {
+      await repository.setAttitude(READER, ARTICLE, ArticleAttitude.Like);
+      expect(await repository.undoAttitude(READER, ARTICLE, ArticleAttitude.Like, null)).toBe(true);
+      expect(await attitudeNow()).toBeNull();
+      // Changed again since: the undo of an older change leaves it alone.
+      await repository.setAttitude(READER, ARTICLE, ArticleAttitude.Dislike);
+      expect(await repository.undoAttitude(READER, ARTICLE, ArticleAttitude.Like, null)).toBe(
+        false,
+      );
+      expect(await attitudeNow()).toBe(ArticleAttitude.Dislike);
+      await repository.clearAttitude(READER, ARTICLE, ArticleAttitude.Dislike);
+      expect(await repository.undoAttitude(READER, ARTICLE, null, ArticleAttitude.Dislike)).toBe(
+        true,
+      );
+      expect(await attitudeNow()).toBe(ArticleAttitude.Dislike);
+    });
+
+    it('puts an uncollected article back only when it was uncollected', async () => {
+      expect(await repository.collect(READER, ARTICLE)).toBe(true);
+      expect(await repository.undoUncollect(READER, ARTICLE)).toBe(false);
+      expect(await repository.uncollect(READER, ARTICLE)).toBe(true);
+      expect(await repository.undoUncollect(READER, ARTICLE)).toBe(true);
+      // Collected again, by the undo: a second uncollect finds it.
+      expect(await repository.uncollect(READER, ARTICLE)).toBe(true);
+    });
+  });
+
   describe('collections', () => {
     const [A1, A2, A3, A4, A5, A6, BANNED] = [
       '1300000000000000011',

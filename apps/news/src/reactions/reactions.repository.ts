@@ -75,6 +75,14 @@ export class ReactionsRepository {
     return removed.affected === 1;
   }
 
+  /** Takes back an `uncollect`; true when the row was still as it left it. */
+  async undoUncollect(userId: string, articleId: string): Promise<boolean> {
+    const restored = await this.dataSource
+      .getRepository(CollectionEntity)
+      .update({ userId, articleId, isDeleted: true }, { isDeleted: false });
+    return restored.affected === 1;
+  }
+
   /**
    * The user's collected approved articles, most recently collected first, at most `limit` + 1 of
    * them: more than `limit` says there are too many to hold at once.
@@ -145,6 +153,22 @@ export class ReactionsRepository {
       await manager.update(AttitudeEntity, { id: row.id }, { attitude: next });
       return { changed: true, previous };
     });
+  }
+
+  /**
+   * Takes back a change of attitude (`setAttitude` or `clearAttitude`) from `changedTo` to `was`;
+   * true when the row was still as the change left it.
+   */
+  async undoAttitude(
+    userId: string,
+    articleId: string,
+    changedTo: ArticleAttitude | null,
+    was: ArticleAttitude | null,
+  ): Promise<boolean> {
+    const undone = await this.dataSource
+      .getRepository(AttitudeEntity)
+      .update({ userId, articleId, attitude: changedTo ?? IsNull() }, { attitude: was });
+    return undone.affected === 1;
   }
 
   /** Cancels `expected` (sets NULL); true when the user had that attitude. */

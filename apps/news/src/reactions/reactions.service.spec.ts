@@ -1,6 +1,7 @@
-import { CounterKeys, type CounterStore } from '@app/cache';
+import { CounterKeys, type CounterMove, type CounterStore } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
 import { AppError, ErrorKind } from '@app/grpc';
+import { Logger } from '@nestjs/common';
 
 import type { ArticlesService } from '../articles/articles.service';
 import { ArticleAttitude } from './attitude-transition';
@@ -34,6 +35,8 @@ function newTestService(article: ReactedArticle | null = ARTICLE, approved = art
     isCollected: jest.fn().mockResolvedValue(false),
     setAttitude: jest.fn().mockResolvedValue({ changed: true, previous: null }),
     clearAttitude: jest.fn().mockResolvedValue(true),
+    undoAttitude: jest.fn().mockResolvedValue(true),
+    undoUncollect: jest.fn().mockResolvedValue(true),
     findAttitudes: jest.fn().mockResolvedValue([]),
     attitudesAmong: jest.fn().mockResolvedValue([]),
     addReport: jest.fn().mockResolvedValue(true),
@@ -49,7 +52,9 @@ function newTestService(article: ReactedArticle | null = ARTICLE, approved = art
     fillCollections: jest.fn().mockResolvedValue(true),
     fillAttitudes: jest.fn().mockResolvedValue(true),
   };
-  const counters = { increment: jest.fn().mockResolvedValue(1) };
+  const counters = {
+    move: jest.fn<Promise<void>, [readonly CounterMove[]]>().mockResolvedValue(undefined),
+  };
   const notifier = { notify: jest.fn().mockResolvedValue(undefined) };
   const info: articleV1.ArticleInfo | null =
     article && approved
@@ -74,6 +79,10 @@ function newTestService(article: ReactedArticle | null = ARTICLE, approved = art
   return { service, repository, cache, counters, notifier, articles };
 }
 
+/** Every counter move the service asked for, in order. */
+const moved = (counters: ReturnType<typeof newTestService>['counters']): CounterMove[] =>
+  counters.move.mock.calls.flatMap(([moves]) => moves);
+
 async function expectError(
   promise: Promise<unknown>,
   kind: ErrorKind,
@@ -91,13 +100,13 @@ describe('ReactionsService', () => {
   it('counts a first like for the article and its author, notifies the author and drops the attitude cache', async () => {
     const { service, counters, notifier, cache } = newTestService();
     await service.like(READER, ARTICLE.id);
-    expect(counters.increment.mock.calls).toEqual(
+    expect(moved(counters)).toEqual(
       expect.arrayContaining([
         [CounterKeys.articleLikes, ARTICLE.id, 1],
         [CounterKeys.userLikesReceived, AUTHOR, 1],
       ]),
     );
-    expect(counters.increment).toHaveBeenCalledTimes(2);
+    expect(moved(counters)).toHaveLength(2);
     expect(notifier.notify).toHaveBeenCalledWith(READER, ARTICLE);
     expect(cache.invalidateAttitudes).toHaveBeenCalledWith(READER);
   });
@@ -106,7 +115,7 @@ describe('ReactionsService', () => {
     const { service, repository, counters, notifier, cache } = newTestService();
     repository.setAttitude.mockResolvedValue({ changed: false, previous: ArticleAttitude.Like });
     await service.like(READER, ARTICLE.id);
-    expect(counters.increment).not.toHaveBeenCalled();
+    expect(moved(counters)).toEqual([]);
     expect(notifier.notify).not.toHaveBeenCalled();
     expect(cache.invalidateAttitudes).toHaveBeenCalledWith(READER);
   });
@@ -114,7 +123,7 @@ describe('ReactionsService', () => {
   it('counts a self-like for the author but sends no notification', async () => {
     const { service, counters, notifier } = newTestService();
     await service.like(AUTHOR, ARTICLE.id);
-    expect(counters.increment).toHaveBeenCalledWith(CounterKeys.userLikesReceived, AUTHOR, 1);
+    expect(moved(counters)).toContainEqual([CounterKeys.userLikesReceived, AUTHOR, 1]);
     expect(notifier.notify).not.toHaveBeenCalled();
   });
 
@@ -127,14 +136,14 @@ describe('ReactionsService', () => {
       ARTICLE.id,
       ArticleAttitude.Dislike,
     );
-    expect(counters.increment.mock.calls).toEqual(
+    expect(moved(counters)).toEqual(
       expect.arrayContaining([
         [CounterKeys.articleLikes, ARTICLE.id, -1],
         [CounterKeys.articleDislikes, ARTICLE.id, 1],
         [CounterKeys.userLikesReceived, AUTHOR, -1],
       ]),
     );
-    expect(counters.increment).toHaveBeenCalledTimes(3);
+    expect(moved(counters)).toHaveLength(3);
   });
 
   it('refuses articles that are missing or not approved, writing nothing', async () => {
@@ -158,7 +167,7 @@ describe('ReactionsService', () => {
       expect(repository.setAttitude).not.toHaveBeenCalled();
       expect(repository.collect).not.toHaveBeenCalled();
       expect(repository.addReport).not.toHaveBeenCalled();
-      expect(counters.increment).not.toHaveBeenCalled();
+      expect(moved(counters)).toEqual([]);
     }
   });
 
@@ -187,16 +196,16 @@ describe('ReactionsService', () => {
   it('counts a collection for the article and the user only when the row changed', async () => {
     const { service, repository, counters, cache } = newTestService();
     await service.collect(READER, ARTICLE.id);
-    expect(counters.increment.mock.calls).toEqual(
+    expect(moved(counters)).toEqual(
       expect.arrayContaining([
         [CounterKeys.articleCollections, ARTICLE.id, 1],
         [CounterKeys.userCollections, READER, 1],
       ]),
     );
     repository.collect.mockResolvedValue(false);
-    counters.increment.mockClear();
+    counters.move.mockClear();
     await service.collect(READER, ARTICLE.id);
-    expect(counters.increment).not.toHaveBeenCalled();
+    expect(moved(counters)).toEqual([]);
     expect(cache.invalidateCollections).toHaveBeenCalledTimes(2);
   });
 
@@ -205,12 +214,62 @@ describe('ReactionsService', () => {
     await service.unlike(READER, ARTICLE.id);
     // Not in the card cache any more: the author comes from MySQL.
     expect(repository.findAuthorId).toHaveBeenCalledWith(ARTICLE.id);
-    expect(counters.increment.mock.calls).toEqual(
+    expect(moved(counters)).toEqual(
       expect.arrayContaining([
         [CounterKeys.articleLikes, ARTICLE.id, -1],
         [CounterKeys.userLikesReceived, AUTHOR, -1],
       ]),
     );
+  });
+
+  it('puts each changed row back and fails when its counters cannot move, so the request changed nothing', async () => {
+    const redisDown = new Error('Connection is closed.');
+    const { service, repository, counters, notifier, cache } = newTestService();
+    counters.move.mockRejectedValue(redisDown);
+    repository.setAttitude.mockResolvedValue({ changed: true, previous: ArticleAttitude.Dislike });
+
+    await expect(service.like(READER, ARTICLE.id)).rejects.toBe(redisDown);
+    expect(repository.undoAttitude).toHaveBeenLastCalledWith(
+      READER,
+      ARTICLE.id,
+      ArticleAttitude.Like,
+      ArticleAttitude.Dislike,
+    );
+    expect(notifier.notify).not.toHaveBeenCalled();
+    await expect(service.unlike(READER, ARTICLE.id)).rejects.toBe(redisDown);
+    expect(repository.undoAttitude).toHaveBeenLastCalledWith(
+      READER,
+      ARTICLE.id,
+      null,
+      ArticleAttitude.Like,
+    );
+    await expect(service.collect(READER, ARTICLE.id)).rejects.toBe(redisDown);
+    expect(repository.uncollect).toHaveBeenCalledWith(READER, ARTICLE.id);
+    await expect(service.uncollect(READER, ARTICLE.id)).rejects.toBe(redisDown);
+    expect(repository.undoUncollect).toHaveBeenCalledWith(READER, ARTICLE.id);
+    // The cached copies are dropped all the same.
+    expect(cache.invalidateAttitudes).toHaveBeenCalledTimes(2);
+    expect(cache.invalidateCollections).toHaveBeenCalledTimes(2);
+  });
+
+  it('puts nothing back when the row did not change or the counters moved', async () => {
+    const { service, repository } = newTestService();
+    await service.like(READER, ARTICLE.id);
+    repository.collect.mockResolvedValue(false);
+    await service.collect(READER, ARTICLE.id);
+    expect(repository.undoAttitude).not.toHaveBeenCalled();
+    expect(repository.uncollect).not.toHaveBeenCalled();
+  });
+
+  it("answers the counters' failure when the undo fails too, and logs the undo", async () => {
+    const redisDown = new Error('Connection is closed.');
+    const { service, repository, counters } = newTestService();
+    counters.move.mockRejectedValue(redisDown);
+    repository.undoAttitude.mockRejectedValue(new Error('MySQL is gone'));
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    await expect(service.dislike(READER, ARTICLE.id)).rejects.toBe(redisDown);
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('MySQL is gone'));
+    logged.mockRestore();
   });
 
   it('reads the article of a like from the card cache, not from MySQL', async () => {
@@ -246,19 +305,34 @@ describe('ReactionsService', () => {
 
   it("caches a user's likes and dislikes whole on a miss, and reads them for the page's article only when there are too many", async () => {
     const few = newTestService();
-    few.repository.findAttitudes.mockResolvedValue([{ articleId: ARTICLE.id, attitude: ArticleAttitude.Like }]);
-    expect(await few.service.viewerState(READER, ARTICLE.id)).toMatchObject({ attitude: ArticleAttitude.Like });
+    few.repository.findAttitudes.mockResolvedValue([
+      { articleId: ARTICLE.id, attitude: ArticleAttitude.Like },
+    ]);
+    expect(await few.service.viewerState(READER, ARTICLE.id)).toMatchObject({
+      attitude: ArticleAttitude.Like,
+    });
     expect(few.repository.findAttitudes).toHaveBeenCalledWith(READER, MAX_CACHED_ATTITUDES);
-    expect(few.cache.fillAttitudes).toHaveBeenCalledWith(READER, 'lease', [{ articleId: ARTICLE.id, attitude: ArticleAttitude.Like }]);
+    expect(few.cache.fillAttitudes).toHaveBeenCalledWith(READER, 'lease', [
+      { articleId: ARTICLE.id, attitude: ArticleAttitude.Like },
+    ]);
     expect(few.repository.attitudesAmong).not.toHaveBeenCalled();
 
     const many = newTestService();
     many.repository.findAttitudes.mockResolvedValue(
-      Array.from({ length: MAX_CACHED_ATTITUDES + 1 }, (_, index) => ({ articleId: String(1_300_000_000_000_001_000n + BigInt(index)), attitude: ArticleAttitude.Like })),
+      Array.from({ length: MAX_CACHED_ATTITUDES + 1 }, (_, index) => ({
+        articleId: String(1_300_000_000_000_001_000n + BigInt(index)),
+        attitude: ArticleAttitude.Like,
+      })),
     );
-    many.repository.attitudesAmong.mockResolvedValue([{ articleId: ARTICLE.id, attitude: ArticleAttitude.Dislike }]);
-    expect(await many.service.viewerState(READER, ARTICLE.id)).toMatchObject({ attitude: ArticleAttitude.Dislike });
-    expect(await many.service.viewerState(READER, ARTICLE.id)).toMatchObject({ attitude: ArticleAttitude.Dislike });
+    many.repository.attitudesAmong.mockResolvedValue([
+      { articleId: ARTICLE.id, attitude: ArticleAttitude.Dislike },
+    ]);
+    expect(await many.service.viewerState(READER, ARTICLE.id)).toMatchObject({
+      attitude: ArticleAttitude.Dislike,
+    });
+    expect(await many.service.viewerState(READER, ARTICLE.id)).toMatchObject({
+      attitude: ArticleAttitude.Dislike,
+    });
     expect(many.repository.findAttitudes).toHaveBeenCalledTimes(1);
     expect(many.repository.attitudesAmong).toHaveBeenCalledTimes(2);
     expect(many.repository.attitudesAmong).toHaveBeenCalledWith(READER, [ARTICLE.id]);

@@ -1,5 +1,5 @@
-import { type CounterKey, CounterKeys, CounterStore } from '@app/cache';
-import { Injectable } from '@nestjs/common';
+import { type CounterKey, CounterKeys, type CounterMove, CounterStore } from '@app/cache';
+import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
 import { ArticlesService } from '../articles/articles.service';
@@ -56,10 +56,13 @@ function articleIdOf(articleId: string): string {
 
 /**
  * Collections, likes, dislikes and reports. Each write changes MySQL first, moves the counters
- * only when a row really changed, then deletes the user's cached collections / attitudes.
+ * only when a row really changed, then deletes the user's cached collections / attitudes. When
+ * the counters cannot move (the state Redis is down), the row is put back as it was and the
+ * request fails: it changed nothing, and the client may send it again.
  */
 @Injectable()
 export class ReactionsService {
+  private readonly logger = new Logger(ReactionsService.name);
   /** Users found to have more than MAX_CACHED_ATTITUDES, so the next request skips the read. */
   private readonly manyAttitudes = new LRUCache<string, true>({ max: 10_000, ttl: 10 * 60_000 });
   /** Users found to have more than MAX_CACHED_COLLECTIONS, so the next request skips the read. */
@@ -83,9 +86,11 @@ export class ReactionsService {
     const user = signedIn(userId);
     const article = await this.approvedArticle(articleId);
     await this.changeCollections(user, async () => {
-      if (await this.reactions.collect(user, article.id)) {
-        await this.countCollection(user, article.id, 1);
-      }
+      if (!(await this.reactions.collect(user, article.id))) return;
+      await this.countOrUndo(
+        () => this.countCollection(user, article.id, 1),
+        () => this.reactions.uncollect(user, article.id),
+      );
     });
     return article;
   }
@@ -95,7 +100,11 @@ export class ReactionsService {
     const user = signedIn(userId);
     const id = articleIdOf(articleId);
     await this.changeCollections(user, async () => {
-      if (await this.reactions.uncollect(user, id)) await this.countCollection(user, id, -1);
+      if (!(await this.reactions.uncollect(user, id))) return;
+      await this.countOrUndo(
+        () => this.countCollection(user, id, -1),
+        () => this.reactions.undoUncollect(user, id),
+      );
     });
   }
 
@@ -193,8 +202,12 @@ export class ReactionsService {
     let changed = false;
     await this.changeAttitudes(user, async () => {
       const change = await this.reactions.setAttitude(user, article.id, next);
-      changed = change.changed;
-      if (changed) await this.countAttitude(article.id, article.authorId, change.previous, next);
+      if (!change.changed) return;
+      await this.countOrUndo(
+        () => this.countAttitude(article.id, article.authorId, change.previous, next),
+        () => this.reactions.undoAttitude(user, article.id, next, change.previous),
+      );
+      changed = true;
     });
     return changed;
   }
@@ -206,17 +219,44 @@ export class ReactionsService {
   ): Promise<void> {
     await this.changeAttitudes(user, async () => {
       if (!(await this.reactions.clearAttitude(user, articleId, expected))) return;
-      // The author is needed for `count:user:liked` even when the article is no longer approved.
-      const authorId =
-        (await this.articles.getInfo(articleId))?.autId ?? (await this.reactions.findAuthorId(articleId));
-      await this.countAttitude(articleId, authorId, expected, null);
+      await this.countOrUndo(
+        async () => {
+          // The author is needed for `count:user:liked` even when the article is no longer approved.
+          const authorId =
+            (await this.articles.getInfo(articleId))?.autId ??
+            (await this.reactions.findAuthorId(articleId));
+          await this.countAttitude(articleId, authorId, expected, null);
+        },
+        () => this.reactions.undoAttitude(user, articleId, null, expected),
+      );
     });
   }
 
+  /**
+   * Moves the counters of a row the request changed; when they cannot move, puts the row back
+   * (`undo`) and fails. An undo that fails too leaves the row counted wrongly until the next
+   * counter repair, and is logged.
+   */
+  private async countOrUndo(
+    count: () => Promise<void>,
+    undo: () => Promise<boolean>,
+  ): Promise<void> {
+    try {
+      await count();
+    } catch (error) {
+      await undo().catch((undoError: unknown) =>
+        this.logger.error(
+          `a reaction whose counters failed was not taken back: ${undoError instanceof Error ? undoError.message : String(undoError)}`,
+        ),
+      );
+      throw error;
+    }
+  }
+
   private async countCollection(user: string, articleId: string, by: 1 | -1): Promise<void> {
-    await Promise.all([
-      this.counters.increment(CounterKeys.articleCollections, articleId, by),
-      this.counters.increment(CounterKeys.userCollections, user, by),
+    await this.counters.move([
+      [CounterKeys.articleCollections, articleId, by],
+      [CounterKeys.userCollections, user, by],
     ]);
   }
 
@@ -227,15 +267,14 @@ export class ReactionsService {
     next: ArticleAttitude | null,
   ): Promise<void> {
     const deltas = attitudeCounterDeltas(previous, next);
-    const moves: Array<[CounterKey, string | undefined, number]> = [
+    const moves: Array<readonly [CounterKey, string | undefined, number]> = [
       [CounterKeys.articleLikes, articleId, deltas.articleLikes],
       [CounterKeys.articleDislikes, articleId, deltas.articleDislikes],
       [CounterKeys.userLikesReceived, authorId, deltas.authorLikesReceived],
     ];
-    const real = moves.filter(
-      (move): move is [CounterKey, string, number] => move[1] !== undefined && move[2] !== 0,
+    await this.counters.move(
+      moves.filter((move): move is CounterMove => move[1] !== undefined && move[2] !== 0),
     );
-    await Promise.all(real.map(([key, id, by]) => this.counters.increment(key, id, by)));
   }
 
   // The cached copies are deleted even when the write or a counter fails halfway.

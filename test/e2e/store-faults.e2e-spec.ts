@@ -1,0 +1,239 @@
+import { CounterKeys, StateKeys } from '@app/cache';
+import { loadConfig } from '@app/config';
+import { Snowflake } from '@app/snowflake';
+import { createTestRedis, freePort, type RedisServer, startRedisServer } from '@app/testing';
+import type { INestApplicationContext } from '@nestjs/common';
+
+import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
+import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
+import { startRecommendService } from '../../apps/recommend/src/main';
+import {
+  type ArticleStack,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
+
+const AUTHOR = '1294287382374383616';
+const READER = '1294287382374383617';
+const T0 = Date.parse('2024-01-01T00:00:00Z');
+const idAt = (ms: number): string =>
+  new Snowflake({ datacenterId: 0, workerId: 0, now: () => ms }).nextId();
+const sqlTime = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+const TIMES = Array.from({ length: 60 }, (_, index) => T0 + (index + 1) * 60_000);
+const ARTICLES = TIMES.map(idAt);
+
+/**
+ * Far more than a request waits while Redis is down (two reconnection attempts, at most
+ * REDIS_RECONNECT_MAX_MS apart), far less than a hang.
+ */
+const DOWN_ANSWER_MS = 5_000;
+
+interface FeedBody {
+  data: { results: Array<{ art_id: string }> };
+}
+
+async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The cache role on a Redis that keeps nothing (as deployed: it may evict and may be lost), the
+ * state and queue roles on one that keeps an append-only file (as deployed), and the user, news
+ * and recommend services and a gateway on them and on a database of their own.
+ */
+describe('store faults (e2e: gateway, user, news and recommend on Redis servers of their own)', () => {
+  let cacheServer: RedisServer;
+  let stateServer: RedisServer;
+  let stack: ArticleStack;
+  let recommend: INestApplicationContext;
+  let token: string;
+
+  const call = async (method: 'GET' | 'POST', url: string, payload?: Record<string, string>) => {
+    const started = Date.now();
+    const response = await stack.gateway.inject({
+      method,
+      url,
+      headers: { authorization: token },
+      payload,
+    });
+    return { status: response.statusCode, ms: Date.now() - started, body: response.body };
+  };
+  const detail = (articleId: string) => call('GET', `/app/v1_0/articles/${articleId}`);
+  const like = (articleId: string) =>
+    call('POST', '/app/v1_0/article/likings', { target: articleId });
+  const feed = (channelId = 1) =>
+    call('GET', `/app/v1_1/articles?channel_id=${channelId}&timestamp=${Date.now()}&with_top=1`);
+  const fallbacks = async () =>
+    [
+      ...(await call('GET', '/metrics')).body.matchAll(
+        /^feed_recommend_fallback_total\{[^}]*\} (\d+)$/gm,
+      ),
+    ].reduce((sum, match) => sum + Number(match[1]), 0);
+  const feedIds = (body: string) =>
+    (JSON.parse(body) as FeedBody).data.results.map((card) => card.art_id);
+  const counter = async (key: string, articleId: string) =>
+    Number((await stack.state.zscore(key, articleId)) ?? 0);
+  /** Whether MySQL holds the reader's like of the article (an unliked row holds no attitude). */
+  const liked = async (articleId: string) => {
+    const sql = 'SELECT 1 FROM news_attitude WHERE user_id = ? AND article_id = ? AND attitude = 1';
+    return ((await stack.sql(sql, [READER, articleId])) as unknown[]).length === 1;
+  };
+
+  beforeAll(async () => {
+    [cacheServer, stateServer] = await Promise.all([
+      startRedisServer({ appendOnly: false }),
+      startRedisServer({ appendOnly: true }),
+    ]);
+    const recommendPort = await freePort();
+    stack = await startArticleStack(
+      { RECOMMEND_GRPC_URL: `127.0.0.1:${recommendPort}`, COUNTER_FLUSH_MS: 500 },
+      createTestRedis({ cache: cacheServer.url, state: stateServer.url }),
+    );
+    await seedUsers(stack, [
+      { id: AUTHOR, name: 'author' },
+      { id: READER, name: 'reader' },
+    ]);
+    await stack.sql(
+      `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)`,
+    );
+    await seedArticles(
+      stack,
+      ARTICLES.map((id, index) => ({
+        id,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: `article ${index}`,
+        status: 2,
+        createdAt: sqlTime(TIMES[index]),
+      })),
+    );
+    // Started on the seeded tables, so that its pools hold them.
+    recommend = await startRecommendService(
+      loadConfig(recommendEnvSchema, {
+        ...stack.env,
+        RECOMMEND_GRPC_PORT: String(recommendPort),
+        RECO_REFRESH_INTERVAL_MS: '3600000',
+      }),
+    );
+    await recommend.get(CandidateRefresher).refresh();
+    token = `Bearer ${await stack.signIn(READER)}`;
+    // A reader with a reading history is dealt batches the recommend service draws (not a cold start).
+    expect((await detail(ARTICLES[59])).status).toBe(200);
+    await eventually(
+      () => stack.state.exists(StateKeys.readingHistory(READER)),
+      (exists) => exists === 1,
+      'the reading history',
+    );
+    // The first calls to the recommend service may pay for connecting and fall back: ask until
+    // one batch came from the service (its run is queued; the test takes the batches after it).
+    await eventually(
+      async () => {
+        const counted = await fallbacks();
+        await feed();
+        return (await fallbacks()) === counted;
+      },
+      (served) => served,
+      'a batch from the recommend service',
+    );
+  });
+
+  afterAll(async () => {
+    await recommend?.close();
+    await stack?.close();
+    await cacheServer?.remove();
+    await stateServer?.remove();
+  });
+
+  it('answers 503 quickly while Redis is down and changes nothing; after its restart every app serves again and nothing acknowledged is lost', async () => {
+    expect((await like(ARTICLES[0])).status).toBe(201);
+    const counted = await fallbacks();
+    const shownBefore = feedIds((await feed()).body);
+    expect(shownBefore).toHaveLength(10);
+    expect(await fallbacks()).toBe(counted);
+    // Read just before the crash: the read is counted in the gateway's buffer, not yet in Redis.
+    expect((await detail(ARTICLES[1])).status).toBe(200);
+    expect(await counter(CounterKeys.articleReads, ARTICLES[1])).toBe(0);
+
+    await Promise.all([cacheServer.crash(), stateServer.crash()]);
+    try {
+      const whileDown = {
+        detail: await detail(ARTICLES[2]),
+        like: await like(ARTICLES[3]),
+        feed: await feed(),
+        profile: await call('GET', '/app/v1_0/user'),
+      };
+      for (const answer of Object.values(whileDown)) {
+        expect(answer).toMatchObject({ status: 503, body: '{"message":"Service unavailable."}' });
+        expect(answer.ms).toBeLessThan(DOWN_ANSWER_MS);
+      }
+      expect(await liked(ARTICLES[3])).toBe(false);
+      // The buffer's write comes due while Redis is down.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    } finally {
+      await Promise.all([cacheServer.start(), stateServer.start()]);
+    }
+    // The session was acknowledged before the crash: the same token still signs the reader in.
+    await eventually(
+      () => call('GET', '/app/v1_0/user'),
+      (answer) => answer.status === 200,
+      'the profile after the restart',
+    );
+    expect(
+      await eventually(
+        () => counter(CounterKeys.articleReads, ARTICLES[1]),
+        (reads) => reads > 0,
+        'the buffered read',
+      ),
+    ).toBe(1);
+    expect(await counter(CounterKeys.articleLikes, ARTICLES[0])).toBe(1);
+    expect(JSON.parse((await detail(ARTICLES[0])).body)).toMatchObject({
+      data: { art_id: ARTICLES[0], attitude: 1 },
+    });
+    expect((await like(ARTICLES[3])).status).toBe(201);
+    expect(await counter(CounterKeys.articleLikes, ARTICLES[3])).toBe(1);
+    // The gateway's queued batches were in the cache and are gone; what the reader was shown is
+    // the recommend service's, on the state role, and is not shown again.
+    const fallbacksAfter = await fallbacks();
+    const shownAfter = feedIds((await feed()).body);
+    expect(shownAfter).toHaveLength(10);
+    expect(await fallbacks()).toBe(fallbacksAfter);
+    expect(shownAfter.filter((id) => shownBefore.includes(id))).toEqual([]);
+  });
+
+  it('serves reads and writes right after every MySQL connection of the apps was killed', async () => {
+    const ours = async () =>
+      (await stack.sql(
+        'SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()',
+        [stack.database.settings.MYSQL_DATABASE],
+      )) as Array<{ id: number }>;
+    // Both services hold pooled connections (the user service read the profile, news the articles).
+    expect((await call('GET', `/app/v1_0/users/${AUTHOR}`)).status).toBe(200);
+    const killed = await ours();
+    expect(killed.length).toBeGreaterThan(0);
+    for (const { id } of killed) await stack.sql(`KILL CONNECTION ${Number(id)}`);
+
+    // A miss of news' caches (never read before) needs a MySQL read.
+    const miss = await detail(ARTICLES[40]);
+    expect(miss.status).toBe(200);
+    expect(JSON.parse(miss.body)).toMatchObject({ data: { art_id: ARTICLES[40] } });
+    expect((await like(ARTICLES[41])).status).toBe(201);
+    expect(await liked(ARTICLES[41])).toBe(true);
+    expect(await counter(CounterKeys.articleLikes, ARTICLES[41])).toBe(1);
+    expect((await call('GET', `/app/v1_0/users/${READER}`)).status).toBe(200);
+    const ids = new Set((await ours()).map(({ id }) => id));
+    expect(killed.some(({ id }) => ids.has(id))).toBe(false);
+  });
+});
