@@ -6,6 +6,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
 import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
+import { RelationType } from '../../apps/user/src/relations/relation.entity';
 import { startRecommendService } from '../../apps/recommend/src/main';
 import {
   type ArticleStack,
@@ -211,6 +212,40 @@ describe('store faults (e2e: gateway, user, news and recommend on Redis servers 
     expect(shownAfter).toHaveLength(10);
     expect(await fallbacks()).toBe(fallbacksAfter);
     expect(shownAfter.filter((id) => shownBefore.includes(id))).toEqual([]);
+  });
+
+  it('takes back a like and a follow whose counters could not move while the state Redis alone was down', async () => {
+    const follow = () => call('POST', '/app/v1_0/user/followings', { target: AUTHOR });
+    const follows = async () => {
+      const sql =
+        'SELECT 1 FROM user_relation WHERE user_id = ? AND target_user_id = ? AND relation = ?';
+      return (
+        ((await stack.sql(sql, [READER, AUTHOR, RelationType.Follow])) as unknown[]).length === 1
+      );
+    };
+    // Read once, so that both writes get past their reads on the cache role.
+    expect((await detail(ARTICLES[20])).status).toBe(200);
+
+    await stateServer.crash();
+    try {
+      for (const answer of [await like(ARTICLES[20]), await follow()]) {
+        expect(answer).toMatchObject({ status: 503, body: '{"message":"Service unavailable."}' });
+      }
+      expect(await liked(ARTICLES[20])).toBe(false);
+      expect(await follows()).toBe(false);
+    } finally {
+      await stateServer.start();
+    }
+    await eventually(
+      () => like(ARTICLES[20]),
+      (answer) => answer.status === 201,
+      'the like after the restart',
+    );
+    expect((await follow()).status).toBe(201);
+    expect(await liked(ARTICLES[20])).toBe(true);
+    expect(await follows()).toBe(true);
+    expect(await counter(CounterKeys.articleLikes, ARTICLES[20])).toBe(1);
+    expect(await counter(CounterKeys.userFollowers, AUTHOR)).toBe(1);
   });
 
   it('serves reads and writes right after every MySQL connection of the apps was killed', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import type { LoggerService } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import type { CounterKey } from './keys';
@@ -61,5 +62,29 @@ export class CounterStore {
     if (members === 0) await this.redis.del(key);
     else await execReplies(this.redis.multi().rename(scratch, key).persist(key));
     return members;
+  }
+}
+
+/**
+ * Counts a change already written to MySQL: runs `count` (which moves its counters); when that
+ * fails (the state Redis is down), takes the change back with `undo` and rethrows, so the request
+ * changed nothing and the client may send it again. An undo that fails too is logged: the row
+ * then stays counted wrongly until the next counter repair.
+ */
+export async function countOrUndo(
+  count: () => Promise<void>,
+  undo: () => Promise<unknown>,
+  logger: Pick<LoggerService, 'error'>,
+): Promise<void> {
+  try {
+    await count();
+  } catch (error) {
+    try {
+      await undo();
+    } catch (undoError) {
+      const reason = undoError instanceof Error ? undoError.message : String(undoError);
+      logger.error(`a change whose counters failed was not taken back: ${reason}`);
+    }
+    throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { type CounterKey, CounterKeys, type CounterMove, CounterStore } from '@app/cache';
+import { type CounterKey, CounterKeys, type CounterMove, CounterStore, countOrUndo } from '@app/cache';
 import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
@@ -87,9 +87,10 @@ export class ReactionsService {
     const article = await this.approvedArticle(articleId);
     await this.changeCollections(user, async () => {
       if (!(await this.reactions.collect(user, article.id))) return;
-      await this.countOrUndo(
+      await countOrUndo(
         () => this.countCollection(user, article.id, 1),
         () => this.reactions.uncollect(user, article.id),
+        this.logger,
       );
     });
     return article;
@@ -101,9 +102,10 @@ export class ReactionsService {
     const id = articleIdOf(articleId);
     await this.changeCollections(user, async () => {
       if (!(await this.reactions.uncollect(user, id))) return;
-      await this.countOrUndo(
+      await countOrUndo(
         () => this.countCollection(user, id, -1),
         () => this.reactions.undoUncollect(user, id),
+        this.logger,
       );
     });
   }
@@ -203,9 +205,10 @@ export class ReactionsService {
     await this.changeAttitudes(user, async () => {
       const change = await this.reactions.setAttitude(user, article.id, next);
       if (!change.changed) return;
-      await this.countOrUndo(
+      await countOrUndo(
         () => this.countAttitude(article.id, article.authorId, change.previous, next),
         () => this.reactions.undoAttitude(user, article.id, next, change.previous),
+        this.logger,
       );
       changed = true;
     });
@@ -219,7 +222,7 @@ export class ReactionsService {
   ): Promise<void> {
     await this.changeAttitudes(user, async () => {
       if (!(await this.reactions.clearAttitude(user, articleId, expected))) return;
-      await this.countOrUndo(
+      await countOrUndo(
         async () => {
           // The author is needed for `count:user:liked` even when the article is no longer approved.
           const authorId =
@@ -228,29 +231,9 @@ export class ReactionsService {
           await this.countAttitude(articleId, authorId, expected, null);
         },
         () => this.reactions.undoAttitude(user, articleId, null, expected),
+        this.logger,
       );
     });
-  }
-
-  /**
-   * Moves the counters of a row the request changed; when they cannot move, puts the row back
-   * (`undo`) and fails. An undo that fails too leaves the row counted wrongly until the next
-   * counter repair, and is logged.
-   */
-  private async countOrUndo(
-    count: () => Promise<void>,
-    undo: () => Promise<boolean>,
-  ): Promise<void> {
-    try {
-      await count();
-    } catch (error) {
-      await undo().catch((undoError: unknown) =>
-        this.logger.error(
-          `a reaction whose counters failed was not taken back: ${undoError instanceof Error ? undoError.message : String(undoError)}`,
-        ),
-      );
-      throw error;
-    }
   }
 
   private async countCollection(user: string, articleId: string, by: 1 | -1): Promise<void> {

@@ -1,4 +1,4 @@
-import { type CounterKey, CounterKeys, type CounterStore } from '@app/cache';
+import { type CounterKey, CounterKeys, type CounterMove, type CounterStore } from '@app/cache';
 import { AppError } from '@app/grpc';
 
 import type { FollowingNotifier } from './following.notifier';
@@ -122,15 +122,19 @@ class FakeRelations implements Pick<
   }
 }
 
-class FakeCounters implements Pick<CounterStore, 'increment' | 'get'> {
+class FakeCounters implements Pick<CounterStore, 'move' | 'get'> {
   readonly values = new Map<string, number>();
   readonly calls: string[] = [];
+  /** Set to fail every move, as a state Redis that is down does. */
+  failure: Error | undefined;
 
-  increment(key: CounterKey, id: string, by = 1): Promise<number> {
-    this.calls.push(`${key} ${id} ${by}`);
-    const value = (this.values.get(`${key} ${id}`) ?? 0) + by;
-    this.values.set(`${key} ${id}`, value);
-    return Promise.resolve(value);
+  move(moves: readonly CounterMove[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    for (const [key, id, by] of moves) {
+      this.calls.push(`${key} ${id} ${by}`);
+      this.values.set(`${key} ${id}`, (this.values.get(`${key} ${id}`) ?? 0) + by);
+    }
+    return Promise.resolve();
   }
 
   get(key: CounterKey, id: string): Promise<number> {
@@ -289,6 +293,23 @@ describe('RelationsService counters', () => {
     expect(count(CounterKeys.userFollowings, ME)).toBe(0);
     expect(count(CounterKeys.userFollowers, TARGET)).toBe(0);
     expect(counters.calls).toHaveLength(4);
+  });
+
+  it('puts the relation back and fails when its counters cannot move, so the request changed nothing', async () => {
+    const { service, relations, counters, notifier } = newTestService();
+    const redisDown = new Error('Connection is closed.');
+    counters.failure = redisDown;
+    await expect(service.follow(ME, TARGET)).rejects.toBe(redisDown);
+    expect(relations.rows.get(`${ME}>${TARGET}`)).toBe(RelationType.Cancelled);
+    expect(notifier.sent).toEqual([]);
+
+    counters.failure = undefined;
+    await service.follow(ME, TARGET);
+    counters.failure = redisDown;
+    await expect(service.blacklist(ME, TARGET)).rejects.toBe(redisDown);
+    await expect(service.unfollow(ME, TARGET)).rejects.toBe(redisDown);
+    expect(relations.rows.get(`${ME}>${TARGET}`)).toBe(RelationType.Follow);
+    expect(counters.calls).toHaveLength(2);
   });
 
   it('does not unfollow a blacklisted user (the blacklist stays, counters untouched)', async () => {

@@ -1,7 +1,7 @@
-import { CounterKeys, CounterStore, SingleFlight } from '@app/cache';
+import { CounterKeys, CounterStore, countOrUndo, SingleFlight } from '@app/cache';
 import type { relationV1 } from '@app/contracts';
 import { SNOWFLAKE_ID } from '@app/snowflake';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
 import { FollowingNotifier } from './following.notifier';
@@ -49,10 +49,12 @@ const COUNTER_OF_LIST = {
 /**
  * Follows and blacklists. MySQL is written first (one transaction per change), then the counters
  * and caches, and only when the stored relation really changed, so repeated or concurrent
- * requests never count twice.
+ * requests never count twice. When the counters cannot move (the state Redis is down), the
+ * relation is put back and the request fails: it changed nothing.
  */
 @Injectable()
 export class RelationsService {
+  private readonly logger = new Logger(RelationsService.name);
   /** Follow lists being read from MySQL into the cache, by kind and user. */
   private readonly loadingLists = new SingleFlight<number>();
   /** Users found to have more than MAX_CACHED_RELATIONS, so the next request skips the read. */
@@ -153,10 +155,15 @@ export class RelationsService {
     if (previous === next) return false;
     const delta = followCounterDelta(previous, next);
     if (delta !== 0) {
-      await Promise.all([
-        this.counters.increment(CounterKeys.userFollowings, userId, delta),
-        this.counters.increment(CounterKeys.userFollowers, targetUserId, delta),
-      ]);
+      await countOrUndo(
+        () =>
+          this.counters.move([
+            [CounterKeys.userFollowings, userId, delta],
+            [CounterKeys.userFollowers, targetUserId, delta],
+          ]),
+        () => this.relations.transition(userId, targetUserId, next, previous),
+        this.logger,
+      );
     }
     await this.cache.invalidate(userId, targetUserId);
     return true;
