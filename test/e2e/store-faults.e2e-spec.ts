@@ -1,12 +1,20 @@
-import { CounterKeys, StateKeys } from '@app/cache';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { CounterKeys, queueConnectionOptions, StateKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
 import { Snowflake } from '@app/snowflake';
 import { createTestRedis, freePort, type RedisServer, startRedisServer } from '@app/testing';
+import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, queuePrefix } from '@app/queue';
 import type { INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
 
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
 import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
 import { RelationType } from '../../apps/user/src/relations/relation.entity';
+import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
+import { startWorker } from '../../apps/worker/src/main';
 import { startRecommendService } from '../../apps/recommend/src/main';
 import {
   type ArticleStack,
@@ -247,6 +255,66 @@ describe('store faults (e2e: gateway, user, news and recommend on Redis servers 
     expect(await counter(CounterKeys.articleLikes, ARTICLES[20])).toBe(1);
     expect(await counter(CounterKeys.userFollowers, AUTHOR)).toBe(1);
   });
+
+  it('lets the worker finish a job it was running when Redis crashed, and take new ones, sending each SMS once', async () => {
+    const inboxDir = mkdtempSync(join(tmpdir(), 'tt-sms-'));
+    const inbox = join(inboxDir, 'sms.jsonl');
+    const sent = () =>
+      existsSync(inbox) ? readFileSync(inbox, 'utf8').trim().split('\n').filter(Boolean) : [];
+    const worker = await startWorker(
+      loadConfig(workerEnvSchema, {
+        ...stack.env,
+        WORKER_PORT: String(await freePort()),
+        HTTP_HOST: '127.0.0.1',
+        WORKER_QUEUES: 'sms',
+        SMS_LOG_FILE: inbox,
+        // The provider call outlasts the crash below.
+        SMS_LOG_LATENCY_MS: '1500',
+      }),
+    );
+    const queue = new Queue(JOB_QUEUE[JobName.SendSmsCode], {
+      connection: queueConnectionOptions(stack.redis.queueUrl),
+      prefix: queuePrefix(stack.redis.prefix),
+    });
+    const send = async (mobile: string) => {
+      const id = jobId(JobName.SendSmsCode, 'app', mobile, 'restart');
+      await queue.add(
+        JobName.SendSmsCode,
+        { mobile, code: '482913', scope: 'app' },
+        { ...DEFAULT_JOB_OPTIONS, jobId: id },
+      );
+      return id;
+    };
+    try {
+      const during = await send('13911111111');
+      await eventually(
+        () => queue.getJobState(during),
+        (state) => state === 'active',
+        'the job running',
+      );
+      await stateServer.crash();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await stateServer.start();
+      const after = await send('13911111112');
+
+      for (const id of [during, after]) {
+        expect(
+          await eventually(
+            () => queue.getJobState(id),
+            (state) => state === 'completed',
+            `job ${id}`,
+            60_000,
+          ),
+        ).toBe('completed');
+      }
+      const mobiles = sent().map((line) => (JSON.parse(line) as { mobile: string }).mobile);
+      expect(mobiles.sort()).toEqual(['13911111111', '13911111112']);
+    } finally {
+      await queue.close();
+      await worker.close();
+      rmSync(inboxDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('serves reads and writes right after every MySQL connection of the apps was killed', async () => {
     const ours = async () =>
