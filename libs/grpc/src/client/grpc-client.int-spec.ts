@@ -9,7 +9,8 @@ import { freePort } from '@app/testing';
 
 import { toHttpError } from '../edge/http-exception.filter';
 import { AppError } from '../errors/app-error';
-import { isGrpcServiceError } from '../errors/grpc-error';
+import { ErrorKind } from '../errors/error-kind';
+import { isAppErrorStatus, isGrpcServiceError } from '../errors/grpc-error';
 import { GRPC_LOADER_OPTIONS } from '../loader-options';
 import { GrpcExceptionFilter } from '../server/grpc-exception.filter';
 import { GrpcHealth } from '../server/grpc-health';
@@ -61,7 +62,17 @@ describe('gRPC client deadlines', () => {
     expect(isGrpcServiceError(error) && error.code).toBe(GrpcStatus.DEADLINE_EXCEEDED);
     expect(elapsed).toBeGreaterThanOrEqual(100);
     expect(elapsed).toBeLessThan(3000);
-    expect(toHttpError(error).status).toBe(504);
+    // grpc-js' own details name the deadline and the server's address: not for clients.
+    expect(isGrpcServiceError(error) && error.details).toContain('Deadline exceeded');
+    expect(toHttpError(error)).toEqual({ status: 504, body: { message: 'Service timed out.' } });
+  });
+
+  it('answers an unreachable service as 503 without the connection details', async () => {
+    const { app, client } = await clientFor(`127.0.0.1:${await freePort()}`, 1000);
+    const error = await callError(unary(client.getUser({ userId: '1' })));
+    await app.close();
+    expect(isGrpcServiceError(error) && error.code).toBe(GrpcStatus.UNAVAILABLE);
+    expect(toHttpError(error)).toEqual({ status: 503, body: { message: 'Service unavailable.' } });
   });
 });
 
@@ -71,6 +82,7 @@ describe('gRPC server exception filter', () => {
     @GrpcMethod(userV1.USER_SERVICE_NAME, 'GetUser')
     getUser(request: userV1.GetUserRequest): userV1.GetUserResponse {
       if (request.userId === 'domain') throw AppError.notFound('The user does not exist.');
+      if (request.userId === 'busy') throw new AppError(ErrorKind.Unavailable, 'The user could not be read now.');
       throw new TypeError('cannot read properties of undefined');
     }
   }
@@ -105,5 +117,13 @@ describe('gRPC server exception filter', () => {
   it('sends an unexpected error as INTERNAL with a generic message, never UNKNOWN', async () => {
     const error = await callError(unary(client.client.getUser({ userId: 'bug' })));
     expect(isGrpcServiceError(error) && [error.code, error.details]).toEqual([GrpcStatus.INTERNAL, 'Internal server error.']);
+  });
+
+  it("marks a domain error's message as the service's, so the HTTP edge shows it even for a 503", async () => {
+    const error = await callError(unary(client.client.getUser({ userId: 'busy' })));
+    expect(isGrpcServiceError(error) && isAppErrorStatus(error)).toBe(true);
+    expect(toHttpError(error)).toEqual({ status: 503, body: { message: 'The user could not be read now.' } });
+    const bug = await callError(unary(client.client.getUser({ userId: 'bug' })));
+    expect(isGrpcServiceError(bug) && isAppErrorStatus(bug)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 
 import { AppError } from '../errors/app-error';
 import { ERROR_TABLE, ErrorKind, errorKindFromGrpcStatus, httpStatusOf } from '../errors/error-kind';
-import { isGrpcServiceError } from '../errors/grpc-error';
+import { isAppErrorStatus, isGrpcServiceError } from '../errors/grpc-error';
 import { isStoreUnavailable } from '../errors/store-unavailable';
 
 export interface HttpErrorBody {
@@ -17,8 +17,10 @@ export function toHttpError(exception: unknown): { status: number; body: HttpErr
   }
   if (isGrpcServiceError(exception)) {
     const kind = errorKindFromGrpcStatus(exception.code);
-    const message = kind === ErrorKind.Internal ? ERROR_TABLE[kind].defaultMessage : exception.details;
-    return { status: httpStatusOf(kind), body: { message: message || ERROR_TABLE[kind].defaultMessage } };
+    const status = httpStatusOf(kind);
+    // A server error's details are shown only when a service wrote them for clients.
+    const shown = kind !== ErrorKind.Internal && (status < 500 || isAppErrorStatus(exception));
+    return { status, body: { message: (shown && exception.details) || ERROR_TABLE[kind].defaultMessage } };
   }
   if (exception instanceof HttpException) {
     const response = exception.getResponse();

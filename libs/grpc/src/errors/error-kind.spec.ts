@@ -3,6 +3,7 @@ import { BadRequestException, NotFoundException } from '@nestjs/common';
 
 import { toHttpError } from '../edge/http-exception.filter';
 import { AppError } from './app-error';
+import { appErrorMetadata } from './grpc-error';
 import { ERROR_TABLE, ErrorKind, errorKindFromGrpcStatus, grpcStatusOf, httpStatusOf } from './error-kind';
 
 function grpcError(code: GrpcStatus, details: string): ServiceError {
@@ -49,6 +50,15 @@ describe('toHttpError', () => {
       body: { message: 'The article does not exist.' },
     });
     expect(toHttpError(grpcError(GrpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded')).status).toBe(504);
+  });
+
+  it("shows a server error's details only when a service marked them as its message", () => {
+    const refused = grpcError(GrpcStatus.UNAVAILABLE, 'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:50051');
+    expect(toHttpError(refused)).toEqual({ status: 503, body: { message: 'Service unavailable.' } });
+    const marked = Object.assign(grpcError(GrpcStatus.UNAVAILABLE, 'The comments could not be listed now.'), {
+      metadata: appErrorMetadata(ErrorKind.Unavailable),
+    });
+    expect(toHttpError(marked)).toEqual({ status: 503, body: { message: 'The comments could not be listed now.' } });
   });
 
   it('never leaks the details of internal gRPC failures', () => {

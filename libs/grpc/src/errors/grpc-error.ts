@@ -1,4 +1,23 @@
-import type { ServiceError } from '@grpc/grpc-js';
+import { Metadata, type ServiceError } from '@grpc/grpc-js';
+
+/**
+ * Trailer a service sends with the status of an `AppError`: its message was written for clients.
+ * A status without it comes from grpc-js itself (a deadline, a lost connection), whose details
+ * name addresses and timings that clients must not see.
+ */
+export const APP_ERROR_METADATA = 'x-app-error';
+
+/** The trailers of an `AppError` status. */
+export function appErrorMetadata(kind: string): Metadata {
+  const metadata = new Metadata();
+  metadata.set(APP_ERROR_METADATA, kind);
+  return metadata;
+}
+
+/** Whether a service wrote the error's message for clients (see APP_ERROR_METADATA). */
+export function isAppErrorStatus(error: ServiceError): boolean {
+  return error.metadata instanceof Metadata && error.metadata.get(APP_ERROR_METADATA).length > 0;
+}
 
 /** True for errors produced by @grpc/grpc-js calls (they carry a numeric status code). */
 export function isGrpcServiceError(error: unknown): error is ServiceError {

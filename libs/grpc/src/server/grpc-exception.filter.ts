@@ -1,14 +1,17 @@
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import { status as GrpcStatus, type Metadata } from '@grpc/grpc-js';
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { type Observable, throwError } from 'rxjs';
 
 import { AppError } from '../errors/app-error';
 import { ERROR_TABLE, ErrorKind, grpcStatusOf } from '../errors/error-kind';
+import { appErrorMetadata } from '../errors/grpc-error';
 import { isStoreUnavailable } from '../errors/store-unavailable';
 
 interface GrpcErrorPayload {
   code: GrpcStatus;
   message: string;
+  /** Sent as trailers; marks an `AppError`'s message as meant for clients. */
+  metadata?: Metadata;
 }
 
 /**
@@ -26,7 +29,11 @@ export class GrpcExceptionFilter implements ExceptionFilter {
 
   toPayload(exception: unknown): GrpcErrorPayload {
     if (exception instanceof AppError) {
-      return { code: grpcStatusOf(exception.kind), message: exception.message };
+      return {
+        code: grpcStatusOf(exception.kind),
+        message: exception.message,
+        metadata: appErrorMetadata(exception.kind),
+      };
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     const kind = isStoreUnavailable(exception) ? ErrorKind.Unavailable : ErrorKind.Internal;
