@@ -1,12 +1,10 @@
 import { loadConfig } from '@app/config';
-import { QueueModule, QueueName } from '@app/queue';
+import { JobName, JobProducer, jobId, QueueModule, QueueName } from '@app/queue';
 import { freePort } from '@app/testing';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { JobState, Queue } from 'bullmq';
 
-import { SearchIndexQueueModule } from '../../apps/news/src/search/search-index-queue.module';
-import { SearchIndexProducer } from '../../apps/news/src/search/search-index.producer';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
 import {
@@ -93,7 +91,7 @@ describe('search, suggestions and search history through the gateway', () => {
   let stack: ArticleStack;
   let worker: RunningWorker;
   let producerContext: TestingModule;
-  let producer: SearchIndexProducer;
+  let producer: JobProducer;
   let queue: Queue;
   const tokens = new Map<string, string>();
 
@@ -139,7 +137,11 @@ describe('search, suggestions and search history through the gateway', () => {
     articleId: string,
     reason: 'approve' | 'edit' | 'delete',
   ): Promise<unknown> {
-    const id = await producer.enqueue(articleId, reason);
+    const id = await producer.enqueue(
+      JobName.IndexArticle,
+      { articleId, reason },
+      { jobId: jobId(JobName.IndexArticle, articleId, reason, Date.now()) },
+    );
     expect(await waitForState(id)).toBe('completed');
     return (await queue.getJob(id))?.returnvalue;
   }
@@ -163,11 +165,11 @@ describe('search, suggestions and search history through the gateway', () => {
     producerContext = await Test.createTestingModule({
       imports: [
         QueueModule.forRoot({ queueUrl: stack.redis.queueUrl, keyPrefix: stack.redis.prefix }),
-        SearchIndexQueueModule,
+        QueueModule.registerQueues(QueueName.SearchIndex),
       ],
     }).compile();
     await producerContext.init();
-    producer = producerContext.get(SearchIndexProducer);
+    producer = producerContext.get(JobProducer);
     queue = producerContext.get<Queue>(getQueueToken(QueueName.SearchIndex));
     // Every fixture goes through the real job: worker -> news IndexArticle over gRPC.
     for (const fixture of FIXTURES) await indexThroughQueue(fixture.id, 'approve');

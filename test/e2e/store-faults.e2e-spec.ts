@@ -6,10 +6,11 @@ import { CounterKeys, queueConnectionOptions, StateKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
 import { Snowflake } from '@app/snowflake';
 import { createTestRedis, freePort, type RedisServer, startRedisServer } from '@app/testing';
-import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, queuePrefix } from '@app/queue';
+import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, QueueName, queuePrefix } from '@app/queue';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 
+import { AuthoringService } from '../../apps/news/src/authoring/authoring.service';
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
 import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
 import { RelationType } from '../../apps/user/src/relations/relation.entity';
@@ -334,6 +335,65 @@ describe('store faults (e2e: gateway, user, news and recommend on Redis servers 
       rmSync(inboxDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('keeps the search and candidate jobs of a review committed while the queue Redis was down, and enqueues them once it is back', async () => {
+    const REVIEWED = idAt(T0 + 7_200_000);
+    await seedArticles(stack, [
+      {
+        id: REVIEWED,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'reviewed while down',
+        status: 1,
+        createdAt: sqlTime(T0 + 7_200_000),
+      },
+    ]);
+    const queues = [QueueName.SearchIndex, QueueName.Candidates].map(
+      (name) =>
+        new Queue(name, {
+          connection: queueConnectionOptions(stack.redis.queueUrl),
+          prefix: queuePrefix(stack.redis.prefix),
+        }),
+    );
+    const jobsOfReviewed = async () =>
+      (
+        await Promise.all(
+          queues.map((queue) =>
+            queue.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed'], 0, -1),
+          ),
+        )
+      )
+        .flat()
+        .filter((job) => (job.data as { articleId?: string }).articleId === REVIEWED)
+        .map((job) => job.name)
+        .sort();
+    try {
+      await stateServer.crash();
+      try {
+        const review = await stack.newsService!.get(AuthoringService).review({
+          articleId: REVIEWED,
+          status: 2,
+          reviewerId: 1,
+          rejectReason: '',
+        });
+        expect(review).toEqual({ articleId: REVIEWED, status: 2 });
+        const outbox = await stack.sql('SELECT job_name FROM news_job_outbox ORDER BY outbox_id');
+        expect(outbox).toEqual([
+          { job_name: JobName.IndexArticle },
+          { job_name: JobName.RefreshCandidate },
+        ]);
+      } finally {
+        await stateServer.start();
+      }
+      // The relay's next round (every OUTBOX_RELAY_INTERVAL_MS) takes them.
+      expect(
+        await eventually(jobsOfReviewed, (names) => names.length === 2, 'the jobs of the review'),
+      ).toEqual([JobName.IndexArticle, JobName.RefreshCandidate]);
+      expect(await stack.sql('SELECT job_name FROM news_job_outbox')).toEqual([]);
+    } finally {
+      await Promise.all(queues.map((queue) => queue.close()));
+    }
+  });
 
   it('serves reads and writes right after every MySQL connection of the apps was killed', async () => {
     const ours = async () =>

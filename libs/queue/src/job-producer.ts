@@ -24,6 +24,16 @@ export class JobProducer {
     this.queues = new Map(queues.map((queue) => [queue.name, queue]));
   }
 
+  /**
+   * Whether every queue's Redis connection is up. While it is down BullMQ keeps a producer's
+   * commands until it is back (its connections never give up), so a caller that must not wait
+   * asks first.
+   */
+  async connected(): Promise<boolean> {
+    const clients = await Promise.all([...this.queues.values()].map((queue) => queue.client));
+    return clients.every((client) => client.status === 'ready');
+  }
+
   /** Adds the job (or finds the existing one with the same id) and returns its id. */
   async enqueue<N extends JobName>(
     name: N,

@@ -2,8 +2,7 @@ import { CounterStore, REDIS_STATE } from '@app/cache';
 import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 
-import { CandidatesQueueModule } from '../candidates/candidates-queue.module';
-import { SearchIndexQueueModule } from '../search/search-index-queue.module';
+import { JobOutboxModule } from '../outbox/job-outbox.module';
 import { ArticleCountersReader } from './article-counters.reader';
 import { ArticleReadingStatsReader } from './article-reading-stats.reader';
 import { AuthoringGrpcController } from './authoring.grpc.controller';
@@ -12,7 +11,7 @@ import { AuthoringService } from './authoring.service';
 
 /** The write side of articles (media platform authors, MIS review); needs `QueueModule.forRoot` in the app. */
 @Module({
-  imports: [SearchIndexQueueModule, CandidatesQueueModule],
+  imports: [JobOutboxModule],
   controllers: [AuthoringGrpcController],
   providers: [
     AuthoringRepository,

@@ -7,6 +7,7 @@ import { ArticleStatisticEntity } from '../articles/article-statistic.entity';
 import { type ArticleCover, ArticleEntity, ArticleStatus } from '../articles/article.entity';
 import { authorArticlesInChunks } from '../articles/articles.repository';
 import { ChannelEntity } from '../channels/channel.entity';
+import { type OutboxJob, writeOutboxJobs } from '../outbox/job-outbox';
 
 /** An author's article ids read per statement for their statistics. */
 export const AUTHOR_IDS_CHUNK = 2000;
@@ -43,7 +44,10 @@ export interface ReviewChange {
 /** Statuses an author may not see or touch any more. */
 const HIDDEN_STATUSES = [ArticleStatus.Deleted, ArticleStatus.Banned];
 
-/** I/O of the write side of articles; multi-row writes run in one transaction. */
+/**
+ * I/O of the write side of articles; multi-row writes run in one transaction, and a change's jobs
+ * (the outbox) in the change's.
+ */
 @Injectable()
 export class AuthoringRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -88,9 +92,16 @@ export class AuthoringRepository {
 
   /**
    * Replaces an article's editable columns if it is still in `expected` status (compare-and-set, so a
-   * concurrent review or delete wins cleanly); false when nothing changed.
+   * concurrent review or delete wins cleanly); false when nothing changed. `jobs` are committed with
+   * the change.
    */
-  async replace(articleId: string, userId: string, expected: ArticleStatus, draft: ArticleDraft): Promise<boolean> {
+  async replace(
+    articleId: string,
+    userId: string,
+    expected: ArticleStatus,
+    draft: ArticleDraft,
+    jobs: readonly OutboxJob[],
+  ): Promise<boolean> {
     return this.dataSource.transaction(async (manager: EntityManager) => {
       const result = await manager
         .createQueryBuilder()
@@ -100,30 +111,38 @@ export class AuthoringRepository {
         .execute();
       if (!result.affected) return false;
       await manager.upsert(ArticleContentEntity, { articleId, content: draft.content }, ['articleId']);
+      await writeOutboxJobs(manager, jobs);
       return true;
     });
   }
 
-  /** Moves an article from one of `from` to `to`; false when it was in none of them. */
+  /**
+   * Moves an article from one of `from` to `to`; false when it was in none of them. `jobs` are
+   * committed with the change.
+   */
   async transition(
     articleId: string,
     from: readonly ArticleStatus[],
     to: ArticleStatus,
+    jobs: readonly OutboxJob[],
     extra: Partial<Pick<ArticleEntity, 'reviewerId' | 'reviewTime' | 'rejectReason' | 'deleteTime'>> = {},
     userId?: string,
   ): Promise<boolean> {
-    const query = this.dataSource
-      .createQueryBuilder()
-      .update(ArticleEntity)
-      .set({ status: to, ...extra })
-      .where({ id: articleId, status: In([...from]) });
-    if (userId !== undefined) query.andWhere('user_id = :userId', { userId });
-    const result = await query.execute();
-    return Boolean(result.affected);
+    return this.dataSource.transaction(async (manager) => {
+      const query = manager
+        .createQueryBuilder()
+        .update(ArticleEntity)
+        .set({ status: to, ...extra })
+        .where({ id: articleId, status: In([...from]) });
+      if (userId !== undefined) query.andWhere('user_id = :userId', { userId });
+      if (!(await query.execute()).affected) return false;
+      await writeOutboxJobs(manager, jobs);
+      return true;
+    });
   }
 
-  review(change: ReviewChange): Promise<boolean> {
-    return this.transition(change.articleId, [change.from], change.to, {
+  review(change: ReviewChange, jobs: readonly OutboxJob[]): Promise<boolean> {
+    return this.transition(change.articleId, [change.from], change.to, jobs, {
       reviewerId: change.reviewerId || null,
       reviewTime: new Date(),
       rejectReason: change.rejectReason,

@@ -2,9 +2,9 @@ import type { CounterStore, TwoLevelCache } from '@app/cache';
 import type { Snowflake } from '@app/snowflake';
 
 import { type ArticleEntity, ArticleStatus } from '../articles/article.entity';
-import type { CandidatesProducer } from '../candidates/candidates.producer';
 import type { NewsConfig } from '../config/news.config';
-import type { SearchIndexProducer } from '../search/search-index.producer';
+import { articleChangeJobs } from '../outbox/article-jobs';
+import type { JobOutboxRelay } from '../outbox/job-outbox.relay';
 import type { ArticleCountersReader } from './article-counters.reader';
 import type { ArticleReadingStatsReader } from './article-reading-stats.reader';
 import type { AuthoringRepository } from './authoring.repository';
@@ -43,20 +43,18 @@ function newTestService(existing: ArticleEntity | null) {
   };
   const counters = { increment: jest.fn().mockResolvedValue(0) };
   const cache = { invalidate: jest.fn().mockResolvedValue(undefined) };
-  const searchIndex = { enqueue: jest.fn().mockResolvedValue('job') };
-  const candidates = { enqueue: jest.fn<Promise<string>, [articleId: string]>().mockResolvedValue('job') };
+  const outbox = { relay: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };
   const service = new AuthoringService(
     repository as unknown as AuthoringRepository,
     counters as unknown as CounterStore,
     {} as ArticleCountersReader,
     {} as ArticleReadingStatsReader,
     cache as unknown as TwoLevelCache,
-    searchIndex as unknown as SearchIndexProducer,
-    candidates as unknown as CandidatesProducer,
+    outbox as unknown as JobOutboxRelay,
     { nextId: () => '999' } as Snowflake,
     { STORAGE_PUBLIC_URL: 'http://img.test/' } as NewsConfig,
   );
-  return { service, repository, counters, cache, searchIndex, candidates };
+  return { service, repository, counters, cache, outbox };
 }
 
 describe('AuthoringService', () => {
@@ -70,13 +68,25 @@ describe('AuthoringService', () => {
   });
 
   it('sends an edited approved article back to review: counter down, caches cleared, reindexed, out of the pools', async () => {
-    const { service, repository, counters, cache, searchIndex, candidates } = newTestService(article(ArticleStatus.Approved));
+    const { service, repository, counters, cache, outbox } = newTestService(article(ArticleStatus.Approved));
     await service.update(OWNER, ARTICLE, input);
-    expect(repository.replace).toHaveBeenCalledWith(ARTICLE, OWNER, ArticleStatus.Approved, expect.objectContaining({ status: ArticleStatus.PendingReview }));
+    expect(repository.replace).toHaveBeenCalledWith(
+      ARTICLE,
+      OWNER,
+      ArticleStatus.Approved,
+      expect.objectContaining({ status: ArticleStatus.PendingReview }),
+      articleChangeJobs(ARTICLE, 'edit', '999'),
+    );
     expect(counters.increment).toHaveBeenCalledWith('count:user:arts', OWNER, -1);
     expect(cache.invalidate).toHaveBeenCalledWith(`art:${ARTICLE}:info`, `art:${ARTICLE}:detail`, `user:${OWNER}:art`);
-    expect(searchIndex.enqueue).toHaveBeenCalledWith(ARTICLE, 'edit');
-    expect(candidates.enqueue).toHaveBeenCalledWith(ARTICLE);
+    expect(outbox.relay).toHaveBeenCalledTimes(1);
+  });
+
+  it('commits an article change with a search job and a candidate job of its own version', () => {
+    expect(articleChangeJobs(ARTICLE, 'approve', '5')).toEqual([
+      { name: 'index-article', payload: { articleId: ARTICLE, reason: 'approve' }, jobId: `index-article_${ARTICLE}_approve_5` },
+      { name: 'refresh-candidate', payload: { articleId: ARTICLE }, jobId: `refresh-candidate_${ARTICLE}_5` },
+    ]);
   });
 
   it('changes nothing when the compare-and-set loses to a concurrent change', async () => {
@@ -97,28 +107,24 @@ describe('AuthoringService', () => {
     expect(repository.replace).not.toHaveBeenCalled();
   });
 
-  it('keeps an edit when the search job cannot be enqueued (the write is committed), and still enqueues the candidate job', async () => {
-    const { service, searchIndex, candidates } = newTestService(article(ArticleStatus.Draft));
-    searchIndex.enqueue.mockRejectedValue(new Error('queue down'));
-    await expect(service.update(OWNER, ARTICLE, input)).resolves.toBe(ARTICLE);
-    expect(candidates.enqueue).toHaveBeenCalledWith(ARTICLE);
-  });
-
-  it('keeps a review when the candidate job cannot be enqueued', async () => {
-    const { service, candidates } = newTestService(article(ArticleStatus.PendingReview));
-    candidates.enqueue.mockRejectedValue(new Error('queue down'));
+  it('keeps a review whose author counter cannot move: the change is committed, and its jobs are relayed', async () => {
+    const { service, counters, outbox } = newTestService(article(ArticleStatus.PendingReview));
+    counters.increment.mockRejectedValue(new Error('Connection is closed.'));
     await expect(service.review({ articleId: ARTICLE, status: ArticleStatus.Approved, reviewerId: 1, rejectReason: '' })).resolves.toEqual({
       articleId: ARTICLE,
       status: ArticleStatus.Approved,
     });
+    expect(outbox.relay).toHaveBeenCalledTimes(1);
   });
 
   it('counts an approval once and refuses moves from the wrong status without touching counters', async () => {
     const pending = newTestService(article(ArticleStatus.PendingReview));
     await pending.service.review({ articleId: ARTICLE, status: ArticleStatus.Approved, reviewerId: 1, rejectReason: '' });
     expect(pending.counters.increment).toHaveBeenCalledWith('count:user:arts', OWNER, 1);
-    expect(pending.searchIndex.enqueue).toHaveBeenCalledWith(ARTICLE, 'approve');
-    expect(pending.candidates.enqueue).toHaveBeenCalledWith(ARTICLE);
+    expect(pending.repository.review).toHaveBeenCalledWith(
+      expect.objectContaining({ articleId: ARTICLE, from: ArticleStatus.PendingReview, to: ArticleStatus.Approved }),
+      articleChangeJobs(ARTICLE, 'approve', '999'),
+    );
 
     const draft = newTestService(article(ArticleStatus.Draft));
     await expect(draft.service.review({ articleId: ARTICLE, status: ArticleStatus.Approved, reviewerId: 1, rejectReason: '' })).rejects.toThrow('Invalid article status.');
@@ -127,6 +133,6 @@ describe('AuthoringService', () => {
     await expect(lost.service.review({ articleId: ARTICLE, status: ArticleStatus.Approved, reviewerId: 1, rejectReason: '' })).rejects.toThrow('Invalid article status.');
     expect(draft.counters.increment).not.toHaveBeenCalled();
     expect(lost.counters.increment).not.toHaveBeenCalled();
-    expect(lost.candidates.enqueue).not.toHaveBeenCalled();
+    expect(lost.outbox.relay).not.toHaveBeenCalled();
   });
 });

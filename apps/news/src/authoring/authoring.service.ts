@@ -1,14 +1,13 @@
 import { CacheKeys, CounterKeys, CounterStore, TwoLevelCache } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import type { authoringV1 } from '@app/contracts';
-import type { IndexArticleReason } from '@app/queue';
 import { Snowflake, SNOWFLAKE_ID } from '@app/snowflake';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { ArticleEntity, ArticleStatus } from '../articles/article.entity';
 import type { NewsConfig } from '../config/news.config';
-import { CandidatesProducer } from '../candidates/candidates.producer';
-import { SearchIndexProducer } from '../search/search-index.producer';
+import { articleChangeJobs } from '../outbox/article-jobs';
+import { JobOutboxRelay } from '../outbox/job-outbox.relay';
 import { resolveCover } from './article-cover.rules';
 import { ArticleCountersReader } from './article-counters.reader';
 import { ArticleReadingStatsReader } from './article-reading-stats.reader';
@@ -41,9 +40,9 @@ export interface ArticleInput {
 }
 
 /**
- * The write side of articles. Every status change is a compare-and-set in MySQL first; the
- * author's approved-article counter, caches, the search index and the recommend service's candidate
- * pools follow only when it applied.
+ * The write side of articles. Every status change is a compare-and-set in MySQL, committed with
+ * the jobs that bring the search index and the recommend service's candidate pools in line (the
+ * outbox); the author's approved-article counter and the caches follow only when it applied.
  */
 @Injectable()
 export class AuthoringService {
@@ -55,8 +54,7 @@ export class AuthoringService {
     private readonly counts: ArticleCountersReader,
     private readonly readings: ArticleReadingStatsReader,
     private readonly cache: TwoLevelCache,
-    private readonly searchIndex: SearchIndexProducer,
-    private readonly candidates: CandidatesProducer,
+    private readonly outbox: JobOutboxRelay,
     private readonly ids: Snowflake,
     @Inject(APP_CONFIG) private readonly config: NewsConfig,
   ) {}
@@ -77,17 +75,19 @@ export class AuthoringService {
     const article = await this.findOwned(userId, articleId);
     if (!EDITABLE.includes(article.status)) throw AuthoringErrors.invalidArticle();
     const draft = await this.validate(input);
-    if (!(await this.repository.replace(articleId, userId, article.status, draft))) throw AuthoringErrors.invalidArticle();
-    if (article.status === ArticleStatus.Approved) await this.counters.increment(CounterKeys.userArticles, userId, -1);
-    await this.afterChange(article, 'edit');
+    const jobs = articleChangeJobs(articleId, 'edit', this.ids.nextId());
+    if (!(await this.repository.replace(articleId, userId, article.status, draft, jobs))) throw AuthoringErrors.invalidArticle();
+    if (article.status === ArticleStatus.Approved) await this.countApproved(userId, -1);
+    await this.afterChange(article);
     return articleId;
   }
 
   async delete(userId: string, articleId: string): Promise<void> {
     const article = await this.findOwned(userId, articleId);
-    const deleted = await this.repository.transition(articleId, DELETABLE, ArticleStatus.Deleted, { deleteTime: new Date() }, userId);
+    const jobs = articleChangeJobs(articleId, 'delete', this.ids.nextId());
+    const deleted = await this.repository.transition(articleId, DELETABLE, ArticleStatus.Deleted, jobs, { deleteTime: new Date() }, userId);
     if (!deleted) throw AuthoringErrors.invalidArticle();
-    await this.afterChange(article, 'delete');
+    await this.afterChange(article);
   }
 
   async get(userId: string, articleId: string): Promise<authoringV1.GetAuthoredArticleResponse> {
@@ -149,17 +149,21 @@ export class AuthoringService {
     const article = await this.repository.findArticle(request.articleId);
     if (!article) throw AuthoringErrors.notFound();
     if (!allowedFrom.includes(article.status)) throw AuthoringErrors.invalidStatus();
-    const applied = await this.repository.review({
-      articleId: article.id,
-      from: article.status,
-      to: target,
-      reviewerId: request.reviewerId,
-      rejectReason: target === ArticleStatus.Rejected ? request.rejectReason.slice(0, 200) || null : null,
-    });
+    const jobs = articleChangeJobs(article.id, target === ArticleStatus.Approved ? 'approve' : 'delete', this.ids.nextId());
+    const applied = await this.repository.review(
+      {
+        articleId: article.id,
+        from: article.status,
+        to: target,
+        reviewerId: request.reviewerId,
+        rejectReason: target === ArticleStatus.Rejected ? request.rejectReason.slice(0, 200) || null : null,
+      },
+      jobs,
+    );
     if (!applied) throw AuthoringErrors.invalidStatus();
-    if (target === ArticleStatus.Approved) await this.counters.increment(CounterKeys.userArticles, article.userId, 1);
-    if (article.status === ArticleStatus.Approved) await this.counters.increment(CounterKeys.userArticles, article.userId, -1);
-    await this.afterChange(article, target === ArticleStatus.Approved ? 'approve' : 'delete');
+    if (target === ArticleStatus.Approved) await this.countApproved(article.userId, 1);
+    if (article.status === ArticleStatus.Approved) await this.countApproved(article.userId, -1);
+    await this.afterChange(article);
     return { articleId: article.id, status: target };
   }
 
@@ -235,20 +239,29 @@ export class AuthoringService {
   }
 
   /** Delete-after-write of every cache the article is in, then a search and a candidate refresh. */
-  private async afterChange(article: ArticleEntity, reason: IndexArticleReason): Promise<void> {
+  /**
+   * The author's approved-article counter after a committed change. A failure is logged, not
+   * answered: the change is done (a retry would be refused), and the counter repair heals it.
+   */
+  private async countApproved(userId: string, by: 1 | -1): Promise<void> {
+    try {
+      await this.counters.increment(CounterKeys.userArticles, userId, by);
+    } catch (error) {
+      this.logger.error(`count:user:arts of ${userId} not moved by ${by}: ${String(error)}`);
+    }
+  }
+
+  /**
+   * Drops the article's cached copies and relays the change's jobs, committed with it in the
+   * outbox: when the queue is down they wait there, so the call does not fail for them.
+   */
+  private async afterChange(article: ArticleEntity): Promise<void> {
     await this.cache.invalidate(
       CacheKeys.articleInfo(article.id),
       CacheKeys.articleDetail(article.id),
       CacheKeys.userArticles(article.userId),
     );
-    // The write is committed: failing the call now would make the client retry a finished change.
-    await this.searchIndex.enqueue(article.id, reason).catch((error: unknown) => {
-      this.logger.error(`index-article ${article.id} (${reason}) not enqueued: ${String(error)}`);
-    });
-    // A candidate job that is lost is made up for by the recommend service's periodic rebuild.
-    await this.candidates.enqueue(article.id).catch((error: unknown) => {
-      this.logger.error(`refresh-candidate ${article.id} (${reason}) not enqueued: ${String(error)}`);
-    });
+    await this.outbox.relay();
   }
 }
 

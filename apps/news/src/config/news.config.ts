@@ -7,6 +7,8 @@ export const newsEnvSchema = baseEnvSchema
     SEARCH_DRIVER: z.enum(['mysql', 'es']).default('mysql'),
     /** Elasticsearch node of the `es` search driver. */
     ELASTICSEARCH_URL: z.url().optional(),
+    /** How often each replica relays what the job outbox still holds (a queue that was down, say). */
+    OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
   })
   .superRefine((env, ctx) => {
     refineBaseEnv(env, ctx);

@@ -8,6 +8,7 @@ import { ChannelEntity } from '../channels/channel.entity';
 import { UserChannelEntity } from '../channels/user-channel.entity';
 import { CommentLikingEntity } from '../comments/comment-liking.entity';
 import { CommentEntity } from '../comments/comment.entity';
+import { JobOutboxEntity } from '../outbox/job-outbox.entity';
 import { AttitudeEntity } from '../reactions/attitude.entity';
 import { CollectionEntity } from '../reactions/collection.entity';
 import { ReportEntity } from '../reactions/report.entity';
@@ -16,16 +17,18 @@ import { SearchKeywordEntity } from '../search/search-keyword.entity';
 import { CreateNewsTables1764000000000 } from './migrations/1764000000000-create-news-tables';
 import { CreateNewsSearchTables1764105000000 } from './migrations/1764105000000-create-news-search-tables';
 import { AddNewsCollectionUserTimeIndex1764200000000 } from './migrations/1764200000000-add-news-collection-user-time-index';
+import { CreateNewsJobOutbox1764300000000 } from './migrations/1764300000000-create-news-job-outbox';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
   entities: [ChannelEntity, UserChannelEntity, ArticleEntity, ArticleContentEntity, ArticleStatisticEntity,
     CollectionEntity, AttitudeEntity, ReportEntity,
     ArticleSearchEntity, SearchKeywordEntity, AnnouncementEntity,
-    CommentEntity, CommentLikingEntity],
+    CommentEntity, CommentLikingEntity, JobOutboxEntity],
   migrations: [
     CreateNewsTables1764000000000,
     CreateNewsSearchTables1764105000000,
     AddNewsCollectionUserTimeIndex1764200000000,
+    CreateNewsJobOutbox1764300000000,
   ],
 };

@@ -1,0 +1,160 @@
+import { queueConnectionOptions } from '@app/cache';
+import { mysqlDataSourceOptions } from '@app/database';
+import { JobName, JobProducer, QueueName, queuePrefix } from '@app/queue';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type RedisServer,
+  startRedisServer,
+  type TestDatabase,
+  type TestRedis,
+} from '@app/testing';
+import { Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+
+import { NEWS_SCHEMA } from '../database/news-schema';
+import { articleChangeJobs } from './article-jobs';
+import { writeOutboxJobs } from './job-outbox';
+import { RELAY_BATCH, JobOutboxRelay } from './job-outbox.relay';
+
+const ARTICLE = '1300000000000000001';
+const OTHER = '1300000000000000002';
+
+describe('JobOutboxRelay (real MariaDB and Redis)', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let redis: TestRedis;
+  const opened: Queue[] = [];
+
+  const queuesOn = (queueUrl: string) => {
+    const options = {
+      connection: queueConnectionOptions(queueUrl),
+      prefix: queuePrefix(redis.prefix),
+    };
+    const queues = [
+      new Queue(QueueName.SearchIndex, options),
+      new Queue(QueueName.Candidates, options),
+    ];
+    opened.push(...queues);
+    return queues;
+  };
+  const relayOn = (queues: Queue[]) =>
+    new JobOutboxRelay(dataSource, new JobProducer(queues), { OUTBOX_RELAY_INTERVAL_MS: 60_000 });
+  const outboxSize = async () =>
+    Number(
+      (await dataSource.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM news_job_outbox'))[0]
+        .n,
+    );
+  const commit = (jobs: Parameters<typeof writeOutboxJobs>[1]) =>
+    dataSource.transaction((manager) => writeOutboxJobs(manager, jobs));
+
+  beforeAll(async () => {
+    database = await createTestDatabase([NEWS_SCHEMA]);
+    dataSource = await new DataSource(
+      mysqlDataSourceOptions(database.settings, NEWS_SCHEMA),
+    ).initialize();
+    redis = createTestRedis();
+  });
+
+  afterEach(async () => {
+    await dataSource.query('DELETE FROM news_job_outbox');
+  });
+
+  afterAll(async () => {
+    await Promise.all(opened.map((queue) => queue.close()));
+    await redis?.cleanup();
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('enqueues the jobs of a committed change once and empties the outbox; a rolled-back change leaves none', async () => {
+    const [search, candidates] = queuesOn(redis.queueUrl);
+    const relay = relayOn([search, candidates]);
+    const [index, refresh] = articleChangeJobs(ARTICLE, 'approve', '7');
+    await commit(articleChangeJobs(ARTICLE, 'approve', '7'));
+    await expect(
+      dataSource.transaction(async (manager) => {
+        await writeOutboxJobs(manager, articleChangeJobs(OTHER, 'approve', '8'));
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await outboxSize()).toBe(2);
+
+    await relay.relay();
+    expect((await search.getJob(index.jobId))?.data).toEqual({
+      articleId: ARTICLE,
+      reason: 'approve',
+    });
+    expect((await candidates.getJob(refresh.jobId))?.data).toEqual({ articleId: ARTICLE });
+    expect(await search.getJob(articleChangeJobs(OTHER, 'approve', '8')[0].jobId)).toBeUndefined();
+    expect(await outboxSize()).toBe(0);
+
+    // Relayed again (the row outlived its enqueue): still one job of that id.
+    await commit([index]);
+    await relay.relay();
+    expect(
+      await search.getJobCountByTypes('waiting', 'active', 'completed', 'failed', 'delayed'),
+    ).toBe(1);
+    expect(await outboxSize()).toBe(0);
+  });
+
+  it('keeps the rows while the queue Redis is down and relays them once it is back', async () => {
+    const server: RedisServer = await startRedisServer({ appendOnly: false });
+    const queues = queuesOn(`${server.url}/2`);
+    try {
+      const relay = relayOn(queues);
+      await Promise.all(queues.map((queue) => queue.waitUntilReady()));
+      await server.crash();
+      await commit(articleChangeJobs(ARTICLE, 'edit', '9'));
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const started = Date.now();
+      await relay.relay();
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('not connected'));
+      warn.mockRestore();
+      expect(await outboxSize()).toBe(2);
+
+      await server.start();
+      const deadline = Date.now() + 10_000;
+      while (!(await new JobProducer(queues).connected()) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      await relay.relay();
+      expect(await outboxSize()).toBe(0);
+      expect(
+        await queues[0].getJob(articleChangeJobs(ARTICLE, 'edit', '9')[0].jobId),
+      ).toBeDefined();
+    } finally {
+      await Promise.all(opened.splice(-2).map((queue) => queue.close()));
+      await server.remove();
+    }
+  });
+
+  it('drops a row that is no job, and relays the rows behind it', async () => {
+    const [search, candidates] = queuesOn(redis.queueUrl);
+    await dataSource.query(
+      "INSERT INTO news_job_outbox (job_name, job_id, payload) VALUES ('no-such-job', 'x_1', '{}'), (?, 'y_1', 'not json')",
+      [JobName.IndexArticle],
+    );
+    await commit(articleChangeJobs(OTHER, 'delete', '10'));
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    await relayOn([search, candidates]).relay();
+    expect(logged).toHaveBeenCalledTimes(2);
+    logged.mockRestore();
+    expect(await outboxSize()).toBe(0);
+    expect(await search.getJob(articleChangeJobs(OTHER, 'delete', '10')[0].jobId)).toBeDefined();
+  });
+
+  it('lets two replicas relay at once: every row becomes one job', async () => {
+    const queues = queuesOn(redis.queueUrl);
+    const changes = Array.from(
+      { length: RELAY_BATCH + 50 },
+      (_, index) => articleChangeJobs(ARTICLE, 'edit', `r${index}`)[1],
+    );
+    await commit(changes);
+    await Promise.all([relayOn(queues).relay(), relayOn(queuesOn(redis.queueUrl)).relay()]);
+    expect(await outboxSize()).toBe(0);
+    const ids = new Set((await queues[1].getJobs(['waiting'], 0, -1)).map((job) => job.id));
+    for (const change of changes) expect(ids.has(change.jobId)).toBe(true);
+  });
+});

@@ -1,0 +1,147 @@
+import { APP_CONFIG } from '@app/config';
+import { JobName, type JobPayloads, JobProducer } from '@app/queue';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+import type { NewsConfig } from '../config/news.config';
+
+/** Rows enqueued per transaction. */
+export const RELAY_BATCH = 100;
+/**
+ * How long a batch may wait for the queue: Redis went down during it. The batch is rolled back and
+ * relayed again later; what BullMQ still sends once Redis is back is a job of the same id.
+ */
+const ENQUEUE_TIMEOUT_MS = 5_000;
+
+interface OutboxRow {
+  outbox_id: string;
+  job_name: string;
+  job_id: string;
+  payload: string;
+}
+
+const JOB_NAMES = new Set<string>(Object.values(JobName));
+
+/**
+ * Moves the outbox's jobs into BullMQ: right after a change commits (`relay`), and every
+ * OUTBOX_RELAY_INTERVAL_MS for what a queue that was down left behind. A batch is read with
+ * `FOR UPDATE SKIP LOCKED`, enqueued and deleted in one transaction, so replicas relay different
+ * rows and a batch that cannot be enqueued stays for the next round (a job enqueued twice is one
+ * job: its id is the row's).
+ */
+@Injectable()
+export class JobOutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobOutboxRelay.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobProducer,
+    @Inject(APP_CONFIG) private readonly config: Pick<NewsConfig, 'OUTBOX_RELAY_INTERVAL_MS'>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.relay();
+    this.timer = setInterval(() => void this.relay(), this.config.OUTBOX_RELAY_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await (this.next ?? this.running);
+  }
+
+  /**
+   * Relays every row committed before the call; resolves when that is done or has failed (and is
+   * logged: the rows stay for the next round). A call during a round waits for the next one.
+   */
+  relay(): Promise<void> {
+    if (!this.running) {
+      this.running = this.drain().finally(() => (this.running = undefined));
+      return this.running;
+    }
+    this.next ??= this.running.then(() => {
+      this.next = undefined;
+      return this.relay();
+    });
+    return this.next;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while ((await this.relayBatch()) === RELAY_BATCH);
+    } catch (error) {
+      this.logger.warn(
+        `outbox not relayed (kept for the next round): ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  /**
+   * Enqueues and deletes up to RELAY_BATCH rows in one transaction; answers how many were taken.
+   * With the queue's Redis down it fails at once, taking nothing.
+   */
+  private async relayBatch(): Promise<number> {
+    if (!(await this.jobs.connected())) throw new Error('the queue Redis is not connected');
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await manager.query<OutboxRow[]>(
+        'SELECT outbox_id, job_name, job_id, payload FROM news_job_outbox ORDER BY outbox_id LIMIT ? FOR UPDATE SKIP LOCKED',
+        [RELAY_BATCH],
+      );
+      if (rows.length === 0) return 0;
+      await withTimeout(Promise.all(rows.map((row) => this.enqueue(row))), ENQUEUE_TIMEOUT_MS);
+      await manager.query('DELETE FROM news_job_outbox WHERE outbox_id IN (?)', [
+        rows.map((row) => row.outbox_id),
+      ]);
+      return rows.length;
+    });
+  }
+
+  private async enqueue(row: OutboxRow): Promise<void> {
+    const payload = parsePayload(row.payload);
+    if (!JOB_NAMES.has(row.job_name) || payload === undefined) {
+      // No later round could enqueue it either: dropped, so it does not hold up the rows behind it.
+      this.logger.error(
+        `outbox row ${row.outbox_id} dropped: not a job (${row.job_name}, ${row.payload.slice(0, 200)})`,
+      );
+      return;
+    }
+    // Written by writeOutboxJobs from a typed job; the worker checks the payload again.
+    await this.jobs.enqueue(row.job_name as JobName, payload as JobPayloads[JobName], {
+      jobId: row.job_id,
+    });
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the queue did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function parsePayload(json: string): object | undefined {
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
