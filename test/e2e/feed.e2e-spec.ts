@@ -4,7 +4,6 @@ import { CacheKeys, CounterKeys, StateKeys } from '@app/cache';
 import { algorithmFor, RECO_PARAMS_METADATA, RECO_PARAMS_OMIT, type userReco } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
 import { loadConfig } from '@app/config';
-import { Snowflake } from '@app/snowflake';
 import { freePort } from '@app/testing';
 import {
   loadPackageDefinition,
@@ -31,6 +30,7 @@ import {
   seedUsers,
   startArticleStack,
 } from './support/article-stack';
+import { articleIdAt, sqlTime } from './support/article-times';
 import { recordSql } from './support/sql-recorder';
 
 const AUTHOR = '1294287382374383616';
@@ -39,14 +39,11 @@ const DEVICE = 'device-7f3a';
 
 /** Channel 1 articles one minute apart (ids are snowflakes of their creation ms), oldest first. */
 const T0 = Date.parse('2024-01-01T00:00:00Z');
-const idAt = (ms: number): string =>
-  new Snowflake({ datacenterId: 0, workerId: 0, now: () => ms }).nextId();
-const sqlTime = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const CH1_TIMES = Array.from({ length: 12 }, (_, index) => T0 + (index + 1) * 60_000);
-const CH1 = CH1_TIMES.map(idAt);
-const CH2 = [idAt(T0 + 30_000), idAt(T0 + 90_000)];
-const PENDING = idAt(T0 + 3_600_000);
-const TOP = idAt(T0 - 86_400_000);
+const CH1 = CH1_TIMES.map(articleIdAt);
+const CH2 = [articleIdAt(T0 + 30_000), articleIdAt(T0 + 90_000)];
+const PENDING = articleIdAt(T0 + 3_600_000);
+const TOP = articleIdAt(T0 - 86_400_000);
 
 interface Card {
   art_id: string;

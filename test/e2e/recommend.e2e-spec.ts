@@ -36,6 +36,7 @@ import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.co
 import { startRecommendService } from '../../apps/recommend/src/main';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
+import { sqlTime } from './support/article-times';
 
 /** `Track` as a client that keeps the proto's field names (the original Python backend) sees it. */
 interface Track {
@@ -85,7 +86,6 @@ const UNNOTICED = id(3, 20);
 /** Pending until the test reviews it through news, as the admin back office does. */
 const REVIEWED = id(3, 11);
 
-const sqlTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
 const ids = (track: Track) => track.recommends.map((item) => item.article_id);
 

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 
 import { CounterKeys, queueConnectionOptions, StateKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
-import { Snowflake } from '@app/snowflake';
 import { createTestRedis, freePort, type RedisServer, startRedisServer } from '@app/testing';
 import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, QueueName, queuePrefix } from '@app/queue';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -23,15 +22,13 @@ import {
   seedUsers,
   startArticleStack,
 } from './support/article-stack';
+import { articleIdAt, sqlTime } from './support/article-times';
 
 const AUTHOR = '1294287382374383616';
 const READER = '1294287382374383617';
 const T0 = Date.parse('2024-01-01T00:00:00Z');
-const idAt = (ms: number): string =>
-  new Snowflake({ datacenterId: 0, workerId: 0, now: () => ms }).nextId();
-const sqlTime = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const TIMES = Array.from({ length: 60 }, (_, index) => T0 + (index + 1) * 60_000);
-const ARTICLES = TIMES.map(idAt);
+const ARTICLES = TIMES.map(articleIdAt);
 
 /**
  * Far more than a request waits while Redis is down (two reconnection attempts, at most
@@ -337,7 +334,7 @@ describe('store faults (e2e: gateway, user, news and recommend on Redis servers 
   }, 120_000);
 
   it('keeps the search and candidate jobs of a review committed while the queue Redis was down, and enqueues them once it is back', async () => {
-    const REVIEWED = idAt(T0 + 7_200_000);
+    const REVIEWED = articleIdAt(T0 + 7_200_000);
     await seedArticles(stack, [
       {
         id: REVIEWED,
