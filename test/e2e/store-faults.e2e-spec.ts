@@ -4,11 +4,20 @@ import { join } from 'node:path';
 
 import { CounterKeys, queueConnectionOptions, StateKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
-import { createTestRedis, freePort, type RedisServer, startRedisServer } from '@app/testing';
+import {
+  createTestRedis,
+  freePort,
+  nextEvent,
+  type RedisServer,
+  startRedisServer,
+} from '@app/testing';
 import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, QueueName, queuePrefix } from '@app/queue';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { io, type Socket } from 'socket.io-client';
 
+import { imEnvSchema } from '../../apps/im/src/config/im.config';
+import { createIm } from '../../apps/im/src/main';
 import { AuthoringService } from '../../apps/news/src/authoring/authoring.service';
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
 import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
@@ -69,7 +78,7 @@ async function eventually<T>(
  * state and queue roles on one that keeps an append-only file (as deployed), and the user, news
  * and recommend services and a gateway on them and on a database of their own.
  */
-describe('store faults (e2e: gateway, user, news and recommend on Redis servers of their own)', () => {
+describe('store faults (e2e: gateway, user, news, recommend, worker and im on Redis servers of their own)', () => {
   let cacheServer: RedisServer;
   let stateServer: RedisServer;
   let stack: ArticleStack;
@@ -389,6 +398,55 @@ describe('store faults (e2e: gateway, user, news and recommend on Redis servers 
       expect(await stack.sql('SELECT job_name FROM news_job_outbox')).toEqual([]);
     } finally {
       await Promise.all(queues.map((queue) => queue.close()));
+    }
+  });
+
+  it('delivers a follow notification to a reader connected through the restart, and lets new readers in', async () => {
+    const im = await createIm(loadConfig(imEnvSchema, stack.env));
+    const port = await freePort();
+    await im.listen(port, '127.0.0.1');
+    const sockets: Socket[] = [];
+    const connect = (query: Record<string, string>) =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = io(`http://127.0.0.1:${port}`, {
+          transports: ['websocket'],
+          query,
+          reconnection: false,
+          forceNew: true,
+        });
+        sockets.push(socket);
+        socket.once('connect', () => resolve(socket));
+        socket.once('connect_error', reject);
+      });
+    // The adapter of every replica listens on this channel once its subscription is live.
+    const subscribed = async () => {
+      const reply = await stack.redis
+        .client('state')
+        .call('PUBSUB', 'NUMSUB', `${stack.redis.prefix}socket.io-request#/#`);
+      return Array.isArray(reply) && Number(reply[1]) >= 1;
+    };
+    try {
+      const reader = await connect({ token: token.replace('Bearer ', '') });
+      await stateServer.crash();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await stateServer.start();
+      await eventually(subscribed, (live) => live, "im's adapter subscribed again");
+      expect(reader.connected).toBe(true);
+
+      const author = `Bearer ${await stack.signIn(AUTHOR)}`;
+      const notified = nextEvent(reader, 'following notify');
+      const followed = await stack.gateway.inject({
+        method: 'POST',
+        url: '/app/v1_0/user/followings',
+        headers: { authorization: author },
+        payload: { target: READER },
+      });
+      expect(followed.statusCode).toBe(201);
+      expect(await notified).toMatchObject({ user_id: AUTHOR, user_name: 'author' });
+      expect((await connect({ token: author.replace('Bearer ', '') })).connected).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.disconnect();
+      await im.close();
     }
   });
 
