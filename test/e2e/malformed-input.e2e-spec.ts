@@ -1,7 +1,12 @@
 import { ModulesContainer } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { loadConfig } from '@app/config';
+import { signInForTest } from '@app/testing';
 import { RequestMethod } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { mediaPlatformEnvSchema } from '../../apps/media-platform/src/config/media-platform.config';
+import { createMediaPlatform } from '../../apps/media-platform/src/main';
 import { type ArticleStack, seedUsers, startArticleStack } from './support/article-stack';
 
 const READER = '1294287382374383617';
@@ -42,6 +47,9 @@ const WRITTEN_TABLES = [
   'user_relation',
   'user_profile',
   'user_basic',
+  'user_material',
+  'news_article_basic',
+  'news_article_content',
 ];
 
 interface Route {
@@ -72,15 +80,24 @@ function controllerRoutes(modules: ModulesContainer, prefix: string): Route[] {
   return routes;
 }
 
-describe('malformed input (e2e: every route of the gateway)', () => {
+describe('malformed input (e2e: every route of the gateway and the media platform)', () => {
   let stack: ArticleStack;
+  let mp: NestFastifyApplication;
 
   beforeAll(async () => {
     stack = await startArticleStack();
     await seedUsers(stack, [{ id: READER, name: 'reader' }]);
+    // An author too, so the media platform's routes get past their role check to their input.
+    await stack.sql('UPDATE user_basic SET is_media = 1, is_verified = 1 WHERE user_id = ?', [
+      READER,
+    ]);
+    mp = await createMediaPlatform(loadConfig(mediaPlatformEnvSchema, stack.env));
+    await mp.init();
+    await mp.getHttpAdapter().getInstance().ready();
   });
 
   afterAll(async () => {
+    await mp?.close();
     await stack?.close();
   });
 
@@ -94,14 +111,18 @@ describe('malformed input (e2e: every route of the gateway)', () => {
     return sums;
   };
 
-  it('answers malformed ids, queries and bodies with a 4xx and a message, never a 5xx, and writes nothing', async () => {
-    const before = await tableSums();
-    const routes = controllerRoutes(stack.gateway.get(ModulesContainer), 'app');
-    // The app's whole surface, so a route added later is covered too.
-    expect(routes.length).toBeGreaterThan(40);
+  /** Sends every route of `app` the malformed requests; answers the count and what failed. */
+  const sendMalformed = async (app: NestFastifyApplication, prefix: string) => {
+    const routes = controllerRoutes(app.get(ModulesContainer), prefix);
+    // The media platform takes the tokens of its own sign-in (scope `mp`, a verified author).
+    const signedIn =
+      prefix === 'mp'
+        ? (await signInForTest(stack.keys, stack.state, READER, { scope: 'mp', verified: true }))
+            .token
+        : await stack.signIn(READER);
     const authorizations = [
       undefined,
-      `Bearer ${await stack.signIn(READER)}`,
+      `Bearer ${signedIn}`,
       'Bearer not.a.token',
       'Anony device-1',
     ];
@@ -119,7 +140,7 @@ describe('malformed input (e2e: every route of the gateway)', () => {
               const headers: Record<string, string> = {};
               if (authorization) headers.authorization = authorization;
               if (payload !== undefined) headers['content-type'] = 'application/json';
-              const response = await stack.gateway.inject({
+              const response = await app.inject({
                 method: route.method as 'GET',
                 url: url + query,
                 headers,
@@ -139,8 +160,22 @@ describe('malformed input (e2e: every route of the gateway)', () => {
         }
       }
     }
-    expect(requests).toBeGreaterThan(10_000);
-    expect(failures).toEqual([]);
-    expect(await tableSums()).toEqual(before);
-  }, 120_000);
+    return { routes: routes.length, requests, failures };
+  };
+
+  it.each([
+    ['gateway', 'app', 40],
+    ['media platform', 'mp', 20],
+  ])(
+    '%s: answers malformed ids, queries and bodies with a 4xx and a message, never a 5xx, and writes nothing',
+    async (_name, prefix, leastRoutes) => {
+      const before = await tableSums();
+      const sent = await sendMalformed(prefix === 'app' ? stack.gateway : mp, prefix);
+      // The app's whole surface, so a route added later is covered too.
+      expect(sent.routes).toBeGreaterThan(leastRoutes);
+      expect(sent.failures).toEqual([]);
+      expect(await tableSums()).toEqual(before);
+    },
+    120_000,
+  );
 });
