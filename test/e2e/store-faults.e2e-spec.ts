@@ -241,7 +241,7 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
     expect(shownAfter.filter((id) => shownBefore.includes(id))).toEqual([]);
   });
 
-  it('takes back a like and a follow whose counters could not move while the state Redis alone was down', async () => {
+  it('takes back likes of an article and a comment and a follow whose counters could not move while the state Redis alone was down', async () => {
     const follow = () => call('POST', '/app/v1_0/user/followings', { target: AUTHOR });
     const follows = async () => {
       const sql =
@@ -250,14 +250,35 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
         ((await stack.sql(sql, [READER, AUTHOR, RelationType.Follow])) as unknown[]).length === 1
       );
     };
-    // Read once, so that both writes get past their reads on the cache role.
+    // Read once, so that the writes get past their reads on the cache role.
     expect((await detail(ARTICLES[20])).status).toBe(200);
+    const posted = await call('POST', '/app/v1_0/comments', {
+      target: ARTICLES[20],
+      content: 'first',
+    });
+    expect(posted.status).toBe(201);
+    const commentId = (JSON.parse(posted.body) as { data: { com_id: string } }).data.com_id;
+    const likeComment = () => call('POST', '/app/v1_0/comment/likings', { target: commentId });
+    const commentLiked = async () => {
+      const sql =
+        'SELECT 1 FROM news_comment_liking WHERE user_id = ? AND comment_id = ? AND is_deleted = 0';
+      return ((await stack.sql(sql, [READER, commentId])) as unknown[]).length === 1;
+    };
 
+    // The gateway trusts a session status it read for SESSION_STATUS_CACHE_MS: sent together right
+    // after one was read, the three writes pass its guard and reach their services while Redis is down.
+    expect((await call('GET', '/app/v1_0/user')).status).toBe(200);
     await stateServer.crash();
     try {
+      const [articleLike, followed, commentLike] = await Promise.all([
+        like(ARTICLES[20]),
+        follow(),
+        likeComment(),
+      ]);
       for (const [request, answer] of Object.entries({
-        like: await like(ARTICLES[20]),
-        follow: await follow(),
+        like: articleLike,
+        follow: followed,
+        commentLike,
       })) {
         expect(DOWN_ANSWERS.map((expected) => [request, ...expected])).toContainEqual([
           request,
@@ -267,6 +288,7 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
       }
       expect(await liked(ARTICLES[20])).toBe(false);
       expect(await follows()).toBe(false);
+      expect(await commentLiked()).toBe(false);
     } finally {
       await stateServer.start();
     }
@@ -276,10 +298,13 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
       'the like after the restart',
     );
     expect((await follow()).status).toBe(201);
+    expect((await likeComment()).status).toBe(201);
     expect(await liked(ARTICLES[20])).toBe(true);
     expect(await follows()).toBe(true);
+    expect(await commentLiked()).toBe(true);
     expect(await counter(CounterKeys.articleLikes, ARTICLES[20])).toBe(1);
     expect(await counter(CounterKeys.userFollowers, AUTHOR)).toBe(1);
+    expect(await counter(CounterKeys.commentLikes, commentId)).toBe(1);
   });
 
   it('lets the worker finish a job it was running when Redis crashed, and take new ones, sending each SMS once', async () => {

@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+
 import type { CommentCounters } from './comment-counters';
 import type { CommentLikingsCache } from './comment-likings.cache';
 import type { CommentLikingsRepository } from './comment-likings.repository';
@@ -30,7 +32,7 @@ function newTestService() {
     counters as unknown as CommentCounters,
     cache as unknown as CommentLikingsCache,
   );
-  return { service, repository, cache };
+  return { service, repository, cache, counters };
 }
 
 describe('CommentLikingsService likedAmong', () => {
@@ -67,5 +69,41 @@ describe('CommentLikingsService likedAmong', () => {
     expect(repository.likedAmong).toHaveBeenCalledTimes(2);
     expect(repository.likedAmong).toHaveBeenCalledWith(READER, [LIKED, NOT_LIKED]);
     expect(cache.fill).not.toHaveBeenCalled();
+  });
+});
+
+describe('CommentLikingsService like and unlike', () => {
+  const redisDown = new Error('Connection is closed.');
+
+  it("counts a new like and an unlike once each, and drops the liker's cached likings", async () => {
+    const { service, repository, counters, cache } = newTestService();
+    await service.like(READER, LIKED);
+    repository.like.mockResolvedValue('unchanged');
+    await service.like(READER, LIKED);
+    await service.unlike(READER, LIKED);
+    expect(counters.likeChanged.mock.calls).toEqual([
+      [LIKED, 1],
+      [LIKED, -1],
+    ]);
+    expect(cache.invalidate).toHaveBeenCalledTimes(3);
+  });
+
+  it('takes the like (or the unlike) back and fails when the counter cannot move', async () => {
+    const { service, repository, counters } = newTestService();
+    counters.likeChanged.mockRejectedValue(redisDown);
+    await expect(service.like(READER, LIKED)).rejects.toBe(redisDown);
+    expect(repository.unlike).toHaveBeenCalledWith(READER, LIKED);
+    await expect(service.unlike(READER, LIKED)).rejects.toBe(redisDown);
+    expect(repository.like).toHaveBeenLastCalledWith(READER, LIKED);
+  });
+
+  it('keeps a counted like when only the cache cannot be dropped', async () => {
+    const { service, repository, cache } = newTestService();
+    cache.invalidate.mockRejectedValue(redisDown);
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    await expect(service.like(READER, LIKED)).resolves.toBeUndefined();
+    expect(repository.unlike).not.toHaveBeenCalled();
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('was not dropped'));
+    logged.mockRestore();
   });
 });

@@ -1,3 +1,4 @@
+import { countOrUndo } from '@app/cache';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
@@ -15,7 +16,8 @@ export const MAX_CACHED_COMMENT_LIKINGS = 10_000;
 
 /**
  * Likes of comments: MySQL first, then the counter only when a row really changed, then the user's
- * liking cache. Which comments a viewer likes is read through that cache.
+ * liking cache. When the counter cannot move (the state Redis is down) the like is taken back and
+ * the request fails, as for articles. Which comments a viewer likes is read through that cache.
  */
 @Injectable()
 export class CommentLikingsService {
@@ -33,14 +35,27 @@ export class CommentLikingsService {
     if (!SNOWFLAKE_ID.test(commentId)) throw CommentErrors.invalidTargetComment();
     const outcome = await this.likings.like(userId, commentId);
     if (outcome === 'missing') throw CommentErrors.invalidTargetComment();
-    await this.afterChange(userId, commentId, outcome === 'liked' ? 1 : 0);
+    if (outcome === 'liked') {
+      await countOrUndo(
+        () => this.counters.likeChanged(commentId, 1),
+        () => this.likings.unlike(userId, commentId),
+        this.logger,
+      );
+    }
+    await this.dropCachedLikings(userId);
   }
 
   /** Taking back a like that is not there changes nothing. */
   async unlike(userId: string, commentId: string): Promise<void> {
     if (!SNOWFLAKE_ID.test(commentId)) throw CommentErrors.invalidTargetComment();
-    const removed = await this.likings.unlike(userId, commentId);
-    await this.afterChange(userId, commentId, removed ? -1 : 0);
+    if (await this.likings.unlike(userId, commentId)) {
+      await countOrUndo(
+        () => this.counters.likeChanged(commentId, -1),
+        () => this.likings.like(userId, commentId),
+        this.logger,
+      );
+    }
+    await this.dropCachedLikings(userId);
   }
 
   /** Which of `commentIds` the user likes. */
@@ -58,13 +73,12 @@ export class CommentLikingsService {
     return new Set(commentIds.filter((id) => likedIds.has(id)));
   }
 
-  /** The like is committed; a failure here is healed by the repair job and the cache TTL, so it is logged only. */
-  private async afterChange(userId: string, commentId: string, by: 1 | -1 | 0): Promise<void> {
+  /** The change is committed and counted; a cache that keeps it a while longer heals with its TTL. */
+  private async dropCachedLikings(userId: string): Promise<void> {
     try {
-      if (by !== 0) await this.counters.likeChanged(commentId, by);
       await this.cache.invalidate(userId);
     } catch (error) {
-      this.logger.error(`comment ${commentId} liking by ${userId}: updating Redis failed: ${String(error)}`);
+      this.logger.error(`the comment likings cache of ${userId} was not dropped: ${String(error)}`);
     }
   }
 
