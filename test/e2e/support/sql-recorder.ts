@@ -2,6 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MysqlQueryRunner } from 'typeorm/driver/mysql/MysqlQueryRunner';
 
+import { OUTBOX_PROBE_SQL } from '../../../apps/news/src/outbox/job-outbox.relay';
+
 export interface RecordedStatement {
   sql: string;
   parameters: unknown[];
@@ -19,8 +21,11 @@ export interface SqlRecorder {
   stop(): void;
 }
 
-/** The readiness probe's own query (polled into grpc.health.v1 every 2 s); not request work. */
-const HEALTH_PROBE = /^SELECT 1$/;
+/**
+ * Background queries, not request work: the readiness probe (polled into grpc.health.v1 every
+ * 2 s) and news' job outbox relay looking for rows (every second).
+ */
+const BACKGROUND = new Set(['SELECT 1', OUTBOX_PROBE_SQL]);
 
 export function recordSql(app: INestApplicationContext): SqlRecorder {
   const dataSource = app.get(DataSource);
@@ -30,7 +35,7 @@ export function recordSql(app: INestApplicationContext): SqlRecorder {
   let start = spy.mock.calls.length;
   const statements = (): RecordedStatement[] =>
     spy.mock.calls.slice(start).flatMap(([sql, parameters], index) =>
-      (spy.mock.contexts[start + index] as MysqlQueryRunner).connection === dataSource && !HEALTH_PROBE.test(sql.trim())
+      (spy.mock.contexts[start + index] as MysqlQueryRunner).connection === dataSource && !BACKGROUND.has(sql.trim())
         ? [{ sql, parameters: Array.isArray(parameters) ? (parameters as unknown[]) : [] }]
         : [],
     );

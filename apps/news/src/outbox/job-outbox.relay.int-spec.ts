@@ -16,7 +16,7 @@ import { DataSource } from 'typeorm';
 import { NEWS_SCHEMA } from '../database/news-schema';
 import { articleChangeJobs } from './article-jobs';
 import { writeOutboxJobs } from './job-outbox';
-import { RELAY_BATCH, JobOutboxRelay } from './job-outbox.relay';
+import { JobOutboxRelay, OUTBOX_PROBE_SQL, RELAY_BATCH } from './job-outbox.relay';
 
 const ARTICLE = '1300000000000000001';
 const OTHER = '1300000000000000002';
@@ -97,6 +97,17 @@ describe('JobOutboxRelay (real MariaDB and Redis)', () => {
       await search.getJobCountByTypes('waiting', 'active', 'completed', 'failed', 'delayed'),
     ).toBe(1);
     expect(await outboxSize()).toBe(0);
+  });
+
+  it('looks for rows with one read and opens no transaction while the outbox is empty', async () => {
+    const relay = relayOn(queuesOn(redis.queueUrl));
+    const transaction = jest.spyOn(dataSource, 'transaction');
+    const query = jest.spyOn(dataSource, 'query');
+    await relay.relay();
+    expect(query.mock.calls).toEqual([[OUTBOX_PROBE_SQL]]);
+    expect(transaction).not.toHaveBeenCalled();
+    transaction.mockRestore();
+    query.mockRestore();
   });
 
   it('keeps the rows while the queue Redis is down and relays them once it is back', async () => {

@@ -29,6 +29,9 @@ interface OutboxRow {
 
 const JOB_NAMES = new Set<string>(Object.values(JobName));
 
+/** Whether the outbox holds anything: one index read, and no transaction, for an idle round. */
+export const OUTBOX_PROBE_SQL = 'SELECT outbox_id FROM news_job_outbox LIMIT 1';
+
 /**
  * Moves the outbox's jobs into BullMQ: right after a change commits (`relay`), and every
  * OUTBOX_RELAY_INTERVAL_MS for what a queue that was down left behind. A batch is read with
@@ -78,6 +81,7 @@ export class JobOutboxRelay implements OnApplicationBootstrap, OnApplicationShut
 
   private async drain(): Promise<void> {
     try {
+      if ((await this.dataSource.query<unknown[]>(OUTBOX_PROBE_SQL)).length === 0) return;
       while ((await this.relayBatch()) === RELAY_BATCH);
     } catch (error) {
       this.logger.warn(
