@@ -33,11 +33,7 @@ export function reconnectDelay(attempt: number): number {
 }
 
 /** An ioredis client for a role; keys are prefixed so deployments and test runs never collide. */
-export function createRedisClient(
-  url: string,
-  keyPrefix: string,
-  options: RedisOptions = {},
-): Redis {
+export function createRedisClient(url: string, keyPrefix: string, options: RedisOptions = {}): Redis {
   return new Redis(url, {
     keyPrefix,
     maxRetriesPerRequest: 2,

@@ -238,7 +238,6 @@ export class AuthoringService {
     };
   }
 
-  /** Delete-after-write of every cache the article is in, then a search and a candidate refresh. */
   /**
    * The author's approved-article counter after a committed change. A failure is logged, not
    * answered: the change is done (a retry would be refused), and the counter repair heals it.

@@ -1,5 +1,7 @@
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
 
+import type { ErrorKind } from './error-kind';
+
 /**
  * Trailer a service sends with the status of an `AppError`: its message was written for clients.
  * A status without it comes from grpc-js itself (a deadline, a lost connection), whose details
@@ -8,7 +10,7 @@ import { Metadata, type ServiceError } from '@grpc/grpc-js';
 export const APP_ERROR_METADATA = 'x-app-error';
 
 /** The trailers of an `AppError` status. */
-export function appErrorMetadata(kind: string): Metadata {
+export function appErrorMetadata(kind: ErrorKind): Metadata {
   const metadata = new Metadata();
   metadata.set(APP_ERROR_METADATA, kind);
   return metadata;
