@@ -73,6 +73,20 @@ async function eventually<T>(
   }
 }
 
+/** Each answer is one a request gets while a store is down, in time. */
+function expectRefusedWhileDown(
+  answers: Record<string, { status: number; body: string; ms: number }>,
+): void {
+  for (const [request, answer] of Object.entries(answers)) {
+    expect(DOWN_ANSWERS.map((expected) => [request, ...expected])).toContainEqual([
+      request,
+      answer.status,
+      answer.body,
+    ]);
+    expect(answer.ms).toBeLessThan(DOWN_ANSWER_MS);
+  }
+}
+
 /**
  * The cache role on a Redis that keeps nothing (as deployed: it may evict and may be lost), the
  * state and queue roles on one that keeps an append-only file (as deployed), and the user, news
@@ -199,14 +213,7 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
         feed: await feed(),
         profile: await call('GET', '/app/v1_0/user'),
       };
-      for (const [request, answer] of Object.entries(whileDown)) {
-        expect(DOWN_ANSWERS.map((expected) => [request, ...expected])).toContainEqual([
-          request,
-          answer.status,
-          answer.body,
-        ]);
-        expect(answer.ms).toBeLessThan(DOWN_ANSWER_MS);
-      }
+      expectRefusedWhileDown(whileDown);
       expect(await liked(ARTICLES[3])).toBe(false);
       // The buffer's write comes due while Redis is down.
       await new Promise((resolve) => setTimeout(resolve, 600));
@@ -275,17 +282,7 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
         follow(),
         likeComment(),
       ]);
-      for (const [request, answer] of Object.entries({
-        like: articleLike,
-        follow: followed,
-        commentLike,
-      })) {
-        expect(DOWN_ANSWERS.map((expected) => [request, ...expected])).toContainEqual([
-          request,
-          answer.status,
-          answer.body,
-        ]);
-      }
+      expectRefusedWhileDown({ like: articleLike, follow: followed, commentLike });
       expect(await liked(ARTICLES[20])).toBe(false);
       expect(await follows()).toBe(false);
       expect(await commentLiked()).toBe(false);
