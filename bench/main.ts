@@ -19,7 +19,7 @@ import { type BenchRedis, type Measurement, measure, type Server } from './measu
 import { type Child, mariadbPid, peakRssMiB, pidOf, ROOT, stopAll, stopChild, waitForPort, waitUntilIdle } from './processes';
 import { seededRandom, zipfSampler } from './prng';
 import { summarizeByArea, summarizeProfile } from './profile-summary';
-import { markdownTable, netPerRequest, type Row, rowOf } from './report';
+import { markdownTable, netPerRequest, type Row, rowOf, type Target, targetText, verdictOf } from './report';
 import { connectMysql, dropDatabase, isSeeded, type MysqlTarget, seedDatabase, seedRedisState } from './seed';
 import { allocatePorts, APP_NAMES, type AppName, type BaselineName, benchEnv, migrate, pinning, startApp, startBaseline, startFrameworkBaseline, startRedis, type SuitePorts, waitReady } from './suite';
 
@@ -113,7 +113,7 @@ interface Endpoint {
   servers: AppName[];
   plan: (round: number) => LoadPlan;
   probe: () => Promise<{ ok: boolean; body: Buffer; note?: string }>;
-  target?: { ratioL2: number; maxSql?: number };
+  target?: Target;
   /** Needs at least one Redis round trip per request: L4 (the framework plus one GET) bounds it. */
   readsRedis?: true;
   /** Warmed up before round 1 (not for cold-cache runs). */
@@ -536,15 +536,9 @@ async function main(): Promise<void> {
         if (l4Runs) rows.push({ ...rowOf(`${endpoint.key}:L4`, `L4 Nest+Fastify+GET ${bytes} B (for ${endpoint.key})`, l4Runs), bodyBytes: bytes });
       }
       const row: Row = { ...rowOf(endpoint.key, endpoint.label, runs.get(endpoint.key) ?? []), bodyBytes: bytes };
-      if (endpoint.target) {
-        const { ratioL2, maxSql } = endpoint.target;
-        row.target = `÷L2 ≥ ${ratioL2}${maxSql !== undefined ? `, SQL ≤ ${maxSql}` : ''}, 0 errors`;
-        const met = (row.ratioL2 ?? 0) >= ratioL2 && (maxSql === undefined || row.sqlPerRequest <= maxSql) && row.errors + row.non2xx === 0;
-        row.verdict = met ? 'met' : 'SHORT';
-      } else {
-        row.target = '0 errors';
-        row.verdict = row.errors + row.non2xx === 0 ? 'met' : 'SHORT';
-      }
+      const bound = rows.find((other) => other.endpoint === `${endpoint.key}:${endpoint.readsRedis ? 'L4' : 'L3'}`);
+      row.target = targetText(endpoint.target);
+      row.verdict = verdictOf(row, endpoint.target, bound);
       rows.push(row);
     }
     const ordered = [...rows.filter((row) => row.measured), ...rows.filter((row) => !row.measured)];

@@ -80,6 +80,32 @@ export function rowOf(endpoint: string, label: string, runs: Array<{ m: Measurem
   };
 }
 
+/** What an endpoint must reach against L2 of the same run, and at most how many SQL statements per request. */
+export interface Target {
+  ratioL2: number;
+  maxSql?: number;
+}
+
+export function targetText(target: Target | undefined): string {
+  if (!target) return '0 errors';
+  return `÷L2 ≥ ${target.ratioL2}${target.maxSql !== undefined ? `, SQL ≤ ${target.maxSql}` : ''}, 0 errors`;
+}
+
+/**
+ * `met` or `SHORT`. A ratio target above what the framework alone reached in the same run (`bound`:
+ * L3, or L4 for an endpoint that must go to Redis for each request) is named beside SHORT: no
+ * handler on that framework could have met it.
+ */
+export function verdictOf(row: Row, target: Target | undefined, bound: Row | undefined): string {
+  const clean = row.errors + row.non2xx === 0;
+  if (!target) return clean ? 'met' : 'SHORT';
+  const met = clean && (row.ratioL2 ?? 0) >= target.ratioL2 && (target.maxSql === undefined || row.sqlPerRequest <= target.maxSql);
+  if (met) return 'met';
+  if (bound?.ratioL2 === undefined || bound.ratioL2 >= target.ratioL2) return 'SHORT';
+  const baseline = bound.endpoint.slice(bound.endpoint.indexOf(':') + 1);
+  return `SHORT (target above ${baseline}'s ÷L2 ${bound.ratioL2.toFixed(2)})`;
+}
+
 const fixed = (value: number | undefined, digits: number): string => (value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits));
 
 export function markdownTable(rows: Row[]): string {

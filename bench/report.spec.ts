@@ -1,0 +1,60 @@
+import { type Row, targetText, verdictOf } from './report';
+
+function row(endpoint: string, ratioL2: number, extra: Partial<Row> = {}): Row {
+  return {
+    endpoint,
+    label: endpoint,
+    measured: true,
+    rounds: 3,
+    rps: 1000,
+    cpuMicrosPerRequest: 100,
+    redisCpuMicrosPerRequest: 10,
+    p50: 5,
+    p99: 20,
+    errors: 0,
+    non2xx: 0,
+    rssMiB: {},
+    redisPerRequest: 1,
+    sqlPerRequest: 0,
+    ratioL2,
+    ...extra,
+  };
+}
+
+describe('verdictOf', () => {
+  const target = { ratioL2: 0.85 };
+
+  it('is met when the ratio, the SQL count and the errors are all within the target', () => {
+    expect(verdictOf(row('E1', 0.9), target, row('E1:L4', 0.95))).toBe('met');
+    expect(
+      verdictOf(row('E4', 0.6, { sqlPerRequest: 2 }), { ratioL2: 0.5, maxSql: 3 }, undefined),
+    ).toBe('met');
+  });
+
+  it('is SHORT on any of the three', () => {
+    expect(verdictOf(row('E1', 0.8), target, row('E1:L4', 0.95))).toBe('SHORT');
+    expect(
+      verdictOf(row('E4', 0.6, { sqlPerRequest: 4 }), { ratioL2: 0.5, maxSql: 3 }, undefined),
+    ).toBe('SHORT');
+    expect(verdictOf(row('E1', 0.9, { non2xx: 1 }), target, undefined)).toBe('SHORT');
+    expect(verdictOf(row('E5', 0.1, { errors: 2 }), undefined, undefined)).toBe('SHORT');
+    expect(verdictOf(row('E5', 0.1), undefined, undefined)).toBe('met');
+  });
+
+  it('names the baseline when the framework alone fell below the target in the same run', () => {
+    expect(verdictOf(row('E1', 0.2), target, row('E1:L4', 0.8))).toBe(
+      "SHORT (target above L4's ÷L2 0.80)",
+    );
+    expect(verdictOf(row('E3', 0.5), { ratioL2: 0.75 }, row('E3:L3', 0.7))).toBe(
+      "SHORT (target above L3's ÷L2 0.70)",
+    );
+  });
+});
+
+describe('targetText', () => {
+  it('states the ratio, the SQL bound when there is one, and no errors', () => {
+    expect(targetText({ ratioL2: 0.5, maxSql: 3 })).toBe('÷L2 ≥ 0.5, SQL ≤ 3, 0 errors');
+    expect(targetText({ ratioL2: 0.85 })).toBe('÷L2 ≥ 0.85, 0 errors');
+    expect(targetText(undefined)).toBe('0 errors');
+  });
+});
