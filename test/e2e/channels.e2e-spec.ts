@@ -1,25 +1,4 @@
-import { createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
-import {
-  createTestDatabase,
-  createTestKeys,
-  createTestRedis,
-  freePort,
-  signInForTest,
-  testEnv,
-  type TestDatabase,
-  type TestRedis,
-  withTestConnection,
-} from '@app/testing';
-import type { INestMicroservice } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type Redis from 'ioredis';
-
-import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
-import { createGateway } from '../../apps/gateway/src/main';
-import { newsEnvSchema } from '../../apps/news/src/config/news.config';
-import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
-import { startNewsService } from '../../apps/news/src/main';
+import { type ArticleStack, startArticleStack } from './support/article-stack';
 
 const USER_A = '1294287382374383616';
 const USER_B = '1294287382374383617';
@@ -42,18 +21,12 @@ interface UserChannelRow {
   sequence: number;
 }
 
-// The user service is not booted: tokens are verified in the gateway and channels live in news.
 describe('user channels: gateway -> news over gRPC', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
-  let state: Redis;
-  const keys = createTestKeys();
-  let newsService: INestMicroservice;
-  let gateway: NestFastifyApplication;
+  let stack: ArticleStack;
   const tokens = new Map<string, string>();
 
   const call = (method: Method, url: string, options: { user?: string; body?: unknown } = {}) =>
-    gateway.inject({
+    stack.gateway.inject({
       method,
       url: `/app${url}`,
       headers: options.user ? { authorization: `Bearer ${tokens.get(options.user)}` } : {},
@@ -67,47 +40,25 @@ describe('user channels: gateway -> news over gRPC', () => {
       .data.channels;
   };
 
-  const rows = (user?: string): Promise<UserChannelRow[]> =>
-    withTestConnection(database.settings, async (query) => {
-      const sql = `SELECT CAST(user_id AS CHAR) AS user_id, channel_id, is_deleted, sequence FROM news_user_channel
-                   ${user ? 'WHERE user_id = ?' : ''} ORDER BY user_id, channel_id`;
-      return (await query(sql, user ? [user] : [])) as UserChannelRow[];
-    });
+  const rows = async (user?: string): Promise<UserChannelRow[]> => {
+    const sql = `SELECT CAST(user_id AS CHAR) AS user_id, channel_id, is_deleted, sequence FROM news_user_channel
+                 ${user ? 'WHERE user_id = ?' : ''} ORDER BY user_id, channel_id`;
+    return (await stack.sql(sql, user ? [user] : [])) as UserChannelRow[];
+  };
 
-  const cacheKey = (user: string) => `${redis.prefix}user:${user}:ch`;
+  const cacheKey = (user: string) => `${stack.redis.prefix}user:${user}:ch`;
 
   beforeAll(async () => {
-    database = await createTestDatabase([NEWS_SCHEMA]);
-    redis = createTestRedis();
-    state = createRedisClient(redis.stateUrl, redis.prefix);
-    const [userPort, newsPort] = [await freePort(), await freePort()];
-    const env = testEnv(database.settings, redis, {
-      NEWS_GRPC_PORT: newsPort,
-      USER_GRPC_URL: `127.0.0.1:${userPort}`,
-      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
-      JWT_KEYS_DIR: keys.dir,
-    });
-    await withTestConnection(database.settings, async (query) => {
-      await query(
-        `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
-         (1, 'html', 2, 1, 1), (2, 'python', 1, 1, 0), (3, 'hidden', 0, 0, 1), (4, 'go', 1, 1, 1), (5, 'java', 3, 1, 0)`,
-      );
-    });
-    for (const user of [USER_A, USER_B, USER_C])
-      tokens.set(user, (await signInForTest(keys, state, user)).token);
-    newsService = await startNewsService(loadConfig(newsEnvSchema, env));
-    gateway = await createGateway(loadConfig(gatewayEnvSchema, env));
-    await gateway.init();
-    await gateway.getHttpAdapter().getInstance().ready();
+    stack = await startArticleStack();
+    await stack.sql(
+      `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
+       (1, 'html', 2, 1, 1), (2, 'python', 1, 1, 0), (3, 'hidden', 0, 0, 1), (4, 'go', 1, 1, 1), (5, 'java', 3, 1, 0)`,
+    );
+    for (const user of [USER_A, USER_B, USER_C]) tokens.set(user, await stack.signIn(user));
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    await newsService?.close();
-    await state?.quit();
-    await redis?.cleanup();
-    await database?.drop();
-    keys.remove();
+    await stack?.close();
   });
 
   describe('reading', () => {
@@ -119,11 +70,11 @@ describe('user channels: gateway -> news over gRPC', () => {
     it('gives a signed-in user without rows the same list and caches their empty own list', async () => {
       expect(await channelsOf(USER_C)).toEqual(DEFAULTS);
       expect(await channelsOf(USER_C, 'v1_1')).toEqual(DEFAULTS);
-      expect(await redis.client('cache').get(cacheKey(USER_C))).toBe('[]');
+      expect(await stack.redis.client('cache').get(cacheKey(USER_C))).toBe('[]');
     });
 
     it('answers a bad bearer token with 401', async () => {
-      const response = await gateway.inject({
+      const response = await stack.gateway.inject({
         method: 'GET',
         url: '/app/v1_0/user/channels',
         headers: { authorization: 'Bearer not-a-token' },
@@ -152,7 +103,7 @@ describe('user channels: gateway -> news over gRPC', () => {
   describe('changing the list', () => {
     it('PATCH stores the given channels in seq order, ignores unknown fields and other users, and keeps B apart', async () => {
       expect(await channelsOf(USER_A)).toEqual(DEFAULTS);
-      expect(await redis.client('cache').get(cacheKey(USER_A))).toBe('[]');
+      expect(await stack.redis.client('cache').get(cacheKey(USER_A))).toBe('[]');
 
       const response = await call('PATCH', '/v1_0/user/channels', {
         user: USER_A,
@@ -175,7 +126,7 @@ describe('user channels: gateway -> news over gRPC', () => {
           ],
         },
       });
-      expect(await redis.client('cache').exists(cacheKey(USER_A))).toBe(0);
+      expect(await stack.redis.client('cache').exists(cacheKey(USER_A))).toBe(0);
       expect(await channelsOf(USER_A)).toEqual([RECOMMENDED, PYTHON, JAVA]);
       expect(await rows()).toEqual([
         { user_id: USER_A, channel_id: 2, is_deleted: 0, sequence: 1 },
@@ -187,7 +138,7 @@ describe('user channels: gateway -> news over gRPC', () => {
 
     it("one user's change never touches another user's list or cache", async () => {
       const aBefore = await channelsOf(USER_A);
-      const aCacheBefore = await redis.client('cache').get(cacheKey(USER_A));
+      const aCacheBefore = await stack.redis.client('cache').get(cacheKey(USER_A));
       expect(aCacheBefore).not.toBeNull();
 
       const response = await call('PUT', '/v1_0/user/channels', {
@@ -197,7 +148,7 @@ describe('user channels: gateway -> news over gRPC', () => {
       expect(response.statusCode).toBe(201);
       expect(await channelsOf(USER_B)).toEqual([RECOMMENDED, HTML]);
 
-      expect(await redis.client('cache').get(cacheKey(USER_A))).toBe(aCacheBefore);
+      expect(await stack.redis.client('cache').get(cacheKey(USER_A))).toBe(aCacheBefore);
       expect(await channelsOf(USER_A)).toEqual(aBefore);
       expect(await rows(USER_A)).toEqual([
         { user_id: USER_A, channel_id: 2, is_deleted: 0, sequence: 1 },
@@ -324,16 +275,16 @@ describe('user channels: gateway -> news over gRPC', () => {
       async (_name, method, url, body, own) => {
         await channelsOf(USER_A);
         const stale = JSON.stringify([{ id: 3, name: 'stale' }]);
-        await redis.client('cache').set(cacheKey(USER_A), stale, 'EX', 600);
+        await stack.redis.client('cache').set(cacheKey(USER_A), stale, 'EX', 600);
 
         const response = await call(method, url, { user: USER_A, body });
         expect([201, 204]).toContain(response.statusCode);
-        expect(await redis.client('cache').exists(cacheKey(USER_A))).toBe(0);
+        expect(await stack.redis.client('cache').exists(cacheKey(USER_A))).toBe(0);
 
         expect(await channelsOf(USER_A)).toEqual(own.length > 0 ? [RECOMMENDED, ...own] : DEFAULTS);
-        expect(JSON.parse((await redis.client('cache').get(cacheKey(USER_A))) ?? 'null')).toEqual(
-          own,
-        );
+        expect(
+          JSON.parse((await stack.redis.client('cache').get(cacheKey(USER_A))) ?? 'null'),
+        ).toEqual(own);
       },
     );
 

@@ -1,29 +1,9 @@
-import { createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
-import {
-  createTestDatabase,
-  createTestKeys,
-  createTestRedis,
-  freePort,
-  signInForTest,
-  testEnv,
-  type TestDatabase,
-  type TestRedis,
-  withTestConnection,
-} from '@app/testing';
-import type { INestMicroservice } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import Redis from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
-import { createGateway } from '../../apps/gateway/src/main';
-import { newsEnvSchema } from '../../apps/news/src/config/news.config';
-import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
 import { CommentsRepository } from '../../apps/news/src/comments/comments.repository';
-import { startNewsService } from '../../apps/news/src/main';
-import { userEnvSchema } from '../../apps/user/src/config/user.config';
-import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
-import { startUserService } from '../../apps/user/src/main';
+
+import { type ArticleStack, IMG, startArticleStack } from './support/article-stack';
+import { type NotificationTap, tapNotifications, waitFor } from './support/notifications';
 
 const AUTHOR = '1294287382374383616';
 const READER = '1294287382374383617';
@@ -38,7 +18,6 @@ const CLOSED_ART = '1300000000000000006';
 const PENDING_ART = '1300000000000000007';
 const MISSING_COMMENT = '1399999999999999999';
 
-const IMG = 'http://img.test/';
 const DEFAULT_PHOTO = `${IMG}Fkj6tQi3xJwVXi1u2swCElotfdCi`;
 /** 2024-01-01T00:00:00Z, in seconds. */
 const BASE = 1704067200;
@@ -110,19 +89,12 @@ function shanghai(seconds: number): string {
 }
 
 describe('comments and comment likes through the gateway', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
-  const keys = createTestKeys();
-  let state: Redis;
-  let subscriber: Redis;
-  let userService: INestMicroservice;
-  let newsService: INestMicroservice | undefined;
-  let gateway: NestFastifyApplication;
+  let stack: ArticleStack;
+  let notifications: NotificationTap;
   const tokens = new Map<string, string>();
-  const published: Array<{ channel: string; message: Buffer }> = [];
 
   const call = (method: Method, url: string, as?: string, payload?: object, headers: Record<string, string> = {}) =>
-    gateway.inject({
+    stack.gateway.inject({
       method,
       url: `/app/v1_0${url}`,
       headers: { ...(as ? { authorization: `Bearer ${tokens.get(as)}` } : {}), ...headers },
@@ -153,7 +125,7 @@ describe('comments and comment likes through the gateway', () => {
     const found: string[] = [];
     let cursor = '0';
     do {
-      const [next, batch] = await redis.client('cache').scan(cursor, 'MATCH', `${redis.prefix}${pattern}`, 'COUNT', 500);
+      const [next, batch] = await stack.redis.client('cache').scan(cursor, 'MATCH', `${stack.redis.prefix}${pattern}`, 'COUNT', 500);
       found.push(...batch);
       cursor = next;
     } while (cursor !== '0');
@@ -162,85 +134,52 @@ describe('comments and comment likes through the gateway', () => {
   /** Drops every comment list and comment from the shared cache (a cold cache). */
   const flushCommentCache = async () => {
     const found = [...(await cacheKeys('art:*:comm')), ...(await cacheKeys('comm:*'))];
-    if (found.length > 0) await redis.client('cache').del(...found);
+    if (found.length > 0) await stack.redis.client('cache').del(...found);
   };
-  const counter = async (key: string, id: string) => Number((await redis.client('state').zscore(`${redis.prefix}${key}`, id)) ?? 0);
-  const query = <T>(sql: string, params: unknown[] = []) =>
-    withTestConnection(database.settings, (run) => run(sql, params)) as Promise<T>;
+  const counter = async (key: string, id: string) => Number((await stack.redis.client('state').zscore(`${stack.redis.prefix}${key}`, id)) ?? 0);
+  const query = <T>(sql: string, params: unknown[] = []) => stack.sql(sql, params) as Promise<T>;
 
   beforeAll(async () => {
-    database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
-    redis = createTestRedis();
-    const [userPort, newsPort] = [await freePort(), await freePort()];
-    const env = testEnv(database.settings, redis, {
-      USER_GRPC_PORT: userPort,
-      NEWS_GRPC_PORT: newsPort,
-      USER_GRPC_URL: `127.0.0.1:${userPort}`,
-      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
-      STORAGE_PUBLIC_URL: IMG,
-      TZ: 'Asia/Shanghai',
-      JWT_KEYS_DIR: keys.dir,
-      JWT_SIGNING_KID: keys.kid,
-    });
-    await withTestConnection(database.settings, async (run) => {
-      await run(
-        `INSERT INTO user_basic (user_id, mobile, user_name, profile_photo, status, is_media) VALUES
-         (?, '13900000001', 'author', 'author-photo', 1, 1),
-         (?, '13900000002', 'reader', 'reader-photo', 1, 0),
-         (?, '13900000003', 'other', NULL, 1, 0)`,
-        [AUTHOR, READER, OTHER],
+    stack = await startArticleStack();
+    notifications = await tapNotifications(stack.redis);
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, profile_photo, status, is_media) VALUES
+       (?, '13900000001', 'author', 'author-photo', 1, 1),
+       (?, '13900000002', 'reader', 'reader-photo', 1, 0),
+       (?, '13900000003', 'other', NULL, 1, 0)`,
+      [AUTHOR, READER, OTHER],
+    );
+    const articles: Array<[string, number, number]> = [
+      [ART, 2, 1],
+      [STICKY_ART, 2, 1],
+      [TIE_ART, 2, 1],
+      [POST_ART, 2, 1],
+      [EMPTY_ART, 2, 1],
+      [CLOSED_ART, 2, 0],
+      [PENDING_ART, 1, 1],
+    ];
+    for (const [id, status, allowComment] of articles) {
+      await stack.sql(
+        `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment)
+         VALUES (?, ?, 1, ?, '{"type":0,"images":[]}', ?, ?)`,
+        [id, AUTHOR, `title ${id}`, status, allowComment],
       );
-      const articles: Array<[string, number, number]> = [
-        [ART, 2, 1],
-        [STICKY_ART, 2, 1],
-        [TIE_ART, 2, 1],
-        [POST_ART, 2, 1],
-        [EMPTY_ART, 2, 1],
-        [CLOSED_ART, 2, 0],
-        [PENDING_ART, 1, 1],
-      ];
-      for (const [id, status, allowComment] of articles) {
-        await run(
-          `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment)
-           VALUES (?, ?, 1, ?, '{"type":0,"images":[]}', ?, ?)`,
-          [id, AUTHOR, `title ${id}`, status, allowComment],
-        );
-      }
-      for (const comment of [...ART_COMMENTS, ...STICKY_COMMENTS, ...TIE_COMMENTS]) {
-        await run(
-          `INSERT INTO news_comment (comment_id, user_id, article_id, parent_id, content, is_top, status, create_time)
-           VALUES (?, ?, ?, NULL, ?, ?, 1, ?)`,
-          [comment.id, comment.userId, comment.articleId, `comment ${comment.id}`, comment.top ? 1 : 0, new Date(comment.seconds * 1000)],
-        );
-      }
-    });
-    const counters = redis.client('state');
-    await counters.zadd(`${redis.prefix}count:art:comm`, ART_COMMENTS.length, ART, STICKY_COMMENTS.length, STICKY_ART, TIE_COMMENTS.length, TIE_ART);
-
-    state = createRedisClient(redis.stateUrl, redis.prefix);
-    for (const id of [AUTHOR, READER, OTHER]) tokens.set(id, (await signInForTest(keys, state, id)).token);
-    subscriber = new Redis(redis.stateUrl);
-    subscriber.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer, message: Buffer) => {
-      published.push({ channel: channel.toString(), message });
-    });
-    await subscriber.psubscribe(`${redis.prefix}socket.io*`);
-
-    userService = await startUserService(loadConfig(userEnvSchema, env));
-    newsService = await startNewsService(loadConfig(newsEnvSchema, env));
-    gateway = await createGateway(loadConfig(gatewayEnvSchema, env));
-    await gateway.init();
-    await gateway.getHttpAdapter().getInstance().ready();
+    }
+    for (const comment of [...ART_COMMENTS, ...STICKY_COMMENTS, ...TIE_COMMENTS]) {
+      await stack.sql(
+        `INSERT INTO news_comment (comment_id, user_id, article_id, parent_id, content, is_top, status, create_time)
+         VALUES (?, ?, ?, NULL, ?, ?, 1, ?)`,
+        [comment.id, comment.userId, comment.articleId, `comment ${comment.id}`, comment.top ? 1 : 0, new Date(comment.seconds * 1000)],
+      );
+    }
+    const counters = stack.redis.client('state');
+    await counters.zadd(`${stack.redis.prefix}count:art:comm`, ART_COMMENTS.length, ART, STICKY_COMMENTS.length, STICKY_ART, TIE_COMMENTS.length, TIE_ART);
+    for (const id of [AUTHOR, READER, OTHER]) tokens.set(id, await stack.signIn(id));
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    await newsService?.close();
-    await userService?.close();
-    await subscriber?.quit();
-    await state?.quit();
-    await redis?.cleanup();
-    await database?.drop();
-    keys.remove();
+    await stack?.close();
+    await notifications?.close();
   });
 
   describe('GET /comments', () => {
@@ -336,21 +275,21 @@ describe('comments and comment likes through the gateway', () => {
       }
       await flushCommentCache();
       await pageOf(`type=a&source=${ART}&limit=10&offset=${BASE}`);
-      expect(await redis.client('cache').zcard(`${redis.prefix}art:${ART}:comm`)).toBe(ART_COMMENTS.length);
-      const ttl = await redis.client('cache').ttl(`${redis.prefix}art:${ART}:comm`);
+      expect(await stack.redis.client('cache').zcard(`${stack.redis.prefix}art:${ART}:comm`)).toBe(ART_COMMENTS.length);
+      const ttl = await stack.redis.client('cache').ttl(`${stack.redis.prefix}art:${ART}:comm`);
       expect(ttl).toBeGreaterThan(1700);
       expect(ttl).toBeLessThanOrEqual(2400);
     });
 
     it('builds a cold list from MySQL once for all the requests that miss it together', async () => {
       await flushCommentCache();
-      const listed = jest.spyOn(newsService!.get(CommentsRepository), 'listedInChunks');
+      const listed = jest.spyOn(stack.newsService!.get(CommentsRepository), 'listedInChunks');
       try {
         const pages = await Promise.all(Array.from({ length: 20 }, () => pageOf(`type=a&source=${ART}&limit=10`)));
         expect(listed).toHaveBeenCalledTimes(1);
         expect(pages[0].results).toHaveLength(10);
         expect(pages.every((page) => JSON.stringify(page) === JSON.stringify(pages[0]))).toBe(true);
-        expect(await redis.client('cache').zcard(`${redis.prefix}art:${ART}:comm`)).toBe(ART_COMMENTS.length);
+        expect(await stack.redis.client('cache').zcard(`${stack.redis.prefix}art:${ART}:comm`)).toBe(ART_COMMENTS.length);
       } finally {
         listed.mockRestore();
       }
@@ -443,39 +382,39 @@ describe('comments and comment likes through the gateway', () => {
       expect(shanghai((createTime as Date).getTime() / 1000)).toBe(data.new_obj.pubdate);
       expect(await counter('count:art:comm', POST_ART)).toBe(1);
 
-      await waitFor(() => published.length > 0);
-      expect(published).toHaveLength(1);
-      expect(published[0].channel).toBe(`${redis.prefix}socket.io#/#${AUTHOR}#`);
+      await waitFor(() => notifications.published.length > 0);
+      expect(notifications.published).toHaveLength(1);
+      expect(notifications.published[0].channel).toBe(notifications.roomChannel(AUTHOR));
       for (const part of ['comment notify', 'user_id', READER, 'user_name', 'reader', 'user_photo', `${IMG}reader-photo`, 'art_id', POST_ART, 'art_title', `title ${POST_ART}`, 'timestamp']) {
-        expect(published[0].message.includes(part)).toBe(true);
+        expect(notifications.published[0].message.includes(part)).toBe(true);
       }
     });
 
     it('lists the new comment and patches a cached list in place for the next one', async () => {
       const page = await pageOf(`type=a&source=${POST_ART}`);
       expect(page.results.map((item) => item.com_id)).toEqual([firstComment]);
-      const listKey = `${redis.prefix}art:${POST_ART}:comm`;
-      expect(await redis.client('cache').exists(listKey)).toBe(1);
+      const listKey = `${stack.redis.prefix}art:${POST_ART}:comm`;
+      expect(await stack.redis.client('cache').exists(listKey)).toBe(1);
 
       const second = await call('POST', '/comments', OTHER, { target: POST_ART, content: 'second' });
       expect(second.statusCode).toBe(201);
       const secondId = second.json<{ data: { com_id: string } }>().data.com_id;
-      expect(await redis.client('cache').zscore(listKey, secondId)).not.toBeNull();
-      expect(await redis.client('cache').exists(`${redis.prefix}comm:${secondId}`)).toBe(1);
+      expect(await stack.redis.client('cache').zscore(listKey, secondId)).not.toBeNull();
+      expect(await stack.redis.client('cache').exists(`${stack.redis.prefix}comm:${secondId}`)).toBe(1);
 
       const after = await pageOf(`type=a&source=${POST_ART}`);
       expect(after.total_count).toBe(2);
       expect(after.results.map((item) => item.com_id)).toEqual([secondId, firstComment]);
       expect(await counter('count:art:comm', POST_ART)).toBe(2);
-      await waitFor(() => published.length > 1);
-      expect(published).toHaveLength(2);
+      await waitFor(() => notifications.published.length > 1);
+      expect(notifications.published).toHaveLength(2);
     });
 
     it('sends no comment notify when the author comments their own article', async () => {
       const own = await call('POST', '/comments', AUTHOR, { target: POST_ART, content: 'thanks all' });
       expect(own.statusCode).toBe(201);
       await sleep(300);
-      expect(published).toHaveLength(2);
+      expect(notifications.published).toHaveLength(2);
       expect(await counter('count:art:comm', POST_ART)).toBe(3);
     });
 
@@ -505,7 +444,7 @@ describe('comments and comment likes through the gateway', () => {
       const more = await pageOf(`type=c&source=${firstComment}`);
       expect(more.results.map((item) => item.com_id)).toEqual([second.json<{ data: { com_id: string } }>().data.com_id, data.com_id]);
       await sleep(300);
-      expect(published).toHaveLength(2);
+      expect(notifications.published).toHaveLength(2);
     });
 
     it('refuses a reply to a comment that does not exist or belongs to another article, and on a closed article', async () => {
@@ -533,8 +472,8 @@ describe('comments and comment likes through the gateway', () => {
       expect(await query<unknown[]>('SELECT parent_id FROM news_comment WHERE comment_id = ?', [data.com_id])).toEqual([{ parent_id: null }]);
       expect(await counter('count:art:comm', POST_ART)).toBe(before + 1);
       expect((await pageOf(`type=a&source=${POST_ART}`)).results[0].com_id).toBe(data.com_id);
-      await waitFor(() => published.length > 2);
-      expect(published).toHaveLength(3);
+      await waitFor(() => notifications.published.length > 2);
+      expect(notifications.published).toHaveLength(3);
     });
   });
 
@@ -623,8 +562,8 @@ describe('comments and comment likes through the gateway', () => {
   it('answers fully cached pages from the shared cache without the news service', async () => {
     const anonymous = await pageThrough('a', ART, 10);
     const signedIn = await pageOf(`type=a&source=${ART}`, READER);
-    await newsService?.close();
-    newsService = undefined;
+    await stack.newsService?.close();
+    stack.newsService = undefined;
     expect(await pageThrough('a', ART, 10)).toEqual(anonymous);
     expect(await pageOf(`type=a&source=${ART}`, READER)).toEqual(signedIn);
     expect(signedIn.results.find((item) => item.com_id === commentId(1, 34))?.is_liking).toBe(true);
@@ -634,15 +573,3 @@ describe('comments and comment likes through the gateway', () => {
     expect(cold.statusCode).toBeGreaterThanOrEqual(500);
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}

@@ -3,32 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
-import {
-  createTestDatabase,
-  createTestKeys,
-  createTestRedis,
-  freePort,
-  signInForTest,
-  testEnv,
-  type TestDatabase,
-  type TestRedis,
-  withTestConnection,
-} from '@app/testing';
-import type { INestMicroservice } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type Redis from 'ioredis';
-
-import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
-import { createGateway } from '../../apps/gateway/src/main';
-import { newsEnvSchema } from '../../apps/news/src/config/news.config';
-import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
-import { startNewsService } from '../../apps/news/src/main';
-import { userEnvSchema } from '../../apps/user/src/config/user.config';
-import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
-import { startUserService } from '../../apps/user/src/main';
 import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
+import { type ArticleStack, startArticleStack } from './support/article-stack';
 
 const ME = '1294287382374383620';
 const OTHER = '1294287382374383621';
@@ -66,14 +42,8 @@ const keyOf = (bytes: Buffer, extension: string): string =>
   `${createHash('sha256').update(bytes).digest('hex')}.${extension}`;
 
 describe('profiles and photos (gateway -> user over gRPC, local storage)', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
-  let state: Redis;
-  const keys = createTestKeys();
   const uploads = mkdtempSync(join(tmpdir(), 'tt-uploads-'));
-  let userService: INestMicroservice;
-  let newsService: INestMicroservice;
-  let gateway: NestFastifyApplication;
+  let stack: ArticleStack;
   let auth: Record<string, string>;
 
   const request = (
@@ -85,7 +55,7 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
       signedIn?: boolean;
     } = {},
   ) =>
-    gateway.inject({
+    stack.gateway.inject({
       method,
       url,
       payload: options.payload as Record<string, unknown> | Buffer | undefined,
@@ -96,11 +66,8 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
   const patchPhotos = (parts: Part[], signedIn = true) =>
     request('PATCH', '/app/v1_0/user/photo', { ...multipart(parts), signedIn });
 
-  const row = (sql: string, params: unknown[] = [ME]) =>
-    withTestConnection(
-      database.settings,
-      async (query) => ((await query(sql, params)) as Record<string, unknown>[])[0],
-    );
+  const row = async (sql: string, params: unknown[] = [ME]) =>
+    ((await stack.sql(sql, params)) as Record<string, unknown>[])[0];
   const basicRow = () =>
     row(
       'SELECT user_name, profile_photo, introduction, is_media, status, certificate, mobile FROM user_basic WHERE user_id = ?',
@@ -111,50 +78,27 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
        FROM user_profile WHERE user_id = ?`,
     );
   const cacheHas = async (key: string) =>
-    (await redis.client('cache').exists(`${redis.prefix}${key}`)) === 1;
+    (await stack.redis.client('cache').exists(`${stack.redis.prefix}${key}`)) === 1;
 
   beforeAll(async () => {
-    database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
-    redis = createTestRedis();
-    state = createRedisClient(redis.stateUrl, redis.prefix);
-    const [userPort, newsPort] = [await freePort(), await freePort()];
-    const env = testEnv(database.settings, redis, {
-      USER_GRPC_PORT: userPort,
-      NEWS_GRPC_PORT: newsPort,
-      USER_GRPC_URL: `127.0.0.1:${userPort}`,
-      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
+    stack = await startArticleStack({
       STORAGE_PUBLIC_URL: PUBLIC_URL,
       STORAGE_LOCAL_DIR: join(uploads, 'images'),
       STORAGE_MAX_IMAGE_BYTES: MAX_IMAGE_BYTES,
-      JWT_KEYS_DIR: keys.dir,
-      JWT_SIGNING_KID: keys.kid,
     });
-    await withTestConnection(database.settings, async (query) => {
-      await query(
-        `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media) VALUES
-         (?, '13911111111', 'me', 1, 0), (?, '13922222222', 'taken', 1, 0)`,
-        [ME, OTHER],
-      );
-      await query(`INSERT INTO user_profile (user_id, gender) VALUES (?, 1)`, [ME]);
-    });
-    await state.zadd('count:user:followers', 7, ME);
-    await state.zadd('count:user:arts:reading', 123, ME);
-    userService = await startUserService(loadConfig(userEnvSchema, env));
-    newsService = await startNewsService(loadConfig(newsEnvSchema, env));
-    gateway = await createGateway(loadConfig(gatewayEnvSchema, env));
-    await gateway.init();
-    await gateway.getHttpAdapter().getInstance().ready();
-    auth = { authorization: `Bearer ${(await signInForTest(keys, state, ME)).token}` };
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media) VALUES
+       (?, '13911111111', 'me', 1, 0), (?, '13922222222', 'taken', 1, 0)`,
+      [ME, OTHER],
+    );
+    await stack.sql(`INSERT INTO user_profile (user_id, gender) VALUES (?, 1)`, [ME]);
+    await stack.state.zadd('count:user:followers', 7, ME);
+    await stack.state.zadd('count:user:arts:reading', 123, ME);
+    auth = { authorization: `Bearer ${await stack.signIn(ME)}` };
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    await newsService?.close();
-    await userService?.close();
-    await state?.quit();
-    await redis?.cleanup();
-    await database?.drop();
-    keys.remove();
+    await stack?.close();
     rmSync(uploads, { recursive: true, force: true });
   });
 
@@ -388,7 +332,7 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     expect(await basicRow()).toMatchObject({ profile_photo: key });
     expect(readFileSync(join(uploads, 'images', key)).equals(IMAGE_FIXTURES.png)).toBe(true);
 
-    const served = await gateway.inject({ method: 'GET', url: `/static/${key}` });
+    const served = await stack.gateway.inject({ method: 'GET', url: `/static/${key}` });
     expect(served.statusCode).toBe(200);
     expect(served.headers['content-type']).toBe('image/png');
     expect(served.headers['x-content-type-options']).toBe('nosniff');
@@ -448,7 +392,7 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     // The photo was uploaded as base64 before: one file, and the unknown part was not stored.
     expect(readdirSync(join(uploads, 'images')).sort()).toEqual([photoKey, frontKey].sort());
 
-    const served = await gateway.inject({ method: 'GET', url: `/static/${frontKey}` });
+    const served = await stack.gateway.inject({ method: 'GET', url: `/static/${frontKey}` });
     expect(served.rawPayload.equals(IMAGE_FIXTURES.gif)).toBe(true);
 
     const webp = await patchPhotos([
@@ -486,11 +430,12 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
 
   it('serves only stored keys under /static/', async () => {
     expect(
-      (await gateway.inject({ method: 'GET', url: `/static/${'0'.repeat(64)}.png` })).statusCode,
+      (await stack.gateway.inject({ method: 'GET', url: `/static/${'0'.repeat(64)}.png` }))
+        .statusCode,
     ).toBe(404);
     expect(
-      (await gateway.inject({ method: 'GET', url: '/static/../package.json' })).statusCode,
+      (await stack.gateway.inject({ method: 'GET', url: '/static/../package.json' })).statusCode,
     ).toBe(404);
-    expect((await gateway.inject({ method: 'GET', url: '/static/' })).statusCode).toBe(404);
+    expect((await stack.gateway.inject({ method: 'GET', url: '/static/' })).statusCode).toBe(404);
   });
 });

@@ -1,33 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
-import {
-  createTestDatabase,
-  createTestKeys,
-  createTestRedis,
-  freePort,
-  signInForTest,
-  testEnv,
-  type TestDatabase,
-  type TestRedis,
-  withTestConnection,
-} from '@app/testing';
-import type { INestMicroservice } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import Redis from 'ioredis';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { TraceLogWriter } from '../../apps/gateway/src/articles/trace-log.writer';
-import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
-import { createGateway } from '../../apps/gateway/src/main';
-import { newsEnvSchema } from '../../apps/news/src/config/news.config';
-import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
-import { startNewsService } from '../../apps/news/src/main';
-import { userEnvSchema } from '../../apps/user/src/config/user.config';
-import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
-import { startUserService } from '../../apps/user/src/main';
+
+import { type ArticleStack, IMG, startArticleStack } from './support/article-stack';
+import { type NotificationTap, tapNotifications, waitFor } from './support/notifications';
 
 const AUTHOR = '1294287382374383616';
 const READER = '1294287382374383617';
@@ -39,7 +16,6 @@ const READERS_OWN = '1300000000000000004';
 const DRAFT = '1300000000000000005';
 const DELETED = '1300000000000000006';
 const NOWHERE = '1300000000000000099';
-const IMG = 'http://img.test/';
 const NOT_FOUND = { message: 'The article does not exist.' };
 const BAD_TARGET = { message: { target: 'Invalid target article id.' } };
 
@@ -82,17 +58,9 @@ interface ReportRow {
 }
 
 describe('collections, likes, dislikes and reports through the gateway', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
-  const keys = createTestKeys();
-  const traceDir = mkdtempSync(join(tmpdir(), 'reactions-trace-'));
-  let state: Redis;
-  let subscriber: Redis;
-  let userService: INestMicroservice;
-  let newsService: INestMicroservice;
-  let gateway: NestFastifyApplication;
+  let stack: ArticleStack;
+  let notifications: NotificationTap;
   const tokens = new Map<string, string>();
-  const published: Array<{ channel: string; message: Buffer }> = [];
 
   const call = (
     method: Method,
@@ -101,16 +69,16 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     payload?: object,
     headers: Record<string, string> = {},
   ) =>
-    gateway.inject({
+    stack.gateway.inject({
       method,
       url: `/app/v1_0${url}`,
       headers: { ...headers, ...(as ? { authorization: `Bearer ${tokens.get(as)}` } : {}) },
       ...(payload ? { payload } : {}),
     });
   const counter = async (key: string, id: string) =>
-    Number((await redis.client('state').zscore(`${redis.prefix}${key}`, id)) ?? 0);
+    Number((await stack.redis.client('state').zscore(`${stack.redis.prefix}${key}`, id)) ?? 0);
   const sql = <T>(statement: string, params: unknown[] = []) =>
-    withTestConnection(database.settings, (query) => query(statement, params)) as Promise<T[]>;
+    stack.sql(statement, params) as Promise<T[]>;
   const collections = () =>
     sql<CollectionRow>(
       'SELECT collection_id, user_id, article_id, is_deleted FROM news_collection ORDER BY user_id, article_id',
@@ -122,9 +90,9 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
   const reports = () =>
     sql<ReportRow>('SELECT user_id, article_id, type, remark FROM news_report ORDER BY article_id');
   const cacheKey = (kind: 'collection' | 'attitude', user: string) =>
-    `${redis.prefix}user:${user}:art:${kind}`;
+    `${stack.redis.prefix}user:${user}:art:${kind}`;
   const cached = (kind: 'collection' | 'attitude', user = READER) =>
-    redis.client('cache').exists(cacheKey(kind, user));
+    stack.redis.client('cache').exists(cacheKey(kind, user));
   const list = async (as: string, query = '') => {
     const response = await call('GET', `/article/collections${query}`, as);
     expect(response.statusCode).toBe(200);
@@ -137,82 +105,48 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     expect(await cached('attitude', user)).toBe(1);
   };
   const likingNotifications = (room: string) =>
-    published.filter(
+    notifications.published.filter(
       ({ channel, message }) =>
-        channel === `${redis.prefix}socket.io#/#${room}#` && message.includes('liking notify'),
+        channel === notifications.roomChannel(room) && message.includes('liking notify'),
     );
 
   beforeAll(async () => {
-    database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
-    redis = createTestRedis();
-    const [userPort, newsPort] = [await freePort(), await freePort()];
-    const env = testEnv(database.settings, redis, {
-      USER_GRPC_PORT: userPort,
-      NEWS_GRPC_PORT: newsPort,
-      USER_GRPC_URL: `127.0.0.1:${userPort}`,
-      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
-      STORAGE_PUBLIC_URL: IMG,
-      JWT_KEYS_DIR: keys.dir,
-      JWT_SIGNING_KID: keys.kid,
-      TRACE_LOG_FILE: join(traceDir, 'userClick.log'),
-    });
-    await withTestConnection(database.settings, async (query) => {
-      await query(
-        `INSERT INTO user_basic (user_id, mobile, user_name, profile_photo, status, is_media) VALUES
-         (?, '13900000001', 'author', NULL, 1, 1),
-         (?, '13900000002', 'reader', 'reader-photo', 1, 0),
-         (?, '13900000003', 'other', NULL, 1, 0)`,
-        [AUTHOR, READER, OTHER],
+    stack = await startArticleStack();
+    notifications = await tapNotifications(stack.redis);
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, profile_photo, status, is_media) VALUES
+       (?, '13900000001', 'author', NULL, 1, 1),
+       (?, '13900000002', 'reader', 'reader-photo', 1, 0),
+       (?, '13900000003', 'other', NULL, 1, 0)`,
+      [AUTHOR, READER, OTHER],
+    );
+    await stack.sql(`INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
+       (1, 'html', 1, 1, 1), (7, 'python', 2, 1, 0)`);
+    const articles: Array<[string, string, number, string, number]> = [
+      [ART1, AUTHOR, 1, 'first', 2],
+      [ART2, AUTHOR, 7, 'second', 2],
+      [ART3, AUTHOR, 1, 'third', 2],
+      [READERS_OWN, READER, 1, 'mine', 2],
+      [DRAFT, AUTHOR, 1, 'draft', 0],
+      [DELETED, AUTHOR, 1, 'deleted', 4],
+    ];
+    for (const [id, author, channel, title, status] of articles) {
+      await stack.sql(
+        `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment)
+         VALUES (?, ?, ?, ?, '{"type":0,"images":[]}', ?, 1)`,
+        [id, author, channel, title, status],
       );
-      await query(`INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
-         (1, 'html', 1, 1, 1), (7, 'python', 2, 1, 0)`);
-      const articles: Array<[string, string, number, string, number]> = [
-        [ART1, AUTHOR, 1, 'first', 2],
-        [ART2, AUTHOR, 7, 'second', 2],
-        [ART3, AUTHOR, 1, 'third', 2],
-        [READERS_OWN, READER, 1, 'mine', 2],
-        [DRAFT, AUTHOR, 1, 'draft', 0],
-        [DELETED, AUTHOR, 1, 'deleted', 4],
-      ];
-      for (const [id, author, channel, title, status] of articles) {
-        await query(
-          `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment)
-           VALUES (?, ?, ?, ?, '{"type":0,"images":[]}', ?, 1)`,
-          [id, author, channel, title, status],
-        );
-        await query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [
-          id,
-          `<p>${title}</p>`,
-        ]);
-      }
-    });
-    state = createRedisClient(redis.stateUrl, redis.prefix);
-    for (const id of [AUTHOR, READER, OTHER])
-      tokens.set(id, (await signInForTest(keys, state, id)).token);
-
-    subscriber = new Redis(redis.stateUrl);
-    subscriber.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer, message: Buffer) => {
-      published.push({ channel: channel.toString(), message });
-    });
-    await subscriber.psubscribe(`${redis.prefix}socket.io*`);
-
-    userService = await startUserService(loadConfig(userEnvSchema, env));
-    newsService = await startNewsService(loadConfig(newsEnvSchema, env));
-    gateway = await createGateway(loadConfig(gatewayEnvSchema, env));
-    await gateway.init();
-    await gateway.getHttpAdapter().getInstance().ready();
+      await stack.sql('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [
+        id,
+        `<p>${title}</p>`,
+      ]);
+    }
+    for (const id of [AUTHOR, READER, OTHER]) tokens.set(id, await stack.signIn(id));
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    await newsService?.close();
-    await userService?.close();
-    await subscriber?.quit();
-    await state?.quit();
-    await redis?.cleanup();
-    await database?.drop();
-    keys.remove();
-    rmSync(traceDir, { recursive: true, force: true });
+    await stack?.close();
+    await notifications?.close();
   });
 
   it('answers 401 on every route without a token and stores nothing', async () => {
@@ -315,7 +249,7 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     expect(await reports()).toEqual([]);
     expect(await counter('count:art:collecting', DRAFT)).toBe(0);
     expect(await counter('count:art:liking', DRAFT)).toBe(0);
-    expect(published).toEqual([]);
+    expect(notifications.published).toEqual([]);
   });
 
   it('collects with 201 {target}, ignores unknown fields, counts once even when repeated, and logs the trace', async () => {
@@ -345,8 +279,8 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     expect(await counter('count:user:art:collecting', READER)).toBe(1);
     expect(await counter('count:user:art:collecting', OTHER)).toBe(0);
 
-    await gateway.get(TraceLogWriter).flush();
-    const lines = readFileSync(join(traceDir, 'userClick.log'), 'utf8').trim().split('\n');
+    await stack.gateway.get(TraceLogWriter).flush();
+    const lines = readFileSync(stack.traceFile, 'utf8').trim().split('\n');
     expect(lines.map((line) => JSON.parse(line) as object)).toEqual([
       expect.objectContaining({
         channelId: 1,
@@ -375,7 +309,7 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
       "UPDATE news_collection SET update_time = '2026-01-02 00:00:00' WHERE user_id = ? AND article_id = ?",
       [READER, ART3],
     );
-    await redis.client('cache').del(cacheKey('collection', READER));
+    await stack.redis.client('cache').del(cacheKey('collection', READER));
     expect((await call('POST', '/article/likings', READER, { target: ART3 })).statusCode).toBe(201);
 
     // A user id in the query is not a thing: it is ignored.
@@ -394,11 +328,9 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
       { art_id: ART3, title: 'third', aut_id: AUTHOR, collect_count: 1, is_liking: true },
       { art_id: ART2, title: 'second', aut_id: AUTHOR, collect_count: 2, is_liking: false },
     ]);
-    expect(await redis.client('cache').zrevrange(cacheKey('collection', READER), 0, -1)).toEqual([
-      ART1,
-      ART3,
-      ART2,
-    ]);
+    expect(
+      await stack.redis.client('cache').zrevrange(cacheKey('collection', READER), 0, -1),
+    ).toEqual([ART1, ART3, ART2]);
     // Served again from the zset the first call filled.
     expect(await list(READER)).toEqual(page);
 
@@ -407,9 +339,9 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     expect(others.results.map((card) => card.art_id)).toEqual([ART2]);
     const authors = await list(AUTHOR);
     expect(authors).toEqual({ total_count: 0, page: 1, per_page: 10, results: [] });
-    expect(await redis.client('cache').zrange(cacheKey('collection', AUTHOR), 0, -1)).toEqual([
-      '-1',
-    ]);
+    expect(await stack.redis.client('cache').zrange(cacheKey('collection', AUTHOR), 0, -1)).toEqual(
+      ['-1'],
+    );
   });
 
   it('pages collections with per_page 10-50 and rejects values outside the range', async () => {
@@ -478,7 +410,7 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
 
   it('likes with 201, counts the like for the article and its AUTHOR (not the liker), and notifies the author', async () => {
     await primeCaches();
-    published.length = 0;
+    notifications.published.length = 0;
     const response = await call('POST', '/article/likings', READER, {
       target: ART1,
       attitude: 0,
@@ -598,7 +530,7 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
   });
 
   it('counts 20 concurrent likes by one user once, with one row and one notification', async () => {
-    published.length = 0;
+    notifications.published.length = 0;
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => call('POST', '/article/likings', OTHER, { target: ART2 })),
     );
@@ -629,7 +561,8 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     const likesBefore = await counter('count:art:liking', ART1);
     const likedBefore = await counter('count:user:liked', AUTHOR);
     expect(
-      (await attitudes()).find((row) => row.user_id === READER && row.article_id === ART1)?.attitude,
+      (await attitudes()).find((row) => row.user_id === READER && row.article_id === ART1)
+        ?.attitude,
     ).toBeNull();
 
     const responses = await Promise.all(
@@ -638,13 +571,13 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     expect(responses.every((response) => response.statusCode === 201)).toBe(true);
     expect(await counter('count:art:liking', ART1)).toBe(likesBefore + 1);
     expect(await counter('count:user:liked', AUTHOR)).toBe(likedBefore + 1);
-    expect((await attitudes()).filter((row) => row.user_id === READER && row.article_id === ART1)).toEqual([
-      { user_id: READER, article_id: ART1, attitude: 1 },
-    ]);
+    expect(
+      (await attitudes()).filter((row) => row.user_id === READER && row.article_id === ART1),
+    ).toEqual([{ user_id: READER, article_id: ART1, attitude: 1 }]);
   });
 
   it('counts a self-like for its author without notifying them', async () => {
-    published.length = 0;
+    notifications.published.length = 0;
     expect(
       (await call('POST', '/article/likings', READER, { target: READERS_OWN })).statusCode,
     ).toBe(201);
@@ -717,15 +650,3 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     expect((await reports()).filter((row) => row.article_id === ART3)).toEqual([]);
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}

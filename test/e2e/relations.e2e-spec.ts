@@ -1,33 +1,14 @@
-import { createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
-import {
-  createTestDatabase,
-  createTestKeys,
-  createTestRedis,
-  freePort,
-  signInForTest,
-  testEnv,
-  type TestDatabase,
-  type TestRedis,
-  withTestConnection,
-} from '@app/testing';
-import type { INestMicroservice } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import Redis from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
 
-import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
-import { createGateway } from '../../apps/gateway/src/main';
-import { userEnvSchema } from '../../apps/user/src/config/user.config';
-import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
 import { RelationsRepository } from '../../apps/user/src/relations/relations.repository';
-import { startUserService } from '../../apps/user/src/main';
+import { type ArticleStack, IMG, startArticleStack } from './support/article-stack';
+import { type NotificationTap, tapNotifications, waitFor } from './support/notifications';
 
 const ME = '1294287382374383616';
 const STAR = '1294287382374383617';
 const OTHER = '1294287382374383618';
 const LONER = '1294287382374383619';
 const NOBODY = '1294287382374383699';
-const IMG = 'http://img.test/';
 
 type Method = 'GET' | 'POST' | 'DELETE';
 
@@ -53,32 +34,26 @@ interface RelationRow {
 }
 
 describe('follows and blacklists through the gateway', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
-  const keys = createTestKeys();
-  let state: Redis;
-  let subscriber: Redis;
-  let userService: INestMicroservice;
-  let gateway: NestFastifyApplication;
+  let stack: ArticleStack;
+  let notifications: NotificationTap;
   const tokens = new Map<string, string>();
-  const published: Array<{ channel: string; message: Buffer }> = [];
 
   const call = (method: Method, url: string, as?: string, payload?: object) =>
-    gateway.inject({
+    stack.gateway.inject({
       method,
       url: `/app/v1_0${url}`,
       headers: as ? { authorization: `Bearer ${tokens.get(as)}` } : {},
       ...(payload ? { payload } : {}),
     });
   const count = async (key: 'followings' | 'followers', id: string) =>
-    Number((await redis.client('state').zscore(`${redis.prefix}count:user:${key}`, id)) ?? 0);
+    Number(
+      (await stack.redis.client('state').zscore(`${stack.redis.prefix}count:user:${key}`, id)) ?? 0,
+    );
   const relations = () =>
-    withTestConnection(database.settings, (query) =>
-      query(
-        'SELECT user_id, target_user_id, relation FROM user_relation ORDER BY user_id, target_user_id',
-      ),
+    stack.sql(
+      'SELECT user_id, target_user_id, relation FROM user_relation ORDER BY user_id, target_user_id',
     ) as Promise<RelationRow[]>;
-  const cacheKey = (key: string) => `${redis.prefix}${key}`;
+  const cacheKey = (key: string) => `${stack.redis.prefix}${key}`;
   const page = async (url: string, as = ME) => {
     const response = await call('GET', url, as);
     expect(response.statusCode).toBe(200);
@@ -86,51 +61,22 @@ describe('follows and blacklists through the gateway', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase([USER_SCHEMA]);
-    redis = createTestRedis();
-    const [userPort, newsPort] = [await freePort(), await freePort()];
-    const env = testEnv(database.settings, redis, {
-      USER_GRPC_PORT: userPort,
-      USER_GRPC_URL: `127.0.0.1:${userPort}`,
-      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
-      STORAGE_PUBLIC_URL: IMG,
-      JWT_KEYS_DIR: keys.dir,
-      JWT_SIGNING_KID: keys.kid,
-    });
-    await withTestConnection(database.settings, async (query) => {
-      await query(
-        `INSERT INTO user_basic (user_id, mobile, user_name, profile_photo, status, is_media) VALUES
-         (?, '13900000001', 'me', 'me-photo', 1, 0),
-         (?, '13900000002', 'star', NULL, 1, 1),
-         (?, '13900000003', 'other', 'other-photo', 1, 0),
-         (?, '13900000004', 'loner', NULL, 1, 0)`,
-        [ME, STAR, OTHER, LONER],
-      );
-    });
-    state = createRedisClient(redis.stateUrl, redis.prefix);
-    for (const id of [ME, STAR, OTHER, LONER])
-      tokens.set(id, (await signInForTest(keys, state, id)).token);
-
-    subscriber = new Redis(redis.stateUrl);
-    subscriber.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer, message: Buffer) => {
-      published.push({ channel: channel.toString(), message });
-    });
-    await subscriber.psubscribe(`${redis.prefix}socket.io*`);
-
-    userService = await startUserService(loadConfig(userEnvSchema, env));
-    gateway = await createGateway(loadConfig(gatewayEnvSchema, env));
-    await gateway.init();
-    await gateway.getHttpAdapter().getInstance().ready();
+    stack = await startArticleStack();
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, profile_photo, status, is_media) VALUES
+       (?, '13900000001', 'me', 'me-photo', 1, 0),
+       (?, '13900000002', 'star', NULL, 1, 1),
+       (?, '13900000003', 'other', 'other-photo', 1, 0),
+       (?, '13900000004', 'loner', NULL, 1, 0)`,
+      [ME, STAR, OTHER, LONER],
+    );
+    for (const id of [ME, STAR, OTHER, LONER]) tokens.set(id, await stack.signIn(id));
+    notifications = await tapNotifications(stack.redis);
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    await userService?.close();
-    await subscriber?.quit();
-    await state?.quit();
-    await redis?.cleanup();
-    await database?.drop();
-    keys.remove();
+    await notifications?.close();
+    await stack?.close();
   });
 
   it('answers 401 on every relation route without a token', async () => {
@@ -179,7 +125,7 @@ describe('follows and blacklists through the gateway', () => {
 
     expect(await relations()).toEqual([]);
     expect(await count('followings', ME)).toBe(0);
-    expect(published).toEqual([]);
+    expect(notifications.published).toEqual([]);
   });
 
   it('follows once, ignores unknown body fields, counts both users and publishes following notify', async () => {
@@ -196,9 +142,9 @@ describe('follows and blacklists through the gateway', () => {
     expect(await count('followings', ME)).toBe(1);
     expect(await count('followers', STAR)).toBe(1);
 
-    await waitFor(() => published.length > 0);
-    expect(published).toHaveLength(1);
-    expect(published[0].channel).toBe(`${redis.prefix}socket.io#/#${STAR}#`);
+    await waitFor(() => notifications.published.length > 0);
+    expect(notifications.published).toHaveLength(1);
+    expect(notifications.published[0].channel).toBe(notifications.roomChannel(STAR));
     for (const part of [
       'following notify',
       'user_id',
@@ -209,7 +155,7 @@ describe('follows and blacklists through the gateway', () => {
       `${IMG}me-photo`,
       'timestamp',
     ]) {
-      expect(published[0].message.includes(part)).toBe(true);
+      expect(notifications.published[0].message.includes(part)).toBe(true);
     }
   });
 
@@ -221,7 +167,7 @@ describe('follows and blacklists through the gateway', () => {
     expect(await relations()).toEqual([{ user_id: ME, target_user_id: STAR, relation: 1 }]);
     expect(await count('followings', ME)).toBe(1);
     expect(await count('followers', STAR)).toBe(1);
-    expect(published).toHaveLength(1);
+    expect(notifications.published).toHaveLength(1);
   });
 
   it('counts concurrent duplicate follows once', async () => {
@@ -240,17 +186,15 @@ describe('follows and blacklists through the gateway', () => {
 
   it('lists followings newest first with photo URLs, fans counts and mutual follows', async () => {
     expect((await call('POST', '/user/followings', STAR, { target: ME })).statusCode).toBe(201);
-    await withTestConnection(database.settings, async (query) => {
-      await query(
-        "UPDATE user_relation SET update_time = '2026-01-01 00:00:00' WHERE user_id = ? AND target_user_id = ?",
-        [ME, STAR],
-      );
-      await query(
-        "UPDATE user_relation SET update_time = '2026-01-02 00:00:00' WHERE user_id = ? AND target_user_id = ?",
-        [ME, OTHER],
-      );
-    });
-    await redis.client('cache').del(cacheKey(`user:${ME}:following`));
+    await stack.sql(
+      "UPDATE user_relation SET update_time = '2026-01-01 00:00:00' WHERE user_id = ? AND target_user_id = ?",
+      [ME, STAR],
+    );
+    await stack.sql(
+      "UPDATE user_relation SET update_time = '2026-01-02 00:00:00' WHERE user_id = ? AND target_user_id = ?",
+      [ME, OTHER],
+    );
+    await stack.redis.client('cache').del(cacheKey(`user:${ME}:following`));
 
     const first = await call('GET', '/user/followings', ME);
     expect(first.statusCode).toBe(200);
@@ -279,7 +223,7 @@ describe('follows and blacklists through the gateway', () => {
         ],
       },
     });
-    expect(await redis.client('cache').zcard(cacheKey(`user:${ME}:following`))).toBe(2);
+    expect(await stack.redis.client('cache').zcard(cacheKey(`user:${ME}:following`))).toBe(2);
     // Served from the cache the first call filled.
     expect(await page('/user/followings')).toEqual(first.json<{ data: FollowCardPage }>().data);
   });
@@ -316,13 +260,18 @@ describe('follows and blacklists through the gateway', () => {
   });
 
   it('reads a cold list of fans from MySQL once for all the requests that miss it together', async () => {
-    await redis.client('cache').del(cacheKey(`user:${STAR}:fans`));
-    const read = jest.spyOn(userService.get(RelationsRepository), 'followEdges');
+    await stack.redis.client('cache').del(cacheKey(`user:${STAR}:fans`));
+    const read = jest.spyOn(stack.userService.get(RelationsRepository), 'followEdges');
     try {
-      const pages = await Promise.all(Array.from({ length: 20 }, () => page('/user/followers', STAR)));
+      const pages = await Promise.all(
+        Array.from({ length: 20 }, () => page('/user/followers', STAR)),
+      );
       expect(read).toHaveBeenCalledTimes(1);
       expect(pages.every((each) => JSON.stringify(each) === JSON.stringify(pages[0]))).toBe(true);
-      expect(pages[0]).toMatchObject({ total_count: 1, results: [{ id: ME, mutual_follow: true }] });
+      expect(pages[0]).toMatchObject({
+        total_count: 1,
+        results: [{ id: ME, mutual_follow: true }],
+      });
     } finally {
       read.mockRestore();
     }
@@ -371,7 +320,7 @@ describe('follows and blacklists through the gateway', () => {
       is_following: true,
       is_blacklist: false,
     });
-    expect(await redis.client('cache').hgetall(cacheKey(`user:${ME}:relationship`))).toEqual({
+    expect(await stack.redis.client('cache').hgetall(cacheKey(`user:${ME}:relationship`))).toEqual({
       [STAR]: '1',
       [OTHER]: '1',
     });
@@ -383,8 +332,8 @@ describe('follows and blacklists through the gateway', () => {
       is_blacklist: false,
     });
     const marker = cacheKey(`user:${LONER}:relationship`);
-    expect(await redis.client('cache').hgetall(marker)).toEqual({ '-1': '-1' });
-    const ttl = await redis.client('cache').ttl(marker);
+    expect(await stack.redis.client('cache').hgetall(marker)).toEqual({ '-1': '-1' });
+    const ttl = await stack.redis.client('cache').ttl(marker);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(360);
   });
@@ -401,7 +350,7 @@ describe('follows and blacklists through the gateway', () => {
     expect(await count('followings', ME)).toBe(1);
     expect(await count('followers', OTHER)).toBe(0);
     expect(
-      await redis
+      await stack.redis
         .client('cache')
         .exists(cacheKey(`user:${ME}:relationship`), cacheKey(`user:${ME}:following`)),
     ).toBe(0);
@@ -457,15 +406,3 @@ describe('follows and blacklists through the gateway', () => {
     expect(await count('followers', ME)).toBe(1);
   });
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
