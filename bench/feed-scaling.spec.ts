@@ -4,26 +4,10 @@ import { join } from 'node:path';
 
 import { compareFeedScaling, feedScalingMarkdown, newestFeedRun, type RunSummary } from './feed-scaling';
 import type { Row } from './report';
+import { testRow } from './test-row';
 
-function row(endpoint: string, cpuMicrosPerRequest: number, extra: Partial<Row> = {}): Row {
-  return {
-    endpoint,
-    label: endpoint,
-    measured: true,
-    rounds: 3,
-    rps: 1_000_000 / cpuMicrosPerRequest,
-    cpuMicrosPerRequest,
-    redisCpuMicrosPerRequest: 10,
-    p50: 5,
-    p99: 20,
-    errors: 0,
-    non2xx: 0,
-    rssMiB: {},
-    redisPerRequest: 1,
-    sqlPerRequest: 0,
-    ...extra,
-  };
-}
+const row = (endpoint: string, cpuMicrosPerRequest: number, extra: Partial<Row> = {}): Row =>
+  testRow(endpoint, { rps: 1_000_000 / cpuMicrosPerRequest, cpuMicrosPerRequest, ...extra });
 
 const LOAD = { rounds: 3, duration: 5 };
 const quick = (rows: Row[]): RunSummary => ({ stamp: 'q', spec: { size: 'quick', articles: 10_000 }, options: LOAD, rows });

@@ -1,25 +1,8 @@
 import { type Row, targetText, verdictOf } from './report';
+import { testRow } from './test-row';
 
-function row(endpoint: string, ratioL2: number, extra: Partial<Row> = {}): Row {
-  return {
-    endpoint,
-    label: endpoint,
-    measured: true,
-    rounds: 3,
-    rps: 1000,
-    cpuMicrosPerRequest: 100,
-    redisCpuMicrosPerRequest: 10,
-    p50: 5,
-    p99: 20,
-    errors: 0,
-    non2xx: 0,
-    rssMiB: {},
-    redisPerRequest: 1,
-    sqlPerRequest: 0,
-    ratioL2,
-    ...extra,
-  };
-}
+const row = (endpoint: string, ratioL2: number, extra: Partial<Row> = {}): Row =>
+  testRow(endpoint, { ratioL2, ...extra });
 
 describe('verdictOf', () => {
   const target = { ratioL2: 0.85 };
