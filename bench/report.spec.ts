@@ -26,11 +26,16 @@ describe('verdictOf', () => {
 
   it('names the baseline when the framework alone fell below the target in the same run', () => {
     expect(verdictOf(row('E1', 0.2), target, row('E1:L4', 0.8))).toBe(
-      "SHORT (target above L4's ÷L2 0.80)",
+      "SHORT (target above L4's ÷L2 0.800)",
     );
     expect(verdictOf(row('E3', 0.5), { ratioL2: 0.75 }, row('E3:L3', 0.7))).toBe(
-      "SHORT (target above L3's ÷L2 0.70)",
+      "SHORT (target above L3's ÷L2 0.700)",
     );
+    // Three digits, so a bound just under the target does not read as equal to it.
+    expect(verdictOf(row('E1', 0.2), target, row('E1:L4', 0.8462))).toBe(
+      "SHORT (target above L4's ÷L2 0.846)",
+    );
+    expect(verdictOf(row('E1', 0.2), target, row('E1:L4', 0.85))).toBe('SHORT');
   });
 });
 

@@ -103,7 +103,7 @@ export function verdictOf(row: Row, target: Target | undefined, bound: Row | und
   if (met) return 'met';
   if (bound?.ratioL2 === undefined || bound.ratioL2 >= target.ratioL2) return 'SHORT';
   const baseline = bound.endpoint.slice(bound.endpoint.indexOf(':') + 1);
-  return `SHORT (target above ${baseline}'s ÷L2 ${bound.ratioL2.toFixed(2)})`;
+  return `SHORT (target above ${baseline}'s ÷L2 ${bound.ratioL2.toFixed(3)})`;
 }
 
 const fixed = (value: number | undefined, digits: number): string => (value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits));
