@@ -1,77 +1,28 @@
-import { loadConfig } from '@app/config';
-import {
-  createTestDatabase,
-  createTestKeys,
-  createTestRedis,
-  freePort,
-  testEnv,
-  type TestDatabase,
-  type TestRedis,
-  withTestConnection,
-} from '@app/testing';
-import type { INestMicroservice } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-
-import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
-import { createGateway } from '../../apps/gateway/src/main';
-import { newsEnvSchema } from '../../apps/news/src/config/news.config';
-import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
-import { startNewsService } from '../../apps/news/src/main';
-import { userEnvSchema } from '../../apps/user/src/config/user.config';
-import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
-import { startUserService } from '../../apps/user/src/main';
+import { type ArticleStack, startArticleStack } from './support/article-stack';
 
 const AUTHOR_ID = '1294287382374383616';
 
 describe('gateway -> user/news over gRPC', () => {
-  let database: TestDatabase;
-  let redis: TestRedis;
-  const keys = createTestKeys();
-  let userService: INestMicroservice;
-  let newsService: INestMicroservice | undefined;
-  let gateway: NestFastifyApplication;
+  let stack: ArticleStack;
 
-  const get = (url: string) => gateway.inject({ method: 'GET', url });
+  const get = (url: string) => stack.gateway.inject({ method: 'GET', url });
 
   beforeAll(async () => {
-    database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
-    redis = createTestRedis();
-    const [userPort, newsPort] = [await freePort(), await freePort()];
-    const env = testEnv(database.settings, redis, {
-      USER_GRPC_PORT: userPort,
-      NEWS_GRPC_PORT: newsPort,
-      USER_GRPC_URL: `127.0.0.1:${userPort}`,
-      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
-      STORAGE_PUBLIC_URL: 'http://img.test/',
-      JWT_KEYS_DIR: keys.dir,
-      JWT_SIGNING_KID: keys.kid,
-    });
-    await withTestConnection(database.settings, async (query) => {
-      await query(
-        `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, introduction, certificate)
-         VALUES (?, '13911111111', 'author', 1, 1, 'writes things', 'certified')`,
-        [AUTHOR_ID],
-      );
-      await query(
-        `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
-         (1, 'html', 2, 1, 1), (2, 'python', 1, 1, 0), (3, 'hidden', 0, 0, 1), (4, 'go', 1, 1, 1)`,
-      );
-    });
-    await redis.client('state').zadd(`${redis.prefix}count:user:followers`, 42, AUTHOR_ID);
-    userService = await startUserService(loadConfig(userEnvSchema, env));
-    newsService = await startNewsService(loadConfig(newsEnvSchema, env));
-    gateway = await createGateway(loadConfig(gatewayEnvSchema, env));
-    await gateway.init();
-    await gateway.getHttpAdapter().getInstance().ready();
+    stack = await startArticleStack();
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, introduction, certificate)
+       VALUES (?, '13911111111', 'author', 1, 1, 'writes things', 'certified')`,
+      [AUTHOR_ID],
+    );
+    await stack.sql(
+      `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
+       (1, 'html', 2, 1, 1), (2, 'python', 1, 1, 0), (3, 'hidden', 0, 0, 1), (4, 'go', 1, 1, 1)`,
+    );
+    await stack.state.zadd('count:user:followers', 42, AUTHOR_ID);
   });
 
   afterAll(async () => {
-    await gateway?.close();
-    await newsService?.close();
-    await userService?.close();
-    await redis?.cleanup();
-    await database?.drop();
-    keys.remove();
+    await stack?.close();
   });
 
   it('serves a user card from the user service with ids as strings and counters from Redis', async () => {
@@ -114,7 +65,7 @@ describe('gateway -> user/news over gRPC', () => {
       message: 'OK',
       data: { channels: [{ id: 2, name: 'python' }, { id: 4, name: 'go' }, { id: 1, name: 'html' }] },
     });
-    expect(await redis.client('cache').exists(`${redis.prefix}ch:all`)).toBe(1);
+    expect(await stack.redis.client('cache').exists(`${stack.redis.prefix}ch:all`)).toBe(1);
   });
 
   it('answers unknown routes with the envelope error shape', async () => {
@@ -130,8 +81,8 @@ describe('gateway -> user/news over gRPC', () => {
   });
 
   it('reports not ready and 503 for calls when the news service is gone', async () => {
-    await newsService?.close();
-    newsService = undefined;
+    await stack.newsService?.close();
+    stack.newsService = undefined;
     const ready = await get('/health/ready');
     expect(ready.statusCode).toBe(503);
     const channels = await get('/app/v1_0/channels');

@@ -1,12 +1,8 @@
 import { ModulesContainer } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { loadConfig } from '@app/config';
-import { signInForTest } from '@app/testing';
 import { RequestMethod } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { mediaPlatformEnvSchema } from '../../apps/media-platform/src/config/media-platform.config';
-import { createMediaPlatform } from '../../apps/media-platform/src/main';
 import { type ArticleStack, seedUsers, startArticleStack } from './support/article-stack';
 
 const READER = '1294287382374383617';
@@ -91,13 +87,10 @@ describe('malformed input (e2e: every route of the gateway and the media platfor
     await stack.sql('UPDATE user_basic SET is_media = 1, is_verified = 1 WHERE user_id = ?', [
       READER,
     ]);
-    mp = await createMediaPlatform(loadConfig(mediaPlatformEnvSchema, stack.env));
-    await mp.init();
-    await mp.getHttpAdapter().getInstance().ready();
+    mp = await stack.startMediaPlatform();
   });
 
   afterAll(async () => {
-    await mp?.close();
     await stack?.close();
   });
 
@@ -117,8 +110,7 @@ describe('malformed input (e2e: every route of the gateway and the media platfor
     // The media platform takes the tokens of its own sign-in (scope `mp`, a verified author).
     const signedIn =
       prefix === 'mp'
-        ? (await signInForTest(stack.keys, stack.state, READER, { scope: 'mp', verified: true }))
-            .token
+        ? await stack.signIn(READER, { scope: 'mp', verified: true })
         : await stack.signIn(READER);
     const authorizations = [
       undefined,

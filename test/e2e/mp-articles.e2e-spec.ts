@@ -1,11 +1,7 @@
-import { loadConfig } from '@app/config';
 import type { authoringV1 } from '@app/contracts';
 import { AUTHORING_GRPC, grpcClientToken, unary } from '@app/grpc';
-import { signInForTest } from '@app/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { mediaPlatformEnvSchema } from '../../apps/media-platform/src/config/media-platform.config';
-import { createMediaPlatform } from '../../apps/media-platform/src/main';
 import { type ArticleStack, IMG, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
 
 const A = '1294287382374383900';
@@ -72,19 +68,14 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       { id: B, name: 'author-b' },
     ]);
     await stack.sql("INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 0)");
-    mp = await createMediaPlatform(loadConfig(mediaPlatformEnvSchema, stack.env));
-    await mp.init();
-    await mp.getHttpAdapter().getInstance().ready();
+    mp = await stack.startMediaPlatform();
     authoring = mp.get<authoringV1.AuthoringServiceClient>(grpcClientToken(AUTHORING_GRPC));
-    const mpToken = async (userId: string) =>
-      (await signInForTest(stack.keys, stack.state, userId, { verified: true, scope: 'mp' })).token;
-    authA = { authorization: `Bearer ${await mpToken(A)}` };
-    authB = { authorization: `Bearer ${await mpToken(B)}` };
+    authA = { authorization: `Bearer ${await stack.signIn(A, { verified: true, scope: 'mp' })}` };
+    authB = { authorization: `Bearer ${await stack.signIn(B, { verified: true, scope: 'mp' })}` };
     appTokenA = { authorization: `Bearer ${await stack.signIn(A)}` };
   });
 
   afterAll(async () => {
-    await mp?.close();
     await stack?.close();
   });
 
@@ -303,7 +294,7 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
 
     beforeAll(async () => {
       await stack.sql("INSERT INTO user_basic (user_id, mobile, user_name, status) VALUES (?, '13800000099', 'author-c', 1)", [C]);
-      authC = { authorization: `Bearer ${(await signInForTest(stack.keys, stack.state, C, { verified: true, scope: 'mp' })).token}` };
+      authC = { authorization: `Bearer ${await stack.signIn(C, { verified: true, scope: 'mp' })}` };
       await seedArticles(stack, [
         { id: ids.old, authorId: C, channelId: 1, title: 'Old approved one', status: 2, createdAt: '2026-01-10 15:59:59', cover: { type: 1, images: [`${IMG}o.png`] } },
         { id: ids.mid, authorId: C, channelId: 1, title: 'Pending middle one', status: 1, createdAt: '2026-01-10 16:00:00' },

@@ -1,77 +1,34 @@
-import { createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
-import {
-  createTestDatabase,
-  createTestKeys,
-  createTestRedis,
-  freePort,
-  testEnv,
-  type TestDatabase,
-  type TestRedis,
-  withTestConnection,
-} from '@app/testing';
-import type { INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type Redis from 'ioredis';
 
-import { mediaPlatformEnvSchema } from '../../apps/media-platform/src/config/media-platform.config';
-import { createMediaPlatform } from '../../apps/media-platform/src/main';
-import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
-import { userEnvSchema } from '../../apps/user/src/config/user.config';
-import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
-import { startUserService } from '../../apps/user/src/main';
+import { type ArticleStack, startArticleStack } from './support/article-stack';
 
 const AUTHOR = { id: '1294287382374383616', mobile: '13911111111' };
 const READER = { id: '1294287382374383617', mobile: '13611111111' };
 
 describe('media platform sign-in', () => {
-  const keys = createTestKeys();
-  let database: TestDatabase;
-  let redis: TestRedis;
-  let state: Redis;
-  let userService: INestMicroservice;
+  let stack: ArticleStack;
   let mp: NestFastifyApplication;
 
   const codeFor = async (mobile: string): Promise<string> => {
     const reply = await mp.inject({ method: 'GET', url: `/mp/v1_0/sms/codes/${mobile}` });
     expect(reply.statusCode).toBe(200);
-    return (await state.hget(`mp:code:${mobile}`, 'code')) ?? '';
+    return (await stack.state.hget(`mp:code:${mobile}`, 'code')) ?? '';
   };
   const login = (mobile: string, code: string) =>
     mp.inject({ method: 'POST', url: '/mp/v1_0/authorizations', payload: { mobile, code, agree: true } });
 
   beforeAll(async () => {
-    database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
-    redis = createTestRedis();
-    state = createRedisClient(redis.stateUrl, redis.prefix);
-    const port = await freePort();
-    const env = testEnv(database.settings, redis, {
-      USER_GRPC_PORT: port,
-      USER_GRPC_URL: `127.0.0.1:${port}`,
-      JWT_KEYS_DIR: keys.dir,
-      JWT_SIGNING_KID: keys.kid,
-      STORAGE_PUBLIC_URL: 'http://img.test/',
-    });
-    await withTestConnection(database.settings, async (query) => {
-      await query(
-        `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, is_verified, profile_photo) VALUES
-         (?, ?, 'author', 1, 1, 1, 'photo-key'), (?, ?, 'reader', 1, 0, 0, NULL)`,
-        [AUTHOR.id, AUTHOR.mobile, READER.id, READER.mobile],
-      );
-    });
-    userService = await startUserService(loadConfig(userEnvSchema, env));
-    mp = await createMediaPlatform(loadConfig(mediaPlatformEnvSchema, env));
-    await mp.init();
-    await mp.getHttpAdapter().getInstance().ready();
+    stack = await startArticleStack({ STORAGE_PUBLIC_URL: 'http://img.test/' });
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, is_verified, profile_photo) VALUES
+       (?, ?, 'author', 1, 1, 1, 'photo-key'), (?, ?, 'reader', 1, 0, 0, NULL)`,
+      [AUTHOR.id, AUTHOR.mobile, READER.id, READER.mobile],
+    );
+    mp = await stack.startMediaPlatform();
   });
 
   afterAll(async () => {
-    await mp?.close();
-    await userService?.close();
-    await state?.quit();
-    await redis?.cleanup();
-    await database?.drop();
-    keys.remove();
+    await stack?.close();
   });
 
   it('answers the captcha step as a no-op success', async () => {
@@ -100,12 +57,12 @@ describe('media platform sign-in', () => {
     expect(reader.json()).toEqual({ message: 'Please verify your real information in app.' });
     const stranger = await login('13500000000', await codeFor('13500000000'));
     expect(stranger.statusCode).toBe(403);
-    const rows = await withTestConnection(database.settings, (query) => query("SELECT COUNT(*) AS n FROM user_basic WHERE mobile = '13500000000'"));
+    const rows = await stack.sql("SELECT COUNT(*) AS n FROM user_basic WHERE mobile = '13500000000'");
     expect(rows).toEqual([{ n: '0' }]);
   });
 
   it('keeps app codes and media-platform codes apart', async () => {
-    await state.multi().del(`app:code:${AUTHOR.mobile}`).hset(`app:code:${AUTHOR.mobile}`, { code: '111222', attempts: 0 }).exec();
+    await stack.state.multi().del(`app:code:${AUTHOR.mobile}`).hset(`app:code:${AUTHOR.mobile}`, { code: '111222', attempts: 0 }).exec();
     const reply = await login(AUTHOR.mobile, '111222');
     expect(reply.statusCode).toBe(400);
     expect(reply.json()).toEqual({ message: 'Invalid code.' });

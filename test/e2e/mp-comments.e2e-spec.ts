@@ -1,9 +1,5 @@
-import { loadConfig } from '@app/config';
-import { signInForTest } from '@app/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { mediaPlatformEnvSchema } from '../../apps/media-platform/src/config/media-platform.config';
-import { createMediaPlatform } from '../../apps/media-platform/src/main';
 import {
   type ArticleStack,
   IMG,
@@ -160,20 +156,14 @@ describe('media platform comment management', () => {
       },
     ]);
     await stack.sql('UPDATE news_article_basic SET allow_comment = 1');
-    mp = await createMediaPlatform(loadConfig(mediaPlatformEnvSchema, stack.env));
-    await mp.init();
-    await mp.getHttpAdapter().getInstance().ready();
+    mp = await stack.startMediaPlatform();
     for (const id of [AUTHOR_A, AUTHOR_B, READER]) {
-      tokens.set(
-        id,
-        (await signInForTest(stack.keys, stack.state, id, { verified: true, scope: 'mp' })).token,
-      );
-      tokens.set(`app:${id}`, (await signInForTest(stack.keys, stack.state, id)).token);
+      tokens.set(id, await stack.signIn(id, { verified: true, scope: 'mp' }));
+      tokens.set(`app:${id}`, await stack.signIn(id));
     }
   });
 
   afterAll(async () => {
-    await mp?.close();
     await stack?.close();
   });
 

@@ -3,13 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { loadConfig } from '@app/config';
 import type { authoringV1 } from '@app/contracts';
 import { AUTHORING_GRPC, grpcClientToken, unary } from '@app/grpc';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { mediaPlatformEnvSchema } from '../../apps/media-platform/src/config/media-platform.config';
-import { createMediaPlatform } from '../../apps/media-platform/src/main';
 import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
 import { type ArticleStack, IMG, startArticleStack } from './support/article-stack';
 
@@ -42,14 +39,11 @@ describe('media platform flow: from sign-in to a published article with closed c
       [AUTHOR.id, AUTHOR.mobile, READER],
     );
     await stack.sql("INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)");
-    mp = await createMediaPlatform(loadConfig(mediaPlatformEnvSchema, stack.env));
-    await mp.init();
-    await mp.getHttpAdapter().getInstance().ready();
+    mp = await stack.startMediaPlatform();
     authoring = mp.get<authoringV1.AuthoringServiceClient>(grpcClientToken(AUTHORING_GRPC));
   });
 
   afterAll(async () => {
-    await mp?.close();
     await stack?.close();
     rmSync(uploads, { recursive: true, force: true });
   });

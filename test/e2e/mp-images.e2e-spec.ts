@@ -3,30 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
-import {
-  createTestDatabase,
-  createTestKeys,
-  createTestRedis,
-  freePort,
-  signInForTest,
-  testEnv,
-  type TestDatabase,
-  type TestRedis,
-  withTestConnection,
-} from '@app/testing';
-import type { INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type Redis from 'ioredis';
 
-import { mediaPlatformEnvSchema } from '../../apps/media-platform/src/config/media-platform.config';
-import { createMediaPlatform } from '../../apps/media-platform/src/main';
-import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
-import { userEnvSchema } from '../../apps/user/src/config/user.config';
-import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
-import { startUserService } from '../../apps/user/src/main';
 import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
+import { type ArticleStack, startArticleStack } from './support/article-stack';
 
 const AUTHOR_A = '1294287382374383700';
 const AUTHOR_B = '1294287382374383701';
@@ -77,13 +57,9 @@ const keyOf = (bytes: Buffer, extension: string): string =>
   `${createHash('sha256').update(bytes).digest('hex')}.${extension}`;
 
 describe('media platform image library (mp -> user over gRPC, local storage)', () => {
-  const keys = createTestKeys();
   const uploads = mkdtempSync(join(tmpdir(), 'tt-mp-uploads-'));
   const storageDir = join(uploads, 'images');
-  let database: TestDatabase;
-  let redis: TestRedis;
-  let state: Redis;
-  let userService: INestMicroservice;
+  let stack: ArticleStack;
   let mp: NestFastifyApplication;
   let authA: Record<string, string>;
   let authB: Record<string, string>;
@@ -114,64 +90,35 @@ describe('media platform image library (mp -> user over gRPC, local storage)', (
     mp.inject({ method: 'PUT', url: `${IMAGES}/${id}`, payload, headers: auth });
   const remove = (auth: Record<string, string>, id: number | string) =>
     mp.inject({ method: 'DELETE', url: `${IMAGES}/${id}`, headers: auth });
-  const materialRows = (userId: string) =>
-    withTestConnection(
-      database.settings,
-      async (query) =>
-        (await query(
-          'SELECT material_id, hash, url, status, is_collected, type FROM user_material WHERE user_id = ? ORDER BY material_id',
-          [userId],
-        )) as Array<Record<string, string>>,
-    );
+  const materialRows = async (userId: string) =>
+    (await stack.sql(
+      'SELECT material_id, hash, url, status, is_collected, type FROM user_material WHERE user_id = ? ORDER BY material_id',
+      [userId],
+    )) as Array<Record<string, string>>;
   const setCreateTime = (id: number, time: string) =>
-    withTestConnection(database.settings, (query) =>
-      query('UPDATE user_material SET create_time = ? WHERE material_id = ?', [time, id]),
-    );
-  const clearLibraries = () =>
-    withTestConnection(database.settings, (query) => query('DELETE FROM user_material'));
+    stack.sql('UPDATE user_material SET create_time = ? WHERE material_id = ?', [time, id]);
+  const clearLibraries = () => stack.sql('DELETE FROM user_material');
 
   beforeAll(async () => {
-    database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
-    redis = createTestRedis();
-    state = createRedisClient(redis.stateUrl, redis.prefix);
-    const port = await freePort();
-    const env = testEnv(database.settings, redis, {
-      USER_GRPC_PORT: port,
-      USER_GRPC_URL: `127.0.0.1:${port}`,
-      JWT_KEYS_DIR: keys.dir,
-      JWT_SIGNING_KID: keys.kid,
+    stack = await startArticleStack({
       STORAGE_PUBLIC_URL: PUBLIC_URL,
       STORAGE_LOCAL_DIR: storageDir,
       STORAGE_MAX_IMAGE_BYTES: MAX_IMAGE_BYTES,
     });
-    await withTestConnection(database.settings, async (query) => {
-      await query(
-        `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, is_verified) VALUES
-         (?, '13911110001', 'author-a', 1, 1, 1), (?, '13911110002', 'author-b', 1, 1, 1)`,
-        [AUTHOR_A, AUTHOR_B],
-      );
-    });
-    userService = await startUserService(loadConfig(userEnvSchema, env));
-    mp = await createMediaPlatform(loadConfig(mediaPlatformEnvSchema, env));
-    await mp.init();
-    await mp.getHttpAdapter().getInstance().ready();
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, is_verified) VALUES
+       (?, '13911110001', 'author-a', 1, 1, 1), (?, '13911110002', 'author-b', 1, 1, 1)`,
+      [AUTHOR_A, AUTHOR_B],
+    );
+    mp = await stack.startMediaPlatform();
     const mpOptions = { verified: true, scope: 'mp' };
-    authA = {
-      authorization: `Bearer ${(await signInForTest(keys, state, AUTHOR_A, mpOptions)).token}`,
-    };
-    authB = {
-      authorization: `Bearer ${(await signInForTest(keys, state, AUTHOR_B, mpOptions)).token}`,
-    };
-    appTokenA = { authorization: `Bearer ${(await signInForTest(keys, state, AUTHOR_A)).token}` };
+    authA = { authorization: `Bearer ${await stack.signIn(AUTHOR_A, mpOptions)}` };
+    authB = { authorization: `Bearer ${await stack.signIn(AUTHOR_B, mpOptions)}` };
+    appTokenA = { authorization: `Bearer ${await stack.signIn(AUTHOR_A)}` };
   });
 
   afterAll(async () => {
-    await mp?.close();
-    await userService?.close();
-    await state?.quit();
-    await redis?.cleanup();
-    await database?.drop();
-    keys.remove();
+    await stack?.close();
     rmSync(uploads, { recursive: true, force: true });
   });
 

@@ -3,30 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CounterKeys, createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
-import {
-  createTestDatabase,
-  createTestKeys,
-  createTestRedis,
-  freePort,
-  signInForTest,
-  testEnv,
-  type TestDatabase,
-  type TestRedis,
-  withTestConnection,
-} from '@app/testing';
-import type { INestMicroservice } from '@nestjs/common';
+import { CounterKeys } from '@app/cache';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type Redis from 'ioredis';
 
-import { mediaPlatformEnvSchema } from '../../apps/media-platform/src/config/media-platform.config';
-import { createMediaPlatform } from '../../apps/media-platform/src/main';
-import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
-import { userEnvSchema } from '../../apps/user/src/config/user.config';
-import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
-import { startUserService } from '../../apps/user/src/main';
 import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
+import { type ArticleStack, startArticleStack } from './support/article-stack';
 
 const AUTHOR = '1294287382374383800';
 const LONELY = '1294287382374383801';
@@ -135,12 +116,8 @@ function multipart(
 }
 
 describe('media platform profile, followers and follower statistics (mp -> user over gRPC)', () => {
-  const keys = createTestKeys();
   const uploads = mkdtempSync(join(tmpdir(), 'tt-mp-profile-'));
-  let database: TestDatabase;
-  let redis: TestRedis;
-  let state: Redis;
-  let userService: INestMicroservice;
+  let stack: ArticleStack;
   let mp: NestFastifyApplication;
   let auth: Record<string, string>;
   let lonelyAuth: Record<string, string>;
@@ -159,100 +136,74 @@ describe('media platform profile, followers and follower statistics (mp -> user 
       headers: { ...auth, ...body.headers },
     });
   };
-  const authorRow = () =>
-    withTestConnection(
-      database.settings,
-      async (query) =>
-        (
-          (await query(
-            'SELECT user_name, introduction, email, profile_photo, mobile, is_media, status FROM user_basic WHERE user_id = ?',
-            [AUTHOR],
-          )) as Array<Record<string, unknown>>
-        )[0],
-    );
+  const authorRow = async () =>
+    (
+      (await stack.sql(
+        'SELECT user_name, introduction, email, profile_photo, mobile, is_media, status FROM user_basic WHERE user_id = ?',
+        [AUTHOR],
+      )) as Array<Record<string, unknown>>
+    )[0];
 
   beforeAll(async () => {
-    database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
-    redis = createTestRedis();
-    state = createRedisClient(redis.stateUrl, redis.prefix);
-    const port = await freePort();
-    const env = testEnv(database.settings, redis, {
-      USER_GRPC_PORT: port,
-      USER_GRPC_URL: `127.0.0.1:${port}`,
-      JWT_KEYS_DIR: keys.dir,
-      JWT_SIGNING_KID: keys.kid,
+    stack = await startArticleStack({
       STORAGE_PUBLIC_URL: PUBLIC_URL,
       STORAGE_LOCAL_DIR: join(uploads, 'images'),
       TZ: TIME_ZONE,
     });
-    await withTestConnection(database.settings, async (query) => {
-      await query(
-        `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, is_verified, introduction, email) VALUES
-         (?, '13911112001', 'author', 1, 1, 1, 'old intro', 'old@mail.cn'),
-         (?, '13911112002', ?, 1, 1, 1, NULL, NULL)`,
-        [AUTHOR, LONELY, TAKEN_NAME],
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, is_verified, introduction, email) VALUES
+       (?, '13911112001', 'author', 1, 1, 1, 'old intro', 'old@mail.cn'),
+       (?, '13911112002', ?, 1, 1, 1, NULL, NULL)`,
+      [AUTHOR, LONELY, TAKEN_NAME],
+    );
+    await stack.sql('INSERT INTO user_profile (user_id, gender) VALUES (?, 0), (?, 1)', [
+      AUTHOR,
+      LONELY,
+    ]);
+    for (const [index, seed] of FOLLOWERS.entries()) {
+      const id = followerId(index);
+      await stack.sql(
+        `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, is_verified, profile_photo)
+         VALUES (?, ?, ?, 1, 0, 0, ?)`,
+        [id, `1380000${String(index).padStart(4, '0')}`, `fan${index}`, seed.photo ?? null],
       );
-      await query('INSERT INTO user_profile (user_id, gender) VALUES (?, 0), (?, 1)', [
-        AUTHOR,
-        LONELY,
+      await stack.sql('INSERT INTO user_profile (user_id, gender, birthday) VALUES (?, ?, ?)', [
+        id,
+        seed.gender,
+        birthdayOf(seed),
       ]);
-      for (const [index, seed] of FOLLOWERS.entries()) {
-        const id = followerId(index);
-        await query(
-          `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, is_verified, profile_photo)
-           VALUES (?, ?, ?, 1, 0, 0, ?)`,
-          [id, `1380000${String(index).padStart(4, '0')}`, `fan${index}`, seed.photo ?? null],
-        );
-        await query('INSERT INTO user_profile (user_id, gender, birthday) VALUES (?, ?, ?)', [
-          id,
-          seed.gender,
-          birthdayOf(seed),
-        ]);
-        // Follows made one minute apart: the last seeded is the newest.
-        await query(
-          `INSERT INTO user_relation (user_id, target_user_id, relation, create_time, update_time)
-           VALUES (?, ?, 1, '2024-05-01 00:00:00', '2024-05-01 00:00:00' + INTERVAL ? MINUTE)`,
-          [id, AUTHOR, index],
-        );
-      }
-      // Neither a cancelled follow nor a blacklist counts; a follow of someone else neither.
-      await query(
-        `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, is_verified) VALUES
-         ('1294287382374383990', '13800009990', 'gone', 1, 0, 0), ('1294287382374383991', '13800009991', 'blocked', 1, 0, 0)`,
+      // Follows made one minute apart: the last seeded is the newest.
+      await stack.sql(
+        `INSERT INTO user_relation (user_id, target_user_id, relation, create_time, update_time)
+         VALUES (?, ?, 1, '2024-05-01 00:00:00', '2024-05-01 00:00:00' + INTERVAL ? MINUTE)`,
+        [id, AUTHOR, index],
       );
-      await query(
-        `INSERT INTO user_profile (user_id, gender, birthday) VALUES
-         ('1294287382374383990', 1, '1990-01-01'), ('1294287382374383991', 0, '1960-01-01')`,
-      );
-      await query(
-        `INSERT INTO user_relation (user_id, target_user_id, relation) VALUES
-         ('1294287382374383990', ?, 0), ('1294287382374383991', ?, 2), ('1294287382374383991', ?, 1)`,
-        [AUTHOR, AUTHOR, LONELY],
-      );
-    });
+    }
+    // Neither a cancelled follow nor a blacklist counts; a follow of someone else neither.
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, is_verified) VALUES
+       ('1294287382374383990', '13800009990', 'gone', 1, 0, 0), ('1294287382374383991', '13800009991', 'blocked', 1, 0, 0)`,
+    );
+    await stack.sql(
+      `INSERT INTO user_profile (user_id, gender, birthday) VALUES
+       ('1294287382374383990', 1, '1990-01-01'), ('1294287382374383991', 0, '1960-01-01')`,
+    );
+    await stack.sql(
+      `INSERT INTO user_relation (user_id, target_user_id, relation) VALUES
+       ('1294287382374383990', ?, 0), ('1294287382374383991', ?, 2), ('1294287382374383991', ?, 1)`,
+      [AUTHOR, AUTHOR, LONELY],
+    );
     // Live follow counts are Redis counters (the repair job fills them from MySQL); seed them too.
-    await state.zadd(CounterKeys.userFollowers, FOLLOWERS.length, AUTHOR, 1, LONELY);
-    userService = await startUserService(loadConfig(userEnvSchema, env));
-    mp = await createMediaPlatform(loadConfig(mediaPlatformEnvSchema, env));
-    await mp.init();
-    await mp.getHttpAdapter().getInstance().ready();
+    await stack.state.zadd(CounterKeys.userFollowers, FOLLOWERS.length, AUTHOR, 1, LONELY);
+    mp = await stack.startMediaPlatform();
     const mpOptions = { verified: true, scope: 'mp' };
-    auth = {
-      authorization: `Bearer ${(await signInForTest(keys, state, AUTHOR, mpOptions)).token}`,
-    };
-    lonelyAuth = {
-      authorization: `Bearer ${(await signInForTest(keys, state, LONELY, mpOptions)).token}`,
-    };
-    appToken = { authorization: `Bearer ${(await signInForTest(keys, state, AUTHOR)).token}` };
+    auth = { authorization: `Bearer ${await stack.signIn(AUTHOR, mpOptions)}` };
+    lonelyAuth = { authorization: `Bearer ${await stack.signIn(LONELY, mpOptions)}` };
+    appToken = { authorization: `Bearer ${await stack.signIn(AUTHOR)}` };
   });
 
   afterAll(async () => {
-    await mp?.close();
-    await userService?.close();
-    await state?.quit();
-    await redis?.cleanup();
-    await database?.drop();
-    keys.remove();
+    await stack?.close();
     rmSync(uploads, { recursive: true, force: true });
   });
 

@@ -22,6 +22,8 @@ import type Redis from 'ioredis';
 
 import { gatewayEnvSchema } from '../../../apps/gateway/src/config/gateway.config';
 import { createGateway } from '../../../apps/gateway/src/main';
+import { mediaPlatformEnvSchema } from '../../../apps/media-platform/src/config/media-platform.config';
+import { createMediaPlatform } from '../../../apps/media-platform/src/main';
 import { newsEnvSchema } from '../../../apps/news/src/config/news.config';
 import { NEWS_SCHEMA } from '../../../apps/news/src/database/news-schema';
 import { startNewsService } from '../../../apps/news/src/main';
@@ -65,10 +67,15 @@ export interface ArticleStack {
   gateway: NestFastifyApplication;
   /** Another gateway replica on the same services (started on demand). */
   startGateway(): Promise<NestFastifyApplication>;
-  signIn(userId: string): Promise<string>;
+  /** The media platform on the same services (started on demand, closed with the stack). */
+  startMediaPlatform(): Promise<NestFastifyApplication>;
+  /** An access token of a new session; an author's media-platform token with `{ scope: 'mp', verified: true }`. */
+  signIn(userId: string, options?: SignInOptions): Promise<string>;
   sql(statement: string, params?: unknown[]): Promise<unknown>;
   close(): Promise<void>;
 }
+
+export type SignInOptions = Parameters<typeof signInForTest>[3];
 
 export async function seedUsers(stack: Pick<ArticleStack, 'sql'>, users: readonly SeedUser[]): Promise<void> {
   for (const [index, user] of users.entries()) {
@@ -128,14 +135,15 @@ export async function startArticleStack(
   const state = createRedisClient(redis.stateUrl, redis.prefix);
   const cache = createRedisClient(redis.cacheUrl, redis.prefix);
   const sql = (statement: string, params?: unknown[]) => withTestConnection(database.settings, (query) => query(statement, params));
-  const gateways: NestFastifyApplication[] = [];
-  const startGateway = async (): Promise<NestFastifyApplication> => {
-    const app = await createGateway(loadConfig(gatewayEnvSchema, env));
+  const httpApps: NestFastifyApplication[] = [];
+  const ready = async (app: NestFastifyApplication): Promise<NestFastifyApplication> => {
+    httpApps.push(app);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    gateways.push(app);
     return app;
   };
+  const startGateway = async () => ready(await createGateway(loadConfig(gatewayEnvSchema, env)));
+  const startMediaPlatform = async () => ready(await createMediaPlatform(loadConfig(mediaPlatformEnvSchema, env)));
   const userService = await startUserService(loadConfig(userEnvSchema, env));
   const stack: ArticleStack = {
     database,
@@ -149,10 +157,11 @@ export async function startArticleStack(
     newsService: await startNewsService(loadConfig(newsEnvSchema, env)),
     gateway: await startGateway(),
     startGateway,
-    signIn: async (userId) => (await signInForTest(keys, state, userId)).token,
+    startMediaPlatform,
+    signIn: async (userId, options) => (await signInForTest(keys, state, userId, options)).token,
     sql,
     close: async () => {
-      for (const app of gateways) await app.close();
+      for (const app of httpApps) await app.close();
       await stack.newsService?.close();
       await userService.close();
       await Promise.all([state.quit(), cache.quit()]);
