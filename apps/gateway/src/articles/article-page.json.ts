@@ -2,7 +2,7 @@ import { formatPubdate } from '@app/config';
 import type { articleV1 } from '@app/contracts';
 import { ENVELOPE_HEAD, ENVELOPE_TAIL } from '@app/grpc';
 
-import type { ArticleDetailView } from './articles.http.controller';
+import type { ArticleDetailView } from './article-detail-view';
 
 type ArticleFields = Pick<
   ArticleDetailView,

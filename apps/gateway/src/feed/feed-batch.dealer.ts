@@ -6,12 +6,12 @@ import type { GatewayConfig } from '../config/gateway.config';
 import { ReadingTracker } from '../articles/reading-tracker';
 import { algorithmOfViewer, FeedBatchStore, type NextBatch, type QueuedBatch } from './feed-batch.store';
 import type { FeedViewer } from './feed-viewer';
+import type { RecommendFailure } from './feed.metrics';
 import { batchExposures } from './tracking.util';
 import {
   FEED_ARTICLE_NUM,
   RECOMMEND_MAX_ARTICLE_NUM,
   type RecommendBatch,
-  type RecommendFailure,
   UserRecommendClient,
 } from './user-recommend.client';
 

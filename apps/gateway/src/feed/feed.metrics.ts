@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Registry } from 'prom-client';
 
-import type { RecommendFailure } from './user-recommend.client';
+/** Why a recommend call gave no batch: the label of `feed_recommend_fallback_total`. */
+export type RecommendFailure = 'timeout' | 'unavailable' | 'error';
 
 /**
  * The gateway's Prometheus registry. Its own registry rather than prom-client's global one, so

@@ -14,7 +14,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 
 import type { GatewayConfig } from '../config/gateway.config';
-import { FeedMetrics } from './feed.metrics';
+import { FeedMetrics, type RecommendFailure } from './feed.metrics';
 import { decodeTrackIds, type TrackIds } from './track.decoder';
 
 /** The feed must answer fast; past this the latest articles are served instead. */
@@ -24,9 +24,6 @@ export const FEED_ARTICLE_NUM = 10;
 /** The most the recommend service draws in one call. */
 export const RECOMMEND_MAX_ARTICLE_NUM = 100;
 const MAX_RECONNECT_BACKOFF_MS = 5_000;
-
-/** Why a recommend call gave no batch: the label of `feed_recommend_fallback_total`. */
-export type RecommendFailure = 'timeout' | 'unavailable' | 'error';
 
 export interface RecommendBatch {
   ids: string[];
