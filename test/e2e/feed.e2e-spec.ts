@@ -22,6 +22,7 @@ import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
 import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
 import { createGateway } from '../../apps/gateway/src/main';
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
+import { ColdStartPublisher } from '../../apps/recommend/src/feed/cold-start.publisher';
 import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
 import { startRecommendService } from '../../apps/recommend/src/main';
 import {
@@ -191,7 +192,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       { id: READER, name: 'reader' },
     ]);
     await stack.sql(
-      `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 0)`,
+      `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 0), (9, 'go', 9, 1, 0)`,
     );
     await seedArticles(stack, [
       ...CH1.map((id, index) => ({
@@ -628,6 +629,76 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       }
       expect(new Set(ids(reply.body)).size).toBe(reply.body.data.results.length);
       expect(typeof reply.body.data.pre_timestamp).toBe('number');
+    });
+  });
+
+  describe('a device reading past its cold-start run, against the real recommend service', () => {
+    /** Seeded with the other channels: the channel list is cached once read. */
+    const CHANNEL = 9;
+    // The most the config allows: the first refill draws all 90 of those ids along.
+    const COLD_START_BATCHES = '9';
+    const T9 = T0 + 10 * 86_400_000;
+    const TIMES = Array.from({ length: 130 }, (_, index) => T9 + index * 60_000);
+    const CHANNEL_IDS = new Set(TIMES.map(articleIdAt));
+    let real: INestApplicationContext;
+    let gateway: NestFastifyApplication;
+
+    beforeAll(async () => {
+      await seedArticles(
+        stack,
+        TIMES.map((ms, index) => ({
+          id: articleIdAt(ms),
+          authorId: AUTHOR,
+          channelId: CHANNEL,
+          title: `go ${index}`,
+          status: 2,
+          createdAt: sqlTime(ms),
+        })),
+      );
+      const port = await freePort();
+      const env = {
+        ...stack.env,
+        RECOMMEND_GRPC_PORT: String(port),
+        RECO_REFRESH_INTERVAL_MS: '3600000',
+        RECO_COLD_START_BATCHES: COLD_START_BATCHES,
+      };
+      real = await startRecommendService(loadConfig(recommendEnvSchema, env));
+      await real.get(CandidateRefresher).refresh();
+      expect(await real.get(ColdStartPublisher).publish()).toBe(true);
+      gateway = await createGateway(
+        loadConfig(gatewayEnvSchema, { ...env, RECOMMEND_GRPC_URL: `127.0.0.1:${port}` }),
+      );
+      await gateway.init();
+      await gateway.getHttpAdapter().getInstance().ready();
+    });
+
+    afterAll(async () => {
+      await gateway?.close();
+      await real?.close();
+      // Later tests' new viewers must not start cold from the runs this service published.
+      const published = await stack.redis.client('cache').keys(`${stack.redis.prefix}feed:coldstart:*`);
+      if (published.length > 0) await stack.redis.client('cache').del(...published);
+    });
+
+    it('deals the whole published run, then refills with articles it has not shown, page after page', async () => {
+      const device = 'Anony cold-reader';
+      const seen: string[] = [];
+      const start = Date.now();
+      for (let page = 0; page < 12; page += 1) {
+        const response = await gateway.inject({
+          method: 'GET',
+          url: `/app/v1_1/articles?channel_id=${CHANNEL}&timestamp=${start + page}&with_top=0`,
+          headers: { authorization: device },
+        });
+        expect(response.statusCode).toBe(200);
+        const pageIds = response.json<FeedBody>().data.results.map((card) => card.art_id);
+        expect({ page, size: pageIds.length }).toEqual({ page, size: 10 });
+        seen.push(...pageIds);
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.every((id) => CHANNEL_IDS.has(id))).toBe(true);
+      const metrics = (await gateway.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).not.toMatch(/^feed_recommend_fallback_total\{[^}]*\} [1-9]/m);
     });
   });
 

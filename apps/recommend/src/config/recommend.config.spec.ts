@@ -29,4 +29,15 @@ describe('recommend config', () => {
       loadConfig(recommendEnvSchema, { NODE_ENV: 'test', RECO_HALF_LIFE_HOURS: '0' }),
     ).toThrow(/RECO_HALF_LIFE_HOURS/);
   });
+
+  it('publishes at most 9 cold-start batches, so a first refill has room for new articles', () => {
+    expect(loadConfig(recommendEnvSchema, { NODE_ENV: 'test' }).RECO_COLD_START_BATCHES).toBe(5);
+    expect(
+      loadConfig(recommendEnvSchema, { NODE_ENV: 'test', RECO_COLD_START_BATCHES: '9' })
+        .RECO_COLD_START_BATCHES,
+    ).toBe(9);
+    expect(() =>
+      loadConfig(recommendEnvSchema, { NODE_ENV: 'test', RECO_COLD_START_BATCHES: '10' }),
+    ).toThrow(/RECO_COLD_START_BATCHES/);
+  });
 });

@@ -46,8 +46,10 @@ export const recommendEnvSchema = baseEnvSchema
     /**
      * Batches of 10 published per channel and A/B algorithm as the first run of every new
      * anonymous reader (the gateway deals them without calling this service); 0 publishes none.
+     * At most 9: the reader's first refill draws the run's ids along (so they count as shown)
+     * within one call's 100 articles, and 10 batches would leave no room for a new one.
      */
-    RECO_COLD_START_BATCHES: z.coerce.number().int().min(0).max(10).default(5),
+    RECO_COLD_START_BATCHES: z.coerce.number().int().min(0).max(9).default(5),
     /** Newest unseen candidates that are scored per request (bounds the work of one request). */
     RECO_RANK_WINDOW: z.coerce.number().int().min(10).max(20_000).default(200),
   })

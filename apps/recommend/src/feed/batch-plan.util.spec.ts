@@ -31,7 +31,7 @@ describe('timestamp batches', () => {
     expect(planBatch(999, stored)).toEqual({ kind: 'replay', ids: [], cursor: 0 });
   });
 
-  it('stamps a new batch now, but after the newest stored one', () => {
+  it("stamps a new batch with the request's stamp, but after the newest stored one", () => {
     expect(nextStamp(5000, stored)).toBe(5000);
     expect(nextStamp(2500, stored)).toBe(3001);
   });

@@ -22,9 +22,14 @@ export function planBatch(requestStamp: number, batches: readonly StoredBatch[])
   return { kind: 'replay', ids: batches[index].ids, cursor: batches[index + 1]?.stamp ?? 0 };
 }
 
-/** The stamp of a new batch: now, but always after the newest stored one so stamps stay ordered. */
-export function nextStamp(now: number, batches: readonly StoredBatch[]): number {
-  return Math.max(now, (batches[0]?.stamp ?? 0) + 1);
+/**
+ * The stamp of a new batch: the request's own, as the original stored it, so the reader's later
+ * stamps (from the same clock) compare with it; always after the newest stored one so stamps
+ * stay ordered. This service's clock would make every stamp of a reader whose clock is behind
+ * it look older than the batch just drawn, and so a replay of nothing.
+ */
+export function nextStamp(requestStamp: number, batches: readonly StoredBatch[]): number {
+  return Math.max(requestStamp, (batches[0]?.stamp ?? 0) + 1);
 }
 
 export function encodeBatch(batch: StoredBatch): string {

@@ -18,7 +18,6 @@ const POOL = Array.from({ length: 30 }, (_, n) => ({
 }));
 const POPULAR = POOL[12].id;
 
-
 describe('UserRecommendService over the snapshot (real Redis)', () => {
   let redis: TestRedis;
   let state: Redis;
@@ -61,6 +60,31 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
     expect(await batch('Anony device-c')).toEqual(first);
     const secondOfB = await batch('Anony device-b');
     expect(secondOfB.filter((id) => first.includes(id))).toEqual([]);
+  });
+
+  it("draws a fresh batch for each newer stamp of a reader whose clock is behind the service's, and replays by those stamps", async () => {
+    const behind = NOW - 10 * HOUR;
+    const draw = (timeStamp: number) =>
+      service.recommend({
+        userId: 'Anony slow-clock',
+        channelId: CHANNEL,
+        articleNum: 5,
+        timeStamp,
+      });
+    const first = await draw(behind);
+    const second = await draw(behind + 1_000);
+    const third = await draw(behind + 2_000);
+    const ids = (result: typeof first) => result.recommends.map((item) => item.articleId);
+    expect([first, second, third].map((result) => ids(result).length)).toEqual([5, 5, 5]);
+    expect(new Set([...ids(first), ...ids(second), ...ids(third)]).size).toBe(15);
+    expect([second.timeStamp, third.timeStamp]).toEqual([behind, behind + 1_000]);
+    // Its cursors lead back through the batches it was given.
+    const replay = await draw(third.timeStamp);
+    expect({ ids: ids(replay), cursor: replay.timeStamp, exposure: replay.exposure }).toEqual({
+      ids: ids(second),
+      cursor: behind,
+      exposure: '',
+    });
   });
 
   it('reads the reader in one round trip and writes the batch in one script call', async () => {

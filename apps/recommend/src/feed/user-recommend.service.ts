@@ -113,7 +113,7 @@ export class UserRecommendService {
     await this.history.record(
       reader.key,
       channelId,
-      { stamp: nextStamp(now, batches), ids: drawn.ids },
+      { stamp: nextStamp(request.timeStamp, batches), ids: drawn.ids },
       drawn.restarted,
     );
     return this.track(request.userId, drawn.ids, plan.cursor, algorithm, true, withParams);
