@@ -12,7 +12,7 @@ import { UserStatus } from '../users/user.entity';
 import { type Account, AccountsRepository } from './accounts.repository';
 import { MOBILE_PATTERN, type Scope } from './auth-scope';
 import { AuthErrors } from './auth.errors';
-import { SmsCodeStore } from './sms-code.store';
+import { sameCode, SmsCodeStore } from './sms-code.store';
 import { SmsRateLimiter } from './sms-rate-limiter';
 
 export interface IssuedTokens {
@@ -47,7 +47,7 @@ export class AuthService {
 
   async login(scope: Scope, mobile: string, code: string): Promise<IssuedTokens> {
     if (!MOBILE_PATTERN.test(mobile) || !/^\d{6}$/.test(code)) throw AuthErrors.invalidCode();
-    if (!(await this.codes.verify(scope, mobile, code))) throw AuthErrors.invalidCode();
+    if (!(await this.codeAccepted(scope, mobile, code))) throw AuthErrors.invalidCode();
     const account = await this.accountFor(scope, mobile);
     await this.accounts.touchLastLogin(account.id);
     const verified = scope === 'mp';
@@ -85,6 +85,16 @@ export class AuthService {
 
   revokeUserSessions(userId: string, deny: boolean): Promise<number> {
     return this.sessions.revokeAll(userId, deny);
+  }
+
+  /**
+   * The code sent to the mobile, or in development SMS_TEST_CODE for any mobile at any time, as the
+   * public demo servers took it: the real clients' demo logins sign in without asking for a code.
+   */
+  private async codeAccepted(scope: Scope, mobile: string, code: string): Promise<boolean> {
+    const testCode = this.config.SMS_TEST_CODE;
+    if (testCode !== undefined && sameCode(testCode, code)) return true;
+    return this.codes.verify(scope, mobile, code);
   }
 
   private async accountFor(scope: Scope, mobile: string): Promise<Account> {

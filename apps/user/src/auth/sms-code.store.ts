@@ -43,7 +43,8 @@ export class SmsCodeStore {
   }
 }
 
-function sameCode(stored: string, presented: string): boolean {
+/** Constant-time comparison of two codes. */
+export function sameCode(stored: string, presented: string): boolean {
   const a = Buffer.from(stored);
   const b = Buffer.from(presented);
   return a.length === b.length && timingSafeEqual(a, b);
