@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { CommentsRepository } from '../../apps/news/src/comments/comments.repository';
+
 import {
   type ArticleStack,
   IMG,
@@ -17,6 +19,7 @@ const STICKY_ART_A = '1300000000000000002';
 const PENDING_A = '1300000000000000003';
 const ART_B = '1300000000000000004';
 const DELETED_A = '1300000000000000005';
+const RACED_A = '1300000000000000006';
 const MISSING = '1399999999999999999';
 
 const DEFAULT_PHOTO = `${IMG}Fkj6tQi3xJwVXi1u2swCElotfdCi`;
@@ -153,6 +156,14 @@ describe('media platform comment management', () => {
         title: 'deleted article of A',
         status: 4,
         createdAt: '2024-01-05 00:00:00',
+      },
+      {
+        id: RACED_A,
+        authorId: AUTHOR_A,
+        channelId: 1,
+        title: 'raced article of A',
+        status: 2,
+        createdAt: '2024-01-06 00:00:00',
       },
     ]);
     await stack.sql('UPDATE news_article_basic SET allow_comment = 1');
@@ -490,6 +501,72 @@ describe('media platform comment management', () => {
     const bad = await mpCall('PUT', `/comments/${oldest}/sticky`, AUTHOR_A, { sticky: 'yes' });
     expect(bad.statusCode).toBe(400);
     expect((await commentRow(oldest)).is_top).toBe(0);
+  });
+
+  it('does not cache a list as it was read when a comment is deleted, made sticky or posted meanwhile', async () => {
+    const listKey = `art:${RACED_A}:comm`;
+    const [first, second, third] = [
+      await comment(RACED_A, 'one'),
+      await comment(RACED_A, 'two'),
+      await comment(RACED_A, 'three'),
+    ];
+    const newsService = stack.newsService;
+    if (!newsService) throw new Error('the news service is not running');
+    const repository = newsService.get(CommentsRepository);
+    const listedInChunks = repository.listedInChunks.bind(repository);
+    const appPage = async () => {
+      const response = await appCall('GET', `/comments?type=a&source=${RACED_A}`, READER);
+      const data = response.json<{ data: { total_count: number; results: Array<{ com_id: string }> } }>().data;
+      return { total: data.total_count, ids: data.results.map((item) => item.com_id) };
+    };
+    /** Runs `write` after a rebuild of the list has read its rows from MySQL and before it is cached. */
+    const duringRebuild = async (write: () => Promise<unknown>) => {
+      await stack.cache.del(listKey);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let rowsRead: () => void = () => undefined;
+      const read = new Promise<void>((resolve) => (rowsRead = resolve));
+      const spy = jest.spyOn(repository, 'listedInChunks').mockImplementation(async function* (...args) {
+        yield* listedInChunks(...args);
+        rowsRead();
+        await gate;
+      });
+      try {
+        const reading = appPage();
+        await read;
+        await write();
+        release();
+        await reading;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+
+    await duringRebuild(async () => expect((await mpCall('DELETE', `/comments/${second}`, AUTHOR_A)).statusCode).toBe(204));
+    expect(await appPage()).toEqual({ total: 2, ids: [third, first] });
+    expect(await stack.cache.zscore(listKey, second)).toBeNull();
+
+    await duringRebuild(async () =>
+      expect((await mpCall('PUT', `/comments/${first}/sticky`, AUTHOR_A, { sticky: true })).statusCode).toBe(200),
+    );
+    expect(await appPage()).toEqual({ total: 2, ids: [first, third] });
+
+    let fourth = '';
+    await duringRebuild(async () => (fourth = await comment(RACED_A, 'four')));
+    expect(await appPage()).toEqual({ total: 3, ids: [first, fourth, third] });
+  });
+
+  it('reads a cached list again when it holds comments that are gone, rather than answer an empty page', async () => {
+    const listKey = `art:${RACED_A}:comm`;
+    const before = await appIds(RACED_A);
+    expect(await stack.cache.exists(listKey)).toBe(1);
+    // Comments the list missed the removal of (no such rows), newer than every real one.
+    const gone = Array.from({ length: 12 }, (_, index) => String(1_398_000_000_000_000_000n + BigInt(index)));
+    await stack.cache.zadd(listKey, ...gone.flatMap((id, index) => [String(1_800_000_000 + index), id]));
+    const response = await appCall('GET', `/comments?type=a&source=${RACED_A}&limit=10`, READER);
+    const data = response.json<{ data: { total_count: number; results: Array<{ com_id: string }> } }>().data;
+    expect({ total: data.total_count, ids: data.results.map((item) => item.com_id) }).toEqual({ total: before.length, ids: before });
+    expect(await stack.cache.zmscore(listKey, ...gone)).toEqual(gone.map(() => null));
   });
 
   it('likes and unlikes comments with the app’s rules, showing is_liking as 1/0', async () => {

@@ -2,7 +2,12 @@ import { createTestRedis, type TestRedis, yieldEach } from '@app/testing';
 import type Redis from 'ioredis';
 
 import { createRedisClient } from './redis-roles';
-import { type ScoredMembers, swapInSortedSet } from './sorted-set-swap';
+import {
+  addToSortedSet,
+  dropSortedSets,
+  type ScoredMembers,
+  swapInSortedSet,
+} from './sorted-set-swap';
 
 describe('swapInSortedSet (real Redis)', () => {
   let testRedis: TestRedis;
@@ -60,5 +65,77 @@ describe('swapInSortedSet (real Redis)', () => {
     );
     expect(await raw().zrange(prefixed('set:b'), 0, -1)).toEqual(['new-1', 'new-2']);
     expect(await raw().keys(`${prefixed('set:b')}:filling:*`)).toEqual([]);
+  });
+
+  describe('guarded', () => {
+    const members = async (key: string) => raw().zrange(prefixed(key), 0, -1, 'WITHSCORES');
+    /** A rebuild that reads 'one' and 'two' from MySQL, with `meanwhile` happening between the reads. */
+    async function* rebuild(meanwhile: () => Promise<unknown>): AsyncGenerator<ScoredMembers> {
+      yield [[1, 'one']];
+      await meanwhile();
+      yield [[2, 'two']];
+    }
+
+    it('does not swap in a rebuild that a drop overtook, and leaves no scratch key', async () => {
+      const written = await swapInSortedSet(
+        redis,
+        'set:g1',
+        rebuild(() => dropSortedSets(redis, ['set:g1'])),
+        900,
+        { guarded: true },
+      );
+      expect(written).toBe(2);
+      expect(await raw().exists(prefixed('set:g1'))).toBe(0);
+      expect(await raw().keys(`${prefixed('set:g1')}:filling:*`)).toEqual([]);
+      // The next rebuild, with no write during it, is swapped in.
+      await swapInSortedSet(
+        redis,
+        'set:g1',
+        rebuild(() => Promise.resolve()),
+        900,
+        { guarded: true },
+      );
+      expect(await members('set:g1')).toEqual(['one', '1', 'two', '2']);
+    });
+
+    it('merges what was added during the rebuild, and not what a drop changed since', async () => {
+      await swapInSortedSet(
+        redis,
+        'set:g2',
+        rebuild(() => addToSortedSet(redis, 'set:g2', 3, 'three', 5)),
+        900,
+        { guarded: true },
+      );
+      expect(await members('set:g2')).toEqual(['one', '1', 'two', '2', 'three', '3']);
+
+      await addToSortedSet(redis, 'set:g3', 4, 'four', 5);
+      await addToSortedSet(redis, 'set:g3', 5, 'five', 5);
+      await dropSortedSets(redis, ['set:g3'], ['four']);
+      await swapInSortedSet(
+        redis,
+        'set:g3',
+        rebuild(() => Promise.resolve()),
+        900,
+        { guarded: true },
+      );
+      expect(await members('set:g3')).toEqual(['one', '1', 'two', '2', 'five', '5']);
+    });
+
+    it('adds to a cached set only while it lives longer than the given seconds', async () => {
+      await swapInSortedSet(
+        redis,
+        'set:g4',
+        rebuild(() => Promise.resolve()),
+        900,
+        { guarded: true },
+      );
+      await addToSortedSet(redis, 'set:g4', 7, 'seven', 5);
+      expect(await raw().zscore(prefixed('set:g4'), 'seven')).toBe('7');
+      await raw().expire(prefixed('set:g4'), 3);
+      await addToSortedSet(redis, 'set:g4', 8, 'eight', 5);
+      expect(await raw().zscore(prefixed('set:g4'), 'eight')).toBeNull();
+      await addToSortedSet(redis, 'set:g5', 9, 'nine', 5);
+      expect(await raw().exists(prefixed('set:g5'))).toBe(0);
+    });
   });
 });

@@ -13,18 +13,68 @@ const ZADD_MEMBERS = 500;
 export type ScoredMembers = ReadonlyArray<readonly [score: number | string, member: string]>;
 
 /**
+ * Side keys of a set that writers change while it may be rebuilt: `fence` counts the writes that
+ * dropped it, `added` holds what was added lately (for `GUARD_TTL_SECONDS`).
+ */
+function guardKeys(key: string): { fence: string; added: string } {
+  return { fence: `${key}:fence`, added: `${key}:added` };
+}
+
+/** How long the side keys outlive a write: as long as a rebuild may take. */
+const GUARD_TTL_SECONDS = SCRATCH_TTL_SECONDS;
+
+/**
+ * Swaps a guarded rebuild in (KEYS: scratch, set, fence, added; ARGV: the fence the rebuild saw
+ * before reading, the set's TTL): not at all when a write dropped the set meanwhile, and with what
+ * was added meanwhile merged in.
+ */
+const GUARDED_SWAP_LUA = `
+if (redis.call('GET', KEYS[3]) or '') ~= ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  redis.call('ZUNIONSTORE', KEYS[1], 2, KEYS[1], KEYS[4], 'AGGREGATE', 'MAX')
+end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1`;
+
+/** Adds to `added` (KEYS[2]) and to the set (KEYS[1]) when it is cached for more than ARGV[3] s. */
+const GUARDED_ADD_LUA = `
+redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+if redis.call('TTL', KEYS[1]) > tonumber(ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+end`;
+
+export interface SwapOptions {
+  /**
+   * The set's writers use `addToSortedSet` and `dropSortedSets`: a rebuild that a drop overtook is
+   * not swapped in (the next read rebuilds it), and members added during it are merged in. Without
+   * it, a rebuild that read MySQL before a write would cache what the write changed until the TTL.
+   */
+  guarded?: boolean;
+}
+
+/**
  * Writes a cached sorted set whole from pairs read a chunk at a time. They go to a scratch key of
  * this call that one RENAME swaps in with `ttlSeconds`, so readers see the old set, none, or the
  * whole new one, and memory holds one chunk at a time however large the set. No pairs at all
- * leave `key` as it was. Resolves with the members written.
+ * leave `key` as it was. Resolves with the members written (also when a guarded rebuild was
+ * dropped: the set is then not cached).
  */
 export async function swapInSortedSet(
   redis: Redis,
   key: string,
   chunks: AsyncIterable<ScoredMembers>,
   ttlSeconds: number,
+  options: SwapOptions = {},
 ): Promise<number> {
   const scratch = `${key}:filling:${randomUUID()}`;
+  const guard = guardKeys(key);
+  // Read before the first chunk is: a write after this moment is one the rebuild may have missed.
+  const fence = options.guarded ? ((await redis.get(guard.fence)) ?? '') : undefined;
   let written = 0;
   try {
     for await (const pairs of chunks) {
@@ -36,10 +86,65 @@ export async function swapInSortedSet(
       await execReplies(multi.expire(scratch, SCRATCH_TTL_SECONDS));
       written += pairs.length;
     }
-    if (written > 0) await execReplies(redis.multi().rename(scratch, key).expire(key, ttlSeconds));
+    if (written === 0) return 0;
+    if (fence === undefined)
+      await execReplies(redis.multi().rename(scratch, key).expire(key, ttlSeconds));
+    else
+      await redis.eval(
+        GUARDED_SWAP_LUA,
+        4,
+        scratch,
+        key,
+        guard.fence,
+        guard.added,
+        fence,
+        ttlSeconds,
+      );
     return written;
   } catch (error) {
     await redis.del(scratch).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Adds a member to a guarded set (see `SwapOptions`): to the set itself when it is cached for more
+ * than `minTtlSeconds` (one about to expire is left alone), and for a rebuild in progress to merge.
+ */
+export async function addToSortedSet(
+  redis: Redis,
+  key: string,
+  score: number | string,
+  member: string,
+  minTtlSeconds: number,
+): Promise<void> {
+  const guard = guardKeys(key);
+  await redis.eval(
+    GUARDED_ADD_LUA,
+    2,
+    key,
+    guard.added,
+    String(score),
+    member,
+    minTtlSeconds,
+    GUARD_TTL_SECONDS,
+  );
+}
+
+/**
+ * Drops guarded sets a write changed (the next read rebuilds them), so that no rebuild already
+ * reading swaps its copy in; `changed` members are no longer merged in as lately added.
+ */
+export async function dropSortedSets(
+  redis: Redis,
+  keys: readonly string[],
+  changed: readonly string[] = [],
+): Promise<void> {
+  const multi = redis.multi();
+  for (const key of keys) {
+    const guard = guardKeys(key);
+    multi.del(key).incr(guard.fence).expire(guard.fence, GUARD_TTL_SECONDS);
+    if (changed.length > 0) multi.zrem(guard.added, ...changed);
+  }
+  await execReplies(multi);
 }

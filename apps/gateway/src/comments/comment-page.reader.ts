@@ -95,7 +95,9 @@ export class CommentPageReader {
       this.counts(ids),
       this.likedAmong(query.viewerId, ids),
     ]);
-    if (!liked || items.some((item) => item === undefined)) return undefined;
+    // A listed comment that is gone (null) means the list missed a write: the news service reads
+    // the list again rather than answer a short page (an empty one ends the client's list).
+    if (!liked || items.some((item) => item === undefined || item === null)) return undefined;
     const results = ids.flatMap((id, index) => {
       const item = items[index];
       if (!item) return [];

@@ -1,4 +1,11 @@
-import { CacheKeys, CounterKeys, CounterStore, REDIS_CACHE, TwoLevelCache } from '@app/cache';
+import {
+  CacheKeys,
+  CounterKeys,
+  CounterStore,
+  dropSortedSets,
+  REDIS_CACHE,
+  TwoLevelCache,
+} from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -20,14 +27,15 @@ export class CommentModerationCache {
 
   /**
    * The list holding the comment (its zset score depends on `is_top`), the comment's own reply
-   * list and `comm:{id}`. Lists are plain zsets read by the gateway straight from Redis.
+   * list and `comm:{id}`. Lists are plain zsets read by the gateway straight from Redis; they are
+   * dropped so that a rebuild already reading MySQL does not cache them as they were.
    */
   async commentChanged(comment: ModeratedComment): Promise<void> {
     const listKey =
       comment.parentId === null
         ? CacheKeys.articleComments(comment.articleId)
         : CacheKeys.commentReplies(comment.parentId);
-    await this.redis.del(listKey, CacheKeys.commentReplies(comment.id));
+    await dropSortedSets(this.redis, [listKey, CacheKeys.commentReplies(comment.id)], [comment.id]);
     await this.cache.invalidate(CacheKeys.comment(comment.id));
   }
 

@@ -1,4 +1,12 @@
-import { CacheTtl, REDIS_CACHE, type ScoredMembers, swapInSortedSet, ttlWithJitter } from '@app/cache';
+import {
+  addToSortedSet,
+  CacheTtl,
+  dropSortedSets,
+  REDIS_CACHE,
+  type ScoredMembers,
+  swapInSortedSet,
+  ttlWithJitter,
+} from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -27,11 +35,6 @@ async function* asScoredMembers(chunks: AsyncIterable<readonly ScoredComment[]>)
 
 /** The reference patches cached lists in place only when they will live a while longer. */
 const MIN_PATCH_TTL_SECONDS = 5;
-const ADD_IF_CACHED = `
-if redis.call('TTL', KEYS[1]) > tonumber(ARGV[3]) then
-  return redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-end
-return -1`;
 
 /**
  * `art:{id}:comm` and `comm:{id}:reply`: zsets of comment id -> score (see comment-cursor.ts).
@@ -65,14 +68,20 @@ export class CommentListsCache {
 
   /**
    * Caches a whole list from its comments read chunk by chunk, swapped in whole
-   * (`swapInSortedSet`). Resolves with the list's length (0: nothing is cached).
+   * (`swapInSortedSet`, guarded: a list dropped while it was read is not cached, and comments
+   * added meanwhile are merged in). Resolves with the list's length (0: nothing is cached).
    */
   replace(key: string, chunks: AsyncIterable<readonly ScoredComment[]>): Promise<number> {
-    return swapInSortedSet(this.redis, key, asScoredMembers(chunks), ttlWithJitter(CacheTtl.comments));
+    return swapInSortedSet(this.redis, key, asScoredMembers(chunks), ttlWithJitter(CacheTtl.comments), { guarded: true });
   }
 
   /** Adds a new comment to a cached list; a list that is not cached (or about to expire) is left alone. */
   async addIfCached(key: string, member: ScoredComment): Promise<void> {
-    await this.redis.eval(ADD_IF_CACHED, 1, key, formatScore(member.score), member.id, MIN_PATCH_TTL_SECONDS);
+    await addToSortedSet(this.redis, key, formatScore(member.score), member.id, MIN_PATCH_TTL_SECONDS);
+  }
+
+  /** Drops lists that hold a changed comment (`changed`): the next read rebuilds them from MySQL. */
+  drop(keys: readonly string[], changed: readonly string[] = []): Promise<void> {
+    return dropSortedSets(this.redis, keys, changed);
   }
 }
