@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { SESSION_STATUS_CACHE_MS } from '@app/auth';
+
 import { RelationsRepository } from '../../apps/user/src/relations/relations.repository';
 import { type ArticleStack, IMG, startArticleStack } from './support/article-stack';
 import { type NotificationTap, tapNotifications, waitFor } from './support/notifications';
@@ -336,6 +338,32 @@ describe('follows and blacklists through the gateway', () => {
     const ttl = await stack.redis.client('cache').ttl(marker);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(360);
+  });
+
+  it('shows a user card as to an anonymous caller when the token is bad or its session ended (reference: token used if valid)', async () => {
+    const anonymous = (await call('GET', `/users/${STAR}`)).json<unknown>();
+    const ended = await stack.signIn(ME);
+    const logout = await stack.gateway.inject({
+      method: 'DELETE',
+      url: '/app/v1_0/authorizations',
+      headers: { authorization: `Bearer ${ended}` },
+    });
+    expect(logout.statusCode).toBe(204);
+    // The gateway trusts a session status it read for SESSION_STATUS_CACHE_MS.
+    await sleep(SESSION_STATUS_CACHE_MS + 100);
+    for (const authorization of [`Bearer ${ended}`, 'Bearer not.a.jwt']) {
+      const reply = await stack.gateway.inject({
+        method: 'GET',
+        url: `/app/v1_0/users/${STAR}`,
+        headers: { authorization },
+      });
+      expect({ status: reply.statusCode, body: reply.json<unknown>() }).toEqual({
+        status: 200,
+        body: anonymous,
+      });
+    }
+    const signedIn = await call('GET', `/users/${STAR}`, ME);
+    expect(signedIn.json<{ data: { is_following: boolean } }>().data.is_following).toBe(true);
   });
 
   it('turns a follow into a blacklist (2), decrementing both counters and clearing the caches', async () => {

@@ -1,4 +1,5 @@
 import { REDIS_STATE } from '@app/cache';
+import { AppError, ErrorKind } from '@app/grpc';
 import {
   type CanActivate,
   createParamDecorator,
@@ -32,10 +33,11 @@ export interface AuthenticatedRequest {
 
 /**
  * `required`: reference guard L (401 without a valid access token, 403 for refresh tokens and
- * denied users). `optional`: guard O (a bad token is 401, no token is anonymous). `verified`:
- * guard V of the media platform (the token must carry `verified`).
+ * denied users). `optional`: guard O (a bad token is 401, no token is anonymous). `lenient`: the
+ * reference's routes without a guard that use the token if it is valid (any other is anonymous).
+ * `verified`: guard V of the media platform (the token must carry `verified`).
  */
-export type AuthMode = 'required' | 'optional' | 'verified';
+export type AuthMode = 'required' | 'optional' | 'lenient' | 'verified';
 
 export const AUTH_MODE = 'auth:mode';
 
@@ -76,16 +78,25 @@ export class AuthGuard implements CanActivate {
     if (credentials.kind === 'anonymous') request.anonymousId = credentials.deviceId;
     if (credentials.kind !== 'bearer') {
       if (header && mode === 'optional' && credentials.kind === 'none') throw TokenErrors.invalid();
-      if (mode === 'optional') return true;
+      if (mode === 'optional' || mode === 'lenient') return true;
       throw TokenErrors.missing();
     }
-    const claims = this.verifier.verifyAs(credentials.token, 'access');
+    try {
+      await this.authenticate(request, credentials.token, mode);
+    } catch (error) {
+      // A token that does not sign anyone in; a store that cannot say still fails the request.
+      if (mode !== 'lenient' || !isRefusal(error)) throw error;
+    }
+    return true;
+  }
+
+  private async authenticate(request: AuthenticatedRequest, token: string, mode: AuthMode): Promise<void> {
+    const claims = this.verifier.verifyAs(token, 'access');
     const status = await this.sessionStatus(claims.sid);
     if (status === 'gone') throw TokenErrors.invalid();
     if (status === 'denied') throw TokenErrors.userDenied();
     if (mode === 'verified' && claims.verified !== true) throw TokenErrors.notVerified();
     request.authUser = { userId: claims.user_id, sid: claims.sid, verified: claims.verified === true };
-    return true;
   }
 
   private async sessionStatus(sid: string): Promise<SessionStatus | 'gone'> {
@@ -95,4 +106,8 @@ export class AuthGuard implements CanActivate {
     this.statuses.set(sid, status);
     return status;
   }
+}
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof AppError && (error.kind === ErrorKind.Unauthenticated || error.kind === ErrorKind.PermissionDenied);
 }

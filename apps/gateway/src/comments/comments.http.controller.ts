@@ -41,7 +41,7 @@ export class CommentsHttpController {
 
   /** Comments of an article (type a) or replies to a comment (type c); `is_liking` for a signed-in viewer. */
   @Get('comments')
-  @Auth('optional')
+  @Auth('lenient')
   async list(
     @Query() query: ListCommentsQueryDto,
     @CurrentUser() viewer: AuthUser | undefined,

@@ -17,7 +17,7 @@ export class UsersHttpController {
 
   /** Public card of any user. `is_following`/`is_blacklist` describe the caller's relation (none when anonymous). */
   @Get('users/:target')
-  @Auth('optional')
+  @Auth('lenient')
   async getUser(
     @Param('target') target: string,
     @CurrentUser() caller: AuthUser | undefined,
