@@ -78,7 +78,12 @@ describe('AuthoringService', () => {
       articleChangeJobs(ARTICLE, 'edit', '999'),
     );
     expect(counters.increment).toHaveBeenCalledWith('count:user:arts', OWNER, -1);
-    expect(cache.invalidate).toHaveBeenCalledWith(`art:${ARTICLE}:info`, `art:${ARTICLE}:detail`, `user:${OWNER}:art`);
+    expect(cache.invalidate).toHaveBeenCalledWith(
+      `art:${ARTICLE}:info`,
+      `art:${ARTICLE}:detail`,
+      `user:${OWNER}:art`,
+      `art:${ARTICLE}:related`,
+    );
     expect(outbox.relay).toHaveBeenCalledTimes(1);
   });
 

@@ -259,6 +259,8 @@ export class AuthoringService {
       CacheKeys.articleInfo(article.id),
       CacheKeys.articleDetail(article.id),
       CacheKeys.userArticles(article.userId),
+      // Its related articles were drawn from its channel and title as they were.
+      CacheKeys.articleRelated(article.id),
     );
     await this.outbox.relay();
   }
