@@ -38,10 +38,13 @@ export class AuthService {
 
   async sendSmsCode(scope: Scope, mobile: string, clientIp: string): Promise<void> {
     if (!MOBILE_PATTERN.test(mobile)) throw AuthErrors.invalidMobile();
-    if (!(await this.limiter.take(scope, mobile, clientIp || 'unknown'))) throw AuthErrors.tooManyRequests();
+    // One instant for the limiter and the job id: read twice, a request that passed the limiter
+    // in one minute could be named in the next, and lose its SMS to that minute's job.
+    const now = Date.now();
+    if (!(await this.limiter.take(scope, mobile, clientIp || 'unknown', now))) throw AuthErrors.tooManyRequests();
     const code = await this.codes.issue(scope, mobile, this.config.SMS_TEST_CODE);
     // One code per mobile per minute (the limiter), so mobile + minute names this send uniquely.
-    const minute = Math.floor(Date.now() / 60_000);
+    const minute = Math.floor(now / 60_000);
     await this.jobs.enqueue(JobName.SendSmsCode, { mobile, code, scope }, { jobId: jobId(JobName.SendSmsCode, scope, mobile, minute) });
   }
 

@@ -1,0 +1,45 @@
+import type { SessionStore, TokenSigner, TokenVerifier } from '@app/auth';
+import { JobName, type JobProducer } from '@app/queue';
+import type { Snowflake } from '@app/snowflake';
+
+import type { UserConfig } from '../config/user.config';
+import type { AccountsRepository } from './accounts.repository';
+import { AuthService } from './auth.service';
+import type { SmsCodeStore } from './sms-code.store';
+import type { SmsRateLimiter } from './sms-rate-limiter';
+
+describe('AuthService.sendSmsCode', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('names the SMS job by the minute the limiter counted, even when the clock turns a minute in between', async () => {
+    const instants = [59_999, 60_001, 60_002];
+    jest.spyOn(Date, 'now').mockImplementation(() => instants.shift() ?? 60_003);
+    const take = jest
+      .fn<Promise<boolean>, Parameters<SmsRateLimiter['take']>>()
+      .mockResolvedValue(true);
+    const enqueue = jest
+      .fn<Promise<void>, Parameters<JobProducer['enqueue']>>()
+      .mockResolvedValue(undefined);
+    const service = new AuthService(
+      { SMS_TEST_CODE: undefined } as unknown as UserConfig,
+      { issue: jest.fn().mockResolvedValue('123456') } as unknown as SmsCodeStore,
+      { take } as unknown as SmsRateLimiter,
+      {} as AccountsRepository,
+      {} as SessionStore,
+      {} as TokenSigner,
+      {} as TokenVerifier,
+      { enqueue } as unknown as JobProducer,
+      {} as Snowflake,
+    );
+
+    await service.sendSmsCode('app', '13955556666', '203.0.113.7');
+
+    const countedAt = take.mock.calls[0][3] ?? NaN;
+    expect(Math.floor(countedAt / 60_000)).toBe(0);
+    expect(enqueue).toHaveBeenCalledWith(
+      JobName.SendSmsCode,
+      { mobile: '13955556666', code: '123456', scope: 'app' },
+      { jobId: `${JobName.SendSmsCode}_app_13955556666_0` },
+    );
+  });
+});
