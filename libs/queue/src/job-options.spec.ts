@@ -1,4 +1,10 @@
-import { assertValidJobId, DEFAULT_JOB_OPTIONS, InvalidJobIdError, jobId } from './job-options';
+import {
+  assertValidJobId,
+  DEFAULT_JOB_OPTIONS,
+  InvalidJobIdError,
+  jobId,
+  jobOptionsFor,
+} from './job-options';
 import { JobName } from './queue-names';
 
 describe('DEFAULT_JOB_OPTIONS', () => {
@@ -9,6 +15,26 @@ describe('DEFAULT_JOB_OPTIONS', () => {
       removeOnComplete: { age: 3600, count: 1000 },
       removeOnFail: { age: 604_800 },
     });
+  });
+});
+
+describe('jobOptionsFor', () => {
+  it('gives an SMS and the counter repair the default 3 attempts', () => {
+    expect(jobOptionsFor(JobName.SendSmsCode)).toEqual(DEFAULT_JOB_OPTIONS);
+    expect(jobOptionsFor(JobName.RepairCounters)).toEqual(DEFAULT_JOB_OPTIONS);
+  });
+
+  it('lets the search and candidate jobs of a change wait out an outage of about half an hour', () => {
+    for (const name of [JobName.IndexArticle, JobName.RefreshCandidate]) {
+      const options = jobOptionsFor(name);
+      expect(options).toEqual({ ...DEFAULT_JOB_OPTIONS, attempts: 12 });
+      // Exponential from 1 s: the waits between the attempts add up to 2^11 - 1 seconds.
+      const waits = Array.from(
+        { length: (options.attempts ?? 1) - 1 },
+        (_, retry) => 1000 * 2 ** retry,
+      );
+      expect(waits.reduce((sum, wait) => sum + wait, 0)).toBe(2_047_000);
+    }
   });
 });
 

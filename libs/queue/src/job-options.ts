@@ -1,6 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 
-import type { JobName } from './queue-names';
+import { JobName } from './queue-names';
 
 /**
  * Options every job gets unless the producer overrides them: 3 attempts with exponential
@@ -13,6 +13,19 @@ export const DEFAULT_JOB_OPTIONS: Readonly<JobsOptions> = {
   removeOnComplete: { age: 3600, count: 1000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 };
+
+/**
+ * Jobs that bring another store in line with a committed change (search, candidate pools) may
+ * wait out an outage of the service they read: 12 attempts from 1 s doubling, about 34 minutes
+ * in all, where 3 attempts gave up after 3 s and left the article unindexed for good.
+ */
+const SYNC_JOB_OPTIONS: Readonly<JobsOptions> = { attempts: 12 };
+
+/** The options of a job of `name`: DEFAULT_JOB_OPTIONS, with what that kind of job changes. */
+export function jobOptionsFor(name: JobName): JobsOptions {
+  const sync = name === JobName.IndexArticle || name === JobName.RefreshCandidate;
+  return { ...DEFAULT_JOB_OPTIONS, ...(sync ? SYNC_JOB_OPTIONS : {}) };
+}
 
 const JOB_ID_PART = /^[A-Za-z0-9.+-]+$/;
 const JOB_ID_SEPARATOR = '_';

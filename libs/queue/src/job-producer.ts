@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 
-import { assertValidJobId, DEFAULT_JOB_OPTIONS } from './job-options';
+import { assertValidJobId, jobOptionsFor } from './job-options';
 import { JOB_QUEUE, type JobName, type JobPayloads } from './queue-names';
 
 /** How one job is enqueued. */
@@ -14,7 +14,7 @@ export interface EnqueueOptions {
 }
 
 /**
- * Typed producer: picks the job's queue from JOB_QUEUE and applies DEFAULT_JOB_OPTIONS.
+ * Typed producer: picks the job's queue from JOB_QUEUE and applies the job's options (`jobOptionsFor`).
  * Provided by `QueueModule.registerQueues(...)` for the queues registered there.
  */
 export class JobProducer {
@@ -49,7 +49,7 @@ export class JobProducer {
       );
     }
     const job = await queue.add(name, payload, {
-      ...DEFAULT_JOB_OPTIONS,
+      ...jobOptionsFor(name),
       jobId: options.jobId,
       delay: options.delayMs,
     });
