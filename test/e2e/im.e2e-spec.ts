@@ -5,6 +5,7 @@ import { createRedisClient } from '@app/cache';
 import { loadConfig } from '@app/config';
 import type { chatbot } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
+import { NotificationEmitter } from '@app/queue';
 import { collectEvents, createTestRedis, freePort, nextEvent, type TestRedis } from '@app/testing';
 import {
   loadPackageDefinition,
@@ -218,6 +219,34 @@ describe('im: Socket.IO over the Redis adapter', () => {
 
       expect(await Promise.all(arrivals)).toEqual([notification, notification]);
       expect(await Promise.all(silence)).toEqual([[], []]);
+    });
+
+    it("stop when their session ends: the user service closes that session's sockets, or every socket of a frozen user, on either replica", async () => {
+      const emitter = new NotificationEmitter(state, redis.prefix);
+      const ending = await signIn(OTHER_USER_ID);
+      const ended = await connect(portA, { token: ending.token });
+      const kept = await connect(portB, { token: await tokenFor(OTHER_USER_ID) });
+      const closed = (socket: Socket) =>
+        new Promise<string>((resolve) => socket.once('disconnect', resolve));
+
+      const endedClosed = closed(ended);
+      await sessions.revoke(ending.sid, OTHER_USER_ID);
+      await emitter.disconnectSession(ending.sid);
+      expect(await endedClosed).toBe('io server disconnect');
+      expect(kept.connected).toBe(true);
+      const arrival = nextEvent(kept, 'following notify');
+      await emitter.notifyFollowing(OTHER_USER_ID, {
+        user_id: USER_ID,
+        user_name: 'u',
+        user_photo: 'p',
+        timestamp: 1,
+      });
+      expect(await arrival).toMatchObject({ user_id: USER_ID });
+
+      const keptClosed = closed(kept);
+      await sessions.revokeAll(OTHER_USER_ID, true);
+      await emitter.disconnectUser(OTHER_USER_ID);
+      expect(await keptClosed).toBe('io server disconnect');
     });
 
     it('stay within this deployment: another key prefix reaches nobody', async () => {

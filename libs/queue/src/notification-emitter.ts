@@ -24,6 +24,9 @@ export interface NotificationEvents {
   'comment notify': (payload: ArticleNotifyPayload) => void;
 }
 
+/** The IM room of one session's sockets (each signed-in socket is also in room `{userId}`). */
+export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
+
 /** The one Redis call the emitter makes. An ioredis client satisfies it. */
 export interface NotificationPublisher {
   publish(channel: string, message: Buffer): Promise<number>;
@@ -63,6 +66,18 @@ export class NotificationEmitter {
   /** Tells the author `userId` about a new top-level comment. */
   notifyComment(userId: string, payload: ArticleNotifyPayload): Promise<number> {
     this.emitter.to(userId).emit('comment notify', payload);
+    return this.takePublish();
+  }
+
+  /** Closes the sockets of a session that ended (logout), on every IM replica. */
+  disconnectSession(sessionId: string): Promise<number> {
+    this.emitter.in(sessionRoom(sessionId)).disconnectSockets(true);
+    return this.takePublish();
+  }
+
+  /** Closes every socket of `userId` (freeze, password change: all their sessions ended). */
+  disconnectUser(userId: string): Promise<number> {
+    this.emitter.in(userId).disconnectSockets(true);
     return this.takePublish();
   }
 

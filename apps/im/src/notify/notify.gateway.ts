@@ -1,4 +1,5 @@
 import { AppError } from '@app/grpc';
+import { sessionRoom } from '@app/queue';
 import { Logger } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 
@@ -8,7 +9,8 @@ import { SocketAuthenticator } from './socket-authenticator';
 /**
  * Authenticates every socket at handshake and puts signed-in users in room `<user_id>`, the
  * room that `following notify`, `liking notify` and `comment notify` are published to through
- * the Redis emitter. Anonymous sockets join no user room: an anonymous id is not proof of
+ * the Redis emitter, and in the room of their session, which the user service closes when the
+ * session ends. Anonymous sockets join no user room: an anonymous id is not proof of
  * anything, so it must never let a client receive someone else's notifications.
  */
 @WebSocketGateway()
@@ -32,7 +34,9 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
 
   handleConnection(socket: ImSocket): void {
     const identity = socket.data.identity;
-    if (identity.kind === 'user') void socket.join(identity.userId);
+    // The session's room lets the user service close these sockets when the session ends.
+    if (identity.kind === 'user')
+      void socket.join([identity.userId, sessionRoom(identity.sessionId)]);
   }
 
   private refusal(error: unknown): Error {

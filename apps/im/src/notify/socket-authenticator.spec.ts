@@ -31,6 +31,7 @@ describe('SocketAuthenticator', () => {
     ).resolves.toEqual({
       kind: 'user',
       userId: USER_ID,
+      sessionId: 'live',
     });
   });
 

@@ -20,6 +20,6 @@ export class SocketAuthenticator {
     const status = await this.sessions.status(claims.sid);
     if (status === null) throw TokenErrors.invalid();
     if (status === 'denied') throw TokenErrors.userDenied();
-    return { kind: 'user', userId: claims.user_id };
+    return { kind: 'user', userId: claims.user_id, sessionId: claims.sid };
   }
 }

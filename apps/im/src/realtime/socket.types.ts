@@ -2,7 +2,7 @@ import type { Server, Socket } from 'socket.io';
 
 /** Who is on the other end of a socket, decided once at handshake. */
 export type SocketIdentity =
-  { kind: 'user'; userId: string } | { kind: 'anonymous'; anonymousId: string };
+  { kind: 'user'; userId: string; sessionId: string } | { kind: 'anonymous'; anonymousId: string };
 
 /** What the chat sends back (the reference's `message` event; timestamp in seconds). */
 export interface ChatReply {

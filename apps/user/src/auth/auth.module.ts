@@ -12,6 +12,7 @@ import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import type { UserConfig } from '../config/user.config';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { AccountsRepository } from './accounts.repository';
 import { AuthGrpcController } from './auth.grpc.controller';
 import { AuthService } from './auth.service';
@@ -19,7 +20,7 @@ import { SmsCodeStore } from './sms-code.store';
 import { SmsRateLimiter } from './sms-rate-limiter';
 
 @Module({
-  imports: [QueueModule.registerQueues(QueueName.Sms)],
+  imports: [QueueModule.registerQueues(QueueName.Sms), NotificationsModule],
   controllers: [AuthGrpcController],
   providers: [
     AuthService,

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { SessionStore, TokenSigner, TokenVerifier } from '@app/auth';
 import { APP_CONFIG } from '@app/config';
 import { AppError, ErrorKind } from '@app/grpc';
-import { JobName, JobProducer, jobId } from '@app/queue';
+import { JobName, JobProducer, jobId, NotificationEmitter } from '@app/queue';
 import { Snowflake } from '@app/snowflake';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { UserConfig } from '../config/user.config';
 import { UserStatus } from '../users/user.entity';
@@ -24,6 +24,8 @@ export interface IssuedTokens {
 /** SMS sign-in, sessions and token refresh. The only place that signs tokens. */
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: UserConfig,
     private readonly codes: SmsCodeStore,
@@ -34,6 +36,7 @@ export class AuthService {
     private readonly verifier: TokenVerifier,
     private readonly jobs: JobProducer,
     private readonly snowflake: Snowflake,
+    private readonly notifications: NotificationEmitter,
   ) {}
 
   async sendSmsCode(scope: Scope, mobile: string, clientIp: string): Promise<void> {
@@ -84,10 +87,25 @@ export class AuthService {
 
   async logout(sid: string, userId: string): Promise<void> {
     await this.sessions.revoke(sid, userId);
+    await this.closeSockets(() => this.notifications.disconnectSession(sid));
   }
 
-  revokeUserSessions(userId: string, deny: boolean): Promise<number> {
-    return this.sessions.revokeAll(userId, deny);
+  async revokeUserSessions(userId: string, deny: boolean): Promise<number> {
+    const revoked = await this.sessions.revokeAll(userId, deny);
+    await this.closeSockets(() => this.notifications.disconnectUser(userId));
+    return revoked;
+  }
+
+  /**
+   * Closes the IM sockets of sessions that ended, which would otherwise keep receiving
+   * notifications. The sessions are already revoked: a failure here is logged, not answered.
+   */
+  private async closeSockets(disconnect: () => Promise<number>): Promise<void> {
+    try {
+      await disconnect();
+    } catch (error) {
+      this.logger.warn(`IM sockets of an ended session not closed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /**

@@ -1,11 +1,9 @@
 import { CounterStore, REDIS_STATE } from '@app/cache';
-import { APP_CONFIG } from '@app/config';
-import { NotificationEmitter } from '@app/queue';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 
-import type { UserConfig } from '../config/user.config';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { UserEntity } from '../users/user.entity';
 import { FollowingNotifier } from './following.notifier';
 import { RelationEntity } from './relation.entity';
@@ -15,7 +13,7 @@ import { RelationsRepository } from './relations.repository';
 import { RelationsService } from './relations.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([RelationEntity, UserEntity])],
+  imports: [TypeOrmModule.forFeature([RelationEntity, UserEntity]), NotificationsModule],
   controllers: [RelationsGrpcController],
   providers: [
     RelationsRepository,
@@ -26,13 +24,6 @@ import { RelationsService } from './relations.service';
       provide: CounterStore,
       inject: [REDIS_STATE],
       useFactory: (redis: Redis) => new CounterStore(redis),
-    },
-    // The IM app's Redis adapter listens on the state role under the deployment's key prefix.
-    {
-      provide: NotificationEmitter,
-      inject: [REDIS_STATE, APP_CONFIG],
-      useFactory: (redis: Redis, config: UserConfig) =>
-        new NotificationEmitter(redis, config.REDIS_KEY_PREFIX),
     },
   ],
 })
