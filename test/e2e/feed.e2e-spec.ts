@@ -54,6 +54,12 @@ interface Card {
   is_top: number;
 }
 
+interface RealRecommend {
+  service: INestApplicationContext;
+  gateway: NestFastifyApplication;
+  close(): Promise<void>;
+}
+
 interface FeedBody {
   message: string;
   data: { pre_timestamp: number; results: Card[] };
@@ -181,6 +187,24 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     return [...text.matchAll(/^feed_recommend_calls_total\{result="\w+"\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
   };
   const newestFirst = (list: string[]) => [...list].reverse();
+  /** A real recommend service on the stack's data, its pools built, and a gateway calling it. */
+  const startRealRecommend = async (env: Record<string, string>): Promise<RealRecommend> => {
+    const port = await freePort();
+    const shared = { ...stack.env, ...env, RECOMMEND_GRPC_PORT: String(port), RECO_REFRESH_INTERVAL_MS: '3600000' };
+    const service = await startRecommendService(loadConfig(recommendEnvSchema, shared));
+    await service.get(CandidateRefresher).refresh();
+    const gateway = await createGateway(loadConfig(gatewayEnvSchema, { ...shared, RECOMMEND_GRPC_URL: `127.0.0.1:${port}` }));
+    await gateway.init();
+    await gateway.getHttpAdapter().getInstance().ready();
+    return {
+      service,
+      gateway,
+      close: async () => {
+        await gateway.close();
+        await service.close();
+      },
+    };
+  };
 
   beforeAll(async () => {
     // Listening before the gateway boots, so its recommend channel is connected from the start.
@@ -572,27 +596,15 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
   });
 
   describe('GET /app/v1_1/articles against the real recommend service', () => {
-    let real: INestApplicationContext;
+    let real: RealRecommend;
     let gateway: NestFastifyApplication;
 
     beforeAll(async () => {
-      const port = await freePort();
-      const env = {
-        ...stack.env,
-        RECOMMEND_GRPC_PORT: String(port),
-        RECO_REFRESH_INTERVAL_MS: '3600000',
-      };
-      real = await startRecommendService(loadConfig(recommendEnvSchema, env));
-      await real.get(CandidateRefresher).refresh();
-      gateway = await createGateway(
-        loadConfig(gatewayEnvSchema, { ...env, RECOMMEND_GRPC_URL: `127.0.0.1:${port}` }),
-      );
-      await gateway.init();
-      await gateway.getHttpAdapter().getInstance().ready();
+      real = await startRealRecommend({});
+      gateway = real.gateway;
     });
 
     afterAll(async () => {
-      await gateway?.close();
       await real?.close();
     });
 
@@ -640,7 +652,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     const T9 = T0 + 10 * 86_400_000;
     const TIMES = Array.from({ length: 130 }, (_, index) => T9 + index * 60_000);
     const CHANNEL_IDS = new Set(TIMES.map(articleIdAt));
-    let real: INestApplicationContext;
+    let real: RealRecommend;
     let gateway: NestFastifyApplication;
 
     beforeAll(async () => {
@@ -655,25 +667,12 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
           createdAt: sqlTime(ms),
         })),
       );
-      const port = await freePort();
-      const env = {
-        ...stack.env,
-        RECOMMEND_GRPC_PORT: String(port),
-        RECO_REFRESH_INTERVAL_MS: '3600000',
-        RECO_COLD_START_BATCHES: COLD_START_BATCHES,
-      };
-      real = await startRecommendService(loadConfig(recommendEnvSchema, env));
-      await real.get(CandidateRefresher).refresh();
-      expect(await real.get(ColdStartPublisher).publish()).toBe(true);
-      gateway = await createGateway(
-        loadConfig(gatewayEnvSchema, { ...env, RECOMMEND_GRPC_URL: `127.0.0.1:${port}` }),
-      );
-      await gateway.init();
-      await gateway.getHttpAdapter().getInstance().ready();
+      real = await startRealRecommend({ RECO_COLD_START_BATCHES: COLD_START_BATCHES });
+      expect(await real.service.get(ColdStartPublisher).publish()).toBe(true);
+      gateway = real.gateway;
     });
 
     afterAll(async () => {
-      await gateway?.close();
       await real?.close();
       // Later tests' new viewers must not start cold from the runs this service published.
       const published = await stack.redis.client('cache').keys(`${stack.redis.prefix}feed:coldstart:*`);
