@@ -70,6 +70,14 @@ describe('SMS codes and limits (real Redis)', () => {
     expect(await limiter.take('app', '13800000010', '10.0.0.1', now + 60_000)).toBe(true);
   });
 
+  it('counts that minute from the last code sent, not by the clock: two requests either side of a minute get one code', async () => {
+    const justBefore = Date.UTC(2026, 0, 1, 8, 0, 59, 800);
+    expect(await limiter.take('app', '13800000012', '10.0.0.2', justBefore)).toBe(true);
+    expect(await limiter.take('app', '13800000012', '10.0.0.2', justBefore + 300)).toBe(false);
+    expect(await limiter.take('app', '13800000012', '10.0.0.2', justBefore + 59_999)).toBe(false);
+    expect(await limiter.take('app', '13800000012', '10.0.0.2', justBefore + 60_000)).toBe(true);
+  });
+
   it('limits a mobile to ten requests per day', async () => {
     const start = Date.UTC(2026, 0, 2, 0, 0, 0);
     const results: boolean[] = [];
