@@ -224,6 +224,24 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
   );
 
   it(
+    'repairs when the lock was left by an earlier run of the same job that a crash cut short',
+    async () => {
+      const scheduled = new Date('2026-12-08T19:00:00Z');
+      const jobId = `${JobName.RepairCounters}_202612081900`;
+      // What a worker killed mid-repair leaves behind: the lock, held in this job's name.
+      const orphan = await new RedisLock(state).acquire(JobName.RepairCounters, 60_000, jobId);
+      expect(orphan).toBeDefined();
+      await state.zadd(CounterKeys.articleLikes, 50, A1);
+      const job = await finished(await worker.app.get(CounterRepairScheduler).enqueue(scheduled));
+      expect(job.id).toBe(jobId);
+      expect(job.returnvalue && 'repaired' in job.returnvalue).toBe(true);
+      expect((await counter(CounterKeys.articleLikes))[A1]).toBe(EXPECTED[CounterKeys.articleLikes][A1]);
+      expect(await state.exists(`lock:${JobName.RepairCounters}`)).toBe(0);
+    },
+    SLOW,
+  );
+
+  it(
     'leaves the counters to the repair that holds the lock, and changes nothing',
     async () => {
       const lease = await new RedisLock(state).acquire(JobName.RepairCounters, 60_000);

@@ -45,4 +45,15 @@ describe('RedisLock (real Redis)', () => {
 
     await second?.release();
   });
+
+  it('lets a holder that names its work take the lock over from an earlier run of the same work, and nobody else', async () => {
+    const crashed = await locks.acquire('named', 10_000, 'job-1');
+    expect(crashed).toBeDefined();
+    expect(await locks.acquire('named', 10_000)).toBeUndefined();
+    expect(await locks.acquire('named', 10_000, 'job-2')).toBeUndefined();
+    const retried = await locks.acquire('named', 10_000, 'job-1');
+    expect(retried).toBeDefined();
+    await retried?.release();
+    expect(await locks.acquire('named', 10_000, 'job-2')).toBeDefined();
+  });
 });

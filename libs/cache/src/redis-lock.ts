@@ -6,6 +6,12 @@ import { StateKeys } from './keys';
 
 // Deletes the lock only while it still holds this holder's token.
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+// Takes the lock when it is free or already holds this holder's token (ARGV[1]), for ARGV[2] ms.
+const ACQUIRE_AS = `
+local holder = redis.call('get', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
 
 /**
  * A held lock; it lapses by itself after its TTL if the holder dies. Holders pick a TTL that
@@ -24,11 +30,19 @@ export interface LockLease {
 export class RedisLock {
   constructor(private readonly redis: Redis) {}
 
-  /** The lock `lock:<name>` for `ttlMs`, or undefined while someone else holds it. */
-  async acquire(name: string, ttlMs: number): Promise<LockLease | undefined> {
+  /**
+   * The lock `lock:<name>` for `ttlMs`, or undefined while someone else holds it. A `holder` that
+   * names the work (a job id) takes the lock over from an earlier run of that same work, which
+   * died holding it; anyone else still waits for it to lapse.
+   */
+  async acquire(name: string, ttlMs: number, holder?: string): Promise<LockLease | undefined> {
     const key = StateKeys.lock(name);
-    const token = randomUUID();
-    if ((await this.redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
+    const token = holder ?? randomUUID();
+    const taken =
+      holder === undefined
+        ? (await this.redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK'
+        : (await this.redis.eval(ACQUIRE_AS, 1, key, token, ttlMs)) === 1;
+    if (!taken) return undefined;
     return {
       name,
       release: async () => {

@@ -47,8 +47,8 @@ describe('CounterRepairProcessor', () => {
     });
     expect(news).toHaveBeenCalledWith({});
     expect(user).toHaveBeenCalledWith({});
-    // The lock outlives the calls' deadline.
-    expect(acquire).toHaveBeenCalledWith(JobName.RepairCounters, DEADLINE_MS + 60_000);
+    // The lock outlives the calls' deadline, and is held in the job's name.
+    expect(acquire).toHaveBeenCalledWith(JobName.RepairCounters, DEADLINE_MS + 60_000, 'repair-counters_202612041900');
     expect(lease.release).toHaveBeenCalledTimes(1);
   });
 

@@ -11,7 +11,7 @@ import type { WorkerConfig } from '../config/worker.config';
 
 export type RepairCountersResult =
   | { repaired: Array<{ key: string; members: number }> }
-  /** Another repair held the lock; it rebuilds the same counters. */
+  /** Another repair (another job) held the lock; it rebuilds the same counters. */
   | { skipped: 'already running' };
 
 const SCHEDULED_MINUTE = /^\d{12}$/;
@@ -37,8 +37,9 @@ export class CounterRepairProcessor extends WorkerHost {
 
   async process(job: Pick<Job<unknown>, 'id' | 'name' | 'data'>): Promise<RepairCountersResult> {
     jobPayload(job, JobName.RepairCounters, isRepairCountersPayload);
-    // Outlives both calls' deadline, so it cannot lapse while they run.
-    const lease = await this.locks.acquire(JobName.RepairCounters, this.config.COUNTER_REPAIR_DEADLINE_MS + 60_000);
+    // Outlives both calls' deadline, so it cannot lapse while they run. Held in the job's name: a
+    // run of this job that a worker's crash cut short leaves the lock to this one, not a skip.
+    const lease = await this.locks.acquire(JobName.RepairCounters, this.config.COUNTER_REPAIR_DEADLINE_MS + 60_000, job.id);
     if (!lease) return { skipped: 'already running' };
     try {
       const started = Date.now();
