@@ -649,4 +649,50 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     expect(longRemark.json()).toEqual({ message: { remark: 'Invalid remark.' } });
     expect((await reports()).filter((row) => row.article_id === ART3)).toEqual([]);
   });
+
+  it('stops counting a collected article once it is no longer approved, in the total as in the page', async () => {
+    const edited = '1300000000000000010';
+    await stack.sql(
+      `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment)
+       VALUES (?, ?, 1, 'edited later', '{"type":0,"images":[]}', 2, 1)`,
+      [edited, AUTHOR],
+    );
+    await stack.sql('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [
+      edited,
+      '<p>edited later</p>',
+    ]);
+    const before = await list(READER);
+    expect(
+      (await call('POST', '/article/collections', READER, { target: edited })).statusCode,
+    ).toBe(201);
+    const collected = await list(READER);
+    expect(collected.total_count).toBe(before.total_count + 1);
+    expect(collected.results[0].art_id).toBe(edited);
+
+    // The author edits it: it goes back to review and leaves the app's lists.
+    const mp = await stack.startMediaPlatform();
+    const authorization = `Bearer ${await stack.signIn(AUTHOR, { scope: 'mp', verified: true })}`;
+    const loaded = await mp.inject({
+      method: 'GET',
+      url: `/mp/v1_0/articles/${edited}`,
+      headers: { authorization },
+    });
+    const article = loaded.json<{ data: Record<string, unknown> }>().data;
+    const saved = await mp.inject({
+      method: 'PUT',
+      url: `/mp/v1_0/articles/${edited}?draft=false`,
+      headers: { authorization },
+      payload: { ...article, title: 'edited title now' },
+    });
+    expect(saved.statusCode).toBe(201);
+
+    const after = await list(READER);
+    expect({ total: after.total_count, ids: after.results.map((card) => card.art_id) }).toEqual({
+      total: before.total_count,
+      ids: before.results.map((card) => card.art_id),
+    });
+    expect(
+      await stack.redis.client('cache').zscore(cacheKey('collection', READER), edited),
+    ).toBeNull();
+  });
 });

@@ -119,12 +119,13 @@ export class ReactionsService {
     const start = (pageNo - 1) * size;
     const cached = await this.cache.collectionPage(user, start, start + size - 1);
     if (cached) {
-      return {
-        totalCount: cached.total,
-        page: pageNo,
-        perPage: size,
-        articleIds: cached.articleIds,
-      };
+      const approved = await this.articles.getInfos(cached.articleIds);
+      if (approved.length === cached.articleIds.length) {
+        return { totalCount: cached.total, page: pageNo, perPage: size, articleIds: cached.articleIds };
+      }
+      // A collected article stopped being approved since the list was cached: its total would
+      // still count it and its page come out short. Read again, as the uncached path does.
+      await this.cache.invalidateCollections(user);
     }
     const all = await this.loadCollections(user);
     if (!all) {
