@@ -78,6 +78,23 @@ describe('CounterBuffer (real Redis)', () => {
     expect(await score(CounterKeys.articleLikes, ARTICLE)).toBe(7);
   });
 
+  it('writes what is counted after close at once, ahead of a QUIT sent right after (a server still answering while it shuts down)', async () => {
+    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    await new Promise((resolve) => redis.once('ready', resolve));
+    buffer.add(CounterKeys.articleReads, '1300000000000000031');
+    await buffer.close();
+    buffer.add(CounterKeys.articleReads, '1300000000000000031');
+    buffer.add(CounterKeys.articleReads, '1300000000000000032', 3);
+    expect(buffer.size).toBe(0);
+    // The request that counted ends, the server closes, then the clients quit: a turn later at least
+    // (auto-pipelined commands go out on the next tick).
+    await new Promise((resolve) => setImmediate(resolve));
+    await redis.quit();
+    expect(await score(CounterKeys.articleReads, '1300000000000000031')).toBe(2);
+    expect(await score(CounterKeys.articleReads, '1300000000000000032')).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
   it('writes more members than one script call takes, over several keys, all of them', async () => {
     const zset = `${testRedis.prefix}${CounterKeys.articleRecoExposures}`;
     await raw.del(zset, `${testRedis.prefix}${CounterKeys.articleReads}`);
