@@ -1,6 +1,23 @@
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(0).max(65535);
+// An empty value would coerce to 0, and port 0 listens anywhere the system picks.
+const port = z.coerce.number().int().min(1).max(65535);
+/** `redis://` or `rediss://`, with a database index or none. */
+const redisUrl = z
+  .url({ protocol: /^rediss?$/ })
+  .refine(
+    (value) => URL.canParse(value) && /^\/?\d*$/.test(new URL(value).pathname),
+    'must end with a database index, such as /1',
+  );
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
 /** An optional setting where an empty value (e.g. `${VAR:-}` in compose) counts as unset. */
 const optionalSetting = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
@@ -12,7 +29,10 @@ const booleanFlag = z
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   /** Display time zone for JSON timestamps; storage is always UTC. */
-  TZ: z.string().min(1).default('Asia/Shanghai'),
+  TZ: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone, such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   MYSQL_HOST: z.string().min(1).default('127.0.0.1'),
@@ -25,9 +45,9 @@ export const baseEnvSchema = z.object({
     .default('toutiao'),
   MYSQL_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 
-  REDIS_CACHE_URL: z.url().default('redis://127.0.0.1:6379/0'),
-  REDIS_STATE_URL: z.url().default('redis://127.0.0.1:6379/1'),
-  REDIS_QUEUE_URL: z.url().default('redis://127.0.0.1:6379/2'),
+  REDIS_CACHE_URL: redisUrl.default('redis://127.0.0.1:6379/0'),
+  REDIS_STATE_URL: redisUrl.default('redis://127.0.0.1:6379/1'),
+  REDIS_QUEUE_URL: redisUrl.default('redis://127.0.0.1:6379/2'),
   /** Prefix for every Redis key and queue; lets several deployments or test runs share one server. */
   REDIS_KEY_PREFIX: z
     .string()

@@ -26,6 +26,40 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses an empty port, an unknown time zone and a Redis URL that is not redis:// with a database index', () => {
+    const refused: Array<[string, string]> = [
+      ['GATEWAY_PORT', ''],
+      ['GATEWAY_PORT', '0'],
+      ['TZ', 'Mars/Phobos'],
+      ['TZ', 'Asia/Shangai'],
+      ['REDIS_STATE_URL', 'localhost:6379'],
+      ['REDIS_STATE_URL', 'http://127.0.0.1:6379/1'],
+      ['REDIS_STATE_URL', 'redis://127.0.0.1:6379/abc'],
+    ];
+    for (const [name, value] of refused) {
+      expect({
+        name,
+        value,
+        refused: refuses(() => loadConfig(schema, { NODE_ENV: 'test', [name]: value }), name),
+      }).toEqual({
+        name,
+        value,
+        refused: true,
+      });
+    }
+    const accepted = loadConfig(schema, {
+      NODE_ENV: 'test',
+      TZ: 'Europe/Berlin',
+      REDIS_STATE_URL: 'rediss://cache.example:6380/3',
+      REDIS_CACHE_URL: 'redis://127.0.0.1:6379',
+    });
+    expect([accepted.TZ, accepted.REDIS_STATE_URL, accepted.REDIS_CACHE_URL]).toEqual([
+      'Europe/Berlin',
+      'rediss://cache.example:6380/3',
+      'redis://127.0.0.1:6379',
+    ]);
+  });
+
   it('refuses SMS_TEST_CODE in production', () => {
     expect(() => loadConfig(schema, { NODE_ENV: 'production', SMS_TEST_CODE: '246810' })).toThrow(
       /SMS_TEST_CODE/,
@@ -93,3 +127,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig(extended, {})).toThrow(/EXTRA/);
   });
 });
+
+/** Whether `load` throws a config error that names `setting`. */
+function refuses(load: () => unknown, setting: string): boolean {
+  try {
+    load();
+    return false;
+  } catch (error) {
+    return (
+      error instanceof ConfigValidationError &&
+      error.issues.some((issue) => issue.includes(setting))
+    );
+  }
+}
