@@ -180,6 +180,21 @@ describe('docker-compose.yml', () => {
     expect(built).toEqual(APPS.map((app) => [app, { APP: app }]));
   });
 
+  it('shares one uploads volume between the gateway and the media platform, where local storage writes', () => {
+    const mounts = (app: string) => asList(asRecord(services[app]).volumes).map((volume) => String(volume));
+    expect(mounts('gateway')).toContain('uploads:/app/.data/uploads');
+    expect(mounts('media-platform')).toContain('uploads:/app/.data/uploads');
+    expect(Object.keys(asRecord(asRecord(compose).volumes))).toContain('uploads');
+  });
+
+  it('builds images whose one writable folder, /app/.data, belongs to the user the apps run as', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+    const chown = runtime.indexOf('chown -R node:node .data');
+    expect(chown).toBeGreaterThan(runtime.indexOf('WORKDIR /app'));
+    expect(chown).toBeLessThan(runtime.indexOf('USER node'));
+  });
+
   it('gives every HTTP app a healthcheck', () => {
     const missing = HTTP_APPS.filter((app) => !isRecord(asRecord(services[app]).healthcheck));
     expect(missing).toEqual([]);
@@ -411,6 +426,21 @@ describe('k8s manifests', () => {
       })
       .map(nameOf);
     expect(holders).toEqual(['user']);
+  });
+
+  it('gives the apps that write files (the trace log, local uploads) a writable /app/.data', () => {
+    const writable = ofKind('Deployment')
+      .filter((doc) => {
+        const pod = asRecord(asRecord(asRecord(doc.spec).template).spec);
+        const data = asList(pod.volumes).map(asRecord).find((volume) => isRecord(volume.emptyDir));
+        return containersOf(doc).some((container) =>
+          asList(container.volumeMounts).some(
+            (mount) => asRecord(mount).mountPath === '/app/.data' && data !== undefined && asRecord(mount).name === data.name,
+          ),
+        );
+      })
+      .map(nameOf);
+    expect(writable).toEqual(expect.arrayContaining(['gateway', 'media-platform']));
   });
 
   it('autoscales and guards the busy apps', () => {
