@@ -3,6 +3,8 @@
 // and Redis, waits until every one is healthy, prints where they listen, and stops them on Ctrl-C.
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
+const net = require('node:net');
+const { URL } = require('node:url');
 
 const { appNodeFlags } = require('./node-flags');
 const { join } = require('node:path');
@@ -33,7 +35,25 @@ const allApps = [
 ];
 
 // DEV_APPS=gateway,user,news runs a subset.
-const apps = env.DEV_APPS ? allApps.filter((app) => env.DEV_APPS.split(',').includes(app.name)) : allApps;
+const wanted = env.DEV_APPS ? env.DEV_APPS.split(',').map((name) => name.trim()).filter(Boolean) : allApps.map((app) => app.name);
+const unknown = wanted.filter((name) => !allApps.some((app) => app.name === name));
+if (unknown.length > 0 || wanted.length === 0) {
+  console.error(`DEV_APPS: unknown app ${unknown.join(', ') || '(none given)'}; the apps are ${allApps.map((app) => app.name).join(', ')}`);
+  process.exit(1);
+}
+const apps = allApps.filter((app) => wanted.includes(app.name));
+
+/** The port an app listens on, read from its URL. */
+const portOf = (app) => Number(new URL(app.url).port);
+
+/** Resolves with the port's error code when something already listens there (an earlier run's app, say). */
+function portTaken(p) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (error) => resolve(error.code));
+    probe.listen(p, '0.0.0.0', () => probe.close(() => resolve(undefined)));
+  });
+}
 
 async function httpReady(p) {
   try {
@@ -55,31 +75,50 @@ function step(title, command, args) {
 
 const node = (script) => ['-r', './scripts/register-aliases.js', script];
 
-step('build', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
-step('keys', process.execPath, node('dist/apps/user/src/auth/generate-dev-keys.js'));
-for (const service of ['user', 'news', 'mis']) step(`migrate ${service}`, process.execPath, node(`dist/apps/${service}/src/migrate.js`));
-for (const service of ['user', 'news']) step(`demo data ${service}`, process.execPath, node(`dist/apps/${service}/src/seed.js`));
-
-const children = apps.map((app) => {
-  const child = spawn(process.execPath, [...appNodeFlags(app.name), ...node(`dist/apps/${app.name}/src/main.js`)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = `[${app.name}]`.padEnd(17);
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffered = '';
-    stream.on('data', (chunk) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop();
-      for (const line of lines) console.log(prefix + line);
-    });
-  }
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${prefix}exited (${signal ?? code}); stopping the suite`);
-      stop(1);
+async function main() {
+  // An app still listening from an earlier run (its runner killed) would answer the health checks below.
+  for (const app of apps) {
+    const taken = await portTaken(portOf(app));
+    if (taken) {
+      console.error(`${app.name}: port ${portOf(app)} is taken (${taken}). Is an earlier \`npm run dev\` still running? Stop it, e.g. pkill -f 'dist/apps/'`);
+      process.exit(1);
     }
+  }
+  start();
+}
+
+/** Builds, migrates, loads the demo data, starts the apps and waits until they are healthy. */
+function start() {
+  step('build', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+  step('keys', process.execPath, node('dist/apps/user/src/auth/generate-dev-keys.js'));
+  for (const service of ['user', 'news', 'mis']) step(`migrate ${service}`, process.execPath, node(`dist/apps/${service}/src/migrate.js`));
+  for (const service of ['user', 'news']) step(`demo data ${service}`, process.execPath, node(`dist/apps/${service}/src/seed.js`));
+
+  children = apps.map((app) => {
+    const child = spawn(process.execPath, [...appNodeFlags(app.name), ...node(`dist/apps/${app.name}/src/main.js`)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const prefix = `[${app.name}]`.padEnd(17);
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffered = '';
+      stream.on('data', (chunk) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop();
+        for (const line of lines) console.log(prefix + line);
+      });
+    }
+    child.on('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`${prefix}exited (${signal ?? code}); stopping the suite`);
+        stop(1);
+      }
+    });
+    return child;
   });
-  return child;
-});
+  void waitForHealth();
+}
+
+/** The apps' processes, once started. */
+let children = [];
 
 let stopping = false;
 function stop(exitCode = 0) {
@@ -114,7 +153,7 @@ async function waitForHealth() {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\nAll ${apps.length} apps healthy in ${seconds}s:`);
   for (const app of apps) console.log(`  ${app.name.padEnd(15)} ${app.url}`);
-  console.log('\nDemo logins (SMS code 246810): app 13911111111 / 13611111111 (author), media platform 13911111111');
-  console.log('Try: curl http://127.0.0.1:8000/app/v1_0/channels    Ctrl-C stops everything.\n');
+  console.log('\nDemo logins (SMS code 246810): app 13611111111 and 13811111111 (readers), 13911111111 (author); media platform 13911111111');
+  console.log(`Try: curl http://127.0.0.1:${port('GATEWAY_PORT', 8000)}/app/v1_0/channels    Ctrl-C stops everything.\n`);
 }
-void waitForHealth();
+void main();
