@@ -94,24 +94,14 @@ export class CommentsService {
     }
     const cached = await this.lists.readPage(query.key, query.offset, query.limit);
     let page = cached ?? (await this.buildPage(query));
-    let ids = page.members.map(({ id }) => id);
-    let items = await this.items.getMany(ids);
-    if (cached && items.size < ids.length) {
+    let results = await this.pageResults(page, request.userId);
+    if (cached && results.length < page.members.length) {
       // The cached list holds comments that are gone, so it missed a write: short or empty pages
       // would end the client's list early. It is read again from MySQL, once.
       await this.lists.drop([query.key]);
       page = await this.buildPage(query);
-      ids = page.members.map(({ id }) => id);
-      items = await this.items.getMany(ids);
+      results = await this.pageResults(page, request.userId);
     }
-    const [counts, liked] = await Promise.all([
-      this.counters.read(ids),
-      request.userId ? this.likings.likedAmong(request.userId, ids) : new Set<string>(),
-    ]);
-    const results = ids.flatMap((id, index) => {
-      const item = items.get(id);
-      return item ? [toComment(item, counts.likes[index], counts.replies[index], liked.has(id))] : [];
-    });
     const last = page.members.at(-1);
     return {
       totalCount: page.totalCount,
@@ -119,6 +109,20 @@ export class CommentsService {
       lastId: last ? formatScore(last.score) : '',
       results,
     };
+  }
+
+  /** The page's comments that still exist, with their counters and the viewer's likes. */
+  private async pageResults(page: CommentListPage, userId: string): Promise<commentV1.Comment[]> {
+    const ids = page.members.map(({ id }) => id);
+    const [items, counts, liked] = await Promise.all([
+      this.items.getMany(ids),
+      this.counters.read(ids),
+      userId ? this.likings.likedAmong(userId, ids) : new Set<string>(),
+    ]);
+    return ids.flatMap((id, index) => {
+      const item = items.get(id);
+      return item ? [toComment(item, counts.likes[index], counts.replies[index], liked.has(id))] : [];
+    });
   }
 
   async create(request: commentV1.CreateCommentRequest): Promise<commentV1.CreateCommentResponse> {
