@@ -187,6 +187,13 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(asRecord(asRecord(compose).volumes))).toContain('uploads');
   });
 
+  it('keeps the SMS codes of the log driver in an inbox in the worker, where nobody could read them otherwise', () => {
+    const environment = asRecord(asRecord(services.worker).environment);
+    const shared = asRecord(asRecord(services.gateway).environment);
+    expect(environment).toEqual({ ...shared, SMS_LOG_FILE: '/app/.data/sms-inbox.jsonl' });
+    expect(environment.SMS_DRIVER ?? 'log').toBe('log');
+  });
+
   it('builds images whose one writable folder, /app/.data, belongs to the user the apps run as', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { AliyunSmsSender, type DysmsapiSdk, loadDysmsapi } from './aliyun-sms.sender';
 import { LogSmsSender, maskCode } from './log-sms.sender';
 import { SmsOutbox } from './sms-outbox';
-import { createSmsSender, type SmsSettings } from './sms.module';
+import { createSmsSender, logDriverWarning, type SmsSettings } from './sms.module';
 
 const message: SendSmsCodePayload = { mobile: '13911111111', code: '123456', scope: 'mp' };
 
@@ -24,6 +24,29 @@ describe('maskCode', () => {
   it('keeps only the last two digits', () => {
     expect(maskCode('123456')).toBe('****56');
     expect(maskCode('12')).toBe('**');
+  });
+});
+
+describe('logDriverWarning', () => {
+  it('warns a production boot that codes reach no phone, and where they go', () => {
+    expect(logDriverWarning({ ...settings, NODE_ENV: 'production' })).toBe(
+      'SMS_DRIVER=log: verification codes are not sent to phones, written nowhere (set SMS_LOG_FILE for an inbox); set SMS_DRIVER=aliyun to deliver them',
+    );
+    expect(
+      logDriverWarning({
+        ...settings,
+        NODE_ENV: 'production',
+        SMS_LOG_FILE: '/app/.data/sms-inbox.jsonl',
+      }),
+    ).toContain('only written to /app/.data/sms-inbox.jsonl');
+  });
+
+  it('stays quiet in development and tests, and for a real driver', () => {
+    expect(logDriverWarning({ ...settings, NODE_ENV: 'development' })).toBeUndefined();
+    expect(logDriverWarning(settings)).toBeUndefined();
+    expect(
+      logDriverWarning({ ...settings, NODE_ENV: 'production', SMS_DRIVER: 'aliyun' }),
+    ).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 
 import type { WorkerConfig } from '../config/worker.config';
 import { AliyunSmsSender, loadDysmsapi } from './aliyun-sms.sender';
@@ -21,11 +21,31 @@ export type SmsSettings = Pick<
   | 'SMS_LOG_LATENCY_MS'
 >;
 
+/**
+ * What an operator must hear at boot when codes will reach no phone: the `log` driver outside
+ * development and tests, where nobody can sign in unless they read SMS_LOG_FILE.
+ */
+export function logDriverWarning(
+  settings: Pick<SmsSettings, 'NODE_ENV' | 'SMS_DRIVER' | 'SMS_LOG_FILE'>,
+): string | undefined {
+  if (settings.SMS_DRIVER !== 'log' || settings.NODE_ENV !== 'production') return undefined;
+  const inbox = settings.SMS_LOG_FILE
+    ? `only written to ${settings.SMS_LOG_FILE}`
+    : 'written nowhere (set SMS_LOG_FILE for an inbox)';
+  return `SMS_DRIVER=log: verification codes are not sent to phones, ${inbox}; set SMS_DRIVER=aliyun to deliver them`;
+}
+
 /** The driver chosen by SMS_DRIVER; `aliyun` without its SDK or keys fails the boot here. */
 export function createSmsSender(settings: SmsSettings, outbox?: SmsOutbox): SmsSender {
   switch (settings.SMS_DRIVER) {
-    case 'log':
-      return new LogSmsSender(outbox, { file: settings.SMS_LOG_FILE, latencyMs: settings.SMS_LOG_LATENCY_MS });
+    case 'log': {
+      const warning = logDriverWarning(settings);
+      if (warning) new Logger('SmsSender').warn(warning);
+      return new LogSmsSender(outbox, {
+        file: settings.SMS_LOG_FILE,
+        latencyMs: settings.SMS_LOG_LATENCY_MS,
+      });
+    }
     case 'aliyun': {
       const { ALIYUN_ACCESS_KEY_ID: accessKeyId, ALIYUN_ACCESS_KEY_SECRET: accessKeySecret } =
         settings;
