@@ -286,6 +286,55 @@ describe('media platform profile, followers and follower statistics (mp -> user 
       expect(await authorRow()).toEqual(before);
     });
 
+    it('PATCH takes the settings form back as the publish admin saves it: the empty email GET answered is no change', async () => {
+      const lonelyRow = async () =>
+        (
+          (await stack.sql(
+            'SELECT user_name, introduction, email FROM user_basic WHERE user_id = ?',
+            [LONELY],
+          )) as Array<Record<string, unknown>>
+        )[0];
+      const loaded = (await get('/mp/v1_0/user/profile', lonelyAuth)).json<{
+        data: { name: string; intro: string; email: string };
+      }>().data;
+      expect(loaded).toMatchObject({ name: TAKEN_NAME, intro: '', email: '' });
+
+      // settings/index.vue: `const { name, intro, email } = this.user; updateUserProfile({ name, intro, email })`
+      const { name, intro, email } = loaded;
+      const reply = await mp.inject({
+        method: 'PATCH',
+        url: '/mp/v1_0/user/profile',
+        payload: { name, intro, email },
+        headers: lonelyAuth,
+      });
+      expect(reply.statusCode).toBe(201);
+      expect(reply.json()).toEqual({
+        message: 'OK',
+        data: { id: LONELY, name: TAKEN_NAME, intro: '' },
+      });
+      expect(await lonelyRow()).toEqual({ user_name: TAKEN_NAME, introduction: '', email: null });
+
+      // The reference answered a missing email as null, which older forms send back the same way.
+      const nulls = await mp.inject({
+        method: 'PATCH',
+        url: '/mp/v1_0/user/profile',
+        payload: { name, intro: null, email: null },
+        headers: lonelyAuth,
+      });
+      expect(nulls.statusCode).toBe(201);
+      expect(nulls.json()).toEqual({ message: 'OK', data: { id: LONELY, name: TAKEN_NAME } });
+
+      const blank = await mp.inject({
+        method: 'PATCH',
+        url: '/mp/v1_0/user/profile',
+        payload: { name, intro, email: ' ' },
+        headers: lonelyAuth,
+      });
+      expect(blank.statusCode).toBe(400);
+      expect(blank.json()).toEqual({ message: { email: 'Invalid email.' } });
+      expect(await lonelyRow()).toEqual({ user_name: TAKEN_NAME, introduction: '', email: null });
+    });
+
     it('PATCH /user/photo stores a multipart photo and answers 201 {id, photo}', async () => {
       const key = `${createHash('sha256').update(IMAGE_FIXTURES.png).digest('hex')}.png`;
       const reply = await patchPhoto('photo', IMAGE_FIXTURES.png);

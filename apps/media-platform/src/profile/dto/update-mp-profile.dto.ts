@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import { IsOptional, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
 
 /** Texts of the 400s; the user service checks the same rules with the same texts. */
@@ -11,6 +12,17 @@ export const MpProfileMessages = {
 const CONTROL = /\p{Cc}/u;
 // The user service's rule: at most 20 characters (the column), local part may be Chinese.
 const EMAIL = /^(?=.{1,20}$)[A-Za-z0-9_.\u4e00-\u9fa5-]+@[A-Za-z0-9_.-]+\.[A-Za-z]{2,8}$/;
+
+/** `null` stands for a field left out (the reference answered a missing intro or email as null). */
+const nullAsAbsent = ({ value }: { value: unknown }): unknown =>
+  value === null ? undefined : value;
+
+/**
+ * The settings form sends back the `email` GET answered, which is '' for an author without one:
+ * that is no change (the reference also ignored an empty email).
+ */
+const emptyAsAbsent = ({ value }: { value: unknown }): unknown =>
+  value === null || value === '' ? undefined : value;
 
 /** A one-line string of `min`..`max` characters (code points, as people count them). */
 function IsTextLine(min: number, max: number, options: ValidationOptions): PropertyDecorator {
@@ -35,14 +47,17 @@ function IsTextLine(min: number, max: number, options: ValidationOptions): Prope
  */
 export class UpdateMpProfileDto {
   @IsOptional()
+  @Transform(nullAsAbsent)
   @IsTextLine(1, 7, { message: MpProfileMessages.name })
   name?: string;
 
   @IsOptional()
+  @Transform(nullAsAbsent)
   @IsTextLine(0, 60, { message: MpProfileMessages.intro })
   intro?: string;
 
   @IsOptional()
+  @Transform(emptyAsAbsent)
   @Matches(EMAIL, { message: MpProfileMessages.email })
   email?: string;
 }
