@@ -319,6 +319,61 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     expect([await basicRow(), await profileRow()]).toEqual(before);
   });
 
+  it('takes back the whole loaded profile as the client profile page saves it: the empty birthday GET answers for an unset one is no change', async () => {
+    const fresh = '1294287382374383622';
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media) VALUES (?, '13933333333', 'fresh', 1, 0)`,
+      [fresh],
+    );
+    await stack.sql(`INSERT INTO user_profile (user_id, gender) VALUES (?, 0)`, [fresh]);
+    const headers = { authorization: `Bearer ${await stack.signIn(fresh)}` };
+    const freshRows = () =>
+      row(
+        `SELECT b.user_name, b.introduction, p.gender, p.birthday FROM user_basic b
+         JOIN user_profile p ON p.user_id = b.user_id WHERE b.user_id = ?`,
+        [fresh],
+      );
+    const read = async (url: string) =>
+      (await stack.gateway.inject({ method: 'GET', url, headers })).json<{
+        data: Record<string, unknown>;
+      }>().data;
+
+    // views/profile: `Object.assign(profile, self)`, then `updateUserProfile({ name, gender, birthday, intro })`.
+    const user = {
+      ...(await read('/app/v1_0/user/profile')),
+      ...(await read('/app/v1_0/user')),
+    };
+    expect(user).toMatchObject({ name: 'fresh', gender: 0, birthday: '', intro: '' });
+    const { name, gender, birthday, intro } = user;
+    const saved = await stack.gateway.inject({
+      method: 'PATCH',
+      url: '/app/v1_0/user/profile',
+      payload: { name, gender, birthday, intro },
+      headers,
+    });
+    expect(saved.statusCode).toBe(201);
+    expect(saved.json()).toEqual({
+      message: 'OK',
+      data: { id: fresh, name: 'fresh', gender: 0, intro: '' },
+    });
+    expect(await freshRows()).toEqual({
+      user_name: 'fresh',
+      introduction: '',
+      gender: 0,
+      birthday: null,
+    });
+
+    const blank = await stack.gateway.inject({
+      method: 'PATCH',
+      url: '/app/v1_0/user/profile',
+      payload: { birthday: ' ', intro: 'not saved' },
+      headers,
+    });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json()).toEqual({ message: { birthday: 'Invalid date param.' } });
+    expect((await freshRows()).introduction).toBe('');
+  });
+
   it('stores a base64 photo under its content hash and serves the same bytes at /static/<key>', async () => {
     const key = keyOf(IMAGE_FIXTURES.png, 'png');
     const response = await patchProfile({

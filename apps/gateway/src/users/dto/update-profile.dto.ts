@@ -14,6 +14,13 @@ export const ProfileFieldMessages = {
   image: 'Invalid image.',
 } as const;
 
+/**
+ * GET /user/profile answers '' for a birthday never set, and the client's profile page sends the
+ * whole loaded profile back on save: that is no change.
+ */
+const unsetAsAbsent = ({ value }: { value: unknown }): unknown =>
+  value === '' || value === null ? undefined : value;
+
 // The reference parser's 18-digit (century 18/19/2x) and legacy 15-digit identity card numbers
 // (its 15-digit branch matched 14 digits; fixed).
 const ID_NUMBER =
@@ -42,6 +49,7 @@ export class UpdateProfileDto {
   gender?: number;
 
   @IsOptional()
+  @Transform(unsetAsAbsent)
   @IsPastCalendarDate({ message: ProfileFieldMessages.birthday })
   birthday?: string;
 
