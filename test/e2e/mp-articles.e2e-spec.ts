@@ -2,7 +2,13 @@ import type { authoringV1 } from '@app/contracts';
 import { AUTHORING_GRPC, grpcClientToken, unary } from '@app/grpc';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { type ArticleStack, IMG, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
+import {
+  type ArticleStack,
+  IMG,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
 
 const A = '1294287382374383900';
 const B = '1294287382374383901';
@@ -42,13 +48,21 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
     Number(((await stack.sql(`SELECT COUNT(*) AS n FROM ${table}`)) as Array<{ n: string }>)[0].n);
   const create = (auth: Headers, payload: object, draft = true) =>
     mp.inject({ method: 'POST', url: `${ARTICLES}?draft=${draft}`, payload, headers: auth });
-  const createId = async (auth: Headers, payload: object = body(), draft = true): Promise<string> => {
+  const createId = async (
+    auth: Headers,
+    payload: object = body(),
+    draft = true,
+  ): Promise<string> => {
     const reply = await create(auth, payload, draft);
     expect(reply.statusCode).toBe(201);
     return reply.json<{ data: { id: string } }>().data.id;
   };
-  const coverOf = (r: Row) => (typeof r.cover === 'string' ? (JSON.parse(r.cover) as { type: number; images: string[] }) : r.cover);
-  const approve = (articleId: string) => unary(authoring.reviewArticle({ articleId, status: 2, reviewerId: 7, rejectReason: '' }));
+  const coverOf = (r: Row) =>
+    typeof r.cover === 'string'
+      ? (JSON.parse(r.cover) as { type: number; images: string[] })
+      : r.cover;
+  const approve = (articleId: string) =>
+    unary(authoring.reviewArticle({ articleId, status: 2, reviewerId: 7, rejectReason: '' }));
   const indexJobs = async (): Promise<Array<{ articleId: string; reason: string }>> => {
     const queue = stack.redis.client('queue');
     const keys = await queue.keys(`${stack.redis.prefix}bull:search-index:*`);
@@ -67,7 +81,9 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       { id: A, name: 'author-a' },
       { id: B, name: 'author-b' },
     ]);
-    await stack.sql("INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 0)");
+    await stack.sql(
+      "INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 0)",
+    );
     mp = await stack.startMediaPlatform();
     authoring = mp.get<authoringV1.AuthoringServiceClient>(grpcClientToken(AUTHORING_GRPC));
     authA = { authorization: `Bearer ${await stack.signIn(A, { verified: true, scope: 'mp' })}` };
@@ -83,9 +99,20 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
     it('creates a draft (0) or a pending article (1) with content and statistic rows, id as a string', async () => {
       const draftId = await createId(authA, body({ content: '<p>draft body</p>' }), true);
       expect(draftId).toMatch(/^\d{17,20}$/);
-      expect(await row(draftId)).toMatchObject({ user_id: A, status: 0, channel_id: 1, title: 'A title that is fine' });
-      expect(await stack.sql('SELECT content FROM news_article_content WHERE article_id = ?', [draftId])).toEqual([{ content: '<p>draft body</p>' }]);
-      expect(await stack.sql('SELECT read_count FROM news_article_statistic WHERE article_id = ?', [draftId])).toEqual([{ read_count: 0 }]);
+      expect(await row(draftId)).toMatchObject({
+        user_id: A,
+        status: 0,
+        channel_id: 1,
+        title: 'A title that is fine',
+      });
+      expect(
+        await stack.sql('SELECT content FROM news_article_content WHERE article_id = ?', [draftId]),
+      ).toEqual([{ content: '<p>draft body</p>' }]);
+      expect(
+        await stack.sql('SELECT read_count FROM news_article_statistic WHERE article_id = ?', [
+          draftId,
+        ]),
+      ).toEqual([{ read_count: 0 }]);
 
       const pendingId = await createId(authA, body(), false);
       expect((await row(pendingId))?.status).toBe(1);
@@ -94,11 +121,24 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
     it('never applies privileged body fields (status, user id, reviewer, id, allow_comment)', async () => {
       const id = await createId(
         authA,
-        body({ id: '1', status: 2, user_id: B, aut_id: B, reviewer_id: 9, allow_comment: false, comment_count: 99 }),
+        body({
+          id: '1',
+          status: 2,
+          user_id: B,
+          aut_id: B,
+          reviewer_id: 9,
+          allow_comment: false,
+          comment_count: 99,
+        }),
         false,
       );
       expect(id).not.toBe('1');
-      expect(await row(id)).toMatchObject({ user_id: A, status: 1, reviewer_id: null, allow_comment: 1 });
+      expect(await row(id)).toMatchObject({
+        user_id: A,
+        status: 1,
+        reviewer_id: null,
+        allow_comment: 1,
+      });
     });
 
     it.each([
@@ -119,25 +159,44 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(coverOf((await row(one))!)).toEqual({ type: 1, images: [`${IMG}one.png`] });
       const content = ['a', 'b', 'c', 'd'].map((name) => `<img src="${IMG}${name}.png">`).join('');
       const three = await createId(authA, body({ content, cover: { type: -1, images: [] } }));
-      expect(coverOf((await row(three))!)).toEqual({ type: 3, images: [`${IMG}a.png`, `${IMG}b.png`, `${IMG}c.png`] });
-      const single = await createId(authA, body({ content: `<img src="${IMG}x.png"><img src="http://evil.test/y.png">`, cover: { type: -1, images: [] } }));
+      expect(coverOf((await row(three))!)).toEqual({
+        type: 3,
+        images: [`${IMG}a.png`, `${IMG}b.png`, `${IMG}c.png`],
+      });
+      const single = await createId(
+        authA,
+        body({
+          content: `<img src="${IMG}x.png"><img src="http://evil.test/y.png">`,
+          cover: { type: -1, images: [] },
+        }),
+      );
       expect(coverOf((await row(single))!)).toEqual({ type: 1, images: [`${IMG}x.png`] });
       const none = await createId(authA, body({ cover: { type: -1, images: [] } }));
       expect(coverOf((await row(none))!)).toEqual({ type: 0, images: [] });
     });
 
-    it.each([0, 999])('answers 400 "Invalid channel id param." for channel %s', async (channelId) => {
-      const reply = await create(authA, body({ channel_id: channelId }));
-      expect(reply.statusCode).toBe(400);
-      expect(reply.json()).toEqual({ message: 'Invalid channel id param.' });
-    });
+    it.each([0, 999])(
+      'answers 400 "Invalid channel id param." for channel %s',
+      async (channelId) => {
+        const reply = await create(authA, body({ channel_id: channelId }));
+        expect(reply.statusCode).toBe(400);
+        expect(reply.json()).toEqual({ message: 'Invalid channel id param.' });
+      },
+    );
 
     it('validates title (5-30), content and cover presence with field messages', async () => {
       const before = await count('news_article_basic');
-      for (const payload of [body({ title: 'four' }), body({ title: 'x'.repeat(31) }), body({ content: '' }), body({ cover: undefined })]) {
+      for (const payload of [
+        body({ title: 'four' }),
+        body({ title: 'x'.repeat(31) }),
+        body({ content: '' }),
+        body({ cover: undefined }),
+      ]) {
         const reply = await create(authA, payload);
         expect(reply.statusCode).toBe(400);
-        expect(Object.keys(reply.json<{ message: Record<string, string> }>().message)).toHaveLength(1);
+        expect(Object.keys(reply.json<{ message: Record<string, string> }>().message)).toHaveLength(
+          1,
+        );
       }
       expect(await count('news_article_basic')).toBe(before);
     });
@@ -152,12 +211,21 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
 
   describe('GET/PUT/DELETE /articles/{id} and ownership', () => {
     it('loads an own article for editing', async () => {
-      const id = await createId(authA, body({ cover: { type: 1, images: [`${IMG}c.png`] }, channel_id: 2, content: '<p>c</p>' }));
+      const id = await createId(
+        authA,
+        body({ cover: { type: 1, images: [`${IMG}c.png`] }, channel_id: 2, content: '<p>c</p>' }),
+      );
       const reply = await mp.inject({ method: 'GET', url: `${ARTICLES}/${id}`, headers: authA });
       expect(reply.statusCode).toBe(200);
       expect(reply.json()).toEqual({
         message: 'OK',
-        data: { id, title: 'A title that is fine', cover: { type: 1, images: [`${IMG}c.png`] }, channel_id: 2, content: '<p>c</p>' },
+        data: {
+          id,
+          title: 'A title that is fine',
+          cover: { type: 1, images: [`${IMG}c.png`] },
+          channel_id: 2,
+          content: '<p>c</p>',
+        },
       });
     });
 
@@ -177,13 +245,20 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
         const before = await row(id);
         const replies = await Promise.all([
           mp.inject({ method: 'GET', url: `${ARTICLES}/${id}`, headers: authB }),
-          mp.inject({ method: 'PUT', url: `${ARTICLES}/${id}?draft=false`, payload: body({ title: 'Taken over by B' }), headers: authB }),
+          mp.inject({
+            method: 'PUT',
+            url: `${ARTICLES}/${id}?draft=false`,
+            payload: body({ title: 'Taken over by B' }),
+            headers: authB,
+          }),
           mp.inject({ method: 'DELETE', url: `${ARTICLES}/${id}`, headers: authB }),
           mp.inject({ method: 'GET', url: `/mp/v1_0/statistics/articles/${id}`, headers: authB }),
         ]);
         for (const reply of replies) {
           expect(reply.statusCode).toBe(403);
-          expect(reply.json()).toEqual({ message: 'User has no permission to access this article.' });
+          expect(reply.json()).toEqual({
+            message: 'User has no permission to access this article.',
+          });
         }
         expect(await row(id)).toEqual(before);
       }
@@ -191,7 +266,13 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
 
     it('updates an own draft from the whole loaded article, ignoring id, status and pubdate', async () => {
       const id = await createId(authA);
-      const loaded = { id: '42', status: 2, pubdate: '2020-01-01 00:00:00', user_id: B, reviewer_id: 3 };
+      const loaded = {
+        id: '42',
+        status: 2,
+        pubdate: '2020-01-01 00:00:00',
+        user_id: B,
+        reviewer_id: 3,
+      };
       const reply = await mp.inject({
         method: 'PUT',
         url: `${ARTICLES}/${id}?draft=false`,
@@ -200,7 +281,13 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       });
       expect(reply.statusCode).toBe(201);
       expect(reply.json()).toEqual({ message: 'OK', data: { id } });
-      expect(await row(id)).toMatchObject({ title: 'An edited title', channel_id: 2, status: 1, user_id: A, reviewer_id: null });
+      expect(await row(id)).toMatchObject({
+        title: 'An edited title',
+        channel_id: 2,
+        status: 1,
+        user_id: A,
+        reviewer_id: null,
+      });
       expect(await row('42')).toBeUndefined();
     });
 
@@ -211,10 +298,17 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       await stack.cache.set(`art:${id}:info`, '{"title":"stale"}');
       await stack.cache.set(`art:${id}:detail`, '{"title":"stale"}');
       await stack.cache.zadd(`user:${A}:art`, 1, id);
-      const reply = await mp.inject({ method: 'PUT', url: `${ARTICLES}/${id}?draft=false`, payload: body({ title: 'Edited after approval' }), headers: authA });
+      const reply = await mp.inject({
+        method: 'PUT',
+        url: `${ARTICLES}/${id}?draft=false`,
+        payload: body({ title: 'Edited after approval' }),
+        headers: authA,
+      });
       expect(reply.statusCode).toBe(201);
       expect((await row(id))?.status).toBe(1);
-      expect(await stack.cache.exists(`art:${id}:info`, `art:${id}:detail`, `user:${A}:art`)).toBe(0);
+      expect(await stack.cache.exists(`art:${id}:info`, `art:${id}:detail`, `user:${A}:art`)).toBe(
+        0,
+      );
       expect(Number(await stack.state.zscore('count:user:arts', A))).toBe(arts - 1);
       expect(await indexJobs()).toContainEqual({ articleId: id, reason: 'edit' });
     });
@@ -222,8 +316,15 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
     it('answers 400 "Invalid article." when updating a banned article', async () => {
       const id = await createId(authA, body(), false);
       await approve(id);
-      await unary(authoring.reviewArticle({ articleId: id, status: 5, reviewerId: 7, rejectReason: '' }));
-      const reply = await mp.inject({ method: 'PUT', url: `${ARTICLES}/${id}`, payload: body(), headers: authA });
+      await unary(
+        authoring.reviewArticle({ articleId: id, status: 5, reviewerId: 7, rejectReason: '' }),
+      );
+      const reply = await mp.inject({
+        method: 'PUT',
+        url: `${ARTICLES}/${id}`,
+        payload: body(),
+        headers: authA,
+      });
       expect(reply.statusCode).toBe(400);
       expect(reply.json()).toEqual({ message: 'Invalid article.' });
       expect((await row(id))?.status).toBe(5);
@@ -232,17 +333,34 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
     it('deletes own drafts, pending and rejected articles (204, status 4) but not approved ones (400)', async () => {
       const draft = await createId(authA);
       const rejected = await createId(authA, body(), false);
-      await unary(authoring.reviewArticle({ articleId: rejected, status: 3, reviewerId: 7, rejectReason: 'too short' }));
+      await unary(
+        authoring.reviewArticle({
+          articleId: rejected,
+          status: 3,
+          reviewerId: 7,
+          rejectReason: 'too short',
+        }),
+      );
       for (const id of [draft, rejected]) {
-        const reply = await mp.inject({ method: 'DELETE', url: `${ARTICLES}/${id}`, headers: authA });
+        const reply = await mp.inject({
+          method: 'DELETE',
+          url: `${ARTICLES}/${id}`,
+          headers: authA,
+        });
         expect(reply.statusCode).toBe(204);
         expect(reply.body).toBe('');
         expect((await row(id))?.status).toBe(4);
-        expect((await mp.inject({ method: 'GET', url: `${ARTICLES}/${id}`, headers: authA })).statusCode).toBe(404);
+        expect(
+          (await mp.inject({ method: 'GET', url: `${ARTICLES}/${id}`, headers: authA })).statusCode,
+        ).toBe(404);
       }
       const approved = await createId(authA, body(), false);
       await approve(approved);
-      const reply = await mp.inject({ method: 'DELETE', url: `${ARTICLES}/${approved}`, headers: authA });
+      const reply = await mp.inject({
+        method: 'DELETE',
+        url: `${ARTICLES}/${approved}`,
+        headers: authA,
+      });
       expect(reply.statusCode).toBe(400);
       expect(reply.json()).toEqual({ message: 'Invalid article.' });
       expect((await row(approved))?.status).toBe(2);
@@ -259,51 +377,131 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(Number(await stack.state.zscore('count:user:arts', A))).toBe(arts + 1);
       expect(await stack.cache.exists(`art:${id}:info`)).toBe(0);
       expect(await indexJobs()).toContainEqual({ articleId: id, reason: 'approve' });
-      await expect(approve(id)).rejects.toMatchObject({ message: expect.stringContaining('Invalid article status.') as string });
+      await expect(approve(id)).rejects.toMatchObject({
+        message: expect.stringContaining('Invalid article status.') as string,
+      });
       expect(Number(await stack.state.zscore('count:user:arts', A))).toBe(arts + 1);
     });
 
     it('rejects with a reason, bans and unbans, and refuses moves from the wrong status', async () => {
       const id = await createId(authA, body(), false);
-      await unary(authoring.reviewArticle({ articleId: id, status: 3, reviewerId: 7, rejectReason: 'needs sources' }));
-      expect(await stack.sql('SELECT status, reject_reason FROM news_article_basic WHERE article_id = ?', [id])).toEqual([
-        { status: 3, reject_reason: 'needs sources' },
-      ]);
-      await expect(unary(authoring.reviewArticle({ articleId: id, status: 5, reviewerId: 7, rejectReason: '' }))).rejects.toBeDefined();
+      await unary(
+        authoring.reviewArticle({
+          articleId: id,
+          status: 3,
+          reviewerId: 7,
+          rejectReason: 'needs sources',
+        }),
+      );
+      expect(
+        await stack.sql(
+          'SELECT status, reject_reason FROM news_article_basic WHERE article_id = ?',
+          [id],
+        ),
+      ).toEqual([{ status: 3, reject_reason: 'needs sources' }]);
+      await expect(
+        unary(
+          authoring.reviewArticle({ articleId: id, status: 5, reviewerId: 7, rejectReason: '' }),
+        ),
+      ).rejects.toBeDefined();
 
       const other = await createId(authA, body(), false);
       await approve(other);
       const arts = Number(await stack.state.zscore('count:user:arts', A));
-      await unary(authoring.reviewArticle({ articleId: other, status: 5, reviewerId: 7, rejectReason: '' }));
+      await unary(
+        authoring.reviewArticle({ articleId: other, status: 5, reviewerId: 7, rejectReason: '' }),
+      );
       expect((await row(other))?.status).toBe(5);
       expect(Number(await stack.state.zscore('count:user:arts', A))).toBe(arts - 1);
-      await unary(authoring.reviewArticle({ articleId: other, status: 2, reviewerId: 7, rejectReason: '' }));
+      await unary(
+        authoring.reviewArticle({ articleId: other, status: 2, reviewerId: 7, rejectReason: '' }),
+      );
       expect((await row(other))?.status).toBe(2);
       expect(Number(await stack.state.zscore('count:user:arts', A))).toBe(arts);
       const draft = await createId(authA);
       await expect(approve(draft)).rejects.toBeDefined();
       expect((await row(draft))?.status).toBe(0);
-      await expect(unary(authoring.reviewArticle({ articleId: other, status: 4, reviewerId: 7, rejectReason: '' }))).rejects.toBeDefined();
+      await expect(
+        unary(
+          authoring.reviewArticle({ articleId: other, status: 4, reviewerId: 7, rejectReason: '' }),
+        ),
+      ).rejects.toBeDefined();
     });
   });
 
   describe('GET /articles', () => {
-    const ids = { old: '1300000000000000001', mid: '1300000000000000002', deleted: '1300000000000000003', banned: '1300000000000000004', other: '1300000000000000005', py: '1300000000000000006' };
+    const ids = {
+      old: '1300000000000000001',
+      mid: '1300000000000000002',
+      deleted: '1300000000000000003',
+      banned: '1300000000000000004',
+      other: '1300000000000000005',
+      py: '1300000000000000006',
+    };
     let authC: Headers;
     const C = '1294287382374383902';
 
     beforeAll(async () => {
-      await stack.sql("INSERT INTO user_basic (user_id, mobile, user_name, status) VALUES (?, '13800000099', 'author-c', 1)", [C]);
+      await stack.sql(
+        "INSERT INTO user_basic (user_id, mobile, user_name, status) VALUES (?, '13800000099', 'author-c', 1)",
+        [C],
+      );
       authC = { authorization: `Bearer ${await stack.signIn(C, { verified: true, scope: 'mp' })}` };
       await seedArticles(stack, [
-        { id: ids.old, authorId: C, channelId: 1, title: 'Old approved one', status: 2, createdAt: '2026-01-10 15:59:59', cover: { type: 1, images: [`${IMG}o.png`] } },
-        { id: ids.mid, authorId: C, channelId: 1, title: 'Pending middle one', status: 1, createdAt: '2026-01-10 16:00:00' },
-        { id: ids.deleted, authorId: C, channelId: 1, title: 'Deleted one here', status: 4, createdAt: '2026-01-11 10:00:00' },
-        { id: ids.banned, authorId: C, channelId: 1, title: 'Banned one here', status: 5, createdAt: '2026-01-11 10:00:00' },
-        { id: ids.other, authorId: B, channelId: 1, title: 'Somebody else', status: 2, createdAt: '2026-01-11 10:00:00' },
-        { id: ids.py, authorId: C, channelId: 2, title: 'Python draft here', status: 0, createdAt: '2026-01-12 10:00:00' },
+        {
+          id: ids.old,
+          authorId: C,
+          channelId: 1,
+          title: 'Old approved one',
+          status: 2,
+          createdAt: '2026-01-10 15:59:59',
+          cover: { type: 1, images: [`${IMG}o.png`] },
+        },
+        {
+          id: ids.mid,
+          authorId: C,
+          channelId: 1,
+          title: 'Pending middle one',
+          status: 1,
+          createdAt: '2026-01-10 16:00:00',
+        },
+        {
+          id: ids.deleted,
+          authorId: C,
+          channelId: 1,
+          title: 'Deleted one here',
+          status: 4,
+          createdAt: '2026-01-11 10:00:00',
+        },
+        {
+          id: ids.banned,
+          authorId: C,
+          channelId: 1,
+          title: 'Banned one here',
+          status: 5,
+          createdAt: '2026-01-11 10:00:00',
+        },
+        {
+          id: ids.other,
+          authorId: B,
+          channelId: 1,
+          title: 'Somebody else',
+          status: 2,
+          createdAt: '2026-01-11 10:00:00',
+        },
+        {
+          id: ids.py,
+          authorId: C,
+          channelId: 2,
+          title: 'Python draft here',
+          status: 0,
+          createdAt: '2026-01-12 10:00:00',
+        },
       ]);
-      await stack.sql('INSERT INTO news_article_statistic (article_id, read_count, like_count, dislike_count, repost_count, collect_count, fans_comment_count) VALUES (?, 0, 0, 0, 4, 0, 2)', [ids.old]);
+      await stack.sql(
+        'INSERT INTO news_article_statistic (article_id, read_count, like_count, dislike_count, repost_count, collect_count, fans_comment_count) VALUES (?, 0, 0, 0, 4, 0, 2)',
+        [ids.old],
+      );
       await stack.state
         .multi()
         .zadd('count:art:reading', 30, ids.old)
@@ -321,7 +519,9 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
     const idsOf = async (query: string): Promise<string[]> => {
       const reply = await list(query);
       expect(reply.statusCode).toBe(200);
-      return reply.json<{ data: { results: Array<{ id: string }> } }>().data.results.map((item) => item.id);
+      return reply
+        .json<{ data: { results: Array<{ id: string }> } }>()
+        .data.results.map((item) => item.id);
     };
 
     it('lists only own articles, newest id first, without deleted and banned ones', async () => {
@@ -334,13 +534,33 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
           page: 1,
           per_page: 10,
           results: [
-            { id: ids.py, title: 'Python draft here', status: 0, cover: { type: 0, images: [] }, pubdate: '2026-01-12 18:00:00' },
-            { id: ids.mid, title: 'Pending middle one', status: 1, cover: { type: 0, images: [] }, pubdate: '2026-01-11 00:00:00' },
-            { id: ids.old, title: 'Old approved one', status: 2, cover: { type: 1, images: [`${IMG}o.png`] }, pubdate: '2026-01-10 23:59:59' },
+            {
+              id: ids.py,
+              title: 'Python draft here',
+              status: 0,
+              cover: { type: 0, images: [] },
+              pubdate: '2026-01-12 18:00:00',
+            },
+            {
+              id: ids.mid,
+              title: 'Pending middle one',
+              status: 1,
+              cover: { type: 0, images: [] },
+              pubdate: '2026-01-11 00:00:00',
+            },
+            {
+              id: ids.old,
+              title: 'Old approved one',
+              status: 2,
+              cover: { type: 1, images: [`${IMG}o.png`] },
+              pubdate: '2026-01-10 23:59:59',
+            },
           ],
         },
       });
-      const own = (await list('?per_page=50', authB)).json<{ data: { results: Array<{ id: string }> } }>().data.results.map((item) => item.id);
+      const own = (await list('?per_page=50', authB))
+        .json<{ data: { results: Array<{ id: string }> } }>()
+        .data.results.map((item) => item.id);
       expect(own).toContain(ids.other);
       expect(own).not.toContain(ids.old);
     });
@@ -358,40 +578,87 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
 
     it('pages with per_page 10-50', async () => {
       const reply = await list('?page=2&per_page=10');
-      expect(reply.json<{ data: { page: number; results: unknown[] } }>().data).toMatchObject({ page: 2, results: [] });
-      for (const query of ['?per_page=9', '?per_page=51', '?page=0', '?status=4', '?response_type=other']) {
+      expect(reply.json<{ data: { page: number; results: unknown[] } }>().data).toMatchObject({
+        page: 2,
+        results: [],
+      });
+      for (const query of [
+        '?per_page=9',
+        '?per_page=51',
+        '?page=0',
+        '?status=4',
+        '?response_type=other',
+      ]) {
         expect((await list(query)).statusCode).toBe(400);
       }
     });
 
-    it.each(['2026-02-30', '20260101', 'yesterday'])('answers 400 "Invalid pubdate param." for %s', async (date) => {
-      for (const query of [`?begin_pubdate=${date}`, `?end_pubdate=${date}`]) {
-        const reply = await list(query);
-        expect(reply.statusCode).toBe(400);
-        expect(reply.json()).toEqual({ message: 'Invalid pubdate param.' });
-      }
-    });
+    it.each(['2026-02-30', '20260101', 'yesterday'])(
+      'answers 400 "Invalid pubdate param." for %s',
+      async (date) => {
+        for (const query of [`?begin_pubdate=${date}`, `?end_pubdate=${date}`]) {
+          const reply = await list(query);
+          expect(reply.statusCode).toBe(400);
+          expect(reply.json()).toEqual({ message: 'Invalid pubdate param.' });
+        }
+      },
+    );
 
     it('answers the comment and statistic shapes from the counters', async () => {
-      const comment = (await list('?response_type=comment&status=2')).json<{ data: { results: unknown[] } }>().data.results;
-      expect(comment).toEqual([{ id: ids.old, title: 'Old approved one', comment_status: true, total_comment_count: 5, fans_comment_count: 2 }]);
-      const statistic = (await list('?response_type=statistic&status=2')).json<{ data: { results: unknown[] } }>().data.results;
+      const comment = (await list('?response_type=comment&status=2')).json<{
+        data: { results: unknown[] };
+      }>().data.results;
+      expect(comment).toEqual([
+        {
+          id: ids.old,
+          title: 'Old approved one',
+          comment_status: true,
+          total_comment_count: 5,
+          fans_comment_count: 2,
+        },
+      ]);
+      const statistic = (await list('?response_type=statistic&status=2')).json<{
+        data: { results: unknown[] };
+      }>().data.results;
       expect(statistic).toEqual([
-        { id: ids.old, title: 'Old approved one', comment_count: 5, read_count: 30, like_count: 3, repost_count: 4, collect_count: 2 },
+        {
+          id: ids.old,
+          title: 'Old approved one',
+          comment_count: 5,
+          read_count: 30,
+          like_count: 3,
+          repost_count: 4,
+          collect_count: 2,
+        },
       ]);
     });
 
     it('sums the statistics over own articles and answers the per-article shape', async () => {
-      const totals = await mp.inject({ method: 'GET', url: '/mp/v1_0/statistics/articles', headers: authC });
+      const totals = await mp.inject({
+        method: 'GET',
+        url: '/mp/v1_0/statistics/articles',
+        headers: authC,
+      });
       expect(totals.statusCode).toBe(200);
       // Deleted articles and other authors' articles do not count.
       await stack.state.zadd('count:art:reading', 1000, ids.deleted);
       await stack.state.zadd('count:art:reading', 1000, ids.other);
-      const again = await mp.inject({ method: 'GET', url: '/mp/v1_0/statistics/articles', headers: authC });
-      expect(again.json()).toEqual({ message: 'OK', data: { read_count: 37, comment_count: 5, collect_count: 2, repost_count: 4 } });
+      const again = await mp.inject({
+        method: 'GET',
+        url: '/mp/v1_0/statistics/articles',
+        headers: authC,
+      });
+      expect(again.json()).toEqual({
+        message: 'OK',
+        data: { read_count: 37, comment_count: 5, collect_count: 2, repost_count: 4 },
+      });
       expect(totals.json()).toEqual(again.json());
 
-      const one = await mp.inject({ method: 'GET', url: `/mp/v1_0/statistics/articles/${ids.old}`, headers: authC });
+      const one = await mp.inject({
+        method: 'GET',
+        url: `/mp/v1_0/statistics/articles/${ids.old}`,
+        headers: authC,
+      });
       expect(one.json()).toEqual({
         message: 'OK',
         data: {
@@ -403,7 +670,15 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
           completed: { gt80: 0, lt80: 0, lt20: 0 },
         },
       });
-      expect((await mp.inject({ method: 'GET', url: `/mp/v1_0/statistics/articles/${ids.deleted}`, headers: authC })).statusCode).toBe(404);
+      expect(
+        (
+          await mp.inject({
+            method: 'GET',
+            url: `/mp/v1_0/statistics/articles/${ids.deleted}`,
+            headers: authC,
+          })
+        ).statusCode,
+      ).toBe(404);
     });
   });
 });

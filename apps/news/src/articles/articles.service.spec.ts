@@ -1,7 +1,12 @@
 import { CacheKeys, type CachePolicy, type TwoLevelCache } from '@app/cache';
 import { AppError, ErrorKind } from '@app/grpc';
 
-import type { ArticleDetailRow, ArticleInfoRow, ArticlesRepository, AuthoredArticle } from './articles.repository';
+import type {
+  ArticleDetailRow,
+  ArticleInfoRow,
+  ArticlesRepository,
+  AuthoredArticle,
+} from './articles.repository';
 import { ArticlesService } from './articles.service';
 import type { CachedArticlePage, UserArticlesCache } from './user-articles.cache';
 
@@ -29,15 +34,27 @@ const detailRow = (id: string, channelId = 2): ArticleDetailRow => ({
   content: '<p/>',
 });
 
-function newTestService(options: { cached?: Record<string, unknown>; rows?: ArticleInfoRow[]; details?: ArticleDetailRow[] } = {}) {
+function newTestService(
+  options: {
+    cached?: Record<string, unknown>;
+    rows?: ArticleInfoRow[];
+    details?: ArticleDetailRow[];
+  } = {},
+) {
   const sets: Array<[string, unknown]> = [];
   // TwoLevelCache.getMany as its int spec pins it down: cached values as they are, one load for the rest.
   const cache = {
     getMany: jest.fn(
-      async <T>(ids: readonly string[], keyOf: (id: string) => string, load: (ids: string[]) => Promise<Map<string, T>>, _policy: CachePolicy) => {
+      async <T>(
+        ids: readonly string[],
+        keyOf: (id: string) => string,
+        load: (ids: string[]) => Promise<Map<string, T>>,
+        _policy: CachePolicy,
+      ) => {
         const values = new Map<string, T | null>();
         const misses = ids.filter((id) => !(options.cached && keyOf(id) in options.cached));
-        for (const id of ids) if (!misses.includes(id)) values.set(id, options.cached?.[keyOf(id)] as T | null);
+        for (const id of ids)
+          if (!misses.includes(id)) values.set(id, options.cached?.[keyOf(id)] as T | null);
         if (misses.length === 0) return values;
         const loaded = await load(misses);
         for (const id of misses) {
@@ -49,14 +66,25 @@ function newTestService(options: { cached?: Record<string, unknown>; rows?: Arti
     ),
   };
   const repository = {
-    findApprovedInfos: jest.fn((ids: readonly string[]) => Promise.resolve((options.rows ?? []).filter((candidate) => ids.includes(candidate.id)))),
-    findApprovedDetails: jest.fn((ids: readonly string[]) => Promise.resolve((options.details ?? []).filter((candidate) => ids.includes(candidate.id)))),
+    findApprovedInfos: jest.fn((ids: readonly string[]) =>
+      Promise.resolve((options.rows ?? []).filter((candidate) => ids.includes(candidate.id))),
+    ),
+    findApprovedDetails: jest.fn((ids: readonly string[]) =>
+      Promise.resolve((options.details ?? []).filter((candidate) => ids.includes(candidate.id))),
+    ),
     approvedByAuthorInChunks: jest.fn(async function* () {
-      yield await Promise.resolve((options.rows ?? []).map(({ id, createTime }) => ({ id, createTime })));
+      yield await Promise.resolve(
+        (options.rows ?? []).map(({ id, createTime }) => ({ id, createTime })),
+      );
     }),
     findLatestIds: jest.fn(() => Promise.resolve([])),
   };
-  const userArticles = { page: jest.fn((): Promise<CachedArticlePage | undefined> => Promise.resolve(undefined)), replace: jest.fn((_author: string, _chunks: AsyncIterable<AuthoredArticle[]>) => Promise.resolve(0)) };
+  const userArticles = {
+    page: jest.fn((): Promise<CachedArticlePage | undefined> => Promise.resolve(undefined)),
+    replace: jest.fn((_author: string, _chunks: AsyncIterable<AuthoredArticle[]>) =>
+      Promise.resolve(0),
+    ),
+  };
   const service = new ArticlesService(
     repository as unknown as ArticlesRepository,
     cache as unknown as TwoLevelCache,
@@ -69,7 +97,10 @@ describe('ArticlesService', () => {
   it('loads every card miss with one query, caches each, and marks ids that are not approved', async () => {
     const cachedB = { artId: B, title: 'cached' };
     const { service, repository, sets } = newTestService({
-      cached: { [CacheKeys.articleInfo(B)]: cachedB, [CacheKeys.articleInfo('1300000000000000009')]: null },
+      cached: {
+        [CacheKeys.articleInfo(B)]: cachedB,
+        [CacheKeys.articleInfo('1300000000000000009')]: null,
+      },
       rows: [row(A)],
     });
     const infos = await service.getInfos([A, 'nope', B, C, '1300000000000000009']);
@@ -122,7 +153,10 @@ describe('ArticlesService', () => {
     const { service, cache } = newTestService();
     const error = await service.getDetail('12abc').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
-    expect([(error as AppError).kind, (error as AppError).message]).toEqual([ErrorKind.NotFound, 'The article does not exist.']);
+    expect([(error as AppError).kind, (error as AppError).message]).toEqual([
+      ErrorKind.NotFound,
+      'The article does not exist.',
+    ]);
     expect(cache.getMany).not.toHaveBeenCalled();
   });
 
@@ -133,18 +167,29 @@ describe('ArticlesService', () => {
 
   it('serves the detail with pubdate as an ISO UTC instant', async () => {
     const { service } = newTestService({ details: [detailRow(A)] });
-    expect(await service.getDetail(A)).toEqual({ artId: A, title: `title ${A}`, pubdate: '2019-03-11T16:30:05.000Z', content: '<p/>', autId: AUTHOR, chId: 2 });
+    expect(await service.getDetail(A)).toEqual({
+      artId: A,
+      title: `title ${A}`,
+      pubdate: '2019-03-11T16:30:05.000Z',
+      content: '<p/>',
+      autId: AUTHOR,
+      chId: 2,
+    });
   });
 
   it('fills a missed author list into the cache from its chunks, then pages it from there', async () => {
     const rows = [row(A, '2019-04-01T00:00:00Z'), row(B, '2019-04-02T00:00:00Z')];
     const { service, repository, userArticles } = newTestService({ rows });
-    userArticles.page.mockResolvedValueOnce(undefined).mockResolvedValueOnce({ total: 2, ids: [B] });
-    userArticles.replace.mockImplementation(async (_author: string, chunks: AsyncIterable<AuthoredArticle[]>) => {
-      let listed = 0;
-      for await (const chunk of chunks) listed += chunk.length;
-      return listed;
-    });
+    userArticles.page
+      .mockResolvedValueOnce(undefined)
+      .mockResolvedValueOnce({ total: 2, ids: [B] });
+    userArticles.replace.mockImplementation(
+      async (_author: string, chunks: AsyncIterable<AuthoredArticle[]>) => {
+        let listed = 0;
+        for await (const chunk of chunks) listed += chunk.length;
+        return listed;
+      },
+    );
     expect(await service.listByAuthor(AUTHOR, 1, 1)).toEqual({ totalCount: 2, articleIds: [B] });
     expect(repository.approvedByAuthorInChunks).toHaveBeenCalledWith(AUTHOR);
     expect(userArticles.replace).toHaveBeenCalledTimes(1);
@@ -159,7 +204,10 @@ describe('ArticlesService', () => {
     userArticles.replace.mockClear();
     userArticles.replace.mockResolvedValue(5);
     const error = await service.listByAuthor(AUTHOR, 1, 10).catch((caught: unknown) => caught);
-    expect([(error as AppError).kind, (error as AppError).message]).toEqual([ErrorKind.Unavailable, 'The articles could not be listed now.']);
+    expect([(error as AppError).kind, (error as AppError).message]).toEqual([
+      ErrorKind.Unavailable,
+      'The articles could not be listed now.',
+    ]);
     expect(userArticles.replace).toHaveBeenCalledTimes(3);
     expect(userArticles.page).toHaveBeenCalledTimes(1 + 4);
   });

@@ -9,11 +9,16 @@ import { ArticleErrors } from './article.errors';
 import { ArticlesRepository } from './articles.repository';
 import { UserArticlesCache } from './user-articles.cache';
 
-
 /** Cache policy of `art:{id}:info`. */
-export const ARTICLE_INFO_POLICY: CachePolicy = { ttl: CacheTtl.articleInfo, missingTtl: CacheTtl.articleInfoMissing };
+export const ARTICLE_INFO_POLICY: CachePolicy = {
+  ttl: CacheTtl.articleInfo,
+  missingTtl: CacheTtl.articleInfoMissing,
+};
 /** Cache policy of `art:{id}:detail`. */
-export const ARTICLE_DETAIL_POLICY: CachePolicy = { ttl: CacheTtl.articleDetail, missingTtl: CacheTtl.articleInfoMissing };
+export const ARTICLE_DETAIL_POLICY: CachePolicy = {
+  ttl: CacheTtl.articleDetail,
+  missingTtl: CacheTtl.articleInfoMissing,
+};
 
 const MAX_CARDS = 200;
 const MAX_DETAILS = 100;
@@ -51,7 +56,12 @@ export class ArticlesService {
   async getDetails(articleIds: readonly string[]): Promise<articleV1.ArticleDetail[]> {
     const ids = validIds(articleIds, MAX_DETAILS);
     if (ids.length === 0) return [];
-    const details = await this.cache.getMany(ids, CacheKeys.articleDetail, (misses) => this.loadDetails(misses), ARTICLE_DETAIL_POLICY);
+    const details = await this.cache.getMany(
+      ids,
+      CacheKeys.articleDetail,
+      (misses) => this.loadDetails(misses),
+      ARTICLE_DETAIL_POLICY,
+    );
     return presentInOrder(articleIds, details);
   }
 
@@ -68,7 +78,12 @@ export class ArticlesService {
   async getInfos(articleIds: readonly string[]): Promise<Info[]> {
     const ids = validIds(articleIds, MAX_CARDS);
     if (ids.length === 0) return [];
-    const infos = await this.cache.getMany(ids, CacheKeys.articleInfo, (misses) => this.loadInfos(misses), ARTICLE_INFO_POLICY);
+    const infos = await this.cache.getMany(
+      ids,
+      CacheKeys.articleInfo,
+      (misses) => this.loadInfos(misses),
+      ARTICLE_INFO_POLICY,
+    );
     return presentInOrder(articleIds, infos);
   }
 
@@ -77,14 +92,19 @@ export class ArticlesService {
    * not cached is read from MySQL into the cache, then the page read from there; a list dropped
    * again in between (the author wrote) is read again, FILL_ATTEMPTS times at most.
    */
-  async listByAuthor(userId: string, page: number, perPage: number): Promise<articleV1.ListUserArticlesResponse> {
+  async listByAuthor(
+    userId: string,
+    page: number,
+    perPage: number,
+  ): Promise<articleV1.ListUserArticlesResponse> {
     if (!SNOWFLAKE_ID.test(userId)) return { totalCount: 0, articleIds: [] };
     const size = perPage > 0 ? Math.min(perPage, MAX_PER_PAGE) : DEFAULT_PER_PAGE;
     const offset = (Math.max(page, 1) - 1) * size;
     for (let fills = 0; ; fills++) {
       const cached = await this.userArticles.page(userId, offset, size);
       if (cached) return { totalCount: cached.total, articleIds: cached.ids };
-      if (fills === FILL_ATTEMPTS) throw new AppError(ErrorKind.Unavailable, 'The articles could not be listed now.');
+      if (fills === FILL_ATTEMPTS)
+        throw new AppError(ErrorKind.Unavailable, 'The articles could not be listed now.');
       if ((await this.fillAuthorList(userId)) === 0) return { totalCount: 0, articleIds: [] };
     }
   }
@@ -95,12 +115,18 @@ export class ArticlesService {
    * list, and a prolific author's page is read by many at once.
    */
   private fillAuthorList(userId: string): Promise<number> {
-    return this.fillingAuthorLists.run(userId, () => this.userArticles.replace(userId, this.articles.approvedByAuthorInChunks(userId)));
+    return this.fillingAuthorLists.run(userId, () =>
+      this.userArticles.replace(userId, this.articles.approvedByAuthorInChunks(userId)),
+    );
   }
 
   listLatest(channelId: number, limit: number, beforeArticleId: string): Promise<string[]> {
     const before = SNOWFLAKE_ID.test(beforeArticleId) ? beforeArticleId : undefined;
-    return this.articles.findLatestIds(Math.max(channelId, 0), Math.min(Math.max(limit, 1), MAX_LATEST), before);
+    return this.articles.findLatestIds(
+      Math.max(channelId, 0),
+      Math.min(Math.max(limit, 1), MAX_LATEST),
+      before,
+    );
   }
 
   private async loadInfos(ids: readonly string[]): Promise<Map<string, Info>> {

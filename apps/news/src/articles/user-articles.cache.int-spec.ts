@@ -36,11 +36,16 @@ describe('UserArticlesCache (real Redis)', () => {
       ]),
     );
     expect(listed).toBe(3);
-    expect(await cache.page(AUTHOR, 0, 2)).toEqual({ total: 3, ids: ['1300000000000000003', '1300000000000000002'] });
+    expect(await cache.page(AUTHOR, 0, 2)).toEqual({
+      total: 3,
+      ids: ['1300000000000000003', '1300000000000000002'],
+    });
     expect(await cache.page(AUTHOR, 2, 2)).toEqual({ total: 3, ids: ['1300000000000000001'] });
     const ttl = await redis.ttl(CacheKeys.userArticles(AUTHOR));
     expect(ttl).toBeGreaterThan(CacheTtl.userArticles.baseSeconds - 5);
-    expect(ttl).toBeLessThanOrEqual(CacheTtl.userArticles.baseSeconds + CacheTtl.userArticles.maxJitterSeconds);
+    expect(ttl).toBeLessThanOrEqual(
+      CacheTtl.userArticles.baseSeconds + CacheTtl.userArticles.maxJitterSeconds,
+    );
   });
 
   it('caches "no articles" as a marker with the short TTL and never lists it', async () => {

@@ -18,7 +18,11 @@ import { AuthoringService } from './authoring.service';
     AuthoringService,
     ArticleCountersReader,
     ArticleReadingStatsReader,
-    { provide: CounterStore, inject: [REDIS_STATE], useFactory: (redis: Redis) => new CounterStore(redis) },
+    {
+      provide: CounterStore,
+      inject: [REDIS_STATE],
+      useFactory: (redis: Redis) => new CounterStore(redis),
+    },
   ],
 })
 export class AuthoringModule {}

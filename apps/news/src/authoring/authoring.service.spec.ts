@@ -12,7 +12,13 @@ import { AuthoringService } from './authoring.service';
 
 const OWNER = '100';
 const ARTICLE = '200';
-const input = { title: 'Valid title', content: '<p>x</p>', cover: { type: 0, images: [] }, channelId: 1, draft: false };
+const input = {
+  title: 'Valid title',
+  content: '<p>x</p>',
+  cover: { type: 0, images: [] },
+  channelId: 1,
+  draft: false,
+};
 
 function article(status: ArticleStatus, userId = OWNER): ArticleEntity {
   return {
@@ -61,14 +67,20 @@ describe('AuthoringService', () => {
   it('creates pending articles with a snowflake id and refuses unknown channels before writing', async () => {
     const { service, repository } = newTestService(null);
     await expect(service.create(OWNER, input)).resolves.toBe('999');
-    expect(repository.insert).toHaveBeenCalledWith('999', OWNER, expect.objectContaining({ status: ArticleStatus.PendingReview }));
+    expect(repository.insert).toHaveBeenCalledWith(
+      '999',
+      OWNER,
+      expect.objectContaining({ status: ArticleStatus.PendingReview }),
+    );
     repository.channelExists.mockResolvedValue(false);
     await expect(service.create(OWNER, input)).rejects.toThrow('Invalid channel id param.');
     expect(repository.insert).toHaveBeenCalledTimes(1);
   });
 
   it('sends an edited approved article back to review: counter down, caches cleared, reindexed, out of the pools', async () => {
-    const { service, repository, counters, cache, outbox } = newTestService(article(ArticleStatus.Approved));
+    const { service, repository, counters, cache, outbox } = newTestService(
+      article(ArticleStatus.Approved),
+    );
     await service.update(OWNER, ARTICLE, input);
     expect(repository.replace).toHaveBeenCalledWith(
       ARTICLE,
@@ -89,13 +101,23 @@ describe('AuthoringService', () => {
 
   it('commits an article change with a search job and a candidate job of its own version', () => {
     expect(articleChangeJobs(ARTICLE, 'approve', '5')).toEqual([
-      { name: 'index-article', payload: { articleId: ARTICLE, reason: 'approve' }, jobId: `index-article_${ARTICLE}_approve_5` },
-      { name: 'refresh-candidate', payload: { articleId: ARTICLE }, jobId: `refresh-candidate_${ARTICLE}_5` },
+      {
+        name: 'index-article',
+        payload: { articleId: ARTICLE, reason: 'approve' },
+        jobId: `index-article_${ARTICLE}_approve_5`,
+      },
+      {
+        name: 'refresh-candidate',
+        payload: { articleId: ARTICLE },
+        jobId: `refresh-candidate_${ARTICLE}_5`,
+      },
     ]);
   });
 
   it('changes nothing when the compare-and-set loses to a concurrent change', async () => {
-    const { service, repository, counters, cache } = newTestService(article(ArticleStatus.Approved));
+    const { service, repository, counters, cache } = newTestService(
+      article(ArticleStatus.Approved),
+    );
     repository.replace.mockResolvedValue(false);
     await expect(service.update(OWNER, ARTICLE, input)).rejects.toThrow('Invalid article.');
     expect(counters.increment).not.toHaveBeenCalled();
@@ -103,7 +125,11 @@ describe('AuthoringService', () => {
   });
 
   it.each([
-    ['a foreign article', article(ArticleStatus.Draft, '101'), 'User has no permission to access this article.'],
+    [
+      'a foreign article',
+      article(ArticleStatus.Draft, '101'),
+      'User has no permission to access this article.',
+    ],
     ['a banned article', article(ArticleStatus.Banned), 'Invalid article.'],
     ['a deleted article', article(ArticleStatus.Deleted), 'The article does not exist.'],
   ])('refuses to update %s', async (_name, existing, message) => {
@@ -115,7 +141,14 @@ describe('AuthoringService', () => {
   it('keeps a review whose author counter cannot move: the change is committed, and its jobs are relayed', async () => {
     const { service, counters, outbox } = newTestService(article(ArticleStatus.PendingReview));
     counters.increment.mockRejectedValue(new Error('Connection is closed.'));
-    await expect(service.review({ articleId: ARTICLE, status: ArticleStatus.Approved, reviewerId: 1, rejectReason: '' })).resolves.toEqual({
+    await expect(
+      service.review({
+        articleId: ARTICLE,
+        status: ArticleStatus.Approved,
+        reviewerId: 1,
+        rejectReason: '',
+      }),
+    ).resolves.toEqual({
       articleId: ARTICLE,
       status: ArticleStatus.Approved,
     });
@@ -124,18 +157,41 @@ describe('AuthoringService', () => {
 
   it('counts an approval once and refuses moves from the wrong status without touching counters', async () => {
     const pending = newTestService(article(ArticleStatus.PendingReview));
-    await pending.service.review({ articleId: ARTICLE, status: ArticleStatus.Approved, reviewerId: 1, rejectReason: '' });
+    await pending.service.review({
+      articleId: ARTICLE,
+      status: ArticleStatus.Approved,
+      reviewerId: 1,
+      rejectReason: '',
+    });
     expect(pending.counters.increment).toHaveBeenCalledWith('count:user:arts', OWNER, 1);
     expect(pending.repository.review).toHaveBeenCalledWith(
-      expect.objectContaining({ articleId: ARTICLE, from: ArticleStatus.PendingReview, to: ArticleStatus.Approved }),
+      expect.objectContaining({
+        articleId: ARTICLE,
+        from: ArticleStatus.PendingReview,
+        to: ArticleStatus.Approved,
+      }),
       articleChangeJobs(ARTICLE, 'approve', '999'),
     );
 
     const draft = newTestService(article(ArticleStatus.Draft));
-    await expect(draft.service.review({ articleId: ARTICLE, status: ArticleStatus.Approved, reviewerId: 1, rejectReason: '' })).rejects.toThrow('Invalid article status.');
+    await expect(
+      draft.service.review({
+        articleId: ARTICLE,
+        status: ArticleStatus.Approved,
+        reviewerId: 1,
+        rejectReason: '',
+      }),
+    ).rejects.toThrow('Invalid article status.');
     const lost = newTestService(article(ArticleStatus.PendingReview));
     lost.repository.review.mockResolvedValue(false);
-    await expect(lost.service.review({ articleId: ARTICLE, status: ArticleStatus.Approved, reviewerId: 1, rejectReason: '' })).rejects.toThrow('Invalid article status.');
+    await expect(
+      lost.service.review({
+        articleId: ARTICLE,
+        status: ArticleStatus.Approved,
+        reviewerId: 1,
+        rejectReason: '',
+      }),
+    ).rejects.toThrow('Invalid article status.');
     expect(draft.counters.increment).not.toHaveBeenCalled();
     expect(lost.counters.increment).not.toHaveBeenCalled();
     expect(lost.outbox.relay).not.toHaveBeenCalled();

@@ -20,7 +20,12 @@ const PER_PAGE_MIN = 10;
 const PER_PAGE_MAX = 50;
 
 /** Statuses an author may still edit; an approved article goes back to review when edited. */
-const EDITABLE = [ArticleStatus.Draft, ArticleStatus.PendingReview, ArticleStatus.Approved, ArticleStatus.Rejected];
+const EDITABLE = [
+  ArticleStatus.Draft,
+  ArticleStatus.PendingReview,
+  ArticleStatus.Approved,
+  ArticleStatus.Rejected,
+];
 /** Statuses an author may delete (reference): never approved or banned ones. */
 const DELETABLE = [ArticleStatus.Draft, ArticleStatus.PendingReview, ArticleStatus.Rejected];
 
@@ -76,7 +81,8 @@ export class AuthoringService {
     if (!EDITABLE.includes(article.status)) throw AuthoringErrors.invalidArticle();
     const draft = await this.validate(input);
     const jobs = articleChangeJobs(articleId, 'edit', this.ids.nextId());
-    if (!(await this.repository.replace(articleId, userId, article.status, draft, jobs))) throw AuthoringErrors.invalidArticle();
+    if (!(await this.repository.replace(articleId, userId, article.status, draft, jobs)))
+      throw AuthoringErrors.invalidArticle();
     if (article.status === ArticleStatus.Approved) await this.countApproved(userId, -1);
     await this.afterChange(article);
     return articleId;
@@ -85,7 +91,14 @@ export class AuthoringService {
   async delete(userId: string, articleId: string): Promise<void> {
     const article = await this.findOwned(userId, articleId);
     const jobs = articleChangeJobs(articleId, 'delete', this.ids.nextId());
-    const deleted = await this.repository.transition(articleId, DELETABLE, ArticleStatus.Deleted, jobs, { deleteTime: new Date() }, userId);
+    const deleted = await this.repository.transition(
+      articleId,
+      DELETABLE,
+      ArticleStatus.Deleted,
+      jobs,
+      { deleteTime: new Date() },
+      userId,
+    );
     if (!deleted) throw AuthoringErrors.invalidArticle();
     await this.afterChange(article);
   }
@@ -102,7 +115,9 @@ export class AuthoringService {
     };
   }
 
-  async list(request: authoringV1.ListAuthoredArticlesRequest): Promise<authoringV1.ListAuthoredArticlesResponse> {
+  async list(
+    request: authoringV1.ListAuthoredArticlesRequest,
+  ): Promise<authoringV1.ListAuthoredArticlesResponse> {
     const perPage = Math.min(Math.max(request.perPage || PER_PAGE_MIN, PER_PAGE_MIN), PER_PAGE_MAX);
     const page = Math.max(request.page || 1, 1);
     const { total, rows } = await this.repository.list({
@@ -115,7 +130,10 @@ export class AuthoringService {
       limit: perPage,
     });
     const ids = rows.map((row) => row.id);
-    const [counts, statistics] = await Promise.all([this.counts.read(ids), this.repository.findStatistics(ids)]);
+    const [counts, statistics] = await Promise.all([
+      this.counts.read(ids),
+      this.repository.findStatistics(ids),
+    ]);
     const byId = new Map(statistics.map((row) => [row.articleId, row]));
     return {
       totalCount: total,
@@ -141,7 +159,9 @@ export class AuthoringService {
   }
 
   /** Moves an article through review (MIS): approve or reject a pending one, ban or unban. */
-  async review(request: authoringV1.ReviewArticleRequest): Promise<authoringV1.ReviewArticleResponse> {
+  async review(
+    request: authoringV1.ReviewArticleRequest,
+  ): Promise<authoringV1.ReviewArticleResponse> {
     const target = request.status as ArticleStatus;
     const allowedFrom = REVIEW_FROM.get(target);
     if (!allowedFrom) throw AuthoringErrors.invalidStatus();
@@ -149,14 +169,19 @@ export class AuthoringService {
     const article = await this.repository.findArticle(request.articleId);
     if (!article) throw AuthoringErrors.notFound();
     if (!allowedFrom.includes(article.status)) throw AuthoringErrors.invalidStatus();
-    const jobs = articleChangeJobs(article.id, target === ArticleStatus.Approved ? 'approve' : 'delete', this.ids.nextId());
+    const jobs = articleChangeJobs(
+      article.id,
+      target === ArticleStatus.Approved ? 'approve' : 'delete',
+      this.ids.nextId(),
+    );
     const applied = await this.repository.review(
       {
         articleId: article.id,
         from: article.status,
         to: target,
         reviewerId: request.reviewerId,
-        rejectReason: target === ArticleStatus.Rejected ? request.rejectReason.slice(0, 200) || null : null,
+        rejectReason:
+          target === ArticleStatus.Rejected ? request.rejectReason.slice(0, 200) || null : null,
       },
       jobs,
     );
@@ -183,7 +208,10 @@ export class AuthoringService {
     return { readCount, commentCount, collectCount, repostCount };
   }
 
-  async articleStatistics(userId: string, articleId: string): Promise<authoringV1.GetArticleStatisticsResponse> {
+  async articleStatistics(
+    userId: string,
+    articleId: string,
+  ): Promise<authoringV1.GetArticleStatisticsResponse> {
     const article = await this.findOwned(userId, articleId);
     const [counts, [statistic], reading] = await Promise.all([
       this.counts.read([article.id]),
@@ -223,10 +251,15 @@ export class AuthoringService {
 
   private async validate(input: ArticleInput): Promise<ArticleDraft> {
     const title = input.title.trim();
-    if ([...title].length < TITLE_MIN || [...title].length > TITLE_MAX) throw AuthoringErrors.invalidTitle();
+    if ([...title].length < TITLE_MIN || [...title].length > TITLE_MAX)
+      throw AuthoringErrors.invalidTitle();
     if (input.content.trim().length === 0) throw AuthoringErrors.invalidContent();
     const cover = resolveCover(input.cover, input.content, this.config.STORAGE_PUBLIC_URL);
-    if (!Number.isInteger(input.channelId) || input.channelId <= 0 || !(await this.repository.channelExists(input.channelId))) {
+    if (
+      !Number.isInteger(input.channelId) ||
+      input.channelId <= 0 ||
+      !(await this.repository.channelExists(input.channelId))
+    ) {
       throw AuthoringErrors.invalidChannel();
     }
     return {
@@ -267,7 +300,9 @@ export class AuthoringService {
 }
 
 function normalizeCover(article: ArticleEntity): authoringV1.AuthoredCover {
-  const images = Array.isArray(article.cover?.images) ? article.cover.images.filter((image) => typeof image === 'string') : [];
+  const images = Array.isArray(article.cover?.images)
+    ? article.cover.images.filter((image) => typeof image === 'string')
+    : [];
   return { type: Number(article.cover?.type ?? 0), images };
 }
 
