@@ -2,6 +2,7 @@ import type { authoringV1 } from '@app/contracts';
 import { AUTHORING_GRPC, grpcClientToken, unary } from '@app/grpc';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { ArticlesRepository } from '../../apps/news/src/articles/articles.repository';
 import {
   type ArticleStack,
   IMG,
@@ -679,6 +680,102 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
           })
         ).statusCode,
       ).toBe(404);
+    });
+  });
+
+  describe("the app's list of an author's articles (user:{uid}:art)", () => {
+    const D = '1294287382374383903';
+    let authD: Headers;
+
+    beforeAll(async () => {
+      await stack.sql(
+        "INSERT INTO user_basic (user_id, mobile, user_name, status) VALUES (?, '13800000098', 'author-d', 1)",
+        [D],
+      );
+      authD = { authorization: `Bearer ${await stack.signIn(D, { verified: true, scope: 'mp' })}` };
+    });
+
+    const appPage = async (query = '') => {
+      const reply = await stack.gateway.inject({
+        method: 'GET',
+        url: `/app/v1_0/users/${D}/articles${query}`,
+      });
+      expect(reply.statusCode).toBe(200);
+      const data = reply.json<{
+        data: { total_count: number; results: Array<{ art_id: string }> };
+      }>().data;
+      return { total: data.total_count, ids: data.results.map((card) => card.art_id) };
+    };
+    /** Runs `write` after a rebuild of D's list has read its rows from MySQL and before it is cached. */
+    const duringRebuild = async (write: () => Promise<unknown>) => {
+      await stack.cache.del(`user:${D}:art`);
+      const repository = stack.newsService!.get(ArticlesRepository);
+      const approvedByAuthorInChunks = repository.approvedByAuthorInChunks.bind(repository);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let rowsRead: () => void = () => undefined;
+      const read = new Promise<void>((resolve) => (rowsRead = resolve));
+      const spy = jest
+        .spyOn(repository, 'approvedByAuthorInChunks')
+        .mockImplementation(async function* (...args) {
+          yield* approvedByAuthorInChunks(...args);
+          rowsRead();
+          await gate;
+        });
+      try {
+        const reading = appPage();
+        await read;
+        await write();
+        release();
+        await reading;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+
+    it('does not cache the list as it was read when an article is approved, banned or sent back to review meanwhile', async () => {
+      const first = await createId(authD, body(), false);
+      await duringRebuild(() => approve(first));
+      expect(await appPage()).toEqual({ total: 1, ids: [first] });
+
+      const second = await createId(authD, body(), false);
+      await duringRebuild(() => approve(second));
+      expect(await appPage()).toEqual({ total: 2, ids: [second, first] });
+
+      await duringRebuild(() =>
+        unary(
+          authoring.reviewArticle({ articleId: first, status: 5, reviewerId: 7, rejectReason: '' }),
+        ),
+      );
+      expect(await appPage()).toEqual({ total: 1, ids: [second] });
+
+      await duringRebuild(async () => {
+        const reply = await mp.inject({
+          method: 'PUT',
+          url: `${ARTICLES}/${second}?draft=false`,
+          payload: body({ title: 'Edited while listed' }),
+          headers: authD,
+        });
+        expect(reply.statusCode).toBe(201);
+      });
+      expect(await appPage()).toEqual({ total: 0, ids: [] });
+    });
+
+    it('reads a cached list again when it holds articles that are no longer approved, rather than answer an empty page', async () => {
+      const listed = await createId(authD, body(), false);
+      await approve(listed);
+      const before = await appPage();
+      expect(before.ids[0]).toBe(listed);
+      // Articles the list missed the removal of (no such rows), newer than every real one.
+      const gone = Array.from({ length: 12 }, (_, index) =>
+        String(1_398_000_000_000_000_000n + BigInt(index)),
+      );
+      await stack.cache.zadd(
+        `user:${D}:art`,
+        ...gone.flatMap((id, index) => [String(4_000_000_000 + index), id]),
+      );
+      expect(await appPage('?per_page=10')).toEqual(before);
+      expect(await stack.cache.zmscore(`user:${D}:art`, ...gone)).toEqual(gone.map(() => null));
     });
   });
 });

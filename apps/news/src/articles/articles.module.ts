@@ -8,11 +8,14 @@ import { ArticlesRepository } from './articles.repository';
 import { ArticlesService } from './articles.service';
 import { UserArticlesCache } from './user-articles.cache';
 
-/** The read side of approved articles; `ArticlesService` is exported for features that check articles. */
+/**
+ * The read side of approved articles; `ArticlesService` is exported for features that check
+ * articles, `UserArticlesCache` for the writers that drop an author's list.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([ArticleEntity, ArticleContentEntity])],
   controllers: [ArticlesGrpcController],
   providers: [ArticlesRepository, ArticlesService, UserArticlesCache],
-  exports: [ArticlesService],
+  exports: [ArticlesService, UserArticlesCache],
 })
 export class ArticlesModule {}

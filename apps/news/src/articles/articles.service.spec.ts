@@ -84,6 +84,7 @@ function newTestService(
     replace: jest.fn((_author: string, _chunks: AsyncIterable<AuthoredArticle[]>) =>
       Promise.resolve(0),
     ),
+    drop: jest.fn((_author: string) => Promise.resolve()),
   };
   const service = new ArticlesService(
     repository as unknown as ArticlesRepository,
@@ -194,6 +195,19 @@ describe('ArticlesService', () => {
     expect(repository.approvedByAuthorInChunks).toHaveBeenCalledWith(AUTHOR);
     expect(userArticles.replace).toHaveBeenCalledTimes(1);
     expect(userArticles.page).toHaveBeenNthCalledWith(2, AUTHOR, 0, 1);
+  });
+
+  it('reads a cached list that holds an article no longer approved again from MySQL, once', async () => {
+    const { service, userArticles } = newTestService({ rows: [row(A)] });
+    userArticles.page.mockResolvedValue({ total: 2, ids: [C, A] });
+    userArticles.replace.mockResolvedValue(2);
+    expect(await service.listByAuthor(AUTHOR, 1, 10)).toEqual({
+      totalCount: 2,
+      articleIds: [C, A],
+    });
+    expect(userArticles.drop).toHaveBeenCalledTimes(1);
+    expect(userArticles.replace).toHaveBeenCalledTimes(1);
+    expect(userArticles.page).toHaveBeenCalledTimes(2);
   });
 
   it('answers an author without articles after one fill, and UNAVAILABLE when the list is dropped after every fill', async () => {

@@ -90,7 +90,9 @@ export class ArticlesService {
   /**
    * Ids of an author's approved articles, newest first, through `user:{uid}:art`. A list that is
    * not cached is read from MySQL into the cache, then the page read from there; a list dropped
-   * again in between (the author wrote) is read again, FILL_ATTEMPTS times at most.
+   * again in between (the author wrote) is read again, FILL_ATTEMPTS times at most. A cached page
+   * that lists an article no longer approved means the list missed a change: a short page (an
+   * empty one ends the mobile client's list) is not answered, the list is read again, once.
    */
   async listByAuthor(
     userId: string,
@@ -100,13 +102,28 @@ export class ArticlesService {
     if (!SNOWFLAKE_ID.test(userId)) return { totalCount: 0, articleIds: [] };
     const size = perPage > 0 ? Math.min(perPage, MAX_PER_PAGE) : DEFAULT_PER_PAGE;
     const offset = (Math.max(page, 1) - 1) * size;
-    for (let fills = 0; ; fills++) {
+    let fills = 0;
+    let readAgain = false;
+    for (;;) {
       const cached = await this.userArticles.page(userId, offset, size);
-      if (cached) return { totalCount: cached.total, articleIds: cached.ids };
+      if (cached && (readAgain || (await this.allApproved(cached.ids)))) {
+        return { totalCount: cached.total, articleIds: cached.ids };
+      }
+      if (cached) {
+        await this.userArticles.drop(userId);
+        readAgain = true;
+      }
       if (fills === FILL_ATTEMPTS)
         throw new AppError(ErrorKind.Unavailable, 'The articles could not be listed now.');
+      fills += 1;
       if ((await this.fillAuthorList(userId)) === 0) return { totalCount: 0, articleIds: [] };
     }
+  }
+
+  private async allApproved(articleIds: readonly string[]): Promise<boolean> {
+    return (
+      articleIds.length === 0 || (await this.getInfos(articleIds)).length === articleIds.length
+    );
   }
 
   /**

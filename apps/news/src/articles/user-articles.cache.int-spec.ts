@@ -2,6 +2,7 @@ import { CacheKeys, CacheTtl, createRedisClient } from '@app/cache';
 import { createTestRedis, type TestRedis, yieldEach } from '@app/testing';
 import type Redis from 'ioredis';
 
+import type { AuthoredArticle } from './articles.repository';
 import { UserArticlesCache } from './user-articles.cache';
 
 const AUTHOR = '1294287382374383616';
@@ -54,5 +55,22 @@ describe('UserArticlesCache (real Redis)', () => {
     expect(await redis.ttl(CacheKeys.userArticles(LONER))).toBeLessThanOrEqual(
       CacheTtl.articleInfoMissing.baseSeconds + CacheTtl.articleInfoMissing.maxJitterSeconds,
     );
+  });
+
+  it('caches neither a list nor the marker that was dropped while it was read', async () => {
+    const author = '1294287382374383618';
+    async function* droppedWhileRead(
+      articles: AuthoredArticle[],
+    ): AsyncGenerator<AuthoredArticle[]> {
+      yield articles;
+      await cache.drop(author);
+    }
+    const article = { id: '1300000000000000004', createTime: new Date('2019-01-04T00:00:00Z') };
+    expect(await cache.replace(author, droppedWhileRead([article]))).toBe(1);
+    expect(await cache.page(author, 0, 10)).toBeUndefined();
+    expect(await cache.replace(author, droppedWhileRead([]))).toBe(0);
+    expect(await cache.page(author, 0, 10)).toBeUndefined();
+    expect(await cache.replace(author, yieldEach([[article]]))).toBe(1);
+    expect(await cache.page(author, 0, 10)).toEqual({ total: 1, ids: [article.id] });
   });
 });

@@ -1,6 +1,7 @@
 import {
   CacheKeys,
   CacheTtl,
+  dropSortedSets,
   execReplies,
   REDIS_CACHE,
   type ScoredMembers,
@@ -15,6 +16,13 @@ import type { AuthoredArticle } from './articles.repository';
 /** Member that marks an author with no approved article (a zset cannot be empty). */
 const EMPTY_MARKER = '-1';
 
+/** Gives a list that is the marker alone (KEYS[1]; ARGV: marker, TTL) the marker's shorter TTL. */
+const EXPIRE_IF_MARKER_ONLY = `
+if redis.call('ZCARD', KEYS[1]) == 1 and redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  return redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return 0`;
+
 export interface CachedArticlePage {
   total: number;
   ids: string[];
@@ -22,7 +30,8 @@ export interface CachedArticlePage {
 
 /**
  * `user:{uid}:art`: zset of an author's approved article ids scored by creation time (seconds),
- * as in the reference. Writers of articles delete the key.
+ * as in the reference. It is rebuilt with the guarded swap: a change of one of the author's
+ * articles drops it (`drop`), and a rebuild that was reading MySQL meanwhile is not cached.
  */
 @Injectable()
 export class UserArticlesCache {
@@ -51,38 +60,53 @@ export class UserArticlesCache {
 
   /**
    * Caches an author's whole list from their articles read chunk by chunk, swapped in whole
-   * (`swapInSortedSet`); an author without any is marked so. Resolves with the articles listed.
+   * (`swapInSortedSet`, guarded: a list dropped while it was read is not cached); an author
+   * without any is marked so, for a shorter time. Resolves with the articles listed.
    */
   async replace(
     userId: string,
     chunks: AsyncIterable<readonly AuthoredArticle[]>,
   ): Promise<number> {
     const key = CacheKeys.userArticles(userId);
-    const listed = await swapInSortedSet(
+    const tally = { articles: 0 };
+    await swapInSortedSet(
       this.redis,
       key,
-      scored(chunks),
+      scoredOrMarker(chunks, tally),
       ttlWithJitter(CacheTtl.userArticles),
+      { guarded: true },
     );
-    if (listed === 0) {
-      await execReplies(
-        this.redis
-          .multi()
-          .del(key)
-          .zadd(key, -1, EMPTY_MARKER)
-          .expire(key, ttlWithJitter(CacheTtl.articleInfoMissing)),
+    if (tally.articles === 0) {
+      await this.redis.eval(
+        EXPIRE_IF_MARKER_ONLY,
+        1,
+        key,
+        EMPTY_MARKER,
+        ttlWithJitter(CacheTtl.articleInfoMissing),
       );
     }
-    return listed;
+    return tally.articles;
+  }
+
+  /** Drops an author's list after one of their articles changed: the next read rebuilds it. */
+  drop(userId: string): Promise<void> {
+    return dropSortedSets(this.redis, [CacheKeys.userArticles(userId)]);
   }
 }
 
-/** Articles as the list scores them: by creation time in seconds, as in the reference. */
-async function* scored(
+/**
+ * Articles as the list scores them: by creation time in seconds, as in the reference; the marker
+ * alone when there are none. `tally` counts the articles.
+ */
+async function* scoredOrMarker(
   chunks: AsyncIterable<readonly AuthoredArticle[]>,
+  tally: { articles: number },
 ): AsyncGenerator<ScoredMembers> {
-  for await (const articles of chunks)
+  for await (const articles of chunks) {
+    tally.articles += articles.length;
     yield articles.map(
       (article) => [Math.floor(article.createTime.getTime() / 1000), article.id] as const,
     );
+  }
+  if (tally.articles === 0) yield [[-1, EMPTY_MARKER]];
 }

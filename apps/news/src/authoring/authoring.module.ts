@@ -2,6 +2,7 @@ import { CounterStore, REDIS_STATE } from '@app/cache';
 import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 
+import { ArticlesModule } from '../articles/articles.module';
 import { JobOutboxModule } from '../outbox/job-outbox.module';
 import { ArticleCountersReader } from './article-counters.reader';
 import { ArticleReadingStatsReader } from './article-reading-stats.reader';
@@ -11,7 +12,7 @@ import { AuthoringService } from './authoring.service';
 
 /** The write side of articles (media platform authors, MIS review); needs `QueueModule.forRoot` in the app. */
 @Module({
-  imports: [JobOutboxModule],
+  imports: [ArticlesModule, JobOutboxModule],
   controllers: [AuthoringGrpcController],
   providers: [
     AuthoringRepository,

@@ -2,6 +2,7 @@ import type { CounterStore, TwoLevelCache } from '@app/cache';
 import type { Snowflake } from '@app/snowflake';
 
 import { type ArticleEntity, ArticleStatus } from '../articles/article.entity';
+import type { UserArticlesCache } from '../articles/user-articles.cache';
 import type { NewsConfig } from '../config/news.config';
 import { articleChangeJobs } from '../outbox/article-jobs';
 import type { JobOutboxRelay } from '../outbox/job-outbox.relay';
@@ -49,6 +50,7 @@ function newTestService(existing: ArticleEntity | null) {
   };
   const counters = { increment: jest.fn().mockResolvedValue(0) };
   const cache = { invalidate: jest.fn().mockResolvedValue(undefined) };
+  const authorLists = { drop: jest.fn<Promise<void>, [string]>().mockResolvedValue(undefined) };
   const outbox = { relay: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };
   const service = new AuthoringService(
     repository as unknown as AuthoringRepository,
@@ -56,11 +58,12 @@ function newTestService(existing: ArticleEntity | null) {
     {} as ArticleCountersReader,
     {} as ArticleReadingStatsReader,
     cache as unknown as TwoLevelCache,
+    authorLists as unknown as UserArticlesCache,
     outbox as unknown as JobOutboxRelay,
     { nextId: () => '999' } as Snowflake,
     { STORAGE_PUBLIC_URL: 'http://img.test/' } as NewsConfig,
   );
-  return { service, repository, counters, cache, outbox };
+  return { service, repository, counters, cache, authorLists, outbox };
 }
 
 describe('AuthoringService', () => {
@@ -78,7 +81,7 @@ describe('AuthoringService', () => {
   });
 
   it('sends an edited approved article back to review: counter down, caches cleared, reindexed, out of the pools', async () => {
-    const { service, repository, counters, cache, outbox } = newTestService(
+    const { service, repository, counters, cache, authorLists, outbox } = newTestService(
       article(ArticleStatus.Approved),
     );
     await service.update(OWNER, ARTICLE, input);
@@ -93,9 +96,9 @@ describe('AuthoringService', () => {
     expect(cache.invalidate).toHaveBeenCalledWith(
       `art:${ARTICLE}:info`,
       `art:${ARTICLE}:detail`,
-      `user:${OWNER}:art`,
       `art:${ARTICLE}:related`,
     );
+    expect(authorLists.drop).toHaveBeenCalledWith(OWNER);
     expect(outbox.relay).toHaveBeenCalledTimes(1);
   });
 
@@ -115,13 +118,14 @@ describe('AuthoringService', () => {
   });
 
   it('changes nothing when the compare-and-set loses to a concurrent change', async () => {
-    const { service, repository, counters, cache } = newTestService(
+    const { service, repository, counters, cache, authorLists } = newTestService(
       article(ArticleStatus.Approved),
     );
     repository.replace.mockResolvedValue(false);
     await expect(service.update(OWNER, ARTICLE, input)).rejects.toThrow('Invalid article.');
     expect(counters.increment).not.toHaveBeenCalled();
     expect(cache.invalidate).not.toHaveBeenCalled();
+    expect(authorLists.drop).not.toHaveBeenCalled();
   });
 
   it.each([

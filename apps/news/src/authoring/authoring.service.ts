@@ -5,6 +5,7 @@ import { Snowflake, SNOWFLAKE_ID } from '@app/snowflake';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { ArticleEntity, ArticleStatus } from '../articles/article.entity';
+import { UserArticlesCache } from '../articles/user-articles.cache';
 import type { NewsConfig } from '../config/news.config';
 import { articleChangeJobs } from '../outbox/article-jobs';
 import { JobOutboxRelay } from '../outbox/job-outbox.relay';
@@ -59,6 +60,7 @@ export class AuthoringService {
     private readonly counts: ArticleCountersReader,
     private readonly readings: ArticleReadingStatsReader,
     private readonly cache: TwoLevelCache,
+    private readonly authorLists: UserArticlesCache,
     private readonly outbox: JobOutboxRelay,
     private readonly ids: Snowflake,
     @Inject(APP_CONFIG) private readonly config: NewsConfig,
@@ -284,17 +286,18 @@ export class AuthoringService {
   }
 
   /**
-   * Drops the article's cached copies and relays the change's jobs, committed with it in the
-   * outbox: when the queue is down they wait there, so the call does not fail for them.
+   * Drops the article's cached copies and its author's list (so that no rebuild already reading
+   * MySQL caches it as it was), and relays the change's jobs, committed with it in the outbox:
+   * when the queue is down they wait there, so the call does not fail for them.
    */
   private async afterChange(article: ArticleEntity): Promise<void> {
     await this.cache.invalidate(
       CacheKeys.articleInfo(article.id),
       CacheKeys.articleDetail(article.id),
-      CacheKeys.userArticles(article.userId),
       // Its related articles were drawn from its channel and title as they were.
       CacheKeys.articleRelated(article.id),
     );
+    await this.authorLists.drop(article.userId);
     await this.outbox.relay();
   }
 }
