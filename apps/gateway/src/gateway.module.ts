@@ -7,6 +7,7 @@ import {
   AUTH_GRPC,
   CHANNEL_GRPC,
   COMMENT_GRPC,
+  downstreamService,
   EdgeHealthModule,
   GrpcClientModule,
   REACTION_GRPC,
@@ -27,6 +28,9 @@ import { ReactionsModule } from './reactions/reactions.module';
 import { RelationsModule } from './relations/relations.module';
 import { SearchModule } from './search/search.module';
 import { UsersModule } from './users/users.module';
+
+/** The original user_reco.proto has no package: grpc.health.v1 knows the service by its bare name. */
+const USER_RECOMMEND_SERVICE_NAME = 'UserRecommend';
 
 @Module({})
 export class GatewayModule {
@@ -57,11 +61,18 @@ export class GatewayModule {
           ARTICLE_GRPC,
           REACTION_GRPC,
         ]),
+        // Every route reads the cache role and every signed-in one the session on the state role.
         EdgeHealthModule.forRoot({
-          redis: true,
-          grpc: [
-            { name: 'user', service: USER_GRPC, url: config.USER_GRPC_URL },
-            { name: 'news', service: CHANNEL_GRPC, url: config.NEWS_GRPC_URL },
+          cacheRedis: 'required',
+          stateRedis: 'required',
+          services: [
+            downstreamService('user', USER_GRPC, config.USER_GRPC_URL),
+            downstreamService('news', CHANNEL_GRPC, config.NEWS_GRPC_URL),
+            {
+              name: 'recommend',
+              url: config.RECOMMEND_GRPC_URL,
+              healthService: USER_RECOMMEND_SERVICE_NAME,
+            },
           ],
         }),
         AuthHttpModule,

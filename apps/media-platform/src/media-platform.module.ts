@@ -7,6 +7,7 @@ import {
   CHANNEL_GRPC,
   COMMENT_GRPC,
   COMMENT_MODERATION_GRPC,
+  downstreamService,
   EdgeHealthModule,
   FOLLOWER_STATISTICS_GRPC,
   GrpcClientModule,
@@ -51,11 +52,13 @@ export class MediaPlatformModule {
           COMMENT_MODERATION_GRPC,
           AUTHORING_GRPC,
         ]),
+        // Signed-in routes read the session on the state role; nothing here reads the cache role.
         EdgeHealthModule.forRoot({
-          redis: true,
-          grpc: [
-            { name: 'user', service: USER_GRPC, url: config.USER_GRPC_URL },
-            { name: 'news', service: CHANNEL_GRPC, url: config.NEWS_GRPC_URL },
+          cacheRedis: 'reported',
+          stateRedis: 'required',
+          services: [
+            downstreamService('user', USER_GRPC, config.USER_GRPC_URL),
+            downstreamService('news', CHANNEL_GRPC, config.NEWS_GRPC_URL),
           ],
         }),
         MpAuthModule,

@@ -1,7 +1,13 @@
 import { RedisModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { EdgeHealthModule, GrpcClientModule, CHANNEL_GRPC, USER_GRPC } from '@app/grpc';
+import {
+  CHANNEL_GRPC,
+  downstreamService,
+  EdgeHealthModule,
+  GrpcClientModule,
+  USER_GRPC,
+} from '@app/grpc';
 import { type DynamicModule, Module } from '@nestjs/common';
 
 import type { MisConfig } from './config/mis.config';
@@ -22,7 +28,16 @@ export class MisModule {
           keyPrefix: config.REDIS_KEY_PREFIX,
         }),
         GrpcClientModule.forRoot(config, [USER_GRPC, CHANNEL_GRPC]),
-        EdgeHealthModule.forRoot({ redis: true, database: true }),
+        // Its RBAC tables are in MySQL; no route reads Redis yet.
+        EdgeHealthModule.forRoot({
+          mysql: 'required',
+          cacheRedis: 'reported',
+          stateRedis: 'reported',
+          services: [
+            downstreamService('user', USER_GRPC, config.USER_GRPC_URL),
+            downstreamService('news', CHANNEL_GRPC, config.NEWS_GRPC_URL),
+          ],
+        }),
       ],
     };
   }

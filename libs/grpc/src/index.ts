@@ -19,3 +19,5 @@ export * from './edge/create-http-app';
 export * from './edge/raw-response.decorator';
 export * from './edge/page-query.dto';
 export * from './server/counter-repair.module';
+export * from './health/readiness-report';
+export * from './health/dependency-probes';
