@@ -587,11 +587,36 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
         '?per_page=9',
         '?per_page=51',
         '?page=0',
-        '?status=4',
+        '?status=5',
+        '?status=-1',
         '?response_type=other',
       ]) {
         expect((await list(query)).statusCode).toBe(400);
       }
+      expect((await list('?status=5')).json()).toEqual({
+        message: { status: 'Invalid status param.' },
+      });
+    });
+
+    it("lists the own deleted articles for the publish admin's 已删除 filter (status=4)", async () => {
+      // views/article: `<el-radio :label="4">已删除</el-radio>`, sent as `status: this.status`.
+      const reply = await list('?page=1&per_page=10&status=4');
+      expect(reply.statusCode).toBe(200);
+      expect(reply.json<{ data: { total_count: number; results: unknown[] } }>().data).toEqual({
+        total_count: 1,
+        page: 1,
+        per_page: 10,
+        results: [
+          {
+            id: ids.deleted,
+            title: 'Deleted one here',
+            status: 4,
+            cover: { type: 0, images: [] },
+            pubdate: '2026-01-11 18:00:00',
+          },
+        ],
+      });
+      expect(await idsOf('?status=1&status=4')).toEqual([ids.deleted, ids.mid]);
     });
 
     it.each(['2026-02-30', '20260101', 'yesterday'])(

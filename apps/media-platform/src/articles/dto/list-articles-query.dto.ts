@@ -17,13 +17,16 @@ const toIntList = ({ value }: { value: unknown }): unknown => {
 export const RESPONSE_TYPES = ['default', 'comment', 'statistic'] as const;
 export type ResponseType = (typeof RESPONSE_TYPES)[number];
 
+/** 0 draft, 1 pending, 2 approved, 3 rejected, and 4 deleted: the publish admin's 已删除 filter. */
+const LISTED_STATUSES = { min: 0, max: 4, message: 'Invalid status param.' } as const;
+
 /** Query of GET /articles; dates are checked by the controller (400 "Invalid pubdate param."). */
 export class ListArticlesQueryDto {
   @IsOptional()
   @Transform(toIntList)
-  @IsInt({ each: true })
-  @Min(0, { each: true })
-  @Max(3, { each: true })
+  @IsInt({ each: true, message: LISTED_STATUSES.message })
+  @Min(LISTED_STATUSES.min, { each: true, message: LISTED_STATUSES.message })
+  @Max(LISTED_STATUSES.max, { each: true, message: LISTED_STATUSES.message })
   status?: number[];
 
   @IsOptional()
