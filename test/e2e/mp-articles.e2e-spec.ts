@@ -619,6 +619,39 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(await idsOf('?status=1&status=4')).toEqual([ids.deleted, ids.mid]);
     });
 
+    it('lists only approved articles on the comment page and the statistic list, as the reference', async () => {
+      // views/comment: `getArticles({ response_type: 'comment', page, per_page })`, then a switch
+      // per row that PUTs /comments/status, which only an approved article takes.
+      const comment = await list('?response_type=comment&page=1&per_page=10');
+      expect(comment.statusCode).toBe(200);
+      expect(
+        comment.json<{ data: { total_count: number; results: Array<{ id: string }> } }>().data,
+      ).toMatchObject({ total_count: 1, results: [{ id: ids.old }] });
+      expect(await idsOf('?response_type=statistic&page=1&per_page=10')).toEqual([ids.old]);
+      expect(await idsOf('?response_type=comment&status=0&status=2')).toEqual([ids.old]);
+      const none = await list('?response_type=comment&status=0');
+      expect(none.json<{ data: object }>().data).toEqual({
+        total_count: 0,
+        page: 1,
+        per_page: 10,
+        results: [],
+      });
+
+      const toggled = await mp.inject({
+        method: 'PUT',
+        url: `/mp/v1_0/comments/status?article_id=${ids.old}`,
+        payload: { allow_comment: false },
+        headers: authC,
+      });
+      expect(toggled.statusCode).toBe(201);
+      await mp.inject({
+        method: 'PUT',
+        url: `/mp/v1_0/comments/status?article_id=${ids.old}`,
+        payload: { allow_comment: true },
+        headers: authC,
+      });
+    });
+
     it.each(['2026-02-30', '20260101', 'yesterday'])(
       'answers 400 "Invalid pubdate param." for %s',
       async (date) => {

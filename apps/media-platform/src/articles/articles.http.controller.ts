@@ -19,7 +19,11 @@ import type { MediaPlatformConfig } from '../config/media-platform.config';
 import { type MpListItem, presentArticle, presentListItem } from './article.presenter';
 import { ArticleBodyDto } from './dto/article-body.dto';
 import { DraftQueryDto } from './dto/draft-query.dto';
-import { ListArticlesQueryDto } from './dto/list-articles-query.dto';
+import {
+  APPROVED_STATUS,
+  ListArticlesQueryDto,
+  type ResponseType,
+} from './dto/list-articles-query.dto';
 
 interface Page<T> {
   total_count: number;
@@ -29,6 +33,17 @@ interface Page<T> {
 }
 
 const DEFAULT_PER_PAGE = 10;
+
+/**
+ * The statuses a list asks for ([] = every one but deleted and banned), or `null` when none can
+ * match. The comment and statistic lists hold approved articles only, as the reference's: the
+ * comment page's switch PUTs /comments/status, which takes approved articles only.
+ */
+function listedStatuses(type: ResponseType, requested: number[] | undefined): number[] | null {
+  if (type === 'default') return requested ?? [];
+  if (requested?.length && !requested.includes(APPROVED_STATUS)) return null;
+  return [APPROVED_STATUS];
+}
 
 /** An author's own articles. Ownership is enforced by the news service on every call (user id from the token). */
 @Controller('v1_0')
@@ -70,10 +85,13 @@ export class ArticlesHttpController {
     const createdBefore = this.dayStart(query.end_pubdate, 1);
     const page = query.page ?? 1;
     const perPage = query.per_page ?? DEFAULT_PER_PAGE;
+    const type = query.response_type ?? 'default';
+    const statuses = listedStatuses(type, query.status);
+    if (statuses === null) return { total_count: 0, page, per_page: perPage, results: [] };
     const reply = await unary(
       this.authoring.listAuthoredArticles({
         userId: user.userId,
-        statuses: query.status ?? [],
+        statuses,
         channelIds: query.channel_id ?? [],
         createdFrom,
         createdBefore,
@@ -81,7 +99,6 @@ export class ArticlesHttpController {
         perPage,
       }),
     );
-    const type = query.response_type ?? 'default';
     return {
       total_count: reply.totalCount,
       page,

@@ -17,6 +17,7 @@ const toIntList = ({ value }: { value: unknown }): unknown => {
 export const RESPONSE_TYPES = ['default', 'comment', 'statistic'] as const;
 export type ResponseType = (typeof RESPONSE_TYPES)[number];
 
+export const APPROVED_STATUS = 2;
 /** 0 draft, 1 pending, 2 approved, 3 rejected, and 4 deleted: the publish admin's 已删除 filter. */
 const LISTED_STATUSES = { min: 0, max: 4, message: 'Invalid status param.' } as const;
 
