@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 
-import { CacheKeys, CounterKeys, StateKeys } from '@app/cache';
+import { CacheKeys, CounterKeys, REDIS_CACHE, StateKeys, TwoLevelCache } from '@app/cache';
 import { algorithmFor, RECO_PARAMS_METADATA, RECO_PARAMS_OMIT, type userReco } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
 import { loadConfig } from '@app/config';
@@ -16,11 +16,15 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type Redis from 'ioredis';
 
 import { formatPubdate } from '@app/config';
 import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
 import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
 import { createGateway } from '../../apps/gateway/src/main';
+import { ChannelsService } from '../../apps/news/src/channels/channels.service';
+import { newsEnvSchema } from '../../apps/news/src/config/news.config';
+import { startNewsService } from '../../apps/news/src/main';
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
 import { ColdStartPublisher } from '../../apps/recommend/src/feed/cold-start.publisher';
 import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
@@ -45,6 +49,9 @@ const CH1 = CH1_TIMES.map(articleIdAt);
 const CH2 = [articleIdAt(T0 + 30_000), articleIdAt(T0 + 90_000)];
 const PENDING = articleIdAt(T0 + 3_600_000);
 const TOP = articleIdAt(T0 - 86_400_000);
+/** Channels that are not visible: one stays hidden, the tests show the other and hide it again. */
+const HIDDEN = 5;
+const LATER = 6;
 
 interface Card {
   art_id: string;
@@ -216,7 +223,10 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       { id: READER, name: 'reader' },
     ]);
     await stack.sql(
-      `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 0), (9, 'go', 9, 1, 0)`,
+      `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
+       (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 0), (3, 'css', 3, 1, 0), (9, 'go', 9, 1, 0),
+       (?, 'hidden', 5, 0, 1), (?, 'rust', 6, 0, 0)`,
+      [HIDDEN, LATER],
     );
     await seedArticles(stack, [
       ...CH1.map((id, index) => ({
@@ -522,6 +532,189 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     );
   });
 
+  describe('a channel_id that is neither 推荐 nor a visible channel', () => {
+    const REFUSED = { message: { channel_id: 'Invalid channel id.' } };
+    const UNKNOWN = 77;
+    const latestPage = (channelId: number, authorization?: string) =>
+      get(`/app/v1_0/articles?channel_id=${channelId}&page=2&per_page=10`, authorization);
+    /** Keys of either Redis role under this run's prefix that match the pattern. */
+    const keysMatching = async (pattern: string) => [
+      ...(await stack.redis.client('cache').keys(`${stack.redis.prefix}${pattern}`)),
+      ...(await stack.redis.client('state').keys(`${stack.redis.prefix}${pattern}`)),
+    ];
+    /** What a channel edit does after its write: drop the channel lists in Redis and in every replica. */
+    const channelsEdited = () =>
+      stack
+        .newsService!.get(TwoLevelCache)
+        .invalidate(CacheKeys.allChannels(), CacheKeys.defaultChannels());
+    const feedStatusBecomes = async (
+      channelId: number,
+      expected: number,
+      gateway = stack.gateway,
+    ) => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const response = await gateway.inject({
+          method: 'GET',
+          url: `/app/v1_1/articles?channel_id=${channelId}&timestamp=${Date.now()}&with_top=0`,
+          headers: { authorization: 'Anony device-channel-edit' },
+        });
+        if (response.statusCode === expected || Date.now() > deadline) return response.statusCode;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+
+    it('answers 400 "Invalid channel id." for an unknown or a hidden channel on both routes and writes nothing: no recommend call, exposure, trace line or viewer key', async () => {
+      const device = 'device-refused';
+      recommend.behaviour = { track: track([CH1[6]], '1', 'exposure-refused') };
+      const calls = recommend.requests.length;
+      await stack.gateway.get(HotCounters).flush();
+      const exposedBefore = await stack.state.zscore(CounterKeys.articleRecoExposures, CH1[6]);
+
+      for (const channelId of [UNKNOWN, HIDDEN]) {
+        for (const viewer of [token, `Anony ${device}`, undefined]) {
+          const refused = await feed(
+            `channel_id=${channelId}&timestamp=1760000000000&with_top=1`,
+            viewer,
+          );
+          expect({ channelId, viewer, status: refused.status, body: refused.body }).toEqual({
+            channelId,
+            viewer,
+            status: 400,
+            body: REFUSED,
+          });
+          const page = await latestPage(channelId, viewer);
+          expect({
+            channelId,
+            viewer,
+            status: page.statusCode,
+            body: page.json<unknown>(),
+          }).toEqual({
+            channelId,
+            viewer,
+            status: 400,
+            body: REFUSED,
+          });
+        }
+        expect(await keysMatching(`feed:*:${channelId}:*`)).toEqual([]);
+      }
+      expect(recommend.requests.length).toBe(calls);
+      expect(await keysMatching(`*${device}*`)).toEqual([]);
+      await stack.gateway.get(HotCounters).flush();
+      expect(await stack.state.zscore(CounterKeys.articleRecoExposures, CH1[6])).toBe(
+        exposedBefore,
+      );
+
+      // A feed served after them writes its trace line; none of theirs comes before it.
+      recommend.behaviour = { track: track([CH1[7]], '1', 'exposure-after-refused') };
+      expect(
+        (await feed(`channel_id=2&timestamp=1760000000000&with_top=0`, `Anony ${device}`)).status,
+      ).toBe(200);
+      let params: string[] = [];
+      for (
+        let attempt = 0;
+        attempt < 40 && !params.includes('exposure-after-refused');
+        attempt += 1
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        params = existsSync(stack.traceFile)
+          ? readFileSync(stack.traceFile, 'utf8')
+              .trimEnd()
+              .split('\n')
+              .map((line) => (JSON.parse(line) as { param: string }).param)
+          : [];
+      }
+      expect(params).toContain('exposure-after-refused');
+      expect(params).not.toContain('exposure-refused');
+    });
+
+    it('serves 推荐 and the visible channels from the list it holds, refusing other ids without reading the list per request', async () => {
+      recommend.behaviour = { track: track([CH2[0]], '1') };
+      const cacheRedis = stack.gateway.get<Redis>(REDIS_CACHE);
+      // Held from here on (the two-level cache keeps it in process for seconds).
+      await feed(`channel_id=1&timestamp=${Date.now()}&with_top=0`, token);
+      const sent = jest.spyOn(cacheRedis, 'sendCommand');
+      const listed = jest.spyOn(stack.newsService!.get(ChannelsService), 'list');
+      try {
+        for (let round = 0; round < 5; round += 1) {
+          for (const channelId of [0, 2, 9]) {
+            expect({
+              channelId,
+              status: (
+                await feed(`channel_id=${channelId}&timestamp=${Date.now()}&with_top=1`, token)
+              ).status,
+            }).toEqual({ channelId, status: 200 });
+          }
+          for (const channelId of [0, 9]) {
+            const page = await get(`/app/v1_0/articles?channel_id=${channelId}&page=1&per_page=10`);
+            expect({ channelId, status: page.statusCode }).toEqual({ channelId, status: 200 });
+          }
+          expect(
+            (await feed(`channel_id=${UNKNOWN}&timestamp=${Date.now()}&with_top=1`, token)).status,
+          ).toBe(400);
+          expect((await latestPage(HIDDEN)).statusCode).toBe(400);
+        }
+        const channelListReads = sent.mock.calls.filter(([command]) =>
+          command.args.some((arg) => String(arg).endsWith(CacheKeys.allChannels())),
+        );
+        // Once at most: the held copy may have expired during the loop.
+        expect(channelListReads.length).toBeLessThanOrEqual(1);
+        expect(listed).not.toHaveBeenCalled();
+      } finally {
+        sent.mockRestore();
+        listed.mockRestore();
+      }
+    });
+
+    it('serves a channel once an edit has made it visible and refuses it again once an edit has hidden it, without a restart', async () => {
+      recommend.behaviour = { track: track([], '1') };
+      expect((await feed(`channel_id=${LATER}&timestamp=${Date.now()}&with_top=0`)).status).toBe(
+        400,
+      );
+      expect((await latestPage(LATER)).statusCode).toBe(400);
+
+      await stack.sql('UPDATE news_channel SET is_visible = 1 WHERE channel_id = ?', [LATER]);
+      await channelsEdited();
+      expect(await feedStatusBecomes(LATER, 200)).toBe(200);
+      expect((await latestPage(LATER)).statusCode).toBe(200);
+
+      await stack.sql('UPDATE news_channel SET is_visible = 0 WHERE channel_id = ?', [LATER]);
+      await channelsEdited();
+      expect(await feedStatusBecomes(LATER, 400)).toBe(400);
+      expect((await latestPage(LATER)).json()).toEqual(REFUSED);
+    });
+
+    it('lets any id through while the channel list cannot be read at all, and checks again once it can', async () => {
+      const newsPort = await freePort();
+      const gateway = await createGateway(
+        loadConfig(gatewayEnvSchema, { ...stack.env, NEWS_GRPC_URL: `127.0.0.1:${newsPort}` }),
+      );
+      let news: INestApplicationContext | undefined;
+      try {
+        await gateway.init();
+        await gateway.getHttpAdapter().getInstance().ready();
+        // Nothing cached: the list can only come from a news service, and none listens there.
+        await stack.cache.del(CacheKeys.allChannels());
+        recommend.behaviour = { track: track([], '1') };
+        const response = await gateway.inject({
+          method: 'GET',
+          url: `/app/v1_1/articles?channel_id=${UNKNOWN}&timestamp=${Date.now()}&with_top=0`,
+          headers: { authorization: 'Anony device-news-down' },
+        });
+        expect(response.statusCode).toBe(200);
+        expect(response.json<FeedBody>().data.results).toEqual([]);
+
+        news = await startNewsService(
+          loadConfig(newsEnvSchema, { ...stack.env, NEWS_GRPC_PORT: String(newsPort) }),
+        );
+        expect(await feedStatusBecomes(UNKNOWN, 400, gateway)).toBe(400);
+        expect(await feedStatusBecomes(1, 200, gateway)).toBe(200);
+      } finally {
+        await gateway.close();
+        await news?.close();
+      }
+    });
+  });
   describe('GET /app/v1_0/articles', () => {
     it('pages the latest approved articles of the channel, page 1 led by the pinned ones, with tracking strings', async () => {
       const first = (

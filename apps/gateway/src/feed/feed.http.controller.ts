@@ -6,10 +6,12 @@ import { articleCardsJson } from '../articles/article-card.json';
 
 import { type FeedQuery, FeedQueryPipe } from './dto/feed-query.pipe';
 import { LatestArticlesQueryDto } from './dto/latest-articles-query.dto';
+import { invalidChannelId } from './feed-channel.util';
 import type { FeedViewer } from './feed-viewer';
 import { HomeFeedReader } from './home-feed.reader';
 import { type LatestPageView, LatestPagesReader } from './latest-pages.reader';
 import { ANONYMOUS_TRACK_USER } from './tracking.util';
+import { VisibleChannelsReader } from './visible-channels.reader';
 
 const DEFAULT_PER_PAGE = 10;
 
@@ -19,6 +21,7 @@ export class FeedHttpController {
   constructor(
     private readonly feed: HomeFeedReader,
     private readonly latest: LatestPagesReader,
+    private readonly channels: VisibleChannelsReader,
   ) {}
 
   /** `FeedView`, serialized here: each card once while the feed reuses it. */
@@ -29,6 +32,7 @@ export class FeedHttpController {
     @Query(FeedQueryPipe) query: FeedQuery,
     @Req() request: AuthenticatedRequest,
   ): Promise<Buffer> {
+    await this.refuseInvisibleChannel(query.channel_id);
     const view = await this.feed.read(
       viewerOf(request),
       query.channel_id,
@@ -44,10 +48,11 @@ export class FeedHttpController {
 
   @Get('v1_0/articles')
   @Auth('optional')
-  latestPage(
+  async latestPage(
     @Query() query: LatestArticlesQueryDto,
     @Req() request: AuthenticatedRequest,
   ): Promise<LatestPageView> {
+    await this.refuseInvisibleChannel(query.channel_id);
     const trackUser = viewerOf(request)?.id ?? ANONYMOUS_TRACK_USER;
     return this.latest.read(
       trackUser,
@@ -55,6 +60,11 @@ export class FeedHttpController {
       query.page ?? 1,
       query.per_page ?? DEFAULT_PER_PAGE,
     );
+  }
+
+  /** 400 before anything is read or written for a channel that is neither 推荐 nor visible. */
+  private async refuseInvisibleChannel(channelId: number): Promise<void> {
+    if (!(await this.channels.accepts(channelId))) throw invalidChannelId();
   }
 }
 

@@ -10,6 +10,7 @@ import { HomeFeedReader } from './home-feed.reader';
 import { LatestPagesReader } from './latest-pages.reader';
 import { MetricsHttpController } from './metrics.http.controller';
 import { UserRecommendClient } from './user-recommend.client';
+import { VisibleChannelsReader } from './visible-channels.reader';
 
 /** The home feed (recommend batches with a latest-articles fallback) and the gateway's `/metrics`. */
 @Module({
@@ -23,6 +24,7 @@ import { UserRecommendClient } from './user-recommend.client';
     HomeFeedReader,
     LatestPagesReader,
     UserRecommendClient,
+    VisibleChannelsReader,
   ],
 })
 export class FeedModule {}
