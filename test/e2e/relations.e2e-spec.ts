@@ -433,4 +433,75 @@ describe('follows and blacklists through the gateway', () => {
     // STAR's own follow of ME is untouched.
     expect(await count('followers', ME)).toBe(1);
   });
+
+  it('does not cache a follow list as it was read when a follow or an unfollow lands meanwhile', async () => {
+    const repository = stack.userService.get(RelationsRepository);
+    const followEdges = repository.followEdges.bind(repository);
+    const follow = async (as: string, target: string) =>
+      expect((await call('POST', '/user/followings', as, { target })).statusCode).toBe(201);
+    const unfollow = async (as: string, target: string) =>
+      expect((await call('DELETE', `/user/followings/${target}`, as)).statusCode).toBe(204);
+    const listed = async (url: string, as: string) => {
+      const data = await page(url, as);
+      return { total: data.total_count, ids: data.results.map((card) => card.id).sort() };
+    };
+    /** Runs `write` after a rebuild of `key` has read its edges from MySQL and before it is cached. */
+    const duringRebuild = async (
+      key: string,
+      read: () => Promise<unknown>,
+      write: () => Promise<unknown>,
+    ) => {
+      await stack.redis.client('cache').del(cacheKey(key));
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let edgesRead: () => void = () => undefined;
+      const edges = new Promise<void>((resolve) => (edgesRead = resolve));
+      const spy = jest.spyOn(repository, 'followEdges').mockImplementation(async function* (
+        ...args
+      ) {
+        yield* followEdges(...args);
+        edgesRead();
+        await gate;
+      });
+      try {
+        const reading = read();
+        await edges;
+        await write();
+        release();
+        await reading;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+
+    await follow(LONER, STAR);
+    await follow(LONER, OTHER);
+    await duringRebuild(
+      `user:${LONER}:following`,
+      () => page('/user/followings', LONER),
+      () => unfollow(LONER, OTHER),
+    );
+    expect(await listed('/user/followings', LONER)).toEqual({ total: 1, ids: [STAR] });
+
+    await duringRebuild(
+      `user:${LONER}:following`,
+      () => page('/user/followings', LONER),
+      () => follow(LONER, ME),
+    );
+    expect(await listed('/user/followings', LONER)).toEqual({ total: 2, ids: [ME, STAR] });
+
+    await duringRebuild(
+      `user:${STAR}:fans`,
+      () => page('/user/followers', STAR),
+      () => follow(OTHER, STAR),
+    );
+    expect(await listed('/user/followers', STAR)).toEqual({ total: 2, ids: [OTHER, LONER] });
+
+    await duringRebuild(
+      `user:${STAR}:fans`,
+      () => page('/user/followers', STAR),
+      () => unfollow(LONER, STAR),
+    );
+    expect(await listed('/user/followers', STAR)).toEqual({ total: 1, ids: [OTHER] });
+  });
 });

@@ -1,4 +1,12 @@
-import { CacheKeys, CacheTtl, REDIS_CACHE, type ScoredMembers, swapInSortedSet, ttlWithJitter } from '@app/cache';
+import {
+  CacheKeys,
+  CacheTtl,
+  dropSortedSets,
+  REDIS_CACHE,
+  type ScoredMembers,
+  swapInSortedSet,
+  ttlWithJitter,
+} from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -6,8 +14,11 @@ import type { FollowEdge, FollowListKind } from './relations.repository';
 import { RelationType } from './relation.entity';
 
 /** Follow edges as their list's zset holds them: scored by the time of the follow. */
-async function* scored(chunks: AsyncIterable<readonly FollowEdge[]>): AsyncGenerator<ScoredMembers> {
-  for await (const edges of chunks) yield edges.map((edge) => [edge.followedAt, edge.userId] as const);
+async function* scored(
+  chunks: AsyncIterable<readonly FollowEdge[]>,
+): AsyncGenerator<ScoredMembers> {
+  for await (const edges of chunks)
+    yield edges.map((edge) => [edge.followedAt, edge.userId] as const);
 }
 
 /** The reference's null marker for a user with no relations. */
@@ -57,10 +68,21 @@ export class RelationsCache {
 
   /**
    * Replaces a follow list with the edges read chunk by chunk, swapped in whole
-   * (`swapInSortedSet`). Resolves with how many edges the list holds (0: nothing is stored).
+   * (`swapInSortedSet`, guarded: a list dropped by a relation change while it was read is not
+   * cached). Resolves with how many edges were read (0: nothing is stored).
    */
-  replaceList(kind: FollowListKind, userId: string, chunks: AsyncIterable<readonly FollowEdge[]>): Promise<number> {
-    return swapInSortedSet(this.redis, listKey(kind, userId), scored(chunks), ttlWithJitter(CacheTtl.userFollows));
+  replaceList(
+    kind: FollowListKind,
+    userId: string,
+    chunks: AsyncIterable<readonly FollowEdge[]>,
+  ): Promise<number> {
+    return swapInSortedSet(
+      this.redis,
+      listKey(kind, userId),
+      scored(chunks),
+      ttlWithJitter(CacheTtl.userFollows),
+      { guarded: true },
+    );
   }
 
   /** The cached relation of `userId` to `targetUserId`, or null when the hash is not cached. */
@@ -89,14 +111,15 @@ export class RelationsCache {
     await this.redis.multi().del(key).hset(key, fields).expire(key, ttl).exec();
   }
 
-  /** Drops what a relation change of `userId` towards `targetUserId` makes stale. */
+  /**
+   * Drops what a relation change of `userId` towards `targetUserId` makes stale. The follow lists
+   * are dropped with their fences bumped, so that no rebuild already reading MySQL caches them
+   * as they were.
+   */
   async invalidate(userId: string, targetUserId: string): Promise<void> {
-    // One DEL per key: the keys may live on different cluster slots.
-    const keys = [
-      CacheKeys.userRelationship(userId),
-      CacheKeys.userFollowings(userId),
-      CacheKeys.userFans(targetUserId),
-    ];
-    await Promise.all(keys.map((key) => this.redis.del(key)));
+    await Promise.all([
+      this.redis.del(CacheKeys.userRelationship(userId)),
+      dropSortedSets(this.redis, [listKey('following', userId), listKey('fans', targetUserId)]),
+    ]);
   }
 }
