@@ -5,6 +5,8 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { imEnvSchema } from '../../apps/im/src/config/im.config';
+import { createIm } from '../../apps/im/src/main';
 import { misEnvSchema } from '../../apps/mis/src/config/mis.config';
 import { createMis } from '../../apps/mis/src/main';
 import { userEnvSchema } from '../../apps/user/src/config/user.config';
@@ -66,6 +68,7 @@ describe('readiness of the HTTP apps (e2e)', () => {
   let stack: ArticleStack;
   let mediaPlatform: NestFastifyApplication;
   let mis: NestFastifyApplication;
+  let im: NestFastifyApplication;
   let recommend: Server | undefined;
   let restartedUser: INestMicroservice | undefined;
 
@@ -93,9 +96,12 @@ describe('readiness of the HTTP apps (e2e)', () => {
     mis = await createMis(loadConfig(misEnvSchema, stack.env));
     await mis.init();
     await mis.getHttpAdapter().getInstance().ready();
+    im = await createIm(loadConfig(imEnvSchema, stack.env));
+    await im.listen(await freePort(), '127.0.0.1');
   });
 
   afterAll(async () => {
+    await im?.close();
     await mis?.close();
     recommend?.forceShutdown();
     await restartedUser?.close();
@@ -137,6 +143,10 @@ describe('readiness of the HTTP apps (e2e)', () => {
           news: up(false),
         },
       },
+    });
+    expect(await ready(im)).toEqual({
+      status: 200,
+      body: { status: 'ok', checks: { stateRedis: up(true) } },
     });
     const live = await stack.gateway.inject({ method: 'GET', url: '/health/live' });
     expect({ status: live.statusCode, body: live.json<unknown>() }).toEqual({
@@ -191,6 +201,11 @@ describe('readiness of the HTTP apps (e2e)', () => {
         status: 503,
         body: { status: 'unavailable', checks: { stateRedis: down(true) } },
       });
+      // im fans out through the state role: the same answer, in the same shape.
+      expect(await ready(im)).toEqual({
+        status: 503,
+        body: { status: 'unavailable', checks: { stateRedis: down(true) } },
+      });
     } finally {
       await stateServer.start();
     }
@@ -201,6 +216,7 @@ describe('readiness of the HTTP apps (e2e)', () => {
       allUp,
       'every dependency of the media platform up again',
     );
+    await eventually(() => ready(im), allUp, 'im ready again');
   });
 
   it('stays ready while the user and recommend services are down, names them down, and serves what does not need them', async () => {

@@ -78,9 +78,10 @@ describe('worker: BullMQ processors behind a node:http health server', () => {
     expect((await get('/health/live')).status).toBe(200);
     const ready = await get('/health/ready');
     expect(ready.status).toBe(200);
+    const up = { status: 'up', required: true, latencyMs: expect.any(Number) as number };
     expect(await ready.json()).toEqual({
       status: 'ok',
-      checks: { queueRedis: true, stateRedis: true, mysql: true },
+      checks: { queueRedis: up, stateRedis: up, mysql: up },
     });
   });
 

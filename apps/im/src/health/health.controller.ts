@@ -1,20 +1,12 @@
-import { Controller, Get } from '@nestjs/common';
-import {
-  HealthCheck,
-  HealthCheckService,
-  type HealthCheckResult,
-  HealthIndicatorService,
-} from '@nestjs/terminus';
+import { checkReadiness, type ReadinessReport, readinessHttpStatus } from '@app/grpc';
+import { Controller, Get, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 
 import { RedisPubSub } from '../realtime/redis-pub-sub';
 
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
-    private readonly pubSub: RedisPubSub,
-  ) {}
+  constructor(private readonly pubSub: RedisPubSub) {}
 
   @Get('live')
   live(): { status: 'ok' } {
@@ -23,13 +15,11 @@ export class HealthController {
 
   /** Ready when the state Redis behind the Socket.IO adapter answers: without it there is no fan-out. */
   @Get('ready')
-  @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
-    return this.health.check([
-      async () => {
-        const indicator = this.indicators.check('redis');
-        return (await this.pubSub.isReady()) ? indicator.up() : indicator.down();
-      },
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport> {
+    const report = await checkReadiness([
+      { name: 'stateRedis', requirement: 'required', isUp: () => this.pubSub.isReady() },
     ]);
+    void reply.status(readinessHttpStatus(report));
+    return report;
   }
 }

@@ -1,9 +1,14 @@
+import type { ReadinessReport } from '@app/grpc';
+
 import { HealthServer } from './health-server';
 import { WorkerMetrics } from './worker-metrics';
-import type { ReadinessReport, WorkerReadiness } from './worker-readiness';
+import type { WorkerReadiness } from './worker-readiness';
+
+const up = { status: 'up', required: true, latencyMs: 1 } as const;
+const down = { status: 'down', required: true, latencyMs: 1000 } as const;
 
 class StubReadiness implements Pick<WorkerReadiness, 'check'> {
-  report: ReadinessReport = { queueRedis: true, stateRedis: true, mysql: true };
+  report: ReadinessReport = { status: 'ok', checks: { queueRedis: up, stateRedis: up, mysql: up } };
 
   check(): Promise<ReadinessReport> {
     return Promise.resolve(this.report);
@@ -30,10 +35,13 @@ describe('HealthServer', () => {
 
   it('is ready only when every dependency answers, and says which one does not', async () => {
     expect((await fetch(`${base}/health/ready`)).status).toBe(200);
-    readiness.report = { queueRedis: true, stateRedis: true, mysql: false };
+    readiness.report = {
+      status: 'unavailable',
+      checks: { queueRedis: up, stateRedis: up, mysql: down },
+    };
     const response = await fetch(`${base}/health/ready?verbose=1`);
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ status: 'unavailable', checks: readiness.report });
+    expect(await response.json()).toEqual(readiness.report);
   });
 
   it('serves Prometheus metrics at /metrics', async () => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { readinessHttpStatus } from '@app/grpc';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 
 import { WorkerMetricsProvider } from './worker-metrics';
@@ -60,9 +61,8 @@ export class HealthServer implements BeforeApplicationShutdown {
     } else if (path === '/health/live') {
       reply(response, 200, { status: 'ok' });
     } else if (path === '/health/ready') {
-      const checks = await this.readiness.check();
-      const ready = Object.values(checks).every(Boolean);
-      reply(response, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', checks });
+      const report = await this.readiness.check();
+      reply(response, readinessHttpStatus(report), report);
     } else if (path === '/metrics') {
       send(response, 200, this.metrics.metrics.contentType, await this.metrics.metrics.render());
     } else {

@@ -1,15 +1,9 @@
 import { REDIS_STATE } from '@app/cache';
 import { DatabaseHealth } from '@app/database';
+import { checkReadiness, type ReadinessReport, redisAnswers } from '@app/grpc';
 import { QueueHealth } from '@app/queue';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-
-/** One flag per real dependency of the worker. */
-export interface ReadinessReport {
-  queueRedis: boolean;
-  stateRedis: boolean;
-  mysql: boolean;
-}
 
 /** The worker is ready when the queue and state Redis roles answer PING and MySQL `SELECT 1`. */
 @Injectable()
@@ -20,19 +14,11 @@ export class WorkerReadiness {
     @Inject(REDIS_STATE) private readonly state: Redis,
   ) {}
 
-  async check(timeoutMs = 1000): Promise<ReadinessReport> {
-    const [queueRedis, stateRedis, mysql] = await Promise.all([
-      this.queue.isReady(timeoutMs),
-      this.pingState(timeoutMs),
-      this.database.isReady(timeoutMs),
+  check(): Promise<ReadinessReport> {
+    return checkReadiness([
+      { name: 'queueRedis', requirement: 'required', isUp: () => this.queue.isReady() },
+      { name: 'stateRedis', requirement: 'required', isUp: () => redisAnswers(this.state) },
+      { name: 'mysql', requirement: 'required', isUp: () => this.database.isReady() },
     ]);
-    return { queueRedis, stateRedis, mysql };
-  }
-
-  private pingState(timeoutMs: number): Promise<boolean> {
-    return Promise.race([
-      this.state.ping().then((reply) => reply === 'PONG'),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
-    ]).catch(() => false);
   }
 }
