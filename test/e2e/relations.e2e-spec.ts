@@ -504,4 +504,48 @@ describe('follows and blacklists through the gateway', () => {
     );
     expect(await listed('/user/followers', STAR)).toEqual({ total: 1, ids: [OTHER] });
   });
+
+  it('does not cache the relations of a user as they were read when an unfollow or a follow lands meanwhile', async () => {
+    const repository = stack.userService.get(RelationsRepository);
+    const relationsOf = repository.relationsOf.bind(repository);
+    const isFollowing = async (as: string, target: string) => {
+      const card = await call('GET', `/users/${target}`, as);
+      expect(card.statusCode).toBe(200);
+      return card.json<{ data: { is_following: boolean } }>().data.is_following;
+    };
+    /** Runs `write` after LONER's relations were read from MySQL and before they are cached. */
+    const duringRead = async (write: () => Promise<unknown>) => {
+      await stack.redis.client('cache').del(cacheKey(`user:${LONER}:relationship`));
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let rowsRead: () => void = () => undefined;
+      const read = new Promise<void>((resolve) => (rowsRead = resolve));
+      const spy = jest.spyOn(repository, 'relationsOf').mockImplementation(async (...args) => {
+        const rows = await relationsOf(...args);
+        rowsRead();
+        await gate;
+        return rows;
+      });
+      try {
+        const reading = isFollowing(LONER, ME);
+        await read;
+        await write();
+        release();
+        await reading;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+
+    expect((await call('POST', '/user/followings', LONER, { target: ME })).statusCode).toBe(201);
+    expect(await isFollowing(LONER, ME)).toBe(true);
+    await duringRead(async () =>
+      expect((await call('DELETE', `/user/followings/${ME}`, LONER)).statusCode).toBe(204),
+    );
+    expect(await isFollowing(LONER, ME)).toBe(false);
+    await duringRead(async () =>
+      expect((await call('POST', '/user/followings', LONER, { target: ME })).statusCode).toBe(201),
+    );
+    expect(await isFollowing(LONER, ME)).toBe(true);
+  });
 });

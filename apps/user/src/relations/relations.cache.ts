@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import {
   CacheKeys,
   CacheTtl,
@@ -27,10 +29,25 @@ const EMPTY_MARKER = '-1';
 const listKey = (kind: FollowListKind, userId: string): string =>
   kind === 'following' ? CacheKeys.userFollowings(userId) : CacheKeys.userFans(userId);
 
+/** Who may fill a user's missing relation hash: claimed before MySQL is read, deleted by changes. */
+const fillLeaseKey = (userId: string): string => `${CacheKeys.userRelationship(userId)}:fill`;
+/** How long a reader may take between claiming the hash and filling it. */
+const FILL_LEASE_MS = 10_000;
+
+// Fills the hash (KEYS[1]) only while KEYS[2] still holds this reader's lease: a relation change
+// deletes both, so relations read from MySQL before it never land in the cache after it.
+// ARGV: lease, TTL seconds, then field/value pairs.
+const FILL_IF_LEASED = `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
 /**
  * The relation caches of the reference: `user:{uid}:following` / `:fans` (zset uid -> follow
  * time) and `user:{uid}:relationship` (hash target -> 1/2, `{-1:-1}` when empty). Loading is the
- * caller's job; this class only reads, fills and deletes.
+ * caller's job; this class only reads, fills (the lists with the guarded swap, the hash under a
+ * fill lease) and deletes.
  */
 @Injectable()
 export class RelationsCache {
@@ -96,29 +113,50 @@ export class RelationsCache {
     return value === null ? RelationType.Cancelled : Number(value);
   }
 
-  async fillRelations(
-    userId: string,
-    relations: ReadonlyArray<{ targetUserId: string; relation: RelationType }>,
-  ): Promise<void> {
-    const key = CacheKeys.userRelationship(userId);
-    const fields: Record<string, string> =
-      relations.length > 0
-        ? Object.fromEntries(relations.map((row) => [row.targetUserId, String(row.relation)]))
-        : { [EMPTY_MARKER]: EMPTY_MARKER };
-    const ttl = ttlWithJitter(
-      relations.length > 0 ? CacheTtl.userRelationship : CacheTtl.userRelationshipEmpty,
-    );
-    await this.redis.multi().del(key).hset(key, fields).expire(key, ttl).exec();
+  /** Claims the right to fill the user's missing relation hash; undefined while another holds it. */
+  async leaseRelations(userId: string): Promise<string | undefined> {
+    const lease = randomUUID();
+    const claimed = await this.redis.set(fillLeaseKey(userId), lease, 'PX', FILL_LEASE_MS, 'NX');
+    return claimed === 'OK' ? lease : undefined;
   }
 
   /**
-   * Drops what a relation change of `userId` towards `targetUserId` makes stale. The follow lists
-   * are dropped with their fences bumped, so that no rebuild already reading MySQL caches them
-   * as they were.
+   * Caches the relations read under `lease`; false (nothing stored) when a relation changed
+   * since the lease was claimed.
+   */
+  async fillRelations(
+    userId: string,
+    lease: string,
+    relations: ReadonlyArray<{ targetUserId: string; relation: RelationType }>,
+  ): Promise<boolean> {
+    const pairs =
+      relations.length > 0
+        ? relations.flatMap((row) => [row.targetUserId, String(row.relation)])
+        : [EMPTY_MARKER, EMPTY_MARKER];
+    const ttl = ttlWithJitter(
+      relations.length > 0 ? CacheTtl.userRelationship : CacheTtl.userRelationshipEmpty,
+    );
+    const key = CacheKeys.userRelationship(userId);
+    const filled = await this.redis.eval(
+      FILL_IF_LEASED,
+      2,
+      key,
+      fillLeaseKey(userId),
+      lease,
+      ttl,
+      ...pairs,
+    );
+    return filled === 1;
+  }
+
+  /**
+   * Drops what a relation change of `userId` towards `targetUserId` makes stale, so that no read
+   * of MySQL already under way caches it as it was: the relation hash with its fill lease, the
+   * follow lists with their fences bumped.
    */
   async invalidate(userId: string, targetUserId: string): Promise<void> {
     await Promise.all([
-      this.redis.del(CacheKeys.userRelationship(userId)),
+      this.redis.del(CacheKeys.userRelationship(userId), fillLeaseKey(userId)),
       dropSortedSets(this.redis, [listKey('following', userId), listKey('fans', targetUserId)]),
     ]);
   }

@@ -10,7 +10,12 @@ import type {
   RelatedUser,
   RelationsRepository,
 } from './relations.repository';
-import { followCounterDelta, MAX_CACHED_RELATIONS, normalizePage, RelationsService } from './relations.service';
+import {
+  followCounterDelta,
+  MAX_CACHED_RELATIONS,
+  normalizePage,
+  RelationsService,
+} from './relations.service';
 
 const ME = '1294287382374383616';
 const TARGET = '1294287382374383617';
@@ -95,7 +100,10 @@ class FakeRelations implements Pick<
     return Promise.resolve(this.rows.get(`${userId}>${targetUserId}`) ?? RelationType.Cancelled);
   }
 
-  relationsOf(userId: string, limit: number): Promise<Array<{ targetUserId: string; relation: RelationType }>> {
+  relationsOf(
+    userId: string,
+    limit: number,
+  ): Promise<Array<{ targetUserId: string; relation: RelationType }>> {
     this.relationListsRead++;
     return Promise.resolve(
       [...this.rows]
@@ -145,7 +153,13 @@ class FakeCounters implements Pick<CounterStore, 'move' | 'get'> {
 /** A cache that never holds anything but records what was invalidated. */
 class FakeCache implements Pick<
   RelationsCache,
-  'listPage' | 'listContains' | 'replaceList' | 'relation' | 'fillRelations' | 'invalidate'
+  | 'listPage'
+  | 'listContains'
+  | 'replaceList'
+  | 'relation'
+  | 'leaseRelations'
+  | 'fillRelations'
+  | 'invalidate'
 > {
   readonly invalidated: string[] = [];
   /** Lists filled, each dropped again before it could be read (as a follow in between would). */
@@ -163,7 +177,8 @@ class FakeCache implements Pick<
     return count;
   }
   relation = () => Promise.resolve(null);
-  fillRelations = () => Promise.resolve();
+  leaseRelations = () => Promise.resolve<string | undefined>('lease');
+  fillRelations = () => Promise.resolve(true);
   invalidate(userId: string, targetUserId: string): Promise<void> {
     this.invalidated.push(`${userId}>${targetUserId}`);
     return Promise.resolve();
@@ -383,13 +398,23 @@ describe('RelationsService lists and relation', () => {
   it('answers a user with more relations than it caches one pair at a time, caching none', async () => {
     const { service, relations, cache } = newTestService();
     let filled = 0;
-    cache.fillRelations = () => (filled++, Promise.resolve());
+    cache.fillRelations = () => (filled++, Promise.resolve(true));
     await service.follow(ME, TARGET);
-    for (let index = 0; index < MAX_CACHED_RELATIONS; index++) relations.rows.set(`${ME}>${2_000_000 + index}`, RelationType.Follow);
-    expect(await service.getRelation(ME, TARGET)).toEqual({ isFollowing: true, isBlacklist: false });
-    expect(await service.getRelation(ME, OTHER)).toEqual({ isFollowing: false, isBlacklist: false });
+    for (let index = 0; index < MAX_CACHED_RELATIONS; index++)
+      relations.rows.set(`${ME}>${2_000_000 + index}`, RelationType.Follow);
+    expect(await service.getRelation(ME, TARGET)).toEqual({
+      isFollowing: true,
+      isBlacklist: false,
+    });
+    expect(await service.getRelation(ME, OTHER)).toEqual({
+      isFollowing: false,
+      isBlacklist: false,
+    });
     expect([relations.pairsRead, filled, relations.relationListsRead]).toEqual([2, 0, 1]);
-    expect(await service.getRelation(TARGET, ME)).toEqual({ isFollowing: false, isBlacklist: false });
+    expect(await service.getRelation(TARGET, ME)).toEqual({
+      isFollowing: false,
+      isBlacklist: false,
+    });
     expect([relations.pairsRead, filled, relations.relationListsRead]).toEqual([2, 1, 2]);
   });
 

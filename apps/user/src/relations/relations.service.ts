@@ -126,15 +126,16 @@ export class RelationsService {
     }
     let relation = await this.cache.relation(userId, targetUserId);
     if (relation === null) {
-      const all = this.manyRelations.has(userId)
-        ? undefined
-        : await this.relations.relationsOf(userId, MAX_CACHED_RELATIONS);
+      const many = this.manyRelations.has(userId);
+      // Claimed before MySQL is read: a relation change meanwhile takes it back.
+      const lease = many ? undefined : await this.cache.leaseRelations(userId);
+      const all = many ? undefined : await this.relations.relationsOf(userId, MAX_CACHED_RELATIONS);
       if (!all || all.length > MAX_CACHED_RELATIONS) {
         // Too many to read and hold at once (say, an account that follows a million others).
         this.manyRelations.set(userId, true);
         relation = await this.relations.relationOf(userId, targetUserId);
       } else {
-        await this.cache.fillRelations(userId, all);
+        if (lease) await this.cache.fillRelations(userId, lease, all);
         relation =
           all.find((row) => row.targetUserId === targetUserId)?.relation ?? RelationType.Cancelled;
       }
