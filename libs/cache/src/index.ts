@@ -11,3 +11,4 @@ export * from './redis-replies';
 export * from './redis-lock';
 export * from './single-flight';
 export * from './sorted-set-swap';
+export * from './fill-fence';

@@ -1,6 +1,8 @@
 import type Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
+import { dropFenced, readFillFences, storeIfFenced, writeFenced } from './fill-fence';
+import { LocalGenerations } from './local-generations';
 import { type TtlPolicy, ttlWithJitter } from './ttl';
 
 /** Stored in Redis (and kept in L1) for a row that does not exist, so misses do not reach MySQL. */
@@ -30,6 +32,12 @@ type Entry = { value: string; parsed?: unknown } | { missing: true };
  * role) with jittered TTLs. Missing rows are cached as a null marker (penetration); concurrent
  * misses of one key share one load per process (stampede); invalidations delete the Redis key
  * and are broadcast so every replica drops its L1 copy at once.
+ *
+ * A fill never stores what it read before an invalidation of its key: in Redis the invalidation
+ * replaces the key's fence, which the fill read before loading and its write checks atomically;
+ * in process the invalidation (local or broadcast) advances the key's generation, which the fill
+ * checks before keeping the value, and ends the key's shared load, so callers that come after it
+ * load again. A fill that lost answers its own callers with what it read and stores nothing.
  */
 export class TwoLevelCache {
   private readonly l1: LRUCache<string, Entry>;
@@ -37,6 +45,7 @@ export class TwoLevelCache {
   /** Loads of `getMany` in flight, by key: the value, or null when the row does not exist. */
   private readonly inflightMany = new Map<string, Promise<unknown>>();
   private readonly channel: string;
+  private readonly generations: LocalGenerations;
 
   /**
    * @param redis cache-role client (with the deployment key prefix)
@@ -49,20 +58,23 @@ export class TwoLevelCache {
   ) {
     this.l1 = new LRUCache({ max: options.l1Max ?? 10_000, ttl: options.l1TtlMs ?? 5_000 });
     this.channel = options.channel;
+    this.generations = new LocalGenerations(options.l1Max);
   }
 
   /** Starts listening for other replicas' invalidations. */
   async start(): Promise<void> {
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
-      for (const key of JSON.parse(message) as string[]) this.l1.delete(key);
+      for (const key of JSON.parse(message) as string[]) this.dropLocal(key);
     });
     // SUBSCRIBE sent before ioredis' ready check (INFO) makes that check fail and the
     // subscription is silently lost; so wait for `ready` first.
     if (this.subscriber.status !== 'ready') {
       await new Promise<void>((resolve, reject) => {
         this.subscriber.once('ready', () => resolve());
-        this.subscriber.once('end', () => reject(new Error('cache invalidation subscriber closed before ready')));
+        this.subscriber.once('end', () =>
+          reject(new Error('cache invalidation subscriber closed before ready')),
+        );
       });
     }
     await this.subscriber.subscribe(this.channel);
@@ -74,10 +86,14 @@ export class TwoLevelCache {
 
   /** The cached JSON value of `key`, loading it with `load` (null = the row does not exist) on a miss. */
   async get<T>(key: string, load: () => Promise<T | null>, policy: CachePolicy): Promise<T | null> {
-    const raw = await this.getRaw(key, async () => {
-      const value = await load();
-      return value === null ? null : JSON.stringify(value);
-    }, policy);
+    const raw = await this.getRaw(
+      key,
+      async () => {
+        const value = await load();
+        return value === null ? null : JSON.stringify(value);
+      },
+      policy,
+    );
     return raw === null ? null : (JSON.parse(raw) as T);
   }
 
@@ -95,6 +111,7 @@ export class TwoLevelCache {
       else misses.push(index);
     });
     if (misses.length === 0) return results;
+    const generation = this.generations.current();
     const values = await this.redis.mget(misses.map((index) => keys[index]));
     values.forEach((value, position) => {
       const index = misses[position];
@@ -102,7 +119,7 @@ export class TwoLevelCache {
         results[index] = undefined;
         return;
       }
-      const entry = this.remember(keys[index], value);
+      const entry = this.keep(keys[index], value, generation);
       results[index] = parsedValue(entry) as T | null;
     });
     return results;
@@ -134,11 +151,15 @@ export class TwoLevelCache {
     if (notLoading.length > 0) {
       const loading = this.loadAndFill(notLoading, load, policy);
       for (const { id, key } of notLoading) {
-        const one = loading.then((loaded) => loaded.get(id) ?? null).finally(() => this.inflightMany.delete(key));
+        const one: Promise<unknown> = loading
+          .then((loaded) => loaded.get(id) ?? null)
+          .finally(() => this.endLoad(this.inflightMany, key, one));
         this.inflightMany.set(key, one);
       }
     }
-    const loaded = await Promise.all(misses.map(({ key }) => this.inflightMany.get(key) as Promise<T | null>));
+    const loaded = await Promise.all(
+      misses.map(({ key }) => this.inflightMany.get(key) as Promise<T | null>),
+    );
     misses.forEach(({ id }, index) => values.set(id, loaded[index]));
     return values;
   }
@@ -161,41 +182,67 @@ export class TwoLevelCache {
     return this.l1.has(key);
   }
 
-  /** Writes a value to both levels (read models that load many rows at once fill the cache this way). */
+  /**
+   * Writes a value its writer has just stored in the source to Redis and this process's L1; a fill
+   * that read the row before does not overwrite it. Other replicas' L1 copies live out their TTL:
+   * use `invalidate` where they must not.
+   */
   async set(key: string, value: unknown, policy: CachePolicy): Promise<void> {
     const raw = value === null ? NULL_MARKER : JSON.stringify(value);
-    await this.redis.set(key, raw, 'EX', ttlWithJitter(value === null ? policy.missingTtl : policy.ttl));
-    this.remember(key, raw);
+    this.dropLocal(key);
+    const generation = this.generations.current();
+    await writeFenced(
+      this.redis,
+      key,
+      raw,
+      ttlWithJitter(value === null ? policy.missingTtl : policy.ttl),
+    );
+    this.keep(key, raw, generation);
   }
 
-  /** Deletes the keys in Redis and in every replica's L1 (delete-after-write). */
+  /**
+   * Deletes the keys in Redis and in every replica's L1 (delete-after-write); fills that read
+   * them before do not store what they read.
+   */
   async invalidate(...keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    for (const key of keys) this.l1.delete(key);
-    await this.redis.del(...keys);
-    await this.redis.publish(this.channel, JSON.stringify(keys));
+    for (const key of keys) this.dropLocal(key);
+    await dropFenced(this.redis, keys, { channel: this.channel, message: JSON.stringify(keys) });
   }
 
-  private async getRaw(key: string, load: () => Promise<string | null>, policy: CachePolicy): Promise<string | null> {
+  private async getRaw(
+    key: string,
+    load: () => Promise<string | null>,
+    policy: CachePolicy,
+  ): Promise<string | null> {
     const entry = this.l1.get(key);
     if (entry) return 'missing' in entry ? null : entry.value;
     const pending = this.inflight.get(key);
     if (pending) return pending;
-    const loading = this.readThrough(key, load, policy).finally(() => this.inflight.delete(key));
+    const loading: Promise<string | null> = this.readThrough(key, load, policy).finally(() =>
+      this.endLoad(this.inflight, key, loading),
+    );
     this.inflight.set(key, loading);
     return loading;
   }
 
-  private async readThrough(key: string, load: () => Promise<string | null>, policy: CachePolicy): Promise<string | null> {
+  private async readThrough(
+    key: string,
+    load: () => Promise<string | null>,
+    policy: CachePolicy,
+  ): Promise<string | null> {
+    const generation = this.generations.current();
     const cached = await this.redis.get(key);
     if (cached !== null) {
-      this.remember(key, cached);
+      this.keep(key, cached, generation);
       return cached === NULL_MARKER ? null : cached;
     }
+    const [fence] = await readFillFences(this.redis, [key]);
     const loaded = await load();
     const raw = loaded ?? NULL_MARKER;
-    await this.redis.set(key, raw, 'EX', ttlWithJitter(loaded === null ? policy.missingTtl : policy.ttl));
-    this.remember(key, raw);
+    const ttlSeconds = ttlWithJitter(loaded === null ? policy.missingTtl : policy.ttl);
+    const [stored] = await storeIfFenced(this.redis, [{ key, value: raw, ttlSeconds, fence }]);
+    if (stored) this.keep(key, raw, generation);
     return loaded;
   }
 
@@ -204,14 +251,52 @@ export class TwoLevelCache {
     load: (ids: string[]) => Promise<Map<string, T>>,
     policy: CachePolicy,
   ): Promise<Map<string, T>> {
+    const generation = this.generations.current();
+    const fences = await readFillFences(
+      this.redis,
+      misses.map(({ key }) => key),
+    );
     const loaded = await load(misses.map(({ id }) => id));
-    await Promise.all(misses.map(({ id, key }) => this.set(key, loaded.get(id) ?? null, policy)));
+    const fills = misses.map(({ id, key }, index) => {
+      const value = loaded.get(id);
+      return value === undefined
+        ? {
+            key,
+            value: NULL_MARKER,
+            ttlSeconds: ttlWithJitter(policy.missingTtl),
+            fence: fences[index],
+          }
+        : {
+            key,
+            value: JSON.stringify(value),
+            ttlSeconds: ttlWithJitter(policy.ttl),
+            fence: fences[index],
+          };
+    });
+    const stored = await storeIfFenced(this.redis, fills);
+    fills.forEach(({ key, value }, index) => {
+      if (stored[index]) this.keep(key, value, generation);
+    });
     return loaded;
   }
 
-  private remember(key: string, raw: string): Entry {
+  /** Ends a shared load of `key`, unless an invalidation already did (and a newer load took its place). */
+  private endLoad<V>(loads: Map<string, Promise<V>>, key: string, load: Promise<V>): void {
+    if (loads.get(key) === load) loads.delete(key);
+  }
+
+  /** Forgets this process's copy and shared loads of `key`; fills in flight will not keep theirs. */
+  private dropLocal(key: string): void {
+    this.generations.drop(key);
+    this.l1.delete(key);
+    this.inflight.delete(key);
+    this.inflightMany.delete(key);
+  }
+
+  /** Keeps `raw` in L1 unless `key` was invalidated since `generation`; the entry either way. */
+  private keep(key: string, raw: string, generation: number): Entry {
     const entry: Entry = raw === NULL_MARKER ? { missing: true } : { value: raw };
-    this.l1.set(key, entry);
+    if (!this.generations.droppedSince(key, generation)) this.l1.set(key, entry);
     return entry;
   }
 }

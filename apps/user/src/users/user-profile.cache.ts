@@ -1,6 +1,5 @@
-import { CacheKeys, type CachePolicy, CacheTtl, REDIS_CACHE, ttlWithJitter, TwoLevelCache } from '@app/cache';
-import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { CacheKeys, type CachePolicy, CacheTtl, TwoLevelCache } from '@app/cache';
+import { Injectable } from '@nestjs/common';
 
 /** `user:{uid}:profile`: the reference's JSON (plus `email`, which the MP profile shows). */
 export interface CachedUser {
@@ -25,28 +24,29 @@ export interface CachedUserExtra {
   id_card_handheld: string;
 }
 
-/** Null marker of a user that does not exist (reference section 3). */
-const MISSING = '-1';
-
-/** What `setUser` writes, for reads through the two-level cache. */
-const USER_PROFILE_POLICY: CachePolicy = { ttl: CacheTtl.userProfile, missingTtl: CacheTtl.userProfileMissing };
+/** `user:{uid}:profile` through the two-level cache. */
+const USER_PROFILE_POLICY: CachePolicy = {
+  ttl: CacheTtl.userProfile,
+  missingTtl: CacheTtl.userProfileMissing,
+};
+/** `user:{uid}:profilex`; its load always answers a row (defaults for a user without one). */
+const USER_EXTRA_POLICY: CachePolicy = {
+  ttl: CacheTtl.userProfileExtra,
+  missingTtl: CacheTtl.userProfileMissing,
+};
 
 /**
- * The two profile caches. Reads answer `undefined` on a miss and `null` for a cached "no such
- * user"; every profile write calls `invalidate`, which also drops the copies that gateways keep
- * in process (they read `user:{uid}:profile` through their two-level cache).
+ * The two profile caches, read through the two-level cache: `null` is a cached "no such user".
+ * Every profile write calls `invalidate`, which also drops the copies that gateways keep in
+ * process, and a read that loaded MySQL before that write does not cache what it read.
  */
 @Injectable()
 export class UserProfileCache {
-  constructor(
-    @Inject(REDIS_CACHE) private readonly redis: Redis,
-    private readonly shared: TwoLevelCache,
-  ) {}
+  constructor(private readonly shared: TwoLevelCache) {}
 
-  async getUser(userId: string): Promise<CachedUser | null | undefined> {
-    const value = await this.redis.get(CacheKeys.userProfile(userId));
-    if (value === null) return undefined;
-    return value === MISSING ? null : (JSON.parse(value) as CachedUser);
+  /** The user, loading it with `load` (null: there is no such user) when it is not cached. */
+  readUser(userId: string, load: () => Promise<CachedUser | null>): Promise<CachedUser | null> {
+    return this.shared.get(CacheKeys.userProfile(userId), load, USER_PROFILE_POLICY);
   }
 
   /**
@@ -60,36 +60,14 @@ export class UserProfileCache {
     return this.shared.getMany(userIds, CacheKeys.userProfile, load, USER_PROFILE_POLICY);
   }
 
-  async setUser(userId: string, user: CachedUser | null): Promise<void> {
-    if (user) {
-      await this.redis.set(
-        CacheKeys.userProfile(userId),
-        JSON.stringify(user),
-        'EX',
-        ttlWithJitter(CacheTtl.userProfile),
-      );
-    } else {
-      await this.redis.set(
-        CacheKeys.userProfile(userId),
-        MISSING,
-        'EX',
-        ttlWithJitter(CacheTtl.userProfileMissing),
-      );
-    }
-  }
-
-  async getExtra(userId: string): Promise<CachedUserExtra | undefined> {
-    const value = await this.redis.get(CacheKeys.userProfileExtra(userId));
-    return value === null ? undefined : (JSON.parse(value) as CachedUserExtra);
-  }
-
-  async setExtra(userId: string, extra: CachedUserExtra): Promise<void> {
-    await this.redis.set(
+  /** The user's extra profile, loading it with `load` when it is not cached. */
+  async readExtra(userId: string, load: () => Promise<CachedUserExtra>): Promise<CachedUserExtra> {
+    const extra = await this.shared.get(
       CacheKeys.userProfileExtra(userId),
-      JSON.stringify(extra),
-      'EX',
-      ttlWithJitter(CacheTtl.userProfileExtra),
+      load,
+      USER_EXTRA_POLICY,
     );
+    return extra ?? load();
   }
 
   async invalidate(userId: string): Promise<void> {

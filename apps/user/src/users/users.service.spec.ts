@@ -2,7 +2,7 @@ import { CounterKeys, type CounterStore } from '@app/cache';
 import { AppError, ErrorKind } from '@app/grpc';
 
 import type { UserProfileEntity } from './user-profile.entity';
-import type { CachedUser, UserProfileCache } from './user-profile.cache';
+import type { CachedUser, CachedUserExtra, UserProfileCache } from './user-profile.cache';
 import { type UserEntity, UserStatus } from './user.entity';
 import type { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -78,8 +78,30 @@ function newTestService() {
       },
     ),
     setUser: jest.fn<Promise<void>, [string, CachedUser | null]>().mockResolvedValue(undefined),
-    getExtra: jest.fn().mockResolvedValue(undefined),
-    setExtra: jest.fn().mockResolvedValue(undefined),
+    // TwoLevelCache.get: what `getUser` holds as it is (a null marker too), else the load's
+    // answer, written with `setUser`.
+    readUser: jest.fn(
+      async (id: string, load: () => Promise<CachedUser | null>): Promise<CachedUser | null> => {
+        const cached: CachedUser | null | undefined = await cache.getUser(id);
+        if (cached !== undefined) return cached;
+        const user = await load();
+        await cache.setUser(id, user);
+        return user;
+      },
+    ),
+    getExtra: jest
+      .fn<Promise<CachedUserExtra | undefined>, [string]>()
+      .mockResolvedValue(undefined),
+    setExtra: jest.fn<Promise<void>, [string, CachedUserExtra]>().mockResolvedValue(undefined),
+    readExtra: jest.fn(
+      async (id: string, load: () => Promise<CachedUserExtra>): Promise<CachedUserExtra> => {
+        const cached: CachedUserExtra | undefined = await cache.getExtra(id);
+        if (cached !== undefined) return cached;
+        const extra = await load();
+        await cache.setExtra(id, extra);
+        return extra;
+      },
+    ),
     invalidate: jest.fn().mockResolvedValue(undefined),
   };
   const counters = { getMany: jest.fn<Promise<number[]>, [readonly string[], string]>() };
@@ -132,8 +154,19 @@ describe('UsersService', () => {
     const OTHER = '1294287382374383621';
     const GONE = '1294287382374383622';
     const CACHED = '1294287382374383623';
-    cache.cached.set(CACHED, { mobile: '', name: 'cached', photo: 'Fc', is_media: false, intro: '', certi: '', email: '' });
-    users.findByIds.mockResolvedValue([userRow({ id: OTHER, name: 'other', photo: 'Fo' }), userRow()]);
+    cache.cached.set(CACHED, {
+      mobile: '',
+      name: 'cached',
+      photo: 'Fc',
+      is_media: false,
+      intro: '',
+      certi: '',
+      email: '',
+    });
+    users.findByIds.mockResolvedValue([
+      userRow({ id: OTHER, name: 'other', photo: 'Fo' }),
+      userRow(),
+    ]);
     const names = await service.getUserNames([OTHER, 'bad', GONE, CACHED, ME, OTHER]);
     expect(names).toEqual([
       { id: OTHER, name: 'other', photo: 'Fo' },
@@ -197,11 +230,39 @@ describe('UsersService', () => {
     expect(cache.invalidate).not.toHaveBeenCalled();
   });
 
-  it('keeps its own name without asking whether it is taken', async () => {
-    const { service, users } = newTestService();
-    await service.updateProfile(ME, { name: 'me' });
+  it('takes its own name as no change, without asking whether it is taken', async () => {
+    const { service, users, cache } = newTestService();
+    const profile = await service.updateProfile(ME, { name: 'me' });
+    expect(profile.name).toBe('me');
     expect(users.isNameTaken).not.toHaveBeenCalled();
-    expect(users.updateProfile).toHaveBeenCalledWith(ME, { name: 'me' });
+    expect(users.updateProfile).not.toHaveBeenCalled();
+    expect(cache.invalidate).not.toHaveBeenCalled();
+  });
+
+  it("keeps a new user's 11-digit name when the whole form is saved back, and writes the rest", async () => {
+    const { service, users } = newTestService();
+    users.findById.mockResolvedValue(userRow({ name: '13911111111' }));
+    await service.updateProfile(ME, { name: '13911111111', intro: 'hello', gender: 1 });
+    expect(users.isNameTaken).not.toHaveBeenCalled();
+    expect(users.updateProfile).toHaveBeenCalledWith(ME, {
+      name: undefined,
+      intro: 'hello',
+      gender: 1,
+    });
+  });
+
+  it('refuses a changed name outside 1 to 7 characters and writes none of the other fields', async () => {
+    const { service, users, cache } = newTestService();
+    users.findById.mockResolvedValue(userRow({ name: '13911111111' }));
+    const error = await appError(
+      service.updateProfile(ME, { name: '13922222222', intro: 'hello', gender: 1 }),
+    );
+    expect([error.kind, error.message]).toEqual([
+      ErrorKind.InvalidArgument,
+      'Name must be 1 to 7 characters.',
+    ]);
+    expect(users.updateProfile).not.toHaveBeenCalled();
+    expect(cache.invalidate).not.toHaveBeenCalled();
   });
 
   it('refuses invalid values before any write', async () => {
@@ -216,7 +277,6 @@ describe('UsersService', () => {
         ErrorKind.InvalidArgument,
       );
     }
-    expect(users.findById).not.toHaveBeenCalled();
     expect(users.updateProfile).not.toHaveBeenCalled();
   });
 

@@ -5,7 +5,12 @@ import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { UserConfig } from '../config/user.config';
-import { checkProfileChanges, type ProfileChanges, todayIn } from './profile-rules';
+import {
+  checkProfileChanges,
+  type ProfileChanges,
+  todayIn,
+  withoutUnchangedName,
+} from './profile-rules';
 import type { UserProfileEntity } from './user-profile.entity';
 import { type CachedUser, type CachedUserExtra, UserProfileCache } from './user-profile.cache';
 import type { UserEntity } from './user.entity';
@@ -102,11 +107,17 @@ export class UsersService {
    * cache; the misses are read with one query and cached, users that do not exist as null markers.
    */
   async getUserNames(userIds: readonly string[]): Promise<userV1.UserName[]> {
-    const ids = [...new Set(userIds.filter((id) => SNOWFLAKE_ID.test(id)))].slice(0, MAX_USER_NAMES);
+    const ids = [...new Set(userIds.filter((id) => SNOWFLAKE_ID.test(id)))].slice(
+      0,
+      MAX_USER_NAMES,
+    );
     if (ids.length === 0) return [];
     const users = await this.cache.readUsers(
       ids,
-      async (misses) => new Map((await this.users.findByIds(misses)).map((entity) => [entity.id, toCachedUser(entity)])),
+      async (misses) =>
+        new Map(
+          (await this.users.findByIds(misses)).map((entity) => [entity.id, toCachedUser(entity)]),
+        ),
     );
     return userIds.flatMap((id) => {
       const user = users.get(id);
@@ -122,20 +133,20 @@ export class UsersService {
   }
 
   /**
-   * Changes only the fields that are set (gender 0 included). The answer is read from MySQL, so
+   * Changes only the fields that are set (gender 0 included); a name equal to the current one is
+   * no change. Nothing is written unless every field is valid. The answer is read from MySQL, so
    * the caches this write deletes stay empty until the next read.
    */
   async updateProfile(userId: string, requested: ProfileChanges): Promise<userV1.Profile> {
-    const checked = checkProfileChanges(requested, todayIn(this.config.TZ));
-    if ('error' in checked) throw UserErrors.invalidField(checked.error);
-    const { changes } = checked;
     const current = SNOWFLAKE_ID.test(userId) ? await this.users.findById(userId) : null;
     if (!current) throw UserErrors.userNotFound();
-    if (
-      changes.name !== undefined &&
-      changes.name !== current.name &&
-      (await this.users.isNameTaken(changes.name, userId))
-    ) {
+    const checked = checkProfileChanges(
+      withoutUnchangedName(requested, current.name),
+      todayIn(this.config.TZ),
+    );
+    if ('error' in checked) throw UserErrors.invalidField(checked.error);
+    const { changes } = checked;
+    if (changes.name !== undefined && (await this.users.isNameTaken(changes.name, userId))) {
       throw UserErrors.nameExists();
     }
     if (Object.values(changes).some((value) => value !== undefined)) {
@@ -158,20 +169,16 @@ export class UsersService {
     return { fansCount, readCount };
   }
 
-  private async cachedUser(userId: string): Promise<CachedUser | null> {
-    const cached = await this.cache.getUser(userId);
-    if (cached !== undefined) return cached;
-    const entity = await this.users.findById(userId);
-    const user = entity ? toCachedUser(entity) : null;
-    await this.cache.setUser(userId, user);
-    return user;
+  private cachedUser(userId: string): Promise<CachedUser | null> {
+    return this.cache.readUser(userId, async () => {
+      const entity = await this.users.findById(userId);
+      return entity ? toCachedUser(entity) : null;
+    });
   }
 
-  private async cachedExtra(userId: string): Promise<CachedUserExtra> {
-    const cached = await this.cache.getExtra(userId);
-    if (cached) return cached;
-    const extra = toCachedExtra(await this.users.findProfileById(userId));
-    await this.cache.setExtra(userId, extra);
-    return extra;
+  private cachedExtra(userId: string): Promise<CachedUserExtra> {
+    return this.cache.readExtra(userId, async () =>
+      toCachedExtra(await this.users.findProfileById(userId)),
+    );
   }
 }

@@ -1,0 +1,154 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { CommentsRepository } from '../../apps/news/src/comments/comments.repository';
+import { UsersRepository } from '../../apps/user/src/users/users.repository';
+
+import {
+  type ArticleStack,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
+
+const AUTHOR = '1294287382374383716';
+const READER = '1294287382374383717';
+/** Never listed as a comment's author, so nothing has cached their profile before the race. */
+const RENAMER = '1294287382374383718';
+const ARTICLE = '1300000000000000021';
+const COMMENT = '1310000000000000021';
+
+/**
+ * Replaces `method` of `target` until the returned promise settles: its first call reads as usual,
+ * then waits for `release`; `read` resolves once it has read.
+ */
+function holdFirstRead<T extends object, K extends keyof T>(
+  target: T,
+  method: K,
+): { read: Promise<void>; release: () => void; restore: () => void } {
+  const original = target[method] as (...args: unknown[]) => Promise<unknown>;
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let markRead: () => void = () => undefined;
+  const read = new Promise<void>((resolve) => (markRead = resolve));
+  const spy = jest.spyOn(target, method as never).mockImplementationOnce((async (
+    ...args: unknown[]
+  ) => {
+    const rows = await original.apply(target, args);
+    markRead();
+    await gate;
+    return rows;
+  }) as never);
+  return { read, release, restore: () => spy.mockRestore() };
+}
+
+describe('cache fills that race a write (gateway, news and user services, media platform)', () => {
+  let stack: ArticleStack;
+  let mp: NestFastifyApplication;
+  const tokens = new Map<string, string>();
+
+  const appGet = (url: string, as = READER) =>
+    stack.gateway.inject({
+      method: 'GET',
+      url: `/app/v1_0${url}`,
+      headers: { authorization: `Bearer ${tokens.get(as)}` },
+    });
+  const appComments = async (): Promise<Array<{ com_id: string; is_top: 0 | 1 }>> => {
+    const response = await appGet(`/comments?type=a&source=${ARTICLE}`);
+    expect(response.statusCode).toBe(200);
+    return response.json<{ data: { results: Array<{ com_id: string; is_top: 0 | 1 }> } }>().data
+      .results;
+  };
+
+  /** A field of a cached JSON value; undefined when the key is not cached. */
+  const cachedField = async (key: string, field: string): Promise<unknown> => {
+    const value = await stack.cache.get(key);
+    return value === null ? undefined : (JSON.parse(value) as Record<string, unknown>)[field];
+  };
+
+  beforeAll(async () => {
+    stack = await startArticleStack();
+    await seedUsers(stack, [
+      { id: AUTHOR, name: 'author' },
+      { id: READER, name: 'reader' },
+      { id: RENAMER, name: 'renamer' },
+    ]);
+    await seedArticles(stack, [
+      {
+        id: ARTICLE,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'raced',
+        status: 2,
+        createdAt: '2024-01-01 00:00:00',
+      },
+    ]);
+    await stack.sql('UPDATE news_article_basic SET allow_comment = 1');
+    await stack.sql(
+      `INSERT INTO news_comment (comment_id, user_id, article_id, parent_id, content, is_top, status, create_time)
+       VALUES (?, ?, ?, NULL, 'first', 0, 1, '2024-01-02 00:00:00')`,
+      [COMMENT, READER, ARTICLE],
+    );
+    await stack.state.zadd('count:art:comm', 1, ARTICLE);
+    mp = await stack.startMediaPlatform();
+    tokens.set(AUTHOR, await stack.signIn(AUTHOR, { verified: true, scope: 'mp' }));
+    tokens.set(READER, await stack.signIn(READER));
+    tokens.set(RENAMER, await stack.signIn(RENAMER));
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('does not cache a comment as a page read it before its author made it sticky', async () => {
+    const newsService = stack.newsService;
+    if (!newsService) throw new Error('the news service is not running');
+    const held = holdFirstRead(newsService.get(CommentsRepository), 'findApproved');
+    try {
+      const reading = appComments();
+      await held.read;
+      const sticky = await mp.inject({
+        method: 'PUT',
+        url: `/mp/v1_0/comments/${COMMENT}/sticky`,
+        headers: { authorization: `Bearer ${tokens.get(AUTHOR)}` },
+        payload: { sticky: true },
+      });
+      expect(sticky.statusCode).toBe(200);
+      held.release();
+      // That page was read before the write: it may say so.
+      expect(await reading).toEqual([expect.objectContaining({ com_id: COMMENT, is_top: 0 })]);
+    } finally {
+      held.restore();
+    }
+
+    expect(await cachedField(`comm:${COMMENT}`, 'is_top')).not.toBe(0);
+    expect(await appComments()).toEqual([expect.objectContaining({ com_id: COMMENT, is_top: 1 })]);
+    expect(await appComments()).toEqual([expect.objectContaining({ com_id: COMMENT, is_top: 1 })]);
+  });
+
+  it('does not cache a profile as a read loaded it before the user renamed themselves', async () => {
+    const held = holdFirstRead(stack.userService.get(UsersRepository), 'findById');
+    try {
+      const reading = appGet('/user', RENAMER);
+      await held.read;
+      const renamed = await stack.gateway.inject({
+        method: 'PATCH',
+        url: '/app/v1_0/user/profile',
+        headers: { authorization: `Bearer ${tokens.get(RENAMER)}` },
+        payload: { name: 'renamed' },
+      });
+      expect(renamed.statusCode).toBe(201);
+      held.release();
+      expect((await reading).json<{ data: { name: string } }>().data.name).toBe('renamer');
+    } finally {
+      held.restore();
+    }
+
+    expect(await cachedField(`user:${RENAMER}:profile`, 'name')).not.toBe('renamer');
+    expect((await appGet('/user', RENAMER)).json<{ data: { name: string } }>().data.name).toBe(
+      'renamed',
+    );
+    expect((await appGet(`/users/${RENAMER}`)).json<{ data: { name: string } }>().data.name).toBe(
+      'renamed',
+    );
+  });
+});
