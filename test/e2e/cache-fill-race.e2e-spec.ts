@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { CommentLikingsRepository } from '../../apps/news/src/comments/comment-likings.repository';
 import { CommentsRepository } from '../../apps/news/src/comments/comments.repository';
 import { UsersRepository } from '../../apps/user/src/users/users.repository';
 
@@ -52,11 +53,14 @@ describe('cache fills that race a write (gateway, news and user services, media 
       url: `/app/v1_0${url}`,
       headers: { authorization: `Bearer ${tokens.get(as)}` },
     });
-  const appComments = async (): Promise<Array<{ com_id: string; is_top: 0 | 1 }>> => {
-    const response = await appGet(`/comments?type=a&source=${ARTICLE}`);
+  const appComments = async (
+    as = READER,
+  ): Promise<Array<{ com_id: string; is_top: 0 | 1; is_liking: boolean }>> => {
+    const response = await appGet(`/comments?type=a&source=${ARTICLE}`, as);
     expect(response.statusCode).toBe(200);
-    return response.json<{ data: { results: Array<{ com_id: string; is_top: 0 | 1 }> } }>().data
-      .results;
+    return response.json<{
+      data: { results: Array<{ com_id: string; is_top: 0 | 1; is_liking: boolean }> };
+    }>().data.results;
   };
 
   /** A field of a cached JSON value; undefined when the key is not cached. */
@@ -150,5 +154,39 @@ describe('cache fills that race a write (gateway, news and user services, media 
     expect((await appGet(`/users/${RENAMER}`)).json<{ data: { name: string } }>().data.name).toBe(
       'renamed',
     );
+  });
+
+  it('does not cache the comments a user likes as read before their like', async () => {
+    const newsService = stack.newsService;
+    if (!newsService) throw new Error('the news service is not running');
+    const liker = RENAMER;
+    const held = holdFirstRead(newsService.get(CommentLikingsRepository), 'likedCommentIds');
+    try {
+      const reading = appComments(liker);
+      await held.read;
+      const liked = await stack.gateway.inject({
+        method: 'POST',
+        url: '/app/v1_0/comment/likings',
+        headers: { authorization: `Bearer ${tokens.get(liker)}` },
+        payload: { target: COMMENT },
+      });
+      expect(liked.statusCode).toBe(201);
+      held.release();
+      expect(await reading).toEqual([
+        expect.objectContaining({ com_id: COMMENT, is_liking: false }),
+      ]);
+    } finally {
+      held.restore();
+    }
+
+    expect(await stack.cache.sismember(`user:${liker}:comm:liking`, COMMENT)).toBe(
+      (await stack.cache.exists(`user:${liker}:comm:liking`)) === 1 ? 1 : 0,
+    );
+    expect(await appComments(liker)).toEqual([
+      expect.objectContaining({ com_id: COMMENT, is_liking: true }),
+    ]);
+    expect(await appComments(liker)).toEqual([
+      expect.objectContaining({ com_id: COMMENT, is_liking: true }),
+    ]);
   });
 });

@@ -117,3 +117,42 @@ export async function writeFenced(
       .set(fillFenceKey(key), `${newFenceBase()}:0`, 'EX', FILL_FENCE_TTL_SECONDS),
   );
 }
+
+/** Members per SADD of `REPLACE_SET_IF_FENCED_LUA` (Lua's `unpack` takes at most about 8 000). */
+const SADD_MEMBERS = 5000;
+
+/**
+ * Replaces the set KEYS[1] with ARGV[3…] for ARGV[2] s only while its fence KEYS[2] is ARGV[1];
+ * answers 1 when it did.
+ */
+const REPLACE_SET_IF_FENCED_LUA = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+for i = 3, #ARGV, ${SADD_MEMBERS} do
+  redis.call('SADD', KEYS[1], unpack(ARGV, i, math.min(i + ${SADD_MEMBERS - 1}, #ARGV)))
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
+/**
+ * Caches a whole set (`members`, not empty) read from the source after `fence` was read with
+ * `readFillFences`, unless `dropFenced` dropped it since; true when stored.
+ */
+export async function replaceSetIfFenced(
+  redis: Redis,
+  key: string,
+  members: readonly string[],
+  ttlSeconds: number,
+  fence: string,
+): Promise<boolean> {
+  const stored = await redis.eval(
+    REPLACE_SET_IF_FENCED_LUA,
+    2,
+    key,
+    fillFenceKey(key),
+    fence,
+    ttlSeconds,
+    ...members,
+  );
+  return stored === 1;
+}

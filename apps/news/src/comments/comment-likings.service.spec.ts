@@ -23,7 +23,8 @@ function newTestService() {
     likedAmong: jest
       .fn<Promise<Set<string> | undefined>, [string, readonly string[]]>()
       .mockResolvedValue(undefined),
-    fill: jest.fn().mockResolvedValue(undefined),
+    fence: jest.fn<Promise<string>, [string]>().mockResolvedValue('fence-1'),
+    fill: jest.fn().mockResolvedValue(true),
     invalidate: jest.fn().mockResolvedValue(undefined),
   };
   const counters = { likeChanged: jest.fn().mockResolvedValue(undefined) };
@@ -51,7 +52,10 @@ describe('CommentLikingsService likedAmong', () => {
     repository.likedCommentIds.mockResolvedValue([LIKED, LIKED_ELSEWHERE]);
     expect(await service.likedAmong(READER, [LIKED, NOT_LIKED])).toEqual(new Set([LIKED]));
     expect(repository.likedCommentIds).toHaveBeenCalledWith(READER, MAX_CACHED_COMMENT_LIKINGS);
-    expect(cache.fill).toHaveBeenCalledWith(READER, [LIKED, LIKED_ELSEWHERE]);
+    expect(cache.fill).toHaveBeenCalledWith(READER, 'fence-1', [LIKED, LIKED_ELSEWHERE]);
+    expect(cache.fence.mock.invocationCallOrder[0]).toBeLessThan(
+      repository.likedCommentIds.mock.invocationCallOrder[0],
+    );
     expect(repository.likedAmong).not.toHaveBeenCalled();
   });
 

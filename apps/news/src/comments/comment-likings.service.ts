@@ -84,9 +84,10 @@ export class CommentLikingsService {
 
   /** All the comments the user likes, cached on the way; undefined when there are too many. */
   private async loadLikings(userId: string): Promise<string[] | undefined> {
+    const fence = await this.cache.fence(userId);
     const all = await this.likings.likedCommentIds(userId, MAX_CACHED_COMMENT_LIKINGS);
     if (all.length > MAX_CACHED_COMMENT_LIKINGS) return undefined;
-    await this.cache.fill(userId, all);
+    await this.cache.fill(userId, fence, all);
     return all;
   }
 }
