@@ -335,6 +335,69 @@ describe('media platform profile, followers and follower statistics (mp -> user 
       expect(await lonelyRow()).toEqual({ user_name: TAKEN_NAME, introduction: '', email: null });
     });
 
+    it('PATCH takes the settings form of a new author back: the mobile registration named them by is no change, a changed name keeps 1 to 7', async () => {
+      const NEWCOMER = '1294287382374383802';
+      const mobile = '13911112003';
+      // First sign-in names a user by their mobile; the author was verified since.
+      await stack.sql(
+        `INSERT INTO user_basic (user_id, mobile, user_name, status, is_media, is_verified) VALUES (?, ?, ?, 1, 1, 1)`,
+        [NEWCOMER, mobile, mobile],
+      );
+      await stack.sql('INSERT INTO user_profile (user_id, gender) VALUES (?, 0)', [NEWCOMER]);
+      const headers = {
+        authorization: `Bearer ${await stack.signIn(NEWCOMER, { verified: true, scope: 'mp' })}`,
+      };
+      const newcomerRow = async () =>
+        (
+          (await stack.sql(
+            'SELECT user_name, introduction, email FROM user_basic WHERE user_id = ?',
+            [NEWCOMER],
+          )) as Array<Record<string, unknown>>
+        )[0];
+      const save = (payload: object) =>
+        mp.inject({ method: 'PATCH', url: '/mp/v1_0/user/profile', payload, headers });
+
+      const loaded = (await get('/mp/v1_0/user/profile', headers)).json<{
+        data: { name: string; intro: string; email: string };
+      }>().data;
+      expect(loaded).toMatchObject({ name: mobile, intro: '', email: '' });
+
+      // settings/index.vue: the author fills 媒体介绍 and 邮箱, then
+      // `const { name, intro, email } = this.user; updateUserProfile({ name, intro, email })`
+      const user = { ...loaded, intro: '写茶的人', email: 'tea@mail.cn' };
+      const { name, intro, email } = user;
+      const reply = await save({ name, intro, email });
+      expect(reply.statusCode).toBe(201);
+      expect(reply.json()).toEqual({
+        message: 'OK',
+        data: { id: NEWCOMER, name: mobile, intro: '写茶的人', email: 'tea@mail.cn' },
+      });
+      expect(await newcomerRow()).toEqual({
+        user_name: mobile,
+        introduction: '写茶的人',
+        email: 'tea@mail.cn',
+      });
+
+      // A name that is a change still has to be 1 to 7 characters, and then nothing is saved.
+      for (const changed of ['13911112004', '']) {
+        const refused = await save({ name: changed, intro: 'never', email: 'never@mail.cn' });
+        expect(refused.statusCode).toBe(400);
+        expect(refused.json()).toEqual({ message: { name: 'Name must be 1 to 7 characters.' } });
+      }
+      expect(await newcomerRow()).toEqual({
+        user_name: mobile,
+        introduction: '写茶的人',
+        email: 'tea@mail.cn',
+      });
+
+      const renamed = await save({ name: '茶人', intro, email });
+      expect(renamed.statusCode).toBe(201);
+      expect((await newcomerRow()).user_name).toBe('茶人');
+      expect((await get('/mp/v1_0/user/profile', headers)).json()).toMatchObject({
+        data: { name: '茶人' },
+      });
+    });
+
     it('PATCH /user/photo stores a multipart photo and answers 201 {id, photo}', async () => {
       const key = `${createHash('sha256').update(IMAGE_FIXTURES.png).digest('hex')}.png`;
       const reply = await patchPhoto('photo', IMAGE_FIXTURES.png);

@@ -374,6 +374,74 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     expect((await freshRows()).introduction).toBe('');
   });
 
+  it('takes back the whole loaded profile of a new user, whose name is still their mobile: the unchanged name is no change, a changed one keeps 1 to 7', async () => {
+    const mobile = '13944444444';
+    const codeRequest = await stack.gateway.inject({
+      method: 'GET',
+      url: `/app/v1_0/sms/codes/${mobile}`,
+    });
+    expect(codeRequest.statusCode).toBe(200);
+    const code = await stack.state.hget(`app:code:${mobile}`, 'code');
+    const login = await stack.gateway.inject({
+      method: 'POST',
+      url: '/app/v1_0/authorizations',
+      payload: { mobile, code },
+    });
+    expect(login.statusCode).toBe(201);
+    const { token } = login.json<{ data: { token: string } }>().data;
+    const headers = { authorization: `Bearer ${token}` };
+    const newUserRows = () =>
+      row(
+        `SELECT b.user_name, b.introduction, p.gender, p.birthday FROM user_basic b
+         JOIN user_profile p ON p.user_id = b.user_id WHERE b.mobile = ?`,
+        [mobile],
+      );
+    const read = async (url: string) =>
+      (await stack.gateway.inject({ method: 'GET', url, headers })).json<{
+        data: Record<string, unknown>;
+      }>().data;
+    const save = (payload: object) =>
+      stack.gateway.inject({ method: 'PATCH', url: '/app/v1_0/user/profile', payload, headers });
+
+    // views/profile: `Object.assign(profile, self)`; the intro popup sets `user.intro` and saves
+    // `{ name, gender, birthday, intro }`.
+    const user = {
+      ...(await read('/app/v1_0/user/profile')),
+      ...(await read('/app/v1_0/user')),
+    };
+    expect(user).toMatchObject({ name: mobile, gender: 0, birthday: '', intro: '' });
+    const { id, name, gender, birthday } = user;
+    const saved = await save({ name, gender, birthday, intro: '刚来的新人' });
+    expect(saved.statusCode).toBe(201);
+    expect(saved.json()).toEqual({
+      message: 'OK',
+      data: { id, name: mobile, gender: 0, intro: '刚来的新人' },
+    });
+    expect(await newUserRows()).toEqual({
+      user_name: mobile,
+      introduction: '刚来的新人',
+      gender: 0,
+      birthday: null,
+    });
+
+    // A name that is a change still has to be 1 to 7 characters, and then nothing else is saved.
+    const renamed = await save({ name: '13955555555', gender: 1, birthday, intro: 'not saved' });
+    expect(renamed.statusCode).toBe(400);
+    expect(renamed.json()).toEqual({ message: { name: 'Name must be 1 to 7 characters.' } });
+    const blank = await save({ name: '', gender: 1, birthday, intro: 'not saved' });
+    expect(blank.json()).toEqual({ message: { name: 'Name must be 1 to 7 characters.' } });
+    expect(await newUserRows()).toMatchObject({
+      user_name: mobile,
+      introduction: '刚来的新人',
+      gender: 0,
+    });
+
+    const picked = await save({ name: '新来的', gender: 1, birthday, intro: '刚来的新人' });
+    expect(picked.statusCode).toBe(201);
+    expect(await newUserRows()).toMatchObject({ user_name: '新来的', gender: 1 });
+    expect((await read('/app/v1_0/user/profile')).name).toBe('新来的');
+  });
+
   it('stores a base64 photo under its content hash and serves the same bytes at /static/<key>', async () => {
     const key = keyOf(IMAGE_FIXTURES.png, 'png');
     const response = await patchProfile({

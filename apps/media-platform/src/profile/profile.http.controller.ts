@@ -1,13 +1,13 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import { APP_CONFIG } from '@app/config';
 import type { userV1 } from '@app/contracts';
-import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
+import { fieldKeyedError, InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
 import { Body, Controller, Get, HttpCode, Inject, Patch, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
 import { MultipartImageReader } from '../images/multipart-image.reader';
-import { UpdateMpProfileDto } from './dto/update-mp-profile.dto';
+import { MpProfileMessages, UpdateMpProfileDto } from './dto/update-mp-profile.dto';
 
 /** The reference's default avatar key, shown when a user has no photo. */
 export const DEFAULT_PHOTO_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi';
@@ -60,18 +60,17 @@ export class ProfileHttpController {
     @CurrentUser() me: AuthUser,
     @Body() body: UpdateMpProfileDto,
   ): Promise<MpProfileChanges> {
-    const profile = requireProfile(
-      (
-        await unary(
-          this.users.updateProfile({
-            userId: me.userId,
-            name: body.name,
-            intro: body.intro,
-            email: body.email,
-          }),
-        )
-      ).profile,
-    );
+    const { profile: updated } = await unary(
+      this.users.updateProfile({
+        userId: me.userId,
+        name: body.name,
+        intro: body.intro,
+        email: body.email,
+      }),
+    ).catch((error: unknown) => {
+      throw fieldKeyedError(error, MpProfileMessages);
+    });
+    const profile = requireProfile(updated);
     const view: MpProfileChanges = { id: me.userId };
     if (body.name !== undefined) view.name = profile.name;
     if (body.intro !== undefined) view.intro = profile.intro;

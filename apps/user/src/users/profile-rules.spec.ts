@@ -1,4 +1,9 @@
-import { checkProfileChanges, isCalendarDate, todayIn } from './profile-rules';
+import {
+  checkProfileChanges,
+  isCalendarDate,
+  todayIn,
+  withoutUnchangedName,
+} from './profile-rules';
 import { ProfileMessages } from './user.errors';
 
 const TODAY = '2024-06-15';
@@ -79,5 +84,22 @@ describe('dates', () => {
     const instant = new Date('2024-06-15T20:00:00Z');
     expect(todayIn('Asia/Shanghai', instant)).toBe('2024-06-16');
     expect(todayIn('UTC', instant)).toBe('2024-06-15');
+  });
+});
+
+describe('withoutUnchangedName', () => {
+  it('drops a name equal to the current one and keeps every other field', () => {
+    expect(withoutUnchangedName({ name: '13911111111', intro: 'x' }, '13911111111')).toEqual({
+      name: undefined,
+      intro: 'x',
+    });
+  });
+
+  it('keeps a changed name, however it differs, for the rules to check', () => {
+    const changes = { name: '13911111112', intro: 'x' };
+    expect(withoutUnchangedName(changes, '13911111111')).toBe(changes);
+    expect(withoutUnchangedName({ name: 'Me' }, 'me')).toEqual({ name: 'Me' });
+    expect(withoutUnchangedName({ name: 'me ' }, 'me')).toEqual({ name: 'me ' });
+    expect(withoutUnchangedName({ intro: 'x' }, 'me')).toEqual({ intro: 'x' });
   });
 });

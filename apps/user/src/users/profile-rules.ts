@@ -61,6 +61,14 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
 }
 
 /**
+ * The changes without a name equal to the user's current one: a form saved back as it was loaded
+ * (a new user's name is their 11-digit mobile) changes no name, so no name rule applies to it.
+ */
+export function withoutUnchangedName(changes: ProfileChanges, currentName: string): ProfileChanges {
+  return changes.name === currentName ? { ...changes, name: undefined } : changes;
+}
+
+/**
  * Checks and normalises profile changes (`today` bounds the birthday). Returns the first
  * problem's message, or the changes ready to store (id numbers upper-cased).
  */

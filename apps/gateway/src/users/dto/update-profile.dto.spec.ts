@@ -30,7 +30,7 @@ describe('UpdateProfileDto', () => {
   it('answers the reference-style message of each bad field', async () => {
     expect(
       await errors({
-        name: '12345678',
+        name: 12345678,
         intro: 'x'.repeat(61),
         gender: 2,
         birthday: '2001-02-29',
@@ -47,6 +47,11 @@ describe('UpdateProfileDto', () => {
       id_number: ProfileFieldMessages.idNumber,
       photo: ProfileFieldMessages.image,
     });
+  });
+
+  it('leaves the length of a name to the user service, which alone knows whether it is a change', async () => {
+    expect(await errors({ name: '13911111111', intro: 'hi' })).toEqual({});
+    expect(await errors({ name: '' })).toEqual({});
   });
 
   it('refuses birthdays in the future and before 1900', async () => {

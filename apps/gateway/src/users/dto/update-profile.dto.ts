@@ -3,7 +3,7 @@ import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
 import { IsPastCalendarDate, IsTextLine } from './profile-field.validators';
 
-/** Texts of the 400s; the user service uses the same ones. */
+/** Texts of the 400s; the user service uses the same ones (its name 400 is keyed by `name` too). */
 export const ProfileFieldMessages = {
   name: 'Name must be 1 to 7 characters.',
   intro: 'Intro must be at most 60 characters.',
@@ -32,8 +32,10 @@ const ID_NUMBER =
  * counters, `id`, `mobile`) is stripped by the validation pipe and never reaches the service.
  */
 export class UpdateProfileDto {
+  // The page sends back the name GET answered, which is the 11-digit mobile until the user picks
+  // one: the user service takes the current name as no change and checks 1-7 on a new one only.
   @IsOptional()
-  @IsTextLine(1, 7, { message: ProfileFieldMessages.name })
+  @IsString({ message: ProfileFieldMessages.name })
   name?: string;
 
   @IsOptional()

@@ -1,7 +1,10 @@
 import { Transform } from 'class-transformer';
-import { IsOptional, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+import { IsOptional, IsString, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
 
-/** Texts of the 400s; the user service checks the same rules with the same texts. */
+/**
+ * Texts of the 400s; the user service checks the same rules with the same texts (its name 400 is
+ * keyed by `name` too).
+ */
 export const MpProfileMessages = {
   name: 'Name must be 1 to 7 characters.',
   intro: 'Intro must be at most 60 characters.',
@@ -46,9 +49,12 @@ function IsTextLine(min: number, max: number, options: ValidationOptions): Prope
  * `mobile`, `is_media`, `id`, …) is stripped by the validation pipe and never reaches the service.
  */
 export class UpdateMpProfileDto {
+  // The settings form sends back the name GET answered, which is the 11-digit mobile until the
+  // author picks one: the user service takes the current name as no change and checks 1-7 on a
+  // new one only.
   @IsOptional()
   @Transform(nullAsAbsent)
-  @IsTextLine(1, 7, { message: MpProfileMessages.name })
+  @IsString({ message: MpProfileMessages.name })
   name?: string;
 
   @IsOptional()
