@@ -577,7 +577,7 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(await idsOf('?status=&channel_id=&begin_pubdate=&end_pubdate=')).toHaveLength(3);
     });
 
-    it('pages with per_page 10-50', async () => {
+    it('pages with per_page 10-100', async () => {
       const reply = await list('?page=2&per_page=10');
       expect(reply.json<{ data: { page: number; results: unknown[] } }>().data).toMatchObject({
         page: 2,
@@ -585,7 +585,7 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       });
       for (const query of [
         '?per_page=9',
-        '?per_page=51',
+        '?per_page=101',
         '?page=0',
         '?status=5',
         '?status=-1',
@@ -738,6 +738,109 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
           })
         ).statusCode,
       ).toBe(404);
+    });
+  });
+
+  describe("GET /articles page sizes of the publish admin's comment page (10, 20, 50, 100)", () => {
+    const E = '1294287382374383904';
+    const APPROVED = 105;
+    // Newest first, as the list answers them.
+    const approvedIds = Array.from({ length: APPROVED }, (_, index) =>
+      String(1_300_000_000_000_001_000n + BigInt(index)),
+    ).reverse();
+    const PER_PAGE_RANGE = { message: { per_page: 'per_page must be within the range 10 - 100' } };
+    let authE: Headers;
+
+    beforeAll(async () => {
+      await stack.sql(
+        "INSERT INTO user_basic (user_id, mobile, user_name, status) VALUES (?, '13800000097', 'author-e', 1)",
+        [E],
+      );
+      authE = { authorization: `Bearer ${await stack.signIn(E, { verified: true, scope: 'mp' })}` };
+      await seedArticles(
+        stack,
+        [...approvedIds].reverse().map((id, index) => ({
+          id,
+          authorId: E,
+          channelId: 1,
+          title: `Approved number ${index}`,
+          status: 2,
+          createdAt: `2026-02-01 ${String(Math.floor(index / 60)).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}:00`,
+        })),
+      );
+    });
+
+    const commentPage = (page: number, perPage: number) =>
+      // views/comment: `getArticles({ response_type: 'comment', page, per_page: this.pageSize })`
+      mp.inject({
+        method: 'GET',
+        url: `${ARTICLES}?response_type=comment&page=${page}&per_page=${perPage}`,
+        headers: authE,
+      });
+    const pageOf = (reply: { json: <T>() => T }) =>
+      reply.json<{
+        data: {
+          total_count: number;
+          page: number;
+          per_page: number;
+          results: Array<{ id: string }>;
+        };
+      }>().data;
+
+    it('answers every size the page offers, 100 included', async () => {
+      for (const size of [10, 20, 50, 100]) {
+        const reply = await commentPage(1, size);
+        expect(reply.statusCode).toBe(200);
+        const data = pageOf(reply);
+        expect(data).toMatchObject({ total_count: APPROVED, page: 1, per_page: size });
+        expect(data.results.map((item) => item.id)).toEqual(approvedIds.slice(0, size));
+      }
+      const last = pageOf(await commentPage(2, 100));
+      expect(last.results.map((item) => item.id)).toEqual(approvedIds.slice(100));
+    });
+
+    it('takes the same sizes on the default and statistic lists', async () => {
+      for (const type of ['', '&response_type=statistic']) {
+        const reply = await mp.inject({
+          method: 'GET',
+          url: `${ARTICLES}?page=1&per_page=100${type}`,
+          headers: authE,
+        });
+        expect(reply.statusCode).toBe(200);
+        expect(pageOf(reply).results).toHaveLength(100);
+      }
+    });
+
+    it('refuses sizes outside 10-100 with a 400 naming the range', async () => {
+      for (const type of ['', '&response_type=comment', '&response_type=statistic']) {
+        for (const size of ['9', '101', '1000', '-1', 'all']) {
+          const reply = await mp.inject({
+            method: 'GET',
+            url: `${ARTICLES}?page=1&per_page=${size}${type}`,
+            headers: authE,
+          });
+          expect(reply.statusCode).toBe(400);
+          expect(reply.json()).toEqual(PER_PAGE_RANGE);
+        }
+      }
+    });
+
+    it('reads at most 100 articles a page in the news service, whatever it is asked', async () => {
+      const reply = await unary(
+        authoring.listAuthoredArticles({
+          userId: E,
+          statuses: [2],
+          channelIds: [],
+          createdFrom: '',
+          createdBefore: '',
+          page: 1,
+          perPage: 1000,
+        }),
+      );
+      expect(reply.totalCount).toBe(APPROVED);
+      expect((reply.articles ?? []).map((article) => article.articleId)).toEqual(
+        approvedIds.slice(0, 100),
+      );
     });
   });
 

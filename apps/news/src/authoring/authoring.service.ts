@@ -12,13 +12,12 @@ import { JobOutboxRelay } from '../outbox/job-outbox.relay';
 import { resolveCover } from './article-cover.rules';
 import { ArticleCountersReader } from './article-counters.reader';
 import { ArticleReadingStatsReader } from './article-reading-stats.reader';
+import { authoredPageWindow } from './authored-page.rules';
 import { AuthoringErrors } from './authoring.errors';
 import { type ArticleDraft, AuthoringRepository } from './authoring.repository';
 
 const TITLE_MIN = 5;
 const TITLE_MAX = 30;
-const PER_PAGE_MIN = 10;
-const PER_PAGE_MAX = 50;
 
 /** Statuses an author may still edit; an approved article goes back to review when edited. */
 const EDITABLE = [
@@ -120,16 +119,13 @@ export class AuthoringService {
   async list(
     request: authoringV1.ListAuthoredArticlesRequest,
   ): Promise<authoringV1.ListAuthoredArticlesResponse> {
-    const perPage = Math.min(Math.max(request.perPage || PER_PAGE_MIN, PER_PAGE_MIN), PER_PAGE_MAX);
-    const page = Math.max(request.page || 1, 1);
     const { total, rows } = await this.repository.list({
       userId: request.userId,
       statuses: request.statuses,
       channelIds: request.channelIds,
       createdFrom: parseInstant(request.createdFrom),
       createdBefore: parseInstant(request.createdBefore),
-      offset: (page - 1) * perPage,
-      limit: perPage,
+      ...authoredPageWindow(request.page, request.perPage),
     });
     const ids = rows.map((row) => row.id);
     const [counts, statistics] = await Promise.all([
