@@ -1,7 +1,21 @@
 import { CacheKeys, createRedisClient, TwoLevelCache } from '@app/cache';
 import { loadConfig } from '@app/config';
-import { type articleV1, type candidateV1, type channelV1, RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
-import { ARTICLE_GRPC, CANDIDATE_GRPC, CHANNEL_GRPC, grpcClientToken, protoFile, qualifiedServiceName, serviceConstructor } from '@app/grpc';
+import {
+  type articleV1,
+  type candidateV1,
+  type channelV1,
+  RECO_PARAMS_METADATA,
+  RECO_PARAMS_OMIT,
+} from '@app/contracts';
+import {
+  ARTICLE_GRPC,
+  CANDIDATE_GRPC,
+  CHANNEL_GRPC,
+  grpcClientToken,
+  protoFile,
+  qualifiedServiceName,
+  serviceConstructor,
+} from '@app/grpc';
 import {
   createTestDatabase,
   createTestRedis,
@@ -86,7 +100,6 @@ const UNNOTICED = id(3, 20);
 /** Pending until the test reviews it through news, as the admin back office does. */
 const REVIEWED = id(3, 11);
 
-
 const ids = (track: Track) => track.recommends.map((item) => item.article_id);
 
 /** A client exactly as the original backend builds it: the .proto, field names kept, no Nest. */
@@ -102,13 +115,19 @@ function newClient(port: number): RecommendClient {
 }
 
 type CandidateClient = Client & {
-  RefreshCandidate: Unary<candidateV1.RefreshCandidateRequest, candidateV1.RefreshCandidateResponse>;
+  RefreshCandidate: Unary<
+    candidateV1.RefreshCandidateRequest,
+    candidateV1.RefreshCandidateResponse
+  >;
 };
 
 /** A client of CandidateService as the worker's Nest client sees it (camelCase fields). */
 function newCandidateClient(port: number): CandidateClient {
   const CandidateService = serviceConstructor(CANDIDATE_GRPC);
-  return new CandidateService(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as CandidateClient;
+  return new CandidateService(
+    `127.0.0.1:${port}`,
+    credentials.createInsecure(),
+  ) as unknown as CandidateClient;
 }
 
 describe('recommend service (UserRecommend over the original user_reco.proto)', () => {
@@ -291,7 +310,11 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     );
     expect(ids(lean)).toHaveLength(10);
     for (const item of lean.recommends) expect(item.params ?? null).toBeNull();
-    expect(JSON.parse(lean.exposure) as Record<string, string>).toMatchObject({ action: 'exposure', userId: user, articleId: `[${ids(lean).join(',')}]` });
+    expect(JSON.parse(lean.exposure) as Record<string, string>).toMatchObject({
+      action: 'exposure',
+      userId: user,
+      articleId: `[${ids(lean).join(',')}]`,
+    });
     // The same reader without the metadata gets the strings again (a replay of that batch).
     const next = await feed(user, 1, Date.now() + 1000);
     const replay = await feed(user, 1, next.time_stamp);
@@ -398,7 +421,8 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
       expect(await state.exists(lock)).toBe(0);
       // Half a second later the retry rebuilds and holds the next interval.
       const deadline = Date.now() + 5_000;
-      while ((await state.exists(lock)) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      while ((await state.exists(lock)) === 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 25));
       expect(await state.pttl(lock)).toBeGreaterThan(3_600_000 - 10_000);
       expect(listChannels).toHaveBeenCalledTimes(2);
       await refresher.refresh();
@@ -445,7 +469,7 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     expect((await similar(DRAFT)).article_id).toEqual([]);
   });
 
-  describe('CandidateService.RefreshCandidate (the worker\'s candidates job)', () => {
+  describe("CandidateService.RefreshCandidate (the worker's candidates job)", () => {
     const refresh = (articleId: string) =>
       new Promise<candidateV1.RefreshCandidateResponse>((resolve, reject) =>
         candidateClient.RefreshCandidate({ articleId }, (error, response) =>
@@ -459,13 +483,18 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     };
     const version = async () => Number(await state.get('reco:candidates:version'));
     const snapshotPool = (channelId: number) =>
-      recommend!.get(CandidateSnapshot).pool(channelId).map((entry) => entry.id);
+      recommend!
+        .get(CandidateSnapshot)
+        .pool(channelId)
+        .map((entry) => entry.id);
 
     it('is served, and reported SERVING with the rest', async () => {
-      expect(await grpcHealthStatus(recommendAddress, qualifiedServiceName(CANDIDATE_GRPC))).toBe('SERVING');
+      expect(await grpcHealthStatus(recommendAddress, qualifiedServiceName(CANDIDATE_GRPC))).toBe(
+        'SERVING',
+      );
     });
 
-    it('puts a newly approved article in its channel\'s pool and channel 0\'s, here and in Redis for the other replicas', async () => {
+    it("puts a newly approved article in its channel's pool and channel 0's, here and in Redis for the other replicas", async () => {
       await withTestConnection(database.settings, (query) =>
         query(
           `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
@@ -475,7 +504,9 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
       );
       const before = await version();
       await expect(refresh(LATE_APPROVED)).resolves.toEqual({ candidate: true });
-      expect(await state.zscore('reco:ch:3:candidates', LATE_APPROVED)).toBe(String(Math.floor((NOW - 60_000) / 1000) * 1000));
+      expect(await state.zscore('reco:ch:3:candidates', LATE_APPROVED)).toBe(
+        String(Math.floor((NOW - 60_000) / 1000) * 1000),
+      );
       expect(await state.zscore('reco:ch:0:candidates', LATE_APPROVED)).not.toBeNull();
       expect(await version()).toBe(before + 1);
       expect(snapshotPool(3)[0]).toBe(LATE_APPROVED);
@@ -489,7 +520,9 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     });
 
     it('moves an article whose channel changed out of its old pool', async () => {
-      await changeArticle('UPDATE news_article_basic SET channel_id = 2 WHERE article_id = ?', [LATE_APPROVED]);
+      await changeArticle('UPDATE news_article_basic SET channel_id = 2 WHERE article_id = ?', [
+        LATE_APPROVED,
+      ]);
       await expect(refresh(LATE_APPROVED)).resolves.toEqual({ candidate: true });
       expect(await state.zscore('reco:ch:3:candidates', LATE_APPROVED)).toBeNull();
       expect(await state.zscore('reco:ch:2:candidates', LATE_APPROVED)).not.toBeNull();
@@ -498,10 +531,13 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     });
 
     it('takes a banned article out of every pool at once', async () => {
-      await changeArticle('UPDATE news_article_basic SET status = 5 WHERE article_id = ?', [LATE_APPROVED]);
+      await changeArticle('UPDATE news_article_basic SET status = 5 WHERE article_id = ?', [
+        LATE_APPROVED,
+      ]);
       const before = await version();
       await expect(refresh(LATE_APPROVED)).resolves.toEqual({ candidate: false });
-      for (const channel of [0, 2, 3]) expect(await state.zscore(`reco:ch:${channel}:candidates`, LATE_APPROVED)).toBeNull();
+      for (const channel of [0, 2, 3])
+        expect(await state.zscore(`reco:ch:${channel}:candidates`, LATE_APPROVED)).toBeNull();
       expect(await state.hget('reco:art:channel', LATE_APPROVED)).toBeNull();
       expect(await version()).toBe(before + 1);
       expect(snapshotPool(0)).not.toContain(LATE_APPROVED);
@@ -534,7 +570,9 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
           ),
         );
         const review = (status: number) =>
-          news!.get(AuthoringService).review({ articleId: REVIEWED, status, reviewerId: 1, rejectReason: '' });
+          news!
+            .get(AuthoringService)
+            .review({ articleId: REVIEWED, status, reviewerId: 1, rejectReason: '' });
         await review(2);
         expect(await until(true)).toBe(true);
         expect(snapshotPool(0)).toContain(REVIEWED);

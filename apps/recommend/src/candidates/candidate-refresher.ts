@@ -131,7 +131,8 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     // channel; cards are read only for the rest (new to a pool, or no title words stored yet).
     // With the candidates jobs keeping the pools current, that is usually nothing.
     const stored = new Map<number, Map<string, number>>();
-    for (const [channelId, ids] of listed) stored.set(channelId, await this.storedTimes(channelId, ids.length + 1));
+    for (const [channelId, ids] of listed)
+      stored.set(channelId, await this.storedTimes(channelId, ids.length + 1));
     const known = await this.index.knownIds();
     const listedChannel = new Map<string, number>();
     for (const [channelId, ids] of listed) {
@@ -140,12 +141,15 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     const unread = new Set<string>();
     for (const [channelId, ids] of listed) {
       for (const id of ids) {
-        if (!stored.get(channelId)?.has(id) || !known.has(id) || !listedChannel.has(id)) unread.add(id);
+        if (!stored.get(channelId)?.has(id) || !known.has(id) || !listedChannel.has(id))
+          unread.add(id);
       }
     }
     const cards = await this.cards([...unread]);
     // An unread article without a card stopped being approved since it was listed.
-    const live = [...new Set([...listed.values()].flat())].filter((id) => !unread.has(id) || cards.has(id));
+    const live = [...new Set([...listed.values()].flat())].filter(
+      (id) => !unread.has(id) || cards.has(id),
+    );
     const liveIds = new Set(live);
 
     let changed = await this.putMovedChannels(
@@ -162,10 +166,15 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     for (const [channelId, ids] of listed) {
       const storedTimes = stored.get(channelId) ?? new Map<string, number>();
       const entries: PoolEntry[] = ids.flatMap((id) => {
-        const createdMs = liveIds.has(id) ? (storedTimes.get(id) ?? cards.get(id)?.createdMs) : undefined;
+        const createdMs = liveIds.has(id)
+          ? (storedTimes.get(id) ?? cards.get(id)?.createdMs)
+          : undefined;
         return createdMs === undefined ? [] : [{ id, createdMs }];
       });
-      if (storedTimes.size !== entries.length || entries.some((entry) => storedTimes.get(entry.id) !== entry.createdMs)) {
+      if (
+        storedTimes.size !== entries.length ||
+        entries.some((entry) => storedTimes.get(entry.id) !== entry.createdMs)
+      ) {
         await this.index.replaceChannel(channelId, entries);
         changed = true;
       }
@@ -174,17 +183,23 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     const gone = [...known].filter((id) => !liveIds.has(id));
     await this.index.forgetArticles(gone);
     if (!changed && newcomers.length === 0 && gone.length === 0) {
-      this.logger.debug(`candidates unchanged: ${live.length} articles in ${channelIds.length} pools, ${cards.size} cards read`);
+      this.logger.debug(
+        `candidates unchanged: ${live.length} articles in ${channelIds.length} pools, ${cards.size} cards read`,
+      );
       return;
     }
     // Only a change makes the replicas reload (and re-rank, and republish cold-start runs).
     await this.index.bumpVersion();
     await this.snapshot.reload();
-    this.logger.log(`candidates refreshed: ${live.length} articles in ${channelIds.length} pools, ${cards.size} cards read`);
+    this.logger.log(
+      `candidates refreshed: ${live.length} articles in ${channelIds.length} pools, ${cards.size} cards read`,
+    );
   }
 
   /** Stores the channel of the articles whose channel is new or moved; true if there was any. */
-  private async putMovedChannels(articles: ReadonlyArray<Pick<Card, 'id' | 'channelId'>>): Promise<boolean> {
+  private async putMovedChannels(
+    articles: ReadonlyArray<Pick<Card, 'id' | 'channelId'>>,
+  ): Promise<boolean> {
     const stored = await this.index.channelsOf(articles.map((article) => article.id));
     const moved = articles.filter((article, index) => stored[index] !== article.channelId);
     await this.index.putChannels(moved);

@@ -33,7 +33,8 @@ export class CandidateUpdater {
     const card = articles.find((article) => article.artId === articleId);
     if (!card) {
       const [storedChannel] = await this.index.channelsOf([articleId]);
-      if (storedChannel !== undefined || this.snapshot.article(articleId)) await this.snapshot.remove(articleId);
+      if (storedChannel !== undefined || this.snapshot.article(articleId))
+        await this.snapshot.remove(articleId);
       return false;
     }
     const article: CandidateArticle = {
@@ -48,7 +49,8 @@ export class CandidateUpdater {
 
   private async isStored(article: CandidateArticle): Promise<boolean> {
     const known = this.snapshot.article(article.id);
-    if (!known || known.channelId !== article.channelId || known.createdMs !== article.createdMs) return false;
+    if (!known || known.channelId !== article.channelId || known.createdMs !== article.createdMs)
+      return false;
     if (known.tokens.join(' ') !== article.tokens.join(' ')) return false;
     const [storedChannel] = await this.index.channelsOf([article.id]);
     return storedChannel === article.channelId;

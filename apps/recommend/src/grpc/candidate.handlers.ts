@@ -11,7 +11,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CandidateUpdater } from '../candidates/candidate-updater';
 import { answerUnary } from './answer-unary';
 
-type RefreshCall = ServerUnaryCall<candidateV1.RefreshCandidateRequest, candidateV1.RefreshCandidateResponse>;
+type RefreshCall = ServerUnaryCall<
+  candidateV1.RefreshCandidateRequest,
+  candidateV1.RefreshCandidateResponse
+>;
 
 /** `toutiao.recommend.v1.CandidateService` over the updater. */
 @Injectable()
@@ -22,8 +25,10 @@ export class CandidateHandlers {
 
   implementation(): UntypedServiceImplementation {
     return {
-      RefreshCandidate: (call: RefreshCall, callback: sendUnaryData<candidateV1.RefreshCandidateResponse>) =>
-        void this.refresh(call.request, callback),
+      RefreshCandidate: (
+        call: RefreshCall,
+        callback: sendUnaryData<candidateV1.RefreshCandidateResponse>,
+      ) => void this.refresh(call.request, callback),
     };
   }
 

@@ -7,10 +7,16 @@ import { CandidatesProcessor } from './candidates.processor';
 
 const ARTICLE_ID = '1300000000000000001';
 
-type RefreshCandidate = jest.Mock<Observable<candidateV1.RefreshCandidateResponse>, [candidateV1.RefreshCandidateRequest]>;
+type RefreshCandidate = jest.Mock<
+  Observable<candidateV1.RefreshCandidateResponse>,
+  [candidateV1.RefreshCandidateRequest]
+>;
 
 const refreshMock = (): RefreshCandidate =>
-  jest.fn<Observable<candidateV1.RefreshCandidateResponse>, [candidateV1.RefreshCandidateRequest]>();
+  jest.fn<
+    Observable<candidateV1.RefreshCandidateResponse>,
+    [candidateV1.RefreshCandidateRequest]
+  >();
 
 function newTestProcessor(refreshCandidate: RefreshCandidate) {
   const client = { refreshCandidate } as unknown as candidateV1.CandidateServiceClient;
@@ -26,7 +32,9 @@ const job = (data: unknown, name: string = JobName.RefreshCandidate) => ({
 describe('CandidatesProcessor', () => {
   it('asks the recommend service to re-read the article and reports the outcome', async () => {
     const refreshCandidate = refreshMock().mockReturnValue(of({ candidate: true }));
-    await expect(newTestProcessor(refreshCandidate).process(job({ articleId: ARTICLE_ID }))).resolves.toEqual({
+    await expect(
+      newTestProcessor(refreshCandidate).process(job({ articleId: ARTICLE_ID })),
+    ).resolves.toEqual({
       candidate: true,
     });
     expect(refreshCandidate).toHaveBeenCalledWith({ articleId: ARTICLE_ID });
@@ -34,12 +42,18 @@ describe('CandidatesProcessor', () => {
 
   it('reports an article that left the pools', async () => {
     const processor = newTestProcessor(refreshMock().mockReturnValue(of({ candidate: false })));
-    await expect(processor.process(job({ articleId: ARTICLE_ID }))).resolves.toEqual({ candidate: false });
+    await expect(processor.process(job({ articleId: ARTICLE_ID }))).resolves.toEqual({
+      candidate: false,
+    });
   });
 
   it('fails (so BullMQ retries) when the recommend service cannot be reached', async () => {
-    const processor = newTestProcessor(refreshMock().mockReturnValue(throwError(() => new Error('14 UNAVAILABLE'))));
-    const error = await processor.process(job({ articleId: ARTICLE_ID })).catch((caught: unknown) => caught);
+    const processor = newTestProcessor(
+      refreshMock().mockReturnValue(throwError(() => new Error('14 UNAVAILABLE'))),
+    );
+    const error = await processor
+      .process(job({ articleId: ARTICLE_ID }))
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(UnrecoverableError);
   });
@@ -50,13 +64,15 @@ describe('CandidatesProcessor', () => {
     ['a malformed article id', { articleId: '01' }],
   ])('gives up at once on %s', async (_case, data) => {
     const refreshCandidate = refreshMock();
-    await expect(newTestProcessor(refreshCandidate).process(job(data))).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(newTestProcessor(refreshCandidate).process(job(data))).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    );
     expect(refreshCandidate).not.toHaveBeenCalled();
   });
 
   it('refuses jobs of another name', async () => {
-    await expect(newTestProcessor(refreshMock()).process(job({ articleId: ARTICLE_ID }, 'other'))).rejects.toThrow(
-      'has no handler for job "other"',
-    );
+    await expect(
+      newTestProcessor(refreshMock()).process(job({ articleId: ARTICLE_ID }, 'other')),
+    ).rejects.toThrow('has no handler for job "other"');
   });
 });

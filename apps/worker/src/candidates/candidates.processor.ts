@@ -1,6 +1,12 @@
 import type { candidateV1 } from '@app/contracts';
 import { CANDIDATE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { JobName, jobPayload, JobProcessor, QueueName, type RefreshCandidatePayload } from '@app/queue';
+import {
+  JobName,
+  jobPayload,
+  JobProcessor,
+  QueueName,
+  type RefreshCandidatePayload,
+} from '@app/queue';
 import { isSnowflakeId } from '@app/snowflake';
 import { WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
@@ -19,7 +25,8 @@ export interface RefreshCandidateResult {
 @JobProcessor(QueueName.Candidates, [JobName.RefreshCandidate])
 export class CandidatesProcessor extends WorkerHost {
   constructor(
-    @InjectGrpcClient(CANDIDATE_GRPC) private readonly candidates: candidateV1.CandidateServiceClient,
+    @InjectGrpcClient(CANDIDATE_GRPC)
+    private readonly candidates: candidateV1.CandidateServiceClient,
   ) {
     super();
   }
