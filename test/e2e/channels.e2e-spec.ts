@@ -3,6 +3,13 @@ import { type ArticleStack, startArticleStack } from './support/article-stack';
 const USER_A = '1294287382374383616';
 const USER_B = '1294287382374383617';
 const USER_C = '1294287382374383618';
+/** Users who have never changed their list: they see the default channels. */
+const ON_DEFAULTS = [
+  '1294287382374383619',
+  '1294287382374383620',
+  '1294287382374383621',
+  '1294287382374383622',
+];
 
 const RECOMMENDED = { id: 0, name: '推荐' };
 const HTML = { id: 1, name: 'html' };
@@ -54,7 +61,8 @@ describe('user channels: gateway -> news over gRPC', () => {
       `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
        (1, 'html', 2, 1, 1), (2, 'python', 1, 1, 0), (3, 'hidden', 0, 0, 1), (4, 'go', 1, 1, 1), (5, 'java', 3, 1, 0)`,
     );
-    for (const user of [USER_A, USER_B, USER_C]) tokens.set(user, await stack.signIn(user));
+    for (const user of [USER_A, USER_B, USER_C, ...ON_DEFAULTS])
+      tokens.set(user, await stack.signIn(user));
   });
 
   afterAll(async () => {
@@ -104,6 +112,11 @@ describe('user channels: gateway -> news over gRPC', () => {
     it('PATCH stores the given channels in seq order, ignores unknown fields and other users, and keeps B apart', async () => {
       expect(await channelsOf(USER_A)).toEqual(DEFAULTS);
       expect(await stack.redis.client('cache').get(cacheKey(USER_A))).toBe('[]');
+      const own = await call('PUT', '/v1_0/user/channels', {
+        user: USER_A,
+        body: { channels: [{ id: 1, seq: 3 }] },
+      });
+      expect(own.statusCode).toBe(201);
 
       const response = await call('PATCH', '/v1_0/user/channels', {
         user: USER_A,
@@ -127,8 +140,9 @@ describe('user channels: gateway -> news over gRPC', () => {
         },
       });
       expect(await stack.redis.client('cache').exists(cacheKey(USER_A))).toBe(0);
-      expect(await channelsOf(USER_A)).toEqual([RECOMMENDED, PYTHON, JAVA]);
+      expect(await channelsOf(USER_A)).toEqual([RECOMMENDED, PYTHON, JAVA, HTML]);
       expect(await rows()).toEqual([
+        { user_id: USER_A, channel_id: 1, is_deleted: 0, sequence: 3 },
         { user_id: USER_A, channel_id: 2, is_deleted: 0, sequence: 1 },
         { user_id: USER_A, channel_id: 5, is_deleted: 0, sequence: 2 },
       ]);
@@ -151,6 +165,7 @@ describe('user channels: gateway -> news over gRPC', () => {
       expect(await stack.redis.client('cache').get(cacheKey(USER_A))).toBe(aCacheBefore);
       expect(await channelsOf(USER_A)).toEqual(aBefore);
       expect(await rows(USER_A)).toEqual([
+        { user_id: USER_A, channel_id: 1, is_deleted: 0, sequence: 3 },
         { user_id: USER_A, channel_id: 2, is_deleted: 0, sequence: 1 },
         { user_id: USER_A, channel_id: 5, is_deleted: 0, sequence: 2 },
       ]);
@@ -168,7 +183,7 @@ describe('user channels: gateway -> news over gRPC', () => {
       });
       expect(conflict.statusCode).toBe(409);
       expect(conflict.json()).toEqual({ message: 'Some conflict user channels occurred.' });
-      expect((await rows(USER_A)).map((row) => row.channel_id)).toEqual([2, 5]);
+      expect((await rows(USER_A)).map((row) => row.channel_id)).toEqual([1, 2, 5]);
 
       const added = await call('POST', '/v1_0/user/channels', {
         user: USER_A,
@@ -176,7 +191,7 @@ describe('user channels: gateway -> news over gRPC', () => {
       });
       expect(added.statusCode).toBe(201);
       expect(added.json()).toEqual({ message: 'OK', data: { channels: [{ id: 4, seq: 3 }] } });
-      expect(await channelsOf(USER_A)).toEqual([RECOMMENDED, PYTHON, JAVA, GO]);
+      expect(await channelsOf(USER_A)).toEqual([RECOMMENDED, PYTHON, JAVA, HTML, GO]);
 
       const again = await call('POST', '/v1_0/user/channels', {
         user: USER_A,
@@ -262,8 +277,21 @@ describe('user channels: gateway -> news over gRPC', () => {
 
   describe('the user channel cache', () => {
     const changes: [string, Method, string, unknown, { id: number; name: string }[]][] = [
-      ['POST', 'POST', '/v1_0/user/channels', { channels: [{ id: 2, seq: 1 }] }, [PYTHON]],
-      ['PATCH', 'PATCH', '/v1_0/user/channels', { channels: [{ id: 1, seq: 2 }] }, [PYTHON, HTML]],
+      // The user starts on the defaults (go, html), which the first change makes their own.
+      [
+        'POST',
+        'POST',
+        '/v1_0/user/channels',
+        { channels: [{ id: 2, seq: 1 }] },
+        [PYTHON, GO, HTML],
+      ],
+      [
+        'PATCH',
+        'PATCH',
+        '/v1_0/user/channels',
+        { channels: [{ id: 1, seq: 2 }] },
+        [PYTHON, GO, HTML],
+      ],
       ['PUT', 'PUT', '/v1_0/user/channels', { channels: [{ id: 5, seq: 1 }] }, [JAVA]],
       ['PUT one', 'PUT', '/v1_0/user/channels/4', { seq: 2 }, [JAVA, GO]],
       ['DELETE one', 'DELETE', '/v1_0/user/channels/5', undefined, [GO]],
@@ -368,6 +396,82 @@ describe('user channels: gateway -> news over gRPC', () => {
       const response = await call('DELETE', '/v1_0/user/channels/abc', { user: USER_A });
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({ message: 'Invalid channel id.' });
+    });
+  });
+
+  describe("a signed-in user's first change edits the default list they were shown (toutiao-m's channel editor)", () => {
+    const [ADDS, DELETES, POSTS, MOVES] = ON_DEFAULTS;
+
+    it('PATCH of one channel, as the editor adds it (seq = its place after 推荐), keeps the defaults', async () => {
+      expect(await channelsOf(ADDS)).toEqual(DEFAULTS);
+      const response = await call('PATCH', '/v1_0/user/channels', {
+        user: ADDS,
+        body: { channels: [{ id: 5, seq: DEFAULTS.length + 1 }] },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toEqual({ message: 'OK', data: { channels: [{ id: 5, seq: 4 }] } });
+      expect(await channelsOf(ADDS)).toEqual([...DEFAULTS, JAVA]);
+      expect(await rows(ADDS)).toEqual([
+        { user_id: ADDS, channel_id: 1, is_deleted: 0, sequence: 2 },
+        { user_id: ADDS, channel_id: 4, is_deleted: 0, sequence: 1 },
+        { user_id: ADDS, channel_id: 5, is_deleted: 0, sequence: 4 },
+      ]);
+    });
+
+    it('DELETE /user/channels/{id} of a default channel removes it from the list', async () => {
+      const response = await call('DELETE', `/v1_0/user/channels/${HTML.id}`, { user: DELETES });
+      expect(response.statusCode).toBe(204);
+      expect(await channelsOf(DELETES)).toEqual([RECOMMENDED, GO]);
+    });
+
+    it('POST answers 409 for a default channel already shown, and adds a new one after them', async () => {
+      const conflict = await call('POST', '/v1_0/user/channels', {
+        user: POSTS,
+        body: { channels: [{ id: GO.id, seq: 5 }] },
+      });
+      expect(conflict.statusCode).toBe(409);
+      expect(conflict.json()).toEqual({ message: 'Some conflict user channels occurred.' });
+      expect(await rows(POSTS)).toEqual([]);
+      expect(await channelsOf(POSTS)).toEqual(DEFAULTS);
+
+      const added = await call('POST', '/v1_0/user/channels', {
+        user: POSTS,
+        body: { channels: [{ id: PYTHON.id, seq: 3 }] },
+      });
+      expect(added.statusCode).toBe(201);
+      expect(await channelsOf(POSTS)).toEqual([...DEFAULTS, PYTHON]);
+    });
+
+    it('PUT /user/channels/{id} moves a default channel among the others', async () => {
+      const response = await call('PUT', `/v1_0/user/channels/${GO.id}`, {
+        user: MOVES,
+        body: { seq: 3 },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(await channelsOf(MOVES)).toEqual([RECOMMENDED, HTML, GO]);
+    });
+
+    it('after removing every channel, the defaults shown again are the list the next change edits', async () => {
+      for (const channel of [HTML, GO])
+        expect(
+          (await call('DELETE', `/v1_0/user/channels/${channel.id}`, { user: MOVES })).statusCode,
+        ).toBe(204);
+      expect(await channelsOf(MOVES)).toEqual(DEFAULTS);
+      const response = await call('PATCH', '/v1_0/user/channels', {
+        user: MOVES,
+        body: { channels: [{ id: JAVA.id, seq: 4 }] },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(await channelsOf(MOVES)).toEqual([...DEFAULTS, JAVA]);
+    });
+
+    it('PUT replaces the list with exactly what it sends', async () => {
+      const response = await call('PUT', '/v1_0/user/channels', {
+        user: ADDS,
+        body: { channels: [{ id: PYTHON.id, seq: 1 }] },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(await channelsOf(ADDS)).toEqual([RECOMMENDED, PYTHON]);
     });
   });
 

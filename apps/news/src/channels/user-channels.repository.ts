@@ -17,22 +17,32 @@ function isDuplicateKey(error: unknown): boolean {
   );
 }
 
-/** Each user's channel list (`news_user_channel`); every change is one transaction. */
+/** The user's channels that are neither removed nor hidden: what the app lists. */
+function activeChannels(manager: EntityManager, userId: string) {
+  return manager
+    .getRepository(UserChannelEntity)
+    .createQueryBuilder('uc')
+    .innerJoin(ChannelEntity, 'c', 'c.channel_id = uc.channel_id')
+    .where('uc.user_id = :userId', { userId })
+    .andWhere('uc.is_deleted = 0')
+    .andWhere('c.is_visible = 1');
+}
+
+/**
+ * Each user's channel list (`news_user_channel`); every change is one transaction. A user
+ * without channels of their own is shown the default ones (`shown`, at their place after 推荐):
+ * a change other than a replacement first makes those the user's own, so it edits the list the
+ * user saw (the mobile client adds one channel with PATCH and removes one with DELETE).
+ */
 @Injectable()
 export class UserChannelsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The user's channels that are neither removed nor hidden, by the user's sequence, then id. */
   findActive(userId: string): Promise<ChannelSummary[]> {
-    return this.dataSource
-      .getRepository(UserChannelEntity)
-      .createQueryBuilder('uc')
-      .innerJoin(ChannelEntity, 'c', 'c.channel_id = uc.channel_id')
+    return activeChannels(this.dataSource.manager, userId)
       .select('c.channel_id', 'id')
       .addSelect('c.channel_name', 'name')
-      .where('uc.user_id = :userId', { userId })
-      .andWhere('uc.is_deleted = 0')
-      .andWhere('c.is_visible = 1')
       .orderBy('uc.sequence', 'ASC')
       .addOrderBy('uc.channel_id', 'ASC')
       .getRawMany<ChannelSummary>();
@@ -42,9 +52,14 @@ export class UserChannelsRepository {
    * Adds channels the user does not have (a removed one comes back). Returns false, changing
    * nothing, when any of them is already in the list, also when a concurrent request added it.
    */
-  async add(userId: string, channels: readonly ChannelPosition[]): Promise<boolean> {
+  async add(
+    userId: string,
+    channels: readonly ChannelPosition[],
+    shown: readonly ChannelPosition[],
+  ): Promise<boolean> {
     try {
       await this.dataSource.transaction(async (manager) => {
+        await this.adoptShownIfNone(manager, userId, shown);
         const existing = await manager.find(UserChannelEntity, {
           select: { channelId: true, isDeleted: true },
           where: { userId, channelId: In(channels.map(({ id }) => id)) },
@@ -88,19 +103,40 @@ export class UserChannelsRepository {
   }
 
   /** Puts `channels` in the list at their sequence (restoring removed ones) and keeps the rest. */
-  async upsert(userId: string, channels: readonly ChannelPosition[]): Promise<void> {
-    await this.dataSource.transaction((manager) => this.upsertWith(manager, userId, channels));
+  async upsert(
+    userId: string,
+    channels: readonly ChannelPosition[],
+    shown: readonly ChannelPosition[],
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.adoptShownIfNone(manager, userId, shown);
+      await this.upsertWith(manager, userId, channels);
+    });
   }
 
   /** Removes channels from the list; ids not in it are ignored. */
-  async remove(userId: string, channelIds: readonly number[]): Promise<void> {
+  async remove(
+    userId: string,
+    channelIds: readonly number[],
+    shown: readonly ChannelPosition[],
+  ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      await this.adoptShownIfNone(manager, userId, shown);
       await manager.update(
         UserChannelEntity,
         { userId, channelId: In([...channelIds]), isDeleted: false },
         { isDeleted: true },
       );
     });
+  }
+
+  private async adoptShownIfNone(
+    manager: EntityManager,
+    userId: string,
+    shown: readonly ChannelPosition[],
+  ): Promise<void> {
+    if (shown.length === 0 || (await activeChannels(manager, userId).getExists())) return;
+    await this.upsertWith(manager, userId, shown);
   }
 
   private async upsertWith(

@@ -124,8 +124,9 @@ describe('UserChannelsService changes', () => {
     const { service, calls, repository } = newTestService();
     expect(await service.move(USER, 4, 3)).toEqual({ id: 4, seq: 3 });
     await service.remove(USER, [4, 4]);
-    expect(repository.upsert).toHaveBeenCalledWith(USER, [{ id: 4, seq: 3 }]);
-    expect(repository.remove).toHaveBeenCalledWith(USER, [4]);
+    // The defaults (html) are passed where the user sees them, for a user without channels of their own.
+    expect(repository.upsert).toHaveBeenCalledWith(USER, [{ id: 4, seq: 3 }], [{ id: 1, seq: 1 }]);
+    expect(repository.remove).toHaveBeenCalledWith(USER, [4], [{ id: 1, seq: 1 }]);
     expect(calls).toEqual([
       'invalidate',
       'upsert',

@@ -14,13 +14,15 @@ import {
   validateChannelPositions,
 } from './user-channels.validation';
 
-
 function signedInUser(userId: string): string {
   if (!SNOWFLAKE_ID.test(userId)) throw AppError.unauthenticated('User must be authorized.');
   return userId;
 }
 
-/** Each user's channel list; every change deletes `user:{uid}:ch` before and after it is written. */
+/**
+ * Each user's channel list; every change deletes `user:{uid}:ch` before and after it is written.
+ * A user without channels of their own sees the defaults, and a change other than PUT edits those.
+ */
 @Injectable()
 export class UserChannelsService {
   constructor(
@@ -40,8 +42,10 @@ export class UserChannelsService {
   async add(userId: string, channels: readonly ChannelPosition[]): Promise<ChannelPosition[]> {
     const user = signedInUser(userId);
     const valid = validateChannelPositions(channels, await this.visibleIds());
+    const shown = await this.shownDefaults();
     await this.change(user, async () => {
-      if (!(await this.userChannels.add(user, valid))) throw ChannelErrors.conflictingChannels();
+      if (!(await this.userChannels.add(user, valid, shown)))
+        throw ChannelErrors.conflictingChannels();
     });
     return valid;
   }
@@ -58,7 +62,8 @@ export class UserChannelsService {
   async upsert(userId: string, channels: readonly ChannelPosition[]): Promise<ChannelPosition[]> {
     const user = signedInUser(userId);
     const valid = validateChannelPositions(channels, await this.visibleIds());
-    await this.change(user, () => this.userChannels.upsert(user, valid));
+    const shown = await this.shownDefaults();
+    await this.change(user, () => this.userChannels.upsert(user, valid, shown));
     return valid;
   }
 
@@ -66,14 +71,16 @@ export class UserChannelsService {
   async move(userId: string, channelId: number, seq: number): Promise<ChannelPosition> {
     const user = signedInUser(userId);
     const position = validateChannelMove(channelId, seq, await this.visibleIds());
-    await this.change(user, () => this.userChannels.upsert(user, [position]));
+    const shown = await this.shownDefaults();
+    await this.change(user, () => this.userChannels.upsert(user, [position], shown));
     return position;
   }
 
   async remove(userId: string, channelIds: readonly number[]): Promise<void> {
     const user = signedInUser(userId);
     const ids = validateChannelIds(channelIds);
-    await this.change(user, () => this.userChannels.remove(user, ids));
+    const shown = await this.shownDefaults();
+    await this.change(user, () => this.userChannels.remove(user, ids, shown));
   }
 
   private async ownChannels(userId: string): Promise<ChannelSummary[]> {
@@ -94,6 +101,11 @@ export class UserChannelsService {
     } finally {
       await this.cache.invalidate(userId);
     }
+  }
+
+  /** The default channels where a user without channels of their own sees them: 1, 2, … after 推荐. */
+  private async shownDefaults(): Promise<ChannelPosition[]> {
+    return (await this.channels.list(true)).map(({ id }, index) => ({ id, seq: index + 1 }));
   }
 
   private async visibleIds(): Promise<Set<number>> {
