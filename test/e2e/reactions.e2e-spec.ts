@@ -650,6 +650,24 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     expect((await reports()).filter((row) => row.article_id === ART3)).toEqual([]);
   });
 
+  it('counts a remark in characters, as the column does: 200 emoji are kept, 201 refused', async () => {
+    const tooLong = await call('POST', '/article/reports', READER, {
+      target: ART3,
+      type: 0,
+      remark: '😀'.repeat(201),
+    });
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json()).toEqual({ message: { remark: 'Invalid remark.' } });
+
+    const remark = `标题党${'😀'.repeat(197)}`;
+    const kept = await call('POST', '/article/reports', OTHER, { target: ART3, type: 0, remark });
+    expect(kept.statusCode).toBe(201);
+    expect(kept.json()).toEqual({ message: 'OK', data: { target: ART3, type: 0 } });
+    expect((await reports()).filter((row) => row.article_id === ART3)).toEqual([
+      { user_id: OTHER, article_id: ART3, type: 0, remark },
+    ]);
+  });
+
   it('stops counting a collected article once it is no longer approved, in the total as in the page', async () => {
     const edited = '1300000000000000010';
     await stack.sql(

@@ -165,7 +165,8 @@ export class ReactionsService {
     const user = signedIn(userId);
     if (!REPORT_TYPES.has(type)) throw ReactionErrors.invalidReportType();
     const kept = type === REPORT_TYPE_OTHER && remark !== '' ? remark : null;
-    if (kept !== null && kept.length > REMARK_MAX) throw ReactionErrors.invalidRemark();
+    // In characters, as the column (utf8mb4) and the edge count them, not UTF-16 units.
+    if (kept !== null && [...kept].length > REMARK_MAX) throw ReactionErrors.invalidRemark();
     const article = await this.approvedArticle(articleId);
     if (!(await this.reactions.addReport(user, article.id, type, kept))) {
       throw ReactionErrors.alreadyReported();
