@@ -38,7 +38,7 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import type { INestApplicationContext, INestMicroservice } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { throwError } from 'rxjs';
+import { defer, lastValueFrom, type Observable, throwError } from 'rxjs';
 
 import { newsEnvSchema } from '../../apps/news/src/config/news.config';
 import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
@@ -589,6 +589,163 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
       await expect(refresh(DRAFT)).resolves.toEqual({ candidate: false });
       expect(await version()).toBe(before);
       await expect(refresh('abc')).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    });
+  });
+
+  describe('a rebuild reading news while articles are approved, banned or moved', () => {
+    /** Approved after channel 3 was listed, its job applied before the rebuild wrote the pools. */
+    const APPROVED_DURING = id(3, 40);
+    /** A candidate banned while the rebuild reads cards. */
+    const BANNED_DURING = id(3, 41);
+    /** A candidate moved to channel 2 while the rebuild reads cards. */
+    const MOVED_DURING = id(3, 42);
+    /** Approved behind the jobs' back, so that each rebuild reads a card. */
+    const UNNOTICED_FIRST = id(3, 43);
+    const UNNOTICED_SECOND = id(3, 44);
+
+    const articles = () =>
+      recommend!.get<articleV1.ArticleServiceClient>(grpcClientToken(ARTICLE_GRPC));
+    const refresh = (articleId: string) =>
+      new Promise<candidateV1.RefreshCandidateResponse>((resolve, reject) =>
+        candidateClient.RefreshCandidate({ articleId }, (error, response) =>
+          error ? reject(error) : resolve(response),
+        ),
+      );
+    const insertApproved = (articleId: string, title: string, minutesAgo: number) =>
+      withTestConnection(database.settings, (query) =>
+        query(
+          `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
+           VALUES (?, ?, 3, ?, '{"type":0,"images":[]}', 2, 1, ?, ?)`,
+          [
+            articleId,
+            AUTHOR,
+            title,
+            sqlTime(NOW - minutesAgo * 60_000),
+            sqlTime(NOW - minutesAgo * 60_000),
+          ],
+        ),
+      );
+    /** As news does: the row changes, the cached card is dropped, the job asks recommend to re-read it. */
+    const changeAndRefresh = async (articleId: string, sql: string) => {
+      await withTestConnection(database.settings, (query) => query(sql, [articleId]));
+      await news!.get(TwoLevelCache).invalidate(CacheKeys.articleInfo(articleId));
+      return refresh(articleId);
+    };
+    const pools = async (articleId: string) => {
+      const pooled: number[] = [];
+      for (const channel of [0, 1, 2, 3])
+        if ((await state.zscore(`reco:ch:${channel}:candidates`, articleId)) !== null)
+          pooled.push(channel);
+      return pooled;
+    };
+    const snapshotPools = (articleId: string) => {
+      const snapshot = recommend!.get(CandidateSnapshot);
+      return [0, 1, 2, 3].filter((channel) =>
+        snapshot.pool(channel).some((entry) => entry.id === articleId),
+      );
+    };
+
+    /**
+     * Runs a rebuild whose `method` call to news, once `holds` its request, answers only after
+     * `change` ran (news was read before the change, the pools are written after it).
+     */
+    async function duringRebuild<Method extends 'listLatestArticles' | 'getArticleCards'>(
+      method: Method,
+      holds: (request: Parameters<articleV1.ArticleServiceClient[Method]>[0]) => boolean,
+      change: () => Promise<unknown>,
+    ): Promise<void> {
+      const client = articles();
+      const original = client[method].bind(client) as (
+        request: Parameters<articleV1.ArticleServiceClient[Method]>[0],
+      ) => Observable<unknown>;
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let answered: () => void = () => undefined;
+      const read = new Promise<void>((resolve) => (answered = resolve));
+      const held = (request: Parameters<articleV1.ArticleServiceClient[Method]>[0]) =>
+        !holds(request)
+          ? original(request)
+          : defer(async () => {
+              const answer = await lastValueFrom(original(request));
+              answered();
+              await gate;
+              return answer;
+            });
+      const spy = jest
+        .spyOn(client, method as 'getArticleCards')
+        .mockImplementation(held as unknown as articleV1.ArticleServiceClient['getArticleCards']);
+      try {
+        const rebuilding = recommend!.get(CandidateRefresher).refresh();
+        await read;
+        await change();
+        release();
+        await rebuilding;
+      } finally {
+        release();
+        spy.mockRestore();
+      }
+    }
+
+    it('keeps an article approved while channels are listed', async () => {
+      await duringRebuild(
+        'listLatestArticles',
+        (request) => request.channelId === 3,
+        async () => {
+          await insertApproved(APPROVED_DURING, 'rust 所有权入门', 5);
+          await expect(refresh(APPROVED_DURING)).resolves.toEqual({ candidate: true });
+        },
+      );
+      expect(await pools(APPROVED_DURING)).toEqual([0, 3]);
+      expect(await state.hget('reco:art:channel', APPROVED_DURING)).toBe('3');
+      expect(await state.hget('reco:art:tokens', APPROVED_DURING)).toContain('所有权');
+      expect(snapshotPools(APPROVED_DURING)).toEqual([0, 3]);
+      expect(ids(await feed('1100000000000000201', 3, NOW, 30))).toContain(APPROVED_DURING);
+    });
+
+    it('does not bring back an article banned while cards are read', async () => {
+      await insertApproved(BANNED_DURING, 'rust 生命周期', 6);
+      await expect(refresh(BANNED_DURING)).resolves.toEqual({ candidate: true });
+      await insertApproved(UNNOTICED_FIRST, 'rust 宏', 7);
+      await duringRebuild(
+        'getArticleCards',
+        (request) => request.articleIds.includes(UNNOTICED_FIRST),
+        async () =>
+          expect(
+            await changeAndRefresh(
+              BANNED_DURING,
+              'UPDATE news_article_basic SET status = 5 WHERE article_id = ?',
+            ),
+          ).toEqual({ candidate: false }),
+      );
+      expect(await pools(BANNED_DURING)).toEqual([]);
+      expect(await state.hget('reco:art:channel', BANNED_DURING)).toBeNull();
+      expect(snapshotPools(BANNED_DURING)).toEqual([]);
+      expect(ids(await feed('1100000000000000202', 3, NOW, 30))).not.toContain(BANNED_DURING);
+      // What the rebuild read is still written around it.
+      expect(await pools(UNNOTICED_FIRST)).toEqual([0, 3]);
+    });
+
+    it('moves an article edited into another channel while cards are read out of its old pool, once in channel 0', async () => {
+      await insertApproved(MOVED_DURING, 'rust 异步', 8);
+      await expect(refresh(MOVED_DURING)).resolves.toEqual({ candidate: true });
+      await insertApproved(UNNOTICED_SECOND, 'rust 错误处理', 9);
+      await duringRebuild(
+        'getArticleCards',
+        (request) => request.articleIds.includes(UNNOTICED_SECOND),
+        async () =>
+          expect(
+            await changeAndRefresh(
+              MOVED_DURING,
+              'UPDATE news_article_basic SET channel_id = 2 WHERE article_id = ?',
+            ),
+          ).toEqual({ candidate: true }),
+      );
+      expect(await pools(MOVED_DURING)).toEqual([0, 2]);
+      expect(await state.hget('reco:art:channel', MOVED_DURING)).toBe('2');
+      expect(snapshotPools(MOVED_DURING)).toEqual([0, 2]);
+      const snapshot = recommend!.get(CandidateSnapshot);
+      expect(snapshot.pool(0).filter((entry) => entry.id === MOVED_DURING)).toHaveLength(1);
+      expect(snapshot.article(MOVED_DURING)?.channelId).toBe(2);
     });
   });
 });

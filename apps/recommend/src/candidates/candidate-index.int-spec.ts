@@ -54,6 +54,64 @@ describe('CandidateIndex (real Redis)', () => {
     expect(await index.pool(3, 10)).toHaveLength(1);
   });
 
+  it("moves an article out of every other channel's pool, even one its stored channel does not name", async () => {
+    await index.replaceChannel(6, [{ id: '61', createdMs: 10 }]);
+    await index.add({ id: '61', channelId: 7, createdMs: 10, tokens: [] });
+    expect(await index.pool(6, 10)).toEqual([]);
+    expect(await index.pool(7, 10)).toEqual([{ id: '61', createdMs: 10 }]);
+    expect((await index.pool(ALL_CHANNELS, 100)).filter((entry) => entry.id === '61')).toHaveLength(
+      1,
+    );
+  });
+
+  it("leaves what events did after a rebuild's fence as they did it, and overwrites what they did before", async () => {
+    await index.add({ id: '71', channelId: 8, createdMs: 100, tokens: ['old'] });
+    await index.add({ id: '72', channelId: 8, createdMs: 200, tokens: [] });
+    const fence = await index.rebuildFence();
+    // Events while the rebuild reads news: 73 approved, 71 banned, 72 moved to channel 9.
+    await index.add({ id: '73', channelId: 8, createdMs: 300, tokens: ['new'] });
+    await index.remove('71');
+    await index.add({ id: '72', channelId: 9, createdMs: 200, tokens: [] });
+    // The rebuild writes what it read before them.
+    const read = [
+      { id: '71', createdMs: 100 },
+      { id: '72', createdMs: 200 },
+      { id: '74', createdMs: 50 },
+    ];
+    await index.putChannels(
+      read.map((entry) => ({ id: entry.id, channelId: 8 })),
+      fence,
+    );
+    await index.putTokens(
+      [
+        { id: '71', tokens: ['stale'] },
+        { id: '74', tokens: ['rebuilt'] },
+      ],
+      fence,
+    );
+    await index.replaceChannel(8, read, fence);
+    await index.replaceChannel(9, [], fence);
+    await index.forgetArticles(['73'], fence);
+
+    expect(await index.pool(8, 10)).toEqual([
+      { id: '73', createdMs: 300 },
+      { id: '74', createdMs: 50 },
+    ]);
+    expect(await index.pool(9, 10)).toEqual([{ id: '72', createdMs: 200 }]);
+    expect(await index.channelsOf(['71', '72', '73', '74'])).toEqual([undefined, 9, 8, 8]);
+    expect(await index.tokensOf(['71', '73', '74'])).toEqual([undefined, ['new'], ['rebuilt']]);
+    // A pool is state, not cache: the swap leaves it without expiry.
+    expect(await state.ttl('reco:ch:8:candidates')).toBe(-1);
+    expect(await redis.client('state').keys(`${redis.prefix}*rebuilding*`)).toEqual([]);
+
+    // Touches up to a later rebuild's fence no longer hold it back.
+    const later = await index.rebuildFence();
+    await index.forgetTouchesUpTo(later);
+    expect(await state.zcard('reco:candidates:touched')).toBe(0);
+    await index.replaceChannel(8, [{ id: '74', createdMs: 50 }], later);
+    expect(await index.pool(8, 10)).toEqual([{ id: '74', createdMs: 50 }]);
+  });
+
   it('reads channels, tokens and popularity of more ids than one chunk holds, in order', async () => {
     const count = IDS_PER_COMMAND * 2 + 5;
     const ids = Array.from({ length: count }, (_, i) => String(100_000 + i));

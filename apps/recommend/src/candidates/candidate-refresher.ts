@@ -119,6 +119,16 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
   }
 
   private async rebuild(): Promise<void> {
+    // Read before news is: an article an event puts in place from now on is left as it put it.
+    const fence = await this.index.rebuildFence();
+    try {
+      await this.rebuildFrom(fence);
+    } finally {
+      await this.index.forgetTouchesUpTo(fence).catch(() => undefined);
+    }
+  }
+
+  private async rebuildFrom(fence: number): Promise<void> {
     const { channels } = await unary(this.channels.listChannels({ defaultOnly: false }));
     const channelIds = [
       ALL_CHANNELS,
@@ -157,11 +167,13 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
         const channelId = cards.get(id)?.channelId ?? listedChannel.get(id);
         return channelId === undefined ? [] : [{ id, channelId }];
       }),
+      fence,
     );
     // Title words are cut once per article.
     const newcomers = [...cards.values()].filter((card) => !known.has(card.id));
     await this.index.putTokens(
       newcomers.map((card) => ({ id: card.id, tokens: this.tokenizer.tokens(card.title) })),
+      fence,
     );
     for (const [channelId, ids] of listed) {
       const storedTimes = stored.get(channelId) ?? new Map<string, number>();
@@ -175,13 +187,13 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
         storedTimes.size !== entries.length ||
         entries.some((entry) => storedTimes.get(entry.id) !== entry.createdMs)
       ) {
-        await this.index.replaceChannel(channelId, entries);
+        await this.index.replaceChannel(channelId, entries, fence);
         changed = true;
       }
     }
     if (await this.index.retainChannels(channelIds)) changed = true;
     const gone = [...known].filter((id) => !liveIds.has(id));
-    await this.index.forgetArticles(gone);
+    await this.index.forgetArticles(gone, fence);
     if (!changed && newcomers.length === 0 && gone.length === 0) {
       this.logger.debug(
         `candidates unchanged: ${live.length} articles in ${channelIds.length} pools, ${cards.size} cards read`,
@@ -199,10 +211,11 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
   /** Stores the channel of the articles whose channel is new or moved; true if there was any. */
   private async putMovedChannels(
     articles: ReadonlyArray<Pick<Card, 'id' | 'channelId'>>,
+    fence: number,
   ): Promise<boolean> {
     const stored = await this.index.channelsOf(articles.map((article) => article.id));
     const moved = articles.filter((article, index) => stored[index] !== article.channelId);
-    await this.index.putChannels(moved);
+    await this.index.putChannels(moved, fence);
     return moved.length > 0;
   }
 

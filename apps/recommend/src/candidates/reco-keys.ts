@@ -11,8 +11,16 @@ export const RecoKeys = {
   articleChannels: () => 'reco:art:channel',
   /** hash: article id -> space-separated title tokens. */
   articleTokens: () => 'reco:art:tokens',
+  /** zset: a pool being rebuilt, renamed over `candidates` once written (expires if the rebuild dies). */
+  candidatesScratch: (channelId: number, rebuild: string) =>
+    `reco:ch:${channelId}:candidates:rebuilding:${rebuild}`,
   /** counter bumped on every pool change, so replicas know when to reload their snapshot. */
   candidatesVersion: () => 'reco:candidates:version',
+  /**
+   * zset: member = article id an event (approval, edit, ban, deletion) put in place, score = the
+   * version that event bumped. A rebuild leaves the ids touched after it began as they are.
+   */
+  touched: () => 'reco:candidates:touched',
   /**
    * string: the articles shown to the reader in the channel since its pool last ran out, four
    * bytes each (`packPrints`), appended batch by batch.
