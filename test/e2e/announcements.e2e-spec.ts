@@ -100,6 +100,17 @@ describe('announcements through the gateway', () => {
       ['per_page under 10', '?per_page=9', PER_PAGE_ERROR],
       ['per_page over 50', '?per_page=51', PER_PAGE_ERROR],
       ['page 0', '?page=0', { message: { page: 'page must be a positive integer' } }],
+      // Pages travel as int32: one beyond it wrapped to a negative page (400 "Invalid request.").
+      [
+        'a page beyond int32',
+        '?page=2147483648',
+        { message: { page: 'page must be a positive integer' } },
+      ],
+      [
+        'a page of 21 digits',
+        `?page=${'9'.repeat(21)}`,
+        { message: { page: 'page must be a positive integer' } },
+      ],
     ])('answers 400 for %s', async (_case, query, body) => {
       const response = await get(`/announcements${query}`);
       expect(response.statusCode).toBe(400);

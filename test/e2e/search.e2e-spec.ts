@@ -258,10 +258,22 @@ describe('search, suggestions and search history through the gateway', () => {
       ['per_page over 50', '?q=go&per_page=51'],
       ['page 0', '?q=go&page=0'],
       ['a page that is not a number', '?q=go&page=x'],
+      // Pages travel as int32: one beyond it wrapped to a negative page, or to a page echoed as given.
+      ['a page beyond int32', '?q=go&page=2147483648'],
+      ['a page of 21 digits', `?q=go&page=${'9'.repeat(21)}`],
     ])('answers 400 for %s', async (_case, query) => {
       const response = await get(`/search${query}`);
       expect(response.statusCode).toBe(400);
       expect(typeof response.json<{ message: unknown }>().message).toBe('object');
+    });
+
+    it('answers the last page an int32 can carry with an empty page', async () => {
+      expect(await search('分页专题', undefined, '&page=2147483647')).toEqual({
+        total_count: 11,
+        page: 2147483647,
+        per_page: 10,
+        results: [],
+      });
     });
 
     it('accepts exactly 50 characters', async () => {
