@@ -138,4 +138,39 @@ describe('CandidateSnapshot (real Redis)', () => {
     expect(replica.article('13')?.tokens).toEqual(['rust']);
     expect(replica.article('11')).toBeUndefined();
   });
+
+  it('does not let a load that read Redis before its own add or remove replace them', async () => {
+    const popularity = new PopularityReader(states[0]);
+    const loading = new CandidateSnapshot(CONFIG, new CandidateIndex(states[0]), popularity);
+    await loading.reload();
+    expect(ids(loading, 3)).toEqual(['12', '13']);
+
+    const read = popularity.read.bind(popularity);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let pooled: () => void = () => undefined;
+    const poolsRead = new Promise<void>((resolve) => (pooled = resolve));
+    const spy = jest.spyOn(popularity, 'read').mockImplementation(async (articleIds) => {
+      pooled();
+      await gate;
+      return read(articleIds);
+    });
+    try {
+      const reloading = loading.reload();
+      await poolsRead;
+      await loading.remove('12');
+      await loading.add({ id: '14', channelId: 3, createdMs: 2500, tokens: [] });
+      release();
+      await reloading;
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+    expect(ids(loading, 3)).toEqual(['14', '13']);
+    expect(loading.article('12')).toBeUndefined();
+
+    // The next sync loads what the changes left in Redis.
+    await loading.sync();
+    expect(ids(loading, 3)).toEqual(['14', '13']);
+  });
 });

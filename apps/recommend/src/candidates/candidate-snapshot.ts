@@ -33,8 +33,10 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
   private built = false;
   /** The candidate version the pools were loaded at; undefined before the first load. */
   private loadedVersion: string | null | undefined;
-  private loadsStarted = 0;
-  private newestLoadApplied = 0;
+  /** Stamps of loads and of this copy's own changes, in the order they began. */
+  private stampsIssued = 0;
+  /** The stamp of the newest load or own change applied: an older load must not replace it. */
+  private newestApplied = 0;
   private poolChanges = 0;
   private popularityChanges = 0;
   private syncing = false;
@@ -116,7 +118,7 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
 
   /** Reads every pool with its articles' channels, title tokens and popularity. */
   async reload(): Promise<void> {
-    const load = ++this.loadsStarted;
+    const load = ++this.stampsIssued;
     const [version, channelIds] = await Promise.all([
       this.index.version(),
       this.index.channelIds(),
@@ -133,9 +135,9 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
       this.index.tokensOf(ids),
       this.popularity.read(ids),
     ]);
-    // A slower, older load must not replace what a newer one applied.
-    if (load < this.newestLoadApplied) return;
-    this.newestLoadApplied = load;
+    // A slower, older load must not replace what a newer one or an own change applied.
+    if (load < this.newestApplied) return;
+    this.newestApplied = load;
 
     const articles = new Map<string, SnapshotEntry>();
     ids.forEach((id, index) =>
@@ -163,6 +165,7 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
   /** The hook for an approved article: Redis first (other replicas follow), then this copy. */
   async add(article: CandidateArticle): Promise<void> {
     await this.index.add(article);
+    this.appliedOwnChange();
     const popularity = this.articles.get(article.id)?.popularity ?? NO_POPULARITY;
     this.forget(article.id);
     const entry: SnapshotEntry = { ...article, print: exposurePrint(article.id), popularity };
@@ -178,6 +181,7 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
   /** The hook for a banned or deleted article. */
   async remove(articleId: string): Promise<void> {
     await this.index.remove(articleId);
+    this.appliedOwnChange();
     this.forget(articleId);
     this.poolChanges += 1;
   }
@@ -188,6 +192,14 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
     const popularity = await this.popularity.read(entries.map((entry) => entry.id));
     entries.forEach((entry, index) => (entry.popularity = popularity[index]));
     this.popularityChanges += 1;
+  }
+
+  /**
+   * A load that began before this change may have read Redis without it: it is not applied, and
+   * the version the change bumped makes the next sync load again.
+   */
+  private appliedOwnChange(): void {
+    this.newestApplied = ++this.stampsIssued;
   }
 
   private forget(articleId: string): void {
