@@ -54,6 +54,10 @@ const EXPECTED: Record<string, Record<string, number>> = {
   [CounterKeys.userFollowers]: { [AX]: 2, [AY]: 1 },
 };
 
+/** `news_article_statistic.fans_comment_count` after a repair: approved comments and replies by fans. */
+const FANS_COMMENT_COUNT = 'news_article_statistic.fans_comment_count';
+const EXPECTED_FANS_COMMENTS: Record<string, number> = { [A1]: 2, [A2]: 1, [A3]: 0, [A4]: 0, [A5]: 0 };
+
 describe('counter repair: the worker rebuilds the Redis counters from MySQL through news and user', () => {
   let database: TestDatabase;
   let redis: TestRedis;
@@ -110,18 +114,29 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
         'INSERT INTO news_attitude (user_id, article_id, attitude) VALUES (?, ?, 1), (?, ?, 0), (?, ?, 1), (?, ?, 1), (?, ?, NULL), (?, ?, 1)',
         [U1, A1, U2, A1, U3, A4, U4, A5, U5, A1, U6, A2],
       );
-      const comments: Array<[string, string, string | null, number]> = [
-        [C1, A1, null, 1],
-        [C2, A1, C1, 1],
-        [C3, A1, C1, 2],
-        [C4, A1, null, 3],
-        [C5, A2, null, 1],
-        [C6, A2, C5, 1],
-        [C7, A2, C5, 1],
+      // [comment, article, parent, status, by a fan of the author]
+      const comments: Array<[string, string, string | null, number, number]> = [
+        [C1, A1, null, 1, 1],
+        [C2, A1, C1, 1, 1],
+        [C3, A1, C1, 2, 1],
+        [C4, A1, null, 3, 1],
+        [C5, A2, null, 1, 0],
+        [C6, A2, C5, 1, 1],
+        [C7, A2, C5, 1, 0],
       ];
-      for (const [comment, article, parent, status] of comments) {
-        await query('INSERT INTO news_comment (comment_id, user_id, article_id, parent_id, content, status) VALUES (?, ?, ?, ?, ?, ?)', [comment, U6, article, parent, 'c', status]);
+      for (const [comment, article, parent, status, byFan] of comments) {
+        await query('INSERT INTO news_comment (comment_id, user_id, article_id, parent_id, content, status, by_fan) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+          comment,
+          U6,
+          article,
+          parent,
+          'c',
+          status,
+          byFan,
+        ]);
       }
+      // Wrong counts, and A1 without its statistic row.
+      await query('INSERT INTO news_article_statistic (article_id, fans_comment_count) VALUES (?, 7), (?, 3)', [A2, A4]);
       await query('INSERT INTO news_comment_liking (user_id, comment_id, is_deleted) VALUES (?, ?, 0), (?, ?, 0), (?, ?, 1), (?, ?, 0)', [U1, C1, U2, C1, U3, C2, U4, C5]);
       await query(
         'INSERT INTO user_relation (user_id, target_user_id, relation) VALUES (?, ?, 1), (?, ?, 1), (?, ?, 2), (?, ?, 1), (?, ?, 0)',
@@ -184,10 +199,15 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
 
       expect(job.failedReason).toBeUndefined();
       const result = job.returnvalue;
-      expect('repaired' in result && Object.fromEntries(result.repaired.map(({ key, members }) => [key, members]))).toEqual(
-        Object.fromEntries(Object.entries(EXPECTED).map(([key, counts]) => [key, Object.keys(counts).length])),
-      );
+      expect('repaired' in result && Object.fromEntries(result.repaired.map(({ key, members }) => [key, members]))).toEqual({
+        ...Object.fromEntries(Object.entries(EXPECTED).map(([key, counts]) => [key, Object.keys(counts).length])),
+        [FANS_COMMENT_COUNT]: 2,
+      });
       for (const [key, counts] of Object.entries(EXPECTED)) expect([key, await counter(key)]).toEqual([key, counts]);
+      const statistics = (await withTestConnection(database.settings, (query) =>
+        query('SELECT article_id, fans_comment_count FROM news_article_statistic'),
+      )) as Array<{ article_id: string; fans_comment_count: number }>;
+      expect(Object.fromEntries(statistics.map((row) => [row.article_id, row.fans_comment_count]))).toEqual(EXPECTED_FANS_COMMENTS);
       expect(await counter(CounterKeys.articleReads)).toEqual({ [A1]: 42 });
       expect(await redis.client('state').keys(`${redis.prefix}count:*:rebuilding:*`)).toEqual([]);
     },
@@ -217,7 +237,7 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       await state.zadd(CounterKeys.userFollowings, 9, U1);
       const run = await requestCounterRepair(loadConfig(workerEnvSchema, workerEnv), 20_000);
       expect(run.jobId).toMatch(/^repair-counters_\d{12}$/);
-      expect(run.result && 'repaired' in run.result && run.result.repaired).toHaveLength(Object.keys(EXPECTED).length);
+      expect(run.result && 'repaired' in run.result && run.result.repaired).toHaveLength(Object.keys(EXPECTED).length + 1);
       expect(await counter(CounterKeys.userFollowings)).toEqual(EXPECTED[CounterKeys.userFollowings]);
     },
     SLOW,

@@ -14,6 +14,7 @@ import { AuthoringModule } from './authoring/authoring.module';
 import { ChannelsModule } from './channels/channels.module';
 import { CommentModerationModule } from './comment-moderation/comment-moderation.module';
 import { CommentsModule } from './comments/comments.module';
+import { FANS_COMMENT_COUNT_REPAIR } from './counter-repair/fans-comment-count.repair';
 import { NEWS_COUNTER_QUERIES } from './counter-repair/news-counter-queries';
 import { ReactionsModule } from './reactions/reactions.module';
 import { SearchModule } from './search/search.module';
@@ -43,7 +44,7 @@ export class NewsAppModule {
         CommentsModule,
         AuthoringModule,
         CommentModerationModule,
-        CounterRepairModule.forQueries(NEWS_COUNTER_QUERIES),
+        CounterRepairModule.forQueries(NEWS_COUNTER_QUERIES, [FANS_COMMENT_COUNT_REPAIR]),
       ],
     };
   }

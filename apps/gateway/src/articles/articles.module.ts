@@ -19,8 +19,8 @@ import { ViewerStateReader } from './viewer-state.reader';
 
 /**
  * The article read model of the gateway. Exports the one card assembler (`ArticleCardsReader`),
- * `is_liking` (`ArticleLikingsReader`), the trace log and the exposure counter
- * (`ReadingStatsRecorder.recordExposures`) for the other article lists.
+ * the follow check (`FollowingReader`), `is_liking` (`ArticleLikingsReader`), the trace log and
+ * the exposure counter (`ReadingStatsRecorder.recordExposures`) for the other article lists.
  */
 @Module({
   controllers: [ArticlesHttpController, UserArticlesHttpController],
@@ -41,6 +41,6 @@ import { ViewerStateReader } from './viewer-state.reader';
     UserCardPresenter,
     ViewerStateReader,
   ],
-  exports: [ArticleCardsReader, HotCounters, ReadingTracker, ArticleLikingsReader, ChannelPinsReader, ReadingStatsRecorder, TraceLogWriter],
+  exports: [ArticleCardsReader, FollowingReader, HotCounters, ReadingTracker, ArticleLikingsReader, ChannelPinsReader, ReadingStatsRecorder, TraceLogWriter],
 })
 export class ArticlesModule {}

@@ -12,6 +12,7 @@ import {
 import { CommentPageReader } from './comment-page.reader';
 import { CreateCommentDto } from './dto/create-comment.dto';
 import { ListCommentsQueryDto } from './dto/list-comments-query.dto';
+import { commentedArticleId, FanCommentCheck } from './fan-comment.check';
 
 const DEFAULT_LIMIT = 10;
 
@@ -36,6 +37,7 @@ export class CommentsHttpController {
     private readonly pages: CommentPageReader,
     private readonly authors: AuthorsReader,
     private readonly presenter: CommentItemPresenter,
+    private readonly fans: FanCommentCheck,
     @InjectGrpcClient(COMMENT_GRPC) private readonly comments: commentV1.CommentServiceClient,
   ) {}
 
@@ -71,7 +73,10 @@ export class CommentsHttpController {
     @CurrentUser() user: AuthUser,
     @Body() body: CreateCommentDto,
   ): Promise<CreatedComment> {
-    const me = await this.authors.readOne(user.userId);
+    const [me, byFan] = await Promise.all([
+      this.authors.readOne(user.userId),
+      this.fans.isByFan(user.userId, commentedArticleId(body.target, body.art_id)),
+    ]);
     const created = await unary(
       this.comments.createComment({
         userId: user.userId,
@@ -80,6 +85,7 @@ export class CommentsHttpController {
         artId: body.art_id ?? '',
         userName: me?.name ?? '',
         userPhoto: this.presenter.photoOf(me),
+        byFan,
       }),
     );
     if (!created.comment) throw new Error('news service answered without the comment');

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 
 import { ArticleEntity, type ArticleStatus } from '../articles/article.entity';
 import { CommentEntity, CommentStatus } from '../comments/comment.entity';
+import { moveFansCommentCount } from '../comments/fans-comment-count';
 
 /** Who owns an article and whether it is live. */
 export interface ArticleOwnership {
@@ -77,12 +78,13 @@ export class CommentModerationRepository {
 
   /**
    * Marks a comment deleted. The row lock makes concurrent deletes see each other, so only one of
-   * them reports `counted` (and a reply's parent loses one reply exactly once).
+   * them reports `counted` (and a reply's parent loses one reply, a fan's comment its article one
+   * fans' comment, exactly once).
    */
   deleteComment(commentId: string): Promise<DeleteOutcome> {
     return this.dataSource.transaction(async (manager) => {
       const row = await manager.findOne(CommentEntity, {
-        select: { id: true, parentId: true, status: true },
+        select: { id: true, articleId: true, parentId: true, status: true, byFan: true },
         where: { id: commentId },
         lock: { mode: 'pessimistic_write' },
       });
@@ -97,6 +99,7 @@ export class CommentModerationRepository {
           .where('comment_id = :parentId', { parentId: row.parentId })
           .execute();
       }
+      if (row.byFan) await moveFansCommentCount(manager, row.articleId, -1);
       return 'counted';
     });
   }

@@ -88,6 +88,8 @@ export class CommentModerationService {
       artId: request.artId,
       userName: '',
       userPhoto: '',
+      // The author replying on their own article.
+      byFan: false,
     });
     return { comId: created.comment?.comId ?? '', target: created.target, artId: created.artId };
   }

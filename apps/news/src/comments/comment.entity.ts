@@ -34,6 +34,10 @@ export class CommentEntity {
   @Column({ name: 'is_top', type: 'boolean', default: false })
   isTop: boolean;
 
+  /** The commenter followed the article's author when commenting (`fans_comment_count`). */
+  @Column({ name: 'by_fan', type: 'boolean', default: false })
+  byFan: boolean;
+
   @Column({ type: 'tinyint', default: CommentStatus.Approved })
   status: CommentStatus;
 

@@ -5,6 +5,7 @@ import { DataSource, In } from 'typeorm';
 
 import type { CommentRow } from './comment.mapper';
 import { CommentEntity, CommentStatus } from './comment.entity';
+import { moveFansCommentCount } from './fans-comment-count';
 
 /** Whose comments a list holds: an article's top-level comments, or one comment's replies. */
 export type CommentListSource = { articleId: string } | { parentId: string };
@@ -13,6 +14,8 @@ export type CommentListSource = { articleId: string } | { parentId: string };
 export interface NewComment extends CommentRow {
   articleId: string;
   parentId: string | null;
+  /** Counts in the article's `fans_comment_count` (see `countsAsFanComment`). */
+  byFan: boolean;
 }
 
 /** Comments a list is read in. */
@@ -61,7 +64,8 @@ export class CommentsRepository {
 
   /**
    * Stores a comment. A reply also counts on its parent, which must be an approved comment of
-   * the same article: returns false, storing nothing, when it is not.
+   * the same article: returns false, storing nothing, when it is not. A fan's comment also counts
+   * in the article's `fans_comment_count`.
    */
   async create(comment: NewComment): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
@@ -81,10 +85,13 @@ export class CommentsRepository {
         parentId: comment.parentId,
         content: comment.content,
         isTop: comment.isTop,
+        byFan: comment.byFan,
         status: CommentStatus.Approved,
         createTime: comment.createTime,
         updateTime: comment.createTime,
       });
+      // Last, so the article's statistic row stays locked only until the commit.
+      if (comment.byFan) await moveFansCommentCount(manager, comment.articleId, 1);
       return true;
     });
   }

@@ -22,6 +22,7 @@ import { type CommentListPage, CommentListsCache, EMPTY_LIST_PAGE } from './comm
 import { type CachedComment, type CommentRow, toCachedComment } from './comment.mapper';
 import { CommentErrors } from './comment.errors';
 import { CommentNotifier } from './comment.notifier';
+import { countsAsFanComment } from './fans-comment-count';
 import { type CommentListSource, CommentsRepository, type NewComment } from './comments.repository';
 
 /** `news_comment.content` is VARCHAR(200): characters, as MySQL counts them (code points). */
@@ -143,6 +144,7 @@ export class CommentsService {
       parentId: isReply ? request.target : null,
       content: request.content,
       isTop: false,
+      byFan: countsAsFanComment(request.userId, article.autId, request.byFan),
       // MySQL keeps whole seconds; the cached copy must say what a reload from MySQL would.
       createTime: new Date(Math.floor(Date.now() / 1000) * 1000),
     };

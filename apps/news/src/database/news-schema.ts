@@ -18,6 +18,7 @@ import { CreateNewsTables1764000000000 } from './migrations/1764000000000-create
 import { CreateNewsSearchTables1764105000000 } from './migrations/1764105000000-create-news-search-tables';
 import { AddNewsCollectionUserTimeIndex1764200000000 } from './migrations/1764200000000-add-news-collection-user-time-index';
 import { CreateNewsJobOutbox1764300000000 } from './migrations/1764300000000-create-news-job-outbox';
+import { AddNewsCommentByFan1764400000000 } from './migrations/1764400000000-add-news-comment-by-fan';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
@@ -30,5 +31,6 @@ export const NEWS_SCHEMA: ServiceSchema = {
     CreateNewsSearchTables1764105000000,
     AddNewsCollectionUserTimeIndex1764200000000,
     CreateNewsJobOutbox1764300000000,
+    AddNewsCommentByFan1764400000000,
   ],
 };

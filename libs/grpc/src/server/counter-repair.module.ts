@@ -12,7 +12,16 @@ export interface CounterQuery {
   query: GroupCountQuery;
 }
 
+/** A count the app keeps in a column of its own tables, rebuilt from its rows by its own statements. */
+export interface ColumnCounterRepair {
+  /** `table.column`, as the repair's answer names it. */
+  key: string;
+  /** Rebuilds the column; answers how many rows hold a count above zero. */
+  repair(dataSource: DataSource): Promise<number>;
+}
+
 const COUNTER_QUERIES = Symbol('COUNTER_QUERIES');
+const COLUMN_REPAIRS = Symbol('COLUMN_REPAIRS');
 
 @Controller()
 @counterRepairV1.CounterRepairServiceControllerMethods()
@@ -21,6 +30,7 @@ class CounterRepairGrpcController implements counterRepairV1.CounterRepairServic
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly counters: CounterStore,
     @Inject(COUNTER_QUERIES) private readonly queries: readonly CounterQuery[],
+    @Inject(COLUMN_REPAIRS) private readonly columns: readonly ColumnCounterRepair[],
   ) {}
 
   /**
@@ -33,22 +43,25 @@ class CounterRepairGrpcController implements counterRepairV1.CounterRepairServic
     for (const { key, query } of this.queries) {
       counters.push({ key, members: await this.counters.replace(key, groupCounts(this.dataSource, query)) });
     }
+    for (const column of this.columns) counters.push({ key: column.key, members: await column.repair(this.dataSource) });
     return { counters };
   }
 }
 
 /**
  * `toutiao.counters.v1.CounterRepairService` for an app that owns counters: the worker's repair
- * job rebuilds them from the app's tables through it, one `GroupCountQuery` per counter.
+ * job rebuilds them from the app's tables through it, one `GroupCountQuery` per Redis counter and
+ * one `ColumnCounterRepair` per count column.
  */
 @Module({})
 export class CounterRepairModule {
-  static forQueries(queries: readonly CounterQuery[]): DynamicModule {
+  static forQueries(queries: readonly CounterQuery[], columns: readonly ColumnCounterRepair[] = []): DynamicModule {
     return {
       module: CounterRepairModule,
       controllers: [CounterRepairGrpcController],
       providers: [
         { provide: COUNTER_QUERIES, useValue: queries },
+        { provide: COLUMN_REPAIRS, useValue: columns },
         { provide: CounterStore, inject: [REDIS_STATE], useFactory: (redis: Redis) => new CounterStore(redis) },
       ],
     };

@@ -16,8 +16,12 @@ export const protobufFileName = "toutiao/counters/v1/counter_repair_service.prot
 export interface RepairCountersRequest {
 }
 
-/** One counter zset, replaced whole. */
+/**
+ * One counter, rebuilt whole: a zset in Redis, or a count kept in a column of the service's
+ * tables (news: news_article_statistic.fans_comment_count).
+ */
 export interface RepairedCounter {
+  /** The zset's key, or `table.column`. */
   key: string;
   /** Ids with a count above zero; ids left out read as 0. */
   members: number;
@@ -30,10 +34,10 @@ export interface RepairCountersResponse {
 export const TOUTIAO_COUNTERS_V1_PACKAGE_NAME = "toutiao.counters.v1";
 
 /**
- * Rebuilds the counters a service keeps in Redis from its own tables (the reference's
- * statistics repair), for the worker's scheduled repair job. Every service that owns counters
- * serves it (user: follows; news: articles, comments, collections, likes), as each serves
- * grpc.health.v1.
+ * Rebuilds the counters a service keeps in Redis (and in count columns) from its own tables (the
+ * reference's statistics repair), for the worker's scheduled repair job. Every service that owns
+ * counters serves it (user: follows; news: articles, comments, fans' comments, collections,
+ * likes), as each serves grpc.health.v1.
  */
 
 export interface CounterRepairServiceClient {
@@ -41,10 +45,10 @@ export interface CounterRepairServiceClient {
 }
 
 /**
- * Rebuilds the counters a service keeps in Redis from its own tables (the reference's
- * statistics repair), for the worker's scheduled repair job. Every service that owns counters
- * serves it (user: follows; news: articles, comments, collections, likes), as each serves
- * grpc.health.v1.
+ * Rebuilds the counters a service keeps in Redis (and in count columns) from its own tables (the
+ * reference's statistics repair), for the worker's scheduled repair job. Every service that owns
+ * counters serves it (user: follows; news: articles, comments, fans' comments, collections,
+ * likes), as each serves grpc.health.v1.
  */
 
 export interface CounterRepairServiceController {

@@ -92,7 +92,9 @@ export interface AuthoredArticleRow {
   /** ISO 8601 UTC instant of creation. */
   pubdate: string;
   allowComment: boolean;
+  /** Approved comments and replies on the article. */
   commentCount: number;
+  /** Those of them written by users who followed the author when they commented. */
   fansCommentCount: number;
   readCount: number;
   likeCount: number;
@@ -139,6 +141,7 @@ export interface GetArticleStatisticsRequest {
 export interface GetArticleStatisticsResponse {
   readCount: number;
   commentCount: number;
+  /** Comments and replies among comment_count by users who followed the author when they commented. */
   fansCommentCount: number;
   likeCount: number;
   collectCount: number;

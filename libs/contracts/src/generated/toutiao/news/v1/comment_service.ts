@@ -58,6 +58,11 @@ export interface CreateCommentRequest {
   /** The commenter's display name and photo URL, sent with `comment notify` to the article's author. */
   userName: string;
   userPhoto: string;
+  /**
+   * Whether the commenter follows the article's author now (the gateway asks the user service);
+   * never true for the author. Counted in the article's fans_comment_count while the comment lasts.
+   */
+  byFan: boolean;
 }
 
 export interface CreateCommentResponse {

@@ -1,0 +1,185 @@
+import { loadConfig } from '@app/config';
+import { freePort } from '@app/testing';
+import { QueueName } from '@app/queue';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
+import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
+import { requestCounterRepair } from '../../apps/worker/src/repair-counters';
+import {
+  type ArticleStack,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
+
+const AUTHOR = '1294287382374385000';
+const FAN = '1294287382374385001';
+const STRANGER = '1294287382374385002';
+const ARTICLE = '1300000000000005001';
+const QUIET = '1300000000000005002';
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+interface CommentListItem {
+  id: string;
+  total_comment_count: number;
+  fans_comment_count: number;
+}
+
+/**
+ * 粉丝评论数 of the media platform's comment management (`GET /mp/v1_0/articles?response_type=comment`):
+ * the approved comments and replies on an article by users who followed its author when they
+ * commented, next to `total_comment_count`, which counts comments and replies alike.
+ */
+describe('fans_comment_count: comments and replies by the author’s followers', () => {
+  let stack: ArticleStack;
+  let mp: NestFastifyApplication;
+  const tokens = new Map<string, string>();
+
+  const app = (method: Method, url: string, as: string, payload?: object) =>
+    stack.gateway.inject({
+      method,
+      url: `/app/v1_0${url}`,
+      headers: { authorization: `Bearer ${tokens.get(`app:${as}`)}` },
+      ...(payload ? { payload } : {}),
+    });
+  const mpCall = (method: Method, url: string, payload?: object) =>
+    mp.inject({
+      method,
+      url: `/mp/v1_0${url}`,
+      headers: { authorization: `Bearer ${tokens.get(`mp:${AUTHOR}`)}` },
+      ...(payload ? { payload } : {}),
+    });
+  /** A comment on ARTICLE, or a reply to comment `parent`, posted in the app. */
+  const comment = async (as: string, parent?: string): Promise<string> => {
+    const payload = parent
+      ? { target: parent, content: `reply by ${as}`, art_id: ARTICLE }
+      : { target: ARTICLE, content: `comment by ${as}`, art_id: null };
+    const response = await app('POST', '/comments', as, payload);
+    expect(response.statusCode).toBe(201);
+    return response.json<{ data: { com_id: string } }>().data.com_id;
+  };
+  const counts = async (): Promise<Record<string, [total: number, fans: number]>> => {
+    const response = await mpCall('GET', '/articles?response_type=comment');
+    expect(response.statusCode).toBe(200);
+    const rows = response.json<{ data: { results: CommentListItem[] } }>().data.results;
+    return Object.fromEntries(
+      rows.map((row) => [row.id, [row.total_comment_count, row.fans_comment_count]]),
+    );
+  };
+  const follow = async (as: string, on: boolean) => {
+    const response = on
+      ? await app('POST', '/user/followings', as, { target: AUTHOR })
+      : await app('DELETE', `/user/followings/${AUTHOR}`, as);
+    expect(response.statusCode).toBe(on ? 201 : 204);
+  };
+
+  beforeAll(async () => {
+    stack = await startArticleStack();
+    await seedUsers(stack, [
+      { id: AUTHOR, name: 'fans-author' },
+      { id: FAN, name: 'fans-fan' },
+      { id: STRANGER, name: 'fans-stranger' },
+    ]);
+    await seedArticles(stack, [
+      {
+        id: ARTICLE,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'commented',
+        status: 2,
+        createdAt: '2026-02-01 10:00:00',
+      },
+      {
+        id: QUIET,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'quiet',
+        status: 2,
+        createdAt: '2026-02-01 11:00:00',
+      },
+    ]);
+    await stack.sql('UPDATE news_article_basic SET allow_comment = 1');
+    mp = await stack.startMediaPlatform();
+    for (const id of [AUTHOR, FAN, STRANGER]) tokens.set(`app:${id}`, await stack.signIn(id));
+    tokens.set(`mp:${AUTHOR}`, await stack.signIn(AUTHOR, { verified: true, scope: 'mp' }));
+    await follow(FAN, true);
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  let strangersComment: string;
+  let fansComment: string;
+
+  it('counts a fan’s comment and reply; a stranger’s and the author’s (app or media platform) are not', async () => {
+    strangersComment = await comment(STRANGER);
+    fansComment = await comment(FAN);
+    await comment(FAN, strangersComment);
+    await comment(STRANGER, fansComment);
+    await comment(AUTHOR);
+    const authorsReply = await mpCall('POST', '/comments', {
+      target: fansComment,
+      content: 'thanks',
+      art_id: ARTICLE,
+    });
+    expect(authorsReply.statusCode).toBe(201);
+
+    expect(await counts()).toEqual({ [ARTICLE]: [6, 2], [QUIET]: [0, 0] });
+    expect(
+      await stack.sql(
+        'SELECT user_id, parent_id IS NOT NULL AS reply, by_fan FROM news_comment WHERE by_fan = 1 ORDER BY comment_id',
+      ),
+    ).toEqual([
+      { user_id: FAN, reply: 0, by_fan: 1 },
+      { user_id: FAN, reply: 1, by_fan: 1 },
+    ]);
+  });
+
+  it('goes by whom the commenter followed when commenting', async () => {
+    await follow(STRANGER, true);
+    await comment(STRANGER);
+    expect(await counts()).toEqual({ [ARTICLE]: [7, 3], [QUIET]: [0, 0] });
+    // Unfollowing keeps the comments counted; the next one is no fan's.
+    await follow(FAN, false);
+    await comment(FAN);
+    expect(await counts()).toEqual({ [ARTICLE]: [8, 3], [QUIET]: [0, 0] });
+  });
+
+  it('loses a deleted fan’s comment once, and nothing for a stranger’s', async () => {
+    expect((await mpCall('DELETE', `/comments/${fansComment}`)).statusCode).toBe(204);
+    expect(await counts()).toEqual({ [ARTICLE]: [7, 2], [QUIET]: [0, 0] });
+    expect((await mpCall('DELETE', `/comments/${fansComment}`)).statusCode).toBe(204);
+    expect((await mpCall('DELETE', `/comments/${strangersComment}`)).statusCode).toBe(204);
+    // The fan's reply to the deleted comment stays, counted in both columns alike.
+    expect(await counts()).toEqual({ [ARTICLE]: [6, 2], [QUIET]: [0, 0] });
+  });
+
+  it('is rebuilt from the comments by the counter repair job after it was wiped', async () => {
+    const env = {
+      ...stack.env,
+      WORKER_PORT: String(await freePort()),
+      WORKER_QUEUES: QueueName.Statistics,
+    };
+    const worker: RunningWorker = await startWorker(loadConfig(workerEnvSchema, env));
+    try {
+      await stack.sql('DELETE FROM news_article_statistic WHERE article_id = ?', [ARTICLE]);
+      await stack.sql(
+        'INSERT INTO news_article_statistic (article_id, fans_comment_count) VALUES (?, 5) ON DUPLICATE KEY UPDATE fans_comment_count = 5',
+        [QUIET],
+      );
+      expect(await counts()).toEqual({ [ARTICLE]: [6, 0], [QUIET]: [0, 5] });
+
+      const run = await requestCounterRepair(loadConfig(workerEnvSchema, env), 20_000);
+      expect(run.result && 'repaired' in run.result && run.result.repaired).toContainEqual({
+        key: 'news_article_statistic.fans_comment_count',
+        members: 1,
+      });
+      expect(await counts()).toEqual({ [ARTICLE]: [6, 2], [QUIET]: [0, 0] });
+    } finally {
+      await worker.close();
+    }
+  }, 30_000);
+});
