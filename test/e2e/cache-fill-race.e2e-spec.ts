@@ -10,6 +10,7 @@ import {
   seedUsers,
   startArticleStack,
 } from './support/article-stack';
+import { holdRead } from './support/held-read';
 
 const AUTHOR = '1294287382374383716';
 const READER = '1294287382374383717';
@@ -17,30 +18,6 @@ const READER = '1294287382374383717';
 const RENAMER = '1294287382374383718';
 const ARTICLE = '1300000000000000021';
 const COMMENT = '1310000000000000021';
-
-/**
- * Replaces `method` of `target` until the returned promise settles: its first call reads as usual,
- * then waits for `release`; `read` resolves once it has read.
- */
-function holdFirstRead<T extends object, K extends keyof T>(
-  target: T,
-  method: K,
-): { read: Promise<void>; release: () => void; restore: () => void } {
-  const original = target[method] as (...args: unknown[]) => Promise<unknown>;
-  let release: () => void = () => undefined;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  let markRead: () => void = () => undefined;
-  const read = new Promise<void>((resolve) => (markRead = resolve));
-  const spy = jest.spyOn(target, method as never).mockImplementationOnce((async (
-    ...args: unknown[]
-  ) => {
-    const rows = await original.apply(target, args);
-    markRead();
-    await gate;
-    return rows;
-  }) as never);
-  return { read, release, restore: () => spy.mockRestore() };
-}
 
 describe('cache fills that race a write (gateway, news and user services, media platform)', () => {
   let stack: ArticleStack;
@@ -106,7 +83,7 @@ describe('cache fills that race a write (gateway, news and user services, media 
   it('does not cache a comment as a page read it before its author made it sticky', async () => {
     const newsService = stack.newsService;
     if (!newsService) throw new Error('the news service is not running');
-    const held = holdFirstRead(newsService.get(CommentsRepository), 'findApproved');
+    const held = holdRead(newsService.get(CommentsRepository), 'findApproved');
     try {
       const reading = appComments();
       await held.read;
@@ -130,7 +107,7 @@ describe('cache fills that race a write (gateway, news and user services, media 
   });
 
   it('does not cache a profile as a read loaded it before the user renamed themselves', async () => {
-    const held = holdFirstRead(stack.userService.get(UsersRepository), 'findById');
+    const held = holdRead(stack.userService.get(UsersRepository), 'findById');
     try {
       const reading = appGet('/user', RENAMER);
       await held.read;
@@ -160,7 +137,7 @@ describe('cache fills that race a write (gateway, news and user services, media 
     const newsService = stack.newsService;
     if (!newsService) throw new Error('the news service is not running');
     const liker = RENAMER;
-    const held = holdFirstRead(newsService.get(CommentLikingsRepository), 'likedCommentIds');
+    const held = holdRead(newsService.get(CommentLikingsRepository), 'likedCommentIds');
     try {
       const reading = appComments(liker);
       await held.read;

@@ -10,6 +10,7 @@ import {
   seedUsers,
   startArticleStack,
 } from './support/article-stack';
+import { writeDuringRead } from './support/held-read';
 
 const A = '1294287382374383900';
 const B = '1294287382374383901';
@@ -871,27 +872,7 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
     const duringRebuild = async (write: () => Promise<unknown>) => {
       await stack.cache.del(`user:${D}:art`);
       const repository = stack.newsService!.get(ArticlesRepository);
-      const approvedByAuthorInChunks = repository.approvedByAuthorInChunks.bind(repository);
-      let release: () => void = () => undefined;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let rowsRead: () => void = () => undefined;
-      const read = new Promise<void>((resolve) => (rowsRead = resolve));
-      const spy = jest
-        .spyOn(repository, 'approvedByAuthorInChunks')
-        .mockImplementation(async function* (...args) {
-          yield* approvedByAuthorInChunks(...args);
-          rowsRead();
-          await gate;
-        });
-      try {
-        const reading = appPage();
-        await read;
-        await write();
-        release();
-        await reading;
-      } finally {
-        spy.mockRestore();
-      }
+      await writeDuringRead(repository, 'approvedByAuthorInChunks', appPage, write);
     };
 
     it('does not cache the list as it was read when an article is approved, banned or sent back to review meanwhile', async () => {

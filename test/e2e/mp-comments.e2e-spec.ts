@@ -9,6 +9,7 @@ import {
   seedUsers,
   startArticleStack,
 } from './support/article-stack';
+import { writeDuringRead } from './support/held-read';
 
 const AUTHOR_A = '1294287382374383616';
 const AUTHOR_B = '1294287382374383617';
@@ -513,7 +514,6 @@ describe('media platform comment management', () => {
     const newsService = stack.newsService;
     if (!newsService) throw new Error('the news service is not running');
     const repository = newsService.get(CommentsRepository);
-    const listedInChunks = repository.listedInChunks.bind(repository);
     const appPage = async () => {
       const response = await appCall('GET', `/comments?type=a&source=${RACED_A}`, READER);
       const data = response.json<{ data: { total_count: number; results: Array<{ com_id: string }> } }>().data;
@@ -522,24 +522,7 @@ describe('media platform comment management', () => {
     /** Runs `write` after a rebuild of the list has read its rows from MySQL and before it is cached. */
     const duringRebuild = async (write: () => Promise<unknown>) => {
       await stack.cache.del(listKey);
-      let release: () => void = () => undefined;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let rowsRead: () => void = () => undefined;
-      const read = new Promise<void>((resolve) => (rowsRead = resolve));
-      const spy = jest.spyOn(repository, 'listedInChunks').mockImplementation(async function* (...args) {
-        yield* listedInChunks(...args);
-        rowsRead();
-        await gate;
-      });
-      try {
-        const reading = appPage();
-        await read;
-        await write();
-        release();
-        await reading;
-      } finally {
-        spy.mockRestore();
-      }
+      await writeDuringRead(repository, 'listedInChunks', appPage, write);
     };
 
     await duringRebuild(async () => expect((await mpCall('DELETE', `/comments/${second}`, AUTHOR_A)).statusCode).toBe(204));

@@ -4,6 +4,7 @@ import { SESSION_STATUS_CACHE_MS } from '@app/auth';
 
 import { RelationsRepository } from '../../apps/user/src/relations/relations.repository';
 import { type ArticleStack, IMG, startArticleStack } from './support/article-stack';
+import { writeDuringRead } from './support/held-read';
 import { type NotificationTap, tapNotifications, waitFor } from './support/notifications';
 
 const ME = '1294287382374383616';
@@ -436,7 +437,6 @@ describe('follows and blacklists through the gateway', () => {
 
   it('does not cache a follow list as it was read when a follow or an unfollow lands meanwhile', async () => {
     const repository = stack.userService.get(RelationsRepository);
-    const followEdges = repository.followEdges.bind(repository);
     const follow = async (as: string, target: string) =>
       expect((await call('POST', '/user/followings', as, { target })).statusCode).toBe(201);
     const unfollow = async (as: string, target: string) =>
@@ -452,26 +452,7 @@ describe('follows and blacklists through the gateway', () => {
       write: () => Promise<unknown>,
     ) => {
       await stack.redis.client('cache').del(cacheKey(key));
-      let release: () => void = () => undefined;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let edgesRead: () => void = () => undefined;
-      const edges = new Promise<void>((resolve) => (edgesRead = resolve));
-      const spy = jest.spyOn(repository, 'followEdges').mockImplementation(async function* (
-        ...args
-      ) {
-        yield* followEdges(...args);
-        edgesRead();
-        await gate;
-      });
-      try {
-        const reading = read();
-        await edges;
-        await write();
-        release();
-        await reading;
-      } finally {
-        spy.mockRestore();
-      }
+      await writeDuringRead(repository, 'followEdges', read, write);
     };
 
     await follow(LONER, STAR);
@@ -507,7 +488,6 @@ describe('follows and blacklists through the gateway', () => {
 
   it('does not cache the relations of a user as they were read when an unfollow or a follow lands meanwhile', async () => {
     const repository = stack.userService.get(RelationsRepository);
-    const relationsOf = repository.relationsOf.bind(repository);
     const isFollowing = async (as: string, target: string) => {
       const card = await call('GET', `/users/${target}`, as);
       expect(card.statusCode).toBe(200);
@@ -516,25 +496,7 @@ describe('follows and blacklists through the gateway', () => {
     /** Runs `write` after LONER's relations were read from MySQL and before they are cached. */
     const duringRead = async (write: () => Promise<unknown>) => {
       await stack.redis.client('cache').del(cacheKey(`user:${LONER}:relationship`));
-      let release: () => void = () => undefined;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let rowsRead: () => void = () => undefined;
-      const read = new Promise<void>((resolve) => (rowsRead = resolve));
-      const spy = jest.spyOn(repository, 'relationsOf').mockImplementation(async (...args) => {
-        const rows = await relationsOf(...args);
-        rowsRead();
-        await gate;
-        return rows;
-      });
-      try {
-        const reading = isFollowing(LONER, ME);
-        await read;
-        await write();
-        release();
-        await reading;
-      } finally {
-        spy.mockRestore();
-      }
+      await writeDuringRead(repository, 'relationsOf', () => isFollowing(LONER, ME), write);
     };
 
     expect((await call('POST', '/user/followings', LONER, { target: ME })).statusCode).toBe(201);
