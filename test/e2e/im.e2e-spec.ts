@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 
 import { JwtKeySet, SessionStore, TokenSigner } from '@app/auth';
 import { createRedisClient } from '@app/cache';
@@ -36,6 +37,44 @@ type Query = Record<string, string>;
 
 // Booting two apps takes a few seconds; a hook that timed out would keep running and leak them.
 jest.setTimeout(30_000);
+
+interface PollingAnswer {
+  status: number;
+  allowedOrigin: string | string[] | undefined;
+  body: string;
+}
+
+/** One request of Engine.IO's HTTP long-polling transport, as a page on `origin` sends it. */
+function poll(port: number, path: string, origin: string, body?: string): Promise<PollingAnswer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          origin,
+          ...(body === undefined ? {} : { 'content-type': 'text/plain;charset=UTF-8' }),
+        },
+      },
+      (answer) => {
+        let text = '';
+        answer.setEncoding('utf8');
+        answer.on('data', (chunk: string) => (text += chunk));
+        answer.on('end', () =>
+          resolve({
+            status: answer.statusCode ?? 0,
+            allowedOrigin: answer.headers['access-control-allow-origin'],
+            body: text,
+          }),
+        );
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
 
 function open(port: number, query: Query): Socket {
   return io(`http://127.0.0.1:${port}`, {
@@ -183,6 +222,28 @@ describe('im: Socket.IO over the Redis adapter', () => {
     it('accepts a valid access token and an anonymous id', async () => {
       expect((await connect(portA, { token: await tokenFor(USER_ID) })).connected).toBe(true);
       expect((await connect(portB, { a: 'device-1' })).connected).toBe(true);
+    });
+
+    it('lets a page on another origin open and connect over long-polling, as the mobile web app does', async () => {
+      const origin = 'http://localhost:8080';
+      const handshake = await poll(
+        portA,
+        '/socket.io/?EIO=4&transport=polling&a=device-cors',
+        origin,
+      );
+      expect(handshake).toMatchObject({ status: 200, allowedOrigin: origin });
+      const { sid } = JSON.parse(handshake.body.slice(1)) as { sid: string };
+      const path = `/socket.io/?EIO=4&transport=polling&a=device-cors&sid=${sid}`;
+      // The namespace connect packet, then its answer.
+      expect(await poll(portA, path, origin, '40')).toEqual({
+        status: 200,
+        allowedOrigin: origin,
+        body: 'ok',
+      });
+      const connected = await poll(portA, path, origin);
+      expect(connected).toMatchObject({ status: 200, allowedOrigin: origin });
+      expect(connected.body).toMatch(/^40\{"sid":/);
+      await poll(portA, path, origin, '1');
     });
 
     it('refuses the token of a session that was logged out or frozen', async () => {
