@@ -1,27 +1,36 @@
+import { createRedisClient } from '@app/cache';
 import { loadConfig, runMain } from '@app/config';
 import { mysqlDataSourceOptions } from '@app/database';
 import { DataSource } from 'typeorm';
 
-import { userEnvSchema } from './config/user.config';
-import { DEMO_USERS } from './database/seeds/demo-users';
+import { type UserConfig, userEnvSchema } from './config/user.config';
+import { loadDemoUsers } from './database/seeds/load-demo-users';
 import { USER_SCHEMA } from './database/user-schema';
 
-/** Loads the demo accounts (idempotent). Development only. */
-runMain(async () => {
-  const config = loadConfig(userEnvSchema);
+/** Loads the demo accounts and follows into the configured stores (idempotent; see loadDemoUsers). */
+export async function seedDemoUsers(
+  config: UserConfig,
+): Promise<{ users: number; follows: number }> {
   if (config.NODE_ENV === 'production') throw new Error('refusing to load demo data in production');
-  const dataSource = await new DataSource({ ...mysqlDataSourceOptions(config, USER_SCHEMA), migrationsRun: false }).initialize();
+  const dataSource = await new DataSource({
+    ...mysqlDataSourceOptions(config, USER_SCHEMA),
+    migrationsRun: false,
+  }).initialize();
+  const state = createRedisClient(config.REDIS_STATE_URL, config.REDIS_KEY_PREFIX);
+  const cache = createRedisClient(config.REDIS_CACHE_URL, config.REDIS_KEY_PREFIX);
   try {
-    for (const user of DEMO_USERS) {
-      await dataSource.query(
-        `INSERT IGNORE INTO user_basic (user_id, mobile, user_name, status, is_media, is_verified, introduction, certificate)
-         VALUES (?, ?, ?, 1, ?, ?, ?, ?)`,
-        [user.id, user.mobile, user.name, user.isMedia, user.isMedia, user.intro, user.certi],
-      );
-      await dataSource.query('INSERT IGNORE INTO user_profile (user_id, gender) VALUES (?, 0)', [user.id]);
-    }
-    console.log(`user: ${DEMO_USERS.length} demo users present`);
+    return await loadDemoUsers({ dataSource, state, cache });
   } finally {
+    await Promise.all([state.quit(), cache.quit()]);
     await dataSource.destroy();
   }
-});
+}
+
+if (require.main === module) {
+  runMain(async () => {
+    const loaded = await seedDemoUsers(loadConfig(userEnvSchema));
+    console.log(
+      `user: ${loaded.users} demo users and ${loaded.follows} follows present; counters rebuilt`,
+    );
+  });
+}
