@@ -7,6 +7,8 @@ import { crc32, inflateSync } from 'node:zlib';
 import { CounterKeys, StateKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
+import { queueConnectionOptions } from '@app/cache';
+import { QueueName, queuePrefix } from '@app/queue';
 import { signInForTest } from '@app/testing';
 import {
   credentials,
@@ -16,6 +18,7 @@ import {
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Queue } from 'bullmq';
 
 import { newsEnvSchema } from '../../apps/news/src/config/news.config';
 import { seedDemoNews } from '../../apps/news/src/seed';
@@ -136,6 +139,7 @@ describe('demo data: what `npm run dev` loads keeps the promise the clients rely
   let stack: ArticleStack;
   let uploads: string;
   let mp: NestFastifyApplication;
+  let candidates: Queue;
 
   const load = async (): Promise<void> => {
     await seedDemoUsers(loadConfig(userEnvSchema, stack.env));
@@ -152,9 +156,14 @@ describe('demo data: what `npm run dev` loads keeps the promise the clients rely
     stack = await startArticleStack({ STORAGE_LOCAL_DIR: uploads });
     await load();
     mp = await stack.startMediaPlatform();
+    candidates = new Queue(QueueName.Candidates, {
+      connection: queueConnectionOptions(stack.redis.queueUrl),
+      prefix: queuePrefix(stack.redis.prefix),
+    });
   }, 120_000);
 
   afterAll(async () => {
+    await candidates?.close();
     await stack?.close();
     rmSync(uploads, { recursive: true, force: true });
   });
@@ -354,10 +363,31 @@ describe('demo data: what `npm run dev` loads keeps the promise the clients rely
     expect(search.json<{ data: { total_count: number } }>().data.total_count).toBeGreaterThan(0);
   });
 
+  /** The candidates jobs the news service relayed from its outbox, once it has relayed them all. */
+  const relayedCandidateJobs = async (): Promise<string[]> => {
+    const deadline = Date.now() + 10_000;
+    while ((await count('SELECT COUNT(*) AS n FROM news_job_outbox')) > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const jobs = await candidates.getJobs(['waiting', 'prioritized', 'delayed']);
+    return jobs.map((job) => (job.data as { articleId: string }).articleId).sort();
+  };
+
+  it('puts every demo article in the recommend pools the way an approval does: one candidates job each', async () => {
+    const ids = (
+      (await stack.sql('SELECT article_id FROM news_article_basic ORDER BY article_id')) as Array<{
+        article_id: string;
+      }>
+    )
+      .map((row) => String(row.article_id))
+      .sort();
+    expect(await relayedCandidateJobs()).toEqual(ids);
+  });
+
   it('changes nothing when loaded again, and completes a database that holds part of it', async () => {
     const before = await everything(stack, uploads);
     await load();
     expect(await everything(stack, uploads)).toEqual(before);
+    expect(await count('SELECT COUNT(*) AS n FROM news_job_outbox')).toBe(0);
 
     // As a database loaded by an earlier, smaller demo seed: rows, files and counters missing.
     await stack.sql('DELETE FROM news_article_basic WHERE MOD(article_id, 3) = 0');

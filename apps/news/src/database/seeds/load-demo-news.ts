@@ -1,5 +1,6 @@
 import { CacheKeys, CounterStore, dropSortedSets, StateKeys } from '@app/cache';
 import { groupCounts } from '@app/database';
+import { jobId, JobName } from '@app/queue';
 import { storeImage, type StorageDriver } from '@app/storage';
 import type Redis from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -8,6 +9,7 @@ import { ArticleStatus } from '../../articles/article.entity';
 import { CommentStatus } from '../../comments/comment.entity';
 import { recountFansComments } from '../../counter-repair/fans-comment-count.repair';
 import { NEWS_COUNTER_QUERIES } from '../../counter-repair/news-counter-queries';
+import { type OutboxJob, writeOutboxJobs } from '../../outbox/job-outbox';
 import { ArticleAttitude } from '../../reactions/attitude-transition';
 import type { ArticleIndexer } from '../../search/article-indexer';
 import { DEMO_ANNOUNCEMENTS } from './demo-announcements';
@@ -84,6 +86,15 @@ async function storeChannelImages(target: DemoNewsTarget): Promise<Map<number, s
   return urls;
 }
 
+/** The recommend pools' job for a demo article (one per article: the demo never changes it). */
+export function candidateJob(articleId: string): OutboxJob {
+  return {
+    name: JobName.RefreshCandidate,
+    payload: { articleId },
+    jobId: jobId(JobName.RefreshCandidate, articleId, 'demo'),
+  };
+}
+
 const countBy = (ids: ReadonlyArray<string | null>): Map<string, number> => {
   const counts = new Map<string, number>();
   for (const id of ids) if (id !== null) counts.set(id, (counts.get(id) ?? 0) + 1);
@@ -105,7 +116,8 @@ const reactionRows = (reactions: readonly DemoReaction[], ...values: unknown[]):
  * ids and times and `INSERT IGNORE`, so loading again changes nothing and a database holding
  * part of it gets the rest. Then, as the app would after such writes: every demo article is
  * (re)indexed for search, the counters are rebuilt from the tables by the counter repair's own
- * queries, and the cached lists the rows change are dropped.
+ * queries, and the cached lists the rows change are dropped. Each article it adds also gets the
+ * job an approval commits, which puts it in the recommend service's candidate pools.
  */
 export async function loadDemoNews(target: DemoNewsTarget): Promise<DemoNewsSummary> {
   const { dataSource } = target;
@@ -117,6 +129,14 @@ export async function loadDemoNews(target: DemoNewsTarget): Promise<DemoNewsSumm
   const commentLikes = countBy(reactions.commentLikes.map((like) => like.targetId));
 
   await dataSource.transaction(async (manager) => {
+    const present = new Set(
+      (
+        await manager.query<Array<{ article_id: string }>>(
+          'SELECT article_id FROM news_article_basic WHERE article_id IN (?)',
+          [articles.map((article) => article.id)],
+        )
+      ).map((row) => String(row.article_id)),
+    );
     await insertIgnore(
       manager,
       'news_channel',
@@ -164,6 +184,14 @@ export async function loadDemoNews(target: DemoNewsTarget): Promise<DemoNewsSumm
         article.createdAt,
         article.createdAt,
       ]),
+    );
+    // What an approval commits with the article: the job that puts it in the recommend pools
+    // (relayed by the news service, run by the worker), for the articles this load adds.
+    await writeOutboxJobs(
+      manager,
+      articles
+        .filter((article) => !present.has(article.id))
+        .map((article) => candidateJob(article.id)),
     );
     await insertIgnore(
       manager,
