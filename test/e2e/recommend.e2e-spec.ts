@@ -1,6 +1,7 @@
 import { CacheKeys, createRedisClient, TwoLevelCache } from '@app/cache';
 import { loadConfig } from '@app/config';
 import {
+  AlgorithmCombine,
   type articleV1,
   type candidateV1,
   type channelV1,
@@ -47,6 +48,7 @@ import { startNewsService } from '../../apps/news/src/main';
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
 import { CandidateSnapshot } from '../../apps/recommend/src/candidates/candidate-snapshot';
 import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
+import { ColdStartPublisher } from '../../apps/recommend/src/feed/cold-start.publisher';
 import { startRecommendService } from '../../apps/recommend/src/main';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
@@ -137,6 +139,7 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
   let news: INestMicroservice | undefined;
   let recommend: INestApplicationContext | undefined;
   let recommendAddress: string;
+  let newsAddress: string;
   let client: RecommendClient;
   let candidateClient: CandidateClient;
 
@@ -160,6 +163,7 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     database = await createTestDatabase([NEWS_SCHEMA]);
     redis = createTestRedis();
     const [newsPort, recommendPort] = [await freePort(), await freePort()];
+    newsAddress = `127.0.0.1:${newsPort}`;
     const env = testEnv(database.settings, redis, {
       NEWS_GRPC_PORT: newsPort,
       NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
@@ -746,6 +750,197 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
       const snapshot = recommend!.get(CandidateSnapshot);
       expect(snapshot.pool(0).filter((entry) => entry.id === MOVED_DURING)).toHaveLength(1);
       expect(snapshot.article(MOVED_DURING)?.channelId).toBe(2);
+    });
+  });
+
+  describe('jobs and rebuilds at once, on two replicas', () => {
+    /** Approved in news, its job not yet run; banned while that job reads it. */
+    const BANNED_WHILE_APPROVING = id(3, 60);
+    /** Banned while one replica's rebuild reads cards and the other's rebuilds whole. */
+    const BANNED_DURING_TWO = id(3, 61);
+    const UNNOTICED_THIRD = id(3, 62);
+    /** In a channel that is hidden after it was built. */
+    const IN_HIDDEN = id(4, 1);
+
+    let second: INestApplicationContext;
+    let cache: Redis;
+
+    const refresh = (articleId: string) =>
+      new Promise<candidateV1.RefreshCandidateResponse>((resolve, reject) =>
+        candidateClient.RefreshCandidate({ articleId }, (error, response) =>
+          error ? reject(error) : resolve(response),
+        ),
+      );
+    const insertApproved = (articleId: string, channel: number, title: string, minutes: number) =>
+      withTestConnection(database.settings, (query) =>
+        query(
+          `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
+           VALUES (?, ?, ?, ?, '{"type":0,"images":[]}', 2, 1, ?, ?)`,
+          [
+            articleId,
+            AUTHOR,
+            channel,
+            title,
+            sqlTime(NOW - minutes * 60_000),
+            sqlTime(NOW - minutes * 60_000),
+          ],
+        ),
+      );
+    /** As news does after a change: the row, then its cached card dropped. */
+    const change = async (articleId: string, sql: string) => {
+      await withTestConnection(database.settings, (query) => query(sql, [articleId]));
+      await news!.get(TwoLevelCache).invalidate(CacheKeys.articleInfo(articleId));
+    };
+    const ban = (articleId: string) =>
+      change(articleId, 'UPDATE news_article_basic SET status = 5 WHERE article_id = ?');
+    const pools = async (articleId: string) => {
+      const pooled: number[] = [];
+      for (const channel of [0, 1, 2, 3, 4])
+        if ((await state.zscore(`reco:ch:${channel}:candidates`, articleId)) !== null)
+          pooled.push(channel);
+      return pooled;
+    };
+    const snapshotPools = (app: INestApplicationContext, articleId: string) => {
+      const snapshot = app.get(CandidateSnapshot);
+      return snapshot
+        .channelIds()
+        .filter((channel) => snapshot.pool(channel).some((entry) => entry.id === articleId));
+    };
+
+    /**
+     * Holds the first GetArticleCards call of `app` that asks for `articleId` once news answered
+     * it: `read` resolves then, `release` lets the answer through.
+     */
+    function holdCards(app: INestApplicationContext, articleId: string) {
+      const client = app.get<articleV1.ArticleServiceClient>(grpcClientToken(ARTICLE_GRPC));
+      const original = client.getArticleCards.bind(client);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let answered: () => void = () => undefined;
+      const read = new Promise<void>((resolve) => (answered = resolve));
+      let holding = true;
+      const spy = jest
+        .spyOn(client, 'getArticleCards')
+        .mockImplementation((request: articleV1.GetArticleCardsRequest) => {
+          if (!holding || !request.articleIds.includes(articleId)) return original(request);
+          holding = false;
+          return defer(async () => {
+            const answer = await lastValueFrom(original(request));
+            answered();
+            await gate;
+            return answer;
+          });
+        });
+      return {
+        read,
+        release,
+        restore: () => {
+          release();
+          spy.mockRestore();
+        },
+      };
+    }
+
+    beforeAll(async () => {
+      cache = createRedisClient(redis.cacheUrl, redis.prefix);
+      second = await startRecommendService(
+        loadConfig(
+          recommendEnvSchema,
+          testEnv(database.settings, redis, {
+            NEWS_GRPC_URL: newsAddress,
+            RECOMMEND_GRPC_PORT: await freePort(),
+            RECO_REFRESH_INTERVAL_MS: 3_600_000,
+            // Its snapshot follows Redis only when the test says so.
+            RECO_SNAPSHOT_INTERVAL_MS: 3_600_000,
+          }),
+        ),
+      );
+      await second.get(CandidateSnapshot).sync();
+    });
+
+    afterAll(async () => {
+      await second?.close();
+      await cache?.quit();
+    });
+
+    it("does not let an approval's job that read the article before its ban put it back", async () => {
+      await insertApproved(BANNED_WHILE_APPROVING, 3, 'rust 借用检查', 11);
+      const held = holdCards(recommend!, BANNED_WHILE_APPROVING);
+      try {
+        const approving = refresh(BANNED_WHILE_APPROVING);
+        await held.read;
+        await ban(BANNED_WHILE_APPROVING);
+        // The ban's job, on another worker, finds nothing to take out.
+        await expect(refresh(BANNED_WHILE_APPROVING)).resolves.toEqual({ candidate: false });
+        held.release();
+        // Acknowledged: the state a later reading put in place stays.
+        await expect(approving).resolves.toEqual({ candidate: false });
+      } finally {
+        held.restore();
+      }
+      expect(await pools(BANNED_WHILE_APPROVING)).toEqual([]);
+      expect(await state.hget('reco:art:channel', BANNED_WHILE_APPROVING)).toBeNull();
+      expect(snapshotPools(recommend!, BANNED_WHILE_APPROVING)).toEqual([]);
+      expect(ids(await feed('1100000000000000301', 3, NOW, 30))).not.toContain(
+        BANNED_WHILE_APPROVING,
+      );
+    });
+
+    it("keeps a ban when another replica's rebuild ends while this one's still reads news", async () => {
+      await insertApproved(BANNED_DURING_TWO, 3, 'rust 智能指针', 12);
+      await expect(refresh(BANNED_DURING_TWO)).resolves.toEqual({ candidate: true });
+      await insertApproved(UNNOTICED_THIRD, 3, 'rust 模式匹配', 13);
+      const held = holdCards(recommend!, UNNOTICED_THIRD);
+      try {
+        // This replica's rebuild outlives its lock: it listed and read the pools before the ban.
+        const rebuilding = recommend!.get(CandidateRefresher).refresh();
+        await held.read;
+        await ban(BANNED_DURING_TWO);
+        await expect(refresh(BANNED_DURING_TWO)).resolves.toEqual({ candidate: false });
+        // The other replica took the lock over and rebuilt whole meanwhile.
+        await second.get(CandidateRefresher).refresh();
+        held.release();
+        await rebuilding;
+      } finally {
+        held.restore();
+      }
+      expect(await pools(BANNED_DURING_TWO)).toEqual([]);
+      expect(snapshotPools(recommend!, BANNED_DURING_TWO)).toEqual([]);
+      expect(await pools(UNNOTICED_THIRD)).toEqual([0, 3]);
+    });
+
+    it('never makes a pool again for a channel hidden since the rebuild, from a job', async () => {
+      await withTestConnection(database.settings, (query) =>
+        query(
+          `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (4, 'rust', 4, 1, 0)`,
+        ),
+      );
+      await insertApproved(IN_HIDDEN, 4, 'rust 入门', 14);
+      await cache.del(CacheKeys.allChannels());
+      const refresher = recommend!.get(CandidateRefresher);
+      await refresher.refresh();
+      expect(await pools(IN_HIDDEN)).toEqual([0, 4]);
+
+      await withTestConnection(database.settings, (query) =>
+        query('UPDATE news_channel SET is_visible = 0 WHERE channel_id = 4'),
+      );
+      await cache.del(CacheKeys.allChannels());
+      await refresher.refresh();
+      expect(await state.exists('reco:ch:4:candidates')).toBe(0);
+
+      // An edit of the article: its job runs before the next rebuild.
+      await change(
+        IN_HIDDEN,
+        "UPDATE news_article_basic SET title = 'rust 宏编程' WHERE article_id = ?",
+      );
+      await expect(refresh(IN_HIDDEN)).resolves.toEqual({ candidate: true });
+      expect(await pools(IN_HIDDEN)).toEqual([0]);
+      expect(await state.sismember('reco:channels', '4')).toBe(0);
+      expect(recommend!.get(CandidateSnapshot).channelIds()).not.toContain(4);
+      expect(snapshotPools(recommend!, IN_HIDDEN)).toEqual([0]);
+      await recommend!.get(ColdStartPublisher).publish();
+      for (const algorithm of Object.values(AlgorithmCombine))
+        expect(await cache.exists(CacheKeys.feedColdStartIds(4, algorithm))).toBe(0);
     });
   });
 });

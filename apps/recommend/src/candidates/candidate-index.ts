@@ -5,12 +5,9 @@ import { randomUUID } from 'node:crypto';
 
 import type { PoolEntry } from '../feed/ranking.util';
 import { IDS_PER_COMMAND, readInChunks } from './read-in-chunks';
-import {
-  FORGET_UNTOUCHED_LUA,
-  PUT_UNTOUCHED_FIELDS_LUA,
-  SWAP_POOL_LUA,
-  TOUCH_LUA,
-} from './rebuild-scripts';
+import { ADD_LUA, REMOVE_LUA, STALE, WRITTEN_IN_CHANNEL } from './job-scripts';
+import { BEGIN_READING_LUA, END_READING_LUA, LAPSED } from './reading-scripts';
+import { FORGET_UNTOUCHED_LUA, PUT_UNTOUCHED_FIELDS_LUA, SWAP_POOL_LUA } from './rebuild-scripts';
 import { RecoKeys } from './reco-keys';
 
 /** An approved article as the candidate sets know it. */
@@ -25,10 +22,39 @@ export interface CandidateArticle {
 export const ALL_CHANNELS = 0;
 
 /**
- * The fence of a write that keeps nothing an event did (a rebuild's fence is the version it read
- * before reading news: see `rebuildFence`).
+ * A reading of news whose writes go to the pools (a rebuild's, a job's), registered from before
+ * it reads news until it ends; `stamp` orders it among the others and among the jobs' writes.
  */
-const KEEP_NO_EVENTS = Number.MAX_SAFE_INTEGER;
+export interface Reading {
+  readonly id: string;
+  readonly stamp: number;
+}
+
+/**
+ * The writes that belong to no reading: they keep nothing a job did, and are never stale.
+ */
+export const NO_READING: Reading = { id: '', stamp: Number.MAX_SAFE_INTEGER };
+
+/**
+ * What a job's write did: nothing, since a job whose reading began later wrote the article
+ * (stale); or put the article as its reading found it (an added article is in its channel's pool
+ * unless that channel has none), which bumped the version to `version` if anything changed.
+ */
+export type JobWrite =
+  | { written: false }
+  | { written: true; inChannelPool: boolean; changed: false }
+  | { written: true; inChannelPool: boolean; changed: true; version: number };
+
+/**
+ * A write of a reading that was taken for dead (no write for READING_LIFETIME_MS): what kept it
+ * from undoing newer changes may be forgotten, so it wrote nothing. Read again.
+ */
+export class ReadingLapsedError extends Error {
+  constructor() {
+    super('The candidate pools were read from news too long ago to be written.');
+    this.name = 'ReadingLapsedError';
+  }
+}
 
 /** How long a pool being rebuilt may take before its scratch key expires (a rebuild that died). */
 const SCRATCH_TTL_SECONDS = 600;
@@ -37,45 +63,80 @@ const SCRATCH_TTL_SECONDS = 600;
  * The candidate pools in the state Redis: per channel a zset of approved article ids scored by
  * creation time, plus each article's channel and title tokens. The updater adds and removes
  * articles as news changes them; the refresher rebuilds it from the news service now and then.
- * Every change bumps a version, so the replicas reload their snapshots. An event also marks its
- * article touched at that version, and a rebuild's writes leave the articles touched after its
- * fence as the events put them (rebuild-scripts.ts).
+ * Every change bumps a version, so the replicas reload their snapshots. Each rebuild and each
+ * job registers its reading of news first (`startReading`): a job's write marks its article
+ * touched, a rebuild's writes leave the articles touched after its reading began as the jobs put
+ * them (rebuild-scripts.ts), and a job does not write an article that a job whose reading began
+ * later already wrote (job-scripts.ts).
  */
 @Injectable()
 export class CandidateIndex {
   constructor(@Inject(REDIS_STATE) private readonly state: Redis) {}
 
   /**
-   * Adds or moves the article: out of every other channel's pool, whatever channel it was stored
-   * under before.
+   * Registers a reading of news, before it reads: what it then writes is ordered after what began
+   * before it (see the class). End it with `endReading`.
    */
-  async add(article: CandidateArticle): Promise<void> {
-    const channels = await this.state.smembers(RecoKeys.channels());
-    const multi = this.state.multi();
-    for (const channel of new Set(channels.map(Number))) {
-      if (channel !== article.channelId && channel !== ALL_CHANNELS)
-        multi.zrem(RecoKeys.candidates(channel), article.id);
-    }
-    multi
-      .zadd(RecoKeys.candidates(article.channelId), article.createdMs, article.id)
-      .zadd(RecoKeys.candidates(ALL_CHANNELS), article.createdMs, article.id)
-      .sadd(RecoKeys.channels(), article.channelId, ALL_CHANNELS)
-      .hset(RecoKeys.articleChannels(), article.id, article.channelId)
-      .hset(RecoKeys.articleTokens(), article.id, article.tokens.join(' '))
-      .eval(TOUCH_LUA, 2, RecoKeys.candidatesVersion(), RecoKeys.touched(), article.id);
-    await execReplies(multi);
+  async startReading(): Promise<Reading> {
+    const id = randomUUID();
+    const stamp = await this.state.eval(
+      BEGIN_READING_LUA,
+      3,
+      RecoKeys.stamps(),
+      RecoKeys.readings(),
+      RecoKeys.readingDeadlines(),
+      id,
+    );
+    return { id, stamp: Number(stamp) };
   }
 
-  async remove(articleId: string): Promise<void> {
-    const channels = await this.state.smembers(RecoKeys.channels());
-    const multi = this.state.multi();
-    for (const channel of new Set([...channels.map(Number), ALL_CHANNELS]))
-      multi.zrem(RecoKeys.candidates(channel), articleId);
-    multi
-      .hdel(RecoKeys.articleChannels(), articleId)
-      .hdel(RecoKeys.articleTokens(), articleId)
-      .eval(TOUCH_LUA, 2, RecoKeys.candidatesVersion(), RecoKeys.touched(), articleId);
-    await execReplies(multi);
+  /** Ends the reading, and forgets what no reading still going can need. */
+  async endReading(reading: Reading): Promise<void> {
+    await this.state.eval(
+      END_READING_LUA,
+      4,
+      RecoKeys.readings(),
+      RecoKeys.readingDeadlines(),
+      RecoKeys.touched(),
+      RecoKeys.applied(),
+      reading.id,
+    );
+  }
+
+  /**
+   * A job's write of an approved article, as its reading found it: in channel 0's pool and its
+   * channel's (only when a rebuild listed that channel: a job never makes a pool), out of every
+   * other channel's, whatever channel it was stored under before. Bumps the version only if that
+   * changed anything.
+   */
+  async add(article: CandidateArticle, reading: Reading = NO_READING): Promise<JobWrite> {
+    const others = (await this.channelIds()).filter(
+      (channel) => channel !== article.channelId && channel !== ALL_CHANNELS,
+    );
+    const keys = [
+      RecoKeys.channels(),
+      RecoKeys.articleChannels(),
+      RecoKeys.articleTokens(),
+      RecoKeys.candidates(ALL_CHANNELS),
+      RecoKeys.candidates(article.channelId),
+      ...[...new Set(others)].map((channel) => RecoKeys.candidates(channel)),
+    ];
+    return this.jobWrite(ADD_LUA, keys, reading, article.id, [
+      article.channelId,
+      article.createdMs,
+      article.tokens.join(' '),
+    ]);
+  }
+
+  /** A job's write of an article that is not approved (any more): out of every pool. */
+  async remove(articleId: string, reading: Reading = NO_READING): Promise<JobWrite> {
+    const channels = new Set([...(await this.channelIds()), ALL_CHANNELS]);
+    const keys = [
+      RecoKeys.articleChannels(),
+      RecoKeys.articleTokens(),
+      ...[...channels].map((channel) => RecoKeys.candidates(channel)),
+    ];
+    return this.jobWrite(REMOVE_LUA, keys, reading, articleId, []);
   }
 
   /** Tells the replicas that the pools changed (after a refresh). */
@@ -88,19 +149,6 @@ export class CandidateIndex {
     return this.state.get(RecoKeys.candidatesVersion());
   }
 
-  /**
-   * Read by a rebuild before it reads news: its writes leave the articles that events touch from
-   * now on as the events put them.
-   */
-  async rebuildFence(): Promise<number> {
-    return Number((await this.version()) ?? 0);
-  }
-
-  /** Forgets the touches up to `fence`, which a rebuild that began after them read anyway. */
-  async forgetTouchesUpTo(fence: number): Promise<void> {
-    await this.state.zremrangebyscore(RecoKeys.touched(), '-inf', fence);
-  }
-
   /** Channels that have a pool; none until the first refresh (or event) built one. */
   async channelIds(): Promise<number[]> {
     return (await this.state.smembers(RecoKeys.channels())).map(Number);
@@ -108,12 +156,12 @@ export class CandidateIndex {
 
   /**
    * Replaces one channel's pool whole: it is written to a scratch key that one script swaps in,
-   * so readers never see it half built; articles touched after `fence` keep their place.
+   * so readers never see it half built; articles touched after `reading` began keep their place.
    */
   async replaceChannel(
     channelId: number,
     entries: readonly PoolEntry[],
-    fence = KEEP_NO_EVENTS,
+    reading: Reading = NO_READING,
   ): Promise<void> {
     const scratch = RecoKeys.candidatesScratch(channelId, randomUUID());
     try {
@@ -126,15 +174,20 @@ export class CandidateIndex {
             .expire(scratch, SCRATCH_TTL_SECONDS),
         );
       }
-      await this.state.eval(
-        SWAP_POOL_LUA,
-        4,
-        scratch,
-        RecoKeys.candidates(channelId),
-        RecoKeys.touched(),
-        RecoKeys.channels(),
-        fence,
-        channelId,
+      refuseLapsed(
+        await this.state.eval(
+          SWAP_POOL_LUA,
+          6,
+          RecoKeys.readings(),
+          RecoKeys.readingDeadlines(),
+          scratch,
+          RecoKeys.candidates(channelId),
+          RecoKeys.touched(),
+          RecoKeys.channels(),
+          reading.id,
+          reading.stamp,
+          channelId,
+        ),
       );
     } catch (error) {
       await this.state.del(scratch).catch(() => undefined);
@@ -160,41 +213,49 @@ export class CandidateIndex {
     return new Set(await this.state.hkeys(RecoKeys.articleTokens()));
   }
 
-  /** Stores the articles' channels, except of those touched after `fence`. */
+  /** Stores the articles' channels, except of those touched after `reading` began. */
   putChannels(
     articles: ReadonlyArray<Pick<CandidateArticle, 'id' | 'channelId'>>,
-    fence = KEEP_NO_EVENTS,
+    reading: Reading = NO_READING,
   ): Promise<void> {
     return this.putFields(
       RecoKeys.articleChannels(),
       articles.map((article) => [article.id, article.channelId]),
-      fence,
+      reading,
     );
   }
 
-  /** Stores the articles' title tokens, except of those touched after `fence`. */
+  /** Stores the articles' title tokens, except of those touched after `reading` began. */
   putTokens(
     articles: ReadonlyArray<Pick<CandidateArticle, 'id' | 'tokens'>>,
-    fence = KEEP_NO_EVENTS,
+    reading: Reading = NO_READING,
   ): Promise<void> {
     return this.putFields(
       RecoKeys.articleTokens(),
       articles.map((article) => [article.id, article.tokens.join(' ')]),
-      fence,
+      reading,
     );
   }
 
-  /** Drops the channel and title tokens of articles no longer candidates, except those touched after `fence`. */
-  async forgetArticles(ids: readonly string[], fence = KEEP_NO_EVENTS): Promise<void> {
+  /**
+   * Drops the channel and title tokens of articles no longer candidates, except those touched
+   * after `reading` began.
+   */
+  async forgetArticles(ids: readonly string[], reading: Reading = NO_READING): Promise<void> {
     for (let start = 0; start < ids.length; start += IDS_PER_COMMAND) {
-      await this.state.eval(
-        FORGET_UNTOUCHED_LUA,
-        3,
-        RecoKeys.articleChannels(),
-        RecoKeys.articleTokens(),
-        RecoKeys.touched(),
-        fence,
-        ...ids.slice(start, start + IDS_PER_COMMAND),
+      refuseLapsed(
+        await this.state.eval(
+          FORGET_UNTOUCHED_LUA,
+          5,
+          RecoKeys.readings(),
+          RecoKeys.readingDeadlines(),
+          RecoKeys.articleChannels(),
+          RecoKeys.articleTokens(),
+          RecoKeys.touched(),
+          reading.id,
+          reading.stamp,
+          ...ids.slice(start, start + IDS_PER_COMMAND),
+        ),
       );
     }
   }
@@ -232,21 +293,65 @@ export class CandidateIndex {
     );
   }
 
-  /** HSET of many fields but those of articles touched after `fence`, IDS_PER_COMMAND per script. */
+  /**
+   * HSET of many fields but those of articles touched after `reading` began, IDS_PER_COMMAND per
+   * script.
+   */
   private async putFields(
     key: string,
     fields: ReadonlyArray<[string, string | number]>,
-    fence: number,
+    reading: Reading,
   ): Promise<void> {
     for (let start = 0; start < fields.length; start += IDS_PER_COMMAND) {
-      await this.state.eval(
-        PUT_UNTOUCHED_FIELDS_LUA,
-        2,
-        key,
-        RecoKeys.touched(),
-        fence,
-        ...fields.slice(start, start + IDS_PER_COMMAND).flat(),
+      refuseLapsed(
+        await this.state.eval(
+          PUT_UNTOUCHED_FIELDS_LUA,
+          4,
+          RecoKeys.readings(),
+          RecoKeys.readingDeadlines(),
+          key,
+          RecoKeys.touched(),
+          reading.id,
+          reading.stamp,
+          ...fields.slice(start, start + IDS_PER_COMMAND).flat(),
+        ),
       );
     }
   }
+
+  /** Runs a job's write script (job-scripts.ts) after its six common keys. */
+  private async jobWrite(
+    script: string,
+    keys: readonly string[],
+    reading: Reading,
+    articleId: string,
+    args: ReadonlyArray<string | number>,
+  ): Promise<JobWrite> {
+    const reply = await this.state.eval(
+      script,
+      6 + keys.length,
+      RecoKeys.readings(),
+      RecoKeys.readingDeadlines(),
+      RecoKeys.stamps(),
+      RecoKeys.applied(),
+      RecoKeys.touched(),
+      RecoKeys.candidatesVersion(),
+      ...keys,
+      reading.id,
+      reading.stamp,
+      articleId,
+      ...args,
+    );
+    const [verdict, changed, version] = reply as [number, number, number];
+    refuseLapsed(verdict);
+    if (verdict === STALE) return { written: false };
+    const inChannelPool = verdict === WRITTEN_IN_CHANNEL;
+    return changed === 1
+      ? { written: true, inChannelPool, changed: true, version }
+      : { written: true, inChannelPool, changed: false };
+  }
+}
+
+function refuseLapsed(reply: unknown): void {
+  if (reply === LAPSED) throw new ReadingLapsedError();
 }

@@ -13,7 +13,7 @@ import {
 import type { RecommendConfig } from '../config/recommend.config';
 import type { PoolEntry } from '../feed/ranking.util';
 import { TitleTokenizer } from '../related/title-tokenizer';
-import { ALL_CHANNELS, CandidateIndex } from './candidate-index';
+import { ALL_CHANNELS, CandidateIndex, type Reading } from './candidate-index';
 import { CandidateSnapshot } from './candidate-snapshot';
 import { RecoKeys } from './reco-keys';
 
@@ -119,16 +119,17 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
   }
 
   private async rebuild(): Promise<void> {
-    // Read before news is: an article an event puts in place from now on is left as it put it.
-    const fence = await this.index.rebuildFence();
+    // Begun before news is read: an article a job puts in place from now on is left as it put it,
+    // also by a rebuild that began earlier and outlived the lock (its reading is still going).
+    const reading = await this.index.startReading();
     try {
-      await this.rebuildFrom(fence);
+      await this.rebuildFrom(reading);
     } finally {
-      await this.index.forgetTouchesUpTo(fence).catch(() => undefined);
+      await this.index.endReading(reading).catch(() => undefined);
     }
   }
 
-  private async rebuildFrom(fence: number): Promise<void> {
+  private async rebuildFrom(reading: Reading): Promise<void> {
     const { channels } = await unary(this.channels.listChannels({ defaultOnly: false }));
     const channelIds = [
       ALL_CHANNELS,
@@ -167,13 +168,13 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
         const channelId = cards.get(id)?.channelId ?? listedChannel.get(id);
         return channelId === undefined ? [] : [{ id, channelId }];
       }),
-      fence,
+      reading,
     );
     // Title words are cut once per article.
     const newcomers = [...cards.values()].filter((card) => !known.has(card.id));
     await this.index.putTokens(
       newcomers.map((card) => ({ id: card.id, tokens: this.tokenizer.tokens(card.title) })),
-      fence,
+      reading,
     );
     for (const [channelId, ids] of listed) {
       const storedTimes = stored.get(channelId) ?? new Map<string, number>();
@@ -187,13 +188,13 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
         storedTimes.size !== entries.length ||
         entries.some((entry) => storedTimes.get(entry.id) !== entry.createdMs)
       ) {
-        await this.index.replaceChannel(channelId, entries, fence);
+        await this.index.replaceChannel(channelId, entries, reading);
         changed = true;
       }
     }
     if (await this.index.retainChannels(channelIds)) changed = true;
     const gone = [...known].filter((id) => !liveIds.has(id));
-    await this.index.forgetArticles(gone, fence);
+    await this.index.forgetArticles(gone, reading);
     if (!changed && newcomers.length === 0 && gone.length === 0) {
       this.logger.debug(
         `candidates unchanged: ${live.length} articles in ${channelIds.length} pools, ${cards.size} cards read`,
@@ -211,11 +212,11 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
   /** Stores the channel of the articles whose channel is new or moved; true if there was any. */
   private async putMovedChannels(
     articles: ReadonlyArray<Pick<Card, 'id' | 'channelId'>>,
-    fence: number,
+    reading: Reading,
   ): Promise<boolean> {
     const stored = await this.index.channelsOf(articles.map((article) => article.id));
     const moved = articles.filter((article, index) => stored[index] !== article.channelId);
-    await this.index.putChannels(moved, fence);
+    await this.index.putChannels(moved, reading);
     return moved.length > 0;
   }
 

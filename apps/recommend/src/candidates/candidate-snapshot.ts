@@ -11,7 +11,13 @@ import type { RecommendConfig } from '../config/recommend.config';
 import { exposurePrint, type PrintedEntry } from '../feed/exposure-prints';
 import { PopularityReader } from '../feed/popularity.reader';
 import type { Popularity, RankInput } from '../feed/ranking.util';
-import { ALL_CHANNELS, type CandidateArticle, CandidateIndex } from './candidate-index';
+import {
+  ALL_CHANNELS,
+  type CandidateArticle,
+  CandidateIndex,
+  NO_READING,
+  type Reading,
+} from './candidate-index';
 
 /** A candidate with everything ranking, exposures and related articles need. */
 export interface SnapshotEntry extends RankInput, PrintedEntry {
@@ -162,28 +168,57 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
     this.poolChanges += 1;
   }
 
-  /** The hook for an approved article: Redis first (other replicas follow), then this copy. */
-  async add(article: CandidateArticle): Promise<void> {
-    await this.index.add(article);
-    this.appliedOwnChange();
+  /**
+   * The hook for an approved article: Redis first (other replicas follow), then this copy. False
+   * when it was not written (a refresh that began reading later wrote the article first).
+   */
+  async add(article: CandidateArticle, reading: Reading = NO_READING): Promise<boolean> {
+    const write = await this.index.add(article, reading);
+    if (!write.written) return false;
+    if (write.changed) this.appliedOwnChange();
+    const channels = write.inChannelPool ? [article.channelId, ALL_CHANNELS] : [ALL_CHANNELS];
+    if (!write.changed && this.holds(article, channels)) return true;
     const popularity = this.articles.get(article.id)?.popularity ?? NO_POPULARITY;
     this.forget(article.id);
     const entry: SnapshotEntry = { ...article, print: exposurePrint(article.id), popularity };
-    for (const channelId of new Set([article.channelId, ALL_CHANNELS])) {
+    for (const channelId of new Set(channels)) {
       const pool = insertNewestFirst(this.pools.get(channelId) ?? [], entry);
       this.pools.set(channelId, pool.slice(0, this.config.RECO_CANDIDATES_PER_CHANNEL));
     }
     this.articles.set(entry.id, entry);
     this.built = true;
     this.poolChanges += 1;
+    return true;
   }
 
-  /** The hook for a banned or deleted article. */
-  async remove(articleId: string): Promise<void> {
-    await this.index.remove(articleId);
-    this.appliedOwnChange();
+  /** The hook for a banned or deleted article; false when it was not written (as for `add`). */
+  async remove(articleId: string, reading: Reading = NO_READING): Promise<boolean> {
+    const write = await this.index.remove(articleId, reading);
+    if (!write.written) return false;
+    if (write.changed) this.appliedOwnChange();
+    if (!write.changed && !this.articles.has(articleId)) return true;
     this.forget(articleId);
     this.poolChanges += 1;
+    return true;
+  }
+
+  /** Whether this copy already has the article as given, in exactly `channels`' pools. */
+  private holds(article: CandidateArticle, channels: readonly number[]): boolean {
+    const known = this.articles.get(article.id);
+    if (
+      !known ||
+      known.channelId !== article.channelId ||
+      known.createdMs !== article.createdMs ||
+      known.tokens.join(' ') !== article.tokens.join(' ')
+    )
+      return false;
+    return (
+      channels.every((channelId) => this.pools.has(channelId)) &&
+      [...this.pools].every(
+        ([channelId, pool]) =>
+          pool.some((entry) => entry.id === article.id) === channels.includes(channelId),
+      )
+    );
   }
 
   /** Runs every RECO_SNAPSHOT_INTERVAL_MS, so popularity in the snapshot is up to that stale. */

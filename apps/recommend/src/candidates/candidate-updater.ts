@@ -4,14 +4,16 @@ import { Injectable } from '@nestjs/common';
 
 import { TitleTokenizer } from '../related/title-tokenizer';
 import { CandidatesNotReadyError } from '../feed/user-recommend.service';
-import { type CandidateArticle, CandidateIndex } from './candidate-index';
+import { type CandidateArticle, CandidateIndex, type Reading } from './candidate-index';
 import { CandidateSnapshot } from './candidate-snapshot';
 
 /**
  * One article's place in the pools, brought in line with the article as news has it now (the
  * worker's `refresh-candidate` job, enqueued when an article is approved, edited, banned or
  * deleted): approved articles join their channel's pool and channel 0's, any other leaves them.
- * A refresh that changes nothing leaves the version alone, so the replicas do not reload.
+ * A refresh that changes nothing leaves the version alone, so the replicas do not reload. Two
+ * refreshes of one article at once (two worker replicas, a late retry) are ordered by when they
+ * began reading news: the earlier one's write does not land over the later one's.
  */
 @Injectable()
 export class CandidateUpdater {
@@ -28,31 +30,32 @@ export class CandidateUpdater {
    */
   async refresh(articleId: string): Promise<boolean> {
     if (!(await this.snapshot.ready())) throw new CandidatesNotReadyError();
+    const reading = await this.index.startReading();
+    try {
+      return await this.refreshAs(articleId, reading);
+    } finally {
+      await this.index.endReading(reading).catch(() => undefined);
+    }
+  }
+
+  private async refreshAs(articleId: string, reading: Reading): Promise<boolean> {
     // News answers cards of approved articles only.
     const { articles } = await unary(this.articles.getArticleCards({ articleIds: [articleId] }));
     const card = articles.find((article) => article.artId === articleId);
-    if (!card) {
-      const [storedChannel] = await this.index.channelsOf([articleId]);
-      if (storedChannel !== undefined || this.snapshot.article(articleId))
-        await this.snapshot.remove(articleId);
-      return false;
-    }
+    if (!card)
+      return (await this.snapshot.remove(articleId, reading)) ? false : this.isCandidate(articleId);
     const article: CandidateArticle = {
       id: card.artId,
       channelId: card.chId,
       createdMs: Date.parse(card.pubdate),
       tokens: this.tokenizer.tokens(card.title),
     };
-    if (!(await this.isStored(article))) await this.snapshot.add(article);
-    return true;
+    return (await this.snapshot.add(article, reading)) ? true : this.isCandidate(articleId);
   }
 
-  private async isStored(article: CandidateArticle): Promise<boolean> {
-    const known = this.snapshot.article(article.id);
-    if (!known || known.channelId !== article.channelId || known.createdMs !== article.createdMs)
-      return false;
-    if (known.tokens.join(' ') !== article.tokens.join(' ')) return false;
-    const [storedChannel] = await this.index.channelsOf([article.id]);
-    return storedChannel === article.channelId;
+  /** Whether the article is in the pools as a refresh that began later left it. */
+  private async isCandidate(articleId: string): Promise<boolean> {
+    const [storedChannel] = await this.index.channelsOf([articleId]);
+    return storedChannel !== undefined;
   }
 }

@@ -17,10 +17,24 @@ export const RecoKeys = {
   /** counter bumped on every pool change, so replicas know when to reload their snapshot. */
   candidatesVersion: () => 'reco:candidates:version',
   /**
-   * zset: member = article id an event (approval, edit, ban, deletion) put in place, score = the
-   * version that event bumped. A rebuild leaves the ids touched after it began as they are.
+   * counter of stamps: each reading of news (a rebuild's, a job's) takes one as it begins, each
+   * job's write one as it lands, so their order is the stamps' order.
+   */
+  stamps: () => 'reco:candidates:stamps',
+  /** zset: member = a reading of news still going (a rebuild, a job), score = its stamp. */
+  readings: () => 'reco:candidates:readings',
+  /** zset: member = a reading, score = when it is taken for dead (ms, Redis clock). */
+  readingDeadlines: () => 'reco:candidates:readings:deadlines',
+  /**
+   * zset: member = article id a job (approval, edit, ban, deletion) put in place, score = the
+   * stamp its write took. A rebuild leaves the ids touched after it began as they are.
    */
   touched: () => 'reco:candidates:touched',
+  /**
+   * zset: member = article id a job put in place, score = the stamp of that job's reading: a job
+   * whose reading began before it does not write what it read.
+   */
+  applied: () => 'reco:candidates:applied',
   /**
    * string: the articles shown to the reader in the channel since its pool last ran out, four
    * bytes each (`packPrints`), appended batch by batch.

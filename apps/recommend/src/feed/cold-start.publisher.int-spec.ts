@@ -18,7 +18,6 @@ const POOL = Array.from({ length: 25 }, (_, n) => ({
 
 const CONFIG = { ...RECOMMEND_TEST_CONFIG, RECO_COLD_START_BATCHES: 2 };
 
-
 /** A device id whose A/B bucket gives `algorithm` (deterministic search). */
 function deviceOf(algorithm: AlgorithmCombine): string {
   for (let n = 1; ; n += 1) if (algorithmFor(`Anony d${n}`) === algorithm) return `Anony d${n}`;
@@ -42,6 +41,8 @@ describe('ColdStartPublisher (real Redis)', () => {
     state = createRedisClient(redis.stateUrl, redis.prefix);
     cache = createRedisClient(redis.cacheUrl, redis.prefix);
     const feed = newFeedService(state, CONFIG);
+    // A rebuild lists the channel; its approvals then join its pool.
+    await feed.index.replaceChannel(CHANNEL, []);
     for (const entry of POOL) await feed.index.add({ ...entry, channelId: CHANNEL, tokens: [] });
     await state.zadd(CounterKeys.articleLikes, 9000, POOL[20].id);
     await feed.snapshot.reload();
@@ -66,13 +67,17 @@ describe('ColdStartPublisher (real Redis)', () => {
         timeStamp: NOW,
       });
       expect(batches.flat()).toEqual(drawn.recommends.map((item) => item.articleId));
-      expect(await cache.get(CacheKeys.feedColdStartIds(CHANNEL, algorithm))).toBe(batches.flat().join(','));
+      expect(await cache.get(CacheKeys.feedColdStartIds(CHANNEL, algorithm))).toBe(
+        batches.flat().join(','),
+      );
     }
     // Channel 0 (all channels) is a pool too.
     expect((await published(0, AlgorithmCombine.Algo1)).flat()).toHaveLength(20);
     const ttl = await cache.ttl(CacheKeys.feedColdStart(CHANNEL, AlgorithmCombine.Algo1));
     expect(ttl).toBeGreaterThan(COLD_START_TTL_SECONDS - 10);
-    expect(await cache.ttl(CacheKeys.feedColdStartIds(CHANNEL, AlgorithmCombine.Algo1))).toBeGreaterThan(COLD_START_TTL_SECONDS - 10);
+    expect(
+      await cache.ttl(CacheKeys.feedColdStartIds(CHANNEL, AlgorithmCombine.Algo1)),
+    ).toBeGreaterThan(COLD_START_TTL_SECONDS - 10);
   });
 
   it('writes again only after the snapshot changed', async () => {

@@ -38,6 +38,8 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
     redis = createTestRedis();
     state = createRedisClient(redis.stateUrl, redis.prefix);
     const feed = newFeedService(state);
+    // A rebuild lists the channel; its approvals then join its pool.
+    await feed.index.replaceChannel(CHANNEL, []);
     for (const entry of POOL) await feed.index.add({ ...entry, channelId: CHANNEL, tokens: [] });
     await state.zadd(CounterKeys.articleLikes, 5000, POPULAR);
     await feed.snapshot.reload();

@@ -26,6 +26,9 @@ describe('ArticleRecommendService over the snapshot (real Redis)', () => {
     index = new CandidateIndex(state);
     snapshot = new CandidateSnapshot(CONFIG, index, new PopularityReader(state));
     service = new ArticleRecommendService(CONFIG, snapshot, index);
+    // A rebuild lists the channels; approvals then join their pools.
+    await index.replaceChannel(2, []);
+    await index.replaceChannel(3, []);
     await index.add({ id: '31', channelId: 2, createdMs: 100, tokens: ['python', '并发'] });
     await index.add({ id: '32', channelId: 2, createdMs: 300, tokens: ['天气'] });
     await index.add({ id: '33', channelId: 2, createdMs: 200, tokens: ['python'] });

@@ -20,7 +20,9 @@ export interface RefreshCandidateResult {
  * Keeps the recommend service's candidate pools in line with articles as news changes them. The
  * recommend service owns the pools, so the job only asks it (RefreshCandidate over gRPC) to
  * re-read the article; a failed call (recommend down, deadline) throws and BullMQ retries with
- * backoff. Re-reading makes late or repeated jobs harmless.
+ * backoff. Re-reading makes late or repeated jobs harmless, and recommend orders two jobs of one
+ * article at once (two workers, an old retry) by when they began reading: one that comes too late
+ * is answered as done, not failed, and writes nothing.
  */
 @JobProcessor(QueueName.Candidates, [JobName.RefreshCandidate])
 export class CandidatesProcessor extends WorkerHost {
