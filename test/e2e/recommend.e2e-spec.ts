@@ -759,6 +759,8 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     /** Banned while one replica's rebuild reads cards and the other's rebuilds whole. */
     const BANNED_DURING_TWO = id(3, 61);
     const UNNOTICED_THIRD = id(3, 62);
+    /** Banned while the second replica's snapshot still holds it. */
+    const BANNED_BEHIND = id(3, 63);
     /** In a channel that is hidden after it was built. */
     const IN_HIDDEN = id(4, 1);
 
@@ -907,6 +909,25 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
       expect(await pools(BANNED_DURING_TWO)).toEqual([]);
       expect(snapshotPools(recommend!, BANNED_DURING_TWO)).toEqual([]);
       expect(await pools(UNNOTICED_THIRD)).toEqual([0, 3]);
+    });
+
+    it('publishes no cold-start run from a snapshot that is behind a ban applied on another replica', async () => {
+      await insertApproved(BANNED_BEHIND, 3, 'rust 特征对象', 1);
+      await expect(refresh(BANNED_BEHIND)).resolves.toEqual({ candidate: true });
+      const behind = second.get(CandidateSnapshot);
+      await behind.sync();
+      expect(snapshotPools(second, BANNED_BEHIND)).toEqual([0, 3]);
+      // Its popularity interval came round before its next version check.
+      await behind.sync();
+
+      await ban(BANNED_BEHIND);
+      await expect(refresh(BANNED_BEHIND)).resolves.toEqual({ candidate: false });
+      await expect(second.get(ColdStartPublisher).publish()).resolves.toBe(true);
+      for (const algorithm of Object.values(AlgorithmCombine)) {
+        const run = await cache.get(CacheKeys.feedColdStartIds(3, algorithm));
+        expect(run?.split(',')).toEqual(expect.arrayContaining([CHANNEL3[0]]));
+        expect(run?.split(',')).not.toContain(BANNED_BEHIND);
+      }
     });
 
     it('never makes a pool again for a channel hidden since the rebuild, from a job', async () => {

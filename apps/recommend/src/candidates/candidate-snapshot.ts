@@ -169,13 +169,27 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
   }
 
   /**
+   * Whether this copy holds the pools at the version Redis has now; when it is behind, loads them
+   * first (what is published from it must not be older than what another replica published).
+   */
+  async catchUp(): Promise<boolean> {
+    if (!(await this.isCurrent())) await this.reload();
+    return this.isCurrent();
+  }
+
+  /** Whether this copy holds the pools at the version Redis has now. */
+  async isCurrent(): Promise<boolean> {
+    return (await this.index.version()) === this.loadedVersion;
+  }
+
+  /**
    * The hook for an approved article: Redis first (other replicas follow), then this copy. False
    * when it was not written (a refresh that began reading later wrote the article first).
    */
   async add(article: CandidateArticle, reading: Reading = NO_READING): Promise<boolean> {
     const write = await this.index.add(article, reading);
     if (!write.written) return false;
-    if (write.changed) this.appliedOwnChange();
+    if (write.changed) this.appliedOwnChange(write.version);
     const channels = write.inChannelPool ? [article.channelId, ALL_CHANNELS] : [ALL_CHANNELS];
     if (!write.changed && this.holds(article, channels)) return true;
     const popularity = this.articles.get(article.id)?.popularity ?? NO_POPULARITY;
@@ -195,7 +209,7 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
   async remove(articleId: string, reading: Reading = NO_READING): Promise<boolean> {
     const write = await this.index.remove(articleId, reading);
     if (!write.written) return false;
-    if (write.changed) this.appliedOwnChange();
+    if (write.changed) this.appliedOwnChange(write.version);
     if (!write.changed && !this.articles.has(articleId)) return true;
     this.forget(articleId);
     this.poolChanges += 1;
@@ -231,10 +245,13 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * A load that began before this change may have read Redis without it: it is not applied, and
-   * the version the change bumped makes the next sync load again.
+   * the version the change bumped makes the next sync load again, unless that version follows the
+   * loaded one (then this copy is Redis at it).
    */
-  private appliedOwnChange(): void {
+  private appliedOwnChange(version: number): void {
     this.newestApplied = ++this.stampsIssued;
+    if (this.loadedVersion !== undefined && Number(this.loadedVersion ?? 0) === version - 1)
+      this.loadedVersion = String(version);
   }
 
   private forget(articleId: string): void {

@@ -34,7 +34,10 @@ export class ColdStartPublisher implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(APP_CONFIG)
-    private readonly config: Pick<RecommendConfig, 'RECO_COLD_START_BATCHES' | 'RECO_SNAPSHOT_INTERVAL_MS'>,
+    private readonly config: Pick<
+      RecommendConfig,
+      'RECO_COLD_START_BATCHES' | 'RECO_SNAPSHOT_INTERVAL_MS'
+    >,
     private readonly snapshot: CandidateSnapshot,
     private readonly feed: UserRecommendService,
     @Inject(REDIS_CACHE) private readonly cache: Redis,
@@ -57,6 +60,9 @@ export class ColdStartPublisher implements OnApplicationBootstrap, OnApplication
     this.publishing = true;
     try {
       if (!(await this.snapshot.ready())) return false;
+      // A copy behind Redis (a job landed on another replica) would publish what that job undid:
+      // a banned article dealt to new readers until the next sync.
+      if (!(await this.snapshot.catchUp())) return false;
       const generation = this.snapshot.generation;
       if (generation === this.publishedGeneration) return false;
       const transaction = this.cache.multi();
@@ -79,11 +85,16 @@ export class ColdStartPublisher implements OnApplicationBootstrap, OnApplication
         // Ranking a full pool takes milliseconds: requests get their turn between channels.
         await nextTurn();
       }
+      // A change that landed while this ranked is published by the next round (the queued
+      // transaction is sent only by exec).
+      if (!(await this.snapshot.isCurrent())) return false;
       await execReplies(transaction);
       this.publishedGeneration = generation;
       return true;
     } catch (error) {
-      this.logger.warn(`cold-start runs not published: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `cold-start runs not published: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return false;
     } finally {
       this.publishing = false;
