@@ -1,9 +1,13 @@
 import { loadConfig } from '@app/config';
+import { mysqlDataSourceOptions } from '@app/database';
 import { JobName, JobProducer, jobId, QueueModule, QueueName } from '@app/queue';
 import { freePort } from '@app/testing';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { JobState, Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+
+import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
 
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
@@ -28,6 +32,12 @@ const REJECTED_LATER = '1500000000000000006';
 const DELETED = '1500000000000000007';
 const LATE = '1500000000000000008';
 const RUST = '1500000000000000009';
+const CAT = '1500000000000000010';
+const QUANTITY = '1500000000000000011';
+const C_LANGUAGE = '1500000000000000012';
+const R_LANGUAGE = '1500000000000000013';
+const GO_LANGUAGE = '1500000000000000014';
+const UPGRADED = '1500000000000000015';
 const PAGED = Array.from({ length: 11 }, (_, i) => (1500000000000000100n + BigInt(i)).toString());
 
 const article = (
@@ -55,6 +65,12 @@ const FIXTURES: SeedArticle[] = [
   article(REJECTED_LATER, '发展被驳回', '<p>供应链</p>'),
   article(DELETED, '发展已删除', '<p>供应链</p>', 4),
   article(RUST, 'Rust 所有权指南', '<p>borrow checker</p>'),
+  article(CAT, '我家的猫', '<p>每天睡十几个小时</p>'),
+  article(QUANTITY, '积累的力量', '<p>量的积累终会带来质的飞跃</p>'),
+  article(C_LANGUAGE, 'C 语言指针详解', '<p>内存布局</p>', 2, '2026-01-01 00:00:00'),
+  article(R_LANGUAGE, 'R 语言统计入门', '<p>向量与数据框</p>', 2, '2026-01-01 00:00:01'),
+  article(GO_LANGUAGE, 'Go 语言并发模型', '<p>通道与调度</p>', 2, '2026-01-01 00:00:02'),
+  article(UPGRADED, '小狗的窝', '<p>狗很开心</p>'),
   ...PAGED.map((id, i) =>
     article(
       id,
@@ -241,6 +257,23 @@ describe('search, suggestions and search history through the gateway', () => {
       expect(wide.results).toHaveLength(11);
     });
 
+    it('finds a one-character Chinese word, which then completes as a suggestion', async () => {
+      expect(await foundIds('猫')).toEqual([CAT]);
+      expect(await foundIds('量')).toEqual([QUANTITY]);
+      expect(await suggest('猫')).toEqual(['猫']);
+    });
+
+    it('finds a one-letter language name, whatever its case', async () => {
+      expect(await foundIds('C')).toEqual([C_LANGUAGE]);
+      expect(await foundIds('r')).toEqual([R_LANGUAGE]);
+    });
+
+    it('ranks a multi-character query as before, a one-letter word beside it only moving its articles up', async () => {
+      expect(await foundIds('语言')).toEqual([GO_LANGUAGE, R_LANGUAGE, C_LANGUAGE]);
+      expect(await foundIds('R 语言')).toEqual([R_LANGUAGE, GO_LANGUAGE, C_LANGUAGE]);
+      expect(await foundIds('c语言')).toEqual([C_LANGUAGE, GO_LANGUAGE, R_LANGUAGE]);
+    });
+
     it('answers a query with nothing searchable (stopwords, punctuation) with an empty page', async () => {
       expect(await search('的 + -')).toEqual({
         total_count: 0,
@@ -248,6 +281,17 @@ describe('search, suggestions and search history through the gateway', () => {
         per_page: 10,
         results: [],
       });
+    });
+
+    it('answers a query of spaces only or of punctuation only with an empty page', async () => {
+      for (const q of ['   ', '+-*~', '。，！', '_']) {
+        expect(await search(q)).toEqual({
+          total_count: 0,
+          page: 1,
+          per_page: 10,
+          results: [],
+        });
+      }
     });
 
     it.each([
@@ -308,6 +352,43 @@ describe('search, suggestions and search history through the gateway', () => {
       expect(await foundIds('量子通信')).toEqual([]);
       expect(
         await stack.sql('SELECT article_id FROM news_article_search WHERE article_id = ?', [LATE]),
+      ).toEqual([]);
+    });
+  });
+
+  describe('upgrading a database whose entries lack single-character words', () => {
+    const MIGRATION = 'ReindexNewsSearchShortWords1764410000000';
+
+    it('finds their articles by a single character once the news migrations have run', async () => {
+      // The entry as it was written before single characters were indexed: `狗` and `窝` missing.
+      await stack.sql('UPDATE news_article_search SET tokens = ? WHERE article_id = ?', [
+        'w小狗 w小狗 w开心',
+        UPGRADED,
+      ]);
+      expect(await foundIds('狗')).toEqual([]);
+      expect(await foundIds('小狗')).toEqual([UPGRADED]);
+
+      const dataSource = await new DataSource(
+        mysqlDataSourceOptions(stack.database.settings, NEWS_SCHEMA),
+      ).initialize();
+      try {
+        await dataSource.query('DELETE FROM migrations_news WHERE name = ?', [MIGRATION]);
+        const applied = await dataSource.runMigrations({ transaction: 'each' });
+        expect(applied.map((migration) => migration.name)).toEqual([MIGRATION]);
+      } finally {
+        await dataSource.destroy();
+      }
+
+      expect(await foundIds('狗')).toEqual([UPGRADED]);
+      expect(await foundIds('窝')).toEqual([UPGRADED]);
+      expect(await foundIds('小狗')).toEqual([UPGRADED]);
+      expect(await foundIds('猫')).toEqual([CAT]);
+      expect(await foundIds('语言')).toEqual([GO_LANGUAGE, R_LANGUAGE, C_LANGUAGE]);
+      // Rejected after it was indexed: the migration re-reads the article and drops its entry.
+      expect(
+        await stack.sql('SELECT article_id FROM news_article_search WHERE article_id = ?', [
+          REJECTED_LATER,
+        ]),
       ).toEqual([]);
     });
   });

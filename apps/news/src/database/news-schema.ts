@@ -19,6 +19,7 @@ import { CreateNewsSearchTables1764105000000 } from './migrations/1764105000000-
 import { AddNewsCollectionUserTimeIndex1764200000000 } from './migrations/1764200000000-add-news-collection-user-time-index';
 import { CreateNewsJobOutbox1764300000000 } from './migrations/1764300000000-create-news-job-outbox';
 import { AddNewsCommentByFan1764400000000 } from './migrations/1764400000000-add-news-comment-by-fan';
+import { ReindexNewsSearchShortWords1764410000000 } from './migrations/1764410000000-reindex-news-search-short-words';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
@@ -32,5 +33,6 @@ export const NEWS_SCHEMA: ServiceSchema = {
     AddNewsCollectionUserTimeIndex1764200000000,
     CreateNewsJobOutbox1764300000000,
     AddNewsCommentByFan1764400000000,
+    ReindexNewsSearchShortWords1764410000000,
   ],
 };

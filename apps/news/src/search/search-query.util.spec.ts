@@ -21,13 +21,29 @@ describe('buildBooleanQuery', () => {
     expect(queryFor('go GO go')).toBe('+wgo');
   });
 
-  it('has no query when nothing searchable is left (stopwords, single characters, punctuation)', () => {
-    expect(queryFor('的 the + - * ()')).toBeUndefined();
+  it('requires a single character when the query has nothing longer', () => {
+    expect(queryFor('猫')).toBe('+w_猫');
+    expect(queryFor('C')).toBe('+w_c');
+    expect(queryFor('猫粮')).toBe('+w_猫 +w_粮');
+  });
+
+  it('only ranks by a single character beside a longer word, which alone decides the hits', () => {
+    expect(queryFor('R 语言')).toBe('w_r +w语言');
+    expect(queryFor('猫 猫咪')).toBe('w_猫 +w猫咪');
+  });
+
+  it('requires a word that `w` would have made a stopword, in its longer form', () => {
+    expect(queryFor('hat rust')).toBe('+w_hat +wrust');
+  });
+
+  it('has no query when nothing searchable is left (stopwords, punctuation, spaces)', () => {
+    expect(queryFor('的 the a + - * ()')).toBeUndefined();
+    expect(queryFor('   ')).toBeUndefined();
     expect(buildBooleanQuery([])).toBeUndefined();
   });
 
   it('strips operator characters even from terms it did not tokenize itself', () => {
-    expect(buildBooleanQuery(['w"a*', '-wb)', 'w(c~'])).toBe('+wa +wb +wc');
+    expect(buildBooleanQuery(['w"ab*', '-wbc)', 'w(cd~', 'w_@e'])).toBe('+wab +wbc +wcd w_e');
   });
 });
 

@@ -1,4 +1,10 @@
-import { SearchTokenizer, TERM_PREFIX, TITLE_BOOST } from './search-tokenizer';
+import {
+  SearchTokenizer,
+  SHORT_TERM_PREFIX,
+  TERM_PREFIX,
+  TITLE_BOOST,
+  wordOfTerm,
+} from './search-tokenizer';
 import { htmlToText, normalizeKeyword } from './search-text.util';
 
 describe('SearchTokenizer', () => {
@@ -25,15 +31,44 @@ describe('SearchTokenizer', () => {
 
   it('keeps only letters and digits, so no term can carry a boolean-mode operator', () => {
     const terms = tokenizer.terms('+go -java >rust <c (ts) ~php *lua "sql" @dist &x |y:z');
-    expect(terms.every((term) => /^[\p{L}\p{N}]+$/u.test(term))).toBe(true);
+    expect(terms.every((term) => /^[\p{L}\p{N}_]+$/u.test(term))).toBe(true);
     expect(terms).toEqual(
-      expect.arrayContaining(['wgo', 'wjava', 'wrust', 'wts', 'wphp', 'wlua', 'wsql', 'wdist']),
+      expect.arrayContaining(['wgo', 'wjava', 'wrust', 'w_c', 'wts', 'wphp', 'wlua', 'wsql']),
     );
   });
 
-  it('drops single characters, stopwords and terms that would equal an InnoDB stopword', () => {
-    // `w` + `ith` = `with` and `w` + `here` = `where` are InnoDB stopwords: such a required term matches nothing.
-    expect(tokenizer.terms('the a of 的 了 ith here 我们 Go')).toEqual(['wgo']);
+  it('gives single characters the longer prefix, so they reach the 3-character minimum too', () => {
+    expect(tokenizer.terms('猫 车 C R 6')).toEqual(['w_猫', 'w_车', 'w_c', 'w_r', 'w_6']);
+    expect(tokenizer.terms('猫粮')).toEqual(['w_猫', 'w_粮']);
+    expect(
+      tokenizer
+        .terms('猫 c')
+        .every((term) => term.startsWith(SHORT_TERM_PREFIX) && [...term].length === 3),
+    ).toBe(true);
+  });
+
+  it('gives the longer prefix to words that `w` would turn into an InnoDB stopword', () => {
+    // `w` + `hat` = `what`, `w` + `ith` = `with`, `w` + `here` = `where`, `w` + `w` + `w` = `www`.
+    expect(tokenizer.terms('hat ith here ill hen ww')).toEqual([
+      'w_hat',
+      'w_ith',
+      'w_here',
+      'w_ill',
+      'w_hen',
+      'w_ww',
+    ]);
+  });
+
+  it('keeps the `w` form of every other word, as entries written before the longer prefix have it', () => {
+    expect(tokenizer.terms('about will go 发展')).toEqual(['wabout', 'wwill', 'wgo', 'w发展']);
+  });
+
+  it('drops stopwords, single function characters included', () => {
+    expect(tokenizer.terms('the a I of 的 了 是 在 我们 Go')).toEqual(['wgo']);
+  });
+
+  it('tells the word of a term of either prefix', () => {
+    expect(['w发展', 'w_猫', 'w_hat'].map(wordOfTerm)).toEqual(['发展', '猫', 'hat']);
   });
 
   it('drops terms longer than the FULLTEXT maximum token size', () => {

@@ -10,6 +10,15 @@ import { characterLength, htmlToText } from './search-text.util';
  */
 export const TERM_PREFIX = 'w';
 
+/**
+ * The prefix of a word whose `w` form the index would drop: a single character (`w猫` is 2
+ * characters; the minimum counts characters, not bytes) or a word that `w` turns into an InnoDB
+ * stopword (`w` + `hat` = `what`). `_` counts as a letter to FULLTEXT but never occurs in a word
+ * (terms keep letters and digits only), so `w_猫` is no other word's term, and no stopword starts
+ * with it. Every other word keeps its `w` form, so entries written before this prefix stay valid.
+ */
+export const SHORT_TERM_PREFIX = 'w_';
+
 const MIN_TERM_LENGTH = 3;
 const MAX_TERM_LENGTH = 84;
 /** Title words count this many times in the document, so title matches rank first. */
@@ -18,8 +27,8 @@ export const TITLE_BOOST = 2;
 const MAX_CONTENT_CHARS = 200_000;
 
 /**
- * InnoDB's default stopwords. A prefixed term equal to one (`w` + `ith` = `with`) is never
- * indexed, and as a required query term it would make every search fail.
+ * InnoDB's default stopwords: the index drops them, and a required query term that is one
+ * matches nothing.
  */
 const INNODB_STOPWORDS = new Set(
   (
@@ -30,9 +39,13 @@ const INNODB_STOPWORDS = new Set(
 
 /** Function words that would only narrow a query without telling articles apart. */
 const STOPWORDS = new Set([
-  ...'an and are as at be by for from in is it of on or that the this to was with'.split(' '),
+  ...'a an and are as at be by for from i in is it of on or that the this to was with'.split(' '),
   ...'一个 这个 那个 这是 那是 这些 那些 我们 你们 他们 她们 它们 没有 什么 因为 所以'.split(' '),
   ...'但是 而且 以及 或者 还是 就是 已经 自己 关于 如何 怎么 怎样 可以 然后 如果 虽然'.split(' '),
+  // Single characters are terms too: the commonest function characters would be in every entry.
+  ...'的 地 得 了 着 过 是 在 和 与 及 或 也 都 就 而 之 吗 呢 吧 啊'.split(' '),
+  ...'把 被 让 对 从 向 于 这 那 我 你 他 她 它 个 又 很 还 将 但'.split(' '),
+  ...'并 等 给 有 不 会 要 到 说'.split(' '),
 ]);
 
 let sharedJieba: Jieba | undefined;
@@ -46,8 +59,9 @@ function defaultJieba(): Jieba {
 /**
  * Turns text into FULLTEXT terms: jieba's search-mode words (a long word also yields its
  * sub-words), lower-cased NFKC letters and digits only (so no term can carry a boolean-mode
- * operator), prefixed with {@link TERM_PREFIX}; stopwords and terms MariaDB would not index are
- * dropped. Documents and queries go through the same steps, so they meet on the same terms.
+ * operator), prefixed with {@link TERM_PREFIX}, or {@link SHORT_TERM_PREFIX} where that form would
+ * not be indexed; stopwords and words too long for the index are dropped. Documents and queries
+ * go through the same steps, so they meet on the same terms.
  */
 export class SearchTokenizer {
   constructor(private readonly jieba: Jieba = defaultJieba()) {}
@@ -72,11 +86,17 @@ export class SearchTokenizer {
   }
 }
 
-function toTerm(part: string): string | undefined {
-  if (part.length === 0 || STOPWORDS.has(part)) return undefined;
-  const term = TERM_PREFIX + part;
-  const length = characterLength(term);
-  if (length < MIN_TERM_LENGTH || length > MAX_TERM_LENGTH || INNODB_STOPWORDS.has(term))
-    return undefined;
+/** The word a term was made of (its prefix removed). */
+export function wordOfTerm(term: string): string {
+  for (const prefix of [SHORT_TERM_PREFIX, TERM_PREFIX])
+    if (term.startsWith(prefix)) return term.slice(prefix.length);
   return term;
+}
+
+function toTerm(word: string): string | undefined {
+  if (word.length === 0 || STOPWORDS.has(word)) return undefined;
+  const term = TERM_PREFIX + word;
+  const length = characterLength(term);
+  if (length > MAX_TERM_LENGTH) return undefined;
+  return length < MIN_TERM_LENGTH || INNODB_STOPWORDS.has(term) ? SHORT_TERM_PREFIX + word : term;
 }
