@@ -356,7 +356,10 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       for (const reply of concurrent) expect(reply.body.data).toEqual(second.body.data);
       const scrolled = await dealt(second.body.data.pre_timestamp);
       expect(scrolled.body.data).toEqual(first.body.data);
-      expect((await dealt(1_729_000_000_000)).body.data).toEqual({ pre_timestamp: 0, results: [] });
+      // Older than every batch dealt: a time cursor, answered with the latest articles before it.
+      const older = await dealt(1_729_000_000_000);
+      expect(ids(older.body)).toEqual(newestFirst(CH1).slice(0, 10));
+      expect(older.body.data.pre_timestamp).toBe(CH1_TIMES[2]);
       expect(recommend.requests.length).toBe(calls + 2);
       // Each article of the run was exposed once: fresh batches count, replays do not.
       await stack.gateway.get(HotCounters).flush();
@@ -952,6 +955,36 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(ids(body)).toEqual(newestFirst(CH2));
       expect(recommend.requests.length).toBe(calls + 1);
       expect(await fallbacks()).toBe(before + 2);
+    });
+
+    it("goes on from a fallback page to the channel's older articles for a reader it already dealt batches to, paging as toutiao-m does", async () => {
+      const reader = `Bearer ${await stack.signIn('1294287382374383618')}`;
+      const seen = new Set<string>();
+      const pages: string[][] = [];
+      // toutiao-m: the next stamp is pre_timestamp while results come, Date.now() when it is 0.
+      let timestamp = 0;
+      const scroll = async () => {
+        const { status, body } = await feed(
+          `channel_id=1&timestamp=${timestamp || Date.now()}&with_top=1`,
+          reader,
+        );
+        expect(status).toBe(200);
+        pages.push(ids(body));
+        for (const id of ids(body)) seen.add(id);
+        timestamp = body.data.pre_timestamp;
+        return ids(body);
+      };
+      recommend.behaviour = { track: track(newestFirst(CH1).slice(0, 2), '0') };
+      expect(await scroll()).toEqual([TOP, ...newestFirst(CH1).slice(0, 2)]);
+      expect(timestamp).toBe(0);
+
+      recommend.behaviour = 'fail';
+      expect(await scroll()).toEqual([TOP, ...latestPage]);
+      expect(timestamp).toBe(CH1_TIMES[2]);
+      // The time cursor of that page is older than the batch dealt before it: not a stamp to replay.
+      for (let page = 0; page < 3 && (pages.at(-1) ?? []).length > 0; page += 1) await scroll();
+      expect(pages.slice(2)).toEqual([[TOP, CH1[1], CH1[0]], []]);
+      expect([...seen].sort()).toEqual([TOP, ...CH1].sort());
     });
 
     it('with the service down answers the latest articles of the channel, pages by timestamp and counts the fallback', async () => {

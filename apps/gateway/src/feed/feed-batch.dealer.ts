@@ -15,10 +15,15 @@ import {
   UserRecommendClient,
 } from './user-recommend.client';
 
-/** A batch for one feed request; `exposure` is empty for replays (those were counted when first shown). */
+/**
+ * A batch for one feed request; `exposure` is empty for replays (those were counted when first
+ * shown). `beforeHistory`: the stamp is older than every batch the viewer was served, so it is no
+ * stamp of theirs to replay but a time cursor (see `NextBatch`).
+ */
 export type DealtBatch =
   | { ok: true; ids: string[]; cursor: number; exposure: string }
-  | { ok: false; reason: RecommendFailure };
+  | { ok: false; reason: RecommendFailure }
+  | { ok: false; beforeHistory: true };
 
 /**
  * How a refill that other requests wait for ended: its run is queued, or it has the answer for
@@ -99,6 +104,7 @@ export class FeedBatchDealer {
     channelId: number,
     stamp: number,
   ): DealtBatch {
+    if (next.kind === 'beforeHistory') return BEFORE_HISTORY;
     if (next.kind === 'fresh' && next.lastQueued) this.drawAhead(viewer, channelId, stamp, next.coldIds);
     return dealt(next, viewer);
   }
@@ -213,12 +219,18 @@ export function splitRun(run: RecommendBatch): QueuedBatch[] {
   return batches;
 }
 
+const BEFORE_HISTORY: DealtBatch = { ok: false, beforeHistory: true };
+
 /** Another request of this viewer took the last queued batch meanwhile: the run is over. */
 function dealtOrEnd(next: NextBatch, viewer: FeedViewer): DealtBatch {
-  return next.kind === 'empty' ? { ok: true, ids: [], cursor: 0, exposure: '' } : dealt(next, viewer);
+  if (next.kind === 'empty') return { ok: true, ids: [], cursor: 0, exposure: '' };
+  return next.kind === 'beforeHistory' ? BEFORE_HISTORY : dealt(next, viewer);
 }
 
-function dealt(next: Exclude<NextBatch, { kind: 'empty' }>, viewer: FeedViewer): DealtBatch {
+function dealt(
+  next: Exclude<NextBatch, { kind: 'empty' | 'beforeHistory' }>,
+  viewer: FeedViewer,
+): DealtBatch {
   const { ids, exposure } = next.batch;
   return {
     ok: true,

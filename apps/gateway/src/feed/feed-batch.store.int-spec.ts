@@ -53,7 +53,8 @@ describe('FeedBatchStore (real Redis)', () => {
     expect(await next(viewer, 0, 3_000)).toEqual({ kind: 'replay', batch: batch('3'), cursor: 2_000 });
     expect(await next(viewer, 0, 2_500)).toEqual({ kind: 'replay', batch: batch('2'), cursor: 1_000 });
     expect(await next(viewer, 0, 1_000)).toEqual({ kind: 'replay', batch: batch('1'), cursor: 0 });
-    expect(await next(viewer, 0, 999)).toEqual({ kind: 'replay', batch: { ids: [], exposure: '' }, cursor: 0 });
+    // Older than every batch served: no stamp of this viewer's (a fallback page's time cursor).
+    expect(await next(viewer, 0, 999)).toEqual({ kind: 'beforeHistory' });
   });
 
   it('keeps viewers and channels apart, and equal batches under different stamps', async () => {
@@ -74,7 +75,7 @@ describe('FeedBatchStore (real Redis)', () => {
     const history = `feed:device:${viewer.id}:4:history`;
     expect(await redis.zcard(history)).toBe(FEED_HISTORY_SIZE);
     expect(await redis.ttl(history)).toBeGreaterThan(0);
-    expect(await next(viewer, 4, 5)).toMatchObject({ batch: { ids: [] }, cursor: 0 });
+    expect(await next(viewer, 4, 5)).toEqual({ kind: 'beforeHistory' });
     expect(await next(viewer, 4, run.length)).toMatchObject({ batch: { ids: [String(run.length)] } });
   });
 

@@ -28,10 +28,13 @@ export interface QueuedBatch {
  * `coldIds` (with `lastQueued` and `empty`): the ids of the cold-start run this viewer was dealt
  * that the recommend service has not drawn for it yet, for the next run to leave out. `isNew`:
  * nothing was served to this viewer in this channel yet (nor within the history's TTL).
+ * `beforeHistory`: the stamp is older than every batch served, so none of this viewer's stamps (a
+ * fallback page's time cursor, or a history trimmed or expired since).
  */
 export type NextBatch =
   | { kind: 'fresh'; batch: QueuedBatch; cursor: number; lastQueued: boolean; coldIds: string[] }
   | { kind: 'replay'; batch: QueuedBatch; cursor: number }
+  | { kind: 'beforeHistory' }
   | { kind: 'empty'; coldIds: string[]; isNew: boolean };
 
 /**
@@ -50,7 +53,8 @@ local function next_batch()
   local newest = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   if newest[2] and stamp <= tonumber(newest[2]) then
     local found = redis.call('ZREVRANGEBYSCORE', KEYS[1], stamp, '-inf', 'WITHSCORES', 'LIMIT', 0, 2)
-    return {'replay', found[1] or '', found[4] or '0'}
+    if not found[1] then return {'beforeHistory'} end
+    return {'replay', found[1], found[4] or '0'}
   end
   local batch = redis.call('LPOP', KEYS[2])
   -- An empty list does not exist, so COPY fills the queue only when a run is published.
@@ -180,6 +184,7 @@ function queueArgs(
 
 function parseNext([kind, member, cursor, lastQueued, coldIds]: string[]): NextBatch {
   if (kind === 'empty') return { kind: 'empty', coldIds: idList(member), isNew: cursor === '1' };
+  if (kind === 'beforeHistory') return { kind };
   if (kind === 'fresh') {
     return { kind, batch: parseBatch(member), cursor: Number(cursor), lastQueued: lastQueued === '1', coldIds: idList(coldIds) };
   }

@@ -104,6 +104,21 @@ describe('HomeFeedReader', () => {
     expect(view.pre_timestamp).toBeLessThan(stamp);
   });
 
+  it('goes on with the latest articles before a stamp older than the batches dealt, counting no fallback', async () => {
+    const older = ['1300000000000000002', '1300000000000000001'];
+    const { reader, metrics, channels } = newTestReader(
+      { ok: false, beforeHistory: true },
+      ['9'],
+      older,
+    );
+    const stamp = Date.parse('2024-01-01T00:10:00Z');
+    const view = await reader.read(user, 1, stamp, true);
+    expect(view.results.map((result) => result.art_id)).toEqual(['9', ...older]);
+    expect(channels.latestIds).toHaveBeenCalledWith(1, 10, expect.stringMatching(/^\d+$/));
+    expect(view.pre_timestamp).toBeLessThan(stamp);
+    expect(metrics.recommendFallback).not.toHaveBeenCalled();
+  });
+
   it('serves the latest articles to a caller without any id, without asking the recommend service', async () => {
     const { reader, dealer, metrics } = newTestReader(
       { ok: true, ids: ['1'], cursor: 1, exposure: '' },

@@ -28,8 +28,9 @@ interface FeedBatch {
 /**
  * The home feed: the viewer's next recommend batch (or a replay, by stamp), or, when the
  * recommend service fails or is slower than its deadline, the latest approved articles of the
- * channel with the stamp as a time cursor (see feed-cursor.util). Pinned articles lead a
- * non-empty batch.
+ * channel with the stamp as a time cursor (see feed-cursor.util). The page after such a page
+ * brings that cursor, older than the batches the viewer was dealt: it goes on the same way.
+ * Pinned articles lead a non-empty batch.
  */
 @Injectable()
 export class HomeFeedReader {
@@ -98,7 +99,8 @@ export class HomeFeedReader {
     if (!viewer) return this.latest(channelId, timestamp);
     const dealt = await this.dealer.deal(viewer, channelId, timestamp);
     if (!dealt.ok) {
-      this.metrics.recommendFallback(dealt.reason);
+      // A stamp older than the viewer's batches is the time cursor of a fallback page: go on from it.
+      if ('reason' in dealt) this.metrics.recommendFallback(dealt.reason);
       return this.latest(channelId, timestamp);
     }
     // A fresh batch is an exposure of its articles; a replay was counted when first shown.
