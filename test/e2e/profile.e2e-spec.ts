@@ -3,10 +3,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { crc32, inflateSync } from 'node:zlib';
+
 import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
 import { type ArticleStack, startArticleStack } from './support/article-stack';
 
 const ME = '1294287382374383620';
+/** The reference's default photo key, which the user service names for a user without a photo. */
+const DEFAULT_PHOTO_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi';
 const OTHER = '1294287382374383621';
 const PUBLIC_URL = 'http://img.test/static/';
 const MAX_IMAGE_BYTES = 4096;
@@ -119,7 +123,7 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
       expect(response.json()).toEqual(UNAUTHORIZED);
     }
     expect(await basicRow()).toEqual(before);
-    expect(readdirSync(join(uploads, 'images'))).toEqual([]);
+    expect(readdirSync(join(uploads, 'images'))).toEqual([DEFAULT_PHOTO_KEY]);
   });
 
   it('GET /user answers the own UserInfo, without relation flags', async () => {
@@ -513,7 +517,9 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     expect(await basicRow()).toMatchObject({ profile_photo: photoKey });
     expect(await profileRow()).toMatchObject({ id_card_front: frontKey, id_card_back: null });
     // The photo was uploaded as base64 before: one file, and the unknown part was not stored.
-    expect(readdirSync(join(uploads, 'images')).sort()).toEqual([photoKey, frontKey].sort());
+    expect(readdirSync(join(uploads, 'images')).sort()).toEqual(
+      [DEFAULT_PHOTO_KEY, photoKey, frontKey].sort(),
+    );
 
     const served = await stack.gateway.inject({ method: 'GET', url: `/static/${frontKey}` });
     expect(served.rawPayload.equals(IMAGE_FIXTURES.gif)).toBe(true);
@@ -549,6 +555,39 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
       message: { id_card_back: `Image is too large (at most ${MAX_IMAGE_BYTES} bytes).` },
     });
     expect([await basicRow(), await profileRow()]).toEqual(before);
+  });
+
+  it('serves the default photo a user without one is shown as a whole PNG image', async () => {
+    const other = await stack.gateway.inject({ method: 'GET', url: `/app/v1_0/users/${OTHER}` });
+    const photo = other.json<{ data: { photo: string } }>().data.photo;
+    expect(photo).toBe(`${PUBLIC_URL}${DEFAULT_PHOTO_KEY}`);
+
+    const served = await stack.gateway.inject({
+      method: 'GET',
+      url: `/static/${photo.slice(PUBLIC_URL.length)}`,
+    });
+    expect(served.statusCode).toBe(200);
+    expect(served.headers['content-type']).toBe('image/png');
+    expect(served.headers['x-content-type-options']).toBe('nosniff');
+    const png = served.rawPayload;
+    expect(png.subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
+    const chunks: Array<{ type: string; data: Buffer }> = [];
+    for (let offset = 8; offset < png.length;) {
+      const length = png.readUInt32BE(offset);
+      const typed = png.subarray(offset + 4, offset + 8 + length);
+      expect(png.readUInt32BE(offset + 8 + length)).toBe(crc32(typed));
+      chunks.push({ type: typed.subarray(0, 4).toString('latin1'), data: typed.subarray(4) });
+      offset += 12 + length;
+    }
+    expect(chunks.map((chunk) => chunk.type)).toEqual(['IHDR', 'IDAT', 'IEND']);
+    const header = chunks[0].data;
+    const [width, height] = [header.readUInt32BE(0), header.readUInt32BE(4)];
+    expect(width).toBe(height);
+    expect(width).toBeGreaterThanOrEqual(48);
+    expect([header[8], header[9]]).toEqual([8, 2]); // 8-bit truecolour
+    expect(inflateSync(chunks[1].data).length).toBe(height * (1 + width * 3));
   });
 
   it('serves only stored keys under /static/', async () => {

@@ -15,6 +15,10 @@ class MemoryDriver extends StorageDriver {
     return Promise.resolve({ key: contentKey(bytes, contentType) });
   }
 
+  putIfAbsent(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
   url(key: string): string {
     return `http://img.test/${key}`;
   }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { DEFAULT_PHOTO_KEY, defaultPhotoPng, ensureDefaultPhoto } from './default-photo';
 import { IMAGE_FIXTURES } from './image-fixtures.stub';
+import { detectImageType } from './image-type';
 import { storeImage } from './image-upload';
 import { LocalStorageDriver } from './local-storage.driver';
 
@@ -53,5 +55,33 @@ describe('LocalStorageDriver (real file system)', () => {
   it('reports write failures (here: the folder is a file) instead of answering a key', async () => {
     const broken = new LocalStorageDriver(join(dir, readdirSync(dir)[0] ?? ''), 'http://img.test/');
     await expect(broken.put(IMAGE_FIXTURES.jpg, 'image/jpeg')).rejects.toThrow();
+  });
+});
+
+describe('the default photo with the local driver (real file system)', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tt-default-photo-'));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes a PNG under the reference key once, leaving a picture already there and no temporary files', async () => {
+    const driver = new LocalStorageDriver(join(dir, 'uploads'), 'http://img.test/');
+    const written = await Promise.all([1, 2, 3].map(() => ensureDefaultPhoto(driver)));
+    expect(written.filter(Boolean)).toHaveLength(1);
+    expect(readdirSync(join(dir, 'uploads'))).toEqual([DEFAULT_PHOTO_KEY]);
+    const stored = readFileSync(join(dir, 'uploads', DEFAULT_PHOTO_KEY));
+    expect(stored.equals(defaultPhotoPng())).toBe(true);
+    expect(detectImageType(stored)).toBe('png');
+
+    writeFileSync(join(dir, 'uploads', DEFAULT_PHOTO_KEY), IMAGE_FIXTURES.gif);
+    expect(await ensureDefaultPhoto(driver)).toBe(false);
+    expect(readFileSync(join(dir, 'uploads', DEFAULT_PHOTO_KEY)).equals(IMAGE_FIXTURES.gif)).toBe(
+      true,
+    );
   });
 });

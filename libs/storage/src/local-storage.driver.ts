@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { contentKey, StorageDriver, type StoredObject } from './storage-driver';
@@ -31,13 +31,33 @@ export class LocalStorageDriver extends StorageDriver {
     return { key };
   }
 
+  async putIfAbsent(key: string, bytes: Buffer): Promise<boolean> {
+    const target = join(this.dir, key);
+    if (await this.holds(target)) return false;
+    await mkdir(this.dir, { recursive: true });
+    // A hard link never replaces a file: of replicas starting together, one writes it.
+    const temporary = join(this.dir, `.${key}.${randomUUID()}.tmp`);
+    try {
+      await writeFile(temporary, bytes, { flag: 'wx' });
+      await link(temporary, target);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await unlink(temporary).catch(() => undefined);
+    }
+  }
+
   url(key: string): string {
     return this.publicUrl + key;
   }
 
-  private async holds(path: string, size: number): Promise<boolean> {
+  /** Whether a file is at `path` (of `size` bytes, when given). */
+  private async holds(path: string, size?: number): Promise<boolean> {
     try {
-      return (await stat(path)).size === size;
+      const found = await stat(path);
+      return size === undefined || found.size === size;
     } catch {
       return false;
     }

@@ -1,4 +1,4 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { OnModuleDestroy } from '@nestjs/common';
 
 import { contentKey, StorageDriver, type StoredObject } from './storage-driver';
@@ -58,6 +58,26 @@ export class S3StorageDriver extends StorageDriver implements OnModuleDestroy {
       }),
     );
     return { key };
+  }
+
+  async putIfAbsent(key: string, bytes: Buffer, contentType: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      return false;
+    } catch (error) {
+      if (!(error instanceof NotFound)) throw error;
+    }
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.options.bucket,
+        Key: key,
+        Body: bytes,
+        ContentType: contentType,
+        // Not a content hash: an operator may replace it, so caches check back within a day.
+        CacheControl: 'public, max-age=86400',
+      }),
+    );
+    return true;
   }
 
   url(key: string): string {

@@ -15,6 +15,12 @@ export abstract class StorageDriver {
   /** Stores `bytes` (already checked) and answers their key; idempotent for equal bytes. */
   abstract put(bytes: Buffer, contentType: string): Promise<StoredObject>;
 
+  /**
+   * Stores `bytes` under a fixed `key` (not a content hash: the default photo) unless the key
+   * holds something already; true when it wrote them.
+   */
+  abstract putIfAbsent(key: string, bytes: Buffer, contentType: string): Promise<boolean>;
+
   /** The public URL of a stored key. */
   abstract url(key: string): string;
 }

@@ -1,9 +1,18 @@
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
-import { CONTENT_KEY_PATTERN } from '@app/storage';
+import {
+  CONTENT_KEY_PATTERN,
+  createStorageDriver,
+  DEFAULT_PHOTO_CONTENT_TYPE,
+  DEFAULT_PHOTO_KEY,
+  ensureDefaultPhoto,
+  S3StorageDriver,
+  storageOptionsFromEnv,
+} from '@app/storage';
+import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import type { GatewayConfig } from '../config/gateway.config';
@@ -13,6 +22,7 @@ import { BASE64_IMAGES_CONFIG, base64BodyLimit, PROFILE_IMAGE_FIELDS } from './p
  * The Fastify side of image uploads, before `init()` registers the routes: multipart parsing
  * with a per-file size limit, body limits for JSON routes carrying base64 images, and (local
  * driver) the stored files at `/static/<key>`: plain Fastify routes, outside the JSON envelope.
+ * The default photo every user without one is shown is stored at boot unless already there.
  */
 export async function setupImageUploads(
   app: NestFastifyApplication,
@@ -29,9 +39,18 @@ export async function setupImageUploads(
   await app.register(fastifyMultipart, {
     limits: { fileSize: maxBytes, files: PROFILE_IMAGE_FIELDS.length * 2, fields: 20, parts: 40 },
   });
-  if (config.STORAGE_DRIVER !== 'local') return;
+  if (config.STORAGE_DRIVER !== 'local') {
+    // The bucket may be out of reach at boot: the gateway serves on, and the next boot tries again.
+    storeDefaultPhoto(config).catch((error: unknown) =>
+      logger.warn(
+        `default photo not stored: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+    return;
+  }
   const root = resolve(config.STORAGE_LOCAL_DIR);
   await mkdir(root, { recursive: true });
+  await storeDefaultPhoto(config);
   await app.register(fastifyStatic, {
     root,
     prefix: '/static/',
@@ -41,9 +60,27 @@ export async function setupImageUploads(
     // Names are content hashes: a URL never changes content, so clients may cache it forever.
     immutable: true,
     maxAge: '365d',
-    allowedPath: (pathName) => CONTENT_KEY_PATTERN.test(pathName.replace(/^\//, '')),
-    setHeaders: (reply) => {
+    allowedPath: (pathName) => isServedKey(pathName.replace(/^\//, '')),
+    setHeaders: (reply, path) => {
       reply.header('X-Content-Type-Options', 'nosniff');
+      // The reference's key has no extension to take the type from.
+      if (basename(path) === DEFAULT_PHOTO_KEY)
+        reply.header('Content-Type', DEFAULT_PHOTO_CONTENT_TYPE);
     },
   });
+}
+
+const logger = new Logger('ImageUploads');
+
+const isServedKey = (key: string): boolean =>
+  key === DEFAULT_PHOTO_KEY || CONTENT_KEY_PATTERN.test(key);
+
+async function storeDefaultPhoto(config: GatewayConfig): Promise<void> {
+  const driver = createStorageDriver(storageOptionsFromEnv(config));
+  try {
+    if (await ensureDefaultPhoto(driver))
+      logger.log(`default photo stored as ${DEFAULT_PHOTO_KEY}`);
+  } finally {
+    if (driver instanceof S3StorageDriver) driver.onModuleDestroy();
+  }
 }
