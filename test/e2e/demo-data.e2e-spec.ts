@@ -5,11 +5,10 @@ import { join } from 'node:path';
 import { crc32, inflateSync } from 'node:zlib';
 
 import { CounterKeys, StateKeys } from '@app/cache';
-import { loadConfig } from '@app/config';
+import { DEFAULT_PHOTO_KEY, loadConfig } from '@app/config';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
 import { queueConnectionOptions } from '@app/cache';
 import { QueueName, queuePrefix } from '@app/queue';
-import { DEFAULT_PHOTO_KEY } from '@app/storage';
 import { signInForTest } from '@app/testing';
 import {
   credentials,

@@ -5,3 +5,4 @@ export * from './run-main';
 export * from './lean-async-resource-bind';
 export * from './logger.module';
 export * from './display-time';
+export * from './photo-url';

@@ -1,28 +1,14 @@
-import { crc32, deflateSync } from 'node:zlib';
+import { DEFAULT_PHOTO_KEY } from '@app/config';
 
+import { encodePng, type Rgb } from './png';
 import type { StorageDriver } from './storage-driver';
 
-/**
- * The key every user without a photo is shown under (`photo`, `aut_photo`, `user_photo`): the
- * reference's default qiniu key, kept so URLs stay as its clients know them.
- */
-export const DEFAULT_PHOTO_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi';
 export const DEFAULT_PHOTO_CONTENT_TYPE = 'image/png';
 /** Side of the square default photo in pixels. */
 export const DEFAULT_PHOTO_SIZE = 96;
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const BACKGROUND = [0xe6, 0xe8, 0xeb] as const;
-const FIGURE = [0xb4, 0xb9, 0xc0] as const;
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typed));
-  return Buffer.concat([length, typed, crc]);
-}
+const BACKGROUND: Rgb = [0xe6, 0xe8, 0xeb];
+const FIGURE: Rgb = [0xb4, 0xb9, 0xc0];
 
 /** A head and shoulders, in units of the image's side. */
 function isFigure(x: number, y: number): boolean {
@@ -35,26 +21,10 @@ let encoded: Buffer | undefined;
 
 /** The default photo: a grey silhouette as an 8-bit RGB PNG, the same bytes every time. */
 export function defaultPhotoPng(): Buffer {
-  if (encoded) return encoded;
   const side = DEFAULT_PHOTO_SIZE;
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(side, 0);
-  header.writeUInt32BE(side, 4);
-  header.set([8, 2, 0, 0, 0], 8); // bit depth 8, truecolour, deflate, no filter, no interlace
-  const stride = 1 + side * 3;
-  const raw = Buffer.alloc(stride * side); // each row starts with filter type 0 (none)
-  for (let y = 0; y < side; y += 1) {
-    for (let x = 0; x < side; x += 1) {
-      const colour = isFigure((x + 0.5) / side, (y + 0.5) / side) ? FIGURE : BACKGROUND;
-      raw.set(colour, y * stride + 1 + x * 3);
-    }
-  }
-  encoded = Buffer.concat([
-    PNG_SIGNATURE,
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  encoded ??= encodePng(side, side, (x, y) =>
+    isFigure((x + 0.5) / side, (y + 0.5) / side) ? FIGURE : BACKGROUND,
+  );
   return encoded;
 }
 

@@ -5,3 +5,4 @@ export * from './s3-storage.driver';
 export * from './image-upload';
 export * from './default-photo';
 export * from './storage.module';
+export * from './png';

@@ -3,7 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { DEFAULT_PHOTO_KEY, defaultPhotoPng, ensureDefaultPhoto } from './default-photo';
+import { DEFAULT_PHOTO_KEY } from '@app/config';
+
+import { defaultPhotoPng, ensureDefaultPhoto } from './default-photo';
 import { IMAGE_FIXTURES } from './image-fixtures.stub';
 import { detectImageType } from './image-type';
 import { storeImage } from './image-upload';

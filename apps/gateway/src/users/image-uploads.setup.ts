@@ -1,13 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 
+import { DEFAULT_PHOTO_KEY } from '@app/config';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import {
   CONTENT_KEY_PATTERN,
   createStorageDriver,
   DEFAULT_PHOTO_CONTENT_TYPE,
-  DEFAULT_PHOTO_KEY,
   ensureDefaultPhoto,
   S3StorageDriver,
   storageOptionsFromEnv,

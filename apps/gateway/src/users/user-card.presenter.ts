@@ -1,11 +1,8 @@
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, photoUrl } from '@app/config';
 import type { userV1 } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { GatewayConfig } from '../config/gateway.config';
-
-/** The reference's default avatar key, used when a user has no photo. */
-export const DEFAULT_PHOTO_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi';
 
 /** UserInfo as the mobile client reads it (reference 1.1). */
 export interface UserCard {
@@ -42,6 +39,6 @@ export class UserCardPresenter {
   }
 
   photoUrl(key: string): string {
-    return this.config.STORAGE_PUBLIC_URL + (key || DEFAULT_PHOTO_KEY);
+    return photoUrl(this.config.STORAGE_PUBLIC_URL, key);
   }
 }

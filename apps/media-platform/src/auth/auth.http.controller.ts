@@ -1,5 +1,5 @@
 import { parseAuthorization, TokenErrors } from '@app/auth';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, photoUrl } from '@app/config';
 import { authV1 } from '@app/contracts';
 import { AppError, AUTH_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import {
@@ -20,8 +20,6 @@ import type { MediaPlatformConfig } from '../config/media-platform.config';
 import { LoginDto } from './dto/login.dto';
 
 const MOBILE = /^1[3-9]\d{9}$/;
-const DEFAULT_PHOTO_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi';
-
 /** Author sign-in. The GeeTest captcha step of the original is replaced by the SMS rate limits. */
 @Controller('v1_0')
 export class MpAuthHttpController {
@@ -68,7 +66,7 @@ export class MpAuthHttpController {
       refresh_token: issued.refreshToken,
       id: issued.userId,
       name: issued.name,
-      photo: this.config.STORAGE_PUBLIC_URL + (issued.photo || DEFAULT_PHOTO_KEY),
+      photo: photoUrl(this.config.STORAGE_PUBLIC_URL, issued.photo),
     };
   }
 

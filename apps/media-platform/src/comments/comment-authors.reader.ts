@@ -1,12 +1,9 @@
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, photoUrl } from '@app/config';
 import type { userV1 } from '@app/contracts';
 import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
-
-/** The reference's default avatar key, shown when a user has no photo or is gone. */
-const DEFAULT_PHOTO_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi';
 
 /** Name and photo URL of a commenter. */
 export interface CommentAuthor {
@@ -37,6 +34,6 @@ export class CommentAuthorsReader {
   }
 
   private photoUrl(key: string): string {
-    return this.config.STORAGE_PUBLIC_URL + (key || DEFAULT_PHOTO_KEY);
+    return photoUrl(this.config.STORAGE_PUBLIC_URL, key);
   }
 }

@@ -1,11 +1,10 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, photoUrl } from '@app/config';
 import type { followerStatisticsV1, relationV1 } from '@app/contracts';
 import { FOLLOWER_STATISTICS_GRPC, InjectGrpcClient, RELATION_GRPC, unary } from '@app/grpc';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
-import { DEFAULT_PHOTO_KEY } from '../profile/profile.http.controller';
 import { FollowerPageQueryDto } from './dto/follower-page-query.dto';
 
 const DEFAULT_PER_PAGE = 20;
@@ -60,7 +59,7 @@ export class FollowersHttpController {
       results: (page.results ?? []).map((user) => ({
         id: user.id,
         name: user.name,
-        photo: this.config.STORAGE_PUBLIC_URL + (user.photo || DEFAULT_PHOTO_KEY),
+        photo: photoUrl(this.config.STORAGE_PUBLIC_URL, user.photo),
       })),
     };
   }

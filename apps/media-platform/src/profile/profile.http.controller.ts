@@ -1,5 +1,5 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, photoUrl } from '@app/config';
 import type { userV1 } from '@app/contracts';
 import { fieldKeyedError, InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
 import { Body, Controller, Get, HttpCode, Inject, Patch, Req } from '@nestjs/common';
@@ -8,9 +8,6 @@ import type { FastifyRequest } from 'fastify';
 import type { MediaPlatformConfig } from '../config/media-platform.config';
 import { MultipartImageReader } from '../images/multipart-image.reader';
 import { MpProfileMessages, UpdateMpProfileDto } from './dto/update-mp-profile.dto';
-
-/** The reference's default avatar key, shown when a user has no photo. */
-export const DEFAULT_PHOTO_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi';
 
 export interface MpProfileView {
   id: string;
@@ -95,6 +92,6 @@ export class ProfileHttpController {
   }
 
   private photoUrl(key: string): string {
-    return this.config.STORAGE_PUBLIC_URL + (key || DEFAULT_PHOTO_KEY);
+    return photoUrl(this.config.STORAGE_PUBLIC_URL, key);
   }
 }

@@ -1,5 +1,5 @@
 import { CacheKeys, TwoLevelCache } from '@app/cache';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, photoUrl } from '@app/config';
 import { userV1 } from '@app/contracts';
 import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
 import { NotificationEmitter } from '@app/queue';
@@ -7,9 +7,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { NewsConfig } from '../config/news.config';
 import type { ReactedArticle } from './reactions.repository';
-
-/** The reference's default avatar key, used when a user has no photo. */
-const DEFAULT_PHOTO_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi';
 
 /** The fields of the user service's `user:{uid}:profile` JSON that a notification shows. */
 interface CachedProfile {
@@ -40,7 +37,7 @@ export class LikingNotifier {
       await this.emitter.notifyLiking(article.authorId, {
         user_id: likerId,
         user_name: user?.name ?? '',
-        user_photo: this.config.STORAGE_PUBLIC_URL + (user?.photo || DEFAULT_PHOTO_KEY),
+        user_photo: photoUrl(this.config.STORAGE_PUBLIC_URL, user?.photo),
         art_id: article.id,
         art_title: article.title,
         timestamp: Math.floor(now.getTime() / 1000),

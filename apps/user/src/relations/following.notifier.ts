@@ -1,12 +1,9 @@
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, photoUrl } from '@app/config';
 import { NotificationEmitter } from '@app/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { UserConfig } from '../config/user.config';
 import type { RelatedUser } from './relations.repository';
-
-/** The reference's default avatar key, used when a user has no photo. */
-const DEFAULT_PHOTO_KEY = 'Fkj6tQi3xJwVXi1u2swCElotfdCi';
 
 /** Pushes `following notify` to the followed user's room through the IM app's Redis adapter. */
 @Injectable()
@@ -24,7 +21,7 @@ export class FollowingNotifier {
       await this.emitter.notifyFollowing(targetUserId, {
         user_id: follower.id,
         user_name: follower.name,
-        user_photo: this.config.STORAGE_PUBLIC_URL + (follower.photo || DEFAULT_PHOTO_KEY),
+        user_photo: photoUrl(this.config.STORAGE_PUBLIC_URL, follower.photo),
         timestamp: Math.floor(now.getTime() / 1000),
       });
     } catch (error) {
