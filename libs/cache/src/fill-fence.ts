@@ -56,19 +56,40 @@ for i = 1, #KEYS / 2 do
 end
 return stored`;
 
+/** The fence scripts as commands of the connection: sent once, then called by their SHA (EVALSHA). */
+interface FenceRedis extends Redis {
+  fillReadFences(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Promise<string[]>;
+  fillStoreIfFenced(
+    numberOfKeys: number,
+    ...keysAndArgs: Array<string | number>
+  ): Promise<number[]>;
+  fillReplaceSetIfFenced(
+    numberOfKeys: number,
+    ...keysAndArgs: Array<string | number>
+  ): Promise<number>;
+}
+
+function fenceCommands(redis: Redis): FenceRedis {
+  if (!('fillReadFences' in redis)) {
+    redis.defineCommand('fillReadFences', { lua: READ_FENCES_LUA });
+    redis.defineCommand('fillStoreIfFenced', { lua: STORE_IF_FENCED_LUA });
+    redis.defineCommand('fillReplaceSetIfFenced', { lua: REPLACE_SET_IF_FENCED_LUA });
+  }
+  return redis as FenceRedis;
+}
+
 function newFenceBase(): string {
   return randomBytes(9).toString('base64url');
 }
 
 /** Reads (creating where missing) the fences of `keys`, before their values are loaded. */
 export async function readFillFences(redis: Redis, keys: readonly string[]): Promise<string[]> {
-  return (await redis.eval(
-    READ_FENCES_LUA,
+  return fenceCommands(redis).fillReadFences(
     keys.length,
     ...keys.map(fillFenceKey),
     newFenceBase(),
     FILL_FENCE_TTL_SECONDS,
-  )) as string[];
+  );
 }
 
 /** Stores the fills whose fence no write or invalidation replaced since; true where stored. */
@@ -76,12 +97,11 @@ export async function storeIfFenced(
   redis: Redis,
   fills: readonly FencedFill[],
 ): Promise<boolean[]> {
-  const stored = (await redis.eval(
-    STORE_IF_FENCED_LUA,
+  const stored = await fenceCommands(redis).fillStoreIfFenced(
     fills.length * 2,
     ...fills.flatMap(({ key }) => [key, fillFenceKey(key)]),
     ...fills.flatMap(({ value, ttlSeconds, fence }) => [ttlSeconds, value, fence]),
-  )) as number[];
+  );
   return stored.map((flag) => flag === 1);
 }
 
@@ -145,8 +165,7 @@ export async function replaceSetIfFenced(
   ttlSeconds: number,
   fence: string,
 ): Promise<boolean> {
-  const stored = await redis.eval(
-    REPLACE_SET_IF_FENCED_LUA,
+  const stored = await fenceCommands(redis).fillReplaceSetIfFenced(
     2,
     key,
     fillFenceKey(key),
