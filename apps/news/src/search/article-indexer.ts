@@ -38,16 +38,19 @@ export class ArticleIndexer {
       );
       const article = rows[0];
       if (!article || Number(article.status) !== Number(ArticleStatus.Approved)) {
-        await this.search.remove(articleId);
+        await this.search.remove(articleId, manager);
         return false;
       }
-      await this.search.index({
-        articleId,
-        title: article.title,
-        content: article.content ?? '',
-        userId: String(article.user_id),
-        createTime: new Date(article.create_time),
-      });
+      await this.search.index(
+        {
+          articleId,
+          title: article.title,
+          content: article.content ?? '',
+          userId: String(article.user_id),
+          createTime: new Date(article.create_time),
+        },
+        manager,
+      );
       return true;
     });
   }

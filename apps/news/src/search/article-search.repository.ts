@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 import { ArticleStatus } from '../articles/article.entity';
+import type { SqlRunner } from './search.service';
 
 const MATCHING_APPROVED = `
   FROM news_article_search s
@@ -13,17 +14,15 @@ const MATCHING_APPROVED = `
 export class ArticleSearchRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async upsert(articleId: string, tokens: string): Promise<void> {
-    await this.dataSource.query(
+  async upsert(articleId: string, tokens: string, db: SqlRunner = this.dataSource): Promise<void> {
+    await db.query(
       'INSERT INTO news_article_search (article_id, tokens) VALUES (?, ?) ON DUPLICATE KEY UPDATE tokens = VALUES(tokens)',
       [articleId, tokens],
     );
   }
 
-  async delete(articleId: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM news_article_search WHERE article_id = ?', [
-      articleId,
-    ]);
+  async delete(articleId: string, db: SqlRunner = this.dataSource): Promise<void> {
+    await db.query('DELETE FROM news_article_search WHERE article_id = ?', [articleId]);
   }
 
   /** How many approved articles match the boolean-mode query. */

@@ -154,6 +154,33 @@ describe('mysql search driver (real MariaDB FULLTEXT)', () => {
     expect(Number(rows[0].n)).toBe(1);
   });
 
+  it('indexes as many articles at once as the pool has connections, where each used to wait for a second one', async () => {
+    const poolSize = 2;
+    const small = await new DataSource(
+      mysqlDataSourceOptions({ ...database.settings, MYSQL_POOL_SIZE: poolSize }, NEWS_SCHEMA),
+    ).initialize();
+    try {
+      const smallIndexer = createArticleIndexer(small, {
+        SEARCH_DRIVER: 'mysql',
+        ELASTICSEARCH_URL: undefined,
+      });
+      const articles = await Promise.all(
+        Array.from({ length: poolSize }, (_, n) => article(`连接池 测试 ${n}`, '<p>并发索引</p>')),
+      );
+      await dataSource.query('DELETE FROM news_article_search WHERE article_id IN (?)', [articles]);
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('stalled'), 5_000);
+      });
+      const indexed = Promise.all(articles.map((id) => smallIndexer.indexArticle(id)));
+      expect(await Promise.race([indexed, stalled])).toEqual(articles.map(() => true));
+      clearTimeout(timer);
+      expect((await ids('连接池')).sort()).toEqual([...articles].sort());
+    } finally {
+      await small.destroy();
+    }
+  });
+
   it('removes the entry of an article that does not exist', async () => {
     await expect(indexer.indexArticle('1499999999999999999')).resolves.toBe(false);
   });

@@ -2,7 +2,12 @@ import { ArticleSearchRepository } from './article-search.repository';
 import type { SearchKeywordsRepository } from './search-keywords.repository';
 import { buildBooleanQuery } from './search-query.util';
 import { SearchTokenizer } from './search-tokenizer';
-import { type SearchDocument, type SearchHits, SearchService } from './search.service';
+import {
+  type SearchDocument,
+  type SearchHits,
+  SearchService,
+  type SqlRunner,
+} from './search.service';
 
 /**
  * The default driver: MariaDB FULLTEXT over jieba terms (MariaDB has no CJK parser), matched
@@ -27,13 +32,13 @@ export class MysqlSearchService extends SearchService {
     return { totalCount, articleIds };
   }
 
-  async index(document: SearchDocument): Promise<void> {
+  async index(document: SearchDocument, db?: SqlRunner): Promise<void> {
     const terms = this.tokenizer.documentTerms(document.title, document.content);
-    await this.documents.upsert(document.articleId, terms.join(' '));
+    await this.documents.upsert(document.articleId, terms.join(' '), db);
   }
 
-  remove(articleId: string): Promise<void> {
-    return this.documents.delete(articleId);
+  remove(articleId: string, db?: SqlRunner): Promise<void> {
+    return this.documents.delete(articleId, db);
   }
 
   async suggest(prefix: string, limit: number): Promise<string[]> {

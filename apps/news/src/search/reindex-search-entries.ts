@@ -27,7 +27,7 @@ export async function reindexSearchEntries(dataSource: DataSource): Promise<numb
     if (rows.length === 0) return done;
     const ids = rows.map((row) => String(row.article_id));
     indexer ??= mysqlIndexer(dataSource);
-    // One at a time: an indexer holds two pooled connections (its transaction and the entry's write).
+    // One at a time, so live traffic keeps the rest of the pool.
     for (const id of ids) await indexer.indexArticle(id);
     done += ids.length;
     after = ids[ids.length - 1];

@@ -1,3 +1,8 @@
+/** What runs a statement: a data source, or a transaction's entity manager. */
+export interface SqlRunner {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
+
 /** One page of hits: approved article ids, best match first. */
 export interface SearchHits {
   totalCount: number;
@@ -23,11 +28,15 @@ export abstract class SearchService {
   /** Approved articles matching `q`, ranked by relevance then newest; `page` is 1-based. */
   abstract search(q: string, page: number, perPage: number): Promise<SearchHits>;
 
-  /** Adds or replaces the article's entry (idempotent). */
-  abstract index(document: SearchDocument): Promise<void>;
+  /**
+   * Adds or replaces the article's entry (idempotent). A driver that keeps entries in MySQL writes
+   * them through `db` when given: the indexer's own transaction, so indexing never waits for a
+   * second pooled connection while it holds one.
+   */
+  abstract index(document: SearchDocument, db?: SqlRunner): Promise<void>;
 
-  /** Removes the article's entry, if any (idempotent). */
-  abstract remove(articleId: string): Promise<void>;
+  /** Removes the article's entry, if any (idempotent); `db` as for `index`. */
+  abstract remove(articleId: string, db?: SqlRunner): Promise<void>;
 
   /** Completions of `prefix`: saved keywords first, then approved titles; may repeat. */
   abstract suggest(prefix: string, limit: number): Promise<string[]>;
