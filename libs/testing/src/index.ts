@@ -7,3 +7,4 @@ export * from './grpc-health-status';
 export * from './socket-events';
 export * from './async-iterables';
 export * from './redis-server';
+export * from './readiness';

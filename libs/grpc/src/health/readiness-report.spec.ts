@@ -1,3 +1,5 @@
+import { withoutLatencies } from '@app/testing';
+
 import { checkReadiness, readinessHttpStatus } from './readiness-report';
 
 const answers = (value: boolean) => () => Promise.resolve(value);
@@ -8,11 +10,11 @@ describe('checkReadiness', () => {
       { name: 'stateRedis', requirement: 'required', isUp: answers(true) },
       { name: 'user', requirement: 'reported', isUp: answers(false) },
     ]);
-    expect(report).toEqual({
+    expect(withoutLatencies(report)).toEqual({
       status: 'ok',
       checks: {
-        stateRedis: { status: 'up', required: true, latencyMs: expect.any(Number) as number },
-        user: { status: 'down', required: false, latencyMs: expect.any(Number) as number },
+        stateRedis: { status: 'up', required: true },
+        user: { status: 'down', required: false },
       },
     });
     expect(readinessHttpStatus(report)).toBe(200);
@@ -38,11 +40,7 @@ describe('checkReadiness', () => {
     expect(report.status).toBe('unavailable');
     expect(readinessHttpStatus(report)).toBe(503);
     expect(report.checks.cacheRedis.status).toBe('down');
-    expect(report.checks.mysql).toEqual({
-      status: 'down',
-      required: true,
-      latencyMs: expect.any(Number) as number,
-    });
+    expect(withoutLatencies(report).checks.mysql).toEqual({ status: 'down', required: true });
     expect(report.checks.mysql.latencyMs).toBeGreaterThanOrEqual(45);
     expect(report.checks.stateRedis.status).toBe('up');
   });
