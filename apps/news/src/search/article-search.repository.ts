@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 import { ArticleStatus } from '../articles/article.entity';
-import type { SqlRunner } from './search.service';
 
 const MATCHING_APPROVED = `
   FROM news_article_search s
@@ -14,14 +13,18 @@ const MATCHING_APPROVED = `
 export class ArticleSearchRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async upsert(articleId: string, tokens: string, db: SqlRunner = this.dataSource): Promise<void> {
+  async upsert(
+    articleId: string,
+    tokens: string,
+    db: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
     await db.query(
       'INSERT INTO news_article_search (article_id, tokens) VALUES (?, ?) ON DUPLICATE KEY UPDATE tokens = VALUES(tokens)',
       [articleId, tokens],
     );
   }
 
-  async delete(articleId: string, db: SqlRunner = this.dataSource): Promise<void> {
+  async delete(articleId: string, db: EntityManager = this.dataSource.manager): Promise<void> {
     await db.query('DELETE FROM news_article_search WHERE article_id = ?', [articleId]);
   }
 

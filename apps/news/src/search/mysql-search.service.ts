@@ -1,13 +1,10 @@
+import type { EntityManager } from 'typeorm';
+
 import { ArticleSearchRepository } from './article-search.repository';
 import type { SearchKeywordsRepository } from './search-keywords.repository';
 import { buildBooleanQuery } from './search-query.util';
 import { SearchTokenizer } from './search-tokenizer';
-import {
-  type SearchDocument,
-  type SearchHits,
-  SearchService,
-  type SqlRunner,
-} from './search.service';
+import { type SearchDocument, type SearchHits, SearchService } from './search.service';
 
 /**
  * The default driver: MariaDB FULLTEXT over jieba terms (MariaDB has no CJK parser), matched
@@ -32,12 +29,12 @@ export class MysqlSearchService extends SearchService {
     return { totalCount, articleIds };
   }
 
-  async index(document: SearchDocument, db?: SqlRunner): Promise<void> {
+  async index(document: SearchDocument, db?: EntityManager): Promise<void> {
     const terms = this.tokenizer.documentTerms(document.title, document.content);
     await this.documents.upsert(document.articleId, terms.join(' '), db);
   }
 
-  remove(articleId: string, db?: SqlRunner): Promise<void> {
+  remove(articleId: string, db?: EntityManager): Promise<void> {
     return this.documents.delete(articleId, db);
   }
 

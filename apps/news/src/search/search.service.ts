@@ -1,7 +1,4 @@
-/** What runs a statement: a data source, or a transaction's entity manager. */
-export interface SqlRunner {
-  query(sql: string, parameters?: unknown[]): Promise<unknown>;
-}
+import type { EntityManager } from 'typeorm';
 
 /** One page of hits: approved article ids, best match first. */
 export interface SearchHits {
@@ -33,10 +30,10 @@ export abstract class SearchService {
    * them through `db` when given: the indexer's own transaction, so indexing never waits for a
    * second pooled connection while it holds one.
    */
-  abstract index(document: SearchDocument, db?: SqlRunner): Promise<void>;
+  abstract index(document: SearchDocument, db?: EntityManager): Promise<void>;
 
   /** Removes the article's entry, if any (idempotent); `db` as for `index`. */
-  abstract remove(articleId: string, db?: SqlRunner): Promise<void>;
+  abstract remove(articleId: string, db?: EntityManager): Promise<void>;
 
   /** Completions of `prefix`: saved keywords first, then approved titles; may repeat. */
   abstract suggest(prefix: string, limit: number): Promise<string[]>;
