@@ -12,3 +12,5 @@ export * from './redis-lock';
 export * from './single-flight';
 export * from './sorted-set-swap';
 export * from './fill-fence';
+export * from './comment-cursor';
+export * from './comment-list-pages';

@@ -1,17 +1,18 @@
-import { CacheKeys, CounterKeys, execReplies, REDIS_CACHE, REDIS_STATE, TwoLevelCache } from '@app/cache';
+import {
+  CacheKeys,
+  CounterKeys,
+  execReplies,
+  pageCursors,
+  parseCursor,
+  readCommentListPage,
+  REDIS_CACHE,
+  REDIS_STATE,
+  TwoLevelCache,
+} from '@app/cache';
 import type { articleV1, commentV1 } from '@app/contracts';
 import { AppError, COMMENT_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-
-import {
-  formatScore,
-  needsTieGroup,
-  parseCursor,
-  parseWithScores,
-  type ScoredComment,
-  withTieGroup,
-} from './comment-cursor';
 
 /** A page request, validated. */
 export interface CommentPageQuery {
@@ -31,12 +32,6 @@ interface CachedComment {
   pubdate: string;
   content: string;
   is_top: 0 | 1;
-}
-
-interface ZsetPage {
-  totalCount: number;
-  endScore: number | undefined;
-  members: ScoredComment[];
 }
 
 /**
@@ -83,11 +78,10 @@ export class CommentPageReader {
       query.type === 'a'
         ? CacheKeys.articleComments(query.source)
         : CacheKeys.commentReplies(query.source);
-    const page = await this.readZset(
-      key,
-      query.offset === undefined ? undefined : parseCursor(query.offset),
-      query.limit,
-    );
+    const offset = query.offset === undefined ? undefined : parseCursor(query.offset);
+    // None gets past the query's snowflake-id check; the news service would answer it.
+    if (query.offset !== undefined && offset === undefined) return undefined;
+    const page = await readCommentListPage(this.redis, key, offset, query.limit);
     if (!page) return undefined;
     const ids = page.members.map(({ id }) => id);
     const [items, counts, liked] = await Promise.all([
@@ -114,49 +108,7 @@ export class CommentPageReader {
         },
       ];
     });
-    const last = page.members.at(-1);
-    return {
-      totalCount: page.totalCount,
-      endId: page.endScore === undefined ? '' : formatScore(page.endScore),
-      lastId: last ? formatScore(last.score) : '',
-      results,
-    };
-  }
-
-  /** Same reads as the news service's CommentListsCache.readPage. */
-  private async readZset(
-    key: string,
-    offset: number | undefined,
-    limit: number,
-  ): Promise<ZsetPage | undefined> {
-    const multi = this.redis.multi().zcard(key).zrange(key, 0, 0, 'WITHSCORES');
-    if (offset === undefined) multi.zrevrange(key, 0, limit, 'WITHSCORES');
-    else
-      multi.zrevrangebyscore(
-        key,
-        `(${formatScore(offset)}`,
-        '-inf',
-        'WITHSCORES',
-        'LIMIT',
-        0,
-        limit + 1,
-      );
-    const replies = await multi.exec();
-    if (!replies) return undefined;
-    for (const [error] of replies) if (error) throw error;
-    const [total, lowest, page] = replies.map(([, value]) => value) as [number, string[], string[]];
-    if (total === 0) return undefined;
-    const fetched = parseWithScores(page);
-    let members = fetched.slice(0, limit);
-    if (needsTieGroup(fetched, limit)) {
-      const boundary = formatScore(fetched[limit - 1].score);
-      const group = parseWithScores(
-        await this.redis.zrevrangebyscore(key, boundary, boundary, 'WITHSCORES'),
-      );
-      if (group.length === 0) return undefined;
-      members = withTieGroup(fetched, limit, group);
-    }
-    return { totalCount: total, endScore: parseWithScores(lowest)[0]?.score, members };
+    return { totalCount: page.totalCount, ...pageCursors(page.endScore, page.members), results };
   }
 
   private async counts(ids: readonly string[]): Promise<{ likes: number[]; replies: number[] }> {

@@ -1,8 +1,15 @@
-import { createRedisClient } from '@app/cache';
+import {
+  commentScore,
+  compareForPage,
+  createRedisClient,
+  formatScore,
+  parseCursor,
+  type ScoredComment,
+  selectPage,
+} from '@app/cache';
 import { createTestRedis, type TestRedis, yieldEach } from '@app/testing';
 import type Redis from 'ioredis';
 
-import { commentScore, compareForPage, formatScore, parseCursor, type ScoredComment, selectPage } from './comment-cursor';
 import { CommentListsCache } from './comment-lists.cache';
 
 const T0 = Date.UTC(2024, 0, 1) / 1000;

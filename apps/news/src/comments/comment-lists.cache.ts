@@ -1,8 +1,12 @@
 import {
   addToSortedSet,
   CacheTtl,
+  type CommentListPage,
   dropSortedSets,
+  formatScore,
+  readCommentListPage,
   REDIS_CACHE,
+  type ScoredComment,
   type ScoredMembers,
   swapInSortedSet,
   ttlWithJitter,
@@ -10,25 +14,9 @@ import {
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
-import {
-  formatScore,
-  needsTieGroup,
-  parseWithScores,
-  type ScoredComment,
-  withTieGroup,
-} from './comment-cursor';
-
-/** One page of a list, with what the response says about the whole list. */
-export interface CommentListPage {
-  totalCount: number;
-  /** The lowest score of the list; undefined when it is empty. */
-  endScore: number | undefined;
-  members: ScoredComment[];
-}
-
 export const EMPTY_LIST_PAGE: CommentListPage = { totalCount: 0, endScore: undefined, members: [] };
 
-/** Comments as their list's zset holds them (scores written exactly, see comment-cursor). */
+/** Comments as their list's zset holds them (scores written exactly, see @app/cache comment-cursor). */
 async function* asScoredMembers(chunks: AsyncIterable<readonly ScoredComment[]>): AsyncGenerator<ScoredMembers> {
   for await (const members of chunks) yield members.map(({ id, score }) => [formatScore(score), id] as const);
 }
@@ -37,7 +25,7 @@ async function* asScoredMembers(chunks: AsyncIterable<readonly ScoredComment[]>)
 const MIN_PATCH_TTL_SECONDS = 5;
 
 /**
- * `art:{id}:comm` and `comm:{id}:reply`: zsets of comment id -> score (see comment-cursor.ts).
+ * `art:{id}:comm` and `comm:{id}:reply`: zsets of comment id -> score (see @app/cache comment-cursor).
  * Lists are cached whole or not at all; an absent key means "not cached", never "empty".
  */
 @Injectable()
@@ -45,25 +33,8 @@ export class CommentListsCache {
   constructor(@Inject(REDIS_CACHE) private readonly redis: Redis) {}
 
   /** A page of a cached list, or undefined when the list is not cached. */
-  async readPage(key: string, offset: number | undefined, limit: number): Promise<CommentListPage | undefined> {
-    const multi = this.redis.multi().zcard(key).zrange(key, 0, 0, 'WITHSCORES');
-    if (offset === undefined) multi.zrevrange(key, 0, limit, 'WITHSCORES');
-    else multi.zrevrangebyscore(key, `(${formatScore(offset)}`, '-inf', 'WITHSCORES', 'LIMIT', 0, limit + 1);
-    const replies = await multi.exec();
-    if (!replies) return undefined;
-    for (const [error] of replies) if (error) throw error;
-    const [total, lowest, page] = replies.map(([, value]) => value) as [number, string[], string[]];
-    if (total === 0) return undefined;
-    const fetched = parseWithScores(page);
-    let members = fetched.slice(0, limit);
-    if (needsTieGroup(fetched, limit)) {
-      const boundary = formatScore(fetched[limit - 1].score);
-      const group = parseWithScores(await this.redis.zrevrangebyscore(key, boundary, boundary, 'WITHSCORES'));
-      // Expired in between: build the page again from MySQL rather than answer a short one.
-      if (group.length === 0) return undefined;
-      members = withTieGroup(fetched, limit, group);
-    }
-    return { totalCount: total, endScore: parseWithScores(lowest)[0]?.score, members };
+  readPage(key: string, offset: number | undefined, limit: number): Promise<CommentListPage | undefined> {
+    return readCommentListPage(this.redis, key, offset, limit);
   }
 
   /**

@@ -1,4 +1,12 @@
-import { CacheKeys, SingleFlight } from '@app/cache';
+import {
+  CacheKeys,
+  commentScore,
+  type CommentListPage,
+  pageCursors,
+  parseCursor,
+  type ScoredComment,
+  SingleFlight,
+} from '@app/cache';
 import type { commentV1 } from '@app/contracts';
 import { AppError, ErrorKind } from '@app/grpc';
 import { Snowflake, SNOWFLAKE_ID } from '@app/snowflake';
@@ -7,23 +15,18 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ArticleErrors } from '../articles/article.errors';
 import { ArticlesService } from '../articles/articles.service';
 import { CommentCounters } from './comment-counters';
-import {
-  commentScore,
-  DEFAULT_COMMENT_LIMIT,
-  formatScore,
-  MAX_COMMENT_LIMIT,
-  MIN_COMMENT_LIMIT,
-  parseCursor,
-  type ScoredComment,
-} from './comment-cursor';
 import { CommentItemsCache } from './comment-items.cache';
 import { CommentLikingsService } from './comment-likings.service';
-import { type CommentListPage, CommentListsCache, EMPTY_LIST_PAGE } from './comment-lists.cache';
+import { CommentListsCache, EMPTY_LIST_PAGE } from './comment-lists.cache';
 import { type CachedComment, type CommentRow, toCachedComment } from './comment.mapper';
 import { CommentErrors } from './comment.errors';
 import { CommentNotifier } from './comment.notifier';
 import { countsAsFanComment } from './fans-comment-count';
 import { type CommentListSource, CommentsRepository, type NewComment } from './comments.repository';
+
+const DEFAULT_COMMENT_LIMIT = 10;
+const MIN_COMMENT_LIMIT = 10;
+const MAX_COMMENT_LIMIT = 50;
 
 /** `news_comment.content` is VARCHAR(200): characters, as MySQL counts them (code points). */
 const MAX_CONTENT_CHARS = 200;
@@ -103,13 +106,7 @@ export class CommentsService {
       page = await this.buildPage(query);
       results = await this.pageResults(page, request.userId);
     }
-    const last = page.members.at(-1);
-    return {
-      totalCount: page.totalCount,
-      endId: page.endScore === undefined ? '' : formatScore(page.endScore),
-      lastId: last ? formatScore(last.score) : '',
-      results,
-    };
+    return { totalCount: page.totalCount, ...pageCursors(page.endScore, page.members), results };
   }
 
   /** The page's comments that still exist, with their counters and the viewer's likes. */

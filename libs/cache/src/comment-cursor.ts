@@ -5,16 +5,11 @@
  * wire it is the exact integer that double equals: parsing it back gives the same double, so the
  * `last_id` a client echoes as `offset` always lands on the same boundary.
  *
- * The gateway reads the same zsets with the same rules (apps/gateway/src/comments); both must
- * stay in step.
+ * The news service builds and reads these lists, the gateway reads them too: both with these rules.
  */
 
 /** Added to sticky comments' scores so they sort before every other comment. */
 export const STICKY_SCORE_BONUS = 20_000_000_000_000_000_000n;
-
-export const DEFAULT_COMMENT_LIMIT = 10;
-export const MIN_COMMENT_LIMIT = 10;
-export const MAX_COMMENT_LIMIT = 50;
 
 const CURSOR = /^\d{1,20}$/;
 
@@ -61,7 +56,11 @@ export function cutPage(candidates: readonly ScoredComment[], limit: number): Sc
 }
 
 /** The page after `offset` (undefined = the first page) of a whole list in page order. */
-export function selectPage(sorted: readonly ScoredComment[], offset: number | undefined, limit: number): ScoredComment[] {
+export function selectPage(
+  sorted: readonly ScoredComment[],
+  offset: number | undefined,
+  limit: number,
+): ScoredComment[] {
   const start = offset === undefined ? 0 : sorted.findIndex((comment) => comment.score < offset);
   return start < 0 ? [] : cutPage(sorted.slice(start), limit);
 }
@@ -75,9 +74,25 @@ export function needsTieGroup(fetched: readonly ScoredComment[], limit: number):
 }
 
 /** Completes such a page: the members above the boundary score, then the whole group at it. */
-export function withTieGroup(fetched: readonly ScoredComment[], limit: number, group: readonly ScoredComment[]): ScoredComment[] {
+export function withTieGroup(
+  fetched: readonly ScoredComment[],
+  limit: number,
+  group: readonly ScoredComment[],
+): ScoredComment[] {
   const boundary = fetched[limit - 1].score;
   return [...fetched.filter((comment) => comment.score > boundary), ...group];
+}
+
+/** A page's `end_id` (the list's lowest score) and `last_id` (its own last score), '' when absent. */
+export function pageCursors(
+  endScore: number | undefined,
+  members: readonly ScoredComment[],
+): { endId: string; lastId: string } {
+  const last = members.at(-1);
+  return {
+    endId: endScore === undefined ? '' : formatScore(endScore),
+    lastId: last ? formatScore(last.score) : '',
+  };
 }
 
 /** Turns ioredis WITHSCORES replies (member, score, member, score, ...) into scored members. */
