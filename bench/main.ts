@@ -19,9 +19,9 @@ import { type BenchRedis, type Measurement, measure, type Server } from './measu
 import { type Child, mariadbPid, peakRssMiB, pidOf, ROOT, stopAll, stopChild, waitForPort, waitUntilIdle } from './processes';
 import { seededRandom, zipfSampler } from './prng';
 import { summarizeByArea, summarizeProfile } from './profile-summary';
-import { markdownTable, netPerRequest, type Row, rowOf, type Target, targetText, verdictOf } from './report';
+import { boundingBaseline, markdownTable, netPerRequest, type Row, rowOf, type Target, targetText, verdictOf } from './report';
 import { connectMysql, dropDatabase, isSeeded, type MysqlTarget, seedDatabase, seedRedisState } from './seed';
-import { allocatePorts, APP_NAMES, type AppName, type BaselineName, benchEnv, migrate, pinning, startApp, startBaseline, startFrameworkBaseline, startRedis, type SuitePorts, waitReady } from './suite';
+import { allocatePorts, APP_NAMES, type AppName, type BaselineName, benchEnv, migrate, pinning, startApp, startBaseline, startFrameworkBaseline, startRedis, startServiceBaseline, type SuitePorts, waitReady } from './suite';
 
 interface Options {
   size: BenchSize;
@@ -116,6 +116,11 @@ interface Endpoint {
   target?: Target;
   /** Needs at least one Redis round trip per request: L4 (the framework plus one GET) bounds it. */
   readsRedis?: true;
+  /**
+   * Must ask a gRPC service on each request (a miss of the gateway's cache): L5 (the framework, a GET
+   * that misses, and one call to a service that answers with one GET) bounds it.
+   */
+  asksService?: true;
   /** Warmed up before round 1 (not for cold-cache runs). */
   warm: boolean;
   /** Run once before the warm-up, to fill the caches the rounds read. */
@@ -278,6 +283,7 @@ function endpoints(spec: DatasetSpec, ports: SuitePorts, pools: RequestPools, op
       probe: () => httpProbe(`${base}/app/v1_0/articles/${pools.coldIds[0]}`),
       target: { ratioL2: 0.5, maxSql: 3 },
       readsRedis: true,
+      asksService: true,
       // The code of a miss is warmed with ids of its own slice: as on a server that has been
       // missing all along, only the caches are cold in the rounds.
       warm: true,
@@ -397,6 +403,8 @@ async function main(): Promise<void> {
     await waitReady('gateway', ports, apps.get('gateway') as Child);
     apps.set('baseline', startBaseline(env, pin));
     await waitReady('baseline', ports, apps.get('baseline') as Child);
+    apps.set('service', startServiceBaseline(env, pin));
+    await waitReady('service', ports, apps.get('service') as Child);
     apps.set('framework', startFrameworkBaseline(env, pin));
     await waitReady('framework', ports, apps.get('framework') as Child);
     log(`suite ready: gateway :${ports.gateway}, user :${ports.user}, news :${ports.news}, recommend :${ports.recommend}, private redis :${ports.redis}`);
@@ -451,6 +459,7 @@ async function main(): Promise<void> {
     const seconds = options.warmup / WARM_PASSES;
     const first = available.find((endpoint) => endpoint.key !== 'R1');
     const readingRedis = available.find((endpoint) => endpoint.target && endpoint.readsRedis);
+    const askingService = available.find((endpoint) => endpoint.target && endpoint.asksService);
     for (const endpoint of available) if (endpoint.fillPlan) await warm(endpoint.fillPlan());
     for (let pass = 0; pass < WARM_PASSES; pass++) {
       if (first) {
@@ -459,6 +468,7 @@ async function main(): Promise<void> {
         await warm({ ...baselinePlan(`/app/l3/${first.body.length}`, 90, ports.framework), duration: seconds });
       }
       if (readingRedis) await warm({ ...baselinePlan(`/app/l4/${readingRedis.key}`, 90, ports.framework), duration: seconds });
+      if (askingService) await warm({ ...baselinePlan(`/app/l5/${askingService.key}`, 90, ports.framework), duration: seconds });
       for (const endpoint of available.filter((candidate) => candidate.warm)) {
         // As in the rounds, where the feed's metrics are read before and after each.
         if (endpoint.feed) await feedCounts(ports);
@@ -481,6 +491,7 @@ async function main(): Promise<void> {
         let l2: Measurement | undefined;
         let l3: Measurement | undefined;
         let l4: Measurement | undefined;
+        let l5: Measurement | undefined;
         if (isHttp) {
           l1 = await measure(baselinePlan(`/l1/${endpoint.body.length}`, round), serversOf(['baseline']), benchRedis, stats, pin.load);
           l2 = await measure(baselinePlan(`/l2/${endpoint.key}`, round), serversOf(['baseline']), benchRedis, stats, pin.load);
@@ -490,6 +501,9 @@ async function main(): Promise<void> {
         }
         if (isHttp && endpoint.target && endpoint.readsRedis) {
           l4 = await measure(baselinePlan(`/app/l4/${endpoint.key}`, round, ports.framework), serversOf(['framework']), benchRedis, stats, pin.load);
+        }
+        if (isHttp && endpoint.target && endpoint.asksService) {
+          l5 = await measure(baselinePlan(`/app/l5/${endpoint.key}`, round, ports.framework), serversOf(['framework', 'service']), benchRedis, stats, pin.load);
         }
         const feedBefore = endpoint.feed ? await feedCounts(ports) : undefined;
         const e = await measure(endpoint.plan(round), serving, benchRedis, stats, pin.load);
@@ -512,11 +526,12 @@ async function main(): Promise<void> {
           push(`${endpoint.key}:L2`, { ...net(l2), ratioL1: l2.rps / l1.rps });
           if (l3) push(`${endpoint.key}:L3`, { ...net(l3), ratioL1: l3.rps / l1.rps, ratioL2: l3.rps / l2.rps });
           if (l4) push(`${endpoint.key}:L4`, { ...net(l4), ratioL1: l4.rps / l1.rps, ratioL2: l4.rps / l2.rps });
+          if (l5) push(`${endpoint.key}:L5`, { ...net(l5), ratioL1: l5.rps / l1.rps, ratioL2: l5.rps / l2.rps });
         }
         push(endpoint.key, { ...net(e), ratioL1: l1 ? e.rps / l1.rps : undefined, ratioL2: l2 ? e.rps / l2.rps : undefined });
         log(
           `round ${round + 1}/${options.rounds} ${endpoint.label}: ${e.rps.toFixed(0)} req/s` +
-            (l1 && l2 ? ` (L1 ${l1.rps.toFixed(0)}, L2 ${l2.rps.toFixed(0)}${l3 ? `, L3 ${l3.rps.toFixed(0)}` : ''}${l4 ? `, L4 ${l4.rps.toFixed(0)}` : ''})` : '') +
+            (l1 && l2 ? ` (L1 ${l1.rps.toFixed(0)}, L2 ${l2.rps.toFixed(0)}${l3 ? `, L3 ${l3.rps.toFixed(0)}` : ''}${l4 ? `, L4 ${l4.rps.toFixed(0)}` : ''}${l5 ? `, L5 ${l5.rps.toFixed(0)}` : ''})` : '') +
             `, p99 ${e.p99.toFixed(1)} ms, errors ${e.non2xx + e.errors}` +
             (e.fallbacks !== undefined ? `, fallbacks ${e.fallbacks}${e.fallbacks > 0 ? ` (${Object.entries(e.fallbacksByReason ?? {}).map(([reason, count]) => `${reason} ${count}`).join(', ')})` : ''}, recommend calls/req ${e.recommendCallsPerRequest?.toFixed(2)}` : '') +
             `, Redis µs/req by command: ${Object.entries(e.redisUsecByCommand).slice(0, 4).map(([name, usec]) => `${name} ${usec.toFixed(1)}`).join(', ') || 'none'}` +
@@ -534,9 +549,11 @@ async function main(): Promise<void> {
         if (l3Runs) rows.push({ ...rowOf(`${endpoint.key}:L3`, `L3 Nest+Fastify static ${bytes} B (for ${endpoint.key})`, l3Runs), bodyBytes: bytes });
         const l4Runs = runs.get(`${endpoint.key}:L4`);
         if (l4Runs) rows.push({ ...rowOf(`${endpoint.key}:L4`, `L4 Nest+Fastify+GET ${bytes} B (for ${endpoint.key})`, l4Runs), bodyBytes: bytes });
+        const l5Runs = runs.get(`${endpoint.key}:L5`);
+        if (l5Runs) rows.push({ ...rowOf(`${endpoint.key}:L5`, `L5 Nest+Fastify+GET miss+gRPC call+GET ${bytes} B (for ${endpoint.key})`, l5Runs), bodyBytes: bytes });
       }
       const row: Row = { ...rowOf(endpoint.key, endpoint.label, runs.get(endpoint.key) ?? []), bodyBytes: bytes };
-      const bound = rows.find((other) => other.endpoint === `${endpoint.key}:${endpoint.readsRedis ? 'L4' : 'L3'}`);
+      const bound = rows.find((other) => other.endpoint === `${endpoint.key}:${boundingBaseline(endpoint)}`);
       row.target = targetText(endpoint.target);
       row.verdict = verdictOf(row, endpoint.target, bound);
       rows.push(row);
@@ -559,7 +576,7 @@ async function main(): Promise<void> {
     const otherRun = newestFeedRun(dir, otherSize(spec.size), measuredFeedRows({ rows: ordered }));
     const scaling = otherRun && compareFeedScaling({ stamp, spec, options, rows: ordered }, otherRun);
     const scalingSection = scaling ? feedScalingMarkdown(scaling) : undefined;
-    const heading = `# Benchmark ${stamp}\n\nDataset ${spec.size}: ${spec.articles} articles / ${spec.channels} channels / ${spec.users} users / ${spec.comments} comments (Zipf s=${spec.zipfS}). ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, medians; pinning ${pin.servers ? `servers CPU ${pin.servers}, load CPU ${pin.load}` : 'off'}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\nPeak RSS (VmHWM) by app over the run: ${peakRssText}; heap caps in \`scripts/node-flags.js\`.\nCPU µs/req sums the serving processes listed per endpoint (L1/L2: the baseline process; L3/L4: the framework baseline, the HTTP apps' Nest-on-Fastify edge with a handler that returns L1's body, or L2's through one GET); Redis CPU µs/req is the bench Redis, which shares their core; Redis and SQL counts are net of the background rate seen during the L1 run.\n\n`;
+    const heading = `# Benchmark ${stamp}\n\nDataset ${spec.size}: ${spec.articles} articles / ${spec.channels} channels / ${spec.users} users / ${spec.comments} comments (Zipf s=${spec.zipfS}). ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, medians; pinning ${pin.servers ? `servers CPU ${pin.servers}, load CPU ${pin.load}` : 'off'}; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), Node ${process.version}.\nPeak RSS (VmHWM) by app over the run: ${peakRssText}; heap caps in \`scripts/node-flags.js\`.\nCPU µs/req sums the serving processes listed per endpoint (L1/L2: the baseline process; L3/L4: the framework baseline, the HTTP apps' Nest-on-Fastify edge with a handler that returns L1's body, or L2's through one GET; L5: the framework baseline and the gRPC service it asks for L2's body after a GET that misses); Redis CPU µs/req is the bench Redis, which shares their core; Redis and SQL counts are net of the background rate seen during the L1 run.\n\n`;
     writeFileSync(join(dir, `${stamp}.md`), `${heading}${table}\n${scalingSection ? `\n${scalingSection}\n` : ''}`);
     writeFileSync(
       join(dir, `${stamp}.json`),

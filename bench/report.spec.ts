@@ -1,4 +1,4 @@
-import { type Row, targetText, verdictOf } from './report';
+import { boundingBaseline, type Row, targetText, verdictOf } from './report';
 import { testRow } from './test-row';
 
 const row = (endpoint: string, ratioL2: number, extra: Partial<Row> = {}): Row =>
@@ -36,6 +36,18 @@ describe('verdictOf', () => {
       "SHORT (target above L4's ÷L2 0.846)",
     );
     expect(verdictOf(row('E1', 0.2), target, row('E1:L4', 0.85))).toBe('SHORT');
+    expect(verdictOf(row('E4', 0.03), { ratioL2: 0.5, maxSql: 3 }, row('E4:L5', 0.2104))).toBe(
+      "SHORT (target above L5's ÷L2 0.210)",
+    );
+  });
+});
+
+describe('boundingBaseline', () => {
+  it('bounds an endpoint by the reference server that does the least it must do', () => {
+    expect(boundingBaseline({})).toBe('L3');
+    expect(boundingBaseline({ readsRedis: true })).toBe('L4');
+    expect(boundingBaseline({ readsRedis: true, asksService: true })).toBe('L5');
+    expect(boundingBaseline({ asksService: true })).toBe('L5');
   });
 });
 

@@ -92,9 +92,18 @@ export function targetText(target: Target | undefined): string {
 }
 
 /**
+ * The reference server that bounds an endpoint: L5 when it must ask a gRPC service on each request,
+ * else L4 when it must go to Redis for each request, else L3 (the framework alone).
+ */
+export function boundingBaseline(needs: { readsRedis?: boolean; asksService?: boolean }): 'L3' | 'L4' | 'L5' {
+  if (needs.asksService) return 'L5';
+  return needs.readsRedis ? 'L4' : 'L3';
+}
+
+/**
  * `met` or `SHORT`. A ratio target above what the framework alone reached in the same run (`bound`:
- * L3, or L4 for an endpoint that must go to Redis for each request) is named beside SHORT: no
- * handler on that framework could have met it.
+ * L3, L4 for an endpoint that must go to Redis for each request, L5 for one that must also ask a
+ * gRPC service) is named beside SHORT: no handler on that framework could have met it.
  */
 export function verdictOf(row: Row, target: Target | undefined, bound: Row | undefined): string {
   const clean = row.errors + row.non2xx === 0;

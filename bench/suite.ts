@@ -14,8 +14,11 @@ const { grpcHealth } = createRequire(__filename)(join(ROOT, 'scripts', 'grpc-hea
 export const APP_NAMES = ['user', 'news', 'recommend', 'gateway'] as const;
 export type AppName = (typeof APP_NAMES)[number];
 
-/** The reference servers: `baseline` serves L1 and L2 (bare node:http), `framework` L3 (Nest on Fastify). */
-export type BaselineName = 'baseline' | 'framework';
+/**
+ * The reference servers: `baseline` serves L1 and L2 (bare node:http), `framework` L3, L4 and L5
+ * (Nest on Fastify), `service` the gRPC service L5 asks (Nest's gRPC transport).
+ */
+export type BaselineName = 'baseline' | 'framework' | 'service';
 
 export interface SuitePorts {
   redis: number;
@@ -24,8 +27,10 @@ export interface SuitePorts {
   recommend: number;
   gateway: number;
   baseline: number;
-  /** L3: the framework baseline. */
+  /** L3, L4, L5: the framework baseline. */
   framework: number;
+  /** The service L5 asks. */
+  service: number;
 }
 
 export interface BenchEnvOptions {
@@ -48,7 +53,7 @@ export function pinning(cpuCount: number, enabled: boolean): Pinning {
 }
 
 export async function allocatePorts(): Promise<SuitePorts> {
-  return { redis: await freePort(), user: await freePort(), news: await freePort(), recommend: await freePort(), gateway: await freePort(), baseline: await freePort(), framework: await freePort() };
+  return { redis: await freePort(), user: await freePort(), news: await freePort(), recommend: await freePort(), gateway: await freePort(), baseline: await freePort(), framework: await freePort(), service: await freePort() };
 }
 
 /** The bench environment: its own schema, its own Redis and key prefix, its own keys; nothing shared with development. */
@@ -83,6 +88,7 @@ export function benchEnv(options: BenchEnvOptions): NodeJS.ProcessEnv {
     STORAGE_LOCAL_DIR: join(tmpdir(), 'tt-bench-uploads'),
     BENCH_BASELINE_PORT: String(ports.baseline),
     BENCH_FRAMEWORK_PORT: String(ports.framework),
+    BENCH_SERVICE_PORT: String(ports.service),
   };
 }
 
@@ -110,6 +116,10 @@ export function startFrameworkBaseline(env: NodeJS.ProcessEnv, pin: Pinning): Ch
   return startChild('framework', process.execPath, [...appNodeFlags('gateway'), ...alias, 'dist/bench/framework-baseline-server.js'], env, pin.servers);
 }
 
+export function startServiceBaseline(env: NodeJS.ProcessEnv, pin: Pinning): Child {
+  return startChild('service', process.execPath, [...appNodeFlags('news'), ...alias, 'dist/bench/service-baseline-server.js'], env, pin.servers);
+}
+
 export function startRedis(port: number, pin: Pinning): Child {
   return startChild('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', '4'], { PATH: process.env.PATH }, pin.servers);
 }
@@ -122,13 +132,14 @@ async function httpReady(url: string): Promise<boolean> {
   }
 }
 
-/** Waits for gRPC health (user, news, recommend) and /health/ready (gateway). */
+/** Waits for gRPC health (user, news, recommend, service) and /health/ready (gateway). */
 export async function waitReady(name: AppName | BaselineName, ports: SuitePorts, child: Child, timeoutMs = 60_000): Promise<void> {
   const started = Date.now();
   const check = async (): Promise<boolean> => {
     if (name === 'gateway') return httpReady(`http://127.0.0.1:${ports.gateway}/health/ready`);
     if (name === 'baseline') return httpReady(`http://127.0.0.1:${ports.baseline}/ready`);
     if (name === 'framework') return httpReady(`http://127.0.0.1:${ports.framework}/app/l3/16`);
+    if (name === 'service') return (await grpcHealth(`127.0.0.1:${ports.service}`)) === 'SERVING';
     return (await grpcHealth(`127.0.0.1:${ports[name]}`)) === 'SERVING';
   };
   while (Date.now() - started < timeoutMs) {
