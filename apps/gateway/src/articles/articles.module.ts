@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 
+import { RecommendChannelModule } from '../recommend/recommend-channel.module';
 import { UserCardPresenter } from '../users/user-card.presenter';
 import { AnonymousArticlePages } from './anonymous-article-pages';
 import { ArticleCardsReader } from './article-cards.reader';
@@ -23,6 +24,7 @@ import { ViewerStateReader } from './viewer-state.reader';
  * the exposure counter (`ReadingStatsRecorder.recordExposures`) for the other article lists.
  */
 @Module({
+  imports: [RecommendChannelModule],
   controllers: [ArticlesHttpController, UserArticlesHttpController],
   providers: [
     AnonymousArticlePages,

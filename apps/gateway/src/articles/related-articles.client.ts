@@ -1,20 +1,18 @@
 import { CacheKeys, CacheTtl, REDIS_CACHE, ttlWithJitter } from '@app/cache';
-import { APP_CONFIG } from '@app/config';
 import type { userReco } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
-import { Client, credentials, type MethodDefinition } from '@grpc/grpc-js';
+import { type MethodDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
-import type { GatewayConfig } from '../config/gateway.config';
+import { RecommendChannel } from '../recommend/recommend.channel';
 
 /** The reference asks for 10 similar articles. */
 const ARTICLE_NUM = 10;
 /** Related articles are decoration: a slow recommend service must not slow the detail page. */
 export const RELATED_DEADLINE_MS = 200;
-const MAX_RECONNECT_BACKOFF_MS = 5_000;
 /** Related articles change slowly and are the same for every reader: hot pages reuse the answer. */
 const RELATED_CACHE_TTL_MS = 60_000;
 /** An empty list stored in Redis (an empty string would read as "not cached"). */
@@ -24,12 +22,11 @@ const NO_RELATED = '-';
 const FAILED: string[] = [];
 
 /**
- * `UserRecommend.article_recommend` of the original `user_reco.proto` (no package, so a plain
- * grpc-js client rather than Nest's). Any failure answers no ids, as the reference ignores errors.
+ * `UserRecommend.article_recommend` of the original `user_reco.proto` on the gateway's recommend
+ * channel. Any failure answers no ids, as the reference ignores errors.
  */
 @Injectable()
-export class RelatedArticlesClient implements OnApplicationShutdown {
-  private readonly client: Client;
+export class RelatedArticlesClient {
   private readonly method: MethodDefinition<userReco.Article, userReco.Similar>;
   private readonly answers = new LRUCache<string, Promise<string[]>>({
     max: 10_000,
@@ -37,7 +34,7 @@ export class RelatedArticlesClient implements OnApplicationShutdown {
   });
 
   constructor(
-    @Inject(APP_CONFIG) config: Pick<GatewayConfig, 'RECOMMEND_GRPC_URL'>,
+    private readonly channel: RecommendChannel,
     @Inject(REDIS_CACHE) private readonly redis: Redis,
   ) {
     const definition = loadSync(protoFile('user_reco.proto'), GRPC_LOADER_OPTIONS);
@@ -46,11 +43,6 @@ export class RelatedArticlesClient implements OnApplicationShutdown {
       MethodDefinition<userReco.Article, userReco.Similar>
     >;
     this.method = service.article_recommend;
-    // Calls fail fast while the channel is reconnecting, so a short backoff ceiling brings related
-    // articles back soon after the recommend service does.
-    this.client = new Client(config.RECOMMEND_GRPC_URL, credentials.createInsecure(), {
-      'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
-    });
   }
 
   /**
@@ -84,7 +76,7 @@ export class RelatedArticlesClient implements OnApplicationShutdown {
 
   private ask(articleId: string): Promise<string[]> {
     return new Promise((resolve) => {
-      this.client.makeUnaryRequest(
+      this.channel.client.makeUnaryRequest(
         this.method.path,
         this.method.requestSerialize,
         this.method.responseDeserialize,
@@ -93,9 +85,5 @@ export class RelatedArticlesClient implements OnApplicationShutdown {
         (error, response) => resolve(error || !response ? FAILED : response.articleId.map(String)),
       );
     });
-  }
-
-  onApplicationShutdown(): void {
-    this.client.close();
   }
 }

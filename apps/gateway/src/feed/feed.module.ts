@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { ArticlesModule } from '../articles/articles.module';
+import { RecommendChannelModule } from '../recommend/recommend-channel.module';
 import { ChannelArticlesReader } from './channel-articles.reader';
 import { FeedBatchDealer } from './feed-batch.dealer';
 import { FeedBatchStore } from './feed-batch.store';
@@ -14,7 +15,7 @@ import { VisibleChannelsReader } from './visible-channels.reader';
 
 /** The home feed (recommend batches with a latest-articles fallback) and the gateway's `/metrics`. */
 @Module({
-  imports: [ArticlesModule],
+  imports: [ArticlesModule, RecommendChannelModule],
   controllers: [FeedHttpController, MetricsHttpController],
   providers: [
     ChannelArticlesReader,

@@ -1,19 +1,11 @@
-import { APP_CONFIG } from '@app/config';
 import { RECO_PARAMS_METADATA, RECO_PARAMS_OMIT, type userReco } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
-import {
-  Client,
-  credentials,
-  Metadata,
-  type MethodDefinition,
-  type ServiceError,
-  status,
-} from '@grpc/grpc-js';
+import { Metadata, type MethodDefinition, type ServiceError, status } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
-import type { GatewayConfig } from '../config/gateway.config';
+import { RecommendChannel } from '../recommend/recommend.channel';
 import { FeedMetrics, type RecommendFailure } from './feed.metrics';
 import { decodeTrackIds, type TrackIds } from './track.decoder';
 
@@ -23,7 +15,6 @@ export const FEED_RECOMMEND_DEADLINE_MS = 200;
 export const FEED_ARTICLE_NUM = 10;
 /** The most the recommend service draws in one call. */
 export const RECOMMEND_MAX_ARTICLE_NUM = 100;
-const MAX_RECONNECT_BACKOFF_MS = 5_000;
 
 export interface RecommendBatch {
   ids: string[];
@@ -36,18 +27,17 @@ export type RecommendResult =
   { ok: true; batch: RecommendBatch } | { ok: false; reason: RecommendFailure };
 
 /**
- * `UserRecommend.user_recommend` of the original `user_reco.proto` (no package, hence a plain
- * grpc-js client, as RelatedArticlesClient), decoding only what the feed reads of the answer
- * (track.decoder). Never throws: failures come back as a reason.
+ * `UserRecommend.user_recommend` of the original `user_reco.proto` on the gateway's recommend
+ * channel, decoding only what the feed reads of the answer (track.decoder). Never throws:
+ * failures come back as a reason.
  */
 @Injectable()
-export class UserRecommendClient implements OnApplicationShutdown {
-  private readonly client: Client;
+export class UserRecommendClient {
   /** Its path and request encoding; answers are read by decodeTrackIds. */
   private readonly method: Pick<MethodDefinition<userReco.User, unknown>, 'path' | 'requestSerialize'>;
 
   constructor(
-    @Inject(APP_CONFIG) config: Pick<GatewayConfig, 'RECOMMEND_GRPC_URL'>,
+    private readonly channel: RecommendChannel,
     private readonly metrics: FeedMetrics,
   ) {
     const definition = loadSync(protoFile('user_reco.proto'), GRPC_LOADER_OPTIONS);
@@ -56,11 +46,6 @@ export class UserRecommendClient implements OnApplicationShutdown {
       MethodDefinition<userReco.User, userReco.Track>
     >;
     this.method = service.user_recommend;
-    this.client = new Client(config.RECOMMEND_GRPC_URL, credentials.createInsecure(), {
-      'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
-    });
-    // Connect now: the deadline covers connecting, so a lazy first call would fall back needlessly.
-    this.client.getChannel().getConnectivityState(true);
   }
 
   recommend(
@@ -79,7 +64,7 @@ export class UserRecommendClient implements OnApplicationShutdown {
     // The feed never hands the per-article tracking strings on.
     metadata.set(RECO_PARAMS_METADATA, RECO_PARAMS_OMIT);
     return new Promise((resolve) => {
-      this.client.makeUnaryRequest(
+      this.channel.client.makeUnaryRequest(
         this.method.path,
         this.method.requestSerialize,
         decodeTrackIds,
@@ -94,10 +79,6 @@ export class UserRecommendClient implements OnApplicationShutdown {
         },
       );
     });
-  }
-
-  onApplicationShutdown(): void {
-    this.client.close();
   }
 }
 
