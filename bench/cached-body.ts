@@ -16,3 +16,14 @@ export function cachedBodyClient(): Redis {
     process.env.REDIS_KEY_PREFIX ?? 'bench:',
   );
 }
+
+/** A reference server's stop: on SIGTERM or SIGINT, `close` it and its Redis client, then exit. */
+export function closeOnSignal(close: () => Promise<unknown>, redis: Redis): void {
+  const shutdown = (): void => {
+    void close()
+      .then(() => redis.quit())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}

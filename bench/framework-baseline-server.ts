@@ -18,7 +18,7 @@ import { Controller, Get, Header, Module, NotFoundException, Param } from '@nest
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { cachedBodyClient, cachedBodyKey } from './cached-body';
+import { cachedBodyClient, cachedBodyKey, closeOnSignal } from './cached-body';
 import { CACHED_BODY_GRPC, type CachedBodyServiceClient } from './cached-body-service';
 import { staticBody } from './static-body';
 
@@ -80,14 +80,7 @@ async function main(): Promise<void> {
   );
   configureHttpApp(app, 'app');
   await app.listen(Number(process.env.BENCH_FRAMEWORK_PORT), '127.0.0.1');
-  const shutdown = (): void => {
-    void app
-      .close()
-      .then(() => redis.quit())
-      .finally(() => process.exit(0));
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  closeOnSignal(() => app.close(), redis);
 }
 
 // As the apps start: gRPC calls bind their async resources the cheap way.

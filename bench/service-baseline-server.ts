@@ -13,7 +13,7 @@ import { NestFactory } from '@nestjs/core';
 import { GrpcMethod } from '@nestjs/microservices';
 
 import { type CachedBody, CACHED_BODY_GRPC, type CachedBodyRequest } from './cached-body-service';
-import { cachedBodyClient, cachedBodyKey } from './cached-body';
+import { cachedBodyClient, cachedBodyKey, closeOnSignal } from './cached-body';
 
 const redis = cachedBodyClient();
 
@@ -39,14 +39,7 @@ async function main(): Promise<void> {
   app.useGlobalFilters(new GrpcExceptionFilter());
   await app.listen();
   health.setServing(true);
-  const shutdown = (): void => {
-    void app
-      .close()
-      .then(() => redis.quit())
-      .finally(() => process.exit(0));
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  closeOnSignal(() => app.close(), redis);
 }
 
 // As the apps start: gRPC calls bind their async resources the cheap way.
