@@ -1,10 +1,10 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { userV1 } from '@app/contracts';
-import { fieldKeyedError, InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
+import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
 import { Body, Controller, Get, HttpCode, Patch, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
-import { ProfileFieldMessages, UpdateProfileDto } from './dto/update-profile.dto';
+import { UpdateProfileDto } from './dto/update-profile.dto';
 import {
   Base64ImagesBody,
   PROFILE_IMAGE_FIELDS,
@@ -64,9 +64,7 @@ export class UserProfileHttpController {
         idCardBack: stored.id_card_back?.key,
         idCardHandheld: stored.id_card_handheld?.key,
       }),
-    ).catch((error: unknown) => {
-      throw fieldKeyedError(error, ProfileFieldMessages);
-    });
+    );
     return this.profiles.presentChanges(me.userId, body, profile, stored);
   }
 

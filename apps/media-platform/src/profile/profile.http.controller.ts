@@ -1,13 +1,13 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import { APP_CONFIG, photoUrl } from '@app/config';
 import type { userV1 } from '@app/contracts';
-import { fieldKeyedError, InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
+import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
 import { Body, Controller, Get, HttpCode, Inject, Patch, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
 import { MultipartImageReader } from '../images/multipart-image.reader';
-import { MpProfileMessages, UpdateMpProfileDto } from './dto/update-mp-profile.dto';
+import { UpdateMpProfileDto } from './dto/update-mp-profile.dto';
 
 export interface MpProfileView {
   id: string;
@@ -64,9 +64,7 @@ export class ProfileHttpController {
         intro: body.intro,
         email: body.email,
       }),
-    ).catch((error: unknown) => {
-      throw fieldKeyedError(error, MpProfileMessages);
-    });
+    );
     const profile = requireProfile(updated);
     const view: MpProfileChanges = { id: me.userId };
     if (body.name !== undefined) view.name = profile.name;

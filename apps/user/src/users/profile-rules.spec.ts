@@ -9,8 +9,9 @@ import { ProfileMessages } from './user.errors';
 const TODAY = '2024-06-15';
 const errorOf = (changes: Parameters<typeof checkProfileChanges>[0]) => {
   const result = checkProfileChanges(changes, TODAY);
-  return 'error' in result ? result.error : undefined;
+  return 'problem' in result ? result.problem : undefined;
 };
+const refused = (field: string, message: string) => ({ field, message });
 
 describe('checkProfileChanges', () => {
   it('accepts valid changes, gender 0 included, and upper-cases id numbers', () => {
@@ -41,35 +42,49 @@ describe('checkProfileChanges', () => {
 
   it('counts characters, not UTF-16 units, and refuses control characters', () => {
     expect(errorOf({ name: '😀😀😀😀😀😀😀' })).toBeUndefined();
-    expect(errorOf({ name: '😀😀😀😀😀😀😀😀' })).toBe(ProfileMessages.name);
-    expect(errorOf({ name: '' })).toBe(ProfileMessages.name);
-    expect(errorOf({ name: '   ' })).toBe(ProfileMessages.name);
-    expect(errorOf({ name: 'a\tb' })).toBe(ProfileMessages.name);
-    expect(errorOf({ intro: 'x'.repeat(61) })).toBe(ProfileMessages.intro);
-    expect(errorOf({ realName: '一二三四五六七八' })).toBe(ProfileMessages.realName);
+    expect(errorOf({ name: '😀😀😀😀😀😀😀😀' })).toEqual(refused('name', ProfileMessages.name));
+    expect(errorOf({ name: '' })).toEqual(refused('name', ProfileMessages.name));
+    expect(errorOf({ name: '   ' })).toEqual(refused('name', ProfileMessages.name));
+    expect(errorOf({ name: 'a\tb' })).toEqual(refused('name', ProfileMessages.name));
+    expect(errorOf({ intro: 'x'.repeat(61) })).toEqual(refused('intro', ProfileMessages.intro));
+    expect(errorOf({ realName: '一二三四五六七八' })).toEqual(
+      refused('real_name', ProfileMessages.realName),
+    );
   });
 
   it('allows only gender 0 and 1', () => {
     expect(errorOf({ gender: 1 })).toBeUndefined();
-    expect(errorOf({ gender: 2 })).toBe(ProfileMessages.gender);
-    expect(errorOf({ gender: -1 })).toBe(ProfileMessages.gender);
+    expect(errorOf({ gender: 2 })).toEqual(refused('gender', ProfileMessages.gender));
+    expect(errorOf({ gender: -1 })).toEqual(refused('gender', ProfileMessages.gender));
   });
 
   it('wants a real past birthday', () => {
     expect(errorOf({ birthday: '2024-02-29' })).toBeUndefined();
-    expect(errorOf({ birthday: '2023-02-29' })).toBe(ProfileMessages.birthday);
-    expect(errorOf({ birthday: '1990-5-1' })).toBe(ProfileMessages.birthday);
-    expect(errorOf({ birthday: '1899-12-31' })).toBe(ProfileMessages.birthday);
-    expect(errorOf({ birthday: '2024-06-16' })).toBe(ProfileMessages.birthdayInFuture);
+    expect(errorOf({ birthday: '2023-02-29' })).toEqual(
+      refused('birthday', ProfileMessages.birthday),
+    );
+    expect(errorOf({ birthday: '1990-5-1' })).toEqual(
+      refused('birthday', ProfileMessages.birthday),
+    );
+    expect(errorOf({ birthday: '1899-12-31' })).toEqual(
+      refused('birthday', ProfileMessages.birthday),
+    );
+    expect(errorOf({ birthday: '2024-06-16' })).toEqual({
+      message: ProfileMessages.birthdayInFuture,
+    });
   });
 
-  it('checks id numbers, emails and storage keys', () => {
+  it('checks id numbers, emails and storage keys, each named by its request field', () => {
     expect(errorOf({ idNumber: '110105491231002' })).toBeUndefined();
-    expect(errorOf({ idNumber: '12345' })).toBe(ProfileMessages.idNumber);
-    expect(errorOf({ email: 'not-an-email' })).toBe(ProfileMessages.email);
-    expect(errorOf({ email: 'a-very-long-name@example.com' })).toBe(ProfileMessages.email);
-    expect(errorOf({ photo: '../../etc/passwd' })).toBe(ProfileMessages.image);
-    expect(errorOf({ idCardBack: 'http://evil.test/x.png' })).toBe(ProfileMessages.image);
+    expect(errorOf({ idNumber: '12345' })).toEqual(refused('id_number', ProfileMessages.idNumber));
+    expect(errorOf({ email: 'not-an-email' })).toEqual(refused('email', ProfileMessages.email));
+    expect(errorOf({ email: 'a-very-long-name@example.com' })).toEqual(
+      refused('email', ProfileMessages.email),
+    );
+    expect(errorOf({ photo: '../../etc/passwd' })).toEqual(refused('photo', ProfileMessages.image));
+    expect(errorOf({ idCardBack: 'http://evil.test/x.png' })).toEqual(
+      refused('id_card_back', ProfileMessages.image),
+    );
   });
 });
 

@@ -69,37 +69,52 @@ export function withoutUnchangedName(changes: ProfileChanges, currentName: strin
 }
 
 /**
+ * A refused change: its message and, for the edges to key it by, the field of
+ * `UpdateProfileRequest` it refuses (the HTTP bodies name their fields alike).
+ */
+export interface ProfileProblem {
+  message: string;
+  field?: string;
+}
+
+const IMAGE_KEYS = [
+  ['photo', 'photo'],
+  ['id_card_front', 'idCardFront'],
+  ['id_card_back', 'idCardBack'],
+  ['id_card_handheld', 'idCardHandheld'],
+] as const satisfies ReadonlyArray<readonly [string, keyof ProfileChanges]>;
+
+/**
  * Checks and normalises profile changes (`today` bounds the birthday). Returns the first
- * problem's message, or the changes ready to store (id numbers upper-cased).
+ * problem, or the changes ready to store (id numbers upper-cased).
  */
 export function checkProfileChanges(
   changes: ProfileChanges,
   today: string,
-): { error: string } | { changes: ProfileChanges } {
+): { problem: ProfileProblem } | { changes: ProfileChanges } {
   const { name, intro, gender, birthday, realName, idNumber, email } = changes;
+  const refuse = (field: string, message: string) => ({ problem: { field, message } });
   if (name !== undefined && !isLine(name, 1, NAME_MAX_CHARS))
-    return { error: ProfileMessages.name };
+    return refuse('name', ProfileMessages.name);
   if (intro !== undefined && !isLine(intro, 0, INTRO_MAX_CHARS))
-    return { error: ProfileMessages.intro };
-  if (gender !== undefined && !GENDERS.includes(gender)) return { error: ProfileMessages.gender };
+    return refuse('intro', ProfileMessages.intro);
+  if (gender !== undefined && !GENDERS.includes(gender))
+    return refuse('gender', ProfileMessages.gender);
   if (birthday !== undefined) {
     if (!isCalendarDate(birthday) || birthday < EARLIEST_BIRTHDAY)
-      return { error: ProfileMessages.birthday };
-    if (birthday > today) return { error: ProfileMessages.birthdayInFuture };
+      return refuse('birthday', ProfileMessages.birthday);
+    // Not keyed by field: the 400 clients get for it is the bare message.
+    if (birthday > today) return { problem: { message: ProfileMessages.birthdayInFuture } };
   }
   if (realName !== undefined && !isLine(realName, 1, NAME_MAX_CHARS))
-    return { error: ProfileMessages.realName };
+    return refuse('real_name', ProfileMessages.realName);
   if (idNumber !== undefined && !ID_NUMBER.test(idNumber))
-    return { error: ProfileMessages.idNumber };
+    return refuse('id_number', ProfileMessages.idNumber);
   if (email !== undefined && (email.length > 20 || !EMAIL.test(email)))
-    return { error: ProfileMessages.email };
-  for (const key of [
-    changes.photo,
-    changes.idCardFront,
-    changes.idCardBack,
-    changes.idCardHandheld,
-  ]) {
-    if (key !== undefined && !STORAGE_KEY.test(key)) return { error: ProfileMessages.image };
+    return refuse('email', ProfileMessages.email);
+  for (const [field, property] of IMAGE_KEYS) {
+    const key = changes[property];
+    if (key !== undefined && !STORAGE_KEY.test(key)) return refuse(field, ProfileMessages.image);
   }
   return {
     changes: idNumber === undefined ? changes : { ...changes, idNumber: idNumber.toUpperCase() },

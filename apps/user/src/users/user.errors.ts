@@ -1,6 +1,8 @@
 import { AppError } from '@app/grpc';
 
-/** Messages of invalid profile fields; the HTTP edges key the same texts by field. */
+import type { ProfileProblem } from './profile-rules';
+
+/** Messages of invalid profile fields (the edges' own validation uses the same texts). */
 export const ProfileMessages = {
   name: 'Name must be 1 to 7 characters.',
   intro: 'Intro must be at most 60 characters.',
@@ -18,5 +20,5 @@ export const UserErrors = {
   invalidTargetUser: () => AppError.invalid('Invalid target user.'),
   userNotFound: () => AppError.notFound('User does not exist.'),
   nameExists: () => AppError.conflict('User name has existed.'),
-  invalidField: (message: string) => AppError.invalid(message),
+  invalidField: ({ message, field }: ProfileProblem) => AppError.invalid(message, field),
 } as const;

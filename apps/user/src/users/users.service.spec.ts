@@ -257,9 +257,10 @@ describe('UsersService', () => {
     const error = await appError(
       service.updateProfile(ME, { name: '13922222222', intro: 'hello', gender: 1 }),
     );
-    expect([error.kind, error.message]).toEqual([
+    expect([error.kind, error.message, error.field]).toEqual([
       ErrorKind.InvalidArgument,
       'Name must be 1 to 7 characters.',
+      'name',
     ]);
     expect(users.updateProfile).not.toHaveBeenCalled();
     expect(cache.invalidate).not.toHaveBeenCalled();

@@ -144,7 +144,7 @@ export class UsersService {
       withoutUnchangedName(requested, current.name),
       todayIn(this.config.TZ),
     );
-    if ('error' in checked) throw UserErrors.invalidField(checked.error);
+    if ('problem' in checked) throw UserErrors.invalidField(checked.problem);
     const { changes } = checked;
     if (changes.name !== undefined && (await this.users.isNameTaken(changes.name, userId))) {
       throw UserErrors.nameExists();

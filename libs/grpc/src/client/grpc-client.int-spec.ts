@@ -2,28 +2,53 @@ import { userV1 } from '@app/contracts';
 import { Server, ServerCredentials, status as GrpcStatus } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
-import { Controller, type INestApplicationContext, type INestMicroservice, Module } from '@nestjs/common';
+import { Controller, Get, type INestApplicationContext, type INestMicroservice, Module, Param } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GrpcMethod } from '@nestjs/microservices';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { freePort } from '@app/testing';
 
+import { configureHttpApp } from '../edge/configure-http-app';
 import { toHttpError } from '../edge/http-exception.filter';
 import { AppError } from '../errors/app-error';
 import { ErrorKind } from '../errors/error-kind';
-import { isAppErrorStatus, isGrpcServiceError } from '../errors/grpc-error';
+import { appErrorFieldOf, isAppErrorStatus, isGrpcServiceError } from '../errors/grpc-error';
 import { GRPC_LOADER_OPTIONS } from '../loader-options';
 import { GrpcExceptionFilter } from '../server/grpc-exception.filter';
 import { GrpcHealth } from '../server/grpc-health';
 import { grpcServerOptions } from '../server/grpc-server-options';
 import { USER_GRPC } from '../services';
 import { unary } from './call';
-import { grpcClientToken, GrpcClientModule } from './grpc-client.module';
+import { grpcClientToken, GrpcClientModule, InjectGrpcClient } from './grpc-client.module';
 
 async function clientFor(url: string, deadlineMs: number): Promise<{ app: INestApplicationContext; client: userV1.UserServiceClient }> {
   @Module({ imports: [GrpcClientModule.register([{ service: USER_GRPC, url, deadlineMs }])] })
   class ClientModule {}
   const app = await NestFactory.createApplicationContext(ClientModule, { logger: false });
   return { app, client: app.get<userV1.UserServiceClient>(grpcClientToken(USER_GRPC)) };
+}
+
+/** An HTTP app with the shared edge whose `GET /app/users/:id` answers the user service's GetUser. */
+async function httpEdgeFor(url: string): Promise<NestFastifyApplication> {
+  @Controller('users')
+  class UsersHttpController {
+    constructor(@InjectGrpcClient(USER_GRPC) private readonly users: userV1.UserServiceClient) {}
+
+    @Get(':id')
+    get(@Param('id') userId: string): Promise<userV1.GetUserResponse> {
+      return unary(this.users.getUser({ userId }));
+    }
+  }
+  @Module({
+    imports: [GrpcClientModule.register([{ service: USER_GRPC, url, deadlineMs: 2000 }])],
+    controllers: [UsersHttpController],
+  })
+  class EdgeModule {}
+  const app = await NestFactory.create<NestFastifyApplication>(EdgeModule, new FastifyAdapter(), { logger: false });
+  configureHttpApp(app, 'app');
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
 }
 
 async function callError(promise: Promise<unknown>): Promise<unknown> {
@@ -83,6 +108,8 @@ describe('gRPC server exception filter', () => {
     getUser(request: userV1.GetUserRequest): userV1.GetUserResponse {
       if (request.userId === 'domain') throw AppError.notFound('The user does not exist.');
       if (request.userId === 'busy') throw new AppError(ErrorKind.Unavailable, 'The user could not be read now.');
+      // Worded as no edge words it: only the named field can make the HTTP answer keyed.
+      if (request.userId === 'field') throw AppError.invalid('Reworded: a name has one to seven characters.', 'name');
       throw new TypeError('cannot read properties of undefined');
     }
   }
@@ -91,17 +118,18 @@ describe('gRPC server exception filter', () => {
   class FailingModule {}
 
   let service: INestMicroservice;
+  let serviceUrl: string;
   let client: { app: INestApplicationContext; client: userV1.UserServiceClient };
 
   beforeAll(async () => {
-    const port = await freePort();
+    serviceUrl = `127.0.0.1:${await freePort()}`;
     service = await NestFactory.createMicroservice(FailingModule, {
-      ...grpcServerOptions([USER_GRPC], `127.0.0.1:${port}`, new GrpcHealth([])),
+      ...grpcServerOptions([USER_GRPC], serviceUrl, new GrpcHealth([])),
       logger: false,
     });
     service.useGlobalFilters(new GrpcExceptionFilter());
     await service.listen();
-    client = await clientFor(`127.0.0.1:${port}`, 2000);
+    client = await clientFor(serviceUrl, 2000);
   });
 
   afterAll(async () => {
@@ -125,5 +153,19 @@ describe('gRPC server exception filter', () => {
     expect(toHttpError(error)).toEqual({ status: 503, body: { message: 'The user could not be read now.' } });
     const bug = await callError(unary(client.client.getUser({ userId: 'bug' })));
     expect(isGrpcServiceError(bug) && isAppErrorStatus(bug)).toBe(false);
+  });
+
+  it('carries the field a domain error names, so the HTTP edge keys the message by it', async () => {
+    const edge = await httpEdgeFor(serviceUrl);
+    try {
+      const keyed = await edge.inject({ method: 'GET', url: '/app/users/field' });
+      expect([keyed.statusCode, keyed.body]).toEqual([400, '{"message":{"name":"Reworded: a name has one to seven characters."}}']);
+      const bare = await edge.inject({ method: 'GET', url: '/app/users/domain' });
+      expect([bare.statusCode, bare.body]).toEqual([404, '{"message":"The user does not exist."}']);
+    } finally {
+      await edge.close();
+    }
+    const error = await callError(unary(client.client.getUser({ userId: 'field' })));
+    expect(isGrpcServiceError(error) && [error.code, appErrorFieldOf(error)]).toEqual([GrpcStatus.INVALID_ARGUMENT, 'name']);
   });
 });

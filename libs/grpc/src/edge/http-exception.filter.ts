@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 
 import { AppError } from '../errors/app-error';
 import { ERROR_TABLE, ErrorKind, errorKindFromGrpcStatus, httpStatusOf } from '../errors/error-kind';
-import { isAppErrorStatus, isGrpcServiceError } from '../errors/grpc-error';
+import { appErrorFieldOf, isAppErrorStatus, isGrpcServiceError } from '../errors/grpc-error';
 import { isStoreUnavailable } from '../errors/store-unavailable';
 
 export interface HttpErrorBody {
@@ -13,14 +13,15 @@ export interface HttpErrorBody {
 /** The HTTP status and body for any error that reaches an HTTP edge. */
 export function toHttpError(exception: unknown): { status: number; body: HttpErrorBody } {
   if (exception instanceof AppError) {
-    return { status: httpStatusOf(exception.kind), body: { message: exception.message } };
+    return { status: httpStatusOf(exception.kind), body: errorBody(exception.message, exception.field) };
   }
   if (isGrpcServiceError(exception)) {
     const kind = errorKindFromGrpcStatus(exception.code);
     const status = httpStatusOf(kind);
     // A server error's details are shown only when a service wrote them for clients.
     const shown = kind !== ErrorKind.Internal && (status < 500 || isAppErrorStatus(exception));
-    return { status, body: { message: (shown && exception.details) || ERROR_TABLE[kind].defaultMessage } };
+    if (!shown || !exception.details) return { status, body: { message: ERROR_TABLE[kind].defaultMessage } };
+    return { status, body: errorBody(exception.details, appErrorFieldOf(exception)) };
   }
   if (exception instanceof HttpException) {
     const response = exception.getResponse();
@@ -35,6 +36,11 @@ export function toHttpError(exception: unknown): { status: number; body: HttpErr
   }
   const kind = isStoreUnavailable(exception) ? ErrorKind.Unavailable : ErrorKind.Internal;
   return { status: httpStatusOf(kind), body: { message: ERROR_TABLE[kind].defaultMessage } };
+}
+
+/** A message, keyed by the input field it refuses when the error names one. */
+function errorBody(message: string, field: string | undefined): HttpErrorBody {
+  return { message: field === undefined ? message : { [field]: message } };
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {

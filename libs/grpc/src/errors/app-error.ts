@@ -5,13 +5,18 @@ export class AppError extends Error {
   constructor(
     readonly kind: ErrorKind,
     message?: string,
+    /**
+     * The input field the error refuses, named as the request names it; the HTTP edge then
+     * answers `{"message":{"<field>":"<message>"}}`, the shape of its own validation errors.
+     */
+    readonly field?: string,
   ) {
     super(message ?? ERROR_TABLE[kind].defaultMessage);
     this.name = 'AppError';
   }
 
-  static invalid(message: string): AppError {
-    return new AppError(ErrorKind.InvalidArgument, message);
+  static invalid(message: string, field?: string): AppError {
+    return new AppError(ErrorKind.InvalidArgument, message, field);
   }
 
   static unauthenticated(message: string): AppError {

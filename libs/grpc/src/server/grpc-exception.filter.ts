@@ -10,7 +10,7 @@ import { isStoreUnavailable } from '../errors/store-unavailable';
 interface GrpcErrorPayload {
   code: GrpcStatus;
   message: string;
-  /** Sent as trailers; marks an `AppError`'s message as meant for clients. */
+  /** Sent as trailers; marks an `AppError`'s message as meant for clients, and names its field. */
   metadata?: Metadata;
 }
 
@@ -32,7 +32,7 @@ export class GrpcExceptionFilter implements ExceptionFilter {
       return {
         code: grpcStatusOf(exception.kind),
         message: exception.message,
-        metadata: appErrorMetadata(exception.kind),
+        metadata: appErrorMetadata(exception.kind, exception.field),
       };
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
