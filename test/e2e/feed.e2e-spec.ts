@@ -418,6 +418,24 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(ids((await dealt(1_741_000_000_500)).body)).toEqual(CH1.slice(0, 2));
     });
 
+    it("deals the pool again, not the end of the feed, to a device whose cold-start run held the channel's whole pool", async () => {
+      const device = 'device-cold-exhausted';
+      await publishColdStart(2, algorithmFor(device), [newestFirst(CH2)]);
+      const dealt = (stamp: number) => feed(`channel_id=2&timestamp=${stamp}&with_top=0`, `Anony ${device}`);
+      // The pool holds nothing else: the run drawn ahead brings only the articles just dealt (as
+      // recommend draws a reader with no exposures yet), and the next request waits for it.
+      recommend.behaviour = { track: track(newestFirst(CH2), '1'), delayMs: 100 };
+      const calls = recommend.requests.length;
+
+      const first = await dealt(1_743_000_000_000);
+      expect(ids(first.body)).toEqual(newestFirst(CH2));
+      const second = await dealt(1_743_000_001_000);
+      expect(recommend.requests[calls]).toMatchObject({ userId: device, channelId: 2, articleNum: 52 });
+      // Exhausted, it starts over, as recommend does for a reader who was not dealt a cold start.
+      expect(ids(second.body)).toEqual(newestFirst(CH2));
+      expect(second.body.data.pre_timestamp).toBe(1_743_000_000_000);
+    });
+
     it('starts a signed-in user without reading history cold too, and one with history from the recommend service', async () => {
       const channel = 3;
       for (const user of [AUTHOR, READER]) {

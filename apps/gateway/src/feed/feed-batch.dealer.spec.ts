@@ -89,6 +89,21 @@ describe('FeedBatchDealer drawing ahead', () => {
     expect(stillUndrawn).toEqual(['9']);
   });
 
+  it('queues the drawn run as it is when it holds only the cold ids the viewer was dealt: the pool starts over', async () => {
+    const { store, recommender, dealer } = setUp(() =>
+      Promise.resolve({ ok: true, batch: { ids: ['2', '1'], timeStamp: 20, exposure: '' } }),
+    );
+    store.next.mockResolvedValueOnce({ kind: 'empty', coldIds: ['1', '2'], isNew: false });
+    store.queueAndNext.mockResolvedValue({ kind: 'fresh', batch: { ids: ['2', '1'], exposure: '' }, cursor: 30, lastQueued: false, coldIds: [] });
+
+    const dealt = await dealer.deal(viewer, 1, 5000);
+    expect(recommender.recommend).toHaveBeenCalledWith('d', 1, 5000, 52);
+    const [, , , batches, stillUndrawn] = store.queueAndNext.mock.calls[0];
+    expect(batches.flatMap((batch) => batch.ids)).toEqual(['2', '1']);
+    expect(stillUndrawn).toEqual([]);
+    expect(dealt).toMatchObject({ ok: true, ids: ['2', '1'], cursor: 30 });
+  });
+
   it('lets a request that comes before the run is queued wait for it instead of drawing again', async () => {
     let answer: (result: Awaited<ReturnType<Recommend>>) => void = () => undefined;
     const { store, recommender, dealer } = setUp(() => new Promise((resolve) => (answer = resolve)));

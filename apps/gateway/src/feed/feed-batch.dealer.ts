@@ -174,8 +174,8 @@ export class FeedBatchDealer {
 
   /**
    * One `user_recommend` call for a run, cut into batches. The cold-start ids the viewer was dealt
-   * are drawn along (so the recommend service counts them as shown) and left out of the batches;
-   * `stillUndrawn` are those it did not draw.
+   * are drawn along (so the recommend service counts them as shown) and left out of the batches,
+   * unless the run holds nothing else; `stillUndrawn` are those it did not draw.
    */
   private async drawRun(
     viewer: FeedViewer,
@@ -195,10 +195,13 @@ export class FeedBatchDealer {
     const run = result.batch;
     const dealtBefore = new Set(coldIds);
     const drawn = new Set(run.ids);
+    const notDealt = run.ids.filter((id) => !dealtBefore.has(id));
     return {
       ok: true,
       run,
-      batches: splitRun({ ...run, ids: run.ids.filter((id) => !dealtBefore.has(id)) }),
+      // Nothing drawn that the cold-start run did not deal: the pool is exhausted for this viewer,
+      // who starts over, as recommend starts a reader over whose exposures cover the pool.
+      batches: splitRun({ ...run, ids: notDealt.length > 0 ? notDealt : run.ids }),
       stillUndrawn: coldIds.filter((id) => !drawn.has(id)),
     };
   }
