@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 
 import type { CounterKey } from './keys';
+import { RedisScript } from './redis-script';
 
 /**
  * Members per script call: a flush of tens of thousands of ids goes in several calls, so other
@@ -9,15 +10,11 @@ import type { CounterKey } from './keys';
 export const INCREMENTS_PER_CALL = 1000;
 
 /** KEYS[1] a counter zset; ARGV increment, member, increment, member, ... */
-const ZINCRBY_MANY_LUA = `
+const ZINCRBY_MANY = new RedisScript<number, [counter: CounterKey], Array<string | number>>(`
 for i = 1, #ARGV, 2 do
   redis.call('ZINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
 end
-return #ARGV / 2`;
-
-interface CounterRedis extends Redis {
-  counterZincrbyMany(key: string, ...incrementsAndMembers: Array<string | number>): Promise<number>;
-}
+return #ARGV / 2`);
 
 export interface CounterBufferOptions {
   /** How long increments gather before they are written; the most a crash can lose. */
@@ -42,24 +39,19 @@ export class CounterBuffer {
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
-  private readonly redis: CounterRedis;
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly options: CounterBufferOptions,
-  ) {
-    if (!('counterZincrbyMany' in redis))
-      redis.defineCommand('counterZincrbyMany', { numberOfKeys: 1, lua: ZINCRBY_MANY_LUA });
-    this.redis = redis as CounterRedis;
-  }
+  ) {}
 
   add(key: CounterKey, id: string, by = 1): void {
     if (this.closed) {
       // Closing runs before the server stops answering: what it still counts goes out at once,
       // ahead of the clients' QUIT, instead of into a buffer nobody writes.
-      this.redis
-        .counterZincrbyMany(key, by, id)
-        .catch((error: unknown) => this.options.onWriteError?.(error, 1));
+      ZINCRBY_MANY.run(this.redis, [key], [by, id]).catch((error: unknown) =>
+        this.options.onWriteError?.(error, 1),
+      );
       return;
     }
     let counts = this.pending.get(key);
@@ -116,7 +108,11 @@ export class CounterBuffer {
     }
     const outcomes = await Promise.allSettled(
       calls.map(({ key, counts }) =>
-        this.redis.counterZincrbyMany(key, ...counts.flatMap(([id, by]) => [by, id])),
+        ZINCRBY_MANY.run(
+          this.redis,
+          [key],
+          counts.flatMap(([id, by]) => [by, id]),
+        ),
       ),
     );
     let failed = 0;

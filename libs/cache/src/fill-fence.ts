@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 
 import { execReplies } from './redis-replies';
+import { RedisScript } from './redis-script';
 
 /**
  * How long a fence outlives the fill or the write that set it: as long as a load may take. A fill
@@ -27,7 +28,7 @@ export interface FencedFill {
  * The fences of KEYS, each created (ARGV[1]:index, for ARGV[2] s) when there is none: a fill that
  * began with no fence must still tell an eviction or a write during its load from no change.
  */
-const READ_FENCES_LUA = `
+const READ_FENCES = new RedisScript<string[], string[], [base: string, ttlSeconds: number]>(`
 local fences = {}
 for i = 1, #KEYS do
   local fence = redis.call('GET', KEYS[i])
@@ -37,13 +38,13 @@ for i = 1, #KEYS do
   end
   fences[i] = fence
 end
-return fences`;
+return fences`);
 
 /**
  * Stores each fill (KEYS: key, fence, key, fence…; ARGV: ttl, value, fence seen… per fill) only
  * while its fence is the one the fill saw before loading; answers 1 (stored) or 0 per fill.
  */
-const STORE_IF_FENCED_LUA = `
+const STORE_IF_FENCED = new RedisScript<number[], string[], Array<string | number>>(`
 local stored = {}
 for i = 1, #KEYS / 2 do
   local arg = (i - 1) * 3
@@ -54,29 +55,7 @@ for i = 1, #KEYS / 2 do
     stored[i] = 0
   end
 end
-return stored`;
-
-/** The fence scripts as commands of the connection: sent once, then called by their SHA (EVALSHA). */
-interface FenceRedis extends Redis {
-  fillReadFences(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Promise<string[]>;
-  fillStoreIfFenced(
-    numberOfKeys: number,
-    ...keysAndArgs: Array<string | number>
-  ): Promise<number[]>;
-  fillReplaceSetIfFenced(
-    numberOfKeys: number,
-    ...keysAndArgs: Array<string | number>
-  ): Promise<number>;
-}
-
-function fenceCommands(redis: Redis): FenceRedis {
-  if (!('fillReadFences' in redis)) {
-    redis.defineCommand('fillReadFences', { lua: READ_FENCES_LUA });
-    redis.defineCommand('fillStoreIfFenced', { lua: STORE_IF_FENCED_LUA });
-    redis.defineCommand('fillReplaceSetIfFenced', { lua: REPLACE_SET_IF_FENCED_LUA });
-  }
-  return redis as FenceRedis;
-}
+return stored`);
 
 function newFenceBase(): string {
   return randomBytes(9).toString('base64url');
@@ -84,12 +63,7 @@ function newFenceBase(): string {
 
 /** Reads (creating where missing) the fences of `keys`, before their values are loaded. */
 export async function readFillFences(redis: Redis, keys: readonly string[]): Promise<string[]> {
-  return fenceCommands(redis).fillReadFences(
-    keys.length,
-    ...keys.map(fillFenceKey),
-    newFenceBase(),
-    FILL_FENCE_TTL_SECONDS,
-  );
+  return READ_FENCES.run(redis, keys.map(fillFenceKey), [newFenceBase(), FILL_FENCE_TTL_SECONDS]);
 }
 
 /** Stores the fills whose fence no write or invalidation replaced since; true where stored. */
@@ -97,10 +71,10 @@ export async function storeIfFenced(
   redis: Redis,
   fills: readonly FencedFill[],
 ): Promise<boolean[]> {
-  const stored = await fenceCommands(redis).fillStoreIfFenced(
-    fills.length * 2,
-    ...fills.flatMap(({ key }) => [key, fillFenceKey(key)]),
-    ...fills.flatMap(({ value, ttlSeconds, fence }) => [ttlSeconds, value, fence]),
+  const stored = await STORE_IF_FENCED.run(
+    redis,
+    fills.flatMap(({ key }) => [key, fillFenceKey(key)]),
+    fills.flatMap(({ value, ttlSeconds, fence }) => [ttlSeconds, value, fence]),
   );
   return stored.map((flag) => flag === 1);
 }
@@ -145,14 +119,18 @@ const SADD_MEMBERS = 5000;
  * Replaces the set KEYS[1] with ARGV[3…] for ARGV[2] s only while its fence KEYS[2] is ARGV[1];
  * answers 1 when it did.
  */
-const REPLACE_SET_IF_FENCED_LUA = `
+const REPLACE_SET_IF_FENCED = new RedisScript<
+  number,
+  [set: string, fence: string],
+  [fence: string, ttlSeconds: number, ...members: string[]]
+>(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1])
 for i = 3, #ARGV, ${SADD_MEMBERS} do
   redis.call('SADD', KEYS[1], unpack(ARGV, i, math.min(i + ${SADD_MEMBERS - 1}, #ARGV)))
 end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1`;
+return 1`);
 
 /**
  * Caches a whole set (`members`, not empty) read from the source after `fence` was read with
@@ -165,13 +143,10 @@ export async function replaceSetIfFenced(
   ttlSeconds: number,
   fence: string,
 ): Promise<boolean> {
-  const stored = await fenceCommands(redis).fillReplaceSetIfFenced(
-    2,
-    key,
-    fillFenceKey(key),
-    fence,
-    ttlSeconds,
-    ...members,
+  const stored = await REPLACE_SET_IF_FENCED.run(
+    redis,
+    [key, fillFenceKey(key)],
+    [fence, ttlSeconds, ...members],
   );
   return stored === 1;
 }

@@ -14,3 +14,4 @@ export * from './sorted-set-swap';
 export * from './fill-fence';
 export * from './comment-cursor';
 export * from './comment-list-pages';
+export * from './redis-script';

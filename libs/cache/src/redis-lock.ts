@@ -3,15 +3,18 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 
 import { StateKeys } from './keys';
+import { RedisScript } from './redis-script';
 
 // Deletes the lock only while it still holds this holder's token.
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const RELEASE = new RedisScript<number, [lock: string], [token: string]>(
+  `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`,
+);
 // Takes the lock when it is free or already holds this holder's token (ARGV[1]), for ARGV[2] ms.
-const ACQUIRE_AS = `
+const ACQUIRE_AS = new RedisScript<number, [lock: string], [token: string, ttlMs: number]>(`
 local holder = redis.call('get', KEYS[1])
 if holder and holder ~= ARGV[1] then return 0 end
 redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1`;
+return 1`);
 
 /**
  * A held lock; it lapses by itself after its TTL if the holder dies. Holders pick a TTL that
@@ -41,12 +44,12 @@ export class RedisLock {
     const taken =
       holder === undefined
         ? (await this.redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK'
-        : (await this.redis.eval(ACQUIRE_AS, 1, key, token, ttlMs)) === 1;
+        : (await ACQUIRE_AS.run(this.redis, [key], [token, ttlMs])) === 1;
     if (!taken) return undefined;
     return {
       name,
       release: async () => {
-        await this.redis.eval(RELEASE, 1, key, token);
+        await RELEASE.run(this.redis, [key], [token]);
       },
     };
   }

@@ -1,5 +1,7 @@
 import Redis, { type RedisOptions } from 'ioredis';
 
+import { defineRedisScripts } from './redis-script';
+
 /**
  * The three Redis roles. `cache` may evict and may be lost; `state` (codes, counters, sessions,
  * histories) never evicts; `queue` belongs to BullMQ. Each has its own URL.
@@ -32,9 +34,12 @@ export function reconnectDelay(attempt: number): number {
   return Math.min(attempt * 50, REDIS_RECONNECT_MAX_MS);
 }
 
-/** An ioredis client for a role; keys are prefixed so deployments and test runs never collide. */
+/**
+ * An ioredis client for a role; keys are prefixed so deployments and test runs never collide. Its
+ * commands include every `RedisScript` loaded so far.
+ */
 export function createRedisClient(url: string, keyPrefix: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     keyPrefix,
     maxRetriesPerRequest: 2,
     retryStrategy: reconnectDelay,
@@ -42,6 +47,8 @@ export function createRedisClient(url: string, keyPrefix: string, options: Redis
     lazyConnect: false,
     ...options,
   });
+  defineRedisScripts(redis);
+  return redis;
 }
 
 /**

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 
 import { execReplies } from './redis-replies';
+import { RedisScript } from './redis-script';
 
 /** How long a sorted set being written may take before its scratch key expires (a writer that died). */
 const SCRATCH_TTL_SECONDS = 600;
@@ -28,7 +29,11 @@ const GUARD_TTL_SECONDS = SCRATCH_TTL_SECONDS;
  * before reading, the set's TTL): not at all when a write dropped the set meanwhile, and with what
  * was added meanwhile merged in.
  */
-const GUARDED_SWAP_LUA = `
+const GUARDED_SWAP = new RedisScript<
+  number,
+  [scratch: string, set: string, fence: string, added: string],
+  [fence: string, ttlSeconds: number]
+>(`
 if (redis.call('GET', KEYS[3]) or '') ~= ARGV[1] then
   redis.call('DEL', KEYS[1])
   return 0
@@ -38,15 +43,19 @@ if redis.call('EXISTS', KEYS[4]) == 1 then
 end
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-return 1`;
+return 1`);
 
 /** Adds to `added` (KEYS[2]) and to the set (KEYS[1]) when it is cached for more than ARGV[3] s. */
-const GUARDED_ADD_LUA = `
+const GUARDED_ADD = new RedisScript<
+  null,
+  [set: string, added: string],
+  [score: string, member: string, minTtlSeconds: number, addedTtlSeconds: number]
+>(`
 redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 if redis.call('TTL', KEYS[1]) > tonumber(ARGV[3]) then
   redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-end`;
+end`);
 
 export interface SwapOptions {
   /**
@@ -90,16 +99,7 @@ export async function swapInSortedSet(
     if (fence === undefined)
       await execReplies(redis.multi().rename(scratch, key).expire(key, ttlSeconds));
     else
-      await redis.eval(
-        GUARDED_SWAP_LUA,
-        4,
-        scratch,
-        key,
-        guard.fence,
-        guard.added,
-        fence,
-        ttlSeconds,
-      );
+      await GUARDED_SWAP.run(redis, [scratch, key, guard.fence, guard.added], [fence, ttlSeconds]);
     return written;
   } catch (error) {
     await redis.del(scratch).catch(() => undefined);
@@ -119,15 +119,10 @@ export async function addToSortedSet(
   minTtlSeconds: number,
 ): Promise<void> {
   const guard = guardKeys(key);
-  await redis.eval(
-    GUARDED_ADD_LUA,
-    2,
-    key,
-    guard.added,
-    String(score),
-    member,
-    minTtlSeconds,
-    GUARD_TTL_SECONDS,
+  await GUARDED_ADD.run(
+    redis,
+    [key, guard.added],
+    [String(score), member, minTtlSeconds, GUARD_TTL_SECONDS],
   );
 }
 
