@@ -1,11 +1,16 @@
+import { CacheKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
 import { freePort } from '@app/testing';
-import { QueueName } from '@app/queue';
+import { JobName, QueueName } from '@app/queue';
+import type { INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { userEnvSchema } from '../../apps/user/src/config/user.config';
+import { startUserService } from '../../apps/user/src/main';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
 import { requestCounterRepair } from '../../apps/worker/src/repair-counters';
+import { CounterRepairProcessor } from '../../apps/worker/src/statistics/counter-repair.processor';
 import {
   type ArticleStack,
   seedArticles,
@@ -35,6 +40,7 @@ interface CommentListItem {
 describe('fans_comment_count: comments and replies by the author’s followers', () => {
   let stack: ArticleStack;
   let mp: NestFastifyApplication;
+  let restartedUser: INestMicroservice | undefined;
   const tokens = new Map<string, string>();
 
   const app = (method: Method, url: string, as: string, payload?: object) =>
@@ -108,6 +114,7 @@ describe('fans_comment_count: comments and replies by the author’s followers',
   });
 
   afterAll(async () => {
+    await restartedUser?.close();
     await stack?.close();
   });
 
@@ -181,5 +188,74 @@ describe('fans_comment_count: comments and replies by the author’s followers',
     } finally {
       await worker.close();
     }
+  }, 30_000);
+
+  it('posts comments while the user service is down, their fan status unknown until the counter repair reads the follows', async () => {
+    // The names of both commenters are cached, as an active commenter's are; whom they follow is
+    // not (expired), so only the user service could tell. STRANGER follows the author, FAN no longer.
+    expect((await app('GET', `/comments?type=a&source=${ARTICLE}`, FAN)).statusCode).toBe(200);
+    await stack.cache.del(CacheKeys.userRelationship(STRANGER), CacheKeys.userRelationship(FAN));
+    await stack.userService.close();
+
+    const posted = new Map<string, string>();
+    for (const as of [STRANGER, FAN]) {
+      const response = await app('POST', '/comments', as, {
+        target: ARTICLE,
+        content: `while the user service is down, by ${as}`,
+        art_id: null,
+      });
+      expect({ status: response.statusCode, body: response.body }).toMatchObject({ status: 201 });
+      const created = response.json<{ data: { com_id: string; new_obj: { aut_name: string } } }>();
+      expect(created.data.new_obj.aut_name).toBe(as === FAN ? 'fans-fan' : 'fans-stranger');
+      posted.set(as, created.data.com_id);
+    }
+    const fanStatus = async () =>
+      stack.sql(
+        'SELECT user_id, by_fan FROM news_comment WHERE comment_id IN (?) ORDER BY user_id',
+        [[...posted.values()]],
+      );
+    expect(await fanStatus()).toEqual([
+      { user_id: FAN, by_fan: null },
+      { user_id: STRANGER, by_fan: null },
+    ]);
+    // Both are counted as comments now; neither as a fan's yet.
+    expect(await counts()).toEqual({ [ARTICLE]: [8, 2], [QUIET]: [0, 0] });
+    const listed = await app('GET', `/comments?type=a&source=${ARTICLE}`, FAN);
+    expect(
+      listed
+        .json<{ data: { results: Array<{ com_id: string }> } }>()
+        .data.results.map((item) => item.com_id),
+    ).toEqual(expect.arrayContaining([...posted.values()]));
+
+    restartedUser = await startUserService(loadConfig(userEnvSchema, stack.env));
+    for (let tries = 0; (await app('GET', '/user', FAN)).statusCode !== 200; tries++) {
+      if (tries === 100) throw new Error('the user service did not come back');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // The nightly job of another minute than the repair above, on a worker of its own.
+    const env = {
+      ...stack.env,
+      WORKER_PORT: String(await freePort()),
+      WORKER_QUEUES: QueueName.Statistics,
+    };
+    const worker: RunningWorker = await startWorker(loadConfig(workerEnvSchema, env));
+    try {
+      const result = await worker.app.get(CounterRepairProcessor).process({
+        id: `${JobName.RepairCounters}_202612010300`,
+        name: JobName.RepairCounters,
+        data: { scheduledFor: '202612010300' },
+      });
+      expect('repaired' in result && result.repaired).toContainEqual({
+        key: 'news_article_statistic.fans_comment_count',
+        members: 1,
+      });
+    } finally {
+      await worker.close();
+    }
+    expect(await fanStatus()).toEqual([
+      { user_id: FAN, by_fan: 0 },
+      { user_id: STRANGER, by_fan: 1 },
+    ]);
+    expect(await counts()).toEqual({ [ARTICLE]: [8, 3], [QUIET]: [0, 0] });
   }, 30_000);
 });

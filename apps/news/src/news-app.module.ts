@@ -1,7 +1,7 @@
 import { RedisModule, TwoLevelCacheModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { CounterRepairModule } from '@app/grpc';
+import { CounterRepairModule, GrpcClientModule, RELATION_GRPC } from '@app/grpc';
 import { QueueModule } from '@app/queue';
 import { SnowflakeModule } from '@app/snowflake';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -14,7 +14,7 @@ import { AuthoringModule } from './authoring/authoring.module';
 import { ChannelsModule } from './channels/channels.module';
 import { CommentModerationModule } from './comment-moderation/comment-moderation.module';
 import { CommentsModule } from './comments/comments.module';
-import { FANS_COMMENT_COUNT_REPAIR } from './counter-repair/fans-comment-count.repair';
+import { FansCommentCountRepair } from './counter-repair/fans-comment-count.repair';
 import { NEWS_COUNTER_QUERIES } from './counter-repair/news-counter-queries';
 import { ReactionsModule } from './reactions/reactions.module';
 import { SearchModule } from './search/search.module';
@@ -44,7 +44,9 @@ export class NewsAppModule {
         CommentsModule,
         AuthoringModule,
         CommentModerationModule,
-        CounterRepairModule.forQueries(NEWS_COUNTER_QUERIES, [FANS_COMMENT_COUNT_REPAIR]),
+        // The fans' comment repair settles comments of unknown fan status from the user's follows.
+        GrpcClientModule.forRoot(config, [RELATION_GRPC]),
+        CounterRepairModule.forQueries(NEWS_COUNTER_QUERIES, [FansCommentCountRepair]),
       ],
     };
   }

@@ -19,9 +19,13 @@ const info: articleV1.ArticleInfo = {
   cover: { type: 0, images: [] },
 };
 
-function newCheck(articles: articleV1.ArticleInfo[], follows: boolean) {
+function newCheck(articles: articleV1.ArticleInfo[], follows: boolean | Error) {
   const cards = { infos: jest.fn(() => Promise.resolve(articles)) };
-  const following = { isFollowing: jest.fn(() => Promise.resolve(follows)) };
+  const following = {
+    isFollowing: jest.fn(() =>
+      follows instanceof Error ? Promise.reject(follows) : Promise.resolve(follows),
+    ),
+  };
   const check = new FanCommentCheck(
     cards as unknown as ArticleCardsReader,
     following as unknown as FollowingReader,
@@ -48,6 +52,11 @@ describe('FanCommentCheck', () => {
     expect(fan.cards.infos).toHaveBeenCalledWith([ARTICLE]);
     expect(fan.following.isFollowing).toHaveBeenCalledWith(READER, AUTHOR);
     await expect(newCheck([info], false).check.isByFan(READER, ARTICLE)).resolves.toBe(false);
+  });
+
+  it('answers undefined (not known) when the follow lookup fails', async () => {
+    const { check } = newCheck([info], new Error('14 UNAVAILABLE: No connection established'));
+    await expect(check.isByFan(READER, ARTICLE)).resolves.toBeUndefined();
   });
 
   it('answers false without asking for the author and for an article that is not published', async () => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 
 import { ArticleCardsReader } from '../articles/article-cards.reader';
 import { FollowingReader } from '../articles/following.reader';
@@ -18,15 +18,28 @@ export function commentedArticleId(target: string, artId: string | null | undefi
  */
 @Injectable()
 export class FanCommentCheck {
+  private readonly logger = new Logger(FanCommentCheck.name);
+
   constructor(
     private readonly cards: ArticleCardsReader,
     private readonly following: FollowingReader,
   ) {}
 
-  /** False for the author and for an article that is not published (news refuses the comment). */
-  async isByFan(commenterId: string, articleId: string): Promise<boolean> {
+  /**
+   * False for the author and for an article that is not published (news refuses the comment).
+   * Undefined when the follow lookup failed: the comment is posted all the same, its fan status
+   * unknown until the counter repair settles it.
+   */
+  async isByFan(commenterId: string, articleId: string): Promise<boolean | undefined> {
     const [article] = await this.cards.infos([articleId]);
     if (!article || article.autId === commenterId) return false;
-    return this.following.isFollowing(commenterId, article.autId);
+    try {
+      return await this.following.isFollowing(commenterId, article.autId);
+    } catch (error) {
+      this.logger.warn(
+        `comment of ${commenterId} on ${articleId} posted with its fan status unknown: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
   }
 }

@@ -34,9 +34,12 @@ export class CommentEntity {
   @Column({ name: 'is_top', type: 'boolean', default: false })
   isTop: boolean;
 
-  /** The commenter followed the article's author when commenting (`fans_comment_count`). */
-  @Column({ name: 'by_fan', type: 'boolean', default: false })
-  byFan: boolean;
+  /**
+   * The commenter followed the article's author when commenting (`fans_comment_count`); null when
+   * that could not be found out then, until the counter repair settles it.
+   */
+  @Column({ name: 'by_fan', type: 'boolean', nullable: true, default: false })
+  byFan: boolean | null;
 
   @Column({ type: 'tinyint', default: CommentStatus.Approved })
   status: CommentStatus;

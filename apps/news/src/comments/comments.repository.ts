@@ -14,8 +14,8 @@ export type CommentListSource = { articleId: string } | { parentId: string };
 export interface NewComment extends CommentRow {
   articleId: string;
   parentId: string | null;
-  /** Counts in the article's `fans_comment_count` (see `countsAsFanComment`). */
-  byFan: boolean;
+  /** Counts in the article's `fans_comment_count` (see `countsAsFanComment`); null: not known yet. */
+  byFan: boolean | null;
 }
 
 /** Comments a list is read in. */

@@ -14,5 +14,10 @@ describe('countsAsFanComment', () => {
 
   it('never counts the author on their own article, whatever the request says', () => {
     expect(countsAsFanComment(AUTHOR, AUTHOR, true)).toBe(false);
+    expect(countsAsFanComment(AUTHOR, AUTHOR, undefined)).toBe(false);
+  });
+
+  it('leaves a reader unknown when the request could not say', () => {
+    expect(countsAsFanComment(READER, AUTHOR, undefined)).toBeNull();
   });
 });

@@ -3,14 +3,16 @@ import type { EntityManager } from 'typeorm';
 /**
  * Whether a new comment counts in its article's `fans_comment_count`: the commenter follows the
  * article's author (as the gateway found when the comment was posted); an author commenting on
- * their own article is not their own fan, whatever the request says.
+ * their own article is not their own fan, whatever the request says. Null when the gateway could
+ * not find out (`followsAuthor` unset): the counter repair settles it.
  */
 export function countsAsFanComment(
   commenterId: string,
   articleAuthorId: string,
-  followsAuthor: boolean,
-): boolean {
-  return followsAuthor && commenterId !== articleAuthorId;
+  followsAuthor: boolean | undefined,
+): boolean | null {
+  if (commenterId === articleAuthorId) return false;
+  return followsAuthor ?? null;
 }
 
 /**

@@ -20,6 +20,7 @@ import { AddNewsCollectionUserTimeIndex1764200000000 } from './migrations/176420
 import { CreateNewsJobOutbox1764300000000 } from './migrations/1764300000000-create-news-job-outbox';
 import { AddNewsCommentByFan1764400000000 } from './migrations/1764400000000-add-news-comment-by-fan';
 import { ReindexNewsSearchShortWords1764410000000 } from './migrations/1764410000000-reindex-news-search-short-words';
+import { AllowUnknownNewsCommentByFan1764420000000 } from './migrations/1764420000000-allow-unknown-news-comment-by-fan';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
@@ -34,5 +35,6 @@ export const NEWS_SCHEMA: ServiceSchema = {
     CreateNewsJobOutbox1764300000000,
     AddNewsCommentByFan1764400000000,
     ReindexNewsSearchShortWords1764410000000,
+    AllowUnknownNewsCommentByFan1764420000000,
   ],
 };

@@ -1,7 +1,7 @@
 import { type CounterKey, CounterStore, REDIS_STATE } from '@app/cache';
 import { counterRepairV1 } from '@app/contracts';
 import { groupCounts, type GroupCountQuery } from '@app/database';
-import { Controller, type DynamicModule, Inject, Module } from '@nestjs/common';
+import { Controller, type DynamicModule, Inject, Module, type Type } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -19,6 +19,9 @@ export interface ColumnCounterRepair {
   /** Rebuilds the column; answers how many rows hold a count above zero. */
   repair(dataSource: DataSource): Promise<number>;
 }
+
+/** A column repair, or an injectable class of one that needs the app's providers (a gRPC client, say). */
+export type ColumnCounterRepairSource = ColumnCounterRepair | Type<ColumnCounterRepair>;
 
 const COUNTER_QUERIES = Symbol('COUNTER_QUERIES');
 const COLUMN_REPAIRS = Symbol('COLUMN_REPAIRS');
@@ -55,13 +58,20 @@ class CounterRepairGrpcController implements counterRepairV1.CounterRepairServic
  */
 @Module({})
 export class CounterRepairModule {
-  static forQueries(queries: readonly CounterQuery[], columns: readonly ColumnCounterRepair[] = []): DynamicModule {
+  static forQueries(queries: readonly CounterQuery[], columns: readonly ColumnCounterRepairSource[] = []): DynamicModule {
+    const classes = columns.filter((column): column is Type<ColumnCounterRepair> => typeof column === 'function');
     return {
       module: CounterRepairModule,
       controllers: [CounterRepairGrpcController],
       providers: [
         { provide: COUNTER_QUERIES, useValue: queries },
-        { provide: COLUMN_REPAIRS, useValue: columns },
+        ...classes,
+        {
+          provide: COLUMN_REPAIRS,
+          inject: classes,
+          useFactory: (...built: ColumnCounterRepair[]): ColumnCounterRepair[] =>
+            columns.map((column) => (typeof column === 'function' ? built[classes.indexOf(column)] : column)),
+        },
         { provide: CounterStore, inject: [REDIS_STATE], useFactory: (redis: Redis) => new CounterStore(redis) },
       ],
     };

@@ -61,8 +61,10 @@ export interface CreateCommentRequest {
   /**
    * Whether the commenter follows the article's author now (the gateway asks the user service);
    * never true for the author. Counted in the article's fans_comment_count while the comment lasts.
+   * Unset when the gateway could not find out (the user service failed or was late): the comment
+   * is stored with its fan status unknown, which the counter repair settles.
    */
-  byFan: boolean;
+  byFan?: boolean | undefined;
 }
 
 export interface CreateCommentResponse {

@@ -1,0 +1,24 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * `news_comment.by_fan` may be NULL: whether the commenter followed the article's author was not
+ * found out when the comment was posted (the user service failed). The counter repair finds such
+ * comments through the index and settles them from the user service's follows.
+ */
+export class AllowUnknownNewsCommentByFan1764420000000 implements MigrationInterface {
+  name = 'AllowUnknownNewsCommentByFan1764420000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      "ALTER TABLE news_comment MODIFY COLUMN by_fan TINYINT(1) NULL DEFAULT 0 COMMENT '1: by a follower of the article author, NULL: not known yet', " +
+        'ADD KEY idx_news_comment_by_fan (by_fan)',
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('UPDATE news_comment SET by_fan = 0 WHERE by_fan IS NULL');
+    await queryRunner.query(
+      "ALTER TABLE news_comment DROP KEY idx_news_comment_by_fan, MODIFY COLUMN by_fan TINYINT(1) NOT NULL DEFAULT 0 COMMENT '1: by a follower of the article author'",
+    );
+  }
+}
