@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { execReplies, StateKeys } from '@app/cache';
+import { execReplies, RedisScript, StateKeys } from '@app/cache';
 import type Redis from 'ioredis';
 
 export type SessionStatus = 'active' | 'denied';
@@ -16,7 +16,7 @@ export interface Session {
 
 // Swaps the accepted refresh jti only when the caller presents the current one; a stale jti means
 // an old refresh token was replayed, so the whole session is deleted (strict rotation).
-const ROTATE = `
+const ROTATE = new RedisScript<-1 | 0 | 1, [session: string], [presentedJti: string, nextJti: string]>(`
 local current = redis.call('HGET', KEYS[1], 'refreshJti')
 if not current then return 0 end
 if current ~= ARGV[1] then
@@ -24,23 +24,27 @@ if current ~= ARGV[1] then
   return -1
 end
 redis.call('HSET', KEYS[1], 'refreshJti', ARGV[2])
-return 1`;
+return 1`);
 
 // KEYS[1] the new session, KEYS[2] the user's sessions, KEYS[3] the sessions' key prefix; ARGV[1]
 // the TTL, ARGV[2] the sid, then the session's fields. The sids of sessions that expired are
 // dropped from the user's list on the way, so it holds live sessions only.
-const CREATE = `
+const CREATE = new RedisScript<
+  null,
+  [session: string, userSessions: string, sessionPrefix: string],
+  [ttlSeconds: number, sid: string, ...fields: string[]]
+>(`
 for _, sid in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   if redis.call('EXISTS', KEYS[3] .. sid) == 0 then redis.call('SREM', KEYS[2], sid) end
 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[2])
-redis.call('EXPIRE', KEYS[2], ARGV[1])`;
+redis.call('EXPIRE', KEYS[2], ARGV[1])`);
 
 // KEYS[1] the user's sessions, KEYS[2] the sessions' key prefix. Marks the live sessions denied
 // (writing a field to an expired one would make a key without a TTL) and answers how many.
-const DENY_ALL = `
+const DENY_ALL = new RedisScript<number, [userSessions: string, sessionPrefix: string], []>(`
 local denied = 0
 for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   if redis.call('EXISTS', KEYS[2] .. sid) == 1 then
@@ -50,7 +54,7 @@ for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
     redis.call('SREM', KEYS[1], sid)
   end
 end
-return denied`;
+return denied`);
 
 /**
  * Sessions in the state Redis (never evicted), so every replica sees a logout, a freeze or an
@@ -64,15 +68,10 @@ export class SessionStore {
 
   async create(userId: string, scope: string, refreshJti: string, sid: string = randomUUID()): Promise<Session> {
     const session: Session = { sid, userId, status: 'active', refreshJti, scope };
-    await this.redis.eval(
-      CREATE,
-      3,
-      StateKeys.session(sid),
-      StateKeys.userSessions(userId),
-      StateKeys.session(''),
-      this.ttlSeconds,
-      sid,
-      ...Object.entries({ userId, status: session.status, refreshJti, scope }).flat(),
+    await CREATE.run(
+      this.redis,
+      [StateKeys.session(sid), StateKeys.userSessions(userId), StateKeys.session('')],
+      [this.ttlSeconds, sid, ...Object.entries({ userId, status: session.status, refreshJti, scope }).flat()],
     );
     return session;
   }
@@ -97,7 +96,7 @@ export class SessionStore {
 
   /** 'rotated', 'missing', or 'reused' (an old token was presented: the session is now revoked). */
   async rotate(sid: string, presentedJti: string, nextJti: string): Promise<'rotated' | 'missing' | 'reused'> {
-    const result = (await this.redis.eval(ROTATE, 1, StateKeys.session(sid), presentedJti, nextJti)) as number;
+    const result = await ROTATE.run(this.redis, [StateKeys.session(sid)], [presentedJti, nextJti]);
     return result === 1 ? 'rotated' : result === 0 ? 'missing' : 'reused';
   }
 
@@ -110,7 +109,7 @@ export class SessionStore {
    * Answers how many live sessions there were.
    */
   async revokeAll(userId: string, deny: boolean): Promise<number> {
-    if (deny) return (await this.redis.eval(DENY_ALL, 2, StateKeys.userSessions(userId), StateKeys.session(''))) as number;
+    if (deny) return DENY_ALL.run(this.redis, [StateKeys.userSessions(userId), StateKeys.session('')], []);
     const sids = await this.redis.smembers(StateKeys.userSessions(userId));
     if (sids.length === 0) return 0;
     const replies = await execReplies(
