@@ -1,6 +1,6 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 
-import { CacheTtl, REDIS_STATE } from '@app/cache';
+import { CacheTtl, REDIS_STATE, RedisScript } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -11,7 +11,7 @@ export const MAX_CODE_ATTEMPTS = 5;
 
 // Counts the attempt and returns the stored code in one step, so concurrent guesses cannot
 // exceed the attempt budget; past the budget the code is deleted.
-const TAKE_ATTEMPT = `
+const TAKE_ATTEMPT = new RedisScript<string | null, [code: string], [maxAttempts: number]>(`
 local code = redis.call('HGET', KEYS[1], 'code')
 if not code then return false end
 local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
@@ -19,7 +19,7 @@ if attempts > tonumber(ARGV[1]) then
   redis.call('DEL', KEYS[1])
   return false
 end
-return code`;
+return code`);
 
 /** SMS codes in the state Redis: 6 digits from a CSPRNG, 300 s, single use, 5 attempts. */
 @Injectable()
@@ -37,7 +37,7 @@ export class SmsCodeStore {
   /** True once for the right code (then it is gone); wrong codes count toward the budget. */
   async verify(scope: Scope, mobile: string, presented: string): Promise<boolean> {
     const key = codeKey(scope, mobile);
-    const stored = (await this.redis.eval(TAKE_ATTEMPT, 1, key, MAX_CODE_ATTEMPTS)) as string | null;
+    const stored = await TAKE_ATTEMPT.run(this.redis, [key], [MAX_CODE_ATTEMPTS]);
     if (stored === null || !sameCode(stored, presented)) return false;
     return (await this.redis.del(key)) === 1;
   }

@@ -1,4 +1,4 @@
-import { REDIS_STATE } from '@app/cache';
+import { REDIS_STATE, RedisScript } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -16,7 +16,7 @@ export const SMS_LIMITS: SmsLimits = { mobileIntervalMs: 60_000, perMobilePerDay
 
 // KEYS: the mobile's last code (ms), its day, the IP's hour. ARGV: now, the interval, then limit
 // and TTL of each window. Checked and counted atomically; a refused request takes nothing.
-const TAKE = `
+const TAKE = new RedisScript<number, string[], number[]>(`
 local now = tonumber(ARGV[1])
 local last = redis.call('GET', KEYS[1])
 if last and now - tonumber(last) < tonumber(ARGV[2]) then return 1 end
@@ -27,7 +27,7 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 for i = 2, #KEYS do
   if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i * 2]) end
 end
-return 0`;
+return 0`);
 
 /** Counts SMS requests in the state Redis, shared by every replica. */
 @Injectable()
@@ -44,6 +44,6 @@ export class SmsRateLimiter {
       `sms:limit:ip:${ip}:h${hour}`,
     ];
     const args = [now, limits.mobileIntervalMs, limits.perMobilePerDay, 86_400, limits.perIpPerHour, 3600];
-    return (await this.redis.eval(TAKE, keys.length, ...keys, ...args)) === 0;
+    return (await TAKE.run(this.redis, keys, args)) === 0;
   }
 }

@@ -5,6 +5,7 @@ import {
   CacheTtl,
   dropSortedSets,
   REDIS_CACHE,
+  RedisScript,
   type ScoredMembers,
   swapInSortedSet,
   ttlWithJitter,
@@ -37,11 +38,15 @@ const FILL_LEASE_MS = 10_000;
 // Fills the hash (KEYS[1]) only while KEYS[2] still holds this reader's lease: a relation change
 // deletes both, so relations read from MySQL before it never land in the cache after it.
 // ARGV: lease, TTL seconds, then field/value pairs.
-const FILL_IF_LEASED = `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+const FILL_IF_LEASED = new RedisScript<
+  number,
+  [relations: string, lease: string],
+  [lease: string, ttlSeconds: number, ...pairs: string[]]
+>(`if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1], KEYS[2])
 for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1`;
+return 1`);
 
 /**
  * The relation caches of the reference: `user:{uid}:following` / `:fans` (zset uid -> follow
@@ -137,14 +142,10 @@ export class RelationsCache {
       relations.length > 0 ? CacheTtl.userRelationship : CacheTtl.userRelationshipEmpty,
     );
     const key = CacheKeys.userRelationship(userId);
-    const filled = await this.redis.eval(
-      FILL_IF_LEASED,
-      2,
-      key,
-      fillLeaseKey(userId),
-      lease,
-      ttl,
-      ...pairs,
+    const filled = await FILL_IF_LEASED.run(
+      this.redis,
+      [key, fillLeaseKey(userId)],
+      [lease, ttl, ...pairs],
     );
     return filled === 1;
   }
