@@ -4,6 +4,7 @@ import {
   dropSortedSets,
   execReplies,
   REDIS_CACHE,
+  RedisScript,
   type ScoredMembers,
   swapInSortedSet,
   ttlWithJitter,
@@ -17,11 +18,15 @@ import type { AuthoredArticle } from './articles.repository';
 const EMPTY_MARKER = '-1';
 
 /** Gives a list that is the marker alone (KEYS[1]; ARGV: marker, TTL) the marker's shorter TTL. */
-const EXPIRE_IF_MARKER_ONLY = `
+const EXPIRE_IF_MARKER_ONLY = new RedisScript<
+  number,
+  [articles: string],
+  [marker: string, ttlSeconds: number]
+>(`
 if redis.call('ZCARD', KEYS[1]) == 1 and redis.call('ZSCORE', KEYS[1], ARGV[1]) then
   return redis.call('EXPIRE', KEYS[1], ARGV[2])
 end
-return 0`;
+return 0`);
 
 export interface CachedArticlePage {
   total: number;
@@ -77,12 +82,10 @@ export class UserArticlesCache {
       { guarded: true },
     );
     if (tally.articles === 0) {
-      await this.redis.eval(
-        EXPIRE_IF_MARKER_ONLY,
-        1,
-        key,
-        EMPTY_MARKER,
-        ttlWithJitter(CacheTtl.articleInfoMissing),
+      await EXPIRE_IF_MARKER_ONLY.run(
+        this.redis,
+        [key],
+        [EMPTY_MARKER, ttlWithJitter(CacheTtl.articleInfoMissing)],
       );
     }
     return tally.articles;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { CacheKeys, CacheTtl, REDIS_CACHE, ttlWithJitter } from '@app/cache';
+import { CacheKeys, CacheTtl, REDIS_CACHE, RedisScript, ttlWithJitter } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -12,10 +12,14 @@ const LEASE_MARK = 'lease:';
 
 // Fills the key only while it still holds this reader's lease: a change deletes the lease, so a
 // list read from MySQL before that change can never land in the cache after it.
-const FILL_IF_LEASED = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+const FILL_IF_LEASED = new RedisScript<
+  'OK' | null,
+  [channels: string],
+  [lease: string, value: string, ttlSeconds: number]
+>(`if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 end
-return false`;
+return false`);
 
 /**
  * `user:{uid}:ch`: the user's own channels as JSON `[{id,name}]` (`[]` = none of their own).
@@ -47,13 +51,14 @@ export class UserChannelsCache {
 
   /** Stores the list read under `lease`; false (nothing stored) when a change came in between. */
   async fill(userId: string, lease: string, channels: readonly ChannelSummary[]): Promise<boolean> {
-    const stored = await this.redis.eval(
-      FILL_IF_LEASED,
-      1,
-      CacheKeys.userChannels(userId),
-      lease,
-      JSON.stringify(channels.map(({ id, name }) => ({ id, name }))),
-      ttlWithJitter(CacheTtl.userChannels),
+    const stored = await FILL_IF_LEASED.run(
+      this.redis,
+      [CacheKeys.userChannels(userId)],
+      [
+        lease,
+        JSON.stringify(channels.map(({ id, name }) => ({ id, name }))),
+        ttlWithJitter(CacheTtl.userChannels),
+      ],
     );
     return stored === 'OK';
   }

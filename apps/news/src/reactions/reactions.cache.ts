@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 
-import { CacheKeys, CacheTtl, REDIS_CACHE, type TtlPolicy, ttlWithJitter } from '@app/cache';
+import {
+  CacheKeys,
+  CacheTtl,
+  REDIS_CACHE,
+  RedisScript,
+  type TtlPolicy,
+  ttlWithJitter,
+} from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -15,11 +22,15 @@ const FILL_LEASE_MS = 10_000;
 // Fills KEYS[1] only while KEYS[2] still holds this reader's lease: a change deletes both, so
 // rows read from MySQL before that change never land in the cache after it.
 // ARGV: lease, ttl seconds, command (ZADD or HSET), then pairs for that command.
-const FILL_IF_LEASED = `if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+const FILL_IF_LEASED = new RedisScript<
+  number,
+  [key: string, lease: string],
+  [lease: string, ttlSeconds: number, command: 'ZADD' | 'HSET', ...pairs: string[]]
+>(`if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[1], KEYS[2])
 for i = 4, #ARGV, 2 do redis.call(ARGV[3], KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1`;
+return 1`);
 
 export interface CollectionPage {
   total: number;
@@ -141,15 +152,10 @@ export class ReactionsCache {
     command: 'ZADD' | 'HSET',
     pairs: readonly string[],
   ): Promise<boolean> {
-    const stored = await this.redis.eval(
-      FILL_IF_LEASED,
-      2,
-      key,
-      leaseKey(key),
-      lease,
-      ttlWithJitter(ttl),
-      command,
-      ...pairs,
+    const stored = await FILL_IF_LEASED.run(
+      this.redis,
+      [key, leaseKey(key)],
+      [lease, ttlWithJitter(ttl), command, ...pairs],
     );
     return stored === 1;
   }
