@@ -761,6 +761,8 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     const UNNOTICED_THIRD = id(3, 62);
     /** Banned while the second replica's snapshot still holds it. */
     const BANNED_BEHIND = id(3, 63);
+    /** Banned while its approval's job reads it, the ban's job lost. */
+    const BAN_JOB_LOST = id(3, 64);
     /** In a channel that is hidden after it was built. */
     const IN_HIDDEN = id(4, 1);
 
@@ -886,6 +888,27 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
       expect(ids(await feed('1100000000000000301', 3, NOW, 30))).not.toContain(
         BANNED_WHILE_APPROVING,
       );
+    });
+
+    it("does not let an approval's job that read the article before a ban whose job was lost put it back after the rebuild that read the ban", async () => {
+      await insertApproved(BAN_JOB_LOST, 3, 'rust 生命周期', 15);
+      const held = holdCards(recommend!, BAN_JOB_LOST);
+      try {
+        const approving = refresh(BAN_JOB_LOST);
+        await held.read;
+        await ban(BAN_JOB_LOST);
+        // The ban's job never runs; the next rebuild (here on the other replica) reads the ban.
+        await second.get(CandidateRefresher).refresh();
+        held.release();
+        // The approval's job read before that rebuild began: it reads the article again.
+        await expect(approving).resolves.toEqual({ candidate: false });
+      } finally {
+        held.restore();
+      }
+      expect(await pools(BAN_JOB_LOST)).toEqual([]);
+      expect(await state.hget('reco:art:channel', BAN_JOB_LOST)).toBeNull();
+      expect(snapshotPools(recommend!, BAN_JOB_LOST)).toEqual([]);
+      expect(ids(await feed('1100000000000000302', 3, NOW, 30))).not.toContain(BAN_JOB_LOST);
     });
 
     it("keeps a ban when another replica's rebuild ends while this one's still reads news", async () => {

@@ -3,7 +3,12 @@ import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
 import { PopularityReader } from '../feed/popularity.reader';
-import { ALL_CHANNELS, CandidateIndex, ReadingLapsedError } from './candidate-index';
+import {
+  ALL_CHANNELS,
+  CandidateIndex,
+  ReadingLapsedError,
+  ReadingSupersededError,
+} from './candidate-index';
 import { IDS_PER_COMMAND } from './read-in-chunks';
 
 describe('CandidateIndex (real Redis)', () => {
@@ -164,6 +169,40 @@ describe('CandidateIndex (real Redis)', () => {
     expect(await index.pool(11, 10)).toEqual([]);
     await Promise.all([index.endReading(approving), index.endReading(banning)]);
     expect(await state.zcard('reco:candidates:applied')).toBe(0);
+  });
+
+  it("refuses a job's write once a rebuild began reading after it, which read the article later (a ban whose job was lost)", async () => {
+    await index.replaceChannel(14, []);
+    const article = { id: '141', channelId: 14, createdMs: 10, tokens: [] };
+    const inPools = async () =>
+      (await index.pool(14, 10)).length +
+      (await index.pool(ALL_CHANNELS, 100)).filter((entry) => entry.id === '141').length;
+    // The approval's job read the card; then the article was banned, and the ban's job was lost.
+    const approval = await index.startReading();
+    // A rebuild read news after the ban: the article is in no pool.
+    const rebuild = await index.startReading('rebuild');
+    await index.replaceChannel(14, [], rebuild);
+    await index.endReading(rebuild);
+    await expect(index.add(article, approval)).rejects.toThrow(ReadingSupersededError);
+    expect(await inPools()).toBe(0);
+    expect(await index.channelsOf(['141'])).toEqual([undefined]);
+    await index.endReading(approval);
+
+    // Landing while the rebuild still reads news, before it swaps the pool in: refused too, so the
+    // rebuild does not leave the article in place as a newer job's.
+    const approving = await index.startReading();
+    const rebuilding = await index.startReading('rebuild');
+    await expect(index.add(article, approving)).rejects.toThrow(ReadingSupersededError);
+    await index.replaceChannel(14, [], rebuilding);
+    expect(await inPools()).toBe(0);
+    await index.endReading(approving);
+
+    // A job that began after the rebuild writes, and the rebuild leaves the article as it put it.
+    const rereading = await index.startReading();
+    expect(await index.remove('141', rereading)).toMatchObject({ written: true });
+    await index.replaceChannel(14, [{ id: '141', createdMs: 10 }], rebuilding);
+    expect(await inPools()).toBe(0);
+    await Promise.all([index.endReading(rebuilding), index.endReading(rereading)]);
   });
 
   it('never makes a pool for a channel the rebuild did not list (a deleted or hidden one)', async () => {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { PoolEntry } from '../feed/ranking.util';
 import { IDS_PER_COMMAND, readInChunks } from './read-in-chunks';
 import { ADD_LUA, REMOVE_LUA, STALE, WRITTEN_IN_CHANNEL } from './job-scripts';
-import { BEGIN_READING_LUA, END_READING_LUA, LAPSED } from './reading-scripts';
+import { BEGIN_READING_LUA, END_READING_LUA, LAPSED, SUPERSEDED } from './reading-scripts';
 import { FORGET_UNTOUCHED_LUA, PUT_UNTOUCHED_FIELDS_LUA, SWAP_POOL_LUA } from './rebuild-scripts';
 import { RecoKeys } from './reco-keys';
 
@@ -56,6 +56,20 @@ export class ReadingLapsedError extends Error {
   }
 }
 
+/**
+ * A job's write whose reading began before a rebuild's: the rebuild read the article later and
+ * puts it in place as it found it, unless a job begun after it does, so it wrote nothing. Read again.
+ */
+export class ReadingSupersededError extends Error {
+  constructor() {
+    super('A rebuild of the candidate pools read news after this reading began.');
+    this.name = 'ReadingSupersededError';
+  }
+}
+
+/** Who reads news to write the pools: a rebuild orders every job that began before it. */
+export type ReadingKind = 'job' | 'rebuild';
+
 /** How long a pool being rebuilt may take before its scratch key expires (a rebuild that died). */
 const SCRATCH_TTL_SECONDS = 600;
 
@@ -67,7 +81,7 @@ const SCRATCH_TTL_SECONDS = 600;
  * job registers its reading of news first (`startReading`): a job's write marks its article
  * touched, a rebuild's writes leave the articles touched after its reading began as the jobs put
  * them (rebuild-scripts.ts), and a job does not write an article that a job whose reading began
- * later already wrote (job-scripts.ts).
+ * later already wrote, nor anything once a rebuild began reading after it (job-scripts.ts).
  */
 @Injectable()
 export class CandidateIndex {
@@ -77,15 +91,17 @@ export class CandidateIndex {
    * Registers a reading of news, before it reads: what it then writes is ordered after what began
    * before it (see the class). End it with `endReading`.
    */
-  async startReading(): Promise<Reading> {
+  async startReading(kind: ReadingKind = 'job'): Promise<Reading> {
     const id = randomUUID();
     const stamp = await this.state.eval(
       BEGIN_READING_LUA,
-      3,
+      4,
       RecoKeys.stamps(),
       RecoKeys.readings(),
       RecoKeys.readingDeadlines(),
+      RecoKeys.rebuildStamp(),
       id,
+      kind === 'rebuild' ? '1' : '0',
     );
     return { id, stamp: Number(stamp) };
   }
@@ -319,7 +335,7 @@ export class CandidateIndex {
     }
   }
 
-  /** Runs a job's write script (job-scripts.ts) after its six common keys. */
+  /** Runs a job's write script (job-scripts.ts) after its seven common keys. */
   private async jobWrite(
     script: string,
     keys: readonly string[],
@@ -329,13 +345,14 @@ export class CandidateIndex {
   ): Promise<JobWrite> {
     const reply = await this.state.eval(
       script,
-      6 + keys.length,
+      7 + keys.length,
       RecoKeys.readings(),
       RecoKeys.readingDeadlines(),
       RecoKeys.stamps(),
       RecoKeys.applied(),
       RecoKeys.touched(),
       RecoKeys.candidatesVersion(),
+      RecoKeys.rebuildStamp(),
       ...keys,
       reading.id,
       reading.stamp,
@@ -344,6 +361,7 @@ export class CandidateIndex {
     );
     const [verdict, changed, version] = reply as [number, number, number];
     refuseLapsed(verdict);
+    if (verdict === SUPERSEDED) throw new ReadingSupersededError();
     if (verdict === STALE) return { written: false };
     const inChannelPool = verdict === WRITTEN_IN_CHANNEL;
     return changed === 1

@@ -120,8 +120,9 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
 
   private async rebuild(): Promise<void> {
     // Begun before news is read: an article a job puts in place from now on is left as it put it,
-    // also by a rebuild that began earlier and outlived the lock (its reading is still going).
-    const reading = await this.index.startReading();
+    // also by a rebuild that began earlier and outlived the lock (its reading is still going); a
+    // job that began reading before it writes nothing from now on (it reads again).
+    const reading = await this.index.startReading('rebuild');
     try {
       await this.rebuildFrom(reading);
     } finally {

@@ -4,8 +4,16 @@ import { Injectable } from '@nestjs/common';
 
 import { TitleTokenizer } from '../related/title-tokenizer';
 import { CandidatesNotReadyError } from '../feed/user-recommend.service';
-import { type CandidateArticle, CandidateIndex, type Reading } from './candidate-index';
+import {
+  type CandidateArticle,
+  CandidateIndex,
+  type Reading,
+  ReadingSupersededError,
+} from './candidate-index';
 import { CandidateSnapshot } from './candidate-snapshot';
+
+/** Readings of one refresh while rebuilds keep beginning after them; then the job fails and retries. */
+const READINGS_PER_REFRESH = 3;
 
 /**
  * One article's place in the pools, brought in line with the article as news has it now (the
@@ -13,7 +21,8 @@ import { CandidateSnapshot } from './candidate-snapshot';
  * deleted): approved articles join their channel's pool and channel 0's, any other leaves them.
  * A refresh that changes nothing leaves the version alone, so the replicas do not reload. Two
  * refreshes of one article at once (two worker replicas, a late retry) are ordered by when they
- * began reading news: the earlier one's write does not land over the later one's.
+ * began reading news: the earlier one's write does not land over the later one's. Nor over a
+ * rebuild that began reading later: the refresh reads the article again.
  */
 @Injectable()
 export class CandidateUpdater {
@@ -30,11 +39,17 @@ export class CandidateUpdater {
    */
   async refresh(articleId: string): Promise<boolean> {
     if (!(await this.snapshot.ready())) throw new CandidatesNotReadyError();
-    const reading = await this.index.startReading();
-    try {
-      return await this.refreshAs(articleId, reading);
-    } finally {
-      await this.index.endReading(reading).catch(() => undefined);
+    for (let attempt = 1; ; attempt += 1) {
+      const reading = await this.index.startReading();
+      try {
+        return await this.refreshAs(articleId, reading);
+      } catch (error) {
+        // A rebuild began reading after this job did: read the article again, after it.
+        if (!(error instanceof ReadingSupersededError) || attempt >= READINGS_PER_REFRESH)
+          throw error;
+      } finally {
+        await this.index.endReading(reading).catch(() => undefined);
+      }
     }
   }
 

@@ -3,7 +3,10 @@
  * A reading takes a stamp as it begins (`BEGIN_READING_LUA`) and stays registered until it ends
  * (`END_READING_LUA`), which forgets the touches and applied stamps no reading still going can
  * need. A reading whose holder died lapses after READING_LIFETIME_MS without a write; a write of a
- * lapsed reading is refused (`LAPSED`), since what protected it may be forgotten.
+ * lapsed reading is refused (`LAPSED`), since what protected it may be forgotten. A job's write is
+ * also refused (`SUPERSEDED`) once a rebuild began reading after the job did: the rebuild read the
+ * article after the change that caused the job (and a ban whose job was lost), and it leaves the
+ * articles alone that jobs begun after it write, so the job reads again.
  */
 
 /** How long a reading stays registered after it began or last wrote. */
@@ -31,14 +34,19 @@ local function stillReading(readings, deadlines, reading)
   return true
 end`;
 
+/** What a job's write answers when a rebuild began reading news after the job did. */
+export const SUPERSEDED = -2;
+
 /**
  * Takes a stamp (KEYS[1]) for the reading ARGV[1] and registers it (KEYS[2]) with its deadline
- * (KEYS[3]); answers the stamp.
+ * (KEYS[3]); a rebuild's (ARGV[2] = '1') is kept as the latest rebuild's stamp (KEYS[4]). Answers
+ * the stamp.
  */
 export const BEGIN_READING_LUA = `${NOW_MS}
 local stamp = redis.call('INCR', KEYS[1])
 redis.call('ZADD', KEYS[2], stamp, ARGV[1])
 redis.call('ZADD', KEYS[3], nowMs() + ${READING_LIFETIME_MS}, ARGV[1])
+if ARGV[2] == '1' then redis.call('SET', KEYS[4], stamp) end
 return stamp`;
 
 /**

@@ -21,6 +21,11 @@ export const RecoKeys = {
    * job's write one as it lands, so their order is the stamps' order.
    */
   stamps: () => 'reco:candidates:stamps',
+  /**
+   * string: the stamp of the reading of the rebuild that began last. A job whose reading began
+   * before it writes nothing: that rebuild read news later (reading-scripts.ts).
+   */
+  rebuildStamp: () => 'reco:candidates:rebuild',
   /** zset: member = a reading of news still going (a rebuild, a job), score = its stamp. */
   readings: () => 'reco:candidates:readings',
   /** zset: member = a reading, score = when it is taken for dead (ms, Redis clock). */
