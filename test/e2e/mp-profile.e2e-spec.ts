@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -127,13 +127,13 @@ describe('media platform profile, followers and follower statistics (mp -> user 
     mp.inject({ method: 'GET', url, headers });
   const patchProfile = (payload: object) =>
     mp.inject({ method: 'PATCH', url: '/mp/v1_0/user/profile', payload, headers: auth });
-  const patchPhoto = (field: string, content: Buffer) => {
+  const patchPhoto = (field: string, content: Buffer, headers: Record<string, string> = auth) => {
     const body = multipart(field, content);
     return mp.inject({
       method: 'PATCH',
       url: '/mp/v1_0/user/photo',
       payload: body.payload,
-      headers: { ...auth, ...body.headers },
+      headers: { ...headers, ...body.headers },
     });
   };
   const authorRow = async () =>
@@ -420,6 +420,22 @@ describe('media platform profile, followers and follower statistics (mp -> user 
       expect(missing.statusCode).toBe(400);
       expect(missing.json()).toEqual({ message: { photo: 'Invalid image.' } });
       expect((await authorRow()).profile_photo).toBe(before);
+    });
+
+    it('PATCH /user/photo stores no image when the user service refuses the save', async () => {
+      const files = () => readdirSync(join(uploads, 'images')).sort();
+      const before = files();
+      // A token of an author the user service does not know (an account removed since, say).
+      const gone = {
+        authorization: `Bearer ${await stack.signIn('1294287382374383899', { verified: true, scope: 'mp' })}`,
+      };
+      const reply = await patchPhoto(
+        'photo',
+        Buffer.concat([IMAGE_FIXTURES.png, randomBytes(16)]),
+        gone,
+      );
+      expect([reply.statusCode, reply.json()]).toEqual([404, { message: 'User does not exist.' }]);
+      expect(files()).toEqual(before);
     });
   });
 

@@ -557,6 +557,41 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     expect([await basicRow(), await profileRow()]).toEqual(before);
   });
 
+  it('stores no image when the save is refused: a changed name the user service refuses or one taken, a bad second image, a user it does not know', async () => {
+    const files = () => readdirSync(join(uploads, 'images')).sort();
+    const before = { files: files(), rows: [await basicRow(), await profileRow()] };
+    /** An image stored nowhere yet. */
+    const newImage = () => Buffer.concat([IMAGE_FIXTURES.png, randomBytes(16)]);
+    const unknownUsersPhoto = multipart([
+      { field: 'photo', filename: 'a.png', content: newImage() },
+    ]);
+    const answers = [
+      await patchProfile({ name: '八个字的名字太长', photo: newImage().toString('base64') }),
+      await patchProfile({ name: 'taken', photo: newImage().toString('base64') }),
+      await patchProfile({
+        photo: newImage().toString('base64'),
+        id_card_front: IMAGE_FIXTURES.text.toString('base64'),
+      }),
+      // A token of a user the user service does not know (an account removed since, say).
+      await request('PATCH', '/app/v1_0/user/photo', {
+        payload: unknownUsersPhoto.payload,
+        headers: {
+          ...unknownUsersPhoto.headers,
+          authorization: `Bearer ${await stack.signIn('1294287382374383629')}`,
+        },
+        signedIn: false,
+      }),
+    ];
+    expect(answers.map((answer) => [answer.statusCode, answer.json<unknown>()])).toEqual([
+      [400, { message: { name: 'Name must be 1 to 7 characters.' } }],
+      [409, { message: 'User name has existed.' }],
+      [400, { message: { id_card_front: 'Invalid image.' } }],
+      [404, { message: 'User does not exist.' }],
+    ]);
+    expect(files()).toEqual(before.files);
+    expect([await basicRow(), await profileRow()]).toEqual(before.rows);
+  });
+
   it('serves the default photo a user without one is shown as a whole PNG image', async () => {
     const other = await stack.gateway.inject({ method: 'GET', url: `/app/v1_0/users/${OTHER}` });
     const photo = other.json<{ data: { photo: string } }>().data.photo;

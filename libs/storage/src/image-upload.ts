@@ -2,7 +2,7 @@ import { AppError, ErrorKind } from '@app/grpc';
 import { Logger } from '@nestjs/common';
 
 import { detectImageType, IMAGE_CONTENT_TYPES } from './image-type';
-import type { StorageDriver } from './storage-driver';
+import { contentKey, type StorageDriver } from './storage-driver';
 
 /** 5 MiB, the default of STORAGE_MAX_IMAGE_BYTES. */
 export const DEFAULT_MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -43,37 +43,60 @@ export function decodeBase64Image(value: string): Buffer {
   return Buffer.from(payload, 'base64');
 }
 
+/** An upload that passed the checks, not stored yet: `key` is the one storing it will give it. */
+export interface CheckedImage {
+  bytes: Buffer;
+  contentType: string;
+  key: string;
+}
+
 /**
  * Checks an upload (raw bytes, or base64 text as `decodeBase64Image` reads it) for size and
- * magic bytes, then stores it under its content hash. Bad files throw AppError 400; a failing
- * driver throws AppError StorageFailed (507).
+ * magic bytes, storing nothing. Bad files throw AppError 400.
+ */
+export function checkImage(input: Buffer | string, maxBytes: number): CheckedImage {
+  if (typeof input === 'string' && input.length > Math.ceil(maxBytes / 3) * 4 + 256) {
+    throw AppError.invalid(imageTooLargeMessage(maxBytes));
+  }
+  const bytes = typeof input === 'string' ? decodeBase64Image(input) : input;
+  if (bytes.length > maxBytes) throw AppError.invalid(imageTooLargeMessage(maxBytes));
+  const type = detectImageType(bytes);
+  if (!type) throw AppError.invalid(INVALID_IMAGE_MESSAGE);
+  const contentType = IMAGE_CONTENT_TYPES[type];
+  return { bytes, contentType, key: contentKey(bytes, contentType) };
+}
+
+/**
+ * Stores a checked image under its content hash. A failing driver throws AppError StorageFailed
+ * (507) with `failureMessage`.
+ */
+export async function putImage(
+  driver: StorageDriver,
+  image: CheckedImage,
+  failureMessage = 'Uploading profile photo image failed.',
+): Promise<StoredImage> {
+  try {
+    const { key } = await driver.put(image.bytes, image.contentType);
+    return { key, url: driver.url(key) };
+  } catch (error) {
+    // The client only learns that storing failed; the reason goes to the log.
+    logger.error(
+      `storing a ${image.contentType} image failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    const failure = new AppError(ErrorKind.StorageFailed, failureMessage);
+    failure.cause = error;
+    throw failure;
+  }
+}
+
+/**
+ * `checkImage`, then `putImage`: bad files throw AppError 400; a failing driver throws AppError
+ * StorageFailed (507).
  */
 export async function storeImage(
   driver: StorageDriver,
   input: Buffer | string,
   options: StoreImageOptions,
 ): Promise<StoredImage> {
-  if (typeof input === 'string' && input.length > Math.ceil(options.maxBytes / 3) * 4 + 256) {
-    throw AppError.invalid(imageTooLargeMessage(options.maxBytes));
-  }
-  const bytes = typeof input === 'string' ? decodeBase64Image(input) : input;
-  if (bytes.length > options.maxBytes)
-    throw AppError.invalid(imageTooLargeMessage(options.maxBytes));
-  const type = detectImageType(bytes);
-  if (!type) throw AppError.invalid(INVALID_IMAGE_MESSAGE);
-  try {
-    const { key } = await driver.put(bytes, IMAGE_CONTENT_TYPES[type]);
-    return { key, url: driver.url(key) };
-  } catch (error) {
-    // The client only learns that storing failed; the reason goes to the log.
-    logger.error(
-      `storing a ${type} image failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    const failure = new AppError(
-      ErrorKind.StorageFailed,
-      options.failureMessage ?? 'Uploading profile photo image failed.',
-    );
-    failure.cause = error;
-    throw failure;
-  }
+  return putImage(driver, checkImage(input, options.maxBytes), options.failureMessage);
 }

@@ -9,7 +9,14 @@ import {
   type Provider,
 } from '@nestjs/common';
 
-import { DEFAULT_MAX_IMAGE_BYTES, storeImage, type StoredImage } from './image-upload';
+import {
+  type CheckedImage,
+  checkImage,
+  DEFAULT_MAX_IMAGE_BYTES,
+  putImage,
+  storeImage,
+  type StoredImage,
+} from './image-upload';
 import { LocalStorageDriver } from './local-storage.driver';
 import { S3StorageDriver, type S3StorageOptions } from './s3-storage.driver';
 import { StorageDriver } from './storage-driver';
@@ -98,6 +105,19 @@ export class ImageStorage {
   /** See `storeImage`: 400 for a bad or oversized image, 507 (`failureMessage`) when storing fails. */
   store(input: Buffer | string, failureMessage?: string): Promise<StoredImage> {
     return storeImage(this.driver, input, { maxBytes: this.maxBytes, failureMessage });
+  }
+
+  /**
+   * See `checkImage`: 400 for a bad or oversized image, nothing stored. A route that saves the
+   * key somewhere checks first, asks whether the save would be refused, and only then stores.
+   */
+  check(input: Buffer | string): CheckedImage {
+    return checkImage(input, this.maxBytes);
+  }
+
+  /** See `putImage`: 507 (`failureMessage`) when storing fails. */
+  put(image: CheckedImage, failureMessage?: string): Promise<StoredImage> {
+    return putImage(this.driver, image, failureMessage);
   }
 
   /** URL of a stored key; empty keys stay empty. */

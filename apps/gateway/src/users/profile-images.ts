@@ -1,6 +1,11 @@
 import type { MultipartFile } from '@fastify/multipart';
 import { AppError, ErrorKind } from '@app/grpc';
-import { ImageStorage, imageTooLargeMessage, type StoredImage } from '@app/storage';
+import {
+  type CheckedImage,
+  ImageStorage,
+  imageTooLargeMessage,
+  type StoredImage,
+} from '@app/storage';
 import { BadRequestException, HttpException, Injectable } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
@@ -26,7 +31,7 @@ export const Base64ImagesBody = (count: number): MethodDecorator =>
 
 /**
  * Body limit of a route carrying `count` base64 images of at most `maxBytes` each. Slightly
- * above the images' own limit, so an oversized image gets the clear 400 of `storeImage`.
+ * above the images' own limit, so an oversized image gets the clear 400 of `checkImage`.
  */
 export function base64BodyLimit(count: number, maxBytes: number): number {
   return count * (Math.ceil(maxBytes / 3) * 4 + 512) + 64 * 1024;
@@ -35,17 +40,28 @@ export function base64BodyLimit(count: number, maxBytes: number): number {
 const isProfileImageField = (name: string): name is ProfileImageField =>
   (PROFILE_IMAGE_FIELDS as readonly string[]).includes(name);
 
-/** Stores profile images through the storage lib, answering errors keyed by field. */
+/** Checks and stores profile images through the storage lib, answering errors keyed by field. */
 @Injectable()
 export class ProfileImageStore {
   constructor(private readonly storage: ImageStorage) {}
 
-  /** Stores every image present (in field order); a bad one answers 400 `{"message":{"<field>":…}}`. */
-  async storeAll(images: ProfileImages<Buffer | string>): Promise<ProfileImages<StoredImage>> {
-    const stored: ProfileImages<StoredImage> = {};
+  /** Checks every image present, storing none; a bad one answers 400 `{"message":{"<field>":…}}`. */
+  checkAll(images: ProfileImages<Buffer | string>): ProfileImages<CheckedImage> {
+    const checked: ProfileImages<CheckedImage> = {};
     for (const field of PROFILE_IMAGE_FIELDS) {
       const input = images[field];
-      if (input !== undefined) stored[field] = await this.store(field, input);
+      if (input !== undefined) checked[field] = this.check(field, input);
+    }
+    return checked;
+  }
+
+  /** Stores checked images (in field order); a failing driver answers 507 naming the field. */
+  async putAll(images: ProfileImages<CheckedImage>): Promise<ProfileImages<StoredImage>> {
+    const stored: ProfileImages<StoredImage> = {};
+    for (const field of PROFILE_IMAGE_FIELDS) {
+      const image = images[field];
+      const label = field === 'photo' ? 'profile photo' : field;
+      if (image) stored[field] = await this.storage.put(image, `Uploading ${label} image failed.`);
     }
     return stored;
   }
@@ -71,10 +87,9 @@ export class ProfileImageStore {
     return files;
   }
 
-  private async store(field: ProfileImageField, input: Buffer | string): Promise<StoredImage> {
-    const label = field === 'photo' ? 'profile photo' : field;
+  private check(field: ProfileImageField, input: Buffer | string): CheckedImage {
     try {
-      return await this.storage.store(input, `Uploading ${label} image failed.`);
+      return this.storage.check(input);
     } catch (error) {
       if (error instanceof AppError && error.kind === ErrorKind.InvalidArgument) {
         throw new BadRequestException({ message: { [field]: error.message } });

@@ -2,6 +2,7 @@ import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { userV1 } from '@app/contracts';
 import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
 import { Body, Controller, Get, HttpCode, Patch, Req } from '@nestjs/common';
+import type { CheckedImage, StoredImage } from '@app/storage';
 import type { FastifyRequest } from 'fastify';
 
 import { UpdateProfileDto } from './dto/update-profile.dto';
@@ -44,26 +45,23 @@ export class UserProfileHttpController {
     @CurrentUser() me: AuthUser,
     @Body() body: UpdateProfileDto,
   ): Promise<ProfileChangesView> {
-    const stored = await this.images.storeAll({
+    const images = this.images.checkAll({
       photo: body.photo,
       id_card_front: body.id_card_front,
       id_card_back: body.id_card_back,
       id_card_handheld: body.id_card_handheld,
     });
-    const { profile } = await unary(
-      this.users.updateProfile({
+    const { profile, stored } = await this.saveWithImages(
+      {
         userId: me.userId,
         name: body.name,
-        photo: stored.photo?.key,
         gender: body.gender,
         birthday: body.birthday,
         intro: body.intro,
         realName: body.real_name,
         idNumber: body.id_number,
-        idCardFront: stored.id_card_front?.key,
-        idCardBack: stored.id_card_back?.key,
-        idCardHandheld: stored.id_card_handheld?.key,
-      }),
+      },
+      images,
     );
     return this.profiles.presentChanges(me.userId, body, profile, stored);
   }
@@ -75,19 +73,33 @@ export class UserProfileHttpController {
     @CurrentUser() me: AuthUser,
     @Req() request: FastifyRequest,
   ): Promise<{ id: string } & ProfileImages<string>> {
-    const stored = await this.images.storeAll(await this.images.readMultipart(request));
-    if (Object.keys(stored).length > 0) {
-      await unary(
-        this.users.updateProfile({
-          userId: me.userId,
-          photo: stored.photo?.key,
-          idCardFront: stored.id_card_front?.key,
-          idCardBack: stored.id_card_back?.key,
-          idCardHandheld: stored.id_card_handheld?.key,
-        }),
-      );
-    }
+    const images = this.images.checkAll(await this.images.readMultipart(request));
+    if (Object.keys(images).length === 0) return { id: me.userId };
+    const { stored } = await this.saveWithImages({ userId: me.userId }, images);
     return { id: me.userId, ...this.profiles.imageUrls(stored) };
+  }
+
+  /**
+   * Saves `changes` with the keys of `images`. The user service first checks the save without
+   * writing (a dry run): a save it refuses (a changed name it does not accept, say) stores no
+   * image. Only then are the images stored and the save made.
+   */
+  private async saveWithImages(
+    changes: userV1.UpdateProfileRequest,
+    images: ProfileImages<CheckedImage>,
+  ): Promise<{ profile: userV1.Profile | undefined; stored: ProfileImages<StoredImage> }> {
+    const request: userV1.UpdateProfileRequest = {
+      ...changes,
+      photo: images.photo?.key,
+      idCardFront: images.id_card_front?.key,
+      idCardBack: images.id_card_back?.key,
+      idCardHandheld: images.id_card_handheld?.key,
+    };
+    if (Object.keys(images).length > 0)
+      await unary(this.users.updateProfile({ ...request, dryRun: true }));
+    const stored = await this.images.putAll(images);
+    const { profile } = await unary(this.users.updateProfile(request));
+    return { profile, stored };
   }
 
   @Get('figure')

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { MultipartFile } from '@fastify/multipart';
 import { AppError, ErrorKind } from '@app/grpc';
 import {
+  type CheckedImage,
   ImageStorage,
   imageTooLargeMessage,
   INVALID_IMAGE_MESSAGE,
@@ -29,16 +30,26 @@ export class MultipartImageReader {
     field: string,
     failureMessage: string,
   ): Promise<UploadedImage> {
+    return this.store(await this.checkField(request, field), failureMessage);
+  }
+
+  /** The image of `field`, checked and not stored yet (400 keyed by field when it is no image). */
+  async checkField(request: FastifyRequest, field: string): Promise<CheckedImage> {
     const bytes = await this.readField(request, field);
     if (!bytes) throw this.invalid(field, INVALID_IMAGE_MESSAGE);
     try {
-      const stored = await this.storage.store(bytes, failureMessage);
-      return { ...stored, hash: createHash('sha256').update(bytes).digest('hex') };
+      return this.storage.check(bytes);
     } catch (error) {
       if (error instanceof AppError && error.kind === ErrorKind.InvalidArgument)
         throw this.invalid(field, error.message);
       throw error;
     }
+  }
+
+  /** Stores a checked image; a failing driver answers 507 with `failureMessage`. */
+  async store(image: CheckedImage, failureMessage: string): Promise<UploadedImage> {
+    const stored = await this.storage.put(image, failureMessage);
+    return { ...stored, hash: createHash('sha256').update(image.bytes).digest('hex') };
   }
 
   /** The first file of `field`; other parts are drained so the request completes. */

@@ -80,12 +80,12 @@ export class ProfileHttpController {
     @CurrentUser() me: AuthUser,
     @Req() request: FastifyRequest,
   ): Promise<{ id: string; photo: string }> {
-    const stored = await this.uploads.storeField(
-      request,
-      'photo',
-      'Uploading profile photo image failed.',
-    );
-    await unary(this.users.updateProfile({ userId: me.userId, photo: stored.key }));
+    const image = await this.uploads.checkField(request, 'photo');
+    // The user service checks the save first, so a save it refuses stores no image.
+    const save = { userId: me.userId, photo: image.key };
+    await unary(this.users.updateProfile({ ...save, dryRun: true }));
+    const stored = await this.uploads.store(image, 'Uploading profile photo image failed.');
+    await unary(this.users.updateProfile(save));
     return { id: me.userId, photo: stored.url };
   }
 

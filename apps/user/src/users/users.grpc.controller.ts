@@ -48,7 +48,11 @@ export class UsersGrpcController implements userV1.UserServiceController {
       idCardBack,
       idCardHandheld,
     };
-    return { profile: await this.users.updateProfile(request.userId, changes) };
+    return {
+      profile: await this.users.updateProfile(request.userId, changes, {
+        dryRun: request.dryRun === true,
+      }),
+    };
   }
 
   getFigure(request: userV1.GetFigureRequest): Promise<userV1.GetFigureResponse> {

@@ -230,6 +230,25 @@ describe('UsersService', () => {
     expect(cache.invalidate).not.toHaveBeenCalled();
   });
 
+  it('checks a dry run as the save, a taken name included, and writes nothing', async () => {
+    const { service, users, cache } = newTestService();
+    const profile = await service.updateProfile(
+      ME,
+      { name: 'new', photo: 'k.png' },
+      { dryRun: true },
+    );
+    expect([profile.name, profile.photo]).toEqual(['me', '']);
+    users.isNameTaken.mockResolvedValueOnce(true);
+    const taken = await appError(service.updateProfile(ME, { name: 'taken' }, { dryRun: true }));
+    expect([taken.kind, taken.message]).toEqual([ErrorKind.Conflict, 'User name has existed.']);
+    const invalid = await appError(
+      service.updateProfile(ME, { name: '八个字的名字太长' }, { dryRun: true }),
+    );
+    expect([invalid.kind, invalid.field]).toEqual([ErrorKind.InvalidArgument, 'name']);
+    expect(users.updateProfile).not.toHaveBeenCalled();
+    expect(cache.invalidate).not.toHaveBeenCalled();
+  });
+
   it('takes its own name as no change, without asking whether it is taken', async () => {
     const { service, users, cache } = newTestService();
     const profile = await service.updateProfile(ME, { name: 'me' });

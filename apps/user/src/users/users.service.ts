@@ -134,10 +134,15 @@ export class UsersService {
 
   /**
    * Changes only the fields that are set (gender 0 included); a name equal to the current one is
-   * no change. Nothing is written unless every field is valid. The answer is read from MySQL, so
-   * the caches this write deletes stay empty until the next read.
+   * no change. Nothing is written unless every field is valid, nor with `dryRun`, which refuses
+   * what the save would refuse. The answer is read from MySQL, so the caches this write deletes
+   * stay empty until the next read.
    */
-  async updateProfile(userId: string, requested: ProfileChanges): Promise<userV1.Profile> {
+  async updateProfile(
+    userId: string,
+    requested: ProfileChanges,
+    { dryRun = false }: { dryRun?: boolean } = {},
+  ): Promise<userV1.Profile> {
     const current = SNOWFLAKE_ID.test(userId) ? await this.users.findById(userId) : null;
     if (!current) throw UserErrors.userNotFound();
     const checked = checkProfileChanges(
@@ -149,7 +154,7 @@ export class UsersService {
     if (changes.name !== undefined && (await this.users.isNameTaken(changes.name, userId))) {
       throw UserErrors.nameExists();
     }
-    if (Object.values(changes).some((value) => value !== undefined)) {
+    if (!dryRun && Object.values(changes).some((value) => value !== undefined)) {
       // The unique key settles the race two renames to one free name would otherwise win both.
       if ((await this.users.updateProfile(userId, changes)) === 'name-taken')
         throw UserErrors.nameExists();

@@ -88,7 +88,15 @@ export interface UpdateProfileRequest {
   idNumber?: string | undefined;
   idCardFront?: string | undefined;
   idCardBack?: string | undefined;
-  idCardHandheld?: string | undefined;
+  idCardHandheld?:
+    | string
+    | undefined;
+  /**
+   * Checks the changes as the save would (every rule, the name not taken) and writes nothing; the
+   * profile answered is the current one. The edges ask so before they store uploaded images, so a
+   * refused save leaves no image behind.
+   */
+  dryRun?: boolean | undefined;
 }
 
 export interface UpdateProfileResponse {
@@ -125,7 +133,7 @@ export interface UserServiceClient {
 
   getProfile(request: GetProfileRequest, metadata?: Metadata): Observable<GetProfileResponse>;
 
-  /** Changes only the fields that are set. ALREADY_EXISTS "User name has existed.". */
+  /** Changes only the fields that are set (none with `dry_run`). ALREADY_EXISTS "User name has existed.". */
 
   updateProfile(request: UpdateProfileRequest, metadata?: Metadata): Observable<UpdateProfileResponse>;
 
@@ -162,7 +170,7 @@ export interface UserServiceController {
     metadata?: Metadata,
   ): Promise<GetProfileResponse> | Observable<GetProfileResponse> | GetProfileResponse;
 
-  /** Changes only the fields that are set. ALREADY_EXISTS "User name has existed.". */
+  /** Changes only the fields that are set (none with `dry_run`). ALREADY_EXISTS "User name has existed.". */
 
   updateProfile(
     request: UpdateProfileRequest,
