@@ -1,4 +1,4 @@
-import { CacheKeys, REDIS_CACHE } from '@app/cache';
+import { CacheKeys, REDIS_CACHE, RedisScript } from '@app/cache';
 import { type AlgorithmCombine, algorithmFor } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -99,13 +99,13 @@ return next_batch()
 
 type FeedKeys = [history: string, queue: string, coldStart: string, coldStartIds: string, coldIds: string];
 
-interface FeedRedis extends Redis {
-  feedNextBatch(...keys: [...FeedKeys, stamp: string, ttl: number, size: number, coldStart: string]): Promise<string[]>;
-  feedQueueAndNext(...args: QueueArgs): Promise<string[]>;
-  feedQueue(...args: QueueArgs): Promise<null>;
-}
+type QueueArgs = [stamp: string, ttl: number, size: number, coldStart: string, coldIds: string, ...batches: string[]];
 
-type QueueArgs = [...FeedKeys, stamp: string, ttl: number, size: number, coldStart: string, coldIds: string, ...batches: string[]];
+const NEXT_BATCH = new RedisScript<string[], FeedKeys, [stamp: string, ttl: number, size: number, coldStart: string]>(
+  `${NEXT_BATCH_LUA}\nreturn next_batch()`,
+);
+const QUEUE_AND_NEXT = new RedisScript<string[], FeedKeys, QueueArgs>(QUEUE_AND_NEXT_LUA);
+const QUEUE = new RedisScript<null, FeedKeys, QueueArgs>(QUEUE_LUA);
 
 /**
  * Per viewer and channel on the cache Redis: the queue of batches drawn ahead from the recommend
@@ -114,27 +114,17 @@ type QueueArgs = [...FeedKeys, stamp: string, ttl: number, size: number, coldSta
  */
 @Injectable()
 export class FeedBatchStore {
-  private readonly redis: FeedRedis;
-
-  constructor(@Inject(REDIS_CACHE) redis: Redis) {
-    if (!('feedNextBatch' in redis)) {
-      redis.defineCommand('feedNextBatch', { numberOfKeys: 5, lua: `${NEXT_BATCH_LUA}\nreturn next_batch()` });
-      redis.defineCommand('feedQueueAndNext', { numberOfKeys: 5, lua: QUEUE_AND_NEXT_LUA });
-      redis.defineCommand('feedQueue', { numberOfKeys: 5, lua: QUEUE_LUA });
-    }
-    this.redis = redis as FeedRedis;
-  }
+  constructor(@Inject(REDIS_CACHE) private readonly redis: Redis) {}
 
   /** The next batch by the stamp; a viewer new to the channel starts cold when `coldStart` says so. */
   async next(viewer: FeedViewer, channelId: number, stamp: number, coldStart: boolean): Promise<NextBatch> {
     return parseNext(
-      await this.redis.feedNextBatch(
-        ...keysOf(viewer, channelId),
+      await NEXT_BATCH.run(this.redis, keysOf(viewer, channelId), [
         String(stamp),
         FEED_HISTORY_TTL_SECONDS,
         FEED_HISTORY_SIZE,
         coldStart ? '1' : '0',
-      ),
+      ]),
     );
   }
 
@@ -149,7 +139,7 @@ export class FeedBatchStore {
     batches: readonly QueuedBatch[],
     coldIds: readonly string[] = [],
   ): Promise<NextBatch> {
-    return parseNext(await this.redis.feedQueueAndNext(...queueArgs(viewer, channelId, stamp, batches, coldIds)));
+    return parseNext(await QUEUE_AND_NEXT.run(this.redis, keysOf(viewer, channelId), queueArgs(stamp, batches, coldIds)));
   }
 
   /** Queues batches drawn ahead (oldest first) and keeps `coldIds` as `queueAndNext` does, dealing none. */
@@ -159,19 +149,12 @@ export class FeedBatchStore {
     batches: readonly QueuedBatch[],
     coldIds: readonly string[],
   ): Promise<void> {
-    await this.redis.feedQueue(...queueArgs(viewer, channelId, 0, batches, coldIds));
+    await QUEUE.run(this.redis, keysOf(viewer, channelId), queueArgs(0, batches, coldIds));
   }
 }
 
-function queueArgs(
-  viewer: FeedViewer,
-  channelId: number,
-  stamp: number,
-  batches: readonly QueuedBatch[],
-  coldIds: readonly string[],
-): QueueArgs {
+function queueArgs(stamp: number, batches: readonly QueuedBatch[], coldIds: readonly string[]): QueueArgs {
   return [
-    ...keysOf(viewer, channelId),
     String(stamp),
     FEED_HISTORY_TTL_SECONDS,
     FEED_HISTORY_SIZE,
