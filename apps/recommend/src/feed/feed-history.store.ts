@@ -1,4 +1,4 @@
-import { execReplies, REDIS_STATE, StateKeys } from '@app/cache';
+import { execReplies, REDIS_STATE, RedisScript, StateKeys } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -25,7 +25,11 @@ export interface ReaderHistory {
  * = '1' empties the exposures first, the older sets of them (KEYS[3], KEYS[4]) included. Prints
  * beyond the newest ARGV[7] bytes are dropped.
  */
-const RECORD_LUA = `
+const RECORD = new RedisScript<
+  null,
+  [batches: string, shown: string, seen: string, exposedBefore: string],
+  [stamp: number, batch: string, size: number, ttl: number, restart: string, prints: Buffer, keepBytes: number]
+>(`
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
 redis.call('EXPIRE', KEYS[1], ARGV[4])
@@ -36,13 +40,7 @@ if #ARGV[6] > 0 then
   if length > keep then redis.call('SET', KEYS[2], redis.call('GETRANGE', KEYS[2], length - keep, -1)) end
 end
 redis.call('EXPIRE', KEYS[2], ARGV[4])
-`;
-
-interface HistoryRedis extends Redis {
-  recoRecordBatch(
-    ...args: [batches: string, shown: string, seen: string, exposedBefore: string, stamp: number, batch: string, size: number, ttl: number, restart: string, prints: Buffer, keepBytes: number]
-  ): Promise<null>;
-}
+`);
 
 /**
  * Per reader and channel: the articles shown (exposures, four bytes each) and the batches served
@@ -52,19 +50,14 @@ interface HistoryRedis extends Redis {
  */
 @Injectable()
 export class FeedHistoryStore {
-  private readonly state: HistoryRedis;
-
   constructor(
-    @Inject(REDIS_STATE) state: Redis,
+    @Inject(REDIS_STATE) private readonly state: Redis,
     @Inject(APP_CONFIG)
     private readonly config: Pick<
       RecommendConfig,
       'RECO_BATCH_HISTORY_SIZE' | 'RECO_HISTORY_TTL_SECONDS' | 'RECO_CANDIDATES_PER_CHANNEL'
     >,
-  ) {
-    if (!('recoRecordBatch' in state)) state.defineCommand('recoRecordBatch', { numberOfKeys: 4, lua: RECORD_LUA });
-    this.state = state as HistoryRedis;
-  }
+  ) {}
 
   /**
    * Everything a request with `stamp` needs about its reader in one round trip: the batches that
@@ -106,18 +99,23 @@ export class FeedHistoryStore {
     batch: StoredBatch,
     restart: boolean,
   ): Promise<void> {
-    await this.state.recoRecordBatch(
-      RecoKeys.batches(reader, channelId),
-      RecoKeys.shown(reader, channelId),
-      RecoKeys.seen(reader, channelId),
-      RecoKeys.exposedBefore(reader, channelId),
-      batch.stamp,
-      encodeBatch(batch),
-      this.config.RECO_BATCH_HISTORY_SIZE,
-      this.config.RECO_HISTORY_TTL_SECONDS,
-      restart ? '1' : '0',
-      packPrints(batch.ids),
-      2 * this.config.RECO_CANDIDATES_PER_CHANNEL * PRINT_BYTES,
+    await RECORD.run(
+      this.state,
+      [
+        RecoKeys.batches(reader, channelId),
+        RecoKeys.shown(reader, channelId),
+        RecoKeys.seen(reader, channelId),
+        RecoKeys.exposedBefore(reader, channelId),
+      ],
+      [
+        batch.stamp,
+        encodeBatch(batch),
+        this.config.RECO_BATCH_HISTORY_SIZE,
+        this.config.RECO_HISTORY_TTL_SECONDS,
+        restart ? '1' : '0',
+        packPrints(batch.ids),
+        2 * this.config.RECO_CANDIDATES_PER_CHANNEL * PRINT_BYTES,
+      ],
     );
   }
 }
