@@ -1,4 +1,4 @@
-import { execReplies, REDIS_STATE } from '@app/cache';
+import { execReplies, REDIS_STATE, RedisScript } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -73,6 +73,34 @@ export type ReadingKind = 'job' | 'rebuild';
 /** How long a pool being rebuilt may take before its scratch key expires (a rebuild that died). */
 const SCRATCH_TTL_SECONDS = 600;
 
+/** ARGV of a reading's write: the reading's id and stamp, then the script's own. */
+type ReadingWriteArgs = [readingId: string, stamp: number, ...rest: Array<string | number>];
+
+const BEGIN_READING = new RedisScript<
+  number,
+  [stamps: string, readings: string, deadlines: string, rebuildStamp: string],
+  [readingId: string, rebuild: '0' | '1']
+>(BEGIN_READING_LUA);
+const END_READING = new RedisScript<
+  unknown,
+  [readings: string, deadlines: string, touched: string, applied: string],
+  [readingId: string]
+>(END_READING_LUA);
+/** The rebuild's writes (rebuild-scripts.ts) answer LAPSED when their reading was taken for dead. */
+const SWAP_POOL = new RedisScript<number, string[], ReadingWriteArgs>(SWAP_POOL_LUA);
+const FORGET_UNTOUCHED = new RedisScript<number, string[], ReadingWriteArgs>(FORGET_UNTOUCHED_LUA);
+const PUT_UNTOUCHED_FIELDS = new RedisScript<number, string[], ReadingWriteArgs>(
+  PUT_UNTOUCHED_FIELDS_LUA,
+);
+/** A job's write (job-scripts.ts): verdict, whether it changed anything, the version it bumped to. */
+type JobScript = RedisScript<
+  [verdict: number, changed: number, version: number],
+  string[],
+  ReadingWriteArgs
+>;
+const ADD: JobScript = new RedisScript(ADD_LUA);
+const REMOVE: JobScript = new RedisScript(REMOVE_LUA);
+
 /**
  * The candidate pools in the state Redis: per channel a zset of approved article ids scored by
  * creation time, plus each article's channel and title tokens. The updater adds and removes
@@ -93,29 +121,25 @@ export class CandidateIndex {
    */
   async startReading(kind: ReadingKind = 'job'): Promise<Reading> {
     const id = randomUUID();
-    const stamp = await this.state.eval(
-      BEGIN_READING_LUA,
-      4,
-      RecoKeys.stamps(),
-      RecoKeys.readings(),
-      RecoKeys.readingDeadlines(),
-      RecoKeys.rebuildStamp(),
-      id,
-      kind === 'rebuild' ? '1' : '0',
+    const stamp = await BEGIN_READING.run(
+      this.state,
+      [
+        RecoKeys.stamps(),
+        RecoKeys.readings(),
+        RecoKeys.readingDeadlines(),
+        RecoKeys.rebuildStamp(),
+      ],
+      [id, kind === 'rebuild' ? '1' : '0'],
     );
     return { id, stamp: Number(stamp) };
   }
 
   /** Ends the reading, and forgets what no reading still going can need. */
   async endReading(reading: Reading): Promise<void> {
-    await this.state.eval(
-      END_READING_LUA,
-      4,
-      RecoKeys.readings(),
-      RecoKeys.readingDeadlines(),
-      RecoKeys.touched(),
-      RecoKeys.applied(),
-      reading.id,
+    await END_READING.run(
+      this.state,
+      [RecoKeys.readings(), RecoKeys.readingDeadlines(), RecoKeys.touched(), RecoKeys.applied()],
+      [reading.id],
     );
   }
 
@@ -137,7 +161,7 @@ export class CandidateIndex {
       RecoKeys.candidates(article.channelId),
       ...[...new Set(others)].map((channel) => RecoKeys.candidates(channel)),
     ];
-    return this.jobWrite(ADD_LUA, keys, reading, article.id, [
+    return this.jobWrite(ADD, keys, reading, article.id, [
       article.channelId,
       article.createdMs,
       article.tokens.join(' '),
@@ -152,7 +176,7 @@ export class CandidateIndex {
       RecoKeys.articleTokens(),
       ...[...channels].map((channel) => RecoKeys.candidates(channel)),
     ];
-    return this.jobWrite(REMOVE_LUA, keys, reading, articleId, []);
+    return this.jobWrite(REMOVE, keys, reading, articleId, []);
   }
 
   /** Tells the replicas that the pools changed (after a refresh). */
@@ -191,18 +215,17 @@ export class CandidateIndex {
         );
       }
       refuseLapsed(
-        await this.state.eval(
-          SWAP_POOL_LUA,
-          6,
-          RecoKeys.readings(),
-          RecoKeys.readingDeadlines(),
-          scratch,
-          RecoKeys.candidates(channelId),
-          RecoKeys.touched(),
-          RecoKeys.channels(),
-          reading.id,
-          reading.stamp,
-          channelId,
+        await SWAP_POOL.run(
+          this.state,
+          [
+            RecoKeys.readings(),
+            RecoKeys.readingDeadlines(),
+            scratch,
+            RecoKeys.candidates(channelId),
+            RecoKeys.touched(),
+            RecoKeys.channels(),
+          ],
+          [reading.id, reading.stamp, channelId],
         ),
       );
     } catch (error) {
@@ -260,17 +283,16 @@ export class CandidateIndex {
   async forgetArticles(ids: readonly string[], reading: Reading = NO_READING): Promise<void> {
     for (let start = 0; start < ids.length; start += IDS_PER_COMMAND) {
       refuseLapsed(
-        await this.state.eval(
-          FORGET_UNTOUCHED_LUA,
-          5,
-          RecoKeys.readings(),
-          RecoKeys.readingDeadlines(),
-          RecoKeys.articleChannels(),
-          RecoKeys.articleTokens(),
-          RecoKeys.touched(),
-          reading.id,
-          reading.stamp,
-          ...ids.slice(start, start + IDS_PER_COMMAND),
+        await FORGET_UNTOUCHED.run(
+          this.state,
+          [
+            RecoKeys.readings(),
+            RecoKeys.readingDeadlines(),
+            RecoKeys.articleChannels(),
+            RecoKeys.articleTokens(),
+            RecoKeys.touched(),
+          ],
+          [reading.id, reading.stamp, ...ids.slice(start, start + IDS_PER_COMMAND)],
         ),
       );
     }
@@ -320,16 +342,10 @@ export class CandidateIndex {
   ): Promise<void> {
     for (let start = 0; start < fields.length; start += IDS_PER_COMMAND) {
       refuseLapsed(
-        await this.state.eval(
-          PUT_UNTOUCHED_FIELDS_LUA,
-          4,
-          RecoKeys.readings(),
-          RecoKeys.readingDeadlines(),
-          key,
-          RecoKeys.touched(),
-          reading.id,
-          reading.stamp,
-          ...fields.slice(start, start + IDS_PER_COMMAND).flat(),
+        await PUT_UNTOUCHED_FIELDS.run(
+          this.state,
+          [RecoKeys.readings(), RecoKeys.readingDeadlines(), key, RecoKeys.touched()],
+          [reading.id, reading.stamp, ...fields.slice(start, start + IDS_PER_COMMAND).flat()],
         ),
       );
     }
@@ -337,29 +353,26 @@ export class CandidateIndex {
 
   /** Runs a job's write script (job-scripts.ts) after its seven common keys. */
   private async jobWrite(
-    script: string,
+    script: JobScript,
     keys: readonly string[],
     reading: Reading,
     articleId: string,
     args: ReadonlyArray<string | number>,
   ): Promise<JobWrite> {
-    const reply = await this.state.eval(
-      script,
-      7 + keys.length,
-      RecoKeys.readings(),
-      RecoKeys.readingDeadlines(),
-      RecoKeys.stamps(),
-      RecoKeys.applied(),
-      RecoKeys.touched(),
-      RecoKeys.candidatesVersion(),
-      RecoKeys.rebuildStamp(),
-      ...keys,
-      reading.id,
-      reading.stamp,
-      articleId,
-      ...args,
+    const [verdict, changed, version] = await script.run(
+      this.state,
+      [
+        RecoKeys.readings(),
+        RecoKeys.readingDeadlines(),
+        RecoKeys.stamps(),
+        RecoKeys.applied(),
+        RecoKeys.touched(),
+        RecoKeys.candidatesVersion(),
+        RecoKeys.rebuildStamp(),
+        ...keys,
+      ],
+      [reading.id, reading.stamp, articleId, ...args],
     );
-    const [verdict, changed, version] = reply as [number, number, number];
     refuseLapsed(verdict);
     if (verdict === SUPERSEDED) throw new ReadingSupersededError();
     if (verdict === STALE) return { written: false };
