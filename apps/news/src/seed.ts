@@ -42,5 +42,9 @@ if (require.main === module) {
         `${loaded.comments} comments and replies, ${loaded.likes} likes, ${loaded.collections} collections, ` +
         `${loaded.commentLikes} comment likes, ${loaded.announcements} announcements present; counters rebuilt`,
     );
+    if (loaded.retiredArticles > 0)
+      console.log(
+        `news: ${loaded.retiredArticles} articles of the earlier demo data removed, with their comments`,
+      );
   });
 }

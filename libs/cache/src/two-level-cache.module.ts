@@ -2,7 +2,7 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type On
 import type Redis from 'ioredis';
 
 import { createRedisClient, REDIS_CACHE } from './redis-roles';
-import { TwoLevelCache } from './two-level-cache';
+import { cacheInvalidationChannel, TwoLevelCache } from './two-level-cache';
 
 const CACHE_SUBSCRIBER = Symbol('CACHE_SUBSCRIBER');
 
@@ -46,7 +46,7 @@ export class TwoLevelCacheModule {
           inject: [REDIS_CACHE, CACHE_SUBSCRIBER],
           useFactory: (redis: Redis, subscriber: Redis) =>
             new TwoLevelCache(redis, subscriber, {
-              channel: `${options.keyPrefix}cache:invalidate`,
+              channel: cacheInvalidationChannel(options.keyPrefix),
               l1TtlMs: options.l1TtlMs,
               l1Max: options.l1Max,
             }),

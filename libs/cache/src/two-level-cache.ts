@@ -24,6 +24,23 @@ export interface TwoLevelCacheOptions {
   channel: string;
 }
 
+/** The pub/sub channel of a deployment's invalidations: ioredis does not prefix channels. */
+export function cacheInvalidationChannel(keyPrefix: string): string {
+  return `${keyPrefix}cache:invalidate`;
+}
+
+/**
+ * `TwoLevelCache.invalidate` for a process that has no cache of its own (the demo seed): deletes
+ * the keys in Redis behind fresh fill fences and tells every replica to drop its L1 copies.
+ */
+export async function invalidateCached(redis: Redis, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await dropFenced(redis, keys, {
+    channel: cacheInvalidationChannel(redis.options.keyPrefix ?? ''),
+    message: JSON.stringify(keys),
+  });
+}
+
 /** `parsed` memoises JSON.parse of `value`: hot entries are parsed once, not on every hit. */
 type Entry = { value: string; parsed?: unknown } | { missing: true };
 

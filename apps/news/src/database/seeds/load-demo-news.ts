@@ -25,6 +25,11 @@ import {
   demoReactions,
   type DemoReaction,
 } from './demo-news';
+import {
+  dropCachedRetiredDemoNews,
+  forgetRetiredDemoNews,
+  removeRetiredDemoNews,
+} from './retired-demo-news';
 
 export interface DemoNewsTarget {
   dataSource: DataSource;
@@ -49,6 +54,8 @@ export interface DemoNewsSummary {
   collections: number;
   commentLikes: number;
   announcements: number;
+  /** Articles of the earlier demo data this load removed. */
+  retiredArticles: number;
 }
 
 const ROWS_PER_INSERT = 200;
@@ -117,7 +124,9 @@ const reactionRows = (reactions: readonly DemoReaction[], ...values: unknown[]):
  * part of it gets the rest. Then, as the app would after such writes: every demo article is
  * (re)indexed for search, the counters are rebuilt from the tables by the counter repair's own
  * queries, and the cached lists the rows change are dropped. Each article it adds also gets the
- * job an approval commits, which puts it in the recommend service's candidate pools.
+ * job an approval commits, which puts it in the recommend service's candidate pools. The
+ * earlier demo data's articles and comments go (see removeRetiredDemoNews), so a database
+ * loaded by it ends with the news data of a fresh load.
  */
 export async function loadDemoNews(target: DemoNewsTarget): Promise<DemoNewsSummary> {
   const { dataSource } = target;
@@ -128,7 +137,8 @@ export async function loadDemoNews(target: DemoNewsTarget): Promise<DemoNewsSumm
   const replies = countBy(comments.map((comment) => comment.parentId));
   const commentLikes = countBy(reactions.commentLikes.map((like) => like.targetId));
 
-  await dataSource.transaction(async (manager) => {
+  const retired = await dataSource.transaction(async (manager) => {
+    const removal = await removeRetiredDemoNews(manager, target.cache);
     const present = new Set(
       (
         await manager.query<Array<{ article_id: string }>>(
@@ -275,10 +285,13 @@ export async function loadDemoNews(target: DemoNewsTarget): Promise<DemoNewsSumm
         announcement.publishedAt,
       ]),
     );
+    return removal;
   });
 
   // Same code path as the worker's index-article job; re-indexing an article rewrites its entry.
   for (const article of articles) await target.indexer.indexArticle(article.id);
+  await dropCachedRetiredDemoNews(target.cache, retired.removed);
+  await forgetRetiredDemoNews(retired.gone, target);
   await rebuildNewsCounters(dataSource, target.state);
 
   const pins = target.state.pipeline();
@@ -312,6 +325,7 @@ export async function loadDemoNews(target: DemoNewsTarget): Promise<DemoNewsSumm
     collections: reactions.collections.length,
     commentLikes: reactions.commentLikes.length,
     announcements: DEMO_ANNOUNCEMENTS.length,
+    retiredArticles: retired.removed.length,
   };
 }
 
