@@ -304,6 +304,49 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
     expect(await counter(CounterKeys.commentLikes, commentId)).toBe(1);
   });
 
+  it('lists after the restart every comment it acknowledged while the state Redis was down, and stores none it refused', async () => {
+    const ARTICLE = ARTICLES[30];
+    const comments = async () =>
+      (await stack.sql('SELECT comment_id FROM news_comment WHERE article_id = ?', [
+        ARTICLE,
+      ])) as unknown[];
+    // Read once, so that the comment gets past its read of the article on the cache role.
+    expect((await detail(ARTICLE)).status).toBe(200);
+    expect((await call('GET', '/app/v1_0/user')).status).toBe(200);
+    await stateServer.crash();
+    let posted: Awaited<ReturnType<typeof call>>;
+    try {
+      posted = await call('POST', '/app/v1_0/comments', { target: ARTICLE, content: 'while down' });
+    } finally {
+      await stateServer.start();
+    }
+    await eventually(
+      () => call('GET', '/app/v1_0/user'),
+      (answer) => answer.status === 200,
+      'the profile after the restart',
+    );
+    const listed = async () =>
+      (
+        JSON.parse((await call('GET', `/app/v1_0/comments?type=a&source=${ARTICLE}`)).body) as {
+          data: { results: Array<{ com_id: string }> };
+        }
+      ).data.results.map((comment) => comment.com_id);
+    const acknowledged =
+      posted.status === 201
+        ? [(JSON.parse(posted.body) as { data: { com_id: string } }).data.com_id]
+        : [];
+    expect(await listed()).toEqual(acknowledged);
+    expectRefusedWhileDown({ comment: posted });
+    expect(await comments()).toEqual([]);
+
+    const again = await call('POST', '/app/v1_0/comments', { target: ARTICLE, content: 'again' });
+    expect(again.status).toBe(201);
+    expect(await listed()).toEqual([
+      (JSON.parse(again.body) as { data: { com_id: string } }).data.com_id,
+    ]);
+    expect(await counter(CounterKeys.articleComments, ARTICLE)).toBe(1);
+  });
+
   it('lets the worker finish a job it was running when Redis crashed, and take new ones, sending each SMS once', async () => {
     const inboxDir = mkdtempSync(join(tmpdir(), 'tt-sms-'));
     const inbox = join(inboxDir, 'sms.jsonl');

@@ -37,9 +37,12 @@ export class CommentCounters {
     return (await this.counters.get(key, id)) > 0;
   }
 
-  async commentCreated(articleId: string, parentId: string | null): Promise<void> {
-    await this.counters.increment(CounterKeys.articleComments, articleId);
-    if (parentId !== null) await this.counters.increment(CounterKeys.commentReplies, parentId);
+  /** Counts a new comment (`by` 1), or takes that back (-1); both counters move or neither. */
+  async commentCreated(articleId: string, parentId: string | null, by: 1 | -1 = 1): Promise<void> {
+    await this.counters.move([
+      [CounterKeys.articleComments, articleId, by],
+      ...(parentId === null ? [] : [[CounterKeys.commentReplies, parentId, by] as const]),
+    ]);
   }
 
   async likeChanged(commentId: string, by: 1 | -1): Promise<void> {

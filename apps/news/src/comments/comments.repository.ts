@@ -65,9 +65,10 @@ export class CommentsRepository {
   /**
    * Stores a comment. A reply also counts on its parent, which must be an approved comment of
    * the same article: returns false, storing nothing, when it is not. A fan's comment also counts
-   * in the article's `fans_comment_count`.
+   * in the article's `fans_comment_count`. `beforeCommit` runs in the transaction once the row is
+   * written: when it fails, nothing is stored.
    */
-  async create(comment: NewComment): Promise<boolean> {
+  async create(comment: NewComment, beforeCommit: () => Promise<void>): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       if (comment.parentId !== null) {
         const counted = await manager.increment(
@@ -90,6 +91,7 @@ export class CommentsRepository {
         createTime: comment.createTime,
         updateTime: comment.createTime,
       });
+      await beforeCommit();
       // Last, so the article's statistic row stays locked only until the commit.
       if (comment.byFan) await moveFansCommentCount(manager, comment.articleId, 1);
       return true;

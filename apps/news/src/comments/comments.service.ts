@@ -145,7 +145,7 @@ export class CommentsService {
       // MySQL keeps whole seconds; the cached copy must say what a reload from MySQL would.
       createTime: new Date(Math.floor(Date.now() / 1000) * 1000),
     };
-    if (!(await this.comments.create(comment))) throw CommentErrors.invalidTargetComment();
+    if (!(await this.storeCounted(comment))) throw CommentErrors.invalidTargetComment();
     const cached = toCachedComment(comment);
     await this.afterCreate(comment, cached);
     if (!isReply && article.autId !== request.userId) {
@@ -160,6 +160,31 @@ export class CommentsService {
       });
     }
     return { comment: toComment(cached, 0, 0, false), target: request.target, artId: articleId };
+  }
+
+  /**
+   * Stores the comment with its counters moved before the commit: a list whose article counter
+   * reads 0 is answered empty without reading MySQL, so a comment committed with its counters
+   * unmoved (the state Redis down, the process killed in between) was stored, answered 201 and
+   * listed nowhere until the counter repair. Counters that cannot move fail the request with
+   * nothing stored; a commit that fails after they moved takes them back (a counter one too high
+   * only costs a read of MySQL until the repair).
+   */
+  private async storeCounted(comment: NewComment): Promise<boolean> {
+    let counted = false;
+    try {
+      return await this.comments.create(comment, async () => {
+        await this.counters.commentCreated(comment.articleId, comment.parentId);
+        counted = true;
+      });
+    } catch (error) {
+      if (counted) {
+        await this.counters.commentCreated(comment.articleId, comment.parentId, -1).catch((undoError: unknown) =>
+          this.logger.error(`comment ${comment.id}: not stored, and its counters were not taken back: ${String(undoError)}`),
+        );
+      }
+      throw error;
+    }
   }
 
   /**
@@ -192,14 +217,13 @@ export class CommentsService {
   }
 
   /**
-   * Counters and caches once the comment is committed. Failures are logged, not thrown: the
-   * comment is stored, the counter repair job and the cache TTLs heal what is missed, and an error
-   * here would make the client post the comment twice.
+   * Caches once the comment is committed. Failures are logged, not thrown: the comment is stored,
+   * the cache TTLs heal what is missed, and an error here would make the client post the comment
+   * twice.
    */
   private async afterCreate(comment: NewComment, cached: CachedComment): Promise<void> {
     const listKey = comment.parentId === null ? CacheKeys.articleComments(comment.articleId) : CacheKeys.commentReplies(comment.parentId);
     const steps: Array<[string, () => Promise<void>]> = [
-      ['counters', () => this.counters.commentCreated(comment.articleId, comment.parentId)],
       ['comment cache', () => this.items.put(cached)],
       ['list cache', () => this.lists.addIfCached(listKey, { id: comment.id, score: commentScore(comment.createTime, false) })],
     ];
