@@ -147,13 +147,37 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       ['type 2', { type: 2, images: [`${IMG}a.png`, `${IMG}b.png`] }],
       ['too few images', { type: 3, images: [`${IMG}a.png`] }],
       ['images on another host', { type: 1, images: ['http://evil.test/a.png'] }],
-      ['images with type 0', { type: 0, images: [`${IMG}a.png`] }],
+      ['an unpicked slot of the type', { type: 3, images: [`${IMG}a.png`, null, `${IMG}c.png`] }],
     ])('answers 400 "Invalid cover param." for %s and stores nothing', async (_name, cover) => {
       const before = await count('news_article_basic');
       const reply = await create(authA, body({ cover }));
       expect(reply.statusCode).toBe(400);
       expect(reply.json()).toEqual({ message: 'Invalid cover param.' });
       expect(await count('news_article_basic')).toBe(before);
+    });
+
+    it('keeps the first images of the type when the publish admin sends the ones picked for another type', async () => {
+      // Its form keeps every image picked so far and shows the first `type` slots: three picked,
+      // then 单图 or 无图 chosen, it sends all three; a slot never picked is null.
+      const picked = [`${IMG}a.png`, `${IMG}b.png`, `${IMG}c.png`];
+      const single = await createId(authA, body({ cover: { type: 1, images: picked } }));
+      expect(coverOf((await row(single))!)).toEqual({ type: 1, images: [`${IMG}a.png`] });
+      const none = await createId(authA, body({ cover: { type: 0, images: picked } }));
+      expect(coverOf((await row(none))!)).toEqual({ type: 0, images: [] });
+      const content = `<img src="${IMG}x.png">`;
+      const auto = await createId(
+        authA,
+        body({ content, cover: { type: -1, images: [null, `${IMG}b.png`] } }),
+      );
+      expect(coverOf((await row(auto))!)).toEqual({ type: 1, images: [`${IMG}x.png`] });
+      const edited = await mp.inject({
+        method: 'PUT',
+        url: `${ARTICLES}/${single}?draft=true`,
+        payload: body({ cover: { type: 0, images: [null, `${IMG}b.png`] } }),
+        headers: authA,
+      });
+      expect(edited.statusCode).toBe(201);
+      expect(coverOf((await row(single))!)).toEqual({ type: 0, images: [] });
     });
 
     it('accepts covers from our storage and picks auto covers from the content, first images first', async () => {

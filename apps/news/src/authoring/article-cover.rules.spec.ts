@@ -16,10 +16,17 @@ describe('resolveCover', () => {
     [{ type: 3, images: [`${URL}a`] }],
     [{ type: 1, images: ['http://elsewhere.test/a'] }],
     [{ type: 1, images: [URL] }],
-    [{ type: 0, images: [`${URL}a`] }],
+    [{ type: 1, images: ['', `${URL}b`] }],
     [undefined],
   ])('refuses %j with "Invalid cover param."', (cover) => {
     expect(() => resolveCover(cover, '', URL)).toThrow('Invalid cover param.');
+  });
+
+  it('keeps the first `type` images and drops the rest, which the publish admin keeps from another type', () => {
+    const picked = [`${URL}a`, `${URL}b`, ''];
+    expect(resolveCover({ type: 0, images: picked }, '', URL)).toEqual({ type: 0, images: [] });
+    expect(resolveCover({ type: 1, images: picked }, '', URL)).toEqual({ type: 1, images: [`${URL}a`] });
+    expect(resolveCover({ type: -1, images: picked }, '', URL)).toEqual({ type: 0, images: [] });
   });
 
   it('picks the first storage images of the content in auto mode', () => {

@@ -17,9 +17,11 @@ export function storageImagesIn(content: string, publicUrl: string): string[] {
 }
 
 /**
- * The cover to store (reference §9). `type` is -1 (auto), 0, 1 or 3; unless auto, exactly `type`
- * images, all from our storage. Auto takes the first images of the content (the reference picks
- * at random; first ones keep edits reproducible): none → 0, 1–2 → 1, 3+ → 3.
+ * The cover to store (reference §9). `type` is -1 (auto), 0, 1 or 3; unless auto, the first `type`
+ * images, all from our storage; the rest are dropped, as the publish admin keeps the images picked
+ * for another type and shows only the first `type` slots (the reference refused them). Auto takes
+ * the first images of the content (the reference picks at random; first ones keep edits
+ * reproducible): none → 0, 1–2 → 1, 3+ → 3.
  */
 export function resolveCover(
   cover: { type: number; images: readonly string[] } | undefined,
@@ -33,7 +35,7 @@ export function resolveCover(
     if (found.length < 3) return { type: CoverType.One, images: found.slice(0, 1) };
     return { type: CoverType.Three, images: found.slice(0, 3) };
   }
-  const images = [...cover.images];
+  const images = cover.images.slice(0, cover.type);
   if (images.length !== cover.type) throw AuthoringErrors.invalidCover();
   if (!images.every((image) => typeof image === 'string' && image.startsWith(publicUrl) && image.length > publicUrl.length)) {
     throw AuthoringErrors.invalidCover();

@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsArray,
   IsDefined,
@@ -9,12 +9,18 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-/** `{type, images}`; the counting and storage rules are the news service's ("Invalid cover param."). */
+/**
+ * `{type, images}`; the counting and storage rules are the news service's ("Invalid cover param.").
+ * A slot the publish admin never filled arrives as null: it names no image ('').
+ */
 export class CoverDto {
   @IsInt()
   type: number;
 
   @IsArray()
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? value.map((image: unknown) => image ?? '') : value,
+  )
   @IsString({ each: true })
   images: string[];
 }
