@@ -38,6 +38,7 @@ const C_LANGUAGE = '1500000000000000012';
 const R_LANGUAGE = '1500000000000000013';
 const GO_LANGUAGE = '1500000000000000014';
 const UPGRADED = '1500000000000000015';
+const MIXED_WORD = '1500000000000000016';
 const PAGED = Array.from({ length: 11 }, (_, i) => (1500000000000000100n + BigInt(i)).toString());
 
 const article = (
@@ -71,6 +72,7 @@ const FIXTURES: SeedArticle[] = [
   article(R_LANGUAGE, 'R 语言统计入门', '<p>向量与数据框</p>', 2, '2026-01-01 00:00:01'),
   article(GO_LANGUAGE, 'Go 语言并发模型', '<p>通道与调度</p>', 2, '2026-01-01 00:00:02'),
   article(UPGRADED, '小狗的窝', '<p>狗很开心</p>'),
+  article(MIXED_WORD, 'Vue3 组合式 API', '<p>适配 iPhone12 的布局</p>'),
   ...PAGED.map((id, i) =>
     article(
       id,
@@ -268,6 +270,11 @@ describe('search, suggestions and search history through the gateway', () => {
       expect(await foundIds('r')).toEqual([R_LANGUAGE]);
     });
 
+    it('finds a word of letters and digits by its letters, its digits or the whole word', async () => {
+      for (const q of ['vue', 'Vue3', 'iphone', 'iPhone12', '12', 'vue 3'])
+        expect({ q, ids: await foundIds(q) }).toEqual({ q, ids: [MIXED_WORD] });
+    });
+
     it('ranks a multi-character query as before, a one-letter word beside it only moving its articles up', async () => {
       expect(await foundIds('语言')).toEqual([GO_LANGUAGE, R_LANGUAGE, C_LANGUAGE]);
       expect(await foundIds('R 语言')).toEqual([R_LANGUAGE, GO_LANGUAGE, C_LANGUAGE]);
@@ -390,6 +397,34 @@ describe('search, suggestions and search history through the gateway', () => {
           REJECTED_LATER,
         ]),
       ).toEqual([]);
+    });
+  });
+
+  describe('upgrading a database whose entries lack the letter and digit runs of words', () => {
+    const MIGRATION = 'ReindexNewsSearchLetterDigitRuns1764430000000';
+
+    it('finds their articles by the letters of a word once the news migrations have run', async () => {
+      // The entry as it was written before the runs were indexed: `vue`, `3`, `iphone`, `12` missing.
+      await stack.sql('UPDATE news_article_search SET tokens = ? WHERE article_id = ?', [
+        'wvue3 w组合 w合式 w组合式 wapi wvue3 w组合 w合式 w组合式 wapi w适配 wiphone12 w布局',
+        MIXED_WORD,
+      ]);
+      expect(await foundIds('vue')).toEqual([]);
+      expect(await foundIds('vue3')).toEqual([MIXED_WORD]);
+
+      const dataSource = await new DataSource(
+        mysqlDataSourceOptions(stack.database.settings, NEWS_SCHEMA),
+      ).initialize();
+      try {
+        await dataSource.query('DELETE FROM migrations_news WHERE name = ?', [MIGRATION]);
+        const applied = await dataSource.runMigrations({ transaction: 'each' });
+        expect(applied.map((migration) => migration.name)).toEqual([MIGRATION]);
+      } finally {
+        await dataSource.destroy();
+      }
+
+      for (const q of ['vue', 'vue3', 'iphone', '12', '组合式'])
+        expect({ q, ids: await foundIds(q) }).toEqual({ q, ids: [MIXED_WORD] });
     });
   });
 

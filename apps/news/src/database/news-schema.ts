@@ -21,6 +21,7 @@ import { CreateNewsJobOutbox1764300000000 } from './migrations/1764300000000-cre
 import { AddNewsCommentByFan1764400000000 } from './migrations/1764400000000-add-news-comment-by-fan';
 import { ReindexNewsSearchShortWords1764410000000 } from './migrations/1764410000000-reindex-news-search-short-words';
 import { AllowUnknownNewsCommentByFan1764420000000 } from './migrations/1764420000000-allow-unknown-news-comment-by-fan';
+import { ReindexNewsSearchLetterDigitRuns1764430000000 } from './migrations/1764430000000-reindex-news-search-letter-digit-runs';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
@@ -36,5 +37,6 @@ export const NEWS_SCHEMA: ServiceSchema = {
     AddNewsCommentByFan1764400000000,
     ReindexNewsSearchShortWords1764410000000,
     AllowUnknownNewsCommentByFan1764420000000,
+    ReindexNewsSearchLetterDigitRuns1764430000000,
   ],
 };

@@ -85,6 +85,22 @@ describe('SearchTokenizer', () => {
     ]);
   });
 
+  it('indexes the letter and digit runs of a word mixing them, where a query keeps the word whole', () => {
+    expect(tokenizer.documentTerms('Vue3 入门', '<p>iPhone12 与 es6</p>')).toEqual([
+      ...Array.from({ length: TITLE_BOOST }, () => ['wvue3', 'wvue', 'w_3', 'w入门']).flat(),
+      'wiphone12',
+      'wiphone',
+      'w12',
+      'wes6',
+      'wes',
+      'w_6',
+    ]);
+    expect(tokenizer.terms('Vue3 iPhone12')).toEqual(['wvue3', 'wiphone12']);
+    expect(tokenizer.documentTerms('vue 2026 猫3', '')).toEqual(
+      Array.from({ length: TITLE_BOOST }, () => ['wvue', 'w2026', 'w_猫', 'w_3']).flat(),
+    );
+  });
+
   it('indexes the readable text of the HTML, not its tags, attributes or scripts', () => {
     const terms = tokenizer.documentTerms(
       '',

@@ -68,22 +68,40 @@ export class SearchTokenizer {
 
   /** Terms of a text, in order, with repeats. */
   terms(text: string): string[] {
+    return this.cut(text, (word) => [word]);
+  }
+
+  /**
+   * The indexed terms of an article: its title {@link TITLE_BOOST} times, then its text. A word of
+   * latin letters and digits also gives its letter and digit runs (`vue3` → `vue3`, `vue`, `3`),
+   * so `vue` finds it; a query keeps the word whole, which such an entry holds as well.
+   */
+  documentTerms(title: string, html: string): string[] {
+    const titleTerms = this.cut(title, withLetterAndDigitRuns);
+    const boosted = Array.from({ length: TITLE_BOOST }, () => titleTerms).flat();
+    const text = htmlToText(html).slice(0, MAX_CONTENT_CHARS);
+    return [...boosted, ...this.cut(text, withLetterAndDigitRuns)];
+  }
+
+  private cut(text: string, wordsOf: (word: string) => string[]): string[] {
     const terms: string[] = [];
     for (const word of this.jieba.cutForSearch(text.normalize('NFKC').toLowerCase(), true)) {
       for (const part of word.split(/[^\p{L}\p{N}]+/u)) {
-        const term = toTerm(part);
-        if (term !== undefined) terms.push(term);
+        for (const piece of wordsOf(part)) {
+          const term = toTerm(piece);
+          if (term !== undefined) terms.push(term);
+        }
       }
     }
     return terms;
   }
+}
 
-  /** The indexed terms of an article: its title {@link TITLE_BOOST} times, then its text. */
-  documentTerms(title: string, html: string): string[] {
-    const titleTerms = this.terms(title);
-    const boosted = Array.from({ length: TITLE_BOOST }, () => titleTerms).flat();
-    return [...boosted, ...this.terms(htmlToText(html).slice(0, MAX_CONTENT_CHARS))];
-  }
+/** The word, then its letter and digit runs when it mixes latin letters and digits. */
+function withLetterAndDigitRuns(word: string): string[] {
+  if (!/^[a-z0-9]+$/.test(word)) return [word];
+  const runs = word.match(/[a-z]+|[0-9]+/g) ?? [];
+  return runs.length > 1 ? [word, ...runs] : [word];
 }
 
 /** The word a term was made of (its prefix removed). */
