@@ -35,7 +35,7 @@ describe('CounterStore (real Redis)', () => {
     expect(await testRedis.client('state').zscore(`${testRedis.prefix}count:user:followers`, '7')).toBe('5');
   });
 
-  it('moves several counters of several ids in one MULTI, and sends nothing for no moves', async () => {
+  it('moves several counters of several ids in one call, and sends nothing for no moves', async () => {
     await counters.move([
       [CounterKeys.articleLikes, '8', 1],
       [CounterKeys.articleDislikes, '8', -1],
@@ -72,6 +72,27 @@ describe('CounterStore (real Redis)', () => {
 
     expect(await counters.replace(CounterKeys.articleComments, [])).toBe(0);
     expect(await raw.exists(`${testRedis.prefix}count:art:comm`)).toBe(0);
+  });
+
+  it('keeps the moves made while a counter is rebuilt, but for those of ids read after them, which MySQL counted', async () => {
+    await counters.move([
+      [CounterKeys.articleLikes, '1300000000000000001', 5],
+      [CounterKeys.articleLikes, '1300000000000000002', 1],
+    ]);
+    async function* batches() {
+      yield [['1300000000000000001', 5], ['1300000000000000002', 1]] as const;
+      // Read already: a like of the first article and an unlike of the second.
+      await counters.increment(CounterKeys.articleLikes, '1300000000000000001');
+      await counters.move([[CounterKeys.articleLikes, '1300000000000000002', -1]]);
+      // Not read yet: its like is in the rows of the next page.
+      await counters.increment(CounterKeys.articleLikes, '1300000000000000003');
+      yield [['1300000000000000003', 1]] as const;
+    }
+    expect(await counters.replace(CounterKeys.articleLikes, batches())).toBe(3);
+    expect(await redis.zrange(CounterKeys.articleLikes, 0, -1, 'WITHSCORES')).toEqual([
+      '1300000000000000002', '0', '1300000000000000003', '1', '1300000000000000001', '6',
+    ]);
+    expect(await testRedis.client('state').keys(`${testRedis.prefix}count:art:liking:*`)).toEqual([]);
   });
 
   it('keeps two replaces of one counter apart: whichever swaps last, the counter is one whole set of counts', async () => {

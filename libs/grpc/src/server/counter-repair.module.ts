@@ -37,9 +37,8 @@ class CounterRepairGrpcController implements counterRepairV1.CounterRepairServic
   ) {}
 
   /**
-   * Replaces each counter, one after another, with what its query counts. An increment that lands
-   * between a counter's query and its swap is undone until the next repair, the same window the
-   * original nightly job had; increments never stop for it.
+   * Replaces each counter, one after another, with what its query counts. Increments never stop
+   * for it: those made while a counter is rebuilt are kept (`CounterStore.replace`).
    */
   async repairCounters(): Promise<counterRepairV1.RepairCountersResponse> {
     const counters: counterRepairV1.RepairedCounter[] = [];
