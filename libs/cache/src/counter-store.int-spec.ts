@@ -95,7 +95,7 @@ describe('CounterStore (real Redis)', () => {
     expect(await testRedis.client('state').keys(`${testRedis.prefix}count:art:liking:*`)).toEqual([]);
   });
 
-  it('keeps two replaces of one counter apart: whichever swaps last, the counter is one whole set of counts', async () => {
+  it('keeps two replaces of one counter apart: the one begun last swaps in, whole, the other drops its counts', async () => {
     const paced = async function* (tag: string, pages: number) {
       for (let page = 0; page < pages; page++) {
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -108,8 +108,32 @@ describe('CounterStore (real Redis)', () => {
     ]);
     expect([first, second]).toEqual([600, 400]);
     const members = await redis.zrange(CounterKeys.articleLikes, 0, -1);
-    // The 4-page replace swaps first and the 6-page one last: only its 600 ids, none of the other's.
-    expect(members).toHaveLength(600);
-    expect(members.every((member) => member.startsWith('x'))).toBe(true);
+    // The 4-page replace began last; the 6-page one, swapping after it, would bring back older counts.
+    expect(members).toHaveLength(400);
+    expect(members.every((member) => member.startsWith('y'))).toBe(true);
+    expect(await testRedis.client('state').keys(`${testRedis.prefix}count:art:liking:*`)).toEqual([]);
+  });
+
+  it('keeps a move that the replace begun last counted when an older one (a repair cut short and run again) ends after it', async () => {
+    const ID = '1300000000000000011';
+    await counters.increment(CounterKeys.articleComments, ID);
+    let resume: () => void = () => undefined;
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    async function* older() {
+      yield [[ID, 1]] as const;
+      await resumed;
+      yield [['1300000000000000012', 1]] as const;
+    }
+    async function* newer() {
+      yield [[ID, 1]] as const;
+      await counters.increment(CounterKeys.articleComments, ID);
+    }
+    const first = counters.replace(CounterKeys.articleComments, older());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await counters.replace(CounterKeys.articleComments, newer());
+    expect(await counters.get(CounterKeys.articleComments, ID)).toBe(2);
+    resume();
+    await first;
+    expect(await counters.get(CounterKeys.articleComments, ID)).toBe(2);
   });
 });

@@ -63,31 +63,43 @@ return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`);
 /**
  * KEYS scratch, marker, journal; ARGV run id, ttl ms, the ids read before (exclusive, '' for
  * none), the last id of this page, then count, id, count, id... The page's counts supersede this
- * run's journaled moves of its id range, which MySQL counted.
+ * run's journaled moves of its id range, which MySQL counted; the run's marker lives on with its
+ * scratch key.
  */
 const WRITE_PAGE = new RedisScript<number, [string, string, string], Array<string | number>>(`${ID_ORDER_LUA}
 for i = 5, #ARGV, 1000 do
   redis.call('ZADD', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-if redis.call('GET', KEYS[2]) == ARGV[1] then forget(KEYS[3], ARGV[3], ARGV[4]) end
+if redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+  forget(KEYS[3], ARGV[3], ARGV[4])
+end
 return 1`);
 
 /**
  * KEYS scratch, counter, marker, journal; ARGV run id, the last id read ('' for none). Adds the
  * moves made after their ids were read to the scratch key and swaps it in (deletes the counter
- * when there is nothing to swap in).
+ * when there is nothing to swap in). A run that a later one superseded (a repair cut short and
+ * run again) drops its scratch key instead: its counts lack the moves the later one journals.
+ * Answers 1 when it swapped.
  */
 const SWAP_REBUILT = new RedisScript<number, [string, string, string, string], [string, string]>(`${ID_ORDER_LUA}
-if redis.call('GET', KEYS[3]) == ARGV[1] then
-  forget(KEYS[4], ARGV[2], '')
-  local moves = redis.call('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')
-  for i = 1, #moves, 2 do redis.call('ZINCRBY', KEYS[1], moves[i + 1], moves[i]) end
-  redis.call('DEL', KEYS[3], KEYS[4])
+if redis.call('GET', KEYS[3]) ~= ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 0
 end
-if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('DEL', KEYS[2]) end
-redis.call('RENAME', KEYS[1], KEYS[2])
-return redis.call('PERSIST', KEYS[2])`);
+forget(KEYS[4], ARGV[2], '')
+local moves = redis.call('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')
+for i = 1, #moves, 2 do redis.call('ZINCRBY', KEYS[1], moves[i + 1], moves[i]) end
+redis.call('DEL', KEYS[3], KEYS[4])
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('DEL', KEYS[2])
+else
+  redis.call('RENAME', KEYS[1], KEYS[2])
+  redis.call('PERSIST', KEYS[2])
+end
+return 1`);
 
 /** Counters kept as zsets in the state role (member = id, score = count); a missing member is 0. */
 export class CounterStore {
@@ -122,8 +134,9 @@ export class CounterStore {
    * and two replaces of one counter never mix their counts. A scratch key expires unless swapped
    * in (an interrupted run leaves nothing for good). Moves made meanwhile are journaled: those of
    * ids read after them are counted by MySQL and dropped, the others are added before the swap, so
-   * a like or a comment made while its counter is rebuilt is not undone until the next repair. No
-   * counts at all delete the counter. Returns the members written.
+   * a like or a comment made while its counter is rebuilt is not undone until the next repair. Of
+   * two replaces of one counter at once, the one begun last swaps in; the other drops its counts.
+   * No counts at all delete the counter. Returns the members written.
    */
   async replace(key: CounterKey, batches: AsyncIterable<CounterEntries> | Iterable<CounterEntries>): Promise<number> {
     const run = randomUUID();
