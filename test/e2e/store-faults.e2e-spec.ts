@@ -10,6 +10,7 @@ import {
   nextEvent,
   type RedisServer,
   startRedisServer,
+  withTestConnection,
 } from '@app/testing';
 import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, QueueName, queuePrefix } from '@app/queue';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -344,6 +345,52 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
     expect(await listed()).toEqual([
       (JSON.parse(again.body) as { data: { com_id: string } }).data.com_id,
     ]);
+    expect(await counter(CounterKeys.articleComments, ARTICLE)).toBe(1);
+  });
+
+  it('answers 503 for a comment whose MySQL connection was killed before its commit, and stores and counts nothing of it', async () => {
+    const ARTICLE = ARTICLES[31];
+    expect((await call('POST', '/app/v1_0/user/followings', { target: AUTHOR })).status).toBe(201);
+    expect((await detail(ARTICLE)).status).toBe(200);
+    await stack.sql(
+      'INSERT IGNORE INTO news_article_statistic (article_id, fans_comment_count) VALUES (?, 0)',
+      [ARTICLE],
+    );
+    const waiting = async () =>
+      (await stack.sql(
+        "SELECT id FROM information_schema.processlist WHERE db = ? AND info LIKE 'INSERT INTO news_article_statistic%'",
+        [stack.database.settings.MYSQL_DATABASE],
+      )) as Array<{ id: number }>;
+    // A fan's comment moves the article's statistic row last in its transaction: held here, the
+    // comment waits there, its other rows written and its counters moved.
+    const posted = await withTestConnection(stack.database.settings, async (query) => {
+      await query('BEGIN');
+      await query(
+        'SELECT fans_comment_count FROM news_article_statistic WHERE article_id = ? FOR UPDATE',
+        [ARTICLE],
+      );
+      const answer = call('POST', '/app/v1_0/comments', { target: ARTICLE, content: 'killed' });
+      const [blocked] = await eventually(waiting, (ids) => ids.length === 1, 'the comment waiting');
+      await stack.sql(`KILL CONNECTION ${Number(blocked.id)}`);
+      const answered = await answer;
+      await query('ROLLBACK');
+      return answered;
+    });
+    expect([posted.status, posted.body]).toEqual([503, '{"message":"Service unavailable."}']);
+    expect(
+      await stack.sql('SELECT comment_id FROM news_comment WHERE article_id = ?', [ARTICLE]),
+    ).toEqual([]);
+    expect(await counter(CounterKeys.articleComments, ARTICLE)).toBe(0);
+    expect(
+      await stack.sql(
+        'SELECT fans_comment_count FROM news_article_statistic WHERE article_id = ?',
+        [ARTICLE],
+      ),
+    ).toEqual([{ fans_comment_count: 0 }]);
+
+    expect(
+      (await call('POST', '/app/v1_0/comments', { target: ARTICLE, content: 'again' })).status,
+    ).toBe(201);
     expect(await counter(CounterKeys.articleComments, ARTICLE)).toBe(1);
   });
 
