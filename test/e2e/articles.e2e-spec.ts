@@ -489,6 +489,21 @@ describe('article detail, author lists, history and reading durations through th
       expect(page.results.length).toBeGreaterThan(0);
     });
 
+    it('does not answer a page of articles no longer visible empty while older ones remain, and drops them', async () => {
+      const history = StateKeys.readingHistory(PROLIFIC);
+      await stack.state.del(history);
+      const now = Date.now() / 1000;
+      await stack.state.zadd(history, now - 100, OLD, now - 50, NEW);
+      const gone = [PENDING, DELETED, MISSING, ...Array.from({ length: 8 }, (_, index) => `13000000000000020${index}`)];
+      for (const [index, id] of gone.entries()) await stack.state.zadd(history, now + index, id);
+
+      const first = (await call('GET', '/user/histories', { as: PROLIFIC })).json<{ data: CardPage }>().data;
+      expect({ total: first.total_count, ids: first.results.map((card) => card.art_id) }).toEqual({ total: 2, ids: [NEW, OLD] });
+      const second = (await call('GET', '/user/histories?page=2', { as: PROLIFIC })).json<{ data: CardPage }>().data;
+      expect({ total: second.total_count, ids: second.results }).toEqual({ total: 2, ids: [] });
+      expect(await stack.state.zrevrange(history, 0, -1)).toEqual([NEW, OLD]);
+    });
+
     it('needs a signed-in user and valid paging', async () => {
       expect((await call('GET', '/user/histories')).json()).toEqual({ message: 'User must be authorized.' });
       expect((await call('GET', '/user/histories?page=-1', { as: READER })).statusCode).toBe(400);

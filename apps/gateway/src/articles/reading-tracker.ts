@@ -63,4 +63,10 @@ export class ReadingTracker {
     );
     return { total: Number(size), ids: ids as string[] };
   }
+
+  /** Drops articles from the reader's history (ones no longer visible). */
+  async forget(readerId: string, articleIds: readonly string[]): Promise<void> {
+    if (articleIds.length > 0)
+      await this.state.zrem(StateKeys.readingHistory(readerId), ...articleIds);
+  }
 }

@@ -9,9 +9,11 @@ import { ArticleCardsReader } from './article-cards.reader';
 import { ArticleLikingsReader } from './article-likings.reader';
 import { ArticleErrors } from './article.errors';
 import { AuthorsReader } from './authors.reader';
-import { ReadingTracker } from './reading-tracker';
+import { READING_HISTORY_SIZE, ReadingTracker } from './reading-tracker';
 
 const DEFAULT_PER_PAGE = 10;
+/** A history holds at most 100 articles: ten pages of the smallest size. */
+const MAX_HISTORY_PRUNE_ROUNDS = READING_HISTORY_SIZE / DEFAULT_PER_PAGE;
 
 function pageOf(query: PageQueryDto): { page: number; perPage: number; offset: number } {
   const page = query.page ?? 1;
@@ -63,7 +65,11 @@ export class UserArticlesHttpController {
     return { total_count: totalCount, page, per_page: perPage, results };
   }
 
-  /** The caller's reading history (the newest 100 articles), newest first. */
+  /**
+   * The caller's reading history (the newest 100 articles), newest first. Articles no longer
+   * visible leave the history as a page meets them and the page is read again, so a page of
+   * withdrawn articles is not answered empty (which ends the client's list) while older ones remain.
+   */
   @Get('user/histories')
   @Auth()
   async history(
@@ -71,8 +77,16 @@ export class UserArticlesHttpController {
     @Query() query: PageQueryDto,
   ): Promise<Page<LikedArticleCard>> {
     const { page, perPage, offset } = pageOf(query);
-    const { total, ids } = await this.tracker.historyPage(user.userId, offset, perPage);
-    const results = await this.likings.mark(user.userId, await this.cards.read(ids));
-    return { total_count: total, page, per_page: perPage, results };
+    for (let round = 1; ; round += 1) {
+      const { total, ids } = await this.tracker.historyPage(user.userId, offset, perPage);
+      const cards = await this.cards.read(ids);
+      const shown = new Set(cards.map((card) => card.art_id));
+      const gone = ids.filter((id) => !shown.has(id));
+      if (gone.length === 0 || round === MAX_HISTORY_PRUNE_ROUNDS) {
+        const results = await this.likings.mark(user.userId, cards);
+        return { total_count: total - gone.length, page, per_page: perPage, results };
+      }
+      await this.tracker.forget(user.userId, gone);
+    }
   }
 }
