@@ -1,4 +1,4 @@
-import { createTestRedis, type TestRedis } from '@app/testing';
+import { createTestRedis, startRedisServer, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
 import { CounterBuffer, INCREMENTS_PER_CALL } from './counter-buffer';
@@ -93,6 +93,27 @@ describe('CounterBuffer (real Redis)', () => {
     expect(await score(CounterKeys.articleReads, '1300000000000000031')).toBe(2);
     expect(await score(CounterKeys.articleReads, '1300000000000000032')).toBe(3);
     expect(errors).toEqual([]);
+  });
+
+  it('on close, writes again what a Redis down at the time refused, until it is back', async () => {
+    const server = await startRedisServer({ appendOnly: true });
+    const own = createRedisClient(`${server.url}/0`, testRedis.prefix);
+    try {
+      const buffer = new CounterBuffer(own, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+      await new Promise((resolve) => own.once('ready', resolve));
+      await server.crash();
+      buffer.add(CounterKeys.articleReads, ARTICLE, 3);
+      const closed = buffer.close();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await server.start();
+      await closed;
+      expect(errors.length).toBeGreaterThan(0);
+      expect(buffer.size).toBe(0);
+      expect(Number(await own.zscore(CounterKeys.articleReads, ARTICLE))).toBe(3);
+    } finally {
+      own.disconnect();
+      await server.remove();
+    }
   });
 
   it('writes more members than one script call takes, over several keys, all of them', async () => {

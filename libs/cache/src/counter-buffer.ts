@@ -24,7 +24,15 @@ export interface CounterBufferOptions {
    * except those of a key of the wrong type, which Redis would refuse again.
    */
   onWriteError?: (error: unknown, increments: number) => void;
+  /**
+   * How long `close()` writes again what a failed write left (every CLOSE_RETRY_MS): a shutdown
+   * while Redis restarts would otherwise drop the sums, which no repair can count again.
+   */
+  closeTimeoutMs?: number;
 }
+
+const CLOSE_RETRY_MS = 500;
+const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 
 /**
  * Counter increments on hot paths (reads, exposures), summed in process and written to the
@@ -32,7 +40,8 @@ export interface CounterBufferOptions {
  * per request. The ZINCRBYs of a key go in script calls of INCREMENTS_PER_CALL members: a MULTI
  * of one client command per member costs the client 4-8 times the CPU (`npm run
  * bench:counter-flush`). A failed write keeps its sums for the next interval, so a Redis restart
- * loses nothing; `close()` writes what is left on shutdown, and what comes after it at once.
+ * loses nothing; `close()` writes what is left on shutdown (waiting up to `closeTimeoutMs` for a
+ * Redis that is down), and what comes after it at once.
  */
 export class CounterBuffer {
   private pending = new Map<CounterKey, Map<string, number>>();
@@ -54,12 +63,7 @@ export class CounterBuffer {
       );
       return;
     }
-    let counts = this.pending.get(key);
-    if (!counts) {
-      counts = new Map();
-      this.pending.set(key, counts);
-    }
-    counts.set(id, (counts.get(id) ?? 0) + by);
+    this.keep(key, id, by);
     this.schedule();
   }
 
@@ -84,12 +88,29 @@ export class CounterBuffer {
     await this.writing;
   }
 
-  /** Writes what is left; increments added from now on are written one by one as they come. */
+  /**
+   * Writes what is left, again while it fails, for `closeTimeoutMs` at most; increments added from
+   * now on are written one by one as they come.
+   */
   async close(): Promise<void> {
     this.closed = true;
+    const deadline = Date.now() + (this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
     await this.flush();
+    while (this.pending.size > 0 && Date.now() + CLOSE_RETRY_MS <= deadline) {
+      await new Promise((resolve) => setTimeout(resolve, CLOSE_RETRY_MS));
+      await this.flush();
+    }
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  private keep(key: CounterKey, id: string, by: number): void {
+    let counts = this.pending.get(key);
+    if (!counts) {
+      counts = new Map();
+      this.pending.set(key, counts);
+    }
+    counts.set(id, (counts.get(id) ?? 0) + by);
   }
 
   private schedule(): void {
@@ -125,7 +146,7 @@ export class CounterBuffer {
       // A key of the wrong type: nothing of it was applied, and it would fail again, so it is
       // reported, not kept. Any other failure (Redis unreachable, restarting, loading, out of
       // memory) may pass: its sums are kept for the next write.
-      if (!isWrongType(outcome.reason)) for (const [id, by] of counts) this.add(key, id, by);
+      if (!isWrongType(outcome.reason)) for (const [id, by] of counts) this.keep(key, id, by);
     });
     if (failed > 0) this.options.onWriteError?.(firstError, failed);
   }
