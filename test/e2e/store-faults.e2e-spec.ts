@@ -394,6 +394,61 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
     expect(await counter(CounterKeys.articleComments, ARTICLE)).toBe(1);
   });
 
+  it('changes nothing for a like, a collection or a follow it refuses while the cache Redis alone is down', async () => {
+    const ARTICLE = ARTICLES[32];
+    const FOLLOWED = '1294287382374383620';
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, status) VALUES (?, '13900000099', 'followed', 1)`,
+      [FOLLOWED],
+    );
+    const follows = async () =>
+      (await stack.sql(
+        'SELECT 1 FROM user_relation WHERE user_id = ? AND target_user_id = ? AND relation = ?',
+        [READER, FOLLOWED, RelationType.Follow],
+      )) as unknown[];
+    const collected = async () =>
+      (await stack.sql(
+        'SELECT 1 FROM news_collection WHERE user_id = ? AND article_id = ? AND is_deleted = 0',
+        [READER, ARTICLE],
+      )) as unknown[];
+    // Read just before: the services still hold the article's card in process.
+    expect((await detail(ARTICLE)).status).toBe(200);
+    expect((await call('GET', '/app/v1_0/user')).status).toBe(200);
+    await cacheServer.crash();
+    let answers: Record<string, Awaited<ReturnType<typeof call>>>;
+    try {
+      const [liking, collecting, following] = await Promise.all([
+        like(ARTICLE),
+        call('POST', '/app/v1_0/article/collections', { target: ARTICLE }),
+        call('POST', '/app/v1_0/user/followings', { target: FOLLOWED }),
+      ]);
+      answers = { like: liking, collect: collecting, follow: following };
+    } finally {
+      await cacheServer.start();
+    }
+    const refused = Object.entries(answers).filter(([, answer]) => answer.status !== 201);
+    const changed = {
+      liked: await liked(ARTICLE),
+      likes: await counter(CounterKeys.articleLikes, ARTICLE),
+      collected: (await collected()).length,
+      collections: await counter(CounterKeys.articleCollections, ARTICLE),
+      followed: (await follows()).length,
+      followers: await counter(CounterKeys.userFollowers, FOLLOWED),
+    };
+    expect({ refused: refused.map(([name]) => name), changed }).toEqual({
+      refused: refused.map(([name]) => name),
+      changed: {
+        liked: answers.like.status === 201,
+        likes: answers.like.status === 201 ? 1 : 0,
+        collected: answers.collect.status === 201 ? 1 : 0,
+        collections: answers.collect.status === 201 ? 1 : 0,
+        followed: answers.follow.status === 201 ? 1 : 0,
+        followers: answers.follow.status === 201 ? 1 : 0,
+      },
+    });
+    expectRefusedWhileDown(Object.fromEntries(refused));
+  });
+
   it('lets the worker finish a job it was running when Redis crashed, and take new ones, sending each SMS once', async () => {
     const inboxDir = mkdtempSync(join(tmpdir(), 'tt-sms-'));
     const inbox = join(inboxDir, 'sms.jsonl');

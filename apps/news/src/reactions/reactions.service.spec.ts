@@ -206,7 +206,19 @@ describe('ReactionsService', () => {
     counters.move.mockClear();
     await service.collect(READER, ARTICLE.id);
     expect(moved(counters)).toEqual([]);
-    expect(cache.invalidateCollections).toHaveBeenCalledTimes(2);
+    // Before and after each write.
+    expect(cache.invalidateCollections).toHaveBeenCalledTimes(4);
+  });
+
+  it('writes nothing when the cached copies cannot be dropped first, and answers that failure', async () => {
+    const cacheDown = new Error('Connection is closed.');
+    const { service, repository, cache } = newTestService();
+    cache.invalidateAttitudes.mockRejectedValue(cacheDown);
+    cache.invalidateCollections.mockRejectedValue(cacheDown);
+    await expect(service.like(READER, ARTICLE.id)).rejects.toBe(cacheDown);
+    await expect(service.collect(READER, ARTICLE.id)).rejects.toBe(cacheDown);
+    expect(repository.setAttitude).not.toHaveBeenCalled();
+    expect(repository.collect).not.toHaveBeenCalled();
   });
 
   it('uncounts an unlike for the author even when the article is no longer approved', async () => {
@@ -247,9 +259,9 @@ describe('ReactionsService', () => {
     expect(repository.uncollect).toHaveBeenCalledWith(READER, ARTICLE.id);
     await expect(service.uncollect(READER, ARTICLE.id)).rejects.toBe(redisDown);
     expect(repository.undoUncollect).toHaveBeenCalledWith(READER, ARTICLE.id);
-    // The cached copies are dropped all the same.
-    expect(cache.invalidateAttitudes).toHaveBeenCalledTimes(2);
-    expect(cache.invalidateCollections).toHaveBeenCalledTimes(2);
+    // The cached copies are dropped all the same, before and after each write.
+    expect(cache.invalidateAttitudes).toHaveBeenCalledTimes(4);
+    expect(cache.invalidateCollections).toHaveBeenCalledTimes(4);
   });
 
   it('puts nothing back when the row did not change or the counters moved', async () => {

@@ -262,20 +262,28 @@ export class ReactionsService {
     );
   }
 
-  // The cached copies are deleted even when the write or a counter fails halfway.
-  private async changeCollections(user: string, write: () => Promise<void>): Promise<void> {
-    try {
-      await write();
-    } finally {
-      await this.cache.invalidateCollections(user);
-    }
+  private changeCollections(user: string, write: () => Promise<void>): Promise<void> {
+    return this.changeCached(() => this.cache.invalidateCollections(user), write);
   }
 
-  private async changeAttitudes(user: string, write: () => Promise<void>): Promise<void> {
+  private changeAttitudes(user: string, write: () => Promise<void>): Promise<void> {
+    return this.changeCached(() => this.cache.invalidateAttitudes(user), write);
+  }
+
+  /**
+   * The user's cached copies are deleted before the write, so a cache Redis that is down refuses
+   * the request with nothing changed (deleted after it only, a like was stored and counted and
+   * answered 503), and again after it, also when it failed halfway, so a fill that read MySQL
+   * meanwhile is not kept; a failure then is logged, the change being made.
+   */
+  private async changeCached(invalidate: () => Promise<void>, write: () => Promise<void>): Promise<void> {
+    await invalidate();
     try {
       await write();
     } finally {
-      await this.cache.invalidateAttitudes(user);
+      await invalidate().catch((error: unknown) =>
+        this.logger.error(`a changed reaction's cached copies were not dropped: ${String(error)}`),
+      );
     }
   }
 

@@ -1,4 +1,4 @@
-import { CounterKeys, CounterStore, countOrUndo, SingleFlight } from '@app/cache';
+import { CounterKeys, type CounterMove, CounterStore, countOrUndo, SingleFlight } from '@app/cache';
 import type { relationV1 } from '@app/contracts';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
@@ -49,8 +49,8 @@ const COUNTER_OF_LIST = {
 /**
  * Follows and blacklists. MySQL is written first (one transaction per change), then the counters
  * and caches, and only when the stored relation really changed, so repeated or concurrent
- * requests never count twice. When the counters cannot move (the state Redis is down), the
- * relation is put back and the request fails: it changed nothing.
+ * requests never count twice. When the counters cannot move or the caches cannot be dropped (a
+ * Redis down), the relation is put back and the request fails: it changed nothing.
  */
 @Injectable()
 export class RelationsService {
@@ -146,7 +146,12 @@ export class RelationsService {
     };
   }
 
-  /** Counters and caches after a stored change; false (and nothing done) when nothing changed. */
+  /**
+   * Counters and caches after a stored change; false (and nothing done) when nothing changed.
+   * Caches that cannot be dropped (the cache Redis down) take the counters and the relation back
+   * too, so the request that fails changed nothing: the follow was stored and counted, answered
+   * 503, and notified to no one.
+   */
   private async afterChange(
     userId: string,
     targetUserId: string,
@@ -155,18 +160,30 @@ export class RelationsService {
   ): Promise<boolean> {
     if (previous === next) return false;
     const delta = followCounterDelta(previous, next);
-    if (delta !== 0) {
-      await countOrUndo(
-        () =>
-          this.counters.move([
-            [CounterKeys.userFollowings, userId, delta],
-            [CounterKeys.userFollowers, targetUserId, delta],
-          ]),
-        () => this.relations.transition(userId, targetUserId, next, previous),
-        this.logger,
-      );
-    }
-    await this.cache.invalidate(userId, targetUserId);
+    const moves = (by: number): CounterMove[] =>
+      by === 0
+        ? []
+        : [
+            [CounterKeys.userFollowings, userId, by],
+            [CounterKeys.userFollowers, targetUserId, by],
+          ];
+    await countOrUndo(
+      async () => {
+        await this.counters.move(moves(delta));
+        try {
+          await this.cache.invalidate(userId, targetUserId);
+        } catch (error) {
+          await this.counters
+            .move(moves(-delta))
+            .catch((undoError: unknown) =>
+              this.logger.error(`counters of a relation taken back were not: ${String(undoError)}`),
+            );
+          throw error;
+        }
+      },
+      () => this.relations.transition(userId, targetUserId, next, previous),
+      this.logger,
+    );
     return true;
   }
 
