@@ -449,6 +449,38 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
     expectRefusedWhileDown(Object.fromEntries(refused));
   });
 
+  it('changes nothing for a review it refuses while the cache Redis is down', async () => {
+    const PENDING = articleIdAt(T0 + 7_260_000);
+    await seedArticles(stack, [
+      {
+        id: PENDING,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'reviewed while the cache is down',
+        status: 1,
+        createdAt: sqlTime(T0 + 7_260_000),
+      },
+    ]);
+    const status = async () =>
+      (
+        (await stack.sql('SELECT status FROM news_article_basic WHERE article_id = ?', [
+          PENDING,
+        ])) as Array<{ status: number }>
+      )[0].status;
+    await cacheServer.crash();
+    let outcome: unknown;
+    try {
+      outcome = await stack
+        .newsService!.get(AuthoringService)
+        .review({ articleId: PENDING, status: 2, reviewerId: 1, rejectReason: '' })
+        .catch((error: unknown) => error);
+    } finally {
+      await cacheServer.start();
+    }
+    const approved = !(outcome instanceof Error);
+    expect({ approved, status: await status() }).toEqual({ approved, status: approved ? 2 : 1 });
+  });
+
   it('lets the worker finish a job it was running when Redis crashed, and take new ones, sending each SMS once', async () => {
     const inboxDir = mkdtempSync(join(tmpdir(), 'tt-sms-'));
     const inbox = join(inboxDir, 'sms.jsonl');

@@ -124,8 +124,50 @@ describe('AuthoringService', () => {
     repository.replace.mockResolvedValue(false);
     await expect(service.update(OWNER, ARTICLE, input)).rejects.toThrow('Invalid article.');
     expect(counters.increment).not.toHaveBeenCalled();
-    expect(cache.invalidate).not.toHaveBeenCalled();
-    expect(authorLists.drop).not.toHaveBeenCalled();
+    // Dropped before the write only.
+    expect(cache.invalidate).toHaveBeenCalledTimes(1);
+    expect(authorLists.drop).toHaveBeenCalledTimes(1);
+  });
+
+  it('writes nothing when the cached copies cannot be dropped first, and answers that failure', async () => {
+    const cacheDown = new Error('Connection is closed.');
+    const { service, repository, cache, outbox } = newTestService(
+      article(ArticleStatus.PendingReview),
+    );
+    cache.invalidate.mockRejectedValue(cacheDown);
+    await expect(
+      service.review({
+        articleId: ARTICLE,
+        status: ArticleStatus.Approved,
+        reviewerId: 1,
+        rejectReason: '',
+      }),
+    ).rejects.toBe(cacheDown);
+    await expect(service.update(OWNER, ARTICLE, input)).rejects.toBe(cacheDown);
+    await expect(service.delete(OWNER, ARTICLE)).rejects.toBe(cacheDown);
+    expect(repository.review).not.toHaveBeenCalled();
+    expect(repository.replace).not.toHaveBeenCalled();
+    expect(repository.transition).not.toHaveBeenCalled();
+    expect(outbox.relay).not.toHaveBeenCalled();
+  });
+
+  it('keeps a change whose cached copies cannot be dropped after its commit, and relays its jobs', async () => {
+    const { service, repository, cache, outbox } = newTestService(
+      article(ArticleStatus.PendingReview),
+    );
+    cache.invalidate
+      .mockResolvedValueOnce(undefined)
+      .mockRejectedValueOnce(new Error('Connection is closed.'));
+    await expect(
+      service.review({
+        articleId: ARTICLE,
+        status: ArticleStatus.Approved,
+        reviewerId: 1,
+        rejectReason: '',
+      }),
+    ).resolves.toEqual({ articleId: ARTICLE, status: ArticleStatus.Approved });
+    expect(repository.review).toHaveBeenCalledTimes(1);
+    expect(outbox.relay).toHaveBeenCalledTimes(1);
   });
 
   it.each([

@@ -82,6 +82,7 @@ export class AuthoringService {
     if (!EDITABLE.includes(article.status)) throw AuthoringErrors.invalidArticle();
     const draft = await this.validate(input);
     const jobs = articleChangeJobs(articleId, 'edit', this.ids.nextId());
+    await this.dropCached(article);
     if (!(await this.repository.replace(articleId, userId, article.status, draft, jobs)))
       throw AuthoringErrors.invalidArticle();
     if (article.status === ArticleStatus.Approved) await this.countApproved(userId, -1);
@@ -92,6 +93,7 @@ export class AuthoringService {
   async delete(userId: string, articleId: string): Promise<void> {
     const article = await this.findOwned(userId, articleId);
     const jobs = articleChangeJobs(articleId, 'delete', this.ids.nextId());
+    await this.dropCached(article);
     const deleted = await this.repository.transition(
       articleId,
       DELETABLE,
@@ -172,6 +174,7 @@ export class AuthoringService {
       target === ArticleStatus.Approved ? 'approve' : 'delete',
       this.ids.nextId(),
     );
+    await this.dropCached(article);
     const applied = await this.repository.review(
       {
         articleId: article.id,
@@ -283,10 +286,10 @@ export class AuthoringService {
 
   /**
    * Drops the article's cached copies and its author's list (so that no rebuild already reading
-   * MySQL caches it as it was), and relays the change's jobs, committed with it in the outbox:
-   * when the queue is down they wait there, so the call does not fail for them.
+   * MySQL caches it as it was). Called before a change too: a cache Redis that is down then
+   * refuses the change with nothing written, where the change was committed and answered 503.
    */
-  private async afterChange(article: ArticleEntity): Promise<void> {
+  private async dropCached(article: ArticleEntity): Promise<void> {
     await this.cache.invalidate(
       CacheKeys.articleInfo(article.id),
       CacheKeys.articleDetail(article.id),
@@ -294,6 +297,17 @@ export class AuthoringService {
       CacheKeys.articleRelated(article.id),
     );
     await this.authorLists.drop(article.userId);
+  }
+
+  /**
+   * After a committed change: drops the cached copies again (a failure is logged, not answered:
+   * the change is done and a retry would be refused) and relays the change's jobs, committed with
+   * it in the outbox: when the queue is down they wait there, so the call does not fail for them.
+   */
+  private async afterChange(article: ArticleEntity): Promise<void> {
+    await this.dropCached(article).catch((error: unknown) =>
+      this.logger.error(`article ${article.id}: cached copies not dropped: ${String(error)}`),
+    );
     await this.outbox.relay();
   }
 }
