@@ -1,5 +1,5 @@
 import { CacheKeys } from '@app/cache';
-import { loadConfig } from '@app/config';
+import { DEFAULT_PHOTO_KEY, loadConfig } from '@app/config';
 import { freePort } from '@app/testing';
 import { JobName, QueueName } from '@app/queue';
 import type { INestMicroservice } from '@nestjs/common';
@@ -13,14 +13,17 @@ import { requestCounterRepair } from '../../apps/worker/src/repair-counters';
 import { CounterRepairProcessor } from '../../apps/worker/src/statistics/counter-repair.processor';
 import {
   type ArticleStack,
+  IMG,
   seedArticles,
   seedUsers,
   startArticleStack,
 } from './support/article-stack';
+import { type NotificationTap, tapNotifications } from './support/notifications';
 
 const AUTHOR = '1294287382374385000';
 const FAN = '1294287382374385001';
 const STRANGER = '1294287382374385002';
+const NEWCOMER = '1294287382374385003';
 const ARTICLE = '1300000000000005001';
 const QUIET = '1300000000000005002';
 
@@ -41,6 +44,7 @@ describe('fans_comment_count: comments and replies by the author’s followers',
   let stack: ArticleStack;
   let mp: NestFastifyApplication;
   let restartedUser: INestMicroservice | undefined;
+  let notifications: NotificationTap | undefined;
   const tokens = new Map<string, string>();
 
   const app = (method: Method, url: string, as: string, payload?: object) =>
@@ -87,6 +91,7 @@ describe('fans_comment_count: comments and replies by the author’s followers',
       { id: AUTHOR, name: 'fans-author' },
       { id: FAN, name: 'fans-fan' },
       { id: STRANGER, name: 'fans-stranger' },
+      { id: NEWCOMER, name: 'fans-newcomer' },
     ]);
     await seedArticles(stack, [
       {
@@ -108,12 +113,14 @@ describe('fans_comment_count: comments and replies by the author’s followers',
     ]);
     await stack.sql('UPDATE news_article_basic SET allow_comment = 1');
     mp = await stack.startMediaPlatform();
-    for (const id of [AUTHOR, FAN, STRANGER]) tokens.set(`app:${id}`, await stack.signIn(id));
+    for (const id of [AUTHOR, FAN, STRANGER, NEWCOMER])
+      tokens.set(`app:${id}`, await stack.signIn(id));
     tokens.set(`mp:${AUTHOR}`, await stack.signIn(AUTHOR, { verified: true, scope: 'mp' }));
     await follow(FAN, true);
   });
 
   afterAll(async () => {
+    await notifications?.close();
     await restartedUser?.close();
     await stack?.close();
   });
@@ -257,5 +264,61 @@ describe('fans_comment_count: comments and replies by the author’s followers',
       { user_id: STRANGER, by_fan: 1 },
     ]);
     expect(await counts()).toEqual({ [ARTICLE]: [8, 3], [QUIET]: [0, 0] });
+  }, 30_000);
+
+  it('posts a comment while the user service is down and the commenter’s profile is not cached, shown without a name until it is back', async () => {
+    await stack.cache.del(CacheKeys.userProfile(NEWCOMER));
+    await restartedUser?.close();
+    notifications = await tapNotifications(stack.redis);
+
+    const refused = await app('POST', '/comments', NEWCOMER, {
+      target: ARTICLE,
+      content: ' ',
+      art_id: null,
+    });
+    expect({
+      status: refused.statusCode,
+      message: refused.json<{ message: string }>().message,
+    }).toEqual({
+      status: 400,
+      message: 'Empty content.',
+    });
+    const response = await app('POST', '/comments', NEWCOMER, {
+      target: ARTICLE,
+      content: 'by a reader the user service cannot name now',
+      art_id: null,
+    });
+    expect({ status: response.statusCode, body: response.body }).toMatchObject({ status: 201 });
+    const created = response.json<{
+      data: { com_id: string; new_obj: { aut_id: string; aut_name: string; aut_photo: string } };
+    }>().data;
+    expect(created.new_obj).toMatchObject({
+      aut_id: NEWCOMER,
+      aut_name: '',
+      aut_photo: `${IMG}${DEFAULT_PHOTO_KEY}`,
+    });
+    expect(
+      await stack.sql('SELECT user_id, content FROM news_comment WHERE comment_id = ?', [
+        created.com_id,
+      ]),
+    ).toEqual([{ user_id: NEWCOMER, content: 'by a reader the user service cannot name now' }]);
+    // The author is not notified by a commenter the notification could not name.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(
+      notifications.published.filter((item) => item.message.includes('comment notify')),
+    ).toEqual([]);
+
+    restartedUser = await startUserService(loadConfig(userEnvSchema, stack.env));
+    for (let tries = 0; (await app('GET', '/user', NEWCOMER)).statusCode !== 200; tries++) {
+      if (tries === 100) throw new Error('the user service did not come back');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const listed = await app('GET', `/comments?type=a&source=${ARTICLE}&limit=50`, NEWCOMER);
+    expect(listed.statusCode).toBe(200);
+    const items = listed.json<{ data: { results: Array<{ com_id: string; aut_name: string }> } }>()
+      .data.results;
+    expect(items.filter((item) => item.com_id === created.com_id)).toEqual([
+      expect.objectContaining({ com_id: created.com_id, aut_name: 'fans-newcomer' }),
+    ]);
   }, 30_000);
 });

@@ -1,9 +1,9 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { commentV1 } from '@app/contracts';
 import { AppError, COMMENT_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Logger, Post, Query } from '@nestjs/common';
 
-import { AuthorsReader } from '../articles/authors.reader';
+import { type Author, AuthorsReader } from '../articles/authors.reader';
 import {
   type CommentItem,
   CommentItemPresenter,
@@ -33,6 +33,8 @@ export interface CreatedComment {
 
 @Controller('v1_0')
 export class CommentsHttpController {
+  private readonly logger = new Logger(CommentsHttpController.name);
+
   constructor(
     private readonly pages: CommentPageReader,
     private readonly authors: AuthorsReader,
@@ -74,7 +76,7 @@ export class CommentsHttpController {
     @Body() body: CreateCommentDto,
   ): Promise<CreatedComment> {
     const [me, byFan] = await Promise.all([
-      this.authors.readOne(user.userId),
+      this.commenter(user.userId),
       this.fans.isByFan(user.userId, commentedArticleId(body.target, body.art_id)),
     ]);
     const created = await unary(
@@ -83,7 +85,7 @@ export class CommentsHttpController {
         target: body.target,
         content: body.content,
         artId: body.art_id ?? '',
-        userName: me?.name ?? '',
+        userName: me === undefined ? undefined : (me?.name ?? ''),
         userPhoto: this.presenter.photoOf(me),
         byFan,
       }),
@@ -95,5 +97,20 @@ export class CommentsHttpController {
       art_id: created.artId,
       new_obj: this.presenter.presentNew(created.comment, me),
     };
+  }
+
+  /**
+   * The commenter's name and photo; undefined when the user service failed or was late on a
+   * profile that is not cached: the comment is posted all the same, shown without them.
+   */
+  private async commenter(userId: string): Promise<Author | null | undefined> {
+    try {
+      return await this.authors.readOne(userId);
+    } catch (error) {
+      this.logger.warn(
+        `comment of ${userId} posted without its author's profile: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
   }
 }

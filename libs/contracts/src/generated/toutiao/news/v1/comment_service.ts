@@ -55,8 +55,12 @@ export interface CreateCommentRequest {
   content: string;
   /** The article of the comment replied to; empty (or equal to `target`) for a top-level comment. */
   artId: string;
-  /** The commenter's display name and photo URL, sent with `comment notify` to the article's author. */
-  userName: string;
+  /**
+   * The commenter's display name and photo URL, sent with `comment notify` to the article's author.
+   * Name unset when the gateway could not read it (the user service failed or was late): the
+   * comment is stored all the same, and no `comment notify` is sent.
+   */
+  userName?: string | undefined;
   userPhoto: string;
   /**
    * Whether the commenter follows the article's author now (the gateway asks the user service);
