@@ -42,31 +42,15 @@ function parseListQuery(request: commentV1.ListCommentsRequest): ListQuery {
   if (request.type !== 'a' && request.type !== 'c') throw CommentErrors.invalidType();
   if (!SNOWFLAKE_ID.test(request.source)) throw CommentErrors.invalidSource();
   const limit = request.limit === 0 ? DEFAULT_COMMENT_LIMIT : request.limit;
-  if (!Number.isInteger(limit) || limit < MIN_COMMENT_LIMIT || limit > MAX_COMMENT_LIMIT)
-    throw CommentErrors.invalidLimit();
+  if (!Number.isInteger(limit) || limit < MIN_COMMENT_LIMIT || limit > MAX_COMMENT_LIMIT) throw CommentErrors.invalidLimit();
   const offset = request.offset === '' ? undefined : parseCursor(request.offset);
   if (request.offset !== '' && offset === undefined) throw CommentErrors.invalidOffset();
   return request.type === 'a'
-    ? {
-        source: { articleId: request.source },
-        key: CacheKeys.articleComments(request.source),
-        offset,
-        limit,
-      }
-    : {
-        source: { parentId: request.source },
-        key: CacheKeys.commentReplies(request.source),
-        offset,
-        limit,
-      };
+    ? { source: { articleId: request.source }, key: CacheKeys.articleComments(request.source), offset, limit }
+    : { source: { parentId: request.source }, key: CacheKeys.commentReplies(request.source), offset, limit };
 }
 
-function toComment(
-  comment: CachedComment,
-  likeCount: number,
-  replyCount: number,
-  isLiking: boolean,
-): commentV1.Comment {
+function toComment(comment: CachedComment, likeCount: number, replyCount: number, isLiking: boolean): commentV1.Comment {
   return {
     comId: comment.com_id,
     autId: comment.aut_id,
@@ -86,8 +70,7 @@ const FILL_ATTEMPTS = 3;
 async function* scoredInChunks(
   chunks: AsyncIterable<Array<Pick<CommentRow, 'id' | 'isTop' | 'createTime'>>>,
 ): AsyncGenerator<ScoredComment[]> {
-  for await (const rows of chunks)
-    yield rows.map((row) => ({ id: row.id, score: commentScore(row.createTime, row.isTop) }));
+  for await (const rows of chunks) yield rows.map((row) => ({ id: row.id, score: commentScore(row.createTime, row.isTop) }));
 }
 
 /** Comment lists (read through the list, item and liking caches) and new comments. */
@@ -136,9 +119,7 @@ export class CommentsService {
     ]);
     return ids.flatMap((id, index) => {
       const item = items.get(id);
-      return item
-        ? [toComment(item, counts.likes[index], counts.replies[index], liked.has(id))]
-        : [];
+      return item ? [toComment(item, counts.likes[index], counts.replies[index], liked.has(id))] : [];
     });
   }
 
@@ -200,13 +181,9 @@ export class CommentsService {
       });
     } catch (error) {
       if (counted) {
-        await this.counters
-          .commentCreated(comment.articleId, comment.parentId, -1)
-          .catch((undoError: unknown) =>
-            this.logger.error(
-              `comment ${comment.id}: not stored, and its counters were not taken back: ${String(undoError)}`,
-            ),
-          );
+        await this.counters.commentCreated(comment.articleId, comment.parentId, -1).catch((undoError: unknown) =>
+          this.logger.error(`comment ${comment.id}: not stored, and its counters were not taken back: ${String(undoError)}`),
+        );
       }
       throw error;
     }
@@ -236,15 +213,9 @@ export class CommentsService {
   }
 
   private async loadList(query: ListQuery): Promise<number> {
-    const [kind, id] =
-      'articleId' in query.source
-        ? (['article', query.source.articleId] as const)
-        : (['replies', query.source.parentId] as const);
+    const [kind, id] = 'articleId' in query.source ? (['article', query.source.articleId] as const) : (['replies', query.source.parentId] as const);
     if (!(await this.counters.listMayHaveComments(kind, id))) return 0;
-    return this.lists.replace(
-      query.key,
-      scoredInChunks(this.comments.listedInChunks(query.source)),
-    );
+    return this.lists.replace(query.key, scoredInChunks(this.comments.listedInChunks(query.source)));
   }
 
   /**
@@ -253,20 +224,10 @@ export class CommentsService {
    * twice.
    */
   private async afterCreate(comment: NewComment, cached: CachedComment): Promise<void> {
-    const listKey =
-      comment.parentId === null
-        ? CacheKeys.articleComments(comment.articleId)
-        : CacheKeys.commentReplies(comment.parentId);
+    const listKey = comment.parentId === null ? CacheKeys.articleComments(comment.articleId) : CacheKeys.commentReplies(comment.parentId);
     const steps: Array<[string, () => Promise<void>]> = [
       ['comment cache', () => this.items.put(cached)],
-      [
-        'list cache',
-        () =>
-          this.lists.addIfCached(listKey, {
-            id: comment.id,
-            score: commentScore(comment.createTime, false),
-          }),
-      ],
+      ['list cache', () => this.lists.addIfCached(listKey, { id: comment.id, score: commentScore(comment.createTime, false) })],
     ];
     for (const [name, step] of steps) {
       try {
