@@ -391,6 +391,26 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(reply.json()).toEqual({ message: 'Invalid article.' });
       expect((await row(approved))?.status).toBe(2);
     });
+
+    it('answers 400 "Invalid article." when deleting an own article that is already deleted, changing nothing', async () => {
+      const id = await createId(authA);
+      const del = () => mp.inject({ method: 'DELETE', url: `${ARTICLES}/${id}`, headers: authA });
+      expect((await del()).statusCode).toBe(204);
+      const before = await row(id);
+      const jobs = (await indexJobs()).filter((job) => job.articleId === id);
+      const reply = await del();
+      expect(reply.statusCode).toBe(400);
+      expect(reply.json()).toEqual({ message: 'Invalid article.' });
+      expect(await row(id)).toEqual(before);
+      expect((await indexJobs()).filter((job) => job.articleId === id)).toEqual(jobs);
+      const foreign = await mp.inject({
+        method: 'DELETE',
+        url: `${ARTICLES}/${id}`,
+        headers: authB,
+      });
+      expect(foreign.statusCode).toBe(404);
+      expect(foreign.json()).toEqual({ message: 'The article does not exist.' });
+    });
   });
 
   describe('ReviewArticle (gRPC)', () => {

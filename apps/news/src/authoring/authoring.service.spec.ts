@@ -184,6 +184,21 @@ describe('AuthoringService', () => {
     expect(repository.replace).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ['an own deleted article', article(ArticleStatus.Deleted), 'Invalid article.'],
+    ['an own approved article', article(ArticleStatus.Approved), 'Invalid article.'],
+    [
+      "someone else's deleted article",
+      article(ArticleStatus.Deleted, '101'),
+      'The article does not exist.',
+    ],
+  ])('refuses to delete %s, writing nothing', async (_name, existing, message) => {
+    const { service, repository, cache } = newTestService(existing);
+    await expect(service.delete(OWNER, ARTICLE)).rejects.toThrow(message);
+    expect(repository.transition).not.toHaveBeenCalled();
+    expect(cache.invalidate).not.toHaveBeenCalled();
+  });
+
   it('keeps a review whose author counter cannot move: the change is committed, and its jobs are relayed', async () => {
     const { service, counters, outbox } = newTestService(article(ArticleStatus.PendingReview));
     counters.increment.mockRejectedValue(new Error('Connection is closed.'));

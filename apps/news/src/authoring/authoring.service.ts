@@ -90,8 +90,10 @@ export class AuthoringService {
     return articleId;
   }
 
+  /** 400 `Invalid article.` for an own article that is approved, banned or already deleted (reference). */
   async delete(userId: string, articleId: string): Promise<void> {
-    const article = await this.findOwned(userId, articleId);
+    const article = await this.findOwned(userId, articleId, { ownDeleted: true });
+    if (!DELETABLE.includes(article.status)) throw AuthoringErrors.invalidArticle();
     const jobs = articleChangeJobs(articleId, 'delete', this.ids.nextId());
     await this.dropCached(article);
     const deleted = await this.repository.transition(
@@ -241,12 +243,22 @@ export class AuthoringService {
     };
   }
 
-  /** The caller's own article, not deleted: 404 when missing, 403 when it is someone else's. */
-  private async findOwned(userId: string, articleId: string): Promise<ArticleEntity> {
+  /**
+   * The caller's own article, not deleted: 404 when missing, 403 when it is someone else's.
+   * `ownDeleted` also answers the caller's own deleted article (someone else's stays 404).
+   */
+  private async findOwned(
+    userId: string,
+    articleId: string,
+    { ownDeleted = false }: { ownDeleted?: boolean } = {},
+  ): Promise<ArticleEntity> {
     if (!SNOWFLAKE_ID.test(articleId)) throw AuthoringErrors.notFound();
     const article = await this.repository.findArticle(articleId);
-    if (!article || article.status === ArticleStatus.Deleted) throw AuthoringErrors.notFound();
-    if (article.userId !== userId) throw AuthoringErrors.notOwner();
+    if (!article) throw AuthoringErrors.notFound();
+    const isOwn = article.userId === userId;
+    if (article.status === ArticleStatus.Deleted && !(ownDeleted && isOwn))
+      throw AuthoringErrors.notFound();
+    if (!isOwn) throw AuthoringErrors.notOwner();
     return article;
   }
 
