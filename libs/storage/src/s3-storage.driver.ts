@@ -48,15 +48,7 @@ export class S3StorageDriver extends StorageDriver implements OnModuleDestroy {
   async put(bytes: Buffer, contentType: string): Promise<StoredObject> {
     const key = contentKey(bytes, contentType);
     // Equal bytes give an equal key, so a repeated upload just rewrites identical content.
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.options.bucket,
-        Key: key,
-        Body: bytes,
-        ContentType: contentType,
-        CacheControl: S3_CACHE_CONTROL,
-      }),
-    );
+    await this.putObject(key, bytes, contentType, S3_CACHE_CONTROL);
     return { key };
   }
 
@@ -67,17 +59,26 @@ export class S3StorageDriver extends StorageDriver implements OnModuleDestroy {
     } catch (error) {
       if (!(error instanceof NotFound)) throw error;
     }
+    // Not a content hash: an operator may replace it, so caches check back within a day.
+    await this.putObject(key, bytes, contentType, 'public, max-age=86400');
+    return true;
+  }
+
+  private async putObject(
+    key: string,
+    bytes: Buffer,
+    contentType: string,
+    cacheControl: string,
+  ): Promise<void> {
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.options.bucket,
         Key: key,
         Body: bytes,
         ContentType: contentType,
-        // Not a content hash: an operator may replace it, so caches check back within a day.
-        CacheControl: 'public, max-age=86400',
+        CacheControl: cacheControl,
       }),
     );
-    return true;
   }
 
   url(key: string): string {
