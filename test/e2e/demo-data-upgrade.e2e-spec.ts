@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CacheKeys, CounterKeys, StateKeys } from '@app/cache';
+import { CacheKeys, CounterKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
 import { freePort, testEnv } from '@app/testing';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -11,14 +10,16 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { newsEnvSchema } from '../../apps/news/src/config/news.config';
 import { seedDemoNews } from '../../apps/news/src/seed';
 import { ArticleIndexer } from '../../apps/news/src/search/article-indexer';
-import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
-import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
-import { startRecommendService } from '../../apps/recommend/src/main';
 import { userEnvSchema } from '../../apps/user/src/config/user.config';
 import { seedDemoUsers } from '../../apps/user/src/seed';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
-import { type ArticleStack, startArticleStack } from './support/article-stack';
+import {
+  type ArticleStack,
+  startArticleStack,
+  startRecommendOnStack,
+} from './support/article-stack';
+import { pinsAndStoredFiles } from './support/demo-snapshot';
 
 const AUTHOR = '1294287382374383616';
 const XIAOMING = '1294287382374383617';
@@ -190,22 +191,7 @@ async function newsData(stack: ArticleStack, uploads: string): Promise<Record<st
     found[table] = await stack.sql(`SELECT ${key}, create_time FROM ${table} ORDER BY ${key}`);
   for (const key of Object.values(CounterKeys))
     found[key] = await stack.state.zrange(key, 0, -1, 'WITHSCORES');
-  for (const channel of [0, 1, 17])
-    found[`pins ${channel}`] = await stack.state.zrange(
-      StateKeys.channelTopArticles(channel),
-      0,
-      -1,
-      'WITHSCORES',
-    );
-  found.files = readdirSync(uploads)
-    .sort()
-    .map((file) => [
-      file,
-      createHash('sha256')
-        .update(readFileSync(join(uploads, file)))
-        .digest('hex'),
-    ]);
-  return found;
+  return { ...found, ...(await pinsAndStoredFiles(stack.state, uploads)) };
 }
 
 async function startStack(): Promise<{ stack: ArticleStack; uploads: string }> {
@@ -302,15 +288,7 @@ describe('demo data: a database loaded by the earlier demo data ends as a fresh 
     await stack.state.zadd(CounterKeys.articleReads, 4, OLD_ARTICLE_IDS[0]);
     // The recommend service of those runs, its pools built from the old articles; no rebuild
     // follows (the interval's lock is still held when `npm run dev` starts again).
-    const recommendPort = Number(new URL(`http://${stack.env.RECOMMEND_GRPC_URL}`).port);
-    recommend = await startRecommendService(
-      loadConfig(recommendEnvSchema, {
-        ...stack.env,
-        RECOMMEND_GRPC_PORT: String(recommendPort),
-        RECO_REFRESH_INTERVAL_MS: '3600000',
-      }),
-    );
-    await recommend.get(CandidateRefresher).refresh();
+    recommend = await startRecommendOnStack(stack);
     worker = await startWorker(
       loadConfig(
         workerEnvSchema,

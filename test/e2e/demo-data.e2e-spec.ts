@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import { seedDemoNews } from '../../apps/news/src/seed';
 import { userEnvSchema } from '../../apps/user/src/config/user.config';
 import { seedDemoUsers } from '../../apps/user/src/seed';
 import { type ArticleStack, IMG, startArticleStack } from './support/article-stack';
+import { pinsAndStoredFiles } from './support/demo-snapshot';
 
 const AUTHOR = '1294287382374383616';
 const XIAOMING = '1294287382374383617';
@@ -116,23 +116,8 @@ async function everything(stack: ArticleStack, uploads: string): Promise<Record<
     >;
     found[table] = rows.map((row) => Object.fromEntries(Object.entries(row).slice(1)));
   }
-  for (const channel of [0, 1, 17])
-    found[`pins ${channel}`] = await stack.state.zrange(
-      StateKeys.channelTopArticles(channel),
-      0,
-      -1,
-      'WITHSCORES',
-    );
   found.counts = await countsNow(stack);
-  found.files = readdirSync(uploads)
-    .sort()
-    .map((file) => [
-      file,
-      createHash('sha256')
-        .update(readFileSync(join(uploads, file)))
-        .digest('hex'),
-    ]);
-  return found;
+  return { ...found, ...(await pinsAndStoredFiles(stack.state, uploads)) };
 }
 
 describe('demo data: what `npm run dev` loads keeps the promise the clients rely on', () => {

@@ -20,17 +20,15 @@ import { io, type Socket } from 'socket.io-client';
 import { imEnvSchema } from '../../apps/im/src/config/im.config';
 import { createIm } from '../../apps/im/src/main';
 import { AuthoringService } from '../../apps/news/src/authoring/authoring.service';
-import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
-import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
 import { RelationType } from '../../apps/user/src/relations/relation.entity';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { startWorker } from '../../apps/worker/src/main';
-import { startRecommendService } from '../../apps/recommend/src/main';
 import {
   type ArticleStack,
   seedArticles,
   seedUsers,
   startArticleStack,
+  startRecommendOnStack,
 } from './support/article-stack';
 import { articleIdAt, sqlTime } from './support/article-times';
 
@@ -136,9 +134,8 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
       startRedisServer({ appendOnly: false }),
       startRedisServer({ appendOnly: true }),
     ]);
-    const recommendPort = await freePort();
     stack = await startArticleStack(
-      { RECOMMEND_GRPC_URL: `127.0.0.1:${recommendPort}`, COUNTER_FLUSH_MS: 500 },
+      { COUNTER_FLUSH_MS: 500 },
       createTestRedis({ cache: cacheServer.url, state: stateServer.url }),
     );
     await seedUsers(stack, [
@@ -160,14 +157,7 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
       })),
     );
     // Started on the seeded tables, so that its pools hold them.
-    recommend = await startRecommendService(
-      loadConfig(recommendEnvSchema, {
-        ...stack.env,
-        RECOMMEND_GRPC_PORT: String(recommendPort),
-        RECO_REFRESH_INTERVAL_MS: '3600000',
-      }),
-    );
-    await recommend.get(CandidateRefresher).refresh();
+    recommend = await startRecommendOnStack(stack);
     token = `Bearer ${await stack.signIn(READER)}`;
     // A reader with a reading history is dealt batches the recommend service draws (not a cold start).
     expect((await detail(ARTICLES[59])).status).toBe(200);

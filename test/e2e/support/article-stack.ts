@@ -16,7 +16,7 @@ import {
   type TestRedis,
   withTestConnection,
 } from '@app/testing';
-import type { INestMicroservice } from '@nestjs/common';
+import type { INestApplicationContext, INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type Redis from 'ioredis';
 
@@ -27,6 +27,9 @@ import { createMediaPlatform } from '../../../apps/media-platform/src/main';
 import { newsEnvSchema } from '../../../apps/news/src/config/news.config';
 import { NEWS_SCHEMA } from '../../../apps/news/src/database/news-schema';
 import { startNewsService } from '../../../apps/news/src/main';
+import { CandidateRefresher } from '../../../apps/recommend/src/candidates/candidate-refresher';
+import { recommendEnvSchema } from '../../../apps/recommend/src/config/recommend.config';
+import { startRecommendService } from '../../../apps/recommend/src/main';
 import { userEnvSchema } from '../../../apps/user/src/config/user.config';
 import { USER_SCHEMA } from '../../../apps/user/src/database/user-schema';
 import { startUserService } from '../../../apps/user/src/main';
@@ -178,4 +181,22 @@ export async function startArticleStack(
 export async function questionsNow(stack: Pick<ArticleStack, 'sql'>): Promise<number> {
   const rows = (await stack.sql("SHOW GLOBAL STATUS LIKE 'Questions'")) as Array<{ Value: string }>;
   return Number(rows[0].Value);
+}
+
+/**
+ * The real recommend service on the stack's RECOMMEND_GRPC_URL, its pools built from the tables
+ * as they are now; no scheduled rebuild follows within a test.
+ */
+export async function startRecommendOnStack(
+  stack: Pick<ArticleStack, 'env'>,
+): Promise<INestApplicationContext> {
+  const recommend = await startRecommendService(
+    loadConfig(recommendEnvSchema, {
+      ...stack.env,
+      RECOMMEND_GRPC_PORT: new URL(`http://${stack.env.RECOMMEND_GRPC_URL}`).port,
+      RECO_REFRESH_INTERVAL_MS: '3600000',
+    }),
+  );
+  await recommend.get(CandidateRefresher).refresh();
+  return recommend;
 }
