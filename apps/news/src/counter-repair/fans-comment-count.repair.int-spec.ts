@@ -12,16 +12,19 @@ const [A1, A2, A3, A4, A5] = ARTICLES;
 const AUTHOR = id(900);
 const READER = id(901);
 
+/** `fans_comment_count` by article id, as stored. */
+async function fansCommentCounts(dataSource: DataSource): Promise<Record<string, number>> {
+  const rows = await dataSource.query<Array<{ id: string; count: number }>>(
+    'SELECT article_id AS id, fans_comment_count AS count FROM news_article_statistic',
+  );
+  return Object.fromEntries(rows.map((row) => [row.id, row.count]));
+}
+
 describe('recountFansComments (real MariaDB)', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
 
-  const counts = async (): Promise<Record<string, number>> => {
-    const rows = await dataSource.query<Array<{ id: string; count: number }>>(
-      'SELECT article_id AS id, fans_comment_count AS count FROM news_article_statistic',
-    );
-    return Object.fromEntries(rows.map((row) => [row.id, row.count]));
-  };
+  const counts = (): Promise<Record<string, number>> => fansCommentCounts(dataSource);
 
   beforeAll(async () => {
     database = await createTestDatabase([NEWS_SCHEMA]);
@@ -107,12 +110,7 @@ describe('settleUnknownFanComments (real MariaDB)', () => {
     );
     return Object.fromEntries(rows.map((row) => [row.id, row.byFan]));
   };
-  const counts = async (): Promise<Record<string, number>> => {
-    const rows = await dataSource.query<Array<{ id: string; count: number }>>(
-      'SELECT article_id AS id, fans_comment_count AS count FROM news_article_statistic',
-    );
-    return Object.fromEntries(rows.map((row) => [row.id, row.count]));
-  };
+  const counts = (): Promise<Record<string, number>> => fansCommentCounts(dataSource);
 
   beforeAll(async () => {
     database = await createTestDatabase([NEWS_SCHEMA]);
