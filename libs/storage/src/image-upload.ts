@@ -76,7 +76,7 @@ export async function putImage(
   failureMessage = 'Uploading profile photo image failed.',
 ): Promise<StoredImage> {
   try {
-    const { key } = await driver.put(image.bytes, image.contentType);
+    const { key } = await driver.put(image.bytes, image.contentType, image.key);
     return { key, url: driver.url(key) };
   } catch (error) {
     // The client only learns that storing failed; the reason goes to the log.

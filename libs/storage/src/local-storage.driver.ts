@@ -13,8 +13,11 @@ export class LocalStorageDriver extends StorageDriver {
     super();
   }
 
-  async put(bytes: Buffer, contentType: string): Promise<StoredObject> {
-    const key = contentKey(bytes, contentType);
+  async put(
+    bytes: Buffer,
+    contentType: string,
+    key = contentKey(bytes, contentType),
+  ): Promise<StoredObject> {
     const target = join(this.dir, key);
     if (await this.holds(target, bytes.length)) return { key };
     await mkdir(this.dir, { recursive: true });

@@ -45,8 +45,11 @@ export class S3StorageDriver extends StorageDriver implements OnModuleDestroy {
     this.client = createS3Client(options);
   }
 
-  async put(bytes: Buffer, contentType: string): Promise<StoredObject> {
-    const key = contentKey(bytes, contentType);
+  async put(
+    bytes: Buffer,
+    contentType: string,
+    key = contentKey(bytes, contentType),
+  ): Promise<StoredObject> {
     // Equal bytes give an equal key, so a repeated upload just rewrites identical content.
     await this.putObject(key, bytes, contentType, S3_CACHE_CONTROL);
     return { key };

@@ -12,8 +12,12 @@ export interface StoredObject {
  * same bytes twice yields the same key and URLs can be cached forever.
  */
 export abstract class StorageDriver {
-  /** Stores `bytes` (already checked) and answers their key; idempotent for equal bytes. */
-  abstract put(bytes: Buffer, contentType: string): Promise<StoredObject>;
+  /**
+   * Stores `bytes` (already checked) and answers their key; idempotent for equal bytes. `key` is
+   * their `contentKey`, passed by a caller that computed it already (a checked image) so the
+   * bytes are not hashed twice.
+   */
+  abstract put(bytes: Buffer, contentType: string, key?: string): Promise<StoredObject>;
 
   /**
    * Stores `bytes` under a fixed `key` (not a content hash: the default photo) unless the key
