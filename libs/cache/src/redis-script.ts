@@ -25,7 +25,7 @@ export function defineRedisScripts(redis: Redis): void {
  * A Lua script, run as a command of each connection it is called on (ioredis `defineCommand`):
  * the first call on a socket sends the script (EVAL), later ones only its SHA1 (EVALSHA), and a
  * Redis that no longer holds it (restarted, SCRIPT FLUSH) answers NOSCRIPT, on which ioredis sends
- * it again. It works in auto-pipelines as any command; KEYS get the connection's keyPrefix as
+ * it again. It works in auto-pipelines like every other command; KEYS get the connection's keyPrefix as
  * other commands' keys do. `Reply` is what the script returns, as ioredis reads it.
  */
 export class RedisScript<
