@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 
 import { ensureDevelopmentKeys, JwtKeySet, SessionStore, TokenSigner } from '@app/auth';
 import { createRedisClient } from '@app/cache';
+import { errorMessage } from '@app/config';
 import { freePort } from '@app/testing';
 import { Emitter } from '@socket.io/redis-emitter';
 import { io, type Socket } from 'socket.io-client';
@@ -225,10 +226,9 @@ async function measure(
       notifyMs,
     };
   } catch (error) {
-    throw new Error(
-      `${server}: ${error instanceof Error ? error.message : String(error)}\n${child.tail.slice(-15).join('\n')}`,
-      { cause: error },
-    );
+    throw new Error(`${server}: ${errorMessage(error)}\n${child.tail.slice(-15).join('\n')}`, {
+      cause: error,
+    });
   } finally {
     for (const socket of sockets) socket.disconnect();
     await stopChild(child);

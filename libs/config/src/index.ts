@@ -6,3 +6,4 @@ export * from './lean-async-resource-bind';
 export * from './logger.module';
 export * from './display-time';
 export * from './photo-url';
+export * from './error-message';

@@ -1,5 +1,5 @@
 import { CounterBuffer, REDIS_STATE } from '@app/cache';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, errorMessage } from '@app/config';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -20,9 +20,7 @@ export class HotCounters extends CounterBuffer implements BeforeApplicationShutd
     super(state, {
       flushMs: config.COUNTER_FLUSH_MS,
       onWriteError: (error, increments) =>
-        logger.error(
-          `writing ${increments} counter increments failed: ${error instanceof Error ? error.message : String(error)}`,
-        ),
+        logger.error(`writing ${increments} counter increments failed: ${errorMessage(error)}`),
     });
   }
 

@@ -1,4 +1,5 @@
 import { CounterKeys, execReplies, ReadingStatsFields, REDIS_STATE, StateKeys } from '@app/cache';
+import { errorMessage } from '@app/config';
 import type { articleV1 } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -78,6 +79,6 @@ export class ReadingStatsRecorder {
   }
 
   private logFailure(what: string, error: unknown): void {
-    this.logger.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    this.logger.error(`${what}: ${errorMessage(error)}`);
   }
 }

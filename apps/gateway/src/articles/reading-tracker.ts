@@ -1,4 +1,5 @@
 import { CounterKeys, execReplies, REDIS_STATE, StateKeys } from '@app/cache';
+import { errorMessage } from '@app/config';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -41,7 +42,7 @@ export class ReadingTracker {
     } catch (error) {
       // Reading the article matters more than remembering it.
       this.logger.error(
-        `history not recorded for article ${articleId}: ${error instanceof Error ? error.message : String(error)}`,
+        `history not recorded for article ${articleId}: ${errorMessage(error)}`,
       );
     }
   }

@@ -1,7 +1,7 @@
 import { mkdir, appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-import { APP_CONFIG, formatDateTime, formatOncePerSecond } from '@app/config';
+import { APP_CONFIG, errorMessage, formatDateTime, formatOncePerSecond } from '@app/config';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
 import type { GatewayConfig } from '../config/gateway.config';
@@ -79,9 +79,7 @@ export class TraceLogWriter implements OnApplicationShutdown {
       await appendFile(this.config.TRACE_LOG_FILE, chunk, 'utf8');
     } catch (error) {
       this.folderReady = undefined;
-      this.logger.error(
-        `trace log not written: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.error(`trace log not written: ${errorMessage(error)}`);
     }
   }
 }

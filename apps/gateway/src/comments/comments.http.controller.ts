@@ -1,4 +1,5 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
+import { errorMessage } from '@app/config';
 import type { commentV1 } from '@app/contracts';
 import { AppError, COMMENT_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Body, Controller, Get, Logger, Post, Query } from '@nestjs/common';
@@ -108,7 +109,7 @@ export class CommentsHttpController {
       return await this.authors.readOne(userId);
     } catch (error) {
       this.logger.warn(
-        `comment of ${userId} posted without its author's profile: ${error instanceof Error ? error.message : String(error)}`,
+        `comment of ${userId} posted without its author's profile: ${errorMessage(error)}`,
       );
       return undefined;
     }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { ArticleCardsReader } from '../articles/article-cards.reader';
@@ -37,7 +38,7 @@ export class FanCommentCheck {
       return await this.following.isFollowing(commenterId, article.autId);
     } catch (error) {
       this.logger.warn(
-        `comment of ${commenterId} on ${articleId} posted with its fan status unknown: ${error instanceof Error ? error.message : String(error)}`,
+        `comment of ${commenterId} on ${articleId} posted with its fan status unknown: ${errorMessage(error)}`,
       );
       return undefined;
     }

@@ -1,4 +1,4 @@
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, errorMessage } from '@app/config';
 import { exposureParam } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
@@ -65,7 +65,7 @@ export class FeedBatchDealer {
       return await this.dealFromRefill(viewer, channelId, stamp, next.coldIds);
     } catch (error) {
       // The cache role is down or evicting: one batch straight from the recommend service.
-      this.logger.warn(`feed queue unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`feed queue unavailable: ${errorMessage(error)}`);
       const result = await this.recommender.recommend(viewer.id, channelId, stamp, FEED_ARTICLE_NUM);
       return result.ok ? fromRecommend(result.batch) : result;
     }
@@ -133,7 +133,7 @@ export class FeedBatchDealer {
       await this.store.queue(viewer, channelId, drawn.batches, drawn.stillUndrawn);
       return { kind: 'queued' };
     } catch (error) {
-      this.logger.warn(`feed run not queued: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`feed run not queued: ${errorMessage(error)}`);
       return { kind: 'failed' };
     }
   }
@@ -166,7 +166,7 @@ export class FeedBatchDealer {
       next = await this.store.queueAndNext(viewer, channelId, stamp, batches, stillUndrawn);
     } catch (error) {
       // The recommend service has counted the whole run as shown: deal from it, do not draw again.
-      this.logger.warn(`feed run not queued: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`feed run not queued: ${errorMessage(error)}`);
       return { queued: false, batch: fromRecommend({ ...run, ...(batches[0] ?? { ids: [], exposure: '' }) }) };
     }
     return { queued: true, batch: dealtOrEnd(next, viewer) };

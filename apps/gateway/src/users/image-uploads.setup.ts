@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 
-import { DEFAULT_PHOTO_KEY } from '@app/config';
+import { DEFAULT_PHOTO_KEY, errorMessage } from '@app/config';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import {
@@ -42,9 +42,7 @@ export async function setupImageUploads(
   if (config.STORAGE_DRIVER !== 'local') {
     // The bucket may be out of reach at boot: the gateway serves on, and the next boot tries again.
     storeDefaultPhoto(config).catch((error: unknown) =>
-      logger.warn(
-        `default photo not stored: ${error instanceof Error ? error.message : String(error)}`,
-      ),
+      logger.warn(`default photo not stored: ${errorMessage(error)}`),
     );
     return;
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
 
 import type { ChatReply, SocketIdentity } from '../realtime/socket.types';
@@ -29,7 +30,7 @@ export class ChatService {
         timestamp: answer.createTime > 0 ? answer.createTime : this.clock.nowSeconds(),
       };
     } catch (error) {
-      this.logger.warn(`chatbot failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`chatbot failed: ${errorMessage(error)}`);
       return { msg: CHATBOT_FAILURE_REPLY, timestamp: this.clock.nowSeconds() };
     }
   }

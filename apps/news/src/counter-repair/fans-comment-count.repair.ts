@@ -1,3 +1,4 @@
+import { errorMessage } from '@app/config';
 import type { relationV1 } from '@app/contracts';
 import { keysetPages, retryOnDeadlock } from '@app/database';
 import { type ColumnCounterRepair, InjectGrpcClient, RELATION_GRPC, unary } from '@app/grpc';
@@ -129,7 +130,7 @@ export class FansCommentCountRepair implements ColumnCounterRepair {
       if (settled > 0) this.logger.log(`fan status of ${settled} comments settled from follows`);
     } catch (error) {
       this.logger.warn(
-        `comments of unknown fan status left for the next repair: ${error instanceof Error ? error.message : String(error)}`,
+        `comments of unknown fan status left for the next repair: ${errorMessage(error)}`,
       );
     }
     return recountFansComments(dataSource);

@@ -1,4 +1,4 @@
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, errorMessage } from '@app/config';
 import { JobName, type JobPayloads, JobProducer } from '@app/queue';
 import {
   Inject,
@@ -84,9 +84,7 @@ export class JobOutboxRelay implements OnApplicationBootstrap, OnApplicationShut
       if ((await this.dataSource.query<unknown[]>(OUTBOX_PROBE_SQL)).length === 0) return;
       while ((await this.relayBatch()) === RELAY_BATCH);
     } catch (error) {
-      this.logger.warn(
-        `outbox not relayed (kept for the next round): ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`outbox not relayed (kept for the next round): ${errorMessage(error)}`);
     }
   }
 

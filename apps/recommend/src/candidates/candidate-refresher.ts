@@ -1,5 +1,5 @@
 import { RedisLock } from '@app/cache';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, errorMessage } from '@app/config';
 import { type articleV1, type channelV1 } from '@app/contracts';
 import { ARTICLE_GRPC, CHANNEL_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import {
@@ -94,9 +94,7 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     } catch (error) {
       // Keep the pools of the last good refresh; any replica may retry soon.
       await lease.release().catch(() => undefined);
-      this.logger.warn(
-        `candidate refresh failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`candidate refresh failed: ${errorMessage(error)}`);
       if (!this.stopped) {
         this.retry = setTimeout(
           () => void this.tick(),

@@ -1,4 +1,4 @@
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, errorMessage } from '@app/config';
 import {
   Inject,
   Injectable,
@@ -114,9 +114,7 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
       if ((await this.index.version()) !== this.loadedVersion) await this.reload();
       else await this.refreshPopularity();
     } catch (error) {
-      this.logger.warn(
-        `candidate snapshot not updated: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`candidate snapshot not updated: ${errorMessage(error)}`);
     } finally {
       this.syncing = false;
     }

@@ -1,5 +1,5 @@
 import { CacheKeys, execReplies, REDIS_CACHE } from '@app/cache';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, errorMessage } from '@app/config';
 import { AlgorithmCombine } from '@app/contracts';
 import {
   Inject,
@@ -92,9 +92,7 @@ export class ColdStartPublisher implements OnApplicationBootstrap, OnApplication
       this.publishedGeneration = generation;
       return true;
     } catch (error) {
-      this.logger.warn(
-        `cold-start runs not published: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`cold-start runs not published: ${errorMessage(error)}`);
       return false;
     } finally {
       this.publishing = false;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { SessionStore, TokenSigner, TokenVerifier } from '@app/auth';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, errorMessage } from '@app/config';
 import { AppError, ErrorKind } from '@app/grpc';
 import { JobName, JobProducer, jobId, NotificationEmitter } from '@app/queue';
 import { Snowflake } from '@app/snowflake';
@@ -104,7 +104,7 @@ export class AuthService {
     try {
       await disconnect();
     } catch (error) {
-      this.logger.warn(`IM sockets of an ended session not closed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`IM sockets of an ended session not closed: ${errorMessage(error)}`);
     }
   }
 
