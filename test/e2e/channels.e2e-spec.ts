@@ -475,6 +475,63 @@ describe('user channels: gateway -> news over gRPC', () => {
     });
   });
 
+  describe("toutiao-m's channel editor: the list it shows is the list the next visit reads", () => {
+    const EDITOR = '1294287382374383630';
+    const TAPPER = '1294287382374383631';
+    let shown: { id: number; name: string }[];
+
+    beforeAll(async () => {
+      for (const user of [EDITOR, TAPPER]) tokens.set(user, await stack.signIn(user));
+    });
+
+    /** As the editor adds a channel: PATCH at `seq` = the length of the list it shows, then appends it. */
+    const add = async (user: string, channel: { id: number; name: string }) => {
+      const response = await call('PATCH', '/v1_0/user/channels', {
+        user,
+        body: { channels: [{ id: channel.id, seq: shown.length }] },
+      });
+      expect(response.statusCode).toBe(201);
+      shown = [...shown, channel];
+    };
+    /** As the editor removes a channel: DELETE /user/channels/{id}, then drops it from what it shows. */
+    const remove = async (user: string, channel: { id: number }) => {
+      const response = await call('DELETE', `/v1_0/user/channels/${channel.id}`, { user });
+      expect(response.statusCode).toBe(204);
+      shown = shown.filter(({ id }) => id !== channel.id);
+    };
+
+    it('a channel added back after a removal stays last, where it fell into the gap before the last one', async () => {
+      shown = await channelsOf(EDITOR);
+      expect(shown).toEqual(DEFAULTS);
+      await add(EDITOR, PYTHON);
+      await add(EDITOR, JAVA);
+      await remove(EDITOR, GO);
+      await add(EDITOR, GO);
+      expect(shown).toEqual([RECOMMENDED, HTML, PYTHON, JAVA, GO]);
+      expect(await channelsOf(EDITOR)).toEqual(shown);
+      await remove(EDITOR, HTML);
+      await remove(EDITOR, PYTHON);
+      await add(EDITOR, HTML);
+      expect(await channelsOf(EDITOR)).toEqual([RECOMMENDED, JAVA, GO, HTML]);
+    });
+
+    it('two channels removed at once (quick taps) are both removed, and the next add stays last', async () => {
+      shown = await channelsOf(TAPPER);
+      await add(TAPPER, PYTHON);
+      await add(TAPPER, JAVA);
+      const responses = await Promise.all(
+        [GO, HTML].map((channel) =>
+          call('DELETE', `/v1_0/user/channels/${channel.id}`, { user: TAPPER }),
+        ),
+      );
+      expect(responses.map((response) => response.statusCode)).toEqual([204, 204]);
+      shown = [RECOMMENDED, PYTHON, JAVA];
+      expect(await channelsOf(TAPPER)).toEqual(shown);
+      await add(TAPPER, GO);
+      expect(await channelsOf(TAPPER)).toEqual([RECOMMENDED, PYTHON, JAVA, GO]);
+    });
+  });
+
   it('keeps GET /v1_0/channels listing every visible channel by sequence then id', async () => {
     const response = await call('GET', '/v1_0/channels');
     expect(response.statusCode).toBe(200);

@@ -1,3 +1,4 @@
+import { retryOnDeadlock } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, QueryFailedError } from 'typeorm';
@@ -114,20 +115,56 @@ export class UserChannelsRepository {
     });
   }
 
-  /** Removes channels from the list; ids not in it are ignored. */
+  /**
+   * Removes channels from the list; ids not in it are ignored. The channels left are numbered
+   * 1, 2, … again in their order: the mobile client adds a channel at `seq` = its place after
+   * them, which a gap left by the removal would put before the last ones.
+   */
   async remove(
     userId: string,
     channelIds: readonly number[],
     shown: readonly ChannelPosition[],
   ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await this.adoptShownIfNone(manager, userId, shown);
-      await manager.update(
-        UserChannelEntity,
-        { userId, channelId: In([...channelIds]), isDeleted: false },
-        { isDeleted: true },
-      );
-    });
+    await retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        await this.lockList(manager, userId);
+        await this.adoptShownIfNone(manager, userId, shown);
+        await manager.update(
+          UserChannelEntity,
+          { userId, channelId: In([...channelIds]), isDeleted: false },
+          { isDeleted: true },
+        );
+        await this.renumber(manager, userId);
+      }),
+    );
+  }
+
+  /**
+   * Locks the user's rows so that concurrent changes of one list queue up: a renumbering must see
+   * the list as the change before it left it.
+   */
+  private async lockList(manager: EntityManager, userId: string): Promise<void> {
+    await manager
+      .getRepository(UserChannelEntity)
+      .createQueryBuilder('uc')
+      .select('uc.id')
+      .where('uc.user_id = :userId', { userId })
+      .setLock('pessimistic_write')
+      .getRawMany();
+  }
+
+  /** Numbers the listed channels 1, 2, … by their order; hidden and removed ones keep theirs. */
+  private async renumber(manager: EntityManager, userId: string): Promise<void> {
+    const listed = await activeChannels(manager, userId)
+      .select('uc.channel_id', 'id')
+      .addSelect('uc.sequence', 'seq')
+      .orderBy('uc.sequence', 'ASC')
+      .addOrderBy('uc.channel_id', 'ASC')
+      .getRawMany<ChannelPosition>();
+    const moved = listed
+      .map(({ id }, index) => ({ id, seq: index + 1 }))
+      .filter(({ seq }, index) => listed[index].seq !== seq);
+    if (moved.length > 0) await this.upsertWith(manager, userId, moved);
   }
 
   private async adoptShownIfNone(
