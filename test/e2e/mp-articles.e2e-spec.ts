@@ -255,38 +255,57 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       });
     });
 
-    it('answers 404 for unknown ids', async () => {
-      for (const id of ['1294287382374383999', 'abc']) {
-        const reply = await mp.inject({ method: 'GET', url: `${ARTICLES}/${id}`, headers: authA });
+    it('answers 404 for ids that are no positive integer, as the reference had no route for them', async () => {
+      for (const method of ['GET', 'PUT', 'DELETE'] as const) {
+        const reply = await mp.inject({
+          method,
+          url: `${ARTICLES}/abc`,
+          payload: method === 'PUT' ? body() : undefined,
+          headers: authA,
+        });
         expect(reply.statusCode).toBe(404);
         expect(reply.json()).toEqual({ message: 'The article does not exist.' });
       }
     });
 
-    it("refuses author B every read and write of A's draft and of A's approved article (403), changing nothing", async () => {
+    it("answers an unknown id, someone else's article and a deleted one as the reference: GET {}, PUT and DELETE 400 Invalid article., changing nothing", async () => {
       const draft = await createId(authA);
       const published = await createId(authA, body(), false);
       await approve(published);
-      for (const id of [draft, published]) {
+      const deleted = await createId(authA);
+      expect(
+        (await mp.inject({ method: 'DELETE', url: `${ARTICLES}/${deleted}`, headers: authA }))
+          .statusCode,
+      ).toBe(204);
+      const cases: Array<[string, Headers]> = [
+        ['1294287382374383999', authA],
+        [draft, authB],
+        [published, authB],
+        [deleted, authA],
+        [deleted, authB],
+      ];
+      for (const [id, auth] of cases) {
         const before = await row(id);
-        const replies = await Promise.all([
-          mp.inject({ method: 'GET', url: `${ARTICLES}/${id}`, headers: authB }),
+        const jobs = (await indexJobs()).filter((job) => job.articleId === id);
+        const [got, put, del, statistics] = await Promise.all([
+          mp.inject({ method: 'GET', url: `${ARTICLES}/${id}`, headers: auth }),
           mp.inject({
             method: 'PUT',
             url: `${ARTICLES}/${id}?draft=false`,
             payload: body({ title: 'Taken over by B' }),
-            headers: authB,
+            headers: auth,
           }),
-          mp.inject({ method: 'DELETE', url: `${ARTICLES}/${id}`, headers: authB }),
-          mp.inject({ method: 'GET', url: `/mp/v1_0/statistics/articles/${id}`, headers: authB }),
+          mp.inject({ method: 'DELETE', url: `${ARTICLES}/${id}`, headers: auth }),
+          mp.inject({ method: 'GET', url: `/mp/v1_0/statistics/articles/${id}`, headers: auth }),
         ]);
-        for (const reply of replies) {
-          expect(reply.statusCode).toBe(403);
-          expect(reply.json()).toEqual({
-            message: 'User has no permission to access this article.',
-          });
+        expect(got.statusCode).toBe(200);
+        expect(got.json()).toEqual({ message: 'OK', data: {} });
+        for (const reply of [put, del, statistics]) {
+          expect(reply.statusCode).toBe(400);
+          expect(reply.json()).toEqual({ message: 'Invalid article.' });
         }
         expect(await row(id)).toEqual(before);
+        expect((await indexJobs()).filter((job) => job.articleId === id)).toEqual(jobs);
       }
     });
 
@@ -377,8 +396,8 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
         expect(reply.body).toBe('');
         expect((await row(id))?.status).toBe(4);
         expect(
-          (await mp.inject({ method: 'GET', url: `${ARTICLES}/${id}`, headers: authA })).statusCode,
-        ).toBe(404);
+          (await mp.inject({ method: 'GET', url: `${ARTICLES}/${id}`, headers: authA })).json(),
+        ).toEqual({ message: 'OK', data: {} });
       }
       const approved = await createId(authA, body(), false);
       await approve(approved);
@@ -403,13 +422,6 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(reply.json()).toEqual({ message: 'Invalid article.' });
       expect(await row(id)).toEqual(before);
       expect((await indexJobs()).filter((job) => job.articleId === id)).toEqual(jobs);
-      const foreign = await mp.inject({
-        method: 'DELETE',
-        url: `${ARTICLES}/${id}`,
-        headers: authB,
-      });
-      expect(foreign.statusCode).toBe(404);
-      expect(foreign.json()).toEqual({ message: 'The article does not exist.' });
     });
   });
 
@@ -782,7 +794,7 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
             headers: authC,
           })
         ).statusCode,
-      ).toBe(404);
+      ).toBe(400);
     });
   });
 

@@ -77,13 +77,15 @@ export function presentListItem(
 }
 
 /** GET /articles/{id}: what the editor loads. */
-export function presentArticle(article: authoringV1.GetAuthoredArticleResponse): {
+export interface MpArticle {
   id: string;
   title: string;
   cover: MpCover;
   channel_id: number;
   content: string;
-} {
+}
+
+export function presentArticle(article: authoringV1.GetAuthoredArticleResponse): MpArticle {
   return {
     id: article.articleId,
     title: article.title,

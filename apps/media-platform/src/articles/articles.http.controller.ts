@@ -2,6 +2,7 @@ import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import { APP_CONFIG, startOfLocalDay } from '@app/config';
 import type { authoringV1 } from '@app/contracts';
 import { AppError, AUTHORING_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import {
   Body,
   Controller,
@@ -16,7 +17,12 @@ import {
 } from '@nestjs/common';
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
-import { type MpListItem, presentArticle, presentListItem } from './article.presenter';
+import {
+  type MpArticle,
+  type MpListItem,
+  presentArticle,
+  presentListItem,
+} from './article.presenter';
 import { ArticleBodyDto } from './dto/article-body.dto';
 import { DraftQueryDto } from './dto/draft-query.dto';
 import {
@@ -33,6 +39,12 @@ interface Page<T> {
 }
 
 const DEFAULT_PER_PAGE = 10;
+
+/** The reference routed only positive integers to `/articles/{id}`: any other id is no route. */
+function articleIdParam(id: string): string {
+  if (!SNOWFLAKE_ID.test(id)) throw AppError.notFound('The article does not exist.');
+  return id;
+}
 
 /**
  * The statuses a list asks for ([] = every one but deleted and banned), or `null` when none can
@@ -107,14 +119,16 @@ export class ArticlesHttpController {
     };
   }
 
+  /** `{}` for an id that is not an own article (missing, deleted or someone else's), as the reference. */
   @Get('articles/:id')
   async get(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
-  ): Promise<ReturnType<typeof presentArticle>> {
-    return presentArticle(
-      await unary(this.authoring.getAuthoredArticle({ userId: user.userId, articleId: id })),
+  ): Promise<MpArticle | Record<string, never>> {
+    const article = await unary(
+      this.authoring.getAuthoredArticle({ userId: user.userId, articleId: articleIdParam(id) }),
     );
+    return article.articleId ? presentArticle(article) : {};
   }
 
   /** 201 `{id}`; the body's `id`, `status`, `pubdate` and other loaded fields are ignored. */
@@ -129,7 +143,7 @@ export class ArticlesHttpController {
     const { articleId } = await unary(
       this.authoring.updateArticle({
         userId: user.userId,
-        articleId: id,
+        articleId: articleIdParam(id),
         title: body.title,
         content: body.content,
         cover: { type: body.cover.type, images: body.cover.images },
@@ -143,7 +157,9 @@ export class ArticlesHttpController {
   @Delete('articles/:id')
   @HttpCode(204)
   async remove(@CurrentUser() user: AuthUser, @Param('id') id: string): Promise<void> {
-    await unary(this.authoring.deleteArticle({ userId: user.userId, articleId: id }));
+    await unary(
+      this.authoring.deleteArticle({ userId: user.userId, articleId: articleIdParam(id) }),
+    );
   }
 
   /** ISO instant of the local day start (+ `addDays`), '' when absent; 400 for a malformed date. */

@@ -9,5 +9,4 @@ export const AuthoringErrors = {
   invalidArticle: () => AppError.invalid('Invalid article.'),
   invalidStatus: () => AppError.invalid('Invalid article status.'),
   notFound: () => AppError.notFound('The article does not exist.'),
-  notOwner: () => AppError.forbidden('User has no permission to access this article.'),
 } as const;

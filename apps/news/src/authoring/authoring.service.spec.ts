@@ -1,4 +1,5 @@
 import type { CounterStore, TwoLevelCache } from '@app/cache';
+import { ErrorKind } from '@app/grpc';
 import type { Snowflake } from '@app/snowflake';
 
 import { type ArticleEntity, ArticleStatus } from '../articles/article.entity';
@@ -47,6 +48,7 @@ function newTestService(existing: ArticleEntity | null) {
     replace: jest.fn().mockResolvedValue(true),
     transition: jest.fn().mockResolvedValue(true),
     review: jest.fn().mockResolvedValue(true),
+    findContent: jest.fn().mockResolvedValue('<p>x</p>'),
   };
   const counters = { increment: jest.fn().mockResolvedValue(0) };
   const cache = { invalidate: jest.fn().mockResolvedValue(undefined) };
@@ -170,33 +172,50 @@ describe('AuthoringService', () => {
     expect(outbox.relay).toHaveBeenCalledTimes(1);
   });
 
-  it.each([
-    [
-      'a foreign article',
-      article(ArticleStatus.Draft, '101'),
-      'User has no permission to access this article.',
-    ],
-    ['a banned article', article(ArticleStatus.Banned), 'Invalid article.'],
-    ['a deleted article', article(ArticleStatus.Deleted), 'The article does not exist.'],
-  ])('refuses to update %s', async (_name, existing, message) => {
-    const { service, repository } = newTestService(existing);
-    await expect(service.update(OWNER, ARTICLE, input)).rejects.toThrow(message);
-    expect(repository.replace).not.toHaveBeenCalled();
-  });
+  const notOwn: Array<[string, ArticleEntity | null]> = [
+    ['a missing article', null],
+    ["someone else's article", article(ArticleStatus.Draft, '101')],
+    ["someone else's deleted article", article(ArticleStatus.Deleted, '101')],
+    ['an own deleted article', article(ArticleStatus.Deleted)],
+  ];
 
-  it.each([
-    ['an own deleted article', article(ArticleStatus.Deleted), 'Invalid article.'],
-    ['an own approved article', article(ArticleStatus.Approved), 'Invalid article.'],
-    [
-      "someone else's deleted article",
-      article(ArticleStatus.Deleted, '101'),
-      'The article does not exist.',
-    ],
-  ])('refuses to delete %s, writing nothing', async (_name, existing, message) => {
-    const { service, repository, cache } = newTestService(existing);
-    await expect(service.delete(OWNER, ARTICLE)).rejects.toThrow(message);
-    expect(repository.transition).not.toHaveBeenCalled();
-    expect(cache.invalidate).not.toHaveBeenCalled();
+  it.each([...notOwn, ['an own banned article', article(ArticleStatus.Banned)]])(
+    'refuses to update %s with 400 Invalid article., writing nothing',
+    async (_name, existing) => {
+      const { service, repository, cache } = newTestService(existing);
+      await expect(service.update(OWNER, ARTICLE, input)).rejects.toMatchObject({
+        kind: ErrorKind.InvalidArgument,
+        message: 'Invalid article.',
+      });
+      expect(repository.replace).not.toHaveBeenCalled();
+      expect(cache.invalidate).not.toHaveBeenCalled();
+    },
+  );
+
+  it.each([...notOwn, ['an own approved article', article(ArticleStatus.Approved)]])(
+    'refuses to delete %s with 400 Invalid article., writing nothing',
+    async (_name, existing) => {
+      const { service, repository, cache } = newTestService(existing);
+      await expect(service.delete(OWNER, ARTICLE)).rejects.toMatchObject({
+        kind: ErrorKind.InvalidArgument,
+        message: 'Invalid article.',
+      });
+      expect(repository.transition).not.toHaveBeenCalled();
+      expect(cache.invalidate).not.toHaveBeenCalled();
+    },
+  );
+
+  it.each(notOwn)('answers %s for editing as empty, with no content', async (_name, existing) => {
+    const { service, repository } = newTestService(existing);
+    await expect(service.get(OWNER, ARTICLE)).resolves.toEqual({
+      articleId: '',
+      title: '',
+      cover: undefined,
+      channelId: 0,
+      content: '',
+      status: 0,
+    });
+    expect(repository.findContent).not.toHaveBeenCalled();
   });
 
   it('keeps a review whose author counter cannot move: the change is committed, and its jobs are relayed', async () => {

@@ -78,9 +78,9 @@ export class AuthoringService {
    * on every edit the same way).
    */
   async update(userId: string, articleId: string, input: ArticleInput): Promise<string> {
+    const draft = await this.validate(input);
     const article = await this.findOwned(userId, articleId);
     if (!EDITABLE.includes(article.status)) throw AuthoringErrors.invalidArticle();
-    const draft = await this.validate(input);
     const jobs = articleChangeJobs(articleId, 'edit', this.ids.nextId());
     await this.dropCached(article);
     if (!(await this.repository.replace(articleId, userId, article.status, draft, jobs)))
@@ -90,9 +90,9 @@ export class AuthoringService {
     return articleId;
   }
 
-  /** 400 `Invalid article.` for an own article that is approved, banned or already deleted (reference). */
+  /** 400 `Invalid article.` unless it is an own draft, pending or rejected article (reference). */
   async delete(userId: string, articleId: string): Promise<void> {
-    const article = await this.findOwned(userId, articleId, { ownDeleted: true });
+    const article = await this.findOwned(userId, articleId);
     if (!DELETABLE.includes(article.status)) throw AuthoringErrors.invalidArticle();
     const jobs = articleChangeJobs(articleId, 'delete', this.ids.nextId());
     await this.dropCached(article);
@@ -108,8 +108,12 @@ export class AuthoringService {
     await this.afterChange(article);
   }
 
+  /** Empty (no article id) unless it is an own article, as the reference answers `{}`. */
   async get(userId: string, articleId: string): Promise<authoringV1.GetAuthoredArticleResponse> {
-    const article = await this.findOwned(userId, articleId);
+    const article = await this.ownArticle(userId, articleId);
+    if (!article) {
+      return { articleId: '', title: '', cover: undefined, channelId: 0, content: '', status: 0 };
+    }
     return {
       articleId: article.id,
       title: article.title,
@@ -244,21 +248,20 @@ export class AuthoringService {
   }
 
   /**
-   * The caller's own article, not deleted: 404 when missing, 403 when it is someone else's.
-   * `ownDeleted` also answers the caller's own deleted article (someone else's stays 404).
+   * The caller's own article, not deleted, or null. Someone else's article is as missing as an
+   * unknown id, so no answer tells an author whether another's article exists.
    */
-  private async findOwned(
-    userId: string,
-    articleId: string,
-    { ownDeleted = false }: { ownDeleted?: boolean } = {},
-  ): Promise<ArticleEntity> {
-    if (!SNOWFLAKE_ID.test(articleId)) throw AuthoringErrors.notFound();
+  private async ownArticle(userId: string, articleId: string): Promise<ArticleEntity | null> {
+    if (!SNOWFLAKE_ID.test(articleId)) return null;
     const article = await this.repository.findArticle(articleId);
-    if (!article) throw AuthoringErrors.notFound();
-    const isOwn = article.userId === userId;
-    if (article.status === ArticleStatus.Deleted && !(ownDeleted && isOwn))
-      throw AuthoringErrors.notFound();
-    if (!isOwn) throw AuthoringErrors.notOwner();
+    const own = article?.userId === userId && article.status !== ArticleStatus.Deleted;
+    return own ? article : null;
+  }
+
+  /** As `ownArticle`; 400 `Invalid article.` otherwise, as the reference's writes scoped by user and id. */
+  private async findOwned(userId: string, articleId: string): Promise<ArticleEntity> {
+    const article = await this.ownArticle(userId, articleId);
+    if (!article) throw AuthoringErrors.invalidArticle();
     return article;
   }
 

@@ -121,22 +121,23 @@ describe('CommentModerationService', () => {
   });
 
   it.each([
-    [{ authorId: STRANGER, status: ArticleStatus.Approved }, ErrorKind.PermissionDenied],
-    [{ authorId: AUTHOR, status: ArticleStatus.PendingReview }, ErrorKind.InvalidArgument],
-    [{ authorId: AUTHOR, status: ArticleStatus.Deleted }, ErrorKind.NotFound],
-    [null, ErrorKind.NotFound],
-  ])('refuses the status change of %j with %s and changes nothing', async (article, kind) => {
-    const { service, repository, cache } = newTestService({ article });
-    expect(
-      (
+    { authorId: STRANGER, status: ArticleStatus.Approved },
+    { authorId: AUTHOR, status: ArticleStatus.PendingReview },
+    { authorId: AUTHOR, status: ArticleStatus.Deleted },
+    null,
+  ])(
+    'refuses the status change of %j with 400 Invalid article status. and changes nothing',
+    async (article) => {
+      const { service, repository, cache } = newTestService({ article });
+      expect(
         await errorOf(
           service.setCommentStatus({ authorId: AUTHOR, articleId: ARTICLE, allowComment: false }),
-        )
-      ).kind,
-    ).toBe(kind);
-    expect(repository.setAllowComment).not.toHaveBeenCalled();
-    expect(cache.articleChanged).not.toHaveBeenCalled();
-  });
+        ),
+      ).toEqual({ kind: ErrorKind.InvalidArgument, message: 'Invalid article status.' });
+      expect(repository.setAllowComment).not.toHaveBeenCalled();
+      expect(cache.articleChanged).not.toHaveBeenCalled();
+    },
+  );
 
   it('lists only after proving ownership, as the author, with the article for type a', async () => {
     const owned = newTestService();

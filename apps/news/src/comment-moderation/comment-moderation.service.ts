@@ -35,8 +35,12 @@ export class CommentModerationService {
   async setCommentStatus(
     request: commentModerationV1.SetCommentStatusRequest,
   ): Promise<commentModerationV1.SetCommentStatusResponse> {
-    const article = await this.ownArticle(request.authorId, request.articleId);
-    if (article.status !== ArticleStatus.Approved)
+    // One answer for a missing, foreign or unapproved article, as the reference's update scoped
+    // by id, author and status.
+    const article = SNOWFLAKE_ID.test(request.articleId)
+      ? await this.repository.findArticle(request.articleId)
+      : null;
+    if (article?.authorId !== request.authorId || article.status !== ArticleStatus.Approved)
       throw CommentModerationErrors.invalidArticleStatus();
     await this.repository.setAllowComment(request.articleId, request.allowComment);
     await this.cache.articleChanged(request.articleId);

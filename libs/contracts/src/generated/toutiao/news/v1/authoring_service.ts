@@ -191,17 +191,23 @@ export interface AuthoringServiceClient {
 
   /**
    * Replaces title, content, cover and channel of an own article in status 0-3; the article
-   * becomes a draft (0) or pending (1) again. NOT_FOUND / PERMISSION_DENIED for missing or
-   * foreign articles, INVALID_ARGUMENT "Invalid article." for deleted or banned ones.
+   * becomes a draft (0) or pending (1) again. INVALID_ARGUMENT "Invalid article." for any other
+   * id (missing, someone else's, deleted or banned), as the reference.
    */
 
   updateArticle(request: UpdateArticleRequest, metadata?: Metadata): Observable<UpdateArticleResponse>;
 
-  /** Marks an own article in status 0, 1 or 3 deleted (4); INVALID_ARGUMENT "Invalid article." otherwise. */
+  /**
+   * Marks an own article in status 0, 1 or 3 deleted (4); INVALID_ARGUMENT "Invalid article." for
+   * any other id (missing, someone else's, in another status), as the reference.
+   */
 
   deleteArticle(request: DeleteArticleRequest, metadata?: Metadata): Observable<DeleteArticleResponse>;
 
-  /** An own article for editing (any status but deleted). */
+  /**
+   * An own article for editing (any status but deleted); for any other id an empty response (no
+   * article_id), as the reference answers {}.
+   */
 
   getAuthoredArticle(request: GetAuthoredArticleRequest, metadata?: Metadata): Observable<GetAuthoredArticleResponse>;
 
@@ -226,7 +232,10 @@ export interface AuthoringServiceClient {
     metadata?: Metadata,
   ): Observable<GetAuthorStatisticsResponse>;
 
-  /** Statistics of one own article: live counters and the aggregated reading-time reports. */
+  /**
+   * Statistics of one own article: live counters and the aggregated reading-time reports.
+   * INVALID_ARGUMENT "Invalid article." for any other id (missing, someone else's, deleted).
+   */
 
   getArticleStatistics(
     request: GetArticleStatisticsRequest,
@@ -253,8 +262,8 @@ export interface AuthoringServiceController {
 
   /**
    * Replaces title, content, cover and channel of an own article in status 0-3; the article
-   * becomes a draft (0) or pending (1) again. NOT_FOUND / PERMISSION_DENIED for missing or
-   * foreign articles, INVALID_ARGUMENT "Invalid article." for deleted or banned ones.
+   * becomes a draft (0) or pending (1) again. INVALID_ARGUMENT "Invalid article." for any other
+   * id (missing, someone else's, deleted or banned), as the reference.
    */
 
   updateArticle(
@@ -262,14 +271,20 @@ export interface AuthoringServiceController {
     metadata?: Metadata,
   ): Promise<UpdateArticleResponse> | Observable<UpdateArticleResponse> | UpdateArticleResponse;
 
-  /** Marks an own article in status 0, 1 or 3 deleted (4); INVALID_ARGUMENT "Invalid article." otherwise. */
+  /**
+   * Marks an own article in status 0, 1 or 3 deleted (4); INVALID_ARGUMENT "Invalid article." for
+   * any other id (missing, someone else's, in another status), as the reference.
+   */
 
   deleteArticle(
     request: DeleteArticleRequest,
     metadata?: Metadata,
   ): Promise<DeleteArticleResponse> | Observable<DeleteArticleResponse> | DeleteArticleResponse;
 
-  /** An own article for editing (any status but deleted). */
+  /**
+   * An own article for editing (any status but deleted); for any other id an empty response (no
+   * article_id), as the reference answers {}.
+   */
 
   getAuthoredArticle(
     request: GetAuthoredArticleRequest,
@@ -300,7 +315,10 @@ export interface AuthoringServiceController {
     metadata?: Metadata,
   ): Promise<GetAuthorStatisticsResponse> | Observable<GetAuthorStatisticsResponse> | GetAuthorStatisticsResponse;
 
-  /** Statistics of one own article: live counters and the aggregated reading-time reports. */
+  /**
+   * Statistics of one own article: live counters and the aggregated reading-time reports.
+   * INVALID_ARGUMENT "Invalid article." for any other id (missing, someone else's, deleted).
+   */
 
   getArticleStatistics(
     request: GetArticleStatisticsRequest,

@@ -104,8 +104,8 @@ export const TOUTIAO_NEWS_V1_PACKAGE_NAME = "toutiao.news.v1";
 export interface CommentModerationServiceClient {
   /**
    * Opens or closes comments on one of the author's approved articles; clears `art:{id}:info`.
-   * NOT_FOUND "The article does not exist."; PERMISSION_DENIED for another author's article;
-   * INVALID_ARGUMENT "Invalid article status." when the article is not approved.
+   * INVALID_ARGUMENT "Invalid article status." for any other id (missing, someone else's, not
+   * approved), as the reference.
    */
 
   setCommentStatus(request: SetCommentStatusRequest, metadata?: Metadata): Observable<SetCommentStatusResponse>;
@@ -147,8 +147,8 @@ export interface CommentModerationServiceClient {
 export interface CommentModerationServiceController {
   /**
    * Opens or closes comments on one of the author's approved articles; clears `art:{id}:info`.
-   * NOT_FOUND "The article does not exist."; PERMISSION_DENIED for another author's article;
-   * INVALID_ARGUMENT "Invalid article status." when the article is not approved.
+   * INVALID_ARGUMENT "Invalid article status." for any other id (missing, someone else's, not
+   * approved), as the reference.
    */
 
   setCommentStatus(
