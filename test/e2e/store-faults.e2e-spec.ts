@@ -98,7 +98,11 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
   let recommend: INestApplicationContext;
   let token: string;
 
-  const call = async (method: 'GET' | 'POST', url: string, payload?: Record<string, string>) => {
+  const call = async (
+    method: 'GET' | 'POST' | 'PATCH',
+    url: string,
+    payload?: Record<string, unknown>,
+  ) => {
     const started = Date.now();
     const response = await stack.gateway.inject({
       method,
@@ -469,6 +473,39 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
     }
     const approved = !(outcome instanceof Error);
     expect({ approved, status: await status() }).toEqual({ approved, status: approved ? 2 : 1 });
+  });
+
+  it('changes nothing for a profile save it refuses while the cache Redis is down', async () => {
+    const intro = async () => {
+      const sql = 'SELECT introduction FROM user_basic WHERE user_id = ?';
+      const [row] = (await stack.sql(sql, [READER])) as Array<{ introduction: string | null }>;
+      return row.introduction;
+    };
+    const before = await intro();
+    const save = (text: string) => call('PATCH', '/app/v1_0/user/profile', { intro: text });
+    await cacheServer.crash();
+    let saved: Awaited<ReturnType<typeof call>>;
+    try {
+      saved = await save('saved while the cache is down');
+    } finally {
+      await cacheServer.start();
+    }
+    const accepted = saved.status === 201;
+    expect({ status: saved.status, intro: await intro() }).toEqual({
+      status: saved.status,
+      intro: accepted ? 'saved while the cache is down' : before,
+    });
+    if (!accepted) expectRefusedWhileDown({ save: saved });
+
+    const again = await eventually(
+      () => save('saved after the restart'),
+      (answer) => answer.status === 201,
+      'the save after the restart',
+    );
+    expect(again.status).toBe(201);
+    expect(JSON.parse((await call('GET', '/app/v1_0/user')).body)).toMatchObject({
+      data: { intro: 'saved after the restart' },
+    });
   });
 
   it('lets the worker finish a job it was running when Redis crashed, and take new ones, sending each SMS once', async () => {

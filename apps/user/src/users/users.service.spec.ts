@@ -217,17 +217,33 @@ describe('UsersService', () => {
     expect(cache.setExtra).not.toHaveBeenCalled();
   });
 
-  it('refuses a taken name, found by query or by the unique key, without invalidating', async () => {
+  it('refuses a taken name, found by query (without invalidating) or by the unique key', async () => {
     const { service, users, cache } = newTestService();
     users.isNameTaken.mockResolvedValueOnce(true);
     const byQuery = await appError(service.updateProfile(ME, { name: 'taken' }));
     expect([byQuery.kind, byQuery.message]).toEqual([ErrorKind.Conflict, 'User name has existed.']);
     expect(users.updateProfile).not.toHaveBeenCalled();
+    expect(cache.invalidate).not.toHaveBeenCalled();
 
     users.updateProfile.mockResolvedValueOnce('name-taken');
     const byRace = await appError(service.updateProfile(ME, { name: 'raced' }));
     expect([byRace.kind, byRace.message]).toEqual([ErrorKind.Conflict, 'User name has existed.']);
-    expect(cache.invalidate).not.toHaveBeenCalled();
+  });
+
+  it('writes nothing when the cached profile cannot be dropped, and keeps a save whose second drop fails', async () => {
+    const { service, users, cache } = newTestService();
+    cache.invalidate.mockRejectedValueOnce(new Error('cache Redis down'));
+    await expect(service.updateProfile(ME, { intro: 'refused' })).rejects.toThrow(
+      'cache Redis down',
+    );
+    expect(users.updateProfile).not.toHaveBeenCalled();
+
+    cache.invalidate
+      .mockResolvedValueOnce(undefined)
+      .mockRejectedValueOnce(new Error('cache Redis down'));
+    await service.updateProfile(ME, { intro: 'saved' });
+    expect(users.updateProfile).toHaveBeenCalledWith(ME, { intro: 'saved' });
+    expect(cache.invalidate).toHaveBeenCalledTimes(3);
   });
 
   it('checks a dry run as the save, a taken name included, and writes nothing', async () => {

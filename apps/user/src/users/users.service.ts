@@ -2,7 +2,7 @@ import { CounterKeys, CounterStore } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import type { userV1 } from '@app/contracts';
 import { SNOWFLAKE_ID } from '@app/snowflake';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { UserConfig } from '../config/user.config';
 import {
@@ -73,6 +73,8 @@ function toProfile(userId: string, user: CachedUser, extra: CachedUserExtra): us
 
 @Injectable()
 export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
   constructor(
     private readonly users: UsersRepository,
     private readonly counters: CounterStore,
@@ -155,10 +157,7 @@ export class UsersService {
       throw UserErrors.nameExists();
     }
     if (!dryRun && Object.values(changes).some((value) => value !== undefined)) {
-      // The unique key settles the race two renames to one free name would otherwise win both.
-      if ((await this.users.updateProfile(userId, changes)) === 'name-taken')
-        throw UserErrors.nameExists();
-      await this.cache.invalidate(userId);
+      await this.saveDropping(userId, changes);
     }
     const [user, profile] = await Promise.all([
       this.users.findById(userId),
@@ -166,6 +165,27 @@ export class UsersService {
     ]);
     if (!user) throw UserErrors.userNotFound();
     return toProfile(userId, toCachedUser(user), toCachedExtra(profile));
+  }
+
+  /**
+   * Writes the changes between two drops of the user's cached profile. The drop before the write
+   * makes a cache Redis that is down refuse the save with nothing changed (dropped after it only,
+   * the save was stored and answered 503); the drop after it, also when the write failed halfway,
+   * keeps no copy a read filled from MySQL meanwhile, and its failure is logged, the save being made.
+   */
+  private async saveDropping(userId: string, changes: ProfileChanges): Promise<void> {
+    await this.cache.invalidate(userId);
+    try {
+      // The unique key settles the race two renames to one free name would otherwise win both.
+      if ((await this.users.updateProfile(userId, changes)) === 'name-taken')
+        throw UserErrors.nameExists();
+    } finally {
+      await this.cache
+        .invalidate(userId)
+        .catch((error: unknown) =>
+          this.logger.error(`the saved profile of ${userId} stays cached: ${String(error)}`),
+        );
+    }
   }
 
   /** Followers and total reads of the user's articles (`count:user:arts:reading`). */
