@@ -508,6 +508,56 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
     });
   });
 
+  it('answers a channel change it committed as done when the cache Redis went down during it', async () => {
+    const sequences = async () =>
+      (
+        (await stack.sql(
+          'SELECT sequence FROM news_user_channel WHERE user_id = ? AND channel_id = 1 AND is_deleted = 0',
+          [READER],
+        )) as Array<{ sequence: number }>
+      ).map((row) => row.sequence);
+    await stack.sql(
+      'INSERT INTO news_user_channel (user_id, channel_id, sequence, is_deleted) VALUES (?, 1, 1, 0)',
+      [READER],
+    );
+    const waiting = async () =>
+      (await stack.sql(
+        "SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID() AND info LIKE '%news_user_channel%'",
+        [stack.database.settings.MYSQL_DATABASE],
+      )) as Array<{ id: number }>;
+    // Held here, the change waits in its transaction, its cached list dropped before it; the cache
+    // Redis goes down before the change commits, so the drop after it fails.
+    let moved: Awaited<ReturnType<typeof call>>;
+    try {
+      moved = await withTestConnection(stack.database.settings, async (query) => {
+        await query('BEGIN');
+        await query(
+          'SELECT sequence FROM news_user_channel WHERE user_id = ? AND channel_id = 1 FOR UPDATE',
+          [READER],
+        );
+        const answer = call('PATCH', '/app/v1_0/user/channels', { channels: [{ id: 1, seq: 5 }] });
+        await eventually(waiting, (ids) => ids.length === 1, 'the change waiting');
+        await cacheServer.crash();
+        await query('ROLLBACK');
+        return answer;
+      });
+    } finally {
+      await cacheServer.start();
+    }
+    expect({ status: moved.status, sequences: await sequences() }).toEqual({
+      status: 201,
+      sequences: [5],
+    });
+    const listed = await eventually(
+      () => call('GET', '/app/v1_0/user/channels'),
+      (answer) => answer.status === 200,
+      'the channels after the restart',
+    );
+    expect(JSON.parse(listed.body)).toMatchObject({
+      data: { channels: [{ id: 0 }, { id: 1 }] },
+    });
+  });
+
   it('lets the worker finish a job it was running when Redis crashed, and take new ones, sending each SMS once', async () => {
     const inboxDir = mkdtempSync(join(tmpdir(), 'tt-sms-'));
     const inbox = join(inboxDir, 'sms.jsonl');

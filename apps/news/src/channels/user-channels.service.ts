@@ -1,6 +1,6 @@
 import { AppError } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 
 import { ChannelErrors } from './channel.errors';
 import type { ChannelSummary } from './channels.repository';
@@ -25,6 +25,8 @@ function signedInUser(userId: string): string {
  */
 @Injectable()
 export class UserChannelsService {
+  private readonly logger = new Logger(UserChannelsService.name);
+
   constructor(
     private readonly channels: ChannelsService,
     private readonly userChannels: UserChannelsRepository,
@@ -93,13 +95,18 @@ export class UserChannelsService {
   }
 
   // The first delete fails fast (nothing written) when Redis is down; the second drops any
-  // fill lease taken while the write ran.
+  // fill lease taken while the write ran. A failure of the second is logged, not answered: the
+  // change is made, and a 503 would have the client send it again (a POST then refused with 409).
   private async change(userId: string, write: () => Promise<void>): Promise<void> {
     await this.cache.invalidate(userId);
     try {
       await write();
     } finally {
-      await this.cache.invalidate(userId);
+      await this.cache
+        .invalidate(userId)
+        .catch((error: unknown) =>
+          this.logger.error(`the changed channels of ${userId} stay cached: ${String(error)}`),
+        );
     }
   }
 
