@@ -211,6 +211,36 @@ describe('sign-in, sessions and tokens through the gateway', () => {
       expect(reply.statusCode).toBe(403);
       expect(reply.json()).toEqual({ message: 'Invalid user.' });
     });
+
+    it('keeps the code of a sign-in whose MySQL connection was killed under it, so that sending it again signs in', async () => {
+      const user = await signIn();
+      await state.multi().del(`app:code:${user.mobile}`).hset(`app:code:${user.mobile}`, { code: '135790', attempts: 0 }).exec();
+      const login = () => call(gateway, 'POST', '/app/v1_0/authorizations', { body: { mobile: user.mobile, code: '135790' } });
+      // The sign-in's last MySQL write (the user's last login) waits on this row lock, and its connection is killed there.
+      const failed = await withTestConnection(database.settings, async (query) => {
+        const waiting = async () =>
+          (await query("SELECT id FROM information_schema.processlist WHERE db = ? AND info LIKE 'UPDATE `user_basic`%'", [
+            database.settings.MYSQL_DATABASE,
+          ])) as Array<{ id: number }>;
+        await query('BEGIN');
+        await query('SELECT user_id FROM user_basic WHERE mobile = ? FOR UPDATE', [user.mobile]);
+        const answer = login();
+        let blocked = await waiting();
+        for (let tries = 0; blocked.length === 0 && tries < 200; tries += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          blocked = await waiting();
+        }
+        expect(blocked).toHaveLength(1);
+        await query(`KILL CONNECTION ${Number(blocked[0].id)}`);
+        const answered = await answer;
+        await query('ROLLBACK');
+        return answered;
+      });
+      expect([failed.statusCode, failed.body]).toEqual([503, '{"message":"Service unavailable."}']);
+      expect((await login()).statusCode).toBe(201);
+      // Used up by the sign-in that took it.
+      expect((await login()).statusCode).toBe(400);
+    });
   });
 
   describe('PUT and DELETE /authorizations', () => {

@@ -23,6 +23,10 @@ describe('SMS codes and limits (real Redis)', () => {
     await testRedis.cleanup();
   });
 
+  /** What a sign-in does with a code: checks it, then uses it up. */
+  const verify = async (scope: 'app' | 'mp', mobile: string, presented: string) =>
+    (await codes.check(scope, mobile, presented)) && codes.take(scope, mobile, presented);
+
   it('issues 6-digit codes that live 300 s under the reference key', async () => {
     const code = await codes.issue('app', '13800000001');
     expect(code).toMatch(/^\d{6}$/);
@@ -36,31 +40,48 @@ describe('SMS codes and limits (real Redis)', () => {
 
   it('accepts the right code once', async () => {
     const code = await codes.issue('app', '13800000002');
-    expect(await codes.verify('app', '13800000002', code)).toBe(true);
-    expect(await codes.verify('app', '13800000002', code)).toBe(false);
+    expect(await verify('app', '13800000002', code)).toBe(true);
+    expect(await verify('app', '13800000002', code)).toBe(false);
+  });
+
+  it('keeps a checked code until it is taken, and takes it once', async () => {
+    const code = await codes.issue('app', '13800000006');
+    expect(await codes.check('app', '13800000006', code)).toBe(true);
+    expect(await codes.check('app', '13800000006', code)).toBe(true);
+    const taken = await Promise.all([codes.take('app', '13800000006', code), codes.take('app', '13800000006', code)]);
+    expect(taken.sort()).toEqual([false, true]);
+    expect(await codes.check('app', '13800000006', code)).toBe(false);
+  });
+
+  it('does not take a newer code than the one checked', async () => {
+    const first = await codes.issue('app', '13800000007', '111111');
+    expect(await codes.check('app', '13800000007', first)).toBe(true);
+    const second = await codes.issue('app', '13800000007', '222222');
+    expect(await codes.take('app', '13800000007', first)).toBe(false);
+    expect(await verify('app', '13800000007', second)).toBe(true);
   });
 
   it('keeps app and media-platform codes apart', async () => {
     const code = await codes.issue('mp', '13800000003', '246810');
     expect(code).toBe('246810');
-    expect(await codes.verify('app', '13800000003', code)).toBe(false);
-    expect(await codes.verify('mp', '13800000003', code)).toBe(true);
+    expect(await verify('app', '13800000003', code)).toBe(false);
+    expect(await verify('mp', '13800000003', code)).toBe(true);
   });
 
   it('burns the code after five wrong attempts, even concurrent ones', async () => {
     const code = await codes.issue('app', '13800000004');
     const wrong = code === '000000' ? '111111' : '000000';
-    const results = await Promise.all(Array.from({ length: MAX_CODE_ATTEMPTS + 3 }, () => codes.verify('app', '13800000004', wrong)));
+    const results = await Promise.all(Array.from({ length: MAX_CODE_ATTEMPTS + 3 }, () => verify('app', '13800000004', wrong)));
     expect(results.every((ok) => !ok)).toBe(true);
-    expect(await codes.verify('app', '13800000004', code)).toBe(false);
+    expect(await verify('app', '13800000004', code)).toBe(false);
     expect(await redis.exists('app:code:13800000004')).toBe(0);
   });
 
   it('allows a right code within the attempt budget', async () => {
     const code = await codes.issue('app', '13800000005');
     const wrong = code === '000000' ? '111111' : '000000';
-    for (let i = 0; i < MAX_CODE_ATTEMPTS - 1; i += 1) expect(await codes.verify('app', '13800000005', wrong)).toBe(false);
-    expect(await codes.verify('app', '13800000005', code)).toBe(true);
+    for (let i = 0; i < MAX_CODE_ATTEMPTS - 1; i += 1) expect(await verify('app', '13800000005', wrong)).toBe(false);
+    expect(await verify('app', '13800000005', code)).toBe(true);
   });
 
   it('limits a mobile to one request per minute', async () => {

@@ -21,6 +21,11 @@ if attempts > tonumber(ARGV[1]) then
 end
 return code`);
 
+// Deletes the code only while it is the one checked, not a newer one issued since.
+const TAKE_CODE = new RedisScript<number, [code: string], [checked: string]>(`
+if redis.call('HGET', KEYS[1], 'code') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`);
+
 /** SMS codes in the state Redis: 6 digits from a CSPRNG, 300 s, single use, 5 attempts. */
 @Injectable()
 export class SmsCodeStore {
@@ -34,12 +39,18 @@ export class SmsCodeStore {
     return code;
   }
 
-  /** True once for the right code (then it is gone); wrong codes count toward the budget. */
-  async verify(scope: Scope, mobile: string, presented: string): Promise<boolean> {
-    const key = codeKey(scope, mobile);
-    const stored = await TAKE_ATTEMPT.run(this.redis, [key], [MAX_CODE_ATTEMPTS]);
-    if (stored === null || !sameCode(stored, presented)) return false;
-    return (await this.redis.del(key)) === 1;
+  /**
+   * Whether `presented` is the stored code. Every try counts toward the budget; the right code stays
+   * until `take` uses it up, so a sign-in that fails after the check can be sent again with it.
+   */
+  async check(scope: Scope, mobile: string, presented: string): Promise<boolean> {
+    const stored = await TAKE_ATTEMPT.run(this.redis, [codeKey(scope, mobile)], [MAX_CODE_ATTEMPTS]);
+    return stored !== null && sameCode(stored, presented);
+  }
+
+  /** Uses up a checked code: true once, for the one sign-in that takes it. */
+  async take(scope: Scope, mobile: string, code: string): Promise<boolean> {
+    return (await TAKE_CODE.run(this.redis, [codeKey(scope, mobile)], [code])) === 1;
   }
 }
 
