@@ -78,7 +78,8 @@ export class ArticlesHttpController {
     ]);
     const fields = pageFields(author, undefined, recomments);
     const body = articlePageBody(article, this.config.TZ, fields);
-    this.anonymousPages.set(article, body);
+    // A page that could not name its author is not reused: the next reader may get the name.
+    if (author !== undefined) this.anonymousPages.set(article, body);
     return body;
   }
 
@@ -115,9 +116,12 @@ export class ArticlesHttpController {
   }
 }
 
-/** The page's fields besides the article's own; `viewer` undefined for anonymous readers. */
+/**
+ * The page's fields besides the article's own; `viewer` undefined for anonymous readers. `author`
+ * null (the user is gone) or undefined (the user service could not be asked): shown unnamed.
+ */
 function pageFields(
-  author: Author | null,
+  author: Author | null | undefined,
   viewer: ViewerState | undefined,
   recomments: PageFields['recomments'],
 ): PageFields {

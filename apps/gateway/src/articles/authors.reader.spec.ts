@@ -1,6 +1,6 @@
 import type { TwoLevelCache } from '@app/cache';
 import type { userV1 } from '@app/contracts';
-import { of } from 'rxjs';
+import { type Observable, of, throwError } from 'rxjs';
 
 import type { UserCardPresenter } from '../users/user-card.presenter';
 import { AuthorsReader } from './authors.reader';
@@ -10,12 +10,18 @@ const B = '1294287382374383617';
 const C = '1294287382374383618';
 const GONE = '1294287382374383699';
 
-function newTestReader(cached: Record<string, { name: string; photo: string } | null>, stored: userV1.UserName[]) {
+function newTestReader(
+  cached: Record<string, { name: string; photo: string } | null>,
+  stored: userV1.UserName[] | Error,
+) {
   const cache = {
     peekMany: jest.fn((keys: string[]) => Promise.resolve(keys.map((key) => cached[key.split(':')[1]]))),
   };
-  const getUserNames = jest.fn((request: userV1.GetUserNamesRequest) =>
-    of({ users: stored.filter((user) => request.userIds.includes(user.id)) }),
+  const getUserNames = jest.fn(
+    (request: userV1.GetUserNamesRequest): Observable<userV1.GetUserNamesResponse> =>
+      stored instanceof Error
+        ? throwError(() => stored)
+        : of({ users: stored.filter((user) => request.userIds.includes(user.id)) }),
   );
   const presenter = { photoUrl: (key: string) => `http://img/${key || 'default'}` };
   const reader = new AuthorsReader(
@@ -48,5 +54,19 @@ describe('AuthorsReader', () => {
   it('answers null for a user the user service does not name', async () => {
     const { reader } = newTestReader({}, []);
     expect(await reader.readOne(GONE)).toBeNull();
+  });
+
+  it('leaves out the authors the user service could not answer, keeping the cached ones', async () => {
+    const { reader } = newTestReader({ [B]: { name: 'b', photo: 'Fb' }, [GONE]: null }, new Error('14 UNAVAILABLE'));
+    expect(Object.fromEntries(await reader.read([A, B, GONE]))).toEqual({
+      [B]: { name: 'b', photo: 'http://img/Fb' },
+      [GONE]: null,
+    });
+    expect(await reader.readOne(A)).toBeUndefined();
+  });
+
+  it('rejects a lookup of whether a user exists when the user service cannot tell', async () => {
+    const { reader } = newTestReader({}, new Error('14 UNAVAILABLE'));
+    await expect(reader.find(A)).rejects.toThrow('14 UNAVAILABLE');
   });
 });

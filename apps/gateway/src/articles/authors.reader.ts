@@ -1,7 +1,8 @@
 import { CacheKeys, TwoLevelCache } from '@app/cache';
 import type { userV1 } from '@app/contracts';
+import { errorMessage } from '@app/config';
 import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 
 import { UserCardPresenter } from '../users/user-card.presenter';
 import { gatheredMisses } from './gathered-misses';
@@ -25,10 +26,12 @@ interface CachedProfile {
  * Authors' names and photos from the user service's `user:{uid}:profile` cache (in process, else
  * one MGET; the user service broadcasts its invalidations), and from UserService.GetUserNames
  * (which fills that cache) for the ones not cached: the misses of the requests served together go
- * in one call.
+ * in one call. Authors shown beside what they wrote (`read`, `readOne`) that the user service could
+ * not answer are left out, so a list or page still answers while it is down, showing them unnamed.
  */
 @Injectable()
 export class AuthorsReader {
+  private readonly logger = new Logger(AuthorsReader.name);
   private readonly misses = gatheredMisses(
     async (userIds) => (await unary(this.users.getUserNames({ userIds }))).users,
     (user) => user.id,
@@ -41,11 +44,36 @@ export class AuthorsReader {
     private readonly presenter: UserCardPresenter,
   ) {}
 
-  /** Authors by id; null for users that do not exist. */
+  /**
+   * Authors by id: null for users that do not exist; none for those whose profile no cache holds
+   * while the user service fails or is late.
+   */
   async read(userIds: readonly string[]): Promise<Map<string, Author | null>> {
+    const { authors, failed } = await this.lookUp(userIds);
+    if (failed) {
+      this.logger.warn(`${failed.ids.length} author(s) shown unnamed: ${errorMessage(failed.error)}`);
+    }
+    return authors;
+  }
+
+  /** One author as `read` answers it: undefined when the user service could not be asked. */
+  async readOne(userId: string): Promise<Author | null | undefined> {
+    return (await this.read([userId])).get(userId);
+  }
+
+  /** One author, null for a user that does not exist; rejects when the user service cannot tell. */
+  async find(userId: string): Promise<Author | null> {
+    const { authors, failed } = await this.lookUp([userId]);
+    if (failed) throw failed.error;
+    return authors.get(userId) ?? null;
+  }
+
+  private async lookUp(
+    userIds: readonly string[],
+  ): Promise<{ authors: Map<string, Author | null>; failed?: { ids: string[]; error: unknown } }> {
     const ids = [...new Set(userIds)];
     const authors = new Map<string, Author | null>();
-    if (ids.length === 0) return authors;
+    if (ids.length === 0) return { authors };
     const cached = await this.cache.peekMany<CachedProfile>(ids.map((id) => CacheKeys.userProfile(id)));
     const misses: string[] = [];
     ids.forEach((id, index) => {
@@ -53,16 +81,17 @@ export class AuthorsReader {
       if (profile === undefined) misses.push(id);
       else authors.set(id, profile === null ? null : this.present(profile));
     });
-    const loaded = await Promise.all(misses.map((id) => this.misses.load(id)));
+    const loaded = await Promise.allSettled(misses.map((id) => this.misses.load(id)));
+    let failed: { ids: string[]; error: unknown } | undefined;
     misses.forEach((id, index) => {
-      const user = loaded[index];
-      authors.set(id, user && this.present(user));
+      const outcome = loaded[index];
+      if (outcome.status === 'fulfilled') authors.set(id, outcome.value && this.present(outcome.value));
+      else {
+        failed ??= { ids: [], error: outcome.reason };
+        failed.ids.push(id);
+      }
     });
-    return authors;
-  }
-
-  async readOne(userId: string): Promise<Author | null> {
-    return (await this.read([userId])).get(userId) ?? null;
+    return { authors, failed };
   }
 
   private present(profile: CachedProfile): Author {

@@ -37,7 +37,7 @@ export class UserArticlesHttpController {
     @Param('uid') userId: string,
     @Query() query: PageQueryDto,
   ): Promise<Page<ArticleCard>> {
-    if (!SNOWFLAKE_ID.test(userId) || !(await this.authors.readOne(userId)))
+    if (!SNOWFLAKE_ID.test(userId) || !(await this.authors.find(userId)))
       throw ArticleErrors.invalidRequest();
     const { page, perPage } = pageOf(query);
     const { totalCount, articleIds } = await unary(
