@@ -18,7 +18,7 @@ import { StatisticsModule } from './statistics/statistics.module';
  */
 const QUEUE_FEATURES: Record<QueueName, ((config: WorkerConfig, queues: DynamicModule) => DynamicModule) | undefined> = {
   [QueueName.Sms]: (config) => SmsModule.forRoot(config),
-  [QueueName.SearchIndex]: (config) => SearchIndexModule.forRoot(config),
+  [QueueName.SearchIndex]: (config, queues) => SearchIndexModule.forRoot(config, queues),
   [QueueName.Statistics]: (config, queues) => StatisticsModule.forRoot(config, queues),
   [QueueName.Notifications]: undefined,
   [QueueName.Candidates]: (config) => CandidatesModule.forRoot(config),

@@ -1,0 +1,74 @@
+import { APP_CONFIG, errorMessage } from '@app/config';
+import { QueueName } from '@app/queue';
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Queue } from 'bullmq';
+
+import type { WorkerConfig } from '../config/worker.config';
+
+/** Failed jobs looked at per round. */
+export const REDRIVE_BATCH = 1_000;
+
+/**
+ * Gives the search index jobs that used up their attempts (news, or its search backend, down
+ * through their backoff: about 34 minutes) new ones every SEARCH_REDRIVE_INTERVAL_MS, where they
+ * stayed failed and the article's entry stale until its next change: an approval never found, an
+ * edit found by its old title. A job refused for good (a malformed payload) fails at its first
+ * attempt and is left alone. Every replica may run it: a job another one moved first is no longer
+ * failed, and the job re-reads the article, so running it late or twice is harmless.
+ */
+@Injectable()
+export class SearchIndexRedriver implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SearchIndexRedriver.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    @InjectQueue(QueueName.SearchIndex) private readonly queue: Pick<Queue, 'getFailed'>,
+    @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'SEARCH_REDRIVE_INTERVAL_MS'>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.redrive(), this.config.SEARCH_REDRIVE_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Moves the jobs that used up their attempts back to waiting; answers how many it moved. */
+  redrive(): Promise<number> {
+    this.running ??= this.redriveExhausted()
+      .catch((error: unknown) => {
+        this.logger.warn(
+          `failed search index jobs not run again (next round): ${errorMessage(error)}`,
+        );
+        return 0;
+      })
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async redriveExhausted(): Promise<number> {
+    let moved = 0;
+    for (const job of await this.queue.getFailed(0, REDRIVE_BATCH - 1)) {
+      if (job.attemptsMade < (job.opts.attempts ?? 1)) continue;
+      try {
+        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        moved += 1;
+      } catch {
+        // Moved by another replica since it was listed.
+      }
+    }
+    if (moved > 0) this.logger.log(`${moved} search index jobs that had failed run again`);
+    return moved;
+  }
+}
