@@ -39,9 +39,10 @@ export class SearchIndexRedriver implements OnApplicationBootstrap, OnApplicatio
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // A round in flight is not waited for: with the queue Redis down its commands wait until Redis is
+  // back (BullMQ's connections never give up). Each move is one command, so it may stop anywhere.
+  onApplicationShutdown(): void {
     if (this.timer) clearInterval(this.timer);
-    await this.running;
   }
 
   /** Moves the jobs that used up their attempts back to waiting; answers how many it moved. */
