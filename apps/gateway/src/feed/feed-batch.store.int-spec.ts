@@ -28,7 +28,7 @@ describe('FeedBatchStore (real Redis)', () => {
     await testRedis.cleanup();
   });
 
-  it('deals queued batches to newer stamps, each pointing back at the previous one, then runs dry', async () => {
+  it('deals queued batches to newer stamps, each with cursor 0 (the next page is fresh again), then runs dry', async () => {
     const viewer = newViewer();
     expect(await next(viewer, 3, 100)).toMatchObject({ kind: 'empty', coldIds: [] });
     expect(await store.queueAndNext(viewer, 3, 100, [batch('1', '2'), batch('3')])).toEqual({
@@ -38,19 +38,20 @@ describe('FeedBatchStore (real Redis)', () => {
       lastQueued: false,
       coldIds: [],
     });
-    expect(await next(viewer, 3, 200)).toEqual({ kind: 'fresh', batch: batch('3'), cursor: 100, lastQueued: true, coldIds: [] });
+    expect(await next(viewer, 3, 200)).toEqual({ kind: 'fresh', batch: batch('3'), cursor: 0, lastQueued: true, coldIds: [] });
     expect(await next(viewer, 3, 300)).toMatchObject({ kind: 'empty', coldIds: [] });
     // A run queued without dealing (drawn ahead) is dealt to the next newer stamp.
     await store.queue(viewer, 3, [batch('4'), batch('5')], []);
-    expect(await next(viewer, 3, 400)).toEqual({ kind: 'fresh', batch: batch('4'), cursor: 200, lastQueued: false, coldIds: [] });
+    expect(await next(viewer, 3, 400)).toEqual({ kind: 'fresh', batch: batch('4'), cursor: 0, lastQueued: false, coldIds: [] });
   });
 
-  it('replays the batch at or before an older stamp with the next older stamp, and a retried stamp', async () => {
+  it('replays the batch at or before an older stamp with the next older stamp, and a retried stamp as it was dealt', async () => {
     const viewer = newViewer();
     await store.queueAndNext(viewer, 0, 1_000, [batch('1'), batch('2'), batch('3')]);
     await next(viewer, 0, 2_000);
     await next(viewer, 0, 3_000);
-    expect(await next(viewer, 0, 3_000)).toEqual({ kind: 'replay', batch: batch('3'), cursor: 2_000 });
+    expect(await next(viewer, 0, 3_000)).toEqual({ kind: 'replay', batch: batch('3'), cursor: 0 });
+    expect(await next(viewer, 0, 2_000)).toEqual({ kind: 'replay', batch: batch('2'), cursor: 1_000 });
     expect(await next(viewer, 0, 2_500)).toEqual({ kind: 'replay', batch: batch('2'), cursor: 1_000 });
     expect(await next(viewer, 0, 1_000)).toEqual({ kind: 'replay', batch: batch('1'), cursor: 0 });
     // Older than every batch served: no stamp of this viewer's (a fallback page's time cursor).
@@ -63,7 +64,7 @@ describe('FeedBatchStore (real Redis)', () => {
     await store.queueAndNext(viewer, 1, 10, [batch('7'), batch('7')]);
     expect(await next(other, 1, 20)).toMatchObject({ kind: 'empty', coldIds: [] });
     expect(await next(viewer, 2, 20)).toMatchObject({ kind: 'empty', coldIds: [] });
-    expect(await next(viewer, 1, 20)).toEqual({ kind: 'fresh', batch: batch('7'), cursor: 10, lastQueued: true, coldIds: [] });
+    expect(await next(viewer, 1, 20)).toEqual({ kind: 'fresh', batch: batch('7'), cursor: 0, lastQueued: true, coldIds: [] });
     expect(await next(viewer, 1, 10)).toEqual({ kind: 'replay', batch: batch('7'), cursor: 0 });
   });
 
@@ -98,17 +99,17 @@ describe('FeedBatchStore (real Redis)', () => {
       expect(await next(viewer, 9, 100)).toEqual(fresh(coldBatch('11', '12'), 0));
       // The copies are the device's own: they expire with its history, not with the published run.
       for (const key of ['queue', 'cold']) expect(await redis.ttl(`feed:device:${viewer.id}:9:${key}`)).toBeGreaterThan(0);
-      expect(await next(viewer, 9, 200)).toEqual(fresh(coldBatch('13'), 100));
+      expect(await next(viewer, 9, 200)).toEqual(fresh(coldBatch('13'), 0));
       expect(await next(viewer, 9, 150)).toEqual({ kind: 'replay', batch: coldBatch('11', '12'), cursor: 0 });
       // The last batch of the run says so, with the ids the next run is to leave out.
-      expect(await next(viewer, 9, 300)).toEqual({ ...fresh(coldBatch('14'), 200), lastQueued: true, coldIds: ['11', '12', '13', '14'] });
+      expect(await next(viewer, 9, 300)).toEqual({ ...fresh(coldBatch('14'), 0), lastQueued: true, coldIds: ['11', '12', '13', '14'] });
       expect(await next(viewer, 9, 400)).toMatchObject({ kind: 'empty', coldIds: ['11', '12', '13', '14'] });
 
       // The refill drew all but 14: only 14 is still to leave out; then nothing is.
-      expect(await store.queueAndNext(viewer, 9, 400, [batch('21')], ['14'])).toEqual({ ...fresh(batch('21'), 300), lastQueued: true, coldIds: ['14'] });
+      expect(await store.queueAndNext(viewer, 9, 400, [batch('21')], ['14'])).toEqual({ ...fresh(batch('21'), 0), lastQueued: true, coldIds: ['14'] });
       expect(await next(viewer, 9, 500)).toMatchObject({ kind: 'empty', coldIds: ['14'] });
       await store.queue(viewer, 9, [batch('22')], []);
-      expect(await next(viewer, 9, 500)).toEqual({ ...fresh(batch('22'), 400), lastQueued: true });
+      expect(await next(viewer, 9, 500)).toEqual({ ...fresh(batch('22'), 0), lastQueued: true });
       expect(await next(viewer, 9, 600)).toMatchObject({ kind: 'empty', coldIds: [] });
       // Nothing of the published run was taken from it.
       expect(await testRedis.client('cache').llen(`${testRedis.prefix}${CacheKeys.feedColdStart(9, algorithmFor(viewer.id))}`)).toBe(3);
@@ -120,7 +121,7 @@ describe('FeedBatchStore (real Redis)', () => {
         .client('cache')
         .rpush(`${testRedis.prefix}${CacheKeys.feedColdStart(6, algorithmFor(viewer.id))}`, JSON.stringify({ ids: ['51', '52'] }), JSON.stringify({ ids: ['53'] }));
       expect(await next(viewer, 6, 100)).toEqual({ kind: 'fresh', batch: coldBatch('51', '52'), cursor: 0, lastQueued: false, coldIds: [] });
-      expect(await next(viewer, 6, 200)).toMatchObject({ kind: 'fresh', batch: coldBatch('53'), cursor: 100, lastQueued: true });
+      expect(await next(viewer, 6, 200)).toMatchObject({ kind: 'fresh', batch: coldBatch('53'), cursor: 0, lastQueued: true });
       expect(await next(viewer, 6, 300)).toMatchObject({ kind: 'empty', coldIds: ['51', '52', '53'] });
     });
 

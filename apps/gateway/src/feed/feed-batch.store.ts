@@ -23,7 +23,8 @@ export interface QueuedBatch {
 /**
  * What the stamp of a request gives: a fresh batch (stored under that stamp), a replay of the
  * stored batch at or before it, or `empty` when a fresh batch is due and none is queued.
- * `cursor` is the client's next `pre_timestamp`: the next older stamp, 0 when there is none.
+ * `cursor` is the client's next `pre_timestamp`: 0 for a fresh batch (see NEXT_BATCH_LUA) and for
+ * the newest one replayed by its own stamp, else the next older stamp (0 when there is none).
  * `lastQueued`: the fresh batch was the last one queued, so the next fresh request needs a refill.
  * `coldIds` (with `lastQueued` and `empty`): the ids of the cold-start run this viewer was dealt
  * that the recommend service has not drawn for it yet, for the next run to leave out. `isNew`:
@@ -39,9 +40,13 @@ export type NextBatch =
 
 /**
  * The timestamp rules of the original recommend centre (reference 4.3) over a viewer's queue,
- * in one atomic round trip. History members are `<stamp>:<batch json>` so equal batches stay
- * distinct; a fresh batch is stored under the request's own stamp, so a retried request (same
- * stamp) replays it instead of drawing another. A viewer new to the channel (no history, no
+ * in one atomic round trip, but for the cursor of a fresh batch. History members are
+ * `<stamp>:<batch json>` so equal batches stay distinct; a fresh batch is stored under the
+ * request's own stamp, so a retried request (same stamp) replays it instead of drawing another.
+ * A fresh batch answers cursor 0 where the original pointed back at the batch served before it:
+ * toutiao-m follows that cursor while pages come and asks for a fresh batch once it is 0, so it
+ * was dealt every batch of its list again (A, B, A, C, B, A, …). Older stamps still replay, each
+ * pointing at the one before it. A viewer new to the channel (no history, no
  * queue) that may cold-start (ARGV[4] = '1': a device, or a user without reading history) gets
  * the channel's published cold-start run (KEYS[3]) queued, and its ids (published in KEYS[4])
  * remembered (KEYS[5]): both copied inside Redis (COPY, Redis 6.2+), so the run's batches never
@@ -54,6 +59,8 @@ local function next_batch()
   if newest[2] and stamp <= tonumber(newest[2]) then
     local found = redis.call('ZREVRANGEBYSCORE', KEYS[1], stamp, '-inf', 'WITHSCORES', 'LIMIT', 0, 2)
     if not found[1] then return {'beforeHistory'} end
+    -- The newest batch asked for by its own stamp again (a retried request) answers as it was dealt.
+    if tonumber(found[2]) == tonumber(newest[2]) then return {'replay', found[1], '0'} end
     return {'replay', found[1], found[4] or '0'}
   end
   local batch = redis.call('LPOP', KEYS[2])
@@ -75,8 +82,8 @@ local function next_batch()
   redis.call('ZADD', KEYS[1], stamp, ARGV[1] .. ':' .. batch)
   if newest[1] then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1)) end
   redis.call('EXPIRE', KEYS[1], ARGV[2])
-  if redis.call('LLEN', KEYS[2]) > 0 then return {'fresh', batch, newest[2] or '0', '0', ''} end
-  return {'fresh', batch, newest[2] or '0', '1', redis.call('GET', KEYS[5]) or ''}
+  if redis.call('LLEN', KEYS[2]) > 0 then return {'fresh', batch, '0', '0', ''} end
+  return {'fresh', batch, '0', '1', redis.call('GET', KEYS[5]) or ''}
 end
 `;
 
