@@ -42,9 +42,43 @@ describe('FeedBatchDealer when the queue fails after a draw', () => {
     );
     const dealt = await dealer.deal({ kind: 'device', id: 'd' }, 1, 5000);
     expect(recommender.recommend).toHaveBeenCalledTimes(1);
-    expect(dealt).toMatchObject({ ok: true, ids: ids.slice(0, 10), cursor: 77 });
+    expect(dealt).toMatchObject({ ok: true, ids: ids.slice(0, 10), cursor: 0 });
     const dealtExposure = dealt.ok ? (JSON.parse(dealt.exposure) as Record<string, string>) : {};
     expect(dealtExposure).toMatchObject({ articleId: `[${ids.slice(0, 10).join(',')}]`, userId: 'd' });
+  });
+});
+
+describe('FeedBatchDealer with the queue down', () => {
+  type Store = Pick<FeedBatchStore, 'next'>;
+  type Recommend = UserRecommendClient['recommend'];
+
+  async function dealtStraight(batch: { ids: string[]; timeStamp: number; exposure: string }) {
+    const store = {
+      next: jest.fn<ReturnType<Store['next']>, Parameters<Store['next']>>().mockRejectedValue(new Error('connect ECONNREFUSED')),
+    };
+    const recommender = {
+      recommend: jest.fn<ReturnType<Recommend>, Parameters<Recommend>>().mockResolvedValue({ ok: true, batch }),
+    };
+    const dealer = new FeedBatchDealer(
+      store as unknown as FeedBatchStore,
+      recommender as unknown as UserRecommendClient,
+      { hasHistory: jest.fn<Promise<boolean>, [string]>().mockResolvedValue(true) } as unknown as ReadingTracker,
+      { FEED_PREFETCH_BATCHES: 5 },
+    );
+    return dealer.deal({ kind: 'device', id: 'd' }, 1, 5000);
+  }
+
+  it('answers a fresh batch straight from the recommend service with cursor 0, as one from the queue', async () => {
+    // The recommend service points back at its batch before, which toutiao-m would be dealt again.
+    expect(await dealtStraight({ ids: ['1', '2'], timeStamp: 4000, exposure: 'exposure of 1,2' })).toMatchObject({
+      ok: true,
+      ids: ['1', '2'],
+      cursor: 0,
+    });
+  });
+
+  it('keeps the next older stamp of a replay (no exposure)', async () => {
+    expect(await dealtStraight({ ids: ['3'], timeStamp: 3000, exposure: '' })).toMatchObject({ ok: true, ids: ['3'], cursor: 3000 });
   });
 });
 

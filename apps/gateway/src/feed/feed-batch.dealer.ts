@@ -245,6 +245,8 @@ function dealt(
   };
 }
 
+/** A fresh batch (one with an exposure) answers cursor 0, as one dealt from the queue does. */
 function fromRecommend(batch: RecommendBatch): DealtBatch {
-  return { ok: true, ids: batch.ids, cursor: batch.timeStamp, exposure: batch.exposure };
+  const cursor = batch.exposure === '' ? batch.timeStamp : 0;
+  return { ok: true, ids: batch.ids, cursor, exposure: batch.exposure };
 }
