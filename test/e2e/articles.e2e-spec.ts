@@ -257,6 +257,29 @@ describe('article detail, author lists, history and reading durations through th
       expect((await call('GET', `/articles/${article}`)).statusCode).toBe(200);
     });
 
+    it('names the renamed author on a built anonymous page as soon as the rename reaches the gateway', async () => {
+      const article = MANY[2];
+      const gatewayCache = stack.gateway.get(TwoLevelCache);
+      const authorName = async () => (await call('GET', `/articles/${article}`)).json<{ data: { aut_name: string } }>().data.aut_name;
+      const rename = async (name: string) => {
+        await stack.sql('UPDATE user_basic SET user_name = ? WHERE user_id = ?', [name, PROLIFIC]);
+        await stack.userService.get(TwoLevelCache).invalidate(CacheKeys.userProfile(PROLIFIC));
+        for (let attempt = 0; attempt < 100 && gatewayCache.hasLocal(CacheKeys.userProfile(PROLIFIC)); attempt += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      };
+      const answered = jest.spyOn(stack.gateway.get(AnonymousArticlePages), 'answerBuilt');
+      try {
+        expect([await authorName(), await authorName(), await authorName()]).toEqual(['prolific', 'prolific', 'prolific']);
+        expect(answered.mock.results.map(({ value }) => Buffer.isBuffer(value))).toEqual([false, false, true]);
+        await rename('prolific renamed');
+        expect(await authorName()).toBe('prolific renamed');
+      } finally {
+        answered.mockRestore();
+        await rename('prolific');
+      }
+    });
+
     it('tells a signed-in reader whether they follow the author, their attitude and collection', async () => {
       const answer = await call('GET', `/articles/${OLD}`, { as: READER });
       expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');

@@ -122,6 +122,49 @@ describe('TwoLevelCache (real Redis)', () => {
     expect(fresh.peekLocal('card:8')).toBeNull();
   });
 
+  describe('after its L1 time runs out', () => {
+    const L1_MS = 50;
+    const outlive = () => new Promise((resolve) => setTimeout(resolve, L1_MS + 30));
+
+    it('reads the value from Redis again, the same object while it is unchanged there', async () => {
+      await raw.set('card:20', JSON.stringify({ id: 20 }));
+      const cache = await replica(L1_MS);
+      const before = await cache.peek<{ id: number }>('card:20');
+      await outlive();
+      expect(cache.peekLocal('card:20')).toBeUndefined();
+      expect(cache.peekLocal('card:20', { allowStale: true })).toBe(before);
+      const after = await cache.peek<{ id: number }>('card:20');
+      expect(after).toBe(before);
+      expect(cache.peekLocal('card:20')).toBe(before);
+    });
+
+    it('reads a value changed in Redis as a new object', async () => {
+      await raw.set('card:21', JSON.stringify({ id: 21, v: 1 }));
+      const cache = await replica(L1_MS);
+      const before = await cache.peek<{ id: number; v: number }>('card:21');
+      await raw.set('card:21', JSON.stringify({ id: 21, v: 2 }));
+      await outlive();
+      const after = await cache.peek<{ id: number; v: number }>('card:21');
+      expect(after).toEqual({ id: 21, v: 2 });
+      expect(before).toEqual({ id: 21, v: 1 });
+    });
+
+    it('reads an invalidated value as a new object even when it comes back unchanged', async () => {
+      await raw.set('card:22', JSON.stringify({ id: 22 }));
+      const cache = await replica(L1_MS);
+      const before = await cache.peek<{ id: number }>('card:22');
+      await second.invalidate('card:22');
+      for (let tries = 0; cache.peekLocal('card:22', { allowStale: true }) !== undefined; tries++) {
+        if (tries === 100) throw new Error('the invalidation did not reach the replica');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await raw.set('card:22', JSON.stringify({ id: 22 }));
+      const after = await cache.peek<{ id: number }>('card:22');
+      expect(after).toEqual(before);
+      expect(after).not.toBe(before);
+    });
+  });
+
   it('reads many rows through: one load for what neither level holds, null markers for what it does not answer', async () => {
     await first.set('row:1', { id: '1' }, POLICY);
     await raw.set('row:2', NULL_MARKER);

@@ -73,7 +73,12 @@ export class TwoLevelCache {
     private readonly subscriber: Redis,
     options: TwoLevelCacheOptions,
   ) {
-    this.l1 = new LRUCache({ max: options.l1Max ?? 10_000, ttl: options.l1TtlMs ?? 5_000 });
+    this.l1 = new LRUCache({
+      max: options.l1Max ?? 10_000,
+      ttl: options.l1TtlMs ?? 5_000,
+      // An entry whose time ran out stays until it is read again (see `keep`) or evicted.
+      noDeleteOnStaleGet: true,
+    });
     this.channel = options.channel;
     this.generations = new LocalGenerations(options.l1Max);
   }
@@ -188,9 +193,16 @@ export class TwoLevelCache {
     return (await this.peekMany<T>([key]))[0];
   }
 
-  /** The value of `key` if this process holds it (null for a null marker), without asking Redis. */
-  peekLocal<T>(key: string): T | null | undefined {
-    const entry = this.l1.get(key);
+  /**
+   * The value of `key` if this process holds it (null for a null marker), without asking Redis.
+   * `allowStale`: also a copy whose L1 time has run out, which no invalidation has dropped (to
+   * tell whether something built from it is still current: the same object while it is).
+   */
+  peekLocal<T>(
+    key: string,
+    { allowStale = false }: { allowStale?: boolean } = {},
+  ): T | null | undefined {
+    const entry = allowStale ? this.l1.peek(key, { allowStale }) : this.l1.get(key);
     return entry ? (parsedValue(entry) as T | null) : undefined;
   }
 
@@ -310,12 +322,25 @@ export class TwoLevelCache {
     this.inflightMany.delete(key);
   }
 
-  /** Keeps `raw` in L1 unless `key` was invalidated since `generation`; the entry either way. */
+  /**
+   * Keeps `raw` in L1 unless `key` was invalidated since `generation`; the entry either way. A
+   * value read again unchanged after its L1 time ran out keeps its entry, so callers get the same
+   * object, parsed once, and what they built from it (keyed by it) stays valid.
+   */
   private keep(key: string, raw: string, generation: number): Entry {
-    const entry: Entry = raw === NULL_MARKER ? { missing: true } : { value: raw };
+    const held = this.l1.peek(key, { allowStale: true });
+    const entry = held && holdsRaw(held, raw) ? held : entryOf(raw);
     if (!this.generations.droppedSince(key, generation)) this.l1.set(key, entry);
     return entry;
   }
+}
+
+function entryOf(raw: string): Entry {
+  return raw === NULL_MARKER ? { missing: true } : { value: raw };
+}
+
+function holdsRaw(entry: Entry, raw: string): boolean {
+  return 'missing' in entry ? raw === NULL_MARKER : entry.value === raw;
 }
 
 /** The entry's value, parsed once and kept on it; null for a null marker. */

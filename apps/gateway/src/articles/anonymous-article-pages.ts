@@ -5,10 +5,20 @@ import { type NestFastifyApplication, RouteConfig } from '@nestjs/platform-fasti
 import type { onRequestHookHandler } from 'fastify';
 
 import { ArticleDetailReader } from './article-detail.reader';
+import { AuthorsReader } from './authors.reader';
 import { ReadingTracker } from './reading-tracker';
+import { RelatedArticlesClient } from './related-articles.client';
 
-/** How long an anonymous reader's page is reused: author and related-article changes show within it. */
-export const ANONYMOUS_PAGE_TTL_MS = 5000;
+/**
+ * How long an anonymous reader's page is reused at most: related-article changes show within it
+ * (and the related lists' own cache time). A change of the article or its author shows at once.
+ */
+export const ANONYMOUS_PAGE_TTL_MS = 30_000;
+/**
+ * A page built while the recommend service could not list related articles is reused this long:
+ * the list shows soon after it is back, and the service is not asked on every read meanwhile.
+ */
+export const PAGE_WITHOUT_RELATED_TTL_MS = 5_000;
 
 /** Route config key of the article route, whose built anonymous pages are answered before routing. */
 const ANONYMOUS_ARTICLE_PAGE = 'anonymousArticlePage';
@@ -17,27 +27,49 @@ const ANONYMOUS_ARTICLE_PAGE = 'anonymousArticlePage';
 export const AnonymousArticlePage = (): MethodDecorator =>
   RouteConfig({ [ANONYMOUS_ARTICLE_PAGE]: true });
 
+/** A built page, with the author's cached profile it was built with. */
+interface BuiltPage {
+  body: Buffer;
+  until: number;
+  author: object | null | undefined;
+}
+
 /**
  * Whole answers for anonymous readers (the same for all of them), per cached detail, for
- * ANONYMOUS_PAGE_TTL_MS. An edited or withdrawn article is a new detail object or none, so its
- * page is built anew or no longer served at once.
+ * ANONYMOUS_PAGE_TTL_MS at most. The cache hands out one detail object and one profile object
+ * while they are unchanged: an edited or withdrawn article is a new detail object or none, and a
+ * changed author a new profile object or none, so the page is built anew or no longer served at once.
  */
 @Injectable()
 export class AnonymousArticlePages {
-  private readonly pages = new WeakMap<articleV1.ArticleDetail, { body: Buffer; until: number }>();
+  private readonly pages = new WeakMap<articleV1.ArticleDetail, BuiltPage>();
 
   constructor(
     private readonly details: ArticleDetailReader,
+    private readonly authors: AuthorsReader,
+    private readonly related: RelatedArticlesClient,
     private readonly tracker: ReadingTracker,
   ) {}
 
   get(article: articleV1.ArticleDetail, now = Date.now()): Buffer | undefined {
     const page = this.pages.get(article);
-    return page && page.until > now ? page.body : undefined;
+    if (!page || page.until <= now || page.author === undefined) return undefined;
+    return this.authors.heldProfile(article.autId) === page.author ? page.body : undefined;
   }
 
+  /**
+   * Keeps the page of `article`, built just now with its author's profile and related articles as
+   * this process holds them.
+   */
   set(article: articleV1.ArticleDetail, body: Buffer, now = Date.now()): void {
-    this.pages.set(article, { body, until: now + ANONYMOUS_PAGE_TTL_MS });
+    const ttl = this.related.holds(article.artId)
+      ? ANONYMOUS_PAGE_TTL_MS
+      : PAGE_WITHOUT_RELATED_TTL_MS;
+    this.pages.set(article, {
+      body,
+      until: now + ttl,
+      author: this.authors.heldProfile(article.autId),
+    });
   }
 
   /**

@@ -68,6 +68,15 @@ export class AuthorsReader {
     return authors.get(userId) ?? null;
   }
 
+  /**
+   * The author's cached profile as this process holds it, even past its L1 time (null: the user
+   * does not exist; undefined: not held). The same object while it is unchanged, so what was built
+   * with it can tell it is still current.
+   */
+  heldProfile(userId: string): object | null | undefined {
+    return this.cache.peekLocal<CachedProfile>(CacheKeys.userProfile(userId), { allowStale: true });
+  }
+
   private async lookUp(
     userIds: readonly string[],
   ): Promise<{ authors: Map<string, Author | null>; failed?: { ids: string[]; error: unknown } }> {

@@ -61,6 +61,11 @@ export class RelatedArticlesClient {
     return answer;
   }
 
+  /** Whether this process holds an answer for `articleId` (a failed one is not held). */
+  holds(articleId: string): boolean {
+    return this.answers.has(articleId);
+  }
+
   private async lookup(articleId: string): Promise<string[]> {
     const key = CacheKeys.articleRelated(articleId);
     // The cache role may be down: then only the recommend service answers.
