@@ -453,6 +453,32 @@ describe('comments and comment likes through the gateway', () => {
       expect(notifications.published).toHaveLength(2);
     });
 
+    it('lists a reply to a reply in the thread it was posted in (toutiao-m replies to a reply with its id as target)', async () => {
+      const thread = await pageOf(`type=c&source=${firstComment}`);
+      const [reply] = thread.results;
+      const replies = await counter('count:art:reply', firstComment);
+      const response = await call('POST', '/comments', AUTHOR, { target: reply.com_id, content: 'a reply to a reply', art_id: POST_ART });
+      expect(response.statusCode).toBe(201);
+      const { data } = response.json<{ data: { com_id: string; target: string; art_id: string } }>();
+      expect(data).toMatchObject({ target: reply.com_id, art_id: POST_ART });
+
+      const after = await pageOf(`type=c&source=${firstComment}`);
+      expect(after.results.map((item) => item.com_id)).toEqual([data.com_id, ...thread.results.map((item) => item.com_id)]);
+      expect(after.total_count).toBe(thread.total_count + 1);
+      expect(await counter('count:art:reply', firstComment)).toBe(replies + 1);
+      expect((await pageOf(`type=c&source=${reply.com_id}`)).results).toEqual([]);
+      expect(await query<unknown[]>('SELECT parent_id FROM news_comment WHERE comment_id = ?', [data.com_id])).toEqual([{ parent_id: firstComment }]);
+      expect(
+        await query<unknown[]>('SELECT comment_id, reply_count FROM news_comment WHERE comment_id IN (?, ?) ORDER BY comment_id', [firstComment, reply.com_id]),
+      ).toEqual([
+        { comment_id: firstComment, reply_count: replies + 1 },
+        { comment_id: reply.com_id, reply_count: 0 },
+      ]);
+      // Cold, from MySQL: the same thread.
+      await flushCommentCache();
+      expect((await pageOf(`type=c&source=${firstComment}`)).results.map((item) => item.com_id)).toEqual(after.results.map((item) => item.com_id));
+    });
+
     it('refuses a reply to a comment that does not exist or belongs to another article, and on a closed article', async () => {
       const before = await counter('count:art:comm', POST_ART);
       const cases: Array<[object, number, unknown]> = [

@@ -63,38 +63,45 @@ export class CommentsRepository {
   }
 
   /**
-   * Stores a comment. A reply also counts on its parent, which must be an approved comment of
-   * the same article: returns false, storing nothing, when it is not. A fan's comment also counts
-   * in the article's `fans_comment_count`. `beforeCommit` runs in the transaction once the row is
+   * Stores a comment and answers it as stored, or null, storing nothing, when a reply's target is
+   * not an approved comment of the same article. A reply joins its target's thread: one to a reply
+   * is stored under the comment that reply answers, where the mobile client lists it (it lists
+   * the replies of top-level comments only, and shows a reply to a reply in that thread as it
+   * posts it). A reply also counts on its thread's comment. A fan's comment also counts in the
+   * article's `fans_comment_count`. `beforeCommit` runs in the transaction once the row is
    * written: when it fails, nothing is stored.
    */
-  async create(comment: NewComment, beforeCommit: () => Promise<void>): Promise<boolean> {
+  async create(comment: NewComment, beforeCommit: (stored: NewComment) => Promise<void>): Promise<NewComment | null> {
     return this.dataSource.transaction(async (manager) => {
+      let stored = comment;
       if (comment.parentId !== null) {
-        const counted = await manager.increment(
-          CommentEntity,
-          { id: comment.parentId, articleId: comment.articleId, status: CommentStatus.Approved },
-          'replyCount',
-          1,
-        );
-        if (counted.affected !== 1) return false;
+        const approved = { articleId: comment.articleId, status: CommentStatus.Approved };
+        const target = await manager.findOne(CommentEntity, {
+          select: { id: true, parentId: true },
+          where: { id: comment.parentId, ...approved },
+        });
+        if (!target) return null;
+        const threadId = target.parentId ?? target.id;
+        stored = { ...comment, parentId: threadId };
+        const counted = await manager.increment(CommentEntity, { id: threadId, ...approved }, 'replyCount', 1);
+        if (counted.affected !== 1) return null;
       }
       await manager.insert(CommentEntity, {
-        id: comment.id,
-        userId: comment.userId,
-        articleId: comment.articleId,
-        parentId: comment.parentId,
-        content: comment.content,
-        isTop: comment.isTop,
-        byFan: comment.byFan,
+        id: stored.id,
+        userId: stored.userId,
+        articleId: stored.articleId,
+        parentId: stored.parentId,
+        content: stored.content,
+        isTop: stored.isTop,
+        byFan: stored.byFan,
         status: CommentStatus.Approved,
-        createTime: comment.createTime,
-        updateTime: comment.createTime,
+        createTime: stored.createTime,
+        updateTime: stored.createTime,
       });
-      await beforeCommit();
+      await beforeCommit(stored);
       // Last, so the article's statistic row stays locked only until the commit.
-      if (comment.byFan) await moveFansCommentCount(manager, comment.articleId, 1);
-      return true;
+      if (stored.byFan) await moveFansCommentCount(manager, stored.articleId, 1);
+      return stored;
     });
   }
 }

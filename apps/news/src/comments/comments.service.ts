@@ -145,9 +145,10 @@ export class CommentsService {
       // MySQL keeps whole seconds; the cached copy must say what a reload from MySQL would.
       createTime: new Date(Math.floor(Date.now() / 1000) * 1000),
     };
-    if (!(await this.storeCounted(comment))) throw CommentErrors.invalidTargetComment();
-    const cached = toCachedComment(comment);
-    await this.afterCreate(comment, cached);
+    const stored = await this.storeCounted(comment);
+    if (!stored) throw CommentErrors.invalidTargetComment();
+    const cached = toCachedComment(stored);
+    await this.afterCreate(stored, cached);
     // Without the commenter's name (the gateway could not read it) the author is not notified,
     // as `liking notify` is not when the liker's profile cannot be read.
     if (!isReply && article.autId !== request.userId && request.userName !== undefined) {
@@ -172,16 +173,16 @@ export class CommentsService {
    * nothing stored; a commit that fails after they moved takes them back (a counter one too high
    * only costs a read of MySQL until the repair).
    */
-  private async storeCounted(comment: NewComment): Promise<boolean> {
-    let counted = false;
+  private async storeCounted(comment: NewComment): Promise<NewComment | null> {
+    let counted = null as NewComment | null;
     try {
-      return await this.comments.create(comment, async () => {
-        await this.counters.commentCreated(comment.articleId, comment.parentId);
-        counted = true;
+      return await this.comments.create(comment, async (stored) => {
+        await this.counters.commentCreated(stored.articleId, stored.parentId);
+        counted = stored;
       });
     } catch (error) {
       if (counted) {
-        await this.counters.commentCreated(comment.articleId, comment.parentId, -1).catch((undoError: unknown) =>
+        await this.counters.commentCreated(counted.articleId, counted.parentId, -1).catch((undoError: unknown) =>
           this.logger.error(`comment ${comment.id}: not stored, and its counters were not taken back: ${String(undoError)}`),
         );
       }
