@@ -27,7 +27,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type Redis from 'ioredis';
 import { Emitter } from '@socket.io/redis-emitter';
 import { io, type Socket } from 'socket.io-client';
+import ioV2, { type SocketV2 } from 'socket.io-client-v2';
 
+import { BuiltInChatBot } from '../../apps/im/src/chat/built-in.chat-bot';
 import { CHATBOT_FAILURE_REPLY } from '../../apps/im/src/chat/chat.service';
 import { CHATBOT_DEADLINE_MS, GrpcChatBot } from '../../apps/im/src/chat/grpc.chat-bot';
 import { imEnvSchema } from '../../apps/im/src/config/im.config';
@@ -48,6 +50,7 @@ jest.setTimeout(30_000);
 interface PollingAnswer {
   status: number;
   allowedOrigin: string | string[] | undefined;
+  allowCredentials: string | string[] | undefined;
   body: string;
 }
 
@@ -73,6 +76,7 @@ function poll(port: number, path: string, origin: string, body?: string): Promis
           resolve({
             status: answer.statusCode ?? 0,
             allowedOrigin: answer.headers['access-control-allow-origin'],
+            allowCredentials: answer.headers['access-control-allow-credentials'],
             body: text,
           }),
         );
@@ -128,7 +132,7 @@ describe('im: Socket.IO over the Redis adapter', () => {
   const keys = JwtKeySet.generate('im-e2e');
   const signer = new TokenSigner(keys);
   const received: chatbot.ReceivedMessage[] = [];
-  const sockets: Socket[] = [];
+  const sockets: (Socket | SocketV2)[] = [];
 
   let redis: TestRedis;
   /** The state role with the test prefix, as the apps see it. */
@@ -204,7 +208,7 @@ describe('im: Socket.IO over the Redis adapter', () => {
   });
 
   afterAll(async () => {
-    for (const socket of sockets) socket.disconnect();
+    for (const socket of sockets) socket.close();
     await imA?.close();
     await imB?.close();
     chatbotServer?.forceShutdown();
@@ -242,7 +246,7 @@ describe('im: Socket.IO over the Redis adapter', () => {
       const { sid } = JSON.parse(handshake.body.slice(1)) as { sid: string };
       const path = `/socket.io/?EIO=4&transport=polling&a=device-cors&sid=${sid}`;
       // The namespace connect packet, then its answer.
-      expect(await poll(portA, path, origin, '40')).toEqual({
+      expect(await poll(portA, path, origin, '40')).toMatchObject({
         status: 200,
         allowedOrigin: origin,
         body: 'ok',
@@ -392,6 +396,145 @@ describe('im: Socket.IO over the Redis adapter', () => {
       } finally {
         await router.close();
       }
+    });
+  });
+
+  describe("toutiao-m's own client: socket.io-client 2 (Engine.IO 3), long-polling first", () => {
+    /**
+     * As toutiao-m opens its sockets, with its default transports: `io(url)` on the chat page
+     * (`views/user-chat`), `io(url, { query: { token } })` for notifications (`notify-test.js`).
+     */
+    const openV2 = (port: number, query?: Query): SocketV2 => {
+      const socket = ioV2(`http://127.0.0.1:${port}`, {
+        ...(query === undefined ? {} : { query }),
+        reconnection: false,
+        forceNew: true,
+      });
+      sockets.push(socket);
+      return socket;
+    };
+    const connectV2 = (port: number, query?: Query): Promise<SocketV2> => {
+      const socket = openV2(port, query);
+      return new Promise((resolve, reject) => {
+        socket.once('connect', () => resolve(socket));
+        socket.once('connect_error', reject);
+        socket.once('error', (error) => reject(new Error(`refused: ${String(error)}`)));
+      });
+    };
+    /** What a refused client hears: Engine.IO 3 clients get the reason as an `error` event. */
+    const refusalV2 = (port: number, query: Query): Promise<unknown> => {
+      const socket = openV2(port, query);
+      return new Promise((resolve, reject) => {
+        socket.once('connect', () => reject(new Error('connection was accepted')));
+        socket.once('connect_error', reject);
+        socket.once('error', resolve);
+      });
+    };
+    const liking = {
+      user_id: OTHER_USER_ID,
+      user_name: 'reader',
+      user_photo: 'http://img.test/r',
+      art_id: '1294287382374383999',
+      art_title: 'title',
+      timestamp: 1_700_000_000,
+    };
+
+    it('lets the app long-poll from its own origin with credentials, as engine.io-client 3 does', async () => {
+      const origin = 'http://localhost:8080';
+      const handshake = await poll(
+        portA,
+        `/socket.io/?EIO=3&transport=polling&t=Pabc&token=${await tokenFor(USER_ID)}`,
+        origin,
+      );
+      expect(handshake).toMatchObject({
+        status: 200,
+        allowedOrigin: origin,
+        allowCredentials: 'true',
+      });
+    });
+
+    it('connects with a token in the query and gets each notification once on every socket of the user, on either replica, and nobody else', async () => {
+      const emitter = new NotificationEmitter(state, redis.prefix);
+      const own = [
+        await connectV2(portA, { token: await tokenFor(USER_ID) }),
+        await connectV2(portA, { token: await tokenFor(USER_ID) }),
+        await connectV2(portB, { token: await tokenFor(USER_ID) }),
+      ];
+      const others = [
+        await connectV2(portB, { token: await tokenFor(OTHER_USER_ID) }),
+        await connectV2(portA, { a: USER_ID }),
+        await connectV2(portB, { a: 'device-v2' }),
+      ];
+      const heard = [...own, ...others].map((socket) =>
+        collectEvents(socket, 'liking notify', 2 * SILENCE_MS),
+      );
+      await emitter.notifyLiking(USER_ID, liking);
+      expect(await Promise.all(heard)).toEqual([[liking], [liking], [liking], [], [], []]);
+    });
+
+    it('refuses a bad, expired or logged-out token', async () => {
+      const expired = new TokenSigner(keys, { accessSeconds: -10, refreshSeconds: 60 });
+      const loggedOut = await signIn(USER_ID);
+      await sessions.revoke(loggedOut.sid, USER_ID);
+      expect(await refusalV2(portA, { token: 'not.a.jwt' })).toBe('Token has some errors.');
+      expect(await refusalV2(portB, { token: expired.signAccess(USER_ID, 's') })).toBe(
+        'Token has some errors.',
+      );
+      expect(await refusalV2(portA, { token: loggedOut.token })).toBe('Token has some errors.');
+    });
+
+    it('is closed when its session ends', async () => {
+      const session = await signIn(OTHER_USER_ID);
+      const socket = await connectV2(portB, { token: session.token });
+      const closed = nextEvent(socket, 'disconnect');
+      await sessions.revoke(session.sid, OTHER_USER_ID);
+      await new NotificationEmitter(state, redis.prefix).disconnectSession(session.sid);
+      expect(await closed).toBe('io server disconnect');
+    });
+
+    it('answers a message of the wrong shape with an exception to the sender alone, and keeps chatting', async () => {
+      const sender = await connectV2(portA, { token: await tokenFor(USER_ID) });
+      const bystander = await connectV2(portA, { token: await tokenFor(USER_ID) });
+      const overheard = collectEvents(bystander, 'message', 3 * SILENCE_MS);
+      const exceptions = collectEvents(sender, 'exception', 2 * SILENCE_MS);
+      const replies = collectEvents(sender, 'message', 2 * SILENCE_MS);
+      sender.emit('message', '你好');
+      sender.emit('message');
+      sender.emit('message', { msg: 5, timestamp: 'now' });
+      sender.emit('message', null);
+      expect(await exceptions).toEqual([
+        { message: { msg: 'Missing msg.' } },
+        { message: { msg: 'Missing msg.' } },
+        {
+          message: {
+            msg: 'msg must be 1 to 500 characters.',
+            timestamp: 'timestamp must be seconds or milliseconds since the epoch.',
+          },
+        },
+        { message: { msg: 'Missing msg.' } },
+      ]);
+      expect(await replies).toEqual([]);
+      const reply = nextEvent(sender, 'message');
+      sender.emit('message', { msg: '谢谢', timestamp: Date.now() });
+      expect(await reply).toMatchObject({ msg: BuiltInChatBot.THANKS });
+      expect(await overheard).toEqual([]);
+    });
+
+    it("does not let a client into another user's room by naming it", async () => {
+      const emitter = new NotificationEmitter(state, redis.prefix);
+      const intruders = [
+        await connectV2(portA, { a: USER_ID }),
+        await connectV2(portB, { a: `session:${USER_ID}` }),
+        await connectV2(portA, { token: await tokenFor(OTHER_USER_ID), a: USER_ID }),
+      ];
+      for (const socket of intruders) {
+        for (const event of ['join', 'subscribe', 'enter_room', 'join_room'])
+          socket.emit(event, USER_ID);
+      }
+      const heard = intruders.map((socket) => collectEvents(socket, 'comment notify', SILENCE_MS));
+      await emitter.notifyComment(USER_ID, liking);
+      expect(await Promise.all(heard)).toEqual([[], [], []]);
+      expect(intruders.every((socket) => socket.connected)).toBe(true);
     });
   });
 

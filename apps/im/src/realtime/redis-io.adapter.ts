@@ -41,8 +41,11 @@ export class RedisIoAdapter extends IoAdapter {
     const server: unknown = super.createIOServer(port, {
       ...options,
       pingTimeout: this.options.pingTimeoutMs,
-      // The mobile web client is served from anywhere; sockets authenticate by token, not cookies.
-      cors: { origin: true },
+      // toutiao-m ships socket.io-client 2, which speaks Engine.IO 3.
+      allowEIO3: true,
+      // The mobile web client is served from anywhere and its Engine.IO 3 long-polls are sent
+      // with credentials; sockets authenticate by token, not cookies.
+      cors: { origin: true, credentials: true },
     });
     if (!isImServer(server)) throw new Error('IoAdapter did not create a Socket.IO server');
     server.adapter(this.redisAdapter);
