@@ -191,6 +191,28 @@ describe('media platform image library (mp -> user over gRPC, local storage)', (
     expect(existsSync(storageDir) ? readdirSync(storageDir).length : 0).toBe(before);
   });
 
+  it('answers 400 to a multipart body it cannot read, storing nothing', async () => {
+    const whole = multipart([{ field: 'image', content: IMAGE_FIXTURES.png }]);
+    const cutShort = whole.payload.subarray(0, whole.payload.length - 12);
+    for (const [contentType, payload] of [
+      [whole.headers['content-type'], cutShort],
+      ['multipart/form-data; boundary=nothing-like-it', Buffer.from('garbage')],
+      ['multipart/form-data', whole.payload],
+    ] as const) {
+      const reply = await mp.inject({
+        method: 'POST',
+        url: IMAGES,
+        payload,
+        headers: { ...authA, 'content-type': contentType },
+      });
+      expect([reply.statusCode, reply.json()]).toEqual([
+        400,
+        { message: 'Malformed multipart body.' },
+      ]);
+    }
+    expect(await materialRows(AUTHOR_A)).toEqual([]);
+  });
+
   it('lists collected first, then newest, with the collect filter and paging', async () => {
     const oldest = await uploadImage(authA, IMAGE_FIXTURES.png);
     const middle = await uploadImage(authA, IMAGE_FIXTURES.gif);

@@ -422,6 +422,29 @@ describe('media platform profile, followers and follower statistics (mp -> user 
       expect((await authorRow()).profile_photo).toBe(before);
     });
 
+    it('PATCH /user/photo answers 400 to a multipart body it cannot read and keeps the photo', async () => {
+      const before = (await authorRow()).profile_photo;
+      const whole = multipart('photo', IMAGE_FIXTURES.png);
+      const cutShort = whole.payload.subarray(0, whole.payload.length - 12);
+      for (const [contentType, payload] of [
+        [whole.headers['content-type'], cutShort],
+        ['multipart/form-data; boundary=nothing-like-it', Buffer.from('garbage')],
+        ['multipart/form-data', whole.payload],
+      ] as const) {
+        const reply = await mp.inject({
+          method: 'PATCH',
+          url: '/mp/v1_0/user/photo',
+          payload,
+          headers: { ...auth, 'content-type': contentType },
+        });
+        expect([reply.statusCode, reply.json()]).toEqual([
+          400,
+          { message: 'Malformed multipart body.' },
+        ]);
+      }
+      expect((await authorRow()).profile_photo).toBe(before);
+    });
+
     it('PATCH /user/photo stores no image when the user service refuses the save', async () => {
       const files = () => readdirSync(join(uploads, 'images')).sort();
       const before = files();

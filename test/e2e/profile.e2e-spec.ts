@@ -557,6 +557,29 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     expect([await basicRow(), await profileRow()]).toEqual(before);
   });
 
+  it('PATCH /user/photo answers 400 to a multipart body it cannot read and changes nothing', async () => {
+    const before = [await basicRow(), await profileRow()];
+    const whole = multipart([
+      { field: 'photo', filename: 'a.png', contentType: 'image/png', content: IMAGE_FIXTURES.png },
+    ]);
+    const cutShort = whole.payload.subarray(0, whole.payload.length - 12);
+    for (const [contentType, payload] of [
+      [whole.headers['content-type'], cutShort],
+      ['multipart/form-data; boundary=nothing-like-it', Buffer.from('garbage')],
+      ['multipart/form-data', whole.payload],
+    ] as const) {
+      const reply = await request('PATCH', '/app/v1_0/user/photo', {
+        payload,
+        headers: { 'content-type': contentType },
+      });
+      expect([reply.statusCode, reply.json()]).toEqual([
+        400,
+        { message: 'Malformed multipart body.' },
+      ]);
+    }
+    expect([await basicRow(), await profileRow()]).toEqual(before);
+  });
+
   it('stores no image when the save is refused: a changed name the user service refuses or one taken, a bad second image, a user it does not know', async () => {
     const files = () => readdirSync(join(uploads, 'images')).sort();
     const before = { files: files(), rows: [await basicRow(), await profileRow()] };

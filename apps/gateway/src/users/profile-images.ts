@@ -37,6 +37,8 @@ export function base64BodyLimit(count: number, maxBytes: number): number {
   return count * (Math.ceil(maxBytes / 3) * 4 + 512) + 64 * 1024;
 }
 
+const MALFORMED_MULTIPART = 'Malformed multipart body.';
+
 const isProfileImageField = (name: string): name is ProfileImageField =>
   (PROFILE_IMAGE_FIELDS as readonly string[]).includes(name);
 
@@ -113,6 +115,8 @@ export class ProfileImageStore {
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       return new HttpException(message ?? 'Invalid request.', statusCode);
     }
+    // The parser's own errors (no boundary, a body cut short, a bad part header) carry no status.
+    if (statusCode === undefined) return new BadRequestException({ message: MALFORMED_MULTIPART });
     return error;
   }
 }

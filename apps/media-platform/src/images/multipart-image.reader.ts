@@ -12,6 +12,8 @@ import {
 import { BadRequestException, HttpException, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
+const MALFORMED_MULTIPART = 'Malformed multipart body.';
+
 /** A stored upload and the content hash that dedupes it. */
 export interface UploadedImage extends StoredImage {
   hash: string;
@@ -85,6 +87,8 @@ export class MultipartImageReader {
     // Other multipart limits and malformed bodies are the client's fault: keep their 4xx.
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500)
       return new HttpException(message ?? 'Invalid request.', statusCode);
+    // The parser's own errors (no boundary, a body cut short, a bad part header) carry no status.
+    if (statusCode === undefined) return new BadRequestException({ message: MALFORMED_MULTIPART });
     return error;
   }
 }
