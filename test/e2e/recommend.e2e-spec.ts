@@ -333,6 +333,20 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     expect([...ids(other)].sort()).toEqual([PYTHON_INTRO, PYTHON_ASYNC, GO_BASICS].sort());
   });
 
+  it('shows no article twice to one reader asking for fresh batches at once (two devices, a Python backend thread each)', async () => {
+    const user = '1100000000000000015';
+    const answers = await Promise.all(
+      [1, 2, 3].map((offset) => feed(user, 1, NOW + offset * 1000, 5)),
+    );
+    const fresh = answers.filter((answer) => answer.exposure !== '');
+    expect(fresh.length).toBeGreaterThan(0);
+    const shown = fresh.flatMap(ids);
+    expect(shown).toHaveLength(new Set(shown).size);
+    // What each was dealt is what its stamp replays later, as if they had come one by one.
+    const next = await feed(user, 1, Date.now() + 60_000, 5);
+    expect(ids(next).filter((articleId) => shown.includes(articleId))).toEqual([]);
+  });
+
   it('answers an empty result to an empty user_id and popular-recent articles to anonymous devices', async () => {
     const empty = await feed('', 1, NOW);
     expect(empty).toEqual({ exposure: '', recommends: [], time_stamp: '0' });

@@ -3,7 +3,7 @@ import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
 import { RecoKeys } from '../candidates/reco-keys';
-import { planBatch } from './batch-plan.util';
+import { planBatch, type StoredBatch } from './batch-plan.util';
 import { exposurePrint, packPrints } from './exposure-prints';
 import { FeedHistoryStore } from './feed-history.store';
 
@@ -14,13 +14,18 @@ describe('FeedHistoryStore (real Redis)', () => {
   const READER = 'anon:history';
   const CHANNEL = 4;
   const idsOf = (stamp: number) => [`${stamp}1`, `${stamp}2`];
+  /** Records a batch over the reader's history as it is now, as one request alone does. */
+  const recordNext = async (on: FeedHistoryStore, reader: string, batch: StoredBatch, restart = false) => {
+    const { newest } = await on.read(reader, CHANNEL, batch.stamp);
+    expect(await on.record(reader, CHANNEL, batch, restart, newest)).toBe(true);
+  };
 
   beforeAll(async () => {
     redis = createTestRedis();
     state = createRedisClient(redis.stateUrl, redis.prefix);
     store = new FeedHistoryStore(state, { RECO_BATCH_HISTORY_SIZE: 50, RECO_HISTORY_TTL_SECONDS: 600, RECO_CANDIDATES_PER_CHANNEL: 2000 });
     for (let stamp = 1000; stamp <= 30_000; stamp += 1000)
-      await store.record(READER, CHANNEL, { stamp, ids: idsOf(stamp) }, false);
+      await recordNext(store, READER, { stamp, ids: idsOf(stamp) });
   });
 
   afterAll(async () => {
@@ -59,7 +64,7 @@ describe('FeedHistoryStore (real Redis)', () => {
     const reader = 'anon:capped';
     const shownKey = RecoKeys.shown(reader, CHANNEL);
     const drawn = Array.from({ length: 15 }, (_, index) => idsOf((index + 1) * 1000));
-    for (const [index, ids] of drawn.entries()) await small.record(reader, CHANNEL, { stamp: (index + 1) * 1000, ids }, false);
+    for (const [index, ids] of drawn.entries()) await recordNext(small, reader, { stamp: (index + 1) * 1000, ids });
 
     expect(await state.getBuffer(shownKey)).toEqual(packPrints(drawn.flat().slice(-20)));
     expect(await state.ttl(shownKey)).toBeGreaterThan(500);
@@ -67,7 +72,19 @@ describe('FeedHistoryStore (real Redis)', () => {
     const printed = (id: string) => ({ id, print: exposurePrint(id) });
     expect([exposed.has(printed(drawn[14][1])), exposed.has(printed(drawn[5][0])), exposed.has(printed(drawn[4][1]))]).toEqual([true, true, false]);
 
-    await small.record(reader, CHANNEL, { stamp: 16_000, ids: ['42'] }, true);
+    await recordNext(small, reader, { stamp: 16_000, ids: ['42'] }, true);
     expect(await state.getBuffer(shownKey)).toEqual(packPrints(['42']));
+  });
+
+  it('records nothing over a history that changed since it was read (another request of the reader recorded first)', async () => {
+    const reader = 'anon:at-once';
+    const [first, second] = await Promise.all([
+      store.read(reader, CHANNEL, 1000),
+      store.read(reader, CHANNEL, 2000),
+    ]);
+    expect(await store.record(reader, CHANNEL, { stamp: 1000, ids: ['7'] }, false, first.newest)).toBe(true);
+    expect(await store.record(reader, CHANNEL, { stamp: 2000, ids: ['7'] }, false, second.newest)).toBe(false);
+    expect(await state.zrange(RecoKeys.batches(reader, CHANNEL), 0, -1)).toEqual(['1000|7']);
+    expect(await state.getBuffer(RecoKeys.shown(reader, CHANNEL))).toEqual(packPrints(['7']));
   });
 });

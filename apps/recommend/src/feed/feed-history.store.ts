@@ -17,19 +17,33 @@ export interface ReaderHistory {
   exposed: ShownArticles;
   /** Ids of the articles a signed-in user read, newest first; empty for anonymous readers. */
   read: string[];
+  /** The newest stored batch as stored ('' for none): a record lands only while it still is. */
+  newest: string;
 }
 
 /**
  * Records a served batch (KEYS[1], ARGV[1] its stamp, ARGV[2] the batch, ARGV[3] how many to keep)
  * and its exposures' prints (ARGV[6], appended to KEYS[2]), both under the TTL (ARGV[4]). ARGV[5]
  * = '1' empties the exposures first, the older sets of them (KEYS[3], KEYS[4]) included. Prints
- * beyond the newest ARGV[7] bytes are dropped.
+ * beyond the newest ARGV[7] bytes are dropped. Writes nothing and answers 0 when the newest
+ * stored batch is no longer ARGV[8] (another request of the reader recorded one since it was read).
  */
 const RECORD = new RedisScript<
-  null,
+  number,
   [batches: string, shown: string, seen: string, exposedBefore: string],
-  [stamp: number, batch: string, size: number, ttl: number, restart: string, prints: Buffer, keepBytes: number]
+  [
+    stamp: number,
+    batch: string,
+    size: number,
+    ttl: number,
+    restart: string,
+    prints: Buffer,
+    keepBytes: number,
+    newest: string,
+  ]
 >(`
+local newest = redis.call('ZREVRANGE', KEYS[1], 0, 0)[1] or ''
+if newest ~= ARGV[8] then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
 redis.call('EXPIRE', KEYS[1], ARGV[4])
@@ -40,6 +54,7 @@ if #ARGV[6] > 0 then
   if length > keep then redis.call('SET', KEYS[2], redis.call('GETRANGE', KEYS[2], length - keep, -1)) end
 end
 redis.call('EXPIRE', KEYS[2], ARGV[4])
+return 1
 `);
 
 /**
@@ -86,20 +101,24 @@ export class FeedHistoryStore {
       batches: [...new Set([...newest, ...atOrBefore])].flatMap((member) => decodeBatch(member) ?? []),
       exposed: new ShownArticles(shown, seenBefore.length > 0 ? [...seen, ...seenBefore] : seen),
       read,
+      newest: newest[0] ?? '',
     };
   }
 
   /**
    * Records a served batch and its exposures in one script call. `restart` empties the exposures
-   * first (the pool ran out), so they start over with this batch.
+   * first (the pool ran out), so they start over with this batch. False, with nothing written,
+   * when the newest stored batch is no longer `newest` as `read` found it: the batch was drawn
+   * without the exposures recorded since.
    */
   async record(
     reader: string,
     channelId: number,
     batch: StoredBatch,
     restart: boolean,
-  ): Promise<void> {
-    await RECORD.run(
+    newest: string,
+  ): Promise<boolean> {
+    const recorded = await RECORD.run(
       this.state,
       [
         RecoKeys.batches(reader, channelId),
@@ -115,7 +134,9 @@ export class FeedHistoryStore {
         restart ? '1' : '0',
         packPrints(batch.ids),
         2 * this.config.RECO_CANDIDATES_PER_CHANNEL * PRINT_BYTES,
+        newest,
       ],
     );
+    return recorded === 1;
   }
 }

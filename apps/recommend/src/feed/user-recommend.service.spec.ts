@@ -49,6 +49,7 @@ function newTestService(
         batches: [...(batches.get(key(reader, channelId)) ?? [])],
         exposed: new ShownArticles(packPrints([...(exposed.get(key(reader, channelId)) ?? [])]), []),
         read: userId === undefined ? [] : readIds,
+        newest: '',
       }),
     record: (reader: string, channelId: number, batch: StoredBatch, restart: boolean) => {
       batches.set(key(reader, channelId), [batch, ...(batches.get(key(reader, channelId)) ?? [])]);
@@ -57,7 +58,7 @@ function newTestService(
         : (exposed.get(key(reader, channelId)) ?? new Set<string>());
       batch.ids.forEach((id) => seen.add(id));
       exposed.set(key(reader, channelId), seen);
-      return Promise.resolve();
+      return Promise.resolve(true);
     },
   } as unknown as FeedHistoryStore;
   let now = NOW;

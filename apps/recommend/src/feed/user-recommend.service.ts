@@ -17,7 +17,7 @@ import {
   type RankInput,
   topInOrder,
 } from './ranking.util';
-import { readerOf } from './reader.util';
+import { type Reader, readerOf } from './reader.util';
 import { SharedRankingCache } from './shared-ranking.cache';
 import {
   AlgorithmCombine,
@@ -56,6 +56,19 @@ export class CandidatesNotReadyError extends Error {
   }
 }
 
+/**
+ * A reader's requests that came at once are answered as if one by one: a fresh batch is recorded
+ * only over the history it was drawn from, and drawn again otherwise, at most this many times.
+ */
+const RECORD_ATTEMPTS = 5;
+
+/** Other requests of the reader in the channel kept recording first: the caller may retry. */
+export class FeedContendedError extends Error {
+  constructor() {
+    super('other requests of the reader in this channel recorded their batches first');
+  }
+}
+
 export const EMPTY_FEED: FeedResult = { exposure: '', recommends: [], timeStamp: 0 };
 
 /** `user_recommend`: timestamp batches of ranked, never-repeated candidates per reader and channel. */
@@ -76,11 +89,26 @@ export class UserRecommendService {
   async recommend(request: FeedRequest): Promise<FeedResult> {
     const reader = readerOf(request.userId);
     if (reader.kind === 'none') return EMPTY_FEED;
+    for (let attempt = 1; ; attempt += 1) {
+      const answer = await this.answer(request, reader);
+      if (answer) return answer;
+      if (attempt >= RECORD_ATTEMPTS) throw new FeedContendedError();
+    }
+  }
+
+  /**
+   * One reading of the reader's history and what it gives; undefined when a fresh batch could not
+   * be recorded because another request of the reader recorded one since the reading.
+   */
+  private async answer(
+    request: FeedRequest,
+    reader: Exclude<Reader, { kind: 'none' }>,
+  ): Promise<FeedResult | undefined> {
     const channelId = Math.max(request.channelId, ALL_CHANNELS);
     const count =
       request.articleNum > 0 ? Math.min(request.articleNum, MAX_ARTICLE_NUM) : DEFAULT_ARTICLE_NUM;
     const algorithm = algorithmFor(request.userId);
-    const { batches, exposed, read } = await this.history.read(
+    const { batches, exposed, read, newest } = await this.history.read(
       reader.key,
       channelId,
       request.timeStamp,
@@ -110,12 +138,14 @@ export class UserRecommendService {
     );
     if (drawn.ids.length === 0)
       return this.track(request.userId, [], plan.cursor, algorithm, true, withParams);
-    await this.history.record(
+    const recorded = await this.history.record(
       reader.key,
       channelId,
       { stamp: nextStamp(request.timeStamp, batches), ids: drawn.ids },
       drawn.restarted,
+      newest,
     );
+    if (!recorded) return undefined;
     return this.track(request.userId, drawn.ids, plan.cursor, algorithm, true, withParams);
   }
 

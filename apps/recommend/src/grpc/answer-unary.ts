@@ -1,7 +1,7 @@
 import { type sendUnaryData, status } from '@grpc/grpc-js';
 import type { Logger } from '@nestjs/common';
 
-import { CandidatesNotReadyError } from '../feed/user-recommend.service';
+import { CandidatesNotReadyError, FeedContendedError } from '../feed/user-recommend.service';
 
 /** How an unexpected failure is answered: its status and the generic text that leaves the service. */
 export interface UnexpectedFailure {
@@ -13,8 +13,8 @@ export const INTERNAL_ERROR: UnexpectedFailure = { code: status.INTERNAL, detail
 
 /**
  * Answers a unary call with what `run` resolves to. Pools that were never built answer
- * UNAVAILABLE (callers fall back or retry); any other failure answers `unexpected`, with the
- * cause in the log only.
+ * UNAVAILABLE (callers fall back or retry); a reader's other requests that kept recording first
+ * answer ABORTED (retry); any other failure answers `unexpected`, with the cause in the log only.
  */
 export async function answerUnary<T>(
   logger: Logger,
@@ -28,6 +28,10 @@ export async function answerUnary<T>(
   } catch (error) {
     if (error instanceof CandidatesNotReadyError) {
       callback({ code: status.UNAVAILABLE, details: error.message });
+      return;
+    }
+    if (error instanceof FeedContendedError) {
+      callback({ code: status.ABORTED, details: error.message });
       return;
     }
     logger.error(`${method} failed`, error instanceof Error ? error.stack : String(error));
