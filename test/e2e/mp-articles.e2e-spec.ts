@@ -210,6 +210,33 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       },
     );
 
+    it('refuses a channel id or cover type beyond 32 bits and a cover that is no object, on create and edit, storing nothing', async () => {
+      // 4294967297 is 1 in 32 bits: it was stored as channel 1, or as a cover of type 1.
+      const own = await createId(authA);
+      const ownBefore = await row(own);
+      const before = await count('news_article_basic');
+      for (const [payload, message] of [
+        [body({ channel_id: 4294967297 }), { channel_id: 'Invalid channel id param.' }],
+        [
+          body({ cover: { type: 4294967297, images: [`${IMG}a.png`] } }),
+          { 'cover.type': 'Invalid cover param.' },
+        ],
+        [body({ cover: [] }), { cover: 'cover must be an object' }],
+      ] as const) {
+        const created = await create(authA, payload);
+        expect([created.statusCode, created.json()]).toEqual([400, { message }]);
+        const edited = await mp.inject({
+          method: 'PUT',
+          url: `${ARTICLES}/${own}?draft=true`,
+          payload,
+          headers: authA,
+        });
+        expect([edited.statusCode, edited.json()]).toEqual([400, { message }]);
+      }
+      expect(await count('news_article_basic')).toBe(before);
+      expect(await row(own)).toEqual(ownBefore);
+    });
+
     it('validates title (5-30), content and cover presence with field messages', async () => {
       const before = await count('news_article_basic');
       for (const payload of [

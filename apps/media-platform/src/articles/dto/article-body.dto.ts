@@ -4,10 +4,18 @@ import {
   IsDefined,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsString,
   Length,
+  Max,
+  Min,
   ValidateNested,
 } from 'class-validator';
+
+/** A cover type and a channel id travel to the news service as int32: a larger one would arrive as another. */
+const INT32 = { min: -2_147_483_648, max: 2_147_483_647 } as const;
+const INVALID_COVER = 'Invalid cover param.';
+const INVALID_CHANNEL = 'Invalid channel id param.';
 
 /**
  * `{type, images}`; the counting and storage rules are the news service's ("Invalid cover param.").
@@ -15,6 +23,8 @@ import {
  */
 export class CoverDto {
   @IsInt()
+  @Min(INT32.min, { message: INVALID_COVER })
+  @Max(INT32.max, { message: INVALID_COVER })
   type: number;
 
   @IsArray()
@@ -39,10 +49,13 @@ export class ArticleBodyDto {
   content: string;
 
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => CoverDto)
   cover: CoverDto;
 
   @IsInt()
+  @Min(INT32.min, { message: INVALID_CHANNEL })
+  @Max(INT32.max, { message: INVALID_CHANNEL })
   channel_id: number;
 }
