@@ -266,8 +266,19 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
       algorithmCombine: exposure.algorithmCombine,
     });
     expect(exposure.algorithmCombine).toMatch(/^Algo-[12]$/);
-    const click = JSON.parse(first.recommends[0].params?.click ?? '') as Record<string, string>;
-    expect(click).toEqual({ ...exposure, action: 'click', articleId: ids(first)[0] });
+    // Every card carries its four strings, each the exposure's with its action and its own id.
+    for (const { article_id: articleId, params } of first.recommends) {
+      const actions = {
+        click: params?.click,
+        collect: params?.collect,
+        share: params?.share,
+        read: params?.read,
+      };
+      for (const [action, param] of Object.entries(actions))
+        expect(param).toBe(
+          `{"action":"${action}","userId":"${user}","articleId":"${articleId}","algorithmCombine":"${exposure.algorithmCombine}"}`,
+        );
+    }
     expect(first.exposure).toBe(
       `{"action":"exposure","userId":"${user}","articleId":"[${ids(first).join(',')}]","algorithmCombine":"${exposure.algorithmCombine}"}`,
     );
