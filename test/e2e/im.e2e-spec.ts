@@ -217,8 +217,8 @@ describe('im: Socket.IO over the Redis adapter', () => {
   });
 
   describe('handshake', () => {
-    it('refuses a connection with neither token nor anonymous id', async () => {
-      expect(await refusal(portA, {})).toBe('User must be authorized.');
+    it('refuses an anonymous id that is too long', async () => {
+      expect(await refusal(portA, { a: 'x'.repeat(65) })).toBe('User must be authorized.');
     });
 
     it('refuses a bad token, a token from another key and a refresh token', async () => {
@@ -470,6 +470,29 @@ describe('im: Socket.IO over the Redis adapter', () => {
       );
       await emitter.notifyLiking(USER_ID, liking);
       expect(await Promise.all(heard)).toEqual([[liking], [liking], [liking], [], [], []]);
+    });
+
+    it("answers the chat page's socket (no query) with the bot's {msg, timestamp} in seconds, to it alone", async () => {
+      const chat = await connectV2(portA);
+      const bystanders = [
+        await connectV2(portA),
+        await connectV2(portB, { token: await tokenFor(USER_ID) }),
+      ];
+      const silence = bystanders.map((socket) => collectEvents(socket, 'message', SILENCE_MS));
+      const reply = nextEvent(chat, 'message');
+      // The page's own payload: its text, Date.now() and what it shows beside the bubble.
+      chat.emit('message', {
+        msg: '你好',
+        timestamp: Date.now(),
+        userId: USER_ID,
+        photo: 'http://toutiao.meiduo.site/FlOAkWHoU8lnYwU6eCEPN-dHINHl',
+      });
+      const answer = (await reply) as Record<string, unknown>;
+      expect(Object.keys(answer).sort()).toEqual(['msg', 'timestamp']);
+      expect(answer.msg).toBe(BuiltInChatBot.GREETING);
+      expect(Number.isInteger(answer.timestamp)).toBe(true);
+      expect(Math.abs(Number(answer.timestamp) - Date.now() / 1000)).toBeLessThan(10);
+      expect(await Promise.all(silence)).toEqual([[], []]);
     });
 
     it('refuses a bad, expired or logged-out token', async () => {

@@ -5,18 +5,21 @@ export const MAX_ANONYMOUS_ID_LENGTH = 64;
 export type HandshakeQuery = Record<string, string | string[] | undefined>;
 
 export type HandshakeCredentials =
-  { kind: 'token'; token: string } | { kind: 'anonymous'; anonymousId: string };
+  { kind: 'token'; token: string } | { kind: 'anonymous'; anonymousId: string } | { kind: 'none' };
 
 /**
  * The reference handshake: `token=<access JWT without "Bearer">` or `a=<anonymous id>`. A token
  * that is present wins over `a`, so a bad token is refused instead of silently falling back to
- * anonymous. Throws the token errors (AppError) when neither is usable.
+ * anonymous. toutiao-m's chat page connects with neither (`io(url)`), so a handshake without
+ * both is let in as well, as `none`: an anonymous socket that can only chat. Throws the token
+ * errors (AppError) for a repeated token or an unusable anonymous id.
  */
 export function readHandshakeCredentials(query: HandshakeQuery): HandshakeCredentials {
   const { token, a } = query;
   if (Array.isArray(token)) throw TokenErrors.invalid();
   if (token) return { kind: 'token', token };
-  if (typeof a === 'string' && a.length >= 1 && a.length <= MAX_ANONYMOUS_ID_LENGTH) {
+  if (a === undefined || a === '') return { kind: 'none' };
+  if (typeof a === 'string' && a.length <= MAX_ANONYMOUS_ID_LENGTH) {
     return { kind: 'anonymous', anonymousId: a };
   }
   throw TokenErrors.missing();

@@ -22,7 +22,7 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
   afterInit(server: ImServer): void {
     // A middleware refuses before the connection exists, so the client gets `connect_error`.
     server.use((socket, next) => {
-      this.authenticator.authenticate(socket.handshake.query).then(
+      this.authenticator.authenticate(socket.handshake.query, socket.id).then(
         (identity) => {
           socket.data.identity = identity;
           next();

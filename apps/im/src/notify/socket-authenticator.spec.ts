@@ -17,7 +17,7 @@ describe('SocketAuthenticator', () => {
   });
 
   const refusal = async (query: Record<string, string>): Promise<string> => {
-    const error: unknown = await authenticator.authenticate(query).then(
+    const error: unknown = await authenticator.authenticate(query, 'socket-1').then(
       () => new Error('connection was accepted'),
       (refused: unknown) => refused,
     );
@@ -27,7 +27,7 @@ describe('SocketAuthenticator', () => {
 
   it('identifies a user by an access token of a live session', async () => {
     await expect(
-      authenticator.authenticate({ token: signer.signAccess(USER_ID, 'live') }),
+      authenticator.authenticate({ token: signer.signAccess(USER_ID, 'live') }, 'socket-1'),
     ).resolves.toEqual({
       kind: 'user',
       userId: USER_ID,
@@ -36,9 +36,16 @@ describe('SocketAuthenticator', () => {
   });
 
   it('lets anonymous clients in without a user', async () => {
-    await expect(authenticator.authenticate({ a: USER_ID })).resolves.toEqual({
+    await expect(authenticator.authenticate({ a: USER_ID }, 'socket-1')).resolves.toEqual({
       kind: 'anonymous',
       anonymousId: USER_ID,
+    });
+  });
+
+  it('names a client that brings no credentials by its socket', async () => {
+    await expect(authenticator.authenticate({}, 'socket-1')).resolves.toEqual({
+      kind: 'anonymous',
+      anonymousId: 'socket-1',
     });
   });
 

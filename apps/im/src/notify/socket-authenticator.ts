@@ -13,8 +13,10 @@ export class SocketAuthenticator {
     private readonly sessions: Pick<SessionStore, 'status'>,
   ) {}
 
-  async authenticate(query: HandshakeQuery): Promise<SocketIdentity> {
+  /** `socketId` names a socket that came with no credentials at all, for the chatbot. */
+  async authenticate(query: HandshakeQuery, socketId: string): Promise<SocketIdentity> {
     const credentials = readHandshakeCredentials(query);
+    if (credentials.kind === 'none') return { kind: 'anonymous', anonymousId: socketId };
     if (credentials.kind === 'anonymous') return credentials;
     const claims = this.verifier.verifyAs(credentials.token, 'access');
     const status = await this.sessions.status(claims.sid);
