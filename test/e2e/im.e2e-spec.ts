@@ -543,6 +543,30 @@ describe('im: Socket.IO over the Redis adapter', () => {
       expect(await overheard).toEqual([]);
     });
 
+    it('stays on one replica behind the Ingress while it long-polls and upgrades, with a token or with no query', async () => {
+      const router = await startReplicaRouter([portA, portB], byConnectQuery(2));
+      const upgraded = (socket: SocketV2): Promise<void> =>
+        socket.io.engine.transport.name === 'websocket'
+          ? Promise.resolve()
+          : new Promise((resolve) => socket.io.engine.once('upgrade', resolve));
+      try {
+        const notified = await connectV2(router.port, { token: await tokenFor(USER_ID) });
+        const chat = await connectV2(router.port);
+        await Promise.all([upgraded(notified), upgraded(chat)]);
+        const arrival = nextEvent(notified, 'liking notify');
+        await new NotificationEmitter(state, redis.prefix).notifyLiking(USER_ID, liking);
+        expect(await arrival).toEqual(liking);
+        // A poll sent to the other replica would have ended it (`Session ID unknown`).
+        expect([notified, chat].map((socket) => socket.io.engine.transport.name)).toEqual([
+          'websocket',
+          'websocket',
+        ]);
+        expect(chat.connected).toBe(true);
+      } finally {
+        await router.close();
+      }
+    });
+
     it("does not let a client into another user's room by naming it", async () => {
       const emitter = new NotificationEmitter(state, redis.prefix);
       const intruders = [
