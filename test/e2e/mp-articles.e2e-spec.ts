@@ -661,6 +661,21 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(await idsOf('?status=&channel_id=&begin_pubdate=&end_pubdate=')).toHaveLength(3);
     });
 
+    it('refuses a page or channel id beyond 32 bits with 400, where it listed another page or channel', async () => {
+      // 2147483648 and 1e300 wrapped to the first page, 4294967297 to channel 1.
+      for (const [query, message] of [
+        ['?page=2147483648', { page: 'page must not be greater than 2147483647' }],
+        ['?page=1e300', { page: 'page must not be greater than 2147483647' }],
+        [
+          '?channel_id=4294967297',
+          { channel_id: 'each value in channel_id must not be greater than 2147483647' },
+        ],
+      ] as const) {
+        const reply = await list(query);
+        expect([query, reply.statusCode, reply.json()]).toEqual([query, 400, { message }]);
+      }
+    });
+
     it('pages with per_page 10-100', async () => {
       const reply = await list('?page=2&per_page=10');
       expect(reply.json<{ data: { page: number; results: unknown[] } }>().data).toMatchObject({

@@ -269,6 +269,18 @@ describe('media platform image library (mp -> user over gRPC, local storage)', (
     expect((await materialRows(AUTHOR_A))[0].is_collected).toBe(0);
   });
 
+  it('refuses a page beyond 32 bits with 400, where it answered another page', async () => {
+    // 99999999999 travelled as 1215752191 and was answered as that page.
+    for (const query of ['?page=99999999999', '?page=2147483648']) {
+      const reply = await list(authA, query);
+      expect([query, reply.statusCode, reply.json()]).toEqual([
+        query,
+        400,
+        { message: { page: 'page must be a positive integer' } },
+      ]);
+    }
+  });
+
   it('ignores unknown and privileged body fields on PUT', async () => {
     const id = await uploadImage(authA, IMAGE_FIXTURES.png);
     const reply = await collect(authA, id, {

@@ -498,6 +498,18 @@ describe('media platform profile, followers and follower statistics (mp -> user 
       });
     });
 
+    it('refuses a page beyond 32 bits with 400, where it answered another page', async () => {
+      // 99999999999 travelled as 1215752191 and was answered as that page.
+      for (const query of ['page=99999999999', 'page=2147483648']) {
+        const reply = await get(`/mp/v1_0/followers?${query}`);
+        expect([query, reply.statusCode, reply.json()]).toEqual([
+          query,
+          400,
+          { message: { page: 'page must be a positive integer' } },
+        ]);
+      }
+    });
+
     it("lists only the caller's own followers", async () => {
       const page = (await get('/mp/v1_0/followers', lonelyAuth)).json<{
         data: { total_count: number; results: unknown[] };

@@ -1,3 +1,4 @@
+import { MAX_PAGE } from '@app/grpc';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -7,6 +8,7 @@ export class FollowerPageQueryDto {
   @Type(() => Number)
   @IsInt({ message: 'page must be a positive integer' })
   @Min(1, { message: 'page must be a positive integer' })
+  @Max(MAX_PAGE, { message: 'page must be a positive integer' })
   page?: number;
 
   @IsOptional()

@@ -1,3 +1,4 @@
+import { MAX_PAGE } from '@app/grpc';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -25,6 +26,7 @@ export class ImagePageQueryDto {
   @Type(() => Number)
   @IsInt({ message: 'page must be a positive integer' })
   @Min(1, { message: 'page must be a positive integer' })
+  @Max(MAX_PAGE, { message: 'page must be a positive integer' })
   page?: number;
 
   @IsOptional()
