@@ -1,5 +1,5 @@
 // The reference for `npm run bench:im`: Socket.IO on bare node:http with the same Redis adapter
-// and ping timeout as the im app, and nothing else. Every socket is let in and joins the room named
+// and server options as the im app, and nothing else. Every socket is let in and joins the room named
 // by its `uid` query, as the im app puts a signed-in user in theirs (without a token to check).
 import { createServer } from 'node:http';
 
@@ -14,7 +14,8 @@ const sub = new Redis(redisUrl);
 const http = createServer();
 const io = new Server(http, {
   pingTimeout: Number(process.env.IM_PING_TIMEOUT_MS ?? 300_000),
-  cors: { origin: true },
+  allowEIO3: true,
+  cors: { origin: true, credentials: true },
   adapter: createAdapter(pub, sub, { key: `${process.env.REDIS_KEY_PREFIX ?? ''}socket.io` }),
 });
 io.on('connection', (socket) => {
