@@ -567,20 +567,26 @@ describe('im: Socket.IO over the Redis adapter', () => {
       }
     });
 
-    it("does not let a client into another user's room by naming it", async () => {
+    it("does not let a client into another user's room by naming it, nor notify them itself", async () => {
       const emitter = new NotificationEmitter(state, redis.prefix);
+      const victim = await connectV2(portB, { token: await tokenFor(USER_ID) });
       const intruders = [
         await connectV2(portA, { a: USER_ID }),
         await connectV2(portB, { a: `session:${USER_ID}` }),
         await connectV2(portA, { token: await tokenFor(OTHER_USER_ID), a: USER_ID }),
       ];
+      const forged = collectEvents(victim, 'following notify', SILENCE_MS);
       for (const socket of intruders) {
         for (const event of ['join', 'subscribe', 'enter_room', 'join_room'])
           socket.emit(event, USER_ID);
+        socket.emit('following notify', { user_id: OTHER_USER_ID, room: USER_ID });
       }
       const heard = intruders.map((socket) => collectEvents(socket, 'comment notify', SILENCE_MS));
+      const delivered = nextEvent(victim, 'comment notify');
       await emitter.notifyComment(USER_ID, liking);
+      expect(await delivered).toEqual(liking);
       expect(await Promise.all(heard)).toEqual([[], [], []]);
+      expect(await forged).toEqual([]);
       expect(intruders.every((socket) => socket.connected)).toBe(true);
     });
   });
