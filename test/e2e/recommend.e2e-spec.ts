@@ -251,6 +251,49 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     expect(pool).not.toContain(BANNED);
   });
 
+  it("keeps each channel's newest candidates in channel 0's pool, also those older than the newest RECO_CANDIDATES_PER_CHANNEL of all channels", async () => {
+    const smallRedis = createTestRedis();
+    const port = await freePort();
+    const small = await startRecommendService(
+      loadConfig(
+        recommendEnvSchema,
+        testEnv(database.settings, smallRedis, {
+          RECOMMEND_GRPC_PORT: port,
+          NEWS_GRPC_URL: newsAddress,
+          RECO_REFRESH_INTERVAL_MS: 3_600_000,
+          RECO_CANDIDATES_PER_CHANNEL: 10,
+        }),
+      ),
+    );
+    const smallState = createRedisClient(smallRedis.stateUrl, smallRedis.prefix);
+    const smallClient = newClient(port);
+    try {
+      await small.get(CandidateRefresher).refresh();
+      const pools = await Promise.all(
+        [1, 2, 3].map((channel) => smallState.zrange(`reco:ch:${channel}:candidates`, 0, -1)),
+      );
+      // News lists by id: channel 1's ten are its highest ids, and channels 2 and 3 hold higher ones.
+      expect(pools.map((pool) => pool.length)).toEqual([10, 3, 3]);
+      const everyChannel = await smallState.zrange('reco:ch:0:candidates', 0, -1);
+      expect([...everyChannel].sort()).toEqual(pools.flat().sort());
+      // A reader of channel 1 finds its ten first in the all-channels feed.
+      const reader = '1100000000000000098';
+      await smallState.zadd(`user:${reader}:his:reading`, NOW / 1000, pools[0][0]);
+      const result = await new Promise<Track>((resolve, reject) =>
+        smallClient.user_recommend(
+          { user_id: reader, channel_id: 0, article_num: 10, time_stamp: NOW },
+          (error, response) => (error ? reject(error) : resolve(response)),
+        ),
+      );
+      expect([...ids(result)].sort()).toEqual([...pools[0]].sort());
+    } finally {
+      smallClient.close();
+      await smallState.quit();
+      await small.close();
+      await smallRedis.cleanup();
+    }
+  });
+
   it('serves 10 distinct articles, then 10 new ones per newer stamp, repeating only once the pool is exhausted', async () => {
     const user = '1100000000000000010';
     const first = await feed(user, 1, NOW);

@@ -58,7 +58,7 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     @Inject(APP_CONFIG)
     private readonly config: Pick<
       RecommendConfig,
-      'RECO_REFRESH_INTERVAL_MS' | 'RECO_CANDIDATES_PER_CHANNEL'
+      'RECO_REFRESH_INTERVAL_MS' | 'RECO_CANDIDATES_PER_CHANNEL' | 'RECO_RANK_WINDOW'
     >,
     @Inject(RedisLock) private readonly locks: Pick<RedisLock, 'acquire'>,
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
@@ -136,6 +136,7 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     ];
     const listed = new Map<number, string[]>();
     for (const channelId of channelIds) listed.set(channelId, await this.latestIds(channelId));
+    listed.set(ALL_CHANNELS, everyChannel(listed, this.config.RECO_RANK_WINDOW));
 
     // The stored pools already tell each listed article's creation time, and the channel lists its
     // channel; cards are read only for the rest (new to a pool, or no title words stored yet).
@@ -256,4 +257,22 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     }
     return found;
   }
+}
+
+/**
+ * Channel 0's pool from the listed ids: the newest of all channels, which a few busy channels can
+ * fill alone, and each channel's newest `perChannel` (what its own feed ranks first), so that no
+ * channel is missing from it.
+ */
+export function everyChannel(
+  listed: ReadonlyMap<number, readonly string[]>,
+  perChannel: number,
+): string[] {
+  return [
+    ...new Set(
+      [...listed].flatMap(([channelId, ids]) =>
+        channelId === ALL_CHANNELS ? ids : ids.slice(0, perChannel),
+      ),
+    ),
+  ];
 }

@@ -7,7 +7,11 @@ import { PopularityReader } from '../feed/popularity.reader';
 import { ALL_CHANNELS, CandidateIndex } from './candidate-index';
 import { CandidateSnapshot } from './candidate-snapshot';
 
-const CONFIG = { RECO_SNAPSHOT_INTERVAL_MS: 10_000, RECO_CANDIDATES_PER_CHANNEL: 100 };
+const CONFIG = {
+  RECO_SNAPSHOT_INTERVAL_MS: 10_000,
+  RECO_CANDIDATES_PER_CHANNEL: 100,
+  RECO_RANK_WINDOW: 200,
+};
 
 describe('CandidateSnapshot (real Redis)', () => {
   let redis: TestRedis;

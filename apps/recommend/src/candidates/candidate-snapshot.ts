@@ -53,7 +53,7 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
     @Inject(APP_CONFIG)
     private readonly config: Pick<
       RecommendConfig,
-      'RECO_SNAPSHOT_INTERVAL_MS' | 'RECO_CANDIDATES_PER_CHANNEL'
+      'RECO_SNAPSHOT_INTERVAL_MS' | 'RECO_CANDIDATES_PER_CHANNEL' | 'RECO_RANK_WINDOW'
     >,
     private readonly index: CandidateIndex,
     private readonly popularity: PopularityReader,
@@ -129,7 +129,7 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
     ]);
     const pools = await Promise.all(
       channelIds.map((channelId) =>
-        this.index.pool(channelId, this.config.RECO_CANDIDATES_PER_CHANNEL),
+        this.index.pool(channelId, this.poolLimit(channelId, channelIds.length)),
       ),
     );
     const createdMs = new Map(pools.flat().map((entry) => [entry.id, entry.createdMs]));
@@ -195,7 +195,7 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
     const entry: SnapshotEntry = { ...article, print: exposurePrint(article.id), popularity };
     for (const channelId of new Set(channels)) {
       const pool = insertNewestFirst(this.pools.get(channelId) ?? [], entry);
-      this.pools.set(channelId, pool.slice(0, this.config.RECO_CANDIDATES_PER_CHANNEL));
+      this.pools.set(channelId, pool.slice(0, this.poolLimit(channelId, this.pools.size)));
     }
     this.articles.set(entry.id, entry);
     this.built = true;
@@ -212,6 +212,17 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
     this.forget(articleId);
     this.poolChanges += 1;
     return true;
+  }
+
+  /**
+   * How many candidates of a channel this copy keeps: RECO_CANDIDATES_PER_CHANNEL, and for channel
+   * 0 also the newest RECO_RANK_WINDOW of each other pool (`everyChannel`).
+   */
+  private poolLimit(channelId: number, pools: number): number {
+    const limit = this.config.RECO_CANDIDATES_PER_CHANNEL;
+    return channelId === ALL_CHANNELS
+      ? limit + this.config.RECO_RANK_WINDOW * Math.max(pools - 1, 0)
+      : limit;
   }
 
   /** Whether this copy already has the article as given, in exactly `channels`' pools. */

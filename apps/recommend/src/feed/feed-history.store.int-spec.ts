@@ -15,9 +15,9 @@ describe('FeedHistoryStore (real Redis)', () => {
   const CHANNEL = 4;
   const idsOf = (stamp: number) => [`${stamp}1`, `${stamp}2`];
   /** Records a batch over the reader's history as it is now, as one request alone does. */
-  const recordNext = async (on: FeedHistoryStore, reader: string, batch: StoredBatch, restart = false) => {
+  const recordNext = async (on: FeedHistoryStore, reader: string, batch: StoredBatch, restart = false, poolSize = 0) => {
     const { newest } = await on.read(reader, CHANNEL, batch.stamp);
-    expect(await on.record(reader, CHANNEL, batch, restart, newest)).toBe(true);
+    expect(await on.record(reader, CHANNEL, batch, { restart, newest, poolSize })).toBe(true);
   };
 
   beforeAll(async () => {
@@ -76,14 +76,23 @@ describe('FeedHistoryStore (real Redis)', () => {
     expect(await state.getBuffer(shownKey)).toEqual(packPrints(['42']));
   });
 
+  it("keeps twice a larger pool's prints (channel 0 holds every channel's pool)", async () => {
+    const small = new FeedHistoryStore(state, { RECO_BATCH_HISTORY_SIZE: 50, RECO_HISTORY_TTL_SECONDS: 600, RECO_CANDIDATES_PER_CHANNEL: 10 });
+    const reader = 'anon:every-channel';
+    const drawn = Array.from({ length: 20 }, (_, index) => idsOf((index + 1) * 1000));
+    for (const [index, ids] of drawn.entries()) await recordNext(small, reader, { stamp: (index + 1) * 1000, ids }, false, 15);
+    expect(await state.getBuffer(RecoKeys.shown(reader, CHANNEL))).toEqual(packPrints(drawn.flat().slice(-30)));
+  });
+
   it('records nothing over a history that changed since it was read (another request of the reader recorded first)', async () => {
     const reader = 'anon:at-once';
     const [first, second] = await Promise.all([
       store.read(reader, CHANNEL, 1000),
       store.read(reader, CHANNEL, 2000),
     ]);
-    expect(await store.record(reader, CHANNEL, { stamp: 1000, ids: ['7'] }, false, first.newest)).toBe(true);
-    expect(await store.record(reader, CHANNEL, { stamp: 2000, ids: ['7'] }, false, second.newest)).toBe(false);
+    const draw = (newest: string) => ({ restart: false, newest, poolSize: 1 });
+    expect(await store.record(reader, CHANNEL, { stamp: 1000, ids: ['7'] }, draw(first.newest))).toBe(true);
+    expect(await store.record(reader, CHANNEL, { stamp: 2000, ids: ['7'] }, draw(second.newest))).toBe(false);
     expect(await state.zrange(RecoKeys.batches(reader, CHANNEL), 0, -1)).toEqual(['1000|7']);
     expect(await state.getBuffer(RecoKeys.shown(reader, CHANNEL))).toEqual(packPrints(['7']));
   });

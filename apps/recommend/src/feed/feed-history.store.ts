@@ -21,6 +21,16 @@ export interface ReaderHistory {
   newest: string;
 }
 
+/** How a batch to record was drawn. */
+export interface BatchDraw {
+  /** The pool ran out: the exposures start over with this batch. */
+  restart: boolean;
+  /** `ReaderHistory.newest` of the reading it was drawn from. */
+  newest: string;
+  /** Candidates in the pool it was drawn from. */
+  poolSize: number;
+}
+
 /**
  * Records a served batch (KEYS[1], ARGV[1] its stamp, ARGV[2] the batch, ARGV[3] how many to keep)
  * and its exposures' prints (ARGV[6], appended to KEYS[2]), both under the TTL (ARGV[4]). ARGV[5]
@@ -59,9 +69,9 @@ return 1
 
 /**
  * Per reader and channel: the articles shown (exposures, four bytes each) and the batches served
- * (for replays). The exposures keep the newest twice RECO_CANDIDATES_PER_CHANNEL: a pool holds no
- * more, so a reader who never runs out of one (new articles keep coming) does not grow them for
- * as long as they keep reading.
+ * (for replays). The exposures keep the newest prints of twice the pool (at least twice
+ * RECO_CANDIDATES_PER_CHANNEL): a reader who never runs out of it (new articles keep coming) does
+ * not grow them for as long as they keep reading.
  */
 @Injectable()
 export class FeedHistoryStore {
@@ -115,8 +125,7 @@ export class FeedHistoryStore {
     reader: string,
     channelId: number,
     batch: StoredBatch,
-    restart: boolean,
-    newest: string,
+    { restart, newest, poolSize }: BatchDraw,
   ): Promise<boolean> {
     const recorded = await RECORD.run(
       this.state,
@@ -133,7 +142,7 @@ export class FeedHistoryStore {
         this.config.RECO_HISTORY_TTL_SECONDS,
         restart ? '1' : '0',
         packPrints(batch.ids),
-        2 * this.config.RECO_CANDIDATES_PER_CHANNEL * PRINT_BYTES,
+        2 * Math.max(poolSize, this.config.RECO_CANDIDATES_PER_CHANNEL) * PRINT_BYTES,
         newest,
       ],
     );

@@ -1,7 +1,7 @@
 import type { CandidateSnapshot, SnapshotEntry } from '../candidates/candidate-snapshot';
 import { encodeBatch, type StoredBatch } from './batch-plan.util';
 import { exposurePrint, packPrints, ShownArticles } from './exposure-prints';
-import type { FeedHistoryStore } from './feed-history.store';
+import type { BatchDraw, FeedHistoryStore } from './feed-history.store';
 import type { PoolEntry, Popularity } from './ranking.util';
 import { SharedRankingCache } from './shared-ranking.cache';
 import { AlgorithmCombine, algorithmFor } from '@app/contracts';
@@ -51,7 +51,7 @@ function newTestService(
         read: userId === undefined ? [] : readIds,
         newest: '',
       }),
-    record: (reader: string, channelId: number, batch: StoredBatch, restart: boolean) => {
+    record: (reader: string, channelId: number, batch: StoredBatch, { restart }: BatchDraw) => {
       batches.set(key(reader, channelId), [batch, ...(batches.get(key(reader, channelId)) ?? [])]);
       const seen = restart
         ? new Set<string>()

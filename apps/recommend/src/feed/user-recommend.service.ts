@@ -129,21 +129,15 @@ export class UserRecommendService {
       interest.size === 0
         ? this.sharedTop(channelId, algorithm, weights)
         : this.personalTop({ now, weights, interest });
-    const drawn = drawBatch(
-      this.snapshot.pool(channelId),
-      exposed,
-      count,
-      this.config.RECO_RANK_WINDOW,
-      rankTop,
-    );
+    const pool = this.snapshot.pool(channelId);
+    const drawn = drawBatch(pool, exposed, count, this.config.RECO_RANK_WINDOW, rankTop);
     if (drawn.ids.length === 0)
       return this.track(request.userId, [], plan.cursor, algorithm, true, withParams);
     const recorded = await this.history.record(
       reader.key,
       channelId,
       { stamp: nextStamp(request.timeStamp, batches), ids: drawn.ids },
-      drawn.restarted,
-      newest,
+      { restart: drawn.restarted, newest, poolSize: pool.length },
     );
     if (!recorded) return undefined;
     return this.track(request.userId, drawn.ids, plan.cursor, algorithm, true, withParams);
