@@ -155,6 +155,48 @@ describe('malformed input (e2e: every route of the gateway and the media platfor
     return { routes: routes.length, requests, failures };
   };
 
+  it('reads query integers from decimal digits only: hex, exponents, fractions and empty values answer 400 keyed by the field', async () => {
+    const appToken = await stack.signIn(READER);
+    const mpToken = await stack.signIn(READER, { scope: 'mp', verified: true });
+    // Each was read by Number(): as 16, 10, 10 and 0, and answered 200.
+    const cases: Array<[NestFastifyApplication, string, string, string]> = [
+      [stack.gateway, appToken, '/app/v1_0/user/followings?per_page=0x10', 'per_page'],
+      [stack.gateway, appToken, '/app/v1_0/user/followings?page=1e1', 'page'],
+      [stack.gateway, appToken, '/app/v1_0/search?q=a&per_page=10.0', 'per_page'],
+      [stack.gateway, appToken, `/app/v1_0/comments?type=a&source=${READER}&limit=1e1`, 'limit'],
+      [stack.gateway, appToken, '/app/v1_0/articles?channel_id=', 'channel_id'],
+      [
+        stack.gateway,
+        appToken,
+        '/app/v1_1/articles?channel_id=&timestamp=1&with_top=0',
+        'channel_id',
+      ],
+      [
+        stack.gateway,
+        appToken,
+        '/app/v1_1/articles?channel_id=0&timestamp=1e3&with_top=0',
+        'timestamp',
+      ],
+      [mp, mpToken, '/mp/v1_0/user/images?page=0x1', 'page'],
+      [mp, mpToken, '/mp/v1_0/followers?per_page=2e1', 'per_page'],
+      [mp, mpToken, '/mp/v1_0/articles?per_page=1e1', 'per_page'],
+      [mp, mpToken, `/mp/v1_0/comments?type=a&source=${READER}&limit=1e1`, 'limit'],
+    ];
+    for (const [app, token, url, field] of cases) {
+      const response = await app.inject({
+        method: 'GET',
+        url,
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const message = response.json<{ message: unknown }>().message;
+      expect([url, response.statusCode, Object.keys(message as object)]).toEqual([
+        url,
+        400,
+        [field],
+      ]);
+    }
+  });
+
   it.each([
     ['gateway', 'app'],
     ['media platform', 'mp'],

@@ -18,6 +18,7 @@ export * from './edge/health.module';
 export * from './edge/create-http-app';
 export * from './edge/raw-response.decorator';
 export * from './edge/page-query.dto';
+export * from './edge/integer-text.transform';
 export * from './server/counter-repair.module';
 export * from './health/readiness-report';
 export * from './health/dependency-probes';

@@ -1,5 +1,6 @@
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+import { IntegerText } from './integer-text.transform';
 
 /** The highest page: pages travel as int32, and a higher one would wrap to another page. */
 export const MAX_PAGE = 2_147_483_647;
@@ -7,14 +8,14 @@ export const MAX_PAGE = 2_147_483_647;
 /** The app API's paging query: `page` (default 1) and `per_page` (10–50, default 10), as the reference. */
 export class PageQueryDto {
   @IsOptional()
-  @Type(() => Number)
+  @IntegerText()
   @IsInt({ message: 'page must be a positive integer' })
   @Min(1, { message: 'page must be a positive integer' })
   @Max(MAX_PAGE, { message: 'page must be a positive integer' })
   page?: number;
 
   @IsOptional()
-  @Type(() => Number)
+  @IntegerText()
   @IsInt({ message: 'per_page must be within the range 10 - 50' })
   @Min(10, { message: 'per_page must be within the range 10 - 50' })
   @Max(50, { message: 'per_page must be within the range 10 - 50' })

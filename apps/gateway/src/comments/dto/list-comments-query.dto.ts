@@ -1,5 +1,6 @@
+import { IntegerText } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { Allow, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 const emptyAsAbsent = ({ value }: { value: unknown }): unknown =>
@@ -23,7 +24,7 @@ export class ListCommentsQueryDto {
 
   @IsOptional()
   @Transform(emptyAsAbsent)
-  @Type(() => Number)
+  @IntegerText()
   @IsInt({ message: 'limit must be within the range 10 - 50' })
   @Min(10, { message: 'limit must be within the range 10 - 50' })
   @Max(50, { message: 'limit must be within the range 10 - 50' })

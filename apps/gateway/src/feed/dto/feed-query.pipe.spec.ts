@@ -47,6 +47,13 @@ describe('FeedQueryPipe', () => {
     expect(refusal({ channel_id: ['1', '2'], timestamp: '1', with_top: '1' })).toEqual({
       message: { channel_id: 'channel_id must be a natural number' },
     });
+    expect(refusal({ channel_id: '', timestamp: '1e3', with_top: '0x1' })).toEqual({
+      message: {
+        channel_id: 'channel_id must be a natural number',
+        timestamp: 'timestamp must be a natural number of milliseconds',
+        with_top: 'with_top must be 0 or 1',
+      },
+    });
     expect(refusal(undefined)).toMatchObject({ message: { with_top: 'Missing required parameter in the query string' } });
   });
 });

@@ -1,3 +1,4 @@
+import { INTEGER_TEXT } from '@app/grpc';
 import { BadRequestException, Injectable, type PipeTransform } from '@nestjs/common';
 
 const MISSING = 'Missing required parameter in the query string';
@@ -16,8 +17,8 @@ export interface FeedQuery {
 
 /**
  * Checks the home feed's query by hand: it is the busiest route, and class-validator cost it a
- * tenth of its time. Same rules, messages and 400 body as the validation pipe (a number in
- * text, `{"message":{"<field>":"<error>"}}`).
+ * tenth of its time. Same rules, messages and 400 body as the validation pipe (decimal digits,
+ * `{"message":{"<field>":"<error>"}}`).
  */
 @Injectable()
 export class FeedQueryPipe implements PipeTransform<unknown, FeedQuery> {
@@ -30,7 +31,7 @@ export class FeedQueryPipe implements PipeTransform<unknown, FeedQuery> {
         errors[field] = MISSING;
         return 0;
       }
-      const value = Number(text);
+      const value = typeof text === 'string' && INTEGER_TEXT.test(text) ? Number(text) : Number.NaN;
       if (!valid(value)) errors[field] = message;
       return value;
     };

@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { IntegerText } from '@app/grpc';
 import { IsDefined, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 const MISSING = 'Missing required parameter in the query string';
@@ -10,7 +10,7 @@ const PER_PAGE = 'per_page must be within the range 10 - 50';
 export class LatestArticlesQueryDto {
   /** 0 = every channel. */
   @IsDefined({ message: MISSING })
-  @Type(() => Number)
+  @IntegerText()
   @IsInt({ message: CHANNEL_ID })
   @Min(0, { message: CHANNEL_ID })
   @Max(2_147_483_647, { message: CHANNEL_ID })
@@ -18,14 +18,14 @@ export class LatestArticlesQueryDto {
 
   // Deep pages cost a walk over the newer ids when no cursor is cached, hence the ceiling.
   @IsOptional()
-  @Type(() => Number)
+  @IntegerText()
   @IsInt({ message: PAGE })
   @Min(1, { message: PAGE })
   @Max(100, { message: PAGE })
   page?: number;
 
   @IsOptional()
-  @Type(() => Number)
+  @IntegerText()
   @IsInt({ message: PER_PAGE })
   @Min(10, { message: PER_PAGE })
   @Max(50, { message: PER_PAGE })

@@ -1,5 +1,4 @@
-import { MAX_PAGE } from '@app/grpc';
-import { Type } from 'class-transformer';
+import { IntegerText, MAX_PAGE } from '@app/grpc';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 import { IsSearchKeyword } from './search-keyword.validators';
@@ -10,14 +9,14 @@ export class SearchQueryDto {
   q: string;
 
   @IsOptional()
-  @Type(() => Number)
+  @IntegerText()
   @IsInt({ message: 'page must be a positive integer' })
   @Min(1, { message: 'page must be a positive integer' })
   @Max(MAX_PAGE, { message: 'page must be a positive integer' })
   page?: number;
 
   @IsOptional()
-  @Type(() => Number)
+  @IntegerText()
   @IsInt({ message: 'per_page must be within the range 10 - 50' })
   @Min(10, { message: 'per_page must be within the range 10 - 50' })
   @Max(50, { message: 'per_page must be within the range 10 - 50' })

@@ -1,5 +1,5 @@
-import { MAX_PAGE } from '@app/grpc';
-import { Transform, Type } from 'class-transformer';
+import { IntegerText, MAX_PAGE } from '@app/grpc';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 const emptyAsAbsent = ({ value }: { value: unknown }): unknown =>
@@ -62,7 +62,7 @@ export class ListArticlesQueryDto {
 
   @IsOptional()
   @Transform(emptyAsAbsent)
-  @Type(() => Number)
+  @IntegerText()
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE)
@@ -70,7 +70,7 @@ export class ListArticlesQueryDto {
 
   @IsOptional()
   @Transform(emptyAsAbsent)
-  @Type(() => Number)
+  @IntegerText()
   @IsInt({ message: PER_PAGE.message })
   @Min(PER_PAGE.min, { message: PER_PAGE.message })
   @Max(PER_PAGE.max, { message: PER_PAGE.message })

@@ -1,5 +1,5 @@
-import { MAX_PAGE } from '@app/grpc';
-import { Transform, Type } from 'class-transformer';
+import { IntegerText, MAX_PAGE } from '@app/grpc';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 const BOOLEAN_TEXT: Readonly<Record<string, boolean>> = {
@@ -23,14 +23,14 @@ export class ImagePageQueryDto {
   collect?: boolean;
 
   @IsOptional()
-  @Type(() => Number)
+  @IntegerText()
   @IsInt({ message: 'page must be a positive integer' })
   @Min(1, { message: 'page must be a positive integer' })
   @Max(MAX_PAGE, { message: 'page must be a positive integer' })
   page?: number;
 
   @IsOptional()
-  @Type(() => Number)
+  @IntegerText()
   @IsInt({ message: 'per_page must be within the range 1 - 50' })
   @Min(1, { message: 'per_page must be within the range 1 - 50' })
   @Max(50, { message: 'per_page must be within the range 1 - 50' })
