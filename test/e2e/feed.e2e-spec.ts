@@ -489,6 +489,21 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(recommend.requests.at(-1)).toMatchObject({ userId: DEVICE, channelId: 2 });
     });
 
+    it('refuses an `Anony` device id longer than 64 characters as a malformed header: nothing asked or stored under it', async () => {
+      const asked = recommend.requests.length;
+      const device = 'd'.repeat(10_000);
+      const { status } = await feed('channel_id=2&timestamp=1740000000000&with_top=0', `Anony ${device}`);
+      expect(status).toBe(401);
+      expect(recommend.requests.slice(asked)).toEqual([]);
+      const cache = stack.redis.client('cache');
+      const state = stack.redis.client('state');
+      const keys = [
+        ...(await cache.keys(`${stack.redis.prefix}*dddddddddddddddd*`)),
+        ...(await state.keys(`${stack.redis.prefix}*dddddddddddddddd*`)),
+      ];
+      expect(keys).toEqual([]);
+    });
+
     it('writes the exposure string to the trace log when the batch is not empty', async () => {
       recommend.behaviour = { track: track([CH1[1]], '1660000000000', 'exposure-b') };
       await feed('channel_id=1&timestamp=1750000000000&with_top=0', token);

@@ -125,4 +125,11 @@ describe('parseAuthorization', () => {
     expect(parseAuthorization('Basic xyz')).toEqual({ kind: 'none' });
     expect(parseAuthorization(undefined)).toEqual({ kind: 'none' });
   });
+
+  it('takes a device id of up to 64 characters, and a longer one as no device id', () => {
+    const longest = 'd'.repeat(64);
+    expect(parseAuthorization(`Anony ${longest}`)).toEqual({ kind: 'anonymous', deviceId: longest });
+    expect(parseAuthorization(`Anony ${longest}d`)).toEqual({ kind: 'none' });
+    expect(parseAuthorization(`Anony ${'d'.repeat(16_000)}`)).toEqual({ kind: 'none' });
+  });
 });
