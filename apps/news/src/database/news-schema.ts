@@ -22,6 +22,7 @@ import { AddNewsCommentByFan1764400000000 } from './migrations/1764400000000-add
 import { ReindexNewsSearchShortWords1764410000000 } from './migrations/1764410000000-reindex-news-search-short-words';
 import { AllowUnknownNewsCommentByFan1764420000000 } from './migrations/1764420000000-allow-unknown-news-comment-by-fan';
 import { ReindexNewsSearchLetterDigitRuns1764430000000 } from './migrations/1764430000000-reindex-news-search-letter-digit-runs';
+import { FlattenNewsCommentThreads1764440000000 } from './migrations/1764440000000-flatten-news-comment-threads';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
@@ -38,5 +39,6 @@ export const NEWS_SCHEMA: ServiceSchema = {
     ReindexNewsSearchShortWords1764410000000,
     AllowUnknownNewsCommentByFan1764420000000,
     ReindexNewsSearchLetterDigitRuns1764430000000,
+    FlattenNewsCommentThreads1764440000000,
   ],
 };
