@@ -79,8 +79,8 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
     return counts;
   }
 
-  async function finished(jobId: string): Promise<Job<RepairCountersPayload, RepairCountersResult>> {
-    const deadline = Date.now() + 20_000;
+  async function finished(jobId: string, timeoutMs = 20_000): Promise<Job<RepairCountersPayload, RepairCountersResult>> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const state = await queue.getJobState(jobId);
       // Read after the state: BullMQ stores the outcome and moves the job in one step.
@@ -259,6 +259,34 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       expect(await state.exists(`lock:${JobName.RepairCounters}`)).toBe(0);
     },
     SLOW,
+  );
+
+  it(
+    'waits out a news outage at the scheduled minute: the repair retries with backoff and runs once news is back',
+    async () => {
+      await news.close();
+      let newsDown = true;
+      try {
+        await state.zadd(CounterKeys.articleLikes, 60, A1);
+        const jobId = await worker.app.get(CounterRepairScheduler).enqueue(new Date('2026-12-09T19:00:00Z'));
+        // The first three attempts (0, 1 and 3 s) meet news down.
+        for (const deadline = Date.now() + 15_000; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
+          const job = await queue.getJob(jobId);
+          if ((job?.attemptsMade ?? 0) >= 3 || Date.now() > deadline) break;
+        }
+        expect(await queue.getJobState(jobId)).toBe('delayed');
+        news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
+        newsDown = false;
+        const job = await finished(jobId, 40_000);
+        // failedReason keeps the last failed attempt's error; the job completed all the same.
+        expect(await queue.getJobState(jobId)).toBe('completed');
+        expect(job.returnvalue && 'repaired' in job.returnvalue).toBe(true);
+        expect((await counter(CounterKeys.articleLikes))[A1]).toBe(EXPECTED[CounterKeys.articleLikes][A1]);
+      } finally {
+        if (newsDown) news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
+      }
+    },
+    60_000,
   );
 
   it(

@@ -19,13 +19,12 @@ describe('DEFAULT_JOB_OPTIONS', () => {
 });
 
 describe('jobOptionsFor', () => {
-  it('gives an SMS and the counter repair the default 3 attempts', () => {
+  it('gives an SMS the default 3 attempts', () => {
     expect(jobOptionsFor(JobName.SendSmsCode)).toEqual(DEFAULT_JOB_OPTIONS);
-    expect(jobOptionsFor(JobName.RepairCounters)).toEqual(DEFAULT_JOB_OPTIONS);
   });
 
-  it('lets the search and candidate jobs of a change wait out an outage of about half an hour', () => {
-    for (const name of [JobName.IndexArticle, JobName.RefreshCandidate]) {
+  it('lets the search and candidate jobs of a change and the counter repair wait out an outage of about half an hour', () => {
+    for (const name of [JobName.IndexArticle, JobName.RefreshCandidate, JobName.RepairCounters]) {
       const options = jobOptionsFor(name);
       expect(options).toEqual({ ...DEFAULT_JOB_OPTIONS, attempts: 12 });
       // Exponential from 1 s: the waits between the attempts add up to 2^11 - 1 seconds.

@@ -15,16 +15,21 @@ export const DEFAULT_JOB_OPTIONS: Readonly<JobsOptions> = {
 };
 
 /**
- * Jobs that bring another store in line with a committed change (search, candidate pools) may
- * wait out an outage of the service they read: 12 attempts from 1 s doubling, about 34 minutes
- * in all, where 3 attempts gave up after 3 s and left the article unindexed for good.
+ * Jobs that bring a store in line with another (search, candidate pools, the counter repair) may
+ * wait out an outage of the service they call: 12 attempts from 1 s doubling, about 34 minutes
+ * in all, where 3 attempts gave up after 3 s and left the article unindexed for good, or the
+ * counters unrepaired until the next night.
  */
 const SYNC_JOB_OPTIONS: Readonly<JobsOptions> = { attempts: 12 };
+const SYNC_JOBS: ReadonlySet<JobName> = new Set([
+  JobName.IndexArticle,
+  JobName.RefreshCandidate,
+  JobName.RepairCounters,
+]);
 
 /** The options of a job of `name`: DEFAULT_JOB_OPTIONS, with what that kind of job changes. */
 export function jobOptionsFor(name: JobName): JobsOptions {
-  const sync = name === JobName.IndexArticle || name === JobName.RefreshCandidate;
-  return { ...DEFAULT_JOB_OPTIONS, ...(sync ? SYNC_JOB_OPTIONS : {}) };
+  return { ...DEFAULT_JOB_OPTIONS, ...(SYNC_JOBS.has(name) ? SYNC_JOB_OPTIONS : {}) };
 }
 
 const JOB_ID_PART = /^[A-Za-z0-9.+-]+$/;
