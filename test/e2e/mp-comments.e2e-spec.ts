@@ -383,12 +383,32 @@ describe('media platform comment management', () => {
 
   it('refuses replies on foreign articles, to missing comments, and empty ones', async () => {
     const target = await comment(ART_B, 'comment on B');
+    const comms = await counter('count:art:comm', ART_B);
     const foreign = await mpCall('POST', '/comments', AUTHOR_A, {
       target,
       content: 'not mine',
       art_id: ART_B,
     });
-    expect(foreign.statusCode).toBe(403);
+    // The reference answers a reply 400 unless the article is closed (403 Article denied comment.).
+    expect({ status: foreign.statusCode, body: foreign.json<unknown>() }).toEqual({
+      status: 400,
+      body: { message: 'Invalid target comment id.' },
+    });
+    const close = (allow_comment: boolean) =>
+      mpCall('PUT', `/comments/status?article_id=${ART_B}`, AUTHOR_B, { allow_comment });
+    expect((await close(false)).statusCode).toBe(201);
+    const foreignClosed = await mpCall('POST', '/comments', AUTHOR_A, {
+      target,
+      content: 'not mine either',
+      art_id: ART_B,
+    });
+    expect({ status: foreignClosed.statusCode, body: foreignClosed.json<unknown>() }).toEqual({
+      status: 400,
+      body: { message: 'Invalid target comment id.' },
+    });
+    expect((await close(true)).statusCode).toBe(201);
+    expect(await counter('count:art:comm', ART_B)).toBe(comms);
+    expect(await stack.sql('SELECT comment_id FROM news_comment WHERE parent_id = ?', [target])).toEqual([]);
     const missing = await mpCall('POST', '/comments', AUTHOR_A, {
       target: MISSING,
       content: 'nobody',

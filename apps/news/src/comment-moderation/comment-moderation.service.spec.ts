@@ -190,19 +190,17 @@ describe('CommentModerationService', () => {
       kind: ErrorKind.PermissionDenied,
       message: 'Article denied comment.',
     });
-    const foreign = newTestService({ info: info({ autId: STRANGER }) });
+    const foreign = newTestService({ info: info({ autId: STRANGER, allowComm: false }) });
     expect(
-      (
-        await errorOf(
-          foreign.service.replyComment({
-            authorId: AUTHOR,
-            target: COMMENT,
-            content: 'x',
-            artId: ARTICLE,
-          }),
-        )
-      ).kind,
-    ).toBe(ErrorKind.PermissionDenied);
+      await errorOf(
+        foreign.service.replyComment({
+          authorId: AUTHOR,
+          target: COMMENT,
+          content: 'x',
+          artId: ARTICLE,
+        }),
+      ),
+    ).toEqual({ kind: ErrorKind.InvalidArgument, message: 'Invalid target comment id.' });
     const topLevel = newTestService();
     expect(
       (

@@ -81,7 +81,9 @@ export class CommentModerationService {
     if (!SNOWFLAKE_ID.test(request.artId)) throw CommentModerationErrors.missingArticleId();
     const info = await this.articles.getInfo(request.artId);
     if (!info) throw ArticleErrors.notFound();
-    if (info.autId !== request.authorId) throw CommentModerationErrors.notArticleAuthor();
+    // The reference lists no 403 but `Article denied comment.` here: a comment on another
+    // author's article is no target an author may reply to.
+    if (info.autId !== request.authorId) throw CommentErrors.invalidTargetComment();
     if (!info.allowComm) throw CommentModerationErrors.articleDenied();
     // MP replies only: a target equal to the article would make CommentsService store a top-level comment.
     if (request.target === request.artId) throw CommentErrors.invalidTargetComment();
