@@ -16,6 +16,9 @@ const READY_TIMEOUT_MS = 60_000;
 const env = {
   NODE_ENV: 'development',
   SMS_TEST_CODE: '246810',
+  // The demo author's articles are approved at once, as the reference's user 1's were: there is
+  // no admin back office to review them yet.
+  AUTO_APPROVE_AUTHORS: '1294287382374383616',
   JWT_KEYS_DIR: join(root, '.keys'),
   JWT_SIGNING_KID: 'dev-1',
   LOG_LEVEL: 'info',

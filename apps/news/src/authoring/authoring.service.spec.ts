@@ -63,7 +63,7 @@ function newTestService(existing: ArticleEntity | null) {
     authorLists as unknown as UserArticlesCache,
     outbox as unknown as JobOutboxRelay,
     { nextId: () => '999' } as Snowflake,
-    { STORAGE_PUBLIC_URL: 'http://img.test/' } as NewsConfig,
+    { STORAGE_PUBLIC_URL: 'http://img.test/', AUTO_APPROVE_AUTHORS: [] as string[] } as NewsConfig,
   );
   return { service, repository, counters, cache, authorLists, outbox };
 }

@@ -9,6 +9,15 @@ export const newsEnvSchema = baseEnvSchema
     ELASTICSEARCH_URL: z.url().optional(),
     /** How often each replica relays what the job outbox still holds (a queue that was down, say). */
     OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
+    /**
+     * Authors whose submitted articles are approved at once, as the reference approved its user
+     * 1's (comma-separated user ids; none by default, so every article waits for review).
+     */
+    AUTO_APPROVE_AUTHORS: z
+      .string()
+      .default('')
+      .transform((ids) => ids.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+      .pipe(z.array(z.string().regex(/^\d{1,20}$/, 'user ids, comma-separated'))),
   })
   .superRefine((env, ctx) => {
     refineBaseEnv(env, ctx);
