@@ -171,7 +171,7 @@ describe('CommentModerationService', () => {
         limit: 10,
       }),
     );
-    expect(error.kind).toBe(ErrorKind.PermissionDenied);
+    expect(error).toEqual({ kind: ErrorKind.InvalidArgument, message: 'Invalid source param.' });
     expect(foreign.comments.list).not.toHaveBeenCalled();
   });
 
@@ -201,6 +201,17 @@ describe('CommentModerationService', () => {
         }),
       ),
     ).toEqual({ kind: ErrorKind.InvalidArgument, message: 'Invalid target comment id.' });
+    const nowhere = newTestService({ info: null });
+    expect(
+      await errorOf(
+        nowhere.service.replyComment({
+          authorId: AUTHOR,
+          target: COMMENT,
+          content: 'x',
+          artId: ARTICLE,
+        }),
+      ),
+    ).toEqual({ kind: ErrorKind.InvalidArgument, message: 'Invalid target comment id.' });
     const topLevel = newTestService();
     expect(
       (
@@ -214,7 +225,7 @@ describe('CommentModerationService', () => {
         )
       ).kind,
     ).toBe(ErrorKind.InvalidArgument);
-    for (const { comments } of [closed, foreign, topLevel])
+    for (const { comments } of [closed, foreign, nowhere, topLevel])
       expect(comments.create).not.toHaveBeenCalled();
 
     const open = newTestService();

@@ -3,7 +3,6 @@ import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { ArticleStatus } from '../articles/article.entity';
-import { ArticleErrors } from '../articles/article.errors';
 import { ArticlesService } from '../articles/articles.service';
 import { CommentErrors } from '../comments/comment.errors';
 import { CommentStatus } from '../comments/comment.entity';
@@ -51,13 +50,14 @@ export class CommentModerationService {
     request: commentModerationV1.ListArticleCommentsRequest,
   ): Promise<commentModerationV1.ListArticleCommentsResponse> {
     if (request.type !== 'a' && request.type !== 'c') throw CommentErrors.invalidType();
-    if (request.type === 'a') await this.ownArticle(request.authorId, request.source);
+    // The reference answers 400 for a list it cannot show; another author's is one of those.
+    if (request.type === 'a') await this.ownApprovedArticle(request.authorId, request.source);
     else
       await this.ownComment(
         request.authorId,
         request.source,
         CommentErrors.invalidSource,
-        CommentModerationErrors.notArticleAuthor,
+        CommentErrors.invalidSource,
       );
     const page = await this.comments.list({
       type: request.type,
@@ -80,10 +80,9 @@ export class CommentModerationService {
   ): Promise<commentModerationV1.ReplyCommentResponse> {
     if (!SNOWFLAKE_ID.test(request.artId)) throw CommentModerationErrors.missingArticleId();
     const info = await this.articles.getInfo(request.artId);
-    if (!info) throw ArticleErrors.notFound();
     // The reference lists no 403 but `Article denied comment.` here: a comment on another
-    // author's article is no target an author may reply to.
-    if (info.autId !== request.authorId) throw CommentErrors.invalidTargetComment();
+    // author's article (or on none) is no target an author may reply to.
+    if (info?.autId !== request.authorId) throw CommentErrors.invalidTargetComment();
     if (!info.allowComm) throw CommentModerationErrors.articleDenied();
     // MP replies only: a target equal to the article would make CommentsService store a top-level comment.
     if (request.target === request.artId) throw CommentErrors.invalidTargetComment();
@@ -140,17 +139,13 @@ export class CommentModerationService {
     return { target: comment.id, sticky: request.sticky };
   }
 
-  /** The caller's article (any status but deleted). */
-  private async ownArticle(
-    authorId: string,
-    articleId: string,
-  ): Promise<{ status: ArticleStatus }> {
+  /** The caller's article, if readers can see it (only those have comments to list). */
+  private async ownApprovedArticle(authorId: string, articleId: string): Promise<void> {
     const article = SNOWFLAKE_ID.test(articleId)
       ? await this.repository.findArticle(articleId)
       : null;
-    if (!article || article.status === ArticleStatus.Deleted) throw ArticleErrors.notFound();
-    if (article.authorId !== authorId) throw CommentModerationErrors.notArticleAuthor();
-    return article;
+    if (article?.authorId !== authorId || article.status !== ArticleStatus.Approved)
+      throw CommentErrors.invalidSource();
   }
 
   private async ownComment(
