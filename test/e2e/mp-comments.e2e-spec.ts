@@ -303,6 +303,16 @@ describe('media platform comment management', () => {
     });
     expect(mpReply.statusCode).toBe(403);
     expect(mpReply.json()).toEqual({ message: 'Article denied comment.' });
+    // The reference judges the content before the article.
+    const emptyReply = await mpCall('POST', '/comments', AUTHOR_A, {
+      target: target.com_id,
+      content: ' ',
+      art_id: ART_A,
+    });
+    expect({ status: emptyReply.statusCode, body: emptyReply.json<unknown>() }).toEqual({
+      status: 400,
+      body: { message: 'Empty content.' },
+    });
 
     const reopened = await mpCall('PUT', `/comments/status?article_id=${ART_A}`, AUTHOR_A, {
       allow_comment: true,

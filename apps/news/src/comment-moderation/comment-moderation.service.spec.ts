@@ -190,6 +190,16 @@ describe('CommentModerationService', () => {
       kind: ErrorKind.PermissionDenied,
       message: 'Article denied comment.',
     });
+    expect(
+      await errorOf(
+        closed.service.replyComment({
+          authorId: AUTHOR,
+          target: COMMENT,
+          content: ' ',
+          artId: ARTICLE,
+        }),
+      ),
+    ).toEqual({ kind: ErrorKind.InvalidArgument, message: 'Empty content.' });
     const foreign = newTestService({ info: info({ autId: STRANGER, allowComm: false }) });
     expect(
       await errorOf(

@@ -79,6 +79,8 @@ export class CommentModerationService {
     request: commentModerationV1.ReplyCommentRequest,
   ): Promise<commentModerationV1.ReplyCommentResponse> {
     if (!SNOWFLAKE_ID.test(request.artId)) throw CommentModerationErrors.missingArticleId();
+    // As the reference, the content before the article (CommentsService checks it after).
+    if (request.content.trim() === '') throw CommentErrors.emptyContent();
     const info = await this.articles.getInfo(request.artId);
     // The reference lists no 403 but `Article denied comment.` here: a comment on another
     // author's article (or on none) is no target an author may reply to.
