@@ -1,4 +1,4 @@
-import { CounterKeys, createRedisClient, RedisLock } from '@app/cache';
+import { CounterKeys, createRedisClient, RedisLock, StateKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
 import { JobName, QueueModule, QueueName, type RepairCountersPayload } from '@app/queue';
 import {
@@ -287,6 +287,40 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       }
     },
     60_000,
+  );
+
+  it(
+    'makes up a repair missed while no worker was up: two workers starting after it add its job once, which runs at once',
+    async () => {
+      await state.set(StateKeys.counterRepairedAt, String(Date.parse('2020-01-01T12:00:00Z')));
+      await state.zadd(CounterKeys.articleLikes, 70, A1);
+      const before = Date.now();
+      const started = await Promise.all([0, 1].map(async () => startWorker(loadConfig(workerEnvSchema, { ...workerEnv, WORKER_PORT: String(await freePort()) }))));
+      try {
+        // The first 03:00 (TZ) after the last repair: 2020-01-02 03:00 in Shanghai.
+        const job = await finished(`${JobName.RepairCounters}_202001011900`);
+        expect(job.returnvalue && 'repaired' in job.returnvalue).toBe(true);
+        expect(job.attemptsMade).toBe(1);
+        expect((await counter(CounterKeys.articleLikes))[A1]).toBe(EXPECTED[CounterKeys.articleLikes][A1]);
+        expect(Number(await state.get(StateKeys.counterRepairedAt))).toBeGreaterThanOrEqual(before);
+      } finally {
+        await Promise.all(started.map((each) => each.close()));
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    'runs no repair on start when none is recorded (a new or emptied state Redis), and counts the schedule from then',
+    async () => {
+      await state.del(StateKeys.counterRepairedAt);
+      const jobs = await queue.getJobCounts();
+      const now = new Date();
+      await expect(worker.app.get(CounterRepairScheduler).catchUp(now)).resolves.toBeUndefined();
+      expect(Number(await state.get(StateKeys.counterRepairedAt))).toBe(now.getTime());
+      expect(await queue.getJobCounts()).toEqual(jobs);
+    },
+    SLOW,
   );
 
   it(

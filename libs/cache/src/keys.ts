@@ -47,6 +47,8 @@ export const StateKeys = {
   session: (sessionId: string) => `session:${sessionId}`,
   userSessions: (userId: string) => `user:${userId}:sessions`,
   lock: (name: string) => `lock:${name}`,
+  /** When the counter repair last began (ms since the epoch). */
+  counterRepairedAt: 'counters:repaired-at',
 } as const;
 
 /** Counter zsets (role `state`): member = id, score = count. Names as in the reference. */

@@ -12,14 +12,16 @@ type Acquire = jest.Mock<Promise<LockLease | undefined>, Parameters<RedisLock['a
 const DEADLINE_MS = 600_000;
 
 function setUp(news: Repair, user: Repair, lease: LockLease | undefined) {
+  const repaired = jest.fn<Promise<void>, [Date]>().mockResolvedValue(undefined);
   const acquire: Acquire = jest.fn<Promise<LockLease | undefined>, Parameters<RedisLock['acquire']>>().mockResolvedValue(lease);
   const processor = new CounterRepairProcessor(
     { repairCounters: news },
     { repairCounters: user },
     { acquire },
     { COUNTER_REPAIR_DEADLINE_MS: DEADLINE_MS },
+    { repaired },
   );
-  return { processor, acquire };
+  return { processor, acquire, repaired };
 }
 
 const repairMock = (): Repair =>
@@ -37,7 +39,8 @@ describe('CounterRepairProcessor', () => {
     const news = repairMock().mockReturnValue(of({ counters: [{ key: 'count:art:liking', members: 3 }] }));
     const user = repairMock().mockReturnValue(of({ counters: [{ key: 'count:user:followers', members: 2 }] }));
     const lease = leaseMock();
-    const { processor, acquire } = setUp(news, user, lease);
+    const { processor, acquire, repaired } = setUp(news, user, lease);
+    const before = Date.now();
 
     await expect(processor.process(job(PAYLOAD))).resolves.toEqual({
       repaired: [
@@ -50,13 +53,17 @@ describe('CounterRepairProcessor', () => {
     // The lock outlives the calls' deadline, and is held in the job's name.
     expect(acquire).toHaveBeenCalledWith(JobName.RepairCounters, DEADLINE_MS + 60_000, 'repair-counters_202612041900');
     expect(lease.release).toHaveBeenCalledTimes(1);
+    // Recorded as begun before the calls, so a worker's next start knows no run was missed.
+    expect(repaired).toHaveBeenCalledTimes(1);
+    expect(repaired.mock.calls[0][0].getTime()).toBeGreaterThanOrEqual(before);
   });
 
-  it('skips the run while another repair holds the lock', async () => {
+  it('skips the run while another repair holds the lock, recording nothing', async () => {
     const news = repairMock();
     const user = repairMock();
-    const { processor } = setUp(news, user, undefined);
+    const { processor, repaired } = setUp(news, user, undefined);
     await expect(processor.process(job(PAYLOAD))).resolves.toEqual({ skipped: 'already running' });
+    expect(repaired).not.toHaveBeenCalled();
     expect(news).not.toHaveBeenCalled();
     expect(user).not.toHaveBeenCalled();
   });
@@ -65,10 +72,12 @@ describe('CounterRepairProcessor', () => {
     const news = repairMock().mockReturnValue(of({ counters: [] }));
     const user = repairMock().mockReturnValue(throwError(() => new Error('14 UNAVAILABLE')));
     const lease = leaseMock();
-    const error = await setUp(news, user, lease).processor.process(job(PAYLOAD)).catch((caught: unknown) => caught);
+    const { processor, repaired } = setUp(news, user, lease);
+    const error = await processor.process(job(PAYLOAD)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(UnrecoverableError);
     expect(lease.release).toHaveBeenCalledTimes(1);
+    expect(repaired).not.toHaveBeenCalled();
   });
 
   it('keeps the lock until the other service has finished too when one fails, so a retry never overlaps a rebuild', async () => {

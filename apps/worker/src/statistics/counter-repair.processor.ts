@@ -1,5 +1,5 @@
 import { RedisLock } from '@app/cache';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, errorMessage } from '@app/config';
 import type { counterRepairV1 } from '@app/contracts';
 import { InjectGrpcClient, NEWS_COUNTER_REPAIR_GRPC, unary, USER_COUNTER_REPAIR_GRPC } from '@app/grpc';
 import { JobName, jobPayload, JobProcessor, QueueName, type RepairCountersPayload } from '@app/queue';
@@ -8,6 +8,7 @@ import { Inject, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 
 import type { WorkerConfig } from '../config/worker.config';
+import { CounterRepairRecord } from './counter-repair.record';
 
 export type RepairCountersResult =
   | { repaired: Array<{ key: string; members: number }> }
@@ -31,6 +32,7 @@ export class CounterRepairProcessor extends WorkerHost {
     @InjectGrpcClient(USER_COUNTER_REPAIR_GRPC) private readonly user: counterRepairV1.CounterRepairServiceClient,
     @Inject(RedisLock) private readonly locks: Pick<RedisLock, 'acquire'>,
     @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'COUNTER_REPAIR_DEADLINE_MS'>,
+    @Inject(CounterRepairRecord) private readonly record: Pick<CounterRepairRecord, 'repaired'>,
   ) {
     super();
   }
@@ -42,14 +44,16 @@ export class CounterRepairProcessor extends WorkerHost {
     const lease = await this.locks.acquire(JobName.RepairCounters, this.config.COUNTER_REPAIR_DEADLINE_MS + 60_000, job.id);
     if (!lease) return { skipped: 'already running' };
     try {
-      const started = Date.now();
+      const started = new Date();
       const calls = [unary(this.news.repairCounters({})), unary(this.user.repairCounters({}))];
       // Both calls end before the lock goes: a retry must not rebuild a counter that is still being rebuilt.
       await Promise.allSettled(calls);
       const repaired = (await Promise.all(calls)).flatMap((reply) => reply.counters);
       this.logger.log(
-        `counters rebuilt from MySQL in ${Date.now() - started} ms: ${repaired.map(({ key, members }) => `${key} ${members}`).join(', ')}`,
+        `counters rebuilt from MySQL in ${Date.now() - started.getTime()} ms: ${repaired.map(({ key, members }) => `${key} ${members}`).join(', ')}`,
       );
+      // Not worth a whole repair again: at worst a worker's next start makes up a run that was done.
+      await this.record.repaired(started).catch((error: unknown) => this.logger.warn(`the repair was not recorded: ${errorMessage(error)}`));
       return { repaired };
     } finally {
       await lease.release();

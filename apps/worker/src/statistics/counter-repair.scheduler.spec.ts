@@ -5,7 +5,7 @@ import { CounterRepairScheduler, scheduledMinute } from './counter-repair.schedu
 
 type Enqueue = jest.Mock<ReturnType<JobProducer['enqueue']>, Parameters<JobProducer['enqueue']>>;
 
-function setUp(cron = '0 3 * * *', timeZone = 'Asia/Shanghai') {
+function setUp(cron = '0 3 * * *', timeZone = 'Asia/Shanghai', lastRepair = new Date()) {
   const jobs: CronJob[] = [];
   const enqueue: Enqueue = jest.fn<ReturnType<JobProducer['enqueue']>, Parameters<JobProducer['enqueue']>>((_name, _payload, options) =>
     Promise.resolve(options.jobId),
@@ -14,6 +14,7 @@ function setUp(cron = '0 3 * * *', timeZone = 'Asia/Shanghai') {
     { addCronJob: (_name: string, job: CronJob) => void jobs.push(job) },
     { enqueue },
     { COUNTER_REPAIR_CRON: cron, TZ: timeZone },
+    { lastRepair: () => Promise.resolve(lastRepair) },
   );
   return { scheduler, jobs, enqueue };
 }
@@ -33,6 +34,16 @@ describe('CounterRepairScheduler', () => {
     expect(ids).toEqual(['repair-counters_202612041900', 'repair-counters_202612041900']);
     expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900' }, { jobId: 'repair-counters_202612041900' });
     expect(await scheduler.enqueue(new Date('2026-12-05T19:00:00Z'))).toBe('repair-counters_202612051900');
+  });
+
+  it('makes up the first scheduled minute after the last repair once it is past, in the configured zone', async () => {
+    const { scheduler, enqueue } = setUp('0 3 * * *', 'Asia/Shanghai', new Date('2026-12-03T20:00:00Z'));
+    expect(await scheduler.catchUp(new Date('2026-12-04T18:59:59Z'))).toBeUndefined();
+    expect(enqueue).not.toHaveBeenCalled();
+    // Two replicas starting after 03:00 (Shanghai) add the same job, that minute's.
+    expect(await scheduler.catchUp(new Date('2026-12-04T19:00:01Z'))).toBe('repair-counters_202612041900');
+    expect(await scheduler.catchUp(new Date('2026-12-06T08:00:00Z'))).toBe('repair-counters_202612041900');
+    expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900' }, { jobId: 'repair-counters_202612041900' });
   });
 
   it('registers a running cron job that fires at 03:00 in the configured zone', () => {

@@ -1,14 +1,17 @@
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, errorMessage } from '@app/config';
 import { JobName, jobId, JobProducer } from '@app/queue';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { CronJob, CronTime } from 'cron';
 
 import type { WorkerConfig } from '../config/worker.config';
+import { CounterRepairRecord } from './counter-repair.record';
 
 /**
  * Enqueues the counter repair on COUNTER_REPAIR_CRON. Every worker replica's clock fires, and
  * each adds the job under the same id (the minute it fired for), so the cluster runs it once.
+ * A worker that starts after a scheduled minute passed with no repair since (no worker was up
+ * then) enqueues that minute's repair at once, under the same id as every replica starting then.
  */
 @Injectable()
 export class CounterRepairScheduler implements OnApplicationBootstrap {
@@ -18,6 +21,7 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
     @Inject(SchedulerRegistry) private readonly registry: Pick<SchedulerRegistry, 'addCronJob'>,
     @Inject(JobProducer) private readonly jobs: Pick<JobProducer, 'enqueue'>,
     @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'COUNTER_REPAIR_CRON' | 'TZ'>,
+    @Inject(CounterRepairRecord) private readonly record: Pick<CounterRepairRecord, 'lastRepair'>,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -33,6 +37,19 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
     // ScheduleModule stops every registered job before the application shuts down.
     this.registry.addCronJob(JobName.RepairCounters, cron);
     cron.start();
+    void this.catchUp(new Date()).catch((error: unknown) =>
+      this.logger.error(`a missed counter repair could not be enqueued: ${errorMessage(error)}`),
+    );
+  }
+
+  /** Enqueues the first scheduled repair after the last one if its minute is past by `now`; returns its job id. */
+  async catchUp(now: Date): Promise<string | undefined> {
+    const last = await this.record.lastRepair(now);
+    const { COUNTER_REPAIR_CRON: cron, TZ: timeZone } = this.config;
+    const missed = new CronTime(cron, timeZone).getNextDateFrom(last, timeZone).toJSDate();
+    if (missed > now) return undefined;
+    this.logger.warn(`no counter repair since ${last.toISOString()}: the one of ${missed.toISOString()} runs now`);
+    return enqueueCounterRepair(this.jobs, missed);
   }
 
   /** Adds the repair for the minute `firedAt` falls in; returns its job id. */

@@ -6,6 +6,7 @@ import type Redis from 'ioredis';
 
 import type { WorkerConfig } from '../config/worker.config';
 import { CounterRepairProcessor } from './counter-repair.processor';
+import { CounterRepairRecord } from './counter-repair.record';
 import { CounterRepairScheduler } from './counter-repair.scheduler';
 
 export type StatisticsSettings = Pick<WorkerConfig, 'NEWS_GRPC_URL' | 'USER_GRPC_URL' | 'COUNTER_REPAIR_DEADLINE_MS'>;
@@ -32,6 +33,7 @@ export class StatisticsModule {
         CounterRepairProcessor,
         CounterRepairScheduler,
         { provide: RedisLock, inject: [REDIS_STATE], useFactory: (redis: Redis) => new RedisLock(redis) },
+        { provide: CounterRepairRecord, inject: [REDIS_STATE], useFactory: (redis: Redis) => new CounterRepairRecord(redis) },
       ],
     };
   }
