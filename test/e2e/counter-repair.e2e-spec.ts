@@ -28,7 +28,7 @@ import { startUserService } from '../../apps/user/src/main';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
 import { requestCounterRepair } from '../../apps/worker/src/repair-counters';
-import type { RepairCountersResult } from '../../apps/worker/src/statistics/counter-repair.processor';
+import { CounterRepairProcessor, type RepairCountersResult } from '../../apps/worker/src/statistics/counter-repair.processor';
 import { CounterRepairScheduler } from '../../apps/worker/src/statistics/counter-repair.scheduler';
 
 const SLOW = 30_000;
@@ -306,6 +306,43 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       } finally {
         await Promise.all(started.map((each) => each.close()));
       }
+    },
+    SLOW,
+  );
+
+  it(
+    'makes up a missed repair whose job had failed for good (news down through its attempts) when a worker starts',
+    async () => {
+      const jobId = `${JobName.RepairCounters}_202001021900`;
+      await news.close();
+      let newsDown = true;
+      try {
+        // That night's job, which used up its attempts while news was down.
+        await queue.add(JobName.RepairCounters, { scheduledFor: '202001021900' }, { jobId, attempts: 1 });
+        expect((await finished(jobId)).failedReason).toMatch(/UNAVAILABLE/);
+        news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
+        newsDown = false;
+      } finally {
+        if (newsDown) news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
+      }
+      // Until the worker's channel to news has reconnected, any repair fails.
+      const probe = { id: `${JobName.RepairCounters}_202001031900`, name: JobName.RepairCounters, data: { scheduledFor: '202001031900' } };
+      for (const deadline = Date.now() + 15_000; ; await new Promise((resolve) => setTimeout(resolve, 200))) {
+        const reached = await worker.app.get(CounterRepairProcessor).process(probe).then(
+          () => true,
+          () => false,
+        );
+        if (reached) break;
+        if (Date.now() > deadline) throw new Error('the worker did not reach news again');
+      }
+      await state.set(StateKeys.counterRepairedAt, String(Date.parse('2020-01-02T12:00:00Z')));
+      await state.zadd(CounterKeys.articleLikes, 80, A1);
+      expect(await worker.app.get(CounterRepairScheduler).catchUp(new Date())).toBe(jobId);
+      expect(await queue.getJobState(jobId)).not.toBe('failed');
+      const job = await finished(jobId);
+      expect([await queue.getJobState(jobId), job.attemptsMade, job.failedReason]).toEqual(['completed', 1, undefined]);
+      expect(job.returnvalue && 'repaired' in job.returnvalue).toBe(true);
+      expect((await counter(CounterKeys.articleLikes))[A1]).toBe(EXPECTED[CounterKeys.articleLikes][A1]);
     },
     SLOW,
   );

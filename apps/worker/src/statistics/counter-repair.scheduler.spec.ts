@@ -15,6 +15,7 @@ function setUp(cron = '0 3 * * *', timeZone = 'Asia/Shanghai', lastRepair = new 
     { enqueue },
     { COUNTER_REPAIR_CRON: cron, TZ: timeZone },
     { lastRepair: () => Promise.resolve(lastRepair) },
+    { getJob: () => Promise.resolve(undefined) },
   );
   return { scheduler, jobs, enqueue };
 }

@@ -1,7 +1,9 @@
 import { APP_CONFIG, errorMessage } from '@app/config';
-import { JobName, jobId, JobProducer } from '@app/queue';
+import { JobName, jobId, JobProducer, QueueName } from '@app/queue';
+import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import type { Queue } from 'bullmq';
 import { CronJob, CronTime } from 'cron';
 
 import type { WorkerConfig } from '../config/worker.config';
@@ -22,6 +24,7 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
     @Inject(JobProducer) private readonly jobs: Pick<JobProducer, 'enqueue'>,
     @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'COUNTER_REPAIR_CRON' | 'TZ'>,
     @Inject(CounterRepairRecord) private readonly record: Pick<CounterRepairRecord, 'lastRepair'>,
+    @InjectQueue(QueueName.Statistics) private readonly queue: Pick<Queue, 'getJob'>,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,7 +52,15 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
     const missed = new CronTime(cron, timeZone).getNextDateFrom(last, timeZone).toJSDate();
     if (missed > now) return undefined;
     this.logger.warn(`no counter repair since ${last.toISOString()}: the one of ${missed.toISOString()} runs now`);
-    return enqueueCounterRepair(this.jobs, missed);
+    const id = await enqueueCounterRepair(this.jobs, missed);
+    // That minute's job, kept failed (it used up its attempts), would stand for the new one.
+    const job = await this.queue.getJob(id);
+    if (job && (await job.isFailed())) {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => {
+        // Moved by a replica that started at the same time.
+      });
+    }
+    return id;
   }
 
   /** Adds the repair for the minute `firedAt` falls in; returns its job id. */
