@@ -518,10 +518,11 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
         attempt += 1
       ) {
         await new Promise((resolve) => setTimeout(resolve, 100));
+        // Whole lines only: the writer may be appending the last one as it is read.
         lines = existsSync(stack.traceFile)
           ? readFileSync(stack.traceFile, 'utf8')
-              .trimEnd()
               .split('\n')
+              .slice(0, -1)
               .map((line) => JSON.parse(line) as (typeof lines)[number])
           : [];
       }
