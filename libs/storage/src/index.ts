@@ -3,6 +3,7 @@ export * from './storage-driver';
 export * from './local-storage.driver';
 export * from './s3-storage.driver';
 export * from './image-upload';
+export * from './multipart-upload-error';
 export * from './default-photo';
 export * from './storage.module';
 export * from './png';

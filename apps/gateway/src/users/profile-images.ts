@@ -3,10 +3,10 @@ import { AppError, ErrorKind } from '@app/grpc';
 import {
   type CheckedImage,
   ImageStorage,
-  imageTooLargeMessage,
+  multipartUploadError,
   type StoredImage,
 } from '@app/storage';
-import { BadRequestException, HttpException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 
@@ -36,8 +36,6 @@ export const Base64ImagesBody = (count: number): MethodDecorator =>
 export function base64BodyLimit(count: number, maxBytes: number): number {
   return count * (Math.ceil(maxBytes / 3) * 4 + 512) + 64 * 1024;
 }
-
-const MALFORMED_MULTIPART = 'Malformed multipart body.';
 
 const isProfileImageField = (name: string): name is ProfileImageField =>
   (PROFILE_IMAGE_FIELDS as readonly string[]).includes(name);
@@ -84,7 +82,7 @@ export class ProfileImageStore {
         }
       }
     } catch (error) {
-      throw this.multipartError(error, current?.fieldname);
+      throw multipartUploadError(error, current?.fieldname ?? 'file', this.storage.maxBytes);
     }
     return files;
   }
@@ -98,25 +96,5 @@ export class ProfileImageStore {
       }
       throw error;
     }
-  }
-
-  private multipartError(error: unknown, field: string | undefined): unknown {
-    const { code, statusCode, message } = (error ?? {}) as {
-      code?: string;
-      statusCode?: number;
-      message?: string;
-    };
-    if (code === 'FST_REQ_FILE_TOO_LARGE') {
-      return new BadRequestException({
-        message: { [field ?? 'file']: imageTooLargeMessage(this.storage.maxBytes) },
-      });
-    }
-    // Other multipart limits and malformed bodies are the client's fault: keep their 4xx.
-    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-      return new HttpException(message ?? 'Invalid request.', statusCode);
-    }
-    // The parser's own errors (no boundary, a body cut short, a bad part header) carry no status.
-    if (statusCode === undefined) return new BadRequestException({ message: MALFORMED_MULTIPART });
-    return error;
   }
 }

@@ -5,14 +5,12 @@ import { AppError, ErrorKind } from '@app/grpc';
 import {
   type CheckedImage,
   ImageStorage,
-  imageTooLargeMessage,
+  multipartUploadError,
   INVALID_IMAGE_MESSAGE,
   type StoredImage,
 } from '@app/storage';
-import { BadRequestException, HttpException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-
-const MALFORMED_MULTIPART = 'Malformed multipart body.';
 
 /** A stored upload and the content hash that dedupes it. */
 export interface UploadedImage extends StoredImage {
@@ -67,28 +65,12 @@ export class MultipartImageReader {
         else part.file.resume();
       }
     } catch (error) {
-      throw this.multipartError(error, current?.fieldname ?? field);
+      throw multipartUploadError(error, current?.fieldname ?? field, this.storage.maxBytes);
     }
     return found;
   }
 
   private invalid(field: string, message: string): BadRequestException {
     return new BadRequestException({ message: { [field]: message } });
-  }
-
-  private multipartError(error: unknown, field: string): unknown {
-    const { code, statusCode, message } = (error ?? {}) as {
-      code?: string;
-      statusCode?: number;
-      message?: string;
-    };
-    if (code === 'FST_REQ_FILE_TOO_LARGE')
-      return this.invalid(field, imageTooLargeMessage(this.storage.maxBytes));
-    // Other multipart limits and malformed bodies are the client's fault: keep their 4xx.
-    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500)
-      return new HttpException(message ?? 'Invalid request.', statusCode);
-    // The parser's own errors (no boundary, a body cut short, a bad part header) carry no status.
-    if (statusCode === undefined) return new BadRequestException({ message: MALFORMED_MULTIPART });
-    return error;
   }
 }
