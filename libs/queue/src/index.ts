@@ -7,3 +7,4 @@ export * from './queue.module';
 export * from './processor-registry';
 export * from './processor-registry.module';
 export * from './notification-emitter';
+export * from './retry-failed-job';

@@ -1,5 +1,5 @@
 import { APP_CONFIG, errorMessage } from '@app/config';
-import { QueueName } from '@app/queue';
+import { QueueName, retryFailedJob } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import {
   Inject,
@@ -62,12 +62,7 @@ export class SearchIndexRedriver implements OnApplicationBootstrap, OnApplicatio
     let moved = 0;
     for (const job of await this.queue.getFailed(0, REDRIVE_BATCH - 1)) {
       if (job.attemptsMade < (job.opts.attempts ?? 1)) continue;
-      try {
-        await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-        moved += 1;
-      } catch {
-        // Moved by another replica since it was listed.
-      }
+      if (await retryFailedJob(job)) moved += 1;
     }
     if (moved > 0) this.logger.log(`${moved} search index jobs that had failed run again`);
     return moved;

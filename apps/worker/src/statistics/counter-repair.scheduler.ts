@@ -1,5 +1,5 @@
 import { APP_CONFIG, errorMessage } from '@app/config';
-import { JobName, jobId, JobProducer, QueueName } from '@app/queue';
+import { JobName, jobId, JobProducer, QueueName, retryFailedJob } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -55,11 +55,7 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
     const id = await enqueueCounterRepair(this.jobs, missed);
     // That minute's job, kept failed (it used up its attempts), would stand for the new one.
     const job = await this.queue.getJob(id);
-    if (job && (await job.isFailed())) {
-      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true }).catch(() => {
-        // Moved by a replica that started at the same time.
-      });
-    }
+    if (job && (await job.isFailed())) await retryFailedJob(job);
     return id;
   }
 
