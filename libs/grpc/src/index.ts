@@ -17,6 +17,7 @@ export * from './server/start-grpc-service';
 export * from './edge/health.module';
 export * from './edge/create-http-app';
 export * from './edge/raw-response.decorator';
+export * from './edge/int32';
 export * from './edge/page-query.dto';
 export * from './edge/integer-text.transform';
 export * from './server/counter-repair.module';

@@ -1,7 +1,6 @@
 import type { channelV1 } from '@app/contracts';
-import { AppError } from '@app/grpc';
+import { AppError, INT32_MAX } from '@app/grpc';
 
-const INT32_MAX = 2_147_483_647;
 const INTEGER_TEXT = /^[+-]?\d{1,10}$/;
 
 const required = () => AppError.invalid('Channels param is required.');

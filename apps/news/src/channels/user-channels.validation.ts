@@ -1,3 +1,5 @@
+import { INT32_MAX } from '@app/grpc';
+
 import { ChannelErrors } from './channel.errors';
 
 /** A channel in a user's list and where the user put it. */
@@ -5,8 +7,6 @@ export interface ChannelPosition {
   id: number;
   seq: number;
 }
-
-const INT32_MAX = 2_147_483_647;
 
 function isPositiveInt32(value: number): boolean {
   return Number.isInteger(value) && value > 0 && value <= INT32_MAX;

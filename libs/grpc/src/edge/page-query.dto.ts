@@ -1,9 +1,10 @@
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
+import { INT32_MAX } from './int32';
 import { IntegerText } from './integer-text.transform';
 
 /** The highest page: pages travel as int32, and a higher one would wrap to another page. */
-export const MAX_PAGE = 2_147_483_647;
+export const MAX_PAGE = INT32_MAX;
 
 /** The app API's paging query: `page` (default 1) and `per_page` (10–50, default 10), as the reference. */
 export class PageQueryDto {

@@ -1,3 +1,4 @@
+import { INT32_MAX } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
@@ -7,7 +8,7 @@ export class ReadingDurationDto {
   /** Seconds spent reading. */
   @IsInt({ message: 'duration must be a natural number' })
   @Min(0, { message: 'duration must be a natural number' })
-  @Max(2_147_483_647, { message: 'duration must be a natural number' })
+  @Max(INT32_MAX, { message: 'duration must be a natural number' })
   duration: number;
 
   // Clients that parse ids as plain numbers send small ids unquoted; ids are strings from here on.

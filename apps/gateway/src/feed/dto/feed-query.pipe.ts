@@ -1,4 +1,4 @@
-import { INTEGER_TEXT } from '@app/grpc';
+import { INT32_MAX, INTEGER_TEXT } from '@app/grpc';
 import { BadRequestException, Injectable, type PipeTransform } from '@nestjs/common';
 
 const MISSING = 'Missing required parameter in the query string';
@@ -35,7 +35,7 @@ export class FeedQueryPipe implements PipeTransform<unknown, FeedQuery> {
       if (!valid(value)) errors[field] = message;
       return value;
     };
-    const channelId = check('channel_id', (value) => natural(value, 2_147_483_647), CHANNEL_ID);
+    const channelId = check('channel_id', (value) => natural(value, INT32_MAX), CHANNEL_ID);
     const timestamp = check('timestamp', (value) => natural(value, Number.MAX_SAFE_INTEGER), TIMESTAMP);
     const withTop = check('with_top', (value) => value === 0 || value === 1, WITH_TOP);
     if (Object.keys(errors).length > 0) throw new BadRequestException({ message: errors });

@@ -1,4 +1,4 @@
-import { IntegerText } from '@app/grpc';
+import { INT32_MAX, IntegerText } from '@app/grpc';
 import { IsDefined, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 const MISSING = 'Missing required parameter in the query string';
@@ -13,7 +13,7 @@ export class LatestArticlesQueryDto {
   @IntegerText()
   @IsInt({ message: CHANNEL_ID })
   @Min(0, { message: CHANNEL_ID })
-  @Max(2_147_483_647, { message: CHANNEL_ID })
+  @Max(INT32_MAX, { message: CHANNEL_ID })
   channel_id: number;
 
   // Deep pages cost a walk over the newer ids when no cursor is cached, hence the ceiling.

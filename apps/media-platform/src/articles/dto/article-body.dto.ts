@@ -1,3 +1,4 @@
+import { INT32_MAX, INT32_MIN } from '@app/grpc';
 import { Transform, Type } from 'class-transformer';
 import {
   IsArray,
@@ -12,8 +13,6 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-/** A cover type and a channel id travel to the news service as int32: a larger one would arrive as another. */
-const INT32 = { min: -2_147_483_648, max: 2_147_483_647 } as const;
 const INVALID_COVER = 'Invalid cover param.';
 const INVALID_CHANNEL = 'Invalid channel id param.';
 
@@ -23,8 +22,8 @@ const INVALID_CHANNEL = 'Invalid channel id param.';
  */
 export class CoverDto {
   @IsInt()
-  @Min(INT32.min, { message: INVALID_COVER })
-  @Max(INT32.max, { message: INVALID_COVER })
+  @Min(INT32_MIN, { message: INVALID_COVER })
+  @Max(INT32_MAX, { message: INVALID_COVER })
   type: number;
 
   @IsArray()
@@ -55,7 +54,7 @@ export class ArticleBodyDto {
   cover: CoverDto;
 
   @IsInt()
-  @Min(INT32.min, { message: INVALID_CHANNEL })
-  @Max(INT32.max, { message: INVALID_CHANNEL })
+  @Min(INT32_MIN, { message: INVALID_CHANNEL })
+  @Max(INT32_MAX, { message: INVALID_CHANNEL })
   channel_id: number;
 }

@@ -1,4 +1,4 @@
-import { IntegerText, MAX_PAGE } from '@app/grpc';
+import { INT32_MAX, IntegerText, MAX_PAGE } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
@@ -19,8 +19,6 @@ export const RESPONSE_TYPES = ['default', 'comment', 'statistic'] as const;
 export type ResponseType = (typeof RESPONSE_TYPES)[number];
 
 export const APPROVED_STATUS = 2;
-/** Channel ids travel as int32, like pages: a larger one would filter on another channel. */
-const MAX_CHANNEL_ID = 2_147_483_647;
 /** 0 draft, 1 pending, 2 approved, 3 rejected, and 4 deleted: the publish admin's 已删除 filter. */
 const LISTED_STATUSES = { min: 0, max: 4, message: 'Invalid status param.' } as const;
 
@@ -47,7 +45,7 @@ export class ListArticlesQueryDto {
   @Transform(toIntList)
   @IsInt({ each: true })
   @Min(0, { each: true })
-  @Max(MAX_CHANNEL_ID, { each: true })
+  @Max(INT32_MAX, { each: true })
   channel_id?: number[];
 
   @IsOptional()
