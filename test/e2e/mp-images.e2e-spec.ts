@@ -7,6 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
 import { type ArticleStack, startArticleStack } from './support/article-stack';
+import { unreadableMultipartBodies } from './support/unreadable-multipart';
 
 const AUTHOR_A = '1294287382374383700';
 const AUTHOR_B = '1294287382374383701';
@@ -193,12 +194,7 @@ describe('media platform image library (mp -> user over gRPC, local storage)', (
 
   it('answers 400 to a multipart body it cannot read, storing nothing', async () => {
     const whole = multipart([{ field: 'image', content: IMAGE_FIXTURES.png }]);
-    const cutShort = whole.payload.subarray(0, whole.payload.length - 12);
-    for (const [contentType, payload] of [
-      [whole.headers['content-type'], cutShort],
-      ['multipart/form-data; boundary=nothing-like-it', Buffer.from('garbage')],
-      ['multipart/form-data', whole.payload],
-    ] as const) {
+    for (const [contentType, payload] of unreadableMultipartBodies(whole)) {
       const reply = await mp.inject({
         method: 'POST',
         url: IMAGES,

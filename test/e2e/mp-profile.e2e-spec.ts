@@ -8,6 +8,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
 import { type ArticleStack, startArticleStack } from './support/article-stack';
+import { unreadableMultipartBodies } from './support/unreadable-multipart';
 
 const AUTHOR = '1294287382374383800';
 const LONELY = '1294287382374383801';
@@ -425,12 +426,7 @@ describe('media platform profile, followers and follower statistics (mp -> user 
     it('PATCH /user/photo answers 400 to a multipart body it cannot read and keeps the photo', async () => {
       const before = (await authorRow()).profile_photo;
       const whole = multipart('photo', IMAGE_FIXTURES.png);
-      const cutShort = whole.payload.subarray(0, whole.payload.length - 12);
-      for (const [contentType, payload] of [
-        [whole.headers['content-type'], cutShort],
-        ['multipart/form-data; boundary=nothing-like-it', Buffer.from('garbage')],
-        ['multipart/form-data', whole.payload],
-      ] as const) {
+      for (const [contentType, payload] of unreadableMultipartBodies(whole)) {
         const reply = await mp.inject({
           method: 'PATCH',
           url: '/mp/v1_0/user/photo',

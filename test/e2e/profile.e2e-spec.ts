@@ -7,6 +7,7 @@ import { crc32, inflateSync } from 'node:zlib';
 
 import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
 import { type ArticleStack, startArticleStack } from './support/article-stack';
+import { unreadableMultipartBodies } from './support/unreadable-multipart';
 
 const ME = '1294287382374383620';
 /** The reference's default photo key, which the user service names for a user without a photo. */
@@ -562,12 +563,7 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     const whole = multipart([
       { field: 'photo', filename: 'a.png', contentType: 'image/png', content: IMAGE_FIXTURES.png },
     ]);
-    const cutShort = whole.payload.subarray(0, whole.payload.length - 12);
-    for (const [contentType, payload] of [
-      [whole.headers['content-type'], cutShort],
-      ['multipart/form-data; boundary=nothing-like-it', Buffer.from('garbage')],
-      ['multipart/form-data', whole.payload],
-    ] as const) {
+    for (const [contentType, payload] of unreadableMultipartBodies(whole)) {
       const reply = await request('PATCH', '/app/v1_0/user/photo', {
         payload,
         headers: { 'content-type': contentType },
