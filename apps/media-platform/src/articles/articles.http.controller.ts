@@ -40,7 +40,7 @@ interface Page<T> {
 
 const DEFAULT_PER_PAGE = 10;
 
-/** The reference routed only positive integers to `/articles/{id}`: any other id is no route. */
+/** The reference routed only positive integers to `/articles/{id}`: no other id has a route. */
 function articleIdParam(id: string): string {
   if (!SNOWFLAKE_ID.test(id)) throw AppError.notFound('The article does not exist.');
   return id;
