@@ -52,6 +52,17 @@ export function createRedisClient(url: string, keyPrefix: string, options: Redis
 }
 
 /**
+ * A connection for (P)SUBSCRIBE: a subscriber connection accepts no other command, so no
+ * auto-pipelining. Its commands wait through an outage instead of failing after
+ * `maxRetriesPerRequest` attempts. ioredis subscribes again on each reconnection with a promise
+ * nobody handles: one rejected there would end the process (an unhandled rejection), and the
+ * connection would be subscribed to nothing from the next reconnection on, silently.
+ */
+export function createSubscriberClient(url: string, keyPrefix: string): Redis {
+  return createRedisClient(url, keyPrefix, { enableAutoPipelining: false, maxRetriesPerRequest: null });
+}
+
+/**
  * Connection options for BullMQ. BullMQ forbids ioredis' keyPrefix (it uses its own `prefix`)
  * and needs `maxRetriesPerRequest: null` so workers wait through a Redis restart.
  */

@@ -1,7 +1,7 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 
-import { createRedisClient, REDIS_CACHE } from './redis-roles';
+import { createSubscriberClient, REDIS_CACHE } from './redis-roles';
 import { cacheInvalidationChannel, TwoLevelCache } from './two-level-cache';
 
 const CACHE_SUBSCRIBER = Symbol('CACHE_SUBSCRIBER');
@@ -16,9 +16,12 @@ class TwoLevelCacheLifecycle implements OnModuleInit, OnApplicationShutdown {
     return this.cache.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.cache.stop();
-    await this.subscriber.quit().catch(() => undefined);
+  /**
+   * Closing the connection ends its subscription: UNSUBSCRIBE and QUIT would wait for a Redis that
+   * is down (a subscriber's commands wait through an outage), and a subscriber has no reply due.
+   */
+  onApplicationShutdown(): void {
+    this.subscriber.disconnect();
   }
 }
 
@@ -33,9 +36,8 @@ export class TwoLevelCacheModule {
         // Pub/sub channels are not prefixed by ioredis, so the deployment prefix is added here.
         {
           provide: CACHE_SUBSCRIBER,
-          // A subscriber connection accepts only (P)SUBSCRIBE-family commands: no auto-pipelining.
           useFactory: () => {
-            const subscriber = createRedisClient(options.cacheUrl, options.keyPrefix, { enableAutoPipelining: false });
+            const subscriber = createSubscriberClient(options.cacheUrl, options.keyPrefix);
             // ioredis reconnects and resubscribes by itself; without a listener an outage would crash the process.
             subscriber.on('error', () => undefined);
             return subscriber;

@@ -102,10 +102,6 @@ export class TwoLevelCache {
     await this.subscriber.subscribe(this.channel);
   }
 
-  async stop(): Promise<void> {
-    await this.subscriber.unsubscribe(this.channel).catch(() => undefined);
-  }
-
   /** The cached JSON value of `key`, loading it with `load` (null = the row does not exist) on a miss. */
   async get<T>(key: string, load: () => Promise<T | null>, policy: CachePolicy): Promise<T | null> {
     const raw = await this.getRaw(

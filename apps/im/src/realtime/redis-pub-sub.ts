@@ -1,4 +1,4 @@
-import { createRedisClient } from '@app/cache';
+import { createRedisClient, createSubscriberClient } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -18,7 +18,7 @@ export class RedisPubSub implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: ImConfig) {
     // Channels are not keys, so no keyPrefix: the prefix goes into the adapter's channel key.
     this.pub = createRedisClient(config.REDIS_STATE_URL, '', { enableAutoPipelining: false });
-    this.sub = createRedisClient(config.REDIS_STATE_URL, '', { enableAutoPipelining: false });
+    this.sub = createSubscriberClient(config.REDIS_STATE_URL, '');
     for (const client of [this.pub, this.sub]) {
       client.on('error', (error: Error) => this.logger.warn(`Redis pub/sub: ${error.message}`));
     }
@@ -33,8 +33,10 @@ export class RedisPubSub implements OnApplicationShutdown {
     ]).catch(() => false);
   }
 
-  // Runs after Nest has closed the Socket.IO server (and with it the adapter's subscriptions).
+  // Runs after Nest has closed the Socket.IO server (and with it the adapter's subscriptions). The
+  // subscriber is closed at once: its commands wait through an outage, so QUIT could wait forever.
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.pub.quit(), this.sub.quit()]);
+    this.sub.disconnect();
+    await this.pub.quit().catch(() => undefined);
   }
 }
