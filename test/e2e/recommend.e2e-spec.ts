@@ -251,7 +251,7 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     expect(pool).not.toContain(BANNED);
   });
 
-  it("keeps each channel's newest candidates in channel 0's pool, also those older than the newest RECO_CANDIDATES_PER_CHANNEL of all channels", async () => {
+  it("keeps each channel's newest candidates in channel 0's pool, also those older than the newest RECO_CANDIDATES_PER_CHANNEL of all channels, and relates older articles to them", async () => {
     const smallRedis = createTestRedis();
     const port = await freePort();
     const small = await startRecommendService(
@@ -286,6 +286,16 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
         ),
       );
       expect([...ids(result)].sort()).toEqual([...pools[0]].sort());
+      // An article older than its channel's pool (opened from search or a collection) is read
+      // from news: its related articles are the pool's that share its title words.
+      const older = CHANNEL1[1];
+      expect(pools[0]).not.toContain(older);
+      const related = await new Promise<{ article_id: string[] }>((resolve, reject) =>
+        smallClient.article_recommend({ article_id: older, article_num: 10 }, (error, response) =>
+          error ? reject(error) : resolve(response),
+        ),
+      );
+      expect([...related.article_id].sort()).toEqual([...pools[0]].sort());
     } finally {
       smallClient.close();
       await smallState.quit();

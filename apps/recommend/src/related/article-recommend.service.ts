@@ -1,4 +1,6 @@
 import { APP_CONFIG } from '@app/config';
+import { type articleV1 } from '@app/contracts';
+import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
@@ -7,6 +9,7 @@ import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import type { RecommendConfig } from '../config/recommend.config';
 import { DEFAULT_ARTICLE_NUM, MAX_ARTICLE_NUM } from '../feed/user-recommend.service';
 import { RelatedIndex } from './related.util';
+import { TitleTokenizer } from './title-tokenizer';
 
 const ANSWERS_KEPT = 10_000;
 
@@ -17,9 +20,10 @@ interface Subject {
 
 /**
  * `article_recommend`: same-channel articles sharing title words with the given one, among the
- * channel's newest RECO_RANK_WINDOW candidates (related articles should be recent anyway).
- * Answers, and each channel's index of title words, are kept until the candidate pools in the
- * snapshot change.
+ * channel's newest RECO_RANK_WINDOW candidates (related articles should be recent anyway). The
+ * given article may be of any age: one older than its channel's pool (opened from search, a
+ * collection or an author's page) is read from news. Answers, and each channel's index of title
+ * words, are kept until the candidate pools in the snapshot change.
  */
 @Injectable()
 export class ArticleRecommendService {
@@ -32,6 +36,8 @@ export class ArticleRecommendService {
     private readonly config: Pick<RecommendConfig, 'RECO_RANK_WINDOW'>,
     private readonly snapshot: CandidateSnapshot,
     private readonly candidates: CandidateIndex,
+    @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
+    private readonly tokenizer: TitleTokenizer,
   ) {}
 
   async similar(articleId: string, articleNum: number): Promise<string[]> {
@@ -61,7 +67,11 @@ export class ArticleRecommendService {
     return index;
   }
 
-  /** The article's channel and title words; from Redis when it is not a candidate (yet). */
+  /**
+   * The article's channel and title words: from Redis when it is a candidate the snapshot does not
+   * hold yet, from news when it is no candidate (older than its channel's pool, or not approved:
+   * news answers cards of approved articles only, and then there is no channel).
+   */
   private async subject(articleId: string): Promise<Subject> {
     const candidate = this.snapshot.article(articleId);
     if (candidate?.channelId !== undefined) return candidate;
@@ -69,6 +79,9 @@ export class ArticleRecommendService {
       this.candidates.channelsOf([articleId]),
       this.candidates.tokensOf([articleId]),
     ]);
-    return { channelId, tokens: tokens ?? [] };
+    if (channelId !== undefined) return { channelId, tokens: tokens ?? [] };
+    const { articles } = await unary(this.articles.getArticleCards({ articleIds: [articleId] }));
+    const card = articles.find((article) => article.artId === articleId);
+    return card ? { channelId: card.chId, tokens: this.tokenizer.tokens(card.title) } : { tokens: [] };
   }
 }
