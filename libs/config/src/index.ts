@@ -7,3 +7,4 @@ export * from './logger.module';
 export * from './display-time';
 export * from './photo-url';
 export * from './error-message';
+export * from './periodic-task';

@@ -1,4 +1,4 @@
-import { APP_CONFIG, errorMessage } from '@app/config';
+import { APP_CONFIG, errorMessage, PeriodicTask } from '@app/config';
 import { JobName, type JobPayloads, JobProducer } from '@app/queue';
 import {
   Inject,
@@ -42,7 +42,7 @@ export const OUTBOX_PROBE_SQL = 'SELECT outbox_id FROM news_job_outbox LIMIT 1';
 @Injectable()
 export class JobOutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobOutboxRelay.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly rounds = new PeriodicTask(() => this.relay());
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
 
@@ -53,13 +53,11 @@ export class JobOutboxRelay implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.relay();
-    this.timer = setInterval(() => void this.relay(), this.config.OUTBOX_RELAY_INTERVAL_MS);
-    this.timer.unref();
+    this.rounds.runNowAndEvery(this.config.OUTBOX_RELAY_INTERVAL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.rounds.stop();
     await (this.next ?? this.running);
   }
 

@@ -1,5 +1,5 @@
 import { RedisLock } from '@app/cache';
-import { APP_CONFIG, errorMessage } from '@app/config';
+import { APP_CONFIG, errorMessage, PeriodicTask } from '@app/config';
 import { type articleV1, type channelV1 } from '@app/contracts';
 import { ARTICLE_GRPC, CHANNEL_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import {
@@ -48,7 +48,7 @@ const CARDS_PAGE = 200;
 @Injectable()
 export class CandidateRefresher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CandidateRefresher.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly rounds = new PeriodicTask(() => this.tick());
   private retry: NodeJS.Timeout | undefined;
   private retryDelayMs = FIRST_RETRY_MS;
   private stopped = false;
@@ -69,14 +69,12 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.tick();
-    this.timer = setInterval(() => void this.tick(), this.config.RECO_REFRESH_INTERVAL_MS);
-    this.timer.unref();
+    this.rounds.runNowAndEvery(this.config.RECO_REFRESH_INTERVAL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    this.rounds.stop();
     if (this.retry) clearTimeout(this.retry);
     await this.running?.catch(() => undefined);
   }

@@ -1,4 +1,4 @@
-import { APP_CONFIG, errorMessage } from '@app/config';
+import { APP_CONFIG, errorMessage, PeriodicTask } from '@app/config';
 import {
   Inject,
   Injectable,
@@ -47,7 +47,7 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
   private popularityChanges = 0;
   private syncing = false;
   private pendingLoad: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly syncs = new PeriodicTask(() => this.sync());
 
   constructor(
     @Inject(APP_CONFIG)
@@ -60,13 +60,11 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.sync();
-    this.timer = setInterval(() => void this.sync(), this.config.RECO_SNAPSHOT_INTERVAL_MS);
-    this.timer.unref();
+    this.syncs.runNowAndEvery(this.config.RECO_SNAPSHOT_INTERVAL_MS);
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.syncs.stop();
   }
 
   /** Changes with the pools, channels or title words, so answers derived from them know when to drop. */

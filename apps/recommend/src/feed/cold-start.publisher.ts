@@ -1,5 +1,5 @@
 import { CacheKeys, execReplies, REDIS_CACHE } from '@app/cache';
-import { APP_CONFIG, errorMessage } from '@app/config';
+import { APP_CONFIG, errorMessage, PeriodicTask } from '@app/config';
 import { AlgorithmCombine } from '@app/contracts';
 import {
   Inject,
@@ -30,7 +30,7 @@ export class ColdStartPublisher implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger(ColdStartPublisher.name);
   private publishedGeneration = -1;
   private publishing = false;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly rounds = new PeriodicTask(() => this.publish());
 
   constructor(
     @Inject(APP_CONFIG)
@@ -45,13 +45,11 @@ export class ColdStartPublisher implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     if (this.config.RECO_COLD_START_BATCHES === 0) return;
-    void this.publish();
-    this.timer = setInterval(() => void this.publish(), this.config.RECO_SNAPSHOT_INTERVAL_MS);
-    this.timer.unref();
+    this.rounds.runNowAndEvery(this.config.RECO_SNAPSHOT_INTERVAL_MS);
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.rounds.stop();
   }
 
   /** Writes the runs of every channel when the snapshot changed since the last time; true if it wrote. */
