@@ -1,9 +1,10 @@
+import { queueConnectionOptions } from '@app/cache';
 import { loadConfig } from '@app/config';
-import { JobName, jobId, QueueModule, QueueName } from '@app/queue';
+import { JobName, jobId, jobOptionsFor, QueueModule, queuePrefix, QueueName } from '@app/queue';
 import { freePort } from '@app/testing';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Test, type TestingModule } from '@nestjs/testing';
-import type { JobState, Queue } from 'bullmq';
+import { type JobState, Queue, QueueEvents, Worker } from 'bullmq';
 
 import { newsEnvSchema } from '../../apps/news/src/config/news.config';
 import { startNewsService } from '../../apps/news/src/main';
@@ -35,6 +36,46 @@ async function eventually<T>(
   }
 }
 
+async function startSearchIndexWorker(stack: ArticleStack): Promise<RunningWorker> {
+  return startWorker(
+    loadConfig(workerEnvSchema, {
+      ...stack.env,
+      WORKER_QUEUES: QueueName.SearchIndex,
+      WORKER_PORT: String(await freePort()),
+      HTTP_HOST: '127.0.0.1',
+      SEARCH_REDRIVE_INTERVAL_MS: '1000',
+    }),
+  );
+}
+
+/** The ids of the articles a search for 量子计算 finds through the gateway; undefined on an error. */
+async function searchResults(stack: ArticleStack): Promise<string[] | undefined> {
+  const response = await stack.gateway.inject({
+    method: 'GET',
+    url: `/app/v1_0/search?q=${encodeURIComponent('量子计算')}`,
+  });
+  if (response.statusCode !== 200) return undefined;
+  return response
+    .json<{ data: { results: Array<{ art_id: string }> } }>()
+    .data.results.map((card) => card.art_id);
+}
+
+async function startSeededStack(): Promise<ArticleStack> {
+  const stack = await startArticleStack();
+  await seedUsers(stack, [{ id: AUTHOR, name: 'author' }]);
+  await seedArticles(stack, [
+    {
+      id: ARTICLE,
+      authorId: AUTHOR,
+      channelId: 1,
+      title: '量子计算入门',
+      status: 2,
+      createdAt: '2026-01-02 03:04:05',
+    },
+  ]);
+  return stack;
+}
+
 describe('search index jobs that used up their attempts (e2e: worker, news, gateway)', () => {
   let stack: ArticleStack;
   let worker: RunningWorker;
@@ -42,27 +83,8 @@ describe('search index jobs that used up their attempts (e2e: worker, news, gate
   let queue: Queue;
 
   beforeAll(async () => {
-    stack = await startArticleStack();
-    await seedUsers(stack, [{ id: AUTHOR, name: 'author' }]);
-    await seedArticles(stack, [
-      {
-        id: ARTICLE,
-        authorId: AUTHOR,
-        channelId: 1,
-        title: '量子计算入门',
-        status: 2,
-        createdAt: '2026-01-02 03:04:05',
-      },
-    ]);
-    worker = await startWorker(
-      loadConfig(workerEnvSchema, {
-        ...stack.env,
-        WORKER_QUEUES: QueueName.SearchIndex,
-        WORKER_PORT: String(await freePort()),
-        HTTP_HOST: '127.0.0.1',
-        SEARCH_REDRIVE_INTERVAL_MS: '1000',
-      }),
-    );
+    stack = await startSeededStack();
+    worker = await startSearchIndexWorker(stack);
     producerContext = await Test.createTestingModule({
       imports: [
         QueueModule.forRoot({ queueUrl: stack.redis.queueUrl, keyPrefix: stack.redis.prefix }),
@@ -80,16 +102,6 @@ describe('search index jobs that used up their attempts (e2e: worker, news, gate
   });
 
   it('runs an approval’s job again once news is back, where the article stayed unsearchable for good', async () => {
-    const found = async () => {
-      const response = await stack.gateway.inject({
-        method: 'GET',
-        url: `/app/v1_0/search?q=${encodeURIComponent('量子计算')}`,
-      });
-      if (response.statusCode !== 200) return undefined;
-      return response
-        .json<{ data: { results: Array<{ art_id: string }> } }>()
-        .data.results.map((card) => card.art_id);
-    };
     await stack.newsService?.close();
     stack.newsService = undefined;
     // News down through every attempt (two here, where the producer gives twelve over about 34 minutes).
@@ -113,7 +125,13 @@ describe('search index jobs that used up their attempts (e2e: worker, news, gate
         'the job to run again',
       ),
     ).toBe('completed');
-    expect(await eventually(found, (ids) => ids !== undefined, 'a search')).toEqual([ARTICLE]);
+    expect(
+      await eventually(
+        () => searchResults(stack),
+        (ids) => ids !== undefined,
+        'a search',
+      ),
+    ).toEqual([ARTICLE]);
   }, 60_000);
 
   it('leaves a job refused for good (a malformed payload) failed', async () => {
@@ -129,4 +147,87 @@ describe('search index jobs that used up their attempts (e2e: worker, news, gate
     const job = await queue.getJob(id);
     expect([await job?.getState(), job?.attemptsMade]).toEqual(['failed', 1]);
   });
+});
+
+// A stack of its own: the search-index worker's stalled check (every 30 s, which holds the queue's
+// stalled-check key as long) must not yet run while another worker finds the job stalled.
+describe('search index jobs that BullMQ failed as stalled (e2e: worker, news, gateway)', () => {
+  let stack: ArticleStack;
+  let worker: RunningWorker | undefined;
+  let queue: Queue;
+  let events: QueueEvents | undefined;
+  let queueOptions: { connection: ReturnType<typeof queueConnectionOptions>; prefix: string };
+
+  beforeAll(async () => {
+    stack = await startSeededStack();
+    queueOptions = {
+      connection: queueConnectionOptions(stack.redis.queueUrl),
+      prefix: queuePrefix(stack.redis.prefix),
+    };
+    queue = new Queue(QueueName.SearchIndex, queueOptions);
+  }, 60_000);
+
+  afterAll(async () => {
+    await events?.close();
+    await worker?.close();
+    await queue?.close();
+    await stack?.close();
+  });
+
+  it('runs again an approval’s job whose workers were killed mid-job, where it stayed failed with attempts left', async () => {
+    const id = jobId(JobName.IndexArticle, ARTICLE, 'approve', 1);
+    await queue.add(
+      JobName.IndexArticle,
+      { articleId: ARTICLE, reason: 'approve' },
+      { ...jobOptionsFor(JobName.IndexArticle), jobId: id },
+    );
+    // A worker killed mid-job: it holds the job and no longer renews its lock. (Its own stalled
+    // check would hold the queue's stalled-check key for 30 s.)
+    const killed = new Worker(QueueName.SearchIndex, () => new Promise<never>(() => undefined), {
+      ...queueOptions,
+      lockDuration: 1_000,
+      skipStalledCheck: true,
+    });
+    await eventually(
+      () => queue.getJobState(id),
+      (state: JobState | 'unknown') => state === 'active',
+      'the job to be taken',
+    );
+    await killed.close(true);
+    // Another worker, allowing no stall, finds it stalled once its lock expired; BullMQ fails it
+    // (attempts left or not) when a worker next takes it.
+    const checker = new Worker(QueueName.SearchIndex, null, {
+      ...queueOptions,
+      autorun: false,
+      maxStalledCount: 0,
+      stalledInterval: 200,
+    });
+    const stalled = new Promise<string>((resolve) => checker.once('stalled', resolve));
+    await checker.startStalledCheckTimer();
+    expect(await stalled).toBe(id);
+    await checker.close();
+
+    const failures: string[] = [];
+    events = new QueueEvents(QueueName.SearchIndex, { ...queueOptions, lastEventId: '0' });
+    events.on('failed', ({ jobId: failedId, failedReason }) => {
+      if (failedId === id) failures.push(failedReason);
+    });
+    await events.waitUntilReady();
+    worker = await startSearchIndexWorker(stack);
+    expect(
+      await eventually(
+        () => queue.getJobState(id),
+        (state: JobState | 'unknown') => state === 'completed',
+        'the job to run again',
+      ),
+    ).toBe('completed');
+    expect(failures).toEqual(['job stalled more than allowable limit']);
+    expect(
+      await eventually(
+        () => searchResults(stack),
+        (ids) => ids !== undefined,
+        'a search',
+      ),
+    ).toEqual([ARTICLE]);
+  }, 60_000);
 });

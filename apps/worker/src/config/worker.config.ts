@@ -38,7 +38,7 @@ export const workerEnvSchema = baseEnvSchema
       .refine((expression) => validateCronExpression(expression).valid, 'must be a cron expression'),
     /** How long each service may take to rebuild its counters (one call each). */
     COUNTER_REPAIR_DEADLINE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(600_000),
-    /** How often the search index jobs that used up their attempts are given new ones. */
+    /** How often search index jobs that used up their attempts or stalled are given new ones. */
     SEARCH_REDRIVE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
   })
   .superRefine((env, ctx) => {

@@ -8,7 +8,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 
 import type { WorkerConfig } from '../config/worker.config';
 
@@ -16,12 +16,30 @@ import type { WorkerConfig } from '../config/worker.config';
 export const REDRIVE_BATCH = 1_000;
 
 /**
+ * BullMQ's failure reason (not exported by it) for a job whose worker lost it mid-run (killed, or
+ * its lock lost) more often than `maxStalledCount`, whatever attempts it had left.
+ */
+const STALLED_FAILURE_REASON = 'job stalled more than allowable limit';
+
+/**
+ * Whether a failed job is worth new attempts: it used up its own (its call failing throughout),
+ * or BullMQ failed it as stalled. A job refused for good (a malformed payload) fails at its first
+ * attempt with its own reason, so it is neither.
+ */
+function isRedrivable(job: Pick<Job, 'attemptsMade' | 'opts' | 'failedReason'>): boolean {
+  return (
+    job.attemptsMade >= (job.opts.attempts ?? 1) || job.failedReason === STALLED_FAILURE_REASON
+  );
+}
+
+/**
  * Gives the search index jobs that used up their attempts (news, or its search backend, down
- * through their backoff: about 34 minutes) new ones every SEARCH_REDRIVE_INTERVAL_MS, where they
- * stayed failed and the article's entry stale until its next change: an approval never found, an
- * edit found by its old title. A job refused for good (a malformed payload) fails at its first
- * attempt and is left alone. Every replica may run it: a job another one moved first is no longer
- * failed, and the job re-reads the article, so running it late or twice is harmless.
+ * through their backoff: about 34 minutes) or that BullMQ failed as stalled (workers killed
+ * mid-job) new ones every SEARCH_REDRIVE_INTERVAL_MS, where they stayed failed and the article's
+ * entry stale until its next change: an approval never found, an edit found by its old title. A
+ * job refused for good (a malformed payload) is left alone. Every replica may run it: a job
+ * another one moved first is no longer failed, and the job re-reads the article, so running it
+ * late or twice is harmless.
  */
 @Injectable()
 export class SearchIndexRedriver implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -45,9 +63,9 @@ export class SearchIndexRedriver implements OnApplicationBootstrap, OnApplicatio
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Moves the jobs that used up their attempts back to waiting; answers how many it moved. */
+  /** Moves the redrivable failed jobs back to waiting; answers how many it moved. */
   redrive(): Promise<number> {
-    this.running ??= this.redriveExhausted()
+    this.running ??= this.redriveFailed()
       .catch((error: unknown) => {
         this.logger.warn(
           `failed search index jobs not run again (next round): ${errorMessage(error)}`,
@@ -58,10 +76,10 @@ export class SearchIndexRedriver implements OnApplicationBootstrap, OnApplicatio
     return this.running;
   }
 
-  private async redriveExhausted(): Promise<number> {
+  private async redriveFailed(): Promise<number> {
     let moved = 0;
     for (const job of await this.queue.getFailed(0, REDRIVE_BATCH - 1)) {
-      if (job.attemptsMade < (job.opts.attempts ?? 1)) continue;
+      if (!isRedrivable(job)) continue;
       if (await retryFailedJob(job)) moved += 1;
     }
     if (moved > 0) this.logger.log(`${moved} search index jobs that had failed run again`);
