@@ -29,6 +29,7 @@ import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
 import { requestCounterRepair } from '../../apps/worker/src/repair-counters';
 import { CounterRepairProcessor, type RepairCountersResult } from '../../apps/worker/src/statistics/counter-repair.processor';
+import { counterRepairRetry } from '../../apps/worker/src/statistics/counter-repair.retry';
 import { CounterRepairScheduler } from '../../apps/worker/src/statistics/counter-repair.scheduler';
 
 const SLOW = 30_000;
@@ -262,13 +263,20 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
   );
 
   it(
-    'waits out a news outage at the scheduled minute: the repair retries with backoff and runs once news is back',
+    'waits out a news outage at the scheduled minute: the repair retries with backoff until shortly before the next run, and runs once news is back',
     async () => {
       await news.close();
       let newsDown = true;
       try {
         await state.zadd(CounterKeys.articleLikes, 60, A1);
-        const jobId = await worker.app.get(CounterRepairScheduler).enqueue(new Date('2026-12-09T19:00:00Z'));
+        const firedAt = new Date('2026-12-09T19:00:00Z');
+        const jobId = await worker.app.get(CounterRepairScheduler).enqueue(firedAt);
+        // Retries 1 s doubling, then every 10 minutes, until 10 minutes before the next night's run.
+        const { COUNTER_REPAIR_CRON, TZ } = loadConfig(workerEnvSchema, workerEnv);
+        const retry = counterRepairRetry(COUNTER_REPAIR_CRON, TZ, firedAt);
+        expect((await queue.getJob(jobId))?.opts).toMatchObject(retry);
+        // Where it had 12 attempts, about 34 minutes.
+        expect(retry.attempts).toBeGreaterThan(100);
         // The first three attempts (0, 1 and 3 s) meet news down.
         for (const deadline = Date.now() + 15_000; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
           const job = await queue.getJob(jobId);

@@ -61,6 +61,16 @@ describe('JobProducer (real Redis)', () => {
     expect(await queue.getJobState(id)).toBe('delayed');
   });
 
+  it('tries a job as often as asked, in place of its own attempts and backoff', async () => {
+    const id = jobId(JobName.SendSmsCode, 'app', payload.mobile, 4);
+    const retry = { attempts: 40, backoff: { type: 'fixed', delay: 5_000 }, stackTraceLimit: 2 };
+    await producer.enqueue(JobName.SendSmsCode, payload, { jobId: id, retry });
+    expect((await queue.getJob(id))?.opts).toMatchObject({
+      ...retry,
+      removeOnFail: { age: 604_800 },
+    });
+  });
+
   it('refuses a job id BullMQ cannot store', async () => {
     await expect(producer.enqueue(JobName.SendSmsCode, payload, { jobId: 'a:b' })).rejects.toThrow(
       /Invalid job id/,

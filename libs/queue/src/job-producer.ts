@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 
 import { assertValidJobId, jobOptionsFor } from './job-options';
 import { JOB_QUEUE, type JobName, type JobPayloads } from './queue-names';
@@ -11,7 +11,12 @@ export interface EnqueueOptions {
    */
   jobId: string;
   delayMs?: number;
+  /** In place of the job's own attempts and backoff (`jobOptionsFor`). */
+  retry?: RetryOptions;
 }
+
+/** How often a job is tried and how long it waits between tries. */
+export type RetryOptions = Pick<JobsOptions, 'attempts' | 'backoff' | 'stackTraceLimit'>;
 
 /**
  * Typed producer: picks the job's queue from JOB_QUEUE and applies the job's options (`jobOptionsFor`).
@@ -50,6 +55,7 @@ export class JobProducer {
     }
     const job = await queue.add(name, payload, {
       ...jobOptionsFor(name),
+      ...options.retry,
       jobId: options.jobId,
       delay: options.delayMs,
     });

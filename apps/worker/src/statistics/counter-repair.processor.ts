@@ -9,6 +9,7 @@ import type { Job } from 'bullmq';
 
 import type { WorkerConfig } from '../config/worker.config';
 import { CounterRepairRecord } from './counter-repair.record';
+import { counterRepairRetryDelay } from './counter-repair.retry';
 
 export type RepairCountersResult =
   | { repaired: Array<{ key: string; members: number }> }
@@ -23,7 +24,10 @@ const SCHEDULED_MINUTE = /^\d{12}$/;
  * rebuild its own. A Redis lock keeps two repairs from overlapping anywhere in the cluster; a
  * failed call throws and BullMQ retries the whole repair, which is safe to run again.
  */
-@JobProcessor(QueueName.Statistics, [JobName.RepairCounters])
+@JobProcessor(QueueName.Statistics, [JobName.RepairCounters], {
+  // The backoff of the scheduled repairs (`counterRepairRetry`), which BullMQ has no type for.
+  settings: { backoffStrategy: counterRepairRetryDelay },
+})
 export class CounterRepairProcessor extends WorkerHost {
   private readonly logger = new Logger(CounterRepairProcessor.name);
 

@@ -1,6 +1,7 @@
 import { JobName, type JobProducer } from '@app/queue';
 import type { CronJob } from 'cron';
 
+import { counterRepairRetry } from './counter-repair.retry';
 import { CounterRepairScheduler, scheduledMinute } from './counter-repair.scheduler';
 
 type Enqueue = jest.Mock<ReturnType<JobProducer['enqueue']>, Parameters<JobProducer['enqueue']>>;
@@ -33,8 +34,17 @@ describe('CounterRepairScheduler', () => {
       scheduler.enqueue(new Date('2026-12-04T19:00:41Z')),
     ]);
     expect(ids).toEqual(['repair-counters_202612041900', 'repair-counters_202612041900']);
-    expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900' }, { jobId: 'repair-counters_202612041900' });
+    expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900' }, expect.objectContaining({ jobId: 'repair-counters_202612041900' }));
     expect(await scheduler.enqueue(new Date('2026-12-05T19:00:00Z'))).toBe('repair-counters_202612051900');
+  });
+
+  it('retries a scheduled repair until shortly before the next run, counted from when it fired', async () => {
+    const { scheduler, enqueue } = setUp('0 3 * * *', 'Asia/Shanghai');
+    const firedAt = new Date('2026-12-04T19:00:00.050Z');
+    await scheduler.enqueue(firedAt);
+    const retry = counterRepairRetry('0 3 * * *', 'Asia/Shanghai', firedAt);
+    expect(retry.attempts).toBeGreaterThan(100);
+    expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900' }, { jobId: 'repair-counters_202612041900', retry });
   });
 
   it('makes up the first scheduled minute after the last repair once it is past, in the configured zone', async () => {
@@ -44,7 +54,11 @@ describe('CounterRepairScheduler', () => {
     // Two replicas starting after 03:00 (Shanghai) add the same job, that minute's.
     expect(await scheduler.catchUp(new Date('2026-12-04T19:00:01Z'))).toBe('repair-counters_202612041900');
     expect(await scheduler.catchUp(new Date('2026-12-06T08:00:00Z'))).toBe('repair-counters_202612041900');
-    expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900' }, { jobId: 'repair-counters_202612041900' });
+    // Its retries count from the start that made it up, not from its minute, long past.
+    expect(enqueue).toHaveBeenLastCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900' }, {
+      jobId: 'repair-counters_202612041900',
+      retry: counterRepairRetry('0 3 * * *', 'Asia/Shanghai', new Date('2026-12-06T08:00:00Z')),
+    });
   });
 
   it('registers a running cron job that fires at 03:00 in the configured zone', () => {

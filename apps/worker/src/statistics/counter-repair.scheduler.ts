@@ -1,5 +1,5 @@
 import { APP_CONFIG, errorMessage } from '@app/config';
-import { JobName, jobId, JobProducer, QueueName, retryFailedJob } from '@app/queue';
+import { JobName, jobId, JobProducer, QueueName, retryFailedJob, type RetryOptions } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -8,12 +8,14 @@ import { CronJob, CronTime } from 'cron';
 
 import type { WorkerConfig } from '../config/worker.config';
 import { CounterRepairRecord } from './counter-repair.record';
+import { counterRepairRetry } from './counter-repair.retry';
 
 /**
  * Enqueues the counter repair on COUNTER_REPAIR_CRON. Every worker replica's clock fires, and
  * each adds the job under the same id (the minute it fired for), so the cluster runs it once.
  * A worker that starts after a scheduled minute passed with no repair since (no worker was up
  * then) enqueues that minute's repair at once, under the same id as every replica starting then.
+ * Either job retries until shortly before the next scheduled run (`counterRepairRetry`).
  */
 @Injectable()
 export class CounterRepairScheduler implements OnApplicationBootstrap {
@@ -52,7 +54,7 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
     const missed = new CronTime(cron, timeZone).getNextDateFrom(last, timeZone).toJSDate();
     if (missed > now) return undefined;
     this.logger.warn(`no counter repair since ${last.toISOString()}: the one of ${missed.toISOString()} runs now`);
-    const id = await enqueueCounterRepair(this.jobs, missed);
+    const id = await enqueueCounterRepair(this.jobs, missed, this.retryFrom(now));
     // That minute's job, kept failed (it used up its attempts), would stand for the new one.
     const job = await this.queue.getJob(id);
     if (job && (await job.isFailed())) await retryFailedJob(job);
@@ -61,17 +63,22 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
 
   /** Adds the repair for the minute `firedAt` falls in; returns its job id. */
   enqueue(firedAt: Date): Promise<string> {
-    return enqueueCounterRepair(this.jobs, firedAt);
+    return enqueueCounterRepair(this.jobs, firedAt, this.retryFrom(firedAt));
+  }
+
+  private retryFrom(enqueuedAt: Date): RetryOptions {
+    return counterRepairRetry(this.config.COUNTER_REPAIR_CRON, this.config.TZ, enqueuedAt);
   }
 }
 
 /**
  * Adds the counter repair of the minute `at` falls in, scheduled or asked for by hand: one job id
- * per minute, so a repair asked for again within it joins the one there is.
+ * per minute, so a repair asked for again within it joins the one there is. Without `retry` it
+ * has the job's own attempts (`jobOptionsFor`).
  */
-export function enqueueCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, at: Date): Promise<string> {
+export function enqueueCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, at: Date, retry?: RetryOptions): Promise<string> {
   const minute = scheduledMinute(at);
-  return jobs.enqueue(JobName.RepairCounters, { scheduledFor: minute }, { jobId: jobId(JobName.RepairCounters, minute) });
+  return jobs.enqueue(JobName.RepairCounters, { scheduledFor: minute }, { jobId: jobId(JobName.RepairCounters, minute), retry });
 }
 
 /** `YYYYMMDDHHmm` in UTC: the same on every replica whose clock is within the minute. */
