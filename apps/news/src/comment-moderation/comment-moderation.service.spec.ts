@@ -257,13 +257,13 @@ describe('CommentModerationService', () => {
     const counted = newTestService({ comment: moderated({ parentId: PARENT }) });
     await counted.service.deleteComment({ authorId: AUTHOR, commentId: COMMENT });
     expect(counted.cache.commentUncounted).toHaveBeenCalledWith(moderated({ parentId: PARENT }));
-    expect(counted.cache.commentChanged).toHaveBeenCalledTimes(1);
+    expect(counted.cache.commentChanged).toHaveBeenCalledTimes(2);
 
     for (const deleted of ['unchanged', 'uncounted'] as const) {
       const again = newTestService({ deleted });
       await again.service.deleteComment({ authorId: AUTHOR, commentId: COMMENT });
       expect(again.cache.commentUncounted).not.toHaveBeenCalled();
-      expect(again.cache.commentChanged).toHaveBeenCalledTimes(1);
+      expect(again.cache.commentChanged).toHaveBeenCalledTimes(2);
     }
   });
 

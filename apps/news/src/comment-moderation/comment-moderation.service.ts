@@ -110,20 +110,37 @@ export class CommentModerationService {
       CommentErrors.invalidTargetComment,
       CommentModerationErrors.noPermission,
     );
-    const outcome = await this.repository.deleteComment(comment.id);
-    if (outcome === 'counted') {
-      try {
-        await this.cache.commentUncounted(comment);
-      } catch (error) {
-        // Committed already; the counter repair job heals a missed decrement.
-        this.logger.error(
-          `comment ${comment.id}: decrementing the counters failed: ${String(error)}`,
-        );
-      }
-    }
-    // Also when nothing changed: a retried delete must still clear what a failed first attempt left.
-    await this.cache.commentChanged(comment);
+    await this.deleteDropping(comment);
     return {};
+  }
+
+  /**
+   * Deletes the comment between two drops of its cached lists and copy. The drop before the write
+   * makes a cache Redis that is down refuse the deletion with nothing changed (dropped after it
+   * only, the deletion was committed and answered 503); the drop after it keeps no list a rebuild
+   * read from MySQL meanwhile, and its failure is logged, the deletion being made (a 503 would
+   * tell the client it failed; what stays cached expires). Both run also when nothing changed: a
+   * retried delete still clears what an earlier one left.
+   */
+  private async deleteDropping(comment: ModeratedComment): Promise<void> {
+    await this.cache.commentChanged(comment);
+    try {
+      // Counters missed after the commit stay one too high until the counter repair recounts them.
+      if ((await this.repository.deleteComment(comment.id)) === 'counted')
+        await this.cache
+          .commentUncounted(comment)
+          .catch((error: unknown) =>
+            this.logger.error(
+              `comment ${comment.id}: decrementing the counters failed: ${String(error)}`,
+            ),
+          );
+    } finally {
+      await this.cache
+        .commentChanged(comment)
+        .catch((error: unknown) =>
+          this.logger.error(`the deleted comment ${comment.id} stays cached: ${String(error)}`),
+        );
+    }
   }
 
   async setSticky(
