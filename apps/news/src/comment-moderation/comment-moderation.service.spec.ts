@@ -285,15 +285,15 @@ describe('CommentModerationService', () => {
     expect(repository.setSticky).not.toHaveBeenCalled();
   });
 
-  it('clears the list cache only when is_top really changed', async () => {
+  it('clears the list cache before and after setting is_top, also when it stays as it was', async () => {
     const changed = newTestService();
     await expect(
       changed.service.setSticky({ authorId: AUTHOR, commentId: COMMENT, sticky: true }),
     ).resolves.toEqual({ target: COMMENT, sticky: true });
-    expect(changed.cache.commentChanged).toHaveBeenCalledTimes(1);
+    expect(changed.cache.commentChanged).toHaveBeenCalledTimes(2);
     const same = newTestService({ stickyChanged: false });
     await same.service.setSticky({ authorId: AUTHOR, commentId: COMMENT, sticky: true });
-    expect(same.cache.commentChanged).not.toHaveBeenCalled();
+    expect(same.cache.commentChanged).toHaveBeenCalledTimes(2);
     const deleted = newTestService({ comment: moderated({ status: CommentStatus.Deleted }) });
     expect(
       (

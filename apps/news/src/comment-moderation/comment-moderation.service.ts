@@ -41,8 +41,11 @@ export class CommentModerationService {
       : null;
     if (article?.authorId !== request.authorId || article.status !== ArticleStatus.Approved)
       throw CommentModerationErrors.invalidArticleStatus();
-    await this.repository.setAllowComment(request.articleId, request.allowComment);
-    await this.cache.articleChanged(request.articleId);
+    await this.writeDropping(
+      () => this.cache.articleChanged(request.articleId),
+      () => this.repository.setAllowComment(request.articleId, request.allowComment),
+      `the old allow_comment of article ${request.articleId}`,
+    );
     return { articleId: request.articleId, allowComment: request.allowComment };
   }
 
@@ -110,37 +113,22 @@ export class CommentModerationService {
       CommentErrors.invalidTargetComment,
       CommentModerationErrors.noPermission,
     );
-    await this.deleteDropping(comment);
+    await this.writeDropping(
+      () => this.cache.commentChanged(comment),
+      async () => {
+        // Counters missed after the commit stay one too high until the counter repair recounts them.
+        if ((await this.repository.deleteComment(comment.id)) === 'counted')
+          await this.cache
+            .commentUncounted(comment)
+            .catch((error: unknown) =>
+              this.logger.error(
+                `comment ${comment.id}: decrementing the counters failed: ${String(error)}`,
+              ),
+            );
+      },
+      `the deleted comment ${comment.id}`,
+    );
     return {};
-  }
-
-  /**
-   * Deletes the comment between two drops of its cached lists and copy. The drop before the write
-   * makes a cache Redis that is down refuse the deletion with nothing changed (dropped after it
-   * only, the deletion was committed and answered 503); the drop after it keeps no list a rebuild
-   * read from MySQL meanwhile, and its failure is logged, the deletion being made (a 503 would
-   * tell the client it failed; what stays cached expires). Both run also when nothing changed: a
-   * retried delete still clears what an earlier one left.
-   */
-  private async deleteDropping(comment: ModeratedComment): Promise<void> {
-    await this.cache.commentChanged(comment);
-    try {
-      // Counters missed after the commit stay one too high until the counter repair recounts them.
-      if ((await this.repository.deleteComment(comment.id)) === 'counted')
-        await this.cache
-          .commentUncounted(comment)
-          .catch((error: unknown) =>
-            this.logger.error(
-              `comment ${comment.id}: decrementing the counters failed: ${String(error)}`,
-            ),
-          );
-    } finally {
-      await this.cache
-        .commentChanged(comment)
-        .catch((error: unknown) =>
-          this.logger.error(`the deleted comment ${comment.id} stays cached: ${String(error)}`),
-        );
-    }
   }
 
   async setSticky(
@@ -153,9 +141,35 @@ export class CommentModerationService {
       CommentModerationErrors.noPermission,
     );
     if (comment.status !== CommentStatus.Approved) throw CommentErrors.invalidTargetComment();
-    if (await this.repository.setSticky(comment.id, request.sticky))
-      await this.cache.commentChanged(comment);
+    await this.writeDropping(
+      () => this.cache.commentChanged(comment),
+      () => this.repository.setSticky(comment.id, request.sticky),
+      `the old is_top of comment ${comment.id}`,
+    );
     return { target: comment.id, sticky: request.sticky };
+  }
+
+  /**
+   * Runs a moderation write between two drops of the cached copies it changes. The drop before the
+   * write makes a cache Redis that is down refuse the request with nothing changed (dropped after
+   * it only, the write was committed and answered 503); the drop after it keeps no copy a rebuild
+   * read from MySQL meanwhile, and its failure is logged, the write being made (a 503 would tell
+   * the client it failed; what stays cached expires). Both run also when nothing changed: a retry
+   * still clears what an earlier attempt left.
+   */
+  private async writeDropping<T>(
+    drop: () => Promise<void>,
+    write: () => Promise<T>,
+    stale: string,
+  ): Promise<T> {
+    await drop();
+    try {
+      return await write();
+    } finally {
+      await drop().catch((error: unknown) =>
+        this.logger.error(`${stale} stays cached: ${String(error)}`),
+      );
+    }
   }
 
   /** The caller's article, if readers can see it (only those have comments to list). */
