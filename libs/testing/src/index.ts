@@ -8,3 +8,4 @@ export * from './socket-events';
 export * from './async-iterables';
 export * from './redis-server';
 export * from './readiness';
+export * from './mariadb-server';

@@ -10,17 +10,27 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const MYSQL = {
+/** Where a MariaDB server listens and whom to sign in as. */
+export type TestMysqlServer = Pick<MysqlSettings, 'MYSQL_HOST' | 'MYSQL_PORT' | 'MYSQL_USER' | 'MYSQL_PASSWORD'>;
+
+/** The shared local MariaDB, unless the environment names another. */
+export const TEST_MYSQL_SERVER: TestMysqlServer = {
   MYSQL_HOST: process.env.TEST_MYSQL_HOST ?? '127.0.0.1',
   MYSQL_PORT: Number(process.env.TEST_MYSQL_PORT ?? 3306),
   MYSQL_USER: process.env.TEST_MYSQL_USER ?? 'root',
   MYSQL_PASSWORD: process.env.TEST_MYSQL_PASSWORD ?? '',
 };
 
-/** A schema of its own for one test file, with the given services' migrations applied. */
-export async function createTestDatabase(schemas: ServiceSchema[]): Promise<TestDatabase> {
+/**
+ * A schema of its own for one test file, with the given services' migrations applied, on the
+ * shared MariaDB or on `server` (one a test runs itself, to restart it).
+ */
+export async function createTestDatabase(
+  schemas: ServiceSchema[],
+  server: TestMysqlServer = TEST_MYSQL_SERVER,
+): Promise<TestDatabase> {
   const name = `tt_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const settings: MysqlSettings = { ...MYSQL, MYSQL_DATABASE: name, MYSQL_POOL_SIZE: 4, MIGRATIONS_RUN: false };
+  const settings: MysqlSettings = { ...server, MYSQL_DATABASE: name, MYSQL_POOL_SIZE: 4, MIGRATIONS_RUN: false };
   await ensureDatabase(settings);
   for (const schema of schemas) {
     const dataSource = new DataSource(mysqlDataSourceOptions(settings, schema));
@@ -35,10 +45,10 @@ export async function createTestDatabase(schemas: ServiceSchema[]): Promise<Test
     settings,
     drop: async () => {
       const connection = await createConnection({
-        host: MYSQL.MYSQL_HOST,
-        port: MYSQL.MYSQL_PORT,
-        user: MYSQL.MYSQL_USER,
-        password: MYSQL.MYSQL_PASSWORD,
+        host: server.MYSQL_HOST,
+        port: server.MYSQL_PORT,
+        user: server.MYSQL_USER,
+        password: server.MYSQL_PASSWORD,
       });
       try {
         await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);

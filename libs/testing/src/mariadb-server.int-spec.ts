@@ -1,0 +1,51 @@
+import { createConnection } from 'mysql2/promise';
+
+import { type MariaDbServer, startMariaDbServer } from './mariadb-server';
+import { createTestDatabase, withTestConnection } from './test-database';
+
+/** Far more than a start takes here (about 150 ms), far less than a hang. */
+const START_WITHIN_MS = 5_000;
+
+describe('startMariaDbServer', () => {
+  const servers: MariaDbServer[] = [];
+
+  afterAll(async () => {
+    for (const server of servers) await server.remove();
+  });
+
+  it('starts quickly, keeps a committed row through a crash, and answers again after a start', async () => {
+    const started = Date.now();
+    const server = await startMariaDbServer();
+    servers.push(server);
+    expect(Date.now() - started).toBeLessThan(START_WITHIN_MS);
+    expect(server.address).toMatchObject({
+      MYSQL_HOST: '127.0.0.1',
+      MYSQL_USER: 'root',
+      MYSQL_PASSWORD: '',
+    });
+    const database = await createTestDatabase([], server.address);
+    await withTestConnection(database.settings, async (query) => {
+      await query('CREATE TABLE kept (id INT PRIMARY KEY, name VARCHAR(20)) ENGINE=InnoDB');
+      await query("INSERT INTO kept VALUES (1, '汉字')");
+    });
+
+    await server.crash();
+    await expect(
+      createConnection({ host: '127.0.0.1', port: server.address.MYSQL_PORT, user: 'root' }),
+    ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const restarted = Date.now();
+    await server.start();
+    expect(Date.now() - restarted).toBeLessThan(START_WITHIN_MS);
+
+    expect(
+      await withTestConnection(database.settings, (query) => query('SELECT id, name FROM kept')),
+    ).toEqual([{ id: 1, name: '汉字' }]);
+    await database.drop();
+  });
+
+  it('refuses a second start while running', async () => {
+    const server = await startMariaDbServer();
+    servers.push(server);
+    await expect(server.start()).rejects.toThrow('already running');
+  });
+});
