@@ -1,3 +1,6 @@
+import { connect } from 'node:net';
+import { runInNewContext } from 'node:vm';
+
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
 import { QueryFailedError } from 'typeorm';
@@ -29,6 +32,23 @@ describe('isStoreUnavailable', () => {
       true,
     );
     expect(isStoreUnavailable(new QueryFailedError('SELECT 1', [], connectionLost))).toBe(true);
+  });
+
+  it("knows node's own error for a refused connection, made in another realm than this code", async () => {
+    const otherRealm: unknown = runInNewContext(
+      "Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' })",
+    );
+    // Nothing listens on port 1; node creates the socket's error itself.
+    const refused = await new Promise<unknown>((resolve) =>
+      connect(1, '127.0.0.1').once('error', resolve),
+    );
+    expect(otherRealm instanceof Error).toBe(false);
+    expect([isStoreUnavailable(otherRealm), isStoreUnavailable(refused)]).toEqual([true, true]);
+    expect(
+      isStoreUnavailable(
+        runInNewContext("Object.assign(new Error('boom'), { code: 'ER_DUP_ENTRY' })"),
+      ),
+    ).toBe(false);
   });
 
   it('leaves every other error alone', () => {

@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 /**
  * Error codes of a MySQL or Redis server that cannot be reached, dropped the connection, or is
  * shutting down (node's socket errors and mysql2's own codes).
@@ -29,7 +31,9 @@ const REDIS_NOT_READY_REPLY = /^(LOADING|MASTERDOWN|TRYAGAIN)\b/;
  * and not an internal error. TypeORM keeps the driver's error as `driverError`.
  */
 export function isStoreUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  // Node's own socket errors (ECONNREFUSED) may come from another realm than this code's `Error`
+  // (a vm context, as Jest runs tests in): not `instanceof Error`, but native errors still.
+  if (!(error instanceof Error) && !types.isNativeError(error)) return false;
   if (error.name === 'MaxRetriesPerRequestError' || REDIS_OFFLINE_MESSAGES.has(error.message))
     return true;
   if (error.name === 'ReplyError' && REDIS_NOT_READY_REPLY.test(error.message)) return true;
