@@ -12,7 +12,9 @@ import {
   signInForTest,
   testEnv,
   type TestDatabase,
+  TEST_MYSQL_SERVER,
   type TestKeys,
+  type TestMysqlServer,
   type TestRedis,
   withTestConnection,
 } from '@app/testing';
@@ -115,8 +117,9 @@ export async function seedArticles(stack: Pick<ArticleStack, 'sql'>, articles: r
 export async function startArticleStack(
   overrides: Record<string, string | number> = {},
   redis: TestRedis = createTestRedis(),
+  mysqlServer: TestMysqlServer = TEST_MYSQL_SERVER,
 ): Promise<ArticleStack> {
-  const database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
+  const database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA], mysqlServer);
   const keys = createTestKeys();
   const traceDir = mkdtempSync(join(tmpdir(), 'tt-trace-'));
   const traceFile = join(traceDir, 'trace', 'userClick.log');
