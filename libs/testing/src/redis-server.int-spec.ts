@@ -1,6 +1,38 @@
+import { isDeepStrictEqual } from 'node:util';
+
 import Redis from 'ioredis';
 
 import { type RedisServer, startRedisServer } from './redis-server';
+
+/**
+ * What keeps this process alive (sockets, timers, child processes), by kind, sorted; copied into
+ * an array of the test's own realm, which a strict comparison with one made here needs.
+ */
+const openResources = (): string[] => [...process.getActiveResourcesInfo()].sort();
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The open resources once they have stayed the same for 100 ms (a socket being closed is gone). */
+async function steadyOpenResources(): Promise<string[]> {
+  let before = openResources();
+  for (;;) {
+    await pause(100);
+    const now = openResources();
+    if (isDeepStrictEqual(now, before)) return now;
+    before = now;
+  }
+}
+
+/** The open resources once they equal `expected`, or as they are after `withinMs`. */
+async function openResourcesSettling(expected: string[], withinMs: number): Promise<string[]> {
+  const deadline = Date.now() + withinMs;
+  let now = openResources();
+  while (!isDeepStrictEqual(now, expected) && Date.now() < deadline) {
+    await pause(20);
+    now = openResources();
+  }
+  return now;
+}
 
 describe('startRedisServer', () => {
   const servers: RedisServer[] = [];
@@ -38,5 +70,18 @@ describe('startRedisServer', () => {
     const server = await startRedisServer({ appendOnly: false });
     servers.push(server);
     await expect(server.start()).rejects.toThrow('already running');
+  });
+
+  it('leaves nothing of its readiness probes open once a restarted server answers, where refused probes held the process for 2 s', async () => {
+    const server = await startRedisServer({ appendOnly: false });
+    servers.push(server);
+    await server.crash();
+    const whileDown = await steadyOpenResources();
+
+    await server.start();
+
+    // The restarted redis-server's own process is the one thing added.
+    const expected = [...whileDown, 'ProcessWrap'].sort();
+    expect(await openResourcesSettling(expected, 500)).toEqual(expected);
   });
 });

@@ -95,7 +95,9 @@ async function untilAnswering(url: string, process: ChildProcess): Promise<void>
         throw new Error(`redis-server for ${url} did not answer within ${READY_TIMEOUT_MS} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
-      probe.disconnect();
+      // disconnect() arms a 2 s timer that only the socket's close clears: on a refused
+      // connection the socket is already closed, and the timer would hold the process open.
+      if (probe.status !== 'end') probe.disconnect();
     }
   }
 }
