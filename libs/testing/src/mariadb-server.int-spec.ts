@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+
 import { createConnection } from 'mysql2/promise';
 
 import { type MariaDbServer, startMariaDbServer } from './mariadb-server';
@@ -41,6 +43,34 @@ describe('startMariaDbServer', () => {
       await withTestConnection(database.settings, (query) => query('SELECT id, name FROM kept')),
     ).toEqual([{ id: 1, name: '汉字' }]);
     await database.drop();
+  });
+
+  it('starts again after a start that failed (its port taken meanwhile)', async () => {
+    const server = await startMariaDbServer();
+    servers.push(server);
+    await server.crash();
+    const squatter = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) =>
+      squatter.listen(server.address.MYSQL_PORT, '127.0.0.1', resolve),
+    );
+    try {
+      await expect(server.start()).rejects.toThrow(/exited/);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+
+    await server.start();
+    const connection = await createConnection({
+      host: '127.0.0.1',
+      port: server.address.MYSQL_PORT,
+      user: 'root',
+    });
+    try {
+      const [rows] = await connection.query('SELECT 1 AS one');
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await connection.end();
+    }
   });
 
   it('refuses a second start while running', async () => {

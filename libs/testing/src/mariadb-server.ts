@@ -90,7 +90,11 @@ export async function startMariaDbServer(): Promise<MariaDbServer> {
       if (child) throw new Error(`mariadbd on ${port} is already running`);
       const started = spawn(MARIADBD, args, { stdio: 'ignore' });
       child = started;
-      await untilAnswering(address, started);
+      // A start that failed leaves no server behind, so that the next one can try again.
+      await untilAnswering(address, started).catch(async (error: unknown) => {
+        await stopped('SIGKILL');
+        throw error;
+      });
     },
     remove: async () => {
       await stopped('SIGKILL');
