@@ -1065,4 +1065,67 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
         expect(await cache.exists(CacheKeys.feedColdStartIds(4, algorithm))).toBe(0);
     });
   });
+
+  it("relates an article older than its channel's pool by its title words, as news has it", async () => {
+    // Channel 5: twelve approved articles, the ten newest in a pool of ten. One of those shares
+    // two title words with the oldest, the others none.
+    const CHANNEL = 5;
+    const titles = new Map<number, string>([
+      [1, 'rust 并发 入门'],
+      [7, 'rust 并发 编程'],
+    ]);
+    await withTestConnection(database.settings, async (query) => {
+      await query(
+        `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (?, 'rust 进阶', 5, 1, 0)`,
+        [CHANNEL],
+      );
+      for (let n = 1; n <= 12; n += 1) {
+        const created = sqlTime(NOW - (200 - n) * 60_000);
+        await query(
+          `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
+           VALUES (?, ?, ?, ?, '{"type":0,"images":[]}', 2, 1, ?, ?)`,
+          [id(CHANNEL, n), AUTHOR, CHANNEL, titles.get(n) ?? `天气 第${n}篇`, created, created],
+        );
+      }
+    });
+    const cache = createRedisClient(redis.cacheUrl, redis.prefix);
+    await cache.del(CacheKeys.allChannels());
+    await cache.quit();
+    const smallRedis = createTestRedis();
+    const port = await freePort();
+    const small = await startRecommendService(
+      loadConfig(
+        recommendEnvSchema,
+        testEnv(database.settings, smallRedis, {
+          RECOMMEND_GRPC_PORT: port,
+          NEWS_GRPC_URL: newsAddress,
+          RECO_REFRESH_INTERVAL_MS: 3_600_000,
+          RECO_CANDIDATES_PER_CHANNEL: 10,
+        }),
+      ),
+    );
+    const smallClient = newClient(port);
+    try {
+      await small.get(CandidateRefresher).refresh();
+      const pool = small
+        .get(CandidateSnapshot)
+        .pool(CHANNEL)
+        .map((entry) => entry.id);
+      expect([...pool].sort()).toEqual(
+        Array.from({ length: 10 }, (_, n) => id(CHANNEL, n + 3)).sort(),
+      );
+      const related = await new Promise<{ article_id: string[] }>((resolve, reject) =>
+        smallClient.article_recommend(
+          { article_id: id(CHANNEL, 1), article_num: 3 },
+          (error, response) => (error ? reject(error) : resolve(response)),
+        ),
+      );
+      // The title match first, then the newest.
+      expect(related.article_id).toEqual([id(CHANNEL, 7), id(CHANNEL, 12), id(CHANNEL, 11)]);
+    } finally {
+      smallClient.close();
+      await small.close();
+      await smallRedis.cleanup();
+    }
+  });
 });
