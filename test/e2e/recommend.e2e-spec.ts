@@ -440,6 +440,54 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     expect([...ids(result)].sort()).toEqual([...CHANNEL3].sort());
   });
 
+  it('brings up the channels a user reads in the all-channels feed when none of their articles is among its newest RECO_RANK_WINDOW', async () => {
+    const smallRedis = createTestRedis();
+    const port = await freePort();
+    const small = await startRecommendService(
+      loadConfig(
+        recommendEnvSchema,
+        testEnv(database.settings, smallRedis, {
+          RECOMMEND_GRPC_PORT: port,
+          NEWS_GRPC_URL: newsAddress,
+          RECO_REFRESH_INTERVAL_MS: 3_600_000,
+          RECO_RANK_WINDOW: 10,
+        }),
+      ),
+    );
+    const smallState = createRedisClient(smallRedis.stateUrl, smallRedis.prefix);
+    const smallClient = newClient(port);
+    try {
+      await small.get(CandidateRefresher).refresh();
+      // Channel 1's 25 articles are all newer than channel 3's.
+      const newest = small
+        .get(CandidateSnapshot)
+        .pool(0)
+        .slice(0, 10)
+        .map((entry) => entry.id);
+      expect(newest.filter((articleId) => CHANNEL3.includes(articleId))).toEqual([]);
+      const reader = '1100000000000000097';
+      await smallState.zadd(
+        `user:${reader}:his:reading`,
+        NOW / 1000,
+        CHANNEL3[0],
+        NOW / 1000 + 1,
+        CHANNEL3[1],
+      );
+      const result = await new Promise<Track>((resolve, reject) =>
+        smallClient.user_recommend(
+          { user_id: reader, channel_id: 0, article_num: 3, time_stamp: NOW },
+          (error, response) => (error ? reject(error) : resolve(response)),
+        ),
+      );
+      expect([...ids(result)].sort()).toEqual([...CHANNEL3].sort());
+    } finally {
+      smallClient.close();
+      await smallState.quit();
+      await small.close();
+      await smallRedis.cleanup();
+    }
+  });
+
   it('drops banned articles at the next refresh', async () => {
     const refresher = recommend!.get(CandidateRefresher);
     const snapshot = recommend!.get(CandidateSnapshot);

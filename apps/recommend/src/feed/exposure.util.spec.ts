@@ -1,5 +1,5 @@
 import { exposurePrint, packPrints, type PrintedEntry, ShownArticles } from './exposure-prints';
-import { drawBatch } from './exposure.util';
+import { drawBatch, rankWindow } from './exposure.util';
 import type { PoolEntry } from './ranking.util';
 
 type Entry = PoolEntry & PrintedEntry;
@@ -13,6 +13,12 @@ const pool: Entry[] = Array.from({ length: 5 }, (_, index) => ({
 const byOrder = (entries: Entry[], count: number) =>
   entries.slice(0, count).map((entry) => entry.id);
 const shown = (ids: readonly string[]) => new ShownArticles(packPrints(ids), []);
+const entry = (id: string, createdMs: number): Entry => ({
+  id,
+  print: exposurePrint(id),
+  createdMs,
+});
+const idsOf = (entries: readonly Entry[]) => entries.map((found) => found.id);
 
 describe('drawBatch', () => {
   it('draws only articles not shown yet', () => {
@@ -52,5 +58,43 @@ describe('drawBatch', () => {
     };
     drawBatch(pool, shown(['1']), 1, 2, spy);
     expect(seen).toEqual([[pool[1], pool[2]]]);
+  });
+
+  it('also ranks the newest unseen of the other pools given, and draws from them without repeats', () => {
+    // Articles of a quiet channel, older than the whole pool, as channel 0 would hold them beside it.
+    const quiet = [entry('12', 50), entry('11', 40), entry('10', 30)];
+    const olderFirst = (entries: Entry[], count: number) =>
+      [...entries]
+        .sort((a, b) => a.createdMs - b.createdMs)
+        .slice(0, count)
+        .map((found) => found.id);
+    const first = drawBatch(pool, shown([]), 2, 2, olderFirst, [quiet]);
+    expect(first).toEqual({ ids: ['11', '12'], restarted: false });
+    const next = drawBatch(pool, shown(first.ids), 2, 2, olderFirst, [quiet]);
+    expect(next).toEqual({ ids: ['10', '2'], restarted: false });
+  });
+});
+
+describe('rankWindow', () => {
+  const other = [entry('7', 200), pool[0], entry('6', 99.5), pool[2]];
+  const unseen = (seen: readonly string[]) => (found: Entry) => !seen.includes(found.id);
+
+  it('takes the newest that pass of each pool, in pool order, each once', () => {
+    expect(idsOf(rankWindow([pool, other], 2, unseen(['1'])))).toEqual(['2', '3', '7', '6']);
+    expect(idsOf(rankWindow([pool, other], 3, unseen([])))).toEqual(['1', '2', '3', '7', '6']);
+  });
+
+  it('is the newest of the pool alone when no other pool is given', () => {
+    expect(idsOf(rankWindow([pool], 2, unseen(['2'])))).toEqual(['1', '3']);
+    expect(rankWindow([[], []], 2, unseen([]))).toEqual([]);
+  });
+
+  it('walks no pool past its window', () => {
+    const visited: string[] = [];
+    rankWindow([pool, other], 1, (found) => {
+      visited.push(found.id);
+      return true;
+    });
+    expect(visited).toEqual(['1', '7']);
   });
 });

@@ -4,7 +4,8 @@ import type { PoolEntry } from './ranking.util';
 /**
  * How a fresh batch is drawn from a pool without repeats: first from the articles the reader has
  * not been shown yet; when those run out, the exposures restart and the batch is filled from the
- * rest of the pool. `rankTop` orders a window of the pool and returns its best `count` ids.
+ * rest of the pool. `rankTop` orders a window of the pool and returns its best `count` ids; the
+ * window also holds the newest of each pool in `alsoFrom` (other pools the reader draws from).
  */
 export interface DrawResult {
   ids: string[];
@@ -18,19 +19,34 @@ export function drawBatch<Entry extends PoolEntry & PrintedEntry>(
   count: number,
   window: number,
   rankTop: (entries: Entry[], count: number) => string[],
+  alsoFrom: ReadonlyArray<readonly Entry[]> = [],
 ): DrawResult {
+  const pools = [pool, ...alsoFrom];
   const first = rankTop(
-    newest(pool, window, (entry) => !exposed.has(entry)),
+    rankWindow(pools, window, (entry) => !exposed.has(entry)),
     count,
   );
   if (first.length >= count || first.length === pool.length)
     return { ids: first, restarted: false };
   const taken = new Set(first);
   const fill = rankTop(
-    newest(pool, window, (entry) => !taken.has(entry.id)),
+    rankWindow(pools, window, (entry) => !taken.has(entry.id)),
     count - first.length,
   );
   return { ids: [...first, ...fill], restarted: true };
+}
+
+/** The first `limit` entries that pass of each pool, in pool order and each once. */
+export function rankWindow<Entry extends PoolEntry>(
+  pools: ReadonlyArray<readonly Entry[]>,
+  limit: number,
+  passes: (entry: Entry) => boolean,
+): Entry[] {
+  if (pools.length === 1) return newest(pools[0], limit, passes);
+  const found = new Map<string, Entry>();
+  for (const pool of pools)
+    for (const entry of newest(pool, limit, passes)) found.set(entry.id, entry);
+  return [...found.values()];
 }
 
 /** The first `limit` entries of the pool that pass, without walking the rest of it. */

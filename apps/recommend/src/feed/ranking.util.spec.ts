@@ -8,6 +8,7 @@ import {
   type RankInput,
   recencyScore,
   topInOrder,
+  topInterests,
 } from './ranking.util';
 
 const HOUR = 3_600_000;
@@ -44,6 +45,12 @@ describe('ranking', () => {
       ]),
     );
     expect(channelInterest([]).size).toBe(0);
+  });
+
+  it("names a reader's channels of the largest share first, the lower id among equals", () => {
+    expect(topInterests(channelInterest([7, 7, 7, 3, 9, 9, 9, 4, 4]), 3)).toEqual([7, 9, 4]);
+    expect(topInterests(channelInterest([5]), 3)).toEqual([5]);
+    expect(topInterests(channelInterest([]), 3)).toEqual([]);
   });
 
   it('orders newer first when only recency counts', () => {

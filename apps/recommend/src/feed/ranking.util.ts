@@ -60,6 +60,14 @@ export function channelInterest(readChannels: readonly number[]): Map<number, nu
   return new Map([...counts].map(([channel, count]) => [channel, count / readChannels.length]));
 }
 
+/** The `count` channels of the largest share, the lower id first among equal shares. */
+export function topInterests(interest: ReadonlyMap<number, number>, count: number): number[] {
+  return [...interest]
+    .sort(([channelA, shareA], [channelB, shareB]) => shareB - shareA || channelA - channelB)
+    .slice(0, count)
+    .map(([channel]) => channel);
+}
+
 export function score(input: RankInput, context: RankContext): number {
   const interest = input.channelId === undefined ? 0 : (context.interest.get(input.channelId) ?? 0);
   return (

@@ -16,6 +16,7 @@ import {
   type RankContext,
   type RankInput,
   topInOrder,
+  topInterests,
 } from './ranking.util';
 import { type Reader, readerOf } from './reader.util';
 import { SharedRankingCache } from './shared-ranking.cache';
@@ -68,6 +69,13 @@ export class FeedContendedError extends Error {
     super('other requests of the reader in this channel recorded their batches first');
   }
 }
+
+/**
+ * Channel 0 also ranks the newest unseen of this many of the reader's channels: a quiet channel's
+ * articles are seldom among the newest of all channels, where interest alone could not bring
+ * them up.
+ */
+const INTEREST_POOLS = 3;
 
 export const EMPTY_FEED: FeedResult = { exposure: '', recommends: [], timeStamp: 0 };
 
@@ -130,14 +138,22 @@ export class UserRecommendService {
         ? this.sharedTop(channelId, algorithm, weights)
         : this.personalTop({ now, weights, interest });
     const pool = this.snapshot.pool(channelId);
-    const drawn = drawBatch(pool, exposed, count, this.config.RECO_RANK_WINDOW, rankTop);
+    const alsoFrom =
+      channelId === ALL_CHANNELS
+        ? topInterests(interest, INTEREST_POOLS).map((id) => this.snapshot.pool(id))
+        : [];
+    const drawn = drawBatch(pool, exposed, count, this.config.RECO_RANK_WINDOW, rankTop, alsoFrom);
     if (drawn.ids.length === 0)
       return this.track(request.userId, [], plan.cursor, algorithm, true, withParams);
     const recorded = await this.history.record(
       reader.key,
       channelId,
       { stamp: nextStamp(request.timeStamp, batches), ids: drawn.ids },
-      { restart: drawn.restarted, newest, poolSize: pool.length },
+      {
+        restart: drawn.restarted,
+        newest,
+        poolSize: alsoFrom.reduce((size, other) => size + other.length, pool.length),
+      },
     );
     if (!recorded) return undefined;
     return this.track(request.userId, drawn.ids, plan.cursor, algorithm, true, withParams);
