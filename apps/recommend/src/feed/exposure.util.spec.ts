@@ -73,6 +73,20 @@ describe('drawBatch', () => {
     const next = drawBatch(pool, shown(first.ids), 2, 2, olderFirst, [quiet]);
     expect(next).toEqual({ ids: ['10', '2'], restarted: false });
   });
+
+  it('restarts when the pool and the other pools given run out, however many of them are left', () => {
+    const quiet = [entry('13', 60), entry('12', 50), entry('11', 40), entry('10', 30)];
+    // One of the pool and four others unseen: as many as the pool holds, yet not all of it.
+    expect(drawBatch(pool, shown(['1', '2', '3', '4']), 6, 5, byOrder, [quiet])).toEqual({
+      ids: ['5', '13', '12', '11', '10', '1'],
+      restarted: true,
+    });
+    // Everything unseen and fewer than asked for: all of it, with nothing to start over on.
+    expect(drawBatch(pool, shown([]), 12, 5, byOrder, [quiet])).toEqual({
+      ids: ['1', '2', '3', '4', '5', '13', '12', '11', '10'],
+      restarted: false,
+    });
+  });
 });
 
 describe('rankWindow', () => {

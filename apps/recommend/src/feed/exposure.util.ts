@@ -26,9 +26,10 @@ export function drawBatch<Entry extends PoolEntry & PrintedEntry>(
     rankWindow(pools, window, (entry) => !exposed.has(entry)),
     count,
   );
-  if (first.length >= count || first.length === pool.length)
-    return { ids: first, restarted: false };
+  if (first.length >= count) return { ids: first, restarted: false };
   const taken = new Set(first);
+  // Nothing left to start over on: every pool was drawn whole.
+  if (pools.every((drawn) => holdsAll(taken, drawn))) return { ids: first, restarted: false };
   const fill = rankTop(
     rankWindow(pools, window, (entry) => !taken.has(entry.id)),
     count - first.length,
@@ -47,6 +48,11 @@ export function rankWindow<Entry extends PoolEntry>(
   for (const pool of pools)
     for (const entry of newest(pool, limit, passes)) found.set(entry.id, entry);
   return [...found.values()];
+}
+
+/** Whether `ids` hold every entry of the pool; walks only a pool no larger than they are. */
+function holdsAll(ids: ReadonlySet<string>, pool: readonly PoolEntry[]): boolean {
+  return pool.length <= ids.size && pool.every((entry) => ids.has(entry.id));
 }
 
 /** The first `limit` entries of the pool that pass, without walking the rest of it. */
