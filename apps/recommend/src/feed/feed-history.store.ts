@@ -27,7 +27,7 @@ export interface BatchDraw {
   restart: boolean;
   /** `ReaderHistory.newest` of the reading it was drawn from. */
   newest: string;
-  /** Candidates in the pool it was drawn from. */
+  /** Candidates in the pools it was drawn from, added up. */
   poolSize: number;
 }
 
@@ -69,9 +69,9 @@ return 1
 
 /**
  * Per reader and channel: the articles shown (exposures, four bytes each) and the batches served
- * (for replays). The exposures keep the newest prints of twice the pool (at least twice
- * RECO_CANDIDATES_PER_CHANNEL): a reader who never runs out of it (new articles keep coming) does
- * not grow them for as long as they keep reading.
+ * (for replays). The exposures keep the newest prints of twice the pools drawn from (at least
+ * twice RECO_CANDIDATES_PER_CHANNEL): a reader who never runs out of them (new articles keep
+ * coming) does not grow them for as long as they keep reading.
  */
 @Injectable()
 export class FeedHistoryStore {
