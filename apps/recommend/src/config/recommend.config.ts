@@ -50,7 +50,10 @@ export const recommendEnvSchema = baseEnvSchema
      * within one call's 100 articles, and 10 batches would leave no room for a new one.
      */
     RECO_COLD_START_BATCHES: z.coerce.number().int().min(0).max(9).default(5),
-    /** Newest unseen candidates that are scored per request (bounds the work of one request). */
+    /**
+     * Newest unseen candidates that are scored per request, and in channel 0 as many again of each
+     * of a signed-in reader's three most-read channels (bounds the work of one request).
+     */
     RECO_RANK_WINDOW: z.coerce.number().int().min(10).max(20_000).default(200),
   })
   .superRefine(refineBaseEnv);
