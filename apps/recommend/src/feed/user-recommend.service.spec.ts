@@ -22,11 +22,13 @@ function newTestService(
   channels: Record<string, number> = {},
   readIds: string[] = [],
   window = 100,
+  channelPools: Record<number, PoolEntry[]> = {},
 ) {
   const batches = new Map<string, StoredBatch[]>();
   const exposed = new Map<string, Set<string>>();
   const popularity = new Map<string, Popularity>();
   const key = (reader: string, channelId: number) => `${reader}/${channelId}`;
+  const draws: Array<{ channelId: number; poolSize: number }> = [];
   const entry = (poolEntry: PoolEntry): SnapshotEntry => ({
     ...poolEntry,
     print: exposurePrint(poolEntry.id),
@@ -37,9 +39,11 @@ function newTestService(
   const snapshot = {
     generation: 1,
     ready: () => Promise.resolve(pool.length > 0),
-    pool: () => pool.map(entry),
+    pool: (channelId: number) => (channelPools[channelId] ?? pool).map(entry),
     article: (id: string) => {
-      const found = pool.find((poolEntry) => poolEntry.id === id);
+      const found = [pool, ...Object.values(channelPools)]
+        .flat()
+        .find((poolEntry) => poolEntry.id === id);
       return found && entry(found);
     },
   } as unknown as CandidateSnapshot;
@@ -51,7 +55,8 @@ function newTestService(
         read: userId === undefined ? [] : readIds,
         newest: '',
       }),
-    record: (reader: string, channelId: number, batch: StoredBatch, { restart }: BatchDraw) => {
+    record: (reader: string, channelId: number, batch: StoredBatch, { restart, poolSize }: BatchDraw) => {
+      draws.push({ channelId, poolSize });
       batches.set(key(reader, channelId), [batch, ...(batches.get(key(reader, channelId)) ?? [])]);
       const seen = restart
         ? new Set<string>()
@@ -76,7 +81,7 @@ function newTestService(
     store,
     clock,
   );
-  return { service, popularity, batches };
+  return { service, popularity, batches, draws };
 }
 
 const pool = (size: number): PoolEntry[] =>
@@ -238,6 +243,29 @@ describe('UserRecommendService', () => {
       timeStamp: NOW,
     });
     expect(result.recommends.map((item) => item.articleId)).toEqual([entries[3].id]);
+  });
+
+  it("keeps a signed-in reader's all-channels exposures for every pool drawn from: channel 0's and their three most-read channels'", async () => {
+    const inChannel = (channelId: number, size: number): PoolEntry[] =>
+      Array.from({ length: size }, (_, index) => ({
+        id: String(channelId * 100 + index),
+        createdMs: NOW - (channelId * 10 + index) * HOUR,
+      }));
+    const channelPools = { 6: inChannel(6, 11), 7: inChannel(7, 2), 8: inChannel(8, 3), 9: inChannel(9, 5) };
+    const channels = Object.fromEntries(
+      Object.entries(channelPools).flatMap(([channelId, entries]) =>
+        entries.map((found) => [found.id, Number(channelId)]),
+      ),
+    );
+    // Read most in 7, then 8 and 9, least in 6.
+    const readIds = ['700', '701', '702', '800', '801', '900', '901', '600'];
+    const { service, draws } = newTestService(pool(4), channels, readIds, 100, channelPools);
+    await service.recommend({ userId: USER, channelId: 0, articleNum: 3, timeStamp: NOW });
+    await service.recommend({ userId: USER, channelId: 7, articleNum: 1, timeStamp: NOW });
+    expect(draws).toEqual([
+      { channelId: 0, poolSize: 4 + 2 + 3 + 5 },
+      { channelId: 7, poolSize: 2 },
+    ]);
   });
 
   it('names the algorithm combination of the reader in every string', async () => {
