@@ -29,7 +29,7 @@ import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
 import { requestCounterRepair } from '../../apps/worker/src/repair-counters';
 import { CounterRepairProcessor, type RepairCountersResult } from '../../apps/worker/src/statistics/counter-repair.processor';
-import { counterRepairRetry } from '../../apps/worker/src/statistics/counter-repair.retry';
+import { counterRepairRetry, counterRepairRetryEnd } from '../../apps/worker/src/statistics/counter-repair.retry';
 import { CounterRepairScheduler } from '../../apps/worker/src/statistics/counter-repair.scheduler';
 
 const SLOW = 30_000;
@@ -269,7 +269,8 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       let newsDown = true;
       try {
         await state.zadd(CounterKeys.articleLikes, 60, A1);
-        const firedAt = new Date('2026-12-09T19:00:00Z');
+        // 03:00 (TZ) of a night next year, so its retries have not ended by the time this runs.
+        const firedAt = new Date(Date.UTC(new Date().getUTCFullYear() + 1, 11, 9, 19));
         const jobId = await worker.app.get(CounterRepairScheduler).enqueue(firedAt);
         // Retries 1 s doubling, then every 10 minutes, until 10 minutes before the next night's run.
         const { COUNTER_REPAIR_CRON, TZ } = loadConfig(workerEnvSchema, workerEnv);
@@ -319,14 +320,37 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
   );
 
   it(
+    'stops retrying a scheduled repair once its retries have ended, whatever attempts it has left',
+    async () => {
+      await news.close();
+      try {
+        // A repair whose retries ended long ago (10 minutes before the next night's run).
+        const jobId = await worker.app.get(CounterRepairScheduler).enqueue(new Date('2020-02-01T19:00:00Z'));
+        const job = await finished(jobId);
+        expect(await queue.getJobState(jobId)).toBe('failed');
+        expect(job.data.retryUntil).toBe('2020-02-02T18:50:00.000Z');
+        // The first attempt met news down; the retry a second later gave up, 150 attempts left.
+        expect(job.opts.attempts).toBeGreaterThan(100);
+        expect(job.attemptsMade).toBe(2);
+        expect(job.failedReason).toBe(
+          `counter repair ${jobId} gives up on attempt 2: its retries ended at 2020-02-02T18:50:00.000Z, shortly before the next scheduled repair, which takes over`,
+        );
+      } finally {
+        news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
+      }
+    },
+    SLOW,
+  );
+
+  it(
     'makes up a missed repair whose job had failed for good (news down through its attempts) when a worker starts',
     async () => {
       const jobId = `${JobName.RepairCounters}_202001021900`;
       await news.close();
       let newsDown = true;
       try {
-        // That night's job, which used up its attempts while news was down.
-        await queue.add(JobName.RepairCounters, { scheduledFor: '202001021900' }, { jobId, attempts: 1 });
+        // That night's job, which used up its attempts while news was down, its retries long ended.
+        await queue.add(JobName.RepairCounters, { scheduledFor: '202001021900', retryUntil: '2020-01-03T18:50:00.000Z' }, { jobId, attempts: 1 });
         expect((await finished(jobId)).failedReason).toMatch(/UNAVAILABLE/);
         news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
         newsDown = false;
@@ -334,7 +358,7 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
         if (newsDown) news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
       }
       // Until the worker's channel to news has reconnected, any repair fails.
-      const probe = { id: `${JobName.RepairCounters}_202001031900`, name: JobName.RepairCounters, data: { scheduledFor: '202001031900' } };
+      const probe = { id: `${JobName.RepairCounters}_202001031900`, name: JobName.RepairCounters, data: { scheduledFor: '202001031900' }, attemptsMade: 0 };
       for (const deadline = Date.now() + 15_000; ; await new Promise((resolve) => setTimeout(resolve, 200))) {
         const reached = await worker.app.get(CounterRepairProcessor).process(probe).then(
           () => true,
@@ -345,8 +369,12 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       }
       await state.set(StateKeys.counterRepairedAt, String(Date.parse('2020-01-02T12:00:00Z')));
       await state.zadd(CounterKeys.articleLikes, 80, A1);
-      expect(await worker.app.get(CounterRepairScheduler).catchUp(new Date())).toBe(jobId);
+      const now = new Date();
+      expect(await worker.app.get(CounterRepairScheduler).catchUp(now)).toBe(jobId);
       expect(await queue.getJobState(jobId)).not.toBe('failed');
+      // Its retries now end before the next run after this start, not after its own night.
+      const { COUNTER_REPAIR_CRON, TZ } = loadConfig(workerEnvSchema, workerEnv);
+      expect((await queue.getJob(jobId))?.data.retryUntil).toBe(counterRepairRetryEnd(COUNTER_REPAIR_CRON, TZ, now).toISOString());
       const job = await finished(jobId);
       expect([await queue.getJobState(jobId), job.attemptsMade, job.failedReason]).toEqual(['completed', 1, undefined]);
       expect(job.returnvalue && 'repaired' in job.returnvalue).toBe(true);

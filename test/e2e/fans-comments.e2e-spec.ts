@@ -251,6 +251,7 @@ describe('fans_comment_count: comments and replies by the author’s followers',
         id: `${JobName.RepairCounters}_202612010300`,
         name: JobName.RepairCounters,
         data: { scheduledFor: '202612010300' },
+        attemptsMade: 0,
       });
       expect('repaired' in result && result.repaired).toContainEqual({
         key: 'news_article_statistic.fans_comment_count',

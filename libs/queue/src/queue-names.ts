@@ -43,9 +43,13 @@ export interface RefreshCandidatePayload {
 /**
  * Payload of {@link JobName.RepairCounters}: rebuild every Redis counter from MySQL. `scheduledFor`
  * is the minute the scheduler fired for (UTC, `YYYYMMDDHHmm`), which is also the job id's part.
+ * `retryUntil` (ISO 8601) is when a scheduled repair's retries end, shortly before the next
+ * scheduled one: a retry that would start later fails for good. A repair asked for by hand has
+ * none, and retries as its attempts allow.
  */
 export interface RepairCountersPayload {
   scheduledFor: string;
+  retryUntil?: string;
 }
 
 /** The payload type of every job; indexing it with a JobName that lacks an entry fails to compile. */

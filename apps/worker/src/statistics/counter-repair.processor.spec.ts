@@ -31,7 +31,7 @@ function leaseMock(): LockLease & { release: jest.Mock<Promise<void>, []> } {
   return { name: JobName.RepairCounters, release: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };
 }
 
-const job = (data: unknown, name: string = JobName.RepairCounters) => ({ id: 'repair-counters_202612041900', name, data });
+const job = (data: unknown, name: string = JobName.RepairCounters, attemptsMade = 0) => ({ id: 'repair-counters_202612041900', name, data, attemptsMade });
 const PAYLOAD = { scheduledFor: '202612041900' };
 
 describe('CounterRepairProcessor', () => {
@@ -102,10 +102,40 @@ describe('CounterRepairProcessor', () => {
     ['no payload', null],
     ['a minute that is a number', { scheduledFor: 202612041900 }],
     ['a date instead of a minute', { scheduledFor: '2026-12-04' }],
+    ['an end of retries that is no time', { scheduledFor: '202612041900', retryUntil: 'tomorrow' }],
+    ['an end of retries that is a number', { scheduledFor: '202612041900', retryUntil: 1_765_000_000_000 }],
   ])('gives up at once on %s, without taking the lock', async (_case, data) => {
     const { processor, acquire } = setUp(repairMock(), repairMock(), leaseMock());
     await expect(processor.process(job(data))).rejects.toBeInstanceOf(UnrecoverableError);
     expect(acquire).not.toHaveBeenCalled();
+  });
+
+  it('fails for good a retry that starts after its retries ended, without taking the lock or calling news or user', async () => {
+    const news = repairMock().mockReturnValue(of({ counters: [] }));
+    const user = repairMock().mockReturnValue(of({ counters: [] }));
+    const { processor, acquire } = setUp(news, user, leaseMock());
+    const retryUntil = new Date(Date.now() - 1_000).toISOString();
+    const error = await processor.process(job({ ...PAYLOAD, retryUntil }, JobName.RepairCounters, 7)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect((error as Error).message).toBe(
+      `counter repair repair-counters_202612041900 gives up on attempt 8: its retries ended at ${retryUntil}, shortly before the next scheduled repair, which takes over`,
+    );
+    expect(acquire).not.toHaveBeenCalled();
+    expect(news).not.toHaveBeenCalled();
+    expect(user).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['a retry before its retries end', new Date(Date.now() + 60_000).toISOString(), 7],
+    ['the first attempt, even after its retries would have ended', new Date(Date.now() - 1_000).toISOString(), 0],
+    ['a retry of a repair with no end to its retries (by hand, or enqueued before they had one)', undefined, 7],
+  ])('repairs on %s', async (_case, retryUntil, attemptsMade) => {
+    const news = repairMock().mockReturnValue(of({ counters: [] }));
+    const user = repairMock().mockReturnValue(of({ counters: [] }));
+    const { processor } = setUp(news, user, leaseMock());
+    await expect(processor.process(job({ ...PAYLOAD, retryUntil }, JobName.RepairCounters, attemptsMade))).resolves.toEqual({ repaired: [] });
+    expect(news).toHaveBeenCalledTimes(1);
+    expect(user).toHaveBeenCalledTimes(1);
   });
 
   it('refuses jobs of another name', async () => {

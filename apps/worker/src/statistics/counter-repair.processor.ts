@@ -5,11 +5,11 @@ import { InjectGrpcClient, NEWS_COUNTER_REPAIR_GRPC, unary, USER_COUNTER_REPAIR_
 import { JobName, jobPayload, JobProcessor, QueueName, type RepairCountersPayload } from '@app/queue';
 import { WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 
 import type { WorkerConfig } from '../config/worker.config';
 import { CounterRepairRecord } from './counter-repair.record';
-import { counterRepairRetryDelay } from './counter-repair.retry';
+import { counterRepairRetryDelay, counterRepairRetryRefusal } from './counter-repair.retry';
 
 export type RepairCountersResult =
   | { repaired: Array<{ key: string; members: number }> }
@@ -22,7 +22,8 @@ const SCHEDULED_MINUTE = /^\d{12}$/;
  * Rebuilds every Redis counter from MySQL (reference "Counters", repair job). The user and news
  * services own the tables and the counters, so the job asks each (RepairCounters over gRPC) to
  * rebuild its own. A Redis lock keeps two repairs from overlapping anywhere in the cluster; a
- * failed call throws and BullMQ retries the whole repair, which is safe to run again.
+ * failed call throws and BullMQ retries the whole repair, which is safe to run again, until the
+ * job's retries end (`retryUntil`); a retry after that fails for good.
  */
 @JobProcessor(QueueName.Statistics, [JobName.RepairCounters], {
   // The backoff of the scheduled repairs (`counterRepairRetry`), which BullMQ has no type for.
@@ -41,8 +42,14 @@ export class CounterRepairProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Pick<Job<unknown>, 'id' | 'name' | 'data'>): Promise<RepairCountersResult> {
-    jobPayload(job, JobName.RepairCounters, isRepairCountersPayload);
+  async process(job: Pick<Job<unknown>, 'id' | 'name' | 'data' | 'attemptsMade'>): Promise<RepairCountersResult> {
+    const { retryUntil } = jobPayload(job, JobName.RepairCounters, isRepairCountersPayload);
+    const refusal = counterRepairRetryRefusal(retryUntil, job.attemptsMade, new Date());
+    if (refusal) {
+      const reason = `counter repair ${job.id ?? '?'} gives up on attempt ${job.attemptsMade + 1}: ${refusal}`;
+      this.logger.warn(reason);
+      throw new UnrecoverableError(reason);
+    }
     // Outlives both calls' deadline, so it cannot lapse while they run. Held in the job's name: a
     // run of this job that a worker's crash cut short leaves the lock to this one, not a skip.
     const lease = await this.locks.acquire(JobName.RepairCounters, this.config.COUNTER_REPAIR_DEADLINE_MS + 60_000, job.id);
@@ -67,6 +74,10 @@ export class CounterRepairProcessor extends WorkerHost {
 
 function isRepairCountersPayload(value: unknown): value is RepairCountersPayload {
   if (typeof value !== 'object' || value === null) return false;
-  const { scheduledFor } = value as Partial<Record<keyof RepairCountersPayload, unknown>>;
-  return typeof scheduledFor === 'string' && SCHEDULED_MINUTE.test(scheduledFor);
+  const { scheduledFor, retryUntil } = value as Partial<Record<keyof RepairCountersPayload, unknown>>;
+  return typeof scheduledFor === 'string' && SCHEDULED_MINUTE.test(scheduledFor) && (retryUntil === undefined || isIsoTime(retryUntil));
+}
+
+function isIsoTime(value: unknown): value is string {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
 }

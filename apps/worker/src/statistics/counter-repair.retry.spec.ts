@@ -2,6 +2,8 @@ import {
   COUNTER_REPAIR_BACKOFF,
   counterRepairRetry,
   counterRepairRetryDelay,
+  counterRepairRetryEnd,
+  counterRepairRetryRefusal,
   MAX_RETRY_DELAY_MS,
 } from './counter-repair.retry';
 
@@ -77,5 +79,42 @@ describe('counterRepairRetry', () => {
     expect(hourly.attempts).toBe(14);
     expect(attemptOffsets(hourly.attempts)[13]).toBe(1_023_000 + 3 * MAX_RETRY_DELAY_MS);
     expect(counterRepairRetry('* * * * *', 'UTC', firedAt).attempts).toBe(1);
+  });
+});
+
+describe('counterRepairRetryEnd', () => {
+  it('ends the retries 10 minutes before the next scheduled run, the one its attempts were counted to', () => {
+    const firedAt = new Date('2026-12-04T19:00:00.050Z');
+    const end = counterRepairRetryEnd('0 3 * * *', 'Asia/Shanghai', firedAt);
+    expect(end.toISOString()).toBe('2026-12-05T18:50:00.000Z');
+    const retry = counterRepairRetry('0 3 * * *', 'Asia/Shanghai', firedAt);
+    const last = attemptOffsets(retry.attempts)[retry.attempts - 1];
+    expect(firedAt.getTime() + last).toBeLessThanOrEqual(end.getTime());
+  });
+});
+
+describe('counterRepairRetryRefusal', () => {
+  const retryUntil = '2026-12-05T18:50:00.000Z';
+
+  it('refuses a retry that starts after the retries ended, however many attempts are left', () => {
+    expect(counterRepairRetryRefusal(retryUntil, 3, new Date('2026-12-05T18:50:00.001Z'))).toBe(
+      'its retries ended at 2026-12-05T18:50:00.000Z, shortly before the next scheduled repair, which takes over',
+    );
+  });
+
+  it('lets a retry run up to the end of the retries', () => {
+    expect(counterRepairRetryRefusal(retryUntil, 3, new Date(retryUntil))).toBeUndefined();
+    expect(
+      counterRepairRetryRefusal(retryUntil, 151, new Date('2026-12-05T18:00:00Z')),
+    ).toBeUndefined();
+  });
+
+  it('always runs a first attempt, and every attempt of a repair with no end to its retries', () => {
+    expect(
+      counterRepairRetryRefusal(retryUntil, 0, new Date('2026-12-06T00:00:00Z')),
+    ).toBeUndefined();
+    expect(
+      counterRepairRetryRefusal(undefined, 11, new Date('2026-12-06T00:00:00Z')),
+    ).toBeUndefined();
   });
 });

@@ -25,8 +25,7 @@ export function counterRepairRetry(
   timeZone: string,
   enqueuedAt: Date,
 ): Required<RetryOptions> {
-  const nextRun = new CronTime(cron, timeZone).getNextDateFrom(enqueuedAt, timeZone).toMillis();
-  const lastRetryBy = nextRun - MAX_RETRY_DELAY_MS;
+  const lastRetryBy = counterRepairRetryEnd(cron, timeZone, enqueuedAt).getTime();
   let attempts = 1;
   for (
     let at = enqueuedAt.getTime() + counterRepairRetryDelay(attempts);
@@ -36,4 +35,28 @@ export function counterRepairRetry(
     attempts += 1;
   }
   return { attempts, backoff: { type: COUNTER_REPAIR_BACKOFF }, stackTraceLimit: 10 };
+}
+
+/** When the retries of a repair enqueued at `enqueuedAt` end: MAX_RETRY_DELAY_MS before the next run of `cron`. */
+export function counterRepairRetryEnd(cron: string, timeZone: string, enqueuedAt: Date): Date {
+  const nextRun = new CronTime(cron, timeZone).getNextDateFrom(enqueuedAt, timeZone).toMillis();
+  return new Date(nextRun - MAX_RETRY_DELAY_MS);
+}
+
+/**
+ * Why a repair that has failed `attemptsMade` times must not be tried again at `now`, or undefined
+ * if it may. Its attempts are counted from the waits between them, but an attempt against a
+ * service that hangs lasts up to COUNTER_REPAIR_DEADLINE_MS, so they could run on past the next
+ * scheduled repair: a retry that starts after `retryUntil` is refused. A first attempt always runs,
+ * and so does every attempt of a repair without `retryUntil` (asked for by hand, or enqueued before
+ * repairs carried it).
+ */
+export function counterRepairRetryRefusal(
+  retryUntil: string | undefined,
+  attemptsMade: number,
+  now: Date,
+): string | undefined {
+  if (retryUntil === undefined || attemptsMade === 0) return undefined;
+  if (now.getTime() <= Date.parse(retryUntil)) return undefined;
+  return `its retries ended at ${retryUntil}, shortly before the next scheduled repair, which takes over`;
 }

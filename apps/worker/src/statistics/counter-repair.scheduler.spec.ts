@@ -34,17 +34,22 @@ describe('CounterRepairScheduler', () => {
       scheduler.enqueue(new Date('2026-12-04T19:00:41Z')),
     ]);
     expect(ids).toEqual(['repair-counters_202612041900', 'repair-counters_202612041900']);
-    expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900' }, expect.objectContaining({ jobId: 'repair-counters_202612041900' }));
+    expect(enqueue.mock.calls[1][1]).toEqual(enqueue.mock.calls[0][1]);
+    expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, expect.objectContaining({ scheduledFor: '202612041900' }), expect.objectContaining({ jobId: 'repair-counters_202612041900' }));
     expect(await scheduler.enqueue(new Date('2026-12-05T19:00:00Z'))).toBe('repair-counters_202612051900');
   });
 
-  it('retries a scheduled repair until shortly before the next run, counted from when it fired', async () => {
+  it('retries a scheduled repair until shortly before the next run, counted from when it fired, and says when its retries end', async () => {
     const { scheduler, enqueue } = setUp('0 3 * * *', 'Asia/Shanghai');
     const firedAt = new Date('2026-12-04T19:00:00.050Z');
     await scheduler.enqueue(firedAt);
     const retry = counterRepairRetry('0 3 * * *', 'Asia/Shanghai', firedAt);
     expect(retry.attempts).toBeGreaterThan(100);
-    expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900' }, { jobId: 'repair-counters_202612041900', retry });
+    expect(enqueue).toHaveBeenCalledWith(
+      JobName.RepairCounters,
+      { scheduledFor: '202612041900', retryUntil: '2026-12-05T18:50:00.000Z' },
+      { jobId: 'repair-counters_202612041900', retry },
+    );
   });
 
   it('makes up the first scheduled minute after the last repair once it is past, in the configured zone', async () => {
@@ -55,7 +60,7 @@ describe('CounterRepairScheduler', () => {
     expect(await scheduler.catchUp(new Date('2026-12-04T19:00:01Z'))).toBe('repair-counters_202612041900');
     expect(await scheduler.catchUp(new Date('2026-12-06T08:00:00Z'))).toBe('repair-counters_202612041900');
     // Its retries count from the start that made it up, not from its minute, long past.
-    expect(enqueue).toHaveBeenLastCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900' }, {
+    expect(enqueue).toHaveBeenLastCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900', retryUntil: '2026-12-06T18:50:00.000Z' }, {
       jobId: 'repair-counters_202612041900',
       retry: counterRepairRetry('0 3 * * *', 'Asia/Shanghai', new Date('2026-12-06T08:00:00Z')),
     });

@@ -1,5 +1,5 @@
 import { APP_CONFIG, errorMessage } from '@app/config';
-import { JobName, jobId, JobProducer, QueueName, retryFailedJob, type RetryOptions } from '@app/queue';
+import { JobName, jobId, JobProducer, QueueName, type RepairCountersPayload, retryFailedJob, type RetryOptions } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -8,14 +8,15 @@ import { CronJob, CronTime } from 'cron';
 
 import type { WorkerConfig } from '../config/worker.config';
 import { CounterRepairRecord } from './counter-repair.record';
-import { counterRepairRetry } from './counter-repair.retry';
+import { counterRepairRetry, counterRepairRetryEnd } from './counter-repair.retry';
 
 /**
  * Enqueues the counter repair on COUNTER_REPAIR_CRON. Every worker replica's clock fires, and
  * each adds the job under the same id (the minute it fired for), so the cluster runs it once.
  * A worker that starts after a scheduled minute passed with no repair since (no worker was up
  * then) enqueues that minute's repair at once, under the same id as every replica starting then.
- * Either job retries until shortly before the next scheduled run (`counterRepairRetry`).
+ * Either job retries until shortly before the next scheduled run (`counterRepairRetry`), and no
+ * retry starts after that (`retryUntil`).
  */
 @Injectable()
 export class CounterRepairScheduler implements OnApplicationBootstrap {
@@ -54,10 +55,15 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
     const missed = new CronTime(cron, timeZone).getNextDateFrom(last, timeZone).toJSDate();
     if (missed > now) return undefined;
     this.logger.warn(`no counter repair since ${last.toISOString()}: the one of ${missed.toISOString()} runs now`);
-    const id = await enqueueCounterRepair(this.jobs, missed, this.retryFrom(now));
-    // That minute's job, kept failed (it used up its attempts), would stand for the new one.
+    const retry = this.retryFrom(now);
+    const id = await enqueueCounterRepair(this.jobs, missed, retry);
+    // That minute's job, kept failed (it used up its attempts or its time), would stand for the new
+    // one: it runs again, its retries ending before the next run from now, not from its own.
     const job = await this.queue.getJob(id);
-    if (job && (await job.isFailed())) await retryFailedJob(job);
+    if (job && (await job.isFailed())) {
+      await job.updateData(counterRepairPayload(missed, retry));
+      await retryFailedJob(job);
+    }
     return id;
   }
 
@@ -66,19 +72,31 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
     return enqueueCounterRepair(this.jobs, firedAt, this.retryFrom(firedAt));
   }
 
-  private retryFrom(enqueuedAt: Date): RetryOptions {
-    return counterRepairRetry(this.config.COUNTER_REPAIR_CRON, this.config.TZ, enqueuedAt);
+  private retryFrom(enqueuedAt: Date): ScheduledRetry {
+    const { COUNTER_REPAIR_CRON: cron, TZ: timeZone } = this.config;
+    return { retry: counterRepairRetry(cron, timeZone, enqueuedAt), retryUntil: counterRepairRetryEnd(cron, timeZone, enqueuedAt) };
   }
+}
+
+/** A scheduled repair's attempts, and when its retries end. */
+export interface ScheduledRetry {
+  retry: RetryOptions;
+  retryUntil: Date;
 }
 
 /**
  * Adds the counter repair of the minute `at` falls in, scheduled or asked for by hand: one job id
- * per minute, so a repair asked for again within it joins the one there is. Without `retry` it
- * has the job's own attempts (`jobOptionsFor`).
+ * per minute, so a repair asked for again within it joins the one there is. Without `scheduled` it
+ * has the job's own attempts (`jobOptionsFor`) and no end to its retries.
  */
-export function enqueueCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, at: Date, retry?: RetryOptions): Promise<string> {
-  const minute = scheduledMinute(at);
-  return jobs.enqueue(JobName.RepairCounters, { scheduledFor: minute }, { jobId: jobId(JobName.RepairCounters, minute), retry });
+export function enqueueCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, at: Date, scheduled?: ScheduledRetry): Promise<string> {
+  const payload = counterRepairPayload(at, scheduled);
+  return jobs.enqueue(JobName.RepairCounters, payload, { jobId: jobId(JobName.RepairCounters, payload.scheduledFor), retry: scheduled?.retry });
+}
+
+function counterRepairPayload(at: Date, scheduled?: ScheduledRetry): RepairCountersPayload {
+  const scheduledFor = scheduledMinute(at);
+  return scheduled ? { scheduledFor, retryUntil: scheduled.retryUntil.toISOString() } : { scheduledFor };
 }
 
 /** `YYYYMMDDHHmm` in UTC: the same on every replica whose clock is within the minute. */
