@@ -158,6 +158,16 @@ describe('sign-in, sessions and tokens through the gateway', () => {
       expect(statuses.filter((status) => status === 200)).toHaveLength(100);
       expect(statuses.slice(100)).toEqual([429, 429]);
     });
+
+    it('counts the address the Ingress appended to X-Forwarded-For, not the ones the client sent before it', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 102; i += 1) {
+        const forwardedFor = `10.0.${i}.1, 192.0.2.201`;
+        statuses.push((await call(gateway, 'GET', `/app/v1_0/sms/codes/1350000${String(i).padStart(4, '0')}`, { ip: forwardedFor })).statusCode);
+      }
+      expect(statuses.filter((status) => status === 200)).toHaveLength(100);
+      expect(statuses.slice(100)).toEqual([429, 429]);
+    });
   });
 
   describe('POST /authorizations', () => {

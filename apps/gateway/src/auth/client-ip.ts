@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 
-/** The caller's address as Fastify resolved it (X-Forwarded-For is trusted behind the Ingress). */
+/** The caller's address as Fastify resolved it (the Ingress's entry of X-Forwarded-For). */
 export function clientIp(request: FastifyRequest): string {
   return request.ip;
 }
