@@ -1,9 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { crc32, inflateSync } from 'node:zlib';
+
+import { freePort } from '@app/testing';
 
 import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
 import { type ArticleStack, startArticleStack } from './support/article-stack';
@@ -41,6 +44,28 @@ function multipart(parts: Part[]): { payload: Buffer; headers: Record<string, st
     payload: Buffer.concat(chunks),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   };
+}
+
+/**
+ * Sends a request's head announcing a body it never sends, and answers what the server replies
+ * within `waitMs` ('' when it is still waiting for the body).
+ */
+function replyToHeadOnly(port: number, head: string, waitMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(head));
+    let received = '';
+    const finish = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(received);
+    };
+    const timer = setTimeout(finish, waitMs);
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString();
+      if (received.includes('\r\n\r\n{')) finish();
+    });
+    socket.on('error', reject);
+  });
 }
 
 const keyOf = (bytes: Buffer, extension: string): string =>
@@ -125,6 +150,21 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     }
     expect(await basicRow()).toEqual(before);
     expect(readdirSync(join(uploads, 'images'))).toEqual([DEFAULT_PHOTO_KEY]);
+  });
+
+  it('refuses PATCH /user/profile without a valid access token before reading its body, which may hold four images', async () => {
+    const gateway = await stack.startGateway();
+    const port = await freePort();
+    await gateway.listen(port, '127.0.0.1');
+    const head = (authorization: string) =>
+      `PATCH /app/v1_0/user/profile HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+      `Content-Length: 80000\r\n${authorization}\r\n`;
+    const withoutToken = await replyToHeadOnly(port, head(''), 2000);
+    expect(withoutToken.split('\r\n')[0]).toBe('HTTP/1.1 401 Unauthorized');
+    expect(withoutToken).toContain(JSON.stringify(UNAUTHORIZED));
+    const forged = await replyToHeadOnly(port, head('Authorization: Bearer not.a.token\r\n'), 2000);
+    expect(forged.split('\r\n')[0]).toBe('HTTP/1.1 401 Unauthorized');
+    expect(forged).toContain(JSON.stringify({ message: 'Token has some errors.' }));
   });
 
   it('GET /user answers the own UserInfo, without relation flags', async () => {

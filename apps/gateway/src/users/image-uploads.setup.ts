@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 
+import { TokenVerifier } from '@app/auth';
 import { DEFAULT_PHOTO_KEY, errorMessage } from '@app/config';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
@@ -17,10 +18,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import type { GatewayConfig } from '../config/gateway.config';
 import { BASE64_IMAGES_CONFIG, base64BodyLimit, PROFILE_IMAGE_FIELDS } from './profile-images';
+import { tokenBeforeBody } from './token-before-body.hook';
 
 /**
  * The Fastify side of image uploads, before `init()` registers the routes: multipart parsing
- * with a per-file size limit, body limits for JSON routes carrying base64 images, and (local
+ * with a per-file size limit, body limits for JSON routes carrying base64 images (signed-in
+ * callers only: the token is checked before such a body is read), and (local
  * driver) the stored files at `/static/<key>`: plain Fastify routes, outside the JSON envelope.
  * The default photo every user without one is shown is stored at boot unless already there.
  */
@@ -29,12 +32,15 @@ export async function setupImageUploads(
   config: GatewayConfig,
 ): Promise<void> {
   const maxBytes = config.STORAGE_MAX_IMAGE_BYTES;
+  const checkToken = tokenBeforeBody(app.get(TokenVerifier));
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRoute', (route) => {
       const count = (route.config as Record<string, unknown> | undefined)?.[BASE64_IMAGES_CONFIG];
-      if (typeof count === 'number') route.bodyLimit = base64BodyLimit(count, maxBytes);
+      if (typeof count !== 'number') return;
+      route.bodyLimit = base64BodyLimit(count, maxBytes);
+      route.onRequest = [...toArray(route.onRequest), checkToken];
     });
   await app.register(fastifyMultipart, {
     limits: { fileSize: maxBytes, files: PROFILE_IMAGE_FIELDS.length * 2, fields: 20, parts: 40 },
@@ -69,6 +75,11 @@ export async function setupImageUploads(
 }
 
 const logger = new Logger('ImageUploads');
+
+function toArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
 
 const isServedKey = (key: string): boolean =>
   key === DEFAULT_PHOTO_KEY || CONTENT_KEY_PATTERN.test(key);
