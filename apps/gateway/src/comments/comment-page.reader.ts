@@ -32,11 +32,14 @@ interface CachedComment {
   pubdate: string;
   content: string;
   is_top: 0 | 1;
+  /** Missing from copies cached before it was added. */
+  art_id?: string;
 }
 
 /**
  * Comment pages. A page whose every part is in the shared cache (the list zset, each `comm:{id}`,
- * the viewer's liking set and, for article lists, `art:{id}:info`) is answered here with the
+ * the viewer's liking set and, for article lists, `art:{id}:info`; for reply lists the replied
+ * comment's `comm:{id}` and its article's `art:{id}:info`) is answered here with the
  * news service's rules; anything missing sends the whole page to CommentService.ListComments,
  * which reads MySQL and fills the caches for the next page.
  */
@@ -73,6 +76,10 @@ export class CommentPageReader {
       ]);
       if (info === undefined) return undefined;
       if (info === null) throw AppError.notFound('The article does not exist.');
+    } else {
+      const visible = await this.threadVisibleInCache(query.source);
+      if (visible === undefined) return undefined;
+      if (!visible) return { totalCount: 0, endId: '', lastId: '', results: [] };
     }
     const key =
       query.type === 'a'
@@ -109,6 +116,21 @@ export class CommentPageReader {
       ];
     });
     return { totalCount: page.totalCount, ...pageCursors(page.endScore, page.members), results };
+  }
+
+  /**
+   * Whether readers may see the comment and its article (a reply list of one they may not is
+   * empty, as for a comment that does not exist); undefined when the cache cannot tell (not
+   * cached, or a copy cached before `comm:{id}` held its article): the news service answers.
+   */
+  private async threadVisibleInCache(commentId: string): Promise<boolean | undefined> {
+    const comment = await this.cache.peek<CachedComment>(CacheKeys.comment(commentId));
+    if (comment === null) return false;
+    if (comment?.art_id === undefined) return undefined;
+    const info = await this.cache.peek<articleV1.ArticleInfo>(
+      CacheKeys.articleInfo(comment.art_id),
+    );
+    return info === undefined ? undefined : info !== null;
   }
 
   private async counts(ids: readonly string[]): Promise<{ likes: number[]; replies: number[] }> {

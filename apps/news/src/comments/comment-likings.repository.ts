@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In, QueryFailedError } from 'typeorm';
 
+import { ArticleEntity, ArticleStatus } from '../articles/article.entity';
 import { CommentLikingEntity } from './comment-liking.entity';
 import { CommentEntity, CommentStatus } from './comment.entity';
 
@@ -28,10 +29,21 @@ export class CommentLikingsRepository {
   like(userId: string, commentId: string): Promise<LikeOutcome> {
     return retryOnDeadlock(() =>
       this.dataSource.transaction(async (manager) => {
-        const comment = await manager.findOne(CommentEntity, {
-          select: { id: true },
-          where: { id: commentId, status: CommentStatus.Approved },
-        });
+        // A comment of an article readers cannot see (in review, banned, deleted) is not there.
+        const comment = await manager
+          .createQueryBuilder(CommentEntity, 'comment')
+          .select('comment.id')
+          .innerJoin(
+            ArticleEntity,
+            'article',
+            'article.id = comment.articleId AND article.status = :approved',
+            { approved: ArticleStatus.Approved },
+          )
+          .where('comment.id = :commentId AND comment.status = :status', {
+            commentId,
+            status: CommentStatus.Approved,
+          })
+          .getOne();
         if (!comment) return 'missing';
         // A taken-back like comes back by flipping is_deleted (the reference's behaviour).
         const restored = await manager.update(

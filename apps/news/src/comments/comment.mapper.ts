@@ -13,12 +13,15 @@ export interface CachedComment {
   pubdate: string;
   content: string;
   is_top: 0 | 1;
+  /** The comment's article; copies cached before it was added lack it. */
+  art_id?: string;
 }
 
 /** The columns of a comment that its cached JSON holds. */
 export interface CommentRow {
   id: string;
   userId: string;
+  articleId: string;
   content: string;
   isTop: boolean;
   createTime: Date;
@@ -31,5 +34,6 @@ export function toCachedComment(row: CommentRow): CachedComment {
     pubdate: row.createTime.toISOString(),
     content: row.content,
     is_top: row.isTop ? 1 : 0,
+    art_id: row.articleId,
   };
 }

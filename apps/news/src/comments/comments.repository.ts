@@ -12,7 +12,6 @@ export type CommentListSource = { articleId: string } | { parentId: string };
 
 /** A comment to store; `parentId` set makes it a reply. */
 export interface NewComment extends CommentRow {
-  articleId: string;
   parentId: string | null;
   /** Counts in the article's `fans_comment_count` (see `countsAsFanComment`); null: not known yet. */
   byFan: boolean | null;
@@ -57,9 +56,15 @@ export class CommentsRepository {
   findApproved(ids: readonly string[]): Promise<CommentRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.dataSource.getRepository(CommentEntity).find({
-      select: { id: true, userId: true, content: true, isTop: true, createTime: true },
+      select: { id: true, userId: true, articleId: true, content: true, isTop: true, createTime: true },
       where: { id: In([...ids]), status: CommentStatus.Approved },
     });
+  }
+
+  /** The article of a comment, approved or not; null when there is no such comment. */
+  async articleOf(commentId: string): Promise<string | null> {
+    const row = await this.dataSource.getRepository(CommentEntity).findOne({ select: { articleId: true }, where: { id: commentId } });
+    return row?.articleId ?? null;
   }
 
   /**

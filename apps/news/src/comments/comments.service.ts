@@ -11,6 +11,7 @@ import type { commentV1 } from '@app/contracts';
 import { AppError, ErrorKind } from '@app/grpc';
 import { Snowflake, SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 
 import { ArticleErrors } from '../articles/article.errors';
 import { ArticlesService } from '../articles/articles.service';
@@ -63,6 +64,11 @@ function toComment(comment: CachedComment, likeCount: number, replyCount: number
   };
 }
 
+/** What a list of replies answers when its comment is not there (nor listed, nor its article). */
+function noReplies(): commentV1.ListCommentsResponse {
+  return { totalCount: 0, ...pageCursors(EMPTY_LIST_PAGE.endScore, EMPTY_LIST_PAGE.members), results: [] };
+}
+
 /** Reads of a list into the cache before a page gives up (see `buildPage`). */
 const FILL_ATTEMPTS = 3;
 
@@ -79,6 +85,8 @@ export class CommentsService {
   private readonly logger = new Logger(CommentsService.name);
   /** Lists being built from MySQL, by cache key. */
   private readonly building = new SingleFlight<number>();
+  /** Articles of comments cached before `comm:{id}` held its article, read once (they never change). */
+  private readonly articlesOfComments = new LRUCache<string, string>({ max: 10_000 });
 
   constructor(
     private readonly comments: CommentsRepository,
@@ -96,6 +104,7 @@ export class CommentsService {
     if ('articleId' in query.source && !(await this.articles.getInfo(query.source.articleId))) {
       throw ArticleErrors.notFound();
     }
+    if ('parentId' in query.source && !(await this.threadIsVisible(query.source.parentId))) return noReplies();
     const cached = await this.lists.readPage(query.key, query.offset, query.limit);
     let page = cached ?? (await this.buildPage(query));
     let results = await this.pageResults(page, request.userId);
@@ -107,6 +116,22 @@ export class CommentsService {
       results = await this.pageResults(page, request.userId);
     }
     return { totalCount: page.totalCount, ...pageCursors(page.endScore, page.members), results };
+  }
+
+  /** Whether the comment is approved and its article too, as the replies' readers may see it. */
+  private async threadIsVisible(commentId: string): Promise<boolean> {
+    const comment = (await this.items.getMany([commentId])).get(commentId);
+    if (!comment) return false;
+    const articleId = comment.art_id ?? (await this.articleOfComment(commentId));
+    return articleId !== null && (await this.articles.getInfo(articleId)) !== null;
+  }
+
+  private async articleOfComment(commentId: string): Promise<string | null> {
+    const known = this.articlesOfComments.get(commentId);
+    if (known !== undefined) return known;
+    const articleId = await this.comments.articleOf(commentId);
+    if (articleId !== null) this.articlesOfComments.set(commentId, articleId);
+    return articleId;
   }
 
   /** The page's comments that still exist, with their counters and the viewer's likes. */
