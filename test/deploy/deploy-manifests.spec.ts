@@ -24,6 +24,8 @@ const APPS = ['gateway', 'user', 'news', 'recommend', 'media-platform', 'mis', '
 const GRPC_APPS = ['user', 'news', 'recommend'];
 const HTTP_APPS = APPS.filter((app) => !GRPC_APPS.includes(app));
 const SCALED_APPS = ['gateway', 'news', 'user', 'recommend'];
+/** The apps built by createHttpApp, whose caller's IP depends on TRUSTED_PROXY_HOPS. */
+const PROXIABLE_HTTP_APPS = ['gateway', 'media-platform', 'mis'];
 
 type Json = Record<string, unknown>;
 
@@ -200,6 +202,14 @@ describe('docker-compose.yml', () => {
     const chown = runtime.indexOf('chown -R node:node .data');
     expect(chown).toBeGreaterThan(runtime.indexOf('WORKDIR /app'));
     expect(chown).toBeLessThan(runtime.indexOf('USER node'));
+  });
+
+  it('trusts no proxy in the HTTP apps it publishes directly: every X-Forwarded-For entry there is the client\'s', () => {
+    const settings = PROXIABLE_HTTP_APPS.map((app) => {
+      const service = asRecord(services[app]);
+      return [app, asList(service.ports).length > 0, asRecord(service.environment).TRUSTED_PROXY_HOPS];
+    });
+    expect(settings).toEqual(PROXIABLE_HTTP_APPS.map((app) => [app, true, '0']));
   });
 
   it('gives every HTTP app a healthcheck', () => {
@@ -499,6 +509,41 @@ describe('k8s manifests', () => {
     expect(mebibytes('768Mi')).toBe(768);
     expect(mebibytes('1Gi')).toBe(1024);
     expect(mebibytes(undefined)).toBeNaN();
+  });
+
+  it('trusts the one Ingress hop in front of the HTTP apps, in the base and every overlay', () => {
+    const routed = ofKind('Ingress').flatMap((doc) =>
+      asList(asRecord(doc.spec).rules).flatMap((rule) =>
+        asList(asRecord(asRecord(rule).http).paths).map((path) => asString(asRecord(asRecord(asRecord(path).backend).service).name)),
+      ),
+    );
+    expect(routed).toEqual(expect.arrayContaining(PROXIABLE_HTTP_APPS));
+
+    const base = join(ROOT, 'k8s', 'base');
+    const hops = kustomizations.flatMap(({ file }) => {
+      const dir = dirname(file);
+      // The overlay's ConfigMaps patch the base's of the same name.
+      const configMaps = new Map<string, Json>();
+      for (const { file: source, doc } of resources) {
+        if (doc.kind !== 'ConfigMap' || ![base, dir].includes(dirname(source))) continue;
+        const name = nameOf(doc) ?? '?';
+        configMaps.set(name, { ...configMaps.get(name), ...asRecord(doc.data) });
+      }
+      return ofKind('Deployment')
+        .filter((doc) => PROXIABLE_HTTP_APPS.includes(nameOf(doc) ?? ''))
+        .flatMap((doc) =>
+          containersOf(doc).map((container) => {
+            const own = asList(container.env).map(asRecord).find((entry) => entry.name === 'TRUSTED_PROXY_HOPS');
+            const fromConfigMaps = asList(container.envFrom)
+              .map((source) => asString(asRecord(asRecord(source).configMapRef).name))
+              .map((name) => configMaps.get(name ?? '')?.TRUSTED_PROXY_HOPS)
+              .filter((value) => value !== undefined);
+            return [relative(ROOT, dir), nameOf(doc), own ? own.value : fromConfigMaps.at(-1)];
+          }),
+        );
+    });
+    const dirs = kustomizations.map(({ file }) => relative(ROOT, dirname(file)));
+    expect(hops).toEqual(dirs.flatMap((dir) => PROXIABLE_HTTP_APPS.map((app) => [dir, app, '1'])));
   });
 
   it('rejects a Deployment with a malformed field and an unmapped kind', () => {

@@ -40,6 +40,8 @@ describe('sign-in, sessions and tokens through the gateway', () => {
   let gateway: NestFastifyApplication;
   let secondGateway: NestFastifyApplication;
   let strictGateway: NestFastifyApplication;
+  /** Published directly, as under docker-compose: no proxy in front. */
+  let directGateway: NestFastifyApplication;
   let mobileCounter = 0;
 
   const nextMobile = () => `1370000${String((mobileCounter += 1)).padStart(4, '0')}`;
@@ -98,7 +100,8 @@ describe('sign-in, sessions and tokens through the gateway', () => {
     gateway = await createGateway(loadConfig(gatewayEnvSchema, env));
     secondGateway = await createGateway(loadConfig(gatewayEnvSchema, env));
     strictGateway = await createGateway(loadConfig(gatewayEnvSchema, strictEnv));
-    for (const app of [gateway, secondGateway, strictGateway]) {
+    directGateway = await createGateway(loadConfig(gatewayEnvSchema, { ...env, TRUSTED_PROXY_HOPS: '0' }));
+    for (const app of [gateway, secondGateway, strictGateway, directGateway]) {
       await app.init();
       await app.getHttpAdapter().getInstance().ready();
     }
@@ -109,7 +112,7 @@ describe('sign-in, sessions and tokens through the gateway', () => {
   });
 
   afterAll(async () => {
-    for (const app of [gateway, secondGateway, strictGateway]) await app?.close();
+    for (const app of [gateway, secondGateway, strictGateway, directGateway]) await app?.close();
     await userService?.close();
     await strictUserService?.close();
     await queue?.close();
@@ -164,6 +167,16 @@ describe('sign-in, sessions and tokens through the gateway', () => {
       for (let i = 0; i < 102; i += 1) {
         const forwardedFor = `10.0.${i}.1, 192.0.2.201`;
         statuses.push((await call(gateway, 'GET', `/app/v1_0/sms/codes/1350000${String(i).padStart(4, '0')}`, { ip: forwardedFor })).statusCode);
+      }
+      expect(statuses.filter((status) => status === 200)).toHaveLength(100);
+      expect(statuses.slice(100)).toEqual([429, 429]);
+    });
+
+    it('with TRUSTED_PROXY_HOPS=0 counts the socket address, whatever X-Forwarded-For the client makes up', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 102; i += 1) {
+        const forwardedFor = `10.1.${i}.1, 192.0.2.${i}`;
+        statuses.push((await call(directGateway, 'GET', `/app/v1_0/sms/codes/1340000${String(i).padStart(4, '0')}`, { ip: forwardedFor })).statusCode);
       }
       expect(statuses.filter((status) => status === 200)).toHaveLength(100);
       expect(statuses.slice(100)).toEqual([429, 429]);

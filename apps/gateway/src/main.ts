@@ -16,7 +16,7 @@ const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * listening; the Fastify hooks go in before `init()` registers the routes.
  */
 export async function createGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
-  const app = await createHttpApp(GatewayModule.forRoot(config), 'app');
+  const app = await createHttpApp(GatewayModule.forRoot(config), 'app', config);
   // The mobile web app runs on an origin of its own and sends its token in a header, never a
   // cookie: any origin may call, as the reference's CORS(app) let it. The plugin's own hook,
   // not app.enableCors(), whose wrapper copies the headers to the raw response on every request

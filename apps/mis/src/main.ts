@@ -7,7 +7,7 @@ import { MisModule } from './mis.module';
 
 /** Builds the admin back office (HTTP under /mis) without listening. */
 export function createMis(config: MisConfig): Promise<NestFastifyApplication> {
-  return createHttpApp(MisModule.forRoot(config), 'mis');
+  return createHttpApp(MisModule.forRoot(config), 'mis', config);
 }
 
 if (require.main === module) {

@@ -114,6 +114,22 @@ export const baseEnvSchema = z.object({
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 
+/** Settings of the apps that answer HTTP through `createHttpApp` (gateway, media-platform, mis). */
+export const httpAppEnvSchema = baseEnvSchema.extend({
+  /**
+   * Proxies in front of the app that append the address they saw to X-Forwarded-For: 1 behind
+   * the Ingress, 0 when the port is published directly (the socket address is then the caller's,
+   * as every entry of the header is whatever the client wrote). Empty is refused, not read as 0.
+   */
+  TRUSTED_PROXY_HOPS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of proxy hops, 0 or more')
+    .transform(Number)
+    .default(1),
+});
+
+export type HttpAppEnv = z.infer<typeof httpAppEnvSchema>;
+
 /** Rules that span several settings. */
 export function refineBaseEnv(env: BaseEnv, ctx: z.RefinementCtx): void {
   if (env.NODE_ENV === 'production' && env.SMS_TEST_CODE !== undefined) {

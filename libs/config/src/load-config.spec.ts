@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { baseEnvSchema, refineBaseEnv } from './env.schema';
+import { baseEnvSchema, httpAppEnvSchema, refineBaseEnv } from './env.schema';
 import { ConfigValidationError, loadConfig } from './load-config';
 
 const schema = baseEnvSchema.superRefine(refineBaseEnv);
@@ -120,6 +120,25 @@ describe('loadConfig', () => {
     expect(loadConfig(schema, { MIGRATIONS_RUN: 'true' }).MIGRATIONS_RUN).toBe(true);
     expect(loadConfig(schema, { MIGRATIONS_RUN: '0' }).MIGRATIONS_RUN).toBe(false);
     expect(() => loadConfig(schema, { MIGRATIONS_RUN: 'yes' })).toThrow(/MIGRATIONS_RUN/);
+  });
+
+  it('reads TRUSTED_PROXY_HOPS of the HTTP apps as a whole number of hops, 1 by default', () => {
+    const httpSchema = httpAppEnvSchema.superRefine(refineBaseEnv);
+    expect(loadConfig(httpSchema, {}).TRUSTED_PROXY_HOPS).toBe(1);
+    expect(loadConfig(httpSchema, { TRUSTED_PROXY_HOPS: '0' }).TRUSTED_PROXY_HOPS).toBe(0);
+    expect(loadConfig(httpSchema, { TRUSTED_PROXY_HOPS: '2' }).TRUSTED_PROXY_HOPS).toBe(2);
+    for (const value of ['-1', '1.5', '', ' ', 'one', '0x1', '1e1']) {
+      expect({
+        value,
+        refused: refuses(
+          () => loadConfig(httpSchema, { TRUSTED_PROXY_HOPS: value }),
+          'TRUSTED_PROXY_HOPS',
+        ),
+      }).toEqual({
+        value,
+        refused: true,
+      });
+    }
   });
 
   it('works with app-specific extensions', () => {

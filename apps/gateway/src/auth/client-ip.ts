@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 
-/** The caller's address as Fastify resolved it (the Ingress's entry of X-Forwarded-For). */
+/** The caller's address as Fastify resolved it (see TRUSTED_PROXY_HOPS). */
 export function clientIp(request: FastifyRequest): string {
   return request.ip;
 }

@@ -1,6 +1,6 @@
-import { baseEnvSchema, refineBaseEnv } from '@app/config';
+import { httpAppEnvSchema, refineBaseEnv } from '@app/config';
 import type { z } from 'zod';
 
-export const mediaPlatformEnvSchema = baseEnvSchema.superRefine(refineBaseEnv);
+export const mediaPlatformEnvSchema = httpAppEnvSchema.superRefine(refineBaseEnv);
 
 export type MediaPlatformConfig = z.infer<typeof mediaPlatformEnvSchema>;

@@ -1,6 +1,6 @@
-import { baseEnvSchema, refineBaseEnv } from '@app/config';
+import { httpAppEnvSchema, refineBaseEnv } from '@app/config';
 import type { z } from 'zod';
 
-export const misEnvSchema = baseEnvSchema.superRefine(refineBaseEnv);
+export const misEnvSchema = httpAppEnvSchema.superRefine(refineBaseEnv);
 
 export type MisConfig = z.infer<typeof misEnvSchema>;

@@ -5,16 +5,27 @@ import { Logger } from 'nestjs-pino';
 
 import { configureHttpApp } from './configure-http-app';
 
+/** What `createHttpApp` reads of the app's settings (see `httpAppEnvSchema`). */
+export interface HttpAppSettings {
+  TRUSTED_PROXY_HOPS: number;
+}
+
 /**
- * The apps sit behind one Ingress, which appends the address it saw to X-Forwarded-For: only that
- * last entry is trusted. Whatever the client put before it (any address, a new one per request)
- * would otherwise be the caller's IP, and so the key of the per-IP SMS limit.
+ * Only the last `hops` entries of X-Forwarded-For, the ones our proxies appended, are trusted:
+ * whatever the client put before them (any address, a new one per request) would otherwise be the
+ * caller's IP, and so the key of the per-IP SMS limit. With none, the socket address is the caller.
  */
-const TRUSTED_PROXY_HOPS = 1;
+function trustProxy(hops: number): number | false {
+  return hops === 0 ? false : hops;
+}
 
 /** Creates a Fastify HTTP app (not listening yet) with pino logs and the shared edge under `prefix`. */
-export async function createHttpApp(module: DynamicModule, prefix: string): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: TRUSTED_PROXY_HOPS }), {
+export async function createHttpApp(
+  module: DynamicModule,
+  prefix: string,
+  settings: HttpAppSettings,
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: trustProxy(settings.TRUSTED_PROXY_HOPS) }), {
     bufferLogs: true,
     // Boot errors reach the caller (runMain exits non-zero; tests fail with the real error).
     abortOnError: false,
