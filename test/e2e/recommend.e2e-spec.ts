@@ -143,21 +143,66 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
   let client: RecommendClient;
   let candidateClient: CandidateClient;
 
-  const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
+  /** Calls `method` of `on`, the shared service's client unless a test brings its own. */
+  const call = <Req, Res>(
+    method: Unary<Req, Res>,
+    request: Req,
+    on: RecommendClient = client,
+  ): Promise<Res> =>
     new Promise((resolve, reject) =>
-      method.call(client, request, (error, response) =>
-        error ? reject(error) : resolve(response),
+      method.call(on, request, (error, response) => (error ? reject(error) : resolve(response))),
+    );
+  const feed = (
+    userId: string,
+    channelId: number,
+    timeStamp: number | string,
+    articleNum = 10,
+    on: RecommendClient = client,
+  ) =>
+    call(
+      on.user_recommend,
+      { user_id: userId, channel_id: channelId, article_num: articleNum, time_stamp: timeStamp },
+      on,
+    );
+  const similar = (articleId: string, articleNum = 10, on: RecommendClient = client) =>
+    call(on.article_recommend, { article_id: articleId, article_num: articleNum }, on);
+
+  /**
+   * Runs `body` against a recommend service of its own (its own Redis and port, the shared news,
+   * `settings` on top), then closes what it opened whatever `body` did.
+   */
+  const withOwnRecommend = async (
+    settings: Record<string, number>,
+    body: (own: {
+      service: INestApplicationContext;
+      client: RecommendClient;
+      state: Redis;
+    }) => Promise<void>,
+  ): Promise<void> => {
+    const ownRedis = createTestRedis();
+    const port = await freePort();
+    const service = await startRecommendService(
+      loadConfig(
+        recommendEnvSchema,
+        testEnv(database.settings, ownRedis, {
+          RECOMMEND_GRPC_PORT: port,
+          NEWS_GRPC_URL: newsAddress,
+          RECO_REFRESH_INTERVAL_MS: 3_600_000,
+          ...settings,
+        }),
       ),
     );
-  const feed = (userId: string, channelId: number, timeStamp: number | string, articleNum = 10) =>
-    call(client.user_recommend, {
-      user_id: userId,
-      channel_id: channelId,
-      article_num: articleNum,
-      time_stamp: timeStamp,
-    });
-  const similar = (articleId: string, articleNum = 10) =>
-    call(client.article_recommend, { article_id: articleId, article_num: articleNum });
+    const ownState = createRedisClient(ownRedis.stateUrl, ownRedis.prefix);
+    const ownClient = newClient(port);
+    try {
+      await body({ service, client: ownClient, state: ownState });
+    } finally {
+      ownClient.close();
+      await ownState.quit();
+      await service.close();
+      await ownRedis.cleanup();
+    }
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase([NEWS_SCHEMA]);
@@ -252,56 +297,27 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
   });
 
   it("keeps each channel's newest candidates in channel 0's pool, also those older than the newest RECO_CANDIDATES_PER_CHANNEL of all channels, and relates older articles to them", async () => {
-    const smallRedis = createTestRedis();
-    const port = await freePort();
-    const small = await startRecommendService(
-      loadConfig(
-        recommendEnvSchema,
-        testEnv(database.settings, smallRedis, {
-          RECOMMEND_GRPC_PORT: port,
-          NEWS_GRPC_URL: newsAddress,
-          RECO_REFRESH_INTERVAL_MS: 3_600_000,
-          RECO_CANDIDATES_PER_CHANNEL: 10,
-        }),
-      ),
-    );
-    const smallState = createRedisClient(smallRedis.stateUrl, smallRedis.prefix);
-    const smallClient = newClient(port);
-    try {
-      await small.get(CandidateRefresher).refresh();
+    await withOwnRecommend({ RECO_CANDIDATES_PER_CHANNEL: 10 }, async (small) => {
+      await small.service.get(CandidateRefresher).refresh();
       const pools = await Promise.all(
-        [1, 2, 3].map((channel) => smallState.zrange(`reco:ch:${channel}:candidates`, 0, -1)),
+        [1, 2, 3].map((channel) => small.state.zrange(`reco:ch:${channel}:candidates`, 0, -1)),
       );
       // News lists by id: channel 1's ten are its highest ids, and channels 2 and 3 hold higher ones.
       expect(pools.map((pool) => pool.length)).toEqual([10, 3, 3]);
-      const everyChannel = await smallState.zrange('reco:ch:0:candidates', 0, -1);
+      const everyChannel = await small.state.zrange('reco:ch:0:candidates', 0, -1);
       expect([...everyChannel].sort()).toEqual(pools.flat().sort());
       // A reader of channel 1 finds its ten first in the all-channels feed.
       const reader = '1100000000000000098';
-      await smallState.zadd(`user:${reader}:his:reading`, NOW / 1000, pools[0][0]);
-      const result = await new Promise<Track>((resolve, reject) =>
-        smallClient.user_recommend(
-          { user_id: reader, channel_id: 0, article_num: 10, time_stamp: NOW },
-          (error, response) => (error ? reject(error) : resolve(response)),
-        ),
-      );
+      await small.state.zadd(`user:${reader}:his:reading`, NOW / 1000, pools[0][0]);
+      const result = await feed(reader, 0, NOW, 10, small.client);
       expect([...ids(result)].sort()).toEqual([...pools[0]].sort());
       // An article older than its channel's pool (opened from search or a collection) is read
       // from news: its related articles are the pool's that share its title words.
       const older = CHANNEL1[1];
       expect(pools[0]).not.toContain(older);
-      const related = await new Promise<{ article_id: string[] }>((resolve, reject) =>
-        smallClient.article_recommend({ article_id: older, article_num: 10 }, (error, response) =>
-          error ? reject(error) : resolve(response),
-        ),
-      );
+      const related = await similar(older, 10, small.client);
       expect([...related.article_id].sort()).toEqual([...pools[0]].sort());
-    } finally {
-      smallClient.close();
-      await smallState.quit();
-      await small.close();
-      await smallRedis.cleanup();
-    }
+    });
   });
 
   it('serves 10 distinct articles, then 10 new ones per newer stamp, repeating only once the pool is exhausted', async () => {
@@ -441,51 +457,26 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
   });
 
   it('brings up the channels a user reads in the all-channels feed when none of their articles is among its newest RECO_RANK_WINDOW', async () => {
-    const smallRedis = createTestRedis();
-    const port = await freePort();
-    const small = await startRecommendService(
-      loadConfig(
-        recommendEnvSchema,
-        testEnv(database.settings, smallRedis, {
-          RECOMMEND_GRPC_PORT: port,
-          NEWS_GRPC_URL: newsAddress,
-          RECO_REFRESH_INTERVAL_MS: 3_600_000,
-          RECO_RANK_WINDOW: 10,
-        }),
-      ),
-    );
-    const smallState = createRedisClient(smallRedis.stateUrl, smallRedis.prefix);
-    const smallClient = newClient(port);
-    try {
-      await small.get(CandidateRefresher).refresh();
+    await withOwnRecommend({ RECO_RANK_WINDOW: 10 }, async (small) => {
+      await small.service.get(CandidateRefresher).refresh();
       // Channel 1's 25 articles are all newer than channel 3's.
-      const newest = small
+      const newest = small.service
         .get(CandidateSnapshot)
         .pool(0)
         .slice(0, 10)
         .map((entry) => entry.id);
       expect(newest.filter((articleId) => CHANNEL3.includes(articleId))).toEqual([]);
       const reader = '1100000000000000097';
-      await smallState.zadd(
+      await small.state.zadd(
         `user:${reader}:his:reading`,
         NOW / 1000,
         CHANNEL3[0],
         NOW / 1000 + 1,
         CHANNEL3[1],
       );
-      const result = await new Promise<Track>((resolve, reject) =>
-        smallClient.user_recommend(
-          { user_id: reader, channel_id: 0, article_num: 3, time_stamp: NOW },
-          (error, response) => (error ? reject(error) : resolve(response)),
-        ),
-      );
+      const result = await feed(reader, 0, NOW, 3, small.client);
       expect([...ids(result)].sort()).toEqual([...CHANNEL3].sort());
-    } finally {
-      smallClient.close();
-      await smallState.quit();
-      await small.close();
-      await smallRedis.cleanup();
-    }
+    });
   });
 
   it('drops banned articles at the next refresh', async () => {
@@ -1139,41 +1130,18 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     const cache = createRedisClient(redis.cacheUrl, redis.prefix);
     await cache.del(CacheKeys.allChannels());
     await cache.quit();
-    const smallRedis = createTestRedis();
-    const port = await freePort();
-    const small = await startRecommendService(
-      loadConfig(
-        recommendEnvSchema,
-        testEnv(database.settings, smallRedis, {
-          RECOMMEND_GRPC_PORT: port,
-          NEWS_GRPC_URL: newsAddress,
-          RECO_REFRESH_INTERVAL_MS: 3_600_000,
-          RECO_CANDIDATES_PER_CHANNEL: 10,
-        }),
-      ),
-    );
-    const smallClient = newClient(port);
-    try {
-      await small.get(CandidateRefresher).refresh();
-      const pool = small
+    await withOwnRecommend({ RECO_CANDIDATES_PER_CHANNEL: 10 }, async (small) => {
+      await small.service.get(CandidateRefresher).refresh();
+      const pool = small.service
         .get(CandidateSnapshot)
         .pool(CHANNEL)
         .map((entry) => entry.id);
       expect([...pool].sort()).toEqual(
         Array.from({ length: 10 }, (_, n) => id(CHANNEL, n + 3)).sort(),
       );
-      const related = await new Promise<{ article_id: string[] }>((resolve, reject) =>
-        smallClient.article_recommend(
-          { article_id: id(CHANNEL, 1), article_num: 3 },
-          (error, response) => (error ? reject(error) : resolve(response)),
-        ),
-      );
+      const related = await similar(id(CHANNEL, 1), 3, small.client);
       // The title match first, then the newest.
       expect(related.article_id).toEqual([id(CHANNEL, 7), id(CHANNEL, 12), id(CHANNEL, 11)]);
-    } finally {
-      smallClient.close();
-      await small.close();
-      await smallRedis.cleanup();
-    }
+    });
   });
 });
