@@ -1,6 +1,7 @@
 import { CounterKeys } from '@app/cache';
 import {
   createTestRedis,
+  eventually,
   type RedisServer,
   startRedisServer,
   withTestConnection,
@@ -25,22 +26,6 @@ const DOWN_ANSWERS: Array<[number, string]> = [
   [503, '{"message":"Service unavailable."}'],
   [504, '{"message":"Service timed out."}'],
 ];
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /**
  * The media platform's comment moderation writes (deleting a comment, the only deletion: the app

@@ -2,6 +2,7 @@ import { loadConfig } from '@app/config';
 import { GrpcHealth, type ReadinessReport } from '@app/grpc';
 import {
   createTestRedis,
+  eventually,
   freePort,
   type RedisServer,
   startRedisServer,
@@ -19,25 +20,13 @@ import { userEnvSchema } from '../../apps/user/src/config/user.config';
 import { startUserService } from '../../apps/user/src/main';
 import { type ArticleStack, seedUsers, startArticleStack } from './support/article-stack';
 
+/** How long an app may take to report itself ready again. */
+const READY_AGAIN_MS = 15_000;
+
 const AUTHOR = '1294287382374383616';
 
 const up = (required: boolean) => ({ status: 'up', required });
 const down = (required: boolean) => ({ status: 'down', required });
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const allUp = (answer: { body: ReturnType<typeof withoutLatencies> }): boolean =>
   Object.values(answer.body.checks).every((check) => check.status === 'up');
@@ -188,7 +177,13 @@ describe('readiness of the HTTP apps (e2e)', () => {
     } finally {
       await cacheServer.start();
     }
-    await eventually(() => ready(stack.gateway), allUp, 'the gateway ready again');
+    await eventually(
+      () => ready(stack.gateway),
+      allUp,
+      'the gateway ready again',
+      READY_AGAIN_MS,
+      200,
+    );
   });
 
   it('answers 503 naming the state Redis of the gateway and the media platform while it is down', async () => {
@@ -211,13 +206,21 @@ describe('readiness of the HTTP apps (e2e)', () => {
       await stateServer.start();
     }
     // The services poll their own stores for grpc.health.v1: they are back a moment later.
-    await eventually(() => ready(stack.gateway), allUp, 'every dependency of the gateway up again');
+    await eventually(
+      () => ready(stack.gateway),
+      allUp,
+      'every dependency of the gateway up again',
+      READY_AGAIN_MS,
+      200,
+    );
     await eventually(
       () => ready(mediaPlatform),
       allUp,
       'every dependency of the media platform up again',
+      READY_AGAIN_MS,
+      200,
     );
-    await eventually(() => ready(im), allUp, 'im ready again');
+    await eventually(() => ready(im), allUp, 'im ready again', READY_AGAIN_MS, 200);
   });
 
   it('stays ready while the user and recommend services are down, names them down, and serves what does not need them', async () => {
@@ -256,6 +259,8 @@ describe('readiness of the HTTP apps (e2e)', () => {
       () => ready(stack.gateway),
       (answer) => answer.body.checks.user?.status === 'up',
       'the user service reported up again',
+      READY_AGAIN_MS,
+      200,
     );
   });
 });

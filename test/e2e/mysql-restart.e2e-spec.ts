@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { CounterKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
-import { freePort, type MariaDbServer, startMariaDbServer } from '@app/testing';
+import { eventually, freePort, type MariaDbServer, startMariaDbServer } from '@app/testing';
 
 import { AuthoringService } from '../../apps/news/src/authoring/authoring.service';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
@@ -41,22 +41,6 @@ interface Answer {
   status: number;
   body: string;
   ms: number;
-}
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /**

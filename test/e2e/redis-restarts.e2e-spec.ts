@@ -4,6 +4,7 @@ import { CacheKeys, cacheInvalidationChannel, TwoLevelCache } from '@app/cache';
 import { loadConfig } from '@app/config';
 import {
   createTestRedis,
+  eventually,
   freePort,
   nextEvent,
   type RedisServer,
@@ -22,6 +23,9 @@ import {
   seedUsers,
   startArticleStack,
 } from './support/article-stack';
+
+/** How often a wait asks again: the apps reconnect within tens of milliseconds. */
+const POLL_MS = 50;
 
 const AUTHOR = '1294287382374383616';
 const READER = '1294287382374383617';
@@ -66,22 +70,6 @@ async function crashRepeatedly(server: RedisServer, cycles: number): Promise<voi
     await server.crash();
     await sleep(DOWN_MS);
     await server.start();
-  }
-}
-
-async function eventually<T>(
-  probe: () => Promise<T> | T,
-  done: (value: T) => boolean,
-  what: string,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
-    await sleep(50);
   }
 }
 
@@ -207,16 +195,24 @@ describe('Redis restarts in quick succession (e2e: gateway, user, news and im)',
       (count) => count === cacheSubscribed,
       'every app subscribed again to cache invalidations',
       BACK_WITHIN_MS,
+      POLL_MS,
     );
     await eventually(
       imSubscribers,
       (count) => count === 1,
       "im's adapter subscribed again",
       BACK_WITHIN_MS,
+      POLL_MS,
     );
 
     // Every app serves: reads through the gateway (news, user) and writes (news, user).
-    const read = await eventually(detail, ({ status }) => status === 200, 'a read', BACK_WITHIN_MS);
+    const read = await eventually(
+      detail,
+      ({ status }) => status === 200,
+      'a read',
+      BACK_WITHIN_MS,
+      POLL_MS,
+    );
     expect(JSON.parse(read.body)).toMatchObject({ data: { art_id: ARTICLE, aut_name: 'author' } });
     expect((await call('GET', '/app/v1_0/user', readerToken)).status).toBe(200);
     expect(
@@ -237,6 +233,7 @@ describe('Redis restarts in quick succession (e2e: gateway, user, news and im)',
       (held) => held !== undefined,
       "the gateway's copy of the author",
       BACK_WITHIN_MS,
+      POLL_MS,
     );
     expect(heldProfile()).toMatchObject({ name: 'author' });
     await stack.userService.get(UsersService).updateProfile(AUTHOR, { name: 'renamed' });
@@ -245,6 +242,7 @@ describe('Redis restarts in quick succession (e2e: gateway, user, news and im)',
       (held) => held === undefined,
       "the gateway's copy of the renamed author dropped",
       MESSAGE_WITHIN_MS,
+      POLL_MS,
     );
     expect(JSON.parse((await detail()).body)).toMatchObject({ data: { aut_name: 'renamed' } });
 

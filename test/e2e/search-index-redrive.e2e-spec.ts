@@ -1,7 +1,7 @@
 import { queueConnectionOptions } from '@app/cache';
 import { loadConfig } from '@app/config';
 import { JobName, jobId, jobOptionsFor, QueueModule, queuePrefix, QueueName } from '@app/queue';
-import { freePort } from '@app/testing';
+import { eventually, freePort } from '@app/testing';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { type JobState, Queue, QueueEvents, Worker } from 'bullmq';
@@ -17,24 +17,11 @@ import {
   startArticleStack,
 } from './support/article-stack';
 
+/** How long a job may take to reach the state a test waits for. */
+const JOB_WITHIN_MS = 20_000;
+
 const AUTHOR = '1294287382374383616';
 const ARTICLE = '1500000000000000201';
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function startSearchIndexWorker(stack: ArticleStack): Promise<RunningWorker> {
   return startWorker(
@@ -115,6 +102,7 @@ describe('search index jobs that used up their attempts (e2e: worker, news, gate
       () => queue.getJobState(id),
       (state: JobState | 'unknown') => state === 'failed',
       'the job to fail',
+      JOB_WITHIN_MS,
     );
 
     stack.newsService = await startNewsService(loadConfig(newsEnvSchema, stack.env));
@@ -123,6 +111,7 @@ describe('search index jobs that used up their attempts (e2e: worker, news, gate
         () => queue.getJobState(id),
         (state: JobState | 'unknown') => state === 'completed',
         'the job to run again',
+        JOB_WITHIN_MS,
       ),
     ).toBe('completed');
     expect(
@@ -130,6 +119,7 @@ describe('search index jobs that used up their attempts (e2e: worker, news, gate
         () => searchResults(stack),
         (ids) => ids !== undefined,
         'a search',
+        JOB_WITHIN_MS,
       ),
     ).toEqual([ARTICLE]);
   }, 60_000);
@@ -141,6 +131,7 @@ describe('search index jobs that used up their attempts (e2e: worker, news, gate
       () => queue.getJobState(id),
       (state: JobState | 'unknown') => state === 'failed',
       'the job to fail',
+      JOB_WITHIN_MS,
     );
     // Two rounds of the redriver.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
@@ -192,6 +183,7 @@ describe('search index jobs that BullMQ failed as stalled (e2e: worker, news, ga
       () => queue.getJobState(id),
       (state: JobState | 'unknown') => state === 'active',
       'the job to be taken',
+      JOB_WITHIN_MS,
     );
     await killed.close(true);
     // Another worker, allowing no stall, finds it stalled once its lock expired; BullMQ fails it
@@ -219,6 +211,7 @@ describe('search index jobs that BullMQ failed as stalled (e2e: worker, news, ga
         () => queue.getJobState(id),
         (state: JobState | 'unknown') => state === 'completed',
         'the job to run again',
+        JOB_WITHIN_MS,
       ),
     ).toBe('completed');
     expect(failures).toEqual(['job stalled more than allowable limit']);
@@ -227,6 +220,7 @@ describe('search index jobs that BullMQ failed as stalled (e2e: worker, news, ga
         () => searchResults(stack),
         (ids) => ids !== undefined,
         'a search',
+        JOB_WITHIN_MS,
       ),
     ).toEqual([ARTICLE]);
   }, 60_000);

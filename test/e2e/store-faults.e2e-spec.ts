@@ -6,6 +6,7 @@ import { CounterKeys, queueConnectionOptions, StateKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
 import {
   createTestRedis,
+  eventually,
   freePort,
   nextEvent,
   type RedisServer,
@@ -54,22 +55,6 @@ const DOWN_ANSWERS: Array<[number, string]> = [
 
 interface FeedBody {
   data: { results: Array<{ art_id: string }> };
-}
-
-async function eventually<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Each answer is one a request gets while a store is down, in time. */

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket, connect } from 'node:net';
 
-import { createTestRedis, type TestRedis } from '@app/testing';
+import { createTestRedis, eventually, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
 import { createRedisClient, createSubscriberClient } from './redis-roles';
@@ -70,17 +70,8 @@ class FlakyRelay {
   }
 }
 
-async function eventually(
-  probe: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const isTrue = (value: boolean) => value;
+const [WAIT_MS, POLL_MS] = [10_000, 50];
 
 describe('createSubscriberClient (real Redis, through a relay that drops connections)', () => {
   let redis: TestRedis;
@@ -116,16 +107,34 @@ describe('createSubscriberClient (real Redis, through a relay that drops connect
     });
     await subscriber.subscribe(channel);
     await publisher.publish(channel, 'before');
-    await eventually(() => received.includes('before'), 'the message before the cut');
+    await eventually(
+      () => received.includes('before'),
+      isTrue,
+      'the message before the cut',
+      WAIT_MS,
+      POLL_MS,
+    );
 
     // Refused for longer than the other roles' commands wait (maxRetriesPerRequest 2: a few
     // hundred milliseconds of attempts).
     relay.dropAllThenCutSubscribe(1_500);
-    await eventually(() => relay.back && subscriber.status === 'ready', 'the reconnection');
-    await eventually(async () => {
-      await publisher.publish(channel, 'after');
-      return received.includes('after');
-    }, 'a message after the reconnection');
+    await eventually(
+      () => relay.back && subscriber.status === 'ready',
+      isTrue,
+      'the reconnection',
+      WAIT_MS,
+      POLL_MS,
+    );
+    await eventually(
+      async () => {
+        await publisher.publish(channel, 'after');
+        return received.includes('after');
+      },
+      isTrue,
+      'a message after the reconnection',
+      WAIT_MS,
+      POLL_MS,
+    );
     // Jest fails the running test on a rejection nobody handles, reported on the next turns of the
     // event loop (a listener on the test's `process`, a copy, would never hear of it).
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -9,3 +9,4 @@ export * from './async-iterables';
 export * from './redis-server';
 export * from './readiness';
 export * from './mariadb-server';
+export * from './eventually';
