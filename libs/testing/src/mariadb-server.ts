@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 
 import { freePort } from './free-port';
+import { restartableProcess } from './restartable-process';
 import type { TestMysqlServer } from './test-database';
 
 /** A MariaDB server of a test's own, for what the shared one must not suffer (a crash, a restart). */
@@ -72,32 +73,16 @@ export async function startMariaDbServer(): Promise<MariaDbServer> {
     '--collation-server=utf8mb4_general_ci',
     '--innodb-buffer-pool-size=32M',
   ];
-  let child: ChildProcess | undefined;
-
-  const stopped = async (signal: NodeJS.Signals): Promise<void> => {
-    const running = child;
-    child = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill(signal);
-    await exited;
-  };
+  const daemon = restartableProcess(`mariadbd on ${port}`, MARIADBD, args, (child) =>
+    untilAnswering(address, child),
+  );
 
   const server: MariaDbServer = {
     address,
-    crash: () => stopped('SIGKILL'),
-    start: async () => {
-      if (child) throw new Error(`mariadbd on ${port} is already running`);
-      const started = spawn(MARIADBD, args, { stdio: 'ignore' });
-      child = started;
-      // A start that failed leaves no server behind, so that the next one can try again.
-      await untilAnswering(address, started).catch(async (error: unknown) => {
-        await stopped('SIGKILL');
-        throw error;
-      });
-    },
+    crash: () => daemon.stop('SIGKILL'),
+    start: () => daemon.start(),
     remove: async () => {
-      await stopped('SIGKILL');
+      await daemon.stop('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 
 import Redis from 'ioredis';
@@ -64,6 +65,23 @@ describe('startRedisServer', () => {
 
     expect(await connect(durable).get('kept')).toBe('yes');
     expect(await connect(volatile).get('kept')).toBeNull();
+  });
+
+  it('starts again after a start that failed (its port taken meanwhile)', async () => {
+    const server = await startRedisServer({ appendOnly: false });
+    servers.push(server);
+    await server.crash();
+    const port = Number(new URL(server.url).port);
+    const squatter = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+    try {
+      await expect(server.start()).rejects.toThrow(/exited/);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+
+    await server.start();
+    expect(await connect(server).ping()).toBe('PONG');
   });
 
   it('refuses a second start while running', async () => {

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 
 import { freePort } from './free-port';
+import { restartableProcess } from './restartable-process';
 
 export interface RedisServerOptions {
   /**
@@ -47,28 +48,16 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     '--databases',
     '4',
   ];
-  let child: ChildProcess | undefined;
-
-  const stopped = async (signal: NodeJS.Signals): Promise<void> => {
-    const running = child;
-    child = undefined;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill(signal);
-    await exited;
-  };
+  const daemon = restartableProcess(`redis-server on ${port}`, 'redis-server', args, (child) =>
+    untilAnswering(url, child),
+  );
 
   const server: RedisServer = {
     url,
-    crash: () => stopped('SIGKILL'),
-    start: async () => {
-      if (child) throw new Error(`redis-server on ${port} is already running`);
-      const started = spawn('redis-server', args, { stdio: 'ignore' });
-      child = started;
-      await untilAnswering(url, started);
-    },
+    crash: () => daemon.stop('SIGKILL'),
+    start: () => daemon.start(),
     remove: async () => {
-      await stopped('SIGKILL');
+      await daemon.stop('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };
