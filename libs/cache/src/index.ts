@@ -15,3 +15,4 @@ export * from './fill-fence';
 export * from './comment-cursor';
 export * from './comment-list-pages';
 export * from './redis-script';
+export * from './write-between-drops';

@@ -1,3 +1,4 @@
+import { writeBetweenDrops } from '@app/cache';
 import { AppError } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
@@ -94,20 +95,16 @@ export class UserChannelsService {
     return own;
   }
 
-  // The first delete fails fast (nothing written) when Redis is down; the second drops any
-  // fill lease taken while the write ran. A failure of the second is logged, not answered: the
-  // change is made, and a 503 would have the client send it again (a POST then refused with 409).
-  private async change(userId: string, write: () => Promise<void>): Promise<void> {
-    await this.cache.invalidate(userId);
-    try {
-      await write();
-    } finally {
-      await this.cache
-        .invalidate(userId)
-        .catch((error: unknown) =>
-          this.logger.error(`the changed channels of ${userId} stay cached: ${String(error)}`),
-        );
-    }
+  // Between two drops (`writeBetweenDrops`): the second also drops any fill lease taken while the
+  // write ran. A change made and answered 503 would have the client send it again (a POST then
+  // refused with 409).
+  private change(userId: string, write: () => Promise<void>): Promise<void> {
+    return writeBetweenDrops(
+      () => this.cache.invalidate(userId),
+      write,
+      (error) =>
+        this.logger.error(`the changed channels of ${userId} stay cached: ${String(error)}`),
+    );
   }
 
   /** The default channels where a user without channels of their own sees them: 1, 2, … after 推荐. */

@@ -1,3 +1,4 @@
+import { writeBetweenDrops } from '@app/cache';
 import type { commentModerationV1 } from '@app/contracts';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
@@ -149,27 +150,15 @@ export class CommentModerationService {
     return { target: comment.id, sticky: request.sticky };
   }
 
-  /**
-   * Runs a moderation write between two drops of the cached copies it changes. The drop before the
-   * write makes a cache Redis that is down refuse the request with nothing changed (dropped after
-   * it only, the write was committed and answered 503); the drop after it keeps no copy a rebuild
-   * read from MySQL meanwhile, and its failure is logged, the write being made (a 503 would tell
-   * the client it failed; what stays cached expires). Both run also when nothing changed: a retry
-   * still clears what an earlier attempt left.
-   */
-  private async writeDropping<T>(
+  /** Runs a moderation write between two drops of the copies it changes (`writeBetweenDrops`). */
+  private writeDropping<T>(
     drop: () => Promise<void>,
     write: () => Promise<T>,
     stale: string,
   ): Promise<T> {
-    await drop();
-    try {
-      return await write();
-    } finally {
-      await drop().catch((error: unknown) =>
-        this.logger.error(`${stale} stays cached: ${String(error)}`),
-      );
-    }
+    return writeBetweenDrops(drop, write, (error) =>
+      this.logger.error(`${stale} stays cached: ${String(error)}`),
+    );
   }
 
   /** The caller's article, if readers can see it (only those have comments to list). */

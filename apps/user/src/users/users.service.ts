@@ -1,4 +1,4 @@
-import { CounterKeys, CounterStore } from '@app/cache';
+import { CounterKeys, CounterStore, writeBetweenDrops } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import type { userV1 } from '@app/contracts';
 import { SNOWFLAKE_ID } from '@app/snowflake';
@@ -167,25 +167,17 @@ export class UsersService {
     return toProfile(userId, toCachedUser(user), toCachedExtra(profile));
   }
 
-  /**
-   * Writes the changes between two drops of the user's cached profile. The drop before the write
-   * makes a cache Redis that is down refuse the save with nothing changed (dropped after it only,
-   * the save was stored and answered 503); the drop after it, also when the write failed halfway,
-   * keeps no copy a read filled from MySQL meanwhile, and its failure is logged, the save being made.
-   */
-  private async saveDropping(userId: string, changes: ProfileChanges): Promise<void> {
-    await this.cache.invalidate(userId);
-    try {
-      // The unique key settles the race two renames to one free name would otherwise win both.
-      if ((await this.users.updateProfile(userId, changes)) === 'name-taken')
-        throw UserErrors.nameExists();
-    } finally {
-      await this.cache
-        .invalidate(userId)
-        .catch((error: unknown) =>
-          this.logger.error(`the saved profile of ${userId} stays cached: ${String(error)}`),
-        );
-    }
+  /** Writes the changes between two drops of the user's cached profile (`writeBetweenDrops`). */
+  private saveDropping(userId: string, changes: ProfileChanges): Promise<void> {
+    return writeBetweenDrops(
+      () => this.cache.invalidate(userId),
+      async () => {
+        // The unique key settles the race two renames to one free name would otherwise win both.
+        if ((await this.users.updateProfile(userId, changes)) === 'name-taken')
+          throw UserErrors.nameExists();
+      },
+      (error) => this.logger.error(`the saved profile of ${userId} stays cached: ${String(error)}`),
+    );
   }
 
   /** Followers and total reads of the user's articles (`count:user:arts:reading`). */
