@@ -661,6 +661,21 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(await idsOf('?status=&channel_id=&begin_pubdate=&end_pubdate=')).toHaveLength(3);
     });
 
+    it('answers 400 "Invalid pubdate param." to a range that begins after it ends, as the reference', async () => {
+      for (const query of [
+        '?begin_pubdate=2026-01-12&end_pubdate=2026-01-11',
+        '?begin_pubdate=2026-01-12&end_pubdate=2026-01-10&response_type=comment',
+      ]) {
+        const reply = await list(query);
+        expect([query, reply.statusCode, reply.json()]).toEqual([
+          query,
+          400,
+          { message: 'Invalid pubdate param.' },
+        ]);
+      }
+      expect(await idsOf('?begin_pubdate=2026-01-12&end_pubdate=2026-01-12')).toEqual([ids.py]);
+    });
+
     it('refuses a page or channel id beyond 32 bits with 400, where it listed another page or channel', async () => {
       // 2147483648 and 1e300 wrapped to the first page, 4294967297 to channel 1.
       for (const [query, message] of [

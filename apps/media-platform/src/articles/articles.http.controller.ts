@@ -95,6 +95,9 @@ export class ArticlesHttpController {
     const createdFrom = this.dayStart(query.begin_pubdate, 0);
     // The end date is inclusive: everything before the next day starts.
     const createdBefore = this.dayStart(query.end_pubdate, 1);
+    // A range that ends before it begins is refused, as the reference did, not answered empty.
+    if (createdFrom && createdBefore && createdFrom >= createdBefore)
+      throw AppError.invalid('Invalid pubdate param.');
     const page = query.page ?? 1;
     const perPage = query.per_page ?? DEFAULT_PER_PAGE;
     const type = query.response_type ?? 'default';
