@@ -38,7 +38,11 @@ export const recommendEnvSchema = baseEnvSchema
      * candidates jobs keep them current between rebuilds; a rebuild trims the pools to
      * RECO_CANDIDATES_PER_CHANNEL, follows channel changes and makes up for a lost job.
      */
-    RECO_REFRESH_INTERVAL_MS: z.coerce.number().int().min(1000).default(15 * 60_000),
+    RECO_REFRESH_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .default(15 * 60_000),
     /** How often each replica checks the candidate version and re-reads popularity into its snapshot. */
     RECO_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
     /** Newest approved articles kept as candidates per channel. */
@@ -52,7 +56,9 @@ export const recommendEnvSchema = baseEnvSchema
     RECO_COLD_START_BATCHES: z.coerce.number().int().min(0).max(9).default(5),
     /**
      * Newest unseen candidates that are scored per request, and in channel 0 as many again of each
-     * of a signed-in reader's three most-read channels (bounds the work of one request).
+     * of a signed-in reader's three most-read channels (bounds the work of one request). A request
+     * for more articles (up to 100) scores as many as it asks for: a smaller window would start
+     * the reader over on every request.
      */
     RECO_RANK_WINDOW: z.coerce.number().int().min(10).max(20_000).default(200),
   })

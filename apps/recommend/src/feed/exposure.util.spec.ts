@@ -60,6 +60,19 @@ describe('drawBatch', () => {
     expect(seen).toEqual([[pool[1], pool[2]]]);
   });
 
+  it('ranks at least as many unseen as asked for, so a window smaller than the batch does not start over', () => {
+    const seen: Entry[][] = [];
+    const spy = (entries: Entry[], count: number) => {
+      seen.push(entries);
+      return byOrder(entries, count);
+    };
+    expect(drawBatch(pool, shown(['1']), 3, 2, spy)).toEqual({
+      ids: ['2', '3', '4'],
+      restarted: false,
+    });
+    expect(seen).toEqual([[pool[1], pool[2], pool[3]]]);
+  });
+
   it('also ranks the newest unseen of the other pools given, and draws from them without repeats', () => {
     // Articles of a quiet channel, older than the whole pool, as channel 0 would hold them beside it.
     const quiet = [entry('12', 50), entry('11', 40), entry('10', 30)];
@@ -85,6 +98,19 @@ describe('drawBatch', () => {
     expect(drawBatch(pool, shown([]), 12, 5, byOrder, [quiet])).toEqual({
       ids: ['1', '2', '3', '4', '5', '13', '12', '11', '10'],
       restarted: false,
+    });
+  });
+
+  it('draws the unseen of the other pools given, older ones too, once the pool was shown whole, and restarts when they run out', () => {
+    const quiet = [entry('12', 50), entry('11', 40), entry('10', 30)];
+    const everyOne = pool.map((found) => found.id);
+    expect(drawBatch(pool, shown(everyOne), 2, 2, byOrder, [quiet])).toEqual({
+      ids: ['12', '11'],
+      restarted: false,
+    });
+    expect(drawBatch(pool, shown([...everyOne, '12', '11']), 2, 2, byOrder, [quiet])).toEqual({
+      ids: ['10', '1'],
+      restarted: true,
     });
   });
 });

@@ -6,6 +6,8 @@ import type { PoolEntry } from './ranking.util';
  * not been shown yet; when those run out, the exposures restart and the batch is filled from the
  * rest of the pool. `rankTop` orders a window of the pool and returns its best `count` ids; the
  * window also holds the newest of each pool in `alsoFrom` (other pools the reader draws from).
+ * The window holds at least `count` of each pool: a smaller one would start the exposures over
+ * on every draw while the pool still held unseen articles.
  */
 export interface DrawResult {
   ids: string[];
@@ -22,8 +24,9 @@ export function drawBatch<Entry extends PoolEntry & PrintedEntry>(
   alsoFrom: ReadonlyArray<readonly Entry[]> = [],
 ): DrawResult {
   const pools = [pool, ...alsoFrom];
+  const scored = Math.max(window, count);
   const first = rankTop(
-    rankWindow(pools, window, (entry) => !exposed.has(entry)),
+    rankWindow(pools, scored, (entry) => !exposed.has(entry)),
     count,
   );
   if (first.length >= count) return { ids: first, restarted: false };
@@ -31,7 +34,7 @@ export function drawBatch<Entry extends PoolEntry & PrintedEntry>(
   // Nothing left to start over on: every pool was drawn whole.
   if (pools.every((drawn) => holdsAll(taken, drawn))) return { ids: first, restarted: false };
   const fill = rankTop(
-    rankWindow(pools, window, (entry) => !taken.has(entry.id)),
+    rankWindow(pools, scored, (entry) => !taken.has(entry.id)),
     count - first.length,
   );
   return { ids: [...first, ...fill], restarted: true };
