@@ -27,7 +27,12 @@ export interface BatchDraw {
   restart: boolean;
   /** `ReaderHistory.newest` of the reading it was drawn from. */
   newest: string;
-  /** Candidates in the pools it was drawn from, added up. */
+  /**
+   * The most candidates the reader's batches in the channel can be drawn from: its pool, and in
+   * channel 0 for a signed-in reader also three full channel pools, whichever channels they read
+   * most (it must not shrink with their reading, or prints of articles still unseen in the pool
+   * would be dropped before it runs out).
+   */
   poolSize: number;
 }
 
@@ -69,7 +74,7 @@ return 1
 
 /**
  * Per reader and channel: the articles shown (exposures, four bytes each) and the batches served
- * (for replays). The exposures keep the newest prints of twice the pools drawn from (at least
+ * (for replays). The exposures keep the newest prints of twice `BatchDraw.poolSize` (at least
  * twice RECO_CANDIDATES_PER_CHANNEL): a reader who never runs out of them (new articles keep
  * coming) does not grow them for as long as they keep reading.
  */
@@ -89,7 +94,12 @@ export class FeedHistoryStore {
    * decide fresh or replay (see `ReaderHistory.batches`), the exposures, and for a signed-in user
    * the reading history (newest first).
    */
-  async read(reader: string, channelId: number, stamp: number, userId?: string): Promise<ReaderHistory> {
+  async read(
+    reader: string,
+    channelId: number,
+    stamp: number,
+    userId?: string,
+  ): Promise<ReaderHistory> {
     const batchesKey = RecoKeys.batches(reader, channelId);
     const pipeline = this.state
       .pipeline()
@@ -99,16 +109,13 @@ export class FeedHistoryStore {
       .smembers(RecoKeys.seen(reader, channelId))
       .zrange(RecoKeys.exposedBefore(reader, channelId), 0, -1);
     if (userId !== undefined) pipeline.zrevrange(StateKeys.readingHistory(userId), 0, -1);
-    const [newest, atOrBefore, shown, seen, seenBefore, read = []] = (await execReplies(pipeline)) as [
-      string[],
-      string[],
-      Buffer | null,
-      string[],
-      string[],
-      string[]?,
-    ];
+    const [newest, atOrBefore, shown, seen, seenBefore, read = []] = (await execReplies(
+      pipeline,
+    )) as [string[], string[], Buffer | null, string[], string[], string[]?];
     return {
-      batches: [...new Set([...newest, ...atOrBefore])].flatMap((member) => decodeBatch(member) ?? []),
+      batches: [...new Set([...newest, ...atOrBefore])].flatMap(
+        (member) => decodeBatch(member) ?? [],
+      ),
       exposed: new ShownArticles(shown, seenBefore.length > 0 ? [...seen, ...seenBefore] : seen),
       read,
       newest: newest[0] ?? '',

@@ -2,7 +2,7 @@ import { CounterKeys, createRedisClient, StateKeys } from '@app/cache';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
-import { newFeedService } from '../../test/feed-service.fixture';
+import { newFeedService, RECOMMEND_TEST_CONFIG } from '../../test/feed-service.fixture';
 import { RecoKeys } from '../candidates/reco-keys';
 import { packPrints } from './exposure-prints';
 import { readerOf } from './reader.util';
@@ -152,5 +152,92 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
     const third = await batch(device, 10);
     expect(await state.exists(seenKey, olderKey)).toBe(0);
     expect(await state.getBuffer(shownKey)).toEqual(packPrints(third));
+  });
+});
+
+describe("A signed-in reader's all-channels feed when the channels they read leave the snapshot (real Redis)", () => {
+  /** Small pools: channel 0 holds the newest 10 of all channels and the newest 2 of each. */
+  const config = { ...RECOMMEND_TEST_CONFIG, RECO_CANDIDATES_PER_CHANNEL: 10, RECO_RANK_WINDOW: 2 };
+  const MINUTE = 60_000;
+  const idOf = (channelId: number, index: number) =>
+    String(1_600_000_000_000_000_000n + BigInt(channelId * 100 + index));
+  const inChannel = (channelId: number, size: number, createdMs: (index: number) => number) =>
+    Array.from({ length: size }, (_, index) => ({
+      id: idOf(channelId, index),
+      createdMs: createdMs(index),
+      channelId,
+    }));
+  // A busy channel with the newest articles, three quiet ones two hours older (their articles one
+  // minute apart in turn), and one more with two articles older still.
+  const BUSY = inChannel(1, 10, (index) => NOW - index * MINUTE);
+  const QUIET = [5, 6, 7].map((channelId) =>
+    inChannel(channelId, 10, (index) => NOW - 2 * HOUR - (index * 3 + channelId - 5) * MINUTE),
+  );
+  const OLDER = inChannel(2, 2, (index) => NOW - 5 * HOUR - index * MINUTE);
+  // What a rebuild puts in channel 0's pool.
+  const ALL = [...BUSY, ...OLDER, ...QUIET.flatMap((entries) => entries.slice(0, 2))];
+  const READ = QUIET.map((entries) => entries[9].id);
+
+  let redis: TestRedis;
+  let state: Redis;
+  let feed: ReturnType<typeof newFeedService>;
+  let stamp = NOW;
+
+  const draw = async () =>
+    (
+      await feed.service.recommend({
+        userId: USER,
+        channelId: 0,
+        articleNum: 2,
+        timeStamp: (stamp += MINUTE),
+      })
+    ).recommends.map((item) => item.articleId);
+
+  beforeAll(async () => {
+    redis = createTestRedis();
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+    feed = newFeedService(state, config);
+    for (const channelId of [1, 2, 5, 6, 7]) await feed.index.replaceChannel(channelId, []);
+    for (const entry of [...BUSY, ...OLDER, ...QUIET.flat()])
+      await feed.index.add({ ...entry, tokens: [] });
+    await feed.index.replaceChannel(0, ALL);
+    await state.zadd(
+      StateKeys.readingHistory(USER),
+      ...READ.flatMap((id, index) => [index + 1, id]),
+    );
+    await feed.snapshot.reload();
+  });
+
+  afterAll(async () => {
+    await state.quit();
+    await redis.cleanup();
+  });
+
+  it("shows none of channel 0's articles again before its pool is exhausted, though the reader's exposures outgrew twice that pool", async () => {
+    const shown: string[] = [];
+    // Their channels' articles come first, newest first: all but the two oldest.
+    for (let batch = 0; batch < 14; batch += 1) shown.push(...(await draw()));
+    const quiet = QUIET.flat().map((entry) => entry.id);
+    expect(new Set(shown).size).toBe(28);
+    expect(shown.filter((id) => !quiet.includes(id))).toEqual([]);
+
+    // The articles they read leave the pools: channel 0 alone is drawn from now.
+    for (const id of READ) await feed.index.remove(id);
+    await feed.snapshot.reload();
+    expect(
+      feed.snapshot
+        .pool(0)
+        .map((entry) => entry.id)
+        .sort(),
+    ).toEqual(ALL.map((entry) => entry.id).sort());
+
+    let again: string[] = [];
+    for (let batch = 0; batch < 20 && again.length === 0; batch += 1) {
+      const ids = await draw();
+      again = ids.filter((id) => shown.includes(id));
+      if (again.length === 0) shown.push(...ids);
+    }
+    expect(again).not.toEqual([]);
+    expect(ALL.map((entry) => entry.id).filter((id) => !shown.includes(id))).toEqual([]);
   });
 });

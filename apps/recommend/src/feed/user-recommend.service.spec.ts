@@ -51,11 +51,19 @@ function newTestService(
     read: (reader: string, channelId: number, _stamp: number, userId?: string) =>
       Promise.resolve({
         batches: [...(batches.get(key(reader, channelId)) ?? [])],
-        exposed: new ShownArticles(packPrints([...(exposed.get(key(reader, channelId)) ?? [])]), []),
+        exposed: new ShownArticles(
+          packPrints([...(exposed.get(key(reader, channelId)) ?? [])]),
+          [],
+        ),
         read: userId === undefined ? [] : readIds,
         newest: '',
       }),
-    record: (reader: string, channelId: number, batch: StoredBatch, { restart, poolSize }: BatchDraw) => {
+    record: (
+      reader: string,
+      channelId: number,
+      batch: StoredBatch,
+      { restart, poolSize }: BatchDraw,
+    ) => {
       draws.push({ channelId, poolSize });
       batches.set(key(reader, channelId), [batch, ...(batches.get(key(reader, channelId)) ?? [])]);
       const seen = restart
@@ -73,6 +81,7 @@ function newTestService(
     RECO_ALGO1_WEIGHTS: { recency: 1, popularity: 0.25, interest: 0.5 },
     RECO_ALGO2_WEIGHTS: { recency: 1, popularity: 0.25, interest: 0.5 },
     RECO_RANK_WINDOW: window,
+    RECO_CANDIDATES_PER_CHANNEL: 50,
   };
   const service = new UserRecommendService(
     config,
@@ -167,6 +176,22 @@ describe('UserRecommendService', () => {
     expect(seen[20]).toBe('1005');
   });
 
+  it('draws batches larger than the rank window without repeats until the pool is exhausted', async () => {
+    const { service } = newTestService(pool(45), {}, [], 10);
+    const seen: string[] = [];
+    for (let n = 1; n <= 2; n += 1) {
+      const batch = await service.recommend({
+        userId: USER,
+        channelId: 1,
+        articleNum: 20,
+        timeStamp: NOW * n,
+      });
+      seen.push(...batch.recommends.map((item) => item.articleId));
+    }
+    expect(seen).toHaveLength(40);
+    expect(new Set(seen).size).toBe(40);
+  });
+
   it('cycles the pool once it is exhausted', async () => {
     const { service } = newTestService(pool(12));
     const first = await service.recommend({
@@ -204,7 +229,9 @@ describe('UserRecommendService', () => {
     });
     expect(result.recommends[0].articleId).toBe('1001');
     expect(result.recommends).toHaveLength(3);
-    expect(JSON.parse(result.recommends[0].params?.click ?? '') as Record<string, string>).toMatchObject({
+    expect(
+      JSON.parse(result.recommends[0].params?.click ?? '') as Record<string, string>,
+    ).toMatchObject({
       action: 'click',
       userId: 'Anony device-9',
       articleId: '1001',
@@ -245,13 +272,18 @@ describe('UserRecommendService', () => {
     expect(result.recommends.map((item) => item.articleId)).toEqual([entries[3].id]);
   });
 
-  it("keeps a signed-in reader's all-channels exposures for every pool drawn from: channel 0's and their three most-read channels'", async () => {
+  it("keeps a signed-in reader's all-channels exposures for channel 0's pool and three full channel pools, whatever they read", async () => {
     const inChannel = (channelId: number, size: number): PoolEntry[] =>
       Array.from({ length: size }, (_, index) => ({
         id: String(channelId * 100 + index),
         createdMs: NOW - (channelId * 10 + index) * HOUR,
       }));
-    const channelPools = { 6: inChannel(6, 11), 7: inChannel(7, 2), 8: inChannel(8, 3), 9: inChannel(9, 5) };
+    const channelPools = {
+      6: inChannel(6, 11),
+      7: inChannel(7, 2),
+      8: inChannel(8, 3),
+      9: inChannel(9, 5),
+    };
     const channels = Object.fromEntries(
       Object.entries(channelPools).flatMap(([channelId, entries]) =>
         entries.map((found) => [found.id, Number(channelId)]),
@@ -262,9 +294,20 @@ describe('UserRecommendService', () => {
     const { service, draws } = newTestService(pool(4), channels, readIds, 100, channelPools);
     await service.recommend({ userId: USER, channelId: 0, articleNum: 3, timeStamp: NOW });
     await service.recommend({ userId: USER, channelId: 7, articleNum: 1, timeStamp: NOW });
-    expect(draws).toEqual([
-      { channelId: 0, poolSize: 4 + 2 + 3 + 5 },
+    await service.recommend({
+      userId: 'Anony device-1',
+      channelId: 0,
+      articleNum: 1,
+      timeStamp: NOW,
+    });
+    const unread = newTestService(pool(4), channels, [], 100, channelPools);
+    await unread.service.recommend({ userId: USER, channelId: 0, articleNum: 1, timeStamp: NOW });
+    // Three pools of RECO_CANDIDATES_PER_CHANNEL (50), with reading history or without.
+    expect([...draws, ...unread.draws]).toEqual([
+      { channelId: 0, poolSize: 4 + 3 * 50 },
       { channelId: 7, poolSize: 2 },
+      { channelId: 0, poolSize: 4 },
+      { channelId: 0, poolSize: 4 + 3 * 50 },
     ]);
   });
 
@@ -276,15 +319,26 @@ describe('UserRecommendService', () => {
       articleNum: 3,
       timeStamp: NOW,
     });
-    const read = JSON.parse(result.recommends[2].params?.read ?? '') as { algorithmCombine: string };
+    const read = JSON.parse(result.recommends[2].params?.read ?? '') as {
+      algorithmCombine: string;
+    };
     expect(Object.values(AlgorithmCombine)).toContain(read.algorithmCombine);
   });
 
   it('leaves the per-article strings out when asked, drawing and counting the same batch', async () => {
     const request = { channelId: 1, articleNum: 3, timeStamp: NOW };
-    const withParams = await newTestService(pool(9)).service.recommend({ ...request, userId: USER });
-    const without = await newTestService(pool(9)).service.recommend({ ...request, userId: USER, withParams: false });
-    expect(without.recommends).toEqual(withParams.recommends.map(({ articleId }) => ({ articleId })));
+    const withParams = await newTestService(pool(9)).service.recommend({
+      ...request,
+      userId: USER,
+    });
+    const without = await newTestService(pool(9)).service.recommend({
+      ...request,
+      userId: USER,
+      withParams: false,
+    });
+    expect(without.recommends).toEqual(
+      withParams.recommends.map(({ articleId }) => ({ articleId })),
+    );
     expect(without.exposure).toBe(withParams.exposure);
     expect(without.exposure).not.toBe('');
     expect(without.timeStamp).toBe(withParams.timeStamp);

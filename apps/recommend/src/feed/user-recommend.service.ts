@@ -73,7 +73,9 @@ export class FeedContendedError extends Error {
 /**
  * Channel 0 also ranks the newest unseen of this many of the reader's channels: a quiet channel's
  * articles are seldom among the newest of all channels, where interest alone could not bring
- * them up.
+ * them up. A signed-in reader's channel-0 exposures have room for this many full channel pools
+ * besides channel 0's, whichever channels they read, so no print is dropped when what they read
+ * leaves the pools or moves to other channels.
  */
 const INTEREST_POOLS = 3;
 
@@ -86,7 +88,11 @@ export class UserRecommendService {
     @Inject(APP_CONFIG)
     private readonly config: Pick<
       RecommendConfig,
-      'RECO_HALF_LIFE_HOURS' | 'RECO_ALGO1_WEIGHTS' | 'RECO_ALGO2_WEIGHTS' | 'RECO_RANK_WINDOW'
+      | 'RECO_HALF_LIFE_HOURS'
+      | 'RECO_ALGO1_WEIGHTS'
+      | 'RECO_ALGO2_WEIGHTS'
+      | 'RECO_RANK_WINDOW'
+      | 'RECO_CANDIDATES_PER_CHANNEL'
     >,
     private readonly snapshot: CandidateSnapshot,
     private readonly sharedRanking: SharedRankingCache,
@@ -152,7 +158,10 @@ export class UserRecommendService {
       {
         restart: drawn.restarted,
         newest,
-        poolSize: alsoFrom.reduce((size, other) => size + other.length, pool.length),
+        poolSize:
+          channelId === ALL_CHANNELS && reader.kind === 'user'
+            ? pool.length + INTEREST_POOLS * this.config.RECO_CANDIDATES_PER_CHANNEL
+            : pool.length,
       },
     );
     if (!recorded) return undefined;
@@ -204,7 +213,9 @@ export class UserRecommendService {
       // Replays carry no exposure: those articles were already counted as shown.
       exposure: fresh && ids.length > 0 ? exposureParam(userId, ids, algorithm) : '',
       recommends: ids.map((articleId) =>
-        withParams ? { articleId, params: articleParams(userId, articleId, algorithm) } : { articleId },
+        withParams
+          ? { articleId, params: articleParams(userId, articleId, algorithm) }
+          : { articleId },
       ),
       timeStamp: cursor,
     };
