@@ -478,6 +478,24 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(ahead).toMatchObject({ userId: 'device-rush', channelId: 1, articleNum: 50 });
     });
 
+    it('goes on dealing fresh batches to a device whose clock was a year ahead once it is set right, where every stamp then was older than its batches', async () => {
+      const device = 'Anony device-ahead';
+      const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, device);
+      recommend.behaviour = { track: track(CH1, '1', 'exposure-ahead') };
+      const calls = recommend.requests.length;
+
+      const ahead = await dealt(Date.now() + 365 * 86_400_000);
+      expect(ids(ahead.body)).toEqual(CH1.slice(0, 10));
+      // Nor is that stamp handed to the recommend service, which keeps its own history by stamp.
+      expect(Number(recommend.requests[calls].timeStamp)).toBeLessThanOrEqual(Date.now());
+
+      const setRight = await dealt(Date.now());
+      expect(ids(setRight.body)).toEqual(CH1.slice(10));
+      expect(setRight.body.data.pre_timestamp).toBe(0);
+      // That was the run's last batch: the next run is drawn meanwhile.
+      expect(await recommendRequestsReach(calls + 2)).toBe(calls + 2);
+    });
+
     it('passes the device id of an `Anony` caller to the recommend service', async () => {
       recommend.behaviour = { track: track([CH2[1]], '1670000000000') };
       const { status, body } = await feed(

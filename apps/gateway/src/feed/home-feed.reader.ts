@@ -57,8 +57,12 @@ export class HomeFeedReader {
     timestamp: number,
     withTop: boolean,
   ): Promise<FeedView> {
+    // A stamp from a clock ahead of ours would stay the newest of the viewer's history (here and
+    // in the recommend service) until our clock caught up: once that clock is set right, every
+    // stamp is older than it, a replay or a fallback page. Later than now asks for the newest.
+    const stamp = Math.min(timestamp, Date.now());
     const [batch, pins] = await Promise.all([
-      this.batch(viewer, channelId, timestamp),
+      this.batch(viewer, channelId, stamp),
       withTop ? this.pins.ids(channelId) : [],
     ]);
     // Pins only ride along with a batch: with an empty one the client must see the end of the feed.
