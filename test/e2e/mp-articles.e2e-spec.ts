@@ -148,6 +148,11 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       ['too few images', { type: 3, images: [`${IMG}a.png`] }],
       ['images on another host', { type: 1, images: ['http://evil.test/a.png'] }],
       ['an unpicked slot of the type', { type: 3, images: [`${IMG}a.png`, null, `${IMG}c.png`] }],
+      // A browser resolves the dot segments: these load the API or any path of the image host.
+      ['a path out of the storage', { type: 1, images: [`${IMG}../app/v1_0/articles/1`] }],
+      ['an encoded path out of the storage', { type: 1, images: [`${IMG}%2e%2e/x.png`] }],
+      ['a folder below the storage', { type: 1, images: [`${IMG}a/../../b.png`] }],
+      ['a query in place of a key', { type: 1, images: [`${IMG}?x.png`] }],
     ])('answers 400 "Invalid cover param." for %s and stores nothing', async (_name, cover) => {
       const before = await count('news_article_basic');
       const reply = await create(authA, body({ cover }));
@@ -199,6 +204,14 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(coverOf((await row(single))!)).toEqual({ type: 1, images: [`${IMG}x.png`] });
       const none = await createId(authA, body({ cover: { type: -1, images: [] } }));
       expect(coverOf((await row(none))!)).toEqual({ type: 0, images: [] });
+    });
+
+    it('picks an auto cover only among the content images that name a key of our storage', async () => {
+      const content = [`${IMG}../app/v1_0/articles/1`, `${IMG}a/../b.png`, `${IMG}ok.png`]
+        .map((url) => `<img src="${url}">`)
+        .join('');
+      const id = await createId(authA, body({ content, cover: { type: -1, images: [] } }));
+      expect(coverOf((await row(id))!)).toEqual({ type: 1, images: [`${IMG}ok.png`] });
     });
 
     it.each([0, 999])(

@@ -10,9 +10,26 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Image URLs of our storage found as `src="<publicUrl>…"` in the HTML, in document order. */
+/**
+ * What follows STORAGE_PUBLIC_URL in the URL of a stored image: a storage key (content hashes, and
+ * the reference's Qiniu keys), one path segment that is no dot segment. Anything else after the
+ * prefix (`../app/v1_0/articles/1`, `%2e%2e/x`, `a/../../b`) is a URL a browser resolves out of the
+ * storage, to the API or any path of the image host, which each reader's feed would then load.
+ */
+const STORAGE_KEY = '[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}';
+const STORAGE_KEY_ONLY = new RegExp(`^${STORAGE_KEY}$`);
+
+function isStorageImage(image: unknown, publicUrl: string): boolean {
+  return (
+    typeof image === 'string' &&
+    image.startsWith(publicUrl) &&
+    STORAGE_KEY_ONLY.test(image.slice(publicUrl.length))
+  );
+}
+
+/** Image URLs of our storage found as `src="<publicUrl><key>"` in the HTML, in document order. */
 export function storageImagesIn(content: string, publicUrl: string): string[] {
-  const pattern = new RegExp(`src="(${escapeRegExp(publicUrl)}[^"]*)"`, 'g');
+  const pattern = new RegExp(`src="(${escapeRegExp(publicUrl)}${STORAGE_KEY})"`, 'g');
   return [...content.matchAll(pattern)].map((match) => match[1]);
 }
 
@@ -37,8 +54,7 @@ export function resolveCover(
   }
   const images = cover.images.slice(0, cover.type);
   if (images.length !== cover.type) throw AuthoringErrors.invalidCover();
-  if (!images.every((image) => typeof image === 'string' && image.startsWith(publicUrl) && image.length > publicUrl.length)) {
+  if (!images.every((image) => isStorageImage(image, publicUrl)))
     throw AuthoringErrors.invalidCover();
-  }
   return { type: cover.type, images };
 }
