@@ -496,6 +496,39 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(await recommendRequestsReach(calls + 2)).toBe(calls + 2);
     });
 
+    it("deals the next batch in place of a queued one whose articles were all banned since, where the page held nothing of the feed (without pins, an empty page that ends the client's list)", async () => {
+      const device = 'Anony device-banned';
+      const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=1`, device);
+      const banned = CH1.slice(10);
+      const setStatus = async (status: number) => {
+        await stack.sql('UPDATE news_article_basic SET status = ? WHERE article_id IN (?, ?)', [
+          status,
+          ...banned,
+        ]);
+        const news = stack.newsService!.get(TwoLevelCache);
+        await news.invalidate(...banned.map(CacheKeys.articleInfo));
+        // The gateway's own copies: its L1 hears of the invalidation, recent cards live a second.
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
+      };
+      recommend.behaviour = { track: track(CH1, '1', 'exposure-banned') };
+      const calls = recommend.requests.length;
+      const first = await dealt(1_744_000_000_000);
+      expect(ids(first.body)).toEqual([TOP, ...CH1.slice(0, 10)]);
+      await setStatus(3);
+      afterThis(() => setStatus(2));
+      const next = newestFirst(CH1).slice(2, 5);
+      recommend.behaviour = { track: track(next, '1', 'exposure-after-ban') };
+
+      // The queued batch holds only the banned two: what comes instead is the run drawn after it.
+      const second = await dealt(1_744_000_001_000);
+      expect(second.status).toBe(200);
+      expect(ids(second.body)).toEqual([TOP, ...next]);
+      expect(second.body.data.pre_timestamp).toBe(0);
+      // The banned batch was the first run's last: the run after it came in its place, and taking
+      // that run's only batch draws the next.
+      expect(await recommendRequestsReach(calls + 3)).toBe(calls + 3);
+    });
+
     it('passes the device id of an `Anony` caller to the recommend service', async () => {
       recommend.behaviour = { track: track([CH2[1]], '1670000000000') };
       const { status, body } = await feed(

@@ -130,6 +130,26 @@ describe('HomeFeedReader', () => {
     expect(metrics.recommendFallback).not.toHaveBeenCalled();
   });
 
+  it('deals the next batch under the next stamp in place of a fresh one whose articles were all withdrawn, counting no exposure for it', async () => {
+    const { reader, dealer, cards, traceLog, stats } = newTestReader(
+      { ok: true, ids: ['7'], cursor: 0, exposure: 'gone' },
+      ['9'],
+    );
+    dealer.deal.mockResolvedValueOnce({ ok: true, ids: ['7'], cursor: 0, exposure: 'gone' });
+    dealer.deal.mockResolvedValueOnce({ ok: true, ids: ['8'], cursor: 0, exposure: 'next' });
+    cards.read.mockImplementation((ids: string[]) =>
+      Promise.resolve(ids.filter((id) => id !== '7').map(card)),
+    );
+    const view = await reader.read(user, 1, 100, true);
+    expect(view.results.map((result) => result.art_id)).toEqual(['9', '8']);
+    expect(dealer.deal.mock.calls).toEqual([
+      [user, 1, 100],
+      [user, 1, 101],
+    ]);
+    expect(traceLog.write.mock.calls).toEqual([[{ trace: 'next', channelId: 1, readTime: '' }]]);
+    expect(stats.recordExposures.mock.calls).toEqual([[['8']]]);
+  });
+
   it('logs no exposure for a replayed batch', async () => {
     const { reader, traceLog, stats } = newTestReader({ ok: true, ids: ['7'], cursor: 3, exposure: '' });
     const view = await reader.read(user, 1, 100, false);

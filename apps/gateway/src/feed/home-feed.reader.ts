@@ -23,7 +23,12 @@ export interface FeedView {
 interface FeedBatch {
   ids: string[];
   preTimestamp: number;
+  /** The exposure tracking string of a fresh batch, else `''` (replays, latest articles). */
+  exposure: string;
 }
+
+/** Batches dealt at most in place of ones whose articles were all withdrawn since they were queued. */
+const MAX_WITHDRAWN_BATCHES = 5;
 
 /**
  * The home feed: the viewer's next recommend batch (or a replay, by stamp), or, when the
@@ -61,17 +66,16 @@ export class HomeFeedReader {
     // in the recommend service) until our clock caught up: once that clock is set right, every
     // stamp is older than it, a replay or a fallback page. Later than now asks for the newest.
     const stamp = Math.min(timestamp, Date.now());
-    const [batch, pins] = await Promise.all([
+    const [first, pins] = await Promise.all([
       this.batch(viewer, channelId, stamp),
       withTop ? this.pins.ids(channelId) : [],
     ]);
-    // Pins only ride along with a batch: with an empty one the client must see the end of the feed.
-    const topIds = batch.ids.length > 0 ? pins : [];
-    const pinned = new Set(topIds);
-    const cards = await this.cards.read([...topIds, ...batch.ids.filter((id) => !pinned.has(id))], {
-      topChannelId: channelId,
-      recent: true,
-    });
+    const { batch, pinned, cards } = await this.shown(first, pins, viewer, channelId, stamp);
+    // A fresh batch is an exposure of its articles; a replay was counted when first shown.
+    if (batch.exposure !== '') {
+      this.traceLog.write({ trace: batch.exposure, channelId, readTime: '' });
+      this.stats.recordExposures(batch.ids);
+    }
     return {
       pre_timestamp: batch.preTimestamp,
       results:
@@ -79,6 +83,37 @@ export class HomeFeedReader {
           ? cards
           : cards.map((card) => (pinned.has(card.art_id) ? this.pinnedCard(card) : card)),
     };
+  }
+
+  /**
+   * The cards of the batch, led by the pins. A fresh batch whose articles were all withdrawn since
+   * it was queued (banned, deleted) would show nothing of the feed, and an empty page ends the
+   * client's list: the next batch comes in its place, under the next stamp (this one holds the
+   * request's), and the withdrawn one counts no exposure.
+   */
+  private async shown(
+    first: FeedBatch,
+    pins: readonly string[],
+    viewer: FeedViewer | undefined,
+    channelId: number,
+    stamp: number,
+  ): Promise<{ batch: FeedBatch; pinned: ReadonlySet<string>; cards: ArticleCard[] }> {
+    let batch = first;
+    for (let redealt = 1; ; redealt += 1) {
+      // Pins only ride along with a batch: with an empty one the client must see the end of the feed.
+      const topIds = batch.ids.length > 0 ? pins : [];
+      const pinned = new Set(topIds);
+      const batchIds = batch.ids.filter((id) => !pinned.has(id));
+      const cards = await this.cards.read([...topIds, ...batchIds], {
+        topChannelId: channelId,
+        recent: true,
+      });
+      const withdrawn = batchIds.length > 0 && cards.every((card) => pinned.has(card.art_id));
+      if (!withdrawn || batch.exposure === '') return { batch, pinned, cards };
+      if (redealt > MAX_WITHDRAWN_BATCHES)
+        return { batch: { ...batch, exposure: '' }, pinned, cards };
+      batch = await this.batch(viewer, channelId, stamp + redealt);
+    }
   }
 
   /**
@@ -107,12 +142,12 @@ export class HomeFeedReader {
       if ('reason' in dealt) this.metrics.recommendFallback(dealt.reason);
       return this.latest(channelId, timestamp);
     }
-    // A fresh batch is an exposure of its articles; a replay was counted when first shown.
-    if (dealt.ids.length > 0 && dealt.exposure) {
-      this.traceLog.write({ trace: dealt.exposure, channelId, readTime: '' });
-      this.stats.recordExposures(dealt.ids);
-    }
-    return { ids: dealt.ids, preTimestamp: dealt.cursor };
+    // Only a non-empty fresh batch has an exposure to log.
+    return {
+      ids: dealt.ids,
+      preTimestamp: dealt.cursor,
+      exposure: dealt.ids.length > 0 ? dealt.exposure : '',
+    };
   }
 
   /** Articles created before `timestamp`; the next stamp is the creation ms of the last one. */
@@ -123,6 +158,7 @@ export class HomeFeedReader {
     return {
       ids,
       preTimestamp: ids.length > 0 ? timestampOfArticle(ids[ids.length - 1]) : timestamp,
+      exposure: '',
     };
   }
 }
