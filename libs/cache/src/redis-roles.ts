@@ -29,6 +29,14 @@ export interface RedisRoleUrls {
  */
 export const REDIS_RECONNECT_MAX_MS = 500;
 
+/**
+ * How long disconnect() lets a socket close by itself before destroying it. ioredis' fallback
+ * timer (2 s by default) is cleared only by the socket's close: a client disconnected between two
+ * reconnection attempts (Redis down) holds a socket that closed already, so the timer ran out in
+ * full and kept a stopping process alive 2 s more. Redis closes its end at once.
+ */
+export const REDIS_DISCONNECT_TIMEOUT_MS = 100;
+
 /** ioredis' own backoff (50 ms more per attempt), capped at REDIS_RECONNECT_MAX_MS. */
 export function reconnectDelay(attempt: number): number {
   return Math.min(attempt * 50, REDIS_RECONNECT_MAX_MS);
@@ -45,6 +53,7 @@ export function createRedisClient(url: string, keyPrefix: string, options: Redis
     retryStrategy: reconnectDelay,
     enableAutoPipelining: true,
     lazyConnect: false,
+    disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS,
     ...options,
   });
   defineRedisScripts(redis);
@@ -75,5 +84,6 @@ export function queueConnectionOptions(queueUrl: string): RedisOptions {
     username: url.username || undefined,
     password: url.password ? decodeURIComponent(url.password) : undefined,
     maxRetriesPerRequest: null,
+    disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS,
   };
 }
