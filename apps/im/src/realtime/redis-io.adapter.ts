@@ -1,7 +1,9 @@
-import type { INestApplication } from '@nestjs/common';
+import { errorMessage } from '@app/config';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { createAdapter } from '@socket.io/redis-adapter';
+import type Redis from 'ioredis';
 import type { Observable } from 'rxjs';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 
@@ -32,7 +34,11 @@ export class RedisIoAdapter extends IoAdapter {
     private readonly options: RedisIoAdapterOptions,
   ) {
     super(app);
-    this.redisAdapter = createAdapter(pubSub.pub, pubSub.sub, {
+    const logger = new Logger(RedisIoAdapter.name);
+    const sub = reportingSubscriptionFailures(pubSub.sub, (command, error) =>
+      logger.warn(`Socket.IO adapter: ${command} failed: ${errorMessage(error)}`),
+    );
+    this.redisAdapter = createAdapter(pubSub.pub, sub, {
       key: socketIoChannelKey(options.redisKeyPrefix),
     });
   }
@@ -75,6 +81,38 @@ export class RedisIoAdapter extends IoAdapter {
       });
     }
   }
+}
+
+const SUBSCRIPTION_COMMANDS: ReadonlySet<string> = new Set([
+  'subscribe',
+  'psubscribe',
+  'unsubscribe',
+  'punsubscribe',
+]);
+
+/**
+ * The subscriber as the adapter gets it: the adapter sends its SUBSCRIBEs as a namespace is
+ * created and its UNSUBSCRIBEs as the server closes, and drops their promises. Closing the
+ * connection before Redis answered them (im stopped during an outage, or the moment it started)
+ * rejects them, and a rejection nobody handles ends the process; here each failure is reported.
+ * A running im needs nothing more: ioredis subscribes again to what it holds on each reconnection.
+ */
+function reportingSubscriptionFailures(
+  client: Redis,
+  report: (command: string, error: unknown) => void,
+): Redis {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof property !== 'string' || !SUBSCRIPTION_COMMANDS.has(property)) return value;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]): unknown => {
+        const reply: unknown = value.apply(target, args);
+        if (reply instanceof Promise) reply.catch((error: unknown) => report(property, error));
+        return reply;
+      };
+    },
+  });
 }
 
 function isEventResponse(value: unknown): value is { event: string; data: unknown } {
