@@ -20,6 +20,7 @@ import {
 import {
   createTestDatabase,
   createTestRedis,
+  eventually,
   freePort,
   grpcHealthStatus,
   testEnv,
@@ -541,13 +542,52 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
       await expect(refresher.tick()).resolves.toBe(false);
       expect(await state.exists(lock)).toBe(0);
       // Half a second later the retry rebuilds and holds the next interval.
-      const deadline = Date.now() + 5_000;
-      while ((await state.exists(lock)) === 0 && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      expect(await state.pttl(lock)).toBeGreaterThan(3_600_000 - 10_000);
+      await eventually(
+        () => state.pttl(lock),
+        (heldMs) => heldMs > 3_600_000 - 10_000,
+        'the retry to rebuild and hold the interval',
+        5_000,
+        25,
+      );
       expect(listChannels).toHaveBeenCalledTimes(2);
       await refresher.refresh();
     } finally {
+      listChannels.mockRestore();
+    }
+  });
+
+  it('holds the refresh lock for a short lease while it rebuilds, so a replica that dies mid-rebuild holds up the others briefly', async () => {
+    const refresher = recommend!.get(CandidateRefresher);
+    const lock = 'lock:reco:refresh';
+    await state.del(lock);
+    const channels = recommend!.get<channelV1.ChannelServiceClient>(grpcClientToken(CHANNEL_GRPC));
+    const listChannelsOfNews = channels.listChannels.bind(channels);
+    let answer = (): void => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const listChannels = jest
+      .spyOn(channels, 'listChannels')
+      .mockImplementationOnce((request) =>
+        defer(() => answered.then(() => lastValueFrom(listChannelsOfNews(request)))),
+      );
+    try {
+      const ticking = refresher.tick();
+      await eventually(
+        () => listChannels.mock.calls.length,
+        (calls) => calls > 0,
+        'the rebuild to ask news for its channels',
+        5_000,
+        10,
+      );
+      // A replica killed here would leave this much: not the hour-long interval.
+      const heldWhileRebuilding = await state.pttl(lock);
+      expect(heldWhileRebuilding).toBeGreaterThan(0);
+      expect(heldWhileRebuilding).toBeLessThanOrEqual(30_000);
+
+      answer();
+      await expect(ticking).resolves.toBe(true);
+      expect(await state.pttl(lock)).toBeGreaterThan(3_600_000 - 10_000);
+    } finally {
+      answer();
       listChannels.mockRestore();
     }
   });

@@ -56,4 +56,22 @@ describe('RedisLock (real Redis)', () => {
     await retried?.release();
     expect(await locks.acquire('named', 10_000, 'job-2')).toBeDefined();
   });
+
+  it('extends or shortens a held lock, and not one that lapsed and went to another holder', async () => {
+    const state = testRedis.client('state');
+    const key = `${testRedis.prefix}lock:extended`;
+    const lease = await locks.acquire('extended', 60_000);
+    expect(await lease?.extend(500)).toBe(true);
+    expect(await state.pttl(key)).toBeLessThanOrEqual(500);
+    expect(await lease?.extend(120_000)).toBe(true);
+    expect(await state.pttl(key)).toBeGreaterThan(60_000);
+
+    await lease?.extend(30);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const next = await locks.acquire('extended', 10_000);
+    expect(next).toBeDefined();
+    expect(await lease?.extend(120_000)).toBe(false);
+    expect(await state.pttl(key)).toBeLessThanOrEqual(10_000);
+    await next?.release();
+  });
 });

@@ -9,6 +9,10 @@ import { RedisScript } from './redis-script';
 const RELEASE = new RedisScript<number, [lock: string], [token: string]>(
   `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`,
 );
+// Sets the lock's TTL to ARGV[2] ms only while it still holds this holder's token.
+const EXTEND = new RedisScript<number, [lock: string], [token: string, ttlMs: number]>(
+  `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`,
+);
 // Takes the lock when it is free or already holds this holder's token (ARGV[1]), for ARGV[2] ms.
 const ACQUIRE_AS = new RedisScript<number, [lock: string], [token: string, ttlMs: number]>(`
 local holder = redis.call('get', KEYS[1])
@@ -24,6 +28,11 @@ export interface LockLease {
   readonly name: string;
   /** Gives the lock up; a lock that has already lapsed is left to its new holder. */
   release(): Promise<void>;
+  /**
+   * Holds the lock for `ttlMs` from now (shorter or longer than before); false when it has
+   * lapsed meanwhile, whoever holds it now.
+   */
+  extend(ttlMs: number): Promise<boolean>;
 }
 
 /**
@@ -51,6 +60,8 @@ export class RedisLock {
       release: async () => {
         await RELEASE.run(this.redis, [key], [token]);
       },
+      extend: async (extendedMs) =>
+        (await EXTEND.run(this.redis, [key], [token, extendedMs])) === 1,
     };
   }
 }

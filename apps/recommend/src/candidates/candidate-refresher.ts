@@ -31,6 +31,8 @@ interface Card {
  */
 const FIRST_RETRY_MS = 500;
 const RETRY_MAX_MS = 5_000;
+/** How long the refresh lock outlives a rebuild whose replica stopped renewing it. */
+const REBUILD_LEASE_MS = 30_000;
 
 /** ListLatestArticles answers at most this many ids per call. */
 const LIST_PAGE = 100;
@@ -39,8 +41,8 @@ const CARDS_PAGE = 200;
 
 /**
  * Rebuilds the candidate pools from the news service (newest approved articles per channel and
- * their cards) at boot and every RECO_REFRESH_INTERVAL_MS. A Redis lock that lives for one
- * interval makes one replica refresh per interval. Between rebuilds CandidateUpdater follows each
+ * their cards) at boot and every RECO_REFRESH_INTERVAL_MS. A Redis lock held for one interval
+ * after a rebuild makes one replica refresh per interval. Between rebuilds CandidateUpdater follows each
  * approval, edit, ban and deletion (news enqueues a job per change); a rebuild trims the pools,
  * follows channel changes and makes up for a job that was lost. The other replicas see the bumped
  * version and reload their snapshots.
@@ -79,16 +81,24 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     await this.running?.catch(() => undefined);
   }
 
-  /** Refreshes unless a replica did within the last interval; a failure retries within seconds. */
+  /**
+   * Refreshes unless a replica is refreshing or did within the last interval; a failure retries
+   * within seconds. The lock is held for a short lease, renewed while the rebuild runs, and for
+   * the interval once it succeeded: a replica that dies mid-rebuild (a deploy, an OOM kill) holds
+   * up the others for one lease, where a recommend that never built its pools answers nothing.
+   */
   async tick(): Promise<boolean> {
     const lease = await this.locks
-      .acquire(RecoKeys.refreshLockName, this.config.RECO_REFRESH_INTERVAL_MS)
+      .acquire(RecoKeys.refreshLockName, REBUILD_LEASE_MS)
       .catch(() => undefined);
     if (!lease) return false;
+    const renewal = setInterval(
+      () => void lease.extend(REBUILD_LEASE_MS).catch(() => false),
+      REBUILD_LEASE_MS / 3,
+    );
+    renewal.unref();
     try {
       await this.refresh();
-      this.retryDelayMs = FIRST_RETRY_MS;
-      return true;
     } catch (error) {
       // Keep the pools of the last good refresh; any replica may retry soon.
       await lease.release().catch(() => undefined);
@@ -102,7 +112,13 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
         this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
       }
       return false;
+    } finally {
+      clearInterval(renewal);
     }
+    this.retryDelayMs = FIRST_RETRY_MS;
+    // Sent after every renewal on the same connection: none of them can shorten it again.
+    await lease.extend(this.config.RECO_REFRESH_INTERVAL_MS).catch(() => false);
+    return true;
   }
 
   /**

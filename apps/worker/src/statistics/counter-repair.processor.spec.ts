@@ -28,7 +28,11 @@ const repairMock = (): Repair =>
   jest.fn<Observable<counterRepairV1.RepairCountersResponse>, [counterRepairV1.RepairCountersRequest]>();
 
 function leaseMock(): LockLease & { release: jest.Mock<Promise<void>, []> } {
-  return { name: JobName.RepairCounters, release: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };
+  return {
+    name: JobName.RepairCounters,
+    release: jest.fn<Promise<void>, []>().mockResolvedValue(undefined),
+    extend: jest.fn<Promise<boolean>, [number]>().mockResolvedValue(true),
+  };
 }
 
 const job = (data: unknown, name: string = JobName.RepairCounters, attemptsMade = 0) => ({ id: 'repair-counters_202612041900', name, data, attemptsMade });
