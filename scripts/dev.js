@@ -11,7 +11,7 @@ const { join } = require('node:path');
 const { grpcHealth } = require('./grpc-health');
 
 const root = join(__dirname, '..');
-const READY_TIMEOUT_MS = 60_000;
+const READY_TIMEOUT_MS = 120_000;
 
 const env = {
   NODE_ENV: 'development',
