@@ -1,3 +1,4 @@
+import { StateKeys } from '@app/cache';
 import type { INestApplicationContext } from '@nestjs/common';
 
 import {
@@ -11,6 +12,8 @@ import { articleIdAt, sqlTime } from './support/article-times';
 
 const AUTHOR = '1294287382374383616';
 const READER = '1294287382374383617';
+/** A signed-in reader whose id an anonymous device takes as its own. */
+const NAMESAKE = '1294287382374383618';
 const CHANNEL = 1;
 /** More than four pages of the feed's ten. */
 const ARTICLES = 45;
@@ -36,6 +39,7 @@ describe('the home feed as toutiao-m scrolls it (gateway -> the real recommend s
     await seedUsers(stack, [
       { id: AUTHOR, name: 'author' },
       { id: READER, name: 'reader' },
+      { id: NAMESAKE, name: 'namesake' },
     ]);
     const first = Date.now() - ARTICLES * HOUR;
     await seedArticles(
@@ -77,5 +81,21 @@ describe('the home feed as toutiao-m scrolls it (gateway -> the real recommend s
     }
     expect(pages.map((ids) => ids.length)).toEqual([10, 10, 10, 10]);
     expect(new Set(pages.flat()).size).toBe(40);
+  });
+
+  it("keeps a device named with a user's id apart from that user in the recommend service: nothing is drawn or recorded as theirs", async () => {
+    // Read by the recommend service as the user: ranked by their reads, their exposures spent.
+    await stack.state.zadd(StateKeys.readingHistory(NAMESAKE), 1, articleIdAt(Date.now() - HOUR));
+    for (let page = 0; page < 2; page += 1) {
+      const response = await stack.gateway.inject({
+        method: 'GET',
+        url: `/app/v1_1/articles?channel_id=${CHANNEL}&timestamp=${Date.now()}&with_top=1`,
+        headers: { authorization: `Anony ${NAMESAKE}` },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json<{ data: FeedPage }>().data.results).toHaveLength(10);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(await stack.state.keys(`${stack.redis.prefix}reco:u:${NAMESAKE}:*`)).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { articleCardsJson } from '../articles/article-card.json';
 import { type FeedQuery, FeedQueryPipe } from './dto/feed-query.pipe';
 import { LatestArticlesQueryDto } from './dto/latest-articles-query.dto';
 import { invalidChannelId } from './feed-channel.util';
-import type { FeedViewer } from './feed-viewer';
+import { deviceViewer, type FeedViewer } from './feed-viewer';
 import { HomeFeedReader } from './home-feed.reader';
 import { type LatestPageView, LatestPagesReader } from './latest-pages.reader';
 import { ANONYMOUS_TRACK_USER } from './tracking.util';
@@ -76,5 +76,5 @@ export class FeedHttpController {
 function viewerOf(request: AuthenticatedRequest): FeedViewer | undefined {
   const user = request.authUser;
   if (user) return { kind: 'user', id: user.userId };
-  return request.anonymousId ? { kind: 'device', id: request.anonymousId } : undefined;
+  return request.anonymousId ? deviceViewer(request.anonymousId) : undefined;
 }
