@@ -17,7 +17,10 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { parse, parseAllDocuments } from 'yaml';
 
+import { loadConfig } from '@app/config';
+
 import { readHandshakeCredentials } from '../../apps/im/src/notify/handshake-credentials';
+import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 
 const ROOT = resolve(__dirname, '..', '..');
 const APPS = ['gateway', 'user', 'news', 'recommend', 'media-platform', 'mis', 'im', 'worker'];
@@ -458,6 +461,29 @@ describe('k8s manifests', () => {
       })
       .map(nameOf);
     expect(writable).toEqual(expect.arrayContaining(['gateway', 'media-platform']));
+  });
+
+  it("ends a worker's stop that cannot finish (WORKER_SHUTDOWN_TIMEOUT_MS) before Kubernetes kills the pod", () => {
+    // No ConfigMap sets it: the default applies wherever the worker runs.
+    const set = resources.filter(
+      ({ doc }) =>
+        doc.kind === 'ConfigMap' && asRecord(doc.data).WORKER_SHUTDOWN_TIMEOUT_MS !== undefined,
+    );
+    expect(set.map(labelOf)).toEqual([]);
+    const timeoutMs = loadConfig(workerEnvSchema, {}).WORKER_SHUTDOWN_TIMEOUT_MS;
+    const workers = ofKind('Deployment').filter((doc) => nameOf(doc) === 'worker');
+    expect(workers.length).toBeGreaterThan(0);
+    for (const doc of workers) {
+      const pod = asRecord(asRecord(asRecord(doc.spec).template).spec);
+      const graceMs = 1000 * Number(pod.terminationGracePeriodSeconds ?? 30);
+      // SIGTERM comes once the preStop pause (`sleep N`) is over.
+      const pausesMs = containersOf(doc).map((container) => {
+        const preStop = asRecord(asRecord(container.lifecycle).preStop);
+        const command = asList(asRecord(preStop.exec).command);
+        return command[0] === 'sleep' ? 1000 * Number(command[1]) : 0;
+      });
+      expect(graceMs - Math.max(0, ...pausesMs)).toBeGreaterThan(timeoutMs);
+    }
   });
 
   it('autoscales and guards the busy apps', () => {

@@ -1,22 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, queuePrefix } from '@app/queue';
 import { createTestDatabase, createTestRedis, freePort, testEnv, type TestDatabase, type TestRedis } from '@app/testing';
 import { type JobState, Queue } from 'bullmq';
 
-const ROOT = resolve(__dirname, '..', '..');
-
-/** The real worker in a process of its own, so the test can kill it like a crashed pod. */
-function spawnWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, TS_NODE_SWC: 'true', TS_NODE_TRANSPILE_ONLY: 'true' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
+import { spawnWorker } from './support/worker-process';
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -76,20 +67,20 @@ describe('an SMS job whose worker is killed mid-job', () => {
     // Worker A takes the job and dies while the provider call is still in flight.
     const first = await workerEnv(4000);
     const workerA = spawnWorker(first.env);
-    children.push(workerA);
+    children.push(workerA.child);
     await waitFor(ready(first.port), 90_000, 'worker A ready');
     const id = jobId(JobName.SendSmsCode, 'app', '13911111111', 'crash');
     await queue.add(JobName.SendSmsCode, { mobile: '13911111111', code: '482913', scope: 'app' }, { ...DEFAULT_JOB_OPTIONS, jobId: id });
     await waitFor(async () => ((await queue.getJobState(id)) === 'active' ? true : undefined), 10_000, 'job active on A');
-    workerA.kill('SIGKILL');
-    await new Promise((r) => workerA.once('exit', r));
+    workerA.child.kill('SIGKILL');
+    await workerA.exited;
     expect(sent()).toEqual([]);
     expect(await queue.getJobState(id)).toBe<JobState>('active');
 
     // Worker B finds the job stalled once A's lock expires, and delivers it.
     const second = await workerEnv(0);
     const workerB = spawnWorker(second.env);
-    children.push(workerB);
+    children.push(workerB.child);
     await waitFor(ready(second.port), 90_000, 'worker B ready');
     await waitFor(async () => ((await queue.getJobState(id)) === 'completed' ? true : undefined), 40_000, 'job completed on B');
 
@@ -102,10 +93,8 @@ describe('an SMS job whose worker is killed mid-job', () => {
     expect(sent()).toHaveLength(1);
 
     // A graceful stop: Nest drains the workers, closes its clients and re-raises SIGTERM.
-    workerB.kill('SIGTERM');
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
-      workerB.once('exit', (code, signal) => r({ code, signal })),
-    );
+    workerB.child.kill('SIGTERM');
+    const exit = await workerB.exited;
     expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
   }, 300_000);
 });

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 
 import { type WorkerConfig, workerEnvSchema } from './config/worker.config';
 import { HealthServer } from './health/health-server';
+import { exitAfterShutdownDeadline } from './shutdown-deadline';
 import { WorkerModule } from './worker.module';
 
 /** A running worker: its context, the health port and a close that drains the BullMQ workers. */
@@ -38,5 +39,9 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
 }
 
 if (require.main === module) {
-  runMain(() => startWorker(loadConfig(workerEnvSchema)));
+  runMain(async () => {
+    const config = loadConfig(workerEnvSchema);
+    await startWorker(config);
+    exitAfterShutdownDeadline(config.WORKER_SHUTDOWN_TIMEOUT_MS);
+  });
 }

@@ -25,6 +25,19 @@ describe('workerEnvSchema', () => {
     expect(() => loadConfig(workerEnvSchema, { COUNTER_REPAIR_CRON: '0 25 * * *' })).toThrow(/COUNTER_REPAIR_CRON/);
   });
 
+  it('ends a stop that cannot finish after 10 s by default, and refuses one under 1 s, over 10 minutes or not in whole milliseconds', () => {
+    expect(loadConfig(workerEnvSchema, {}).WORKER_SHUTDOWN_TIMEOUT_MS).toBe(10_000);
+    expect(
+      loadConfig(workerEnvSchema, { WORKER_SHUTDOWN_TIMEOUT_MS: '2500' })
+        .WORKER_SHUTDOWN_TIMEOUT_MS,
+    ).toBe(2_500);
+    for (const refused of ['999', '1500.5', '', 'soon', '600001']) {
+      expect(() => loadConfig(workerEnvSchema, { WORKER_SHUTDOWN_TIMEOUT_MS: refused })).toThrow(
+        /WORKER_SHUTDOWN_TIMEOUT_MS/,
+      );
+    }
+  });
+
   it('parses a comma list of queues, trimming and dropping duplicates', () => {
     expect(
       loadConfig(workerEnvSchema, { WORKER_QUEUES: ' sms, statistics,sms' }).WORKER_QUEUES,

@@ -40,6 +40,11 @@ export const workerEnvSchema = baseEnvSchema
     COUNTER_REPAIR_DEADLINE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(600_000),
     /** How often search index jobs that used up their attempts or stalled are given new ones. */
     SEARCH_REDRIVE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
+    /**
+     * How long a stop signal waits for the jobs in progress and the connections to close before
+     * the process ends anyway; below Kubernetes' grace period, less the preStop pause.
+     */
+    WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
   })
   .superRefine((env, ctx) => {
     refineBaseEnv(env, ctx);

@@ -1,0 +1,172 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, queuePrefix } from '@app/queue';
+import {
+  createTestDatabase,
+  createTestRedis,
+  eventually,
+  freePort,
+  type RedisServer,
+  startRedisServer,
+  testEnv,
+  type TestDatabase,
+} from '@app/testing';
+import { Queue } from 'bullmq';
+
+import { type ProcessExit, spawnWorker } from './support/worker-process';
+
+/** WORKER_SHUTDOWN_TIMEOUT_MS of the workers stopped here. */
+const SHUTDOWN_TIMEOUT_MS = 3_000;
+/** How much later than the timeout a stopped worker may end: logging a line and exiting. */
+const EXIT_MARGIN_MS = 2_000;
+const BOOT_MS = 90_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How the process ended and how long after `since`, or 'still running' past `withinMs`. */
+async function endWithin(
+  exited: Promise<ProcessExit>,
+  since: number,
+  withinMs: number,
+): Promise<(ProcessExit & { afterMs: number }) | 'still running'> {
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    exited.then((exit) => ({ ...exit, afterMs: Date.now() - since })),
+    new Promise<'still running'>((resolve) => {
+      timer = setTimeout(() => resolve('still running'), withinMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  return outcome;
+}
+
+const readiness = (port: number) => () =>
+  fetch(`http://127.0.0.1:${port}/health/ready`).then(
+    (response) => response.status,
+    () => 0,
+  );
+
+/**
+ * The worker stopped as Kubernetes stops a pod (SIGTERM) while its queue Redis is down: BullMQ's
+ * Worker.close() never returns then (taskforcesh/bullmq#4656), and the process must still end
+ * within WORKER_SHUTDOWN_TIMEOUT_MS, giving back the job it could not acknowledge.
+ */
+describe('worker stopped while its Redis is down (e2e, the worker in a process of its own)', () => {
+  let database: TestDatabase;
+  let server: RedisServer;
+  let inboxDir: string;
+  const stopLater: Array<() => void> = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase([]);
+    inboxDir = mkdtempSync(join(tmpdir(), 'tt-worker-stop-'));
+  });
+
+  beforeEach(async () => {
+    server = await startRedisServer({ appendOnly: true });
+  });
+
+  afterEach(async () => {
+    for (const stop of stopLater.splice(0)) stop();
+    await server?.remove();
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+    rmSync(inboxDir, { recursive: true, force: true });
+  });
+
+  const start = async (env: NodeJS.ProcessEnv) => {
+    const port = await freePort();
+    const worker = spawnWorker(
+      {
+        ...env,
+        WORKER_PORT: String(port),
+        HTTP_HOST: '127.0.0.1',
+        WORKER_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+      },
+      true,
+    );
+    stopLater.push(() => {
+      if (worker.child.exitCode === null && worker.child.signalCode === null)
+        worker.child.kill('SIGKILL');
+    });
+    await eventually(readiness(port), (status) => status === 200, 'the worker ready', BOOT_MS, 200);
+    return worker;
+  };
+
+  it('ends within its shutdown timeout of SIGTERM with every Redis role down', async () => {
+    const redis = createTestRedis({ cache: server.url, state: server.url });
+    const worker = await start(testEnv(database.settings, redis));
+    await server.crash();
+    // Past the first reconnection attempts: every connection is waiting for Redis.
+    await sleep(1_000);
+    const stopped = Date.now();
+    worker.child.kill('SIGTERM');
+    const end = await endWithin(worker.exited, stopped, SHUTDOWN_TIMEOUT_MS + EXIT_MARGIN_MS);
+    expect(end).toMatchObject({ code: 1, signal: null });
+    expect(end !== 'still running' && end.afterMs).toBeGreaterThanOrEqual(SHUTDOWN_TIMEOUT_MS);
+    expect(worker.output()).toContain(`not stopped within ${SHUTDOWN_TIMEOUT_MS} ms`);
+  }, 180_000);
+
+  it('gives back the job it could not acknowledge: another worker takes it once the queue Redis is back, and the code is sent once', async () => {
+    // The queue role alone goes down; the sent-codes ledger (state role) stays up.
+    const redis = createTestRedis();
+    const inbox = join(inboxDir, 'sms.jsonl');
+    const sent = () =>
+      existsSync(inbox) ? readFileSync(inbox, 'utf8').trim().split('\n').filter(Boolean) : [];
+    const env = testEnv(database.settings, redis, {
+      REDIS_QUEUE_URL: `${server.url}/2`,
+      WORKER_QUEUES: 'sms',
+      SMS_LOG_FILE: inbox,
+      NODE_ENV: 'development',
+    });
+    const queue = new Queue(JOB_QUEUE[JobName.SendSmsCode], {
+      connection: { host: '127.0.0.1', port: Number(new URL(server.url).port), db: 2 },
+      prefix: queuePrefix(redis.prefix),
+    });
+    queue.on('error', () => undefined);
+    try {
+      const first = await start({ ...env, SMS_LOG_LATENCY_MS: '1000' });
+      const id = jobId(JobName.SendSmsCode, 'app', '13911111111', 'stop');
+      await queue.add(
+        JobName.SendSmsCode,
+        { mobile: '13911111111', code: '482913', scope: 'app' },
+        { ...DEFAULT_JOB_OPTIONS, jobId: id },
+      );
+      await eventually(
+        () => queue.getJobState(id),
+        (state) => state === 'active',
+        'the job active',
+      );
+      await server.crash();
+      const stopped = Date.now();
+      first.child.kill('SIGTERM');
+      const end = await endWithin(first.exited, stopped, SHUTDOWN_TIMEOUT_MS + EXIT_MARGIN_MS);
+      expect(end).toMatchObject({ code: 1, signal: null });
+      // The job ran to its end (the code went out and was recorded), its completion never reached Redis.
+      expect(sent()).toHaveLength(1);
+
+      await server.start();
+      expect(await queue.getJobState(id)).toBe('active');
+      const second = await start({ ...env, SMS_LOG_LATENCY_MS: '0' });
+      await eventually(
+        () => queue.getJobState(id),
+        (state) => state === 'completed',
+        'the job completed by the second worker',
+        60_000,
+        200,
+      );
+      expect(sent().map((line) => JSON.parse(line) as { code: string })).toEqual([
+        expect.objectContaining({ mobile: '13911111111', code: '482913' }),
+      ]);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toMatchObject({ signal: 'SIGTERM' });
+    } finally {
+      await queue.close();
+      await redis.cleanup();
+    }
+  }, 240_000);
+});
