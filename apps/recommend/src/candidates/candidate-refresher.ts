@@ -15,6 +15,7 @@ import type { PoolEntry } from '../feed/ranking.util';
 import { TitleTokenizer } from '../related/title-tokenizer';
 import { ALL_CHANNELS, CandidateIndex, type Reading } from './candidate-index';
 import { CandidateSnapshot } from './candidate-snapshot';
+import { READING_LIFETIME_MS } from './reading-scripts';
 import { RecoKeys } from './reco-keys';
 
 interface Card {
@@ -92,10 +93,12 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
       .acquire(RecoKeys.refreshLockName, REBUILD_LEASE_MS)
       .catch(() => undefined);
     if (!lease) return false;
-    const renewal = setInterval(
-      () => void lease.extend(REBUILD_LEASE_MS).catch(() => false),
-      REBUILD_LEASE_MS / 3,
-    );
+    const renewUntil = Date.now() + READING_LIFETIME_MS;
+    // A rebuild hung that long has its writes refused anyway (see CandidateIndex): let it go.
+    const renewal = setInterval(() => {
+      if (Date.now() > renewUntil) clearInterval(renewal);
+      else void lease.extend(REBUILD_LEASE_MS).catch(() => false);
+    }, REBUILD_LEASE_MS / 3);
     renewal.unref();
     try {
       await this.refresh();
