@@ -1,6 +1,8 @@
 import type { MixedList } from 'typeorm';
 import type { MysqlDataSourceOptions } from 'typeorm/driver/mysql/MysqlDataSourceOptions';
 
+import { utcSessionsMysql2 } from './utc-sessions';
+
 export interface MysqlSettings {
   MYSQL_HOST: string;
   MYSQL_PORT: number;
@@ -21,12 +23,17 @@ export interface ServiceSchema {
 }
 
 /**
- * TypeORM options for one service's tables: never synchronize, UTC on the wire, 64-bit ids as
- * strings (mysql2 `bigNumberStrings`), utf8mb4, and a migrations table per service.
+ * TypeORM options for one service's tables: never synchronize, UTC on the wire and in the session
+ * (`utcSessionsMysql2`), 64-bit ids as strings (mysql2 `bigNumberStrings`), utf8mb4, and a
+ * migrations table per service.
  */
-export function mysqlDataSourceOptions(settings: MysqlSettings, schema: ServiceSchema): MysqlDataSourceOptions {
+export function mysqlDataSourceOptions(
+  settings: MysqlSettings,
+  schema: ServiceSchema,
+): MysqlDataSourceOptions {
   return {
     type: 'mysql',
+    driver: utcSessionsMysql2,
     host: settings.MYSQL_HOST,
     port: settings.MYSQL_PORT,
     username: settings.MYSQL_USER,

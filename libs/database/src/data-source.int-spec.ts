@@ -17,7 +17,9 @@ class ProbeEntity {
 class CreateProbe1764000000000 implements MigrationInterface {
   name = 'CreateProbe1764000000000';
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('CREATE TABLE probe (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, at DATETIME NOT NULL)');
+    await queryRunner.query(
+      'CREATE TABLE probe (id BIGINT UNSIGNED NOT NULL PRIMARY KEY, at DATETIME NOT NULL)',
+    );
   }
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('DROP TABLE probe');
@@ -27,11 +29,17 @@ class CreateProbe1764000000000 implements MigrationInterface {
 describe('mysqlDataSourceOptions (real MariaDB)', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
-  const schema = { service: 'probe', entities: [ProbeEntity], migrations: [CreateProbe1764000000000] };
+  const schema = {
+    service: 'probe',
+    entities: [ProbeEntity],
+    migrations: [CreateProbe1764000000000],
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase([schema]);
-    dataSource = await new DataSource(mysqlDataSourceOptions(database.settings, schema)).initialize();
+    dataSource = await new DataSource(
+      mysqlDataSourceOptions(database.settings, schema),
+    ).initialize();
   });
 
   afterAll(async () => {
@@ -50,13 +58,41 @@ describe('mysqlDataSourceOptions (real MariaDB)', () => {
   it('stores times in UTC', async () => {
     const at = new Date('2026-01-02T03:04:05.000Z');
     await dataSource.getRepository(ProbeEntity).save({ id: '2', at });
-    const [raw] = await dataSource.query<{ at: string }[]>("SELECT DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s') AS at FROM probe WHERE id = 2");
+    const [raw] = await dataSource.query<{ at: string }[]>(
+      "SELECT DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s') AS at FROM probe WHERE id = 2",
+    );
     expect(raw.at).toBe('2026-01-02 03:04:05');
-    expect((await dataSource.getRepository(ProbeEntity).findOneByOrFail({ id: '2' })).at.toISOString()).toBe(at.toISOString());
+    expect(
+      (await dataSource.getRepository(ProbeEntity).findOneByOrFail({ id: '2' })).at.toISOString(),
+    ).toBe(at.toISOString());
+  });
+
+  it("runs every pooled session in UTC, whatever the server's zone, for the times MySQL fills in", async () => {
+    const runners = [
+      dataSource.createQueryRunner(),
+      dataSource.createQueryRunner(),
+      dataSource.createQueryRunner(),
+    ];
+    try {
+      const zones = await Promise.all(
+        runners.map(async (runner) => {
+          await runner.connect();
+          const rows = (await runner.query('SELECT @@session.time_zone AS zone')) as Array<{
+            zone: string;
+          }>;
+          return rows[0].zone;
+        }),
+      );
+      expect(zones).toEqual(['+00:00', '+00:00', '+00:00']);
+    } finally {
+      await Promise.all(runners.map((runner) => runner.release()));
+    }
   });
 
   it('tracks migrations per service and never synchronizes', async () => {
-    const tables = await dataSource.query<{ name: string }[]>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()');
+    const tables = await dataSource.query<{ name: string }[]>(
+      'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
+    );
     expect(tables.map((t) => t.name).sort()).toEqual(['migrations_probe', 'probe']);
     expect(dataSource.options.synchronize).toBe(false);
     expect(await dataSource.runMigrations()).toEqual([]);
@@ -64,7 +100,9 @@ describe('mysqlDataSourceOptions (real MariaDB)', () => {
 
   it('reports readiness from a real query', async () => {
     expect(await new DatabaseHealth(dataSource).isReady()).toBe(true);
-    const closed = await new DataSource(mysqlDataSourceOptions(database.settings, schema)).initialize();
+    const closed = await new DataSource(
+      mysqlDataSourceOptions(database.settings, schema),
+    ).initialize();
     await closed.destroy();
     expect(await new DatabaseHealth(closed).isReady()).toBe(false);
   });

@@ -43,7 +43,14 @@ async function installDataFolder(dataDir: string, user: string): Promise<void> {
   ]);
 }
 
-export async function startMariaDbServer(): Promise<MariaDbServer> {
+export interface MariaDbServerOptions {
+  /** More `mariadbd` options, after the ones every test server gets (say `--default-time-zone=+08:00`). */
+  args?: readonly string[];
+}
+
+export async function startMariaDbServer(
+  options: MariaDbServerOptions = {},
+): Promise<MariaDbServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tt-mariadb-'));
   const dataDir = join(dir, 'data');
@@ -72,6 +79,7 @@ export async function startMariaDbServer(): Promise<MariaDbServer> {
     '--character-set-server=utf8mb4',
     '--collation-server=utf8mb4_general_ci',
     '--innodb-buffer-pool-size=32M',
+    ...(options.args ?? []),
   ];
   const daemon = restartableProcess(`mariadbd on ${port}`, MARIADBD, args, (child) =>
     untilAnswering(address, child),
