@@ -622,6 +622,37 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     }
   });
 
+  it('keeps trying to rebuild while it has no pools and another replica holds the refresh lock, which may have died', async () => {
+    const coldRedis = createTestRedis();
+    // As a replica killed mid-rebuild leaves it: lapsing within its lease.
+    await coldRedis
+      .client('state')
+      .set(`${coldRedis.prefix}lock:reco:refresh`, 'dead-replica', 'PX', 1_500);
+    const port = await freePort();
+    const cold = await startRecommendService(
+      loadConfig(
+        recommendEnvSchema,
+        testEnv(database.settings, coldRedis, {
+          RECOMMEND_GRPC_PORT: port,
+          NEWS_GRPC_URL: newsAddress,
+        }),
+      ),
+    );
+    try {
+      expect(await grpcHealthStatus(`127.0.0.1:${port}`, 'UserRecommend')).toBe('NOT_SERVING');
+      await eventually(
+        () => grpcHealthStatus(`127.0.0.1:${port}`, 'UserRecommend'),
+        (health) => health === 'SERVING',
+        'the recommend service to rebuild once the lock lapsed',
+        15_000,
+        200,
+      );
+    } finally {
+      await cold.close();
+      await coldRedis.cleanup();
+    }
+  });
+
   it('answers related articles of the same channel, title matches first, never the article itself', async () => {
     const related = await similar(PYTHON_INTRO);
     expect(related.article_id).toEqual([PYTHON_ASYNC, GO_BASICS]);

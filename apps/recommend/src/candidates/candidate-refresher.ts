@@ -92,7 +92,12 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     const lease = await this.locks
       .acquire(RecoKeys.refreshLockName, REBUILD_LEASE_MS)
       .catch(() => undefined);
-    if (!lease) return false;
+    if (!lease) {
+      // Another replica rebuilds, or did within the interval. Until this one has pools it checks
+      // again soon: that replica may die mid-rebuild, and its lock then lapses within a lease.
+      if (!(await this.snapshot.ready().catch(() => false))) this.retrySoon();
+      return false;
+    }
     const renewUntil = Date.now() + READING_LIFETIME_MS;
     // A rebuild hung that long has its writes refused anyway (see CandidateIndex): let it go.
     const renewal = setInterval(() => {
@@ -106,14 +111,7 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
       // Keep the pools of the last good refresh; any replica may retry soon.
       await lease.release().catch(() => undefined);
       this.logger.warn(`candidate refresh failed: ${errorMessage(error)}`);
-      if (!this.stopped) {
-        this.retry = setTimeout(
-          () => void this.tick(),
-          Math.min(this.retryDelayMs, this.config.RECO_REFRESH_INTERVAL_MS),
-        );
-        this.retry.unref();
-        this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
-      }
+      this.retrySoon();
       return false;
     } finally {
       clearInterval(renewal);
@@ -122,6 +120,18 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     // Sent after every renewal on the same connection: none of them can shorten it again.
     await lease.extend(this.config.RECO_REFRESH_INTERVAL_MS).catch(() => false);
     return true;
+  }
+
+  /** One retry pending at a time, however many rounds failed meanwhile. */
+  private retrySoon(): void {
+    if (this.stopped) return;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(
+      () => void this.tick(),
+      Math.min(this.retryDelayMs, this.config.RECO_REFRESH_INTERVAL_MS),
+    );
+    this.retry.unref();
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, RETRY_MAX_MS);
   }
 
   /**
