@@ -510,4 +510,34 @@ describe('follows and blacklists through the gateway', () => {
     );
     expect(await isFollowing(LONER, ME)).toBe(true);
   });
+  it('lists follows made within one second newest first: followings, and followers of an author', async () => {
+    // Fresh users whose ids sort against the order they are followed in.
+    const [first, second, third] = [
+      '1294287382374383621',
+      '1294287382374383622',
+      '1294287382374383623',
+    ];
+    const fan = '1294287382374383624';
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, status) VALUES
+       (?, '13900000021', 'u21', 1), (?, '13900000022', 'u22', 1), (?, '13900000023', 'u23', 1),
+       (?, '13900000024', 'u24', 1)`,
+      [first, second, third, fan],
+    );
+    for (const id of [first, second, third, fan]) tokens.set(id, await stack.signIn(id));
+    const ids = async (url: string, as: string) =>
+      (await page(url, as)).results.map((card) => card.id);
+    // The follows below take a few milliseconds each: start them at the top of a second.
+    await sleep(1000 - (Date.now() % 1000));
+
+    for (const target of [second, first, third])
+      expect((await call('POST', '/user/followings', fan, { target })).statusCode).toBe(201);
+    for (const follower of [third, first])
+      expect(
+        (await call('POST', '/user/followings', follower, { target: second })).statusCode,
+      ).toBe(201);
+
+    expect(await ids('/user/followings', fan)).toEqual([third, first, second]);
+    expect(await ids('/user/followers', second)).toEqual([first, third, fan]);
+  });
 });

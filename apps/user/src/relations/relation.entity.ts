@@ -30,6 +30,6 @@ export class RelationEntity {
   @CreateDateColumn({ name: 'create_time', type: 'datetime' })
   createTime: Date;
 
-  @UpdateDateColumn({ name: 'update_time', type: 'datetime' })
+  @UpdateDateColumn({ name: 'update_time', type: 'datetime', precision: 3 })
   updateTime: Date;
 }

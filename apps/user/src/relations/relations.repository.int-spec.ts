@@ -99,8 +99,8 @@ describe('RelationsRepository (real MariaDB)', () => {
     };
     expect(await chunksOf('following', A)).toEqual([
       [
-        { userId: B, followedAt: Date.UTC(2026, 0, 1) / 1000 },
-        { userId: C, followedAt: Date.UTC(2026, 0, 2) / 1000 },
+        { userId: B, followedAt: Date.UTC(2026, 0, 1) },
+        { userId: C, followedAt: Date.UTC(2026, 0, 2) },
       ],
     ]);
     expect(await chunksOf('following', A, 1)).toEqual([

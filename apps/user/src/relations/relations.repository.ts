@@ -6,7 +6,7 @@ import { type DataSource, In, type Repository } from 'typeorm';
 import { UserEntity } from '../users/user.entity';
 import { RelationEntity, RelationType } from './relation.entity';
 
-/** One follow edge: the other user and when the follow was made or last changed (epoch seconds). */
+/** One follow edge: the other user and when the follow was made or last changed (epoch ms). */
 export interface FollowEdge {
   userId: string;
   followedAt: number;
@@ -40,6 +40,13 @@ const LIST_COLUMNS = {
 
 /** Rows a follow list is read in, so a popular author's fans are never all in memory at once. */
 export const FOLLOW_LIST_CHUNK = 5_000;
+
+/**
+ * `update_time` of a changed relation, to the millisecond: it orders the follow lists, and the
+ * query builder would otherwise write a whole second (CURRENT_TIMESTAMP), so follows made within
+ * one second came in the order of the users' ids.
+ */
+const CHANGED_NOW = { updateTime: () => 'CURRENT_TIMESTAMP(3)' } as const;
 
 /** What a relation list shows of a user. */
 export type RelatedUser = Pick<UserEntity, 'id' | 'name' | 'photo'>;
@@ -77,7 +84,11 @@ export class RelationsRepository {
         );
         const previous = Number(rows[0]?.relation ?? RelationType.Cancelled) as RelationType;
         if (previous !== relation)
-          await manager.update(RelationEntity, { userId, targetUserId }, { relation });
+          await manager.update(
+            RelationEntity,
+            { userId, targetUserId },
+            { relation, ...CHANGED_NOW },
+          );
         return previous;
       }),
     );
@@ -91,7 +102,10 @@ export class RelationsRepository {
     to: RelationType,
   ): Promise<boolean> {
     const result = await retryOnDeadlock(() =>
-      this.relations.update({ userId, targetUserId, relation: from }, { relation: to }),
+      this.relations.update(
+        { userId, targetUserId, relation: from },
+        { relation: to, ...CHANGED_NOW },
+      ),
     );
     return (result.affected ?? 0) > 0;
   }
@@ -122,7 +136,7 @@ export class RelationsRepository {
     for await (const rows of pages) {
       yield rows.map((row) => ({
         userId: String(row.listed),
-        followedAt: Math.floor(row.updateTime.getTime() / 1000),
+        followedAt: row.updateTime.getTime(),
       }));
     }
   }
