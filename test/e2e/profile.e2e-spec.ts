@@ -335,6 +335,21 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     expect(await basicRow()).toMatchObject({ user_name: '新名字', introduction: 'only this' });
   });
 
+  it('takes a name without the white space around it: a taken one written with spaces is still taken', async () => {
+    for (const name of [' taken', '\u3000taken ']) {
+      const response = await patchProfile({ name });
+      expect({ name, status: response.statusCode, body: response.json<unknown>() }).toEqual({
+        name,
+        status: 409,
+        body: { message: 'User name has existed.' },
+      });
+    }
+    const own = await patchProfile({ name: ' 新名字 ' });
+    expect(own.statusCode).toBe(201);
+    expect(own.json()).toEqual({ message: 'OK', data: { id: ME, name: '新名字' } });
+    expect(await basicRow()).toMatchObject({ user_name: '新名字' });
+  });
+
   it('answers 400 keyed by field for invalid values and changes nothing', async () => {
     const before = [await basicRow(), await profileRow()];
     const cases: [object, string][] = [

@@ -61,6 +61,14 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
 }
 
 /**
+ * The changes with the name stripped of the white space around it: stored as sent, ' aaa' was
+ * another name than a taken 'aaa' (the unique key ignores trailing spaces only) and showed as it.
+ */
+export function withTrimmedName(changes: ProfileChanges): ProfileChanges {
+  return changes.name === undefined ? changes : { ...changes, name: changes.name.trim() };
+}
+
+/**
  * The changes without a name equal to the user's current one: a form saved back as it was loaded
  * (a new user's name is their 11-digit mobile) changes no name, so no name rule applies to it.
  */
