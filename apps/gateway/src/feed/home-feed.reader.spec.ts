@@ -6,6 +6,7 @@ import type { TraceLogWriter } from '../articles/trace-log.writer';
 import type { ChannelArticlesReader } from './channel-articles.reader';
 import type { DealtBatch, FeedBatchDealer } from './feed-batch.dealer';
 import type { FeedMetrics } from './feed.metrics';
+import { timestampOfArticle } from './feed-cursor.util';
 import { HomeFeedReader } from './home-feed.reader';
 
 const card = (id: string): ArticleCard => ({
@@ -99,7 +100,7 @@ describe('HomeFeedReader', () => {
     const stamp = Date.parse('2030-01-01T00:00:00Z');
     const view = await reader.read(user, 3, stamp, false);
     expect(metrics.recommendFallback).toHaveBeenCalledWith('timeout');
-    expect(channels.latestIds).toHaveBeenCalledWith(3, 10, expect.stringMatching(/^\d+$/));
+    expect(channels.latestIds).toHaveBeenCalledWith(3, 11, expect.stringMatching(/^\d+$/));
     expect(view.results.map((result) => result.art_id)).toEqual(latest);
     expect(view.pre_timestamp).toBeLessThan(stamp);
   });
@@ -114,9 +115,28 @@ describe('HomeFeedReader', () => {
     const stamp = Date.parse('2024-01-01T00:10:00Z');
     const view = await reader.read(user, 1, stamp, true);
     expect(view.results.map((result) => result.art_id)).toEqual(['9', ...older]);
-    expect(channels.latestIds).toHaveBeenCalledWith(1, 10, expect.stringMatching(/^\d+$/));
+    expect(channels.latestIds).toHaveBeenCalledWith(1, 11, expect.stringMatching(/^\d+$/));
     expect(view.pre_timestamp).toBeLessThan(stamp);
     expect(metrics.recommendFallback).not.toHaveBeenCalled();
+  });
+
+  it('leaves the pins off a page of the latest articles that goes on from a time cursor, and the article of that cursor', async () => {
+    // Ids of articles created 3, 2 and 1 seconds after some instant.
+    const [last, ...older] = [3, 2, 1].map((second) =>
+      (BigInt(310_000_000_000 + second * 1000) << 22n).toString(),
+    );
+    const { reader } = newTestReader(
+      { ok: true, ids: [], cursor: 0, exposure: '' },
+      ['9'],
+      [last, ...older],
+    );
+    const cursor = timestampOfArticle(last);
+    const view = await reader.read(undefined, 1, cursor, true);
+    expect(view.results.map((result) => result.art_id)).toEqual(older);
+    expect(view.pre_timestamp).toBe(timestampOfArticle(older[1]));
+    // A stamp of a clock, on which no article was created: a first page, led by the pins.
+    const first = await reader.read(undefined, 1, cursor + 1, true);
+    expect(first.results.map((result) => result.art_id)).toEqual(['9', last, ...older]);
   });
 
   it('serves the latest articles to a caller without any id, without asking the recommend service', async () => {

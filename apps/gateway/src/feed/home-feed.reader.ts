@@ -25,6 +25,8 @@ interface FeedBatch {
   preTimestamp: number;
   /** The exposure tracking string of a fresh batch, else `''` (replays, latest articles). */
   exposure: string;
+  /** A page of the latest articles that goes on from the page before it: the pins led that one. */
+  continued: boolean;
 }
 
 /** Batches dealt at most in place of ones whose articles were all withdrawn since they were queued. */
@@ -101,7 +103,7 @@ export class HomeFeedReader {
     let batch = first;
     for (let redealt = 1; ; redealt += 1) {
       // Pins only ride along with a batch: with an empty one the client must see the end of the feed.
-      const topIds = batch.ids.length > 0 ? pins : [];
+      const topIds = batch.ids.length > 0 && !batch.continued ? pins : [];
       const pinned = new Set(topIds);
       const batchIds = batch.ids.filter((id) => !pinned.has(id));
       const cards = await this.cards.read([...topIds, ...batchIds], {
@@ -147,18 +149,33 @@ export class HomeFeedReader {
       ids: dealt.ids,
       preTimestamp: dealt.cursor,
       exposure: dealt.ids.length > 0 ? dealt.exposure : '',
+      continued: false,
     };
   }
 
-  /** Articles created before `timestamp`; the next stamp is the creation ms of the last one. */
+  /**
+   * Articles created before `timestamp`; the next stamp is the creation ms of the last one. The
+   * millisecond of the stamp is read too: an article created in it makes the stamp such a time
+   * cursor (a clock's stamp all but never falls on one), so the page goes on from the one before
+   * it, where toutiao-m, which sends with_top=1 on every page, was shown the pins again. That
+   * article (and any of the same millisecond) stays off the page, as before.
+   */
   private async latest(channelId: number, timestamp: number): Promise<FeedBatch> {
-    const beforeId = beforeIdOfTimestamp(timestamp);
-    const ids =
-      beforeId === null ? [] : await this.channels.latestIds(channelId, FEED_ARTICLE_NUM, beforeId);
+    const beforeId = beforeIdOfTimestamp(timestamp + 1);
+    const found =
+      beforeId === null
+        ? []
+        : await this.channels.latestIds(channelId, FEED_ARTICLE_NUM + 1, beforeId);
+    // Newest first: the articles of the stamp's millisecond come first.
+    const continued = found.length > 0 && timestampOfArticle(found[0]) === timestamp;
+    const ids = (
+      continued ? found.filter((id) => timestampOfArticle(id) !== timestamp) : found
+    ).slice(0, FEED_ARTICLE_NUM);
     return {
       ids,
       preTimestamp: ids.length > 0 ? timestampOfArticle(ids[ids.length - 1]) : timestamp,
       exposure: '',
+      continued,
     };
   }
 }
