@@ -1,4 +1,5 @@
 import { JwtKeySet } from '@app/auth';
+import { REDIS_DISCONNECT_TIMEOUT_MS, REDIS_QUIT_TIMEOUT_MS } from '@app/cache';
 import { loadConfig } from '@app/config';
 import {
   createTestRedis,
@@ -16,8 +17,12 @@ import { createIm } from '../../apps/im/src/main';
 
 /** Jest fails the running test on a rejection nobody handles, reported on the next turns of the event loop. */
 const REJECTIONS_REPORTED_MS = 100;
-/** How long a close may take: it sends nothing that waits for Redis. */
-const CLOSED_WITHIN_MS = 2_000;
+/**
+ * How long a close may take: it waits for nothing Redis must answer, but for the QUITs of im's
+ * connections (two rounds: the adapter's publisher, then the cache and state clients), each given
+ * up after REDIS_QUIT_TIMEOUT_MS.
+ */
+const CLOSED_WITHIN_MS = 2 * REDIS_QUIT_TIMEOUT_MS + 1_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -99,6 +104,15 @@ describe('im started and stopped around a Redis outage (e2e)', () => {
     await sleep(300);
     await timedClose(im);
     await sleep(REJECTIONS_REPORTED_MS);
+  });
+
+  it('closes, giving up on its QUITs, when Redis stopped answering after im subscribed', async () => {
+    const im = await startIm();
+    await eventually(adapterSubscribers, (count) => count === 1, "the adapter's subscription");
+    server.freeze();
+    await timedClose(im);
+    // The connections' sockets are destroyed REDIS_DISCONNECT_TIMEOUT_MS after they were ended.
+    await sleep(REDIS_DISCONNECT_TIMEOUT_MS + REJECTIONS_REPORTED_MS);
   });
 
   it('started while Redis is down, subscribes once it is back, and closes', async () => {

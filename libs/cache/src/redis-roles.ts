@@ -37,6 +37,12 @@ export const REDIS_RECONNECT_MAX_MS = 500;
  */
 export const REDIS_DISCONNECT_TIMEOUT_MS = 100;
 
+/**
+ * How long closing a client waits for Redis to answer QUIT: a Redis that hangs, or a network that
+ * drops its packets, never answers, and a shutdown waiting for it would never end.
+ */
+export const REDIS_QUIT_TIMEOUT_MS = 1_000;
+
 /** ioredis' own backoff (50 ms more per attempt), capped at REDIS_RECONNECT_MAX_MS. */
 export function reconnectDelay(attempt: number): number {
   return Math.min(attempt * 50, REDIS_RECONNECT_MAX_MS);
@@ -69,6 +75,29 @@ export function createRedisClient(url: string, keyPrefix: string, options: Redis
  */
 export function createSubscriberClient(url: string, keyPrefix: string): Redis {
   return createRedisClient(url, keyPrefix, { enableAutoPipelining: false, maxRetriesPerRequest: null });
+}
+
+/**
+ * Closes a client with QUIT, so that Redis answers what was sent before it first, and drops the
+ * connection when QUIT fails (Redis down: the client would go on reconnecting) or is not answered
+ * within `timeoutMs`. Never rejects.
+ */
+export async function closeRedisClient(
+  client: Redis,
+  timeoutMs = REDIS_QUIT_TIMEOUT_MS,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const answered = await Promise.race([
+    client.quit().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!answered) client.disconnect();
 }
 
 /**

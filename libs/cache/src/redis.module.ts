@@ -1,7 +1,13 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 
-import { createRedisClient, REDIS_CACHE, REDIS_STATE, type RedisRoleUrls } from './redis-roles';
+import {
+  closeRedisClient,
+  createRedisClient,
+  REDIS_CACHE,
+  REDIS_STATE,
+  type RedisRoleUrls,
+} from './redis-roles';
 import { RedisHealth } from './redis.health';
 
 class RedisClientsCloser implements OnApplicationShutdown {
@@ -11,7 +17,7 @@ class RedisClientsCloser implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.cache.quit(), this.state.quit()]);
+    await Promise.all([closeRedisClient(this.cache), closeRedisClient(this.state)]);
   }
 }
 

@@ -1,3 +1,4 @@
+import { closeRedisClient } from '@app/cache';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -13,6 +14,6 @@ export class QueueHealth implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.client.quit().catch(() => undefined);
+    await closeRedisClient(this.client);
   }
 }

@@ -22,6 +22,12 @@ export interface RedisServer {
   url: string;
   /** Kills the process without letting it save or close its clients' connections (SIGKILL). */
   crash(): Promise<void>;
+  /**
+   * Freezes the process (SIGSTOP): connections stay open and nothing is answered, as from a Redis
+   * that hangs or behind a network that drops its packets, until `thaw`.
+   */
+  freeze(): void;
+  thaw(): void;
   /** Starts it again on the same port and data folder; resolves once it answers PING. */
   start(): Promise<void>;
   /** Stops it for good and deletes its data folder. */
@@ -55,6 +61,8 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
   const server: RedisServer = {
     url,
     crash: () => daemon.stop('SIGKILL'),
+    freeze: () => daemon.signal('SIGSTOP'),
+    thaw: () => daemon.signal('SIGCONT'),
     start: () => daemon.start(),
     remove: async () => {
       await daemon.stop('SIGKILL');

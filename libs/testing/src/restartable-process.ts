@@ -6,6 +6,8 @@ export interface RestartableProcess {
   start(): Promise<void>;
   /** Sends `signal` and resolves once it exited; nothing when it is not running. */
   stop(signal: NodeJS.Signals): Promise<void>;
+  /** Sends `signal` (SIGSTOP freezes the process, SIGCONT resumes it); nothing when it is not running. */
+  signal(signal: NodeJS.Signals): void;
 }
 
 export function restartableProcess(
@@ -27,6 +29,9 @@ export function restartableProcess(
 
   return {
     stop,
+    signal: (signal) => {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
     start: async () => {
       if (child) throw new Error(`${name} is already running`);
       const started = spawn(command, args, { stdio: 'ignore' });

@@ -1,4 +1,4 @@
-import { createRedisClient, createSubscriberClient } from '@app/cache';
+import { closeRedisClient, createRedisClient, createSubscriberClient } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -37,6 +37,6 @@ export class RedisPubSub implements OnApplicationShutdown {
   // subscriber is closed at once: its commands wait through an outage, so QUIT could wait forever.
   async onApplicationShutdown(): Promise<void> {
     this.sub.disconnect();
-    await this.pub.quit().catch(() => undefined);
+    await closeRedisClient(this.pub);
   }
 }
