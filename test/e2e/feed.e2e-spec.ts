@@ -407,8 +407,10 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const exposedAfter = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1.slice(0, 4));
       expect(exposedAfter.map((count, index) => Number(count) - Number(exposedBefore[index]))).toEqual([1, 1, 1, 1]);
 
+      // Taking the run drawn ahead starts the next draw, whose call may reach the service before
+      // this answer: a call of this request's own would be one that ended (here at the deadline).
+      recommend.behaviour = 'hang';
       const third = await dealt(1_741_000_002_000);
-      expect(recommend.requests.length).toBe(calls + 1);
       expect(await recommendCalls()).toBe(counted + 1);
       expect(ids(third.body)).toEqual(CH1.slice(4, 7));
       // The run drawn ahead had one batch: taking it draws the next.
