@@ -103,7 +103,7 @@ describe('follows and blacklists through the gateway', () => {
     expect(await relations()).toEqual([]);
   });
 
-  it('refuses self, unknown and malformed targets and stores nothing', async () => {
+  it('refuses self, unknown and malformed targets and stores nothing; an unknown target as the reference parser does, keyed by target', async () => {
     const selfFollow = await call('POST', '/user/followings', ME, { target: ME });
     expect(selfFollow.statusCode).toBe(400);
     expect(selfFollow.json()).toEqual({ message: 'User cannot follow self.' });
@@ -114,11 +114,11 @@ describe('follows and blacklists through the gateway', () => {
 
     const unknown = await call('POST', '/user/followings', ME, { target: NOBODY });
     expect(unknown.statusCode).toBe(400);
-    expect(unknown.json()).toEqual({ message: 'Invalid target user.' });
+    expect(unknown.json()).toEqual({ message: { target: 'Invalid target user id.' } });
 
     const unknownBlacklist = await call('POST', '/user/blacklists', ME, { target: NOBODY });
     expect(unknownBlacklist.statusCode).toBe(400);
-    expect(unknownBlacklist.json()).toEqual({ message: 'Invalid target user.' });
+    expect(unknownBlacklist.json()).toEqual({ message: { target: 'Invalid target user id.' } });
 
     for (const payload of [{ target: 'abc' }, {}, { target: -5 }]) {
       const malformed = await call('POST', '/user/followings', ME, payload);

@@ -341,9 +341,11 @@ describe('RelationsService counters', () => {
     expect((await rejection(service.blacklist(ME, ME))).message).toBe(
       'User cannot blacklist self.',
     );
-    expect((await rejection(service.follow(ME, UNKNOWN))).message).toBe('Invalid target user.');
-    expect((await rejection(service.follow(ME, 'abc'))).message).toBe('Invalid target user.');
-    expect((await rejection(service.blacklist(ME, UNKNOWN))).message).toBe('Invalid target user.');
+    expect((await rejection(service.follow(ME, UNKNOWN))).message).toBe('Invalid target user id.');
+    expect((await rejection(service.follow(ME, 'abc'))).message).toBe('Invalid target user id.');
+    expect((await rejection(service.blacklist(ME, UNKNOWN))).message).toBe(
+      'Invalid target user id.',
+    );
     expect(relations.writes).toBe(0);
     expect(counters.calls).toEqual([]);
   });

@@ -197,9 +197,10 @@ export class RelationsService {
     userId: string,
     targetUserId: string,
   ): Promise<RelatedUser | undefined> {
-    this.requireIds(userId, targetUserId);
+    if (!SNOWFLAKE_ID.test(userId) || !SNOWFLAKE_ID.test(targetUserId))
+      throw RelationErrors.invalidTargetUserId();
     const users = await this.relations.findUsers([userId, targetUserId]);
-    if (!users.some((user) => user.id === targetUserId)) throw RelationErrors.invalidTargetUser();
+    if (!users.some((user) => user.id === targetUserId)) throw RelationErrors.invalidTargetUserId();
     return users.find((user) => user.id === userId);
   }
 

@@ -97,7 +97,7 @@ export const TOUTIAO_USER_V1_PACKAGE_NAME = "toutiao.user.v1";
 /** Follows and blacklists between users. */
 
 export interface RelationServiceClient {
-  /** Upserts a follow. INVALID_ARGUMENT "User cannot follow self." / "Invalid target user.". */
+  /** Upserts a follow. INVALID_ARGUMENT "User cannot follow self." / "Invalid target user id." (field target). */
 
   follow(request: FollowRequest, metadata?: Metadata): Observable<FollowResponse>;
 
@@ -125,7 +125,7 @@ export interface RelationServiceClient {
 /** Follows and blacklists between users. */
 
 export interface RelationServiceController {
-  /** Upserts a follow. INVALID_ARGUMENT "User cannot follow self." / "Invalid target user.". */
+  /** Upserts a follow. INVALID_ARGUMENT "User cannot follow self." / "Invalid target user id." (field target). */
 
   follow(
     request: FollowRequest,
