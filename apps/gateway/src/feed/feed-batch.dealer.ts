@@ -71,6 +71,19 @@ export class FeedBatchDealer {
     }
   }
 
+  /**
+   * The articles the viewer was dealt in the channel (within the history kept) or has queued, for
+   * a fallback page to leave out; none when the queue cannot be read.
+   */
+  async dealtIds(viewer: FeedViewer, channelId: number): Promise<ReadonlySet<string>> {
+    try {
+      return await this.store.dealtIds(viewer, channelId);
+    } catch (error) {
+      this.logger.warn(`feed queue unavailable: ${errorMessage(error)}`);
+      return new Set();
+    }
+  }
+
   /** The queue ran dry: wait for the refill in flight and take the next batch, or draw a run. */
   private async dealFromRefill(
     viewer: FeedViewer,

@@ -45,6 +45,15 @@ describe('FeedBatchStore (real Redis)', () => {
     expect(await next(viewer, 3, 400)).toEqual({ kind: 'fresh', batch: batch('4'), cursor: 0, lastQueued: false, coldIds: [] });
   });
 
+  it('names the ids of the batches served and of those still queued, and none for a viewer new to the channel', async () => {
+    const viewer = newViewer();
+    expect(await store.dealtIds(viewer, 4)).toEqual(new Set());
+    await store.queueAndNext(viewer, 4, 100, [batch('1', '2'), batch('3')]);
+    await store.queue(viewer, 4, [batch('4')], []);
+    expect(await store.dealtIds(viewer, 4)).toEqual(new Set(['1', '2', '3', '4']));
+    expect(await store.dealtIds(viewer, 5)).toEqual(new Set());
+  });
+
   it('replays the batch at or before an older stamp with the next older stamp, and a retried stamp as it was dealt', async () => {
     const viewer = newViewer();
     await store.queueAndNext(viewer, 0, 1_000, [batch('1'), batch('2'), batch('3')]);

@@ -149,6 +149,16 @@ export class FeedBatchStore {
     return parseNext(await QUEUE_AND_NEXT.run(this.redis, keysOf(viewer, channelId), queueArgs(stamp, batches, coldIds)));
   }
 
+  /** The ids of the batches served to the viewer (those kept for replays) and of those queued. */
+  async dealtIds(viewer: FeedViewer, channelId: number): Promise<Set<string>> {
+    const [history, queue] = keysOf(viewer, channelId);
+    const [served, queued] = await Promise.all([this.redis.zrange(history, 0, -1), this.redis.lrange(queue, 0, -1)]);
+    return new Set([
+      ...served.flatMap((member) => parseBatch(member.slice(member.indexOf(':') + 1)).ids),
+      ...queued.flatMap((json) => parseBatch(json).ids),
+    ]);
+  }
+
   /** Queues batches drawn ahead (oldest first) and keeps `coldIds` as `queueAndNext` does, dealing none. */
   async queue(
     viewer: FeedViewer,

@@ -23,8 +23,16 @@ const card = (id: string): ArticleCard => ({
   collect_count: 0,
 });
 
-function newTestReader(result: DealtBatch, topIds: string[] = [], latestIds: string[] = []) {
-  const dealer = { deal: jest.fn().mockResolvedValue(result) };
+function newTestReader(
+  result: DealtBatch,
+  topIds: string[] = [],
+  latestIds: string[] = [],
+  dealtIds: string[] = [],
+) {
+  const dealer = {
+    deal: jest.fn().mockResolvedValue(result),
+    dealtIds: jest.fn().mockResolvedValue(new Set(dealtIds)),
+  };
   const channels = { latestIds: jest.fn().mockResolvedValue(latestIds) };
   const pins = { ids: jest.fn().mockResolvedValue(topIds) };
   const cards = { read: jest.fn((ids: string[]) => Promise.resolve(ids.map(card))) };
@@ -137,6 +145,24 @@ describe('HomeFeedReader', () => {
     // A stamp of a clock, on which no article was created: a first page, led by the pins.
     const first = await reader.read(undefined, 1, cursor + 1, true);
     expect(first.results.map((result) => result.art_id)).toEqual(['9', last, ...older]);
+  });
+
+  it('leaves the articles the viewer was dealt off a fallback page, and starts over on them when nothing else is left', async () => {
+    const [newest, dealt, older] = [3, 2, 1].map((second) =>
+      (BigInt(310_000_000_000 + second * 1000) << 22n).toString(),
+    );
+    const failed: DealtBatch = { ok: false, reason: 'error' };
+    const { reader, channels } = newTestReader(failed, [], [newest, dealt, older], [dealt]);
+    const stamp = timestampOfArticle(newest) + 1;
+    const view = await reader.read(user, 1, stamp, false);
+    expect(view.results.map((result) => result.art_id)).toEqual([newest, older]);
+    expect(view.pre_timestamp).toBe(timestampOfArticle(older));
+    // The page and the cursor's own article, and as many more as were dealt.
+    expect(channels.latestIds).toHaveBeenCalledWith(1, 12, expect.stringMatching(/^\d+$/));
+
+    const { reader: caughtUp } = newTestReader(failed, [], [dealt], [dealt]);
+    const again = await caughtUp.read(user, 1, stamp, false);
+    expect(again.results.map((result) => result.art_id)).toEqual([dealt]);
   });
 
   it('serves the latest articles to a caller without any id, without asking the recommend service', async () => {

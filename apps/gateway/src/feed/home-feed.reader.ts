@@ -7,7 +7,7 @@ import { ChannelPinsReader } from '../articles/channel-pins.reader';
 import { ReadingStatsRecorder } from '../articles/reading-stats.recorder';
 import { TraceLogWriter } from '../articles/trace-log.writer';
 import type { GatewayConfig } from '../config/gateway.config';
-import { ChannelArticlesReader } from './channel-articles.reader';
+import { ChannelArticlesReader, LATEST_MAX_LIMIT } from './channel-articles.reader';
 import { FeedBatchDealer } from './feed-batch.dealer';
 import type { FeedViewer } from './feed-viewer';
 import { beforeIdOfTimestamp, timestampOfArticle } from './feed-cursor.util';
@@ -28,6 +28,8 @@ interface FeedBatch {
   /** A page of the latest articles that goes on from the page before it: the pins led that one. */
   continued: boolean;
 }
+
+const NOTHING_DEALT: ReadonlySet<string> = new Set();
 
 /** Batches dealt at most in place of ones whose articles were all withdrawn since they were queued. */
 const MAX_WITHDRAWN_BATCHES = 5;
@@ -142,7 +144,7 @@ export class HomeFeedReader {
     if (!dealt.ok) {
       // A stamp older than the viewer's batches is the time cursor of a fallback page: go on from it.
       if ('reason' in dealt) this.metrics.recommendFallback(dealt.reason);
-      return this.latest(channelId, timestamp);
+      return this.latest(channelId, timestamp, await this.dealer.dealtIds(viewer, channelId));
     }
     // Only a non-empty fresh batch has an exposure to log.
     return {
@@ -154,23 +156,35 @@ export class HomeFeedReader {
   }
 
   /**
-   * Articles created before `timestamp`; the next stamp is the creation ms of the last one. The
-   * millisecond of the stamp is read too: an article created in it makes the stamp such a time
-   * cursor (a clock's stamp all but never falls on one), so the page goes on from the one before
-   * it, where toutiao-m, which sends with_top=1 on every page, was shown the pins again. That
-   * article (and any of the same millisecond) stays off the page, as before.
+   * Articles created before `timestamp`, newest first, but those `dealt` to the viewer; the next
+   * stamp is the creation ms of the last one. A fallback page after the viewer's batches showed
+   * the newest articles again, which those batches had mostly been; a viewer who was dealt all
+   * that is left starts over on them, as recommend starts over a reader whose exposures cover the
+   * pool. The millisecond of the stamp is read too: an article created in it makes the stamp such
+   * a time cursor (a clock's stamp all but never falls on one), so the page goes on from the one
+   * before it, where toutiao-m, which sends with_top=1 on every page, was shown the pins again.
+   * That article (and any of the same millisecond) stays off the page, as before.
    */
-  private async latest(channelId: number, timestamp: number): Promise<FeedBatch> {
-    const beforeId = beforeIdOfTimestamp(timestamp + 1);
-    const found =
-      beforeId === null
-        ? []
-        : await this.channels.latestIds(channelId, FEED_ARTICLE_NUM + 1, beforeId);
-    // Newest first: the articles of the stamp's millisecond come first.
-    const continued = found.length > 0 && timestampOfArticle(found[0]) === timestamp;
-    const ids = (
-      continued ? found.filter((id) => timestampOfArticle(id) !== timestamp) : found
-    ).slice(0, FEED_ARTICLE_NUM);
+  private async latest(
+    channelId: number,
+    timestamp: number,
+    dealt: ReadonlySet<string> = NOTHING_DEALT,
+  ): Promise<FeedBatch> {
+    const limit = Math.min(FEED_ARTICLE_NUM + 1 + dealt.size, LATEST_MAX_LIMIT);
+    const ids: string[] = [];
+    let beforeId = beforeIdOfTimestamp(timestamp + 1);
+    let continued = false;
+    for (let read = 0; beforeId !== null && read <= dealt.size / limit + 1; read += 1) {
+      const found = await this.channels.latestIds(channelId, limit, beforeId);
+      if (read === 0) continued = found.length > 0 && timestampOfArticle(found[0]) === timestamp;
+      for (const id of found) {
+        if (ids.length === FEED_ARTICLE_NUM) break;
+        if (!dealt.has(id) && !(continued && timestampOfArticle(id) === timestamp)) ids.push(id);
+      }
+      if (ids.length === FEED_ARTICLE_NUM || found.length < limit) break;
+      beforeId = found[found.length - 1];
+    }
+    if (ids.length === 0 && dealt.size > 0) return this.latest(channelId, timestamp);
     return {
       ids,
       preTimestamp: ids.length > 0 ? timestampOfArticle(ids[ids.length - 1]) : timestamp,
