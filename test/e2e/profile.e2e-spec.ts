@@ -348,6 +348,16 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     expect(own.statusCode).toBe(201);
     expect(own.json()).toEqual({ message: 'OK', data: { id: ME, name: '新名字' } });
     expect(await basicRow()).toMatchObject({ user_name: '新名字' });
+
+    // A name stored with a space before this rule, sent back as loaded, is still no change.
+    await stack.sql("UPDATE user_basic SET user_name = ' taken' WHERE user_id = ?", [ME]);
+    try {
+      const unchanged = await patchProfile({ name: ' taken', intro: 'only this' });
+      expect(unchanged.statusCode).toBe(201);
+      expect(await basicRow()).toMatchObject({ user_name: ' taken' });
+    } finally {
+      await stack.sql("UPDATE user_basic SET user_name = '新名字' WHERE user_id = ?", [ME]);
+    }
   });
 
   it('answers 400 keyed by field for invalid values and changes nothing', async () => {

@@ -112,9 +112,16 @@ describe('withoutUnchangedName', () => {
 
   it('keeps a changed name, however it differs, for the rules to check', () => {
     const changes = { name: '13911111112', intro: 'x' };
-    expect(withoutUnchangedName(changes, '13911111111')).toBe(changes);
+    expect(withoutUnchangedName(changes, '13911111111')).toEqual(changes);
     expect(withoutUnchangedName({ name: 'Me' }, 'me')).toEqual({ name: 'Me' });
-    expect(withoutUnchangedName({ name: 'me ' }, 'me')).toEqual({ name: 'me ' });
     expect(withoutUnchangedName({ intro: 'x' }, 'me')).toEqual({ intro: 'x' });
+  });
+
+  it('strips the white space around a name, which is no change when that leaves the current one', () => {
+    expect(withoutUnchangedName({ name: '\u3000aaa ' }, 'me')).toEqual({ name: 'aaa' });
+    expect(withoutUnchangedName({ name: ' ' }, 'me')).toEqual({ name: '' });
+    expect(withoutUnchangedName({ name: 'me ' }, 'me')).toEqual({ name: undefined });
+    // A name stored with its spaces before they were stripped, sent back as loaded.
+    expect(withoutUnchangedName({ name: ' me' }, ' me')).toEqual({ name: undefined });
   });
 });

@@ -61,19 +61,17 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
 }
 
 /**
- * The changes with the name stripped of the white space around it: stored as sent, ' aaa' was
- * another name than a taken 'aaa' (the unique key ignores trailing spaces only) and showed as it.
- */
-export function withTrimmedName(changes: ProfileChanges): ProfileChanges {
-  return changes.name === undefined ? changes : { ...changes, name: changes.name.trim() };
-}
-
-/**
- * The changes without a name equal to the user's current one: a form saved back as it was loaded
- * (a new user's name is their 11-digit mobile) changes no name, so no name rule applies to it.
+ * The changes with the name stripped of the white space around it (kept as sent, ' aaa' was
+ * another name than a taken 'aaa', the unique key ignoring trailing spaces only, and showed as
+ * it), and without the name when it is the user's current one, as sent or stripped: a form saved
+ * back as it was loaded (a new user's name is their 11-digit mobile, an older one may have kept
+ * its spaces) changes no name, so no name rule applies to it.
  */
 export function withoutUnchangedName(changes: ProfileChanges, currentName: string): ProfileChanges {
-  return changes.name === currentName ? { ...changes, name: undefined } : changes;
+  if (changes.name === undefined) return changes;
+  const name = changes.name.trim();
+  const unchanged = changes.name === currentName || name === currentName;
+  return { ...changes, name: unchanged ? undefined : name };
 }
 
 /**

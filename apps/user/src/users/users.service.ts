@@ -10,7 +10,6 @@ import {
   type ProfileChanges,
   todayIn,
   withoutUnchangedName,
-  withTrimmedName,
 } from './profile-rules';
 import type { UserProfileEntity } from './user-profile.entity';
 import { type CachedUser, type CachedUserExtra, UserProfileCache } from './user-profile.cache';
@@ -149,7 +148,7 @@ export class UsersService {
     const current = SNOWFLAKE_ID.test(userId) ? await this.users.findById(userId) : null;
     if (!current) throw UserErrors.userNotFound();
     const checked = checkProfileChanges(
-      withoutUnchangedName(withTrimmedName(requested), current.name),
+      withoutUnchangedName(requested, current.name),
       todayIn(this.config.TZ),
     );
     if ('problem' in checked) throw UserErrors.invalidField(checked.problem);
