@@ -82,6 +82,33 @@ describe('AuthoringService', () => {
     expect(repository.insert).toHaveBeenCalledTimes(1);
   });
 
+  it('stores the sanitised HTML on create and edit, picks an automatic cover from it, and refuses HTML with nothing left', async () => {
+    const { service, repository } = newTestService(article(ArticleStatus.Draft));
+    const image = 'http://img.test/Fh3k9';
+    const content = `<p onclick="steal()">正文<script>steal()</script></p><img src="${image}" onerror="steal()"><iframe src="https://evil.test"></iframe>`;
+    const stored = `<p>正文</p><img src="${image}" />`;
+    await service.create(OWNER, { ...input, content, cover: { type: -1, images: [] } });
+    expect(repository.insert).toHaveBeenCalledWith('999', OWNER, {
+      title: input.title,
+      content: stored,
+      cover: { type: 1, images: [image] },
+      channelId: 1,
+      status: ArticleStatus.PendingReview,
+    });
+    await service.update(OWNER, ARTICLE, { ...input, content });
+    expect(repository.replace).toHaveBeenCalledWith(
+      ARTICLE,
+      OWNER,
+      ArticleStatus.Draft,
+      expect.objectContaining({ content: stored }),
+      articleChangeJobs(ARTICLE, 'edit', '999'),
+    );
+    await expect(
+      service.create(OWNER, { ...input, content: '<script>steal()</script><style>p{}</style>' }),
+    ).rejects.toThrow('Invalid content param.');
+    expect(repository.insert).toHaveBeenCalledTimes(1);
+  });
+
   it('sends an edited approved article back to review: counter down, caches cleared, reindexed, out of the pools', async () => {
     const { service, repository, counters, cache, authorLists, outbox } = newTestService(
       article(ArticleStatus.Approved),

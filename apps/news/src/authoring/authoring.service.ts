@@ -10,6 +10,7 @@ import type { NewsConfig } from '../config/news.config';
 import { articleChangeJobs } from '../outbox/article-jobs';
 import { JobOutboxRelay } from '../outbox/job-outbox.relay';
 import { resolveCover } from './article-cover.rules';
+import { sanitizeArticleHtml } from './article-html.rules';
 import { ArticleCountersReader } from './article-counters.reader';
 import { ArticleReadingStatsReader } from './article-reading-stats.reader';
 import { authoredPageWindow } from './authored-page.rules';
@@ -96,9 +97,22 @@ export class AuthoringService {
    * An article submitted (not saved as a draft) by one of AUTO_APPROVE_AUTHORS goes through the
    * review an admin would give it, approved by nobody (`reviewer_id` NULL).
    */
-  private async approveIfTrusted(articleId: string, userId: string, draft: ArticleDraft): Promise<void> {
-    if (draft.status !== ArticleStatus.PendingReview || !this.config.AUTO_APPROVE_AUTHORS.includes(userId)) return;
-    await this.review({ articleId, status: ArticleStatus.Approved, reviewerId: 0, rejectReason: '' });
+  private async approveIfTrusted(
+    articleId: string,
+    userId: string,
+    draft: ArticleDraft,
+  ): Promise<void> {
+    if (
+      draft.status !== ArticleStatus.PendingReview ||
+      !this.config.AUTO_APPROVE_AUTHORS.includes(userId)
+    )
+      return;
+    await this.review({
+      articleId,
+      status: ArticleStatus.Approved,
+      reviewerId: 0,
+      rejectReason: '',
+    });
   }
 
   /** 400 `Invalid article.` unless it is an own draft, pending or rejected article (reference). */
@@ -280,8 +294,10 @@ export class AuthoringService {
     const title = input.title.trim();
     if ([...title].length < TITLE_MIN || [...title].length > TITLE_MAX)
       throw AuthoringErrors.invalidTitle();
-    if (input.content.trim().length === 0) throw AuthoringErrors.invalidContent();
-    const cover = resolveCover(input.cover, input.content, this.config.STORAGE_PUBLIC_URL);
+    // Stored as every reader's page will show it: whoever writes (media platform, a gRPC caller).
+    const content = sanitizeArticleHtml(input.content);
+    if (content.trim().length === 0) throw AuthoringErrors.invalidContent();
+    const cover = resolveCover(input.cover, content, this.config.STORAGE_PUBLIC_URL);
     if (
       !Number.isInteger(input.channelId) ||
       input.channelId <= 0 ||
@@ -291,7 +307,7 @@ export class AuthoringService {
     }
     return {
       title,
-      content: input.content,
+      content,
       cover,
       channelId: input.channelId,
       status: input.draft ? ArticleStatus.Draft : ArticleStatus.PendingReview,

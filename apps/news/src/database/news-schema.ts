@@ -23,13 +23,26 @@ import { ReindexNewsSearchShortWords1764410000000 } from './migrations/176441000
 import { AllowUnknownNewsCommentByFan1764420000000 } from './migrations/1764420000000-allow-unknown-news-comment-by-fan';
 import { ReindexNewsSearchLetterDigitRuns1764430000000 } from './migrations/1764430000000-reindex-news-search-letter-digit-runs';
 import { FlattenNewsCommentThreads1764440000000 } from './migrations/1764440000000-flatten-news-comment-threads';
+import { SanitizeNewsArticleContent1764450000000 } from './migrations/1764450000000-sanitize-news-article-content';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
-  entities: [ChannelEntity, UserChannelEntity, ArticleEntity, ArticleContentEntity, ArticleStatisticEntity,
-    CollectionEntity, AttitudeEntity, ReportEntity,
-    ArticleSearchEntity, SearchKeywordEntity, AnnouncementEntity,
-    CommentEntity, CommentLikingEntity, JobOutboxEntity],
+  entities: [
+    ChannelEntity,
+    UserChannelEntity,
+    ArticleEntity,
+    ArticleContentEntity,
+    ArticleStatisticEntity,
+    CollectionEntity,
+    AttitudeEntity,
+    ReportEntity,
+    ArticleSearchEntity,
+    SearchKeywordEntity,
+    AnnouncementEntity,
+    CommentEntity,
+    CommentLikingEntity,
+    JobOutboxEntity,
+  ],
   migrations: [
     CreateNewsTables1764000000000,
     CreateNewsSearchTables1764105000000,
@@ -40,5 +53,6 @@ export const NEWS_SCHEMA: ServiceSchema = {
     AllowUnknownNewsCommentByFan1764420000000,
     ReindexNewsSearchLetterDigitRuns1764430000000,
     FlattenNewsCommentThreads1764440000000,
+    SanitizeNewsArticleContent1764450000000,
   ],
 };

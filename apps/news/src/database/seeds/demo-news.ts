@@ -2,6 +2,7 @@ import { SNOWFLAKE_EPOCH } from '@app/snowflake';
 
 import type { ArticleCover } from '../../articles/article.entity';
 import { AUTO_COVER, resolveCover } from '../../authoring/article-cover.rules';
+import { sanitizeArticleHtml } from '../../authoring/article-html.rules';
 import { DEMO_IMAGES_PER_CHANNEL } from './demo-images';
 import {
   CHANNEL_SUBJECTS,
@@ -161,7 +162,8 @@ export function demoArticles(
         `<p>${paragraph}</p>`,
         ...(pictures[n] ? [`<p><img src="${pictures[n]}" alt="${subject}"></p>`] : []),
       ]);
-      const content = body.join('');
+      // Stored as the authoring service stores what an author sends.
+      const content = sanitizeArticleHtml(body.join(''));
       articles.push({
         id: demoSnowflake(ms, 0, channel.id),
         channelId: channel.id,

@@ -1,0 +1,108 @@
+import { htmlToText } from '../search/search-text.util';
+import { storageImagesIn } from './article-cover.rules';
+import { sanitizeArticleHtml } from './article-html.rules';
+import { editorArticleHtml } from './article-html.stub';
+
+const STORAGE = 'http://img.test/';
+const IMG = `${STORAGE}Fh3k9`;
+const { sent: EDITOR_HTML, stored: EDITOR_HTML_STORED } = editorArticleHtml(IMG);
+
+describe('sanitizeArticleHtml', () => {
+  it('keeps what the editor writes, changing only how it is serialised, and keeps the result as it is', () => {
+    expect(sanitizeArticleHtml(EDITOR_HTML)).toBe(EDITOR_HTML_STORED);
+    expect(sanitizeArticleHtml(EDITOR_HTML_STORED)).toBe(EDITOR_HTML_STORED);
+  });
+
+  it('leaves the images an automatic cover takes and the text the search index reads', () => {
+    expect(storageImagesIn(EDITOR_HTML_STORED, STORAGE)).toEqual(
+      storageImagesIn(EDITOR_HTML, STORAGE),
+    );
+    expect(storageImagesIn(EDITOR_HTML_STORED, STORAGE)).toEqual([IMG]);
+    const words = (html: string) => htmlToText(html).split(/\s+/).filter(Boolean);
+    expect(words(EDITOR_HTML_STORED)).toEqual(words(EDITOR_HTML));
+  });
+
+  it('keeps plain paragraphs and text byte for byte', () => {
+    const html = '<p>这是关于 Vue3 的文章。</p><p>Toutiao &amp; friends</p>';
+    expect(sanitizeArticleHtml(html)).toBe(html);
+    expect(sanitizeArticleHtml('just text')).toBe('just text');
+  });
+
+  it.each([
+    ['a script tag, with its text', '<p>hi<script>alert(1)</script></p>', '<p>hi</p>'],
+    ['a script tag in capitals', '<SCRIPT SRC=//evil.test/x.js></SCRIPT><p>hi</p>', '<p>hi</p>'],
+    ['onerror on an image', `<img src="${IMG}" onerror="alert(1)">`, `<img src="${IMG}" />`],
+    ['an image that only errors', '<img src=x onerror=alert(1)>', ''],
+    ['a javascript: link', '<a href="javascript:alert(1)">x</a>', '<a>x</a>'],
+    ['an entity-encoded javascript: link', '<a href="&#106;avascript:alert(1)">x</a>', '<a>x</a>'],
+    [
+      'a hex-encoded javascript: link',
+      '<a href="&#x6A;avascript&colon;alert(1)">x</a>',
+      '<a>x</a>',
+    ],
+    ['a javascript: link split by a tab', '<a href="java\tscript:alert(1)">x</a>', '<a>x</a>'],
+    [
+      'a javascript: link in mixed case and spaces',
+      '<a href="  JaVaScRiPt:alert(1)">x</a>',
+      '<a>x</a>',
+    ],
+    ['a data: link', '<a href="data:text/html,<script>alert(1)</script>">x</a>', '<a>x</a>'],
+    ['a data: image', '<img src="data:image/svg+xml;base64,PHN2Zz4=">', ''],
+    ['a protocol-relative image', '<img src="//evil.test/x.png">', ''],
+    ['an iframe', '<iframe src="https://evil.test"></iframe><p>ok</p>', '<p>ok</p>'],
+    ['a srcdoc iframe', '<iframe srcdoc="<script>alert(1)</script>"></iframe>', ''],
+    ['a style tag', '<style>body{display:none}</style><p>x</p>', '<p>x</p>'],
+    ['an svg with onload', '<svg onload="alert(1)"><circle r="1"/></svg><p>x</p>', '<p>x</p>'],
+    ['object and embed', '<object data="x.swf"></object><embed src="x.swf"><p>x</p>', '<p>x</p>'],
+    [
+      'a form control',
+      '<form action="https://evil.test"><input name="t"><button>go</button></form>',
+      'go',
+    ],
+    [
+      'event handlers on kept tags',
+      '<p onclick="alert(1)" onmouseover="alert(2)">x</p>',
+      '<p>x</p>',
+    ],
+    [
+      'a div with a handler and a foreign class',
+      '<div onclick="x" class="van-popup">d</div>',
+      '<div>d</div>',
+    ],
+    [
+      'a style that loads a URL',
+      '<p style="background:url(javascript:alert(1))">c</p>',
+      '<p>c</p>',
+    ],
+    [
+      'a style that covers the page',
+      '<span style="position:fixed;top:0;color:red">c</span>',
+      '<span style="color:red">c</span>',
+    ],
+    [
+      'a meta refresh',
+      '<meta http-equiv="refresh" content="0;url=javascript:alert(1)"><p>x</p>',
+      '<p>x</p>',
+    ],
+    ['a base tag', '<base href="https://evil.test/"><p>x</p>', '<p>x</p>'],
+    ['a comment hiding markup', '<!--<img src=x onerror=alert(1)>--><p>x</p>', '<p>x</p>'],
+    [
+      'a rel the author chose',
+      '<a href="https://a.test" rel="opener">x</a>',
+      '<a href="https://a.test">x</a>',
+    ],
+    [
+      'a target other than a new tab',
+      '<a href="https://a.test" target="_top">x</a>',
+      '<a href="https://a.test">x</a>',
+    ],
+  ])('drops %s', (_name, html, stored) => {
+    expect(sanitizeArticleHtml(html)).toBe(stored);
+  });
+
+  it('keeps text that looks like markup as text', () => {
+    expect(sanitizeArticleHtml('<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>')).toBe(
+      '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>',
+    );
+  });
+});

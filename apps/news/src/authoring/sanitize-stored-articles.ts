@@ -1,0 +1,42 @@
+import type { DataSource } from 'typeorm';
+
+import { sanitizeArticleHtml } from './article-html.rules';
+
+/** Articles read per statement. */
+const BATCH = 200;
+
+/**
+ * Sanitises the stored HTML of every article (`news_article_content`) as the authoring service
+ * sanitises what it stores, `BATCH` articles at a time in id order. Only an article whose HTML
+ * changes is written, each on its own and only while its HTML is still what was read (an edit
+ * meanwhile stored sanitised HTML already), so it runs beside live traffic, may be stopped, and
+ * a second run writes nothing. `dropCached` is handed the ids each batch rewrote, after their
+ * writes. Answers how many articles were rewritten.
+ */
+export async function sanitizeStoredArticles(
+  dataSource: DataSource,
+  dropCached: (articleIds: string[]) => Promise<void>,
+): Promise<number> {
+  let rewritten = 0;
+  let after = '0';
+  for (;;) {
+    const rows: Array<{ article_id: string; content: string }> = await dataSource.query(
+      'SELECT article_id, content FROM news_article_content WHERE article_id > CAST(? AS UNSIGNED) ORDER BY article_id LIMIT ?',
+      [after, BATCH],
+    );
+    if (rows.length === 0) return rewritten;
+    after = String(rows[rows.length - 1].article_id);
+    const changed: string[] = [];
+    for (const row of rows) {
+      const content = sanitizeArticleHtml(row.content);
+      if (content === row.content) continue;
+      await dataSource.query(
+        'UPDATE news_article_content SET content = ? WHERE article_id = ? AND content = ?',
+        [content, row.article_id, row.content],
+      );
+      changed.push(String(row.article_id));
+    }
+    if (changed.length > 0) await dropCached(changed);
+    rewritten += changed.length;
+  }
+}

