@@ -1,3 +1,5 @@
+import { errorMessage } from '@app/config';
+import { Logger, type LoggerService } from '@nestjs/common';
 import Redis, { type RedisOptions } from 'ioredis';
 
 import { defineRedisScripts } from './redis-script';
@@ -63,7 +65,41 @@ export function createRedisClient(url: string, keyPrefix: string, options: Redis
     ...options,
   });
   defineRedisScripts(redis);
+  logOutages(redis, redisAddress(url));
   return redis;
+}
+
+/**
+ * Logs when the client loses Redis (once per outage, however many reconnection attempts fail)
+ * and when it has it back. Without an `error` listener ioredis printed every failed attempt's
+ * stack to stderr, twice a second per client, outside the app's structured log.
+ */
+export function logOutages(
+  redis: Redis,
+  address: string,
+  logger: Pick<LoggerService, 'warn' | 'log'> = new Logger('Redis'),
+): void {
+  let down = false;
+  redis.on('error', (error: unknown) => {
+    if (down) return;
+    down = true;
+    logger.warn(`${address} unreachable, reconnecting: ${errorMessage(error)}`);
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.log(`${address} reachable again`);
+  });
+}
+
+/** host:port/db of a Redis URL, without its credentials. */
+function redisAddress(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `redis ${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    return 'redis';
+  }
 }
 
 /**

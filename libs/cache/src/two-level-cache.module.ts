@@ -36,12 +36,7 @@ export class TwoLevelCacheModule {
         // Pub/sub channels are not prefixed by ioredis, so the deployment prefix is added here.
         {
           provide: CACHE_SUBSCRIBER,
-          useFactory: () => {
-            const subscriber = createSubscriberClient(options.cacheUrl, options.keyPrefix);
-            // ioredis reconnects and resubscribes by itself; without a listener an outage would crash the process.
-            subscriber.on('error', () => undefined);
-            return subscriber;
-          },
+          useFactory: () => createSubscriberClient(options.cacheUrl, options.keyPrefix),
         },
         {
           provide: TwoLevelCache,

@@ -1,6 +1,6 @@
 import { closeRedisClient, createRedisClient, createSubscriberClient } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import type { ImConfig } from '../config/im.config';
@@ -11,7 +11,6 @@ import type { ImConfig } from '../config/im.config';
  */
 @Injectable()
 export class RedisPubSub implements OnApplicationShutdown {
-  private readonly logger = new Logger(RedisPubSub.name);
   readonly pub: Redis;
   readonly sub: Redis;
 
@@ -19,9 +18,6 @@ export class RedisPubSub implements OnApplicationShutdown {
     // Channels are not keys, so no keyPrefix: the prefix goes into the adapter's channel key.
     this.pub = createRedisClient(config.REDIS_STATE_URL, '', { enableAutoPipelining: false });
     this.sub = createSubscriberClient(config.REDIS_STATE_URL, '');
-    for (const client of [this.pub, this.sub]) {
-      client.on('error', (error: Error) => this.logger.warn(`Redis pub/sub: ${error.message}`));
-    }
   }
 
   /** Ready when the publisher answers PING and the subscriber is connected. */
