@@ -74,7 +74,7 @@ describe('article HTML: stored sanitised, so the app serves no author script', (
 
   /** Runs the news migration again as the migration Job does: configured by the environment. */
   const runMigrationAgain = async (): Promise<string[]> => {
-    const saved = { ...process.env };
+    const saved = Object.keys(stack.env).map((name) => [name, process.env[name]] as const);
     Object.assign(process.env, stack.env);
     const dataSource = await new DataSource(
       mysqlDataSourceOptions(stack.database.settings, NEWS_SCHEMA),
@@ -85,7 +85,10 @@ describe('article HTML: stored sanitised, so the app serves no author script', (
       return applied.map((migration) => migration.name);
     } finally {
       await dataSource.destroy();
-      process.env = saved;
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   };
 
