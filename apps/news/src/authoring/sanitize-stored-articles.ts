@@ -10,8 +10,11 @@ const BATCH = 200;
  * sanitises what it stores, `BATCH` articles at a time in id order. Only an article whose HTML
  * changes is written, each on its own and only while its HTML is still what was read (an edit
  * meanwhile stored sanitised HTML already), so it runs beside live traffic, may be stopped, and
- * a second run writes nothing. `dropCached` is handed the ids each batch rewrote, after their
- * writes. Answers how many articles were rewritten.
+ * a second run writes nothing. `dropCached` is handed the ids of a batch's articles that change
+ * twice: before their writes, so a cache that cannot be reached stops the run with nothing of the
+ * batch written (rewritten, an article would be clean for every later run, which then left its
+ * cached page to be served until it expired), and after them, for a page filled meanwhile.
+ * Answers how many articles were rewritten.
  */
 export async function sanitizeStoredArticles(
   dataSource: DataSource,
@@ -26,17 +29,18 @@ export async function sanitizeStoredArticles(
     );
     if (rows.length === 0) return rewritten;
     after = String(rows[rows.length - 1].article_id);
-    const changed: string[] = [];
-    for (const row of rows) {
-      const content = sanitizeArticleHtml(row.content);
-      if (content === row.content) continue;
+    const changes = rows
+      .map((row) => ({ ...row, sanitised: sanitizeArticleHtml(row.content) }))
+      .filter((row) => row.sanitised !== row.content);
+    if (changes.length === 0) continue;
+    const changed = changes.map((row) => String(row.article_id));
+    await dropCached(changed);
+    for (const row of changes)
       await dataSource.query(
         'UPDATE news_article_content SET content = ? WHERE article_id = ? AND content = ?',
-        [content, row.article_id, row.content],
+        [row.sanitised, row.article_id, row.content],
       );
-      changed.push(String(row.article_id));
-    }
-    if (changed.length > 0) await dropCached(changed);
+    await dropCached(changed);
     rewritten += changed.length;
   }
 }

@@ -12,9 +12,11 @@ import { newsEnvSchema } from '../../config/news.config';
  * it stores now; this rewrites the articles stored before (`sanitizeStoredArticles`: only those
  * that change, 200 read per statement, each written on its own), so nothing is sanitised on the
  * read path. The cached details of rewritten articles (`art:{id}:detail`, in the cache Redis and
- * every replica's memory) are dropped after each batch, where they would have served the old HTML
- * for up to 70 minutes; the cache Redis is opened only when an article changed. The search entry
- * is left: its text already left out scripts, styles and every tag.
+ * every replica's memory) are dropped before and after each batch's writes, where they would have
+ * served the old HTML for up to 70 minutes: a cache Redis that cannot be reached fails the run
+ * before the batch is written, so the run again rewrites it and drops its pages. The cache Redis
+ * is opened only when an article changes. The search entry is left: its text already left out
+ * scripts, styles and every tag.
  *
  * An article an older news release stores while it still serves is stored as sent: run this again
  * once no such release serves (delete its row from `migrations_news`). Nothing to undo.

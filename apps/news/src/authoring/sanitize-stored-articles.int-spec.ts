@@ -1,0 +1,79 @@
+import { CacheKeys, closeRedisClient, createRedisClient, invalidateCached } from '@app/cache';
+import { mysqlDataSourceOptions } from '@app/database';
+import {
+  createTestDatabase,
+  createTestRedis,
+  freePort,
+  type TestDatabase,
+  type TestRedis,
+  withTestConnection,
+} from '@app/testing';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+
+import { NEWS_SCHEMA } from '../database/news-schema';
+import { sanitizeStoredArticles } from './sanitize-stored-articles';
+
+const ARTICLE = '1500000000000000951';
+const STORED = '<p onclick="alert(1)">正文</p><script>alert(2)</script>';
+const SANITISED = '<p>正文</p>';
+
+describe('sanitizeStoredArticles (real MariaDB and Redis)', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let redis: TestRedis;
+  let cache: Redis;
+  let unreachable: Redis;
+
+  const storedContent = async (): Promise<string> =>
+    withTestConnection(database.settings, async (query) => {
+      const rows = (await query('SELECT content FROM news_article_content WHERE article_id = ?', [
+        ARTICLE,
+      ])) as Array<{ content: string }>;
+      return rows[0].content;
+    });
+  const dropping =
+    (client: Redis) =>
+    (articleIds: string[]): Promise<void> =>
+      invalidateCached(client, articleIds.map(CacheKeys.articleDetail));
+
+  beforeAll(async () => {
+    // The migrations ran on an empty table: nothing was read, no Redis was opened.
+    database = await createTestDatabase([NEWS_SCHEMA]);
+    dataSource = await new DataSource(
+      mysqlDataSourceOptions(database.settings, NEWS_SCHEMA),
+    ).initialize();
+    redis = createTestRedis();
+    cache = createRedisClient(redis.cacheUrl, redis.prefix);
+    unreachable = createRedisClient(`redis://127.0.0.1:${await freePort()}/0`, redis.prefix);
+    await withTestConnection(database.settings, (query) =>
+      query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [
+        ARTICLE,
+        STORED,
+      ]),
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all([unreachable, cache].map((client) => client && closeRedisClient(client)));
+    await redis?.cleanup();
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('rewrites nothing while the cache is unreachable, so a later run still drops the page it rewrites', async () => {
+    await cache.set(CacheKeys.articleDetail(ARTICLE), JSON.stringify({ content: STORED }));
+
+    await expect(sanitizeStoredArticles(dataSource, dropping(unreachable))).rejects.toThrow();
+    // Rewritten then, the article would be clean for every later run, which would leave its
+    // cached page (the script included) to be served until it expired.
+    expect(await storedContent()).toBe(STORED);
+    expect(await cache.exists(CacheKeys.articleDetail(ARTICLE))).toBe(1);
+
+    expect(await sanitizeStoredArticles(dataSource, dropping(cache))).toBe(1);
+    expect(await storedContent()).toBe(SANITISED);
+    expect(await cache.exists(CacheKeys.articleDetail(ARTICLE))).toBe(0);
+
+    expect(await sanitizeStoredArticles(dataSource, dropping(unreachable))).toBe(0);
+  });
+});
