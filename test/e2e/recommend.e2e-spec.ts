@@ -592,6 +592,33 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     }
   });
 
+  it('holds the refresh lock one interval from the round that took it, so the next round of that replica rebuilds again', async () => {
+    const refresher = recommend!.get(CandidateRefresher);
+    const lock = 'lock:reco:refresh';
+    await state.del(lock);
+    const rebuildMs = 1_500;
+    const channels = recommend!.get<channelV1.ChannelServiceClient>(grpcClientToken(CHANNEL_GRPC));
+    const listChannelsOfNews = channels.listChannels.bind(channels);
+    const listChannels = jest
+      .spyOn(channels, 'listChannels')
+      .mockImplementationOnce((request) =>
+        defer(() =>
+          new Promise((resolve) => setTimeout(resolve, rebuildMs)).then(() =>
+            lastValueFrom(listChannelsOfNews(request)),
+          ),
+        ),
+      );
+    try {
+      await expect(refresher.tick()).resolves.toBe(true);
+      // Held for the interval from the end of a rebuild, the lock outlived the round an interval
+      // later by as long as the rebuild took, and each replica rebuilt every other round.
+      expect(await state.pttl(lock)).toBeLessThanOrEqual(3_600_000 - rebuildMs);
+      expect(await state.pttl(lock)).toBeGreaterThan(3_600_000 - rebuildMs - 10_000);
+    } finally {
+      listChannels.mockRestore();
+    }
+  });
+
   it('answers UNAVAILABLE while its pools were never built, so callers fall back', async () => {
     const coldRedis = createTestRedis();
     const [port, deadNewsPort] = [await freePort(), await freePort()];

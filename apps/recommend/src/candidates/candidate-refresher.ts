@@ -34,6 +34,11 @@ const FIRST_RETRY_MS = 500;
 const RETRY_MAX_MS = 5_000;
 /** How long the refresh lock outlives a rebuild whose replica stopped renewing it. */
 const REBUILD_LEASE_MS = 30_000;
+/**
+ * How much sooner than one interval after its round the lock lapses: the next round of that
+ * replica (its timer a little late, if anything) finds it free.
+ */
+const ROUND_SLACK_MS = 1_000;
 
 /** ListLatestArticles answers at most this many ids per call. */
 const LIST_PAGE = 100;
@@ -84,11 +89,13 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
 
   /**
    * Refreshes unless a replica is refreshing or did within the last interval; a failure retries
-   * within seconds. The lock is held for a short lease, renewed while the rebuild runs, and for
-   * the interval once it succeeded: a replica that dies mid-rebuild (a deploy, an OOM kill) holds
-   * up the others for one lease, where a recommend that never built its pools answers nothing.
+   * within seconds. The lock is held for a short lease, renewed while the rebuild runs, and once
+   * it succeeded until the next round (an interval after this one began): a replica that dies
+   * mid-rebuild (a deploy, an OOM kill) holds up the others for one lease, where a recommend that
+   * never built its pools answers nothing.
    */
   async tick(): Promise<boolean> {
+    const started = Date.now();
     const lease = await this.locks
       .acquire(RecoKeys.refreshLockName, REBUILD_LEASE_MS)
       .catch(() => undefined);
@@ -117,8 +124,13 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
       clearInterval(renewal);
     }
     this.retryDelayMs = FIRST_RETRY_MS;
-    // Sent after every renewal on the same connection: none of them can shorten it again.
-    await lease.extend(this.config.RECO_REFRESH_INTERVAL_MS).catch(() => false);
+    // Held until the round an interval after this one: counted from the end of the rebuild, the
+    // lock outlived that round by as long as the rebuild took, and each replica rebuilt every
+    // other round. Sent after every renewal on the same connection: none of them can change it again.
+    const interval = this.config.RECO_REFRESH_INTERVAL_MS;
+    const heldMs = interval - Math.min(ROUND_SLACK_MS, interval / 10) - (Date.now() - started);
+    if (heldMs > 0) await lease.extend(heldMs).catch(() => false);
+    else await lease.release().catch(() => undefined);
     return true;
   }
 
