@@ -100,5 +100,8 @@ const OPTIONS: sanitizeHtml.IOptions = {
  * again changes nothing.
  */
 export function sanitizeArticleHtml(html: string): string {
-  return sanitizeHtml(html, OPTIONS);
+  // Once more over its own output: a dropped tag can leave what the parser read inside it nested
+  // (an unclosed <select> keeps a paragraph from closing at the next), which a browser, and a
+  // second pass, read otherwise. The second pass parses well-formed HTML and keeps it as it is.
+  return sanitizeHtml(sanitizeHtml(html, OPTIONS), OPTIONS);
 }
