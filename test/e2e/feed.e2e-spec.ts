@@ -1,7 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 
 import { CacheKeys, CounterKeys, REDIS_CACHE, StateKeys, TwoLevelCache } from '@app/cache';
-import { algorithmFor, RECO_PARAMS_METADATA, RECO_PARAMS_OMIT, type userReco } from '@app/contracts';
+import {
+  algorithmFor,
+  RECO_PARAMS_METADATA,
+  RECO_PARAMS_OMIT,
+  type userReco,
+} from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
 import { loadConfig } from '@app/config';
 import { freePort } from '@app/testing';
@@ -151,7 +156,11 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
   const cleanups: Array<() => Promise<unknown>> = [];
   const afterThis = (cleanup: () => Promise<unknown>) => cleanups.push(cleanup);
   /** Publishes a cold-start run as the recommend service does; other tests' new viewers must not start cold, so it goes after the test. */
-  const publishColdStart = async (channelId: number, algorithm: string, batches: string[][]): Promise<string> => {
+  const publishColdStart = async (
+    channelId: number,
+    algorithm: string,
+    batches: string[][],
+  ): Promise<string> => {
     const run = CacheKeys.feedColdStart(channelId, algorithm);
     const runIds = CacheKeys.feedColdStartIds(channelId, algorithm);
     await stack.cache
@@ -173,7 +182,12 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     stack.gateway.inject({ method: 'GET', url, headers: authorization ? { authorization } : {} });
   const feed = async (query: string, authorization?: string) => {
     const response = await get(`/app/v1_1/articles?${query}`, authorization);
-    return { status: response.statusCode, headers: response.headers, body: response.json<FeedBody>(), raw: response.rawPayload };
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: response.json<FeedBody>(),
+      raw: response.rawPayload,
+    };
   };
   const ids = (body: FeedBody | PageBody) => body.data.results.map((card) => card.art_id);
   /** Runs drawn ahead are not waited for: how many calls the fake service has seen once `count` arrived (2 s at most). */
@@ -194,16 +208,26 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
   };
   const recommendCalls = async (): Promise<number> => {
     const text = (await stack.gateway.inject({ method: 'GET', url: '/metrics' })).body;
-    return [...text.matchAll(/^feed_recommend_calls_total\{result="\w+"\} (\d+)$/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+    return [...text.matchAll(/^feed_recommend_calls_total\{result="\w+"\} (\d+)$/gm)].reduce(
+      (sum, match) => sum + Number(match[1]),
+      0,
+    );
   };
   const newestFirst = (list: string[]) => [...list].reverse();
   /** A real recommend service on the stack's data, its pools built, and a gateway calling it. */
   const startRealRecommend = async (env: Record<string, string>): Promise<RealRecommend> => {
     const port = await freePort();
-    const shared = { ...stack.env, ...env, RECOMMEND_GRPC_PORT: String(port), RECO_REFRESH_INTERVAL_MS: '3600000' };
+    const shared = {
+      ...stack.env,
+      ...env,
+      RECOMMEND_GRPC_PORT: String(port),
+      RECO_REFRESH_INTERVAL_MS: '3600000',
+    };
     const service = await startRecommendService(loadConfig(recommendEnvSchema, shared));
     await service.get(CandidateRefresher).refresh();
-    const gateway = await createGateway(loadConfig(gatewayEnvSchema, { ...shared, RECOMMEND_GRPC_URL: `127.0.0.1:${port}` }));
+    const gateway = await createGateway(
+      loadConfig(gatewayEnvSchema, { ...shared, RECOMMEND_GRPC_URL: `127.0.0.1:${port}` }),
+    );
     await gateway.init();
     await gateway.getHttpAdapter().getInstance().ready();
     return {
@@ -294,20 +318,24 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
   });
 
   describe('GET /app/v1_1/articles with the recommend service up', () => {
-    it('answers the recommended cards in order after the pinned ones, drawing a run of batches with the client stamp', async () => {
+    it("answers the recommended cards in order after the pinned ones, drawing a run of batches under the gateway's clock", async () => {
       recommend.behaviour = {
         track: track([CH1[2], CH1[0], CH1[5]], '1700000000000', 'exposure-a'),
       };
+      const called = Date.now();
       const before = formatPubdate(new Date().toISOString(), 'Asia/Shanghai');
-      const { status, headers, body, raw } = await feed('channel_id=1&timestamp=1710000000000&with_top=1', token);
+      const { status, headers, body, raw } = await feed(
+        'channel_id=1&timestamp=1710000000000&with_top=1',
+        token,
+      );
       const after = formatPubdate(new Date().toISOString(), 'Asia/Shanghai');
 
       expect(status).toBe(200);
       expect(headers['content-type']).toBe('application/json; charset=utf-8');
       expect(Number(headers['content-length'])).toBe(raw.length);
       expect(body.message).toBe('OK');
-      // The first batch of this reader in this channel: no older batch to scroll to.
-      expect(body.data.pre_timestamp).toBe(0);
+      // A fresh batch: the next page goes on from its stamp + 1 (not back to an older batch).
+      expect(body.data.pre_timestamp).toBe(1_710_000_000_001);
       expect(ids(body)).toEqual([TOP, CH1[2], CH1[0], CH1[5]]);
       for (const card of body.data.results) {
         expect(typeof card.art_id).toBe('string');
@@ -321,17 +349,22 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
         userId: READER,
         channelId: 1,
         articleNum: 50,
-        timeStamp: '1710000000000',
+        timeStamp: expect.stringMatching(/^\d+$/) as string,
       });
+      // The recommend service keeps its own history by stamp: the cursor of a page that goes on
+      // may be older than a stamp it drew for since, the clock is not.
+      const drawnAt = Number(recommend.requests.at(-1)?.timeStamp);
+      expect(drawnAt).toBeGreaterThanOrEqual(called);
+      expect(drawnAt).toBeLessThanOrEqual(Date.now());
     });
 
-    it('leaves the pinned articles out with with_top=0, with pre_timestamp 0 after a fresh batch', async () => {
+    it('leaves the pinned articles out with with_top=0, with the stamp + 1 as pre_timestamp after a fresh batch', async () => {
       recommend.behaviour = { track: track([CH1[3], CH1[4]], '1690000000000') };
       const { status, body } = await feed('channel_id=1&timestamp=1720000000000&with_top=0', token);
       expect(status).toBe(200);
       expect(ids(body)).toEqual([CH1[3], CH1[4]]);
       // Not the stamp of the batch before, which toutiao-m would be dealt again.
-      expect(body.data.pre_timestamp).toBe(0);
+      expect(body.data.pre_timestamp).toBe(1_720_000_000_001);
     });
 
     it('deals a run one batch per stamp with one gRPC call, draws the next run while the last batch is read, and replays older or repeated stamps', async () => {
@@ -344,22 +377,26 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
 
       const first = await dealt(1_730_000_000_000);
       expect(ids(first.body)).toEqual(CH1.slice(0, 10));
-      expect(first.body.data.pre_timestamp).toBe(0);
+      expect(first.body.data.pre_timestamp).toBe(1_730_000_000_001);
       expect(recommend.requests.length).toBe(calls + 1);
-      // Taking the last batch of the run draws the next one (with this request's stamp) without waiting for it.
+      // Taking the last batch of the run draws the next one (under a later stamp) without waiting for it.
       recommend.behaviour = { track: track([CH1[9]], '1') };
       const second = await dealt(1_730_000_000_500);
       expect(ids(second.body)).toEqual(CH1.slice(10));
-      expect(second.body.data.pre_timestamp).toBe(0);
+      expect(second.body.data.pre_timestamp).toBe(1_730_000_000_501);
       expect(await recommendRequestsReach(calls + 2)).toBe(calls + 2);
-      expect(recommend.requests.at(-1)).toMatchObject({ userId: 'device-run', channelId: 1, timeStamp: '1730000000500' });
+      expect(recommend.requests.at(-1)).toMatchObject({ userId: 'device-run', channelId: 1 });
+      expect(Number(recommend.requests[calls + 1].timeStamp)).toBeGreaterThan(
+        Number(recommend.requests[calls].timeStamp),
+      );
 
       const retried = await dealt(1_730_000_000_500);
       const concurrent = await Promise.all([1, 2, 3].map(() => dealt(1_730_000_000_500)));
       expect(retried.body.data).toEqual(second.body.data);
       for (const reply of concurrent) expect(reply.body.data).toEqual(second.body.data);
+      // An older stamp replays its batch, pointing at the one before it: none.
       const scrolled = await dealt(1_730_000_000_000);
-      expect(scrolled.body.data).toEqual(first.body.data);
+      expect(scrolled.body.data).toEqual({ ...first.body.data, pre_timestamp: 0 });
       // Older than every batch dealt: a time cursor, answered with the latest articles before it.
       const older = await dealt(1_729_000_000_000);
       expect(ids(older.body)).toEqual(newestFirst(CH1).slice(0, 10));
@@ -368,44 +405,60 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       // Each article of the run was exposed once: fresh batches count, replays do not.
       await stack.gateway.get(HotCounters).flush();
       const exposedAfter = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1);
-      expect(exposedAfter.map((count, index) => Number(count) - Number(exposedBefore[index]))).toEqual(
-        CH1.map(() => 1),
-      );
+      expect(
+        exposedAfter.map((count, index) => Number(count) - Number(exposedBefore[index])),
+      ).toEqual(CH1.map(() => 1));
 
       // The next fresh stamp is dealt the run drawn ahead, without a call of its own.
       const third = await dealt(1_730_000_001_000);
       expect(ids(third.body)).toEqual([CH1[9]]);
-      expect(third.body.data.pre_timestamp).toBe(0);
+      expect(third.body.data.pre_timestamp).toBe(1_730_000_001_001);
       // That was the run's last batch: the one after it is being drawn already.
       expect(await recommendRequestsReach(calls + 3)).toBe(calls + 3);
     });
 
     it('starts a device new to a channel on its published cold-start run without a call, and leaves that run out of the first refill', async () => {
       const device = 'device-cold';
-      const published = await publishColdStart(1, algorithmFor(device), [CH1.slice(0, 2), CH1.slice(2, 4)]);
-      const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, `Anony ${device}`);
+      const published = await publishColdStart(1, algorithmFor(device), [
+        CH1.slice(0, 2),
+        CH1.slice(2, 4),
+      ]);
+      const dealt = (stamp: number) =>
+        feed(`channel_id=1&timestamp=${stamp}&with_top=0`, `Anony ${device}`);
       const calls = recommend.requests.length;
       const counted = await recommendCalls();
       await stack.gateway.get(HotCounters).flush();
-      const exposedBefore = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1.slice(0, 4));
+      const exposedBefore = await stack.state.zmscore(
+        CounterKeys.articleRecoExposures,
+        ...CH1.slice(0, 4),
+      );
 
       const first = await dealt(1_741_000_000_000);
       expect(ids(first.body)).toEqual(CH1.slice(0, 2));
-      expect(first.body.data.pre_timestamp).toBe(0);
+      expect(first.body.data.pre_timestamp).toBe(1_741_000_000_001);
       expect(recommend.requests.length).toBe(calls);
       // The second is the run's last batch: the first run of the device's own is drawn meanwhile.
       // It draws the 4 dealt ids along (recommend counts them as shown) and queues only new ones.
       recommend.behaviour = { track: track(CH1.slice(0, 7), '1') };
       const second = await dealt(1_741_000_001_000);
       expect(ids(second.body)).toEqual(CH1.slice(2, 4));
-      expect(second.body.data.pre_timestamp).toBe(0);
+      expect(second.body.data.pre_timestamp).toBe(1_741_000_001_001);
       expect(await recommendRequestsReach(calls + 1)).toBe(calls + 1);
-      expect(recommend.requests.at(-1)).toMatchObject({ userId: device, channelId: 1, articleNum: 54 });
+      expect(recommend.requests.at(-1)).toMatchObject({
+        userId: device,
+        channelId: 1,
+        articleNum: 54,
+      });
       // The feed asks for the run without the per-article tracking strings it never hands on.
       expect(recommend.paramsOmitted.at(-1)).toBe(true);
       await stack.gateway.get(HotCounters).flush();
-      const exposedAfter = await stack.state.zmscore(CounterKeys.articleRecoExposures, ...CH1.slice(0, 4));
-      expect(exposedAfter.map((count, index) => Number(count) - Number(exposedBefore[index]))).toEqual([1, 1, 1, 1]);
+      const exposedAfter = await stack.state.zmscore(
+        CounterKeys.articleRecoExposures,
+        ...CH1.slice(0, 4),
+      );
+      expect(
+        exposedAfter.map((count, index) => Number(count) - Number(exposedBefore[index])),
+      ).toEqual([1, 1, 1, 1]);
 
       // Taking the run drawn ahead starts the next draw, whose call may reach the service before
       // this answer: a call of this request's own would be one that ended (here at the deadline).
@@ -424,7 +477,8 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     it("deals the pool again, not the end of the feed, to a device whose cold-start run held the channel's whole pool", async () => {
       const device = 'device-cold-exhausted';
       await publishColdStart(2, algorithmFor(device), [newestFirst(CH2)]);
-      const dealt = (stamp: number) => feed(`channel_id=2&timestamp=${stamp}&with_top=0`, `Anony ${device}`);
+      const dealt = (stamp: number) =>
+        feed(`channel_id=2&timestamp=${stamp}&with_top=0`, `Anony ${device}`);
       // The pool holds nothing else: the run drawn ahead brings only the articles just dealt (as
       // recommend draws a reader with no exposures yet), and the next request waits for it.
       recommend.behaviour = { track: track(newestFirst(CH2), '1'), delayMs: 100 };
@@ -433,10 +487,14 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const first = await dealt(1_743_000_000_000);
       expect(ids(first.body)).toEqual(newestFirst(CH2));
       const second = await dealt(1_743_000_001_000);
-      expect(recommend.requests[calls]).toMatchObject({ userId: device, channelId: 2, articleNum: 52 });
+      expect(recommend.requests[calls]).toMatchObject({
+        userId: device,
+        channelId: 2,
+        articleNum: 52,
+      });
       // Exhausted, it starts over, as recommend does for a reader who was not dealt a cold start.
       expect(ids(second.body)).toEqual(newestFirst(CH2));
-      expect(second.body.data.pre_timestamp).toBe(0);
+      expect(second.body.data.pre_timestamp).toBe(1_743_000_001_001);
     });
 
     it('starts a signed-in user without reading history cold too, and one with history from the recommend service', async () => {
@@ -455,10 +513,17 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(recommend.requests.length).toBe(calls);
 
       recommend.behaviour = { track: track([CH2[1]], '1') };
-      const personal = await feed(`channel_id=${channel}&timestamp=1742000000000&with_top=0`, token);
+      const personal = await feed(
+        `channel_id=${channel}&timestamp=1742000000000&with_top=0`,
+        token,
+      );
       expect(ids(personal.body)).toEqual([CH2[1]]);
       expect(recommend.requests.length).toBe(calls + 1);
-      expect(recommend.requests.at(-1)).toMatchObject({ userId: READER, channelId: channel, articleNum: 50 });
+      expect(recommend.requests.at(-1)).toMatchObject({
+        userId: READER,
+        channelId: channel,
+        articleNum: 50,
+      });
     });
 
     it('shares one gRPC call among concurrent first requests of a viewer, deals them distinct batches, and draws the next run for the one that took the last', async () => {
@@ -467,7 +532,9 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       recommend.behaviour = { track: track(run, '1'), delayMs: 50 };
       const calls = recommend.requests.length;
       const replies = await Promise.all(
-        [1, 2].map((offset) => feed(`channel_id=1&timestamp=${1_735_000_000_000 + offset}&with_top=0`, device)),
+        [1, 2].map((offset) =>
+          feed(`channel_id=1&timestamp=${1_735_000_000_000 + offset}&with_top=0`, device),
+        ),
       );
       // Two draws would each have dealt their own first batch: the same ids twice.
       const dealtIds = replies.map((reply) => ids(reply.body));
@@ -476,7 +543,8 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       // The request that waited for the shared draw took the run's last batch: it draws the next run.
       expect(await recommendRequestsReach(calls + 2)).toBe(calls + 2);
       const [shared, ahead] = recommend.requests.slice(calls);
-      expect([shared.timeStamp, ahead.timeStamp].sort()).toEqual(['1735000000001', '1735000000002']);
+      // Drawn under the clock, the run drawn ahead after the shared one.
+      expect(Number(ahead.timeStamp)).toBeGreaterThan(Number(shared.timeStamp));
       expect(ahead).toMatchObject({ userId: 'device-rush', channelId: 1, articleNum: 50 });
     });
 
@@ -491,9 +559,10 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       // Nor is that stamp handed to the recommend service, which keeps its own history by stamp.
       expect(Number(recommend.requests[calls].timeStamp)).toBeLessThanOrEqual(Date.now());
 
-      const setRight = await dealt(Date.now());
+      const setRightAt = Date.now();
+      const setRight = await dealt(setRightAt);
       expect(ids(setRight.body)).toEqual(CH1.slice(10));
-      expect(setRight.body.data.pre_timestamp).toBe(0);
+      expect(setRight.body.data.pre_timestamp).toBe(setRightAt + 1);
       // That was the run's last batch: the next run is drawn meanwhile.
       expect(await recommendRequestsReach(calls + 2)).toBe(calls + 2);
     });
@@ -525,7 +594,8 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const second = await dealt(1_744_000_001_000);
       expect(second.status).toBe(200);
       expect(ids(second.body)).toEqual([TOP, ...next]);
-      expect(second.body.data.pre_timestamp).toBe(0);
+      // Dealt under the banned batch's cursor: the next page goes on from the batch shown.
+      expect(second.body.data.pre_timestamp).toBe(1_744_000_001_002);
       // The banned batch was the first run's last: the run after it came in its place, and taking
       // that run's only batch draws the next.
       expect(await recommendRequestsReach(calls + 3)).toBe(calls + 3);
@@ -545,7 +615,10 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     it('refuses an `Anony` device id longer than 64 characters as a malformed header: nothing asked or stored under it', async () => {
       const asked = recommend.requests.length;
       const device = 'd'.repeat(10_000);
-      const { status } = await feed('channel_id=2&timestamp=1740000000000&with_top=0', `Anony ${device}`);
+      const { status } = await feed(
+        'channel_id=2&timestamp=1740000000000&with_top=0',
+        `Anony ${device}`,
+      );
       expect(status).toBe(401);
       expect(recommend.requests.slice(asked)).toEqual([]);
       const cache = stack.redis.client('cache');
@@ -906,21 +979,23 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       });
       const metrics = (await booting.inject({ method: 'GET', url: '/metrics' })).body;
       const fallbacks = Object.fromEntries(
-        [...metrics.matchAll(/^feed_recommend_fallback_total\{reason="(\w+)"\} (\d+)$/gm)].map((match) => [
-          match[1],
-          Number(match[2]),
-        ]),
+        [...metrics.matchAll(/^feed_recommend_fallback_total\{reason="(\w+)"\} (\d+)$/gm)].map(
+          (match) => [match[1], Number(match[2])],
+        ),
       );
       // Connected: the call reached the service rather than failing fast as unavailable.
       expect(fallbacks.unavailable ?? 0).toBe(0);
       expect(service.requests).toHaveLength(1);
       // A machine too busy to answer within the feed's 200 ms deadline counts a timeout and
       // answers the latest articles instead; that is not what this test is about.
-      if ((fallbacks.timeout ?? 0) === 0) expect(ids(first.json<FeedBody>())).toEqual([CH2[1], CH2[0]]);
+      if ((fallbacks.timeout ?? 0) === 0)
+        expect(ids(first.json<FeedBody>())).toEqual([CH2[1], CH2[0]]);
 
       const detail = await booting.inject({ method: 'GET', url: `/app/v1_0/articles/${CH1[0]}` });
       expect(
-        detail.json<{ data: { recomments: Array<{ art_id: string }> } }>().data.recomments.map((card) => card.art_id),
+        detail
+          .json<{ data: { recomments: Array<{ art_id: string }> } }>()
+          .data.recomments.map((card) => card.art_id),
       ).toEqual([CH1[1], CH1[2]]);
     });
   });
@@ -1005,7 +1080,9 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     afterAll(async () => {
       await real?.close();
       // Later tests' new viewers must not start cold from the runs this service published.
-      const published = await stack.redis.client('cache').keys(`${stack.redis.prefix}feed:coldstart:*`);
+      const published = await stack.redis
+        .client('cache')
+        .keys(`${stack.redis.prefix}feed:coldstart:*`);
       if (published.length > 0) await stack.redis.client('cache').del(...published);
     });
 
@@ -1093,7 +1170,10 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
 
     it('falls back when the recommend service never answers', async () => {
       recommend.behaviour = 'hang';
-      const { status, body } = await feed(`channel_id=1&timestamp=${Date.now()}&with_top=0`, newcomer);
+      const { status, body } = await feed(
+        `channel_id=1&timestamp=${Date.now()}&with_top=0`,
+        newcomer,
+      );
       expect(status).toBe(200);
       expect(ids(body)).toEqual(latestPage);
     });
@@ -1117,11 +1197,10 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const pages: string[][] = [];
       // toutiao-m: the next stamp is pre_timestamp while results come, Date.now() when it is 0.
       let timestamp = 0;
+      let sent = 0;
       const scroll = async () => {
-        const { status, body } = await feed(
-          `channel_id=1&timestamp=${timestamp || Date.now()}&with_top=1`,
-          reader,
-        );
+        sent = timestamp || Date.now();
+        const { status, body } = await feed(`channel_id=1&timestamp=${sent}&with_top=1`, reader);
         expect(status).toBe(200);
         pages.push(ids(body));
         for (const id of ids(body)) seen.add(id);
@@ -1130,7 +1209,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       };
       recommend.behaviour = { track: track([CH1[11]], '0') };
       expect(await scroll()).toEqual([TOP, CH1[11]]);
-      expect(timestamp).toBe(0);
+      expect(timestamp).toBe(sent + 1);
 
       recommend.behaviour = 'fail';
       // The latest articles but the one just dealt, where that one came again.

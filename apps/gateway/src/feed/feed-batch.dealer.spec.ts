@@ -6,18 +6,31 @@ import type { UserRecommendClient } from './user-recommend.client';
 describe('splitRun', () => {
   it('cuts a run into batches of ten, each with the exposure of its own ids', () => {
     const ids = Array.from({ length: 23 }, (_, index) => String(index + 1));
-    const exposure = JSON.stringify({ action: 'exposure', userId: 'u', articleId: `[${ids.join(',')}]`, algorithmCombine: 'Algo-1' });
+    const exposure = JSON.stringify({
+      action: 'exposure',
+      userId: 'u',
+      articleId: `[${ids.join(',')}]`,
+      algorithmCombine: 'Algo-1',
+    });
     const batches = splitRun({ ids, timeStamp: 0, exposure });
     expect(batches.map((batch) => batch.ids.length)).toEqual([10, 10, 3]);
     expect(batches.flatMap((batch) => batch.ids)).toEqual(ids);
-    expect(JSON.parse(batches[2].exposure) as Record<string, string>).toMatchObject({ articleId: '[21,22,23]', userId: 'u' });
+    expect(JSON.parse(batches[2].exposure) as Record<string, string>).toMatchObject({
+      articleId: '[21,22,23]',
+      userId: 'u',
+    });
   });
 });
 
 describe('FeedBatchDealer when the queue fails after a draw', () => {
   it('deals the first batch of the drawn run and does not draw again', async () => {
     const ids = Array.from({ length: 50 }, (_, index) => String(1000 + index));
-    const exposure = JSON.stringify({ action: 'exposure', userId: 'd', articleId: `[${ids.join(',')}]`, algorithmCombine: 'Algo-1' });
+    const exposure = JSON.stringify({
+      action: 'exposure',
+      userId: 'd',
+      articleId: `[${ids.join(',')}]`,
+      algorithmCombine: 'Algo-1',
+    });
     type Store = Pick<FeedBatchStore, 'next' | 'queueAndNext'>;
     const store = {
       next: jest
@@ -44,7 +57,10 @@ describe('FeedBatchDealer when the queue fails after a draw', () => {
     expect(recommender.recommend).toHaveBeenCalledTimes(1);
     expect(dealt).toMatchObject({ ok: true, ids: ids.slice(0, 10), cursor: 0 });
     const dealtExposure = dealt.ok ? (JSON.parse(dealt.exposure) as Record<string, string>) : {};
-    expect(dealtExposure).toMatchObject({ articleId: `[${ids.slice(0, 10).join(',')}]`, userId: 'd' });
+    expect(dealtExposure).toMatchObject({
+      articleId: `[${ids.slice(0, 10).join(',')}]`,
+      userId: 'd',
+    });
   });
 });
 
@@ -54,23 +70,31 @@ describe('FeedBatchDealer with the queue down', () => {
 
   async function dealtStraight(batch: { ids: string[]; timeStamp: number; exposure: string }) {
     const store = {
-      next: jest.fn<ReturnType<Store['next']>, Parameters<Store['next']>>().mockRejectedValue(new Error('connect ECONNREFUSED')),
+      next: jest
+        .fn<ReturnType<Store['next']>, Parameters<Store['next']>>()
+        .mockRejectedValue(new Error('connect ECONNREFUSED')),
     };
     const recommender = {
-      recommend: jest.fn<ReturnType<Recommend>, Parameters<Recommend>>().mockResolvedValue({ ok: true, batch }),
+      recommend: jest
+        .fn<ReturnType<Recommend>, Parameters<Recommend>>()
+        .mockResolvedValue({ ok: true, batch }),
     };
     const dealer = new FeedBatchDealer(
       store as unknown as FeedBatchStore,
       recommender as unknown as UserRecommendClient,
-      { hasHistory: jest.fn<Promise<boolean>, [string]>().mockResolvedValue(true) } as unknown as ReadingTracker,
+      {
+        hasHistory: jest.fn<Promise<boolean>, [string]>().mockResolvedValue(true),
+      } as unknown as ReadingTracker,
       { FEED_PREFETCH_BATCHES: 5 },
     );
     return dealer.deal({ kind: 'device', id: 'd' }, 1, 5000);
   }
 
-  it('answers a fresh batch straight from the recommend service with cursor 0, as one from the queue', async () => {
+  it('answers a fresh batch straight from the recommend service with cursor 0, not its pointer back', async () => {
     // The recommend service points back at its batch before, which toutiao-m would be dealt again.
-    expect(await dealtStraight({ ids: ['1', '2'], timeStamp: 4000, exposure: 'exposure of 1,2' })).toMatchObject({
+    expect(
+      await dealtStraight({ ids: ['1', '2'], timeStamp: 4000, exposure: 'exposure of 1,2' }),
+    ).toMatchObject({
       ok: true,
       ids: ['1', '2'],
       cursor: 0,
@@ -78,7 +102,11 @@ describe('FeedBatchDealer with the queue down', () => {
   });
 
   it('keeps the next older stamp of a replay (no exposure)', async () => {
-    expect(await dealtStraight({ ids: ['3'], timeStamp: 3000, exposure: '' })).toMatchObject({ ok: true, ids: ['3'], cursor: 3000 });
+    expect(await dealtStraight({ ids: ['3'], timeStamp: 3000, exposure: '' })).toMatchObject({
+      ok: true,
+      ids: ['3'],
+      cursor: 3000,
+    });
   });
 });
 
@@ -93,9 +121,13 @@ describe('FeedBatchDealer drawing ahead', () => {
     const store = {
       next: jest.fn<ReturnType<Store['next']>, Parameters<Store['next']>>(),
       queueAndNext: jest.fn<ReturnType<Store['queueAndNext']>, Parameters<Store['queueAndNext']>>(),
-      queue: jest.fn<ReturnType<Store['queue']>, Parameters<Store['queue']>>().mockResolvedValue(undefined),
+      queue: jest
+        .fn<ReturnType<Store['queue']>, Parameters<Store['queue']>>()
+        .mockResolvedValue(undefined),
     };
-    const recommender = { recommend: jest.fn<ReturnType<Recommend>, Parameters<Recommend>>(recommend) };
+    const recommender = {
+      recommend: jest.fn<ReturnType<Recommend>, Parameters<Recommend>>(recommend),
+    };
     const dealer = new FeedBatchDealer(
       store as unknown as FeedBatchStore,
       recommender as unknown as UserRecommendClient,
@@ -107,12 +139,25 @@ describe('FeedBatchDealer drawing ahead', () => {
 
   it('answers the last queued batch at once and queues the next run, leaving out the cold ids it drew', async () => {
     let answer: (result: Awaited<ReturnType<Recommend>>) => void = () => undefined;
-    const { store, recommender, dealer } = setUp(() => new Promise((resolve) => (answer = resolve)));
-    store.next.mockResolvedValueOnce({ kind: 'fresh', batch: lastBatch, cursor: 10, lastQueued: true, coldIds: ['2001', '9'] });
+    const { store, recommender, dealer } = setUp(
+      () => new Promise((resolve) => (answer = resolve)),
+    );
+    store.next.mockResolvedValueOnce({
+      kind: 'fresh',
+      batch: lastBatch,
+      cursor: 10,
+      continued: false,
+      lastQueued: true,
+      coldIds: ['2001', '9'],
+    });
 
+    const before = Date.now();
     const dealt = await dealer.deal(viewer, 1, 5000);
     expect(dealt).toMatchObject({ ok: true, ids: ['1', '2'], cursor: 10 });
-    expect(recommender.recommend).toHaveBeenCalledWith('d', 1, 5000, 52);
+    // Drawn under the clock: the stamp of a page that goes on may be older than one drawn for since.
+    expect(recommender.recommend).toHaveBeenCalledWith('d', 1, expect.any(Number), 52);
+    expect(recommender.recommend.mock.calls[0][2]).toBeGreaterThanOrEqual(before);
+    expect(recommender.recommend.mock.calls[0][2]).toBeLessThanOrEqual(Date.now());
     expect(store.queue).not.toHaveBeenCalled();
 
     answer({ ok: true, batch: { ids: run, timeStamp: 20, exposure: '' } });
@@ -128,11 +173,22 @@ describe('FeedBatchDealer drawing ahead', () => {
       Promise.resolve({ ok: true, batch: { ids: ['2', '1'], timeStamp: 20, exposure: '' } }),
     );
     store.next.mockResolvedValueOnce({ kind: 'empty', coldIds: ['1', '2'], isNew: false });
-    store.queueAndNext.mockResolvedValue({ kind: 'fresh', batch: { ids: ['2', '1'], exposure: '' }, cursor: 30, lastQueued: false, coldIds: [] });
+    store.queueAndNext.mockResolvedValue({
+      kind: 'fresh',
+      batch: { ids: ['2', '1'], exposure: '' },
+      cursor: 30,
+      continued: false,
+      lastQueued: false,
+      coldIds: [],
+    });
 
+    const before = Date.now();
     const dealt = await dealer.deal(viewer, 1, 5000);
-    expect(recommender.recommend).toHaveBeenCalledWith('d', 1, 5000, 52);
-    const [, , , batches, stillUndrawn] = store.queueAndNext.mock.calls[0];
+    expect(recommender.recommend).toHaveBeenCalledWith('d', 1, expect.any(Number), 52);
+    expect(recommender.recommend.mock.calls[0][2]).toBeGreaterThanOrEqual(before);
+    const [, , stamp, batches, stillUndrawn] = store.queueAndNext.mock.calls[0];
+    // The run's first batch is dealt under the request's own stamp.
+    expect(stamp).toBe(5000);
     expect(batches.flatMap((batch) => batch.ids)).toEqual(['2', '1']);
     expect(stillUndrawn).toEqual([]);
     expect(dealt).toMatchObject({ ok: true, ids: ['2', '1'], cursor: 30 });
@@ -140,11 +196,27 @@ describe('FeedBatchDealer drawing ahead', () => {
 
   it('lets a request that comes before the run is queued wait for it instead of drawing again', async () => {
     let answer: (result: Awaited<ReturnType<Recommend>>) => void = () => undefined;
-    const { store, recommender, dealer } = setUp(() => new Promise((resolve) => (answer = resolve)));
+    const { store, recommender, dealer } = setUp(
+      () => new Promise((resolve) => (answer = resolve)),
+    );
     store.next
-      .mockResolvedValueOnce({ kind: 'fresh', batch: lastBatch, cursor: 10, lastQueued: true, coldIds: [] })
+      .mockResolvedValueOnce({
+        kind: 'fresh',
+        batch: lastBatch,
+        cursor: 10,
+        continued: false,
+        lastQueued: true,
+        coldIds: [],
+      })
       .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false })
-      .mockResolvedValueOnce({ kind: 'fresh', batch: { ids: run.slice(0, 10), exposure: 'e' }, cursor: 20, lastQueued: false, coldIds: [] });
+      .mockResolvedValueOnce({
+        kind: 'fresh',
+        batch: { ids: run.slice(0, 10), exposure: 'e' },
+        cursor: 20,
+        continued: false,
+        lastQueued: false,
+        coldIds: [],
+      });
 
     await dealer.deal(viewer, 1, 5000);
     const waiting = dealer.deal(viewer, 1, 6000);
@@ -158,14 +230,32 @@ describe('FeedBatchDealer drawing ahead', () => {
 
   it('has a request that waited for a refill and took its last batch draw the next run', async () => {
     let answerRefill: (result: Awaited<ReturnType<Recommend>>) => void = () => undefined;
-    const refill = new Promise<Awaited<ReturnType<Recommend>>>((resolve) => (answerRefill = resolve));
+    const refill = new Promise<Awaited<ReturnType<Recommend>>>(
+      (resolve) => (answerRefill = resolve),
+    );
     const draws = [refill, new Promise<Awaited<ReturnType<Recommend>>>(() => undefined)];
-    const { store, recommender, dealer } = setUp(() => draws.shift() ?? Promise.resolve({ ok: false, reason: 'error' }));
+    const { store, recommender, dealer } = setUp(
+      () => draws.shift() ?? Promise.resolve({ ok: false, reason: 'error' }),
+    );
     store.next
       .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false })
       .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false })
-      .mockResolvedValueOnce({ kind: 'fresh', batch: lastBatch, cursor: 40, lastQueued: true, coldIds: [] });
-    store.queueAndNext.mockResolvedValue({ kind: 'fresh', batch: { ids: run.slice(0, 10), exposure: 'e' }, cursor: 30, lastQueued: false, coldIds: [] });
+      .mockResolvedValueOnce({
+        kind: 'fresh',
+        batch: lastBatch,
+        cursor: 40,
+        continued: false,
+        lastQueued: true,
+        coldIds: [],
+      });
+    store.queueAndNext.mockResolvedValue({
+      kind: 'fresh',
+      batch: { ids: run.slice(0, 10), exposure: 'e' },
+      cursor: 30,
+      continued: false,
+      lastQueued: false,
+      coldIds: [],
+    });
 
     const first = dealer.deal(viewer, 1, 5000);
     const waiting = dealer.deal(viewer, 1, 6000);
@@ -176,18 +266,42 @@ describe('FeedBatchDealer drawing ahead', () => {
     // Answered while the next run is still being drawn.
     expect(await waiting).toMatchObject({ ok: true, ids: ['1', '2'], cursor: 40 });
     expect(recommender.recommend).toHaveBeenCalledTimes(2);
-    expect(recommender.recommend).toHaveBeenLastCalledWith('d', 1, 6000, 50);
+    expect(recommender.recommend).toHaveBeenLastCalledWith('d', 1, expect.any(Number), 50);
+    // Drawn under the clock, each call after the one before (the recommend service replays a stamp at or before its newest).
+    const [[, , aheadStamp], [, , nextStamp]] = recommender.recommend.mock.calls;
+    expect(nextStamp).toBeGreaterThan(aheadStamp);
   });
 
   it('has the waiting request draw for itself when the run drawn ahead failed', async () => {
     let timeOut: () => void = () => undefined;
-    const aheadTimesOut = new Promise<Awaited<ReturnType<Recommend>>>((resolve) => (timeOut = () => resolve({ ok: false, reason: 'timeout' })));
-    const results = [aheadTimesOut, Promise.resolve({ ok: true as const, batch: { ids: run, timeStamp: 30, exposure: '' } })];
-    const { store, recommender, dealer } = setUp(() => results.shift() ?? Promise.resolve({ ok: false, reason: 'error' }));
+    const aheadTimesOut = new Promise<Awaited<ReturnType<Recommend>>>(
+      (resolve) => (timeOut = () => resolve({ ok: false, reason: 'timeout' })),
+    );
+    const results = [
+      aheadTimesOut,
+      Promise.resolve({ ok: true as const, batch: { ids: run, timeStamp: 30, exposure: '' } }),
+    ];
+    const { store, recommender, dealer } = setUp(
+      () => results.shift() ?? Promise.resolve({ ok: false, reason: 'error' }),
+    );
     store.next
-      .mockResolvedValueOnce({ kind: 'fresh', batch: lastBatch, cursor: 10, lastQueued: true, coldIds: [] })
+      .mockResolvedValueOnce({
+        kind: 'fresh',
+        batch: lastBatch,
+        cursor: 10,
+        continued: false,
+        lastQueued: true,
+        coldIds: [],
+      })
       .mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false });
-    store.queueAndNext.mockResolvedValue({ kind: 'fresh', batch: { ids: run.slice(0, 10), exposure: 'e' }, cursor: 30, lastQueued: false, coldIds: [] });
+    store.queueAndNext.mockResolvedValue({
+      kind: 'fresh',
+      batch: { ids: run.slice(0, 10), exposure: 'e' },
+      cursor: 30,
+      continued: false,
+      lastQueued: false,
+      coldIds: [],
+    });
 
     await dealer.deal(viewer, 1, 5000);
     const waiting = dealer.deal(viewer, 1, 6000);

@@ -1,10 +1,16 @@
 import { APP_CONFIG, errorMessage } from '@app/config';
 import { exposureParam } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 
 import type { GatewayConfig } from '../config/gateway.config';
 import { ReadingTracker } from '../articles/reading-tracker';
-import { algorithmOfViewer, FeedBatchStore, type NextBatch, type QueuedBatch } from './feed-batch.store';
+import {
+  algorithmOfViewer,
+  FeedBatchStore,
+  type NextBatch,
+  type QueuedBatch,
+} from './feed-batch.store';
 import type { FeedViewer } from './feed-viewer';
 import type { RecommendFailure } from './feed.metrics';
 import { batchExposures } from './tracking.util';
@@ -17,11 +23,12 @@ import {
 
 /**
  * A batch for one feed request; `exposure` is empty for replays (those were counted when first
- * shown). `beforeHistory`: the stamp is older than every batch the viewer was served, so it is no
- * stamp of theirs to replay but a time cursor (see `NextBatch`).
+ * shown). `continued`: the stamp is the cursor of a batch served, so the page goes on from that
+ * one (see `NextBatch`). `beforeHistory`: the stamp is older than every batch the viewer was
+ * served, so it is no stamp of theirs to replay but a time cursor.
  */
 export type DealtBatch =
-  | { ok: true; ids: string[]; cursor: number; exposure: string }
+  | { ok: true; ids: string[]; cursor: number; exposure: string; continued: boolean }
   | { ok: false; reason: RecommendFailure }
   | { ok: false; beforeHistory: true };
 
@@ -30,7 +37,8 @@ export type DealtBatch =
  * them (the run could not be queued, or the recommend service failed them), or (a refill drawn
  * ahead) it failed and each waiter draws for itself.
  */
-type RefillOutcome = { kind: 'queued' } | { kind: 'answer'; batch: DealtBatch } | { kind: 'failed' };
+type RefillOutcome =
+  { kind: 'queued' } | { kind: 'answer'; batch: DealtBatch } | { kind: 'failed' };
 
 /**
  * Deals feed batches one per request from runs of FEED_PREFETCH_BATCHES batches that one
@@ -47,6 +55,8 @@ export class FeedBatchDealer {
   private readonly logger = new Logger(FeedBatchDealer.name);
   /** Refills in flight per viewer and channel. */
   private readonly refills = new Map<string, Promise<RefillOutcome>>();
+  /** The stamp of the last call per viewer and channel (see `recommendStamp`). */
+  private readonly drawnStamps = new LRUCache<string, number>({ max: 100_000 });
 
   constructor(
     private readonly store: FeedBatchStore,
@@ -59,14 +69,24 @@ export class FeedBatchDealer {
     try {
       let next = await this.store.next(viewer, channelId, stamp, viewer.kind === 'device');
       // A user without reading history ranks as a new device would: start cold too.
-      if (next.kind === 'empty' && next.isNew && viewer.kind === 'user' && !(await this.reading.hasHistory(viewer.id)))
+      if (
+        next.kind === 'empty' &&
+        next.isNew &&
+        viewer.kind === 'user' &&
+        !(await this.reading.hasHistory(viewer.id))
+      )
         next = await this.store.next(viewer, channelId, stamp, true);
       if (next.kind !== 'empty') return this.take(next, viewer, channelId, stamp);
       return await this.dealFromRefill(viewer, channelId, stamp, next.coldIds);
     } catch (error) {
       // The cache role is down or evicting: one batch straight from the recommend service.
       this.logger.warn(`feed queue unavailable: ${errorMessage(error)}`);
-      const result = await this.recommender.recommend(viewer.id, channelId, stamp, FEED_ARTICLE_NUM);
+      const result = await this.recommender.recommend(
+        viewer.id,
+        channelId,
+        this.recommendStamp(viewer, channelId, stamp),
+        FEED_ARTICLE_NUM,
+      );
       return result.ok ? fromRecommend(result.batch) : result;
     }
   }
@@ -100,12 +120,16 @@ export class FeedBatchDealer {
       if (next.kind !== 'empty') return this.take(next, viewer, channelId, stamp);
       // Queued, but other requests took it all: the run is over. Drawn ahead but failed: draw here
       // (the cold ids it would have left out are still stored).
-      return outcome.kind === 'queued' ? dealtOrEnd(next, viewer) : this.dealFromRefill(viewer, channelId, stamp, next.coldIds);
+      return outcome.kind === 'queued'
+        ? dealtOrEnd(next, viewer)
+        : this.dealFromRefill(viewer, channelId, stamp, next.coldIds);
     }
     const refill = this.refill(viewer, channelId, stamp, coldIds);
     this.share(
       key,
-      refill.then((result): RefillOutcome => (result.queued ? { kind: 'queued' } : { kind: 'answer', batch: result.batch })),
+      refill.then((result): RefillOutcome =>
+        result.queued ? { kind: 'queued' } : { kind: 'answer', batch: result.batch },
+      ),
     );
     return (await refill).batch;
   }
@@ -118,7 +142,8 @@ export class FeedBatchDealer {
     stamp: number,
   ): DealtBatch {
     if (next.kind === 'beforeHistory') return BEFORE_HISTORY;
-    if (next.kind === 'fresh' && next.lastQueued) this.drawAhead(viewer, channelId, stamp, next.coldIds);
+    if (next.kind === 'fresh' && next.lastQueued)
+      this.drawAhead(viewer, channelId, stamp, next.coldIds);
     return dealt(next, viewer);
   }
 
@@ -127,7 +152,12 @@ export class FeedBatchDealer {
    * refill. Nobody waits for it unless the next request comes first; if it fails, that request
    * draws for itself.
    */
-  private drawAhead(viewer: FeedViewer, channelId: number, stamp: number, coldIds: readonly string[]): void {
+  private drawAhead(
+    viewer: FeedViewer,
+    channelId: number,
+    stamp: number,
+    coldIds: readonly string[],
+  ): void {
     const key = refillKey(viewer, channelId);
     if (this.refills.has(key)) return;
     this.share(key, this.queueRun(viewer, channelId, stamp, coldIds));
@@ -149,6 +179,19 @@ export class FeedBatchDealer {
       this.logger.warn(`feed run not queued: ${errorMessage(error)}`);
       return { kind: 'failed' };
     }
+  }
+
+  /**
+   * The stamp a draw is made under. The recommend service keeps its own history by stamp (a newer
+   * one draws, one at or before its newest replays), and the cursor a page goes on from may be
+   * older than a stamp drawn for since (toutiao-m keeps its cursor over a pull-to-refresh): the
+   * clock keeps the stamps in order, and one more than the last when the clock has not moved.
+   */
+  private recommendStamp(viewer: FeedViewer, channelId: number, stamp: number): number {
+    const key = refillKey(viewer, channelId);
+    const drawn = Math.max(stamp, Date.now(), (this.drawnStamps.get(key) ?? 0) + 1);
+    this.drawnStamps.set(key, drawn);
+    return drawn;
   }
 
   /** Lets other requests of the viewer and channel wait for `outcome` until it settles. */
@@ -180,7 +223,10 @@ export class FeedBatchDealer {
     } catch (error) {
       // The recommend service has counted the whole run as shown: deal from it, do not draw again.
       this.logger.warn(`feed run not queued: ${errorMessage(error)}`);
-      return { queued: false, batch: fromRecommend({ ...run, ...(batches[0] ?? { ids: [], exposure: '' }) }) };
+      return {
+        queued: false,
+        batch: fromRecommend({ ...run, ...(batches[0] ?? { ids: [], exposure: '' }) }),
+      };
     }
     return { queued: true, batch: dealtOrEnd(next, viewer) };
   }
@@ -203,7 +249,12 @@ export class FeedBatchDealer {
       FEED_ARTICLE_NUM * this.config.FEED_PREFETCH_BATCHES + coldIds.length,
       RECOMMEND_MAX_ARTICLE_NUM,
     );
-    const result = await this.recommender.recommend(viewer.id, channelId, stamp, articleNum);
+    const result = await this.recommender.recommend(
+      viewer.id,
+      channelId,
+      this.recommendStamp(viewer, channelId, stamp),
+      articleNum,
+    );
     if (!result.ok) return { ok: false, failure: result };
     const run = result.batch;
     const dealtBefore = new Set(coldIds);
@@ -239,7 +290,8 @@ const BEFORE_HISTORY: DealtBatch = { ok: false, beforeHistory: true };
 
 /** Another request of this viewer took the last queued batch meanwhile: the run is over. */
 function dealtOrEnd(next: NextBatch, viewer: FeedViewer): DealtBatch {
-  if (next.kind === 'empty') return { ok: true, ids: [], cursor: 0, exposure: '' };
+  if (next.kind === 'empty')
+    return { ok: true, ids: [], cursor: 0, exposure: '', continued: false };
   return next.kind === 'beforeHistory' ? BEFORE_HISTORY : dealt(next, viewer);
 }
 
@@ -252,14 +304,21 @@ function dealt(
     ok: true,
     ids,
     cursor: next.cursor,
+    continued: next.continued,
     // A cold-start batch was published for every new reader: its exposure names this one.
     exposure:
-      next.kind === 'replay' ? '' : exposure || exposureParam(viewer.id, ids, algorithmOfViewer(viewer)),
+      next.kind === 'replay'
+        ? ''
+        : exposure || exposureParam(viewer.id, ids, algorithmOfViewer(viewer)),
   };
 }
 
-/** A fresh batch (one with an exposure) answers cursor 0, as one dealt from the queue does. */
+/**
+ * A fresh batch (one with an exposure) answers cursor 0, not the recommend service's pointer back
+ * at its batch before, which toutiao-m would be dealt again: no history here holds it, so no page
+ * could go on from it as from a queued one.
+ */
 function fromRecommend(batch: RecommendBatch): DealtBatch {
   const cursor = batch.exposure === '' ? batch.timeStamp : 0;
-  return { ok: true, ids: batch.ids, cursor, exposure: batch.exposure };
+  return { ok: true, ids: batch.ids, cursor, exposure: batch.exposure, continued: false };
 }

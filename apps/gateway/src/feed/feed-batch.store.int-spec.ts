@@ -6,7 +6,10 @@ import type Redis from 'ioredis';
 import { FEED_HISTORY_SIZE, FeedBatchStore, type QueuedBatch } from './feed-batch.store';
 import type { FeedViewer } from './feed-viewer';
 
-const batch = (...ids: string[]): QueuedBatch => ({ ids, exposure: `exposure of ${ids.join(',')}` });
+const batch = (...ids: string[]): QueuedBatch => ({
+  ids,
+  exposure: `exposure of ${ids.join(',')}`,
+});
 
 describe('FeedBatchStore (real Redis)', () => {
   let testRedis: TestRedis;
@@ -28,21 +31,36 @@ describe('FeedBatchStore (real Redis)', () => {
     await testRedis.cleanup();
   });
 
-  it('deals queued batches to newer stamps, each with cursor 0 (the next page is fresh again), then runs dry', async () => {
+  it('deals queued batches to newer stamps, each with the stamp + 1 as its cursor (the next page is fresh again), then runs dry', async () => {
     const viewer = newViewer();
     expect(await next(viewer, 3, 100)).toMatchObject({ kind: 'empty', coldIds: [] });
     expect(await store.queueAndNext(viewer, 3, 100, [batch('1', '2'), batch('3')])).toEqual({
       kind: 'fresh',
       batch: batch('1', '2'),
-      cursor: 0,
+      cursor: 101,
+      continued: false,
       lastQueued: false,
       coldIds: [],
     });
-    expect(await next(viewer, 3, 200)).toEqual({ kind: 'fresh', batch: batch('3'), cursor: 0, lastQueued: true, coldIds: [] });
+    expect(await next(viewer, 3, 200)).toEqual({
+      kind: 'fresh',
+      batch: batch('3'),
+      cursor: 201,
+      continued: false,
+      lastQueued: true,
+      coldIds: [],
+    });
     expect(await next(viewer, 3, 300)).toMatchObject({ kind: 'empty', coldIds: [] });
     // A run queued without dealing (drawn ahead) is dealt to the next newer stamp.
     await store.queue(viewer, 3, [batch('4'), batch('5')], []);
-    expect(await next(viewer, 3, 400)).toEqual({ kind: 'fresh', batch: batch('4'), cursor: 0, lastQueued: false, coldIds: [] });
+    expect(await next(viewer, 3, 400)).toEqual({
+      kind: 'fresh',
+      batch: batch('4'),
+      cursor: 401,
+      continued: false,
+      lastQueued: false,
+      coldIds: [],
+    });
   });
 
   it('names the ids of the batches served and of those still queued, and none for a viewer new to the channel', async () => {
@@ -59,12 +77,75 @@ describe('FeedBatchStore (real Redis)', () => {
     await store.queueAndNext(viewer, 0, 1_000, [batch('1'), batch('2'), batch('3')]);
     await next(viewer, 0, 2_000);
     await next(viewer, 0, 3_000);
-    expect(await next(viewer, 0, 3_000)).toEqual({ kind: 'replay', batch: batch('3'), cursor: 0 });
-    expect(await next(viewer, 0, 2_000)).toEqual({ kind: 'replay', batch: batch('2'), cursor: 1_000 });
-    expect(await next(viewer, 0, 2_500)).toEqual({ kind: 'replay', batch: batch('2'), cursor: 1_000 });
-    expect(await next(viewer, 0, 1_000)).toEqual({ kind: 'replay', batch: batch('1'), cursor: 0 });
+    expect(await next(viewer, 0, 3_000)).toEqual({
+      kind: 'replay',
+      batch: batch('3'),
+      cursor: 3_001,
+      continued: false,
+    });
+    expect(await next(viewer, 0, 2_000)).toEqual({
+      kind: 'replay',
+      batch: batch('2'),
+      cursor: 1_000,
+      continued: false,
+    });
+    expect(await next(viewer, 0, 2_500)).toEqual({
+      kind: 'replay',
+      batch: batch('2'),
+      cursor: 1_000,
+      continued: false,
+    });
+    expect(await next(viewer, 0, 1_000)).toEqual({
+      kind: 'replay',
+      batch: batch('1'),
+      cursor: 0,
+      continued: false,
+    });
     // Older than every batch served: no stamp of this viewer's (a fallback page's time cursor).
     expect(await next(viewer, 0, 999)).toEqual({ kind: 'beforeHistory' });
+  });
+
+  it('deals a fresh batch to the cursor of a batch served, older than the newest stamp too (kept over a refresh), flagged as going on, and that batch again to it', async () => {
+    const viewer = newViewer();
+    await store.queueAndNext(viewer, 0, 1_000, [batch('1'), batch('2'), batch('3'), batch('4')]);
+    expect(await next(viewer, 0, 1_001)).toEqual({
+      kind: 'fresh',
+      batch: batch('2'),
+      cursor: 1_002,
+      continued: true,
+      lastQueued: false,
+      coldIds: [],
+    });
+    // A refresh (a clock's stamp), then the cursor from before it: the next batch, not a replay.
+    expect(await next(viewer, 0, 5_000)).toMatchObject({
+      kind: 'fresh',
+      batch: batch('3'),
+      cursor: 5_001,
+      continued: false,
+    });
+    expect(await next(viewer, 0, 1_002)).toEqual({
+      kind: 'fresh',
+      batch: batch('4'),
+      cursor: 1_003,
+      continued: true,
+      lastQueued: true,
+      coldIds: [],
+    });
+    // Asked for again (a retried request), such a stamp answers what it was dealt.
+    expect(await next(viewer, 0, 1_002)).toEqual({
+      kind: 'replay',
+      batch: batch('4'),
+      cursor: 1_003,
+      continued: true,
+    });
+    // Another older stamp still replays the batch at or before it.
+    expect(await next(viewer, 0, 4_000)).toEqual({
+      kind: 'replay',
+      batch: batch('4'),
+      cursor: 1_001,
+      continued: false,
+    });
+    expect(await next(viewer, 0, 1_003)).toMatchObject({ kind: 'empty' });
   });
 
   it('keeps viewers and channels apart, and equal batches under different stamps', async () => {
@@ -73,20 +154,36 @@ describe('FeedBatchStore (real Redis)', () => {
     await store.queueAndNext(viewer, 1, 10, [batch('7'), batch('7')]);
     expect(await next(other, 1, 20)).toMatchObject({ kind: 'empty', coldIds: [] });
     expect(await next(viewer, 2, 20)).toMatchObject({ kind: 'empty', coldIds: [] });
-    expect(await next(viewer, 1, 20)).toEqual({ kind: 'fresh', batch: batch('7'), cursor: 0, lastQueued: true, coldIds: [] });
-    expect(await next(viewer, 1, 10)).toEqual({ kind: 'replay', batch: batch('7'), cursor: 0 });
+    expect(await next(viewer, 1, 20)).toEqual({
+      kind: 'fresh',
+      batch: batch('7'),
+      cursor: 21,
+      continued: false,
+      lastQueued: true,
+      coldIds: [],
+    });
+    expect(await next(viewer, 1, 10)).toEqual({
+      kind: 'replay',
+      batch: batch('7'),
+      cursor: 0,
+      continued: false,
+    });
   });
 
   it(`keeps the newest ${FEED_HISTORY_SIZE} batches served, under a TTL`, async () => {
     const viewer = newViewer();
-    const run = Array.from({ length: FEED_HISTORY_SIZE + 5 }, (_, index) => batch(String(index + 1)));
+    const run = Array.from({ length: FEED_HISTORY_SIZE + 5 }, (_, index) =>
+      batch(String(index + 1)),
+    );
     await store.queueAndNext(viewer, 4, 1, run);
     for (let stamp = 2; stamp <= run.length; stamp += 1) await next(viewer, 4, stamp);
     const history = `feed:device:${viewer.id}:4:history`;
     expect(await redis.zcard(history)).toBe(FEED_HISTORY_SIZE);
     expect(await redis.ttl(history)).toBeGreaterThan(0);
     expect(await next(viewer, 4, 5)).toEqual({ kind: 'beforeHistory' });
-    expect(await next(viewer, 4, run.length)).toMatchObject({ batch: { ids: [String(run.length)] } });
+    expect(await next(viewer, 4, run.length)).toMatchObject({
+      batch: { ids: [String(run.length)] },
+    });
   });
 
   describe('cold start', () => {
@@ -96,42 +193,95 @@ describe('FeedBatchStore (real Redis)', () => {
       await testRedis
         .client('cache')
         .multi()
-        .rpush(`${testRedis.prefix}${CacheKeys.feedColdStart(channelId, algorithm)}`, ...runs.map((ids) => JSON.stringify({ ids })))
-        .set(`${testRedis.prefix}${CacheKeys.feedColdStartIds(channelId, algorithm)}`, runs.flat().join(','))
+        .rpush(
+          `${testRedis.prefix}${CacheKeys.feedColdStart(channelId, algorithm)}`,
+          ...runs.map((ids) => JSON.stringify({ ids })),
+        )
+        .set(
+          `${testRedis.prefix}${CacheKeys.feedColdStartIds(channelId, algorithm)}`,
+          runs.flat().join(','),
+        )
         .exec();
     };
 
     it('deals a new device the published run, then tells its ids until a refill says otherwise', async () => {
       const viewer = newViewer();
       await publish(9, viewer.id, [['11', '12'], ['13'], ['14']]);
-      const fresh = (ids: QueuedBatch, cursor: number) => ({ kind: 'fresh', batch: ids, cursor, lastQueued: false, coldIds: [] });
-      expect(await next(viewer, 9, 100)).toEqual(fresh(coldBatch('11', '12'), 0));
+      const fresh = (ids: QueuedBatch, cursor: number) => ({
+        kind: 'fresh',
+        batch: ids,
+        cursor,
+        continued: false,
+        lastQueued: false,
+        coldIds: [],
+      });
+      expect(await next(viewer, 9, 100)).toEqual(fresh(coldBatch('11', '12'), 101));
       // The copies are the device's own: they expire with its history, not with the published run.
-      for (const key of ['queue', 'cold']) expect(await redis.ttl(`feed:device:${viewer.id}:9:${key}`)).toBeGreaterThan(0);
-      expect(await next(viewer, 9, 200)).toEqual(fresh(coldBatch('13'), 0));
-      expect(await next(viewer, 9, 150)).toEqual({ kind: 'replay', batch: coldBatch('11', '12'), cursor: 0 });
+      for (const key of ['queue', 'cold'])
+        expect(await redis.ttl(`feed:device:${viewer.id}:9:${key}`)).toBeGreaterThan(0);
+      expect(await next(viewer, 9, 200)).toEqual(fresh(coldBatch('13'), 201));
+      expect(await next(viewer, 9, 150)).toEqual({
+        kind: 'replay',
+        batch: coldBatch('11', '12'),
+        cursor: 0,
+        continued: false,
+      });
       // The last batch of the run says so, with the ids the next run is to leave out.
-      expect(await next(viewer, 9, 300)).toEqual({ ...fresh(coldBatch('14'), 0), lastQueued: true, coldIds: ['11', '12', '13', '14'] });
-      expect(await next(viewer, 9, 400)).toMatchObject({ kind: 'empty', coldIds: ['11', '12', '13', '14'] });
+      expect(await next(viewer, 9, 300)).toEqual({
+        ...fresh(coldBatch('14'), 301),
+        lastQueued: true,
+        coldIds: ['11', '12', '13', '14'],
+      });
+      expect(await next(viewer, 9, 400)).toMatchObject({
+        kind: 'empty',
+        coldIds: ['11', '12', '13', '14'],
+      });
 
       // The refill drew all but 14: only 14 is still to leave out; then nothing is.
-      expect(await store.queueAndNext(viewer, 9, 400, [batch('21')], ['14'])).toEqual({ ...fresh(batch('21'), 0), lastQueued: true, coldIds: ['14'] });
+      expect(await store.queueAndNext(viewer, 9, 400, [batch('21')], ['14'])).toEqual({
+        ...fresh(batch('21'), 401),
+        lastQueued: true,
+        coldIds: ['14'],
+      });
       expect(await next(viewer, 9, 500)).toMatchObject({ kind: 'empty', coldIds: ['14'] });
       await store.queue(viewer, 9, [batch('22')], []);
-      expect(await next(viewer, 9, 500)).toEqual({ ...fresh(batch('22'), 0), lastQueued: true });
+      expect(await next(viewer, 9, 500)).toEqual({ ...fresh(batch('22'), 501), lastQueued: true });
       expect(await next(viewer, 9, 600)).toMatchObject({ kind: 'empty', coldIds: [] });
       // Nothing of the published run was taken from it.
-      expect(await testRedis.client('cache').llen(`${testRedis.prefix}${CacheKeys.feedColdStart(9, algorithmFor(viewer.id))}`)).toBe(3);
+      expect(
+        await testRedis
+          .client('cache')
+          .llen(`${testRedis.prefix}${CacheKeys.feedColdStart(9, algorithmFor(viewer.id))}`),
+      ).toBe(3);
     });
 
     it('reads the ids from the batches of a run published without them', async () => {
       const viewer = newViewer();
       await testRedis
         .client('cache')
-        .rpush(`${testRedis.prefix}${CacheKeys.feedColdStart(6, algorithmFor(viewer.id))}`, JSON.stringify({ ids: ['51', '52'] }), JSON.stringify({ ids: ['53'] }));
-      expect(await next(viewer, 6, 100)).toEqual({ kind: 'fresh', batch: coldBatch('51', '52'), cursor: 0, lastQueued: false, coldIds: [] });
-      expect(await next(viewer, 6, 200)).toMatchObject({ kind: 'fresh', batch: coldBatch('53'), cursor: 0, lastQueued: true });
-      expect(await next(viewer, 6, 300)).toMatchObject({ kind: 'empty', coldIds: ['51', '52', '53'] });
+        .rpush(
+          `${testRedis.prefix}${CacheKeys.feedColdStart(6, algorithmFor(viewer.id))}`,
+          JSON.stringify({ ids: ['51', '52'] }),
+          JSON.stringify({ ids: ['53'] }),
+        );
+      expect(await next(viewer, 6, 100)).toEqual({
+        kind: 'fresh',
+        batch: coldBatch('51', '52'),
+        cursor: 101,
+        continued: false,
+        lastQueued: false,
+        coldIds: [],
+      });
+      expect(await next(viewer, 6, 200)).toMatchObject({
+        kind: 'fresh',
+        batch: coldBatch('53'),
+        cursor: 201,
+        lastQueued: true,
+      });
+      expect(await next(viewer, 6, 300)).toMatchObject({
+        kind: 'empty',
+        coldIds: ['51', '52', '53'],
+      });
     });
 
     it('starts cold only viewers new to the channel when asked to, and only when a run is published', async () => {
@@ -143,7 +293,11 @@ describe('FeedBatchStore (real Redis)', () => {
       const user = { kind: 'user' as const, id: '1294287382374383616' };
       await publish(8, user.id, [['31']]);
       expect(await next(user, 8, 20, false)).toEqual({ kind: 'empty', coldIds: [], isNew: true });
-      expect(await next(user, 8, 30, true)).toMatchObject({ kind: 'fresh', batch: coldBatch('31'), cursor: 0 });
+      expect(await next(user, 8, 30, true)).toMatchObject({
+        kind: 'fresh',
+        batch: coldBatch('31'),
+        cursor: 31,
+      });
 
       expect(await next(newViewer(), 7, 20)).toEqual({ kind: 'empty', coldIds: [], isNew: true });
     });

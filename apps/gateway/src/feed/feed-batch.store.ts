@@ -23,9 +23,11 @@ export interface QueuedBatch {
 /**
  * What the stamp of a request gives: a fresh batch (stored under that stamp), a replay of the
  * stored batch at or before it, or `empty` when a fresh batch is due and none is queued.
- * `cursor` is the client's next `pre_timestamp`: 0 for a fresh batch (see NEXT_BATCH_LUA) and for
- * the newest one replayed by its own stamp, else the next older stamp (0 when there is none).
- * `lastQueued`: the fresh batch was the last one queued, so the next fresh request needs a refill.
+ * `cursor` is the client's next `pre_timestamp`: the stamp + 1 for a fresh batch and for the
+ * newest one replayed by its own stamp (see NEXT_BATCH_LUA), else the next older stamp (0 when
+ * there is none). `continued`: the stamp is such a cursor of a batch served (one stored under the
+ * stamp − 1), so the page goes on from that one. `lastQueued`: the fresh batch was the last one
+ * queued, so the next fresh request needs a refill.
  * `coldIds` (with `lastQueued` and `empty`): the ids of the cold-start run this viewer was dealt
  * that the recommend service has not drawn for it yet, for the next run to leave out. `isNew`:
  * nothing was served to this viewer in this channel yet (nor within the history's TTL).
@@ -33,8 +35,15 @@ export interface QueuedBatch {
  * fallback page's time cursor, or a history trimmed or expired since).
  */
 export type NextBatch =
-  | { kind: 'fresh'; batch: QueuedBatch; cursor: number; lastQueued: boolean; coldIds: string[] }
-  | { kind: 'replay'; batch: QueuedBatch; cursor: number }
+  | {
+      kind: 'fresh';
+      batch: QueuedBatch;
+      cursor: number;
+      continued: boolean;
+      lastQueued: boolean;
+      coldIds: string[];
+    }
+  | { kind: 'replay'; batch: QueuedBatch; cursor: number; continued: boolean }
   | { kind: 'beforeHistory' }
   | { kind: 'empty'; coldIds: string[]; isNew: boolean };
 
@@ -43,9 +52,13 @@ export type NextBatch =
  * in one atomic round trip, but for the cursor of a fresh batch. History members are
  * `<stamp>:<batch json>` so equal batches stay distinct; a fresh batch is stored under the
  * request's own stamp, so a retried request (same stamp) replays it instead of drawing another.
- * A fresh batch answers cursor 0 where the original pointed back at the batch served before it:
- * toutiao-m follows that cursor while pages come and asks for a fresh batch once it is 0, so it
- * was dealt every batch of its list again (A, B, A, C, B, A, …). Older stamps still replay, each
+ * A fresh batch dealt under stamp S answers cursor S + 1 where the original pointed back at the
+ * batch served before it: toutiao-m follows that cursor while pages come, so it was dealt every
+ * batch of its list again (A, B, A, C, B, A, …). S + 1 is newer than S, and a stamp whose stamp − 1
+ * holds a batch is such a cursor (a clock's stamp all but never falls on one): it is dealt a fresh
+ * batch whatever the newest stamp is, flagged as going on from a page (no pins lead it), also the
+ * cursor toutiao-m keeps from before a pull-to-refresh (it does not take the refresh's). Asked for
+ * again, the batch of such a stamp answers as it was dealt. Other older stamps still replay, each
  * pointing at the one before it. A viewer new to the channel (no history, no
  * queue) that may cold-start (ARGV[4] = '1': a device, or a user without reading history) gets
  * the channel's published cold-start run (KEYS[3]) queued, and its ids (published in KEYS[4])
@@ -55,12 +68,17 @@ export type NextBatch =
 const NEXT_BATCH_LUA = `
 local function next_batch()
   local stamp = tonumber(ARGV[1])
+  local after = string.format('%d', stamp + 1)
   local newest = redis.call('ZREVRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  if newest[2] and stamp <= tonumber(newest[2]) then
+  local continued = redis.call('ZRANGEBYSCORE', KEYS[1], stamp - 1, stamp - 1, 'LIMIT', 0, 1)[1] ~= nil
+  if continued then
+    local dealt = redis.call('ZRANGEBYSCORE', KEYS[1], stamp, stamp, 'LIMIT', 0, 1)
+    if dealt[1] then return {'replay', dealt[1], after, '', '', '1'} end
+  elseif newest[2] and stamp <= tonumber(newest[2]) then
     local found = redis.call('ZREVRANGEBYSCORE', KEYS[1], stamp, '-inf', 'WITHSCORES', 'LIMIT', 0, 2)
     if not found[1] then return {'beforeHistory'} end
     -- The newest batch asked for by its own stamp again (a retried request) answers as it was dealt.
-    if tonumber(found[2]) == tonumber(newest[2]) then return {'replay', found[1], '0'} end
+    if tonumber(found[2]) == tonumber(newest[2]) then return {'replay', found[1], after} end
     return {'replay', found[1], found[4] or '0'}
   end
   local batch = redis.call('LPOP', KEYS[2])
@@ -82,8 +100,9 @@ local function next_batch()
   redis.call('ZADD', KEYS[1], stamp, ARGV[1] .. ':' .. batch)
   if newest[1] then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1)) end
   redis.call('EXPIRE', KEYS[1], ARGV[2])
-  if redis.call('LLEN', KEYS[2]) > 0 then return {'fresh', batch, '0', '0', ''} end
-  return {'fresh', batch, '0', '1', redis.call('GET', KEYS[5]) or ''}
+  local flag = continued and '1' or '0'
+  if redis.call('LLEN', KEYS[2]) > 0 then return {'fresh', batch, after, '0', '', flag} end
+  return {'fresh', batch, after, '1', redis.call('GET', KEYS[5]) or '', flag}
 end
 `;
 
@@ -104,13 +123,28 @@ ${QUEUE_LUA}
 return next_batch()
 `;
 
-type FeedKeys = [history: string, queue: string, coldStart: string, coldStartIds: string, coldIds: string];
+type FeedKeys = [
+  history: string,
+  queue: string,
+  coldStart: string,
+  coldStartIds: string,
+  coldIds: string,
+];
 
-type QueueArgs = [stamp: string, ttl: number, size: number, coldStart: string, coldIds: string, ...batches: string[]];
+type QueueArgs = [
+  stamp: string,
+  ttl: number,
+  size: number,
+  coldStart: string,
+  coldIds: string,
+  ...batches: string[],
+];
 
-const NEXT_BATCH = new RedisScript<string[], FeedKeys, [stamp: string, ttl: number, size: number, coldStart: string]>(
-  `${NEXT_BATCH_LUA}\nreturn next_batch()`,
-);
+const NEXT_BATCH = new RedisScript<
+  string[],
+  FeedKeys,
+  [stamp: string, ttl: number, size: number, coldStart: string]
+>(`${NEXT_BATCH_LUA}\nreturn next_batch()`);
 const QUEUE_AND_NEXT = new RedisScript<string[], FeedKeys, QueueArgs>(QUEUE_AND_NEXT_LUA);
 const QUEUE = new RedisScript<null, FeedKeys, QueueArgs>(QUEUE_LUA);
 
@@ -124,7 +158,12 @@ export class FeedBatchStore {
   constructor(@Inject(REDIS_CACHE) private readonly redis: Redis) {}
 
   /** The next batch by the stamp; a viewer new to the channel starts cold when `coldStart` says so. */
-  async next(viewer: FeedViewer, channelId: number, stamp: number, coldStart: boolean): Promise<NextBatch> {
+  async next(
+    viewer: FeedViewer,
+    channelId: number,
+    stamp: number,
+    coldStart: boolean,
+  ): Promise<NextBatch> {
     return parseNext(
       await NEXT_BATCH.run(this.redis, keysOf(viewer, channelId), [
         String(stamp),
@@ -146,13 +185,22 @@ export class FeedBatchStore {
     batches: readonly QueuedBatch[],
     coldIds: readonly string[] = [],
   ): Promise<NextBatch> {
-    return parseNext(await QUEUE_AND_NEXT.run(this.redis, keysOf(viewer, channelId), queueArgs(stamp, batches, coldIds)));
+    return parseNext(
+      await QUEUE_AND_NEXT.run(
+        this.redis,
+        keysOf(viewer, channelId),
+        queueArgs(stamp, batches, coldIds),
+      ),
+    );
   }
 
   /** The ids of the batches served to the viewer (those kept for replays) and of those queued. */
   async dealtIds(viewer: FeedViewer, channelId: number): Promise<Set<string>> {
     const [history, queue] = keysOf(viewer, channelId);
-    const [served, queued] = await Promise.all([this.redis.zrange(history, 0, -1), this.redis.lrange(queue, 0, -1)]);
+    const [served, queued] = await Promise.all([
+      this.redis.zrange(history, 0, -1),
+      this.redis.lrange(queue, 0, -1),
+    ]);
     return new Set([
       ...served.flatMap((member) => parseBatch(member.slice(member.indexOf(':') + 1)).ids),
       ...queued.flatMap((json) => parseBatch(json).ids),
@@ -170,7 +218,11 @@ export class FeedBatchStore {
   }
 }
 
-function queueArgs(stamp: number, batches: readonly QueuedBatch[], coldIds: readonly string[]): QueueArgs {
+function queueArgs(
+  stamp: number,
+  batches: readonly QueuedBatch[],
+  coldIds: readonly string[],
+): QueueArgs {
   return [
     String(stamp),
     FEED_HISTORY_TTL_SECONDS,
@@ -182,13 +234,25 @@ function queueArgs(stamp: number, batches: readonly QueuedBatch[], coldIds: read
   ];
 }
 
-function parseNext([kind, member, cursor, lastQueued, coldIds]: string[]): NextBatch {
+function parseNext([kind, member, cursor, lastQueued, coldIds, continued]: string[]): NextBatch {
   if (kind === 'empty') return { kind: 'empty', coldIds: idList(member), isNew: cursor === '1' };
   if (kind === 'beforeHistory') return { kind };
   if (kind === 'fresh') {
-    return { kind, batch: parseBatch(member), cursor: Number(cursor), lastQueued: lastQueued === '1', coldIds: idList(coldIds) };
+    return {
+      kind,
+      batch: parseBatch(member),
+      cursor: Number(cursor),
+      continued: continued === '1',
+      lastQueued: lastQueued === '1',
+      coldIds: idList(coldIds),
+    };
   }
-  return { kind: 'replay', batch: parseBatch(member.slice(member.indexOf(':') + 1)), cursor: Number(cursor) };
+  return {
+    kind: 'replay',
+    batch: parseBatch(member.slice(member.indexOf(':') + 1)),
+    cursor: Number(cursor),
+    continued: continued === '1',
+  };
 }
 
 const idList = (joined: string | undefined): string[] => (joined ? joined.split(',') : []);
@@ -223,5 +287,8 @@ const EMPTY_BATCH: QueuedBatch = { ids: [], exposure: '' };
 function parseBatch(json: string): QueuedBatch {
   if (!json) return EMPTY_BATCH;
   const value = JSON.parse(json) as Partial<QueuedBatch>;
-  return { ids: Array.isArray(value.ids) ? value.ids.map(String) : [], exposure: String(value.exposure ?? '') };
+  return {
+    ids: Array.isArray(value.ids) ? value.ids.map(String) : [],
+    exposure: String(value.exposure ?? ''),
+  };
 }

@@ -57,7 +57,7 @@ const user = { kind: 'user' as const, id: '42' };
 describe('HomeFeedReader', () => {
   it('puts pinned articles first once, then the batch, and logs the exposure', async () => {
     const { reader, traceLog, stats } = newTestReader(
-      { ok: true, ids: ['7', '9', '8'], cursor: 55, exposure: 'exp' },
+      { ok: true, ids: ['7', '9', '8'], cursor: 55, exposure: 'exp', continued: false },
       ['9'],
     );
     const view = await reader.read(user, 1, 100, true);
@@ -68,12 +68,29 @@ describe('HomeFeedReader', () => {
     expect(stats.recordExposures).toHaveBeenCalledWith(['7', '9', '8']);
   });
 
+  it('leaves the pins off a batch dealt to the cursor of the one before it', async () => {
+    const { reader, traceLog } = newTestReader(
+      { ok: true, ids: ['7', '8'], cursor: 101, exposure: 'exp', continued: true },
+      ['9'],
+    );
+    const view = await reader.read(user, 1, 100, true);
+    expect(view).toMatchObject({ pre_timestamp: 101 });
+    expect(view.results.map((result) => result.art_id)).toEqual(['7', '8']);
+    expect(traceLog.write).toHaveBeenCalledWith({ trace: 'exp', channelId: 1, readTime: '' });
+  });
+
   it('shows a pinned card with the current second, sharing one copy within the second', async () => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask'], now: new Date('2024-03-01T08:00:00.200Z') });
+    jest.useFakeTimers({
+      doNotFake: ['nextTick', 'queueMicrotask'],
+      now: new Date('2024-03-01T08:00:00.200Z'),
+    });
     try {
       const shared = new Map(['9', '7'].map((id) => [id, card(id)]));
       const sharedCard = (id: string): ArticleCard => shared.get(id) ?? card(id);
-      const { reader, cards } = newTestReader({ ok: true, ids: ['7'], cursor: 1, exposure: 'e' }, ['9']);
+      const { reader, cards } = newTestReader(
+        { ok: true, ids: ['7'], cursor: 1, exposure: 'e', continued: false },
+        ['9'],
+      );
       cards.read.mockImplementation((ids: string[]) => Promise.resolve(ids.map(sharedCard)));
       const first = (await reader.read(user, 1, 100, true)).results[0];
       expect(first).toMatchObject({ art_id: '9', pubdate: '2024-03-01T08:00:00' });
@@ -91,7 +108,7 @@ describe('HomeFeedReader', () => {
 
   it('answers an empty batch without pinned articles or exposure, so the client sees the end', async () => {
     const { reader, traceLog } = newTestReader(
-      { ok: true, ids: [], cursor: 0, exposure: 'exp' },
+      { ok: true, ids: [], cursor: 0, exposure: 'exp', continued: false },
       ['9'],
     );
     expect(await reader.read(user, 1, 100, true)).toEqual({ pre_timestamp: 0, results: [] });
@@ -134,7 +151,7 @@ describe('HomeFeedReader', () => {
       (BigInt(310_000_000_000 + second * 1000) << 22n).toString(),
     );
     const { reader } = newTestReader(
-      { ok: true, ids: [], cursor: 0, exposure: '' },
+      { ok: true, ids: [], cursor: 0, exposure: '', continued: false },
       ['9'],
       [last, ...older],
     );
@@ -167,7 +184,7 @@ describe('HomeFeedReader', () => {
 
   it('serves the latest articles to a caller without any id, without asking the recommend service', async () => {
     const { reader, dealer, metrics } = newTestReader(
-      { ok: true, ids: ['1'], cursor: 1, exposure: '' },
+      { ok: true, ids: ['1'], cursor: 1, exposure: '', continued: false },
       [],
       [],
     );
@@ -178,16 +195,30 @@ describe('HomeFeedReader', () => {
 
   it('deals the next batch under the next stamp in place of a fresh one whose articles were all withdrawn, counting no exposure for it', async () => {
     const { reader, dealer, cards, traceLog, stats } = newTestReader(
-      { ok: true, ids: ['7'], cursor: 0, exposure: 'gone' },
+      { ok: true, ids: ['7'], cursor: 0, exposure: 'gone', continued: false },
       ['9'],
     );
-    dealer.deal.mockResolvedValueOnce({ ok: true, ids: ['7'], cursor: 0, exposure: 'gone' });
-    dealer.deal.mockResolvedValueOnce({ ok: true, ids: ['8'], cursor: 0, exposure: 'next' });
+    dealer.deal.mockResolvedValueOnce({
+      ok: true,
+      ids: ['7'],
+      cursor: 101,
+      exposure: 'gone',
+      continued: false,
+    });
+    // Dealt under the withdrawn batch's cursor, it goes on from that one: the request still had none.
+    dealer.deal.mockResolvedValueOnce({
+      ok: true,
+      ids: ['8'],
+      cursor: 102,
+      exposure: 'next',
+      continued: true,
+    });
     cards.read.mockImplementation((ids: string[]) =>
       Promise.resolve(ids.filter((id) => id !== '7').map(card)),
     );
     const view = await reader.read(user, 1, 100, true);
     expect(view.results.map((result) => result.art_id)).toEqual(['9', '8']);
+    expect(view.pre_timestamp).toBe(102);
     expect(dealer.deal.mock.calls).toEqual([
       [user, 1, 100],
       [user, 1, 101],
@@ -197,7 +228,13 @@ describe('HomeFeedReader', () => {
   });
 
   it('logs no exposure for a replayed batch', async () => {
-    const { reader, traceLog, stats } = newTestReader({ ok: true, ids: ['7'], cursor: 3, exposure: '' });
+    const { reader, traceLog, stats } = newTestReader({
+      ok: true,
+      ids: ['7'],
+      cursor: 3,
+      exposure: '',
+      continued: false,
+    });
     const view = await reader.read(user, 1, 100, false);
     expect(view).toMatchObject({ pre_timestamp: 3 });
     expect(view.results.map((result) => result.art_id)).toEqual(['7']);

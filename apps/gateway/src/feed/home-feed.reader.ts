@@ -25,7 +25,10 @@ interface FeedBatch {
   preTimestamp: number;
   /** The exposure tracking string of a fresh batch, else `''` (replays, latest articles). */
   exposure: string;
-  /** A page of the latest articles that goes on from the page before it: the pins led that one. */
+  /**
+   * A page that goes on from the page before it (a batch dealt to its cursor, or the latest
+   * articles from a time cursor): the pins led that one.
+   */
   continued: boolean;
 }
 
@@ -39,7 +42,7 @@ const MAX_WITHDRAWN_BATCHES = 5;
  * recommend service fails or is slower than its deadline, the latest approved articles of the
  * channel with the stamp as a time cursor (see feed-cursor.util). The page after such a page
  * brings that cursor, older than the batches the viewer was dealt: it goes on the same way.
- * Pinned articles lead a non-empty batch.
+ * Pinned articles lead a non-empty batch that does not go on from the page before it.
  */
 @Injectable()
 export class HomeFeedReader {
@@ -92,8 +95,9 @@ export class HomeFeedReader {
   /**
    * The cards of the batch, led by the pins. A fresh batch whose articles were all withdrawn since
    * it was queued (banned, deleted) would show nothing of the feed, and an empty page ends the
-   * client's list: the next batch comes in its place, under the next stamp (this one holds the
-   * request's), and the withdrawn one counts no exposure.
+   * client's list: the next batch comes in its place, under the withdrawn one's cursor (the next
+   * stamp: this one holds the request's), so the page's cursor goes on from the batch shown, and
+   * the withdrawn one counts no exposure.
    */
   private async shown(
     first: FeedBatch,
@@ -104,8 +108,9 @@ export class HomeFeedReader {
   ): Promise<{ batch: FeedBatch; pinned: ReadonlySet<string>; cards: ArticleCard[] }> {
     let batch = first;
     for (let redealt = 1; ; redealt += 1) {
-      // Pins only ride along with a batch: with an empty one the client must see the end of the feed.
-      const topIds = batch.ids.length > 0 && !batch.continued ? pins : [];
+      // Pins only ride along with a batch: with an empty one the client must see the end of the
+      // feed. A batch dealt in place of a withdrawn one goes on from it: the request's decides.
+      const topIds = batch.ids.length > 0 && !first.continued ? pins : [];
       const pinned = new Set(topIds);
       const batchIds = batch.ids.filter((id) => !pinned.has(id));
       const cards = await this.cards.read([...topIds, ...batchIds], {
@@ -151,7 +156,7 @@ export class HomeFeedReader {
       ids: dealt.ids,
       preTimestamp: dealt.cursor,
       exposure: dealt.ids.length > 0 ? dealt.exposure : '',
-      continued: false,
+      continued: dealt.continued,
     };
   }
 
