@@ -1,4 +1,4 @@
-import { errorMessage } from '@app/config';
+import { answersWithin, errorMessage } from '@app/config';
 import { Logger, type LoggerService } from '@nestjs/common';
 import Redis, { type RedisOptions } from 'ioredis';
 
@@ -122,17 +122,7 @@ export async function closeRedisClient(
   client: Redis,
   timeoutMs = REDIS_QUIT_TIMEOUT_MS,
 ): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const answered = await Promise.race([
-    client.quit().then(
-      () => true,
-      () => false,
-    ),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    }),
-  ]);
-  clearTimeout(timer);
+  const answered = await answersWithin(client.quit().then(() => true), timeoutMs);
   if (!answered) client.disconnect();
 }
 

@@ -1,3 +1,4 @@
+import { answersWithin } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -13,10 +14,10 @@ export class RedisHealth {
 
   async isReady(timeoutMs = 1000): Promise<boolean> {
     const ping = (client: Redis): Promise<boolean> =>
-      Promise.race([
+      answersWithin(
         client.ping().then((reply) => reply === 'PONG'),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
-      ]).catch(() => false);
+        timeoutMs,
+      );
     const results = await Promise.all([ping(this.cache), ping(this.state)]);
     return results.every(Boolean);
   }

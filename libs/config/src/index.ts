@@ -7,4 +7,5 @@ export * from './logger.module';
 export * from './display-time';
 export * from './photo-url';
 export * from './error-message';
+export * from './answers-within';
 export * from './periodic-task';

@@ -1,3 +1,4 @@
+import { answersWithin } from '@app/config';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -8,9 +9,9 @@ export class DatabaseHealth {
 
   async isReady(timeoutMs = 1000): Promise<boolean> {
     if (!this.dataSource.isInitialized) return false;
-    return Promise.race([
+    return answersWithin(
       this.dataSource.query('SELECT 1').then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
-    ]).catch(() => false);
+      timeoutMs,
+    );
   }
 }

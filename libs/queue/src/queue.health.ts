@@ -1,4 +1,5 @@
 import { closeRedisClient } from '@app/cache';
+import { answersWithin } from '@app/config';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -7,10 +8,10 @@ export class QueueHealth implements OnApplicationShutdown {
   constructor(private readonly client: Redis) {}
 
   async isReady(timeoutMs = 1000): Promise<boolean> {
-    return Promise.race([
+    return answersWithin(
       this.client.ping().then((reply) => reply === 'PONG'),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
-    ]).catch(() => false);
+      timeoutMs,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

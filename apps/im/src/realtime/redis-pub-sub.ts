@@ -1,5 +1,5 @@
 import { closeRedisClient, createRedisClient, createSubscriberClient } from '@app/cache';
-import { APP_CONFIG } from '@app/config';
+import { answersWithin, APP_CONFIG } from '@app/config';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -23,10 +23,10 @@ export class RedisPubSub implements OnApplicationShutdown {
   /** Ready when the publisher answers PING and the subscriber is connected. */
   async isReady(timeoutMs = 1000): Promise<boolean> {
     if (this.sub.status !== 'ready') return false;
-    return Promise.race([
+    return answersWithin(
       this.pub.ping().then((reply) => reply === 'PONG'),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
-    ]).catch(() => false);
+      timeoutMs,
+    );
   }
 
   // Runs after Nest has closed the Socket.IO server (and with it the adapter's subscriptions). The

@@ -1,3 +1,5 @@
+import { answersWithin } from '@app/config';
+
 /** Whether readiness waits for a dependency, or only reports it. */
 export type Requirement = 'required' | 'reported';
 
@@ -34,7 +36,8 @@ export async function checkReadiness(
   const states = await Promise.all(
     checks.map(async ({ name, requirement, isUp }): Promise<[string, DependencyState]> => {
       const started = performance.now();
-      const up = await answersWithin(isUp, timeoutMs);
+      // A check that throws before it returns a promise is down too.
+      const up = await answersWithin(Promise.resolve().then(isUp), timeoutMs);
       const latencyMs = Math.round(performance.now() - started);
       return [
         name,
@@ -49,14 +52,4 @@ export async function checkReadiness(
 /** The HTTP status of a readiness answer: 503 takes the replica out of its Service's endpoints. */
 export function readinessHttpStatus(report: ReadinessReport): 200 | 503 {
   return report.status === 'ok' ? 200 : 503;
-}
-
-function answersWithin(isUp: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  return Promise.race([Promise.resolve().then(isUp), timedOut])
-    .catch(() => false)
-    .finally(() => clearTimeout(timer));
 }
