@@ -202,7 +202,7 @@ export class FeedBatchStore {
       this.redis.lrange(queue, 0, -1),
     ]);
     return new Set([
-      ...served.flatMap((member) => parseBatch(member.slice(member.indexOf(':') + 1)).ids),
+      ...served.flatMap((member) => parseServed(member).ids),
       ...queued.flatMap((json) => parseBatch(json).ids),
     ]);
   }
@@ -249,7 +249,7 @@ function parseNext([kind, member, cursor, lastQueued, coldIds, continued]: strin
   }
   return {
     kind: 'replay',
-    batch: parseBatch(member.slice(member.indexOf(':') + 1)),
+    batch: parseServed(member),
     cursor: Number(cursor),
     continued: continued === '1',
   };
@@ -283,6 +283,11 @@ function keysOf(viewer: FeedViewer, channelId: number): FeedKeys {
 }
 
 const EMPTY_BATCH: QueuedBatch = { ids: [], exposure: '' };
+
+/** A history member, `<stamp>:<batch json>`. */
+function parseServed(member: string): QueuedBatch {
+  return parseBatch(member.slice(member.indexOf(':') + 1));
+}
 
 function parseBatch(json: string): QueuedBatch {
   if (!json) return EMPTY_BATCH;
