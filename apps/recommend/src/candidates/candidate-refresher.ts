@@ -105,7 +105,7 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
       if (!(await this.snapshot.ready().catch(() => false))) this.retrySoon();
       return false;
     }
-    const renewUntil = Date.now() + READING_LIFETIME_MS;
+    const renewUntil = started + READING_LIFETIME_MS;
     // A rebuild hung that long has its writes refused anyway (see CandidateIndex): let it go.
     const renewal = setInterval(() => {
       if (Date.now() > renewUntil) clearInterval(renewal);
