@@ -1,3 +1,4 @@
+import { writeBetweenDrops } from '@app/cache';
 import type { DataSource } from 'typeorm';
 
 import { sanitizeArticleHtml } from './article-html.rules';
@@ -10,11 +11,12 @@ const BATCH = 200;
  * sanitises what it stores, `BATCH` articles at a time in id order. Only an article whose HTML
  * changes is written, each on its own and only while its HTML is still what was read (an edit
  * meanwhile stored sanitised HTML already), so it runs beside live traffic, may be stopped, and
- * a second run writes nothing. `dropCached` is handed the ids of a batch's articles that change
- * twice: before their writes, so a cache that cannot be reached stops the run with nothing of the
- * batch written (rewritten, an article would be clean for every later run, which then left its
- * cached page to be served until it expired), and after them, for a page filled meanwhile.
- * Answers how many articles were rewritten.
+ * a second run writes nothing. The writes of a batch run between two drops of its cached pages
+ * (`writeBetweenDrops`, `dropCached` handed the ids that change): before, so a cache that cannot
+ * be reached stops the run with nothing of the batch written (rewritten, an article would be
+ * clean for every later run, which then left its cached page to be served until it expired); and
+ * after, also when a write failed, for a page filled meanwhile. Answers how many articles were
+ * rewritten.
  */
 export async function sanitizeStoredArticles(
   dataSource: DataSource,
@@ -34,13 +36,20 @@ export async function sanitizeStoredArticles(
       .filter((row) => row.sanitised !== row.content);
     if (changes.length === 0) continue;
     const changed = changes.map((row) => String(row.article_id));
-    await dropCached(changed);
-    for (const row of changes)
-      await dataSource.query(
-        'UPDATE news_article_content SET content = ? WHERE article_id = ? AND content = ?',
-        [row.sanitised, row.article_id, row.content],
-      );
-    await dropCached(changed);
+    await writeBetweenDrops(
+      () => dropCached(changed),
+      async () => {
+        for (const row of changes)
+          await dataSource.query(
+            'UPDATE news_article_content SET content = ? WHERE article_id = ? AND content = ?',
+            [row.sanitised, row.article_id, row.content],
+          );
+      },
+      // A migration fails on it, to be seen, where a request logs it.
+      (error) => {
+        throw error;
+      },
+    );
     rewritten += changed.length;
   }
 }
