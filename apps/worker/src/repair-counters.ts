@@ -5,7 +5,7 @@ import { Queue, QueueEvents } from 'bullmq';
 
 import { type WorkerConfig, workerEnvSchema } from './config/worker.config';
 import type { RepairCountersResult } from './statistics/counter-repair.processor';
-import { enqueueCounterRepair } from './statistics/counter-repair.scheduler';
+import { enqueueRequestedCounterRepair } from './statistics/counter-repair.scheduler';
 
 export interface CounterRepairRun {
   jobId: string;
@@ -15,8 +15,8 @@ export interface CounterRepairRun {
 
 /**
  * Enqueues a counter repair now, for the running workers (after a state Redis lost its data, say,
- * rather than waiting for COUNTER_REPAIR_CRON). Its id is this minute's, like a scheduled run's,
- * so it joins a repair enqueued in the same minute instead of adding one.
+ * rather than waiting for COUNTER_REPAIR_CRON). Its id is its own, so it runs even in the minute of
+ * a scheduled repair; one that finds another repair running completes as skipped.
  */
 export async function requestCounterRepair(
   config: Pick<WorkerConfig, 'REDIS_QUEUE_URL' | 'REDIS_KEY_PREFIX'>,
@@ -27,7 +27,7 @@ export async function requestCounterRepair(
   const events = waitMs === undefined ? undefined : new QueueEvents(QueueName.Statistics, options);
   try {
     await events?.waitUntilReady();
-    const id = await enqueueCounterRepair(new JobProducer([queue]), new Date());
+    const id = await enqueueRequestedCounterRepair(new JobProducer([queue]), new Date());
     if (!events) return { jobId: id };
     const job = await queue.getJob(id);
     if (!job) throw new Error(`job ${id} is gone`);

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { APP_CONFIG, errorMessage } from '@app/config';
 import { JobName, jobId, JobProducer, QueueName, type RepairCountersPayload, retryFailedJob, type RetryOptions } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -85,13 +87,21 @@ export interface ScheduledRetry {
 }
 
 /**
- * Adds the counter repair of the minute `at` falls in, scheduled or asked for by hand: one job id
- * per minute, so a repair asked for again within it joins the one there is. Without `scheduled` it
- * has the job's own attempts (`jobOptionsFor`) and no end to its retries.
+ * Adds the scheduled counter repair of the minute `at` falls in: one job id per minute, so every
+ * replica's tick (or start-up make-up) of that minute joins the one there is.
  */
-export function enqueueCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, at: Date, scheduled?: ScheduledRetry): Promise<string> {
+export function enqueueCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, at: Date, scheduled: ScheduledRetry): Promise<string> {
   const payload = counterRepairPayload(at, scheduled);
-  return jobs.enqueue(JobName.RepairCounters, payload, { jobId: jobId(JobName.RepairCounters, payload.scheduledFor), retry: scheduled?.retry });
+  return jobs.enqueue(JobName.RepairCounters, payload, { jobId: jobId(JobName.RepairCounters, payload.scheduledFor), retry: scheduled.retry });
+}
+
+/**
+ * Adds a counter repair asked for by hand, under an id of its own: it runs whatever repair of the
+ * minute there is, where joining one that had completed answered its outcome and repaired
+ * nothing. It has the job's own attempts (`jobOptionsFor`) and no end to its retries.
+ */
+export function enqueueRequestedCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, at: Date): Promise<string> {
+  return jobs.enqueue(JobName.RepairCounters, counterRepairPayload(at), { jobId: jobId(JobName.RepairCounters, 'requested', randomUUID()) });
 }
 
 function counterRepairPayload(at: Date, scheduled?: ScheduledRetry): RepairCountersPayload {
