@@ -32,8 +32,13 @@ describe('timestamp batches', () => {
   });
 
   it("stamps a new batch with the request's stamp, but after the newest stored one", () => {
-    expect(nextStamp(5000, stored)).toBe(5000);
-    expect(nextStamp(2500, stored)).toBe(3001);
+    expect(nextStamp(5000, stored, 9000)).toBe(5000);
+    expect(nextStamp(2500, stored, 9000)).toBe(3001);
+  });
+
+  it('stamps a new batch no later than `latest`', () => {
+    expect(nextStamp(50_000, stored, 9000)).toBe(9000);
+    expect(nextStamp(50_000, stored, 2000)).toBe(3001);
   });
 
   it('round-trips stored batches and rejects foreign members', () => {

@@ -22,14 +22,23 @@ export function planBatch(requestStamp: number, batches: readonly StoredBatch[])
   return { kind: 'replay', ids: batches[index].ids, cursor: batches[index + 1]?.stamp ?? 0 };
 }
 
+/** How far a request's stamp may run ahead of this service's clock and still be stored as sent. */
+export const STAMP_SKEW_MS = 5_000;
+
 /**
  * The stamp of a new batch: the request's own, as the original stored it, so the reader's later
  * stamps (from the same clock) compare with it; always after the newest stored one so stamps
  * stay ordered. This service's clock would make every stamp of a reader whose clock is behind
- * it look older than the batch just drawn, and so a replay of nothing.
+ * it look older than the batch just drawn, and so a replay of nothing. A stamp later than `latest`
+ * is stored as `latest`: stored as sent, it stayed the newest once the reader's clock was set
+ * right, and every request until then was a replay.
  */
-export function nextStamp(requestStamp: number, batches: readonly StoredBatch[]): number {
-  return Math.max(requestStamp, (batches[0]?.stamp ?? 0) + 1);
+export function nextStamp(
+  requestStamp: number,
+  batches: readonly StoredBatch[],
+  latest: number,
+): number {
+  return Math.max(Math.min(requestStamp, latest), (batches[0]?.stamp ?? 0) + 1);
 }
 
 export function encodeBatch(batch: StoredBatch): string {

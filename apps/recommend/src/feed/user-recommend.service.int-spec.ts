@@ -89,6 +89,29 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
     });
   });
 
+  it("stores a stamp far ahead of its clock as its clock (and a few seconds), so a reader's clock set right again draws fresh batches", async () => {
+    const draw = (timeStamp: number) =>
+      service.recommend({
+        userId: 'Anony fast-clock',
+        channelId: CHANNEL,
+        articleNum: 5,
+        timeStamp,
+      });
+    const ids = (result: { recommends: Array<{ articleId: string }> }) =>
+      result.recommends.map((item) => item.articleId);
+    const ahead = await draw(Date.now() + 24 * HOUR);
+    expect(ids(ahead)).toHaveLength(5);
+
+    // Ten seconds on: past the few a stamp may run ahead of the service's clock.
+    const setRight = await draw(Date.now() + 10_000);
+    expect(ids(setRight)).toHaveLength(5);
+    expect(setRight.exposure).not.toBe('');
+    expect(ids(setRight).filter((id) => ids(ahead).includes(id))).toEqual([]);
+    // The cursor is the stamp the first batch was stored under, and replays it.
+    expect(setRight.timeStamp).toBeLessThan(Date.now() + 10_000);
+    expect(ids(await draw(setRight.timeStamp))).toEqual(ids(ahead));
+  });
+
   it('reads the reader in one round trip and writes the batch in one script call', async () => {
     await state.zadd(StateKeys.readingHistory(USER), 1, POOL[0].id);
     // A first draw loads the write's script, so the measured ones send EVALSHA alone.

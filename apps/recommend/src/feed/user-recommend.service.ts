@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ALL_CHANNELS } from '../candidates/candidate-index';
 import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import type { RankWeights, RecommendConfig } from '../config/recommend.config';
-import { nextStamp, planBatch } from './batch-plan.util';
+import { nextStamp, planBatch, STAMP_SKEW_MS } from './batch-plan.util';
 import { type Clock, RECO_CLOCK } from './clock';
 import { ShownArticles } from './exposure-prints';
 import { drawBatch } from './exposure.util';
@@ -154,7 +154,7 @@ export class UserRecommendService {
     const recorded = await this.history.record(
       reader.key,
       channelId,
-      { stamp: nextStamp(request.timeStamp, batches), ids: drawn.ids },
+      { stamp: nextStamp(request.timeStamp, batches, now + STAMP_SKEW_MS), ids: drawn.ids },
       {
         restart: drawn.restarted,
         newest,
