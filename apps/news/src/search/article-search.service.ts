@@ -3,7 +3,7 @@ import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { SearchHistoryStore } from './search-history.store';
-import { characterLength, normalizeKeyword } from './search-text.util';
+import { characterLength, normalizeKeyword, opensMarkup } from './search-text.util';
 import { type SearchHits, SearchService } from './search.service';
 
 export const MAX_QUERY_LENGTH = 50;
@@ -58,7 +58,8 @@ export class ArticleSearchService {
   private async remember(keyword: string, userId: string, found: boolean): Promise<void> {
     const writes: Promise<void>[] = [];
     if (userId) writes.push(this.history.save(userId, keyword));
-    if (found)
+    // A suggestion is shown to every reader who types its start, as HTML by toutiao-m.
+    if (found && !opensMarkup(keyword))
       writes.push(this.engine.saveKeyword([...keyword].slice(0, KEYWORD_COLUMN_LENGTH).join('')));
     for (const result of await Promise.allSettled(writes)) {
       if (result.status === 'rejected')

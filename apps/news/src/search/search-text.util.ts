@@ -38,3 +38,11 @@ export function characterLength(text: string): number {
   for (const _ of text) length += 1;
   return length;
 }
+
+/**
+ * Whether text could open a tag where a client inserts it as HTML (toutiao-m renders each
+ * suggestion with `v-html`): without `<` no element, and so no attribute, can begin.
+ */
+export function opensMarkup(text: string): boolean {
+  return text.includes('<');
+}

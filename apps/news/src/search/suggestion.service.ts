@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 
 import { checkedKeyword } from './article-search.service';
+import { opensMarkup } from './search-text.util';
 import { SearchService } from './search.service';
 
 export const MAX_SUGGESTIONS = 10;
 
-/** Completions of what the user is typing: saved keywords first, then approved article titles. */
+/**
+ * Completions of what the user is typing: saved keywords first, then approved article titles.
+ * None that holds markup: toutiao-m renders each option as HTML, in every reader's search box.
+ */
 @Injectable()
 export class SuggestionService {
   constructor(private readonly engine: SearchService) {}
@@ -13,7 +17,11 @@ export class SuggestionService {
   async suggest(q: string): Promise<string[]> {
     const prefix = checkedKeyword(q);
     if (prefix.length === 0) return [];
-    return uniqueOptions(await this.engine.suggest(prefix, MAX_SUGGESTIONS), MAX_SUGGESTIONS);
+    const options = await this.engine.suggest(prefix, MAX_SUGGESTIONS);
+    return uniqueOptions(
+      options.filter((option) => !opensMarkup(option)),
+      MAX_SUGGESTIONS,
+    );
   }
 }
 
