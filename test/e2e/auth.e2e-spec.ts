@@ -295,6 +295,19 @@ describe('sign-in, sessions and tokens through the gateway', () => {
       expect(none.json()).toEqual({ message: 'User must be authorized.' });
     });
 
+    it('answers a refresh without a Bearer token 403 Wrong refresh token., as the reference', async () => {
+      // The reference's refresh read no guard: a missing or unusable header left no user, and it
+      // answered as for a wrong token.
+      for (const authorization of [undefined, '', 'Bearer', 'Basic abc', 'Anony device-1', 'bearer x.y.z']) {
+        const reply = await gateway.inject({
+          method: 'PUT',
+          url: '/app/v1_0/authorizations',
+          headers: authorization === undefined ? {} : { authorization },
+        });
+        expect([authorization, reply.statusCode, reply.json()]).toEqual([authorization, 403, { message: 'Wrong refresh token.' }]);
+      }
+    });
+
     it('refuses a tampered token with 401 Token has some errors.', async () => {
       const user = await signIn();
       const [header, payload, signature] = user.token.split('.');

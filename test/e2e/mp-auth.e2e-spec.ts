@@ -51,6 +51,13 @@ describe('media platform sign-in', () => {
     expect((JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { verified: boolean }).verified).toBe(true);
   });
 
+  it('answers a refresh without a Bearer token 403 Wrong refresh token., as the reference', async () => {
+    for (const authorization of [undefined, 'Bearer', 'Anony device-1']) {
+      const reply = await mp.inject({ method: 'PUT', url: '/mp/v1_0/authorizations', headers: authorization === undefined ? {} : { authorization } });
+      expect([authorization, reply.statusCode, reply.json()]).toEqual([authorization, 403, { message: 'Wrong refresh token.' }]);
+    }
+  });
+
   it('refuses a user who is not a verified media user, and never registers unknown mobiles', async () => {
     const reader = await login(READER.mobile, await codeFor(READER.mobile));
     expect(reader.statusCode).toBe(403);

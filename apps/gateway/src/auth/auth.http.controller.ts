@@ -59,14 +59,17 @@ export class AuthHttpController {
     return { token: issued.token, refresh_token: issued.refreshToken };
   }
 
-  /** Refresh with the refresh token as Bearer: 201 `{token}` (plus `refresh_token` when rotation is on). */
+  /**
+   * Refresh with the refresh token as Bearer: 201 `{token}` (plus `refresh_token` when rotation is
+   * on); 403 `Wrong refresh token.` for anything else, a missing header included.
+   */
   @Put('authorizations')
   @HttpCode(201)
   async refresh(
     @Headers('authorization') authorization: string | undefined,
   ): Promise<{ token: string; refresh_token?: string }> {
     const credentials = parseAuthorization(authorization);
-    if (credentials.kind !== 'bearer') throw TokenErrors.missing();
+    if (credentials.kind !== 'bearer') throw TokenErrors.wrongRefreshToken();
     const refreshed = await unary(
       this.auth.refreshToken({
         refreshToken: credentials.token,

@@ -76,7 +76,8 @@ export class MpAuthHttpController {
     @Headers('authorization') authorization: string | undefined,
   ): Promise<{ token: string; refresh_token?: string }> {
     const credentials = parseAuthorization(authorization);
-    if (credentials.kind !== 'bearer') throw TokenErrors.missing();
+    // As the reference: no Bearer token is a wrong refresh token (403), not a missing login (401).
+    if (credentials.kind !== 'bearer') throw TokenErrors.wrongRefreshToken();
     const refreshed = await unary(
       this.auth.refreshToken({
         refreshToken: credentials.token,
