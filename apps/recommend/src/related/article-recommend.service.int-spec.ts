@@ -2,6 +2,7 @@ import { createRedisClient } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
+import { of } from 'rxjs';
 
 import { CandidateIndex } from '../candidates/candidate-index';
 import { CandidateSnapshot } from '../candidates/candidate-snapshot';
@@ -72,5 +73,49 @@ describe('ArticleRecommendService over the snapshot (real Redis)', () => {
     await index.putChannels([{ id: '35', channelId: 2 }]);
     await index.putTokens([{ id: '35', tokens: ['天气'] }]);
     expect(await service.similar('35', 2)).toEqual(['32', '33']);
+  });
+});
+
+describe('ArticleRecommendService for an article outside the pools (real Redis)', () => {
+  let redis: TestRedis;
+  let state: Redis;
+  let snapshot: CandidateSnapshot;
+  let service: ArticleRecommendService;
+  let newsCalls = 0;
+
+  beforeAll(async () => {
+    redis = createTestRedis();
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+    const index = new CandidateIndex(state);
+    snapshot = new CandidateSnapshot(CONFIG, index, new PopularityReader(state));
+    const news = {
+      getArticleCards: ({ articleIds }: articleV1.GetArticleCardsRequest) => {
+        newsCalls += 1;
+        return of({
+          articles: articleIds.map((artId) => ({ artId, chId: 2, title: 'python 天气' })),
+        });
+      },
+    } as unknown as articleV1.ArticleServiceClient;
+    service = new ArticleRecommendService(CONFIG, snapshot, index, news, new TitleTokenizer());
+    await index.replaceChannel(2, []);
+    await index.add({ id: '31', channelId: 2, createdMs: 100, tokens: ['python'] });
+    await index.add({ id: '32', channelId: 2, createdMs: 300, tokens: ['other'] });
+    await snapshot.reload();
+  });
+
+  afterAll(async () => {
+    await state.quit();
+    await redis.cleanup();
+  });
+
+  it('reads it from news once, for requests at once, other counts and after the pools change', async () => {
+    expect(await Promise.all([service.similar('90', 10), service.similar('90', 10)])).toEqual([
+      ['31', '32'],
+      ['31', '32'],
+    ]);
+    expect(await service.similar('90', 1)).toEqual(['31']);
+    await snapshot.add({ id: '33', channelId: 2, createdMs: 200, tokens: ['python'] });
+    expect(await service.similar('90', 10)).toEqual(['33', '31', '32']);
+    expect(newsCalls).toBe(1);
   });
 });

@@ -12,6 +12,11 @@ import { RelatedIndex } from './related.util';
 import { TitleTokenizer } from './title-tokenizer';
 
 const ANSWERS_KEPT = 10_000;
+/**
+ * How long the channel and title words of an article outside the pools are kept: as long as the
+ * gateway keeps a related list it was answered, so an edit shows no later than through it.
+ */
+const SUBJECT_TTL_MS = 600_000;
 
 interface Subject {
   channelId?: number;
@@ -23,11 +28,21 @@ interface Subject {
  * channel's newest RECO_RANK_WINDOW candidates (related articles should be recent anyway). The
  * given article may be of any age: one older than its channel's pool (opened from search, a
  * collection or an author's page) is read from news. Answers, and each channel's index of title
- * words, are kept until the candidate pools in the snapshot change.
+ * words, are kept until the candidate pools in the snapshot change; what was read of an article
+ * outside the pools, for ten minutes.
  */
 @Injectable()
 export class ArticleRecommendService {
   private readonly answers = new LRUCache<string, string[]>({ max: ANSWERS_KEPT });
+  /**
+   * Subjects read for articles outside the pools (pending reads included, so requests that come at
+   * once read once). Unlike the answers they outlive a change of the pools: every approval, edit
+   * or ban changes them, and each asked news again about every older article opened since.
+   */
+  private readonly subjects = new LRUCache<string, Promise<Subject>>({
+    max: ANSWERS_KEPT,
+    ttl: SUBJECT_TTL_MS,
+  });
   private readonly indexes = new Map<number, RelatedIndex>();
   private answersGeneration = -1;
 
@@ -72,9 +87,23 @@ export class ArticleRecommendService {
    * hold yet, from news when it is no candidate (older than its channel's pool, or not approved:
    * news answers cards of approved articles only, and then there is no channel).
    */
-  private async subject(articleId: string): Promise<Subject> {
+  private subject(articleId: string): Promise<Subject> | Subject {
     const candidate = this.snapshot.article(articleId);
     if (candidate?.channelId !== undefined) return candidate;
+    const kept = this.subjects.get(articleId);
+    if (kept) return kept;
+    const subject = this.readSubject(articleId);
+    this.subjects.set(articleId, subject);
+    const forget = () => {
+      if (this.subjects.get(articleId) === subject) this.subjects.delete(articleId);
+    };
+    // A failed read is not kept, nor an article news has no card of (not approved yet, or gone):
+    // the next request reads again.
+    void subject.then((read) => read.channelId === undefined && forget(), forget);
+    return subject;
+  }
+
+  private async readSubject(articleId: string): Promise<Subject> {
     const [[channelId], [tokens]] = await Promise.all([
       this.candidates.channelsOf([articleId]),
       this.candidates.tokensOf([articleId]),
