@@ -35,7 +35,7 @@ describe('FeedBatchDealer when the queue fails after a draw', () => {
     const store = {
       next: jest
         .fn<ReturnType<Store['next']>, Parameters<Store['next']>>()
-        .mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false }),
+        .mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: false }),
       queueAndNext: jest
         .fn<ReturnType<Store['queueAndNext']>, Parameters<Store['queueAndNext']>>()
         .mockRejectedValue(new Error('OOM command not allowed')),
@@ -172,7 +172,12 @@ describe('FeedBatchDealer drawing ahead', () => {
     const { store, recommender, dealer } = setUp(() =>
       Promise.resolve({ ok: true, batch: { ids: ['2', '1'], timeStamp: 20, exposure: '' } }),
     );
-    store.next.mockResolvedValueOnce({ kind: 'empty', coldIds: ['1', '2'], isNew: false });
+    store.next.mockResolvedValueOnce({
+      kind: 'empty',
+      coldIds: ['1', '2'],
+      isNew: false,
+      continued: false,
+    });
     store.queueAndNext.mockResolvedValue({
       kind: 'fresh',
       batch: { ids: ['2', '1'], exposure: '' },
@@ -208,7 +213,7 @@ describe('FeedBatchDealer drawing ahead', () => {
         lastQueued: true,
         coldIds: [],
       })
-      .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false })
+      .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false, continued: false })
       .mockResolvedValueOnce({
         kind: 'fresh',
         batch: { ids: run.slice(0, 10), exposure: 'e' },
@@ -238,8 +243,8 @@ describe('FeedBatchDealer drawing ahead', () => {
       () => draws.shift() ?? Promise.resolve({ ok: false, reason: 'error' }),
     );
     store.next
-      .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false })
-      .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false })
+      .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false, continued: false })
+      .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false, continued: false })
       .mockResolvedValueOnce({
         kind: 'fresh',
         batch: lastBatch,
@@ -293,7 +298,7 @@ describe('FeedBatchDealer drawing ahead', () => {
         lastQueued: true,
         coldIds: [],
       })
-      .mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false });
+      .mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: false });
     store.queueAndNext.mockResolvedValue({
       kind: 'fresh',
       batch: { ids: run.slice(0, 10), exposure: 'e' },

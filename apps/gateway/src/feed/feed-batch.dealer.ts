@@ -25,11 +25,12 @@ import {
  * A batch for one feed request; `exposure` is empty for replays (those were counted when first
  * shown). `continued`: the stamp is the cursor of a batch served, so the page goes on from that
  * one (see `NextBatch`). `beforeHistory`: the stamp is older than every batch the viewer was
- * served, so it is no stamp of theirs to replay but a time cursor.
+ * served, so it is no stamp of theirs to replay but a time cursor. A failure is `continued` when the
+ * stamp went on from a batch served, so the fallback page does too.
  */
 export type DealtBatch =
   | { ok: true; ids: string[]; cursor: number; exposure: string; continued: boolean }
-  | { ok: false; reason: RecommendFailure }
+  | { ok: false; reason: RecommendFailure; continued?: boolean }
   | { ok: false; beforeHistory: true };
 
 /**
@@ -77,7 +78,9 @@ export class FeedBatchDealer {
       )
         next = await this.store.next(viewer, channelId, stamp, true);
       if (next.kind !== 'empty') return this.take(next, viewer, channelId, stamp);
-      return await this.dealFromRefill(viewer, channelId, stamp, next.coldIds);
+      const drawn = await this.dealFromRefill(viewer, channelId, stamp, next.coldIds);
+      // Whatever answers a stamp that goes on from a batch goes on too, also a refill's failure.
+      return next.continued && !('beforeHistory' in drawn) ? { ...drawn, continued: true } : drawn;
     } catch (error) {
       // The cache role is down or evicting: one batch straight from the recommend service.
       this.logger.warn(`feed queue unavailable: ${errorMessage(error)}`);
@@ -291,7 +294,7 @@ const BEFORE_HISTORY: DealtBatch = { ok: false, beforeHistory: true };
 /** Another request of this viewer took the last queued batch meanwhile: the run is over. */
 function dealtOrEnd(next: NextBatch, viewer: FeedViewer): DealtBatch {
   if (next.kind === 'empty')
-    return { ok: true, ids: [], cursor: 0, exposure: '', continued: false };
+    return { ok: true, ids: [], cursor: 0, exposure: '', continued: next.continued };
   return next.kind === 'beforeHistory' ? BEFORE_HISTORY : dealt(next, viewer);
 }
 

@@ -30,7 +30,9 @@ export interface QueuedBatch {
  * queued, so the next fresh request needs a refill.
  * `coldIds` (with `lastQueued` and `empty`): the ids of the cold-start run this viewer was dealt
  * that the recommend service has not drawn for it yet, for the next run to leave out. `isNew`:
- * nothing was served to this viewer in this channel yet (nor within the history's TTL).
+ * nothing was served to this viewer in this channel yet (nor within the history's TTL). `continued`
+ * of `empty`: the stamp goes on from a batch served, so whatever answers it (a refill, or a
+ * fallback page when that fails) must not be led by the pins.
  * `beforeHistory`: the stamp is older than every batch served, so none of this viewer's stamps (a
  * fallback page's time cursor, or a history trimmed or expired since).
  */
@@ -45,7 +47,7 @@ export type NextBatch =
     }
   | { kind: 'replay'; batch: QueuedBatch; cursor: number; continued: boolean }
   | { kind: 'beforeHistory' }
-  | { kind: 'empty'; coldIds: string[]; isNew: boolean };
+  | { kind: 'empty'; coldIds: string[]; isNew: boolean; continued: boolean };
 
 /**
  * The timestamp rules of the original recommend centre (reference 4.3) over a viewer's queue,
@@ -96,11 +98,11 @@ local function next_batch()
     redis.call('EXPIRE', KEYS[5], ARGV[2])
     batch = redis.call('LPOP', KEYS[2])
   end
-  if not batch then return {'empty', redis.call('GET', KEYS[5]) or '', newest[1] and '0' or '1'} end
+  local flag = continued and '1' or '0'
+  if not batch then return {'empty', redis.call('GET', KEYS[5]) or '', newest[1] and '0' or '1', '', '', flag} end
   redis.call('ZADD', KEYS[1], stamp, ARGV[1] .. ':' .. batch)
   if newest[1] then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1)) end
   redis.call('EXPIRE', KEYS[1], ARGV[2])
-  local flag = continued and '1' or '0'
   if redis.call('LLEN', KEYS[2]) > 0 then return {'fresh', batch, after, '0', '', flag} end
   return {'fresh', batch, after, '1', redis.call('GET', KEYS[5]) or '', flag}
 end
@@ -235,7 +237,14 @@ function queueArgs(
 }
 
 function parseNext([kind, member, cursor, lastQueued, coldIds, continued]: string[]): NextBatch {
-  if (kind === 'empty') return { kind: 'empty', coldIds: idList(member), isNew: cursor === '1' };
+  if (kind === 'empty') {
+    return {
+      kind: 'empty',
+      coldIds: idList(member),
+      isNew: cursor === '1',
+      continued: continued === '1',
+    };
+  }
   if (kind === 'beforeHistory') return { kind };
   if (kind === 'fresh') {
     return {

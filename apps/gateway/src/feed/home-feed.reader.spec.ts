@@ -145,6 +145,17 @@ describe('HomeFeedReader', () => {
     expect(metrics.recommendFallback).not.toHaveBeenCalled();
   });
 
+  it('leaves the pins off a fallback page in place of a batch a scroll was due', async () => {
+    const latest = ['1300000000000000009', '1300000000000000008'];
+    const { reader } = newTestReader(
+      { ok: false, reason: 'error', continued: true },
+      ['9'],
+      latest,
+    );
+    const view = await reader.read(user, 1, Date.parse('2030-01-01T00:00:00Z'), true);
+    expect(view.results.map((result) => result.art_id)).toEqual(latest);
+  });
+
   it('leaves the pins off a page of the latest articles that goes on from a time cursor, and the article of that cursor', async () => {
     // Ids of articles created 3, 2 and 1 seconds after some instant.
     const [last, ...older] = [3, 2, 1].map((second) =>

@@ -149,7 +149,10 @@ export class HomeFeedReader {
     if (!dealt.ok) {
       // A stamp older than the viewer's batches is the time cursor of a fallback page: go on from it.
       if ('reason' in dealt) this.metrics.recommendFallback(dealt.reason);
-      return this.latest(channelId, timestamp, await this.dealer.dealtIds(viewer, channelId));
+      const dealtIds = await this.dealer.dealtIds(viewer, channelId);
+      const page = await this.latest(channelId, timestamp, dealtIds);
+      // In place of the batch a scroll was due: it goes on from the page before it.
+      return 'reason' in dealt && dealt.continued === true ? { ...page, continued: true } : page;
     }
     // Only a non-empty fresh batch has an exposure to log.
     return {
