@@ -113,6 +113,47 @@ describe('worker stopped while its Redis is down (e2e, the worker in a process o
       expect(end).toMatchObject({ code: 1, signal: null });
       expect(end.afterMs).toBeGreaterThanOrEqual(SHUTDOWN_TIMEOUT_MS);
       expect(worker.output()).toContain(`not stopped within ${SHUTDOWN_TIMEOUT_MS} ms`);
+      expect(worker.output()).toContain('the queue Redis does not answer');
+    }
+  }, 180_000);
+
+  it('says a job still running held it, not Redis, when the queue Redis answers', async () => {
+    const redis = createTestRedis({ cache: server.url, state: server.url });
+    const env = testEnv(database.settings, redis, {
+      WORKER_QUEUES: 'sms',
+      SMS_LOG_FILE: join(inboxDir, 'slow.jsonl'),
+      NODE_ENV: 'development',
+      // The code goes out long after the shutdown timeout.
+      SMS_LOG_LATENCY_MS: String(SHUTDOWN_TIMEOUT_MS * 10),
+    });
+    const queue = new Queue(JOB_QUEUE[JobName.SendSmsCode], {
+      connection: { host: '127.0.0.1', port: Number(new URL(server.url).port), db: 2 },
+      prefix: queuePrefix(redis.prefix),
+    });
+    try {
+      const worker = await start(env);
+      const id = jobId(JobName.SendSmsCode, 'app', '13911111112', 'slow');
+      await queue.add(
+        JobName.SendSmsCode,
+        { mobile: '13911111112', code: '482914', scope: 'app' },
+        { ...DEFAULT_JOB_OPTIONS, jobId: id },
+      );
+      await eventually(
+        () => queue.getJobState(id),
+        (state) => state === 'active',
+        'the job active',
+      );
+      const stopped = Date.now();
+      worker.child.kill('SIGTERM');
+      const end = await endWithin(worker.exited, stopped, SHUTDOWN_TIMEOUT_MS + EXIT_MARGIN_MS);
+      expect(end).toMatchObject({ code: 1, signal: null });
+      const line = worker.output();
+      expect(line).toContain(`not stopped within ${SHUTDOWN_TIMEOUT_MS} ms`);
+      expect(line).toContain(`1 job still running (sms/${JobName.SendSmsCode}/${id})`);
+      expect(line).not.toMatch(/Redis (unreachable|does not answer)/);
+    } finally {
+      await queue.close();
+      await redis.cleanup();
     }
   }, 180_000);
 
@@ -153,6 +194,9 @@ describe('worker stopped while its Redis is down (e2e, the worker in a process o
       expect(end).toMatchObject({ code: 1, signal: null });
       // The job ran to its end (the code went out and was recorded), its completion never reached Redis.
       expect(sent()).toHaveLength(1);
+      expect(first.output()).toContain(
+        `the queue Redis does not answer; exiting with 1 job in progress (sms/${JobName.SendSmsCode}/${id}) unacknowledged`,
+      );
 
       await server.start();
       expect(await queue.getJobState(id)).toBe('active');

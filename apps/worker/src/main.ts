@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 
 import { type WorkerConfig, workerEnvSchema } from './config/worker.config';
 import { HealthServer } from './health/health-server';
+import { ShutdownStateProvider } from './health/shutdown-state';
 import { exitAfterShutdownDeadline } from './shutdown-deadline';
 import { WorkerModule } from './worker.module';
 
@@ -41,7 +42,10 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
 if (require.main === module) {
   runMain(async () => {
     const config = loadConfig(workerEnvSchema);
-    await startWorker(config);
-    exitAfterShutdownDeadline(config.WORKER_SHUTDOWN_TIMEOUT_MS);
+    const { app } = await startWorker(config);
+    const shutdown = app.get(ShutdownStateProvider);
+    exitAfterShutdownDeadline(config.WORKER_SHUTDOWN_TIMEOUT_MS, (pingTimeoutMs) =>
+      shutdown.state(pingTimeoutMs),
+    );
   });
 }

@@ -1,25 +1,67 @@
 import { Logger } from '@nestjs/common';
 
+import type { ShutdownState } from './health/shutdown-state';
+
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+/** How long the deadline waits to learn what held the shutdown: a PING of the queue Redis. */
+export const STATE_TIMEOUT_MS = 500;
 
 /**
  * Ends the process `timeoutMs` after the first stop signal unless Nest's shutdown has ended it by
- * then (Nest raises the signal again once its hooks return). BullMQ's Worker.close() never returns
- * while the queue Redis is unreachable (taskforcesh/bullmq#4656): it waits for the blocking
- * connection to end and for the jobs in progress to be acknowledged, and ioredis does neither
- * between two reconnection attempts. A job left unacknowledged keeps its place in the active list
- * and its lock runs out, so BullMQ's stalled check gives it to another worker.
+ * then (Nest raises the signal again once its hooks return), logging what held it (`explain`):
+ * BullMQ's Worker.close() waits for the jobs in progress, which may simply run longer, and never
+ * returns while the queue Redis is unreachable (taskforcesh/bullmq#4656), ioredis neither ending
+ * the blocking connection nor acknowledging a job between two reconnection attempts. A job left
+ * unacknowledged keeps its place in the active list and its lock runs out, so BullMQ's stalled
+ * check gives it to another worker.
  */
-export function exitAfterShutdownDeadline(timeoutMs: number): void {
+export function exitAfterShutdownDeadline(
+  timeoutMs: number,
+  explain: (pingTimeoutMs: number) => Promise<ShutdownState>,
+): void {
   const arm = (signal: NodeJS.Signals): void => {
     // Off again at once, so the signal Nest raises at the end of its shutdown is not caught here.
     for (const stop of STOP_SIGNALS) process.off(stop, arm);
     setTimeout(() => {
-      new Logger('Shutdown').error(
-        `${signal}: not stopped within ${timeoutMs} ms (is Redis unreachable?); exiting with the jobs in progress unacknowledged, for BullMQ's stalled check to hand them out again`,
-      );
-      process.exit(1);
+      void explainWithin(explain, STATE_TIMEOUT_MS).then((state) => {
+        new Logger('Shutdown').error(shutdownDeadlineMessage(signal, timeoutMs, state));
+        process.exit(1);
+      });
     }, timeoutMs).unref();
   };
   for (const stop of STOP_SIGNALS) process.on(stop, arm);
+}
+
+/** What held a shutdown past its deadline, as the log line says it; `state` undefined: not known. */
+export function shutdownDeadlineMessage(
+  signal: NodeJS.Signals,
+  timeoutMs: number,
+  state: ShutdownState | undefined,
+): string {
+  const head = `${signal}: not stopped within ${timeoutMs} ms`;
+  const handedOut = "for BullMQ's stalled check to hand them out again";
+  if (!state) return `${head}; exiting with any job in progress unacknowledged, ${handedOut}`;
+  const jobs = state.jobsInProgress;
+  const listed = `${jobs.length} job${jobs.length === 1 ? '' : 's'}`;
+  const named = jobs.length > 0 ? ` (${jobs.join(', ')})` : '';
+  if (!state.queueRedisAnswers)
+    return `${head}: the queue Redis does not answer; exiting with ${listed} in progress${named} unacknowledged, ${handedOut} once it is back`;
+  if (jobs.length > 0)
+    return `${head}: ${listed} still running${named}, the queue Redis answering; exiting, their locks left to run out, ${handedOut}`;
+  return `${head}, with no job running and the queue Redis answering; exiting`;
+}
+
+async function explainWithin(
+  explain: (pingTimeoutMs: number) => Promise<ShutdownState>,
+  timeoutMs: number,
+): Promise<ShutdownState | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs * 2);
+  });
+  try {
+    return await Promise.race([explain(timeoutMs).catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
