@@ -689,15 +689,37 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(await idsOf('?begin_pubdate=2026-01-12&end_pubdate=2026-01-12')).toEqual([ids.py]);
     });
 
+    it('refuses a channel id that is 0 or no visible channel with 400, as the reference, reading no article', async () => {
+      // The reference's parser: 0 is the feed's 推荐, no channel of an article.
+      await stack.sql(
+        "INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (3, 'hidden', 3, 0, 0)",
+      );
+      for (const [query, message] of [
+        ['?channel_id=0', 'Invalid channel id param.'],
+        ['?channel_id=99', 'Invalid channel id.'],
+        ['?channel_id=3', 'Invalid channel id.'],
+        ['?channel_id=-1', 'Invalid channel id.'],
+        ['?channel_id=abc', 'Invalid channel id.'],
+        ['?channel_id=1&channel_id=99', 'Invalid channel id.'],
+        ['?channel_id=0&channel_id=99', 'Invalid channel id param.'],
+        ['?channel_id=99&response_type=comment', 'Invalid channel id.'],
+      ] as const) {
+        const reply = await list(query);
+        expect([query, reply.statusCode, reply.json()]).toEqual([
+          query,
+          400,
+          { message: { channel_id: message } },
+        ]);
+      }
+      expect(await idsOf('?channel_id=1&channel_id=2')).toEqual([ids.py, ids.mid, ids.old]);
+    });
+
     it('refuses a page or channel id beyond 32 bits with 400, where it listed another page or channel', async () => {
       // 2147483648 and 1e300 wrapped to the first page, 4294967297 to channel 1.
       for (const [query, message] of [
         ['?page=2147483648', { page: 'page must not be greater than 2147483647' }],
         ['?page=1e300', { page: 'page must not be greater than 2147483647' }],
-        [
-          '?channel_id=4294967297',
-          { channel_id: 'each value in channel_id must not be greater than 2147483647' },
-        ],
+        ['?channel_id=4294967297', { channel_id: 'Invalid channel id.' }],
       ] as const) {
         const reply = await list(query);
         expect([query, reply.statusCode, reply.json()]).toEqual([query, 400, { message }]);

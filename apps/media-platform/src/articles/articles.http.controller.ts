@@ -1,7 +1,7 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import { APP_CONFIG, startOfLocalDay } from '@app/config';
-import type { authoringV1 } from '@app/contracts';
-import { AppError, AUTHORING_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import type { authoringV1, channelV1 } from '@app/contracts';
+import { AppError, AUTHORING_GRPC, CHANNEL_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import {
   Body,
@@ -27,6 +27,7 @@ import { ArticleBodyDto } from './dto/article-body.dto';
 import { DraftQueryDto } from './dto/draft-query.dto';
 import {
   APPROVED_STATUS,
+  INVALID_CHANNEL_ID,
   ListArticlesQueryDto,
   type ResponseType,
 } from './dto/list-articles-query.dto';
@@ -64,6 +65,7 @@ export class ArticlesHttpController {
   constructor(
     @InjectGrpcClient(AUTHORING_GRPC)
     private readonly authoring: authoringV1.AuthoringServiceClient,
+    @InjectGrpcClient(CHANNEL_GRPC) private readonly channels: channelV1.ChannelServiceClient,
     @Inject(APP_CONFIG) private readonly config: Pick<MediaPlatformConfig, 'TZ'>,
   ) {}
 
@@ -98,6 +100,7 @@ export class ArticlesHttpController {
     // A range that ends before it begins is refused, as the reference did, not answered empty.
     if (createdFrom && createdBefore && createdFrom >= createdBefore)
       throw AppError.invalid('Invalid pubdate param.');
+    if (query.channel_id?.length) await this.checkChannels(query.channel_id);
     const page = query.page ?? 1;
     const perPage = query.per_page ?? DEFAULT_PER_PAGE;
     const type = query.response_type ?? 'default';
@@ -163,6 +166,19 @@ export class ArticlesHttpController {
     await unary(
       this.authoring.deleteArticle({ userId: user.userId, articleId: articleIdParam(id) }),
     );
+  }
+
+  /**
+   * Refuses the first id that names no visible channel, as the reference's parser did: 0 (推荐,
+   * the feed's) with `Invalid channel id param.`, any other with `Invalid channel id.`.
+   */
+  private async checkChannels(ids: number[]): Promise<void> {
+    const { channels } = await unary(this.channels.listChannels({ defaultOnly: false }));
+    const visible = new Set(channels.map((channel) => channel.id));
+    for (const id of ids) {
+      if (id === 0) throw AppError.invalid('Invalid channel id param.', 'channel_id');
+      if (!visible.has(id)) throw AppError.invalid(INVALID_CHANNEL_ID, 'channel_id');
+    }
   }
 
   /** ISO instant of the local day start (+ `addDays`), '' when absent; 400 for a malformed date. */

@@ -19,6 +19,8 @@ export const RESPONSE_TYPES = ['default', 'comment', 'statistic'] as const;
 export type ResponseType = (typeof RESPONSE_TYPES)[number];
 
 export const APPROVED_STATUS = 2;
+/** The reference parser's message for a channel id that names no visible channel. */
+export const INVALID_CHANNEL_ID = 'Invalid channel id.';
 /** 0 draft, 1 pending, 2 approved, 3 rejected, and 4 deleted: the publish admin's 已删除 filter. */
 const LISTED_STATUSES = { min: 0, max: 4, message: 'Invalid status param.' } as const;
 
@@ -41,11 +43,12 @@ export class ListArticlesQueryDto {
   @Max(LISTED_STATUSES.max, { each: true, message: LISTED_STATUSES.message })
   status?: number[];
 
+  /** Visible channels only, which the controller checks (0, 推荐, is no article's channel). */
   @IsOptional()
   @Transform(toIntList)
-  @IsInt({ each: true })
-  @Min(0, { each: true })
-  @Max(INT32_MAX, { each: true })
+  @IsInt({ each: true, message: INVALID_CHANNEL_ID })
+  @Min(0, { each: true, message: INVALID_CHANNEL_ID })
+  @Max(INT32_MAX, { each: true, message: INVALID_CHANNEL_ID })
   channel_id?: number[];
 
   @IsOptional()
