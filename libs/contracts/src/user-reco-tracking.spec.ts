@@ -49,8 +49,10 @@ describe('tracking strings and A/B buckets', () => {
     expect(abBucket('')).toBe('d'); // md5('') = d41d8cd9…
   });
 
-  it('gives Algo-2 to buckets d-f and Algo-1 to the others', () => {
-    expect(algorithmFor(userInBucket('def'))).toBe(AlgorithmCombine.Algo2);
+  it('gives Algo-2 to buckets e and f and Algo-1 to the others, as the original', () => {
+    expect(algorithmFor(userInBucket('e'))).toBe(AlgorithmCombine.Algo2);
+    expect(algorithmFor(userInBucket('f'))).toBe(AlgorithmCombine.Algo2);
+    expect(algorithmFor(userInBucket('d'))).toBe(AlgorithmCombine.Algo1);
     expect(algorithmFor(userInBucket('0123456789abc'))).toBe(AlgorithmCombine.Algo1);
   });
 });

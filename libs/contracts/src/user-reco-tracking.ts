@@ -6,8 +6,11 @@ export enum AlgorithmCombine {
   Algo2 = 'Algo-2',
 }
 
-/** Buckets (first hex digit of md5(user_id)) that get `Algo-2`; the others get `Algo-1`. */
-const ALGO2_BUCKETS = new Set(['d', 'e', 'f']);
+/**
+ * Buckets (first hex digit of md5(user_id)) that get `Algo-2`; the others (0-d) get `Algo-1`, as
+ * the original recommend centre split them.
+ */
+const ALGO2_BUCKETS = new Set(['e', 'f']);
 
 /** The A/B bucket of a reader: the first hex character of md5(user_id). */
 export function abBucket(userId: string): string {

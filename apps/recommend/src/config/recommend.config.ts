@@ -21,9 +21,9 @@ export const recommendEnvSchema = baseEnvSchema
       .positive()
       .max(24 * 365)
       .default(24),
-    /** Weights of the `Algo-1` combination (A/B buckets 0-c). */
+    /** Weights of the `Algo-1` combination (A/B buckets 0-d). */
     RECO_ALGO1_WEIGHTS: weights.default({ recency: 1, popularity: 0.25, interest: 0.5 }),
-    /** Weights of the `Algo-2` combination (A/B buckets d-f): popularity first. */
+    /** Weights of the `Algo-2` combination (A/B buckets e-f): popularity first. */
     RECO_ALGO2_WEIGHTS: weights.default({ recency: 0.5, popularity: 0.5, interest: 0.5 }),
     /** Batches kept per user and channel for timestamp replays. */
     RECO_BATCH_HISTORY_SIZE: z.coerce.number().int().min(1).max(1000).default(50),
