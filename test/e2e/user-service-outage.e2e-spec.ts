@@ -35,6 +35,7 @@ describe('reading while the user service is down', () => {
   let replica: NestFastifyApplication;
   let restartedUser: INestMicroservice | undefined;
   let commentId: string;
+  let token: string;
 
   beforeAll(async () => {
     stack = await startArticleStack();
@@ -55,7 +56,7 @@ describe('reading while the user service is down', () => {
         createdAt: '2026-12-01 08:00:00',
       },
     ]);
-    const token = await stack.signIn(READER);
+    token = await stack.signIn(READER);
     const posted = await stack.gateway.inject({
       method: 'POST',
       url: '/app/v1_0/comments',
@@ -107,6 +108,42 @@ describe('reading while the user service is down', () => {
         body: { data: { art_id: ARTICLE, aut_id: AUTHOR, aut_name: '', aut_photo: '' } },
       });
     }
+  });
+
+  it('shows an article to signed-in readers, with their like and collection, not following the author', async () => {
+    const as = { authorization: `Bearer ${token}` };
+    for (const [method, url] of [
+      ['POST', '/article/likings'],
+      ['POST', '/article/collections'],
+    ] as const) {
+      const answer = await replica.inject({
+        method,
+        url: `/app/v1_0${url}`,
+        headers: as,
+        payload: { target: ARTICLE },
+      });
+      expect({ url, status: answer.statusCode }).toEqual({ url, status: 201 });
+    }
+    // Nor does any cache hold whom the reader follows (it expired during the outage).
+    await stack.cache.del(CacheKeys.userRelationship(READER));
+    const response = await replica.inject({
+      method: 'GET',
+      url: `/app/v1_0/articles/${ARTICLE}`,
+      headers: as,
+    });
+    expect({ status: response.statusCode, body: response.json<object>() }).toMatchObject({
+      status: 200,
+      body: {
+        data: {
+          art_id: ARTICLE,
+          aut_id: AUTHOR,
+          aut_name: '',
+          is_followed: false,
+          attitude: 1,
+          is_collected: true,
+        },
+      },
+    });
   });
 
   it('still answers 503 where the answer itself is about a user: their published articles', async () => {

@@ -1,7 +1,8 @@
 import { CacheKeys, REDIS_CACHE } from '@app/cache';
+import { errorMessage } from '@app/config';
 import type { reactionV1 } from '@app/contracts';
 import { InjectGrpcClient, REACTION_GRPC, unary } from '@app/grpc';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import { FollowingReader } from './following.reader';
@@ -24,6 +25,8 @@ const NO_ATTITUDE = -1;
  */
 @Injectable()
 export class ViewerStateReader {
+  private readonly logger = new Logger(ViewerStateReader.name);
+
   constructor(
     @Inject(REDIS_CACHE) private readonly redis: Redis,
     private readonly following: FollowingReader,
@@ -32,10 +35,23 @@ export class ViewerStateReader {
 
   async read(userId: string, articleId: string, authorId: string): Promise<ViewerState> {
     const [isFollowed, reactions] = await Promise.all([
-      userId === authorId ? false : this.following.isFollowing(userId, authorId),
+      userId === authorId ? false : this.isFollowing(userId, authorId),
       this.reactionsOf(userId, articleId),
     ]);
     return { isFollowed, ...reactions };
+  }
+
+  /**
+   * False when the follow cannot be looked up (the user service down or late, the relationship
+   * not cached): the page is shown all the same, as it is with its author unnamed.
+   */
+  private async isFollowing(userId: string, authorId: string): Promise<boolean> {
+    try {
+      return await this.following.isFollowing(userId, authorId);
+    } catch (error) {
+      this.logger.warn(`article page of ${userId} shown without their follow of ${authorId}: ${errorMessage(error)}`);
+      return false;
+    }
   }
 
   private async reactionsOf(
