@@ -1,7 +1,12 @@
 import sanitizeHtml from 'sanitize-html';
 
-/** A link may lead to a web page or an e-mail address; anything else (javascript:, data:, relative) goes. */
-const LINK_URL = /^(?:https?:\/\/|mailto:)/i;
+/**
+ * A link may lead to a web page, an e-mail address or a place in the article (`#…`, what the
+ * editor's anchors are); anything else (javascript:, data:, a relative path) goes. A relative path
+ * leads nowhere the author meant: it resolves against the reader's app or the publish admin,
+ * whichever shows the article.
+ */
+const LINK_URL = /^(?:https?:\/\/|mailto:|#)/i;
 /** An image loads over the web only: no data: or blob: images, no relative paths. */
 const IMAGE_URL = /^https?:\/\//i;
 
