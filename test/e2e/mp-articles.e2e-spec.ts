@@ -717,12 +717,23 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
     it('refuses a page or channel id beyond 32 bits with 400, where it listed another page or channel', async () => {
       // 2147483648 and 1e300 wrapped to the first page, 4294967297 to channel 1.
       for (const [query, message] of [
-        ['?page=2147483648', { page: 'page must not be greater than 2147483647' }],
-        ['?page=1e300', { page: 'page must not be greater than 2147483647' }],
+        ['?page=2147483648', { page: 'page must be a positive integer' }],
+        ['?page=1e300', { page: 'page must be a positive integer' }],
         ['?channel_id=4294967297', { channel_id: 'Invalid channel id.' }],
       ] as const) {
         const reply = await list(query);
         expect([query, reply.statusCode, reply.json()]).toEqual([query, 400, { message }]);
+      }
+    });
+
+    it('answers a page that is no positive integer 400 with the message of the other lists', async () => {
+      for (const query of ['?page=abc', '?page=0', '?page=-1', '?page=1.5', '?page=0x10']) {
+        const reply = await list(query);
+        expect([query, reply.statusCode, reply.json()]).toEqual([
+          query,
+          400,
+          { message: { page: 'page must be a positive integer' } },
+        ]);
       }
     });
 

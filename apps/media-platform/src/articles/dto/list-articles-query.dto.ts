@@ -24,6 +24,9 @@ export const INVALID_CHANNEL_ID = 'Invalid channel id.';
 /** 0 draft, 1 pending, 2 approved, 3 rejected, and 4 deleted: the publish admin's 已删除 filter. */
 const LISTED_STATUSES = { min: 0, max: 4, message: 'Invalid status param.' } as const;
 
+/** What every list answers to a page that is no positive integer (of 32 bits). */
+const PAGE_MESSAGE = 'page must be a positive integer';
+
 /**
  * The publish admin's comment page offers 10, 20, 50 and 100 a page; every response type takes the
  * same sizes, as the news service reads the same rows for each.
@@ -64,9 +67,9 @@ export class ListArticlesQueryDto {
   @IsOptional()
   @Transform(emptyAsAbsent)
   @IntegerText()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
+  @IsInt({ message: PAGE_MESSAGE })
+  @Min(1, { message: PAGE_MESSAGE })
+  @Max(MAX_PAGE, { message: PAGE_MESSAGE })
   page?: number;
 
   @IsOptional()
