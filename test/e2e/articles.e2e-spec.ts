@@ -625,6 +625,13 @@ describe('article detail, author lists, history and reading durations through th
       expect(response.json()).toEqual({ message: { art_id: 'Invalid target article id.' } });
     });
 
+    it('takes a report sent with a stale or bad token as an anonymous one (the reference guards no token here)', async () => {
+      for (const authorization of ['Bearer not-a-jwt', 'Bearer e30.e30.e30']) {
+        const response = await call('POST', '/reading/durations', { headers: { trace: TRACE, authorization }, payload: { duration: 5, art_id: OLD } });
+        expect({ authorization, status: response.statusCode, body: response.json<unknown>() }).toEqual({ authorization, status: 201, body: { message: 'OK' } });
+      }
+    });
+
     it('needs the Trace header', async () => {
       const response = await call('POST', '/reading/durations', { payload: { duration: 35, art_id: OLD } });
       expect(response.statusCode).toBe(400);

@@ -83,9 +83,13 @@ export class ArticlesHttpController {
     return body;
   }
 
-  /** Reading time reported by the client: to the trace log and the article's reading statistics. */
+  /**
+   * Reading time reported by the client: to the trace log and the article's reading statistics.
+   * A token is used if valid (a fan's read), as the reference's unguarded route: a stale one reads
+   * as anonymous rather than losing the report to a 401.
+   */
   @Post('reading/durations')
-  @Auth('optional')
+  @Auth('lenient')
   @RawResponse()
   async readingDuration(
     @Headers('trace') trace: string | undefined,
