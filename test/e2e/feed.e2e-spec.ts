@@ -214,6 +214,17 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     );
   };
   const newestFirst = (list: string[]) => [...list].reverse();
+  /** Bans (3) or approves (2) articles, and waits until the gateway's cards know it. */
+  const setArticleStatus = async (articleIds: string[], status: number) => {
+    await stack.sql(
+      `UPDATE news_article_basic SET status = ? WHERE article_id IN (${articleIds.map(() => '?').join(', ')})`,
+      [status, ...articleIds],
+    );
+    const news = stack.newsService!.get(TwoLevelCache);
+    await news.invalidate(...articleIds.map(CacheKeys.articleInfo));
+    // The gateway's own copies: its L1 hears of the invalidation, recent cards live a second.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+  };
   /** A real recommend service on the stack's data, its pools built, and a gateway calling it. */
   const startRealRecommend = async (env: Record<string, string>): Promise<RealRecommend> => {
     const port = await freePort();
@@ -571,16 +582,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const device = 'Anony device-banned';
       const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=1`, device);
       const banned = CH1.slice(10);
-      const setStatus = async (status: number) => {
-        await stack.sql('UPDATE news_article_basic SET status = ? WHERE article_id IN (?, ?)', [
-          status,
-          ...banned,
-        ]);
-        const news = stack.newsService!.get(TwoLevelCache);
-        await news.invalidate(...banned.map(CacheKeys.articleInfo));
-        // The gateway's own copies: its L1 hears of the invalidation, recent cards live a second.
-        await new Promise((resolve) => setTimeout(resolve, 1_100));
-      };
+      const setStatus = (status: number) => setArticleStatus(banned, status);
       recommend.behaviour = { track: track(CH1, '1', 'exposure-banned') };
       const calls = recommend.requests.length;
       const first = await dealt(1_744_000_000_000);
@@ -599,6 +601,25 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       // The banned batch was the first run's last: the run after it came in its place, and taking
       // that run's only batch draws the next.
       expect(await recommendRequestsReach(calls + 3)).toBe(calls + 3);
+    });
+
+    it('fills a queued batch some of whose articles were banned since with queued ones, where the page came short, and answers its replay the same', async () => {
+      const device = 'Anony device-partly-banned';
+      const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, device);
+      const run = [...CH1, ...CH2];
+      recommend.behaviour = { track: track(run, '1', 'exposure-partly-banned') };
+      await setArticleStatus([CH1[3]], 3);
+      afterThis(() => setArticleStatus([CH1[3]], 2));
+
+      const first = await dealt(1_745_000_000_000);
+      // The banned one's place is taken from the end of the run: the next batch stays whole.
+      expect(ids(first.body)).toEqual([...CH1.slice(0, 3), ...CH1.slice(4, 10), CH2[1]]);
+      expect(first.body.data.pre_timestamp).toBe(1_745_000_000_001);
+      expect((await dealt(1_745_000_000_000)).body.data).toEqual(first.body.data);
+
+      recommend.behaviour = { track: track([], '0') };
+      const second = await dealt(first.body.data.pre_timestamp);
+      expect(ids(second.body)).toEqual([CH1[10], CH1[11], CH2[0]]);
     });
 
     it('passes the device id of an `Anony` caller to the recommend service', async () => {

@@ -107,6 +107,27 @@ export class FeedBatchDealer {
     }
   }
 
+  /**
+   * Up to `count` queued ids added to the fresh batch dealt under `stamp`, in place of articles
+   * withdrawn since it was queued; none when nothing is queued or the queue cannot be read. Taking
+   * the last queued ids draws the next run, as taking the last batch does.
+   */
+  async topUp(
+    viewer: FeedViewer,
+    channelId: number,
+    stamp: number,
+    count: number,
+  ): Promise<string[]> {
+    try {
+      const { ids, lastQueued, coldIds } = await this.store.topUp(viewer, channelId, stamp, count);
+      if (lastQueued) this.drawAhead(viewer, channelId, stamp, coldIds);
+      return ids;
+    } catch (error) {
+      this.logger.warn(`feed queue unavailable: ${errorMessage(error)}`);
+      return [];
+    }
+  }
+
   /** The queue ran dry: wait for the refill in flight and take the next batch, or draw a run. */
   private async dealFromRefill(
     viewer: FeedViewer,

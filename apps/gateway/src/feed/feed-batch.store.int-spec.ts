@@ -150,6 +150,44 @@ describe('FeedBatchStore (real Redis)', () => {
     expect(await next(viewer, 0, 6_000)).toMatchObject({ kind: 'empty', continued: false });
   });
 
+  it('moves queued ids from the end of the queue into a batch served, which its replays then answer, and says when the queue ran dry', async () => {
+    const viewer = newViewer();
+    await store.queueAndNext(viewer, 0, 1_000, [
+      batch('1', '2', '3'),
+      batch('4', '5'),
+      batch('6', '7', '8'),
+    ]);
+    expect(await store.topUp(viewer, 0, 1_000, 2)).toEqual({
+      ids: ['7', '8'],
+      lastQueued: false,
+      coldIds: [],
+    });
+    // A retried request answers the batch as filled.
+    expect(await next(viewer, 0, 1_000)).toMatchObject({
+      kind: 'replay',
+      batch: { ids: ['1', '2', '3', '7', '8'] },
+    });
+    // The batch dealt next is whole; what was left of the one cut comes last, its exposure for the dealer to make.
+    expect(await next(viewer, 0, 1_001)).toMatchObject({ kind: 'fresh', batch: batch('4', '5') });
+    expect(await store.topUp(viewer, 0, 1_001, 3)).toEqual({
+      ids: ['6'],
+      lastQueued: true,
+      coldIds: [],
+    });
+    expect(await store.topUp(viewer, 0, 1_001, 3)).toEqual({
+      ids: [],
+      lastQueued: false,
+      coldIds: [],
+    });
+    expect(await store.dealtIds(viewer, 0)).toEqual(
+      new Set(['1', '2', '3', '4', '5', '6', '7', '8']),
+    );
+    // No batch served under that stamp: nothing moved.
+    await store.queue(viewer, 0, [batch('9')], []);
+    expect((await store.topUp(viewer, 0, 999, 1)).ids).toEqual([]);
+    expect(await next(viewer, 0, 1_002)).toMatchObject({ kind: 'fresh', batch: batch('9') });
+  });
+
   it('keeps viewers and channels apart, and equal batches under different stamps', async () => {
     const viewer = newViewer();
     const other = newViewer();

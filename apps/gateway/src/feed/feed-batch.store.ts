@@ -125,6 +125,42 @@ ${QUEUE_LUA}
 return next_batch()
 `;
 
+/**
+ * Moves up to ARGV[2] ids from the end of the queue (the run's last batches, so the batches dealt
+ * next stay whole) into the batch served under the stamp ARGV[1], so its replays answer them too.
+ * What is left of a batch cut is queued without its exposure string, which the dealer makes for
+ * the ids it holds when it deals it. Answers the ids moved (joined), whether the queue is now
+ * empty, and then the cold-start ids still to leave out (as a fresh batch does).
+ */
+const TOP_UP_LUA = `
+local served = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'LIMIT', 0, 1)[1]
+if not served then return {''} end
+local want = tonumber(ARGV[2])
+local taken = {}
+while #taken < want do
+  local json = redis.call('RPOP', KEYS[2])
+  if not json then break end
+  local ids = cjson.decode(json).ids or {}
+  local keep = math.max(#ids - (want - #taken), 0)
+  for i = keep + 1, #ids do taken[#taken + 1] = ids[i] end
+  if keep > 0 then
+    local rest = {}
+    for i = 1, keep do rest[i] = ids[i] end
+    redis.call('RPUSH', KEYS[2], cjson.encode({ids = rest, exposure = ''}))
+  end
+end
+if #taken == 0 then return {''} end
+local batch = cjson.decode(string.sub(served, string.find(served, ':', 1, true) + 1))
+local ids = {}
+for _, id in ipairs(batch.ids or {}) do ids[#ids + 1] = id end
+for _, id in ipairs(taken) do ids[#ids + 1] = id end
+batch.ids = ids
+redis.call('ZREM', KEYS[1], served)
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1] .. ':' .. cjson.encode(batch))
+if redis.call('LLEN', KEYS[2]) > 0 then return {table.concat(taken, ','), '0', ''} end
+return {table.concat(taken, ','), '1', redis.call('GET', KEYS[5]) or ''}
+`;
+
 type FeedKeys = [
   history: string,
   queue: string,
@@ -149,6 +185,17 @@ const NEXT_BATCH = new RedisScript<
 >(`${NEXT_BATCH_LUA}\nreturn next_batch()`);
 const QUEUE_AND_NEXT = new RedisScript<string[], FeedKeys, QueueArgs>(QUEUE_AND_NEXT_LUA);
 const QUEUE = new RedisScript<null, FeedKeys, QueueArgs>(QUEUE_LUA);
+const TOP_UP = new RedisScript<string[], FeedKeys, [stamp: string, count: number]>(TOP_UP_LUA);
+
+/**
+ * Ids moved into a batch served (see TOP_UP_LUA). `lastQueued`: that emptied the queue, so the
+ * next fresh request needs a refill; `coldIds` as with a fresh batch.
+ */
+export interface TopUp {
+  ids: string[];
+  lastQueued: boolean;
+  coldIds: string[];
+}
 
 /**
  * Per viewer and channel on the cache Redis: the queue of batches drawn ahead from the recommend
@@ -194,6 +241,18 @@ export class FeedBatchStore {
         queueArgs(stamp, batches, coldIds),
       ),
     );
+  }
+
+  /**
+   * Adds up to `count` queued ids to the batch served under `stamp` (in place of articles
+   * withdrawn since it was queued); none when nothing is queued or no batch was served under it.
+   */
+  async topUp(viewer: FeedViewer, channelId: number, stamp: number, count: number): Promise<TopUp> {
+    const [ids, lastQueued, coldIds] = await TOP_UP.run(this.redis, keysOf(viewer, channelId), [
+      String(stamp),
+      count,
+    ]);
+    return { ids: idList(ids), lastQueued: lastQueued === '1', coldIds: idList(coldIds) };
   }
 
   /** The ids of the batches served to the viewer (those kept for replays) and of those queued. */

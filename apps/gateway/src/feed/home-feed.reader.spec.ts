@@ -32,6 +32,7 @@ function newTestReader(
   const dealer = {
     deal: jest.fn().mockResolvedValue(result),
     dealtIds: jest.fn().mockResolvedValue(new Set(dealtIds)),
+    topUp: jest.fn().mockResolvedValue([]),
   };
   const channels = { latestIds: jest.fn().mockResolvedValue(latestIds) };
   const pins = { ids: jest.fn().mockResolvedValue(topIds) };
@@ -236,6 +237,61 @@ describe('HomeFeedReader', () => {
     ]);
     expect(traceLog.write.mock.calls).toEqual([[{ trace: 'next', channelId: 1, readTime: '' }]]);
     expect(stats.recordExposures.mock.calls).toEqual([[['8']]]);
+  });
+
+  it('fills a fresh batch some of whose articles were withdrawn with queued ones, exposing the articles shown', async () => {
+    const exposure = (ids: string[]) =>
+      JSON.stringify({ action: 'exposure', userId: '42', articleId: `[${ids.join(',')}]` });
+    const { reader, dealer, cards, traceLog, stats } = newTestReader(
+      {
+        ok: true,
+        ids: ['7', '8', '9'],
+        cursor: 101,
+        exposure: exposure(['7', '8', '9']),
+        continued: false,
+      },
+      ['1'],
+    );
+    const gone = new Set(['8', '20']);
+    cards.read.mockImplementation((ids: string[]) =>
+      Promise.resolve(ids.filter((id) => !gone.has(id)).map(card)),
+    );
+    // The first id taken was withdrawn as well: another is taken in its place.
+    dealer.topUp.mockResolvedValueOnce(['20']).mockResolvedValueOnce(['21']);
+    const view = await reader.read(user, 1, 100, true);
+    expect(view.results.map((result) => result.art_id)).toEqual(['1', '7', '9', '21']);
+    expect(view.pre_timestamp).toBe(101);
+    expect(dealer.topUp.mock.calls).toEqual([
+      [user, 1, 100, 1],
+      [user, 1, 100, 1],
+    ]);
+    expect(traceLog.write.mock.calls).toEqual([
+      [{ trace: exposure(['7', '9', '21']), channelId: 1, readTime: '' }],
+    ]);
+    expect(stats.recordExposures.mock.calls).toEqual([[['7', '9', '21']]]);
+  });
+
+  it('leaves a fresh batch whose articles are all shown, and a replay, as they are', async () => {
+    const { reader, dealer } = newTestReader(
+      { ok: true, ids: ['7', '8'], cursor: 101, exposure: 'exp', continued: false },
+      ['7'],
+    );
+    await reader.read(user, 1, 100, true);
+    const {
+      reader: replaying,
+      dealer: replayDealer,
+      cards,
+    } = newTestReader({
+      ok: true,
+      ids: ['7', '8'],
+      cursor: 3,
+      exposure: '',
+      continued: false,
+    });
+    cards.read.mockImplementation((ids: string[]) => Promise.resolve(ids.slice(1).map(card)));
+    expect((await replaying.read(user, 1, 100, true)).results).toHaveLength(1);
+    expect(dealer.topUp).not.toHaveBeenCalled();
+    expect(replayDealer.topUp).not.toHaveBeenCalled();
   });
 
   it('logs no exposure for a replayed batch', async () => {

@@ -12,6 +12,7 @@ import { FeedBatchDealer } from './feed-batch.dealer';
 import type { FeedViewer } from './feed-viewer';
 import { beforeIdOfTimestamp, timestampOfArticle } from './feed-cursor.util';
 import { FeedMetrics } from './feed.metrics';
+import { batchExposures } from './tracking.util';
 import { FEED_ARTICLE_NUM } from './user-recommend.client';
 
 /** GET /v1_1/articles (reference 4.3). */
@@ -32,10 +33,19 @@ interface FeedBatch {
   continued: boolean;
 }
 
+/** A batch as the page shows it: its cards, led by the pins (`pinned`) if any. */
+interface ShownBatch {
+  batch: FeedBatch;
+  pinned: ReadonlySet<string>;
+  cards: ArticleCard[];
+}
+
 const NOTHING_DEALT: ReadonlySet<string> = new Set();
 
 /** Batches dealt at most in place of ones whose articles were all withdrawn since they were queued. */
 const MAX_WITHDRAWN_BATCHES = 5;
+/** Times queued ids are taken at most in place of a batch's withdrawn articles. */
+const MAX_TOP_UPS = 3;
 
 /**
  * The home feed: the viewer's next recommend batch (or a replay, by stamp), or, when the
@@ -97,7 +107,7 @@ export class HomeFeedReader {
    * it was queued (banned, deleted) would show nothing of the feed, and an empty page ends the
    * client's list: the next batch comes in its place, under the withdrawn one's cursor (the next
    * stamp: this one holds the request's), so the page's cursor goes on from the batch shown, and
-   * the withdrawn one counts no exposure.
+   * the withdrawn one counts no exposure. One only some of whose articles were withdrawn is filled.
    */
   private async shown(
     first: FeedBatch,
@@ -105,7 +115,7 @@ export class HomeFeedReader {
     viewer: FeedViewer | undefined,
     channelId: number,
     stamp: number,
-  ): Promise<{ batch: FeedBatch; pinned: ReadonlySet<string>; cards: ArticleCard[] }> {
+  ): Promise<ShownBatch> {
     let batch = first;
     for (let redealt = 1; ; redealt += 1) {
       // Pins only ride along with a batch: with an empty one the client must see the end of the
@@ -113,16 +123,60 @@ export class HomeFeedReader {
       const topIds = batch.ids.length > 0 && !first.continued ? pins : [];
       const pinned = new Set(topIds);
       const batchIds = batch.ids.filter((id) => !pinned.has(id));
-      const cards = await this.cards.read([...topIds, ...batchIds], {
-        topChannelId: channelId,
-        recent: true,
-      });
+      const cards = await this.readCards([...topIds, ...batchIds], channelId);
       const withdrawn = batchIds.length > 0 && cards.every((card) => pinned.has(card.art_id));
-      if (!withdrawn || batch.exposure === '') return { batch, pinned, cards };
+      if (!withdrawn || batch.exposure === '') {
+        // A fresh batch was dealt under the stamp of this round (see below).
+        return viewer && batch.exposure !== ''
+          ? this.filled({ batch, pinned, cards }, viewer, channelId, stamp + redealt - 1)
+          : { batch, pinned, cards };
+      }
       if (redealt > MAX_WITHDRAWN_BATCHES)
         return { batch: { ...batch, exposure: '' }, pinned, cards };
       batch = await this.batch(viewer, channelId, stamp + redealt);
     }
+  }
+
+  /**
+   * A fresh batch some of whose articles were withdrawn since it was queued (banned, deleted) would
+   * come short: queued ids take their places, kept with the batch served under `batchStamp` so a
+   * replay of it answers them too, and the exposure names the articles shown. With nothing queued
+   * the page stays short.
+   */
+  private async filled(
+    shown: ShownBatch,
+    viewer: FeedViewer,
+    channelId: number,
+    batchStamp: number,
+  ): Promise<ShownBatch> {
+    const { batch, pinned } = shown;
+    const onPage = new Set(shown.cards.map((card) => card.art_id));
+    let wanted = batch.ids.filter((id) => !onPage.has(id)).length;
+    if (wanted === 0) return shown;
+    const cards = [...shown.cards];
+    const added: string[] = [];
+    for (let round = 0; wanted > 0 && round < MAX_TOP_UPS; round += 1) {
+      const taken = await this.dealer.topUp(viewer, channelId, batchStamp, wanted);
+      const unseen = taken.filter((id) => !onPage.has(id));
+      const more = unseen.length > 0 ? await this.readCards(unseen, channelId) : [];
+      for (const card of more) {
+        onPage.add(card.art_id);
+        added.push(card.art_id);
+        cards.push(card);
+      }
+      if (taken.length < wanted) break;
+      wanted -= more.length;
+    }
+    const ids = [...batch.ids, ...added].filter((id) => onPage.has(id));
+    return {
+      batch: { ...batch, ids, exposure: batchExposures(batch.exposure)(ids) },
+      pinned,
+      cards,
+    };
+  }
+
+  private readCards(ids: readonly string[], channelId: number): Promise<ArticleCard[]> {
+    return this.cards.read(ids, { topChannelId: channelId, recent: true });
   }
 
   /**
