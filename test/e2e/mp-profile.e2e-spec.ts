@@ -287,6 +287,25 @@ describe('media platform profile, followers and follower statistics (mp -> user 
       expect(await authorRow()).toEqual(before);
     });
 
+    it('PATCH refuses a name of invisible characters only like an empty one, and strips those around a name', async () => {
+      const before = await authorRow();
+      for (const name of ['\u200b', '\u200b\u200c\u200d', ' \u2060\ufeff ', '\u3164']) {
+        const reply = await patchProfile({ name });
+        expect([name, reply.statusCode, reply.json()]).toEqual([
+          name,
+          400,
+          { message: { name: 'Name must be 1 to 7 characters.' } },
+        ]);
+      }
+      expect(await authorRow()).toEqual(before);
+      const around = await patchProfile({ name: '\u200b作者\u200b' });
+      expect([around.statusCode, around.json()]).toEqual([
+        201,
+        { message: 'OK', data: { id: AUTHOR, name: '作者' } },
+      ]);
+      await patchProfile({ name: before.user_name });
+    });
+
     it('PATCH takes the settings form back as the publish admin saves it: the empty email GET answered is no change', async () => {
       const lonelyRow = async () =>
         (

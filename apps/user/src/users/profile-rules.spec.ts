@@ -52,6 +52,27 @@ describe('checkProfileChanges', () => {
     );
   });
 
+  it('refuses a name or real name of invisible characters only, as an empty one', () => {
+    for (const name of [
+      '\u200b',
+      '\u200b\u200c\u200d\u2060',
+      '\u00ad',
+      '\u3164\u115f',
+      '\u202e',
+      '\ufe0f',
+    ]) {
+      expect([name, errorOf({ name })]).toEqual([name, refused('name', ProfileMessages.name)]);
+      expect([name, errorOf({ realName: name })]).toEqual([
+        name,
+        refused('real_name', ProfileMessages.realName),
+      ]);
+    }
+    // Joiners inside a name are part of it (emoji sequences, scripts that need them).
+    expect(errorOf({ name: '👨\u200d👩\u200d👧' })).toBeUndefined();
+    expect(errorOf({ name: '❤\ufe0f' })).toBeUndefined();
+    expect(errorOf({ intro: '\u200b' })).toBeUndefined();
+  });
+
   it('allows only gender 0 and 1', () => {
     expect(errorOf({ gender: 1 })).toBeUndefined();
     expect(errorOf({ gender: 2 })).toEqual(refused('gender', ProfileMessages.gender));
@@ -121,6 +142,11 @@ describe('withoutUnchangedName', () => {
     expect(withoutUnchangedName({ name: '\u3000aaa ' }, 'me')).toEqual({ name: 'aaa' });
     expect(withoutUnchangedName({ name: ' ' }, 'me')).toEqual({ name: '' });
     expect(withoutUnchangedName({ name: 'me ' }, 'me')).toEqual({ name: undefined });
+    expect(withoutUnchangedName({ name: '\u200b\u2060aaa\ufeff\u200e' }, 'me')).toEqual({
+      name: 'aaa',
+    });
+    expect(withoutUnchangedName({ name: '\u200bme' }, 'me')).toEqual({ name: undefined });
+    expect(withoutUnchangedName({ name: 'a\u200db' }, 'me')).toEqual({ name: 'a\u200db' });
     // A name stored with its spaces before they were stripped, sent back as loaded.
     expect(withoutUnchangedName({ name: ' me' }, ' me')).toEqual({ name: undefined });
   });

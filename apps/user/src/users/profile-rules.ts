@@ -29,14 +29,30 @@ const EMAIL = /^[A-Za-z0-9_.\u4e00-\u9fa5-]+@[A-Za-z0-9_.-]+\.[A-Za-z]{2,8}$/;
 const STORAGE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 // Line breaks and other control characters never belong in a one-line text field.
 const CONTROL = /\p{Cc}/u;
+// What shows nothing, stripped around a name: white space, zero-width and direction marks, word
+// joiners, the byte order mark, soft hyphens and the Hangul fillers. Kept inside a name, where
+// joiners build emoji sequences and some scripts' letters.
+const BLANK = String.raw`\s\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0`;
+const BLANK_AROUND = new RegExp(`^[${BLANK}]+|[${BLANK}]+$`, 'gu');
+// Shows nothing on its own: the blanks, every other format character, the combining grapheme
+// joiner, variation selectors and the blank braille pattern.
+const INVISIBLE = new RegExp(
+  String.raw`[${BLANK}\p{Cf}\u2800]|\u034f|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}]`,
+  'gu',
+);
 
 /** Characters as people count them (code points), not UTF-16 units. */
 function charCount(value: string): number {
   return [...value].length;
 }
 
+/** Characters that show something: a name of invisible ones only is as good as an empty one. */
+function visibleCount(value: string): number {
+  return charCount(value.replace(INVISIBLE, ''));
+}
+
 function isLine(value: string, min: number, max: number): boolean {
-  return !CONTROL.test(value) && value.trim().length >= min && charCount(value) <= max;
+  return !CONTROL.test(value) && visibleCount(value) >= min && charCount(value) <= max;
 }
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
@@ -61,15 +77,15 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
 }
 
 /**
- * The changes with the name stripped of the white space around it (kept as sent, ' aaa' was
- * another name than a taken 'aaa', the unique key ignoring trailing spaces only, and showed as
- * it), and without the name when it is the user's current one, as sent or stripped: a form saved
+ * The changes with the name stripped of the white space and invisible marks around it (kept as
+ * sent, ' aaa' or '\u200baaa' was another name than a taken 'aaa', the unique key ignoring
+ * trailing spaces only, and showed as it), and without the name when it is the user's current one, as sent or stripped: a form saved
  * back as it was loaded (a new user's name is their 11-digit mobile, an older one may have kept
  * its spaces) changes no name, so no name rule applies to it.
  */
 export function withoutUnchangedName(changes: ProfileChanges, currentName: string): ProfileChanges {
   if (changes.name === undefined) return changes;
-  const name = changes.name.trim();
+  const name = changes.name.replace(BLANK_AROUND, '');
   const unchanged = changes.name === currentName || name === currentName;
   return { ...changes, name: unchanged ? undefined : name };
 }
