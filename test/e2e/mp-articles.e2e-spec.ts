@@ -267,6 +267,22 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(await count('news_article_basic')).toBe(before);
     });
 
+    it('answers an article body over 1 MiB 413 in the error envelope, with the CORS header the publish admin needs to read it', async () => {
+      const before = await count('news_article_basic');
+      const reply = await mp.inject({
+        method: 'POST',
+        url: `${ARTICLES}?draft=true`,
+        payload: JSON.stringify(body({ content: `<p>${'x'.repeat(1024 * 1024)}</p>` })),
+        headers: { ...authA, 'content-type': 'application/json', origin: 'http://publish.test' },
+      });
+      expect([
+        reply.statusCode,
+        reply.headers['access-control-allow-origin'],
+        reply.json(),
+      ]).toEqual([413, '*', { message: 'Request body is too large' }]);
+      expect(await count('news_article_basic')).toBe(before);
+    });
+
     it('needs a verified media-platform token', async () => {
       expect((await create({}, body())).statusCode).toBe(401);
       const reply = await create(appTokenA, body());

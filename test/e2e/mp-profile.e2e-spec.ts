@@ -442,6 +442,19 @@ describe('media platform profile, followers and follower statistics (mp -> user 
       expect((await authorRow()).profile_photo).toBe(before);
     });
 
+    it('PATCH /user/photo refuses a cropped photo over the image limit with 400 keyed by photo, storing nothing', async () => {
+      // The settings page uploads cropper.getCroppedCanvas().toBlob(): a PNG at the crop's full size.
+      const files = () => readdirSync(join(uploads, 'images')).sort();
+      const [before, stored] = [(await authorRow()).profile_photo, files()];
+      const cropped = Buffer.concat([IMAGE_FIXTURES.png, randomBytes(5 * 1024 * 1024)]);
+      const reply = await patchPhoto('photo', cropped);
+      expect([reply.statusCode, reply.json()]).toEqual([
+        400,
+        { message: { photo: `Image is too large (at most ${5 * 1024 * 1024} bytes).` } },
+      ]);
+      expect([(await authorRow()).profile_photo, files()]).toEqual([before, stored]);
+    });
+
     it('PATCH /user/photo answers 400 to a multipart body it cannot read and keeps the photo', async () => {
       const before = (await authorRow()).profile_photo;
       const whole = multipart('photo', IMAGE_FIXTURES.png);
