@@ -176,6 +176,35 @@ describe('HomeFeedReader', () => {
     expect(first.results.map((result) => result.art_id)).toEqual(['9', last, ...older]);
   });
 
+  it('takes every article of the millisecond a page of the latest articles ends on, so the next page, which leaves that millisecond out, skips none', async () => {
+    const idAt = (ms: number, sequence = 0) =>
+      ((BigInt(310_000_000_000 + ms) << 22n) | BigInt(sequence)).toString();
+    // Newest first: nine a second apart, three of one millisecond, then two older ones.
+    const all = [
+      ...Array.from({ length: 9 }, (_, index) => idAt((20 - index) * 1000)),
+      ...[2, 1, 0].map((sequence) => idAt(5_000, sequence)),
+      idAt(4_000),
+      idAt(3_000),
+    ];
+    const { reader, channels } = newTestReader({
+      ok: true,
+      ids: [],
+      cursor: 0,
+      exposure: '',
+      continued: false,
+    });
+    channels.latestIds.mockImplementation((_channel: number, limit: number, beforeId: string) =>
+      Promise.resolve(
+        all.filter((id) => beforeId === '' || BigInt(id) < BigInt(beforeId)).slice(0, limit),
+      ),
+    );
+    const first = await reader.read(undefined, 1, Date.parse('2030-01-01T00:00:00Z'), false);
+    expect(first.results.map((result) => result.art_id)).toEqual(all.slice(0, 12));
+    expect(first.pre_timestamp).toBe(timestampOfArticle(all[11]));
+    const next = await reader.read(undefined, 1, first.pre_timestamp, false);
+    expect(next.results.map((result) => result.art_id)).toEqual(all.slice(12));
+  });
+
   it('leaves the articles the viewer was dealt off a fallback page, and starts over on them when nothing else is left', async () => {
     const [newest, dealt, older] = [3, 2, 1].map((second) =>
       (BigInt(310_000_000_000 + second * 1000) << 22n).toString(),

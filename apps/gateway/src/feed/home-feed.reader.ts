@@ -219,7 +219,8 @@ export class HomeFeedReader {
 
   /**
    * Articles created before `timestamp`, newest first, but those `dealt` to the viewer; the next
-   * stamp is the creation ms of the last one. A fallback page after the viewer's batches showed
+   * stamp is the creation ms of the last one, so the page takes every article of that millisecond
+   * (the next page leaves them out: the stamp cannot tell which of them were shown). A fallback page after the viewer's batches showed
    * the newest articles again, which those batches had mostly been; a viewer who was dealt all
    * that is left starts over on them, as recommend starts over a reader whose exposures cover the
    * pool. The millisecond of the stamp is read too: an article created in it makes the stamp such
@@ -236,14 +237,22 @@ export class HomeFeedReader {
     const ids: string[] = [];
     let beforeId = beforeIdOfTimestamp(timestamp + 1);
     let continued = false;
-    for (let read = 0; beforeId !== null && read <= dealt.size / limit + 1; read += 1) {
+    let full = false;
+    for (
+      let read = 0;
+      beforeId !== null && (read <= dealt.size / limit + 1 || ids.length >= FEED_ARTICLE_NUM);
+      read += 1
+    ) {
       const found = await this.channels.latestIds(channelId, limit, beforeId);
       if (read === 0) continued = found.length > 0 && timestampOfArticle(found[0]) === timestamp;
       for (const id of found) {
-        if (ids.length === FEED_ARTICLE_NUM) break;
-        if (!dealt.has(id) && !(continued && timestampOfArticle(id) === timestamp)) ids.push(id);
+        const createdAt = timestampOfArticle(id);
+        full =
+          ids.length >= FEED_ARTICLE_NUM && createdAt !== timestampOfArticle(ids[ids.length - 1]);
+        if (full) break;
+        if (!dealt.has(id) && !(continued && createdAt === timestamp)) ids.push(id);
       }
-      if (ids.length === FEED_ARTICLE_NUM || found.length < limit) break;
+      if (full || found.length < limit) break;
       beforeId = found[found.length - 1];
     }
     if (ids.length === 0 && dealt.size > 0) return this.latest(channelId, timestamp);
