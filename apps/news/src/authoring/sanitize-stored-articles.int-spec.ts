@@ -1,5 +1,6 @@
 import { CacheKeys, closeRedisClient, createRedisClient, invalidateCached } from '@app/cache';
 import { mysqlDataSourceOptions } from '@app/database';
+import { JobName } from '@app/queue';
 import {
   createTestDatabase,
   createTestRedis,
@@ -15,6 +16,7 @@ import { NEWS_SCHEMA } from '../database/news-schema';
 import { sanitizeStoredArticles } from './sanitize-stored-articles';
 
 const ARTICLE = '1500000000000000951';
+const OTHER = '1500000000000000952';
 const STORED = '<p onclick="alert(1)">正文</p><script>alert(2)</script>';
 const SANITISED = '<p>正文</p>';
 
@@ -75,5 +77,30 @@ describe('sanitizeStoredArticles (real MariaDB and Redis)', () => {
     expect(await cache.exists(CacheKeys.articleDetail(ARTICLE))).toBe(0);
 
     expect(await sanitizeStoredArticles(dataSource, dropping(unreachable))).toBe(0);
+  });
+
+  it("queues the rewritten article's search indexing with the rewrite, once", async () => {
+    const outbox = () =>
+      withTestConnection(database.settings, (query) =>
+        query('SELECT job_name, job_id, payload FROM news_job_outbox WHERE job_id LIKE ?', [
+          `%${OTHER}%`,
+        ]),
+      ) as Promise<Array<{ job_name: string; job_id: string; payload: string }>>;
+    await withTestConnection(database.settings, (query) =>
+      query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [
+        OTHER,
+        '<p>正文</p><textarea>隐藏关键词</textarea>',
+      ]),
+    );
+
+    expect(await sanitizeStoredArticles(dataSource, dropping(cache))).toBe(1);
+    // The search entry held the textarea's words: the job indexes the article again from what is stored.
+    const jobs = await outbox();
+    expect(jobs.map((job) => job.job_name)).toEqual([JobName.IndexArticle]);
+    expect(jobs[0].job_id).toContain(`_${OTHER}_edit_`);
+    expect(JSON.parse(jobs[0].payload)).toEqual({ articleId: OTHER, reason: 'edit' });
+
+    expect(await sanitizeStoredArticles(dataSource, dropping(cache))).toBe(0);
+    expect(await outbox()).toHaveLength(1);
   });
 });

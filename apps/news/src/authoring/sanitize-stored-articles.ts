@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
+
 import { writeBetweenDrops } from '@app/cache';
 import type { DataSource } from 'typeorm';
 
+import { articleIndexJob } from '../outbox/article-jobs';
+import { writeOutboxJobs } from '../outbox/job-outbox';
 import { sanitizeArticleHtml } from './article-html.rules';
 
 /** Articles read per statement. */
@@ -11,7 +15,10 @@ const BATCH = 200;
  * sanitises what it stores, `BATCH` articles at a time in id order. Only an article whose HTML
  * changes is written, each on its own and only while its HTML is still what was read (an edit
  * meanwhile stored sanitised HTML already), so it runs beside live traffic, may be stopped, and
- * a second run writes nothing. The writes of a batch run between two drops of its cached pages
+ * a second run writes nothing. A rewritten article's search entry is indexed again from the new HTML
+ * (an index job committed with the rewrite into the outbox): it held the words of what was dropped
+ * (a <textarea>'s, an <iframe>'s, a script's the entry's own text filter missed), by which the
+ * article was still found. The writes of a batch run between two drops of its cached pages
  * (`writeBetweenDrops`, `dropCached` handed the ids that change): before, so a cache that cannot
  * be reached stops the run with nothing of the batch written (rewritten, an article would be
  * clean for every later run, which then left its cached page to be served until it expired); and
@@ -39,11 +46,7 @@ export async function sanitizeStoredArticles(
     await writeBetweenDrops(
       () => dropCached(changed),
       async () => {
-        for (const row of changes)
-          await dataSource.query(
-            'UPDATE news_article_content SET content = ? WHERE article_id = ? AND content = ?',
-            [row.sanitised, row.article_id, row.content],
-          );
+        for (const row of changes) await rewrite(dataSource, String(row.article_id), row);
       },
       // A migration fails on it, to be seen, where a request logs it.
       (error) => {
@@ -52,4 +55,20 @@ export async function sanitizeStoredArticles(
     );
     rewritten += changed.length;
   }
+}
+
+/** Stores the sanitised HTML, and the job that indexes it, unless an edit stored other HTML meanwhile. */
+async function rewrite(
+  dataSource: DataSource,
+  articleId: string,
+  row: { content: string; sanitised: string },
+): Promise<void> {
+  await dataSource.transaction(async (manager) => {
+    const result: { affectedRows: number } = await manager.query(
+      'UPDATE news_article_content SET content = ? WHERE article_id = ? AND content = ?',
+      [row.sanitised, articleId, row.content],
+    );
+    if (result.affectedRows === 1)
+      await writeOutboxJobs(manager, [articleIndexJob(articleId, 'edit', randomUUID())]);
+  });
 }

@@ -13,15 +13,24 @@ export function articleChangeJobs(
   version: string,
 ): OutboxJob[] {
   return [
-    {
-      name: JobName.IndexArticle,
-      payload: { articleId, reason },
-      jobId: jobId(JobName.IndexArticle, articleId, reason, version),
-    },
+    articleIndexJob(articleId, reason, version),
     {
       name: JobName.RefreshCandidate,
       payload: { articleId },
       jobId: jobId(JobName.RefreshCandidate, articleId, version),
     },
   ];
+}
+
+/** The job that brings the article's search entry in line with it. */
+export function articleIndexJob(
+  articleId: string,
+  reason: IndexArticleReason,
+  version: string,
+): OutboxJob {
+  return {
+    name: JobName.IndexArticle,
+    payload: { articleId, reason },
+    jobId: jobId(JobName.IndexArticle, articleId, reason, version),
+  };
 }

@@ -15,8 +15,9 @@ import { newsEnvSchema } from '../../config/news.config';
  * every replica's memory) are dropped before and after each batch's writes, where they would have
  * served the old HTML for up to 70 minutes: a cache Redis that cannot be reached fails the run
  * before the batch is written, so the run again rewrites it and drops its pages. The cache Redis
- * is opened only when an article changes. The search entry is left: its text already left out
- * scripts, styles and every tag.
+ * is opened only when an article changes. A rewritten article's search entry is indexed again
+ * (its job committed into the outbox with the rewrite, relayed by a running news): it held the
+ * words of what was dropped, a <textarea>'s or an <iframe>'s, by which the article was found.
  *
  * An article an older news release stores while it still serves is stored as sent: run this again
  * once no such release serves (delete its row from `migrations_news`). Nothing to undo.
