@@ -220,10 +220,33 @@ describe('FeedBatchStore (real Redis)', () => {
     const history = `feed:device:${viewer.id}:4:history`;
     expect(await redis.zcard(history)).toBe(FEED_HISTORY_SIZE);
     expect(await redis.ttl(history)).toBeGreaterThan(0);
-    expect(await next(viewer, 4, 5)).toEqual({ kind: 'beforeHistory' });
+    expect(await redis.ttl(`feed:device:${viewer.id}:4:first`)).toBeGreaterThan(0);
     expect(await next(viewer, 4, run.length)).toMatchObject({
       batch: { ids: [String(run.length)] },
     });
+    // The cursor of a batch trimmed since still goes on; the first batch's own stamp or an older
+    // one is none of the viewer's.
+    expect(await next(viewer, 4, 5)).toMatchObject({ kind: 'empty', continued: true });
+    expect(await next(viewer, 4, 1)).toEqual({ kind: 'beforeHistory' });
+  });
+
+  it(`deals a fresh batch, flagged as going on, to the cursor kept over ${FEED_HISTORY_SIZE} refreshes since`, async () => {
+    const viewer = newViewer();
+    const refreshes = Array.from({ length: FEED_HISTORY_SIZE }, (_, index) =>
+      batch(String(index + 2)),
+    );
+    await store.queueAndNext(viewer, 4, 1_000, [batch('1'), ...refreshes, batch('next')]);
+    for (let index = 1; index <= FEED_HISTORY_SIZE; index += 1)
+      await next(viewer, 4, 5_000 + index);
+    expect(await next(viewer, 4, 1_001)).toEqual({
+      kind: 'fresh',
+      batch: batch('next'),
+      cursor: 1_002,
+      continued: true,
+      lastQueued: true,
+      coldIds: [],
+    });
+    expect(await next(viewer, 4, 999)).toEqual({ kind: 'beforeHistory' });
   });
 
   describe('cold start', () => {

@@ -33,8 +33,8 @@ export interface QueuedBatch {
  * nothing was served to this viewer in this channel yet (nor within the history's TTL). `continued`
  * of `empty`: the stamp goes on from a batch served, so whatever answers it (a refill, or a
  * fallback page when that fails) must not be led by the pins.
- * `beforeHistory`: the stamp is older than every batch served, so none of this viewer's stamps (a
- * fallback page's time cursor, or a history trimmed or expired since).
+ * `beforeHistory`: the stamp is older than the first batch served (within the history's TTL), so
+ * none of this viewer's stamps (a fallback page's time cursor, or a history expired since).
  */
 export type NextBatch =
   | {
@@ -61,7 +61,9 @@ export type NextBatch =
  * batch whatever the newest stamp is, flagged as going on from a page (no pins lead it), also the
  * cursor toutiao-m keeps from before a pull-to-refresh (it does not take the refresh's). Asked for
  * again, the batch of such a stamp answers as it was dealt. Other older stamps still replay, each
- * pointing at the one before it. A viewer new to the channel (no history, no
+ * pointing at the one before it. A stamp older than every batch kept (the history keeps the newest
+ * FEED_HISTORY_SIZE) but newer than the first one dealt (KEYS[6]) goes on too: the cursor of a
+ * batch trimmed since, kept over as many refreshes (its own batch, the oldest, is not kept). A viewer new to the channel (no history, no
  * queue) that may cold-start (ARGV[4] = '1': a device, or a user without reading history) gets
  * the channel's published cold-start run (KEYS[3]) queued, and its ids (published in KEYS[4])
  * remembered (KEYS[5]): both copied inside Redis (COPY, Redis 6.2+), so the run's batches never
@@ -78,10 +80,16 @@ local function next_batch()
     if dealt[1] then return {'replay', dealt[1], after, '', '', '1'} end
   elseif newest[2] and stamp <= tonumber(newest[2]) then
     local found = redis.call('ZREVRANGEBYSCORE', KEYS[1], stamp, '-inf', 'WITHSCORES', 'LIMIT', 0, 2)
-    if not found[1] then return {'beforeHistory'} end
-    -- The newest batch asked for by its own stamp again (a retried request) answers as it was dealt.
-    if tonumber(found[2]) == tonumber(newest[2]) then return {'replay', found[1], after} end
-    return {'replay', found[1], found[4] or '0'}
+    if found[1] then
+      -- The newest batch asked for by its own stamp again (a retried request) answers as it was dealt.
+      if tonumber(found[2]) == tonumber(newest[2]) then return {'replay', found[1], after} end
+      return {'replay', found[1], found[4] or '0'}
+    end
+    -- Older than the batches kept but newer than the first one dealt: the cursor of a batch
+    -- trimmed from the history since, which toutiao-m keeps over refreshes. It goes on.
+    local first = redis.call('GET', KEYS[6])
+    if not first or stamp <= tonumber(first) then return {'beforeHistory'} end
+    continued = true
   end
   local batch = redis.call('LPOP', KEYS[2])
   -- An empty list does not exist, so COPY fills the queue only when a run is published.
@@ -103,6 +111,10 @@ local function next_batch()
   redis.call('ZADD', KEYS[1], stamp, ARGV[1] .. ':' .. batch)
   if newest[1] then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1)) end
   redis.call('EXPIRE', KEYS[1], ARGV[2])
+  -- No batch is dealt under a stamp older than the first one's, so it stays the oldest.
+  if redis.call('SET', KEYS[6], ARGV[1], 'NX', 'EX', ARGV[2]) == false then
+    redis.call('EXPIRE', KEYS[6], ARGV[2])
+  end
   if redis.call('LLEN', KEYS[2]) > 0 then return {'fresh', batch, after, '0', '', flag} end
   return {'fresh', batch, after, '1', redis.call('GET', KEYS[5]) or '', flag}
 end
@@ -167,6 +179,7 @@ type FeedKeys = [
   coldStart: string,
   coldStartIds: string,
   coldIds: string,
+  firstStamp: string,
 ];
 
 type QueueArgs = [
@@ -347,6 +360,7 @@ function keysOf(viewer: FeedViewer, channelId: number): FeedKeys {
     CacheKeys.feedColdStart(channelId, algorithm),
     CacheKeys.feedColdStartIds(channelId, algorithm),
     `${base}:cold`,
+    `${base}:first`,
   ];
 }
 
