@@ -322,6 +322,18 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
         expect(reply.statusCode).toBe(404);
         expect(reply.json()).toEqual({ message: 'The article does not exist.' });
       }
+      for (const id of ['abc', '0', '-1', '1e3']) {
+        const reply = await mp.inject({
+          method: 'GET',
+          url: `/mp/v1_0/statistics/articles/${id}`,
+          headers: authA,
+        });
+        expect([id, reply.statusCode, reply.json()]).toEqual([
+          id,
+          404,
+          { message: 'The article does not exist.' },
+        ]);
+      }
     });
 
     it("answers an unknown id, someone else's article and a deleted one as the reference: GET {}, PUT and DELETE 400 Invalid article., changing nothing", async () => {

@@ -600,6 +600,19 @@ describe('media platform comment management', () => {
     expect(await stack.cache.zmscore(listKey, ...gone)).toEqual(gone.map(() => null));
   });
 
+  it('answers 404 for comment ids that are no positive integer, as the reference had no route for them', async () => {
+    for (const id of ['abc', '0', '-1', '1e3']) {
+      const replies = [
+        await mpCall('DELETE', `/comments/${id}`, AUTHOR_A),
+        await mpCall('PUT', `/comments/${id}/sticky`, AUTHOR_A, { sticky: true }),
+        await mpCall('DELETE', `/comment/likings/${id}`, AUTHOR_A),
+      ];
+      expect(replies.map((reply) => [id, reply.statusCode, reply.json<unknown>()])).toEqual(
+        replies.map(() => [id, 404, { message: 'The comment does not exist.' }]),
+      );
+    }
+  });
+
   it('likes and unlikes comments with the app’s rules, showing is_liking as 1/0', async () => {
     const liked = await comment(STICKY_ART_A, 'likeable');
     const like = await mpCall('POST', '/comment/likings', AUTHOR_A, { target: liked });

@@ -1,9 +1,9 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { commentV1 } from '@app/contracts';
-import { AppError, COMMENT_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { SNOWFLAKE_ID } from '@app/snowflake';
+import { COMMENT_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 
+import { commentIdParam } from './comment-id.param';
 import { CommentTargetDto } from './dto/comment-target.dto';
 
 /** Comment likes from the media platform: the app's CommentService rules, one liking per user. */
@@ -26,7 +26,8 @@ export class CommentLikingsHttpController {
   @Delete(':target')
   @HttpCode(204)
   async unlike(@CurrentUser() user: AuthUser, @Param('target') target: string): Promise<void> {
-    if (!SNOWFLAKE_ID.test(target)) throw AppError.invalid('Invalid target comment id.');
-    await unary(this.comments.unlikeComment({ userId: user.userId, commentId: target }));
+    await unary(
+      this.comments.unlikeComment({ userId: user.userId, commentId: commentIdParam(target) }),
+    );
   }
 }

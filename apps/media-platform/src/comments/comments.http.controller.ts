@@ -1,8 +1,7 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import { APP_CONFIG, formatPubdate } from '@app/config';
 import type { commentModerationV1 } from '@app/contracts';
-import { AppError, COMMENT_MODERATION_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { SNOWFLAKE_ID } from '@app/snowflake';
+import { COMMENT_MODERATION_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import {
   Body,
   Controller,
@@ -18,6 +17,7 @@ import {
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
 import { CommentAuthorsReader } from './comment-authors.reader';
+import { commentIdParam } from './comment-id.param';
 import { CommentStatusBodyDto, CommentStatusQueryDto } from './dto/comment-status.dto';
 import { ListCommentsQueryDto } from './dto/list-comments-query.dto';
 import { ReplyCommentDto } from './dto/reply-comment.dto';
@@ -48,11 +48,6 @@ export interface MpCommentPage {
   art_id?: string;
   art_title?: string;
   art_pubdate?: string;
-}
-
-function commentIdParam(id: string): string {
-  if (!SNOWFLAKE_ID.test(id)) throw AppError.invalid('Invalid target comment id.');
-  return id;
 }
 
 /** Comment management for authors: only comments on their own articles (the news service checks). */

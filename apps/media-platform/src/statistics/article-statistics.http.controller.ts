@@ -1,6 +1,7 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { authoringV1 } from '@app/contracts';
-import { AUTHORING_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { AppError, AUTHORING_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Controller, Get, Param } from '@nestjs/common';
 
 import { type MpArticleStatistics, presentArticleStatistics } from './article-statistics.presenter';
@@ -33,11 +34,13 @@ export class ArticleStatisticsHttpController {
     };
   }
 
+  /** An id that is no positive integer names no article, as on `/articles/{id}` (404). */
   @Get('articles/:id')
   async article(
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
   ): Promise<MpArticleStatistics> {
+    if (!SNOWFLAKE_ID.test(id)) throw AppError.notFound('The article does not exist.');
     return presentArticleStatistics(
       await unary(this.authoring.getArticleStatistics({ userId: user.userId, articleId: id })),
     );
