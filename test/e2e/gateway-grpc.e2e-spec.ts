@@ -53,9 +53,11 @@ describe('gateway -> user/news over gRPC', () => {
     expect(missing.statusCode).toBe(400);
     expect(missing.json()).toEqual({ message: 'Invalid target user.' });
 
-    const malformed = await get('/app/v1_0/users/abc');
-    expect(malformed.statusCode).toBe(400);
-    expect(malformed.json()).toEqual({ message: 'Invalid target user.' });
+    // The reference routed only positive integers to /users/{target}: no other id has a route.
+    for (const id of ['abc', '0', '-1', '1e3']) {
+      const malformed = await get(`/app/v1_0/users/${id}`);
+      expect([id, malformed.statusCode, malformed.json()]).toEqual([id, 404, { message: 'The user does not exist.' }]);
+    }
   });
 
   it('lists visible channels from the news service by sequence then id, and caches them', async () => {

@@ -1,6 +1,7 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { relationV1, userV1 } from '@app/contracts';
-import { InjectGrpcClient, RELATION_GRPC, unary, USER_GRPC } from '@app/grpc';
+import { AppError, InjectGrpcClient, RELATION_GRPC, unary, USER_GRPC } from '@app/grpc';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Controller, Get, Param } from '@nestjs/common';
 
 import { type UserCard, UserCardPresenter } from './user-card.presenter';
@@ -15,13 +16,17 @@ export class UsersHttpController {
     private readonly presenter: UserCardPresenter,
   ) {}
 
-  /** Public card of any user. `is_following`/`is_blacklist` describe the caller's relation (none when anonymous). */
+  /**
+   * Public card of any user. `is_following`/`is_blacklist` describe the caller's relation (none
+   * when anonymous). An id that is no positive integer is no route, as the reference's (404).
+   */
   @Get('users/:target')
   @Auth('lenient')
   async getUser(
     @Param('target') target: string,
     @CurrentUser() caller: AuthUser | undefined,
   ): Promise<UserCard & { is_following: boolean; is_blacklist: boolean }> {
+    if (!SNOWFLAKE_ID.test(target)) throw AppError.notFound('The user does not exist.');
     const [{ user }, relation] = await Promise.all([
       unary(this.users.getUser({ userId: target })),
       caller
