@@ -1243,6 +1243,24 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect([...seen].sort()).toEqual([TOP, ...CH1].sort());
     });
 
+    it('goes on from the time cursor of a fallback page that falls among the batches the viewer was dealt, where it replayed an older batch', async () => {
+      const device = 'Anony device-time-cursor';
+      const scroll = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, device);
+      recommend.behaviour = { track: track(CH1, '1', 'exposure-time-cursor') };
+      // A batch dealt before the channel's articles were created, then one after.
+      expect(ids((await scroll(T0 - 1_000)).body)).toEqual(CH1.slice(0, 10));
+      recommend.behaviour = 'fail';
+      const now = await scroll(Date.now());
+      expect(ids(now.body)).toEqual(CH1.slice(10));
+
+      // The queue ran dry and the refill fails: the latest articles, all dealt, so all of them.
+      const fallback = await scroll(now.body.data.pre_timestamp);
+      expect(ids(fallback.body)).toEqual(latestPage);
+      expect(fallback.body.data.pre_timestamp).toBe(CH1_TIMES[2]);
+      const next = await scroll(CH1_TIMES[2]);
+      expect(ids(next.body)).toEqual([CH1[1], CH1[0]]);
+    });
+
     it('with the service down answers the latest articles of the channel, pages by timestamp and counts the fallback', async () => {
       recommend.stop();
       // Mostly `unavailable`; a call racing the shutdown may end with another reason.

@@ -29,7 +29,15 @@ import {
  * stamp went on from a batch served, so the fallback page does too.
  */
 export type DealtBatch =
-  | { ok: true; ids: string[]; cursor: number; exposure: string; continued: boolean }
+  | {
+      ok: true;
+      ids: string[];
+      cursor: number;
+      exposure: string;
+      continued: boolean;
+      /** A replay of an older stamp (see `NextBatch`). */
+      older?: boolean;
+    }
   | { ok: false; reason: RecommendFailure; continued?: boolean }
   | { ok: false; beforeHistory: true };
 
@@ -329,6 +337,7 @@ function dealt(
     ids,
     cursor: next.cursor,
     continued: next.continued,
+    older: next.kind === 'replay' && next.older,
     // A cold-start batch was published for every new reader: its exposure names this one.
     exposure:
       next.kind === 'replay'

@@ -82,24 +82,28 @@ describe('FeedBatchStore (real Redis)', () => {
       batch: batch('3'),
       cursor: 3_001,
       continued: false,
+      older: false,
     });
     expect(await next(viewer, 0, 2_000)).toEqual({
       kind: 'replay',
       batch: batch('2'),
       cursor: 1_000,
       continued: false,
+      older: true,
     });
     expect(await next(viewer, 0, 2_500)).toEqual({
       kind: 'replay',
       batch: batch('2'),
       cursor: 1_000,
       continued: false,
+      older: true,
     });
     expect(await next(viewer, 0, 1_000)).toEqual({
       kind: 'replay',
       batch: batch('1'),
       cursor: 0,
       continued: false,
+      older: true,
     });
     // Older than every batch served: no stamp of this viewer's (a fallback page's time cursor).
     expect(await next(viewer, 0, 999)).toEqual({ kind: 'beforeHistory' });
@@ -137,6 +141,7 @@ describe('FeedBatchStore (real Redis)', () => {
       batch: batch('4'),
       cursor: 1_003,
       continued: true,
+      older: false,
     });
     // Another older stamp still replays the batch at or before it.
     expect(await next(viewer, 0, 4_000)).toEqual({
@@ -144,6 +149,7 @@ describe('FeedBatchStore (real Redis)', () => {
       batch: batch('4'),
       cursor: 1_001,
       continued: false,
+      older: true,
     });
     // Run dry, such a stamp still goes on: whatever answers it must not be led by the pins.
     expect(await next(viewer, 0, 1_003)).toMatchObject({ kind: 'empty', continued: true });
@@ -207,6 +213,7 @@ describe('FeedBatchStore (real Redis)', () => {
       batch: batch('7'),
       cursor: 0,
       continued: false,
+      older: true,
     });
   });
 
@@ -288,6 +295,7 @@ describe('FeedBatchStore (real Redis)', () => {
         batch: coldBatch('11', '12'),
         cursor: 0,
         continued: false,
+        older: true,
       });
       // The last batch of the run says so, with the ids the next run is to leave out.
       expect(await next(viewer, 9, 300)).toEqual({

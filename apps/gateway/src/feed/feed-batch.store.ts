@@ -27,7 +27,8 @@ export interface QueuedBatch {
  * newest one replayed by its own stamp (see NEXT_BATCH_LUA), else the next older stamp (0 when
  * there is none). `continued`: the stamp is such a cursor of a batch served (one stored under the
  * stamp − 1), so the page goes on from that one. `lastQueued`: the fresh batch was the last one
- * queued, so the next fresh request needs a refill.
+ * queued, so the next fresh request needs a refill. `older` (a replay): the stamp is older than the
+ * newest batch's and no cursor of a batch, so it may be a fallback page's time cursor too.
  * `coldIds` (with `lastQueued` and `empty`): the ids of the cold-start run this viewer was dealt
  * that the recommend service has not drawn for it yet, for the next run to leave out. `isNew`:
  * nothing was served to this viewer in this channel yet (nor within the history's TTL). `continued`
@@ -45,7 +46,7 @@ export type NextBatch =
       lastQueued: boolean;
       coldIds: string[];
     }
-  | { kind: 'replay'; batch: QueuedBatch; cursor: number; continued: boolean }
+  | { kind: 'replay'; batch: QueuedBatch; cursor: number; continued: boolean; older: boolean }
   | { kind: 'beforeHistory' }
   | { kind: 'empty'; coldIds: string[]; isNew: boolean; continued: boolean };
 
@@ -83,7 +84,7 @@ local function next_batch()
     if found[1] then
       -- The newest batch asked for by its own stamp again (a retried request) answers as it was dealt.
       if tonumber(found[2]) == tonumber(newest[2]) then return {'replay', found[1], after} end
-      return {'replay', found[1], found[4] or '0'}
+      return {'replay', found[1], found[4] or '0', '', '', '0', '1'}
     end
     -- Older than the batches kept but newer than the first one dealt: the cursor of a batch
     -- trimmed from the history since, which toutiao-m keeps over refreshes. It goes on.
@@ -308,7 +309,15 @@ function queueArgs(
   ];
 }
 
-function parseNext([kind, member, cursor, lastQueued, coldIds, continued]: string[]): NextBatch {
+function parseNext([
+  kind,
+  member,
+  cursor,
+  lastQueued,
+  coldIds,
+  continued,
+  older,
+]: string[]): NextBatch {
   if (kind === 'empty') {
     return {
       kind: 'empty',
@@ -333,6 +342,7 @@ function parseNext([kind, member, cursor, lastQueued, coldIds, continued]: strin
     batch: parseServed(member),
     cursor: Number(cursor),
     continued: continued === '1',
+    older: older === '1',
   };
 }
 

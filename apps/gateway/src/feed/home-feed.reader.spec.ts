@@ -323,6 +323,31 @@ describe('HomeFeedReader', () => {
     expect(replayDealer.topUp).not.toHaveBeenCalled();
   });
 
+  it('goes on from a time cursor that falls among the batches dealt, where it replayed an older batch', async () => {
+    const [cursorArticle, ...older] = [3, 2, 1].map((second) =>
+      (BigInt(310_000_000_000 + second * 1000) << 22n).toString(),
+    );
+    const replay: DealtBatch = {
+      ok: true,
+      ids: ['7'],
+      cursor: 5,
+      exposure: '',
+      continued: false,
+      older: true,
+    };
+    const { reader, dealer } = newTestReader(replay, ['9'], [cursorArticle, ...older], ['7']);
+    const view = await reader.read(user, 1, timestampOfArticle(cursorArticle), true);
+    expect(view.results.map((result) => result.art_id)).toEqual(older);
+    expect(view.pre_timestamp).toBe(timestampOfArticle(older[1]));
+    expect(dealer.dealtIds).toHaveBeenCalledWith(user, 1);
+    // A stamp on which no article was created replays as before.
+    const again = await reader.read(user, 1, timestampOfArticle(cursorArticle) + 1, false);
+    expect(again).toEqual({
+      pre_timestamp: 5,
+      results: [expect.objectContaining({ art_id: '7' })],
+    });
+  });
+
   it('logs no exposure for a replayed batch', async () => {
     const { reader, traceLog, stats } = newTestReader({
       ok: true,

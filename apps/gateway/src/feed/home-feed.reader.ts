@@ -200,7 +200,11 @@ export class HomeFeedReader {
     // Without a user or device id the recommend service has nobody to recommend for.
     if (!viewer) return this.latest(channelId, timestamp);
     const dealt = await this.dealer.deal(viewer, channelId, timestamp);
-    if (!dealt.ok) {
+    // A fallback page's time cursor may fall among the viewer's batches: it goes on from that page
+    // where it replayed a batch dealt before it (and the ones before that, all shown already).
+    const timeCursor =
+      dealt.ok && dealt.older === true && (await this.isTimeCursor(channelId, timestamp));
+    if (!dealt.ok || timeCursor) {
       // A stamp older than the viewer's batches is the time cursor of a fallback page: go on from it.
       if ('reason' in dealt) this.metrics.recommendFallback(dealt.reason);
       const dealtIds = await this.dealer.dealtIds(viewer, channelId);
@@ -215,6 +219,14 @@ export class HomeFeedReader {
       exposure: dealt.ids.length > 0 ? dealt.exposure : '',
       continued: dealt.continued,
     };
+  }
+
+  /** Whether an article of the channel was created in the millisecond `timestamp` (see `latest`). */
+  private async isTimeCursor(channelId: number, timestamp: number): Promise<boolean> {
+    const beforeId = beforeIdOfTimestamp(timestamp + 1);
+    if (!beforeId) return false;
+    const [newest] = await this.channels.latestIds(channelId, 1, beforeId);
+    return newest !== undefined && timestampOfArticle(newest) === timestamp;
   }
 
   /**
