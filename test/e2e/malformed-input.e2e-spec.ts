@@ -155,6 +155,24 @@ describe('malformed input (e2e: every route of the gateway and the media platfor
     return { routes: routes.length, requests, failures };
   };
 
+  it('answers a path that is no valid URL or whose parameter runs past 100 characters 404 in the error envelope, as the reference had no route for it', async () => {
+    for (const [app, url] of [
+      [stack.gateway, '/app/v1_0/users/%ff'],
+      [stack.gateway, `/app/v1_0/users/${'1'.repeat(101)}`],
+      [stack.gateway, `/app/v1_0/sms/codes/${'a'.repeat(300)}`],
+      [mp, '/mp/v1_0/articles/%ff'],
+      [mp, `/mp/v1_0/user/images/${'9'.repeat(101)}`],
+    ] as const) {
+      const reply = await app.inject({ method: 'GET', url });
+      expect([url, reply.statusCode, reply.headers['content-type'], reply.json()]).toEqual([
+        url,
+        404,
+        'application/json; charset=utf-8',
+        { message: `Cannot GET ${url}` },
+      ]);
+    }
+  });
+
   it('reads query integers from decimal digits only: hex, exponents, fractions and empty values answer 400 keyed by the field', async () => {
     const appToken = await stack.signIn(READER);
     const mpToken = await stack.signIn(READER, { scope: 'mp', verified: true });

@@ -1,6 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 
 import { configureHttpApp } from './configure-http-app';
@@ -19,13 +20,23 @@ function trustProxy(hops: number): number | false {
   return hops === 0 ? false : hops;
 }
 
+/**
+ * A path Fastify's router cannot take (a `%` that decodes to no UTF-8, a parameter past its 100
+ * characters) names no route: 404 in the error envelope, as any other unknown path, where Fastify
+ * answered 400 or 414 with its own body.
+ */
+function answerUnroutable(_error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const body = JSON.stringify({ message: `Cannot ${request.method} ${request.url}` });
+  void reply.code(404).header('content-type', 'application/json; charset=utf-8').send(body);
+}
+
 /** Creates a Fastify HTTP app (not listening yet) with pino logs and the shared edge under `prefix`. */
 export async function createHttpApp(
   module: DynamicModule,
   prefix: string,
   settings: HttpAppSettings,
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: trustProxy(settings.TRUSTED_PROXY_HOPS) }), {
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: trustProxy(settings.TRUSTED_PROXY_HOPS), frameworkErrors: answerUnroutable }), {
     bufferLogs: true,
     // Boot errors reach the caller (runMain exits non-zero; tests fail with the real error).
     abortOnError: false,
