@@ -111,7 +111,7 @@ describe('FeedBatchDealer with the queue down', () => {
 });
 
 describe('FeedBatchDealer drawing ahead', () => {
-  type Store = Pick<FeedBatchStore, 'next' | 'queueAndNext' | 'queue'>;
+  type Store = Pick<FeedBatchStore, 'next' | 'queueAndNext' | 'queue' | 'topUp'>;
   type Recommend = UserRecommendClient['recommend'];
   const viewer = { kind: 'device' as const, id: 'd' };
   const run = Array.from({ length: 12 }, (_, index) => String(2000 + index));
@@ -124,6 +124,7 @@ describe('FeedBatchDealer drawing ahead', () => {
       queue: jest
         .fn<ReturnType<Store['queue']>, Parameters<Store['queue']>>()
         .mockResolvedValue(undefined),
+      topUp: jest.fn<ReturnType<Store['topUp']>, Parameters<Store['topUp']>>(),
     };
     const recommender = {
       recommend: jest.fn<ReturnType<Recommend>, Parameters<Recommend>>(recommend),
@@ -319,5 +320,37 @@ describe('FeedBatchDealer drawing ahead', () => {
     expect(recommender.recommend).toHaveBeenCalledTimes(2);
     expect(store.queue).not.toHaveBeenCalled();
     expect(store.queueAndNext).toHaveBeenCalledTimes(1);
+  });
+
+  it('draws the next run when filling a batch took the last queued ids, and fills nothing while the queue is down', async () => {
+    const { store, recommender, dealer } = setUp(() =>
+      Promise.resolve({ ok: true, batch: { ids: run, timeStamp: 20, exposure: '' } }),
+    );
+    store.topUp
+      .mockResolvedValueOnce({ ids: ['7'], lastQueued: false, coldIds: [] })
+      .mockResolvedValueOnce({ ids: ['8'], lastQueued: true, coldIds: ['2001'] })
+      .mockRejectedValueOnce(new Error('connect ECONNREFUSED'));
+
+    expect(await dealer.topUp(viewer, 1, 5000, 1)).toEqual(['7']);
+    expect(recommender.recommend).not.toHaveBeenCalled();
+    expect(await dealer.topUp(viewer, 1, 5000, 2)).toEqual(['8']);
+    expect(store.topUp).toHaveBeenLastCalledWith(viewer, 1, 5000, 2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(recommender.recommend).toHaveBeenCalledTimes(1);
+    const [, , batches] = store.queue.mock.calls[0];
+    expect(batches.flatMap((batch) => batch.ids)).toEqual(run.filter((id) => id !== '2001'));
+    expect(await dealer.topUp(viewer, 1, 5000, 1)).toEqual([]);
+  });
+
+  it('says a failed refill of a stamp that goes on from a batch goes on too, so its fallback page does', async () => {
+    const { store, dealer } = setUp(() => Promise.resolve({ ok: false, reason: 'timeout' }));
+    store.next.mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: true });
+    expect(await dealer.deal(viewer, 1, 5001)).toEqual({
+      ok: false,
+      reason: 'timeout',
+      continued: true,
+    });
+    store.next.mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: false });
+    expect(await dealer.deal(viewer, 1, 7000)).toEqual({ ok: false, reason: 'timeout' });
   });
 });
