@@ -276,6 +276,8 @@ describe('media platform profile, followers and follower statistics (mp -> user 
         [{ name: '' }, { name: 'Name must be 1 to 7 characters.' }],
         [{ name: '12345678' }, { name: 'Name must be 1 to 7 characters.' }],
         [{ intro: 'x'.repeat(61) }, { intro: 'Intro must be at most 60 characters.' }],
+        [{ name: 'ab\ud800' }, { name: 'Name must be 1 to 7 characters.' }],
+        [{ intro: 'intro \ud83d' }, { intro: 'Intro must be at most 60 characters.' }],
         [{ email: 'not-an-email' }, { email: 'Invalid email.' }],
         [{ email: 'a-very-long-name@mail.cn' }, { email: 'Invalid email.' }],
       ];

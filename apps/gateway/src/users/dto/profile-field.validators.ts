@@ -1,7 +1,8 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 
-// Line breaks and other control characters never belong in a one-line text field.
-const CONTROL = /\p{Cc}/u;
+// Line breaks and other control characters never belong in a one-line text field, nor a lone
+// surrogate (half an emoji), which is no character: gRPC passed it on as replacement characters.
+const CONTROL = /[\p{Cc}\p{Cs}]/u;
 
 /** A one-line string of `min`..`max` characters (code points, as people count them). */
 export function IsTextLine(
@@ -51,3 +52,6 @@ export function IsPastCalendarDate(options: ValidationOptions): PropertyDecorato
     options,
   );
 }
+
+/** Whole characters only: no lone surrogate, which gRPC would pass on as replacement characters. */
+export const WHOLE_CHARACTERS = /^\P{Cs}*$/u;

@@ -27,6 +27,17 @@ describe('UpdateProfileDto', () => {
     expect(await errors({ gender: '1' })).toEqual({});
   });
 
+  it('refuses text with a lone surrogate (half an emoji), which gRPC would pass on as garbage', async () => {
+    expect(
+      await errors({ name: 'ab\ud800', intro: 'intro \ud83d', real_name: '\udc00张三' }),
+    ).toEqual({
+      name: ProfileFieldMessages.name,
+      intro: ProfileFieldMessages.intro,
+      real_name: ProfileFieldMessages.realName,
+    });
+    expect(await errors({ name: '😀ab', intro: '😀', real_name: '张三😀' })).toEqual({});
+  });
+
   it('answers the reference-style message of each bad field', async () => {
     expect(
       await errors({

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
-import { IsPastCalendarDate, IsTextLine } from './profile-field.validators';
+import { IsPastCalendarDate, IsTextLine, WHOLE_CHARACTERS } from './profile-field.validators';
 
 /** Texts of the 400s; the user service uses the same ones (its name 400 is keyed by `name` too). */
 export const ProfileFieldMessages = {
@@ -36,6 +36,7 @@ export class UpdateProfileDto {
   // one: the user service takes the current name as no change and checks 1-7 on a new one only.
   @IsOptional()
   @IsString({ message: ProfileFieldMessages.name })
+  @Matches(WHOLE_CHARACTERS, { message: ProfileFieldMessages.name })
   name?: string;
 
   @IsOptional()

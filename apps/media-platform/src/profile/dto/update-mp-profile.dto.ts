@@ -11,8 +11,9 @@ export const MpProfileMessages = {
   email: 'Invalid email.',
 } as const;
 
-// Line breaks and other control characters never belong in a one-line text field.
-const CONTROL = /\p{Cc}/u;
+// Line breaks and other control characters never belong in a one-line text field, nor a lone
+// surrogate (half an emoji), which is no character: gRPC passed it on as replacement characters.
+const CONTROL = /[\p{Cc}\p{Cs}]/u;
 // The user service's rule: at most 20 characters (the column), local part may be Chinese.
 const EMAIL = /^(?=.{1,20}$)[A-Za-z0-9_.\u4e00-\u9fa5-]+@[A-Za-z0-9_.-]+\.[A-Za-z]{2,8}$/;
 
@@ -55,6 +56,8 @@ export class UpdateMpProfileDto {
   @IsOptional()
   @Transform(nullAsAbsent)
   @IsString({ message: MpProfileMessages.name })
+  // Whole characters only: gRPC would pass a lone surrogate on as replacement characters.
+  @Matches(/^\P{Cs}*$/u, { message: MpProfileMessages.name })
   name?: string;
 
   @IsOptional()
