@@ -1261,6 +1261,26 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(ids(next.body)).toEqual([CH1[1], CH1[0]]);
     });
 
+    it("leaves the pins off the fresh batch that answers a fallback page's time cursor once the recommend service is back", async () => {
+      const device = 'device-recovered';
+      const scroll = (stamp: number) =>
+        feed(`channel_id=1&timestamp=${stamp}&with_top=1`, `Anony ${device}`);
+      // One batch (a cold-start run, so no call is needed), dealt before the channel's articles
+      // were created; the next run drawn meanwhile fails.
+      await publishColdStart(1, algorithmFor(device), [[CH2[0]]]);
+      recommend.behaviour = 'fail';
+      expect(ids((await scroll(T0 - 1_000)).body)).toEqual([TOP, CH2[0]]);
+      // A pull-to-refresh while the service fails: the latest articles, led by the pins.
+      const fallback = await scroll(Date.now());
+      expect(ids(fallback.body)).toEqual([TOP, ...latestPage]);
+      expect(fallback.body.data.pre_timestamp).toBe(CH1_TIMES[2]);
+
+      recommend.behaviour = { track: track([CH1[1], CH1[0]], '1', 'exposure-back') };
+      const scrolled = await scroll(CH1_TIMES[2]);
+      expect(ids(scrolled.body)).not.toContain(TOP);
+      expect(scrolled.body.data.results).toHaveLength(2);
+    });
+
     it('with the service down answers the latest articles of the channel, pages by timestamp and counts the fallback', async () => {
       recommend.stop();
       // Mostly `unavailable`; a call racing the shutdown may end with another reason.

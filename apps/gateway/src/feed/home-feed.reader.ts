@@ -46,6 +46,8 @@ const NOTHING_DEALT: ReadonlySet<string> = new Set();
 const MAX_WITHDRAWN_BATCHES = 5;
 /** Times queued ids are taken at most in place of a batch's withdrawn articles. */
 const MAX_TOP_UPS = 3;
+/** A stamp older than now by more than this may be a time cursor rather than a client's now. */
+const CLIENT_CLOCK_LAG_MS = 5_000;
 
 /**
  * The home feed: the viewer's next recommend batch (or a replay, by stamp), or, when the
@@ -84,7 +86,7 @@ export class HomeFeedReader {
     // stamp is older than it, a replay or a fallback page. Later than now asks for the newest.
     const stamp = Math.min(timestamp, Date.now());
     const [first, pins] = await Promise.all([
-      this.batch(viewer, channelId, stamp),
+      this.batch(viewer, channelId, stamp, withTop),
       withTop ? this.pins.ids(channelId) : [],
     ]);
     const { batch, pinned, cards } = await this.shown(first, pins, viewer, channelId, stamp);
@@ -192,10 +194,12 @@ export class HomeFeedReader {
     return pinned;
   }
 
+  /** `withTop`: the pins are asked for, so whether the page goes on from a time cursor matters. */
   private async batch(
     viewer: FeedViewer | undefined,
     channelId: number,
     timestamp: number,
+    withTop = false,
   ): Promise<FeedBatch> {
     // Without a user or device id the recommend service has nobody to recommend for.
     if (!viewer) return this.latest(channelId, timestamp);
@@ -212,12 +216,21 @@ export class HomeFeedReader {
       // In place of the batch a scroll was due: it goes on from the page before it.
       return 'reason' in dealt && dealt.continued === true ? { ...page, continued: true } : page;
     }
+    // A fallback page's time cursor newer than the viewer's batches is dealt a fresh batch once the
+    // recommend service answers again: it goes on from that page all the same. A client's stamp of
+    // a first page is its clock's now (give or take its lag), no article's creation time.
+    const fromTimeCursor =
+      withTop &&
+      !dealt.continued &&
+      dealt.exposure !== '' &&
+      timestamp < Date.now() - CLIENT_CLOCK_LAG_MS &&
+      (await this.isTimeCursor(channelId, timestamp));
     // Only a non-empty fresh batch has an exposure to log.
     return {
       ids: dealt.ids,
       preTimestamp: dealt.cursor,
       exposure: dealt.ids.length > 0 ? dealt.exposure : '',
-      continued: dealt.continued,
+      continued: dealt.continued || fromTimeCursor,
     };
   }
 
