@@ -18,7 +18,9 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { parse, parseAllDocuments } from 'yaml';
 
 import { loadConfig } from '@app/config';
+import { DEFAULT_MAX_IMAGE_BYTES } from '@app/storage';
 
+import { base64BodyLimit, PROFILE_IMAGE_FIELDS } from '../../apps/gateway/src/users/profile-images';
 import { readHandshakeCredentials } from '../../apps/im/src/notify/handshake-credentials';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 
@@ -570,6 +572,26 @@ describe('k8s manifests', () => {
     });
     const dirs = kustomizations.map(({ file }) => relative(ROOT, dirname(file)));
     expect(hops).toEqual(dirs.flatMap((dir) => PROXIABLE_HTTP_APPS.map((app) => [dir, app, '1'])));
+  });
+
+  it('lets through the Ingress every body the apps accept, so they answer an oversized one themselves', () => {
+    // No ConfigMap sets it: the default image limit applies wherever the apps run.
+    expect(resources.filter(({ doc }) => doc.kind === 'ConfigMap' && asRecord(doc.data).STORAGE_MAX_IMAGE_BYTES !== undefined)).toEqual([]);
+    // The gateway's profile form: two files per image field in multipart, or each field in base64 JSON.
+    const multipart = PROFILE_IMAGE_FIELDS.length * 2 * DEFAULT_MAX_IMAGE_BYTES + 1024 * 1024;
+    const largest = Math.max(multipart, base64BodyLimit(PROFILE_IMAGE_FIELDS.length, DEFAULT_MAX_IMAGE_BYTES));
+    const nginxBytes = (size: string | undefined): number => {
+      const match = /^(\d+)([km]?)$/i.exec(size ?? '');
+      if (!match) return NaN;
+      return Number(match[1]) * ({ '': 1, k: 1024, m: 1024 * 1024 }[match[2].toLowerCase()] ?? NaN);
+    };
+    const limits = ofKind('Ingress')
+      .filter((doc) => nameOf(doc) === 'toutiao')
+      .map((doc) => nginxBytes(asString(asRecord(asRecord(doc.metadata).annotations)['nginx.ingress.kubernetes.io/proxy-body-size'])));
+    expect(limits).toHaveLength(1);
+    expect(limits[0]).toBeGreaterThanOrEqual(largest);
+    expect(nginxBytes('1m')).toBe(1024 * 1024);
+    expect(nginxBytes('1g')).toBeNaN();
   });
 
   it('rejects a Deployment with a malformed field and an unmapped kind', () => {
