@@ -610,6 +610,21 @@ describe('im: Socket.IO over the Redis adapter', () => {
       expect(await exception).toEqual({ message: { msg: 'msg must be 1 to 500 characters.' } });
       expect(await replies).toEqual([]);
     });
+
+    it('answers a burst of 10 messages a socket, then one a second, and refuses the rest', async () => {
+      const socket = await connect(portA, { a: 'device-flood' });
+      const replies = collectEvents(socket, 'message', SILENCE_MS);
+      const exceptions = collectEvents(socket, 'exception', SILENCE_MS);
+      for (let n = 0; n < 15; n++) socket.emit('message', { msg: `第${n}条` });
+      expect(await replies).toHaveLength(10);
+      expect(await exceptions).toEqual(Array(5).fill({ message: 'Too many requests.' }));
+
+      await new Promise((resolve) => setTimeout(resolve, 1000 - SILENCE_MS));
+      const next = collectEvents(socket, 'message', SILENCE_MS);
+      socket.emit('message', { msg: '还在吗' });
+      socket.emit('message', { msg: '还在吗' });
+      expect(await next).toHaveLength(1);
+    });
   });
 
   describe('health', () => {
