@@ -1,4 +1,4 @@
-import { CounterKeys, execReplies, REDIS_STATE, StateKeys } from '@app/cache';
+import { CounterKeys, REDIS_STATE, StateKeys } from '@app/cache';
 import { errorMessage } from '@app/config';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -52,22 +52,8 @@ export class ReadingTracker {
     return (await this.state.exists(StateKeys.readingHistory(readerId))) === 1;
   }
 
-  /** One page of the reader's history, newest first, and its size, in one pipeline. */
-  async historyPage(
-    readerId: string,
-    offset: number,
-    limit: number,
-  ): Promise<{ total: number; ids: string[] }> {
-    const history = StateKeys.readingHistory(readerId);
-    const [size, ids] = await execReplies(
-      this.state.pipeline().zcard(history).zrevrange(history, offset, offset + limit - 1),
-    );
-    return { total: Number(size), ids: ids as string[] };
-  }
-
-  /** Drops articles from the reader's history (ones no longer visible). */
-  async forget(readerId: string, articleIds: readonly string[]): Promise<void> {
-    if (articleIds.length > 0)
-      await this.state.zrem(StateKeys.readingHistory(readerId), ...articleIds);
+  /** The reader's history, newest first: the newest READING_HISTORY_SIZE articles, whatever their status now. */
+  history(readerId: string): Promise<string[]> {
+    return this.state.zrevrange(StateKeys.readingHistory(readerId), 0, READING_HISTORY_SIZE - 1);
   }
 }
