@@ -194,6 +194,18 @@ describe('FeedBatchStore (real Redis)', () => {
     expect(await next(viewer, 0, 1_002)).toMatchObject({ kind: 'fresh', batch: batch('9') });
   });
 
+  it('keeps the TTL on the queue a batch cut from it was left in alone', async () => {
+    const viewer = newViewer();
+    await store.queueAndNext(viewer, 0, 1_000, [batch('1', '2'), batch('3', '4', '5')]);
+    expect((await store.topUp(viewer, 0, 1_000, 1)).ids).toEqual(['5']);
+    const queue = `feed:${viewer.kind}:${viewer.id}:0:queue`;
+    const queued = await redis.lrange(queue, 0, -1);
+    expect(queued.map((json) => JSON.parse(json) as unknown)).toEqual([
+      { ids: ['3', '4'], exposure: '' },
+    ]);
+    expect(await redis.ttl(queue)).toBeGreaterThan(0);
+  });
+
   it('keeps viewers and channels apart, and equal batches under different stamps', async () => {
     const viewer = newViewer();
     const other = newViewer();

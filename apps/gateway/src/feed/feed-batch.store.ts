@@ -142,8 +142,9 @@ return next_batch()
  * Moves up to ARGV[2] ids from the end of the queue (the run's last batches, so the batches dealt
  * next stay whole) into the batch served under the stamp ARGV[1], so its replays answer them too.
  * What is left of a batch cut is queued without its exposure string, which the dealer makes for
- * the ids it holds when it deals it. Answers the ids moved (joined), whether the queue is now
- * empty, and then the cold-start ids still to leave out (as a fresh batch does).
+ * the ids it holds when it deals it, and the queue is kept ARGV[3] seconds from then. Answers the
+ * ids moved (joined), whether the queue is now empty, and then the cold-start ids still to leave
+ * out (as a fresh batch does).
  */
 const TOP_UP_LUA = `
 local served = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'LIMIT', 0, 1)[1]
@@ -160,6 +161,8 @@ while #taken < want do
     local rest = {}
     for i = 1, keep do rest[i] = ids[i] end
     redis.call('RPUSH', KEYS[2], cjson.encode({ids = rest, exposure = ''}))
+    -- The RPOP may have emptied the queue, so this RPUSH made a new key, without a TTL.
+    redis.call('EXPIRE', KEYS[2], ARGV[3])
   end
 end
 if #taken == 0 then return {''} end
@@ -199,7 +202,9 @@ const NEXT_BATCH = new RedisScript<
 >(`${NEXT_BATCH_LUA}\nreturn next_batch()`);
 const QUEUE_AND_NEXT = new RedisScript<string[], FeedKeys, QueueArgs>(QUEUE_AND_NEXT_LUA);
 const QUEUE = new RedisScript<null, FeedKeys, QueueArgs>(QUEUE_LUA);
-const TOP_UP = new RedisScript<string[], FeedKeys, [stamp: string, count: number]>(TOP_UP_LUA);
+const TOP_UP = new RedisScript<string[], FeedKeys, [stamp: string, count: number, ttl: number]>(
+  TOP_UP_LUA,
+);
 
 /**
  * Ids moved into a batch served (see TOP_UP_LUA). `lastQueued`: that emptied the queue, so the
@@ -265,6 +270,7 @@ export class FeedBatchStore {
     const [ids, lastQueued, coldIds] = await TOP_UP.run(this.redis, keysOf(viewer, channelId), [
       String(stamp),
       count,
+      FEED_HISTORY_TTL_SECONDS,
     ]);
     return { ids: idList(ids), lastQueued: lastQueued === '1', coldIds: idList(coldIds) };
   }
