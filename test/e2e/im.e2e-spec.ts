@@ -619,7 +619,8 @@ describe('im: Socket.IO over the Redis adapter', () => {
       expect(await replies).toHaveLength(10);
       expect(await exceptions).toEqual(Array(5).fill({ message: 'Too many requests.' }));
 
-      await new Promise((resolve) => setTimeout(resolve, 1000 - SILENCE_MS));
+      // One and a half messages earned back: one more is answered, the next refused.
+      await new Promise((resolve) => setTimeout(resolve, 1500 - SILENCE_MS));
       const next = collectEvents(socket, 'message', SILENCE_MS);
       socket.emit('message', { msg: '还在吗' });
       socket.emit('message', { msg: '还在吗' });
@@ -636,6 +637,43 @@ describe('im: Socket.IO over the Redis adapter', () => {
         status: 'ok',
         checks: { stateRedis: { status: 'up', required: true } },
       });
+    });
+  });
+
+  describe('shutdown', () => {
+    it('answers the chat messages it took before it closes its sockets', async () => {
+      let heard!: () => void;
+      const asked = new Promise<void>((resolve) => (heard = resolve));
+      const slowBot = {
+        reply: async (request: chatbot.ReceivedMessage): Promise<chatbot.ResponsedMessage> => {
+          heard();
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          return { userResponse: `late: ${request.userMessage}`, createTime: 1_600_000_000 };
+        },
+      };
+      const port = await freePort();
+      const stopping = await createIm(
+        loadConfig(imEnvSchema, {
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'error',
+          REDIS_CACHE_URL: redis.cacheUrl,
+          REDIS_STATE_URL: redis.stateUrl,
+          REDIS_QUEUE_URL: redis.queueUrl,
+          REDIS_KEY_PREFIX: redis.prefix,
+        }),
+        { keySet: new JwtKeySet(keys.publicKeys), chatBot: slowBot },
+      );
+      await stopping.listen(port, '127.0.0.1');
+      const socket = await connect(port, { a: 'device-at-shutdown' });
+      const events: string[] = [];
+      socket.on('message', (reply: { msg: string }) => events.push(reply.msg));
+      const closed = new Promise((resolve) => socket.once('disconnect', resolve));
+      socket.on('disconnect', () => events.push('disconnect'));
+      socket.emit('message', { msg: '你好' });
+      await asked;
+      await stopping.close();
+      await closed;
+      expect(events).toEqual(['late: 你好', 'disconnect']);
     });
   });
 

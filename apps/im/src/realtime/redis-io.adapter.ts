@@ -19,6 +19,9 @@ export function socketIoChannelKey(redisKeyPrefix: string): string {
   return `${redisKeyPrefix}socket.io`;
 }
 
+/** Longer than the chatbot's 3 s deadline, well inside Kubernetes' 30 s grace period. */
+export const SHUTDOWN_DRAIN_MS = 5000;
+
 export interface RedisIoAdapterOptions {
   redisKeyPrefix: string;
   pingTimeoutMs: number;
@@ -27,6 +30,8 @@ export interface RedisIoAdapterOptions {
 /** Socket.IO on the app's own HTTP server (Fastify's), fanned out across replicas through Redis. */
 export class RedisIoAdapter extends IoAdapter {
   private readonly redisAdapter: ReturnType<typeof createAdapter>;
+  /** Message handlers still running, each settled once its answer is sent. */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     app: INestApplication,
@@ -73,13 +78,38 @@ export class RedisIoAdapter extends IoAdapter {
       socket.on(message as string, (...args: unknown[]) => {
         const payload = this.mapPayload(args.length > 1 ? args : args[0]);
         const ack = payload.ack as ((response: unknown) => void) | undefined;
-        transform(callback(payload.data, ack)).subscribe((response) => {
-          if (response === null || response === undefined) return;
-          if (isEventResponse(response)) socket.emit(response.event, response.data);
-          else if (!isAckHandledManually && ack) ack(response);
+        const handled = new Promise<void>((done) => {
+          transform(callback(payload.data, ack)).subscribe({
+            next: (response) => {
+              if (response === null || response === undefined) return;
+              if (isEventResponse(response)) socket.emit(response.event, response.data);
+              else if (!isAckHandledManually && ack) ack(response);
+            },
+            complete: done,
+            error: () => done(),
+          });
         });
+        this.pending.add(handled);
+        void handled.then(() => this.pending.delete(handled));
       });
     }
+  }
+
+  /**
+   * Answers the messages already taken (a chat message waits for its bot) before the server
+   * closes every socket, for at most SHUTDOWN_DRAIN_MS: an answer sent after would be lost.
+   */
+  override async close(server: ImServer): Promise<void> {
+    const deadline = Date.now() + SHUTDOWN_DRAIN_MS;
+    while (this.pending.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.pending]),
+        new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now()))),
+      ]);
+      clearTimeout(timer);
+    }
+    await super.close(server);
   }
 }
 
