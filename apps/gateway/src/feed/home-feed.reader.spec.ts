@@ -348,6 +348,33 @@ describe('HomeFeedReader', () => {
     });
   });
 
+  it('answers the batch dealt, led by the pins, when news fails or is slow to tell whether its stamp is a time cursor', async () => {
+    const fresh: DealtBatch = {
+      ok: true,
+      ids: ['7', '8'],
+      cursor: 101,
+      exposure: 'exp',
+      continued: false,
+    };
+    // A client whose clock is behind: its now is older than the allowance.
+    const { reader, channels, traceLog } = newTestReader(fresh, ['9']);
+    channels.latestIds.mockRejectedValue(new Error('news unavailable'));
+    const view = await reader.read(user, 1, Date.now() - 60_000, true);
+    expect(view.results.map((result) => result.art_id)).toEqual(['9', '7', '8']);
+    expect(traceLog.write).toHaveBeenCalledWith({ trace: 'exp', channelId: 1, readTime: '' });
+
+    const { reader: replaying, channels: slowNews } = newTestReader(
+      { ok: true, ids: ['7'], cursor: 5, exposure: '', continued: false, older: true },
+      ['9'],
+    );
+    slowNews.latestIds.mockReturnValue(new Promise<string[]>(() => undefined));
+    const started = Date.now();
+    const replay = await replaying.read(user, 1, Date.now() - 60_000, true);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(replay).toMatchObject({ pre_timestamp: 5 });
+    expect(replay.results.map((result) => result.art_id)).toEqual(['9', '7']);
+  }, 2_000);
+
   it('logs no exposure for a replayed batch', async () => {
     const { reader, traceLog, stats } = newTestReader({
       ok: true,

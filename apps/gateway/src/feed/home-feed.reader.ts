@@ -1,4 +1,4 @@
-import { APP_CONFIG, formatOncePerSecond, formatPubdate } from '@app/config';
+import { answersWithin, APP_CONFIG, formatOncePerSecond, formatPubdate } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { ArticleCard } from '../articles/article-card';
@@ -13,7 +13,7 @@ import type { FeedViewer } from './feed-viewer';
 import { beforeIdOfTimestamp, timestampOfArticle } from './feed-cursor.util';
 import { FeedMetrics } from './feed.metrics';
 import { batchExposures } from './tracking.util';
-import { FEED_ARTICLE_NUM } from './user-recommend.client';
+import { FEED_ARTICLE_NUM, FEED_RECOMMEND_DEADLINE_MS } from './user-recommend.client';
 
 /** GET /v1_1/articles (reference 4.3). */
 export interface FeedView {
@@ -48,6 +48,11 @@ const MAX_WITHDRAWN_BATCHES = 5;
 const MAX_TOP_UPS = 3;
 /** A stamp older than now by more than this may be a time cursor rather than a client's now. */
 const CLIENT_CLOCK_LAG_MS = 5_000;
+/**
+ * How long a page waits for news to tell whether its stamp is a time cursor, the recommend call's
+ * budget; past it (or when news fails) the stamp is taken for none, and the batch dealt answers.
+ */
+const TIME_CURSOR_CHECK_MS = FEED_RECOMMEND_DEADLINE_MS;
 
 /**
  * The home feed: the viewer's next recommend batch (or a replay, by stamp), or, when the
@@ -234,12 +239,17 @@ export class HomeFeedReader {
     };
   }
 
-  /** Whether an article of the channel was created in the millisecond `timestamp` (see `latest`). */
-  private async isTimeCursor(channelId: number, timestamp: number): Promise<boolean> {
+  /**
+   * Whether an article of the channel was created in the millisecond `timestamp` (see `latest`);
+   * false when news does not tell within TIME_CURSOR_CHECK_MS.
+   */
+  private isTimeCursor(channelId: number, timestamp: number): Promise<boolean> {
     const beforeId = beforeIdOfTimestamp(timestamp + 1);
-    if (!beforeId) return false;
-    const [newest] = await this.channels.latestIds(channelId, 1, beforeId);
-    return newest !== undefined && timestampOfArticle(newest) === timestamp;
+    if (!beforeId) return Promise.resolve(false);
+    const check = this.channels
+      .latestIds(channelId, 1, beforeId)
+      .then(([newest]) => newest !== undefined && timestampOfArticle(newest) === timestamp);
+    return answersWithin(check, TIME_CURSOR_CHECK_MS);
   }
 
   /**
