@@ -100,12 +100,20 @@ describe('sanitizeArticleHtml', () => {
     expect(sanitizeArticleHtml(html)).toBe(stored);
   });
 
-  it('keeps a link to a place in the article, and drops the address of a relative link', () => {
+  it("drops the address of a #… or relative link: no id is kept for it to reach, and toutiao-m's hash router reads #x as its own route", () => {
     expect(sanitizeArticleHtml('<p><a href="#part-2">下文</a></p><h2 id="part-2">二</h2>')).toBe(
-      '<p><a href="#part-2">下文</a></p><h2>二</h2>',
+      '<p><a>下文</a></p><h2>二</h2>',
     );
-    expect(sanitizeArticleHtml('<a href="#">top</a>')).toBe('<a href="#">top</a>');
-    for (const href of ['/app/v1_0/articles/1', 'articles/1', '../x', '?page=2', '//evil.test/x'])
+    for (const href of [
+      '#',
+      '#/user/chat',
+      ' #top',
+      '/app/v1_0/articles/1',
+      'articles/1',
+      '../x',
+      '?page=2',
+      '//evil.test/x',
+    ])
       expect(sanitizeArticleHtml(`<a href="${href}">x</a>`)).toBe('<a>x</a>');
   });
 

@@ -1,12 +1,12 @@
 import sanitizeHtml from 'sanitize-html';
 
 /**
- * A link may lead to a web page, an e-mail address or a place in the article (`#…`, what the
- * editor's anchors are); anything else (javascript:, data:, a relative path) goes. A relative path
- * leads nowhere the author meant: it resolves against the reader's app or the publish admin,
- * whichever shows the article.
+ * A link may lead to a web page or an e-mail address; anything else (javascript:, data:, a
+ * relative path, a `#…`) goes. A relative path resolves against whichever app shows the article
+ * (the reader's or the publish admin), and a `#…` reaches no place in the article, whose ids are
+ * not kept: toutiao-m's hash router reads `#x` as its route `/x`, a blank page.
  */
-const LINK_URL = /^(?:https?:\/\/|mailto:|#)/i;
+const LINK_URL = /^(?:https?:\/\/|mailto:)/i;
 /** An image loads over the web only: no data: or blob: images, no relative paths. */
 const IMAGE_URL = /^https?:\/\//i;
 
@@ -102,7 +102,7 @@ export const ARTICLE_HTML_OPTIONS: Readonly<sanitizeHtml.IOptions> = {
  * is (`v-html`), so nothing that runs script survives. Kept is what a rich-text editor writes and
  * a reader needs (headings, paragraphs, lists, quotes, code, emphasis, links, web images, tables,
  * colours and alignment); dropped are every other tag (the text of most stays), event handlers,
- * any style but those few properties, and URLs but http(s) (and mailto: and #… for links).
+ * any style but those few properties, and URLs but http(s) (and mailto: for links).
  * Applying it again changes nothing.
  */
 export function sanitizeArticleHtml(html: string): string {
