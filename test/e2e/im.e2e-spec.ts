@@ -611,6 +611,15 @@ describe('im: Socket.IO over the Redis adapter', () => {
       expect(await replies).toEqual([]);
     });
 
+    it('closes a socket that sends a frame over 64 KiB, where a chat message holds 500 characters', async () => {
+      const socket = await connect(portA, { a: 'device-oversized' });
+      const closed = nextEvent(socket, 'disconnect', 2000);
+      const exceptions = collectEvents(socket, 'exception', SILENCE_MS);
+      socket.emit('message', { msg: '长'.repeat(64 * 1024) });
+      expect(await closed).toBe('transport close');
+      expect(await exceptions).toEqual([]);
+    });
+
     it('answers a burst of 10 messages a socket, then one a second, and refuses the rest', async () => {
       const socket = await connect(portA, { a: 'device-flood' });
       const replies = collectEvents(socket, 'message', SILENCE_MS);

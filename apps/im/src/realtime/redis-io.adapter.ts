@@ -22,6 +22,9 @@ export function socketIoChannelKey(redisKeyPrefix: string): string {
 /** Longer than the chatbot's 3 s deadline, well inside Kubernetes' 30 s grace period. */
 export const SHUTDOWN_DRAIN_MS = 5000;
 
+/** The largest frame a client may send: room for a burst of chat messages in one poll. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
 export interface RedisIoAdapterOptions {
   redisKeyPrefix: string;
   pingTimeoutMs: number;
@@ -57,6 +60,9 @@ export class RedisIoAdapter extends IoAdapter {
       // The mobile web client is served from anywhere and its Engine.IO 3 long-polls are sent
       // with credentials; sockets authenticate by token, not cookies.
       cors: { origin: true, credentials: true },
+      // Socket.IO's default is 1 MB. A chat message is 500 characters; a larger frame, or
+      // long-polling body of batched packets, closes the connection before it is parsed.
+      maxHttpBufferSize: MAX_FRAME_BYTES,
     });
     if (!isImServer(server)) throw new Error('IoAdapter did not create a Socket.IO server');
     server.adapter(this.redisAdapter);
