@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import type { authoringV1 } from '@app/contracts';
+import { AUTHORING_GRPC, grpcClientToken, unary } from '@app/grpc';
+
 import { TraceLogWriter } from '../../apps/gateway/src/articles/trace-log.writer';
 
 import { type ArticleStack, IMG, startArticleStack } from './support/article-stack';
@@ -709,8 +712,91 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
       total: before.total_count,
       ids: before.results.map((card) => card.art_id),
     });
-    expect(
-      await stack.redis.client('cache').zscore(cacheKey('collection', READER), edited),
-    ).toBeNull();
+    expect(await cached('collection')).toBe(1);
+  });
+
+  it('lists a collected article again, and shows it collected, as soon as it is approved again after a review or a ban', async () => {
+    const back = '1300000000000000011';
+    await stack.sql(
+      `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment)
+       VALUES (?, ?, 1, 'back again', '{"type":0,"images":[]}', 2, 1)`,
+      [back, AUTHOR],
+    );
+    await stack.sql('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [
+      back,
+      '<p>back again</p>',
+    ]);
+    const mp = await stack.startMediaPlatform();
+    const authoring = mp.get<authoringV1.AuthoringServiceClient>(grpcClientToken(AUTHORING_GRPC));
+    const review = (status: number) =>
+      unary(authoring.reviewArticle({ articleId: back, status, reviewerId: 7, rejectReason: '' }));
+    /** Waits until the gateway answers the article as it now is (its copies are dropped asynchronously). */
+    const visible = async (expected: boolean) => {
+      const deadline = Date.now() + 3000;
+      while (((await call('GET', `/articles/${back}`)).statusCode === 200) !== expected) {
+        if (Date.now() > deadline)
+          throw new Error(`article still ${expected ? 'hidden' : 'visible'}`);
+        await sleep(20);
+      }
+    };
+    const seen = async () => {
+      const page = await list(READER);
+      const detail = await call('GET', `/articles/${back}`, READER);
+      return {
+        total: page.total_count,
+        first: page.results[0].art_id,
+        listed: page.results.some((card) => card.art_id === back),
+        detail: detail.statusCode,
+        collected: detail.json<{ data?: { is_collected: boolean } }>().data?.is_collected,
+      };
+    };
+    const before = await list(READER);
+    expect((await call('POST', '/article/collections', READER, { target: back })).statusCode).toBe(
+      201,
+    );
+    const shown = {
+      total: before.total_count + 1,
+      first: back,
+      listed: true,
+      detail: 200,
+      collected: true,
+    };
+    expect(await seen()).toEqual(shown);
+    const hidden = {
+      total: before.total_count,
+      first: before.results[0].art_id,
+      listed: false,
+      detail: 404,
+      collected: undefined,
+    };
+
+    for (const [hide, status] of [
+      ['pending review', 1],
+      ['banned', 5],
+    ] as const) {
+      if (status === 1) {
+        const authorization = `Bearer ${await stack.signIn(AUTHOR, { scope: 'mp', verified: true })}`;
+        const loaded = await mp.inject({
+          method: 'GET',
+          url: `/mp/v1_0/articles/${back}`,
+          headers: { authorization },
+        });
+        const article = loaded.json<{ data: Record<string, unknown> }>().data;
+        const saved = await mp.inject({
+          method: 'PUT',
+          url: `/mp/v1_0/articles/${back}?draft=false`,
+          headers: { authorization },
+          payload: article,
+        });
+        expect(saved.statusCode).toBe(201);
+      } else await review(status);
+      await visible(false);
+      // Listed while hidden: the reader's collections are cached meanwhile.
+      expect({ hide, ...(await seen()) }).toEqual({ hide, ...hidden });
+      expect(await cached('collection')).toBe(1);
+      await review(2);
+      await visible(true);
+      expect({ hide, ...(await seen()) }).toEqual({ hide, ...shown });
+    }
   });
 });

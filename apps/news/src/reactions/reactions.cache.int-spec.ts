@@ -3,7 +3,7 @@ import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
 import { ArticleAttitude } from './attitude-transition';
-import { ReactionsCache } from './reactions.cache';
+import { MAX_HIDDEN_CHECKED, ReactionsCache } from './reactions.cache';
 
 const USER = '1294287382374383617';
 const [A1, A2, A3] = ['1300000000000000001', '1300000000000000002', '1300000000000000003'];
@@ -36,9 +36,9 @@ describe('ReactionsCache (real Redis)', () => {
     const lease = (await cache.leaseCollections(USER)) ?? '';
     expect(lease).not.toBe('');
     const filled = await cache.fillCollections(USER, lease, [
-      { articleId: A3, collectedAt: 300 },
-      { articleId: A1, collectedAt: 200 },
-      { articleId: A2, collectedAt: 100 },
+      { articleId: A3, collectedAt: 300, visible: true },
+      { articleId: A1, collectedAt: 200, visible: true },
+      { articleId: A2, collectedAt: 100, visible: true },
     ]);
     expect(filled).toBe(true);
     expect(await redis.client('cache').zrange(collectionsKey(), 0, -1, 'WITHSCORES')).toEqual([
@@ -52,17 +52,67 @@ describe('ReactionsCache (real Redis)', () => {
     const ttl = await redis.client('cache').ttl(collectionsKey());
     expect(ttl).toBeGreaterThan(590);
     expect(ttl).toBeLessThanOrEqual(720);
-    expect(await cache.collectionPage(USER, 0, 1)).toEqual({ total: 3, articleIds: [A3, A1] });
-    expect(await cache.collectionPage(USER, 2, 3)).toEqual({ total: 3, articleIds: [A2] });
+    expect(await cache.collectionPage(USER, 0, 1)).toEqual({
+      total: 3,
+      articleIds: [A3, A1],
+      hiddenIds: [],
+    });
+    expect(await cache.collectionPage(USER, 2, 3)).toEqual({
+      total: 3,
+      articleIds: [A2],
+      hiddenIds: [],
+    });
     expect(await cache.isCollected(USER, A1)).toBe(true);
     expect(await cache.isCollected(USER, '1300000000000000009')).toBe(false);
+  });
+
+  it('keeps the articles not visible when filled apart: out of the pages and the total, still collected', async () => {
+    const [H1, H2] = ['1300000000000000004', '1300000000000000005'];
+    const lease = (await cache.leaseCollections(USER)) ?? '';
+    await cache.fillCollections(USER, lease, [
+      { articleId: H1, collectedAt: 400, visible: false },
+      { articleId: A3, collectedAt: 300, visible: true },
+      { articleId: H2, collectedAt: 250, visible: false },
+      { articleId: A1, collectedAt: 200, visible: true },
+    ]);
+    expect(await cache.collectionPage(USER, 0, 0)).toEqual({
+      total: 2,
+      articleIds: [A3],
+      hiddenIds: [H1, H2],
+    });
+    expect(await cache.collectionPage(USER, 1, 9)).toEqual({
+      total: 2,
+      articleIds: [A1],
+      hiddenIds: [H1, H2],
+    });
+    expect(await cache.isCollected(USER, H2)).toBe(true);
+  });
+
+  it('checks the newest MAX_HIDDEN_CHECKED hidden articles of a page', async () => {
+    const hidden = Array.from({ length: MAX_HIDDEN_CHECKED + 5 }, (_, index) => ({
+      articleId: `14000000000000${String(index).padStart(5, '0')}`,
+      collectedAt: 1000 - index,
+      visible: false,
+    }));
+    const lease = (await cache.leaseCollections(USER)) ?? '';
+    await cache.fillCollections(USER, lease, hidden);
+    const page = await cache.collectionPage(USER, 0, 9);
+    expect(page).toEqual({
+      total: 0,
+      articleIds: [],
+      hiddenIds: hidden.slice(0, MAX_HIDDEN_CHECKED).map((c) => c.articleId),
+    });
   });
 
   it('caches "no collections" as the {-1} marker', async () => {
     const lease = (await cache.leaseCollections(USER)) ?? '';
     expect(await cache.fillCollections(USER, lease, [])).toBe(true);
     expect(await redis.client('cache').zrange(collectionsKey(), 0, -1)).toEqual(['-1']);
-    expect(await cache.collectionPage(USER, 0, 9)).toEqual({ total: 0, articleIds: [] });
+    expect(await cache.collectionPage(USER, 0, 9)).toEqual({
+      total: 0,
+      articleIds: [],
+      hiddenIds: [],
+    });
     expect(await cache.isCollected(USER, A1)).toBe(false);
   });
 
@@ -105,12 +155,12 @@ describe('ReactionsCache (real Redis)', () => {
     const stale = (await cache.leaseCollections(USER)) ?? '';
     await cache.invalidateCollections(USER);
     const fresh = (await cache.leaseCollections(USER)) ?? '';
-    expect(await cache.fillCollections(USER, stale, [{ articleId: A1, collectedAt: 1 }])).toBe(
-      false,
-    );
-    expect(await cache.fillCollections(USER, fresh, [{ articleId: A2, collectedAt: 2 }])).toBe(
-      true,
-    );
+    expect(
+      await cache.fillCollections(USER, stale, [{ articleId: A1, collectedAt: 1, visible: true }]),
+    ).toBe(false);
+    expect(
+      await cache.fillCollections(USER, fresh, [{ articleId: A2, collectedAt: 2, visible: true }]),
+    ).toBe(true);
     expect(await redis.client('cache').zrange(collectionsKey(), 0, -1)).toEqual([A2]);
   });
 });

@@ -32,9 +32,15 @@ for i = 4, #ARGV, 2 do redis.call(ARGV[3], KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1`);
 
+/** Most hidden collected articles a page checks for one approved again. */
+export const MAX_HIDDEN_CHECKED = 200;
+
 export interface CollectionPage {
+  /** Of the visible articles. */
   total: number;
   articleIds: string[];
+  /** The newest MAX_HIDDEN_CHECKED of those that were not visible when the list was cached. */
+  hiddenIds: string[];
 }
 
 const leaseKey = (key: string): string => `${key}:fill`;
@@ -42,28 +48,35 @@ const leaseKey = (key: string): string => `${key}:fill`;
 /**
  * The per-user structures of the cache role: `user:{uid}:art:collection` (zset article id →
  * collect time) and `user:{uid}:art:attitude` (hash article id → 0/1). Both are whole copies of
- * the user's rows, `{-1}` when there are none; every change deletes them.
+ * the user's rows, `{-1}` when there are none; every change deletes them. The collections also
+ * hold the articles that were not visible when they were read (score: minus the collect time),
+ * so one approved again is still known collected, and its return is seen by the next page read.
  */
 @Injectable()
 export class ReactionsCache {
   constructor(@Inject(REDIS_CACHE) private readonly redis: Redis) {}
 
-  /** One page (0-based `start`, inclusive `stop`), newest first; undefined on a miss. */
+  /** One page of the visible ones (0-based `start`, inclusive `stop`), newest first; undefined on a miss. */
   async collectionPage(
     userId: string,
     start: number,
     stop: number,
   ): Promise<CollectionPage | undefined> {
     const key = CacheKeys.userCollections(userId);
-    const [total, marker, ids] = await this.exec<[number, string | null, string[]]>(
-      this.redis.pipeline().zcard(key).zscore(key, EMPTY).zrevrange(key, start, stop),
+    // The `{-1}` marker's score, 0, is neither visible (> 0) nor hidden (< 0, the newest lowest).
+    const [exists, total, ids, hiddenIds] = await this.exec<[number, number, string[], string[]]>(
+      this.redis
+        .pipeline()
+        .exists(key)
+        .zcount(key, '(0', '+inf')
+        .zrevrangebyscore(key, '+inf', '(0', 'LIMIT', start, stop - start + 1)
+        .zrangebyscore(key, '-inf', '(0', 'LIMIT', 0, MAX_HIDDEN_CHECKED),
     );
-    if (total === 0) return undefined;
-    if (marker !== null) return { total: 0, articleIds: [] };
-    return { total, articleIds: ids };
+    if (exists === 0) return undefined;
+    return { total, articleIds: ids, hiddenIds };
   }
 
-  /** Whether the article is in the user's cached collections; undefined on a miss. */
+  /** Whether the article is in the user's cached collections, visible or not; undefined on a miss. */
   async isCollected(userId: string, articleId: string): Promise<boolean | undefined> {
     const key = CacheKeys.userCollections(userId);
     const [exists, score] = await this.exec<[number, string | null]>(
@@ -80,7 +93,10 @@ export class ReactionsCache {
     const pairs =
       collected.length === 0
         ? ['0', EMPTY]
-        : collected.flatMap((c) => [String(c.collectedAt), c.articleId]);
+        : collected.flatMap((c) => [
+            String(c.visible ? c.collectedAt : -c.collectedAt),
+            c.articleId,
+          ]);
     return this.fill(
       CacheKeys.userCollections(userId),
       lease,

@@ -103,7 +103,7 @@ describe('ReactionsRepository (real MariaDB)', () => {
   });
 
   describe('collections', () => {
-    const [A1, A2, A3, A4, A5, A6, BANNED] = [
+    const [A1, A2, A3, A4, A5, A6, BANNED, DELETED] = [
       '1300000000000000011',
       '1300000000000000012',
       '1300000000000000013',
@@ -111,8 +111,9 @@ describe('ReactionsRepository (real MariaDB)', () => {
       '1300000000000000015',
       '1300000000000000016',
       '1300000000000000017',
+      '1300000000000000018',
     ];
-    /** READER's list, newest first: A3 and A2 share a second, so the larger id comes first. */
+    /** READER's visible list, newest first: A3 and A2 share a second, so the larger id comes first. */
     const LISTED = [A1, A3, A2, A5, A6];
 
     beforeAll(async () => {
@@ -120,6 +121,7 @@ describe('ReactionsRepository (real MariaDB)', () => {
         for (const [articleId, status] of [
           ...[A1, A2, A3, A4, A5, A6].map((id) => [id, ArticleStatus.Approved] as const),
           [BANNED, ArticleStatus.Banned] as const,
+          [DELETED, ArticleStatus.Deleted] as const,
         ]) {
           await query(
             `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status) VALUES (?, ?, 1, 't', '{"type":0,"images":[]}', ?)`,
@@ -134,6 +136,7 @@ describe('ReactionsRepository (real MariaDB)', () => {
           [READER, A5, 0, '2026-01-01 00:00:02'],
           [READER, A6, 0, '2026-01-01 00:00:01'],
           [READER, BANNED, 0, '2026-01-01 00:00:06'],
+          [READER, DELETED, 0, '2026-01-01 00:00:06'],
           [OTHER_READER, A2, 0, '2026-01-01 00:00:07'],
         ];
         for (const row of rows) {
@@ -145,14 +148,17 @@ describe('ReactionsRepository (real MariaDB)', () => {
       });
     });
 
-    it("reads a user's collections newest first, at most one more than the limit", async () => {
+    it("reads a user's collections newest first, those that may be approved again marked hidden, at most one more than the limit", async () => {
       const all = await repository.findCollected(READER, 10);
-      expect(all.map((c) => c.articleId)).toEqual(LISTED);
-      expect(all[0].collectedAt - all[4].collectedAt).toBe(4);
+      expect(all.map((c) => [c.articleId, c.visible])).toEqual([
+        [BANNED, false],
+        ...LISTED.map((id) => [id, true]),
+      ]);
+      expect(all[1].collectedAt - all[5].collectedAt).toBe(4);
       expect((await repository.findCollected(READER, 2)).map((c) => c.articleId)).toEqual([
+        BANNED,
         A1,
         A3,
-        A2,
       ]);
       expect(await repository.findCollected(READER, 0)).toHaveLength(1);
     });
@@ -164,23 +170,29 @@ describe('ReactionsRepository (real MariaDB)', () => {
       expect(await repository.collectedPage(READER, 5, 3)).toEqual([]);
     });
 
-    it('reads a page along idx_news_collection_user_time, without sorting the rows', async () => {
-      const plan = await withTestConnection(database.settings, (query) =>
-        query(
-          `EXPLAIN SELECT c.article_id FROM news_collection c
+    it.each([
+      ['visible', [ArticleStatus.Approved]],
+      ['kept', [0, 1, 2, 3, 5]],
+    ])(
+      'reads the %s list along idx_news_collection_user_time, without sorting the rows',
+      async (_list, statuses) => {
+        const plan = await withTestConnection(database.settings, (query) =>
+          query(
+            `EXPLAIN SELECT c.article_id FROM news_collection c
            INNER JOIN news_article_basic a ON a.article_id = c.article_id
-           WHERE c.user_id = ? AND c.is_deleted = 0 AND a.status = ?
+           WHERE c.user_id = ? AND c.is_deleted = 0 AND a.status IN (?)
            ORDER BY c.update_time DESC, c.article_id DESC LIMIT 3 OFFSET 1`,
-          [READER, ArticleStatus.Approved],
-        ),
-      );
-      expect(plan).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ table: 'c', key: 'idx_news_collection_user_time' }),
-        ]),
-      );
-      expect(JSON.stringify(plan)).not.toContain('filesort');
-    });
+            [READER, statuses],
+          ),
+        );
+        expect(plan).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ table: 'c', key: 'idx_news_collection_user_time' }),
+          ]),
+        );
+        expect(JSON.stringify(plan)).not.toContain('filesort');
+      },
+    );
 
     it('counts what the list holds', async () => {
       expect(await repository.countCollected(READER)).toBe(LISTED.length);
@@ -188,10 +200,11 @@ describe('ReactionsRepository (real MariaDB)', () => {
       expect(await repository.countCollected('1294287382374383619')).toBe(0);
     });
 
-    it('checks one article by its row', async () => {
+    it('checks one article by its row, collected in any status but deleted', async () => {
       expect(await repository.isCollected(READER, A2)).toBe(true);
       expect(await repository.isCollected(READER, A4)).toBe(false);
-      expect(await repository.isCollected(READER, BANNED)).toBe(false);
+      expect(await repository.isCollected(READER, BANNED)).toBe(true);
+      expect(await repository.isCollected(READER, DELETED)).toBe(false);
       expect(await repository.isCollected(OTHER_READER, A1)).toBe(false);
       expect(await repository.isCollected(OTHER_READER, A2)).toBe(true);
     });

@@ -17,10 +17,14 @@ export interface ReactedArticle {
   channelId: number;
 }
 
-/** One collected article; `collectedAt` (seconds) orders the list, newest first. */
+/**
+ * One collected article; `collectedAt` (seconds) orders the list, newest first. `visible`: approved
+ * now; one that is not (in review after an edit, banned) may be approved again.
+ */
 export interface CollectedArticle {
   articleId: string;
   collectedAt: number;
+  visible: boolean;
 }
 
 export interface AttitudeChange {
@@ -31,6 +35,15 @@ export interface AttitudeChange {
 interface InsertHeader {
   affectedRows: number;
 }
+
+/** Statuses of a collected article that is, or may again be, approved: all but deleted. */
+const KEPT_STATUSES = [
+  ArticleStatus.Draft,
+  ArticleStatus.PendingReview,
+  ArticleStatus.Approved,
+  ArticleStatus.Rejected,
+  ArticleStatus.Banned,
+];
 
 function isDuplicateKey(error: unknown): boolean {
   return (
@@ -84,24 +97,27 @@ export class ReactionsRepository {
   }
 
   /**
-   * The user's collected approved articles, most recently collected first, at most `limit` + 1 of
-   * them: more than `limit` says there are too many to hold at once.
+   * The user's collected articles that are approved or may be again (all but deleted ones), most
+   * recently collected first, at most `limit` + 1 of them: more than `limit` says there are too
+   * many to hold at once.
    */
   async findCollected(userId: string, limit: number): Promise<CollectedArticle[]> {
-    const rows = await this.newestCollectedFirst(userId)
+    const rows = await this.newestFirst(this.collectedQuery(userId, KEPT_STATUSES))
       .select('c.article_id', 'articleId')
       .addSelect('UNIX_TIMESTAMP(c.update_time)', 'collectedAt')
+      .addSelect('a.status', 'status')
       .limit(limit + 1)
-      .getRawMany<{ articleId: string; collectedAt: string | number }>();
+      .getRawMany<{ articleId: string; collectedAt: string | number; status: string | number }>();
     return rows.map((row) => ({
       articleId: String(row.articleId),
       collectedAt: Number(row.collectedAt),
+      visible: Number(row.status) === Number(ArticleStatus.Approved),
     }));
   }
 
-  /** One page of the ids `findCollected` lists, `offset` of them in. */
+  /** One page of the visible ones `findCollected` lists, `offset` of them in. */
   async collectedPage(userId: string, offset: number, limit: number): Promise<string[]> {
-    const rows = await this.newestCollectedFirst(userId)
+    const rows = await this.newestFirst(this.collectedQuery(userId, [ArticleStatus.Approved]))
       .select('c.article_id', 'articleId')
       .offset(offset)
       .limit(limit)
@@ -109,9 +125,9 @@ export class ReactionsRepository {
     return rows.map((row) => String(row.articleId));
   }
 
-  /** How many articles `findCollected` lists in all. */
+  /** How many visible articles `findCollected` lists in all. */
   async countCollected(userId: string): Promise<number> {
-    const row = await this.collectedQuery(userId)
+    const row = await this.collectedQuery(userId, [ArticleStatus.Approved])
       .select('COUNT(*)', 'total')
       .getRawOne<{ total: string | number }>();
     return Number(row?.total ?? 0);
@@ -119,7 +135,7 @@ export class ReactionsRepository {
 
   /** Whether `findCollected` lists the article: its one row, by the (user, article) unique key. */
   async isCollected(userId: string, articleId: string): Promise<boolean> {
-    const row = await this.collectedQuery(userId)
+    const row = await this.collectedQuery(userId, KEPT_STATUSES)
       .select('c.article_id', 'articleId')
       .andWhere('c.article_id = :articleId', { articleId })
       .getRawOne<{ articleId: string }>();
@@ -228,19 +244,24 @@ export class ReactionsRepository {
     }
   }
 
-  private collectedQuery(userId: string): SelectQueryBuilder<CollectionEntity> {
+  private collectedQuery(
+    userId: string,
+    statuses: readonly ArticleStatus[],
+  ): SelectQueryBuilder<CollectionEntity> {
     return this.dataSource
       .getRepository(CollectionEntity)
       .createQueryBuilder('c')
       .innerJoin(ArticleEntity, 'a', 'a.article_id = c.article_id')
       .where('c.user_id = :userId', { userId })
       .andWhere('c.is_deleted = 0')
-      .andWhere('a.status = :approved', { approved: ArticleStatus.Approved });
+      .andWhere('a.status IN (:...statuses)', { statuses });
   }
 
   // Read backwards along idx_news_collection_user_time (user_id, is_deleted, update_time, article_id).
-  private newestCollectedFirst(userId: string): SelectQueryBuilder<CollectionEntity> {
-    return this.collectedQuery(userId)
+  private newestFirst(
+    query: SelectQueryBuilder<CollectionEntity>,
+  ): SelectQueryBuilder<CollectionEntity> {
+    return query
       .orderBy('c.update_time', 'DESC')
       .addOrderBy('c.article_id', 'DESC');
   }

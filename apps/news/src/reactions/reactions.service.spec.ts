@@ -356,6 +356,7 @@ describe('ReactionsService', () => {
     const collected = Array.from({ length: 12 }, (_, index) => ({
       articleId: `13000000000000000${10 + index}`,
       collectedAt: 100 - index,
+      visible: true,
     }));
     repository.findCollected.mockResolvedValue(collected);
     const page = await service.listCollections(READER, 2, 10);
@@ -376,7 +377,7 @@ describe('ReactionsService', () => {
   it("caches a user's few collections whole and answers from that list", async () => {
     const { service, repository, cache } = newTestService();
     const collected = [ARTICLE.id, '1300000000000000002', '1300000000000000003'].map(
-      (articleId, index) => ({ articleId, collectedAt: 100 - index }),
+      (articleId, index) => ({ articleId, collectedAt: 100 - index, visible: true }),
     );
     repository.findCollected.mockResolvedValue(collected);
     expect(await service.listCollections(READER, 1, 10)).toEqual({
@@ -396,12 +397,31 @@ describe('ReactionsService', () => {
     expect(repository.isCollected).not.toHaveBeenCalled();
   });
 
+  it('leaves collected articles not visible now out of the pages and the total, and still knows them collected', async () => {
+    const { service, repository, cache } = newTestService();
+    const [hidden, shown] = ['1300000000000000002', '1300000000000000003'];
+    const collected = [
+      { articleId: hidden, collectedAt: 101, visible: false },
+      { articleId: shown, collectedAt: 100, visible: true },
+    ];
+    repository.findCollected.mockResolvedValue(collected);
+    expect(await service.listCollections(READER, 1, 10)).toEqual({
+      totalCount: 1,
+      page: 1,
+      perPage: 10,
+      articleIds: [shown],
+    });
+    expect(cache.fillCollections).toHaveBeenCalledWith(READER, 'lease', collected);
+    expect(await service.viewerState(READER, hidden)).toMatchObject({ isCollected: true });
+  });
+
   it('pages and checks the collections of a user with too many straight from MySQL, reading the whole list once', async () => {
     const { service, repository, cache } = newTestService();
     repository.findCollected.mockResolvedValue(
       Array.from({ length: MAX_CACHED_COLLECTIONS + 1 }, (_, index) => ({
         articleId: String(1_300_000_000_000_001_000n + BigInt(index)),
         collectedAt: 1_000_000 - index,
+        visible: true,
       })),
     );
     const ids = Array.from({ length: 20 }, (_, index) =>

@@ -119,12 +119,15 @@ export class ReactionsService {
     const start = (pageNo - 1) * size;
     const cached = await this.cache.collectionPage(user, start, start + size - 1);
     if (cached) {
-      const approved = await this.articles.getInfos(cached.articleIds);
-      if (approved.length === cached.articleIds.length) {
+      const [shown, back] = await Promise.all([
+        this.articles.getInfos(cached.articleIds),
+        this.articles.getInfos(cached.hiddenIds),
+      ]);
+      if (shown.length === cached.articleIds.length && back.length === 0) {
         return { totalCount: cached.total, page: pageNo, perPage: size, articleIds: cached.articleIds };
       }
-      // A collected article stopped being approved since the list was cached: its total would
-      // still count it and its page come out short. Read again, as the uncached path does.
+      // A collected article was hidden (its total would still count it and its page come out
+      // short) or approved again (it would be missing) since the list was cached: read it again.
       await this.cache.invalidateCollections(user);
     }
     const all = await this.loadCollections(user);
@@ -137,8 +140,9 @@ export class ReactionsService {
       ]);
       return { totalCount, page: pageNo, perPage: size, articleIds };
     }
-    const articleIds = all.slice(start, start + size).map(({ articleId }) => articleId);
-    return { totalCount: all.length, page: pageNo, perPage: size, articleIds };
+    const visible = all.filter((collected) => collected.visible);
+    const articleIds = visible.slice(start, start + size).map(({ articleId }) => articleId);
+    return { totalCount: visible.length, page: pageNo, perPage: size, articleIds };
   }
 
   async like(userId: string, articleId: string): Promise<void> {
