@@ -1,4 +1,4 @@
-import { AppError } from '@app/grpc';
+import { AppError, ERROR_TABLE, ErrorKind, isStoreUnavailable } from '@app/grpc';
 import { sessionRoom } from '@app/queue';
 import { Logger } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
@@ -41,6 +41,10 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
 
   private refusal(error: unknown): Error {
     if (error instanceof AppError) return new Error(error.message);
+    // The session could not be read (state Redis down): the client's next attempt may pass, and
+    // the Redis client already logs the outage once, where each attempt logged an error here.
+    if (isStoreUnavailable(error))
+      return new Error(ERROR_TABLE[ErrorKind.Unavailable].defaultMessage);
     this.logger.error(error);
     return new Error('Internal server error.');
   }
