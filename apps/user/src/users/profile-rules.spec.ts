@@ -147,6 +147,14 @@ describe('withoutUnchangedName', () => {
     });
     expect(withoutUnchangedName({ name: '\u200bme' }, 'me')).toEqual({ name: undefined });
     expect(withoutUnchangedName({ name: 'a\u200db' }, 'me')).toEqual({ name: 'a\u200db' });
+    // The blank braille pattern and the combining grapheme joiner show nothing anywhere; variation
+    // selectors and tags only act on a character before them, so none can begin a name.
+    for (const name of ['\u2800aaa\u2800', '\u034faaa\u034f', '\ufe0f\u{e0100}aaa', '\u{e0041}aaa'])
+      expect([name, withoutUnchangedName({ name }, 'me')]).toEqual([name, { name: 'aaa' }]);
+    // At its end they are part of an emoji: ❤️, a subdivision flag.
+    const flag = '\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}';
+    for (const name of ['a\u2764\ufe0f', flag])
+      expect(withoutUnchangedName({ name }, 'me')).toEqual({ name });
     // A name stored with its spaces before they were stripped, sent back as loaded.
     expect(withoutUnchangedName({ name: ' me' }, ' me')).toEqual({ name: undefined });
   });

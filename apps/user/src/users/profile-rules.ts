@@ -30,16 +30,16 @@ const STORAGE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 // Line breaks and other control characters never belong in a one-line text field.
 const CONTROL = /\p{Cc}/u;
 // What shows nothing, stripped around a name: white space, zero-width and direction marks, word
-// joiners, the byte order mark, soft hyphens and the Hangul fillers. Kept inside a name, where
-// joiners build emoji sequences and some scripts' letters.
-const BLANK = String.raw`\s\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0`;
-const BLANK_AROUND = new RegExp(`^[${BLANK}]+|[${BLANK}]+$`, 'gu');
-// Shows nothing on its own: the blanks, every other format character, the combining grapheme
-// joiner, variation selectors and the blank braille pattern.
-const INVISIBLE = new RegExp(
-  String.raw`[${BLANK}\p{Cf}\u2800]|\u034f|[\ufe00-\ufe0f]|[\u{e0100}-\u{e01ef}]`,
-  'gu',
-);
+// joiners, the byte order mark, soft hyphens, the Hangul fillers, the blank braille pattern and the
+// combining grapheme joiner. Kept inside a name, where joiners build emoji sequences and some
+// scripts' letters.
+const BLANK = String.raw`[\s\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u2800\u3164\ufeff\uffa0]|\u034f`;
+// Variation selectors and tags act on the character before them (❤️, a subdivision flag): none
+// can begin a name, and at its end they stay.
+const SELECTOR = String.raw`[\ufe00-\ufe0f]|[\u{e0000}-\u{e007f}]|[\u{e0100}-\u{e01ef}]`;
+const BLANK_AROUND = new RegExp(`^(?:${BLANK}|${SELECTOR})+|(?:${BLANK})+$`, 'gu');
+// Shows nothing on its own: the blanks, the selectors and every other format character.
+const INVISIBLE = new RegExp(String.raw`${BLANK}|${SELECTOR}|\p{Cf}`, 'gu');
 
 /** Characters as people count them (code points), not UTF-16 units. */
 function charCount(value: string): number {
