@@ -37,6 +37,8 @@ export type DealtBatch =
       continued: boolean;
       /** A replay of an older stamp (see `NextBatch`). */
       older?: boolean;
+      /** The stamp is the time cursor of a fallback page served to the viewer (see `NextBatch`). */
+      timeCursor?: boolean;
     }
   | { ok: false; reason: RecommendFailure; continued?: boolean }
   | { ok: false; beforeHistory: true };
@@ -112,6 +114,18 @@ export class FeedBatchDealer {
     } catch (error) {
       this.logger.warn(`feed queue unavailable: ${errorMessage(error)}`);
       return new Set();
+    }
+  }
+
+  /**
+   * Remembers the time cursor of a fallback page served to the viewer, so the page that brings it
+   * back goes on from that one; a cache role that cannot keep it only costs that page the pins.
+   */
+  async markTimeCursor(viewer: FeedViewer, channelId: number, cursor: number): Promise<void> {
+    try {
+      await this.store.markTimeCursor(viewer, channelId, cursor);
+    } catch (error) {
+      this.logger.warn(`feed queue unavailable: ${errorMessage(error)}`);
     }
   }
 
@@ -338,6 +352,7 @@ function dealt(
     cursor: next.cursor,
     continued: next.continued,
     older: next.kind === 'replay' && next.older,
+    timeCursor: next.timeCursor === true,
     // A cold-start batch was published for every new reader: its exposure names this one.
     exposure:
       next.kind === 'replay'

@@ -206,6 +206,32 @@ describe('FeedBatchStore (real Redis)', () => {
     expect(await redis.ttl(queue)).toBeGreaterThan(0);
   });
 
+  it('tells the time cursors of the fallback pages served to the viewer, dealt fresh or replayed', async () => {
+    const viewer = newViewer();
+    await store.queueAndNext(viewer, 6, 1_000, [batch('1'), batch('2'), batch('3')]);
+    await next(viewer, 6, 3_000);
+    await store.markTimeCursor(viewer, 6, 2_000);
+    await store.markTimeCursor(viewer, 6, 4_000);
+    expect(await next(viewer, 6, 2_000)).toMatchObject({
+      kind: 'replay',
+      batch: { ids: ['1'] },
+      older: true,
+      timeCursor: true,
+    });
+    expect(await next(viewer, 6, 4_000)).toMatchObject({
+      kind: 'fresh',
+      batch: batch('3'),
+      timeCursor: true,
+    });
+    expect(await next(viewer, 6, 1_500)).not.toHaveProperty('timeCursor');
+    expect(await next(viewer, 6, 5_000)).not.toHaveProperty('timeCursor');
+    const cursors = `feed:${viewer.kind}:${viewer.id}:6:fallback`;
+    expect(await redis.ttl(cursors)).toBeGreaterThan(0);
+    for (let cursor = 1; cursor <= FEED_HISTORY_SIZE; cursor += 1)
+      await store.markTimeCursor(viewer, 6, 10_000 + cursor);
+    expect(await redis.zcard(cursors)).toBe(FEED_HISTORY_SIZE);
+  });
+
   it('keeps viewers and channels apart, and equal batches under different stamps', async () => {
     const viewer = newViewer();
     const other = newViewer();

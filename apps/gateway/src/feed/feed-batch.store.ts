@@ -36,6 +36,8 @@ export interface QueuedBatch {
  * fallback page when that fails) must not be led by the pins.
  * `beforeHistory`: the stamp is older than the first batch served (within the history's TTL), so
  * none of this viewer's stamps (a fallback page's time cursor, or a history expired since).
+ * `timeCursor` (fresh and replay): the stamp is the time cursor of a fallback page served to this
+ * viewer (see `markTimeCursor`), so the page goes on from that one.
  */
 export type NextBatch =
   | {
@@ -45,8 +47,16 @@ export type NextBatch =
       continued: boolean;
       lastQueued: boolean;
       coldIds: string[];
+      timeCursor?: boolean;
     }
-  | { kind: 'replay'; batch: QueuedBatch; cursor: number; continued: boolean; older: boolean }
+  | {
+      kind: 'replay';
+      batch: QueuedBatch;
+      cursor: number;
+      continued: boolean;
+      older: boolean;
+      timeCursor?: boolean;
+    }
   | { kind: 'beforeHistory' }
   | { kind: 'empty'; coldIds: string[]; isNew: boolean; continued: boolean };
 
@@ -68,7 +78,8 @@ export type NextBatch =
  * queue) that may cold-start (ARGV[4] = '1': a device, or a user without reading history) gets
  * the channel's published cold-start run (KEYS[3]) queued, and its ids (published in KEYS[4])
  * remembered (KEYS[5]): both copied inside Redis (COPY, Redis 6.2+), so the run's batches never
- * pass through the script.
+ * pass through the script. Each answer also tells whether the stamp is one of the time cursors of
+ * the fallback pages served to the viewer (KEYS[7]).
  */
 const NEXT_BATCH_LUA = `
 local function next_batch()
@@ -119,6 +130,14 @@ local function next_batch()
   if redis.call('LLEN', KEYS[2]) > 0 then return {'fresh', batch, after, '0', '', flag} end
   return {'fresh', batch, after, '1', redis.call('GET', KEYS[5]) or '', flag}
 end
+
+-- The answer, padded to seven fields, and whether the stamp is a fallback page's time cursor.
+local function dealt_batch()
+  local answer = next_batch()
+  for i = #answer + 1, 7 do answer[i] = '' end
+  answer[8] = redis.call('ZSCORE', KEYS[7], ARGV[1]) and '1' or '0'
+  return answer
+end
 `;
 
 /**
@@ -135,7 +154,7 @@ end
 
 const QUEUE_AND_NEXT_LUA = `${NEXT_BATCH_LUA}
 ${QUEUE_LUA}
-return next_batch()
+return dealt_batch()
 `;
 
 /**
@@ -184,6 +203,7 @@ type FeedKeys = [
   coldStartIds: string,
   coldIds: string,
   firstStamp: string,
+  timeCursors: string,
 ];
 
 type QueueArgs = [
@@ -199,7 +219,7 @@ const NEXT_BATCH = new RedisScript<
   string[],
   FeedKeys,
   [stamp: string, ttl: number, size: number, coldStart: string]
->(`${NEXT_BATCH_LUA}\nreturn next_batch()`);
+>(`${NEXT_BATCH_LUA}\nreturn dealt_batch()`);
 const QUEUE_AND_NEXT = new RedisScript<string[], FeedKeys, QueueArgs>(QUEUE_AND_NEXT_LUA);
 const QUEUE = new RedisScript<null, FeedKeys, QueueArgs>(QUEUE_LUA);
 const TOP_UP = new RedisScript<string[], FeedKeys, [stamp: string, count: number, ttl: number]>(
@@ -288,6 +308,20 @@ export class FeedBatchStore {
     ]);
   }
 
+  /**
+   * Remembers `cursor` as the time cursor of a fallback page served to the viewer (the newest
+   * FEED_HISTORY_SIZE, for the history's TTL), for `next` to tell when it comes back.
+   */
+  async markTimeCursor(viewer: FeedViewer, channelId: number, cursor: number): Promise<void> {
+    const key = keysOf(viewer, channelId)[6];
+    await this.redis
+      .multi()
+      .zadd(key, Date.now(), String(cursor))
+      .zremrangebyrank(key, 0, -(FEED_HISTORY_SIZE + 1))
+      .expire(key, FEED_HISTORY_TTL_SECONDS)
+      .exec();
+  }
+
   /** Queues batches drawn ahead (oldest first) and keeps `coldIds` as `queueAndNext` does, dealing none. */
   async queue(
     viewer: FeedViewer,
@@ -323,7 +357,9 @@ function parseNext([
   coldIds,
   continued,
   older,
+  timeCursor,
 ]: string[]): NextBatch {
+  const marked = timeCursor === '1' ? { timeCursor: true } : {};
   if (kind === 'empty') {
     return {
       kind: 'empty',
@@ -341,6 +377,7 @@ function parseNext([
       continued: continued === '1',
       lastQueued: lastQueued === '1',
       coldIds: idList(coldIds),
+      ...marked,
     };
   }
   return {
@@ -349,6 +386,7 @@ function parseNext([
     cursor: Number(cursor),
     continued: continued === '1',
     older: older === '1',
+    ...marked,
   };
 }
 
@@ -377,6 +415,7 @@ function keysOf(viewer: FeedViewer, channelId: number): FeedKeys {
     CacheKeys.feedColdStartIds(channelId, algorithm),
     `${base}:cold`,
     `${base}:first`,
+    `${base}:fallback`,
   ];
 }
 

@@ -1,4 +1,4 @@
-import { answersWithin, APP_CONFIG, formatOncePerSecond, formatPubdate } from '@app/config';
+import { APP_CONFIG, formatOncePerSecond, formatPubdate } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 
 import type { ArticleCard } from '../articles/article-card';
@@ -13,7 +13,7 @@ import type { FeedViewer } from './feed-viewer';
 import { beforeIdOfTimestamp, timestampOfArticle } from './feed-cursor.util';
 import { FeedMetrics } from './feed.metrics';
 import { batchExposures } from './tracking.util';
-import { FEED_ARTICLE_NUM, FEED_RECOMMEND_DEADLINE_MS } from './user-recommend.client';
+import { FEED_ARTICLE_NUM } from './user-recommend.client';
 
 /** GET /v1_1/articles (reference 4.3). */
 export interface FeedView {
@@ -46,13 +46,6 @@ const NOTHING_DEALT: ReadonlySet<string> = new Set();
 const MAX_WITHDRAWN_BATCHES = 5;
 /** Times queued ids are taken at most in place of a batch's withdrawn articles. */
 const MAX_TOP_UPS = 3;
-/** A stamp older than now by more than this may be a time cursor rather than a client's now. */
-const CLIENT_CLOCK_LAG_MS = 5_000;
-/**
- * How long a page waits for news to tell whether its stamp is a time cursor, the recommend call's
- * budget; past it (or when news fails) the stamp is taken for none, and the batch dealt answers.
- */
-const TIME_CURSOR_CHECK_MS = FEED_RECOMMEND_DEADLINE_MS;
 
 /**
  * The home feed: the viewer's next recommend batch (or a replay, by stamp), or, when the
@@ -91,7 +84,7 @@ export class HomeFeedReader {
     // stamp is older than it, a replay or a fallback page. Later than now asks for the newest.
     const stamp = Math.min(timestamp, Date.now());
     const [first, pins] = await Promise.all([
-      this.batch(viewer, channelId, stamp, withTop),
+      this.batch(viewer, channelId, stamp),
       withTop ? this.pins.ids(channelId) : [],
     ]);
     const { batch, pinned, cards } = await this.shown(first, pins, viewer, channelId, stamp);
@@ -199,57 +192,35 @@ export class HomeFeedReader {
     return pinned;
   }
 
-  /** `withTop`: the pins are asked for, so whether the page goes on from a time cursor matters. */
   private async batch(
     viewer: FeedViewer | undefined,
     channelId: number,
     timestamp: number,
-    withTop = false,
   ): Promise<FeedBatch> {
     // Without a user or device id the recommend service has nobody to recommend for.
     if (!viewer) return this.latest(channelId, timestamp);
     const dealt = await this.dealer.deal(viewer, channelId, timestamp);
     // A fallback page's time cursor may fall among the viewer's batches: it goes on from that page
     // where it replayed a batch dealt before it (and the ones before that, all shown already).
-    const timeCursor =
-      dealt.ok && dealt.older === true && (await this.isTimeCursor(channelId, timestamp));
-    if (!dealt.ok || timeCursor) {
+    if (!dealt.ok || (dealt.older === true && dealt.timeCursor === true)) {
       // A stamp older than the viewer's batches is the time cursor of a fallback page: go on from it.
       if ('reason' in dealt) this.metrics.recommendFallback(dealt.reason);
       const dealtIds = await this.dealer.dealtIds(viewer, channelId);
       const page = await this.latest(channelId, timestamp, dealtIds);
+      if (page.ids.length > 0)
+        await this.dealer.markTimeCursor(viewer, channelId, page.preTimestamp);
       // In place of the batch a scroll was due: it goes on from the page before it.
       return 'reason' in dealt && dealt.continued === true ? { ...page, continued: true } : page;
     }
     // A fallback page's time cursor newer than the viewer's batches is dealt a fresh batch once the
-    // recommend service answers again: it goes on from that page all the same. A client's stamp of
-    // a first page is its clock's now (give or take its lag), no article's creation time.
-    const fromTimeCursor =
-      withTop &&
-      !dealt.continued &&
-      dealt.exposure !== '' &&
-      timestamp < Date.now() - CLIENT_CLOCK_LAG_MS &&
-      (await this.isTimeCursor(channelId, timestamp));
+    // recommend service answers again: it goes on from that page all the same.
     // Only a non-empty fresh batch has an exposure to log.
     return {
       ids: dealt.ids,
       preTimestamp: dealt.cursor,
       exposure: dealt.ids.length > 0 ? dealt.exposure : '',
-      continued: dealt.continued || fromTimeCursor,
+      continued: dealt.continued || dealt.timeCursor === true,
     };
-  }
-
-  /**
-   * Whether an article of the channel was created in the millisecond `timestamp` (see `latest`);
-   * false when news does not tell within TIME_CURSOR_CHECK_MS.
-   */
-  private isTimeCursor(channelId: number, timestamp: number): Promise<boolean> {
-    const beforeId = beforeIdOfTimestamp(timestamp + 1);
-    if (!beforeId) return Promise.resolve(false);
-    const check = this.channels
-      .latestIds(channelId, 1, beforeId)
-      .then(([newest]) => newest !== undefined && timestampOfArticle(newest) === timestamp);
-    return answersWithin(check, TIME_CURSOR_CHECK_MS);
   }
 
   /**
