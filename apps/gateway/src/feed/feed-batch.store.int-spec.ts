@@ -280,7 +280,12 @@ describe('FeedBatchStore (real Redis)', () => {
     const refreshes = Array.from({ length: FEED_HISTORY_SIZE }, (_, index) =>
       batch(String(index + 2)),
     );
-    await store.queueAndNext(viewer, 4, 1_000, [batch('1'), ...refreshes, batch('next')]);
+    await store.queueAndNext(viewer, 4, 1_000, [
+      batch('1'),
+      ...refreshes,
+      batch('next'),
+      batch('after'),
+    ]);
     for (let index = 1; index <= FEED_HISTORY_SIZE; index += 1)
       await next(viewer, 4, 5_000 + index);
     expect(await next(viewer, 4, 1_001)).toEqual({
@@ -288,9 +293,28 @@ describe('FeedBatchStore (real Redis)', () => {
       batch: batch('next'),
       cursor: 1_002,
       continued: true,
-      lastQueued: true,
+      lastQueued: false,
       coldIds: [],
     });
+    // Asked for again (a retried scroll), it answers as it was dealt, where it was trimmed at once.
+    expect(await next(viewer, 4, 1_001)).toMatchObject({
+      kind: 'replay',
+      batch: batch('next'),
+      cursor: 1_002,
+      continued: true,
+    });
+    expect(await next(viewer, 4, 1_002)).toMatchObject({
+      kind: 'fresh',
+      batch: batch('after'),
+      continued: true,
+    });
+    expect(await next(viewer, 4, 1_002)).toMatchObject({
+      kind: 'replay',
+      batch: batch('after'),
+      cursor: 1_003,
+      continued: true,
+    });
+    expect(await redis.zcard(`feed:device:${viewer.id}:4:history`)).toBe(FEED_HISTORY_SIZE);
     expect(await next(viewer, 4, 999)).toEqual({ kind: 'beforeHistory' });
   });
 

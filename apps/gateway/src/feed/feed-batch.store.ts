@@ -63,19 +63,22 @@ export type NextBatch =
 /**
  * The timestamp rules of the original recommend centre (reference 4.3) over a viewer's queue,
  * in one atomic round trip, but for the cursor of a fresh batch. History members are
- * `<stamp>:<batch json>` so equal batches stay distinct; a fresh batch is stored under the
- * request's own stamp, so a retried request (same stamp) replays it instead of drawing another.
+ * `<stamp>:<batch json>` so equal batches stay distinct (`<stamp>~:…` for one dealt as going on
+ * from a page); a fresh batch is stored under the request's own stamp, so a retried request (same
+ * stamp) replays it instead of drawing another.
  * A fresh batch dealt under stamp S answers cursor S + 1 where the original pointed back at the
  * batch served before it: toutiao-m follows that cursor while pages come, so it was dealt every
  * batch of its list again (A, B, A, C, B, A, …). S + 1 is newer than S, and a stamp whose stamp − 1
  * holds a batch is such a cursor (a clock's stamp all but never falls on one): it is dealt a fresh
  * batch whatever the newest stamp is, flagged as going on from a page (no pins lead it), also the
  * cursor toutiao-m keeps from before a pull-to-refresh (it does not take the refresh's). Asked for
- * again, the batch of such a stamp answers as it was dealt. Other older stamps still replay, each
+ * again, the batch of such a stamp answers as it was dealt, also once the batch before it is
+ * trimmed (the `~` tells). Other older stamps still replay, each
  * pointing at the one before it. A stamp older than every batch kept (the history keeps the newest
  * FEED_HISTORY_SIZE) but newer than the first one dealt (KEYS[6]) goes on too: the cursor of a
- * batch trimmed since, kept over as many refreshes (its own batch, the oldest, is not kept). A viewer new to the channel (no history, no
- * queue) that may cold-start (ARGV[4] = '1': a device, or a user without reading history) gets
+ * batch trimmed since, kept over as many refreshes (its own batch, the oldest, is not kept); the
+ * batch dealt to it is kept, the next oldest trimmed in its place. A viewer new to the channel (no
+ * history, no queue) that may cold-start (ARGV[4] = '1': a device, or a user without reading history) gets
  * the channel's published cold-start run (KEYS[3]) queued, and its ids (published in KEYS[4])
  * remembered (KEYS[5]): both copied inside Redis (COPY, Redis 6.2+), so the run's batches never
  * pass through the script. Each answer also tells whether the stamp is one of the time cursors of
@@ -93,6 +96,11 @@ local function next_batch()
   elseif newest[2] and stamp <= tonumber(newest[2]) then
     local found = redis.call('ZREVRANGEBYSCORE', KEYS[1], stamp, '-inf', 'WITHSCORES', 'LIMIT', 0, 2)
     if found[1] then
+      -- A batch dealt as going on from a page, asked for by its own stamp again, goes on as it did
+      -- also once the batch before it is trimmed.
+      if tonumber(found[2]) == stamp and string.find(found[1], '^[^:]*~:') then
+        return {'replay', found[1], after, '', '', '1'}
+      end
       -- The newest batch asked for by its own stamp again (a retried request) answers as it was dealt.
       if tonumber(found[2]) == tonumber(newest[2]) then return {'replay', found[1], after} end
       return {'replay', found[1], found[4] or '0', '', '', '0', '1'}
@@ -120,8 +128,14 @@ local function next_batch()
   end
   local flag = continued and '1' or '0'
   if not batch then return {'empty', redis.call('GET', KEYS[5]) or '', newest[1] and '0' or '1', '', '', flag} end
-  redis.call('ZADD', KEYS[1], stamp, ARGV[1] .. ':' .. batch)
-  if newest[1] then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1)) end
+  local member = ARGV[1] .. (continued and '~' or '') .. ':' .. batch
+  redis.call('ZADD', KEYS[1], stamp, member)
+  local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[3])
+  if excess > 0 then
+    -- One dealt to the cursor of a batch trimmed since is the oldest: the next oldest go instead.
+    local from = redis.call('ZRANGE', KEYS[1], 0, 0)[1] == member and 1 or 0
+    redis.call('ZREMRANGEBYRANK', KEYS[1], from, from + excess - 1)
+  end
   redis.call('EXPIRE', KEYS[1], ARGV[2])
   -- No batch is dealt under a stamp older than the first one's, so it stays the oldest.
   if redis.call('SET', KEYS[6], ARGV[1], 'NX', 'EX', ARGV[2]) == false then
@@ -191,7 +205,7 @@ for _, id in ipairs(batch.ids or {}) do ids[#ids + 1] = id end
 for _, id in ipairs(taken) do ids[#ids + 1] = id end
 batch.ids = ids
 redis.call('ZREM', KEYS[1], served)
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[1] .. ':' .. cjson.encode(batch))
+redis.call('ZADD', KEYS[1], ARGV[1], string.sub(served, 1, string.find(served, ':', 1, true)) .. cjson.encode(batch))
 if redis.call('LLEN', KEYS[2]) > 0 then return {table.concat(taken, ','), '0', ''} end
 return {table.concat(taken, ','), '1', redis.call('GET', KEYS[5]) or ''}
 `;
