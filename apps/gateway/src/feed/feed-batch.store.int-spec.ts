@@ -318,6 +318,22 @@ describe('FeedBatchStore (real Redis)', () => {
     expect(await next(viewer, 4, 999)).toEqual({ kind: 'beforeHistory' });
   });
 
+  it('replays a batch dealt to a scroll cursor as going on once the batch before it is trimmed', async () => {
+    const viewer = newViewer();
+    const refreshes = Array.from({ length: FEED_HISTORY_SIZE - 1 }, (_, index) =>
+      batch(String(index + 2)),
+    );
+    await store.queueAndNext(viewer, 7, 1_000, [batch('1'), ...refreshes, batch('scrolled')]);
+    for (let index = 1; index < FEED_HISTORY_SIZE; index += 1) await next(viewer, 7, 5_000 + index);
+    expect(await next(viewer, 7, 1_001)).toMatchObject({ kind: 'fresh', continued: true });
+    expect(await next(viewer, 7, 1_001)).toMatchObject({
+      kind: 'replay',
+      batch: batch('scrolled'),
+      cursor: 1_002,
+      continued: true,
+    });
+  });
+
   describe('cold start', () => {
     const coldBatch = (...ids: string[]): QueuedBatch => ({ ids, exposure: '' });
     const publish = async (channelId: number, deviceId: string, runs: string[][]) => {
