@@ -1,3 +1,4 @@
+import { settledWithin } from '@app/config';
 import { Logger } from '@nestjs/common';
 
 import type { ShutdownState } from './health/shutdown-state';
@@ -23,7 +24,11 @@ export function exitAfterShutdownDeadline(
     // Off again at once, so the signal Nest raises at the end of its shutdown is not caught here.
     for (const stop of STOP_SIGNALS) process.off(stop, arm);
     setTimeout(() => {
-      void explainWithin(explain, STATE_TIMEOUT_MS).then((state) => {
+      void settledWithin<ShutdownState | undefined>(
+        explain(STATE_TIMEOUT_MS),
+        STATE_TIMEOUT_MS * 2,
+        undefined,
+      ).then((state) => {
         new Logger('Shutdown').error(shutdownDeadlineMessage(signal, timeoutMs, state));
         process.exit(1);
       });
@@ -49,19 +54,4 @@ export function shutdownDeadlineMessage(
   if (jobs.length > 0)
     return `${head}: ${listed} still running${named}, the queue Redis answering; exiting, their locks left to run out, ${handedOut}`;
   return `${head}, with no job running and the queue Redis answering; exiting`;
-}
-
-async function explainWithin(
-  explain: (pingTimeoutMs: number) => Promise<ShutdownState>,
-  timeoutMs: number,
-): Promise<ShutdownState | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs * 2);
-  });
-  try {
-    return await Promise.race([explain(timeoutMs).catch(() => undefined), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

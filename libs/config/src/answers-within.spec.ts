@@ -1,4 +1,4 @@
-import { answersWithin } from './answers-within';
+import { answersWithin, settledWithin } from './answers-within';
 
 describe('answersWithin', () => {
   it("gives the check's answer when it comes in time", async () => {
@@ -16,5 +16,19 @@ describe('answersWithin', () => {
     expect(
       process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout'),
     ).toHaveLength(before);
+  });
+});
+
+describe('settledWithin', () => {
+  it('gives what the work resolves to in time, else the value given for a late or failed one', async () => {
+    await expect(settledWithin(Promise.resolve({ jobs: 2 }), 1_000, undefined)).resolves.toEqual({
+      jobs: 2,
+    });
+    await expect(
+      settledWithin(Promise.reject(new Error('refused')), 1_000, 'unknown'),
+    ).resolves.toBe('unknown');
+    await expect(settledWithin(new Promise<string>(() => undefined), 20, 'unknown')).resolves.toBe(
+      'unknown',
+    );
   });
 });
