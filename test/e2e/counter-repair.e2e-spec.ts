@@ -237,7 +237,7 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
     async () => {
       await state.zadd(CounterKeys.userFollowings, 9, U1);
       const run = await requestCounterRepair(loadConfig(workerEnvSchema, workerEnv), 20_000);
-      expect(run.jobId).toMatch(/^repair-counters_\d{12}$/);
+      expect(run.jobId).toMatch(/^repair-counters_requested_[0-9a-f-]{36}$/);
       expect(run.result && 'repaired' in run.result && run.result.repaired).toHaveLength(Object.keys(EXPECTED).length + 1);
       expect(await counter(CounterKeys.userFollowings)).toEqual(EXPECTED[CounterKeys.userFollowings]);
     },
