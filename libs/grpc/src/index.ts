@@ -19,6 +19,7 @@ export * from './edge/create-http-app';
 export * from './edge/raw-response.decorator';
 export * from './edge/int32';
 export * from './edge/page-query.dto';
+export * from './edge/text-validators';
 export * from './edge/integer-text.transform';
 export * from './server/counter-repair.module';
 export * from './health/readiness-report';

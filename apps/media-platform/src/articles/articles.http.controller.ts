@@ -2,7 +2,6 @@ import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import { APP_CONFIG, startOfLocalDay } from '@app/config';
 import type { authoringV1, channelV1 } from '@app/contracts';
 import { AppError, AUTHORING_GRPC, CHANNEL_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { SNOWFLAKE_ID } from '@app/snowflake';
 import {
   Body,
   Controller,
@@ -17,6 +16,7 @@ import {
 } from '@nestjs/common';
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
+import { articleIdParam } from './article-id.param';
 import {
   type MpArticle,
   type MpListItem,
@@ -40,12 +40,6 @@ interface Page<T> {
 }
 
 const DEFAULT_PER_PAGE = 10;
-
-/** The reference routed only positive integers to `/articles/{id}`: no other id has a route. */
-function articleIdParam(id: string): string {
-  if (!SNOWFLAKE_ID.test(id)) throw AppError.notFound('The article does not exist.');
-  return id;
-}
 
 /**
  * The statuses a list asks for ([] = every one but deleted and banned), or `null` when none can

@@ -1,9 +1,9 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { authoringV1 } from '@app/contracts';
-import { AppError, AUTHORING_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { SNOWFLAKE_ID } from '@app/snowflake';
+import { AUTHORING_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Controller, Get, Param } from '@nestjs/common';
 
+import { articleIdParam } from '../articles/article-id.param';
 import { type MpArticleStatistics, presentArticleStatistics } from './article-statistics.presenter';
 
 /** Article statistics of the signed-in author (only YApi mocks in the original; real numbers here). */
@@ -40,9 +40,9 @@ export class ArticleStatisticsHttpController {
     @CurrentUser() user: AuthUser,
     @Param('id') id: string,
   ): Promise<MpArticleStatistics> {
-    if (!SNOWFLAKE_ID.test(id)) throw AppError.notFound('The article does not exist.');
+    const articleId = articleIdParam(id);
     return presentArticleStatistics(
-      await unary(this.authoring.getArticleStatistics({ userId: user.userId, articleId: id })),
+      await unary(this.authoring.getArticleStatistics({ userId: user.userId, articleId })),
     );
   }
 }

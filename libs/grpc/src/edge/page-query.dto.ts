@@ -6,13 +6,16 @@ import { IntegerText } from './integer-text.transform';
 /** The highest page: pages travel as int32, and a higher one would wrap to another page. */
 export const MAX_PAGE = INT32_MAX;
 
+/** What a page that is no positive integer (of 32 bits) is answered. */
+export const PAGE_MESSAGE = 'page must be a positive integer';
+
 /** The app API's paging query: `page` (default 1) and `per_page` (10–50, default 10), as the reference. */
 export class PageQueryDto {
   @IsOptional()
   @IntegerText()
-  @IsInt({ message: 'page must be a positive integer' })
-  @Min(1, { message: 'page must be a positive integer' })
-  @Max(MAX_PAGE, { message: 'page must be a positive integer' })
+  @IsInt({ message: PAGE_MESSAGE })
+  @Min(1, { message: PAGE_MESSAGE })
+  @Max(MAX_PAGE, { message: PAGE_MESSAGE })
   page?: number;
 
   @IsOptional()

@@ -1,7 +1,8 @@
+import { IsTextLine, IsWholeText } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
-import { IsPastCalendarDate, IsTextLine, WHOLE_CHARACTERS } from './profile-field.validators';
+import { IsPastCalendarDate } from './profile-field.validators';
 
 /** Texts of the 400s; the user service uses the same ones (its name 400 is keyed by `name` too). */
 export const ProfileFieldMessages = {
@@ -36,7 +37,7 @@ export class UpdateProfileDto {
   // one: the user service takes the current name as no change and checks 1-7 on a new one only.
   @IsOptional()
   @IsString({ message: ProfileFieldMessages.name })
-  @Matches(WHOLE_CHARACTERS, { message: ProfileFieldMessages.name })
+  @IsWholeText({ message: ProfileFieldMessages.name })
   name?: string;
 
   @IsOptional()

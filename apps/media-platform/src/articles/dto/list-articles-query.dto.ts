@@ -1,4 +1,4 @@
-import { INT32_MAX, IntegerText, MAX_PAGE } from '@app/grpc';
+import { INT32_MAX, IntegerText, MAX_PAGE, PAGE_MESSAGE } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
@@ -23,9 +23,6 @@ export const APPROVED_STATUS = 2;
 export const INVALID_CHANNEL_ID = 'Invalid channel id.';
 /** 0 draft, 1 pending, 2 approved, 3 rejected, and 4 deleted: the publish admin's 已删除 filter. */
 const LISTED_STATUSES = { min: 0, max: 4, message: 'Invalid status param.' } as const;
-
-/** What every list answers to a page that is no positive integer (of 32 bits). */
-const PAGE_MESSAGE = 'page must be a positive integer';
 
 /**
  * The publish admin's comment page offers 10, 20, 50 and 100 a page; every response type takes the

@@ -1,5 +1,6 @@
+import { IsTextLine, IsWholeText } from '@app/grpc';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 
 /**
  * Texts of the 400s; the user service checks the same rules with the same texts (its name 400 is
@@ -11,9 +12,6 @@ export const MpProfileMessages = {
   email: 'Invalid email.',
 } as const;
 
-// Line breaks and other control characters never belong in a one-line text field, nor a lone
-// surrogate (half an emoji), which is no character: gRPC passed it on as replacement characters.
-const CONTROL = /[\p{Cc}\p{Cs}]/u;
 // The user service's rule: at most 20 characters (the column), local part may be Chinese.
 const EMAIL = /^(?=.{1,20}$)[A-Za-z0-9_.\u4e00-\u9fa5-]+@[A-Za-z0-9_.-]+\.[A-Za-z]{2,8}$/;
 
@@ -28,23 +26,6 @@ const nullAsAbsent = ({ value }: { value: unknown }): unknown =>
 const emptyAsAbsent = ({ value }: { value: unknown }): unknown =>
   value === null || value === '' ? undefined : value;
 
-/** A one-line string of `min`..`max` characters (code points, as people count them). */
-function IsTextLine(min: number, max: number, options: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isTextLine',
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' &&
-          !CONTROL.test(value) &&
-          value.trim().length >= min &&
-          [...value].length <= max,
-      },
-    },
-    options,
-  );
-}
-
 /**
  * PATCH /mp/v1_0/user/profile. Only sent fields change; anything else in the body (`photo`,
  * `mobile`, `is_media`, `id`, …) is stripped by the validation pipe and never reaches the service.
@@ -56,8 +37,7 @@ export class UpdateMpProfileDto {
   @IsOptional()
   @Transform(nullAsAbsent)
   @IsString({ message: MpProfileMessages.name })
-  // Whole characters only: gRPC would pass a lone surrogate on as replacement characters.
-  @Matches(/^\P{Cs}*$/u, { message: MpProfileMessages.name })
+  @IsWholeText({ message: MpProfileMessages.name })
   name?: string;
 
   @IsOptional()

@@ -1,0 +1,33 @@
+import { Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+
+/** Whole characters only: no lone surrogate (half an emoji), which gRPC would pass on as U+FFFD. */
+export const WHOLE_CHARACTERS = /^\P{Cs}*$/u;
+
+// Line breaks and other control characters never belong in a one-line text field, nor a lone
+// surrogate, which is no character.
+const CONTROL = /[\p{Cc}\p{Cs}]/u;
+
+/** A string of whole characters (see `WHOLE_CHARACTERS`). */
+export const IsWholeText = (options: ValidationOptions): PropertyDecorator =>
+  Matches(WHOLE_CHARACTERS, options);
+
+/** A one-line string of `min`..`max` characters (code points, as people count them). */
+export function IsTextLine(
+  min: number,
+  max: number,
+  options: ValidationOptions,
+): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isTextLine',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          !CONTROL.test(value) &&
+          value.trim().length >= min &&
+          [...value].length <= max,
+      },
+    },
+    options,
+  );
+}
