@@ -603,6 +603,40 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(await recommendRequestsReach(calls + 3)).toBe(calls + 3);
     });
 
+    it('answers a retry of the stamp whose banned batch was replaced with a page of the latest articles the reader was not dealt, where its replay was the banned batch: an empty page', async () => {
+      const device = 'Anony device-banned-retry';
+      const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, device);
+      const banned = CH1.slice(10);
+      const setStatus = (status: number) => setArticleStatus(banned, status);
+      recommend.behaviour = { track: track(CH1, '1', 'exposure-banned-retry') };
+      expect(ids((await dealt(1_744_100_000_000)).body)).toEqual(CH1.slice(0, 10));
+      await setStatus(3);
+      afterThis(() => setStatus(2));
+      const next = newestFirst(CH1).slice(2, 5);
+      recommend.behaviour = { track: track(next, '1', 'exposure-banned-retry-next') };
+      expect(ids((await dealt(1_744_100_001_000)).body)).toEqual(next);
+
+      const retried = await dealt(1_744_100_001_000);
+      expect(ids(retried.body).length).toBeGreaterThan(0);
+      expect(ids(retried.body)).not.toContain(banned[0]);
+      expect((await dealt(1_744_100_001_000)).body.data).toEqual(retried.body.data);
+    });
+
+    it('answers a request that waited for a refill other requests of the viewer took whole with a page of the latest articles, where it was an empty page', async () => {
+      const device = 'Anony device-rush-three';
+      const run = [...CH1, ...CH2, TOP];
+      recommend.behaviour = { track: track(run, '1'), delayMs: 50 };
+      const replies = await Promise.all(
+        [1, 2, 3].map((offset) =>
+          feed(`channel_id=1&timestamp=${1_736_000_000_000 + offset}&with_top=0`, device),
+        ),
+      );
+      const pages = replies.map((reply) => ids(reply.body));
+      expect(pages.filter((page) => page.length === 0)).toEqual([]);
+      // Two pages are the run's two batches; the third the channel's newest, all dealt already.
+      expect(pages.flat().sort()).toEqual([...run, ...newestFirst(CH1).slice(0, 10)].sort());
+    });
+
     it('fills a queued batch some of whose articles were banned since with queued ones, where the page came short, and answers its replay the same', async () => {
       const device = 'Anony device-partly-banned';
       const dealt = (stamp: number) => feed(`channel_id=1&timestamp=${stamp}&with_top=0`, device);

@@ -117,6 +117,53 @@ describe('HomeFeedReader', () => {
     expect(traceLog.write).not.toHaveBeenCalled();
   });
 
+  it('answers the latest articles but those dealt, without pins, where a scroll found the run it waited for taken whole', async () => {
+    const latest = ['1300000000000000009', '1300000000000000008', '1300000000000000007'];
+    const { reader, dealer } = newTestReader(
+      { ok: true, ids: [], cursor: 0, exposure: '', continued: true },
+      ['9'],
+      latest,
+      [latest[1]],
+    );
+    const view = await reader.read(user, 1, Date.parse('2030-01-01T00:00:00Z'), true);
+    expect(view.results.map((result) => result.art_id)).toEqual([latest[0], latest[2]]);
+    expect(view.pre_timestamp).toBe(timestampOfArticle(latest[2]));
+    expect(dealer.markTimeCursor).toHaveBeenCalledWith(user, 1, view.pre_timestamp);
+  });
+
+  it('answers the latest articles but those dealt in place of a replay whose articles were all withdrawn, where the page was empty', async () => {
+    const latest = ['1300000000000000009', '1300000000000000008'];
+    const { reader, cards } = newTestReader(
+      { ok: true, ids: ['7'], cursor: 3, exposure: '', continued: false },
+      ['9'],
+      latest,
+      ['7'],
+    );
+    cards.read.mockImplementation((ids: string[]) =>
+      Promise.resolve(ids.filter((id) => id !== '7').map(card)),
+    );
+    const stamp = Date.parse('2030-01-01T00:00:00Z');
+    const view = await reader.read(user, 1, stamp, true);
+    expect(view.results.map((result) => result.art_id)).toEqual(['9', ...latest]);
+    // The same stamp asked again answers the same page.
+    expect(await reader.read(user, 1, stamp, true)).toEqual(view);
+  });
+
+  it('reads nothing more for a batch that shows articles of the feed', async () => {
+    for (const exposure of ['exp', '']) {
+      const { reader, dealer, channels, cards } = newTestReader(
+        { ok: true, ids: ['7', '8'], cursor: 101, exposure, continued: false },
+        ['9'],
+      );
+      await reader.read(user, 1, 100, true);
+      expect(dealer.deal).toHaveBeenCalledTimes(1);
+      expect(cards.read).toHaveBeenCalledTimes(1);
+      expect(dealer.dealtIds).not.toHaveBeenCalled();
+      expect(channels.latestIds).not.toHaveBeenCalled();
+      expect(dealer.markTimeCursor).not.toHaveBeenCalled();
+    }
+  });
+
   it('counts a failure and serves the latest articles before the stamp', async () => {
     const latest = ['1300000000000000009', '1300000000000000008'];
     const { reader, metrics, channels } = newTestReader(

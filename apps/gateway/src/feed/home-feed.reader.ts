@@ -31,6 +31,8 @@ interface FeedBatch {
    * articles from a time cursor): the pins led that one.
    */
   continued: boolean;
+  /** The latest articles of the channel, not a batch dealt. */
+  latest: boolean;
 }
 
 /** A batch as the page shows it: its cards, led by the pins (`pinned`) if any. */
@@ -87,7 +89,11 @@ export class HomeFeedReader {
       this.batch(viewer, channelId, stamp),
       withTop ? this.pins.ids(channelId) : [],
     ]);
-    const { batch, pinned, cards } = await this.shown(first, pins, viewer, channelId, stamp);
+    const shown = await this.shown(first, pins, viewer, channelId, stamp);
+    const { batch, pinned, cards } =
+      viewer && !shown.batch.latest && !shown.cards.some((card) => !shown.pinned.has(card.art_id))
+        ? await this.inPlaceOfNothing(shown, first, pins, viewer, channelId, stamp)
+        : shown;
     // A fresh batch is an exposure of its articles; a replay was counted when first shown.
     if (batch.exposure !== '') {
       this.traceLog.write({ trace: batch.exposure, channelId, readTime: '' });
@@ -135,6 +141,30 @@ export class HomeFeedReader {
         return { batch: { ...batch, exposure: '' }, pinned, cards };
       batch = await this.batch(viewer, channelId, stamp + redealt);
     }
+  }
+
+  /**
+   * A dealt page that shows nothing of the feed (the run another request of the viewer took whole,
+   * a replay whose articles were all withdrawn since, fresh batches withdrawn past the redeals)
+   * would end the client's list while the channel has articles: the latest ones but those the
+   * viewer was dealt answer instead, as a fallback page, without pins where it goes on from a page.
+   * Only a channel with no article left answers the empty page.
+   */
+  private async inPlaceOfNothing(
+    shown: ShownBatch,
+    first: FeedBatch,
+    pins: readonly string[],
+    viewer: FeedViewer,
+    channelId: number,
+    stamp: number,
+  ): Promise<ShownBatch> {
+    const page = await this.latest(channelId, stamp, await this.dealer.dealtIds(viewer, channelId));
+    if (page.ids.length === 0) return shown;
+    await this.dealer.markTimeCursor(viewer, channelId, page.preTimestamp);
+    const pinned = new Set(first.continued || page.continued ? [] : pins);
+    const ids = page.ids.filter((id) => !pinned.has(id));
+    const cards = await this.readCards([...pinned, ...ids], channelId);
+    return { batch: { ...page, ids }, pinned, cards };
   }
 
   /**
@@ -220,6 +250,7 @@ export class HomeFeedReader {
       preTimestamp: dealt.cursor,
       exposure: dealt.ids.length > 0 ? dealt.exposure : '',
       continued: dealt.continued || dealt.timeCursor === true,
+      latest: false,
     };
   }
 
@@ -267,6 +298,7 @@ export class HomeFeedReader {
       preTimestamp: ids.length > 0 ? timestampOfArticle(ids[ids.length - 1]) : timestamp,
       exposure: '',
       continued,
+      latest: true,
     };
   }
 }
