@@ -392,10 +392,11 @@ describe('user channels: gateway -> news over gRPC', () => {
       expect(await rows()).toEqual(before);
     });
 
-    it('DELETE /user/channels/{id} with a non-numeric id', async () => {
-      const response = await call('DELETE', '/v1_0/user/channels/abc', { user: USER_A });
-      expect(response.statusCode).toBe(400);
-      expect(response.json()).toEqual({ message: 'Invalid channel id.' });
+    // The reference routed `{t}` as int(min=1): any other names no route.
+    it.each(['abc', '0', '-1'])('DELETE /user/channels/%s answers 404', async (target) => {
+      const response = await call('DELETE', `/v1_0/user/channels/${target}`, { user: USER_A });
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toEqual({ message: 'The channel does not exist.' });
     });
   });
 

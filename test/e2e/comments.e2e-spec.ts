@@ -534,9 +534,12 @@ describe('comments and comment likes through the gateway', () => {
       const malformed = await call('POST', '/comment/likings', READER, { target: 'abc' });
       expect(malformed.statusCode).toBe(400);
       expect(malformed.json()).toEqual({ message: { target: 'Invalid target comment id.' } });
-      const badDelete = await call('DELETE', '/comment/likings/abc', READER);
-      expect(badDelete.statusCode).toBe(400);
-      expect(badDelete.json()).toEqual({ message: 'Invalid target comment id.' });
+      // The reference routed `{t}` as int(min=1): any other names no route.
+      for (const target of ['abc', '0']) {
+        const badDelete = await call('DELETE', `/comment/likings/${target}`, READER);
+        expect(badDelete.statusCode).toBe(404);
+        expect(badDelete.json()).toEqual({ message: 'The comment does not exist.' });
+      }
       expect(await counter('count:comm:liking', MISSING_COMMENT)).toBe(0);
     });
 

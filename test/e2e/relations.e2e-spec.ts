@@ -131,6 +131,20 @@ describe('follows and blacklists through the gateway', () => {
     expect(notifications.published).toEqual([]);
   });
 
+  it('answers 404 to a DELETE whose path target is no positive integer, as the reference had no route for it', async () => {
+    for (const path of ['/user/followings', '/user/blacklists']) {
+      for (const target of ['abc', '0', '-5']) {
+        const response = await call('DELETE', `${path}/${target}`, ME);
+        expect({ path, target, status: response.statusCode, body: response.json<unknown>() }).toEqual({
+          path,
+          target,
+          status: 404,
+          body: { message: 'The user does not exist.' },
+        });
+      }
+    }
+  });
+
   it('follows once, ignores unknown body fields, counts both users and publishes following notify', async () => {
     const response = await call('POST', '/user/followings', ME, {
       target: STAR,

@@ -26,7 +26,8 @@ export class CommentLikingsHttpController {
   @Delete(':target')
   @HttpCode(204)
   async unlike(@CurrentUser() user: AuthUser, @Param('target') target: string): Promise<void> {
-    if (!SNOWFLAKE_ID.test(target)) throw AppError.invalid('Invalid target comment id.');
+    // The reference routed only positive integers here: no other id has a route.
+    if (!SNOWFLAKE_ID.test(target)) throw AppError.notFound('The comment does not exist.');
     await unary(this.comments.unlikeComment({ userId: user.userId, commentId: target }));
   }
 }

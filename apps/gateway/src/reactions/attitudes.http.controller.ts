@@ -4,7 +4,7 @@ import { InjectGrpcClient, REACTION_GRPC, unary } from '@app/grpc';
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 
 import { ArticleTargetDto } from './dto/article-target.dto';
-import { ArticleTargetParamDto } from './dto/article-target.param.dto';
+import { articleTargetParam } from './article-target.param';
 
 /** Likes and dislikes of articles; they exclude each other (the news service switches them). */
 @Controller('v1_0/article')
@@ -27,11 +27,10 @@ export class AttitudesHttpController {
 
   @Delete('likings/:target')
   @HttpCode(204)
-  async unlike(
-    @CurrentUser() user: AuthUser,
-    @Param() params: ArticleTargetParamDto,
-  ): Promise<void> {
-    await unary(this.reactions.unlikeArticle({ userId: user.userId, articleId: params.target }));
+  async unlike(@CurrentUser() user: AuthUser, @Param('target') target: string): Promise<void> {
+    await unary(
+      this.reactions.unlikeArticle({ userId: user.userId, articleId: articleTargetParam(target) }),
+    );
   }
 
   @Post('dislikes')
@@ -47,10 +46,12 @@ export class AttitudesHttpController {
 
   @Delete('dislikes/:target')
   @HttpCode(204)
-  async undislike(
-    @CurrentUser() user: AuthUser,
-    @Param() params: ArticleTargetParamDto,
-  ): Promise<void> {
-    await unary(this.reactions.undislikeArticle({ userId: user.userId, articleId: params.target }));
+  async undislike(@CurrentUser() user: AuthUser, @Param('target') target: string): Promise<void> {
+    await unary(
+      this.reactions.undislikeArticle({
+        userId: user.userId,
+        articleId: articleTargetParam(target),
+      }),
+    );
   }
 }

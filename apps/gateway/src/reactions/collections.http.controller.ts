@@ -18,7 +18,7 @@ import { ArticleCardsReader } from '../articles/article-cards.reader';
 import { ArticleLikingsReader } from '../articles/article-likings.reader';
 import { TraceLogWriter } from '../articles/trace-log.writer';
 import { ArticleTargetDto } from './dto/article-target.dto';
-import { ArticleTargetParamDto } from './dto/article-target.param.dto';
+import { articleTargetParam } from './article-target.param';
 
 /** The caller's own collections: there is no way to name another user here. */
 @Controller('v1_0/article/collections')
@@ -67,10 +67,12 @@ export class CollectionsHttpController {
 
   @Delete(':target')
   @HttpCode(204)
-  async uncollect(
-    @CurrentUser() user: AuthUser,
-    @Param() params: ArticleTargetParamDto,
-  ): Promise<void> {
-    await unary(this.reactions.uncollectArticle({ userId: user.userId, articleId: params.target }));
+  async uncollect(@CurrentUser() user: AuthUser, @Param('target') target: string): Promise<void> {
+    await unary(
+      this.reactions.uncollectArticle({
+        userId: user.userId,
+        articleId: articleTargetParam(target),
+      }),
+    );
   }
 }

@@ -4,6 +4,7 @@ import { InjectGrpcClient, PageQueryDto, RELATION_GRPC, unary } from '@app/grpc'
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 
 import { UserCardPresenter } from '../users/user-card.presenter';
+import { userTargetParam } from '../users/user-target.param';
 import { RelationTargetDto } from './dto/relation-target.dto';
 
 /** One user in a follow list, as the mobile client reads it. */
@@ -59,7 +60,9 @@ export class RelationsHttpController {
   @Delete('followings/:target')
   @HttpCode(204)
   async unfollow(@CurrentUser() user: AuthUser, @Param('target') target: string): Promise<void> {
-    await unary(this.relations.unfollow({ userId: user.userId, targetUserId: target }));
+    await unary(
+      this.relations.unfollow({ userId: user.userId, targetUserId: userTargetParam(target) }),
+    );
   }
 
   @Get('followers')
@@ -91,7 +94,9 @@ export class RelationsHttpController {
   @Delete('blacklists/:target')
   @HttpCode(204)
   async unblacklist(@CurrentUser() user: AuthUser, @Param('target') target: string): Promise<void> {
-    await unary(this.relations.unblacklist({ userId: user.userId, targetUserId: target }));
+    await unary(
+      this.relations.unblacklist({ userId: user.userId, targetUserId: userTargetParam(target) }),
+    );
   }
 
   private present(page: relationV1.FollowPage | undefined): FollowCardPage {

@@ -1,10 +1,10 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { relationV1, userV1 } from '@app/contracts';
-import { AppError, InjectGrpcClient, RELATION_GRPC, unary, USER_GRPC } from '@app/grpc';
-import { SNOWFLAKE_ID } from '@app/snowflake';
+import { InjectGrpcClient, RELATION_GRPC, unary, USER_GRPC } from '@app/grpc';
 import { Controller, Get, Param } from '@nestjs/common';
 
 import { type UserCard, UserCardPresenter } from './user-card.presenter';
+import { userTargetParam } from './user-target.param';
 
 const NO_RELATION: relationV1.GetRelationResponse = { isFollowing: false, isBlacklist: false };
 
@@ -23,10 +23,10 @@ export class UsersHttpController {
   @Get('users/:target')
   @Auth('lenient')
   async getUser(
-    @Param('target') target: string,
+    @Param('target') param: string,
     @CurrentUser() caller: AuthUser | undefined,
   ): Promise<UserCard & { is_following: boolean; is_blacklist: boolean }> {
-    if (!SNOWFLAKE_ID.test(target)) throw AppError.notFound('The user does not exist.');
+    const target = userTargetParam(param);
     const [{ user }, relation] = await Promise.all([
       unary(this.users.getUser({ userId: target })),
       caller
