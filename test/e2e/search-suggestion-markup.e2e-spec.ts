@@ -103,4 +103,19 @@ describe('search suggestions never carry markup', () => {
     );
     expect(await suggest('Pyth')).toEqual(['Python 教程', 'Python 入门']);
   });
+
+  it('still suggests 10 when the most searched keywords starting so hold markup', async () => {
+    const marked = Array.from({ length: 10 }, (_, i) => `Rust<i>${i}</i>`);
+    const plain = Array.from({ length: 12 }, (_, i) => `Rust ${String(i + 1).padStart(2, '0')}`);
+    for (const [keyword, count] of [
+      ...marked.map((keyword) => [keyword, 100] as const),
+      ...plain.map((keyword) => [keyword, 1] as const),
+    ]) {
+      await stack.sql('INSERT INTO news_search_keyword (keyword, search_count) VALUES (?, ?)', [
+        keyword,
+        count,
+      ]);
+    }
+    expect(await suggest('Rus')).toEqual(plain.slice(0, 10));
+  });
 });

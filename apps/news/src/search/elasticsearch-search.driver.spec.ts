@@ -205,7 +205,7 @@ describe('ElasticsearchSearchDriver', () => {
         suggest: {
           'word-completion': {
             prefix: '发',
-            completion: { field: 'suggest', size: 10, skip_duplicates: true },
+            completion: { field: 'suggest', size: 20, skip_duplicates: true },
           },
         },
       }),
@@ -240,9 +240,30 @@ describe('ElasticsearchSearchDriver', () => {
             filter: [{ term: { status: 2 } }],
           },
         },
-        size: 10,
+        size: 20,
       }),
     );
+  });
+
+  it('leaves out options that open markup without leaving a gap, and falls back to titles when only such keywords complete the prefix', async () => {
+    const { mock, driver } = newTestDriver();
+    const completions = [{ text: 'py<b>' }, { text: 'py<i>' }];
+    mock.add({ method: 'POST', path: '/completions/_search' }, () => ({
+      hits: { hits: [] },
+      suggest: { 'word-completion': [{ text: 'py', offset: 0, length: 2, options: completions }] },
+    }));
+    mock.add({ method: 'POST', path: '/articles/_search' }, () => ({
+      hits: {
+        total: { value: 3, relation: 'eq' },
+        hits: ['Python<img>', 'Python 入门', 'Python 进阶'].map((title, i) => ({
+          _id: String(i + 1),
+          _source: { title },
+        })),
+      },
+    }));
+    await expect(driver.suggest('py', 2)).resolves.toEqual(['Python 入门', 'Python 进阶']);
+    completions.push({ text: 'python' }, { text: 'pytest' });
+    await expect(driver.suggest('py', 1)).resolves.toEqual(['python']);
   });
 
   it('saves a keyword once per keyword (case-insensitive) to completions', async () => {

@@ -2,13 +2,23 @@ import { type Client, errors, type estypes } from '@elastic/elasticsearch';
 import type { OnApplicationShutdown } from '@nestjs/common';
 
 import { ArticleStatus } from '../articles/article.entity';
-import { htmlToText } from './search-text.util';
+import { htmlToText, opensMarkup } from './search-text.util';
 import { type SearchDocument, type SearchHits, SearchService } from './search.service';
 
 export const ARTICLES_INDEX = 'articles';
 export const COMPLETIONS_INDEX = 'completions';
 /** The reference's weight for a keyword that found articles. */
 const KEYWORD_WEIGHT = 20;
+/**
+ * How many options a suggestion asks ES for, per one wanted: ES cannot leave out those opening
+ * markup, which are then dropped here (keywords are refused so since, titles rarely hold one).
+ */
+const MARKUP_SLACK = 2;
+
+/** The first `limit` options that open no markup. */
+function withoutMarkup(options: readonly string[], limit: number): string[] {
+  return options.filter((option) => !opensMarkup(option)).slice(0, limit);
+}
 
 const ARTICLES_MAPPINGS: estypes.MappingTypeMapping = {
   properties: {
@@ -97,9 +107,12 @@ export class ElasticsearchSearchDriver extends SearchService implements OnApplic
 
   async suggest(prefix: string, limit: number): Promise<string[]> {
     await this.ensureIndices();
-    const keywords = await this.completionOptions(prefix, limit);
+    const keywords = withoutMarkup(
+      await this.completionOptions(prefix, limit * MARKUP_SLACK),
+      limit,
+    );
     if (keywords.length > 0) return keywords;
-    return this.titlesStartingWith(prefix, limit);
+    return withoutMarkup(await this.titlesStartingWith(prefix, limit * MARKUP_SLACK), limit);
   }
 
   async saveKeyword(keyword: string): Promise<void> {

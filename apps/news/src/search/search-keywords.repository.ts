@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 
 import { ArticleStatus } from '../articles/article.entity';
 import { likePrefixPattern } from './search-query.util';
+import { MARKUP_OPENER } from './search-text.util';
 
 /** Suggestion sources: saved keywords (news_search_keyword) and titles of approved articles. */
 @Injectable()
@@ -17,21 +18,27 @@ export class SearchKeywordsRepository {
     );
   }
 
-  /** Saved keywords starting with `prefix` (case-insensitive), most searched first. */
+  /**
+   * Saved keywords starting with `prefix` (case-insensitive), most searched first; none that opens
+   * markup (stored before such keywords were refused).
+   */
   async keywordsStartingWith(prefix: string, limit: number): Promise<string[]> {
     const rows: { keyword: string }[] = await this.dataSource.query(
-      'SELECT keyword FROM news_search_keyword WHERE keyword LIKE ? ORDER BY search_count DESC, keyword ASC LIMIT ?',
-      [likePrefixPattern(prefix), limit],
+      'SELECT keyword FROM news_search_keyword WHERE keyword LIKE ? AND INSTR(keyword, ?) = 0 ORDER BY search_count DESC, keyword ASC LIMIT ?',
+      [likePrefixPattern(prefix), MARKUP_OPENER, limit],
     );
     return rows.map((row) => row.keyword);
   }
 
-  /** Titles of approved articles starting with `prefix` (case-insensitive), newest first. */
+  /**
+   * Titles of approved articles starting with `prefix` (case-insensitive), newest first; none that
+   * opens markup.
+   */
   async titlesStartingWith(prefix: string, limit: number): Promise<string[]> {
     const rows: { title: string }[] = await this.dataSource.query(
       `SELECT title FROM news_article_basic WHERE status = ${ArticleStatus.Approved} AND title LIKE ?
-       ORDER BY article_id DESC LIMIT ?`,
-      [likePrefixPattern(prefix), limit],
+       AND INSTR(title, ?) = 0 ORDER BY article_id DESC LIMIT ?`,
+      [likePrefixPattern(prefix), MARKUP_OPENER, limit],
     );
     return rows.map((row) => row.title);
   }

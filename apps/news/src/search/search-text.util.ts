@@ -39,10 +39,13 @@ export function characterLength(text: string): number {
   return length;
 }
 
+/** The character without which no tag can begin (see `opensMarkup`). */
+export const MARKUP_OPENER = '<';
+
 /**
  * Whether text could open a tag where a client inserts it as HTML (toutiao-m renders each
  * suggestion with `v-html`): without `<` no element, and so no attribute, can begin.
  */
 export function opensMarkup(text: string): boolean {
-  return text.includes('<');
+  return text.includes(MARKUP_OPENER);
 }

@@ -35,7 +35,10 @@ export abstract class SearchService {
   /** Removes the article's entry, if any (idempotent); `db` as for `index`. */
   abstract remove(articleId: string, db?: EntityManager): Promise<void>;
 
-  /** Completions of `prefix`: saved keywords first, then approved titles; may repeat. */
+  /**
+   * Completions of `prefix`: saved keywords first, then approved titles, up to `limit` of each;
+   * may repeat. None opens markup (see `opensMarkup`), and those left out leave no gap in `limit`.
+   */
   abstract suggest(prefix: string, limit: number): Promise<string[]>;
 
   /** Records a keyword that found articles, as a future suggestion. */

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
 import { checkedKeyword } from './article-search.service';
-import { opensMarkup } from './search-text.util';
 import { SearchService } from './search.service';
 
 export const MAX_SUGGESTIONS = 10;
@@ -18,10 +17,7 @@ export class SuggestionService {
     const prefix = checkedKeyword(q);
     if (prefix.length === 0) return [];
     const options = await this.engine.suggest(prefix, MAX_SUGGESTIONS);
-    return uniqueOptions(
-      options.filter((option) => !opensMarkup(option)),
-      MAX_SUGGESTIONS,
-    );
+    return uniqueOptions(options, MAX_SUGGESTIONS);
   }
 }
 
