@@ -690,7 +690,10 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       await feed('channel_id=1&timestamp=1750000000000&with_top=0', token);
       recommend.behaviour = { track: track([], '0', 'exposure-empty') };
       const empty = await feed('channel_id=1&timestamp=1750000000001&with_top=1', token);
-      expect(empty.body.data).toEqual({ pre_timestamp: 0, results: [] });
+      // Nothing recommended in a channel with articles: its latest ones come instead, going on
+      // from the page before (no pins), where an empty page ended the client's list.
+      expect(ids(empty.body).length).toBeGreaterThan(0);
+      expect(ids(empty.body)).not.toContain(TOP);
 
       let lines: Array<{ param: string; channelId: number; readTime: string }> = [];
       for (

@@ -149,6 +149,31 @@ describe('HomeFeedReader', () => {
     expect(await reader.read(user, 1, stamp, true)).toEqual(view);
   });
 
+  it('answers the latest articles, led by the pins, where batch after batch dealt in place of withdrawn ones was withdrawn too, or the recommend service had nothing', async () => {
+    const latest = ['1300000000000000009', '1300000000000000008'];
+    const withdrawn = newTestReader(
+      { ok: true, ids: ['7'], cursor: 101, exposure: 'gone', continued: false },
+      ['9'],
+      latest,
+    );
+    withdrawn.cards.read.mockImplementation((ids: string[]) =>
+      Promise.resolve(ids.filter((id) => id !== '7').map(card)),
+    );
+    const stamp = Date.parse('2030-01-01T00:00:00Z');
+    const view = await withdrawn.reader.read(user, 1, stamp, true);
+    expect(withdrawn.dealer.deal).toHaveBeenCalledTimes(6);
+    expect(view.results.map((result) => result.art_id)).toEqual(['9', ...latest]);
+    expect(withdrawn.traceLog.write).not.toHaveBeenCalled();
+
+    const nothing = newTestReader(
+      { ok: true, ids: [], cursor: 0, exposure: '', continued: false },
+      ['9'],
+      latest,
+    );
+    const answered = await nothing.reader.read(user, 1, stamp, true);
+    expect(answered.results.map((result) => result.art_id)).toEqual(['9', ...latest]);
+  });
+
   it('reads nothing more for a batch that shows articles of the feed', async () => {
     for (const exposure of ['exp', '']) {
       const { reader, dealer, channels, cards } = newTestReader(

@@ -1,5 +1,5 @@
-import { APP_CONFIG, formatOncePerSecond, formatPubdate } from '@app/config';
-import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, errorMessage, formatOncePerSecond, formatPubdate } from '@app/config';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { ArticleCard } from '../articles/article-card';
 import { ArticleCardsReader } from '../articles/article-cards.reader';
@@ -58,6 +58,7 @@ const MAX_TOP_UPS = 3;
  */
 @Injectable()
 export class HomeFeedReader {
+  private readonly logger = new Logger(HomeFeedReader.name);
   /** The current second as a pubdate. */
   private readonly nowPubdate: () => string;
   private readonly pinnedCopies = new WeakMap<ArticleCard, ArticleCard>();
@@ -158,7 +159,14 @@ export class HomeFeedReader {
     channelId: number,
     stamp: number,
   ): Promise<ShownBatch> {
-    const page = await this.latest(channelId, stamp, await this.dealer.dealtIds(viewer, channelId));
+    let page: FeedBatch;
+    try {
+      page = await this.latest(channelId, stamp, await this.dealer.dealtIds(viewer, channelId));
+    } catch (error) {
+      // News cannot tell what the channel holds: the page stays as dealt, as the dealer answered it.
+      this.logger.warn(`latest articles unavailable: ${errorMessage(error)}`);
+      return shown;
+    }
     if (page.ids.length === 0) return shown;
     await this.dealer.markTimeCursor(viewer, channelId, page.preTimestamp);
     const pinned = new Set(first.continued || page.continued ? [] : pins);
