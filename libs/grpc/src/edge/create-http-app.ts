@@ -5,6 +5,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 
 import { configureHttpApp } from './configure-http-app';
+import { type HttpErrorBody, toHttpError } from './http-exception.filter';
 
 /** What `createHttpApp` reads of the app's settings (see `httpAppEnvSchema`). */
 export interface HttpAppSettings {
@@ -21,13 +22,24 @@ function trustProxy(hops: number): number | false {
 }
 
 /**
- * A path Fastify's router cannot take (a `%` that decodes to no UTF-8, a parameter past its 100
- * characters) names no route: 404 in the error envelope, as any other unknown path, where Fastify
- * answered 400 or 414 with its own body.
+ * The errors of a path Fastify's router cannot take (a `%` that decodes to no UTF-8, a parameter
+ * past its 100 characters): such a path names no route.
  */
-function answerUnroutable(_error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const body = JSON.stringify({ message: `Cannot ${request.method} ${request.url}` });
-  void reply.code(404).header('content-type', 'application/json; charset=utf-8').send(body);
+const UNROUTABLE = new Set(['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH']);
+
+/**
+ * Answers the errors Fastify raises before a route runs in the error envelope: an unroutable path
+ * 404, as any other unknown path, where Fastify answered 400 or 414 with its own body; any other
+ * (an async route constraint's failure) 500, as an unexpected error.
+ */
+export function answerUnroutable(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  let status = 404;
+  let body: HttpErrorBody = { message: `Cannot ${request.method} ${request.url}` };
+  if (!UNROUTABLE.has(error.code)) {
+    request.log.error({ err: error }, 'framework error before routing');
+    ({ status, body } = toHttpError(error));
+  }
+  void reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
 /** Creates a Fastify HTTP app (not listening yet) with pino logs and the shared edge under `prefix`. */
