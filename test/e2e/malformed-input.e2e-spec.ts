@@ -276,4 +276,33 @@ describe('malformed input (e2e: every route of the gateway and the media platfor
     },
     120_000,
   );
+
+  it('refuses a lone surrogate (half an emoji) in comment text and article titles and content with 400 keyed by the field, where gRPC stored it as U+FFFD', async () => {
+    const appToken = await stack.signIn(READER);
+    const mpToken = await stack.signIn(READER, { scope: 'mp', verified: true });
+    const half = 'ab\uD83D';
+    const article = { title: 'A title', content: '<p>text</p>', cover: { type: 0, images: [] }, channel_id: 1 };
+    const cases: Array<[NestFastifyApplication, string, string, object, string]> = [
+      [stack.gateway, appToken, '/app/v1_0/comments', { target: READER, content: half }, 'content'],
+      [mp, mpToken, '/mp/v1_0/comments', { target: READER, art_id: READER, content: half }, 'content'],
+      [mp, mpToken, '/mp/v1_0/articles?draft=true', { ...article, title: `A ${half} title` }, 'title'],
+      [mp, mpToken, '/mp/v1_0/articles?draft=true', { ...article, content: `<p>${half}</p>` }, 'content'],
+    ];
+    const before = await tableSums();
+    for (const [app, token, url, body, field] of cases) {
+      const response = await app.inject({
+        method: 'POST',
+        url,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      });
+      expect([url, field, response.statusCode, Object.keys(response.json<{ message: object }>().message)]).toEqual([
+        url,
+        field,
+        400,
+        [field],
+      ]);
+    }
+    expect(await tableSums()).toEqual(before);
+  });
 });

@@ -1,4 +1,4 @@
-import { Matches, ValidateBy, type ValidationOptions } from 'class-validator';
+import { ValidateBy, type ValidationOptions } from 'class-validator';
 
 /** Whole characters only: no lone surrogate (half an emoji), which gRPC would pass on as U+FFFD. */
 export const WHOLE_CHARACTERS = /^\P{Cs}*$/u;
@@ -7,9 +7,18 @@ export const WHOLE_CHARACTERS = /^\P{Cs}*$/u;
 // surrogate, which is no character.
 const CONTROL = /[\p{Cc}\p{Cs}]/u;
 
-/** A string of whole characters (see `WHOLE_CHARACTERS`). */
-export const IsWholeText = (options: ValidationOptions): PropertyDecorator =>
-  Matches(WHOLE_CHARACTERS, options);
+/** Whole characters (see `WHOLE_CHARACTERS`); a value that is no string is `@IsString()`'s to refuse. */
+export function IsWholeText(options: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isWholeText',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || WHOLE_CHARACTERS.test(value),
+      },
+    },
+    options,
+  );
+}
 
 /** A one-line string of `min`..`max` characters (code points, as people count them). */
 export function IsTextLine(

@@ -1,3 +1,4 @@
+import { IsWholeText } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches } from 'class-validator';
@@ -16,6 +17,7 @@ export class CreateCommentDto {
 
   /** Emptiness and length are the news service's to judge (`Empty content.`). */
   @IsString({ message: 'content must be a string' })
+  @IsWholeText({ message: 'content must be whole characters' })
   content: string;
 
   /** Null or absent on a top-level comment (the mobile client sends `art_id: null`). */

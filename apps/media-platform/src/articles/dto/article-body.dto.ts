@@ -1,4 +1,4 @@
-import { INT32_MAX, INT32_MIN } from '@app/grpc';
+import { INT32_MAX, INT32_MIN, IsWholeText } from '@app/grpc';
 import { Transform, Type } from 'class-transformer';
 import {
   IsArray,
@@ -41,10 +41,12 @@ export class CoverDto {
 export class ArticleBodyDto {
   @IsString()
   @Length(5, 30)
+  @IsWholeText({ message: 'title must be whole characters' })
   title: string;
 
   @IsString()
   @IsNotEmpty()
+  @IsWholeText({ message: 'content must be whole characters' })
   content: string;
 
   @IsDefined()

@@ -1,3 +1,4 @@
+import { IsWholeText } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform } from 'class-transformer';
 import { IsString, Matches } from 'class-validator';
@@ -13,6 +14,7 @@ export class ReplyCommentDto {
 
   /** Emptiness and length are the news service's to judge (`Empty content.`). */
   @IsString({ message: 'content must be a string' })
+  @IsWholeText({ message: 'content must be whole characters' })
   content: string;
 
   @Transform(safeIntegerAsString)
