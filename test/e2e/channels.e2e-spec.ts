@@ -327,7 +327,7 @@ describe('user channels: gateway -> news over gRPC', () => {
     });
   });
 
-  describe('invalid input answers 400 with the reference message and changes nothing', () => {
+  describe('invalid input answers 400 with the reference message (404 for an id no route takes) and changes nothing', () => {
     const positions = (channels: unknown) => ({ channels });
     const cases: [string, unknown, string][] = [
       ['a missing channels field', { other: 1 }, 'Channels param is required.'],
