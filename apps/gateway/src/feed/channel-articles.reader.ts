@@ -1,9 +1,21 @@
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { type CallOptions, Metadata } from '@grpc/grpc-js';
 import { Injectable } from '@nestjs/common';
+import type { Observable } from 'rxjs';
 
 /** The largest batch ArticleService.ListLatestArticles answers. */
 export const LATEST_MAX_LIMIT = 100;
+
+/**
+ * ListLatestArticles with grpc-js call options: Nest's client hands every argument on to grpc-js,
+ * but the generated interface only names the metadata.
+ */
+type ListLatestWithOptions = (
+  request: articleV1.ListLatestArticlesRequest,
+  metadata: Metadata,
+  options: CallOptions,
+) => Observable<articleV1.ListLatestArticlesResponse>;
 
 /** The latest approved article ids of a channel (its pins come from ChannelPinsReader). */
 @Injectable()
@@ -12,11 +24,27 @@ export class ChannelArticlesReader {
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
   ) {}
 
-  /** The latest approved ids of the channel (0 = all), newest first, older than `beforeId` ('' = newest). */
-  async latestIds(channelId: number, limit: number, beforeId: string): Promise<string[]> {
-    const { articleIds } = await unary(
-      this.articles.listLatestArticles({ channelId, limit, beforeArticleId: beforeId }),
-    );
+  /**
+   * The latest approved ids of the channel (0 = all), newest first, older than `beforeId` ('' =
+   * newest); past `deadline` (epoch ms, else the client's default) the call fails DEADLINE_EXCEEDED.
+   */
+  async latestIds(
+    channelId: number,
+    limit: number,
+    beforeId: string,
+    deadline?: number,
+  ): Promise<string[]> {
+    const request = { channelId, limit, beforeArticleId: beforeId };
+    const call =
+      deadline === undefined
+        ? this.articles.listLatestArticles(request)
+        : (this.articles.listLatestArticles as ListLatestWithOptions).call(
+            this.articles,
+            request,
+            new Metadata(),
+            { deadline },
+          );
+    const { articleIds } = await unary(call);
     return articleIds;
   }
 }

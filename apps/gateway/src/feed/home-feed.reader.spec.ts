@@ -1,3 +1,5 @@
+import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
+
 import type { ArticleCard } from '../articles/article-card';
 import type { ArticleCardsReader } from '../articles/article-cards.reader';
 import type { ChannelPinsReader } from '../articles/channel-pins.reader';
@@ -28,6 +30,7 @@ function newTestReader(
   topIds: string[] = [],
   latestIds: string[] = [],
   dealtIds: string[] = [],
+  fallbackBudgetMs = 1000,
 ) {
   const dealer = {
     deal: jest.fn().mockResolvedValue(result),
@@ -49,7 +52,7 @@ function newTestReader(
     traceLog as unknown as TraceLogWriter,
     stats as unknown as ReadingStatsRecorder,
     metrics as unknown as FeedMetrics,
-    { TZ: 'UTC' },
+    { TZ: 'UTC', FEED_FALLBACK_BUDGET_MS: fallbackBudgetMs },
   );
   return { reader, dealer, channels, cards, traceLog, stats, metrics };
 }
@@ -199,7 +202,12 @@ describe('HomeFeedReader', () => {
     const stamp = Date.parse('2030-01-01T00:00:00Z');
     const view = await reader.read(user, 3, stamp, false);
     expect(metrics.recommendFallback).toHaveBeenCalledWith('timeout');
-    expect(channels.latestIds).toHaveBeenCalledWith(3, 11, expect.stringMatching(/^\d+$/));
+    expect(channels.latestIds).toHaveBeenCalledWith(
+      3,
+      11,
+      expect.stringMatching(/^\d+$/),
+      expect.any(Number),
+    );
     expect(view.results.map((result) => result.art_id)).toEqual(latest);
     expect(view.pre_timestamp).toBeLessThan(stamp);
   });
@@ -214,7 +222,12 @@ describe('HomeFeedReader', () => {
     const stamp = Date.parse('2024-01-01T00:10:00Z');
     const view = await reader.read(user, 1, stamp, true);
     expect(view.results.map((result) => result.art_id)).toEqual(['9', ...older]);
-    expect(channels.latestIds).toHaveBeenCalledWith(1, 11, expect.stringMatching(/^\d+$/));
+    expect(channels.latestIds).toHaveBeenCalledWith(
+      1,
+      11,
+      expect.stringMatching(/^\d+$/),
+      expect.any(Number),
+    );
     expect(view.pre_timestamp).toBeLessThan(stamp);
     expect(metrics.recommendFallback).not.toHaveBeenCalled();
   });
@@ -289,7 +302,12 @@ describe('HomeFeedReader', () => {
     expect(view.results.map((result) => result.art_id)).toEqual([newest, older]);
     expect(view.pre_timestamp).toBe(timestampOfArticle(older));
     // The page and the cursor's own article, and as many more as were dealt.
-    expect(channels.latestIds).toHaveBeenCalledWith(1, 12, expect.stringMatching(/^\d+$/));
+    expect(channels.latestIds).toHaveBeenCalledWith(
+      1,
+      12,
+      expect.stringMatching(/^\d+$/),
+      expect.any(Number),
+    );
 
     const { reader: caughtUp } = newTestReader(failed, [], [dealt], [dealt]);
     const again = await caughtUp.read(user, 1, stamp, false);
@@ -471,5 +489,70 @@ describe('HomeFeedReader', () => {
     expect(view.results.map((result) => result.art_id)).toEqual(['7']);
     expect(traceLog.write).not.toHaveBeenCalled();
     expect(stats.recordExposures).not.toHaveBeenCalled();
+  });
+
+  describe('with news slow', () => {
+    const DELAY_MS = 120;
+    const BUDGET_MS = 300;
+    const idAt = (ms: number) => (BigInt(310_000_000_000 + ms) << 22n).toString();
+    // 700 articles a millisecond apart, newest first; the viewer was dealt all but one in 100.
+    const all = Array.from({ length: 700 }, (_, index) => idAt(1_000_000 - index));
+    const undealt = all.filter((_, index) => index % 100 === 50);
+    const dealt = all.filter((id) => !undealt.includes(id));
+
+    const deadlineExceeded = (): ServiceError =>
+      Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), {
+        code: status.DEADLINE_EXCEEDED,
+        details: 'Deadline exceeded',
+        metadata: new Metadata(),
+      });
+
+    /** ListLatestArticles answering after DELAY_MS, failing as grpc-js does at the call's deadline. */
+    function slowNews(channels: ReturnType<typeof newTestReader>['channels'], articles: string[]) {
+      channels.latestIds.mockImplementation(
+        (_channel: number, limit: number, beforeId: string, deadline?: number) =>
+          new Promise<string[]>((resolve, reject) => {
+            const page = articles
+              .filter((id) => beforeId === '' || BigInt(id) < BigInt(beforeId))
+              .slice(0, limit);
+            const left = deadline === undefined ? Infinity : deadline - Date.now();
+            if (left < DELAY_MS) setTimeout(() => reject(deadlineExceeded()), Math.max(left, 0));
+            else setTimeout(() => resolve(page), DELAY_MS);
+          }),
+      );
+    }
+
+    it('answers a fallback page with what news gave within the budget for a viewer with a long history', async () => {
+      const { reader, channels } = newTestReader(
+        { ok: false, reason: 'timeout' },
+        [],
+        [],
+        dealt,
+        BUDGET_MS,
+      );
+      slowNews(channels, all);
+      const started = Date.now();
+      const view = await reader.read(user, 1, Date.parse('2030-01-01T00:00:00Z'), false);
+      expect(Date.now() - started).toBeLessThan(BUDGET_MS + 150);
+      // Two calls answered in time, a hundred articles each.
+      expect(view.results.map((result) => result.art_id)).toEqual(undealt.slice(0, 2));
+      expect(view.pre_timestamp).toBe(timestampOfArticle(undealt[1]));
+    });
+
+    it('fails as news failing does when the budget runs out before anything the viewer was not dealt was read', async () => {
+      const { reader, channels } = newTestReader(
+        { ok: false, reason: 'timeout' },
+        [],
+        [],
+        all.slice(0, 500),
+        BUDGET_MS,
+      );
+      slowNews(channels, all);
+      const started = Date.now();
+      await expect(
+        reader.read(user, 1, Date.parse('2030-01-01T00:00:00Z'), false),
+      ).rejects.toMatchObject({ code: status.DEADLINE_EXCEEDED });
+      expect(Date.now() - started).toBeLessThan(BUDGET_MS + 150);
+    });
   });
 });

@@ -1,4 +1,6 @@
 import { APP_CONFIG, errorMessage, formatOncePerSecond, formatPubdate } from '@app/config';
+import { isGrpcServiceError } from '@app/grpc';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { ArticleCard } from '../articles/article-card';
@@ -61,6 +63,7 @@ export class HomeFeedReader {
   private readonly logger = new Logger(HomeFeedReader.name);
   /** The current second as a pubdate. */
   private readonly nowPubdate: () => string;
+  private readonly fallbackBudgetMs: number;
   private readonly pinnedCopies = new WeakMap<ArticleCard, ArticleCard>();
 
   constructor(
@@ -71,9 +74,10 @@ export class HomeFeedReader {
     private readonly traceLog: TraceLogWriter,
     private readonly stats: ReadingStatsRecorder,
     private readonly metrics: FeedMetrics,
-    @Inject(APP_CONFIG) config: Pick<GatewayConfig, 'TZ'>,
+    @Inject(APP_CONFIG) config: Pick<GatewayConfig, 'TZ' | 'FEED_FALLBACK_BUDGET_MS'>,
   ) {
     this.nowPubdate = formatOncePerSecond((instant) => formatPubdate(instant, config.TZ));
+    this.fallbackBudgetMs = config.FEED_FALLBACK_BUDGET_MS;
   }
 
   async read(
@@ -272,11 +276,14 @@ export class HomeFeedReader {
    * a time cursor (a clock's stamp all but never falls on one), so the page goes on from the one
    * before it, where toutiao-m, which sends with_top=1 on every page, was shown the pins again.
    * That article (and any of the same millisecond) stays off the page, as before.
+   * The page's calls to news share one deadline, FEED_FALLBACK_BUDGET_MS from the first: past it
+   * the page answers what was read, or fails as news failing does with nothing read.
    */
   private async latest(
     channelId: number,
     timestamp: number,
     dealt: ReadonlySet<string> = NOTHING_DEALT,
+    deadline = Date.now() + this.fallbackBudgetMs,
   ): Promise<FeedBatch> {
     const limit = Math.min(FEED_ARTICLE_NUM + 1 + dealt.size, LATEST_MAX_LIMIT);
     const ids: string[] = [];
@@ -288,7 +295,13 @@ export class HomeFeedReader {
       beforeId !== null && (read <= dealt.size / limit + 1 || ids.length >= FEED_ARTICLE_NUM);
       read += 1
     ) {
-      const found = await this.channels.latestIds(channelId, limit, beforeId);
+      let found: string[];
+      try {
+        found = await this.channels.latestIds(channelId, limit, beforeId, deadline);
+      } catch (error) {
+        if (ids.length > 0 && isDeadlineExceeded(error)) break;
+        throw error;
+      }
       if (read === 0) continued = found.length > 0 && timestampOfArticle(found[0]) === timestamp;
       for (const id of found) {
         const createdAt = timestampOfArticle(id);
@@ -300,7 +313,8 @@ export class HomeFeedReader {
       if (full || found.length < limit) break;
       beforeId = found[found.length - 1];
     }
-    if (ids.length === 0 && dealt.size > 0) return this.latest(channelId, timestamp);
+    if (ids.length === 0 && dealt.size > 0)
+      return this.latest(channelId, timestamp, NOTHING_DEALT, deadline);
     return {
       ids,
       preTimestamp: ids.length > 0 ? timestampOfArticle(ids[ids.length - 1]) : timestamp,
@@ -309,4 +323,8 @@ export class HomeFeedReader {
       latest: true,
     };
   }
+}
+
+function isDeadlineExceeded(error: unknown): boolean {
+  return isGrpcServiceError(error) && error.code === GrpcStatus.DEADLINE_EXCEEDED;
 }
