@@ -392,7 +392,7 @@ describe('user channels: gateway -> news over gRPC', () => {
       expect(await rows()).toEqual(before);
     });
 
-    // The reference routed `{t}` as int(min=1): any other names no route.
+    // The reference routed `{t}` as int(min=1); other values name no route.
     it.each(['abc', '0', '-1'])('DELETE /user/channels/%s answers 404', async (target) => {
       const response = await call('DELETE', `/v1_0/user/channels/${target}`, { user: USER_A });
       expect(response.statusCode).toBe(404);

@@ -534,7 +534,7 @@ describe('comments and comment likes through the gateway', () => {
       const malformed = await call('POST', '/comment/likings', READER, { target: 'abc' });
       expect(malformed.statusCode).toBe(400);
       expect(malformed.json()).toEqual({ message: { target: 'Invalid target comment id.' } });
-      // The reference routed `{t}` as int(min=1): any other names no route.
+      // The reference routed `{t}` as int(min=1); other values name no route.
       for (const target of ['abc', '0']) {
         const badDelete = await call('DELETE', `/comment/likings/${target}`, READER);
         expect(badDelete.statusCode).toBe(404);

@@ -203,7 +203,7 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
           body: BAD_TARGET,
         });
       }
-      // The reference routed `{t}` as int(min=1): any other names no route.
+      // The reference routed `{t}` as int(min=1); other values name no route.
       for (const target of ['abc', '0', '1.5', '-5']) {
         const response = await call('DELETE', `${url}/${target}`, READER);
         expect({

@@ -29,7 +29,7 @@ const UNROUTABLE = new Set(['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH']);
 
 /**
  * Answers the errors Fastify raises before a route runs in the error envelope: an unroutable path
- * 404, as any other unknown path, where Fastify answered 400 or 414 with its own body; any other
+ * 404, like every unknown path, where Fastify answered 400 or 414 with its own body; the rest
  * (an async route constraint's failure) 500, as an unexpected error.
  */
 export function answerUnroutable(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
