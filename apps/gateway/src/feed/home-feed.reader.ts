@@ -165,14 +165,13 @@ export class HomeFeedReader {
   ): Promise<ShownBatch> {
     let page: FeedBatch;
     try {
-      page = await this.latest(channelId, stamp, await this.dealer.dealtIds(viewer, channelId));
+      page = await this.fallbackPage(viewer, channelId, stamp);
     } catch (error) {
       // News cannot tell what the channel holds: the page stays as dealt, as the dealer answered it.
       this.logger.warn(`latest articles unavailable: ${errorMessage(error)}`);
       return shown;
     }
     if (page.ids.length === 0) return shown;
-    await this.dealer.markTimeCursor(viewer, channelId, page.preTimestamp);
     const pinned = new Set(first.continued || page.continued ? [] : pins);
     const ids = page.ids.filter((id) => !pinned.has(id));
     const cards = await this.readCards([...pinned, ...ids], channelId);
@@ -247,30 +246,45 @@ export class HomeFeedReader {
     if (!dealt.ok || (dealt.older === true && dealt.timeCursor === true)) {
       // A stamp older than the viewer's batches is the time cursor of a fallback page: go on from it.
       if ('reason' in dealt) this.metrics.recommendFallback(dealt.reason);
-      const dealtIds = await this.dealer.dealtIds(viewer, channelId);
-      const page = await this.latest(channelId, timestamp, dealtIds);
-      if (page.ids.length > 0)
-        await this.dealer.markTimeCursor(viewer, channelId, page.preTimestamp);
+      const page = await this.fallbackPage(viewer, channelId, timestamp);
       // In place of the batch a scroll was due: it goes on from the page before it.
       return 'reason' in dealt && dealt.continued === true ? { ...page, continued: true } : page;
     }
-    // A fallback page's time cursor newer than the viewer's batches is dealt a fresh batch once the
-    // recommend service answers again: it goes on from that page all the same.
-    // Only a non-empty fresh batch has an exposure to log.
     return {
       ids: dealt.ids,
       preTimestamp: dealt.cursor,
+      // Only a non-empty fresh batch has an exposure to log.
       exposure: dealt.ids.length > 0 ? dealt.exposure : '',
+      // A fallback page's time cursor newer than the viewer's batches is dealt a fresh batch once
+      // the recommend service answers again: it goes on from that page all the same.
       continued: dealt.continued || dealt.timeCursor === true,
       latest: false,
     };
   }
 
   /**
+   * The latest articles but those dealt to the viewer, its cursor kept as a time cursor of the
+   * viewer's, so the page that brings it back goes on from this one.
+   */
+  private async fallbackPage(
+    viewer: FeedViewer,
+    channelId: number,
+    timestamp: number,
+  ): Promise<FeedBatch> {
+    const page = await this.latest(
+      channelId,
+      timestamp,
+      await this.dealer.dealtIds(viewer, channelId),
+    );
+    if (page.ids.length > 0) await this.dealer.markTimeCursor(viewer, channelId, page.preTimestamp);
+    return page;
+  }
+
+  /**
    * Articles created before `timestamp`, newest first, but those `dealt` to the viewer; the next
    * stamp is the creation ms of the last one, so the page takes every article of that millisecond
-   * (the next page leaves them out: the stamp cannot tell which of them were shown). A fallback page after the viewer's batches showed
-   * the newest articles again, which those batches had mostly been; a viewer who was dealt all
+   * (the next page leaves them out: the stamp cannot tell which of them were shown). A fallback
+   * page after the viewer's batches showed the newest articles again, which those batches had mostly been; a viewer who was dealt all
    * that is left starts over on them, as recommend starts over a reader whose exposures cover the
    * pool. The millisecond of the stamp is read too: an article created in it makes the stamp such
    * a time cursor (a clock's stamp all but never falls on one), so the page goes on from the one
