@@ -108,25 +108,19 @@ export class FeedBatchDealer {
    * The articles the viewer was dealt in the channel (within the history kept) or has queued, for
    * a fallback page to leave out; none when the queue cannot be read.
    */
-  async dealtIds(viewer: FeedViewer, channelId: number): Promise<ReadonlySet<string>> {
-    try {
-      return await this.store.dealtIds(viewer, channelId);
-    } catch (error) {
-      this.logger.warn(`feed queue unavailable: ${errorMessage(error)}`);
-      return new Set();
-    }
+  dealtIds(viewer: FeedViewer, channelId: number): Promise<ReadonlySet<string>> {
+    return this.unlessQueueDown(() => this.store.dealtIds(viewer, channelId), new Set());
   }
 
   /**
    * Remembers the time cursor of a fallback page served to the viewer, so the page that brings it
    * back goes on from that one; a cache role that cannot keep it only costs that page the pins.
    */
-  async markTimeCursor(viewer: FeedViewer, channelId: number, cursor: number): Promise<void> {
-    try {
-      await this.store.markTimeCursor(viewer, channelId, cursor);
-    } catch (error) {
-      this.logger.warn(`feed queue unavailable: ${errorMessage(error)}`);
-    }
+  markTimeCursor(viewer: FeedViewer, channelId: number, cursor: number): Promise<void> {
+    return this.unlessQueueDown(
+      () => this.store.markTimeCursor(viewer, channelId, cursor),
+      undefined,
+    );
   }
 
   /**
@@ -140,13 +134,20 @@ export class FeedBatchDealer {
     stamp: number,
     count: number,
   ): Promise<string[]> {
-    try {
+    return this.unlessQueueDown(async () => {
       const { ids, lastQueued, coldIds } = await this.store.topUp(viewer, channelId, stamp, count);
       if (lastQueued) this.drawAhead(viewer, channelId, stamp, coldIds);
       return ids;
+    }, []);
+  }
+
+  /** What `work` answers, or `otherwise` (logged) when the cache role holding the queue fails it. */
+  private async unlessQueueDown<T>(work: () => Promise<T>, otherwise: T): Promise<T> {
+    try {
+      return await work();
     } catch (error) {
       this.logger.warn(`feed queue unavailable: ${errorMessage(error)}`);
-      return [];
+      return otherwise;
     }
   }
 
