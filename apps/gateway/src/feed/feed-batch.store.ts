@@ -199,13 +199,14 @@ while #taken < want do
   end
 end
 if #taken == 0 then return {''} end
-local batch = cjson.decode(string.sub(served, string.find(served, ':', 1, true) + 1))
+local split = string.find(served, ':', 1, true)
+local batch = cjson.decode(string.sub(served, split + 1))
 local ids = {}
 for _, id in ipairs(batch.ids or {}) do ids[#ids + 1] = id end
 for _, id in ipairs(taken) do ids[#ids + 1] = id end
 batch.ids = ids
 redis.call('ZREM', KEYS[1], served)
-redis.call('ZADD', KEYS[1], ARGV[1], string.sub(served, 1, string.find(served, ':', 1, true)) .. cjson.encode(batch))
+redis.call('ZADD', KEYS[1], ARGV[1], string.sub(served, 1, split) .. cjson.encode(batch))
 if redis.call('LLEN', KEYS[2]) > 0 then return {table.concat(taken, ','), '0', ''} end
 return {table.concat(taken, ','), '1', redis.call('GET', KEYS[5]) or ''}
 `;
