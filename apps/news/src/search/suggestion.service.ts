@@ -16,8 +16,7 @@ export class SuggestionService {
   async suggest(q: string): Promise<string[]> {
     const prefix = checkedKeyword(q);
     if (prefix.length === 0) return [];
-    const options = await this.engine.suggest(prefix, MAX_SUGGESTIONS);
-    return uniqueOptions(options, MAX_SUGGESTIONS);
+    return uniqueOptions(await this.engine.suggest(prefix, MAX_SUGGESTIONS), MAX_SUGGESTIONS);
   }
 }
 
