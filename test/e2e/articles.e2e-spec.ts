@@ -10,6 +10,7 @@ import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
 
 import { type ArticleStack, IMG, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
 import { type FakeRecommend, startFakeRecommend } from './support/fake-recommend';
+import { recordSql } from './support/sql-recorder';
 
 const AUTHOR = '1294287382374383616';
 const READER = '1294287382374383617';
@@ -512,7 +513,7 @@ describe('article detail, author lists, history and reading durations through th
       expect(page.results.length).toBeGreaterThan(0);
     });
 
-    it('does not answer a page of articles no longer visible empty while older ones remain, and keeps them', async () => {
+    it('does not answer a page of articles no longer visible empty while older ones remain, keeps the hidden ones and drops the deleted ones', async () => {
       const history = StateKeys.readingHistory(PROLIFIC);
       await stack.state.del(history);
       const now = Date.now() / 1000;
@@ -524,8 +525,24 @@ describe('article detail, author lists, history and reading durations through th
       expect({ total: first.total_count, ids: first.results.map((card) => card.art_id) }).toEqual({ total: 2, ids: [NEW, OLD] });
       const second = (await call('GET', '/user/histories?page=2', { as: PROLIFIC })).json<{ data: CardPage }>().data;
       expect({ total: second.total_count, ids: second.results }).toEqual({ total: 2, ids: [] });
-      // Kept for when they are visible again: an article in review after an edit comes back.
-      expect(await stack.state.zcard(history)).toBe(2 + gone.length);
+      // The one in review is kept for when it is approved again; deleted and unknown ones never come back.
+      expect(await stack.state.zrevrange(history, 0, -1)).toEqual([PENDING, NEW, OLD]);
+    });
+
+    it('reads a page of a history with no article gone from the caches only', async () => {
+      const history = StateKeys.readingHistory(PROLIFIC);
+      await stack.state.del(history);
+      const now = Date.now() / 1000;
+      await stack.state.zadd(history, now - 100, OLD, now - 50, NEW);
+      await call('GET', '/user/histories', { as: PROLIFIC });
+      const sql = recordSql(stack.newsService!);
+      try {
+        const page = (await call('GET', '/user/histories', { as: PROLIFIC })).json<{ data: CardPage }>().data;
+        expect(page.results.map((card) => card.art_id)).toEqual([NEW, OLD]);
+        expect(sql.statements).toEqual([]);
+      } finally {
+        sql.stop();
+      }
     });
 
     it('hides an article while it is back in review or banned, and shows it again in its place once approved again', async () => {

@@ -52,6 +52,12 @@ export class ReadingTracker {
     return (await this.state.exists(StateKeys.readingHistory(readerId))) === 1;
   }
 
+  /** Drops articles from the reader's history (ones deleted for good). */
+  async forget(readerId: string, articleIds: readonly string[]): Promise<void> {
+    if (articleIds.length > 0)
+      await this.state.zrem(StateKeys.readingHistory(readerId), ...articleIds);
+  }
+
   /** The reader's history, newest first: the newest READING_HISTORY_SIZE articles, whatever their status now. */
   history(readerId: string): Promise<string[]> {
     return this.state.zrevrange(StateKeys.readingHistory(readerId), 0, READING_HISTORY_SIZE - 1);

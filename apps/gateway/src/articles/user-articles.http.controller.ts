@@ -1,8 +1,9 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
+import { errorMessage } from '@app/config';
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, PageQueryDto, unary } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Logger, Param, Query } from '@nestjs/common';
 
 import type { ArticleCard, LikedArticleCard, Page } from './article-card';
 import { ArticleCardsReader } from './article-cards.reader';
@@ -22,6 +23,8 @@ function pageOf(query: PageQueryDto): { page: number; perPage: number; offset: n
 /** Article lists of one user: anyone's published articles, and the caller's own articles and history. */
 @Controller('v1_0')
 export class UserArticlesHttpController {
+  private readonly logger = new Logger(UserArticlesHttpController.name);
+
   constructor(
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
     private readonly cards: ArticleCardsReader,
@@ -68,7 +71,8 @@ export class UserArticlesHttpController {
    * now. One hidden for a while (back in review after its author's edit, banned) is left out, not
    * dropped: it shows again in its place once approved again. The visibility of all 100 comes from
    * the card cache (L1, then one MGET), so pages and total agree and no page is answered empty
-   * (which ends the client's list) while older articles remain.
+   * (which ends the client's list) while older articles remain. One deleted for good (or gone)
+   * never comes back: it leaves the history, so it no longer takes one of the 100 places.
    */
   @Get('user/histories')
   @Auth()
@@ -77,11 +81,30 @@ export class UserArticlesHttpController {
     @Query() query: PageQueryDto,
   ): Promise<Page<LikedArticleCard>> {
     const { page, perPage, offset } = pageOf(query);
-    const infos = await this.cards.infos(await this.tracker.history(user.userId));
-    const cards = await this.cards.read(
-      infos.slice(offset, offset + perPage).map((info) => info.artId),
-    );
-    const results = await this.likings.mark(user.userId, cards);
+    const ids = await this.tracker.history(user.userId);
+    const infos = await this.cards.infos(ids);
+    const pageIds = infos.slice(offset, offset + perPage).map((info) => info.artId);
+    const [results] = await Promise.all([
+      this.cards.read(pageIds).then((cards) => this.likings.mark(user.userId, cards)),
+      infos.length < ids.length ? this.forgetGone(user.userId, ids, infos) : undefined,
+    ]);
     return { total_count: infos.length, page, per_page: perPage, results };
+  }
+
+  /** Drops the deleted articles among those of the history not visible now; a failure is logged, not answered. */
+  private async forgetGone(
+    readerId: string,
+    ids: readonly string[],
+    visible: readonly articleV1.ArticleInfo[],
+  ): Promise<void> {
+    const shown = new Set(visible.map((info) => info.artId));
+    try {
+      const { articleIds } = await unary(
+        this.articles.listGoneArticles({ articleIds: ids.filter((id) => !shown.has(id)) }),
+      );
+      await this.tracker.forget(readerId, articleIds);
+    } catch (error) {
+      this.logger.warn(`reading history of ${readerId} not pruned: ${errorMessage(error)}`);
+    }
   }
 }

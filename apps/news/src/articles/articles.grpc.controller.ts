@@ -27,4 +27,8 @@ export class ArticlesGrpcController implements articleV1.ArticleServiceControlle
   async listLatestArticles(request: articleV1.ListLatestArticlesRequest): Promise<articleV1.ListLatestArticlesResponse> {
     return { articleIds: await this.articles.listLatest(request.channelId, request.limit, request.beforeArticleId) };
   }
+
+  async listGoneArticles(request: articleV1.ListGoneArticlesRequest): Promise<articleV1.ListGoneArticlesResponse> {
+    return { articleIds: await this.articles.listGone(request.articleIds) };
+  }
 }

@@ -1,7 +1,7 @@
 import { keysetPages } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, LessThan, type FindOptionsWhere, type Repository } from 'typeorm';
+import { type EntityManager, In, LessThan, Not, type FindOptionsWhere, type Repository } from 'typeorm';
 
 import { type ArticleCover, ArticleEntity, ArticleStatus } from './article.entity';
 
@@ -89,6 +89,15 @@ export class ArticlesRepository {
       select: { id: true, userId: true, channelId: true, title: true, cover: true, allowComment: true, createTime: true },
       where: { id: In([...articleIds]), status: ArticleStatus.Approved },
     });
+  }
+
+  /** The ids among `articleIds` of articles that exist and are not deleted, whatever their status. */
+  async findKeptIds(articleIds: readonly string[]): Promise<string[]> {
+    const rows = await this.articles.find({
+      select: { id: true },
+      where: { id: In([...articleIds]), status: Not(ArticleStatus.Deleted) },
+    });
+    return rows.map((row) => row.id);
   }
 
   /** Every approved article of an author with its creation time (the `user:{uid}:art` zset), in chunks. */

@@ -137,6 +137,14 @@ export class ArticlesService {
     );
   }
 
+  /** The ids among `articleIds` (at most MAX_CARDS) of articles deleted for good or unknown, in that order. */
+  async listGone(articleIds: readonly string[]): Promise<string[]> {
+    const ids = validIds(articleIds, MAX_CARDS);
+    if (ids.length === 0) return [];
+    const kept = new Set(await this.articles.findKeptIds(ids));
+    return ids.filter((id) => !kept.has(id));
+  }
+
   listLatest(channelId: number, limit: number, beforeArticleId: string): Promise<string[]> {
     const before = SNOWFLAKE_ID.test(beforeArticleId) ? beforeArticleId : undefined;
     return this.articles.findLatestIds(

@@ -87,6 +87,14 @@ export interface ListLatestArticlesResponse {
   articleIds: string[];
 }
 
+export interface ListGoneArticlesRequest {
+  articleIds: string[];
+}
+
+export interface ListGoneArticlesResponse {
+  articleIds: string[];
+}
+
 export const TOUTIAO_NEWS_V1_PACKAGE_NAME = "toutiao.news.v1";
 
 /** Approved articles as readers see them. Writes (MP, MIS) come with their own services. */
@@ -121,6 +129,13 @@ export interface ArticleServiceClient {
   /** Ids of the latest approved articles of a channel (0 = every channel), newest first. */
 
   listLatestArticles(request: ListLatestArticlesRequest, metadata?: Metadata): Observable<ListLatestArticlesResponse>;
+
+  /**
+   * Of the given ids (at most 200), those of articles deleted for good (status 4) or that do not
+   * exist, in the order asked: they never come back, where one in review or banned may.
+   */
+
+  listGoneArticles(request: ListGoneArticlesRequest, metadata?: Metadata): Observable<ListGoneArticlesResponse>;
 }
 
 /** Approved articles as readers see them. Writes (MP, MIS) come with their own services. */
@@ -170,6 +185,16 @@ export interface ArticleServiceController {
     request: ListLatestArticlesRequest,
     metadata?: Metadata,
   ): Promise<ListLatestArticlesResponse> | Observable<ListLatestArticlesResponse> | ListLatestArticlesResponse;
+
+  /**
+   * Of the given ids (at most 200), those of articles deleted for good (status 4) or that do not
+   * exist, in the order asked: they never come back, where one in review or banned may.
+   */
+
+  listGoneArticles(
+    request: ListGoneArticlesRequest,
+    metadata?: Metadata,
+  ): Promise<ListGoneArticlesResponse> | Observable<ListGoneArticlesResponse> | ListGoneArticlesResponse;
 }
 
 export function ArticleServiceControllerMethods() {
@@ -180,6 +205,7 @@ export function ArticleServiceControllerMethods() {
       "getArticleCards",
       "listUserArticles",
       "listLatestArticles",
+      "listGoneArticles",
     ];
     for (const method of grpcMethods) {
       const descriptor = Reflect.getOwnPropertyDescriptor(constructor.prototype, method) as PropertyDescriptor;
