@@ -1,4 +1,4 @@
-import { CacheKeys, TwoLevelCache } from '@app/cache';
+import { CacheKeys, CounterKeys, TwoLevelCache } from '@app/cache';
 import type { authoringV1 } from '@app/contracts';
 import { AUTHORING_GRPC, grpcClientToken, unary } from '@app/grpc';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -192,6 +192,32 @@ describe('comments of an article readers cannot see', () => {
     await review(2);
     await articleListAnswers(200);
     await expectWorking();
+  });
+
+  it("takes back a like of one of its comments while readers cannot see the article: it only removes the reader's own like, as the reference's unlike checked nothing", async () => {
+    expect((await like(comment)).status).toBe(201);
+    await review(5);
+    await articleListAnswers(404);
+
+    expect(await app('DELETE', `/comment/likings/${comment}`, READER)).toEqual({
+      status: 204,
+      body: undefined,
+    });
+    expect(await likes()).toEqual([{ user_id: READER, is_deleted: 1 }]);
+    expect(Number(await stack.state.zscore(CounterKeys.commentLikes, comment))).toBe(0);
+
+    await review(2);
+    await articleListAnswers(200);
+    const thread = await app('GET', `/comments?type=a&source=${ART}`, READER);
+    expect(thread).toMatchObject({
+      status: 200,
+      body: {
+        data: {
+          results: [expect.objectContaining({ com_id: comment, like_count: 0, is_liking: false })],
+        },
+      },
+    });
+    await stack.sql('DELETE FROM news_comment_liking WHERE comment_id = ?', [comment]);
   });
 
   it('follows the article for a comment cached before cached comments held their article', async () => {
