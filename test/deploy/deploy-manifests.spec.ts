@@ -29,8 +29,8 @@ const APPS = ['gateway', 'user', 'news', 'recommend', 'media-platform', 'mis', '
 const GRPC_APPS = ['user', 'news', 'recommend'];
 const HTTP_APPS = APPS.filter((app) => !GRPC_APPS.includes(app));
 const SCALED_APPS = ['gateway', 'news', 'user', 'recommend'];
-/** The apps built by createHttpApp, whose caller's IP depends on TRUSTED_PROXY_HOPS. */
-const PROXIABLE_HTTP_APPS = ['gateway', 'media-platform', 'mis'];
+/** The apps whose caller's IP depends on TRUSTED_PROXY_HOPS: those built by createHttpApp, and im. */
+const PROXIABLE_HTTP_APPS = ['gateway', 'im', 'media-platform', 'mis'];
 
 type Json = Record<string, unknown>;
 

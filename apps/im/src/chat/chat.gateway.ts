@@ -1,3 +1,5 @@
+import { APP_CONFIG } from '@app/config';
+import { Inject } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -7,21 +9,32 @@ import {
   type WsResponse,
 } from '@nestjs/websockets';
 
+import type { ImConfig } from '../config/im.config';
 import type { ChatReply, ImSocket } from '../realtime/socket.types';
 import { parseChatMessage } from './chat-message';
 import { ChatService } from './chat.service';
+import { clientAddress } from './client-address';
 import { Clock } from './clock';
 import { CHAT_ALLOWANCE, MessageAllowance } from './message-allowance';
+import { SenderAllowance } from './sender-allowance';
+
+interface SocketAllowance {
+  own: MessageAllowance;
+  /** Whom the socket's messages are also counted against, across sockets and replicas. */
+  sender: string;
+}
 
 /** Client event `message` `{msg, timestamp}` → the bot's `message` `{msg, timestamp}` to the sender only. */
 @WebSocketGateway()
 export class ChatGateway {
   /** Made on a socket's first message, so a socket that only listens for notifications costs nothing. */
-  private readonly allowances = new WeakMap<ImSocket, MessageAllowance>();
+  private readonly allowances = new WeakMap<ImSocket, SocketAllowance>();
 
   constructor(
     private readonly chat: ChatService,
     private readonly clock: Clock,
+    private readonly senders: SenderAllowance,
+    @Inject(APP_CONFIG) private readonly config: Pick<ImConfig, 'TRUSTED_PROXY_HOPS'>,
   ) {}
 
   @SubscribeMessage('message')
@@ -29,8 +42,10 @@ export class ChatGateway {
     @ConnectedSocket() socket: ImSocket,
     @MessageBody() payload: unknown,
   ): Promise<WsResponse<ChatReply>> {
-    // Every message may cost a bot call; a socket that floods gets the HTTP edge's 429 text.
-    if (!this.allowance(socket).take(performance.now()))
+    // Every message may cost a bot call; a sender that floods gets the HTTP edge's 429 text. The
+    // socket's own allowance needs no Redis, so a flood on one socket never reaches it.
+    const allowance = this.allowance(socket);
+    if (!allowance.own.take(performance.now()) || !(await this.senders.take(allowance.sender)))
       throw new WsException({ message: 'Too many requests.' });
     const parsed = parseChatMessage(payload, this.clock.nowSeconds());
     // Reaches the sender as an `exception` event, shaped like the HTTP validation errors.
@@ -38,12 +53,26 @@ export class ChatGateway {
     return { event: 'message', data: await this.chat.reply(socket.data.identity, parsed.message) };
   }
 
-  private allowance(socket: ImSocket): MessageAllowance {
+  private allowance(socket: ImSocket): SocketAllowance {
     let allowance = this.allowances.get(socket);
     if (!allowance) {
-      allowance = new MessageAllowance(CHAT_ALLOWANCE, performance.now());
+      allowance = {
+        own: new MessageAllowance(CHAT_ALLOWANCE, performance.now()),
+        sender: this.senderOf(socket),
+      };
       this.allowances.set(socket, allowance);
     }
     return allowance;
+  }
+
+  /**
+   * A signed-in user by id; an anonymous socket by its caller's address, since anonymous ids cost
+   * nothing to make up.
+   */
+  private senderOf(socket: ImSocket): string {
+    const { identity } = socket.data;
+    if (identity.kind === 'user') return `user:${identity.userId}`;
+    const { address, headers } = socket.handshake;
+    return `ip:${clientAddress(address, headers['x-forwarded-for'], this.config.TRUSTED_PROXY_HOPS)}`;
   }
 }

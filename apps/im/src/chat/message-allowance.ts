@@ -1,4 +1,4 @@
-/** How many messages a socket may send at once, then how often one more. */
+/** How many messages a socket (or a sender) may send at once, then how often one more. */
 export interface AllowanceRule {
   burst: number;
   intervalMs: number;

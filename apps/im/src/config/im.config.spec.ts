@@ -10,6 +10,12 @@ describe('imEnvSchema', () => {
     expect(config.CHATBOT_GRPC_URL).toBeUndefined();
   });
 
+  it('reads TRUSTED_PROXY_HOPS as the HTTP apps do: 1 by default, a whole number', () => {
+    expect(loadConfig(imEnvSchema, {}).TRUSTED_PROXY_HOPS).toBe(1);
+    expect(loadConfig(imEnvSchema, { TRUSTED_PROXY_HOPS: '0' }).TRUSTED_PROXY_HOPS).toBe(0);
+    expect(() => loadConfig(imEnvSchema, { TRUSTED_PROXY_HOPS: '' })).toThrow(/TRUSTED_PROXY_HOPS/);
+  });
+
   it('reads the chatbot address and refuses a nonsense timeout', () => {
     expect(loadConfig(imEnvSchema, { CHATBOT_GRPC_URL: '127.0.0.1:8500' }).CHATBOT_GRPC_URL).toBe(
       '127.0.0.1:8500',

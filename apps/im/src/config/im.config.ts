@@ -1,4 +1,4 @@
-import { baseEnvSchema, refineBaseEnv } from '@app/config';
+import { baseEnvSchema, httpAppEnvSchema, refineBaseEnv } from '@app/config';
 import { z } from 'zod';
 
 export const imEnvSchema = baseEnvSchema
@@ -7,6 +7,8 @@ export const imEnvSchema = baseEnvSchema
     CHATBOT_GRPC_URL: z.string().min(1).optional(),
     /** Socket.IO ping timeout; the original server used 300 s so idle phones stay connected. */
     IM_PING_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
+    /** As for the HTTP apps: the caller of an anonymous chat socket is the entry the Ingress appended. */
+    TRUSTED_PROXY_HOPS: httpAppEnvSchema.shape.TRUSTED_PROXY_HOPS,
   })
   .superRefine(refineBaseEnv);
 

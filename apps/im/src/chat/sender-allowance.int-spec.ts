@@ -1,0 +1,138 @@
+import { createRedisClient } from '@app/cache';
+import {
+  createTestRedis,
+  eventually,
+  type RedisServer,
+  startRedisServer,
+  type TestRedis,
+} from '@app/testing';
+import type Redis from 'ioredis';
+
+import { SenderAllowance } from './sender-allowance';
+
+const RULE = { burst: 3, intervalMs: 1000 };
+const NOW = 1_700_000_000_000;
+
+class RecordingLogger {
+  readonly lines: string[] = [];
+
+  warn(message: string): void {
+    this.lines.push(`warn ${message}`);
+  }
+
+  log(message: string): void {
+    this.lines.push(`log ${message}`);
+  }
+}
+
+describe('SenderAllowance (real Redis)', () => {
+  let testRedis: TestRedis;
+  let redis: Redis;
+  let allowance: SenderAllowance;
+
+  beforeAll(async () => {
+    testRedis = createTestRedis();
+    redis = createRedisClient(testRedis.stateUrl, testRedis.prefix);
+    await redis.ping();
+    allowance = new SenderAllowance(redis, RULE, new RecordingLogger());
+  });
+
+  afterAll(async () => {
+    await redis.quit();
+    await testRedis.cleanup();
+  });
+
+  it('lets a burst through, then one message per interval, and refusing takes nothing', async () => {
+    expect(await takes(allowance, 'user:1', 4, NOW)).toEqual([true, true, true, false]);
+    expect(await takes(allowance, 'user:1', 3, NOW + 999)).toEqual([false, false, false]);
+    expect(await takes(allowance, 'user:1', 2, NOW + 1000)).toEqual([true, false]);
+    // Silent for long, it earns back no more than the burst.
+    expect(await takes(allowance, 'user:1', 4, NOW + 3_600_000)).toEqual([true, true, true, false]);
+  });
+
+  it('keeps each sender apart, under the key prefix, in a key that expires as the bucket fills up', async () => {
+    expect(await takes(allowance, 'ip:203.0.113.7', 4, NOW)).toEqual([true, true, true, false]);
+    expect(await takes(allowance, 'ip:203.0.113.8', 1, NOW)).toEqual([true]);
+    const ttl = await testRedis
+      .client('state')
+      .pttl(`${testRedis.prefix}chat:limit:ip:203.0.113.7`);
+    expect(ttl).toBeGreaterThan(2000);
+    expect(ttl).toBeLessThanOrEqual(3000);
+  });
+});
+
+describe('SenderAllowance while its Redis is down or hangs', () => {
+  let server: RedisServer;
+  let redis: Redis;
+  const logger = new RecordingLogger();
+  let allowance: SenderAllowance;
+
+  beforeAll(async () => {
+    server = await startRedisServer({ appendOnly: false });
+    redis = createRedisClient(`${server.url}/1`, 'chat-limit:');
+    await redis.ping();
+    allowance = new SenderAllowance(redis, RULE, logger, 100);
+  });
+
+  afterAll(async () => {
+    redis.disconnect();
+    await server.remove();
+  });
+
+  it('lets messages through at once, with one warning an outage, and limits again once Redis is back', async () => {
+    expect(await allowance.take('user:1', NOW)).toBe(true);
+    await server.crash();
+    await eventually(
+      () => redis.status,
+      (status) => status !== 'ready',
+      'the client to see Redis gone',
+    );
+    const started = Date.now();
+    expect([await allowance.take('user:1', NOW), await allowance.take('user:1', NOW)]).toEqual([
+      true,
+      true,
+    ]);
+    expect(Date.now() - started).toBeLessThan(50);
+
+    await server.start();
+    await eventually(
+      () => redis.status,
+      (status) => status === 'ready',
+      'the client to reconnect',
+    );
+    expect(await takes(allowance, 'user:1', 4, NOW + 10_000)).toEqual([true, true, true, false]);
+    expect(logger.lines).toEqual([
+      expect.stringMatching(/^warn chat limit: state Redis not connected/),
+      'log chat limit: the state Redis answers again, senders are limited again',
+    ]);
+  });
+
+  it('does not wait longer than its timeout for a Redis that hangs', async () => {
+    logger.lines.length = 0;
+    server.freeze();
+    try {
+      const started = Date.now();
+      expect([await allowance.take('user:2', NOW), await allowance.take('user:2', NOW)]).toEqual([
+        true,
+        true,
+      ]);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(logger.lines).toEqual([
+        'warn chat limit: state Redis did not answer within 100 ms; only each socket is limited until it answers',
+      ]);
+    } finally {
+      server.thaw();
+    }
+  });
+});
+
+async function takes(
+  allowance: SenderAllowance,
+  sender: string,
+  count: number,
+  now: number,
+): Promise<boolean[]> {
+  const taken: boolean[] = [];
+  for (let n = 0; n < count; n++) taken.push(await allowance.take(sender, now));
+  return taken;
+}
