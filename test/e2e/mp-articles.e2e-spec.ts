@@ -153,11 +153,11 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       ['an encoded path out of the storage', { type: 1, images: [`${IMG}%2e%2e/x.png`] }],
       ['a folder below the storage', { type: 1, images: [`${IMG}a/../../b.png`] }],
       ['a query in place of a key', { type: 1, images: [`${IMG}?x.png`] }],
-    ])('answers 400 "Invalid cover param." for %s and stores nothing', async (_name, cover) => {
+    ])('answers 400 {"cover":"Invalid cover param."} for %s and stores nothing', async (_name, cover) => {
       const before = await count('news_article_basic');
       const reply = await create(authA, body({ cover }));
       expect(reply.statusCode).toBe(400);
-      expect(reply.json()).toEqual({ message: 'Invalid cover param.' });
+      expect(reply.json()).toEqual({ message: { cover: 'Invalid cover param.' } });
       expect(await count('news_article_basic')).toBe(before);
     });
 
@@ -214,14 +214,14 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(coverOf((await row(id))!)).toEqual({ type: 1, images: [`${IMG}ok.png`] });
     });
 
-    it.each([0, 999])(
-      'answers 400 "Invalid channel id param." for channel %s',
-      async (channelId) => {
-        const reply = await create(authA, body({ channel_id: channelId }));
-        expect(reply.statusCode).toBe(400);
-        expect(reply.json()).toEqual({ message: 'Invalid channel id param.' });
-      },
-    );
+    it.each([
+      [0, 'Invalid channel id param.'],
+      [999, 'Invalid channel id.'],
+    ])('answers 400 for channel %s keyed by channel_id: %s', async (channelId, message) => {
+      const reply = await create(authA, body({ channel_id: channelId }));
+      expect(reply.statusCode).toBe(400);
+      expect(reply.json()).toEqual({ message: { channel_id: message } });
+    });
 
     it('refuses a channel id or cover type beyond 32 bits and a cover that is no object, on create and edit, storing nothing', async () => {
       // 4294967297 is 1 in 32 bits: it was stored as channel 1, or as a cover of type 1.
@@ -229,12 +229,12 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       const ownBefore = await row(own);
       const before = await count('news_article_basic');
       for (const [payload, message] of [
-        [body({ channel_id: 4294967297 }), { channel_id: 'Invalid channel id param.' }],
+        [body({ channel_id: 4294967297 }), { channel_id: 'Invalid channel id.' }],
         [
           body({ cover: { type: 4294967297, images: [`${IMG}a.png`] } }),
-          { 'cover.type': 'Invalid cover param.' },
+          { cover: 'Invalid cover param.' },
         ],
-        [body({ cover: [] }), { cover: 'cover must be an object' }],
+        [body({ cover: [] }), { cover: 'Invalid cover param.' }],
       ] as const) {
         const created = await create(authA, payload);
         expect([created.statusCode, created.json()]).toEqual([400, { message }]);

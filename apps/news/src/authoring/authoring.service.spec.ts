@@ -78,7 +78,7 @@ describe('AuthoringService', () => {
       expect.objectContaining({ status: ArticleStatus.PendingReview }),
     );
     repository.channelExists.mockResolvedValue(false);
-    await expect(service.create(OWNER, input)).rejects.toThrow('Invalid channel id param.');
+    await expect(service.create(OWNER, input)).rejects.toThrow('Invalid channel id.');
     expect(repository.insert).toHaveBeenCalledTimes(1);
   });
 

@@ -298,9 +298,10 @@ export class AuthoringService {
     const content = sanitizeArticleHtml(input.content);
     if (content.trim().length === 0) throw AuthoringErrors.invalidContent();
     const cover = resolveCover(input.cover, content, this.config.STORAGE_PUBLIC_URL);
+    if (input.channelId === 0) throw AuthoringErrors.feedChannel();
     if (
       !Number.isInteger(input.channelId) ||
-      input.channelId <= 0 ||
+      input.channelId < 0 ||
       !(await this.repository.channelExists(input.channelId))
     ) {
       throw AuthoringErrors.invalidChannel();

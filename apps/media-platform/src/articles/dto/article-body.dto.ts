@@ -1,37 +1,54 @@
 import { INT32_MAX, INT32_MIN, IsWholeText } from '@app/grpc';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
-  IsArray,
   IsDefined,
   IsInt,
   IsNotEmpty,
-  IsObject,
   IsString,
   Length,
   Max,
   Min,
-  ValidateNested,
+  ValidateBy,
+  type ValidationOptions,
 } from 'class-validator';
 
+import { INVALID_CHANNEL_ID } from './list-articles-query.dto';
+
 const INVALID_COVER = 'Invalid cover param.';
-const INVALID_CHANNEL = 'Invalid channel id param.';
+
+/** `{type, images}`; the counting and storage rules are the news service's. */
+export interface ArticleCoverInput {
+  type: number;
+  images: string[];
+}
+
+/** A slot the publish admin never filled arrives as null: it names no image (''). */
+function unfilledSlotsAsEmpty({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const { images } = value as { images?: unknown };
+  if (!Array.isArray(images)) return value;
+  return { ...value, images: images.map((image: unknown) => image ?? '') };
+}
+
+function isCoverInput(value: unknown): value is ArticleCoverInput {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { type, images } = value as { type?: unknown; images?: unknown };
+  return (
+    typeof type === 'number' &&
+    Number.isInteger(type) &&
+    type >= INT32_MIN &&
+    type <= INT32_MAX &&
+    Array.isArray(images) &&
+    images.every((image) => typeof image === 'string')
+  );
+}
 
 /**
- * `{type, images}`; the counting and storage rules are the news service's ("Invalid cover param.").
- * A slot the publish admin never filled arrives as null: it names no image ('').
+ * A cover of the shape the news service reads, refused as a whole as the reference's cover type
+ * did (`{"cover":"Invalid cover param."}`), never by its nested fields.
  */
-export class CoverDto {
-  @IsInt()
-  @Min(INT32_MIN, { message: INVALID_COVER })
-  @Max(INT32_MAX, { message: INVALID_COVER })
-  type: number;
-
-  @IsArray()
-  @Transform(({ value }: { value: unknown }) =>
-    Array.isArray(value) ? value.map((image: unknown) => image ?? '') : value,
-  )
-  @IsString({ each: true })
-  images: string[];
+function IsCoverInput(options: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name: 'isCoverInput', validator: { validate: isCoverInput } }, options);
 }
 
 /**
@@ -50,13 +67,14 @@ export class ArticleBodyDto {
   content: string;
 
   @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => CoverDto)
-  cover: CoverDto;
+  @Transform(unfilledSlotsAsEmpty)
+  @IsCoverInput({ message: INVALID_COVER })
+  cover: ArticleCoverInput;
 
-  @IsInt()
-  @Min(INT32_MIN, { message: INVALID_CHANNEL })
-  @Max(INT32_MAX, { message: INVALID_CHANNEL })
+  /** 0 (推荐) and unknown channels are the news service's to refuse. */
+  @IsDefined()
+  @IsInt({ message: INVALID_CHANNEL_ID })
+  @Min(INT32_MIN, { message: INVALID_CHANNEL_ID })
+  @Max(INT32_MAX, { message: INVALID_CHANNEL_ID })
   channel_id: number;
 }
