@@ -1,6 +1,6 @@
 import type { articleV1 } from '@app/contracts';
-import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { type CallOptions, Metadata } from '@grpc/grpc-js';
+import { ARTICLE_GRPC, InjectGrpcClient, isGrpcServiceError, unary } from '@app/grpc';
+import { type CallOptions, status as GrpcStatus, Metadata } from '@grpc/grpc-js';
 import { Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 
@@ -46,5 +46,20 @@ export class ChannelArticlesReader {
           );
     const { articleIds } = await unary(call);
     return articleIds;
+  }
+}
+
+/**
+ * One of the calls of a page that waits on news until one deadline in all (each ListLatestArticles
+ * call given that deadline): past it, `undefined` where the page read something to answer before
+ * (`hasRead`); with nothing read, the call's DEADLINE_EXCEEDED, as news failing.
+ */
+export async function withinBudget<T>(call: Promise<T>, hasRead: boolean): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (hasRead && isGrpcServiceError(error) && error.code === GrpcStatus.DEADLINE_EXCEEDED)
+      return undefined;
+    throw error;
   }
 }

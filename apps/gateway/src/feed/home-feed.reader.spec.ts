@@ -314,6 +314,37 @@ describe('HomeFeedReader', () => {
     expect(again.results.map((result) => result.art_id)).toEqual([dealt]);
   });
 
+  it('reads older articles within the budget for a fallback page whose articles were all withdrawn since news listed them, where it answered an empty page', async () => {
+    const idAt = (second: number) => (BigInt(310_000_000_000 + second * 1000) << 22n).toString();
+    // Newest first: the first 15 were banned or deleted between the news read and the card read.
+    const all = Array.from({ length: 30 }, (_, index) => idAt(100 - index));
+    const withdrawn = new Set(all.slice(0, 15));
+    const { reader, channels, cards, dealer } = newTestReader({ ok: false, reason: 'timeout' }, [
+      '9',
+    ]);
+    channels.latestIds.mockImplementation((_channel: number, limit: number, beforeId: string) =>
+      Promise.resolve(
+        all.filter((id) => beforeId === '' || BigInt(id) < BigInt(beforeId)).slice(0, limit),
+      ),
+    );
+    cards.read.mockImplementation((ids: string[]) =>
+      Promise.resolve(ids.filter((id) => !withdrawn.has(id)).map(card)),
+    );
+    const view = await reader.read(user, 1, Date.parse('2030-01-01T00:00:00Z'), true);
+    // The first page read was all withdrawn; of the next, the last five are shown.
+    expect(view.results.map((result) => result.art_id)).toEqual(['9', ...all.slice(15, 20)]);
+    expect(view.pre_timestamp).toBe(timestampOfArticle(all[19]));
+    expect(dealer.markTimeCursor).toHaveBeenCalledWith(user, 1, view.pre_timestamp);
+    // Every deadline is the first call's.
+    expect(new Set(channels.latestIds.mock.calls.map((call: unknown[]) => call[3])).size).toBe(1);
+
+    // News has nothing older: the page answers as before, empty.
+    withdrawn.clear();
+    all.forEach((id) => withdrawn.add(id));
+    const nothing = await reader.read(user, 1, Date.parse('2030-01-01T00:00:00Z'), false);
+    expect(nothing.results).toEqual([]);
+  });
+
   it('serves the latest articles to a caller without any id, without asking the recommend service', async () => {
     const { reader, dealer, metrics } = newTestReader(
       { ok: true, ids: ['1'], cursor: 1, exposure: '', continued: false },
@@ -537,6 +568,23 @@ describe('HomeFeedReader', () => {
       // Two calls answered in time, a hundred articles each.
       expect(view.results.map((result) => result.art_id)).toEqual(undealt.slice(0, 2));
       expect(view.pre_timestamp).toBe(timestampOfArticle(undealt[1]));
+    });
+
+    it('answers the page it read, as before, when the budget runs out reading on past articles all withdrawn', async () => {
+      const { reader, channels, cards } = newTestReader(
+        { ok: false, reason: 'timeout' },
+        [],
+        [],
+        [],
+        BUDGET_MS,
+      );
+      slowNews(channels, all);
+      cards.read.mockResolvedValue([]);
+      const started = Date.now();
+      const view = await reader.read(user, 1, Date.parse('2030-01-01T00:00:00Z'), false);
+      expect(Date.now() - started).toBeLessThan(BUDGET_MS + 150);
+      expect(view.results).toEqual([]);
+      expect(channels.latestIds.mock.calls.length).toBeGreaterThan(1);
     });
 
     it('fails as news failing does when the budget runs out before anything the viewer was not dealt was read', async () => {

@@ -1,6 +1,4 @@
 import { APP_CONFIG, errorMessage, formatOncePerSecond, formatPubdate } from '@app/config';
-import { isGrpcServiceError } from '@app/grpc';
-import { status as GrpcStatus } from '@grpc/grpc-js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { ArticleCard } from '../articles/article-card';
@@ -9,7 +7,7 @@ import { ChannelPinsReader } from '../articles/channel-pins.reader';
 import { ReadingStatsRecorder } from '../articles/reading-stats.recorder';
 import { TraceLogWriter } from '../articles/trace-log.writer';
 import type { GatewayConfig } from '../config/gateway.config';
-import { ChannelArticlesReader, LATEST_MAX_LIMIT } from './channel-articles.reader';
+import { ChannelArticlesReader, LATEST_MAX_LIMIT, withinBudget } from './channel-articles.reader';
 import { FeedBatchDealer } from './feed-batch.dealer';
 import type { FeedViewer } from './feed-viewer';
 import { beforeIdOfTimestamp, timestampOfArticle } from './feed-cursor.util';
@@ -239,7 +237,7 @@ export class HomeFeedReader {
     timestamp: number,
   ): Promise<FeedBatch> {
     // Without a user or device id the recommend service has nobody to recommend for.
-    if (!viewer) return this.latest(channelId, timestamp);
+    if (!viewer) return this.latestShown(channelId, timestamp);
     const dealt = await this.dealer.deal(viewer, channelId, timestamp);
     // A fallback page's time cursor may fall among the viewer's batches: it goes on from that page
     // where it replayed a batch dealt before it (and the ones before that, all shown already).
@@ -271,13 +269,39 @@ export class HomeFeedReader {
     channelId: number,
     timestamp: number,
   ): Promise<FeedBatch> {
-    const page = await this.latest(
+    const page = await this.latestShown(
       channelId,
       timestamp,
       await this.dealer.dealtIds(viewer, channelId),
     );
     if (page.ids.length > 0) await this.dealer.markTimeCursor(viewer, channelId, page.preTimestamp);
     return page;
+  }
+
+  /**
+   * `latest`, read on (the next older articles, within the same deadline) while every article it
+   * read was withdrawn (banned, deleted) between the news read and the card read: an empty page
+   * ends toutiao-m's list. With news having nothing older, or the deadline past, the page read
+   * answers, empty, as it did.
+   */
+  private async latestShown(
+    channelId: number,
+    timestamp: number,
+    dealt: ReadonlySet<string> = NOTHING_DEALT,
+  ): Promise<FeedBatch> {
+    const deadline = Date.now() + this.fallbackBudgetMs;
+    const first = await this.latest(channelId, timestamp, dealt, deadline);
+    let page = first;
+    while (page.ids.length > 0 && (await this.readCards(page.ids, channelId)).length === 0) {
+      const older = await withinBudget(
+        this.latest(channelId, page.preTimestamp, dealt, deadline),
+        true,
+      );
+      if (older === undefined || older.ids.length === 0) break;
+      page = older;
+    }
+    // Whether the page goes on from the one before it (and so leaves the pins off) is the request's.
+    return page === first ? page : { ...page, continued: first.continued };
   }
 
   /**
@@ -296,8 +320,8 @@ export class HomeFeedReader {
   private async latest(
     channelId: number,
     timestamp: number,
-    dealt: ReadonlySet<string> = NOTHING_DEALT,
-    deadline = Date.now() + this.fallbackBudgetMs,
+    dealt: ReadonlySet<string>,
+    deadline: number,
   ): Promise<FeedBatch> {
     const limit = Math.min(FEED_ARTICLE_NUM + 1 + dealt.size, LATEST_MAX_LIMIT);
     const ids: string[] = [];
@@ -309,13 +333,11 @@ export class HomeFeedReader {
       beforeId !== null && (read <= dealt.size / limit + 1 || ids.length >= FEED_ARTICLE_NUM);
       read += 1
     ) {
-      let found: string[];
-      try {
-        found = await this.channels.latestIds(channelId, limit, beforeId, deadline);
-      } catch (error) {
-        if (ids.length > 0 && isDeadlineExceeded(error)) break;
-        throw error;
-      }
+      const found = await withinBudget(
+        this.channels.latestIds(channelId, limit, beforeId, deadline),
+        ids.length > 0,
+      );
+      if (found === undefined) break;
       if (read === 0) continued = found.length > 0 && timestampOfArticle(found[0]) === timestamp;
       for (const id of found) {
         const createdAt = timestampOfArticle(id);
@@ -337,8 +359,4 @@ export class HomeFeedReader {
       latest: true,
     };
   }
-}
-
-function isDeadlineExceeded(error: unknown): boolean {
-  return isGrpcServiceError(error) && error.code === GrpcStatus.DEADLINE_EXCEEDED;
 }

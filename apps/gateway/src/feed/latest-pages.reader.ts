@@ -1,4 +1,5 @@
-import { REDIS_CACHE } from '@app/cache';
+import { REDIS_CACHE, RedisScript } from '@app/cache';
+import { APP_CONFIG } from '@app/config';
 import { type ArticleParams, articleParams } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -6,12 +7,24 @@ import type Redis from 'ioredis';
 import type { ArticleCard } from '../articles/article-card';
 import { ArticleCardsReader } from '../articles/article-cards.reader';
 import { ChannelPinsReader } from '../articles/channel-pins.reader';
-import { ChannelArticlesReader, LATEST_MAX_LIMIT } from './channel-articles.reader';
 import { LATEST_LIST_ALGORITHM } from '../articles/reading-stats.util';
+import type { GatewayConfig } from '../config/gateway.config';
+import { ChannelArticlesReader, LATEST_MAX_LIMIT, withinBudget } from './channel-articles.reader';
 
 /** How long the last id of a served page stays the cursor of the next page. */
 export const PAGE_CURSOR_TTL_SECONDS = 300;
 const ALGORITHM = LATEST_LIST_ALGORITHM;
+
+/**
+ * Keeps the id as the page's cursor unless the one kept is newer (a snowflake: longer, or as long
+ * and after it), so a reader's next page goes on from its own page's end or before it, never past.
+ */
+const KEEP_NEWER_CURSOR = new RedisScript<number, [cursor: string], [id: string, ttl: number]>(`
+  local kept = redis.call('GET', KEYS[1])
+  if kept and (#kept > #ARGV[1] or (#kept == #ARGV[1] and kept >= ARGV[1])) then return 0 end
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  return 1
+`);
 
 export interface LatestPageView {
   page: number;
@@ -22,16 +35,23 @@ export interface LatestPageView {
 /**
  * GET /v1_0/articles: the latest approved articles of a channel by page, page 1 led by the pinned
  * ones. Pages are cut with ListLatestArticles' id cursor; the last id of each served page is kept
- * briefly, so paging forward costs one call and a deep cold page walks the newer ids once.
+ * briefly, so paging forward costs one call and a deep cold page walks the newer ids once. The
+ * page's calls to news share one deadline, FEED_FALLBACK_BUDGET_MS from the first: past it the page
+ * answers what it read of itself, or fails as news failing does with nothing read.
  */
 @Injectable()
 export class LatestPagesReader {
+  private readonly budgetMs: number;
+
   constructor(
     private readonly channels: ChannelArticlesReader,
     private readonly pins: ChannelPinsReader,
     private readonly cards: ArticleCardsReader,
     @Inject(REDIS_CACHE) private readonly cache: Redis,
-  ) {}
+    @Inject(APP_CONFIG) config: Pick<GatewayConfig, 'FEED_FALLBACK_BUDGET_MS'>,
+  ) {
+    this.budgetMs = config.FEED_FALLBACK_BUDGET_MS;
+  }
 
   async read(
     trackUserId: string,
@@ -58,6 +78,7 @@ export class LatestPagesReader {
   }
 
   private async idsOfPage(channelId: number, page: number, perPage: number): Promise<string[]> {
+    const deadline = Date.now() + this.budgetMs;
     let beforeId = '';
     let skip = (page - 1) * perPage;
     const cursor =
@@ -68,26 +89,28 @@ export class LatestPagesReader {
       beforeId = cursor;
       skip = 0;
     }
-    while (skip > 0) {
-      const skipped = await this.channels.latestIds(
-        channelId,
-        Math.min(skip, LATEST_MAX_LIMIT),
-        beforeId,
+    const ids: string[] = [];
+    while (ids.length < perPage) {
+      // A call reads the newer ids still to walk past together with the page.
+      const limit = Math.min(skip + perPage - ids.length, LATEST_MAX_LIMIT);
+      const found = await withinBudget(
+        this.channels.latestIds(channelId, limit, beforeId, deadline),
+        ids.length > 0,
       );
-      if (skipped.length === 0) return [];
-      beforeId = skipped[skipped.length - 1];
-      skip -= skipped.length;
+      if (found === undefined) break;
+      const walked = Math.min(skip, found.length);
+      skip -= walked;
+      ids.push(...found.slice(walked));
+      if (found.length < limit) break;
+      beforeId = found[found.length - 1];
     }
-    const ids = await this.channels.latestIds(channelId, perPage, beforeId);
     if (ids.length > 0) {
-      await this.cache
-        .set(
-          cursorKey(channelId, perPage, page),
-          ids[ids.length - 1],
-          'EX',
-          PAGE_CURSOR_TTL_SECONDS,
-        )
-        .catch(() => undefined);
+      // A page cut short by the budget is kept as it was answered: the next one goes on from it.
+      await KEEP_NEWER_CURSOR.run(
+        this.cache,
+        [cursorKey(channelId, perPage, page)],
+        [ids[ids.length - 1], PAGE_CURSOR_TTL_SECONDS],
+      ).catch(() => undefined);
     }
     return ids;
   }
