@@ -267,6 +267,19 @@ describe('user channels: gateway -> news over gRPC', () => {
       expect(await channelsOf(USER_B)).toEqual([RECOMMENDED, HTML]);
     });
 
+    // The reference routed `{t}` as int(min=1), any positive integer: one past the channel ids
+    // (int32) is a channel the user does not have, which is not deleted.
+    it.each(['2147483648', '12345678901', '99999999999999999999', '1'.repeat(30)])(
+      'DELETE /user/channels/%s answers 204 and changes nothing',
+      async (target) => {
+        const before = await rows();
+        const response = await call('DELETE', `/v1_0/user/channels/${target}`, { user: USER_B });
+        expect([response.statusCode, response.body]).toEqual([204, '']);
+        expect(await rows()).toEqual(before);
+        expect(await channelsOf(USER_B)).toEqual([RECOMMENDED, HTML]);
+      },
+    );
+
     it('a user whose channels are all removed gets the defaults again', async () => {
       expect((await call('DELETE', '/v1_0/user/channels/4', { user: USER_A })).statusCode).toBe(
         204,
@@ -381,6 +394,8 @@ describe('user channels: gateway -> news over gRPC', () => {
       ['a hidden channel', '/v1_0/user/channels/3', { seq: 1 }, 'Invalid channel id.'],
       ['a non-numeric id', '/v1_0/user/channels/abc', { seq: 1 }, 'Invalid channel id.'],
       ['the virtual channel 0', '/v1_0/user/channels/0', { seq: 1 }, 'Invalid channel id.'],
+      ['an id past int32', '/v1_0/user/channels/2147483648', { seq: 1 }, 'Invalid channel id.'],
+      ['a 20-digit id', `/v1_0/user/channels/${'9'.repeat(20)}`, { seq: 1 }, 'Invalid channel id.'],
       ['seq 0', '/v1_0/user/channels/1', { seq: 0 }, 'Invalid channel sequence param.'],
       ['a negative seq', '/v1_0/user/channels/1', { seq: -4 }, 'Invalid channel sequence param.'],
       ['no seq', '/v1_0/user/channels/1', {}, 'Invalid channel sequence param.'],

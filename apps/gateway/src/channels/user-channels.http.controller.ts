@@ -1,7 +1,6 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import type { channelV1 } from '@app/contracts';
-import { AppError, CHANNEL_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { SNOWFLAKE_ID } from '@app/snowflake';
+import { CHANNEL_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 
 import { ChannelSequenceDto } from './dto/channel-sequence.dto';
@@ -10,6 +9,7 @@ import {
   parseChannelIdParam,
   parseChannelIds,
   parseChannelPositions,
+  parseRemovedChannelId,
   parseSequence,
 } from './user-channels.parser';
 
@@ -104,10 +104,9 @@ export class UserChannelsHttpController {
     @CurrentUser() user: AuthUser,
     @Param('target') target: string,
   ): Promise<undefined> {
-    // The reference routed only positive integers here: no other id has a route.
-    if (!SNOWFLAKE_ID.test(target)) throw AppError.notFound('The channel does not exist.');
-    const channelId = parseChannelIdParam(target);
-    await unary(this.news.deleteUserChannels({ userId: user.userId, channelIds: [channelId] }));
+    const channelId = parseRemovedChannelId(target);
+    if (channelId !== undefined)
+      await unary(this.news.deleteUserChannels({ userId: user.userId, channelIds: [channelId] }));
     return undefined;
   }
 }

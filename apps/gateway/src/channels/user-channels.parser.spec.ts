@@ -4,6 +4,7 @@ import {
   parseChannelIdParam,
   parseChannelIds,
   parseChannelPositions,
+  parseRemovedChannelId,
   parseSequence,
 } from './user-channels.parser';
 
@@ -100,4 +101,28 @@ describe('parseChannelIdParam', () => {
       expect(messageOf(() => parseChannelIdParam(value))).toBe('Invalid channel id.');
     },
   );
+});
+
+describe('parseRemovedChannelId', () => {
+  it('reads a positive id', () => {
+    expect(parseRemovedChannelId('12')).toBe(12);
+  });
+
+  it.each(['2147483648', '12345678901', '9'.repeat(30)])(
+    'reads %p, past the channel ids, as no channel',
+    (value) => {
+      expect(parseRemovedChannelId(value)).toBeUndefined();
+    },
+  );
+
+  it.each(['0', '-1', 'abc', '1.5', '01', ''])('refuses %p as a path no route takes', (value) => {
+    let refused: unknown;
+    try {
+      parseRemovedChannelId(value);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toEqual(AppError.notFound('The channel does not exist.'));
+    expect(refused).toMatchObject({ kind: ErrorKind.NotFound });
+  });
 });

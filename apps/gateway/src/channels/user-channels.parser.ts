@@ -2,6 +2,8 @@ import type { channelV1 } from '@app/contracts';
 import { AppError, INT32_MAX } from '@app/grpc';
 
 const INTEGER_TEXT = /^[+-]?\d{1,10}$/;
+/** What the reference's `int(min=1)` route took: a positive integer of any length. */
+const POSITIVE_INTEGER = /^[1-9]\d*$/;
 
 const required = () => AppError.invalid('Channels param is required.');
 const invalidChannels = () => AppError.invalid('Invalid channels param.');
@@ -71,4 +73,14 @@ export function parseChannelIdParam(value: string): number {
   const id = /^\d{1,10}$/.test(value) ? toId(value) : undefined;
   if (id === undefined || id === 0) throw invalidChannelId();
   return id;
+}
+
+/**
+ * The `{id}` path parameter of DELETE `/user/channels/{id}`: 404 for a value that route did not
+ * take; undefined for an integer past the channel ids (int32), a channel no user has, so nothing
+ * is deleted.
+ */
+export function parseRemovedChannelId(value: string): number | undefined {
+  if (!POSITIVE_INTEGER.test(value)) throw AppError.notFound('The channel does not exist.');
+  return toId(value);
 }
