@@ -155,7 +155,7 @@ describe('malformed input (e2e: every route of the gateway and the media platfor
     return { routes: routes.length, requests, failures };
   };
 
-  it('answers a path that is no valid URL or whose parameter runs past 100 characters 404 in the error envelope, as the reference had no route for it', async () => {
+  it('answers a path that is no valid URL or whose parameter runs past 100 characters 404 in the error envelope, as the reference had no route for it, with the CORS headers of every answer', async () => {
     for (const [app, url] of [
       [stack.gateway, '/app/v1_0/users/%ff'],
       [stack.gateway, `/app/v1_0/users/${'1'.repeat(101)}`],
@@ -163,13 +163,19 @@ describe('malformed input (e2e: every route of the gateway and the media platfor
       [mp, '/mp/v1_0/articles/%ff'],
       [mp, `/mp/v1_0/user/images/${'9'.repeat(101)}`],
     ] as const) {
-      const reply = await app.inject({ method: 'GET', url });
-      expect([url, reply.statusCode, reply.headers['content-type'], reply.json()]).toEqual([
+      // From a browser app on another origin, which reads the answer only with the CORS header.
+      const reply = await app.inject({
+        method: 'GET',
         url,
-        404,
-        'application/json; charset=utf-8',
-        { message: `Cannot GET ${url}` },
-      ]);
+        headers: { origin: 'http://localhost:8080' },
+      });
+      expect([
+        url,
+        reply.statusCode,
+        reply.headers['content-type'],
+        reply.headers['access-control-allow-origin'],
+        reply.json(),
+      ]).toEqual([url, 404, 'application/json; charset=utf-8', '*', { message: `Cannot GET ${url}` }]);
     }
   });
 

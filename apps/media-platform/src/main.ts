@@ -10,10 +10,12 @@ import { MediaPlatformModule } from './media-platform.module';
 export async function createMediaPlatform(
   config: MediaPlatformConfig,
 ): Promise<NestFastifyApplication> {
-  const app = await createHttpApp(MediaPlatformModule.forRoot(config), 'mp', config);
   // The publish admin is a browser app on an origin of its own that sends its token in a header,
   // never a cookie: any origin may call, as the reference's CORS(app) let it.
-  app.enableCors({ methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] });
+  const app = await createHttpApp(MediaPlatformModule.forRoot(config), 'mp', config, {
+    origin: '*',
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  });
   await setupMpImageUploads(app, config);
   return app;
 }

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
+import { type CorsHook, registerCors } from './cors';
 import { answerUnroutable } from './create-http-app';
 
 /**
@@ -64,5 +65,27 @@ describe('answerUnroutable', () => {
       'application/json; charset=utf-8',
       { message: 'Internal server error.' },
     ]);
+  });
+
+  it('runs the CORS hook of the app, whose headers it would not get otherwise, for a configured origin as for any', async () => {
+    const origin = 'http://publish.test';
+    let cors: CorsHook | undefined;
+    const withCors = Fastify({
+      frameworkErrors: (error, request, reply) => answerUnroutable(error, request, reply, cors),
+    });
+    try {
+      cors = await registerCors(withCors, { origin: [origin] });
+      withCors.get('/items/:id', () => ({ ok: true }));
+      for (const url of ['/items/%ff', '/items/1']) {
+        const reply = await withCors.inject({ method: 'GET', url, headers: { origin } });
+        expect([url, reply.headers['access-control-allow-origin'], reply.headers.vary]).toEqual([
+          url,
+          origin,
+          'Origin',
+        ]);
+      }
+    } finally {
+      await withCors.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 
 import { configureHttpApp } from './configure-http-app';
+import { type CorsHook, type HttpCorsOptions, registerCors } from './cors';
 import { type HttpErrorBody, toHttpError } from './http-exception.filter';
 
 /** What `createHttpApp` reads of the app's settings (see `httpAppEnvSchema`). */
@@ -30,29 +31,54 @@ const UNROUTABLE = new Set(['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH']);
 /**
  * Answers the errors Fastify raises before a route runs in the error envelope: an unroutable path
  * 404, like every unknown path, where Fastify answered 400 or 414 with its own body; the rest
- * (an async route constraint's failure) 500, as an unexpected error.
+ * (an async route constraint's failure) 500, as an unexpected error. No hook runs for such a
+ * request, so the app's CORS hook, when given, is run here: a browser client on another origin
+ * reads this answer as it reads every other.
  */
-export function answerUnroutable(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+export function answerUnroutable(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  cors?: CorsHook,
+): void {
   let status = 404;
   let body: HttpErrorBody = { message: `Cannot ${request.method} ${request.url}` };
   if (!UNROUTABLE.has(error.code)) {
     request.log.error({ err: error }, 'framework error before routing');
     ({ status, body } = toHttpError(error));
   }
-  void reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+  const answer = (): void => {
+    void reply
+      .code(status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(JSON.stringify(body));
+  };
+  if (cors === undefined) return answer();
+  // The hook answers a preflight itself.
+  cors(request, reply, () => {
+    if (!reply.sent) answer();
+  });
 }
 
-/** Creates a Fastify HTTP app (not listening yet) with pino logs and the shared edge under `prefix`. */
+/**
+ * Creates a Fastify HTTP app (not listening yet) with pino logs and the shared edge under `prefix`;
+ * with `cors`, every answer carries its headers, the unroutable path's included.
+ */
 export async function createHttpApp(
   module: DynamicModule,
   prefix: string,
   settings: HttpAppSettings,
+  cors?: HttpCorsOptions,
 ): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: trustProxy(settings.TRUSTED_PROXY_HOPS), frameworkErrors: answerUnroutable }), {
+  let corsHook: CorsHook | undefined;
+  const frameworkErrors = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+    answerUnroutable(error, request, reply, corsHook);
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: trustProxy(settings.TRUSTED_PROXY_HOPS), frameworkErrors }), {
     bufferLogs: true,
     // Boot errors reach the caller (runMain exits non-zero; tests fail with the real error).
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  if (cors !== undefined) corsHook = await registerCors(app.getHttpAdapter().getInstance(), cors);
   return configureHttpApp(app, prefix);
 }
