@@ -800,4 +800,59 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
       expect({ hide, ...(await seen()) }).toEqual({ hide, ...shown });
     }
   });
+
+  it("stops counting a collected article hidden since the reader's collections were cached, on a page that does not show it, and counts it again once approved", async () => {
+    const far = '1300000000000000012';
+    const newer = Array.from({ length: 10 }, (_, index) => `130000000000000013${index}`);
+    for (const id of [far, ...newer]) {
+      await stack.sql(
+        `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment)
+         VALUES (?, ?, 1, 'collected long ago', '{"type":0,"images":[]}', 2, 1)`,
+        [id, AUTHOR],
+      );
+      await stack.sql('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [
+        id,
+        '<p>collected</p>',
+      ]);
+    }
+    // Collected before everything else, so it is on the last page, past ten newer ones.
+    await stack.sql(
+      "INSERT INTO news_collection (user_id, article_id, is_deleted, update_time) VALUES (?, ?, 0, '2000-01-01 00:00:00')",
+      [OTHER, far],
+    );
+    for (const id of newer) {
+      expect((await call('POST', '/article/collections', OTHER, { target: id })).statusCode).toBe(
+        201,
+      );
+    }
+    const mp = await stack.startMediaPlatform();
+    const authoring = mp.get<authoringV1.AuthoringServiceClient>(grpcClientToken(AUTHORING_GRPC));
+    const review = (status: number) =>
+      unary(authoring.reviewArticle({ articleId: far, status, reviewerId: 7, rejectReason: '' }));
+    const firstPage = async () => {
+      const page = await list(OTHER);
+      return { total: page.total_count, listed: page.results.length };
+    };
+    const lastPage = async (total: number) =>
+      (await list(OTHER, `?page=${Math.ceil(total / 10)}`)).results.map((card) => card.art_id);
+
+    const before = await firstPage();
+    expect(before.listed).toBe(10);
+    expect(await lastPage(before.total)).toContain(far);
+    expect(await cached('collection', OTHER)).toBe(1);
+
+    await review(5);
+    expect(await firstPage()).toEqual({ total: before.total - 1, listed: 10 });
+    expect(await lastPage(before.total - 1)).not.toContain(far);
+
+    await review(2);
+    expect(await firstPage()).toEqual(before);
+    // The gateway's copy of its card is dropped asynchronously.
+    const deadline = Date.now() + 3000;
+    while ((await call('GET', `/articles/${far}`)).statusCode !== 200) {
+      if (Date.now() > deadline) throw new Error('article still hidden');
+      await sleep(20);
+    }
+    expect(await lastPage(before.total)).toContain(far);
+  });
 });

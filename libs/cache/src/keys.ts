@@ -17,6 +17,11 @@ export const CacheKeys = {
   articleDetail: (articleId: string) => `art:${articleId}:detail`,
   /** Ids of related articles (the recommend service's `article_recommend`), comma-separated. */
   articleRelated: (articleId: string) => `art:${articleId}:related`,
+  /**
+   * Zset of the articles that left the readers' lists lately (in review after an edit, banned) and
+   * are not back: article id -> when (ms). Cached copies filled before that still count them.
+   */
+  recentlyHiddenArticles: () => 'art:hidden:recent',
   articleComments: (articleId: string) => `art:${articleId}:comm`,
   commentReplies: (commentId: string) => `comm:${commentId}:reply`,
   comment: (commentId: string) => `comm:${commentId}`,

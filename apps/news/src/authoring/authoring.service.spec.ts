@@ -3,6 +3,7 @@ import { ErrorKind } from '@app/grpc';
 import type { Snowflake } from '@app/snowflake';
 
 import { type ArticleEntity, ArticleStatus } from '../articles/article.entity';
+import type { HiddenArticlesCache } from '../articles/hidden-articles.cache';
 import type { UserArticlesCache } from '../articles/user-articles.cache';
 import type { NewsConfig } from '../config/news.config';
 import { articleChangeJobs } from '../outbox/article-jobs';
@@ -53,6 +54,10 @@ function newTestService(existing: ArticleEntity | null) {
   const counters = { increment: jest.fn().mockResolvedValue(0) };
   const cache = { invalidate: jest.fn().mockResolvedValue(undefined) };
   const authorLists = { drop: jest.fn<Promise<void>, [string]>().mockResolvedValue(undefined) };
+  const hiddenArticles = {
+    hidden: jest.fn<Promise<void>, [string]>().mockResolvedValue(undefined),
+    shown: jest.fn<Promise<void>, [string]>().mockResolvedValue(undefined),
+  };
   const outbox = { relay: jest.fn<Promise<void>, []>().mockResolvedValue(undefined) };
   const service = new AuthoringService(
     repository as unknown as AuthoringRepository,
@@ -61,11 +66,12 @@ function newTestService(existing: ArticleEntity | null) {
     {} as ArticleReadingStatsReader,
     cache as unknown as TwoLevelCache,
     authorLists as unknown as UserArticlesCache,
+    hiddenArticles as unknown as HiddenArticlesCache,
     outbox as unknown as JobOutboxRelay,
     { nextId: () => '999' } as Snowflake,
     { STORAGE_PUBLIC_URL: 'http://img.test/', AUTO_APPROVE_AUTHORS: [] as string[] } as NewsConfig,
   );
-  return { service, repository, counters, cache, authorLists, outbox };
+  return { service, repository, counters, cache, authorLists, hiddenArticles, outbox };
 }
 
 describe('AuthoringService', () => {
@@ -129,6 +135,46 @@ describe('AuthoringService', () => {
     );
     expect(authorLists.drop).toHaveBeenCalledWith(OWNER);
     expect(outbox.relay).toHaveBeenCalledTimes(1);
+  });
+
+  it('notes an approved article leaving the lists (edit, ban) or coming back (approval) for cached collections, and no other move', async () => {
+    const review = (service: AuthoringService, status: ArticleStatus) =>
+      service.review({ articleId: ARTICLE, status, reviewerId: 1, rejectReason: '' });
+    const edited = newTestService(article(ArticleStatus.Approved));
+    await edited.service.update(OWNER, ARTICLE, input);
+    const banned = newTestService(article(ArticleStatus.Approved));
+    await review(banned.service, ArticleStatus.Banned);
+    const unbanned = newTestService(article(ArticleStatus.Banned));
+    await review(unbanned.service, ArticleStatus.Approved);
+    const rejected = newTestService(article(ArticleStatus.PendingReview));
+    await review(rejected.service, ArticleStatus.Rejected);
+    const redrafted = newTestService(article(ArticleStatus.Draft));
+    await redrafted.service.update(OWNER, ARTICLE, input);
+    const calls = ({ hiddenArticles }: ReturnType<typeof newTestService>) => ({
+      hidden: hiddenArticles.hidden.mock.calls,
+      shown: hiddenArticles.shown.mock.calls,
+    });
+    expect([edited, banned, unbanned, rejected, redrafted].map(calls)).toEqual([
+      { hidden: [[ARTICLE]], shown: [] },
+      { hidden: [[ARTICLE]], shown: [] },
+      { hidden: [], shown: [[ARTICLE]] },
+      { hidden: [], shown: [] },
+      { hidden: [], shown: [] },
+    ]);
+  });
+
+  it('keeps a change whose hiding cannot be noted: copies of collections expire within minutes', async () => {
+    const { service, repository, hiddenArticles } = newTestService(article(ArticleStatus.Approved));
+    hiddenArticles.hidden.mockRejectedValue(new Error('Connection is closed.'));
+    await expect(
+      service.review({
+        articleId: ARTICLE,
+        status: ArticleStatus.Banned,
+        reviewerId: 1,
+        rejectReason: '',
+      }),
+    ).resolves.toEqual({ articleId: ARTICLE, status: ArticleStatus.Banned });
+    expect(repository.review).toHaveBeenCalledTimes(1);
   });
 
   it('commits an article change with a search job and a candidate job of its own version', () => {

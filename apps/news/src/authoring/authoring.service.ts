@@ -5,6 +5,7 @@ import { Snowflake, SNOWFLAKE_ID } from '@app/snowflake';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { ArticleEntity, ArticleStatus } from '../articles/article.entity';
+import { HiddenArticlesCache } from '../articles/hidden-articles.cache';
 import { UserArticlesCache } from '../articles/user-articles.cache';
 import type { NewsConfig } from '../config/news.config';
 import { articleChangeJobs } from '../outbox/article-jobs';
@@ -61,6 +62,7 @@ export class AuthoringService {
     private readonly readings: ArticleReadingStatsReader,
     private readonly cache: TwoLevelCache,
     private readonly authorLists: UserArticlesCache,
+    private readonly hiddenArticles: HiddenArticlesCache,
     private readonly outbox: JobOutboxRelay,
     private readonly ids: Snowflake,
     @Inject(APP_CONFIG) private readonly config: NewsConfig,
@@ -88,6 +90,7 @@ export class AuthoringService {
     if (!(await this.repository.replace(articleId, userId, article.status, draft, jobs)))
       throw AuthoringErrors.invalidArticle();
     if (article.status === ArticleStatus.Approved) await this.countApproved(userId, -1);
+    await this.noteVisibility(articleId, article.status, draft.status);
     await this.afterChange(article);
     await this.approveIfTrusted(articleId, userId, draft);
     return articleId;
@@ -220,6 +223,7 @@ export class AuthoringService {
     if (!applied) throw AuthoringErrors.invalidStatus();
     if (target === ArticleStatus.Approved) await this.countApproved(article.userId, 1);
     if (article.status === ArticleStatus.Approved) await this.countApproved(article.userId, -1);
+    await this.noteVisibility(article.id, article.status, target);
     await this.afterChange(article);
     return { articleId: article.id, status: target };
   }
@@ -324,6 +328,25 @@ export class AuthoringService {
       await this.counters.increment(CounterKeys.userArticles, userId, by);
     } catch (error) {
       this.logger.error(`count:user:arts of ${userId} not moved by ${by}: ${String(error)}`);
+    }
+  }
+
+  /**
+   * Notes an approved article leaving the readers' lists, or coming back, for the cached copies of
+   * readers' collections that still count it as it was. A failure is logged, not answered: the
+   * change is done, and those copies expire within minutes.
+   */
+  private async noteVisibility(
+    articleId: string,
+    from: ArticleStatus,
+    to: ArticleStatus,
+  ): Promise<void> {
+    const [was, is] = [from === ArticleStatus.Approved, to === ArticleStatus.Approved];
+    if (was === is) return;
+    try {
+      await (is ? this.hiddenArticles.shown(articleId) : this.hiddenArticles.hidden(articleId));
+    } catch (error) {
+      this.logger.error(`article ${articleId}: art:hidden:recent not updated: ${String(error)}`);
     }
   }
 

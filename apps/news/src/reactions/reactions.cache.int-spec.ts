@@ -1,7 +1,8 @@
-import { createRedisClient } from '@app/cache';
+import { CacheKeys, createRedisClient } from '@app/cache';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
+import { HiddenArticlesCache, RECENTLY_HIDDEN_MS } from '../articles/hidden-articles.cache';
 import { ArticleAttitude } from './attitude-transition';
 import { MAX_HIDDEN_CHECKED, ReactionsCache } from './reactions.cache';
 
@@ -56,11 +57,13 @@ describe('ReactionsCache (real Redis)', () => {
       total: 3,
       articleIds: [A3, A1],
       hiddenIds: [],
+      countsHidden: false,
     });
     expect(await cache.collectionPage(USER, 2, 3)).toEqual({
       total: 3,
       articleIds: [A2],
       hiddenIds: [],
+      countsHidden: false,
     });
     expect(await cache.isCollected(USER, A1)).toBe(true);
     expect(await cache.isCollected(USER, '1300000000000000009')).toBe(false);
@@ -79,11 +82,13 @@ describe('ReactionsCache (real Redis)', () => {
       total: 2,
       articleIds: [A3],
       hiddenIds: [H1, H2],
+      countsHidden: false,
     });
     expect(await cache.collectionPage(USER, 1, 9)).toEqual({
       total: 2,
       articleIds: [A1],
       hiddenIds: [H1, H2],
+      countsHidden: false,
     });
     expect(await cache.isCollected(USER, H2)).toBe(true);
   });
@@ -101,7 +106,33 @@ describe('ReactionsCache (real Redis)', () => {
       total: 0,
       articleIds: [],
       hiddenIds: hidden.slice(0, MAX_HIDDEN_CHECKED).map((c) => c.articleId),
+      countsHidden: false,
     });
+  });
+
+  it('tells a page whose total counts an article hidden since the list was cached', async () => {
+    const H1 = '1300000000000000004';
+    const hiddenArticles = new HiddenArticlesCache(client);
+    const lease = (await cache.leaseCollections(USER)) ?? '';
+    await cache.fillCollections(USER, lease, [
+      { articleId: A3, collectedAt: 300, visible: true },
+      { articleId: A2, collectedAt: 250, visible: true },
+      { articleId: H1, collectedAt: 200, visible: false },
+    ]);
+    const countsHidden = async () => (await cache.collectionPage(USER, 0, 0))?.countsHidden;
+    try {
+      // Hidden when the list was read: the total leaves it out already.
+      await hiddenArticles.hidden(H1);
+      expect(await countsHidden()).toBe(false);
+      await hiddenArticles.hidden(A2, Date.now() - RECENTLY_HIDDEN_MS - 1000);
+      expect(await countsHidden()).toBe(false);
+      await hiddenArticles.hidden(A2);
+      expect(await countsHidden()).toBe(true);
+      await hiddenArticles.shown(A2);
+      expect(await countsHidden()).toBe(false);
+    } finally {
+      await client.del(CacheKeys.recentlyHiddenArticles());
+    }
   });
 
   it('caches "no collections" as the {-1} marker', async () => {
@@ -112,6 +143,7 @@ describe('ReactionsCache (real Redis)', () => {
       total: 0,
       articleIds: [],
       hiddenIds: [],
+      countsHidden: false,
     });
     expect(await cache.isCollected(USER, A1)).toBe(false);
   });

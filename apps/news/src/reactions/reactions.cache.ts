@@ -11,6 +11,7 @@ import {
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
+import { RECENTLY_HIDDEN_MS } from '../articles/hidden-articles.cache';
 import type { ArticleAttitude } from './attitude-transition';
 import type { CollectedArticle } from './reactions.repository';
 
@@ -32,8 +33,25 @@ for i = 4, #ARGV, 2 do redis.call(ARGV[3], KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1`);
 
+// Whether KEYS[1] (a user's collections) lists as visible one of the articles hidden lately
+// (KEYS[2], `art:hidden:recent`). ARGV: the oldest hiding that counts (ms), most checked.
+const LISTS_RECENTLY_HIDDEN = new RedisScript<
+  number,
+  [collections: string, recentlyHidden: string],
+  [since: number, max: number]
+>(`local hidden = redis.call('ZREVRANGEBYSCORE', KEYS[2], '+inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for i = 1, #hidden, 500 do
+  local scores = redis.call('ZMSCORE', KEYS[1], unpack(hidden, i, math.min(i + 499, #hidden)))
+  for _, score in ipairs(scores) do
+    if score and tonumber(score) > 0 then return 1 end
+  end
+end
+return 0`);
+
 /** Most hidden collected articles a page checks for one approved again. */
 export const MAX_HIDDEN_CHECKED = 200;
+/** Most of the articles hidden lately a page checks against the cached collections. */
+const MAX_RECENTLY_HIDDEN_CHECKED = 10_000;
 
 export interface CollectionPage {
   /** Of the visible articles. */
@@ -41,6 +59,8 @@ export interface CollectionPage {
   articleIds: string[];
   /** The newest MAX_HIDDEN_CHECKED of those that were not visible when the list was cached. */
   hiddenIds: string[];
+  /** Whether an article counted visible has been hidden since (`art:hidden:recent`). */
+  countsHidden: boolean;
 }
 
 const leaseKey = (key: string): string => `${key}:fill`;
@@ -61,19 +81,27 @@ export class ReactionsCache {
     userId: string,
     start: number,
     stop: number,
+    now = Date.now(),
   ): Promise<CollectionPage | undefined> {
     const key = CacheKeys.userCollections(userId);
     // The `{-1}` marker's score, 0, is neither visible (> 0) nor hidden (< 0, the newest lowest).
-    const [exists, total, ids, hiddenIds] = await this.exec<[number, number, string[], string[]]>(
-      this.redis
-        .pipeline()
-        .exists(key)
-        .zcount(key, '(0', '+inf')
-        .zrevrangebyscore(key, '+inf', '(0', 'LIMIT', start, stop - start + 1)
-        .zrangebyscore(key, '-inf', '(0', 'LIMIT', 0, MAX_HIDDEN_CHECKED),
-    );
+    const [[exists, total, ids, hiddenIds], countsHidden] = await Promise.all([
+      this.exec<[number, number, string[], string[]]>(
+        this.redis
+          .pipeline()
+          .exists(key)
+          .zcount(key, '(0', '+inf')
+          .zrevrangebyscore(key, '+inf', '(0', 'LIMIT', start, stop - start + 1)
+          .zrangebyscore(key, '-inf', '(0', 'LIMIT', 0, MAX_HIDDEN_CHECKED),
+      ),
+      LISTS_RECENTLY_HIDDEN.run(
+        this.redis,
+        [key, CacheKeys.recentlyHiddenArticles()],
+        [now - RECENTLY_HIDDEN_MS, MAX_RECENTLY_HIDDEN_CHECKED],
+      ),
+    ]);
     if (exists === 0) return undefined;
-    return { total, articleIds: ids, hiddenIds };
+    return { total, articleIds: ids, hiddenIds, countsHidden: countsHidden === 1 };
   }
 
   /** Whether the article is in the user's cached collections, visible or not; undefined on a miss. */

@@ -123,11 +123,12 @@ export class ReactionsService {
         this.articles.getInfos(cached.articleIds),
         this.articles.getInfos(cached.hiddenIds),
       ]);
-      if (shown.length === cached.articleIds.length && back.length === 0) {
+      if (!cached.countsHidden && shown.length === cached.articleIds.length && back.length === 0) {
         return { totalCount: cached.total, page: pageNo, perPage: size, articleIds: cached.articleIds };
       }
-      // A collected article was hidden (its total would still count it and its page come out
-      // short) or approved again (it would be missing) since the list was cached: read it again.
+      // A collected article was hidden (the total would still count it, and its page come out
+      // short or the pages after it shifted) or approved again (it would be missing) since the
+      // list was cached: read it again.
       await this.cache.invalidateCollections(user);
     }
     const all = await this.loadCollections(user);
