@@ -132,14 +132,21 @@ describe('media platform article bodies refused by field (POST and PUT /articles
     ]);
   });
 
-  it('answers a title of fewer than 5 characters once trimmed {"title":"Invalid title param."}', async () => {
+  it.each([
+    ['of fewer than 5 characters once trimmed', '   abc   '],
+    ['of fewer than 5 characters', 'abc'],
+    ['of more than 30 characters', 't'.repeat(31)],
+  ])('answers a title %s {"title":"Invalid title param."}', async (_name, title) => {
     const bad = [400, { message: { title: 'Invalid title param.' } }];
-    expect(await both(body({ title: '   abc   ' }))).toEqual([bad, bad]);
+    expect(await both(body({ title }))).toEqual([bad, bad]);
   });
 
-  it('answers a content with nothing left once sanitised {"content":"Invalid content param."}', async () => {
+  it.each([
+    ['with nothing left once sanitised', '<script>alert(1)</script>'],
+    ['that is empty', ''],
+  ])('answers a content %s {"content":"Invalid content param."}', async (_name, content) => {
     const bad = [400, { message: { content: 'Invalid content param.' } }];
-    expect(await both(body({ content: '<script>alert(1)</script>' }))).toEqual([bad, bad]);
+    expect(await both(body({ content }))).toEqual([bad, bad]);
   });
 
   it.each(['?draft=yes', '?draft='])('answers %s by the draft field', async (query) => {

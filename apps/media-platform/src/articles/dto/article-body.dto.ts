@@ -14,6 +14,9 @@ import {
 
 import { INVALID_CHANNEL_ID } from './list-articles-query.dto';
 
+// The news service's messages for the same rules (it trims the title, sanitises the content).
+const INVALID_TITLE = 'Invalid title param.';
+const INVALID_CONTENT = 'Invalid content param.';
 const INVALID_COVER = 'Invalid cover param.';
 
 /** `{type, images}`; the counting and storage rules are the news service's. */
@@ -57,12 +60,12 @@ function IsCoverInput(options: ValidationOptions): PropertyDecorator {
  */
 export class ArticleBodyDto {
   @IsString()
-  @Length(5, 30)
+  @Length(5, 30, { message: INVALID_TITLE })
   @IsWholeText({ message: 'title must be whole characters' })
   title: string;
 
   @IsString()
-  @IsNotEmpty()
+  @IsNotEmpty({ message: INVALID_CONTENT })
   @IsWholeText({ message: 'content must be whole characters' })
   content: string;
 
