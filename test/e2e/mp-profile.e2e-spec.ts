@@ -308,6 +308,34 @@ describe('media platform profile, followers and follower statistics (mp -> user 
       await patchProfile({ name: before.user_name });
     });
 
+    it('PATCH refuses a name with an invisible character inside, a lookalike of a taken one, 400 keyed by name, and keeps emoji sequences', async () => {
+      const before = await authorRow();
+      for (const name of [
+        't\u00adaken',
+        'ta\u2066ken',
+        'ta\u200bken',
+        'tak\u2060en',
+        'ta\u202eken',
+      ]) {
+        const reply = await patchProfile({ name, intro: 'never stored' });
+        expect([name, reply.statusCode, reply.json()]).toEqual([
+          name,
+          400,
+          { message: { name: 'Name must not contain invisible characters.' } },
+        ]);
+      }
+      expect(await authorRow()).toEqual(before);
+      for (const name of ['👨\u200d👩\u200d👧', '茶❤\ufe0f']) {
+        const saved = await patchProfile({ name });
+        expect([saved.statusCode, saved.json()]).toEqual([
+          201,
+          { message: 'OK', data: { id: AUTHOR, name } },
+        ]);
+        expect(await authorRow()).toEqual({ ...before, user_name: name });
+      }
+      await patchProfile({ name: before.user_name });
+    });
+
     it('PATCH takes the settings form back as the publish admin saves it: the empty email GET answered is no change', async () => {
       const lonelyRow = async () =>
         (

@@ -389,6 +389,52 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     expect([await basicRow(), await profileRow()]).toEqual(before);
   });
 
+  it('refuses a name or real name with an invisible character inside, a lookalike of a taken one, 400 keyed by field, storing nothing', async () => {
+    const files = () => readdirSync(join(uploads, 'images')).sort();
+    const before = { files: files(), rows: [await basicRow(), await profileRow()] };
+    /** An image stored nowhere yet. */
+    const photo = () => Buffer.concat([IMAGE_FIXTURES.png, randomBytes(16)]).toString('base64');
+    const invisibleName = { message: { name: 'Name must not contain invisible characters.' } };
+    const cases: [object, unknown][] = [
+      [{ name: 't\u00adaken' }, invisibleName],
+      [{ name: 'ta\u2066ken' }, invisibleName],
+      [{ name: 'ta\u200bken' }, invisibleName],
+      [{ name: 'tak\u2060en' }, invisibleName],
+      [{ name: 'ta\u202eken' }, invisibleName],
+      [
+        { real_name: '张\u200b三' },
+        { message: { real_name: 'Real name must not contain invisible characters.' } },
+      ],
+    ];
+    for (const [payload, body] of cases) {
+      const response = await patchProfile({
+        ...payload,
+        intro: 'must not be saved',
+        photo: photo(),
+      });
+      expect([payload, response.statusCode, response.json<unknown>()]).toEqual([
+        payload,
+        400,
+        body,
+      ]);
+    }
+    expect(files()).toEqual(before.files);
+    expect([await basicRow(), await profileRow()]).toEqual(before.rows);
+  });
+
+  it('saves a name of emoji, whose joiners and selectors are part of them', async () => {
+    const { user_name: old } = await basicRow();
+    for (const name of ['👨\u200d👩\u200d👧', '新❤\ufe0f']) {
+      const response = await patchProfile({ name });
+      expect([response.statusCode, response.json<unknown>()]).toEqual([
+        201,
+        { message: 'OK', data: { id: ME, name } },
+      ]);
+      expect(await basicRow()).toMatchObject({ user_name: name });
+    }
+    expect((await patchProfile({ name: old })).statusCode).toBe(201);
+  });
+
   it('takes back the whole loaded profile as the client profile page saves it: the empty birthday GET answers for an unset one is no change', async () => {
     const fresh = '1294287382374383622';
     await stack.sql(

@@ -67,10 +67,64 @@ describe('checkProfileChanges', () => {
         refused('real_name', ProfileMessages.realName),
       ]);
     }
-    // Joiners inside a name are part of it (emoji sequences, scripts that need them).
+    // Joiners inside an emoji are part of it.
     expect(errorOf({ name: '👨\u200d👩\u200d👧' })).toBeUndefined();
     expect(errorOf({ name: '❤\ufe0f' })).toBeUndefined();
     expect(errorOf({ intro: '\u200b' })).toBeUndefined();
+  });
+
+  it('refuses a name or real name with an invisible character inside, a lookalike of one without it', () => {
+    for (const name of [
+      '张\u200b三',
+      'ab\u2060c',
+      'a\u00adb',
+      'a\u200db',
+      'a\u200cb',
+      '13\u200d8',
+      'a\u202eb',
+      'a\u2067b',
+      'a\ufeffb',
+      'a\u034fb',
+      'a\u3164b',
+      'a\ufe0fb',
+      '1\ufe0f',
+      '葛\u{e0100}',
+      'a\u{e0041}b',
+      // Selectors, joiners and tags that make no emoji: on one shown as an emoji already, dangling.
+      '😀\ufe0f',
+      '😀\u200b😀',
+      '👨\u200d',
+      '👨\u200d\u200d👩',
+      '\u{1f3f4}\u{e0067}',
+    ]) {
+      expect([name, errorOf({ name })]).toEqual([
+        name,
+        refused('name', ProfileMessages.invisibleName),
+      ]);
+      expect([name, errorOf({ realName: name })]).toEqual([
+        name,
+        refused('real_name', ProfileMessages.invisibleRealName),
+      ]);
+    }
+  });
+
+  it('keeps emoji sequences, whose joiners, selectors and tags show, and spaces inside a name', () => {
+    for (const name of [
+      '👨\u200d👩\u200d👧',
+      '❤\ufe0f',
+      'a❤\ufe0fb',
+      '👩🏽\u200d💻',
+      '⛹🏻\u200d♂\ufe0f',
+      '🏳\ufe0f\u200d🌈',
+      '🐻\u200d❄\ufe0f',
+      '🏴\u200d☠\ufe0f',
+      '\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}',
+      '1\ufe0f\u20e3',
+      '🇨🇳',
+      '张 三',
+      '七个字的名字呀',
+    ])
+      expect([name, errorOf({ name, realName: name })]).toEqual([name, undefined]);
   });
 
   it('allows only gender 0 and 1', () => {

@@ -31,8 +31,7 @@ const STORAGE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 const CONTROL = /\p{Cc}/u;
 // What shows nothing, stripped around a name: white space, zero-width and direction marks, word
 // joiners, the byte order mark, soft hyphens, the Hangul fillers, the blank braille pattern and the
-// combining grapheme joiner. Kept inside a name, where joiners build emoji sequences and some
-// scripts' letters.
+// combining grapheme joiner.
 const BLANK = String.raw`[\s\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u2800\u3164\ufeff\uffa0]|\u034f`;
 // Variation selectors and tags act on the character before them (❤️, a subdivision flag): none
 // can begin a name, and at its end they stay.
@@ -40,6 +39,24 @@ const SELECTOR = String.raw`[\ufe00-\ufe0f]|[\u{e0000}-\u{e007f}]|[\u{e0100}-\u{
 const BLANK_AROUND = new RegExp(`^(?:${BLANK}|${SELECTOR})+|(?:${BLANK})+$`, 'gu');
 // Shows nothing on its own: the blanks, the selectors and every other format character.
 const INVISIBLE = new RegExp(String.raw`${BLANK}|${SELECTOR}|\p{Cf}`, 'gu');
+
+// Inside a name, a format or default-ignorable character (zero-width spaces and joiners, soft
+// hyphens, bidi controls, selectors, tags, Hangul fillers, …) makes a lookalike of the name
+// without it; the unique key's collation ignores only some of them.
+const HIDDEN = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+// Where such characters show, as part of an emoji (UTS #51): a pictograph with a skin tone, or with
+// the selector that shows one that is text by default as an emoji (❤️; on one that is an emoji
+// already it changes nothing), several joined by ZWJ (👨‍👩‍👧), a subdivision flag's tags, a keycap.
+const EMOJI = String.raw`\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|(?<!\p{Emoji_Presentation})\ufe0f)?`;
+const EMOJI_SEQUENCE = new RegExp(
+  String.raw`\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}|[#*0-9]\ufe0f\u20e3|${EMOJI}(?:\u200d${EMOJI})*`,
+  'gu',
+);
+
+/** True when a name holds a character that shows nothing other than as part of an emoji. */
+function hidesCharacters(value: string): boolean {
+  return HIDDEN.test(value.replace(EMOJI_SEQUENCE, ''));
+}
 
 /** Characters as people count them (code points), not UTF-16 units. */
 function charCount(value: string): number {
@@ -118,6 +135,8 @@ export function checkProfileChanges(
   const refuse = (field: string, message: string) => ({ problem: { field, message } });
   if (name !== undefined && !isLine(name, 1, NAME_MAX_CHARS))
     return refuse('name', ProfileMessages.name);
+  if (name !== undefined && hidesCharacters(name))
+    return refuse('name', ProfileMessages.invisibleName);
   if (intro !== undefined && !isLine(intro, 0, INTRO_MAX_CHARS))
     return refuse('intro', ProfileMessages.intro);
   if (gender !== undefined && !GENDERS.includes(gender))
@@ -130,6 +149,8 @@ export function checkProfileChanges(
   }
   if (realName !== undefined && !isLine(realName, 1, NAME_MAX_CHARS))
     return refuse('real_name', ProfileMessages.realName);
+  if (realName !== undefined && hidesCharacters(realName))
+    return refuse('real_name', ProfileMessages.invisibleRealName);
   if (idNumber !== undefined && !ID_NUMBER.test(idNumber))
     return refuse('id_number', ProfileMessages.idNumber);
   if (email !== undefined && (email.length > 20 || !EMAIL.test(email)))

@@ -5,11 +5,13 @@ import type { ProfileProblem } from './profile-rules';
 /** Messages of invalid profile fields (the edges' own validation uses the same texts). */
 export const ProfileMessages = {
   name: 'Name must be 1 to 7 characters.',
+  invisibleName: 'Name must not contain invisible characters.',
   intro: 'Intro must be at most 60 characters.',
   gender: 'Invalid gender.',
   birthday: 'Invalid date param.',
   birthdayInFuture: 'Birthday cannot be in the future.',
   realName: 'Real name must be 1 to 7 characters.',
+  invisibleRealName: 'Real name must not contain invisible characters.',
   idNumber: 'Invalid id number.',
   email: 'Invalid email.',
   image: 'Invalid image.',
