@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 
 import { CacheKeys, CounterKeys, REDIS_CACHE, StateKeys, TwoLevelCache } from '@app/cache';
 import {
+  AlgorithmCombine,
   algorithmFor,
+  exposureParam,
   RECO_PARAMS_METADATA,
   RECO_PARAMS_OMIT,
   type userReco,
@@ -69,6 +71,8 @@ interface Card {
 interface RealRecommend {
   service: INestApplicationContext;
   gateway: NestFastifyApplication;
+  /** Where the service listens, for more gateways to call it. */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -143,7 +147,12 @@ async function startFakeUserRecommend(port: number): Promise<FakeUserRecommend> 
   return fake;
 }
 
-const track = (ids: string[], timeStamp: string, exposure = ''): userReco.Track => ({
+/** A fresh batch, with the exposure of its ids unless the test says (a replay carries none). */
+const track = (
+  ids: string[],
+  timeStamp: string,
+  exposure = ids.length > 0 ? exposureParam('fake', ids, AlgorithmCombine.Algo1) : '',
+): userReco.Track => ({
   exposure,
   timeStamp,
   recommends: ids.map((articleId) => ({
@@ -244,6 +253,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     return {
       service,
       gateway,
+      url: `127.0.0.1:${port}`,
       close: async () => {
         await gateway.close();
         await service.close();
@@ -1163,6 +1173,96 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(seen.every((id) => CHANNEL_IDS.has(id))).toBe(true);
       const metrics = (await gateway.inject({ method: 'GET', url: '/metrics' })).body;
       expect(metrics).not.toMatch(/^feed_recommend_fallback_total\{[^}]*\} [1-9]/m);
+    });
+  });
+
+  describe('gateway replicas with clocks apart, against the real recommend service', () => {
+    const CHANNEL = 3;
+    const T3 = T0 + 20 * 86_400_000;
+    const CHANNEL_IDS = Array.from({ length: 40 }, (_, index) => articleIdAt(T3 + index * 60_000));
+    let real: RealRecommend;
+    /** A second gateway on the same Redis and recommend service. */
+    let replica: NestFastifyApplication;
+
+    /** A pull-to-refresh: the device sends its own clock. */
+    const feedOf = async (
+      gateway: NestFastifyApplication,
+      device: string,
+      timestamp = Date.now(),
+    ) => {
+      const response = await gateway.inject({
+        method: 'GET',
+        url: `/app/v1_1/articles?channel_id=${CHANNEL}&timestamp=${timestamp}&with_top=0`,
+        headers: { authorization: `Anony ${device}` },
+      });
+      expect(response.statusCode).toBe(200);
+      return response.json<FeedBody>().data.results.map((card) => card.art_id);
+    };
+    const fallbacksOf = async (gateway: NestFastifyApplication) =>
+      [
+        ...(await gateway.inject({ method: 'GET', url: '/metrics' })).body.matchAll(
+          /^feed_recommend_fallback_total\{[^}]*\} (\d+)$/gm,
+        ),
+      ].reduce((sum, match) => sum + Number(match[1]), 0);
+    /** The first calls pay for lazy set-up: draw until one is answered within the deadline. */
+    const warm = async (gateway: NestFastifyApplication) => {
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        const before = await fallbacksOf(gateway);
+        await feedOf(gateway, `warm-${attempt}`);
+        if ((await fallbacksOf(gateway)) === before) return;
+      }
+    };
+
+    beforeAll(async () => {
+      await seedArticles(
+        stack,
+        CHANNEL_IDS.map((id, index) => ({
+          id,
+          authorId: AUTHOR,
+          channelId: CHANNEL,
+          title: `css ${index}`,
+          status: 2,
+          createdAt: sqlTime(T3 + index * 60_000),
+        })),
+      );
+      // One batch a run: every page of a reader is drawn by the gateway that serves it.
+      const env = { FEED_PREFETCH_BATCHES: '1', RECO_COLD_START_BATCHES: '0' };
+      real = await startRealRecommend(env);
+      replica = await createGateway(
+        loadConfig(gatewayEnvSchema, { ...stack.env, ...env, RECOMMEND_GRPC_URL: real.url }),
+      );
+      await replica.init();
+      await replica.getHttpAdapter().getInstance().ready();
+      await warm(real.gateway);
+      await warm(replica);
+    });
+
+    afterAll(async () => {
+      await replica?.close();
+      await real?.close();
+    });
+
+    it('deals fresh articles on a replica whose clock is behind the one that drew the run before, where the recommend service replayed a batch already dealt', async () => {
+      const device = 'replica-reader';
+      const fallbacks = (await fallbacksOf(real.gateway)) + (await fallbacksOf(replica));
+      const first = await feedOf(replica, device);
+      // The other replica's clock runs a minute ahead: the recommend service keeps the run it
+      // draws under a stamp later than the first replica's clock.
+      const clock = Date.now.bind(Date);
+      const ahead = jest.spyOn(Date, 'now').mockImplementation(() => clock() + 60_000);
+      let second: string[];
+      try {
+        second = await feedOf(real.gateway, device, clock());
+      } finally {
+        ahead.mockRestore();
+      }
+      const third = await feedOf(replica, device);
+
+      expect((await fallbacksOf(real.gateway)) + (await fallbacksOf(replica))).toBe(fallbacks);
+      expect([first.length, second.length, third.length]).toEqual([10, 10, 10]);
+      const dealt = new Set([...first, ...second]);
+      expect(dealt.size).toBe(20);
+      expect(third.filter((id) => dealt.has(id))).toEqual([]);
     });
   });
 

@@ -156,12 +156,18 @@ describe('FeedBatchDealer drawing ahead', () => {
     const dealt = await dealer.deal(viewer, 1, 5000);
     expect(dealt).toMatchObject({ ok: true, ids: ['1', '2'], cursor: 10 });
     // Drawn under the clock: the stamp of a page that goes on may be older than one drawn for since.
-    expect(recommender.recommend).toHaveBeenCalledWith('d', 1, expect.any(Number), 52);
+    expect(recommender.recommend).toHaveBeenCalledWith(
+      'd',
+      1,
+      expect.any(Number),
+      52,
+      expect.any(Number),
+    );
     expect(recommender.recommend.mock.calls[0][2]).toBeGreaterThanOrEqual(before);
     expect(recommender.recommend.mock.calls[0][2]).toBeLessThanOrEqual(Date.now());
     expect(store.queue).not.toHaveBeenCalled();
 
-    answer({ ok: true, batch: { ids: run, timeStamp: 20, exposure: '' } });
+    answer({ ok: true, batch: { ids: run, timeStamp: 20, exposure: 'drawn' } });
     await new Promise((resolve) => setImmediate(resolve));
     const [, channel, batches, stillUndrawn] = store.queue.mock.calls[0];
     expect(channel).toBe(1);
@@ -171,7 +177,7 @@ describe('FeedBatchDealer drawing ahead', () => {
 
   it('queues the drawn run as it is when it holds only the cold ids the viewer was dealt: the pool starts over', async () => {
     const { store, recommender, dealer } = setUp(() =>
-      Promise.resolve({ ok: true, batch: { ids: ['2', '1'], timeStamp: 20, exposure: '' } }),
+      Promise.resolve({ ok: true, batch: { ids: ['2', '1'], timeStamp: 20, exposure: 'drawn' } }),
     );
     store.next.mockResolvedValueOnce({
       kind: 'empty',
@@ -190,7 +196,13 @@ describe('FeedBatchDealer drawing ahead', () => {
 
     const before = Date.now();
     const dealt = await dealer.deal(viewer, 1, 5000);
-    expect(recommender.recommend).toHaveBeenCalledWith('d', 1, expect.any(Number), 52);
+    expect(recommender.recommend).toHaveBeenCalledWith(
+      'd',
+      1,
+      expect.any(Number),
+      52,
+      expect.any(Number),
+    );
     expect(recommender.recommend.mock.calls[0][2]).toBeGreaterThanOrEqual(before);
     const [, , stamp, batches, stillUndrawn] = store.queueAndNext.mock.calls[0];
     // The run's first batch is dealt under the request's own stamp.
@@ -227,7 +239,7 @@ describe('FeedBatchDealer drawing ahead', () => {
     await dealer.deal(viewer, 1, 5000);
     const waiting = dealer.deal(viewer, 1, 6000);
     await new Promise((resolve) => setImmediate(resolve));
-    answer({ ok: true, batch: { ids: run, timeStamp: 20, exposure: '' } });
+    answer({ ok: true, batch: { ids: run, timeStamp: 20, exposure: 'drawn' } });
 
     expect(await waiting).toMatchObject({ ok: true, ids: run.slice(0, 10), cursor: 20 });
     expect(recommender.recommend).toHaveBeenCalledTimes(1);
@@ -266,13 +278,19 @@ describe('FeedBatchDealer drawing ahead', () => {
     const first = dealer.deal(viewer, 1, 5000);
     const waiting = dealer.deal(viewer, 1, 6000);
     await new Promise((resolve) => setImmediate(resolve));
-    answerRefill({ ok: true, batch: { ids: run, timeStamp: 30, exposure: '' } });
+    answerRefill({ ok: true, batch: { ids: run, timeStamp: 30, exposure: 'drawn' } });
 
     expect(await first).toMatchObject({ ok: true, ids: run.slice(0, 10) });
     // Answered while the next run is still being drawn.
     expect(await waiting).toMatchObject({ ok: true, ids: ['1', '2'], cursor: 40 });
     expect(recommender.recommend).toHaveBeenCalledTimes(2);
-    expect(recommender.recommend).toHaveBeenLastCalledWith('d', 1, expect.any(Number), 50);
+    expect(recommender.recommend).toHaveBeenLastCalledWith(
+      'd',
+      1,
+      expect.any(Number),
+      50,
+      expect.any(Number),
+    );
     // Drawn under the clock, each call after the one before (the recommend service replays a stamp at or before its newest).
     const [[, , aheadStamp], [, , nextStamp]] = recommender.recommend.mock.calls;
     expect(nextStamp).toBeGreaterThan(aheadStamp);
@@ -285,7 +303,7 @@ describe('FeedBatchDealer drawing ahead', () => {
     );
     const results = [
       aheadTimesOut,
-      Promise.resolve({ ok: true as const, batch: { ids: run, timeStamp: 30, exposure: '' } }),
+      Promise.resolve({ ok: true as const, batch: { ids: run, timeStamp: 30, exposure: 'drawn' } }),
     ];
     const { store, recommender, dealer } = setUp(
       () => results.shift() ?? Promise.resolve({ ok: false, reason: 'error' }),
@@ -324,7 +342,7 @@ describe('FeedBatchDealer drawing ahead', () => {
 
   it('draws the next run when filling a batch took the last queued ids, and fills nothing while the queue is down', async () => {
     const { store, recommender, dealer } = setUp(() =>
-      Promise.resolve({ ok: true, batch: { ids: run, timeStamp: 20, exposure: '' } }),
+      Promise.resolve({ ok: true, batch: { ids: run, timeStamp: 20, exposure: 'drawn' } }),
     );
     store.topUp
       .mockResolvedValueOnce({ ids: ['7'], lastQueued: false, coldIds: [] })
@@ -340,6 +358,77 @@ describe('FeedBatchDealer drawing ahead', () => {
     const [, , batches] = store.queue.mock.calls[0];
     expect(batches.flatMap((batch) => batch.ids)).toEqual(run.filter((id) => id !== '2001'));
     expect(await dealer.topUp(viewer, 1, 5000, 1)).toEqual([]);
+  });
+
+  it('deals a queued batch with one store call and no recommend call', async () => {
+    const { store, recommender, dealer } = setUp(() => Promise.reject(new Error('not called')));
+    store.next.mockResolvedValueOnce({
+      kind: 'fresh',
+      batch: { ids: run.slice(0, 10), exposure: 'e' },
+      cursor: 5001,
+      continued: false,
+      lastQueued: false,
+      coldIds: [],
+    });
+    expect(await dealer.deal(viewer, 1, 5000)).toMatchObject({ ok: true, ids: run.slice(0, 10) });
+    expect(store.next).toHaveBeenCalledTimes(1);
+    expect(recommender.recommend).not.toHaveBeenCalled();
+  });
+
+  it('draws once more, past every stamp and within the same deadline, when the recommend service answers a replay, and queues only the fresh run', async () => {
+    // Another gateway drew under a later stamp: the service replays a batch dealt already.
+    const answers = [
+      { ok: true as const, batch: { ids: ['7', '8'], timeStamp: 10, exposure: '' } },
+      { ok: true as const, batch: { ids: run, timeStamp: 90, exposure: 'drawn' } },
+    ];
+    const { store, recommender, dealer } = setUp(() =>
+      Promise.resolve(answers.shift() ?? { ok: false, reason: 'error' }),
+    );
+    store.next.mockResolvedValueOnce({
+      kind: 'empty',
+      coldIds: [],
+      isNew: false,
+      continued: false,
+    });
+    store.queueAndNext.mockResolvedValue({
+      kind: 'fresh',
+      batch: { ids: run.slice(0, 10), exposure: 'e' },
+      cursor: 5001,
+      continued: false,
+      lastQueued: false,
+      coldIds: [],
+    });
+
+    const before = Date.now();
+    expect(await dealer.deal(viewer, 1, 5000)).toMatchObject({ ok: true, ids: run.slice(0, 10) });
+    const [[, , stamp, , deadline], [, , redrawn, , sameDeadline]] =
+      recommender.recommend.mock.calls;
+    expect(stamp).toBeLessThanOrEqual(Date.now());
+    expect(redrawn).toBe(Number.MAX_SAFE_INTEGER);
+    expect(deadline).toBeGreaterThanOrEqual(before + 200);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 200);
+    expect(sameDeadline).toBe(deadline);
+    const [, , , batches] = store.queueAndNext.mock.calls[0];
+    expect(batches.flatMap((batch) => batch.ids)).toEqual(run);
+  });
+
+  it.each([
+    ['a replay of a stamp before every batch (nothing, cursor 0)', { ids: [], timeStamp: 0 }, 2],
+    ['a replay answered again', { ids: ['7'], timeStamp: 10 }, 2],
+    ['an empty fresh batch (nothing to draw, the newest stamp)', { ids: [], timeStamp: 4000 }, 1],
+  ])('draws at most once more: %s', async (_case, answer, calls) => {
+    const { store, recommender, dealer } = setUp(() =>
+      Promise.resolve({ ok: true, batch: { ...answer, exposure: '' } }),
+    );
+    store.next.mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: false });
+    store.queueAndNext.mockResolvedValue({
+      kind: 'empty',
+      coldIds: [],
+      isNew: false,
+      continued: false,
+    });
+    await dealer.deal(viewer, 1, 5000);
+    expect(recommender.recommend).toHaveBeenCalledTimes(calls);
   });
 
   it('says a failed refill of a stamp that goes on from a batch goes on too, so its fallback page does', async () => {

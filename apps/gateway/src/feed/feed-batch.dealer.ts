@@ -16,6 +16,7 @@ import type { RecommendFailure } from './feed.metrics';
 import { batchExposures } from './tracking.util';
 import {
   FEED_ARTICLE_NUM,
+  FEED_RECOMMEND_DEADLINE_MS,
   RECOMMEND_MAX_ARTICLE_NUM,
   type RecommendBatch,
   UserRecommendClient,
@@ -296,12 +297,24 @@ export class FeedBatchDealer {
       FEED_ARTICLE_NUM * this.config.FEED_PREFETCH_BATCHES + coldIds.length,
       RECOMMEND_MAX_ARTICLE_NUM,
     );
-    const result = await this.recommender.recommend(
+    const deadline = Date.now() + FEED_RECOMMEND_DEADLINE_MS;
+    let result = await this.recommender.recommend(
       viewer.id,
       channelId,
       this.recommendStamp(viewer, channelId, stamp),
       articleNum,
+      deadline,
     );
+    // Another gateway (or this one before a restart) drew under a later stamp than this one's: a
+    // replay of a batch dealt already, not a run to queue. One more draw, within the same deadline.
+    if (result.ok && replayed(result.batch))
+      result = await this.recommender.recommend(
+        viewer.id,
+        channelId,
+        PAST_EVERY_STAMP,
+        articleNum,
+        deadline,
+      );
     if (!result.ok) return { ok: false, failure: result };
     const run = result.batch;
     const dealtBefore = new Set(coldIds);
@@ -316,6 +329,21 @@ export class FeedBatchDealer {
       stillUndrawn: coldIds.filter((id) => !drawn.has(id)),
     };
   }
+}
+
+/**
+ * A stamp later than any the recommend service holds: it keeps one ahead of its clock as its clock
+ * plus a few seconds, so a draw under this one is fresh and its stamps stay in order.
+ */
+const PAST_EVERY_STAMP = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Whether the recommend service answered a replay: a fresh batch carries its exposure, an empty
+ * one (nothing to draw) the newest stamp as its cursor. An empty one of a stamp before every batch
+ * answers cursor 0, as an empty fresh one of a reader without history does: that costs a redraw.
+ */
+function replayed(batch: RecommendBatch): boolean {
+  return batch.exposure === '' && (batch.ids.length > 0 || batch.timeStamp === 0);
 }
 
 function refillKey(viewer: FeedViewer, channelId: number): string {

@@ -48,11 +48,13 @@ export class UserRecommendClient {
     this.method = service.user_recommend;
   }
 
+  /** `deadline` (epoch ms): the feed's deadline from the first of calls that share it. */
   recommend(
     userId: string,
     channelId: number,
     timestamp: number,
     articleNum = FEED_ARTICLE_NUM,
+    deadline = Date.now() + FEED_RECOMMEND_DEADLINE_MS,
   ): Promise<RecommendResult> {
     const request: userReco.User = {
       userId,
@@ -70,7 +72,7 @@ export class UserRecommendClient {
         decodeTrackIds,
         request,
         metadata,
-        { deadline: Date.now() + FEED_RECOMMEND_DEADLINE_MS },
+        { deadline },
         (error, response) => {
           const result: RecommendResult =
             error || !response ? { ok: false, reason: failureOf(error) } : { ok: true, batch: batchOf(response) };
