@@ -104,5 +104,24 @@ describe('RedisScript (real Redis)', () => {
       expect(sent).toContain(SET_AND_COUNT.lua);
       expect(await own.get('value')).toBe('b');
     });
+
+    it('answers a script queued in a pipeline in its place, after NOSCRIPT too (run after the rest)', async () => {
+      const batch = (value: string) =>
+        SET_AND_COUNT.queue(own.pipeline().get('value'), ['value', 'queued'], [value])
+          .get('value')
+          .exec();
+      expect(await batch('c')).toEqual([
+        [null, 'b'],
+        [null, 1],
+        [null, 'c'],
+      ]);
+      await own.script('FLUSH');
+      expect(await batch('d')).toEqual([
+        [null, 'c'],
+        [null, 2],
+        [null, 'c'],
+      ]);
+      expect(await own.get('value')).toBe('d');
+    });
   });
 });

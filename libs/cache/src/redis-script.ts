@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 
 import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 
 /** What a script takes after its keys (ARGV). */
 export type ScriptArg = string | number | Buffer;
 
 type ScriptCommand = (numberOfKeys: number, ...keysAndArgs: ScriptArg[]) => Promise<unknown>;
+type QueuedScriptCommand = (
+  numberOfKeys: number,
+  ...keysAndArgs: ScriptArg[]
+) => ChainableCommander;
 
 /** Every script of the process: command name -> Lua. */
 const scripts = new Map<string, string>();
@@ -45,5 +50,19 @@ export class RedisScript<
     if (!(this.command in redis)) defineRedisScripts(redis);
     const call = (redis as unknown as Record<string, ScriptCommand>)[this.command];
     return call.call(redis, keys.length, ...keys, ...args) as Promise<Reply>;
+  }
+
+  /**
+   * Adds the script to `pipeline`, whose `exec()` answers its reply in its place, sent with the
+   * other commands; a Redis that answers NOSCRIPT gets it again after them (so a script whose
+   * order matters is `run` alone). A pipeline has the scripts its connection had when it was
+   * made: those of a client from `createRedisClient`, or one the script has already run on.
+   */
+  queue(pipeline: ChainableCommander, keys: Keys, args: Args): ChainableCommander {
+    const call = (pipeline as unknown as Record<string, QueuedScriptCommand | undefined>)[
+      this.command
+    ];
+    if (call === undefined) throw new Error(`${this.command} is not defined on this connection`);
+    return call.call(pipeline, keys.length, ...keys, ...args);
   }
 }

@@ -135,6 +135,25 @@ describe('ReactionsCache (real Redis)', () => {
     }
   });
 
+  it('reads a page and whether it counts an article hidden since in one round trip', async () => {
+    const lease = (await cache.leaseCollections(USER)) ?? '';
+    await cache.fillCollections(USER, lease, [{ articleId: A3, collectedAt: 300, visible: true }]);
+    await new HiddenArticlesCache(client).hidden(A3);
+    const written = jest.spyOn(client.stream, 'write');
+    try {
+      expect(await cache.collectionPage(USER, 0, 9)).toEqual({
+        total: 1,
+        articleIds: [A3],
+        hiddenIds: [],
+        countsHidden: true,
+      });
+      expect(written).toHaveBeenCalledTimes(1);
+    } finally {
+      written.mockRestore();
+      await client.del(CacheKeys.recentlyHiddenArticles());
+    }
+  });
+
   it('caches "no collections" as the {-1} marker', async () => {
     const lease = (await cache.leaseCollections(USER)) ?? '';
     expect(await cache.fillCollections(USER, lease, [])).toBe(true);

@@ -85,21 +85,21 @@ export class ReactionsCache {
   ): Promise<CollectionPage | undefined> {
     const key = CacheKeys.userCollections(userId);
     // The `{-1}` marker's score, 0, is neither visible (> 0) nor hidden (< 0, the newest lowest).
-    const [[exists, total, ids, hiddenIds], countsHidden] = await Promise.all([
-      this.exec<[number, number, string[], string[]]>(
-        this.redis
-          .pipeline()
-          .exists(key)
-          .zcount(key, '(0', '+inf')
-          .zrevrangebyscore(key, '+inf', '(0', 'LIMIT', start, stop - start + 1)
-          .zrangebyscore(key, '-inf', '(0', 'LIMIT', 0, MAX_HIDDEN_CHECKED),
-      ),
-      LISTS_RECENTLY_HIDDEN.run(
-        this.redis,
+    const pipeline = this.redis
+      .pipeline()
+      .exists(key)
+      .zcount(key, '(0', '+inf')
+      .zrevrangebyscore(key, '+inf', '(0', 'LIMIT', start, stop - start + 1)
+      .zrangebyscore(key, '-inf', '(0', 'LIMIT', 0, MAX_HIDDEN_CHECKED);
+    const [exists, total, ids, hiddenIds, countsHidden] = await this.exec<
+      [number, number, string[], string[], number]
+    >(
+      LISTS_RECENTLY_HIDDEN.queue(
+        pipeline,
         [key, CacheKeys.recentlyHiddenArticles()],
         [now - RECENTLY_HIDDEN_MS, MAX_RECENTLY_HIDDEN_CHECKED],
       ),
-    ]);
+    );
     if (exists === 0) return undefined;
     return { total, articleIds: ids, hiddenIds, countsHidden: countsHidden === 1 };
   }
