@@ -1,6 +1,6 @@
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, isGrpcServiceError, unary } from '@app/grpc';
-import { type CallOptions, status as GrpcStatus, Metadata } from '@grpc/grpc-js';
+import { type CallOptions, status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { Injectable } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 
@@ -51,15 +51,32 @@ export class ChannelArticlesReader {
 
 /**
  * One of the calls of a page that waits on news until one deadline in all (each ListLatestArticles
- * call given that deadline): past it, `undefined` where the page read something to answer before
- * (`hasRead`); with nothing read, the call's DEADLINE_EXCEEDED, as news failing.
+ * call given that deadline), started only before it: past it, `undefined` where the page read
+ * something to answer before (`hasRead`); with nothing read, DEADLINE_EXCEEDED, as news failing.
  */
-export async function withinBudget<T>(call: Promise<T>, hasRead: boolean): Promise<T | undefined> {
+export async function withinBudget<T>(
+  deadline: number,
+  hasRead: boolean,
+  call: () => Promise<T>,
+): Promise<T | undefined> {
   try {
-    return await call;
+    if (Date.now() >= deadline) throw deadlineExceeded();
+    return await call();
   } catch (error) {
     if (hasRead && isGrpcServiceError(error) && error.code === GrpcStatus.DEADLINE_EXCEEDED)
       return undefined;
     throw error;
   }
+}
+
+/** What grpc-js answers a call whose deadline has passed. */
+function deadlineExceeded(): ServiceError {
+  return Object.assign(
+    new Error(`${GrpcStatus.DEADLINE_EXCEEDED} DEADLINE_EXCEEDED: Deadline exceeded`),
+    {
+      code: GrpcStatus.DEADLINE_EXCEEDED,
+      details: 'Deadline exceeded',
+      metadata: new Metadata(),
+    },
+  );
 }

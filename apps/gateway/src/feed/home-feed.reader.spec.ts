@@ -345,6 +345,33 @@ describe('HomeFeedReader', () => {
     expect(nothing.results).toEqual([]);
   });
 
+  it('reads the cards of a page of the latest articles once, as those of a batch', async () => {
+    const latest = ['1300000000000000009', '1300000000000000008'];
+    for (const viewer of [undefined, user]) {
+      const { reader, channels, cards } = newTestReader(
+        { ok: false, reason: 'timeout' },
+        ['9'],
+        latest,
+      );
+      const view = await reader.read(viewer, 1, Date.parse('2030-01-01T00:00:00Z'), true);
+      expect(view.results.map((result) => result.art_id)).toEqual(['9', ...latest]);
+      expect(channels.latestIds).toHaveBeenCalledTimes(1);
+      expect(cards.read).toHaveBeenCalledTimes(1);
+    }
+  });
+
+  it('reads on past withdrawn articles no further than news has any: a read answered short is the last', async () => {
+    const older = ['1300000000000000009', '1300000000000000008'];
+    const { reader, channels, cards } = newTestReader({ ok: false, reason: 'timeout' });
+    channels.latestIds.mockImplementation((_channel: number, limit: number, beforeId: string) =>
+      Promise.resolve(older.filter((id) => BigInt(id) < BigInt(beforeId)).slice(0, limit)),
+    );
+    cards.read.mockResolvedValue([]);
+    const view = await reader.read(user, 1, Date.parse('2030-01-01T00:00:00Z'), false);
+    expect(view.results).toEqual([]);
+    expect(channels.latestIds).toHaveBeenCalledTimes(1);
+  });
+
   it('serves the latest articles to a caller without any id, without asking the recommend service', async () => {
     const { reader, dealer, metrics } = newTestReader(
       { ok: true, ids: ['1'], cursor: 1, exposure: '', continued: false },
@@ -599,6 +626,35 @@ describe('HomeFeedReader', () => {
       expect(Date.now() - started).toBeLessThan(BUDGET_MS + 150);
       expect(view.results).toEqual([]);
       expect(channels.latestIds.mock.calls.length).toBeGreaterThan(1);
+    });
+
+    it('starts no call to news past the budget, however long the cards of a withdrawn page took', async () => {
+      const { reader, channels, cards } = newTestReader(
+        { ok: false, reason: 'timeout' },
+        [],
+        [],
+        [],
+        BUDGET_MS,
+      );
+      const late: number[] = [];
+      channels.latestIds.mockImplementation(
+        (_channel: number, limit: number, beforeId: string, deadline: number) => {
+          // As grpc-js does, a call past its deadline is started, then fails.
+          if (deadline <= Date.now()) {
+            late.push(Date.now() - deadline);
+            return Promise.reject(deadlineExceeded());
+          }
+          return Promise.resolve(
+            all.filter((id) => beforeId === '' || BigInt(id) < BigInt(beforeId)).slice(0, limit),
+          );
+        },
+      );
+      cards.read.mockImplementation(
+        () => new Promise((resolve) => setTimeout(() => resolve([]), BUDGET_MS + 50)),
+      );
+      const view = await reader.read(user, 1, Date.parse('2030-01-01T00:00:00Z'), false);
+      expect(view.results).toEqual([]);
+      expect(late).toEqual([]);
     });
 
     it('fails as news failing does when the budget runs out before anything the viewer was not dealt was read', async () => {

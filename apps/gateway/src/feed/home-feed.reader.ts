@@ -33,6 +33,15 @@ interface FeedBatch {
   continued: boolean;
   /** The latest articles of the channel, not a batch dealt. */
   latest: boolean;
+  /** Of latest articles with older ones left to read within the page's deadline: how to go on. */
+  readOn?: ReadOn;
+}
+
+interface ReadOn {
+  dealt: ReadonlySet<string>;
+  deadline: number;
+  /** Whose time cursor the page keeps (a fallback page). */
+  viewer?: FeedViewer;
 }
 
 /** A batch as the page shows it: its cards, led by the pins (`pinned`) if any. */
@@ -130,9 +139,10 @@ export class HomeFeedReader {
       // Pins only ride along with a batch: with an empty one the client must see the end of the
       // feed. A batch dealt in place of a withdrawn one goes on from it: the request's decides.
       const topIds = batch.ids.length > 0 && !first.continued ? pins : [];
-      const pinned = new Set(topIds);
+      const read = await this.cardsOf(batch, topIds, channelId);
+      batch = read.batch;
+      const { pinned, cards } = read;
       const batchIds = batch.ids.filter((id) => !pinned.has(id));
-      const cards = await this.readCards([...topIds, ...batchIds], channelId);
       const withdrawn = batchIds.length > 0 && cards.every((card) => pinned.has(card.art_id));
       if (!withdrawn || batch.exposure === '') {
         // A fresh batch was dealt under the stamp of this round (see below).
@@ -170,10 +180,46 @@ export class HomeFeedReader {
       return shown;
     }
     if (page.ids.length === 0) return shown;
-    const pinned = new Set(first.continued || page.continued ? [] : pins);
-    const ids = page.ids.filter((id) => !pinned.has(id));
-    const cards = await this.readCards([...pinned, ...ids], channelId);
-    return { batch: { ...page, ids }, pinned, cards };
+    const read = await this.cardsOf(page, first.continued || page.continued ? [] : pins, channelId);
+    const ids = read.batch.ids.filter((id) => !read.pinned.has(id));
+    return { ...read, batch: { ...read.batch, ids } };
+  }
+
+  /**
+   * The cards of the batch, led by `topIds`. A page of the latest articles all of whose articles
+   * were withdrawn (banned, deleted) between the news read and the card read would end
+   * toutiao-m's list: the next older ones are read in its place, within the page's deadline, each
+   * read of cards telling whether to go on. With news having nothing older, or the deadline past,
+   * the page read answers, empty, as it did.
+   */
+  private async cardsOf(
+    batch: FeedBatch,
+    topIds: readonly string[],
+    channelId: number,
+  ): Promise<ShownBatch> {
+    const pinned = new Set(topIds);
+    for (let page = batch; ;) {
+      const ids = page.ids.filter((id) => !pinned.has(id));
+      const cards = await this.readCards([...topIds, ...ids], channelId);
+      const withdrawn = ids.length > 0 && cards.every((card) => pinned.has(card.art_id));
+      const older = withdrawn ? await this.olderLatest(page, channelId) : undefined;
+      if (!older) return { batch: page, pinned, cards };
+      page = older;
+    }
+  }
+
+  /** The latest articles after `page`'s, as its own `readOn` says; none past its deadline. */
+  private async olderLatest(page: FeedBatch, channelId: number): Promise<FeedBatch | undefined> {
+    const { readOn } = page;
+    if (!readOn) return undefined;
+    const older = await withinBudget(readOn.deadline, true, () =>
+      this.latest(channelId, page.preTimestamp, readOn.dealt, readOn.deadline, readOn.viewer),
+    );
+    if (older === undefined || older.ids.length === 0) return undefined;
+    if (readOn.viewer)
+      await this.dealer.markTimeCursor(readOn.viewer, channelId, older.preTimestamp);
+    // Whether the page goes on from the one before it (and so leaves the pins off) is the request's.
+    return { ...older, continued: page.continued };
   }
 
   /**
@@ -237,7 +283,7 @@ export class HomeFeedReader {
     timestamp: number,
   ): Promise<FeedBatch> {
     // Without a user or device id the recommend service has nobody to recommend for.
-    if (!viewer) return this.latestShown(channelId, timestamp);
+    if (!viewer) return this.latest(channelId, timestamp, NOTHING_DEALT);
     const dealt = await this.dealer.deal(viewer, channelId, timestamp);
     // A fallback page's time cursor may fall among the viewer's batches: it goes on from that page
     // where it replayed a batch dealt before it (and the ones before that, all shown already).
@@ -269,39 +315,15 @@ export class HomeFeedReader {
     channelId: number,
     timestamp: number,
   ): Promise<FeedBatch> {
-    const page = await this.latestShown(
+    const page = await this.latest(
       channelId,
       timestamp,
       await this.dealer.dealtIds(viewer, channelId),
+      Date.now() + this.fallbackBudgetMs,
+      viewer,
     );
     if (page.ids.length > 0) await this.dealer.markTimeCursor(viewer, channelId, page.preTimestamp);
     return page;
-  }
-
-  /**
-   * `latest`, read on (the next older articles, within the same deadline) while every article it
-   * read was withdrawn (banned, deleted) between the news read and the card read: an empty page
-   * ends toutiao-m's list. With news having nothing older, or the deadline past, the page read
-   * answers, empty, as it did.
-   */
-  private async latestShown(
-    channelId: number,
-    timestamp: number,
-    dealt: ReadonlySet<string> = NOTHING_DEALT,
-  ): Promise<FeedBatch> {
-    const deadline = Date.now() + this.fallbackBudgetMs;
-    const first = await this.latest(channelId, timestamp, dealt, deadline);
-    let page = first;
-    while (page.ids.length > 0 && (await this.readCards(page.ids, channelId)).length === 0) {
-      const older = await withinBudget(
-        this.latest(channelId, page.preTimestamp, dealt, deadline),
-        true,
-      );
-      if (older === undefined || older.ids.length === 0) break;
-      page = older;
-    }
-    // Whether the page goes on from the one before it (and so leaves the pins off) is the request's.
-    return page === first ? page : { ...page, continued: first.continued };
   }
 
   /**
@@ -315,27 +337,30 @@ export class HomeFeedReader {
    * before it, where toutiao-m, which sends with_top=1 on every page, was shown the pins again.
    * That article (and any of the same millisecond) stays off the page, as before.
    * The page's calls to news share one deadline, FEED_FALLBACK_BUDGET_MS from the first: past it
-   * the page answers what was read, or fails as news failing does with nothing read.
+   * the page answers what was read, or fails as news failing does with nothing read. The page goes
+   * on (`readOn`, for `viewer`'s fallback page) while news may have older articles.
    */
   private async latest(
     channelId: number,
     timestamp: number,
     dealt: ReadonlySet<string>,
-    deadline: number,
+    deadline = Date.now() + this.fallbackBudgetMs,
+    viewer?: FeedViewer,
   ): Promise<FeedBatch> {
     const limit = Math.min(FEED_ARTICLE_NUM + 1 + dealt.size, LATEST_MAX_LIMIT);
     const ids: string[] = [];
     let beforeId = beforeIdOfTimestamp(timestamp + 1);
     let continued = false;
     let full = false;
+    let older = true;
     for (
       let read = 0;
       beforeId !== null && (read <= dealt.size / limit + 1 || ids.length >= FEED_ARTICLE_NUM);
       read += 1
     ) {
-      const found = await withinBudget(
-        this.channels.latestIds(channelId, limit, beforeId, deadline),
-        ids.length > 0,
+      const from = beforeId;
+      const found = await withinBudget(deadline, ids.length > 0, () =>
+        this.channels.latestIds(channelId, limit, from, deadline),
       );
       if (found === undefined) break;
       if (read === 0) continued = found.length > 0 && timestampOfArticle(found[0]) === timestamp;
@@ -346,17 +371,19 @@ export class HomeFeedReader {
         if (full) break;
         if (!dealt.has(id) && !(continued && createdAt === timestamp)) ids.push(id);
       }
-      if (full || found.length < limit) break;
+      older = full || found.length === limit;
+      if (full || !older) break;
       beforeId = found[found.length - 1];
     }
     if (ids.length === 0 && dealt.size > 0)
-      return this.latest(channelId, timestamp, NOTHING_DEALT, deadline);
+      return this.latest(channelId, timestamp, NOTHING_DEALT, deadline, viewer);
     return {
       ids,
       preTimestamp: ids.length > 0 ? timestampOfArticle(ids[ids.length - 1]) : timestamp,
       exposure: '',
       continued,
       latest: true,
+      readOn: older ? { dealt, deadline, viewer } : undefined,
     };
   }
 }

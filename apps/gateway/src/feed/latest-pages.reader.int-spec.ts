@@ -114,6 +114,33 @@ describe('LatestPagesReader (real Redis)', () => {
     });
   });
 
+  it('starts no call past the budget, where news answered the one before just in time', async () => {
+    const all = articles();
+    const news = newsOf(all);
+    news.latestIds.mockImplementation(
+      (_channel: number, limit: number, beforeId: string, deadline?: number) =>
+        new Promise<string[]>((resolve, reject) => {
+          const left = (deadline ?? Infinity) - Date.now();
+          if (left <= 0) {
+            reject(deadlineExceeded());
+            return;
+          }
+          // The answer comes a millisecond early; a busy event loop hands it on past the deadline.
+          setTimeout(() => {
+            resolve(
+              all.filter((id) => BigInt(id) < BigInt(beforeId || '9'.repeat(40))).slice(0, limit),
+            );
+            const busyUntil = Date.now() + 5;
+            while (Date.now() < busyUntil);
+          }, left - 1);
+        }),
+    );
+    const { page } = newTestReader(news, 100);
+    // 200 articles to walk past: the first call reads 100 of them.
+    await expect(page(3, 100)).rejects.toMatchObject({ code: status.DEADLINE_EXCEEDED });
+    expect(news.latestIds).toHaveBeenCalledTimes(1);
+  });
+
   it('reads a deep page without a cached cursor in as few calls as the articles before it and the page take', async () => {
     const all = articles();
     const news = newsOf(all);

@@ -93,9 +93,8 @@ export class LatestPagesReader {
     while (ids.length < perPage) {
       // A call reads the newer ids still to walk past together with the page.
       const limit = Math.min(skip + perPage - ids.length, LATEST_MAX_LIMIT);
-      const found = await withinBudget(
+      const found = await withinBudget(deadline, ids.length > 0, () =>
         this.channels.latestIds(channelId, limit, beforeId, deadline),
-        ids.length > 0,
       );
       if (found === undefined) break;
       const walked = Math.min(skip, found.length);
