@@ -124,6 +124,24 @@ describe('SenderAllowance while its Redis is down or hangs', () => {
       server.thaw();
     }
   });
+
+  it('keeps one command waiting on a Redis that hangs, letting the messages after it through at once', async () => {
+    await redis.ping();
+    server.freeze();
+    const started = Date.now();
+    let taken: boolean[];
+    try {
+      taken = await takes(allowance, 'user:3', 5, NOW);
+    } finally {
+      server.thaw();
+    }
+    expect(taken).toEqual([true, true, true, true, true]);
+    // One timeout of 100 ms, where each message waited its own.
+    expect(Date.now() - started).toBeLessThan(300);
+    // Once Redis answers (in order), the one script that waited has run: one message of three spent.
+    await redis.ping();
+    expect(await takes(allowance, 'user:3', 3, NOW)).toEqual([true, true, false]);
+  });
 });
 
 async function takes(

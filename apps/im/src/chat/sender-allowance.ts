@@ -22,10 +22,13 @@ return 1`);
 /**
  * A sender's allowance (`user:<id>`, `ip:<address>`), kept in the state Redis so that every socket
  * of the sender, on every replica, draws on it. When the state Redis fails the call or does not
- * answer in time, the message is let through: each socket's own allowance still holds.
+ * answer in time, the message is let through: each socket's own allowance still holds. Until a
+ * script past its timeout is answered, no other is sent and messages go through at once.
  */
 export class SenderAllowance {
   private down = false;
+  /** A script past its timeout still unanswered: the state Redis hangs, and more would pile up. */
+  private hanging = false;
 
   constructor(
     private readonly redis: Redis,
@@ -59,11 +62,22 @@ export class SenderAllowance {
     // Disconnected, a command would wait for reconnection attempts: no point delaying the chat.
     if (this.redis.status !== 'ready')
       return Promise.resolve(`not connected (${this.redis.status})`);
+    const timedOut = `did not answer within ${this.timeoutMs} ms`;
+    if (this.hanging) return Promise.resolve(timedOut);
     const key = `chat:limit:${sender}`;
-    const reply = TAKE.run(this.redis, [key], [nowMs, this.rule.intervalMs, this.rule.burst]).then(
-      (taken) => taken === 1,
-      (error: unknown) => `failed: ${errorMessage(error)}`,
-    );
-    return settledWithin(reply, this.timeoutMs, `did not answer within ${this.timeoutMs} ms`);
+    let answered = false;
+    const reply = TAKE.run(this.redis, [key], [nowMs, this.rule.intervalMs, this.rule.burst])
+      .then(
+        (taken) => taken === 1,
+        (error: unknown) => `failed: ${errorMessage(error)}`,
+      )
+      .finally(() => {
+        answered = true;
+        this.hanging = false;
+      });
+    return settledWithin(reply, this.timeoutMs, timedOut).then((verdict) => {
+      if (!answered) this.hanging = true;
+      return verdict;
+    });
   }
 }
