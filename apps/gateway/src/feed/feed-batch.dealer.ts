@@ -311,7 +311,7 @@ export class FeedBatchDealer {
       result = await this.recommender.recommend(
         viewer.id,
         channelId,
-        PAST_EVERY_STAMP,
+        Date.now() + REDRAW_LEAD_MS,
         articleNum,
         deadline,
       );
@@ -332,10 +332,12 @@ export class FeedBatchDealer {
 }
 
 /**
- * A stamp later than any the recommend service holds: it keeps one ahead of its clock as its clock
- * plus a few seconds, so a draw under this one is fresh and its stamps stay in order.
+ * How far ahead of this clock a redraw's stamp goes: past any stamp the recommend service holds
+ * (it stores one ahead of its own clock as its clock plus a few seconds), so the draw is fresh, yet
+ * near enough that a recommend server that stores stamps as sent (the original did) is only held
+ * ahead for a minute, where a stamp at the end of time would make every later draw a replay.
  */
-const PAST_EVERY_STAMP = Number.MAX_SAFE_INTEGER;
+const REDRAW_LEAD_MS = 60_000;
 
 /**
  * Whether the recommend service answered a replay: a fresh batch carries its exposure, an empty
