@@ -6,6 +6,7 @@ import { ARTICLE_GRPC, AUTHORING_GRPC, grpcClientToken, unary, USER_GRPC } from 
 
 import { AnonymousArticlePages } from '../../apps/gateway/src/articles/anonymous-article-pages';
 import { ArticlesRepository } from '../../apps/news/src/articles/articles.repository';
+import { ArticlesService } from '../../apps/news/src/articles/articles.service';
 import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
 
 import { type ArticleStack, IMG, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
@@ -542,6 +543,26 @@ describe('article detail, author lists, history and reading durations through th
         expect(sql.statements).toEqual([]);
       } finally {
         sql.stop();
+      }
+    });
+
+    it('asks news whether a hidden article of the history is gone once, not on every page read', async () => {
+      const REJECTED = '1300000000000000007';
+      await seedArticles(stack, [{ id: REJECTED, authorId: AUTHOR, channelId: 1, title: 'rejected', status: 3, createdAt: '2019-03-17 08:00:00' }]);
+      const history = StateKeys.readingHistory(PROLIFIC);
+      await stack.state.del(history);
+      const now = Date.now() / 1000;
+      await stack.state.zadd(history, now - 100, OLD, now - 50, REJECTED);
+      const asked = jest.spyOn(stack.newsService!.get(ArticlesService), 'listGone');
+      try {
+        for (let read = 0; read < 2; read++) {
+          const page = (await call('GET', '/user/histories', { as: PROLIFIC })).json<{ data: CardPage }>().data;
+          expect({ total: page.total_count, ids: page.results.map((card) => card.art_id) }).toEqual({ total: 1, ids: [OLD] });
+        }
+        expect(asked).toHaveBeenCalledTimes(1);
+        expect(await stack.state.zrevrange(history, 0, -1)).toEqual([REJECTED, OLD]);
+      } finally {
+        asked.mockRestore();
       }
     });
 

@@ -10,6 +10,7 @@ import { ArticlesHttpController } from './articles.http.controller';
 import { AuthorsReader } from './authors.reader';
 import { ChannelPinsReader } from './channel-pins.reader';
 import { FollowingReader } from './following.reader';
+import { GoneArticlesReader } from './gone-articles.reader';
 import { HotCounters } from './hot-counters';
 import { ReadingStatsRecorder } from './reading-stats.recorder';
 import { ReadingTracker } from './reading-tracker';
@@ -34,6 +35,7 @@ import { ViewerStateReader } from './viewer-state.reader';
     AuthorsReader,
     ChannelPinsReader,
     FollowingReader,
+    GoneArticlesReader,
     HotCounters,
     ReadingStatsRecorder,
     ReadingTracker,

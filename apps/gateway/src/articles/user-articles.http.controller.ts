@@ -10,6 +10,7 @@ import { ArticleCardsReader } from './article-cards.reader';
 import { ArticleLikingsReader } from './article-likings.reader';
 import { ArticleErrors } from './article.errors';
 import { AuthorsReader } from './authors.reader';
+import { GoneArticlesReader } from './gone-articles.reader';
 import { ReadingTracker } from './reading-tracker';
 
 const DEFAULT_PER_PAGE = 10;
@@ -31,6 +32,7 @@ export class UserArticlesHttpController {
     private readonly likings: ArticleLikingsReader,
     private readonly authors: AuthorsReader,
     private readonly tracker: ReadingTracker,
+    private readonly gone: GoneArticlesReader,
   ) {}
 
   @Get('users/:uid/articles')
@@ -72,7 +74,8 @@ export class UserArticlesHttpController {
    * dropped: it shows again in its place once approved again. The visibility of all 100 comes from
    * the card cache (L1, then one MGET), so pages and total agree and no page is answered empty
    * (which ends the client's list) while older articles remain. One deleted for good (or gone)
-   * never comes back: it leaves the history, so it no longer takes one of the 100 places.
+   * never comes back: it leaves the history, so it no longer takes one of the 100 places (noticed up
+   * to NOT_GONE_CACHE_MS late when it was hidden before).
    */
   @Get('user/histories')
   @Auth()
@@ -99,10 +102,7 @@ export class UserArticlesHttpController {
   ): Promise<void> {
     const shown = new Set(visible.map((info) => info.artId));
     try {
-      const { articleIds } = await unary(
-        this.articles.listGoneArticles({ articleIds: ids.filter((id) => !shown.has(id)) }),
-      );
-      await this.tracker.forget(readerId, articleIds);
+      await this.tracker.forget(readerId, await this.gone.gone(ids.filter((id) => !shown.has(id))));
     } catch (error) {
       this.logger.warn(`reading history of ${readerId} not pruned: ${errorMessage(error)}`);
     }
