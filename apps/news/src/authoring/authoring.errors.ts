@@ -1,4 +1,4 @@
-import { AppError } from '@app/grpc';
+import { AppError, ErrorKind } from '@app/grpc';
 
 /**
  * The authoring feature's client-facing errors, with the reference's messages where it has one.
@@ -16,4 +16,6 @@ export const AuthoringErrors = {
   invalidArticle: () => AppError.invalid('Invalid article.'),
   invalidStatus: () => AppError.invalid('Invalid article status.'),
   notFound: () => AppError.notFound('The article does not exist.'),
+  /** Long articles already wait for every HTML worker: the author may send it again shortly. */
+  busy: () => new AppError(ErrorKind.Unavailable),
 } as const;

@@ -5,6 +5,7 @@ import type Redis from 'ioredis';
 import { ArticlesModule } from '../articles/articles.module';
 import { JobOutboxModule } from '../outbox/job-outbox.module';
 import { ArticleCountersReader } from './article-counters.reader';
+import { ArticleHtmlSanitiser } from './article-html.sanitiser';
 import { ArticleReadingStatsReader } from './article-reading-stats.reader';
 import { AuthoringGrpcController } from './authoring.grpc.controller';
 import { AuthoringRepository } from './authoring.repository';
@@ -19,6 +20,7 @@ import { AuthoringService } from './authoring.service';
     AuthoringService,
     ArticleCountersReader,
     ArticleReadingStatsReader,
+    ArticleHtmlSanitiser,
     {
       provide: CounterStore,
       inject: [REDIS_STATE],

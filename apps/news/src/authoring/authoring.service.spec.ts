@@ -9,6 +9,7 @@ import type { NewsConfig } from '../config/news.config';
 import { articleChangeJobs } from '../outbox/article-jobs';
 import type { JobOutboxRelay } from '../outbox/job-outbox.relay';
 import type { ArticleCountersReader } from './article-counters.reader';
+import { ArticleHtmlSanitiser } from './article-html.sanitiser';
 import type { ArticleReadingStatsReader } from './article-reading-stats.reader';
 import type { AuthoringRepository } from './authoring.repository';
 import { AuthoringService } from './authoring.service';
@@ -69,6 +70,7 @@ function newTestService(existing: ArticleEntity | null) {
     hiddenArticles as unknown as HiddenArticlesCache,
     outbox as unknown as JobOutboxRelay,
     { nextId: () => '999' } as Snowflake,
+    new ArticleHtmlSanitiser(),
     { STORAGE_PUBLIC_URL: 'http://img.test/', AUTO_APPROVE_AUTHORS: [] as string[] } as NewsConfig,
   );
   return { service, repository, counters, cache, authorLists, hiddenArticles, outbox };

@@ -11,7 +11,7 @@ import type { NewsConfig } from '../config/news.config';
 import { articleChangeJobs } from '../outbox/article-jobs';
 import { JobOutboxRelay } from '../outbox/job-outbox.relay';
 import { resolveCover } from './article-cover.rules';
-import { sanitizeArticleHtml } from './article-html.rules';
+import { ArticleHtmlSanitiser } from './article-html.sanitiser';
 import { ArticleCountersReader } from './article-counters.reader';
 import { ArticleReadingStatsReader } from './article-reading-stats.reader';
 import { authoredPageWindow } from './authored-page.rules';
@@ -65,6 +65,7 @@ export class AuthoringService {
     private readonly hiddenArticles: HiddenArticlesCache,
     private readonly outbox: JobOutboxRelay,
     private readonly ids: Snowflake,
+    private readonly html: ArticleHtmlSanitiser,
     @Inject(APP_CONFIG) private readonly config: NewsConfig,
   ) {}
 
@@ -299,7 +300,7 @@ export class AuthoringService {
     if ([...title].length < TITLE_MIN || [...title].length > TITLE_MAX)
       throw AuthoringErrors.invalidTitle();
     // Stored as every reader's page will show it: whoever writes (media platform, a gRPC caller).
-    const content = sanitizeArticleHtml(input.content);
+    const content = await this.html.sanitise(input.content);
     if (content.trim().length === 0) throw AuthoringErrors.invalidContent();
     const cover = resolveCover(input.cover, content, this.config.STORAGE_PUBLIC_URL);
     if (input.channelId === 0) throw AuthoringErrors.feedChannel();
