@@ -142,6 +142,27 @@ describe('media platform article bodies refused by field (POST and PUT /articles
   });
 
   it.each([
+    ['5 code points, 3 of them emoji with their selector', '❤\ufe0f❤\ufe0f!'],
+    ['30 astral code points', '😀'.repeat(30)],
+  ])('takes a title of %s, counted as the news service counts it', async (_name, title) => {
+    const [[created, createdBody], [edited]] = (await both(body({ title }))) as Array<
+      [number, { data: { id: string } }]
+    >;
+    expect([created, edited]).toEqual([201, 201]);
+    const rows = (await stack.sql(
+      'SELECT title FROM news_article_basic WHERE article_id IN (?, ?)',
+      [createdBody.data.id, own],
+    )) as Array<{ title: string }>;
+    expect(rows.map((row) => row.title)).toEqual([title, title]);
+    await both(body());
+  });
+
+  it('answers a title of 31 code points, 15 emoji with their selector and one more, {"title":"Invalid title param."}', async () => {
+    const bad = [400, { message: { title: 'Invalid title param.' } }];
+    expect(await both(body({ title: `${'❤\ufe0f'.repeat(15)}!` }))).toEqual([bad, bad]);
+  });
+
+  it.each([
     ['with nothing left once sanitised', '<script>alert(1)</script>'],
     ['that is empty', ''],
   ])('answers a content %s {"content":"Invalid content param."}', async (_name, content) => {

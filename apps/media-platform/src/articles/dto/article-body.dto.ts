@@ -5,7 +5,6 @@ import {
   IsInt,
   IsNotEmpty,
   IsString,
-  Length,
   Max,
   Min,
   ValidateBy,
@@ -46,6 +45,30 @@ function isCoverInput(value: unknown): value is ArticleCoverInput {
   );
 }
 
+const TITLE_MIN = 5;
+const TITLE_MAX = 30;
+
+/**
+ * A title of 5 to 30 characters once trimmed, counted in code points as the news service counts
+ * them (and the reference's `.{5,30}`), where class-validator's length leaves out variation
+ * selectors: `❤️❤️!` is five.
+ */
+function IsTitleLength(options: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isTitleLength',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          const length = [...value.trim()].length;
+          return length >= TITLE_MIN && length <= TITLE_MAX;
+        },
+      },
+    },
+    options,
+  );
+}
+
 /**
  * A cover of the shape the news service reads, refused as a whole as the reference's cover type
  * did (`{"cover":"Invalid cover param."}`), never by its nested fields.
@@ -60,7 +83,7 @@ function IsCoverInput(options: ValidationOptions): PropertyDecorator {
  */
 export class ArticleBodyDto {
   @IsString()
-  @Length(5, 30, { message: INVALID_TITLE })
+  @IsTitleLength({ message: INVALID_TITLE })
   @IsWholeText({ message: 'title must be whole characters' })
   title: string;
 
