@@ -11,7 +11,10 @@ import type Redis from 'ioredis';
 import { SenderAllowance } from './sender-allowance';
 
 const RULE = { burst: 3, intervalMs: 1000 };
-const NOW = 1_700_000_000_000;
+/** A rule whose messages come back fast enough for a test to wait for them. */
+const FAST = { burst: 3, intervalMs: 200 };
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 class RecordingLogger {
   readonly lines: string[] = [];
@@ -43,16 +46,37 @@ describe('SenderAllowance (real Redis)', () => {
   });
 
   it('lets a burst through, then one message per interval, and refusing takes nothing', async () => {
-    expect(await takes(allowance, 'user:1', 4, NOW)).toEqual([true, true, true, false]);
-    expect(await takes(allowance, 'user:1', 3, NOW + 999)).toEqual([false, false, false]);
-    expect(await takes(allowance, 'user:1', 2, NOW + 1000)).toEqual([true, false]);
+    const fast = new SenderAllowance(redis, FAST, new RecordingLogger());
+    expect(await takes(fast, 'user:1', 4)).toEqual([true, true, true, false]);
+    expect(await takes(fast, 'user:1', 3)).toEqual([false, false, false]);
+    await sleep(FAST.intervalMs);
+    expect(await takes(fast, 'user:1', 2)).toEqual([true, false]);
     // Silent for long, it earns back no more than the burst.
-    expect(await takes(allowance, 'user:1', 4, NOW + 3_600_000)).toEqual([true, true, true, false]);
+    await sleep(FAST.intervalMs * (FAST.burst + 2));
+    expect(await takes(fast, 'user:1', 4)).toEqual([true, true, true, false]);
+  });
+
+  it('holds a sender to one burst across replicas whose clocks disagree, measuring on the clock of Redis', async () => {
+    const replicaA = new SenderAllowance(redis, RULE, new RecordingLogger());
+    const replicaB = new SenderAllowance(redis, RULE, new RecordingLogger());
+    const minuteAhead = async (take: () => Promise<boolean>): Promise<boolean> => {
+      const now = Date.now();
+      const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 60_000);
+      try {
+        return await take();
+      } finally {
+        clock.mockRestore();
+      }
+    };
+    expect(await takes(replicaA, 'user:skewed', 3)).toEqual([true, true, true]);
+    const onB: boolean[] = [];
+    for (let n = 0; n < 3; n++) onB.push(await minuteAhead(() => replicaB.take('user:skewed')));
+    expect(onB).toEqual([false, false, false]);
   });
 
   it('keeps each sender apart, under the key prefix, in a key that expires as the bucket fills up', async () => {
-    expect(await takes(allowance, 'ip:203.0.113.7', 4, NOW)).toEqual([true, true, true, false]);
-    expect(await takes(allowance, 'ip:203.0.113.8', 1, NOW)).toEqual([true]);
+    expect(await takes(allowance, 'ip:203.0.113.7', 4)).toEqual([true, true, true, false]);
+    expect(await takes(allowance, 'ip:203.0.113.8', 1)).toEqual([true]);
     const ttl = await testRedis
       .client('state')
       .pttl(`${testRedis.prefix}chat:limit:ip:203.0.113.7`);
@@ -80,7 +104,7 @@ describe('SenderAllowance while its Redis is down or hangs', () => {
   });
 
   it('lets messages through at once, with one warning an outage, and limits again once Redis is back', async () => {
-    expect(await allowance.take('user:1', NOW)).toBe(true);
+    expect(await allowance.take('user:1')).toBe(true);
     await server.crash();
     await eventually(
       () => redis.status,
@@ -88,7 +112,7 @@ describe('SenderAllowance while its Redis is down or hangs', () => {
       'the client to see Redis gone',
     );
     const started = Date.now();
-    expect([await allowance.take('user:1', NOW), await allowance.take('user:1', NOW)]).toEqual([
+    expect([await allowance.take('user:1'), await allowance.take('user:1')]).toEqual([
       true,
       true,
     ]);
@@ -100,7 +124,7 @@ describe('SenderAllowance while its Redis is down or hangs', () => {
       (status) => status === 'ready',
       'the client to reconnect',
     );
-    expect(await takes(allowance, 'user:1', 4, NOW + 10_000)).toEqual([true, true, true, false]);
+    expect(await takes(allowance, 'user:1', 4)).toEqual([true, true, true, false]);
     expect(logger.lines).toEqual([
       expect.stringMatching(/^warn chat limit: state Redis not connected/),
       'log chat limit: the state Redis answers again, senders are limited again',
@@ -112,7 +136,7 @@ describe('SenderAllowance while its Redis is down or hangs', () => {
     server.freeze();
     try {
       const started = Date.now();
-      expect([await allowance.take('user:2', NOW), await allowance.take('user:2', NOW)]).toEqual([
+      expect([await allowance.take('user:2'), await allowance.take('user:2')]).toEqual([
         true,
         true,
       ]);
@@ -131,7 +155,7 @@ describe('SenderAllowance while its Redis is down or hangs', () => {
     const started = Date.now();
     let taken: boolean[];
     try {
-      taken = await takes(allowance, 'user:3', 5, NOW);
+      taken = await takes(allowance, 'user:3', 5);
     } finally {
       server.thaw();
     }
@@ -140,17 +164,12 @@ describe('SenderAllowance while its Redis is down or hangs', () => {
     expect(Date.now() - started).toBeLessThan(300);
     // Once Redis answers (in order), the one script that waited has run: one message of three spent.
     await redis.ping();
-    expect(await takes(allowance, 'user:3', 3, NOW)).toEqual([true, true, false]);
+    expect(await takes(allowance, 'user:3', 3)).toEqual([true, true, false]);
   });
 });
 
-async function takes(
-  allowance: SenderAllowance,
-  sender: string,
-  count: number,
-  now: number,
-): Promise<boolean[]> {
+async function takes(allowance: SenderAllowance, sender: string, count: number): Promise<boolean[]> {
   const taken: boolean[] = [];
-  for (let n = 0; n < count; n++) taken.push(await allowance.take(sender, now));
+  for (let n = 0; n < count; n++) taken.push(await allowance.take(sender));
   return taken;
 }

@@ -9,13 +9,15 @@ import type { AllowanceRule } from './message-allowance';
 export const SENDER_ALLOWANCE_TIMEOUT_MS = 500;
 
 // GCRA, the token bucket as one timestamp. KEYS[1]: when the sender's bucket is full again (ms).
-// ARGV: now, the interval, the burst. A refused message takes nothing; the key expires as the
-// bucket fills up.
-const TAKE = new RedisScript<number, [string], [number, number, number]>(`
-local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
+// ARGV: the interval, the burst. A refused message takes nothing; the key expires as the bucket
+// fills up. The time is Redis' own, so replicas whose clocks disagree measure on one clock (TIME
+// before a write needs script effects replication, the only mode since Redis 7, default since 5).
+const TAKE = new RedisScript<number, [string], [number, number]>(`
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local interval = tonumber(ARGV[1])
 local full = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now) + interval
-if full - now > interval * tonumber(ARGV[3]) then return 0 end
+if full - now > interval * tonumber(ARGV[2]) then return 0 end
 redis.call('SET', KEYS[1], full, 'PX', full - now)
 return 1`);
 
@@ -38,8 +40,8 @@ export class SenderAllowance {
   ) {}
 
   /** Spends one of the sender's messages; false when there is none left. */
-  async take(sender: string, nowMs = Date.now()): Promise<boolean> {
-    const verdict = await this.ask(sender, nowMs);
+  async take(sender: string): Promise<boolean> {
+    const verdict = await this.ask(sender);
     if (typeof verdict === 'boolean') {
       if (this.down) {
         this.down = false;
@@ -58,7 +60,7 @@ export class SenderAllowance {
   }
 
   /** The script's answer, or why there is none. */
-  private ask(sender: string, nowMs: number): Promise<boolean | string> {
+  private ask(sender: string): Promise<boolean | string> {
     // Disconnected, a command would wait for reconnection attempts: no point delaying the chat.
     if (this.redis.status !== 'ready')
       return Promise.resolve(`not connected (${this.redis.status})`);
@@ -66,7 +68,7 @@ export class SenderAllowance {
     if (this.hanging) return Promise.resolve(timedOut);
     const key = `chat:limit:${sender}`;
     let answered = false;
-    const reply = TAKE.run(this.redis, [key], [nowMs, this.rule.intervalMs, this.rule.burst])
+    const reply = TAKE.run(this.redis, [key], [this.rule.intervalMs, this.rule.burst])
       .then(
         (taken) => taken === 1,
         (error: unknown) => `failed: ${errorMessage(error)}`,
