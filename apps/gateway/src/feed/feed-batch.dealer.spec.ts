@@ -432,6 +432,32 @@ describe('FeedBatchDealer drawing ahead', () => {
     expect(recommender.recommend).toHaveBeenCalledTimes(calls);
   });
 
+  it('draws the next run under a stamp past the redraw, where the clock alone is still behind what the recommend service keeps for it', async () => {
+    const answers = [
+      { ok: true as const, batch: { ids: ['7', '8'], timeStamp: 10, exposure: '' } },
+      { ok: true as const, batch: { ids: run, timeStamp: 90, exposure: 'drawn' } },
+      { ok: true as const, batch: { ids: run, timeStamp: 95, exposure: 'drawn' } },
+    ];
+    const { store, recommender, dealer } = setUp(() =>
+      Promise.resolve(answers.shift() ?? { ok: false, reason: 'error' }),
+    );
+    store.next.mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: false });
+    store.queueAndNext.mockResolvedValue({
+      kind: 'fresh',
+      batch: { ids: run.slice(0, 10), exposure: 'e' },
+      cursor: 5001,
+      continued: false,
+      lastQueued: false,
+      coldIds: [],
+    });
+
+    await dealer.deal(viewer, 1, 5000);
+    await dealer.deal(viewer, 1, 5001);
+    const stamps = recommender.recommend.mock.calls.map(([, , stamp]) => stamp);
+    expect(stamps).toHaveLength(3);
+    expect(stamps[2]).toBeGreaterThan(stamps[1]);
+  });
+
   it('says a failed refill of a stamp that goes on from a batch goes on too, so its fallback page does', async () => {
     const { store, dealer } = setUp(() => Promise.resolve({ ok: false, reason: 'timeout' }));
     store.next.mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: true });

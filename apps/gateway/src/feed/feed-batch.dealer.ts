@@ -307,14 +307,22 @@ export class FeedBatchDealer {
     );
     // Another gateway (or this one before a restart) drew under a later stamp than this one's: a
     // replay of a batch dealt already, not a run to queue. One more draw, within the same deadline.
-    if (result.ok && replayed(result.batch))
+    if (result.ok && replayed(result.batch)) {
+      const key = refillKey(viewer, channelId);
+      const redrawStamp = Math.max(
+        Date.now() + REDRAW_LEAD_MS,
+        (this.drawnStamps.get(key) ?? 0) + 1,
+      );
+      // The service keeps the run under a stamp the clock has not reached: later draws go past it.
+      this.drawnStamps.set(key, redrawStamp);
       result = await this.recommender.recommend(
         viewer.id,
         channelId,
-        Date.now() + REDRAW_LEAD_MS,
+        redrawStamp,
         articleNum,
         deadline,
       );
+    }
     if (!result.ok) return { ok: false, failure: result };
     const run = result.batch;
     const dealtBefore = new Set(coldIds);
