@@ -422,6 +422,23 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     expect([await basicRow(), await profileRow()]).toEqual(before.rows);
   });
 
+  it('takes back a name stored with an invisible character inside before the rule as no change', async () => {
+    const { user_name: old } = await basicRow();
+    // Persian writes some names with a zero-width non-joiner.
+    const stored = 'علی\u200cرضا';
+    await stack.sql('UPDATE user_basic SET user_name = ? WHERE user_id = ?', [stored, ME]);
+    try {
+      const unchanged = await patchProfile({ name: stored, intro: 'kept name' });
+      expect([unchanged.statusCode, unchanged.json<unknown>()]).toEqual([
+        201,
+        { message: 'OK', data: { id: ME, name: stored, intro: 'kept name' } },
+      ]);
+      expect(await basicRow()).toMatchObject({ user_name: stored, introduction: 'kept name' });
+    } finally {
+      await stack.sql('UPDATE user_basic SET user_name = ? WHERE user_id = ?', [old, ME]);
+    }
+  });
+
   it('saves a name of emoji, whose joiners and selectors are part of them', async () => {
     const { user_name: old } = await basicRow();
     for (const name of ['👨\u200d👩\u200d👧', '新❤\ufe0f']) {
