@@ -432,6 +432,17 @@ describe('FeedBatchDealer drawing ahead', () => {
     expect(recommender.recommend).toHaveBeenCalledTimes(calls);
   });
 
+  it('neither queues nor deals a redraw answered as a replay again (a clock more than a minute behind): the page is dealt nothing', async () => {
+    const { store, recommender, dealer } = setUp(() =>
+      Promise.resolve({ ok: true, batch: { ids: ['7', '8'], timeStamp: 10, exposure: '' } }),
+    );
+    store.next.mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: false });
+
+    expect(await dealer.deal(viewer, 1, 5000)).toMatchObject({ ok: true, ids: [] });
+    expect(recommender.recommend).toHaveBeenCalledTimes(2);
+    expect(store.queueAndNext).not.toHaveBeenCalled();
+  });
+
   it('draws the next run under a stamp past the redraw, where the clock alone is still behind what the recommend service keeps for it', async () => {
     const answers = [
       { ok: true as const, batch: { ids: ['7', '8'], timeStamp: 10, exposure: '' } },
