@@ -123,5 +123,24 @@ describe('RedisScript (real Redis)', () => {
       ]);
       expect(await own.get('value')).toBe('d');
     });
+
+    it('keeps the error of another command of the pipeline in its place, after NOSCRIPT too', async () => {
+      await own.set('text', 'not a number');
+      await own.script('FLUSH');
+      const replies = await SET_AND_COUNT.queue(
+        own.pipeline().incr('text'),
+        ['value', 'queued'],
+        ['e'],
+      )
+        .get('value')
+        .exec();
+      expect(replies?.map(([error]) => error?.message.split(' ')[0] ?? null)).toEqual([
+        'ERR',
+        null,
+        null,
+      ]);
+      expect(replies?.slice(1).map(([, reply]) => reply)).toEqual([3, 'd']);
+      expect(await own.get('value')).toBe('e');
+    });
   });
 });
