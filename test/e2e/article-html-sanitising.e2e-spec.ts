@@ -107,6 +107,9 @@ describe('article HTML: stored sanitised, so the app serves no author script', (
       // The sanitising worker, started from the TypeScript sources, compiles them first (ts-node):
       // seconds of a busy machine, beyond the media platform's usual deadline for news.
       GRPC_DEADLINE_MS: 30_000,
+      // A worker's start is counted in the wait, so the wait limit allows for that compile too.
+      ARTICLE_HTML_WAIT_LIMIT_MS: 20_000,
+      ARTICLE_HTML_TIME_LIMIT_MS: 1_500,
     });
     await seedUsers(stack, [{ id: AUTHOR, name: 'author' }]);
     await stack.sql(
@@ -170,6 +173,48 @@ describe('article HTML: stored sanitised, so the app serves no author script', (
     // A short one is sanitised in place, where a worker's round trip would cost more than it saves.
     await send('POST', `${ARTICLES}?draft=false`, 'A short article', sent);
     expect(sanitisedHere.mock.calls.length).toBe(1);
+  });
+
+  it("refuses an article whose parse overruns news' time limit, keyed by its content, stores nothing, and sanitises the next long one", async () => {
+    const count = async () =>
+      Number(
+        (
+          (await stack.sql('SELECT COUNT(*) AS n FROM news_article_content')) as Array<{
+            n: string;
+          }>
+        )[0].n,
+      );
+    const before = await count();
+    // Tags nested as no editor writes them: about 9 s to parse at 1 MiB, where the editor's take 0.2.
+    const nested = '<p>a<select><p>b'.repeat(Math.floor((2 ** 20 - 1_024) / 16));
+    const started = Date.now();
+    const reply = await mp.inject({
+      method: 'POST',
+      url: `${ARTICLES}?draft=false`,
+      payload: {
+        title: 'Nested past any editor',
+        content: nested,
+        cover: { type: -1, images: [] },
+        channel_id: 1,
+      },
+      headers: auth,
+    });
+    expect({ status: reply.statusCode, body: reply.json<unknown>() }).toEqual({
+      status: 400,
+      body: { message: { content: 'Invalid content param.' } },
+    });
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(await count()).toBe(before);
+    // The overrun worker was stopped; a new one takes the next long article.
+    const { sent, stored } = editorArticleHtml(PICTURE);
+    const id = await send(
+      'POST',
+      `${ARTICLES}?draft=false`,
+      'A long article after',
+      sent.repeat(64),
+    );
+    expect(await storedContent(id)).toBe(stored.repeat(64));
+    expect(await count()).toBe(before + 1);
   });
 
   it('migrates articles stored before, dropping their cached pages, and leaves clean ones alone', async () => {

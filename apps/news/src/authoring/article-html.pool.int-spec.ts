@@ -5,20 +5,33 @@ import { threadId } from 'node:worker_threads';
 
 import { AppError, ErrorKind } from '@app/grpc';
 
-import { ArticleHtmlPool } from './article-html.pool';
+import { ArticleHtmlPool, type ArticleHtmlPoolOptions } from './article-html.pool';
 import { sanitizeArticleHtml } from './article-html.rules';
 import { articleHtmlWorkerEntry } from './article-html.sanitiser';
 import { editorArticleHtml, htmlLike, random } from './article-html.stub';
+import { AuthoringErrors } from './authoring.errors';
 
-/** A worker that answers at once, and stops, throws or never answers when told to. */
+/**
+ * A worker that answers at once, and stops, throws, never answers, takes a while or fills its heap
+ * when told to. It says it is ready after a slow start, which no article's time limit counts.
+ */
 const ECHO_WORKER = `
 const { parentPort, threadId } = require('node:worker_threads');
+const until = Date.now() + 300;
+while (Date.now() < until);
 parentPort.on('message', (html) => {
   if (html === 'exit') process.exit(3);
   if (html === 'hang') return;
   if (html === 'throw') throw new Error('thrown in the worker');
+  if (html === 'spin') for (;;);
+  if (html === 'grow') for (const held = []; ; ) held.push({ html: String(Math.random()) });
+  if (html.startsWith('wait ')) {
+    const until = Date.now() + Number(html.slice(5));
+    while (Date.now() < until);
+  }
   parentPort.postMessage({ html: html.toUpperCase(), threadId });
 });
+parentPort.postMessage({ ready: true });
 `;
 
 describe('ArticleHtmlPool (worker threads)', () => {
@@ -54,8 +67,8 @@ describe('ArticleHtmlPool (worker threads)', () => {
     let dir: string;
     let script: string;
     const pools: ArticleHtmlPool[] = [];
-    const newPool = (maxQueued: number) => {
-      const pool = new ArticleHtmlPool({ script, execArgv: [], size: 1, maxQueued });
+    const newPool = (maxQueued: number, limits: Partial<ArticleHtmlPoolOptions> = {}) => {
+      const pool = new ArticleHtmlPool({ script, execArgv: [], size: 1, maxQueued, ...limits });
       pools.push(pool);
       return pool;
     };
@@ -90,6 +103,41 @@ describe('ArticleHtmlPool (worker threads)', () => {
       expect(after.html).toBe('B');
       expect(after.threadId).not.toBe(first.threadId);
       await expect(pool.run('throw')).rejects.toThrow('thrown in the worker');
+      expect((await pool.run('c')).html).toBe('C');
+    });
+
+    it('refuses an article its worker has not answered within the time limit as invalid content, and a new worker takes the next', async () => {
+      const pool = newPool(2, { timeLimitMs: 200 });
+      const first = await pool.run('a');
+      const started = Date.now();
+      const spinning = pool.run('spin');
+      const next = pool.run('wait 100');
+      await expect(spinning).rejects.toEqual(AuthoringErrors.invalidContent());
+      expect(Date.now() - started).toBeLessThan(1_000);
+      // The time limit runs from the article's posting to a ready worker: a new worker's start is not counted.
+      const after = await next;
+      expect(after.html).toBe('WAIT 100');
+      expect(after.threadId).not.toBe(first.threadId);
+    });
+
+    it("refuses an article that fills its worker's heap as invalid content, where a worker that crashed otherwise stays an error", async () => {
+      const pool = newPool(2, { maxHeapMiB: 16 });
+      await expect(pool.run('grow')).rejects.toEqual(AuthoringErrors.invalidContent());
+      await expect(pool.run('exit')).rejects.toThrow(
+        'The article HTML worker stopped (exit code 3).',
+      );
+      await expect(pool.run('throw')).rejects.toThrow('thrown in the worker');
+      expect((await pool.run('b')).html).toBe('B');
+    });
+
+    it('refuses an article that waited for a worker past the wait limit as Unavailable, before a worker takes it', async () => {
+      // The wait includes a new worker's start (300 ms here).
+      const pool = newPool(4, { maxWaitMs: 500 });
+      await pool.run('a');
+      const running = pool.run('wait 800');
+      const waiting = pool.run('b');
+      await expect(waiting).rejects.toEqual(new AppError(ErrorKind.Unavailable));
+      expect((await running).html).toBe('WAIT 800');
       expect((await pool.run('c')).html).toBe('C');
     });
 

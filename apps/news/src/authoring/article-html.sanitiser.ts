@@ -1,7 +1,10 @@
 import { extname, join } from 'node:path';
 
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG } from '@app/config';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 
+import type { NewsConfig } from '../config/news.config';
+import { ARTICLE_HTML_WORKER_HEAP_MIB, ARTICLE_HTML_WORKERS } from './article-html.constant';
 import { ArticleHtmlPool, type ArticleHtmlPoolOptions } from './article-html.pool';
 import { sanitizeArticleHtml } from './article-html.rules';
 
@@ -15,16 +18,20 @@ export const INLINE_MAX_LENGTH = 32 * 1024;
 
 /**
  * One worker: news serves readers on the other core of its two. Four long articles may wait for
- * it, so that the last one's save (two passes of 0.2 s each at most, for each before it) still
- * ends within the callers' 3 s gRPC deadline; more answer 503 as every other overload does. 1 MiB
- * of the editor's HTML needs under 32 MiB of heap, with dropped tags too; 1 MiB of tags nested
- * past any editor's (`<p><select>` over and over) needs more, and fails.
+ * it (two passes of 0.2 s each at most at 1 MiB); more answer 503 as every other overload does.
+ * The time and wait limits (config) keep a save within its caller's gRPC deadline however many
+ * wait, and however long an article's parse would take.
  */
 const POOL: Omit<ArticleHtmlPoolOptions, 'script' | 'execArgv'> = {
-  size: 1,
+  size: ARTICLE_HTML_WORKERS,
   maxQueued: 4,
-  maxHeapMiB: 64,
+  maxHeapMiB: ARTICLE_HTML_WORKER_HEAP_MIB,
 };
+
+export type ArticleHtmlLimits = Pick<
+  NewsConfig,
+  'ARTICLE_HTML_TIME_LIMIT_MS' | 'ARTICLE_HTML_WAIT_LIMIT_MS'
+>;
 
 /**
  * The worker's entry beside this module: the compiled JavaScript in dist/, as the apps run, or,
@@ -46,7 +53,16 @@ export function articleHtmlWorkerEntry(): Pick<ArticleHtmlPoolOptions, 'script' 
  */
 @Injectable()
 export class ArticleHtmlSanitiser implements OnModuleDestroy {
-  private readonly pool = new ArticleHtmlPool({ ...articleHtmlWorkerEntry(), ...POOL });
+  private readonly pool: ArticleHtmlPool;
+
+  constructor(@Inject(APP_CONFIG) limits: ArticleHtmlLimits) {
+    this.pool = new ArticleHtmlPool({
+      ...articleHtmlWorkerEntry(),
+      ...POOL,
+      timeLimitMs: limits.ARTICLE_HTML_TIME_LIMIT_MS,
+      maxWaitMs: limits.ARTICLE_HTML_WAIT_LIMIT_MS,
+    });
+  }
 
   async sanitise(html: string): Promise<string> {
     if (html.length <= INLINE_MAX_LENGTH) return sanitizeArticleHtml(html);

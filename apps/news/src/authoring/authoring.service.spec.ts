@@ -70,7 +70,10 @@ function newTestService(existing: ArticleEntity | null) {
     hiddenArticles as unknown as HiddenArticlesCache,
     outbox as unknown as JobOutboxRelay,
     { nextId: () => '999' } as Snowflake,
-    new ArticleHtmlSanitiser(),
+    new ArticleHtmlSanitiser({
+      ARTICLE_HTML_TIME_LIMIT_MS: 60_000,
+      ARTICLE_HTML_WAIT_LIMIT_MS: 60_000,
+    }),
     { STORAGE_PUBLIC_URL: 'http://img.test/', AUTO_APPROVE_AUTHORS: [] as string[] } as NewsConfig,
   );
   return { service, repository, counters, cache, authorLists, hiddenArticles, outbox };

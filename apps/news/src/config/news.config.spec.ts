@@ -25,4 +25,18 @@ describe('newsEnvSchema', () => {
       ConfigValidationError,
     );
   });
+
+  it("keeps a long article's time in the HTML worker, waiting and parsing, under the callers' gRPC deadline", () => {
+    const config = loadConfig(newsEnvSchema, {});
+    expect(config.ARTICLE_HTML_TIME_LIMIT_MS + config.ARTICLE_HTML_WAIT_LIMIT_MS).toBeLessThan(
+      config.GRPC_DEADLINE_MS,
+    );
+    expect(() => loadConfig(newsEnvSchema, { GRPC_DEADLINE_MS: '2500' })).toThrow(
+      /must stay under GRPC_DEADLINE_MS/,
+    );
+    expect(
+      loadConfig(newsEnvSchema, { GRPC_DEADLINE_MS: '2500', ARTICLE_HTML_TIME_LIMIT_MS: '1500' })
+        .ARTICLE_HTML_TIME_LIMIT_MS,
+    ).toBe(1500);
+  });
 });

@@ -10,6 +10,18 @@ export const newsEnvSchema = baseEnvSchema
     /** How often each replica relays what the job outbox still holds (a queue that was down, say). */
     OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
     /**
+     * How long news' HTML worker may take over one article longer than 32 KiB: past it the worker
+     * is stopped and the save refused, `{"content":"Invalid content param."}` (1 MiB of an
+     * editor's HTML takes about 0.2 s a pass; 1 MiB of `<p>a<select>` over and over, 11 s).
+     */
+    ARTICLE_HTML_TIME_LIMIT_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
+    /**
+     * How long such an article may wait for the worker (a new worker's start included): past it
+     * the save answers 503, unparsed. With the time limit it stays under GRPC_DEADLINE_MS, so a
+     * save either is stored before its caller's deadline, or is refused and stores nothing.
+     */
+    ARTICLE_HTML_WAIT_LIMIT_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+    /**
      * Authors whose submitted articles are approved at once, as the reference approved its user
      * 1's (comma-separated user ids; none by default, so every article waits for review).
      */
@@ -21,6 +33,13 @@ export const newsEnvSchema = baseEnvSchema
   })
   .superRefine((env, ctx) => {
     refineBaseEnv(env, ctx);
+    if (env.ARTICLE_HTML_TIME_LIMIT_MS + env.ARTICLE_HTML_WAIT_LIMIT_MS >= env.GRPC_DEADLINE_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ARTICLE_HTML_TIME_LIMIT_MS'],
+        message: 'ARTICLE_HTML_TIME_LIMIT_MS and ARTICLE_HTML_WAIT_LIMIT_MS together must stay under GRPC_DEADLINE_MS',
+      });
+    }
     if (env.SEARCH_DRIVER === 'es' && env.ELASTICSEARCH_URL === undefined) {
       ctx.addIssue({
         code: 'custom',
