@@ -68,16 +68,20 @@ describe('FeedBatchDealer with the queue down', () => {
   type Store = Pick<FeedBatchStore, 'next'>;
   type Recommend = UserRecommendClient['recommend'];
 
-  async function dealtStraight(batch: { ids: string[]; timeStamp: number; exposure: string }) {
+  type Batch = { ids: string[]; timeStamp: number; exposure: string };
+  let recommender: { recommend: jest.Mock<ReturnType<Recommend>, Parameters<Recommend>> };
+
+  /** Deals with the queue down; the recommend service answers `batches` in turn, then the last again. */
+  async function dealtStraight(...batches: Batch[]) {
     const store = {
       next: jest
         .fn<ReturnType<Store['next']>, Parameters<Store['next']>>()
         .mockRejectedValue(new Error('connect ECONNREFUSED')),
     };
-    const recommender = {
-      recommend: jest
-        .fn<ReturnType<Recommend>, Parameters<Recommend>>()
-        .mockResolvedValue({ ok: true, batch }),
+    recommender = {
+      recommend: jest.fn<ReturnType<Recommend>, Parameters<Recommend>>(() =>
+        Promise.resolve({ ok: true, batch: (batches.length > 1 ? batches.shift() : undefined) ?? batches[0] }),
+      ),
     };
     const dealer = new FeedBatchDealer(
       store as unknown as FeedBatchStore,
@@ -101,12 +105,36 @@ describe('FeedBatchDealer with the queue down', () => {
     });
   });
 
-  it('keeps the next older stamp of a replay (no exposure)', async () => {
-    expect(await dealtStraight({ ids: ['3'], timeStamp: 3000, exposure: '' })).toMatchObject({
+  it('keeps the newest stamp of an empty fresh batch (nothing to draw)', async () => {
+    expect(await dealtStraight({ ids: [], timeStamp: 3000, exposure: '' })).toMatchObject({
       ok: true,
-      ids: ['3'],
+      ids: [],
       cursor: 3000,
     });
+    expect(recommender.recommend).toHaveBeenCalledTimes(1);
+  });
+
+  it('draws once more, past every stamp and within the same deadline, when the recommend service answers a replay, and deals the fresh batch', async () => {
+    // Another gateway drew under a later stamp: the service replays a batch dealt already.
+    const before = Date.now();
+    expect(
+      await dealtStraight(
+        { ids: ['3'], timeStamp: 3000, exposure: '' },
+        { ids: ['4', '5'], timeStamp: 4000, exposure: 'exposure of 4,5' },
+      ),
+    ).toMatchObject({ ok: true, ids: ['4', '5'], cursor: 0, exposure: 'exposure of 4,5' });
+    const [[, , , , deadline], [, , redrawn, , sameDeadline]] = recommender.recommend.mock.calls;
+    expect(redrawn).toBeGreaterThanOrEqual(before + 60_000);
+    expect(sameDeadline).toBe(deadline);
+  });
+
+  it('deals nothing of a redraw answered as a replay again: those articles were dealt', async () => {
+    expect(await dealtStraight({ ids: ['3'], timeStamp: 3000, exposure: '' })).toMatchObject({
+      ok: true,
+      ids: [],
+      exposure: '',
+    });
+    expect(recommender.recommend).toHaveBeenCalledTimes(2);
   });
 });
 

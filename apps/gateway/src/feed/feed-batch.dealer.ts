@@ -19,6 +19,7 @@ import {
   FEED_RECOMMEND_DEADLINE_MS,
   RECOMMEND_MAX_ARTICLE_NUM,
   type RecommendBatch,
+  type RecommendResult,
   UserRecommendClient,
 } from './user-recommend.client';
 
@@ -95,12 +96,7 @@ export class FeedBatchDealer {
     } catch (error) {
       // The cache role is down or evicting: one batch straight from the recommend service.
       this.logger.warn(`feed queue unavailable: ${errorMessage(error)}`);
-      const result = await this.recommender.recommend(
-        viewer.id,
-        channelId,
-        this.recommendStamp(viewer, channelId, stamp),
-        FEED_ARTICLE_NUM,
-      );
+      const result = await this.drawFresh(viewer, channelId, stamp, FEED_ARTICLE_NUM);
       return result.ok ? fromRecommend(result.batch) : result;
     }
   }
@@ -242,6 +238,43 @@ export class FeedBatchDealer {
     return drawn;
   }
 
+  /**
+   * One `user_recommend` call for `articleNum` articles never dealt to the viewer. Another gateway
+   * (or this one before a restart) may have drawn under a later stamp than this one's: the answer
+   * is then a replay of a batch dealt already, so one more draw, within the same deadline. A replay
+   * again (a clock over a minute behind the stamps kept) answers no articles: those were dealt.
+   */
+  private async drawFresh(
+    viewer: FeedViewer,
+    channelId: number,
+    stamp: number,
+    articleNum: number,
+  ): Promise<RecommendResult> {
+    const deadline = Date.now() + FEED_RECOMMEND_DEADLINE_MS;
+    const result = await this.recommender.recommend(
+      viewer.id,
+      channelId,
+      this.recommendStamp(viewer, channelId, stamp),
+      articleNum,
+      deadline,
+    );
+    if (!result.ok || !replayed(result.batch)) return result;
+    const key = refillKey(viewer, channelId);
+    const redrawStamp = Math.max(Date.now() + REDRAW_LEAD_MS, (this.drawnStamps.get(key) ?? 0) + 1);
+    // The service keeps the run under a stamp the clock has not reached: later draws go past it.
+    this.drawnStamps.set(key, redrawStamp);
+    const redrawn = await this.recommender.recommend(
+      viewer.id,
+      channelId,
+      redrawStamp,
+      articleNum,
+      deadline,
+    );
+    return redrawn.ok && replayed(redrawn.batch)
+      ? { ok: true, batch: { ...redrawn.batch, ids: [] } }
+      : redrawn;
+  }
+
   /** Lets other requests of the viewer and channel wait for `outcome` until it settles. */
   private share(key: string, outcome: Promise<RefillOutcome>): void {
     const shared = outcome.finally(() => this.refills.delete(key));
@@ -297,35 +330,7 @@ export class FeedBatchDealer {
       FEED_ARTICLE_NUM * this.config.FEED_PREFETCH_BATCHES + coldIds.length,
       RECOMMEND_MAX_ARTICLE_NUM,
     );
-    const deadline = Date.now() + FEED_RECOMMEND_DEADLINE_MS;
-    let result = await this.recommender.recommend(
-      viewer.id,
-      channelId,
-      this.recommendStamp(viewer, channelId, stamp),
-      articleNum,
-      deadline,
-    );
-    // Another gateway (or this one before a restart) drew under a later stamp than this one's: a
-    // replay of a batch dealt already, not a run to queue. One more draw, within the same deadline.
-    if (result.ok && replayed(result.batch)) {
-      const key = refillKey(viewer, channelId);
-      const redrawStamp = Math.max(
-        Date.now() + REDRAW_LEAD_MS,
-        (this.drawnStamps.get(key) ?? 0) + 1,
-      );
-      // The service keeps the run under a stamp the clock has not reached: later draws go past it.
-      this.drawnStamps.set(key, redrawStamp);
-      result = await this.recommender.recommend(
-        viewer.id,
-        channelId,
-        redrawStamp,
-        articleNum,
-        deadline,
-      );
-      // A replay again (a clock over a minute behind the stamps kept): its articles were dealt.
-      if (result.ok && replayed(result.batch))
-        result = { ok: true, batch: { ...result.batch, ids: [] } };
-    }
+    const result = await this.drawFresh(viewer, channelId, stamp, articleNum);
     if (!result.ok) return { ok: false, failure: result };
     const run = result.batch;
     const dealtBefore = new Set(coldIds);
