@@ -15,5 +15,7 @@ export * as candidateV1 from './generated/toutiao/recommend/v1/candidate_service
 export * as counterRepairV1 from './generated/toutiao/counters/v1/counter_repair_service';
 export * as userReco from './generated/user_reco';
 export * as chatbot from './generated/chatbot';
+// Hand-written: the article title rule news and the media platform share.
+export * from './article-title';
 // Hand-written: the tracking strings and A/B buckets that the original user_reco contract promises.
 export * from './user-reco-tracking';

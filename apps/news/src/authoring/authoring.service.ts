@@ -1,6 +1,6 @@
 import { CacheKeys, CounterKeys, CounterStore, TwoLevelCache } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
-import type { authoringV1 } from '@app/contracts';
+import { type authoringV1, isArticleTitleLength } from '@app/contracts';
 import { Snowflake, SNOWFLAKE_ID } from '@app/snowflake';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
@@ -17,9 +17,6 @@ import { ArticleReadingStatsReader } from './article-reading-stats.reader';
 import { authoredPageWindow } from './authored-page.rules';
 import { AuthoringErrors } from './authoring.errors';
 import { type ArticleDraft, AuthoringRepository } from './authoring.repository';
-
-const TITLE_MIN = 5;
-const TITLE_MAX = 30;
 
 /** Statuses an author may still edit; an approved article goes back to review when edited. */
 const EDITABLE = [
@@ -297,8 +294,7 @@ export class AuthoringService {
 
   private async validate(input: ArticleInput): Promise<ArticleDraft> {
     const title = input.title.trim();
-    if ([...title].length < TITLE_MIN || [...title].length > TITLE_MAX)
-      throw AuthoringErrors.invalidTitle();
+    if (!isArticleTitleLength(title)) throw AuthoringErrors.invalidTitle();
     // Stored as every reader's page will show it: whoever writes (media platform, a gRPC caller).
     const content = await this.html.sanitise(input.content);
     if (content.trim().length === 0) throw AuthoringErrors.invalidContent();

@@ -1,3 +1,4 @@
+import { isArticleTitleLength } from '@app/contracts';
 import { INT32_MAX, INT32_MIN, IsWholeText } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import {
@@ -45,24 +46,13 @@ function isCoverInput(value: unknown): value is ArticleCoverInput {
   );
 }
 
-const TITLE_MIN = 5;
-const TITLE_MAX = 30;
-
-/**
- * A title of 5 to 30 characters once trimmed, counted in code points as the news service counts
- * them (and the reference's `.{5,30}`), where class-validator's length leaves out variation
- * selectors: `❤️❤️!` is five.
- */
+/** A title news takes: 5 to 30 characters once trimmed, counted in code points. */
 function IsTitleLength(options: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isTitleLength',
       validator: {
-        validate: (value: unknown) => {
-          if (typeof value !== 'string') return false;
-          const length = [...value.trim()].length;
-          return length >= TITLE_MIN && length <= TITLE_MAX;
-        },
+        validate: (value: unknown) => typeof value === 'string' && isArticleTitleLength(value),
       },
     },
     options,
