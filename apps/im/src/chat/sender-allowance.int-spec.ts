@@ -11,10 +11,11 @@ import type Redis from 'ioredis';
 import { SenderAllowance } from './sender-allowance';
 
 const RULE = { burst: 3, intervalMs: 1000 };
-/** A rule whose messages come back fast enough for a test to wait for them. */
-const FAST = { burst: 3, intervalMs: 200 };
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * A rule whose interval no pause of a busy machine comes near: the test has the bucket fill up by
+ * moving the stored stamp back (`elapse`), so it waits for no message to come back.
+ */
+const SLOW = { burst: 3, intervalMs: 60_000 };
 
 class RecordingLogger {
   readonly lines: string[] = [];
@@ -45,15 +46,24 @@ describe('SenderAllowance (real Redis)', () => {
     await testRedis.cleanup();
   });
 
+  /** Has the sender's bucket fill up as `ms` of the Redis clock would: its stamp moves back. */
+  async function elapse(key: string, ms: number): Promise<void> {
+    const state = testRedis.client('state');
+    const stored = `${testRedis.prefix}${key}`;
+    const [full, ttl] = await Promise.all([state.get(stored), state.pttl(stored)]);
+    if (ttl <= ms) await state.del(stored);
+    else await state.set(stored, Number(full) - ms, 'PX', ttl - ms);
+  }
+
   it('lets a burst through, then one message per interval, and refusing takes nothing', async () => {
-    const fast = new SenderAllowance(redis, FAST, new RecordingLogger());
-    expect(await takes(fast, 'user:1', 4)).toEqual([true, true, true, false]);
-    expect(await takes(fast, 'user:1', 3)).toEqual([false, false, false]);
-    await sleep(FAST.intervalMs);
-    expect(await takes(fast, 'user:1', 2)).toEqual([true, false]);
+    const slow = new SenderAllowance(redis, SLOW, new RecordingLogger());
+    expect(await takes(slow, 'user:1', 4)).toEqual([true, true, true, false]);
+    expect(await takes(slow, 'user:1', 3)).toEqual([false, false, false]);
+    await elapse('chat:limit:user:1', SLOW.intervalMs);
+    expect(await takes(slow, 'user:1', 2)).toEqual([true, false]);
     // Silent for long, it earns back no more than the burst.
-    await sleep(FAST.intervalMs * (FAST.burst + 2));
-    expect(await takes(fast, 'user:1', 4)).toEqual([true, true, true, false]);
+    await elapse('chat:limit:user:1', SLOW.intervalMs * (SLOW.burst + 2));
+    expect(await takes(slow, 'user:1', 4)).toEqual([true, true, true, false]);
   });
 
   it('holds a sender to one burst across replicas whose clocks disagree, measuring on the clock of Redis', async () => {
