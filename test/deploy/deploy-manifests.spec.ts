@@ -22,6 +22,10 @@ import { DEFAULT_MAX_IMAGE_BYTES } from '@app/storage';
 
 import { base64BodyLimit, PROFILE_IMAGE_FIELDS } from '../../apps/gateway/src/users/profile-images';
 import { readHandshakeCredentials } from '../../apps/im/src/notify/handshake-credentials';
+import {
+  ARTICLE_HTML_WORKER_HEAP_MIB,
+  ARTICLE_HTML_WORKERS,
+} from '../../apps/news/src/authoring/article-html.constant';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -50,6 +54,37 @@ const OFF_HEAP_MIB = 160;
  * as im's heap cap holds need their part off the heap too.
  */
 const IM_SOCKET_KIB = { heap: 12.68, offHeap: 19.34 - 12.68 };
+
+/** The worker threads an app runs beside its main thread, and the old-generation cap it gives each. */
+const WORKER_THREADS: Record<string, { count: number; capMiB: number }> = {
+  news: { count: ARTICLE_HTML_WORKERS, capMiB: ARTICLE_HTML_WORKER_HEAP_MIB },
+};
+/**
+ * What a worker thread holds outside its heap, with room to spare: news' RSS grew by 4.4 MiB
+ * beyond its HTML worker's heap once the worker had started, by 9.4 after 1 MiB of nested tags,
+ * and kept 17.4 of it after the worker stopped.
+ */
+const WORKER_OFF_HEAP_MIB = 32;
+
+/**
+ * V8's heap limit of a worker thread started under these node flags with this old-generation cap
+ * (`resourceLimits`), in MiB. V8's flags are the process's and win over a worker's limits: under
+ * `--max-old-space-size` a worker may grow as far as the main thread.
+ */
+function workerHeapLimitMiB(flags: readonly string[], capMiB: number): number {
+  const inWorker = "require('node:worker_threads').parentPort.postMessage(require('node:v8').getHeapStatistics().heap_size_limit)";
+  const script = `new (require('node:worker_threads').Worker)(${JSON.stringify(inWorker)}, { eval: true, resourceLimits: { maxOldGenerationSizeMb: ${capMiB} } })
+    .once('message', (bytes) => { console.log(bytes); process.exit(0); });`;
+  const bytes = execFileSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' });
+  return Number(bytes) / 1024 / 1024;
+}
+
+/** What an app's worker threads may hold: each one's heap limit under the app's flags and its memory off the heap. */
+function workerThreadsMiB(app: string, flags: readonly string[]): number {
+  const threads = WORKER_THREADS[app];
+  if (threads === undefined) return 0;
+  return threads.count * (workerHeapLimitMiB(flags, threads.capMiB) + WORKER_OFF_HEAP_MIB);
+}
 
 function offHeapMiB(app: string, capMiB: number): number {
   if (app !== 'im') return OFF_HEAP_MIB;
@@ -521,11 +556,13 @@ describe('k8s manifests', () => {
     expect(paths.map((path) => asRecord(path).path)).toEqual(['/socket.io']);
   });
 
-  it("gives every app's container a memory limit above V8's heap limit under its flags and the memory off the heap", () => {
+  it("gives every app's container a memory limit above V8's heap limits under its flags, its main thread's and its worker threads', and the memory off the heap", () => {
     const short = ofKind('Deployment').flatMap((doc) => {
       const app = nameOf(doc) ?? '?';
       const flags = NODE_FLAGS.appNodeFlags(app);
-      const needed = Math.ceil(heapLimitMiB(flags) + offHeapMiB(app, NODE_FLAGS.oldSpaceCapMiB(app)));
+      const needed = Math.ceil(
+        heapLimitMiB(flags) + offHeapMiB(app, NODE_FLAGS.oldSpaceCapMiB(app)) + workerThreadsMiB(app, flags),
+      );
       return containersOf(doc)
         .map((container) => ({ name: asString(container.name), limit: mebibytes(asRecord(asRecord(container.resources).limits).memory) }))
         .filter(({ limit }) => !(limit >= needed))
@@ -534,6 +571,11 @@ describe('k8s manifests', () => {
     expect(ofKind('Deployment').map(nameOf)).toEqual(expect.arrayContaining(APPS));
     expect(short).toEqual([]);
     expect(offHeapMiB('im', 1024)).toBeGreaterThan(OFF_HEAP_MIB + 500);
+    // A worker's cap holds where no flag overrides it; news' flags do.
+    expect(workerHeapLimitMiB([], ARTICLE_HTML_WORKER_HEAP_MIB)).toBeLessThan(2 * ARTICLE_HTML_WORKER_HEAP_MIB);
+    expect(workerThreadsMiB('news', NODE_FLAGS.appNodeFlags('news'))).toBe(
+      heapLimitMiB(NODE_FLAGS.appNodeFlags('news')) + WORKER_OFF_HEAP_MIB,
+    );
     expect(mebibytes('768Mi')).toBe(768);
     expect(mebibytes('1Gi')).toBe(1024);
     expect(mebibytes(undefined)).toBeNaN();
