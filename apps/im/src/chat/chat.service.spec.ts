@@ -38,7 +38,7 @@ describe('ChatService', () => {
       Promise.resolve({ userResponse: `re:${request.userMessage}`, createTime: 1_600_000_005 }),
     );
     const reply = await new ChatService(bot, new FixedClock()).reply(
-      { kind: 'user', userId: '42', sessionId: 'session-42' },
+      { kind: 'user', userId: '42', sessionId: 'session-42', expiresAt: NOW * 1000 },
       message,
     );
     expect(reply).toEqual({ msg: 're:你好', timestamp: 1_600_000_005 });
@@ -61,7 +61,7 @@ describe('ChatService', () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const bot = new RecordingBot(() => Promise.reject(new Error('DEADLINE_EXCEEDED')));
     const reply = await new ChatService(bot, new FixedClock()).reply(
-      { kind: 'user', userId: '42', sessionId: 'session-42' },
+      { kind: 'user', userId: '42', sessionId: 'session-42', expiresAt: NOW * 1000 },
       message,
     );
     expect(reply).toEqual({ msg: CHATBOT_FAILURE_REPLY, timestamp: NOW });

@@ -4,14 +4,16 @@ import { Logger } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 
 import type { ImServer, ImSocket } from '../realtime/socket.types';
+import { callAt } from './expiry-timer';
 import { SocketAuthenticator } from './socket-authenticator';
 
 /**
  * Authenticates every socket at handshake and puts signed-in users in room `<user_id>`, the
  * room that `following notify`, `liking notify` and `comment notify` are published to through
  * the Redis emitter, and in the room of their session, which the user service closes when the
- * session ends. Anonymous sockets join no user room: an anonymous id is not proof of
- * anything, so it must never let a client receive someone else's notifications.
+ * session ends; a signed-in socket is also closed when its access token expires. Anonymous
+ * sockets join no user room: an anonymous id is not proof of anything, so it must never let a
+ * client receive someone else's notifications.
  */
 @WebSocketGateway()
 export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnection<ImSocket> {
@@ -34,9 +36,13 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
 
   handleConnection(socket: ImSocket): void {
     const identity = socket.data.identity;
+    if (identity.kind !== 'user') return;
     // The session's room lets the user service close these sockets when the session ends.
-    if (identity.kind === 'user')
-      void socket.join([identity.userId, sessionRoom(identity.sessionId)]);
+    void socket.join([identity.userId, sessionRoom(identity.sessionId)]);
+    // Its token no longer lets anyone in, so neither may the socket stay. No event comes first:
+    // the reference has none, and a client connects again with the token it holds now.
+    const cancel = callAt(identity.expiresAt, () => socket.disconnect(true));
+    socket.once('disconnect', cancel);
   }
 
   private refusal(error: unknown): Error {

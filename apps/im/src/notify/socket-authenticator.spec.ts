@@ -1,5 +1,12 @@
-import { JwtKeySet, type SessionStatus, TokenSigner, TokenVerifier } from '@app/auth';
+import {
+  JwtKeySet,
+  type SessionStatus,
+  TokenSigner,
+  TokenVerifier,
+  type VerifiedToken,
+} from '@app/auth';
 import { AppError } from '@app/grpc';
+import { JwtService } from '@nestjs/jwt';
 
 import { SocketAuthenticator } from './socket-authenticator';
 
@@ -25,13 +32,14 @@ describe('SocketAuthenticator', () => {
     return (error as AppError).message;
   };
 
-  it('identifies a user by an access token of a live session', async () => {
-    await expect(
-      authenticator.authenticate({ token: signer.signAccess(USER_ID, 'live') }, 'socket-1'),
-    ).resolves.toEqual({
+  it('identifies a user by an access token of a live session, until the token expires', async () => {
+    const token = signer.signAccess(USER_ID, 'live');
+    const { exp } = new JwtService({}).decode<VerifiedToken>(token);
+    await expect(authenticator.authenticate({ token }, 'socket-1')).resolves.toEqual({
       kind: 'user',
       userId: USER_ID,
       sessionId: 'live',
+      expiresAt: exp * 1000,
     });
   });
 

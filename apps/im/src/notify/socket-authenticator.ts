@@ -22,6 +22,11 @@ export class SocketAuthenticator {
     const status = await this.sessions.status(claims.sid);
     if (status === null) throw TokenErrors.invalid();
     if (status === 'denied') throw TokenErrors.userDenied();
-    return { kind: 'user', userId: claims.user_id, sessionId: claims.sid };
+    return {
+      kind: 'user',
+      userId: claims.user_id,
+      sessionId: claims.sid,
+      expiresAt: claims.exp * 1000,
+    };
   }
 }

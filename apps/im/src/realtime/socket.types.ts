@@ -1,8 +1,12 @@
 import type { Server, Socket } from 'socket.io';
 
-/** Who is on the other end of a socket, decided once at handshake. */
+/**
+ * Who is on the other end of a socket, decided once at handshake. A user's `expiresAt` is when
+ * the access token it came with expires (ms since the epoch).
+ */
 export type SocketIdentity =
-  { kind: 'user'; userId: string; sessionId: string } | { kind: 'anonymous'; anonymousId: string };
+  | { kind: 'user'; userId: string; sessionId: string; expiresAt: number }
+  | { kind: 'anonymous'; anonymousId: string };
 
 /** What the chat sends back (the reference's `message` event; timestamp in seconds). */
 export interface ChatReply {
