@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -139,6 +139,33 @@ describe('ArticleHtmlPool (worker threads)', () => {
       await expect(waiting).rejects.toEqual(new AppError(ErrorKind.Unavailable));
       expect((await running).html).toBe('WAIT 800');
       expect((await pool.run('c')).html).toBe('C');
+    });
+
+    it('fails the waiting articles of a worker that stops while it starts, and starts the next only for the next article', async () => {
+      const starts = join(dir, 'starts');
+      const broken = join(dir, 'broken-worker.js');
+      writeFileSync(starts, '');
+      writeFileSync(
+        broken,
+        `require('node:fs').appendFileSync(${JSON.stringify(starts)}, 'x'); throw new Error('failed at start');`,
+      );
+      const pool = new ArticleHtmlPool({
+        script: broken,
+        execArgv: [],
+        size: 1,
+        maxQueued: 4,
+        maxWaitMs: 1_000,
+      });
+      pools.push(pool);
+      const failed = await pool.run('a').catch((error: Error) => error.message);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect({ failed, starts: readFileSync(starts, 'utf8').length }).toEqual({
+        failed: 'failed at start',
+        starts: 1,
+      });
+      await expect(pool.run('b')).rejects.toThrow('failed at start');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(readFileSync(starts, 'utf8').length).toBe(2);
     });
 
     it('fails what it holds when closed, and takes nothing after', async () => {

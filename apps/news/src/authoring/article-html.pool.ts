@@ -40,7 +40,8 @@ const closedError = () => new Error('The article HTML pool is closed.');
  * Worker threads that sanitise article HTML, one article at a time each, so that a long article's
  * parse (1 MiB: about 0.2 s) leaves the event loop free. Workers start when an article needs one
  * and stay until `close`; a worker that stops (it crashed, ran out of heap or overran the time
- * limit) fails the article it held, and a new one takes the next once it has stopped.
+ * limit) fails the article it held, and a new one takes the next once it has stopped; one that
+ * stops while it starts fails the articles waiting for it, and the next article starts another.
  */
 export class ArticleHtmlPool {
   private readonly workers = new Set<Worker>();
@@ -142,10 +143,17 @@ export class ArticleHtmlPool {
     const job = this.running.get(worker);
     this.running.delete(worker);
     this.ready.delete(worker);
-    this.starting.delete(worker);
+    const wasStarting = this.starting.delete(worker);
     this.workers.delete(worker);
     if (job !== undefined) settle(job).reject(error);
-    this.dispatch();
+    if (!wasStarting) {
+      this.dispatch();
+      return;
+    }
+    // A worker that stopped while loading its entry would stop so again: the articles waiting with
+    // no other worker to take them fail with its error, and only a later article starts another.
+    if (this.ready.size === 0 && this.starting.size === 0)
+      for (const waiting of this.queue.splice(0)) settle(waiting).reject(error);
   }
 
   /** An article still waiting at the wait limit: refused before any worker saw it. */
