@@ -229,13 +229,19 @@ export class FeedBatchDealer {
    * The stamp a draw is made under. The recommend service keeps its own history by stamp (a newer
    * one draws, one at or before its newest replays), and the cursor a page goes on from may be
    * older than a stamp drawn for since (toutiao-m keeps its cursor over a pull-to-refresh): the
-   * clock keeps the stamps in order, and one more than the last when the clock has not moved.
+   * clock keeps the stamps in order, and one more than the last when the clock has not passed it
+   * (it has not moved, or the last was a redraw's, ahead of it).
    */
   private recommendStamp(viewer: FeedViewer, channelId: number, stamp: number): number {
+    return this.nextStamp(viewer, channelId, Math.max(stamp, Date.now()));
+  }
+
+  /** `atLeast`, or one more than the last stamp of the viewer and channel; kept as their last. */
+  private nextStamp(viewer: FeedViewer, channelId: number, atLeast: number): number {
     const key = refillKey(viewer, channelId);
-    const drawn = Math.max(stamp, Date.now(), (this.drawnStamps.get(key) ?? 0) + 1);
-    this.drawnStamps.set(key, drawn);
-    return drawn;
+    const next = Math.max(atLeast, (this.drawnStamps.get(key) ?? 0) + 1);
+    this.drawnStamps.set(key, next);
+    return next;
   }
 
   /**
@@ -259,10 +265,8 @@ export class FeedBatchDealer {
       deadline,
     );
     if (!result.ok || !replayed(result.batch)) return result;
-    const key = refillKey(viewer, channelId);
-    const redrawStamp = Math.max(Date.now() + REDRAW_LEAD_MS, (this.drawnStamps.get(key) ?? 0) + 1);
     // The service keeps the run under a stamp the clock has not reached: later draws go past it.
-    this.drawnStamps.set(key, redrawStamp);
+    const redrawStamp = this.nextStamp(viewer, channelId, Date.now() + REDRAW_LEAD_MS);
     const redrawn = await this.recommender.recommend(
       viewer.id,
       channelId,
