@@ -190,7 +190,7 @@ export class HomeFeedReader {
    * were withdrawn (banned, deleted) between the news read and the card read would end
    * toutiao-m's list: the next older ones are read in its place, within the page's deadline, each
    * read of cards telling whether to go on. With news having nothing older, or the deadline past,
-   * the page read answers, empty, as it did.
+   * the page read answers, empty.
    */
   private async cardsOf(
     batch: FeedBatch,
