@@ -73,9 +73,9 @@ export class UserArticlesHttpController {
    * now. One hidden for a while (back in review after its author's edit, banned) is left out, not
    * dropped: it shows again in its place once approved again. The visibility of all 100 comes from
    * the card cache (L1, then one MGET), so pages and total agree and no page is answered empty
-   * (which ends the client's list) while older articles remain. One deleted for good (or gone)
-   * never comes back: it leaves the history, so it no longer takes one of the 100 places (noticed up
-   * to NOT_GONE_CACHE_MS late when it was hidden before).
+   * (which ends the client's list) while older articles remain. One deleted for good (or unknown to
+   * news) never comes back: it leaves the history and takes none of the 100 places (noticed up to
+   * NOT_GONE_CACHE_MS late when it was hidden before).
    */
   @Get('user/histories')
   @Auth()
