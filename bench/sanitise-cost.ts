@@ -1,8 +1,8 @@
 // `npm run bench:sanitise [-- --rounds 5]`: how long news' event loop stands still while the save
 // of an article of the media platform's body limit (1 MiB of the publish admin's editor HTML)
-// sanitises it: on the loop, as the save did before, against ArticleHtmlSanitiser, which hands it
-// to a worker thread. The figure is the longest a monitorEventLoopDelay timer waited meanwhile: how
-// late a reader's request arriving then is answered. Then, for sizes about INLINE_MAX_LENGTH, how
+// sanitises it: on the loop, against ArticleHtmlSanitiser, which hands it to a worker thread. The
+// figure is the longest a monitorEventLoopDelay timer waited meanwhile: how late a reader's request
+// arriving then is answered. Then, for sizes about INLINE_MAX_LENGTH, how
 // long a save spends sanitising on the loop against a worker's round trip. One process.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
