@@ -143,8 +143,7 @@ export class HomeFeedReader {
       batch = read.batch;
       const { pinned, cards } = read;
       const batchIds = batch.ids.filter((id) => !pinned.has(id));
-      const withdrawn = batchIds.length > 0 && cards.every((card) => pinned.has(card.art_id));
-      if (!withdrawn || batch.exposure === '') {
+      if (!allWithdrawn(batchIds, cards, pinned) || batch.exposure === '') {
         // A fresh batch was dealt under the stamp of this round (see below).
         return viewer && batch.exposure !== ''
           ? this.filled({ batch, pinned, cards }, viewer, channelId, stamp + redealt - 1)
@@ -201,8 +200,9 @@ export class HomeFeedReader {
     for (let page = batch; ;) {
       const ids = page.ids.filter((id) => !pinned.has(id));
       const cards = await this.readCards([...topIds, ...ids], channelId);
-      const withdrawn = ids.length > 0 && cards.every((card) => pinned.has(card.art_id));
-      const older = withdrawn ? await this.olderLatest(page, channelId) : undefined;
+      const older = allWithdrawn(ids, cards, pinned)
+        ? await this.olderLatest(page, channelId)
+        : undefined;
       if (!older) return { batch: page, pinned, cards };
       page = older;
     }
@@ -386,4 +386,13 @@ export class HomeFeedReader {
       readOn: older ? { dealt, deadline, viewer } : undefined,
     };
   }
+}
+
+/** Whether a batch's `ids` (its pins left out) all went without a card: withdrawn since listed. */
+function allWithdrawn(
+  ids: readonly string[],
+  cards: readonly ArticleCard[],
+  pinned: ReadonlySet<string>,
+): boolean {
+  return ids.length > 0 && cards.every((card) => pinned.has(card.art_id));
 }
