@@ -338,7 +338,7 @@ describe('HomeFeedReader', () => {
     // Every deadline is the first call's.
     expect(new Set(channels.latestIds.mock.calls.map((call: unknown[]) => call[3])).size).toBe(1);
 
-    // News has nothing older: the page answers as before, empty.
+    // News has nothing older: the page answers empty.
     withdrawn.clear();
     all.forEach((id) => withdrawn.add(id));
     const nothing = await reader.read(user, 1, Date.parse('2030-01-01T00:00:00Z'), false);
@@ -611,7 +611,7 @@ describe('HomeFeedReader', () => {
       expect(view.pre_timestamp).toBe(timestampOfArticle(shown[shown.length - 1]));
     });
 
-    it('answers the page it read, as before, when the budget runs out reading on past articles all withdrawn', async () => {
+    it('answers the withdrawn page it read, empty, when the budget runs out reading on past it', async () => {
       const { reader, channels, cards } = newTestReader(
         { ok: false, reason: 'timeout' },
         [],
