@@ -68,7 +68,7 @@ export function parseSequence(value: unknown): number {
   return seq;
 }
 
-/** The `{id}` path parameter of `/user/channels/{id}`. */
+/** The `{id}` path parameter of PUT `/user/channels/{id}`. */
 export function parseChannelIdParam(value: string): number {
   const id = /^\d{1,10}$/.test(value) ? toId(value) : undefined;
   if (id === undefined || id === 0) throw invalidChannelId();
