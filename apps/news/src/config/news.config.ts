@@ -12,7 +12,7 @@ export const newsEnvSchema = baseEnvSchema
     /**
      * How long news' HTML worker may take over one article longer than 32 KiB: past it the worker
      * is stopped and the save refused, `{"content":"Invalid content param."}` (1 MiB of an
-     * editor's HTML takes about 0.2 s a pass; 1 MiB of `<p>a<select>` over and over, 11 s).
+     * editor's HTML takes about 0.2 s a pass; 1 MiB of `<p>a<select><p>b` over and over, 9–11 s).
      */
     ARTICLE_HTML_TIME_LIMIT_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
     /**
