@@ -1,5 +1,5 @@
 import { loadConfig, runMain } from '@app/config';
-import { createHttpApp } from '@app/grpc';
+import { createHttpApp, OPEN_CORS } from '@app/grpc';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { type MediaPlatformConfig, mediaPlatformEnvSchema } from './config/media-platform.config';
@@ -10,12 +10,7 @@ import { MediaPlatformModule } from './media-platform.module';
 export async function createMediaPlatform(
   config: MediaPlatformConfig,
 ): Promise<NestFastifyApplication> {
-  // The publish admin is a browser app on an origin of its own that sends its token in a header,
-  // never a cookie: any origin may call, as the reference's CORS(app) let it.
-  const app = await createHttpApp(MediaPlatformModule.forRoot(config), 'mp', config, {
-    origin: '*',
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-  });
+  const app = await createHttpApp(MediaPlatformModule.forRoot(config), 'mp', config, OPEN_CORS);
   await setupMpImageUploads(app, config);
   return app;
 }

@@ -16,6 +16,7 @@ export * from './edge/configure-http-app';
 export * from './server/start-grpc-service';
 export * from './edge/health.module';
 export * from './edge/create-http-app';
+export { OPEN_CORS } from './edge/cors';
 export * from './edge/raw-response.decorator';
 export * from './edge/int32';
 export * from './edge/page-query.dto';

@@ -9,6 +9,17 @@ import type {
 /** The CORS of an HTTP app; always answered in a request hook, before any guard. */
 export type HttpCorsOptions = Omit<FastifyCorsOptions, 'hook' | 'delegator'>;
 
+/**
+ * The CORS of the apps the browser clients call (toutiao-m, the publish admin): each runs on an
+ * origin of its own and sends its token in a header, never in a cookie, so every origin may call,
+ * as the reference's `CORS(app)` let it. A preflight answers with these methods and the headers it
+ * asked for.
+ */
+export const OPEN_CORS: HttpCorsOptions = {
+  origin: '*',
+  methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+};
+
 /** The request hook of @fastify/cors: sets an answer's CORS headers, or answers a preflight. */
 export type CorsHook = (
   request: FastifyRequest,
