@@ -360,7 +360,7 @@ describe('HomeFeedReader', () => {
     }
   });
 
-  it('reads on past withdrawn articles no further than news has any: a read answered short is the last', async () => {
+  it('reads on past withdrawn articles no further than news has articles: a read answered short is the last', async () => {
     const older = ['1300000000000000009', '1300000000000000008'];
     const { reader, channels, cards } = newTestReader({ ok: false, reason: 'timeout' });
     channels.latestIds.mockImplementation((_channel: number, limit: number, beforeId: string) =>
