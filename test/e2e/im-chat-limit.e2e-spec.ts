@@ -2,23 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import { JwtKeySet, SessionStore, TokenSigner } from '@app/auth';
 import { closeRedisClient, createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
-import {
-  createTestRedis,
-  freePort,
-  type RedisServer,
-  startRedisServer,
-  type TestRedis,
-} from '@app/testing';
+import { createTestRedis, type RedisServer, startRedisServer, type TestRedis } from '@app/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 
-import { imEnvSchema } from '../../apps/im/src/config/im.config';
-import { createIm } from '../../apps/im/src/main';
+import { connectIm, type SocketQuery, startIm } from './support/im-app';
 
 const TOO_MANY = { message: 'Too many requests.' };
-
-type Query = Record<string, string>;
 
 jest.setTimeout(30_000);
 
@@ -46,20 +36,8 @@ describe('im chat limit per sender, across sockets and replicas (e2e)', () => {
   };
 
   /** A socket as it reaches im behind the Ingress, which appends the address it saw to X-Forwarded-For. */
-  const connect = (port: number, query: Query, forwardedFor?: string): Promise<Socket> => {
-    const socket = io(`http://127.0.0.1:${port}`, {
-      transports: ['websocket'],
-      query,
-      reconnection: false,
-      forceNew: true,
-      ...(forwardedFor === undefined ? {} : { extraHeaders: { 'x-forwarded-for': forwardedFor } }),
-    });
-    sockets.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(socket));
-      socket.once('connect_error', reject);
-    });
-  };
+  const connect = (port: number, query: SocketQuery, forwardedFor?: string): Promise<Socket> =>
+    connectIm(sockets, port, query, forwardedFor);
 
   /**
    * Sends `count` messages and counts what each got, once each got something: an answer, or the
@@ -102,20 +80,10 @@ describe('im chat limit per sender, across sockets and replicas (e2e)', () => {
     const state = createRedisClient(redis.stateUrl, redis.prefix);
     sessions = new SessionStore(state, 3600);
     closeState = () => closeRedisClient(state);
-    const config = loadConfig(imEnvSchema, {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      REDIS_CACHE_URL: redis.cacheUrl,
-      REDIS_STATE_URL: redis.stateUrl,
-      REDIS_QUEUE_URL: redis.queueUrl,
-      REDIS_KEY_PREFIX: redis.prefix,
-      TRUSTED_PROXY_HOPS: '1',
-    });
     const overrides = { keySet: new JwtKeySet(keys.publicKeys) };
-    [imA, imB] = [await createIm(config, overrides), await createIm(config, overrides)];
-    [portA, portB] = [await freePort(), await freePort()];
-    await imA.listen(portA, '127.0.0.1');
-    await imB.listen(portB, '127.0.0.1');
+    const env = { LOG_LEVEL: 'silent', TRUSTED_PROXY_HOPS: '1' };
+    ({ app: imA, port: portA } = await startIm(redis, overrides, env));
+    ({ app: imB, port: portB } = await startIm(redis, overrides, env));
   });
 
   afterAll(async () => {

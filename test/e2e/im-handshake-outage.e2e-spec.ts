@@ -2,19 +2,11 @@ import { randomUUID } from 'node:crypto';
 
 import { JwtKeySet, SessionStore, TokenSigner } from '@app/auth';
 import { createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
-import {
-  createTestRedis,
-  freePort,
-  type RedisServer,
-  startRedisServer,
-  type TestRedis,
-} from '@app/testing';
+import { createTestRedis, type RedisServer, startRedisServer, type TestRedis } from '@app/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 
-import { imEnvSchema } from '../../apps/im/src/config/im.config';
-import { createIm } from '../../apps/im/src/main';
+import { imRefusal, type SocketQuery, startIm } from './support/im-app';
 
 const USER_ID = '1294287382374383616';
 
@@ -33,19 +25,11 @@ describe('im handshakes while its state Redis is down (e2e)', () => {
   beforeAll(async () => {
     server = await startRedisServer({ appendOnly: true });
     redis = createTestRedis({ cache: server.url, state: server.url });
-    im = await createIm(
-      loadConfig(imEnvSchema, {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        REDIS_CACHE_URL: redis.cacheUrl,
-        REDIS_STATE_URL: redis.stateUrl,
-        REDIS_QUEUE_URL: redis.queueUrl,
-        REDIS_KEY_PREFIX: redis.prefix,
-      }),
+    ({ app: im, port } = await startIm(
+      redis,
       { keySet: new JwtKeySet(keys.publicKeys) },
-    );
-    port = await freePort();
-    await im.listen(port, '127.0.0.1');
+      { LOG_LEVEL: 'silent' },
+    ));
   });
 
   afterAll(async () => {
@@ -54,19 +38,7 @@ describe('im handshakes while its state Redis is down (e2e)', () => {
     await server?.remove();
   });
 
-  const refusal = (query: Record<string, string>): Promise<string> => {
-    const socket = io(`http://127.0.0.1:${port}`, {
-      transports: ['websocket'],
-      query,
-      reconnection: false,
-      forceNew: true,
-    });
-    sockets.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('connect', () => reject(new Error('connection was accepted')));
-      socket.once('connect_error', (error: Error) => resolve(error.message));
-    });
-  };
+  const refusal = (query: SocketQuery): Promise<string> => imRefusal(sockets, port, query);
 
   it('refuses a signed-in socket as unavailable, for the client to try again, not as an internal error', async () => {
     const state = createRedisClient(redis.stateUrl, redis.prefix);

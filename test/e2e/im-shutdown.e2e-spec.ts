@@ -1,10 +1,8 @@
 import { JwtKeySet } from '@app/auth';
 import { REDIS_DISCONNECT_TIMEOUT_MS, REDIS_QUIT_TIMEOUT_MS } from '@app/cache';
-import { loadConfig } from '@app/config';
 import {
   createTestRedis,
   eventually,
-  freePort,
   type RedisServer,
   startRedisServer,
   type TestRedis,
@@ -12,8 +10,7 @@ import {
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
 
-import { imEnvSchema } from '../../apps/im/src/config/im.config';
-import { createIm } from '../../apps/im/src/main';
+import { startIm as startImApp } from './support/im-app';
 
 /** Jest fails the running test on a rejection nobody handles, reported on the next turns of the event loop. */
 const REJECTIONS_REPORTED_MS = 100;
@@ -61,21 +58,14 @@ describe('im started and stopped around a Redis outage (e2e)', () => {
     await server?.remove();
   });
 
-  const startIm = async (): Promise<NestFastifyApplication> => {
-    const im = await createIm(
-      loadConfig(imEnvSchema, {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        REDIS_CACHE_URL: redis.cacheUrl,
-        REDIS_STATE_URL: redis.stateUrl,
-        REDIS_QUEUE_URL: redis.queueUrl,
-        REDIS_KEY_PREFIX: redis.prefix,
-      }),
-      { keySet: JwtKeySet.generate('im-shutdown') },
-    );
-    await im.listen(await freePort(), '127.0.0.1');
-    return im;
-  };
+  const startIm = async (): Promise<NestFastifyApplication> =>
+    (
+      await startImApp(
+        redis,
+        { keySet: JwtKeySet.generate('im-shutdown') },
+        { LOG_LEVEL: 'silent' },
+      )
+    ).app;
 
   /** The connections subscribed to the adapter's request channel (1 once im's adapter is). */
   const adapterSubscribers = async (): Promise<number> => {

@@ -2,16 +2,14 @@ import { randomUUID } from 'node:crypto';
 
 import { JwtKeySet, SessionStore, TokenSigner, type VerifiedToken } from '@app/auth';
 import { createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
 import { NotificationEmitter } from '@app/queue';
-import { createTestRedis, freePort, nextEvent, type TestRedis } from '@app/testing';
+import { createTestRedis, nextEvent, type TestRedis } from '@app/testing';
 import { JwtService } from '@nestjs/jwt';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type Redis from 'ioredis';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 
-import { imEnvSchema } from '../../apps/im/src/config/im.config';
-import { createIm } from '../../apps/im/src/main';
+import { connectIm, type SocketQuery, startIm } from './support/im-app';
 
 const USER_ID = '1294287382374383616';
 /** `exp` is in whole seconds, so a 2 s token expires between 1 and 2 s after it is signed. */
@@ -31,19 +29,7 @@ describe('im closes a signed-in socket when its access token expires (e2e)', () 
   beforeAll(async () => {
     redis = createTestRedis();
     state = createRedisClient(redis.stateUrl, redis.prefix);
-    im = await createIm(
-      loadConfig(imEnvSchema, {
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'error',
-        REDIS_CACHE_URL: redis.cacheUrl,
-        REDIS_STATE_URL: redis.stateUrl,
-        REDIS_QUEUE_URL: redis.queueUrl,
-        REDIS_KEY_PREFIX: redis.prefix,
-      }),
-      { keySet: new JwtKeySet(keys.publicKeys) },
-    );
-    port = await freePort();
-    await im.listen(port, '127.0.0.1');
+    ({ app: im, port } = await startIm(redis, { keySet: new JwtKeySet(keys.publicKeys) }));
   });
 
   afterAll(async () => {
@@ -53,19 +39,7 @@ describe('im closes a signed-in socket when its access token expires (e2e)', () 
     await redis?.cleanup();
   });
 
-  const connect = (query: Record<string, string>): Promise<Socket> => {
-    const socket = io(`http://127.0.0.1:${port}`, {
-      transports: ['websocket'],
-      query,
-      reconnection: false,
-      forceNew: true,
-    });
-    sockets.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(socket));
-      socket.once('connect_error', reject);
-    });
-  };
+  const connect = (query: SocketQuery): Promise<Socket> => connectIm(sockets, port, query);
 
   /** A live session, as the user service's login makes, and an access token of `signer`'s lifetime. */
   const signIn = async (signer: TokenSigner): Promise<{ token: string; expiresAt: number }> => {

@@ -3,7 +3,6 @@ import { request as httpRequest } from 'node:http';
 
 import { JwtKeySet, SessionStore, TokenSigner } from '@app/auth';
 import { createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
 import type { chatbot } from '@app/contracts';
 import { GRPC_LOADER_OPTIONS, protoFile, type ReadinessReport } from '@app/grpc';
 import { NotificationEmitter } from '@app/queue';
@@ -32,8 +31,7 @@ import ioV2, { type SocketV2 } from 'socket.io-client-v2';
 import { BuiltInChatBot } from '../../apps/im/src/chat/built-in.chat-bot';
 import { CHATBOT_FAILURE_REPLY } from '../../apps/im/src/chat/chat.service';
 import { CHATBOT_DEADLINE_MS, GrpcChatBot } from '../../apps/im/src/chat/grpc.chat-bot';
-import { imEnvSchema } from '../../apps/im/src/config/im.config';
-import { createIm } from '../../apps/im/src/main';
+import { connectIm, imRefusal, startIm } from './support/im-app';
 import { byConnectQuery, roundRobin, startReplicaRouter } from './support/replica-router';
 
 const USER_ID = '1294287382374383616';
@@ -84,17 +82,6 @@ function poll(port: number, path: string, origin: string, body?: string): Promis
     );
     outgoing.on('error', reject);
     outgoing.end(body);
-  });
-}
-
-/** `forwardedFor`: the X-Forwarded-For of the Ingress, which im trusts for one hop by default. */
-function open(port: number, query: Query, forwardedFor?: string): Socket {
-  return io(`http://127.0.0.1:${port}`, {
-    transports: ['websocket'],
-    query,
-    reconnection: false,
-    forceNew: true,
-    ...(forwardedFor === undefined ? {} : { extraHeaders: { 'x-forwarded-for': forwardedFor } }),
   });
 }
 
@@ -153,23 +140,10 @@ describe('im: Socket.IO over the Redis adapter', () => {
   };
   const tokenFor = async (userId: string): Promise<string> => (await signIn(userId)).token;
 
-  const connect = (port: number, query: Query, forwardedFor?: string): Promise<Socket> => {
-    const socket = open(port, query, forwardedFor);
-    sockets.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('connect', () => resolve(socket));
-      socket.once('connect_error', reject);
-    });
-  };
+  const connect = (port: number, query: Query, forwardedFor?: string): Promise<Socket> =>
+    connectIm(sockets, port, query, forwardedFor);
 
-  const refusal = (port: number, query: Query): Promise<string> => {
-    const socket = open(port, query);
-    sockets.push(socket);
-    return new Promise((resolve, reject) => {
-      socket.once('connect', () => reject(new Error('connection was accepted')));
-      socket.once('connect_error', (error: Error) => resolve(error.message));
-    });
-  };
+  const refusal = (port: number, query: Query): Promise<string> => imRefusal(sockets, port, query);
 
   /** Both replicas' adapters listen on the request channel once their subscriptions are live. */
   const waitForAdapters = async (count: number): Promise<void> => {
@@ -186,26 +160,14 @@ describe('im: Socket.IO over the Redis adapter', () => {
     redis = createTestRedis();
     state = createRedisClient(redis.stateUrl, redis.prefix);
     sessions = new SessionStore(state, 3600);
-    [portA, portB] = [await freePort(), await freePort()];
     const chatbotPort = await freePort();
     chatbotServer = await startChatbotServer(chatbotPort, received);
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'error',
-      REDIS_CACHE_URL: redis.cacheUrl,
-      REDIS_STATE_URL: redis.stateUrl,
-      REDIS_QUEUE_URL: redis.queueUrl,
-      REDIS_KEY_PREFIX: redis.prefix,
-    };
-    imA = await createIm(loadConfig(imEnvSchema, env), { keySet: new JwtKeySet(keys.publicKeys) });
-    imB = await createIm(
-      loadConfig(imEnvSchema, { ...env, CHATBOT_GRPC_URL: `127.0.0.1:${chatbotPort}` }),
-      {
-        keySet: new JwtKeySet(keys.publicKeys),
-      },
-    );
-    await imA.listen(portA, '127.0.0.1');
-    await imB.listen(portB, '127.0.0.1');
+    ({ app: imA, port: portA } = await startIm(redis, { keySet: new JwtKeySet(keys.publicKeys) }));
+    ({ app: imB, port: portB } = await startIm(
+      redis,
+      { keySet: new JwtKeySet(keys.publicKeys) },
+      { CHATBOT_GRPC_URL: `127.0.0.1:${chatbotPort}` },
+    ));
     await waitForAdapters(2);
   });
 
@@ -663,19 +625,10 @@ describe('im: Socket.IO over the Redis adapter', () => {
           return { userResponse: `late: ${request.userMessage}`, createTime: 1_600_000_000 };
         },
       };
-      const port = await freePort();
-      const stopping = await createIm(
-        loadConfig(imEnvSchema, {
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'error',
-          REDIS_CACHE_URL: redis.cacheUrl,
-          REDIS_STATE_URL: redis.stateUrl,
-          REDIS_QUEUE_URL: redis.queueUrl,
-          REDIS_KEY_PREFIX: redis.prefix,
-        }),
-        { keySet: new JwtKeySet(keys.publicKeys), chatBot: slowBot },
-      );
-      await stopping.listen(port, '127.0.0.1');
+      const { app: stopping, port } = await startIm(redis, {
+        keySet: new JwtKeySet(keys.publicKeys),
+        chatBot: slowBot,
+      });
       const socket = await connect(port, { a: 'device-at-shutdown' });
       const events: string[] = [];
       socket.on('message', (reply: { msg: string }) => events.push(reply.msg));
