@@ -181,6 +181,27 @@ describe('sign-in, sessions and tokens through the gateway', () => {
       expect(statuses.filter((status) => status === 200)).toHaveLength(100);
       expect(statuses.slice(100)).toEqual([429, 429]);
     });
+
+    it('counts an IPv6 caller by its /64: other addresses of that /64, in any form, share its 100 per hour', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 102; i += 1) {
+        const address = i % 2 === 0 ? `2001:db8:7:1::${(i + 1).toString(16)}` : `2001:0DB8:0007:0001:${i.toString(16)}:0:0:1`;
+        statuses.push((await call(gateway, 'GET', `/app/v1_0/sms/codes/1330000${String(i).padStart(4, '0')}`, { ip: address })).statusCode);
+      }
+      expect(statuses.filter((status) => status === 200)).toHaveLength(100);
+      expect(statuses.slice(100)).toEqual([429, 429]);
+      expect((await call(gateway, 'GET', '/app/v1_0/sms/codes/13300000200', { ip: '2001:db8:7:2::1' })).statusCode).toBe(200);
+    });
+
+    it('counts an IPv4-mapped IPv6 caller as its IPv4 address', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 102; i += 1) {
+        const address = i % 2 === 0 ? '192.0.2.202' : '::ffff:192.0.2.202';
+        statuses.push((await call(gateway, 'GET', `/app/v1_0/sms/codes/1320000${String(i).padStart(4, '0')}`, { ip: address })).statusCode);
+      }
+      expect(statuses.filter((status) => status === 200)).toHaveLength(100);
+      expect(statuses.slice(100)).toEqual([429, 429]);
+    });
   });
 
   describe('POST /authorizations', () => {

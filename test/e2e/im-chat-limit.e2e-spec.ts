@@ -129,6 +129,27 @@ describe('im chat limit per sender, across sockets and replicas (e2e)', () => {
     expect(await send(elsewhere, 1)).toEqual({ answered: 1, refused: 0 });
   });
 
+  it('holds the anonymous sockets of one IPv6 /64 to one limit, whichever of its addresses they come from', async () => {
+    const fromPrefix = [
+      await connect(portA, { a: 'device-1' }, '2001:db8:7:1::1'),
+      await connect(portB, { a: 'device-2' }, '2001:0DB8:0007:0001:0000:0000:0000:0002'),
+      await connect(portA, { a: 'device-3' }, '2001:db8:7:1:ffff:ffff:ffff:ffff'),
+    ];
+    const answered = [];
+    for (const socket of fromPrefix) answered.push((await send(socket, 4)).answered);
+    expect(answered).toEqual([4, 4, 2]);
+
+    const nextPrefix = await connect(portB, { a: 'device-1' }, '2001:db8:7:2::1');
+    expect(await send(nextPrefix, 1)).toEqual({ answered: 1, refused: 0 });
+  });
+
+  it('holds an IPv4-mapped IPv6 address to the limit of its IPv4 address', async () => {
+    const plain = await connect(portA, { a: 'device-1' }, '203.0.113.10');
+    const mapped = await connect(portB, { a: 'device-2' }, '::ffff:203.0.113.10');
+    expect(await send(plain, 10)).toEqual({ answered: 10, refused: 0 });
+    expect(await send(mapped, 1)).toEqual({ answered: 0, refused: 1 });
+  });
+
   it('still answers while the state Redis is down, within the limit of each socket', async () => {
     const signedIn = await connect(portA, { token: await tokenFor('1294287382374384004') });
     await server.crash();

@@ -22,6 +22,7 @@ export * from './edge/int32';
 export * from './edge/page-query.dto';
 export * from './edge/text-validators';
 export * from './edge/integer-text.transform';
+export * from './edge/limit-key';
 export * from './server/counter-repair.module';
 export * from './health/readiness-report';
 export * from './health/dependency-probes';

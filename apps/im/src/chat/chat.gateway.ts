@@ -1,4 +1,5 @@
 import { APP_CONFIG } from '@app/config';
+import { limitKeyOfAddress } from '@app/grpc';
 import { Inject } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -66,13 +67,14 @@ export class ChatGateway {
   }
 
   /**
-   * A signed-in user by id; an anonymous socket by its caller's address, since anonymous ids cost
-   * nothing to make up.
+   * A signed-in user by id; an anonymous socket by its caller's address (an IPv6 caller by its
+   * /64), since anonymous ids cost nothing to make up.
    */
   private senderOf(socket: ImSocket): string {
     const { identity } = socket.data;
     if (identity.kind === 'user') return `user:${identity.userId}`;
     const { address, headers } = socket.handshake;
-    return `ip:${clientAddress(address, headers['x-forwarded-for'], this.config.TRUSTED_PROXY_HOPS)}`;
+    const caller = clientAddress(address, headers['x-forwarded-for'], this.config.TRUSTED_PROXY_HOPS);
+    return `ip:${limitKeyOfAddress(caller)}`;
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { SessionStore, TokenSigner, TokenVerifier } from '@app/auth';
 import { APP_CONFIG, errorMessage } from '@app/config';
-import { AppError, ErrorKind } from '@app/grpc';
+import { AppError, ErrorKind, limitKeyOfAddress } from '@app/grpc';
 import { JobName, JobProducer, jobId, NotificationEmitter } from '@app/queue';
 import { Snowflake } from '@app/snowflake';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -44,7 +44,8 @@ export class AuthService {
     // One instant for the limiter and the job id: read twice, a request that passed the limiter
     // in one minute could be named in the next, and lose its SMS to that minute's job.
     const now = Date.now();
-    if (!(await this.limiter.take(scope, mobile, clientIp || 'unknown', now))) throw AuthErrors.tooManyRequests();
+    const ipKey = limitKeyOfAddress(clientIp || 'unknown');
+    if (!(await this.limiter.take(scope, mobile, ipKey, now))) throw AuthErrors.tooManyRequests();
     const code = await this.codes.issue(scope, mobile, this.config.SMS_TEST_CODE);
     // One code per mobile per minute (the limiter), so mobile + minute names this send uniquely.
     const minute = Math.floor(now / 60_000);
