@@ -1,5 +1,5 @@
 import { Gender } from './user-profile.entity';
-import { ProfileMessages } from './user.errors';
+import { ProfileMessages, type ProfileProblem } from './user.errors';
 
 /** The profile fields a user may change about themselves; nothing privileged. */
 export interface ProfileChanges {
@@ -105,15 +105,6 @@ export function withoutUnchangedName(changes: ProfileChanges, currentName: strin
   const name = changes.name.replace(BLANK_AROUND, '');
   const unchanged = changes.name === currentName || name === currentName;
   return { ...changes, name: unchanged ? undefined : name };
-}
-
-/**
- * A refused change: its message and, for the edges to key it by, the field of
- * `UpdateProfileRequest` it refuses (the HTTP bodies name their fields alike).
- */
-export interface ProfileProblem {
-  message: string;
-  field?: string;
 }
 
 const IMAGE_KEYS = [

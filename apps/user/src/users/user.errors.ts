@@ -1,7 +1,5 @@
 import { AppError } from '@app/grpc';
 
-import type { ProfileProblem } from './profile-rules';
-
 /** Messages of invalid profile fields (the edges' own validation uses the same texts). */
 export const ProfileMessages = {
   name: 'Name must be 1 to 7 characters.',
@@ -16,6 +14,15 @@ export const ProfileMessages = {
   email: 'Invalid email.',
   image: 'Invalid image.',
 } as const;
+
+/**
+ * A refused change: its message and, for the edges to key it by, the field of
+ * `UpdateProfileRequest` it refuses (the HTTP bodies name their fields alike).
+ */
+export interface ProfileProblem {
+  message: string;
+  field?: string;
+}
 
 /** The user service's client-facing errors, with the reference's messages. */
 export const UserErrors = {
