@@ -327,6 +327,31 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
     expect(await counter(CounterKeys.articleComments, ARTICLE)).toBe(1);
   });
 
+  it('counts after the restart the reading-time report and the read origin it acknowledged while the state Redis was down', async () => {
+    const ARTICLE = ARTICLES[50];
+    const click = JSON.stringify({ action: 'click', userId: '0', articleId: ARTICLE, algorithmCombine: 'latest' });
+    const anonymously = (method: 'GET' | 'POST', url: string, payload?: object) =>
+      stack.gateway.inject({ method, url, headers: { trace: click }, ...(payload ? { payload } : {}) });
+    const readingStats = () => stack.state.hgetall(StateKeys.articleReadingStats(ARTICLE));
+    // Read once, so that the report and the view find the article on the cache role.
+    expect((await anonymously('GET', `/app/v1_0/articles/${ARTICLE}`)).statusCode).toBe(200);
+    await eventually(readingStats, (stats) => stats.from_channel === '1', 'the first view counted');
+
+    await stateServer.crash();
+    try {
+      const report = await anonymously('POST', '/app/v1_0/reading/durations', { art_id: ARTICLE, duration: 30 });
+      expect([report.statusCode, report.body]).toEqual([201, '{"message":"OK"}']);
+      expect((await anonymously('GET', `/app/v1_0/articles/${ARTICLE}`)).statusCode).toBe(200);
+      // Down for longer than a command waits for it, and than the gateway's next counter write.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    } finally {
+      await stateServer.start();
+    }
+    expect(
+      await eventually(readingStats, (stats) => stats.reports === '1', 'the report acknowledged while down'),
+    ).toMatchObject({ reports: '1', seconds: '30', from_channel: '2' });
+  });
+
   it('answers 503 for a comment whose MySQL connection was killed before its commit, and stores and counts nothing of it', async () => {
     const ARTICLE = ARTICLES[31];
     expect((await call('POST', '/app/v1_0/user/followings', { target: AUTHOR })).status).toBe(201);

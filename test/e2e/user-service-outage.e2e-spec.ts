@@ -1,5 +1,6 @@
-import { CacheKeys } from '@app/cache';
+import { CacheKeys, StateKeys } from '@app/cache';
 import { DEFAULT_PHOTO_KEY, loadConfig } from '@app/config';
+import { eventually } from '@app/testing';
 import type { INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
@@ -144,6 +145,25 @@ describe('reading while the user service is down', () => {
         },
       },
     });
+  });
+
+  it('counts a signed-in reader’s reading-time report, not as a fan’s, when whom they follow cannot be read', async () => {
+    await stack.cache.del(CacheKeys.userRelationship(READER));
+    const trace = JSON.stringify({ action: 'read', userId: READER, articleId: ARTICLE, algorithmCombine: 'C2' });
+    const report = await replica.inject({
+      method: 'POST',
+      url: '/app/v1_0/reading/durations',
+      headers: { authorization: `Bearer ${token}`, trace },
+      payload: { art_id: ARTICLE, duration: 30 },
+    });
+    expect([report.statusCode, report.body]).toEqual([201, '{"message":"OK"}']);
+    const stats = await eventually(
+      () => stack.state.hgetall(StateKeys.articleReadingStats(ARTICLE)),
+      (fields) => fields.reports !== undefined,
+      'the report counted',
+    );
+    expect(stats).toMatchObject({ reports: '1', seconds: '30' });
+    expect(stats).not.toHaveProperty('fans');
   });
 
   it('still answers 503 where the answer itself is about a user: their published articles', async () => {

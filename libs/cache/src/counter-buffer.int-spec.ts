@@ -2,7 +2,7 @@ import { createTestRedis, startRedisServer, type TestRedis } from '@app/testing'
 import type Redis from 'ioredis';
 
 import { CounterBuffer, INCREMENTS_PER_CALL } from './counter-buffer';
-import { CounterKeys } from './keys';
+import { CounterKeys, ReadingStatsFields, StateKeys } from './keys';
 import { createRedisClient } from './redis-roles';
 
 const ARTICLE = '1300000000000000001';
@@ -61,6 +61,47 @@ describe('CounterBuffer (real Redis)', () => {
     expect(await score(CounterKeys.articleRecoExposures, ARTICLE)).toBe(4);
     expect(buffer.size).toBe(0);
     await buffer.close();
+  });
+
+  it('sums the fields of a hash of counts beside the zsets, keeps them through a Redis crash and writes them once it is back', async () => {
+    const server = await startRedisServer({ appendOnly: true });
+    const own = createRedisClient(`${server.url}/0`, testRedis.prefix);
+    const stats = StateKeys.articleReadingStats(ARTICLE);
+    try {
+      const buffer = new CounterBuffer(own, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+      await new Promise((resolve) => own.once('ready', resolve));
+      buffer.addToHash(stats, ReadingStatsFields.reports, 1);
+      buffer.addToHash(stats, ReadingStatsFields.seconds, 30);
+      await buffer.flush();
+      expect(await own.hgetall(stats)).toEqual({ reports: '1', seconds: '30' });
+
+      await server.crash();
+      buffer.addToHash(stats, ReadingStatsFields.reports, 1);
+      buffer.addToHash(stats, ReadingStatsFields.seconds, 45);
+      buffer.addToHash(stats, ReadingStatsFields.channelReads, 1);
+      buffer.add(CounterKeys.articleReads, ARTICLE);
+      await buffer.flush();
+      expect(errors.length).toBeGreaterThan(0);
+      expect(buffer.size).toBe(4);
+
+      await server.start();
+      await buffer.flush();
+      expect(buffer.size).toBe(0);
+      expect(await own.hgetall(stats)).toEqual({ reports: '2', seconds: '75', from_channel: '1' });
+      expect(Number(await own.zscore(CounterKeys.articleReads, ARTICLE))).toBe(1);
+      await buffer.close();
+    } finally {
+      own.disconnect();
+      await server.remove();
+    }
+  });
+
+  it('refuses a hash increment that is not an integer, which every write would have Redis refuse', () => {
+    const buffer = new CounterBuffer(redis, { flushMs: 60_000 });
+    expect(() => buffer.addToHash(StateKeys.articleReadingStats(ARTICLE), ReadingStatsFields.seconds, 1.5)).toThrow(
+      RangeError,
+    );
+    expect(buffer.size).toBe(0);
   });
 
   it('writes what arrives during a write in the next one, and what is left on close', async () => {

@@ -10,11 +10,35 @@ import { RedisScript } from './redis-script';
 export const INCREMENTS_PER_CALL = 1000;
 
 /** KEYS[1] a counter zset; ARGV increment, member, increment, member, ... */
-const ZINCRBY_MANY = new RedisScript<number, [counter: CounterKey], Array<string | number>>(`
+const ZINCRBY_MANY = new RedisScript<number, [counter: string], Array<string | number>>(`
 for i = 1, #ARGV, 2 do
   redis.call('ZINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
 end
 return #ARGV / 2`);
+
+/** KEYS[1] a hash of counts; ARGV increment, field, increment, field, ... */
+const HINCRBY_MANY = new RedisScript<number, [counts: string], Array<string | number>>(`
+for i = 1, #ARGV, 2 do
+  redis.call('HINCRBY', KEYS[1], ARGV[i + 1], ARGV[i])
+end
+return #ARGV / 2`);
+
+/**
+ * Where a key's increments go: the members' scores of a counter zset (`add`), or the fields of a
+ * hash of counts (`addToHash`, integers only).
+ */
+type CountsKind = 'zset' | 'hash';
+
+const INCREMENT_MANY: Readonly<Record<CountsKind, typeof ZINCRBY_MANY>> = {
+  zset: ZINCRBY_MANY,
+  hash: HINCRBY_MANY,
+};
+
+/** The sums of one key not yet written: member (or field) -> increment. */
+interface PendingCounts {
+  kind: CountsKind;
+  counts: Map<string, number>;
+}
 
 export interface CounterBufferOptions {
   /** How long increments gather before they are written; the most a crash can lose. */
@@ -35,16 +59,17 @@ const CLOSE_RETRY_MS = 500;
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 
 /**
- * Counter increments on hot paths (reads, exposures), summed in process and written to the
- * state Redis every `flushMs`: a popular article costs one ZINCRBY per interval instead of one
- * per request. The ZINCRBYs of a key go in script calls of INCREMENTS_PER_CALL members: a MULTI
- * of one client command per member costs the client 4-8 times the CPU (`npm run
+ * Counter increments on hot paths (reads, exposures, reading-time reports), summed in process and
+ * written to the state Redis every `flushMs`: a popular article costs one ZINCRBY per interval
+ * instead of one per request. The increments of a key go in script calls of INCREMENTS_PER_CALL
+ * members: a MULTI of one client command per member costs the client 4-8 times the CPU (`npm run
  * bench:counter-flush`). A failed write keeps its sums for the next interval, so a Redis restart
  * loses nothing; `close()` writes what is left on shutdown (waiting up to `closeTimeoutMs` for a
  * Redis that is down), and what comes after it at once.
  */
 export class CounterBuffer {
-  private pending = new Map<CounterKey, Map<string, number>>();
+  /** By Redis key: a key holds one kind of counts (Redis would refuse the other). */
+  private pending = new Map<string, PendingCounts>();
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
@@ -54,23 +79,22 @@ export class CounterBuffer {
     private readonly options: CounterBufferOptions,
   ) {}
 
+  /** Moves `id`'s count in the counter zset `key` by `by`. */
   add(key: CounterKey, id: string, by = 1): void {
-    if (this.closed) {
-      // Closing runs before the server stops answering: what it still counts goes out at once,
-      // ahead of the clients' QUIT, instead of into a buffer nobody writes.
-      ZINCRBY_MANY.run(this.redis, [key], [by, id]).catch((error: unknown) =>
-        this.options.onWriteError?.(error, 1),
-      );
-      return;
-    }
-    this.keep(key, id, by);
-    this.schedule();
+    this.count('zset', key, id, by);
+  }
+
+  /** Moves `field` of the hash of counts `key` by `by`, an integer (HINCRBY refuses others). */
+  addToHash(key: string, field: string, by: number): void {
+    // Refused at every write, it would be kept and sent again for good.
+    if (!Number.isSafeInteger(by)) throw new RangeError(`${key} ${field}: ${by} is not an integer`);
+    this.count('hash', key, field, by);
   }
 
   /** Increments not yet written (for health and tests). */
   get size(): number {
     let size = 0;
-    for (const counts of this.pending.values()) size += counts.size;
+    for (const { counts } of this.pending.values()) size += counts.size;
     return size;
   }
 
@@ -104,13 +128,26 @@ export class CounterBuffer {
     this.timer = undefined;
   }
 
-  private keep(key: CounterKey, id: string, by: number): void {
-    let counts = this.pending.get(key);
-    if (!counts) {
-      counts = new Map();
-      this.pending.set(key, counts);
+  private count(kind: CountsKind, key: string, member: string, by: number): void {
+    if (this.closed) {
+      // Closing runs before the server stops answering: what it still counts goes out at once,
+      // ahead of the clients' QUIT, instead of into a buffer nobody writes.
+      INCREMENT_MANY[kind].run(this.redis, [key], [by, member]).catch((error: unknown) =>
+        this.options.onWriteError?.(error, 1),
+      );
+      return;
     }
-    counts.set(id, (counts.get(id) ?? 0) + by);
+    this.keep(kind, key, member, by);
+    this.schedule();
+  }
+
+  private keep(kind: CountsKind, key: string, member: string, by: number): void {
+    let pending = this.pending.get(key);
+    if (!pending) {
+      pending = { kind, counts: new Map() };
+      this.pending.set(key, pending);
+    }
+    pending.counts.set(member, (pending.counts.get(member) ?? 0) + by);
   }
 
   private schedule(): void {
@@ -121,18 +158,18 @@ export class CounterBuffer {
   private async write(): Promise<void> {
     const batch = this.pending;
     this.pending = new Map();
-    const calls: Array<{ key: CounterKey; counts: Array<[string, number]> }> = [];
-    for (const [key, counts] of batch) {
+    const calls: Array<{ kind: CountsKind; key: string; counts: Array<[string, number]> }> = [];
+    for (const [key, { kind, counts }] of batch) {
       const entries = [...counts];
       for (let start = 0; start < entries.length; start += INCREMENTS_PER_CALL)
-        calls.push({ key, counts: entries.slice(start, start + INCREMENTS_PER_CALL) });
+        calls.push({ kind, key, counts: entries.slice(start, start + INCREMENTS_PER_CALL) });
     }
     const outcomes = await Promise.allSettled(
-      calls.map(({ key, counts }) =>
-        ZINCRBY_MANY.run(
+      calls.map(({ kind, key, counts }) =>
+        INCREMENT_MANY[kind].run(
           this.redis,
           [key],
-          counts.flatMap(([id, by]) => [by, id]),
+          counts.flatMap(([member, by]) => [by, member]),
         ),
       ),
     );
@@ -140,13 +177,13 @@ export class CounterBuffer {
     let firstError: unknown;
     outcomes.forEach((outcome, index) => {
       if (outcome.status === 'fulfilled') return;
-      const { key, counts } = calls[index];
+      const { kind, key, counts } = calls[index];
       failed += counts.length;
       firstError ??= outcome.reason;
       // A key of the wrong type: nothing of it was applied, and it would fail again, so it is
       // reported, not kept. Any other failure (Redis unreachable, restarting, loading, out of
       // memory) may pass: its sums are kept for the next write.
-      if (!isWrongType(outcome.reason)) for (const [id, by] of counts) this.keep(key, id, by);
+      if (!isWrongType(outcome.reason)) for (const [member, by] of counts) this.keep(kind, key, member, by);
     });
     if (failed > 0) this.options.onWriteError?.(firstError, failed);
   }

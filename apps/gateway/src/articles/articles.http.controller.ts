@@ -56,7 +56,7 @@ export class ArticlesHttpController {
     if (!article) throw ArticleErrors.notFound();
     if (trace) {
       this.traceLog.write({ trace, channelId: article.chId, readTime: '' });
-      void this.readingStats.recordOrigin(article.artId, trace);
+      this.readingStats.recordOrigin(article.artId, trace);
     }
     if (!reader) {
       void this.tracker.recordRead(article.artId, article.autId, undefined);

@@ -6,9 +6,9 @@ import type Redis from 'ioredis';
 import type { GatewayConfig } from '../config/gateway.config';
 
 /**
- * The counters every page view or feed batch moves (article and author reads, recommend
- * exposures), summed in process and written every COUNTER_FLUSH_MS. What is left is written
- * before the Redis clients close.
+ * The counters every page view, feed batch or reading-time report moves (article and author
+ * reads, recommend exposures, the articles' reading statistics), summed in process and written
+ * every COUNTER_FLUSH_MS. What is left is written before the Redis clients close.
  */
 @Injectable()
 export class HotCounters extends CounterBuffer implements BeforeApplicationShutdown {

@@ -1,8 +1,7 @@
-import { CounterKeys, execReplies, ReadingStatsFields, REDIS_STATE, StateKeys } from '@app/cache';
+import { CounterKeys, ReadingStatsFields, StateKeys } from '@app/cache';
 import { errorMessage } from '@app/config';
 import type { articleV1 } from '@app/contracts';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Injectable, Logger } from '@nestjs/common';
 
 import { FollowingReader } from './following.reader';
 import { HotCounters } from './hot-counters';
@@ -17,15 +16,15 @@ import {
 /**
  * The numbers behind the media platform's article statistics, on the state Redis: per article,
  * the reading-time reports (count, seconds, completion buckets, bounces, reads by fans) and the
- * views by origin in one hash (one round trip per call), and the recommend feed's exposures in a
- * counter zset (through HotCounters). A failure is logged, never answered to the reader.
+ * views by origin in one hash, and the recommend feed's exposures in a counter zset. All go
+ * through HotCounters, which writes them every COUNTER_FLUSH_MS and keeps what a write failed (the
+ * state Redis restarting) for the next one: they have no rows a repair could count them from again.
  */
 @Injectable()
 export class ReadingStatsRecorder {
   private readonly logger = new Logger(ReadingStatsRecorder.name);
 
   constructor(
-    @Inject(REDIS_STATE) private readonly state: Redis,
     private readonly following: FollowingReader,
     private readonly counters: HotCounters,
   ) {}
@@ -39,34 +38,23 @@ export class ReadingStatsRecorder {
     duration: number,
     readerId: string | undefined,
   ): Promise<void> {
-    try {
-      const report = classifyReading(
-        duration,
-        expectedReadingSeconds(visibleCharacters(article.content)),
-      );
-      const byFan =
-        readerId !== undefined &&
-        readerId !== article.autId &&
-        (await this.following.isFollowing(readerId, article.autId));
-      const key = StateKeys.articleReadingStats(article.artId);
-      const transaction = this.state.multi();
-      for (const [field, amount] of readingIncrements(report, byFan))
-        transaction.hincrby(key, field, amount);
-      await execReplies(transaction);
-    } catch (error) {
-      this.logFailure(`reading time not recorded for article ${article.artId}`, error);
-    }
+    const report = classifyReading(
+      duration,
+      expectedReadingSeconds(visibleCharacters(article.content)),
+    );
+    const byFan =
+      readerId !== undefined &&
+      readerId !== article.autId &&
+      (await this.isFan(readerId, article.autId));
+    const key = StateKeys.articleReadingStats(article.artId);
+    for (const [field, amount] of readingIncrements(report, byFan))
+      this.counters.addToHash(key, field, amount);
   }
 
   /** Counts a detail view under where it came from, when its `Trace` header tells. */
-  async recordOrigin(articleId: string, trace: string | undefined): Promise<void> {
+  recordOrigin(articleId: string, trace: string | undefined): void {
     const origin = readOrigin(trace);
-    if (!origin) return;
-    try {
-      await this.state.hincrby(StateKeys.articleReadingStats(articleId), ReadingStatsFields[origin], 1);
-    } catch (error) {
-      this.logFailure(`read origin not recorded for article ${articleId}`, error);
-    }
+    if (origin) this.counters.addToHash(StateKeys.articleReadingStats(articleId), ReadingStatsFields[origin], 1);
   }
 
   /**
@@ -78,7 +66,16 @@ export class ReadingStatsRecorder {
     for (const id of articleIds) this.counters.add(CounterKeys.articleRecoExposures, id);
   }
 
-  private logFailure(what: string, error: unknown): void {
-    this.logger.error(`${what}: ${errorMessage(error)}`);
+  /**
+   * Whether the reader follows the author; a lookup that fails (the user service down) counts the
+   * report as not a fan's, as a comment of unknown fan status is, rather than losing it.
+   */
+  private async isFan(readerId: string, authorId: string): Promise<boolean> {
+    try {
+      return await this.following.isFollowing(readerId, authorId);
+    } catch (error) {
+      this.logger.warn(`a reading report counted as not a fan's, the follow unknown: ${errorMessage(error)}`);
+      return false;
+    }
   }
 }
