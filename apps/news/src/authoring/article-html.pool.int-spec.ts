@@ -141,6 +141,24 @@ describe('ArticleHtmlPool (worker threads)', () => {
       expect((await pool.run('c')).html).toBe('C');
     });
 
+    it('refuses an article whose wait limit passed while the event loop was busy, though a worker came free before its timer ran', async () => {
+      const pool = newPool(4, { maxWaitMs: 500 });
+      await pool.run('a');
+      const running = pool.run('wait 200');
+      const waiting = pool.run('b');
+      // The loop is held past both the worker's answer and the wait limit: when it runs again, the
+      // answer that frees the worker can come before the wait limit's timer.
+      await new Promise<void>((resolve) =>
+        setTimeout(() => {
+          const until = Date.now() + 700;
+          while (Date.now() < until);
+          resolve();
+        }, 1),
+      );
+      await expect(waiting).rejects.toEqual(new AppError(ErrorKind.Unavailable));
+      expect((await running).html).toBe('WAIT 200');
+    });
+
     it('fails the waiting articles of a worker that stops while it starts, and starts the next only for the next article', async () => {
       const starts = join(dir, 'starts');
       const broken = join(dir, 'broken-worker.js');

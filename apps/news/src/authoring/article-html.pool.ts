@@ -32,6 +32,11 @@ interface Job {
   reject: (error: Error) => void;
   /** The wait limit while it waits, then the time limit while a worker holds it. */
   timer?: NodeJS.Timeout;
+  /**
+   * When its wait limit passes (`performance.now()`): a worker's answer that frees it for this
+   * article may run before the limit's timer, when both came while the event loop was busy.
+   */
+  waitsUntil?: number;
 }
 
 const closedError = () => new Error('The article HTML pool is closed.');
@@ -64,7 +69,10 @@ export class ArticleHtmlPool {
     return new Promise((resolve, reject) => {
       const job: Job = { html, resolve, reject };
       const { maxWaitMs } = this.options;
-      if (maxWaitMs !== undefined) job.timer = setTimeout(() => this.expire(job), maxWaitMs);
+      if (maxWaitMs !== undefined) {
+        job.timer = setTimeout(() => this.expire(job), maxWaitMs);
+        job.waitsUntil = performance.now() + maxWaitMs;
+      }
       this.queue.push(job);
       this.dispatch();
     });
@@ -85,6 +93,10 @@ export class ArticleHtmlPool {
         return;
       }
       const job = settle(this.queue.shift()!);
+      if (job.waitsUntil !== undefined && performance.now() >= job.waitsUntil) {
+        job.reject(AuthoringErrors.busy());
+        continue;
+      }
       this.running.set(worker, job);
       const { timeLimitMs } = this.options;
       if (timeLimitMs !== undefined)
