@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 
 import { configureHttpApp } from './configure-http-app';
 import { type CorsHook, type HttpCorsOptions, registerCors } from './cors';
+import { readEmptyJsonAsNoBody } from './empty-json-body.hook';
 import { type HttpErrorBody, toHttpError } from './http-exception.filter';
 
 /** What `createHttpApp` reads of the app's settings (see `httpAppEnvSchema`). */
@@ -79,6 +80,7 @@ export async function createHttpApp(
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  readEmptyJsonAsNoBody(app.getHttpAdapter().getInstance());
   if (cors !== undefined) corsHook = await registerCors(app.getHttpAdapter().getInstance(), cors);
   return configureHttpApp(app, prefix);
 }
