@@ -33,6 +33,25 @@ describe('limitKeyOfAddress', () => {
     expect(limitKeyOfAddress('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
   });
 
+  it('keys an address a translator made of an IPv4 caller (NAT64 64:ff9b::/96, SIIT ::ffff:0:0:0/96) as that IPv4 address', () => {
+    expect(limitKeyOfAddress('64:ff9b::192.0.2.1')).toBe('192.0.2.1');
+    expect(limitKeyOfAddress('64:FF9B::C000:201')).toBe('192.0.2.1');
+    expect(limitKeyOfAddress('64:ff9b::198.51.100.9')).toBe('198.51.100.9');
+    expect(limitKeyOfAddress('::ffff:0:192.0.2.1')).toBe('192.0.2.1');
+    expect(limitKeyOfAddress('::ffff:0:c633:6409')).toBe('198.51.100.9');
+  });
+
+  it('keys an address of a local NAT64 prefix (64:ff9b:1::/48, where the IPv4 part may sit anywhere) whole', () => {
+    expect(limitKeyOfAddress('64:ff9b:1:7::C000:201')).toBe('64:ff9b:1:7::c000:201');
+    expect(limitKeyOfAddress('64:ff9b:1:7::c633:6409')).toBe('64:ff9b:1:7::c633:6409');
+  });
+
+  it('keeps the loopback and unspecified addresses apart from the IPv4 callers a translator hands on', () => {
+    expect(limitKeyOfAddress('::1')).toBe('::/64');
+    expect(limitKeyOfAddress('::')).toBe('::/64');
+    expect(limitKeyOfAddress('64:ff9b:0:0:1::1')).toBe('64:ff9b::/64');
+  });
+
   it('keys a link-local address with a zone id by its /64, without the zone', () => {
     expect(limitKeyOfAddress('fe80::1%eth0')).toBe('fe80::/64');
     expect(limitKeyOfAddress('fe80::2')).toBe('fe80::/64');
