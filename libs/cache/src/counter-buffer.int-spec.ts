@@ -96,6 +96,22 @@ describe('CounterBuffer (real Redis)', () => {
     }
   });
 
+  it('writes a zset increment and a hash increment of one key each as its own kind, so Redis refuses the one of the wrong kind', async () => {
+    const zset = `${testRedis.prefix}${CounterKeys.articleCollections}`;
+    await raw.del(zset);
+    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    await new Promise((resolve) => redis.once('ready', resolve));
+    buffer.add(CounterKeys.articleCollections, ARTICLE, 2);
+    buffer.addToHash(CounterKeys.articleCollections, ARTICLE, 5);
+    await buffer.flush();
+
+    expect(await raw.type(zset)).toBe('zset');
+    expect(await score(CounterKeys.articleCollections, ARTICLE)).toBe(2);
+    expect(errors.map(String)).toEqual([expect.stringMatching(/^ReplyError: WRONGTYPE/)]);
+    expect(buffer.size).toBe(0);
+    await buffer.close();
+  });
+
   it('refuses a hash increment that is not an integer, which every write would have Redis refuse', () => {
     const buffer = new CounterBuffer(redis, { flushMs: 60_000 });
     expect(() => buffer.addToHash(StateKeys.articleReadingStats(ARTICLE), ReadingStatsFields.seconds, 1.5)).toThrow(

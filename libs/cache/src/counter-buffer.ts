@@ -37,6 +37,7 @@ const INCREMENT_MANY: Readonly<Record<CountsKind, typeof ZINCRBY_MANY>> = {
 /** The sums of one key not yet written: member (or field) -> increment. */
 interface PendingCounts {
   kind: CountsKind;
+  key: string;
   counts: Map<string, number>;
 }
 
@@ -68,7 +69,10 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
  * Redis that is down), and what comes after it at once.
  */
 export class CounterBuffer {
-  /** By Redis key: a key holds one kind of counts (Redis would refuse the other). */
+  /**
+   * By kind and Redis key: increments of the other kind on a key are written apart, for Redis to
+   * refuse (WRONGTYPE), instead of summed into that key's counts of the first kind.
+   */
   private pending = new Map<string, PendingCounts>();
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
@@ -142,10 +146,11 @@ export class CounterBuffer {
   }
 
   private keep(kind: CountsKind, key: string, member: string, by: number): void {
-    let pending = this.pending.get(key);
+    const slot = `${kind} ${key}`;
+    let pending = this.pending.get(slot);
     if (!pending) {
-      pending = { kind, counts: new Map() };
-      this.pending.set(key, pending);
+      pending = { kind, key, counts: new Map() };
+      this.pending.set(slot, pending);
     }
     pending.counts.set(member, (pending.counts.get(member) ?? 0) + by);
   }
@@ -159,7 +164,7 @@ export class CounterBuffer {
     const batch = this.pending;
     this.pending = new Map();
     const calls: Array<{ kind: CountsKind; key: string; counts: Array<[string, number]> }> = [];
-    for (const [key, { kind, counts }] of batch) {
+    for (const { kind, key, counts } of batch.values()) {
       const entries = [...counts];
       for (let start = 0; start < entries.length; start += INCREMENTS_PER_CALL)
         calls.push({ kind, key, counts: entries.slice(start, start + INCREMENTS_PER_CALL) });
