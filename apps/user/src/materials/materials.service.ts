@@ -65,10 +65,15 @@ export class MaterialsService {
       throw MaterialErrors.imageNotFound();
   }
 
+  /**
+   * Soft-deletes the caller's image. One the caller does not have (deleted already, someone
+   * else's, never stored) is no error and changes nothing, as the reference answered 204: the
+   * publish admin reloads its list only once a delete succeeds.
+   */
   async deleteImage(userId: string, imageId: number): Promise<void> {
     this.checkUser(userId);
-    if (!this.isImageId(imageId) || !(await this.materials.softDelete(userId, imageId)))
-      throw MaterialErrors.imageNotFound();
+    if (!this.isImageId(imageId)) throw MaterialErrors.imageNotFound();
+    await this.materials.softDelete(userId, imageId);
   }
 
   private checkUser(userId: string): void {
