@@ -29,7 +29,10 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
           socket.data.identity = identity;
           next();
         },
-        (error: unknown) => next(this.refusal(error)),
+        (error: unknown) => {
+          next(this.refusal(error));
+          if (isStoreUnavailable(error)) closeAfterRefusal(socket);
+        },
       );
     });
   }
@@ -54,4 +57,16 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
     this.logger.error(error);
     return new Error('Internal server error.');
   }
+}
+
+/**
+ * Closes the connection of a socket refused for a passing reason, once the refusal is sent.
+ * socket.io-client 2 (toutiao-m's) tries again only when its connection closes: left open, it
+ * waited for Socket.IO's connect timeout (45 s) after Redis was back. A client refused for its
+ * token keeps its connection, so it does not come back to be refused every few seconds.
+ */
+function closeAfterRefusal(socket: ImSocket): void {
+  // Socket.IO sends the refusal on the next tick of the one that refused; the engine sends what
+  // it holds before it closes.
+  setImmediate(() => socket.conn.close());
 }
