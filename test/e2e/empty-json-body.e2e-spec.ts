@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 import { type ArticleStack, seedArticles, startArticleStack } from './support/article-stack';
 
 const TEST_CODE = '246810';
@@ -125,5 +127,42 @@ describe('a request with a JSON content type and an empty body', () => {
     });
     expect(broken.statusCode).toBe(400);
     expect(await rows()).toEqual(before);
+  });
+
+  it('reads an empty body sent chunked or with content-length 0 as none, and a chunked JSON body as its JSON', async () => {
+    const send = (
+      method: 'POST' | 'DELETE',
+      url: string,
+      framing: Record<string, string>,
+      payload?: Readable,
+    ) =>
+      stack.gateway.inject({
+        method,
+        url: `/app/v1_0${url}`,
+        headers: { ...framing, ...EMPTY_JSON.headers, authorization: `Bearer ${tokens.token}` },
+        ...(payload === undefined ? {} : { payload }),
+      });
+    const chunked = { 'transfer-encoding': 'chunked' };
+
+    const body = Readable.from([`{"target":`, `"${ARTICLE}"}`]);
+    const liked = await send('POST', '/article/likings', chunked, body);
+    expect(liked.statusCode).toBe(201);
+    expect((await rows()).attitudes).toEqual([{ attitude: 1 }]);
+
+    const answers = [];
+    for (const framing of [chunked, { 'content-length': '0' }]) {
+      const refused = await send('POST', '/article/likings', framing);
+      answers.push([framing, 'POST', refused.statusCode, refused.json<unknown>()]);
+      const unliked = await send('DELETE', `/article/likings/${ARTICLE}`, framing);
+      answers.push([framing, 'DELETE', unliked.statusCode, unliked.body]);
+    }
+    const missingTarget = { message: { target: 'Invalid target article id.' } };
+    expect(answers).toEqual([
+      [chunked, 'POST', 400, missingTarget],
+      [chunked, 'DELETE', 204, ''],
+      [{ 'content-length': '0' }, 'POST', 400, missingTarget],
+      [{ 'content-length': '0' }, 'DELETE', 204, ''],
+    ]);
+    expect((await rows()).attitudes).toEqual([{ attitude: null }]);
   });
 });

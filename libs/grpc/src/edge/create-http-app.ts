@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 
 import { configureHttpApp } from './configure-http-app';
 import { type CorsHook, type HttpCorsOptions, registerCors } from './cors';
-import { readEmptyJsonAsNoBody } from './empty-json-body.hook';
+import { readEmptyJsonAsNoBody } from './empty-json-body.parser';
 import { type HttpErrorBody, toHttpError } from './http-exception.filter';
 
 /** What `createHttpApp` reads of the app's settings (see `httpAppEnvSchema`). */
@@ -62,6 +62,17 @@ export function answerUnroutable(
 }
 
 /**
+ * Nest's Fastify adapter, whose JSON parser (Nest registers it as the app starts) reads an empty
+ * body as none.
+ */
+class EdgeFastifyAdapter extends FastifyAdapter {
+  override registerParserMiddleware(prefix?: string, rawBody?: boolean): void {
+    super.registerParserMiddleware(prefix, rawBody);
+    readEmptyJsonAsNoBody(this.getInstance());
+  }
+}
+
+/**
  * Creates a Fastify HTTP app (not listening yet) with pino logs and the shared edge under `prefix`;
  * with `cors`, every answer carries its headers, the unroutable path's included.
  */
@@ -74,13 +85,12 @@ export async function createHttpApp(
   let corsHook: CorsHook | undefined;
   const frameworkErrors = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
     answerUnroutable(error, request, reply, corsHook);
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy: trustProxy(settings.TRUSTED_PROXY_HOPS), frameworkErrors }), {
+  const app = await NestFactory.create<NestFastifyApplication>(module, new EdgeFastifyAdapter({ trustProxy: trustProxy(settings.TRUSTED_PROXY_HOPS), frameworkErrors }), {
     bufferLogs: true,
     // Boot errors reach the caller (runMain exits non-zero; tests fail with the real error).
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  readEmptyJsonAsNoBody(app.getHttpAdapter().getInstance());
   if (cors !== undefined) corsHook = await registerCors(app.getHttpAdapter().getInstance(), cors);
   return configureHttpApp(app, prefix);
 }
