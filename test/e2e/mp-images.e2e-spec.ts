@@ -332,7 +332,8 @@ describe('media platform image library (mp -> user over gRPC, local storage)', (
       expect(put.statusCode).toBe(404);
       expect(put.json()).toEqual(NOT_FOUND);
     }
-    // No route for an id that is no INT UNSIGNED, as the reference's int converter had none.
+    // No route for an id that is no positive integer, as the reference's `int(min=1)` had none,
+    // nor for one past INT UNSIGNED, which names no image.
     for (const id of ['0', 'abc', '1.5', '4294967296']) {
       expect((await remove(authA, id)).statusCode).toBe(404);
     }
@@ -365,6 +366,30 @@ describe('media platform image library (mp -> user over gRPC, local storage)', (
       expect(reply.statusCode).toBe(204);
       expect((await materialRows(AUTHOR_A))[0]).toMatchObject({ material_id: id, status: 1 });
       expect((await listData(authA)).total_count).toBe(1);
+    });
+
+    it("an image both uploaded (one file, named by its content) stays A's, row and file, when B deletes theirs, again and again", async () => {
+      const mine = await uploadImage(authA, IMAGE_FIXTURES.jpg);
+      const theirs = await uploadImage(authB, IMAGE_FIXTURES.jpg);
+      const file = join(storageDir, keyOf(IMAGE_FIXTURES.jpg, 'jpg'));
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        expect((await remove(authB, theirs)).statusCode).toBe(204);
+      }
+      expect((await remove(authB, mine)).statusCode).toBe(204);
+      expect((await materialRows(AUTHOR_B)).map((row) => [row.material_id, row.status])).toEqual([
+        [theirs, 3],
+      ]);
+      expect((await materialRows(AUTHOR_A)).map((row) => [row.material_id, row.status])).toEqual([
+        [mine, 1],
+      ]);
+      expect(existsSync(file)).toBe(true);
+      const shown = (await listData(authA)).results;
+      expect(shown.map((image) => image.id)).toEqual([mine]);
+      const served = await stack.gateway.inject({
+        method: 'GET',
+        url: `/static/${keyOf(IMAGE_FIXTURES.jpg, 'jpg')}`,
+      });
+      expect(served.statusCode).toBe(200);
     });
   });
 
