@@ -8,6 +8,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import type AjvCore from 'ajv/dist/core';
 import addFormats from 'ajv-formats';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
@@ -37,6 +38,23 @@ const SCALED_APPS = ['gateway', 'news', 'user', 'recommend'];
 const PROXIABLE_HTTP_APPS = ['gateway', 'im', 'media-platform', 'mis'];
 
 type Json = Record<string, unknown>;
+
+/** The apps whose module builds a Snowflake generator: each of their processes needs a node id of its own. */
+function snowflakeApps(): string[] {
+  const sources = (dir: string): string[] =>
+    readdirSync(dir).flatMap((entry) => {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) return sources(path);
+      return /\.ts$/.test(entry) && !/\.(?:int-|e2e-)?spec\.ts$/.test(entry) ? [path] : [];
+    });
+  return APPS.filter((app) =>
+    sources(join(ROOT, 'apps', app, 'src')).some((file) => readFileSync(file, 'utf8').includes('SnowflakeModule.forRoot(')),
+  );
+}
+/** The label a StatefulSet's controller gives each pod: its ordinal, 0 to replicas - 1. */
+const POD_INDEX_FIELD = "metadata.labels['apps.kubernetes.io/pod-index']";
+/** 5 bits of a Snowflake id name the worker. */
+const SNOWFLAKE_WORKERS = 32;
 
 /** The services' V8 flags, heap caps included (scripts/node-flags.js). */
 const NODE_FLAGS = jest.requireActual<{ appNodeFlags: (app: string) => string[]; oldSpaceCapMiB: (app: string) => number }>(
@@ -313,6 +331,7 @@ const K8S_MODELS = new Map([
   model(ConfigMap),
   model(Service),
   model(Deployment),
+  model(StatefulSet),
   model(HorizontalPodAutoscaler),
   model(PodDisruptionBudget),
   model(Job),
@@ -409,6 +428,8 @@ describe('k8s manifests', () => {
   const resources = manifests.filter(({ doc }) => typeOf(doc) !== KUSTOMIZATION);
   const ofKind = (kind: string): Json[] =>
     resources.filter(({ doc }) => doc.kind === kind).map(({ doc }) => doc);
+  /** What runs the apps' pods: Deployments, and StatefulSets where each pod needs an ordinal. */
+  const workloads = (): Json[] => [...ofKind('Deployment'), ...ofKind('StatefulSet')];
 
   it('finds the base and both overlays', () => {
     const dirs = kustomizations.map(({ file }) => relative(ROOT, dirname(file)));
@@ -442,19 +463,18 @@ describe('k8s manifests', () => {
     },
   );
 
-  it('has a Deployment and a Service for every app', () => {
-    const names = (kind: string): (string | undefined)[] => ofKind(kind).map(nameOf);
-    expect(names('Deployment')).toEqual(expect.arrayContaining(APPS));
-    expect(names('Service')).toEqual(expect.arrayContaining(APPS));
+  it('has one workload (a Deployment or a StatefulSet) and a Service for every app', () => {
+    expect(workloads().map(nameOf).sort()).toEqual([...APPS].sort());
+    expect(ofKind('Service').map(nameOf)).toEqual(expect.arrayContaining(APPS));
   });
 
   it('probes liveness and readiness of every container', () => {
-    const unprobed = ofKind('Deployment').flatMap((doc) =>
+    const unprobed = workloads().flatMap((doc) =>
       containersOf(doc)
         .filter((container) => !container.livenessProbe || !container.readinessProbe)
         .map((container) => `${nameOf(doc) ?? '?'}/${asString(container.name) ?? '?'}`),
     );
-    expect(ofKind('Deployment').length).toBeGreaterThan(0);
+    expect(workloads().length).toBeGreaterThan(0);
     expect(unprobed).toEqual([]);
   });
 
@@ -474,7 +494,7 @@ describe('k8s manifests', () => {
   });
 
   it('gives the JWT private keys to the user service only', () => {
-    const holders = ofKind('Deployment')
+    const holders = workloads()
       .filter((doc) => {
         const pod = asRecord(asRecord(asRecord(doc.spec).template).spec);
         return asList(pod.volumes).some(
@@ -486,7 +506,7 @@ describe('k8s manifests', () => {
   });
 
   it('gives the apps that write files (the trace log, local uploads) a writable /app/.data', () => {
-    const writable = ofKind('Deployment')
+    const writable = workloads()
       .filter((doc) => {
         const pod = asRecord(asRecord(asRecord(doc.spec).template).spec);
         const data = asList(pod.volumes).map(asRecord).find((volume) => isRecord(volume.emptyDir));
@@ -520,6 +540,44 @@ describe('k8s manifests', () => {
         return command[0] === 'sleep' ? 1000 * Number(command[1]) : 0;
       });
       expect(graceMs - Math.max(0, ...pausesMs)).toBeGreaterThan(timeoutMs);
+    }
+  });
+
+  it('gives every pod of an app that makes Snowflake ids a worker id of its own, in the base and every overlay', () => {
+    const apps = snowflakeApps();
+    expect(apps).toEqual(expect.arrayContaining(['user', 'news']));
+    // A ConfigMap's value is every pod's: two pods making an id in the same millisecond would make the same one.
+    const shared = resources.filter(
+      ({ doc }) => doc.kind === 'ConfigMap' && asRecord(doc.data).SNOWFLAKE_WORKER_ID !== undefined,
+    );
+    expect(shared.map(labelOf)).toEqual([]);
+
+    const findings = apps.flatMap((app) => {
+      const workloads = resources.filter(({ doc }) => ['Deployment', 'StatefulSet'].includes(asString(doc.kind) ?? '') && nameOf(doc) === app);
+      const autoscalers = ofKind('HorizontalPodAutoscaler').filter((doc) => asRecord(asRecord(doc.spec).scaleTargetRef).name === app);
+      const counts = [
+        ...workloads.map(({ doc }) => Number(asRecord(doc.spec).replicas ?? 1)),
+        ...autoscalers.map((doc) => Number(asRecord(doc.spec).maxReplicas)),
+        ...kustomizations.flatMap(({ doc }) =>
+          asList(doc.replicas).map(asRecord).filter((entry) => entry.name === app).map((entry) => Number(entry.count)),
+        ),
+      ];
+      const mostPods = Math.max(...counts);
+      return workloads.map(({ doc }) => {
+        const workerIds = containersOf(doc).map((container) => {
+          const entry = asList(container.env).map(asRecord).find((env) => env.name === 'SNOWFLAKE_WORKER_ID');
+          return asString(asRecord(asRecord(asRecord(entry).valueFrom).fieldRef).fieldPath) ?? asString(asRecord(entry).value);
+        });
+        const perPod = doc.kind === 'StatefulSet' && workerIds.length > 0 && workerIds.every((id) => id === POD_INDEX_FIELD);
+        return [app, mostPods <= 1 || perPod, mostPods <= SNOWFLAKE_WORKERS];
+      });
+    });
+    expect(findings).toEqual(apps.map((app) => [app, true, true]));
+    // The autoscalers scale what exists.
+    for (const doc of ofKind('HorizontalPodAutoscaler')) {
+      const target = asRecord(asRecord(doc.spec).scaleTargetRef);
+      const scaled = resources.filter(({ doc: workload }) => workload.kind === target.kind && nameOf(workload) === target.name);
+      expect([nameOf(doc), scaled.length]).toEqual([nameOf(doc), 1]);
     }
   });
 
@@ -557,7 +615,7 @@ describe('k8s manifests', () => {
   });
 
   it("gives every app's container a memory limit above V8's heap limits under its flags, its main thread's and its worker threads', and the memory off the heap", () => {
-    const short = ofKind('Deployment').flatMap((doc) => {
+    const short = workloads().flatMap((doc) => {
       const app = nameOf(doc) ?? '?';
       const flags = NODE_FLAGS.appNodeFlags(app);
       const needed = Math.ceil(
@@ -568,7 +626,7 @@ describe('k8s manifests', () => {
         .filter(({ limit }) => !(limit >= needed))
         .map(({ name, limit }) => `${app}/${name ?? '?'}: ${limit} MiB < ${needed} MiB`);
     });
-    expect(ofKind('Deployment').map(nameOf)).toEqual(expect.arrayContaining(APPS));
+    expect(workloads().map(nameOf)).toEqual(expect.arrayContaining(APPS));
     expect(short).toEqual([]);
     expect(offHeapMiB('im', 1024)).toBeGreaterThan(OFF_HEAP_MIB + 500);
     // A worker's cap holds where no flag overrides it; news' flags do.
@@ -599,7 +657,7 @@ describe('k8s manifests', () => {
         const name = nameOf(doc) ?? '?';
         configMaps.set(name, { ...configMaps.get(name), ...asRecord(doc.data) });
       }
-      return ofKind('Deployment')
+      return workloads()
         .filter((doc) => PROXIABLE_HTTP_APPS.includes(nameOf(doc) ?? ''))
         .flatMap((doc) =>
           containersOf(doc).map((container) => {
