@@ -27,6 +27,13 @@ import {
   ARTICLE_HTML_WORKER_HEAP_MIB,
   ARTICLE_HTML_WORKERS,
 } from '../../apps/news/src/authoring/article-html.constant';
+import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
+import { imEnvSchema } from '../../apps/im/src/config/im.config';
+import { mediaPlatformEnvSchema } from '../../apps/media-platform/src/config/media-platform.config';
+import { misEnvSchema } from '../../apps/mis/src/config/mis.config';
+import { newsEnvSchema } from '../../apps/news/src/config/news.config';
+import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
+import { userEnvSchema } from '../../apps/user/src/config/user.config';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -38,6 +45,58 @@ const SCALED_APPS = ['gateway', 'news', 'user', 'recommend'];
 const PROXIABLE_HTTP_APPS = ['gateway', 'im', 'media-platform', 'mis'];
 
 type Json = Record<string, unknown>;
+
+/** Each app's configuration schema: what it reads from its environment, and refuses at boot. */
+const APP_ENV_SCHEMAS = {
+  gateway: gatewayEnvSchema,
+  user: userEnvSchema,
+  news: newsEnvSchema,
+  recommend: recommendEnvSchema,
+  'media-platform': mediaPlatformEnvSchema,
+  mis: misEnvSchema,
+  im: imEnvSchema,
+  worker: workerEnvSchema,
+};
+
+function isApp(app: string): app is keyof typeof APP_ENV_SCHEMAS {
+  return app in APP_ENV_SCHEMAS;
+}
+
+/** Every setting some app reads; the manifests share one environment among the apps. */
+const READ_SETTINGS = new Set(Object.values(APP_ENV_SCHEMAS).flatMap((schema) => Object.keys(schema.shape)));
+
+/**
+ * What an app would say of this environment: the settings no app reads (a typo, a renamed
+ * setting: the app runs on its default), and the values it refuses at boot.
+ */
+function environmentIssues(app: string, env: Record<string, string>): string[] {
+  if (!isApp(app)) return [`${app}: no configuration schema`];
+  const schema = APP_ENV_SCHEMAS[app];
+  const unread = Object.keys(env)
+    .filter((name) => !READ_SETTINGS.has(name))
+    .map((name) => `${app}: ${name} is read by no app`);
+  const result = schema.safeParse(env);
+  const refused = result.success ? [] : result.error.issues.map((issue) => `${app}: ${issue.path.join('.')}: ${issue.message}`);
+  return [...unread, ...refused];
+}
+
+/** The apps whose migrations a command runs (`dist/apps/<app>/src/migrate.js`). */
+function migratedApps(command: unknown[]): string[] {
+  return [...command.join(' ').matchAll(/dist\/apps\/([\w-]+)\/src\/migrate\.js/g)].map((match) => match[1]);
+}
+
+/** `KEY=value` lines of an env file; comments and blank lines skipped. */
+function parseEnvFile(text: string): Record<string, string> {
+  const entries = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const at = line.indexOf('=');
+      return [line.slice(0, at), line.slice(at + 1)] as const;
+    });
+  return Object.fromEntries(entries);
+}
 
 /** The apps whose module builds a Snowflake generator: each of their processes needs a node id of its own. */
 function snowflakeApps(): string[] {
@@ -268,6 +327,27 @@ describe('docker-compose.yml', () => {
       return [app, asList(service.ports).length > 0, asRecord(service.environment).TRUSTED_PROXY_HOPS];
     });
     expect(settings).toEqual(PROXIABLE_HTTP_APPS.map((app) => [app, true, '0']));
+  });
+
+  it("sets for every app, and the migrations, only settings an app reads, with values the app accepts (the operator's variables unset)", () => {
+    /** Compose's `${NAME:-default}` and `${NAME}` with NAME unset. */
+    const interpolate = (value: unknown): string =>
+      String(value).replace(/\$\{\w+(?::?-([^}]*))?\}/g, (_whole, fallback?: string) => fallback ?? '');
+    const issues = Object.entries(services).flatMap(([name, service]) => {
+      const { environment, command, build } = asRecord(service);
+      // Services with no build (MariaDB, Redis, …) are images of their own.
+      if (!isRecord(build) || !isRecord(environment)) return [];
+      const env = Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, interpolate(value)]));
+      const migrations = migratedApps(asList(command));
+      const apps = migrations.length > 0 ? migrations : [asString(asRecord(asRecord(build).args).APP) ?? name];
+      return apps.flatMap((app) => environmentIssues(app, env).map((issue) => `${name} → ${issue}`));
+    });
+    expect(issues).toEqual([]);
+    expect(migratedApps(asList(asRecord(services.migrate).command))).toEqual(['user', 'news', 'mis']);
+    expect(environmentIssues('worker', { SMS_DRIVR: 'log', SMS_LOG_LATENCY_MS: '-1' })).toEqual([
+      'worker: SMS_DRIVR is read by no app',
+      expect.stringMatching(/^worker: SMS_LOG_LATENCY_MS: /),
+    ]);
   });
 
   it('gives every HTTP app a healthcheck', () => {
@@ -579,6 +659,69 @@ describe('k8s manifests', () => {
       const scaled = resources.filter(({ doc: workload }) => workload.kind === target.kind && nameOf(workload) === target.name);
       expect([nameOf(doc), scaled.length]).toEqual([nameOf(doc), 1]);
     }
+  });
+
+  /** Each kustomization's ConfigMaps, an overlay's patching the base's of the same name. */
+  function configMapsOf(kustomizationFile: string): Map<string, Record<string, string>> {
+    const dirs = [join(ROOT, 'k8s', 'base'), dirname(kustomizationFile)];
+    const configMaps = new Map<string, Record<string, string>>();
+    for (const { file, doc } of resources) {
+      if (doc.kind !== 'ConfigMap' || !dirs.includes(dirname(file))) continue;
+      const name = nameOf(doc) ?? '?';
+      const data = Object.fromEntries(Object.entries(asRecord(doc.data)).map(([key, value]) => [key, String(value)]));
+      configMaps.set(name, { ...configMaps.get(name), ...data });
+    }
+    return configMaps;
+  }
+
+  /** The Secret's keys as secrets.example.env lists them, which the operator fills in. */
+  const secrets = new Map([['toutiao-secrets', parseEnvFile(readFileSync(join(ROOT, 'k8s', 'base', 'secrets.example.env'), 'utf8'))]]);
+
+  /** A container's environment: envFrom in order, then its own env (a field of the pod stands in as 0). */
+  function environmentOf(container: Json, configMaps: Map<string, Record<string, string>>): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const source of asList(container.envFrom).map(asRecord)) {
+      const configMap = asString(asRecord(source.configMapRef).name);
+      const secret = asString(asRecord(source.secretRef).name);
+      Object.assign(env, configMap === undefined ? {} : configMaps.get(configMap), secret === undefined ? {} : secrets.get(secret));
+    }
+    for (const entry of asList(container.env).map(asRecord)) {
+      const name = asString(entry.name) ?? '?';
+      env[name] = asString(entry.value) ?? (isRecord(entry.valueFrom) ? '0' : '');
+    }
+    return env;
+  }
+
+  it('gives every app, and the migration Job, only settings an app reads, with values the app accepts, in the base and every overlay', () => {
+    const issues = kustomizations.flatMap(({ file }) => {
+      const configMaps = configMapsOf(file);
+      const dir = relative(ROOT, dirname(file));
+      return [...workloads(), ...ofKind('Job')].flatMap((doc) =>
+        containersOf(doc).flatMap((container) => {
+          const migrations = migratedApps(asList(container.command));
+          const apps = doc.kind === 'Job' ? migrations : [nameOf(doc) ?? '?'];
+          const env = environmentOf(container, configMaps);
+          return apps.flatMap((app) => environmentIssues(app, env).map((issue) => `${dir} ${nameOf(doc) ?? '?'} → ${issue}`));
+        }),
+      );
+    });
+    expect(issues).toEqual([]);
+    expect(ofKind('Job').flatMap((doc) => containersOf(doc).flatMap((container) => migratedApps(asList(container.command))))).toEqual(['user', 'news', 'mis']);
+  });
+
+  it('stores images in S3 wherever the apps run, since the gateway serves none that the media platform stores in its own pod', () => {
+    // STORAGE_DRIVER=local writes to the pod's own /app/.data: images an author uploads through the
+    // media platform would be in no gateway's folder, and the gateway's in no other replica's.
+    const drivers = kustomizations.flatMap(({ file }) => {
+      const configMaps = configMapsOf(file);
+      return workloads()
+        .filter((doc) => ['gateway', 'media-platform'].includes(nameOf(doc) ?? ''))
+        .flatMap((doc) =>
+          containersOf(doc).map((container) => [relative(ROOT, dirname(file)), nameOf(doc), environmentOf(container, configMaps).STORAGE_DRIVER ?? 'local']),
+        );
+    });
+    const dirs = kustomizations.map(({ file }) => relative(ROOT, dirname(file)));
+    expect(drivers).toEqual(dirs.flatMap((dir) => [[dir, 'gateway', 's3'], [dir, 'media-platform', 's3']]));
   });
 
   it('autoscales and guards the busy apps', () => {
