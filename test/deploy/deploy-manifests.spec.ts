@@ -85,6 +85,34 @@ function migratedApps(command: unknown[]): string[] {
   return [...command.join(' ').matchAll(/dist\/apps\/([\w-]+)\/src\/migrate\.js/g)].map((match) => match[1]);
 }
 
+/** The apps that own migrations (`apps/<app>/src/database/migrations`): the ones the migration step must run. */
+function appsWithMigrations(): string[] {
+  return APPS.filter((app) => {
+    const dir = join(ROOT, 'apps', app, 'src', 'database', 'migrations');
+    return existsSync(dir) && readdirSync(dir).some((file) => /\.ts$/.test(file) && !/\.spec\.ts$/.test(file));
+  });
+}
+
+/** The setting that names the port each app listens on. */
+const PORT_SETTINGS: Record<string, string> = {
+  gateway: 'GATEWAY_PORT',
+  im: 'IM_PORT',
+  'media-platform': 'MP_PORT',
+  mis: 'MIS_PORT',
+  worker: 'WORKER_PORT',
+  user: 'USER_GRPC_PORT',
+  news: 'NEWS_GRPC_PORT',
+  recommend: 'RECOMMEND_GRPC_PORT',
+};
+
+/** The port an app listens on under this environment, as its schema reads it. */
+function listeningPort(app: string, env: Record<string, string>): number | undefined {
+  if (!isApp(app)) return undefined;
+  const config: Record<string, unknown> = APP_ENV_SCHEMAS[app].parse(env);
+  const port = config[PORT_SETTINGS[app] ?? ''];
+  return typeof port === 'number' ? port : undefined;
+}
+
 /** `KEY=value` lines of an env file; comments and blank lines skipped. */
 function parseEnvFile(text: string): Record<string, string> {
   const entries = text
@@ -265,6 +293,11 @@ function publishedPorts(entry: unknown): string[] {
   return ports;
 }
 
+/** Compose's `${NAME:-default}` and `${NAME}` with NAME unset. */
+function interpolate(value: unknown): string {
+  return String(value).replace(/\$\{\w+(?::?-([^}]*))?\}/g, (_whole, fallback?: string) => fallback ?? '');
+}
+
 describe('docker-compose.yml', () => {
   const validate = composeValidator();
   const compose: unknown = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), {
@@ -330,9 +363,6 @@ describe('docker-compose.yml', () => {
   });
 
   it("sets for every app, and the migrations, only settings an app reads, with values the app accepts (the operator's variables unset)", () => {
-    /** Compose's `${NAME:-default}` and `${NAME}` with NAME unset. */
-    const interpolate = (value: unknown): string =>
-      String(value).replace(/\$\{\w+(?::?-([^}]*))?\}/g, (_whole, fallback?: string) => fallback ?? '');
     const issues = Object.entries(services).flatMap(([name, service]) => {
       const { environment, command, build } = asRecord(service);
       // Services with no build (MariaDB, Redis, …) are images of their own.
@@ -343,11 +373,26 @@ describe('docker-compose.yml', () => {
       return apps.flatMap((app) => environmentIssues(app, env).map((issue) => `${name} → ${issue}`));
     });
     expect(issues).toEqual([]);
-    expect(migratedApps(asList(asRecord(services.migrate).command))).toEqual(['user', 'news', 'mis']);
+    expect(migratedApps(asList(asRecord(services.migrate).command)).sort()).toEqual(appsWithMigrations().sort());
+    expect(appsWithMigrations()).toEqual(expect.arrayContaining(['user', 'news', 'mis']));
     expect(environmentIssues('worker', { SMS_DRIVR: 'log', SMS_LOG_LATENCY_MS: '-1' })).toEqual([
       'worker: SMS_DRIVR is read by no app',
       expect.stringMatching(/^worker: SMS_LOG_LATENCY_MS: /),
     ]);
+  });
+
+  it('publishes each HTTP app on the port its settings make it listen on', () => {
+    const mismatches = HTTP_APPS.flatMap((app) => {
+      const service = asRecord(services[app]);
+      const env = Object.fromEntries(Object.entries(asRecord(service.environment)).map(([key, value]) => [key, interpolate(value)]));
+      const port = listeningPort(app, env);
+      return asList(service.ports)
+        .map((entry) => Number(/(\d+)(?:\/\w+)?$/.exec(String(entry))?.[1]))
+        .filter((target) => target !== port)
+        .map((target) => `${app}: publishes ${String(target)} where it listens on ${String(port)}`);
+    });
+    expect(mismatches).toEqual([]);
+    expect(HTTP_APPS.every((app) => asList(asRecord(services[app]).ports).length > 0)).toBe(true);
   });
 
   it('gives every HTTP app a healthcheck', () => {
@@ -706,7 +751,43 @@ describe('k8s manifests', () => {
       );
     });
     expect(issues).toEqual([]);
-    expect(ofKind('Job').flatMap((doc) => containersOf(doc).flatMap((container) => migratedApps(asList(container.command))))).toEqual(['user', 'news', 'mis']);
+    const migrated = ofKind('Job').flatMap((doc) => containersOf(doc).flatMap((container) => migratedApps(asList(container.command))));
+    expect(migrated.sort()).toEqual(appsWithMigrations().sort());
+  });
+
+  it("exposes, probes and addresses each app on the port its settings make it listen on", () => {
+    const mismatches = kustomizations.flatMap(({ file }) => {
+      const configMaps = configMapsOf(file);
+      return workloads().flatMap((doc) =>
+        containersOf(doc).flatMap((container) => {
+          const app = nameOf(doc) ?? '?';
+          const env = environmentOf(container, configMaps);
+          const port = listeningPort(app, env);
+          const ports = asList(container.ports).map(asRecord);
+          const named = (name: unknown): unknown => (typeof name === 'string' ? ports.find((entry) => entry.name === name)?.containerPort : name);
+          const probed = ['startupProbe', 'livenessProbe', 'readinessProbe'].map((probe) => {
+            const spec = asRecord(container[probe]);
+            return named(asRecord(spec.httpGet).port ?? asRecord(spec.tcpSocket).port ?? asRecord(spec.grpc).port);
+          });
+          const service = ofKind('Service').find((candidate) => nameOf(candidate) === app);
+          const servicePorts = asList(asRecord(service?.spec).ports).map(asRecord);
+          // Where the other apps reach it: <APP>_GRPC_URL ends in the Service's port.
+          const urls = Object.entries(env)
+            .filter(([name]) => name === `${app.toUpperCase()}_GRPC_URL`)
+            .map(([, url]) => Number(/:(\d+)$/.exec(url)?.[1]));
+          const found = [...ports.map((entry) => entry.containerPort), ...probed, ...servicePorts.map((entry) => named(entry.targetPort))];
+          const addressed = urls.filter((urlPort) => !servicePorts.some((entry) => entry.port === urlPort));
+          const dir = relative(ROOT, dirname(file));
+          return [
+            ...found.filter((value) => value !== port).map((value) => `${dir} ${app}: ${String(value)} where it listens on ${String(port)}`),
+            ...addressed.map((urlPort) => `${dir} ${app}: addressed on ${String(urlPort)}, no port of its Service`),
+          ];
+        }),
+      );
+    });
+    expect(mismatches).toEqual([]);
+    expect(listeningPort('user', {})).toBe(50051);
+    expect(listeningPort('mis', { MIS_PORT: '9000' })).toBe(9000);
   });
 
   it('stores images in S3 wherever the apps run, since the gateway serves none that the media platform stores in its own pod', () => {
