@@ -719,8 +719,12 @@ describe('k8s manifests', () => {
     return configMaps;
   }
 
-  /** The Secret's keys as secrets.example.env lists them, which the operator fills in. */
-  const secrets = new Map([['toutiao-secrets', parseEnvFile(readFileSync(join(ROOT, 'k8s', 'base', 'secrets.example.env'), 'utf8'))]]);
+  /** Each Secret's keys as its example file (`k8s/base/<name minus toutiao->.example.env`) lists them, which the operator fills in. */
+  const secrets = new Map(
+    readdirSync(join(ROOT, 'k8s', 'base'))
+      .filter((file) => file.endsWith('.example.env'))
+      .map((file) => [`toutiao-${file.replace(/\.example\.env$/, '')}`, parseEnvFile(readFileSync(join(ROOT, 'k8s', 'base', file), 'utf8'))]),
+  );
 
   /** A container's environment: envFrom in order, then its own env (a field of the pod stands in as 0). */
   function environmentOf(container: Json, configMaps: Map<string, Record<string, string>>): Record<string, string> {
@@ -788,6 +792,35 @@ describe('k8s manifests', () => {
     expect(mismatches).toEqual([]);
     expect(listeningPort('user', {})).toBe(50051);
     expect(listeningPort('mis', { MIS_PORT: '9000' })).toBe(9000);
+  });
+
+  it('sends SMS through the provider wherever the apps run in production, with its key pair given to the worker alone', () => {
+    const drivers = kustomizations.flatMap(({ file }) => {
+      const configMaps = configMapsOf(file);
+      return workloads()
+        .filter((doc) => nameOf(doc) === 'worker')
+        .flatMap((doc) =>
+          containersOf(doc).map((container) => {
+            const env = environmentOf(container, configMaps);
+            return [relative(ROOT, dirname(file)), env.NODE_ENV, env.SMS_DRIVER ?? 'log'];
+          }),
+        );
+    });
+    // The log driver sends nothing: in production nobody would receive a sign-in code.
+    expect(drivers.filter(([, nodeEnv, driver]) => nodeEnv === 'production' && driver === 'log')).toEqual([]);
+    expect(drivers.map(([dir]) => dir)).toEqual(kustomizations.map(({ file }) => relative(ROOT, dirname(file))));
+
+    const keys = ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET'];
+    const inConfigMaps = resources.filter(({ doc }) => doc.kind === 'ConfigMap' && keys.some((key) => key in asRecord(doc.data)));
+    expect(inConfigMaps.map(labelOf)).toEqual([]);
+    const holders = [...workloads(), ...ofKind('Job')]
+      .filter((doc) =>
+        containersOf(doc).some((container) =>
+          asList(container.envFrom).some((source) => keys.some((key) => key in (secrets.get(asString(asRecord(asRecord(source).secretRef).name) ?? '') ?? {}))),
+        ),
+      )
+      .map(nameOf);
+    expect(holders).toEqual(['worker']);
   });
 
   it('stores images in S3 wherever the apps run, since the gateway serves none that the media platform stores in its own pod', () => {
