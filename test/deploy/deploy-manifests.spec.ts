@@ -823,6 +823,27 @@ describe('k8s manifests', () => {
     expect(holders).toEqual(['worker']);
   });
 
+  it('starts no pod of an app that owns migrations before the migration Job has applied them', () => {
+    // The Job and the apps are applied together: an app's pods wait in an init container that only
+    // reads which migrations are applied (the Job alone runs them).
+    const owners = appsWithMigrations();
+    const waits = workloads()
+      .filter((doc) => owners.includes(nameOf(doc) ?? ''))
+      .map((doc) => {
+        const pod = asRecord(asRecord(asRecord(doc.spec).template).spec);
+        const [main] = containersOf(doc);
+        const waiters = asList(pod.initContainers)
+          .map(asRecord)
+          .filter((init) => / dist\/apps\/[\w-]+\/src\/migrate\.js --wait$/.test(asList(init.command).join(' ')));
+        return [
+          nameOf(doc),
+          waiters.map((init) => migratedApps(asList(init.command))),
+          waiters.every((init) => init.image === main.image && JSON.stringify(init.envFrom) === JSON.stringify(main.envFrom)),
+        ];
+      });
+    expect(waits.sort()).toEqual([...owners].sort().map((app) => [app, [[app]], true]));
+  });
+
   it('stores images in S3 wherever the apps run, since the gateway serves none that the media platform stores in its own pod', () => {
     // STORAGE_DRIVER=local writes to the pod's own /app/.data: images an author uploads through the
     // media platform would be in no gateway's folder, and the gateway's in no other replica's.

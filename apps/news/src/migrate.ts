@@ -1,13 +1,24 @@
-import { ensureDatabase, mysqlDataSourceOptions } from '@app/database';
+import { awaitMigrations, ensureDatabase, mysqlDataSourceOptions } from '@app/database';
 import { loadConfig, runMain } from '@app/config';
 import { DataSource } from 'typeorm';
 
 import { newsEnvSchema } from './config/news.config';
 import { NEWS_SCHEMA } from './database/news-schema';
 
-/** Applies the news service's pending migrations (the Kubernetes migration Job runs this). */
+/** How often `--wait` reads the applied migrations, and for how long (the Job's activeDeadlineSeconds). */
+const MIGRATION_WAIT = { intervalMs: 2000, timeoutMs: 600_000 };
+
+/**
+ * Applies the news service's pending migrations (the Kubernetes migration Job runs this); with
+ * `--wait`, waits until they are applied instead (each app's init container).
+ */
 async function migrate(): Promise<void> {
   const config = loadConfig(newsEnvSchema);
+  if (process.argv.includes('--wait')) {
+    await awaitMigrations(config, NEWS_SCHEMA, { ...MIGRATION_WAIT, onWait: (reason) => console.log(reason) });
+    console.log('news: every migration applied');
+    return;
+  }
   await ensureDatabase(config);
   const dataSource = new DataSource({ ...mysqlDataSourceOptions(config, NEWS_SCHEMA), migrationsRun: false });
   await dataSource.initialize();

@@ -5,3 +5,4 @@ export * from './ensure-database';
 export * from './group-counts';
 export * from './retry-on-deadlock';
 export * from './keyset-pages';
+export * from './await-migrations';
