@@ -25,6 +25,17 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
+/**
+ * A node id of the Snowflake generator, 0 to 31. Empty is refused, not read as 0: k8s takes the
+ * worker id from the pod-index label, which a cluster before Kubernetes 1.28 leaves unset.
+ */
+const snowflakeNodeId = z
+  .string()
+  .regex(/^\d{1,2}$/, 'must be a whole number from 0 to 31')
+  .transform(Number)
+  .pipe(z.number().max(31, 'must be a whole number from 0 to 31'))
+  .default(0);
+
 /** Settings every app shares: runtime, MySQL, the three Redis roles and service addresses. */
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -70,8 +81,8 @@ export const baseEnvSchema = z.object({
   RECOMMEND_GRPC_PORT: port.default(9999),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
 
-  SNOWFLAKE_DATACENTER_ID: z.coerce.number().int().min(0).max(31).default(0),
-  SNOWFLAKE_WORKER_ID: z.coerce.number().int().min(0).max(31).default(0),
+  SNOWFLAKE_DATACENTER_ID: snowflakeNodeId,
+  SNOWFLAKE_WORKER_ID: snowflakeNodeId,
 
   /** Base URL that turns stored image keys into URLs. */
   STORAGE_PUBLIC_URL: z.url().default('http://127.0.0.1:8000/static/'),

@@ -141,6 +141,25 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the Snowflake node ids as whole numbers from 0 to 31, refusing an empty one where it read 0', () => {
+    // k8s sets SNOWFLAKE_WORKER_ID from the pod-index label; where Kubernetes sets no such label
+    // the value is empty, and read as 0 every pod would make the same ids.
+    expect(loadConfig(schema, {}).SNOWFLAKE_WORKER_ID).toBe(0);
+    expect(loadConfig(schema, { SNOWFLAKE_WORKER_ID: '31', SNOWFLAKE_DATACENTER_ID: '7' })).toMatchObject({
+      SNOWFLAKE_WORKER_ID: 31,
+      SNOWFLAKE_DATACENTER_ID: 7,
+    });
+    for (const name of ['SNOWFLAKE_WORKER_ID', 'SNOWFLAKE_DATACENTER_ID']) {
+      for (const value of ['', ' ', '-1', '32', '1.5', 'one', '0x1']) {
+        expect({ name, value, refused: refuses(() => loadConfig(schema, { [name]: value }), name) }).toEqual({
+          name,
+          value,
+          refused: true,
+        });
+      }
+    }
+  });
+
   it('works with app-specific extensions', () => {
     const extended = baseEnvSchema.extend({ EXTRA: z.string().min(2) });
     expect(() => loadConfig(extended, {})).toThrow(/EXTRA/);
