@@ -4,6 +4,7 @@ import { createConnection } from 'mysql2/promise';
 import type { MigrationInterface } from 'typeorm';
 
 import type { MysqlSettings, ServiceSchema } from './data-source-options';
+import { mysqlConnectionOptions } from './mysql-connection';
 
 type MysqlServer = Pick<MysqlSettings, 'MYSQL_HOST' | 'MYSQL_PORT' | 'MYSQL_USER' | 'MYSQL_PASSWORD' | 'MYSQL_DATABASE'>;
 
@@ -28,13 +29,7 @@ export async function pendingMigrations(settings: MysqlServer, schema: ServiceSc
   const names = migrationNames(schema);
   let applied: string[] = [];
   try {
-    const connection = await createConnection({
-      host: settings.MYSQL_HOST,
-      port: settings.MYSQL_PORT,
-      user: settings.MYSQL_USER,
-      password: settings.MYSQL_PASSWORD,
-      database: settings.MYSQL_DATABASE,
-    });
+    const connection = await createConnection(mysqlConnectionOptions(settings, settings.MYSQL_DATABASE));
     try {
       const [rows] = await connection.query(`SELECT name FROM \`migrations_${schema.service}\``);
       applied = (rows as { name: string }[]).map((row) => row.name);

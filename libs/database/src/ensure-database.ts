@@ -1,6 +1,7 @@
 import { createConnection } from 'mysql2/promise';
 
 import type { MysqlSettings } from './data-source-options';
+import { mysqlConnectionOptions } from './mysql-connection';
 
 const SAFE_NAME = /^[A-Za-z0-9_]{1,64}$/;
 
@@ -9,12 +10,7 @@ export async function ensureDatabase(settings: Omit<MysqlSettings, 'MIGRATIONS_R
   if (!SAFE_NAME.test(settings.MYSQL_DATABASE)) {
     throw new Error(`Unsafe database name: ${settings.MYSQL_DATABASE}`);
   }
-  const connection = await createConnection({
-    host: settings.MYSQL_HOST,
-    port: settings.MYSQL_PORT,
-    user: settings.MYSQL_USER,
-    password: settings.MYSQL_PASSWORD,
-  });
+  const connection = await createConnection(mysqlConnectionOptions(settings));
   try {
     await connection.query(
       `CREATE DATABASE IF NOT EXISTS \`${settings.MYSQL_DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,

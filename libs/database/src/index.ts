@@ -6,3 +6,4 @@ export * from './group-counts';
 export * from './retry-on-deadlock';
 export * from './keyset-pages';
 export * from './await-migrations';
+export * from './mysql-connection';

@@ -4,6 +4,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { mysqlConnectionOptions } from '@app/database';
 import { createConnection } from 'mysql2/promise';
 
 import { freePort } from './free-port';
@@ -111,12 +112,7 @@ async function untilAnswering(address: TestMysqlServer, process: ChildProcess): 
         `mariadbd on ${address.MYSQL_PORT} exited with ${process.exitCode ?? process.signalCode}`,
       );
     try {
-      const probe = await createConnection({
-        host: address.MYSQL_HOST,
-        port: address.MYSQL_PORT,
-        user: address.MYSQL_USER,
-        password: address.MYSQL_PASSWORD,
-      });
+      const probe = await createConnection(mysqlConnectionOptions(address));
       try {
         await probe.query('SELECT 1');
         return;

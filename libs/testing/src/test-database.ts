@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 
-import { ensureDatabase, mysqlDataSourceOptions, type MysqlSettings, type ServiceSchema } from '@app/database';
+import {
+  ensureDatabase,
+  mysqlConnectionOptions,
+  mysqlDataSourceOptions,
+  type MysqlServerAddress,
+  type MysqlSettings,
+  type ServiceSchema,
+} from '@app/database';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 
@@ -11,7 +18,7 @@ export interface TestDatabase {
 }
 
 /** Where a MariaDB server listens and whom to sign in as. */
-export type TestMysqlServer = Pick<MysqlSettings, 'MYSQL_HOST' | 'MYSQL_PORT' | 'MYSQL_USER' | 'MYSQL_PASSWORD'>;
+export type TestMysqlServer = MysqlServerAddress;
 
 /** The shared local MariaDB, unless the environment names another. */
 export const TEST_MYSQL_SERVER: TestMysqlServer = {
@@ -44,12 +51,7 @@ export async function createTestDatabase(
   return {
     settings,
     drop: async () => {
-      const connection = await createConnection({
-        host: server.MYSQL_HOST,
-        port: server.MYSQL_PORT,
-        user: server.MYSQL_USER,
-        password: server.MYSQL_PASSWORD,
-      });
+      const connection = await createConnection(mysqlConnectionOptions(server));
       try {
         await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
       } finally {
@@ -65,11 +67,7 @@ export async function withTestConnection<T>(
   use: (query: (sql: string, params?: unknown[]) => Promise<unknown>) => Promise<T>,
 ): Promise<T> {
   const connection = await createConnection({
-    host: settings.MYSQL_HOST,
-    port: settings.MYSQL_PORT,
-    user: settings.MYSQL_USER,
-    password: settings.MYSQL_PASSWORD,
-    database: settings.MYSQL_DATABASE,
+    ...mysqlConnectionOptions(settings, settings.MYSQL_DATABASE),
     supportBigNumbers: true,
     bigNumberStrings: true,
     timezone: 'Z',
