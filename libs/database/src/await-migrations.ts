@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { errorMessage } from '@app/config';
 import { createConnection } from 'mysql2/promise';
 import type { MigrationInterface } from 'typeorm';
 
@@ -63,7 +64,7 @@ export async function awaitMigrations(settings: MysqlServer, schema: ServiceSche
       if (pending.length === 0) return;
       reason = `${schema.service}: waiting for migrations ${pending.join(', ')}`;
     } catch (error) {
-      reason = `${schema.service}: cannot read the applied migrations: ${error instanceof Error ? error.message : String(error)}`;
+      reason = `${schema.service}: cannot read the applied migrations: ${errorMessage(error)}`;
     }
     if (Date.now() + options.intervalMs > deadline) throw new Error(`${reason} (gave up after ${options.timeoutMs} ms)`);
     options.onWait?.(reason);

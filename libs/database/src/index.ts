@@ -7,3 +7,4 @@ export * from './retry-on-deadlock';
 export * from './keyset-pages';
 export * from './await-migrations';
 export * from './mysql-connection';
+export * from './migrate-command';
