@@ -34,12 +34,14 @@ const INCREMENT_MANY: Readonly<Record<CountsKind, typeof ZINCRBY_MANY>> = {
   hash: HINCRBY_MANY,
 };
 
-/** The sums of one key not yet written: member (or field) -> increment. */
-interface PendingCounts {
-  kind: CountsKind;
-  key: string;
-  counts: Map<string, number>;
-}
+/**
+ * The sums not yet written, by kind and Redis key: member (or field) -> increment. Increments of
+ * the other kind on a key are written apart, for Redis to refuse (WRONGTYPE), instead of summed
+ * into that key's counts of the first kind.
+ */
+type PendingCounts = Record<CountsKind, Map<string, Map<string, number>>>;
+
+const nothingPending = (): PendingCounts => ({ zset: new Map(), hash: new Map() });
 
 export interface CounterBufferOptions {
   /** How long increments gather before they are written; the most a crash can lose. */
@@ -69,11 +71,7 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
  * Redis that is down), and what comes after it at once.
  */
 export class CounterBuffer {
-  /**
-   * By kind and Redis key: increments of the other kind on a key are written apart, for Redis to
-   * refuse (WRONGTYPE), instead of summed into that key's counts of the first kind.
-   */
-  private pending = new Map<string, PendingCounts>();
+  private pending = nothingPending();
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
@@ -98,7 +96,7 @@ export class CounterBuffer {
   /** Increments not yet written (for health and tests). */
   get size(): number {
     let size = 0;
-    for (const { counts } of this.pending.values()) size += counts.size;
+    for (const byKey of Object.values(this.pending)) for (const counts of byKey.values()) size += counts.size;
     return size;
   }
 
@@ -108,10 +106,10 @@ export class CounterBuffer {
     this.timer = undefined;
     // One write at a time: a second flush waits for the first, then writes what came since.
     while (this.writing) await this.writing;
-    if (this.pending.size === 0) return;
+    if (this.nothingPending()) return;
     this.writing = this.write().finally(() => {
       this.writing = undefined;
-      if (this.pending.size > 0) this.schedule();
+      if (!this.nothingPending()) this.schedule();
     });
     await this.writing;
   }
@@ -124,7 +122,7 @@ export class CounterBuffer {
     this.closed = true;
     const deadline = Date.now() + (this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
     await this.flush();
-    while (this.pending.size > 0 && Date.now() + CLOSE_RETRY_MS <= deadline) {
+    while (!this.nothingPending() && Date.now() + CLOSE_RETRY_MS <= deadline) {
       await new Promise((resolve) => setTimeout(resolve, CLOSE_RETRY_MS));
       await this.flush();
     }
@@ -146,13 +144,17 @@ export class CounterBuffer {
   }
 
   private keep(kind: CountsKind, key: string, member: string, by: number): void {
-    const slot = `${kind} ${key}`;
-    let pending = this.pending.get(slot);
-    if (!pending) {
-      pending = { kind, key, counts: new Map() };
-      this.pending.set(slot, pending);
+    const byKey = this.pending[kind];
+    let counts = byKey.get(key);
+    if (!counts) {
+      counts = new Map();
+      byKey.set(key, counts);
     }
-    pending.counts.set(member, (pending.counts.get(member) ?? 0) + by);
+    counts.set(member, (counts.get(member) ?? 0) + by);
+  }
+
+  private nothingPending(): boolean {
+    return this.pending.zset.size === 0 && this.pending.hash.size === 0;
   }
 
   private schedule(): void {
@@ -162,13 +164,14 @@ export class CounterBuffer {
 
   private async write(): Promise<void> {
     const batch = this.pending;
-    this.pending = new Map();
+    this.pending = nothingPending();
     const calls: Array<{ kind: CountsKind; key: string; counts: Array<[string, number]> }> = [];
-    for (const { kind, key, counts } of batch.values()) {
-      const entries = [...counts];
-      for (let start = 0; start < entries.length; start += INCREMENTS_PER_CALL)
-        calls.push({ kind, key, counts: entries.slice(start, start + INCREMENTS_PER_CALL) });
-    }
+    for (const kind of ['zset', 'hash'] as const)
+      for (const [key, counts] of batch[kind]) {
+        const entries = [...counts];
+        for (let start = 0; start < entries.length; start += INCREMENTS_PER_CALL)
+          calls.push({ kind, key, counts: entries.slice(start, start + INCREMENTS_PER_CALL) });
+      }
     const outcomes = await Promise.allSettled(
       calls.map(({ kind, key, counts }) =>
         INCREMENT_MANY[kind].run(
