@@ -1,7 +1,12 @@
 import type { ReadingTracker } from '../articles/reading-tracker';
 import { FeedBatchDealer, splitRun } from './feed-batch.dealer';
-import type { FeedBatchStore } from './feed-batch.store';
+import type { FeedBatchStore, NextBatch } from './feed-batch.store';
 import type { UserRecommendClient } from './user-recommend.client';
+
+/** The queue's answer when it holds nothing to deal: the viewer has history, the page starts afresh. */
+function nothingQueued(): NextBatch {
+  return { kind: 'empty', coldIds: [], isNew: false, continued: false };
+}
 
 describe('splitRun', () => {
   it('cuts a run into batches of ten, each with the exposure of its own ids', () => {
@@ -35,7 +40,7 @@ describe('FeedBatchDealer when the queue fails after a draw', () => {
     const store = {
       next: jest
         .fn<ReturnType<Store['next']>, Parameters<Store['next']>>()
-        .mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: false }),
+        .mockResolvedValue(nothingQueued()),
       queueAndNext: jest
         .fn<ReturnType<Store['queueAndNext']>, Parameters<Store['queueAndNext']>>()
         .mockRejectedValue(new Error('OOM command not allowed')),
@@ -80,7 +85,10 @@ describe('FeedBatchDealer with the queue down', () => {
     };
     recommender = {
       recommend: jest.fn<ReturnType<Recommend>, Parameters<Recommend>>(() =>
-        Promise.resolve({ ok: true, batch: (batches.length > 1 ? batches.shift() : undefined) ?? batches[0] }),
+        Promise.resolve({
+          ok: true,
+          batch: (batches.length > 1 ? batches.shift() : undefined) ?? batches[0],
+        }),
       ),
     };
     const dealer = new FeedBatchDealer(
@@ -254,7 +262,7 @@ describe('FeedBatchDealer drawing ahead', () => {
         lastQueued: true,
         coldIds: [],
       })
-      .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false, continued: false })
+      .mockResolvedValueOnce(nothingQueued())
       .mockResolvedValueOnce({
         kind: 'fresh',
         batch: { ids: run.slice(0, 10), exposure: 'e' },
@@ -284,8 +292,8 @@ describe('FeedBatchDealer drawing ahead', () => {
       () => draws.shift() ?? Promise.resolve({ ok: false, reason: 'error' }),
     );
     store.next
-      .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false, continued: false })
-      .mockResolvedValueOnce({ kind: 'empty', coldIds: [], isNew: false, continued: false })
+      .mockResolvedValueOnce(nothingQueued())
+      .mockResolvedValueOnce(nothingQueued())
       .mockResolvedValueOnce({
         kind: 'fresh',
         batch: lastBatch,
@@ -345,7 +353,7 @@ describe('FeedBatchDealer drawing ahead', () => {
         lastQueued: true,
         coldIds: [],
       })
-      .mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: false });
+      .mockResolvedValue(nothingQueued());
     store.queueAndNext.mockResolvedValue({
       kind: 'fresh',
       batch: { ids: run.slice(0, 10), exposure: 'e' },
@@ -412,12 +420,7 @@ describe('FeedBatchDealer drawing ahead', () => {
     const { store, recommender, dealer } = setUp(() =>
       Promise.resolve(answers.shift() ?? { ok: false, reason: 'error' }),
     );
-    store.next.mockResolvedValueOnce({
-      kind: 'empty',
-      coldIds: [],
-      isNew: false,
-      continued: false,
-    });
+    store.next.mockResolvedValueOnce(nothingQueued());
     store.queueAndNext.mockResolvedValue({
       kind: 'fresh',
       batch: { ids: run.slice(0, 10), exposure: 'e' },
@@ -449,13 +452,8 @@ describe('FeedBatchDealer drawing ahead', () => {
     const { store, recommender, dealer } = setUp(() =>
       Promise.resolve({ ok: true, batch: { ...answer, exposure: '' } }),
     );
-    store.next.mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: false });
-    store.queueAndNext.mockResolvedValue({
-      kind: 'empty',
-      coldIds: [],
-      isNew: false,
-      continued: false,
-    });
+    store.next.mockResolvedValue(nothingQueued());
+    store.queueAndNext.mockResolvedValue(nothingQueued());
     await dealer.deal(viewer, 1, 5000);
     expect(recommender.recommend).toHaveBeenCalledTimes(calls);
   });
@@ -464,7 +462,7 @@ describe('FeedBatchDealer drawing ahead', () => {
     const { store, recommender, dealer } = setUp(() =>
       Promise.resolve({ ok: true, batch: { ids: ['7', '8'], timeStamp: 10, exposure: '' } }),
     );
-    store.next.mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: false });
+    store.next.mockResolvedValue(nothingQueued());
 
     expect(await dealer.deal(viewer, 1, 5000)).toMatchObject({ ok: true, ids: [] });
     expect(recommender.recommend).toHaveBeenCalledTimes(2);
@@ -480,7 +478,7 @@ describe('FeedBatchDealer drawing ahead', () => {
     const { store, recommender, dealer } = setUp(() =>
       Promise.resolve(answers.shift() ?? { ok: false, reason: 'error' }),
     );
-    store.next.mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: false });
+    store.next.mockResolvedValue(nothingQueued());
     store.queueAndNext.mockResolvedValue({
       kind: 'fresh',
       batch: { ids: run.slice(0, 10), exposure: 'e' },
@@ -505,7 +503,7 @@ describe('FeedBatchDealer drawing ahead', () => {
       reason: 'timeout',
       continued: true,
     });
-    store.next.mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: false });
+    store.next.mockResolvedValue(nothingQueued());
     expect(await dealer.deal(viewer, 1, 7000)).toEqual({ ok: false, reason: 'timeout' });
   });
 });
