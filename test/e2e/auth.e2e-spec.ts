@@ -329,14 +329,14 @@ describe('sign-in, sessions and tokens through the gateway', () => {
       }
     });
 
-    it('refuses a tampered token with 401 Token has some errors.', async () => {
+    it('refuses a tampered token on logout with 401 User must be authorized., as a route that requires sign-in', async () => {
       const user = await signIn();
       const [header, payload, signature] = user.token.split('.');
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
       const forged = Buffer.from(JSON.stringify({ ...claims, user_id: '1' })).toString('base64url');
       const reply = await call(gateway, 'DELETE', '/app/v1_0/authorizations', { token: `${header}.${forged}.${signature}` });
       expect(reply.statusCode).toBe(401);
-      expect(reply.json()).toEqual({ message: 'Token has some errors.' });
+      expect(reply.json()).toEqual({ message: 'User must be authorized.' });
     });
 
     it('logout ends the session: its access token is refused on another gateway within 1 s and the refresh token dies', async () => {

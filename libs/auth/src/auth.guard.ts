@@ -15,7 +15,7 @@ import { LRUCache } from 'lru-cache';
 import { parseAuthorization } from './bearer';
 import { SessionStore, type SessionStatus } from './session-store';
 import { TokenVerifier } from './token-verifier';
-import { TokenErrors } from './token.errors';
+import { signInRequiredRefusal, TokenErrors } from './token.errors';
 
 /** The signed-in user of a request. */
 export interface AuthUser {
@@ -32,8 +32,9 @@ export interface AuthenticatedRequest {
 }
 
 /**
- * `required`: reference guard L (401 without a valid access token, 403 for refresh tokens and
- * denied users). `optional`: guard O (a bad token is 401, no token is anonymous). `lenient`: the
+ * `required`: reference guard L (401 `User must be authorized.` without a token that signs someone
+ * in, 403 for refresh tokens and denied users). `optional`: guard O (a bad token is 401
+ * `Token has some errors.`, no token is anonymous). `lenient`: the
  * reference's routes without a guard that use the token if it is valid (any other is anonymous).
  * `verified`: guard V of the media platform (the token must carry `verified`).
  */
@@ -84,8 +85,10 @@ export class AuthGuard implements CanActivate {
     try {
       await this.authenticate(request, credentials.token, mode);
     } catch (error) {
+      if (mode === 'optional') throw error;
+      if (mode !== 'lenient') throw signInRequiredRefusal(error);
       // A token that does not sign anyone in; a store that cannot say still fails the request.
-      if (mode !== 'lenient' || !isRefusal(error)) throw error;
+      if (!isRefusal(error)) throw error;
     }
     return true;
   }

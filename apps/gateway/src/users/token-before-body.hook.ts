@@ -1,4 +1,4 @@
-import { parseAuthorization, TokenErrors, type TokenVerifier } from '@app/auth';
+import { parseAuthorization, signInRequiredRefusal, TokenErrors, type TokenVerifier } from '@app/auth';
 import { toHttpError } from '@app/grpc';
 import type { onRequestHookHandler } from 'fastify';
 
@@ -15,7 +15,7 @@ export function tokenBeforeBody(verifier: TokenVerifier): onRequestHookHandler {
       if (credentials.kind !== 'bearer') throw TokenErrors.missing();
       verifier.verifyAs(credentials.token, 'access');
     } catch (error) {
-      const { status, body } = toHttpError(error);
+      const { status, body } = toHttpError(signInRequiredRefusal(error));
       // The unread body is not drained: the connection closes with the answer.
       void reply.code(status).header('connection', 'close').send(body);
       return;
