@@ -185,7 +185,6 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
       { target: '-5' },
       { target: Number(ART1) },
       { target: 12 },
-      { target: `${ART1}0` },
       { target: null },
     ];
     for (const url of ['/article/collections', '/article/likings', '/article/dislikes']) {
@@ -224,6 +223,35 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     expect(report.json()).toEqual(BAD_TARGET);
     expect(await collections()).toEqual([]);
     expect(await attitudes()).toEqual([]);
+  });
+
+  it('answers an id no article can have (20 digits, 19 past 2^63-1) as an unknown article: POST 404, DELETE 204, as the routes of users, comments and the article page', async () => {
+    const ids = [`${ART1}0`, '99999999999999999999', '9223372036854775808', '9999999999999999999', NOWHERE];
+    const seen: unknown[] = [];
+    const expected: unknown[] = [];
+    for (const target of ids) {
+      for (const url of ['/article/collections', '/article/likings', '/article/dislikes']) {
+        const posted = await call('POST', url, READER, { target });
+        const deleted = await call('DELETE', `${url}/${target}`, READER);
+        seen.push([url, target, posted.statusCode, posted.json<unknown>(), deleted.statusCode, deleted.body]);
+        expected.push([url, target, 404, NOT_FOUND, 204, '']);
+      }
+      const report = await call('POST', '/article/reports', READER, { target, type: 1 });
+      seen.push(['/article/reports', target, report.statusCode, report.json<unknown>()]);
+      expected.push(['/article/reports', target, 404, NOT_FOUND]);
+      const page = await call('GET', `/articles/${target}`, READER);
+      seen.push(['/articles', target, page.statusCode, page.json<unknown>()]);
+      expected.push(['/articles', target, 404, NOT_FOUND]);
+      for (const url of ['/user/followings', '/user/blacklists', '/comment/likings']) {
+        const deleted = await call('DELETE', `${url}/${target}`, READER);
+        seen.push([url, target, deleted.statusCode]);
+        expected.push([url, target, 204]);
+      }
+    }
+    expect(seen).toEqual(expected);
+    expect(await collections()).toEqual([]);
+    expect(await attitudes()).toEqual([]);
+    expect(await reports()).toEqual([]);
   });
 
   it('answers 404 "The article does not exist." for drafts, deleted and unknown articles, changing nothing', async () => {

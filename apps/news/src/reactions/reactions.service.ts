@@ -1,4 +1,5 @@
 import { type CounterKey, CounterKeys, type CounterMove, CounterStore, countOrUndo } from '@app/cache';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 
@@ -13,7 +14,6 @@ import {
   ReactionsRepository,
 } from './reactions.repository';
 
-const SNOWFLAKE_ID = /^[1-9]\d{0,18}$/;
 const REPORT_TYPES = new Set([0, 1, 2, 3, 4, 5, 6, 7, 8]);
 const REPORT_TYPE_OTHER = 0;
 const REMARK_MAX = 200;
