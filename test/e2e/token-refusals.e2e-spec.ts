@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { JwtKeySet, SessionStore, TokenSigner } from '@app/auth';
 import { signInForTest } from '@app/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,12 +9,14 @@ import { type ArticleStack, seedArticles, seedUsers, startArticleStack } from '.
 const READER = '1294287382374383617';
 const FROZEN = '1294287382374383618';
 const AUTHOR = '1294287382374383619';
+/** Followed by the reader and the author: a bad token read as either shows `is_following: true`. */
+const FOLLOWED = '1294287382374383620';
 const ARTICLE = '1300000000000000001';
 
 const SIGN_IN_REQUIRED = { message: 'User must be authorized.' };
 const TOKEN_ERRORS = { message: 'Token has some errors.' };
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface Route {
   method: Method;
@@ -80,6 +84,7 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
       { id: READER, name: 'reader' },
       { id: FROZEN, name: 'frozen' },
       { id: AUTHOR, name: 'author' },
+      { id: FOLLOWED, name: 'followed' },
     ]);
     await stack.sql('UPDATE user_basic SET is_media = 1, is_verified = 1 WHERE user_id = ?', [AUTHOR]);
     await stack.sql(
@@ -155,11 +160,63 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
     }
   });
 
+  it('answers a refresh with a token that renews no session 403 Wrong refresh token., app and media platform, so the app sends its user to sign in', async () => {
+    const keys = JwtKeySet.fromDirectory(stack.keys.dir, stack.keys.kid);
+    const otherKey = new TokenSigner(JwtKeySet.generate(stack.keys.kid));
+    const expired = new TokenSigner(keys, { accessSeconds: 60, refreshSeconds: -10 });
+    const sessions = new SessionStore(stack.state, 3600);
+    /** A session and the refresh token it accepts. */
+    const session = async (userId: string, scope: 'app' | 'mp') => {
+      const jti = randomUUID();
+      const { sid } = await sessions.create(userId, scope, jti);
+      const extra = scope === 'mp' ? { verified: true } : {};
+      return { sid, jti, extra, refresh: stack.keys.signer.signRefresh(userId, sid, extra, jti).token };
+    };
+    const platforms = [
+      { app: stack.gateway, prefix: '/app', userId: READER, scope: 'app', other: 'mp' },
+      { app: mp, prefix: '/mp', userId: AUTHOR, scope: 'mp', other: 'app' },
+    ] as const;
+    for (const { app, prefix, userId, scope, other } of platforms) {
+      const refresh = { method: 'PUT', url: `${prefix}/v1_0/authorizations` } as const;
+      const live = await session(userId, scope);
+      const ended = await session(userId, scope);
+      await sessions.revoke(ended.sid, userId);
+      const [header, payload, signature] = live.refresh.split('.');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+      const tampered = Buffer.from(JSON.stringify({ ...claims, user_id: FOLLOWED })).toString('base64url');
+      const refused: Array<[string, string]> = [
+        ['malformed', 'not.a.token'],
+        ['tampered payload', `${header}.${tampered}.${signature}`],
+        ['signed by another key', otherKey.signRefresh(userId, live.sid, live.extra, live.jti).token],
+        ['expired', expired.signRefresh(userId, live.sid, live.extra, live.jti).token],
+        ['ended session', ended.refresh],
+        ['session of the other platform', (await session(userId, other)).refresh],
+        ['access token', stack.keys.signer.signAccess(userId, live.sid, live.extra)],
+      ];
+      const seen: unknown[] = [];
+      for (const [kind, token] of refused) {
+        const reply = await send(app, refresh, token);
+        seen.push([prefix, kind, reply.statusCode, reply.json<unknown>()]);
+      }
+      expect(seen).toEqual(refused.map(([kind]) => [prefix, kind, 403, { message: 'Wrong refresh token.' }]));
+      expect([prefix, (await send(app, refresh, live.refresh)).statusCode]).toEqual([prefix, 201]);
+    }
+  });
+
   it('treats a bad token as no token on the routes that use a token only if it is valid', async () => {
+    const follow = { method: 'POST', url: '/app/v1_0/user/followings', payload: { target: FOLLOWED } } as const;
+    const card = { method: 'GET', url: `/app/v1_0/users/${FOLLOWED}` } as const;
+    const reader = await stack.signIn(READER);
+    for (const token of [reader, await stack.signIn(AUTHOR)]) {
+      expect((await send(stack.gateway, follow, token)).statusCode).toBe(201);
+    }
+    const isFollowing = async (token: string) => {
+      const reply = await send(stack.gateway, card, token);
+      return [reply.statusCode, reply.json<{ data: { is_following: boolean } }>().data.is_following];
+    };
+    expect(await isFollowing(reader)).toEqual([200, true]);
     for (const [kind, token] of badTokens) {
-      const reply = await send(stack.gateway, { method: 'GET', url: `/app/v1_0/users/${AUTHOR}` }, token);
-      expect([kind, reply.statusCode]).toEqual([kind, 200]);
-      expect(reply.json<{ data: { is_following: boolean } }>().data.is_following).toBe(false);
+      expect([kind, ...(await isFollowing(token))]).toEqual([kind, 200, false]);
     }
   });
 });
