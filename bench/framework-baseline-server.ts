@@ -1,11 +1,12 @@
 // L3, L4 and L5 reference server: the HTTP apps' framework (Nest on Fastify with the shared edge of
-// configureHttpApp: route prefix, validation pipe, error filter, envelope hook). L3's handler does
-// no work: the static body of L1. No endpoint of the gateway can be faster than this. L4's handler
-// does what L2 adds to L1, one GET of the endpoint's cached body with the apps' Redis client: no
-// endpoint that needs a Redis round trip can be faster than that. L5's handler misses its own cache
-// (one GET of an absent key) and asks a service for the body with one unary call through the apps'
-// gRPC client (service-baseline-server.ts answers it with one GET): no endpoint that must ask a
-// service on each request, as a cache miss of the gateway does, can be faster than that.
+// configureHttpApp: security headers, route prefix, validation pipe, error filter, envelope hook).
+// L3's handler does no work: the static body of L1. No endpoint of the gateway can be faster than
+// this. L4's handler does what L2 adds to L1, one GET of the endpoint's cached body with the apps'
+// Redis client: no endpoint that needs a Redis round trip can be faster than that. L5's handler
+// misses its own cache (one GET of an absent key) and asks a service for the body with one unary
+// call through the apps' gRPC client (service-baseline-server.ts answers it with one GET): no
+// endpoint that must ask a service on each request, as a cache miss of the gateway does, can be
+// faster than that.
 import { runMain } from '@app/config';
 import {
   configureHttpApp,

@@ -65,8 +65,8 @@ export async function setupImageUploads(
     immutable: true,
     maxAge: '365d',
     allowedPath: (pathName) => isServedKey(pathName.replace(/^\//, '')),
+    // nosniff, as every answer's security headers, comes from the app's edge (configureHttpApp).
     setHeaders: (reply, path) => {
-      reply.header('X-Content-Type-Options', 'nosniff');
       // The reference's key has no extension to take the type from.
       if (basename(path) === DEFAULT_PHOTO_KEY)
         reply.header('Content-Type', DEFAULT_PHOTO_CONTENT_TYPE);

@@ -2,13 +2,16 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { HttpExceptionFilter } from './http-exception.filter';
 import { useResponseEnvelope } from './response-envelope.hook';
+import { useSecurityHeaders } from './security-headers';
 import { createValidationPipe } from './validation.pipe';
 
 /**
- * The shared HTTP edge: route prefix (health stays at the root for probes), the reference
- * envelope, validation and error mapping, and shutdown hooks so SIGTERM drains.
+ * The shared HTTP edge: security headers on every answer, route prefix (health stays at the root
+ * for probes), the reference envelope, validation and error mapping, and shutdown hooks so
+ * SIGTERM drains. Called before any other request hook is added.
  */
 export function configureHttpApp(app: NestFastifyApplication, prefix: string): NestFastifyApplication {
+  useSecurityHeaders(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(prefix, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());

@@ -8,6 +8,7 @@ import { configureHttpApp } from './configure-http-app';
 import { type CorsHook, type HttpCorsOptions, registerCors } from './cors';
 import { readEmptyJsonAsNoBody } from './empty-json-body.parser';
 import { type HttpErrorBody, toHttpError } from './http-exception.filter';
+import { SECURITY_HEADERS } from './security-headers';
 
 /** What `createHttpApp` reads of the app's settings (see `httpAppEnvSchema`). */
 export interface HttpAppSettings {
@@ -33,8 +34,8 @@ const UNROUTABLE = new Set(['FST_ERR_BAD_URL', 'FST_ERR_MAX_PARAM_LENGTH']);
  * Answers the errors Fastify raises before a route runs in the error envelope: an unroutable path
  * 404, like every unknown path, where Fastify answered 400 or 414 with its own body; the rest
  * (an async route constraint's failure) 500, as an unexpected error. No hook runs for such a
- * request, so the app's CORS hook, when given, is run here: a browser client on another origin
- * reads this answer as it reads every other.
+ * request, so its security headers are set here and the app's CORS hook, when given, is run here:
+ * a browser client on another origin reads this answer as it reads every other.
  */
 export function answerUnroutable(
   error: FastifyError,
@@ -48,6 +49,7 @@ export function answerUnroutable(
     request.log.error({ err: error }, 'framework error before routing');
     ({ status, body } = toHttpError(error));
   }
+  void reply.headers(SECURITY_HEADERS);
   const answer = (): void => {
     void reply
       .code(status)
@@ -91,6 +93,8 @@ export async function createHttpApp(
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  // The edge first: its security headers go on the preflights the CORS hook answers.
+  configureHttpApp(app, prefix);
   if (cors !== undefined) corsHook = await registerCors(app.getHttpAdapter().getInstance(), cors);
-  return configureHttpApp(app, prefix);
+  return app;
 }

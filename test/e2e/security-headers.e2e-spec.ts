@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+
+import { type ArticleStack, seedUsers, startArticleStack } from './support/article-stack';
+
+const AUTHOR = '1294287382374383616';
+/** The origin the publish admin is served from: not the API's. */
+const ADMIN_ORIGIN = 'http://localhost:9528';
+/** A stored image's name: its content hash. */
+const IMAGE_KEY = `${'cd'.repeat(32)}.png`;
+
+/**
+ * The headers of a JSON API that no page frames, no browser sniffs and no referrer leaves; the
+ * images under /static/ load in the app's and the admin's pages, each on an origin of its own.
+ */
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-resource-policy': 'cross-origin',
+};
+
+const expectSecurityHeaders = (answer: LightMyRequestResponse): void => {
+  expect(answer.headers).toMatchObject(SECURITY_HEADERS);
+  // HSTS is the ingress' to set, on the HTTPS it terminates.
+  expect(answer.headers['strict-transport-security']).toBeUndefined();
+};
+
+/** What a browser sends before a call with a token from another origin. */
+const preflight = (method: string, url: string): InjectOptions => ({
+  method: 'OPTIONS',
+  url,
+  headers: {
+    origin: ADMIN_ORIGIN,
+    'access-control-request-method': method,
+    'access-control-request-headers': 'authorization,content-type',
+  },
+});
+
+describe('security headers of the HTTP apps', () => {
+  let stack: ArticleStack;
+  let mediaPlatform: NestFastifyApplication;
+  let uploads: string;
+
+  const send = (app: NestFastifyApplication, options: InjectOptions) =>
+    app.inject({ ...options, headers: { origin: ADMIN_ORIGIN, ...options.headers } });
+
+  beforeAll(async () => {
+    uploads = mkdtempSync(join(tmpdir(), 'tt-security-headers-'));
+    writeFileSync(join(uploads, IMAGE_KEY), Buffer.from('89504e470d0a1a0a', 'hex'));
+    stack = await startArticleStack({ STORAGE_DRIVER: 'local', STORAGE_LOCAL_DIR: uploads });
+    mediaPlatform = await stack.startMediaPlatform();
+    await seedUsers(stack, [{ id: AUTHOR, name: 'author' }]);
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    rmSync(uploads, { recursive: true, force: true });
+  });
+
+  it('come with a JSON answer of the gateway, an error and a path no route takes', async () => {
+    const channels = await send(stack.gateway, { method: 'GET', url: '/app/v1_0/channels' });
+    expect(channels.statusCode).toBe(200);
+    expect(channels.json()).toMatchObject({ message: 'OK' });
+    const unauthorized = await send(stack.gateway, { method: 'GET', url: '/app/v1_0/user' });
+    expect(unauthorized.statusCode).toBe(401);
+    const unroutable = await send(stack.gateway, { method: 'GET', url: '/app/v1_0/articles/%ff' });
+    expect(unroutable.statusCode).toBe(404);
+    for (const answer of [channels, unauthorized, unroutable]) {
+      expectSecurityHeaders(answer);
+      expect(answer.headers['access-control-allow-origin']).toBe('*');
+    }
+  });
+
+  it('come with a stored image, which another origin may still load and read', async () => {
+    const image = await send(stack.gateway, { method: 'GET', url: `/static/${IMAGE_KEY}` });
+    expect(image.statusCode).toBe(200);
+    expect(image.headers['content-type']).toBe('image/png');
+    expectSecurityHeaders(image);
+    expect(image.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it('come with the answers of the media platform', async () => {
+    const token = await stack.signIn(AUTHOR, { scope: 'mp', verified: true });
+    const profile = await send(mediaPlatform, {
+      method: 'GET',
+      url: '/mp/v1_0/user/profile',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(profile.statusCode).toBe(200);
+    expect(profile.json()).toMatchObject({ message: 'OK', data: { id: AUTHOR } });
+    expectSecurityHeaders(profile);
+    expect(profile.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it.each([
+    ['the media platform', 'PUT', '/mp/v1_0/articles/1300000000000000001'],
+    ['the gateway', 'PATCH', '/app/v1_0/user/channels'],
+  ])('leave the preflight of %s answered as before', async (_app, method, url) => {
+    const app = url.startsWith('/mp/') ? mediaPlatform : stack.gateway;
+    const answer = await app.inject(preflight(method, url));
+    expect(answer.statusCode).toBe(204);
+    expect(answer.payload).toBe('');
+    expect(answer.headers).toMatchObject({
+      'access-control-allow-origin': '*',
+      'access-control-allow-headers': 'authorization,content-type',
+    });
+    const allowed = String(answer.headers['access-control-allow-methods']).split(/,\s*/);
+    expect(allowed).toEqual(expect.arrayContaining([method]));
+    expectSecurityHeaders(answer);
+  });
+});
