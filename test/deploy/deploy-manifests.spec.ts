@@ -138,6 +138,44 @@ function snowflakeApps(): string[] {
     sources(join(ROOT, 'apps', app, 'src')).some((file) => readFileSync(file, 'utf8').includes('SnowflakeModule.forRoot(')),
   );
 }
+/**
+ * What in a program's code opens a connection to a store, by the setting that addresses the store:
+ * the database lib's entries for MySQL; for a Redis role, the role's URL read off the settings.
+ */
+const STORE_CONNECTIONS: Record<string, RegExp> = {
+  MYSQL_HOST: /\b(?:DatabaseModule\.forRoot|ensureDatabase|migrateCommand|mysqlDataSourceOptions)\(/,
+  REDIS_CACHE_URL: /\.REDIS_CACHE_URL\b/,
+  REDIS_STATE_URL: /\.REDIS_STATE_URL\b/,
+  REDIS_QUEUE_URL: /\.REDIS_QUEUE_URL\b/,
+};
+
+/** The app's source files a program runs from its entry file, following its relative imports. */
+function reachableSources(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/\bfrom '(\.{1,2}\/[^']+)'/g)) {
+      const base = resolve(dirname(file), specifier);
+      const target = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
+      if (target !== undefined) visit(target);
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
+
+/** The store settings whose store a program connects to, from its entry file. */
+function storeSettingsOf(entry: string): string[] {
+  const sources = reachableSources(entry).map((file) => readFileSync(file, 'utf8'));
+  return Object.keys(STORE_CONNECTIONS).filter((setting) => sources.some((source) => STORE_CONNECTIONS[setting].test(source)));
+}
+
+/** The host a store setting addresses: MYSQL_HOST's value, a Redis URL's host name. */
+function storeHost(setting: string, value: string): string {
+  return setting === 'MYSQL_HOST' ? value : new URL(value).hostname;
+}
+
 /** The label a StatefulSet's controller gives each pod: its ordinal, 0 to replicas - 1. */
 const POD_INDEX_FIELD = "metadata.labels['apps.kubernetes.io/pod-index']";
 /** 5 bits of a Snowflake id name the worker. */
@@ -398,6 +436,36 @@ describe('docker-compose.yml', () => {
   it('gives every HTTP app a healthcheck', () => {
     const missing = HTTP_APPS.filter((app) => !isRecord(asRecord(services[app]).healthcheck));
     expect(missing).toEqual([]);
+  });
+
+  it('starts every app, and the migrations, once each store its code connects to (where its settings address it) is healthy, and waits for no other store', () => {
+    const stores = Object.keys(services).filter((name) => !isRecord(asRecord(services[name]).build));
+    const waits = Object.entries(services).flatMap(([name, service]) => {
+      const { environment, command, build } = asRecord(service);
+      if (!isRecord(build) || !isRecord(environment)) return [];
+      const env = Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, interpolate(value)]));
+      const migrations = migratedApps(asList(command));
+      const app = asString(asRecord(build.args).APP) ?? name;
+      const entries = migrations.length > 0
+        ? migrations.map((migrated) => join(ROOT, 'apps', migrated, 'src', 'migrate.ts'))
+        : [join(ROOT, 'apps', app, 'src', 'main.ts')];
+      const needed = new Set(entries.flatMap(storeSettingsOf).map((setting) => storeHost(setting, env[setting] ?? '')));
+      const dependsOn = asRecord(asRecord(service).depends_on);
+      const waited = Object.keys(dependsOn).filter((target) => stores.includes(target));
+      const unhealthy = waited.filter((store) => asRecord(dependsOn[store]).condition !== 'service_healthy');
+      return [{ name, needed: [...needed].sort(), waited: waited.sort(), unhealthy }];
+    });
+    const wrong = waits
+      .filter(({ needed, waited, unhealthy }) => unhealthy.length > 0 || needed.join() !== waited.join())
+      .map(({ name, needed, waited, unhealthy }) =>
+        `${name}: needs ${needed.join(', ')}; waits for ${waited.join(', ')}; not till healthy: ${unhealthy.join(', ')}`,
+      );
+    expect(wrong).toEqual([]);
+    expect(Object.fromEntries(waits.map(({ name, needed }) => [name, needed]))).toMatchObject({
+      migrate: ['mariadb', 'redis-cache'],
+      gateway: ['redis-cache', 'redis-state'],
+      worker: ['mariadb', 'redis-cache', 'redis-state'],
+    });
   });
 
   it('depends only on services that exist', () => {
