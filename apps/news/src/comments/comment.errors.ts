@@ -10,4 +10,5 @@ export const CommentErrors = {
   contentTooLong: () => AppError.invalid('Content is too long.'),
   articleDenied: () => AppError.invalid('Article denied comment.'),
   invalidTargetComment: () => AppError.invalid('Invalid target comment id.'),
+  tooManyRequests: () => AppError.rateLimited('Too many requests.'),
 } as const;

@@ -14,6 +14,7 @@ import { CommentLikingsCache } from './comment-likings.cache';
 import { CommentLikingsRepository } from './comment-likings.repository';
 import { CommentLikingsService } from './comment-likings.service';
 import { CommentListsCache } from './comment-lists.cache';
+import { CommentRateLimiter } from './comment-rate-limiter';
 import { CommentEntity } from './comment.entity';
 import { CommentNotifier } from './comment.notifier';
 import { CommentsGrpcController } from './comments.grpc.controller';
@@ -34,6 +35,12 @@ import { CommentsService } from './comments.service';
     CommentsService,
     CommentLikingsService,
     { provide: CounterStore, inject: [REDIS_STATE], useFactory: (redis: Redis) => new CounterStore(redis) },
+    {
+      provide: CommentRateLimiter,
+      inject: [REDIS_STATE, APP_CONFIG],
+      useFactory: (redis: Redis, config: NewsConfig) =>
+        new CommentRateLimiter(redis, { perMinute: config.COMMENT_LIMIT_PER_MINUTE, perDay: config.COMMENT_LIMIT_PER_DAY }),
+    },
     // The IM app's Redis adapter listens on the state role under the deployment's key prefix.
     {
       provide: NotificationEmitter,

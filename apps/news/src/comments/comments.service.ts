@@ -19,6 +19,7 @@ import { CommentCounters } from './comment-counters';
 import { CommentItemsCache } from './comment-items.cache';
 import { CommentLikingsService } from './comment-likings.service';
 import { CommentListsCache, EMPTY_LIST_PAGE } from './comment-lists.cache';
+import { CommentRateLimiter } from './comment-rate-limiter';
 import { type CachedComment, type CommentRow, toCachedComment } from './comment.mapper';
 import { CommentErrors } from './comment.errors';
 import { CommentNotifier } from './comment.notifier';
@@ -96,6 +97,7 @@ export class CommentsService {
     private readonly likings: CommentLikingsService,
     private readonly counters: CommentCounters,
     private readonly notifier: CommentNotifier,
+    private readonly limiter: CommentRateLimiter,
     private readonly snowflake: Snowflake,
   ) {}
 
@@ -170,7 +172,7 @@ export class CommentsService {
       // MySQL keeps whole seconds; the cached copy must say what a reload from MySQL would.
       createTime: new Date(Math.floor(Date.now() / 1000) * 1000),
     };
-    const stored = await this.storeCounted(comment);
+    const stored = await this.storeWithinLimit(comment);
     if (!stored) throw CommentErrors.invalidTargetComment();
     const cached = toCachedComment(stored);
     await this.afterCreate(stored, cached);
@@ -188,6 +190,27 @@ export class CommentsService {
       });
     }
     return { comment: toComment(cached, 0, 0, false), target: request.target, artId: articleId };
+  }
+
+  /**
+   * Stores the comment against its account's allowance, checked once the request is known to be
+   * right: a comment past it is refused before anything is written or sent, and one that is not
+   * stored after all (a reply to no comment, MySQL or Redis failing) gives back what it took.
+   */
+  private async storeWithinLimit(comment: NewComment): Promise<NewComment | null> {
+    const takenAt = Date.now();
+    if (!(await this.limiter.take(comment.userId, takenAt))) throw CommentErrors.tooManyRequests();
+    let stored = null as NewComment | null;
+    try {
+      stored = await this.storeCounted(comment);
+      return stored;
+    } finally {
+      if (!stored) {
+        await this.limiter.giveBack(comment.userId, takenAt).catch((error: unknown) =>
+          this.logger.warn(`comment ${comment.id}: not stored, and its allowance was not given back: ${String(error)}`),
+        );
+      }
+    }
   }
 
   /**

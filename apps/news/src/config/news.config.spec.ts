@@ -39,4 +39,14 @@ describe('newsEnvSchema', () => {
         .ARTICLE_HTML_TIME_LIMIT_MS,
     ).toBe(1500);
   });
+
+  it('limits the comments of an account by default, and refuses a limit that lets none through', () => {
+    const config = loadConfig(newsEnvSchema, {});
+    expect([config.COMMENT_LIMIT_PER_MINUTE, config.COMMENT_LIMIT_PER_DAY]).toEqual([10, 300]);
+    for (const name of ['COMMENT_LIMIT_PER_MINUTE', 'COMMENT_LIMIT_PER_DAY']) {
+      expect(() => loadConfig(newsEnvSchema, { [name]: '0' })).toThrow(ConfigValidationError);
+      expect(() => loadConfig(newsEnvSchema, { [name]: '2.5' })).toThrow(ConfigValidationError);
+    }
+    expect(loadConfig(newsEnvSchema, { COMMENT_LIMIT_PER_MINUTE: '100' }).COMMENT_LIMIT_PER_MINUTE).toBe(100);
+  });
 });

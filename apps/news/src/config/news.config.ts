@@ -22,6 +22,13 @@ export const newsEnvSchema = baseEnvSchema
      */
     ARTICLE_HTML_WAIT_LIMIT_MS: z.coerce.number().int().min(10).max(60_000).default(500),
     /**
+     * Comments and replies an account may post at once, and then per minute (one every
+     * 60 s / this), from the app and the media platform together; past it 429 `Too many requests.`
+     */
+    COMMENT_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(60_000).default(10),
+    /** Comments and replies an account may post per day (UTC). */
+    COMMENT_LIMIT_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(300),
+    /**
      * Authors whose submitted articles are approved at once, as the reference approved its user
      * 1's (comma-separated user ids; none by default, so every article waits for review).
      */

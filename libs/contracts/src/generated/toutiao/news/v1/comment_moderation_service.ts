@@ -122,7 +122,8 @@ export interface CommentModerationServiceClient {
 
   /**
    * Replies to a comment on one of the author's articles.
-   * PERMISSION_DENIED "Article denied comment." when the article's comments are closed.
+   * PERMISSION_DENIED "Article denied comment." when the article's comments are closed;
+   * RESOURCE_EXHAUSTED "Too many requests." past the author's comment limit, as CreateComment.
    */
 
   replyComment(request: ReplyCommentRequest, metadata?: Metadata): Observable<ReplyCommentResponse>;
@@ -168,7 +169,8 @@ export interface CommentModerationServiceController {
 
   /**
    * Replies to a comment on one of the author's articles.
-   * PERMISSION_DENIED "Article denied comment." when the article's comments are closed.
+   * PERMISSION_DENIED "Article denied comment." when the article's comments are closed;
+   * RESOURCE_EXHAUSTED "Too many requests." past the author's comment limit, as CreateComment.
    */
 
   replyComment(

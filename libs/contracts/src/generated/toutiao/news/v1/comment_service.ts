@@ -112,7 +112,8 @@ export interface CommentServiceClient {
   /**
    * Comments an article, or replies to one of its comments when `art_id` is set.
    * NOT_FOUND "The article does not exist."; INVALID_ARGUMENT "Empty content.",
-   * "Article denied comment.", "Invalid target comment id.".
+   * "Article denied comment.", "Invalid target comment id."; RESOURCE_EXHAUSTED "Too many
+   * requests." past the account's comment limit (a burst a minute, a cap a day), storing nothing.
    */
 
   createComment(request: CreateCommentRequest, metadata?: Metadata): Observable<CreateCommentResponse>;
@@ -145,7 +146,8 @@ export interface CommentServiceController {
   /**
    * Comments an article, or replies to one of its comments when `art_id` is set.
    * NOT_FOUND "The article does not exist."; INVALID_ARGUMENT "Empty content.",
-   * "Article denied comment.", "Invalid target comment id.".
+   * "Article denied comment.", "Invalid target comment id."; RESOURCE_EXHAUSTED "Too many
+   * requests." past the account's comment limit (a burst a minute, a cap a day), storing nothing.
    */
 
   createComment(
