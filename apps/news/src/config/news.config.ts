@@ -1,4 +1,5 @@
 import { baseEnvSchema, refineBaseEnv } from '@app/config';
+import { SNOWFLAKE_ID } from '@app/snowflake';
 import { z } from 'zod';
 
 export const newsEnvSchema = baseEnvSchema
@@ -36,7 +37,7 @@ export const newsEnvSchema = baseEnvSchema
       .string()
       .default('')
       .transform((ids) => ids.split(',').map((id) => id.trim()).filter((id) => id !== ''))
-      .pipe(z.array(z.string().regex(/^\d{1,20}$/, 'user ids, comma-separated'))),
+      .pipe(z.array(z.string().regex(SNOWFLAKE_ID, 'user ids, comma-separated'))),
   })
   .superRefine((env, ctx) => {
     refineBaseEnv(env, ctx);
