@@ -264,6 +264,14 @@ describe('comments and comment likes through the gateway', () => {
       expect(ids(pages)).toEqual(expectedOrder(TIE_COMMENTS));
     });
 
+    it('reads offset 0 (or 00) as the cursor below every score: an empty page, as the media platform and the reference answer it', async () => {
+      for (const offset of ['0', '00']) {
+        const page = await pageOf(`type=a&source=${ART}&limit=10&offset=${offset}`);
+        expect({ offset, results: page.results }).toEqual({ offset, results: [] });
+        expect(page.total_count).toBe(ART_COMMENTS.length);
+      }
+    });
+
     it('answers the same pages from a warm cache and from a cold one (every key flushed before each page)', async () => {
       for (const [source, limit] of [[ART, 10], [ART, 12], [STICKY_ART, 10], [TIE_ART, 10], [TIE_ART, 11]] as const) {
         const warm = await pageThrough('a', source, limit);

@@ -11,7 +11,8 @@
 /** Added to sticky comments' scores so they sort before every other comment. */
 export const STICKY_SCORE_BONUS = 20_000_000_000_000_000_000n;
 
-const CURSOR = /^\d{1,20}$/;
+/** A client's `offset`: a non-negative integer of at most 20 digits (every score fits). */
+export const COMMENT_CURSOR = /^\d{1,20}$/;
 
 /** A zset member and its score (a double, as Redis keeps it). */
 export interface ScoredComment {
@@ -32,7 +33,7 @@ export function formatScore(score: number): string {
 
 /** The score a client's `offset` stands for, or undefined when it is not a non-negative integer. */
 export function parseCursor(value: string): number | undefined {
-  return CURSOR.test(value) ? Number(BigInt(value)) : undefined;
+  return COMMENT_CURSOR.test(value) ? Number(BigInt(value)) : undefined;
 }
 
 /** ZREVRANGE order: higher score first; equal scores by member in descending byte order. */

@@ -1,3 +1,4 @@
+import { COMMENT_CURSOR } from '@app/cache';
 import { IntegerText } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform } from 'class-transformer';
@@ -20,7 +21,7 @@ export class ListCommentsQueryDto {
   @IsOptional()
   @Transform(emptyAsAbsent)
   @IsString({ message: 'Invalid offset param.' })
-  @Matches(/^\d{1,20}$/, { message: 'Invalid offset param.' })
+  @Matches(COMMENT_CURSOR, { message: 'Invalid offset param.' })
   offset?: string;
 
   @IsOptional()
