@@ -149,13 +149,16 @@ const STORE_CONNECTIONS: Record<string, RegExp> = {
   REDIS_QUEUE_URL: /\.REDIS_QUEUE_URL\b/,
 };
 
+/** A relative module specifier of an import, an export-from, a side-effect import or a require, in either quotes. */
+const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+
 /** The app's source files a program runs from its entry file, following its relative imports. */
 function reachableSources(entry: string): string[] {
   const seen = new Set<string>();
   const visit = (file: string): void => {
     if (seen.has(file)) return;
     seen.add(file);
-    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/\bfrom '(\.{1,2}\/[^']+)'/g)) {
+    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) {
       const base = resolve(dirname(file), specifier);
       const target = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
       if (target !== undefined) visit(target);
@@ -165,10 +168,28 @@ function reachableSources(entry: string): string[] {
   return [...seen];
 }
 
-/** The store settings whose store a program connects to, from its entry file. */
-function storeSettingsOf(entry: string): string[] {
-  const sources = reachableSources(entry).map((file) => readFileSync(file, 'utf8'));
+/**
+ * The store settings whose store a program connects to, from its entry file; undefined when no
+ * import of the entry was followed, where the program's stores cannot be told.
+ */
+function storeSettingsOf(entry: string): string[] | undefined {
+  const files = reachableSources(entry);
+  if (files.length < 2) return undefined;
+  const sources = files.map((file) => readFileSync(file, 'utf8'));
   return Object.keys(STORE_CONNECTIONS).filter((setting) => sources.some((source) => STORE_CONNECTIONS[setting].test(source)));
+}
+
+/** A compose service's environment in either of its forms (a map, or a list of NAME=value); undefined for neither. */
+function composeEnvironment(environment: unknown): Record<string, string> | undefined {
+  if (isRecord(environment))
+    return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, interpolate(value)]));
+  if (!Array.isArray(environment)) return undefined;
+  return Object.fromEntries(
+    environment.map((entry) => {
+      const [key, ...value] = String(entry).split('=');
+      return [key, interpolate(value.join('='))];
+    }),
+  );
 }
 
 /** The host a store setting addresses: MYSQL_HOST's value, a Redis URL's host name. */
@@ -440,16 +461,27 @@ describe('docker-compose.yml', () => {
 
   it('starts every app, and the migrations, once each store its code connects to (where its settings address it) is healthy, and waits for no other store', () => {
     const stores = Object.keys(services).filter((name) => !isRecord(asRecord(services[name]).build));
+    // A service whose stores cannot be told is named, never passed over.
+    const untold: string[] = [];
     const waits = Object.entries(services).flatMap(([name, service]) => {
       const { environment, command, build } = asRecord(service);
-      if (!isRecord(build) || !isRecord(environment)) return [];
-      const env = Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, interpolate(value)]));
+      if (!isRecord(build)) return [];
+      const env = composeEnvironment(environment);
+      if (env === undefined) {
+        untold.push(`${name}: no environment to read the stores' addresses from`);
+        return [];
+      }
       const migrations = migratedApps(asList(command));
       const app = asString(asRecord(build.args).APP) ?? name;
       const entries = migrations.length > 0
         ? migrations.map((migrated) => join(ROOT, 'apps', migrated, 'src', 'migrate.ts'))
         : [join(ROOT, 'apps', app, 'src', 'main.ts')];
-      const needed = new Set(entries.flatMap(storeSettingsOf).map((setting) => storeHost(setting, env[setting] ?? '')));
+      const settings = entries.flatMap((entry) => {
+        const found = storeSettingsOf(entry);
+        if (found === undefined) untold.push(`${name}: no import followed from ${relative(ROOT, entry)}`);
+        return found ?? [];
+      });
+      const needed = new Set(settings.map((setting) => storeHost(setting, env[setting] ?? '')));
       const dependsOn = asRecord(asRecord(service).depends_on);
       const waited = Object.keys(dependsOn).filter((target) => stores.includes(target));
       const unhealthy = waited.filter((store) => asRecord(dependsOn[store]).condition !== 'service_healthy');
@@ -460,7 +492,7 @@ describe('docker-compose.yml', () => {
       .map(({ name, needed, waited, unhealthy }) =>
         `${name}: needs ${needed.join(', ')}; waits for ${waited.join(', ')}; not till healthy: ${unhealthy.join(', ')}`,
       );
-    expect(wrong).toEqual([]);
+    expect([...untold, ...wrong]).toEqual([]);
     expect(Object.fromEntries(waits.map(({ name, needed }) => [name, needed]))).toMatchObject({
       migrate: ['mariadb', 'redis-cache'],
       gateway: ['redis-cache', 'redis-state'],
