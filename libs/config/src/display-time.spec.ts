@@ -1,4 +1,4 @@
-import { formatDateTime, formatOncePerSecond, formatPubdate, startOfLocalDay } from './display-time';
+import { formatDateTime, formatOncePerSecond, formatPubdate, localDay, startOfLocalDay } from './display-time';
 
 describe('display time', () => {
   it('formats a UTC instant as the reference pubdate in the display time zone', () => {
@@ -88,5 +88,18 @@ describe('display time across zone offset changes', () => {
     expect(format).toHaveBeenCalledTimes(1);
     expect(now(new Date('2019-05-01T02:03:05.000Z'))).toBe('2019-05-01 10:03:05');
     expect(format).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('the day of a daily limit', () => {
+  it('is the calendar day in the zone, with the ms left to its midnight there', () => {
+    // 00:30 UTC is 08:30 in Shanghai: the same day there as 15:59 UTC, not the next.
+    expect(localDay(Date.UTC(2026, 0, 2, 0, 30), 'Asia/Shanghai')).toEqual({ date: '2026-01-02', msLeft: 55_800_000 });
+    expect(localDay(Date.UTC(2026, 0, 1, 15, 59), 'Asia/Shanghai')).toEqual({ date: '2026-01-01', msLeft: 60_000 });
+    expect(localDay(Date.UTC(2026, 0, 1, 16, 0), 'Asia/Shanghai')).toEqual({ date: '2026-01-02', msLeft: 86_400_000 });
+  });
+
+  it('lasts 25 hours on the day clocks go back', () => {
+    expect(localDay(Date.UTC(2026, 9, 24, 22, 0), 'Europe/Berlin')).toEqual({ date: '2026-10-25', msLeft: 25 * 3_600_000 });
   });
 });

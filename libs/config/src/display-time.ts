@@ -131,3 +131,13 @@ export function startOfLocalDay(date: string, timeZone: string, addDays = 0): Da
   for (let pass = 0; pass < 2; pass += 1) instant = target - offsetAt(new Date(instant), timeZone);
   return new Date(instant);
 }
+
+/**
+ * The calendar day in `timeZone` at `instant` (`YYYY-MM-DD`) and how many ms of it are left: the
+ * window of a daily limit, which the readers expect to start at their midnight.
+ */
+export function localDay(instant: number, timeZone: string): { date: string; msLeft: number } {
+  const date = localIso(new Date(instant), timeZone).slice(0, 10);
+  const end = startOfLocalDay(date, timeZone, 1)?.getTime() ?? instant + 86_400_000;
+  return { date, msLeft: end - instant };
+}

@@ -39,7 +39,7 @@ const snowflakeNodeId = z
 /** Settings every app shares: runtime, MySQL, the three Redis roles and service addresses. */
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  /** Display time zone for JSON timestamps; storage is always UTC. */
+  /** Display time zone for JSON timestamps, and the day of the daily limits; storage is always UTC. */
   TZ: z
     .string()
     .refine(isTimeZone, 'must be an IANA time zone, such as Asia/Shanghai')

@@ -1,4 +1,5 @@
 import { createRedisClient } from '@app/cache';
+import { localDay } from '@app/config';
 import { isStoreUnavailable } from '@app/grpc';
 import { createTestRedis, eventually, type RedisServer, startRedisServer, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
@@ -7,7 +8,7 @@ import { CommentRateLimiter } from './comment-rate-limiter';
 
 /** A burst of 3, then one comment every 20 s: no pause of a busy machine comes near it. */
 const LIMITS = { perMinute: 3, perDay: 100 };
-const DAY = 86_400_000;
+const TZ = 'Asia/Shanghai';
 
 describe('CommentRateLimiter (real Redis)', () => {
   let testRedis: TestRedis;
@@ -18,7 +19,7 @@ describe('CommentRateLimiter (real Redis)', () => {
     testRedis = createTestRedis();
     redis = createRedisClient(testRedis.stateUrl, testRedis.prefix);
     await redis.ping();
-    limiter = new CommentRateLimiter(redis, LIMITS);
+    limiter = new CommentRateLimiter(redis, LIMITS, TZ);
   });
 
   afterAll(async () => {
@@ -28,8 +29,8 @@ describe('CommentRateLimiter (real Redis)', () => {
 
   const state = () => testRedis.client('state');
   const stored = (key: string) => `${testRedis.prefix}${key}`;
-  const dayCount = async (userId: string, now: number) =>
-    Number((await state().get(stored(`comment:limit:user:${userId}:d${Math.floor(now / DAY)}`))) ?? 0);
+  const dayKey = (userId: string, now: number) => stored(`comment:limit:user:${userId}:d${localDay(now, TZ).date}`);
+  const dayCount = async (userId: string, now: number) => Number((await state().get(dayKey(userId, now))) ?? 0);
 
   /** Has the account's bucket fill up as `ms` of the Redis clock would: its stamp moves back. */
   async function elapse(userId: string, ms: number): Promise<void> {
@@ -59,21 +60,25 @@ describe('CommentRateLimiter (real Redis)', () => {
   });
 
   it('holds concurrent comments of one account, from any replica, to the burst; other accounts apart', async () => {
-    const replicas = [limiter, new CommentRateLimiter(redis, LIMITS)];
+    const replicas = [limiter, new CommentRateLimiter(redis, LIMITS, TZ)];
     const taken = await Promise.all(Array.from({ length: 10 }, (_, n) => replicas[n % 2].take('2')));
     expect(taken.filter(Boolean)).toHaveLength(LIMITS.perMinute);
     expect(await takes('3', 1)).toEqual([true]);
   });
 
-  it('caps an account per UTC day, and counts the next day afresh', async () => {
-    const daily = new CommentRateLimiter(redis, { perMinute: 60_000, perDay: 5 });
-    const evening = Date.UTC(2026, 0, 1, 23, 59, 0);
-    expect(await takes('4', 7, evening, daily)).toEqual([true, true, true, true, true, false, false]);
-    expect(await dayCount('4', evening)).toBe(5);
-    const ttl = await state().ttl(stored(`comment:limit:user:4:d${Math.floor(evening / DAY)}`));
-    expect(ttl).toBeGreaterThan(86_300);
-    expect(ttl).toBeLessThanOrEqual(86_400);
-    expect(await takes('4', 1, evening + 60_000, daily)).toEqual([true]);
+  it("caps an account per calendar day in TZ, counted afresh at midnight there, not at 00:00 UTC (08:00 in Shanghai)", async () => {
+    const daily = new CommentRateLimiter(redis, { perMinute: 60_000, perDay: 2 }, TZ);
+    const lateEvening = Date.UTC(2026, 0, 1, 15, 59, 0); // 1 January, 23:59 in Shanghai
+    expect(await takes('9', 3, lateEvening, daily)).toEqual([true, true, false]);
+    expect(await dayCount('9', lateEvening)).toBe(2);
+    // The count leaves with its day: one made at 23:59 lives a minute.
+    const ttl = await state().ttl(dayKey('9', lateEvening));
+    expect(ttl).toBeGreaterThan(50);
+    expect(ttl).toBeLessThanOrEqual(60);
+    expect(await takes('9', 1, lateEvening + 120_000, daily)).toEqual([true]); // 2 January, 00:01
+    const morning = Date.UTC(2026, 0, 1, 23, 59, 0); // 2 January, 07:59
+    expect(await takes('9', 2, morning, daily)).toEqual([true, false]);
+    expect(await takes('9', 1, morning + 120_000, daily)).toEqual([false]); // 2 January, 08:01
   });
 
   it('gives back a comment that was not stored: one more of the burst and of the day', async () => {
@@ -83,7 +88,7 @@ describe('CommentRateLimiter (real Redis)', () => {
     expect(await dayCount('5', now)).toBe(2);
     expect(await takes('5', 2, now)).toEqual([true, false]);
 
-    const daily = new CommentRateLimiter(redis, { perMinute: 60_000, perDay: 2 });
+    const daily = new CommentRateLimiter(redis, { perMinute: 60_000, perDay: 2 }, TZ);
     expect(await takes('6', 3, now, daily)).toEqual([true, true, false]);
     await daily.giveBack('6', now);
     expect(await takes('6', 2, now, daily)).toEqual([true, false]);
@@ -92,7 +97,7 @@ describe('CommentRateLimiter (real Redis)', () => {
   it('gives back nothing below empty: an account that has taken nothing keeps its burst and no count', async () => {
     const now = Date.now();
     await limiter.giveBack('7', now);
-    expect(await state().exists(stored('comment:limit:user:7'), stored(`comment:limit:user:7:d${Math.floor(now / DAY)}`))).toBe(0);
+    expect(await state().exists(stored('comment:limit:user:7'), dayKey('7', now))).toBe(0);
     expect(await takes('7', 4, now)).toEqual([true, true, true, false]);
   });
 
@@ -120,7 +125,7 @@ describe('CommentRateLimiter while its Redis is down', () => {
   });
 
   it('fails the comment as a store that is unavailable (503), as its counters would, and limits again once Redis is back', async () => {
-    const limiter = new CommentRateLimiter(redis, LIMITS);
+    const limiter = new CommentRateLimiter(redis, LIMITS, TZ);
     expect(await limiter.take('1')).toBe(true);
     await server.crash();
     await eventually(

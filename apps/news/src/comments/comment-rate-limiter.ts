@@ -1,17 +1,16 @@
 import { RedisScript } from '@app/cache';
+import { localDay } from '@app/config';
 import type Redis from 'ioredis';
 
 export interface CommentLimits {
   /** Comments an account may post at once, and then per minute: one every 60 s / perMinute. */
   perMinute: number;
-  /** Comments an account may post per day (UTC). */
+  /** Comments an account may post per calendar day in the app's time zone. */
   perDay: number;
 }
 
-const DAY_MS = 86_400_000;
-
 // KEYS: the account's bucket (when it is full again, ms), its day's count. ARGV: the interval, the
-// burst, the day's limit and the count's TTL (s). The bucket is GCRA, as im's chat limit, on the
+// burst, the day's limit and the count's TTL (s, to the day's end). The bucket is GCRA, as im's chat limit, on the
 // clock of Redis (replicas whose clocks disagree measure on one); the day is counted as the SMS
 // limits count theirs. Checked and counted atomically; a refused comment takes nothing.
 const TAKE = new RedisScript<number, [string, string], [number, number, number, number]>(`
@@ -46,22 +45,30 @@ export class CommentRateLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly limits: CommentLimits,
+    /** Whose midnight starts the day counted (`TZ`). */
+    private readonly timeZone: string,
   ) {
     this.intervalMs = Math.ceil(60_000 / limits.perMinute);
   }
 
   /** Takes one comment of the account's allowance; false, and nothing taken, when none is left. */
   async take(userId: string, now = Date.now()): Promise<boolean> {
-    const args: [number, number, number, number] = [this.intervalMs, this.limits.perMinute, this.limits.perDay, DAY_MS / 1000];
-    return (await TAKE.run(this.redis, this.keys(userId, now), args)) === 0;
+    const day = localDay(now, this.timeZone);
+    const args: [number, number, number, number] = [
+      this.intervalMs,
+      this.limits.perMinute,
+      this.limits.perDay,
+      Math.max(1, Math.ceil(day.msLeft / 1000)),
+    ];
+    return (await TAKE.run(this.redis, this.keys(userId, day.date), args)) === 0;
   }
 
   /** Gives back what `take` took at `now`, for a comment that was not stored after all. */
   async giveBack(userId: string, now: number): Promise<void> {
-    await GIVE_BACK.run(this.redis, this.keys(userId, now), [this.intervalMs]);
+    await GIVE_BACK.run(this.redis, this.keys(userId, localDay(now, this.timeZone).date), [this.intervalMs]);
   }
 
-  private keys(userId: string, now: number): [string, string] {
-    return [`comment:limit:user:${userId}`, `comment:limit:user:${userId}:d${Math.floor(now / DAY_MS)}`];
+  private keys(userId: string, date: string): [string, string] {
+    return [`comment:limit:user:${userId}`, `comment:limit:user:${userId}:d${date}`];
   }
 }

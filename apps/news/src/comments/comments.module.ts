@@ -39,7 +39,11 @@ import { CommentsService } from './comments.service';
       provide: CommentRateLimiter,
       inject: [REDIS_STATE, APP_CONFIG],
       useFactory: (redis: Redis, config: NewsConfig) =>
-        new CommentRateLimiter(redis, { perMinute: config.COMMENT_LIMIT_PER_MINUTE, perDay: config.COMMENT_LIMIT_PER_DAY }),
+        new CommentRateLimiter(
+          redis,
+          { perMinute: config.COMMENT_LIMIT_PER_MINUTE, perDay: config.COMMENT_LIMIT_PER_DAY },
+          config.TZ,
+        ),
     },
     // The IM app's Redis adapter listens on the state role under the deployment's key prefix.
     {

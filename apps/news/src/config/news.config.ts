@@ -27,7 +27,7 @@ export const newsEnvSchema = baseEnvSchema
      * 60 s / this), from the app and the media platform together; past it 429 `Too many requests.`
      */
     COMMENT_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(60_000).default(10),
-    /** Comments and replies an account may post per day (UTC). */
+    /** Comments and replies an account may post per calendar day in `TZ`. */
     COMMENT_LIMIT_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(300),
     /**
      * Authors whose submitted articles are approved at once, as the reference approved its user

@@ -15,7 +15,7 @@ describe('SMS codes and limits (real Redis)', () => {
     testRedis = createTestRedis();
     redis = createRedisClient(testRedis.stateUrl, testRedis.prefix);
     codes = new SmsCodeStore(redis);
-    limiter = new SmsRateLimiter(redis);
+    limiter = new SmsRateLimiter(redis, { TZ: 'Asia/Shanghai' });
   });
 
   afterAll(async () => {
@@ -108,6 +108,22 @@ describe('SMS codes and limits (real Redis)', () => {
     expect(results.filter(Boolean)).toHaveLength(SMS_LIMITS.perMobilePerDay);
     expect(results.slice(10)).toEqual([false, false]);
     expect(await limiter.take('app', '13800000011', '10.0.1.99', start + 86_400_000)).toBe(true);
+  });
+
+  it('counts a mobile\'s day in TZ: ten from midnight to midnight there, not from 00:00 UTC (08:00 in Shanghai)', async () => {
+    const takeTen = async (mobile: string, start: number) => {
+      for (let minute = 0; minute < SMS_LIMITS.perMobilePerDay; minute += 1) {
+        expect(await limiter.take('app', mobile, `10.0.2.${minute}`, start + minute * 60_000)).toBe(true);
+      }
+    };
+    const lateEvening = Date.UTC(2026, 0, 4, 15, 0, 0); // 4 January, 23:00 in Shanghai
+    await takeTen('13800000013', lateEvening);
+    expect(await limiter.take('app', '13800000013', '10.0.2.98', lateEvening + 50 * 60_000)).toBe(false);
+    expect(await limiter.take('app', '13800000013', '10.0.2.99', lateEvening + 60 * 60_000)).toBe(true); // 5 January, 00:00
+
+    const earlyMorning = Date.UTC(2026, 0, 5, 23, 0, 0); // 6 January, 07:00 in Shanghai
+    await takeTen('13800000014', earlyMorning);
+    expect(await limiter.take('app', '13800000014', '10.0.2.99', earlyMorning + 60 * 60_000)).toBe(false); // 08:00
   });
 
   it('limits an IP to 100 requests per hour across mobiles, without using up those mobiles', async () => {

@@ -1,12 +1,15 @@
 import { REDIS_STATE, RedisScript } from '@app/cache';
+import { APP_CONFIG, localDay } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
+import type { UserConfig } from '../config/user.config';
 import type { Scope } from './auth-scope';
 
 export interface SmsLimits {
   /** A mobile gets one code per this many ms (a moving window: 60 s from the last one sent). */
   mobileIntervalMs: number;
+  /** Per calendar day in `TZ`, from midnight there. */
   perMobilePerDay: number;
   perIpPerHour: number;
 }
@@ -32,18 +35,22 @@ return 0`);
 /** Counts SMS requests in the state Redis, shared by every replica. */
 @Injectable()
 export class SmsRateLimiter {
-  constructor(@Inject(REDIS_STATE) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS_STATE) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: Pick<UserConfig, 'TZ'>,
+  ) {}
 
   /** Takes one request from every window; false (and nothing taken) when any window is full. */
   async take(scope: Scope, mobile: string, ip: string, now = Date.now(), limits = SMS_LIMITS): Promise<boolean> {
     const hour = Math.floor(now / 3_600_000);
-    const day = Math.floor(now / 86_400_000);
+    const day = localDay(now, this.config.TZ);
     const keys = [
       `sms:limit:${scope}:mobile:${mobile}:last`,
-      `sms:limit:${scope}:mobile:${mobile}:d${day}`,
+      `sms:limit:${scope}:mobile:${mobile}:d${day.date}`,
       `sms:limit:ip:${ip}:h${hour}`,
     ];
-    const args = [now, limits.mobileIntervalMs, limits.perMobilePerDay, 86_400, limits.perIpPerHour, 3600];
+    const dayTtl = Math.max(1, Math.ceil(day.msLeft / 1000));
+    const args = [now, limits.mobileIntervalMs, limits.perMobilePerDay, dayTtl, limits.perIpPerHour, 3600];
     return (await TAKE.run(this.redis, keys, args)) === 0;
   }
 }
