@@ -34,6 +34,7 @@ export function toHttpError(exception: unknown): { status: number; body: HttpErr
       body: { message: typeof message === 'string' || isStringRecord(message) ? message : exception.message },
     };
   }
+  if (isShownClientError(exception)) return { status: exception.status, body: { message: exception.message } };
   const kind = isStoreUnavailable(exception) ? ErrorKind.Unavailable : ErrorKind.Internal;
   return { status: httpStatusOf(kind), body: { message: ERROR_TABLE[kind].defaultMessage } };
 }
@@ -41,6 +42,22 @@ export function toHttpError(exception: unknown): { status: number; body: HttpErr
 /** A message, keyed by the input field it refuses when the error names one. */
 function errorBody(message: string, field: string | undefined): HttpErrorBody {
   return { message: field === undefined ? message : { [field]: message } };
+}
+
+/**
+ * A refusal of the request made by a library the http-errors way, its message for the client
+ * (`expose`): @fastify/send's 412 and 416 for a stored image's precondition or range.
+ */
+function isShownClientError(exception: unknown): exception is Error & { status: number } {
+  return (
+    exception instanceof Error &&
+    'expose' in exception &&
+    exception.expose === true &&
+    'status' in exception &&
+    typeof exception.status === 'number' &&
+    exception.status >= 400 &&
+    exception.status < 500
+  );
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
