@@ -26,3 +26,4 @@ export * from './edge/limit-key';
 export * from './server/counter-repair.module';
 export * from './health/readiness-report';
 export * from './health/dependency-probes';
+export { AppMetrics } from './edge/app-metrics';

@@ -9,14 +9,13 @@ import { FeedHttpController } from './feed.http.controller';
 import { FeedMetrics } from './feed.metrics';
 import { HomeFeedReader } from './home-feed.reader';
 import { LatestPagesReader } from './latest-pages.reader';
-import { MetricsHttpController } from './metrics.http.controller';
 import { UserRecommendClient } from './user-recommend.client';
 import { VisibleChannelsReader } from './visible-channels.reader';
 
-/** The home feed (recommend batches with a latest-articles fallback) and the gateway's `/metrics`. */
+/** The home feed (recommend batches with a latest-articles fallback) and its counters. */
 @Module({
   imports: [ArticlesModule, RecommendChannelModule],
-  controllers: [FeedHttpController, MetricsHttpController],
+  controllers: [FeedHttpController],
   providers: [
     ChannelArticlesReader,
     FeedBatchDealer,

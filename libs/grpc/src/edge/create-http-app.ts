@@ -1,13 +1,16 @@
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { Logger } from 'nestjs-pino';
 
+import { AppMetrics } from './app-metrics';
 import { configureHttpApp } from './configure-http-app';
 import { type CorsHook, type HttpCorsOptions, registerCors } from './cors';
 import { readEmptyJsonAsNoBody } from './empty-json-body.parser';
 import { type HttpErrorBody, toHttpError } from './http-exception.filter';
+import { HttpRequestMetrics } from './http-request-metrics';
+import { MetricsModule } from './metrics.module';
 import { SECURITY_HEADERS } from './security-headers';
 
 /** What `createHttpApp` reads of the app's settings (see `httpAppEnvSchema`). */
@@ -65,18 +68,36 @@ export function answerUnroutable(
 
 /**
  * Nest's Fastify adapter, whose JSON parser (Nest registers it as the app starts) reads an empty
- * body as none.
+ * body as none, and whose not-found handler counts the request as unmatched.
  */
 class EdgeFastifyAdapter extends FastifyAdapter {
+  constructor(
+    options: FastifyServerOptions,
+    private readonly requests: HttpRequestMetrics,
+  ) {
+    super(options);
+  }
+
   override registerParserMiddleware(prefix?: string, rawBody?: boolean): void {
     super.registerParserMiddleware(prefix, rawBody);
     readEmptyJsonAsNoBody(this.getInstance());
+  }
+
+  override setNotFoundHandler(
+    handler: (request: FastifyRequest, reply: FastifyReply) => unknown,
+  ): ReturnType<FastifyAdapter['setNotFoundHandler']> {
+    return super.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+      this.requests.countUnmatched(request, reply);
+      return handler(request, reply);
+    });
   }
 }
 
 /**
  * Creates a Fastify HTTP app (not listening yet) with pino logs and the shared edge under `prefix`;
- * with `cors`, every answer carries its headers, the unroutable path's included.
+ * with `cors`, every answer carries its headers, the unroutable path's included. Its `/metrics`
+ * serves the process metrics, every request's duration by route and status, and what the app's
+ * modules register in the `AppMetrics` they are given.
  */
 export async function createHttpApp(
   module: DynamicModule,
@@ -84,10 +105,22 @@ export async function createHttpApp(
   settings: HttpAppSettings,
   cors?: HttpCorsOptions,
 ): Promise<NestFastifyApplication> {
+  const metrics = new AppMetrics();
+  const requests = new HttpRequestMetrics(metrics.registry);
   let corsHook: CorsHook | undefined;
-  const frameworkErrors = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+  const frameworkErrors = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    requests.countUnmatched(request, reply);
     answerUnroutable(error, request, reply, corsHook);
-  const app = await NestFactory.create<NestFastifyApplication>(module, new EdgeFastifyAdapter({ trustProxy: trustProxy(settings.TRUSTED_PROXY_HOPS), frameworkErrors }), {
+  };
+  const adapter = new EdgeFastifyAdapter(
+    { trustProxy: trustProxy(settings.TRUSTED_PROXY_HOPS), frameworkErrors },
+    requests,
+  );
+  const withMetrics: DynamicModule = {
+    ...module,
+    imports: [...(module.imports ?? []), MetricsModule.forRoot(metrics)],
+  };
+  const app = await NestFactory.create<NestFastifyApplication>(withMetrics, adapter, {
     bufferLogs: true,
     // Boot errors reach the caller (runMain exits non-zero; tests fail with the real error).
     abortOnError: false,
@@ -95,6 +128,8 @@ export async function createHttpApp(
   app.useLogger(app.get(Logger));
   // The edge first: its security headers go on the preflights the CORS hook answers.
   configureHttpApp(app, prefix);
+  // Before init, when Nest registers the routes.
+  requests.watchRoutes(app.getHttpAdapter().getInstance());
   if (cors !== undefined) corsHook = await registerCors(app.getHttpAdapter().getInstance(), cors);
   return app;
 }
