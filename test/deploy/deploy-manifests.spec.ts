@@ -192,6 +192,15 @@ function composeEnvironment(environment: unknown): Record<string, string> | unde
   );
 }
 
+/**
+ * Whether an app serves Prometheus metrics at `/metrics`: an HTTP app the shared factory builds
+ * (createHttpApp), or one whose own server answers that path (the worker's health server).
+ */
+function servesMetrics(app: string): boolean {
+  const sources = reachableSources(join(ROOT, 'apps', app, 'src', 'main.ts')).map((file) => readFileSync(file, 'utf8'));
+  return sources.some((source) => /\bcreateHttpApp\(|['"]\/metrics['"]/.test(source));
+}
+
 /** The host a store setting addresses: MYSQL_HOST's value, a Redis URL's host name. */
 function storeHost(setting: string, value: string): string {
   return setting === 'MYSQL_HOST' ? value : new URL(value).hostname;
@@ -892,6 +901,32 @@ describe('k8s manifests', () => {
     expect(mismatches).toEqual([]);
     expect(listeningPort('user', {})).toBe(50051);
     expect(listeningPort('mis', { MIS_PORT: '9000' })).toBe(9000);
+  });
+
+  it('asks Prometheus to scrape every app that serves /metrics, on the port it listens on, and no other, in the base and every overlay', () => {
+    const scraped = APPS.filter(servesMetrics);
+    expect(scraped).toEqual(['gateway', 'media-platform', 'mis', 'worker']);
+    const wrong = kustomizations.flatMap(({ file }) => {
+      const configMaps = configMapsOf(file);
+      const dir = relative(ROOT, dirname(file));
+      return workloads().flatMap((doc) => {
+        const app = nameOf(doc) ?? '?';
+        const annotations = asRecord(asRecord(asRecord(asRecord(doc.spec).template).metadata).annotations);
+        const [container] = containersOf(doc);
+        const expected = scraped.includes(app)
+          ? {
+              'prometheus.io/scrape': 'true',
+              'prometheus.io/port': String(listeningPort(app, environmentOf(container, configMaps))),
+              'prometheus.io/path': '/metrics',
+            }
+          : {};
+        const found = Object.fromEntries(Object.entries(annotations).filter(([name]) => name.startsWith('prometheus.io/')));
+        return JSON.stringify(found) === JSON.stringify(expected)
+          ? []
+          : [`${dir} ${app}: ${JSON.stringify(found)} where ${JSON.stringify(expected)}`];
+      });
+    });
+    expect(wrong).toEqual([]);
   });
 
   it('sends SMS through the provider wherever the apps run in production, with its key pair given to the worker alone', () => {
