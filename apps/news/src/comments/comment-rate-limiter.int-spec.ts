@@ -81,6 +81,15 @@ describe('CommentRateLimiter (real Redis)', () => {
     expect(await takes('9', 1, morning + 120_000, daily)).toEqual([false]); // 2 January, 08:01
   });
 
+  it('takes nothing of the burst for a comment the day cap refuses', async () => {
+    const daily = new CommentRateLimiter(redis, { perMinute: 3, perDay: 1 }, TZ);
+    expect(await takes('10', 3, Date.now(), daily)).toEqual([true, false, false]);
+    // One comment taken: the bucket is full again in one interval (20 s), not three.
+    const ttl = await state().pttl(stored('comment:limit:user:10'));
+    expect(ttl).toBeGreaterThan(19_000);
+    expect(ttl).toBeLessThanOrEqual(20_000);
+  });
+
   it('gives back a comment that was not stored: one more of the burst and of the day', async () => {
     const now = Date.now();
     expect(await takes('5', 4, now)).toEqual([true, true, true, false]);
