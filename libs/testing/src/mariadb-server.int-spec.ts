@@ -5,9 +5,6 @@ import { createConnection } from 'mysql2/promise';
 import { type MariaDbServer, startMariaDbServer } from './mariadb-server';
 import { createTestDatabase, withTestConnection } from './test-database';
 
-/** Far more than a start takes here (about 150 ms), far less than a hang. */
-const START_WITHIN_MS = 5_000;
-
 describe('startMariaDbServer', () => {
   const servers: MariaDbServer[] = [];
 
@@ -15,11 +12,9 @@ describe('startMariaDbServer', () => {
     for (const server of servers) await server.remove();
   });
 
-  it('starts quickly, keeps a committed row through a crash, and answers again after a start', async () => {
-    const started = Date.now();
+  it('starts, keeps a committed row through a crash, and answers again after a start', async () => {
     const server = await startMariaDbServer();
     servers.push(server);
-    expect(Date.now() - started).toBeLessThan(START_WITHIN_MS);
     expect(server.address).toMatchObject({
       MYSQL_HOST: '127.0.0.1',
       MYSQL_USER: 'root',
@@ -35,9 +30,7 @@ describe('startMariaDbServer', () => {
     await expect(
       createConnection({ host: '127.0.0.1', port: server.address.MYSQL_PORT, user: 'root' }),
     ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    const restarted = Date.now();
     await server.start();
-    expect(Date.now() - restarted).toBeLessThan(START_WITHIN_MS);
 
     expect(
       await withTestConnection(database.settings, (query) => query('SELECT id, name FROM kept')),
