@@ -27,9 +27,9 @@ const env = {
 const port = (name, fallback) => Number(env[name] ?? fallback);
 
 const allApps = [
-  { name: 'user', check: () => grpcHealth(`127.0.0.1:${port('USER_GRPC_PORT', 50051)}`), url: `grpc://127.0.0.1:${port('USER_GRPC_PORT', 50051)}` },
-  { name: 'news', check: () => grpcHealth(`127.0.0.1:${port('NEWS_GRPC_PORT', 50052)}`), url: `grpc://127.0.0.1:${port('NEWS_GRPC_PORT', 50052)}` },
-  { name: 'recommend', check: () => grpcHealth(`127.0.0.1:${port('RECOMMEND_GRPC_PORT', 9999)}`), url: `grpc://127.0.0.1:${port('RECOMMEND_GRPC_PORT', 9999)}` },
+  { name: 'user', check: () => grpcHealth(`127.0.0.1:${port('USER_GRPC_PORT', 50051)}`), url: `grpc://127.0.0.1:${port('USER_GRPC_PORT', 50051)}`, metricsPort: port('USER_METRICS_PORT', 9101) },
+  { name: 'news', check: () => grpcHealth(`127.0.0.1:${port('NEWS_GRPC_PORT', 50052)}`), url: `grpc://127.0.0.1:${port('NEWS_GRPC_PORT', 50052)}`, metricsPort: port('NEWS_METRICS_PORT', 9102) },
+  { name: 'recommend', check: () => grpcHealth(`127.0.0.1:${port('RECOMMEND_GRPC_PORT', 9999)}`), url: `grpc://127.0.0.1:${port('RECOMMEND_GRPC_PORT', 9999)}`, metricsPort: port('RECOMMEND_METRICS_PORT', 9103) },
   { name: 'gateway', check: () => httpReady(port('GATEWAY_PORT', 8000)), url: `http://127.0.0.1:${port('GATEWAY_PORT', 8000)}/app/v1_0` },
   { name: 'media-platform', check: () => httpReady(port('MP_PORT', 8002)), url: `http://127.0.0.1:${port('MP_PORT', 8002)}/mp/v1_0` },
   { name: 'mis', check: () => httpReady(port('MIS_PORT', 8003)), url: `http://127.0.0.1:${port('MIS_PORT', 8003)}/mis/v1_0` },
@@ -48,6 +48,8 @@ const apps = allApps.filter((app) => wanted.includes(app.name));
 
 /** The port an app listens on, read from its URL. */
 const portOf = (app) => Number(new URL(app.url).port);
+/** Every port an app listens on: its own, and a gRPC service's /metrics (0 serves none). */
+const portsOf = (app) => [portOf(app), app.metricsPort].filter((p) => p > 0);
 
 /** Resolves with the port's error code when something already listens there (an earlier run's app, say). */
 function portTaken(p) {
@@ -81,9 +83,10 @@ const node = (script) => ['-r', './scripts/register-aliases.js', script];
 async function main() {
   // An app still listening from an earlier run (its runner killed) would answer the health checks below.
   for (const app of apps) {
-    const taken = await portTaken(portOf(app));
-    if (taken) {
-      console.error(`${app.name}: port ${portOf(app)} is taken (${taken}). Is an earlier \`npm run dev\` still running? Stop it, e.g. pkill -f 'dist/apps/'`);
+    for (const p of portsOf(app)) {
+      const taken = await portTaken(p);
+      if (!taken) continue;
+      console.error(`${app.name}: port ${p} is taken (${taken}). Is an earlier \`npm run dev\` still running? Stop it, e.g. pkill -f 'dist/apps/'`);
       process.exit(1);
     }
   }
@@ -155,7 +158,10 @@ async function waitForHealth() {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\nAll ${apps.length} apps healthy in ${seconds}s:`);
-  for (const app of apps) console.log(`  ${app.name.padEnd(15)} ${app.url}`);
+  for (const app of apps) {
+    const metrics = app.metricsPort > 0 ? `  (metrics http://127.0.0.1:${app.metricsPort}/metrics)` : '';
+    console.log(`  ${app.name.padEnd(15)} ${app.url}${metrics}`);
+  }
   console.log('\nDemo logins (SMS code 246810): app 13611111111 and 13811111111 (readers), 13911111111 (author); media platform 13911111111');
   console.log(`Try: curl http://127.0.0.1:${port('GATEWAY_PORT', 8000)}/app/v1_0/channels    Ctrl-C stops everything.\n`);
 }

@@ -125,6 +125,18 @@ export const baseEnvSchema = z.object({
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 
+/**
+ * The port of a gRPC service's Prometheus `/metrics` listener, on HTTP_HOST; 0 serves none. Empty
+ * is refused, not read as 0.
+ */
+export const metricsPort = (defaultPort: number) =>
+  z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port, 0 to 65535 (0 serves no metrics)')
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be a port, 0 to 65535 (0 serves no metrics)'))
+    .default(defaultPort);
+
 /** Settings of the apps that answer HTTP through `createHttpApp` (gateway, media-platform, mis). */
 export const httpAppEnvSchema = baseEnvSchema.extend({
   /**

@@ -14,6 +14,8 @@ export * from './edge/response-envelope.hook';
 export * from './edge/validation.pipe';
 export * from './edge/configure-http-app';
 export * from './server/start-grpc-service';
+export * from './server/grpc-server-metrics';
+export * from './server/grpc-metrics-endpoint';
 export * from './health/plain-http-server';
 export * from './edge/health.module';
 export * from './edge/create-http-app';

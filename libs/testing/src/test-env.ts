@@ -21,6 +21,10 @@ export function testEnv(
     REDIS_STATE_URL: redis.stateUrl,
     REDIS_QUEUE_URL: redis.queueUrl,
     REDIS_KEY_PREFIX: redis.prefix,
+    // No /metrics listener unless a test asks for one: the defaults would collide across files.
+    USER_METRICS_PORT: '0',
+    NEWS_METRICS_PORT: '0',
+    RECOMMEND_METRICS_PORT: '0',
   };
   for (const [key, value] of Object.entries(overrides)) env[key] = String(value);
   return env;

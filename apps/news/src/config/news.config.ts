@@ -1,9 +1,11 @@
-import { baseEnvSchema, refineBaseEnv } from '@app/config';
+import { baseEnvSchema, metricsPort, refineBaseEnv } from '@app/config';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { z } from 'zod';
 
 export const newsEnvSchema = baseEnvSchema
   .extend({
+    /** Prometheus `/metrics` of this service (its gRPC calls and the process); 0 serves none. */
+    NEWS_METRICS_PORT: metricsPort(9102),
     /** Search engine: `mysql` (jieba tokens in a FULLTEXT column, the default) or `es` (Elasticsearch 9). */
     SEARCH_DRIVER: z.enum(['mysql', 'es']).default('mysql'),
     /** Elasticsearch node of the `es` search driver. */

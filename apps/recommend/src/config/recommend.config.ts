@@ -1,4 +1,4 @@
-import { baseEnvSchema, refineBaseEnv } from '@app/config';
+import { baseEnvSchema, metricsPort, refineBaseEnv } from '@app/config';
 import { z } from 'zod';
 
 /** `recency:popularity:interest`, three non-negative numbers. */
@@ -15,6 +15,8 @@ const weights = z
 
 export const recommendEnvSchema = baseEnvSchema
   .extend({
+    /** Prometheus `/metrics` of this service (its gRPC calls and the process); 0 serves none. */
+    RECOMMEND_METRICS_PORT: metricsPort(9103),
     /** Age at which an article's recency score halves. */
     RECO_HALF_LIFE_HOURS: z.coerce
       .number()

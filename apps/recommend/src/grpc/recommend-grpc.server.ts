@@ -1,6 +1,12 @@
 import { RedisHealth } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
-import { CANDIDATE_GRPC, GrpcHealth, qualifiedServiceName, serviceConstructor } from '@app/grpc';
+import {
+  CANDIDATE_GRPC,
+  GrpcHealth,
+  GrpcMetricsEndpoint,
+  qualifiedServiceName,
+  serviceConstructor,
+} from '@app/grpc';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 
@@ -20,7 +26,8 @@ export const USER_RECOMMEND_SERVICE = 'UserRecommend';
 @Injectable()
 export class RecommendGrpcServer implements OnApplicationShutdown {
   private readonly logger = new Logger(RecommendGrpcServer.name);
-  private readonly server = new Server();
+  private readonly metrics = new GrpcMetricsEndpoint();
+  private readonly server = new Server({ interceptors: [this.metrics.calls.interceptor] });
   private readonly health = new GrpcHealth([USER_RECOMMEND_SERVICE, qualifiedServiceName(CANDIDATE_GRPC)]);
   private boundPort: number | undefined;
 
@@ -45,6 +52,7 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
         (error, port) => (error ? reject(error) : resolve(port)),
       ),
     );
+    await this.metrics.listen(this.config.RECOMMEND_METRICS_PORT, this.config.HTTP_HOST);
     // Ready once it can recommend: until the pools are built every feed call would be UNAVAILABLE.
     await this.health.watch(async () => (await this.redis.isReady()) && (await this.snapshot.ready()));
     this.logger.log(`gRPC listening on ${this.boundPort}`);
@@ -54,5 +62,6 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.health.stop();
     await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+    await this.metrics.close();
   }
 }

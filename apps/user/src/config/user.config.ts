@@ -1,8 +1,10 @@
-import { baseEnvSchema, refineBaseEnv } from '@app/config';
+import { baseEnvSchema, metricsPort, refineBaseEnv } from '@app/config';
 import { z } from 'zod';
 
 export const userEnvSchema = baseEnvSchema
   .extend({
+    /** Prometheus `/metrics` of this service (its gRPC calls and the process); 0 serves none. */
+    USER_METRICS_PORT: metricsPort(9101),
     /**
      * `reuse` (what the real mobile client needs): a refresh returns a new access token and the
      * session's refresh token stays valid. `strict`: every refresh rotates the refresh token and

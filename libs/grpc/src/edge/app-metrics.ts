@@ -16,9 +16,10 @@ function processMetricsRegistry(): Registry {
 }
 
 /**
- * The Prometheus registry of one HTTP app, served at its `/metrics`: the process metrics, the
- * request metrics of the shared edge and whatever the app's own modules register. Its own registry
- * rather than prom-client's global one, so several apps in one process never collide on names.
+ * The Prometheus registry of one app, served at its `/metrics`: the process metrics, the request
+ * metrics of the shared HTTP edge or the call metrics of a gRPC server, and whatever the app's own
+ * modules register. Its own registry rather than prom-client's global one, so several apps in one
+ * process never collide on names.
  */
 export class AppMetrics {
   readonly registry = Registry.merge([processMetricsRegistry()]);

@@ -1,4 +1,4 @@
-import type { Server } from '@grpc/grpc-js';
+import type { Server, ServerInterceptor } from '@grpc/grpc-js';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
 
 import { GRPC_LOADER_OPTIONS } from '../loader-options';
@@ -7,12 +7,14 @@ import type { GrpcHealth } from './grpc-health';
 
 /**
  * Nest microservice options for a gRPC server hosting `services` (one package, one proto file
- * each): shared loader options, graceful close, and the health service.
+ * each): shared loader options, graceful close, the health service, and the server interceptors
+ * every call passes through.
  */
 export function grpcServerOptions(
   services: readonly GrpcServiceDefinition[],
   url: string,
   health: GrpcHealth,
+  interceptors: readonly ServerInterceptor[] = [],
 ): GrpcOptions {
   const packages = [...new Set(services.map((service) => service.packageName))];
   return {
@@ -23,6 +25,8 @@ export function grpcServerOptions(
       url,
       loader: GRPC_LOADER_OPTIONS,
       gracefulShutdown: true,
+      // Nest hands these to the grpc-js Server it makes, whose options take its interceptors.
+      channelOptions: { interceptors: [...interceptors] },
       onLoadPackageDefinition: (_definition: unknown, server: unknown) => {
         health.addToServer(server as Server);
       },

@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 
 import { type GrpcServiceDefinition, qualifiedServiceName } from '../services';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
+import { GrpcMetricsEndpoint } from './grpc-metrics-endpoint';
 import { GrpcHealth } from './grpc-health';
 import { grpcServerOptions } from './grpc-server-options';
 
@@ -11,6 +12,8 @@ export interface GrpcServiceBootstrap {
   module: Type<unknown> | DynamicModule;
   services: readonly GrpcServiceDefinition[];
   url: string;
+  /** Where `/metrics` listens: the service's metrics port (0 serves none) on HTTP_HOST. */
+  metrics: { port: number; host: string };
   /** Readiness of the service's own dependencies, polled into grpc.health.v1. */
   isReady: (app: INestMicroservice) => Promise<boolean>;
   healthIntervalMs?: number;
@@ -19,8 +22,9 @@ export interface GrpcServiceBootstrap {
 /** Creates, starts and health-wires a gRPC microservice; SIGTERM marks it NOT_SERVING, then drains. */
 export async function startGrpcService(options: GrpcServiceBootstrap): Promise<INestMicroservice> {
   const health = new GrpcHealth(options.services.map(qualifiedServiceName));
+  const metrics = new GrpcMetricsEndpoint();
   const app = await NestFactory.createMicroservice(options.module, {
-    ...grpcServerOptions(options.services, options.url, health),
+    ...grpcServerOptions(options.services, options.url, health, [metrics.calls.interceptor]),
     bufferLogs: true,
     // Boot errors reach the caller (runMain exits non-zero; tests fail with the real error).
     abortOnError: false,
@@ -29,11 +33,18 @@ export async function startGrpcService(options: GrpcServiceBootstrap): Promise<I
   app.useGlobalFilters(new GrpcExceptionFilter());
   app.enableShutdownHooks();
   await app.listen();
+  try {
+    await metrics.listen(options.metrics.port, options.metrics.host);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   await health.watch(() => options.isReady(app), options.healthIntervalMs);
   const close = app.close.bind(app);
   app.close = async () => {
     health.stop();
     await close();
+    await metrics.close();
   };
   return app;
 }

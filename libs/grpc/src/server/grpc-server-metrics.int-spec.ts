@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+
+import { grpcHealthStatus } from '@app/testing';
+import {
+  type Client,
+  credentials,
+  loadPackageDefinition,
+  Metadata,
+  type sendUnaryData,
+  Server,
+  ServerCredentials,
+  type ServerUnaryCall,
+  type ServiceClientConstructor,
+  type ServiceError,
+  status,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { Registry } from 'prom-client';
+
+import { GRPC_LOADER_OPTIONS } from '../loader-options';
+import { GrpcHealth } from './grpc-health';
+import { GrpcServerMetrics } from './grpc-server-metrics';
+
+interface SimilarClient extends Client {
+  article_recommend(
+    request: { articleId: string; articleNum: number },
+    options: { deadline?: number },
+    callback: (error: ServiceError | null) => void,
+  ): { cancel(): void };
+}
+
+const UserRecommend = loadPackageDefinition(
+  loadSync(join(__dirname, '..', '..', '..', '..', 'proto', 'user_reco.proto'), GRPC_LOADER_OPTIONS),
+).UserRecommend as ServiceClientConstructor;
+
+/** Answers article 1, refuses article 2 as NOT_FOUND, never answers any other. */
+function articleRecommend(call: ServerUnaryCall<{ articleId: string }, unknown>, done: sendUnaryData<unknown>): void {
+  if (call.request.articleId === '1') done(null, { articleId: ['7'] });
+  else if (call.request.articleId === '2') done({ code: status.NOT_FOUND, details: 'no such article', metadata: new Metadata() });
+}
+
+/** The count of the histogram series with these labels in a scrape, 0 where it has none. */
+function count(scrape: string, name: string, method: string, code: string): number {
+  const line = scrape
+    .split('\n')
+    .find(
+      (entry) =>
+        entry.startsWith(`${name}{`) &&
+        entry.includes(`grpc_method="${method}"`) &&
+        entry.includes(`grpc_code="${code}"`),
+    );
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+describe('GrpcServerMetrics on a plain grpc-js server', () => {
+  const registry = new Registry();
+  const metrics = new GrpcServerMetrics(registry);
+  const server = new Server({ interceptors: [metrics.interceptor] });
+  let address: string;
+  let client: SimilarClient;
+
+  const call = (articleId: string, deadlineMs = 5000): Promise<status> =>
+    new Promise((resolve) => {
+      client.article_recommend({ articleId, articleNum: 1 }, { deadline: Date.now() + deadlineMs }, (error) =>
+        resolve(error?.code ?? status.OK),
+      );
+    });
+
+  beforeAll(async () => {
+    const health = new GrpcHealth(['UserRecommend']);
+    health.addToServer(server);
+    health.setServing(true);
+    server.addService(UserRecommend.service, { article_recommend: articleRecommend, user_recommend: articleRecommend });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+    address = `127.0.0.1:${port}`;
+    client = new UserRecommend(address, credentials.createInsecure()) as unknown as SimilarClient;
+  });
+
+  afterAll(() => {
+    client?.close();
+    server.forceShutdown();
+  });
+
+  it('records each call once by its status, a call past its deadline or cancelled by the client included, and no health check', async () => {
+    expect(await call('1')).toBe(status.OK);
+    expect(await call('2')).toBe(status.NOT_FOUND);
+    expect(await call('3', 100)).toBe(status.DEADLINE_EXCEEDED);
+    const cancelled = client.article_recommend({ articleId: '4', articleNum: 1 }, {}, () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    cancelled.cancel();
+    expect(await grpcHealthStatus(address, 'UserRecommend')).toBe('SERVING');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const scrape = await registry.metrics();
+    const histogram = 'grpc_server_handling_seconds_count';
+    expect(['OK', 'NOT_FOUND', 'DEADLINE_EXCEEDED', 'CANCELLED'].map((code) => count(scrape, histogram, 'article_recommend', code))).toEqual([1, 1, 1, 1]);
+    expect(count(scrape, 'grpc_server_handled_total', 'article_recommend', 'NOT_FOUND')).toBe(1);
+    expect(scrape).toContain('grpc_type="unary",grpc_service="UserRecommend",grpc_method="article_recommend",grpc_code="OK"');
+    expect(scrape).not.toContain('grpc.health.v1');
+  });
+});
