@@ -113,6 +113,14 @@ function listeningPort(app: string, env: Record<string, string>): number | undef
   return typeof port === 'number' ? port : undefined;
 }
 
+/** The port an app serves `/metrics` on: a gRPC service's `<APP>_METRICS_PORT`, an HTTP app's own. */
+function metricsPort(app: string, env: Record<string, string>): number | undefined {
+  if (!isApp(app)) return undefined;
+  const config: Record<string, unknown> = APP_ENV_SCHEMAS[app].parse(env);
+  const port = config[`${app.toUpperCase()}_METRICS_PORT`];
+  return typeof port === 'number' ? port : listeningPort(app, env);
+}
+
 /** `KEY=value` lines of an env file; comments and blank lines skipped. */
 function parseEnvFile(text: string): Record<string, string> {
   const entries = text
@@ -194,11 +202,12 @@ function composeEnvironment(environment: unknown): Record<string, string> | unde
 
 /**
  * Whether an app serves Prometheus metrics at `/metrics`: an HTTP app the shared factory builds
- * (createHttpApp), or one whose own server answers that path (the worker's health server).
+ * (createHttpApp), one whose own server answers that path (the worker's health server), or a gRPC
+ * service that reads its metrics port.
  */
 function servesMetrics(app: string): boolean {
   const sources = reachableSources(join(ROOT, 'apps', app, 'src', 'main.ts')).map((file) => readFileSync(file, 'utf8'));
-  return sources.some((source) => /\bcreateHttpApp\(|['"]\/metrics['"]/.test(source));
+  return sources.some((source) => /\bcreateHttpApp\(|['"]\/metrics['"]|\.[A-Z]+_METRICS_PORT\b/.test(source));
 }
 
 /** The host a store setting addresses: MYSQL_HOST's value, a Redis URL's host name. */
@@ -903,9 +912,9 @@ describe('k8s manifests', () => {
     expect(listeningPort('mis', { MIS_PORT: '9000' })).toBe(9000);
   });
 
-  it('asks Prometheus to scrape every app that serves /metrics, on the port it listens on, and no other, in the base and every overlay', () => {
+  it('asks Prometheus to scrape every app that serves /metrics, on the port it serves them on, and no other, in the base and every overlay', () => {
     const scraped = APPS.filter(servesMetrics);
-    expect(scraped).toEqual(['gateway', 'media-platform', 'mis', 'worker']);
+    expect(scraped).toEqual(['gateway', 'user', 'news', 'recommend', 'media-platform', 'mis', 'worker']);
     const wrong = kustomizations.flatMap(({ file }) => {
       const configMaps = configMapsOf(file);
       const dir = relative(ROOT, dirname(file));
@@ -916,7 +925,7 @@ describe('k8s manifests', () => {
         const expected = scraped.includes(app)
           ? {
               'prometheus.io/scrape': 'true',
-              'prometheus.io/port': String(listeningPort(app, environmentOf(container, configMaps))),
+              'prometheus.io/port': String(metricsPort(app, environmentOf(container, configMaps))),
               'prometheus.io/path': '/metrics',
             }
           : {};
@@ -927,6 +936,7 @@ describe('k8s manifests', () => {
       });
     });
     expect(wrong).toEqual([]);
+    expect([metricsPort('user', { USER_METRICS_PORT: '9200' }), metricsPort('mis', {})]).toEqual([9200, 8003]);
   });
 
   it('sends SMS through the provider wherever the apps run in production, with its key pair given to the worker alone', () => {
