@@ -1,7 +1,13 @@
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifyServerOptions,
+} from 'fastify';
 import { Logger } from 'nestjs-pino';
 
 import { AppMetrics } from './app-metrics';
@@ -9,7 +15,7 @@ import { configureHttpApp } from './configure-http-app';
 import { type CorsHook, type HttpCorsOptions, registerCors } from './cors';
 import { readEmptyJsonAsNoBody } from './empty-json-body.parser';
 import { type HttpErrorBody, toHttpError } from './http-exception.filter';
-import { HttpRequestMetrics } from './http-request-metrics';
+import { HttpRequestMetrics, type RequestCountHooks } from './http-request-metrics';
 import { MetricsModule } from './metrics.module';
 import { SECURITY_HEADERS } from './security-headers';
 
@@ -67,8 +73,17 @@ export function answerUnroutable(
 }
 
 /**
+ * `setNotFoundHandler` with hooks of the not-found handler's own: Fastify runs every lifecycle hook
+ * these options name, though its types name only preValidation and preHandler.
+ */
+type SetNotFoundHandlerWithHooks = (
+  hooks: RequestCountHooks,
+  handler: (request: FastifyRequest, reply: FastifyReply) => unknown,
+) => FastifyInstance;
+
+/**
  * Nest's Fastify adapter, whose JSON parser (Nest registers it as the app starts) reads an empty
- * body as none, and whose not-found handler counts the request as unmatched.
+ * body as none, and whose not-found handler counts the requests it takes as unmatched.
  */
 class EdgeFastifyAdapter extends FastifyAdapter {
   constructor(
@@ -86,10 +101,12 @@ class EdgeFastifyAdapter extends FastifyAdapter {
   override setNotFoundHandler(
     handler: (request: FastifyRequest, reply: FastifyReply) => unknown,
   ): ReturnType<FastifyAdapter['setNotFoundHandler']> {
-    return super.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-      this.requests.countUnmatched(request, reply);
-      return handler(request, reply);
-    });
+    // Its hooks, not the handler, count: a body refused on an unknown path never reaches the handler.
+    const instance = this.getInstance<FastifyInstance>();
+    const setWithHooks = instance.setNotFoundHandler.bind(
+      instance,
+    ) as unknown as SetNotFoundHandlerWithHooks;
+    return setWithHooks(this.requests.unmatchedHooks, handler);
   }
 }
 
@@ -109,7 +126,7 @@ export async function createHttpApp(
   const requests = new HttpRequestMetrics(metrics.registry);
   let corsHook: CorsHook | undefined;
   const frameworkErrors = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    requests.countUnmatched(request, reply);
+    requests.countUnroutable(request, reply);
     answerUnroutable(error, request, reply, corsHook);
   };
   const adapter = new EdgeFastifyAdapter(

@@ -1,9 +1,41 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Registry } from 'prom-client';
 
-import { HttpRequestMetrics } from './http-request-metrics';
+import { HttpRequestMetrics, type RequestCountHooks } from './http-request-metrics';
 
-const COUNT_LINE = /^http_request_duration_seconds_count\{method="(\w+)",route="([^"]+)",status="(\d+)"\} (\d+)$/gm;
+type SetNotFoundHandlerWithHooks = (
+  hooks: RequestCountHooks,
+  handler: (request: FastifyRequest, reply: FastifyReply) => unknown,
+) => FastifyInstance;
+
+const ABORTED_LINE = /^http_requests_aborted_total\{method="(\w+)",route="([^"]+)"\} (\d+)$/gm;
+
+/** Each route's count of requests whose client hung up first, as `METHOD route`. */
+async function abortedCounts(registry: Registry): Promise<Record<string, number>> {
+  return Object.fromEntries(
+    [...(await registry.metrics()).matchAll(ABORTED_LINE)].map(([, method, route, count]) => [
+      `${method} ${route}`,
+      Number(count),
+    ]),
+  );
+}
+
+/** Asks for `path` over a socket and hangs up after 50 ms, before a slower answer. */
+async function hangUpOn(server: FastifyInstance, path: string): Promise<void> {
+  const { port } = server.server.address() as AddressInfo;
+  await new Promise<void>((resolve) => {
+    const asked = httpRequest({ host: '127.0.0.1', port, path });
+    asked.on('error', () => resolve());
+    asked.end();
+    setTimeout(() => asked.destroy(), 50);
+  });
+}
+
+const COUNT_LINE =
+  /^http_request_duration_seconds_count\{method="(\w+)",route="([^"]+)",status="(\d+)"\} (\d+)$/gm;
 
 /** Each series' request count, as `METHOD route status`. */
 async function counts(registry: Registry): Promise<Record<string, number>> {
@@ -24,15 +56,23 @@ describe('HttpRequestMetrics', () => {
     const requests = new HttpRequestMetrics(registry);
     server = Fastify({
       frameworkErrors: (_error, request: FastifyRequest, reply: FastifyReply) => {
-        requests.countUnmatched(request, reply);
+        requests.countUnroutable(request, reply);
         void reply.code(404).send({ message: 'unroutable' });
       },
     });
     requests.watchRoutes(server);
-    server.setNotFoundHandler((request, reply) => {
-      requests.countUnmatched(request, reply);
+    // As createHttpApp sets it: Fastify runs the hooks these options name, its types name two.
+    const setNotFoundHandler = server.setNotFoundHandler.bind(
+      server,
+    ) as unknown as SetNotFoundHandlerWithHooks;
+    setNotFoundHandler(requests.unmatchedHooks, (_request, reply) => {
       void reply.code(404).send({ message: 'not found' });
     });
+    server.get('/slow', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { ok: true };
+    });
+    server.get('/gone/:id', (_request, reply) => reply.callNotFound());
     server.get('/items/:id', (request, reply) => {
       const { id } = request.params as { id: string };
       if (id === 'boom') throw new Error('boom');
@@ -67,6 +107,36 @@ describe('HttpRequestMetrics', () => {
     expect(await counts(registry)).toEqual({ 'GET unmatched 404': 2, 'POST unmatched 404': 1 });
   });
 
+  it('counts a body refused on an unknown path (too large, unreadable), and a request its route hands to the not-found handler, once as unmatched', async () => {
+    await server.inject({
+      method: 'POST',
+      url: '/nothing',
+      payload: { big: 'x'.repeat(1_100_000) },
+    });
+    await server.inject({
+      method: 'POST',
+      url: '/nothing',
+      payload: '{"big":',
+      headers: { 'content-type': 'application/json' },
+    });
+    await server.inject({ method: 'GET', url: '/gone/1' });
+    expect(await counts(registry)).toEqual({
+      'POST unmatched 413': 1,
+      'POST unmatched 400': 1,
+      'GET unmatched 404': 1,
+    });
+  });
+
+  it('counts a request whose client hung up before the answer as aborted, and not as answered', async () => {
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    await hangUpOn(server, '/slow');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect([await counts(registry), await abortedCounts(registry)]).toEqual([
+      {},
+      { 'GET /slow': 1 },
+    ]);
+  });
+
   it('leaves the scrape and the probes out', async () => {
     await server.inject({ method: 'GET', url: '/metrics' });
     await server.inject({ method: 'GET', url: '/health/live' });
@@ -75,7 +145,9 @@ describe('HttpRequestMetrics', () => {
 
   it("times a request with the reply's elapsed time, in seconds", async () => {
     await server.inject({ method: 'GET', url: '/items/1' });
-    const sum = /^http_request_duration_seconds_sum\{[^}]*\} (\S+)$/m.exec(await registry.metrics());
+    const sum = /^http_request_duration_seconds_sum\{[^}]*\} (\S+)$/m.exec(
+      await registry.metrics(),
+    );
     expect(Number(sum?.[1])).toBeGreaterThan(0);
     expect(Number(sum?.[1])).toBeLessThan(1);
   });

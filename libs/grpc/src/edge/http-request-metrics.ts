@@ -1,5 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, onResponseHookHandler } from 'fastify';
-import { Histogram, type Registry } from 'prom-client';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onRequestAbortHookHandler,
+  onResponseHookHandler,
+} from 'fastify';
+import { Counter, Histogram, type Registry } from 'prom-client';
 
 type RequestLabel = 'method' | 'route' | 'status';
 
@@ -14,6 +20,12 @@ function isTraffic(url: string): boolean {
   return url !== '/metrics' && !url.startsWith('/health/');
 }
 
+/** The hooks that count the requests of one route (or of the not-found handler). */
+export interface RequestCountHooks {
+  onResponse: onResponseHookHandler;
+  onRequestAbort: onRequestAbortHookHandler;
+}
+
 /**
  * The series of one route, a histogram child per method and status, each made on first use: a
  * request observes its duration with two map reads, no labels object.
@@ -23,8 +35,25 @@ class RouteSeries {
 
   constructor(
     private readonly histogram: Histogram<RequestLabel>,
+    private readonly aborted: Counter<'method' | 'route'>,
     private readonly route: string,
   ) {}
+
+  readonly hooks: RequestCountHooks = {
+    onResponse: (request, reply, done) => {
+      this.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    },
+    // Fastify runs it when the client hangs up before the answer is sent; no onResponse follows.
+    onRequestAbort: (request, done) => {
+      this.abandoned(request.method);
+      done();
+    },
+  };
+
+  abandoned(method: string): void {
+    this.aborted.inc({ method, route: this.route });
+  }
 
   observe(method: string, status: number, seconds: number): void {
     let byStatus = this.byMethod.get(method);
@@ -45,10 +74,13 @@ class RouteSeries {
  * `http_request_duration_seconds` of an HTTP app, by method, route pattern (never the raw path, so
  * ids make no new series) and status code. The code rather than its class: the apps answer 401,
  * 403, 404, 429 and 503 for different causes an operator tells apart, and a route answers only a
- * handful of codes. `/metrics` and `/health/*` are not counted.
+ * handful of codes. A request whose client hung up before its answer was sent counts in
+ * `http_requests_aborted_total` instead, by method and route. `/metrics` and `/health/*` are not
+ * counted.
  */
 export class HttpRequestMetrics {
   private readonly histogram: Histogram<RequestLabel>;
+  private readonly aborted: Counter<'method' | 'route'>;
   private readonly unmatched: RouteSeries;
 
   constructor(registry: Registry) {
@@ -59,7 +91,13 @@ export class HttpRequestMetrics {
       buckets: DURATION_BUCKETS,
       registers: [registry],
     });
-    this.unmatched = new RouteSeries(this.histogram, UNMATCHED_ROUTE);
+    this.aborted = new Counter({
+      name: 'http_requests_aborted_total',
+      help: 'HTTP requests whose client hung up before the answer was sent, by method and route pattern (unmatched for a path no route takes).',
+      labelNames: ['method', 'route'],
+      registers: [registry],
+    });
+    this.unmatched = new RouteSeries(this.histogram, this.aborted, UNMATCHED_ROUTE);
   }
 
   /**
@@ -69,22 +107,39 @@ export class HttpRequestMetrics {
   watchRoutes(fastify: FastifyInstance): void {
     fastify.addHook('onRoute', (route) => {
       if (!isTraffic(route.url)) return;
-      const series = new RouteSeries(this.histogram, route.url);
-      const record: onResponseHookHandler = (request, reply, done) => {
-        series.observe(request.method, reply.statusCode, reply.elapsedTime / 1000);
-        done();
-      };
-      route.onResponse = [...toArray(route.onResponse), record];
+      const { hooks } = new RouteSeries(this.histogram, this.aborted, route.url);
+      route.onResponse = [...toArray(route.onResponse), hooks.onResponse];
+      route.onRequestAbort = [...toArray(route.onRequestAbort), hooks.onRequestAbort];
     });
   }
 
-  /** Counts a request no route took once its answer is sent; no route hook runs for it. */
-  countUnmatched(request: FastifyRequest, reply: FastifyReply): void {
+  /**
+   * The hooks of the not-found handler, which count every request it takes as unmatched: an
+   * unknown path's, a body refused on one (413, 415) before the handler runs, and a request whose
+   * route handed it on (a `/static/` file that is not there).
+   */
+  get unmatchedHooks(): RequestCountHooks {
+    return this.unmatched.hooks;
+  }
+
+  /**
+   * Counts a request the router could not read, once its answer is sent (or its client gone): no
+   * hook runs for it.
+   */
+  countUnroutable(request: FastifyRequest, reply: FastifyReply): void {
     const started = process.hrtime.bigint();
-    reply.raw.once('finish', () => {
+    const { raw } = reply;
+    const answered = (): void => {
+      raw.off('close', abandoned);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.unmatched.observe(request.method, reply.statusCode, seconds);
-    });
+    };
+    const abandoned = (): void => {
+      raw.off('finish', answered);
+      this.unmatched.abandoned(request.method);
+    };
+    raw.once('finish', answered);
+    raw.once('close', abandoned);
   }
 }
 
