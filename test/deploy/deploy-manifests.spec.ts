@@ -929,10 +929,16 @@ describe('k8s manifests', () => {
               'prometheus.io/path': '/metrics',
             }
           : {};
-        const found = Object.fromEntries(Object.entries(annotations).filter(([name]) => name.startsWith('prometheus.io/')));
-        return JSON.stringify(found) === JSON.stringify(expected)
+        // Sorted by name: the order they are written in means nothing to Prometheus.
+        const found = Object.fromEntries(
+          Object.entries(annotations)
+            .filter(([name]) => name.startsWith('prometheus.io/'))
+            .sort(([a], [b]) => a.localeCompare(b)),
+        );
+        const wanted = Object.fromEntries(Object.entries(expected).sort(([a], [b]) => a.localeCompare(b)));
+        return JSON.stringify(found) === JSON.stringify(wanted)
           ? []
-          : [`${dir} ${app}: ${JSON.stringify(found)} where ${JSON.stringify(expected)}`];
+          : [`${dir} ${app}: ${JSON.stringify(found)} where ${JSON.stringify(wanted)}`];
       });
     });
     expect(wrong).toEqual([]);
