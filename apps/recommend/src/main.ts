@@ -17,7 +17,13 @@ export async function startRecommendService(
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await app.get(RecommendGrpcServer).start();
+  try {
+    await app.get(RecommendGrpcServer).start();
+  } catch (error) {
+    // A port already taken: what did start (the gRPC port, the stores' connections) goes with it.
+    await app.close();
+    throw error;
+  }
   return app;
 }
 
