@@ -51,4 +51,9 @@ describe('WorkerMetrics', () => {
     text = await metrics.render();
     expect(text).toContain('worker_queue_jobs{queue="sms",state="waiting"} 0');
   });
+  it('serves the process metrics too, as every other app does', async () => {
+    const text = await metrics.render();
+    expect(text).toContain('# TYPE process_cpu_user_seconds_total counter');
+    expect(text).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
+  });
 });

@@ -1,9 +1,10 @@
+import { AppMetrics } from '@app/grpc';
 import { ProcessorRegistry } from '@app/queue';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Job, Queue, Worker } from 'bullmq';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
@@ -19,7 +20,8 @@ export interface MetricsSources {
  * nightly counter repair that stopped happening), and each queue's backlog, read at scrape.
  */
 export class WorkerMetrics {
-  readonly registry = new Registry();
+  /** The process metrics, as every app serves them, and the jobs'. */
+  readonly registry = new AppMetrics().registry;
   private readonly finished = new Counter({
     name: 'worker_jobs_total',
     help: 'Job attempts this worker finished, by queue, job name and outcome (completed or failed).',
