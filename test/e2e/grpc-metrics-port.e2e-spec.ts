@@ -144,4 +144,28 @@ describe('gRPC services /metrics port (e2e)', () => {
       keys.remove();
     }
   });
+
+  it('closes the user service /metrics listener when the app closes', async () => {
+    const keys = createTestKeys();
+    const [grpcPort, metricsPort] = [await freePort(), await freePort()];
+    const app = await startUserService(
+      loadConfig(
+        userEnvSchema,
+        testEnv(database.settings, redis, {
+          USER_GRPC_PORT: grpcPort,
+          USER_METRICS_PORT: metricsPort,
+          HTTP_HOST: '127.0.0.1',
+          JWT_KEYS_DIR: keys.dir,
+          JWT_SIGNING_KID: keys.kid,
+        }),
+      ),
+    );
+    try {
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).status).toBe(200);
+    } finally {
+      await app.close();
+      keys.remove();
+    }
+    expect(await isFree(metricsPort)).toBe(true);
+  });
 });

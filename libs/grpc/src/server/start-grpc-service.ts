@@ -41,10 +41,14 @@ export async function startGrpcService(options: GrpcServiceBootstrap): Promise<I
   }
   await health.watch(() => options.isReady(app), options.healthIntervalMs);
   const close = app.close.bind(app);
-  app.close = async () => {
+  const closeAll = async (): Promise<void> => {
     health.stop();
     await close();
     await metrics.close();
   };
-  return app;
+  // NestFactory's proxy drops an assignment to one of its methods, so `close` is put on one of ours.
+  return new Proxy(app, {
+    get: (target, property, receiver) =>
+      property === 'close' ? closeAll : (Reflect.get(target, property, receiver) as unknown),
+  });
 }
