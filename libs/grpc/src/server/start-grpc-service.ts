@@ -19,7 +19,11 @@ export interface GrpcServiceBootstrap {
   healthIntervalMs?: number;
 }
 
-/** Creates, starts and health-wires a gRPC microservice; SIGTERM marks it NOT_SERVING, then drains. */
+/**
+ * Creates, starts and health-wires a gRPC microservice. Closing the handle it answers marks the
+ * service NOT_SERVING, drains it and closes its `/metrics`; on SIGTERM, Nest's shutdown hooks
+ * drain it and the process ends.
+ */
 export async function startGrpcService(options: GrpcServiceBootstrap): Promise<INestMicroservice> {
   const health = new GrpcHealth(options.services.map(qualifiedServiceName));
   const metrics = new GrpcMetricsEndpoint();
