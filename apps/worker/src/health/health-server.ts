@@ -1,4 +1,4 @@
-import { jsonAnswer, PlainHttpServer, type PlainRoute, readinessHttpStatus } from '@app/grpc';
+import { jsonAnswer, metricsAnswer, PlainHttpServer, type PlainRoute, readinessHttpStatus } from '@app/grpc';
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 
 import { WorkerMetricsProvider } from './worker-metrics';
@@ -27,7 +27,7 @@ export class HealthServer implements BeforeApplicationShutdown {
             return jsonAnswer(readinessHttpStatus(report), report);
           },
         ],
-        ['/metrics', async () => ({ status: 200, contentType: metrics.contentType, body: await metrics.render() })],
+        ['/metrics', () => metricsAnswer(metrics.registry)],
       ]),
       HealthServer.name,
     );

@@ -73,10 +73,6 @@ export class WorkerMetrics {
     return this.registry.metrics();
   }
 
-  get contentType(): string {
-    return this.registry.contentType;
-  }
-
   private record(queue: string, job: Job, outcome: 'completed' | 'failed'): void {
     const labels = { queue, job: job.name };
     this.finished.inc({ ...labels, outcome });
