@@ -33,10 +33,22 @@ const UserRecommend = loadPackageDefinition(
   loadSync(join(__dirname, '..', '..', '..', '..', 'proto', 'user_reco.proto'), GRPC_LOADER_OPTIONS),
 ).UserRecommend as ServiceClientConstructor;
 
-/** Answers article 1, refuses article 2 as NOT_FOUND, never answers any other. */
+/** Past every deadline the case gives: how long article 3 holds the event loop. */
+const HOLD_MS = 300;
+
+/**
+ * Answers article 1, refuses article 2 as NOT_FOUND, never answers any other. Article 3 first holds
+ * the event loop past its call's deadline: whichever end then notices the deadline first (the
+ * server's timer, or the client's cancel, which on a loaded machine can arrive before it), the
+ * server's clock is past the deadline when the call ends.
+ */
 function articleRecommend(call: ServerUnaryCall<{ articleId: string }, unknown>, done: sendUnaryData<unknown>): void {
   if (call.request.articleId === '1') done(null, { articleId: ['7'] });
   else if (call.request.articleId === '2') done({ code: status.NOT_FOUND, details: 'no such article', metadata: new Metadata() });
+  else if (call.request.articleId === '3') {
+    const until = Date.now() + HOLD_MS;
+    while (Date.now() < until);
+  }
 }
 
 /** The count of the histogram series with these labels in a scrape, 0 where it has none. */
