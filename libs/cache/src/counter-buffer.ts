@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
+
 import type Redis from 'ioredis';
 
-import type { CounterKey } from './keys';
+import { type CounterKey, StateKeys } from './keys';
 import { RedisScript } from './redis-script';
 
 /**
@@ -9,19 +11,35 @@ import { RedisScript } from './redis-script';
  */
 export const INCREMENTS_PER_CALL = 1000;
 
-/** KEYS[1] a counter zset; ARGV increment, member, increment, member, ... */
-const ZINCRBY_MANY = new RedisScript<number, [counter: string], Array<string | number>>(`
-for i = 1, #ARGV, 2 do
+/**
+ * How long Redis remembers which calls of a write it applied: a call whose reply was lost is sent
+ * again once this process reaches Redis again, and counts twice only after an hour without.
+ */
+export const APPLIED_CALLS_TTL_S = 3_600;
+
+/**
+ * KEYS[2] the write's bitmap of applied calls (`StateKeys.counterWrite`); ARGV[1] the call's
+ * number in it, ARGV[2] APPLIED_CALLS_TTL_S. A call already applied answers 0 and applies nothing.
+ */
+const APPLY_ONCE = `
+if redis.call('SETBIT', KEYS[2], ARGV[1], 1) == 1 then return 0 end
+redis.call('EXPIRE', KEYS[2], ARGV[2])`;
+
+type IncrementManyScript = RedisScript<number, [counts: string, appliedCalls: string], Array<string | number>>;
+
+/** KEYS[1] a counter zset; ARGV as APPLY_ONCE, then increment, member, increment, member, ... */
+const ZINCRBY_MANY: IncrementManyScript = new RedisScript(`${APPLY_ONCE}
+for i = 3, #ARGV, 2 do
   redis.call('ZINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
 end
-return #ARGV / 2`);
+return (#ARGV - 2) / 2`);
 
-/** KEYS[1] a hash of counts; ARGV increment, field, increment, field, ... */
-const HINCRBY_MANY = new RedisScript<number, [counts: string], Array<string | number>>(`
-for i = 1, #ARGV, 2 do
+/** KEYS[1] a hash of counts; ARGV as APPLY_ONCE, then increment, field, increment, field, ... */
+const HINCRBY_MANY: IncrementManyScript = new RedisScript(`${APPLY_ONCE}
+for i = 3, #ARGV, 2 do
   redis.call('HINCRBY', KEYS[1], ARGV[i + 1], ARGV[i])
 end
-return #ARGV / 2`);
+return (#ARGV - 2) / 2`);
 
 /**
  * Where a key's increments go: the members' scores of a counter zset (`add`), or the fields of a
@@ -29,7 +47,7 @@ return #ARGV / 2`);
  */
 type CountsKind = 'zset' | 'hash';
 
-const INCREMENT_MANY: Readonly<Record<CountsKind, typeof ZINCRBY_MANY>> = {
+const INCREMENT_MANY: Readonly<Record<CountsKind, IncrementManyScript>> = {
   zset: ZINCRBY_MANY,
   hash: HINCRBY_MANY,
 };
@@ -43,12 +61,24 @@ type PendingCounts = Record<CountsKind, Map<string, Map<string, number>>>;
 
 const nothingPending = (): PendingCounts => ({ zset: new Map(), hash: new Map() });
 
+/** One script call: increments of one key, and the write it was first sent in. */
+interface IncrementCall {
+  kind: CountsKind;
+  key: string;
+  counts: Array<[member: string, by: number]>;
+  /** `StateKeys.counterWrite` of that write. */
+  appliedCalls: string;
+  /** Its number in that write. */
+  number: number;
+}
+
 export interface CounterBufferOptions {
   /** How long increments gather before they are written; the most a crash can lose. */
   flushMs: number;
   /**
    * Told of a failed write and how many increments failed; they stay buffered for the next one,
-   * except those of a key of the wrong type, which Redis would refuse again.
+   * except those of a key of the wrong type, which Redis would refuse again. Some of them may have
+   * been applied (Redis ran the call, its reply was lost): the next write applies those not again.
    */
   onWriteError?: (error: unknown, increments: number) => void;
   /**
@@ -66,12 +96,24 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
  * written to the state Redis every `flushMs`: a popular article costs one ZINCRBY per interval
  * instead of one per request. The increments of a key go in script calls of INCREMENTS_PER_CALL
  * members: a MULTI of one client command per member costs the client 4-8 times the CPU (`npm run
- * bench:counter-flush`). A failed write keeps its sums for the next interval, so a Redis restart
- * loses nothing; `close()` writes what is left on shutdown (waiting up to `closeTimeoutMs` for a
- * Redis that is down), and what comes after it at once.
+ * bench:counter-flush`). A failed write keeps its calls as they were sent and sends them first in
+ * the next one, so a Redis restart loses nothing; `close()` writes what is left on shutdown
+ * (waiting up to `closeTimeoutMs` for a Redis that is down), and what comes after it at once.
+ *
+ * Each call applies once: Redis may have run a call whose reply the connection lost, and ioredis
+ * (on reconnecting) or the next write sends it again. A call carries its write's id and its number
+ * in it, and its script sets that bit in the write's bitmap (`StateKeys.counterWrite`), applying
+ * nothing when it was set already. So a failed call is kept apart, not summed into the new counts.
  */
 export class CounterBuffer {
   private pending = nothingPending();
+  /** Calls that failed, Redis may have applied them: sent again as they are. */
+  private failed: IncrementCall[] = [];
+  /** Distinguishes this buffer's writes from every other process' and buffer's. */
+  private readonly writer = randomBytes(8).toString('hex');
+  private writes = 0;
+  /** Where the calls counted after `close()` go, one by one: a write of their own. */
+  private afterClose: { appliedCalls: string; calls: number } | undefined;
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
@@ -93,10 +135,14 @@ export class CounterBuffer {
     this.count('hash', key, field, by);
   }
 
-  /** Increments not yet written (for health and tests). */
+  /**
+   * Increments not yet written (for health and tests); a member counted since a failed call that
+   * holds it counts twice, once in that call and once in the new sums.
+   */
   get size(): number {
     let size = 0;
     for (const byKey of Object.values(this.pending)) for (const counts of byKey.values()) size += counts.size;
+    for (const call of this.failed) size += call.counts.length;
     return size;
   }
 
@@ -134,8 +180,10 @@ export class CounterBuffer {
     if (this.closed) {
       // Closing runs before the server stops answering: what it still counts goes out at once,
       // ahead of the clients' QUIT, instead of into a buffer nobody writes.
-      INCREMENT_MANY[kind].run(this.redis, [key], [by, member]).catch((error: unknown) =>
-        this.options.onWriteError?.(error, 1),
+      this.afterClose ??= { appliedCalls: this.nextWrite(), calls: 0 };
+      const { appliedCalls } = this.afterClose;
+      this.send({ kind, key, counts: [[member, by]], appliedCalls, number: this.afterClose.calls++ }).catch(
+        (error: unknown) => this.options.onWriteError?.(error, 1),
       );
       return;
     }
@@ -154,7 +202,7 @@ export class CounterBuffer {
   }
 
   private nothingPending(): boolean {
-    return this.pending.zset.size === 0 && this.pending.hash.size === 0;
+    return this.pending.zset.size === 0 && this.pending.hash.size === 0 && this.failed.length === 0;
   }
 
   private schedule(): void {
@@ -162,36 +210,50 @@ export class CounterBuffer {
     this.timer = setTimeout(() => void this.flush(), this.options.flushMs);
   }
 
+  /** A new write's bitmap of applied calls. */
+  private nextWrite(): string {
+    this.writes += 1;
+    return StateKeys.counterWrite(`${this.writer}:${this.writes.toString(36)}`);
+  }
+
+  private send(call: IncrementCall): Promise<number> {
+    return INCREMENT_MANY[call.kind].run(
+      this.redis,
+      [call.key, call.appliedCalls],
+      [call.number, APPLIED_CALLS_TTL_S, ...call.counts.flatMap(([member, by]) => [by, member])],
+    );
+  }
+
   private async write(): Promise<void> {
     const batch = this.pending;
     this.pending = nothingPending();
-    const calls: Array<{ kind: CountsKind; key: string; counts: Array<[string, number]> }> = [];
+    const calls = this.failed;
+    this.failed = [];
+    const appliedCalls = this.nextWrite();
+    let number = 0;
     for (const kind of ['zset', 'hash'] as const)
       for (const [key, counts] of batch[kind]) {
         const entries = [...counts];
         for (let start = 0; start < entries.length; start += INCREMENTS_PER_CALL)
-          calls.push({ kind, key, counts: entries.slice(start, start + INCREMENTS_PER_CALL) });
+          calls.push({
+            kind,
+            key,
+            counts: entries.slice(start, start + INCREMENTS_PER_CALL),
+            appliedCalls,
+            number: number++,
+          });
       }
-    const outcomes = await Promise.allSettled(
-      calls.map(({ kind, key, counts }) =>
-        INCREMENT_MANY[kind].run(
-          this.redis,
-          [key],
-          counts.flatMap(([member, by]) => [by, member]),
-        ),
-      ),
-    );
+    const outcomes = await Promise.allSettled(calls.map((call) => this.send(call)));
     let failed = 0;
     let firstError: unknown;
     outcomes.forEach((outcome, index) => {
       if (outcome.status === 'fulfilled') return;
-      const { kind, key, counts } = calls[index];
-      failed += counts.length;
+      failed += calls[index].counts.length;
       firstError ??= outcome.reason;
       // A key of the wrong type: nothing of it was applied, and it would fail again, so it is
       // reported, not kept. Any other failure (Redis unreachable, restarting, loading, out of
-      // memory) may pass: its sums are kept for the next write.
-      if (!isWrongType(outcome.reason)) for (const [member, by] of counts) this.keep(kind, key, member, by);
+      // memory, a reply lost) may pass: the call is kept for the next write.
+      if (!isWrongType(outcome.reason)) this.failed.push(calls[index]);
     });
     if (failed > 0) this.options.onWriteError?.(firstError, failed);
   }

@@ -54,6 +54,11 @@ export const StateKeys = {
   lock: (name: string) => `lock:${name}`,
   /** When the counter repair last began (ms since the epoch). */
   counterRepairedAt: 'counters:repaired-at',
+  /**
+   * Bitmap of the script calls of one CounterBuffer write that Redis applied, by call number: a
+   * call sent again after its reply was lost finds its bit set and applies nothing.
+   */
+  counterWrite: (writeId: string) => `counters:write:${writeId}`,
 } as const;
 
 /** Counter zsets (role `state`): member = id, score = count. Names as in the reference. */

@@ -1,0 +1,153 @@
+import { createServer, type Socket, connect } from 'node:net';
+
+import { createTestRedis, type TestRedis } from '@app/testing';
+import type Redis from 'ioredis';
+
+import { APPLIED_CALLS_TTL_S, CounterBuffer, INCREMENTS_PER_CALL } from './counter-buffer';
+import { CounterKeys, StateKeys } from './keys';
+import { createRedisClient } from './redis-roles';
+
+const CRLF = Buffer.from('\r\n');
+const SCRIPT_CALL = /\r\n\$\d+\r\neval(sha)?\r\n/i;
+
+/** Where each of `data`'s CRLF-ended lines ends: one reply each while Redis answers integers. */
+function lineEnds(data: Buffer): number[] {
+  const ends: number[] = [];
+  for (let at = data.indexOf(CRLF); at !== -1; at = data.indexOf(CRLF, at + 2)) ends.push(at + 2);
+  return ends;
+}
+
+/**
+ * A TCP relay to Redis that lets the next script call (EVAL or EVALSHA) through, waits until Redis
+ * has answered it and the ones pipelined with it, passes on only the first of those replies asked
+ * for, and closes the client's connection: Redis ran every call, the client heard of some. Later
+ * connections are relayed as they are.
+ */
+class ReplyCutter {
+  private readonly server = createServer((client) => this.relay(client));
+  private readonly open = new Set<Socket>();
+  private cut: { replies: number; passed: number; done: () => void } | undefined;
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as { port: number }).port;
+  }
+
+  /** Cuts the connection once Redis gave `replies` replies to the next script calls, `passed` of them passed on. */
+  cutAfter(replies: number, passed: number): Promise<void> {
+    return new Promise((done) => (this.cut = { replies, passed, done }));
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.open) socket.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private relay(client: Socket): void {
+    const upstream = connect(this.target.port, this.target.host);
+    this.open.add(client).add(upstream);
+    let scriptSent = false;
+    let held = Buffer.alloc(0);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('data', (chunk: Buffer) => {
+      if (this.cut && SCRIPT_CALL.test(chunk.toString('latin1'))) scriptSent = true;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      const cut = this.cut;
+      if (!cut || !scriptSent) {
+        client.write(chunk);
+        return;
+      }
+      held = Buffer.concat([held, chunk]);
+      const ends = lineEnds(held);
+      if (ends.length < cut.replies) return;
+      this.cut = undefined;
+      upstream.destroy();
+      client.end(held.subarray(0, cut.passed === 0 ? 0 : ends[cut.passed - 1]));
+      cut.done();
+    });
+    client.on('close', drop).on('error', drop);
+    upstream.on('close', drop).on('error', drop);
+  }
+}
+
+const id = (n: number) => String(1300000000000200000n + BigInt(n));
+
+describe('CounterBuffer (real Redis, through a relay that loses the replies of script calls)', () => {
+  let testRedis: TestRedis;
+  let raw: Redis;
+  let cutter: ReplyCutter;
+  let redis: Redis;
+  const errors: unknown[] = [];
+
+  const scores = async (key: string): Promise<number[]> =>
+    (await raw.zrange(`${testRedis.prefix}${key}`, 0, -1, 'WITHSCORES'))
+      .filter((_, index) => index % 2 === 1)
+      .map(Number);
+
+  beforeAll(async () => {
+    testRedis = createTestRedis();
+    raw = testRedis.client('state');
+    const state = new URL(testRedis.stateUrl);
+    cutter = new ReplyCutter({ host: state.hostname, port: Number(state.port || 6379) });
+    const port = await cutter.listen();
+    redis = createRedisClient(`redis://127.0.0.1:${port}${state.pathname}`, testRedis.prefix);
+    await new Promise((resolve) => redis.once('ready', resolve));
+  });
+
+  beforeEach(async () => {
+    errors.length = 0;
+    // Nothing of the client's own left unanswered: the next replies are the script calls'.
+    await redis.ping();
+  });
+
+  afterAll(async () => {
+    redis.disconnect();
+    await cutter.close();
+    await testRedis.cleanup();
+  });
+
+  it('applies a call of a full batch once when Redis ran it and its reply was lost, and ioredis sent it again on reconnecting', async () => {
+    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    for (let i = 0; i < INCREMENTS_PER_CALL; i += 1) buffer.add(CounterKeys.articleRecoExposures, id(i));
+    const cut = cutter.cutAfter(1, 0);
+    await buffer.flush();
+    await cut;
+
+    expect(errors).toEqual([]);
+    expect(buffer.size).toBe(0);
+    const written = await scores(CounterKeys.articleRecoExposures);
+    expect(written).toHaveLength(INCREMENTS_PER_CALL);
+    expect(written.reduce((sum, score) => sum + score, 0)).toBe(INCREMENTS_PER_CALL);
+    // What Redis remembers of the write goes by itself.
+    const [applied, ...more] = await raw.keys(`${testRedis.prefix}${StateKeys.counterWrite('*')}`);
+    expect(more).toEqual([]);
+    expect(await raw.ttl(applied)).toBeGreaterThan(0);
+    expect(await raw.ttl(applied)).toBeLessThanOrEqual(APPLIED_CALLS_TTL_S);
+    await buffer.close();
+  });
+
+  it('applies a call once when its reply was lost after the one before it in the pipeline was answered, and the buffer wrote it again', async () => {
+    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    buffer.add(CounterKeys.articleReads, id(0));
+    buffer.add(CounterKeys.authorReads, id(1), 3);
+    const cut = cutter.cutAfter(2, 1);
+    await buffer.flush();
+    await cut;
+    // ioredis rejects what it pipelined after the answered call; the buffer kept it for the next write.
+    expect(errors).toHaveLength(1);
+    expect(buffer.size).toBe(1);
+
+    await buffer.flush();
+    expect(buffer.size).toBe(0);
+    expect(await scores(CounterKeys.articleReads)).toEqual([1]);
+    expect(await scores(CounterKeys.authorReads)).toEqual([3]);
+    await buffer.close();
+  });
+});
