@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 
 import { AppError, ErrorKind } from '@app/grpc';
+import { Strategy as JwtStrategy } from 'passport-jwt';
 
 import { parseAuthorization } from './bearer';
 import { JwtKeySet } from './key-set';
@@ -41,6 +42,30 @@ describe('TokenVerifier', () => {
     expect(refresh).toMatchObject({ refresh: true, typ: 'refresh' });
     expect(refresh.exp - refresh.iat).toBe(14 * 24 * 3600);
     expect(typeof refresh.jti).toBe('string');
+  });
+
+  it("checks a token it has not seen with passport-jwt's strategy, and a cached one with no passport call", () => {
+    const authenticate = jest.spyOn(JwtStrategy.prototype, 'authenticate');
+    try {
+      const fresh = new TokenVerifier(new JwtKeySet(keys.publicKeys));
+      const token = signer.signAccess('1', 's-cached');
+      fresh.verify(token);
+      expect(authenticate).toHaveBeenCalledTimes(1);
+      fresh.verify(token);
+      fresh.verifyAs(token, 'access');
+      expect(authenticate).toHaveBeenCalledTimes(1);
+    } finally {
+      authenticate.mockRestore();
+    }
+  });
+
+  it('refuses garbage and a valid token followed by more text', () => {
+    for (const garbage of ['', 'garbage', 'a.b.c']) {
+      expectRefused(() => verifier.verify(garbage), ErrorKind.Unauthenticated, 'Token has some errors.');
+    }
+    const token = signer.signAccess('1', 's');
+    expectRefused(() => verifier.verify(`${token} trailing`), ErrorKind.Unauthenticated, 'Token has some errors.');
+    expectRefused(() => verifier.verify(`${token}.x`), ErrorKind.Unauthenticated, 'Token has some errors.');
   });
 
   it('refuses alg:none', () => {

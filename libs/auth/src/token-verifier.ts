@@ -1,28 +1,59 @@
+import type { KeyObject } from 'node:crypto';
+
 import { JwtService } from '@nestjs/jwt';
 import { LRUCache } from 'lru-cache';
+import { type SecretOrKeyProvider, Strategy as JwtStrategy } from 'passport-jwt';
 
 import type { JwtKeySet } from './key-set';
 import type { TokenType, VerifiedToken } from './token-claims';
 import { TokenErrors } from './token.errors';
 
 interface DecodedHeader {
-  header?: { alg?: unknown; kid?: unknown };
+  header?: { kid?: unknown };
+}
+
+/** All the strategy reads of a request: the token, taken whole (see `jwtFromRequest`). */
+interface TokenRequest {
+  token: string;
+}
+
+/** The strategy for one check, with the outcome callbacks passport's middleware would add. */
+interface StrategyRun {
+  authenticate(request: TokenRequest): void;
+  success(user: unknown): void;
+  fail(): void;
+  error(): void;
 }
 
 /**
- * Verifies tokens locally with the public keys: RS256 only (so `alg:none` and HS256 signed with
- * the public key are refused), known `kid`, unexpired, well-formed claims. Verified tokens are
- * kept in a small LRU until they expire, so the RSA cost is paid once per token.
+ * Verifies tokens locally with the public keys, through passport-jwt's strategy: RS256 only (so
+ * `alg:none` and HS256 signed with the public key are refused), known `kid`, unexpired,
+ * well-formed claims. Verified tokens are kept in a small LRU until they expire, so the RSA cost
+ * (and the strategy) is paid once per token.
  */
 export class TokenVerifier {
   private readonly jwt = new JwtService({});
-  /** One verifier per `kid`, each with its parsed public key. */
-  private readonly verifiers: ReadonlyMap<string, JwtService>;
+  private readonly strategy: JwtStrategy;
   private readonly verified: LRUCache<string, VerifiedToken>;
 
   constructor(keys: JwtKeySet, cacheSize = 10_000) {
-    this.verifiers = new Map(
-      [...keys.publicKeys.keys()].map((kid) => [kid, new JwtService({ publicKey: keys.verifyingKey(kid) })]),
+    const keyOfKid = (_request: TokenRequest, token: string, done: (error: Error | null, key?: KeyObject) => void): void => {
+      const kid = this.jwt.decode<DecodedHeader | null>(token, { complete: true })?.header?.kid;
+      const key = typeof kid === 'string' ? keys.verifyingKey(kid) : undefined;
+      if (key) done(null, key);
+      else done(TokenErrors.invalid());
+    };
+    this.strategy = new JwtStrategy(
+      {
+        // Callers hand over the token itself; passport-jwt's Authorization-header extractor
+        // would take only its first word, so a token with trailing text could pass.
+        jwtFromRequest: (request: TokenRequest) => request.token,
+        // jsonwebtoken takes the parsed KeyObject, which the typings (string or Buffer) omit.
+        secretOrKeyProvider: keyOfKid as SecretOrKeyProvider,
+        algorithms: ['RS256'],
+      },
+      (payload: unknown, done: (error: null, user: VerifiedToken | false) => void) =>
+        done(null, isUserTokenPayload(payload) ? payload : false),
     );
     this.verified = new LRUCache({ max: cacheSize });
   }
@@ -49,20 +80,26 @@ export class TokenVerifier {
     return claims;
   }
 
+  /**
+   * Runs the strategy as passport's `authenticate` middleware does (a copy with outcome callbacks),
+   * without passport's global state. Key lookup, jsonwebtoken's check and the claims check all
+   * answer before `authenticate` returns.
+   */
   private verifySignature(token: string): VerifiedToken {
-    const decoded = this.jwt.decode<DecodedHeader | null>(token, { complete: true });
-    const kid = decoded?.header?.kid;
-    if (decoded?.header?.alg !== 'RS256' || typeof kid !== 'string') throw TokenErrors.invalid();
-    const verifier = this.verifiers.get(kid);
-    if (!verifier) throw TokenErrors.invalid();
-    let payload: unknown;
-    try {
-      payload = verifier.verify(token, { algorithms: ['RS256'] });
-    } catch {
-      throw TokenErrors.invalid();
-    }
-    if (!isUserTokenPayload(payload)) throw TokenErrors.invalid();
-    return payload;
+    let claims: VerifiedToken | undefined;
+    let answered = false;
+    const run = Object.create(this.strategy) as StrategyRun;
+    run.success = (user) => {
+      answered = true;
+      if (isUserTokenPayload(user)) claims = user;
+    };
+    run.fail = run.error = () => {
+      answered = true;
+    };
+    run.authenticate({ token });
+    if (!answered) throw new Error('passport-jwt answered after authenticate returned');
+    if (!claims) throw TokenErrors.invalid();
+    return claims;
   }
 }
 
