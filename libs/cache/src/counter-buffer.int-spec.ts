@@ -63,6 +63,26 @@ describe('CounterBuffer (real Redis)', () => {
     await buffer.close();
   });
 
+  it('while Redis stays down, keeps the first failed call and sums what comes after it, however many writes fail', async () => {
+    const member = '1300000000000000041';
+    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    await new Promise((resolve) => redis.once('ready', resolve));
+    redis.disconnect();
+    for (let i = 0; i < 5; i += 1) {
+      buffer.add(CounterKeys.articleReads, member);
+      await buffer.flush();
+    }
+    expect(errors).toHaveLength(5);
+    expect(buffer.size).toBe(2);
+
+    if (redis.status !== 'end') await new Promise((resolve) => redis.once('end', resolve));
+    await redis.connect();
+    await buffer.flush();
+    expect(await score(CounterKeys.articleReads, member)).toBe(5);
+    expect(buffer.size).toBe(0);
+    await buffer.close();
+  });
+
   it('sums the fields of a hash of counts beside the zsets, keeps them through a Redis crash and writes them once it is back', async () => {
     const server = await startRedisServer({ appendOnly: true });
     const own = createRedisClient(`${server.url}/0`, testRedis.prefix);

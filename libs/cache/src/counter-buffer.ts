@@ -97,8 +97,9 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
  * instead of one per request. The increments of a key go in script calls of INCREMENTS_PER_CALL
  * members: a MULTI of one client command per member costs the client 4-8 times the CPU (`npm run
  * bench:counter-flush`). A failed write keeps its calls as they were sent and sends them first in
- * the next one, so a Redis restart loses nothing; `close()` writes what is left on shutdown
- * (waiting up to `closeTimeoutMs` for a Redis that is down), and what comes after it at once.
+ * the next one, the new sums once those went through, so a Redis restart loses nothing; `close()`
+ * writes what is left on shutdown (waiting up to `closeTimeoutMs` for a Redis that is down), and
+ * what comes after it at once.
  *
  * Each call applies once: Redis may have run a call whose reply the connection lost, and ioredis
  * (on reconnecting) or the next write sends it again. A call carries its write's id and its number
@@ -225,12 +226,18 @@ export class CounterBuffer {
   }
 
   private async write(): Promise<void> {
+    // The calls a failed write left go first, alone: while they fail (Redis down) the new counts
+    // stay summed in `pending`, instead of every failed write adding calls of its own to keep.
+    if (this.failed.length > 0) {
+      const retried = this.failed;
+      this.failed = [];
+      await this.sendAll(retried);
+      if (this.failed.length > 0) return;
+    }
     const batch = this.pending;
     this.pending = nothingPending();
-    const calls = this.failed;
-    this.failed = [];
     const appliedCalls = this.nextWrite();
-    let number = 0;
+    const calls: IncrementCall[] = [];
     for (const kind of ['zset', 'hash'] as const)
       for (const [key, counts] of batch[kind]) {
         const entries = [...counts];
@@ -240,9 +247,14 @@ export class CounterBuffer {
             key,
             counts: entries.slice(start, start + INCREMENTS_PER_CALL),
             appliedCalls,
-            number: number++,
+            number: calls.length,
           });
       }
+    await this.sendAll(calls);
+  }
+
+  /** Sends `calls` together; keeps those that failed for the next write, and reports them. */
+  private async sendAll(calls: IncrementCall[]): Promise<void> {
     const outcomes = await Promise.allSettled(calls.map((call) => this.send(call)));
     let failed = 0;
     let firstError: unknown;
