@@ -108,6 +108,7 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
     badTokens.push(
       ['malformed', 'not.a.token'],
       ['tampered payload', `${header}.${tampered}.${signature}`],
+      ['payload not JSON', `${header}.${Buffer.from('not json').toString('base64url')}.${signature}`],
       ['signed by another key', otherKey.signAccess(READER, sid, { verified: true })],
       ['expired', expired.signAccess(READER, sid, { verified: true })],
       ['ended session', ended.token],
@@ -187,6 +188,7 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
       const refused: Array<[string, string]> = [
         ['malformed', 'not.a.token'],
         ['tampered payload', `${header}.${tampered}.${signature}`],
+        ['payload not JSON', `${header}.${Buffer.from('not json').toString('base64url')}.${signature}`],
         ['signed by another key', otherKey.signRefresh(userId, live.sid, live.extra, live.jti).token],
         ['expired', expired.signRefresh(userId, live.sid, live.extra, live.jti).token],
         ['ended session', ended.refresh],

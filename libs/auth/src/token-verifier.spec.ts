@@ -68,6 +68,53 @@ describe('TokenVerifier', () => {
     expectRefused(() => verifier.verify(`${token}.x`), ErrorKind.Unauthenticated, 'Token has some errors.');
   });
 
+  it('refuses a token with whitespace around it, in five parts (JWE form), or huge', () => {
+    const token = signer.signAccess('1', 's');
+    const [header, , signature] = token.split('.');
+    const huge = `${header}.${base64url(JSON.stringify({ ...claims, pad: 'x'.repeat(1 << 20) }))}.${signature}`;
+    for (const variant of [`${token} `, `${token}\n`, ` ${token}`, `${token}.a.b`, huge]) {
+      expectRefused(() => verifier.verify(variant), ErrorKind.Unauthenticated, 'Token has some errors.');
+    }
+  });
+
+  it('refuses a JWT-typed header over a payload that is not JSON', () => {
+    const token = `${base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'k1' }))}.${base64url('not json')}.c2ln`;
+    expectRefused(() => verifier.verify(token), ErrorKind.Unauthenticated, 'Token has some errors.');
+  });
+
+  it('refuses a missing kid and a kid that is not a string', () => {
+    const key = keys.signingKey!;
+    const { JwtService } = jest.requireActual<typeof import('@nestjs/jwt')>('@nestjs/jwt');
+    const sign = (header: object) =>
+      new JwtService({}).sign(
+        { ...claims },
+        { privateKey: key.privateKeyPem, algorithm: 'RS256', expiresIn: 60, header: { alg: 'RS256', ...header } },
+      );
+    expect(verifier.verify(sign({ kid: 'k1' }))).toMatchObject(claims);
+    for (const header of [{}, { kid: ['k1'] }, { kid: { toString: 'k1' } }, { kid: 1 }]) {
+      expectRefused(() => verifier.verify(sign(header)), ErrorKind.Unauthenticated, 'Token has some errors.');
+    }
+  });
+
+  it('refuses RS384 and PS256 signed with the right key', () => {
+    const key = keys.signingKey!;
+    const { JwtService } = jest.requireActual<typeof import('@nestjs/jwt')>('@nestjs/jwt');
+    for (const algorithm of ['RS384', 'PS256'] as const) {
+      const token = new JwtService({}).sign(claims, { privateKey: key.privateKeyPem, algorithm, keyid: key.kid, expiresIn: 60 });
+      expectRefused(() => verifier.verify(token), ErrorKind.Unauthenticated, 'Token has some errors.');
+    }
+  });
+
+  it('keeps no clock tolerance: refuses a token at its exp and before its nbf, and takes a future iat', () => {
+    const key = keys.signingKey!;
+    const { JwtService } = jest.requireActual<typeof import('@nestjs/jwt')>('@nestjs/jwt');
+    const sign = (times: object) =>
+      new JwtService({}).sign({ ...claims, ...times }, { privateKey: key.privateKeyPem, algorithm: 'RS256', keyid: key.kid });
+    expectRefused(() => verifier.verify(sign({ iat: now() - 60, exp: now() })), ErrorKind.Unauthenticated, 'Token has some errors.');
+    expectRefused(() => verifier.verify(sign({ iat: now(), exp: now() + 60, nbf: now() + 5 })), ErrorKind.Unauthenticated, 'Token has some errors.');
+    expect(verifier.verify(sign({ iat: now() + 3600, exp: now() + 60 }))).toMatchObject(claims);
+  });
+
   it('refuses alg:none', () => {
     const token = forge({ alg: 'none', typ: 'JWT', kid: 'k1' }, { ...claims, iat: now(), exp: now() + 60 }, () => '');
     expectRefused(() => verifier.verify(token), ErrorKind.Unauthenticated, 'Token has some errors.');

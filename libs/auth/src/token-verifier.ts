@@ -38,7 +38,7 @@ export class TokenVerifier {
 
   constructor(keys: JwtKeySet, cacheSize = 10_000) {
     const keyOfKid = (_request: TokenRequest, token: string, done: (error: Error | null, key?: KeyObject) => void): void => {
-      const kid = this.jwt.decode<DecodedHeader | null>(token, { complete: true })?.header?.kid;
+      const kid = this.kidOf(token);
       const key = typeof kid === 'string' ? keys.verifyingKey(kid) : undefined;
       if (key) done(null, key);
       else done(TokenErrors.invalid());
@@ -78,6 +78,15 @@ export class TokenVerifier {
       throw type === 'access' ? TokenErrors.refreshUsedAsAccess() : TokenErrors.wrongRefreshToken();
     }
     return claims;
+  }
+
+  private kidOf(token: string): unknown {
+    try {
+      return this.jwt.decode<DecodedHeader | null>(token, { complete: true })?.header?.kid;
+    } catch {
+      // Under a `typ: JWT` header jws parses the payload too, and throws on one that is not JSON.
+      return undefined;
+    }
   }
 
   /**
