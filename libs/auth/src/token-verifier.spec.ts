@@ -115,6 +115,26 @@ describe('TokenVerifier', () => {
     expect(verifier.verify(sign({ iat: now() + 3600, exp: now() + 60 }))).toMatchObject(claims);
   });
 
+  it('hands on an error of the strategy, and an answer after authenticate returned, rather than refusing the token', () => {
+    type Done = (error: Error | null, payload?: unknown) => void;
+    const strategy = JwtStrategy as unknown as { JwtVerifier: (token: string, key: unknown, options: unknown, done: Done) => void };
+    const jwtVerifier = jest.spyOn(strategy, 'JwtVerifier');
+    try {
+      const broken = new Error('claims check broke');
+      const payload = {
+        get typ(): string {
+          throw broken;
+        },
+      };
+      jwtVerifier.mockImplementation((_token, _key, _options, done) => done(null, payload));
+      expect(() => verifier.verify(signer.signAccess('1', 's-broken'))).toThrow(broken);
+      jwtVerifier.mockImplementation((_token, _key, _options, done) => void setImmediate(() => done(null, claims)));
+      expect(() => verifier.verify(signer.signAccess('1', 's-late'))).toThrow('passport-jwt answered after authenticate returned');
+    } finally {
+      jwtVerifier.mockRestore();
+    }
+  });
+
   it('refuses alg:none', () => {
     const token = forge({ alg: 'none', typ: 'JWT', kid: 'k1' }, { ...claims, iat: now(), exp: now() + 60 }, () => '');
     expectRefused(() => verifier.verify(token), ErrorKind.Unauthenticated, 'Token has some errors.');

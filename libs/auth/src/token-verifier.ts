@@ -22,7 +22,7 @@ interface StrategyRun {
   authenticate(request: TokenRequest): void;
   success(user: unknown): void;
   fail(): void;
-  error(): void;
+  error(error: Error): void;
 }
 
 /**
@@ -96,17 +96,24 @@ export class TokenVerifier {
    */
   private verifySignature(token: string): VerifiedToken {
     let claims: VerifiedToken | undefined;
+    let failure: Error | undefined;
     let answered = false;
     const run = Object.create(this.strategy) as StrategyRun;
     run.success = (user) => {
       answered = true;
       if (isUserTokenPayload(user)) claims = user;
     };
-    run.fail = run.error = () => {
+    run.fail = () => {
       answered = true;
+    };
+    // A fault, not a refusal: passport's middleware hands it on (a 500).
+    run.error = (error) => {
+      answered = true;
+      failure = error;
     };
     run.authenticate({ token });
     if (!answered) throw new Error('passport-jwt answered after authenticate returned');
+    if (failure) throw failure;
     if (!claims) throw TokenErrors.invalid();
     return claims;
   }
