@@ -442,9 +442,9 @@ describe('docker-compose.yml', () => {
   it("sets for every app, and the migrations, only settings an app reads, with values the app accepts (the operator's variables unset)", () => {
     const issues = Object.entries(services).flatMap(([name, service]) => {
       const { environment, command, build } = asRecord(service);
+      const env = composeEnvironment(environment);
       // Services with no build (MariaDB, Redis, …) are images of their own.
-      if (!isRecord(build) || !isRecord(environment)) return [];
-      const env = Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, interpolate(value)]));
+      if (!isRecord(build) || !env) return [];
       const migrations = migratedApps(asList(command));
       const apps = migrations.length > 0 ? migrations : [asString(asRecord(asRecord(build).args).APP) ?? name];
       return apps.flatMap((app) => environmentIssues(app, env).map((issue) => `${name} → ${issue}`));
