@@ -36,11 +36,14 @@ const UserRecommend = loadPackageDefinition(
 /** Past every deadline the case gives: how long article 3 holds the event loop. */
 const HOLD_MS = 300;
 
+/** Given the server's deadline of each call for article 5, which the handler never answers. */
+let onArticle5: (deadline: number) => void = () => undefined;
+
 /**
  * Answers article 1, refuses article 2 as NOT_FOUND, never answers any other. Article 3 first holds
  * the event loop past its call's deadline: whichever end then notices the deadline first (the
  * server's timer, or the client's cancel, which on a loaded machine can arrive before it), the
- * server's clock is past the deadline when the call ends.
+ * server's clock is past the deadline when the call ends. Article 5 tells `onArticle5` its deadline.
  */
 function articleRecommend(call: ServerUnaryCall<{ articleId: string }, unknown>, done: sendUnaryData<unknown>): void {
   if (call.request.articleId === '1') done(null, { articleId: ['7'] });
@@ -48,7 +51,7 @@ function articleRecommend(call: ServerUnaryCall<{ articleId: string }, unknown>,
   else if (call.request.articleId === '3') {
     const until = Date.now() + HOLD_MS;
     while (Date.now() < until);
-  }
+  } else if (call.request.articleId === '5') onArticle5(Number(call.getDeadline()));
 }
 
 /** The count of the histogram series with these labels in a scrape, 0 where it has none. */
@@ -113,5 +116,35 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
     expect(count(scrape, 'grpc_server_handled_total', 'article_recommend', 'NOT_FOUND')).toBe(1);
     expect(scrape).toContain('grpc_type="unary",grpc_service="UserRecommend",grpc_method="article_recommend",grpc_code="OK"');
     expect(scrape).not.toContain('grpc.health.v1');
+  });
+
+  it("records DEADLINE_EXCEEDED for a call the client cancels within the ms rounding before the server's deadline, CANCELLED for one cancelled well before it", async () => {
+    const histogram = 'grpc_server_handling_seconds_count';
+    const counts = async (): Promise<number[]> => {
+      const scrape = await registry.metrics();
+      return ['DEADLINE_EXCEEDED', 'CANCELLED'].map((code) => count(scrape, histogram, 'article_recommend', code));
+    };
+    const settled = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 100));
+    const [deadlineExceeded, cancelled] = await counts();
+
+    // The server's deadline counts the grpc-timeout, rounded up to the ms, from the ms it read the
+    // headers in, and the client's timer runs on libuv's ms clock: a client's cancel at its own
+    // deadline can reach the server up to 3 ms before the server's. The handler holds the event loop
+    // until then, so that no timer of either end fires first.
+    onArticle5 = (deadline) => {
+      while (Date.now() < deadline - 3);
+      late.cancel();
+    };
+    const late = client.article_recommend({ articleId: '5', articleNum: 1 }, { deadline: Date.now() + 100 }, () => undefined);
+    await settled();
+    await settled();
+    expect(await counts()).toEqual([deadlineExceeded + 1, cancelled]);
+
+    onArticle5 = () => undefined;
+    const early = client.article_recommend({ articleId: '5', articleNum: 1 }, { deadline: Date.now() + 5000 }, () => undefined);
+    await settled();
+    early.cancel();
+    await settled();
+    expect(await counts()).toEqual([deadlineExceeded + 1, cancelled + 1]);
   });
 });

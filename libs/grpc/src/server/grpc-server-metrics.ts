@@ -17,6 +17,13 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5
 /** grpc.health.v1 answers the probes, not client traffic. */
 const HEALTH_PATH_PREFIX = '/grpc.health.v1.';
 
+/**
+ * How long before the server's deadline a call's cancel can be the client's own deadline: the
+ * server counts the grpc-timeout, rounded up to the ms, from the ms it read the headers in, and the
+ * client's timer, on libuv's ms clock, can fire a ms early.
+ */
+const DEADLINE_ROUNDING_MS = 3;
+
 /** The status name (OK, NOT_FOUND…) of each code. */
 const STATUS_NAMES: readonly string[] = Object.entries(GrpcStatus)
   .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
@@ -111,10 +118,12 @@ export class GrpcServerMetrics {
       start: (next) =>
         next({
           // Ends every call, after its status; first only for a call no handler answered: the
-          // server's own deadline timer, or a client that went away.
+          // server's own deadline timer, the client's (its cancel can arrive first), a client that
+          // went away, or a message grpc-js refused (its status goes out past the interceptors).
           onCancel: () => {
             if (answered) return;
-            record(Number(call.getDeadline()) <= Date.now() ? GrpcStatus.DEADLINE_EXCEEDED : GrpcStatus.CANCELLED);
+            const pastDeadline = Number(call.getDeadline()) - DEADLINE_ROUNDING_MS <= Date.now();
+            record(pastDeadline ? GrpcStatus.DEADLINE_EXCEEDED : GrpcStatus.CANCELLED);
           },
         }),
       sendStatus: (status, next) => {
