@@ -22,6 +22,10 @@ export const ProfileFieldMessages = {
 const unsetAsAbsent = ({ value }: { value: unknown }): unknown =>
   value === '' || value === null ? undefined : value;
 
+/** A null image is none sent, as a null text field is; '' stays an invalid image. */
+const nullAsAbsent = ({ value }: { value: unknown }): unknown =>
+  value === null ? undefined : value;
+
 // The reference parser's 18-digit (century 18/19/2x) and legacy 15-digit identity card numbers
 // (its 15-digit branch matched 14 digits; fixed).
 const ID_NUMBER =
@@ -41,6 +45,7 @@ export class UpdateProfileDto {
   name?: string;
 
   @IsOptional()
+  @Transform(nullAsAbsent)
   @IsString({ message: ProfileFieldMessages.image })
   photo?: string;
 
@@ -71,14 +76,17 @@ export class UpdateProfileDto {
   id_number?: string;
 
   @IsOptional()
+  @Transform(nullAsAbsent)
   @IsString({ message: ProfileFieldMessages.image })
   id_card_front?: string;
 
   @IsOptional()
+  @Transform(nullAsAbsent)
   @IsString({ message: ProfileFieldMessages.image })
   id_card_back?: string;
 
   @IsOptional()
+  @Transform(nullAsAbsent)
   @IsString({ message: ProfileFieldMessages.image })
   id_card_handheld?: string;
 }
