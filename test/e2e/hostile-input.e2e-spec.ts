@@ -250,6 +250,55 @@ describe('hostile input (e2e: each body field of every route given wrong types, 
     ).toEqual(before);
   });
 
+  it('refuses control characters (NUL, BEL, ESC) in comment text and article titles and content with 400 keyed by the field and writes nothing, where they were stored', async () => {
+    const cases: Array<[App, string, object, string]> = [
+      ['app', '/app/v1_0/comments', { target: ARTICLE, content: 'a\u0000b' }, 'content'],
+      [
+        'mp',
+        '/mp/v1_0/comments',
+        { target: COMMENT, art_id: ARTICLE, content: 'a\u001bb' },
+        'content',
+      ],
+      [
+        'mp',
+        '/mp/v1_0/articles?draft=true',
+        { ...ARTICLE_BODY, title: 'A title\u0000 here' },
+        'title',
+      ],
+      [
+        'mp',
+        '/mp/v1_0/articles?draft=true',
+        { ...ARTICLE_BODY, content: '<p>a\u0000b</p>' },
+        'content',
+      ],
+      [
+        'mp',
+        '/mp/v1_0/articles?draft=true',
+        { ...ARTICLE_BODY, content: '<p>a\u0007b</p>' },
+        'content',
+      ],
+    ];
+    const before = await tableSums();
+    for (const [app, url, body, field] of cases) {
+      const response = await send(app, 'POST', url, JSON.stringify(body));
+      expect([
+        url,
+        field,
+        response.statusCode,
+        Object.keys(response.json<{ message: object }>().message),
+      ]).toEqual([url, field, 400, [field]]);
+    }
+    expect(await tableSums()).toEqual(before);
+    // Line breaks and tabs are still text.
+    const multiline = await send(
+      'app',
+      'POST',
+      '/app/v1_0/comments',
+      JSON.stringify({ target: ARTICLE, content: 'a\n\tb\r\n' }),
+    );
+    expect(multiline.statusCode).toBe(201);
+  });
+
   it('answers every body field of every route, given each hostile value, below 500 in the error envelope, and a refused one writes nothing', async () => {
     const failures: string[] = [];
     let sums = await tableSums();

@@ -7,13 +7,21 @@ export const WHOLE_CHARACTERS = /^\P{Cs}*$/u;
 // surrogate, which is no character.
 const CONTROL = /[\p{Cc}\p{Cs}]/u;
 
-/** Whole characters (see `WHOLE_CHARACTERS`); a value that is no string is `@IsString()`'s to refuse. */
+// Control characters besides tab and line breaks (NUL, ESC, ...) are no text: MariaDB stored them
+// as sent and clients showed or cut the text at them.
+const STRAY_CONTROL = /[^\P{Cc}\t\n\r]/u;
+
+/**
+ * Whole characters (see `WHOLE_CHARACTERS`) and no control character but tab and line breaks; a
+ * value that is no string is `@IsString()`'s to refuse.
+ */
 export function IsWholeText(options: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isWholeText',
       validator: {
-        validate: (value: unknown) => typeof value !== 'string' || WHOLE_CHARACTERS.test(value),
+        validate: (value: unknown) =>
+          typeof value !== 'string' || (WHOLE_CHARACTERS.test(value) && !STRAY_CONTROL.test(value)),
       },
     },
     options,
