@@ -299,6 +299,36 @@ describe('hostile input (e2e: each body field of every route given wrong types, 
     expect(multiline.statusCode).toBe(201);
   });
 
+  it("refuses control characters but tab in a search keyword with 400 keyed by q, where the keyword joined the searcher's history as sent", async () => {
+    const authorization = `Bearer ${tokens.get('app')}`;
+    for (const q of ['a%07b', '%1B%5B31m', 'a%00b', 'a%C2%85']) {
+      for (const url of [`/app/v1_0/search?q=${q}`, `/app/v1_0/suggestion?q=${q}`]) {
+        const response = await stack.gateway.inject({
+          method: 'GET',
+          url,
+          headers: { authorization },
+        });
+        expect([url, response.statusCode, response.json()]).toEqual([
+          url,
+          400,
+          { message: { q: 'q must be 1-50 characters' } },
+        ]);
+      }
+    }
+    const histories = await stack.gateway.inject({
+      method: 'GET',
+      url: '/app/v1_0/search/histories',
+      headers: { authorization },
+    });
+    expect(histories.json()).toEqual({ message: 'OK', data: { keywords: [] } });
+    const tab = await stack.gateway.inject({
+      method: 'GET',
+      url: '/app/v1_0/search?q=a%09b',
+      headers: { authorization },
+    });
+    expect(tab.statusCode).toBe(200);
+  });
+
   it('answers every body field of every route, given each hostile value, below 500 in the error envelope, and a refused one writes nothing', async () => {
     const failures: string[] = [];
     let sums = await tableSums();
