@@ -299,6 +299,24 @@ describe('hostile input (e2e: each body field of every route given wrong types, 
     expect(multiline.statusCode).toBe(201);
   });
 
+  it('refuses a report remark holding a control character or a lone surrogate with 400 {remark: Invalid remark.} and writes nothing, where it was stored (the surrogate as U+FFFD)', async () => {
+    const before = await tableSums();
+    for (const remark of ['a\u0000b', 'a\u001bb', 'a\ud800']) {
+      const response = await send(
+        'app',
+        'POST',
+        '/app/v1_0/article/reports',
+        JSON.stringify({ target: ARTICLE, type: 0, remark }),
+      );
+      expect([JSON.stringify(remark), response.statusCode, response.json()]).toEqual([
+        JSON.stringify(remark),
+        400,
+        { message: { remark: 'Invalid remark.' } },
+      ]);
+    }
+    expect(await tableSums()).toEqual(before);
+  });
+
   it("refuses control characters but tab in a search keyword with 400 keyed by q, where the keyword joined the searcher's history as sent", async () => {
     const authorization = `Bearer ${tokens.get('app')}`;
     for (const q of ['a%07b', '%1B%5B31m', 'a%00b', 'a%C2%85']) {

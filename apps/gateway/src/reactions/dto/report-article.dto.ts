@@ -1,3 +1,4 @@
+import { IsWholeText } from '@app/grpc';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 
 import { ArticleTargetDto } from './article-target.dto';
@@ -16,6 +17,7 @@ export class ReportArticleDto extends ArticleTargetDto {
   @IsOptional()
   @ValidateIf((report: ReportArticleDto) => report.type === REPORT_TYPE_OTHER)
   @IsString({ message: INVALID_REMARK })
+  @IsWholeText({ message: INVALID_REMARK })
   @MaxLength(200, { message: INVALID_REMARK })
   remark?: string | null;
 }
