@@ -347,6 +347,24 @@ describe('hostile input (e2e: each body field of every route given wrong types, 
     expect(tab.statusCode).toBe(200);
   });
 
+  it('answers an OPTIONS request short of a preflight (no Origin, or no Access-Control-Request-Method) as a preflight, 204 with the CORS headers, where it answered 400 in plain text outside the envelope', async () => {
+    for (const [app, url] of [
+      [stack.gateway, '/app/v1_0/channels'],
+      [mp, '/mp/v1_0/articles'],
+    ] as const) {
+      for (const headers of [{}, { origin: 'http://localhost:8080' }]) {
+        const response = await app.inject({ method: 'OPTIONS', url, headers });
+        expect([
+          url,
+          headers,
+          response.statusCode,
+          response.body,
+          response.headers['access-control-allow-origin'],
+        ]).toEqual([url, headers, 204, '', '*']);
+      }
+    }
+  });
+
   it('answers every body field of every route, given each hostile value, below 500 in the error envelope, and a refused one writes nothing', async () => {
     const failures: string[] = [];
     let sums = await tableSums();

@@ -18,6 +18,9 @@ export type HttpCorsOptions = Omit<FastifyCorsOptions, 'hook' | 'delegator'>;
 export const OPEN_CORS: HttpCorsOptions = {
   origin: '*',
   methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  // Every OPTIONS is answered as a preflight, as the reference's Flask answered every OPTIONS: the
+  // strict check answered one without Origin or a requested method 400 in plain text.
+  strictPreflight: false,
 };
 
 /** The request hook of @fastify/cors: sets an answer's CORS headers, or answers a preflight. */
