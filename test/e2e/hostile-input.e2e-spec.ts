@@ -365,6 +365,29 @@ describe('hostile input (e2e: each body field of every route given wrong types, 
     }
   });
 
+  it('refuses a body of more values than any client sends (fields and elements) with 400 before it is transformed, where 60,000 unknown fields held the event loop for seconds', async () => {
+    // class-transformer dedupes an object's keys with indexOf: quadratic, 3.4 s at 60,000 fields.
+    const fields = Array.from({ length: 60_000 }, (_, i) => `"k${i}":1`).join(',');
+    const elements = Array(300_000).fill('1').join(',');
+    for (const [app, method, url, payload] of [
+      ['app', 'POST', '/app/v1_0/user/followings', `{${fields},"target":"${AUTHOR}"}`],
+      ['app', 'PUT', '/app/v1_0/user/channels', `{"channels":[${elements}]}`],
+      [
+        'mp',
+        'POST',
+        '/mp/v1_0/articles?draft=true',
+        `{"title":"A title here","content":"x","channel_id":1,"cover":{"type":1,"images":[],${fields}}}`,
+      ],
+    ] as const) {
+      const response = await send(app, method, url, payload);
+      expect([url, response.statusCode, response.json()]).toEqual([
+        url,
+        400,
+        { message: 'Request body holds too many values.' },
+      ]);
+    }
+  });
+
   it('answers every body field of every route, given each hostile value, below 500 in the error envelope, and a refused one writes nothing', async () => {
     const failures: string[] = [];
     let sums = await tableSums();
