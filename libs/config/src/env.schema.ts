@@ -137,6 +137,43 @@ export const metricsPort = (defaultPort: number) =>
     .pipe(z.number().max(65535, 'must be a port, 0 to 65535 (0 serves no metrics)'))
     .default(defaultPort);
 
+const CONNECTION_AGE_MESSAGE = 'must be a whole number of ms: 0 (no limit), or 1000 to 86400000';
+const GRACE_MESSAGE = 'must be a whole number of ms from 1000 to 3600000';
+
+/**
+ * Settings of the apps that serve gRPC (user, news, recommend). Empty is refused, not read as 0.
+ */
+export const grpcServerEnvSchema = baseEnvSchema.extend({
+  /**
+   * Age (give or take 10 %) at which the server asks a client to leave its connection (GOAWAY).
+   * grpc-js clients resolve a `dns:///` target again only when a connection ends, so without it a
+   * busy client never learns of replicas the autoscaler adds. 0 keeps connections for good.
+   */
+  GRPC_MAX_CONNECTION_AGE_MS: z
+    .string()
+    .regex(/^\d+$/, CONNECTION_AGE_MESSAGE)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .refine((ms) => ms === 0 || (ms >= 1000 && ms <= 86_400_000), CONNECTION_AGE_MESSAGE),
+    )
+    .default(5 * 60_000),
+  /**
+   * How long calls already running on an aged connection may go on before it is closed under them.
+   * At least the longest deadline a caller gives this service: the worker's counter repair
+   * (COUNTER_REPAIR_DEADLINE_MS, 10 minutes by default) is the longest.
+   */
+  GRPC_MAX_CONNECTION_AGE_GRACE_MS: z
+    .string()
+    .regex(/^\d+$/, GRACE_MESSAGE)
+    .transform(Number)
+    .pipe(z.number().min(1000, GRACE_MESSAGE).max(3_600_000, GRACE_MESSAGE))
+    .default(10 * 60_000),
+});
+
+export type GrpcServerEnv = z.infer<typeof grpcServerEnvSchema>;
+
 /** Settings of the apps that answer HTTP through `createHttpApp` (gateway, media-platform, mis). */
 export const httpAppEnvSchema = baseEnvSchema.extend({
   /**

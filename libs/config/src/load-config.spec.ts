@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { baseEnvSchema, httpAppEnvSchema, refineBaseEnv } from './env.schema';
+import { baseEnvSchema, grpcServerEnvSchema, httpAppEnvSchema, refineBaseEnv } from './env.schema';
 import { ConfigValidationError, loadConfig } from './load-config';
 
 const schema = baseEnvSchema.superRefine(refineBaseEnv);
@@ -152,6 +152,31 @@ describe('loadConfig', () => {
     for (const name of ['SNOWFLAKE_WORKER_ID', 'SNOWFLAKE_DATACENTER_ID']) {
       for (const value of ['', ' ', '-1', '32', '1.5', 'one', '0x1']) {
         expect({ name, value, refused: refuses(() => loadConfig(schema, { [name]: value }), name) }).toEqual({
+          name,
+          value,
+          refused: true,
+        });
+      }
+    }
+  });
+
+  it('reads the gRPC servers\' connection age (0: none) and its grace as whole ms, refusing an empty one', () => {
+    const grpcSchema = grpcServerEnvSchema.superRefine(refineBaseEnv);
+    expect(loadConfig(grpcSchema, {})).toMatchObject({
+      GRPC_MAX_CONNECTION_AGE_MS: 300_000,
+      GRPC_MAX_CONNECTION_AGE_GRACE_MS: 600_000,
+    });
+    expect(loadConfig(grpcSchema, { GRPC_MAX_CONNECTION_AGE_MS: '0' }).GRPC_MAX_CONNECTION_AGE_MS).toBe(0);
+    expect(
+      loadConfig(grpcSchema, { GRPC_MAX_CONNECTION_AGE_MS: '60000', GRPC_MAX_CONNECTION_AGE_GRACE_MS: '30000' }),
+    ).toMatchObject({ GRPC_MAX_CONNECTION_AGE_MS: 60_000, GRPC_MAX_CONNECTION_AGE_GRACE_MS: 30_000 });
+    const refused = {
+      GRPC_MAX_CONNECTION_AGE_MS: ['', ' ', '-1', '1', '999', '1.5', '1e4', '86400001'],
+      GRPC_MAX_CONNECTION_AGE_GRACE_MS: ['', '0', '999', '1.5', '3600001'],
+    };
+    for (const [name, values] of Object.entries(refused)) {
+      for (const value of values) {
+        expect({ name, value, refused: refuses(() => loadConfig(grpcSchema, { [name]: value }), name) }).toEqual({
           name,
           value,
           refused: true,

@@ -1,8 +1,8 @@
-import { baseEnvSchema, metricsPort, refineBaseEnv } from '@app/config';
+import { grpcServerEnvSchema, metricsPort, refineBaseEnv } from '@app/config';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { z } from 'zod';
 
-export const newsEnvSchema = baseEnvSchema
+export const newsEnvSchema = grpcServerEnvSchema
   .extend({
     /** Prometheus `/metrics` of this service (its gRPC calls and the process); 0 serves none. */
     NEWS_METRICS_PORT: metricsPort(9102),

@@ -1,4 +1,4 @@
-import { baseEnvSchema, metricsPort, refineBaseEnv } from '@app/config';
+import { grpcServerEnvSchema, metricsPort, refineBaseEnv } from '@app/config';
 import { z } from 'zod';
 
 /** `recency:popularity:interest`, three non-negative numbers. */
@@ -13,7 +13,7 @@ const weights = z
     return { recency, popularity, interest };
   });
 
-export const recommendEnvSchema = baseEnvSchema
+export const recommendEnvSchema = grpcServerEnvSchema
   .extend({
     /** Prometheus `/metrics` of this service (its gRPC calls and the process); 0 serves none. */
     RECOMMEND_METRICS_PORT: metricsPort(9103),

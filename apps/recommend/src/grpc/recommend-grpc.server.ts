@@ -2,6 +2,7 @@ import { RedisHealth } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import {
   CANDIDATE_GRPC,
+  connectionAgeOptions,
   GrpcHealth,
   GrpcMetricsEndpoint,
   qualifiedServiceName,
@@ -27,7 +28,7 @@ export const USER_RECOMMEND_SERVICE = 'UserRecommend';
 export class RecommendGrpcServer implements OnApplicationShutdown {
   private readonly logger = new Logger(RecommendGrpcServer.name);
   private readonly metrics = new GrpcMetricsEndpoint();
-  private readonly server = new Server({ interceptors: [this.metrics.calls.interceptor] });
+  private readonly server: Server;
   private readonly health = new GrpcHealth([USER_RECOMMEND_SERVICE, qualifiedServiceName(CANDIDATE_GRPC)]);
   private boundPort: number | undefined;
 
@@ -38,6 +39,7 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
     handlers: UserRecommendHandlers,
     candidates: CandidateHandlers,
   ) {
+    this.server = new Server({ interceptors: [this.metrics.calls.interceptor], ...connectionAgeOptions(config) });
     this.health.addToServer(this.server);
     this.server.addService(userRecommendDefinition(), handlers.implementation());
     // `toutiao.recommend.v1.CandidateService`, which the worker's candidates jobs call.

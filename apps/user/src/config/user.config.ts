@@ -1,7 +1,7 @@
-import { baseEnvSchema, metricsPort, refineBaseEnv } from '@app/config';
+import { grpcServerEnvSchema, metricsPort, refineBaseEnv } from '@app/config';
 import { z } from 'zod';
 
-export const userEnvSchema = baseEnvSchema
+export const userEnvSchema = grpcServerEnvSchema
   .extend({
     /** Prometheus `/metrics` of this service (its gRPC calls and the process); 0 serves none. */
     USER_METRICS_PORT: metricsPort(9101),

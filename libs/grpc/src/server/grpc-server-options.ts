@@ -3,18 +3,26 @@ import { type GrpcOptions, Transport } from '@nestjs/microservices';
 
 import { GRPC_LOADER_OPTIONS } from '../loader-options';
 import type { GrpcServiceDefinition } from '../services';
+import { connectionAgeOptions, type GrpcConnectionAge } from './connection-age';
 import type { GrpcHealth } from './grpc-health';
+
+export interface GrpcServerExtras {
+  /** Server interceptors every call passes through. */
+  interceptors?: readonly ServerInterceptor[];
+  /** Unset keeps client connections for good. */
+  connectionAge?: GrpcConnectionAge;
+}
 
 /**
  * Nest microservice options for a gRPC server hosting `services` (one package, one proto file
- * each): shared loader options, graceful close, the health service, and the server interceptors
- * every call passes through.
+ * each): shared loader options, graceful close, the health service, the server interceptors
+ * every call passes through, and the age of client connections.
  */
 export function grpcServerOptions(
   services: readonly GrpcServiceDefinition[],
   url: string,
   health: GrpcHealth,
-  interceptors: readonly ServerInterceptor[] = [],
+  { interceptors = [], connectionAge }: GrpcServerExtras = {},
 ): GrpcOptions {
   const packages = [...new Set(services.map((service) => service.packageName))];
   return {
@@ -26,7 +34,10 @@ export function grpcServerOptions(
       loader: GRPC_LOADER_OPTIONS,
       gracefulShutdown: true,
       // Nest hands these to the grpc-js Server it makes, whose options take its interceptors.
-      channelOptions: { interceptors: [...interceptors] },
+      channelOptions: {
+        interceptors: [...interceptors],
+        ...(connectionAge ? connectionAgeOptions(connectionAge) : {}),
+      },
       onLoadPackageDefinition: (_definition: unknown, server: unknown) => {
         health.addToServer(server as Server);
       },

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 
 import { type GrpcServiceDefinition, qualifiedServiceName } from '../services';
+import type { GrpcConnectionAge } from './connection-age';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 import { GrpcMetricsEndpoint } from './grpc-metrics-endpoint';
 import { GrpcHealth } from './grpc-health';
@@ -14,6 +15,8 @@ export interface GrpcServiceBootstrap {
   url: string;
   /** Where `/metrics` listens: the service's metrics port (0 serves none) on HTTP_HOST. */
   metrics: { port: number; host: string };
+  /** How long client connections live (GRPC_MAX_CONNECTION_AGE_MS and its grace). */
+  connectionAge: GrpcConnectionAge;
   /** Readiness of the service's own dependencies, polled into grpc.health.v1. */
   isReady: (app: INestMicroservice) => Promise<boolean>;
   healthIntervalMs?: number;
@@ -28,7 +31,10 @@ export async function startGrpcService(options: GrpcServiceBootstrap): Promise<I
   const health = new GrpcHealth(options.services.map(qualifiedServiceName));
   const metrics = new GrpcMetricsEndpoint();
   const app = await NestFactory.createMicroservice(options.module, {
-    ...grpcServerOptions(options.services, options.url, health, [metrics.calls.interceptor]),
+    ...grpcServerOptions(options.services, options.url, health, {
+      interceptors: [metrics.calls.interceptor],
+      connectionAge: options.connectionAge,
+    }),
     bufferLogs: true,
     // Boot errors reach the caller (runMain exits non-zero; tests fail with the real error).
     abortOnError: false,
