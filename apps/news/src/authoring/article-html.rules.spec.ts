@@ -117,6 +117,13 @@ describe('sanitizeArticleHtml', () => {
       expect(sanitizeArticleHtml(`<a href="${href}">x</a>`)).toBe('<a>x</a>');
   });
 
+  it('drops control characters but tab and line breaks, raw or as references, and spaces vertical tabs and form feeds', () => {
+    expect(sanitizeArticleHtml('<p>a\u0000b\u001bc\u000bd\fe\u0085f\t\r\ng</p>')).toBe('<p>abc d ef\t\r\ng</p>');
+    expect(sanitizeArticleHtml('<p>a&#7;b&#x1b;c</p><img src="https://img.test/x.png" alt="x&#27;y">')).toBe(
+      '<p>abc</p><img src="https://img.test/x.png" alt="xy" />',
+    );
+  });
+
   it('keeps text that looks like markup as text', () => {
     expect(sanitizeArticleHtml('<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>')).toBe(
       '<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>',

@@ -97,17 +97,28 @@ export const ARTICLE_HTML_OPTIONS: Readonly<sanitizeHtml.IOptions> = {
   exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
 };
 
+// Control characters but tab and line breaks are no text, and one pasted into the editor (a line
+// break out of a word processor, NUL, ESC) would be stored and shown as sent: vertical tab and
+// form feed, which separate words, become spaces, the others go.
+const STRAY_CONTROLS = /[^\P{Cc}\t\n\r]/gu;
+const SPACING_CONTROLS = /[\v\f]/g;
+
+function withoutStrayControls(html: string): string {
+  return html.replace(SPACING_CONTROLS, ' ').replace(STRAY_CONTROLS, '');
+}
+
 /**
  * Article HTML as it may be stored and shown: the mobile app puts it into the reader's page as it
  * is (`v-html`), so nothing that runs script survives. Kept is what a rich-text editor writes and
  * a reader needs (headings, paragraphs, lists, quotes, code, emphasis, links, web images, tables,
  * colours and alignment); dropped are every other tag (the text of most stays), event handlers,
- * any style but those few properties, and URLs but http(s) (and mailto: for links).
+ * any style but those few properties, URLs but http(s) (and mailto: for links), and control
+ * characters but tab and line breaks.
  * Applying it again changes nothing.
  */
 export function sanitizeArticleHtml(html: string): string {
   let droppedTag = false;
-  const once = sanitizeHtml(html, {
+  const once = sanitizeHtml(withoutStrayControls(html), {
     ...ARTICLE_HTML_OPTIONS,
     onOpenTag: (tag) => {
       droppedTag ||= !ALLOWED.has(tag);
@@ -117,5 +128,6 @@ export function sanitizeArticleHtml(html: string): string {
   // second pass, read it (an unclosed <select> keeps a paragraph from closing at the next): once
   // more over its own output then. With every tag kept the output is the tree as parsed, which
   // parses back the same, so the editor's HTML (1 MiB: about 0.45 s a pass) is parsed once.
-  return droppedTag ? sanitizeHtml(once, ARTICLE_HTML_OPTIONS) : once;
+  // Character references decode to control characters too (`&#7;`): they go from what is kept.
+  return withoutStrayControls(droppedTag ? sanitizeHtml(once, ARTICLE_HTML_OPTIONS) : once);
 }

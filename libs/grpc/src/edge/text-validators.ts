@@ -28,6 +28,21 @@ export function IsWholeText(options: ValidationOptions): PropertyDecorator {
   );
 }
 
+/**
+ * Whole characters only (see `WHOLE_CHARACTERS`), for article HTML: the news service drops its
+ * stray control characters as it sanitises it, so an editor's paste that holds one is saved, not
+ * refused. A value that is no string is `@IsString()`'s to refuse.
+ */
+export function IsWholeCharacters(options: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isWholeCharacters',
+      validator: { validate: (value: unknown) => typeof value !== 'string' || WHOLE_CHARACTERS.test(value) },
+    },
+    options,
+  );
+}
+
 /** A one-line string of `min`..`max` characters (code points, as people count them). */
 export function IsTextLine(
   min: number,

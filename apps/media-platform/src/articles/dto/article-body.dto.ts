@@ -1,5 +1,5 @@
 import { isArticleTitleLength } from '@app/contracts';
-import { INT32_MAX, INT32_MIN, IsWholeText } from '@app/grpc';
+import { INT32_MAX, INT32_MIN, IsWholeCharacters, IsWholeText } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import {
   IsDefined,
@@ -79,7 +79,7 @@ export class ArticleBodyDto {
 
   @IsString()
   @IsNotEmpty({ message: INVALID_CONTENT })
-  @IsWholeText({ message: 'content must be whole characters' })
+  @IsWholeCharacters({ message: 'content must be whole characters' })
   content: string;
 
   @IsDefined()
