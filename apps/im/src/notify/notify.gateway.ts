@@ -7,6 +7,8 @@ import type { ImServer, ImSocket } from '../realtime/socket.types';
 import { callAt } from './expiry-timer';
 import { SocketAuthenticator } from './socket-authenticator';
 
+const ALREADY_CONNECTED = 'Already connected.';
+
 /**
  * Authenticates every socket at handshake and puts signed-in users in room `<user_id>`, the
  * room that `following notify`, `liking notify` and `comment notify` are published to through
@@ -18,18 +20,30 @@ import { SocketAuthenticator } from './socket-authenticator';
 @WebSocketGateway()
 export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnection<ImSocket> {
   private readonly logger = new Logger(NotifyGateway.name);
+  /**
+   * Connections with a socket, or one being authenticated. Socket.IO makes a socket of each
+   * CONNECT packet that comes while the connection's socket is being authenticated, so a client
+   * repeating that 2-byte packet got a socket per packet (a session read, 3.5 KiB of heap) until
+   * it closed. A client sends another only once its socket is gone.
+   */
+  private readonly occupied = new WeakSet<ImSocket['conn']>();
 
   constructor(private readonly authenticator: SocketAuthenticator) {}
 
   afterInit(server: ImServer): void {
     // A middleware refuses before the connection exists, so the client gets `connect_error`.
     server.use((socket, next) => {
+      const connection = socket.conn;
+      if (this.occupied.has(connection)) return next(new Error(ALREADY_CONNECTED));
+      this.occupied.add(connection);
       this.authenticator.authenticate(socket.handshake.query, socket.id).then(
         (identity) => {
           socket.data.identity = identity;
+          socket.once('disconnect', () => this.occupied.delete(connection));
           next();
         },
         (error: unknown) => {
+          this.occupied.delete(connection);
           next(this.refusal(error));
           if (isStoreUnavailable(error)) closeAfterRefusal(socket);
         },

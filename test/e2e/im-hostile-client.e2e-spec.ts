@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+
+import { JwtKeySet, SessionStore, TokenSigner } from '@app/auth';
+import { createRedisClient } from '@app/cache';
+import type { chatbot } from '@app/contracts';
+import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
+import { createTestRedis, eventually, freePort, type TestRedis } from '@app/testing';
+import {
+  loadPackageDefinition,
+  Server as GrpcServer,
+  ServerCredentials,
+  type sendUnaryData,
+  type ServerUnaryCall,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type Redis from 'ioredis';
+import WebSocket from 'ws';
+
+import { startIm } from './support/im-app';
+
+jest.setTimeout(30_000);
+
+/** A ChatBotService (chatbot.proto has no package) that records what it is sent. */
+async function startChatbotServer(
+  received: string[],
+): Promise<{ server: GrpcServer; url: string }> {
+  const service = loadPackageDefinition(
+    loadSync(protoFile('chatbot.proto'), GRPC_LOADER_OPTIONS),
+  ).ChatBotService;
+  if (typeof service !== 'function') throw new Error('ChatBotService missing');
+  const server = new GrpcServer();
+  server.addService(service.service, {
+    Chatbot: (
+      call: ServerUnaryCall<chatbot.ReceivedMessage, chatbot.ResponsedMessage>,
+      callback: sendUnaryData<chatbot.ResponsedMessage>,
+    ) => {
+      received.push(call.request.userMessage);
+      callback(null, { userResponse: `bot heard: ${call.request.userMessage}`, createTime: 1 });
+    },
+  });
+  const url = `127.0.0.1:${await freePort()}`;
+  await new Promise<number>((resolve, reject) =>
+    server.bindAsync(url, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  return { server, url };
+}
+
+/**
+ * An Engine.IO 4 connection written by hand, as a hostile client writes it: the query string as
+ * given, and Socket.IO packets as raw text frames. `frames` holds every text frame im sent.
+ */
+class RawConnection {
+  readonly frames: string[] = [];
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => this.frames.push(data.toString()));
+  }
+
+  static async open(port: number, query: string): Promise<RawConnection> {
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&${query}`,
+    );
+    const connection = new RawConnection(ws);
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    return connection;
+  }
+
+  send(frame: string): void {
+    this.ws.send(frame);
+  }
+
+  /** Socket.IO packets of `type` im sent: 40 CONNECT, 44 CONNECT_ERROR, 42 EVENT. */
+  packets(type: '40' | '44' | '42'): string[] {
+    return this.frames.filter((frame) => frame.startsWith(type)).map((frame) => frame.slice(2));
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+describe('im against hostile clients (e2e)', () => {
+  const keys = JwtKeySet.generate('im-hostile');
+  const signer = new TokenSigner(keys);
+  const received: string[] = [];
+  const raw: RawConnection[] = [];
+  let redis: TestRedis;
+  let state: Redis;
+  let sessions: SessionStore;
+  let chatbotServer: GrpcServer;
+  let app: NestFastifyApplication;
+  let port: number;
+
+  const tokenFor = async (userId: string): Promise<string> => {
+    const session = await sessions.create(userId, 'app', randomUUID());
+    return signer.signAccess(userId, session.sid);
+  };
+
+  const openRaw = async (query: string): Promise<RawConnection> => {
+    const connection = await RawConnection.open(port, query);
+    raw.push(connection);
+    return connection;
+  };
+
+  beforeAll(async () => {
+    redis = createTestRedis();
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+    sessions = new SessionStore(state, 3600);
+    const bot = await startChatbotServer(received);
+    chatbotServer = bot.server;
+    ({ app, port } = await startIm(
+      redis,
+      { keySet: new JwtKeySet(keys.publicKeys) },
+      { LOG_LEVEL: 'silent', CHATBOT_GRPC_URL: bot.url },
+    ));
+  });
+
+  afterAll(async () => {
+    for (const connection of raw) connection.close();
+    await app?.close();
+    chatbotServer?.forceShutdown();
+    await state?.quit();
+    await redis?.cleanup();
+  });
+
+  it('gives a connection one socket, however many CONNECT packets it sends', async () => {
+    const connection = await openRaw(`token=${await tokenFor('1294287382374385001')}`);
+    for (let n = 0; n < 200; n++) connection.send('40');
+    await eventually(
+      () => connection.packets('40').length + connection.packets('44').length,
+      (answers) => answers === 200,
+      'an answer to each CONNECT',
+      5000,
+      20,
+    );
+    expect(connection.packets('40')).toHaveLength(1);
+
+    connection.send('42["message",{"msg":"你好"}]');
+    await eventually(
+      () => connection.packets('42'),
+      (events) => events.length > 0,
+      'the answer',
+      5000,
+      20,
+    );
+    expect(JSON.parse(connection.packets('42')[0])).toEqual([
+      'message',
+      { msg: 'bot heard: 你好', timestamp: 1 },
+    ]);
+  });
+});
