@@ -107,6 +107,22 @@ describe('im against hostile clients (e2e)', () => {
     return connection;
   };
 
+  /** What im answers a CONNECT packet on a connection opened with `query`: a sid or a refusal. */
+  const handshake = async (query: string): Promise<string> => {
+    const connection = await openRaw(query);
+    connection.send('40');
+    const [answer] = await eventually(
+      () => [...connection.packets('40'), ...connection.packets('44')],
+      (answers) => answers.length > 0,
+      'an answer to CONNECT',
+      5000,
+      20,
+    );
+    return answer.startsWith('{"sid"')
+      ? 'connected'
+      : (JSON.parse(answer) as { message: string }).message;
+  };
+
   beforeAll(async () => {
     redis = createTestRedis();
     state = createRedisClient(redis.stateUrl, redis.prefix);
@@ -152,5 +168,13 @@ describe('im against hostile clients (e2e)', () => {
       'message',
       { msg: 'bot heard: 你好', timestamp: 1 },
     ]);
+  });
+
+  it('refuses a token or an anonymous id given twice, not only the last of them', async () => {
+    const token = await tokenFor('1294287382374385002');
+    expect(await handshake(`token=${token}`)).toBe('connected');
+    expect(await handshake(`token=${token}&token=`)).toBe('Token has some errors.');
+    expect(await handshake(`token=not.a.jwt&token=${token}`)).toBe('Token has some errors.');
+    expect(await handshake('a=device-1&a=device-2')).toBe('User must be authorized.');
   });
 });

@@ -4,6 +4,20 @@ export const MAX_ANONYMOUS_ID_LENGTH = 64;
 
 export type HandshakeQuery = Record<string, string | string[] | undefined>;
 
+/**
+ * The query of a handshake's URL, a repeated parameter as all its values: Engine.IO's own
+ * (`socket.handshake.query`) keeps only the last, so `token=<valid>&token=` passed as anonymous.
+ */
+export function handshakeQuery(url: string): HandshakeQuery {
+  const query: HandshakeQuery = {};
+  const params = new URL(url, 'http://im').searchParams;
+  for (const name of new Set(params.keys())) {
+    const values = params.getAll(name);
+    query[name] = values.length === 1 ? values[0] : values;
+  }
+  return query;
+}
+
 export type HandshakeCredentials =
   { kind: 'token'; token: string } | { kind: 'anonymous'; anonymousId: string } | { kind: 'none' };
 

@@ -5,6 +5,7 @@ import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '
 
 import type { ImServer, ImSocket } from '../realtime/socket.types';
 import { callAt } from './expiry-timer';
+import { handshakeQuery } from './handshake-credentials';
 import { SocketAuthenticator } from './socket-authenticator';
 
 const ALREADY_CONNECTED = 'Already connected.';
@@ -36,7 +37,7 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
       const connection = socket.conn;
       if (this.occupied.has(connection)) return next(new Error(ALREADY_CONNECTED));
       this.occupied.add(connection);
-      this.authenticator.authenticate(socket.handshake.query, socket.id).then(
+      this.authenticator.authenticate(handshakeQuery(socket.handshake.url), socket.id).then(
         (identity) => {
           socket.data.identity = identity;
           socket.once('disconnect', () => this.occupied.delete(connection));
