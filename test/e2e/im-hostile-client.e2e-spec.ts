@@ -15,9 +15,10 @@ import {
 import { loadSync } from '@grpc/proto-loader';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type Redis from 'ioredis';
+import type { Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 
-import { startIm } from './support/im-app';
+import { connectIm, startIm } from './support/im-app';
 
 jest.setTimeout(30_000);
 
@@ -88,6 +89,7 @@ describe('im against hostile clients (e2e)', () => {
   const keys = JwtKeySet.generate('im-hostile');
   const signer = new TokenSigner(keys);
   const received: string[] = [];
+  const sockets: Socket[] = [];
   const raw: RawConnection[] = [];
   let redis: TestRedis;
   let state: Redis;
@@ -137,6 +139,7 @@ describe('im against hostile clients (e2e)', () => {
   });
 
   afterAll(async () => {
+    for (const socket of sockets) socket.close();
     for (const connection of raw) connection.close();
     await app?.close();
     chatbotServer?.forceShutdown();
@@ -176,5 +179,18 @@ describe('im against hostile clients (e2e)', () => {
     expect(await handshake(`token=${token}&token=`)).toBe('Token has some errors.');
     expect(await handshake(`token=not.a.jwt&token=${token}`)).toBe('Token has some errors.');
     expect(await handshake('a=device-1&a=device-2')).toBe('User must be authorized.');
+  });
+
+  it('refuses a message holding half an emoji, which the bot would have got as U+FFFD', async () => {
+    const socket = await connectIm(sockets, port, { a: 'device-1' }, '203.0.113.20');
+    const answer = new Promise((resolve) => {
+      socket.once('message', (reply: unknown) => resolve({ message: reply }));
+      socket.once('exception', (refusal: unknown) => resolve({ exception: refusal }));
+    });
+    socket.emit('message', { msg: '半个表情\ud83d' });
+    expect(await answer).toEqual({
+      exception: { message: { msg: 'msg must be whole characters.' } },
+    });
+    expect(received).not.toContainEqual(expect.stringContaining('半个表情'));
   });
 });

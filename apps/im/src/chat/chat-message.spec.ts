@@ -36,6 +36,15 @@ describe('parseChatMessage', () => {
     });
   });
 
+  it('refuses a message holding half an emoji', () => {
+    for (const msg of ['半个表情\ud83d', '\ude00尾巴']) {
+      expect(parseChatMessage({ msg, timestamp: NOW }, NOW)).toEqual({
+        ok: false,
+        errors: { msg: 'msg must be whole characters.' },
+      });
+    }
+  });
+
   it('refuses empty, blank and non-string messages', () => {
     for (const msg of ['', '   ', 42, null, undefined, ['x']]) {
       const result = parseChatMessage({ msg, timestamp: NOW }, NOW);

@@ -1,3 +1,5 @@
+import { WHOLE_CHARACTERS } from '@app/grpc';
+
 export const MAX_CHAT_MESSAGE_LENGTH = 500;
 /** `create_time` is an int32 in chatbot.proto. */
 const MAX_CREATE_TIME = 2_147_483_647;
@@ -21,7 +23,8 @@ export function normalizeTimestamp(value: number): number {
 
 /**
  * Validates the client's `message` payload `{msg, timestamp}`. A missing timestamp means "now",
- * as in the reference; the text must hold 1 to 500 characters (code points), not only blanks.
+ * as in the reference; the text must hold 1 to 500 characters (code points), not only blanks,
+ * and no lone surrogate.
  */
 export function parseChatMessage(payload: unknown, nowSeconds: number): ChatMessageParseResult {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
@@ -32,6 +35,9 @@ export function parseChatMessage(payload: unknown, nowSeconds: number): ChatMess
 
   if (typeof msg !== 'string' || msg.trim() === '' || [...msg].length > MAX_CHAT_MESSAGE_LENGTH) {
     errors.msg = `msg must be 1 to ${MAX_CHAT_MESSAGE_LENGTH} characters.`;
+  } else if (!WHOLE_CHARACTERS.test(msg)) {
+    // Half an emoji is no UTF-8: the bot got U+FFFD for it, or refused the call.
+    errors.msg = 'msg must be whole characters.';
   }
 
   let createTime = nowSeconds;
