@@ -36,7 +36,10 @@ export const workerEnvSchema = baseEnvSchema
       .string()
       .default('0 3 * * *')
       .refine((expression) => validateCronExpression(expression).valid, 'must be a cron expression'),
-    /** How long each service may take to rebuild its counters (one call each). */
+    /**
+     * How long each service may take to rebuild its counters (one call each). News' and user's
+     * GRPC_MAX_CONNECTION_AGE_GRACE_MS must be at least this, or the call ends at their grace.
+     */
     COUNTER_REPAIR_DEADLINE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(600_000),
     /** How often search index jobs that used up their attempts or stalled are given new ones. */
     SEARCH_REDRIVE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
