@@ -287,6 +287,34 @@ describe('hostile input (e2e: each body field of every route given wrong types, 
     expect(multiline.statusCode).toBe(201);
   });
 
+  it('takes back a stored name holding a control character as no change, where the app and the settings form, saving the profile as loaded, were refused 400 {name}; a new such name is still refused', async () => {
+    const stored = 'au\u001bth';
+    await stack.sql('UPDATE user_basic SET user_name = ? WHERE user_id = ?', [stored, AUTHOR]);
+    const token = (scope: App) =>
+      stack.signIn(AUTHOR, scope === 'mp' ? { scope: 'mp', verified: true } : undefined);
+    const saves = [
+      ['app', '/app/v1_0/user/profile', { name: stored, gender: 1 }],
+      ['mp', '/mp/v1_0/user/profile', { name: stored, intro: 'saved as loaded', email: '' }],
+    ] as const;
+    for (const [app, url, body] of saves) {
+      const authorization = `Bearer ${await token(app)}`;
+      const saved = await send(app, 'PATCH', url, JSON.stringify(body), { authorization });
+      const renamed = await send(app, 'PATCH', url, JSON.stringify({ name: 'a\u001bb' }), {
+        authorization,
+      });
+      expect([url, saved.statusCode, renamed.statusCode, renamed.json()]).toEqual([
+        url,
+        201,
+        400,
+        { message: { name: 'Name must be 1 to 7 characters.' } },
+      ]);
+    }
+    expect(
+      await stack.sql('SELECT user_name AS name FROM user_basic WHERE user_id = ?', [AUTHOR]),
+    ).toEqual([{ name: stored }]);
+    await stack.sql('UPDATE user_basic SET user_name = ? WHERE user_id = ?', ['author', AUTHOR]);
+  });
+
   it("saves article HTML holding control characters (an editor's paste) without them, where it stored them as sent", async () => {
     const created = await send(
       'mp',

@@ -29,15 +29,19 @@ export function IsWholeText(options: ValidationOptions): PropertyDecorator {
 }
 
 /**
- * Whole characters only (see `WHOLE_CHARACTERS`), for article HTML: the news service drops its
- * stray control characters as it sanitises it, so an editor's paste that holds one is saved, not
- * refused. A value that is no string is `@IsString()`'s to refuse.
+ * Whole characters only (see `WHOLE_CHARACTERS`), for article HTML, whose stray control characters
+ * the news service drops as it sanitises it (an editor's paste that holds one is saved, not
+ * refused), and for profile names, whose control characters the user service refuses in a new
+ * name only (a stored one sent back as loaded is no change). A value that is no string is
+ * `@IsString()`'s to refuse.
  */
 export function IsWholeCharacters(options: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
       name: 'isWholeCharacters',
-      validator: { validate: (value: unknown) => typeof value !== 'string' || WHOLE_CHARACTERS.test(value) },
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || WHOLE_CHARACTERS.test(value),
+      },
     },
     options,
   );

@@ -1,4 +1,4 @@
-import { IsTextLine, IsWholeText } from '@app/grpc';
+import { IsTextLine, IsWholeCharacters } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 
@@ -38,10 +38,11 @@ const ID_NUMBER =
  */
 export class UpdateProfileDto {
   // The page sends back the name GET answered, which is the 11-digit mobile until the user picks
-  // one: the user service takes the current name as no change and checks 1-7 on a new one only.
+  // one: the user service takes the current name as no change and checks 1-7 on a new one only,
+  // control characters included (a name stored with one before is sent back as it was loaded).
   @IsOptional()
   @IsString({ message: ProfileFieldMessages.name })
-  @IsWholeText({ message: ProfileFieldMessages.name })
+  @IsWholeCharacters({ message: ProfileFieldMessages.name })
   name?: string;
 
   @IsOptional()

@@ -1,4 +1,4 @@
-import { IsTextLine, IsWholeText } from '@app/grpc';
+import { IsTextLine, IsWholeCharacters } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches } from 'class-validator';
 
@@ -33,11 +33,12 @@ const emptyAsAbsent = ({ value }: { value: unknown }): unknown =>
 export class UpdateMpProfileDto {
   // The settings form sends back the name GET answered, which is the 11-digit mobile until the
   // author picks one: the user service takes the current name as no change and checks 1-7 on a
-  // new one only.
+  // new one only, control characters included (a name stored with one before is sent back as it
+  // was loaded).
   @IsOptional()
   @Transform(nullAsAbsent)
   @IsString({ message: MpProfileMessages.name })
-  @IsWholeText({ message: MpProfileMessages.name })
+  @IsWholeCharacters({ message: MpProfileMessages.name })
   name?: string;
 
   @IsOptional()
