@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 
 import { JwtKeySet, SessionStore, TokenSigner } from '@app/auth';
 import { createRedisClient } from '@app/cache';
@@ -83,6 +84,43 @@ class RawConnection {
   close(): void {
     this.ws.close();
   }
+}
+
+/**
+ * One request of Engine.IO 4's long-polling transport: a GET reads what im queued for the
+ * connection, a POST sends packets (joined by the record separator).
+ */
+function poll(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: body === undefined ? 'GET' : 'POST',
+        headers,
+        // No keep-alive: a pooled connection would outlive the test.
+        agent: false,
+      },
+      (answer) => {
+        let text = '';
+        answer.setEncoding('utf8');
+        answer.on('data', (chunk: string) => (text += chunk));
+        answer.on('end', () =>
+          answer.statusCode === 200
+            ? resolve(text)
+            : reject(new Error(`${answer.statusCode} ${text}`)),
+        );
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }
 
 describe('im against hostile clients (e2e)', () => {
@@ -192,5 +230,24 @@ describe('im against hostile clients (e2e)', () => {
       exception: { message: { msg: 'msg must be whole characters.' } },
     });
     expect(received).not.toContainEqual(expect.stringContaining('半个表情'));
+  });
+
+  it('closes a socket that sends on after 100 of its messages in a row were refused, where a client that never read had im queue every refusal', async () => {
+    // A client that posts messages and never polls for the answers.
+    const headers = { 'x-forwarded-for': '203.0.113.21' };
+    const open = await poll(port, '/socket.io/?EIO=4&transport=polling&a=device-1', headers);
+    const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
+    const path = `/socket.io/?EIO=4&transport=polling&a=device-1&sid=${sid}`;
+    await poll(port, path, headers, '40');
+    expect(await poll(port, path, headers)).toMatch(/^40\{"sid"/);
+    await poll(port, path, headers, Array(1000).fill('42["message",{"msg":"刷屏"}]').join('\x1e'));
+
+    const queued = (await poll(port, path, headers)).split('\x1e');
+    expect(
+      queued.filter((packet) => packet.includes('Too many requests.')).length,
+    ).toBeLessThanOrEqual(100);
+    expect(queued).toContain('41');
+    // The poll that takes Engine.IO's close packet.
+    expect((await poll(port, path, headers)).split('\x1e')).toContain('1');
   });
 });

@@ -23,7 +23,16 @@ interface SocketAllowance {
   own: MessageAllowance;
   /** Whom the socket's messages are also counted against, across sockets and replicas. */
   sender: string;
+  /** The socket's messages refused since one was let through. */
+  refusedInARow: number;
 }
+
+/**
+ * A socket that sends on after this many refusals in a row is closed: each refusal is answered,
+ * and a client that does not read its answers had im queue them all (a long-polling client that
+ * never polled held 18 MB of refusals for each MB it sent, until its ping timeout).
+ */
+export const MAX_REFUSED_IN_A_ROW = 100;
 
 /** Client event `message` `{msg, timestamp}` → the bot's `message` `{msg, timestamp}` to the sender only. */
 @WebSocketGateway()
@@ -46,8 +55,11 @@ export class ChatGateway {
     // Every message may cost a bot call; a sender that floods gets the HTTP edge's 429 text. The
     // socket's own allowance needs no Redis, so a flood on one socket never reaches it.
     const allowance = this.allowance(socket);
-    if (!allowance.own.take(performance.now()) || !(await this.senders.take(allowance.sender)))
+    if (!allowance.own.take(performance.now()) || !(await this.senders.take(allowance.sender))) {
+      if (++allowance.refusedInARow >= MAX_REFUSED_IN_A_ROW) socket.disconnect(true);
       throw new WsException({ message: 'Too many requests.' });
+    }
+    allowance.refusedInARow = 0;
     const parsed = parseChatMessage(payload, this.clock.nowSeconds());
     // Reaches the sender as an `exception` event, shaped like the HTTP validation errors.
     if (!parsed.ok) throw new WsException({ message: parsed.errors });
@@ -60,6 +72,7 @@ export class ChatGateway {
       allowance = {
         own: new MessageAllowance(CHAT_ALLOWANCE, performance.now()),
         sender: this.senderOf(socket),
+        refusedInARow: 0,
       };
       this.allowances.set(socket, allowance);
     }
