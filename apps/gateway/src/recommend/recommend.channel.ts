@@ -1,4 +1,5 @@
 import { APP_CONFIG } from '@app/config';
+import { ROUND_ROBIN_SERVICE_CONFIG } from '@app/grpc';
 import { Client, connectivityState, credentials } from '@grpc/grpc-js';
 import {
   Inject,
@@ -23,7 +24,8 @@ const CONNECT_AT_BOOT_MS = 1_000;
 
 /**
  * The one grpc-js channel to the recommend service (`user_reco.proto` has no package, so its
- * clients are plain grpc-js clients rather than Nest's), shared by the feed and related articles.
+ * clients are plain grpc-js clients rather than Nest's), shared by the feed and related articles,
+ * its calls spread over every replica as the other services' clients spread theirs.
  * It connects at boot, before the gateway listens, and waits for that attempt: a gateway serving
  * requests serves recommended feeds from a recommend service that was up when it booted. A
  * refused attempt does not hold the boot, and readiness never looks at it.
@@ -37,6 +39,7 @@ export class RecommendChannel implements OnApplicationBootstrap, OnApplicationSh
     this.client = new Client(config.RECOMMEND_GRPC_URL, credentials.createInsecure(), {
       'grpc.initial_reconnect_backoff_ms': INITIAL_RECONNECT_BACKOFF_MS,
       'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
+      'grpc.service_config': ROUND_ROBIN_SERVICE_CONFIG,
     });
   }
 

@@ -5,7 +5,11 @@ import { GRPC_LOADER_OPTIONS } from '../loader-options';
 import type { GrpcServiceDefinition } from '../services';
 import { deadlineInterceptor } from './deadline.interceptor';
 
-const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+/**
+ * The `grpc.service_config` of every client of our services: with a headless Service
+ * (`dns:///news:50052`) calls go to every replica in turn, not all to the first address.
+ */
+export const ROUND_ROBIN_SERVICE_CONFIG = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
 /**
  * grpc-js waits up to 120 s between reconnection attempts by default: a service back after an
  * outage of a few minutes stayed unreachable through this client for up to 25 s more, while the
@@ -43,8 +47,7 @@ function clientProvider({ service, url, deadlineMs }: GrpcClientRegistration): P
           loader: GRPC_LOADER_OPTIONS,
           channelOptions: {
             interceptors: [deadlineInterceptor(deadlineMs)],
-            // With a headless Service (`dns:///user:50051`) every replica gets calls, not just the first one.
-            'grpc.service_config': ROUND_ROBIN,
+            'grpc.service_config': ROUND_ROBIN_SERVICE_CONFIG,
             'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
           },
         },
