@@ -232,7 +232,7 @@ describe('im against hostile clients (e2e)', () => {
     expect(received).not.toContainEqual(expect.stringContaining('半个表情'));
   });
 
-  it('closes a socket that sends on after 100 of its messages in a row were refused, where a client that never read had im queue every refusal', async () => {
+  it('closes a socket whose own limit refused 100 of its messages at once, where a client that never read had im queue every refusal', async () => {
     // A client that posts messages and never polls for the answers.
     const headers = { 'x-forwarded-for': '203.0.113.21' };
     const open = await poll(port, '/socket.io/?EIO=4&transport=polling&a=device-1', headers);

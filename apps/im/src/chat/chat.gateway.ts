@@ -16,23 +16,26 @@ import { parseChatMessage } from './chat-message';
 import { ChatService } from './chat.service';
 import { clientAddress } from './client-address';
 import { Clock } from './clock';
-import { CHAT_ALLOWANCE, MessageAllowance } from './message-allowance';
+import { type AllowanceRule, CHAT_ALLOWANCE, MessageAllowance } from './message-allowance';
 import { SenderAllowance } from './sender-allowance';
 
 interface SocketAllowance {
   own: MessageAllowance;
   /** Whom the socket's messages are also counted against, across sockets and replicas. */
   sender: string;
-  /** The socket's messages refused since one was let through. */
-  refusedInARow: number;
+  /** How many more of its messages its own allowance may refuse before the socket is closed. */
+  refusals: MessageAllowance;
 }
 
 /**
- * A socket that sends on after this many refusals in a row is closed: each refusal is answered,
- * and a client that does not read its answers had im queue them all (a long-polling client that
- * never polled held 18 MB of refusals for each MB it sent, until its ping timeout).
+ * A socket whose own allowance refuses 100 of its messages at once, or more than one a second
+ * after that, is closed: each refusal is answered, and a client that does not read its answers
+ * had im queue them all (a long-polling client that never polled held 18 MB of refusals for each
+ * MB it sent, until its ping timeout). Refusals by the sender's allowance do not count: other
+ * sockets of the sender (a user's other tabs, the neighbours behind an address) spend it too, and
+ * a person typing on this socket must not be closed for them.
  */
-export const MAX_REFUSED_IN_A_ROW = 100;
+export const REFUSAL_ALLOWANCE: AllowanceRule = { burst: 100, intervalMs: 1000 };
 
 /** Client event `message` `{msg, timestamp}` → the bot's `message` `{msg, timestamp}` to the sender only. */
 @WebSocketGateway()
@@ -55,11 +58,13 @@ export class ChatGateway {
     // Every message may cost a bot call; a sender that floods gets the HTTP edge's 429 text. The
     // socket's own allowance needs no Redis, so a flood on one socket never reaches it.
     const allowance = this.allowance(socket);
-    if (!allowance.own.take(performance.now()) || !(await this.senders.take(allowance.sender))) {
-      if (++allowance.refusedInARow >= MAX_REFUSED_IN_A_ROW) socket.disconnect(true);
+    const now = performance.now();
+    if (!allowance.own.take(now)) {
+      if (!allowance.refusals.take(now)) socket.disconnect(true);
       throw new WsException({ message: 'Too many requests.' });
     }
-    allowance.refusedInARow = 0;
+    if (!(await this.senders.take(allowance.sender)))
+      throw new WsException({ message: 'Too many requests.' });
     const parsed = parseChatMessage(payload, this.clock.nowSeconds());
     // Reaches the sender as an `exception` event, shaped like the HTTP validation errors.
     if (!parsed.ok) throw new WsException({ message: parsed.errors });
@@ -72,7 +77,7 @@ export class ChatGateway {
       allowance = {
         own: new MessageAllowance(CHAT_ALLOWANCE, performance.now()),
         sender: this.senderOf(socket),
-        refusedInARow: 0,
+        refusals: new MessageAllowance(REFUSAL_ALLOWANCE, performance.now()),
       };
       this.allowances.set(socket, allowance);
     }
@@ -87,7 +92,11 @@ export class ChatGateway {
     const { identity } = socket.data;
     if (identity.kind === 'user') return `user:${identity.userId}`;
     const { address, headers } = socket.handshake;
-    const caller = clientAddress(address, headers['x-forwarded-for'], this.config.TRUSTED_PROXY_HOPS);
+    const caller = clientAddress(
+      address,
+      headers['x-forwarded-for'],
+      this.config.TRUSTED_PROXY_HOPS,
+    );
     return `ip:${limitKeyOfAddress(caller)}`;
   }
 }
