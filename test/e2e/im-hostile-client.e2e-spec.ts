@@ -219,6 +219,13 @@ describe('im against hostile clients (e2e)', () => {
     expect(await handshake('a=device-1&a=device-2')).toBe('User must be authorized.');
   });
 
+  it('refuses an anonymous id holding NUL or another control character but tab and line breaks', async () => {
+    expect(await handshake('a=device%001')).toBe('User must be authorized.');
+    expect(await handshake('a=device%1B1')).toBe('User must be authorized.');
+    expect(await handshake('a=device%C2%9B1')).toBe('User must be authorized.');
+    expect(await handshake('a=device%091')).toBe('connected');
+  });
+
   it('refuses a message holding half an emoji, which the bot would have got as U+FFFD', async () => {
     const socket = await connectIm(sockets, port, { a: 'device-1' }, '203.0.113.20');
     const answer = new Promise((resolve) => {

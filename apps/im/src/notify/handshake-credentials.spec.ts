@@ -45,6 +45,15 @@ describe('readHandshakeCredentials', () => {
     expect(refusal({ a: ['one', 'two'] })).toBe('User must be authorized.');
   });
 
+  it('refuses an anonymous id holding a control character other than tab and line breaks', () => {
+    for (const control of ['\0', '\x1b', '\x7f', '\x9b'])
+      expect(refusal({ a: `device${control}1` })).toBe('User must be authorized.');
+    expect(readHandshakeCredentials({ a: 'device\t1\r\n' })).toEqual({
+      kind: 'anonymous',
+      anonymousId: 'device\t1\r\n',
+    });
+  });
+
   it('refuses a repeated token parameter', () => {
     expect(refusal({ token: ['a.b.c', 'd.e.f'] })).toBe('Token has some errors.');
   });

@@ -9,7 +9,7 @@ const CONTROL = /[\p{Cc}\p{Cs}]/u;
 
 // Control characters besides tab and line breaks (NUL, ESC, ...) are no text: MariaDB stored them
 // as sent and clients showed or cut the text at them.
-const STRAY_CONTROL = /[^\P{Cc}\t\n\r]/u;
+export const STRAY_CONTROL = /[^\P{Cc}\t\n\r]/u;
 
 /**
  * Whole characters (see `WHOLE_CHARACTERS`) and no control character but tab and line breaks; a
