@@ -10,3 +10,4 @@ export * from './redis-server';
 export * from './readiness';
 export * from './mariadb-server';
 export * from './eventually';
+export * from './reply-cutter';
