@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import type Redis from 'ioredis';
 
+import { ApplyOnceScript } from './apply-once';
 import type { CounterKey } from './keys';
 import { execReplies } from './redis-replies';
 import { RedisScript } from './redis-script';
@@ -40,9 +41,10 @@ end`;
 
 /**
  * KEYS per move: counter, its rebuild marker, its rebuild journal; ARGV per move: by, id. Answers
- * each counter's new count.
+ * each counter's new count; a move sent again after it was applied answers the counts as they are.
  */
-const MOVE = new RedisScript<string[]>(`
+const MOVE = new ApplyOnceScript<string[]>({
+  apply: `
 local counts = {}
 for i = 1, #ARGV, 2 do
   local k = (i - 1) / 2 * 3
@@ -53,7 +55,14 @@ for i = 1, #ARGV, 2 do
     redis.call('PEXPIRE', KEYS[k + 3], ttl)
   end
 end
-return counts`);
+return counts`,
+  replay: `
+local counts = {}
+for i = 1, #ARGV, 2 do
+  counts[#counts + 1] = redis.call('ZSCORE', KEYS[(i - 1) / 2 * 3 + 1], ARGV[i + 1]) or '0'
+end
+return counts`,
+});
 
 /** KEYS marker, journal; ARGV run id, ttl ms. */
 const BEGIN_REBUILD = new RedisScript<'OK', [string, string], [string, number]>(`
@@ -101,7 +110,10 @@ else
 end
 return 1`);
 
-/** Counters kept as zsets in the state role (member = id, score = count); a missing member is 0. */
+/**
+ * Counters kept as zsets in the state role (member = id, score = count); a missing member is 0.
+ * A move applies once, also when ioredis sends it again after its reply was lost (`ApplyOnceScript`).
+ */
 export class CounterStore {
   constructor(private readonly redis: Redis) {}
 

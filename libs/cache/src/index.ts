@@ -15,4 +15,5 @@ export * from './fill-fence';
 export * from './comment-cursor';
 export * from './comment-list-pages';
 export * from './redis-script';
+export * from './apply-once';
 export * from './write-between-drops';

@@ -55,8 +55,9 @@ export const StateKeys = {
   /** When the counter repair last began (ms since the epoch). */
   counterRepairedAt: 'counters:repaired-at',
   /**
-   * Bitmap of the script calls of one CounterBuffer write that Redis applied, by call number: a
-   * call sent again after its reply was lost finds its bit set and applies nothing.
+   * Bitmap of the writes Redis applied: the script calls of one CounterBuffer write by call number,
+   * or a process' `ApplyOnceScript` calls (counter moves, limit takes) by their number. A call sent
+   * again after its reply was lost finds its bit set and applies nothing.
    */
   counterWrite: (writeId: string) => `counters:write:${writeId}`,
 } as const;
