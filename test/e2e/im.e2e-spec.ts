@@ -36,11 +36,29 @@ import { byConnectQuery, roundRobin, startReplicaRouter } from './support/replic
 
 const USER_ID = '1294287382374383616';
 const OTHER_USER_ID = '1294287382374383617';
+/** Chats with an allowance of its own. */
+const ACK_USER_ID = '1294287382374383640';
 const FROZEN_USER_ID = '1294287382374383618';
 /** How long a socket must stay silent to count as "did not receive". */
 const SILENCE_MS = 500;
 
 type Query = Record<string, string>;
+
+/** A socket of socket.io-client 2 or 4, as far as sending goes. */
+interface Emitting {
+  emit(event: string, ...args: unknown[]): unknown;
+}
+
+/** What im answers through the acknowledgement of a chat message sent with one. */
+function acknowledged(socket: Emitting, payload: unknown, timeoutMs = 5000): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ack within ${timeoutMs} ms`)), timeoutMs);
+    socket.emit('message', payload, (answer: unknown) => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+  });
+}
 
 // Booting two apps takes a few seconds; a hook that timed out would keep running and leak them.
 jest.setTimeout(30_000);
@@ -507,6 +525,21 @@ describe('im: Socket.IO over the Redis adapter', () => {
       expect(await overheard).toEqual([]);
     });
 
+    it('answers a message sent with an acknowledgement through it as well as with the event, and a refusal too', async () => {
+      const chat = await connectV2(portA, { token: await tokenFor(ACK_USER_ID) });
+      const reply = nextEvent(chat, 'message');
+      const ack = acknowledged(chat, { msg: '你好', timestamp: Date.now() });
+      const answer = await reply;
+      expect(answer).toMatchObject({ msg: BuiltInChatBot.GREETING });
+      expect(await ack).toEqual(answer);
+
+      const exception = nextEvent(chat, 'exception');
+      expect(await acknowledged(chat, { msg: 5 })).toEqual({
+        message: { msg: 'msg must be 1 to 500 characters.' },
+      });
+      expect(await exception).toEqual({ message: { msg: 'msg must be 1 to 500 characters.' } });
+    });
+
     it('stays on one replica behind the Ingress while it long-polls and upgrades, with a token or with no query', async () => {
       const router = await startReplicaRouter([portA, portB], byConnectQuery(2));
       const upgraded = (socket: SocketV2): Promise<void> =>
@@ -573,6 +606,30 @@ describe('im: Socket.IO over the Redis adapter', () => {
       socket.emit('message', { msg: '', timestamp: Date.now() });
       expect(await exception).toEqual({ message: { msg: 'msg must be 1 to 500 characters.' } });
       expect(await replies).toEqual([]);
+    });
+
+    it('answers a message sent with an acknowledgement through it as well, with the payload of the message event', async () => {
+      const socket = await connect(portA, { a: 'device-ack' }, '203.0.113.51');
+      const reply = nextEvent(socket, 'message');
+      const ack = acknowledged(socket, { msg: '你好', timestamp: Date.now() });
+      const answer = await reply;
+      expect(answer).toMatchObject({ msg: BuiltInChatBot.GREETING });
+      expect(await ack).toEqual(answer);
+    });
+
+    it('gives a refused message sent with an acknowledgement its refusal through it as well', async () => {
+      const socket = await connect(portA, { a: 'device-ack-refused' }, '203.0.113.52');
+      const exception = nextEvent(socket, 'exception');
+      expect(await acknowledged(socket, { msg: '' })).toEqual({
+        message: { msg: 'msg must be 1 to 500 characters.' },
+      });
+      expect(await exception).toEqual({ message: { msg: 'msg must be 1 to 500 characters.' } });
+
+      // Far over the burst of 10: the refusal holds however slowly these are sent.
+      for (let n = 0; n < 20; n++) socket.emit('message', { msg: `第${n}条` });
+      const refusals = collectEvents(socket, 'exception', SILENCE_MS);
+      expect(await acknowledged(socket, { msg: '还在吗' })).toEqual({ message: 'Too many requests.' });
+      expect(await refusals).toContainEqual({ message: 'Too many requests.' });
     });
 
     it('closes a socket that sends a frame over 64 KiB, where a chat message holds 500 characters', async () => {

@@ -1,6 +1,6 @@
 import { APP_CONFIG } from '@app/config';
 import { limitKeyOfAddress } from '@app/grpc';
-import { Inject } from '@nestjs/common';
+import { Inject, UseFilters } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -11,6 +11,7 @@ import {
 } from '@nestjs/websockets';
 
 import type { ImConfig } from '../config/im.config';
+import { AcknowledgingExceptionFilter } from '../realtime/acknowledging-exception.filter';
 import type { ChatReply, ImSocket } from '../realtime/socket.types';
 import { parseChatMessage } from './chat-message';
 import { ChatService } from './chat.service';
@@ -37,8 +38,12 @@ interface SocketAllowance {
  */
 export const REFUSAL_ALLOWANCE: AllowanceRule = { burst: 100, intervalMs: 1000 };
 
-/** Client event `message` `{msg, timestamp}` → the bot's `message` `{msg, timestamp}` to the sender only. */
+/**
+ * Client event `message` `{msg, timestamp}` → the bot's `message` `{msg, timestamp}` to the sender
+ * only, a refusal as an `exception` event; either also through the message's ack if it has one.
+ */
 @WebSocketGateway()
+@UseFilters(new AcknowledgingExceptionFilter())
 export class ChatGateway {
   /** Made on a socket's first message, so a socket that only listens for notifications costs nothing. */
   private readonly allowances = new WeakMap<ImSocket, SocketAllowance>();

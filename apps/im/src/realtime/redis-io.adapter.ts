@@ -73,7 +73,8 @@ export class RedisIoAdapter extends IoAdapter {
    * What Nest's IoAdapter does with a gateway's message handlers, with one plain listener per
    * message instead of an RxJS chain per socket and gateway: every online reader holds a socket,
    * and Nest's chains kept about 7 KiB of heap per socket alive (`npm run bench:im`). The answer
-   * of a handler is emitted when it names an event, else given to the client's ack.
+   * of a handler is emitted when it names an event, and given to the client's ack when the client
+   * sent one (toutiao-m sends none and reads the event; a client that did waited on it for ever).
    */
   override bindMessageHandlers(
     socket: Socket,
@@ -88,8 +89,9 @@ export class RedisIoAdapter extends IoAdapter {
           transform(callback(payload.data, ack)).subscribe({
             next: (response) => {
               if (response === null || response === undefined) return;
-              if (isEventResponse(response)) socket.emit(response.event, response.data);
-              else if (!isAckHandledManually && ack) ack(response);
+              const event = isEventResponse(response) ? response : undefined;
+              if (event) socket.emit(event.event, event.data);
+              if (!isAckHandledManually && ack) ack(event ? event.data : response);
             },
             complete: done,
             error: () => done(),
