@@ -1,4 +1,4 @@
-import { RedisScript } from '@app/cache';
+import { ApplyOnceScript } from '@app/cache';
 import { localDay } from '@app/config';
 import type Redis from 'ioredis';
 
@@ -12,8 +12,10 @@ export interface CommentLimits {
 // KEYS: the account's bucket (when it is full again, ms), its day's count. ARGV: the interval, the
 // burst, the day's limit and the count's TTL (s, to the day's end). The bucket is GCRA, as im's chat limit, on the
 // clock of Redis (replicas whose clocks disagree measure on one); the day is counted as the SMS
-// limits count theirs. Checked and counted atomically; a refused comment takes nothing.
-const TAKE = new RedisScript<number, [string, string], [number, number, number, number]>(`
+// limits count theirs. Checked and counted atomically; a refused comment takes nothing. A take sent
+// again after it took (its reply lost) answers 0 and takes nothing more.
+const TAKE = new ApplyOnceScript<number, [string, string], [number, number, number, number]>({
+  apply: `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local interval = tonumber(ARGV[1])
@@ -22,16 +24,22 @@ if full - now > interval * tonumber(ARGV[2]) then return 1 end
 if tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[3]) then return 2 end
 redis.call('SET', KEYS[1], full, 'PX', full - now)
 if redis.call('INCR', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[4]) end
-return 0`);
+return 0`,
+  replay: 'return 0',
+  refused: 'reply ~= 0',
+});
 
-// The same keys; ARGV: the interval. Takes back one comment of the bucket and of the day.
-const GIVE_BACK = new RedisScript<number, [string, string], [number]>(`
+// The same keys; ARGV: the interval. Takes back one comment of the bucket and of the day, once.
+const GIVE_BACK = new ApplyOnceScript<number, [string, string], [number]>({
+  apply: `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local full = tonumber(redis.call('GET', KEYS[1]) or '0') - tonumber(ARGV[1])
 if full > now then redis.call('SET', KEYS[1], full, 'PX', full - now) else redis.call('DEL', KEYS[1]) end
 if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
-return 0`);
+return 0`,
+  replay: 'return 0',
+});
 
 /**
  * How many comments and replies an account may post, counted in the state Redis, shared by every
