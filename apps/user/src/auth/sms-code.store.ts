@@ -1,6 +1,6 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 
-import { CacheTtl, REDIS_STATE, RedisScript } from '@app/cache';
+import { ApplyOnceScript, CacheTtl, REDIS_STATE } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -10,8 +10,10 @@ import { codeKey, type Scope } from './auth-scope';
 export const MAX_CODE_ATTEMPTS = 5;
 
 // Counts the attempt and returns the stored code in one step, so concurrent guesses cannot
-// exceed the attempt budget; past the budget the code is deleted.
-const TAKE_ATTEMPT = new RedisScript<string | null, [code: string], [maxAttempts: number]>(`
+// exceed the attempt budget; past the budget the code is deleted. A check sent again after its
+// reply was lost counts no second attempt.
+const TAKE_ATTEMPT = new ApplyOnceScript<string | null, [code: string], [maxAttempts: number]>({
+  apply: `
 local code = redis.call('HGET', KEYS[1], 'code')
 if not code then return false end
 local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
@@ -19,12 +21,19 @@ if attempts > tonumber(ARGV[1]) then
   redis.call('DEL', KEYS[1])
   return false
 end
-return code`);
+return code`,
+  replay: `return redis.call('HGET', KEYS[1], 'code')`,
+});
 
-// Deletes the code only while it is the one checked, not a newer one issued since.
-const TAKE_CODE = new RedisScript<number, [code: string], [checked: string]>(`
+// Deletes the code only while it is the one checked, not a newer one issued since. A take sent
+// again after it deleted the code (its reply lost) answers 1 again.
+const TAKE_CODE = new ApplyOnceScript<number, [code: string], [checked: string]>({
+  apply: `
 if redis.call('HGET', KEYS[1], 'code') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`);
+return 0`,
+  replay: 'return 1',
+  refused: 'reply == 0',
+});
 
 /** SMS codes in the state Redis: 6 digits from a CSPRNG, 300 s, single use, 5 attempts. */
 @Injectable()

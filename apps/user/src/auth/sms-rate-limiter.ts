@@ -1,4 +1,4 @@
-import { REDIS_STATE, RedisScript } from '@app/cache';
+import { ApplyOnceScript, REDIS_STATE } from '@app/cache';
 import { APP_CONFIG, localDay } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -18,8 +18,11 @@ export interface SmsLimits {
 export const SMS_LIMITS: SmsLimits = { mobileIntervalMs: 60_000, perMobilePerDay: 10, perIpPerHour: 100 };
 
 // KEYS: the mobile's last code (ms), its day, the IP's hour. ARGV: now, the interval, then limit
-// and TTL of each window. Checked and counted atomically; a refused request takes nothing.
-const TAKE = new RedisScript<number, string[], number[]>(`
+// and TTL of each window. Checked and counted atomically; a refused request takes nothing. A take
+// sent again after it took (its reply lost) answers 0 and takes nothing more: it would find the
+// mobile's minute spent.
+const TAKE = new ApplyOnceScript<number, string[], number[]>({
+  apply: `
 local now = tonumber(ARGV[1])
 local last = redis.call('GET', KEYS[1])
 if last and now - tonumber(last) < tonumber(ARGV[2]) then return 1 end
@@ -30,7 +33,10 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 for i = 2, #KEYS do
   if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i * 2]) end
 end
-return 0`);
+return 0`,
+  replay: 'return 0',
+  refused: 'reply ~= 0',
+});
 
 /** Counts SMS requests in the state Redis, shared by every replica. */
 @Injectable()
