@@ -1,7 +1,8 @@
 import { createTestRedis, ReplyCutter, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
-import { APPLIED_CALLS_TTL_S, CounterBuffer, INCREMENTS_PER_CALL } from './counter-buffer';
+import { APPLIED_WRITES_TTL_S } from './apply-once';
+import { CounterBuffer, INCREMENTS_PER_CALL } from './counter-buffer';
 import { CounterKeys, StateKeys } from './keys';
 import { createRedisClient } from './redis-roles';
 
@@ -57,7 +58,7 @@ describe('CounterBuffer (real Redis, through a relay that loses the replies of s
     const [applied, ...more] = await raw.keys(`${testRedis.prefix}${StateKeys.counterWrite('*')}`);
     expect(more).toEqual([]);
     expect(await raw.ttl(applied)).toBeGreaterThan(0);
-    expect(await raw.ttl(applied)).toBeLessThanOrEqual(APPLIED_CALLS_TTL_S);
+    expect(await raw.ttl(applied)).toBeLessThanOrEqual(APPLIED_WRITES_TTL_S);
     await buffer.close();
   });
 

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 import type Redis from 'ioredis';
 
+import { ApplyOnceScript } from './apply-once';
 import { type CounterKey, StateKeys } from './keys';
-import { RedisScript } from './redis-script';
 
 /**
  * Members per script call: a flush of tens of thousands of ids goes in several calls, so other
@@ -11,35 +11,27 @@ import { RedisScript } from './redis-script';
  */
 export const INCREMENTS_PER_CALL = 1000;
 
-/**
- * How long Redis remembers which calls of a write it applied: a call whose reply was lost is sent
- * again once this process reaches Redis again, and counts twice only after an hour without.
- */
-export const APPLIED_CALLS_TTL_S = 3_600;
+type IncrementManyScript = ApplyOnceScript<number, [counts: string], Array<string | number>>;
 
-/**
- * KEYS[2] the write's bitmap of applied calls (`StateKeys.counterWrite`); ARGV[1] the call's
- * number in it, ARGV[2] APPLIED_CALLS_TTL_S. A call already applied answers 0 and applies nothing.
- */
-const APPLY_ONCE = `
-if redis.call('SETBIT', KEYS[2], ARGV[1], 1) == 1 then return 0 end
-redis.call('EXPIRE', KEYS[2], ARGV[2])`;
-
-type IncrementManyScript = RedisScript<number, [counts: string, appliedCalls: string], Array<string | number>>;
-
-/** KEYS[1] a counter zset; ARGV as APPLY_ONCE, then increment, member, increment, member, ... */
-const ZINCRBY_MANY: IncrementManyScript = new RedisScript(`${APPLY_ONCE}
-for i = 3, #ARGV, 2 do
+/** KEYS[1] a counter zset; ARGV increment, member, increment, member, ... */
+const ZINCRBY_MANY: IncrementManyScript = new ApplyOnceScript({
+  apply: `
+for i = 1, #ARGV, 2 do
   redis.call('ZINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
 end
-return (#ARGV - 2) / 2`);
+return #ARGV / 2`,
+  replay: 'return 0',
+});
 
-/** KEYS[1] a hash of counts; ARGV as APPLY_ONCE, then increment, field, increment, field, ... */
-const HINCRBY_MANY: IncrementManyScript = new RedisScript(`${APPLY_ONCE}
-for i = 3, #ARGV, 2 do
+/** KEYS[1] a hash of counts; ARGV increment, field, increment, field, ... */
+const HINCRBY_MANY: IncrementManyScript = new ApplyOnceScript({
+  apply: `
+for i = 1, #ARGV, 2 do
   redis.call('HINCRBY', KEYS[1], ARGV[i + 1], ARGV[i])
 end
-return (#ARGV - 2) / 2`);
+return #ARGV / 2`,
+  replay: 'return 0',
+});
 
 /**
  * Where a key's increments go: the members' scores of a counter zset (`add`), or the fields of a
@@ -102,9 +94,9 @@ const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
  * what comes after it at once.
  *
  * Each call applies once: Redis may have run a call whose reply the connection lost, and ioredis
- * (on reconnecting) or the next write sends it again. A call carries its write's id and its number
- * in it, and its script sets that bit in the write's bitmap (`StateKeys.counterWrite`), applying
- * nothing when it was set already. So a failed call is kept apart, not summed into the new counts.
+ * (on reconnecting) or the next write sends it again. A call is marked by its write's bitmap
+ * (`StateKeys.counterWrite`) and its number in it (`ApplyOnceScript`), and applies nothing when
+ * that bit was set already. So a failed call is kept apart, not summed into the new counts.
  */
 export class CounterBuffer {
   private pending = nothingPending();
@@ -220,8 +212,9 @@ export class CounterBuffer {
   private send(call: IncrementCall): Promise<number> {
     return INCREMENT_MANY[call.kind].run(
       this.redis,
-      [call.key, call.appliedCalls],
-      [call.number, APPLIED_CALLS_TTL_S, ...call.counts.flatMap(([member, by]) => [by, member])],
+      [call.key],
+      call.counts.flatMap(([member, by]) => [by, member]),
+      { bitmap: call.appliedCalls, bit: call.number },
     );
   }
 
