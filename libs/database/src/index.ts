@@ -8,3 +8,4 @@ export * from './keyset-pages';
 export * from './await-migrations';
 export * from './mysql-connection';
 export * from './migrate-command';
+export * from './repair-stored-texts';

@@ -31,3 +31,4 @@ export * from './server/counter-repair.module';
 export * from './health/readiness-report';
 export * from './health/dependency-probes';
 export { AppMetrics } from './edge/app-metrics';
+export * from './edge/stored-text-repair';

@@ -24,6 +24,7 @@ import { AllowUnknownNewsCommentByFan1764420000000 } from './migrations/17644200
 import { ReindexNewsSearchLetterDigitRuns1764430000000 } from './migrations/1764430000000-reindex-news-search-letter-digit-runs';
 import { FlattenNewsCommentThreads1764440000000 } from './migrations/1764440000000-flatten-news-comment-threads';
 import { SanitizeNewsArticleContent1764450000000 } from './migrations/1764450000000-sanitize-news-article-content';
+import { StripNewsControlCharacters1764460000000 } from './migrations/1764460000000-strip-news-control-characters';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
@@ -54,5 +55,6 @@ export const NEWS_SCHEMA: ServiceSchema = {
     ReindexNewsSearchLetterDigitRuns1764430000000,
     FlattenNewsCommentThreads1764440000000,
     SanitizeNewsArticleContent1764450000000,
+    StripNewsControlCharacters1764460000000,
   ],
 };

@@ -6,9 +6,14 @@ import { UserProfileEntity } from '../users/user-profile.entity';
 import { UserEntity } from '../users/user.entity';
 import { CreateUserTables1764000000000 } from './migrations/1764000000000-create-user-tables';
 import { RelationUpdateTimeMillis1764450000000 } from './migrations/1764450000000-relation-update-time-millis';
+import { StripUserControlCharacters1764460000000 } from './migrations/1764460000000-strip-user-control-characters';
 
 export const USER_SCHEMA: ServiceSchema = {
   service: 'user',
   entities: [UserEntity, UserProfileEntity, RelationEntity, MaterialEntity],
-  migrations: [CreateUserTables1764000000000, RelationUpdateTimeMillis1764450000000],
+  migrations: [
+    CreateUserTables1764000000000,
+    RelationUpdateTimeMillis1764450000000,
+    StripUserControlCharacters1764460000000,
+  ],
 };

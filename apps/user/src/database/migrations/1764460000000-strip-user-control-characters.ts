@@ -1,0 +1,86 @@
+import { CacheKeys, closeRedisClient, createRedisClient, invalidateCached } from '@app/cache';
+import { loadConfig } from '@app/config';
+import { repairStoredTexts } from '@app/database';
+import { asOneLine } from '@app/grpc';
+import { Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+import { userEnvSchema } from '../../config/user.config';
+
+/**
+ * Profile names, intros and real names are one-line texts the edges and the user service refuse
+ * any control character in now; those stored before kept theirs, and every reader of a profile
+ * (the app, the media platform, comments and articles by its author) was served them. This
+ * repairs them as one-line texts (`asOneLine`: tab, line breaks, vertical tab, form feed and NEL
+ * become a space between words and go at either end, the others go), writing only the rows that
+ * change, each on its own, and leaving `update_time` as it was: the user changed nothing. The
+ * cached profiles of those rows (`user:{id}:profile`, `:profilex`) are dropped before and after
+ * each batch's writes, so none serves the old text for the rest of its TTL; the cache Redis is
+ * opened only when something changes.
+ *
+ * A name whose repair is another user's name (a vertical tab made a space: the unique key's
+ * collation ignores control characters, not spaces) or blank is left as it is and logged: the
+ * user service takes a stored name sent back as no change, so its owner can still save their
+ * profile, and renames it by hand.
+ *
+ * Nothing to undo: the characters dropped were never text.
+ */
+export class StripUserControlCharacters1764460000000 implements MigrationInterface {
+  name = 'StripUserControlCharacters1764460000000';
+  /** Each row commits on its own: an interrupted run leaves valid rows and is run again. */
+  transaction = false;
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    let cache: Redis | undefined;
+    const dropCached = async (userIds: string[]) => {
+      cache ??= openCacheRedis();
+      await invalidateCached(
+        cache,
+        userIds.flatMap((id) => [CacheKeys.userProfile(id), CacheKeys.userProfileExtra(id)]),
+      );
+    };
+    try {
+      const names = await repairStoredTexts(queryRunner.connection, {
+        table: 'user_basic',
+        key: 'user_id',
+        column: 'user_name',
+        repair: (name) => {
+          const repaired = asOneLine(name);
+          return repaired.trim() === '' ? name : repaired;
+        },
+        dropCached,
+      });
+      if (names.taken.length > 0)
+        new Logger(this.name).warn(
+          `names left with control characters, their repair being taken: users ${names.taken.join(', ')}`,
+        );
+      await repairStoredTexts(queryRunner.connection, {
+        table: 'user_basic',
+        key: 'user_id',
+        column: 'introduction',
+        repair: asOneLine,
+        dropCached,
+      });
+      await repairStoredTexts(queryRunner.connection, {
+        table: 'user_profile',
+        key: 'user_id',
+        column: 'real_name',
+        repair: asOneLine,
+        dropCached,
+      });
+    } finally {
+      if (cache) await closeRedisClient(cache);
+    }
+  }
+
+  down(): Promise<void> {
+    // The control characters dropped are not kept anywhere, and were never text to restore.
+    return Promise.resolve();
+  }
+}
+
+function openCacheRedis(): Redis {
+  const config = loadConfig(userEnvSchema);
+  return createRedisClient(config.REDIS_CACHE_URL, config.REDIS_KEY_PREFIX);
+}
