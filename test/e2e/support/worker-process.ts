@@ -1,35 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { type AppProcess, spawnApp } from './app-process';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
-
-/** How a process ended: its exit code, or the signal that ended it. */
-export interface ProcessExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type { ProcessExit } from './app-process';
 
 /**
  * The real worker in a process of its own, so a test can kill it like a crashed pod or stop it
  * like Kubernetes does. What it logs to stdout is kept in `output` when `keepOutput` is set.
  */
-export function spawnWorker(
-  env: NodeJS.ProcessEnv,
-  keepOutput = false,
-): { child: ChildProcess; exited: Promise<ProcessExit>; output: () => string } {
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env, TS_NODE_SWC: 'true', TS_NODE_TRANSPILE_ONLY: 'true' },
-      stdio: ['ignore', keepOutput ? 'pipe' : 'ignore', 'inherit'],
-    },
-  );
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<ProcessExit>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, exited, output: () => output };
+export function spawnWorker(env: NodeJS.ProcessEnv, keepOutput = false): AppProcess {
+  return spawnApp('apps/worker/src/main.ts', env, keepOutput);
 }

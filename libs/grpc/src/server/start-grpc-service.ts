@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 
 import { type GrpcServiceDefinition, qualifiedServiceName } from '../services';
+import { closeOnShutdownSignals } from './close-on-shutdown-signals';
 import type { GrpcConnectionAge } from './connection-age';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 import { GrpcMetricsEndpoint } from './grpc-metrics-endpoint';
@@ -23,9 +24,9 @@ export interface GrpcServiceBootstrap {
 }
 
 /**
- * Creates, starts and health-wires a gRPC microservice. Closing the handle it answers marks the
- * service NOT_SERVING, drains it and closes its `/metrics`; on SIGTERM, Nest's shutdown hooks
- * drain it and the process ends.
+ * Creates, starts and health-wires a gRPC microservice. Closing the handle it answers, or a
+ * SIGTERM or SIGINT, marks the service NOT_SERVING, drains it and closes its `/metrics`; a signal
+ * then ends the process as Nest's shutdown hooks do.
  */
 export async function startGrpcService(options: GrpcServiceBootstrap): Promise<INestMicroservice> {
   const health = new GrpcHealth(options.services.map(qualifiedServiceName));
@@ -41,7 +42,6 @@ export async function startGrpcService(options: GrpcServiceBootstrap): Promise<I
   });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new GrpcExceptionFilter());
-  app.enableShutdownHooks();
   await app.listen();
   try {
     await metrics.listen(options.metrics.port, options.metrics.host);
@@ -51,11 +51,16 @@ export async function startGrpcService(options: GrpcServiceBootstrap): Promise<I
   }
   await health.watch(() => options.isReady(app), options.healthIntervalMs);
   const close = app.close.bind(app);
-  const closeAll = async (): Promise<void> => {
-    health.stop();
-    await close();
-    await metrics.close();
-  };
+  let closing: Promise<void> | undefined;
+  // Nest's own signal handling would drain with the health service still answering SERVING.
+  const closeAll = (): Promise<void> =>
+    (closing ??= (async () => {
+      health.stop();
+      await close();
+      await metrics.close();
+      stopListening();
+    })());
+  const stopListening = closeOnShutdownSignals(closeAll);
   // NestFactory's proxy drops an assignment to one of its methods, so `close` is put on one of ours.
   return new Proxy(app, {
     get: (target, property, receiver) =>

@@ -1,0 +1,201 @@
+import { CANDIDATE_GRPC, qualifiedServiceName, serviceConstructor, USER_APP_SERVICES, USER_GRPC } from '@app/grpc';
+import {
+  createTestDatabase,
+  createTestKeys,
+  createTestRedis,
+  eventually,
+  freePort,
+  grpcHealthStatus,
+  type GrpcHealthWatch,
+  testEnv,
+  type TestDatabase,
+  type TestKeys,
+  type TestRedis,
+  watchGrpcHealth,
+  withTestConnection,
+} from '@app/testing';
+import { type Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
+
+import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
+import { USER_RECOMMEND_SERVICE } from '../../apps/recommend/src/grpc/recommend-grpc.server';
+import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
+import { spawnApp } from './support/app-process';
+
+type UserClient = Client & {
+  GetProfile(request: { userId: string }, callback: (error: ServiceError | null) => void): void;
+};
+
+const BOOT_MS = 90_000;
+
+const metricsStatus = (url: string) =>
+  fetch(url).then(
+    (response) => response.status,
+    () => 0,
+  );
+
+/**
+ * gRPC services stopped as Kubernetes stops a pod (SIGTERM), or by Ctrl-C, while calls are in
+ * progress: grpc.health.v1 says NOT_SERVING for the server and every service before they drain,
+ * the calls still get their answers, and the process ends by the signal.
+ */
+describe('gRPC services stopped by a signal (e2e, each in a process of its own)', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let keys: TestKeys;
+  const stopLater: Array<() => void> = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
+    redis = createTestRedis();
+    keys = createTestKeys();
+  });
+
+  afterEach(() => {
+    for (const stop of stopLater.splice(0)) stop();
+  });
+
+  afterAll(async () => {
+    await redis?.cleanup();
+    await database?.drop();
+    keys?.remove();
+  });
+
+  /** Holds `user_basic` locked from another connection until `release` is called. */
+  const lockUsers = async (): Promise<{ release: () => void; unlocked: Promise<void> }> => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let markLocked: () => void = () => undefined;
+    const locked = new Promise<void>((resolve) => (markLocked = resolve));
+    const unlocked = withTestConnection(database.settings, async (query) => {
+      await query('LOCK TABLES user_basic WRITE');
+      markLocked();
+      await released;
+      await query('UNLOCK TABLES');
+    });
+    await Promise.race([locked, unlocked]);
+    return { release, unlocked };
+  };
+
+  /** How many statements of the service wait for a table lock in the test's schema. */
+  const waitingForLock = () =>
+    withTestConnection(database.settings, async (query) => {
+      const rows = (await query(
+        `SELECT COUNT(*) AS waiting FROM information_schema.PROCESSLIST
+         WHERE DB = ? AND STATE LIKE 'Waiting for table%lock'`,
+        [database.settings.MYSQL_DATABASE],
+      )) as Array<{ waiting: number | string }>;
+      return Number(rows[0]?.waiting ?? 0);
+    });
+
+  /** Spawns `main` and waits until its grpc.health.v1 says SERVING on `grpcPort`. */
+  const startServing = async (main: string, grpcPort: number, settings: Record<string, string | number>) => {
+    const app = spawnApp(main, testEnv(database.settings, redis, { HTTP_HOST: '127.0.0.1', ...settings }));
+    stopLater.push(() => {
+      if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
+    });
+    await eventually(
+      () => grpcHealthStatus(`127.0.0.1:${grpcPort}`).catch(() => 'down'),
+      (health) => health === 'SERVING',
+      `${main} serving`,
+      BOOT_MS,
+      200,
+    );
+    return app;
+  };
+
+  /** Watches of the server ('') and each of `services`, once each says SERVING. */
+  const watchServing = async (address: string, services: readonly string[]) => {
+    const watches: GrpcHealthWatch[] = ['', ...services].map((name) => watchGrpcHealth(address, name));
+    stopLater.push(() => watches.forEach((watch) => watch.close()));
+    const latest = () => watches.map((watch) => watch.latest());
+    await eventually(latest, (statuses) => statuses.every((s) => s === 'SERVING'), 'every watch SERVING');
+    return {
+      close: () => watches.forEach((watch) => watch.close()),
+      notServing: () =>
+        eventually(
+          latest,
+          (statuses) => statuses.every((s) => s === 'NOT_SERVING'),
+          'every watch NOT_SERVING while calls are in progress',
+          20_000,
+        ),
+    };
+  };
+
+  // Each asks for a user of its own: the first read of an unknown user caches that it is unknown.
+  it.each([
+    ['SIGTERM', '1294287382374399991'],
+    ['SIGINT', '1294287382374399992'],
+  ] as const)(
+    'user, sent %s: answers NOT_SERVING for the server and each service while it drains a call in progress, then closes /metrics and ends by the signal',
+    async (signal, unknownUserId) => {
+      const [grpcPort, metricsPort] = [await freePort(), await freePort()];
+      const address = `127.0.0.1:${grpcPort}`;
+      const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+      const user = await startServing('apps/user/src/main.ts', grpcPort, {
+        USER_GRPC_PORT: grpcPort,
+        USER_METRICS_PORT: metricsPort,
+        JWT_KEYS_DIR: keys.dir,
+        JWT_SIGNING_KID: keys.kid,
+      });
+      const watches = await watchServing(address, USER_APP_SERVICES.map(qualifiedServiceName));
+
+      const lock = await lockUsers();
+      stopLater.push(lock.release);
+      const UserService = serviceConstructor(USER_GRPC);
+      const client = new UserService(address, credentials.createInsecure()) as unknown as UserClient;
+      stopLater.push(() => client.close());
+      const answered = new Promise<status>((resolve) =>
+        client.GetProfile({ userId: unknownUserId }, (error) => resolve(error?.code ?? status.OK)),
+      );
+      await eventually(waitingForLock, (waiting) => waiting > 0, 'GetProfile waiting for user_basic');
+
+      user.child.kill(signal);
+      await watches.notServing();
+      // Still draining: the call holds it, and /metrics is still scraped meanwhile.
+      expect(user.child.exitCode).toBeNull();
+      expect(user.child.signalCode).toBeNull();
+      expect(await metricsStatus(metricsUrl)).toBe(200);
+
+      watches.close();
+      lock.release();
+      await lock.unlocked;
+      expect(await answered).toBe(status.NOT_FOUND);
+      expect(await user.exited).toEqual({ code: null, signal });
+      expect(await metricsStatus(metricsUrl)).toBe(0);
+    },
+    180_000,
+  );
+
+  it('recommend, sent SIGTERM: answers NOT_SERVING for the server and each service while its watches are in progress, then closes /metrics and ends by the signal', async () => {
+    const [newsPort, grpcPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+    const address = `127.0.0.1:${grpcPort}`;
+    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    // Recommend is ready once it built its pools from news' channels and articles.
+    await withTestConnection(database.settings, async (query) => {
+      await query(`INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)`);
+      await query(
+        `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
+         VALUES (1294287382374400001, 1, 1, 'html', '{"type":0,"images":[]}', 2, 1, NOW(), NOW())`,
+      );
+    });
+    await startServing('apps/news/src/main.ts', newsPort, { NEWS_GRPC_PORT: newsPort });
+    const recommend = await startServing('apps/recommend/src/main.ts', grpcPort, {
+      RECOMMEND_GRPC_PORT: grpcPort,
+      RECOMMEND_METRICS_PORT: metricsPort,
+      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
+      RECO_REFRESH_INTERVAL_MS: 3_600_000,
+    });
+    // The watches themselves are the calls in progress that the drain waits for.
+    const watches = await watchServing(address, [USER_RECOMMEND_SERVICE, qualifiedServiceName(CANDIDATE_GRPC)]);
+
+    recommend.child.kill('SIGTERM');
+    await watches.notServing();
+    expect(recommend.child.exitCode).toBeNull();
+    expect(recommend.child.signalCode).toBeNull();
+    expect(await metricsStatus(metricsUrl)).toBe(200);
+
+    watches.close();
+    expect(await recommend.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(await metricsStatus(metricsUrl)).toBe(0);
+  }, 180_000);
+});
