@@ -16,6 +16,8 @@ import type { INestMicroservice } from '@nestjs/common';
 import { userEnvSchema } from '../../apps/user/src/config/user.config';
 import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
 import { startUserService } from '../../apps/user/src/main';
+import { rawRequest } from './support/raw-http';
+import { EXPECTED_SECURITY_HEADERS, MALFORMED_REQUEST } from './support/security-headers';
 
 type Unary<Req, Res> = (request: Req, callback: (error: ServiceError | null, response: Res) => void) => void;
 
@@ -98,5 +100,14 @@ describe('gRPC server metrics (e2e)', () => {
 
   it('answers 404 off /metrics', async () => {
     expect((await fetch(new URL('/nothing', metricsUrl))).status).toBe(404);
+  });
+
+  it("carries the HTTP apps' security headers on a scrape, a 404 and a malformed request's 400", async () => {
+    const answers = [await fetch(metricsUrl), await fetch(new URL('/nothing', metricsUrl))];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 404]);
+    for (const answer of answers) expect(Object.fromEntries(answer.headers)).toMatchObject(EXPECTED_SECURITY_HEADERS);
+    const refused = await rawRequest(Number(new URL(metricsUrl).port), MALFORMED_REQUEST);
+    expect([refused.status, refused.body]).toEqual([400, '{"message":"Bad request."}']);
+    expect(refused.headers).toMatchObject(EXPECTED_SECURITY_HEADERS);
   });
 });

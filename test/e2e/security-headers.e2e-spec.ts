@@ -1,11 +1,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { loadConfig } from '@app/config';
+import { eventually, freePort } from '@app/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 
+import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
+import { createGateway } from '../../apps/gateway/src/main';
 import { type ArticleStack, seedUsers, startArticleStack } from './support/article-stack';
+import { type RawAnswer, rawRequest, startRawRequest } from './support/raw-http';
+import { EXPECTED_SECURITY_HEADERS, MALFORMED_REQUEST } from './support/security-headers';
 
 const AUTHOR = '1294287382374383616';
 /** The origin the publish admin is served from: not the API's. */
@@ -13,23 +20,31 @@ const ADMIN_ORIGIN = 'http://localhost:9528';
 /** A stored image's name: its content hash. */
 const IMAGE_KEY = `${'cd'.repeat(32)}.png`;
 
-/**
- * The headers of a JSON API that no page frames, no browser sniffs and no referrer leaves; the
- * images under /static/ load in the app's and the admin's pages, each on an origin of its own.
- */
-const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none';frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-resource-policy': 'cross-origin',
-};
-
-const expectSecurityHeaders = (answer: LightMyRequestResponse): void => {
-  expect(answer.headers).toMatchObject(SECURITY_HEADERS);
+const expectSecurityHeaders = (answer: Pick<LightMyRequestResponse, 'headers'>): void => {
+  expect(answer.headers).toMatchObject(EXPECTED_SECURITY_HEADERS);
   // HSTS is the ingress' to set, on the HTTPS it terminates.
   expect(answer.headers['strict-transport-security']).toBeUndefined();
 };
+
+/** Whether a new connection to 127.0.0.1:`port` is taken. */
+const accepts = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The parts of a raw answer its tests look at, its JSON body parsed. */
+const summary = (answer: RawAnswer) => ({
+  status: answer.status,
+  contentType: answer.headers['content-type'],
+  body: JSON.parse(answer.body) as unknown,
+});
 
 /** What a browser sends before a call with a token from another origin. */
 const preflight = (method: string, url: string): InjectOptions => ({
@@ -123,5 +138,55 @@ describe('security headers of the HTTP apps', () => {
     const allowed = String(answer.headers['access-control-allow-methods']).split(/,\s*/);
     expect(allowed).toEqual(expect.arrayContaining([method]));
     expectSecurityHeaders(answer);
+  });
+
+  describe('of answers Node and Fastify give before any hook runs (a gateway listening on a port)', () => {
+    let gateway: NestFastifyApplication;
+    let port: number;
+    let closed: Promise<void> | undefined;
+
+    beforeEach(async () => {
+      gateway = await createGateway(loadConfig(gatewayEnvSchema, stack.env));
+      closed = undefined;
+      port = await freePort();
+      await gateway.listen(port, '127.0.0.1');
+    });
+
+    afterEach(async () => {
+      await (closed ?? gateway.close());
+    });
+
+    it('come with the 400 of a request that is not HTTP, in the envelope, and the connection is closed', async () => {
+      const answer = await rawRequest(port, MALFORMED_REQUEST);
+      expect(summary(answer)).toEqual({
+        status: 400,
+        contentType: 'application/json; charset=utf-8',
+        body: { message: 'Bad request.' },
+      });
+      expect(answer.headers.connection).toBe('close');
+      expectSecurityHeaders(answer);
+      expect(answer.headers['access-control-allow-origin']).toBe('*');
+    });
+
+    it('come with the 503 of a request that arrives while the gateway closes, in the envelope', async () => {
+      // The request has begun, so closing waits for it rather than dropping an idle connection.
+      const started = await startRawRequest(
+        port,
+        `GET /app/v1_0/channels HTTP/1.1\r\nHost: localhost\r\nOrigin: ${ADMIN_ORIGIN}\r\n`,
+      );
+      await sleep(200);
+      closed = gateway.close();
+      await eventually(() => accepts(port), (accepted) => !accepted, 'the gateway refusing new connections');
+      const answer = await started.finish('\r\n');
+      await closed;
+      expect(summary(answer)).toEqual({
+        status: 503,
+        contentType: 'application/json; charset=utf-8',
+        body: { message: 'Service unavailable.' },
+      });
+      expect(answer.headers.connection).toBe('close');
+      expectSecurityHeaders(answer);
+      expect(answer.headers['access-control-allow-origin']).toBe('*');
+    });
   });
 });

@@ -18,6 +18,8 @@ import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
 import { SmsOutbox } from '../../apps/worker/src/sms/sms-outbox';
 import { SmsProcessor } from '../../apps/worker/src/sms/sms.processor';
+import { rawRequest } from './support/raw-http';
+import { EXPECTED_SECURITY_HEADERS, MALFORMED_REQUEST } from './support/security-headers';
 
 // Jest applies testTimeout globally, not per project; these tests wait on real BullMQ retries.
 const SLOW = 30_000;
@@ -177,6 +179,15 @@ describe('worker: BullMQ processors behind a node:http health server', () => {
     expect(text).toMatch(/worker_job_last_completed_timestamp_seconds\{queue="sms",job="send-sms-code"\} \d{10}/);
     expect(text).toContain('worker_queue_jobs{queue="sms",state="waiting"} 0');
     expect(text).toContain('worker_queue_jobs{queue="statistics",state="active"} 0');
+  });
+
+  it("carries the HTTP apps' security headers on its probes, its metrics, a 404 and a malformed request's 400", async () => {
+    const answers = await Promise.all(['/health/live', '/health/ready', '/metrics', '/nothing'].map(get));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 404]);
+    for (const answer of answers) expect(Object.fromEntries(answer.headers)).toMatchObject(EXPECTED_SECURITY_HEADERS);
+    const refused = await rawRequest(Number(new URL(base).port), MALFORMED_REQUEST);
+    expect([refused.status, refused.body]).toEqual([400, '{"message":"Bad request."}']);
+    expect(refused.headers).toMatchObject(EXPECTED_SECURITY_HEADERS);
   });
 
   it('stops answering health probes once closed', async () => {

@@ -11,8 +11,10 @@ import type {
 import { Logger } from 'nestjs-pino';
 
 import { AppMetrics } from './app-metrics';
+import { answerClientError } from './client-error-answer';
+import { useClosingAnswer } from './closing-answer';
 import { configureHttpApp } from './configure-http-app';
-import { type CorsHook, type HttpCorsOptions, registerCors } from './cors';
+import { type CorsHook, fixedCorsHeaders, type HttpCorsOptions, registerCors } from './cors';
 import { readEmptyJsonAsNoBody } from './empty-json-body.parser';
 import { type HttpErrorBody, toHttpError } from './http-exception.filter';
 import { HttpRequestMetrics, type RequestCountHooks } from './http-request-metrics';
@@ -112,7 +114,8 @@ class EdgeFastifyAdapter extends FastifyAdapter {
 
 /**
  * Creates a Fastify HTTP app (not listening yet) with pino logs and the shared edge under `prefix`;
- * with `cors`, every answer carries its headers, the unroutable path's included. Its `/metrics`
+ * with `cors`, every answer carries its headers, the unroutable path's, a malformed request's 400
+ * and the 503 of a request that arrives while the app closes included. Its `/metrics`
  * serves the process metrics, every request's duration by route and status, and what the app's
  * modules register in the `AppMetrics` they are given.
  */
@@ -130,7 +133,13 @@ export async function createHttpApp(
     answerUnroutable(error, request, reply, corsHook);
   };
   const adapter = new EdgeFastifyAdapter(
-    { trustProxy: trustProxy(settings.TRUSTED_PROXY_HOPS), frameworkErrors },
+    {
+      trustProxy: trustProxy(settings.TRUSTED_PROXY_HOPS),
+      frameworkErrors,
+      // Both answered with the security headers and CORS's, which Fastify's own answers lack.
+      clientErrorHandler: answerClientError(fixedCorsHeaders(cors)),
+      return503OnClosing: false,
+    },
     requests,
   );
   const withMetrics: DynamicModule = {
@@ -148,5 +157,6 @@ export async function createHttpApp(
   // Before init, when Nest registers the routes.
   requests.watchRoutes(app.getHttpAdapter().getInstance());
   if (cors !== undefined) corsHook = await registerCors(app.getHttpAdapter().getInstance(), cors);
+  useClosingAnswer(app.getHttpAdapter().getInstance());
   return app;
 }

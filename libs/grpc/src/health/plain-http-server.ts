@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 
+import { answerClientError } from '../edge/client-error-answer';
+import { SECURITY_HEADERS } from '../edge/security-headers';
+
 /** What a route of a plain HTTP server answers. */
 export interface PlainAnswer {
   status: number;
@@ -27,7 +30,8 @@ export async function metricsAnswer(registry: Registry): Promise<PlainAnswer> {
 
 /**
  * Probes and Prometheus metrics over plain node:http, for a program with no Nest HTTP stack (the
- * worker, the gRPC services): they need nothing more than a few fixed paths.
+ * worker, the gRPC services): they need nothing more than a few fixed paths. Every answer, a
+ * malformed request's 400 included, carries the security headers of the HTTP apps.
  */
 export class PlainHttpServer {
   private readonly logger: Logger;
@@ -48,6 +52,7 @@ export class PlainHttpServer {
         if (!response.headersSent) send(response, jsonAnswer(500, { status: 'error' }));
       });
     });
+    server.on('clientError', answerClientError());
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -82,6 +87,7 @@ export class PlainHttpServer {
 
 function send(response: ServerResponse, answer: PlainAnswer): void {
   response.writeHead(answer.status, {
+    ...SECURITY_HEADERS,
     'content-type': answer.contentType,
     'content-length': Buffer.byteLength(answer.body),
     connection: 'close',
