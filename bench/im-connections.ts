@@ -283,6 +283,8 @@ async function main(): Promise<void> {
     JWT_SIGNING_KID: KID,
     HTTP_HOST: '127.0.0.1',
     IM_PORT: String(imPort),
+    // Every reader connects from this machine's address.
+    IM_MAX_CONNECTIONS_PER_IP: '0',
   };
   // The clients run here: on the last CPU, away from the servers (every thread: -a).
   if (cpu.load)

@@ -1,5 +1,4 @@
 import { APP_CONFIG } from '@app/config';
-import { limitKeyOfAddress } from '@app/grpc';
 import { Inject, UseFilters } from '@nestjs/common';
 import {
   ConnectedSocket,
@@ -15,7 +14,7 @@ import { AcknowledgingExceptionFilter } from '../realtime/acknowledging-exceptio
 import type { ChatReply, ImSocket } from '../realtime/socket.types';
 import { parseChatMessage } from './chat-message';
 import { ChatService } from './chat.service';
-import { clientAddress } from './client-address';
+import { callerKey } from './client-address';
 import { Clock } from './clock';
 import { type AllowanceRule, CHAT_ALLOWANCE, MessageAllowance } from './message-allowance';
 import { SenderAllowance } from './sender-allowance';
@@ -96,12 +95,6 @@ export class ChatGateway {
   private senderOf(socket: ImSocket): string {
     const { identity } = socket.data;
     if (identity.kind === 'user') return `user:${identity.userId}`;
-    const { address, headers } = socket.handshake;
-    const caller = clientAddress(
-      address,
-      headers['x-forwarded-for'],
-      this.config.TRUSTED_PROXY_HOPS,
-    );
-    return `ip:${limitKeyOfAddress(caller)}`;
+    return `ip:${callerKey(socket.handshake, this.config.TRUSTED_PROXY_HOPS)}`;
   }
 }

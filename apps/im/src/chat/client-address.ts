@@ -1,3 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+import { limitKeyOfAddress } from '@app/grpc';
+
 /**
  * The caller's address of a socket, as the HTTP apps resolve it (Fastify's `trustProxy` hop
  * count, TRUSTED_PROXY_HOPS): only the last `hops` entries of X-Forwarded-For were appended by
@@ -18,4 +22,17 @@ export function clientAddress(
   // Nearest first: the socket's peer, then the entries from the last appended.
   const chain = [socketAddress, ...entries.reverse()];
   return chain[Math.min(hops, chain.length - 1)];
+}
+
+/**
+ * The caller of a socket as im's per-address limits count it: its address (`clientAddress`), an
+ * IPv6 one by its /64 and an IPv4-mapped one as its IPv4 address (`limitKeyOfAddress`).
+ */
+export function callerKey(
+  handshake: { address: string; headers: IncomingHttpHeaders },
+  hops: number,
+): string {
+  return limitKeyOfAddress(
+    clientAddress(handshake.address, handshake.headers['x-forwarded-for'], hops),
+  );
 }

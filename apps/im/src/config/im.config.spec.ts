@@ -16,6 +16,16 @@ describe('imEnvSchema', () => {
     expect(() => loadConfig(imEnvSchema, { TRUSTED_PROXY_HOPS: '' })).toThrow(/TRUSTED_PROXY_HOPS/);
   });
 
+  it('caps the sockets of a caller address at 200 by default, 0 for no cap, and refuses a negative cap', () => {
+    expect(loadConfig(imEnvSchema, {}).IM_MAX_CONNECTIONS_PER_IP).toBe(200);
+    expect(
+      loadConfig(imEnvSchema, { IM_MAX_CONNECTIONS_PER_IP: '0' }).IM_MAX_CONNECTIONS_PER_IP,
+    ).toBe(0);
+    expect(() => loadConfig(imEnvSchema, { IM_MAX_CONNECTIONS_PER_IP: '-1' })).toThrow(
+      /IM_MAX_CONNECTIONS_PER_IP/,
+    );
+  });
+
   it('reads the chatbot address and refuses a nonsense timeout', () => {
     expect(loadConfig(imEnvSchema, { CHATBOT_GRPC_URL: '127.0.0.1:8500' }).CHATBOT_GRPC_URL).toBe(
       '127.0.0.1:8500',

@@ -1,14 +1,19 @@
+import { APP_CONFIG } from '@app/config';
 import { AppError, ERROR_TABLE, ErrorKind, isStoreUnavailable } from '@app/grpc';
 import { sessionRoom } from '@app/queue';
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 
+import { callerKey } from '../chat/client-address';
+import type { ImConfig } from '../config/im.config';
 import type { ImServer, ImSocket } from '../realtime/socket.types';
+import { ConnectionsPerAddress } from './connections-per-address';
 import { callAt } from './expiry-timer';
 import { handshakeQuery } from './handshake-credentials';
 import { SocketAuthenticator } from './socket-authenticator';
 
 const ALREADY_CONNECTED = 'Already connected.';
+const TOO_MANY_CONNECTIONS = 'Too many connections.';
 
 /**
  * Authenticates every socket at handshake and puts signed-in users in room `<user_id>`, the
@@ -29,22 +34,49 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
    */
   private readonly occupied = new WeakSet<ImSocket['conn']>();
 
-  constructor(private readonly authenticator: SocketAuthenticator) {}
+  /**
+   * The sockets of each caller address (IM_MAX_CONNECTIONS_PER_IP), counted before authentication
+   * so a caller over the cap costs no session read.
+   */
+  private readonly connections: ConnectionsPerAddress;
+
+  constructor(
+    private readonly authenticator: SocketAuthenticator,
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<ImConfig, 'TRUSTED_PROXY_HOPS' | 'IM_MAX_CONNECTIONS_PER_IP'>,
+  ) {
+    this.connections = new ConnectionsPerAddress(config.IM_MAX_CONNECTIONS_PER_IP);
+  }
 
   afterInit(server: ImServer): void {
     // A middleware refuses before the connection exists, so the client gets `connect_error`.
     server.use((socket, next) => {
       const connection = socket.conn;
       if (this.occupied.has(connection)) return next(new Error(ALREADY_CONNECTED));
+      const place = this.connections.take(
+        callerKey(socket.handshake, this.config.TRUSTED_PROXY_HOPS),
+      );
+      if (!place) return next(new Error(TOO_MANY_CONNECTIONS));
+      // Given back when the socket leaves, or when its connection closes: Socket.IO drops a socket
+      // whose connection closed while it was being authenticated without a `disconnect`.
+      const release = (): void => {
+        connection.off('close', release);
+        place();
+      };
+      connection.once('close', release);
       this.occupied.add(connection);
       this.authenticator.authenticate(handshakeQuery(socket.handshake.url), socket.id).then(
         (identity) => {
           socket.data.identity = identity;
-          socket.once('disconnect', () => this.occupied.delete(connection));
+          socket.once('disconnect', () => {
+            this.occupied.delete(connection);
+            release();
+          });
           next();
         },
         (error: unknown) => {
           this.occupied.delete(connection);
+          release();
           next(this.refusal(error));
           if (isStoreUnavailable(error)) closeAfterRefusal(socket);
         },

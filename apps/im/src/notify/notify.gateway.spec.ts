@@ -1,0 +1,92 @@
+import { EventEmitter } from 'node:events';
+
+import type { ImServer, ImSocket, SocketIdentity } from '../realtime/socket.types';
+import { NotifyGateway } from './notify.gateway';
+import type { SocketAuthenticator } from './socket-authenticator';
+
+type Middleware = (socket: ImSocket, next: (error?: Error) => void) => void;
+
+/** An authenticator whose answers the test gives, one handshake at a time. */
+class HeldAuthenticator {
+  readonly waiting: ((identity: SocketIdentity) => void)[] = [];
+
+  authenticate(): Promise<SocketIdentity> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
+
+interface FakeSocket {
+  socket: ImSocket;
+  /** The socket's own events (`disconnect`). */
+  events: EventEmitter;
+  connection: EventEmitter;
+}
+
+function fakeSocket(id: string): FakeSocket {
+  const connection = new EventEmitter();
+  const events = new EventEmitter();
+  const socket = Object.assign(events, {
+    id,
+    conn: connection,
+    data: {},
+    handshake: { address: '203.0.113.9', headers: {}, url: '/socket.io/?EIO=4&a=device' },
+  });
+  return { socket: socket as unknown as ImSocket, events, connection };
+}
+
+describe('NotifyGateway handshake cap', () => {
+  const authenticator = new HeldAuthenticator();
+  let middleware: Middleware;
+
+  beforeEach(() => {
+    const gateway = new NotifyGateway(authenticator as unknown as SocketAuthenticator, {
+      TRUSTED_PROXY_HOPS: 0,
+      IM_MAX_CONNECTIONS_PER_IP: 1,
+    });
+    gateway.afterInit({ use: (fn: Middleware) => (middleware = fn) } as unknown as ImServer);
+  });
+
+  const handshake = (socket: ImSocket): jest.Mock => {
+    const next = jest.fn();
+    middleware(socket, next);
+    return next;
+  };
+
+  it('gives back the place of a connection that closed while its socket was being authenticated', async () => {
+    const first = fakeSocket('first');
+    expect(handshake(first.socket)).not.toHaveBeenCalled();
+    expect(handshake(fakeSocket('refused').socket)).toHaveBeenCalledWith(
+      new Error('Too many connections.'),
+    );
+
+    // Socket.IO drops a socket whose connection closed before its middleware ended: no `disconnect`.
+    first.connection.emit('close');
+    authenticator.waiting.shift()?.({ kind: 'anonymous', anonymousId: 'device' });
+    await new Promise(setImmediate);
+
+    const next = handshake(fakeSocket('after').socket);
+    authenticator.waiting.shift()?.({ kind: 'anonymous', anonymousId: 'device' });
+    await new Promise(setImmediate);
+    expect(next).toHaveBeenCalledWith();
+  });
+
+  it('gives back the place of a socket that disconnects on an open connection, once', async () => {
+    const first = fakeSocket('first');
+    const next = handshake(first.socket);
+    authenticator.waiting.shift()?.({ kind: 'anonymous', anonymousId: 'device' });
+    await new Promise(setImmediate);
+    expect(next).toHaveBeenCalledWith();
+
+    // A DISCONNECT packet: the connection stays, and may connect a socket again.
+    first.events.emit('disconnect');
+    const second = handshake(fakeSocket('second').socket);
+    authenticator.waiting.shift()?.({ kind: 'anonymous', anonymousId: 'device' });
+    await new Promise(setImmediate);
+    expect(second).toHaveBeenCalledWith();
+
+    first.connection.emit('close');
+    expect(handshake(fakeSocket('third').socket)).toHaveBeenCalledWith(
+      new Error('Too many connections.'),
+    );
+  });
+});

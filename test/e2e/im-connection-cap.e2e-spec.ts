@@ -1,0 +1,134 @@
+import { JwtKeySet } from '@app/auth';
+import { createTestRedis, eventually, nextEvent, type TestRedis } from '@app/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+
+import { connectIm, openImSocket, type SocketQuery, startIm } from './support/im-app';
+
+jest.setTimeout(30_000);
+
+const CAP = 3;
+
+describe('im caps the sockets of one caller address (e2e)', () => {
+  const keys = JwtKeySet.generate('im-connection-cap');
+  const sockets: Socket[] = [];
+  const raw: WebSocket[] = [];
+  let redis: TestRedis;
+  let app: NestFastifyApplication;
+  let port: number;
+
+  beforeAll(async () => {
+    redis = createTestRedis();
+    ({ app, port } = await startIm(
+      redis,
+      { keySet: new JwtKeySet(keys.publicKeys) },
+      { LOG_LEVEL: 'silent', IM_MAX_CONNECTIONS_PER_IP: String(CAP) },
+    ));
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    for (const ws of raw) ws.terminate();
+    await app?.close();
+    await redis?.cleanup();
+  });
+
+  /** A socket from `forwardedFor`, the caller's address as the Ingress appended it. */
+  const connectFrom = (forwardedFor: string, query: SocketQuery = { a: 'device' }) =>
+    connectIm(sockets, port, query, forwardedFor);
+
+  /** The message im refuses the handshake of a socket from `forwardedFor` with. */
+  const refusalFrom = (forwardedFor: string, query: SocketQuery = { a: 'device' }) => {
+    const socket = openImSocket(sockets, port, query, forwardedFor);
+    return new Promise<string>((resolve, reject) => {
+      socket.once('connect', () => reject(new Error('connection was accepted')));
+      socket.once('connect_error', (error: Error) => resolve(error.message));
+    });
+  };
+
+  /** A socket over a WebSocket written by hand, to be dropped without a close frame. */
+  const connectRaw = async (forwardedFor: string): Promise<WebSocket> => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket&a=raw`, {
+      headers: { 'x-forwarded-for': forwardedFor },
+    });
+    raw.push(ws);
+    const frames: string[] = [];
+    ws.on('message', (data: Buffer) => frames.push(data.toString()));
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    ws.send('40');
+    await eventually(
+      () => frames.filter((frame) => frame.startsWith('40') || frame.startsWith('44')),
+      (answers) => answers.length > 0,
+      'an answer to CONNECT',
+      5000,
+      20,
+    );
+    expect(frames.find((frame) => frame.startsWith('40'))).toMatch(/^40\{"sid"/);
+    return ws;
+  };
+
+  it('refuses one socket more than the cap from an address, whatever the client wrote before the entry the Ingress appended', async () => {
+    for (let n = 0; n < CAP; n++) await connectFrom('203.0.113.60');
+    expect(await refusalFrom('203.0.113.60')).toBe('Too many connections.');
+    expect(await refusalFrom('198.51.100.7, 203.0.113.60')).toBe('Too many connections.');
+    expect(await refusalFrom('203.0.113.60', {})).toBe('Too many connections.');
+    await connectFrom('203.0.113.61');
+  });
+
+  it('counts the addresses of one IPv6 /64 as one', async () => {
+    for (let n = 1; n <= CAP; n++) await connectFrom(`2001:db8:1:2::${n}`);
+    expect(await refusalFrom('2001:db8:1:2:ffff::1')).toBe('Too many connections.');
+    await connectFrom('2001:db8:1:3::1');
+  });
+
+  it('gives the place of a socket back when it disconnects or its transport is dropped', async () => {
+    const address = '203.0.113.62';
+    const leaving = await connectFrom(address);
+    const dropped = await connectRaw(address);
+    await connectFrom(address);
+    expect(await refusalFrom(address)).toBe('Too many connections.');
+
+    const disconnected = nextEvent(leaving, 'disconnect');
+    leaving.disconnect();
+    await disconnected;
+    await eventually(
+      () =>
+        connectFrom(address).then(
+          () => 'connected',
+          (error: Error) => error.message,
+        ),
+      (answer) => answer === 'connected',
+      'a place after a disconnect',
+      10_000,
+      50,
+    );
+    expect(await refusalFrom(address)).toBe('Too many connections.');
+
+    // No close frame: the TCP connection just ends, as a phone that loses its network.
+    dropped.terminate();
+    await eventually(
+      () =>
+        connectFrom(address).then(
+          () => 'connected',
+          (error: Error) => error.message,
+        ),
+      (answer) => answer === 'connected',
+      'a place after a dropped transport',
+      10_000,
+      50,
+    );
+    expect(await refusalFrom(address)).toBe('Too many connections.');
+  });
+
+  it('holds no place for a handshake it refused for its credentials', async () => {
+    const address = '203.0.113.63';
+    for (let n = 0; n < 2 * CAP; n++)
+      expect(await refusalFrom(address, { token: 'not.a.jwt' })).toBe('Token has some errors.');
+    for (let n = 0; n < CAP; n++) await connectFrom(address);
+    expect(await refusalFrom(address)).toBe('Too many connections.');
+  });
+});
