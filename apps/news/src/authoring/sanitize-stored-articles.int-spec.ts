@@ -17,6 +17,7 @@ import { sanitizeStoredArticles } from './sanitize-stored-articles';
 
 const ARTICLE = '1500000000000000951';
 const OTHER = '1500000000000000952';
+const EDITED = '1500000000000000953';
 const STORED = '<p onclick="alert(1)">正文</p><script>alert(2)</script>';
 const SANITISED = '<p>正文</p>';
 
@@ -102,5 +103,31 @@ describe('sanitizeStoredArticles (real MariaDB and Redis)', () => {
 
     expect(await sanitizeStoredArticles(dataSource, dropping(cache))).toBe(0);
     expect(await outbox()).toHaveLength(1);
+  });
+
+  it('leaves an article whose HTML an edit changed after it was read, also where the collation takes both as equal', async () => {
+    const edited = async (query: string, parameters: unknown[]) =>
+      withTestConnection(database.settings, (run) => run(query, parameters));
+    await edited('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [
+      EDITED,
+      '<p>Hello\u0001</p>',
+    ]);
+    let edits = 0;
+    const rewritten = await sanitizeStoredArticles(dataSource, async (articleIds) => {
+      // The author saves it meanwhile: sanitised HTML the case-insensitive collation, which
+      // ignores control characters, compares equal to the HTML read.
+      if (edits++ === 0)
+        await edited('UPDATE news_article_content SET content = ? WHERE article_id = ?', [
+          '<p>HELLO</p>',
+          EDITED,
+        ]);
+      await dropping(cache)(articleIds);
+    });
+
+    const rows = (await edited('SELECT content FROM news_article_content WHERE article_id = ?', [
+      EDITED,
+    ])) as Array<{ content: string }>;
+    expect(rows).toEqual([{ content: '<p>HELLO</p>' }]);
+    expect(rewritten).toBe(0);
   });
 });

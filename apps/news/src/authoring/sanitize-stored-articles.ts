@@ -13,9 +13,9 @@ const BATCH = 200;
 /**
  * Sanitises the stored HTML of every article (`news_article_content`) as the authoring service
  * sanitises what it stores, `BATCH` articles at a time in id order. Only an article whose HTML
- * changes is written, each on its own and only while its HTML is still what was read (an edit
- * meanwhile stored sanitised HTML already), so it runs beside live traffic, may be stopped, and
- * a second run writes nothing. A rewritten article's search entry is indexed again from the new HTML
+ * changes is written, each on its own and only while its HTML is still, byte for byte, what was
+ * read (an edit meanwhile stored sanitised HTML already), so it runs beside live traffic, may be
+ * stopped, and a second run writes nothing. A rewritten article's search entry is indexed again from the new HTML
  * (an index job committed with the rewrite into the outbox): it held the words of what was dropped
  * (a <textarea>'s, an <iframe>'s, a script's the entry's own text filter missed), by which the
  * article was still found. The writes of a batch run between two drops of its cached pages
@@ -46,29 +46,35 @@ export async function sanitizeStoredArticles(
     await writeBetweenDrops(
       () => dropCached(changed),
       async () => {
-        for (const row of changes) await rewrite(dataSource, String(row.article_id), row);
+        for (const row of changes)
+          if (await rewrite(dataSource, String(row.article_id), row)) rewritten += 1;
       },
       // A migration fails on it, to be seen, where a request logs it.
       (error) => {
         throw error;
       },
     );
-    rewritten += changed.length;
   }
 }
 
-/** Stores the sanitised HTML, and the job that indexes it, unless an edit stored other HTML meanwhile. */
+/**
+ * Stores the sanitised HTML, and the job that indexes it, unless an edit stored other HTML
+ * meanwhile; answers whether it stored it.
+ */
 async function rewrite(
   dataSource: DataSource,
   articleId: string,
   row: { content: string; sanitised: string },
-): Promise<void> {
-  await dataSource.transaction(async (manager) => {
+): Promise<boolean> {
+  return dataSource.transaction(async (manager) => {
+    // BINARY: the collation ignores case and control characters, so an edit that changed only
+    // those compares equal to the HTML read.
     const result: { affectedRows: number } = await manager.query(
-      'UPDATE news_article_content SET content = ? WHERE article_id = ? AND content = ?',
+      'UPDATE news_article_content SET content = ? WHERE article_id = ? AND BINARY content = ?',
       [row.sanitised, articleId, row.content],
     );
-    if (result.affectedRows === 1)
-      await writeOutboxJobs(manager, [articleIndexJob(articleId, 'edit', randomUUID())]);
+    if (result.affectedRows !== 1) return false;
+    await writeOutboxJobs(manager, [articleIndexJob(articleId, 'edit', randomUUID())]);
+    return true;
   });
 }
