@@ -5,12 +5,13 @@ import { loadConfig } from '@app/config';
 import { repairStoredTexts } from '@app/database';
 import { withoutStrayControls } from '@app/grpc';
 import type Redis from 'ioredis';
-import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 import { sanitizeStoredArticles } from '../../authoring/sanitize-stored-articles';
 import { newsEnvSchema } from '../../config/news.config';
 import { articleIndexJob } from '../../outbox/article-jobs';
 import { writeOutboxJobs } from '../../outbox/job-outbox';
+import { dropRefusedKeywords } from '../../search/drop-refused-keywords';
 
 /**
  * Article titles, comments and report remarks holding a control character other than tab and
@@ -76,28 +77,6 @@ export class StripNewsControlCharacters1764460000000 implements MigrationInterfa
   down(): Promise<void> {
     // The control characters dropped are not kept anywhere, and were never text to restore.
     return Promise.resolve();
-  }
-}
-
-/** A keyword the search refuses now: a control character but tab (`IsSearchKeyword`). */
-const REFUSED_KEYWORD = /[^\P{Cc}\t]/u;
-const KEYWORDS_PER_PAGE = 1000;
-
-/**
- * Deletes the saved keywords the search refuses now, which were suggested to every reader typing
- * their start: as searched now none would have been saved, and one searched again is saved anew.
- */
-async function dropRefusedKeywords(dataSource: DataSource): Promise<void> {
-  let after = '';
-  for (;;) {
-    const rows: Array<{ keyword: string }> = await dataSource.query(
-      'SELECT keyword FROM news_search_keyword WHERE keyword > ? ORDER BY keyword LIMIT ?',
-      [after, KEYWORDS_PER_PAGE],
-    );
-    for (const { keyword } of rows.filter((row) => REFUSED_KEYWORD.test(row.keyword)))
-      await dataSource.query('DELETE FROM news_search_keyword WHERE BINARY keyword = ?', [keyword]);
-    if (rows.length < KEYWORDS_PER_PAGE) return;
-    after = rows[rows.length - 1].keyword;
   }
 }
 
