@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { execReplies, RedisScript, StateKeys } from '@app/cache';
+import { ApplyOnceScript, execReplies, RedisScript, StateKeys } from '@app/cache';
 import type Redis from 'ioredis';
 
 export type SessionStatus = 'active' | 'denied';
@@ -15,8 +15,11 @@ export interface Session {
 }
 
 // Swaps the accepted refresh jti only when the caller presents the current one; a stale jti means
-// an old refresh token was replayed, so the whole session is deleted (strict rotation).
-const ROTATE = new RedisScript<-1 | 0 | 1, [session: string], [presentedJti: string, nextJti: string]>(`
+// an old refresh token was replayed, so the whole session is deleted (strict rotation). A rotation
+// sent again after it swapped (its reply lost) answers 1 while the session accepts its next jti:
+// run again, it would take its own presented jti for a replayed token and delete the session.
+const ROTATE = new ApplyOnceScript<-1 | 0 | 1, [session: string], [presentedJti: string, nextJti: string]>({
+  apply: `
 local current = redis.call('HGET', KEYS[1], 'refreshJti')
 if not current then return 0 end
 if current ~= ARGV[1] then
@@ -24,7 +27,12 @@ if current ~= ARGV[1] then
   return -1
 end
 redis.call('HSET', KEYS[1], 'refreshJti', ARGV[2])
-return 1`);
+return 1`,
+  replay: `
+if redis.call('HGET', KEYS[1], 'refreshJti') == ARGV[2] then return 1 end
+return -1`,
+  refused: 'reply == 0',
+});
 
 // KEYS[1] the new session, KEYS[2] the user's sessions, KEYS[3] the sessions' key prefix; ARGV[1]
 // the TTL, ARGV[2] the sid, then the session's fields. The sids of sessions that expired are
