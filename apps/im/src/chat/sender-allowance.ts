@@ -1,4 +1,4 @@
-import { RedisScript } from '@app/cache';
+import { ApplyOnceScript } from '@app/cache';
 import { errorMessage, settledWithin } from '@app/config';
 import { Logger, type LoggerService } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -12,14 +12,19 @@ export const SENDER_ALLOWANCE_TIMEOUT_MS = 500;
 // ARGV: the interval, the burst. A refused message takes nothing; the key expires as the bucket
 // fills up. The time is Redis' own, so replicas whose clocks disagree measure on one clock (TIME
 // before a write needs script effects replication, the only mode since Redis 7, default since 5).
-const TAKE = new RedisScript<number, [string], [number, number]>(`
+// A take sent again after it took (its reply lost) answers 1 and takes nothing more.
+const TAKE = new ApplyOnceScript<number, [string], [number, number]>({
+  apply: `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local interval = tonumber(ARGV[1])
 local full = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now) + interval
 if full - now > interval * tonumber(ARGV[2]) then return 0 end
 redis.call('SET', KEYS[1], full, 'PX', full - now)
-return 1`);
+return 1`,
+  replay: 'return 1',
+  refused: 'reply == 0',
+});
 
 /**
  * A sender's allowance (`user:<id>`, `ip:<address>`), kept in the state Redis so that every socket
