@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 import { JwtKeySet } from '@app/auth';
 import { createTestRedis, eventually, nextEvent, type TestRedis } from '@app/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,6 +11,40 @@ import { connectIm, openImSocket, type SocketQuery, startIm } from './support/im
 jest.setTimeout(30_000);
 
 const CAP = 3;
+
+/** One Engine.IO long-polling request: a GET, or a POST of `body`; what im answered. */
+function poll(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      // No keep-alive: a pooled connection would outlive the test.
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: body === undefined ? 'GET' : 'POST',
+        headers,
+        agent: false,
+      },
+      (answer) => {
+        let text = '';
+        answer.setEncoding('utf8');
+        answer.on('data', (chunk: string) => (text += chunk));
+        answer.on('end', () =>
+          answer.statusCode === 200
+            ? resolve(text)
+            : reject(new Error(`${answer.statusCode} ${text}`)),
+        );
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
 
 describe('im caps the sockets of one caller address (e2e)', () => {
   const keys = JwtKeySet.generate('im-connection-cap');
@@ -121,6 +157,35 @@ describe('im caps the sockets of one caller address (e2e)', () => {
       10_000,
       50,
     );
+    expect(await refusalFrom(address)).toBe('Too many connections.');
+  });
+
+  it('gives back the place of a CONNECT whose connection closed before its socket was authenticated, in the same request', async () => {
+    const address = '203.0.113.64';
+    const headers = { 'x-forwarded-for': address };
+    for (let n = 0; n < CAP; n++) {
+      const open = await poll(port, '/socket.io/?EIO=4&transport=polling&a=closing', headers);
+      const { sid } = JSON.parse(open.slice(1)) as { sid: string };
+      // CONNECT, then Engine.IO's close packet: the connection is closed before its socket is looked at.
+      await poll(
+        port,
+        `/socket.io/?EIO=4&transport=polling&a=closing&sid=${sid}`,
+        headers,
+        '40\x1e1',
+      );
+    }
+    await eventually(
+      () =>
+        connectFrom(address).then(
+          () => 'connected',
+          (error: Error) => error.message,
+        ),
+      (answer) => answer === 'connected',
+      'a place after connections closed with their CONNECT',
+      10_000,
+      50,
+    );
+    for (let n = 1; n < CAP; n++) await connectFrom(address);
     expect(await refusalFrom(address)).toBe('Too many connections.');
   });
 

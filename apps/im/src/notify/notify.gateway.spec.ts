@@ -22,8 +22,18 @@ interface FakeSocket {
   connection: EventEmitter;
 }
 
+/** An Engine.IO connection, open until it emits `close`. */
+class FakeConnection extends EventEmitter {
+  readyState = 'open';
+
+  constructor() {
+    super();
+    this.once('close', () => (this.readyState = 'closed'));
+  }
+}
+
 function fakeSocket(id: string): FakeSocket {
-  const connection = new EventEmitter();
+  const connection = new FakeConnection();
   const events = new EventEmitter();
   const socket = Object.assign(events, {
     id,
@@ -63,6 +73,18 @@ describe('NotifyGateway handshake cap', () => {
     first.connection.emit('close');
     authenticator.waiting.shift()?.({ kind: 'anonymous', anonymousId: 'device' });
     await new Promise(setImmediate);
+
+    const next = handshake(fakeSocket('after').socket);
+    authenticator.waiting.shift()?.({ kind: 'anonymous', anonymousId: 'device' });
+    await new Promise(setImmediate);
+    expect(next).toHaveBeenCalledWith();
+  });
+
+  it('takes no place for a socket whose connection closed before its handshake was looked at', async () => {
+    const closed = fakeSocket('closed');
+    closed.connection.emit('close');
+    expect(handshake(closed.socket)).toHaveBeenCalledWith(expect.any(Error));
+    expect(authenticator.waiting).toHaveLength(0);
 
     const next = handshake(fakeSocket('after').socket);
     authenticator.waiting.shift()?.({ kind: 'anonymous', anonymousId: 'device' });

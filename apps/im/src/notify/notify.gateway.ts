@@ -14,6 +14,8 @@ import { SocketAuthenticator } from './socket-authenticator';
 
 const ALREADY_CONNECTED = 'Already connected.';
 const TOO_MANY_CONNECTIONS = 'Too many connections.';
+/** Never sent: Socket.IO answers no socket of a closed connection. */
+const CONNECTION_CLOSED = 'Connection closed.';
 
 /**
  * Authenticates every socket at handshake and puts signed-in users in room `<user_id>`, the
@@ -52,6 +54,9 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
     // A middleware refuses before the connection exists, so the client gets `connect_error`.
     server.use((socket, next) => {
       const connection = socket.conn;
+      // Closed by a packet after the CONNECT in the same request or frame batch: its `close`
+      // came before this ran, and Socket.IO drops the socket, so a place taken would never return.
+      if (connection.readyState !== 'open') return next(new Error(CONNECTION_CLOSED));
       if (this.occupied.has(connection)) return next(new Error(ALREADY_CONNECTED));
       const place = this.connections.take(
         callerKey(socket.handshake, this.config.TRUSTED_PROXY_HOPS),
