@@ -1,4 +1,4 @@
-import { grpcHealthStatus } from '@app/testing';
+import { eventually, grpcHealthStatus } from '@app/testing';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 
 import { GrpcHealth } from './grpc-health';
@@ -49,5 +49,31 @@ describe('GrpcHealth', () => {
     probe.forceShutdown();
     health.stop();
     expect(await status('')).toBe('NOT_SERVING');
+  });
+
+  it('stays NOT_SERVING once stopped while a check is still running, whatever that check then finds', async () => {
+    const draining = new GrpcHealth(['toutiao.user.v1.UserService']);
+    const own = new Server();
+    draining.addToServer(own);
+    const port = await new Promise<number>((resolve, reject) =>
+      own.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+    let checks = 0;
+    let answerCheck: (up: boolean) => void = () => undefined;
+    await draining.watch(() => {
+      checks += 1;
+      // The first check answers at once; the next one is still running when the service stops.
+      return checks === 1 ? Promise.resolve(true) : new Promise<boolean>((resolve) => (answerCheck = resolve));
+    }, 20);
+    await eventually(() => checks, (count) => count >= 2, 'a second check running');
+    draining.stop();
+    answerCheck(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    try {
+      expect(await grpcHealthStatus(`127.0.0.1:${port}`, '')).toBe('NOT_SERVING');
+      expect(await grpcHealthStatus(`127.0.0.1:${port}`, 'toutiao.user.v1.UserService')).toBe('NOT_SERVING');
+    } finally {
+      own.forceShutdown();
+    }
   });
 });

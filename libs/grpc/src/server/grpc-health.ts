@@ -8,6 +8,7 @@ import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
 export class GrpcHealth {
   private readonly implementation: HealthImplementation;
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(private readonly serviceNames: string[]) {
     this.implementation = new HealthImplementation(this.statusMap('NOT_SERVING'));
@@ -24,10 +25,15 @@ export class GrpcHealth {
     }
   }
 
-  /** Runs `check` now and then every `intervalMs`; a failing or throwing check means NOT_SERVING. */
+  /**
+   * Runs `check` now and then every `intervalMs`; a failing or throwing check means NOT_SERVING.
+   * Once stopped, it stays NOT_SERVING.
+   */
   async watch(check: () => Promise<boolean>, intervalMs = 2000): Promise<void> {
     const run = async (): Promise<void> => {
-      this.setServing(await check().catch(() => false));
+      const serving = await check().catch(() => false);
+      // A check still running when the service stopped must not mark it SERVING during its drain.
+      if (!this.stopped) this.setServing(serving);
     };
     await run();
     this.timer = setInterval(() => void run(), intervalMs);
@@ -35,6 +41,7 @@ export class GrpcHealth {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.setServing(false);
   }
