@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 
-/** A keyword the search refuses now: a control character but tab (`IsSearchKeyword`). */
-const REFUSED_KEYWORD = /[^\P{Cc}\t]/u;
+import { holdsRefusedControl } from './search-text.util';
+
 const KEYWORDS_PER_PAGE = 1000;
 
 /**
@@ -22,7 +22,7 @@ export async function dropRefusedKeywords(
         : 'SELECT keyword FROM news_search_keyword WHERE keyword > ? ORDER BY keyword LIMIT ?',
       after === undefined ? [pageSize] : [after, pageSize],
     );
-    for (const { keyword } of rows.filter((row) => REFUSED_KEYWORD.test(row.keyword)))
+    for (const { keyword } of rows.filter((row) => holdsRefusedControl(row.keyword)))
       await dataSource.query('DELETE FROM news_search_keyword WHERE BINARY keyword = ?', [keyword]);
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1].keyword;

@@ -266,6 +266,26 @@ describe('ElasticsearchSearchDriver', () => {
     await expect(driver.suggest('py', 1)).resolves.toEqual(['python']);
   });
 
+  it('leaves out saved keywords holding a control character but tab, which the search refuses now', async () => {
+    const { mock, driver } = newTestDriver();
+    mock.add({ method: 'POST', path: '/completions/_search' }, () => ({
+      hits: { hits: [] },
+      suggest: {
+        'word-completion': [
+          {
+            text: 'py',
+            offset: 0,
+            length: 2,
+            options: ['py\u0000', 'py\u001b[31m', 'py\nline', 'py\ttab', 'python'].map((text) => ({
+              text,
+            })),
+          },
+        ],
+      },
+    }));
+    await expect(driver.suggest('py', 3)).resolves.toEqual(['py\ttab', 'python']);
+  });
+
   it('saves a keyword once per keyword (case-insensitive) to completions', async () => {
     const { mock, driver, requests, record } = newTestDriver();
     mock.add(

@@ -2,7 +2,7 @@ import { type Client, errors, type estypes } from '@elastic/elasticsearch';
 import type { OnApplicationShutdown } from '@nestjs/common';
 
 import { ArticleStatus } from '../articles/article.entity';
-import { htmlToText, opensMarkup } from './search-text.util';
+import { holdsRefusedControl, htmlToText, opensMarkup } from './search-text.util';
 import { type SearchDocument, type SearchHits, SearchService } from './search.service';
 
 export const ARTICLES_INDEX = 'articles';
@@ -15,9 +15,14 @@ const KEYWORD_WEIGHT = 20;
  */
 const MARKUP_SLACK = 2;
 
-/** The first `limit` options that open no markup. */
+/**
+ * The first `limit` options that open no markup and hold no control character the search refuses
+ * (a keyword saved before it did, which StripNewsControlCharacters deletes from MySQL only).
+ */
 function withoutMarkup(options: readonly string[], limit: number): string[] {
-  return options.filter((option) => !opensMarkup(option)).slice(0, limit);
+  return options
+    .filter((option) => !opensMarkup(option) && !holdsRefusedControl(option))
+    .slice(0, limit);
 }
 
 const ARTICLES_MAPPINGS: estypes.MappingTypeMapping = {

@@ -49,3 +49,14 @@ export const MARKUP_OPENER = '<';
 export function opensMarkup(text: string): boolean {
   return text.includes(MARKUP_OPENER);
 }
+
+/** A control character but tab, which a searched keyword may not hold (`IsSearchKeyword`). */
+const REFUSED_KEYWORD_CONTROL = /[^\P{Cc}\t]/u;
+
+/**
+ * Whether a keyword holds a control character the search refuses now: one saved before it did is
+ * no suggestion.
+ */
+export function holdsRefusedControl(keyword: string): boolean {
+  return REFUSED_KEYWORD_CONTROL.test(keyword);
+}

@@ -26,7 +26,7 @@ import { dropRefusedKeywords } from '../../search/drop-refused-keywords';
  * writes, so none serves the old text for the rest of its TTL; the cache Redis is opened only
  * when something changes. A repaired title's search entry is indexed again (its job committed
  * into the outbox with it). The saved keywords that hold one, which suggestions served, are
- * deleted.
+ * deleted from MySQL; the es driver's completions are left, which its suggestions leave out.
  *
  * Nothing to undo: the characters dropped were never text.
  */
