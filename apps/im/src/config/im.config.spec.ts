@@ -26,6 +26,13 @@ describe('imEnvSchema', () => {
     );
   });
 
+  it('refuses an empty or blank connection cap, where it read as 0 and capped nothing', () => {
+    for (const value of ['', ' '])
+      expect(() => loadConfig(imEnvSchema, { IM_MAX_CONNECTIONS_PER_IP: value })).toThrow(
+        /IM_MAX_CONNECTIONS_PER_IP/,
+      );
+  });
+
   it('reads the chatbot address and refuses a nonsense timeout', () => {
     expect(loadConfig(imEnvSchema, { CHATBOT_GRPC_URL: '127.0.0.1:8500' }).CHATBOT_GRPC_URL).toBe(
       '127.0.0.1:8500',

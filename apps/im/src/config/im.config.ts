@@ -7,8 +7,15 @@ export const imEnvSchema = baseEnvSchema
     CHATBOT_GRPC_URL: z.string().min(1).optional(),
     /** Socket.IO ping timeout; the original server used 300 s so idle phones stay connected. */
     IM_PING_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
-    /** Sockets one caller address (an IPv6 one by its /64) may hold at once on a replica; 0: no cap. */
-    IM_MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).default(200),
+    /**
+     * Sockets one caller address (an IPv6 one by its /64) may hold at once on a replica; 0: no cap.
+     * Empty is refused, not read as 0.
+     */
+    IM_MAX_CONNECTIONS_PER_IP: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of sockets, 0 for no cap')
+      .transform(Number)
+      .default(200),
     /** As for the HTTP apps: the caller of an anonymous chat socket is the entry the Ingress appended. */
     TRUSTED_PROXY_HOPS: httpAppEnvSchema.shape.TRUSTED_PROXY_HOPS,
   })
