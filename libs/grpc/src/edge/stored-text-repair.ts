@@ -1,6 +1,7 @@
 // The control characters the edges refuse now (`IsWholeText`, `IsTextLine`), for texts stored
 // before they did. Those that separate words (vertical tab, form feed, NEL; in a one-line text
-// also tab and line breaks) become a space, as article HTML's do, the others go.
+// also tab and line breaks) become a space, as article HTML's vertical tab and form feed do (its
+// NEL goes), the others go.
 const STRAY_CONTROLS = /[^\P{Cc}\t\n\r]/gu;
 const SPACING_CONTROLS = /[\v\f\u0085]/g;
 const WORDLESS_CONTROLS = /[^\P{Cc}\t\n\r\v\f\u0085]/gu;

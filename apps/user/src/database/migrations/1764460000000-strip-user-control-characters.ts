@@ -19,10 +19,11 @@ import { userEnvSchema } from '../../config/user.config';
  * each batch's writes, so none serves the old text for the rest of its TTL; the cache Redis is
  * opened only when something changes.
  *
- * A name whose repair is another user's name (a vertical tab made a space: the unique key's
- * collation ignores control characters, not spaces) or blank is left as it is and logged: the
- * user service takes a stored name sent back as no change, so its owner can still save their
- * profile, and renames it by hand.
+ * A name whose repair is another user's name (a tab, line break, vertical tab, form feed or NEL
+ * made a space: the unique key's collation ignores the other control characters, but takes these
+ * as characters other than a space) is left as it is and logged, and so is one whose repair is
+ * blank, unlogged: the user service takes a stored name sent back as no change, so its owner can
+ * still save their profile, and renames it by hand.
  *
  * Nothing to undo: the characters dropped were never text.
  */
