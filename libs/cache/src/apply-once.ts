@@ -82,8 +82,27 @@ ${refused === undefined ? '' : `if ${refused} then redis.call('SETBIT', once_bit
 return reply`);
   }
 
-  /** Runs the write under `mark`, a new one of this process' unless the caller sends it again itself. */
-  run(redis: Redis, keys: Keys, args: Args, mark: WriteMark = processMarks.next()): Promise<Reply> {
-    return this.script.run(redis, [...keys, mark.bitmap], [...args, mark.bit]);
+  /**
+   * Runs the write under `mark`, a new one of this process' unless the caller sends it again
+   * itself. A call ioredis aborted is sent again under its mark: ioredis sends again only what its
+   * closed connection left unanswered from the first command of a pipeline on, and aborts a call
+   * that came after an answered one of its (auto-)pipeline, though Redis may have run it.
+   */
+  async run(redis: Redis, keys: Keys, args: Args, mark: WriteMark = processMarks.next()): Promise<Reply> {
+    for (let sent = 1; ; sent += 1) {
+      try {
+        return await this.script.run(redis, [...keys, mark.bitmap], [...args, mark.bit]);
+      } catch (error) {
+        if (!abortedByClosedConnection(error) || sent >= ABORTED_CALL_SENDS) throw error;
+      }
+    }
   }
+}
+
+/** How often a call ioredis aborts is sent: a connection closing on each of them fails it. */
+const ABORTED_CALL_SENDS = 3;
+
+/** ioredis' `AbortError` (redis-errors), which it rejects an abandoned pipelined call with. */
+function abortedByClosedConnection(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
 }

@@ -65,4 +65,20 @@ describe('CounterStore (real Redis, through a relay that loses the reply of a sc
     await cut;
     expect(await score(CounterKeys.commentLikes, comment)).toBe(5);
   });
+
+  it('counts two likes once each when they went in one pipeline and only the first reply came back', async () => {
+    const [first, second] = ['1300000000000300011', '1300000000000300012'];
+    // Each answer is a one-count array: 3 lines. ioredis aborts, rather than sends again, the call
+    // behind an answered one of its pipeline.
+    const cut = cutter.cutAfter(6, 3);
+    const counted = await Promise.all([
+      counters.increment(CounterKeys.articleLikes, first),
+      counters.increment(CounterKeys.articleLikes, second),
+    ]);
+    await cut;
+
+    expect(counted).toEqual([1, 1]);
+    expect(await score(CounterKeys.articleLikes, first)).toBe(1);
+    expect(await score(CounterKeys.articleLikes, second)).toBe(1);
+  });
 });

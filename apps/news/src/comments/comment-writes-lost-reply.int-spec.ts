@@ -72,6 +72,17 @@ describe('comment counters and allowance (real Redis, through a relay that loses
     expect(await limiter.take('32', now)).toBe(false);
   });
 
+  it('lets two comments through when their takes went in one pipeline and only the first reply came back', async () => {
+    const limiter = new CommentRateLimiter(redis, { perMinute: 5, perDay: 100 }, TZ);
+    const now = Date.now();
+    // ioredis aborts, rather than sends again, the call behind an answered one of its pipeline.
+    const cut = cutter.cutAfter(2, 1);
+    expect(await Promise.all([limiter.take('34', now), limiter.take('35', now)])).toEqual([true, true]);
+    await cut;
+    expect(await postedToday('34', now)).toBe(1);
+    expect(await postedToday('35', now)).toBe(1);
+  });
+
   it('gives back one comment for a give-back sent again', async () => {
     const limiter = new CommentRateLimiter(redis, { perMinute: 5, perDay: 100 }, TZ);
     const now = Date.now();
