@@ -4,6 +4,7 @@ import { JwtKeySet } from '@app/auth';
 import { createTestRedis, eventually, nextEvent, type TestRedis } from '@app/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Socket } from 'socket.io-client';
+import ioV2, { type SocketV2 } from 'socket.io-client-v2';
 import WebSocket from 'ws';
 
 import { connectIm, openImSocket, type SocketQuery, startIm } from './support/im-app';
@@ -11,6 +12,8 @@ import { connectIm, openImSocket, type SocketQuery, startIm } from './support/im
 jest.setTimeout(30_000);
 
 const CAP = 3;
+/** socket.io-client 2 waits 1 s before its first reconnection attempt, 5 s at most after. */
+const V2_RECONNECTION_DELAY_MAX_MS = 5000;
 
 /** One Engine.IO long-polling request: a GET, or a POST of `body`; what im answered. */
 function poll(
@@ -48,7 +51,7 @@ function poll(
 
 describe('im caps the sockets of one caller address (e2e)', () => {
   const keys = JwtKeySet.generate('im-connection-cap');
-  const sockets: Socket[] = [];
+  const sockets: (Socket | SocketV2)[] = [];
   const raw: WebSocket[] = [];
   let redis: TestRedis;
   let app: NestFastifyApplication;
@@ -187,6 +190,23 @@ describe('im caps the sockets of one caller address (e2e)', () => {
     );
     for (let n = 1; n < CAP; n++) await connectFrom(address);
     expect(await refusalFrom(address)).toBe('Too many connections.');
+  });
+
+  it("lets toutiao-m's socket.io-client 2, refused at the cap, in on its own next attempt once a place is free", async () => {
+    const address = '203.0.113.65';
+    const held: Socket[] = [];
+    for (let n = 0; n < CAP; n++) held.push(await connectFrom(address));
+    // The client's default transports and reconnection, as toutiao-m's chat page opens it.
+    const socket = ioV2(`http://127.0.0.1:${port}`, {
+      query: { a: 'device' },
+      forceNew: true,
+      extraHeaders: { 'x-forwarded-for': address },
+    });
+    sockets.push(socket);
+    expect(await nextEvent(socket, 'error')).toBe('Too many connections.');
+
+    held[0].disconnect();
+    await nextEvent(socket, 'connect', 2 * V2_RECONNECTION_DELAY_MAX_MS);
   });
 
   it('holds no place for a handshake it refused for its credentials', async () => {

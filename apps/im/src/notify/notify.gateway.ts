@@ -61,7 +61,13 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
       const place = this.connections.take(
         callerKey(socket.handshake, this.config.TRUSTED_PROXY_HOPS),
       );
-      if (!place) return next(new Error(TOO_MANY_CONNECTIONS));
+      if (!place) {
+        // A place may be free on the client's next attempt, which socket.io-client 2 makes only
+        // once its connection closes; left open, it never came back, and im held the connection.
+        next(new Error(TOO_MANY_CONNECTIONS));
+        closeAfterRefusal(socket);
+        return;
+      }
       // Given back when the socket leaves, or when its connection closes: Socket.IO drops a socket
       // whose connection closed while it was being authenticated without a `disconnect`.
       const release = (): void => {
@@ -112,7 +118,8 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
 }
 
 /**
- * Closes the connection of a socket refused for a passing reason, once the refusal is sent.
+ * Closes the connection of a socket refused for a passing reason (Redis down, its address at
+ * IM_MAX_CONNECTIONS_PER_IP), once the refusal is sent.
  * socket.io-client 2 (toutiao-m's) tries again only when its connection closes: left open, it
  * waited for Socket.IO's connect timeout (45 s) after Redis was back. A client refused for its
  * token keeps its connection, so it does not come back to be refused every few seconds.
