@@ -28,6 +28,8 @@ import { dropRefusedKeywords } from '../../search/drop-refused-keywords';
  * into the outbox with it). The saved keywords that hold one, which suggestions served, are
  * deleted from MySQL; the es driver's completions are left, which its suggestions leave out.
  *
+ * A text an older gateway or media platform release takes while it still serves is stored as
+ * sent: run this again once no such release serves (delete its row from `migrations_news`).
  * Nothing to undo: the characters dropped were never text.
  */
 export class StripNewsControlCharacters1764460000000 implements MigrationInterface {

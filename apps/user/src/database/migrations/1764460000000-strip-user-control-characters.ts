@@ -25,6 +25,8 @@ import { userEnvSchema } from '../../config/user.config';
  * blank, unlogged: the user service takes a stored name sent back as no change, so its owner can
  * still save their profile, and renames it by hand.
  *
+ * A text an older release of the edges or the user service takes while it still serves is stored
+ * as sent: run this again once no such release serves (delete its row from `migrations_user`).
  * Nothing to undo: the characters dropped were never text.
  */
 export class StripUserControlCharacters1764460000000 implements MigrationInterface {
