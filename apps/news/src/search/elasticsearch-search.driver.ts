@@ -11,7 +11,8 @@ export const COMPLETIONS_INDEX = 'completions';
 const KEYWORD_WEIGHT = 20;
 /**
  * How many options a suggestion asks ES for, per one wanted: ES cannot leave out those opening
- * markup, which are then dropped here (keywords are refused so since, titles rarely hold one).
+ * markup or holding a control character, which are then dropped here (keywords are refused so
+ * since, titles rarely hold one).
  */
 const MARKUP_SLACK = 2;
 
@@ -19,7 +20,7 @@ const MARKUP_SLACK = 2;
  * The first `limit` options that open no markup and hold no control character the search refuses
  * (a keyword saved before it did, which StripNewsControlCharacters deletes from MySQL only).
  */
-function withoutMarkup(options: readonly string[], limit: number): string[] {
+function suggestible(options: readonly string[], limit: number): string[] {
   return options
     .filter((option) => !opensMarkup(option) && !holdsRefusedControl(option))
     .slice(0, limit);
@@ -112,12 +113,9 @@ export class ElasticsearchSearchDriver extends SearchService implements OnApplic
 
   async suggest(prefix: string, limit: number): Promise<string[]> {
     await this.ensureIndices();
-    const keywords = withoutMarkup(
-      await this.completionOptions(prefix, limit * MARKUP_SLACK),
-      limit,
-    );
+    const keywords = suggestible(await this.completionOptions(prefix, limit * MARKUP_SLACK), limit);
     if (keywords.length > 0) return keywords;
-    return withoutMarkup(await this.titlesStartingWith(prefix, limit * MARKUP_SLACK), limit);
+    return suggestible(await this.titlesStartingWith(prefix, limit * MARKUP_SLACK), limit);
   }
 
   async saveKeyword(keyword: string): Promise<void> {
