@@ -25,9 +25,14 @@ describe('answerClientError (a node:http server)', () => {
   let server: Server;
   let port: number;
   let finishStreaming: () => void = () => undefined;
+  let answerSlow: () => void = () => undefined;
 
   beforeAll(async () => {
     server = createServer((request, response) => {
+      if (request.url === '/slow') {
+        answerSlow = () => response.writeHead(200, { 'content-length': '4' }).end('slow');
+        return;
+      }
       if (request.url !== '/stream') {
         response.writeHead(200, { 'content-length': '2' }).end('ok');
         return;
@@ -62,5 +67,14 @@ describe('answerClientError (a node:http server)', () => {
     expect(received.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
     expect(received.endsWith('first part, \r\n')).toBe(true);
     expect(received).not.toContain('HTTP/1.1 400');
+  });
+
+  it('closes the connection unanswered when the request before the refused one is still owed its answer, which the 400 would pass for', async () => {
+    const received = await exchange(
+      port,
+      'GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\nGET / HTTP/1.1\r\nHost: localhost\r\nnot a header\r\n\r\n',
+    );
+    answerSlow();
+    expect(received).toBe('');
   });
 });

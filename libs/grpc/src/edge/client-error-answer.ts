@@ -15,17 +15,17 @@ const CLIENT_ERRORS: Readonly<Record<string, ClientErrorAnswer>> = {
 };
 const BAD_REQUEST: ClientErrorAnswer = { status: 400, message: 'Bad request.' };
 
-/** Whether the connection's current answer has begun to go out: Node keeps it on the socket. */
-function answerUnderWay(socket: Duplex): boolean {
-  const { _httpMessage: answer } = socket as Duplex & { _httpMessage?: { headersSent?: boolean } | null };
-  return answer?.headersSent === true;
+/** Whether a request before the refused one still has its answer to come: Node keeps it on the socket. */
+function answerOwed(socket: Duplex): boolean {
+  const { _httpMessage: answer } = socket as Duplex & { _httpMessage?: object | null };
+  return answer !== undefined && answer !== null;
 }
 
 /**
  * A server's `clientError` listener: what Node's HTTP parser refused, or a request that came too
  * slowly, is answered in the JSON envelope with the security headers and `headers`, and the
- * connection is closed; with an answer already under way on it, it is only closed. Node's own
- * answer, and Fastify's, write a bare status line.
+ * connection is closed; with an answer still owed on it, it is only closed. Node's own answer,
+ * and Fastify's, write a bare status line.
  */
 export function answerClientError(
   headers: Readonly<Record<string, string>> = {},
@@ -33,9 +33,9 @@ export function answerClientError(
   return (error, socket) => {
     // A reset connection has nobody to answer.
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    // As Node's own handler: an answer already under way (a request before it on the connection)
-    // would take the 400 into its body.
-    if (!socket.writable || answerUnderWay(socket)) {
+    // A 400 would go into the body of an answer under way on the connection, or a pipelining
+    // client would take it for the answer to the request it sent before the refused one.
+    if (!socket.writable || answerOwed(socket)) {
       socket.destroy();
       return;
     }
