@@ -29,6 +29,10 @@ describe('answerClientError (a node:http server)', () => {
 
   beforeAll(async () => {
     server = createServer((request, response) => {
+      if (request.url === '/upload') {
+        request.resume().once('end', () => response.writeHead(200, { 'content-length': '4' }).end('read'));
+        return;
+      }
       if (request.url === '/slow') {
         answerSlow = () => response.writeHead(200, { 'content-length': '4' }).end('slow');
         return;
@@ -55,6 +59,15 @@ describe('answerClientError (a node:http server)', () => {
     const received = await exchange(port, 'GET / HTTP/1.1\r\nHost: localhost\r\nnot a header\r\n\r\n');
     expect(received.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
     expect(received).toContain('access-control-allow-origin: *\r\n');
+    expect(received.endsWith('\r\n\r\n{"message":"Bad request."}')).toBe(true);
+  });
+
+  it('answers with a 400 a request whose own body the parser refuses', async () => {
+    const received = await exchange(
+      port,
+      'POST /upload HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nnot a chunk size\r\n\r\n',
+    );
+    expect(received.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
     expect(received.endsWith('\r\n\r\n{"message":"Bad request."}')).toBe(true);
   });
 

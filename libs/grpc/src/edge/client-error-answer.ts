@@ -15,17 +15,28 @@ const CLIENT_ERRORS: Readonly<Record<string, ClientErrorAnswer>> = {
 };
 const BAD_REQUEST: ClientErrorAnswer = { status: 400, message: 'Bad request.' };
 
-/** Whether a request before the refused one still has its answer to come: Node keeps it on the socket. */
-function answerOwed(socket: Duplex): boolean {
-  const { _httpMessage: answer } = socket as Duplex & { _httpMessage?: object | null };
-  return answer !== undefined && answer !== null;
+/** The answer Node is giving on the connection, if any: it keeps it on the socket. */
+interface AnswerInProgress {
+  headersSent: boolean;
+  req?: { complete: boolean };
+}
+
+/**
+ * Whether an answer on the connection stands in the 400's way: one already under way, or one still
+ * owed to a request read whole before the refused one. A request whose own body was refused is
+ * answered the 400.
+ */
+function answerInTheWay(socket: Duplex): boolean {
+  const { _httpMessage: answer } = socket as Duplex & { _httpMessage?: AnswerInProgress | null };
+  if (answer === undefined || answer === null) return false;
+  return answer.headersSent || answer.req?.complete !== false;
 }
 
 /**
  * A server's `clientError` listener: what Node's HTTP parser refused, or a request that came too
  * slowly, is answered in the JSON envelope with the security headers and `headers`, and the
- * connection is closed; with an answer still owed on it, it is only closed. Node's own answer,
- * and Fastify's, write a bare status line.
+ * connection is closed; with an earlier request's answer in the way, it is only closed. Node's
+ * own answer, and Fastify's, write a bare status line.
  */
 export function answerClientError(
   headers: Readonly<Record<string, string>> = {},
@@ -35,7 +46,7 @@ export function answerClientError(
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     // A 400 would go into the body of an answer under way on the connection, or a pipelining
     // client would take it for the answer to the request it sent before the refused one.
-    if (!socket.writable || answerOwed(socket)) {
+    if (!socket.writable || answerInTheWay(socket)) {
       socket.destroy();
       return;
     }
