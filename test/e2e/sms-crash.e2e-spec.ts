@@ -47,25 +47,36 @@ describe('an SMS job whose worker is killed mid-job', () => {
     rmSync(inboxDir, { recursive: true, force: true });
   });
 
+  const linesOf = (inbox: string): string[] =>
+    existsSync(inbox) ? readFileSync(inbox, 'utf8').trim().split('\n').filter(Boolean) : [];
+  const workerEnv = async (inbox: string, latencyMs: number) => {
+    const port = await freePort();
+    const env = testEnv(database.settings, redis, {
+      WORKER_PORT: port,
+      HTTP_HOST: '127.0.0.1',
+      WORKER_QUEUES: 'sms',
+      SMS_LOG_FILE: inbox,
+      SMS_LOG_LATENCY_MS: latencyMs,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+    });
+    return { port, env };
+  };
+  /** A worker of its own, ready to take jobs. */
+  const startWorkerProcess = async (inbox: string, latencyMs: number) => {
+    const { port, env } = await workerEnv(inbox, latencyMs);
+    const worker = spawnWorker(env);
+    children.push(worker.child);
+    await waitFor(ready(port), 90_000, 'worker ready');
+    return worker;
+  };
+
   it('is redelivered to another worker and the code is sent exactly once', async () => {
     const inbox = join(inboxDir, 'sms.jsonl');
-    const sent = () => (existsSync(inbox) ? readFileSync(inbox, 'utf8').trim().split('\n').filter(Boolean) : []);
-    const workerEnv = async (latencyMs: number) => {
-      const port = await freePort();
-      const env = testEnv(database.settings, redis, {
-        WORKER_PORT: port,
-        HTTP_HOST: '127.0.0.1',
-        WORKER_QUEUES: 'sms',
-        SMS_LOG_FILE: inbox,
-        SMS_LOG_LATENCY_MS: latencyMs,
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'warn',
-      });
-      return { port, env };
-    };
+    const sent = () => linesOf(inbox);
 
     // Worker A takes the job and dies while the provider call is still in flight.
-    const first = await workerEnv(4000);
+    const first = await workerEnv(inbox, 4000);
     const workerA = spawnWorker(first.env);
     children.push(workerA.child);
     await waitFor(ready(first.port), 90_000, 'worker A ready');
@@ -78,7 +89,7 @@ describe('an SMS job whose worker is killed mid-job', () => {
     expect(await queue.getJobState(id)).toBe<JobState>('active');
 
     // Worker B finds the job stalled once A's lock expires, and delivers it.
-    const second = await workerEnv(0);
+    const second = await workerEnv(inbox, 0);
     const workerB = spawnWorker(second.env);
     children.push(workerB.child);
     await waitFor(ready(second.port), 90_000, 'worker B ready');
@@ -96,5 +107,53 @@ describe('an SMS job whose worker is killed mid-job', () => {
     workerB.child.kill('SIGTERM');
     const exit = await workerB.exited;
     expect(exit.code === 0 || exit.signal === 'SIGTERM').toBe(true);
+  }, 300_000);
+
+  it('is sent once also when the worker it was handed to is killed mid-job too', async () => {
+    const inbox = join(inboxDir, 'sms-killed-twice.jsonl');
+    const mobile = '13922222222';
+    const id = jobId(JobName.SendSmsCode, 'app', mobile, 'crash-twice');
+    const state = async () => {
+      const job = await queue.getJob(id);
+      return job ? { state: await job.getState(), stalls: job.stalledCounter } : undefined;
+    };
+
+    // Worker A takes the job and dies while the provider call is in flight.
+    const workerA = await startWorkerProcess(inbox, 20_000);
+    await queue.add(JobName.SendSmsCode, { mobile, code: '517204', scope: 'app' }, { ...DEFAULT_JOB_OPTIONS, jobId: id });
+    await waitFor(async () => ((await state())?.state === 'active' ? true : undefined), 10_000, 'job active on A');
+    workerA.child.kill('SIGKILL');
+    await workerA.exited;
+
+    // Worker B gets it from the stalled check, and dies the same way.
+    const workerB = await startWorkerProcess(inbox, 20_000);
+    await waitFor(
+      async () => {
+        const now = await state();
+        return now?.state === 'active' && now.stalls === 1 ? true : undefined;
+      },
+      60_000,
+      'job handed to B',
+    );
+    workerB.child.kill('SIGKILL');
+    await workerB.exited;
+    expect(linesOf(inbox)).toEqual([]);
+
+    // Worker C finds it stalled again and delivers it, where BullMQ failed it and no code went out.
+    const workerC = await startWorkerProcess(inbox, 0);
+    const settled = await waitFor(
+      async () => {
+        const now = await state();
+        return now?.state === 'completed' || now?.state === 'failed' ? now.state : undefined;
+      },
+      60_000,
+      'job settled on C',
+    );
+    expect(settled).toBe<JobState>('completed');
+    const lines = linesOf(inbox).map((line) => JSON.parse(line) as { mobile: string; code: string });
+    expect(lines).toEqual([expect.objectContaining({ mobile, code: '517204' })]);
+
+    workerC.child.kill('SIGTERM');
+    await workerC.exited;
   }, 300_000);
 });

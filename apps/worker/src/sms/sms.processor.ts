@@ -15,7 +15,7 @@ export interface SmsJobResult {
  * Delivers verification codes from the `sms` queue.
  *
  * BullMQ delivers at least once: a worker killed mid-job has its job redelivered once the lock
- * expires. The ledger records a job as sent right after the provider accepts it, so a
+ * expires, up to 5 times. The ledger records a job as sent right after the provider accepts it, so a
  * redelivery of a sent job is skipped and a job killed before the provider accepted it is sent
  * by the redelivery: each code goes out once. Only a crash in the instant between the provider's
  * answer and the ledger write can send a code twice — the same code, which the user can still use.
@@ -24,6 +24,10 @@ export interface SmsJobResult {
   // SMS jobs take milliseconds; a short lock gets a crashed worker's code redelivered within ~15 s.
   lockDuration: 10_000,
   stalledInterval: 5_000,
+  // The ledger sends a code once however often its workers die, so a job is handed out again after
+  // each of 5 crashes (about 75 s, well inside the code's 300 s), where BullMQ's 1 failed it at the
+  // second and the code never went out.
+  maxStalledCount: 5,
 })
 export class SmsProcessor extends WorkerHost {
   private readonly logger = new Logger(SmsProcessor.name);
