@@ -43,6 +43,8 @@ const HTTP_APPS = APPS.filter((app) => !GRPC_APPS.includes(app));
 const SCALED_APPS = ['gateway', 'news', 'user', 'recommend'];
 /** The apps whose caller's IP depends on TRUSTED_PROXY_HOPS: those built by createHttpApp, and im. */
 const PROXIABLE_HTTP_APPS = ['gateway', 'im', 'media-platform', 'mis'];
+/** What a gRPC service's drain deadline leaves, at least, for its shutdown hooks before SIGKILL. */
+const SHUTDOWN_HOOKS_ROOM_MS = 5_000;
 
 type Json = Record<string, unknown>;
 
@@ -661,6 +663,18 @@ function mebibytes(quantity: unknown): number {
   return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
 }
 
+/** The time between a pod's SIGTERM, sent once the preStop pause (`sleep N`) is over, and its SIGKILL. */
+function stopBudgetMs(doc: Json): number {
+  const pod = asRecord(asRecord(asRecord(doc.spec).template).spec);
+  const graceMs = 1000 * Number(pod.terminationGracePeriodSeconds ?? 30);
+  const pausesMs = containersOf(doc).map((container) => {
+    const preStop = asRecord(asRecord(container.lifecycle).preStop);
+    const command = asList(asRecord(preStop.exec).command);
+    return command[0] === 'sleep' ? 1000 * Number(command[1]) : 0;
+  });
+  return graceMs - Math.max(0, ...pausesMs);
+}
+
 function nameOf(doc: Json): string | undefined {
   return asString(asRecord(doc.metadata).name);
 }
@@ -773,17 +787,23 @@ describe('k8s manifests', () => {
     const timeoutMs = loadConfig(workerEnvSchema, {}).WORKER_SHUTDOWN_TIMEOUT_MS;
     const workers = ofKind('Deployment').filter((doc) => nameOf(doc) === 'worker');
     expect(workers.length).toBeGreaterThan(0);
-    for (const doc of workers) {
-      const pod = asRecord(asRecord(asRecord(doc.spec).template).spec);
-      const graceMs = 1000 * Number(pod.terminationGracePeriodSeconds ?? 30);
-      // SIGTERM comes once the preStop pause (`sleep N`) is over.
-      const pausesMs = containersOf(doc).map((container) => {
-        const preStop = asRecord(asRecord(container.lifecycle).preStop);
-        const command = asList(asRecord(preStop.exec).command);
-        return command[0] === 'sleep' ? 1000 * Number(command[1]) : 0;
-      });
-      expect(graceMs - Math.max(0, ...pausesMs)).toBeGreaterThan(timeoutMs);
-    }
+    for (const doc of workers) expect(stopBudgetMs(doc)).toBeGreaterThan(timeoutMs);
+  });
+
+  it('cancels the gRPC calls still running at GRPC_SHUTDOWN_DRAIN_MS early enough for the shutdown hooks to run before Kubernetes kills the pod', () => {
+    // No ConfigMap sets it: each service's default applies wherever it runs.
+    const set = resources.filter(
+      ({ doc }) => doc.kind === 'ConfigMap' && asRecord(doc.data).GRPC_SHUTDOWN_DRAIN_MS !== undefined,
+    );
+    expect(set.map(labelOf)).toEqual([]);
+    const servers = workloads().filter((doc) => GRPC_APPS.includes(nameOf(doc) ?? ''));
+    expect([...new Set(servers.map(nameOf))].sort()).toEqual([...GRPC_APPS].sort());
+    const leftShort = servers.filter((doc) => {
+      const app = nameOf(doc) as 'user' | 'news' | 'recommend';
+      const drainMs = loadConfig(APP_ENV_SCHEMAS[app], {}).GRPC_SHUTDOWN_DRAIN_MS;
+      return !(stopBudgetMs(doc) - drainMs >= SHUTDOWN_HOOKS_ROOM_MS);
+    });
+    expect(leftShort.map(nameOf)).toEqual([]);
   });
 
   it('gives every pod of an app that makes Snowflake ids a worker id of its own, in the base and every overlay', () => {

@@ -1,4 +1,4 @@
-import { CANDIDATE_GRPC, qualifiedServiceName, serviceConstructor, USER_APP_SERVICES, USER_GRPC } from '@app/grpc';
+import { CANDIDATE_GRPC, NEWS_APP_SERVICES, qualifiedServiceName, serviceConstructor, USER_APP_SERVICES, USER_GRPC } from '@app/grpc';
 import {
   createTestDatabase,
   createTestKeys,
@@ -19,13 +19,28 @@ import { type Client, credentials, type ServiceError, status } from '@grpc/grpc-
 import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
 import { USER_RECOMMEND_SERVICE } from '../../apps/recommend/src/grpc/recommend-grpc.server';
 import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
-import { spawnApp } from './support/app-process';
+import { type AppProcess, type ProcessExit, spawnApp } from './support/app-process';
 
 type UserClient = Client & {
   GetProfile(request: { userId: string }, callback: (error: ServiceError | null) => void): void;
 };
 
 const BOOT_MS = 90_000;
+/** GRPC_SHUTDOWN_DRAIN_MS of the services stopped with calls that never end. */
+const DRAIN_MS = 2_000;
+/** Room past the drain deadline for the shutdown hooks on a loaded machine. */
+const HOOKS_MARGIN_MS = 30_000;
+
+/** How `app` ended, or 'still running' `withinMs` later. */
+const exitWithin = async (app: AppProcess, withinMs: number): Promise<ProcessExit | 'still running'> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), withinMs)));
+  try {
+    return await Promise.race([app.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 const metricsStatus = (url: string) =>
   fetch(url).then(
@@ -111,6 +126,7 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
     await eventually(latest, (statuses) => statuses.every((s) => s === 'SERVING'), 'every watch SERVING');
     return {
       close: () => watches.forEach((watch) => watch.close()),
+      ended: () => Promise.all(watches.map((watch) => watch.ended)),
       notServing: () =>
         eventually(
           latest,
@@ -198,4 +214,61 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
     expect(await recommend.exited).toEqual({ code: null, signal: 'SIGTERM' });
     expect(await metricsStatus(metricsUrl)).toBe(0);
   }, 180_000);
+  // A Watch is a call that never ends by itself: only the drain deadline lets such a drain end.
+  it('user, sent SIGTERM with calls that never end: cancels them at GRPC_SHUTDOWN_DRAIN_MS, then runs its shutdown hooks and ends by the signal', async () => {
+    const [grpcPort, metricsPort] = [await freePort(), await freePort()];
+    const address = `127.0.0.1:${grpcPort}`;
+    const user = await startServing('apps/user/src/main.ts', grpcPort, {
+      USER_GRPC_PORT: grpcPort,
+      USER_METRICS_PORT: metricsPort,
+      JWT_KEYS_DIR: keys.dir,
+      JWT_SIGNING_KID: keys.kid,
+      GRPC_SHUTDOWN_DRAIN_MS: DRAIN_MS,
+    });
+    const watches = await watchServing(address, USER_APP_SERVICES.map(qualifiedServiceName));
+
+    user.child.kill('SIGTERM');
+    // It raises the signal again only once Nest's shutdown hooks (Redis, the MySQL pool) returned.
+    expect(await exitWithin(user, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
+    for (const code of await watches.ended()) expect([status.CANCELLED, status.UNAVAILABLE]).toContain(code);
+  }, 180_000);
+
+  it('recommend and news, sent SIGTERM with calls that never end: cancel them at GRPC_SHUTDOWN_DRAIN_MS, then run their shutdown hooks and end by the signal', async () => {
+    const [newsPort, grpcPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+    await withTestConnection(database.settings, async (query) => {
+      await query(
+        `INSERT IGNORE INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)`,
+      );
+      await query(
+        `INSERT IGNORE INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
+         VALUES (1294287382374400001, 1, 1, 'html', '{"type":0,"images":[]}', 2, 1, NOW(), NOW())`,
+      );
+    });
+    const news = await startServing('apps/news/src/main.ts', newsPort, {
+      NEWS_GRPC_PORT: newsPort,
+      NEWS_METRICS_PORT: 0,
+      GRPC_SHUTDOWN_DRAIN_MS: DRAIN_MS,
+    });
+    const recommend = await startServing('apps/recommend/src/main.ts', grpcPort, {
+      RECOMMEND_GRPC_PORT: grpcPort,
+      RECOMMEND_METRICS_PORT: metricsPort,
+      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
+      RECO_REFRESH_INTERVAL_MS: 3_600_000,
+      GRPC_SHUTDOWN_DRAIN_MS: DRAIN_MS,
+    });
+    const recommendWatches = await watchServing(`127.0.0.1:${grpcPort}`, [
+      USER_RECOMMEND_SERVICE,
+      qualifiedServiceName(CANDIDATE_GRPC),
+    ]);
+    const newsWatches = await watchServing(`127.0.0.1:${newsPort}`, NEWS_APP_SERVICES.map(qualifiedServiceName));
+
+    recommend.child.kill('SIGTERM');
+    expect(await exitWithin(recommend, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
+    for (const code of await recommendWatches.ended()) expect([status.CANCELLED, status.UNAVAILABLE]).toContain(code);
+
+    // News' hooks include its outbox relay and its article HTML worker pool.
+    news.child.kill('SIGTERM');
+    expect(await exitWithin(news, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
+    for (const code of await newsWatches.ended()) expect([status.CANCELLED, status.UNAVAILABLE]).toContain(code);
+  }, 240_000);
 });

@@ -16,6 +16,7 @@ export async function startNewsService(config: NewsConfig): Promise<INestMicrose
     url: `0.0.0.0:${config.NEWS_GRPC_PORT}`,
     metrics: { port: config.NEWS_METRICS_PORT, host: config.HTTP_HOST },
     connectionAge: config,
+    shutdownDrainMs: config.GRPC_SHUTDOWN_DRAIN_MS,
     isReady: async (app) => {
       const [database, redis] = await Promise.all([app.get(DatabaseHealth).isReady(), app.get(RedisHealth).isReady()]);
       return database && redis;

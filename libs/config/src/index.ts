@@ -9,3 +9,4 @@ export * from './photo-url';
 export * from './error-message';
 export * from './answers-within';
 export * from './periodic-task';
+export * from './drain-within';

@@ -160,12 +160,14 @@ describe('loadConfig', () => {
     }
   });
 
-  it('reads the gRPC servers\' connection age (0: none) and its grace as whole ms, refusing an empty one', () => {
+  it('reads the gRPC servers\' connection age (0: none), its grace and the shutdown drain as whole ms, refusing an empty one', () => {
     const grpcSchema = grpcServerEnvSchema.superRefine(refineBaseEnv);
     expect(loadConfig(grpcSchema, {})).toMatchObject({
       GRPC_MAX_CONNECTION_AGE_MS: 300_000,
       GRPC_MAX_CONNECTION_AGE_GRACE_MS: 600_000,
+      GRPC_SHUTDOWN_DRAIN_MS: 15_000,
     });
+    expect(loadConfig(grpcSchema, { GRPC_SHUTDOWN_DRAIN_MS: '2000' }).GRPC_SHUTDOWN_DRAIN_MS).toBe(2_000);
     expect(loadConfig(grpcSchema, { GRPC_MAX_CONNECTION_AGE_MS: '0' }).GRPC_MAX_CONNECTION_AGE_MS).toBe(0);
     expect(
       loadConfig(grpcSchema, { GRPC_MAX_CONNECTION_AGE_MS: '60000', GRPC_MAX_CONNECTION_AGE_GRACE_MS: '30000' }),
@@ -173,6 +175,7 @@ describe('loadConfig', () => {
     const refused = {
       GRPC_MAX_CONNECTION_AGE_MS: ['', ' ', '-1', '1', '999', '1.5', '1e4', '86400001'],
       GRPC_MAX_CONNECTION_AGE_GRACE_MS: ['', '0', '999', '1.5', '3600001'],
+      GRPC_SHUTDOWN_DRAIN_MS: ['', ' ', '0', '999', '1.5', '1e4', '600001'],
     };
     for (const [name, values] of Object.entries(refused)) {
       for (const value of values) {

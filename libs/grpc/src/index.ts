@@ -6,6 +6,7 @@ export * from './service-constructor';
 export * from './server/grpc-health';
 export * from './server/grpc-server-options';
 export * from './server/connection-age';
+export * from './server/drain-grpc-server';
 export * from './server/grpc-exception.filter';
 export * from './client/call';
 export * from './client/deadline.interceptor';

@@ -4,6 +4,8 @@ import {
   type GrpcObject,
   loadPackageDefinition,
   type ServiceClientConstructor,
+  type status,
+  type StatusObject,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath } from 'grpc-health-check';
@@ -39,6 +41,8 @@ export interface GrpcHealthWatch {
   readonly statuses: readonly string[];
   /** The last status sent, if any. */
   latest(): string | undefined;
+  /** The status code the call ended with: OK, CANCELLED by `close`, or what the server ended it with. */
+  readonly ended: Promise<status>;
   close(): void;
 }
 
@@ -53,9 +57,11 @@ export function watchGrpcHealth(address: string, service = ''): GrpcHealthWatch 
   call.on('data', (reply: { status: string }) => statuses.push(reply.status));
   // Cancelled by `close`, or ended with the server: what it sent stays in `statuses`.
   call.on('error', () => undefined);
+  const ended = new Promise<status>((resolve) => call.on('status', (outcome: StatusObject) => resolve(outcome.code)));
   return {
     statuses,
     latest: () => statuses.at(-1),
+    ended,
     close: () => {
       call.cancel();
       client.close();

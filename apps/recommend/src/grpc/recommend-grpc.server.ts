@@ -3,6 +3,7 @@ import { APP_CONFIG } from '@app/config';
 import {
   CANDIDATE_GRPC,
   connectionAgeOptions,
+  drainGrpcServer,
   GrpcHealth,
   GrpcMetricsEndpoint,
   qualifiedServiceName,
@@ -63,7 +64,7 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.health.stop();
-    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+    await drainGrpcServer(this.server, this.config.GRPC_SHUTDOWN_DRAIN_MS);
     await this.metrics.close();
   }
 }

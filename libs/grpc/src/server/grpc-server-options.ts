@@ -11,6 +11,8 @@ export interface GrpcServerExtras {
   interceptors?: readonly ServerInterceptor[];
   /** Unset keeps client connections for good. */
   connectionAge?: GrpcConnectionAge;
+  /** Given the grpc-js server Nest makes (its gRPC transport cannot `unwrap` it). */
+  serverCreated?: (server: Server) => void;
 }
 
 /**
@@ -22,7 +24,7 @@ export function grpcServerOptions(
   services: readonly GrpcServiceDefinition[],
   url: string,
   health: GrpcHealth,
-  { interceptors = [], connectionAge }: GrpcServerExtras = {},
+  { interceptors = [], connectionAge, serverCreated }: GrpcServerExtras = {},
 ): GrpcOptions {
   const packages = [...new Set(services.map((service) => service.packageName))];
   return {
@@ -40,6 +42,7 @@ export function grpcServerOptions(
       },
       onLoadPackageDefinition: (_definition: unknown, server: unknown) => {
         health.addToServer(server as Server);
+        serverCreated?.(server as Server);
       },
     },
   };

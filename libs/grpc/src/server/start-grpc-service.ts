@@ -1,3 +1,4 @@
+import type { Server } from '@grpc/grpc-js';
 import type { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -5,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { type GrpcServiceDefinition, qualifiedServiceName } from '../services';
 import { closeOnShutdownSignals } from './close-on-shutdown-signals';
 import type { GrpcConnectionAge } from './connection-age';
+import { drainGrpcServer } from './drain-grpc-server';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 import { GrpcMetricsEndpoint } from './grpc-metrics-endpoint';
 import { GrpcHealth } from './grpc-health';
@@ -18,6 +20,8 @@ export interface GrpcServiceBootstrap {
   metrics: { port: number; host: string };
   /** How long client connections live (GRPC_MAX_CONNECTION_AGE_MS and its grace). */
   connectionAge: GrpcConnectionAge;
+  /** How long the drain may wait for the calls in progress before they are cancelled (GRPC_SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
   /** Readiness of the service's own dependencies, polled into grpc.health.v1. */
   isReady: (app: INestMicroservice) => Promise<boolean>;
   healthIntervalMs?: number;
@@ -25,16 +29,19 @@ export interface GrpcServiceBootstrap {
 
 /**
  * Creates, starts and health-wires a gRPC microservice. Closing the handle it answers, or a
- * SIGTERM or SIGINT, marks the service NOT_SERVING, drains it and closes its `/metrics`; a signal
- * then ends the process as Nest's shutdown hooks do.
+ * SIGTERM or SIGINT, marks the service NOT_SERVING, drains it (cancelling the calls still running
+ * after `shutdownDrainMs`), runs Nest's shutdown hooks and closes its `/metrics`; a signal then
+ * ends the process as Nest's shutdown hooks do.
  */
 export async function startGrpcService(options: GrpcServiceBootstrap): Promise<INestMicroservice> {
   const health = new GrpcHealth(options.services.map(qualifiedServiceName));
   const metrics = new GrpcMetricsEndpoint();
+  let server: Server | undefined;
   const app = await NestFactory.createMicroservice(options.module, {
     ...grpcServerOptions(options.services, options.url, health, {
       interceptors: [metrics.calls.interceptor],
       connectionAge: options.connectionAge,
+      serverCreated: (created) => (server = created),
     }),
     bufferLogs: true,
     // Boot errors reach the caller (runMain exits non-zero; tests fail with the real error).
@@ -56,6 +63,8 @@ export async function startGrpcService(options: GrpcServiceBootstrap): Promise<I
   const closeAll = (): Promise<void> =>
     (closing ??= (async () => {
       health.stop();
+      if (server) await drainGrpcServer(server, options.shutdownDrainMs);
+      // Nest's own drain then finds the server closed, and the hooks run.
       await close();
       await metrics.close();
       stopListening();
