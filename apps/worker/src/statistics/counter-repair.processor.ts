@@ -28,6 +28,10 @@ const SCHEDULED_MINUTE = /^\d{12}$/;
 @JobProcessor(QueueName.Statistics, [JobName.RepairCounters], {
   // The backoff of the scheduled repairs (`counterRepairRetry`), which BullMQ has no type for.
   settings: { backoffStrategy: counterRepairRetryDelay },
+  // A repair is safe to run again, and is cut short by every crash of its worker and every stop
+  // that outlasts WORKER_SHUTDOWN_TIMEOUT_MS (a rollout stops each replica once): handed out again
+  // after each of up to 5, where BullMQ's 1 failed it at the second and the counters waited a day.
+  maxStalledCount: 5,
 })
 export class CounterRepairProcessor extends WorkerHost {
   private readonly logger = new Logger(CounterRepairProcessor.name);
