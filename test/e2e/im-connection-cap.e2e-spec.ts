@@ -1,7 +1,13 @@
 import { request as httpRequest } from 'node:http';
 
 import { JwtKeySet } from '@app/auth';
-import { createTestRedis, eventually, nextEvent, type TestRedis } from '@app/testing';
+import {
+  collectEvents,
+  createTestRedis,
+  eventually,
+  nextEvent,
+  type TestRedis,
+} from '@app/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Socket } from 'socket.io-client';
 import ioV2, { type SocketV2 } from 'socket.io-client-v2';
@@ -12,6 +18,8 @@ import { connectIm, openImSocket, type SocketQuery, startIm } from './support/im
 jest.setTimeout(30_000);
 
 const CAP = 3;
+/** Engine.IO's answer to a long-polling handshake over the cap. */
+const REFUSED = '403 {"code":4,"message":"Too many connections."}';
 /** socket.io-client 2 waits 1 s before its first reconnection attempt, 5 s at most after. */
 const V2_RECONNECTION_DELAY_MAX_MS = 5000;
 
@@ -48,6 +56,26 @@ function poll(
     outgoing.end(body);
   });
 }
+
+/** What im answered an Engine.IO handshake: 'open', or the refusal's status and body. */
+type EngineAnswer = string;
+
+interface EngineVariant {
+  eio: '3' | '4';
+  transport: 'websocket' | 'polling';
+  address: string;
+}
+
+/**
+ * No CONNECT is sent on these; an Engine.IO 3 connection connects its socket by itself, which im
+ * refuses for the token (Socket.IO's connect timeout closes the connection after 45 s).
+ */
+const ENGINE_VARIANTS: EngineVariant[] = [
+  { eio: '4', transport: 'websocket', address: '203.0.113.70' },
+  { eio: '4', transport: 'polling', address: '203.0.113.71' },
+  { eio: '3', transport: 'websocket', address: '203.0.113.72' },
+  { eio: '3', transport: 'polling', address: '203.0.113.73' },
+];
 
 describe('im caps the sockets of one caller address (e2e)', () => {
   const keys = JwtKeySet.generate('im-connection-cap');
@@ -110,17 +138,78 @@ describe('im caps the sockets of one caller address (e2e)', () => {
     return ws;
   };
 
+  /** An Engine.IO connection from `address` that sends no CONNECT: kept open while it answers. */
+  const openEngine = ({ eio, transport, address }: EngineVariant): Promise<EngineAnswer> => {
+    const path = `/socket.io/?EIO=${eio}&transport=${transport}&token=not.a.jwt`;
+    const headers = { 'x-forwarded-for': address };
+    if (transport === 'polling')
+      return poll(port, path, headers).then(
+        () => 'open',
+        (error: Error) => error.message,
+      );
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, { headers });
+    raw.push(ws);
+    // Engine.IO 4 pings, Engine.IO 3 is pinged: either way the connection looks alive.
+    ws.on('message', (data: Buffer) => {
+      if (data.toString() === '2') ws.send('3');
+    });
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve('open'));
+      ws.once('unexpected-response', (_request, answer) => {
+        let text = '';
+        answer.setEncoding('utf8');
+        answer.on('data', (chunk: string) => (text += chunk));
+        answer.on('end', () => resolve(`${answer.statusCode} ${text}`));
+      });
+      ws.once('error', reject);
+    });
+  };
+
+  /** Engine.IO's answer to a long-polling handshake from `forwardedFor`. */
+  const handshakeFrom = (forwardedFor: string): Promise<EngineAnswer> =>
+    openEngine({ eio: '4', transport: 'polling', address: forwardedFor });
+
+  it.each(ENGINE_VARIANTS)(
+    'refuses at its handshake an Engine.IO connection (EIO=$eio, $transport) more than the cap from an address, though none of them holds a socket',
+    async (variant) => {
+      const answers: EngineAnswer[] = [];
+      for (let n = 0; n < CAP + 2; n++) answers.push(await openEngine(variant));
+      const refused = variant.transport === 'polling' ? REFUSED : '400 Too many connections.';
+      expect(answers).toEqual([...Array<EngineAnswer>(CAP).fill('open'), refused, refused]);
+      // Another address is not held back by this one.
+      expect(await openEngine({ ...variant, address: `${variant.address}1` })).toBe('open');
+    },
+  );
+
   it('refuses one socket more than the cap from an address, whatever the client wrote before the entry the Ingress appended', async () => {
     for (let n = 0; n < CAP; n++) await connectFrom('203.0.113.60');
-    expect(await refusalFrom('203.0.113.60')).toBe('Too many connections.');
-    expect(await refusalFrom('198.51.100.7, 203.0.113.60')).toBe('Too many connections.');
-    expect(await refusalFrom('203.0.113.60', {})).toBe('Too many connections.');
+    // Refused at the WebSocket handshake: socket.io-client 4 gets a `connect_error`.
+    expect(await refusalFrom('203.0.113.60')).toBe('websocket error');
+    expect(await handshakeFrom('203.0.113.60')).toBe(REFUSED);
+    expect(await handshakeFrom('198.51.100.7, 203.0.113.60')).toBe(REFUSED);
     await connectFrom('203.0.113.61');
+  });
+
+  it('counts a connection whose socket left with a DISCONNECT packet until the connection closes', async () => {
+    const address = '203.0.113.66';
+    const left = await connectRaw(address);
+    left.send('41');
+    for (let n = 1; n < CAP; n++) await connectFrom(address);
+    expect(await handshakeFrom(address)).toBe(REFUSED);
+
+    left.terminate();
+    await eventually(
+      () => handshakeFrom(address),
+      (answer) => answer === 'open',
+      'a place after the connection closed',
+      10_000,
+      50,
+    );
   });
 
   it('counts the addresses of one IPv6 /64 as one', async () => {
     for (let n = 1; n <= CAP; n++) await connectFrom(`2001:db8:1:2::${n}`);
-    expect(await refusalFrom('2001:db8:1:2:ffff::1')).toBe('Too many connections.');
+    expect(await handshakeFrom('2001:db8:1:2:ffff::1')).toBe(REFUSED);
     await connectFrom('2001:db8:1:3::1');
   });
 
@@ -129,7 +218,7 @@ describe('im caps the sockets of one caller address (e2e)', () => {
     const leaving = await connectFrom(address);
     const dropped = await connectRaw(address);
     await connectFrom(address);
-    expect(await refusalFrom(address)).toBe('Too many connections.');
+    expect(await handshakeFrom(address)).toBe(REFUSED);
 
     const disconnected = nextEvent(leaving, 'disconnect');
     leaving.disconnect();
@@ -145,7 +234,7 @@ describe('im caps the sockets of one caller address (e2e)', () => {
       10_000,
       50,
     );
-    expect(await refusalFrom(address)).toBe('Too many connections.');
+    expect(await handshakeFrom(address)).toBe(REFUSED);
 
     // No close frame: the TCP connection just ends, as a phone that loses its network.
     dropped.terminate();
@@ -160,7 +249,7 @@ describe('im caps the sockets of one caller address (e2e)', () => {
       10_000,
       50,
     );
-    expect(await refusalFrom(address)).toBe('Too many connections.');
+    expect(await handshakeFrom(address)).toBe(REFUSED);
   });
 
   it('gives back the place of a CONNECT whose connection closed before its socket was authenticated, in the same request', async () => {
@@ -189,7 +278,7 @@ describe('im caps the sockets of one caller address (e2e)', () => {
       50,
     );
     for (let n = 1; n < CAP; n++) await connectFrom(address);
-    expect(await refusalFrom(address)).toBe('Too many connections.');
+    expect(await handshakeFrom(address)).toBe(REFUSED);
   });
 
   it("lets toutiao-m's socket.io-client 2, refused at the cap, in on its own next attempt once a place is free", async () => {
@@ -203,17 +292,35 @@ describe('im caps the sockets of one caller address (e2e)', () => {
       extraHeaders: { 'x-forwarded-for': address },
     });
     sockets.push(socket);
-    expect(await nextEvent(socket, 'error')).toBe('Too many connections.');
+    // Its long-polling handshake answered 403: a `connect_error`, then attempts after a delay.
+    expect(await nextEvent(socket, 'connect_error')).toMatchObject({
+      message: 'xhr poll error',
+      description: 403,
+    });
+    const attempts = await collectEvents(socket, 'reconnect_attempt', V2_RECONNECTION_DELAY_MAX_MS);
+    expect(attempts.length).toBeGreaterThan(0);
+    expect(attempts.length).toBeLessThanOrEqual(5);
 
     held[0].disconnect();
     await nextEvent(socket, 'connect', 2 * V2_RECONNECTION_DELAY_MAX_MS);
   });
 
-  it('holds no place for a handshake it refused for its credentials', async () => {
+  it('holds no place for a socket.io-client 4 refused for its credentials, which closes its connection', async () => {
     const address = '203.0.113.63';
     for (let n = 0; n < 2 * CAP; n++)
       expect(await refusalFrom(address, { token: 'not.a.jwt' })).toBe('Token has some errors.');
-    for (let n = 0; n < CAP; n++) await connectFrom(address);
-    expect(await refusalFrom(address)).toBe('Too many connections.');
+    await eventually(
+      () =>
+        connectFrom(address).then(
+          () => 'connected',
+          (error: Error) => error.message,
+        ),
+      (answer) => answer === 'connected',
+      'a place after refused connections closed',
+      10_000,
+      50,
+    );
+    for (let n = 1; n < CAP; n++) await connectFrom(address);
+    expect(await handshakeFrom(address)).toBe(REFUSED);
   });
 });

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 
 import { type ImConfig, imEnvSchema } from './config/im.config';
 import { ImModule, type ImOverrides } from './im.module';
+import { EngineConnectionCap } from './notify/engine-connection-cap';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
 import { RedisPubSub } from './realtime/redis-pub-sub';
 
@@ -25,6 +26,10 @@ export async function createIm(
     new RedisIoAdapter(app, app.get(RedisPubSub), {
       redisKeyPrefix: config.REDIS_KEY_PREFIX,
       pingTimeoutMs: config.IM_PING_TIMEOUT_MS,
+      connectionCap: new EngineConnectionCap(
+        config.IM_MAX_CONNECTIONS_PER_IP,
+        config.TRUSTED_PROXY_HOPS,
+      ),
     }),
   );
   app.enableShutdownHooks();

@@ -8,7 +8,8 @@ export const imEnvSchema = baseEnvSchema
     /** Socket.IO ping timeout; the original server used 300 s so idle phones stay connected. */
     IM_PING_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
     /**
-     * Sockets one caller address (an IPv6 one by its /64) may hold at once on a replica; 0: no cap.
+     * Engine.IO connections (a socket each at most) one caller address (an IPv6 one by its /64)
+     * may hold at once on a replica; 0: no cap.
      * Empty is refused, not read as 0.
      */
     IM_MAX_CONNECTIONS_PER_IP: z

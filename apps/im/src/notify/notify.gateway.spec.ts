@@ -48,15 +48,13 @@ function fakeSocket(id: string): FakeSocket {
   return { socket: socket as unknown as ImSocket, events, connection };
 }
 
-describe('NotifyGateway handshake cap', () => {
+describe('NotifyGateway handshake', () => {
   const authenticator = new HeldAuthenticator();
   let middleware: Middleware;
 
   beforeEach(() => {
-    const gateway = new NotifyGateway(authenticator as unknown as SocketAuthenticator, {
-      TRUSTED_PROXY_HOPS: 0,
-      IM_MAX_CONNECTIONS_PER_IP: 1,
-    });
+    authenticator.waiting.length = 0;
+    const gateway = new NotifyGateway(authenticator as unknown as SocketAuthenticator);
     gateway.afterInit({ use: (fn: Middleware) => (middleware = fn) } as unknown as ImServer);
   });
 
@@ -66,55 +64,26 @@ describe('NotifyGateway handshake cap', () => {
     return next;
   };
 
-  it('gives back the place of a connection that closed while its socket was being authenticated', async () => {
-    const first = fakeSocket('first');
-    expect(handshake(first.socket)).not.toHaveBeenCalled();
-    const refused = fakeSocket('refused');
-    expect(handshake(refused.socket)).toHaveBeenCalledWith(new Error('Too many connections.'));
-    // For socket.io-client 2 to try again: it does only once its connection closes.
-    await new Promise(setImmediate);
-    expect(refused.connection).toHaveProperty('readyState', 'closed');
-
-    // Socket.IO drops a socket whose connection closed before its middleware ended: no `disconnect`.
-    first.connection.emit('close');
-    authenticator.waiting.shift()?.({ kind: 'anonymous', anonymousId: 'device' });
-    await new Promise(setImmediate);
-
-    const next = handshake(fakeSocket('after').socket);
-    authenticator.waiting.shift()?.({ kind: 'anonymous', anonymousId: 'device' });
-    await new Promise(setImmediate);
-    expect(next).toHaveBeenCalledWith();
-  });
-
-  it('takes no place for a socket whose connection closed before its handshake was looked at', async () => {
+  it('reads no session for a socket whose connection closed before its handshake was looked at', () => {
     const closed = fakeSocket('closed');
     closed.connection.emit('close');
     expect(handshake(closed.socket)).toHaveBeenCalledWith(expect.any(Error));
     expect(authenticator.waiting).toHaveLength(0);
-
-    const next = handshake(fakeSocket('after').socket);
-    authenticator.waiting.shift()?.({ kind: 'anonymous', anonymousId: 'device' });
-    await new Promise(setImmediate);
-    expect(next).toHaveBeenCalledWith();
   });
 
-  it('gives back the place of a socket that disconnects on an open connection, once', async () => {
+  it('refuses a second socket on a connection whose socket is being authenticated or connected', async () => {
     const first = fakeSocket('first');
     const next = handshake(first.socket);
+    const again = { ...fakeSocket('again'), socket: { ...first.socket, id: 'again' } as ImSocket };
+    expect(handshake(again.socket)).toHaveBeenCalledWith(new Error('Already connected.'));
     authenticator.waiting.shift()?.({ kind: 'anonymous', anonymousId: 'device' });
     await new Promise(setImmediate);
     expect(next).toHaveBeenCalledWith();
+    expect(handshake(again.socket)).toHaveBeenCalledWith(new Error('Already connected.'));
 
     // A DISCONNECT packet: the connection stays, and may connect a socket again.
     first.events.emit('disconnect');
-    const second = handshake(fakeSocket('second').socket);
-    authenticator.waiting.shift()?.({ kind: 'anonymous', anonymousId: 'device' });
-    await new Promise(setImmediate);
-    expect(second).toHaveBeenCalledWith();
-
-    first.connection.emit('close');
-    expect(handshake(fakeSocket('third').socket)).toHaveBeenCalledWith(
-      new Error('Too many connections.'),
-    );
+    expect(handshake(again.socket)).not.toHaveBeenCalled();
+    expect(authenticator.waiting).toHaveLength(1);
   });
 });

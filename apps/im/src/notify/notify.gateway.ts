@@ -1,19 +1,14 @@
-import { APP_CONFIG } from '@app/config';
 import { AppError, ERROR_TABLE, ErrorKind, isStoreUnavailable } from '@app/grpc';
 import { sessionRoom } from '@app/queue';
-import { Inject, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 
-import { callerKey } from '../chat/client-address';
-import type { ImConfig } from '../config/im.config';
 import type { ImServer, ImSocket } from '../realtime/socket.types';
-import { ConnectionsPerAddress } from './connections-per-address';
 import { callAt } from './expiry-timer';
 import { handshakeQuery } from './handshake-credentials';
 import { SocketAuthenticator } from './socket-authenticator';
 
 const ALREADY_CONNECTED = 'Already connected.';
-const TOO_MANY_CONNECTIONS = 'Too many connections.';
 /** Never sent: Socket.IO answers no socket of a closed connection. */
 const CONNECTION_CLOSED = 'Connection closed.';
 
@@ -36,58 +31,25 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
    */
   private readonly occupied = new WeakSet<ImSocket['conn']>();
 
-  /**
-   * The sockets of each caller address (IM_MAX_CONNECTIONS_PER_IP), counted before authentication
-   * so a caller over the cap costs no session read.
-   */
-  private readonly connections: ConnectionsPerAddress;
-
-  constructor(
-    private readonly authenticator: SocketAuthenticator,
-    @Inject(APP_CONFIG)
-    private readonly config: Pick<ImConfig, 'TRUSTED_PROXY_HOPS' | 'IM_MAX_CONNECTIONS_PER_IP'>,
-  ) {
-    this.connections = new ConnectionsPerAddress(config.IM_MAX_CONNECTIONS_PER_IP);
-  }
+  constructor(private readonly authenticator: SocketAuthenticator) {}
 
   afterInit(server: ImServer): void {
     // A middleware refuses before the connection exists, so the client gets `connect_error`.
     server.use((socket, next) => {
       const connection = socket.conn;
       // Closed by a packet after the CONNECT in the same request or frame batch: its `close`
-      // came before this ran, and Socket.IO drops the socket, so a place taken would never return.
+      // came before this ran, and Socket.IO drops the socket, so its session is not worth a read.
       if (connection.readyState !== 'open') return next(new Error(CONNECTION_CLOSED));
       if (this.occupied.has(connection)) return next(new Error(ALREADY_CONNECTED));
-      const place = this.connections.take(
-        callerKey(socket.handshake, this.config.TRUSTED_PROXY_HOPS),
-      );
-      if (!place) {
-        // A place may be free on the client's next attempt, which socket.io-client 2 makes only
-        // once its connection closes; left open, it never came back, and im held the connection.
-        next(new Error(TOO_MANY_CONNECTIONS));
-        closeAfterRefusal(socket);
-        return;
-      }
-      // Given back when the socket leaves, or when its connection closes: Socket.IO drops a socket
-      // whose connection closed while it was being authenticated without a `disconnect`.
-      const release = (): void => {
-        connection.off('close', release);
-        place();
-      };
-      connection.once('close', release);
       this.occupied.add(connection);
       this.authenticator.authenticate(handshakeQuery(socket.handshake.url), socket.id).then(
         (identity) => {
           socket.data.identity = identity;
-          socket.once('disconnect', () => {
-            this.occupied.delete(connection);
-            release();
-          });
+          socket.once('disconnect', () => this.occupied.delete(connection));
           next();
         },
         (error: unknown) => {
           this.occupied.delete(connection);
-          release();
           next(this.refusal(error));
           if (isStoreUnavailable(error)) closeAfterRefusal(socket);
         },
@@ -118,8 +80,8 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
 }
 
 /**
- * Closes the connection of a socket refused for a passing reason (Redis down, its address at
- * IM_MAX_CONNECTIONS_PER_IP), once the refusal is sent.
+ * Closes the connection of a socket refused for a passing reason (Redis down), once the refusal
+ * is sent.
  * socket.io-client 2 (toutiao-m's) tries again only when its connection closes: left open, it
  * waited for Socket.IO's connect timeout (45 s) after Redis was back. A client refused for its
  * token keeps its connection, so it does not come back to be refused every few seconds.

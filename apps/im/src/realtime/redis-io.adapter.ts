@@ -7,6 +7,7 @@ import type Redis from 'ioredis';
 import type { Observable } from 'rxjs';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 
+import type { EngineConnectionCap } from '../notify/engine-connection-cap';
 import type { RedisPubSub } from './redis-pub-sub';
 import type { ImServer } from './socket.types';
 
@@ -28,6 +29,8 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export interface RedisIoAdapterOptions {
   redisKeyPrefix: string;
   pingTimeoutMs: number;
+  /** Counts the Engine.IO connections of each caller address; none: uncounted. */
+  connectionCap?: EngineConnectionCap;
 }
 
 /** Socket.IO on the app's own HTTP server (Fastify's), fanned out across replicas through Redis. */
@@ -63,8 +66,10 @@ export class RedisIoAdapter extends IoAdapter {
       // Socket.IO's default is 1 MB. A chat message is 500 characters; a larger frame, or
       // long-polling body of batched packets, closes the connection before it is parsed.
       maxHttpBufferSize: MAX_FRAME_BYTES,
+      ...(this.options.connectionCap && { allowRequest: this.options.connectionCap.allowRequest }),
     });
     if (!isImServer(server)) throw new Error('IoAdapter did not create a Socket.IO server');
+    this.options.connectionCap?.countOn(server.engine);
     server.adapter(this.redisAdapter);
     return server;
   }
