@@ -43,8 +43,13 @@ const HTTP_APPS = APPS.filter((app) => !GRPC_APPS.includes(app));
 const SCALED_APPS = ['gateway', 'news', 'user', 'recommend'];
 /** The apps whose caller's IP depends on TRUSTED_PROXY_HOPS: those built by createHttpApp, and im. */
 const PROXIABLE_HTTP_APPS = ['gateway', 'im', 'media-platform', 'mis'];
-/** What a gRPC service's drain deadline leaves, at least, for its shutdown hooks before SIGKILL. */
+/** What an app's drain deadline leaves, at least, for its shutdown hooks before SIGKILL. */
 const SHUTDOWN_HOOKS_ROOM_MS = 5_000;
+/** The apps that cut what is still in progress at a drain deadline, by its setting. */
+const DRAIN_DEADLINE_OF: Record<string, string[]> = {
+  GRPC_SHUTDOWN_DRAIN_MS: GRPC_APPS,
+  HTTP_SHUTDOWN_DRAIN_MS: ['gateway', 'media-platform', 'mis'],
+};
 
 type Json = Record<string, unknown>;
 
@@ -790,19 +795,25 @@ describe('k8s manifests', () => {
     for (const doc of workers) expect(stopBudgetMs(doc)).toBeGreaterThan(timeoutMs);
   });
 
-  it('cancels the gRPC calls still running at GRPC_SHUTDOWN_DRAIN_MS early enough for the shutdown hooks to run before Kubernetes kills the pod', () => {
-    // No ConfigMap sets it: each service's default applies wherever it runs.
+  it('cuts the gRPC calls and HTTP requests still running at GRPC_SHUTDOWN_DRAIN_MS / HTTP_SHUTDOWN_DRAIN_MS early enough for the shutdown hooks to run before Kubernetes kills the pod', () => {
+    // No ConfigMap sets them: each app's default applies wherever it runs.
     const set = resources.filter(
-      ({ doc }) => doc.kind === 'ConfigMap' && asRecord(doc.data).GRPC_SHUTDOWN_DRAIN_MS !== undefined,
+      ({ doc }) =>
+        doc.kind === 'ConfigMap' &&
+        Object.keys(asRecord(doc.data)).some((name) => name in DRAIN_DEADLINE_OF),
     );
     expect(set.map(labelOf)).toEqual([]);
-    const servers = workloads().filter((doc) => GRPC_APPS.includes(nameOf(doc) ?? ''));
-    expect([...new Set(servers.map(nameOf))].sort()).toEqual([...GRPC_APPS].sort());
-    const leftShort = servers.filter((doc) => {
-      const app = nameOf(doc) as 'user' | 'news' | 'recommend';
-      const drainMs = loadConfig(APP_ENV_SCHEMAS[app], {}).GRPC_SHUTDOWN_DRAIN_MS;
-      return !(stopBudgetMs(doc) - drainMs >= SHUTDOWN_HOOKS_ROOM_MS);
-    });
+    const draining = Object.values(DRAIN_DEADLINE_OF).flat();
+    const servers = workloads().filter((doc) => draining.includes(nameOf(doc) ?? ''));
+    expect([...new Set(servers.map(nameOf))].sort()).toEqual([...draining].sort());
+    const drainMsOf = (app: string): number => {
+      const config = loadConfig(APP_ENV_SCHEMAS[app as keyof typeof APP_ENV_SCHEMAS], {}) as Record<string, unknown>;
+      const setting = Object.keys(DRAIN_DEADLINE_OF).find((name) => DRAIN_DEADLINE_OF[name].includes(app));
+      return Number(setting === undefined ? NaN : config[setting]);
+    };
+    const leftShort = servers.filter(
+      (doc) => !(stopBudgetMs(doc) - drainMsOf(nameOf(doc) ?? '') >= SHUTDOWN_HOOKS_ROOM_MS),
+    );
     expect(leftShort.map(nameOf)).toEqual([]);
   });
 

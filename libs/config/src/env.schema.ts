@@ -140,6 +140,17 @@ export const metricsPort = (defaultPort: number) =>
 const CONNECTION_AGE_MESSAGE = 'must be a whole number of ms: 0 (no limit), or 1000 to 86400000';
 const GRACE_MESSAGE = 'must be a whole number of ms from 1000 to 3600000';
 const DRAIN_MESSAGE = 'must be a whole number of ms from 1000 to 600000';
+/**
+ * How long a stop signal lets what is in progress (calls, requests) run before it is cut, so the
+ * shutdown hooks still run and the process ends before Kubernetes kills it: under the pod's grace
+ * period less its preStop pause (k8s: 30 s and 5 s), with room left for the hooks.
+ */
+const shutdownDrainMs = z
+  .string()
+  .regex(/^\d+$/, DRAIN_MESSAGE)
+  .transform(Number)
+  .pipe(z.number().min(1000, DRAIN_MESSAGE).max(600_000, DRAIN_MESSAGE))
+  .default(15_000);
 
 /**
  * Settings of the apps that serve gRPC (user, news, recommend). Empty is refused, not read as 0.
@@ -171,17 +182,8 @@ export const grpcServerEnvSchema = baseEnvSchema.extend({
     .transform(Number)
     .pipe(z.number().min(1000, GRACE_MESSAGE).max(3_600_000, GRACE_MESSAGE))
     .default(10 * 60_000),
-  /**
-   * How long a stop signal lets the calls in progress run before they are cancelled, so the
-   * shutdown hooks still run and the process ends before Kubernetes kills it: under the pod's
-   * grace period less its preStop pause (k8s: 30 s and 5 s), with room left for the hooks.
-   */
-  GRPC_SHUTDOWN_DRAIN_MS: z
-    .string()
-    .regex(/^\d+$/, DRAIN_MESSAGE)
-    .transform(Number)
-    .pipe(z.number().min(1000, DRAIN_MESSAGE).max(600_000, DRAIN_MESSAGE))
-    .default(15_000),
+  /** How long a stop signal lets the calls in progress run before they are cancelled. */
+  GRPC_SHUTDOWN_DRAIN_MS: shutdownDrainMs,
 });
 
 export type GrpcServerEnv = z.infer<typeof grpcServerEnvSchema>;
@@ -198,6 +200,8 @@ export const httpAppEnvSchema = baseEnvSchema.extend({
     .regex(/^\d+$/, 'must be a whole number of proxy hops, 0 or more')
     .transform(Number)
     .default(1),
+  /** How long a stop signal lets the requests in progress run before their connections are cut. */
+  HTTP_SHUTDOWN_DRAIN_MS: shutdownDrainMs,
 });
 
 export type HttpAppEnv = z.infer<typeof httpAppEnvSchema>;

@@ -141,6 +141,18 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads HTTP_SHUTDOWN_DRAIN_MS of the HTTP apps as whole ms, 15 s by default, refusing an empty one', () => {
+    const httpSchema = httpAppEnvSchema.superRefine(refineBaseEnv);
+    expect(loadConfig(httpSchema, {}).HTTP_SHUTDOWN_DRAIN_MS).toBe(15_000);
+    expect(loadConfig(httpSchema, { HTTP_SHUTDOWN_DRAIN_MS: '2000' }).HTTP_SHUTDOWN_DRAIN_MS).toBe(2_000);
+    for (const value of ['', ' ', '0', '999', '1.5', '1e4', '600001']) {
+      expect({ value, refused: refuses(() => loadConfig(httpSchema, { HTTP_SHUTDOWN_DRAIN_MS: value }), 'HTTP_SHUTDOWN_DRAIN_MS') }).toEqual({
+        value,
+        refused: true,
+      });
+    }
+  });
+
   it('reads the Snowflake node ids as whole numbers from 0 to 31, refusing an empty one where it read 0', () => {
     // k8s sets SNOWFLAKE_WORKER_ID from the pod-index label; where Kubernetes sets no such label
     // the value is empty, and read as 0 every pod would make the same ids.

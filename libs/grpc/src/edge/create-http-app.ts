@@ -11,6 +11,7 @@ import type {
 import { Logger } from 'nestjs-pino';
 
 import { AppMetrics } from './app-metrics';
+import { boundRequestDrain } from './bounded-close';
 import { answerClientError } from './client-error-answer';
 import { useClosingAnswer } from './closing-answer';
 import { configureHttpApp } from './configure-http-app';
@@ -24,6 +25,7 @@ import { SECURITY_HEADERS } from './security-headers';
 /** What `createHttpApp` reads of the app's settings (see `httpAppEnvSchema`). */
 export interface HttpAppSettings {
   TRUSTED_PROXY_HOPS: number;
+  HTTP_SHUTDOWN_DRAIN_MS: number;
 }
 
 /**
@@ -158,5 +160,6 @@ export async function createHttpApp(
   requests.watchRoutes(app.getHttpAdapter().getInstance());
   if (cors !== undefined) corsHook = await registerCors(app.getHttpAdapter().getInstance(), cors);
   useClosingAnswer(app.getHttpAdapter().getInstance());
+  boundRequestDrain(app.getHttpAdapter().getInstance(), settings.HTTP_SHUTDOWN_DRAIN_MS);
   return app;
 }

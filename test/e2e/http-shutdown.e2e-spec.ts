@@ -1,0 +1,106 @@
+import { connect, type Socket } from 'node:net';
+
+import {
+  createTestDatabase,
+  createTestRedis,
+  eventually,
+  freePort,
+  testEnv,
+  type TestDatabase,
+  type TestRedis,
+} from '@app/testing';
+
+import { MIS_SCHEMA } from '../../apps/mis/src/database/mis-schema';
+import { type AppProcess, type ProcessExit, spawnApp } from './support/app-process';
+
+const BOOT_MS = 90_000;
+/** HTTP_SHUTDOWN_DRAIN_MS of the app stopped with a request that never ends. */
+const DRAIN_MS = 2_000;
+/** Room past the drain deadline for the shutdown hooks on a loaded machine. */
+const HOOKS_MARGIN_MS = 30_000;
+
+/** How `app` ended, or 'still running' `withinMs` later. */
+const exitWithin = async (app: AppProcess, withinMs: number): Promise<ProcessExit | 'still running'> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), withinMs)));
+  try {
+    return await Promise.race([app.exited, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+/**
+ * Starts a request whose body never comes: `Expect: 100-continue` makes the server say when it has
+ * the request in progress. Resolves once it said so, with the socket and when the server closed it.
+ */
+const requestWithoutItsBody = async (port: number): Promise<{ socket: Socket; closed: Promise<void> }> => {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  let received = '';
+  const continued = new Promise<void>((resolve) =>
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      received += chunk;
+      if (received.includes('100 Continue')) resolve();
+    }),
+  );
+  socket.write(
+    'POST /mis/v1_0/uploads HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+      'Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n',
+  );
+  await continued;
+  socket.write('{"slow":');
+  return { socket, closed };
+};
+
+/**
+ * An HTTP app (mis, built by createHttpApp as gateway and media-platform are) stopped as
+ * Kubernetes stops a pod while a request is in progress that never ends, a client sending its body
+ * slower than ever: the app cuts it at HTTP_SHUTDOWN_DRAIN_MS, runs its shutdown hooks and ends by
+ * the signal, before the pod's grace period would have it killed.
+ */
+describe('an HTTP app stopped by a signal (e2e, in a process of its own)', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  const stopLater: Array<() => void> = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase([MIS_SCHEMA]);
+    redis = createTestRedis();
+  });
+
+  afterEach(() => {
+    for (const stop of stopLater.splice(0)) stop();
+  });
+
+  afterAll(async () => {
+    await redis?.cleanup();
+    await database?.drop();
+  });
+
+  it('mis, sent SIGTERM with a request whose body never comes: cuts it at HTTP_SHUTDOWN_DRAIN_MS, then runs its shutdown hooks and ends by the signal', async () => {
+    const port = await freePort();
+    const mis = spawnApp(
+      'apps/mis/src/main.ts',
+      testEnv(database.settings, redis, { HTTP_HOST: '127.0.0.1', MIS_PORT: String(port), HTTP_SHUTDOWN_DRAIN_MS: String(DRAIN_MS) }),
+    );
+    stopLater.push(() => {
+      if (mis.child.exitCode === null && mis.child.signalCode === null) mis.child.kill('SIGKILL');
+    });
+    await eventually(
+      () => fetch(`http://127.0.0.1:${port}/health/live`).then((response) => response.status, () => 0),
+      (status) => status === 200,
+      'mis live',
+      BOOT_MS,
+      200,
+    );
+    const request = await requestWithoutItsBody(port);
+    stopLater.push(() => request.socket.destroy());
+
+    mis.child.kill('SIGTERM');
+    // It raises the signal again only once Nest's shutdown hooks (the MySQL pool, Redis) returned.
+    expect(await exitWithin(mis, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
+    await request.closed;
+  }, 180_000);
+});
