@@ -49,6 +49,13 @@ export interface ApplyOnceLua {
    * then not recorded (a write sent again is judged again). Without it every write is recorded.
    */
   refused?: string;
+  /**
+   * Seconds to keep the reply of a write applied under its mark, for the same call sent again to
+   * answer it as it was first answered (`replay` answers once it is gone): for a write whose reply
+   * Redis cannot read back, such as ids it took from a list. Kept replies are JSON (cjson), so a
+   * reply of strings and integers.
+   */
+  keepReplyS?: number;
 }
 
 /**
@@ -57,7 +64,8 @@ export interface ApplyOnceLua {
  * it. Each call carries a mark, its own bit (`WriteMarks`), that the script sets before applying
  * and clears again when the write was refused; a call that finds its bit set answers `replay`. It
  * costs no round trip: the mark goes as the call's last key and last argument, and the bit is set
- * inside the script (SETBIT, EXPIRE: one more per call).
+ * inside the script (SETBIT, EXPIRE: one more per call; a kept reply one SET more, under a key
+ * of its own that goes before the mark's).
  */
 export class ApplyOnceScript<
   Reply,
@@ -66,19 +74,38 @@ export class ApplyOnceScript<
 > {
   private readonly script: RedisScript<Reply>;
 
-  constructor({ apply, replay, refused }: ApplyOnceLua) {
+  private readonly keepsReply: boolean;
+
+  constructor({ apply, replay, refused, keepReplyS }: ApplyOnceLua) {
+    this.keepsReply = keepReplyS !== undefined;
+    const kept = keepReplyS === undefined ? '' : 'local once_reply = table.remove(KEYS)';
+    const keptAnswer =
+      keepReplyS === undefined
+        ? ''
+        : `local kept = redis.call('GET', once_reply)
+if kept then return cjson.decode(kept) end`;
+    const keep =
+      keepReplyS === undefined
+        ? ''
+        : `redis.call('SET', once_reply, cjson.encode(reply), 'EX', ${keepReplyS})`;
+    const afterApply =
+      refused === undefined
+        ? keep
+        : `if ${refused} then redis.call('SETBIT', once_bitmap, once_bit, 0) else ${keep} end`;
     this.script = new RedisScript(`
 local once_bit = table.remove(ARGV)
 local once_bitmap = table.remove(KEYS)
+${kept}
 local applied_before = redis.call('SETBIT', once_bitmap, once_bit, 1) == 1
 redis.call('EXPIRE', once_bitmap, ${APPLIED_WRITES_TTL_S})
 if applied_before then
+${keptAnswer}
 ${replay}
 end
 local reply = (function()
 ${apply}
 end)()
-${refused === undefined ? '' : `if ${refused} then redis.call('SETBIT', once_bitmap, once_bit, 0) end`}
+${afterApply}
 return reply`);
   }
 
@@ -89,15 +116,30 @@ return reply`);
    * that came after an answered one of its (auto-)pipeline, though Redis may have run it.
    */
   async run(redis: Redis, keys: Keys, args: Args, mark: WriteMark = processMarks.next()): Promise<Reply> {
-    for (let sent = 1; ; sent += 1) {
-      try {
-        return await this.script.run(redis, [...keys, mark.bitmap], [...args, mark.bit]);
-      } catch (error) {
-        if (!abortedByClosedConnection(error) || sent >= ABORTED_CALL_SENDS) throw error;
-      }
+    const markKeys = this.keepsReply ? [keptReplyKey(mark), mark.bitmap] : [mark.bitmap];
+    return sentAgainWhenAborted(() =>
+      this.script.run(redis, [...keys, ...markKeys], [...args, mark.bit]),
+    );
+  }
+}
+
+/**
+ * What `send` answers, sent again when ioredis aborted it: it aborts a call that came after an
+ * answered one of its (auto-)pipeline when the connection closed, though Redis may have run it.
+ * Only for a call that answers the same when Redis runs it again (as an ApplyOnceScript's does).
+ */
+export async function sentAgainWhenAborted<T>(send: () => Promise<T>): Promise<T> {
+  for (let sent = 1; ; sent += 1) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!abortedByClosedConnection(error) || sent >= ABORTED_CALL_SENDS) throw error;
     }
   }
 }
+
+/** Where the reply of the write under `mark` is kept (`ApplyOnceLua.keepReplyS`). */
+const keptReplyKey = (mark: WriteMark): string => `${mark.bitmap}:${mark.bit}`;
 
 /** How often a call ioredis aborts is sent: a connection closing on each of them fails it. */
 const ABORTED_CALL_SENDS = 3;
