@@ -1,4 +1,10 @@
-import { CacheKeys, REDIS_CACHE, RedisScript } from '@app/cache';
+import {
+  ApplyOnceScript,
+  CacheKeys,
+  REDIS_CACHE,
+  RedisScript,
+  sentAgainWhenAborted,
+} from '@app/cache';
 import { type AlgorithmCombine, algorithmFor } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -230,15 +236,45 @@ type QueueArgs = [
   ...batches: string[],
 ];
 
-const NEXT_BATCH = new RedisScript<
-  string[],
-  FeedKeys,
-  [stamp: string, ttl: number, size: number, coldStart: string]
->(`${NEXT_BATCH_LUA}\nreturn dealt_batch()`);
-const QUEUE_AND_NEXT = new RedisScript<string[], FeedKeys, QueueArgs>(QUEUE_AND_NEXT_LUA);
-const QUEUE = new RedisScript<null, FeedKeys, QueueArgs>(QUEUE_LUA);
-const TOP_UP = new RedisScript<string[], FeedKeys, [stamp: string, count: number, ttl: number]>(
-  TOP_UP_LUA,
+/**
+ * How long the answer of a write to the queue is kept for ioredis to have it again, when it sends
+ * the call again after a lost reply (see ApplyOnceScript): by then the request has its answer or
+ * has failed.
+ */
+const KEPT_ANSWER_TTL_S = 60;
+
+type NextBatchArgs = [stamp: string, ttl: number, size: number, coldStart: string];
+
+/**
+ * Dealing needs no mark: sent again after Redis dealt, it finds its stamp holding the batch and
+ * replays it, the page the viewer is shown (without its exposure, which the first answer had).
+ */
+const NEXT_BATCH = new RedisScript<string[], FeedKeys, NextBatchArgs>(
+  `${NEXT_BATCH_LUA}\nreturn dealt_batch()`,
+);
+/**
+ * The writes that queue or take queued ids apply once: sent again, a run would be queued twice
+ * (its pages dealt again) and a top-up would take as many more ids, those of the first kept with
+ * the batch but never shown. One sent again answers as it first did.
+ */
+const QUEUE_AND_NEXT = new ApplyOnceScript<string[], FeedKeys, QueueArgs>({
+  apply: QUEUE_AND_NEXT_LUA,
+  // Its answer gone, its batch is the newest under its stamp: replayed.
+  replay: `${NEXT_BATCH_LUA}\nreturn dealt_batch()`,
+  keepReplyS: KEPT_ANSWER_TTL_S,
+});
+const QUEUE = new ApplyOnceScript<null, FeedKeys, QueueArgs>({
+  apply: QUEUE_LUA,
+  replay: 'return nil',
+});
+const TOP_UP = new ApplyOnceScript<string[], FeedKeys, [stamp: string, count: number, ttl: number]>(
+  {
+    apply: TOP_UP_LUA,
+    // Its answer gone, the ids it moved stay with the batch for its replays.
+    replay: "return {''}",
+    refused: "reply[1] == ''",
+    keepReplyS: KEPT_ANSWER_TTL_S,
+  },
 );
 
 /**
@@ -267,13 +303,16 @@ export class FeedBatchStore {
     stamp: number,
     coldStart: boolean,
   ): Promise<NextBatch> {
+    const args: NextBatchArgs = [
+      String(stamp),
+      FEED_HISTORY_TTL_SECONDS,
+      FEED_HISTORY_SIZE,
+      coldStart ? '1' : '0',
+    ];
+    // Aborted, it is sent again and replays what Redis dealt (see NEXT_BATCH), where the request
+    // drew from the recommend service and the batch dealt went unshown.
     return parseNext(
-      await NEXT_BATCH.run(this.redis, keysOf(viewer, channelId), [
-        String(stamp),
-        FEED_HISTORY_TTL_SECONDS,
-        FEED_HISTORY_SIZE,
-        coldStart ? '1' : '0',
-      ]),
+      await sentAgainWhenAborted(() => NEXT_BATCH.run(this.redis, keysOf(viewer, channelId), args)),
     );
   }
 

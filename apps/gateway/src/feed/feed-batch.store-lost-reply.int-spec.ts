@@ -1,0 +1,175 @@
+import { createRedisClient } from '@app/cache';
+import { createTestRedis, ReplyCutter, type TestRedis } from '@app/testing';
+import type Redis from 'ioredis';
+
+import { FeedBatchStore, type QueuedBatch } from './feed-batch.store';
+
+const batch = (...ids: string[]): QueuedBatch => ({
+  ids,
+  exposure: `exposure of ${ids.join(',')}`,
+});
+
+describe('FeedBatchStore (real Redis, through a relay that loses the reply of a script call)', () => {
+  let testRedis: TestRedis;
+  let cutter: ReplyCutter;
+  let redis: Redis;
+  let store: FeedBatchStore;
+  let viewerNumber = 0;
+  const newViewer = () => ({ kind: 'device' as const, id: `lost-reply-${(viewerNumber += 1)}` });
+
+  beforeAll(async () => {
+    testRedis = createTestRedis();
+    const cache = new URL(testRedis.cacheUrl);
+    cutter = new ReplyCutter({ host: cache.hostname, port: Number(cache.port || 6379) });
+    const port = await cutter.listen();
+    redis = createRedisClient(`redis://127.0.0.1:${port}${cache.pathname}`, testRedis.prefix);
+    await new Promise((resolve) => redis.once('ready', resolve));
+    store = new FeedBatchStore(redis);
+  });
+
+  beforeEach(async () => {
+    // Nothing of the client's own left unanswered: the next reply is the script call's.
+    await redis.ping();
+  });
+
+  afterAll(async () => {
+    redis.disconnect();
+    await cutter.close();
+    await testRedis.cleanup();
+  });
+
+  it('answers a top-up sent again with the ids it moved, where it moved as many more that no page showed', async () => {
+    const viewer = newViewer();
+    await store.queueAndNext(viewer, 0, 1_000, [
+      batch('1', '2', '3'),
+      batch('4', '5'),
+      batch('6', '7', '8'),
+    ]);
+    const cut = cutter.cutAfter(1, 0);
+    expect(await store.topUp(viewer, 0, 1_000, 2)).toEqual({
+      ids: ['7', '8'],
+      lastQueued: false,
+      coldIds: [],
+    });
+    await cut;
+
+    // The batch served holds the ids the page showed, and the queue the rest, none dealt twice.
+    expect(await store.next(viewer, 0, 1_000, true)).toMatchObject({
+      kind: 'replay',
+      batch: { ids: ['1', '2', '3', '7', '8'] },
+    });
+    expect(await store.next(viewer, 0, 1_001, true)).toMatchObject({
+      kind: 'fresh',
+      batch: batch('4', '5'),
+    });
+    expect(await store.next(viewer, 0, 1_002, true)).toMatchObject({
+      kind: 'fresh',
+      batch: { ids: ['6'] },
+      lastQueued: true,
+    });
+  });
+
+  it('answers two top-ups of one pipeline with their own ids when only the first reply came back', async () => {
+    const [first, second] = [newViewer(), newViewer()];
+    for (const viewer of [first, second])
+      await store.queueAndNext(viewer, 0, 1_000, [batch('1', '2'), batch('3', '4', '5')]);
+    // Each answer is three strings, the last empty: 7 lines. ioredis aborts, rather than sends
+    // again, the call behind an answered one of its pipeline.
+    const cut = cutter.cutAfter(14, 7);
+    const taken = await Promise.all([
+      store.topUp(first, 0, 1_000, 1),
+      store.topUp(second, 0, 1_000, 2),
+    ]);
+    await cut;
+
+    expect(taken).toEqual([
+      { ids: ['5'], lastQueued: false, coldIds: [] },
+      { ids: ['4', '5'], lastQueued: false, coldIds: [] },
+    ]);
+    expect(await store.next(second, 0, 1_001, true)).toMatchObject({
+      kind: 'fresh',
+      batch: { ids: ['3'] },
+    });
+  });
+  it('queues a run sent again with its first batch dealt once, where the run was queued twice and its pages dealt again', async () => {
+    const viewer = newViewer();
+    const cut = cutter.cutAfter(1, 0);
+    expect(await store.queueAndNext(viewer, 0, 1_000, [batch('1', '2'), batch('3')])).toEqual({
+      kind: 'fresh',
+      batch: batch('1', '2'),
+      cursor: 1_001,
+      continued: false,
+      lastQueued: false,
+      coldIds: [],
+    });
+    await cut;
+
+    expect(await store.next(viewer, 0, 1_001, true)).toMatchObject({
+      kind: 'fresh',
+      batch: batch('3'),
+    });
+    expect(await store.next(viewer, 0, 1_002, true)).toMatchObject({ kind: 'empty' });
+  });
+
+  it('queues a run drawn ahead once when Redis queued it, its reply was lost and ioredis sent it again', async () => {
+    const viewer = newViewer();
+    await store.queueAndNext(viewer, 0, 1_000, [batch('1')]);
+    const cut = cutter.cutAfter(1, 0);
+    await store.queue(viewer, 0, [batch('2'), batch('3')], []);
+    await cut;
+
+    expect(await store.next(viewer, 0, 1_001, true)).toMatchObject({
+      kind: 'fresh',
+      batch: batch('2'),
+    });
+    expect(await store.next(viewer, 0, 1_002, true)).toMatchObject({
+      kind: 'fresh',
+      batch: batch('3'),
+    });
+    expect(await store.next(viewer, 0, 1_003, true)).toMatchObject({ kind: 'empty' });
+  });
+  it('shows a batch dealt and sent again as dealt, a replay that counts no exposure, and deals the next batch next', async () => {
+    const viewer = newViewer();
+    await store.queueAndNext(viewer, 0, 1_000, [batch('1'), batch('2'), batch('3')]);
+    const cut = cutter.cutAfter(1, 0);
+    // Redis dealt batch 2 under the stamp; sent again, the call finds it there.
+    expect(await store.next(viewer, 0, 2_000, true)).toEqual({
+      kind: 'replay',
+      batch: batch('2'),
+      cursor: 2_001,
+      continued: false,
+      older: false,
+    });
+    await cut;
+
+    expect(await store.next(viewer, 0, 2_001, true)).toMatchObject({
+      kind: 'fresh',
+      batch: batch('3'),
+      lastQueued: true,
+    });
+  });
+
+  it('shows two viewers of one pipeline the batches Redis dealt them when only the first reply came back', async () => {
+    const [first, second] = [newViewer(), newViewer()];
+    for (const viewer of [first, second])
+      await store.queueAndNext(viewer, 0, 1_000, [batch('1'), batch('2'), batch('3')]);
+    // Each answer is eight strings: 17 lines. ioredis aborts, rather than sends again, the call
+    // behind an answered one of its pipeline.
+    const cut = cutter.cutAfter(34, 17);
+    const dealt = await Promise.all([
+      store.next(first, 0, 2_000, true),
+      store.next(second, 0, 2_000, true),
+    ]);
+    await cut;
+
+    // The second, aborted, is sent again: it shows the batch Redis dealt it, not another.
+    expect(dealt).toEqual([
+      expect.objectContaining({ kind: 'fresh', batch: batch('2') }),
+      expect.objectContaining({ kind: 'replay', batch: batch('2') }),
+    ]);
+    expect(await store.next(second, 0, 2_001, true)).toMatchObject({
+      kind: 'fresh',
+      batch: batch('3'),
+    });
+  });
+});
