@@ -1,4 +1,4 @@
-import { execReplies, REDIS_STATE, RedisScript, StateKeys } from '@app/cache';
+import { ApplyOnceScript, execReplies, REDIS_STATE, StateKeys } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -42,8 +42,11 @@ export interface BatchDraw {
  * = '1' empties the exposures first, the older sets of them (KEYS[3], KEYS[4]) included. Prints
  * beyond the newest ARGV[7] bytes are dropped. Writes nothing and answers 0 when the newest
  * stored batch is no longer ARGV[8] (another request of the reader recorded one since it was read).
+ * A call sent again after Redis recorded it answers 1 again: refused as if another request had
+ * recorded first, the request would read the batch as the newest, replay it without its exposure
+ * and so draw past it, its articles counted as shown and never answered.
  */
-const RECORD = new RedisScript<
+const RECORD = new ApplyOnceScript<
   number,
   [batches: string, shown: string, seen: string, exposedBefore: string],
   [
@@ -56,7 +59,8 @@ const RECORD = new RedisScript<
     keepBytes: number,
     newest: string,
   ]
->(`
+>({
+  apply: `
 local newest = redis.call('ZREVRANGE', KEYS[1], 0, 0)[1] or ''
 if newest ~= ARGV[8] then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
@@ -70,7 +74,10 @@ if #ARGV[6] > 0 then
 end
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 return 1
-`);
+`,
+  replay: 'return 1',
+  refused: 'reply == 0',
+});
 
 /**
  * Per reader and channel: the articles shown (exposures, four bytes each) and the batches served
