@@ -48,7 +48,7 @@ const SHUTDOWN_HOOKS_ROOM_MS = 5_000;
 /** The apps that cut what is still in progress at a drain deadline, by its setting. */
 const DRAIN_DEADLINE_OF: Record<string, string[]> = {
   GRPC_SHUTDOWN_DRAIN_MS: GRPC_APPS,
-  HTTP_SHUTDOWN_DRAIN_MS: ['gateway', 'media-platform', 'mis'],
+  HTTP_SHUTDOWN_DRAIN_MS: ['gateway', 'media-platform', 'mis', 'im'],
 };
 
 type Json = Record<string, unknown>;

@@ -2,11 +2,13 @@ import { connect, type Socket } from 'node:net';
 
 import {
   createTestDatabase,
+  createTestKeys,
   createTestRedis,
   eventually,
   freePort,
   testEnv,
   type TestDatabase,
+  type TestKeys,
   type TestRedis,
 } from '@app/testing';
 
@@ -34,7 +36,7 @@ const exitWithin = async (app: AppProcess, withinMs: number): Promise<ProcessExi
  * Starts a request whose body never comes: `Expect: 100-continue` makes the server say when it has
  * the request in progress. Resolves once it said so, with the socket and when the server closed it.
  */
-const requestWithoutItsBody = async (port: number): Promise<{ socket: Socket; closed: Promise<void> }> => {
+const requestWithoutItsBody = async (port: number, path: string): Promise<{ socket: Socket; closed: Promise<void> }> => {
   const socket = connect(port, '127.0.0.1');
   socket.on('error', () => undefined);
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -46,7 +48,7 @@ const requestWithoutItsBody = async (port: number): Promise<{ socket: Socket; cl
     }),
   );
   socket.write(
-    'POST /mis/v1_0/uploads HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+    `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
       'Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n',
   );
   await continued;
@@ -55,19 +57,21 @@ const requestWithoutItsBody = async (port: number): Promise<{ socket: Socket; cl
 };
 
 /**
- * An HTTP app (mis, built by createHttpApp as gateway and media-platform are) stopped as
+ * HTTP apps (mis, built by createHttpApp as gateway and media-platform are, and im) stopped as
  * Kubernetes stops a pod while a request is in progress that never ends, a client sending its body
  * slower than ever: the app cuts it at HTTP_SHUTDOWN_DRAIN_MS, runs its shutdown hooks and ends by
  * the signal, before the pod's grace period would have it killed.
  */
-describe('an HTTP app stopped by a signal (e2e, in a process of its own)', () => {
+describe('HTTP apps stopped by a signal (e2e, each in a process of its own)', () => {
   let database: TestDatabase;
   let redis: TestRedis;
+  let keys: TestKeys;
   const stopLater: Array<() => void> = [];
 
   beforeAll(async () => {
     database = await createTestDatabase([MIS_SCHEMA]);
     redis = createTestRedis();
+    keys = createTestKeys();
   });
 
   afterEach(() => {
@@ -77,30 +81,49 @@ describe('an HTTP app stopped by a signal (e2e, in a process of its own)', () =>
   afterAll(async () => {
     await redis?.cleanup();
     await database?.drop();
+    keys?.remove();
   });
 
-  it('mis, sent SIGTERM with a request whose body never comes: cuts it at HTTP_SHUTDOWN_DRAIN_MS, then runs its shutdown hooks and ends by the signal', async () => {
-    const port = await freePort();
-    const mis = spawnApp(
-      'apps/mis/src/main.ts',
-      testEnv(database.settings, redis, { HTTP_HOST: '127.0.0.1', MIS_PORT: String(port), HTTP_SHUTDOWN_DRAIN_MS: String(DRAIN_MS) }),
-    );
+  /** Spawns `main` with `settings` and waits until its /health/live on `port` answers 200. */
+  const startLive = async (main: string, port: number, settings: Record<string, string | number>) => {
+    const app = spawnApp(main, testEnv(database.settings, redis, { HTTP_HOST: '127.0.0.1', ...settings }));
     stopLater.push(() => {
-      if (mis.child.exitCode === null && mis.child.signalCode === null) mis.child.kill('SIGKILL');
+      if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
     });
     await eventually(
       () => fetch(`http://127.0.0.1:${port}/health/live`).then((response) => response.status, () => 0),
       (status) => status === 200,
-      'mis live',
+      `${main} live`,
       BOOT_MS,
       200,
     );
-    const request = await requestWithoutItsBody(port);
+    return app;
+  };
+
+  it('mis, sent SIGTERM with a request whose body never comes: cuts it at HTTP_SHUTDOWN_DRAIN_MS, then runs its shutdown hooks and ends by the signal', async () => {
+    const port = await freePort();
+    const mis = await startLive('apps/mis/src/main.ts', port, { MIS_PORT: port, HTTP_SHUTDOWN_DRAIN_MS: DRAIN_MS });
+    const request = await requestWithoutItsBody(port, '/mis/v1_0/uploads');
     stopLater.push(() => request.socket.destroy());
 
     mis.child.kill('SIGTERM');
     // It raises the signal again only once Nest's shutdown hooks (the MySQL pool, Redis) returned.
     expect(await exitWithin(mis, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
+    await request.closed;
+  }, 180_000);
+
+  it('im, sent SIGTERM with a request whose body never comes: cuts it at HTTP_SHUTDOWN_DRAIN_MS, then runs its shutdown hooks and ends by the signal', async () => {
+    const port = await freePort();
+    const im = await startLive('apps/im/src/main.ts', port, {
+      IM_PORT: port,
+      JWT_KEYS_DIR: keys.dir,
+      HTTP_SHUTDOWN_DRAIN_MS: DRAIN_MS,
+    });
+    const request = await requestWithoutItsBody(port, '/uploads');
+    stopLater.push(() => request.socket.destroy());
+
+    im.child.kill('SIGTERM');
+    expect(await exitWithin(im, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
     await request.closed;
   }, 180_000);
 });

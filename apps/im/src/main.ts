@@ -26,6 +26,7 @@ export async function createIm(
     new RedisIoAdapter(app, app.get(RedisPubSub), {
       redisKeyPrefix: config.REDIS_KEY_PREFIX,
       pingTimeoutMs: config.IM_PING_TIMEOUT_MS,
+      requestDrainMs: config.HTTP_SHUTDOWN_DRAIN_MS,
       connectionCap: new EngineConnectionCap(
         config.IM_MAX_CONNECTIONS_PER_IP,
         config.TRUSTED_PROXY_HOPS,

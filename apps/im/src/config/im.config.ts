@@ -19,6 +19,8 @@ export const imEnvSchema = baseEnvSchema
       .default(200),
     /** As for the HTTP apps: the caller of an anonymous chat socket is the entry the Ingress appended. */
     TRUSTED_PROXY_HOPS: httpAppEnvSchema.shape.TRUSTED_PROXY_HOPS,
+    /** As for the HTTP apps: how long the requests in progress hold the close before they are cut. */
+    HTTP_SHUTDOWN_DRAIN_MS: httpAppEnvSchema.shape.HTTP_SHUTDOWN_DRAIN_MS,
   })
   .superRefine(refineBaseEnv);
 

@@ -1,4 +1,7 @@
+import type { Server as HttpServer } from 'node:http';
+
 import { errorMessage } from '@app/config';
+import { cutRequestsAfter } from '@app/grpc';
 import { type INestApplication, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
@@ -29,6 +32,11 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export interface RedisIoAdapterOptions {
   redisKeyPrefix: string;
   pingTimeoutMs: number;
+  /**
+   * How long the close waits for the HTTP server's requests in progress before their connections
+   * are cut (HTTP_SHUTDOWN_DRAIN_MS); none: for as long as they last.
+   */
+  requestDrainMs?: number;
   /** Counts the Engine.IO connections of each caller address; none: uncounted. */
   connectionCap?: EngineConnectionCap;
 }
@@ -113,6 +121,9 @@ export class RedisIoAdapter extends IoAdapter {
    * closes every socket, for at most SHUTDOWN_DRAIN_MS: an answer sent after would be lost.
    */
   override async close(server: ImServer): Promise<void> {
+    // Socket.IO's close waits for the HTTP server's, before Fastify's own close would bound it.
+    if (this.options.requestDrainMs !== undefined)
+      cutRequestsAfter(this.httpServer as HttpServer, this.options.requestDrainMs);
     const deadline = Date.now() + SHUTDOWN_DRAIN_MS;
     while (this.pending.size > 0 && Date.now() < deadline) {
       let timer: NodeJS.Timeout | undefined;
