@@ -8,9 +8,9 @@ class FakeConnection extends EventEmitter {
   readyState = 'open';
   readonly request: IncomingMessage;
 
-  constructor(readonly remoteAddress: string) {
+  constructor(address: string | undefined) {
     super();
-    this.request = handshakeRequest(remoteAddress);
+    this.request = handshakeRequest(address);
   }
 
   close(): void {
@@ -20,7 +20,8 @@ class FakeConnection extends EventEmitter {
   }
 }
 
-function handshakeRequest(address: string): IncomingMessage {
+/** `address` undefined: Node reads none from a socket the client reset as its request came. */
+function handshakeRequest(address: string | undefined): IncomingMessage {
   return { socket: { remoteAddress: address }, headers: {} } as unknown as IncomingMessage;
 }
 
@@ -34,13 +35,13 @@ describe('EngineConnectionCap', () => {
     cap.countOn(engine);
   });
 
-  const allowed = (address: string): [string | null | undefined, boolean] => {
+  const allowed = (address: string | undefined): [string | null | undefined, boolean] => {
     const answer = jest.fn();
     cap.allowRequest(handshakeRequest(address), answer);
     return answer.mock.calls[0] as [string | null | undefined, boolean];
   };
 
-  const open = (address: string): FakeConnection => {
+  const open = (address: string | undefined): FakeConnection => {
     const connection = new FakeConnection(address);
     engine.emit('connection', connection);
     return connection;
@@ -65,6 +66,13 @@ describe('EngineConnectionCap', () => {
 
     held[0].close();
     expect(open('203.0.113.1').readyState).toBe('open');
+  });
+
+  it('checks the handshake of a connection whose address could not be read against the connections counted without one', () => {
+    open(undefined);
+    open(undefined);
+    expect(allowed(undefined)).toEqual(['Too many connections.', false]);
+    expect(allowed('203.0.113.1')).toEqual([null, true]);
   });
 
   it("runs ahead of Socket.IO's own listener, which finds a connection over the cap closed", () => {

@@ -8,7 +8,7 @@ import { ConnectionsPerAddress } from './connections-per-address';
 export const TOO_MANY_CONNECTIONS = 'Too many connections.';
 
 type AllowRequest = NonNullable<ServerOptions['allowRequest']>;
-type EngineConnection = Pick<Socket['conn'], 'remoteAddress' | 'request' | 'close' | 'once'>;
+type EngineConnection = Pick<Socket['conn'], 'request' | 'close' | 'once'>;
 
 /** Socket.IO's engine (`Server['engine']`), as far as the cap listens to it. */
 interface Engine {
@@ -36,8 +36,7 @@ export class EngineConnectionCap {
 
   /** Engine.IO's `allowRequest`: asked at a connection's handshake only, not at later requests. */
   readonly allowRequest: AllowRequest = (request, answer) => {
-    const address = request.socket.remoteAddress ?? '';
-    if (this.connections.hasPlace(this.callerOf(address, request))) answer(null, true);
+    if (this.connections.hasPlace(this.callerOf(request))) answer(null, true);
     else answer(TOO_MANY_CONNECTIONS, false);
   };
 
@@ -45,16 +44,23 @@ export class EngineConnectionCap {
   countOn(engine: Engine): void {
     // Ahead of Socket.IO's own listener, so a connection closed here is given no socket.
     engine.prependListener('connection', (connection: EngineConnection) => {
-      const place = this.connections.take(
-        this.callerOf(connection.remoteAddress, connection.request),
-      );
+      const place = this.connections.take(this.callerOf(connection.request));
       // Let in by `allowRequest` while another handshake of its address was under way.
       if (place) connection.once('close', place);
       else connection.close();
     });
   }
 
-  private callerOf(address: string, request: Pick<IncomingMessage, 'headers'>): string {
-    return callerKey({ address, headers: request.headers }, this.trustedProxyHops);
+  /**
+   * Read from the handshake request on both sides, so a connection is counted under the key its
+   * handshake was checked by: Node reads no address from a socket the client reset as its request
+   * came, which the engine's `remoteAddress` keeps as undefined. A known address is the engine's,
+   * which the chat limit reads too.
+   */
+  private callerOf(request: Pick<IncomingMessage, 'socket' | 'headers'>): string {
+    return callerKey(
+      { address: request.socket.remoteAddress ?? '', headers: request.headers },
+      this.trustedProxyHops,
+    );
   }
 }
