@@ -125,7 +125,7 @@ describe('an SMS job whose worker is killed mid-job', () => {
     workerA.child.kill('SIGKILL');
     await workerA.exited;
 
-    // Worker B gets it from the stalled check, and dies the same way.
+    // Worker B gets it from the stalled check, and is killed before the code goes out too.
     const workerB = await startWorkerProcess(inbox, 20_000);
     await waitFor(
       async () => {

@@ -1,4 +1,6 @@
+import { REDIS_STATE } from '@app/cache';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import type Redis from 'ioredis';
 
 import type { WorkerConfig } from '../config/worker.config';
 import { AliyunSmsSender, loadDysmsapi } from './aliyun-sms.sender';
@@ -74,7 +76,7 @@ export class SmsModule {
       module: SmsModule,
       providers: [
         ...outbox,
-        SmsSentLedger,
+        { provide: SmsSentLedger, inject: [REDIS_STATE], useFactory: (redis: Redis) => new SmsSentLedger(redis) },
         SmsProcessor,
         {
           provide: SmsSender,

@@ -2,16 +2,24 @@ import { JobName, type SendSmsCodePayload } from '@app/queue';
 import { Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 
-import type { SmsSentLedger } from './sms-sent.ledger';
+import type { SendClaim, SmsSentLedger } from './sms-sent.ledger';
 import { SmsSender } from './sms.sender';
 import { SmsProcessor } from './sms.processor';
 
-class FakeLedger implements Pick<SmsSentLedger, 'wasSent' | 'markSent'> {
+class FakeLedger implements Pick<SmsSentLedger, 'claimSend' | 'markSent'> {
   readonly sent = new Set<string>();
+  readonly claimed = new Set<string>();
   failMark = false;
 
-  wasSent(jobId: string): Promise<boolean> {
-    return Promise.resolve(this.sent.has(jobId));
+  claimSend(jobId: string): Promise<SendClaim | undefined> {
+    if (this.sent.has(jobId)) return Promise.resolve(undefined);
+    this.claimed.add(jobId);
+    return Promise.resolve({
+      release: () => {
+        this.claimed.delete(jobId);
+        return Promise.resolve();
+      },
+    });
   }
 
   markSent(jobId: string): Promise<void> {
@@ -77,6 +85,7 @@ describe('SmsProcessor', () => {
     sender.failures = 1;
     await expect(processor.process(job())).rejects.toThrow('gateway timeout');
     expect(ledger.sent.size).toBe(0);
+    expect(ledger.claimed.size).toBe(0);
     await expect(processor.process(job())).resolves.toEqual({ sent: true });
     expect(sender.sent).toHaveLength(1);
   });

@@ -15,18 +15,22 @@ export interface SmsJobResult {
  * Delivers verification codes from the `sms` queue.
  *
  * BullMQ delivers at least once: a worker killed mid-job has its job redelivered once the lock
- * expires, up to 5 times. The ledger records a job as sent right after the provider accepts it, so a
- * redelivery of a sent job is skipped and a job killed before the provider accepted it is sent
- * by the redelivery: each code goes out once. Only a crash in the instant between the provider's
- * answer and the ledger write can send a code twice — the same code, which the user can still use.
+ * expires, up to 5 times, and a worker whose lock lapsed while it still runs (its event loop
+ * stalled) has the job handed to another meanwhile. A worker claims the job's send in the ledger
+ * before calling the provider and records it as sent right after the provider accepts it: a
+ * redelivery of a sent job is skipped, one that finds the send claimed waits for that worker's
+ * answer (or its claim to lapse, `SEND_CLAIM_MS`, if it died), and a job killed before the
+ * provider accepted it is sent by the redelivery: each code goes out once. Only a crash in the
+ * instant between the provider's answer and the ledger write, or a worker stalled past its claim
+ * mid-send, can send a code twice — the same code, which the user can still use.
  */
 @JobProcessor(QueueName.Sms, [JobName.SendSmsCode], {
-  // SMS jobs take milliseconds; a short lock gets a crashed worker's code redelivered within ~15 s.
+  // SMS jobs take milliseconds; a short lock gets a crashed worker's job redelivered within ~15 s.
   lockDuration: 10_000,
   stalledInterval: 5_000,
   // The ledger sends a code once however often its workers die, so a job is handed out again after
-  // each of 5 crashes (about 75 s, well inside the code's 300 s), where BullMQ's 1 failed it at the
-  // second and the code never went out.
+  // each of 5 crashes (each at most ~15 s, and the claim of one killed mid-send 30 s: well inside
+  // the code's 300 s), where BullMQ's 1 failed it at the second and the code never went out.
   maxStalledCount: 5,
 })
 export class SmsProcessor extends WorkerHost {
@@ -46,11 +50,17 @@ export class SmsProcessor extends WorkerHost {
   }
 
   private async sendSmsCode(jobId: string, payload: SendSmsCodePayload): Promise<SmsJobResult> {
-    if (await this.ledger.wasSent(jobId)) {
+    const claim = await this.ledger.claimSend(jobId);
+    if (!claim) {
       this.logger.warn(`SMS job ${jobId} was already sent; skipping the redelivery`);
       return { sent: false };
     }
-    await this.sender.send(payload);
+    try {
+      await this.sender.send(payload);
+    } catch (error) {
+      await claim.release().catch(() => undefined);
+      throw error;
+    }
     await this.ledger.markSent(jobId).catch((error: unknown) => {
       // The code is out; failing the job now would only make its retry send it again.
       this.logger.error(`SMS job ${jobId}: sent, but could not record it`, error);

@@ -1,0 +1,69 @@
+import { createRedisClient } from '@app/cache';
+import { JobName, jobId, type SendSmsCodePayload } from '@app/queue';
+import { createTestRedis, type TestRedis } from '@app/testing';
+import { Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import { LogSmsSender } from './log-sms.sender';
+import { SmsOutbox } from './sms-outbox';
+import { SmsSentLedger } from './sms-sent.ledger';
+import { SmsProcessor } from './sms.processor';
+
+const payload: SendSmsCodePayload = { mobile: '13933333333', code: '284611', scope: 'app' };
+
+describe('SmsProcessor on two workers at once (real Redis)', () => {
+  let testRedis: TestRedis;
+  let redis: Redis;
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+    testRedis = createTestRedis();
+    redis = createRedisClient(testRedis.stateUrl, testRedis.prefix);
+  });
+
+  afterAll(async () => {
+    Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose']);
+    await redis?.quit();
+    await testRedis?.cleanup();
+  });
+
+  /** A worker of its own over the shared state Redis, its provider answering after `latencyMs`. */
+  const worker = (outbox: SmsOutbox, latencyMs: number, claimMs?: number) =>
+    new SmsProcessor(new LogSmsSender(outbox, { latencyMs }), new SmsSentLedger(redis, claimMs));
+
+  it('sends the code once when a worker whose lock lapsed is still sending as the job is handed to another', async () => {
+    const outbox = new SmsOutbox();
+    const job = { id: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'overlap'), name: JobName.SendSmsCode, data: payload };
+
+    const results = await Promise.all([worker(outbox, 500).process(job), worker(outbox, 500).process(job)]);
+
+    expect(outbox.sentTo(payload.mobile)).toHaveLength(1);
+    expect(results.map(({ sent }) => sent).sort()).toEqual([false, true]);
+  });
+
+  it('sends the code once the provider refused it to the other worker, without waiting for that claim to lapse', async () => {
+    const outbox = new SmsOutbox();
+    outbox.failNext(1);
+    const job = { id: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'refused'), name: JobName.SendSmsCode, data: payload };
+
+    // Claims outliving the test's timeout: the second send cannot come from a lapsed claim.
+    const claimMs = 120_000;
+    const results = await Promise.allSettled([worker(outbox, 300, claimMs).process(job), worker(outbox, 300, claimMs).process(job)]);
+
+    expect(results.map(({ status }) => status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(outbox.attempts).toBe(2);
+    expect(outbox.sentTo(payload.mobile)).toHaveLength(1);
+  });
+
+  it('sends the code of a worker killed mid-send once its claim lapses', async () => {
+    const outbox = new SmsOutbox();
+    const job = { id: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'killed'), name: JobName.SendSmsCode, data: payload };
+    // The killed worker's claim, never recorded sent nor released.
+    expect(await new SmsSentLedger(redis, 500).claimSend(job.id)).toBeDefined();
+
+    await expect(worker(outbox, 0).process(job)).resolves.toEqual({ sent: true });
+    expect(outbox.sentTo(payload.mobile)).toHaveLength(1);
+    await expect(worker(outbox, 0).process(job)).resolves.toEqual({ sent: false });
+    expect(outbox.sentTo(payload.mobile)).toHaveLength(1);
+  });
+});
