@@ -271,4 +271,27 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
     expect(await exitWithin(news, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
     for (const code of await newsWatches.ended()) expect([status.CANCELLED, status.UNAVAILABLE]).toContain(code);
   }, 240_000);
+  it('user, sent SIGTERM with a call held by a table lock: cancels it at GRPC_SHUTDOWN_DRAIN_MS and ends by the signal with its statement still waiting, where closing the MySQL pool waited for it', async () => {
+    const [grpcPort, metricsPort] = [await freePort(), await freePort()];
+    const user = await startServing('apps/user/src/main.ts', grpcPort, {
+      USER_GRPC_PORT: grpcPort,
+      USER_METRICS_PORT: metricsPort,
+      JWT_KEYS_DIR: keys.dir,
+      JWT_SIGNING_KID: keys.kid,
+      GRPC_SHUTDOWN_DRAIN_MS: DRAIN_MS,
+    });
+    const lock = await lockUsers();
+    stopLater.push(lock.release);
+    const UserService = serviceConstructor(USER_GRPC);
+    const client = new UserService(`127.0.0.1:${grpcPort}`, credentials.createInsecure()) as unknown as UserClient;
+    stopLater.push(() => client.close());
+    const answered = new Promise<status>((resolve) =>
+      client.GetProfile({ userId: '1294287382374399993' }, (error) => resolve(error?.code ?? status.OK)),
+    );
+    await eventually(waitingForLock, (waiting) => waiting > 0, 'GetProfile waiting for user_basic');
+
+    user.child.kill('SIGTERM');
+    expect([status.CANCELLED, status.UNAVAILABLE]).toContain(await answered);
+    expect(await exitWithin(user, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
+  }, 180_000);
 });

@@ -9,3 +9,4 @@ export * from './await-migrations';
 export * from './mysql-connection';
 export * from './migrate-command';
 export * from './repair-stored-texts';
+export * from './bounded-pool-close';
