@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect as netConnect } from 'node:net';
 
 import { JwtKeySet } from '@app/auth';
 import {
@@ -169,6 +170,29 @@ describe('im caps the sockets of one caller address (e2e)', () => {
   const handshakeFrom = (forwardedFor: string): Promise<EngineAnswer> =>
     openEngine({ eio: '4', transport: 'polling', address: forwardedFor });
 
+  /** The statuses of `count` long-polling handshakes sent in one write on one connection (pipelined). */
+  const pipelinedHandshakes = (count: number, forwardedFor: string): Promise<number[]> =>
+    new Promise((resolve, reject) => {
+      const handshake =
+        'GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+        `X-Forwarded-For: ${forwardedFor}\r\n\r\n`;
+      const connection = netConnect(port, '127.0.0.1', () =>
+        connection.write(handshake.repeat(count)),
+      );
+      let answers = '';
+      connection.setEncoding('utf8');
+      connection.on('data', (chunk: string) => {
+        answers += chunk;
+        const statuses = [...answers.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map(([, status]) =>
+          Number(status),
+        );
+        if (statuses.length < count) return;
+        connection.destroy();
+        resolve(statuses);
+      });
+      connection.on('error', reject);
+    });
+
   it.each(ENGINE_VARIANTS)(
     'refuses at its handshake an Engine.IO connection (EIO=$eio, $transport) more than the cap from an address, though none of them holds a socket',
     async (variant) => {
@@ -188,6 +212,36 @@ describe('im caps the sockets of one caller address (e2e)', () => {
     expect(await handshakeFrom('203.0.113.60')).toBe(REFUSED);
     expect(await handshakeFrom('198.51.100.7, 203.0.113.60')).toBe(REFUSED);
     await connectFrom('203.0.113.61');
+  });
+
+  it('refuses the handshakes over the cap of an address sent at once on one connection, before they cost a session', async () => {
+    expect(await pipelinedHandshakes(CAP + 2, '203.0.113.67')).toEqual([
+      ...Array<number>(CAP).fill(200),
+      403,
+      403,
+    ]);
+  });
+
+  it('gives back the place of a handshake let in whose WebSocket upgrade the server then refused', async () => {
+    const address = '203.0.113.68';
+    const badUpgrade =
+      'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+      `X-Forwarded-For: ${address}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+      'Sec-WebSocket-Version: 13\r\n\r\n';
+    for (let n = 0; n <= CAP; n++) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const connection = netConnect(port, '127.0.0.1', () => connection.write(badUpgrade));
+        let text = '';
+        connection.setEncoding('utf8');
+        connection.on('data', (chunk: string) => (text += chunk));
+        connection.on('close', () => resolve(text.split('\r\n')[0]));
+        connection.on('error', reject);
+      });
+      // `ws` wants a Sec-WebSocket-Key, and is asked after the cap.
+      expect(answer).toBe('HTTP/1.1 400 Bad Request');
+    }
+    for (let n = 0; n < CAP; n++) expect(await handshakeFrom(address)).toBe('open');
+    expect(await handshakeFrom(address)).toBe(REFUSED);
   });
 
   it('counts a connection whose socket left with a DISCONNECT packet until the connection closes', async () => {

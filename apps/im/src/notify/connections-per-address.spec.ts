@@ -27,22 +27,10 @@ describe('ConnectionsPerAddress', () => {
     expect(connections.addresses).toBe(1);
   });
 
-  it('says whether an address has a place left, taking none', () => {
-    const connections = new ConnectionsPerAddress(1);
-    expect(connections.hasPlace('203.0.113.1')).toBe(true);
-    expect(connections.held('203.0.113.1')).toBe(0);
-    const release = connections.take('203.0.113.1');
-    expect(connections.hasPlace('203.0.113.1')).toBe(false);
-    expect(connections.hasPlace('203.0.113.2')).toBe(true);
-    release?.();
-    expect(connections.hasPlace('203.0.113.1')).toBe(true);
-  });
-
   it('caps nothing at 0', () => {
     const connections = new ConnectionsPerAddress(0);
     const releases = Array.from({ length: 1000 }, () => connections.take('203.0.113.1'));
     expect(releases).not.toContain(null);
-    expect(connections.hasPlace('203.0.113.1')).toBe(true);
     for (const release of releases) release?.();
     expect(connections.addresses).toBe(0);
   });

@@ -25,11 +25,6 @@ export class ConnectionsPerAddress {
     };
   }
 
-  /** Whether `address` may take one more place now. */
-  hasPlace(address: string): boolean {
-    return this.max === 0 || this.held(address) < this.max;
-  }
-
   /** The connections `address` holds. */
   held(address: string): number {
     return this.open.get(address) ?? 0;

@@ -6,11 +6,9 @@ import { EngineConnectionCap } from './engine-connection-cap';
 /** An Engine.IO connection, open until it emits `close`. */
 class FakeConnection extends EventEmitter {
   readyState = 'open';
-  readonly request: IncomingMessage;
 
-  constructor(address: string | undefined) {
+  constructor(readonly request: IncomingMessage) {
     super();
-    this.request = handshakeRequest(address);
   }
 
   close(): void {
@@ -35,42 +33,81 @@ describe('EngineConnectionCap', () => {
     cap.countOn(engine);
   });
 
-  const allowed = (address: string | undefined): [string | null | undefined, boolean] => {
+  type Answer = [string | null | undefined, boolean];
+
+  /** `allowRequest`'s answer to a handshake from `address`, and the handshake request. */
+  const handshake = (address: string | undefined): { answer: Answer; request: IncomingMessage } => {
+    const request = handshakeRequest(address);
     const answer = jest.fn();
-    cap.allowRequest(handshakeRequest(address), answer);
-    return answer.mock.calls[0] as [string | null | undefined, boolean];
+    cap.allowRequest(request, answer);
+    return { answer: answer.mock.calls[0] as Answer, request };
   };
 
-  const open = (address: string | undefined): FakeConnection => {
-    const connection = new FakeConnection(address);
+  const allowed = (address: string | undefined): Answer => handshake(address).answer;
+
+  /** The connection the engine opens for `request`, as it does once `allowRequest` let it in. */
+  const open = (request: IncomingMessage): FakeConnection => {
+    const connection = new FakeConnection(request);
     engine.emit('connection', connection);
     return connection;
   };
 
-  it('refuses the handshake of a connection more than the cap from an address until one closes', () => {
-    const first = open('203.0.113.1');
-    expect(allowed('203.0.113.1')).toEqual([null, true]);
-    open('203.0.113.1');
+  /** A handshake from `address` let in, and its connection. */
+  const connect = (address: string): FakeConnection => {
+    const { answer, request } = handshake(address);
+    expect(answer).toEqual([null, true]);
+    return open(request);
+  };
+
+  /** Lets a handshake the engine dropped after `allowRequest` give its place back. */
+  const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  it('refuses the handshake of a connection more than the cap from an address until one closes', async () => {
+    const first = connect('203.0.113.1');
+    connect('203.0.113.1');
     expect(allowed('203.0.113.1')).toEqual(['Too many connections.', false]);
     expect(allowed('203.0.113.2')).toEqual([null, true]);
+    await nextTurn();
+    expect(allowed('203.0.113.1')).toEqual(['Too many connections.', false]);
 
     first.close();
     expect(allowed('203.0.113.1')).toEqual([null, true]);
   });
 
-  it('closes a connection let in while its address took its last place, holding no place for it', () => {
-    const held = [open('203.0.113.1'), open('203.0.113.1')];
-    const late = open('203.0.113.1');
+  it('refuses a handshake over the cap sent before the connections of those let in are open (pipelined)', () => {
+    const pending = [handshake('203.0.113.1'), handshake('203.0.113.1')];
+    expect(pending.map(({ answer }) => answer)).toEqual([
+      [null, true],
+      [null, true],
+    ]);
+    expect(allowed('203.0.113.1')).toEqual(['Too many connections.', false]);
+
+    const connections = pending.map(({ request }) => open(request));
+    expect(connections.map(({ readyState }) => readyState)).toEqual(['open', 'open']);
+    expect(allowed('203.0.113.1')).toEqual(['Too many connections.', false]);
+  });
+
+  it('gives back the place of a handshake let in whose connection the engine never opened', async () => {
+    handshake('203.0.113.1');
+    handshake('203.0.113.1');
+    expect(allowed('203.0.113.1')).toEqual(['Too many connections.', false]);
+    await nextTurn();
+    expect(allowed('203.0.113.1')).toEqual([null, true]);
+  });
+
+  it('closes a connection over the cap that took no place at its handshake, holding no place for it', () => {
+    const held = [open(handshakeRequest('203.0.113.1')), open(handshakeRequest('203.0.113.1'))];
+    const late = open(handshakeRequest('203.0.113.1'));
     expect(late.readyState).toBe('closed');
     expect(held.map(({ readyState }) => readyState)).toEqual(['open', 'open']);
 
     held[0].close();
-    expect(open('203.0.113.1').readyState).toBe('open');
+    expect(open(handshakeRequest('203.0.113.1')).readyState).toBe('open');
   });
 
   it('checks the handshake of a connection whose address could not be read against the connections counted without one', () => {
-    open(undefined);
-    open(undefined);
+    open(handshakeRequest(undefined));
+    open(handshakeRequest(undefined));
     expect(allowed(undefined)).toEqual(['Too many connections.', false]);
     expect(allowed('203.0.113.1')).toEqual([null, true]);
   });
@@ -78,9 +115,9 @@ describe('EngineConnectionCap', () => {
   it("runs ahead of Socket.IO's own listener, which finds a connection over the cap closed", () => {
     const order: string[] = [];
     engine.on('connection', (connection: FakeConnection) => order.push(connection.readyState));
-    open('203.0.113.1');
-    open('203.0.113.1');
-    open('203.0.113.1');
+    open(handshakeRequest('203.0.113.1'));
+    open(handshakeRequest('203.0.113.1'));
+    open(handshakeRequest('203.0.113.1'));
     expect(order).toEqual(['open', 'open', 'closed']);
   });
 });

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ServerOptions, Socket } from 'socket.io';
 
 import { callerKey } from '../chat/client-address';
-import { ConnectionsPerAddress } from './connections-per-address';
+import { ConnectionsPerAddress, type ReleasePlace } from './connections-per-address';
 
 export const TOO_MANY_CONNECTIONS = 'Too many connections.';
 
@@ -26,6 +26,8 @@ interface Engine {
  */
 export class EngineConnectionCap {
   private readonly connections: ConnectionsPerAddress;
+  /** The places taken by handshakes let in, until the engine opens their connection. */
+  private readonly reserved = new WeakMap<IncomingMessage, ReleasePlace>();
 
   constructor(
     max: number,
@@ -36,19 +38,34 @@ export class EngineConnectionCap {
 
   /** Engine.IO's `allowRequest`: asked at a connection's handshake only, not at later requests. */
   readonly allowRequest: AllowRequest = (request, answer) => {
-    if (this.connections.hasPlace(this.callerOf(request))) answer(null, true);
-    else answer(TOO_MANY_CONNECTIONS, false);
+    const place = this.connections.take(this.callerOf(request));
+    if (!place) return answer(TOO_MANY_CONNECTIONS, false);
+    // Taken now, so handshakes read with this one (pipelined on its connection) find it taken: the
+    // engine opens the connection before it reads anything else, waiting on no I/O. One it drops
+    // after this answer (an upgrade `ws` refuses) opens none, and its place is given back then.
+    this.reserved.set(request, place);
+    setImmediate(() => this.unreserve(request)?.());
+    answer(null, true);
   };
 
   /** Counts each connection `engine` opens until it closes. */
   countOn(engine: Engine): void {
     // Ahead of Socket.IO's own listener, so a connection closed here is given no socket.
     engine.prependListener('connection', (connection: EngineConnection) => {
-      const place = this.connections.take(this.callerOf(connection.request));
-      // Let in by `allowRequest` while another handshake of its address was under way.
+      // Its place taken at its handshake; one that came without (`allowRequest` unset) takes one
+      // now, and is closed over the cap.
+      const place =
+        this.unreserve(connection.request) ??
+        this.connections.take(this.callerOf(connection.request));
       if (place) connection.once('close', place);
       else connection.close();
     });
+  }
+
+  private unreserve(request: IncomingMessage): ReleasePlace | undefined {
+    const place = this.reserved.get(request);
+    this.reserved.delete(request);
+    return place;
   }
 
   /**
