@@ -111,6 +111,40 @@ describe('FeedBatchStore (real Redis, through a relay that loses the reply of a 
     expect(await store.next(viewer, 0, 1_002, true)).toMatchObject({ kind: 'empty' });
   });
 
+  it("keeps no key per run queued and dealt beyond the viewer's own, where each refill kept its reply a minute", async () => {
+    const cache = testRedis.client('cache');
+    const keysNow = async (): Promise<string[]> => cache.keys(`${testRedis.prefix}*`);
+    // The process' marks have their bitmap already, as after a gateway's first refill.
+    await store.queueAndNext(newViewer(), 0, 1_000, [batch('1'), batch('2')]);
+    const before = new Set(await keysNow());
+    const viewer = newViewer();
+    await store.queueAndNext(viewer, 0, 1_000, [batch('1'), batch('2')]);
+
+    const added = (await keysNow()).filter((key) => !before.has(key));
+    expect(
+      added.filter((key) => !key.startsWith(`${testRedis.prefix}feed:device:${viewer.id}:`)),
+    ).toEqual([]);
+  });
+
+  it('answers a run sent again that dealt the last batch queued as first answered, with the cold-start ids still to leave out', async () => {
+    const viewer = newViewer();
+    const cut = cutter.cutAfter(1, 0);
+    expect(await store.queueAndNext(viewer, 0, 1_000, [batch('1', '2')], ['c1', 'c2'])).toEqual({
+      kind: 'fresh',
+      batch: batch('1', '2'),
+      cursor: 1_001,
+      continued: false,
+      lastQueued: true,
+      coldIds: ['c1', 'c2'],
+    });
+    await cut;
+
+    expect(await store.next(viewer, 0, 1_001, true)).toMatchObject({
+      kind: 'empty',
+      coldIds: ['c1', 'c2'],
+    });
+  });
+
   it('queues a run drawn ahead once when Redis queued it, its reply was lost and ioredis sent it again', async () => {
     const viewer = newViewer();
     await store.queueAndNext(viewer, 0, 1_000, [batch('1')]);

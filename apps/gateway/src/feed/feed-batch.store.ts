@@ -178,6 +178,26 @@ return dealt_batch()
 `;
 
 /**
+ * QUEUE_AND_NEXT_LUA sent again after it applied: the batch it dealt under the stamp ARGV[1]
+ * answers fresh, as it was first answered (its exposure, whether the queue is now empty and then
+ * the cold-start ids still to leave out); with none there (it replayed or dealt nothing), it
+ * answers as NEXT_BATCH_LUA. Read back, where keeping each refill's reply cost a key a refill.
+ */
+const QUEUE_AND_NEXT_REPLAY_LUA = `${NEXT_BATCH_LUA}
+local served = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'LIMIT', 0, 1)[1]
+if not served then return dealt_batch() end
+local split = string.find(served, ':', 1, true)
+local flag = string.sub(served, split - 1, split - 1) == '~' and '1' or '0'
+local answer = {'fresh', string.sub(served, split + 1), string.format('%d', tonumber(ARGV[1]) + 1), '0', '', flag, ''}
+if redis.call('LLEN', KEYS[2]) == 0 then
+  answer[4] = '1'
+  answer[5] = redis.call('GET', KEYS[5]) or ''
+end
+answer[8] = redis.call('ZSCORE', KEYS[7], ARGV[1]) and '1' or '0'
+return answer
+`;
+
+/**
  * Moves up to ARGV[2] ids from the end of the queue (the run's last batches, so the batches dealt
  * next stay whole) into the batch served under the stamp ARGV[1], so its replays answer them too.
  * What is left of a batch cut is queued without its exposure string, which the dealer makes for
@@ -237,17 +257,16 @@ type QueueArgs = [
 ];
 
 /**
- * How long the answer of a write to the queue is kept for ioredis to have it again, when it sends
- * the call again after a lost reply (see ApplyOnceScript): by then the request has its answer or
- * has failed.
+ * How long a top-up's answer is kept for ioredis to have it again, when it sends the call again
+ * after a lost reply (see ApplyOnceScript): by then the request has its answer or has failed.
  */
-const KEPT_ANSWER_TTL_S = 60;
+const KEPT_TOP_UP_TTL_S = 60;
 
 type NextBatchArgs = [stamp: string, ttl: number, size: number, coldStart: string];
 
 /**
  * Dealing needs no mark: sent again after Redis dealt, it finds its stamp holding the batch and
- * replays it, the page the viewer is shown (without its exposure, which the first answer had).
+ * replays it, the page the viewer is shown (without its exposure: the first answer, lost, had it).
  */
 const NEXT_BATCH = new RedisScript<string[], FeedKeys, NextBatchArgs>(
   `${NEXT_BATCH_LUA}\nreturn dealt_batch()`,
@@ -259,9 +278,7 @@ const NEXT_BATCH = new RedisScript<string[], FeedKeys, NextBatchArgs>(
  */
 const QUEUE_AND_NEXT = new ApplyOnceScript<string[], FeedKeys, QueueArgs>({
   apply: QUEUE_AND_NEXT_LUA,
-  // Its answer gone, its batch is the newest under its stamp: replayed.
-  replay: `${NEXT_BATCH_LUA}\nreturn dealt_batch()`,
-  keepReplyS: KEPT_ANSWER_TTL_S,
+  replay: QUEUE_AND_NEXT_REPLAY_LUA,
 });
 const QUEUE = new ApplyOnceScript<null, FeedKeys, QueueArgs>({
   apply: QUEUE_LUA,
@@ -273,7 +290,7 @@ const TOP_UP = new ApplyOnceScript<string[], FeedKeys, [stamp: string, count: nu
     // Its answer gone, the ids it moved stay with the batch for its replays.
     replay: "return {''}",
     refused: "reply[1] == ''",
-    keepReplyS: KEPT_ANSWER_TTL_S,
+    keepReplyS: KEPT_TOP_UP_TTL_S,
   },
 );
 
