@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 
 import { drainWithin } from '@app/config';
-import { Logger } from '@nestjs/common';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 
 /**
@@ -14,15 +14,45 @@ export function cutRequestsAfter(server: Server, deadlineMs: number): void {
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
   void drainWithin(closed, deadlineMs, () => {
-    new Logger('Shutdown').warn(`requests still in progress after ${deadlineMs} ms of draining are cut`);
+    new Logger('Shutdown').warn('requests still in progress at HTTP_SHUTDOWN_DRAIN_MS are cut');
     server.closeAllConnections();
   });
 }
 
-/** Bounds the close of a Fastify app's server (see `cutRequestsAfter`), from its start. */
-export function boundRequestDrain(fastify: FastifyInstance, deadlineMs: number): void {
+/**
+ * HTTP_SHUTDOWN_DRAIN_MS of an app, counted from its close's first shutdown hook (a provider of its
+ * root module, whose hooks Nest runs first), as Kubernetes' grace period runs from the signal: the
+ * hooks before the HTTP server closes (a counter flush waiting for a Redis that is down) count too.
+ */
+export class RequestDrainDeadline implements OnModuleDestroy {
+  private startedAt: number | undefined;
+
+  constructor(
+    private readonly server: Server,
+    private readonly deadlineMs: number,
+  ) {}
+
+  onModuleDestroy(): void {
+    this.begin();
+  }
+
+  /** As the server closes: begins the deadline if no hook did, and cuts at once what is in progress past it. */
+  serverClosing(): void {
+    if (this.startedAt === undefined) this.begin();
+    else if (Date.now() - this.startedAt >= this.deadlineMs) cutRequestsAfter(this.server, 0);
+  }
+
+  private begin(): void {
+    if (this.startedAt !== undefined) return;
+    this.startedAt = Date.now();
+    cutRequestsAfter(this.server, this.deadlineMs);
+  }
+}
+
+/** Bounds the close of a Fastify app's server by `deadline` (see `cutRequestsAfter`). */
+export function boundRequestDrain(fastify: FastifyInstance, deadline: RequestDrainDeadline): void {
   fastify.addHook('preClose', (done) => {
-    cutRequestsAfter(fastify.server, deadlineMs);
+    deadline.serverClosing();
     done();
   });
 }

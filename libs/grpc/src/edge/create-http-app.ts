@@ -11,7 +11,7 @@ import type {
 import { Logger } from 'nestjs-pino';
 
 import { AppMetrics } from './app-metrics';
-import { boundRequestDrain } from './bounded-close';
+import { boundRequestDrain, RequestDrainDeadline } from './bounded-close';
 import { answerClientError } from './client-error-answer';
 import { useClosingAnswer } from './closing-answer';
 import { configureHttpApp } from './configure-http-app';
@@ -144,9 +144,17 @@ export async function createHttpApp(
     },
     requests,
   );
+  const drainDeadline = new RequestDrainDeadline(
+    adapter.getInstance<FastifyInstance>().server,
+    settings.HTTP_SHUTDOWN_DRAIN_MS,
+  );
   const withMetrics: DynamicModule = {
     ...module,
     imports: [...(module.imports ?? []), MetricsModule.forRoot(metrics)],
+    providers: [
+      ...(module.providers ?? []),
+      { provide: RequestDrainDeadline, useValue: drainDeadline },
+    ],
   };
   const app = await NestFactory.create<NestFastifyApplication>(withMetrics, adapter, {
     bufferLogs: true,
@@ -160,6 +168,6 @@ export async function createHttpApp(
   requests.watchRoutes(app.getHttpAdapter().getInstance());
   if (cors !== undefined) corsHook = await registerCors(app.getHttpAdapter().getInstance(), cors);
   useClosingAnswer(app.getHttpAdapter().getInstance());
-  boundRequestDrain(app.getHttpAdapter().getInstance(), settings.HTTP_SHUTDOWN_DRAIN_MS);
+  boundRequestDrain(app.getHttpAdapter().getInstance(), drainDeadline);
   return app;
 }
