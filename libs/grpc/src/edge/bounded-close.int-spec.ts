@@ -106,4 +106,36 @@ describe('createHttpApp closing with a request in progress (listening on a port)
     await closing;
     expect(flush.outcome).toBe('request cut while it ran');
   }, 60_000);
+
+  it('cuts at once, as the server closes, a request that came in after the deadline passed during those hooks', async () => {
+    const flush = new SlowFlush();
+    app = await createHttpApp(ProbeModule.forRoot(flush), 'api', {
+      TRUSTED_PROXY_HOPS: 0,
+      HTTP_SHUTDOWN_DRAIN_MS: DRAIN_MS,
+    });
+    await app.listen(0, '127.0.0.1');
+    const port = (app.getHttpServer().address() as { port: number }).port;
+    const first = await requestWithoutItsBody(port);
+    sockets.push(first.socket);
+    let late: { socket: Socket; closed: Promise<void> } | undefined;
+    void first.closed.then(async () => {
+      late = await requestWithoutItsBody(port);
+      sockets.push(late.socket);
+      flush.release();
+    });
+
+    const closing = app.close();
+    app = undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const held = new Promise<'held by the late request'>(
+      (resolve) => (timer = setTimeout(() => resolve('held by the late request'), HOOK_HOLDS_MS)),
+    );
+    const outcome = await Promise.race([closing.then(() => 'closed' as const), held]);
+    clearTimeout(timer);
+    expect({ outcome, hook: flush.outcome }).toEqual({
+      outcome: 'closed',
+      hook: 'request cut while it ran',
+    });
+    await late?.closed;
+  }, 60_000);
 });
