@@ -1,3 +1,5 @@
+import { settledWithin } from './answers-within';
+
 /**
  * Waits for `drain` (a server's graceful close, which waits for the calls or requests in
  * progress) for `deadlineMs`, then runs `force`, which must end what still holds it (cancelling
@@ -5,19 +7,16 @@
  * deadline forced it. Kubernetes kills the pod at its grace period, before Nest's shutdown hooks
  * run, when a drain is left to last as long as its calls.
  */
-export async function drainWithin(drain: Promise<void>, deadlineMs: number, force: () => void): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<true>((resolve) => {
-    timer = setTimeout(() => resolve(true), deadlineMs);
-  });
-  try {
-    const forced = await Promise.race([drain.then(() => false as const), deadline]);
-    if (forced) {
-      force();
-      await drain;
-    }
-    return forced;
-  } finally {
-    clearTimeout(timer);
-  }
+export async function drainWithin(
+  drain: Promise<void>,
+  deadlineMs: number,
+  force: () => void,
+): Promise<boolean> {
+  const drained = await settledWithin(drain.then(settles, settles), deadlineMs, false);
+  if (!drained) force();
+  await drain;
+  return !drained;
 }
+
+/** True: the promise it follows settled (its rejection is still `await`ed from it). */
+const settles = (): boolean => true;

@@ -1,3 +1,4 @@
+import { settledWithin } from '@app/config';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
@@ -24,14 +25,9 @@ export class BoundedPoolClose implements OnModuleInit {
 }
 
 async function closedWithin(closing: Promise<void>, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
-  try {
-    const outcome = await Promise.race([closing, late]);
-    if (outcome === 'late') {
-      new Logger('Shutdown').warn(`MySQL pool not closed within ${timeoutMs} ms: a statement still runs; leaving it open`);
-    }
-  } finally {
-    clearTimeout(timer);
-  }
+  const settles = (): boolean => true;
+  if (await settledWithin(closing.then(settles, settles), timeoutMs, false)) return closing;
+  new Logger('Shutdown').warn(
+    `MySQL pool not closed within ${timeoutMs} ms: a statement still runs; leaving it open`,
+  );
 }
