@@ -1,6 +1,8 @@
+import { STRAY_CONTROL } from '@app/grpc';
+
 import { htmlToText } from '../search/search-text.util';
 import { storageImagesIn } from './article-cover.rules';
-import { sanitizeArticleHtml } from './article-html.rules';
+import { STRAY_CONTROLS, sanitizeArticleHtml } from './article-html.rules';
 import { editorArticleHtml } from './article-html.stub';
 
 const STORAGE = 'http://img.test/';
@@ -143,5 +145,12 @@ describe('sanitizeArticleHtml', () => {
       expect(sanitizeArticleHtml(stored)).toBe(stored);
     }
     expect(sanitizeArticleHtml(malformed[0])).toBe('<p>a</p><p>b</p><p></p>');
+  });
+});
+
+describe('STRAY_CONTROLS', () => {
+  it("is the edges' STRAY_CONTROL, global", () => {
+    expect(STRAY_CONTROLS.source).toBe(STRAY_CONTROL.source);
+    expect([...STRAY_CONTROLS.flags].sort()).toEqual([...`${STRAY_CONTROL.flags}g`].sort());
   });
 });

@@ -99,8 +99,10 @@ export const ARTICLE_HTML_OPTIONS: Readonly<sanitizeHtml.IOptions> = {
 
 // Control characters but tab and line breaks are no text, and one pasted into the editor (a line
 // break out of a word processor, NUL, ESC) would be stored and shown as sent: vertical tab and
-// form feed, which separate words, become spaces, the others go.
-const STRAY_CONTROLS = /[^\P{Cc}\t\n\r]/gu;
+// form feed, which separate words, become spaces, the others go. The edges' `STRAY_CONTROL`
+// (@app/grpc), written out here since the sanitising worker thread does not load @app/grpc; the
+// spec holds the two alike.
+export const STRAY_CONTROLS = /[^\P{Cc}\t\n\r]/gu;
 const SPACING_CONTROLS = /[\v\f]/g;
 
 function withoutStrayControls(html: string): string {

@@ -1,8 +1,10 @@
+import { STRAY_CONTROL } from './text-validators';
+
 // The control characters the edges refuse now (`IsWholeText`, `IsTextLine`), for texts stored
 // before they did. Those that separate words (vertical tab, form feed, NEL; in a one-line text
 // also tab and line breaks) become a space, as article HTML's vertical tab and form feed do (its
 // NEL goes), the others go.
-const STRAY_CONTROLS = /[^\P{Cc}\t\n\r]/gu;
+const STRAY_CONTROLS = new RegExp(STRAY_CONTROL.source, `${STRAY_CONTROL.flags}g`);
 const SPACING_CONTROLS = /[\v\f\u0085]/g;
 const WORDLESS_CONTROLS = /[^\P{Cc}\t\n\r\v\f\u0085]/gu;
 const LINE_SPACING_CONTROLS = /\r\n|[\t\n\r\v\f\u0085]/g;
