@@ -57,6 +57,40 @@ describe('RedisLock (real Redis)', () => {
     expect(await locks.acquire('named', 10_000, 'job-2')).toBeDefined();
   });
 
+  it('leaves a later run of the same work its lock: the earlier run, still alive, can neither release nor extend it', async () => {
+    const state = testRedis.client('state');
+    const key = `${testRedis.prefix}lock:taken-over`;
+    const stalled = await locks.acquire('taken-over', 10_000, 'job-1');
+    const later = await locks.acquire('taken-over', 10_000, 'job-1');
+    expect(stalled).toBeDefined();
+    expect(later).toBeDefined();
+
+    expect(await stalled?.extend(60_000)).toBe(false);
+    expect(await state.pttl(key)).toBeLessThanOrEqual(10_000);
+    await stalled?.release();
+    expect(await locks.acquire('taken-over', 10_000, 'job-2')).toBeUndefined();
+    expect(await later?.extend(20_000)).toBe(true);
+
+    await later?.release();
+    expect(await state.exists(key)).toBe(0);
+  });
+
+  it('takes over only from runs of exactly the same work, not from work whose name begins with it', async () => {
+    const longer = await locks.acquire('holder-names', 10_000, 'job-1:part');
+    expect(longer).toBeDefined();
+    expect(await locks.acquire('holder-names', 10_000, 'job-1')).toBeUndefined();
+    expect(await locks.acquire('holder-names', 10_000, 'job')).toBeUndefined();
+    await longer?.release();
+  });
+
+  it('takes over a lock an earlier run left under its bare holder name, before each run had a token of its own', async () => {
+    await testRedis.client('state').set(`${testRedis.prefix}lock:bare-holder`, 'job-1', 'PX', 10_000);
+    expect(await locks.acquire('bare-holder', 10_000, 'job-2')).toBeUndefined();
+    const retried = await locks.acquire('bare-holder', 10_000, 'job-1');
+    expect(retried).toBeDefined();
+    await retried?.release();
+  });
+
   it('extends or shortens a held lock, and not one that lapsed and went to another holder', async () => {
     const state = testRedis.client('state');
     const key = `${testRedis.prefix}lock:extended`;

@@ -13,11 +13,17 @@ const RELEASE = new RedisScript<number, [lock: string], [token: string]>(
 const EXTEND = new RedisScript<number, [lock: string], [token: string, ttlMs: number]>(
   `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`,
 );
-// Takes the lock when it is free or already holds this holder's token (ARGV[1]), for ARGV[2] ms.
-const ACQUIRE_AS = new RedisScript<number, [lock: string], [token: string, ttlMs: number]>(`
-local holder = redis.call('get', KEYS[1])
-if holder and holder ~= ARGV[1] then return 0 end
-redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+// Takes the lock when it is free or held by an earlier run of the same holder, for ARGV[3] ms. A
+// run's token is `<holder>:<uuid>`, so the same holder's token is the prefix ARGV[1] (`<holder>:`)
+// followed by no further ':'; a bare holder is a token from before runs had a suffix.
+const ACQUIRE_AS = new RedisScript<number, [lock: string], [holderPrefix: string, token: string, ttlMs: number]>(`
+local current = redis.call('get', KEYS[1])
+if current then
+  local prefix = ARGV[1]
+  local same = current:sub(1, #prefix) == prefix and not current:find(':', #prefix + 1, true)
+  if not same and current .. ':' ~= prefix then return 0 end
+end
+redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1`);
 
 /**
@@ -45,15 +51,17 @@ export class RedisLock {
   /**
    * The lock `lock:<name>` for `ttlMs`, or undefined while someone else holds it. A `holder` that
    * names the work (a job id) takes the lock over from an earlier run of that same work, which
-   * died holding it; anyone else still waits for it to lapse.
+   * died holding it; anyone else still waits for it to lapse. Each run holds its own token: an
+   * earlier run that was in fact still alive (a stalled job handed out again) can then neither
+   * release nor extend the lock its later run took.
    */
   async acquire(name: string, ttlMs: number, holder?: string): Promise<LockLease | undefined> {
     const key = StateKeys.lock(name);
-    const token = holder ?? randomUUID();
+    const token = holder === undefined ? randomUUID() : `${holder}:${randomUUID()}`;
     const taken =
       holder === undefined
         ? (await this.redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK'
-        : (await ACQUIRE_AS.run(this.redis, [key], [token, ttlMs])) === 1;
+        : (await ACQUIRE_AS.run(this.redis, [key], [`${holder}:`, token, ttlMs])) === 1;
     if (!taken) return undefined;
     return {
       name,
