@@ -133,11 +133,14 @@ export async function closeRedisClient(
 export function queueConnectionOptions(queueUrl: string): RedisOptions {
   const url = new URL(queueUrl);
   return {
-    host: url.hostname,
+    // Read as ioredis reads the other roles' URLs: an IPv6 host without its brackets, escaped
+    // credentials decoded, and TLS for `rediss://`.
+    host: url.hostname.replace(/^\[|\]$/g, ''),
     port: Number(url.port || 6379),
     db: Number(url.pathname.replace('/', '') || 0),
-    username: url.username || undefined,
+    username: url.username ? decodeURIComponent(url.username) : undefined,
     password: url.password ? decodeURIComponent(url.password) : undefined,
+    ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
     maxRetriesPerRequest: null,
     disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS,
   };
