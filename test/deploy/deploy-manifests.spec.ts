@@ -382,6 +382,28 @@ function interpolate(value: unknown): string {
   return String(value).replace(/\$\{\w+(?::?-([^}]*))?\}/g, (_whole, fallback?: string) => fallback ?? '');
 }
 
+/** A Compose duration (Go's: `30s`, `1m30s`, `500ms`) in ms; NaN for anything else. */
+function durationMs(value: unknown): number {
+  const text = String(value);
+  if (text.startsWith('-') || !COMPOSE_FORMATS.duration.test(text)) return NaN;
+  const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  return [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)].reduce((sum, [, amount, unit]) => sum + Number(amount) * unitMs[unit], 0);
+}
+
+/**
+ * The Compose services whose app's drain deadline, under the service's environment (either form),
+ * leaves its shutdown hooks too little of stop_grace_period (10 s unless set), after which Compose
+ * kills the container (see drainLeftShort). The migrations serve nothing and are left out.
+ */
+function composeDrainsLeftShort(services: Json): string[] {
+  return Object.entries(services).flatMap(([name, service]) => {
+    const { environment, command, build, stop_grace_period: grace } = asRecord(service);
+    if (!isRecord(build) || migratedApps(asList(command)).length > 0) return [];
+    const app = asString(asRecord(build.args).APP) ?? name;
+    return drainLeftShort('docker-compose.yml', app, composeEnvironment(environment) ?? {}, durationMs(grace ?? '10s'));
+  });
+}
+
 describe('docker-compose.yml', () => {
   const validate = composeValidator();
   const compose: unknown = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), {
@@ -477,6 +499,23 @@ describe('docker-compose.yml', () => {
     });
     expect(mismatches).toEqual([]);
     expect(HTTP_APPS.every((app) => asList(asRecord(services[app]).ports).length > 0)).toBe(true);
+  });
+
+  it('cuts the gRPC calls and HTTP requests still running at GRPC_SHUTDOWN_DRAIN_MS / HTTP_SHUTDOWN_DRAIN_MS early enough for the shutdown hooks to run before Compose kills the container', () => {
+    // An env_file would set what this does not read.
+    expect(Object.keys(services).filter((name) => asRecord(services[name]).env_file !== undefined)).toEqual([]);
+    const draining = Object.values(DRAIN_DEADLINE_OF).flat();
+    expect(draining.filter((app) => !isRecord(asRecord(services[app]).build))).toEqual([]);
+    expect(composeDrainsLeftShort(services)).toEqual([]);
+
+    const news = (service: Json): string[] => composeDrainsLeftShort({ news: { build: { args: { APP: 'news' } }, ...service } });
+    const tooLong = 'docker-compose.yml news: drains 26000 ms of the 30000 ms before the kill';
+    expect(news({ environment: { GRPC_SHUTDOWN_DRAIN_MS: '26000' }, stop_grace_period: '30s' })).toEqual([tooLong]);
+    expect(news({ environment: ['GRPC_SHUTDOWN_DRAIN_MS=26000'], stop_grace_period: '30s' })).toEqual([tooLong]);
+    expect(news({ environment: { GRPC_SHUTDOWN_DRAIN_MS: '${NEWS_DRAIN:-26000}' }, stop_grace_period: '30s' })).toEqual([tooLong]);
+    expect(news({ environment: ['GRPC_SHUTDOWN_DRAIN_MS=26000'], stop_grace_period: '1m' })).toEqual([]);
+    expect(news({ environment: {} })).toEqual(['docker-compose.yml news: drains 15000 ms of the 10000 ms before the kill']);
+    expect([durationMs('1m30s'), durationMs('500ms'), durationMs('30'), durationMs('-5s')]).toEqual([90_000, 500, NaN, NaN]);
   });
 
   it('gives every HTTP app a healthcheck', () => {
@@ -680,6 +719,24 @@ function stopBudgetMs(doc: Json): number {
   return graceMs - Math.max(0, ...pausesMs);
 }
 
+/** The drain deadline an app runs with under this environment, in ms; undefined for an app with none. */
+function drainMs(app: string, env: Record<string, string>): number | undefined {
+  const setting = Object.keys(DRAIN_DEADLINE_OF).find((name) => DRAIN_DEADLINE_OF[name].includes(app));
+  if (setting === undefined || !isApp(app)) return undefined;
+  const config: Record<string, unknown> = APP_ENV_SCHEMAS[app].parse(env);
+  return Number(config[setting]);
+}
+
+/**
+ * An app whose drain deadline under this environment leaves its shutdown hooks less than
+ * SHUTDOWN_HOOKS_ROOM_MS of the time between the stop signal and the kill, as `<where> <app>: …`.
+ */
+function drainLeftShort(where: string, app: string, env: Record<string, string>, budgetMs: number): string[] {
+  const drain = drainMs(app, env);
+  if (drain === undefined || budgetMs - drain >= SHUTDOWN_HOOKS_ROOM_MS) return [];
+  return [`${where} ${app}: drains ${String(drain)} ms of the ${String(budgetMs)} ms before the kill`];
+}
+
 function nameOf(doc: Json): string | undefined {
   return asString(asRecord(doc.metadata).name);
 }
@@ -796,25 +853,49 @@ describe('k8s manifests', () => {
   });
 
   it('cuts the gRPC calls and HTTP requests still running at GRPC_SHUTDOWN_DRAIN_MS / HTTP_SHUTDOWN_DRAIN_MS early enough for the shutdown hooks to run before Kubernetes kills the pod', () => {
-    // No ConfigMap sets them: each app's default applies wherever it runs.
-    const set = resources.filter(
-      ({ doc }) =>
-        doc.kind === 'ConfigMap' &&
-        Object.keys(asRecord(doc.data)).some((name) => name in DRAIN_DEADLINE_OF),
-    );
-    expect(set.map(labelOf)).toEqual([]);
     const draining = Object.values(DRAIN_DEADLINE_OF).flat();
     const servers = workloads().filter((doc) => draining.includes(nameOf(doc) ?? ''));
     expect([...new Set(servers.map(nameOf))].sort()).toEqual([...draining].sort());
-    const drainMsOf = (app: string): number => {
-      const config = loadConfig(APP_ENV_SCHEMAS[app as keyof typeof APP_ENV_SCHEMAS], {}) as Record<string, unknown>;
-      const setting = Object.keys(DRAIN_DEADLINE_OF).find((name) => DRAIN_DEADLINE_OF[name].includes(app));
-      return Number(setting === undefined ? NaN : config[setting]);
-    };
-    const leftShort = servers.filter(
-      (doc) => !(stopBudgetMs(doc) - drainMsOf(nameOf(doc) ?? '') >= SHUTDOWN_HOOKS_ROOM_MS),
+    const leftShort = kustomizations.flatMap(({ file }) =>
+      servers.flatMap((doc) => drainsLeftShortIn(doc, configMapsOf(file), relative(ROOT, dirname(file)))),
     );
-    expect(leftShort.map(nameOf)).toEqual([]);
+    expect(leftShort).toEqual([]);
+  });
+
+  it("counts a drain deadline wherever a pod's environment sets it: its container's env over its ConfigMaps, a later ConfigMap over an earlier", () => {
+    const news = workloads().find((doc) => nameOf(doc) === 'news');
+    if (!news) throw new Error('no news workload found');
+    const withEnv = (env: Json[], envFrom: Json[] = []): Json => {
+      const doc = structuredClone(news);
+      for (const container of containersOf(doc)) {
+        container.env = [...asList(container.env), ...env];
+        container.envFrom = [...asList(container.envFrom), ...envFrom];
+      }
+      return doc;
+    };
+    const drain = (ms: number): Json => ({ name: 'GRPC_SHUTDOWN_DRAIN_MS', value: String(ms) });
+    const configMaps = new Map([
+      ['long-drain', { GRPC_SHUTDOWN_DRAIN_MS: '26000' }],
+      ['short-drain', { GRPC_SHUTDOWN_DRAIN_MS: '10000' }],
+    ]);
+    const fromConfigMap = (name: string): Json => ({ configMapRef: { name } });
+    const leftShort = (doc: Json): string[] => drainsLeftShortIn(doc, configMaps, 'fixture');
+
+    expect(leftShort(withEnv([drain(26_000)]))).toEqual(['fixture news: drains 26000 ms of the 25000 ms before the kill']);
+    expect(leftShort(withEnv([], [fromConfigMap('long-drain')]))).toEqual([
+      'fixture news: drains 26000 ms of the 25000 ms before the kill',
+    ]);
+    expect(leftShort(withEnv([drain(10_000)], [fromConfigMap('long-drain')]))).toEqual([]);
+    expect(leftShort(withEnv([], [fromConfigMap('long-drain'), fromConfigMap('short-drain')]))).toEqual([]);
+    expect(leftShort(withEnv([], [fromConfigMap('short-drain'), fromConfigMap('long-drain')]))).toHaveLength(1);
+    expect(leftShort(withEnv([drain(20_000)]))).toEqual([]);
+    const fromKey = (name: string): Json => ({
+      name: 'GRPC_SHUTDOWN_DRAIN_MS',
+      valueFrom: { configMapKeyRef: { name, key: 'GRPC_SHUTDOWN_DRAIN_MS' } },
+    });
+    expect(leftShort(withEnv([fromKey('long-drain')], [fromConfigMap('short-drain')]))).toHaveLength(1);
+    const prefixed = { configMapRef: { name: 'long-drain' }, prefix: 'OLD_' };
+    expect(leftShort(withEnv([], [prefixed]))).toEqual([]);
   });
 
   it('gives every pod of an app that makes Snowflake ids a worker id of its own, in the base and every overlay', () => {
@@ -875,19 +956,39 @@ describe('k8s manifests', () => {
       .map((file) => [`toutiao-${file.replace(/\.example\.env$/, '')}`, parseEnvFile(readFileSync(join(ROOT, 'k8s', 'base', file), 'utf8'))]),
   );
 
-  /** A container's environment: envFrom in order, then its own env (a field of the pod stands in as 0). */
+  /**
+   * A container's environment as Kubernetes builds it: envFrom in order, each source's keys under
+   * its prefix and a later source's over an earlier's, then its own env over them (a ConfigMap's or
+   * Secret's key as it holds it, a field of the pod standing in as 0).
+   */
   function environmentOf(container: Json, configMaps: Map<string, Record<string, string>>): Record<string, string> {
     const env: Record<string, string> = {};
     for (const source of asList(container.envFrom).map(asRecord)) {
       const configMap = asString(asRecord(source.configMapRef).name);
       const secret = asString(asRecord(source.secretRef).name);
-      Object.assign(env, configMap === undefined ? {} : configMaps.get(configMap), secret === undefined ? {} : secrets.get(secret));
+      const values = { ...(configMap === undefined ? {} : configMaps.get(configMap)), ...(secret === undefined ? {} : secrets.get(secret)) };
+      for (const [name, value] of Object.entries(values)) env[`${asString(source.prefix) ?? ''}${name}`] = value;
     }
+    const keyOf = (ref: unknown, of: Map<string, Record<string, string>>): string | undefined =>
+      of.get(asString(asRecord(ref).name) ?? '')?.[asString(asRecord(ref).key) ?? ''];
     for (const entry of asList(container.env).map(asRecord)) {
       const name = asString(entry.name) ?? '?';
-      env[name] = asString(entry.value) ?? (isRecord(entry.valueFrom) ? '0' : '');
+      const from = asRecord(entry.valueFrom);
+      const referenced = isRecord(from.configMapKeyRef)
+        ? keyOf(from.configMapKeyRef, configMaps)
+        : isRecord(from.secretKeyRef)
+          ? keyOf(from.secretKeyRef, secrets)
+          : undefined;
+      env[name] = asString(entry.value) ?? referenced ?? (isRecord(entry.valueFrom) ? '0' : '');
     }
     return env;
+  }
+
+  /** A workload's containers whose drain deadline leaves the shutdown hooks too little time (see drainLeftShort). */
+  function drainsLeftShortIn(doc: Json, configMaps: Map<string, Record<string, string>>, where: string): string[] {
+    return containersOf(doc).flatMap((container) =>
+      drainLeftShort(where, nameOf(doc) ?? '?', environmentOf(container, configMaps), stopBudgetMs(doc)),
+    );
   }
 
   it('gives every app, and the migration Job, only settings an app reads, with values the app accepts, in the base and every overlay', () => {
