@@ -9,6 +9,7 @@ import { loadSync } from '@grpc/proto-loader';
 import autocannon, { type AutocannonRequest } from 'autocannon';
 
 import type { GrpcPlan, HttpPlan, LoadPlan, LoadResult } from './load-plan';
+import { autocannonLoadResult, latencyPercentiles } from './load-result';
 import { seededRandom } from './prng';
 
 /** The plan's GETs one after another: a path (by `plan.order`, `{ts}` filled in) and a header set. */
@@ -67,18 +68,7 @@ async function runHttp(plan: HttpPlan): Promise<LoadResult> {
   const result = await run;
   // autocannon ends a run of a fixed amount at its next one-second tick: time it to its last answer.
   const seconds = plan.amount === undefined ? result.duration : Number(lastAnswer - started) / 1e9;
-  const statusCodes: Record<string, number> = {};
-  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count;
-  return {
-    requests: result.requests.total,
-    seconds,
-    rps: result.requests.total / seconds,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    statusCodes,
-  };
+  return autocannonLoadResult(result, seconds);
 }
 
 /** `plan.rate` requests a second at evenly spaced instants (see HttpPlan.rate); GETs only. */
@@ -121,14 +111,7 @@ async function runPacedHttp(plan: HttpPlan, rate: number): Promise<LoadResult> {
   await Promise.all(sent);
   agent.destroy();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { requests: latencies.length + errors, seconds, rps: latencies.length / seconds, ...medianAndTail(latencies), non2xx, errors, statusCodes };
-}
-
-/** p50 and p99 of latencies in ms (sorts them in place). */
-function medianAndTail(latencies: number[]): Pick<LoadResult, 'p50' | 'p99'> {
-  latencies.sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { p50: at(0.5), p99: at(0.99) };
+  return { requests: latencies.length + errors, seconds, rps: latencies.length / seconds, ...latencyPercentiles(latencies), non2xx, errors, statusCodes };
 }
 
 interface RecommendClient extends grpc.Client {
@@ -169,7 +152,7 @@ async function runGrpc(plan: GrpcPlan): Promise<LoadResult> {
   );
   client.close();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { requests: latencies.length, seconds, rps: latencies.length / seconds, ...medianAndTail(latencies), non2xx: 0, errors, statusCodes };
+  return { requests: latencies.length, seconds, rps: latencies.length / seconds, ...latencyPercentiles(latencies), non2xx: 0, errors, statusCodes };
 }
 
 async function main(): Promise<void> {
