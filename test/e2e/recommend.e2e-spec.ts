@@ -1242,4 +1242,36 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
       expect(related.article_id).toEqual([id(CHANNEL, 7), id(CHANNEL, 12), id(CHANNEL, 11)]);
     });
   });
+
+  it("puts the first article approved in a channel that had none in that channel's pool", async () => {
+    const CHANNEL = 6;
+    const FIRST = id(CHANNEL, 1);
+    await withTestConnection(database.settings, (query) =>
+      query(
+        `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (?, 'kotlin', 6, 1, 0)`,
+        [CHANNEL],
+      ),
+    );
+    const cache = createRedisClient(redis.cacheUrl, redis.prefix);
+    await cache.del(CacheKeys.allChannels());
+    await cache.quit();
+    // The rebuild finds the channel listed by news, with nothing approved in it yet.
+    await recommend!.get(CandidateRefresher).refresh();
+
+    await withTestConnection(database.settings, (query) =>
+      query(
+        `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
+         VALUES (?, ?, ?, 'kotlin 入门', '{"type":0,"images":[]}', 2, 1, ?, ?)`,
+        [FIRST, AUTHOR, CHANNEL, sqlTime(NOW - 60_000), sqlTime(NOW - 60_000)],
+      ),
+    );
+    const refreshed = await new Promise<candidateV1.RefreshCandidateResponse>((resolve, reject) =>
+      candidateClient.RefreshCandidate({ articleId: FIRST }, (error, response) =>
+        error ? reject(error) : resolve(response),
+      ),
+    );
+    expect(refreshed).toEqual({ candidate: true });
+    expect(await state.zscore(`reco:ch:${CHANNEL}:candidates`, FIRST)).not.toBeNull();
+    expect(ids(await feed('1100000000000000066', CHANNEL, Date.now()))).toEqual([FIRST]);
+  });
 });

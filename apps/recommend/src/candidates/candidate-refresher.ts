@@ -173,6 +173,9 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
       ALL_CHANNELS,
       ...channels.map((channel) => channel.id).filter((id) => id !== ALL_CHANNELS),
     ];
+    // A channel news lists but the pools do not (none of its articles approved at any rebuild so
+    // far) is listed now, though empty: a job adds an approval to a channel's pool only when listed.
+    const pooled = new Set(await this.index.channelIds());
     const listed = new Map<number, string[]>();
     for (const channelId of channelIds) listed.set(channelId, await this.latestIds(channelId));
     listed.set(ALL_CHANNELS, everyChannel(listed, this.config.RECO_RANK_WINDOW));
@@ -224,6 +227,7 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
         return createdMs === undefined ? [] : [{ id, createdMs }];
       });
       if (
+        !pooled.has(channelId) ||
         storedTimes.size !== entries.length ||
         entries.some((entry) => storedTimes.get(entry.id) !== entry.createdMs)
       ) {
