@@ -76,37 +76,9 @@ export class ApplyOnceScript<
 
   private readonly keepsReply: boolean;
 
-  constructor({ apply, replay, refused, keepReplyS }: ApplyOnceLua) {
-    this.keepsReply = keepReplyS !== undefined;
-    const kept = keepReplyS === undefined ? '' : 'local once_reply = table.remove(KEYS)';
-    const keptAnswer =
-      keepReplyS === undefined
-        ? ''
-        : `local kept = redis.call('GET', once_reply)
-if kept then return cjson.decode(kept) end`;
-    const keep =
-      keepReplyS === undefined
-        ? ''
-        : `redis.call('SET', once_reply, cjson.encode(reply), 'EX', ${keepReplyS})`;
-    const afterApply =
-      refused === undefined
-        ? keep
-        : `if ${refused} then redis.call('SETBIT', once_bitmap, once_bit, 0) else ${keep} end`;
-    this.script = new RedisScript(`
-local once_bit = table.remove(ARGV)
-local once_bitmap = table.remove(KEYS)
-${kept}
-local applied_before = redis.call('SETBIT', once_bitmap, once_bit, 1) == 1
-redis.call('EXPIRE', once_bitmap, ${APPLIED_WRITES_TTL_S})
-if applied_before then
-${keptAnswer}
-${replay}
-end
-local reply = (function()
-${apply}
-end)()
-${afterApply}
-return reply`);
+  constructor(lua: ApplyOnceLua) {
+    this.keepsReply = lua.keepReplyS !== undefined;
+    this.script = new RedisScript(applyOnceLua(lua));
   }
 
   /**
@@ -121,6 +93,54 @@ return reply`);
       this.script.run(redis, [...keys, ...markKeys], [...args, mark.bit]),
     );
   }
+}
+
+/**
+ * The Lua of an ApplyOnceScript: takes the mark (and a kept reply's key) off the call's last key
+ * and argument, answers `replay` (or the kept reply) when the mark's bit was set, and otherwise
+ * runs `apply`, clearing the bit again when `refused` holds or keeping the reply.
+ */
+export function applyOnceLua({ apply, replay, refused, keepReplyS }: ApplyOnceLua): string {
+  const kept = keptReplyLua(keepReplyS);
+  const afterApply =
+    refused === undefined
+      ? kept.store
+      : `if ${refused} then redis.call('SETBIT', once_bitmap, once_bit, 0) else ${kept.store} end`;
+  return `
+local once_bit = table.remove(ARGV)
+local once_bitmap = table.remove(KEYS)
+${kept.takeKey}
+local applied_before = redis.call('SETBIT', once_bitmap, once_bit, 1) == 1
+redis.call('EXPIRE', once_bitmap, ${APPLIED_WRITES_TTL_S})
+if applied_before then
+${kept.answer}
+${replay}
+end
+local reply = (function()
+${apply}
+end)()
+${afterApply}
+return reply`;
+}
+
+/** The lines of the script that keep a write's reply (`ApplyOnceLua.keepReplyS`); none without it. */
+interface KeptReplyLua {
+  /** Takes the kept reply's key off KEYS (it goes before the mark's bitmap). */
+  takeKey: string;
+  /** Answers a write sent again with its kept reply, while it is kept. */
+  answer: string;
+  /** Keeps the reply of a write applied. */
+  store: string;
+}
+
+function keptReplyLua(keepReplyS: number | undefined): KeptReplyLua {
+  if (keepReplyS === undefined) return { takeKey: '', answer: '', store: '' };
+  return {
+    takeKey: 'local once_reply = table.remove(KEYS)',
+    answer: `local kept = redis.call('GET', once_reply)
+if kept then return cjson.decode(kept) end`,
+    store: `redis.call('SET', once_reply, cjson.encode(reply), 'EX', ${keepReplyS})`,
+  };
 }
 
 /**
