@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import autocannon, { type AutocannonResult } from 'autocannon';
 
-import { autocannonLoadResult } from './load-result';
+import { autocannonLoadResult, latencyPercentiles } from './load-result';
 
 const answered = (extra: Partial<AutocannonResult>): AutocannonResult => ({
   requests: { total: 1000, average: 200, p50: 200, p90: 210, p99: 220, max: 230 },
@@ -43,5 +43,15 @@ describe('autocannonLoadResult', () => {
       expect(raw.timeouts).toBeGreaterThan(0);
       expect(autocannonLoadResult(raw, raw.duration).errors).toBe(raw.timeouts);
     });
+  });
+});
+
+describe('latencyPercentiles', () => {
+  it('reads p50 and p99 by nearest rank, as autocannon does for its own rows', () => {
+    const hundred = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(latencyPercentiles(hundred)).toEqual({ p50: 50, p99: 99 });
+    expect(latencyPercentiles([4, 1, 3, 2])).toEqual({ p50: 2, p99: 4 });
+    expect(latencyPercentiles([7])).toEqual({ p50: 7, p99: 7 });
+    expect(latencyPercentiles([])).toEqual({ p50: 0, p99: 0 });
   });
 });

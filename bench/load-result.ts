@@ -21,9 +21,12 @@ export function autocannonLoadResult(result: AutocannonResult, seconds: number):
   };
 }
 
-/** p50 and p99 of latencies in ms (sorts them in place). */
+/**
+ * p50 and p99 of latencies in ms (sorts them in place), by nearest rank: the smallest latency that
+ * at least that share of the requests did not exceed, as autocannon's histogram reads its own.
+ */
 export function latencyPercentiles(latencies: number[]): Pick<LoadResult, 'p50' | 'p99'> {
   latencies.sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const at = (q: number): number => latencies[Math.max(0, Math.ceil(q * latencies.length) - 1)] ?? 0;
   return { p50: at(0.5), p99: at(0.99) };
 }
