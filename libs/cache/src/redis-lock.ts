@@ -32,11 +32,11 @@ return 1`);
  */
 export interface LockLease {
   readonly name: string;
-  /** Gives the lock up; a lock that has already lapsed is left to its new holder. */
+  /** Gives the lock up; a lock that has lapsed, or that a later run took over, is left to its new holder. */
   release(): Promise<void>;
   /**
    * Holds the lock for `ttlMs` from now (shorter or longer than before); false when it has
-   * lapsed meanwhile, whoever holds it now.
+   * lapsed or a later run of the same holder took it over meanwhile, whoever holds it now.
    */
   extend(ttlMs: number): Promise<boolean>;
 }
