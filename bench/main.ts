@@ -19,7 +19,7 @@ import { type BenchRedis, type Measurement, measure, type Server } from './measu
 import { type Child, mariadbPid, peakRssMiB, pidOf, ROOT, stopAll, stopChild, waitForPort, waitUntilIdle } from './processes';
 import { seededRandom, zipfSampler } from './prng';
 import { summarizeByArea, summarizeProfile } from './profile-summary';
-import { boundingBaseline, markdownTable, netPerRequest, type Row, rowOf, type Target, targetText, verdictOf } from './report';
+import { boundingBaseline, markdownTable, netCounts, type Row, rowOf, type Target, targetText, verdictOf } from './report';
 import { connectMysql, dropDatabase, isSeeded, type MysqlTarget, seedDatabase, seedRedisState } from './seed';
 import { allocatePorts, APP_NAMES, type AppName, type BaselineName, benchEnv, migrate, pinning, startApp, startBaseline, startFrameworkBaseline, startRedis, startServiceBaseline, type SuitePorts, waitReady } from './suite';
 
@@ -514,13 +514,7 @@ async function main(): Promise<void> {
           e.recommendCallsPerRequest = (feedAfter.recommendCalls - feedBefore.recommendCalls) / Math.max(1, e.requests);
         }
         // Background traffic rates from the L1 run (which sends nothing to Redis or MariaDB itself).
-        const bgRedis = l1 ? l1.redisCommands / l1.seconds : 0;
-        const bgSql = l1 ? l1.sqlStatements / l1.seconds : 0;
-        const net = (m: Measurement): { m: Measurement; redisNet: number; sqlNet: number } => ({
-          m,
-          redisNet: netPerRequest(m.redisCommands, m.seconds, m.requests, bgRedis),
-          sqlNet: netPerRequest(m.sqlStatements, m.seconds, m.requests, bgSql),
-        });
+        const net = (m: Measurement): { m: Measurement; redisNet: number; sqlNet: number } => ({ m, ...netCounts(m, l1) });
         if (l1 && l2) {
           push(`${endpoint.key}:L1`, net(l1));
           push(`${endpoint.key}:L2`, { ...net(l2), ratioL1: l2.rps / l1.rps });

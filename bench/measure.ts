@@ -25,6 +25,8 @@ export interface Measurement extends LoadResult {
   /** Redis time per request by command (µs, from INFO commandstats), the costliest first. */
   redisUsecByCommand: Record<string, number>;
   sqlStatements: number;
+  /** Wall time between the counters' reads: the load's seconds plus the load generator's start. */
+  windowSeconds: number;
   /** Feed answers that fell back to the latest articles (feed rows only). */
   fallbacks?: number;
   /** The same by the gateway's reason label (timeout, unavailable, error). */
@@ -91,7 +93,9 @@ export interface BenchRedis {
  */
 export async function measure(plan: LoadPlan, servers: Server[], redis: BenchRedis, mysql: Connection, loadCpus: string | undefined): Promise<Measurement> {
   const before = await snapshot(servers, redis, mysql);
+  const started = process.hrtime.bigint();
   const result = await runLoad(plan, loadCpus);
+  const windowSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const after = await snapshot(servers, redis, mysql);
   const cpuByServer: Record<string, number> = {};
   const rss: Record<string, number> = {};
@@ -112,6 +116,7 @@ export async function measure(plan: LoadPlan, servers: Server[], redis: BenchRed
     redisCommands: Math.max(0, totalCalls(after.redisStats) - totalCalls(before.redisStats) - 1),
     redisUsecByCommand: usecByCommand(before.redisStats, after.redisStats, requests),
     sqlStatements: Math.max(0, after.questions - before.questions - 1),
+    windowSeconds,
   };
 }
 

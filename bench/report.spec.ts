@@ -1,4 +1,4 @@
-import { boundingBaseline, type Row, targetText, verdictOf } from './report';
+import { boundingBaseline, netCounts, type Row, targetText, verdictOf } from './report';
 import { testRow } from './test-row';
 
 const row = (endpoint: string, ratioL2: number, extra: Partial<Row> = {}): Row =>
@@ -56,5 +56,25 @@ describe('targetText', () => {
     expect(targetText({ ratioL2: 0.5, maxSql: 3 })).toBe('÷L2 ≥ 0.5, SQL ≤ 3, 0 errors');
     expect(targetText({ ratioL2: 0.85 })).toBe('÷L2 ≥ 0.85, 0 errors');
     expect(targetText(undefined)).toBe('0 errors');
+  });
+});
+
+describe('netCounts', () => {
+  // The counters are read before the load generator starts and after it ends: each window holds
+  // its start-up (here 1 s) besides the load's own seconds, and background traffic runs all along.
+  const quiet = { redisCommands: 60, sqlStatements: 600, requests: 50_000, seconds: 5, windowSeconds: 6 };
+
+  it('subtracts the background at its rate over the whole window, whatever the load lasted', () => {
+    // A miss run of 500 ids over 1 s: 2 commands and 3 statements each, plus 2 s of background (10 and 100 a second).
+    const misses = { redisCommands: 1_020, sqlStatements: 1_700, requests: 500, seconds: 1, windowSeconds: 2 };
+    const net = netCounts(misses, quiet);
+    expect(net.redisNet).toBeCloseTo(2, 6);
+    expect(net.sqlNet).toBeCloseTo(3, 6);
+    expect(netCounts(quiet, quiet)).toEqual({ redisNet: 0, sqlNet: 0 });
+  });
+
+  it('subtracts nothing without a quiet run', () => {
+    const grpc = { redisCommands: 2_000, sqlStatements: 0, requests: 1_000, seconds: 5, windowSeconds: 6 };
+    expect(netCounts(grpc, undefined)).toEqual({ redisNet: 2, sqlNet: 0 });
   });
 });

@@ -47,6 +47,24 @@ export function netPerRequest(total: number, seconds: number, requests: number, 
   return Math.max(0, total - backgroundPerSecond * seconds) / Math.max(1, requests);
 }
 
+/** What netCounts reads of a measurement. */
+export type CountedRun = Pick<Measurement, 'redisCommands' | 'sqlStatements' | 'requests' | 'windowSeconds'>;
+
+/**
+ * Redis commands and SQL statements per request of `m`, net of the background rate of `quiet` (L1 of
+ * the same round). The counts span the whole window between the counters' reads, the load
+ * generator's start included, so the rate and its share are taken over that window: over the load's
+ * seconds alone, a run shorter than L1's (E4's fixed number of misses) kept background traffic.
+ */
+export function netCounts(m: CountedRun, quiet: CountedRun | undefined): { redisNet: number; sqlNet: number } {
+  const bgRedis = quiet ? quiet.redisCommands / quiet.windowSeconds : 0;
+  const bgSql = quiet ? quiet.sqlStatements / quiet.windowSeconds : 0;
+  return {
+    redisNet: netPerRequest(m.redisCommands, m.windowSeconds, m.requests, bgRedis),
+    sqlNet: netPerRequest(m.sqlStatements, m.windowSeconds, m.requests, bgSql),
+  };
+}
+
 export function rowOf(endpoint: string, label: string, runs: Array<{ m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }>): Row {
   const last = runs[runs.length - 1].m;
   const cpuByServer: Record<string, number> = {};
