@@ -680,6 +680,45 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     }
   });
 
+  it('rebuilds its pools within a snapshot interval when the state Redis comes back without them, not at the next round', async () => {
+    const ownRedis = createTestRedis();
+    const port = await freePort();
+    const own = await startRecommendService(
+      loadConfig(
+        recommendEnvSchema,
+        testEnv(database.settings, ownRedis, {
+          RECOMMEND_GRPC_PORT: port,
+          NEWS_GRPC_URL: newsAddress,
+          RECO_REFRESH_INTERVAL_MS: 3_600_000,
+          RECO_SNAPSHOT_INTERVAL_MS: 200,
+        }),
+      ),
+    );
+    const ownClient = newClient(port);
+    const raw = ownRedis.client('state');
+    const pooled = () => raw.exists(`${ownRedis.prefix}reco:ch:1:candidates`);
+    const drawn = () =>
+      feed(READER, 1, Date.now(), 10, ownClient).then(
+        (track) => ids(track).length,
+        (error: ServiceError) => `code ${error.code}`,
+      );
+    try {
+      await eventually(pooled, (exists) => exists === 1, 'the first rebuild', 15_000, 100);
+      expect(await drawn()).toBe(10);
+      // The state Redis restarted without its data (no append-only file, a failover to an empty
+      // replica): every key of this service is gone, the refresh lock with them.
+      const keys = await raw.keys(`${ownRedis.prefix}*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await raw.del(...keys);
+      await eventually(pooled, (exists) => exists === 1, 'pools rebuilt', 10_000, 100);
+      await eventually(drawn, (count) => count === 10, 'a feed from the rebuilt pools', 10_000, 100);
+    } finally {
+      ownClient.close();
+      await own.close();
+      await ownRedis.cleanup();
+    }
+  });
+
   it('answers related articles of the same channel, title matches first, never the article itself', async () => {
     const related = await similar(PYTHON_INTRO);
     expect(related.article_id).toEqual([PYTHON_ASYNC, GO_BASICS]);

@@ -17,6 +17,17 @@ describe('PeriodicTask', () => {
     task.stop();
   });
 
+  it('runs the first round one interval from now with every', () => {
+    const round = jest.fn(() => Promise.resolve());
+    const task = new PeriodicTask(round);
+
+    task.every(1_000);
+    expect(round).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(2_000);
+    expect(round).toHaveBeenCalledTimes(2);
+    task.stop();
+  });
+
   it('starts no round after stop', () => {
     const round = jest.fn(() => Promise.resolve());
     const task = new PeriodicTask(round);

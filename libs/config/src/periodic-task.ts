@@ -10,6 +10,11 @@ export class PeriodicTask {
 
   runNowAndEvery(intervalMs: number): void {
     void this.round();
+    this.every(intervalMs);
+  }
+
+  /** The first round one interval from now. */
+  every(intervalMs: number): void {
     this.timer = setInterval(() => void this.round(), intervalMs);
     this.timer.unref();
   }

@@ -189,6 +189,14 @@ export class CandidateIndex {
     return this.state.get(RecoKeys.candidatesVersion());
   }
 
+  /**
+   * Whether a rebuild ever began on this Redis (it keeps its stamp for good): false on a state
+   * Redis that lost its data, whose pools are gone whatever jobs wrote since.
+   */
+  async everRebuilt(): Promise<boolean> {
+    return (await this.state.exists(RecoKeys.rebuildStamp())) === 1;
+  }
+
   /** Channels that have a pool; none until the first refresh (or event) built one. */
   async channelIds(): Promise<number[]> {
     return (await this.state.smembers(RecoKeys.channels())).map(Number);

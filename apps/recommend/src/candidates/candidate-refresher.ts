@@ -57,6 +57,7 @@ const CARDS_PAGE = 200;
 export class CandidateRefresher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CandidateRefresher.name);
   private readonly rounds = new PeriodicTask(() => this.tick());
+  private readonly lossChecks = new PeriodicTask(() => this.rebuildIfLost());
   private retry: NodeJS.Timeout | undefined;
   private retryDelayMs = FIRST_RETRY_MS;
   private stopped = false;
@@ -66,7 +67,10 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     @Inject(APP_CONFIG)
     private readonly config: Pick<
       RecommendConfig,
-      'RECO_REFRESH_INTERVAL_MS' | 'RECO_CANDIDATES_PER_CHANNEL' | 'RECO_RANK_WINDOW'
+      | 'RECO_REFRESH_INTERVAL_MS'
+      | 'RECO_SNAPSHOT_INTERVAL_MS'
+      | 'RECO_CANDIDATES_PER_CHANNEL'
+      | 'RECO_RANK_WINDOW'
     >,
     @Inject(RedisLock) private readonly locks: Pick<RedisLock, 'acquire'>,
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
@@ -78,11 +82,13 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     this.rounds.runNowAndEvery(this.config.RECO_REFRESH_INTERVAL_MS);
+    this.lossChecks.every(this.config.RECO_SNAPSHOT_INTERVAL_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.rounds.stop();
+    this.lossChecks.stop();
     if (this.retry) clearTimeout(this.retry);
     await this.running?.catch(() => undefined);
   }
@@ -132,6 +138,18 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     if (heldMs > 0) await lease.extend(heldMs).catch(() => false);
     else await lease.release().catch(() => undefined);
     return true;
+  }
+
+  /**
+   * A state Redis that came back without its data (no append-only file, a failover to an empty
+   * replica) lost the pools and the refresh lock with them: rebuilt within a snapshot interval,
+   * where every feed call answered UNAVAILABLE until this replica's next round, up to an interval
+   * later. One EXISTS a round.
+   */
+  private async rebuildIfLost(): Promise<void> {
+    if (this.stopped || this.running) return;
+    if (await this.index.everRebuilt().catch(() => true)) return;
+    await this.tick();
   }
 
   /** One retry pending at a time, however many rounds failed meanwhile. */
