@@ -233,6 +233,15 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     return counted;
   };
   const newestFirst = (list: string[]) => [...list].reverse();
+  /** Pins an article of channel 1 after TOP until the test ends; replicas see pins a second late. */
+  const pinForThisTest = async (articleId: string) => {
+    await stack.state.zadd(StateKeys.channelTopArticles(1), 0, articleId);
+    afterThis(async () => {
+      await stack.state.zrem(StateKeys.channelTopArticles(1), articleId);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+  };
   /** Bans (3) or approves (2) articles, and waits until the gateway's cards know it. */
   const setArticleStatus = async (articleIds: string[], status: number) => {
     await stack.sql(
@@ -1005,6 +1014,14 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       });
     });
 
+    it('leaves the pins off the later pages, where one of the channel came again at its place', async () => {
+      await pinForThisTest(CH1[1]);
+      const page = async (number: number) =>
+        ids((await get(`/app/v1_0/articles?channel_id=1&page=${number}&per_page=10`)).json<PageBody>());
+      expect(await page(1)).toEqual([TOP, CH1[1], ...newestFirst(CH1).slice(0, 10)]);
+      expect(await page(2)).toEqual([CH1[0]]);
+    });
+
     it('shows a new pin and drops a removed one within about a second', async () => {
       const firstOfPage = async () =>
         ids((await get('/app/v1_0/articles?channel_id=1&page=1&per_page=10')).json<PageBody>())[0];
@@ -1297,6 +1314,21 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
         timestamp = body.data.pre_timestamp;
       }
       expect(pages).toEqual([[TOP, ...latestPage], [CH1[1], CH1[0]], []]);
+    });
+
+    it("leaves a pin of the channel's own off the later pages of a with_top=1 scroll, where it came again at its place among the latest articles", async () => {
+      await pinForThisTest(CH1[1]);
+      let timestamp = 0;
+      const pages: string[][] = [];
+      for (let page = 0; page < 3; page += 1) {
+        const { status, body } = await feed(
+          `channel_id=1&timestamp=${timestamp || Date.now()}&with_top=1`,
+        );
+        expect(status).toBe(200);
+        pages.push(ids(body));
+        timestamp = body.data.pre_timestamp;
+      }
+      expect(pages).toEqual([[TOP, CH1[1], ...latestPage], [CH1[0]], []]);
     });
 
     it('falls back within ~300 ms when the recommend service is slower than 200 ms', async () => {

@@ -102,10 +102,11 @@ export class HomeFeedReader {
       withTop ? this.pins.ids(channelId) : [],
     ]);
     const shown = await this.shown(first, pins, viewer, channelId, stamp);
-    const { batch, pinned, cards } =
+    const page =
       viewer && !shown.batch.latest && !shown.cards.some((card) => !shown.pinned.has(card.art_id))
         ? await this.inPlaceOfNothing(shown, first, pins, viewer, channelId, stamp)
         : shown;
+    const { batch, pinned, cards } = page.pinned.size === 0 ? withoutPins(page, pins) : page;
     // A fresh batch is an exposure of its articles; a replay was counted when first shown.
     if (batch.exposure !== '') {
       this.traceLog.write({ trace: batch.exposure, channelId, readTime: '' });
@@ -386,6 +387,22 @@ export class HomeFeedReader {
       readOn: older ? { dealt, deadline, viewer } : undefined,
     };
   }
+}
+
+/**
+ * A page not led by the pins (with_top=1) goes on from one they led, toutiao-m sending with_top=1
+ * on every page: a pin of the channel's own that came again at its place among the batch or the
+ * latest articles stays off it (and off its exposure). A page of nothing but pins stays as it is,
+ * as an empty page ends the client's list.
+ */
+function withoutPins(page: ShownBatch, pins: readonly string[]): ShownBatch {
+  if (pins.length === 0) return page;
+  const shownBefore = new Set(pins);
+  const cards = page.cards.filter((card) => !shownBefore.has(card.art_id));
+  if (cards.length === page.cards.length || cards.length === 0) return page;
+  const ids = page.batch.ids.filter((id) => !shownBefore.has(id));
+  const exposure = page.batch.exposure === '' ? '' : batchExposures(page.batch.exposure)(ids);
+  return { ...page, batch: { ...page.batch, ids, exposure }, cards };
 }
 
 /** Whether a batch's `ids` (its pins left out) all went without a card: withdrawn since listed. */

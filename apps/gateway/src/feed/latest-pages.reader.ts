@@ -34,8 +34,9 @@ export interface LatestPageView {
 
 /**
  * GET /v1_0/articles: the latest approved articles of a channel by page, page 1 led by the pinned
- * ones. Pages are cut with ListLatestArticles' id cursor; the last id of each served page is kept
- * briefly, so paging forward costs one call and a deep cold page walks the newer ids once. The
+ * ones (which no page shows again among the latest). Pages are cut with ListLatestArticles' id
+ * cursor; the last id of each served page is kept briefly, so paging forward costs one call and a
+ * deep cold page walks the newer ids once. The
  * page's calls to news share one deadline, FEED_FALLBACK_BUDGET_MS from the first: past it the page
  * answers what it read of itself, or fails as news failing does with nothing read.
  */
@@ -59,11 +60,13 @@ export class LatestPagesReader {
     page: number,
     perPage: number,
   ): Promise<LatestPageView> {
-    const [ids, topIds] = await Promise.all([
+    const [ids, pins] = await Promise.all([
       this.idsOfPage(channelId, page, perPage),
-      page === 1 ? this.pins.ids(channelId) : Promise.resolve([]),
+      this.pins.ids(channelId),
     ]);
-    const pinned = new Set(topIds);
+    // Page 1 shows the pins first; no page shows one again at its place among the latest.
+    const pinned = new Set(pins);
+    const topIds = page === 1 ? pins : [];
     const cards = await this.cards.read([...topIds, ...ids.filter((id) => !pinned.has(id))], {
       topChannelId: channelId,
     });
