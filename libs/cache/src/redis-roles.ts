@@ -132,16 +132,32 @@ export async function closeRedisClient(
  */
 export function queueConnectionOptions(queueUrl: string): RedisOptions {
   const url = new URL(queueUrl);
+  // Read as ioredis reads the other roles' URLs: TLS for `rediss://`, the query's options (such as
+  // `family=6` for a host with IPv6 addresses only) under what the URL itself says, an IPv6 host
+  // without its brackets, and escaped credentials decoded.
+  const fromQuery = urlQueryOptions(url);
   return {
-    // Read as ioredis reads the other roles' URLs: an IPv6 host without its brackets, escaped
-    // credentials decoded, and TLS for `rediss://`.
-    host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(url.port || 6379),
-    db: Number(url.pathname.replace('/', '') || 0),
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
     ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...fromQuery,
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(url.port || fromQuery.port || 6379),
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : (fromQuery.db ?? 0),
+    ...(url.username || url.password
+      ? { username: decodeURIComponent(url.username) || undefined, password: decodeURIComponent(url.password) || undefined }
+      : {}),
     maxRetriesPerRequest: null,
     disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS,
   };
+}
+
+const NUMERIC_QUERY_OPTIONS = new Set(['family', 'port', 'db']);
+
+/** The options a Redis URL's query sets, as ioredis takes them: numbers where ioredis reads numbers. */
+function urlQueryOptions(url: URL): RedisOptions {
+  const options: Record<string, string | number> = {};
+  url.searchParams.forEach((value, key) => {
+    const number = Number.parseInt(value, 10);
+    options[key] = NUMERIC_QUERY_OPTIONS.has(key) && !Number.isNaN(number) ? number : value;
+  });
+  return options;
 }
