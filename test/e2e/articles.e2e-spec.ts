@@ -8,6 +8,7 @@ import { AnonymousArticlePages } from '../../apps/gateway/src/articles/anonymous
 import { ArticlesRepository } from '../../apps/news/src/articles/articles.repository';
 import { ArticlesService } from '../../apps/news/src/articles/articles.service';
 import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
+import { TraceLogWriter } from '../../apps/gateway/src/articles/trace-log.writer';
 
 import { type ArticleStack, IMG, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
 import { type FakeRecommend, startFakeRecommend } from './support/fake-recommend';
@@ -123,6 +124,12 @@ describe('article detail, author lists, history and reading durations through th
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`fewer than ${count} trace lines`);
+  };
+
+  /** Every line of the trace log once the gateway has written what it buffered. */
+  const writtenTraceLines = async (): Promise<string[]> => {
+    await stack.gateway.get(TraceLogWriter).flush();
+    return existsSync(stack.traceFile) ? readFileSync(stack.traceFile, 'utf8').split('\n').filter(Boolean) : [];
   };
 
   beforeAll(async () => {
@@ -351,6 +358,14 @@ describe('article detail, author lists, history and reading durations through th
       const lines = (await traceLines(1)) as Array<Record<string, unknown>>;
       const line = lines.find((entry) => entry.channelId === 2 && entry.readTime === '');
       expect(line).toEqual({ actionTime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/) as unknown, readTime: '', channelId: 2, param: TRACE });
+    });
+
+    it('serves the article but writes no trace line for a Trace header that is no tracking string (a JSON object)', async () => {
+      const before = await writtenTraceLines();
+      for (const trace of ['garbage', '[1]', 'null', '"click"', '{"action":']) {
+        expect((await call('GET', `/articles/${NEW}`, { headers: { trace } })).statusCode).toBe(200);
+      }
+      expect(await writtenTraceLines()).toEqual(before);
     });
 
     describe('related articles from the recommend service', () => {
@@ -722,6 +737,24 @@ describe('article detail, author lists, history and reading durations through th
         const response = await call('POST', '/reading/durations', { headers: { trace: TRACE, authorization }, payload: { duration: 5, art_id: OLD } });
         expect({ authorization, status: response.statusCode, body: response.json<unknown>() }).toEqual({ authorization, status: 201, body: { message: 'OK' } });
       }
+    });
+
+    it('refuses a Trace header that is no tracking string (a JSON object) with 400 keyed by Trace, writing no trace line or reading report', async () => {
+      const stats = async () => {
+        await stack.gateway.get(HotCounters).flush();
+        return stack.state.hgetall(StateKeys.articleReadingStats(OLD));
+      };
+      const [lines, reports] = [await writtenTraceLines(), await stats()];
+      for (const trace of ['garbage', '[1]', 'null', '"read"', '{"action":']) {
+        const response = await call('POST', '/reading/durations', { headers: { trace }, payload: { duration: 35, art_id: OLD } });
+        expect({ trace, status: response.statusCode, body: response.json<unknown>() }).toEqual({
+          trace,
+          status: 400,
+          body: { message: { Trace: 'Trace must be a tracking string (a JSON object)' } },
+        });
+      }
+      expect(await writtenTraceLines()).toEqual(lines);
+      expect(await stats()).toEqual(reports);
     });
 
     it('needs the Trace header', async () => {

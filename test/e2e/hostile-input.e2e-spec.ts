@@ -101,7 +101,7 @@ const BODY_ROUTES: BodyRoute[] = [
     method: 'POST',
     url: '/app/v1_0/reading/durations',
     body: { duration: 3, art_id: ARTICLE },
-    headers: { trace: 'trace' },
+    headers: { trace: '{"action":"read"}' },
   },
   { app: 'app', method: 'POST', url: '/app/v1_0/user/followings', body: { target: AUTHOR } },
   { app: 'app', method: 'POST', url: '/app/v1_0/user/blacklists', body: { target: AUTHOR } },

@@ -49,7 +49,7 @@ const appRequests = (id: string, comment: string): Request[] => [
   { method: 'POST', url: '/app/v1_0/comments', payload: { target: comment, content: 'a reply', art_id: id } },
   { method: 'POST', url: '/app/v1_0/comment/likings', payload: { target: id } },
   { method: 'DELETE', url: `/app/v1_0/comment/likings/${id}` },
-  { method: 'POST', url: '/app/v1_0/reading/durations', payload: { art_id: id, duration: 1 }, headers: { trace: 't' } },
+  { method: 'POST', url: '/app/v1_0/reading/durations', payload: { art_id: id, duration: 1 }, headers: { trace: '{"action":"read"}' } },
 ];
 
 /** Requests of the media platform naming the id `id`. */

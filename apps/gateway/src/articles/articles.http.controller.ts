@@ -14,6 +14,7 @@ import { ArticleErrors } from './article.errors';
 import { type Author, AuthorsReader } from './authors.reader';
 import { ReadingDurationDto } from './dto/reading-duration.dto';
 import { ReadingStatsRecorder } from './reading-stats.recorder';
+import { trackingFields } from './reading-stats.util';
 import { ReadingTracker } from './reading-tracker';
 import { RelatedArticlesClient } from './related-articles.client';
 import { TraceLogWriter } from './trace-log.writer';
@@ -54,9 +55,11 @@ export class ArticlesHttpController {
     const reader = request.authUser;
     const article = await this.details.read(articleId);
     if (!article) throw ArticleErrors.notFound();
-    if (trace) {
+    // A header that holds no tracking string is no click to log; the article is served all the same.
+    const tracking = trace ? trackingFields(trace) : undefined;
+    if (trace && tracking) {
       this.traceLog.write({ trace, channelId: article.chId, readTime: '' });
-      this.readingStats.recordOrigin(article.artId, trace);
+      this.readingStats.recordOrigin(article.artId, tracking);
     }
     if (!reader) {
       void this.tracker.recordRead(article.artId, article.autId, undefined);
@@ -98,6 +101,8 @@ export class ArticlesHttpController {
   ): Promise<{ message: 'OK' }> {
     if (!trace)
       throw ArticleErrors.invalidField('Trace', 'Missing required parameter in the HTTP headers');
+    if (!trackingFields(trace))
+      throw ArticleErrors.invalidField('Trace', 'Trace must be a tracking string (a JSON object)');
     const article = await this.details.read(body.art_id);
     if (!article) throw ArticleErrors.invalidField('art_id', 'Invalid target article id.');
     this.traceLog.write({ trace, channelId: article.chId, readTime: String(body.duration) });

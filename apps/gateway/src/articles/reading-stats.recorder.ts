@@ -8,8 +8,9 @@ import { HotCounters } from './hot-counters';
 import {
   classifyReading,
   expectedReadingSeconds,
+  originOf,
   readingIncrements,
-  readOrigin,
+  type TrackingFields,
   visibleCharacters,
 } from './reading-stats.util';
 
@@ -51,9 +52,9 @@ export class ReadingStatsRecorder {
       this.counters.addToHash(key, field, amount);
   }
 
-  /** Counts a detail view under where it came from, when its `Trace` header tells. */
-  recordOrigin(articleId: string, trace: string | undefined): void {
-    const origin = readOrigin(trace);
+  /** Counts a detail view under where it came from, when the tracking string of its `Trace` header tells. */
+  recordOrigin(articleId: string, tracking: TrackingFields): void {
+    const origin = originOf(tracking);
     if (origin) this.counters.addToHash(StateKeys.articleReadingStats(articleId), ReadingStatsFields[origin], 1);
   }
 

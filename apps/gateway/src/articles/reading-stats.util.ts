@@ -72,20 +72,36 @@ export function readingIncrements(
 /** The `algorithmCombine` of the tracking strings of the channel's latest list (GET /v1_0/articles). */
 export const LATEST_LIST_ALGORITHM = 'latest';
 
-/**
- * Where a detail view came from, read from the click tracking string the app echoes in its
- * `Trace` header: a recommend feed card, a channel's latest list, or unknown (no or another trace).
- */
-export function readOrigin(trace: string | undefined): 'recommendReads' | 'channelReads' | undefined {
-  if (!trace) return undefined;
+/** The fields of a tracking string: a JSON object, as the recommend service writes them. */
+export type TrackingFields = Readonly<Record<string, unknown>>;
+
+/** The fields of the `Trace` header the app echoes, or undefined where it holds no tracking string. */
+export function trackingFields(trace: string): TrackingFields | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(trace);
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { action, algorithmCombine } = parsed as { action?: unknown; algorithmCombine?: unknown };
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as TrackingFields)
+    : undefined;
+}
+
+/**
+ * Where a detail view came from, read from the click tracking string the app echoes in its
+ * `Trace` header: a recommend feed card, a channel's latest list, or unknown (no or another trace).
+ */
+export function readOrigin(
+  trace: string | undefined,
+): 'recommendReads' | 'channelReads' | undefined {
+  const fields = trace ? trackingFields(trace) : undefined;
+  return fields && originOf(fields);
+}
+
+/** `readOrigin` of the fields of a tracking string. */
+export function originOf(fields: TrackingFields): 'recommendReads' | 'channelReads' | undefined {
+  const { action, algorithmCombine } = fields;
   if (action !== 'click' || typeof algorithmCombine !== 'string') return undefined;
   return algorithmCombine === LATEST_LIST_ALGORITHM ? 'channelReads' : 'recommendReads';
 }
