@@ -1440,6 +1440,20 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(ids(next.body)).toEqual([CH1[1], CH1[0]]);
     });
 
+    it("leaves what a fallback page showed off the fresh batch that answers its time cursor once the recommend service is back, where the next page repeated it", async () => {
+      const scroll = (stamp: number) =>
+        feed(`channel_id=1&timestamp=${stamp}&with_top=0`, 'Anony device-back-after-fallback');
+      recommend.behaviour = 'fail';
+      const fallback = await scroll(Date.now());
+      expect(ids(fallback.body)).toEqual(latestPage);
+      expect(fallback.body.data.pre_timestamp).toBe(CH1_TIMES[2]);
+
+      recommend.behaviour = { track: track([CH1[5], CH1[1], CH1[0]], '1') };
+      const scrolled = await scroll(CH1_TIMES[2]);
+      expect(scrolled.status).toBe(200);
+      expect(ids(scrolled.body)).toEqual([CH1[1], CH1[0]]);
+    });
+
     it("leaves the pins off the fresh batch that answers a fallback page's time cursor once the recommend service is back", async () => {
       const device = 'device-recovered';
       const scroll = (stamp: number) =>

@@ -295,11 +295,22 @@ export class HomeFeedReader {
       // In place of the batch a scroll was due: it goes on from the page before it.
       return 'reason' in dealt && dealt.continued === true ? { ...page, continued: true } : page;
     }
+    // A fresh batch answering a fallback page's time cursor: the fallback pages showed the latest
+    // articles down to it (but those dealt), which the recommend service never saw go out.
+    const ids =
+      dealt.timeCursor === true && dealt.exposure !== ''
+        ? dealt.ids.filter((id) => timestampOfArticle(id) < timestamp)
+        : dealt.ids;
     return {
-      ids: dealt.ids,
+      ids,
       preTimestamp: dealt.cursor,
       // Only a non-empty fresh batch has an exposure to log.
-      exposure: dealt.ids.length > 0 ? dealt.exposure : '',
+      exposure:
+        ids.length === 0
+          ? ''
+          : ids === dealt.ids
+            ? dealt.exposure
+            : batchExposures(dealt.exposure)(ids),
       // A fallback page's time cursor newer than the viewer's batches is dealt a fresh batch once
       // the recommend service answers again: it goes on from that page all the same.
       continued: dealt.continued || dealt.timeCursor === true,
