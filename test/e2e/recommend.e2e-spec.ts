@@ -719,6 +719,48 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     }
   });
 
+  it('keeps trying to rebuild after the state Redis came back without its data while the replica whose rebuild began died in it', async () => {
+    const ownRedis = createTestRedis();
+    const port = await freePort();
+    const own = await startRecommendService(
+      loadConfig(
+        recommendEnvSchema,
+        testEnv(database.settings, ownRedis, {
+          RECOMMEND_GRPC_PORT: port,
+          NEWS_GRPC_URL: newsAddress,
+          RECO_REFRESH_INTERVAL_MS: 3_600_000,
+          RECO_SNAPSHOT_INTERVAL_MS: 200,
+        }),
+      ),
+    );
+    const raw = ownRedis.client('state');
+    const pooled = () => raw.exists(`${ownRedis.prefix}reco:ch:1:candidates`);
+    try {
+      await eventually(pooled, (exists) => exists === 1, 'the first rebuild', 15_000, 100);
+      const keys = await raw.keys(`${ownRedis.prefix}*`);
+      // Data lost, then another replica began the rebuild (its stamp written) and was killed in
+      // it: its lock lapses within its lease, and nobody else has begun one.
+      await raw
+        .multi()
+        .del(...keys)
+        .set(`${ownRedis.prefix}reco:candidates:stamps`, '1')
+        .set(`${ownRedis.prefix}reco:candidates:rebuild`, '1')
+        .set(`${ownRedis.prefix}lock:reco:refresh`, 'dead-replica', 'PX', 1_500)
+        .exec();
+      await eventually(
+        () => grpcHealthStatus(`127.0.0.1:${port}`, 'UserRecommend'),
+        (health) => health === 'NOT_SERVING',
+        'the replica to find its pools gone',
+        5_000,
+        100,
+      );
+      await eventually(pooled, (exists) => exists === 1, 'pools rebuilt once the lock lapsed', 10_000, 100);
+    } finally {
+      await own.close();
+      await ownRedis.cleanup();
+    }
+  });
+
   it('answers related articles of the same channel, title matches first, never the article itself', async () => {
     const related = await similar(PYTHON_INTRO);
     expect(related.article_id).toEqual([PYTHON_ASYNC, GO_BASICS]);

@@ -144,11 +144,13 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
    * A state Redis that came back without its data (no append-only file, a failover to an empty
    * replica) lost the pools and the refresh lock with them: rebuilt within a snapshot interval,
    * where every feed call answered UNAVAILABLE until this replica's next round, up to an interval
-   * later. One EXISTS a round.
+   * later. One EXISTS a round. A replica left without pools tries too: the replica whose rebuild
+   * began (and stamped) may die in it, and then only its lease holds up the others.
    */
   private async rebuildIfLost(): Promise<void> {
     if (this.stopped || this.running) return;
-    if (await this.index.everRebuilt().catch(() => true)) return;
+    const lost = !(await this.index.everRebuilt().catch(() => false));
+    if (!lost && (await this.snapshot.ready().catch(() => true))) return;
     await this.tick();
   }
 
