@@ -1452,6 +1452,25 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const scrolled = await scroll(CH1_TIMES[2]);
       expect(scrolled.status).toBe(200);
       expect(ids(scrolled.body)).toEqual([CH1[1], CH1[0]]);
+      // Sent again (a retry), the stamp answers as it first did, where the replay showed them.
+      const again = await scroll(CH1_TIMES[2]);
+      expect(ids(again.body)).toEqual([CH1[1], CH1[0]]);
+      expect(again.body.data.pre_timestamp).toBe(scrolled.body.data.pre_timestamp);
+    });
+
+    it("keeps an article no fallback page showed (approved since) in the fresh batch that answers a fallback page's time cursor, where it went for being newer than that cursor", async () => {
+      const scroll = (stamp: number) =>
+        feed(`channel_id=1&timestamp=${stamp}&with_top=0`, 'Anony device-approved-after-fallback');
+      recommend.behaviour = 'fail';
+      const fallback = await scroll(Date.now());
+      expect(ids(fallback.body)).toEqual(latestPage);
+      expect(fallback.body.data.pre_timestamp).toBe(CH1_TIMES[2]);
+
+      await setArticleStatus([PENDING], 2);
+      afterThis(() => setArticleStatus([PENDING], 1));
+      recommend.behaviour = { track: track([PENDING, CH1[5], CH1[1], CH1[0]], '1') };
+      const scrolled = await scroll(CH1_TIMES[2]);
+      expect(ids(scrolled.body)).toEqual([PENDING, CH1[1], CH1[0]]);
     });
 
     it("leaves the pins off the fresh batch that answers a fallback page's time cursor once the recommend service is back", async () => {

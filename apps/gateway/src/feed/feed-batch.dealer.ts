@@ -111,11 +111,18 @@ export class FeedBatchDealer {
 
   /**
    * Remembers the time cursor of a fallback page served to the viewer, so the page that brings it
-   * back goes on from that one; a cache role that cannot keep it only costs that page the pins.
+   * back goes on from that one, and the articles `shown` on it, which the fresh batch dealt to that
+   * cursor leaves out; a cache role that cannot keep them only costs that page the pins and may
+   * show them again.
    */
-  markTimeCursor(viewer: FeedViewer, channelId: number, cursor: number): Promise<void> {
+  markTimeCursor(
+    viewer: FeedViewer,
+    channelId: number,
+    cursor: number,
+    shown: readonly string[],
+  ): Promise<void> {
     return this.unlessQueueDown(
-      () => this.store.markTimeCursor(viewer, channelId, cursor),
+      () => this.store.markTimeCursor(viewer, channelId, cursor, shown),
       undefined,
     );
   }

@@ -232,6 +232,25 @@ describe('FeedBatchStore (real Redis)', () => {
     expect(await redis.zcard(cursors)).toBe(FEED_HISTORY_SIZE);
   });
 
+  it('deals the fresh batch of a fallback page\'s time cursor without what the fallback pages showed, and replays it so', async () => {
+    const viewer = newViewer();
+    await store.markTimeCursor(viewer, 7, 2_000, ['5', '6']);
+    await store.queue(viewer, 7, [batch('5', '8', '6', '9'), batch('6', '10')], []);
+    expect(await next(viewer, 7, 2_000)).toMatchObject({
+      kind: 'fresh',
+      batch: { ids: ['8', '9'], exposure: 'exposure of 5,8,6,9' },
+      timeCursor: true,
+    });
+    expect(await next(viewer, 7, 2_000)).toMatchObject({
+      kind: 'replay',
+      batch: { ids: ['8', '9'] },
+      timeCursor: true,
+    });
+    // Another stamp is no such cursor: its batch is dealt whole.
+    expect(await next(viewer, 7, 3_000)).toMatchObject({ kind: 'fresh', batch: batch('6', '10') });
+    expect(await redis.ttl(`feed:${viewer.kind}:${viewer.id}:7:fallback-shown`)).toBeGreaterThan(0);
+  });
+
   it('keeps viewers and channels apart, and equal batches under different stamps', async () => {
     const viewer = newViewer();
     const other = newViewer();

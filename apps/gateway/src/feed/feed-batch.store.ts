@@ -16,6 +16,8 @@ import type { FeedViewer } from './feed-viewer';
 export const FEED_HISTORY_TTL_SECONDS = 24 * 3600;
 /** Served batches kept for replays (scrolling down through older stamps). */
 export const FEED_HISTORY_SIZE = 50;
+/** Articles of the viewer's fallback pages kept, for the batch that answers their cursor to leave out. */
+const FALLBACK_SHOWN_SIZE = 1_000;
 
 /**
  * A batch as queued and as served: article ids and the exposure tracking string for them. A
@@ -88,9 +90,22 @@ export type NextBatch =
  * the channel's published cold-start run (KEYS[3]) queued, and its ids (published in KEYS[4])
  * remembered (KEYS[5]): both copied inside Redis (COPY, Redis 6.2+), so the run's batches never
  * pass through the script. Each answer also tells whether the stamp is one of the time cursors of
- * the fallback pages served to the viewer (KEYS[7]).
+ * the fallback pages served to the viewer (KEYS[7]). A fresh batch dealt to such a cursor leaves
+ * out the articles those pages showed (KEYS[8]) and is kept so, for its replays to answer as it did.
  */
 const NEXT_BATCH_LUA = `
+local function unshown(batch)
+  if not redis.call('ZSCORE', KEYS[7], ARGV[1]) or redis.call('EXISTS', KEYS[8]) == 0 then return batch end
+  local decoded = cjson.decode(batch)
+  local ids = {}
+  for _, id in ipairs(decoded.ids or {}) do
+    if not redis.call('ZSCORE', KEYS[8], id) then ids[#ids + 1] = id end
+  end
+  if #ids == #(decoded.ids or {}) then return batch end
+  decoded.ids = ids
+  return cjson.encode(decoded)
+end
+
 local function next_batch()
   local stamp = tonumber(ARGV[1])
   local after = string.format('%d', stamp + 1)
@@ -134,6 +149,7 @@ local function next_batch()
   end
   local flag = continued and '1' or '0'
   if not batch then return {'empty', redis.call('GET', KEYS[5]) or '', newest[1] and '0' or '1', '', '', flag} end
+  batch = unshown(batch)
   local member = ARGV[1] .. (continued and '~' or '') .. ':' .. batch
   redis.call('ZADD', KEYS[1], stamp, member)
   local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[3])
@@ -245,6 +261,7 @@ type FeedKeys = [
   coldIds: string,
   firstStamp: string,
   timeCursors: string,
+  fallbackShown: string,
 ];
 
 type QueueArgs = [
@@ -381,16 +398,31 @@ export class FeedBatchStore {
 
   /**
    * Remembers `cursor` as the time cursor of a fallback page served to the viewer (the newest
-   * FEED_HISTORY_SIZE, for the history's TTL), for `next` to tell when it comes back.
+   * FEED_HISTORY_SIZE, for the history's TTL), for `next` to tell when it comes back, and the
+   * articles `shown` on it (the newest FALLBACK_SHOWN_SIZE), for the fresh batch dealt to such a
+   * cursor to leave out.
    */
-  async markTimeCursor(viewer: FeedViewer, channelId: number, cursor: number): Promise<void> {
-    const key = keysOf(viewer, channelId)[6];
-    await this.redis
+  async markTimeCursor(
+    viewer: FeedViewer,
+    channelId: number,
+    cursor: number,
+    shown: readonly string[] = [],
+  ): Promise<void> {
+    const keys = keysOf(viewer, channelId);
+    const [cursors, shownKey] = [keys[6], keys[7]];
+    const now = Date.now();
+    const transaction = this.redis
       .multi()
-      .zadd(key, Date.now(), String(cursor))
-      .zremrangebyrank(key, 0, -(FEED_HISTORY_SIZE + 1))
-      .expire(key, FEED_HISTORY_TTL_SECONDS)
-      .exec();
+      .zadd(cursors, now, String(cursor))
+      .zremrangebyrank(cursors, 0, -(FEED_HISTORY_SIZE + 1))
+      .expire(cursors, FEED_HISTORY_TTL_SECONDS);
+    if (shown.length > 0) {
+      transaction
+        .zadd(shownKey, ...shown.flatMap((id) => [now, id]))
+        .zremrangebyrank(shownKey, 0, -(FALLBACK_SHOWN_SIZE + 1))
+        .expire(shownKey, FEED_HISTORY_TTL_SECONDS);
+    }
+    await transaction.exec();
   }
 
   /** Queues batches drawn ahead (oldest first) and keeps `coldIds` as `queueAndNext` does, dealing none. */
@@ -487,6 +519,7 @@ function keysOf(viewer: FeedViewer, channelId: number): FeedKeys {
     `${base}:cold`,
     `${base}:first`,
     `${base}:fallback`,
+    `${base}:fallback-shown`,
   ];
 }
 

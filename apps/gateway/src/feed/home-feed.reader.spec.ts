@@ -152,7 +152,10 @@ describe('HomeFeedReader', () => {
     const view = await reader.read(user, 1, Date.parse('2030-01-01T00:00:00Z'), true);
     expect(view.results.map((result) => result.art_id)).toEqual([latest[0], latest[2]]);
     expect(view.pre_timestamp).toBe(timestampOfArticle(latest[2]));
-    expect(dealer.markTimeCursor).toHaveBeenCalledWith(user, 1, view.pre_timestamp);
+    expect(dealer.markTimeCursor).toHaveBeenCalledWith(user, 1, view.pre_timestamp, [
+      latest[0],
+      latest[2],
+    ]);
   });
 
   it('answers the latest articles but those dealt in place of a replay whose articles were all withdrawn, where the page was empty', async () => {
@@ -355,7 +358,12 @@ describe('HomeFeedReader', () => {
     // The first page read was all withdrawn; of the next, the last five are shown.
     expect(view.results.map((result) => result.art_id)).toEqual(['9', ...all.slice(15, 20)]);
     expect(view.pre_timestamp).toBe(timestampOfArticle(all[19]));
-    expect(dealer.markTimeCursor).toHaveBeenCalledWith(user, 1, view.pre_timestamp);
+    expect(dealer.markTimeCursor).toHaveBeenCalledWith(
+      user,
+      1,
+      view.pre_timestamp,
+      expect.arrayContaining(all.slice(15, 20)),
+    );
     // Every deadline is the first call's.
     expect(new Set(channels.latestIds.mock.calls.map((call: unknown[]) => call[3])).size).toBe(1);
 
@@ -551,7 +559,7 @@ describe('HomeFeedReader', () => {
     const latest = ['1300000000000000002', '1300000000000000001'];
     const { reader, dealer } = newTestReader({ ok: false, reason: 'timeout' }, [], latest);
     const view = await reader.read(user, 1, 1_700_000_000_000, true);
-    expect(dealer.markTimeCursor).toHaveBeenCalledWith(user, 1, view.pre_timestamp);
+    expect(dealer.markTimeCursor).toHaveBeenCalledWith(user, 1, view.pre_timestamp, latest);
     expect(view.pre_timestamp).toBe(timestampOfArticle(latest[1]));
   });
 

@@ -218,7 +218,7 @@ export class HomeFeedReader {
     );
     if (older === undefined || older.ids.length === 0) return undefined;
     if (readOn.viewer)
-      await this.dealer.markTimeCursor(readOn.viewer, channelId, older.preTimestamp);
+      await this.dealer.markTimeCursor(readOn.viewer, channelId, older.preTimestamp, older.ids);
     // Whether the page goes on from the one before it (and so leaves the pins off) is the request's.
     return { ...older, continued: page.continued };
   }
@@ -295,22 +295,19 @@ export class HomeFeedReader {
       // In place of the batch a scroll was due: it goes on from the page before it.
       return 'reason' in dealt && dealt.continued === true ? { ...page, continued: true } : page;
     }
-    // A fresh batch answering a fallback page's time cursor: the fallback pages showed the latest
-    // articles down to it (but those dealt), which the recommend service never saw go out.
-    const ids =
-      dealt.timeCursor === true && dealt.exposure !== ''
-        ? dealt.ids.filter((id) => timestampOfArticle(id) < timestamp)
-        : dealt.ids;
+    const { ids } = dealt;
     return {
       ids,
       preTimestamp: dealt.cursor,
-      // Only a non-empty fresh batch has an exposure to log.
+      // Only a non-empty fresh batch has an exposure to log. One dealt to a fallback page's time
+      // cursor was kept without what the fallback pages showed (see FeedBatchStore): its exposure
+      // names the ids left.
       exposure:
         ids.length === 0
           ? ''
-          : ids === dealt.ids
-            ? dealt.exposure
-            : batchExposures(dealt.exposure)(ids),
+          : dealt.timeCursor === true && dealt.exposure !== ''
+            ? batchExposures(dealt.exposure)(ids)
+            : dealt.exposure,
       // A fallback page's time cursor newer than the viewer's batches is dealt a fresh batch once
       // the recommend service answers again: it goes on from that page all the same.
       continued: dealt.continued || dealt.timeCursor === true,
@@ -334,7 +331,8 @@ export class HomeFeedReader {
       Date.now() + this.fallbackBudgetMs,
       viewer,
     );
-    if (page.ids.length > 0) await this.dealer.markTimeCursor(viewer, channelId, page.preTimestamp);
+    if (page.ids.length > 0)
+      await this.dealer.markTimeCursor(viewer, channelId, page.preTimestamp, page.ids);
     return page;
   }
 
