@@ -68,12 +68,12 @@ describe('LatestPagesReader (real Redis)', () => {
     await testRedis.cleanup();
   });
 
-  function newTestReader(news: ReturnType<typeof newsOf>, budgetMs = 1000) {
+  function newTestReader(news: ReturnType<typeof newsOf>, budgetMs = 1000, pins: string[] = []) {
     // A channel of its own per test: the page cursors are kept per channel.
     channelId += 1;
     const reader = new LatestPagesReader(
       news as unknown as ChannelArticlesReader,
-      { ids: () => Promise.resolve([]) } as unknown as ChannelPinsReader,
+      { ids: () => Promise.resolve(pins) } as unknown as ChannelPinsReader,
       { read: (ids: string[]) => Promise.resolve(ids.map(card)) } as unknown as ArticleCardsReader,
       redis,
       { FEED_FALLBACK_BUDGET_MS: budgetMs },
@@ -87,6 +87,21 @@ describe('LatestPagesReader (real Redis)', () => {
 
   // 300 articles a second apart, newest first.
   const articles = () => Array.from({ length: 300 }, (_, index) => idAt((1000 - index) * 1000));
+
+  it('shows a later page whose articles are all pinned as it is, where leaving the pins off answered an empty page that ended the list', async () => {
+    const all = articles().slice(0, 25);
+    const pins = all.slice(10, 20);
+    const { page } = newTestReader(newsOf(all), 1000, pins);
+    expect(await page(1, 10)).toEqual([...pins, ...all.slice(0, 10)]);
+    expect(await page(2, 10)).toEqual(pins);
+    expect(await page(3, 10)).toEqual(all.slice(20, 25));
+  });
+
+  it('leaves the pins off a later page among the latest articles', async () => {
+    const all = articles().slice(0, 25);
+    const { page } = newTestReader(newsOf(all), 1000, [all[12]]);
+    expect(await page(2, 10)).toEqual([...all.slice(10, 12), ...all.slice(13, 20)]);
+  });
 
   describe('with news slow', () => {
     const DELAY_MS = 120;

@@ -34,7 +34,7 @@ export interface LatestPageView {
 
 /**
  * GET /v1_0/articles: the latest approved articles of a channel by page, page 1 led by the pinned
- * ones (which no page shows again among the latest). Pages are cut with ListLatestArticles' id
+ * ones (which no page shows again among the latest, but on a page of nothing else). Pages are cut with ListLatestArticles' id
  * cursor; the last id of each served page is kept briefly, so paging forward costs one call and a
  * deep cold page walks the newer ids once. The
  * page's calls to news share one deadline, FEED_FALLBACK_BUDGET_MS from the first: past it the page
@@ -64,10 +64,13 @@ export class LatestPagesReader {
       this.idsOfPage(channelId, page, perPage),
       this.pins.ids(channelId),
     ]);
-    // Page 1 shows the pins first; no page shows one again at its place among the latest.
+    // Page 1 shows the pins first; no page shows one again at its place among the latest, but a
+    // page of nothing else stays as it is: an empty page ends the client's list.
     const pinned = new Set(pins);
     const topIds = page === 1 ? pins : [];
-    const cards = await this.cards.read([...topIds, ...ids.filter((id) => !pinned.has(id))], {
+    const unpinned = ids.filter((id) => !pinned.has(id));
+    const shown = page > 1 && unpinned.length === 0 ? ids : unpinned;
+    const cards = await this.cards.read([...topIds, ...shown], {
       topChannelId: channelId,
     });
     return {
