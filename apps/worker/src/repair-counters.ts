@@ -38,11 +38,23 @@ export async function requestCounterRepair(
   }
 }
 
-// `npm run counters:repair [-- --wait]`: with --wait, prints the outcome (up to 15 minutes).
+/** What `--wait` allows beyond one attempt's calls: the job's wait for a worker, its first quick retries. */
+export const COUNTER_REPAIR_WAIT_MARGIN_MS = 5 * 60_000;
+
+/**
+ * How long `--wait` waits for the repair's outcome, undefined without it: news and user may each
+ * take COUNTER_REPAIR_DEADLINE_MS (up to an hour), and a fixed 15 minutes gave up on a repair
+ * still running.
+ */
+export function counterRepairWaitMs(argv: readonly string[], config: Pick<WorkerConfig, 'COUNTER_REPAIR_DEADLINE_MS'>): number | undefined {
+  return argv.includes('--wait') ? config.COUNTER_REPAIR_DEADLINE_MS + COUNTER_REPAIR_WAIT_MARGIN_MS : undefined;
+}
+
+// `npm run counters:repair [-- --wait]`: with --wait, prints the outcome.
 if (require.main === module) {
   runMain(async () => {
-    const wait = process.argv.includes('--wait');
-    const run = await requestCounterRepair(loadConfig(workerEnvSchema), wait ? 15 * 60_000 : undefined);
+    const config = loadConfig(workerEnvSchema);
+    const run = await requestCounterRepair(config, counterRepairWaitMs(process.argv, config));
     console.log(JSON.stringify(run));
   });
 }
