@@ -21,7 +21,11 @@ export interface HttpPlan {
   order: 'random' | 'sequential';
   /** Header sets; each request picks one at random (e.g. one token per signed-in user). */
   headerSets: Array<Record<string, string>>;
-  /** `like-unlike`: each connection is one user and alternates POST likings / DELETE likings/{id}. */
+  /**
+   * `like-unlike`: POST likings, then DELETE likings/{id} of the same article with the same header set;
+   * autocannon starts each such pair with a fresh context, so the pairs take the header sets in turn,
+   * across all connections (not one user per connection).
+   */
   mode?: 'like-unlike';
 }
 
