@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { authoringV1 } from '@app/contracts';
@@ -226,14 +226,27 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
   });
 
   it('answers an id no article can have (20 digits, 19 past 2^63-1) as an unknown article: POST 404, DELETE 204, as the routes of users, comments and the article page', async () => {
-    const ids = [`${ART1}0`, '99999999999999999999', '9223372036854775808', '9999999999999999999', NOWHERE];
+    const ids = [
+      `${ART1}0`,
+      '99999999999999999999',
+      '9223372036854775808',
+      '9999999999999999999',
+      NOWHERE,
+    ];
     const seen: unknown[] = [];
     const expected: unknown[] = [];
     for (const target of ids) {
       for (const url of ['/article/collections', '/article/likings', '/article/dislikes']) {
         const posted = await call('POST', url, READER, { target });
         const deleted = await call('DELETE', `${url}/${target}`, READER);
-        seen.push([url, target, posted.statusCode, posted.json<unknown>(), deleted.statusCode, deleted.body]);
+        seen.push([
+          url,
+          target,
+          posted.statusCode,
+          posted.json<unknown>(),
+          deleted.statusCode,
+          deleted.body,
+        ]);
         expected.push([url, target, 404, NOT_FOUND, 204, '']);
       }
       const report = await call('POST', '/article/reports', READER, { target, type: 1 });
@@ -320,6 +333,25 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
         param: '{"action":"collect","userId":"r","articleId":"1"}',
       }),
     ]);
+  });
+
+  it('collects with a Trace header that is no tracking string, and logs no trace line for it', async () => {
+    await primeCaches();
+    const traceLog = stack.gateway.get(TraceLogWriter);
+    await traceLog.flush();
+    const linesBefore = existsSync(stack.traceFile) ? readFileSync(stack.traceFile, 'utf8') : '';
+    const response = await call(
+      'POST',
+      '/article/collections',
+      READER,
+      { target: ART1 },
+      { trace: 'garbage' },
+    );
+    expect(response.statusCode).toBe(201);
+    expect(await counter('count:art:collecting', ART1)).toBe(1);
+    await traceLog.flush();
+    const linesAfter = existsSync(stack.traceFile) ? readFileSync(stack.traceFile, 'utf8') : '';
+    expect(linesAfter).toBe(linesBefore);
   });
 
   it('lists only the caller’s collections, newest first, as cards with is_liking', async () => {

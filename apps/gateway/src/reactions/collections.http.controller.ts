@@ -16,6 +16,7 @@ import {
 import type { LikedArticleCard, Page } from '../articles/article-card';
 import { ArticleCardsReader } from '../articles/article-cards.reader';
 import { ArticleLikingsReader } from '../articles/article-likings.reader';
+import { trackingFields } from '../articles/reading-stats.util';
 import { TraceLogWriter } from '../articles/trace-log.writer';
 import { ArticleTargetDto } from './dto/article-target.dto';
 import { articleTargetParam } from './article-target.param';
@@ -40,7 +41,9 @@ export class CollectionsHttpController {
     const collected = await unary(
       this.reactions.collectArticle({ userId: user.userId, articleId: body.target }),
     );
-    if (trace) this.traces.write({ trace, channelId: collected.channelId, readTime: '' });
+    // A header that holds no tracking string is no collect to log, as on the article read.
+    if (trace && trackingFields(trace))
+      this.traces.write({ trace, channelId: collected.channelId, readTime: '' });
     return { target: collected.articleId };
   }
 
