@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 
-import { CounterKeys, createRedisClient, queueConnectionOptions } from '@app/cache';
+import { CounterKeys, createRedisClient, queueConnectionOptions, StateKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
 import { JobName, jobId, jobOptionsFor, QueueName, queuePrefix, type RepairCountersPayload } from '@app/queue';
 import {
@@ -86,6 +86,8 @@ describe('a counter repair whose workers are killed mid-repair (e2e: workers in 
     user = await startUserService(loadConfig(userEnvSchema, env));
     news = await startNewsService(loadConfig(newsEnvSchema, env));
     state = createRedisClient(redis.stateUrl, redis.prefix);
+    // A repair recorded, so no worker repairs at start: the only repair is the test's.
+    await state.set(StateKeys.counterRepairedAt, String(Date.now()));
     queue = new Queue(QueueName.Statistics, {
       connection: queueConnectionOptions(redis.queueUrl),
       prefix: queuePrefix(redis.prefix),

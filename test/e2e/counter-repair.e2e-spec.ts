@@ -159,8 +159,10 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
     user = await startUserService(loadConfig(userEnvSchema, env));
     news = await startNewsService(loadConfig(newsEnvSchema, env));
     workerEnv = env;
-    worker = await startWorker(loadConfig(workerEnvSchema, env));
     state = createRedisClient(redis.stateUrl, redis.prefix);
+    // A state Redis with a repair recorded: one without has the worker repair at start.
+    await state.set(StateKeys.counterRepairedAt, String(Date.now()));
+    worker = await startWorker(loadConfig(workerEnvSchema, env));
 
     producerContext = await Test.createTestingModule({
       imports: [QueueModule.forRoot({ queueUrl: redis.queueUrl, keyPrefix: redis.prefix }), QueueModule.registerQueues(QueueName.Statistics)],
@@ -384,14 +386,17 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
   );
 
   it(
-    'runs no repair on start when none is recorded (a new or emptied state Redis), and counts the schedule from then',
+    'repairs at once when none is recorded (a new or emptied state Redis), under an id of its own',
     async () => {
       await state.del(StateKeys.counterRepairedAt);
-      const jobs = await queue.getJobCounts();
+      await state.zadd(CounterKeys.articleLikes, 90, A1);
       const now = new Date();
-      await expect(worker.app.get(CounterRepairScheduler).catchUp(now)).resolves.toBeUndefined();
-      expect(Number(await state.get(StateKeys.counterRepairedAt))).toBe(now.getTime());
-      expect(await queue.getJobCounts()).toEqual(jobs);
+      const jobId = await worker.app.get(CounterRepairScheduler).catchUp(now);
+      expect(jobId).toBe(`${JobName.RepairCounters}_lost_${now.getTime()}`);
+      const job = await finished(jobId ?? '');
+      expect(job.returnvalue && 'repaired' in job.returnvalue).toBe(true);
+      expect((await counter(CounterKeys.articleLikes))[A1]).toBe(EXPECTED[CounterKeys.articleLikes][A1]);
+      expect(Number(await state.get(StateKeys.counterRepairedAt))).toBeGreaterThanOrEqual(now.getTime());
     },
     SLOW,
   );

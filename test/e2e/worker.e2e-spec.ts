@@ -1,3 +1,4 @@
+import { StateKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
 import type { ReadinessReport } from '@app/grpc';
 import { JobName, JobProducer, jobId, ProcessorRegistry, QueueModule, QueueName } from '@app/queue';
@@ -52,6 +53,8 @@ describe('worker: BullMQ processors behind a node:http health server', () => {
   beforeAll(async () => {
     database = await createTestDatabase([]);
     redis = createTestRedis();
+    // A repair recorded: on a state Redis without one the worker would repair at start, calling news and user.
+    await redis.client('state').set(`${redis.prefix}${StateKeys.counterRepairedAt}`, String(Date.now()));
     const env = testEnv(database.settings, redis, {
       WORKER_PORT: await freePort(),
       HTTP_HOST: '127.0.0.1',

@@ -12,7 +12,7 @@ type Acquire = jest.Mock<Promise<LockLease | undefined>, Parameters<RedisLock['a
 const DEADLINE_MS = 600_000;
 
 function setUp(news: Repair, user: Repair, lease: LockLease | undefined) {
-  const repaired = jest.fn<Promise<void>, [Date]>().mockResolvedValue(undefined);
+  const repaired = jest.fn<Promise<boolean>, [Date]>().mockResolvedValue(true);
   const acquire: Acquire = jest.fn<Promise<LockLease | undefined>, Parameters<RedisLock['acquire']>>().mockResolvedValue(lease);
   const processor = new CounterRepairProcessor(
     { repairCounters: news },

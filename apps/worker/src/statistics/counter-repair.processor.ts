@@ -68,7 +68,12 @@ export class CounterRepairProcessor extends WorkerHost {
         `counters rebuilt from MySQL in ${Date.now() - started.getTime()} ms: ${repaired.map(({ key, members }) => `${key} ${members}`).join(', ')}`,
       );
       // Not worth a whole repair again: at worst a worker's next start makes up a run that was done.
-      await this.record.repaired(started).catch((error: unknown) => this.logger.warn(`the repair was not recorded: ${errorMessage(error)}`));
+      await this.record.repaired(started).then(
+        (recorded) => {
+          if (!recorded) this.logger.warn('the state Redis lost its data during the repair: the next loss check repairs again');
+        },
+        (error: unknown) => this.logger.warn(`the repair was not recorded: ${errorMessage(error)}`),
+      );
       return { repaired };
     } finally {
       await lease.release();

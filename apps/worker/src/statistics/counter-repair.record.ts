@@ -2,20 +2,39 @@ import { StateKeys } from '@app/cache';
 import type Redis from 'ioredis';
 
 /**
- * When the counters were last rebuilt, kept on the state Redis beside them: a state Redis that
- * lost its counters lost this too, and starts counting again from the next worker's start.
+ * When the counters were last rebuilt, kept on the state Redis beside them and deleted by nothing:
+ * a state Redis that lost its counters (a restart without persistence, a failover to an empty
+ * replica) lost this too, and its absence is how the worker tells. A new state Redis has none either.
  */
 export class CounterRepairRecord {
-  constructor(private readonly redis: Pick<Redis, 'get' | 'set'>) {}
+  constructor(private readonly redis: Pick<Redis, 'get' | 'set' | 'exists'>) {}
 
-  /** Records a repair that began at `at`. */
-  async repaired(at: Date): Promise<void> {
-    await this.redis.set(StateKeys.counterRepairedAt, String(at.getTime()));
+  /**
+   * Records a repair that began at `at`, unless the record is gone: the state Redis lost its data
+   * while the repair ran, which then rebuilt only part of the counters, and the next loss check
+   * asks for another. Returns whether it was recorded.
+   */
+  async repaired(at: Date): Promise<boolean> {
+    return (await this.redis.set(StateKeys.counterRepairedAt, String(at.getTime()), 'XX')) === 'OK';
   }
 
-  /** When the last repair began; with none recorded, `now`, which is recorded as the start. */
-  async lastRepair(now: Date): Promise<Date> {
-    await this.redis.set(StateKeys.counterRepairedAt, String(now.getTime()), 'NX');
-    return new Date(Number(await this.redis.get(StateKeys.counterRepairedAt)));
+  /** When the last repair began (or the loss was found); undefined when none is recorded. */
+  async lastRepair(): Promise<Date | undefined> {
+    const recorded = await this.redis.get(StateKeys.counterRepairedAt);
+    return recorded === null ? undefined : new Date(Number(recorded));
+  }
+
+  /** Whether a repair, or a loss a repair was asked for, is recorded: one EXISTS. */
+  async present(): Promise<boolean> {
+    return (await this.redis.exists(StateKeys.counterRepairedAt)) === 1;
+  }
+
+  /**
+   * Records that the counters were found lost at `at`, unless a replica recorded it first; returns
+   * the time recorded, the same on every replica.
+   */
+  async recordLoss(at: Date): Promise<Date> {
+    await this.redis.set(StateKeys.counterRepairedAt, String(at.getTime()), 'NX');
+    return (await this.lastRepair()) ?? at;
   }
 }

@@ -2,11 +2,17 @@ import { JobName, type JobProducer } from '@app/queue';
 import type { CronJob } from 'cron';
 
 import { counterRepairRetry } from './counter-repair.retry';
-import { CounterRepairScheduler, scheduledMinute } from './counter-repair.scheduler';
+import { CounterRepairScheduler, LOSS_CHECK_INTERVAL_MS, scheduledMinute } from './counter-repair.scheduler';
 
 type Enqueue = jest.Mock<ReturnType<JobProducer['enqueue']>, Parameters<JobProducer['enqueue']>>;
 
-function setUp(cron = '0 3 * * *', timeZone = 'Asia/Shanghai', lastRepair = new Date()) {
+function setUp(cron = '0 3 * * *', timeZone = 'Asia/Shanghai', lastRepair: Date | 'none' = new Date()) {
+  let recorded = lastRepair === 'none' ? undefined : lastRepair;
+  const record = {
+    lastRepair: jest.fn((): Promise<Date | undefined> => Promise.resolve(recorded)),
+    present: jest.fn(() => Promise.resolve(recorded !== undefined)),
+    recordLoss: jest.fn((at: Date) => Promise.resolve((recorded ??= at))),
+  };
   const jobs: CronJob[] = [];
   const enqueue: Enqueue = jest.fn<ReturnType<JobProducer['enqueue']>, Parameters<JobProducer['enqueue']>>((_name, _payload, options) =>
     Promise.resolve(options.jobId),
@@ -15,10 +21,11 @@ function setUp(cron = '0 3 * * *', timeZone = 'Asia/Shanghai', lastRepair = new 
     { addCronJob: (_name: string, job: CronJob) => void jobs.push(job) },
     { enqueue },
     { COUNTER_REPAIR_CRON: cron, TZ: timeZone },
-    { lastRepair: () => Promise.resolve(lastRepair) },
+    record,
     { getJob: () => Promise.resolve(undefined) },
   );
-  return { scheduler, jobs, enqueue };
+  const loseRecord = () => (recorded = undefined);
+  return { scheduler, jobs, enqueue, record, loseRecord };
 }
 
 describe('CounterRepairScheduler', () => {
@@ -88,6 +95,47 @@ describe('CounterRepairScheduler', () => {
       expect([next.toFormat('HH:mm'), next.weekday]).toEqual(['04:30', 1]);
     } finally {
       for (const job of jobs) void job.stop();
+    }
+  });
+
+  it('repairs at once on a start with no repair recorded (a new or emptied state Redis), under the id of the time recorded', async () => {
+    const { scheduler, enqueue } = setUp('0 3 * * *', 'Asia/Shanghai', 'none');
+    const now = new Date('2026-12-06T08:00:00.250Z');
+    // Replicas starting together both find no record; the one that records its time first names the job.
+    const ids = await Promise.all([scheduler.catchUp(now), scheduler.catchUp(new Date('2026-12-06T08:00:03Z'))]);
+    expect(ids).toEqual([`repair-counters_lost_${now.getTime()}`, `repair-counters_lost_${now.getTime()}`]);
+    // One starting once it is recorded adds nothing: the repair is under way.
+    expect(await scheduler.catchUp(new Date('2026-12-06T08:00:05Z'))).toBeUndefined();
+    expect(enqueue).toHaveBeenCalledTimes(2);
+    expect(enqueue).toHaveBeenLastCalledWith(JobName.RepairCounters, { scheduledFor: '202612060800', retryUntil: '2026-12-06T18:50:00.000Z' }, {
+      jobId: `repair-counters_lost_${now.getTime()}`,
+      retry: counterRepairRetry('0 3 * * *', 'Asia/Shanghai', now),
+    });
+  });
+
+  it('checks every minute that the record is there, and repairs once it is gone', async () => {
+    jest.useFakeTimers({ now: new Date('2026-12-06T08:00:00Z') });
+    const { scheduler, jobs, enqueue, record, loseRecord } = setUp();
+    try {
+      scheduler.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(LOSS_CHECK_INTERVAL_MS);
+      expect(record.present).toHaveBeenCalledTimes(1);
+      expect(enqueue).not.toHaveBeenCalled();
+
+      loseRecord();
+      await jest.advanceTimersByTimeAsync(LOSS_CHECK_INTERVAL_MS);
+      expect(record.present).toHaveBeenCalledTimes(2);
+      const lostAt = Date.parse('2026-12-06T08:02:00Z');
+      expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, expect.objectContaining({ scheduledFor: '202612060802' }), expect.objectContaining({ jobId: `repair-counters_lost_${lostAt}` }));
+
+      await jest.advanceTimersByTimeAsync(LOSS_CHECK_INTERVAL_MS);
+      expect(enqueue).toHaveBeenCalledTimes(1);
+      await scheduler.onApplicationShutdown();
+      await jest.advanceTimersByTimeAsync(5 * LOSS_CHECK_INTERVAL_MS);
+      expect(record.present).toHaveBeenCalledTimes(3);
+    } finally {
+      for (const job of jobs) void job.stop();
+      jest.useRealTimers();
     }
   });
 });

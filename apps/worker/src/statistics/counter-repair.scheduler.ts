@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
-import { APP_CONFIG, errorMessage } from '@app/config';
+import { APP_CONFIG, errorMessage, PeriodicTask } from '@app/config';
 import { JobName, jobId, JobProducer, QueueName, type RepairCountersPayload, retryFailedJob, type RetryOptions } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Queue } from 'bullmq';
 import { CronJob, CronTime } from 'cron';
@@ -12,23 +12,31 @@ import type { WorkerConfig } from '../config/worker.config';
 import { CounterRepairRecord } from './counter-repair.record';
 import { counterRepairRetry, counterRepairRetryEnd } from './counter-repair.retry';
 
+/** How often each worker checks that the state Redis still holds the repair's record. */
+export const LOSS_CHECK_INTERVAL_MS = 60_000;
+
 /**
  * Enqueues the counter repair on COUNTER_REPAIR_CRON. Every worker replica's clock fires, and
  * each adds the job under the same id (the minute it fired for), so the cluster runs it once.
  * A worker that starts after a scheduled minute passed with no repair since (no worker was up
  * then) enqueues that minute's repair at once, under the same id as every replica starting then.
- * Either job retries until shortly before the next scheduled run (`counterRepairRetry`), and no
+ * A state Redis without the repair's record (new, or it lost its data: a restart without
+ * persistence, a failover to an empty replica) is repaired at once, found at start or by the
+ * check every LOSS_CHECK_INTERVAL_MS, under one job id per loss for every replica.
+ * Each job retries until shortly before the next scheduled run (`counterRepairRetry`), and no
  * retry starts after that (`retryUntil`).
  */
 @Injectable()
-export class CounterRepairScheduler implements OnApplicationBootstrap {
+export class CounterRepairScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CounterRepairScheduler.name);
+  private readonly lossChecks = new PeriodicTask(() => this.checkForLoss());
+  private checking: Promise<void> | undefined;
 
   constructor(
     @Inject(SchedulerRegistry) private readonly registry: Pick<SchedulerRegistry, 'addCronJob'>,
     @Inject(JobProducer) private readonly jobs: Pick<JobProducer, 'enqueue'>,
     @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'COUNTER_REPAIR_CRON' | 'TZ'>,
-    @Inject(CounterRepairRecord) private readonly record: Pick<CounterRepairRecord, 'lastRepair'>,
+    @Inject(CounterRepairRecord) private readonly record: Pick<CounterRepairRecord, 'lastRepair' | 'present' | 'recordLoss'>,
     @InjectQueue(QueueName.Statistics) private readonly queue: Pick<Queue, 'getJob'>,
   ) {}
 
@@ -48,11 +56,21 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
     void this.catchUp(new Date()).catch((error: unknown) =>
       this.logger.error(`a missed counter repair could not be enqueued: ${errorMessage(error)}`),
     );
+    this.lossChecks.every(LOSS_CHECK_INTERVAL_MS);
   }
 
-  /** Enqueues the first scheduled repair after the last one if its minute is past by `now`; returns its job id. */
+  async onApplicationShutdown(): Promise<void> {
+    this.lossChecks.stop();
+    await this.checking;
+  }
+
+  /**
+   * With no repair recorded (see {@link repairIfLost}) the repair now; else the first scheduled
+   * repair after the last one if its minute is past by `now`. Returns the job id of what it enqueued.
+   */
   async catchUp(now: Date): Promise<string | undefined> {
-    const last = await this.record.lastRepair(now);
+    const last = await this.record.lastRepair();
+    if (last === undefined) return this.repairLost(now);
     const { COUNTER_REPAIR_CRON: cron, TZ: timeZone } = this.config;
     const missed = new CronTime(cron, timeZone).getNextDateFrom(last, timeZone).toJSDate();
     if (missed > now) return undefined;
@@ -67,6 +85,36 @@ export class CounterRepairScheduler implements OnApplicationBootstrap {
       await retryFailedJob(job);
     }
     return id;
+  }
+
+  /**
+   * Enqueues a repair now if the state Redis holds no record of one (it lost its data since the
+   * last check, or never had any); returns its job id. One EXISTS when nothing is lost.
+   */
+  async repairIfLost(now: Date): Promise<string | undefined> {
+    if (await this.record.present()) return undefined;
+    return this.repairLost(now);
+  }
+
+  /** One check at a time, however long a state Redis that does not answer makes one last. */
+  private checkForLoss(): Promise<void> {
+    this.checking ??= this.repairIfLost(new Date())
+      .then(
+        () => undefined,
+        (error: unknown) => this.logger.error(`the state Redis could not be checked for lost counters: ${errorMessage(error)}`),
+      )
+      .finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  /**
+   * Records the loss (the first replica's time stands) and enqueues the repair under that time's
+   * id, so replicas finding the same loss, at start or while running, add one job.
+   */
+  private async repairLost(now: Date): Promise<string> {
+    const since = await this.record.recordLoss(now);
+    this.logger.warn(`no counter repair recorded on the state Redis (new, or it lost its data): counters are rebuilt from MySQL now`);
+    return enqueueLostCounterRepair(this.jobs, since, this.retryFrom(since));
   }
 
   /** Adds the repair for the minute `firedAt` falls in; returns its job id. */
@@ -93,6 +141,18 @@ export interface ScheduledRetry {
 export function enqueueCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, at: Date, scheduled: ScheduledRetry): Promise<string> {
   const payload = counterRepairPayload(at, scheduled);
   return jobs.enqueue(JobName.RepairCounters, payload, { jobId: jobId(JobName.RepairCounters, payload.scheduledFor), retry: scheduled.retry });
+}
+
+/**
+ * Adds the repair of a state Redis found without the repair's record at `since` (the time recorded
+ * there, the same for every replica): one job id per loss, and one of its own, so a repair of the
+ * same minute that ran before the loss does not stand for it.
+ */
+export function enqueueLostCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, since: Date, scheduled: ScheduledRetry): Promise<string> {
+  return jobs.enqueue(JobName.RepairCounters, counterRepairPayload(since, scheduled), {
+    jobId: jobId(JobName.RepairCounters, 'lost', since.getTime()),
+    retry: scheduled.retry,
+  });
 }
 
 /**
