@@ -19,9 +19,13 @@ import type Redis from 'ioredis';
 import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
 import { createGateway } from '../../apps/gateway/src/main';
 import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
+import { AccountsRepository } from '../../apps/user/src/auth/accounts.repository';
+import { AuthService } from '../../apps/user/src/auth/auth.service';
 import { userEnvSchema } from '../../apps/user/src/config/user.config';
 import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
 import { startUserService } from '../../apps/user/src/main';
+
+import { writeDuringRead } from './support/held-read';
 
 interface Reply {
   statusCode: number;
@@ -254,6 +258,26 @@ describe('sign-in, sessions and tokens through the gateway', () => {
       const reply = await call(gateway, 'POST', '/app/v1_0/authorizations', { body: { mobile: user.mobile, code: '123456' } });
       expect(reply.statusCode).toBe(403);
       expect(reply.json()).toEqual({ message: 'Invalid user.' });
+    });
+
+    it('refuses a sign-in that a freeze overtook, leaving no session that signs the frozen user in', async () => {
+      const user = await signIn();
+      const userId = (JSON.parse(Buffer.from(user.token.split('.')[1], 'base64url').toString()) as { user_id: string }).user_id;
+      await state.multi().del(`app:code:${user.mobile}`).hset(`app:code:${user.mobile}`, { code: '246802', attempts: 0 }).exec();
+      // The sign-in has read the account as enabled when the user is frozen: status 0, then every session denied.
+      const raced = await writeDuringRead(
+        userService.get(AccountsRepository),
+        'findByMobile',
+        () => call(gateway, 'POST', '/app/v1_0/authorizations', { body: { mobile: user.mobile, code: '246802' } }),
+        async () => {
+          await withTestConnection(database.settings, (query) => query('UPDATE user_basic SET status = 0 WHERE mobile = ?', [user.mobile]));
+          await userService.get(AuthService).revokeUserSessions(userId, true);
+        },
+      );
+      expect([raced.statusCode, raced.json()]).toEqual([403, { message: 'Invalid user.' }]);
+      const sids = await state.smembers(`user:${userId}:sessions`);
+      const statuses = await Promise.all(sids.map((sid) => state.hget(`session:${sid}`, 'status')));
+      expect(statuses.filter((status) => status !== 'denied')).toEqual([]);
     });
 
     it('keeps the code of a sign-in whose MySQL connection was killed under it, so that sending it again signs in', async () => {

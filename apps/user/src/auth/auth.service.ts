@@ -64,6 +64,7 @@ export class AuthService {
     const sid = randomUUID();
     const refresh = this.signer.signRefresh(account.id, sid, verified ? { verified } : {});
     await this.sessions.create(account.id, scope, refresh.jti, sid);
+    await this.refuseIfFrozenMeanwhile(account.id, sid);
     return {
       token: this.signer.signAccess(account.id, sid, verified ? { verified } : {}),
       refreshToken: refresh.token,
@@ -98,6 +99,19 @@ export class AuthService {
     const revoked = await this.sessions.revokeAll(userId, deny);
     await this.closeSockets(() => this.notifications.disconnectUser(userId));
     return revoked;
+  }
+
+  /**
+   * A freeze sets status 0, then denies the user's sessions. One that landed after the sign-in
+   * read the account but before its session was stored did not see that session: it would sign
+   * the frozen user in. Read again once the session is stored, the status tells: the session is
+   * ended and the sign-in refused as the frozen account's.
+   */
+  private async refuseIfFrozenMeanwhile(userId: string, sid: string): Promise<void> {
+    const account = await this.accounts.findById(userId);
+    if (account?.status === UserStatus.Enabled) return;
+    await this.sessions.revoke(sid, userId);
+    throw AuthErrors.invalidUser();
   }
 
   /**
