@@ -41,12 +41,12 @@ declare module 'autocannon' {
     statusCodeStats?: Record<string, { count: number }>;
   }
 
-  /** A run: a promise of its result that also emits `response` for every answer. */
+  /** A run: a promise of its result that also emits `response` for every answer (its time in ms, from hrtime). */
   interface AutocannonRun extends Promise<AutocannonResult> {
-    on(event: 'response', listener: () => void): void;
+    on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): void;
   }
 
   function autocannon(options: AutocannonOptions): AutocannonRun;
   export = autocannon;
-  export type { AutocannonOptions, AutocannonRequest, AutocannonResult, IncomingHttpHeaders };
+  export type { AutocannonOptions, AutocannonRequest, AutocannonResult, AutocannonRun, IncomingHttpHeaders };
 }

@@ -9,7 +9,7 @@ import { loadSync } from '@grpc/proto-loader';
 import autocannon, { type AutocannonRequest } from 'autocannon';
 
 import type { GrpcPlan, HttpPlan, LoadPlan, LoadResult } from './load-plan';
-import { autocannonLoadResult, latencyPercentiles } from './load-result';
+import { autocannonLoadResult, loadResultOf, noAnswersYet, recordAutocannonLatencies } from './load-result';
 import { seededRandom } from './prng';
 
 /** The plan's GETs one after another: a path (by `plan.order`, `{ts}` filled in) and a header set. */
@@ -64,11 +64,12 @@ async function runHttp(plan: HttpPlan): Promise<LoadResult> {
     timeout: 10,
     requests: httpRequests(plan),
   });
+  const latencies = recordAutocannonLatencies(run);
   if (plan.amount !== undefined) run.on('response', () => (lastAnswer = process.hrtime.bigint()));
   const result = await run;
   // autocannon ends a run of a fixed amount at its next one-second tick: time it to its last answer.
   const seconds = plan.amount === undefined ? result.duration : Number(lastAnswer - started) / 1e9;
-  return autocannonLoadResult(result, seconds);
+  return autocannonLoadResult(result, seconds, latencies);
 }
 
 /** `plan.rate` requests a second at evenly spaced instants (see HttpPlan.rate); GETs only. */
@@ -76,10 +77,7 @@ async function runPacedHttp(plan: HttpPlan, rate: number): Promise<LoadResult> {
   const nextGet = getPicker(plan, seededPick(plan.seed));
   const agent = new Agent({ keepAlive: true, maxSockets: plan.connections });
   const { hostname, port } = new URL(plan.url);
-  const latencies: number[] = [];
-  const statusCodes: Record<string, number> = {};
-  let non2xx = 0;
-  let errors = 0;
+  const answers = noAnswersYet();
   const send = (): Promise<void> =>
     new Promise((resolve) => {
       const { path, headers } = nextGet();
@@ -87,16 +85,16 @@ async function runPacedHttp(plan: HttpPlan, rate: number): Promise<LoadResult> {
       const request = httpRequest({ hostname, port, path, headers, agent, timeout: 10_000 }, (response) => {
         response.resume();
         response.on('end', () => {
-          latencies.push(Number(process.hrtime.bigint() - begin) / 1e6);
+          answers.latencies.record(Number(process.hrtime.bigint() - begin) / 1e6);
           const status = response.statusCode ?? 0;
-          statusCodes[status] = (statusCodes[status] ?? 0) + 1;
-          if (status < 200 || status >= 300) non2xx++;
+          answers.statusCodes[status] = (answers.statusCodes[status] ?? 0) + 1;
+          if (status < 200 || status >= 300) answers.non2xx++;
           resolve();
         });
       });
       request.on('timeout', () => request.destroy(new Error('timeout')));
       request.on('error', () => {
-        errors++;
+        answers.errors++;
         resolve();
       });
       request.end();
@@ -110,8 +108,7 @@ async function runPacedHttp(plan: HttpPlan, rate: number): Promise<LoadResult> {
   }
   await Promise.all(sent);
   agent.destroy();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { requests: latencies.length + errors, seconds, rps: latencies.length / seconds, ...latencyPercentiles(latencies), non2xx, errors, statusCodes };
+  return loadResultOf(answers, Number(process.hrtime.bigint() - started) / 1e9);
 }
 
 interface RecommendClient extends grpc.Client {
@@ -123,9 +120,7 @@ async function runGrpc(plan: GrpcPlan): Promise<LoadResult> {
   const Service = definition.UserRecommend as unknown as new (address: string, credentials: grpc.ChannelCredentials) => RecommendClient;
   const client = new Service(plan.address, grpc.credentials.createInsecure());
   const random = seededRandom(plan.seed);
-  const latencies: number[] = [];
-  const statusCodes: Record<string, number> = {};
-  let errors = 0;
+  const answers = noAnswersYet();
   const started = process.hrtime.bigint();
   const deadline = Date.now() + plan.duration * 1000;
   const call = (): Promise<void> =>
@@ -138,10 +133,11 @@ async function runGrpc(plan: GrpcPlan): Promise<LoadResult> {
       };
       const begin = process.hrtime.bigint();
       client.user_recommend(request, { deadline: Date.now() + 5000 }, (error) => {
-        latencies.push(Number(process.hrtime.bigint() - begin) / 1e6);
+        // A failed call is an error (the table has no non-2xx for gRPC), so it has no latency, as an HTTP request without an answer.
+        if (error) answers.errors++;
+        else answers.latencies.record(Number(process.hrtime.bigint() - begin) / 1e6);
         const code = error ? grpc.status[error.code] : 'OK';
-        statusCodes[code] = (statusCodes[code] ?? 0) + 1;
-        if (error) errors++;
+        answers.statusCodes[code] = (answers.statusCodes[code] ?? 0) + 1;
         resolve();
       });
     });
@@ -151,8 +147,7 @@ async function runGrpc(plan: GrpcPlan): Promise<LoadResult> {
     }),
   );
   client.close();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { requests: latencies.length, seconds, rps: latencies.length / seconds, ...latencyPercentiles(latencies), non2xx: 0, errors, statusCodes };
+  return loadResultOf(answers, Number(process.hrtime.bigint() - started) / 1e9);
 }
 
 async function main(): Promise<void> {
