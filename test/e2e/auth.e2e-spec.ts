@@ -309,6 +309,46 @@ describe('sign-in, sessions and tokens through the gateway', () => {
       // Used up by the sign-in that took it.
       expect((await login()).statusCode).toBe(400);
     });
+
+    it('keeps the code of a sign-in whose MySQL connection was killed on its read of the account after storing the session', async () => {
+      const user = await signIn();
+      await state.multi().del(`app:code:${user.mobile}`).hset(`app:code:${user.mobile}`, { code: '975310', attempts: 0 }).exec();
+      const login = () => call(gateway, 'POST', '/app/v1_0/authorizations', { body: { mobile: user.mobile, code: '975310' } });
+      const accounts = userService.get(AccountsRepository);
+      const findById = accounts.findById.bind(accounts);
+      const failed = await withTestConnection(database.settings, async (query) => {
+        // The read by id (the status once the session is stored) waits on this table lock, and its connection is killed there.
+        const readById = jest.spyOn(accounts, 'findById').mockImplementationOnce(async (id) => {
+          await query('LOCK TABLES user_basic WRITE');
+          return findById(id);
+        });
+        const waiting = async () =>
+          (await query(
+            "SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID() AND info LIKE 'SELECT%user_basic%'",
+            [database.settings.MYSQL_DATABASE],
+          )) as Array<{ id: number }>;
+        try {
+          const answer = login();
+          let blocked = await waiting();
+          for (let tries = 0; blocked.length === 0 && tries < 200; tries += 1) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            blocked = await waiting();
+          }
+          expect(blocked).toHaveLength(1);
+          await query(`KILL CONNECTION ${Number(blocked[0].id)}`);
+          return await answer;
+        } finally {
+          await query('UNLOCK TABLES');
+          readById.mockRestore();
+        }
+      });
+      expect([failed.statusCode, failed.body]).toEqual([503, '{"message":"Service unavailable."}']);
+      expect((await login()).statusCode).toBe(201);
+      expect((await login()).statusCode).toBe(400);
+      // The first sign-in's session and the retry's: the one that failed was ended.
+      const userId = (JSON.parse(Buffer.from(user.token.split('.')[1], 'base64url').toString()) as { user_id: string }).user_id;
+      expect(await state.scard(`user:${userId}:sessions`)).toBe(2);
+    });
   });
 
   describe('PUT and DELETE /authorizations', () => {

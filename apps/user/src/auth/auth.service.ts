@@ -58,13 +58,18 @@ export class AuthService {
     if (!testCode && !(await this.codes.check(scope, mobile, code))) throw AuthErrors.invalidCode();
     const account = await this.accountFor(scope, mobile);
     await this.accounts.touchLastLogin(account.id);
-    // Used up only now: a sign-in that failed before (MySQL down) leaves the code to its retry.
-    if (!testCode && !(await this.codes.take(scope, mobile, code))) throw AuthErrors.invalidCode();
     const verified = scope === 'mp';
     const sid = randomUUID();
     const refresh = this.signer.signRefresh(account.id, sid, verified ? { verified } : {});
     await this.sessions.create(account.id, scope, refresh.jti, sid);
-    await this.refuseIfFrozenMeanwhile(account.id, sid);
+    try {
+      await this.refuseIfFrozenMeanwhile(account.id);
+      // Used up only now: a sign-in that failed before (MySQL down) leaves the code to its retry.
+      if (!testCode && !(await this.codes.take(scope, mobile, code))) throw AuthErrors.invalidCode();
+    } catch (error) {
+      await this.endUnansweredSession(sid, account.id);
+      throw error;
+    }
     return {
       token: this.signer.signAccess(account.id, sid, verified ? { verified } : {}),
       refreshToken: refresh.token,
@@ -104,14 +109,25 @@ export class AuthService {
   /**
    * A freeze sets status 0, then denies the user's sessions. One that landed after the sign-in
    * read the account but before its session was stored did not see that session: it would sign
-   * the frozen user in. Read again once the session is stored, the status tells: the session is
-   * ended and the sign-in refused as the frozen account's.
+   * the frozen user in. Read again once the session is stored, the status tells: the sign-in is
+   * refused as the frozen account's (and its session ended by the caller).
    */
-  private async refuseIfFrozenMeanwhile(userId: string, sid: string): Promise<void> {
+  private async refuseIfFrozenMeanwhile(userId: string): Promise<void> {
     const account = await this.accounts.findById(userId);
-    if (account?.status === UserStatus.Enabled) return;
-    await this.sessions.revoke(sid, userId);
-    throw AuthErrors.invalidUser();
+    if (account?.status !== UserStatus.Enabled) throw AuthErrors.invalidUser();
+  }
+
+  /**
+   * Ends a session stored for a sign-in that is refused or failed after storing it. No token of
+   * it was answered, so one left behind (Redis failing here too) signs no one in: the sign-in's
+   * own answer is kept.
+   */
+  private async endUnansweredSession(sid: string, userId: string): Promise<void> {
+    try {
+      await this.sessions.revoke(sid, userId);
+    } catch (error) {
+      this.logger.warn(`session of a refused sign-in not ended: ${errorMessage(error)}`);
+    }
   }
 
   /**
