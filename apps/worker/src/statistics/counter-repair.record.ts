@@ -1,5 +1,10 @@
-import { StateKeys } from '@app/cache';
+import { RedisScript, StateKeys } from '@app/cache';
 import type Redis from 'ioredis';
+
+// Keeps the record for good only while it still holds the loss of ARGV[1].
+const KEEP_LOSS = new RedisScript<number, [record: string], [lostAt: string]>(
+  `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('persist', KEYS[1]) else return 0 end`,
+);
 
 /**
  * When the counters were last rebuilt, kept on the state Redis beside them and deleted by nothing:
@@ -7,7 +12,7 @@ import type Redis from 'ioredis';
  * replica) lost this too, and its absence is how the worker tells. A new state Redis has none either.
  */
 export class CounterRepairRecord {
-  constructor(private readonly redis: Pick<Redis, 'get' | 'set' | 'exists'>) {}
+  constructor(private readonly redis: Redis) {}
 
   /**
    * Records a repair that began at `at`, unless the record is gone: the state Redis lost its data
@@ -31,10 +36,17 @@ export class CounterRepairRecord {
 
   /**
    * Records that the counters were found lost at `at`, unless a replica recorded it first; returns
-   * the time recorded, the same on every replica.
+   * the time recorded, the same on every replica. It lapses after `claimMs` unless its repair is
+   * enqueued ({@link lossRepairEnqueued}): a replica that dies or fails before that does not leave
+   * the loss looking repaired, and the next check finds it again.
    */
-  async recordLoss(at: Date): Promise<Date> {
-    await this.redis.set(StateKeys.counterRepairedAt, String(at.getTime()), 'NX');
+  async recordLoss(at: Date, claimMs: number): Promise<Date> {
+    await this.redis.set(StateKeys.counterRepairedAt, String(at.getTime()), 'PX', claimMs, 'NX');
     return (await this.lastRepair()) ?? at;
+  }
+
+  /** Keeps the loss recorded at `lostAt` once its repair is enqueued; a repair or a later loss recorded since is left as it is. */
+  async lossRepairEnqueued(lostAt: Date): Promise<void> {
+    await KEEP_LOSS.run(this.redis, [StateKeys.counterRepairedAt], [String(lostAt.getTime())]);
   }
 }

@@ -2,7 +2,7 @@ import { JobName, type JobProducer } from '@app/queue';
 import type { CronJob } from 'cron';
 
 import { counterRepairRetry } from './counter-repair.retry';
-import { CounterRepairScheduler, LOSS_CHECK_INTERVAL_MS, scheduledMinute } from './counter-repair.scheduler';
+import { CounterRepairScheduler, LOSS_CHECK_INTERVAL_MS, LOSS_CLAIM_MS, scheduledMinute } from './counter-repair.scheduler';
 
 type Enqueue = jest.Mock<ReturnType<JobProducer['enqueue']>, Parameters<JobProducer['enqueue']>>;
 
@@ -11,7 +11,8 @@ function setUp(cron = '0 3 * * *', timeZone = 'Asia/Shanghai', lastRepair: Date 
   const record = {
     lastRepair: jest.fn((): Promise<Date | undefined> => Promise.resolve(recorded)),
     present: jest.fn(() => Promise.resolve(recorded !== undefined)),
-    recordLoss: jest.fn((at: Date) => Promise.resolve((recorded ??= at))),
+    recordLoss: jest.fn((at: Date, _claimMs: number) => Promise.resolve((recorded ??= at))),
+    lossRepairEnqueued: jest.fn((_since: Date) => Promise.resolve()),
   };
   const jobs: CronJob[] = [];
   const enqueue: Enqueue = jest.fn<ReturnType<JobProducer['enqueue']>, Parameters<JobProducer['enqueue']>>((_name, _payload, options) =>
@@ -113,6 +114,20 @@ describe('CounterRepairScheduler', () => {
     });
   });
 
+  it('keeps the loss recorded only once its repair is enqueued: a replica that fails to leaves it to lapse, for the next check', async () => {
+    const { scheduler, enqueue, record, loseRecord } = setUp('0 3 * * *', 'Asia/Shanghai', 'none');
+    const now = new Date('2026-12-06T08:00:00Z');
+    enqueue.mockRejectedValueOnce(new Error('Connection is closed.'));
+    await expect(scheduler.repairIfLost(now)).rejects.toThrow('Connection is closed.');
+    expect(record.recordLoss).toHaveBeenCalledWith(now, LOSS_CLAIM_MS);
+    expect(record.lossRepairEnqueued).not.toHaveBeenCalled();
+
+    loseRecord(); // LOSS_CLAIM_MS later
+    const later = new Date(now.getTime() + LOSS_CLAIM_MS);
+    await expect(scheduler.repairIfLost(later)).resolves.toBe(`repair-counters_lost_${later.getTime()}`);
+    expect(record.lossRepairEnqueued).toHaveBeenCalledWith(later);
+  });
+
   it('checks every minute that the record is there, and repairs once it is gone', async () => {
     jest.useFakeTimers({ now: new Date('2026-12-06T08:00:00Z') });
     const { scheduler, jobs, enqueue, record, loseRecord } = setUp();
@@ -130,7 +145,8 @@ describe('CounterRepairScheduler', () => {
 
       await jest.advanceTimersByTimeAsync(LOSS_CHECK_INTERVAL_MS);
       expect(enqueue).toHaveBeenCalledTimes(1);
-      await scheduler.onApplicationShutdown();
+      // Stopped with the cron, before the application's Redis clients close.
+      await scheduler.beforeApplicationShutdown();
       await jest.advanceTimersByTimeAsync(5 * LOSS_CHECK_INTERVAL_MS);
       expect(record.present).toHaveBeenCalledTimes(3);
     } finally {

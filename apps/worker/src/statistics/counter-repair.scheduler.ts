@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, errorMessage, PeriodicTask } from '@app/config';
 import { JobName, jobId, JobProducer, QueueName, type RepairCountersPayload, retryFailedJob, type RetryOptions } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Queue } from 'bullmq';
 import { CronJob, CronTime } from 'cron';
@@ -14,6 +14,9 @@ import { counterRepairRetry, counterRepairRetryEnd } from './counter-repair.retr
 
 /** How often each worker checks that the state Redis still holds the repair's record. */
 export const LOSS_CHECK_INTERVAL_MS = 60_000;
+
+/** How long a loss stays recorded when the replica that recorded it does not enqueue its repair. */
+export const LOSS_CLAIM_MS = LOSS_CHECK_INTERVAL_MS;
 
 /**
  * Enqueues the counter repair on COUNTER_REPAIR_CRON. Every worker replica's clock fires, and
@@ -27,7 +30,7 @@ export const LOSS_CHECK_INTERVAL_MS = 60_000;
  * retry starts after that (`retryUntil`).
  */
 @Injectable()
-export class CounterRepairScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CounterRepairScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(CounterRepairScheduler.name);
   private readonly lossChecks = new PeriodicTask(() => this.checkForLoss());
   private checking: Promise<void> | undefined;
@@ -36,7 +39,8 @@ export class CounterRepairScheduler implements OnApplicationBootstrap, OnApplica
     @Inject(SchedulerRegistry) private readonly registry: Pick<SchedulerRegistry, 'addCronJob'>,
     @Inject(JobProducer) private readonly jobs: Pick<JobProducer, 'enqueue'>,
     @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'COUNTER_REPAIR_CRON' | 'TZ'>,
-    @Inject(CounterRepairRecord) private readonly record: Pick<CounterRepairRecord, 'lastRepair' | 'present' | 'recordLoss'>,
+    @Inject(CounterRepairRecord)
+    private readonly record: Pick<CounterRepairRecord, 'lastRepair' | 'present' | 'recordLoss' | 'lossRepairEnqueued'>,
     @InjectQueue(QueueName.Statistics) private readonly queue: Pick<Queue, 'getJob'>,
   ) {}
 
@@ -59,7 +63,8 @@ export class CounterRepairScheduler implements OnApplicationBootstrap, OnApplica
     this.lossChecks.every(LOSS_CHECK_INTERVAL_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** With the cron (ScheduleModule), before the Redis clients close in onApplicationShutdown. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.lossChecks.stop();
     await this.checking;
   }
@@ -109,12 +114,15 @@ export class CounterRepairScheduler implements OnApplicationBootstrap, OnApplica
 
   /**
    * Records the loss (the first replica's time stands) and enqueues the repair under that time's
-   * id, so replicas finding the same loss, at start or while running, add one job.
+   * id, so replicas finding the same loss, at start or while running, add one job. The loss stays
+   * recorded once one of them has enqueued it, and lapses otherwise (see `recordLoss`).
    */
   private async repairLost(now: Date): Promise<string> {
-    const since = await this.record.recordLoss(now);
+    const since = await this.record.recordLoss(now, LOSS_CLAIM_MS);
     this.logger.warn(`no counter repair recorded on the state Redis (new, or it lost its data): counters are rebuilt from MySQL now`);
-    return enqueueLostCounterRepair(this.jobs, since, this.retryFrom(since));
+    const id = await enqueueLostCounterRepair(this.jobs, since, this.retryFrom(since));
+    await this.record.lossRepairEnqueued(since);
+    return id;
   }
 
   /** Adds the repair for the minute `firedAt` falls in; returns its job id. */
