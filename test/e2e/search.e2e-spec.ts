@@ -39,6 +39,7 @@ const R_LANGUAGE = '1500000000000000013';
 const GO_LANGUAGE = '1500000000000000014';
 const UPGRADED = '1500000000000000015';
 const MIXED_WORD = '1500000000000000016';
+const SPACED_WORD = '1500000000000000017';
 const PAGED = Array.from({ length: 11 }, (_, i) => (1500000000000000100n + BigInt(i)).toString());
 
 const article = (
@@ -73,6 +74,7 @@ const FIXTURES: SeedArticle[] = [
   article(GO_LANGUAGE, 'Go 语言并发模型', '<p>通道与调度</p>', 2, '2026-01-01 00:00:02'),
   article(UPGRADED, '小狗的窝', '<p>狗很开心</p>'),
   article(MIXED_WORD, 'Vue3 组合式 API', '<p>适配 iPhone12 的布局</p>'),
+  article(SPACED_WORD, 'Mate 60 Pro 上手体验', '<p>卫星通话</p>'),
   ...PAGED.map((id, i) =>
     article(
       id,
@@ -286,6 +288,12 @@ describe('search, suggestions and search history through the gateway', () => {
     it('finds a word of letters and digits by its letters, its digits or the whole word', async () => {
       for (const q of ['vue', 'Vue3', 'iphone', 'iPhone12', '12', 'vue 3'])
         expect({ q, ids: await foundIds(q) }).toEqual({ q, ids: [MIXED_WORD] });
+    });
+
+    it('finds a word of letters and digits written apart in the article (Mate 60) by the word written together', async () => {
+      for (const q of ['mate60', 'Mate60Pro', 'mate 60', 'MATE60 上手'])
+        expect({ q, ids: await foundIds(q) }).toEqual({ q, ids: [SPACED_WORD] });
+      expect(await foundIds('vue3')).toEqual([MIXED_WORD]);
     });
 
     it('ranks a multi-character query as before, a one-letter word beside it only moving its articles up', async () => {

@@ -36,6 +36,16 @@ describe('buildBooleanQuery', () => {
     expect(queryFor('hat rust')).toBe('+w_hat +wrust');
   });
 
+  it('takes a word of letters and digits whole or as all its runs, as an article written either way is indexed', () => {
+    expect(queryFor('iphone15')).toBe('+(wiphone15 (+wiphone +w15))');
+    expect(queryFor('GPT4 模型')).toBe('+(wgpt4 (+wgpt +w_4)) +w模型');
+    expect(queryFor('k8s')).toBe('+(wk8s (+w_k +w_8 +w_s))');
+  });
+
+  it('keeps a word of letters and digits whole when one of its runs is a stopword', () => {
+    expect(queryFor('it2')).toBe('+wit2');
+  });
+
   it('has no query when nothing searchable is left (stopwords, punctuation, spaces)', () => {
     expect(queryFor('的 the a + - * ()')).toBeUndefined();
     expect(queryFor('   ')).toBeUndefined();

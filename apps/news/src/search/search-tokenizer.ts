@@ -74,7 +74,8 @@ export class SearchTokenizer {
   /**
    * The indexed terms of an article: its title {@link TITLE_BOOST} times, then its text. A word of
    * latin letters and digits also gives its letter and digit runs (`vue3` → `vue3`, `vue`, `3`),
-   * so `vue` finds it; a query keeps the word whole, which such an entry holds as well.
+   * so `vue` finds it; a query keeps the word whole and asks for it or all its runs (see
+   * {@link runTermsOf}), so `mate60` finds `Mate 60` too.
    */
   documentTerms(title: string, html: string): string[] {
     const titleTerms = this.cut(title, withLetterAndDigitRuns);
@@ -97,11 +98,27 @@ export class SearchTokenizer {
   }
 }
 
+/** The letter and digit runs of a word mixing latin letters and digits; none for any other word. */
+function letterAndDigitRuns(word: string): string[] {
+  if (!/^[a-z0-9]+$/.test(word)) return [];
+  const runs = word.match(/[a-z]+|[0-9]+/g) ?? [];
+  return runs.length > 1 ? runs : [];
+}
+
 /** The word, then its letter and digit runs when it mixes latin letters and digits. */
 function withLetterAndDigitRuns(word: string): string[] {
-  if (!/^[a-z0-9]+$/.test(word)) return [word];
-  const runs = word.match(/[a-z]+|[0-9]+/g) ?? [];
-  return runs.length > 1 ? [word, ...runs] : [word];
+  return [word, ...letterAndDigitRuns(word)];
+}
+
+/**
+ * The terms of the letter and digit runs of a term's word (`wmate60` → `wmate`, `w60`), as an
+ * article's entry holds them beside the whole word: an article that writes the word apart
+ * (`Mate 60`) has the runs only. Empty when the word has no runs, or when a run has no term (a
+ * stopword: `it2`), which would leave the other runs to match articles without it.
+ */
+export function runTermsOf(term: string): string[] {
+  const terms = letterAndDigitRuns(wordOfTerm(term)).map(toTerm);
+  return terms.every((runTerm) => runTerm !== undefined) ? terms : [];
 }
 
 /** The word a term was made of (its prefix removed). */
