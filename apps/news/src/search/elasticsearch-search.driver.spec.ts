@@ -186,6 +186,50 @@ describe('ElasticsearchSearchDriver', () => {
     );
   });
 
+  it('answers a page past the first 10,000 hits (index.max_result_window) with its total and no hits, where Elasticsearch refused the search', async () => {
+    const { mock, driver, requests, record } = newTestDriver();
+    mock.add(
+      { method: 'POST', path: '/articles/_search' },
+      record((params) => {
+        const { from = 0, size = 10 } = params.body as { from?: number; size?: number };
+        // Elasticsearch refuses a window past index.max_result_window (10,000 by default).
+        if (from + size > 10_000)
+          return new errors.ResponseError({
+            body: { error: { type: 'illegal_argument_exception' }, status: 400 },
+            statusCode: 400,
+            warnings: null,
+            meta: {} as never,
+          });
+        return {
+          hits: {
+            total: { value: 12_345, relation: 'eq' },
+            hits: Array.from({ length: Math.min(size, 12_345 - from) }, (_, i) => ({
+              _id: String(from + i + 1),
+            })),
+          },
+        };
+      }),
+    );
+    await expect(driver.search('发展', 1001, 10)).resolves.toEqual({
+      totalCount: 12_345,
+      articleIds: [],
+    });
+    await expect(driver.search('发展', 2_147_483_647, 50)).resolves.toEqual({
+      totalCount: 12_345,
+      articleIds: [],
+    });
+    // The last page inside the window answers the hits it still holds.
+    await expect(driver.search('发展', 200, 50)).resolves.toEqual({
+      totalCount: 12_345,
+      articleIds: Array.from({ length: 50 }, (_, i) => String(9_951 + i)),
+    });
+    await expect(driver.search('发展', 334, 30)).resolves.toEqual({
+      totalCount: 12_345,
+      articleIds: Array.from({ length: 10 }, (_, i) => String(9_991 + i)),
+    });
+    expect(requests('POST', '/articles/_search')).toHaveLength(4);
+  });
+
   it('suggests completions of saved keywords', async () => {
     const { mock, driver, requests, record } = newTestDriver();
     mock.add(

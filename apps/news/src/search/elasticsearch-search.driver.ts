@@ -15,6 +15,11 @@ const KEYWORD_WEIGHT = 20;
  * since, titles rarely hold one).
  */
 const MARKUP_SLACK = 2;
+/**
+ * Elasticsearch's default `index.max_result_window`: it refuses a search whose `from + size` goes
+ * past it, so hits beyond it cannot be paged to.
+ */
+export const MAX_RESULT_WINDOW = 10_000;
 
 /**
  * The first `limit` options that open no markup and hold no control character the search refuses
@@ -57,8 +62,14 @@ export class ElasticsearchSearchDriver extends SearchService implements OnApplic
     super();
   }
 
+  /**
+   * A page reaching past the first {@link MAX_RESULT_WINDOW} hits answers the ones it still holds
+   * (none past it) with the total, as a page past the last hit does with mysql.
+   */
   async search(q: string, page: number, perPage: number): Promise<SearchHits> {
     await this.ensureIndices();
+    const from = (page - 1) * perPage;
+    const size = Math.max(0, Math.min(perPage, MAX_RESULT_WINDOW - from));
     const response = await this.client.search({
       index: ARTICLES_INDEX,
       query: {
@@ -79,8 +90,9 @@ export class ElasticsearchSearchDriver extends SearchService implements OnApplic
       },
       sort: ['_score', { create_time: 'desc' }, { article_id: 'desc' }],
       _source: false,
-      from: (page - 1) * perPage,
-      size: perPage,
+      // No hits wanted: only the total, asked at the window's start.
+      from: size > 0 ? from : 0,
+      size,
       track_total_hits: true,
     });
     const total = response.hits.total;
