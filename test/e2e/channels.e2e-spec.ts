@@ -546,6 +546,61 @@ describe('user channels: gateway -> news over gRPC', () => {
       await add(TAPPER, GO);
       expect(await channelsOf(TAPPER)).toEqual([RECOMMENDED, PYTHON, JAVA, GO]);
     });
+
+    /** Fresh signed-in users still on the default list: one per try of a race. */
+    const freshUsers = async (first: bigint, count: number) => {
+      const users = Array.from({ length: count }, (_, index) => String(first + BigInt(index)));
+      for (const user of users) tokens.set(user, await stack.signIn(user));
+      return users;
+    };
+
+    it('two channels added at once (quick taps) to the default list are both added, never a 500', async () => {
+      for (const user of await freshUsers(1294287382374383640n, 8)) {
+        const responses = await Promise.all(
+          [
+            { id: PYTHON.id, seq: 3 },
+            { id: JAVA.id, seq: 4 },
+          ].map((channel) =>
+            call('PATCH', '/v1_0/user/channels', { user, body: { channels: [channel] } }),
+          ),
+        );
+        expect(responses.map((response) => response.statusCode)).toEqual([201, 201]);
+        expect(await channelsOf(user)).toEqual([...DEFAULTS, PYTHON, JAVA]);
+      }
+    });
+
+    it('a default channel removed while another is added (quick taps) stays removed', async () => {
+      for (const user of await freshUsers(1294287382374383660n, 8)) {
+        const responses = await Promise.all([
+          call('PATCH', '/v1_0/user/channels', {
+            user,
+            body: { channels: [{ id: PYTHON.id, seq: 3 }] },
+          }),
+          call('DELETE', `/v1_0/user/channels/${GO.id}`, { user }),
+        ]);
+        expect(responses.map((response) => response.statusCode)).toEqual([201, 204]);
+        expect(await channelsOf(user)).toEqual([RECOMMENDED, HTML, PYTHON]);
+      }
+    });
+
+    it('a PUT racing the first PATCH leaves no default channel the PUT did not send', async () => {
+      for (const user of await freshUsers(1294287382374383680n, 8)) {
+        const responses = await Promise.all([
+          call('PATCH', '/v1_0/user/channels', {
+            user,
+            body: { channels: [{ id: PYTHON.id, seq: 3 }] },
+          }),
+          call('PUT', '/v1_0/user/channels', {
+            user,
+            body: { channels: [{ id: JAVA.id, seq: 1 }] },
+          }),
+        ]);
+        expect(responses.map((response) => response.statusCode)).toEqual([201, 201]);
+        const ids = (await channelsOf(user)).map(({ id }) => id);
+        expect(ids.filter((id) => id === GO.id || id === HTML.id)).toEqual([]);
+        expect(ids).toContain(JAVA.id);
+      }
+    });
   });
 
   it('keeps GET /v1_0/channels listing every visible channel by sequence then id', async () => {

@@ -59,7 +59,7 @@ export class UserChannelsRepository {
     shown: readonly ChannelPosition[],
   ): Promise<boolean> {
     try {
-      await this.dataSource.transaction(async (manager) => {
+      await this.changeList(userId, async (manager) => {
         await this.adoptShownIfNone(manager, userId, shown);
         const existing = await manager.find(UserChannelEntity, {
           select: { channelId: true, isDeleted: true },
@@ -97,7 +97,7 @@ export class UserChannelsRepository {
 
   /** The list becomes exactly `channels`: every other channel is removed. */
   async replace(userId: string, channels: readonly ChannelPosition[]): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.changeList(userId, async (manager) => {
       await manager.update(UserChannelEntity, { userId, isDeleted: false }, { isDeleted: true });
       await this.upsertWith(manager, userId, channels);
     });
@@ -109,7 +109,7 @@ export class UserChannelsRepository {
     channels: readonly ChannelPosition[],
     shown: readonly ChannelPosition[],
   ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.changeList(userId, async (manager) => {
       await this.adoptShownIfNone(manager, userId, shown);
       await this.upsertWith(manager, userId, channels);
     });
@@ -125,23 +125,39 @@ export class UserChannelsRepository {
     channelIds: readonly number[],
     shown: readonly ChannelPosition[],
   ): Promise<void> {
-    await retryOnDeadlock(() =>
+    await this.changeList(userId, async (manager) => {
+      await this.adoptShownIfNone(manager, userId, shown);
+      await manager.update(
+        UserChannelEntity,
+        { userId, channelId: In([...channelIds]), isDeleted: false },
+        { isDeleted: true },
+      );
+      await this.renumber(manager, userId);
+    });
+  }
+
+  /**
+   * One change of a user's list in its own transaction, after the user's rows are locked, run
+   * again when InnoDB picks it as a deadlock victim (two first changes of one user both insert
+   * into the gap they locked).
+   */
+  private changeList(
+    userId: string,
+    change: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    return retryOnDeadlock(() =>
       this.dataSource.transaction(async (manager) => {
         await this.lockList(manager, userId);
-        await this.adoptShownIfNone(manager, userId, shown);
-        await manager.update(
-          UserChannelEntity,
-          { userId, channelId: In([...channelIds]), isDeleted: false },
-          { isDeleted: true },
-        );
-        await this.renumber(manager, userId);
+        await change(manager);
       }),
     );
   }
 
   /**
-   * Locks the user's rows so that concurrent changes of one list queue up: a renumbering must see
-   * the list as the change before it left it.
+   * Locks the user's rows so that concurrent changes of one list queue up and each reads the list
+   * as the change before it left it: a change that found no rows of its own would otherwise make
+   * the defaults the user's rows again over a removal or a replacement committed meanwhile, and a
+   * renumbering must see the list the change before it left.
    */
   private async lockList(manager: EntityManager, userId: string): Promise<void> {
     await manager
