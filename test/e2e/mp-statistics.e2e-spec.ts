@@ -162,4 +162,91 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
       origin: { recommend: 2, channel: 1, relation: 0, outter: 0, other: 1 },
     });
   });
+
+  describe('GET /statistics/articles with the channel and pubdate filters of its YApi query', () => {
+    /** 2026-01-11 00:30 in Asia/Shanghai (the stack's TZ), 2026-01-10 in UTC. */
+    const DAWN = '1300000000000005004';
+    /** 2026-01-11 23:30 in Asia/Shanghai; rejected, still the author's. */
+    const NIGHT = '1300000000000005005';
+    /** 2026-01-12 00:30 in Asia/Shanghai, 2026-01-11 in UTC. */
+    const LATER = '1300000000000005006';
+    /** Another author's, in the same channel and on the same day. */
+    const OTHERS = '1300000000000005007';
+    const totals = (query: string) =>
+      mp.inject({ method: 'GET', url: `/mp/v1_0/statistics/articles${query}`, headers: authorMp });
+    const figures = (read: number, comment: number, collect: number, repost: number) => ({
+      read_count: read,
+      comment_count: comment,
+      collect_count: collect,
+      repost_count: repost,
+    });
+
+    beforeAll(async () => {
+      await stack.sql("INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (2, 'css', 2, 1, 0)");
+      await seedArticles(stack, [
+        { id: DAWN, authorId: AUTHOR, channelId: 2, title: 'Just after midnight', status: 2, createdAt: '2026-01-10 16:30:00' },
+        { id: NIGHT, authorId: AUTHOR, channelId: 2, title: 'Just before midnight', status: 3, createdAt: '2026-01-11 15:30:00' },
+        { id: LATER, authorId: AUTHOR, channelId: 1, title: 'The next day', status: 2, createdAt: '2026-01-11 16:30:00' },
+        { id: OTHERS, authorId: STRANGER, channelId: 2, title: 'Not the author', status: 2, createdAt: '2026-01-10 17:00:00' },
+      ]);
+      const counts: Array<[string, number, number, number, number]> = [
+        [DAWN, 10, 1, 100, 1000],
+        [NIGHT, 20, 2, 200, 2000],
+        [LATER, 40, 4, 400, 4000],
+        [OTHERS, 80, 8, 800, 8000],
+      ];
+      for (const [id, reads, comments, collections, reposts] of counts) {
+        await stack.state.zadd('count:art:reading', reads, id);
+        await stack.state.zadd('count:art:comm', comments, id);
+        await stack.state.zadd('count:art:collecting', collections, id);
+        await stack.sql('INSERT INTO news_article_statistic (article_id, repost_count) VALUES (?, ?)', [id, reposts]);
+      }
+    });
+
+    it('sums only the articles published on the days asked, days as they are where the author lives, the end day included', async () => {
+      for (const [query, expected] of [
+        ['?begin_pubdate=2026-01-11&end_pubdate=2026-01-11', figures(30, 3, 300, 3000)],
+        ['?begin_pubdate=2026-01-11', figures(70, 7, 700, 7000)],
+        ['?begin_pubdate=2026-01-12&end_pubdate=2026-01-12', figures(40, 4, 400, 4000)],
+        ['?begin_pubdate=2026-01-13', figures(0, 0, 0, 0)],
+      ] as const) {
+        const reply = await totals(query);
+        expect([query, reply.statusCode, reply.json()]).toEqual([query, 200, { message: 'OK', data: expected }]);
+      }
+    });
+
+    it("sums only the author's articles in the channels asked, alone or with the dates", async () => {
+      for (const [query, expected] of [
+        ['?channel_id=2', figures(30, 3, 300, 3000)],
+        ['?channel_id=2&begin_pubdate=2026-01-11&end_pubdate=2026-01-11', figures(30, 3, 300, 3000)],
+        ['?channel_id=1&begin_pubdate=2026-01-11', figures(40, 4, 400, 4000)],
+      ] as const) {
+        const reply = await totals(query);
+        expect([query, reply.statusCode, reply.json()]).toEqual([query, 200, { message: 'OK', data: expected }]);
+      }
+    });
+
+    it('takes empty filters as none, as the article list does', async () => {
+      const all = await totals('');
+      expect(all.statusCode).toBe(200);
+      expect((await totals('?channel_id=&begin_pubdate=&end_pubdate=')).json()).toEqual(all.json());
+    });
+
+    it('refuses malformed or reversed dates and channels that are no visible channel with 400, as the article list', async () => {
+      const refused: Array<[string, unknown]> = [
+        ['?begin_pubdate=2026-01-12&end_pubdate=2026-01-11', 'Invalid pubdate param.'],
+        ['?begin_pubdate=2026-02-30', 'Invalid pubdate param.'],
+        ['?end_pubdate=yesterday', 'Invalid pubdate param.'],
+        ['?begin_pubdate=20260101', 'Invalid pubdate param.'],
+        ['?channel_id=0', { channel_id: 'Invalid channel id param.' }],
+        ['?channel_id=99', { channel_id: 'Invalid channel id.' }],
+        ['?channel_id=abc', { channel_id: 'Invalid channel id.' }],
+        ['?channel_id=4294967297', { channel_id: 'Invalid channel id.' }],
+      ];
+      for (const [query, message] of refused) {
+        const reply = await totals(query);
+        expect([query, reply.statusCode, reply.json()]).toEqual([query, 400, { message }]);
+      }
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
-import { APP_CONFIG, startOfLocalDay } from '@app/config';
+import { APP_CONFIG } from '@app/config';
 import type { authoringV1, channelV1 } from '@app/contracts';
-import { AppError, AUTHORING_GRPC, CHANNEL_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { AUTHORING_GRPC, CHANNEL_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import {
   Body,
   Controller,
@@ -17,6 +17,7 @@ import {
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
 import { articleIdParam } from './article-id.param';
+import { checkListedChannels, createdRange } from './article-filters';
 import {
   type MpArticle,
   type MpListItem,
@@ -27,7 +28,6 @@ import { ArticleBodyDto } from './dto/article-body.dto';
 import { DraftQueryDto } from './dto/draft-query.dto';
 import {
   APPROVED_STATUS,
-  INVALID_CHANNEL_ID,
   ListArticlesQueryDto,
   type ResponseType,
 } from './dto/list-articles-query.dto';
@@ -88,13 +88,12 @@ export class ArticlesHttpController {
     @CurrentUser() user: AuthUser,
     @Query() query: ListArticlesQueryDto,
   ): Promise<Page<MpListItem>> {
-    const createdFrom = this.dayStart(query.begin_pubdate, 0);
-    // The end date is inclusive: everything before the next day starts.
-    const createdBefore = this.dayStart(query.end_pubdate, 1);
-    // A range that ends before it begins is refused, as the reference did, not answered empty.
-    if (createdFrom && createdBefore && createdFrom >= createdBefore)
-      throw AppError.invalid('Invalid pubdate param.');
-    if (query.channel_id?.length) await this.checkChannels(query.channel_id);
+    const { createdFrom, createdBefore } = createdRange(
+      query.begin_pubdate,
+      query.end_pubdate,
+      this.config.TZ,
+    );
+    await checkListedChannels(this.channels, query.channel_id ?? []);
     const page = query.page ?? 1;
     const perPage = query.per_page ?? DEFAULT_PER_PAGE;
     const type = query.response_type ?? 'default';
@@ -160,26 +159,5 @@ export class ArticlesHttpController {
     await unary(
       this.authoring.deleteArticle({ userId: user.userId, articleId: articleIdParam(id) }),
     );
-  }
-
-  /**
-   * Refuses the first id that names no visible channel, as the reference's parser did: 0 (推荐,
-   * the feed's) with `Invalid channel id param.`, any other with `Invalid channel id.`.
-   */
-  private async checkChannels(ids: number[]): Promise<void> {
-    const { channels } = await unary(this.channels.listChannels({ defaultOnly: false }));
-    const visible = new Set(channels.map((channel) => channel.id));
-    for (const id of ids) {
-      if (id === 0) throw AppError.invalid('Invalid channel id param.', 'channel_id');
-      if (!visible.has(id)) throw AppError.invalid(INVALID_CHANNEL_ID, 'channel_id');
-    }
-  }
-
-  /** ISO instant of the local day start (+ `addDays`), '' when absent; 400 for a malformed date. */
-  private dayStart(date: string | undefined, addDays: number): string {
-    if (date === undefined) return '';
-    const instant = startOfLocalDay(date, this.config.TZ, addDays);
-    if (!instant) throw AppError.invalid('Invalid pubdate param.');
-    return instant.toISOString();
   }
 }

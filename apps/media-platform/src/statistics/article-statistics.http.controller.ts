@@ -1,10 +1,14 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
-import type { authoringV1 } from '@app/contracts';
-import { AUTHORING_GRPC, InjectGrpcClient, unary } from '@app/grpc';
-import { Controller, Get, Param } from '@nestjs/common';
+import { APP_CONFIG } from '@app/config';
+import type { authoringV1, channelV1 } from '@app/contracts';
+import { AUTHORING_GRPC, CHANNEL_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 
+import { checkListedChannels, createdRange } from '../articles/article-filters';
 import { articleIdParam } from '../articles/article-id.param';
+import type { MediaPlatformConfig } from '../config/media-platform.config';
 import { type MpArticleStatistics, presentArticleStatistics } from './article-statistics.presenter';
+import { AuthorStatisticsQueryDto } from './dto/author-statistics-query.dto';
 
 /** Article statistics of the signed-in author (only YApi mocks in the original; real numbers here). */
 @Controller('v1_0/statistics')
@@ -13,19 +17,31 @@ export class ArticleStatisticsHttpController {
   constructor(
     @InjectGrpcClient(AUTHORING_GRPC)
     private readonly authoring: authoringV1.AuthoringServiceClient,
+    @InjectGrpcClient(CHANNEL_GRPC) private readonly channels: channelV1.ChannelServiceClient,
+    @Inject(APP_CONFIG) private readonly config: Pick<MediaPlatformConfig, 'TZ'>,
   ) {}
 
-  /** Totals over the author's articles that are not deleted, from the live counters. */
+  /**
+   * Totals over the author's articles that are not deleted, from the live counters; with
+   * `channel_id` and `begin_pubdate`/`end_pubdate`, over those in the channels and published on
+   * those days (as the article list filters).
+   */
   @Get('articles')
   async totals(
     @CurrentUser() user: AuthUser,
+    @Query() query: AuthorStatisticsQueryDto,
   ): Promise<{
     read_count: number;
     comment_count: number;
     collect_count: number;
     repost_count: number;
   }> {
-    const totals = await unary(this.authoring.getAuthorStatistics({ userId: user.userId }));
+    const range = createdRange(query.begin_pubdate, query.end_pubdate, this.config.TZ);
+    const channelIds = query.channel_id ?? [];
+    await checkListedChannels(this.channels, channelIds);
+    const totals = await unary(
+      this.authoring.getAuthorStatistics({ userId: user.userId, channelIds, ...range }),
+    );
     return {
       read_count: totals.readCount,
       comment_count: totals.commentCount,

@@ -8,22 +8,48 @@ import { type ArticleCover, ArticleEntity, ArticleStatus } from './article.entit
 /** Articles of an author read per statement when their list is cached. */
 export const AUTHOR_LIST_CHUNK = 5000;
 
+/** Which of an author's articles of one status a chunked walk reads; the optional parts narrow it. */
+export interface AuthorArticlesFilter {
+  userId: string;
+  status: ArticleStatus;
+  /** Empty or absent: every channel. */
+  channelIds?: readonly number[];
+  /** Bounds of the creation time, [createdFrom, createdBefore). */
+  createdFrom?: Date;
+  createdBefore?: Date;
+}
+
 /**
  * An author's articles of one status (`columns` of each, the id as `id` among them) a chunk at a
  * time by id along idx_news_article_user (whose entries end with the id), so memory stays bounded
  * however many articles an author has. The index is forced: left to itself, MariaDB may read the
- * author's rows from the first one for every chunk.
+ * author's rows from the first one for every chunk. A channel or time filter is checked on the
+ * rows of that walk, so the author's rows are still read once in all.
  */
 export function authorArticlesInChunks<Row extends { id: string | number }>(
   manager: EntityManager,
   columns: string,
-  author: { userId: string; status: ArticleStatus },
+  author: AuthorArticlesFilter,
   chunkSize: number,
 ): AsyncGenerator<Row[]> {
+  const conditions = ['user_id = ?', 'status = ?'];
+  const params: unknown[] = [author.userId, author.status];
+  if (author.channelIds?.length) {
+    conditions.push(`channel_id IN (${author.channelIds.map(() => '?').join(', ')})`);
+    params.push(...author.channelIds);
+  }
+  if (author.createdFrom) {
+    conditions.push('create_time >= ?');
+    params.push(author.createdFrom);
+  }
+  if (author.createdBefore) {
+    conditions.push('create_time < ?');
+    params.push(author.createdBefore);
+  }
   const sql =
     `SELECT ${columns} FROM news_article_basic FORCE INDEX (idx_news_article_user) ` +
-    `WHERE user_id = ? AND status = ? AND article_id > CAST(? AS UNSIGNED) ORDER BY article_id LIMIT ${chunkSize}`;
-  return keysetPages((after) => manager.query<Row[]>(sql, [author.userId, author.status, after]), (row) => row.id, chunkSize);
+    `WHERE ${conditions.join(' AND ')} AND article_id > CAST(? AS UNSIGNED) ORDER BY article_id LIMIT ${chunkSize}`;
+  return keysetPages((after) => manager.query<Row[]>(sql, [...params, after]), (row) => row.id, chunkSize);
 }
 
 /** An approved article of an author in the `user:{uid}:art` list. */

@@ -46,7 +46,7 @@ export class AuthoringGrpcController implements authoringV1.AuthoringServiceCont
   }
 
   getAuthorStatistics(request: authoringV1.GetAuthorStatisticsRequest): Promise<authoringV1.GetAuthorStatisticsResponse> {
-    return this.authoring.authorStatistics(request.userId);
+    return this.authoring.authorStatistics(request);
   }
 
   getArticleStatistics(request: authoringV1.GetArticleStatisticsRequest): Promise<authoringV1.GetArticleStatisticsResponse> {

@@ -33,6 +33,15 @@ export interface AuthoredListFilter {
   limit: number;
 }
 
+/** Which of an author's articles the statistics sum. */
+export interface AuthorStatisticsFilter {
+  userId: string;
+  /** Empty: every channel. */
+  channelIds: readonly number[];
+  createdFrom?: Date;
+  createdBefore?: Date;
+}
+
 export interface ReviewChange {
   articleId: string;
   from: ArticleStatus;
@@ -164,25 +173,35 @@ export class AuthoringRepository {
     return { total, rows };
   }
 
-  /** Ids of an author's articles that are not deleted, in chunks: one walk per status. */
-  async *authorArticleIdsInChunks(userId: string, chunkSize = AUTHOR_IDS_CHUNK): AsyncGenerator<string[]> {
+  /** Ids of an author's articles that are not deleted (and match `filter`), in chunks: one walk per status. */
+  async *authorArticleIdsInChunks(
+    filter: AuthorStatisticsFilter,
+    chunkSize = AUTHOR_IDS_CHUNK,
+  ): AsyncGenerator<string[]> {
     for (const status of COUNTED_STATUSES) {
       const chunks = authorArticlesInChunks<{ id: string | number }>(
         this.dataSource.manager,
         'article_id AS id',
-        { userId, status },
+        { ...filter, status },
         chunkSize,
       );
       for await (const rows of chunks) yield rows.map((row) => String(row.id));
     }
   }
 
-  /** The reposts of an author's articles that are not deleted, summed by MySQL. */
-  async authorRepostCount(userId: string): Promise<number> {
-    const [row] = await this.dataSource.query<Array<{ reposts: string | number | null }>>(
-      'SELECT SUM(s.repost_count) AS reposts FROM news_article_basic a JOIN news_article_statistic s ON s.article_id = a.article_id WHERE a.user_id = ? AND a.status <> ?',
-      [userId, ArticleStatus.Deleted],
-    );
+  /** The reposts of an author's articles that are not deleted (and match `filter`), summed by MySQL. */
+  async authorRepostCount(filter: AuthorStatisticsFilter): Promise<number> {
+    const query = this.dataSource
+      .getRepository(ArticleEntity)
+      .createQueryBuilder('a')
+      .innerJoin(ArticleStatisticEntity, 's', 's.article_id = a.article_id')
+      .select('SUM(s.repost_count)', 'reposts')
+      .where('a.user_id = :userId', { userId: filter.userId })
+      .andWhere('a.status <> :deleted', { deleted: ArticleStatus.Deleted });
+    if (filter.channelIds.length > 0) query.andWhere('a.channel_id IN (:...channelIds)', { channelIds: filter.channelIds });
+    if (filter.createdFrom) query.andWhere('a.create_time >= :from', { from: filter.createdFrom });
+    if (filter.createdBefore) query.andWhere('a.create_time < :before', { before: filter.createdBefore });
+    const row = await query.getRawOne<{ reposts: string | number | null }>();
     return Number(row?.reposts ?? 0);
   }
 

@@ -226,19 +226,30 @@ export class AuthoringService {
     return { articleId: article.id, status: target };
   }
 
-  /** Sums over the author's articles, read a chunk of ids at a time. */
-  async authorStatistics(userId: string): Promise<authoringV1.GetAuthorStatisticsResponse> {
+  /**
+   * Sums over the author's articles (in the channels and creation-time bounds asked), read a chunk
+   * of ids at a time.
+   */
+  async authorStatistics(
+    request: authoringV1.GetAuthorStatisticsRequest,
+  ): Promise<authoringV1.GetAuthorStatisticsResponse> {
+    const filter = {
+      userId: request.userId,
+      channelIds: request.channelIds,
+      createdFrom: parseInstant(request.createdFrom),
+      createdBefore: parseInstant(request.createdBefore),
+    };
     let readCount = 0;
     let commentCount = 0;
     let collectCount = 0;
-    for await (const ids of this.repository.authorArticleIdsInChunks(userId)) {
+    for await (const ids of this.repository.authorArticleIdsInChunks(filter)) {
       for (const count of (await this.counts.read(ids)).values()) {
         readCount += count.readCount;
         commentCount += count.commentCount;
         collectCount += count.collectCount;
       }
     }
-    const repostCount = await this.repository.authorRepostCount(userId);
+    const repostCount = await this.repository.authorRepostCount(filter);
     return { readCount, commentCount, collectCount, repostCount };
   }
 

@@ -2,10 +2,10 @@ import { INT32_MAX, IntegerText, MAX_PAGE, PAGE_MESSAGE } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
-const emptyAsAbsent = ({ value }: { value: unknown }): unknown =>
+export const emptyAsAbsent = ({ value }: { value: unknown }): unknown =>
   value === '' ? undefined : value;
 /** Repeatable query fields arrive as a string or an array of strings. */
-const toIntList = ({ value }: { value: unknown }): unknown => {
+export const toIntList = ({ value }: { value: unknown }): unknown => {
   if (value === undefined || value === '') return undefined;
   const values: unknown[] = (Array.isArray(value) ? (value as unknown[]) : [value]).filter(
     (item) => item !== '',

@@ -124,6 +124,11 @@ export interface ReviewArticleResponse {
 
 export interface GetAuthorStatisticsRequest {
   userId: string;
+  /** Empty: every channel. */
+  channelIds: number[];
+  /** ISO 8601 UTC instants bounding the creation time: [created_from, created_before); empty = open. */
+  createdFrom: string;
+  createdBefore: string;
 }
 
 export interface GetAuthorStatisticsResponse {
