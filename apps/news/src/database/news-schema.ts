@@ -25,6 +25,7 @@ import { ReindexNewsSearchLetterDigitRuns1764430000000 } from './migrations/1764
 import { FlattenNewsCommentThreads1764440000000 } from './migrations/1764440000000-flatten-news-comment-threads';
 import { SanitizeNewsArticleContent1764450000000 } from './migrations/1764450000000-sanitize-news-article-content';
 import { StripNewsControlCharacters1764460000000 } from './migrations/1764460000000-strip-news-control-characters';
+import { AddNewsArticleStatusTitleIndex1764470000000 } from './migrations/1764470000000-add-news-article-status-title-index';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
@@ -56,5 +57,6 @@ export const NEWS_SCHEMA: ServiceSchema = {
     FlattenNewsCommentThreads1764440000000,
     SanitizeNewsArticleContent1764450000000,
     StripNewsControlCharacters1764460000000,
+    AddNewsArticleStatusTitleIndex1764470000000,
   ],
 };
