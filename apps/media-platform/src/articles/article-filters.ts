@@ -4,6 +4,9 @@ import { AppError, unary } from '@app/grpc';
 
 import { INVALID_CHANNEL_ID } from './dto/list-articles-query.dto';
 
+/** The last year a MySQL DATETIME holds. */
+const LAST_DATETIME_YEAR = 9999;
+
 /** The creation-time bounds the news service takes: ISO instants, '' where open. */
 export interface CreatedRange {
   createdFrom: string;
@@ -20,12 +23,18 @@ export function createdRange(
   end: string | undefined,
   timeZone: string,
 ): CreatedRange {
-  const createdFrom = dayStart(begin, 0, timeZone);
+  const from = dayStart(begin, 0, timeZone);
   // The end date is inclusive: everything before the next day starts.
-  const createdBefore = dayStart(end, 1, timeZone);
-  if (createdFrom && createdBefore && createdFrom >= createdBefore)
+  const before = dayStart(end, 1, timeZone);
+  if (from && before && from.getTime() >= before.getTime())
     throw AppError.invalid('Invalid pubdate param.');
-  return { createdFrom, createdBefore };
+  return {
+    createdFrom: from?.toISOString() ?? '',
+    // Past 9999-12-31 there is no DATETIME to compare with (MySQL takes every row as after it),
+    // and no row can be that late: the end is open.
+    createdBefore:
+      before && before.getUTCFullYear() <= LAST_DATETIME_YEAR ? before.toISOString() : '',
+  };
 }
 
 /**
@@ -45,10 +54,10 @@ export async function checkListedChannels(
   }
 }
 
-/** ISO instant of the local day start (+ `addDays`), '' when absent; 400 for a malformed date. */
-function dayStart(date: string | undefined, addDays: number, timeZone: string): string {
-  if (date === undefined) return '';
+/** The local day start (+ `addDays`), undefined when absent; 400 for a malformed date. */
+function dayStart(date: string | undefined, addDays: number, timeZone: string): Date | undefined {
+  if (date === undefined) return undefined;
   const instant = startOfLocalDay(date, timeZone, addDays);
   if (!instant) throw AppError.invalid('Invalid pubdate param.');
-  return instant.toISOString();
+  return instant;
 }
