@@ -452,6 +452,32 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     expect((await patchProfile({ name: old })).statusCode).toBe(201);
   });
 
+  it('takes a name that differs from a taken one only in an emoji or a rare Chinese character beyond the BMP, and refuses the taken one', async () => {
+    const { user_name: old } = await basicRow();
+    try {
+      for (const [taken, free] of [
+        ['小明😀', '小明🐱'],
+        ['👍', '👍🏻'],
+        ['𠮷田', '𠀀田'],
+      ]) {
+        await stack.sql('UPDATE user_basic SET user_name = ? WHERE user_id = ?', [taken, OTHER]);
+        const refused = await patchProfile({ name: taken });
+        const saved = await patchProfile({ name: free });
+        expect({
+          taken: [refused.statusCode, refused.json<unknown>()],
+          free: [saved.statusCode, saved.json<unknown>()],
+        }).toEqual({
+          taken: [409, { message: 'User name has existed.' }],
+          free: [201, { message: 'OK', data: { id: ME, name: free } }],
+        });
+        expect(await basicRow()).toMatchObject({ user_name: free });
+      }
+    } finally {
+      await stack.sql("UPDATE user_basic SET user_name = 'taken' WHERE user_id = ?", [OTHER]);
+      await patchProfile({ name: old });
+    }
+  });
+
   it('takes back the whole loaded profile as the client profile page saves it: the empty birthday GET answers for an unset one is no change', async () => {
     const fresh = '1294287382374383622';
     await stack.sql(

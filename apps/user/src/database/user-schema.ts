@@ -7,6 +7,7 @@ import { UserEntity } from '../users/user.entity';
 import { CreateUserTables1764000000000 } from './migrations/1764000000000-create-user-tables';
 import { RelationUpdateTimeMillis1764450000000 } from './migrations/1764450000000-relation-update-time-millis';
 import { StripUserControlCharacters1764460000000 } from './migrations/1764460000000-strip-user-control-characters';
+import { UserNameDistinctEmoji1764480000000 } from './migrations/1764480000000-user-name-distinct-emoji';
 
 export const USER_SCHEMA: ServiceSchema = {
   service: 'user',
@@ -15,5 +16,6 @@ export const USER_SCHEMA: ServiceSchema = {
     CreateUserTables1764000000000,
     RelationUpdateTimeMillis1764450000000,
     StripUserControlCharacters1764460000000,
+    UserNameDistinctEmoji1764480000000,
   ],
 };

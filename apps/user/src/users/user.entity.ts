@@ -13,7 +13,8 @@ export class UserEntity {
   @Column({ type: 'char', length: 11 })
   mobile: string;
 
-  @Column({ name: 'user_name', type: 'varchar', length: 32 })
+  // Unique under a collation that tells emoji and rare Chinese characters apart (see migrations).
+  @Column({ name: 'user_name', type: 'varchar', length: 32, collation: 'utf8mb4_unicode_520_ci' })
   name: string;
 
   @Column({ type: 'varchar', length: 20, nullable: true })
