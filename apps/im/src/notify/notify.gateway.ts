@@ -62,10 +62,29 @@ export class NotifyGateway implements OnGatewayInit<ImServer>, OnGatewayConnecti
     if (identity.kind !== 'user') return;
     // The session's room lets the user service close these sockets when the session ends.
     void socket.join([identity.userId, sessionRoom(identity.sessionId)]);
+    this.closeIfSessionEnded(socket, identity.sessionId);
     // Its token no longer lets anyone in, so neither may the socket stay. No event comes first:
     // the reference has none, and a client connects again with the token it holds now.
     const cancel = callAt(identity.expiresAt, () => socket.disconnect(true));
     socket.once('disconnect', cancel);
+  }
+
+  /**
+   * A logout or freeze closes the session's sockets through its room; one that came after the
+   * handshake read the session but before the socket joined the room missed it, and left the
+   * socket receiving the user's notifications until its token expired. Read again once it is in
+   * the room, a session ended before is seen here and one ended after reaches the socket.
+   */
+  private closeIfSessionEnded(socket: ImSocket, sessionId: string): void {
+    this.authenticator.sessionIsLive(sessionId).then(
+      (live) => {
+        if (!live) socket.disconnect(true);
+      },
+      // The handshake read it live a moment ago; the Redis client logs an outage once.
+      (error: unknown) => {
+        if (!isStoreUnavailable(error)) this.logger.error(error);
+      },
+    );
   }
 
   private refusal(error: unknown): Error {

@@ -29,4 +29,9 @@ export class SocketAuthenticator {
       expiresAt: claims.exp * 1000,
     };
   }
+
+  /** Whether the session a socket was let in with is still live (not logged out, frozen or gone). */
+  async sessionIsLive(sessionId: string): Promise<boolean> {
+    return (await this.sessions.status(sessionId)) === 'active';
+  }
 }
