@@ -137,16 +137,18 @@ export class UserChannelsRepository {
   }
 
   /**
-   * One change of a user's list in its own transaction, after the user's rows are locked, run
-   * again when InnoDB picks it as a deadlock victim (two first changes of one user both insert
-   * into the gap they locked).
+   * One change of a user's list in its own transaction, after the user's lock row is taken, run
+   * again if InnoDB still picks it as a deadlock victim. READ COMMITTED: the lock row already
+   * queues the changes of one list, and each statement then reads the list the change before it
+   * committed; repeatable reads would also lock the gaps next to the user's rows in
+   * `news_user_channel`, which the first changes of every new user (the newest ids) share.
    */
   private changeList(
     userId: string,
     change: (manager: EntityManager) => Promise<void>,
   ): Promise<void> {
     return retryOnDeadlock(() =>
-      this.dataSource.transaction(async (manager) => {
+      this.dataSource.transaction('READ COMMITTED', async (manager) => {
         await this.lockList(manager, userId);
         await change(manager);
       }),
@@ -154,19 +156,18 @@ export class UserChannelsRepository {
   }
 
   /**
-   * Locks the user's rows so that concurrent changes of one list queue up and each reads the list
-   * as the change before it left it: a change that found no rows of its own would otherwise make
-   * the defaults the user's rows again over a removal or a replacement committed meanwhile, and a
-   * renumbering must see the list the change before it left.
+   * Locks the user's row of `news_user_channel_lock` (adding it) until the transaction ends, so
+   * that concurrent changes of one list queue up and each reads the list as the change before it
+   * left it: a change that found no rows of its own would otherwise make the defaults the user's
+   * rows again over a removal or a replacement committed meanwhile, and a renumbering must see
+   * the list the change before it left. A new key's insert locks no gap, and an existing key's
+   * duplicate check locks that row only, so no other user's change waits for it.
    */
   private async lockList(manager: EntityManager, userId: string): Promise<void> {
-    await manager
-      .getRepository(UserChannelEntity)
-      .createQueryBuilder('uc')
-      .select('uc.id')
-      .where('uc.user_id = :userId', { userId })
-      .setLock('pessimistic_write')
-      .getRawMany();
+    await manager.query(
+      'INSERT INTO news_user_channel_lock (user_id) VALUES (?) ON DUPLICATE KEY UPDATE user_id = user_id',
+      [userId],
+    );
   }
 
   /** Numbers the listed channels 1, 2, … by their order; hidden and removed ones keep theirs. */

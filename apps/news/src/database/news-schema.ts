@@ -26,6 +26,7 @@ import { FlattenNewsCommentThreads1764440000000 } from './migrations/17644400000
 import { SanitizeNewsArticleContent1764450000000 } from './migrations/1764450000000-sanitize-news-article-content';
 import { StripNewsControlCharacters1764460000000 } from './migrations/1764460000000-strip-news-control-characters';
 import { AddNewsArticleStatusTitleIndex1764470000000 } from './migrations/1764470000000-add-news-article-status-title-index';
+import { CreateNewsUserChannelLock1764480000000 } from './migrations/1764480000000-create-news-user-channel-lock';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
@@ -58,5 +59,6 @@ export const NEWS_SCHEMA: ServiceSchema = {
     SanitizeNewsArticleContent1764450000000,
     StripNewsControlCharacters1764460000000,
     AddNewsArticleStatusTitleIndex1764470000000,
+    CreateNewsUserChannelLock1764480000000,
   ],
 };

@@ -1,0 +1,115 @@
+import { mysqlDataSourceOptions } from '@app/database';
+import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { DataSource } from 'typeorm';
+
+import { NEWS_SCHEMA } from '../database/news-schema';
+import { UserChannelsRepository } from './user-channels.repository';
+
+/** The default channels a user without rows is shown: go, then html. */
+const SHOWN = [
+  { id: 4, seq: 1 },
+  { id: 1, seq: 2 },
+];
+const FRESH_USERS = 64;
+
+describe('UserChannelsRepository (real MariaDB)', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let repository: UserChannelsRepository;
+
+  /** Fresh users (snowflake ids, the newest of all, so next to each other in every index). */
+  const freshUsers = (first: bigint) =>
+    Array.from({ length: FRESH_USERS }, (_, index) => String(first + BigInt(index)));
+
+  const listOf = async (userId: string) =>
+    (await repository.findActive(userId)).map(({ id }) => Number(id));
+
+  /** How many transactions `changes` ran: one per change unless one was retried. */
+  const transactionsOf = async (changes: () => Promise<unknown>) => {
+    const transaction = jest.spyOn(dataSource, 'transaction');
+    try {
+      await changes();
+      return transaction.mock.calls.length;
+    } finally {
+      transaction.mockRestore();
+    }
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase([NEWS_SCHEMA]);
+    dataSource = new DataSource(
+      mysqlDataSourceOptions({ ...database.settings, MYSQL_POOL_SIZE: FRESH_USERS }, NEWS_SCHEMA),
+    );
+    await dataSource.initialize();
+    await dataSource.query(
+      `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
+       (1, 'html', 2, 1, 1), (2, 'python', 1, 1, 0), (4, 'go', 1, 1, 1), (5, 'java', 3, 1, 0)`,
+    );
+    // Older users with lists of their own below the fresh ones.
+    await dataSource.query(
+      `INSERT INTO news_user_channel (user_id, channel_id, sequence) VALUES
+       (1294287382374383616, 1, 1), (1294287382374383616, 2, 2), (1294287382374383617, 4, 1)`,
+    );
+    repository = new UserChannelsRepository(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  describe('first changes of many users at once wait for no other user and are never retried', () => {
+    it('PATCH', async () => {
+      const users = freshUsers(1300000000000000000n);
+      const transactions = await transactionsOf(() =>
+        Promise.all(users.map((user) => repository.upsert(user, [{ id: 5, seq: 3 }], SHOWN))),
+      );
+      expect(transactions).toBe(FRESH_USERS);
+      for (const user of users) expect(await listOf(user)).toEqual([4, 1, 5]);
+    });
+
+    it('POST', async () => {
+      const users = freshUsers(1300000000000001000n);
+      const transactions = await transactionsOf(async () => {
+        const added = await Promise.all(
+          users.map((user) => repository.add(user, [{ id: 2, seq: 3 }], SHOWN)),
+        );
+        expect(added.every(Boolean)).toBe(true);
+      });
+      expect(transactions).toBe(FRESH_USERS);
+      for (const user of users) expect(await listOf(user)).toEqual([4, 1, 2]);
+    });
+
+    it('PUT', async () => {
+      const users = freshUsers(1300000000000002000n);
+      const transactions = await transactionsOf(() =>
+        Promise.all(users.map((user) => repository.replace(user, [{ id: 5, seq: 1 }]))),
+      );
+      expect(transactions).toBe(FRESH_USERS);
+      for (const user of users) expect(await listOf(user)).toEqual([5]);
+    });
+
+    it('DELETE', async () => {
+      const users = freshUsers(1300000000000003000n);
+      const transactions = await transactionsOf(() =>
+        Promise.all(users.map((user) => repository.remove(user, [4, 77], SHOWN))),
+      );
+      expect(transactions).toBe(FRESH_USERS);
+      for (const user of users) expect(await listOf(user)).toEqual([1]);
+    });
+  });
+
+  it('later changes of those users at once are never retried either', async () => {
+    const users = freshUsers(1300000000000000000n);
+    const transactions = await transactionsOf(() =>
+      Promise.all(users.map((user) => repository.remove(user, [1, 77], SHOWN))),
+    );
+    expect(transactions).toBe(FRESH_USERS);
+    for (const user of users) expect(await listOf(user)).toEqual([4, 5]);
+  });
+
+  it('leaves the lists of older users as they were', async () => {
+    expect(await listOf('1294287382374383616')).toEqual([1, 2]);
+    expect(await listOf('1294287382374383617')).toEqual([4]);
+  });
+});
