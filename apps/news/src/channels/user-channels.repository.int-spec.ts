@@ -11,6 +11,8 @@ const SHOWN = [
   { id: 1, seq: 2 },
 ];
 const FRESH_USERS = 64;
+/** The news service's pool (MYSQL_POOL_SIZE's default): the fresh users' changes queue for it. */
+const POOL_SIZE = 10;
 
 describe('UserChannelsRepository (real MariaDB)', () => {
   let database: TestDatabase;
@@ -38,7 +40,7 @@ describe('UserChannelsRepository (real MariaDB)', () => {
   beforeAll(async () => {
     database = await createTestDatabase([NEWS_SCHEMA]);
     dataSource = new DataSource(
-      mysqlDataSourceOptions({ ...database.settings, MYSQL_POOL_SIZE: FRESH_USERS }, NEWS_SCHEMA),
+      mysqlDataSourceOptions({ ...database.settings, MYSQL_POOL_SIZE: POOL_SIZE }, NEWS_SCHEMA),
     );
     await dataSource.initialize();
     await dataSource.query(
