@@ -20,6 +20,7 @@ const WRITTEN_TABLES = [
   'news_comment_liking',
   'news_report',
   'news_user_channel',
+  'news_user_channel_lock',
   'news_search_keyword',
   'news_article_basic',
   'news_article_content',

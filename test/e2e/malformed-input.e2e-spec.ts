@@ -39,6 +39,7 @@ const WRITTEN_TABLES = [
   'news_comment_liking',
   'news_report',
   'news_user_channel',
+  'news_user_channel_lock',
   'news_search_keyword',
   'user_relation',
   'user_profile',
