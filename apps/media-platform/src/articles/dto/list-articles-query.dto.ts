@@ -34,15 +34,11 @@ const PER_PAGE = {
   message: 'per_page must be within the range 10 - 100',
 } as const;
 
-/** Query of GET /articles; dates are checked by the controller (400 "Invalid pubdate param."). */
-export class ListArticlesQueryDto {
-  @IsOptional()
-  @Transform(toIntList)
-  @IsInt({ each: true, message: LISTED_STATUSES.message })
-  @Min(LISTED_STATUSES.min, { each: true, message: LISTED_STATUSES.message })
-  @Max(LISTED_STATUSES.max, { each: true, message: LISTED_STATUSES.message })
-  status?: number[];
-
+/**
+ * The article filters of GET /articles, which GET /statistics/articles takes too (YApi: `channel_id`,
+ * `begin_pubdate`, `end_pubdate`); dates are checked by the controllers (400 "Invalid pubdate param.").
+ */
+export class ArticleFiltersQueryDto {
   /** Visible channels only, which the controller checks (0, 推荐, is no article's channel). */
   @IsOptional()
   @Transform(toIntList)
@@ -60,6 +56,16 @@ export class ListArticlesQueryDto {
   @Transform(emptyAsAbsent)
   @IsString()
   end_pubdate?: string;
+}
+
+/** Query of GET /articles. */
+export class ListArticlesQueryDto extends ArticleFiltersQueryDto {
+  @IsOptional()
+  @Transform(toIntList)
+  @IsInt({ each: true, message: LISTED_STATUSES.message })
+  @Min(LISTED_STATUSES.min, { each: true, message: LISTED_STATUSES.message })
+  @Max(LISTED_STATUSES.max, { each: true, message: LISTED_STATUSES.message })
+  status?: number[];
 
   @IsOptional()
   @Transform(emptyAsAbsent)
