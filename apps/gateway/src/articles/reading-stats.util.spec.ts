@@ -6,9 +6,10 @@ import {
   expectedReadingSeconds,
   MAX_COUNTED_READING_SECONDS,
   MIN_EXPECTED_READING_SECONDS,
-  readOrigin,
+  originOf,
   READING_CHARS_PER_MINUTE,
   readingIncrements,
+  trackingFields,
   visibleCharacters,
 } from './reading-stats.util';
 
@@ -80,7 +81,11 @@ describe('reading statistics of one report', () => {
   });
 });
 
-describe('readOrigin', () => {
+describe('originOf the tracking fields of a Trace header', () => {
+  const readOrigin = (trace: string | undefined) => {
+    const fields = trace ? trackingFields(trace) : undefined;
+    return fields && originOf(fields);
+  };
   const click = (algorithmCombine: unknown, action = 'click') =>
     JSON.stringify({ action, userId: '1', articleId: '2', algorithmCombine });
 

@@ -89,17 +89,9 @@ export function trackingFields(trace: string): TrackingFields | undefined {
 }
 
 /**
- * Where a detail view came from, read from the click tracking string the app echoes in its
- * `Trace` header: a recommend feed card, a channel's latest list, or unknown (no or another trace).
+ * Where a detail view came from, read from the fields of the click tracking string the app echoes
+ * in its `Trace` header: a recommend feed card, a channel's latest list, or unknown (another trace).
  */
-export function readOrigin(
-  trace: string | undefined,
-): 'recommendReads' | 'channelReads' | undefined {
-  const fields = trace ? trackingFields(trace) : undefined;
-  return fields && originOf(fields);
-}
-
-/** `readOrigin` of the fields of a tracking string. */
 export function originOf(fields: TrackingFields): 'recommendReads' | 'channelReads' | undefined {
   const { action, algorithmCombine } = fields;
   if (action !== 'click' || typeof algorithmCombine !== 'string') return undefined;
