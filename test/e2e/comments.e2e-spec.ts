@@ -332,6 +332,10 @@ describe('comments and comment likes through the gateway', () => {
       const cases: Array<[object, number, unknown]> = [
         [{ target: POST_ART, content: '' }, 400, { message: 'Empty content.' }],
         [{ target: POST_ART, content: '   ' }, 400, { message: 'Empty content.' }],
+        // Nothing that shows: a zero-width space, joiners, a Hangul filler, a blank braille pattern.
+        [{ target: POST_ART, content: '\u200b' }, 400, { message: 'Empty content.' }],
+        [{ target: POST_ART, content: ' \u200d\u2060\u200c ' }, 400, { message: 'Empty content.' }],
+        [{ target: POST_ART, content: '\u3164\u2800' }, 400, { message: 'Empty content.' }],
         [{ target: POST_ART }, 400, { message: { content: 'content must be a string' } }],
         [{ target: POST_ART, content: 'x'.repeat(201) }, 400, { message: 'Content is too long.' }],
         [{ target: CLOSED_ART, content: 'hello' }, 400, { message: 'Article denied comment.' }],

@@ -5,6 +5,7 @@ import { Injectable, Logger } from '@nestjs/common';
 
 import { ArticleStatus } from '../articles/article.entity';
 import { ArticlesService } from '../articles/articles.service';
+import { isBlankContent } from '../comments/comment-content';
 import { CommentErrors } from '../comments/comment.errors';
 import { CommentStatus } from '../comments/comment.entity';
 import { CommentsService } from '../comments/comments.service';
@@ -84,7 +85,7 @@ export class CommentModerationService {
   ): Promise<commentModerationV1.ReplyCommentResponse> {
     if (!SNOWFLAKE_ID.test(request.artId)) throw CommentModerationErrors.missingArticleId();
     // As the reference, the content before the article (CommentsService checks it after).
-    if (request.content.trim() === '') throw CommentErrors.emptyContent();
+    if (isBlankContent(request.content)) throw CommentErrors.emptyContent();
     const info = await this.articles.getInfo(request.artId);
     // The reference lists no 403 but `Article denied comment.` here: a comment on another
     // author's article (or on none) is no target an author may reply to.

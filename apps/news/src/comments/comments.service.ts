@@ -15,6 +15,7 @@ import { LRUCache } from 'lru-cache';
 
 import { ArticleErrors } from '../articles/article.errors';
 import { ArticlesService } from '../articles/articles.service';
+import { isBlankContent } from './comment-content';
 import { CommentCounters } from './comment-counters';
 import { CommentItemsCache } from './comment-items.cache';
 import { CommentLikingsService } from './comment-likings.service';
@@ -151,7 +152,7 @@ export class CommentsService {
   }
 
   async create(request: commentV1.CreateCommentRequest): Promise<commentV1.CreateCommentResponse> {
-    if (request.content.trim() === '') throw CommentErrors.emptyContent();
+    if (isBlankContent(request.content)) throw CommentErrors.emptyContent();
     if ([...request.content].length > MAX_CONTENT_CHARS) throw CommentErrors.contentTooLong();
     // The mobile client sends `art_id: null` on top-level comments; some clients repeat the target.
     const isReply = request.artId !== '' && request.artId !== request.target;
