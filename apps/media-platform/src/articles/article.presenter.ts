@@ -66,14 +66,22 @@ export function presentListItem(
         collect_count: row.collectCount,
       };
     case 'default':
-      return {
-        id: row.articleId,
-        title: row.title,
-        status: row.status,
-        cover: cover(row),
-        pubdate: formatDateTime(row.pubdate, timeZone),
-      };
+      return presentArticleItem(row, timeZone);
   }
+}
+
+/** The default list row, as the search of own articles answers it too. */
+export function presentArticleItem(
+  row: authoringV1.AuthoredArticleRow,
+  timeZone: string,
+): MpArticleItem {
+  return {
+    id: row.articleId,
+    title: row.title,
+    status: row.status,
+    cover: cover(row),
+    pubdate: formatDateTime(row.pubdate, timeZone),
+  };
 }
 
 /** GET /articles/{id}: what the editor loads. */

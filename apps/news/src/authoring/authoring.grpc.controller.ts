@@ -41,6 +41,12 @@ export class AuthoringGrpcController implements authoringV1.AuthoringServiceCont
     return this.authoring.list(request);
   }
 
+  searchAuthoredArticles(
+    request: authoringV1.SearchAuthoredArticlesRequest,
+  ): Promise<authoringV1.SearchAuthoredArticlesResponse> {
+    return this.authoring.search(request);
+  }
+
   reviewArticle(request: authoringV1.ReviewArticleRequest): Promise<authoringV1.ReviewArticleResponse> {
     return this.authoring.review(request);
   }

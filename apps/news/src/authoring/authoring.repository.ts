@@ -33,6 +33,19 @@ export interface AuthoredListFilter {
   limit: number;
 }
 
+/** A page of an author's articles holding every word (each a plain text, no pattern). */
+export interface AuthoredSearchFilter {
+  userId: string;
+  words: readonly string[];
+  offset: number;
+  limit: number;
+}
+
+/** A LIKE pattern finding `text` anywhere, its `%`, `_` and `\\` taken as themselves. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
 /** Which of an author's articles the statistics sum. */
 export interface AuthorStatisticsFilter {
   userId: string;
@@ -170,6 +183,29 @@ export class AuthoringRepository {
     if (filter.createdFrom) query.andWhere('a.create_time >= :from', { from: filter.createdFrom });
     if (filter.createdBefore) query.andWhere('a.create_time < :before', { before: filter.createdBefore });
     const [rows, total] = await query.orderBy('a.article_id', 'DESC').skip(filter.offset).take(filter.limit).getManyAndCount();
+    return { total, rows };
+  }
+
+  /**
+   * One page of an author's articles (but deleted and banned ones) whose title or content text holds
+   * every word, newest first, with the total. The content's tags are dropped before matching, so a
+   * word of markup (`img`, `src`) finds nothing; the author's rows only are read (KEY user_id).
+   */
+  async search(filter: AuthoredSearchFilter): Promise<{ total: number; rows: ArticleEntity[] }> {
+    const query = this.dataSource
+      .getRepository(ArticleEntity)
+      .createQueryBuilder('a')
+      .innerJoin(ArticleContentEntity, 'c', 'c.article_id = a.article_id')
+      .where('a.user_id = :userId', { userId: filter.userId })
+      .andWhere('a.status NOT IN (:...hidden)', { hidden: HIDDEN_STATUSES });
+    filter.words.forEach((word, index) => {
+      query.andWhere(`(a.title LIKE :word${index} OR REGEXP_REPLACE(c.content, '<[^>]*>', ' ') LIKE :word${index})`, {
+        [`word${index}`]: containing(word),
+      });
+    });
+    const total = await query.getCount();
+    if (total <= filter.offset) return { total, rows: [] };
+    const rows = await query.orderBy('a.article_id', 'DESC').offset(filter.offset).limit(filter.limit).getMany();
     return { total, rows };
   }
 

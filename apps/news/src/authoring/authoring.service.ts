@@ -173,12 +173,7 @@ export class AuthoringService {
         const count = counts.get(row.id);
         const statistic = byId.get(row.id);
         return {
-          articleId: row.id,
-          title: row.title,
-          status: row.status,
-          cover: normalizeCover(row),
-          pubdate: row.createTime.toISOString(),
-          allowComment: Boolean(row.allowComment),
+          ...authoredRow(row),
           commentCount: count?.commentCount ?? 0,
           fansCommentCount: statistic?.fansCommentCount ?? 0,
           readCount: count?.readCount ?? 0,
@@ -188,6 +183,20 @@ export class AuthoringService {
         };
       }),
     };
+  }
+
+  /** The author's articles holding every word of `q` (split at white space), newest first. */
+  async search(
+    request: authoringV1.SearchAuthoredArticlesRequest,
+  ): Promise<authoringV1.SearchAuthoredArticlesResponse> {
+    const words = request.q.split(/\s+/).filter((word) => word !== '');
+    if (words.length === 0) return { totalCount: 0, articles: [] };
+    const { total, rows } = await this.repository.search({
+      userId: request.userId,
+      words,
+      ...authoredPageWindow(request.page, request.perPage),
+    });
+    return { totalCount: total, articles: rows.map(authoredRow) };
   }
 
   /** Moves an article through review (MIS): approve or reject a pending one, ban or unban. */
@@ -384,6 +393,24 @@ export class AuthoringService {
     );
     await this.outbox.relay();
   }
+}
+
+/** A row of an author's list, its counters 0. */
+function authoredRow(article: ArticleEntity): authoringV1.AuthoredArticleRow {
+  return {
+    articleId: article.id,
+    title: article.title,
+    status: article.status,
+    cover: normalizeCover(article),
+    pubdate: article.createTime.toISOString(),
+    allowComment: Boolean(article.allowComment),
+    commentCount: 0,
+    fansCommentCount: 0,
+    readCount: 0,
+    likeCount: 0,
+    repostCount: 0,
+    collectCount: 0,
+  };
 }
 
 function normalizeCover(article: ArticleEntity): authoringV1.AuthoredCover {

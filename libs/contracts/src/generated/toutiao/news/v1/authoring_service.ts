@@ -82,6 +82,17 @@ export interface ListAuthoredArticlesRequest {
   perPage: number;
 }
 
+export interface SearchAuthoredArticlesRequest {
+  userId: string;
+  /**
+   * Words separated by white space; each must occur (case-insensitively) in the title or in the
+   * text of the content (its markup aside).
+   */
+  q: string;
+  page: number;
+  perPage: number;
+}
+
 export interface AuthoredArticleRow {
   articleId: string;
   title: string;
@@ -103,6 +114,11 @@ export interface AuthoredArticleRow {
 }
 
 export interface ListAuthoredArticlesResponse {
+  totalCount: number;
+  articles: AuthoredArticleRow[];
+}
+
+export interface SearchAuthoredArticlesResponse {
   totalCount: number;
   articles: AuthoredArticleRow[];
 }
@@ -224,6 +240,16 @@ export interface AuthoringServiceClient {
   ): Observable<ListAuthoredArticlesResponse>;
 
   /**
+   * A page of an author's articles (every status but deleted and banned) whose title or text
+   * holds every word of the query, newest first. Counters are left 0.
+   */
+
+  searchAuthoredArticles(
+    request: SearchAuthoredArticlesRequest,
+    metadata?: Metadata,
+  ): Observable<SearchAuthoredArticlesResponse>;
+
+  /**
    * Review transitions: 1 -> 2 approve, 1 -> 3 reject, 2 -> 5 ban, 5 -> 2 unban.
    * A transition from the wrong status is INVALID_ARGUMENT "Invalid article status.".
    */
@@ -304,6 +330,19 @@ export interface AuthoringServiceController {
   ): Promise<ListAuthoredArticlesResponse> | Observable<ListAuthoredArticlesResponse> | ListAuthoredArticlesResponse;
 
   /**
+   * A page of an author's articles (every status but deleted and banned) whose title or text
+   * holds every word of the query, newest first. Counters are left 0.
+   */
+
+  searchAuthoredArticles(
+    request: SearchAuthoredArticlesRequest,
+    metadata?: Metadata,
+  ):
+    | Promise<SearchAuthoredArticlesResponse>
+    | Observable<SearchAuthoredArticlesResponse>
+    | SearchAuthoredArticlesResponse;
+
+  /**
    * Review transitions: 1 -> 2 approve, 1 -> 3 reject, 2 -> 5 ban, 5 -> 2 unban.
    * A transition from the wrong status is INVALID_ARGUMENT "Invalid article status.".
    */
@@ -339,6 +378,7 @@ export function AuthoringServiceControllerMethods() {
       "deleteArticle",
       "getAuthoredArticle",
       "listAuthoredArticles",
+      "searchAuthoredArticles",
       "reviewArticle",
       "getAuthorStatistics",
       "getArticleStatistics",

@@ -1,0 +1,149 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { type ArticleStack, IMG, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
+
+const A = '1294287382374384100';
+const B = '1294287382374384101';
+const SEARCH = '/mp/v1_0/search';
+
+interface Item {
+  id: string;
+  title: string;
+  status: number;
+  cover: { type: number; images: string[] };
+  pubdate: string;
+}
+
+interface Page {
+  total_count: number;
+  page: number;
+  per_page: number;
+  results: Item[];
+}
+
+/** Article ids in creation order (higher id = newer). */
+const id = (n: number): string => String(1294287382374390000n + BigInt(n));
+
+describe('media platform search of an author’s own articles (GET /mp/v1_0/search)', () => {
+  let stack: ArticleStack;
+  let mp: NestFastifyApplication;
+  let authA: Record<string, string>;
+
+  const search = (query: string, headers = authA) =>
+    mp.inject({ method: 'GET', url: `${SEARCH}?${query}`, headers });
+  const found = async (query: string): Promise<Page> => {
+    const reply = await search(query);
+    expect(reply.statusCode).toBe(200);
+    return reply.json<{ data: Page }>().data;
+  };
+
+  beforeAll(async () => {
+    stack = await startArticleStack();
+    await seedUsers(stack, [
+      { id: A, name: 'author-a' },
+      { id: B, name: 'author-b' },
+    ]);
+    await stack.sql(
+      "INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)",
+    );
+    const article = (n: number, authorId: string, title: string, status: number, content?: string) => ({
+      id: id(n),
+      authorId,
+      channelId: 1,
+      title,
+      status,
+      createdAt: `2026-01-0${n} 02:30:00`,
+      content,
+    });
+    await seedArticles(stack, [
+      { ...article(1, A, 'Rust ownership notes', 0), cover: { type: 1, images: [`${IMG}a.png`] } },
+      article(2, A, 'Go and rust compared', 1),
+      article(3, A, 'Python tips', 2, '<p>Borrowing ideas from <b>RUST</b></p>'),
+      article(4, A, 'Rust article deleted', 4),
+      article(5, B, 'Rust by another author', 2),
+      article(6, A, 'Rust article banned', 5),
+      article(7, A, 'Images of the week', 3, `<p><img src="${IMG}b.png">photos</p>`),
+      article(8, A, 'Discount 100% off', 1),
+    ]);
+    mp = await stack.startMediaPlatform();
+    authA = { authorization: `Bearer ${await stack.signIn(A, { verified: true, scope: 'mp' })}` };
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('finds the author’s own articles in every status but deleted and banned, by title or text, newest first', async () => {
+    expect(await found('q=rust')).toEqual({
+      total_count: 3,
+      page: 1,
+      per_page: 10,
+      results: [
+        {
+          id: id(3),
+          title: 'Python tips',
+          status: 2,
+          cover: { type: 0, images: [] },
+          pubdate: '2026-01-03 10:30:00',
+        },
+        {
+          id: id(2),
+          title: 'Go and rust compared',
+          status: 1,
+          cover: { type: 0, images: [] },
+          pubdate: '2026-01-02 10:30:00',
+        },
+        {
+          id: id(1),
+          title: 'Rust ownership notes',
+          status: 0,
+          cover: { type: 1, images: [`${IMG}a.png`] },
+          pubdate: '2026-01-01 10:30:00',
+        },
+      ],
+    });
+  });
+
+  it('requires every word of the query, and matches no markup of the content', async () => {
+    expect((await found('q=rust%20go')).results.map((item) => item.id)).toEqual([id(2)]);
+    expect((await found('q=img')).total_count).toBe(0);
+    expect((await found('q=photos')).results.map((item) => item.id)).toEqual([id(7)]);
+  });
+
+  it('takes % and _ as themselves', async () => {
+    expect((await found('q=100%25')).results.map((item) => item.id)).toEqual([id(8)]);
+    expect((await found('q=%25')).results.map((item) => item.id)).toEqual([id(8)]);
+    expect((await found('q=_')).total_count).toBe(0);
+  });
+
+  it('pages with per_page 10–50 (default 10) and answers an empty page past the end', async () => {
+    const page = await found('q=rust&page=2&per_page=10');
+    expect(page).toEqual({ total_count: 3, page: 2, per_page: 10, results: [] });
+  });
+
+  it('refuses a missing or over-long q and bad paging with 400 keyed by the field', async () => {
+    const cases: Array<[string, string]> = [
+      ['', 'q'],
+      ['q=', 'q'],
+      [`q=${'x'.repeat(51)}`, 'q'],
+      ['q=rust&page=0', 'page'],
+      ['q=rust&page=x', 'page'],
+      ['q=rust&per_page=9', 'per_page'],
+      ['q=rust&per_page=51', 'per_page'],
+    ];
+    for (const [query, field] of cases) {
+      const reply = await search(query);
+      expect([query, reply.statusCode, Object.keys(reply.json<{ message: object }>().message)]).toEqual([
+        query,
+        400,
+        [field],
+      ]);
+    }
+  });
+
+  it('answers 403 to an app token and 401 without one', async () => {
+    const appToken = { authorization: `Bearer ${await stack.signIn(A)}` };
+    expect((await search('q=rust', appToken)).statusCode).toBe(403);
+    expect((await search('q=rust', {})).statusCode).toBe(401);
+  });
+});
