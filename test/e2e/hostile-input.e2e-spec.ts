@@ -251,6 +251,21 @@ describe('hostile input (e2e: each body field of every route given wrong types, 
     ).toEqual(before);
   });
 
+  it('answers a profile name of megabytes 400 keyed by name and writes nothing, where the gRPC message was too large for the user service and it answered 429 with the transport error', async () => {
+    const before = await tableSums();
+    const response = await send(
+      'app',
+      'PATCH',
+      '/app/v1_0/user/profile',
+      JSON.stringify({ name: 'x'.repeat(5_000_000), intro: 'must not be saved' }),
+    );
+    expect({ status: response.statusCode, body: response.json<unknown>() }).toEqual({
+      status: 400,
+      body: { message: { name: 'Name must be 1 to 7 characters.' } },
+    });
+    expect(await tableSums()).toBe(before);
+  });
+
   it('refuses control characters (NUL, BEL, ESC) in comment text and article titles with 400 keyed by the field and writes nothing, where they were stored', async () => {
     const cases: Array<[App, string, object, string]> = [
       ['app', '/app/v1_0/comments', { target: ARTICLE, content: 'a\u0000b' }, 'content'],

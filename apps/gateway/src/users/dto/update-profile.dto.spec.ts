@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { createValidationPipe } from '@app/grpc';
 
-import { ProfileFieldMessages, UpdateProfileDto } from './update-profile.dto';
+import { NAME_MAX_SENT_LENGTH, ProfileFieldMessages, UpdateProfileDto } from './update-profile.dto';
 
 async function errors(body: object): Promise<Record<string, string>> {
   const found = await validate(plainToInstance(UpdateProfileDto, body), { whitelist: true });
@@ -63,6 +63,13 @@ describe('UpdateProfileDto', () => {
   it('leaves the length of a name to the user service, which alone knows whether it is a change', async () => {
     expect(await errors({ name: '13911111111', intro: 'hi' })).toEqual({});
     expect(await errors({ name: '' })).toEqual({});
+    expect(await errors({ name: ` ${'😀'.repeat(32)} `.padEnd(NAME_MAX_SENT_LENGTH) })).toEqual({});
+  });
+
+  it('refuses a name longer than any the user service could take, which might not fit in a gRPC message', async () => {
+    expect(await errors({ name: 'x'.repeat(NAME_MAX_SENT_LENGTH + 1) })).toEqual({
+      name: ProfileFieldMessages.name,
+    });
   });
 
   it('refuses birthdays in the future and before 1900', async () => {
