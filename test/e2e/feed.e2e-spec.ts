@@ -419,8 +419,9 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(ids(first.body)).toEqual(CH1.slice(0, 10));
       expect(first.body.data.pre_timestamp).toBe(1_730_000_000_001);
       expect(recommend.requests.length).toBe(calls + 1);
-      // Taking the last batch of the run draws the next one (under a later stamp) without waiting for it.
-      recommend.behaviour = { track: track([CH1[9]], '1') };
+      // Taking the last batch of the run draws the next one (under a later stamp) without waiting for
+      // it: an article the fallback page below does not show, as that page's are left out after it.
+      recommend.behaviour = { track: track([CH1[1]], '1') };
       const second = await dealt(1_730_000_000_500);
       expect(ids(second.body)).toEqual(CH1.slice(10));
       expect(second.body.data.pre_timestamp).toBe(1_730_000_000_501);
@@ -451,7 +452,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
 
       // The next fresh stamp is dealt the run drawn ahead, without a call of its own.
       const third = await dealt(1_730_000_001_000);
-      expect(ids(third.body)).toEqual([CH1[9]]);
+      expect(ids(third.body)).toEqual([CH1[1]]);
       expect(third.body.data.pre_timestamp).toBe(1_730_000_001_001);
       // That was the run's last batch: the one after it is being drawn already.
       expect(await recommendRequestsReach(calls + 3)).toBe(calls + 3);
@@ -1456,6 +1457,25 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const again = await scroll(CH1_TIMES[2]);
       expect(ids(again.body)).toEqual([CH1[1], CH1[0]]);
       expect(again.body.data.pre_timestamp).toBe(scrolled.body.data.pre_timestamp);
+    });
+
+    it('leaves what a fallback page showed off the later batches of the run drawn once the recommend service is back, where a page further down showed it again', async () => {
+      const scroll = (stamp: number) =>
+        feed(`channel_id=1&timestamp=${stamp}&with_top=0`, 'Anony device-run-after-fallback');
+      recommend.behaviour = 'fail';
+      const fallback = await scroll(Date.now());
+      expect(ids(fallback.body)).toEqual(latestPage);
+
+      // A run of two batches, each with some of what the fallback page showed.
+      const firstBatch = [CH1[1], CH1[0], CH2[1], TOP, ...latestPage.slice(0, 6)];
+      recommend.behaviour = { track: track([...firstBatch, ...latestPage.slice(6), CH2[0]], '1') };
+      const first = await scroll(fallback.body.data.pre_timestamp);
+      expect(ids(first.body)).toEqual([CH1[1], CH1[0], CH2[1], TOP]);
+      const second = await scroll(first.body.data.pre_timestamp);
+      expect(second.status).toBe(200);
+      expect(ids(second.body)).toEqual([CH2[0]]);
+      // Asked for again, it answers as it did.
+      expect(ids((await scroll(first.body.data.pre_timestamp)).body)).toEqual([CH2[0]]);
     });
 
     it("keeps an article no fallback page showed (approved since) in the fresh batch that answers a fallback page's time cursor, where it went for being newer than that cursor", async () => {

@@ -111,9 +111,9 @@ export class FeedBatchDealer {
 
   /**
    * Remembers the time cursor of a fallback page served to the viewer, so the page that brings it
-   * back goes on from that one, and the articles `shown` on it, which the fresh batch dealt to that
-   * cursor leaves out; a cache role that cannot keep them only costs that page the pins and may
-   * show them again.
+   * back goes on from that one, and the articles `shown` on it, which the batches dealt after it
+   * leave out; a cache role that cannot keep them only costs that page the pins and may show them
+   * again.
    */
   markTimeCursor(
     viewer: FeedViewer,

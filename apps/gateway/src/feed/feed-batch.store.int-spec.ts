@@ -238,7 +238,8 @@ describe('FeedBatchStore (real Redis)', () => {
     await store.queue(viewer, 7, [batch('5', '8', '6', '9'), batch('6', '10')], []);
     expect(await next(viewer, 7, 2_000)).toMatchObject({
       kind: 'fresh',
-      batch: { ids: ['8', '9'], exposure: 'exposure of 5,8,6,9' },
+      // Its exposure goes, for the dealer to make one naming the ids left.
+      batch: { ids: ['8', '9'], exposure: '' },
       timeCursor: true,
     });
     expect(await next(viewer, 7, 2_000)).toMatchObject({
@@ -246,9 +247,32 @@ describe('FeedBatchStore (real Redis)', () => {
       batch: { ids: ['8', '9'] },
       timeCursor: true,
     });
-    // Another stamp is no such cursor: its batch is dealt whole.
-    expect(await next(viewer, 7, 3_000)).toMatchObject({ kind: 'fresh', batch: batch('6', '10') });
+    // Another stamp, no such cursor, leaves them out too.
+    expect(await next(viewer, 7, 3_000)).toMatchObject({ kind: 'fresh', batch: { ids: ['10'] } });
     expect(await redis.ttl(`feed:${viewer.kind}:${viewer.id}:7:fallback-shown`)).toBeGreaterThan(0);
+  });
+
+  it('leaves what the fallback pages showed out of every batch dealt after them, of the run queued and of the next, passes over a batch they fill and keeps each so for its replays', async () => {
+    const viewer = newViewer();
+    await store.markTimeCursor(viewer, 8, 2_000, ['5', '6', '7']);
+    await store.queue(viewer, 8, [batch('5', '8'), batch('6', '7'), batch('9', '6'), batch('11')], []);
+    expect(await next(viewer, 8, 2_000)).toMatchObject({ kind: 'fresh', batch: { ids: ['8'] } });
+    // The batch after it held nothing else: the next one queued is dealt in its place.
+    expect(await next(viewer, 8, 2_001)).toMatchObject({
+      kind: 'fresh',
+      batch: { ids: ['9'], exposure: '' },
+      cursor: 2_002,
+      continued: true,
+    });
+    expect(await next(viewer, 8, 2_001)).toMatchObject({ kind: 'replay', batch: { ids: ['9'] } });
+    // A top-up takes none of them either.
+    await store.queue(viewer, 8, [batch('12', '7')], []);
+    expect(await store.topUp(viewer, 8, 2_001, 1)).toMatchObject({ ids: ['12'] });
+    expect(await next(viewer, 8, 2_002)).toMatchObject({ kind: 'fresh', batch: batch('11') });
+    // The next run drawn too.
+    await store.queue(viewer, 8, [batch('7', '10')], []);
+    expect(await next(viewer, 8, 5_000)).toMatchObject({ kind: 'fresh', batch: { ids: ['10'] } });
+    expect(await next(viewer, 8, 5_000)).toMatchObject({ kind: 'replay', batch: { ids: ['10'] } });
   });
 
   it('keeps viewers and channels apart, and equal batches under different stamps', async () => {

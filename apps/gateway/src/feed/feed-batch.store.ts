@@ -16,7 +16,7 @@ import type { FeedViewer } from './feed-viewer';
 export const FEED_HISTORY_TTL_SECONDS = 24 * 3600;
 /** Served batches kept for replays (scrolling down through older stamps). */
 export const FEED_HISTORY_SIZE = 50;
-/** Articles of the viewer's fallback pages kept, for the batch that answers their cursor to leave out. */
+/** Articles of the viewer's fallback pages kept, for the batches dealt after them to leave out. */
 const FALLBACK_SHOWN_SIZE = 1_000;
 
 /**
@@ -90,20 +90,31 @@ export type NextBatch =
  * the channel's published cold-start run (KEYS[3]) queued, and its ids (published in KEYS[4])
  * remembered (KEYS[5]): both copied inside Redis (COPY, Redis 6.2+), so the run's batches never
  * pass through the script. Each answer also tells whether the stamp is one of the time cursors of
- * the fallback pages served to the viewer (KEYS[7]). A fresh batch dealt to such a cursor leaves
- * out the articles those pages showed (KEYS[8]) and is kept so, for its replays to answer as it did.
+ * the fallback pages served to the viewer (KEYS[7]). Every fresh batch dealt while the articles
+ * those pages showed are kept (KEYS[8]) leaves them out, of the run queued then and of later ones
+ * (recommend counts none of them as shown), and is kept so, for its replays to answer as it did.
  */
 const NEXT_BATCH_LUA = `
+-- The batch taken from the queue without what the viewer's fallback pages showed (KEYS[8]; no
+-- such key, nothing read): its exposure goes, for the dealer to make one for the ids left. A batch
+-- of nothing else gives way to the next one queued, while there is one.
 local function unshown(batch)
-  if not redis.call('ZSCORE', KEYS[7], ARGV[1]) or redis.call('EXISTS', KEYS[8]) == 0 then return batch end
-  local decoded = cjson.decode(batch)
-  local ids = {}
-  for _, id in ipairs(decoded.ids or {}) do
-    if not redis.call('ZSCORE', KEYS[8], id) then ids[#ids + 1] = id end
+  if redis.call('EXISTS', KEYS[8]) == 0 then return batch end
+  while true do
+    local decoded = cjson.decode(batch)
+    local ids = {}
+    for _, id in ipairs(decoded.ids or {}) do
+      if not redis.call('ZSCORE', KEYS[8], id) then ids[#ids + 1] = id end
+    end
+    if #ids == #(decoded.ids or {}) then return batch end
+    local following = #ids == 0 and redis.call('LPOP', KEYS[2])
+    if not following then
+      decoded.ids = ids
+      decoded.exposure = ''
+      return cjson.encode(decoded)
+    end
+    batch = following
   end
-  if #ids == #(decoded.ids or {}) then return batch end
-  decoded.ids = ids
-  return cjson.encode(decoded)
 end
 
 local function next_batch()
@@ -226,12 +237,16 @@ local served = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'LIMIT', 0
 if not served then return {''} end
 local want = tonumber(ARGV[2])
 local taken = {}
+-- What the viewer's fallback pages showed (KEYS[8]) is taken off the queue but not into the batch.
+local leave_out = redis.call('EXISTS', KEYS[8]) == 1
 while #taken < want do
   local json = redis.call('RPOP', KEYS[2])
   if not json then break end
   local ids = cjson.decode(json).ids or {}
   local keep = math.max(#ids - (want - #taken), 0)
-  for i = keep + 1, #ids do taken[#taken + 1] = ids[i] end
+  for i = keep + 1, #ids do
+    if not (leave_out and redis.call('ZSCORE', KEYS[8], ids[i])) then taken[#taken + 1] = ids[i] end
+  end
   if keep > 0 then
     local rest = {}
     for i = 1, keep do rest[i] = ids[i] end
@@ -399,8 +414,8 @@ export class FeedBatchStore {
   /**
    * Remembers `cursor` as the time cursor of a fallback page served to the viewer (the newest
    * FEED_HISTORY_SIZE, for the history's TTL), for `next` to tell when it comes back, and the
-   * articles `shown` on it (the newest FALLBACK_SHOWN_SIZE), for the fresh batch dealt to such a
-   * cursor to leave out.
+   * articles `shown` on it (the newest FALLBACK_SHOWN_SIZE, for as long), for the fresh batches and
+   * top-ups dealt after it to leave out.
    */
   async markTimeCursor(
     viewer: FeedViewer,

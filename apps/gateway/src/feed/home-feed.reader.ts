@@ -299,15 +299,8 @@ export class HomeFeedReader {
     return {
       ids,
       preTimestamp: dealt.cursor,
-      // Only a non-empty fresh batch has an exposure to log. One dealt to a fallback page's time
-      // cursor was kept without what the fallback pages showed (see FeedBatchStore): its exposure
-      // names the ids left.
-      exposure:
-        ids.length === 0
-          ? ''
-          : dealt.timeCursor === true && dealt.exposure !== ''
-            ? batchExposures(dealt.exposure)(ids)
-            : dealt.exposure,
+      // Only a non-empty fresh batch has an exposure to log.
+      exposure: ids.length === 0 ? '' : dealt.exposure,
       // A fallback page's time cursor newer than the viewer's batches is dealt a fresh batch once
       // the recommend service answers again: it goes on from that page all the same.
       continued: dealt.continued || dealt.timeCursor === true,
