@@ -182,7 +182,7 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
     });
 
     beforeAll(async () => {
-      await stack.sql("INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (2, 'css', 2, 1, 0)");
+      await stack.sql("INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (2, 'css', 2, 1, 0), (3, 'viral', 3, 1, 0)");
       await seedArticles(stack, [
         { id: DAWN, authorId: AUTHOR, channelId: 2, title: 'Just after midnight', status: 2, createdAt: '2026-01-10 16:30:00' },
         { id: NIGHT, authorId: AUTHOR, channelId: 2, title: 'Just before midnight', status: 3, createdAt: '2026-01-11 15:30:00' },
@@ -224,6 +224,24 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
         const reply = await totals(query);
         expect([query, reply.statusCode, reply.json()]).toEqual([query, 200, { message: 'OK', data: expected }]);
       }
+    });
+
+    it('sums past 32 bits: an author whose articles were read 3.5 billion times in all reads that, not a wrapped number', async () => {
+      const viral: Array<[string, number]> = [
+        ['1300000000000005008', 2_000_000_000],
+        ['1300000000000005009', 1_500_000_000],
+      ];
+      for (const [id, count] of viral) {
+        // Before the days the other cases ask about, in a channel of its own.
+        await seedArticles(stack, [{ id, authorId: AUTHOR, channelId: 3, title: 'Read by everyone', status: 2, createdAt: '2025-06-01 08:00:00' }]);
+        for (const key of ['count:art:reading', 'count:art:comm', 'count:art:collecting']) await stack.state.zadd(key, count, id);
+        await stack.sql('INSERT INTO news_article_statistic (article_id, repost_count) VALUES (?, ?)', [id, count]);
+      }
+      const reply = await totals('?channel_id=3');
+      expect([reply.statusCode, reply.json()]).toEqual([
+        200,
+        { message: 'OK', data: figures(3_500_000_000, 3_500_000_000, 3_500_000_000, 3_500_000_000) },
+      ]);
     });
 
     it('takes empty filters as none, as the article list does', async () => {

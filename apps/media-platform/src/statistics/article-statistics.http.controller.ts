@@ -43,10 +43,10 @@ export class ArticleStatisticsHttpController {
       this.authoring.getAuthorStatistics({ userId: user.userId, channelIds, ...range }),
     );
     return {
-      read_count: totals.readCount,
-      comment_count: totals.commentCount,
-      collect_count: totals.collectCount,
-      repost_count: totals.repostCount,
+      read_count: Number(totals.readCount),
+      comment_count: Number(totals.commentCount),
+      collect_count: Number(totals.collectCount),
+      repost_count: Number(totals.repostCount),
     };
   }
 

@@ -259,7 +259,13 @@ export class AuthoringService {
       }
     }
     const repostCount = await this.repository.authorRepostCount(filter);
-    return { readCount, commentCount, collectCount, repostCount };
+    // 64-bit on the wire: sums over an author's articles pass 2^31.
+    return {
+      readCount: String(readCount),
+      commentCount: String(commentCount),
+      collectCount: String(collectCount),
+      repostCount: String(repostCount),
+    };
   }
 
   async articleStatistics(

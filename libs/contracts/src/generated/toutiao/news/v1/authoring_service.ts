@@ -147,11 +147,12 @@ export interface GetAuthorStatisticsRequest {
   createdBefore: string;
 }
 
+/** Sums over many articles: 64 bits (an author's reads pass 2^31 where one article's do not). */
 export interface GetAuthorStatisticsResponse {
-  readCount: number;
-  commentCount: number;
-  collectCount: number;
-  repostCount: number;
+  readCount: string;
+  commentCount: string;
+  collectCount: string;
+  repostCount: string;
 }
 
 export interface GetArticleStatisticsRequest {
