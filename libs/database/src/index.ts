@@ -10,3 +10,4 @@ export * from './mysql-connection';
 export * from './migrate-command';
 export * from './repair-stored-texts';
 export * from './bounded-pool-close';
+export * from './schema-changes';

@@ -1,3 +1,4 @@
+import { createTable } from '@app/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci';
@@ -10,7 +11,9 @@ export class CreateMisTables1764000000000 implements MigrationInterface {
   name = 'CreateMisTables1764000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE mis_administrator_group (
         group_id INT UNSIGNED NOT NULL AUTO_INCREMENT,
         name VARCHAR(64) NOT NULL,
@@ -18,8 +21,11 @@ export class CreateMisTables1764000000000 implements MigrationInterface {
         remark VARCHAR(200) NULL,${TIMESTAMPS},
         PRIMARY KEY (group_id),
         UNIQUE KEY uk_mis_group_name (name)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE mis_administrator (
         administrator_id INT UNSIGNED NOT NULL AUTO_INCREMENT,
         account VARCHAR(32) NOT NULL,
@@ -34,8 +40,11 @@ export class CreateMisTables1764000000000 implements MigrationInterface {
         PRIMARY KEY (administrator_id),
         UNIQUE KEY uk_mis_administrator_account (account),
         KEY idx_mis_administrator_group (group_id)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE mis_permission (
         permission_id INT UNSIGNED NOT NULL AUTO_INCREMENT,
         name VARCHAR(64) NOT NULL,
@@ -46,16 +55,22 @@ export class CreateMisTables1764000000000 implements MigrationInterface {
         PRIMARY KEY (permission_id),
         UNIQUE KEY uk_mis_permission_name (name),
         UNIQUE KEY uk_mis_permission_code (code)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE mis_group_permission (
         group_permission_id INT UNSIGNED NOT NULL AUTO_INCREMENT,
         group_id INT UNSIGNED NOT NULL,
         permission_id INT UNSIGNED NOT NULL,${TIMESTAMPS},
         PRIMARY KEY (group_permission_id),
         UNIQUE KEY uk_mis_group_permission (group_id, permission_id)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE mis_operation_log (
         operation_log_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
         administrator_id INT UNSIGNED NOT NULL,
@@ -64,11 +79,18 @@ export class CreateMisTables1764000000000 implements MigrationInterface {
         description VARCHAR(500) NOT NULL,${TIMESTAMPS},
         PRIMARY KEY (operation_log_id),
         KEY idx_mis_operation_log_admin (administrator_id, create_time)
-      ) ${TABLE_OPTIONS}`);
+      ) ${TABLE_OPTIONS}`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['mis_operation_log', 'mis_group_permission', 'mis_permission', 'mis_administrator', 'mis_administrator_group']) {
+    for (const table of [
+      'mis_operation_log',
+      'mis_group_permission',
+      'mis_permission',
+      'mis_administrator',
+      'mis_administrator_group',
+    ]) {
       await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

@@ -1,3 +1,4 @@
+import { createTable } from '@app/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci';
@@ -9,7 +10,9 @@ export class CreateNewsTables1764000000000 implements MigrationInterface {
   name = 'CreateNewsTables1764000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE news_channel (
         channel_id INT UNSIGNED NOT NULL AUTO_INCREMENT,
         channel_name VARCHAR(32) NOT NULL,
@@ -18,8 +21,11 @@ export class CreateNewsTables1764000000000 implements MigrationInterface {
         is_default TINYINT(1) NOT NULL DEFAULT 0,${TIMESTAMPS},
         PRIMARY KEY (channel_id),
         UNIQUE KEY uk_news_channel_name (channel_name)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE news_user_channel (
         user_channel_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
         user_id BIGINT UNSIGNED NOT NULL,
@@ -28,8 +34,11 @@ export class CreateNewsTables1764000000000 implements MigrationInterface {
         sequence INT NOT NULL DEFAULT 0,${TIMESTAMPS},
         PRIMARY KEY (user_channel_id),
         UNIQUE KEY uk_news_user_channel (user_id, channel_id)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE news_article_basic (
         article_id BIGINT UNSIGNED NOT NULL,
         user_id BIGINT UNSIGNED NOT NULL,
@@ -48,14 +57,20 @@ export class CreateNewsTables1764000000000 implements MigrationInterface {
         KEY idx_news_article_user (user_id, status),
         KEY idx_news_article_channel (channel_id, status, article_id),
         KEY idx_news_article_status (status, article_id)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE news_article_content (
         article_id BIGINT UNSIGNED NOT NULL,
         content LONGTEXT NOT NULL,
         PRIMARY KEY (article_id)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE news_article_statistic (
         article_id BIGINT UNSIGNED NOT NULL,
         read_count INT NOT NULL DEFAULT 0,
@@ -65,8 +80,11 @@ export class CreateNewsTables1764000000000 implements MigrationInterface {
         collect_count INT NOT NULL DEFAULT 0,
         fans_comment_count INT NOT NULL DEFAULT 0,
         PRIMARY KEY (article_id)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE news_collection (
         collection_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
         user_id BIGINT UNSIGNED NOT NULL,
@@ -75,8 +93,11 @@ export class CreateNewsTables1764000000000 implements MigrationInterface {
         PRIMARY KEY (collection_id),
         UNIQUE KEY uk_news_collection (user_id, article_id),
         KEY idx_news_collection_article (article_id)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE news_attitude (
         attitude_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
         user_id BIGINT UNSIGNED NOT NULL,
@@ -85,8 +106,11 @@ export class CreateNewsTables1764000000000 implements MigrationInterface {
         PRIMARY KEY (attitude_id),
         UNIQUE KEY uk_news_attitude (user_id, article_id),
         KEY idx_news_attitude_article (article_id)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE news_report (
         report_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
         user_id BIGINT UNSIGNED NOT NULL,
@@ -95,8 +119,11 @@ export class CreateNewsTables1764000000000 implements MigrationInterface {
         remark VARCHAR(200) NULL,${TIMESTAMPS},
         PRIMARY KEY (report_id),
         UNIQUE KEY uk_news_report (user_id, article_id)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE news_comment (
         comment_id BIGINT UNSIGNED NOT NULL,
         user_id BIGINT UNSIGNED NOT NULL,
@@ -110,8 +137,11 @@ export class CreateNewsTables1764000000000 implements MigrationInterface {
         PRIMARY KEY (comment_id),
         KEY idx_news_comment_article (article_id, parent_id, status),
         KEY idx_news_comment_parent (parent_id, status)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE news_comment_liking (
         liking_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
         user_id BIGINT UNSIGNED NOT NULL,
@@ -120,8 +150,11 @@ export class CreateNewsTables1764000000000 implements MigrationInterface {
         PRIMARY KEY (liking_id),
         UNIQUE KEY uk_news_comment_liking (user_id, comment_id),
         KEY idx_news_comment_liking_comment (comment_id)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE global_announcement (
         announcement_id INT UNSIGNED NOT NULL AUTO_INCREMENT,
         title VARCHAR(32) NOT NULL,
@@ -130,7 +163,8 @@ export class CreateNewsTables1764000000000 implements MigrationInterface {
         publish_time DATETIME NULL,${TIMESTAMPS},
         PRIMARY KEY (announcement_id),
         KEY idx_global_announcement_status (status, announcement_id)
-      ) ${TABLE_OPTIONS}`);
+      ) ${TABLE_OPTIONS}`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

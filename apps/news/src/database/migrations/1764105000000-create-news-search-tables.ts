@@ -1,3 +1,4 @@
+import { createTable } from '@app/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci';
@@ -10,15 +11,20 @@ export class CreateNewsSearchTables1764105000000 implements MigrationInterface {
   name = 'CreateNewsSearchTables1764105000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE news_article_search (
         article_id BIGINT UNSIGNED NOT NULL,
         tokens LONGTEXT NOT NULL,
         update_time DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
         PRIMARY KEY (article_id),
         FULLTEXT KEY ft_news_article_search_tokens (tokens)
-      ) ${TABLE_OPTIONS}`);
-    await queryRunner.query(`
+      ) ${TABLE_OPTIONS}`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE news_search_keyword (
         keyword VARCHAR(50) NOT NULL,
         search_count INT UNSIGNED NOT NULL DEFAULT 1,
@@ -26,7 +32,8 @@ export class CreateNewsSearchTables1764105000000 implements MigrationInterface {
         update_time DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
         PRIMARY KEY (keyword),
         KEY idx_news_search_keyword_count (search_count)
-      ) ${TABLE_OPTIONS}`);
+      ) ${TABLE_OPTIONS}`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,3 +1,4 @@
+import { addIndex, alterTable, dropIndex } from '@app/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -8,12 +9,17 @@ export class AddNewsCollectionUserTimeIndex1764200000000 implements MigrationInt
   name = 'AddNewsCollectionUserTimeIndex1764200000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      'ALTER TABLE news_collection ADD KEY idx_news_collection_user_time (user_id, is_deleted, update_time, article_id)',
-    );
+    await alterTable(queryRunner, 'news_collection', [
+      addIndex('idx_news_collection_user_time', [
+        'user_id',
+        'is_deleted',
+        'update_time',
+        'article_id',
+      ]),
+    ]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE news_collection DROP KEY idx_news_collection_user_time');
+    await alterTable(queryRunner, 'news_collection', [dropIndex('idx_news_collection_user_time')]);
   }
 }

@@ -1,3 +1,4 @@
+import { createTable } from '@app/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Jobs committed with the article changes they follow, until the relay has enqueued them. */
@@ -5,7 +6,8 @@ export class CreateNewsJobOutbox1764300000000 implements MigrationInterface {
   name = 'CreateNewsJobOutbox1764300000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
+    await createTable(
+      queryRunner,
       `CREATE TABLE news_job_outbox (
         outbox_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
         job_name VARCHAR(64) NOT NULL,
@@ -18,6 +20,6 @@ export class CreateNewsJobOutbox1764300000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE news_job_outbox');
+    await queryRunner.query('DROP TABLE IF EXISTS news_job_outbox');
   }
 }

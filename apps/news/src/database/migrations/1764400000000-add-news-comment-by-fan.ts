@@ -1,3 +1,4 @@
+import { addColumn, alterTable, dropColumn } from '@app/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -9,12 +10,16 @@ export class AddNewsCommentByFan1764400000000 implements MigrationInterface {
   name = 'AddNewsCommentByFan1764400000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      "ALTER TABLE news_comment ADD COLUMN by_fan TINYINT(1) NOT NULL DEFAULT 0 COMMENT '1: by a follower of the article author' AFTER is_top",
-    );
+    await alterTable(queryRunner, 'news_comment', [
+      addColumn(
+        'by_fan',
+        "TINYINT(1) NOT NULL DEFAULT 0 COMMENT '1: by a follower of the article author'",
+        'is_top',
+      ),
+    ]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE news_comment DROP COLUMN by_fan');
+    await alterTable(queryRunner, 'news_comment', [dropColumn('by_fan')]);
   }
 }

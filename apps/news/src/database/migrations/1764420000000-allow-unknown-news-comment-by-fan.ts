@@ -1,3 +1,4 @@
+import { addIndex, alterTable, dropIndex, modifyColumn } from '@app/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -9,16 +10,23 @@ export class AllowUnknownNewsCommentByFan1764420000000 implements MigrationInter
   name = 'AllowUnknownNewsCommentByFan1764420000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      "ALTER TABLE news_comment MODIFY COLUMN by_fan TINYINT(1) NULL DEFAULT 0 COMMENT '1: by a follower of the article author, NULL: not known yet', " +
-        'ADD KEY idx_news_comment_by_fan (by_fan)',
-    );
+    await alterTable(queryRunner, 'news_comment', [
+      modifyColumn(
+        'by_fan',
+        "TINYINT(1) NULL DEFAULT 0 COMMENT '1: by a follower of the article author, NULL: not known yet'",
+      ),
+      addIndex('idx_news_comment_by_fan', ['by_fan']),
+    ]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('UPDATE news_comment SET by_fan = 0 WHERE by_fan IS NULL');
-    await queryRunner.query(
-      "ALTER TABLE news_comment DROP KEY idx_news_comment_by_fan, MODIFY COLUMN by_fan TINYINT(1) NOT NULL DEFAULT 0 COMMENT '1: by a follower of the article author'",
-    );
+    await alterTable(queryRunner, 'news_comment', [
+      dropIndex('idx_news_comment_by_fan'),
+      modifyColumn(
+        'by_fan',
+        "TINYINT(1) NOT NULL DEFAULT 0 COMMENT '1: by a follower of the article author'",
+      ),
+    ]);
   }
 }

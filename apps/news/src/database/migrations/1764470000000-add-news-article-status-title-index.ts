@@ -1,3 +1,4 @@
+import { addIndex, alterTable, dropIndex } from '@app/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -11,14 +12,22 @@ export class AddNewsArticleStatusTitleIndex1764470000000 implements MigrationInt
   name = 'AddNewsArticleStatusTitleIndex1764470000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      'ALTER TABLE news_article_basic ADD KEY idx_news_article_status_title (status, title), ALGORITHM=INPLACE, LOCK=NONE',
+    await alterTable(
+      queryRunner,
+      'news_article_basic',
+      [addIndex('idx_news_article_status_title', ['status', 'title'])],
+      {
+        online: true,
+      },
     );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      'ALTER TABLE news_article_basic DROP KEY idx_news_article_status_title, ALGORITHM=INPLACE, LOCK=NONE',
+    await alterTable(
+      queryRunner,
+      'news_article_basic',
+      [dropIndex('idx_news_article_status_title')],
+      { online: true },
     );
   }
 }

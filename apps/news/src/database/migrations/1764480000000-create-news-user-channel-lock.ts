@@ -1,3 +1,4 @@
+import { createTable } from '@app/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -10,7 +11,8 @@ export class CreateNewsUserChannelLock1764480000000 implements MigrationInterfac
   name = 'CreateNewsUserChannelLock1764480000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
+    await createTable(
+      queryRunner,
       `CREATE TABLE news_user_channel_lock (
         user_id BIGINT UNSIGNED NOT NULL,
         PRIMARY KEY (user_id)
@@ -19,6 +21,6 @@ export class CreateNewsUserChannelLock1764480000000 implements MigrationInterfac
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE news_user_channel_lock');
+    await queryRunner.query('DROP TABLE IF EXISTS news_user_channel_lock');
   }
 }

@@ -1,10 +1,13 @@
+import { createTable } from '@app/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class CreateUserTables1764000000000 implements MigrationInterface {
   name = 'CreateUserTables1764000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE user_basic (
         user_id BIGINT UNSIGNED NOT NULL,
         account VARCHAR(20) NULL,
@@ -24,8 +27,11 @@ export class CreateUserTables1764000000000 implements MigrationInterface {
         PRIMARY KEY (user_id),
         UNIQUE KEY uk_user_basic_mobile (mobile),
         UNIQUE KEY uk_user_basic_user_name (user_name)
-      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
-    await queryRunner.query(`
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE user_profile (
         user_id BIGINT UNSIGNED NOT NULL,
         gender TINYINT(1) NOT NULL DEFAULT 0 COMMENT '0 male, 1 female',
@@ -42,8 +48,11 @@ export class CreateUserTables1764000000000 implements MigrationInterface {
         create_time DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
         update_time DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
         PRIMARY KEY (user_id)
-      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
-    await queryRunner.query(`
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE user_relation (
         relation_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
         user_id BIGINT UNSIGNED NOT NULL,
@@ -54,8 +63,11 @@ export class CreateUserTables1764000000000 implements MigrationInterface {
         PRIMARY KEY (relation_id),
         UNIQUE KEY uk_user_relation_pair (user_id, target_user_id),
         KEY idx_user_relation_target (target_user_id, relation)
-      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
-    await queryRunner.query(`
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE user_material (
         material_id INT UNSIGNED NOT NULL AUTO_INCREMENT,
         user_id BIGINT UNSIGNED NOT NULL,
@@ -70,8 +82,11 @@ export class CreateUserTables1764000000000 implements MigrationInterface {
         update_time DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
         PRIMARY KEY (material_id),
         UNIQUE KEY uk_user_material_hash (user_id, hash)
-      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
-    await queryRunner.query(`
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE user_legalize_log (
         legalize_id INT UNSIGNED NOT NULL AUTO_INCREMENT,
         user_id BIGINT UNSIGNED NOT NULL,
@@ -83,8 +98,11 @@ export class CreateUserTables1764000000000 implements MigrationInterface {
         update_time DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
         PRIMARY KEY (legalize_id),
         KEY idx_user_legalize_user (user_id)
-      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
-    await queryRunner.query(`
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    );
+    await createTable(
+      queryRunner,
+      `
       CREATE TABLE user_qualification (
         qualification_id INT UNSIGNED NOT NULL AUTO_INCREMENT,
         user_id BIGINT UNSIGNED NOT NULL,
@@ -102,11 +120,19 @@ export class CreateUserTables1764000000000 implements MigrationInterface {
         update_time DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
         PRIMARY KEY (qualification_id),
         KEY idx_user_qualification_user (user_id)
-      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['user_qualification', 'user_legalize_log', 'user_material', 'user_relation', 'user_profile', 'user_basic']) {
+    for (const table of [
+      'user_qualification',
+      'user_legalize_log',
+      'user_material',
+      'user_relation',
+      'user_profile',
+      'user_basic',
+    ]) {
       await queryRunner.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }
