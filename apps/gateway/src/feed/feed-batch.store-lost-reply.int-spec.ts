@@ -162,24 +162,42 @@ describe('FeedBatchStore (real Redis, through a relay that loses the reply of a 
     });
     expect(await store.next(viewer, 0, 1_003, true)).toMatchObject({ kind: 'empty' });
   });
-  it('shows a batch dealt and sent again as dealt, a replay that counts no exposure, and deals the next batch next', async () => {
+  it('answers a batch dealt and sent again as first dealt, fresh with its exposure (the answer that had it was lost), and a retry of its stamp as a replay', async () => {
     const viewer = newViewer();
     await store.queueAndNext(viewer, 0, 1_000, [batch('1'), batch('2'), batch('3')]);
     const cut = cutter.cutAfter(1, 0);
-    // Redis dealt batch 2 under the stamp; sent again, the call finds it there.
+    // Redis dealt batch 2 under the stamp; sent again, the call finds the batch it dealt there.
     expect(await store.next(viewer, 0, 2_000, true)).toEqual({
-      kind: 'replay',
+      kind: 'fresh',
       batch: batch('2'),
       cursor: 2_001,
       continued: false,
-      older: false,
+      lastQueued: false,
+      coldIds: [],
     });
     await cut;
 
-    expect(await store.next(viewer, 0, 2_001, true)).toMatchObject({
+    // The request sent again (a retry: another call) was answered: a replay, no exposure.
+    expect(await store.next(viewer, 0, 2_000, true)).toMatchObject({
+      kind: 'replay',
+      batch: batch('2'),
+      cursor: 2_001,
+    });
+    // A batch dealt as going on from a page, the last queued, answers so too.
+    const lastCut = cutter.cutAfter(1, 0);
+    expect(await store.next(viewer, 0, 2_001, true)).toEqual({
       kind: 'fresh',
       batch: batch('3'),
+      cursor: 2_002,
+      continued: true,
       lastQueued: true,
+      coldIds: [],
+    });
+    await lastCut;
+    expect(await store.next(viewer, 0, 2_001, true)).toMatchObject({
+      kind: 'replay',
+      batch: batch('3'),
+      continued: true,
     });
   });
 
@@ -196,10 +214,11 @@ describe('FeedBatchStore (real Redis, through a relay that loses the reply of a 
     ]);
     await cut;
 
-    // The second, aborted, is sent again: it shows the batch Redis dealt it, not another.
+    // The second, aborted, is sent again: it shows the batch Redis dealt it, not another, fresh
+    // (its exposure counts once).
     expect(dealt).toEqual([
       expect.objectContaining({ kind: 'fresh', batch: batch('2') }),
-      expect.objectContaining({ kind: 'replay', batch: batch('2') }),
+      expect.objectContaining({ kind: 'fresh', batch: batch('2') }),
     ]);
     expect(await store.next(second, 0, 2_001, true)).toMatchObject({
       kind: 'fresh',

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import {
   ApplyOnceScript,
   CacheKeys,
@@ -71,9 +73,11 @@ export type NextBatch =
 /**
  * The timestamp rules of the original recommend centre (reference 4.3) over a viewer's queue,
  * in one atomic round trip, but for the cursor of a fresh batch. History members are
- * `<stamp>:<batch json>` so equal batches stay distinct (`<stamp>~:…` for one dealt as going on
- * from a page); a fresh batch is stored under the request's own stamp, so a retried request (same
- * stamp) replays it instead of drawing another.
+ * `<stamp>@<deal>:<batch json>` so equal batches stay distinct (`<stamp>@<deal>~:…` for one dealt
+ * as going on from a page; `<deal>` names the call that dealt it, none in those stored before it
+ * did); a fresh batch is stored under the request's own stamp, so a retried request (same stamp)
+ * replays it instead of drawing another, while the call that dealt it, sent again by ioredis after
+ * its reply was lost, answers it fresh as it first did (`deal`, see NEXT_BATCH).
  * A fresh batch dealt under stamp S answers cursor S + 1 where the original pointed back at the
  * batch served before it: toutiao-m follows that cursor while pages come, so it was dealt every
  * batch of its list again (A, B, A, C, B, A, …). S + 1 is newer than S, and a stamp whose stamp − 1
@@ -95,6 +99,28 @@ export type NextBatch =
  * (recommend counts none of them as shown), and is kept so, for its replays to answer as it did.
  */
 const NEXT_BATCH_LUA = `
+local deal = ''
+
+-- The batch served under ARGV[1] answered as it was dealt: fresh, with whether the queue is now
+-- empty and then the cold-start ids still to leave out.
+local function dealt_again(served)
+  local split = string.find(served, ':', 1, true)
+  local flag = string.sub(served, split - 1, split - 1) == '~' and '1' or '0'
+  local answer = {'fresh', string.sub(served, split + 1), string.format('%d', tonumber(ARGV[1]) + 1), '0', '', flag}
+  if redis.call('LLEN', KEYS[2]) == 0 then
+    answer[4] = '1'
+    answer[5] = redis.call('GET', KEYS[5]) or ''
+  end
+  return answer
+end
+
+-- The batch served under the request's own stamp asked for again: \`replay\`, but for the call that
+-- dealt it sent again (its reply lost), which answers it as it first did.
+local function again(served, replay)
+  if deal ~= '' and string.match(served, '^[^:@]*@([^~:]*)') == deal then return dealt_again(served) end
+  return replay
+end
+
 -- The batch taken from the queue without what the viewer's fallback pages showed (KEYS[8]; no
 -- such key, nothing read): its exposure goes, for the dealer to make one for the ids left. A batch
 -- of nothing else gives way to the next one queued, while there is one.
@@ -124,17 +150,17 @@ local function next_batch()
   local continued = redis.call('ZRANGEBYSCORE', KEYS[1], stamp - 1, stamp - 1, 'LIMIT', 0, 1)[1] ~= nil
   if continued then
     local dealt = redis.call('ZRANGEBYSCORE', KEYS[1], stamp, stamp, 'LIMIT', 0, 1)
-    if dealt[1] then return {'replay', dealt[1], after, '', '', '1'} end
+    if dealt[1] then return again(dealt[1], {'replay', dealt[1], after, '', '', '1'}) end
   elseif newest[2] and stamp <= tonumber(newest[2]) then
     local found = redis.call('ZREVRANGEBYSCORE', KEYS[1], stamp, '-inf', 'WITHSCORES', 'LIMIT', 0, 2)
     if found[1] then
       -- A batch dealt as going on from a page, asked for by its own stamp again, goes on as it did
       -- also once the batch before it is trimmed.
       if tonumber(found[2]) == stamp and string.find(found[1], '^[^:]*~:') then
-        return {'replay', found[1], after, '', '', '1'}
+        return again(found[1], {'replay', found[1], after, '', '', '1'})
       end
       -- The newest batch asked for by its own stamp again (a retried request) answers as it was dealt.
-      if tonumber(found[2]) == tonumber(newest[2]) then return {'replay', found[1], after} end
+      if tonumber(found[2]) == tonumber(newest[2]) then return again(found[1], {'replay', found[1], after}) end
       return {'replay', found[1], found[4] or '0', '', '', '0', '1'}
     end
     -- Older than the batches kept but newer than the first one dealt: the cursor of a batch
@@ -161,7 +187,7 @@ local function next_batch()
   local flag = continued and '1' or '0'
   if not batch then return {'empty', redis.call('GET', KEYS[5]) or '', newest[1] and '0' or '1', '', '', flag} end
   batch = unshown(batch)
-  local member = ARGV[1] .. (continued and '~' or '') .. ':' .. batch
+  local member = ARGV[1] .. (deal ~= '' and '@' .. deal or '') .. (continued and '~' or '') .. ':' .. batch
   redis.call('ZADD', KEYS[1], stamp, member)
   local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[3])
   if excess > 0 then
@@ -179,11 +205,14 @@ local function next_batch()
 end
 
 -- The answer, padded to seven fields, and whether the stamp is a fallback page's time cursor.
-local function dealt_batch()
-  local answer = next_batch()
+local function padded(answer)
   for i = #answer + 1, 7 do answer[i] = '' end
   answer[8] = redis.call('ZSCORE', KEYS[7], ARGV[1]) and '1' or '0'
   return answer
+end
+
+local function dealt_batch()
+  return padded(next_batch())
 end
 `;
 
@@ -213,15 +242,7 @@ return dealt_batch()
 const QUEUE_AND_NEXT_REPLAY_LUA = `${NEXT_BATCH_LUA}
 local served = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'LIMIT', 0, 1)[1]
 if not served then return dealt_batch() end
-local split = string.find(served, ':', 1, true)
-local flag = string.sub(served, split - 1, split - 1) == '~' and '1' or '0'
-local answer = {'fresh', string.sub(served, split + 1), string.format('%d', tonumber(ARGV[1]) + 1), '0', '', flag, ''}
-if redis.call('LLEN', KEYS[2]) == 0 then
-  answer[4] = '1'
-  answer[5] = redis.call('GET', KEYS[5]) or ''
-end
-answer[8] = redis.call('ZSCORE', KEYS[7], ARGV[1]) and '1' or '0'
-return answer
+return padded(dealt_again(served))
 `;
 
 /**
@@ -294,15 +315,21 @@ type QueueArgs = [
  */
 const KEPT_TOP_UP_TTL_S = 60;
 
-type NextBatchArgs = [stamp: string, ttl: number, size: number, coldStart: string];
+type NextBatchArgs = [stamp: string, ttl: number, size: number, coldStart: string, deal: string];
 
 /**
- * Dealing needs no mark: sent again after Redis dealt, it finds its stamp holding the batch and
- * replays it, the page the viewer is shown (without its exposure: the first answer, lost, had it).
+ * Dealing needs no mark: each call names itself (ARGV[5], kept with the batch it deals), so sent
+ * again after Redis dealt, it finds its stamp holding the batch it dealt and answers it fresh, as
+ * it first did, with its exposure (the first answer, lost, had it); another call of that stamp (a
+ * retried request, whose first answer was served) replays it.
  */
 const NEXT_BATCH = new RedisScript<string[], FeedKeys, NextBatchArgs>(
-  `${NEXT_BATCH_LUA}\nreturn dealt_batch()`,
+  `${NEXT_BATCH_LUA}\ndeal = ARGV[5]\nreturn dealt_batch()`,
 );
+
+/** Names each deal of this process: a random prefix (one per process) and a count. */
+const dealNames = { process: randomBytes(4).toString('hex'), taken: 0 };
+const nextDealName = (): string => `${dealNames.process}${(dealNames.taken++).toString(36)}`;
 /**
  * The writes that queue or take queued ids apply once: sent again, a run would be queued twice
  * (its pages dealt again) and a top-up would take as many more ids, those of the first kept with
@@ -357,8 +384,9 @@ export class FeedBatchStore {
       FEED_HISTORY_TTL_SECONDS,
       FEED_HISTORY_SIZE,
       coldStart ? '1' : '0',
+      nextDealName(),
     ];
-    // Aborted, it is sent again and replays what Redis dealt (see NEXT_BATCH), where the request
+    // Aborted, it is sent again and answers what Redis dealt (see NEXT_BATCH), where the request
     // drew from the recommend service and the batch dealt went unshown.
     return parseNext(
       await sentAgainWhenAborted(() => NEXT_BATCH.run(this.redis, keysOf(viewer, channelId), args)),
