@@ -366,6 +366,8 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
       [{ name: '12345678' }, 'name'],
       [{ name: '' }, 'name'],
       [{ name: 'two\nlines' }, 'name'],
+      [{ name: 'ab\u2028cd' }, 'name'],
+      [{ name: 'a\u2029b' }, 'name'],
       [{ intro: 'x'.repeat(61) }, 'intro'],
       [{ gender: 2 }, 'gender'],
       [{ gender: 'male' }, 'gender'],
@@ -373,6 +375,7 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
       [{ birthday: '17/05/1990' }, 'birthday'],
       [{ birthday: '2999-01-01' }, 'birthday'],
       [{ real_name: '一二三四五六七八' }, 'real_name'],
+      [{ real_name: '张\u2028三' }, 'real_name'],
       [{ id_number: '12345' }, 'id_number'],
       [{ photo: 12345 }, 'photo'],
     ];

@@ -46,6 +46,11 @@ describe('checkProfileChanges', () => {
     expect(errorOf({ name: '' })).toEqual(refused('name', ProfileMessages.name));
     expect(errorOf({ name: '   ' })).toEqual(refused('name', ProfileMessages.name));
     expect(errorOf({ name: 'a\tb' })).toEqual(refused('name', ProfileMessages.name));
+    expect(errorOf({ name: 'a\u2028b' })).toEqual(refused('name', ProfileMessages.name));
+    expect(errorOf({ name: 'a\u2029b' })).toEqual(refused('name', ProfileMessages.name));
+    expect(errorOf({ realName: '张\u2028三' })).toEqual(
+      refused('real_name', ProfileMessages.realName),
+    );
     expect(errorOf({ intro: 'x'.repeat(61) })).toEqual(refused('intro', ProfileMessages.intro));
     expect(errorOf({ realName: '一二三四五六七八' })).toEqual(
       refused('real_name', ProfileMessages.realName),

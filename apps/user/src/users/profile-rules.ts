@@ -29,6 +29,9 @@ const EMAIL = /^[A-Za-z0-9_.\u4e00-\u9fa5-]+@[A-Za-z0-9_.-]+\.[A-Za-z]{2,8}$/;
 const STORAGE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 // Line breaks and other control characters never belong in a one-line text field.
 const CONTROL = /\p{Cc}/u;
+// The Unicode line and paragraph separators break a line too, and where they show as a space a
+// name holding one is a lookalike of the name with a space, which the unique key tells apart.
+const LINE_SEPARATOR = /[\u2028\u2029]/u;
 // What shows nothing, stripped around a name: white space, zero-width and direction marks, word
 // joiners, the byte order mark, soft hyphens, the Hangul fillers, the blank braille pattern and the
 // combining grapheme joiner.
@@ -70,6 +73,11 @@ function visibleCount(value: string): number {
 
 function isLine(value: string, min: number, max: number): boolean {
   return !CONTROL.test(value) && visibleCount(value) >= min && charCount(value) <= max;
+}
+
+/** A name or real name: a line of `NAME_MAX_CHARS` at most, broken by no line separator. */
+function isNameLine(value: string): boolean {
+  return isLine(value, 1, NAME_MAX_CHARS) && !LINE_SEPARATOR.test(value);
 }
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
@@ -124,7 +132,7 @@ export function checkProfileChanges(
 ): { problem: ProfileProblem } | { changes: ProfileChanges } {
   const { name, intro, gender, birthday, realName, idNumber, email } = changes;
   const refuse = (field: string, message: string) => ({ problem: { field, message } });
-  if (name !== undefined && !isLine(name, 1, NAME_MAX_CHARS))
+  if (name !== undefined && !isNameLine(name))
     return refuse('name', ProfileMessages.name);
   if (name !== undefined && hidesCharacters(name))
     return refuse('name', ProfileMessages.invisibleName);
@@ -138,7 +146,7 @@ export function checkProfileChanges(
     // Not keyed by field: the 400 clients get for it is the bare message.
     if (birthday > today) return { problem: { message: ProfileMessages.birthdayInFuture } };
   }
-  if (realName !== undefined && !isLine(realName, 1, NAME_MAX_CHARS))
+  if (realName !== undefined && !isNameLine(realName))
     return refuse('real_name', ProfileMessages.realName);
   if (realName !== undefined && hidesCharacters(realName))
     return refuse('real_name', ProfileMessages.invisibleRealName);
