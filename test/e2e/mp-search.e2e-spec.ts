@@ -64,6 +64,7 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
       article(6, A, 'Rust article banned', 5),
       article(7, A, 'Images of the week', 3, `<p><img src="${IMG}b.png">photos</p>`),
       article(8, A, 'Discount 100% off', 1),
+      article(9, A, 'Files under C:\\temp', 0),
     ]);
     mp = await stack.startMediaPlatform();
     authA = { authorization: `Bearer ${await stack.signIn(A, { verified: true, scope: 'mp' })}` };
@@ -114,6 +115,8 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
     expect((await found('q=100%25')).results.map((item) => item.id)).toEqual([id(8)]);
     expect((await found('q=%25')).results.map((item) => item.id)).toEqual([id(8)]);
     expect((await found('q=_')).total_count).toBe(0);
+    expect((await found('q=%5C')).results.map((item) => item.id)).toEqual([id(9)]);
+    expect((await found('q=%5Ct')).results.map((item) => item.id)).toEqual([id(9)]);
   });
 
   it('pages with per_page 10–50 (default 10) and answers an empty page past the end', async () => {
