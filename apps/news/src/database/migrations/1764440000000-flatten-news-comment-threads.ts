@@ -23,11 +23,12 @@ interface ReplyRow {
  * it is left as it is, unlisted as before, rather than shown out of context among the article's
  * comments.
  *
- * Statements read or write at most `BATCH` rows and commit on their own, so live traffic goes on
- * and an interrupted run is run again; a second run moves and recounts nothing (650 000 comments,
- * 150 000 of them nested two or three deep: 13 s, then 1 s). A reply posted to a reply by a news
- * release older than one-level threads while it still serves is nested again: run this once no
- * such release serves (or delete its row from `migrations_news` and run it again).
+ * Statements read or write at most `BATCH` rows, and a batch's moves commit with the recount of
+ * the comments they touch, so live traffic goes on and an interrupted run is run again; a second
+ * run moves and recounts nothing (650 000 comments, 150 000 of them nested two or three deep:
+ * 13 s, then 1 s). A reply posted to a reply by a news release older than one-level threads
+ * while it still serves is nested again: run this once no such release serves (or delete its row
+ * from `migrations_news` and run it again).
  *
  * Redis is not touched: `count:art:reply` of the threads stays short (a thread counted 0 lists
  * nothing) until the counter repair rebuilds it (`npm run counters:repair`, or the nightly run),
@@ -39,7 +40,6 @@ export class FlattenNewsCommentThreads1764440000000 implements MigrationInterfac
   transaction = false;
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const recount = new Set<string>();
     let after = '0';
     for (;;) {
       const rows = (await queryRunner.query(
@@ -59,13 +59,18 @@ export class FlattenNewsCommentThreads1764440000000 implements MigrationInterfac
         nested.map((row) => row.parentId),
       );
       const moves: Array<[id: string, thread: string]> = [];
+      const recount = new Set<string>();
       for (const row of nested) {
         const thread = threads.get(row.parentId);
         if (thread === undefined) continue;
         moves.push([row.id, thread]);
         recount.add(thread).add(row.parentId);
       }
-      if (moves.length > 0) {
+      if (moves.length === 0) continue;
+      // Moved and recounted together: moved alone, a reply is no longer nested, so a run again
+      // after a run that died in between would find nothing to move, and count nothing.
+      await queryRunner.startTransaction();
+      try {
         // Ids compared as numbers: a 64-bit id compared with a string is compared as a double.
         await queryRunner.query(
           `UPDATE news_comment SET update_time = update_time,
@@ -73,25 +78,36 @@ export class FlattenNewsCommentThreads1764440000000 implements MigrationInterfac
            WHERE comment_id IN (?)`,
           [...moves.flat(), moves.map(([id]) => id)],
         );
+        await recountReplies(queryRunner, [...recount]);
+        await queryRunner.commitTransaction();
+      } catch (error) {
+        await queryRunner.rollbackTransaction();
+        throw error;
       }
-    }
-    const ids = [...recount];
-    for (let start = 0; start < ids.length; start += BATCH) {
-      const chunk = ids.slice(start, start + BATCH);
-      await queryRunner.query(
-        `UPDATE news_comment t
-         LEFT JOIN (SELECT parent_id, COUNT(*) AS replies FROM news_comment
-                    WHERE parent_id IN (?) AND status = ${CommentStatus.Approved} GROUP BY parent_id) r
-           ON r.parent_id = t.comment_id
-         SET t.reply_count = COALESCE(r.replies, 0), t.update_time = t.update_time
-         WHERE t.comment_id IN (?)`,
-        [chunk, chunk],
-      );
     }
   }
 
   down(): Promise<void> {
     return Promise.resolve();
+  }
+}
+
+/** `reply_count` of `comments` counted again from their approved replies, `BATCH` a statement. */
+async function recountReplies(
+  queryRunner: QueryRunner,
+  comments: readonly string[],
+): Promise<void> {
+  for (let start = 0; start < comments.length; start += BATCH) {
+    const chunk = comments.slice(start, start + BATCH);
+    await queryRunner.query(
+      `UPDATE news_comment t
+       LEFT JOIN (SELECT parent_id, COUNT(*) AS replies FROM news_comment
+                  WHERE parent_id IN (?) AND status = ${CommentStatus.Approved} GROUP BY parent_id) r
+         ON r.parent_id = t.comment_id
+       SET t.reply_count = COALESCE(r.replies, 0), t.update_time = t.update_time
+       WHERE t.comment_id IN (?)`,
+      [chunk, chunk],
+    );
   }
 }
 
