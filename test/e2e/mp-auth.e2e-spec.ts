@@ -81,4 +81,13 @@ describe('media platform sign-in', () => {
     expect(again.statusCode).toBe(429);
     expect(again.json()).toEqual({ message: 'Too many requests.' });
   });
+
+  it('counts one mobile\'s codes of the app and of the media platform together, as both are SMS to that phone', async () => {
+    const mobile = '13700000002';
+    const app = await stack.gateway.inject({ method: 'GET', url: `/app/v1_0/sms/codes/${mobile}` });
+    expect(app.statusCode).toBe(200);
+    const media = await mp.inject({ method: 'GET', url: `/mp/v1_0/sms/codes/${mobile}` });
+    expect([media.statusCode, media.json()]).toEqual([429, { message: 'Too many requests.' }]);
+    expect(await stack.state.exists(`mp:code:${mobile}`)).toBe(0);
+  });
 });

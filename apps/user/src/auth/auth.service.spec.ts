@@ -35,7 +35,7 @@ describe('AuthService.sendSmsCode', () => {
 
     await service.sendSmsCode('app', '13955556666', '203.0.113.7');
 
-    const countedAt = take.mock.calls[0][3] ?? NaN;
+    const countedAt = take.mock.calls[0][2] ?? NaN;
     expect(Math.floor(countedAt / 60_000)).toBe(0);
     expect(enqueue).toHaveBeenCalledWith(
       JobName.SendSmsCode,

@@ -45,7 +45,7 @@ export class AuthService {
     // in one minute could be named in the next, and lose its SMS to that minute's job.
     const now = Date.now();
     const ipKey = limitKeyOfAddress(clientIp || 'unknown');
-    if (!(await this.limiter.take(scope, mobile, ipKey, now))) throw AuthErrors.tooManyRequests();
+    if (!(await this.limiter.take(mobile, ipKey, now))) throw AuthErrors.tooManyRequests();
     const code = await this.codes.issue(scope, mobile, this.config.SMS_TEST_CODE);
     // One code per mobile per minute (the limiter), so mobile + minute names this send uniquely.
     const minute = Math.floor(now / 60_000);

@@ -86,53 +86,53 @@ describe('SMS codes and limits (real Redis)', () => {
 
   it('limits a mobile to one request per minute', async () => {
     const now = Date.UTC(2026, 0, 1, 8, 0, 10);
-    expect(await limiter.take('app', '13800000010', '10.0.0.1', now)).toBe(true);
-    expect(await limiter.take('app', '13800000010', '10.0.0.1', now + 30_000)).toBe(false);
-    expect(await limiter.take('app', '13800000010', '10.0.0.1', now + 60_000)).toBe(true);
+    expect(await limiter.take('13800000010', '10.0.0.1', now)).toBe(true);
+    expect(await limiter.take('13800000010', '10.0.0.1', now + 30_000)).toBe(false);
+    expect(await limiter.take('13800000010', '10.0.0.1', now + 60_000)).toBe(true);
   });
 
   it('counts that minute from the last code sent, not by the clock: two requests either side of a minute get one code', async () => {
     const justBefore = Date.UTC(2026, 0, 1, 8, 0, 59, 800);
-    expect(await limiter.take('app', '13800000012', '10.0.0.2', justBefore)).toBe(true);
-    expect(await limiter.take('app', '13800000012', '10.0.0.2', justBefore + 300)).toBe(false);
-    expect(await limiter.take('app', '13800000012', '10.0.0.2', justBefore + 59_999)).toBe(false);
-    expect(await limiter.take('app', '13800000012', '10.0.0.2', justBefore + 60_000)).toBe(true);
+    expect(await limiter.take('13800000012', '10.0.0.2', justBefore)).toBe(true);
+    expect(await limiter.take('13800000012', '10.0.0.2', justBefore + 300)).toBe(false);
+    expect(await limiter.take('13800000012', '10.0.0.2', justBefore + 59_999)).toBe(false);
+    expect(await limiter.take('13800000012', '10.0.0.2', justBefore + 60_000)).toBe(true);
   });
 
   it('limits a mobile to ten requests per day', async () => {
     const start = Date.UTC(2026, 0, 2, 0, 0, 0);
     const results: boolean[] = [];
     for (let minute = 0; minute < 12; minute += 1) {
-      results.push(await limiter.take('app', '13800000011', `10.0.1.${minute}`, start + minute * 60_000));
+      results.push(await limiter.take('13800000011', `10.0.1.${minute}`, start + minute * 60_000));
     }
     expect(results.filter(Boolean)).toHaveLength(SMS_LIMITS.perMobilePerDay);
     expect(results.slice(10)).toEqual([false, false]);
-    expect(await limiter.take('app', '13800000011', '10.0.1.99', start + 86_400_000)).toBe(true);
+    expect(await limiter.take('13800000011', '10.0.1.99', start + 86_400_000)).toBe(true);
   });
 
   it('counts a mobile\'s day in TZ: ten from midnight to midnight there, not from 00:00 UTC (08:00 in Shanghai)', async () => {
     const takeTen = async (mobile: string, start: number) => {
       for (let minute = 0; minute < SMS_LIMITS.perMobilePerDay; minute += 1) {
-        expect(await limiter.take('app', mobile, `10.0.2.${minute}`, start + minute * 60_000)).toBe(true);
+        expect(await limiter.take(mobile, `10.0.2.${minute}`, start + minute * 60_000)).toBe(true);
       }
     };
     const lateEvening = Date.UTC(2026, 0, 4, 15, 0, 0); // 4 January, 23:00 in Shanghai
     await takeTen('13800000013', lateEvening);
-    expect(await limiter.take('app', '13800000013', '10.0.2.98', lateEvening + 50 * 60_000)).toBe(false);
-    expect(await limiter.take('app', '13800000013', '10.0.2.99', lateEvening + 60 * 60_000)).toBe(true); // 5 January, 00:00
+    expect(await limiter.take('13800000013', '10.0.2.98', lateEvening + 50 * 60_000)).toBe(false);
+    expect(await limiter.take('13800000013', '10.0.2.99', lateEvening + 60 * 60_000)).toBe(true); // 5 January, 00:00
 
     const earlyMorning = Date.UTC(2026, 0, 5, 23, 0, 0); // 6 January, 07:00 in Shanghai
     await takeTen('13800000014', earlyMorning);
-    expect(await limiter.take('app', '13800000014', '10.0.2.99', earlyMorning + 60 * 60_000)).toBe(false); // 08:00
+    expect(await limiter.take('13800000014', '10.0.2.99', earlyMorning + 60 * 60_000)).toBe(false); // 08:00
   });
 
   it('limits an IP to 100 requests per hour across mobiles, without using up those mobiles', async () => {
     const now = Date.UTC(2026, 0, 3, 9, 0, 0);
     let granted = 0;
     for (let i = 0; i < 105; i += 1) {
-      if (await limiter.take('app', `139${String(i).padStart(8, '0')}`, '10.9.9.9', now)) granted += 1;
+      if (await limiter.take(`139${String(i).padStart(8, '0')}`, '10.9.9.9', now)) granted += 1;
     }
     expect(granted).toBe(SMS_LIMITS.perIpPerHour);
-    expect(await limiter.take('app', '13900000101', '10.9.9.8', now)).toBe(true);
+    expect(await limiter.take('13900000101', '10.9.9.8', now)).toBe(true);
   });
 });

@@ -41,9 +41,9 @@ describe('SMS limits and codes (real Redis, through a relay that loses the reply
     const limiter = new SmsRateLimiter(redis, { TZ });
     const now = Date.now();
     const cut = cutter.cutAfter(1, 0);
-    expect(await limiter.take('app', '13900000001', '10.9.0.1', now)).toBe(true);
+    expect(await limiter.take('13900000001', '10.9.0.1', now)).toBe(true);
     await cut;
-    expect(await counted(`sms:limit:app:mobile:13900000001:d${localDay(now, TZ).date}`)).toBe(1);
+    expect(await counted(`sms:limit:mobile:13900000001:d${localDay(now, TZ).date}`)).toBe(1);
     expect(await counted(`sms:limit:ip:10.9.0.1:h${Math.floor(now / 3_600_000)}`)).toBe(1);
   });
 

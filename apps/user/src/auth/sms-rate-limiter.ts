@@ -4,7 +4,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import type { UserConfig } from '../config/user.config';
-import type { Scope } from './auth-scope';
 
 export interface SmsLimits {
   /** A mobile gets one code per this many ms (a moving window: 60 s from the last one sent). */
@@ -38,7 +37,10 @@ return 0`,
   refused: 'reply ~= 0',
 });
 
-/** Counts SMS requests in the state Redis, shared by every replica. */
+/**
+ * Counts SMS requests in the state Redis, shared by every replica. A mobile's windows count the
+ * codes of the app and of the media platform together: both are SMS to that phone.
+ */
 @Injectable()
 export class SmsRateLimiter {
   constructor(
@@ -47,12 +49,12 @@ export class SmsRateLimiter {
   ) {}
 
   /** Takes one request from every window; false (and nothing taken) when any window is full. */
-  async take(scope: Scope, mobile: string, ip: string, now = Date.now(), limits = SMS_LIMITS): Promise<boolean> {
+  async take(mobile: string, ip: string, now = Date.now(), limits = SMS_LIMITS): Promise<boolean> {
     const hour = Math.floor(now / 3_600_000);
     const day = localDay(now, this.config.TZ);
     const keys = [
-      `sms:limit:${scope}:mobile:${mobile}:last`,
-      `sms:limit:${scope}:mobile:${mobile}:d${day.date}`,
+      `sms:limit:mobile:${mobile}:last`,
+      `sms:limit:mobile:${mobile}:d${day.date}`,
       `sms:limit:ip:${ip}:h${hour}`,
     ];
     const dayTtl = Math.max(1, Math.ceil(day.msLeft / 1000));
