@@ -27,6 +27,12 @@ describe('FeedBatchStore (real Redis, through a relay that loses the reply of a 
     store = new FeedBatchStore(redis);
   });
 
+  let afterCase: (() => void) | undefined;
+  afterEach(() => {
+    afterCase?.();
+    afterCase = undefined;
+  });
+
   beforeEach(async () => {
     // Nothing of the client's own left unanswered: the next reply is the script call's.
     await redis.ping();
@@ -199,6 +205,34 @@ describe('FeedBatchStore (real Redis, through a relay that loses the reply of a 
       batch: batch('3'),
       continued: true,
     });
+  });
+
+  it('answers a deal sent again as first dealt, fresh, also when a newer stamp of the viewer was dealt before it came again', async () => {
+    // The call as ioredis sends it again, read off a client that sends each command on its own.
+    const direct = createRedisClient(testRedis.cacheUrl, testRedis.prefix, {
+      enableAutoPipelining: false,
+    });
+    const directStore = new FeedBatchStore(direct);
+    afterCase = () => direct.disconnect();
+    const viewer = newViewer();
+    await directStore.queueAndNext(viewer, 0, 1_000, [batch('1'), batch('2'), batch('3')]);
+    const sent = jest.spyOn(direct, 'sendCommand');
+    expect(await directStore.next(viewer, 0, 2_000, true)).toMatchObject({
+      kind: 'fresh',
+      batch: batch('2'),
+    });
+    const [dealCall] = sent.mock.calls
+      .map(([command]) => command)
+      .filter((command) => command.name === 'evalsha' || command.name === 'eval');
+    sent.mockRestore();
+    // Another request of the viewer is dealt the next batch before the call comes again.
+    expect(await directStore.next(viewer, 0, 3_000, true)).toMatchObject({
+      kind: 'fresh',
+      batch: batch('3'),
+    });
+
+    const again = await testRedis.client('cache').call(dealCall.name, ...dealCall.args.map(String));
+    expect((again as string[]).slice(0, 3)).toEqual(['fresh', JSON.stringify(batch('2')), '2001']);
   });
 
   it('shows two viewers of one pipeline the batches Redis dealt them when only the first reply came back', async () => {

@@ -161,7 +161,10 @@ local function next_batch()
       end
       -- The newest batch asked for by its own stamp again (a retried request) answers as it was dealt.
       if tonumber(found[2]) == tonumber(newest[2]) then return again(found[1], {'replay', found[1], after}) end
-      return {'replay', found[1], found[4] or '0', '', '', '0', '1'}
+      local replay = {'replay', found[1], found[4] or '0', '', '', '0', '1'}
+      -- The call that dealt it, sent again once a newer stamp was dealt, answers as it first did too.
+      if tonumber(found[2]) == stamp then return again(found[1], replay) end
+      return replay
     end
     -- Older than the batches kept but newer than the first one dealt: the cursor of a batch
     -- trimmed from the history since, which toutiao-m keeps over refreshes. It goes on.
@@ -568,7 +571,7 @@ function keysOf(viewer: FeedViewer, channelId: number): FeedKeys {
 
 const EMPTY_BATCH: QueuedBatch = { ids: [], exposure: '' };
 
-/** A history member, `<stamp>:<batch json>`. */
+/** A history member, `<stamp>[@<deal>][~]:<batch json>`. */
 function parseServed(member: string): QueuedBatch {
   return parseBatch(member.slice(member.indexOf(':') + 1));
 }
