@@ -554,4 +554,41 @@ describe('follows and blacklists through the gateway', () => {
     expect(await ids('/user/followings', fan)).toEqual([third, first, second]);
     expect(await ids('/user/followers', second)).toEqual([first, third, fan]);
   });
+
+  it('sends no following notify to a user who blacklisted the follower, who still follows and is counted as the reference did; lifted, the next follow notifies', async () => {
+    const [blocker, pest] = ['1294287382374383625', '1294287382374383626'];
+    await stack.sql(
+      `INSERT INTO user_basic (user_id, mobile, user_name, status) VALUES
+       (?, '13900000025', 'u25', 1), (?, '13900000026', 'u26', 1)`,
+      [blocker, pest],
+    );
+    for (const id of [blocker, pest]) tokens.set(id, await stack.signIn(id));
+    expect((await call('POST', '/user/blacklists', blocker, { target: pest })).statusCode).toBe(
+      201,
+    );
+    notifications.published.length = 0;
+
+    expect((await call('POST', '/user/followings', pest, { target: blocker })).statusCode).toBe(
+      201,
+    );
+    expect(await count('followers', blocker)).toBe(1);
+    // Notifications are published before the follow answers: one of another user made after it
+    // comes alone.
+    expect((await call('POST', '/user/followings', pest, { target: LONER })).statusCode).toBe(201);
+    await waitFor(() => notifications.published.length > 0);
+    expect(notifications.published.map((published) => published.channel)).toEqual([
+      notifications.roomChannel(LONER),
+    ]);
+
+    expect((await call('DELETE', `/user/followings/${blocker}`, pest)).statusCode).toBe(204);
+    expect((await call('DELETE', `/user/blacklists/${pest}`, blocker)).statusCode).toBe(204);
+    notifications.published.length = 0;
+    expect((await call('POST', '/user/followings', pest, { target: blocker })).statusCode).toBe(
+      201,
+    );
+    await waitFor(() => notifications.published.length > 0);
+    expect(notifications.published.map((published) => published.channel)).toEqual([
+      notifications.roomChannel(blocker),
+    ]);
+  });
 });

@@ -267,6 +267,14 @@ describe('RelationsService counters', () => {
     expect(notifier.sent).toHaveLength(1);
   });
 
+  it('counts but does not notify a follow of a user who blacklisted the follower', async () => {
+    const { service, count, notifier } = newTestService();
+    await service.blacklist(TARGET, ME);
+    await service.follow(ME, TARGET);
+    expect(count(CounterKeys.userFollowers, TARGET)).toBe(1);
+    expect(notifier.sent).toEqual([]);
+  });
+
   it('decrements both counters when a follow becomes a blacklist, and counts a later follow again', async () => {
     const { service, relations, count } = newTestService();
     await service.follow(ME, TARGET);
@@ -402,6 +410,7 @@ describe('RelationsService lists and relation', () => {
     let filled = 0;
     cache.fillRelations = () => (filled++, Promise.resolve(true));
     await service.follow(ME, TARGET);
+    relations.pairsRead = 0;
     for (let index = 0; index < MAX_CACHED_RELATIONS; index++)
       relations.rows.set(`${ME}>${2_000_000 + index}`, RelationType.Follow);
     expect(await service.getRelation(ME, TARGET)).toEqual({

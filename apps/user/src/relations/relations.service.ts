@@ -72,7 +72,16 @@ export class RelationsService {
     const follower = await this.requireTarget(userId, targetUserId);
     const previous = await this.relations.upsert(userId, targetUserId, RelationType.Follow);
     const changed = await this.afterChange(userId, targetUserId, previous, RelationType.Follow);
-    if (changed && follower) await this.notifier.notify(follower, targetUserId);
+    if (changed && follower && !(await this.blacklists(targetUserId, userId)))
+      await this.notifier.notify(follower, targetUserId);
+  }
+
+  /**
+   * Whether `userId` has blacklisted `otherUserId`: a follow of theirs is then made (the reference
+   * refused none) but not announced to them, whom a follow and unfollow over and over would ping.
+   */
+  private async blacklists(userId: string, otherUserId: string): Promise<boolean> {
+    return (await this.relations.relationOf(userId, otherUserId)) === RelationType.Blacklist;
   }
 
   async unfollow(userId: string, targetUserId: string): Promise<void> {
