@@ -234,8 +234,8 @@ describe('FeedBatchStore (real Redis)', () => {
 
   it('deals the fresh batch of a fallback page\'s time cursor without what the fallback pages showed, and replays it so', async () => {
     const viewer = newViewer();
-    await store.markTimeCursor(viewer, 7, 2_000, ['5', '6']);
-    await store.queue(viewer, 7, [batch('5', '8', '6', '9'), batch('6', '10')], []);
+    await store.markTimeCursor(viewer, 7, 2_000, ['5', '6', '7', '11']);
+    await store.queue(viewer, 7, [batch('5', '8', '6', '9'), batch('7', '10')], []);
     expect(await next(viewer, 7, 2_000)).toMatchObject({
       kind: 'fresh',
       // Its exposure goes, for the dealer to make one naming the ids left.
@@ -254,8 +254,8 @@ describe('FeedBatchStore (real Redis)', () => {
 
   it('leaves what the fallback pages showed out of every batch dealt after them, of the run queued and of the next, passes over a batch they fill and keeps each so for its replays', async () => {
     const viewer = newViewer();
-    await store.markTimeCursor(viewer, 8, 2_000, ['5', '6', '7']);
-    await store.queue(viewer, 8, [batch('5', '8'), batch('6', '7'), batch('9', '6'), batch('11')], []);
+    await store.markTimeCursor(viewer, 8, 2_000, ['5', '6', '7', '13', '14', '15']);
+    await store.queue(viewer, 8, [batch('5', '8'), batch('6', '7'), batch('9', '13'), batch('11')], []);
     expect(await next(viewer, 8, 2_000)).toMatchObject({ kind: 'fresh', batch: { ids: ['8'] } });
     // The batch after it held nothing else: the next one queued is dealt in its place.
     expect(await next(viewer, 8, 2_001)).toMatchObject({
@@ -266,13 +266,26 @@ describe('FeedBatchStore (real Redis)', () => {
     });
     expect(await next(viewer, 8, 2_001)).toMatchObject({ kind: 'replay', batch: { ids: ['9'] } });
     // A top-up takes none of them either.
-    await store.queue(viewer, 8, [batch('12', '7')], []);
+    await store.queue(viewer, 8, [batch('12', '14')], []);
     expect(await store.topUp(viewer, 8, 2_001, 1)).toMatchObject({ ids: ['12'] });
     expect(await next(viewer, 8, 2_002)).toMatchObject({ kind: 'fresh', batch: batch('11') });
     // The next run drawn too.
-    await store.queue(viewer, 8, [batch('7', '10')], []);
+    await store.queue(viewer, 8, [batch('15', '10')], []);
     expect(await next(viewer, 8, 5_000)).toMatchObject({ kind: 'fresh', batch: { ids: ['10'] } });
     expect(await next(viewer, 8, 5_000)).toMatchObject({ kind: 'replay', batch: { ids: ['10'] } });
+  });
+
+  it('leaves each article the fallback pages showed out of one batch: the recommend service counts it as shown when it draws it, so a run that holds it again (the reader was shown the pool and starts over) deals it', async () => {
+    const viewer = newViewer();
+    await store.markTimeCursor(viewer, 10, 2_000, ['1', '2', '3']);
+    await store.queue(viewer, 10, [batch('1', '4'), batch('2')], []);
+    expect(await next(viewer, 10, 3_000)).toMatchObject({ kind: 'fresh', batch: { ids: ['4'] } });
+    expect(await store.topUp(viewer, 10, 3_000, 1)).toMatchObject({ ids: [] });
+    // The recommend service starts the reader over on the pool.
+    await store.queue(viewer, 10, [batch('1', '2'), batch('3', '5')], []);
+    expect(await next(viewer, 10, 4_000)).toMatchObject({ kind: 'fresh', batch: batch('1', '2') });
+    // One not left out yet still is.
+    expect(await next(viewer, 10, 5_000)).toMatchObject({ kind: 'fresh', batch: { ids: ['5'] } });
   });
 
   it('keeps viewers and channels apart, and equal batches under different stamps', async () => {

@@ -96,7 +96,8 @@ export type NextBatch =
  * pass through the script. Each answer also tells whether the stamp is one of the time cursors of
  * the fallback pages served to the viewer (KEYS[7]). Every fresh batch dealt while the articles
  * those pages showed are kept (KEYS[8]) leaves them out, of the run queued then and of later ones
- * (recommend counts none of them as shown), and is kept so, for its replays to answer as it did.
+ * (recommend counts none of them as shown), each once (recommend counts it when it draws it), and
+ * is kept so, for its replays to answer as it did.
  */
 const NEXT_BATCH_LUA = `
 local deal = ''
@@ -123,16 +124,19 @@ end
 
 -- The batch taken from the queue without what the viewer's fallback pages showed (KEYS[8]; no
 -- such key, nothing read): its exposure goes, for the dealer to make one for the ids left. A batch
--- of nothing else gives way to the next one queued, while there is one.
+-- of nothing else gives way to the next one queued, while there is one. Each id is left out once:
+-- recommend counted it as shown when it drew the run, so a run holds it again only once the
+-- reader was shown the whole pool and starts over.
 local function unshown(batch)
   if redis.call('EXISTS', KEYS[8]) == 0 then return batch end
   while true do
     local decoded = cjson.decode(batch)
-    local ids = {}
+    local ids, left_out = {}, {}
     for _, id in ipairs(decoded.ids or {}) do
-      if not redis.call('ZSCORE', KEYS[8], id) then ids[#ids + 1] = id end
+      if redis.call('ZSCORE', KEYS[8], id) then left_out[#left_out + 1] = id else ids[#ids + 1] = id end
     end
-    if #ids == #(decoded.ids or {}) then return batch end
+    if #left_out == 0 then return batch end
+    redis.call('ZREM', KEYS[8], unpack(left_out))
     local following = #ids == 0 and redis.call('LPOP', KEYS[2])
     if not following then
       decoded.ids = ids
@@ -261,15 +265,21 @@ local served = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'LIMIT', 0
 if not served then return {''} end
 local want = tonumber(ARGV[2])
 local taken = {}
--- What the viewer's fallback pages showed (KEYS[8]) is taken off the queue but not into the batch.
+-- What the viewer's fallback pages showed (KEYS[8]) is taken off the queue but not into the batch,
+-- and left out once (see unshown).
 local leave_out = redis.call('EXISTS', KEYS[8]) == 1
+local left_out = {}
 while #taken < want do
   local json = redis.call('RPOP', KEYS[2])
   if not json then break end
   local ids = cjson.decode(json).ids or {}
   local keep = math.max(#ids - (want - #taken), 0)
   for i = keep + 1, #ids do
-    if not (leave_out and redis.call('ZSCORE', KEYS[8], ids[i])) then taken[#taken + 1] = ids[i] end
+    if leave_out and redis.call('ZSCORE', KEYS[8], ids[i]) then
+      left_out[#left_out + 1] = ids[i]
+    else
+      taken[#taken + 1] = ids[i]
+    end
   end
   if keep > 0 then
     local rest = {}
@@ -279,6 +289,7 @@ while #taken < want do
     redis.call('EXPIRE', KEYS[2], ARGV[3])
   end
 end
+if #left_out > 0 then redis.call('ZREM', KEYS[8], unpack(left_out)) end
 if #taken == 0 then return {''} end
 local split = string.find(served, ':', 1, true)
 local batch = cjson.decode(string.sub(served, split + 1))
@@ -446,7 +457,7 @@ export class FeedBatchStore {
    * Remembers `cursor` as the time cursor of a fallback page served to the viewer (the newest
    * FEED_HISTORY_SIZE, for the history's TTL), for `next` to tell when it comes back, and the
    * articles `shown` on it (the newest FALLBACK_SHOWN_SIZE, for as long), for the fresh batches and
-   * top-ups dealt after it to leave out.
+   * top-ups dealt after it to leave out, each once.
    */
   async markTimeCursor(
     viewer: FeedViewer,
