@@ -134,6 +134,24 @@ describe('schema changes run again (real MariaDB)', () => {
     expect(await tables()).toEqual(['shelf']);
   });
 
+  it('redefines an index or a column under its own name once, dropping it and adding it in one statement', async () => {
+    const redefined = [
+      dropIndex('idx_shelf_owner'),
+      addIndex('idx_shelf_owner', ['owner_id', 'label']),
+      dropColumn('label'),
+      addColumn('label', 'VARCHAR(64) NULL', 'owner_id'),
+    ];
+    await alterTable(runner, 'shelf', redefined);
+    const once = await showCreate();
+    await alterTable(runner, 'shelf', redefined);
+    expect(await showCreate()).toBe(once);
+    expect(once).toContain('KEY `idx_shelf_owner` (`owner_id`,`label`)');
+    expect(once).toContain('`label` varchar(64) DEFAULT NULL');
+    expect(statements.filter((query) => query.startsWith('ALTER'))).toEqual([
+      'ALTER TABLE shelf DROP KEY idx_shelf_owner, ADD KEY idx_shelf_owner (owner_id, label), DROP COLUMN label, ADD COLUMN label VARCHAR(64) NULL AFTER owner_id',
+    ]);
+  });
+
   it('applies in one statement only the changes not yet applied, and drops what is there only', async () => {
     await sql('ALTER TABLE shelf ADD KEY idx_shelf_label (label)');
     await alterTable(runner, 'shelf', [

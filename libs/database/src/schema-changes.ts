@@ -14,8 +14,14 @@ import type { QueryRunner } from 'typeorm';
 /** One clause of an `ALTER TABLE`, and whether the table already is as it makes it. */
 export interface SchemaChange {
   clause: string;
-  /** True when the table already is as `clause` makes it; throws when it is so in another form. */
-  isApplied(runner: QueryRunner, table: string): Promise<boolean>;
+  /** The index or column `clause` drops or adds (`KEY name`, `COLUMN name`). */
+  drops?: string;
+  adds?: string;
+  /**
+   * True when the table already is as `clause` makes it; throws when it is so in another form,
+   * unless `replacing` (an earlier clause drops that form): then false.
+   */
+  isApplied(runner: QueryRunner, table: string, replacing?: boolean): Promise<boolean>;
 }
 
 export type IndexKind = 'index' | 'unique' | 'fulltext';
@@ -46,8 +52,9 @@ export async function createTable(runner: QueryRunner, statement: string): Promi
 
 /**
  * `ALTER TABLE table <changes>` with only the changes not yet applied, in one statement; none
- * when all are. `online` keeps the table readable and writable meanwhile, or fails rather than
- * locking it (`ALGORITHM=INPLACE, LOCK=NONE`).
+ * when all are. An index or column dropped and added again under its name is done, drop and
+ * all, once it is there in the added form. `online` keeps the table readable and writable
+ * meanwhile, or fails rather than locking it (`ALGORITHM=INPLACE, LOCK=NONE`).
  */
 export async function alterTable(
   runner: QueryRunner,
@@ -55,9 +62,15 @@ export async function alterTable(
   changes: readonly SchemaChange[],
   options: { online?: boolean } = {},
 ): Promise<void> {
-  const pending: string[] = [];
-  for (const change of changes)
-    if (!(await change.isApplied(runner, table))) pending.push(change.clause);
+  const applied: boolean[] = [];
+  for (const [index, change] of changes.entries()) {
+    const dropped = changes.findIndex(
+      (earlier, at) => at < index && earlier.drops !== undefined && earlier.drops === change.adds,
+    );
+    applied[index] = await change.isApplied(runner, table, dropped !== -1);
+    if (dropped !== -1 && applied[index]) applied[dropped] = true;
+  }
+  const pending = changes.filter((_, index) => !applied[index]).map((change) => change.clause);
   if (pending.length === 0) return;
   if (options.online) pending.push('ALGORITHM=INPLACE', 'LOCK=NONE');
   await runner.query(`ALTER TABLE ${table} ${pending.join(', ')}`);
@@ -72,14 +85,17 @@ export function addIndex(
   const keyword = { index: 'KEY', unique: 'UNIQUE KEY', fulltext: 'FULLTEXT KEY' }[kind];
   return {
     clause: `ADD ${keyword} ${name} (${columns.join(', ')})`,
-    async isApplied(runner, table) {
+    adds: `KEY ${name}`,
+    async isApplied(runner, table, replacing) {
       const found = await indexForm(runner, table, name);
       if (found === undefined) return false;
       const wanted: IndexForm = { kind, columns: columns.join(', ') };
-      if (found.kind !== wanted.kind || found.columns !== wanted.columns)
+      if (found.kind !== wanted.kind || found.columns !== wanted.columns) {
+        if (replacing === true) return false;
         throw new Error(
           `Index ${name} of ${table} exists as ${describeIndex(found)}, where this migration adds ${describeIndex(wanted)}: drop it by hand and run the migrations again.`,
         );
+      }
       return true;
     },
   };
@@ -88,6 +104,7 @@ export function addIndex(
 export function dropIndex(name: string): SchemaChange {
   return {
     clause: `DROP KEY ${name}`,
+    drops: `KEY ${name}`,
     isApplied: async (runner, table) => (await indexForm(runner, table, name)) === undefined,
   };
 }
@@ -99,7 +116,8 @@ export function dropIndex(name: string): SchemaChange {
 export function addColumn(name: string, definition: string, after?: string): SchemaChange {
   return {
     clause: `ADD COLUMN ${name} ${definition}${after === undefined ? '' : ` AFTER ${after}`}`,
-    async isApplied(runner, table) {
+    adds: `COLUMN ${name}`,
+    async isApplied(runner, table, replacing) {
       const columns = await columnNames(runner, table);
       const position = columns.indexOf(name);
       if (position === -1) return false;
@@ -112,10 +130,12 @@ export function addColumn(name: string, definition: string, after?: string): Sch
         (probe) => createStatement(runner, probe).then((statement) => columnLine(statement, name)),
       );
       const placed = after === undefined || columns[position - 1] === after;
-      if (existing !== wanted || !placed)
+      if (existing !== wanted || !placed) {
+        if (replacing === true) return false;
         throw new Error(
           `Column ${table}.${name} exists as ${existing}${placed ? '' : ` after ${columns[position - 1] ?? 'nothing'}`}, where this migration adds ${wanted}${after === undefined ? '' : ` after ${after}`}: alter it by hand and run the migrations again.`,
         );
+      }
       return true;
     },
   };
@@ -124,6 +144,7 @@ export function addColumn(name: string, definition: string, after?: string): Sch
 export function dropColumn(name: string): SchemaChange {
   return {
     clause: `DROP COLUMN ${name}`,
+    drops: `COLUMN ${name}`,
     isApplied: async (runner, table) => !(await columnNames(runner, table)).includes(name),
   };
 }
