@@ -423,6 +423,13 @@ describe('sign-in, sessions and tokens through the gateway', () => {
       expect(refresh.json()).toEqual({ message: 'Wrong refresh token.' });
     });
 
+    it('logout refuses the access token at once on the gateway that ended the session, which had just read it as live', async () => {
+      const user = await signIn();
+      expect((await call(gateway, 'DELETE', '/app/v1_0/authorizations', { token: user.token })).statusCode).toBe(204);
+      const again = await call(gateway, 'DELETE', '/app/v1_0/authorizations', { token: user.token });
+      expect([again.statusCode, again.json()]).toEqual([401, { message: 'User must be authorized.' }]);
+    });
+
     it('a frozen user is refused with 403 User denied. on access and refresh', async () => {
       const user = await signIn();
       const userId = (JSON.parse(Buffer.from(user.token.split('.')[1], 'base64url').toString()) as { user_id: string }).user_id;

@@ -4,7 +4,7 @@ import type { ExecutionContext, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type Redis from 'ioredis';
 
-import { Auth, AuthGuard, type AuthMode, type AuthenticatedRequest } from './auth.guard';
+import { Auth, AuthGuard, type AuthMode, type AuthenticatedRequest, SessionStatusCache } from './auth.guard';
 import { JwtKeySet } from './key-set';
 import type { SessionStatus } from './session-store';
 import { TokenSigner } from './token-signer';
@@ -40,7 +40,7 @@ describe('AuthGuard', () => {
 
   /** What a request with this Authorization header gets past the guard of each mode. */
   async function answers(state: FakeState, authorization: string | undefined): Promise<Record<AuthMode, string>> {
-    const guard = new AuthGuard(new Reflector(), verifier, state as unknown as Redis);
+    const guard = new AuthGuard(new Reflector(), verifier, state as unknown as Redis, new SessionStatusCache());
     const seen: Partial<Record<AuthMode, string>> = {};
     for (const mode of MODES) {
       const request: AuthenticatedRequest = { headers: { authorization } };

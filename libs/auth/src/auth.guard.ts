@@ -53,6 +53,25 @@ export const CurrentUser = createParamDecorator(
 /** How long a replica may trust a session status it read; bounds how late it sees a logout. */
 export const SESSION_STATUS_CACHE_MS = 500;
 
+/** The session statuses this replica read, each trusted for at most SESSION_STATUS_CACHE_MS. */
+@Injectable()
+export class SessionStatusCache {
+  private readonly statuses = new LRUCache<string, SessionStatus | 'gone'>({ max: 50_000, ttl: SESSION_STATUS_CACHE_MS });
+
+  get(sid: string): SessionStatus | 'gone' | undefined {
+    return this.statuses.get(sid);
+  }
+
+  set(sid: string, status: SessionStatus | 'gone'): void {
+    this.statuses.set(sid, status);
+  }
+
+  /** A session this replica ended (a logout): its tokens are refused here at once, not once its read status lapses. */
+  ended(sid: string): void {
+    this.statuses.set(sid, 'gone');
+  }
+}
+
 /**
  * Verifies the access token locally (no gRPC), then asks the shared session store whether its
  * session is alive, caching the answer for at most SESSION_STATUS_CACHE_MS.
@@ -60,12 +79,12 @@ export const SESSION_STATUS_CACHE_MS = 500;
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly sessions: SessionStore;
-  private readonly statuses = new LRUCache<string, SessionStatus | 'gone'>({ max: 50_000, ttl: SESSION_STATUS_CACHE_MS });
 
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
     @Inject(REDIS_STATE) redis: Redis,
+    private readonly statuses: SessionStatusCache,
   ) {
     this.sessions = new SessionStore(redis, 0);
   }

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 
 import { APP_GUARD } from '@nestjs/core';
 
-import { AuthGuard } from './auth.guard';
+import { AuthGuard, SessionStatusCache } from './auth.guard';
 import { JwtKeySet } from './key-set';
 import { TokenVerifier } from './token-verifier';
 
@@ -17,10 +17,11 @@ export class AuthModule {
       providers: [
         { provide: JwtKeySet, useValue: new JwtKeySet(keySet.publicKeys) },
         { provide: TokenVerifier, useFactory: (keys: JwtKeySet) => new TokenVerifier(keys), inject: [JwtKeySet] },
+        SessionStatusCache,
         // Routes opt in with @Auth(); routes without it are not touched by the guard.
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
-      exports: [JwtKeySet, TokenVerifier],
+      exports: [JwtKeySet, TokenVerifier, SessionStatusCache],
     };
   }
 }

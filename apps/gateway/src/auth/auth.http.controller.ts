@@ -4,6 +4,7 @@ import {
   CurrentUser,
   JwtKeySet,
   parseAuthorization,
+  SessionStatusCache,
   TokenErrors,
 } from '@app/auth';
 import { authV1 } from '@app/contracts';
@@ -32,6 +33,7 @@ export class AuthHttpController {
   constructor(
     @InjectGrpcClient(AUTH_GRPC) private readonly auth: authV1.AuthServiceClient,
     private readonly keys: JwtKeySet,
+    private readonly statuses: SessionStatusCache,
   ) {}
 
   /** Sends a sign-in code. The reference answers 404 for a malformed mobile (the route does not match). */
@@ -81,12 +83,16 @@ export class AuthHttpController {
       : { token: refreshed.token };
   }
 
-  /** Sign out: the session ends for every replica. */
+  /**
+   * Sign out: the session ends for every replica; this one, which has just read it as live,
+   * refuses its tokens at once, the others within SESSION_STATUS_CACHE_MS.
+   */
   @Delete('authorizations')
   @Auth()
   @HttpCode(204)
   async logout(@CurrentUser() user: AuthUser): Promise<void> {
     await unary(this.auth.logout({ sessionId: user.sid, userId: user.userId }));
+    this.statuses.ended(user.sid);
   }
 
   /** The public keys that verify our tokens. */
