@@ -27,6 +27,7 @@ export * from './edge/raw-response.decorator';
 export * from './edge/int32';
 export * from './edge/page-query.dto';
 export * from './edge/text-validators';
+export * from './edge/blank-text';
 export * from './edge/integer-text.transform';
 export * from './edge/limit-key';
 export * from './server/counter-repair.module';

@@ -52,6 +52,16 @@ describe('parseChatMessage', () => {
     }
   });
 
+  it('refuses a message of which no character shows, as a comment is refused', () => {
+    for (const msg of ['\u200b', ' \u200d\u2060\u200c ', '\u202e\u00ad', '\ufeff', '\u3164\u2800']) {
+      const result = parseChatMessage({ msg, timestamp: NOW }, NOW);
+      expect(result).toEqual({ ok: false, errors: { msg: 'msg must be 1 to 500 characters.' } });
+    }
+    for (const msg of ['\u200bx', '\u200fمرحبا\u200f', '👨‍👩‍👧', '\u06dd']) {
+      expect(parseChatMessage({ msg, timestamp: NOW }, NOW).ok).toBe(true);
+    }
+  });
+
   it('refuses timestamps that are not epoch seconds or milliseconds', () => {
     for (const timestamp of [
       '1700000000',

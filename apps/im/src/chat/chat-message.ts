@@ -1,4 +1,4 @@
-import { WHOLE_CHARACTERS } from '@app/grpc';
+import { isBlankText, WHOLE_CHARACTERS } from '@app/grpc';
 
 export const MAX_CHAT_MESSAGE_LENGTH = 500;
 /** `create_time` is an int32 in chatbot.proto. */
@@ -23,8 +23,8 @@ export function normalizeTimestamp(value: number): number {
 
 /**
  * Validates the client's `message` payload `{msg, timestamp}`. A missing timestamp means "now",
- * as in the reference; the text must hold 1 to 500 characters (code points), not only blanks,
- * and no lone surrogate.
+ * as in the reference; the text must hold 1 to 500 characters (code points), one of which
+ * shows (not only white space, zero-width or bidi marks, as a comment), and no lone surrogate.
  */
 export function parseChatMessage(payload: unknown, nowSeconds: number): ChatMessageParseResult {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
@@ -33,7 +33,7 @@ export function parseChatMessage(payload: unknown, nowSeconds: number): ChatMess
   const { msg, timestamp } = payload as Record<string, unknown>;
   const errors: Partial<Record<'msg' | 'timestamp', string>> = {};
 
-  if (typeof msg !== 'string' || msg.trim() === '' || [...msg].length > MAX_CHAT_MESSAGE_LENGTH) {
+  if (typeof msg !== 'string' || isBlankText(msg) || [...msg].length > MAX_CHAT_MESSAGE_LENGTH) {
     errors.msg = `msg must be 1 to ${MAX_CHAT_MESSAGE_LENGTH} characters.`;
   } else if (!WHOLE_CHARACTERS.test(msg)) {
     // Half an emoji is no UTF-8: the bot got U+FFFD for it, or refused the call.
