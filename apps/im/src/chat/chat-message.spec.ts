@@ -45,6 +45,16 @@ describe('parseChatMessage', () => {
     }
   });
 
+  it('refuses a message holding a control character but tab and line breaks, as a comment', () => {
+    for (const msg of ['你好\u0000', '\u001b[2J清屏', 'a\u007fb', 'x\u0085y']) {
+      expect(parseChatMessage({ msg, timestamp: NOW }, NOW)).toEqual({
+        ok: false,
+        errors: { msg: 'msg must be whole characters.' },
+      });
+    }
+    expect(parseChatMessage({ msg: '第一行\r\n第二行\t完', timestamp: NOW }, NOW).ok).toBe(true);
+  });
+
   it('refuses empty, blank and non-string messages', () => {
     for (const msg of ['', '   ', 42, null, undefined, ['x']]) {
       const result = parseChatMessage({ msg, timestamp: NOW }, NOW);

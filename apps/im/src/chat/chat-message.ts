@@ -1,4 +1,4 @@
-import { isBlankText, WHOLE_CHARACTERS } from '@app/grpc';
+import { isBlankText, STRAY_CONTROL, WHOLE_CHARACTERS } from '@app/grpc';
 
 export const MAX_CHAT_MESSAGE_LENGTH = 500;
 /** `create_time` is an int32 in chatbot.proto. */
@@ -24,7 +24,8 @@ export function normalizeTimestamp(value: number): number {
 /**
  * Validates the client's `message` payload `{msg, timestamp}`. A missing timestamp means "now",
  * as in the reference; the text must hold 1 to 500 characters (code points), one of which
- * shows (not only white space, zero-width or bidi marks, as a comment), and no lone surrogate.
+ * shows (not only white space, zero-width or bidi marks, as a comment), no lone surrogate and
+ * no control character but tab and line breaks.
  */
 export function parseChatMessage(payload: unknown, nowSeconds: number): ChatMessageParseResult {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
@@ -35,8 +36,9 @@ export function parseChatMessage(payload: unknown, nowSeconds: number): ChatMess
 
   if (typeof msg !== 'string' || isBlankText(msg) || [...msg].length > MAX_CHAT_MESSAGE_LENGTH) {
     errors.msg = `msg must be 1 to ${MAX_CHAT_MESSAGE_LENGTH} characters.`;
-  } else if (!WHOLE_CHARACTERS.test(msg)) {
-    // Half an emoji is no UTF-8: the bot got U+FFFD for it, or refused the call.
+  } else if (!WHOLE_CHARACTERS.test(msg) || STRAY_CONTROL.test(msg)) {
+    // Half an emoji is no UTF-8: the bot got U+FFFD for it, or refused the call. NUL, ESC and the
+    // like are no text either (a comment holding one is refused): the bot quoted them back.
     errors.msg = 'msg must be whole characters.';
   }
 
