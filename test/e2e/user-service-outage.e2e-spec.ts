@@ -101,12 +101,12 @@ describe('reading while the user service is down', () => {
     });
   });
 
-  it('shows an article to anonymous readers, its author unnamed', async () => {
+  it('shows an article to anonymous readers, its author unnamed with the default photo', async () => {
     // The second read finds the detail the first one cached, as every later read will.
     for (const response of [await get(`/articles/${ARTICLE}`), await get(`/articles/${ARTICLE}`)]) {
       expect({ status: response.statusCode, body: response.json<object>() }).toMatchObject({
         status: 200,
-        body: { data: { art_id: ARTICLE, aut_id: AUTHOR, aut_name: '', aut_photo: '' } },
+        body: { data: { art_id: ARTICLE, ...unnamed(AUTHOR) } },
       });
     }
   });
@@ -137,8 +137,7 @@ describe('reading while the user service is down', () => {
       body: {
         data: {
           art_id: ARTICLE,
-          aut_id: AUTHOR,
-          aut_name: '',
+          ...unnamed(AUTHOR),
           is_followed: false,
           attitude: 1,
           is_collected: true,

@@ -6,6 +6,7 @@ import { Body, Controller, Get, Header, Headers, Inject, Param, Post, Req } from
 import type { articleV1 } from '@app/contracts';
 
 import type { GatewayConfig } from '../config/gateway.config';
+import { UserCardPresenter } from '../users/user-card.presenter';
 import { ArticleCardsReader } from './article-cards.reader';
 import { ArticleDetailReader } from './article-detail.reader';
 import { AnonymousArticlePage, AnonymousArticlePages } from './anonymous-article-pages';
@@ -22,6 +23,9 @@ import { type ViewerState, ViewerStateReader } from './viewer-state.reader';
 
 @Controller('v1_0')
 export class ArticlesHttpController {
+  /** The photo shown for an author the page cannot name (gone, or the user service down), as comments do. */
+  private readonly unnamedAuthorPhoto: string;
+
   constructor(
     private readonly anonymousPages: AnonymousArticlePages,
     private readonly details: ArticleDetailReader,
@@ -33,7 +37,10 @@ export class ArticlesHttpController {
     private readonly traceLog: TraceLogWriter,
     private readonly readingStats: ReadingStatsRecorder,
     @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'TZ'>,
-  ) {}
+    users: UserCardPresenter,
+  ) {
+    this.unnamedAuthorPhoto = users.photoUrl('');
+  }
 
   /**
    * An approved article (`ArticleDetailView`, serialized here: the article's part once per cached
@@ -71,7 +78,7 @@ export class ArticlesHttpController {
       this.recomments(article.artId),
       this.tracker.recordRead(article.artId, article.autId, reader.userId),
     ]);
-    return articlePageBody(article, this.config.TZ, pageFields(author, viewer, recomments));
+    return articlePageBody(article, this.config.TZ, pageFields(author, viewer, recomments, this.unnamedAuthorPhoto));
   }
 
   private async anonymousPage(article: articleV1.ArticleDetail): Promise<Buffer> {
@@ -79,7 +86,7 @@ export class ArticlesHttpController {
       this.authors.readOne(article.autId),
       this.recomments(article.artId),
     ]);
-    const fields = pageFields(author, undefined, recomments);
+    const fields = pageFields(author, undefined, recomments, this.unnamedAuthorPhoto);
     const body = articlePageBody(article, this.config.TZ, fields);
     // A page that could not name its author is not reused: the next reader may get the name.
     if (author !== undefined) this.anonymousPages.set(article, body);
@@ -127,16 +134,18 @@ export class ArticlesHttpController {
 
 /**
  * The page's fields besides the article's own; `viewer` undefined for anonymous readers. `author`
- * null (the user is gone) or undefined (the user service could not be asked): shown unnamed.
+ * null (the user is gone) or undefined (the user service could not be asked): shown unnamed, with
+ * `unnamedPhoto` (the reference's photo is always a URL, the default photo's when there is none).
  */
 function pageFields(
   author: Author | null | undefined,
   viewer: ViewerState | undefined,
   recomments: PageFields['recomments'],
+  unnamedPhoto: string,
 ): PageFields {
   return {
     aut_name: author?.name ?? '',
-    aut_photo: author?.photo ?? '',
+    aut_photo: author?.photo ?? unnamedPhoto,
     is_followed: viewer?.isFollowed ?? false,
     attitude: viewer ? viewer.attitude : null,
     is_collected: viewer?.isCollected ?? false,
