@@ -56,8 +56,10 @@ async function startChatbotServer(
  */
 class RawConnection {
   readonly frames: string[] = [];
+  closed = false;
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => this.frames.push(data.toString()));
+    ws.on('close', () => (this.closed = true));
   }
 
   static async open(port: number, query: string): Promise<RawConnection> {
@@ -72,7 +74,7 @@ class RawConnection {
     return connection;
   }
 
-  send(frame: string): void {
+  send(frame: string | Buffer): void {
     this.ws.send(frame);
   }
 
@@ -237,6 +239,49 @@ describe('im against hostile clients (e2e)', () => {
       exception: { message: { msg: 'msg must be whole characters.' } },
     });
     expect(received).not.toContainEqual(expect.stringContaining('半个表情'));
+  });
+
+  it('closes a connection that sends a binary packet, which no chat message needs, where im held up to 10 attachments of 64 KiB each for it', async () => {
+    const header = '451-["message",{"msg":{"_placeholder":true,"num":0}}]';
+    const connected = async (): Promise<RawConnection> => {
+      const connection = await openRaw('a=device-binary');
+      connection.send('40');
+      await eventually(
+        () => connection.packets('40'),
+        (answers) => answers.length > 0,
+        'CONNECT',
+        5000,
+        20,
+      );
+      return connection;
+    };
+    const closed = (connection: RawConnection): Promise<boolean> =>
+      eventually(
+        () => connection.closed,
+        (done) => done,
+        'the connection closed',
+        3000,
+        20,
+      );
+
+    const declared = await connected();
+    declared.send(header);
+    expect(await closed(declared)).toBe(true);
+
+    const attached = await connected();
+    attached.send(Buffer.from('附件'));
+    expect(await closed(attached)).toBe(true);
+
+    const chatting = await connected();
+    chatting.send('42["message",{"msg":"你好"}]');
+    await eventually(
+      () => chatting.packets('42'),
+      (events) => events.length > 0,
+      'the answer',
+      5000,
+      20,
+    );
+    expect(chatting.closed).toBe(false);
   });
 
   it('closes a socket whose own limit refused 100 of its messages at once, where a client that never read had im queue every refusal', async () => {

@@ -13,6 +13,7 @@ import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { EngineConnectionCap } from '../notify/engine-connection-cap';
 import type { RedisPubSub } from './redis-pub-sub';
 import type { ImServer } from './socket.types';
+import { TEXT_ONLY_PARSER } from './text-only-parser';
 
 /**
  * Redis channel key shared by the adapter and every `@socket.io/redis-emitter` publisher
@@ -74,6 +75,8 @@ export class RedisIoAdapter extends IoAdapter {
       // Socket.IO's default is 1 MB. A chat message is 500 characters; a larger frame, or
       // long-polling body of batched packets, closes the connection before it is parsed.
       maxHttpBufferSize: MAX_FRAME_BYTES,
+      // A binary packet closes the connection: none is needed, and each held its attachments.
+      parser: TEXT_ONLY_PARSER,
       ...(this.options.connectionCap && { allowRequest: this.options.connectionCap.allowRequest }),
     });
     if (!isImServer(server)) throw new Error('IoAdapter did not create a Socket.IO server');
