@@ -4,6 +4,8 @@ import { type ArticleStack, IMG, seedArticles, seedUsers, startArticleStack } fr
 
 const A = '1294287382374384100';
 const B = '1294287382374384101';
+/** An author with one long article (1 MiB of the editor's markup). */
+const C = '1294287382374384102';
 const SEARCH = '/mp/v1_0/search';
 
 interface Item {
@@ -20,6 +22,9 @@ interface Page {
   per_page: number;
   results: Item[];
 }
+
+/** About 1 MiB of paragraphs as the editor writes them, a tag every 20 characters or so. */
+const LONG_CONTENT = '<p>Paragraph with <strong>bold</strong> and <a href="https://example.com/x">a link</a> text</p>'.repeat(11_000);
 
 /** Article ids in creation order (higher id = newer). */
 const id = (n: number): string => String(1294287382374390000n + BigInt(n));
@@ -42,6 +47,7 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
     await seedUsers(stack, [
       { id: A, name: 'author-a' },
       { id: B, name: 'author-b' },
+      { id: C, name: 'author-c' },
     ]);
     await stack.sql(
       "INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)",
@@ -65,6 +71,7 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
       article(7, A, 'Images of the week', 3, `<p><img src="${IMG}b.png">photos</p>`),
       article(8, A, 'Discount 100% off', 1),
       article(9, A, 'Files under C:\\temp', 0),
+      { ...article(10, C, 'A long read', 2, LONG_CONTENT), createdAt: '2026-01-10 02:30:00' },
     ]);
     mp = await stack.startMediaPlatform();
     authA = { authorization: `Bearer ${await stack.signIn(A, { verified: true, scope: 'mp' })}` };
@@ -142,6 +149,16 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
         [field],
       ]);
     }
+  });
+
+  it('searches an article of 1 MiB of markup within the call’s deadline, its markup matching nothing', async () => {
+    const authC = { authorization: `Bearer ${await stack.signIn(C, { verified: true, scope: 'mp' })}` };
+    const totalFor = async (q: string) => {
+      const reply = await search(`q=${q}`, authC);
+      return [q, reply.statusCode, reply.json<{ data?: Page }>().data?.total_count];
+    };
+    expect(await totalFor('strong')).toEqual(['strong', 200, 0]);
+    expect(await totalFor('paragraph')).toEqual(['paragraph', 200, 1]);
   });
 
   it('answers 403 to an app token and 401 without one', async () => {

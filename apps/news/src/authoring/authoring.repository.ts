@@ -46,6 +46,15 @@ function containing(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
+/**
+ * The content's text, its tags become spaces. The tags are dropped from the bytes: on the utf8mb4
+ * text MariaDB's REGEXP_REPLACE takes time growing with the square of its length (1 MiB of the
+ * editor's markup: 10 s, 20 ms as bytes). `<` and `>` are never part of a longer UTF-8 character,
+ * and the text compares in the column's collation again.
+ */
+const CONTENT_TEXT =
+  "CONVERT(REGEXP_REPLACE(CAST(c.content AS BINARY), '<[^>]*>', ' ') USING utf8mb4) COLLATE utf8mb4_unicode_ci";
+
 /** Which of an author's articles the statistics sum. */
 export interface AuthorStatisticsFilter {
   userId: string;
@@ -203,7 +212,7 @@ export class AuthoringRepository {
       // (10 000 contents of 5 kB: 0.3 s, where dropping the markup of each took 2 s).
       const param = `word${index}`;
       query.andWhere(
-        `(a.title LIKE :${param} OR (c.content LIKE :${param} AND REGEXP_REPLACE(c.content, '<[^>]*>', ' ') LIKE :${param}))`,
+        `(a.title LIKE :${param} OR (c.content LIKE :${param} AND ${CONTENT_TEXT} LIKE :${param}))`,
         { [param]: containing(word) },
       );
     });
