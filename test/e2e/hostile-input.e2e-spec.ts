@@ -266,6 +266,21 @@ describe('hostile input (e2e: each body field of every route given wrong types, 
     expect(await tableSums()).toBe(before);
   });
 
+  it('answers a media platform profile name of a long run of blanks 400 keyed by name at the edge and writes nothing, as the app does, where the user service spent minutes stripping the blanks', async () => {
+    const before = await tableSums();
+    const response = await send(
+      'mp',
+      'PATCH',
+      '/mp/v1_0/user/profile',
+      JSON.stringify({ name: `a${' '.repeat(900_000)}b`, intro: 'must not be saved' }),
+    );
+    expect({ status: response.statusCode, body: response.json<unknown>() }).toEqual({
+      status: 400,
+      body: { message: { name: 'Name must be 1 to 7 characters.' } },
+    });
+    expect(await tableSums()).toBe(before);
+  });
+
   it('refuses control characters (NUL, BEL, ESC) in comment text and article titles with 400 keyed by the field and writes nothing, where they were stored', async () => {
     const cases: Array<[App, string, object, string]> = [
       ['app', '/app/v1_0/comments', { target: ARTICLE, content: 'a\u0000b' }, 'content'],

@@ -3,6 +3,15 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
 /** Whole characters only: no lone surrogate (half an emoji), which gRPC would pass on as U+FFFD. */
 export const WHOLE_CHARACTERS = /^\P{Cs}*$/u;
 
+/**
+ * Longest profile name (UTF-16 units) the app and the media platform send on to the user service: a
+ * stored name (at most 32 characters, each up to 2 units) with white space around it, well past any
+ * new name of 1-7. A longer one is refused at the edge: one of megabytes would not fit in a gRPC
+ * message, and the user service strips the blanks around a name in time growing with the square of
+ * their run.
+ */
+export const NAME_MAX_SENT_LENGTH = 256;
+
 // Line breaks and other control characters never belong in a one-line text field, nor a lone
 // surrogate, which is no character.
 const CONTROL = /[\p{Cc}\p{Cs}]/u;

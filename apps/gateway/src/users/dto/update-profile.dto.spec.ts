@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { createValidationPipe } from '@app/grpc';
+import { createValidationPipe, NAME_MAX_SENT_LENGTH } from '@app/grpc';
 
-import { NAME_MAX_SENT_LENGTH, ProfileFieldMessages, UpdateProfileDto } from './update-profile.dto';
+import { ProfileFieldMessages, UpdateProfileDto } from './update-profile.dto';
 
 async function errors(body: object): Promise<Record<string, string>> {
   const found = await validate(plainToInstance(UpdateProfileDto, body), { whitelist: true });

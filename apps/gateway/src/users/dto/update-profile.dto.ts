@@ -1,4 +1,4 @@
-import { IsTextLine, IsWholeCharacters } from '@app/grpc';
+import { IsTextLine, IsWholeCharacters, NAME_MAX_SENT_LENGTH } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
@@ -14,13 +14,6 @@ export const ProfileFieldMessages = {
   idNumber: 'Invalid id number.',
   image: 'Invalid image.',
 } as const;
-
-/**
- * Longest name (UTF-16 units) sent on to the user service: a stored name (at most 32 characters,
- * each up to 2 units) with white space around it, well past any new name of 1-7. One of megabytes
- * would not fit in a gRPC message.
- */
-export const NAME_MAX_SENT_LENGTH = 256;
 
 /**
  * GET /user/profile answers '' for a birthday never set, and the client's profile page sends the

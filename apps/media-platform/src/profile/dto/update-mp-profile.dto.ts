@@ -1,6 +1,6 @@
-import { IsTextLine, IsWholeCharacters } from '@app/grpc';
+import { IsTextLine, IsWholeCharacters, NAME_MAX_SENT_LENGTH } from '@app/grpc';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 /**
  * Texts of the 400s; the user service checks the same rules with the same texts (its name 400 is
@@ -39,6 +39,7 @@ export class UpdateMpProfileDto {
   @Transform(nullAsAbsent)
   @IsString({ message: MpProfileMessages.name })
   @IsWholeCharacters({ message: MpProfileMessages.name })
+  @MaxLength(NAME_MAX_SENT_LENGTH, { message: MpProfileMessages.name })
   name?: string;
 
   @IsOptional()
