@@ -69,4 +69,28 @@ describe('ChatService', () => {
     expect(warn).toHaveBeenCalledWith('chatbot failed: DEADLINE_EXCEEDED');
     warn.mockRestore();
   });
+  it('logs a bot outage once, however many messages it fails, and its end once', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    let up = false;
+    const bot = new RecordingBot(() =>
+      up
+        ? Promise.resolve({ userResponse: 'ok', createTime: 0 })
+        : Promise.reject(new Error('UNAVAILABLE')),
+    );
+    const chat = new ChatService(bot, new FixedClock());
+    const user = { kind: 'anonymous', anonymousId: '7' } as const;
+    for (let n = 0; n < 5; n++) await chat.reply(user, message);
+    expect(warn).toHaveBeenCalledTimes(1);
+    up = true;
+    for (let n = 0; n < 3; n++) await chat.reply(user, message);
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(log).toHaveBeenCalledWith('chatbot answers again');
+    up = false;
+    for (let n = 0; n < 3; n++) await chat.reply(user, message);
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(bot.requests).toHaveLength(11);
+    warn.mockRestore();
+    log.mockRestore();
+  });
 });

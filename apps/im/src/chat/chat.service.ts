@@ -12,6 +12,8 @@ export const CHATBOT_FAILURE_REPLY = 'oops，我病了，容我缓一下...';
 @Injectable()
 export class ChatService {
   private readonly logger = new Logger(ChatService.name);
+  /** The bot failed the last message: its outage is logged once, however many messages it fails. */
+  private failing = false;
 
   constructor(
     private readonly bot: ChatBot,
@@ -25,12 +27,20 @@ export class ChatService {
         userMessage: message.text,
         createTime: message.createTime,
       });
+      if (this.failing) {
+        this.failing = false;
+        this.logger.log('chatbot answers again');
+      }
       return {
         msg: answer.userResponse,
         timestamp: answer.createTime > 0 ? answer.createTime : this.clock.nowSeconds(),
       };
     } catch (error) {
-      this.logger.warn(`chatbot failed: ${errorMessage(error)}`);
+      // Once per outage: every message a down bot failed logged a line, as many as were sent.
+      if (!this.failing) {
+        this.failing = true;
+        this.logger.warn(`chatbot failed: ${errorMessage(error)}`);
+      }
       return { msg: CHATBOT_FAILURE_REPLY, timestamp: this.clock.nowSeconds() };
     }
   }
