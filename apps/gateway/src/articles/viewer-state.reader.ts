@@ -54,6 +54,10 @@ export class ViewerStateReader {
     }
   }
 
+  /**
+   * None when news cannot tell (down or late) and no cache holds them: the page of a cached article
+   * is shown all the same, as without the follow.
+   */
   private async reactionsOf(
     userId: string,
     articleId: string,
@@ -73,7 +77,12 @@ export class ViewerStateReader {
     ) as [number?, (string | null)?, number?, (string | null)?];
     if (hasAttitudes === 1 && attitude !== undefined && hasCollections === 1 && collectedAt !== undefined)
       return { attitude: attitude === null ? NO_ATTITUDE : Number(attitude), isCollected: collectedAt !== null };
-    const { attitude: loaded, isCollected } = await unary(this.reactions.getViewerState({ userId, articleId }));
-    return { attitude: loaded, isCollected };
+    try {
+      const { attitude: loaded, isCollected } = await unary(this.reactions.getViewerState({ userId, articleId }));
+      return { attitude: loaded, isCollected };
+    } catch (error) {
+      this.logger.warn(`article page of ${userId} shown without their like and collection of ${articleId}: ${errorMessage(error)}`);
+      return { attitude: NO_ATTITUDE, isCollected: false };
+    }
   }
 }
