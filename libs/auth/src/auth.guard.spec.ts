@@ -122,3 +122,53 @@ describe('AuthGuard', () => {
     );
   });
 });
+
+describe('SessionStatusCache with the guard', () => {
+  const keys = JwtKeySet.generate('k1');
+  const signer = new TokenSigner(keys);
+  const verifier = new TokenVerifier(new JwtKeySet(keys.publicKeys));
+  const route = class {};
+  Auth('required')(route);
+
+  /** A session store whose first read answers only when released, with the status stored when it was sent. */
+  class HeldState {
+    readonly statuses = new Map<string, SessionStatus>([['s1', 'active']]);
+    readonly held: Array<() => void> = [];
+
+    hget(key: string): Promise<string | null> {
+      const status = StateKeys.session('s1') === key ? (this.statuses.get('s1') ?? null) : null;
+      if (this.held.length > 0) return Promise.resolve(status);
+      return new Promise((resolve) => this.held.push(() => resolve(status)));
+    }
+  }
+
+  function request(guard: AuthGuard, token: string): Promise<string> {
+    const context = {
+      getHandler: () => request,
+      getClass: () => route,
+      switchToHttp: () => ({ getRequest: () => ({ headers: { authorization: `Bearer ${token}` } }) }),
+    } as unknown as ExecutionContext;
+    return guard.canActivate(context).then(
+      () => 'signed in',
+      (error: unknown) => `${toHttpError(error).status}`,
+    );
+  }
+
+  it('keeps refusing a session this replica ended when a read of it sent before the sign-out answers live after it', async () => {
+    const state = new HeldState();
+    const statuses = new SessionStatusCache();
+    const guard = new AuthGuard(new Reflector(), verifier, state as unknown as Redis, statuses);
+    const token = signer.signAccess(USER, 's1');
+
+    const sentBefore = request(guard, token);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(state.held).toHaveLength(1);
+    // The sign-out ends the session in the store, then here.
+    state.statuses.delete('s1');
+    statuses.ended('s1');
+    state.held[0]?.();
+    expect(await sentBefore).toBe('signed in');
+
+    expect(await request(guard, token)).toBe('401');
+  });
+});

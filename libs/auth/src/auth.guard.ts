@@ -62,7 +62,12 @@ export class SessionStatusCache {
     return this.statuses.get(sid);
   }
 
+  /**
+   * Keeps an ended session ended: a read sent before the sign-out may answer it live after it, and
+   * an ended session never lives again.
+   */
   set(sid: string, status: SessionStatus | 'gone'): void {
+    if (this.statuses.peek(sid) === 'gone') return;
     this.statuses.set(sid, status);
   }
 
