@@ -72,6 +72,7 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
       article(8, A, 'Discount 100% off', 1),
       article(9, A, 'Files under C:\\temp', 0),
       { ...article(10, C, 'A long read', 2, LONG_CONTENT), createdAt: '2026-01-10 02:30:00' },
+      { ...article(11, A, 'Lab notes', 2, '<p>Research at AT&amp;T: a&lt;b, x &gt; y</p>'), createdAt: '2026-01-11 02:30:00' },
     ]);
     mp = await stack.startMediaPlatform();
     authA = { authorization: `Bearer ${await stack.signIn(A, { verified: true, scope: 'mp' })}` };
@@ -116,6 +117,13 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
     expect((await found('q=rust%20go')).results.map((item) => item.id)).toEqual([id(2)]);
     expect((await found('q=img')).total_count).toBe(0);
     expect((await found('q=photos')).results.map((item) => item.id)).toEqual([id(7)]);
+  });
+
+  it('matches the text as written, & < > as themselves, and not the entities that store them', async () => {
+    expect((await found('q=AT%26T')).results.map((item) => item.id)).toEqual([id(11)]);
+    expect((await found('q=a%3Cb%2C%20%3E')).results.map((item) => item.id)).toEqual([id(11)]);
+    expect((await found('q=amp')).total_count).toBe(0);
+    expect((await found('q=lt')).total_count).toBe(0);
   });
 
   it('takes % and _ as themselves', async () => {
