@@ -1,4 +1,5 @@
 import { createRedisClient } from '@app/cache';
+import { localDay } from '@app/config';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
@@ -124,6 +125,21 @@ describe('SMS codes and limits (real Redis)', () => {
     const earlyMorning = Date.UTC(2026, 0, 5, 23, 0, 0); // 6 January, 07:00 in Shanghai
     await takeTen('13800000014', earlyMorning);
     expect(await limiter.take('13800000014', '10.0.2.99', earlyMorning + 60 * 60_000)).toBe(false); // 08:00
+  });
+
+  it('counts what the windows of each scope counted before they were one, which replicas of the earlier release still count while a deploy rolls', async () => {
+    const now = Date.UTC(2026, 0, 7, 9, 0, 0);
+    const day = localDay(now, 'Asia/Shanghai').date;
+    await redis.set('sms:limit:app:mobile:13800000015:last', String(now - 10_000), 'PX', 60_000);
+    expect(await limiter.take('13800000015', '10.0.3.1', now)).toBe(false);
+    await redis.set('sms:limit:mp:mobile:13800000016:last', String(now - 10_000), 'PX', 60_000);
+    expect(await limiter.take('13800000016', '10.0.3.1', now)).toBe(false);
+    expect(await limiter.take('13800000016', '10.0.3.1', now + 50_000)).toBe(true);
+
+    await redis.set(`sms:limit:app:mobile:13800000017:d${day}`, '6', 'EX', 3600);
+    await redis.set(`sms:limit:mp:mobile:13800000017:d${day}`, '3', 'EX', 3600);
+    expect(await limiter.take('13800000017', '10.0.3.2', now)).toBe(true);
+    expect(await limiter.take('13800000017', '10.0.3.2', now + 60_000)).toBe(false);
   });
 
   it('limits an IP to 100 requests per hour across mobiles, without using up those mobiles', async () => {

@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import type { UserConfig } from '../config/user.config';
+import type { Scope } from './auth-scope';
 
 export interface SmsLimits {
   /** A mobile gets one code per this many ms (a moving window: 60 s from the last one sent). */
@@ -16,20 +17,27 @@ export interface SmsLimits {
 /** Contract limits: 1/min and 10/day per mobile, 100/h per IP. */
 export const SMS_LIMITS: SmsLimits = { mobileIntervalMs: 60_000, perMobilePerDay: 10, perIpPerHour: 100 };
 
-// KEYS: the mobile's last code (ms), its day, the IP's hour. ARGV: now, the interval, then limit
-// and TTL of each window. Checked and counted atomically; a refused request takes nothing. A take
-// sent again after it took (its reply lost) answers 0 and takes nothing more: it would find the
-// mobile's minute spent.
+/** The scopes whose own windows a mobile had before they were one. */
+const SCOPES: readonly Scope[] = ['app', 'mp'];
+
+// KEYS: the mobile's last code (ms), its day, the IP's hour, then the last codes and days the app's
+// and the media platform's own windows of the mobile counted before they were one (read only:
+// replicas of the earlier release count there while a deploy rolls, and they lapse within the day).
+// ARGV: now, the interval, then limit and TTL of each window. Checked and counted atomically; a
+// refused request takes nothing. A take sent again after it took (its reply lost) answers 0 and
+// takes nothing more: it would find the mobile's minute spent.
 const TAKE = new ApplyOnceScript<number, string[], number[]>({
   apply: `
 local now = tonumber(ARGV[1])
-local last = redis.call('GET', KEYS[1])
-if last and now - tonumber(last) < tonumber(ARGV[2]) then return 1 end
-for i = 2, #KEYS do
-  if tonumber(redis.call('GET', KEYS[i]) or '0') >= tonumber(ARGV[i * 2 - 1]) then return i end
+for _, key in ipairs({ KEYS[1], KEYS[4], KEYS[6] }) do
+  local last = redis.call('GET', key)
+  if last and now - tonumber(last) < tonumber(ARGV[2]) then return 1 end
 end
+local function count(key) return tonumber(redis.call('GET', key) or '0') end
+if count(KEYS[2]) + count(KEYS[5]) + count(KEYS[7]) >= tonumber(ARGV[3]) then return 2 end
+if count(KEYS[3]) >= tonumber(ARGV[5]) then return 3 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-for i = 2, #KEYS do
+for i = 2, 3 do
   if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i * 2]) end
 end
 return 0`,
@@ -56,6 +64,10 @@ export class SmsRateLimiter {
       `sms:limit:mobile:${mobile}:last`,
       `sms:limit:mobile:${mobile}:d${day.date}`,
       `sms:limit:ip:${ip}:h${hour}`,
+      ...SCOPES.flatMap((scope) => [
+        `sms:limit:${scope}:mobile:${mobile}:last`,
+        `sms:limit:${scope}:mobile:${mobile}:d${day.date}`,
+      ]),
     ];
     const dayTtl = Math.max(1, Math.ceil(day.msLeft / 1000));
     const args = [now, limits.mobileIntervalMs, limits.perMobilePerDay, dayTtl, limits.perIpPerHour, 3600];
