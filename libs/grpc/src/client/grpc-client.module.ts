@@ -2,8 +2,10 @@ import { type DynamicModule, Inject, Module, type Provider } from '@nestjs/commo
 import { type ClientGrpc, ClientProxyFactory, Transport } from '@nestjs/microservices';
 
 import { GRPC_LOADER_OPTIONS } from '../loader-options';
+import { GRPC_MAX_MESSAGE_BYTES } from '../message-limit';
 import type { GrpcServiceDefinition } from '../services';
 import { deadlineInterceptor } from './deadline.interceptor';
+import { refusedReplyInterceptor } from './refused-reply.interceptor';
 
 /**
  * The `grpc.service_config` of every client of our services: with a headless Service
@@ -46,7 +48,8 @@ function clientProvider({ service, url, deadlineMs }: GrpcClientRegistration): P
           url,
           loader: GRPC_LOADER_OPTIONS,
           channelOptions: {
-            interceptors: [deadlineInterceptor(deadlineMs)],
+            interceptors: [deadlineInterceptor(deadlineMs), refusedReplyInterceptor()],
+            'grpc.max_send_message_length': GRPC_MAX_MESSAGE_BYTES,
             'grpc.service_config': ROUND_ROBIN_SERVICE_CONFIG,
             'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
           },

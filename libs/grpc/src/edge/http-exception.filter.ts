@@ -1,5 +1,6 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { errorCodes, type FastifyReply } from 'fastify';
 
 import { AppError } from '../errors/app-error';
 import { ERROR_TABLE, ErrorKind, errorKindFromGrpcStatus, httpStatusOf } from '../errors/error-kind';
@@ -10,12 +11,21 @@ export interface HttpErrorBody {
   message: string | Record<string, string>;
 }
 
+/**
+ * The answer to a request too large for a gRPC message (GRPC_MAX_MESSAGE_BYTES): Fastify's to a
+ * body over the app's limit.
+ */
+const REQUEST_TOO_LARGE = { status: 413, body: { message: new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE().message } };
+
 /** The HTTP status and body for any error that reaches an HTTP edge. */
 export function toHttpError(exception: unknown): { status: number; body: HttpErrorBody } {
   if (exception instanceof AppError) {
     return { status: httpStatusOf(exception.kind), body: errorBody(exception.message, exception.field) };
   }
   if (isGrpcServiceError(exception)) {
+    // RESOURCE_EXHAUSTED no service sent is grpc-js refusing the request's message (a reply it
+    // refused ends INTERNAL, see refusedReplyInterceptor), not a rate limit to wait out.
+    if (exception.code === GrpcStatus.RESOURCE_EXHAUSTED && !isAppErrorStatus(exception)) return REQUEST_TOO_LARGE;
     const kind = errorKindFromGrpcStatus(exception.code);
     const status = httpStatusOf(kind);
     // A server error's details are shown only when a service wrote them for clients.

@@ -1,4 +1,4 @@
-import { Metadata, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 
 import type { ErrorKind } from './error-kind';
 
@@ -21,7 +21,7 @@ export function appErrorMetadata(kind: ErrorKind, field?: string): Metadata {
 }
 
 /** Whether a service wrote the error's message for clients (see APP_ERROR_METADATA). */
-export function isAppErrorStatus(error: ServiceError): boolean {
+export function isAppErrorStatus(error: Pick<StatusObject, 'metadata'>): boolean {
   return error.metadata instanceof Metadata && error.metadata.get(APP_ERROR_METADATA).length > 0;
 }
 

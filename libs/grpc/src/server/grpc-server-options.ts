@@ -2,6 +2,7 @@ import type { Server, ServerInterceptor } from '@grpc/grpc-js';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
 
 import { GRPC_LOADER_OPTIONS } from '../loader-options';
+import { GRPC_MAX_MESSAGE_BYTES } from '../message-limit';
 import type { GrpcServiceDefinition } from '../services';
 import { connectionAgeOptions, type GrpcConnectionAge } from './connection-age';
 import type { GrpcHealth } from './grpc-health';
@@ -38,6 +39,7 @@ export function grpcServerOptions(
       // Nest hands these to the grpc-js Server it makes, whose options take its interceptors.
       channelOptions: {
         interceptors: [...interceptors],
+        'grpc.max_receive_message_length': GRPC_MAX_MESSAGE_BYTES,
         ...(connectionAge ? connectionAgeOptions(connectionAge) : {}),
       },
       onLoadPackageDefinition: (_definition: unknown, server: unknown) => {

@@ -1,0 +1,5 @@
+/**
+ * Largest gRPC message (4 MiB, grpc-js' default) a server of ours reads and a client of ours sends:
+ * a request over it is refused by the client itself, before it crosses the network.
+ */
+export const GRPC_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
