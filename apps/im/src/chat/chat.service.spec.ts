@@ -93,4 +93,61 @@ describe('ChatService', () => {
     warn.mockRestore();
     log.mockRestore();
   });
+
+  it('logs a hung bot outage and its end once each, while messages sent before it answered again time out after', async () => {
+    // A hung bot fails each message at its deadline, 3 s after it was sent: once it answers again,
+    // the messages sent while it hung still fail, one after another, among the new answers.
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const hung: Array<(error: Error) => void> = [];
+    let up = false;
+    const bot = new RecordingBot(() =>
+      up
+        ? Promise.resolve({ userResponse: 'ok', createTime: 0 })
+        : new Promise((_resolve, reject) => hung.push(reject)),
+    );
+    const chat = new ChatService(bot, new FixedClock());
+    const user = { kind: 'anonymous', anonymousId: '7' } as const;
+    const sentWhileHung = Array.from({ length: 4 }, () => chat.reply(user, message));
+    hung[0](new Error('DEADLINE_EXCEEDED'));
+    await sentWhileHung[0];
+    up = true;
+    for (let n = 1; n < 4; n++) {
+      await chat.reply(user, message);
+      hung[n](new Error('DEADLINE_EXCEEDED'));
+      await sentWhileHung[n];
+    }
+    await chat.reply(user, message);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(log).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+    log.mockRestore();
+  });
+
+  it('logs no return of a bot that stopped, for the answers to messages sent before it failed', async () => {
+    // A bot shutting down answers the messages it took and refuses new ones.
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const log = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    const taken: Array<() => void> = [];
+    let up = true;
+    const bot = new RecordingBot(() =>
+      up
+        ? new Promise((resolve) => taken.push(() => resolve({ userResponse: 'ok', createTime: 0 })))
+        : Promise.reject(new Error('UNAVAILABLE')),
+    );
+    const chat = new ChatService(bot, new FixedClock());
+    const user = { kind: 'anonymous', anonymousId: '7' } as const;
+    const sentBefore = Array.from({ length: 3 }, () => chat.reply(user, message));
+    up = false;
+    for (let n = 0; n < 3; n++) {
+      await chat.reply(user, message);
+      taken[n]();
+      await sentBefore[n];
+    }
+    await chat.reply(user, message);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(log).not.toHaveBeenCalled();
+    warn.mockRestore();
+    log.mockRestore();
+  });
 });

@@ -14,6 +14,9 @@ export class ChatService {
   private readonly logger = new Logger(ChatService.name);
   /** The bot failed the last message: its outage is logged once, however many messages it fails. */
   private failing = false;
+  /** Messages sent to the bot so far, and how many had been when `failing` last changed. */
+  private sent = 0;
+  private sentWhenChanged = 0;
 
   constructor(
     private readonly bot: ChatBot,
@@ -21,28 +24,36 @@ export class ChatService {
   ) {}
 
   async reply(identity: SocketIdentity, message: ChatMessage): Promise<ChatReply> {
+    const sent = ++this.sent;
     try {
       const answer = await this.bot.reply({
         userId: chatUserId(identity),
         userMessage: message.text,
         createTime: message.createTime,
       });
-      if (this.failing) {
-        this.failing = false;
-        this.logger.log('chatbot answers again');
-      }
+      if (this.failing && this.turnsOver(sent)) this.logger.log('chatbot answers again');
       return {
         msg: answer.userResponse,
         timestamp: answer.createTime > 0 ? answer.createTime : this.clock.nowSeconds(),
       };
     } catch (error) {
       // Once per outage: every message a down bot failed logged a line, as many as were sent.
-      if (!this.failing) {
-        this.failing = true;
+      if (!this.failing && this.turnsOver(sent))
         this.logger.warn(`chatbot failed: ${errorMessage(error)}`);
-      }
       return { msg: CHATBOT_FAILURE_REPLY, timestamp: this.clock.nowSeconds() };
     }
+  }
+
+  /**
+   * Turns `failing` over for the outcome of message number `sent`, unless that message was sent
+   * before the last turn: a message that hung until its deadline while the bot came back, or
+   * that a stopping bot still answered, tells nothing new, and each turned it over again.
+   */
+  private turnsOver(sent: number): boolean {
+    if (sent <= this.sentWhenChanged) return false;
+    this.failing = !this.failing;
+    this.sentWhenChanged = this.sent;
+    return true;
   }
 }
 
