@@ -333,6 +333,32 @@ describe('article detail, author lists, history and reading durations through th
       expect(await stack.state.zscore(key, '1400000000000000000')).toBeNull();
     });
 
+    it('counts no read and keeps no history for a HEAD, which shows no article, anonymous or signed in', async () => {
+      const [article] = MANY.slice(-1);
+      const history = StateKeys.readingHistory(LONER);
+      const reads = await score(CounterKeys.articleReads, article);
+      const authorReads = await score(CounterKeys.authorReads, PROLIFIC);
+      // The page is built (and its detail held in this replica) before the HEADs come.
+      expect((await call('GET', `/articles/${article}`)).statusCode).toBe(200);
+      const traceLog = await writtenTraceLines();
+      const heads = [
+        await stack.gateway.inject({ method: 'HEAD', url: `/app/v1_0/articles/${article}` }),
+        await stack.gateway.inject({ method: 'HEAD', url: `/app/v1_0/articles/${article}` }),
+        await stack.gateway.inject({
+          method: 'HEAD',
+          url: `/app/v1_0/articles/${article}`,
+          headers: { authorization: `Bearer ${tokens.get(LONER)}`, trace: TRACE },
+        }),
+      ];
+      expect(heads.map((head) => [head.statusCode, head.headers['content-type'], head.body])).toEqual(
+        heads.map(() => [200, 'application/json; charset=utf-8', '']),
+      );
+      expect(await score(CounterKeys.articleReads, article)).toBe(reads + 1);
+      expect(await score(CounterKeys.authorReads, PROLIFIC)).toBe(authorReads + 1);
+      expect(await stack.state.zscore(history, article)).toBeNull();
+      expect(await writtenTraceLines()).toEqual(traceLog);
+    });
+
     it.each([
       ['pending review', PENDING],
       ['deleted', DELETED],

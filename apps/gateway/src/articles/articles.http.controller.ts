@@ -2,6 +2,7 @@ import { Auth, type AuthenticatedRequest, type AuthUser, CurrentUser } from '@ap
 import { APP_CONFIG } from '@app/config';
 import { JSON_CONTENT_TYPE, RawResponse } from '@app/grpc';
 import { Body, Controller, Get, Header, Headers, Inject, Param, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 
 import type { articleV1 } from '@app/contracts';
 
@@ -46,7 +47,8 @@ export class ArticlesHttpController {
    * An approved article (`ArticleDetailView`, serialized here: the article's part once per cached
    * detail; an anonymous reader's whole answer is reused for ANONYMOUS_PAGE_TTL_MS, mostly by
    * `answerBuiltAnonymousPages` before this handler). A signed-in reader's visit goes to their
-   * history; every visit is counted.
+   * history; every visit is counted. A HEAD (answered here too) shows no article: it is neither
+   * counted nor logged.
    */
   @Get('articles/:id')
   @Auth('optional')
@@ -54,7 +56,7 @@ export class ArticlesHttpController {
   @Header('content-type', JSON_CONTENT_TYPE)
   async detail(
     @Param('id') articleId: string,
-    @Req() request: AuthenticatedRequest,
+    @Req() request: AuthenticatedRequest & Pick<FastifyRequest, 'method'>,
     @Headers('trace') trace: string | undefined,
   ): Promise<Buffer> {
     // Read from the request, not with `@CurrentUser()`: a custom parameter costs Nest an execution
@@ -62,21 +64,22 @@ export class ArticlesHttpController {
     const reader = request.authUser;
     const article = await this.details.read(articleId);
     if (!article) throw ArticleErrors.notFound();
+    const viewed = request.method !== 'HEAD';
     // A header that holds no tracking string is no click to log; the article is served all the same.
-    const tracking = trace ? trackingFields(trace) : undefined;
+    const tracking = viewed && trace ? trackingFields(trace) : undefined;
     if (trace && tracking) {
       this.traceLog.write({ trace, channelId: article.chId, readTime: '' });
       this.readingStats.recordOrigin(article.artId, tracking);
     }
     if (!reader) {
-      void this.tracker.recordRead(article.artId, article.autId, undefined);
+      if (viewed) void this.tracker.recordRead(article.artId, article.autId, undefined);
       return this.anonymousPages.get(article) ?? this.anonymousPage(article);
     }
     const [author, viewer, recomments] = await Promise.all([
       this.authors.readOne(article.autId),
       this.viewers.read(reader.userId, article.artId, article.autId),
       this.recomments(article.artId),
-      this.tracker.recordRead(article.artId, article.autId, reader.userId),
+      viewed ? this.tracker.recordRead(article.artId, article.autId, reader.userId) : undefined,
     ]);
     return articlePageBody(article, this.config.TZ, pageFields(author, viewer, recomments, this.unnamedAuthorPhoto));
   }
