@@ -117,4 +117,8 @@ describe('HTTP answers to what the gRPC transport ends a call with', () => {
       { message: 'Internal server error.' },
     ]);
   });
+
+  it('answers a method the service does not serve yet (an older build in a rolling deploy) 503, to be tried again', async () => {
+    expect(await post(edge, '/app/users/names', {})).toEqual([503, { message: 'Service unavailable.' }]);
+  });
 });

@@ -32,7 +32,7 @@ describe('error table', () => {
   it('treats statuses no service sends on purpose as transport failures', () => {
     expect(errorKindFromGrpcStatus(GrpcStatus.UNKNOWN)).toBe(ErrorKind.Internal);
     expect(errorKindFromGrpcStatus(GrpcStatus.CANCELLED)).toBe(ErrorKind.Unavailable);
-    expect(errorKindFromGrpcStatus(GrpcStatus.UNIMPLEMENTED)).toBe(ErrorKind.Internal);
+    expect(errorKindFromGrpcStatus(GrpcStatus.UNIMPLEMENTED)).toBe(ErrorKind.Unavailable);
   });
 });
 

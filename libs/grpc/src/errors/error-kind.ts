@@ -42,14 +42,18 @@ const KIND_BY_GRPC_STATUS = new Map<GrpcStatus, ErrorKind>(
   (Object.entries(ERROR_TABLE) as [ErrorKind, ErrorMapping][]).map(([kind, mapping]) => [mapping.grpc, kind]),
 );
 
-/** Status codes that no service sends on purpose; they mean the call itself failed. */
+/**
+ * Status codes that no service sends on purpose; they mean the call itself failed. UNIMPLEMENTED
+ * is a method a replica does not serve yet, an older build during a rolling deploy: unavailable
+ * until the deploy is through, not a fault to report.
+ */
 const TRANSPORT_KINDS: ReadonlyMap<GrpcStatus, ErrorKind> = new Map([
   [GrpcStatus.CANCELLED, ErrorKind.Unavailable],
   [GrpcStatus.UNKNOWN, ErrorKind.Internal],
   [GrpcStatus.FAILED_PRECONDITION, ErrorKind.InvalidArgument],
   [GrpcStatus.ABORTED, ErrorKind.Conflict],
   [GrpcStatus.OUT_OF_RANGE, ErrorKind.InvalidArgument],
-  [GrpcStatus.UNIMPLEMENTED, ErrorKind.Internal],
+  [GrpcStatus.UNIMPLEMENTED, ErrorKind.Unavailable],
 ]);
 
 export function errorKindFromGrpcStatus(code: GrpcStatus): ErrorKind {
