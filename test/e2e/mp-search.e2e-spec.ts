@@ -73,6 +73,10 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
       article(9, A, 'Files under C:\\temp', 0),
       { ...article(10, C, 'A long read', 2, LONG_CONTENT), createdAt: '2026-01-10 02:30:00' },
       { ...article(11, A, 'Lab notes', 2, '<p>Research at AT&amp;T: a&lt;b, x &gt; y</p>'), createdAt: '2026-01-11 02:30:00' },
+      {
+        ...article(12, A, 'Reading list', 1, '<p>机器<strong>学习</strong>入门 and <em>Ferr</em>is</p><p>apple</p><p>pie</p>'),
+        createdAt: '2026-01-12 02:30:00',
+      },
     ]);
     mp = await stack.startMediaPlatform();
     authA = { authorization: `Bearer ${await stack.signIn(A, { verified: true, scope: 'mp' })}` };
@@ -124,6 +128,12 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
     expect((await found('q=a%3Cb%2C%20%3E')).results.map((item) => item.id)).toEqual([id(11)]);
     expect((await found('q=amp')).total_count).toBe(0);
     expect((await found('q=lt')).total_count).toBe(0);
+  });
+
+  it('reads a word through inline markup (bold, italics, links) but not across paragraphs', async () => {
+    expect((await found(`q=${encodeURIComponent('机器学习入门')}`)).results.map((item) => item.id)).toEqual([id(12)]);
+    expect((await found('q=Ferris')).results.map((item) => item.id)).toEqual([id(12)]);
+    expect((await found('q=applepie')).total_count).toBe(0);
   });
 
   it('takes % and _ as themselves', async () => {
