@@ -72,16 +72,23 @@ export class RelationsService {
     const follower = await this.requireTarget(userId, targetUserId);
     const previous = await this.relations.upsert(userId, targetUserId, RelationType.Follow);
     const changed = await this.afterChange(userId, targetUserId, previous, RelationType.Follow);
-    if (changed && follower && !(await this.blacklists(targetUserId, userId)))
+    if (changed && follower && (await this.mayBeToldOf(targetUserId, userId)))
       await this.notifier.notify(follower, targetUserId);
   }
 
   /**
-   * Whether `userId` has blacklisted `otherUserId`: a follow of theirs is then made (the reference
-   * refused none) but not announced to them, whom a follow and unfollow over and over would ping.
+   * Whether `userId` may be told of a follow by `followerId`: not when they blacklisted them (the
+   * follow is made, as the reference refused none, but a follow and unfollow over and over would
+   * ping them), nor when that cannot be read: the follow is stored and counted by then, and a lost
+   * notification must not fail it.
    */
-  private async blacklists(userId: string, otherUserId: string): Promise<boolean> {
-    return (await this.relations.relationOf(userId, otherUserId)) === RelationType.Blacklist;
+  private async mayBeToldOf(userId: string, followerId: string): Promise<boolean> {
+    try {
+      return (await this.relations.relationOf(userId, followerId)) !== RelationType.Blacklist;
+    } catch (error) {
+      this.logger.warn(`following notify to ${userId} left out, blacklist unread: ${String(error)}`);
+      return false;
+    }
   }
 
   async unfollow(userId: string, targetUserId: string): Promise<void> {
