@@ -18,4 +18,6 @@ export const AuthoringErrors = {
   notFound: () => AppError.notFound('The article does not exist.'),
   /** Long articles already wait for every HTML worker: the author may send it again shortly. */
   busy: () => new AppError(ErrorKind.Unavailable),
+  /** An author's search read past the caller's deadline, which has answered them already. */
+  searchTimedOut: () => new AppError(ErrorKind.Timeout),
 } as const;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager, In } from 'typeorm';
+import { type DataSource, type EntityManager, In, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
 
 import { ArticleContentEntity } from '../articles/article-content.entity';
 import { ArticleStatisticEntity } from '../articles/article-statistic.entity';
@@ -8,6 +8,7 @@ import { type ArticleCover, ArticleEntity, ArticleStatus } from '../articles/art
 import { authorArticlesInChunks } from '../articles/articles.repository';
 import { ChannelEntity } from '../channels/channel.entity';
 import { type OutboxJob, writeOutboxJobs } from '../outbox/job-outbox';
+import { AuthoringErrors } from './authoring.errors';
 
 /** An author's article ids read per statement for their statistics. */
 export const AUTHOR_IDS_CHUNK = 2000;
@@ -39,7 +40,12 @@ export interface AuthoredSearchFilter {
   words: readonly string[];
   offset: number;
   limit: number;
+  /** How long its statements may read (the caller's deadline): an author's contents may be long. */
+  timeLimitMs: number;
 }
+
+/** MariaDB's error for a statement stopped at its `max_statement_time`. */
+const ER_STATEMENT_TIMEOUT = 1969;
 
 /** A LIKE pattern finding `text` anywhere, its `%`, `_` and `\\` taken as themselves. */
 function containing(text: string): string {
@@ -221,6 +227,7 @@ export class AuthoringRepository {
    * word of markup (`img`, `src`) finds nothing; the author's rows only are read (KEY user_id).
    */
   async search(filter: AuthoredSearchFilter): Promise<{ total: number; rows: ArticleEntity[] }> {
+    const deadline = Date.now() + filter.timeLimitMs;
     const query = this.dataSource
       .getRepository(ArticleEntity)
       .createQueryBuilder('a')
@@ -236,10 +243,37 @@ export class AuthoringRepository {
         { [param]: containing(word), [`${param}Html`]: containing(asStoredHtml(word)) },
       );
     });
-    const total = await query.getCount();
+    const [counted] = await this.readWithin<{ total: string | number }>(
+      query.clone().select('COUNT(DISTINCT a.article_id)', 'total'),
+      deadline,
+    );
+    const total = Number(counted?.total ?? 0);
     if (total <= filter.offset) return { total, rows: [] };
-    const rows = await query.orderBy('a.article_id', 'DESC').offset(filter.offset).limit(filter.limit).getMany();
+    const page = await this.readWithin<{ id: string }>(
+      query.clone().select('a.article_id', 'id').orderBy('a.article_id', 'DESC').offset(filter.offset).limit(filter.limit),
+      deadline,
+    );
+    if (page.length === 0) return { total, rows: [] };
+    const rows = await this.dataSource
+      .getRepository(ArticleEntity)
+      .find({ where: { id: In(page.map((row) => String(row.id))) }, order: { id: 'DESC' } });
     return { total, rows };
+  }
+
+  /**
+   * Runs a read that MariaDB stops once `deadline` has passed (a timeout), where it went on for as
+   * long as the contents took to read, its connection held, after its caller had given up.
+   */
+  private async readWithin<Row>(query: SelectQueryBuilder<ArticleEntity>, deadline: number): Promise<Row[]> {
+    const seconds = Math.max(deadline - Date.now(), 1) / 1000;
+    const [sql, parameters] = query.getQueryAndParameters();
+    try {
+      return await this.dataSource.query<Row[]>(`SET STATEMENT max_statement_time = ${seconds.toFixed(3)} FOR ${sql}`, parameters);
+    } catch (error) {
+      const errno = error instanceof QueryFailedError ? (error.driverError as { errno?: number } | undefined)?.errno : undefined;
+      if (errno === ER_STATEMENT_TIMEOUT) throw AuthoringErrors.searchTimedOut();
+      throw error;
+    }
   }
 
   /** Ids of an author's articles that are not deleted (and match `filter`), in chunks: one walk per status. */

@@ -195,6 +195,7 @@ export class AuthoringService {
       userId: request.userId,
       words,
       ...authoredPageWindow(request.page, request.perPage),
+      timeLimitMs: this.config.GRPC_DEADLINE_MS,
     });
     return { totalCount: total, articles: rows.map(authoredRow) };
   }
