@@ -1,3 +1,5 @@
+import { createServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
+
 import { userV1 } from '@app/contracts';
 import { freePort } from '@app/testing';
 import { Body, Controller, type INestMicroservice, Module, Post } from '@nestjs/common';
@@ -120,5 +122,36 @@ describe('HTTP answers to what the gRPC transport ends a call with', () => {
 
   it('answers a method the service does not serve yet (an older build in a rolling deploy) 503, to be tried again', async () => {
     expect(await post(edge, '/app/users/names', {})).toEqual([503, { message: 'Service unavailable.' }]);
+  });
+});
+
+describe('HTTP answers to an HTTP refusal between the apps (a proxy answering 401 or 403)', () => {
+  let proxy: Http2Server;
+  const sessions = new Set<ServerHttp2Session>();
+  let edge: NestFastifyApplication;
+
+  beforeAll(async () => {
+    proxy = createServer();
+    proxy.on('session', (session) => sessions.add(session));
+    proxy.on('stream', (stream, headers) => {
+      const status = String(headers[':path']).endsWith('/GetUserNames') ? 403 : 401;
+      stream.respond({ ':status': status, 'content-type': 'text/plain' });
+      stream.end('denied');
+    });
+    const port = await freePort();
+    await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+    edge = await httpEdgeFor(`127.0.0.1:${port}`);
+  });
+
+  afterAll(async () => {
+    await edge.close();
+    // The edge's channel keeps its connection: the server closes once it is gone.
+    for (const session of sessions) session.destroy();
+    await new Promise((resolve) => proxy.close(resolve));
+  });
+
+  it("answers 500 without the transport text, not the caller's own 401 (which signs the app out) or 403", async () => {
+    expect(await post(edge, '/app/users', { userId: '1' })).toEqual([500, { message: 'Internal server error.' }]);
+    expect(await post(edge, '/app/users/names', {})).toEqual([500, { message: 'Internal server error.' }]);
   });
 });

@@ -17,19 +17,28 @@ export interface HttpErrorBody {
  */
 const REQUEST_TOO_LARGE = { status: 413, body: { message: new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE().message } };
 
+/**
+ * Refusals grpc-js reports in statuses of the caller's own: an HTTP 401 or 403 of a proxy between
+ * the apps, an HTTP/2 connection not secure enough. Nothing the caller can mend (a 401 signs the
+ * app out): a fault of ours, unless a service sent the status.
+ */
+const TRANSPORT_REFUSALS: ReadonlySet<GrpcStatus> = new Set([GrpcStatus.UNAUTHENTICATED, GrpcStatus.PERMISSION_DENIED]);
+
 /** The HTTP status and body for any error that reaches an HTTP edge. */
 export function toHttpError(exception: unknown): { status: number; body: HttpErrorBody } {
   if (exception instanceof AppError) {
     return { status: httpStatusOf(exception.kind), body: errorBody(exception.message, exception.field) };
   }
   if (isGrpcServiceError(exception)) {
+    const serviceSent = isAppErrorStatus(exception);
     // RESOURCE_EXHAUSTED no service sent is grpc-js refusing the request's message (a reply it
     // refused ends INTERNAL, see refusedReplyInterceptor), not a rate limit to wait out.
-    if (exception.code === GrpcStatus.RESOURCE_EXHAUSTED && !isAppErrorStatus(exception)) return REQUEST_TOO_LARGE;
-    const kind = errorKindFromGrpcStatus(exception.code);
+    if (exception.code === GrpcStatus.RESOURCE_EXHAUSTED && !serviceSent) return REQUEST_TOO_LARGE;
+    const kind =
+      TRANSPORT_REFUSALS.has(exception.code) && !serviceSent ? ErrorKind.Internal : errorKindFromGrpcStatus(exception.code);
     const status = httpStatusOf(kind);
     // A server error's details are shown only when a service wrote them for clients.
-    const shown = kind !== ErrorKind.Internal && (status < 500 || isAppErrorStatus(exception));
+    const shown = kind !== ErrorKind.Internal && (status < 500 || serviceSent);
     if (!shown || !exception.details) return { status, body: { message: ERROR_TABLE[kind].defaultMessage } };
     return { status, body: errorBody(exception.details, appErrorFieldOf(exception)) };
   }
