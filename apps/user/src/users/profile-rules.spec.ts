@@ -217,4 +217,11 @@ describe('withoutUnchangedName', () => {
     // A name stored with its spaces before they were stripped, sent back as loaded.
     expect(withoutUnchangedName({ name: ' me' }, ' me')).toEqual({ name: undefined });
   });
+
+  it('keeps the blanks inside a name, however many, and strips only those around it', () => {
+    const inside = ' \u3000\u200b'.repeat(20_000);
+    expect(withoutUnchangedName({ name: `\u200b a${inside}b${inside}` }, 'me')).toEqual({
+      name: `a${inside}b`,
+    });
+  });
 });

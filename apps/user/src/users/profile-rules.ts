@@ -39,7 +39,8 @@ const BLANK = String.raw`[\s\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u
 // Variation selectors and tags act on the character before them (❤️, a subdivision flag): none
 // can begin a name, and at its end they stay.
 const SELECTOR = String.raw`[\ufe00-\ufe0f]|[\u{e0000}-\u{e007f}]|[\u{e0100}-\u{e01ef}]`;
-const BLANK_AROUND = new RegExp(`^(?:${BLANK}|${SELECTOR})+|(?:${BLANK})+$`, 'gu');
+const LEADING_BLANKS = new RegExp(`^(?:${BLANK}|${SELECTOR})+`, 'u');
+const ONE_BLANK = new RegExp(`^(?:${BLANK})$`, 'u');
 // Shows nothing on its own: the blanks, the selectors and every other format character.
 const INVISIBLE = new RegExp(String.raw`${BLANK}|${SELECTOR}|\p{Cf}`, 'gu');
 
@@ -102,6 +103,18 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
 }
 
 /**
+ * The value without the blanks (and, at its start, the selectors) around it. The trailing ones are
+ * taken off character by character: a regex anchored at the end retries from every blank of a
+ * run inside the value, quadratic in the run's length.
+ */
+function withoutBlanksAround(value: string): string {
+  const chars = [...value.replace(LEADING_BLANKS, '')];
+  let end = chars.length;
+  while (end > 0 && ONE_BLANK.test(chars[end - 1] ?? '')) end -= 1;
+  return chars.slice(0, end).join('');
+}
+
+/**
  * The changes with the name stripped of the white space and invisible marks around it (kept as
  * sent, ' aaa' or '\u200baaa' was another name than a taken 'aaa', the unique key ignoring
  * trailing spaces only, and showed as it), and without the name when it is the user's current one, as sent or stripped: a form saved
@@ -110,7 +123,7 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
  */
 export function withoutUnchangedName(changes: ProfileChanges, currentName: string): ProfileChanges {
   if (changes.name === undefined) return changes;
-  const name = changes.name.replace(BLANK_AROUND, '');
+  const name = withoutBlanksAround(changes.name);
   const unchanged = changes.name === currentName || name === currentName;
   return { ...changes, name: unchanged ? undefined : name };
 }
@@ -132,8 +145,7 @@ export function checkProfileChanges(
 ): { problem: ProfileProblem } | { changes: ProfileChanges } {
   const { name, intro, gender, birthday, realName, idNumber, email } = changes;
   const refuse = (field: string, message: string) => ({ problem: { field, message } });
-  if (name !== undefined && !isNameLine(name))
-    return refuse('name', ProfileMessages.name);
+  if (name !== undefined && !isNameLine(name)) return refuse('name', ProfileMessages.name);
   if (name !== undefined && hidesCharacters(name))
     return refuse('name', ProfileMessages.invisibleName);
   if (intro !== undefined && !isLine(intro, 0, INTRO_MAX_CHARS))
