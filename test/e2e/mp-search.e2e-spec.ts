@@ -136,6 +136,12 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
     expect((await found('q=applepie')).total_count).toBe(0);
   });
 
+  it('takes a Chinese query without spaces word by word, as a text written in any order', async () => {
+    expect((await found(`q=${encodeURIComponent('入门机器学习')}`)).results.map((item) => item.id)).toEqual([id(12)]);
+    expect((await found(`q=${encodeURIComponent('学习入门机器')}`)).results.map((item) => item.id)).toEqual([id(12)]);
+    expect((await found(`q=${encodeURIComponent('入门深度学习')}`)).total_count).toBe(0);
+  });
+
   it('takes % and _ as themselves', async () => {
     expect((await found('q=100%25')).results.map((item) => item.id)).toEqual([id(8)]);
     expect((await found('q=%25')).results.map((item) => item.id)).toEqual([id(8)]);

@@ -15,6 +15,7 @@ import { ArticleHtmlSanitiser } from './article-html.sanitiser';
 import { ArticleCountersReader } from './article-counters.reader';
 import { ArticleReadingStatsReader } from './article-reading-stats.reader';
 import { authoredPageWindow } from './authored-page.rules';
+import { authoredSearchWords } from './authored-search.words';
 import { AuthoringErrors } from './authoring.errors';
 import { type ArticleDraft, AuthoringRepository } from './authoring.repository';
 
@@ -185,11 +186,11 @@ export class AuthoringService {
     };
   }
 
-  /** The author's articles holding every word of `q` (split at white space), newest first. */
+  /** The author's articles holding every word of `q` (see `authoredSearchWords`), newest first. */
   async search(
     request: authoringV1.SearchAuthoredArticlesRequest,
   ): Promise<authoringV1.SearchAuthoredArticlesResponse> {
-    const words = request.q.split(/\s+/).filter((word) => word !== '');
+    const words = authoredSearchWords(request.q);
     if (words.length === 0) return { totalCount: 0, articles: [] };
     const { total, rows } = await this.repository.search({
       userId: request.userId,

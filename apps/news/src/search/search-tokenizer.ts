@@ -56,6 +56,11 @@ function defaultJieba(): Jieba {
   return sharedJieba;
 }
 
+/** Jieba's words of a text as written (no case or width folded), parting a text without spaces. */
+export function cutWords(text: string): string[] {
+  return defaultJieba().cut(text, true);
+}
+
 /**
  * Turns text into FULLTEXT terms: jieba's search-mode words (a long word also yields its
  * sub-words), lower-cased NFKC letters and digits only (so no term can carry a boolean-mode
