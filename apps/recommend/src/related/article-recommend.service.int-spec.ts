@@ -7,6 +7,7 @@ import { of } from 'rxjs';
 import { CandidateIndex } from '../candidates/candidate-index';
 import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import { PopularityReader } from '../feed/popularity.reader';
+import { CandidatesNotReadyError } from '../feed/user-recommend.service';
 import { ArticleRecommendService } from './article-recommend.service';
 import { TitleTokenizer } from './title-tokenizer';
 
@@ -117,5 +118,37 @@ describe('ArticleRecommendService for an article outside the pools (real Redis)'
     await snapshot.add({ id: '33', channelId: 2, createdMs: 200, tokens: ['python'] });
     expect(await service.similar('90', 10)).toEqual(['33', '31', '32']);
     expect(newsCalls).toBe(1);
+  });
+});
+
+describe('ArticleRecommendService before any pool is built (real Redis)', () => {
+  let redis: TestRedis;
+  let state: Redis;
+  let index: CandidateIndex;
+  let service: ArticleRecommendService;
+
+  beforeAll(() => {
+    redis = createTestRedis();
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+    index = new CandidateIndex(state);
+    const snapshot = new CandidateSnapshot(CONFIG, index, new PopularityReader(state));
+    const news = {
+      getArticleCards: ({ articleIds }: articleV1.GetArticleCardsRequest) =>
+        of({ articles: articleIds.map((artId) => ({ artId, chId: 2, title: 'python 天气' })) }),
+    } as unknown as articleV1.ArticleServiceClient;
+    service = new ArticleRecommendService(CONFIG, snapshot, index, news, new TitleTokenizer());
+  });
+
+  afterAll(async () => {
+    await state.quit();
+    await redis.cleanup();
+  });
+
+  it('answers UNAVAILABLE (not built), not "none", which callers would keep as the article\'s list', async () => {
+    await expect(service.similar('31', 10)).rejects.toBeInstanceOf(CandidatesNotReadyError);
+    await index.replaceChannel(2, []);
+    await index.add({ id: '31', channelId: 2, createdMs: 100, tokens: ['python'] });
+    await index.add({ id: '32', channelId: 2, createdMs: 300, tokens: ['python'] });
+    expect(await service.similar('31', 10)).toEqual(['32']);
   });
 });

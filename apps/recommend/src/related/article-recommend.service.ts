@@ -7,7 +7,11 @@ import { LRUCache } from 'lru-cache';
 import { CandidateIndex } from '../candidates/candidate-index';
 import { CandidateSnapshot } from '../candidates/candidate-snapshot';
 import type { RecommendConfig } from '../config/recommend.config';
-import { DEFAULT_ARTICLE_NUM, MAX_ARTICLE_NUM } from '../feed/user-recommend.service';
+import {
+  CandidatesNotReadyError,
+  DEFAULT_ARTICLE_NUM,
+  MAX_ARTICLE_NUM,
+} from '../feed/user-recommend.service';
 import { RelatedIndex } from './related.util';
 import { TitleTokenizer } from './title-tokenizer';
 
@@ -55,7 +59,12 @@ export class ArticleRecommendService {
     private readonly tokenizer: TitleTokenizer,
   ) {}
 
+  /**
+   * Rejects with CandidatesNotReadyError (UNAVAILABLE) while no pool was ever built: "none" then
+   * is no answer, and the gateway keeps an answer for ten minutes.
+   */
   async similar(articleId: string, articleNum: number): Promise<string[]> {
+    if (!(await this.snapshot.ready())) throw new CandidatesNotReadyError();
     const count = articleNum > 0 ? Math.min(articleNum, MAX_ARTICLE_NUM) : DEFAULT_ARTICLE_NUM;
     if (this.answersGeneration !== this.snapshot.poolsGeneration) {
       this.answers.clear();
