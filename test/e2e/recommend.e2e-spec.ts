@@ -761,6 +761,20 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
     }
   });
 
+  it('tells the replicas about pools a rebuild wrote whole but stopped before telling, at the next rebuild', async () => {
+    await withOwnRecommend({}, async ({ service, client: ownClient, state: ownState }) => {
+      await service.get(CandidateRefresher).refresh();
+      const snapshot = service.get(CandidateSnapshot);
+      // Every pool written, then the replica was killed before it bumped the version.
+      await ownState.del('reco:candidates:version');
+      await snapshot.reload();
+      // Nothing changed in news since: this rebuild writes no pool again.
+      await service.get(CandidateRefresher).refresh();
+      expect(await snapshot.ready()).toBe(true);
+      expect((await similar(PYTHON_INTRO, 10, ownClient)).article_id).toContain(PYTHON_ASYNC);
+    });
+  });
+
   it('answers related articles of the same channel, title matches first, never the article itself', async () => {
     const related = await similar(PYTHON_INTRO);
     expect(related.article_id).toEqual([PYTHON_ASYNC, GO_BASICS]);

@@ -258,7 +258,14 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     if (await this.index.retainChannels(channelIds)) changed = true;
     const gone = [...known].filter((id) => !liveIds.has(id));
     await this.index.forgetArticles(gone, reading);
-    if (!changed && newcomers.length === 0 && gone.length === 0) {
+    // A rebuild stopped between its writes and its bump left pools the replicas do not count as
+    // built (no version): bumping tells them, though nothing changed since.
+    if (
+      !changed &&
+      newcomers.length === 0 &&
+      gone.length === 0 &&
+      (await this.index.version()) !== null
+    ) {
       this.logger.debug(
         `candidates unchanged: ${live.length} articles in ${channelIds.length} pools, ${cards.size} cards read`,
       );

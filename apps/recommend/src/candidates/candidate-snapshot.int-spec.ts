@@ -178,3 +178,33 @@ describe('CandidateSnapshot (real Redis)', () => {
     expect(ids(loading, 3)).toEqual(['14', '13']);
   });
 });
+
+describe('CandidateSnapshot during the first rebuild (real Redis)', () => {
+  let redis: TestRedis;
+  let state: Redis;
+
+  beforeAll(() => {
+    redis = createTestRedis();
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+  });
+
+  afterAll(async () => {
+    await state.quit();
+    await redis.cleanup();
+  });
+
+  it('is not ready on the pools a rebuild wrote so far, only once it told the replicas (the version)', async () => {
+    const index = new CandidateIndex(state);
+    const snapshot = new CandidateSnapshot(CONFIG, index, new PopularityReader(state));
+    // The rebuild swaps the pools in one channel at a time: channel 3's is not written yet, and
+    // an empty answer from it (no related articles, no feed) would be taken for the real one.
+    await index.putChannels([{ id: '11', channelId: 3 }]);
+    await index.replaceChannel(ALL_CHANNELS, [{ id: '11', createdMs: 1000 }]);
+    expect(await snapshot.ready()).toBe(false);
+
+    await index.replaceChannel(3, [{ id: '11', createdMs: 1000 }]);
+    await index.bumpVersion();
+    expect(await snapshot.ready()).toBe(true);
+    expect(snapshot.pool(3).map((entry) => entry.id)).toEqual(['11']);
+  });
+});

@@ -92,9 +92,9 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
   }
 
   /**
-   * False while no pool was ever built. Until this copy has seen them built it asks Redis again
-   * (one load shared by concurrent requests), so requests right after boot or after the first
-   * refresh elsewhere do not fail for nothing.
+   * False while no pool was ever built (a rebuild's pools count once it bumped the version). Until
+   * this copy has seen them built it asks Redis again (one load shared by concurrent requests), so
+   * requests right after boot or after the first refresh elsewhere do not fail for nothing.
    */
   async ready(): Promise<boolean> {
     if (!this.built) {
@@ -159,7 +159,9 @@ export class CandidateSnapshot implements OnApplicationBootstrap, OnApplicationS
         pools[index].flatMap((entry) => articles.get(entry.id) ?? []),
       ]),
     );
-    this.built = channelIds.length > 0;
+    // A rebuild swaps the pools in one channel at a time and bumps the version once all are in:
+    // before that first bump an answer from them (an empty one) would be taken for the real one.
+    this.built = version !== null && channelIds.length > 0;
     this.loadedVersion = version;
     this.poolChanges += 1;
   }
