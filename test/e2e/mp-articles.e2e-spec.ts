@@ -283,6 +283,14 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect(await count('news_article_basic')).toBe(before);
     });
 
+    it('refuses content whose sanitised HTML could outgrow a gRPC message (bare ampersands, each stored as &amp;) 400 keyed by content, storing nothing, where it was stored and every read of it answered 500', async () => {
+      const before = await count('news_article_basic');
+      const reply = await create(authA, body({ content: `<p>${'&'.repeat(900_000)}</p>` }));
+      expect([reply.statusCode, reply.json()]).toEqual([400, { message: { content: 'content is too long' } }]);
+      expect(await count('news_article_basic')).toBe(before);
+      expect((await create(authA, body({ content: `<p>${'x'.repeat(1_000_000)}</p>` }))).statusCode).toBe(201);
+    });
+
     it('needs a verified media-platform token', async () => {
       expect((await create({}, body())).statusCode).toBe(401);
       const reply = await create(appTokenA, body());

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './loader-options';
+export * from './message-limit';
 export * from './proto-path';
 export * from './services';
 export * from './service-constructor';

@@ -1,5 +1,5 @@
 import { isArticleTitleLength } from '@app/contracts';
-import { INT32_MAX, INT32_MIN, IsWholeCharacters, IsWholeText } from '@app/grpc';
+import { GRPC_MAX_MESSAGE_BYTES, INT32_MAX, INT32_MIN, IsWholeCharacters, IsWholeText } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import {
   IsDefined,
@@ -67,6 +67,42 @@ function IsCoverInput(options: ValidationOptions): PropertyDecorator {
   return ValidateBy({ name: 'isCoverInput', validator: { validate: isCoverInput } }, options);
 }
 
+/** Room in the news service's reply of an article for its fields but the content. */
+const REPLY_ROOM_BESIDES_CONTENT = 64 * 1024;
+
+/**
+ * The most bytes `html` can take once the news service has sanitised it: a character it escapes
+ * grows to 6 bytes at most (`"` in an attribute to `&quot;`, `&` to `&amp;`, a bare `<` or `>` to
+ * `&lt;` or `&gt;`, a tag left open gains its closing one), any other stays as it is or goes.
+ */
+function sanitisedBytesAtMost(html: string): number {
+  let escaped = 0;
+  for (let index = 0; index < html.length; index++) {
+    const code = html.charCodeAt(index);
+    // & < > "
+    if (code === 0x26 || code === 0x3c || code === 0x3e || code === 0x22) escaped++;
+  }
+  return Buffer.byteLength(html) + 5 * escaped;
+}
+
+/**
+ * Content whose sanitised HTML, stored, can be read back in one gRPC message: 1 MiB of bare
+ * ampersands is stored as 5 MiB of `&amp;`, which no reply could carry.
+ */
+function FitsInAReply(options: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'fitsInAReply',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value !== 'string' ||
+          sanitisedBytesAtMost(value) <= GRPC_MAX_MESSAGE_BYTES - REPLY_ROOM_BESIDES_CONTENT,
+      },
+    },
+    options,
+  );
+}
+
 /**
  * Body of POST and PUT /articles. The publish admin sends the whole loaded article back
  * (`id`, `status`, `pubdate`, …): those fields are not declared, so they are stripped.
@@ -80,6 +116,7 @@ export class ArticleBodyDto {
   @IsString()
   @IsNotEmpty({ message: INVALID_CONTENT })
   @IsWholeCharacters({ message: 'content must be whole characters' })
+  @FitsInAReply({ message: 'content is too long' })
   content: string;
 
   @IsDefined()
