@@ -1,6 +1,7 @@
 import type { TwoLevelCache } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
-import { of, throwError } from 'rxjs';
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
+import { type Observable, of, throwError } from 'rxjs';
 
 import { ArticleDetailReader } from './article-detail.reader';
 
@@ -8,6 +9,17 @@ const A = '1300000000000000001';
 const B = '1300000000000000002';
 const C = '1300000000000000003';
 const MISSING = '1300000000000000999';
+
+/** INTERNAL as a call ends whose reply the client refused, over its message limit. */
+function refusedReply(marked = true): Error {
+  const metadata = new Metadata();
+  if (marked) metadata.set('x-refused-reply', '1');
+  return Object.assign(new Error('13 INTERNAL: Received message larger than max (5000136 vs 4194304)'), {
+    code: GrpcStatus.INTERNAL,
+    details: 'Received message larger than max (5000136 vs 4194304)',
+    metadata,
+  });
+}
 
 const detail = (artId: string): articleV1.ArticleDetail => ({
   artId,
@@ -76,5 +88,49 @@ describe('ArticleDetailReader', () => {
     );
     const answers = await Promise.allSettled([reader.read(A), reader.read(B)]);
     expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  describe('a reply refused as too large for one message', () => {
+    /** News answering `stored`, where a reply of more than `fits` articles is refused. */
+    function newReaderOver(fits: number, stored: articleV1.ArticleDetail[], marked = true) {
+      const cache = { peek: jest.fn(() => Promise.resolve(undefined)) };
+      const getArticles = jest.fn(
+        (request: articleV1.GetArticlesRequest): Observable<articleV1.GetArticlesResponse> =>
+          request.articleIds.length > fits
+            ? throwError(() => refusedReply(marked))
+            : of({ articles: stored.filter((article) => request.articleIds.includes(article.artId)) }),
+      );
+      const reader = new ArticleDetailReader(
+        cache as unknown as TwoLevelCache,
+        { getArticles } as unknown as articleV1.ArticleServiceClient,
+      );
+      return { reader, getArticles };
+    }
+
+    it('is asked for again in halves until each part fits, every reader answered', async () => {
+      const { reader, getArticles } = newReaderOver(1, [detail(A), detail(B), detail(C)]);
+      const answers = await Promise.all([reader.read(A), reader.read(B), reader.read(C), reader.read(MISSING)]);
+      expect(answers.map((answer) => answer?.artId ?? null)).toEqual([A, B, C, null]);
+      expect(getArticles.mock.calls.map(([request]) => request.articleIds)).toEqual([
+        [A, B, C, MISSING],
+        [A, B],
+        [C, MISSING],
+        [A],
+        [B],
+        [C],
+        [MISSING],
+      ]);
+    });
+
+    it('fails the reader of an article too large alone, and any other INTERNAL is not asked again', async () => {
+      const alone = newReaderOver(0, [detail(A)]);
+      await expect(alone.reader.read(A)).rejects.toMatchObject({ code: GrpcStatus.INTERNAL });
+      expect(alone.getArticles).toHaveBeenCalledTimes(1);
+
+      const fault = newReaderOver(1, [detail(A), detail(B)], false);
+      const answers = await Promise.allSettled([fault.reader.read(A), fault.reader.read(B)]);
+      expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'rejected']);
+      expect(fault.getArticles).toHaveBeenCalledTimes(1);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { CacheKeys, SingleFlight, TwoLevelCache } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
-import { ARTICLE_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { ARTICLE_GRPC, InjectGrpcClient, isRefusedReply, unary } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable } from '@nestjs/common';
 
@@ -13,13 +13,15 @@ const MAX_DETAILS_PER_CALL = 100;
  * `art:{id}:detail` from the two-level cache, answered by the gateway itself on a hit (L1 or one
  * MGET). The misses of requests served together go to ArticleService.GetArticles in one call,
  * which loads them with one query and fills the cache; concurrent misses of one article in this
- * process share that call.
+ * process share that call. Articles of up to about 1 MiB each, a few of them together may be more
+ * than one reply holds: a reply refused as too large is asked for again in halves, until each
+ * part fits (an article fits a reply alone).
  */
 @Injectable()
 export class ArticleDetailReader {
   private readonly loading = new SingleFlight<articleV1.ArticleDetail | null>();
   private readonly misses = gatheredMisses(
-    async (articleIds) => (await unary(this.articles.getArticles({ articleIds }))).articles,
+    (articleIds) => this.fetch(articleIds),
     (article) => article.artId,
     MAX_DETAILS_PER_CALL,
   );
@@ -28,6 +30,17 @@ export class ArticleDetailReader {
     private readonly cache: TwoLevelCache,
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
   ) {}
+
+  private async fetch(articleIds: string[]): Promise<articleV1.ArticleDetail[]> {
+    try {
+      return (await unary(this.articles.getArticles({ articleIds }))).articles;
+    } catch (error) {
+      if (articleIds.length < 2 || !isRefusedReply(error)) throw error;
+      const half = Math.ceil(articleIds.length / 2);
+      const parts = await Promise.all([this.fetch(articleIds.slice(0, half)), this.fetch(articleIds.slice(half))]);
+      return parts.flat();
+    }
+  }
 
   /** The approved article's detail, or null when there is none. */
   async read(articleId: string): Promise<articleV1.ArticleDetail | null> {
