@@ -92,11 +92,11 @@ describe('ArticleDetailReader', () => {
 
   describe('a reply refused as too large for one message', () => {
     /** News answering `stored`, where a reply of more than `fits` articles is refused. */
-    function newReaderOver(fits: number, stored: articleV1.ArticleDetail[], marked = true) {
+    function newReaderOver(fits: number, stored: articleV1.ArticleDetail[], marked = true, tooLarge: string[] = []) {
       const cache = { peek: jest.fn(() => Promise.resolve(undefined)) };
       const getArticles = jest.fn(
         (request: articleV1.GetArticlesRequest): Observable<articleV1.GetArticlesResponse> =>
-          request.articleIds.length > fits
+          request.articleIds.length > fits || request.articleIds.some((id) => tooLarge.includes(id))
             ? throwError(() => refusedReply(marked))
             : of({ articles: stored.filter((article) => request.articleIds.includes(article.artId)) }),
       );
@@ -131,6 +131,18 @@ describe('ArticleDetailReader', () => {
       const answers = await Promise.allSettled([fault.reader.read(A), fault.reader.read(B)]);
       expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'rejected']);
       expect(fault.getArticles).toHaveBeenCalledTimes(1);
+    });
+
+    it('fails only the readers of a part that cannot be answered, the others get their articles', async () => {
+      const { reader } = newReaderOver(1, [detail(A), detail(B), detail(C)], true, [A]);
+      const answers = await Promise.allSettled([reader.read(A), reader.read(B), reader.read(C), reader.read(MISSING)]);
+      expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+      expect(answers[0]).toMatchObject({ reason: { code: GrpcStatus.INTERNAL } });
+      expect(answers.slice(1).map((answer) => (answer.status === 'fulfilled' ? (answer.value?.artId ?? null) : 'failed'))).toEqual([
+        B,
+        C,
+        null,
+      ]);
     });
   });
 });

@@ -4,7 +4,29 @@ import { ARTICLE_GRPC, InjectGrpcClient, isRefusedReply, unary } from '@app/grpc
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable } from '@nestjs/common';
 
-import { gatheredMisses } from './gathered-misses';
+import { gatheredMisses, PartlyFetched } from './gathered-misses';
+
+/**
+ * The articles of parts of one batch, asked for separately: a part that failed fails its own ids
+ * only (PartlyFetched), the others are answered.
+ */
+function joinedParts(
+  parts: string[][],
+  answers: PromiseSettledResult<articleV1.ArticleDetail[]>[],
+): articleV1.ArticleDetail[] {
+  const found: articleV1.ArticleDetail[] = [];
+  const failed = new Map<string, Error>();
+  answers.forEach((answer, index) => {
+    if (answer.status === 'fulfilled') found.push(...answer.value);
+    else if (answer.reason instanceof PartlyFetched) {
+      const partly = answer.reason as PartlyFetched<articleV1.ArticleDetail>;
+      found.push(...partly.found);
+      for (const [id, error] of partly.failed) failed.set(id, error);
+    } else for (const id of parts[index]) failed.set(id, answer.reason as Error);
+  });
+  if (failed.size > 0) throw new PartlyFetched(found, failed);
+  return found;
+}
 
 /** ArticleService.GetArticles answers at most this many ids. */
 const MAX_DETAILS_PER_CALL = 100;
@@ -15,7 +37,7 @@ const MAX_DETAILS_PER_CALL = 100;
  * which loads them with one query and fills the cache; concurrent misses of one article in this
  * process share that call. Articles of up to about 1 MiB each, a few of them together may be more
  * than one reply holds: a reply refused as too large is asked for again in halves, until each
- * part fits (an article fits a reply alone).
+ * part fits (an article fits a reply alone); a part that still fails fails its own readers only.
  */
 @Injectable()
 export class ArticleDetailReader {
@@ -37,8 +59,8 @@ export class ArticleDetailReader {
     } catch (error) {
       if (articleIds.length < 2 || !isRefusedReply(error)) throw error;
       const half = Math.ceil(articleIds.length / 2);
-      const parts = await Promise.all([this.fetch(articleIds.slice(0, half)), this.fetch(articleIds.slice(half))]);
-      return parts.flat();
+      const halves = [articleIds.slice(0, half), articleIds.slice(half)];
+      return joinedParts(halves, await Promise.allSettled(halves.map((part) => this.fetch(part))));
     }
   }
 
