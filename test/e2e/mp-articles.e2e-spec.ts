@@ -291,6 +291,16 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect((await create(authA, body({ content: `<p>${'x'.repeat(1_000_000)}</p>` }))).statusCode).toBe(201);
     });
 
+    it('refuses content that sanitising grows past a gRPC message by what it adds to tags (each new-tab link gains its rel and closing tag) 400 keyed by content, storing nothing', async () => {
+      const before = await count('news_article_basic');
+      // Under 1 MiB of body: 4 199 600 bytes once sanitised.
+      const links = 28_900;
+      const content = '&'.repeat(1_048_000 - 17 * links) + '<a target=_blank>'.repeat(links);
+      const reply = await create(authA, body({ content }));
+      expect([reply.statusCode, reply.json()]).toEqual([400, { message: { content: 'content is too long' } }]);
+      expect(await count('news_article_basic')).toBe(before);
+    });
+
     it('needs a verified media-platform token', async () => {
       expect((await create({}, body())).statusCode).toBe(401);
       const reply = await create(appTokenA, body());

@@ -13,6 +13,8 @@ export const AuthoringErrors = {
   invalidChannel: () => AppError.invalid('Invalid channel id.', 'channel_id'),
   invalidTitle: () => AppError.invalid('Invalid title param.', 'title'),
   invalidContent: () => AppError.invalid('Invalid content param.', 'content'),
+  /** Sanitised content no reply of the article could carry (ARTICLE_CONTENT_MAX_BYTES). */
+  contentTooLong: () => AppError.invalid('content is too long', 'content'),
   invalidArticle: () => AppError.invalid('Invalid article.'),
   invalidStatus: () => AppError.invalid('Invalid article status.'),
   notFound: () => AppError.notFound('The article does not exist.'),

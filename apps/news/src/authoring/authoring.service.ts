@@ -1,6 +1,7 @@
 import { CacheKeys, CounterKeys, CounterStore, TwoLevelCache } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import { type authoringV1, isArticleTitleLength } from '@app/contracts';
+import { ARTICLE_CONTENT_MAX_BYTES } from '@app/grpc';
 import { Snowflake, SNOWFLAKE_ID } from '@app/snowflake';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
@@ -326,6 +327,7 @@ export class AuthoringService {
     // Stored as every reader's page will show it: whoever writes (media platform, a gRPC caller).
     const content = await this.html.sanitise(input.content);
     if (content.trim().length === 0) throw AuthoringErrors.invalidContent();
+    if (Buffer.byteLength(content) > ARTICLE_CONTENT_MAX_BYTES) throw AuthoringErrors.contentTooLong();
     const cover = resolveCover(input.cover, content, this.config.STORAGE_PUBLIC_URL);
     if (input.channelId === 0) throw AuthoringErrors.feedChannel();
     if (

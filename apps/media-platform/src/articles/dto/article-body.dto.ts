@@ -1,5 +1,5 @@
 import { isArticleTitleLength } from '@app/contracts';
-import { GRPC_MAX_MESSAGE_BYTES, INT32_MAX, INT32_MIN, IsWholeCharacters, IsWholeText } from '@app/grpc';
+import { ARTICLE_CONTENT_MAX_BYTES, INT32_MAX, INT32_MIN, IsWholeCharacters, IsWholeText } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import {
   IsDefined,
@@ -67,15 +67,13 @@ function IsCoverInput(options: ValidationOptions): PropertyDecorator {
   return ValidateBy({ name: 'isCoverInput', validator: { validate: isCoverInput } }, options);
 }
 
-/** Room in the news service's reply of an article for its fields but the content. */
-const REPLY_ROOM_BESIDES_CONTENT = 64 * 1024;
-
 /**
- * The most bytes `html` can take once the news service has sanitised it: a character it escapes
- * grows to 6 bytes at most (`"` in an attribute to `&quot;`, `&` to `&amp;`, a bare `<` or `>` to
- * `&lt;` or `&gt;`, a tag left open gains its closing one), any other stays as it is or goes.
+ * The bytes `html` may take once the news service has sanitised it, each character it escapes
+ * counted at its worst, 6 bytes (`"` in an attribute to `&quot;`, `&` to `&amp;`, a bare `<` or
+ * `>` to `&lt;` or `&gt;`). What sanitising adds to tags (a closing tag, quotes, a new-tab link's
+ * `rel`) is not counted: news refuses the content that is too long once sanitised.
  */
-function sanitisedBytesAtMost(html: string): number {
+function escapedBytesAtMost(html: string): number {
   let escaped = 0;
   for (let index = 0; index < html.length; index++) {
     const code = html.charCodeAt(index);
@@ -96,7 +94,7 @@ function FitsInAReply(options: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value: unknown) =>
           typeof value !== 'string' ||
-          sanitisedBytesAtMost(value) <= GRPC_MAX_MESSAGE_BYTES - REPLY_ROOM_BESIDES_CONTENT,
+          escapedBytesAtMost(value) <= ARTICLE_CONTENT_MAX_BYTES,
       },
     },
     options,
