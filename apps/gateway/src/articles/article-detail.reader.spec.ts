@@ -9,6 +9,7 @@ const A = '1300000000000000001';
 const B = '1300000000000000002';
 const C = '1300000000000000003';
 const MISSING = '1300000000000000999';
+const CONFIG = { GRPC_DEADLINE_MS: 3000 };
 
 /** INTERNAL as a call ends whose reply the client refused, over its message limit. */
 function refusedReply(marked = true): Error {
@@ -43,6 +44,7 @@ function newTestReader(
   const reader = new ArticleDetailReader(
     cache as unknown as TwoLevelCache,
     { getArticles } as unknown as articleV1.ArticleServiceClient,
+    CONFIG,
   );
   return { reader, getArticles };
 }
@@ -85,12 +87,15 @@ describe('ArticleDetailReader', () => {
       {
         getArticles: () => throwError(() => unavailable),
       } as unknown as articleV1.ArticleServiceClient,
+      CONFIG,
     );
     const answers = await Promise.allSettled([reader.read(A), reader.read(B)]);
     expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'rejected']);
   });
 
   describe('a reply refused as too large for one message', () => {
+    afterEach(() => jest.restoreAllMocks());
+
     /** News answering `stored`, where a reply of more than `fits` articles is refused. */
     function newReaderOver(fits: number, stored: articleV1.ArticleDetail[], marked = true, tooLarge: string[] = []) {
       const cache = { peek: jest.fn(() => Promise.resolve(undefined)) };
@@ -103,6 +108,7 @@ describe('ArticleDetailReader', () => {
       const reader = new ArticleDetailReader(
         cache as unknown as TwoLevelCache,
         { getArticles } as unknown as articleV1.ArticleServiceClient,
+        CONFIG,
       );
       return { reader, getArticles };
     }
@@ -131,6 +137,24 @@ describe('ArticleDetailReader', () => {
       const answers = await Promise.allSettled([fault.reader.read(A), fault.reader.read(B)]);
       expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'rejected']);
       expect(fault.getArticles).toHaveBeenCalledTimes(1);
+    });
+
+    it('asks for the parts within the deadline of the first call, however many calls it takes', async () => {
+      const startedAt = 1_700_000_000_000;
+      let now = startedAt;
+      jest.spyOn(Date, 'now').mockImplementation(() => now);
+      const { reader, getArticles } = newReaderOver(1, [detail(A), detail(B), detail(C)]);
+      // Each refusal comes a second after its call: halving alone would take four deadlines.
+      getArticles.mockImplementation((request) => {
+        now += 1000;
+        return request.articleIds.length > 1
+          ? throwError(() => refusedReply())
+          : of({ articles: [detail(request.articleIds[0])] });
+      });
+      await Promise.allSettled([reader.read(A), reader.read(B), reader.read(C), reader.read(MISSING)]);
+      const deadlines = getArticles.mock.calls.slice(1).map((call) => (call as unknown[])[2]);
+      expect(deadlines.length).toBeGreaterThan(0);
+      expect(deadlines).toEqual(deadlines.map(() => ({ deadline: startedAt + CONFIG.GRPC_DEADLINE_MS })));
     });
 
     it('fails only the readers of a part that cannot be answered, the others get their articles', async () => {

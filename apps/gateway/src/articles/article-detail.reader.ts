@@ -1,9 +1,13 @@
 import { CacheKeys, SingleFlight, TwoLevelCache } from '@app/cache';
+import { APP_CONFIG } from '@app/config';
 import type { articleV1 } from '@app/contracts';
 import { ARTICLE_GRPC, InjectGrpcClient, isRefusedReply, unary } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
-import { Injectable } from '@nestjs/common';
+import { type CallOptions, Metadata } from '@grpc/grpc-js';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Observable } from 'rxjs';
 
+import type { GatewayConfig } from '../config/gateway.config';
 import { gatheredMisses, PartlyFetched } from './gathered-misses';
 
 /**
@@ -28,6 +32,16 @@ function joinedParts(
   return found;
 }
 
+/**
+ * GetArticles with grpc-js call options: Nest's client hands every argument on to grpc-js, but
+ * the generated interface only names the metadata.
+ */
+type GetArticlesWithOptions = (
+  request: articleV1.GetArticlesRequest,
+  metadata: Metadata,
+  options: CallOptions,
+) => Observable<articleV1.GetArticlesResponse>;
+
 /** ArticleService.GetArticles answers at most this many ids. */
 const MAX_DETAILS_PER_CALL = 100;
 
@@ -37,7 +51,8 @@ const MAX_DETAILS_PER_CALL = 100;
  * which loads them with one query and fills the cache; concurrent misses of one article in this
  * process share that call. Articles of up to about 1 MiB each, a few of them together may be more
  * than one reply holds: a reply refused as too large is asked for again in halves, until each
- * part fits (an article fits a reply alone); a part that still fails fails its own readers only.
+ * part fits (an article fits a reply alone), all within the first call's deadline; a part that
+ * still fails fails its own readers only.
  */
 @Injectable()
 export class ArticleDetailReader {
@@ -48,19 +63,36 @@ export class ArticleDetailReader {
     MAX_DETAILS_PER_CALL,
   );
 
+  private readonly deadlineMs: number;
+
   constructor(
     private readonly cache: TwoLevelCache,
     @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
-  ) {}
+    @Inject(APP_CONFIG) config: Pick<GatewayConfig, 'GRPC_DEADLINE_MS'>,
+  ) {
+    this.deadlineMs = config.GRPC_DEADLINE_MS;
+  }
 
-  private async fetch(articleIds: string[]): Promise<articleV1.ArticleDetail[]> {
+  /** `deadline` (epoch ms): the first call's, which the parts of a refused batch share. */
+  private async fetch(articleIds: string[], deadline?: number): Promise<articleV1.ArticleDetail[]> {
+    const askedAt = Date.now();
     try {
-      return (await unary(this.articles.getArticles({ articleIds }))).articles;
+      const call =
+        deadline === undefined
+          ? this.articles.getArticles({ articleIds })
+          : (this.articles.getArticles as GetArticlesWithOptions).call(
+              this.articles,
+              { articleIds },
+              new Metadata(),
+              { deadline },
+            );
+      return (await unary(call)).articles;
     } catch (error) {
       if (articleIds.length < 2 || !isRefusedReply(error)) throw error;
+      const partsDeadline = deadline ?? askedAt + this.deadlineMs;
       const half = Math.ceil(articleIds.length / 2);
       const halves = [articleIds.slice(0, half), articleIds.slice(half)];
-      return joinedParts(halves, await Promise.allSettled(halves.map((part) => this.fetch(part))));
+      return joinedParts(halves, await Promise.allSettled(halves.map((part) => this.fetch(part, partsDeadline))));
     }
   }
 
