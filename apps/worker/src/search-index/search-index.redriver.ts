@@ -1,5 +1,5 @@
 import { APP_CONFIG, errorMessage } from '@app/config';
-import { QueueName, retryFailedJob } from '@app/queue';
+import { isRefusedJob, QueueName, retryFailedJob } from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
 import {
   Inject,
@@ -23,10 +23,11 @@ const STALLED_FAILURE_REASON = 'job stalled more than allowable limit';
 
 /**
  * Whether a failed job is worth new attempts: it used up its own (its call failing throughout),
- * or BullMQ failed it as stalled. A job refused for good (a malformed payload) fails at its first
- * attempt with its own reason, so it is neither.
+ * or BullMQ failed it as stalled. A job refused for good (a malformed payload, a name the queue has
+ * no handler for) is not, however many attempts it had: one added by hand has none.
  */
 function isRedrivable(job: Pick<Job, 'attemptsMade' | 'opts' | 'failedReason'>): boolean {
+  if (isRefusedJob(job)) return false;
   return (
     job.attemptsMade >= (job.opts.attempts ?? 1) || job.failedReason === STALLED_FAILURE_REASON
   );
