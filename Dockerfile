@@ -26,9 +26,10 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/proto ./proto
 COPY --from=build /app/scripts/register-aliases.js /app/scripts/node-flags.js ./scripts/
-# The one place the app writes: local image uploads and the trace log (.data/uploads, .data/trace).
-# Owned by node, so a named volume mounted over it starts out writable too.
-RUN mkdir -p .data/uploads .data/trace && chown -R node:node .data
+# The one place the app writes: local image uploads and the trace log (.data/uploads, .data/trace);
+# and .keys, where docker-compose's jwt-keys service creates the JWT key pair. Owned by node, so a
+# named volume mounted over either starts out writable too.
+RUN mkdir -p .data/uploads .data/trace .keys && chown -R node:node .data .keys
 USER node
 # sh -c expands APP and the app's V8 flags (scripts/node-flags.js: young generation and heap cap);
 # exec makes node replace the shell so it receives SIGTERM itself.

@@ -92,6 +92,11 @@ function migratedApps(command: unknown[]): string[] {
   return [...command.join(' ').matchAll(/dist\/apps\/([\w-]+)\/src\/migrate\.js/g)].map((match) => match[1]);
 }
 
+/** The source files of the programs a command runs in place of the image's app (`dist/apps/<app>/src/<path>.js`). */
+function commandEntries(command: unknown[]): string[] {
+  return [...command.join(' ').matchAll(/dist\/(apps\/[\w-]+\/src\/[\w/.-]+)\.js/g)].map((match) => join(ROOT, `${match[1]}.ts`));
+}
+
 /** The apps that own migrations (`apps/<app>/src/database/migrations`): the ones the migration step must run. */
 function appsWithMigrations(): string[] {
   return APPS.filter((app) => {
@@ -393,12 +398,13 @@ function durationMs(value: unknown): number {
 /**
  * The Compose services whose app's drain deadline, under the service's environment (either form),
  * leaves its shutdown hooks too little of stop_grace_period (10 s unless set), after which Compose
- * kills the container (see drainLeftShort). The migrations serve nothing and are left out.
+ * kills the container (see drainLeftShort). A service whose command runs another program than
+ * its app (the migrations, the key generator) serves nothing and is left out.
  */
 function composeDrainsLeftShort(services: Json): string[] {
   return Object.entries(services).flatMap(([name, service]) => {
     const { environment, command, build, stop_grace_period: grace } = asRecord(service);
-    if (!isRecord(build) || migratedApps(asList(command)).length > 0) return [];
+    if (!isRecord(build) || commandEntries(asList(command)).length > 0) return [];
     const app = asString(asRecord(build.args).APP) ?? name;
     return drainLeftShort('docker-compose.yml', app, composeEnvironment(environment) ?? {}, durationMs(grace ?? '10s'));
   });
@@ -518,6 +524,44 @@ describe('docker-compose.yml', () => {
     expect([durationMs('1m30s'), durationMs('500ms'), durationMs('30'), durationMs('-5s')]).toEqual([90_000, 500, NaN, NaN]);
   });
 
+  it('gives the apps that sign or verify tokens their JWT keys on a fresh checkout, from a volume a one-shot service fills first', () => {
+    const readers = APPS.filter((app) =>
+      reachableSources(join(ROOT, 'apps', app, 'src', 'main.ts')).some((file) => /\.JWT_KEYS_DIR\b/.test(readFileSync(file, 'utf8'))),
+    );
+    expect(readers.sort()).toEqual(['gateway', 'im', 'media-platform', 'user']);
+    const volumes = Object.keys(asRecord(asRecord(compose).volumes));
+    /** The source of what a service mounts at its JWT_KEYS_DIR, and whether it may write there. */
+    const keysMount = (service: Json): { source?: string; writable: boolean } => {
+      const dir = composeEnvironment(service.environment)?.JWT_KEYS_DIR ?? '';
+      const entry = asList(service.volumes).map(String).find((volume) => volume.split(':')[1] === dir);
+      const [source, , mode] = (entry ?? '').split(':');
+      return { source: entry === undefined ? undefined : source, writable: mode !== 'ro' };
+    };
+    const generators = Object.entries(services).filter(([, service]) =>
+      asList(asRecord(service).command).join(' ').includes('dist/apps/user/src/auth/generate-dev-keys.js'),
+    );
+    expect(generators.map(([name]) => name)).toEqual(['jwt-keys']);
+    const [[generatorName, generator]] = generators;
+    const filled = keysMount(asRecord(generator));
+    expect(filled.writable).toBe(true);
+    // The key generator refuses to run under NODE_ENV=production.
+    expect(composeEnvironment(asRecord(generator).environment)?.NODE_ENV).toBe('development');
+    const wrong = readers.flatMap((app) => {
+      const service = asRecord(services[app]);
+      const { source } = keysMount(service);
+      const waits = asRecord(asRecord(service.depends_on)[generatorName]).condition;
+      // A bind mount of the git-ignored ./.keys is an empty folder on a fresh checkout.
+      return source !== undefined && volumes.includes(source) && source === filled.source && waits === 'service_completed_successfully'
+        ? []
+        : [`${app}: keys from ${String(source)}, waits for ${String(waits)}`];
+    });
+    expect(wrong).toEqual([]);
+    // A fresh named volume takes the owner of the image's folder: node, the user the generator runs as.
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+    expect(runtime).toMatch(/^RUN mkdir -p [^\n]*\.keys[^\n]*&& chown -R node:node [^\n]*\.keys/m);
+  });
+
   it('gives every HTTP app a healthcheck', () => {
     const missing = HTTP_APPS.filter((app) => !isRecord(asRecord(services[app]).healthcheck));
     expect(missing).toEqual([]);
@@ -535,11 +579,9 @@ describe('docker-compose.yml', () => {
         untold.push(`${name}: no environment to read the stores' addresses from`);
         return [];
       }
-      const migrations = migratedApps(asList(command));
       const app = asString(asRecord(build.args).APP) ?? name;
-      const entries = migrations.length > 0
-        ? migrations.map((migrated) => join(ROOT, 'apps', migrated, 'src', 'migrate.ts'))
-        : [join(ROOT, 'apps', app, 'src', 'main.ts')];
+      const commanded = commandEntries(asList(command));
+      const entries = commanded.length > 0 ? commanded : [join(ROOT, 'apps', app, 'src', 'main.ts')];
       const settings = entries.flatMap((entry) => {
         const found = storeSettingsOf(entry);
         if (found === undefined) untold.push(`${name}: no import followed from ${relative(ROOT, entry)}`);
@@ -559,6 +601,7 @@ describe('docker-compose.yml', () => {
     expect([...untold, ...wrong]).toEqual([]);
     expect(Object.fromEntries(waits.map(({ name, needed }) => [name, needed]))).toMatchObject({
       migrate: ['mariadb', 'redis-cache'],
+      'jwt-keys': [],
       gateway: ['redis-cache', 'redis-state'],
       worker: ['mariadb', 'redis-cache', 'redis-state'],
     });
