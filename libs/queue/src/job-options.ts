@@ -58,9 +58,14 @@ export function jobId(name: JobName, ...parts: ReadonlyArray<string | number>): 
   return [name, ...texts].join(JOB_ID_SEPARATOR);
 }
 
+/** Whether BullMQ takes `id` as a custom job id: not empty, not integer-like, without ':'. */
+export function isValidJobId(id: string): boolean {
+  return id.length > 0 && !id.includes(':') && `${Number.parseInt(id, 10)}` !== id;
+}
+
 /** Rejects ids BullMQ would refuse or misread: empty, integer-like, or containing ':'. */
 export function assertValidJobId(id: string): void {
-  if (id.length === 0 || id.includes(':') || `${Number.parseInt(id, 10)}` === id) {
+  if (!isValidJobId(id)) {
     throw new InvalidJobIdError(
       `Invalid job id ${JSON.stringify(id)}: must be non-empty, not an integer, without ':'`,
     );

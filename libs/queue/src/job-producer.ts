@@ -39,6 +39,11 @@ export class JobProducer {
     return clients.every((client) => client.status === 'ready');
   }
 
+  /** Whether the queue of jobs of `name` is registered here, so `enqueue` can add them. */
+  feeds(name: JobName): boolean {
+    return this.queues.has(JOB_QUEUE[name]);
+  }
+
   /** Adds the job (or finds the existing one with the same id) and returns its id. */
   async enqueue<N extends JobName>(
     name: N,

@@ -1,5 +1,5 @@
 import { APP_CONFIG, errorMessage, PeriodicTask } from '@app/config';
-import { JobName, type JobPayloads, JobProducer } from '@app/queue';
+import { isValidJobId, JobName, type JobPayloads, JobProducer } from '@app/queue';
 import {
   Inject,
   Injectable,
@@ -108,10 +108,20 @@ export class JobOutboxRelay implements OnApplicationBootstrap, OnApplicationShut
 
   private async enqueue(row: OutboxRow): Promise<void> {
     const payload = parsePayload(row.payload);
-    if (!JOB_NAMES.has(row.job_name) || payload === undefined) {
-      // No later round could enqueue it either: dropped, so it does not hold up the rows behind it.
+    const unfit = !JOB_NAMES.has(row.job_name)
+      ? 'not a job'
+      : payload === undefined
+        ? 'no payload'
+        : !this.jobs.feeds(row.job_name as JobName)
+          ? 'not a job of the queues news feeds'
+          : !isValidJobId(row.job_id)
+            ? 'a job id BullMQ refuses'
+            : undefined;
+    if (unfit !== undefined) {
+      // No later round could enqueue it either: dropped, so it does not hold up the rows behind it
+      // (hand-made, or written by another release).
       this.logger.error(
-        `outbox row ${row.outbox_id} dropped: not a job (${row.job_name}, ${row.payload.slice(0, 200)})`,
+        `outbox row ${row.outbox_id} dropped: ${unfit} (${row.job_name}, ${row.job_id.slice(0, 200)}, ${row.payload.slice(0, 200)})`,
       );
       return;
     }
