@@ -1,6 +1,7 @@
 import {
   type sendUnaryData,
   type ServerUnaryCall,
+  status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
@@ -10,6 +11,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { UserRecommendService } from '../feed/user-recommend.service';
 import { ArticleRecommendService } from '../related/article-recommend.service';
 import { answerUnary } from './answer-unary';
+import { userProblem } from './request-checks';
 import type { ArticleWire, SimilarWire, TrackWire, UserWire } from './user-reco.wire';
 
 /** `user_recommend` and `article_recommend` of the original contract, over the services. */
@@ -28,6 +30,11 @@ export class UserRecommendHandlers {
         call: ServerUnaryCall<UserWire, TrackWire>,
         callback: sendUnaryData<TrackWire>,
       ) => {
+        const problem = userProblem(call.request);
+        if (problem !== undefined) {
+          callback({ code: status.INVALID_ARGUMENT, details: problem });
+          return;
+        }
         const withParams = !call.metadata.get(RECO_PARAMS_METADATA).includes(RECO_PARAMS_OMIT);
         void answerUnary(this.logger, 'user_recommend', callback, () =>
           this.userRecommend(call.request, withParams),

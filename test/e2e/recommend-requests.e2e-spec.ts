@@ -1,0 +1,167 @@
+import { createRedisClient } from '@app/cache';
+import { loadConfig } from '@app/config';
+import { protoFile } from '@app/grpc';
+import {
+  createTestDatabase,
+  createTestRedis,
+  freePort,
+  type RedisServer,
+  startRedisServer,
+  testEnv,
+  type TestDatabase,
+  type TestRedis,
+  TEST_REDIS_URL,
+  withTestConnection,
+} from '@app/testing';
+import {
+  type Client,
+  credentials,
+  loadPackageDefinition,
+  type ServiceClientConstructor,
+  type ServiceError,
+  status,
+} from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import type { INestApplicationContext, INestMicroservice } from '@nestjs/common';
+import type Redis from 'ioredis';
+
+import { newsEnvSchema } from '../../apps/news/src/config/news.config';
+import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
+import { startNewsService } from '../../apps/news/src/main';
+import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
+import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
+import { startRecommendService } from '../../apps/recommend/src/main';
+import { sqlTime } from './support/article-times';
+
+interface User {
+  user_id: string;
+  channel_id: number;
+  article_num: number;
+  time_stamp: string | number;
+}
+
+interface Track {
+  exposure: string;
+  recommends: Array<{ article_id: string }>;
+  time_stamp: string;
+}
+
+type Unary<Req, Res> = (
+  request: Req,
+  callback: (error: ServiceError | null, response: Res) => void,
+) => void;
+type RecommendClient = Client & {
+  user_recommend: Unary<User, Track>;
+  article_recommend: Unary<{ article_id: string; article_num: number }, { article_id: string[] }>;
+};
+
+const AUTHOR = '1100000000000000001';
+const READER = '1100000000000000020';
+const NOW = Date.now();
+const ARTICLES = Array.from({ length: 12 }, (_, n) => String(1_400_000_000_000_000 + n + 1));
+
+/** A client as the original Python backend builds it: the .proto, field names kept, no Nest. */
+function newClient(port: number): RecommendClient {
+  const definition = loadPackageDefinition(
+    loadSync(protoFile('user_reco.proto'), { keepCase: true, longs: String, defaults: true }),
+  );
+  const UserRecommend = definition.UserRecommend as ServiceClientConstructor;
+  return new UserRecommend(
+    `127.0.0.1:${port}`,
+    credentials.createInsecure(),
+  ) as unknown as RecommendClient;
+}
+
+/** What `user_recommend` and `article_recommend` answer to what the original contract lets a caller send. */
+describe('recommend service: requests of the original user_reco.proto at its edges', () => {
+  let database: TestDatabase;
+  let stateServer: RedisServer;
+  let redis: TestRedis;
+  let state: Redis;
+  let news: INestMicroservice | undefined;
+  let recommend: INestApplicationContext | undefined;
+  let client: RecommendClient;
+
+  const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
+    new Promise((resolve, reject) =>
+      method.call(client, request, (error, response) => (error ? reject(error) : resolve(response))),
+    );
+  const feed = (request: Partial<User>) =>
+    call(client.user_recommend, {
+      user_id: READER,
+      channel_id: 1,
+      article_num: 10,
+      time_stamp: NOW,
+      ...request,
+    });
+  const failure = (answer: Promise<unknown>) =>
+    answer.then(
+      () => undefined,
+      (error: ServiceError) => ({ code: error.code, details: error.details }),
+    );
+  /** The anonymous readers' exposures and batches (unprefixed names). */
+  const anonymousKeys = async () =>
+    (await redis.client('state').keys(`${redis.prefix}reco:u:anon:*`)).map((key) =>
+      key.slice(redis.prefix.length),
+    );
+
+  beforeAll(async () => {
+    database = await createTestDatabase([NEWS_SCHEMA]);
+    // The state role on a redis-server of this file's own, which a test stops.
+    stateServer = await startRedisServer({ appendOnly: false });
+    redis = createTestRedis({ cache: TEST_REDIS_URL, state: stateServer.url });
+    const [newsPort, recommendPort] = [await freePort(), await freePort()];
+    const env = testEnv(database.settings, redis, {
+      NEWS_GRPC_PORT: newsPort,
+      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
+      RECOMMEND_GRPC_PORT: recommendPort,
+      RECO_REFRESH_INTERVAL_MS: 3_600_000,
+    });
+    await withTestConnection(database.settings, async (query) => {
+      await query(
+        `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)`,
+      );
+      for (const [n, articleId] of ARTICLES.entries())
+        await query(
+          `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
+           VALUES (?, ?, 1, ?, '{"type":0,"images":[]}', 2, 1, ?, ?)`,
+          [articleId, AUTHOR, `html 第${n}篇`, sqlTime(NOW - n * 60_000), sqlTime(NOW - n * 60_000)],
+        );
+    });
+    state = createRedisClient(redis.stateUrl, redis.prefix);
+    news = await startNewsService(loadConfig(newsEnvSchema, env));
+    recommend = await startRecommendService(loadConfig(recommendEnvSchema, env));
+    await recommend.get(CandidateRefresher).refresh();
+    client = newClient(recommendPort);
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await recommend?.close();
+    await news?.close();
+    await state?.quit();
+    await redis?.cleanup();
+    await stateServer?.remove();
+    await database?.drop();
+  });
+
+  it('serves a well-formed request (the setup works)', async () => {
+    const answer = await feed({ user_id: '1100000000000000021' });
+    expect(answer.recommends).toHaveLength(10);
+  });
+
+  it('refuses a user_id longer than 128 characters, which every tracking string of the answer would repeat, and records nothing', async () => {
+    // 200 000 characters: the batch was drawn and recorded as shown, and its 41 tracking strings
+    // made an 8 MB answer that the caller refused (RESOURCE_EXHAUSTED).
+    for (const userId of ['x'.repeat(200_000), 'x'.repeat(129)])
+      expect(await failure(feed({ user_id: userId }))).toEqual({
+        code: status.INVALID_ARGUMENT,
+        details: 'user_id must be at most 128 characters',
+      });
+    expect(await anonymousKeys()).toEqual([]);
+    const longest = await feed({ user_id: 'y'.repeat(128), article_num: 1 });
+    expect(longest.recommends).toHaveLength(1);
+    expect(JSON.parse(longest.exposure)).toMatchObject({ userId: 'y'.repeat(128) });
+    await state.del(...(await anonymousKeys()));
+  });
+});
