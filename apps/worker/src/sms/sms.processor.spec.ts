@@ -107,4 +107,21 @@ describe('SmsProcessor', () => {
     await expect(processor.process({ ...job(), data: null })).rejects.toThrow(/malformed payload/);
     expect(sender.sent).toHaveLength(0);
   });
+
+  // Hand-made, or from another producer: Aliyun's PhoneNumbers takes a comma list (the code would
+  // reach every number in it), and a send the provider refuses was tried three times.
+  it.each([
+    ['a list of mobiles', { mobile: '13911111111,13922222222' }],
+    ['a mobile that is none', { mobile: '' }],
+    ['a mobile with a line break', { mobile: '13911111111\n{"mobile":"13922222222"}' }],
+    ['a code that is not six digits', { code: '12345' }],
+    ['a code of another shape', { code: '<b>123456</b>' }],
+  ])('fails without retries on %s, sending nothing', async (_case, change) => {
+    const { sender, ledger, processor, job } = newTestProcessor();
+    await expect(processor.process({ ...job(), data: { ...payload, ...change } })).rejects.toThrow(
+      UnrecoverableError,
+    );
+    expect(sender.sent).toHaveLength(0);
+    expect(ledger.claimed.size).toBe(0);
+  });
 });

@@ -69,10 +69,22 @@ export class SmsProcessor extends WorkerHost {
   }
 }
 
+/** One mainland mobile and a six-digit code, as the user service issues them. */
+const MOBILE = /^1[3-9]\d{9}$/;
+const CODE = /^\d{6}$/;
+
+/**
+ * A payload the user service could have written: Aliyun's PhoneNumbers also takes a comma list,
+ * which would send the code to every number in it.
+ */
 function isSendSmsCodePayload(value: unknown): value is SendSmsCodePayload {
   if (typeof value !== 'object' || value === null) return false;
   const { mobile, code, scope } = value as Partial<Record<keyof SendSmsCodePayload, unknown>>;
   return (
-    typeof mobile === 'string' && typeof code === 'string' && (scope === 'app' || scope === 'mp')
+    typeof mobile === 'string' &&
+    MOBILE.test(mobile) &&
+    typeof code === 'string' &&
+    CODE.test(code) &&
+    (scope === 'app' || scope === 'mp')
   );
 }
