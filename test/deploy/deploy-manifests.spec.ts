@@ -199,15 +199,18 @@ function storeSettingsOf(entry: string): string[] | undefined {
   return Object.keys(STORE_CONNECTIONS).filter((setting) => sources.some((source) => STORE_CONNECTIONS[setting].test(source)));
 }
 
-/** A compose service's environment in either of its forms (a map, or a list of NAME=value); undefined for neither. */
-function composeEnvironment(environment: unknown): Record<string, string> | undefined {
+/**
+ * A compose service's environment in either of its forms (a map, or a list of NAME=value), under
+ * the operator's variables (none by default); undefined for neither.
+ */
+function composeEnvironment(environment: unknown, variables: Record<string, string> = {}): Record<string, string> | undefined {
   if (isRecord(environment))
-    return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, interpolate(value)]));
+    return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, interpolate(value, variables)]));
   if (!Array.isArray(environment)) return undefined;
   return Object.fromEntries(
     environment.map((entry) => {
       const [key, ...value] = String(entry).split('=');
-      return [key, interpolate(value.join('='))];
+      return [key, interpolate(value.join('='), variables)];
     }),
   );
 }
@@ -382,9 +385,11 @@ function publishedPorts(entry: unknown): string[] {
   return ports;
 }
 
-/** Compose's `${NAME:-default}` and `${NAME}` with NAME unset. */
-function interpolate(value: unknown): string {
-  return String(value).replace(/\$\{\w+(?::?-([^}]*))?\}/g, (_whole, fallback?: string) => fallback ?? '');
+/** Compose's `${NAME:-default}` and `${NAME}`, under the operator's variables (none by default). */
+function interpolate(value: unknown, variables: Record<string, string> = {}): string {
+  return String(value).replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_whole, name: string, fallback?: string) =>
+    variables[name] || (fallback ?? ''),
+  );
 }
 
 /** A Compose duration (Go's: `30s`, `1m30s`, `500ms`) in ms; NaN for anything else. */
@@ -560,6 +565,26 @@ describe('docker-compose.yml', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
     expect(runtime).toMatch(/^RUN mkdir -p [^\n]*\.keys[^\n]*&& chown -R node:node [^\n]*\.keys/m);
+  });
+
+  it('lets the operator turn on each optional profile by its driver setting alone, the app then addressing the profile\'s service', () => {
+    /** The service a URL setting of an app addresses under the operator's variables, with its profiles. */
+    const addressed = (app: string, variables: Record<string, string>, setting: string): [string, unknown] => {
+      const env = composeEnvironment(asRecord(services[app]).environment, variables) ?? {};
+      const result = isApp(app) ? APP_ENV_SCHEMAS[app].safeParse(env) : undefined;
+      if (!result?.success) return [`${app} refuses: ${JSON.stringify(result?.error.issues)}`, undefined];
+      const url = (result.data as Record<string, unknown>)[setting];
+      const host = typeof url === 'string' ? new URL(url).hostname : String(url);
+      return [host, asRecord(services[host]).profiles];
+    };
+    expect(addressed('news', { SEARCH_DRIVER: 'es' }, 'ELASTICSEARCH_URL')).toEqual(['elasticsearch', ['search']]);
+    const s3 = { STORAGE_DRIVER: 's3', S3_ACCESS_KEY_ID: 'any', S3_SECRET_ACCESS_KEY: 'any' };
+    expect(addressed('media-platform', s3, 'S3_ENDPOINT')).toEqual(['seaweedfs', ['s3']]);
+    expect(addressed('gateway', s3, 'S3_ENDPOINT')).toEqual(['seaweedfs', ['s3']]);
+    // Without them the apps run on MySQL search and local storage, needing no profile.
+    const news = composeEnvironment(asRecord(services.news).environment) ?? {};
+    expect([newsEnvSchema.parse(news).SEARCH_DRIVER, newsEnvSchema.parse(news).STORAGE_DRIVER]).toEqual(['mysql', 'local']);
+    expect(interpolate('${A:-x}/${B:-y}/${C}', { A: 'a' })).toBe('a/y/');
   });
 
   it('gives every HTTP app a healthcheck', () => {
