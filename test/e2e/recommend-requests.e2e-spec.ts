@@ -164,4 +164,25 @@ describe('recommend service: requests of the original user_reco.proto at its edg
     expect(JSON.parse(longest.exposure)).toMatchObject({ userId: 'y'.repeat(128) });
     await state.del(...(await anonymousKeys()));
   });
+
+  it('refuses a negative channel_id, article_num or time_stamp, and records nothing', async () => {
+    // They were read as channel 0 (every channel), 10 articles, and a fresh batch stored at 1.
+    const reader = 'Anony negative-fields';
+    for (const [field, value] of [
+      ['channel_id', -1],
+      ['channel_id', -2_147_483_648],
+      ['article_num', -1],
+      ['time_stamp', -1],
+      ['time_stamp', '-9223372036854775808'],
+    ] as const)
+      expect(await failure(feed({ user_id: reader, [field]: value }))).toEqual({
+        code: status.INVALID_ARGUMENT,
+        details: `${field} must not be negative`,
+      });
+    expect(await anonymousKeys()).toEqual([]);
+    // 0 is proto3's unset value: every channel, 10 articles, the first batch.
+    const unset = await feed({ user_id: reader, channel_id: 0, article_num: 0, time_stamp: 0 });
+    expect(unset.recommends).toHaveLength(10);
+    await state.del(...(await anonymousKeys()));
+  });
 });
