@@ -1217,6 +1217,31 @@ describe('k8s manifests', () => {
     expect(ofKind('PodDisruptionBudget').map(nameOf)).toEqual(expect.arrayContaining(SCALED_APPS));
   });
 
+  it('leaves the replica count of every autoscaled workload to its HPA, so that an apply does not scale it back to the manifest\'s, in the base and every overlay', () => {
+    /** Whether a kustomization deletes every HPA of its bases (a `$patch: delete` patch of that kind). */
+    const deletesAutoscalers = (doc: Json): boolean =>
+      asList(doc.patches).some((patch) => {
+        const { target, patch: body } = asRecord(patch);
+        return asRecord(target).kind === 'HorizontalPodAutoscaler' && /\$patch: delete/.test(asString(body) ?? '');
+      });
+    const autoscaled = ofKind('HorizontalPodAutoscaler').map((doc) => asString(asRecord(asRecord(doc.spec).scaleTargetRef).name) ?? '?');
+    expect(autoscaled).toEqual(expect.arrayContaining(SCALED_APPS));
+    const pinned = kustomizations.flatMap(({ file, doc }) => {
+      if (deletesAutoscalers(doc)) return [];
+      const dir = relative(ROOT, dirname(file));
+      const inManifests = workloads()
+        .filter((workload) => autoscaled.includes(nameOf(workload) ?? '') && asRecord(workload.spec).replicas !== undefined)
+        .map((workload) => `${dir} ${nameOf(workload) ?? '?'}: replicas ${String(asRecord(workload.spec).replicas)}`);
+      const inKustomization = asList(doc.replicas)
+        .map(asRecord)
+        .filter((entry) => autoscaled.includes(asString(entry.name) ?? ''))
+        .map((entry) => `${dir} ${String(entry.name)}: replicas ${String(entry.count)} in the kustomization`);
+      return [...inManifests, ...inKustomization];
+    });
+    expect(pinned).toEqual([]);
+    expect(kustomizations.filter(({ doc }) => deletesAutoscalers(doc)).map(({ file }) => relative(ROOT, dirname(file)))).toEqual(['k8s/overlays/dev']);
+  });
+
   it('pins each Socket.IO client to one im replica by its connect query wherever im runs more than one', () => {
     const baseReplicas = Number(asRecord(ofKind('Deployment').find((doc) => nameOf(doc) === 'im')?.spec).replicas ?? 1);
     const imReplicas = kustomizations.map(({ file, doc }) => {
