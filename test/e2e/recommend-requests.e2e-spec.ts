@@ -185,4 +185,21 @@ describe('recommend service: requests of the original user_reco.proto at its edg
     expect(unset.recommends).toHaveLength(10);
     await state.del(...(await anonymousKeys()));
   });
+
+  it('refuses an article_recommend of an article_id not above 0 or a negative article_num', async () => {
+    // An id of 0 or below answered an empty list, as if the article had no related articles.
+    for (const [request, details] of [
+      [{ article_id: '0', article_num: 10 }, 'article_id must be positive'],
+      [{ article_id: '-1', article_num: 10 }, 'article_id must be positive'],
+      [{ article_id: '-9223372036854775808', article_num: 10 }, 'article_id must be positive'],
+      [{ article_id: ARTICLES[0], article_num: -1 }, 'article_num must not be negative'],
+    ] as const)
+      expect(await failure(call(client.article_recommend, request))).toEqual({
+        code: status.INVALID_ARGUMENT,
+        details,
+      });
+    // 0 articles is the unset value: 10.
+    const unset = await call(client.article_recommend, { article_id: ARTICLES[0], article_num: 0 });
+    expect(unset.article_id).toHaveLength(10);
+  });
 });

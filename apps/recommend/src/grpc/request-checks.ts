@@ -1,4 +1,6 @@
-import type { UserWire } from './user-reco.wire';
+import { SNOWFLAKE_ID } from '@app/snowflake';
+
+import type { ArticleWire, UserWire } from './user-reco.wire';
 
 /**
  * The longest `user_id` taken: every tracking string of an answer repeats it (an exposure and
@@ -19,5 +21,12 @@ export function userProblem(request: UserWire): string | undefined {
   if (request.article_num < 0) return 'article_num must not be negative';
   // int64 arrives as its decimal text.
   if (request.time_stamp.startsWith('-')) return 'time_stamp must not be negative';
+  return undefined;
+}
+
+/** Why an `Article` cannot be answered (INVALID_ARGUMENT); undefined when it can. */
+export function articleProblem(request: ArticleWire): string | undefined {
+  if (!SNOWFLAKE_ID.test(request.article_id)) return 'article_id must be positive';
+  if (request.article_num < 0) return 'article_num must not be negative';
   return undefined;
 }

@@ -5,13 +5,12 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { RECO_PARAMS_METADATA, RECO_PARAMS_OMIT } from '@app/contracts';
-import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { UserRecommendService } from '../feed/user-recommend.service';
 import { ArticleRecommendService } from '../related/article-recommend.service';
 import { answerUnary } from './answer-unary';
-import { userProblem } from './request-checks';
+import { articleProblem, userProblem } from './request-checks';
 import type { ArticleWire, SimilarWire, TrackWire, UserWire } from './user-reco.wire';
 
 /** `user_recommend` and `article_recommend` of the original contract, over the services. */
@@ -43,8 +42,14 @@ export class UserRecommendHandlers {
       article_recommend: (
         call: ServerUnaryCall<ArticleWire, SimilarWire>,
         callback: sendUnaryData<SimilarWire>,
-      ) =>
-        void answerUnary(this.logger, 'article_recommend', callback, () => this.articleRecommend(call.request)),
+      ) => {
+        const problem = articleProblem(call.request);
+        if (problem !== undefined) {
+          callback({ code: status.INVALID_ARGUMENT, details: problem });
+          return;
+        }
+        void answerUnary(this.logger, 'article_recommend', callback, () => this.articleRecommend(call.request));
+      },
     };
   }
 
@@ -67,7 +72,6 @@ export class UserRecommendHandlers {
   }
 
   async articleRecommend(request: ArticleWire): Promise<SimilarWire> {
-    if (!SNOWFLAKE_ID.test(request.article_id)) return { article_id: [] };
     return { article_id: await this.related.similar(request.article_id, request.article_num) };
   }
 }
