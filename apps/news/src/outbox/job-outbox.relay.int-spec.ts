@@ -4,6 +4,7 @@ import { JobName, JobProducer, QueueName, queuePrefix } from '@app/queue';
 import {
   createTestDatabase,
   createTestRedis,
+  eventually,
   type RedisServer,
   startRedisServer,
   type TestDatabase,
@@ -188,6 +189,32 @@ describe('JobOutboxRelay (real MariaDB and Redis)', () => {
     expect(await search.getJob('42')).toBeUndefined();
   });
 
+  it('relays the committed rows while a change that wrote rows is still committing', async () => {
+    const [search, candidates] = queuesOn(redis.queueUrl);
+    const committed = Array.from({ length: 30 }, (_, index) =>
+      articleChangeJobs(ARTICLE, 'edit', `c${index}`),
+    ).flat();
+    await commit(committed);
+    // An article change between its outbox insert and its commit (another replica's batch is
+    // locked the same way): its rows are skipped, and no other row may wait for it.
+    const change = dataSource.createQueryRunner();
+    await change.connect();
+    await change.startTransaction();
+    try {
+      await writeOutboxJobs(change.manager, articleChangeJobs(OTHER, 'edit', '13'));
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      void relayOn([search, candidates]).relay();
+      await eventually(outboxSize, (size) => size === 0, 'the committed rows to be relayed');
+      warn.mockRestore();
+      expect(await search.getJob(committed[0].jobId)).toBeDefined();
+      await change.commitTransaction();
+    } finally {
+      if (change.isTransactionActive) await change.rollbackTransaction();
+      await change.release();
+    }
+    expect(await outboxSize()).toBe(2);
+  });
+
   it('lets two replicas relay at once: every row becomes one job', async () => {
     const queues = queuesOn(redis.queueUrl);
     const changes = Array.from(
@@ -195,7 +222,11 @@ describe('JobOutboxRelay (real MariaDB and Redis)', () => {
       (_, index) => articleChangeJobs(ARTICLE, 'edit', `r${index}`)[1],
     );
     await commit(changes);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     await Promise.all([relayOn(queues).relay(), relayOn(queuesOn(redis.queueUrl)).relay()]);
+    // Neither waited for the other's rows, nor deadlocked with it.
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
     expect(await outboxSize()).toBe(0);
     const ids = new Set((await queues[1].getJobs(['waiting'], 0, -1)).map((job) => job.id));
     for (const change of changes) expect(ids.has(change.jobId)).toBe(true);

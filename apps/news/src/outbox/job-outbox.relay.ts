@@ -29,6 +29,15 @@ interface OutboxRow {
 
 const JOB_NAMES = new Set<string>(Object.values(JobName));
 
+/**
+ * Deletes the relayed rows (a JSON array of their ids), each looked up by its key. `outbox_id IN
+ * (…)` was read by scanning the table whenever the batch was much of it (the outbox is small),
+ * locking every row on the way: it waited for the rows of a change still committing and of
+ * another replica's batch (which it deadlocked with), so replicas held each other up.
+ */
+export const DELETE_RELAYED_SQL = `DELETE o FROM JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT UNSIGNED PATH '$')) AS relayed
+  STRAIGHT_JOIN news_job_outbox o ON o.outbox_id = relayed.id`;
+
 /** Whether the outbox holds anything: one index read, and no transaction, for an idle round. */
 export const OUTBOX_PROBE_SQL = 'SELECT outbox_id FROM news_job_outbox LIMIT 1';
 
@@ -99,9 +108,7 @@ export class JobOutboxRelay implements OnApplicationBootstrap, OnApplicationShut
       );
       if (rows.length === 0) return 0;
       await withTimeout(Promise.all(rows.map((row) => this.enqueue(row))), ENQUEUE_TIMEOUT_MS);
-      await manager.query('DELETE FROM news_job_outbox WHERE outbox_id IN (?)', [
-        rows.map((row) => row.outbox_id),
-      ]);
+      await manager.query(DELETE_RELAYED_SQL, [JSON.stringify(rows.map((row) => row.outbox_id))]);
       return rows.length;
     });
   }
