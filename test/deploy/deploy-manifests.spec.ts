@@ -1348,6 +1348,21 @@ describe('k8s manifests', () => {
     expect(nginxBytes('1g')).toBeNaN();
   });
 
+  it("tells in the README how to apply a release over the last one's finished migration Job, whose pod template cannot change", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const deployment = readme.slice(readme.indexOf('\n## Deployment\n'), readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1));
+    const namespace = asString(kustomizations.find(({ file }) => relative(ROOT, dirname(file)) === 'k8s/base')?.doc.namespace);
+    const jobs = ofKind('Job').map(nameOf);
+    expect([namespace, jobs]).toEqual(['toutiao', ['toutiao-migrate']]);
+    const steps = [
+      // The Secrets no kustomization holds, from their templates.
+      ...[...secrets.keys()].map((name) => `${name.replace(/^toutiao-/, '')}.example.env`),
+      `kubectl -n ${String(namespace)} delete job ${String(jobs[0])} --ignore-not-found`,
+      'kubectl apply -k k8s/overlays/prod',
+    ];
+    expect(steps.filter((step) => !deployment.includes(step))).toEqual([]);
+  });
+
   it('rejects a Deployment with a malformed field and an unmapped kind', () => {
     const deployment = ofKind('Deployment').at(0);
     if (!deployment) throw new Error('no Deployment found');
