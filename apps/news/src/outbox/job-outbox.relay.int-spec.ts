@@ -142,6 +142,47 @@ describe('JobOutboxRelay (real MariaDB and Redis)', () => {
     }
   });
 
+  it('lets article changes commit their jobs while a batch waits for a queue Redis that hangs', async () => {
+    const server: RedisServer = await startRedisServer({ appendOnly: false });
+    const queues = queuesOn(`${server.url}/2`);
+    const change = dataSource.createQueryRunner();
+    try {
+      const relay = relayOn(queues);
+      await Promise.all(queues.map((queue) => queue.waitUntilReady()));
+      await commit(articleChangeJobs(ARTICLE, 'edit', '14'));
+      server.freeze();
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      // The batch is read and locked, then waits for the queue (up to 5 s) before it rolls back.
+      const relaying = relay.relay();
+      await eventually(
+        () =>
+          dataSource.query<unknown[]>(
+            `SELECT 1 FROM information_schema.INNODB_TRX t
+             JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
+             WHERE p.DB = DATABASE() AND t.trx_rows_locked > 0`,
+          ),
+        (transactions) => transactions.length > 0,
+        'the batch to be read',
+      );
+      // An article change meanwhile, giving up on a lock after 1 s.
+      await change.connect();
+      await change.query('SET SESSION innodb_lock_wait_timeout = 1');
+      await change.startTransaction();
+      await writeOutboxJobs(change.manager, articleChangeJobs(OTHER, 'edit', '15'));
+      await change.commitTransaction();
+      await relaying;
+      warn.mockRestore();
+      server.thaw();
+      expect(await outboxSize()).toBe(4);
+    } finally {
+      server.thaw();
+      if (change.isTransactionActive) await change.rollbackTransaction();
+      await change.release();
+      await Promise.all(opened.splice(-2).map((queue) => queue.close()));
+      await server.remove();
+    }
+  });
+
   it('drops a row that is no job, and relays the rows behind it', async () => {
     const [search, candidates] = queuesOn(redis.queueUrl);
     await dataSource.query(

@@ -101,7 +101,9 @@ export class JobOutboxRelay implements OnApplicationBootstrap, OnApplicationShut
    */
   private async relayBatch(): Promise<number> {
     if (!(await this.jobs.connected())) throw new Error('the queue Redis is not connected');
-    return this.dataSource.transaction(async (manager) => {
+    // READ COMMITTED: the batch's read locks its rows and no gap, where REPEATABLE READ also locked
+    // the end of the table, and every article change's insert waited for the batch's enqueue.
+    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
       const rows = await manager.query<OutboxRow[]>(
         'SELECT outbox_id, job_name, job_id, payload FROM news_job_outbox ORDER BY outbox_id LIMIT ? FOR UPDATE SKIP LOCKED',
         [RELAY_BATCH],
