@@ -202,4 +202,20 @@ describe('recommend service: requests of the original user_reco.proto at its edg
     const unset = await call(client.article_recommend, { article_id: ARTICLES[0], article_num: 0 });
     expect(unset.article_id).toHaveLength(10);
   });
+
+  it('answers UNAVAILABLE (to be tried again), not INTERNAL, while the state Redis is down, and serves again once it is back', async () => {
+    const reader = '1100000000000000030';
+    await stateServer.crash();
+    try {
+      expect(await failure(feed({ user_id: reader }))).toEqual({
+        code: status.UNAVAILABLE,
+        details: 'Service unavailable.',
+      });
+    } finally {
+      await stateServer.start();
+    }
+    // It came back without its data (no append-only file): the pools are rebuilt.
+    await recommend?.get(CandidateRefresher).refresh();
+    expect((await feed({ user_id: reader })).recommends).toHaveLength(10);
+  });
 });

@@ -1,3 +1,4 @@
+import { ERROR_TABLE, ErrorKind, isStoreUnavailable } from '@app/grpc';
 import { type sendUnaryData, status } from '@grpc/grpc-js';
 import type { Logger } from '@nestjs/common';
 
@@ -13,8 +14,9 @@ export const INTERNAL_ERROR: UnexpectedFailure = { code: status.INTERNAL, detail
 
 /**
  * Answers a unary call with what `run` resolves to. Pools that were never built answer
- * UNAVAILABLE (callers fall back or retry); a reader's other requests that kept recording first
- * answer ABORTED (retry); any other failure answers `unexpected`, with the cause in the log only.
+ * UNAVAILABLE (callers fall back or retry), as does a store that is down (the state Redis); a
+ * reader's other requests that kept recording first answer ABORTED (retry); any other failure
+ * answers `unexpected`, with the cause in the log only.
  */
 export async function answerUnary<T>(
   logger: Logger,
@@ -32,6 +34,12 @@ export async function answerUnary<T>(
     }
     if (error instanceof FeedContendedError) {
       callback({ code: status.ABORTED, details: error.message });
+      return;
+    }
+    if (isStoreUnavailable(error)) {
+      // The Redis client logs the outage itself, once.
+      logger.warn(`${method} failed: ${error instanceof Error ? error.message : String(error)}`);
+      callback({ code: status.UNAVAILABLE, details: ERROR_TABLE[ErrorKind.Unavailable].defaultMessage });
       return;
     }
     logger.error(`${method} failed`, error instanceof Error ? error.stack : String(error));
