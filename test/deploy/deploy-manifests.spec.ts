@@ -1293,6 +1293,34 @@ describe('k8s manifests', () => {
     expect(mebibytes(undefined)).toBeNaN();
   });
 
+  it("gives the migration Job's container a memory limit above V8's heap limit under the flags its command runs node with, and the memory off the heap", () => {
+    /**
+     * The V8 flags each program of a shell command runs with: an app's from scripts/node-flags.js
+     * where the command takes them (`flags=$(node scripts/node-flags.js <app>)`, then `node $flags`),
+     * none otherwise, where V8 sizes the heap from the node's memory, not the container's limit.
+     */
+    const programFlags = (command: string): string[][] => {
+      const app = /\bflags=\$\(node scripts\/node-flags\.js ([\w-]+)\)/.exec(command)?.[1];
+      return [...command.matchAll(/\bnode( \$flags)? -r \S+ dist\/\S+\.js/g)].map(([, withFlags]) =>
+        app !== undefined && withFlags !== undefined ? NODE_FLAGS.appNodeFlags(app) : [],
+      );
+    };
+    const short = ofKind('Job').flatMap((doc) =>
+      containersOf(doc).flatMap((container) => {
+        const programs = programFlags(asList(container.command).join(' '));
+        const needed = Math.ceil(Math.max(...programs.map((flags) => heapLimitMiB(flags))) + OFF_HEAP_MIB);
+        const limit = mebibytes(asRecord(asRecord(container.resources).limits).memory);
+        return programs.length > 0 && limit >= needed ? [] : [`${nameOf(doc) ?? '?'}/${asString(container.name) ?? '?'}: ${limit} MiB < ${needed} MiB`];
+      }),
+    );
+    expect(ofKind('Job')).toHaveLength(1);
+    expect(short).toEqual([]);
+    expect(programFlags('flags=$(node scripts/node-flags.js news) && node $flags -r ./a.js dist/x.js && node -r ./a.js dist/y.js')).toEqual([
+      NODE_FLAGS.appNodeFlags('news'),
+      [],
+    ]);
+  });
+
   it('trusts the one Ingress hop in front of the HTTP apps, in the base and every overlay', () => {
     const routed = ofKind('Ingress').flatMap((doc) =>
       asList(asRecord(doc.spec).rules).flatMap((rule) =>
