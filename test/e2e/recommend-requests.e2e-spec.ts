@@ -94,6 +94,8 @@ describe('recommend service: requests of the original user_reco.proto at its edg
       time_stamp: NOW,
       ...request,
     });
+  const similar = (articleId: string, articleNum = 10) =>
+    call(client.article_recommend, { article_id: articleId, article_num: articleNum });
   const failure = (answer: Promise<unknown>) =>
     answer.then(
       () => undefined,
@@ -217,5 +219,18 @@ describe('recommend service: requests of the original user_reco.proto at its edg
     // It came back without its data (no append-only file): the pools are rebuilt.
     await recommend?.get(CandidateRefresher).refresh();
     expect((await feed({ user_id: reader })).recommends).toHaveLength(10);
+  });
+
+  it('answers UNAVAILABLE, not INTERNAL, for an article outside the pools while news is down', async () => {
+    // Not a candidate: its channel and title are read from news.
+    const outside = '1400000000000009999';
+    await news?.close();
+    news = undefined;
+    expect(await failure(similar(outside))).toEqual({
+      code: status.UNAVAILABLE,
+      details: 'Service unavailable.',
+    });
+    // The pools answer without news.
+    expect((await similar(ARTICLES[0])).article_id).toHaveLength(10);
   });
 });

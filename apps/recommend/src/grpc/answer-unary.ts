@@ -1,4 +1,10 @@
-import { ERROR_TABLE, ErrorKind, isStoreUnavailable } from '@app/grpc';
+import {
+  ERROR_TABLE,
+  ErrorKind,
+  errorKindFromGrpcStatus,
+  isGrpcServiceError,
+  isStoreUnavailable,
+} from '@app/grpc';
 import { type sendUnaryData, status } from '@grpc/grpc-js';
 import type { Logger } from '@nestjs/common';
 
@@ -14,9 +20,10 @@ export const INTERNAL_ERROR: UnexpectedFailure = { code: status.INTERNAL, detail
 
 /**
  * Answers a unary call with what `run` resolves to. Pools that were never built answer
- * UNAVAILABLE (callers fall back or retry), as does a store that is down (the state Redis); a
- * reader's other requests that kept recording first answer ABORTED (retry); any other failure
- * answers `unexpected`, with the cause in the log only.
+ * UNAVAILABLE (callers fall back or retry), as does a store that is down (the state Redis) or
+ * news unreachable; news too slow answers DEADLINE_EXCEEDED. A reader's other requests that kept
+ * recording first answer ABORTED (retry); any other failure answers `unexpected`, with the cause
+ * in the log only.
  */
 export async function answerUnary<T>(
   logger: Logger,
@@ -36,13 +43,21 @@ export async function answerUnary<T>(
       callback({ code: status.ABORTED, details: error.message });
       return;
     }
-    if (isStoreUnavailable(error)) {
-      // The Redis client logs the outage itself, once.
+    const outage = outageOf(error);
+    if (outage) {
       logger.warn(`${method} failed: ${error instanceof Error ? error.message : String(error)}`);
-      callback({ code: status.UNAVAILABLE, details: ERROR_TABLE[ErrorKind.Unavailable].defaultMessage });
+      callback({ code: ERROR_TABLE[outage].grpc, details: ERROR_TABLE[outage].defaultMessage });
       return;
     }
     logger.error(`${method} failed`, error instanceof Error ? error.stack : String(error));
     callback(unexpected);
   }
+}
+
+/** A store or service this one depends on that is down or too slow; undefined for a fault. */
+function outageOf(error: unknown): ErrorKind.Unavailable | ErrorKind.Timeout | undefined {
+  if (isStoreUnavailable(error)) return ErrorKind.Unavailable;
+  if (!isGrpcServiceError(error)) return undefined;
+  const kind = errorKindFromGrpcStatus(error.code);
+  return kind === ErrorKind.Unavailable || kind === ErrorKind.Timeout ? kind : undefined;
 }
