@@ -68,8 +68,9 @@ describe('ProcessorRegistryModule', () => {
     await moduleRef.init();
     await moduleRef.close();
     expect(closed).toEqual(['sms']);
-    // an 'error' listener keeps a connection failure from crashing the process
-    expect(errorListeners).toEqual(['error']);
+    // an 'error' listener keeps a connection failure from crashing the process; 'failed' logs a
+    // job that failed for good
+    expect(errorListeners).toEqual(['error', 'failed']);
   });
 
   it('shuts down cleanly when a processor never got a worker', async () => {

@@ -1,0 +1,75 @@
+import { createTestRedis, eventually, type TestRedis } from '@app/testing';
+import { getQueueToken, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { type Job, type JobState, type Queue, UnrecoverableError } from 'bullmq';
+
+import { JobProcessor } from './processor-registry';
+import { ProcessorRegistryModule } from './processor-registry.module';
+import { JobName, QueueName } from './queue-names';
+import { QueueModule } from './queue.module';
+
+@JobProcessor(QueueName.Sms, [JobName.SendSmsCode])
+class FailingSmsProcessor extends WorkerHost {
+  process(job: Job): Promise<void> {
+    if (job.data === null) throw new UnrecoverableError('Job has a malformed payload');
+    return Promise.reject(new Error('Aliyun SendSms answered isv.BUSINESS_LIMIT_CONTROL: busy'));
+  }
+}
+
+describe('ProcessorRegistry with a started worker (real Redis and BullMQ)', () => {
+  let redis: TestRedis;
+  let app: TestingModule;
+  let queue: Queue;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    redis = createTestRedis();
+    jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => {
+      errors.push(String(message));
+    });
+    app = await Test.createTestingModule({
+      imports: [
+        QueueModule.forRoot({ queueUrl: redis.queueUrl, keyPrefix: redis.prefix }),
+        QueueModule.registerQueues(QueueName.Sms),
+        ProcessorRegistryModule.forQueues([QueueName.Sms]),
+      ],
+      providers: [FailingSmsProcessor],
+    }).compile();
+    await app.init();
+    queue = app.get<Queue>(getQueueToken(QueueName.Sms));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await redis?.cleanup();
+    jest.restoreAllMocks();
+  });
+
+  const failed = (id: string) =>
+    eventually(
+      () => queue.getJobState(id),
+      (state: JobState | 'unknown') => state === 'failed',
+      `job ${id} to fail`,
+    );
+
+  it('logs a job that failed for good once, with its reason, and none of its retried attempts', async () => {
+    await queue.add(
+      JobName.SendSmsCode,
+      {},
+      { jobId: 'send-sms-code_a', attempts: 3, backoff: 10 },
+    );
+    await failed('send-sms-code_a');
+    expect(errors.splice(0)).toEqual([
+      'job send-sms-code_a (sms/send-sms-code) failed for good after 3 attempts: Aliyun SendSms answered isv.BUSINESS_LIMIT_CONTROL: busy',
+    ]);
+  });
+
+  it('logs a job refused at its first attempt', async () => {
+    await queue.add(JobName.SendSmsCode, null, { jobId: 'send-sms-code_b', attempts: 3 });
+    await failed('send-sms-code_b');
+    expect(errors.splice(0)).toEqual([
+      'job send-sms-code_b (sms/send-sms-code) failed for good after 1 attempt: Job has a malformed payload',
+    ]);
+  });
+});
