@@ -805,6 +805,31 @@ function drainLeftShort(where: string, app: string, env: Record<string, string>,
   return [`${where} ${app}: drains ${String(drain)} ms of the ${String(budgetMs)} ms before the kill`];
 }
 
+/**
+ * A resource as a kustomization's inline JSON 6902 patches (`add` and `replace`) leave it: those whose target matches its kind, and its name where one is given.
+ */
+function applyJsonPatches(resource: Json, kustomization: Json): Json {
+  const doc = structuredClone(resource);
+  for (const entry of asList(kustomization.patches).map(asRecord)) {
+    const target = asRecord(entry.target);
+    if (target.kind !== doc.kind || (target.name !== undefined && target.name !== nameOf(doc))) continue;
+    const operations: unknown = parse(asString(entry.patch) ?? '[]');
+    for (const operation of asList(operations).map(asRecord)) {
+      if (operation.op !== 'add' && operation.op !== 'replace') throw new Error(`unsupported patch op ${String(operation.op)}`);
+      const keys = String(operation.path).split('/').slice(1);
+      const last = keys.pop() ?? '';
+      let parent: unknown = doc;
+      for (const key of keys) parent = Array.isArray(parent) ? parent[Number(key)] : asRecord(parent)[key];
+      if (Array.isArray(parent)) {
+        const index = last === '-' ? parent.length : Number(last);
+        parent.splice(index, operation.op === 'add' ? 0 : 1, operation.value);
+      } else if (isRecord(parent)) parent[last] = operation.value;
+      else throw new Error(`${String(operation.path)} names nothing in ${nameOf(doc) ?? '?'}`);
+    }
+  }
+  return doc;
+}
+
 function nameOf(doc: Json): string | undefined {
   return asString(asRecord(doc.metadata).name);
 }
@@ -1374,6 +1399,27 @@ describe('k8s manifests', () => {
     expect(limits[0]).toBeGreaterThanOrEqual(largest);
     expect(nginxBytes('1m')).toBe(1024 * 1024);
     expect(nginxBytes('1g')).toBeNaN();
+  });
+
+  it('serves the apps in production over TLS only, under the host of each Ingress rule', () => {
+    const prod = kustomizations.find(({ file }) => relative(ROOT, dirname(file)) === 'k8s/overlays/prod');
+    if (!prod) throw new Error('no prod overlay found');
+    const ingresses = ofKind('Ingress').map((doc) => applyJsonPatches(doc, prod.doc));
+    const exposed = ingresses.flatMap((doc) => {
+      const spec = asRecord(doc.spec);
+      const covered = asList(spec.tls).flatMap((entry) => asList(asRecord(entry).hosts));
+      const secrets = asList(spec.tls).map((entry) => asRecord(entry).secretName);
+      return asList(spec.rules).flatMap((rule) => {
+        const host = asString(asRecord(rule).host);
+        return host !== undefined && covered.includes(host) && secrets.every((name) => typeof name === 'string')
+          ? []
+          : [`${nameOf(doc) ?? '?'}: ${String(host)} without TLS`];
+      });
+    });
+    expect(ingresses.map(nameOf)).toEqual(['toutiao', 'toutiao-im']);
+    expect(exposed).toEqual([]);
+    // The dev overlay keeps plain HTTP on any host.
+    expect(ofKind('Ingress').every((doc) => asRecord(doc.spec).tls === undefined)).toBe(true);
   });
 
   it("tells in the README how to apply a release over the last one's finished migration Job, whose pod template cannot change", () => {
