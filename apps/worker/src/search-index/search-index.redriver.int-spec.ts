@@ -3,12 +3,13 @@ import type { searchV1 } from '@app/contracts';
 import { JobName, jobId, queuePrefix, QueueName } from '@app/queue';
 import { createTestRedis, eventually, type TestRedis } from '@app/testing';
 import { type JobState, Queue, Worker } from 'bullmq';
-import { of } from 'rxjs';
+import { of, throwError } from 'rxjs';
 
 import { SearchIndexProcessor } from './search-index.processor';
-import { SearchIndexRedriver } from './search-index.redriver';
+import { REDRIVE_BATCH, SearchIndexRedriver } from './search-index.redriver';
 
 const ARTICLE = '1300000000000000001';
+const UNREACHABLE = '1300000000000000002';
 
 describe('SearchIndexRedriver (real Redis and BullMQ)', () => {
   let redis: TestRedis;
@@ -30,8 +31,12 @@ describe('SearchIndexRedriver (real Redis and BullMQ)', () => {
       prefix: queuePrefix(redis.prefix),
     };
     queue = new Queue(QueueName.SearchIndex, options);
+    // News answers every article but UNREACHABLE's.
     const search = {
-      indexArticle: () => of({ indexed: true }),
+      indexArticle: ({ articleId }: { articleId: string }) =>
+        articleId === UNREACHABLE
+          ? throwError(() => new Error('14 UNAVAILABLE: No connection established'))
+          : of({ indexed: true }),
     } as unknown as searchV1.SearchServiceClient;
     const processor = new SearchIndexProcessor(search);
     worker = new Worker(QueueName.SearchIndex, (job) => processor.process(job), options);
@@ -65,4 +70,29 @@ describe('SearchIndexRedriver (real Redis and BullMQ)', () => {
       expect([await job?.getState(), job?.attemptsMade]).toEqual(['failed', 1]);
     },
   );
+
+  it('runs again a job that used up its attempts behind more refused jobs than a batch', async () => {
+    const id = jobId(JobName.IndexArticle, UNREACHABLE, 'approve', 1);
+    await queue.add(
+      JobName.IndexArticle,
+      { articleId: UNREACHABLE, reason: 'approve' },
+      { jobId: id, attempts: 1 },
+    );
+    await failed(id);
+    // Failed later, so listed first: a release that wrote malformed payloads.
+    const refused = Array.from({ length: REDRIVE_BATCH + 10 }, (_, index) => ({
+      name: JobName.IndexArticle,
+      data: { articleId: `x${index}`, reason: 'edit' },
+      opts: { jobId: jobId(JobName.IndexArticle, 'refused', index), attempts: 12 },
+    }));
+    await queue.addBulk(refused);
+    await eventually(
+      () => queue.getFailedCount(),
+      (count) => count >= refused.length + 1,
+      'the refused jobs to fail',
+      30_000,
+    );
+
+    expect(await redriver.redrive()).toBe(1);
+  });
 });

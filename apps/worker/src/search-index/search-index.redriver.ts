@@ -12,7 +12,7 @@ import type { Job, Queue } from 'bullmq';
 
 import type { WorkerConfig } from '../config/worker.config';
 
-/** Failed jobs looked at per round. */
+/** Failed jobs read at a time (a round reads them all). */
 export const REDRIVE_BATCH = 1_000;
 
 /**
@@ -49,7 +49,8 @@ export class SearchIndexRedriver implements OnApplicationBootstrap, OnApplicatio
   private running: Promise<number> | undefined;
 
   constructor(
-    @InjectQueue(QueueName.SearchIndex) private readonly queue: Pick<Queue, 'getFailed'>,
+    @InjectQueue(QueueName.SearchIndex)
+    private readonly queue: Pick<Queue, 'getFailed' | 'getFailedCount'>,
     @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'SEARCH_REDRIVE_INTERVAL_MS'>,
   ) {}
 
@@ -77,11 +78,25 @@ export class SearchIndexRedriver implements OnApplicationBootstrap, OnApplicatio
     return this.running;
   }
 
+  /**
+   * Reads the failed jobs REDRIVE_BATCH at a time, newest first, through to the oldest: a job left
+   * failed keeps its place, so the next batch starts after those left. Where only the newest batch
+   * was read, a job behind as many refused ones (kept 7 days) was never run again. A round reads at
+   * most as many jobs as were failed when it began, and a batch more, as jobs fail meanwhile.
+   */
   private async redriveFailed(): Promise<number> {
     let moved = 0;
-    for (const job of await this.queue.getFailed(0, REDRIVE_BATCH - 1)) {
-      if (!isRedrivable(job)) continue;
-      if (await retryFailedJob(job)) moved += 1;
+    let left = 0;
+    let budget = (await this.queue.getFailedCount()) + REDRIVE_BATCH;
+    while (budget > 0) {
+      const jobs = await this.queue.getFailed(left, left + REDRIVE_BATCH - 1);
+      if (jobs.length === 0) break;
+      budget -= jobs.length;
+      for (const job of jobs) {
+        if (!isRedrivable(job)) left += 1;
+        // Moved by this replica or, when it answers false, by another one first.
+        else if (await retryFailedJob(job)) moved += 1;
+      }
     }
     if (moved > 0) this.logger.log(`${moved} search index jobs that had failed run again`);
     return moved;
