@@ -1199,6 +1199,20 @@ describe('k8s manifests', () => {
     expect(holders).toEqual(['worker']);
   });
 
+  it("keeps retrying the migrations (a MariaDB not up yet) for as long as the apps' pods wait for them", () => {
+    // The Job controller waits 10 s before the first retry of a failed pod, doubling up to 6 minutes.
+    const retryingSeconds = (backoffLimit: number): number =>
+      Array.from({ length: backoffLimit }, (_, retry) => Math.min(10 * 2 ** retry, 360)).reduce((sum, delay) => sum + delay, 0);
+    const jobs = ofKind('Job').map((doc) => {
+      const spec = asRecord(doc.spec);
+      const deadline = Number(spec.activeDeadlineSeconds);
+      return [nameOf(doc), deadline, retryingSeconds(Number(spec.backoffLimit ?? 6)) >= deadline];
+    });
+    // The pods wait MIGRATION_WAIT (libs/database), the Job's deadline.
+    expect(jobs).toEqual([['toutiao-migrate', 600, true]]);
+    expect([retryingSeconds(3), retryingSeconds(6)]).toEqual([70, 630]);
+  });
+
   it('starts no pod of an app that owns migrations before the migration Job has applied them', () => {
     // The Job and the apps are applied together: an app's pods wait in an init container that only
     // reads which migrations are applied (the Job alone runs them).
