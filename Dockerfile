@@ -4,16 +4,16 @@
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
-ARG APP
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Every dependency works without install scripts (stack.md P7); skipping them also skips telemetry.
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 RUN npm run build \
- && test -n "$APP" \
- && test -f "dist/apps/$APP/src/main.js" \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+# Declared after the install and the build: a RUN after it sees APP, and would run again for each app.
+ARG APP
+RUN test -n "$APP" && test -f "dist/apps/$APP/src/main.js"
 
 FROM ${NODE_IMAGE} AS runtime
 ARG APP

@@ -444,6 +444,22 @@ describe('docker-compose.yml', () => {
     expect(() => execFileSync(process.execPath, [join(ROOT, 'scripts', 'node-flags.js'), 'nope'], { stdio: 'pipe' })).toThrow(/no old-generation cap/);
   });
 
+  it('installs and compiles once for all the apps: no RUN that installs or compiles follows the APP argument', () => {
+    // A RUN after an ARG sees it in its environment: each APP value would miss the cache from there
+    // on, and npm ci and the whole build ran again for each of the eight images.
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const stages = dockerfile.split(/^(?=FROM )/m).filter((stage) => stage.startsWith('FROM '));
+    const rebuilt = stages.flatMap((stage) => {
+      const arg = stage.search(/^ARG APP\b/m);
+      if (arg < 0) return [];
+      return [...stage.slice(arg).matchAll(/^RUN [^\n]*?\b(npm ci|npm run build)\b/gm)].map((match) => `${stage.split('\n')[0]}: ${match[1]} after ARG APP`);
+    });
+    expect(stages.length).toBeGreaterThan(1);
+    expect(rebuilt).toEqual([]);
+    // The build stage still checks that APP names an app it built.
+    expect(dockerfile).toMatch(/^ARG APP\nRUN test -n "\$APP" && test -f "dist\/apps\/\$APP\/src\/main\.js"$/m);
+  });
+
   it('builds every app from the Dockerfile with its APP argument', () => {
     const built = APPS.map((app) => [app, asRecord(asRecord(services[app]).build).args]);
     expect(built).toEqual(APPS.map((app) => [app, { APP: app }]));
