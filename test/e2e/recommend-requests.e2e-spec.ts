@@ -147,9 +147,31 @@ describe('recommend service: requests of the original user_reco.proto at its edg
     await database?.drop();
   });
 
+  afterEach(async () => {
+    const keys = await anonymousKeys();
+    if (keys.length > 0) await state.del(...keys);
+  });
+
   it('serves a well-formed request (the setup works)', async () => {
     const answer = await feed({ user_id: '1100000000000000021' });
     expect(answer.recommends).toHaveLength(10);
+  });
+
+  it('draws one batch for requests of one reader, channel and stamp at once, also a stamp ahead of its clock, and replays it to a retry', async () => {
+    // A stamp an hour ahead is stored as the service's clock (and 5 s): each of these drew a batch
+    // of its own, counted as shown, and a retry another.
+    for (const stamp of [NOW + 1_000, NOW + 3_600_000]) {
+      const reader = `Anony same-stamp-${stamp}`;
+      const same = () => feed({ user_id: reader, time_stamp: stamp, article_num: 3 });
+      const answers = [...(await Promise.all([same(), same(), same()])), await same()];
+      const ids = answers.map((answer) => answer.recommends.map((item) => item.article_id));
+      expect(new Set(ids.map((batch) => batch.join())).size).toBe(1);
+      expect(answers.filter((answer) => answer.exposure !== '')).toHaveLength(1);
+      expect(answers.map((answer) => answer.time_stamp)).toEqual(['0', '0', '0', '0']);
+      // The next page is drawn past that one batch.
+      const next = await feed({ user_id: reader, time_stamp: stamp + 1, article_num: 3 });
+      expect(next.recommends.map((item) => item.article_id)).toEqual(ARTICLES.slice(3, 6));
+    }
   });
 
   it('refuses a user_id longer than 128 characters, which every tracking string of the answer would repeat, and records nothing', async () => {
@@ -164,7 +186,6 @@ describe('recommend service: requests of the original user_reco.proto at its edg
     const longest = await feed({ user_id: 'y'.repeat(128), article_num: 1 });
     expect(longest.recommends).toHaveLength(1);
     expect(JSON.parse(longest.exposure)).toMatchObject({ userId: 'y'.repeat(128) });
-    await state.del(...(await anonymousKeys()));
   });
 
   it('refuses a negative channel_id, article_num or time_stamp, and records nothing', async () => {
@@ -185,7 +206,6 @@ describe('recommend service: requests of the original user_reco.proto at its edg
     // 0 is proto3's unset value: every channel, 10 articles, the first batch.
     const unset = await feed({ user_id: reader, channel_id: 0, article_num: 0, time_stamp: 0 });
     expect(unset.recommends).toHaveLength(10);
-    await state.del(...(await anonymousKeys()));
   });
 
   it('refuses an article_recommend of an article_id not above 0 or a negative article_num', async () => {

@@ -41,7 +41,19 @@ describe('timestamp batches', () => {
     expect(nextStamp(50_000, stored, 2000)).toBe(3001);
   });
 
+  it('replays the newest batch to the request that drew it when its stamp was stored as another', () => {
+    const ahead: StoredBatch[] = [{ stamp: 9000, ids: ['7'], asked: 50_000 }, ...stored];
+    expect(planBatch(50_000, ahead)).toEqual({ kind: 'replay', ids: ['7'], cursor: 3000 });
+    expect(planBatch(50_001, ahead)).toEqual({ kind: 'fresh', cursor: 9000 });
+  });
+
   it('round-trips stored batches and rejects foreign members', () => {
+    expect(encodeBatch({ stamp: 9, ids: ['3'], asked: 9 })).toBe('9|3');
+    expect(decodeBatch(encodeBatch({ stamp: 9, ids: ['3'], asked: 90 }))).toEqual({
+      stamp: 9,
+      ids: ['3'],
+      asked: 90,
+    });
     expect(decodeBatch(encodeBatch({ stamp: 7, ids: ['1294287382374383617', '2'] }))).toEqual({
       stamp: 7,
       ids: ['1294287382374383617', '2'],

@@ -2,6 +2,11 @@
 export interface StoredBatch {
   stamp: number;
   ids: string[];
+  /**
+   * The stamp of the request that drew it, when it was stored as another (ahead of the clock,
+   * see `nextStamp`): that request sent again replays it.
+   */
+  asked?: number;
 }
 
 /**
@@ -13,9 +18,14 @@ export interface StoredBatch {
 export type BatchPlan =
   { kind: 'fresh'; cursor: number } | { kind: 'replay'; ids: string[]; cursor: number };
 
-/** `batches` newest first. */
+/**
+ * `batches` newest first. The request that drew the newest batch, sent again (a retry, or at once
+ * by another thread) replays it, also when its stamp was ahead of the clock and stored as another.
+ */
 export function planBatch(requestStamp: number, batches: readonly StoredBatch[]): BatchPlan {
   const newest = batches[0];
+  if (newest?.asked === requestStamp)
+    return { kind: 'replay', ids: newest.ids, cursor: batches[1]?.stamp ?? 0 };
   if (!newest || requestStamp > newest.stamp) return { kind: 'fresh', cursor: newest?.stamp ?? 0 };
   const index = batches.findIndex((batch) => batch.stamp <= requestStamp);
   if (index < 0) return { kind: 'replay', ids: [], cursor: 0 };
@@ -41,12 +51,16 @@ export function nextStamp(
   return Math.max(Math.min(requestStamp, latest), (batches[0]?.stamp ?? 0) + 1);
 }
 
+/** `<stamp>|<id,id,…>`, and `|<asked>` when the request's stamp was another. */
 export function encodeBatch(batch: StoredBatch): string {
-  return `${batch.stamp}|${batch.ids.join(',')}`;
+  const asked = batch.asked !== undefined && batch.asked !== batch.stamp ? `|${batch.asked}` : '';
+  return `${batch.stamp}|${batch.ids.join(',')}${asked}`;
 }
 
 export function decodeBatch(member: string): StoredBatch | undefined {
-  const match = /^(\d+)\|([\d,]*)$/.exec(member);
+  const match = /^(\d+)\|([\d,]*)(?:\|(\d+))?$/.exec(member);
   if (!match) return undefined;
-  return { stamp: Number(match[1]), ids: match[2] ? match[2].split(',') : [] };
+  const batch: StoredBatch = { stamp: Number(match[1]), ids: match[2] ? match[2].split(',') : [] };
+  if (match[3] !== undefined) batch.asked = Number(match[3]);
+  return batch;
 }

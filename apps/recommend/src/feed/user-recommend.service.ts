@@ -154,7 +154,11 @@ export class UserRecommendService {
     const recorded = await this.history.record(
       reader.key,
       channelId,
-      { stamp: nextStamp(request.timeStamp, batches, now + STAMP_SKEW_MS), ids: drawn.ids },
+      {
+        stamp: nextStamp(request.timeStamp, batches, now + STAMP_SKEW_MS),
+        ids: drawn.ids,
+        asked: request.timeStamp,
+      },
       {
         restart: drawn.restarted,
         newest,
