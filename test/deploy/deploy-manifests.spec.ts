@@ -1452,6 +1452,35 @@ describe('k8s manifests', () => {
     expect(ofKind('Ingress').every((doc) => asRecord(doc.spec).tls === undefined)).toBe(true);
   });
 
+  it("tells in the README a MariaDB max_connections that holds every pool the pods may open at the HPAs' maxima, a rollout's surge pods and the migration Job included", () => {
+    const configMaps = configMapsOf(join(ROOT, 'k8s', 'base', 'kustomization.yaml'));
+    const poolOf = (app: string, container: Json): number => {
+      const config: Record<string, unknown> = isApp(app) ? APP_ENV_SCHEMAS[app].parse(environmentOf(container, configMaps)) : {};
+      return Number(config.MYSQL_POOL_SIZE);
+    };
+    const pools = workloads()
+      .filter((doc) => storeSettingsOf(join(ROOT, 'apps', nameOf(doc) ?? '?', 'src', 'main.ts'))?.includes('MYSQL_HOST'))
+      .map((doc) => {
+        const app = nameOf(doc) ?? '?';
+        const autoscaler = ofKind('HorizontalPodAutoscaler').find((hpa) => asRecord(asRecord(hpa.spec).scaleTargetRef).name === app);
+        const pods = Number(asRecord(autoscaler?.spec).maxReplicas ?? asRecord(doc.spec).replicas ?? 1);
+        const surge = doc.kind === 'Deployment' ? Number(asRecord(asRecord(asRecord(doc.spec).strategy).rollingUpdate).maxSurge ?? 1) : 0;
+        const [container] = containersOf(doc);
+        return [app, (pods + surge) * poolOf(app, container)] as const;
+      });
+    const migrations = ofKind('Job').flatMap((doc) => containersOf(doc).map((container) => poolOf('user', container)));
+    const total = [...pools.map(([, connections]) => connections), ...migrations].reduce((sum, connections) => sum + connections, 0);
+    expect(pools.map(([app]) => app).sort()).toEqual(['mis', 'news', 'user', 'worker']);
+    // MariaDB's own default is 151.
+    expect(total).toBeGreaterThan(151);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const deployment = readme.slice(readme.indexOf('\n## Deployment\n'), readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1));
+    const stated = [...deployment.matchAll(/max_connections=(\d+)/g)].map((match) => Number(match[1]));
+    expect(stated.length).toBeGreaterThan(0);
+    expect(stated.filter((value) => value < total)).toEqual([]);
+    expect(deployment).toContain(`${total} connections`);
+  });
+
   it("tells in the README how to apply a release over the last one's finished migration Job, whose pod template cannot change", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const deployment = readme.slice(readme.indexOf('\n## Deployment\n'), readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1));
