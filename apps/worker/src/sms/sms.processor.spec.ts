@@ -32,11 +32,12 @@ class FakeLedger implements Pick<SmsSentLedger, 'claimSend' | 'markSent'> {
 class FakeSender extends SmsSender {
   readonly sent: SendSmsCodePayload[] = [];
   failures = 0;
+  failure = 'gateway timeout';
 
   send(message: SendSmsCodePayload): Promise<void> {
     if (this.failures > 0) {
       this.failures -= 1;
-      return Promise.reject(new Error('gateway timeout'));
+      return Promise.reject(new Error(this.failure));
     }
     this.sent.push(message);
     return Promise.resolve();
@@ -88,6 +89,19 @@ describe('SmsProcessor', () => {
     expect(ledger.claimed.size).toBe(0);
     await expect(processor.process(job())).resolves.toEqual({ sent: true });
     expect(sender.sent).toHaveLength(1);
+  });
+
+  // Aliyun answers a wrong AccessKey secret with the request it signed, TemplateParam included; the
+  // reason is kept with the job and logged when it fails for good, where any reader could sign in.
+  it('keeps the code out of the reason of a failed send', async () => {
+    const { sender, processor, job } = newTestProcessor();
+    sender.failures = 1;
+    sender.failure =
+      'code: 400, Specified signature is not matched with our calculation. server string to sign is:POST&%2F&Action%3DSendSms%26PhoneNumbers%3D13911111111%26TemplateParam%3D%257B%2522code%2522%253A%2522123456%2522%257D request id: 1DD9FD9A';
+    const failure = await processor.process(job()).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toContain('Specified signature is not matched');
+    expect(`${(failure as Error).message} ${(failure as Error).stack}`).not.toContain('123456');
   });
 
   it('completes a sent job even when the ledger cannot record it (a retry would resend)', async () => {

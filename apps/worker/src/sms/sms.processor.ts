@@ -1,8 +1,10 @@
+import { errorMessage } from '@app/config';
 import { JobName, jobPayload, JobProcessor, QueueName, type SendSmsCodePayload } from '@app/queue';
 import { WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 
+import { maskCode } from './log-sms.sender';
 import { SmsSentLedger } from './sms-sent.ledger';
 import { SmsSender } from './sms.sender';
 
@@ -59,7 +61,7 @@ export class SmsProcessor extends WorkerHost {
       await this.sender.send(payload);
     } catch (error) {
       await claim.release().catch(() => undefined);
-      throw error;
+      throw withoutCode(error, payload.code);
     }
     await this.ledger.markSent(jobId).catch((error: unknown) => {
       // The code is out; failing the job now would only make its retry send it again.
@@ -67,6 +69,17 @@ export class SmsProcessor extends WorkerHost {
     });
     return { sent: true };
   }
+}
+
+/**
+ * The send's error, its code masked: a provider may echo the request (Aliyun answers a wrong
+ * AccessKey secret with the string it signed, TemplateParam included), and the reason is kept with
+ * the job and logged once it fails for good, where whoever reads it could sign in with the code.
+ */
+function withoutCode(error: unknown, code: string): unknown {
+  const text = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
+  if (!text.includes(code)) return error;
+  return new Error(errorMessage(error).replaceAll(code, maskCode(code)));
 }
 
 /** One mainland mobile and a six-digit code, as the user service issues them. */
