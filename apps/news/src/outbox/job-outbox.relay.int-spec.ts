@@ -230,6 +230,24 @@ describe('JobOutboxRelay (real MariaDB and Redis)', () => {
     expect(await search.getJob('42')).toBeUndefined();
   });
 
+  it('drops a row of a job news does not feed without logging its payload (an SMS code)', async () => {
+    const [search, candidates] = queuesOn(redis.queueUrl);
+    const sms = JSON.stringify({ mobile: '13911111111', code: '482913', scope: 'app' });
+    await dataSource.query(
+      'INSERT INTO news_job_outbox (job_name, job_id, payload) VALUES (?, ?, ?), (?, ?, ?)',
+      [JobName.SendSmsCode, 'send-sms-code_2', sms, JobName.SendSmsCode, 'send-sms-code_3', `${sms}}`],
+    );
+    const messages: string[] = [];
+    const logged = jest
+      .spyOn(Logger.prototype, 'error')
+      .mockImplementation((message: unknown) => void messages.push(String(message)));
+    await relayOn([search, candidates]).relay();
+    logged.mockRestore();
+    expect(messages).toHaveLength(2);
+    for (const message of messages) expect(message).not.toContain('482913');
+    expect(await outboxSize()).toBe(0);
+  });
+
   it('relays the committed rows while a change that wrote rows is still committing', async () => {
     const [search, candidates] = queuesOn(redis.queueUrl);
     const committed = Array.from({ length: 30 }, (_, index) =>

@@ -128,9 +128,14 @@ export class JobOutboxRelay implements OnApplicationBootstrap, OnApplicationShut
             : undefined;
     if (unfit !== undefined) {
       // No later round could enqueue it either: dropped, so it does not hold up the rows behind it
-      // (hand-made, or written by another release).
+      // (hand-made, or written by another release). Only news' own jobs (article ids) show their
+      // payload: another's may hold a secret, as an SMS job holds its code.
+      const shown =
+        JOB_NAMES.has(row.job_name) && this.jobs.feeds(row.job_name as JobName)
+          ? row.payload.slice(0, 200)
+          : `a payload of ${row.payload.length} characters`;
       this.logger.error(
-        `outbox row ${row.outbox_id} dropped: ${unfit} (${row.job_name}, ${row.job_id.slice(0, 200)}, ${row.payload.slice(0, 200)})`,
+        `outbox row ${row.outbox_id} dropped: ${unfit} (${row.job_name.slice(0, 64)}, ${row.job_id.slice(0, 200)}, ${shown})`,
       );
       return;
     }
