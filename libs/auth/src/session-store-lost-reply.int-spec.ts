@@ -33,12 +33,12 @@ describe('SessionStore (real Redis, through a relay that loses the reply of a sc
     // Nothing of the client's own left unanswered: the next reply is the rotation's.
     await redis.ping();
     const cut = cutter.cutAfter(1, 0);
-    expect(await sessions.rotate(session.sid, 'jti-1', 'jti-2')).toBe('rotated');
+    expect(await sessions.rotate(session, 'jti-1', 'jti-2')).toBe('rotated');
     await cut;
 
     expect(await sessions.get(session.sid)).toEqual({ ...session, refreshJti: 'jti-2' });
     // The token it answered with is the one the session accepts next; the old one is still refused.
-    expect(await sessions.rotate(session.sid, 'jti-2', 'jti-3')).toBe('rotated');
-    expect(await sessions.rotate(session.sid, 'jti-1', 'jti-4')).toBe('reused');
+    expect(await sessions.rotate(session, 'jti-2', 'jti-3')).toBe('rotated');
+    expect(await sessions.rotate(session, 'jti-1', 'jti-4')).toBe('reused');
   });
 });

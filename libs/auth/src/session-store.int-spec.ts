@@ -32,10 +32,23 @@ describe('SessionStore (real Redis)', () => {
     expect(await redis.ttl(StateKeys.session(session.sid))).toBeGreaterThan(3590);
     expect(await redis.smembers(StateKeys.userSessions(USER))).toContain(session.sid);
 
-    expect(await sessions.rotate(session.sid, 'jti-1', 'jti-2')).toBe('rotated');
-    expect(await sessions.rotate(session.sid, 'jti-1', 'jti-3')).toBe('reused');
+    expect(await sessions.rotate(session, 'jti-1', 'jti-2')).toBe('rotated');
+    expect(await sessions.rotate(session, 'jti-1', 'jti-3')).toBe('reused');
     expect(await sessions.get(session.sid)).toBeNull();
-    expect(await sessions.rotate(session.sid, 'jti-2', 'jti-4')).toBe('missing');
+    expect(await sessions.rotate(session, 'jti-2', 'jti-4')).toBe('missing');
+  });
+
+  it('keeps a rotated session as long as its new refresh token lives, and a freeze still finds it', async () => {
+    const user = '1294287382374383619';
+    // Signed in a TTL ago, all but a second: the refresh token rotated now lives a whole TTL more.
+    const endingSoon = new SessionStore(redis, 1);
+    const session = await endingSoon.create(user, 'app', 'jti-1');
+    expect(await sessions.rotate(session, 'jti-1', 'jti-2')).toBe('rotated');
+    await pause(1100);
+    expect(await sessions.status(session.sid)).toBe('active');
+    expect(await redis.ttl(StateKeys.session(session.sid))).toBeGreaterThan(3590);
+    expect(await sessions.revokeAll(user, true)).toBe(1);
+    expect(await sessions.status(session.sid)).toBe('denied');
   });
 
   it('revokes one session, and all of a user: denied but kept on a freeze, deleted otherwise', async () => {

@@ -15,10 +15,16 @@ export interface Session {
 }
 
 // Swaps the accepted refresh jti only when the caller presents the current one; a stale jti means
-// an old refresh token was replayed, so the whole session is deleted (strict rotation). A rotation
-// sent again after it swapped (its reply lost) answers 1 while the session accepts its next jti:
-// run again, it would take its own presented jti for a replayed token and delete the session.
-const ROTATE = new ApplyOnceScript<-1 | 0 | 1, [session: string], [presentedJti: string, nextJti: string]>({
+// an old refresh token was replayed, so the whole session is deleted (strict rotation). The session
+// then lives as long as the new refresh token (ARGV[3], the TTL), and the user's list of sessions
+// (KEYS[2]) at least as long, so a freeze or a password change still finds it. A rotation sent
+// again after it swapped (its reply lost) answers 1 while the session accepts its next jti: run
+// again, it would take its own presented jti for a replayed token and delete the session.
+const ROTATE = new ApplyOnceScript<
+  -1 | 0 | 1,
+  [session: string, userSessions: string],
+  [presentedJti: string, nextJti: string, ttlSeconds: number]
+>({
   apply: `
 local current = redis.call('HGET', KEYS[1], 'refreshJti')
 if not current then return 0 end
@@ -27,6 +33,8 @@ if current ~= ARGV[1] then
   return -1
 end
 redis.call('HSET', KEYS[1], 'refreshJti', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+if redis.call('TTL', KEYS[2]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
 return 1`,
   replay: `
 if redis.call('HGET', KEYS[1], 'refreshJti') == ARGV[2] then return 1 end
@@ -102,9 +110,20 @@ export class SessionStore {
     return status === null ? null : status === 'denied' ? 'denied' : 'active';
   }
 
-  /** 'rotated', 'missing', or 'reused' (an old token was presented: the session is now revoked). */
-  async rotate(sid: string, presentedJti: string, nextJti: string): Promise<'rotated' | 'missing' | 'reused'> {
-    const result = await ROTATE.run(this.redis, [StateKeys.session(sid)], [presentedJti, nextJti]);
+  /**
+   * 'rotated' (the session now lives the TTL from now, as the new refresh token), 'missing', or
+   * 'reused' (an old token was presented: the session is now revoked).
+   */
+  async rotate(
+    session: Pick<Session, 'sid' | 'userId'>,
+    presentedJti: string,
+    nextJti: string,
+  ): Promise<'rotated' | 'missing' | 'reused'> {
+    const result = await ROTATE.run(
+      this.redis,
+      [StateKeys.session(session.sid), StateKeys.userSessions(session.userId)],
+      [presentedJti, nextJti, this.ttlSeconds],
+    );
     return result === 1 ? 'rotated' : result === 0 ? 'missing' : 'reused';
   }
 

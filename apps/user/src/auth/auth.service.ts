@@ -90,7 +90,7 @@ export class AuthService {
       return { token: this.signer.signAccess(account.id, session.sid, extra), refreshToken: '' };
     }
     const next = this.signer.signRefresh(account.id, session.sid, extra);
-    const outcome = await this.sessions.rotate(session.sid, claims.jti ?? '', next.jti);
+    const outcome = await this.sessions.rotate(session, claims.jti ?? '', next.jti);
     if (outcome !== 'rotated') throw AuthErrors.wrongRefreshToken();
     return { token: this.signer.signAccess(account.id, session.sid, extra), refreshToken: next.token };
   }
