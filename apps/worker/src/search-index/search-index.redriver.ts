@@ -12,8 +12,14 @@ import type { Job, Queue } from 'bullmq';
 
 import type { WorkerConfig } from '../config/worker.config';
 
-/** Failed jobs read at a time (a round reads them all). */
+/** Failed jobs read at a time. */
 export const REDRIVE_BATCH = 1_000;
+
+/**
+ * Failed jobs read per round at most (each a hash read from the queue Redis, by every replica): the
+ * failed set is kept 7 days with no cap on its size, and the next round goes on where it stopped.
+ */
+export const REDRIVE_ROUND_LIMIT = 10 * REDRIVE_BATCH;
 
 /**
  * BullMQ's failure reason (not exported by it) for a job whose worker lost it mid-run (killed, or
@@ -47,10 +53,12 @@ export class SearchIndexRedriver implements OnApplicationBootstrap, OnApplicatio
   private readonly logger = new Logger(SearchIndexRedriver.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
+  /** Where the next round starts reading, past the jobs left failed: 0 once a round read them all. */
+  private resumeAt = 0;
 
   constructor(
     @InjectQueue(QueueName.SearchIndex)
-    private readonly queue: Pick<Queue, 'getFailed' | 'getFailedCount'>,
+    private readonly queue: Pick<Queue, 'getFailed'>,
     @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'SEARCH_REDRIVE_INTERVAL_MS'>,
   ) {}
 
@@ -82,22 +90,31 @@ export class SearchIndexRedriver implements OnApplicationBootstrap, OnApplicatio
    * Reads the failed jobs REDRIVE_BATCH at a time, newest first, through to the oldest: a job left
    * failed keeps its place, so the next batch starts after those left. Where only the newest batch
    * was read, a job behind as many refused ones (kept 7 days) was never run again. A round reads at
-   * most as many jobs as were failed when it began, and a batch more, as jobs fail meanwhile.
+   * most REDRIVE_ROUND_LIMIT jobs, and the next one goes on from there (jobs failed meanwhile, ahead
+   * of it, are read again, none skipped); past the oldest it goes on from the newest.
    */
   private async redriveFailed(): Promise<number> {
     let moved = 0;
-    let left = 0;
-    let budget = (await this.queue.getFailedCount()) + REDRIVE_BATCH;
-    while (budget > 0) {
+    let left = this.resumeAt;
+    let fromNewest = left === 0;
+    let read = 0;
+    while (read < REDRIVE_ROUND_LIMIT) {
       const jobs = await this.queue.getFailed(left, left + REDRIVE_BATCH - 1);
-      if (jobs.length === 0) break;
-      budget -= jobs.length;
+      if (jobs.length === 0) {
+        // Past the oldest: done if the round began at the newest, else on from there.
+        left = 0;
+        if (fromNewest) break;
+        fromNewest = true;
+        continue;
+      }
+      read += jobs.length;
       for (const job of jobs) {
         if (!isRedrivable(job)) left += 1;
         // Moved by this replica or, when it answers false, by another one first.
         else if (await retryFailedJob(job)) moved += 1;
       }
     }
+    this.resumeAt = left;
     if (moved > 0) this.logger.log(`${moved} search index jobs that had failed run again`);
     return moved;
   }
