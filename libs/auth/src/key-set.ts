@@ -27,8 +27,15 @@ export class JwtKeySet {
     if (signingKey && !publicKeys.has(signingKey.kid)) {
       throw new Error(`signing key ${signingKey.kid} has no public key`);
     }
-    this.verifyingKeys = new Map([...publicKeys].map(([kid, pem]) => [kid, createPublicKey(pem)]));
-    this.signingKeyObject = signingKey && createPrivateKey(signingKey.privateKeyPem);
+    this.verifyingKeys = new Map([...publicKeys].map(([kid, pem]) => [kid, rs256Key(`${kid}.public.pem`, createPublicKey(pem))]));
+    if (signingKey) {
+      const privateKey = rs256Key(`${signingKey.kid}.private.pem`, createPrivateKey(signingKey.privateKeyPem));
+      // A private key of another pair signs tokens that no app, this one included, verifies.
+      if (!createPublicKey(privateKey).equals(this.verifyingKeys.get(signingKey.kid)!)) {
+        throw new Error(`${signingKey.kid}.private.pem is not the pair of ${signingKey.kid}.public.pem`);
+      }
+      this.signingKeyObject = privateKey;
+    }
   }
 
   publicKey(kid: string): string | undefined {
@@ -77,6 +84,17 @@ export class JwtKeySet {
       : undefined;
     return new JwtKeySet(publicKeys, signingKey);
   }
+}
+
+/**
+ * The key, when RS256 can use it: jsonwebtoken refuses other types and RSA under 2048 bits only
+ * when a token is signed or checked, which would make every sign-in fail, or every token refused.
+ */
+function rs256Key(file: string, key: KeyObject): KeyObject {
+  if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+    throw new Error(`${file} is no RSA key of 2048 bits or more`);
+  }
+  return key;
 }
 
 /** Creates `<kid>.private.pem`/`<kid>.public.pem` in `dir` unless they exist (development set-up). */

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 
 import { AppError, ErrorKind } from '@app/grpc';
 import { Strategy as JwtStrategy } from 'passport-jwt';
@@ -207,6 +207,18 @@ describe('JwtKeySet', () => {
   it('fails at once on a malformed key', () => {
     expect(() => new JwtKeySet(new Map([['k1', 'not a key']]))).toThrow();
     expect(() => new JwtKeySet(keys.publicKeys, { kid: 'k1', privateKeyPem: 'not a key' })).toThrow();
+  });
+
+  it('fails at once on a private key that is not the pair of its public key (files mixed up in a rotation)', () => {
+    const other = JwtKeySet.generate('k1');
+    expect(() => new JwtKeySet(keys.publicKeys, other.signingKey)).toThrow('k1.private.pem is not the pair of k1.public.pem');
+  });
+
+  it('fails at once on a key that cannot sign or verify RS256: not RSA, or under 2048 bits', () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(() => new JwtKeySet(new Map([['k2', ec]]))).toThrow('k2.public.pem is no RSA key of 2048 bits or more');
+    expect(() => new JwtKeySet(new Map([['k3', short]]))).toThrow('k3.public.pem is no RSA key of 2048 bits or more');
   });
 });
 
