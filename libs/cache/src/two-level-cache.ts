@@ -8,6 +8,9 @@ import { type TtlPolicy, ttlWithJitter } from './ttl';
 /** Stored in Redis (and kept in L1) for a row that does not exist, so misses do not reach MySQL. */
 export const NULL_MARKER = '-1';
 
+/** Default bound of L1: JSON text counted at two bytes a character (its parsed copy comes on top). */
+export const L1_MAX_BYTES = 64 * 1024 * 1024;
+
 export interface CachePolicy {
   /** Redis TTL of a value. */
   ttl: TtlPolicy;
@@ -18,6 +21,8 @@ export interface CachePolicy {
 export interface TwoLevelCacheOptions {
   /** Entries kept in process. */
   l1Max?: number;
+  /** Bytes of JSON text kept in process (`L1_MAX_BYTES`); the least recently used go first. */
+  l1MaxBytes?: number;
   /** How long an entry may be served from process memory without asking Redis. */
   l1TtlMs?: number;
   /** Pub/sub channel (already prefixed) on which replicas announce invalidated keys. */
@@ -75,6 +80,8 @@ export class TwoLevelCache {
   ) {
     this.l1 = new LRUCache({
       max: options.l1Max ?? 10_000,
+      maxSize: options.l1MaxBytes ?? L1_MAX_BYTES,
+      sizeCalculation: entryBytes,
       ttl: options.l1TtlMs ?? 5_000,
       // An entry whose time ran out stays until it is read again (see `keep`) or evicted.
       noDeleteOnStaleGet: true,
@@ -329,6 +336,15 @@ export class TwoLevelCache {
     if (!this.generations.droppedSince(key, generation)) this.l1.set(key, entry);
     return entry;
   }
+}
+
+/**
+ * What an entry counts against `l1MaxBytes`: its JSON text at two bytes a character (V8 keeps
+ * text outside Latin-1 so), and a little for the entry itself. Entry counts alone let 10 000
+ * articles of 1 MiB take the process past its heap limit.
+ */
+function entryBytes(entry: Entry, key: string): number {
+  return 2 * (key.length + ('missing' in entry ? 0 : entry.value.length)) + 64;
 }
 
 function entryOf(raw: string): Entry {
