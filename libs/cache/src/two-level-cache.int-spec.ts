@@ -1,4 +1,4 @@
-import { createTestRedis, type TestRedis } from '@app/testing';
+import { createTestRedis, eventually, type TestRedis } from '@app/testing';
 import type Redis from 'ioredis';
 
 import { createRedisClient } from './redis-roles';
@@ -13,12 +13,17 @@ describe('TwoLevelCache (real Redis)', () => {
   let first: TwoLevelCache;
   let second: TwoLevelCache;
   let raw: Redis;
+  const warnings: string[] = [];
 
   const replica = async (l1TtlMs = 60_000): Promise<TwoLevelCache> => {
     const redis = createRedisClient(testRedis.cacheUrl, testRedis.prefix);
     const subscriber = createRedisClient(testRedis.cacheUrl, testRedis.prefix, { enableAutoPipelining: false });
     clients.push(redis, subscriber);
-    const cache = new TwoLevelCache(redis, subscriber, { channel: `${testRedis.prefix}cache:invalidate`, l1TtlMs });
+    const cache = new TwoLevelCache(redis, subscriber, {
+      channel: `${testRedis.prefix}cache:invalidate`,
+      l1TtlMs,
+      logger: { warn: (message: string) => warnings.push(message) },
+    });
     await cache.start();
     return cache;
   };
@@ -88,6 +93,25 @@ describe('TwoLevelCache (real Redis)', () => {
     expect(second.hasLocal('art:9:detail')).toBe(false);
     expect(Date.now() - started).toBeLessThan(100);
     expect(await second.get('art:9:detail', load, POLICY)).toEqual({ version: 2 });
+  });
+
+  it('ignores a message on its channel that is not a list of keys, and keeps taking invalidations', async () => {
+    const load = () => Promise.resolve({ version: 1 });
+    expect(await second.get('art:10:detail', load, POLICY)).toEqual({ version: 1 });
+    // An operator's hand-typed PUBLISH, or a release that speaks another format.
+    await raw.publish(`${testRedis.prefix}cache:invalidate`, 'art:10:detail');
+    await raw.publish(`${testRedis.prefix}cache:invalidate`, '{"keys":["art:10:detail"]}');
+    await raw.publish(`${testRedis.prefix}cache:invalidate`, 'null');
+    await first.invalidate('art:10:detail');
+    await eventually(
+      () => second.hasLocal('art:10:detail'),
+      (held) => !held,
+      'the second replica to drop art:10:detail',
+    );
+    expect(await second.get('art:10:detail', load, POLICY)).toEqual({ version: 1 });
+    expect(warnings).toContain(
+      `ignored a message on ${testRedis.prefix}cache:invalidate that is not a JSON list of keys`,
+    );
   });
 
   it('peeks many keys with one round trip, telling missing rows from unknown keys', async () => {

@@ -1,3 +1,4 @@
+import { Logger, type LoggerService } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
@@ -27,6 +28,7 @@ export interface TwoLevelCacheOptions {
   l1TtlMs?: number;
   /** Pub/sub channel (already prefixed) on which replicas announce invalidated keys. */
   channel: string;
+  logger?: Pick<LoggerService, 'warn'>;
 }
 
 /** The pub/sub channel of a deployment's invalidations: ioredis does not prefix channels. */
@@ -68,6 +70,7 @@ export class TwoLevelCache {
   private readonly inflightMany = new Map<string, Promise<unknown>>();
   private readonly channel: string;
   private readonly generations: LocalGenerations;
+  private readonly logger: Pick<LoggerService, 'warn'>;
 
   /**
    * @param redis cache-role client (with the deployment key prefix)
@@ -87,6 +90,7 @@ export class TwoLevelCache {
       noDeleteOnStaleGet: true,
     });
     this.channel = options.channel;
+    this.logger = options.logger ?? new Logger('TwoLevelCache');
     this.generations = new LocalGenerations(options.l1Max);
   }
 
@@ -94,7 +98,9 @@ export class TwoLevelCache {
   async start(): Promise<void> {
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== this.channel) return;
-      for (const key of JSON.parse(message) as string[]) this.dropLocal(key);
+      const keys = invalidatedKeys(message);
+      if (keys) for (const key of keys) this.dropLocal(key);
+      else this.logger.warn(`ignored a message on ${channel} that is not a JSON list of keys`);
     });
     // SUBSCRIBE sent before ioredis' ready check (INFO) makes that check fail and the
     // subscription is silently lost; so wait for `ready` first.
@@ -345,6 +351,23 @@ export class TwoLevelCache {
  */
 function entryBytes(entry: Entry, key: string): number {
   return 2 * (key.length + ('missing' in entry ? 0 : entry.value.length)) + 64;
+}
+
+/**
+ * The keys an invalidation message names, undefined when it is not a JSON list of them: thrown
+ * from the subscriber's handler, a message typed by hand or sent by another release would end
+ * every replica at once.
+ */
+function invalidatedKeys(message: string): string[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  return Array.isArray(parsed) && parsed.every((key) => typeof key === 'string')
+    ? parsed
+    : undefined;
 }
 
 function entryOf(raw: string): Entry {
