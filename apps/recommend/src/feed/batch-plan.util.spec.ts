@@ -47,6 +47,18 @@ describe('timestamp batches', () => {
     expect(planBatch(50_001, ahead)).toEqual({ kind: 'fresh', cursor: 9000 });
   });
 
+  it('pages on past a stamp that holds two batches, not to that stamp again', () => {
+    // A replica of the release before `|<asked>` reads no such batch: asked for its stamp, it
+    // draws a batch of its own and stores it under the same stamp.
+    const twice: StoredBatch[] = [
+      { stamp: 9000, ids: ['9'] },
+      { stamp: 5000, ids: ['8'] },
+      { stamp: 5000, ids: ['7'], asked: 50_000 },
+    ];
+    expect(planBatch(5000, twice)).toEqual({ kind: 'replay', ids: ['8'], cursor: 4999 });
+    expect(planBatch(50_000, [twice[2], twice[1]])).toEqual({ kind: 'replay', ids: ['7'], cursor: 4999 });
+  });
+
   it('round-trips stored batches and rejects foreign members', () => {
     expect(encodeBatch({ stamp: 9, ids: ['3'], asked: 9 })).toBe('9|3');
     expect(decodeBatch(encodeBatch({ stamp: 9, ids: ['3'], asked: 90 }))).toEqual({

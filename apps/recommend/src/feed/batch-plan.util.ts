@@ -25,11 +25,23 @@ export type BatchPlan =
 export function planBatch(requestStamp: number, batches: readonly StoredBatch[]): BatchPlan {
   const newest = batches[0];
   if (newest?.asked === requestStamp)
-    return { kind: 'replay', ids: newest.ids, cursor: batches[1]?.stamp ?? 0 };
+    return { kind: 'replay', ids: newest.ids, cursor: cursorAfter(batches, 0) };
   if (!newest || requestStamp > newest.stamp) return { kind: 'fresh', cursor: newest?.stamp ?? 0 };
   const index = batches.findIndex((batch) => batch.stamp <= requestStamp);
   if (index < 0) return { kind: 'replay', ids: [], cursor: 0 };
-  return { kind: 'replay', ids: batches[index].ids, cursor: batches[index + 1]?.stamp ?? 0 };
+  return { kind: 'replay', ids: batches[index].ids, cursor: cursorAfter(batches, index) };
+}
+
+/**
+ * The next older stamp after the batch at `index`, 0 when there is none. Never that batch's own:
+ * a replica of the release before `|<asked>` stores a batch of its own under the stamp of one it
+ * cannot read, and a cursor to that stamp again would answer the same page for ever.
+ */
+function cursorAfter(batches: readonly StoredBatch[], index: number): number {
+  const { stamp } = batches[index];
+  const older = batches[index + 1];
+  if (!older) return 0;
+  return older.stamp < stamp ? older.stamp : stamp - 1;
 }
 
 /** How far a request's stamp may run ahead of this service's clock and still be stored as sent. */
