@@ -1507,6 +1507,20 @@ describe('k8s manifests', () => {
     expect(steps.filter((step) => !deployment.includes(step))).toEqual([]);
   });
 
+  it('tells in the README how a cluster whose last apply set the replica count of an autoscaled workload hands it to the HPA without scaling it to one pod', () => {
+    // kubectl apply removes a field its last applied configuration holds and the manifest no
+    // longer does: spec.replicas then takes its default, 1, until the HPA scales the pods back.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const deployment = readme.slice(readme.indexOf('\n## Deployment\n'), readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1));
+    const targets = ofKind('HorizontalPodAutoscaler').map((doc) => {
+      const ref = asRecord(asRecord(doc.spec).scaleTargetRef);
+      return `${String(ref.kind).toLowerCase()}/${String(ref.name)}`;
+    });
+    expect(targets.sort()).toEqual(['deployment/gateway', 'deployment/recommend', 'statefulset/news', 'statefulset/user']);
+    const command = /`kubectl\s+-n\s+toutiao\s+apply\s+edit-last-applied\s+([^`]+)`/.exec(deployment)?.[1].split(/\s+/) ?? [];
+    expect(targets.filter((target) => !command.includes(target))).toEqual([]);
+  });
+
   it('rejects a Deployment with a malformed field and an unmapped kind', () => {
     const deployment = ofKind('Deployment').at(0);
     if (!deployment) throw new Error('no Deployment found');
