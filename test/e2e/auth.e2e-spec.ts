@@ -29,6 +29,7 @@ import { writeDuringRead } from './support/held-read';
 
 interface Reply {
   statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
   body: string;
   json<T = { message: unknown; data?: Record<string, unknown> }>(): T;
 }
@@ -465,5 +466,7 @@ describe('sign-in, sessions and tokens through the gateway', () => {
     const jwks = reply.json<{ keys: { kid: string; kty: string; alg: string; d?: string }[] }>();
     expect(jwks.keys).toEqual([expect.objectContaining({ kid: keys.kid, kty: 'RSA', alg: 'RS256' })]);
     expect(jwks.keys[0].d).toBeUndefined();
+    // The keys change only when the apps restart with new key files (README: rotating the JWT keys).
+    expect(reply.headers['cache-control']).toBe('public, max-age=300');
   });
 });

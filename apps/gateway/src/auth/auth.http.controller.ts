@@ -14,6 +14,7 @@ import {
   Controller,
   Delete,
   Get,
+  Header,
   Headers,
   HttpCode,
   Param,
@@ -95,9 +96,13 @@ export class AuthHttpController {
     this.statuses.ended(user.sid);
   }
 
-  /** The public keys that verify our tokens. */
+  /**
+   * The public keys that verify our tokens. They change only when the apps restart with new key
+   * files, so a consumer may keep them 5 minutes (and fetches again for a kid it does not know).
+   */
   @Get('.well-known/jwks.json')
   @RawResponse()
+  @Header('cache-control', 'public, max-age=300')
   jwks(): ReturnType<JwtKeySet['toJwks']> {
     return this.keys.toJwks();
   }
