@@ -12,6 +12,13 @@ export const NULL_MARKER = '-1';
 /** Default bound of L1: JSON text counted at two bytes a character (its parsed copy comes on top). */
 export const L1_MAX_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Default time later callers join a load in flight: a load still running then (a statement on a
+ * MySQL connection that died without a reset waits some 15 minutes for TCP to give up) would
+ * otherwise hold every read of its key in the process that long.
+ */
+export const SHARED_LOAD_MS = 10_000;
+
 export interface CachePolicy {
   /** Redis TTL of a value. */
   ttl: TtlPolicy;
@@ -26,6 +33,11 @@ export interface TwoLevelCacheOptions {
   l1MaxBytes?: number;
   /** How long an entry may be served from process memory without asking Redis. */
   l1TtlMs?: number;
+  /**
+   * How long later callers of a key join its load in flight (`SHARED_LOAD_MS`); past it they load
+   * again, while the callers that joined keep waiting for it.
+   */
+  sharedLoadMs?: number;
   /** Pub/sub channel (already prefixed) on which replicas announce invalidated keys. */
   channel: string;
   logger?: Pick<LoggerService, 'warn'>;
@@ -69,6 +81,7 @@ export class TwoLevelCache {
   /** Loads of `getMany` in flight, by key: the value, or null when the row does not exist. */
   private readonly inflightMany = new Map<string, Promise<unknown>>();
   private readonly channel: string;
+  private readonly sharedLoadMs: number;
   private readonly generations: LocalGenerations;
   private readonly logger: Pick<LoggerService, 'warn'>;
 
@@ -90,6 +103,7 @@ export class TwoLevelCache {
       noDeleteOnStaleGet: true,
     });
     this.channel = options.channel;
+    this.sharedLoadMs = options.sharedLoadMs ?? SHARED_LOAD_MS;
     this.logger = options.logger ?? new Logger('TwoLevelCache');
     this.generations = new LocalGenerations(options.l1Max);
   }
@@ -182,10 +196,11 @@ export class TwoLevelCache {
     if (notLoading.length > 0) {
       const loading = this.loadAndFill(notLoading, load, policy);
       for (const { id, key } of notLoading) {
-        const one: Promise<unknown> = loading
-          .then((loaded) => loaded.get(id) ?? null)
-          .finally(() => this.endLoad(this.inflightMany, key, one));
-        this.inflightMany.set(key, one);
+        void this.share(
+          this.inflightMany,
+          key,
+          loading.then((loaded) => loaded.get(id) ?? null),
+        );
       }
     }
     const loaded = await Promise.all(
@@ -257,11 +272,7 @@ export class TwoLevelCache {
     if (entry) return 'missing' in entry ? null : entry.value;
     const pending = this.inflight.get(key);
     if (pending) return pending;
-    const loading: Promise<string | null> = this.readThrough(key, load, policy).finally(() =>
-      this.endLoad(this.inflight, key, loading),
-    );
-    this.inflight.set(key, loading);
-    return loading;
+    return this.share(this.inflight, key, this.readThrough(key, load, policy));
   }
 
   private async readThrough(
@@ -316,6 +327,21 @@ export class TwoLevelCache {
       if (stored[index]) this.keep(key, value, generation);
     });
     return loaded;
+  }
+
+  /**
+   * Lets later callers of `key` join `load` until it settles, for `sharedLoadMs` at most; the
+   * promise callers wait for.
+   */
+  private share<V>(loads: Map<string, Promise<V>>, key: string, load: Promise<V>): Promise<V> {
+    const expiry = setTimeout(() => this.endLoad(loads, key, shared), this.sharedLoadMs);
+    expiry.unref();
+    const shared: Promise<V> = load.finally(() => {
+      clearTimeout(expiry);
+      this.endLoad(loads, key, shared);
+    });
+    loads.set(key, shared);
+    return shared;
   }
 
   /** Ends a shared load of `key`, unless an invalidation already did (and a newer load took its place). */
