@@ -47,6 +47,20 @@ describe('timestamp batches', () => {
     expect(planBatch(50_001, ahead)).toEqual({ kind: 'fresh', cursor: 9000 });
   });
 
+  it('replays a batch to the request that drew it ahead of the clock, also once a later one drew', () => {
+    // What `FeedHistoryStore.read` gives for 50 000: the newest, and the two at or before it.
+    const later: StoredBatch[] = [
+      { stamp: 9100, ids: ['8'], asked: 51_000 },
+      { stamp: 9000, ids: ['7'], asked: 50_000 },
+    ];
+    expect(planBatch(50_000, later)).toEqual({ kind: 'replay', ids: ['7'], cursor: 8999 });
+    expect(planBatch(50_000, [...later, ...stored])).toEqual({
+      kind: 'replay',
+      ids: ['7'],
+      cursor: 3000,
+    });
+  });
+
   it('pages on past a stamp that holds two batches, not to that stamp again', () => {
     // A replica of the release before `|<asked>` reads no such batch: asked for its stamp, it
     // draws a batch of its own and stores it under the same stamp.
@@ -56,7 +70,11 @@ describe('timestamp batches', () => {
       { stamp: 5000, ids: ['7'], asked: 50_000 },
     ];
     expect(planBatch(5000, twice)).toEqual({ kind: 'replay', ids: ['8'], cursor: 4999 });
-    expect(planBatch(50_000, [twice[2], twice[1]])).toEqual({ kind: 'replay', ids: ['7'], cursor: 4999 });
+    expect(planBatch(50_000, [twice[2], twice[1]])).toEqual({
+      kind: 'replay',
+      ids: ['7'],
+      cursor: 4999,
+    });
   });
 
   it('round-trips stored batches and rejects foreign members', () => {

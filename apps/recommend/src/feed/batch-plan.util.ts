@@ -19,13 +19,24 @@ export type BatchPlan =
   { kind: 'fresh'; cursor: number } | { kind: 'replay'; ids: string[]; cursor: number };
 
 /**
- * `batches` newest first. The request that drew the newest batch, sent again (a retry, or at once
- * by another thread) replays it, also when its stamp was ahead of the clock and stored as another.
+ * `batches` newest first: the newest, then the two at or before `requestStamp` (see
+ * `ReaderHistory.batches`). The request that drew a batch, sent again (a retry, or at once by
+ * another thread) replays it, also when its stamp was ahead of the clock and stored as another
+ * (then the batch is among those read, unless two or more were drawn after it).
  */
 export function planBatch(requestStamp: number, batches: readonly StoredBatch[]): BatchPlan {
   const newest = batches[0];
-  if (newest?.asked === requestStamp)
-    return { kind: 'replay', ids: newest.ids, cursor: cursorAfter(batches, 0) };
+  const drawnBy = batches.findIndex(
+    (batch) => batch.asked === requestStamp && batch.stamp !== requestStamp,
+  );
+  if (drawnBy >= 0) {
+    // The last one read past the newest: the older ones were not read, the stamp before it leads there.
+    const cursor =
+      drawnBy > 0 && drawnBy === batches.length - 1
+        ? batches[drawnBy].stamp - 1
+        : cursorAfter(batches, drawnBy);
+    return { kind: 'replay', ids: batches[drawnBy].ids, cursor };
+  }
   if (!newest || requestStamp > newest.stamp) return { kind: 'fresh', cursor: newest?.stamp ?? 0 };
   const index = batches.findIndex((batch) => batch.stamp <= requestStamp);
   if (index < 0) return { kind: 'replay', ids: [], cursor: 0 };

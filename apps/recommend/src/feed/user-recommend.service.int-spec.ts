@@ -112,6 +112,24 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
     expect(ids(await draw(setRight.timeStamp))).toEqual(ids(ahead));
   });
 
+  it('replays the batch of a stamp ahead of its clock to that request sent again, also after a later one drew', async () => {
+    const draw = (timeStamp: number) =>
+      service.recommend({
+        userId: 'Anony retried-fast-clock',
+        channelId: CHANNEL,
+        articleNum: 2,
+        timeStamp,
+      });
+    const asked = Date.now() + HOUR;
+    const first = await draw(asked);
+    const later = await draw(asked + 1_000);
+    expect(later.exposure).not.toBe('');
+
+    const again = await draw(asked);
+    expect(again.exposure).toBe('');
+    expect(again.recommends).toEqual(first.recommends);
+  });
+
   it('reads the reader in one round trip and writes the batch in one script call', async () => {
     await state.zadd(StateKeys.readingHistory(USER), 1, POOL[0].id);
     // A first draw loads the write's script, so the measured ones send EVALSHA alone.
