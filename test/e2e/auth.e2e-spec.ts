@@ -1,3 +1,4 @@
+import { JwtKeySet } from '@app/auth';
 import { createRedisClient } from '@app/cache';
 import { loadConfig } from '@app/config';
 import { JOB_QUEUE, JobName, queuePrefix } from '@app/queue';
@@ -6,6 +7,7 @@ import {
   createTestKeys,
   createTestRedis,
   freePort,
+  nextEvent,
   testEnv,
   type TestDatabase,
   type TestRedis,
@@ -15,6 +17,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
+import type { Socket } from 'socket.io-client';
 
 import { gatewayEnvSchema } from '../../apps/gateway/src/config/gateway.config';
 import { createGateway } from '../../apps/gateway/src/main';
@@ -26,6 +29,7 @@ import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
 import { startUserService } from '../../apps/user/src/main';
 
 import { writeDuringRead } from './support/held-read';
+import { connectIm, startIm } from './support/im-app';
 
 interface Reply {
   statusCode: number;
@@ -457,6 +461,22 @@ describe('sign-in, sessions and tokens through the gateway', () => {
       expect(reused.json()).toEqual({ message: 'Wrong refresh token.' });
       // The reuse revoked the whole session: even the newest refresh token is dead now.
       expect((await call(strictGateway, 'PUT', '/app/v1_0/authorizations', { token: rotated.refresh_token })).statusCode).toBe(403);
+    });
+
+    it("strict policy: the reuse that revokes the session closes the session's im sockets, as a logout does", async () => {
+      const { app: im, port } = await startIm(redis, { keySet: JwtKeySet.fromDirectory(keys.dir) });
+      const sockets: Socket[] = [];
+      try {
+        const user = await signIn(strictGateway);
+        const socket = await connectIm(sockets, port, { token: user.token });
+        const closed = nextEvent(socket, 'disconnect', 3000);
+        expect((await call(strictGateway, 'PUT', '/app/v1_0/authorizations', { token: user.refresh })).statusCode).toBe(201);
+        expect((await call(strictGateway, 'PUT', '/app/v1_0/authorizations', { token: user.refresh })).statusCode).toBe(403);
+        expect(await closed).toBe('io server disconnect');
+      } finally {
+        for (const socket of sockets) socket.close();
+        await im.close();
+      }
     });
   });
 

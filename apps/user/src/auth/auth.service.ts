@@ -91,6 +91,8 @@ export class AuthService {
     }
     const next = this.signer.signRefresh(account.id, session.sid, extra);
     const outcome = await this.sessions.rotate(session, claims.jti ?? '', next.jti);
+    // A replayed token ended the session: its sockets go with it, as on a logout.
+    if (outcome === 'reused') await this.closeSockets(() => this.notifications.disconnectSession(session.sid));
     if (outcome !== 'rotated') throw AuthErrors.wrongRefreshToken();
     return { token: this.signer.signAccess(account.id, session.sid, extra), refreshToken: next.token };
   }
