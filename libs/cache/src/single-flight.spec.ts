@@ -47,4 +47,24 @@ describe('SingleFlight', () => {
     ]);
     await expect(flight.run('k', () => Promise.resolve('again'))).resolves.toBe('again');
   });
+
+  it('lets a caller that comes after the shared load has run its time load again', async () => {
+    jest.useFakeTimers();
+    try {
+      const flight = new SingleFlight<string>(1000);
+      const hung = deferred<string>();
+      const first = flight.run('k', () => hung.promise);
+      jest.advanceTimersByTime(999);
+      expect(flight.run('k', () => Promise.resolve('joined'))).toBe(first);
+      jest.advanceTimersByTime(1);
+      const again = flight.run('k', () => Promise.resolve('again'));
+      expect(again).not.toBe(first);
+      await expect(again).resolves.toBe('again');
+      hung.resolve('late');
+      await expect(first).resolves.toBe('late');
+      await expect(flight.run('k', () => Promise.resolve('after'))).resolves.toBe('after');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
