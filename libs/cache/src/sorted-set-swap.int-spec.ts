@@ -67,6 +67,38 @@ describe('swapInSortedSet (real Redis)', () => {
     expect(await raw().keys(`${prefixed('set:b')}:filling:*`)).toEqual([]);
   });
 
+  describe('when the cache Redis evicts the scratch key while it is written', () => {
+    /** Two chunks, the scratch key of `key` evicted (allkeys-lru) between them. */
+    async function* evictedBetween(key: string): AsyncGenerator<ScoredMembers> {
+      yield [[1, 'one']];
+      const scratch = await raw().keys(`${prefixed(key)}:filling:*`);
+      expect(scratch).toHaveLength(1);
+      await raw().del(...scratch);
+      yield [[2, 'two']];
+    }
+
+    it('does not swap in what is left of the set', async () => {
+      await swapInSortedSet(redis, 'set:e1', evictedBetween('set:e1'), 900);
+      expect(await raw().exists(prefixed('set:e1'))).toBe(0);
+      expect(await raw().keys(`${prefixed('set:e1')}:filling:*`)).toEqual([]);
+    });
+
+    it('does not swap in what is left of a guarded set either', async () => {
+      await swapInSortedSet(redis, 'set:e2', evictedBetween('set:e2'), 900, { guarded: true });
+      expect(await raw().exists(prefixed('set:e2'))).toBe(0);
+      expect(await raw().keys(`${prefixed('set:e2')}:filling:*`)).toEqual([]);
+    });
+
+    it('neither fails nor swaps when it is evicted after the last chunk', async () => {
+      async function* evictedAtEnd(): AsyncGenerator<ScoredMembers> {
+        yield [[1, 'one']];
+        await raw().del(...(await raw().keys(`${prefixed('set:e3')}:filling:*`)));
+      }
+      expect(await swapInSortedSet(redis, 'set:e3', evictedAtEnd(), 900)).toBe(1);
+      expect(await raw().exists(prefixed('set:e3'))).toBe(0);
+    });
+  });
+
   describe('guarded', () => {
     const members = async (key: string) => raw().zrange(prefixed(key), 0, -1, 'WITHSCORES');
     /** A rebuild that reads 'one' and 'two' from MySQL, with `meanwhile` happening between the reads. */

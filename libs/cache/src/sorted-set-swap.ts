@@ -25,16 +25,39 @@ function guardKeys(key: string): { fence: string; added: string } {
 const GUARD_TTL_SECONDS = SCRATCH_TTL_SECONDS;
 
 /**
- * Swaps a guarded rebuild in (KEYS: scratch, set, fence, added; ARGV: the fence the rebuild saw
- * before reading, the set's TTL): not at all when a write dropped the set meanwhile, and with what
- * was added meanwhile merged in.
+ * Lua that drops the scratch key KEYS[1] and answers 0 unless it holds the ARGV[1] members its
+ * writes added: the cache Redis evicting it (allkeys-lru) between two chunks leaves the later
+ * chunks alone in a key of the same name.
+ */
+const UNLESS_SCRATCH_WHOLE = `
+if redis.call('ZCARD', KEYS[1]) ~= tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return 0
+end`;
+
+/** Swaps a rebuild in (KEYS: scratch, set; ARGV: its members, the set's TTL) when it is whole. */
+const SWAP = new RedisScript<
+  number,
+  [scratch: string, set: string],
+  [members: number, ttlSeconds: number]
+>(`
+${UNLESS_SCRATCH_WHOLE}
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1`);
+
+/**
+ * Swaps a guarded rebuild in (KEYS: scratch, set, fence, added; ARGV: its members, the set's TTL,
+ * the fence the rebuild saw before reading) when it is whole: not at all when a write dropped the
+ * set meanwhile, and with what was added meanwhile merged in.
  */
 const GUARDED_SWAP = new RedisScript<
   number,
   [scratch: string, set: string, fence: string, added: string],
-  [fence: string, ttlSeconds: number]
+  [members: number, ttlSeconds: number, fence: string]
 >(`
-if (redis.call('GET', KEYS[3]) or '') ~= ARGV[1] then
+${UNLESS_SCRATCH_WHOLE}
+if (redis.call('GET', KEYS[3]) or '') ~= ARGV[3] then
   redis.call('DEL', KEYS[1])
   return 0
 end
@@ -70,8 +93,9 @@ export interface SwapOptions {
  * Writes a cached sorted set whole from pairs read a chunk at a time. They go to a scratch key of
  * this call that one RENAME swaps in with `ttlSeconds`, so readers see the old set, none, or the
  * whole new one, and memory holds one chunk at a time however large the set. No pairs at all
- * leave `key` as it was. Resolves with the members written (also when a guarded rebuild was
- * dropped: the set is then not cached).
+ * leave `key` as it was, and so does a scratch key the cache Redis evicted meanwhile (it would
+ * hold the later chunks only). Resolves with the members written (also when the rebuild was not
+ * swapped in: the set is then not cached by it).
  */
 export async function swapInSortedSet(
   redis: Redis,
@@ -85,6 +109,8 @@ export async function swapInSortedSet(
   // Read before the first chunk is: a write after this moment is one the rebuild may have missed.
   const fence = options.guarded ? ((await redis.get(guard.fence)) ?? '') : undefined;
   let written = 0;
+  // Members the ZADDs added, duplicates across chunks counted once: what the scratch key holds.
+  let added = 0;
   try {
     for await (const pairs of chunks) {
       if (pairs.length === 0) continue;
@@ -92,14 +118,18 @@ export async function swapInSortedSet(
       for (let start = 0; start < pairs.length; start += ZADD_MEMBERS) {
         multi.zadd(scratch, ...pairs.slice(start, start + ZADD_MEMBERS).flat());
       }
-      await execReplies(multi.expire(scratch, SCRATCH_TTL_SECONDS));
+      const replies = await execReplies(multi.expire(scratch, SCRATCH_TTL_SECONDS));
+      for (const reply of replies.slice(0, -1)) added += Number(reply);
       written += pairs.length;
     }
     if (written === 0) return 0;
-    if (fence === undefined)
-      await execReplies(redis.multi().rename(scratch, key).expire(key, ttlSeconds));
+    if (fence === undefined) await SWAP.run(redis, [scratch, key], [added, ttlSeconds]);
     else
-      await GUARDED_SWAP.run(redis, [scratch, key, guard.fence, guard.added], [fence, ttlSeconds]);
+      await GUARDED_SWAP.run(
+        redis,
+        [scratch, key, guard.fence, guard.added],
+        [added, ttlSeconds, fence],
+      );
     return written;
   } catch (error) {
     await redis.del(scratch).catch(() => undefined);
