@@ -130,6 +130,21 @@ describe('swapInSortedSet (real Redis)', () => {
       expect(await members('set:g1')).toEqual(['one', '1', 'two', '2']);
     });
 
+    it('does not swap in a rebuild that a drop overtook when the cache Redis then evicted the fence', async () => {
+      await swapInSortedSet(
+        redis,
+        'set:g6',
+        rebuild(async () => {
+          await dropSortedSets(redis, ['set:g6']);
+          await raw().del(prefixed('set:g6:fence'));
+        }),
+        900,
+        { guarded: true },
+      );
+      expect(await raw().exists(prefixed('set:g6'))).toBe(0);
+      expect(await raw().keys(`${prefixed('set:g6')}:filling:*`)).toEqual([]);
+    });
+
     it('merges what was added during the rebuild, and not what a drop changed since', async () => {
       await swapInSortedSet(
         redis,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 
 import type Redis from 'ioredis';
 
@@ -14,8 +14,8 @@ const ZADD_MEMBERS = 500;
 export type ScoredMembers = ReadonlyArray<readonly [score: number | string, member: string]>;
 
 /**
- * Side keys of a set that writers change while it may be rebuilt: `fence` counts the writes that
- * dropped it, `added` holds what was added lately (for `GUARD_TTL_SECONDS`).
+ * Side keys of a set that writers change while it may be rebuilt: `fence` is a token each write
+ * that dropped it replaces, `added` holds what was added lately (for `GUARD_TTL_SECONDS`).
  */
 function guardKeys(key: string): { fence: string; added: string } {
   return { fence: `${key}:fence`, added: `${key}:added` };
@@ -68,6 +68,21 @@ redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return 1`);
 
+/**
+ * The fence KEYS[1], set to ARGV[1] for ARGV[2] s when there is none: a rebuild that began with
+ * no fence must still tell a drop whose fence the cache Redis then evicted from no drop.
+ */
+const READ_FENCE = new RedisScript<string, [fence: string], [token: string, ttlSeconds: number]>(`
+local fence = redis.call('GET', KEYS[1])
+if fence then return fence end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return ARGV[1]`);
+
+/** A new fence token: an integer, which a release that counted its drops (INCR) can still move. */
+function newFenceToken(): string {
+  return String(randomInt(1, 2 ** 48));
+}
+
 /** Adds to `added` (KEYS[2]) and to the set (KEYS[1]) when it is cached for more than ARGV[3] s. */
 const GUARDED_ADD = new RedisScript<
   null,
@@ -107,7 +122,9 @@ export async function swapInSortedSet(
   const scratch = `${key}:filling:${randomUUID()}`;
   const guard = guardKeys(key);
   // Read before the first chunk is: a write after this moment is one the rebuild may have missed.
-  const fence = options.guarded ? ((await redis.get(guard.fence)) ?? '') : undefined;
+  const fence = options.guarded
+    ? await READ_FENCE.run(redis, [guard.fence], [newFenceToken(), GUARD_TTL_SECONDS])
+    : undefined;
   let written = 0;
   // Members the ZADDs added, duplicates across chunks counted once: what the scratch key holds.
   let added = 0;
@@ -168,7 +185,7 @@ export async function dropSortedSets(
   const multi = redis.multi();
   for (const key of keys) {
     const guard = guardKeys(key);
-    multi.del(key).incr(guard.fence).expire(guard.fence, GUARD_TTL_SECONDS);
+    multi.del(key).set(guard.fence, newFenceToken(), 'EX', GUARD_TTL_SECONDS);
     if (changed.length > 0) multi.zrem(guard.added, ...changed);
   }
   await execReplies(multi);
