@@ -72,4 +72,20 @@ describe('module boundaries', () => {
     }
     expect(found).toEqual([]);
   });
+
+  it("the testing lib's index, which the benchmark's build compiles, reaches no module using jest's globals", () => {
+    const JEST_GLOBALS = /(?<![.\w])(?:describe|it|test|expect|beforeAll|beforeEach|afterAll|afterEach)\s*\(/;
+    const reached = new Set<string>();
+    const visit = (file: string): void => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const specifier of imports(file).filter((s) => s.startsWith('.'))) {
+        const path = resolve(dirname(file), specifier);
+        visit(statSync(`${path}.ts`, { throwIfNoEntry: false }) ? `${path}.ts` : join(path, 'index.ts'));
+      }
+    };
+    visit(join(ROOT, 'libs/testing/src/index.ts'));
+    const found = [...reached].filter((file) => JEST_GLOBALS.test(readFileSync(file, 'utf8')));
+    expect(found.map((file) => relative(ROOT, file))).toEqual([]);
+  });
 });

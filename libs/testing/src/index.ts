@@ -11,4 +11,3 @@ export * from './readiness';
 export * from './mariadb-server';
 export * from './eventually';
 export * from './reply-cutter';
-export * from './migration-reruns';

@@ -1,4 +1,4 @@
-import { describeMigrationReruns } from '@app/testing';
+import { describeMigrationReruns } from '@app/testing/migration-reruns';
 
 import { MIS_SCHEMA } from '../mis-schema';
 

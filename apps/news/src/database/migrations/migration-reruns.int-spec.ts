@@ -1,4 +1,4 @@
-import { describeMigrationReruns } from '@app/testing';
+import { describeMigrationReruns } from '@app/testing/migration-reruns';
 
 import { NEWS_SCHEMA } from '../news-schema';
 
