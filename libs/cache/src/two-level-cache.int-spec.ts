@@ -236,4 +236,20 @@ describe('TwoLevelCache (real Redis)', () => {
     ]);
     expect(load.mock.calls.map(([ids]) => ids)).toEqual([['10', '11'], ['12']]);
   });
+
+  it('loads an id asked for twice in one read once, and its failure reaches only the reader', async () => {
+    const fresh = await replica();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const load = jest.fn<Promise<Map<string, string>>, [string[]]>(() => Promise.reject(new Error('MySQL lost')));
+      await expect(fresh.getMany(['20', '20'], (id) => `twice:${id}`, load, POLICY)).rejects.toThrow('MySQL lost');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(load.mock.calls.map(([ids]) => ids)).toEqual([['20']]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

@@ -192,7 +192,13 @@ export class TwoLevelCache {
       else values.set(id, value);
     });
     if (misses.length === 0) return values;
-    const notLoading = misses.filter(({ key }) => !this.inflightMany.has(key));
+    // An id asked for twice is loaded once: a second shared load of its key would replace the
+    // first, whose failure nobody would then wait for.
+    const notLoading = [
+      ...new Map(
+        misses.filter(({ key }) => !this.inflightMany.has(key)).map((miss) => [miss.key, miss]),
+      ).values(),
+    ];
     if (notLoading.length > 0) {
       const loading = this.loadAndFill(notLoading, load, policy);
       for (const { id, key } of notLoading) {
