@@ -5,6 +5,7 @@ import {
   closeRedisClient,
   createRedisClient,
   REDIS_CACHE,
+  REDIS_COMMAND_TIMEOUT_MS,
   REDIS_STATE,
   type RedisRoleUrls,
 } from './redis-roles';
@@ -21,6 +22,11 @@ class RedisClientsCloser implements OnApplicationShutdown {
   }
 }
 
+/** A cache or state client of an app: its commands fail, as when Redis is down, when it hangs. */
+function createRoleClient(url: string, keyPrefix: string): Redis {
+  return createRedisClient(url, keyPrefix, { commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
+}
+
 /** Provides the cache and state Redis clients (tokens REDIS_CACHE, REDIS_STATE) and their health. */
 @Module({})
 export class RedisModule {
@@ -29,8 +35,8 @@ export class RedisModule {
       module: RedisModule,
       global: true,
       providers: [
-        { provide: REDIS_CACHE, useFactory: () => createRedisClient(urls.cacheUrl, urls.keyPrefix) },
-        { provide: REDIS_STATE, useFactory: () => createRedisClient(urls.stateUrl, urls.keyPrefix) },
+        { provide: REDIS_CACHE, useFactory: () => createRoleClient(urls.cacheUrl, urls.keyPrefix) },
+        { provide: REDIS_STATE, useFactory: () => createRoleClient(urls.stateUrl, urls.keyPrefix) },
         RedisClientsCloser,
         RedisHealth,
       ],

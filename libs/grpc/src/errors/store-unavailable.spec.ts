@@ -26,6 +26,11 @@ describe('isStoreUnavailable', () => {
     ).toBe(true);
   });
 
+  it('knows a Redis that hangs: a reply that did not come within the client’s commandTimeout', () => {
+    // ioredis' Command rejects with this plain Error when its timer runs out.
+    expect(isStoreUnavailable(new Error('Command timed out'))).toBe(true);
+  });
+
   it('knows a MySQL connection that was lost or killed, also wrapped by TypeORM', () => {
     expect(isStoreUnavailable(connectionLost)).toBe(true);
     expect(isStoreUnavailable(withCode('Connection was killed', 'ER_CONNECTION_KILLED'))).toBe(

@@ -16,10 +16,14 @@ const UNREACHABLE_CODES = new Set([
   'ER_CON_COUNT_ERROR',
 ]);
 
-/** What ioredis rejects commands with while its connection is down (its `utils` and `Redis`). */
+/**
+ * What ioredis rejects commands with while its connection is down (its `utils` and `Redis`), and
+ * when a reply did not come within the client's `commandTimeout` (a Redis that hangs).
+ */
 const REDIS_OFFLINE_MESSAGES = new Set([
   'Connection is closed.',
   "Stream isn't writeable and enableOfflineQueue options is false",
+  'Command timed out',
 ]);
 
 /** Replies of a Redis that is up but cannot serve yet: reading its data back after a restart. */
