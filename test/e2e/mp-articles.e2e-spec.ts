@@ -78,7 +78,12 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
   };
 
   beforeAll(async () => {
-    stack = await startArticleStack();
+    stack = await startArticleStack({
+      // The sanitising worker of long articles, started from the TypeScript sources, compiles
+      // them first; on a busy machine that outlasts the default wait for it (503).
+      GRPC_DEADLINE_MS: 30_000,
+      ARTICLE_HTML_WAIT_LIMIT_MS: 20_000,
+    });
     await seedUsers(stack, [
       { id: A, name: 'author-a' },
       { id: B, name: 'author-b' },
