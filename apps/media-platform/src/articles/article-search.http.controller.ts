@@ -5,17 +5,10 @@ import { AUTHORING_GRPC, InjectGrpcClient, unary } from '@app/grpc';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
-import { type MpArticleItem, presentArticleItem } from './article.presenter';
+import { type MpArticleItem, type Page, presentArticleItem } from './article.presenter';
 import { SearchArticlesQueryDto } from './dto/search-articles-query.dto';
 
 const DEFAULT_PER_PAGE = 10;
-
-interface SearchPage {
-  total_count: number;
-  page: number;
-  per_page: number;
-  results: MpArticleItem[];
-}
 
 /**
  * The author's search of their own articles (every status but deleted and banned), items as the
@@ -35,7 +28,7 @@ export class ArticleSearchHttpController {
   async search(
     @CurrentUser() user: AuthUser,
     @Query() query: SearchArticlesQueryDto,
-  ): Promise<SearchPage> {
+  ): Promise<Page<MpArticleItem>> {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? DEFAULT_PER_PAGE;
     const reply = await unary(

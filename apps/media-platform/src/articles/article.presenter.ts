@@ -102,3 +102,11 @@ export function presentArticle(article: authoringV1.GetAuthoredArticleResponse):
     content: article.content,
   };
 }
+
+/** A page of a list as the reference answers it. */
+export interface Page<T> {
+  total_count: number;
+  page: number;
+  per_page: number;
+  results: T[];
+}

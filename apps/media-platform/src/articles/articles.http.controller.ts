@@ -21,6 +21,7 @@ import { checkListedChannels, createdRange } from './article-filters';
 import {
   type MpArticle,
   type MpListItem,
+  type Page,
   presentArticle,
   presentListItem,
 } from './article.presenter';
@@ -31,13 +32,6 @@ import {
   ListArticlesQueryDto,
   type ResponseType,
 } from './dto/list-articles-query.dto';
-
-interface Page<T> {
-  total_count: number;
-  page: number;
-  per_page: number;
-  results: T[];
-}
 
 const DEFAULT_PER_PAGE = 10;
 
