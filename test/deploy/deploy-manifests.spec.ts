@@ -594,7 +594,7 @@ describe('docker-compose.yml', () => {
       return [host, asRecord(services[host]).profiles];
     };
     expect(addressed('news', { SEARCH_DRIVER: 'es' }, 'ELASTICSEARCH_URL')).toEqual(['elasticsearch', ['search']]);
-    const s3 = { STORAGE_DRIVER: 's3', S3_ACCESS_KEY_ID: 'any', S3_SECRET_ACCESS_KEY: 'any' };
+    const s3 = { STORAGE_DRIVER: 's3', S3_ACCESS_KEY_ID: 'test-key-id', S3_SECRET_ACCESS_KEY: 'test-secret' };
     expect(addressed('media-platform', s3, 'S3_ENDPOINT')).toEqual(['seaweedfs', ['s3']]);
     expect(addressed('gateway', s3, 'S3_ENDPOINT')).toEqual(['seaweedfs', ['s3']]);
     // Without them the apps run on MySQL search and local storage, needing no profile.
