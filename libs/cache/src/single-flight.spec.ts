@@ -67,4 +67,20 @@ describe('SingleFlight', () => {
       jest.useRealTimers();
     }
   });
+
+  it('tells the load a key would join, and forgets it so the next caller loads again', async () => {
+    const flight = new SingleFlight<string>();
+    const held = deferred<string>();
+    expect(flight.pending('k')).toBeUndefined();
+    const first = flight.run('k', () => held.promise);
+    expect(flight.pending('k')).toBe(first);
+    flight.forget('k');
+    expect(flight.pending('k')).toBeUndefined();
+    const again = flight.run('k', () => Promise.resolve('again'));
+    expect(flight.pending('k')).toBe(again);
+    held.resolve('old');
+    await expect(first).resolves.toBe('old');
+    await expect(again).resolves.toBe('again');
+    expect(flight.pending('k')).toBeUndefined();
+  });
 });

@@ -14,7 +14,7 @@ export class SingleFlight<V> {
   constructor(private readonly maxShareMs = 30_000) {}
 
   run(key: string, load: () => Promise<V>): Promise<V> {
-    const pending = this.running.get(key);
+    const pending = this.pending(key);
     if (pending) return pending;
     const loading: Promise<V> = load().finally(() => {
       clearTimeout(expiry);
@@ -24,6 +24,19 @@ export class SingleFlight<V> {
     expiry.unref();
     this.running.set(key, loading);
     return loading;
+  }
+
+  /** The load of `key` callers would join now, if any. */
+  pending(key: string): Promise<V> | undefined {
+    return this.running.get(key);
+  }
+
+  /**
+   * Lets the next caller of `key` load again (its value changed); the callers that joined the
+   * load in flight still get what it answers.
+   */
+  forget(key: string): void {
+    this.running.delete(key);
   }
 
   private end(key: string, load: Promise<V>): void {

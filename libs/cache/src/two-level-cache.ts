@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 
 import { dropFenced, readFillFences, storeIfFenced, writeFenced } from './fill-fence';
 import { LocalGenerations } from './local-generations';
+import { SingleFlight } from './single-flight';
 import { type TtlPolicy, ttlWithJitter } from './ttl';
 
 /** Stored in Redis (and kept in L1) for a row that does not exist, so misses do not reach MySQL. */
@@ -77,11 +78,10 @@ type Entry = { value: string; parsed?: unknown } | { missing: true };
  */
 export class TwoLevelCache {
   private readonly l1: LRUCache<string, Entry>;
-  private readonly inflight = new Map<string, Promise<string | null>>();
+  private readonly loads: SingleFlight<string | null>;
   /** Loads of `getMany` in flight, by key: the value, or null when the row does not exist. */
-  private readonly inflightMany = new Map<string, Promise<unknown>>();
+  private readonly manyLoads: SingleFlight<unknown>;
   private readonly channel: string;
-  private readonly sharedLoadMs: number;
   private readonly generations: LocalGenerations;
   private readonly logger: Pick<LoggerService, 'warn'>;
 
@@ -103,7 +103,9 @@ export class TwoLevelCache {
       noDeleteOnStaleGet: true,
     });
     this.channel = options.channel;
-    this.sharedLoadMs = options.sharedLoadMs ?? SHARED_LOAD_MS;
+    const sharedLoadMs = options.sharedLoadMs ?? SHARED_LOAD_MS;
+    this.loads = new SingleFlight(sharedLoadMs);
+    this.manyLoads = new SingleFlight(sharedLoadMs);
     this.logger = options.logger ?? new Logger('TwoLevelCache');
     this.generations = new LocalGenerations(options.l1Max);
   }
@@ -192,25 +194,20 @@ export class TwoLevelCache {
       else values.set(id, value);
     });
     if (misses.length === 0) return values;
-    // An id asked for twice is loaded once: a second shared load of its key would replace the
-    // first, whose failure nobody would then wait for.
+    // An id asked for twice is loaded once.
     const notLoading = [
       ...new Map(
-        misses.filter(({ key }) => !this.inflightMany.has(key)).map((miss) => [miss.key, miss]),
+        misses.filter(({ key }) => !this.manyLoads.pending(key)).map((miss) => [miss.key, miss]),
       ).values(),
     ];
     if (notLoading.length > 0) {
       const loading = this.loadAndFill(notLoading, load, policy);
       for (const { id, key } of notLoading) {
-        void this.share(
-          this.inflightMany,
-          key,
-          loading.then((loaded) => loaded.get(id) ?? null),
-        );
+        void this.manyLoads.run(key, () => loading.then((loaded) => loaded.get(id) ?? null));
       }
     }
     const loaded = await Promise.all(
-      misses.map(({ key }) => this.inflightMany.get(key) as Promise<T | null>),
+      misses.map(({ key }) => this.manyLoads.pending(key) as Promise<T | null>),
     );
     misses.forEach(({ id }, index) => values.set(id, loaded[index]));
     return values;
@@ -276,9 +273,7 @@ export class TwoLevelCache {
   ): Promise<string | null> {
     const entry = this.l1.get(key);
     if (entry) return 'missing' in entry ? null : entry.value;
-    const pending = this.inflight.get(key);
-    if (pending) return pending;
-    return this.share(this.inflight, key, this.readThrough(key, load, policy));
+    return this.loads.run(key, () => this.readThrough(key, load, policy));
   }
 
   private async readThrough(
@@ -335,32 +330,12 @@ export class TwoLevelCache {
     return loaded;
   }
 
-  /**
-   * Lets later callers of `key` join `load` until it settles, for `sharedLoadMs` at most; the
-   * promise callers wait for.
-   */
-  private share<V>(loads: Map<string, Promise<V>>, key: string, load: Promise<V>): Promise<V> {
-    const expiry = setTimeout(() => this.endLoad(loads, key, shared), this.sharedLoadMs);
-    expiry.unref();
-    const shared: Promise<V> = load.finally(() => {
-      clearTimeout(expiry);
-      this.endLoad(loads, key, shared);
-    });
-    loads.set(key, shared);
-    return shared;
-  }
-
-  /** Ends a shared load of `key`, unless an invalidation already did (and a newer load took its place). */
-  private endLoad<V>(loads: Map<string, Promise<V>>, key: string, load: Promise<V>): void {
-    if (loads.get(key) === load) loads.delete(key);
-  }
-
   /** Forgets this process's copy and shared loads of `key`; fills in flight will not keep theirs. */
   private dropLocal(key: string): void {
     this.generations.drop(key);
     this.l1.delete(key);
-    this.inflight.delete(key);
-    this.inflightMany.delete(key);
+    this.loads.forget(key);
+    this.manyLoads.forget(key);
   }
 
   /**
