@@ -1,11 +1,9 @@
 import { CacheKeys, SingleFlight, TwoLevelCache } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import type { articleV1 } from '@app/contracts';
-import { ARTICLE_GRPC, InjectGrpcClient, isRefusedReply, unary } from '@app/grpc';
+import { ARTICLE_GRPC, InjectGrpcClient, isRefusedReply, unaryBefore } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
-import { type CallOptions, Metadata } from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Observable } from 'rxjs';
 
 import type { GatewayConfig } from '../config/gateway.config';
 import { gatheredMisses, PartlyFetched } from './gathered-misses';
@@ -31,16 +29,6 @@ function joinedParts(
   if (failed.size > 0) throw new PartlyFetched(found, failed);
   return found;
 }
-
-/**
- * GetArticles with grpc-js call options: Nest's client hands every argument on to grpc-js, but
- * the generated interface only names the metadata.
- */
-type GetArticlesWithOptions = (
-  request: articleV1.GetArticlesRequest,
-  metadata: Metadata,
-  options: CallOptions,
-) => Observable<articleV1.GetArticlesResponse>;
 
 /** ArticleService.GetArticles answers at most this many ids. */
 const MAX_DETAILS_PER_CALL = 100;
@@ -77,16 +65,8 @@ export class ArticleDetailReader {
   private async fetch(articleIds: string[], deadline?: number): Promise<articleV1.ArticleDetail[]> {
     const askedAt = Date.now();
     try {
-      const call =
-        deadline === undefined
-          ? this.articles.getArticles({ articleIds })
-          : (this.articles.getArticles as GetArticlesWithOptions).call(
-              this.articles,
-              { articleIds },
-              new Metadata(),
-              { deadline },
-            );
-      return (await unary(call)).articles;
+      const getArticles = this.articles.getArticles.bind(this.articles);
+      return (await unaryBefore(deadline, getArticles, { articleIds })).articles;
     } catch (error) {
       if (articleIds.length < 2 || !isRefusedReply(error)) throw error;
       const partsDeadline = deadline ?? askedAt + this.deadlineMs;

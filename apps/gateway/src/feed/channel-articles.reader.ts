@@ -1,21 +1,10 @@
 import type { articleV1 } from '@app/contracts';
-import { ARTICLE_GRPC, InjectGrpcClient, isGrpcServiceError, unary } from '@app/grpc';
-import { type CallOptions, status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { ARTICLE_GRPC, InjectGrpcClient, isGrpcServiceError, unaryBefore } from '@app/grpc';
+import { status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { Injectable } from '@nestjs/common';
-import type { Observable } from 'rxjs';
 
 /** The largest batch ArticleService.ListLatestArticles answers. */
 export const LATEST_MAX_LIMIT = 100;
-
-/**
- * ListLatestArticles with grpc-js call options: Nest's client hands every argument on to grpc-js,
- * but the generated interface only names the metadata.
- */
-type ListLatestWithOptions = (
-  request: articleV1.ListLatestArticlesRequest,
-  metadata: Metadata,
-  options: CallOptions,
-) => Observable<articleV1.ListLatestArticlesResponse>;
 
 /** The latest approved article ids of a channel (its pins come from ChannelPinsReader). */
 @Injectable()
@@ -34,17 +23,9 @@ export class ChannelArticlesReader {
     beforeId: string,
     deadline?: number,
   ): Promise<string[]> {
+    const listLatest = this.articles.listLatestArticles.bind(this.articles);
     const request = { channelId, limit, beforeArticleId: beforeId };
-    const call =
-      deadline === undefined
-        ? this.articles.listLatestArticles(request)
-        : (this.articles.listLatestArticles as ListLatestWithOptions).call(
-            this.articles,
-            request,
-            new Metadata(),
-            { deadline },
-          );
-    const { articleIds } = await unary(call);
+    const { articleIds } = await unaryBefore(deadline, listLatest, request);
     return articleIds;
   }
 }
