@@ -174,6 +174,32 @@ describe('recommend service: requests of the original user_reco.proto at its edg
     }
   });
 
+  it('replays a stamp ahead of its clock to that request sent again after two or more later batches were drawn', async () => {
+    // Each of these is stored at the service's clock (and 5 s), below the stamps that follow it:
+    // a retry read the newest and the two batches stored at or before its stamp, not its own
+    // batch, so it drew another, counted as shown.
+    const reader = 'Anony late-retry';
+    const page = (stamp: number) => feed({ user_id: reader, time_stamp: stamp, article_num: 2 });
+    const asked = [0, 1, 2, 3].map((n) => NOW + 3_600_000 + n * 1_000);
+    const answers: Track[] = [];
+    for (const stamp of asked) answers.push(await page(stamp));
+    const ids = (answer: Track) => answer.recommends.map((item) => item.article_id);
+    expect(answers.map(ids)).toEqual([0, 2, 4, 6].map((n) => ARTICLES.slice(n, n + 2)));
+
+    // Oldest first: three, two, one and no batches drawn after it. Each answers the cursor it
+    // answered when drawn (the stamp of the batch before it, 0 for the first).
+    for (const [n, stamp] of asked.entries()) {
+      const again = await page(stamp);
+      expect({ ids: ids(again), exposure: again.exposure, cursor: again.time_stamp }).toEqual({
+        ids: ids(answers[n]),
+        exposure: '',
+        cursor: answers[n].time_stamp,
+      });
+    }
+    // Nothing more was counted as shown: the next page goes on from the fourth batch.
+    expect(ids(await page(asked[3] + 1_000))).toEqual(ARTICLES.slice(8, 10));
+  });
+
   it('refuses a user_id longer than 128 characters, which every tracking string of the answer would repeat, and records nothing', async () => {
     // 200 000 characters: the batch was drawn and recorded as shown, and its 41 tracking strings
     // made an 8 MB answer that the caller refused (RESOURCE_EXHAUSTED).

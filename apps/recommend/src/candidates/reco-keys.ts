@@ -57,6 +57,12 @@ export const RecoKeys = {
   exposedBefore: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:exposed`,
   /** zset: member = `<stamp>|<id,id,…>`, score = the batch stamp (ms). */
   batches: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:batches`,
+  /**
+   * hash: the stamp a request asked for -> the stamp its batch is stored at, for the batches in
+   * `batches` stored at another stamp than asked (`StoredBatch.asked`), so that request sent again
+   * finds its batch however many were stored after it; trimmed with `batches`.
+   */
+  askedStamps: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:asked`,
   /** The RedisLock (`lock:reco:refresh`) one replica holds for an interval while it rebuilds. */
   refreshLockName: 'reco:refresh',
 } as const;

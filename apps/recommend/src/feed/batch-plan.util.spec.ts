@@ -1,5 +1,6 @@
 import {
   decodeBatch,
+  drawnBatchOf,
   encodeBatch,
   nextStamp,
   planBatch,
@@ -59,6 +60,22 @@ describe('timestamp batches', () => {
       ids: ['7'],
       cursor: 3000,
     });
+  });
+
+  it('replays the batch a request drew, found by its stamp, with the stamp before it, before anything read', () => {
+    // The batch asked for 50 000, stored at 9000, and the one before it; three more came after.
+    const around: StoredBatch[] = [{ stamp: 9000, ids: ['7'], asked: 50_000 }, ...stored];
+    const drawn = drawnBatchOf(50_000, 9000, around);
+    expect(drawn).toEqual({ ids: ['7'], cursor: 3000 });
+    expect(drawnBatchOf(50_000, 9000, around.slice(0, 1))).toEqual({ ids: ['7'], cursor: 0 });
+    expect(drawnBatchOf(50_000, 9000, stored)).toBeUndefined();
+    expect(drawnBatchOf(50_001, 9000, around)).toBeUndefined();
+    const later: StoredBatch[] = [
+      { stamp: 9003, ids: ['10'], asked: 50_003 },
+      { stamp: 9002, ids: ['9'], asked: 50_002 },
+    ];
+    expect(planBatch(50_000, later, drawn)).toEqual({ kind: 'replay', ids: ['7'], cursor: 3000 });
+    expect(planBatch(50_000, later)).toEqual({ kind: 'fresh', cursor: 9003 });
   });
 
   it('pages on past a stamp that holds two batches, not to that stamp again', () => {

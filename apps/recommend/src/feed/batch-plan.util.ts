@@ -18,13 +18,38 @@ export interface StoredBatch {
 export type BatchPlan =
   { kind: 'fresh'; cursor: number } | { kind: 'replay'; ids: string[]; cursor: number };
 
+/** The batch a request drew and stored at another stamp, with the next older stamp (0 for none). */
+export interface DrawnBatch {
+  ids: string[];
+  cursor: number;
+}
+
+/**
+ * The batch that the request asking for `asked` drew, stored at `storedAt`, among `around` (newest
+ * first, from `storedAt` down: that batch and the one before it).
+ */
+export function drawnBatchOf(
+  asked: number,
+  storedAt: number,
+  around: readonly StoredBatch[],
+): DrawnBatch | undefined {
+  const index = around.findIndex((batch) => batch.stamp === storedAt && batch.asked === asked);
+  return index < 0 ? undefined : { ids: around[index].ids, cursor: cursorAfter(around, index) };
+}
+
 /**
  * `batches` newest first: the newest, then the two at or before `requestStamp` (see
  * `ReaderHistory.batches`). The request that drew a batch, sent again (a retry, or at once by
- * another thread) replays it, also when its stamp was ahead of the clock and stored as another
- * (then the batch is among those read, unless two or more were drawn after it).
+ * another thread) replays it, also when its stamp was ahead of the clock and stored as another:
+ * `drawn`, found by its stamp however many were drawn after it, or among `batches` for a batch
+ * stored before it was kept by its stamp (unless two or more were drawn after it).
  */
-export function planBatch(requestStamp: number, batches: readonly StoredBatch[]): BatchPlan {
+export function planBatch(
+  requestStamp: number,
+  batches: readonly StoredBatch[],
+  drawn?: DrawnBatch,
+): BatchPlan {
+  if (drawn) return { kind: 'replay', ids: drawn.ids, cursor: drawn.cursor };
   const newest = batches[0];
   const drawnBy = batches.findIndex(
     (batch) => batch.asked === requestStamp && batch.stamp !== requestStamp,

@@ -84,6 +84,24 @@ describe('FeedHistoryStore (real Redis)', () => {
     expect(await state.getBuffer(RecoKeys.shown(reader, CHANNEL))).toEqual(packPrints(drawn.flat().slice(-30)));
   });
 
+  it('finds the batch a stamp drew, stored at another, however many came after it, and keeps those of the batches kept only', async () => {
+    const kept = new FeedHistoryStore(state, { RECO_BATCH_HISTORY_SIZE: 5, RECO_HISTORY_TTL_SECONDS: 600, RECO_CANDIDATES_PER_CHANNEL: 10 });
+    const reader = 'anon:asked-ahead';
+    // Asked for 100 000 + n, stored at 1000 + n (ahead of the clock), and one at its own stamp.
+    for (let n = 1; n <= 8; n += 1) await recordNext(kept, reader, { stamp: 1000 + n, ids: idsOf(n), asked: 100_000 + n });
+    await recordNext(kept, reader, { stamp: 1009, ids: idsOf(9) });
+
+    const drawnBy = async (asked: number) => (await kept.read(reader, CHANNEL, asked)).drawn;
+    expect(await drawnBy(100_005)).toEqual({ ids: idsOf(5), cursor: 0 });
+    expect(await drawnBy(100_006)).toEqual({ ids: idsOf(6), cursor: 1005 });
+    expect(await drawnBy(100_008)).toEqual({ ids: idsOf(8), cursor: 1007 });
+    expect(await drawnBy(100_004)).toBeUndefined();
+    expect(await drawnBy(1009)).toBeUndefined();
+    const askedKey = RecoKeys.askedStamps(reader, CHANNEL);
+    expect(await state.hgetall(askedKey)).toEqual({ 100005: '1005', 100006: '1006', 100007: '1007', 100008: '1008' });
+    expect(await state.ttl(askedKey)).toBeGreaterThan(500);
+  });
+
   it('records nothing over a history that changed since it was read (another request of the reader recorded first)', async () => {
     const reader = 'anon:at-once';
     const [first, second] = await Promise.all([

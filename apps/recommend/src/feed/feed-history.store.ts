@@ -5,7 +5,13 @@ import type Redis from 'ioredis';
 
 import { RecoKeys } from '../candidates/reco-keys';
 import type { RecommendConfig } from '../config/recommend.config';
-import { decodeBatch, encodeBatch, type StoredBatch } from './batch-plan.util';
+import {
+  decodeBatch,
+  type DrawnBatch,
+  drawnBatchOf,
+  encodeBatch,
+  type StoredBatch,
+} from './batch-plan.util';
 import { packPrints, PRINT_BYTES, ShownArticles } from './exposure-prints';
 
 export interface ReaderHistory {
@@ -14,6 +20,11 @@ export interface ReaderHistory {
    * `planBatch` needs of the history, without reading all of it).
    */
   batches: StoredBatch[];
+  /**
+   * The batch this request's stamp drew when it was stored at another stamp (`StoredBatch.asked`),
+   * looked up by that stamp: a request sent again replays it however many were drawn after it.
+   */
+  drawn?: DrawnBatch;
   exposed: ShownArticles;
   /** Ids of the articles a signed-in user read, newest first; empty for anonymous readers. */
   read: string[];
@@ -38,7 +49,9 @@ export interface BatchDraw {
 
 /**
  * Records a served batch (KEYS[1], ARGV[1] its stamp, ARGV[2] the batch, ARGV[3] how many to keep)
- * and its exposures' prints (ARGV[6], appended to KEYS[2]), both under the TTL (ARGV[4]). ARGV[5]
+ * and its exposures' prints (ARGV[6], appended to KEYS[2]), both under the TTL (ARGV[4]). A batch
+ * stored at another stamp than asked (ARGV[9], '' when the same) is kept by that stamp in KEYS[5],
+ * whose entries leave with their batches (at most ARGV[3] entries, so a lookup reads one). ARGV[5]
  * = '1' empties the exposures first, the older sets of them (KEYS[3], KEYS[4]) included. Prints
  * beyond the newest ARGV[7] bytes are dropped. Writes nothing and answers 0 when the newest
  * stored batch is no longer ARGV[8] (another request of the reader recorded one since it was read).
@@ -48,7 +61,7 @@ export interface BatchDraw {
  */
 const RECORD = new ApplyOnceScript<
   number,
-  [batches: string, shown: string, seen: string, exposedBefore: string],
+  [batches: string, shown: string, seen: string, exposedBefore: string, askedStamps: string],
   [
     stamp: number,
     batch: string,
@@ -58,14 +71,22 @@ const RECORD = new ApplyOnceScript<
     prints: Buffer,
     keepBytes: number,
     newest: string,
+    asked: string,
   ]
 >({
   apply: `
 local newest = redis.call('ZREVRANGE', KEYS[1], 0, 0)[1] or ''
 if newest ~= ARGV[8] then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
+local dropped = -(tonumber(ARGV[3]) + 1)
+for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, dropped)) do
+  local stamp, asked = string.match(member, '^(%d+)|[%d,]*|(%d+)$')
+  if asked and redis.call('HGET', KEYS[5], asked) == stamp then redis.call('HDEL', KEYS[5], asked) end
+end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, dropped)
 redis.call('EXPIRE', KEYS[1], ARGV[4])
+if ARGV[9] ~= '' then redis.call('HSET', KEYS[5], ARGV[9], ARGV[1]) end
+redis.call('EXPIRE', KEYS[5], ARGV[4])
 if ARGV[5] == '1' then redis.call('DEL', KEYS[2], KEYS[3], KEYS[4]) end
 if #ARGV[6] > 0 then
   local length = redis.call('APPEND', KEYS[2], ARGV[6])
@@ -99,7 +120,8 @@ export class FeedHistoryStore {
   /**
    * Everything a request with `stamp` needs about its reader in one round trip: the batches that
    * decide fresh or replay (see `ReaderHistory.batches`), the exposures, and for a signed-in user
-   * the reading history (newest first).
+   * the reading history (newest first). A second one, rare, reads the batch the stamp drew when
+   * two or more were stored after it (`ReaderHistory.drawn`).
    */
   async read(
     reader: string,
@@ -112,21 +134,41 @@ export class FeedHistoryStore {
       .pipeline()
       .zrevrange(batchesKey, 0, 0)
       .zrevrangebyscore(batchesKey, stamp, '-inf', 'LIMIT', 0, 2)
+      .hget(RecoKeys.askedStamps(reader, channelId), String(stamp))
       .getBuffer(RecoKeys.shown(reader, channelId))
       .smembers(RecoKeys.seen(reader, channelId))
       .zrange(RecoKeys.exposedBefore(reader, channelId), 0, -1);
     if (userId !== undefined) pipeline.zrevrange(StateKeys.readingHistory(userId), 0, -1);
-    const [newest, atOrBefore, shown, seen, seenBefore, read = []] = (await execReplies(
+    const [newest, atOrBefore, storedAt, shown, seen, seenBefore, read = []] = (await execReplies(
       pipeline,
-    )) as [string[], string[], Buffer | null, string[], string[], string[]?];
+    )) as [string[], string[], string | null, Buffer | null, string[], string[], string[]?];
     return {
-      batches: [...new Set([...newest, ...atOrBefore])].flatMap(
-        (member) => decodeBatch(member) ?? [],
-      ),
+      batches: decodeAll([...new Set([...newest, ...atOrBefore])]),
+      drawn:
+        storedAt !== null && /^\d+$/.test(storedAt)
+          ? await this.drawnBatch(batchesKey, stamp, Number(storedAt), decodeAll(atOrBefore))
+          : undefined,
       exposed: new ShownArticles(shown, seenBefore.length > 0 ? [...seen, ...seenBefore] : seen),
       read,
       newest: newest[0] ?? '',
     };
+  }
+
+  /** The batch `asked` drew, stored at `storedAt`: read again unless the first at or before `asked`. */
+  private async drawnBatch(
+    batchesKey: string,
+    asked: number,
+    storedAt: number,
+    atOrBefore: StoredBatch[],
+  ): Promise<DrawnBatch | undefined> {
+    const around =
+      atOrBefore[0]?.stamp === storedAt && atOrBefore[0].asked === asked
+        ? atOrBefore
+        : decodeAll(
+            // Three: a stamp may hold two batches (see `cursorAfter`), and the one before them.
+            await this.state.zrevrangebyscore(batchesKey, storedAt, '-inf', 'LIMIT', 0, 3),
+          );
+    return drawnBatchOf(asked, storedAt, around);
   }
 
   /**
@@ -148,6 +190,7 @@ export class FeedHistoryStore {
         RecoKeys.shown(reader, channelId),
         RecoKeys.seen(reader, channelId),
         RecoKeys.exposedBefore(reader, channelId),
+        RecoKeys.askedStamps(reader, channelId),
       ],
       [
         batch.stamp,
@@ -158,8 +201,13 @@ export class FeedHistoryStore {
         packPrints(batch.ids),
         2 * Math.max(poolSize, this.config.RECO_CANDIDATES_PER_CHANNEL) * PRINT_BYTES,
         newest,
+        batch.asked !== undefined && batch.asked !== batch.stamp ? String(batch.asked) : '',
       ],
     );
     return recorded === 1;
   }
+}
+
+function decodeAll(members: readonly string[]): StoredBatch[] {
+  return members.flatMap((member) => decodeBatch(member) ?? []);
 }

@@ -141,6 +141,7 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
       expect(sent.mock.calls.map(([command]) => command.name)).toEqual([
         'zrevrange',
         'zrevrangebyscore',
+        'hget',
         'get',
         'smembers',
         'zrange',
@@ -154,6 +155,7 @@ describe('UserRecommendService over the snapshot (real Redis)', () => {
       expect(sent.mock.calls.map(([command]) => command.name)).toEqual([
         'zrevrange',
         'zrevrangebyscore',
+        'hget',
         'get',
         'smembers',
         'zrange',

@@ -122,13 +122,13 @@ export class UserRecommendService {
     const count =
       request.articleNum > 0 ? Math.min(request.articleNum, MAX_ARTICLE_NUM) : DEFAULT_ARTICLE_NUM;
     const algorithm = algorithmFor(request.userId);
-    const { batches, exposed, read, newest } = await this.history.read(
+    const { batches, drawn: drawnBefore, exposed, read, newest } = await this.history.read(
       reader.key,
       channelId,
       request.timeStamp,
       reader.kind === 'user' ? reader.userId : undefined,
     );
-    const plan = planBatch(request.timeStamp, batches);
+    const plan = planBatch(request.timeStamp, batches, drawnBefore);
     const withParams = request.withParams !== false;
     if (plan.kind === 'replay')
       return this.track(request.userId, plan.ids, plan.cursor, algorithm, false, withParams);
