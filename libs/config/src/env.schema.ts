@@ -10,6 +10,24 @@ const redisUrl = z
     'must end with a database index, such as /1',
   );
 
+/**
+ * An address grpc-js dials: `host:port` (a name, an IPv4 address or a bracketed IPv6 one), the same
+ * after `dns:` or `dns://<dns server>/`, or `unix:<path>`. Without a port grpc-js dials 443, and a
+ * URL of another scheme (`http://`) would fail every call instead of the start.
+ */
+export const grpcTarget = z
+  .string()
+  .refine(isGrpcTarget, 'must be a gRPC address with its port: host:port, dns:///host:port or unix:<path>');
+
+function isGrpcTarget(value: string): boolean {
+  if (value.startsWith('unix:')) return /^unix:\S+$/.test(value);
+  const hostPort = /^(?:\[[\dA-Fa-f:.]+\]|[A-Za-z\d](?:[A-Za-z\d.-]*[A-Za-z\d])?):(\d{1,5})$/.exec(
+    value.replace(/^dns:(?:\/\/[^/\s]*\/)?/, ''),
+  );
+  const port = Number(hostPort?.[1]);
+  return port >= 1 && port <= 65535;
+}
+
 function isTimeZone(value: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: value });
@@ -65,9 +83,9 @@ export const baseEnvSchema = z.object({
     .regex(/^[A-Za-z0-9_:-]*$/)
     .default(''),
 
-  USER_GRPC_URL: z.string().min(1).default('127.0.0.1:50051'),
-  NEWS_GRPC_URL: z.string().min(1).default('127.0.0.1:50052'),
-  RECOMMEND_GRPC_URL: z.string().min(1).default('127.0.0.1:9999'),
+  USER_GRPC_URL: grpcTarget.default('127.0.0.1:50051'),
+  NEWS_GRPC_URL: grpcTarget.default('127.0.0.1:50052'),
+  RECOMMEND_GRPC_URL: grpcTarget.default('127.0.0.1:9999'),
   /** Deadline applied to every outgoing gRPC call that sets none of its own. */
   GRPC_DEADLINE_MS: z.coerce.number().int().min(10).max(60_000).default(3000),
 

@@ -1,10 +1,10 @@
-import { baseEnvSchema, httpAppEnvSchema, refineBaseEnv } from '@app/config';
+import { baseEnvSchema, grpcTarget, httpAppEnvSchema, refineBaseEnv } from '@app/config';
 import { z } from 'zod';
 
 export const imEnvSchema = baseEnvSchema
   .extend({
     /** Address of an external chatbot speaking the original `chatbot.proto`; unset means the built-in bot. */
-    CHATBOT_GRPC_URL: z.string().min(1).optional(),
+    CHATBOT_GRPC_URL: grpcTarget.optional(),
     /** Socket.IO ping timeout; the original server used 300 s so idle phones stay connected. */
     IM_PING_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
     /**
