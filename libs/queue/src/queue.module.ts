@@ -2,11 +2,10 @@ import { queueConnectionOptions } from '@app/cache';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import Redis from 'ioredis';
 
 import { JobProducer } from './job-producer';
 import { DEFAULT_JOB_OPTIONS } from './job-options';
-import { QueueHealth } from './queue.health';
+import { QueueHealth, queueHealthClient } from './queue.health';
 import type { QueueName } from './queue-names';
 
 const queueLogger = new Logger('Queue');
@@ -38,8 +37,7 @@ export class QueueModule {
       providers: [
         {
           provide: QueueHealth,
-          // A probe must fail fast, not wait forever like BullMQ's own connections.
-          useFactory: () => new QueueHealth(new Redis({ ...connection, maxRetriesPerRequest: 1 })),
+          useFactory: () => new QueueHealth(queueHealthClient(options.queueUrl)),
         },
       ],
       exports: [QueueHealth],
