@@ -44,6 +44,7 @@ export class GatewayModule {
           cacheUrl: config.REDIS_CACHE_URL,
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
+          commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
         }),
         TwoLevelCacheModule.forRoot({
           cacheUrl: config.REDIS_CACHE_URL,

@@ -29,6 +29,7 @@ export class ImModule {
           cacheUrl: config.REDIS_CACHE_URL,
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
+          commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
         }),
         AuthModule.forRoot(
           overrides.keySet ? { keySet: overrides.keySet } : { keysDir: config.JWT_KEYS_DIR },

@@ -39,6 +39,7 @@ export class MediaPlatformModule {
           cacheUrl: config.REDIS_CACHE_URL,
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
+          commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
         }),
         AuthModule.forRoot({ keysDir: config.JWT_KEYS_DIR }),
         GrpcClientModule.forRoot(config, [

@@ -26,6 +26,7 @@ export class MisModule {
           cacheUrl: config.REDIS_CACHE_URL,
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
+          commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
         }),
         GrpcClientModule.forRoot(config, [USER_GRPC, CHANNEL_GRPC]),
         // Its RBAC tables are in MySQL; no route reads Redis yet.

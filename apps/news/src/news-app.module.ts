@@ -32,6 +32,7 @@ export class NewsAppModule {
           cacheUrl: config.REDIS_CACHE_URL,
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
+          commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
         }),
         TwoLevelCacheModule.forRoot({ cacheUrl: config.REDIS_CACHE_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
         QueueModule.forRoot({ queueUrl: config.REDIS_QUEUE_URL, keyPrefix: config.REDIS_KEY_PREFIX }),

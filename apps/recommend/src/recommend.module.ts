@@ -33,6 +33,7 @@ export class RecommendModule {
           cacheUrl: config.REDIS_CACHE_URL,
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
+          commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
         }),
         GrpcClientModule.forRoot(config, [ARTICLE_GRPC, CHANNEL_GRPC]),
       ],

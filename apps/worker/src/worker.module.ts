@@ -40,6 +40,7 @@ export class WorkerModule {
           cacheUrl: config.REDIS_CACHE_URL,
           stateUrl: config.REDIS_STATE_URL,
           keyPrefix: config.REDIS_KEY_PREFIX,
+          commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
         }),
         QueueModule.forRoot({
           queueUrl: config.REDIS_QUEUE_URL,

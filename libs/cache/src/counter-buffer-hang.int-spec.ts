@@ -3,9 +3,11 @@ import type Redis from 'ioredis';
 
 import { CounterBuffer } from './counter-buffer';
 import { CounterKeys } from './keys';
-import { closeRedisClient, createRedisClient, REDIS_COMMAND_TIMEOUT_MS } from './redis-roles';
+import { closeRedisClient, createRedisClient } from './redis-roles';
 
 const PREFIX = 'hang:';
+/** REDIS_COMMAND_TIMEOUT_MS as the apps have it by default. */
+const COMMAND_TIMEOUT_MS = 2_000;
 const id = (n: number) => String(1300000000000300000n + BigInt(n));
 
 /**
@@ -19,7 +21,7 @@ describe('CounterBuffer (a state Redis of its own that hangs)', () => {
 
   beforeAll(async () => {
     server = await startRedisServer({ appendOnly: true });
-    redis = createRedisClient(server.url, PREFIX, { commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
+    redis = createRedisClient(server.url, PREFIX, { commandTimeout: COMMAND_TIMEOUT_MS });
     raw = createRedisClient(server.url, PREFIX);
     await redis.ping();
   });

@@ -32,14 +32,6 @@ export interface RedisRoleUrls {
 export const REDIS_RECONNECT_MAX_MS = 500;
 
 /**
- * How long a command of the cache and state clients waits for its reply before it is rejected: a
- * Redis that hangs (stopped, or behind a network that drops its packets) keeps the connection
- * open, and without it a request waited for the reply until its client gave up. The command is
- * not withdrawn: Redis may still run it once it answers again.
- */
-export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
-
-/**
  * How long disconnect() lets a socket close by itself before destroying it. ioredis' fallback
  * timer (2 s by default) is cleared only by the socket's close: a client disconnected between two
  * reconnection attempts (Redis down) holds a socket that closed already, so the timer ran out in

@@ -5,7 +5,6 @@ import {
   closeRedisClient,
   createRedisClient,
   REDIS_CACHE,
-  REDIS_COMMAND_TIMEOUT_MS,
   REDIS_STATE,
   type RedisRoleUrls,
 } from './redis-roles';
@@ -22,21 +21,31 @@ class RedisClientsCloser implements OnApplicationShutdown {
   }
 }
 
+/** The cache and state roles of an app and how long their commands wait for a reply. */
+export interface RedisModuleOptions extends Omit<RedisRoleUrls, 'queueUrl'> {
+  /**
+   * REDIS_COMMAND_TIMEOUT_MS: a Redis that hangs (stopped, or behind a network that drops its
+   * packets) keeps the connection open, and without it a request waited for the reply until its
+   * client gave up. The command is not withdrawn: Redis may still run it once it answers again.
+   */
+  commandTimeoutMs: number;
+}
+
 /** A cache or state client of an app: its commands fail, as when Redis is down, when it hangs. */
-function createRoleClient(url: string, keyPrefix: string): Redis {
-  return createRedisClient(url, keyPrefix, { commandTimeout: REDIS_COMMAND_TIMEOUT_MS });
+function createRoleClient(url: string, { keyPrefix, commandTimeoutMs }: RedisModuleOptions): Redis {
+  return createRedisClient(url, keyPrefix, { commandTimeout: commandTimeoutMs });
 }
 
 /** Provides the cache and state Redis clients (tokens REDIS_CACHE, REDIS_STATE) and their health. */
 @Module({})
 export class RedisModule {
-  static forRoot(urls: Omit<RedisRoleUrls, 'queueUrl'>): DynamicModule {
+  static forRoot(options: RedisModuleOptions): DynamicModule {
     return {
       module: RedisModule,
       global: true,
       providers: [
-        { provide: REDIS_CACHE, useFactory: () => createRoleClient(urls.cacheUrl, urls.keyPrefix) },
-        { provide: REDIS_STATE, useFactory: () => createRoleClient(urls.stateUrl, urls.keyPrefix) },
+        { provide: REDIS_CACHE, useFactory: () => createRoleClient(options.cacheUrl, options) },
+        { provide: REDIS_STATE, useFactory: () => createRoleClient(options.stateUrl, options) },
         RedisClientsCloser,
         RedisHealth,
       ],

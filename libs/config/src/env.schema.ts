@@ -54,6 +54,8 @@ const snowflakeNodeId = z
   .pipe(z.number().max(31, 'must be a whole number from 0 to 31'))
   .default(0);
 
+const REDIS_COMMAND_TIMEOUT_MESSAGE = 'must be a whole number of ms from 100 to 60000';
+
 /** Settings every app shares: runtime, MySQL, the three Redis roles and service addresses. */
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -82,6 +84,16 @@ export const baseEnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_:-]*$/)
     .default(''),
+  /**
+   * How long a command of the cache and state clients waits for its reply before it is rejected (a
+   * Redis that hangs keeps the connection open and answers nothing). Empty is refused.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: z
+    .string()
+    .regex(/^\d+$/, REDIS_COMMAND_TIMEOUT_MESSAGE)
+    .transform(Number)
+    .pipe(z.number().min(100, REDIS_COMMAND_TIMEOUT_MESSAGE).max(60_000, REDIS_COMMAND_TIMEOUT_MESSAGE))
+    .default(2_000),
 
   USER_GRPC_URL: grpcTarget.default('127.0.0.1:50051'),
   NEWS_GRPC_URL: grpcTarget.default('127.0.0.1:50052'),

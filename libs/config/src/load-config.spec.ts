@@ -153,6 +153,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads REDIS_COMMAND_TIMEOUT_MS as whole ms from 100 to 60000, 2 s by default, refusing an empty one', () => {
+    expect(loadConfig(schema, {}).REDIS_COMMAND_TIMEOUT_MS).toBe(2_000);
+    expect(loadConfig(schema, { REDIS_COMMAND_TIMEOUT_MS: '500' }).REDIS_COMMAND_TIMEOUT_MS).toBe(500);
+    for (const value of ['', ' ', '0', '99', '1.5', '1e4', '60001', '-1']) {
+      expect({ value, refused: refuses(() => loadConfig(schema, { REDIS_COMMAND_TIMEOUT_MS: value }), 'REDIS_COMMAND_TIMEOUT_MS') }).toEqual({
+        value,
+        refused: true,
+      });
+    }
+  });
+
   it('reads the Snowflake node ids as whole numbers from 0 to 31, refusing an empty one where it read 0', () => {
     // k8s sets SNOWFLAKE_WORKER_ID from the pod-index label; where Kubernetes sets no such label
     // the value is empty, and read as 0 every pod would make the same ids.
