@@ -132,6 +132,18 @@ describe('checkProfileChanges', () => {
       expect([name, errorOf({ name, realName: name })]).toEqual([name, undefined]);
   });
 
+  it('takes the signs written over digits as showing, and no other format or default-ignorable character', () => {
+    for (const name of ['\u06dd', '\u0600١٢٣', 'a\u06ddb', '\u070f', '\u{110bd}'])
+      expect([name, errorOf({ name, realName: name })]).toEqual([name, undefined]);
+    for (const name of ['\u17b4', '\u17b5 ', '\u180b\u180f']) {
+      expect([name, errorOf({ name })]).toEqual([name, refused('name', ProfileMessages.name)]);
+      expect([name, errorOf({ realName: name })]).toEqual([
+        name,
+        refused('real_name', ProfileMessages.realName),
+      ]);
+    }
+  });
+
   it('allows only gender 0 and 1', () => {
     expect(errorOf({ gender: 1 })).toBeUndefined();
     expect(errorOf({ gender: 2 })).toEqual(refused('gender', ProfileMessages.gender));

@@ -1,3 +1,5 @@
+import { HIDDEN_CHARACTER, isBlankText } from '@app/grpc';
+
 import { Gender } from './user-profile.entity';
 import { ProfileMessages, type ProfileProblem } from './user.errors';
 
@@ -41,13 +43,7 @@ const BLANK = String.raw`[\s\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u
 const SELECTOR = String.raw`[\ufe00-\ufe0f]|[\u{e0000}-\u{e007f}]|[\u{e0100}-\u{e01ef}]`;
 const LEADING_BLANKS = new RegExp(`^(?:${BLANK}|${SELECTOR})+`, 'u');
 const ONE_BLANK = new RegExp(`^(?:${BLANK})$`, 'u');
-// Shows nothing on its own: the blanks, the selectors and every other format character.
-const INVISIBLE = new RegExp(String.raw`${BLANK}|${SELECTOR}|\p{Cf}`, 'gu');
 
-// Inside a name, a format or default-ignorable character (zero-width spaces and joiners, soft
-// hyphens, bidi controls, selectors, tags, Hangul fillers, …) makes a lookalike of the name
-// without it; the unique key's collation ignores only some of them.
-const HIDDEN = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 // Where such characters show, as part of an emoji (UTS #51): a pictograph with a skin tone, or with
 // the selector that shows one that is text by default as an emoji (❤️; on one that is an emoji
 // already it changes nothing), several joined by ZWJ (👨‍👩‍👧), a subdivision flag's tags, a keycap.
@@ -57,9 +53,13 @@ const EMOJI_SEQUENCE = new RegExp(
   'gu',
 );
 
-/** True when a name holds a character that shows nothing other than as part of an emoji. */
+/**
+ * True when a name holds a character that shows nothing (zero-width spaces and joiners, soft
+ * hyphens, bidi controls, selectors, tags, Hangul fillers, …) other than as part of an emoji:
+ * a lookalike of the name without it, which the unique key's collation tells apart for some.
+ */
 function hidesCharacters(value: string): boolean {
-  return HIDDEN.test(value.replace(EMOJI_SEQUENCE, ''));
+  return HIDDEN_CHARACTER.test(value.replace(EMOJI_SEQUENCE, ''));
 }
 
 /** Characters as people count them (code points), not UTF-16 units. */
@@ -67,18 +67,16 @@ function charCount(value: string): number {
   return [...value].length;
 }
 
-/** Characters that show something: a name of invisible ones only is as good as an empty one. */
-function visibleCount(value: string): number {
-  return charCount(value.replace(INVISIBLE, ''));
+function isLine(value: string, max: number): boolean {
+  return !CONTROL.test(value) && charCount(value) <= max;
 }
 
-function isLine(value: string, min: number, max: number): boolean {
-  return !CONTROL.test(value) && visibleCount(value) >= min && charCount(value) <= max;
-}
-
-/** A name or real name: a line of `NAME_MAX_CHARS` at most, broken by no line separator. */
+/**
+ * A name or real name: a line of `NAME_MAX_CHARS` at most, broken by no line separator, of which
+ * a character shows (one of invisible ones only is as good as an empty one).
+ */
 function isNameLine(value: string): boolean {
-  return isLine(value, 1, NAME_MAX_CHARS) && !LINE_SEPARATOR.test(value);
+  return isLine(value, NAME_MAX_CHARS) && !isBlankText(value) && !LINE_SEPARATOR.test(value);
 }
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
@@ -148,7 +146,7 @@ export function checkProfileChanges(
   if (name !== undefined && !isNameLine(name)) return refuse('name', ProfileMessages.name);
   if (name !== undefined && hidesCharacters(name))
     return refuse('name', ProfileMessages.invisibleName);
-  if (intro !== undefined && !isLine(intro, 0, INTRO_MAX_CHARS))
+  if (intro !== undefined && !isLine(intro, INTRO_MAX_CHARS))
     return refuse('intro', ProfileMessages.intro);
   if (gender !== undefined && !GENDERS.includes(gender))
     return refuse('gender', ProfileMessages.gender);

@@ -1,14 +1,19 @@
 /**
- * A character that shows: any but white space, format characters (zero-width spaces and joiners,
- * bidi marks, the byte order mark), the other default-ignorable ones (Hangul fillers, variation
- * selectors) and the blank braille pattern. The format characters that are signs written over the
- * digits after them (the Arabic number sign ؀, the end of ayah ۝, the Syriac abbreviation mark,
- * the Kaithi number sign) show on their own too.
+ * A character that shows nothing of its own: a format character (zero-width spaces and joiners,
+ * bidi marks, the byte order mark, tags) or another default-ignorable one (Hangul fillers,
+ * variation selectors, Mongolian and Khmer ones). The format characters that are signs written over
+ * the digits after them (the Arabic number sign ؀, the end of ayah ۝, the Syriac abbreviation mark,
+ * the Kaithi number sign) show on their own, so they are none.
  */
-const SHOWS =
-  /[^\s\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]|[\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u{110bd}\u{110cd}]/u;
+const HIDDEN = String.raw`(?![\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u{110bd}\u{110cd}])[\p{Cf}\p{Default_Ignorable_Code_Point}]`;
+
+/** Matches text holding a character that shows nothing of its own (see `HIDDEN`). */
+export const HIDDEN_CHARACTER = new RegExp(HIDDEN, 'u');
+
+/** No character shows: white space, the blank braille pattern and hidden characters only. */
+const BLANK_TEXT = new RegExp(String.raw`^(?:[\s\u2800]|${HIDDEN})*$`, 'u');
 
 /** True for text of which no character shows: empty, however it was typed. */
 export function isBlankText(text: string): boolean {
-  return !SHOWS.test(text);
+  return BLANK_TEXT.test(text);
 }
