@@ -1,12 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
+import { Server, ServerCredentials } from '@grpc/grpc-js';
 import Ajv, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import type AjvCore from 'ajv/dist/core';
 import addFormats from 'ajv-formats';
+import { HealthImplementation } from 'grpc-health-check';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -415,6 +419,44 @@ function composeDrainsLeftShort(services: Json): string[] {
   });
 }
 
+/**
+ * A folder holding what the Dockerfile's runtime stage copies from the build stage into its WORKDIR
+ * (/app), as links to the files of this checkout (the build stage's /app); the caller removes it.
+ */
+function runtimeImageFolder(dockerfile: string): string {
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+  const folder = mkdtempSync(join(tmpdir(), 'toutiao-image-'));
+  for (const [, args] of runtime.matchAll(/^COPY --from=build (.+)$/gm)) {
+    const paths = args.trim().split(/\s+/);
+    const destination = paths.pop() ?? '';
+    for (const source of paths) {
+      const target = resolve(folder, destination.endsWith('/') ? join(destination, basename(source)) : destination);
+      mkdirSync(dirname(target), { recursive: true });
+      symlinkSync(join(ROOT, relative('/app', source)), target);
+    }
+  }
+  return folder;
+}
+
+/** The exit code of a Compose healthcheck's test (CMD or CMD-SHELL) run in a folder under an environment; -1 where it could not run. */
+async function healthcheckExit(test: unknown[], cwd: string, env: Record<string, string>): Promise<number> {
+  const [form, ...command] = test.map(String);
+  const [file, ...args] = form === 'CMD-SHELL' ? ['sh', '-c', command.join(' ')] : command;
+  try {
+    await promisify(execFile)(file, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 });
+    return 0;
+  } catch (error) {
+    const code = isRecord(error) ? error.code : undefined;
+    return typeof code === 'number' ? code : -1;
+  }
+}
+
+/** The host a grpc-js target names: `host:port`, `dns:host:port` or `dns://<authority>/host:port`. */
+function grpcTargetHost(target: string): string {
+  const hostPort = target.replace(/^dns:(?:\/\/[^/]*\/)?/, '');
+  return hostPort.slice(0, hostPort.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+}
+
 describe('docker-compose.yml', () => {
   const validate = composeValidator();
   const compose: unknown = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), {
@@ -512,6 +554,11 @@ describe('docker-compose.yml', () => {
       'worker: SMS_DRIVR is read by no app',
       expect.stringMatching(/^worker: SMS_LOG_LATENCY_MS: /),
     ]);
+    // A gRPC address without its port (grpc-js dials 443) or as an http:// URL is refused at boot.
+    expect(['chatbot', 'http://chatbot:50053'].flatMap((url) => environmentIssues('im', { CHATBOT_GRPC_URL: url }))).toEqual([
+      expect.stringMatching(/^im: CHATBOT_GRPC_URL: /),
+      expect.stringMatching(/^im: CHATBOT_GRPC_URL: /),
+    ]);
   });
 
   it('publishes each HTTP app on the port its settings make it listen on', () => {
@@ -606,6 +653,91 @@ describe('docker-compose.yml', () => {
   it('gives every HTTP app a healthcheck', () => {
     const missing = HTTP_APPS.filter((app) => !isRecord(asRecord(services[app]).healthcheck));
     expect(missing).toEqual([]);
+  });
+
+  it("gives each gRPC service a healthcheck that asks its grpc.health.v1 status on the port its settings make it listen on, with what its image holds", async () => {
+    const image = runtimeImageFolder(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+    const health = new HealthImplementation({ '': 'NOT_SERVING' });
+    const server = new Server();
+    health.addToServer(server);
+    const port = await new Promise<number>((done, fail) => {
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => {
+        if (error) fail(error);
+        else done(bound);
+      });
+    });
+    /** The exit code of the app's healthcheck in a container whose app listens where this test's health server does. */
+    const probe = (app: string): Promise<number> => {
+      const service = asRecord(services[app]);
+      // The image sets APP from its build argument.
+      const env = { ...composeEnvironment(service.environment), APP: app, [PORT_SETTINGS[app]]: String(port) };
+      return healthcheckExit(asList(asRecord(service.healthcheck).test), image, env);
+    };
+    try {
+      const exits: Array<[string, number, boolean]> = [];
+      for (const app of GRPC_APPS) {
+        health.setStatus('', 'SERVING');
+        const serving = await probe(app);
+        health.setStatus('', 'NOT_SERVING');
+        exits.push([app, serving, (await probe(app)) !== 0]);
+      }
+      expect(exits).toEqual(GRPC_APPS.map((app) => [app, 0, true]));
+      // Nothing listening fails it too.
+      server.forceShutdown();
+      expect(await probe(GRPC_APPS[0])).not.toBe(0);
+    } finally {
+      server.forceShutdown();
+      rmSync(image, { recursive: true, force: true });
+    }
+  });
+
+  it('starts every app once each gRPC service its code calls (where its settings address one) answers its health check', () => {
+    const calls = Object.entries(services).flatMap(([name, service]) => {
+      const { environment, command, build } = asRecord(service);
+      if (!isRecord(build)) return [];
+      const env = composeEnvironment(environment) ?? {};
+      const app = asString(asRecord(build.args).APP) ?? name;
+      const commanded = commandEntries(asList(command));
+      const entries = commanded.length > 0 ? commanded : [join(ROOT, 'apps', app, 'src', 'main.ts')];
+      const settings = new Set(
+        entries.flatMap((entry) =>
+          reachableSources(entry).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\.([A-Z]+_GRPC_URL)\b/g)].map((match) => match[1])),
+        ),
+      );
+      const called = [...settings].flatMap((setting) => (env[setting] === undefined ? [] : [grpcTargetHost(env[setting])]));
+      const dependsOn = asRecord(asRecord(service).depends_on);
+      return [{ name, called: called.filter((host) => host !== name).sort(), dependsOn }];
+    });
+    const wrong = calls.flatMap(({ name, called, dependsOn }) =>
+      called
+        .map((host) => [host, asRecord(dependsOn[host]).condition] as const)
+        .filter(([host, condition]) => condition !== 'service_healthy' || !isRecord(asRecord(services[host]).healthcheck))
+        .map(([host, condition]) => `${name}: calls ${host}, waits for ${String(condition)}`),
+    );
+    expect(wrong).toEqual([]);
+    expect(Object.fromEntries(calls.map(({ name, called }) => [name, called]))).toMatchObject({
+      gateway: ['news', 'recommend', 'user'],
+      'media-platform': ['news', 'user'],
+      mis: ['news', 'user'],
+      worker: ['news', 'recommend', 'user'],
+    });
+    expect([grpcTargetHost('user:50051'), grpcTargetHost('dns:///news:50052'), grpcTargetHost('[::1]:9999')]).toEqual(['user', 'news', '::1']);
+  });
+
+  it('builds on a Node image pinned to a release of the Node major version the project is tested with, within its engines range', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const stages = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map((match) => match[1]);
+    expect(stages.length).toBeGreaterThan(1);
+    expect(stages.filter((image) => image !== '${NODE_IMAGE}')).toEqual([]);
+    const image = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1] ?? '';
+    // A tag of a major or minor line (node:20-bookworm-slim) moves to each new release, and a rebuild runs another Node.
+    const release = /^node:(\d+)\.(\d+)\.(\d+)(?:-[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$/.exec(image);
+    expect({ image, pinned: release !== null }).toEqual({ image, pinned: true });
+    const [major, minor, patch] = (release ?? []).slice(1).map(Number);
+    expect(major).toBe(Number(process.versions.node.split('.')[0]));
+    const engines = asString(asRecord(asRecord(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))).engines).node) ?? '';
+    const [minMajor, minMinor, minPatch] = (/^>=(\d+)\.(\d+)\.(\d+)$/.exec(engines) ?? []).slice(1).map(Number);
+    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(minMajor * 1e6 + minMinor * 1e3 + minPatch);
   });
 
   it('starts every app, and the migrations, once each store its code connects to (where its settings address it) is healthy, and waits for no other store', () => {
@@ -1517,8 +1649,50 @@ describe('k8s manifests', () => {
       return `${String(ref.kind).toLowerCase()}/${String(ref.name)}`;
     });
     expect(targets.sort()).toEqual(['deployment/gateway', 'deployment/recommend', 'statefulset/news', 'statefulset/user']);
-    const command = /`kubectl\s+-n\s+toutiao\s+apply\s+edit-last-applied\s+([^`]+)`/.exec(deployment)?.[1].split(/\s+/) ?? [];
-    expect(targets.filter((target) => !command.includes(target))).toEqual([]);
+    const commands = [...deployment.matchAll(/`kubectl\s+-n\s+toutiao\s+apply\s+edit-last-applied\s+([^`]+)`/g)].map((match) => match[1].trim().split(/\s+/));
+    expect(targets.filter((target) => !commands.flat().includes(target))).toEqual([]);
+    // kubectl reads every resource a command names before it opens the editor, and edits none when
+    // one is missing: a cluster of a release that ran an app as a Deployment (the README has it
+    // deleted once its StatefulSet is ready) has no StatefulSet of it yet.
+    const formerDeployments = /`kubectl\s+-n\s+toutiao\s+delete\s+deployment\s+([^`]+)`/.exec(deployment)?.[1].trim().split(/\s+/) ?? [];
+    const maybeMissing = formerDeployments.map((app) => `statefulset/${app}`);
+    expect(maybeMissing.filter((target) => targets.includes(target)).sort()).toEqual(['statefulset/news', 'statefulset/user']);
+    const mixed = commands.filter((command) => command.some((target) => maybeMissing.includes(target)) && command.some((target) => !maybeMissing.includes(target)));
+    expect(mixed.map((command) => command.join(' '))).toEqual([]);
+  });
+
+  it('signs tokens in production with the kid the manifests set, that of the key pair secrets.example.env makes, and tells in the README where to set it', () => {
+    // Unset, the user service signs with the development key generator's kid.
+    const developmentKid = loadConfig(userEnvSchema, {}).JWT_SIGNING_KID;
+    const kids = kustomizations.flatMap(({ file }) => {
+      const configMaps = configMapsOf(file);
+      return workloads()
+        .filter((doc) => nameOf(doc) === 'user')
+        .flatMap((doc) =>
+          containersOf(doc).map((container) => {
+            const env = environmentOf(container, configMaps);
+            return [relative(ROOT, dirname(file)), env.NODE_ENV, env.JWT_SIGNING_KID] as const;
+          }),
+        );
+    });
+    expect(kids.map(([dir]) => dir)).toEqual(kustomizations.map(({ file }) => relative(ROOT, dirname(file))));
+    const production = kids.filter(([, nodeEnv]) => nodeEnv === 'production');
+    expect(production.map(([dir]) => dir)).toEqual(expect.arrayContaining(['k8s/base', 'k8s/overlays/prod']));
+    expect(production.filter(([, , kid]) => kid === undefined || kid === developmentKid)).toEqual([]);
+    // toutiao-jwt-keys holds the files of a folder by their names: <kid>.private.pem and <kid>.public.pem.
+    const example = readFileSync(join(ROOT, 'k8s', 'base', 'secrets.example.env'), 'utf8');
+    const unmade = [...new Set(kids.map(([, , kid]) => kid))].flatMap((kid) =>
+      [`${String(kid)}.private.pem`, `${String(kid)}.public.pem`].filter((name) => !example.includes(`/${name}`)),
+    );
+    expect(unmade).toEqual([]);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('**Rotating the JWT keys**');
+    const rotation = readme.slice(start, readme.indexOf('\n\n', start));
+    const setIn = resources
+      .filter(({ doc }) => doc.kind === 'ConfigMap' && asRecord(doc.data).JWT_SIGNING_KID !== undefined)
+      .map(({ file }) => relative(ROOT, file));
+    expect(setIn.length).toBeGreaterThan(0);
+    expect(setIn.filter((file) => !rotation.includes(`\`${file}\``))).toEqual([]);
   });
 
   it('rejects a Deployment with a malformed field and an unmapped kind', () => {
