@@ -94,6 +94,8 @@ type Behaviour = { track: userReco.Track; delayMs?: number } | 'hang' | 'fail';
 
 interface FakeUserRecommend {
   behaviour: Behaviour;
+  /** Answered one per call, before `behaviour`. */
+  nextTracks: userReco.Track[];
   requests: userReco.User[];
   /** Per request: whether the caller asked to leave out the per-article tracking strings. */
   paramsOmitted: boolean[];
@@ -111,6 +113,7 @@ async function startFakeUserRecommend(port: number): Promise<FakeUserRecommend> 
   const timers = new Set<NodeJS.Timeout>();
   const fake: FakeUserRecommend = {
     behaviour: 'fail',
+    nextTracks: [],
     requests: [],
     paramsOmitted: [],
     similar: [],
@@ -126,6 +129,8 @@ async function startFakeUserRecommend(port: number): Promise<FakeUserRecommend> 
     ) => {
       fake.requests.push(call.request);
       fake.paramsOmitted.push(call.metadata.get(RECO_PARAMS_METADATA).includes(RECO_PARAMS_OMIT));
+      const queued = fake.nextTracks.shift();
+      if (queued) return callback(null, queued);
       const behaviour = fake.behaviour;
       if (behaviour === 'hang') return;
       if (behaviour === 'fail') return callback(new Error('recommend exploded'));
@@ -181,6 +186,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     return run;
   };
   afterEach(async () => {
+    recommend.nextTracks.length = 0;
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
   let stack: ArticleStack;
@@ -1459,7 +1465,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(again.body.data.pre_timestamp).toBe(scrolled.body.data.pre_timestamp);
     });
 
-    it('leaves what a fallback page showed off the later batches of the run drawn once the recommend service is back, where a page further down showed it again', async () => {
+    it('leaves what a fallback page showed off the later batches of the run drawn once the recommend service is back, where a page further down showed it again, and fills the page from them, where it came short', async () => {
       const scroll = (stamp: number) =>
         feed(`channel_id=1&timestamp=${stamp}&with_top=0`, 'Anony device-run-after-fallback');
       recommend.behaviour = 'fail';
@@ -1470,12 +1476,30 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       const firstBatch = [CH1[1], CH1[0], CH2[1], TOP, ...latestPage.slice(0, 6)];
       recommend.behaviour = { track: track([...firstBatch, ...latestPage.slice(6), CH2[0]], '1') };
       const first = await scroll(fallback.body.data.pre_timestamp);
-      expect(ids(first.body)).toEqual([CH1[1], CH1[0], CH2[1], TOP]);
-      const second = await scroll(first.body.data.pre_timestamp);
-      expect(second.status).toBe(200);
-      expect(ids(second.body)).toEqual([CH2[0]]);
+      expect(first.status).toBe(200);
+      expect(ids(first.body)).toEqual([CH1[1], CH1[0], CH2[1], TOP, CH2[0]]);
       // Asked for again, it answers as it did.
-      expect(ids((await scroll(first.body.data.pre_timestamp)).body)).toEqual([CH2[0]]);
+      expect(ids((await scroll(fallback.body.data.pre_timestamp)).body)).toEqual(ids(first.body));
+    });
+
+    it('deals a run drawn again once what the fallback pages showed leaves nothing of the one drawn, where the page was a fallback page with the recommend service up', async () => {
+      const scroll = (stamp: number) =>
+        feed(`channel_id=1&timestamp=${stamp}&with_top=0`, 'Anony device-run-all-shown');
+      recommend.behaviour = 'fail';
+      const fallback = await scroll(Date.now());
+      expect(ids(fallback.body)).toEqual(latestPage);
+
+      // The run drawn once the service is back holds nothing else; the one drawn after it does.
+      recommend.nextTracks = [track(latestPage, '1'), track([CH2[1], CH2[0]], '1')];
+      recommend.behaviour = { track: track([], '1') };
+      const calls = recommend.requests.length;
+      const before = await fallbacks();
+      const back = await scroll(fallback.body.data.pre_timestamp);
+      expect(back.status).toBe(200);
+      expect(ids(back.body)).toEqual([CH2[1], CH2[0]]);
+      expect(back.body.data.pre_timestamp).toBe(fallback.body.data.pre_timestamp + 1);
+      expect(recommend.requests.length - calls).toBeGreaterThanOrEqual(2);
+      expect(await fallbacks()).toBe(before);
     });
 
     it("keeps an article no fallback page showed (approved since) in the fresh batch that answers a fallback page's time cursor, where it went for being newer than that cursor", async () => {

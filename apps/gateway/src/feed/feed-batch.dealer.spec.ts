@@ -495,6 +495,36 @@ describe('FeedBatchDealer drawing ahead', () => {
     expect(stamps[2]).toBeGreaterThan(stamps[1]);
   });
 
+  it('draws another run when what the fallback pages showed left nothing of the one queued, where the page was dealt nothing, and stops after three', async () => {
+    const { store, recommender, dealer } = setUp(() =>
+      Promise.resolve({ ok: true, batch: { ids: run, timeStamp: 20, exposure: 'drawn' } }),
+    );
+    store.next.mockResolvedValue(nothingQueued());
+    store.queueAndNext.mockResolvedValueOnce({
+      kind: 'empty',
+      coldIds: ['9'],
+      isNew: false,
+      continued: false,
+    });
+    store.queueAndNext.mockResolvedValueOnce({
+      kind: 'fresh',
+      batch: { ids: run.slice(0, 10), exposure: 'e' },
+      cursor: 5001,
+      continued: false,
+      lastQueued: false,
+      coldIds: [],
+    });
+    expect(await dealer.deal(viewer, 1, 5000)).toMatchObject({ ok: true, ids: run.slice(0, 10) });
+    expect(recommender.recommend).toHaveBeenCalledTimes(2);
+    // The second draw leaves out the cold-start ids the first did not draw, under the same stamp.
+    expect(recommender.recommend.mock.calls[1][3]).toBe(51);
+    expect(store.queueAndNext.mock.calls.map(([, , stamp]) => stamp)).toEqual([5000, 5000]);
+
+    store.queueAndNext.mockResolvedValue(nothingQueued());
+    expect(await dealer.deal(viewer, 1, 6000)).toMatchObject({ ok: true, ids: [] });
+    expect(recommender.recommend).toHaveBeenCalledTimes(5);
+  });
+
   it('says a failed refill of a stamp that goes on from a batch goes on too, so its fallback page does', async () => {
     const { store, dealer } = setUp(() => Promise.resolve({ ok: false, reason: 'timeout' }));
     store.next.mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: true });

@@ -297,7 +297,9 @@ export class FeedBatchDealer {
   /**
    * Draws a run, queues it and deals its first batch in one round trip (`queued`), or says why
    * not. The cold-start ids the viewer was dealt are drawn along (so the recommend service counts
-   * them as shown) and left out of the run.
+   * them as shown) and left out of the run. A run the viewer's fallback pages showed whole leaves
+   * nothing to deal: another is drawn (the recommend service counted that one as shown), at most
+   * RUNS_PER_REFILL in all.
    */
   private async refill(
     viewer: FeedViewer,
@@ -305,22 +307,27 @@ export class FeedBatchDealer {
     stamp: number,
     coldIds: readonly string[],
   ): Promise<{ queued: boolean; batch: DealtBatch }> {
-    const drawn = await this.drawRun(viewer, channelId, stamp, coldIds);
-    if (!drawn.ok) return { queued: false, batch: drawn.failure };
-    const { run, batches, stillUndrawn } = drawn;
-    if (run.ids.length === 0) return { queued: false, batch: fromRecommend(run) };
-    let next: NextBatch;
-    try {
-      next = await this.store.queueAndNext(viewer, channelId, stamp, batches, stillUndrawn);
-    } catch (error) {
-      // The recommend service has counted the whole run as shown: deal from it, do not draw again.
-      this.logger.warn(`feed run not queued: ${errorMessage(error)}`);
-      return {
-        queued: false,
-        batch: fromRecommend({ ...run, ...(batches[0] ?? { ids: [], exposure: '' }) }),
-      };
+    let leftOut = coldIds;
+    for (let runs = 1; ; runs += 1) {
+      const drawn = await this.drawRun(viewer, channelId, stamp, leftOut);
+      if (!drawn.ok) return { queued: false, batch: drawn.failure };
+      const { run, batches, stillUndrawn } = drawn;
+      if (run.ids.length === 0) return { queued: false, batch: fromRecommend(run) };
+      let next: NextBatch;
+      try {
+        next = await this.store.queueAndNext(viewer, channelId, stamp, batches, stillUndrawn);
+      } catch (error) {
+        // The recommend service has counted the whole run as shown: deal from it, do not draw again.
+        this.logger.warn(`feed run not queued: ${errorMessage(error)}`);
+        return {
+          queued: false,
+          batch: fromRecommend({ ...run, ...(batches[0] ?? { ids: [], exposure: '' }) }),
+        };
+      }
+      if (next.kind !== 'empty' || runs >= RUNS_PER_REFILL)
+        return { queued: true, batch: dealtOrEnd(next, viewer) };
+      leftOut = next.coldIds;
     }
-    return { queued: true, batch: dealtOrEnd(next, viewer) };
   }
 
   /**
@@ -357,6 +364,13 @@ export class FeedBatchDealer {
     };
   }
 }
+
+/**
+ * Runs one refill draws at most while the viewer's fallback pages showed all of each (see
+ * `refill`): each draw takes its articles out of those left out, so a second one all but always
+ * deals; the bound keeps a request within a few recommend deadlines.
+ */
+const RUNS_PER_REFILL = 3;
 
 /**
  * How far ahead of this clock a redraw's stamp goes: past any stamp the recommend service holds

@@ -234,45 +234,92 @@ describe('FeedBatchStore (real Redis)', () => {
 
   it('deals the fresh batch of a fallback page\'s time cursor without what the fallback pages showed, and replays it so', async () => {
     const viewer = newViewer();
-    await store.markTimeCursor(viewer, 7, 2_000, ['5', '6', '7', '11']);
-    await store.queue(viewer, 7, [batch('5', '8', '6', '9'), batch('7', '10')], []);
+    await store.markTimeCursor(viewer, 7, 2_000, ['5', '6', '7', '11', '20']);
+    await store.queue(viewer, 7, [batch('5', '8', '6', '9'), batch('7', '10'), batch('12', '11')], []);
     expect(await next(viewer, 7, 2_000)).toMatchObject({
       kind: 'fresh',
-      // Its exposure goes, for the dealer to make one naming the ids left.
-      batch: { ids: ['8', '9'], exposure: '' },
+      // Filled from the batches after it; its exposure goes, for the dealer to make one naming its ids.
+      batch: { ids: ['8', '9', '10', '12'], exposure: '' },
       timeCursor: true,
     });
     expect(await next(viewer, 7, 2_000)).toMatchObject({
       kind: 'replay',
-      batch: { ids: ['8', '9'] },
+      batch: { ids: ['8', '9', '10', '12'] },
       timeCursor: true,
     });
-    // Another stamp, no such cursor, leaves them out too.
-    expect(await next(viewer, 7, 3_000)).toMatchObject({ kind: 'fresh', batch: { ids: ['10'] } });
+    // Nothing of the queue is left.
+    expect(await next(viewer, 7, 3_000)).toMatchObject({ kind: 'empty' });
     expect(await redis.ttl(`feed:${viewer.kind}:${viewer.id}:7:fallback-shown`)).toBeGreaterThan(0);
   });
 
-  it('leaves what the fallback pages showed out of every batch dealt after them, of the run queued and of the next, passes over a batch they fill and keeps each so for its replays', async () => {
+  it('leaves what the fallback pages showed out of every batch dealt after them, of the run queued and of the next, fills the batch they trimmed from those after it and keeps each so for its replays', async () => {
     const viewer = newViewer();
     await store.markTimeCursor(viewer, 8, 2_000, ['5', '6', '7', '13', '14', '15']);
     await store.queue(viewer, 8, [batch('5', '8'), batch('6', '7'), batch('9', '13'), batch('11')], []);
-    expect(await next(viewer, 8, 2_000)).toMatchObject({ kind: 'fresh', batch: { ids: ['8'] } });
-    // The batch after it held nothing else: the next one queued is dealt in its place.
+    expect(await next(viewer, 8, 2_000)).toMatchObject({ kind: 'fresh', batch: { ids: ['8', '9'] } });
+    // What was left of the queue moved up into its batches.
     expect(await next(viewer, 8, 2_001)).toMatchObject({
       kind: 'fresh',
-      batch: { ids: ['9'], exposure: '' },
+      batch: { ids: ['11'], exposure: '' },
       cursor: 2_002,
       continued: true,
+      lastQueued: true,
     });
-    expect(await next(viewer, 8, 2_001)).toMatchObject({ kind: 'replay', batch: { ids: ['9'] } });
+    expect(await next(viewer, 8, 2_001)).toMatchObject({ kind: 'replay', batch: { ids: ['11'] } });
     // A top-up takes none of them either.
     await store.queue(viewer, 8, [batch('12', '14')], []);
     expect(await store.topUp(viewer, 8, 2_001, 1)).toMatchObject({ ids: ['12'] });
-    expect(await next(viewer, 8, 2_002)).toMatchObject({ kind: 'fresh', batch: batch('11') });
     // The next run drawn too.
     await store.queue(viewer, 8, [batch('15', '10')], []);
     expect(await next(viewer, 8, 5_000)).toMatchObject({ kind: 'fresh', batch: { ids: ['10'] } });
     expect(await next(viewer, 8, 5_000)).toMatchObject({ kind: 'replay', batch: { ids: ['10'] } });
+  });
+
+  it('fills a batch trimmed of what the fallback pages showed with the ids queued after it, where its page came short, and deals the rest in batches as long as those queued', async () => {
+    const viewer = newViewer();
+    await store.markTimeCursor(viewer, 13, 500, ['1', '5', '9']);
+    const queued = [batch('1', '2', '3'), batch('4', '5', '6'), batch('7', '8', '9'), batch('10')];
+    await store.queue(viewer, 13, queued, []);
+    expect(await next(viewer, 13, 1_000)).toMatchObject({
+      kind: 'fresh',
+      batch: { ids: ['2', '3', '4'], exposure: '' },
+      lastQueued: false,
+    });
+    expect(await next(viewer, 13, 1_000)).toMatchObject({
+      kind: 'replay',
+      batch: { ids: ['2', '3', '4'] },
+    });
+    expect(await next(viewer, 13, 2_000)).toMatchObject({
+      kind: 'fresh',
+      batch: { ids: ['6', '7', '8'] },
+      lastQueued: false,
+    });
+    expect(await next(viewer, 13, 3_000)).toMatchObject({
+      kind: 'fresh',
+      batch: { ids: ['10'] },
+      lastQueued: true,
+    });
+    // Each was left out once.
+    expect(await redis.exists(`feed:device:${viewer.id}:13:fallback-shown`)).toBe(0);
+  });
+
+  it('answers empty, for the dealer to draw a run, when what the fallback pages showed leaves nothing of the queue, where it dealt an empty batch and the page was a fallback page', async () => {
+    const viewer = newViewer();
+    await store.queueAndNext(viewer, 11, 1_000, [batch('1')]);
+    await store.markTimeCursor(viewer, 11, 500, ['2', '3', '4', '6']);
+    await store.queue(viewer, 11, [batch('2', '3'), batch('4')], []);
+    const empty = { kind: 'empty', coldIds: [], isNew: false, continued: false };
+    expect(await next(viewer, 11, 2_000)).toEqual(empty);
+    // Nothing is kept under the stamp: the run drawn then is dealt to it, not an empty replay.
+    expect(await next(viewer, 11, 2_000)).toEqual(empty);
+    expect(await store.queueAndNext(viewer, 11, 2_000, [batch('5')])).toMatchObject({
+      kind: 'fresh',
+      batch: batch('5'),
+      cursor: 2_001,
+    });
+    // A run of nothing else answers empty too: the dealer draws again.
+    expect(await store.queueAndNext(viewer, 11, 3_000, [batch('6')])).toEqual(empty);
+    expect(await redis.exists(`feed:device:${viewer.id}:11:queue`)).toBe(0);
   });
 
   it('leaves each article the fallback pages showed out of one batch: the recommend service counts it as shown when it draws it, so a run that holds it again (the reader was shown the pool and starts over) deals it', async () => {
@@ -458,6 +505,22 @@ describe('FeedBatchStore (real Redis)', () => {
           .client('cache')
           .llen(`${testRedis.prefix}${CacheKeys.feedColdStart(9, algorithmFor(viewer.id))}`),
       ).toBe(3);
+    });
+
+    it('copies the published run once for a device whose fallback pages showed all of it: answered empty, as a viewer no longer new, the ids it left out are not dealt by a copy again', async () => {
+      const viewer = newViewer();
+      await publish(12, viewer.id, [['41', '42'], ['43']]);
+      await store.markTimeCursor(viewer, 12, 500, ['41', '42', '43']);
+      const empty = { kind: 'empty', coldIds: ['41', '42', '43'], isNew: false, continued: false };
+      expect(await next(viewer, 12, 1_000)).toEqual(empty);
+      // Asked again (a retry, another request while the run is drawn): no second copy.
+      expect(await next(viewer, 12, 1_000)).toEqual(empty);
+      expect(await next(viewer, 12, 1_001)).toEqual(empty);
+      expect(await store.queueAndNext(viewer, 12, 1_000, [batch('44')])).toMatchObject({
+        kind: 'fresh',
+        batch: batch('44'),
+        cursor: 1_001,
+      });
     });
 
     it('reads the ids from the batches of a run published without them', async () => {

@@ -32,7 +32,8 @@ export interface QueuedBatch {
 
 /**
  * What the stamp of a request gives: a fresh batch (stored under that stamp), a replay of the
- * stored batch at or before it, or `empty` when a fresh batch is due and none is queued.
+ * stored batch at or before it, or `empty` when a fresh batch is due and none is queued (also when
+ * what the viewer's fallback pages showed left nothing of the queue: the run drawn then deals).
  * `cursor` is the client's next `pre_timestamp`: the stamp + 1 for a fresh batch and for the
  * newest one replayed by its own stamp (see NEXT_BATCH_LUA), else the next older stamp (0 when
  * there is none). `continued`: the stamp is such a cursor of a batch served (one stored under the
@@ -41,7 +42,7 @@ export interface QueuedBatch {
  * newest batch's and no cursor of a batch, so it may be a fallback page's time cursor too.
  * `coldIds` (with `lastQueued` and `empty`): the ids of the cold-start run this viewer was dealt
  * that the recommend service has not drawn for it yet, for the next run to leave out. `isNew`:
- * nothing was served to this viewer in this channel yet (nor within the history's TTL). `continued`
+ * nothing was dealt to this viewer in this channel yet (nor within the history's TTL). `continued`
  * of `empty`: the stamp goes on from a batch served, so whatever answers it (a refill, or a
  * fallback page when that fails) must not be led by the pins.
  * `beforeHistory`: the stamp is older than the first batch served (within the history's TTL), so
@@ -97,7 +98,7 @@ export type NextBatch =
  * the fallback pages served to the viewer (KEYS[7]). Every fresh batch dealt while the articles
  * those pages showed are kept (KEYS[8]) leaves them out, of the run queued then and of later ones
  * (recommend counts none of them as shown), each once (recommend counts it when it draws it), and
- * is kept so, for its replays to answer as it did.
+ * is kept so, for its replays to answer as it did; the ids queued after it fill it.
  */
 const NEXT_BATCH_LUA = `
 local deal = ''
@@ -123,28 +124,47 @@ local function again(served, replay)
 end
 
 -- The batch taken from the queue without what the viewer's fallback pages showed (KEYS[8]; no
--- such key, nothing read): its exposure goes, for the dealer to make one for the ids left. A batch
--- of nothing else gives way to the next one queued, while there is one. Each id is left out once:
--- recommend counted it as shown when it drew the run, so a run holds it again only once the
--- reader was shown the whole pool and starts over.
+-- such key, nothing read). Each id is left out once: recommend counted it as shown when it drew
+-- the run, so a run holds it again only once the reader was shown the whole pool and starts over.
+-- A batch trimmed so is filled with the ids queued after it, which move up the queue's batches
+-- (each as long as it was, those left empty gone), so no page comes short while more is queued;
+-- the batches rewritten lose their exposure, for the dealer to make one for their ids. Nothing
+-- (nil) when no id of the batch or of the queue is left.
 local function unshown(batch)
   if redis.call('EXISTS', KEYS[8]) == 0 then return batch end
-  while true do
-    local decoded = cjson.decode(batch)
-    local ids, left_out = {}, {}
-    for _, id in ipairs(decoded.ids or {}) do
-      if redis.call('ZSCORE', KEYS[8], id) then left_out[#left_out + 1] = id else ids[#ids + 1] = id end
+  local ids, left_out, gone = {}, {}, {}
+  local function keep(json)
+    local listed = cjson.decode(json).ids or {}
+    for _, id in ipairs(listed) do
+      if not gone[id] and redis.call('ZSCORE', KEYS[8], id) then
+        gone[id] = true
+        left_out[#left_out + 1] = id
+      else
+        ids[#ids + 1] = id
+      end
     end
-    if #left_out == 0 then return batch end
-    redis.call('ZREM', KEYS[8], unpack(left_out))
-    local following = #ids == 0 and redis.call('LPOP', KEYS[2])
-    if not following then
-      decoded.ids = ids
-      decoded.exposure = ''
-      return cjson.encode(decoded)
-    end
-    batch = following
+    return #listed
   end
+  local sizes = {keep(batch)}
+  if #left_out == 0 then return batch end
+  for _, json in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do sizes[#sizes + 1] = keep(json) end
+  redis.call('ZREM', KEYS[8], unpack(left_out))
+  redis.call('DEL', KEYS[2])
+  local batches, from = {}, 1
+  for _, size in ipairs(sizes) do
+    if from > #ids then break end
+    if size > 0 then
+      local slot = {}
+      for i = from, math.min(from + size - 1, #ids) do slot[#slot + 1] = ids[i] end
+      from = from + size
+      batches[#batches + 1] = cjson.encode({ids = slot, exposure = ''})
+    end
+  end
+  if #batches > 1 then
+    redis.call('RPUSH', KEYS[2], unpack(batches, 2))
+    redis.call('EXPIRE', KEYS[2], ARGV[2])
+  end
+  return batches[1]
 end
 
 local function next_batch()
@@ -177,8 +197,10 @@ local function next_batch()
     continued = true
   end
   local batch = redis.call('LPOP', KEYS[2])
-  -- An empty list does not exist, so COPY fills the queue only when a run is published.
-  if not batch and not newest[1] and ARGV[4] == '1' and redis.call('COPY', KEYS[3], KEYS[2]) == 1 then
+  -- An empty list does not exist, so COPY fills the queue only when a run is published; and only
+  -- for a viewer never dealt to (KEYS[6]), as one whose copy was all left out (see below) is not new.
+  if not batch and not newest[1] and ARGV[4] == '1' and redis.call('EXISTS', KEYS[6]) == 0
+    and redis.call('COPY', KEYS[3], KEYS[2]) == 1 then
     redis.call('EXPIRE', KEYS[2], ARGV[2])
     if redis.call('COPY', KEYS[4], KEYS[5], 'REPLACE') == 0 then
       -- A run published without its ids (by an older publisher): read them from the batches.
@@ -192,8 +214,16 @@ local function next_batch()
     batch = redis.call('LPOP', KEYS[2])
   end
   local flag = continued and '1' or '0'
-  if not batch then return {'empty', redis.call('GET', KEYS[5]) or '', newest[1] and '0' or '1', '', '', flag} end
-  batch = unshown(batch)
+  if batch then
+    batch = unshown(batch)
+    -- All of the queue left out: the dealer draws a run, as for an empty queue. Nothing is stored
+    -- under the stamp (the run's first batch is dealt to it), but the viewer is no longer new.
+    if not batch and not newest[1] then redis.call('SET', KEYS[6], ARGV[1], 'NX', 'EX', ARGV[2]) end
+  end
+  if not batch then
+    local is_new = not newest[1] and redis.call('EXISTS', KEYS[6]) == 0
+    return {'empty', redis.call('GET', KEYS[5]) or '', is_new and '1' or '0', '', '', flag}
+  end
   local member = ARGV[1] .. (deal ~= '' and '@' .. deal or '') .. (continued and '~' or '') .. ':' .. batch
   redis.call('ZADD', KEYS[1], stamp, member)
   local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[3])
