@@ -28,6 +28,7 @@ export { OPEN_CORS } from './edge/cors';
 export * from './edge/raw-response.decorator';
 export * from './edge/int32';
 export * from './edge/page-query.dto';
+export * from './edge/list-comments-query.dto';
 export * from './edge/text-validators';
 export * from './edge/blank-text';
 export * from './edge/integer-text.transform';

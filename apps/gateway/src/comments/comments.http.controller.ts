@@ -1,7 +1,7 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import { errorMessage } from '@app/config';
 import type { commentV1 } from '@app/contracts';
-import { AppError, COMMENT_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { AppError, COMMENT_GRPC, InjectGrpcClient, ListCommentsQueryDto, unary } from '@app/grpc';
 import { Body, Controller, Get, Logger, Post, Query } from '@nestjs/common';
 
 import { type Author, AuthorsReader } from '../articles/authors.reader';
@@ -12,7 +12,6 @@ import {
 } from './comment-item.presenter';
 import { CommentPageReader } from './comment-page.reader';
 import { CreateCommentDto } from './dto/create-comment.dto';
-import { ListCommentsQueryDto } from './dto/list-comments-query.dto';
 import { commentedArticleId, FanCommentCheck } from './fan-comment.check';
 
 const DEFAULT_LIMIT = 10;

@@ -1,7 +1,7 @@
 import { Auth, type AuthUser, CurrentUser } from '@app/auth';
 import { APP_CONFIG, formatPubdate } from '@app/config';
 import type { commentModerationV1 } from '@app/contracts';
-import { COMMENT_MODERATION_GRPC, InjectGrpcClient, unary } from '@app/grpc';
+import { COMMENT_MODERATION_GRPC, InjectGrpcClient, ListCommentsQueryDto, unary } from '@app/grpc';
 import {
   Body,
   Controller,
@@ -19,7 +19,6 @@ import type { MediaPlatformConfig } from '../config/media-platform.config';
 import { CommentAuthorsReader } from './comment-authors.reader';
 import { commentIdParam } from './comment-id.param';
 import { CommentStatusBodyDto, CommentStatusQueryDto } from './dto/comment-status.dto';
-import { ListCommentsQueryDto } from './dto/list-comments-query.dto';
 import { ReplyCommentDto } from './dto/reply-comment.dto';
 import { StickyDto } from './dto/sticky.dto';
 

@@ -1,14 +1,17 @@
 import { COMMENT_CURSOR } from '@app/cache';
-import { IntegerText } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Transform } from 'class-transformer';
 import { Allow, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
+import { IntegerText } from './integer-text.transform';
 
 const emptyAsAbsent = ({ value }: { value: unknown }): unknown =>
   value === '' ? undefined : value;
 
-/** Query of GET /comments, as the app's. `type` is checked by the news service (`Invalid type param.`). */
+/**
+ * Query of GET /comments, the app's and the media platform's. `type` is left to the caller (the
+ * app answers it with the reference's plain message, the media platform passes it to news).
+ */
 export class ListCommentsQueryDto {
   @Allow()
   type?: unknown;
