@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 import { ApplyOnceScript, execReplies, RedisScript, StateKeys } from '@app/cache';
+import { errorMessage } from '@app/config';
+import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 
 export type SessionStatus = 'active' | 'denied';
@@ -42,6 +44,15 @@ return -1`,
   refused: 'reply == 0',
 });
 
+// Takes back a rotation whose reply did not come (the command timed out on a Redis that hangs,
+// which may still run it): no token of it was answered, so the session accepts the token that was
+// presented again, and the refresh sent again with it is its first use, not a replay. Only while
+// the session accepts that rotation's own jti, which nobody holds.
+const TAKE_BACK = new RedisScript<0 | 1, [session: string], [nextJti: string, presentedJti: string]>(`
+if redis.call('HGET', KEYS[1], 'refreshJti') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'refreshJti', ARGV[2])
+return 1`);
+
 // KEYS[1] the new session, KEYS[2] the user's sessions, KEYS[3] the sessions' key prefix; ARGV[1]
 // the TTL, ARGV[2] the sid, then the session's fields. The sids of sessions that expired are
 // dropped from the user's list on the way, so it holds live sessions only.
@@ -77,6 +88,8 @@ return denied`);
  * expiry at once. A session lives as long as its refresh token.
  */
 export class SessionStore {
+  private readonly logger = new Logger(SessionStore.name);
+
   constructor(
     private readonly redis: Redis,
     private readonly ttlSeconds: number,
@@ -119,12 +132,29 @@ export class SessionStore {
     presentedJti: string,
     nextJti: string,
   ): Promise<'rotated' | 'missing' | 'reused'> {
-    const result = await ROTATE.run(
-      this.redis,
-      [StateKeys.session(session.sid), StateKeys.userSessions(session.userId)],
-      [presentedJti, nextJti, this.ttlSeconds],
-    );
+    let result: -1 | 0 | 1;
+    try {
+      result = await ROTATE.run(
+        this.redis,
+        [StateKeys.session(session.sid), StateKeys.userSessions(session.userId)],
+        [presentedJti, nextJti, this.ttlSeconds],
+      );
+    } catch (error) {
+      this.takeBack(session.sid, presentedJti, nextJti);
+      throw error;
+    }
     return result === 1 ? 'rotated' : result === 0 ? 'missing' : 'reused';
+  }
+
+  /**
+   * Sent without waiting, on the connection that carried the rotation, so Redis runs it after the
+   * rotation: the failed refresh answers as soon as the rotation failed.
+   */
+  private takeBack(sid: string, presentedJti: string, nextJti: string): void {
+    void TAKE_BACK.run(this.redis, [StateKeys.session(sid)], [nextJti, presentedJti]).catch(
+      (error: unknown) =>
+        this.logger.warn(`the rotation of a failed refresh may stand, not taken back: ${errorMessage(error)}`),
+    );
   }
 
   async revoke(sid: string, userId: string): Promise<void> {
