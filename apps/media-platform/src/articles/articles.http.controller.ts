@@ -46,6 +46,20 @@ function listedStatuses(type: ResponseType, requested: number[] | undefined): nu
   return [APPROVED_STATUS];
 }
 
+/** The article a create or an update sends news: the body as saved, a draft when the query says so. */
+function authoredArticle(
+  body: ArticleBodyDto,
+  query: DraftQueryDto,
+): Omit<authoringV1.CreateArticleRequest, 'userId'> {
+  return {
+    title: body.title,
+    content: body.content,
+    cover: { type: body.cover.type, images: body.cover.images },
+    channelId: body.channel_id,
+    draft: query.draft ?? false,
+  };
+}
+
 /** An author's own articles. Ownership is enforced by the news service on every call (user id from the token). */
 @Controller('v1_0')
 @Auth('verified')
@@ -65,14 +79,7 @@ export class ArticlesHttpController {
     @Body() body: ArticleBodyDto,
   ): Promise<{ id: string }> {
     const { articleId } = await unary(
-      this.authoring.createArticle({
-        userId: user.userId,
-        title: body.title,
-        content: body.content,
-        cover: { type: body.cover.type, images: body.cover.images },
-        channelId: body.channel_id,
-        draft: query.draft ?? false,
-      }),
+      this.authoring.createArticle({ userId: user.userId, ...authoredArticle(body, query) }),
     );
     return { id: articleId };
   }
@@ -137,11 +144,7 @@ export class ArticlesHttpController {
       this.authoring.updateArticle({
         userId: user.userId,
         articleId: articleIdParam(id),
-        title: body.title,
-        content: body.content,
-        cover: { type: body.cover.type, images: body.cover.images },
-        channelId: body.channel_id,
-        draft: query.draft ?? false,
+        ...authoredArticle(body, query),
       }),
     );
     return { id: articleId };
