@@ -151,6 +151,24 @@ describe('FeedBatchStore (real Redis, through a relay that loses the reply of a 
     });
   });
 
+  it("answers a run sent again whose stamp another replica's refill was dealt first as the replay it was, where it answered that batch fresh and its exposure counted twice", async () => {
+    const viewer = newViewer();
+    const direct = createRedisClient(testRedis.cacheUrl, testRedis.prefix);
+    afterCase = () => direct.disconnect();
+    const otherReplica = new FeedBatchStore(direct);
+    expect(
+      await otherReplica.queueAndNext(viewer, 0, 1_000, [batch('b1'), batch('b2')]),
+    ).toMatchObject({ kind: 'fresh', batch: batch('b1') });
+
+    const cut = cutter.cutAfter(1, 0);
+    expect(await store.queueAndNext(viewer, 0, 1_000, [batch('a1')])).toMatchObject({
+      kind: 'replay',
+      batch: batch('b1'),
+      cursor: 1_001,
+    });
+    await cut;
+  });
+
   it('queues a run drawn ahead once when Redis queued it, its reply was lost and ioredis sent it again', async () => {
     const viewer = newViewer();
     await store.queueAndNext(viewer, 0, 1_000, [batch('1')]);

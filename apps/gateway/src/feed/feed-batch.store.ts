@@ -118,8 +118,12 @@ end
 
 -- The batch served under the request's own stamp asked for again: \`replay\`, but for the call that
 -- dealt it sent again (its reply lost), which answers it as it first did.
+local function dealt_by_this(served)
+  return deal ~= '' and string.match(served, '^[^:@]*@([^~:]*)') == deal
+end
+
 local function again(served, replay)
-  if deal ~= '' and string.match(served, '^[^:@]*@([^~:]*)') == deal then return dealt_again(served) end
+  if dealt_by_this(served) then return dealt_again(served) end
   return replay
 end
 
@@ -254,32 +258,37 @@ end
 `;
 
 /**
- * Queues the batches given after the first five arguments and keeps ARGV[5] as the cold-start ids
- * still to leave out ('' forgets them); QUEUE_AND_NEXT_LUA then deals as NEXT_BATCH_LUA.
+ * Queues the batches given after the first six arguments and keeps ARGV[5] as the cold-start ids
+ * still to leave out ('' forgets them); QUEUE_AND_NEXT_LUA then deals as NEXT_BATCH_LUA, named
+ * ARGV[6].
  */
 const QUEUE_LUA = `
 if ARGV[5] == '' then redis.call('DEL', KEYS[5]) else redis.call('SET', KEYS[5], ARGV[5], 'EX', ARGV[2]) end
-if #ARGV > 5 then
-  redis.call('RPUSH', KEYS[2], unpack(ARGV, 6))
+if #ARGV > 6 then
+  redis.call('RPUSH', KEYS[2], unpack(ARGV, 7))
   redis.call('EXPIRE', KEYS[2], ARGV[2])
 end
 `;
 
 const QUEUE_AND_NEXT_LUA = `${NEXT_BATCH_LUA}
+deal = ARGV[6]
 ${QUEUE_LUA}
 return dealt_batch()
 `;
 
 /**
  * QUEUE_AND_NEXT_LUA sent again after it applied: the batch it dealt under the stamp ARGV[1]
- * answers fresh, as it was first answered (its exposure, whether the queue is now empty and then
- * the cold-start ids still to leave out); with none there (it replayed or dealt nothing), it
- * answers as NEXT_BATCH_LUA. Read back, where keeping each refill's reply cost a key a refill.
+ * (named by it) answers fresh, as it was first answered (its exposure, whether the queue is now
+ * empty and then the cold-start ids still to leave out); with none there (it replayed or dealt
+ * nothing), it answers as NEXT_BATCH_LUA, so a batch another call dealt to the stamp first (a
+ * refill of another replica) replays, as it did. Read back, where keeping each refill's reply cost
+ * a key a refill.
  */
 const QUEUE_AND_NEXT_REPLAY_LUA = `${NEXT_BATCH_LUA}
+deal = ARGV[6]
 local served = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'LIMIT', 0, 1)[1]
-if not served then return dealt_batch() end
-return padded(dealt_again(served))
+if served and dealt_by_this(served) then return padded(dealt_again(served)) end
+return dealt_batch()
 `;
 
 /**
@@ -350,6 +359,7 @@ type QueueArgs = [
   size: number,
   coldStart: string,
   coldIds: string,
+  deal: string,
   ...batches: string[],
 ];
 
@@ -535,6 +545,7 @@ function queueArgs(
     // A refill comes after a first batch: nothing is new any more.
     '0',
     coldIds.join(','),
+    nextDealName(),
     ...batches.map((batch) => JSON.stringify(batch)),
   ];
 }
