@@ -60,7 +60,8 @@ export const RecoKeys = {
   /**
    * hash: the stamp a request asked for -> the stamp its batch is stored at, for the batches in
    * `batches` stored at another stamp than asked (`StoredBatch.asked`), so that request sent again
-   * finds its batch however many were stored after it; trimmed with `batches`.
+   * finds its batch however many were stored after it. Past twice RECO_BATCH_HISTORY_SIZE
+   * entries, those of batches no longer in `batches` are dropped.
    */
   askedStamps: (reader: string, channelId: number) => `reco:u:${reader}:ch:${channelId}:asked`,
   /** The RedisLock (`lock:reco:refresh`) one replica holds for an interval while it rebuilds. */

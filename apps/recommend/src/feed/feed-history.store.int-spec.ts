@@ -84,21 +84,21 @@ describe('FeedHistoryStore (real Redis)', () => {
     expect(await state.getBuffer(RecoKeys.shown(reader, CHANNEL))).toEqual(packPrints(drawn.flat().slice(-30)));
   });
 
-  it('finds the batch a stamp drew, stored at another, however many came after it, and keeps those of the batches kept only', async () => {
+  it('finds the batch a stamp drew, stored at another, however many came after it, and keeps at most twice the history of such stamps', async () => {
     const kept = new FeedHistoryStore(state, { RECO_BATCH_HISTORY_SIZE: 5, RECO_HISTORY_TTL_SECONDS: 600, RECO_CANDIDATES_PER_CHANNEL: 10 });
     const reader = 'anon:asked-ahead';
     // Asked for 100 000 + n, stored at 1000 + n (ahead of the clock), and one at its own stamp.
-    for (let n = 1; n <= 8; n += 1) await recordNext(kept, reader, { stamp: 1000 + n, ids: idsOf(n), asked: 100_000 + n });
-    await recordNext(kept, reader, { stamp: 1009, ids: idsOf(9) });
+    for (let n = 1; n <= 12; n += 1) await recordNext(kept, reader, { stamp: 1000 + n, ids: idsOf(n), asked: 100_000 + n });
+    await recordNext(kept, reader, { stamp: 1013, ids: idsOf(13) });
 
     const drawnBy = async (asked: number) => (await kept.read(reader, CHANNEL, asked)).drawn;
-    expect(await drawnBy(100_005)).toEqual({ ids: idsOf(5), cursor: 0 });
-    expect(await drawnBy(100_006)).toEqual({ ids: idsOf(6), cursor: 1005 });
-    expect(await drawnBy(100_008)).toEqual({ ids: idsOf(8), cursor: 1007 });
-    expect(await drawnBy(100_004)).toBeUndefined();
-    expect(await drawnBy(1009)).toBeUndefined();
+    expect(await drawnBy(100_009)).toEqual({ ids: idsOf(9), cursor: 0 });
+    expect(await drawnBy(100_010)).toEqual({ ids: idsOf(10), cursor: 1009 });
+    expect(await drawnBy(100_012)).toEqual({ ids: idsOf(12), cursor: 1011 });
+    for (const gone of [100_008, 100_003, 1013]) expect(await drawnBy(gone)).toBeUndefined();
+    // The 11th went past twice the 5 batches kept: those of the batches gone then were dropped.
     const askedKey = RecoKeys.askedStamps(reader, CHANNEL);
-    expect(await state.hgetall(askedKey)).toEqual({ 100005: '1005', 100006: '1006', 100007: '1007', 100008: '1008' });
+    expect(Object.keys(await state.hgetall(askedKey))).toEqual(['100007', '100008', '100009', '100010', '100011', '100012']);
     expect(await state.ttl(askedKey)).toBeGreaterThan(500);
   });
 

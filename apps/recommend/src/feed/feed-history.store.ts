@@ -50,8 +50,9 @@ export interface BatchDraw {
 /**
  * Records a served batch (KEYS[1], ARGV[1] its stamp, ARGV[2] the batch, ARGV[3] how many to keep)
  * and its exposures' prints (ARGV[6], appended to KEYS[2]), both under the TTL (ARGV[4]). A batch
- * stored at another stamp than asked (ARGV[9], '' when the same) is kept by that stamp in KEYS[5],
- * whose entries leave with their batches (at most ARGV[3] entries, so a lookup reads one). ARGV[5]
+ * stored at another stamp than asked (ARGV[9], '' when the same) is kept by that stamp in KEYS[5]
+ * under the TTL; past twice ARGV[3] entries, those of batches no longer kept are dropped (one walk
+ * of at most twice ARGV[3] entries per ARGV[3] such batches, none for the others). ARGV[5]
  * = '1' empties the exposures first, the older sets of them (KEYS[3], KEYS[4]) included. Prints
  * beyond the newest ARGV[7] bytes are dropped. Writes nothing and answers 0 when the newest
  * stored batch is no longer ARGV[8] (another request of the reader recorded one since it was read).
@@ -78,15 +79,21 @@ const RECORD = new ApplyOnceScript<
 local newest = redis.call('ZREVRANGE', KEYS[1], 0, 0)[1] or ''
 if newest ~= ARGV[8] then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-local dropped = -(tonumber(ARGV[3]) + 1)
-for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, dropped)) do
-  local stamp, asked = string.match(member, '^(%d+)|[%d,]*|(%d+)$')
-  if asked and redis.call('HGET', KEYS[5], asked) == stamp then redis.call('HDEL', KEYS[5], asked) end
-end
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, dropped)
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
 redis.call('EXPIRE', KEYS[1], ARGV[4])
-if ARGV[9] ~= '' then redis.call('HSET', KEYS[5], ARGV[9], ARGV[1]) end
-redis.call('EXPIRE', KEYS[5], ARGV[4])
+if ARGV[9] ~= '' then
+  redis.call('HSET', KEYS[5], ARGV[9], ARGV[1])
+  redis.call('EXPIRE', KEYS[5], ARGV[4])
+  if redis.call('HLEN', KEYS[5]) > 2 * tonumber(ARGV[3]) then
+    local oldest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
+    local entries = redis.call('HGETALL', KEYS[5])
+    local gone = {}
+    for i = 1, #entries, 2 do
+      if tonumber(entries[i + 1]) < oldest then gone[#gone + 1] = entries[i] end
+    end
+    if #gone > 0 then redis.call('HDEL', KEYS[5], unpack(gone)) end
+  end
+end
 if ARGV[5] == '1' then redis.call('DEL', KEYS[2], KEYS[3], KEYS[4]) end
 if #ARGV[6] > 0 then
   local length = redis.call('APPEND', KEYS[2], ARGV[6])
