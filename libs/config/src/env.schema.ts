@@ -1,3 +1,5 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
 import { z } from 'zod';
 
 // An empty value would coerce to 0, and port 0 listens anywhere the system picks.
@@ -12,19 +14,36 @@ const redisUrl = z
 
 /**
  * An address grpc-js dials: `host:port` (a name, an IPv4 address or a bracketed IPv6 one), the same
- * after `dns:` or `dns://<dns server>/`, or `unix:<path>`. Without a port grpc-js dials 443, and a
- * URL of another scheme (`http://`) would fail every call instead of the start.
+ * after `dns:` or `dns://<dns server>/`, a list of addresses with their ports after `ipv4:` or
+ * `ipv6:`, or `unix:<path>`. Without a port grpc-js dials 443, and a URL of another scheme
+ * (`http://`) would fail every call instead of the start.
  */
 export const grpcTarget = z
   .string()
-  .refine(isGrpcTarget, 'must be a gRPC address with its port: host:port, dns:///host:port or unix:<path>');
+  .refine(
+    isGrpcTarget,
+    'must be a gRPC address with its port: host:port, dns:///host:port, ipv4:<ip>:<port>,…, ipv6:[<ip>]:<port>,… or unix:<path>',
+  );
+
+/** A DNS name (a dot ends an absolute one), an IPv4 address, or an IPv6 one in brackets, a zone after `%`. */
+const HOST_PORT = /^(?:\[([\dA-Fa-f:.]+)(?:%[\w.-]+)?\]|([\w-]+(?:\.[\w-]+)*\.?)):(\d{1,5})$/;
 
 function isGrpcTarget(value: string): boolean {
   if (value.startsWith('unix:')) return /^unix:\S+$/.test(value);
-  const hostPort = /^(?:\[[\dA-Fa-f:.]+\]|[A-Za-z\d](?:[A-Za-z\d.-]*[A-Za-z\d])?):(\d{1,5})$/.exec(
-    value.replace(/^dns:(?:\/\/[^/\s]*\/)?/, ''),
-  );
-  const port = Number(hostPort?.[1]);
+  const list = /^(ipv4|ipv6):(.*)$/.exec(value);
+  if (list) {
+    const [, scheme, addresses] = list;
+    return addresses.split(',').every((address) => {
+      const [, bracketed, host, port] = HOST_PORT.exec(address) ?? [];
+      return isPort(port) && (scheme === 'ipv4' ? isIPv4(host ?? '') : isIPv6(bracketed ?? ''));
+    });
+  }
+  const [, bracketed, , port] = HOST_PORT.exec(value.replace(/^dns:(?:\/\/[^/\s]*\/)?/, '')) ?? [];
+  return isPort(port) && (bracketed === undefined || isIPv6(bracketed));
+}
+
+function isPort(value: string | undefined): boolean {
+  const port = Number(value);
   return port >= 1 && port <= 65535;
 }
 
