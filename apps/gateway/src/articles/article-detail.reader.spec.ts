@@ -39,7 +39,7 @@ function newTestReader(
     peek: jest.fn((key: string) => Promise.resolve(cached[key.split(':')[1]])),
   };
   const getArticles = jest.fn((request: articleV1.GetArticlesRequest) =>
-    of({ articles: stored.filter((article) => request.articleIds.includes(article.artId)) }),
+    of({ articles: stored.filter((article) => request.articleIds.includes(article.artId)), leftOutArticleIds: [] }),
   );
   const reader = new ArticleDetailReader(
     cache as unknown as TwoLevelCache,
@@ -93,6 +93,56 @@ describe('ArticleDetailReader', () => {
     expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'rejected']);
   });
 
+  describe('a reply that leaves out the articles past one message', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    /** News answering the first `fits` ids asked of `stored` a reply and naming the others as left out. */
+    function newReaderAnswering(fits: number, stored: articleV1.ArticleDetail[], failing: string[] = []) {
+      const cache = { peek: jest.fn(() => Promise.resolve(undefined)) };
+      const getArticles = jest.fn((request: articleV1.GetArticlesRequest): Observable<articleV1.GetArticlesResponse> => {
+        // A call that would answer one of `failing` first fails whole.
+        if (failing.includes(request.articleIds[0])) return throwError(() => new Error('news is down'));
+        const read = request.articleIds.slice(0, fits);
+        return of({
+          articles: stored.filter((article) => read.includes(article.artId)),
+          leftOutArticleIds: request.articleIds.slice(fits),
+        });
+      });
+      const reader = new ArticleDetailReader(
+        cache as unknown as TwoLevelCache,
+        { getArticles } as unknown as articleV1.ArticleServiceClient,
+        CONFIG,
+      );
+      return { reader, getArticles };
+    }
+
+    it('asks again for the ids left out, within the first call deadline, every reader answered', async () => {
+      const startedAt = 1_700_000_000_000;
+      jest.spyOn(Date, 'now').mockImplementation(() => startedAt);
+      const { reader, getArticles } = newReaderAnswering(2, [detail(A), detail(B), detail(C)]);
+      const answers = await Promise.all([reader.read(A), reader.read(B), reader.read(C), reader.read(MISSING)]);
+      expect(answers.map((answer) => answer?.artId ?? null)).toEqual([A, B, C, null]);
+      expect(getArticles.mock.calls.map(([request]) => request)).toEqual([
+        { articleIds: [A, B, C, MISSING], maxReplyBytes: 4 * 1024 * 1024 },
+        { articleIds: [C, MISSING], maxReplyBytes: 4 * 1024 * 1024 },
+      ]);
+      expect((getArticles.mock.calls[1] as unknown[])[2]).toEqual({ deadline: startedAt + CONFIG.GRPC_DEADLINE_MS });
+    });
+
+    it('fails only the readers of the ids asked for again when that call fails', async () => {
+      const { reader } = newReaderAnswering(2, [detail(A), detail(B), detail(C)], [C]);
+      const answers = await Promise.allSettled([reader.read(A), reader.read(B), reader.read(C)]);
+      expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    });
+
+    it('fails the readers when news leaves out every id it was asked for', async () => {
+      const { reader, getArticles } = newReaderAnswering(0, [detail(A), detail(B)]);
+      const answers = await Promise.allSettled([reader.read(A), reader.read(B)]);
+      expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'rejected']);
+      expect(getArticles).toHaveBeenCalledTimes(1);
+    });
+  });
+
   describe('a reply refused as too large for one message', () => {
     afterEach(() => jest.restoreAllMocks());
 
@@ -103,7 +153,7 @@ describe('ArticleDetailReader', () => {
         (request: articleV1.GetArticlesRequest): Observable<articleV1.GetArticlesResponse> =>
           request.articleIds.length > fits || request.articleIds.some((id) => tooLarge.includes(id))
             ? throwError(() => refusedReply(marked))
-            : of({ articles: stored.filter((article) => request.articleIds.includes(article.artId)) }),
+            : of({ articles: stored.filter((article) => request.articleIds.includes(article.artId)), leftOutArticleIds: [] }),
       );
       const reader = new ArticleDetailReader(
         cache as unknown as TwoLevelCache,
@@ -149,7 +199,7 @@ describe('ArticleDetailReader', () => {
         now += 1000;
         return request.articleIds.length > 1
           ? throwError(() => refusedReply())
-          : of({ articles: [detail(request.articleIds[0])] });
+          : of({ articles: [detail(request.articleIds[0])], leftOutArticleIds: [] });
       });
       await Promise.allSettled([reader.read(A), reader.read(B), reader.read(C), reader.read(MISSING)]);
       const deadlines = getArticles.mock.calls.slice(1).map((call) => (call as unknown[])[2]);

@@ -1,7 +1,7 @@
 import { CacheKeys, SingleFlight, TwoLevelCache } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import type { articleV1 } from '@app/contracts';
-import { ARTICLE_GRPC, InjectGrpcClient, isRefusedReply, unaryBefore } from '@app/grpc';
+import { ARTICLE_GRPC, GRPC_MAX_MESSAGE_BYTES, InjectGrpcClient, isRefusedReply, unaryBefore } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Inject, Injectable } from '@nestjs/common';
 
@@ -38,9 +38,10 @@ const MAX_DETAILS_PER_CALL = 100;
  * MGET). The misses of requests served together go to ArticleService.GetArticles in one call,
  * which loads them with one query and fills the cache; concurrent misses of one article in this
  * process share that call. Articles of up to about 1 MiB each, a few of them together may be more
- * than one reply holds: a reply refused as too large is asked for again in halves, until each
- * part fits (an article fits a reply alone), all within the first call's deadline; a part that
- * still fails fails its own readers only.
+ * than one reply holds: news answers what fits one and names the ids it left out, which are asked
+ * for again; an older news answers the whole batch, and a reply refused as too large is asked for
+ * again in halves, until each part fits (an article fits a reply alone). All within the first
+ * call's deadline; a part that still fails fails its own readers only.
  */
 @Injectable()
 export class ArticleDetailReader {
@@ -61,19 +62,30 @@ export class ArticleDetailReader {
     this.deadlineMs = config.GRPC_DEADLINE_MS;
   }
 
-  /** `deadline` (epoch ms): the first call's, which the parts of a refused batch share. */
+  /**
+   * `deadline` (epoch ms): the first call's, which the later calls of a batch share (for the ids
+   * a reply left out, or the parts of a refused one).
+   */
   private async fetch(articleIds: string[], deadline?: number): Promise<articleV1.ArticleDetail[]> {
     const askedAt = Date.now();
+    let reply: articleV1.GetArticlesResponse;
     try {
       const getArticles = this.articles.getArticles.bind(this.articles);
-      return (await unaryBefore(deadline, getArticles, { articleIds })).articles;
+      reply = await unaryBefore(deadline, getArticles, { articleIds, maxReplyBytes: GRPC_MAX_MESSAGE_BYTES });
     } catch (error) {
+      // A news release that predates max_reply_bytes answers the whole batch.
       if (articleIds.length < 2 || !isRefusedReply(error)) throw error;
       const partsDeadline = deadline ?? askedAt + this.deadlineMs;
       const half = Math.ceil(articleIds.length / 2);
       const halves = [articleIds.slice(0, half), articleIds.slice(half)];
       return joinedParts(halves, await Promise.allSettled(halves.map((part) => this.fetch(part, partsDeadline))));
     }
+    const asked = new Set(articleIds);
+    const leftOut = [...new Set(reply.leftOutArticleIds)].filter((id) => asked.has(id));
+    if (leftOut.length === 0) return reply.articles;
+    if (leftOut.length === articleIds.length) throw new Error('news left out every article asked for');
+    const rest = await Promise.allSettled([this.fetch(leftOut, deadline ?? askedAt + this.deadlineMs)]);
+    return joinedParts([[], leftOut], [{ status: 'fulfilled', value: reply.articles }, ...rest]);
   }
 
   /** The approved article's detail, or null when there is none. */

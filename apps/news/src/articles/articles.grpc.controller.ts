@@ -13,7 +13,8 @@ export class ArticlesGrpcController implements articleV1.ArticleServiceControlle
   }
 
   async getArticles(request: articleV1.GetArticlesRequest): Promise<articleV1.GetArticlesResponse> {
-    return { articles: await this.articles.getDetails(request.articleIds) };
+    const { articles, leftOut } = await this.articles.getDetailsWithin(request.articleIds, request.maxReplyBytes);
+    return { articles, leftOutArticleIds: leftOut };
   }
 
   async getArticleCards(request: articleV1.GetArticleCardsRequest): Promise<articleV1.GetArticleCardsResponse> {

@@ -66,4 +66,22 @@ describe('ArticlesRepository author lists (real MariaDB)', () => {
     expect(pairs.map((chunk) => chunk.length)).toEqual([2, 1]);
     expect(await chunksOf('1294287382374383699')).toEqual([]);
   });
+
+  it('measures the UTF-8 bytes of approved articles\' titles and contents without reading them', async () => {
+    await withTestConnection(database.settings, async (query) => {
+      await query("UPDATE news_article_basic SET title = '标题' WHERE article_id = ?", [APPROVED[0]]);
+      await query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?), (?, ?)', [
+        APPROVED[0],
+        '<p>内容</p>',
+        '1300000000000000002',
+        '<p>in review</p>',
+      ]);
+    });
+    const bytes = await repository.findApprovedDetailBytes([APPROVED[0], APPROVED[1], '1300000000000000002', '1300000000000000999']);
+    // 6 + 13 bytes; no content row counts none; not approved or unknown: absent.
+    expect([...bytes].sort()).toEqual([
+      [APPROVED[0], 6 + 13],
+      [APPROVED[1], 1],
+    ].sort());
+  });
 });

@@ -94,6 +94,12 @@ const APPROVED_DETAILS_SQL = `
   LEFT JOIN news_article_content c ON c.article_id = a.article_id
   WHERE a.article_id IN (?) AND a.status = ?`;
 
+const APPROVED_DETAIL_BYTES_SQL = `
+  SELECT a.article_id AS id, LENGTH(a.title) + COALESCE(LENGTH(c.content), 0) AS bytes
+  FROM news_article_basic a
+  LEFT JOIN news_article_content c ON c.article_id = a.article_id
+  WHERE a.article_id IN (?) AND a.status = ?`;
+
 /** Reads of approved (status 2) articles; every method is one SQL statement. */
 @Injectable()
 export class ArticlesRepository {
@@ -108,6 +114,19 @@ export class ArticlesRepository {
     if (articleIds.length === 0) return [];
     const rows: RawDetailRow[] = await this.articles.query(APPROVED_DETAILS_SQL, [[...articleIds], ArticleStatus.Approved]);
     return rows.map((row) => ({ ...row, channelId: Number(row.channelId), content: row.content ?? '' }));
+  }
+
+  /**
+   * Bytes of the title and content (UTF-8) of the approved articles among `articleIds`, by id,
+   * measured by MySQL: what a batch of them would take, without reading them here.
+   */
+  async findApprovedDetailBytes(articleIds: readonly string[]): Promise<Map<string, number>> {
+    if (articleIds.length === 0) return new Map();
+    const rows: Array<{ id: string | number; bytes: string | number }> = await this.articles.query(
+      APPROVED_DETAIL_BYTES_SQL,
+      [[...articleIds], ArticleStatus.Approved],
+    );
+    return new Map(rows.map((row) => [String(row.id), Number(row.bytes)]));
   }
 
   findApprovedInfos(articleIds: readonly string[]): Promise<ArticleInfoRow[]> {

@@ -51,10 +51,20 @@ export interface GetArticleResponse {
 
 export interface GetArticlesRequest {
   articleIds: string[];
+  /**
+   * Most bytes of reply the caller reads (its gRPC message limit); 0: the whole reply, as callers
+   * that predate the field expect. A larger value counts as 4 MiB (the limit of the callers).
+   */
+  maxReplyBytes: number;
 }
 
 export interface GetArticlesResponse {
   articles: ArticleDetail[];
+  /**
+   * Ids asked for that were not read because the reply was full (only with max_reply_bytes): ask
+   * for them again. An id neither answered nor named here is not an approved article.
+   */
+  leftOutArticleIds: string[];
 }
 
 export interface GetArticleCardsRequest {
@@ -110,7 +120,9 @@ export interface ArticleServiceClient {
   /**
    * Details of approved articles in the order asked (at most 100 ids); ids that are not approved
    * are left out. Fills `art:{id}:detail` (and its null marker) in the shared cache. The gateway
-   * sends the page misses of concurrent requests in one call.
+   * sends the page misses of concurrent requests in one call. With max_reply_bytes, news reads
+   * and answers only the articles that fit a reply of that size (the first one always) and names
+   * the others in left_out_article_ids, to be asked for again; without it, every article.
    */
 
   getArticles(request: GetArticlesRequest, metadata?: Metadata): Observable<GetArticlesResponse>;
@@ -154,7 +166,9 @@ export interface ArticleServiceController {
   /**
    * Details of approved articles in the order asked (at most 100 ids); ids that are not approved
    * are left out. Fills `art:{id}:detail` (and its null marker) in the shared cache. The gateway
-   * sends the page misses of concurrent requests in one call.
+   * sends the page misses of concurrent requests in one call. With max_reply_bytes, news reads
+   * and answers only the articles that fit a reply of that size (the first one always) and names
+   * the others in left_out_article_ids, to be asked for again; without it, every article.
    */
 
   getArticles(
