@@ -201,32 +201,33 @@ local function next_batch()
     continued = true
   end
   local batch = redis.call('LPOP', KEYS[2])
-  -- An empty list does not exist, so COPY fills the queue only when a run is published; and only
-  -- for a viewer never dealt to (KEYS[6]), as one whose copy was all left out (see below) is not new.
-  if not batch and not newest[1] and ARGV[4] == '1' and redis.call('EXISTS', KEYS[6]) == 0
-    and redis.call('COPY', KEYS[3], KEYS[2]) == 1 then
+  -- An empty list does not exist, so COPY fills the queue only when a run is published.
+  if not batch and not newest[1] and ARGV[4] == '1' and redis.call('COPY', KEYS[3], KEYS[2]) == 1 then
     redis.call('EXPIRE', KEYS[2], ARGV[2])
-    if redis.call('COPY', KEYS[4], KEYS[5], 'REPLACE') == 0 then
-      -- A run published without its ids (by an older publisher): read them from the batches.
-      local decoded = {}
-      for _, json in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
-        for _, id in ipairs(cjson.decode(json).ids) do decoded[#decoded + 1] = id end
+    if redis.call('COPY', KEYS[4], KEYS[5]) == 0 then
+      if redis.call('EXISTS', KEYS[5]) == 1 then
+        -- Its ids kept without a history: the copy before was all left out (see below), and this
+        -- one would deal what it left out. The viewer is not new: the dealer draws a run.
+        redis.call('DEL', KEYS[2])
+      else
+        -- A run published without its ids (by an older publisher): read them from the batches.
+        local decoded = {}
+        for _, json in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+          for _, id in ipairs(cjson.decode(json).ids) do decoded[#decoded + 1] = id end
+        end
+        redis.call('SET', KEYS[5], table.concat(decoded, ','))
       end
-      redis.call('SET', KEYS[5], table.concat(decoded, ','))
     end
     redis.call('EXPIRE', KEYS[5], ARGV[2])
     batch = redis.call('LPOP', KEYS[2])
   end
   local flag = continued and '1' or '0'
-  if batch then
-    batch = unshown(batch)
-    -- All of the queue left out: the dealer draws a run, as for an empty queue. Nothing is stored
-    -- under the stamp (the run's first batch is dealt to it), but the viewer is no longer new.
-    if not batch and not newest[1] then redis.call('SET', KEYS[6], ARGV[1], 'NX', 'EX', ARGV[2]) end
-  end
+  -- All of the queue left out: the dealer draws a run, as for an empty queue, and nothing is
+  -- stored under the stamp (the run's first batch is dealt to it).
+  if batch then batch = unshown(batch) end
   if not batch then
-    local is_new = not newest[1] and redis.call('EXISTS', KEYS[6]) == 0
-    return {'empty', redis.call('GET', KEYS[5]) or '', is_new and '1' or '0', '', '', flag}
+    local cold = redis.call('GET', KEYS[5])
+    return {'empty', cold or '', (newest[1] or cold) and '0' or '1', '', '', flag}
   end
   local member = ARGV[1] .. (deal ~= '' and '@' .. deal or '') .. (continued and '~' or '') .. ':' .. batch
   redis.call('ZADD', KEYS[1], stamp, member)
