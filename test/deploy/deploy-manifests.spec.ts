@@ -1718,6 +1718,9 @@ describe('k8s manifests', () => {
       .map(({ file }) => relative(ROOT, file));
     expect(setIn.length).toBeGreaterThan(0);
     expect(setIn.filter((file) => !rotation.includes(`\`${file}\``))).toEqual([]);
+    // An apply replaces the kid a past rotation set in the live ConfigMap with the manifests' own,
+    // whose key pair such a cluster lacks: the README tells how to read the live one first.
+    expect(rotation).toMatch(/`kubectl\s+-n\s+toutiao\s+get\s+configmap\s+toutiao-config\s+-o\s+jsonpath='\{\.data\.JWT_SIGNING_KID\}'`/);
   });
 
   it('rejects a Deployment with a malformed field and an unmapped kind', () => {
