@@ -523,6 +523,24 @@ describe('FeedBatchStore (real Redis)', () => {
       });
     });
 
+    it('does not copy the published run again after a refill drew all of its ids and what the fallback pages showed left that run empty too', async () => {
+      const viewer = newViewer();
+      await publish(14, viewer.id, [['51', '52']]);
+      await store.markTimeCursor(viewer, 14, 500, ['51', '52', '53', '54']);
+      expect(await next(viewer, 14, 1_000)).toMatchObject({ kind: 'empty', coldIds: ['51', '52'] });
+      // The refill drew both cold ids (nothing left to leave out), and the run held only 53 and 54.
+      expect(await store.queueAndNext(viewer, 14, 1_000, [batch('53', '54')], [])).toMatchObject({
+        kind: 'empty',
+      });
+      // The next request (the refill's draws spent or failed) gets no copy dealing 51 and 52 again.
+      const empty = { kind: 'empty', coldIds: [], isNew: false, continued: false };
+      expect(await next(viewer, 14, 2_000)).toEqual(empty);
+      expect(await store.queueAndNext(viewer, 14, 2_000, [batch('55')])).toMatchObject({
+        kind: 'fresh',
+        batch: batch('55'),
+      });
+    });
+
     it('reads the ids from the batches of a run published without them', async () => {
       const viewer = newViewer();
       await testRedis

@@ -224,7 +224,12 @@ local function next_batch()
   local flag = continued and '1' or '0'
   -- All of the queue left out: the dealer draws a run, as for an empty queue, and nothing is
   -- stored under the stamp (the run's first batch is dealt to it).
-  if batch then batch = unshown(batch) end
+  if batch then
+    batch = unshown(batch)
+    -- Still no history: KEYS[5] stays ('' once a refill drew every cold id) to tell the viewer
+    -- from a new one, whose cold-start copy would deal what was just left out.
+    if not batch and not newest[1] then redis.call('SET', KEYS[5], '', 'NX', 'EX', ARGV[2]) end
+  end
   if not batch then
     local cold = redis.call('GET', KEYS[5])
     return {'empty', cold or '', (newest[1] or cold) and '0' or '1', '', '', flag}
