@@ -25,7 +25,8 @@ export interface ServiceSchema {
 /**
  * TypeORM options for one service's tables: never synchronize, UTC on the wire and in the session
  * (`utcSessionsMysql2`), 64-bit ids as strings (mysql2 `bigNumberStrings`), utf8mb4, and a
- * migrations table per service.
+ * migrations table per service. Never `migrationsRun`: TypeORM would run them without a lock;
+ * `initializeMigrated` runs them under one when `MIGRATIONS_RUN` is set.
  */
 export function mysqlDataSourceOptions(
   settings: MysqlSettings,
@@ -48,7 +49,7 @@ export function mysqlDataSourceOptions(
     entities: schema.entities,
     migrations: schema.migrations,
     migrationsTableName: `migrations_${schema.service}`,
-    migrationsRun: settings.MIGRATIONS_RUN,
+    migrationsRun: false,
     migrationsTransactionMode: 'each',
     extra: { connectionLimit: settings.MYSQL_POOL_SIZE },
   };

@@ -1,18 +1,31 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
 import { BoundedPoolClose } from './bounded-pool-close';
 import { type MysqlSettings, mysqlDataSourceOptions, type ServiceSchema } from './data-source-options';
 import { DatabaseHealth } from './database.health';
+import { initializeMigrated } from './migration-lock';
 
-/** The service's TypeORM data source, closed within a bound, plus its readiness check. */
+/**
+ * The service's TypeORM data source, closed within a bound, plus its readiness check; with
+ * MIGRATIONS_RUN, its pending migrations applied under the database's migration lock first.
+ */
 @Module({})
 export class DatabaseModule {
   static forRoot(settings: MysqlSettings, schema: ServiceSchema): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
-      imports: [TypeOrmModule.forRoot(mysqlDataSourceOptions(settings, schema))],
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => mysqlDataSourceOptions(settings, schema),
+          dataSourceFactory: (options) => {
+            if (options === undefined) throw new Error(`${schema.service}: no data source options`);
+            const logger = new Logger('Migrations');
+            return initializeMigrated(options, settings, schema, { onWait: (message) => logger.log(message) });
+          },
+        }),
+      ],
       providers: [DatabaseHealth, BoundedPoolClose],
       exports: [DatabaseHealth],
     };

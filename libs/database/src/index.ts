@@ -8,6 +8,7 @@ export * from './keyset-pages';
 export * from './await-migrations';
 export * from './mysql-connection';
 export * from './migrate-command';
+export * from './migration-lock';
 export * from './repair-stored-texts';
 export * from './bounded-pool-close';
 export * from './schema-changes';
