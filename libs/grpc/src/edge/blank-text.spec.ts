@@ -53,3 +53,16 @@ describe('isBlankText', () => {
     expect(isBlankText(` ${sign} `)).toBe(false),
   );
 });
+
+describe('isBlankText of long text', () => {
+  // The byte order mark is white space and a format character both: a chat message's 500 of them
+  // and a letter is content, and the letter alone is what tells it from an empty one.
+  it('tells a run of byte order marks ending in a letter from the run alone', () => {
+    const marks = '\ufeff'.repeat(499);
+    expect([isBlankText(`${marks}a`), isBlankText(marks), isBlankText(`${marks} \u200b`)]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+});
