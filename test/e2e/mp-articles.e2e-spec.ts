@@ -25,6 +25,8 @@ interface Row {
   cover: string | { type: number; images: string[] };
   status: number;
   reviewer_id: number | null;
+  review_time: Date | null;
+  reject_reason: string | null;
   allow_comment: number;
 }
 
@@ -447,6 +449,45 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       );
       expect(Number(await stack.state.zscore('count:user:arts', A))).toBe(arts - 1);
       expect(await indexJobs()).toContainEqual({ articleId: id, reason: 'edit' });
+    });
+
+    it('sends an edited rejected article back to review and an edited approved one to draft without their last review (reviewer, review time, reject reason)', async () => {
+      const rejected = await createId(authA, body(), false);
+      await unary(
+        authoring.reviewArticle({
+          articleId: rejected,
+          status: 3,
+          reviewerId: 7,
+          rejectReason: 'too short',
+        }),
+      );
+      const approved = await createId(authA, body(), false);
+      await approve(approved);
+      expect(await row(rejected)).toMatchObject({
+        status: 3,
+        reviewer_id: 7,
+        reject_reason: 'too short',
+      });
+      expect((await row(approved))?.review_time).not.toBeNull();
+      const edits: Array<[string, boolean, number]> = [
+        [rejected, false, 1],
+        [approved, true, 0],
+      ];
+      for (const [id, draft, status] of edits) {
+        const reply = await mp.inject({
+          method: 'PUT',
+          url: `${ARTICLES}/${id}?draft=${draft}`,
+          payload: body({ title: 'Edited after its review' }),
+          headers: authA,
+        });
+        expect(reply.statusCode).toBe(201);
+        expect(await row(id)).toMatchObject({
+          status,
+          reviewer_id: null,
+          review_time: null,
+          reject_reason: null,
+        });
+      }
     });
 
     it('answers 400 "Invalid article." when updating a banned article', async () => {

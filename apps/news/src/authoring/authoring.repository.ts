@@ -150,7 +150,8 @@ export class AuthoringRepository {
   /**
    * Replaces an article's editable columns if it is still in `expected` status (compare-and-set, so a
    * concurrent review or delete wins cleanly); false when nothing changed. `jobs` are committed with
-   * the change.
+   * the change. The last review (reviewer, time, reject reason) judged the text replaced: the
+   * article, a draft or pending again, has none.
    */
   async replace(
     articleId: string,
@@ -163,7 +164,15 @@ export class AuthoringRepository {
       const result = await manager
         .createQueryBuilder()
         .update(ArticleEntity)
-        .set({ title: draft.title, cover: draft.cover, channelId: draft.channelId, status: draft.status })
+        .set({
+          title: draft.title,
+          cover: draft.cover,
+          channelId: draft.channelId,
+          status: draft.status,
+          reviewerId: null,
+          reviewTime: null,
+          rejectReason: null,
+        })
         .where('article_id = :articleId AND user_id = :userId AND status = :expected', { articleId, userId, expected })
         .execute();
       if (!result.affected) return false;
