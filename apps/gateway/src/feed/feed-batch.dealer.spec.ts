@@ -525,6 +525,24 @@ describe('FeedBatchDealer drawing ahead', () => {
     expect(recommender.recommend).toHaveBeenCalledTimes(5);
   });
 
+  it('draws the runs of one refill within one recommend deadline, and no more once it is past, where each had a deadline of its own and a page waited three', async () => {
+    let now = 1_000_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const { store, recommender, dealer } = setUp(() => {
+        // Each draw takes 150 ms of the 200.
+        now += 150;
+        return Promise.resolve({ ok: true, batch: { ids: run, timeStamp: 20, exposure: 'drawn' } });
+      });
+      store.next.mockResolvedValue(nothingQueued());
+      store.queueAndNext.mockResolvedValue(nothingQueued());
+      expect(await dealer.deal(viewer, 1, 5000)).toMatchObject({ ok: true, ids: [] });
+      expect(recommender.recommend.mock.calls.map((call) => call[4])).toEqual([1_000_200, 1_000_200]);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('says a failed refill of a stamp that goes on from a batch goes on too, so its fallback page does', async () => {
     const { store, dealer } = setUp(() => Promise.resolve({ ok: false, reason: 'timeout' }));
     store.next.mockResolvedValue({ kind: 'empty', coldIds: [], isNew: false, continued: true });

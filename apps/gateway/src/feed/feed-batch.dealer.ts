@@ -262,8 +262,8 @@ export class FeedBatchDealer {
     channelId: number,
     stamp: number,
     articleNum: number,
+    deadline = Date.now() + FEED_RECOMMEND_DEADLINE_MS,
   ): Promise<RecommendResult> {
-    const deadline = Date.now() + FEED_RECOMMEND_DEADLINE_MS;
     const result = await this.recommender.recommend(
       viewer.id,
       channelId,
@@ -299,7 +299,7 @@ export class FeedBatchDealer {
    * not. The cold-start ids the viewer was dealt are drawn along (so the recommend service counts
    * them as shown) and left out of the run. A run the viewer's fallback pages showed whole leaves
    * nothing to deal: another is drawn (the recommend service counted that one as shown), at most
-   * RUNS_PER_REFILL in all.
+   * RUNS_PER_REFILL in all, all within one recommend deadline: none is started once it is past.
    */
   private async refill(
     viewer: FeedViewer,
@@ -307,9 +307,10 @@ export class FeedBatchDealer {
     stamp: number,
     coldIds: readonly string[],
   ): Promise<{ queued: boolean; batch: DealtBatch }> {
+    const deadline = Date.now() + FEED_RECOMMEND_DEADLINE_MS;
     let leftOut = coldIds;
     for (let runs = 1; ; runs += 1) {
-      const drawn = await this.drawRun(viewer, channelId, stamp, leftOut);
+      const drawn = await this.drawRun(viewer, channelId, stamp, leftOut, deadline);
       if (!drawn.ok) return { queued: false, batch: drawn.failure };
       const { run, batches, stillUndrawn } = drawn;
       if (run.ids.length === 0) return { queued: false, batch: fromRecommend(run) };
@@ -324,7 +325,7 @@ export class FeedBatchDealer {
           batch: fromRecommend({ ...run, ...(batches[0] ?? { ids: [], exposure: '' }) }),
         };
       }
-      if (next.kind !== 'empty' || runs >= RUNS_PER_REFILL)
+      if (next.kind !== 'empty' || runs >= RUNS_PER_REFILL || Date.now() >= deadline)
         return { queued: true, batch: dealtOrEnd(next, viewer) };
       leftOut = next.coldIds;
     }
@@ -340,6 +341,7 @@ export class FeedBatchDealer {
     channelId: number,
     stamp: number,
     coldIds: readonly string[],
+    deadline = Date.now() + FEED_RECOMMEND_DEADLINE_MS,
   ): Promise<
     | { ok: true; run: RecommendBatch; batches: QueuedBatch[]; stillUndrawn: string[] }
     | { ok: false; failure: Extract<DealtBatch, { ok: false }> }
@@ -348,7 +350,7 @@ export class FeedBatchDealer {
       FEED_ARTICLE_NUM * this.config.FEED_PREFETCH_BATCHES + coldIds.length,
       RECOMMEND_MAX_ARTICLE_NUM,
     );
-    const result = await this.drawFresh(viewer, channelId, stamp, articleNum);
+    const result = await this.drawFresh(viewer, channelId, stamp, articleNum, deadline);
     if (!result.ok) return { ok: false, failure: result };
     const run = result.batch;
     const dealtBefore = new Set(coldIds);
@@ -368,7 +370,7 @@ export class FeedBatchDealer {
 /**
  * Runs one refill draws at most while the viewer's fallback pages showed all of each (see
  * `refill`): each draw takes its articles out of those left out, so a second one all but always
- * deals; the bound keeps a request within a few recommend deadlines.
+ * deals; the bound keeps the recommend service's load per request small.
  */
 const RUNS_PER_REFILL = 3;
 
