@@ -32,7 +32,11 @@ export type IndexArticleReason = 'approve' | 'edit' | 'delete';
 /** Payload of {@link JobName.IndexArticle}: bring one article's search entry in line with it. */
 export interface IndexArticlePayload {
   articleId: string;
-  reason: IndexArticleReason;
+  /**
+   * An {@link IndexArticleReason}, or in a job of a later release one this release does not know,
+   * which its worker handles as an edit.
+   */
+  reason: string;
 }
 
 /** Payload of {@link JobName.RefreshCandidate}: bring one article's place in the recommend pools in line with it. */

@@ -1,5 +1,6 @@
 import type { searchV1 } from '@app/contracts';
 import { JobName } from '@app/queue';
+import { Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { of, throwError } from 'rxjs';
 
@@ -46,11 +47,33 @@ describe('SearchIndexProcessor', () => {
     expect(error).not.toBeInstanceOf(UnrecoverableError);
   });
 
+  it('re-reads the article, as for an edit, on a reason a later release added, and warns once naming it', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const indexArticle = jest.fn().mockReturnValue(of({ indexed: true }));
+      const processor = newTestProcessor(indexArticle);
+      await expect(
+        processor.process(job({ articleId: ARTICLE_ID, reason: 'publish' })),
+      ).resolves.toEqual({ indexed: true });
+      expect(indexArticle).toHaveBeenCalledWith({ articleId: ARTICLE_ID });
+      expect(warn.mock.calls).toEqual([
+        [
+          'job index-article_1 (search-index/index-article): unknown reason "publish", handled as "edit" (the article re-read and indexed or removed by its current state)',
+        ],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it.each([
     ['no payload', null],
     ['a numeric article id', { articleId: 42, reason: 'approve' }],
     ['a malformed article id', { articleId: '01', reason: 'approve' }],
-    ['an unknown reason', { articleId: ARTICLE_ID, reason: 'publish' }],
+    ['no article id', { reason: 'approve' }],
+    ['no reason', { articleId: ARTICLE_ID }],
+    ['a numeric reason', { articleId: ARTICLE_ID, reason: 1 }],
+    ['an empty reason', { articleId: ARTICLE_ID, reason: '' }],
   ])('gives up at once on %s', async (_case, data) => {
     const indexArticle = jest.fn();
     const processor = newTestProcessor(indexArticle);
