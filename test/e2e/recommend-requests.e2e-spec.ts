@@ -200,6 +200,26 @@ describe('recommend service: requests of the original user_reco.proto at its edg
     expect(ids(await page(asked[3] + 1_000))).toEqual(ARTICLES.slice(8, 10));
   });
 
+  it('answers a time_stamp of 0 nothing once the reader has batches, also one whose first request sent 0', async () => {
+    // 0 is the cursor that says nothing older is left: a client asks it when it scrolls past the
+    // oldest batch, and stops at an empty page. The first batch of a reader whose first request
+    // sent 0 (stored as the first stamp, 1) came again with cursor 0, page after page.
+    const reader = 'Anony unset-first';
+    const page = (stamp: number) => feed({ user_id: reader, time_stamp: stamp, article_num: 2 });
+    const first = await page(0);
+    expect({ ids: first.recommends.map((item) => item.article_id), cursor: first.time_stamp }).toEqual({
+      ids: ARTICLES.slice(0, 2),
+      cursor: '0',
+    });
+    // At once, and after two later batches.
+    const again = [await page(0)];
+    for (const stamp of [NOW, NOW + 1_000]) expect((await page(stamp)).recommends).toHaveLength(2);
+    again.push(await page(0));
+    const ended = (answer: Track) => ({ ids: answer.recommends.map((item) => item.article_id), cursor: answer.time_stamp });
+    expect(again.map(ended)).toEqual([{ ids: [], cursor: '0' }, { ids: [], cursor: '0' }]);
+    expect(again.map((answer) => answer.exposure)).toEqual(['', '']);
+  });
+
   it('refuses a user_id longer than 128 characters, which every tracking string of the answer would repeat, and records nothing', async () => {
     // 200 000 characters: the batch was drawn and recorded as shown, and its 41 tracking strings
     // made an 8 MB answer that the caller refused (RESOURCE_EXHAUSTED).

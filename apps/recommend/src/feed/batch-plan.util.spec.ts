@@ -94,6 +94,14 @@ describe('timestamp batches', () => {
     });
   });
 
+  it('keeps no stamp 0 asked for, nor replays by it: 0 is the cursor past the oldest batch', () => {
+    // 0 without history is a fresh batch, stored as the first stamp, 1.
+    expect(encodeBatch({ stamp: 1, ids: ['1'], asked: 0 })).toBe('1|1');
+    // As the release before stored it.
+    const first = decodeBatch('1|1|0') ?? { stamp: 0, ids: [] };
+    expect(planBatch(0, [first])).toEqual({ kind: 'replay', ids: [], cursor: 0 });
+  });
+
   it('round-trips stored batches and rejects foreign members', () => {
     expect(encodeBatch({ stamp: 9, ids: ['3'], asked: 9 })).toBe('9|3');
     expect(decodeBatch(encodeBatch({ stamp: 9, ids: ['3'], asked: 90 }))).toEqual({

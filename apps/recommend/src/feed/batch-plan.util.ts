@@ -52,7 +52,7 @@ export function planBatch(
   if (drawn) return { kind: 'replay', ids: drawn.ids, cursor: drawn.cursor };
   const newest = batches[0];
   const drawnBy = batches.findIndex(
-    (batch) => batch.asked === requestStamp && batch.stamp !== requestStamp,
+    (batch) => batch.asked === requestStamp && askedAhead(batch) !== undefined,
   );
   if (drawnBy >= 0) {
     // The last one read past the newest: the older ones were not read, the stamp before it leads there.
@@ -99,10 +99,19 @@ export function nextStamp(
   return Math.max(Math.min(requestStamp, latest), (batches[0]?.stamp ?? 0) + 1);
 }
 
-/** `<stamp>|<id,id,…>`, and `|<asked>` when the request's stamp was another. */
+/**
+ * The stamp `batch` was asked for when it was ahead of the one it is stored at (see `nextStamp`),
+ * by which that request sent again replays it. A stamp of 0, stored as the first stamp of a reader
+ * without history, is none: 0 is also the cursor past the oldest batch, which answers nothing.
+ */
+export function askedAhead(batch: StoredBatch): number | undefined {
+  return batch.asked !== undefined && batch.asked > batch.stamp ? batch.asked : undefined;
+}
+
+/** `<stamp>|<id,id,…>`, and `|<asked>` when the request's stamp was ahead of it. */
 export function encodeBatch(batch: StoredBatch): string {
-  const asked = batch.asked !== undefined && batch.asked !== batch.stamp ? `|${batch.asked}` : '';
-  return `${batch.stamp}|${batch.ids.join(',')}${asked}`;
+  const asked = askedAhead(batch);
+  return `${batch.stamp}|${batch.ids.join(',')}${asked === undefined ? '' : `|${asked}`}`;
 }
 
 export function decodeBatch(member: string): StoredBatch | undefined {

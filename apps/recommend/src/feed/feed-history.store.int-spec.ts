@@ -102,6 +102,16 @@ describe('FeedHistoryStore (real Redis)', () => {
     expect(await state.ttl(askedKey)).toBeGreaterThan(500);
   });
 
+  it('keeps no batch by a stamp of 0 and finds none by it, also one the release before kept so', async () => {
+    const reader = 'anon:unset-first';
+    await recordNext(store, reader, { stamp: 1, ids: idsOf(1), asked: 0 });
+    const askedKey = RecoKeys.askedStamps(reader, CHANNEL);
+    expect(await state.exists(askedKey)).toBe(0);
+    await state.hset(askedKey, '0', '1');
+    await recordNext(store, reader, { stamp: 2000, ids: idsOf(2000) });
+    expect((await store.read(reader, CHANNEL, 0)).drawn).toBeUndefined();
+  });
+
   it('records nothing over a history that changed since it was read (another request of the reader recorded first)', async () => {
     const reader = 'anon:at-once';
     const [first, second] = await Promise.all([

@@ -6,6 +6,7 @@ import type Redis from 'ioredis';
 import { RecoKeys } from '../candidates/reco-keys';
 import type { RecommendConfig } from '../config/recommend.config';
 import {
+  askedAhead,
   decodeBatch,
   type DrawnBatch,
   drawnBatchOf,
@@ -50,7 +51,7 @@ export interface BatchDraw {
 /**
  * Records a served batch (KEYS[1], ARGV[1] its stamp, ARGV[2] the batch, ARGV[3] how many to keep)
  * and its exposures' prints (ARGV[6], appended to KEYS[2]), both under the TTL (ARGV[4]). A batch
- * stored at another stamp than asked (ARGV[9], '' when the same) is kept by that stamp in KEYS[5]
+ * stored below the stamp asked (ARGV[9], '' otherwise, see `askedAhead`) is kept by it in KEYS[5]
  * under the TTL; past twice ARGV[3] entries, those of batches no longer kept are dropped (one walk
  * of at most twice ARGV[3] entries per ARGV[3] such batches, none for the others). ARGV[5]
  * = '1' empties the exposures first, the older sets of them (KEYS[3], KEYS[4]) included. Prints
@@ -152,7 +153,7 @@ export class FeedHistoryStore {
     return {
       batches: decodeAll([...new Set([...newest, ...atOrBefore])]),
       drawn:
-        storedAt !== null && /^\d+$/.test(storedAt)
+        storedAt !== null && /^\d+$/.test(storedAt) && Number(storedAt) < stamp
           ? await this.drawnBatch(batchesKey, stamp, Number(storedAt), decodeAll(atOrBefore))
           : undefined,
       exposed: new ShownArticles(shown, seenBefore.length > 0 ? [...seen, ...seenBefore] : seen),
@@ -208,7 +209,7 @@ export class FeedHistoryStore {
         packPrints(batch.ids),
         2 * Math.max(poolSize, this.config.RECO_CANDIDATES_PER_CHANNEL) * PRINT_BYTES,
         newest,
-        batch.asked !== undefined && batch.asked !== batch.stamp ? String(batch.asked) : '',
+        String(askedAhead(batch) ?? ''),
       ],
     );
     return recorded === 1;
