@@ -276,6 +276,9 @@ describe('media platform profile, followers and follower statistics (mp -> user 
         [{ name: '' }, { name: 'Name must be 1 to 7 characters.' }],
         [{ name: '12345678' }, { name: 'Name must be 1 to 7 characters.' }],
         [{ intro: 'x'.repeat(61) }, { intro: 'Intro must be at most 60 characters.' }],
+        // The settings form's 媒体介绍 is a textarea: Enter writes a line break there.
+        [{ intro: '第一行\n第二行' }, { intro: 'Intro must be a single line.' }],
+        [{ intro: 'line\r\n' }, { intro: 'Intro must be a single line.' }],
         [{ name: 'ab\ud800' }, { name: 'Name must be 1 to 7 characters.' }],
         [{ intro: 'intro \ud83d' }, { intro: 'Intro must be at most 60 characters.' }],
         [{ email: 'not-an-email' }, { email: 'Invalid email.' }],

@@ -392,6 +392,16 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
     expect([await basicRow(), await profileRow()]).toEqual(before);
   });
 
+  it('refuses an intro with a line break 400 saying it must be a single line, storing nothing', async () => {
+    const before = await basicRow();
+    const response = await patchProfile({ intro: 'two\nlines' });
+    expect([response.statusCode, response.json()]).toEqual([
+      400,
+      { message: { intro: 'Intro must be a single line.' } },
+    ]);
+    expect(await basicRow()).toEqual(before);
+  });
+
   it('refuses a name or real name with an invisible character inside, a lookalike of a taken one, 400 keyed by field, storing nothing', async () => {
     const files = () => readdirSync(join(uploads, 'images')).sort();
     const before = { files: files(), rows: [await basicRow(), await profileRow()] };

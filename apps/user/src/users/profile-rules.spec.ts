@@ -52,6 +52,9 @@ describe('checkProfileChanges', () => {
       refused('real_name', ProfileMessages.realName),
     );
     expect(errorOf({ intro: 'x'.repeat(61) })).toEqual(refused('intro', ProfileMessages.intro));
+    const oneLine = refused('intro', 'Intro must be a single line.');
+    expect(errorOf({ intro: 'two\nlines' })).toEqual(oneLine);
+    expect(errorOf({ intro: `${'x'.repeat(60)}\n` })).toEqual(oneLine);
     expect(errorOf({ realName: '一二三四五六七八' })).toEqual(
       refused('real_name', ProfileMessages.realName),
     );

@@ -146,7 +146,8 @@ export function checkProfileChanges(
   if (name !== undefined && !isNameLine(name)) return refuse('name', ProfileMessages.name);
   if (name !== undefined && hidesCharacters(name))
     return refuse('name', ProfileMessages.invisibleName);
-  if (intro !== undefined && !isLine(intro, INTRO_MAX_CHARS))
+  if (intro !== undefined && CONTROL.test(intro)) return refuse('intro', ProfileMessages.introLine);
+  if (intro !== undefined && charCount(intro) > INTRO_MAX_CHARS)
     return refuse('intro', ProfileMessages.intro);
   if (gender !== undefined && !GENDERS.includes(gender))
     return refuse('gender', ProfileMessages.gender);

@@ -5,6 +5,7 @@ export const ProfileMessages = {
   name: 'Name must be 1 to 7 characters.',
   invisibleName: 'Name must not contain invisible characters.',
   intro: 'Intro must be at most 60 characters.',
+  introLine: 'Intro must be a single line.',
   gender: 'Invalid gender.',
   birthday: 'Invalid date param.',
   birthdayInFuture: 'Birthday cannot be in the future.',

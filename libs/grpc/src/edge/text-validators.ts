@@ -1,4 +1,4 @@
-import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { type ValidationArguments, ValidateBy, type ValidationOptions } from 'class-validator';
 
 /** Whole characters only: no lone surrogate (half an emoji), which gRPC would pass on as U+FFFD. */
 export const WHOLE_CHARACTERS = /^\P{Cs}*$/u;
@@ -75,4 +75,18 @@ export function IsTextLine(
     },
     options,
   );
+}
+
+const LINE_BREAKING = /\p{Cc}/u;
+
+/**
+ * `IsTextLine`'s message for a field: `lineMessage` when the value holds a line break (a textarea's
+ * Enter) or another control character, which no length would make right, `lengthMessage` otherwise.
+ */
+export function textLineMessage(
+  lengthMessage: string,
+  lineMessage: string,
+): (args: ValidationArguments) => string {
+  return ({ value }) =>
+    typeof value === 'string' && LINE_BREAKING.test(value) ? lineMessage : lengthMessage;
 }

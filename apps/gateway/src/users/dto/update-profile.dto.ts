@@ -1,4 +1,4 @@
-import { IsTextLine, IsWholeCharacters, NAME_MAX_SENT_LENGTH } from '@app/grpc';
+import { IsTextLine, IsWholeCharacters, NAME_MAX_SENT_LENGTH, textLineMessage } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
@@ -8,6 +8,7 @@ import { IsPastCalendarDate } from './profile-field.validators';
 export const ProfileFieldMessages = {
   name: 'Name must be 1 to 7 characters.',
   intro: 'Intro must be at most 60 characters.',
+  introLine: 'Intro must be a single line.',
   gender: 'Invalid gender.',
   birthday: 'Invalid date param.',
   realName: 'Real name must be 1 to 7 characters.',
@@ -65,7 +66,9 @@ export class UpdateProfileDto {
   birthday?: string;
 
   @IsOptional()
-  @IsTextLine(0, 60, { message: ProfileFieldMessages.intro })
+  @IsTextLine(0, 60, {
+    message: textLineMessage(ProfileFieldMessages.intro, ProfileFieldMessages.introLine),
+  })
   intro?: string;
 
   @IsOptional()

@@ -1,4 +1,4 @@
-import { IsTextLine, IsWholeCharacters, NAME_MAX_SENT_LENGTH } from '@app/grpc';
+import { IsTextLine, IsWholeCharacters, NAME_MAX_SENT_LENGTH, textLineMessage } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
@@ -9,6 +9,7 @@ import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 export const MpProfileMessages = {
   name: 'Name must be 1 to 7 characters.',
   intro: 'Intro must be at most 60 characters.',
+  introLine: 'Intro must be a single line.',
   email: 'Invalid email.',
 } as const;
 
@@ -44,7 +45,11 @@ export class UpdateMpProfileDto {
 
   @IsOptional()
   @Transform(nullAsAbsent)
-  @IsTextLine(0, 60, { message: MpProfileMessages.intro })
+  // The reference's `^.{0,60}$` refused a line break inside too, which the settings form's
+  // textarea lets an author type.
+  @IsTextLine(0, 60, {
+    message: textLineMessage(MpProfileMessages.intro, MpProfileMessages.introLine),
+  })
   intro?: string;
 
   @IsOptional()
