@@ -38,6 +38,12 @@ const HOLD_MS = 300;
 
 /** Given the server's deadline of each call for article 5, which the handler never answers. */
 let onArticle5: (deadline: number) => void = () => undefined;
+/** Told once the handler answered a call for article 6, with a reply larger than a stream's flow-control window. */
+let onArticle6Answered: () => void = () => undefined;
+/** Told once the handler answered a call for article 7 as NOT_FOUND. */
+let onArticle7Answered: () => void = () => undefined;
+/** Some 1 MB: its last bytes wait for the client's window updates, and its status after them. */
+const LARGE_REPLY = { articleId: Array.from({ length: 100_000 }, (_, index) => String(1_294_287_382_374_400_000 + index)) };
 
 /**
  * Answers article 1, refuses article 2 as NOT_FOUND, never answers any other. Article 3 first holds
@@ -52,6 +58,13 @@ function articleRecommend(call: ServerUnaryCall<{ articleId: string }, unknown>,
     const until = Date.now() + HOLD_MS;
     while (Date.now() < until);
   } else if (call.request.articleId === '5') onArticle5(Number(call.getDeadline()));
+  else if (call.request.articleId === '6') {
+    done(null, LARGE_REPLY);
+    onArticle6Answered();
+  } else if (call.request.articleId === '7') {
+    done({ code: status.NOT_FOUND, details: 'no such article', metadata: new Metadata() });
+    onArticle7Answered();
+  }
 }
 
 /** The count of the histogram series with these labels in a scrape, 0 where it has none. */
@@ -146,5 +159,28 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
     early.cancel();
     await settled();
     expect(await counts()).toEqual([deadlineExceeded + 1, cancelled + 1]);
+  });
+
+  it('records the status the server answered for a call the client cancels once the handler answered, its reply or status still on its way', async () => {
+    const histogram = 'grpc_server_handling_seconds_count';
+    const counts = async (): Promise<number[]> => {
+      const scrape = await registry.metrics();
+      return ['OK', 'NOT_FOUND', 'CANCELLED'].map((code) => count(scrape, histogram, 'article_recommend', code));
+    };
+    const before = await counts();
+    const ended = (articleId: string, answered: (cancel: () => void) => void): Promise<status> =>
+      new Promise((resolve) => {
+        const pending = client.article_recommend({ articleId, articleNum: 1 }, {}, (error) => resolve(error?.code ?? status.OK));
+        answered(() => pending.cancel());
+      });
+
+    const large = ended('6', (cancel) => (onArticle6Answered = cancel));
+    const refused = ended('7', (cancel) => (onArticle7Answered = cancel));
+    // Whether the client read the answer before its own cancel depends on what reached it first.
+    expect([status.OK, status.CANCELLED]).toContain(await large);
+    expect([status.NOT_FOUND, status.CANCELLED]).toContain(await refused);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(await counts()).toEqual([before[0] + 1, before[1] + 1, before[2]]);
   });
 });

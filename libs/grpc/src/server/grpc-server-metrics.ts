@@ -110,6 +110,10 @@ export class GrpcServerMetrics {
     const series = this.seriesOf(method);
     const started = performance.now();
     let answered = false;
+    // A single reply's OK status goes out once grpc-js wrote the reply, which waits for the
+    // client's flow-control window: a client whose deadline passes or that cancels meanwhile ends
+    // the call before the handler's OK reaches this interceptor.
+    let replyOnItsWay = false;
     const record = (code: number): void => {
       answered = true;
       series.observe(code, (performance.now() - started) / 1000);
@@ -119,13 +123,21 @@ export class GrpcServerMetrics {
         next({
           // Ends every call, after its status; first only for a call no handler answered: the
           // server's own deadline timer, the client's (its cancel can arrive first), a client that
-          // went away, or a message grpc-js refused (its status goes out past the interceptors).
+          // went away, or a message grpc-js refused (its status goes out past the interceptors);
+          // or for a single reply still on its way, which answered OK.
           onCancel: () => {
             if (answered) return;
+            if (replyOnItsWay) return record(GrpcStatus.OK);
             const pastDeadline = Number(call.getDeadline()) - DEADLINE_ROUNDING_MS <= Date.now();
             record(pastDeadline ? GrpcStatus.DEADLINE_EXCEEDED : GrpcStatus.CANCELLED);
           },
         }),
+      sendMessage: (message, next) => {
+        next(message);
+        // A reply grpc-js refuses (too large, or failing to serialize) ends the call within
+        // `next`, its cancel told on the next tick, before this one: it does not count as on its way.
+        if (!method.responseStream) process.nextTick(() => (replyOnItsWay = true));
+      },
       sendStatus: (status, next) => {
         if (!answered) record(status.code);
         next(status);
