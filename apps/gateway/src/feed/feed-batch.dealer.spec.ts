@@ -1,7 +1,15 @@
+import { Registry } from 'prom-client';
+
 import type { ReadingTracker } from '../articles/reading-tracker';
 import { FeedBatchDealer, splitRun } from './feed-batch.dealer';
 import type { FeedBatchStore, NextBatch } from './feed-batch.store';
+import { FeedMetrics } from './feed.metrics';
 import type { UserRecommendClient } from './user-recommend.client';
+
+/** The feed's counters in a registry of their own. */
+function feedMetrics(registry = new Registry()): FeedMetrics {
+  return new FeedMetrics({ registry });
+}
 
 /** The queue's answer when it holds nothing to deal: the viewer has history, the page starts afresh. */
 function nothingQueued(): NextBatch {
@@ -57,6 +65,7 @@ describe('FeedBatchDealer when the queue fails after a draw', () => {
       recommender as unknown as UserRecommendClient,
       { hasHistory } as unknown as ReadingTracker,
       { FEED_PREFETCH_BATCHES: 5 },
+      feedMetrics(),
     );
     const dealt = await dealer.deal({ kind: 'device', id: 'd' }, 1, 5000);
     expect(recommender.recommend).toHaveBeenCalledTimes(1);
@@ -98,6 +107,7 @@ describe('FeedBatchDealer with the queue down', () => {
         hasHistory: jest.fn<Promise<boolean>, [string]>().mockResolvedValue(true),
       } as unknown as ReadingTracker,
       { FEED_PREFETCH_BATCHES: 5 },
+      feedMetrics(),
     );
     return dealer.deal({ kind: 'device', id: 'd' }, 1, 5000);
   }
@@ -165,13 +175,15 @@ describe('FeedBatchDealer drawing ahead', () => {
     const recommender = {
       recommend: jest.fn<ReturnType<Recommend>, Parameters<Recommend>>(recommend),
     };
+    const registry = new Registry();
     const dealer = new FeedBatchDealer(
       store as unknown as FeedBatchStore,
       recommender as unknown as UserRecommendClient,
       { hasHistory: jest.fn().mockResolvedValue(true) } as unknown as ReadingTracker,
       { FEED_PREFETCH_BATCHES: 5 },
+      feedMetrics(registry),
     );
-    return { store, recommender, dealer };
+    return { store, recommender, dealer, registry };
   }
 
   it('answers the last queued batch at once and queues the next run, leaving out the cold ids it drew', async () => {
@@ -496,9 +508,12 @@ describe('FeedBatchDealer drawing ahead', () => {
   });
 
   it('draws another run when what the fallback pages showed left nothing of the one queued, where the page was dealt nothing, and stops after three', async () => {
-    const { store, recommender, dealer } = setUp(() =>
+    const { store, recommender, dealer, registry } = setUp(() =>
       Promise.resolve({ ok: true, batch: { ids: run, timeStamp: 20, exposure: 'drawn' } }),
     );
+    const emptied = async () =>
+      (await registry.getSingleMetric('feed_recommend_runs_left_empty_total')?.get())?.values[0]
+        ?.value;
     store.next.mockResolvedValue(nothingQueued());
     store.queueAndNext.mockResolvedValueOnce({
       kind: 'empty',
@@ -519,10 +534,13 @@ describe('FeedBatchDealer drawing ahead', () => {
     // The second draw leaves out the cold-start ids the first did not draw, under the same stamp.
     expect(recommender.recommend.mock.calls[1][3]).toBe(51);
     expect(store.queueAndNext.mock.calls.map(([, , stamp]) => stamp)).toEqual([5000, 5000]);
+    // Each run left empty is counted, for operators to tell these draws from the others.
+    expect(await emptied()).toBe(1);
 
     store.queueAndNext.mockResolvedValue(nothingQueued());
     expect(await dealer.deal(viewer, 1, 6000)).toMatchObject({ ok: true, ids: [] });
     expect(recommender.recommend).toHaveBeenCalledTimes(5);
+    expect(await emptied()).toBe(4);
   });
 
   it('draws the runs of one refill within one recommend deadline, and no more once it is past, where each had a deadline of its own and a page waited three', async () => {

@@ -12,7 +12,7 @@ import {
   type QueuedBatch,
 } from './feed-batch.store';
 import type { FeedViewer } from './feed-viewer';
-import type { RecommendFailure } from './feed.metrics';
+import { FeedMetrics, type RecommendFailure } from './feed.metrics';
 import { batchExposures } from './tracking.util';
 import {
   FEED_ARTICLE_NUM,
@@ -76,6 +76,7 @@ export class FeedBatchDealer {
     private readonly recommender: UserRecommendClient,
     private readonly reading: ReadingTracker,
     @Inject(APP_CONFIG) private readonly config: Pick<GatewayConfig, 'FEED_PREFETCH_BATCHES'>,
+    private readonly metrics: FeedMetrics,
   ) {}
 
   async deal(viewer: FeedViewer, channelId: number, stamp: number): Promise<DealtBatch> {
@@ -325,6 +326,7 @@ export class FeedBatchDealer {
           batch: fromRecommend({ ...run, ...(batches[0] ?? { ids: [], exposure: '' }) }),
         };
       }
+      if (next.kind === 'empty') this.metrics.runLeftEmpty();
       if (next.kind !== 'empty' || runs >= RUNS_PER_REFILL || Date.now() >= deadline)
         return { queued: true, batch: dealtOrEnd(next, viewer) };
       leftOut = next.coldIds;

@@ -10,6 +10,7 @@ export type RecommendFailure = 'timeout' | 'unavailable' | 'error';
 export class FeedMetrics {
   private readonly fallbacks: Counter<'reason'>;
   private readonly recommendCalls: Counter<'result'>;
+  private readonly runsLeftEmpty: Counter;
 
   constructor({ registry }: AppMetrics) {
     this.fallbacks = new Counter({
@@ -24,6 +25,11 @@ export class FeedMetrics {
       labelNames: ['result'],
       registers: [registry],
     });
+    this.runsLeftEmpty = new Counter({
+      name: 'feed_recommend_runs_left_empty_total',
+      help: "Runs drawn for the feed of which the viewer's fallback pages had shown every article: each costs the request another user_recommend call (three runs at most), or an empty page when none is left.",
+      registers: [registry],
+    });
   }
 
   recommendFallback(reason: RecommendFailure): void {
@@ -32,5 +38,9 @@ export class FeedMetrics {
 
   recommendCalled(result: RecommendFailure | 'ok'): void {
     this.recommendCalls.inc({ result });
+  }
+
+  runLeftEmpty(): void {
+    this.runsLeftEmpty.inc();
   }
 }
