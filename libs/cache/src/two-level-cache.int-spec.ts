@@ -252,4 +252,43 @@ describe('TwoLevelCache (real Redis)', () => {
       process.off('unhandledRejection', onUnhandled);
     }
   });
+  it('leaves the ids a bounded load did not read uncached, and a reader that joined that load loads them itself', async () => {
+    const fresh = await replica();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const loading = new Promise<void>((resolve) => (entered = resolve));
+    let boundedDone = false;
+    const bounded = jest.fn(async (ids: string[]) => {
+      entered();
+      await held;
+      boundedDone = true;
+      return { values: new Map([[ids[0], { id: ids[0] }]]), unread: new Set(ids.slice(1)) };
+    });
+    const loadedAfterBounded: boolean[] = [];
+    const load = jest.fn((ids: string[]) => {
+      loadedAfterBounded.push(boundedDone);
+      return Promise.resolve(new Map(ids.map((id) => [id, { id }])));
+    });
+    const within = fresh.getManyWithin(['30', '31', '32'], (id) => `bounded:${id}`, bounded, POLICY);
+    await loading;
+    // Joins the bounded load of 31 in flight: its MGET is answered before the next one on that connection.
+    const joined = fresh.getMany(['31'], (id) => `bounded:${id}`, load, POLICY);
+    await fresh.peekMany(['bounded:none']);
+    release();
+    const { values, unread } = await within;
+    expect([[...values], unread]).toEqual([[['30', { id: '30' }]], ['31', '32']]);
+    expect([...(await joined)]).toEqual([['31', { id: '31' }]]);
+    expect([load.mock.calls, loadedAfterBounded]).toEqual([[[['31']]], [true]]);
+    expect(await raw.mget('bounded:30', 'bounded:31', 'bounded:32')).toEqual([
+      JSON.stringify({ id: '30' }),
+      JSON.stringify({ id: '31' }),
+      null,
+    ]);
+  });
+
+  it('tells the bytes Redis holds for each key without reading them', async () => {
+    await raw.set('sized:1', '标题');
+    expect(await first.storedBytes(['sized:1', 'sized:none'])).toEqual([6, 0]);
+  });
 });

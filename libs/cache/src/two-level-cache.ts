@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
 import { dropFenced, readFillFences, storeIfFenced, writeFenced } from './fill-fence';
+import { execReplies } from './redis-replies';
 import { LocalGenerations } from './local-generations';
 import { SingleFlight } from './single-flight';
 import { type TtlPolicy, ttlWithJitter } from './ttl';
@@ -10,7 +11,7 @@ import { type TtlPolicy, ttlWithJitter } from './ttl';
 /** Stored in Redis (and kept in L1) for a row that does not exist, so misses do not reach MySQL. */
 export const NULL_MARKER = '-1';
 
-/** Default bound of L1: JSON text counted at two bytes a character (its parsed copy comes on top). */
+/** Default bound of L1: the heap its entries hold, JSON text and parsed copies (see `entryBytes`). */
 export const L1_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -30,7 +31,7 @@ export interface CachePolicy {
 export interface TwoLevelCacheOptions {
   /** Entries kept in process. */
   l1Max?: number;
-  /** Bytes of JSON text kept in process (`L1_MAX_BYTES`); the least recently used go first. */
+  /** Bytes of heap the entries kept in process hold (`L1_MAX_BYTES`); the least recently used go first. */
   l1MaxBytes?: number;
   /** How long an entry may be served from process memory without asking Redis. */
   l1TtlMs?: number;
@@ -60,6 +61,18 @@ export async function invalidateCached(redis: Redis, keys: readonly string[]): P
     message: JSON.stringify(keys),
   });
 }
+
+/**
+ * What a load of `getManyWithin` answers: the rows that exist among the ids it read, and the ids
+ * it did not read (a bound on what one call reads), which are neither cached nor marked missing.
+ */
+export interface PartialLoad<T> {
+  values: Map<string, T>;
+  unread: ReadonlySet<string>;
+}
+
+/** What a shared load of `getMany` answers for an id its `PartialLoad` left unread. */
+const UNREAD = Symbol('unread');
 
 /** `parsed` memoises JSON.parse of `value`: hot entries are parsed once, not on every hit. */
 type Entry = { value: string; parsed?: unknown } | { missing: true };
@@ -154,7 +167,7 @@ export class TwoLevelCache {
     const misses: number[] = [];
     keys.forEach((key, index) => {
       const entry = this.l1.get(key);
-      if (entry) results[index] = parsedValue(entry) as T | null;
+      if (entry) results[index] = this.parsedValue(key, entry) as T | null;
       else misses.push(index);
     });
     if (misses.length === 0) return results;
@@ -167,7 +180,7 @@ export class TwoLevelCache {
         return;
       }
       const entry = this.keep(keys[index], value, generation);
-      results[index] = parsedValue(entry) as T | null;
+      results[index] = this.parsedValue(keys[index], entry) as T | null;
     });
     return results;
   }
@@ -176,7 +189,7 @@ export class TwoLevelCache {
    * Read-through for many rows: values by id from L1 and one MGET; the ids neither level holds are
    * loaded with one `load` call (it answers the rows that exist) and cached, the ids it does not
    * answer as null markers. Ids already being loaded by another call in this process wait for that
-   * load instead of loading again.
+   * load instead of loading again (and load themselves the ids a `getManyWithin` load left unread).
    */
   async getMany<T>(
     ids: readonly string[],
@@ -184,33 +197,36 @@ export class TwoLevelCache {
     load: (ids: string[]) => Promise<Map<string, T>>,
     policy: CachePolicy,
   ): Promise<Map<string, T | null>> {
-    const keys = ids.map(keyOf);
-    const cached = await this.peekMany<T>(keys);
-    const values = new Map<string, T | null>();
-    const misses: Array<{ id: string; key: string }> = [];
-    ids.forEach((id, index) => {
-      const value = cached[index];
-      if (value === undefined) misses.push({ id, key: keys[index] });
-      else values.set(id, value);
-    });
-    if (misses.length === 0) return values;
-    // An id asked for twice is loaded once.
-    const notLoading = [
-      ...new Map(
-        misses.filter(({ key }) => !this.manyLoads.pending(key)).map((miss) => [miss.key, miss]),
-      ).values(),
-    ];
-    if (notLoading.length > 0) {
-      const loading = this.loadAndFill(notLoading, load, policy);
-      for (const { id, key } of notLoading) {
-        void this.manyLoads.run(key, () => loading.then((loaded) => loaded.get(id) ?? null));
-      }
-    }
-    const loaded = await Promise.all(
-      misses.map(({ key }) => this.manyLoads.pending(key) as Promise<T | null>),
+    const { values, unread } = await this.readMany(
+      ids,
+      keyOf,
+      async (misses) => ({ values: await load(misses), unread: new Set<string>() }),
+      policy,
     );
-    misses.forEach(({ id }, index) => values.set(id, loaded[index]));
+    if (unread.length > 0) {
+      for (const [id, value] of await this.getMany(unread, keyOf, load, policy)) values.set(id, value);
+    }
     return values;
+  }
+
+  /**
+   * `getMany` with a load that may leave ids unread (`PartialLoad`): those are neither cached nor
+   * marked missing, and are answered in `unread` (as are those of another call's such load joined).
+   */
+  getManyWithin<T>(
+    ids: readonly string[],
+    keyOf: (id: string) => string,
+    load: (ids: string[]) => Promise<PartialLoad<T>>,
+    policy: CachePolicy,
+  ): Promise<{ values: Map<string, T | null>; unread: string[] }> {
+    return this.readMany(ids, keyOf, load, policy);
+  }
+
+  /** Bytes Redis holds for each of `keys` (0 where it holds none), without reading them: one round trip. */
+  async storedBytes(keys: readonly string[]): Promise<number[]> {
+    if (keys.length === 0) return [];
+    const replies = await execReplies(this.redis.pipeline(keys.map((key) => ['strlen', key])));
+    return replies.map(Number);
   }
 
   /** `peekMany` of one key, without the batch's arrays when L1 holds it (the article page's hot path). */
@@ -230,7 +246,7 @@ export class TwoLevelCache {
     { allowStale = false }: { allowStale?: boolean } = {},
   ): T | null | undefined {
     const entry = allowStale ? this.l1.peek(key, { allowStale }) : this.l1.get(key);
-    return entry ? (parsedValue(entry) as T | null) : undefined;
+    return entry ? (this.parsedValue(key, entry) as T | null) : undefined;
   }
 
   /** Whether this process holds `key` in L1 (diagnostics and tests of invalidation). */
@@ -296,19 +312,60 @@ export class TwoLevelCache {
     return loaded;
   }
 
+  private async readMany<T>(
+    ids: readonly string[],
+    keyOf: (id: string) => string,
+    load: (ids: string[]) => Promise<PartialLoad<T>>,
+    policy: CachePolicy,
+  ): Promise<{ values: Map<string, T | null>; unread: string[] }> {
+    const keys = ids.map(keyOf);
+    const cached = await this.peekMany<T>(keys);
+    const values = new Map<string, T | null>();
+    const misses: Array<{ id: string; key: string }> = [];
+    ids.forEach((id, index) => {
+      const value = cached[index];
+      if (value === undefined) misses.push({ id, key: keys[index] });
+      else values.set(id, value);
+    });
+    if (misses.length === 0) return { values, unread: [] };
+    // An id asked for twice is loaded once.
+    const notLoading = [
+      ...new Map(
+        misses.filter(({ key }) => !this.manyLoads.pending(key)).map((miss) => [miss.key, miss]),
+      ).values(),
+    ];
+    if (notLoading.length > 0) {
+      const loading = this.loadAndFill(notLoading, load, policy);
+      for (const { id, key } of notLoading) {
+        void this.manyLoads.run(key, () =>
+          loading.then((loaded) => (loaded.unread.has(id) ? UNREAD : (loaded.values.get(id) ?? null))),
+        );
+      }
+    }
+    const loaded = await Promise.all(misses.map(({ key }) => this.manyLoads.pending(key) as Promise<unknown>));
+    const unread = new Set<string>();
+    misses.forEach(({ id }, index) => {
+      const value = loaded[index];
+      if (value === UNREAD) unread.add(id);
+      else values.set(id, value as T | null);
+    });
+    return { values, unread: [...unread] };
+  }
+
   private async loadAndFill<T>(
     misses: ReadonlyArray<{ id: string; key: string }>,
-    load: (ids: string[]) => Promise<Map<string, T>>,
+    load: (ids: string[]) => Promise<PartialLoad<T>>,
     policy: CachePolicy,
-  ): Promise<Map<string, T>> {
+  ): Promise<PartialLoad<T>> {
     const generation = this.generations.current();
     const fences = await readFillFences(
       this.redis,
       misses.map(({ key }) => key),
     );
     const loaded = await load(misses.map(({ id }) => id));
-    const fills = misses.map(({ id, key }, index) => {
-      const value = loaded.get(id);
+    const fills = misses.flatMap(({ id, key }, index) => {
+      if (loaded.unread.has(id)) return [];
+      const value = loaded.values.get(id);
       return value === undefined
         ? {
             key,
@@ -323,7 +380,7 @@ export class TwoLevelCache {
             fence: fences[index],
           };
     });
-    const stored = await storeIfFenced(this.redis, fills);
+    const stored = fills.length > 0 ? await storeIfFenced(this.redis, fills) : [];
     fills.forEach(({ key, value }, index) => {
       if (stored[index]) this.keep(key, value, generation);
     });
@@ -349,15 +406,44 @@ export class TwoLevelCache {
     if (!this.generations.droppedSince(key, generation)) this.l1.set(key, entry);
     return entry;
   }
+
+  /**
+   * The entry's value, parsed once and kept on it; null for a null marker. Once parsed, the entry
+   * held for `key` counts its parsed copy too: lru-cache sizes what is set, so it is set again, as
+   * a copy (the same object would keep its size), its L1 time left as it was.
+   */
+  private parsedValue(key: string, entry: Entry): unknown {
+    if ('missing' in entry) return null;
+    if (entry.parsed === undefined) {
+      entry.parsed = JSON.parse(entry.value);
+      if (this.l1.peek(key, { allowStale: true }) === entry) {
+        this.l1.set(key, { ...entry }, { noUpdateTTL: true });
+      }
+    }
+    return entry.parsed;
+  }
+}
+
+/** A character V8 cannot keep in one byte: a string holding one takes two bytes a character. */
+const TWO_BYTE_CHARACTER = /[\u0100-\uffff]/;
+
+/** The bytes V8 holds for the characters of `text` (the test fails at once on a one-byte string). */
+function textBytes(text: string): number {
+  return TWO_BYTE_CHARACTER.test(text) ? 2 * text.length : text.length;
 }
 
 /**
- * What an entry counts against `l1MaxBytes`: its JSON text at two bytes a character (V8 keeps
- * text outside Latin-1 so), and a little for the entry itself. Entry counts alone let 10 000
- * articles of 1 MiB take the process past its heap limit.
+ * What an entry counts against `l1MaxBytes`, the heap it holds, estimated without walking the
+ * value: its JSON text as V8 keeps it (one byte a character, two where any is outside Latin-1,
+ * as Chinese is), as much again for its parsed copy once there is one (the same strings, whose
+ * objects about take the JSON's punctuation and names), and a little for the entry itself.
+ * Entry counts alone let 10 000 articles of 1 MiB take the process past its heap limit; the JSON
+ * alone, at two bytes a character, let parsed Chinese articles hold twice the bound.
  */
 function entryBytes(entry: Entry, key: string): number {
-  return 2 * (key.length + ('missing' in entry ? 0 : entry.value.length)) + 64;
+  if ('missing' in entry) return key.length + 64;
+  const text = textBytes(entry.value);
+  return key.length + (entry.parsed === undefined ? text : 2 * text) + 64;
 }
 
 /**
@@ -383,11 +469,4 @@ function entryOf(raw: string): Entry {
 
 function holdsRaw(entry: Entry, raw: string): boolean {
   return 'missing' in entry ? raw === NULL_MARKER : entry.value === raw;
-}
-
-/** The entry's value, parsed once and kept on it; null for a null marker. */
-function parsedValue(entry: Entry): unknown {
-  if ('missing' in entry) return null;
-  entry.parsed ??= JSON.parse(entry.value);
-  return entry.parsed;
 }

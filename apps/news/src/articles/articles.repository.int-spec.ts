@@ -67,21 +67,29 @@ describe('ArticlesRepository author lists (real MariaDB)', () => {
     expect(await chunksOf('1294287382374383699')).toEqual([]);
   });
 
-  it('measures the UTF-8 bytes of approved articles\' titles and contents without reading them', async () => {
+  it('reads approved articles whole up to a size and measures the others\' UTF-8 bytes without their contents', async () => {
     await withTestConnection(database.settings, async (query) => {
-      await query("UPDATE news_article_basic SET title = '标题' WHERE article_id = ?", [APPROVED[0]]);
-      await query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?), (?, ?)', [
+      await query("UPDATE news_article_basic SET title = '标题' WHERE article_id IN (?, ?)", [APPROVED[0], APPROVED[2]]);
+      await query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?), (?, ?), (?, ?)', [
         APPROVED[0],
         '<p>内容</p>',
+        APPROVED[2],
+        '<p>内容内容</p>',
         '1300000000000000002',
         '<p>in review</p>',
       ]);
     });
-    const bytes = await repository.findApprovedDetailBytes([APPROVED[0], APPROVED[1], '1300000000000000002', '1300000000000000999']);
-    // 6 + 13 bytes; no content row counts none; not approved or unknown: absent.
-    expect([...bytes].sort()).toEqual([
-      [APPROVED[0], 6 + 13],
-      [APPROVED[1], 1],
-    ].sort());
+    const rows = await repository.findApprovedDetailsUpTo(
+      [APPROVED[0], APPROVED[1], APPROVED[2], '1300000000000000002', '1300000000000000999'],
+      6 + 13,
+    );
+    // 6 + 13 bytes, read; no content row: the title's byte; 6 + 19: measured, not read; not approved or unknown: absent.
+    expect(rows.map((row) => [row.id, row.bytes, row.content]).sort()).toEqual(
+      [
+        [APPROVED[0], 6 + 13, '<p>内容</p>'],
+        [APPROVED[1], 1, ''],
+        [APPROVED[2], 6 + 19, null],
+      ].sort(),
+    );
   });
 });

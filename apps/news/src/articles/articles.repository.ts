@@ -78,6 +78,12 @@ export interface ArticleDetailRow {
   content: string;
 }
 
+/** An article's detail row with the bytes of its title and content; content null: not read. */
+export interface SizedDetailRow extends Omit<ArticleDetailRow, 'content'> {
+  bytes: number;
+  content: string | null;
+}
+
 interface RawDetailRow {
   id: string;
   userId: string;
@@ -94,8 +100,10 @@ const APPROVED_DETAILS_SQL = `
   LEFT JOIN news_article_content c ON c.article_id = a.article_id
   WHERE a.article_id IN (?) AND a.status = ?`;
 
-const APPROVED_DETAIL_BYTES_SQL = `
-  SELECT a.article_id AS id, LENGTH(a.title) + COALESCE(LENGTH(c.content), 0) AS bytes
+const APPROVED_DETAILS_UP_TO_SQL = `
+  SELECT a.article_id AS id, a.user_id AS userId, a.channel_id AS channelId, a.title AS title,
+         a.create_time AS createTime, LENGTH(a.title) + COALESCE(LENGTH(c.content), 0) AS bytes,
+         IF(LENGTH(a.title) + COALESCE(LENGTH(c.content), 0) <= ?, COALESCE(c.content, ''), NULL) AS content
   FROM news_article_basic a
   LEFT JOIN news_article_content c ON c.article_id = a.article_id
   WHERE a.article_id IN (?) AND a.status = ?`;
@@ -117,16 +125,17 @@ export class ArticlesRepository {
   }
 
   /**
-   * Bytes of the title and content (UTF-8) of the approved articles among `articleIds`, by id,
-   * measured by MySQL: what a batch of them would take, without reading them here.
+   * `findApprovedDetails` of the articles whose title and content take at most `maxBytes` (UTF-8,
+   * measured by MySQL), and of the others all but the content (null), with `bytes` for each.
    */
-  async findApprovedDetailBytes(articleIds: readonly string[]): Promise<Map<string, number>> {
-    if (articleIds.length === 0) return new Map();
-    const rows: Array<{ id: string | number; bytes: string | number }> = await this.articles.query(
-      APPROVED_DETAIL_BYTES_SQL,
-      [[...articleIds], ArticleStatus.Approved],
-    );
-    return new Map(rows.map((row) => [String(row.id), Number(row.bytes)]));
+  async findApprovedDetailsUpTo(articleIds: readonly string[], maxBytes: number): Promise<SizedDetailRow[]> {
+    if (articleIds.length === 0) return [];
+    const rows: Array<RawDetailRow & { bytes: string | number }> = await this.articles.query(APPROVED_DETAILS_UP_TO_SQL, [
+      maxBytes,
+      [...articleIds],
+      ArticleStatus.Approved,
+    ]);
+    return rows.map((row) => ({ ...row, channelId: Number(row.channelId), bytes: Number(row.bytes) }));
   }
 
   findApprovedInfos(articleIds: readonly string[]): Promise<ArticleInfoRow[]> {

@@ -1,4 +1,4 @@
-import { CacheKeys, CacheTtl, type CachePolicy, SingleFlight, TwoLevelCache } from '@app/cache';
+import { CacheKeys, CacheTtl, type CachePolicy, type PartialLoad, SingleFlight, TwoLevelCache } from '@app/cache';
 import type { articleV1 } from '@app/contracts';
 import { AppError, ErrorKind } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
@@ -7,7 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { toArticleDetail, toArticleInfo } from './article.mapper';
 import { ArticleErrors } from './article.errors';
 import { ArticlesRepository } from './articles.repository';
-import { detailBudget, detailReplyBytes, withinBudget } from './detail-reply-budget';
+import { DETAIL_OVERHEAD_BYTES, detailBudget, detailReplyBytes, withinBudget } from './detail-reply-budget';
 import { UserArticlesCache } from './user-articles.cache';
 
 /** Cache policy of `art:{id}:info`. */
@@ -68,9 +68,9 @@ export class ArticlesService {
 
   /**
    * `getDetails` within a reply of `maxReplyBytes` (0: every article): only the articles that fit
-   * it are read, by the bytes MySQL stores (or this process holds) for each, the first always;
-   * the others are named in `leftOut`, in the order asked, for the caller to ask for again. A
-   * batch of 100 articles of about 1 MiB each read whole took news past its 384 MiB heap.
+   * it are read, the first always, by the bytes this process holds, Redis stores or MySQL measures
+   * for each; the others are named in `leftOut`, in the order asked, for the caller to ask for
+   * again. A batch of 100 articles of about 1 MiB each read whole took news past its 384 MiB heap.
    */
   async getDetailsWithin(
     articleIds: readonly string[],
@@ -79,18 +79,18 @@ export class ArticlesService {
     const budget = detailBudget(maxReplyBytes);
     if (budget === undefined) return { articles: await this.getDetails(articleIds), leftOut: [] };
     const ids = validIds(articleIds, MAX_DETAILS);
-    const held = new Map(ids.map((id) => [id, this.cache.peekLocal<articleV1.ArticleDetail>(CacheKeys.articleDetail(id))]));
-    const unheld = ids.filter((id) => held.get(id) === undefined);
-    // One article always fits a reply: only a batch needs the lengths first.
-    const stored = unheld.length > 1 ? await this.articles.findApprovedDetailBytes(unheld) : new Map<string, number>();
-    const heldOrStoredBytes = (id: string): number => {
-      const detail = held.get(id);
-      return detail ? detailReplyBytes(detail) : (stored.get(id) ?? 0);
-    };
-    const read = withinBudget(ids, heldOrStoredBytes, budget);
-    // An article edited since its length was read may no longer fit: the reply is still bounded.
-    const answered = withinBudget(await this.getDetails(read.taken), detailReplyBytes, budget);
-    const leftOut = new Set([...read.leftOut, ...answered.leftOut.map((detail) => detail.artId)]);
+    const sizes = await this.heldOrStoredBytes(ids);
+    const read = withinBudget(ids, (id) => sizes.get(id) ?? 0, budget);
+    const room = read.taken.reduce((left, id) => left - (sizes.get(id) ?? 0), budget);
+    const { values, unread } = await this.cache.getManyWithin(
+      read.taken,
+      CacheKeys.articleDetail,
+      (misses) => this.loadDetailsWithin(misses, room),
+      ARTICLE_DETAIL_POLICY,
+    );
+    // An article edited since its size was read may no longer fit: the reply is still bounded.
+    const answered = withinBudget(presentInOrder(read.taken, values), detailReplyBytes, budget);
+    const leftOut = new Set([...read.leftOut, ...unread, ...answered.leftOut.map((detail) => detail.artId)]);
     return { articles: answered.taken, leftOut: ids.filter((id) => leftOut.has(id)) };
   }
 
@@ -191,6 +191,49 @@ export class ArticlesService {
   private async loadDetails(ids: readonly string[]): Promise<Map<string, articleV1.ArticleDetail>> {
     const rows = await this.articles.findApprovedDetails(ids);
     return new Map(rows.map((row) => [row.id, toArticleDetail(row)]));
+  }
+
+  /**
+   * Reply bytes of the details this process holds (0 for a null marker) or, in a batch of two or
+   * more it does not hold, Redis stores as JSON; 0 for the others, which are read within `room`.
+   */
+  private async heldOrStoredBytes(ids: readonly string[]): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>();
+    const unheld: string[] = [];
+    for (const id of ids) {
+      const held = this.cache.peekLocal<articleV1.ArticleDetail>(CacheKeys.articleDetail(id));
+      if (held === undefined) unheld.push(id);
+      else sizes.set(id, held ? detailReplyBytes(held) : 0);
+    }
+    // One article always fits a reply: only a batch needs the sizes first.
+    if (unheld.length < 2) return sizes;
+    const stored = await this.cache.storedBytes(unheld.map(CacheKeys.articleDetail));
+    unheld.forEach((id, index) => sizes.set(id, stored[index]));
+    return sizes;
+  }
+
+  /**
+   * The details of `ids` whose bytes fit `room`, in that order, the first always; the others are
+   * left unread. Each is read with the sizes when it takes no more than its share of `room`, so a
+   * batch of normal-size articles is one statement; larger ones that fit are read by a second.
+   */
+  private async loadDetailsWithin(ids: readonly string[], room: number): Promise<PartialLoad<articleV1.ArticleDetail>> {
+    const share = Math.floor(room / ids.length) - DETAIL_OVERHEAD_BYTES;
+    const rows = new Map((await this.articles.findApprovedDetailsUpTo(ids, share)).map((row) => [row.id, row]));
+    const kept = withinBudget(
+      ids.flatMap((id) => rows.get(id) ?? []),
+      (row) => row.bytes + DETAIL_OVERHEAD_BYTES,
+      room,
+    );
+    const toRead = kept.taken.filter((row) => row.content === null).map((row) => row.id);
+    const readNow = new Map((await this.articles.findApprovedDetails(toRead)).map((row) => [row.id, row]));
+    const values = new Map<string, articleV1.ArticleDetail>();
+    for (const row of kept.taken) {
+      const full = row.content === null ? readNow.get(row.id) : { ...row, content: row.content };
+      // Not approved since its size was read: left to its null marker.
+      if (full) values.set(row.id, toArticleDetail(full));
+    }
+    return { values, unread: new Set(kept.leftOut.map((row) => row.id)) };
   }
 }
 
