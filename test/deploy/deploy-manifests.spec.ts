@@ -1007,6 +1007,85 @@ function nameOf(doc: Json): string | undefined {
   return asString(asRecord(doc.metadata).name);
 }
 
+/** A ConfigMap a configMapGenerator makes, under the name the manifests refer to it by. */
+interface GeneratedConfigMap {
+  data: Record<string, string>;
+  /** Whether kustomize suffixes its name with a hash of its data, and writes that name into what refers to it. */
+  hashed: boolean;
+  /** Each kustomization that makes it, from the base up, with its generator's behavior. */
+  steps: string[];
+}
+
+/**
+ * A generator's `KEY=value` lines as kustomize reads an env file: leading blanks dropped, blank and
+ * `#` lines skipped, the value kept as written (quotes included). A line without `=` kustomize would
+ * read from the environment it runs in: refused here.
+ */
+function generatorEnvFile(file: string): Record<string, string> {
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.trimStart())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  return Object.fromEntries(
+    lines.map((line) => {
+      const at = line.indexOf('=');
+      if (at < 1) throw new Error(`${relative(ROOT, file)}: ${line} is no KEY=value`);
+      return [line.slice(0, at), line.slice(at + 1)];
+    }),
+  );
+}
+
+/** The data of a configMapGenerator entry of the kustomization in dir: its env files, files and literals. */
+function generatorData(dir: string, generator: Json): Record<string, string> {
+  const fromEnvs = asList(generator.envs).map((path) => generatorEnvFile(resolve(dir, String(path))));
+  const fromFiles = asList(generator.files).map((entry) => {
+    const [key, path] = String(entry).includes('=') ? String(entry).split('=', 2) : [basename(String(entry)), String(entry)];
+    return { [key]: readFileSync(resolve(dir, path), 'utf8') };
+  });
+  const literals = asList(generator.literals).map((entry) => {
+    const [key, ...value] = String(entry).split('=');
+    return { [key]: value.join('=') };
+  });
+  return Object.assign({}, ...fromEnvs, ...fromFiles, ...literals) as Record<string, string>;
+}
+
+/** The ConfigMaps the kustomization in dir generates, with those of the kustomizations it builds on. */
+function generatedConfigMaps(dir: string): Map<string, GeneratedConfigMap> {
+  const doc = asRecord(parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')));
+  const maps = new Map<string, GeneratedConfigMap>();
+  for (const path of asList(doc.resources)) {
+    const base = resolve(dir, String(path));
+    if (existsSync(join(base, 'kustomization.yaml'))) for (const [name, map] of generatedConfigMaps(base)) maps.set(name, map);
+  }
+  const unhashed = asRecord(doc.generatorOptions).disableNameSuffixHash === true;
+  for (const generator of asList(doc.configMapGenerator).map(asRecord)) {
+    const name = asString(generator.name) ?? '?';
+    const behavior = asString(generator.behavior) ?? 'create';
+    const previous = behavior === 'create' ? undefined : maps.get(name);
+    maps.set(name, {
+      data: { ...(behavior === 'merge' ? previous?.data : {}), ...generatorData(dir, generator) },
+      hashed: !unhashed && asRecord(generator.options).disableNameSuffixHash !== true && previous?.hashed !== false,
+      steps: [...(previous?.steps ?? []), `${relative(ROOT, dir)} ${behavior}`],
+    });
+  }
+  return maps;
+}
+
+/** The ConfigMaps a workload's or Job's pods read: through envFrom, env and volumes, init containers included. */
+function configMapsReadBy(doc: Json): string[] {
+  const pod = asRecord(asRecord(asRecord(doc.spec).template).spec);
+  const containers = [...asList(pod.containers), ...asList(pod.initContainers)].map(asRecord);
+  const names = [
+    ...containers.flatMap((container) => asList(container.envFrom).map((source) => asRecord(asRecord(source).configMapRef).name)),
+    ...containers.flatMap((container) => asList(container.env).map((entry) => asRecord(asRecord(asRecord(entry).valueFrom).configMapKeyRef).name)),
+    ...asList(pod.volumes).map((volume) => asRecord(asRecord(volume).configMap).name),
+    ...asList(pod.volumes).flatMap((volume) =>
+      asList(asRecord(asRecord(volume).projected).sources).map((source) => asRecord(asRecord(source).configMap).name),
+    ),
+  ];
+  return [...new Set(names.filter((name): name is string => typeof name === 'string'))];
+}
+
 describe('k8s manifests', () => {
   const manifests = loadManifests();
   const kustomizations = manifests.filter(({ doc }) => typeOf(doc) === KUSTOMIZATION);
@@ -1015,6 +1094,22 @@ describe('k8s manifests', () => {
     resources.filter(({ doc }) => doc.kind === kind).map(({ doc }) => doc);
   /** What runs the apps' pods: Deployments, and StatefulSets where each pod needs an ordinal. */
   const workloads = (): Json[] => [...ofKind('Deployment'), ...ofKind('StatefulSet')];
+  /**
+   * The files that set a ConfigMap's setting: a generator's env file (its kustomization for
+   * literals and files) or a ConfigMap kept as a resource.
+   */
+  const settingIn = (setting: string): string[] => {
+    const generated = kustomizations.flatMap(({ file, doc }) =>
+      asList(doc.configMapGenerator)
+        .map(asRecord)
+        .flatMap((generator) => [
+          ...asList(generator.envs).map((path) => resolve(dirname(file), String(path))).map((env) => [env, generatorEnvFile(env)] as const),
+          [file, generatorData(dirname(file), { files: generator.files, literals: generator.literals })] as const,
+        ]),
+    );
+    const kept = resources.filter(({ doc }) => doc.kind === 'ConfigMap').map(({ file, doc }) => [file, asRecord(doc.data)] as const);
+    return [...generated, ...kept].filter(([, data]) => setting in data).map(([file]) => relative(ROOT, file));
+  };
 
   it('finds the base and both overlays', () => {
     const dirs = kustomizations.map(({ file }) => relative(ROOT, dirname(file)));
@@ -1042,7 +1137,7 @@ describe('k8s manifests', () => {
 
       const used = new Set(paths.map((path) => resolve(dir, path)));
       const unused = readdirSync(dir)
-        .filter((entry) => /\.ya?ml$/.test(entry) && !/^kustomization\.ya?ml$/.test(entry))
+        .filter((entry) => /\.(?:ya?ml|env)$/.test(entry) && !/^kustomization\.ya?ml$|\.example\.env$/.test(entry))
         .filter((entry) => !used.has(join(dir, entry)));
       expect(unused).toEqual([]);
     },
@@ -1107,11 +1202,7 @@ describe('k8s manifests', () => {
 
   it("ends a worker's stop that cannot finish (WORKER_SHUTDOWN_TIMEOUT_MS) before Kubernetes kills the pod", () => {
     // No ConfigMap sets it: the default applies wherever the worker runs.
-    const set = resources.filter(
-      ({ doc }) =>
-        doc.kind === 'ConfigMap' && asRecord(doc.data).WORKER_SHUTDOWN_TIMEOUT_MS !== undefined,
-    );
-    expect(set.map(labelOf)).toEqual([]);
+    expect(settingIn('WORKER_SHUTDOWN_TIMEOUT_MS')).toEqual([]);
     const timeoutMs = loadConfig(workerEnvSchema, {}).WORKER_SHUTDOWN_TIMEOUT_MS;
     const workers = ofKind('Deployment').filter((doc) => nameOf(doc) === 'worker');
     expect(workers.length).toBeGreaterThan(0);
@@ -1168,10 +1259,7 @@ describe('k8s manifests', () => {
     const apps = snowflakeApps();
     expect(apps).toEqual(expect.arrayContaining(['user', 'news']));
     // A ConfigMap's value is every pod's: two pods making an id in the same millisecond would make the same one.
-    const shared = resources.filter(
-      ({ doc }) => doc.kind === 'ConfigMap' && asRecord(doc.data).SNOWFLAKE_WORKER_ID !== undefined,
-    );
-    expect(shared.map(labelOf)).toEqual([]);
+    expect(settingIn('SNOWFLAKE_WORKER_ID')).toEqual([]);
 
     const findings = apps.flatMap((app) => {
       const workloads = resources.filter(({ doc }) => ['Deployment', 'StatefulSet'].includes(asString(doc.kind) ?? '') && nameOf(doc) === app);
@@ -1202,10 +1290,13 @@ describe('k8s manifests', () => {
     }
   });
 
-  /** Each kustomization's ConfigMaps, an overlay's patching the base's of the same name. */
+  /**
+   * Each kustomization's ConfigMaps: those its generators make, an overlay's merging into the
+   * base's, and any kept as a resource, an overlay's patching the base's of the same name.
+   */
   function configMapsOf(kustomizationFile: string): Map<string, Record<string, string>> {
     const dirs = [join(ROOT, 'k8s', 'base'), dirname(kustomizationFile)];
-    const configMaps = new Map<string, Record<string, string>>();
+    const configMaps = new Map([...generatedConfigMaps(dirname(kustomizationFile))].map(([name, { data }]) => [name, data]));
     for (const { file, doc } of resources) {
       if (doc.kind !== 'ConfigMap' || !dirs.includes(dirname(file))) continue;
       const name = nameOf(doc) ?? '?';
@@ -1214,6 +1305,39 @@ describe('k8s manifests', () => {
     }
     return configMaps;
   }
+
+  it('rolls the pods that read a ConfigMap when an apply changes one of its settings: kustomize generates it under a name hashed from its data, and the overlays merge their settings into the base\'s', () => {
+    // Pods read their environment at start only: a ConfigMap kept as a resource keeps its name, so
+    // an apply that changes a setting changes no pod template and no pod reads the new value.
+    const read = [...new Set([...workloads(), ...ofKind('Job')].flatMap(configMapsReadBy))].sort();
+    expect(read.length).toBeGreaterThan(0);
+    const made = kustomizations.flatMap(({ file }) => {
+      const generated = generatedConfigMaps(dirname(file));
+      return read.map((name) => {
+        const map = generated.get(name);
+        return [relative(ROOT, dirname(file)), name, map?.hashed ?? 'not generated', map?.steps.at(0), map?.steps.slice(1).map((step) => step.split(' ')[1])];
+      });
+    });
+    // The base creates each; an overlay merges into it (a create of the base's name kustomize
+    // refuses, and a replace would drop the base's settings).
+    expect(made).toEqual(
+      kustomizations.flatMap(({ file }) => {
+        const dir = relative(ROOT, dirname(file));
+        return read.map((name) => [dir, name, true, 'k8s/base create', dir === 'k8s/base' ? [] : ['merge']]);
+      }),
+    );
+    for (const { file } of kustomizations)
+      for (const [name, { data }] of generatedConfigMaps(dirname(file))) validateK8s({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+    // Nor is any of them kept as a resource too, or patched by an overlay beside its generator.
+    expect(resources.filter(({ doc }) => doc.kind === 'ConfigMap' && read.includes(nameOf(doc) ?? '')).map(labelOf)).toEqual([]);
+    const patched = kustomizations.flatMap(({ file, doc }) =>
+      asList(doc.patches)
+        .map(asRecord)
+        .filter((patch) => asRecord(patch.target).kind === 'ConfigMap' || (typeof patch.path === 'string' && /\bkind:\s*ConfigMap\b/.test(readFileSync(resolve(dirname(file), patch.path), 'utf8'))))
+        .map((patch) => `${relative(ROOT, file)}: ${String(patch.path ?? asRecord(patch.target).name)}`),
+    );
+    expect(patched).toEqual([]);
+  });
 
   /** Each Secret's keys as its example file (`k8s/base/<name minus toutiao->.example.env`) lists them, which the operator fills in. */
   const secrets = new Map(
@@ -1360,8 +1484,7 @@ describe('k8s manifests', () => {
     expect(drivers.map(([dir]) => dir)).toEqual(kustomizations.map(({ file }) => relative(ROOT, dirname(file))));
 
     const keys = ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET'];
-    const inConfigMaps = resources.filter(({ doc }) => doc.kind === 'ConfigMap' && keys.some((key) => key in asRecord(doc.data)));
-    expect(inConfigMaps.map(labelOf)).toEqual([]);
+    expect(keys.flatMap(settingIn)).toEqual([]);
     const holders = [...workloads(), ...ofKind('Job')]
       .filter((doc) =>
         containersOf(doc).some((container) =>
@@ -1552,16 +1675,9 @@ describe('k8s manifests', () => {
     );
     expect(routed).toEqual(expect.arrayContaining(PROXIABLE_HTTP_APPS));
 
-    const base = join(ROOT, 'k8s', 'base');
     const hops = kustomizations.flatMap(({ file }) => {
       const dir = dirname(file);
-      // The overlay's ConfigMaps patch the base's of the same name.
-      const configMaps = new Map<string, Json>();
-      for (const { file: source, doc } of resources) {
-        if (doc.kind !== 'ConfigMap' || ![base, dir].includes(dirname(source))) continue;
-        const name = nameOf(doc) ?? '?';
-        configMaps.set(name, { ...configMaps.get(name), ...asRecord(doc.data) });
-      }
+      const configMaps = configMapsOf(file);
       return workloads()
         .filter((doc) => PROXIABLE_HTTP_APPS.includes(nameOf(doc) ?? ''))
         .flatMap((doc) =>
@@ -1581,7 +1697,7 @@ describe('k8s manifests', () => {
 
   it('lets through the Ingress every body the apps accept, so they answer an oversized one themselves', () => {
     // No ConfigMap sets it: the default image limit applies wherever the apps run.
-    expect(resources.filter(({ doc }) => doc.kind === 'ConfigMap' && asRecord(doc.data).STORAGE_MAX_IMAGE_BYTES !== undefined)).toEqual([]);
+    expect(settingIn('STORAGE_MAX_IMAGE_BYTES')).toEqual([]);
     // The gateway's profile form: two files per image field in multipart, or each field in base64 JSON.
     const multipart = PROFILE_IMAGE_FIELDS.length * 2 * DEFAULT_MAX_IMAGE_BYTES + 1024 * 1024;
     const largest = Math.max(multipart, base64BodyLimit(PROFILE_IMAGE_FIELDS.length, DEFAULT_MAX_IMAGE_BYTES));
@@ -1713,14 +1829,25 @@ describe('k8s manifests', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const start = readme.indexOf('**Rotating the JWT keys**');
     const rotation = readme.slice(start, readme.indexOf('\n\n', start));
-    const setIn = resources
-      .filter(({ doc }) => doc.kind === 'ConfigMap' && asRecord(doc.data).JWT_SIGNING_KID !== undefined)
-      .map(({ file }) => relative(ROOT, file));
+    const setIn = settingIn('JWT_SIGNING_KID');
     expect(setIn.length).toBeGreaterThan(0);
     expect(setIn.filter((file) => !rotation.includes(`\`${file}\``))).toEqual([]);
     // An apply replaces the kid a past rotation set in the live ConfigMap with the manifests' own,
-    // whose key pair such a cluster lacks: the README tells how to read the live one first.
-    expect(rotation).toMatch(/`kubectl\s+-n\s+toutiao\s+get\s+configmap\s+toutiao-config\s+-o\s+jsonpath='\{\.data\.JWT_SIGNING_KID\}'`/);
+    // whose key pair such a cluster lacks: the README tells how to read the live one first, from
+    // the ConfigMap the user pods read, whose name (hashed from its data, or toutiao-config as an
+    // apply of an earlier release left it) no fixed command could know.
+    const command =
+      /`kubectl -n toutiao get configmap "\$\(kubectl -n toutiao get pods -l ([\w./-]+)=([\w.-]+) -o jsonpath='\{\.items\[0\]\.spec\.containers\[(\d+)\]\.envFrom\[(\d+)\]\.configMapRef\.name\}'\)" -o jsonpath='\{\.data\.JWT_SIGNING_KID\}'`/.exec(
+        rotation,
+      );
+    if (!command) throw new Error('the README tells no command that reads the kid of the user pods\' ConfigMap');
+    const [, label, value, container, source] = command;
+    const user = workloads().find((doc) => nameOf(doc) === 'user');
+    const template = asRecord(asRecord(user?.spec).template);
+    const read = asString(asRecord(asRecord(asList(containersOf(user ?? {})[Number(container)]?.envFrom)[Number(source)]).configMapRef).name);
+    expect([asRecord(asRecord(template.metadata).labels)[label], read]).toEqual([value, 'toutiao-config']);
+    expect(configMapsOf(join(ROOT, 'k8s', 'base', 'kustomization.yaml')).get(read ?? '')?.JWT_SIGNING_KID).toBeDefined();
+    expect(rotation).not.toMatch(/get\s+configmap\s+toutiao-config\b/);
   });
 
   it('rejects a Deployment with a malformed field and an unmapped kind', () => {
