@@ -543,13 +543,13 @@ describe('FeedBatchDealer drawing ahead', () => {
     expect(await emptied()).toBe(4);
   });
 
-  it('draws the runs of one refill within one recommend deadline, and no more once it is past, where each had a deadline of its own and a page waited three', async () => {
+  it('draws the runs of one refill within one recommend deadline, none once the time left is shorter than the last draw took, where each had a deadline of its own and a page waited three', async () => {
     let now = 1_000_000;
     const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
     try {
       const { store, recommender, dealer } = setUp(() => {
-        // Each draw takes 150 ms of the 200.
-        now += 150;
+        // Each draw takes 80 ms: a third would start with 40 ms of the 200 left.
+        now += 80;
         return Promise.resolve({ ok: true, batch: { ids: run, timeStamp: 20, exposure: 'drawn' } });
       });
       store.next.mockResolvedValue(nothingQueued());

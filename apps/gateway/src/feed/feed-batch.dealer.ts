@@ -300,7 +300,9 @@ export class FeedBatchDealer {
    * not. The cold-start ids the viewer was dealt are drawn along (so the recommend service counts
    * them as shown) and left out of the run. A run the viewer's fallback pages showed whole leaves
    * nothing to deal: another is drawn (the recommend service counted that one as shown), at most
-   * RUNS_PER_REFILL in all, all within one recommend deadline: none is started once it is past.
+   * RUNS_PER_REFILL in all, all within one recommend deadline: none is started with less of it left
+   * than the last one took (the recommend service records a run it drew past the caller's deadline,
+   * so a late one's articles would count as shown and the page fall back all the same).
    */
   private async refill(
     viewer: FeedViewer,
@@ -311,6 +313,7 @@ export class FeedBatchDealer {
     const deadline = Date.now() + FEED_RECOMMEND_DEADLINE_MS;
     let leftOut = coldIds;
     for (let runs = 1; ; runs += 1) {
+      const started = Date.now();
       const drawn = await this.drawRun(viewer, channelId, stamp, leftOut, deadline);
       if (!drawn.ok) return { queued: false, batch: drawn.failure };
       const { run, batches, stillUndrawn } = drawn;
@@ -327,7 +330,8 @@ export class FeedBatchDealer {
         };
       }
       if (next.kind === 'empty') this.metrics.runLeftEmpty();
-      if (next.kind !== 'empty' || runs >= RUNS_PER_REFILL || Date.now() >= deadline)
+      const now = Date.now();
+      if (next.kind !== 'empty' || runs >= RUNS_PER_REFILL || deadline - now < now - started)
         return { queued: true, batch: dealtOrEnd(next, viewer) };
       leftOut = next.coldIds;
     }
