@@ -119,6 +119,7 @@ describe('swapInSortedSet (real Redis)', () => {
       expect(written).toBe(2);
       expect(await raw().exists(prefixed('set:g1'))).toBe(0);
       expect(await raw().keys(`${prefixed('set:g1')}:filling:*`)).toEqual([]);
+      expect(await raw().exists(prefixed('set:g1:added'))).toBe(0);
       // The next rebuild, with no write during it, is swapped in.
       await swapInSortedSet(
         redis,
@@ -128,6 +129,7 @@ describe('swapInSortedSet (real Redis)', () => {
         { guarded: true },
       );
       expect(await members('set:g1')).toEqual(['one', '1', 'two', '2']);
+      expect(await raw().exists(prefixed('set:g1:added'))).toBe(0);
     });
 
     it('does not swap in a rebuild that a drop overtook when the cache Redis then evicted the fence', async () => {
@@ -143,6 +145,43 @@ describe('swapInSortedSet (real Redis)', () => {
       );
       expect(await raw().exists(prefixed('set:g6'))).toBe(0);
       expect(await raw().keys(`${prefixed('set:g6')}:filling:*`)).toEqual([]);
+    });
+
+    it('does not swap in a rebuild whose record of what was added the cache Redis evicted meanwhile', async () => {
+      await swapInSortedSet(
+        redis,
+        'set:g7',
+        rebuild(async () => {
+          await addToSortedSet(redis, 'set:g7', 3, 'three', 5);
+          await raw().del(prefixed('set:g7:added'));
+          // A later comment records what is added anew, without the one evicted.
+          await addToSortedSet(redis, 'set:g7', 4, 'four', 5);
+        }),
+        900,
+        { guarded: true },
+      );
+      expect(await raw().exists(prefixed('set:g7'))).toBe(0);
+      expect(await raw().keys(`${prefixed('set:g7')}:filling:*`)).toEqual([]);
+    });
+
+    it('does not swap in such a rebuild when another rebuild began after the eviction', async () => {
+      const other = (): Promise<number> =>
+        swapInSortedSet(redis, 'set:g8', yieldEach([[[1, 'one'], [2, 'two'], [3, 'three']]]), 900, {
+          guarded: true,
+        });
+      await swapInSortedSet(
+        redis,
+        'set:g8',
+        rebuild(async () => {
+          await addToSortedSet(redis, 'set:g8', 3, 'three', 5);
+          await raw().del(prefixed('set:g8:added'));
+          // It reads 'three' from MySQL and swaps its list in first.
+          expect(await other()).toBe(3);
+        }),
+        900,
+        { guarded: true },
+      );
+      expect(await members('set:g8')).toEqual(['one', '1', 'two', '2', 'three', '3']);
     });
 
     it('merges what was added during the rebuild, and not what a drop changed since', async () => {

@@ -48,22 +48,26 @@ return 1`);
 
 /**
  * Swaps a guarded rebuild in (KEYS: scratch, set, fence, added; ARGV: its members, the set's TTL,
- * the fence the rebuild saw before reading) when it is whole: not at all when a write dropped the
- * set meanwhile, and with what was added meanwhile merged in.
+ * the fence the rebuild saw before reading, its marker) when it is whole: not at all when a write
+ * dropped the set meanwhile, nor when its marker is gone from `added` (the cache Redis evicted
+ * what was added meanwhile, which a new key of that name no longer holds), and with what was
+ * added meanwhile merged in. The marker is taken out whatever the answer.
  */
 const GUARDED_SWAP = new RedisScript<
   number,
   [scratch: string, set: string, fence: string, added: string],
-  [members: number, ttlSeconds: number, fence: string]
+  [members: number, ttlSeconds: number, fence: string, marker: string]
 >(`
+local marked = redis.call('ZREM', KEYS[4], ARGV[4]) == 1
 ${UNLESS_SCRATCH_WHOLE}
-if (redis.call('GET', KEYS[3]) or '') ~= ARGV[3] then
+if not marked or (redis.call('GET', KEYS[3]) or '') ~= ARGV[3] then
   redis.call('DEL', KEYS[1])
   return 0
 end
 -- Member by member, the higher score kept: a ZUNIONSTORE would copy the whole rebuild, which for
--- a list of a million held Redis for seconds and outlasted the clients' command timeout.
-local added = redis.call('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')
+-- a list of a million held Redis for seconds and outlasted the clients' command timeout. Markers
+-- (scored -inf) are left out.
+local added = redis.call('ZRANGE', KEYS[4], '(-inf', '+inf', 'BYSCORE', 'WITHSCORES')
 for i = 1, #added, 2 do redis.call('ZADD', KEYS[1], 'GT', added[i + 1], added[i]) end
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
@@ -71,9 +75,17 @@ return 1`);
 
 /**
  * The fence KEYS[1], set to ARGV[1] for ARGV[2] s when there is none: a rebuild that began with
- * no fence must still tell a drop whose fence the cache Redis then evicted from no drop.
+ * no fence must still tell a drop whose fence the cache Redis then evicted from no drop. The
+ * rebuild's marker ARGV[3] goes into `added` (KEYS[2]) at -inf, for its swap to tell what was
+ * added meanwhile from a key the cache Redis evicted (and a later add made anew).
  */
-const READ_FENCE = new RedisScript<string, [fence: string], [token: string, ttlSeconds: number]>(`
+const BEGIN_GUARDED_REBUILD = new RedisScript<
+  string,
+  [fence: string, added: string],
+  [token: string, ttlSeconds: number, marker: string]
+>(`
+redis.call('ZADD', KEYS[2], '-inf', ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
 local fence = redis.call('GET', KEYS[1])
 if fence then return fence end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
@@ -99,8 +111,9 @@ end`);
 export interface SwapOptions {
   /**
    * The set's writers use `addToSortedSet` and `dropSortedSets`: a rebuild that a drop overtook is
-   * not swapped in (the next read rebuilds it), and members added during it are merged in. Without
-   * it, a rebuild that read MySQL before a write would cache what the write changed until the TTL.
+   * not swapped in (the next read rebuilds it), and members added during it are merged in (one
+   * whose record of them the cache Redis evicted is not swapped in either). Without it, a rebuild
+   * that read MySQL before a write would cache what the write changed until the TTL.
    */
   guarded?: boolean;
 }
@@ -120,11 +133,16 @@ export async function swapInSortedSet(
   ttlSeconds: number,
   options: SwapOptions = {},
 ): Promise<number> {
-  const scratch = `${key}:filling:${randomUUID()}`;
+  const rebuild = randomUUID();
+  const scratch = `${key}:filling:${rebuild}`;
   const guard = guardKeys(key);
   // Read before the first chunk is: a write after this moment is one the rebuild may have missed.
   const fence = options.guarded
-    ? await READ_FENCE.run(redis, [guard.fence], [newFenceToken(), GUARD_TTL_SECONDS])
+    ? await BEGIN_GUARDED_REBUILD.run(
+        redis,
+        [guard.fence, guard.added],
+        [newFenceToken(), GUARD_TTL_SECONDS, rebuild],
+      )
     : undefined;
   let written = 0;
   // Members the ZADDs added, duplicates across chunks counted once: what the scratch key holds.
@@ -140,17 +158,22 @@ export async function swapInSortedSet(
       for (const reply of replies.slice(0, -1)) added += Number(reply);
       written += pairs.length;
     }
-    if (written === 0) return 0;
+    if (written === 0) {
+      if (fence !== undefined) await redis.zrem(guard.added, rebuild);
+      return 0;
+    }
     if (fence === undefined) await SWAP.run(redis, [scratch, key], [added, ttlSeconds]);
     else
       await GUARDED_SWAP.run(
         redis,
         [scratch, key, guard.fence, guard.added],
-        [added, ttlSeconds, fence],
+        [added, ttlSeconds, fence, rebuild],
       );
     return written;
   } catch (error) {
-    await redis.del(scratch).catch(() => undefined);
+    const cleanup = redis.multi().del(scratch);
+    if (fence !== undefined) cleanup.zrem(guard.added, rebuild);
+    await cleanup.exec().catch(() => undefined);
     throw error;
   }
 }
