@@ -11,7 +11,7 @@ export * from './server/drain-grpc-server';
 export * from './server/grpc-exception.filter';
 export * from './client/call';
 export * from './client/deadline.interceptor';
-export { isRefusedReply } from './client/refused-reply.interceptor';
+export { isRefusedReply, refusedReplyInterceptor } from './client/refused-reply.interceptor';
 export * from './client/grpc-client.module';
 export * from './edge/http-exception.filter';
 export * from './edge/response-envelope.hook';

@@ -1,5 +1,5 @@
 import { APP_CONFIG } from '@app/config';
-import { ROUND_ROBIN_SERVICE_CONFIG } from '@app/grpc';
+import { refusedReplyInterceptor, ROUND_ROBIN_SERVICE_CONFIG } from '@app/grpc';
 import { Client, connectivityState, credentials } from '@grpc/grpc-js';
 import {
   Inject,
@@ -40,6 +40,8 @@ export class RecommendChannel implements OnApplicationBootstrap, OnApplicationSh
       'grpc.initial_reconnect_backoff_ms': INITIAL_RECONNECT_BACKOFF_MS,
       'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS,
       'grpc.service_config': ROUND_ROBIN_SERVICE_CONFIG,
+      // A reply over the message limit ends INTERNAL, as on the other services' clients.
+      interceptors: [refusedReplyInterceptor()],
     });
   }
 

@@ -1,5 +1,5 @@
 import type { chatbot } from '@app/contracts';
-import { GRPC_LOADER_OPTIONS, protoFile } from '@app/grpc';
+import { GRPC_LOADER_OPTIONS, protoFile, refusedReplyInterceptor } from '@app/grpc';
 import { type Client, credentials, loadPackageDefinition, Metadata } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import type { OnApplicationShutdown } from '@nestjs/common';
@@ -31,7 +31,8 @@ export class GrpcChatBot extends ChatBot implements OnApplicationShutdown {
       loadSync(protoFile('chatbot.proto'), GRPC_LOADER_OPTIONS),
     ).ChatBotService;
     if (typeof service !== 'function') throw new Error('chatbot.proto defines no ChatBotService');
-    this.client = new service(url, credentials.createInsecure());
+    // A reply over the message limit ends INTERNAL, as on the other services' clients.
+    this.client = new service(url, credentials.createInsecure(), { interceptors: [refusedReplyInterceptor()] });
     const definition = service.service.Chatbot;
     this.method = {
       path: definition.path,
