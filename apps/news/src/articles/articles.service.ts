@@ -88,6 +88,13 @@ export class ArticlesService {
       (misses) => this.loadDetailsWithin(misses, room),
       ARTICLE_DETAIL_POLICY,
     );
+    // Another call's read that this one joined may have left even the first id unread: every
+    // reply answers its first article (or says it has none), so the caller's asking again ends.
+    const first = unread.indexOf(ids[0]);
+    if (first >= 0) {
+      unread.splice(first, 1);
+      values.set(ids[0], (await this.getDetails([ids[0]]))[0] ?? null);
+    }
     // An article edited since its size was read may no longer fit: the reply is still bounded.
     const answered = withinBudget(presentInOrder(read.taken, values), detailReplyBytes, budget);
     const leftOut = new Set([...read.leftOut, ...unread, ...answered.leftOut.map((detail) => detail.artId)]);
