@@ -90,7 +90,7 @@ describe('an SMS job whose worker is killed mid-job', () => {
 
     // Worker B finds the job stalled once A's lock expires, and delivers it.
     const second = await workerEnv(inbox, 0);
-    const workerB = spawnWorker(second.env);
+    const workerB = spawnWorker(second.env, true);
     children.push(workerB.child);
     await waitFor(ready(second.port), 90_000, 'worker B ready');
     await waitFor(async () => ((await queue.getJobState(id)) === 'completed' ? true : undefined), 40_000, 'job completed on B');
@@ -102,6 +102,13 @@ describe('an SMS job whose worker is killed mid-job', () => {
     await queue.add(JobName.SendSmsCode, { mobile: '13911111111', code: '482913', scope: 'app' }, { ...DEFAULT_JOB_OPTIONS, jobId: id });
     await new Promise((r) => setTimeout(r, 1500));
     expect(sent()).toHaveLength(1);
+
+    // B logged the stall once, at warn level, naming the job but not its code.
+    const stalls = workerB.output().split('\n').filter((line) => line.includes(' stalled ('));
+    expect(stalls).toHaveLength(1);
+    expect(stalls[0]).toContain('WARN');
+    expect(stalls[0]).toContain(`job ${id} (sms/send-sms-code) stalled (its worker gone, or blocked past its lock): handed out again, stalled 1 time so far`);
+    expect(workerB.output()).not.toContain('482913');
 
     // A graceful stop: Nest drains the workers, closes its clients and re-raises SIGTERM.
     workerB.child.kill('SIGTERM');

@@ -69,8 +69,8 @@ describe('ProcessorRegistryModule', () => {
     await moduleRef.close();
     expect(closed).toEqual(['sms']);
     // an 'error' listener keeps a connection failure from crashing the process; 'failed' logs a
-    // job that failed for good
-    expect(errorListeners).toEqual(['error', 'failed']);
+    // job that failed for good, 'stalled' one handed out again
+    expect(errorListeners).toEqual(['error', 'failed', 'stalled']);
   });
 
   it('shuts down cleanly when a processor never got a worker', async () => {

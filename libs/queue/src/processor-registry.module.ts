@@ -11,7 +11,7 @@ import {
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import type { Worker } from 'bullmq';
 
-import { logJobFailures } from './job-failure-log';
+import { logJobFailures, logStalledJobs } from './job-failure-log';
 import {
   assertEveryJobHasProcessor,
   assertProcessorsWithinQueues,
@@ -54,12 +54,14 @@ export class ProcessorRegistry implements OnApplicationBootstrap, BeforeApplicat
 
   /**
    * Workers emit 'error' on connection trouble; unheard, EventEmitter would crash the process. A
-   * job that failed for good is logged with its reason, where only the metrics counted it.
+   * job that failed for good is logged with its reason, where only the metrics counted it, and
+   * one found stalled and handed out again by its id and name.
    */
   onApplicationBootstrap(): void {
     for (const worker of this.startedWorkers()) {
       worker.on('error', (error) => this.logger.warn(`worker ${worker.name}: ${error.message}`));
       logJobFailures(worker, this.logger);
+      logStalledJobs(worker, this.logger);
     }
   }
 
