@@ -1,4 +1,4 @@
-import { settledWithin } from '@app/config';
+import { exitAsSignalled, settledWithin } from '@app/config';
 import { Logger } from '@nestjs/common';
 
 import type { ShutdownState } from './health/shutdown-state';
@@ -14,7 +14,8 @@ export const STATE_TIMEOUT_MS = 500;
  * returns while the queue Redis is unreachable (taskforcesh/bullmq#4656), ioredis neither ending
  * the blocking connection nor acknowledging a job between two reconnection attempts. A job left
  * unacknowledged keeps its place in the active list and its lock runs out, so BullMQ's stalled
- * check gives it to another worker.
+ * check gives it to another worker. It exits as the signal would have (143 for SIGTERM): a stop
+ * cut short is no crash for Kubernetes or compose to report.
  */
 export function exitAfterShutdownDeadline(
   timeoutMs: number,
@@ -30,7 +31,7 @@ export function exitAfterShutdownDeadline(
         undefined,
       ).then((state) => {
         new Logger('Shutdown').error(shutdownDeadlineMessage(signal, timeoutMs, state));
-        process.exit(1);
+        exitAsSignalled(signal);
       });
     }, timeoutMs).unref();
   };

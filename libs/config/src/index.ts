@@ -10,3 +10,4 @@ export * from './error-message';
 export * from './answers-within';
 export * from './periodic-task';
 export * from './drain-within';
+export * from './shutdown-signals';
