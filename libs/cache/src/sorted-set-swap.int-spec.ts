@@ -119,7 +119,7 @@ describe('swapInSortedSet (real Redis)', () => {
       expect(written).toBe(2);
       expect(await raw().exists(prefixed('set:g1'))).toBe(0);
       expect(await raw().keys(`${prefixed('set:g1')}:filling:*`)).toEqual([]);
-      expect(await raw().exists(prefixed('set:g1:added'))).toBe(0);
+      expect(await raw().exists(prefixed('set:g1:recent'))).toBe(0);
       // The next rebuild, with no write during it, is swapped in.
       await swapInSortedSet(
         redis,
@@ -129,7 +129,7 @@ describe('swapInSortedSet (real Redis)', () => {
         { guarded: true },
       );
       expect(await members('set:g1')).toEqual(['one', '1', 'two', '2']);
-      expect(await raw().exists(prefixed('set:g1:added'))).toBe(0);
+      expect(await raw().exists(prefixed('set:g1:recent'))).toBe(0);
     });
 
     it('does not swap in a rebuild that a drop overtook when the cache Redis then evicted the fence', async () => {
@@ -153,7 +153,7 @@ describe('swapInSortedSet (real Redis)', () => {
         'set:g7',
         rebuild(async () => {
           await addToSortedSet(redis, 'set:g7', 3, 'three', 5);
-          await raw().del(prefixed('set:g7:added'));
+          await raw().del(prefixed('set:g7:recent'));
           // A later comment records what is added anew, without the one evicted.
           await addToSortedSet(redis, 'set:g7', 4, 'four', 5);
         }),
@@ -174,7 +174,7 @@ describe('swapInSortedSet (real Redis)', () => {
         'set:g8',
         rebuild(async () => {
           await addToSortedSet(redis, 'set:g8', 3, 'three', 5);
-          await raw().del(prefixed('set:g8:added'));
+          await raw().del(prefixed('set:g8:recent'));
           // It reads 'three' from MySQL and swaps its list in first.
           expect(await other()).toBe(3);
         }),
@@ -182,6 +182,54 @@ describe('swapInSortedSet (real Redis)', () => {
         { guarded: true },
       );
       expect(await members('set:g8')).toEqual(['one', '1', 'two', '2', 'three', '3']);
+    });
+
+    it("leaves the release before's rebuild nothing of its own to merge in a rolling deploy", async () => {
+      // The release before reads the fence (setting one where there is none) and swaps with the
+      // script below, which merges whatever the record of what was added holds.
+      const previousSwap = `
+if redis.call('ZCARD', KEYS[1]) ~= tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+if (redis.call('GET', KEYS[3]) or '') ~= ARGV[3] then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+local added = redis.call('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')
+for i = 1, #added, 2 do redis.call('ZADD', KEYS[1], 'GT', added[i + 1], added[i]) end
+redis.call('RENAME', KEYS[1], KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1`;
+      const previousRebuild = async (): Promise<void> => {
+        const fence = await raw().get(prefixed('set:g9:fence'));
+        const scratch = prefixed('set:g9:filling:previous');
+        await raw().zadd(scratch, 5, 'five');
+        const keys = ['set:g9', 'set:g9:fence', 'set:g9:added'].map(prefixed);
+        await raw().eval(previousSwap, 4, scratch, ...keys, 1, 900, fence ?? '');
+      };
+      await swapInSortedSet(
+        redis,
+        'set:g9',
+        rebuild(async () => {
+          await dropSortedSets(redis, ['set:g9']);
+          await previousRebuild();
+        }),
+        900,
+        { guarded: true },
+      );
+      expect(await members('set:g9')).toEqual(['five', '5']);
+    });
+
+    it('merges what the release before added during the rebuild', async () => {
+      await swapInSortedSet(
+        redis,
+        'set:g10',
+        rebuild(() => raw().zadd(prefixed('set:g10:added'), 3, 'three')),
+        900,
+        { guarded: true },
+      );
+      expect(await members('set:g10')).toEqual(['one', '1', 'two', '2', 'three', '3']);
     });
 
     it('merges what was added during the rebuild, and not what a drop changed since', async () => {

@@ -15,10 +15,13 @@ export type ScoredMembers = ReadonlyArray<readonly [score: number | string, memb
 
 /**
  * Side keys of a set that writers change while it may be rebuilt: `fence` is a token each write
- * that dropped it replaces, `added` holds what was added lately (for `GUARD_TTL_SECONDS`).
+ * that dropped it replaces, `recent` holds what was added lately (for `GUARD_TTL_SECONDS`) and a
+ * marker of each rebuild reading (scored -inf). `added` holds what was added lately without the
+ * markers: the release before merges the whole of it, and a marker it merged would sit in the set
+ * as its lowest member (at -inf, the end of every comment list) until the TTL.
  */
-function guardKeys(key: string): { fence: string; added: string } {
-  return { fence: `${key}:fence`, added: `${key}:added` };
+function guardKeys(key: string): { fence: string; added: string; recent: string } {
+  return { fence: `${key}:fence`, added: `${key}:added`, recent: `${key}:recent` };
 }
 
 /** How long the side keys outlive a write: as long as a rebuild may take. */
@@ -47,18 +50,19 @@ redis.call('EXPIRE', KEYS[2], ARGV[2])
 return 1`);
 
 /**
- * Swaps a guarded rebuild in (KEYS: scratch, set, fence, added; ARGV: its members, the set's TTL,
- * the fence the rebuild saw before reading, its marker) when it is whole: not at all when a write
- * dropped the set meanwhile, nor when its marker is gone from `added` (the cache Redis evicted
- * what was added meanwhile, which a new key of that name no longer holds), and with what was
- * added meanwhile merged in. The marker is taken out whatever the answer.
+ * Swaps a guarded rebuild in (KEYS: scratch, set, fence, added, recent; ARGV: its members, the
+ * set's TTL, the fence the rebuild saw before reading, its marker) when it is whole: not at all
+ * when a write dropped the set meanwhile, nor when its marker is gone from `recent` (the cache
+ * Redis evicted what was added meanwhile, which a new key of that name no longer holds), and with
+ * what was added meanwhile merged in (`added` too: what the release before added). The marker is
+ * taken out whatever the answer.
  */
 const GUARDED_SWAP = new RedisScript<
   number,
-  [scratch: string, set: string, fence: string, added: string],
+  [scratch: string, set: string, fence: string, added: string, recent: string],
   [members: number, ttlSeconds: number, fence: string, marker: string]
 >(`
-local marked = redis.call('ZREM', KEYS[4], ARGV[4]) == 1
+local marked = redis.call('ZREM', KEYS[5], ARGV[4]) == 1
 ${UNLESS_SCRATCH_WHOLE}
 if not marked or (redis.call('GET', KEYS[3]) or '') ~= ARGV[3] then
   redis.call('DEL', KEYS[1])
@@ -67,8 +71,10 @@ end
 -- Member by member, the higher score kept: a ZUNIONSTORE would copy the whole rebuild, which for
 -- a list of a million held Redis for seconds and outlasted the clients' command timeout. Markers
 -- (scored -inf) are left out.
-local added = redis.call('ZRANGE', KEYS[4], '(-inf', '+inf', 'BYSCORE', 'WITHSCORES')
-for i = 1, #added, 2 do redis.call('ZADD', KEYS[1], 'GT', added[i + 1], added[i]) end
+for _, source in ipairs({ KEYS[4], KEYS[5] }) do
+  local added = redis.call('ZRANGE', source, '(-inf', '+inf', 'BYSCORE', 'WITHSCORES')
+  for i = 1, #added, 2 do redis.call('ZADD', KEYS[1], 'GT', added[i + 1], added[i]) end
+end
 redis.call('RENAME', KEYS[1], KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return 1`);
@@ -76,12 +82,12 @@ return 1`);
 /**
  * The fence KEYS[1], set to ARGV[1] for ARGV[2] s when there is none: a rebuild that began with
  * no fence must still tell a drop whose fence the cache Redis then evicted from no drop. The
- * rebuild's marker ARGV[3] goes into `added` (KEYS[2]) at -inf, for its swap to tell what was
+ * rebuild's marker ARGV[3] goes into `recent` (KEYS[2]) at -inf, for its swap to tell what was
  * added meanwhile from a key the cache Redis evicted (and a later add made anew).
  */
 const BEGIN_GUARDED_REBUILD = new RedisScript<
   string,
-  [fence: string, added: string],
+  [fence: string, recent: string],
   [token: string, ttlSeconds: number, marker: string]
 >(`
 redis.call('ZADD', KEYS[2], '-inf', ARGV[3])
@@ -96,14 +102,19 @@ function newFenceToken(): string {
   return String(randomInt(1, 2 ** 48));
 }
 
-/** Adds to `added` (KEYS[2]) and to the set (KEYS[1]) when it is cached for more than ARGV[3] s. */
+/**
+ * Adds to `added` (KEYS[2]) and `recent` (KEYS[3]), and to the set (KEYS[1]) when it is cached for
+ * more than ARGV[3] s.
+ */
 const GUARDED_ADD = new RedisScript<
   null,
-  [set: string, added: string],
+  [set: string, added: string, recent: string],
   [score: string, member: string, minTtlSeconds: number, addedTtlSeconds: number]
 >(`
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-redis.call('EXPIRE', KEYS[2], ARGV[4])
+for i = 2, 3 do
+  redis.call('ZADD', KEYS[i], ARGV[1], ARGV[2])
+  redis.call('EXPIRE', KEYS[i], ARGV[4])
+end
 if redis.call('TTL', KEYS[1]) > tonumber(ARGV[3]) then
   redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 end`);
@@ -140,7 +151,7 @@ export async function swapInSortedSet(
   const fence = options.guarded
     ? await BEGIN_GUARDED_REBUILD.run(
         redis,
-        [guard.fence, guard.added],
+        [guard.fence, guard.recent],
         [newFenceToken(), GUARD_TTL_SECONDS, rebuild],
       )
     : undefined;
@@ -159,20 +170,20 @@ export async function swapInSortedSet(
       written += pairs.length;
     }
     if (written === 0) {
-      if (fence !== undefined) await redis.zrem(guard.added, rebuild);
+      if (fence !== undefined) await redis.zrem(guard.recent, rebuild);
       return 0;
     }
     if (fence === undefined) await SWAP.run(redis, [scratch, key], [added, ttlSeconds]);
     else
       await GUARDED_SWAP.run(
         redis,
-        [scratch, key, guard.fence, guard.added],
+        [scratch, key, guard.fence, guard.added, guard.recent],
         [added, ttlSeconds, fence, rebuild],
       );
     return written;
   } catch (error) {
     const cleanup = redis.multi().del(scratch);
-    if (fence !== undefined) cleanup.zrem(guard.added, rebuild);
+    if (fence !== undefined) cleanup.zrem(guard.recent, rebuild);
     await cleanup.exec().catch(() => undefined);
     throw error;
   }
@@ -192,7 +203,7 @@ export async function addToSortedSet(
   const guard = guardKeys(key);
   await GUARDED_ADD.run(
     redis,
-    [key, guard.added],
+    [key, guard.added, guard.recent],
     [String(score), member, minTtlSeconds, GUARD_TTL_SECONDS],
   );
 }
@@ -210,7 +221,7 @@ export async function dropSortedSets(
   for (const key of keys) {
     const guard = guardKeys(key);
     multi.del(key).set(guard.fence, newFenceToken(), 'EX', GUARD_TTL_SECONDS);
-    if (changed.length > 0) multi.zrem(guard.added, ...changed);
+    if (changed.length > 0) multi.zrem(guard.added, ...changed).zrem(guard.recent, ...changed);
   }
   await execReplies(multi);
 }
