@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BoundedPoolClose } from './bounded-pool-close';
 import { type MysqlSettings, mysqlDataSourceOptions, type ServiceSchema } from './data-source-options';
 import { DatabaseHealth } from './database.health';
-import { initializeMigrated } from './migration-lock';
+import { initializeMigrated, type MigrationLockOptions, MigrationLockWaitError } from './migration-lock';
 
 /**
  * The service's TypeORM data source, closed within a bound, plus its readiness check; with
@@ -12,17 +12,21 @@ import { initializeMigrated } from './migration-lock';
  */
 @Module({})
 export class DatabaseModule {
-  static forRoot(settings: MysqlSettings, schema: ServiceSchema): DynamicModule {
+  static forRoot(settings: MysqlSettings, schema: ServiceSchema, lock: MigrationLockOptions = {}): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => mysqlDataSourceOptions(settings, schema),
+          useFactory: () => ({
+            ...mysqlDataSourceOptions(settings, schema),
+            // TypeORM's connection retry (9 attempts) would wait for a held lock 9 times over.
+            toRetry: (error: unknown) => !(error instanceof MigrationLockWaitError),
+          }),
           dataSourceFactory: (options) => {
             if (options === undefined) throw new Error(`${schema.service}: no data source options`);
             const logger = new Logger('Migrations');
-            return initializeMigrated(options, settings, schema, { onWait: (message) => logger.log(message) });
+            return initializeMigrated(options, settings, schema, { onWait: (message) => logger.log(message), ...lock });
           },
         }),
       ],

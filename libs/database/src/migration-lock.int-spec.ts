@@ -1,8 +1,11 @@
 import { createTestDatabase, type TestDatabase, TEST_MYSQL_SERVER, withTestConnection } from '@app/testing';
+import { Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { createConnection } from 'mysql2/promise';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 import { mysqlDataSourceOptions, type ServiceSchema } from './data-source-options';
+import { DatabaseModule } from './database.module';
 import { mysqlConnectionOptions } from './mysql-connection';
 import { initializeMigrated, migrationLockName } from './migration-lock';
 
@@ -22,7 +25,8 @@ const SCHEMA: ServiceSchema = { service: 'probe', entities: [], migrations: [Cre
 async function holdLock(database: string): Promise<{ release(): Promise<void> }> {
   const connection = await createConnection(mysqlConnectionOptions(TEST_MYSQL_SERVER));
   await connection.query('SELECT GET_LOCK(?, 0)', [migrationLockName(database)]);
-  return { release: () => connection.end() };
+  let ended: Promise<void> | undefined;
+  return { release: () => (ended ??= connection.end()) };
 }
 
 async function migrate(database: TestDatabase, waitSeconds: number, onWait?: (message: string) => void): Promise<string[]> {
@@ -95,5 +99,32 @@ describe('migration runs under the database lock (real MariaDB)', () => {
     await waiting;
     await holder.release();
     await expect(run).resolves.toEqual(['CreateProbeTable1700000000000']);
+  });
+
+  it('fails a boot with MIGRATIONS_RUN once when the lock stays held past its wait, where the connection retry ran the wait again', async () => {
+    const name = database.settings.MYSQL_DATABASE;
+    const holder = await holdLock(name);
+    // Were the failed boot tried again, the lock would be free by then and the retry would pass.
+    const errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => {
+      void holder.release();
+    });
+    const waits: string[] = [];
+    try {
+      await expect(
+        Test.createTestingModule({
+          imports: [
+            DatabaseModule.forRoot({ ...database.settings, MIGRATIONS_RUN: true }, SCHEMA, {
+              waitSeconds: 1,
+              onWait: (message) => waits.push(message),
+            }),
+          ],
+        }).compile(),
+      ).rejects.toThrow(`probe: another migration run of database ${name} still holds lock ${migrationLockName(name)} after 1 s`);
+      expect(waits).toHaveLength(1);
+    } finally {
+      errors.mockRestore();
+      await holder.release();
+    }
+    await expect(withTestConnection(database.settings, (sql) => sql('SHOW TABLES'))).resolves.toEqual([]);
   });
 });

@@ -20,6 +20,11 @@ export interface MigrationLockOptions {
   onWait?: (message: string) => void;
 }
 
+/** A run gave up waiting for the lock another run of the same database holds. */
+export class MigrationLockWaitError extends Error {
+  override readonly name = 'MigrationLockWaitError';
+}
+
 /** The named lock serialising the migration runs of `database`, whichever service runs them. */
 export function migrationLockName(database: string): string {
   const name = `${LOCK_PREFIX}${database}`;
@@ -52,7 +57,7 @@ export async function runMigrationsLocked(
         `${schema.service}: another migration run of database ${server.MYSQL_DATABASE} holds lock ${lock}; waiting up to ${waitSeconds} s`,
       );
       if (!(await getLock(connection, lock, waitSeconds)))
-        throw new Error(
+        throw new MigrationLockWaitError(
           `${schema.service}: another migration run of database ${server.MYSQL_DATABASE} still holds lock ${lock} after ${waitSeconds} s; let it end (or end its connection) and run the migrations again`,
         );
     }
