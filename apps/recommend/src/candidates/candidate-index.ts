@@ -260,6 +260,16 @@ export class CandidateIndex {
     return new Set(await this.state.hkeys(RecoKeys.articleTokens()));
   }
 
+  /** The `TITLE_CUTTING` the stored title tokens were cut by; null before this was kept. */
+  tokensCutting(): Promise<string | null> {
+    return this.state.get(RecoKeys.articleTokensCutting());
+  }
+
+  /** Records that every stored title's tokens were cut by `cutting`. */
+  async markTokensCut(cutting: string): Promise<void> {
+    await this.state.set(RecoKeys.articleTokensCutting(), cutting);
+  }
+
   /** Stores the articles' channels, except of those touched after `reading` began. */
   putChannels(
     articles: ReadonlyArray<Pick<CandidateArticle, 'id' | 'channelId'>>,

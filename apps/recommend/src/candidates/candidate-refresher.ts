@@ -12,7 +12,7 @@ import {
 
 import type { RecommendConfig } from '../config/recommend.config';
 import type { PoolEntry } from '../feed/ranking.util';
-import { TitleTokenizer } from '../related/title-tokenizer';
+import { TITLE_CUTTING, TitleTokenizer } from '../related/title-tokenizer';
 import { ALL_CHANNELS, CandidateIndex, type Reading } from './candidate-index';
 import { CandidateSnapshot } from './candidate-snapshot';
 import { READING_LIFETIME_MS } from './reading-scripts';
@@ -207,6 +207,10 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     for (const [channelId, ids] of listed)
       stored.set(channelId, await this.storedTimes(channelId, ids.length + 1));
     const known = await this.index.knownIds();
+    // Tokens stored by another cutting (a release before, which kept a title's control characters)
+    // are cut again from the titles news has now: every listed article counts as unread, once.
+    const recut = (await this.index.tokensCutting()) !== TITLE_CUTTING;
+    const cut = recut ? new Set<string>() : known;
     const listedChannel = new Map<string, number>();
     for (const [channelId, ids] of listed) {
       if (channelId !== ALL_CHANNELS) for (const id of ids) listedChannel.set(id, channelId);
@@ -214,7 +218,7 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
     const unread = new Set<string>();
     for (const [channelId, ids] of listed) {
       for (const id of ids) {
-        if (!stored.get(channelId)?.has(id) || !known.has(id) || !listedChannel.has(id))
+        if (!stored.get(channelId)?.has(id) || !cut.has(id) || !listedChannel.has(id))
           unread.add(id);
       }
     }
@@ -232,12 +236,13 @@ export class CandidateRefresher implements OnApplicationBootstrap, OnApplication
       }),
       reading,
     );
-    // Title words are cut once per article.
-    const newcomers = [...cards.values()].filter((card) => !known.has(card.id));
+    // Title words are cut once per article (and cutting).
+    const newcomers = [...cards.values()].filter((card) => !cut.has(card.id));
     await this.index.putTokens(
       newcomers.map((card) => ({ id: card.id, tokens: this.tokenizer.tokens(card.title) })),
       reading,
     );
+    if (recut) await this.index.markTokensCut(TITLE_CUTTING);
     for (const [channelId, ids] of listed) {
       const storedTimes = stored.get(channelId) ?? new Map<string, number>();
       const entries: PoolEntry[] = ids.flatMap((id) => {

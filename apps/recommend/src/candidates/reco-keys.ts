@@ -11,6 +11,11 @@ export const RecoKeys = {
   articleChannels: () => 'reco:art:channel',
   /** hash: article id -> space-separated title tokens. */
   articleTokens: () => 'reco:art:tokens',
+  /**
+   * string: the `TITLE_CUTTING` the stored title tokens were cut by; a rebuild finding another
+   * (or none) cuts every pooled title again.
+   */
+  articleTokensCutting: () => 'reco:art:tokens:cutting',
   /** zset: a pool being rebuilt, renamed over `candidates` once written (expires if the rebuild dies). */
   candidatesScratch: (channelId: number, rebuild: string) =>
     `reco:ch:${channelId}:candidates:rebuilding:${rebuild}`,

@@ -1,5 +1,6 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict';
+import { withoutStrayControls } from '@app/grpc';
 import { Injectable } from '@nestjs/common';
 
 /** Words too common to relate two titles. */
@@ -12,9 +13,20 @@ const STOPWORDS = new Set([
   ),
 ]);
 
+/**
+ * Names how `tokens` cuts a title: change it with any change to what it answers, and the next
+ * rebuild of the candidate pools cuts every pooled title again (`CandidateRefresher`). `2`: control
+ * characters dropped first.
+ */
+export const TITLE_CUTTING = '2';
+
 let sharedJieba: Jieba | undefined;
 
-/** Title words for relating articles: jieba words, lower-cased NFKC, 2+ characters, no stopwords. */
+/**
+ * Title words for relating articles: jieba words, lower-cased NFKC, 2+ characters, no stopwords.
+ * A title stored before the edges refused control characters is cut as repaired
+ * (`withoutStrayControls`): one inside a word split it, and `并\u0007发` lost `并发`.
+ */
 @Injectable()
 export class TitleTokenizer {
   private readonly jieba: Jieba;
@@ -27,7 +39,10 @@ export class TitleTokenizer {
 
   tokens(title: string): string[] {
     const words = new Set<string>();
-    for (const word of this.jieba.cut(title.normalize('NFKC').toLowerCase(), true)) {
+    for (const word of this.jieba.cut(
+      withoutStrayControls(title).normalize('NFKC').toLowerCase(),
+      true,
+    )) {
       for (const part of word.split(/[^\p{L}\p{N}]+/u)) {
         if ([...part].length >= 2 && !STOPWORDS.has(part)) words.add(part);
       }
