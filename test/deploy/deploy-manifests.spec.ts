@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -1019,20 +1019,23 @@ interface GeneratedConfigMap {
 /**
  * A generator's `KEY=value` lines as kustomize reads an env file: leading blanks dropped, blank and
  * `#` lines skipped, the value kept as written (quotes included). A line without `=` kustomize would
- * read from the environment it runs in: refused here.
+ * read from the environment it runs in: refused here. A key set twice kustomize refuses, and with it
+ * the whole apply: refused here too, where the last value would win.
  */
 function generatorEnvFile(file: string): Record<string, string> {
   const lines = readFileSync(file, 'utf8')
     .split('\n')
     .map((line) => line.trimStart())
     .filter((line) => line !== '' && !line.startsWith('#'));
-  return Object.fromEntries(
-    lines.map((line) => {
-      const at = line.indexOf('=');
-      if (at < 1) throw new Error(`${relative(ROOT, file)}: ${line} is no KEY=value`);
-      return [line.slice(0, at), line.slice(at + 1)];
-    }),
-  );
+  const data = new Map<string, string>();
+  for (const line of lines) {
+    const at = line.indexOf('=');
+    if (at < 1) throw new Error(`${relative(ROOT, file)}: ${line} is no KEY=value`);
+    const key = line.slice(0, at);
+    if (data.has(key)) throw new Error(`${relative(ROOT, file)} repeats ${key}`);
+    data.set(key, line.slice(at + 1));
+  }
+  return Object.fromEntries(data);
 }
 
 /** The data of a configMapGenerator entry of the kustomization in dir: its env files, files and literals. */
@@ -1848,6 +1851,19 @@ describe('k8s manifests', () => {
     expect([asRecord(asRecord(template.metadata).labels)[label], read]).toEqual([value, 'toutiao-config']);
     expect(configMapsOf(join(ROOT, 'k8s', 'base', 'kustomization.yaml')).get(read ?? '')?.JWT_SIGNING_KID).toBeDefined();
     expect(rotation).not.toMatch(/get\s+configmap\s+toutiao-config\b/);
+  });
+
+  it('refuses a config.env that sets a setting twice, as kustomize does (`illegally repeats the key`)', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'toutiao-config-env-'));
+    try {
+      const file = join(folder, 'config.env');
+      writeFileSync(file, 'LOG_LEVEL=info\nNODE_ENV=production\n# a later edit\nLOG_LEVEL=debug\n');
+      expect(() => generatorEnvFile(file)).toThrow(/repeats LOG_LEVEL/);
+      writeFileSync(file, 'LOG_LEVEL=info\nNODE_ENV=production\n');
+      expect(generatorEnvFile(file)).toEqual({ LOG_LEVEL: 'info', NODE_ENV: 'production' });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('rejects a Deployment with a malformed field and an unmapped kind', () => {
