@@ -1783,6 +1783,24 @@ describe('k8s manifests', () => {
     expect(steps.filter((step) => !deployment.includes(step))).toEqual([]);
   });
 
+  it('tells in the README how a cluster applied before the ConfigMap was generated keeps the settings set in its live ConfigMap alone', () => {
+    // An apply of a ConfigMap kept under one name left the keys no manifest set (kubectl edit) as
+    // they were; the generated one holds the config.env files' alone, and every pod reads it after
+    // the first apply of the generator.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const deployment = readme.slice(readme.indexOf('\n## Deployment\n'), readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1));
+    const namespace = asString(kustomizations.find(({ file }) => relative(ROOT, dirname(file)) === 'k8s/base')?.doc.namespace);
+    const generated = [...generatedConfigMaps(join(ROOT, 'k8s', 'base')).keys()];
+    expect([namespace, generated]).toEqual(['toutiao', ['toutiao-config']]);
+    const command = `\`kubectl -n ${String(namespace)} get configmap ${generated[0]} -o yaml\``;
+    const sentences = deployment
+      .replace(/\s+/g, ' ')
+      .split(/\.\s/)
+      .filter((sentence) => sentence.includes(command));
+    expect(sentences.length).toBeGreaterThan(0);
+    expect(sentences.filter((sentence) => !sentence.includes('`k8s/base/config.env`'))).toEqual([]);
+  });
+
   it('tells in the README how a cluster whose last apply set the replica count of an autoscaled workload hands it to the HPA without scaling it to one pod', () => {
     // kubectl apply removes a field its last applied configuration holds and the manifest no
     // longer does: spec.replicas then takes its default, 1, until the HPA scales the pods back.
