@@ -287,8 +287,17 @@ describe('TwoLevelCache (real Redis)', () => {
     ]);
   });
 
-  it('tells the bytes Redis holds for each key without reading them', async () => {
-    await raw.set('sized:1', '标题');
-    expect(await first.storedBytes(['sized:1', 'sized:none'])).toEqual([6, 0]);
+  it('reads values within a bound in order, the first always, measuring those of Redis before sending them', async () => {
+    const fresh = await replica();
+    const [large, chinese, small] = [JSON.stringify('x'.repeat(10)), JSON.stringify('标题'), JSON.stringify('yy')];
+    await raw.mset('sized:large', large, 'sized:chinese', chinese, 'sized:small', small);
+    const keys = ['sized:large', 'sized:chinese', 'sized:none', 'sized:small'];
+    // 12 bytes, 8 (UTF-8) that do not fit the 4 left, none stored, 4 that do.
+    const fromRedis = await fresh.peekManyWithin<string>(keys, { bytes: 16, bytesOf: () => 1 });
+    expect([fromRedis.values, [...fromRedis.leftOut], fromRedis.room]).toEqual([['x'.repeat(10), undefined, undefined, 'yy'], [1], 0]);
+    // Those now held in process count what `bytesOf` says, and are not read again.
+    await raw.del('sized:large', 'sized:small');
+    const held = await fresh.peekManyWithin<string>(keys, { bytes: 20, bytesOf: (value) => (value === 'yy' ? 100 : 10) });
+    expect([held.values, [...held.leftOut], held.room]).toEqual([['x'.repeat(10), '标题', undefined, undefined], [3], 2]);
   });
 });

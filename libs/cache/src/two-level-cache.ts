@@ -3,8 +3,8 @@ import type Redis from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
 import { dropFenced, readFillFences, storeIfFenced, writeFenced } from './fill-fence';
-import { execReplies } from './redis-replies';
 import { LocalGenerations } from './local-generations';
+import { readWithin } from './read-within';
 import { SingleFlight } from './single-flight';
 import { type TtlPolicy, ttlWithJitter } from './ttl';
 
@@ -69,6 +69,23 @@ export async function invalidateCached(redis: Redis, keys: readonly string[]): P
 export interface PartialLoad<T> {
   values: Map<string, T>;
   unread: ReadonlySet<string>;
+}
+
+/**
+ * A bound on the bytes one read answers (`getManyWithin`): values are taken in order while their
+ * bytes fit, the first always; those of Redis count the bytes of their JSON, which Redis measures
+ * before sending any, those this process holds `bytesOf` them.
+ */
+export interface ReadBound<T> {
+  bytes: number;
+  bytesOf: (value: T) => number;
+}
+
+/** `peekMany` within a `ReadBound`: the indexes of the keys left out, and the bytes left. */
+export interface BoundedPeek<T> {
+  values: (T | null | undefined)[];
+  leftOut: ReadonlySet<number>;
+  room: number;
 }
 
 /** What a shared load of `getMany` answers for an id its `PartialLoad` left unread. */
@@ -212,21 +229,42 @@ export class TwoLevelCache {
   /**
    * `getMany` with a load that may leave ids unread (`PartialLoad`): those are neither cached nor
    * marked missing, and are answered in `unread` (as are those of another call's such load joined).
+   * With a `bound`, the cached values are read within it (`peekManyWithin`), those left out are
+   * answered in `unread` too, and `load` is given the bytes the values read left.
    */
   getManyWithin<T>(
     ids: readonly string[],
     keyOf: (id: string) => string,
-    load: (ids: string[]) => Promise<PartialLoad<T>>,
+    load: (ids: string[], room: number) => Promise<PartialLoad<T>>,
     policy: CachePolicy,
+    bound?: ReadBound<T>,
   ): Promise<{ values: Map<string, T | null>; unread: string[] }> {
-    return this.readMany(ids, keyOf, load, policy);
+    return this.readMany(ids, keyOf, load, policy, bound);
   }
 
-  /** Bytes Redis holds for each of `keys` (0 where it holds none), without reading them: one round trip. */
-  async storedBytes(keys: readonly string[]): Promise<number[]> {
-    if (keys.length === 0) return [];
-    const replies = await execReplies(this.redis.pipeline(keys.map((key) => ['strlen', key])));
-    return replies.map(Number);
+  /**
+   * `peekMany` within `bound`, in one round trip (none when L1 holds every key): Redis measures
+   * each value before it sends it, so a batch of large values sends only those that fit.
+   */
+  async peekManyWithin<T>(keys: readonly string[], bound: ReadBound<T>): Promise<BoundedPeek<T>> {
+    const held = keys.map((key) => {
+      const entry = this.l1.get(key);
+      return entry && { value: this.parsedValue(key, entry) as T | null };
+    });
+    const generation = this.generations.current();
+    const read = await readWithin(
+      this.redis,
+      keys,
+      held.map((entry) => entry && (entry.value === null ? 0 : bound.bytesOf(entry.value))),
+      bound.bytes,
+    );
+    const values = keys.map((key, index) => {
+      const entry = held[index];
+      if (entry) return read.leftOut.has(index) ? undefined : entry.value;
+      const raw = read.values[index];
+      return raw === null ? undefined : (this.parsedValue(key, this.keep(key, raw, generation)) as T | null);
+    });
+    return { values, leftOut: read.leftOut, room: read.room };
   }
 
   /** `peekMany` of one key, without the batch's arrays when L1 holds it (the article page's hot path). */
@@ -315,19 +353,24 @@ export class TwoLevelCache {
   private async readMany<T>(
     ids: readonly string[],
     keyOf: (id: string) => string,
-    load: (ids: string[]) => Promise<PartialLoad<T>>,
+    load: (ids: string[], room: number) => Promise<PartialLoad<T>>,
     policy: CachePolicy,
+    bound?: ReadBound<T>,
   ): Promise<{ values: Map<string, T | null>; unread: string[] }> {
     const keys = ids.map(keyOf);
-    const cached = await this.peekMany<T>(keys);
+    const cached: BoundedPeek<T> = bound
+      ? await this.peekManyWithin(keys, bound)
+      : { values: await this.peekMany<T>(keys), leftOut: new Set(), room: Number.POSITIVE_INFINITY };
     const values = new Map<string, T | null>();
+    const unread = new Set<string>();
     const misses: Array<{ id: string; key: string }> = [];
     ids.forEach((id, index) => {
-      const value = cached[index];
-      if (value === undefined) misses.push({ id, key: keys[index] });
+      const value = cached.values[index];
+      if (cached.leftOut.has(index)) unread.add(id);
+      else if (value === undefined) misses.push({ id, key: keys[index] });
       else values.set(id, value);
     });
-    if (misses.length === 0) return { values, unread: [] };
+    if (misses.length === 0) return { values, unread: [...unread] };
     // An id asked for twice is loaded once.
     const notLoading = [
       ...new Map(
@@ -335,7 +378,7 @@ export class TwoLevelCache {
       ).values(),
     ];
     if (notLoading.length > 0) {
-      const loading = this.loadAndFill(notLoading, load, policy);
+      const loading = this.loadAndFill(notLoading, (loadIds) => load(loadIds, cached.room), policy);
       for (const { id, key } of notLoading) {
         void this.manyLoads.run(key, () =>
           loading.then((loaded) => (loaded.unread.has(id) ? UNREAD : (loaded.values.get(id) ?? null))),
@@ -343,7 +386,6 @@ export class TwoLevelCache {
       }
     }
     const loaded = await Promise.all(misses.map(({ key }) => this.manyLoads.pending(key) as Promise<unknown>));
-    const unread = new Set<string>();
     misses.forEach(({ id }, index) => {
       const value = loaded[index];
       if (value === UNREAD) unread.add(id);

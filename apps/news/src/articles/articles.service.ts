@@ -79,14 +79,13 @@ export class ArticlesService {
     const budget = detailBudget(maxReplyBytes);
     if (budget === undefined) return { articles: await this.getDetails(articleIds), leftOut: [] };
     const ids = validIds(articleIds, MAX_DETAILS);
-    const sizes = await this.heldOrStoredBytes(ids);
-    const read = withinBudget(ids, (id) => sizes.get(id) ?? 0, budget);
-    const room = read.taken.reduce((left, id) => left - (sizes.get(id) ?? 0), budget);
+    // Those this process holds count their reply bytes, those of Redis their JSON's, measured there.
     const { values, unread } = await this.cache.getManyWithin(
-      read.taken,
+      ids,
       CacheKeys.articleDetail,
-      (misses) => this.loadDetailsWithin(misses, room),
+      (misses, room) => this.loadDetailsWithin(misses, room),
       ARTICLE_DETAIL_POLICY,
+      { bytes: budget, bytesOf: detailReplyBytes },
     );
     // Another call's read that this one joined may have left even the first id unread: every
     // reply answers its first article (or says it has none), so the caller's asking again ends.
@@ -95,9 +94,10 @@ export class ArticlesService {
       unread.splice(first, 1);
       values.set(ids[0], (await this.getDetails([ids[0]]))[0] ?? null);
     }
-    // An article edited since its size was read may no longer fit: the reply is still bounded.
-    const answered = withinBudget(presentInOrder(read.taken, values), detailReplyBytes, budget);
-    const leftOut = new Set([...read.leftOut, ...unread, ...answered.leftOut.map((detail) => detail.artId)]);
+    // Sizes of JSON, or of a row measured before it was read (edited meanwhile), are not quite
+    // those of the reply: it is still bounded.
+    const answered = withinBudget(presentInOrder(ids, values), detailReplyBytes, budget);
+    const leftOut = new Set([...unread, ...answered.leftOut.map((detail) => detail.artId)]);
     return { articles: answered.taken, leftOut: ids.filter((id) => leftOut.has(id)) };
   }
 
@@ -198,25 +198,6 @@ export class ArticlesService {
   private async loadDetails(ids: readonly string[]): Promise<Map<string, articleV1.ArticleDetail>> {
     const rows = await this.articles.findApprovedDetails(ids);
     return new Map(rows.map((row) => [row.id, toArticleDetail(row)]));
-  }
-
-  /**
-   * Reply bytes of the details this process holds (0 for a null marker) or, in a batch of two or
-   * more it does not hold, Redis stores as JSON; 0 for the others, which are read within `room`.
-   */
-  private async heldOrStoredBytes(ids: readonly string[]): Promise<Map<string, number>> {
-    const sizes = new Map<string, number>();
-    const unheld: string[] = [];
-    for (const id of ids) {
-      const held = this.cache.peekLocal<articleV1.ArticleDetail>(CacheKeys.articleDetail(id));
-      if (held === undefined) unheld.push(id);
-      else sizes.set(id, held ? detailReplyBytes(held) : 0);
-    }
-    // One article always fits a reply: only a batch needs the sizes first.
-    if (unheld.length < 2) return sizes;
-    const stored = await this.cache.storedBytes(unheld.map(CacheKeys.articleDetail));
-    unheld.forEach((id, index) => sizes.set(id, stored[index]));
-    return sizes;
   }
 
   /**
