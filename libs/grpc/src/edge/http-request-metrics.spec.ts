@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { eventually } from '@app/testing';
 import { Registry } from 'prom-client';
 
 import { HttpRequestMetrics, type RequestCountHooks } from './http-request-metrics';
@@ -23,14 +24,18 @@ async function abortedCounts(registry: Registry): Promise<Record<string, number>
   );
 }
 
-/** Asks for `path` over a socket and hangs up after 50 ms, before a slower answer. */
-async function hangUpOn(server: FastifyInstance, path: string): Promise<void> {
+/** Asks for `path` over a socket and hangs up once `handling` resolves, before the answer. */
+async function hangUpOn(
+  server: FastifyInstance,
+  path: string,
+  handling: Promise<void>,
+): Promise<void> {
   const { port } = server.server.address() as AddressInfo;
   await new Promise<void>((resolve) => {
     const asked = httpRequest({ host: '127.0.0.1', port, path });
     asked.on('error', () => resolve());
     asked.end();
-    setTimeout(() => asked.destroy(), 50);
+    void handling.then(() => asked.destroy());
   });
 }
 
@@ -47,11 +52,34 @@ async function counts(registry: Registry): Promise<Record<string, number>> {
   );
 }
 
+/** A promise and what resolves it. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
 describe('HttpRequestMetrics', () => {
   let server: FastifyInstance;
   let registry: Registry;
+  /** /slow tells it got a request, then answers once released. */
+  let slow: {
+    handling: Promise<void>;
+    started: () => void;
+    release: () => void;
+    answered: Promise<void>;
+  };
 
   beforeEach(async () => {
+    const handling = signal();
+    const released = signal();
+    const answered = signal();
+    slow = {
+      handling: handling.promise,
+      started: handling.resolve,
+      release: released.resolve,
+      answered: answered.promise,
+    };
     registry = new Registry();
     const requests = new HttpRequestMetrics(registry);
     server = Fastify({
@@ -68,10 +96,20 @@ describe('HttpRequestMetrics', () => {
     setNotFoundHandler(requests.unmatchedHooks, (_request, reply) => {
       void reply.code(404).send({ message: 'not found' });
     });
-    server.get('/slow', async () => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return { ok: true };
-    });
+    server.get(
+      '/slow',
+      {
+        onSend: (_request, _reply, payload, done) => {
+          answered.resolve();
+          done(null, payload);
+        },
+      },
+      async () => {
+        slow.started();
+        await released.promise;
+        return { ok: true };
+      },
+    );
     server.get('/gone/:id', (_request, reply) => reply.callNotFound());
     server.get('/items/:id', (request, reply) => {
       const { id } = request.params as { id: string };
@@ -129,8 +167,18 @@ describe('HttpRequestMetrics', () => {
 
   it('counts a request whose client hung up before the answer as aborted, and not as answered', async () => {
     await server.listen({ port: 0, host: '127.0.0.1' });
-    await hangUpOn(server, '/slow');
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await hangUpOn(server, '/slow', slow.handling);
+    await eventually(
+      () => abortedCounts(registry),
+      (aborted) => 'GET /slow' in aborted,
+      'the hang-up counted',
+      10_000,
+      10,
+    );
+    slow.release();
+    await slow.answered;
+    // An answer Fastify still sent would be counted once its write ended, a turn of the loop on.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect([await counts(registry), await abortedCounts(registry)]).toEqual([
       {},
       { 'GET /slow': 1 },

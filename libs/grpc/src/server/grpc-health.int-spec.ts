@@ -32,12 +32,12 @@ describe('GrpcHealth', () => {
   });
 
   it('follows the dependency check to NOT_SERVING and back', async () => {
+    const both = async () => [await status(''), await status('toutiao.user.v1.UserService')];
+    const all = (wanted: string) => (statuses: string[]) => statuses.every((one) => one === wanted);
     dependencyUp = false;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(await status('toutiao.user.v1.UserService')).toBe('NOT_SERVING');
+    await eventually(both, all('NOT_SERVING'), 'NOT_SERVING after the check failed', 10_000, 20);
     dependencyUp = true;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(await status('')).toBe('SERVING');
+    await eventually(both, all('SERVING'), 'SERVING after the check passed again', 10_000, 20);
   });
 
   it('counts a throwing check as NOT_SERVING and reports NOT_SERVING once stopped', async () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { grpcHealthStatus } from '@app/testing';
+import { eventually, grpcHealthStatus } from '@app/testing';
 import {
   type Client,
   credentials,
@@ -36,6 +36,8 @@ const UserRecommend = loadPackageDefinition(
 /** Past every deadline the case gives: how long article 3 holds the event loop. */
 const HOLD_MS = 300;
 
+/** Told once the handler received a call for article 4, which it never answers. */
+let onArticle4: () => void = () => undefined;
 /** Given the server's deadline of each call for article 5, which the handler never answers. */
 let onArticle5: (deadline: number) => void = () => undefined;
 /** Told once the handler answered a call for article 6, with a reply larger than a stream's flow-control window. */
@@ -57,7 +59,8 @@ function articleRecommend(call: ServerUnaryCall<{ articleId: string }, unknown>,
   else if (call.request.articleId === '3') {
     const until = Date.now() + HOLD_MS;
     while (Date.now() < until);
-  } else if (call.request.articleId === '5') onArticle5(Number(call.getDeadline()));
+  } else if (call.request.articleId === '4') onArticle4();
+  else if (call.request.articleId === '5') onArticle5(Number(call.getDeadline()));
   else if (call.request.articleId === '6') {
     done(null, LARGE_REPLY);
     onArticle6Answered();
@@ -79,6 +82,18 @@ function count(scrape: string, name: string, method: string, code: string): numb
     );
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
+
+/** The counts of the histogram series of article_recommend with these codes, 0 where it has none. */
+async function histogramCounts(registry: Registry, codes: string[]): Promise<number[]> {
+  const scrape = await registry.metrics();
+  return codes.map((code) => count(scrape, 'grpc_server_handling_seconds_count', 'article_recommend', code));
+}
+
+const total = (counts: number[]): number => counts.reduce((sum, one) => sum + one, 0);
+
+/** Waits until `calls` more calls than in `before` are recorded, and resolves to the counts then. */
+const recorded = (probe: () => Promise<number[]>, before: number[], calls: number): Promise<number[]> =>
+  eventually(probe, (now) => total(now) >= total(before) + calls, `${calls} more calls recorded`, 10_000, 20);
 
 describe('GrpcServerMetrics on a plain grpc-js server', () => {
   const registry = new Registry();
@@ -117,11 +132,13 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
     expect(await call('1')).toBe(status.OK);
     expect(await call('2')).toBe(status.NOT_FOUND);
     expect(await call('3', 100)).toBe(status.DEADLINE_EXCEEDED);
+    const received = new Promise<void>((resolve) => (onArticle4 = resolve));
     const cancelled = client.article_recommend({ articleId: '4', articleNum: 1 }, {}, () => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await received;
     cancelled.cancel();
     expect(await grpcHealthStatus(address, 'UserRecommend')).toBe('SERVING');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const codes = ['OK', 'NOT_FOUND', 'DEADLINE_EXCEEDED', 'CANCELLED'];
+    await recorded(() => histogramCounts(registry, codes), [0, 0, 0, 0], 4);
 
     const scrape = await registry.metrics();
     const histogram = 'grpc_server_handling_seconds_count';
@@ -132,13 +149,9 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
   });
 
   it("records DEADLINE_EXCEEDED for a call the client cancels within the ms rounding before the server's deadline, CANCELLED for one cancelled well before it", async () => {
-    const histogram = 'grpc_server_handling_seconds_count';
-    const counts = async (): Promise<number[]> => {
-      const scrape = await registry.metrics();
-      return ['DEADLINE_EXCEEDED', 'CANCELLED'].map((code) => count(scrape, histogram, 'article_recommend', code));
-    };
-    const settled = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 100));
-    const [deadlineExceeded, cancelled] = await counts();
+    const counts = () => histogramCounts(registry, ['DEADLINE_EXCEEDED', 'CANCELLED']);
+    const before = await counts();
+    const [deadlineExceeded, cancelled] = before;
 
     // The server's deadline counts the grpc-timeout, rounded up to the ms, from the ms it read the
     // headers in, and the client's timer runs on libuv's ms clock: a client's cancel at its own
@@ -149,24 +162,17 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
       late.cancel();
     };
     const late = client.article_recommend({ articleId: '5', articleNum: 1 }, { deadline: Date.now() + 100 }, () => undefined);
-    await settled();
-    await settled();
-    expect(await counts()).toEqual([deadlineExceeded + 1, cancelled]);
+    expect(await recorded(counts, before, 1)).toEqual([deadlineExceeded + 1, cancelled]);
 
-    onArticle5 = () => undefined;
+    const received = new Promise<void>((resolve) => (onArticle5 = () => resolve()));
     const early = client.article_recommend({ articleId: '5', articleNum: 1 }, { deadline: Date.now() + 5000 }, () => undefined);
-    await settled();
+    await received;
     early.cancel();
-    await settled();
-    expect(await counts()).toEqual([deadlineExceeded + 1, cancelled + 1]);
+    expect(await recorded(counts, before, 2)).toEqual([deadlineExceeded + 1, cancelled + 1]);
   });
 
   it('records the status the server answered for a call the client cancels once the handler answered, its reply or status still on its way', async () => {
-    const histogram = 'grpc_server_handling_seconds_count';
-    const counts = async (): Promise<number[]> => {
-      const scrape = await registry.metrics();
-      return ['OK', 'NOT_FOUND', 'CANCELLED'].map((code) => count(scrape, histogram, 'article_recommend', code));
-    };
+    const counts = () => histogramCounts(registry, ['OK', 'NOT_FOUND', 'CANCELLED']);
     const before = await counts();
     const ended = (articleId: string, answered: (cancel: () => void) => void): Promise<status> =>
       new Promise((resolve) => {
@@ -179,8 +185,6 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
     // Whether the client read the answer before its own cancel depends on what reached it first.
     expect([status.OK, status.CANCELLED]).toContain(await large);
     expect([status.NOT_FOUND, status.CANCELLED]).toContain(await refused);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-
-    expect(await counts()).toEqual([before[0] + 1, before[1] + 1, before[2]]);
+    expect(await recorded(counts, before, 2)).toEqual([before[0] + 1, before[1] + 1, before[2]]);
   });
 });
