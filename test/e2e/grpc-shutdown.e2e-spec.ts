@@ -1,3 +1,4 @@
+import { migrationLockName, mysqlConnectionOptions } from '@app/database';
 import { CANDIDATE_GRPC, NEWS_APP_SERVICES, qualifiedServiceName, serviceConstructor, USER_APP_SERVICES, USER_GRPC } from '@app/grpc';
 import {
   createTestDatabase,
@@ -11,10 +12,13 @@ import {
   type TestDatabase,
   type TestKeys,
   type TestRedis,
+  TEST_MYSQL_SERVER,
   watchGrpcHealth,
   withTestConnection,
 } from '@app/testing';
 import { type Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
+import { createConnection } from 'mysql2/promise';
+import { connect, createServer, type Socket } from 'node:net';
 
 import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
 import { USER_RECOMMEND_SERVICE } from '../../apps/recommend/src/grpc/recommend-grpc.server';
@@ -47,6 +51,47 @@ const metricsStatus = (url: string) =>
     (response) => response.status,
     () => 0,
   );
+
+/**
+ * A relay to the Redis on `port` that holds what its clients send until `answer` (the Redis of a
+ * service that starts does not answer yet); `asked` once a client sent something.
+ */
+async function holdingRelay(port: number) {
+  const sockets = new Set<Socket>();
+  const held: Array<() => void> = [];
+  let answering = false;
+  let markAsked: () => void = () => undefined;
+  const asked = new Promise<void>((resolve) => (markAsked = resolve));
+  const server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    client.on('data', (chunk: Buffer) => {
+      markAsked();
+      if (answering) upstream.write(chunk);
+      else held.push(() => upstream.write(chunk));
+    });
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', drop).on('error', drop);
+    upstream.on('close', drop).on('error', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    asked,
+    answer: () => {
+      answering = true;
+      held.splice(0).forEach((write) => write());
+    },
+    close: () => {
+      sockets.forEach((socket) => socket.destroy());
+      server.close();
+    },
+  };
+}
 
 /**
  * gRPC services stopped as Kubernetes stops a pod (SIGTERM), or by Ctrl-C, while calls are in
@@ -136,6 +181,114 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
         ),
     };
   };
+
+  /** Another session holding the migration lock of `databaseName` until `release`. */
+  const holdMigrationLock = async (databaseName: string): Promise<{ release: () => Promise<void> }> => {
+    const connection = await createConnection(mysqlConnectionOptions(TEST_MYSQL_SERVER));
+    await connection.query('SELECT GET_LOCK(?, 0)', [migrationLockName(databaseName)]);
+    return { release: () => connection.end() };
+  };
+
+  /** Whether a session waits for the migration lock of `databaseName` (a service's run at boot). */
+  const waitingForMigrationLock = (databaseName: string) =>
+    withTestConnection(database.settings, async (query) => {
+      const rows = (await query(
+        `SELECT COUNT(*) AS waiting FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT GET_LOCK(%' AND INFO LIKE ?`,
+        [`%${migrationLockName(databaseName)}%`],
+      )) as Array<{ waiting: number | string }>;
+      return Number(rows[0]?.waiting ?? 0) > 0;
+    });
+
+  const tablesOf = (databaseName: string) =>
+    withTestConnection(database.settings, async (query) => {
+      const rows = (await query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [
+        databaseName,
+      ])) as Array<{ name: string }>;
+      return rows.map((row) => row.name);
+    });
+
+  /** `main` booting with MIGRATIONS_RUN on a database of its own, its migrations waiting for a lock another session holds. */
+  const bootWaitingForMigrations = async (main: string, settings: Record<string, string | number>) => {
+    const fresh = await createTestDatabase([]);
+    const name = fresh.settings.MYSQL_DATABASE;
+    const lock = await holdMigrationLock(name);
+    const app = spawnApp(main, testEnv(fresh.settings, redis, { HTTP_HOST: '127.0.0.1', MIGRATIONS_RUN: 'true', ...settings }));
+    stopLater.push(() => {
+      if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
+      void lock.release().catch(() => undefined);
+      void fresh.drop();
+    });
+    await eventually(() => waitingForMigrationLock(name), Boolean, `${main} waiting for the migration lock`, BOOT_MS, 200);
+    return { app, lock, name };
+  };
+
+  it.each([
+    ['user', 'apps/user/src/main.ts', 'user_basic'],
+    ['news', 'apps/news/src/main.ts', 'news_article_basic'],
+  ] as const)(
+    '%s, sent SIGTERM while its migrations wait for the migration lock: runs them once it has the lock, then stops through its shutdown hooks and ends by the signal',
+    async (service, main, table) => {
+      const grpcPort = await freePort();
+      const { app, lock, name } = await bootWaitingForMigrations(main, {
+        USER_GRPC_PORT: grpcPort,
+        NEWS_GRPC_PORT: grpcPort,
+        JWT_KEYS_DIR: keys.dir,
+        JWT_SIGNING_KID: keys.kid,
+      });
+
+      app.child.kill('SIGTERM');
+      await lock.release();
+      expect(await app.exited).toEqual({ code: null, signal: 'SIGTERM' });
+      // Where the signal ended it at once, mid-start, its migrations never ran.
+      expect(await tablesOf(name)).toEqual(expect.arrayContaining([`migrations_${service}`, table]));
+    },
+    180_000,
+  );
+
+  it('user, sent SIGTERM while its migrations wait for a lock that is never released: exits 143, as SIGTERM would have, once GRPC_SHUTDOWN_DRAIN_MS passed', async () => {
+    const grpcPort = await freePort();
+    const { app, name } = await bootWaitingForMigrations('apps/user/src/main.ts', {
+      USER_GRPC_PORT: grpcPort,
+      JWT_KEYS_DIR: keys.dir,
+      JWT_SIGNING_KID: keys.kid,
+      GRPC_SHUTDOWN_DRAIN_MS: DRAIN_MS,
+    });
+
+    app.child.kill('SIGTERM');
+    // 128 + 15, what a shell or an init reports for a process SIGTERM ended.
+    expect(await exitWithin(app, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: 143, signal: null });
+    expect(await tablesOf(name)).not.toContain('user_basic');
+  }, 180_000);
+
+  it('recommend, sent SIGTERM while it starts with its Redis not answering yet: finishes its start, then stops through its shutdown hooks and ends by the signal', async () => {
+    const relay = await holdingRelay(Number(new URL(redis.cacheUrl).port));
+    stopLater.push(relay.close);
+    const viaRelay = (url: string) => Object.assign(new URL(url), { port: String(relay.port) }).toString();
+    const grpcPort = await freePort();
+    const recommend = spawnApp(
+      'apps/recommend/src/main.ts',
+      testEnv(database.settings, redis, {
+        HTTP_HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        RECOMMEND_GRPC_PORT: grpcPort,
+        REDIS_CACHE_URL: viaRelay(redis.cacheUrl),
+        REDIS_STATE_URL: viaRelay(redis.stateUrl),
+        NEWS_GRPC_URL: `127.0.0.1:${await freePort()}`,
+        RECO_REFRESH_INTERVAL_MS: 3_600_000,
+      }),
+      true,
+    );
+    stopLater.push(() => {
+      if (recommend.child.exitCode === null && recommend.child.signalCode === null) recommend.child.kill('SIGKILL');
+    });
+    await relay.asked;
+
+    recommend.child.kill('SIGTERM');
+    relay.answer();
+    expect(await recommend.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    // Where the signal ended it at once, mid-start, it never listened.
+    expect(recommend.output()).toContain(`gRPC listening on ${grpcPort}`);
+  }, 180_000);
 
   // Each asks for a user of its own: the first read of an unknown user caches that it is unknown.
   it.each([

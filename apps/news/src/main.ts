@@ -9,8 +9,8 @@ import { NewsAppModule } from './news-app.module';
 
 /** Starts the news gRPC service; exported so end-to-end tests boot the real thing. */
 export async function startNewsService(config: NewsConfig): Promise<INestMicroservice> {
-  if (config.MIGRATIONS_RUN) await ensureDatabase(config);
   return startGrpcService({
+    prepare: config.MIGRATIONS_RUN ? () => ensureDatabase(config) : undefined,
     module: NewsAppModule.forRoot(config),
     services: NEWS_APP_SERVICES,
     url: `0.0.0.0:${config.NEWS_GRPC_PORT}`,

@@ -1,4 +1,4 @@
-import { loadConfig, runMain } from '@app/config';
+import { holdShutdownSignals, loadConfig, runMain } from '@app/config';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -11,19 +11,31 @@ import { RecommendModule } from './recommend.module';
 export async function startRecommendService(
   config: RecommendConfig,
 ): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(RecommendModule.forRoot(config), {
-    bufferLogs: true,
-    abortOnError: false,
-  });
-  app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // A signal while the pools are built is raised again once the service started.
+  const signals = holdShutdownSignals(config.GRPC_SHUTDOWN_DRAIN_MS);
+  let app: INestApplicationContext;
   try {
-    await app.get(RecommendGrpcServer).start();
+    app = await NestFactory.createApplicationContext(RecommendModule.forRoot(config), {
+      bufferLogs: true,
+      abortOnError: false,
+    });
   } catch (error) {
+    signals.drop();
+    throw error;
+  }
+  app.useLogger(app.get(Logger));
+  const server = app.get(RecommendGrpcServer);
+  try {
+    await server.start();
+  } catch (error) {
+    signals.drop();
     // A port already taken: what did start (the gRPC port, the stores' connections) goes with it.
     await app.close();
     throw error;
   }
+  server.drainWithin(signals.msLeft);
+  app.enableShutdownHooks();
+  signals.release();
   return app;
 }
 

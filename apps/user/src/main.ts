@@ -9,8 +9,8 @@ import { UserAppModule } from './user-app.module';
 
 /** Starts the user gRPC service; exported so end-to-end tests boot the real thing. */
 export async function startUserService(config: UserConfig): Promise<INestMicroservice> {
-  if (config.MIGRATIONS_RUN) await ensureDatabase(config);
   return startGrpcService({
+    prepare: config.MIGRATIONS_RUN ? () => ensureDatabase(config) : undefined,
     module: UserAppModule.forRoot(config),
     services: USER_APP_SERVICES,
     url: `0.0.0.0:${config.USER_GRPC_PORT}`,

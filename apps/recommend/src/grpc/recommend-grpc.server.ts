@@ -32,6 +32,7 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
   private readonly server: Server;
   private readonly health = new GrpcHealth([USER_RECOMMEND_SERVICE, qualifiedServiceName(CANDIDATE_GRPC)]);
   private boundPort: number | undefined;
+  private drainMs = (): number => this.config.GRPC_SHUTDOWN_DRAIN_MS;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: RecommendConfig,
@@ -62,9 +63,14 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
     return this.boundPort;
   }
 
+  /** How long the drain may wait, GRPC_SHUTDOWN_DRAIN_MS at most: what is left of it after a signal held during the start. */
+  drainWithin(msLeft: () => number): void {
+    this.drainMs = () => Math.min(msLeft(), this.config.GRPC_SHUTDOWN_DRAIN_MS);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.health.stop();
-    await drainGrpcServer(this.server, this.config.GRPC_SHUTDOWN_DRAIN_MS);
+    await drainGrpcServer(this.server, this.drainMs());
     await this.metrics.close();
   }
 }

@@ -1,3 +1,4 @@
+import { holdShutdownSignals } from '@app/config';
 import type { Server } from '@grpc/grpc-js';
 import type { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -25,15 +26,33 @@ export interface GrpcServiceBootstrap {
   /** Readiness of the service's own dependencies, polled into grpc.health.v1. */
   isReady: (app: INestMicroservice) => Promise<boolean>;
   healthIntervalMs?: number;
+  /** What must be done before the module is created (creating the database). */
+  prepare?: () => Promise<void>;
 }
 
 /**
  * Creates, starts and health-wires a gRPC microservice. Closing the handle it answers, or a
  * SIGTERM or SIGINT, marks the service NOT_SERVING, drains it (cancelling the calls still running
  * after `shutdownDrainMs`), runs Nest's shutdown hooks and closes its `/metrics`; a signal then
- * ends the process as Nest's shutdown hooks do.
+ * ends the process as Nest's shutdown hooks do. A signal during the start (migrations, the pools'
+ * connections) stops it so once it started, the drain getting what is left of `shutdownDrainMs`;
+ * a start still running then exits as the signal would have (`holdShutdownSignals`).
  */
 export async function startGrpcService(options: GrpcServiceBootstrap): Promise<INestMicroservice> {
+  const signals = holdShutdownSignals(options.shutdownDrainMs);
+  let app: INestMicroservice;
+  try {
+    await options.prepare?.();
+    app = await startServing(options, signals.msLeft);
+  } catch (error) {
+    signals.drop();
+    throw error;
+  }
+  signals.release();
+  return app;
+}
+
+async function startServing(options: GrpcServiceBootstrap, drainMsLeft: () => number): Promise<INestMicroservice> {
   const health = new GrpcHealth(options.services.map(qualifiedServiceName));
   const metrics = new GrpcMetricsEndpoint();
   let server: Server | undefined;
@@ -63,7 +82,7 @@ export async function startGrpcService(options: GrpcServiceBootstrap): Promise<I
   const closeAll = (): Promise<void> =>
     (closing ??= (async () => {
       health.stop();
-      if (server) await drainGrpcServer(server, options.shutdownDrainMs);
+      if (server) await drainGrpcServer(server, drainMsLeft());
       // Nest's own drain then finds the server closed, and the hooks run.
       await close();
       await metrics.close();
