@@ -60,16 +60,25 @@ async function callError(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('call succeeded');
 }
 
+/** How far a deadline the server reads may be off the client's: grpc-timeout is sent in whole ms. */
+const DEADLINE_ROUNDING_MS = 3;
+
 describe('gRPC client deadlines', () => {
   let server: Server;
   let url: string;
+  /** Each GetUser call's deadline as the server read it, and when its handler ran (epoch ms). */
+  const received: Array<{ deadline: number; at: number }> = [];
 
   beforeAll(async () => {
     const definition = loadPackageDefinition(loadSync(USER_GRPC.protoPath, GRPC_LOADER_OPTIONS));
     const v1 = ((definition.toutiao as GrpcObject).user as GrpcObject).v1 as GrpcObject;
     server = new Server();
     // A service that never answers: only the client's deadline can end the call.
-    server.addService((v1.UserService as ServiceClientConstructor).service, { GetUser: () => undefined });
+    server.addService((v1.UserService as ServiceClientConstructor).service, {
+      GetUser: (call: { getDeadline(): Date | number }) => {
+        received.push({ deadline: Number(call.getDeadline()), at: Date.now() });
+      },
+    });
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
     );
@@ -80,13 +89,19 @@ describe('gRPC client deadlines', () => {
 
   it('ends a hanging call at the default deadline and maps it to 504', async () => {
     const { app, client } = await clientFor(url, 150);
+    // A first call connects the channel: the call looked at must reach the server before its deadline.
+    await callError(unary(client.getUser({ userId: '1' })));
+    received.length = 0;
     const started = Date.now();
     const error = await callError(unary(client.getUser({ userId: '1' })));
-    const elapsed = Date.now() - started;
     await app.close();
     expect(isGrpcServiceError(error) && error.code).toBe(GrpcStatus.DEADLINE_EXCEEDED);
-    expect(elapsed).toBeGreaterThanOrEqual(100);
-    expect(elapsed).toBeLessThan(3000);
+    // The deadline 150 ms from when the call was made: not before it was asked, not later than
+    // 150 ms from when the server read it, however long the call took to get there.
+    expect(received).toHaveLength(1);
+    const [{ deadline, at }] = received;
+    expect(deadline).toBeGreaterThanOrEqual(started + 150 - DEADLINE_ROUNDING_MS);
+    expect(deadline).toBeLessThanOrEqual(at + 150 + DEADLINE_ROUNDING_MS);
     // grpc-js' own details name the deadline and the server's address: not for clients.
     expect(isGrpcServiceError(error) && error.details).toContain('Deadline exceeded');
     expect(toHttpError(error)).toEqual({ status: 504, body: { message: 'Service timed out.' } });
