@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BoundedPoolClose } from './bounded-pool-close';
 import { type MysqlSettings, mysqlDataSourceOptions, type ServiceSchema } from './data-source-options';
 import { DatabaseHealth } from './database.health';
+import { MigrationFailedError } from './migration-failure';
 import { initializeMigrated, type MigrationLockOptions, MigrationLockWaitError } from './migration-lock';
 
 /**
@@ -20,8 +21,9 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
             ...mysqlDataSourceOptions(settings, schema),
-            // TypeORM's connection retry (9 attempts) would wait for a held lock 9 times over.
-            toRetry: (error: unknown) => !(error instanceof MigrationLockWaitError),
+            // TypeORM's connection retry (9 attempts) would wait for a held lock, or run a failing
+            // migration, 9 times over, each logged as a connection error.
+            toRetry: (error: unknown) => !(error instanceof MigrationLockWaitError || error instanceof MigrationFailedError),
           }),
           dataSourceFactory: (options) => {
             if (options === undefined) throw new Error(`${schema.service}: no data source options`);

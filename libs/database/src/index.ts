@@ -9,6 +9,7 @@ export * from './await-migrations';
 export * from './mysql-connection';
 export * from './migrate-command';
 export * from './migration-lock';
+export * from './migration-failure';
 export * from './repair-stored-texts';
 export * from './bounded-pool-close';
 export * from './schema-changes';

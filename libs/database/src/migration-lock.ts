@@ -4,6 +4,7 @@ import { createConnection } from 'mysql2/promise';
 import { DataSource, type DataSourceOptions, type Migration } from 'typeorm';
 
 import type { MysqlSettings, ServiceSchema } from './data-source-options';
+import { migrationFailure } from './migration-failure';
 import { mysqlConnectionOptions, type MysqlServerAddress } from './mysql-connection';
 
 /** How long a migration run waits for another one of the same database (the migration Job's deadline). */
@@ -38,7 +39,8 @@ export function migrationLockName(database: string): string {
  * the database's named lock (`GET_LOCK` on a connection of its own, released after), so runs
  * started together (replicas booting with MIGRATIONS_RUN, the migration Job, `migrate.js`) apply
  * each migration once: TypeORM takes no lock, and each of two runs at once ran every pending
- * migration. A run that finds the lock held waits up to `waitSeconds`, then fails naming it.
+ * migration. A run that finds the lock held waits up to `waitSeconds`, then fails naming it. A
+ * migration that fails by itself fails the run as a `MigrationFailedError` naming it.
  */
 export async function runMigrationsLocked(
   dataSource: DataSource,
@@ -63,6 +65,8 @@ export async function runMigrationsLocked(
     }
     try {
       return await dataSource.runMigrations({ transaction: 'each' });
+    } catch (error) {
+      throw await migrationFailure(dataSource, server.MYSQL_DATABASE, schema.service, error);
     } finally {
       await connection.query('SELECT RELEASE_LOCK(?)', [lock]).catch(() => undefined);
     }
