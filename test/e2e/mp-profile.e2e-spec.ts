@@ -280,7 +280,7 @@ describe('media platform profile, followers and follower statistics (mp -> user 
         [{ intro: '第一行\n第二行' }, { intro: 'Intro must be a single line.' }],
         [{ intro: 'line\r\n' }, { intro: 'Intro must be a single line.' }],
         [{ name: 'ab\ud800' }, { name: 'Name must be 1 to 7 characters.' }],
-        [{ intro: 'intro \ud83d' }, { intro: 'Intro must be at most 60 characters.' }],
+        [{ intro: 'intro \ud83d' }, { intro: 'Intro must be whole characters.' }],
         [{ email: 'not-an-email' }, { email: 'Invalid email.' }],
         [{ email: 'a-very-long-name@mail.cn' }, { email: 'Invalid email.' }],
       ];

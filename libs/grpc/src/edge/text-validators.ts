@@ -81,12 +81,17 @@ const LINE_BREAKING = /\p{Cc}/u;
 
 /**
  * `IsTextLine`'s message for a field: `lineMessage` when the value holds a line break (a textarea's
- * Enter) or another control character, which no length would make right, `lengthMessage` otherwise.
+ * Enter) or another control character, `wholeMessage` when it holds a lone surrogate (half an
+ * emoji), neither of which any length would make right, `lengthMessage` otherwise.
  */
 export function textLineMessage(
   lengthMessage: string,
   lineMessage: string,
+  wholeMessage: string,
 ): (args: ValidationArguments) => string {
-  return ({ value }) =>
-    typeof value === 'string' && LINE_BREAKING.test(value) ? lineMessage : lengthMessage;
+  return ({ value }) => {
+    if (typeof value !== 'string') return lengthMessage;
+    if (LINE_BREAKING.test(value)) return lineMessage;
+    return WHOLE_CHARACTERS.test(value) ? lengthMessage : wholeMessage;
+  };
 }

@@ -32,10 +32,19 @@ describe('UpdateProfileDto', () => {
       await errors({ name: 'ab\ud800', intro: 'intro \ud83d', real_name: '\udc00张三' }),
     ).toEqual({
       name: ProfileFieldMessages.name,
-      intro: ProfileFieldMessages.intro,
+      intro: ProfileFieldMessages.introWhole,
       real_name: ProfileFieldMessages.realName,
     });
     expect(await errors({ name: '😀ab', intro: '😀', real_name: '张三😀' })).toEqual({});
+  });
+
+  it('tells an intro holding half an emoji so, whatever its length, where it was told it was too long', async () => {
+    expect(ProfileFieldMessages.introWhole).toBe('Intro must be whole characters.');
+    expect(await errors({ intro: '\udc00' })).toEqual({ intro: ProfileFieldMessages.introWhole });
+    expect(await errors({ intro: `${'x'.repeat(70)}\ud83d` })).toEqual({
+      intro: ProfileFieldMessages.introWhole,
+    });
+    expect(await errors({ intro: 'x'.repeat(61) })).toEqual({ intro: ProfileFieldMessages.intro });
   });
 
   it('answers the reference-style message of each bad field', async () => {

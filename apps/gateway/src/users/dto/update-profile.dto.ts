@@ -4,11 +4,15 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 
 import { IsPastCalendarDate } from './profile-field.validators';
 
-/** Texts of the 400s; the user service uses the same ones (its name 400 is keyed by `name` too). */
+/**
+ * Texts of the 400s; the user service uses the same ones (its name 400 is keyed by `name` too) but
+ * `introWhole`, as gRPC carries no lone surrogate to it.
+ */
 export const ProfileFieldMessages = {
   name: 'Name must be 1 to 7 characters.',
   intro: 'Intro must be at most 60 characters.',
   introLine: 'Intro must be a single line.',
+  introWhole: 'Intro must be whole characters.',
   gender: 'Invalid gender.',
   birthday: 'Invalid date param.',
   realName: 'Real name must be 1 to 7 characters.',
@@ -67,7 +71,11 @@ export class UpdateProfileDto {
 
   @IsOptional()
   @IsTextLine(0, 60, {
-    message: textLineMessage(ProfileFieldMessages.intro, ProfileFieldMessages.introLine),
+    message: textLineMessage(
+      ProfileFieldMessages.intro,
+      ProfileFieldMessages.introLine,
+      ProfileFieldMessages.introWhole,
+    ),
   })
   intro?: string;
 

@@ -17,6 +17,19 @@ describe('UpdateMpProfileDto', () => {
     expect(await errors({ name: ` ${'😀'.repeat(32)} `.padEnd(NAME_MAX_SENT_LENGTH) })).toEqual({});
   });
 
+  it('tells an intro holding half an emoji so, whatever its length, as the name is refused for one', async () => {
+    expect(MpProfileMessages.introWhole).toBe('Intro must be whole characters.');
+    expect(await errors({ name: 'ab\ud800', intro: 'intro \ud83d' })).toEqual({
+      name: MpProfileMessages.name,
+      intro: MpProfileMessages.introWhole,
+    });
+    expect(await errors({ intro: `${'x'.repeat(70)}\udc00` })).toEqual({
+      intro: MpProfileMessages.introWhole,
+    });
+    expect(await errors({ intro: 'x'.repeat(61) })).toEqual({ intro: MpProfileMessages.intro });
+    expect(await errors({ intro: '😀' })).toEqual({});
+  });
+
   it('refuses a name longer than any the user service could take, as the app does, before it is sent on', async () => {
     expect(await errors({ name: 'x'.repeat(NAME_MAX_SENT_LENGTH + 1) })).toEqual({
       name: MpProfileMessages.name,

@@ -4,12 +4,13 @@ import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 /**
  * Texts of the 400s; the user service checks the same rules with the same texts (its name 400 is
- * keyed by `name` too).
+ * keyed by `name` too) but `introWhole`, as gRPC carries no lone surrogate to it.
  */
 export const MpProfileMessages = {
   name: 'Name must be 1 to 7 characters.',
   intro: 'Intro must be at most 60 characters.',
   introLine: 'Intro must be a single line.',
+  introWhole: 'Intro must be whole characters.',
   email: 'Invalid email.',
 } as const;
 
@@ -48,7 +49,11 @@ export class UpdateMpProfileDto {
   // The reference's `^.{0,60}$` refused a line break inside too, which the settings form's
   // textarea lets an author type.
   @IsTextLine(0, 60, {
-    message: textLineMessage(MpProfileMessages.intro, MpProfileMessages.introLine),
+    message: textLineMessage(
+      MpProfileMessages.intro,
+      MpProfileMessages.introLine,
+      MpProfileMessages.introWhole,
+    ),
   })
   intro?: string;
 
