@@ -15,7 +15,9 @@ export interface BoundedRead {
 /**
  * Reads KEYS in order while their bytes fit ARGV[1]: a key's bytes are its caller's ARGV[i + 1]
  * (held by the caller, not read) or, for -1, its STRLEN, measured before GET so that a value that
- * does not fit is never sent. The first key and keys of 0 bytes (none stored) are always taken.
+ * does not fit is never sent. The first key and keys of 0 bytes (none stored) are always taken. A
+ * key holding no string is read as none, as MGET answers it (its fill then stores over it): its
+ * WRONGTYPE error would end the script and fail the whole batch.
  * Answers the values (false: not read), the indexes left out, and the bytes left.
  */
 const READ_WITHIN = new RedisScript<[Array<string | null>, number[], number]>(`
@@ -24,7 +26,10 @@ local values, leftOut = {}, {}
 for i = 1, #KEYS do
   local held = tonumber(ARGV[i + 1])
   local bytes = held
-  if held < 0 then bytes = redis.call('STRLEN', KEYS[i]) end
+  if held < 0 then
+    bytes = redis.pcall('STRLEN', KEYS[i])
+    if type(bytes) ~= 'number' then bytes = 0 end
+  end
   values[i] = false
   if i > 1 and bytes > 0 and bytes > room then
     leftOut[#leftOut + 1] = i - 1

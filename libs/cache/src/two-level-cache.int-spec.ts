@@ -300,4 +300,23 @@ describe('TwoLevelCache (real Redis)', () => {
     const held = await fresh.peekManyWithin<string>(keys, { bytes: 20, bytesOf: (value) => (value === 'yy' ? 100 : 10) });
     expect([held.values, [...held.leftOut], held.room]).toEqual([['x'.repeat(10), '标题', undefined, undefined], [3], 2]);
   });
+
+  it('reads a key holding no string within a bound as MGET does, as none, and stores the value loaded over it', async () => {
+    const fresh = await replica();
+    await raw.hset('typed:1', 'field', 'value');
+    await raw.set('typed:2', JSON.stringify({ id: '2' }));
+    const load = jest.fn((ids: string[]) =>
+      Promise.resolve({ values: new Map(ids.map((id) => [id, { id }])), unread: new Set<string>() }),
+    );
+    const { values, unread } = await fresh.getManyWithin(['1', '2'], (id) => `typed:${id}`, load, POLICY, {
+      bytes: 1000,
+      bytesOf: () => 10,
+    });
+    expect([Object.fromEntries(values), unread, load.mock.calls.map(([ids]) => ids)]).toEqual([
+      { 1: { id: '1' }, 2: { id: '2' } },
+      [],
+      [['1']],
+    ]);
+    expect(await raw.get('typed:1')).toBe(JSON.stringify({ id: '1' }));
+  });
 });
