@@ -1,3 +1,5 @@
+import { withoutStrayControls } from '@app/grpc';
+
 import { TitleTokenizer } from './title-tokenizer';
 
 describe('TitleTokenizer', () => {
@@ -14,5 +16,16 @@ describe('TitleTokenizer', () => {
       expect(tokens).toEqual(['python', '并发', '编程']);
       expect(tokens.join('')).not.toMatch(/\p{Cc}/u);
     }
+  });
+
+  it('cuts a title the news migration repaired into the words it cut from it stored, so a run of it again changes none', () => {
+    const stored = [
+      'Py\u0000thon 并\u0007发编程',
+      'Python\u000b并发\u0085编程\u001b',
+      '\u000cRust\u000c\u000c异步\u0000\u0000运行时\u007f',
+      'Go\t语言\r\n并发 模型',
+    ];
+    for (const title of stored)
+      expect(tokenizer.tokens(withoutStrayControls(title))).toEqual(tokenizer.tokens(title));
   });
 });
