@@ -1,5 +1,5 @@
 import { JwtKeySet } from '@app/auth';
-import { createRedisClient } from '@app/cache';
+import { createRedisClient, queueConnectionOptions } from '@app/cache';
 import { loadConfig } from '@app/config';
 import { JOB_QUEUE, JobName, queuePrefix } from '@app/queue';
 import {
@@ -115,7 +115,7 @@ describe('sign-in, sessions and tokens through the gateway', () => {
       await app.getHttpAdapter().getInstance().ready();
     }
     queue = new Queue(JOB_QUEUE[JobName.SendSmsCode], {
-      connection: { host: '127.0.0.1', port: 6379, db: 2 },
+      connection: queueConnectionOptions(redis.queueUrl),
       prefix: queuePrefix(redis.prefix),
     });
   });

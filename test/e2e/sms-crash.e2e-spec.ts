@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { queueConnectionOptions } from '@app/cache';
 import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, queuePrefix } from '@app/queue';
 import { createTestDatabase, createTestRedis, freePort, testEnv, type TestDatabase, type TestRedis } from '@app/testing';
 import { type JobState, Queue } from 'bullmq';
@@ -34,7 +35,7 @@ describe('an SMS job whose worker is killed mid-job', () => {
     redis = createTestRedis();
     inboxDir = mkdtempSync(join(tmpdir(), 'tt-sms-'));
     queue = new Queue(JOB_QUEUE[JobName.SendSmsCode], {
-      connection: { host: '127.0.0.1', port: 6379, db: 2 },
+      connection: queueConnectionOptions(redis.queueUrl),
       prefix: queuePrefix(redis.prefix),
     });
   });
