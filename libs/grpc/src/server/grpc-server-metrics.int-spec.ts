@@ -46,12 +46,15 @@ let onArticle6Answered: () => void = () => undefined;
 let onArticle7Answered: () => void = () => undefined;
 /** Some 1 MB: its last bytes wait for the client's window updates, and its status after them. */
 const LARGE_REPLY = { articleId: Array.from({ length: 100_000 }, (_, index) => String(1_294_287_382_374_400_000 + index)) };
+/** A reply grpc-js cannot serialize (its repeated field is no array): it ends the call INTERNAL itself. */
+const UNSERIALIZABLE_REPLY = { articleId: 5 };
 
 /**
  * Answers article 1, refuses article 2 as NOT_FOUND, never answers any other. Article 3 first holds
  * the event loop past its call's deadline: whichever end then notices the deadline first (the
  * server's timer, or the client's cancel, which on a loaded machine can arrive before it), the
  * server's clock is past the deadline when the call ends. Article 5 tells `onArticle5` its deadline.
+ * Article 8 is answered a reply grpc-js cannot serialize.
  */
 function articleRecommend(call: ServerUnaryCall<{ articleId: string }, unknown>, done: sendUnaryData<unknown>): void {
   if (call.request.articleId === '1') done(null, { articleId: ['7'] });
@@ -67,7 +70,7 @@ function articleRecommend(call: ServerUnaryCall<{ articleId: string }, unknown>,
   } else if (call.request.articleId === '7') {
     done({ code: status.NOT_FOUND, details: 'no such article', metadata: new Metadata() });
     onArticle7Answered();
-  }
+  } else if (call.request.articleId === '8') done(null, UNSERIALIZABLE_REPLY);
 }
 
 /** The count of the histogram series with these labels in a scrape, 0 where it has none. */
@@ -186,5 +189,13 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
     expect([status.OK, status.CANCELLED]).toContain(await large);
     expect([status.NOT_FOUND, status.CANCELLED]).toContain(await refused);
     expect(await recorded(counts, before, 2)).toEqual([before[0] + 1, before[1] + 1, before[2]]);
+  });
+
+  it('records a reply grpc-js refuses to send (one it cannot serialize) as CANCELLED, as a message grpc-js refused, never as the OK the handler meant', async () => {
+    const counts = () => histogramCounts(registry, ['OK', 'CANCELLED']);
+    const before = await counts();
+
+    expect(await call('8')).toBe(status.INTERNAL);
+    expect(await recorded(counts, before, 1)).toEqual([before[0], before[1] + 1]);
   });
 });

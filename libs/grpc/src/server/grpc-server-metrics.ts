@@ -114,6 +114,15 @@ export class GrpcServerMetrics {
     // client's flow-control window: a client whose deadline passes or that cancels meanwhile ends
     // the call before the handler's OK reaches this interceptor.
     let replyOnItsWay = false;
+    // grpc-js refuses a reply (too large, or failing to serialize) by ending the call with a status
+    // of its own, sent past the interceptors from the base call, which is the one the first
+    // interceptor is given: its sendStatus, seen here, tells a refused reply from one on its way.
+    let statusSent = false;
+    const sendStatus = call.sendStatus.bind(call);
+    call.sendStatus = (status) => {
+      statusSent = true;
+      sendStatus(status);
+    };
     const record = (code: number): void => {
       answered = true;
       series.observe(code, (performance.now() - started) / 1000);
@@ -134,9 +143,9 @@ export class GrpcServerMetrics {
         }),
       sendMessage: (message, next) => {
         next(message);
-        // A reply grpc-js refuses (too large, or failing to serialize) ends the call within
-        // `next`, its cancel told on the next tick, before this one: it does not count as on its way.
-        if (!method.responseStream) process.nextTick(() => (replyOnItsWay = true));
+        // A reply grpc-js refuses ends the call within `next`; its cancel, told once the status
+        // went out, comes later.
+        if (!method.responseStream && !statusSent) replyOnItsWay = true;
       },
       sendStatus: (status, next) => {
         if (!answered) record(status.code);
