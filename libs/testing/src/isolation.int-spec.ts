@@ -3,11 +3,12 @@ import { createServer } from 'node:net';
 import { createConnection } from 'mysql2/promise';
 
 import { freePort, PORT_RANGE } from './free-port';
-import { createTestDatabase } from './test-database';
+import { createTestDatabase, TEST_MYSQL_SERVER } from './test-database';
 import { createTestRedis } from './test-redis';
 
 async function databaseExists(name: string): Promise<boolean> {
-  const connection = await createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
+  const { MYSQL_HOST: host, MYSQL_PORT: port, MYSQL_USER: user, MYSQL_PASSWORD: password } = TEST_MYSQL_SERVER;
+  const connection = await createConnection({ host, port, user, password });
   try {
     const [rows] = await connection.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name]);
     return (rows as unknown[]).length === 1;
