@@ -264,6 +264,15 @@ export function refineBaseEnv(env: BaseEnv, ctx: z.RefinementCtx): void {
       message: 'SMS_TEST_CODE must not be set when NODE_ENV=production',
     });
   }
+  // A command Redis has not answered would outlive its caller's deadline: the caller gives up (and
+  // may retry, which under the strict refresh policy ends the session) while it may still run.
+  if (env.REDIS_COMMAND_TIMEOUT_MS >= env.GRPC_DEADLINE_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['REDIS_COMMAND_TIMEOUT_MS'],
+      message: `REDIS_COMMAND_TIMEOUT_MS (${env.REDIS_COMMAND_TIMEOUT_MS}) must stay under GRPC_DEADLINE_MS (${env.GRPC_DEADLINE_MS}), so a service answers 503 before its caller gives up`,
+    });
+  }
   refineStorageEnv(env, ctx);
 }
 

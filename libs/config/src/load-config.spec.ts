@@ -164,6 +164,38 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses a REDIS_COMMAND_TIMEOUT_MS at or past GRPC_DEADLINE_MS, naming both, in every app', () => {
+    // A command still waiting for Redis when the caller's deadline passed answers nobody, and the
+    // caller's retry may run while it still can (under the strict refresh policy, ending the session).
+    const schemas = {
+      base: schema,
+      grpc: grpcServerEnvSchema.superRefine(refineBaseEnv),
+      http: httpAppEnvSchema.superRefine(refineBaseEnv),
+    };
+    for (const [app, appSchema] of Object.entries(schemas)) {
+      for (const env of [
+        { REDIS_COMMAND_TIMEOUT_MS: '3000' },
+        { REDIS_COMMAND_TIMEOUT_MS: '5000' },
+        { GRPC_DEADLINE_MS: '2000' },
+        { GRPC_DEADLINE_MS: '50' },
+      ]) {
+        expect({ app, env, issues: issuesOf(() => loadConfig(appSchema, env)) }).toEqual({
+          app,
+          env,
+          issues: [expect.stringMatching(/^REDIS_COMMAND_TIMEOUT_MS: .*must stay under GRPC_DEADLINE_MS/)],
+        });
+      }
+      expect(loadConfig(appSchema, { REDIS_COMMAND_TIMEOUT_MS: '2999' })).toMatchObject({
+        REDIS_COMMAND_TIMEOUT_MS: 2_999,
+        GRPC_DEADLINE_MS: 3_000,
+      });
+      expect(loadConfig(appSchema, { REDIS_COMMAND_TIMEOUT_MS: '5000', GRPC_DEADLINE_MS: '10000' })).toMatchObject({
+        REDIS_COMMAND_TIMEOUT_MS: 5_000,
+        GRPC_DEADLINE_MS: 10_000,
+      });
+    }
+  });
+
   it('reads the Snowflake node ids as whole numbers from 0 to 31, refusing an empty one where it read 0', () => {
     // k8s sets SNOWFLAKE_WORKER_ID from the pod-index label; where Kubernetes sets no such label
     // the value is empty, and read as 0 every pod would make the same ids.
@@ -216,6 +248,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig(extended, {})).toThrow(/EXTRA/);
   });
 });
+
+/** The issues of the config error `load` throws, none when it loads. */
+function issuesOf(load: () => unknown): string[] {
+  try {
+    load();
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigValidationError)) throw error;
+    return error.issues;
+  }
+}
 
 /** Whether `load` throws a config error that names `setting`. */
 function refuses(load: () => unknown, setting: string): boolean {
