@@ -558,6 +558,9 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
   });
 
   describe('ReviewArticle (gRPC)', () => {
+    /** How a move from the wrong status is refused. */
+    const INVALID_STATUS = { message: expect.stringContaining('Invalid article status.') as string };
+
     it('approves pending articles once: status, reviewer, author count, caches and search index', async () => {
       const id = await createId(authA, body(), false);
       await stack.cache.set(`art:${id}:info`, '-1');
@@ -593,7 +596,7 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
         unary(
           authoring.reviewArticle({ articleId: id, status: 5, reviewerId: 7, rejectReason: '' }),
         ),
-      ).rejects.toBeDefined();
+      ).rejects.toMatchObject(INVALID_STATUS);
 
       const other = await createId(authA, body(), false);
       await approve(other);
@@ -609,13 +612,13 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       expect((await row(other))?.status).toBe(2);
       expect(Number(await stack.state.zscore('count:user:arts', A))).toBe(arts);
       const draft = await createId(authA);
-      await expect(approve(draft)).rejects.toBeDefined();
+      await expect(approve(draft)).rejects.toMatchObject(INVALID_STATUS);
       expect((await row(draft))?.status).toBe(0);
       await expect(
         unary(
           authoring.reviewArticle({ articleId: other, status: 4, reviewerId: 7, rejectReason: '' }),
         ),
-      ).rejects.toBeDefined();
+      ).rejects.toMatchObject(INVALID_STATUS);
     });
   });
 
