@@ -108,6 +108,8 @@ async function startChatbotServer(
   port: number,
   received: chatbot.ReceivedMessage[],
   answers = true,
+  /** Each call's deadline as the server read it, and when its handler ran (epoch ms). */
+  deadlines: Array<{ deadline: number; at: number }> = [],
 ): Promise<GrpcServer> {
   const service = loadPackageDefinition(
     loadSync(protoFile('chatbot.proto'), GRPC_LOADER_OPTIONS),
@@ -120,6 +122,7 @@ async function startChatbotServer(
       callback: sendUnaryData<chatbot.ResponsedMessage>,
     ) => {
       received.push(call.request);
+      deadlines.push({ deadline: Number(call.getDeadline()), at: Date.now() });
       if (!answers) return;
       callback(null, {
         userResponse: `bot heard: ${call.request.userMessage}`,
@@ -723,8 +726,9 @@ describe('im: Socket.IO over the Redis adapter', () => {
     it('gives up after its deadline (3 s by default) when the bot does not answer', async () => {
       expect(CHATBOT_DEADLINE_MS).toBe(3000);
       const heard: chatbot.ReceivedMessage[] = [];
+      const deadlines: Array<{ deadline: number; at: number }> = [];
       const port = await freePort();
-      const silent = await startChatbotServer(port, heard, false);
+      const silent = await startChatbotServer(port, heard, false, deadlines);
       const bot = new GrpcChatBot(`127.0.0.1:${port}`, 300);
       try {
         const started = Date.now();
@@ -733,8 +737,12 @@ describe('im: Socket.IO over the Redis adapter', () => {
         ).rejects.toMatchObject({
           code: 4, // DEADLINE_EXCEEDED
         });
-        expect(Date.now() - started).toBeLessThan(2000);
         expect(heard).toHaveLength(1);
+        // The deadline given, 300 ms from the call (grpc-timeout is sent in whole ms), however long
+        // the call took to reach the bot.
+        const [{ deadline, at }] = deadlines;
+        expect(deadline).toBeGreaterThanOrEqual(started + 300 - 3);
+        expect(deadline).toBeLessThanOrEqual(at + 300 + 3);
       } finally {
         bot.onApplicationShutdown();
         silent.forceShutdown();
