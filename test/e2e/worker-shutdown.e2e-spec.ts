@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { migrationLockName, mysqlConnectionOptions } from '@app/database';
 import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, queuePrefix } from '@app/queue';
 import {
   createTestDatabase,
@@ -12,8 +13,11 @@ import {
   startRedisServer,
   testEnv,
   type TestDatabase,
+  TEST_MYSQL_SERVER,
+  withTestConnection,
 } from '@app/testing';
 import { Queue } from 'bullmq';
+import { createConnection } from 'mysql2/promise';
 
 import { STATE_TIMEOUT_MS } from '../../apps/worker/src/shutdown-deadline';
 
@@ -235,4 +239,82 @@ describe('worker stopped while its Redis is down (e2e, the worker in a process o
       await redis.cleanup();
     }
   }, 240_000);
+});
+
+/**
+ * The worker stopped while it starts with MIGRATIONS_RUN, its migrations waiting for the lock
+ * another run holds: it lets the start end, then stops through its shutdown hooks, where the signal
+ * ended it at once, mid-migration, no hook run.
+ */
+describe('worker stopped while it starts (e2e, the worker in a process of its own)', () => {
+  const stopLater: Array<() => void> = [];
+
+  afterEach(() => {
+    for (const stop of stopLater.splice(0)) stop();
+  });
+
+  /** The worker booting with MIGRATIONS_RUN on a database of its own, its migrations waiting for a lock another session holds. */
+  const bootWaitingForMigrations = async () => {
+    const fresh = await createTestDatabase([]);
+    const redis = createTestRedis();
+    const name = fresh.settings.MYSQL_DATABASE;
+    const lockHolder = await createConnection(mysqlConnectionOptions(TEST_MYSQL_SERVER));
+    await lockHolder.query('SELECT GET_LOCK(?, 0)', [migrationLockName(name)]);
+    const worker = spawnWorker(
+      testEnv(fresh.settings, redis, {
+        MIGRATIONS_RUN: 'true',
+        LOG_LEVEL: 'info',
+        WORKER_PORT: String(await freePort()),
+        HTTP_HOST: '127.0.0.1',
+        WORKER_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+      }),
+      true,
+    );
+    stopLater.push(() => {
+      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+      void lockHolder.end().catch(() => undefined);
+      void redis.cleanup();
+      void fresh.drop();
+    });
+    const waitingForLock = () =>
+      withTestConnection(fresh.settings, async (query) => {
+        const rows = (await query(
+          `SELECT COUNT(*) AS waiting FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT GET_LOCK(%' AND INFO LIKE ?`,
+          [`%${migrationLockName(name)}%`],
+        )) as Array<{ waiting: number | string }>;
+        return Number(rows[0]?.waiting ?? 0) > 0;
+      });
+    await eventually(waitingForLock, Boolean, 'the worker waiting for the migration lock', BOOT_MS, 200);
+    const tables = () =>
+      withTestConnection(fresh.settings, async (query) => {
+        const rows = (await query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [
+          name,
+        ])) as Array<{ name: string }>;
+        return rows.map((row) => row.name);
+      });
+    return { worker, releaseLock: () => lockHolder.end(), tables };
+  };
+
+  it('sent SIGTERM while its migrations wait for the migration lock: runs them once it has the lock, then stops through its shutdown hooks and ends by the signal', async () => {
+    const { worker, releaseLock, tables } = await bootWaitingForMigrations();
+
+    worker.child.kill('SIGTERM');
+    await releaseLock();
+    expect(await worker.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    // Where the signal ended it at once, mid-start, its migration run never recorded itself.
+    expect(await tables()).toContain('migrations_worker');
+    expect(worker.output()).toContain('SIGTERM while starting: stopping once started');
+  }, 180_000);
+
+  it('sent SIGTERM while its migrations wait for a lock that is never released: exits 143, as SIGTERM would have, once WORKER_SHUTDOWN_TIMEOUT_MS passed', async () => {
+    const { worker, tables } = await bootWaitingForMigrations();
+
+    const stopped = Date.now();
+    worker.child.kill('SIGTERM');
+    const end = await endWithin(worker.exited, stopped, SHUTDOWN_TIMEOUT_MS + BOOT_MS);
+    expect(end).toMatchObject({ code: SIGTERM_EXIT_CODE, signal: null });
+    expect(end !== 'still running' && end.afterMs).toBeGreaterThanOrEqual(SHUTDOWN_TIMEOUT_MS);
+    expect(worker.output()).toContain(`SIGTERM: still starting ${SHUTDOWN_TIMEOUT_MS} ms later; exiting`);
+    expect(await tables()).not.toContain('migrations_worker');
+  }, 180_000);
 });

@@ -1,4 +1,4 @@
-import { loadConfig, runMain } from '@app/config';
+import { holdShutdownSignals, loadConfig, runMain } from '@app/config';
 import { ensureDatabase } from '@app/database';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -15,13 +15,33 @@ export interface RunningWorker {
   app: INestApplicationContext;
   port: number;
   close(): Promise<void>;
+  /** What is left of WORKER_SHUTDOWN_TIMEOUT_MS after a signal held during the start; all of it when none came. */
+  shutdownMsLeft: () => number;
 }
 
 /**
  * Starts the worker; exported so end-to-end tests boot the real thing. Creating the context
  * fails (before any job is consumed) unless each job of WORKER_QUEUES has exactly one processor.
+ * A SIGTERM or SIGINT during the start (migrations waiting for their lock, the stores'
+ * connections) stops it once it started; a start still running WORKER_SHUTDOWN_TIMEOUT_MS after
+ * the signal exits as the signal would have (`holdShutdownSignals`).
  */
 export async function startWorker(config: WorkerConfig): Promise<RunningWorker> {
+  const signals = holdShutdownSignals(config.WORKER_SHUTDOWN_TIMEOUT_MS);
+  let app: INestApplicationContext;
+  let port: number;
+  try {
+    ({ app, port } = await createWorker(config));
+  } catch (error) {
+    signals.drop();
+    throw error;
+  }
+  app.enableShutdownHooks();
+  signals.release();
+  return { app, port, close: () => app.close(), shutdownMsLeft: signals.msLeft };
+}
+
+async function createWorker(config: WorkerConfig): Promise<{ app: INestApplicationContext; port: number }> {
   if (config.MIGRATIONS_RUN) await ensureDatabase(config);
   // abortOnError: false so a miswired worker throws to runMain (and tests) instead of aborting.
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
@@ -29,10 +49,9 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   try {
     const port = await app.get(HealthServer).listen(config.WORKER_PORT, config.HTTP_HOST);
-    return { app, port, close: () => app.close() };
+    return { app, port };
   } catch (error) {
     await app.close();
     throw error;
@@ -42,10 +61,13 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
 if (require.main === module) {
   runMain(async () => {
     const config = loadConfig(workerEnvSchema);
-    const { app } = await startWorker(config);
+    const { app, shutdownMsLeft } = await startWorker(config);
     const shutdown = app.get(ShutdownStateProvider);
-    exitAfterShutdownDeadline(config.WORKER_SHUTDOWN_TIMEOUT_MS, (pingTimeoutMs) =>
-      shutdown.state(pingTimeoutMs),
+    // Armed before the signal held during the start, raised again, comes back.
+    exitAfterShutdownDeadline(
+      config.WORKER_SHUTDOWN_TIMEOUT_MS,
+      (pingTimeoutMs) => shutdown.state(pingTimeoutMs),
+      shutdownMsLeft,
     );
   });
 }

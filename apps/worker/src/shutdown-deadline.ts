@@ -15,11 +15,13 @@ export const STATE_TIMEOUT_MS = 500;
  * the blocking connection nor acknowledging a job between two reconnection attempts. A job left
  * unacknowledged keeps its place in the active list and its lock runs out, so BullMQ's stalled
  * check gives it to another worker. It exits as the signal would have (143 for SIGTERM): a stop
- * cut short is no crash for Kubernetes or compose to report.
+ * cut short is no crash for Kubernetes or compose to report. `msLeft` is what is left of the
+ * timeout when the signal comes (less after a signal held while the worker started).
  */
 export function exitAfterShutdownDeadline(
   timeoutMs: number,
   explain: (pingTimeoutMs: number) => Promise<ShutdownState>,
+  msLeft: () => number = () => timeoutMs,
 ): void {
   const arm = (signal: NodeJS.Signals): void => {
     // Off again at once, so the signal Nest raises at the end of its shutdown is not caught here.
@@ -33,7 +35,7 @@ export function exitAfterShutdownDeadline(
         new Logger('Shutdown').error(shutdownDeadlineMessage(signal, timeoutMs, state));
         exitAsSignalled(signal);
       });
-    }, timeoutMs).unref();
+    }, msLeft()).unref();
   };
   for (const stop of STOP_SIGNALS) process.on(stop, arm);
 }
