@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
+import { BROKEN_IMAGE_FIXTURES, IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
 import { type ArticleStack, startArticleStack } from './support/article-stack';
 import { unreadableMultipartBodies } from './support/unreadable-multipart';
 
@@ -190,6 +190,37 @@ describe('media platform image library (mp -> user over gRPC, local storage)', (
 
     expect(await materialRows(AUTHOR_A)).toEqual([]);
     expect(existsSync(storageDir) ? readdirSync(storageDir).length : 0).toBe(before);
+  });
+
+  it('refuses with 400 a file whose magic bytes name an image its header does not hold (the signature alone, a PNG or JPEG cut short), storing nothing', async () => {
+    const before = existsSync(storageDir) ? readdirSync(storageDir).length : 0;
+    const broken = {
+      jpgMagicOnly: BROKEN_IMAGE_FIXTURES.jpgMagicOnly,
+      pngMagicOnly: BROKEN_IMAGE_FIXTURES.pngMagicOnly,
+      pngTruncated: BROKEN_IMAGE_FIXTURES.pngTruncated,
+      jpgTruncated: BROKEN_IMAGE_FIXTURES.jpgTruncated,
+    };
+    const answers: [string, number, unknown][] = [];
+    for (const [name, content] of Object.entries(broken)) {
+      const reply = await upload(authA, [{ field: 'image', content, filename: 'a.jpg' }]);
+      answers.push([name, reply.statusCode, reply.json()]);
+    }
+    expect(answers).toEqual(
+      Object.keys(broken).map((name) => [name, 400, { message: { image: 'Invalid image.' } }]),
+    );
+    expect(await materialRows(AUTHOR_A)).toEqual([]);
+    expect(existsSync(storageDir) ? readdirSync(storageDir).length : 0).toBe(before);
+
+    // A real image of each accepted type still goes in.
+    for (const bytes of [
+      IMAGE_FIXTURES.jpg,
+      IMAGE_FIXTURES.png,
+      IMAGE_FIXTURES.gif,
+      IMAGE_FIXTURES.webp,
+    ]) {
+      await uploadImage(authA, bytes);
+    }
+    expect(await materialRows(AUTHOR_A)).toHaveLength(4);
   });
 
   it('answers 400 to a multipart body it cannot read, storing nothing', async () => {

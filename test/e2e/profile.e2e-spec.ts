@@ -8,7 +8,7 @@ import { crc32, inflateSync } from 'node:zlib';
 
 import { freePort } from '@app/testing';
 
-import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
+import { BROKEN_IMAGE_FIXTURES, IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
 import { type ArticleStack, startArticleStack } from './support/article-stack';
 import { unreadableMultipartBodies } from './support/unreadable-multipart';
 
@@ -723,6 +723,43 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
       message: { id_card_back: `Image is too large (at most ${MAX_IMAGE_BYTES} bytes).` },
     });
     expect([await basicRow(), await profileRow()]).toEqual(before);
+  });
+
+  it('refuses with 400 keyed by field a file whose magic bytes name an image its header does not hold, multipart or base64, changing nothing', async () => {
+    const files = () => readdirSync(join(uploads, 'images')).sort();
+    const before = { files: files(), rows: [await basicRow(), await profileRow()] };
+    const answers = [
+      await patchPhotos([
+        { field: 'photo', filename: 'a.png', content: BROKEN_IMAGE_FIXTURES.pngMagicOnly },
+      ]),
+      await patchPhotos([
+        { field: 'id_card_front', filename: 'f.jpg', content: BROKEN_IMAGE_FIXTURES.jpgTruncated },
+      ]),
+      await patchPhotos([
+        { field: 'id_card_back', filename: 'b.png', content: BROKEN_IMAGE_FIXTURES.pngTruncated },
+      ]),
+      await patchProfile({ photo: BROKEN_IMAGE_FIXTURES.jpgMagicOnly.toString('base64') }),
+      await patchProfile({
+        id_card_handheld: BROKEN_IMAGE_FIXTURES.jpgTruncatedFrame.toString('base64'),
+      }),
+    ];
+    expect(answers.map((answer) => [answer.statusCode, answer.json<unknown>()])).toEqual([
+      [400, { message: { photo: 'Invalid image.' } }],
+      [400, { message: { id_card_front: 'Invalid image.' } }],
+      [400, { message: { id_card_back: 'Invalid image.' } }],
+      [400, { message: { photo: 'Invalid image.' } }],
+      [400, { message: { id_card_handheld: 'Invalid image.' } }],
+    ]);
+    expect(files()).toEqual(before.files);
+    expect([await basicRow(), await profileRow()]).toEqual(before.rows);
+
+    const jpg = await patchPhotos([
+      { field: 'id_card_back', filename: 'b.jpg', content: IMAGE_FIXTURES.jpg },
+    ]);
+    expect(jpg.json()).toEqual({
+      message: 'OK',
+      data: { id: ME, id_card_back: `${PUBLIC_URL}${keyOf(IMAGE_FIXTURES.jpg, 'jpg')}` },
+    });
   });
 
   it('PATCH /user/photo answers 400 to a multipart body it cannot read and changes nothing', async () => {

@@ -6,11 +6,36 @@ export const IMAGE_FIXTURES = {
   ),
   gif: Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'),
   webp: Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64'),
-  /** A JPEG start (SOI + APP0 JFIF); enough for magic-byte detection. */
-  jpg: Buffer.concat([
-    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
-    Buffer.from('JFIF\0', 'latin1'),
-    Buffer.alloc(16),
-  ]),
+  /** A baseline JPEG of one grey pixel (libjpeg decodes it without a warning). */
+  jpg: Buffer.from(
+    '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQH/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAAAP/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AP//Z',
+    'base64',
+  ),
   text: Buffer.from('<?php echo "not an image"; ?>', 'utf8'),
+} as const;
+
+const garbage = Buffer.from('garbage '.repeat(64), 'latin1');
+/** Where the JPEG fixture's frame header (SOF0, which holds its size) starts. */
+const jpgFrameHeader = IMAGE_FIXTURES.jpg.indexOf(Buffer.from([0xff, 0xc0]));
+
+/**
+ * Files whose magic bytes name an image no client can show: the signature alone, a header cut
+ * short or followed by garbage, a size of 0 pixels.
+ */
+export const BROKEN_IMAGE_FIXTURES = {
+  jpgMagicOnly: Buffer.from([0xff, 0xd8, 0xff]),
+  pngMagicOnly: IMAGE_FIXTURES.png.subarray(0, 8),
+  gifMagicOnly: Buffer.from('GIF89a', 'latin1'),
+  webpMagicOnly: Buffer.from('RIFF\0\0\0\0WEBP', 'latin1'),
+  /** Cut inside IHDR, before the height. */
+  pngTruncated: IMAGE_FIXTURES.png.subarray(0, 20),
+  /** Cut before the frame header: the tables are there, the size is not. */
+  jpgTruncated: IMAGE_FIXTURES.jpg.subarray(0, jpgFrameHeader),
+  /** Cut inside the frame header, before the width. */
+  jpgTruncatedFrame: IMAGE_FIXTURES.jpg.subarray(0, jpgFrameHeader + 7),
+  pngGarbage: Buffer.concat([IMAGE_FIXTURES.png.subarray(0, 8), garbage]),
+  jpgGarbage: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), garbage]),
+  webpGarbage: Buffer.concat([IMAGE_FIXTURES.webp.subarray(0, 12), garbage]),
+  /** A GIF header declaring a 0 × 0 screen. */
+  gifZeroSize: Buffer.concat([IMAGE_FIXTURES.gif.subarray(0, 6), Buffer.alloc(4)]),
 } as const;

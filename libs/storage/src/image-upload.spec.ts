@@ -1,8 +1,12 @@
+import { crc32 } from 'node:zlib';
+
 import { AppError, ErrorKind } from '@app/grpc';
 import { Logger } from '@nestjs/common';
 
-import { IMAGE_FIXTURES } from './image-fixtures.stub';
+import { BROKEN_IMAGE_FIXTURES, IMAGE_FIXTURES } from './image-fixtures.stub';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './image-header';
 import { decodeBase64Image, imageTooLargeMessage, storeImage } from './image-upload';
+import { encodePng } from './png';
 import { contentKey, StorageDriver, type StoredObject } from './storage-driver';
 
 class MemoryDriver extends StorageDriver {
@@ -22,6 +26,15 @@ class MemoryDriver extends StorageDriver {
   url(key: string): string {
     return `http://img.test/${key}`;
   }
+}
+
+/** The PNG fixture with its IHDR declaring `width` × `height` (and a CRC that matches). */
+function pngDeclaring(width: number, height: number): Buffer {
+  const png = Buffer.from(IMAGE_FIXTURES.png);
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
@@ -90,6 +103,71 @@ describe('storeImage', () => {
     expect(error.kind).toBe(ErrorKind.InvalidArgument);
     expect(error.message).toBe('Invalid image.');
     expect(driver.puts).toHaveLength(0);
+  });
+
+  it('stores a real image of each accepted type, as bytes and as base64', async () => {
+    const types = { png: 'image/png', gif: 'image/gif', webp: 'image/webp', jpg: 'image/jpeg' };
+    for (const [type, contentType] of Object.entries(types)) {
+      const bytes = IMAGE_FIXTURES[type as keyof typeof types];
+      for (const input of [bytes, bytes.toString('base64')]) {
+        const stored = await storeImage(driver, input, { maxBytes: 1024 });
+        expect(stored.key).toBe(contentKey(bytes, contentType));
+      }
+    }
+    expect(driver.puts.map((put) => put.contentType)).toEqual([
+      'image/png',
+      'image/png',
+      'image/gif',
+      'image/gif',
+      'image/webp',
+      'image/webp',
+      'image/jpeg',
+      'image/jpeg',
+    ]);
+  });
+
+  /** What storing `input` came to: 'stored', or the AppError's kind and message. */
+  const outcome = (input: Buffer | string, maxBytes = 4096): Promise<string> =>
+    storeImage(driver, input, { maxBytes }).then(
+      () => 'stored',
+      (error: unknown) =>
+        error instanceof AppError ? `${error.kind}: ${error.message}` : String(error),
+    );
+  const INVALID = `${ErrorKind.InvalidArgument}: Invalid image.`;
+
+  it('refuses a file whose magic bytes name an image its header does not hold, storing nothing', async () => {
+    const answers: [string, string][] = [];
+    for (const [name, bytes] of Object.entries(BROKEN_IMAGE_FIXTURES)) {
+      // Sliced from a larger buffer, copied to one of its own, and as base64.
+      for (const input of [bytes, Buffer.from(bytes), bytes.toString('base64')]) {
+        answers.push([name, await outcome(input)]);
+      }
+    }
+    expect(answers).toEqual(
+      Object.keys(BROKEN_IMAGE_FIXTURES).flatMap((name) =>
+        Array.from({ length: 3 }, () => [name, INVALID]),
+      ),
+    );
+    expect(driver.puts).toHaveLength(0);
+  });
+
+  it(`refuses a header declaring 0 pixels, a side over ${MAX_IMAGE_SIDE} or over ${MAX_IMAGE_PIXELS} pixels`, async () => {
+    const black = (): [number, number, number] => [0, 0, 0];
+    const refused = {
+      '0 × 1': pngDeclaring(0, 1),
+      '1 × 0': pngDeclaring(1, 0),
+      'side + 1': pngDeclaring(MAX_IMAGE_SIDE + 1, 1),
+      '1 × 2³²-1': pngDeclaring(1, 0xffffffff),
+      'both sides at the limit': pngDeclaring(MAX_IMAGE_SIDE, MAX_IMAGE_SIDE),
+      'a real PNG one pixel too wide': encodePng(MAX_IMAGE_SIDE + 1, 1, black),
+    };
+    const answers: [string, string][] = [];
+    for (const [name, bytes] of Object.entries(refused)) answers.push([name, await outcome(bytes)]);
+    expect(answers).toEqual(Object.keys(refused).map((name) => [name, INVALID]));
+    expect(driver.puts).toHaveLength(0);
+
+    expect(await outcome(encodePng(MAX_IMAGE_SIDE, 1, black))).toBe('stored');
+    expect(await outcome(pngDeclaring(0x3fff, 0x3fff))).toBe('stored');
   });
 
   it('refuses images over the size limit, as bytes or as base64', async () => {
