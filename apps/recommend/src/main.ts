@@ -28,9 +28,13 @@ export async function startRecommendService(
   try {
     await server.start();
   } catch (error) {
-    signals.drop();
-    // A port already taken: what did start (the gRPC port, the stores' connections) goes with it.
-    await app.close();
+    // A port already taken: what did start (the gRPC port, the stores' connections) goes with it,
+    // a signal held meanwhile still bounding the close.
+    try {
+      await app.close();
+    } finally {
+      signals.drop();
+    }
     throw error;
   }
   server.drainWithin(signals.msLeft);
