@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 
+import { migrationLockName, mysqlConnectionOptions } from '@app/database';
 import {
   createTestDatabase,
   createTestKeys,
@@ -10,7 +11,10 @@ import {
   type TestDatabase,
   type TestKeys,
   type TestRedis,
+  TEST_MYSQL_SERVER,
+  withTestConnection,
 } from '@app/testing';
+import { createConnection } from 'mysql2/promise';
 
 import { MIS_SCHEMA } from '../../apps/mis/src/database/mis-schema';
 import { type AppProcess, type ProcessExit, spawnApp } from './support/app-process';
@@ -110,6 +114,65 @@ describe('HTTP apps stopped by a signal (e2e, each in a process of its own)', ()
     // It raises the signal again only once Nest's shutdown hooks (the MySQL pool, Redis) returned.
     expect(await exitWithin(mis, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
     await request.closed;
+  }, 180_000);
+
+  /** mis booting with MIGRATIONS_RUN on a database of its own, its migrations waiting for a lock another session holds. */
+  const misWaitingForMigrations = async () => {
+    const fresh = await createTestDatabase([]);
+    const name = fresh.settings.MYSQL_DATABASE;
+    const lockHolder = await createConnection(mysqlConnectionOptions(TEST_MYSQL_SERVER));
+    await lockHolder.query('SELECT GET_LOCK(?, 0)', [migrationLockName(name)]);
+    const port = await freePort();
+    const mis = spawnApp(
+      'apps/mis/src/main.ts',
+      testEnv(fresh.settings, redis, {
+        HTTP_HOST: '127.0.0.1',
+        MIS_PORT: String(port),
+        MIGRATIONS_RUN: 'true',
+        HTTP_SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
+      }),
+    );
+    stopLater.push(() => {
+      if (mis.child.exitCode === null && mis.child.signalCode === null) mis.child.kill('SIGKILL');
+      void lockHolder.end().catch(() => undefined);
+      void fresh.drop();
+    });
+    const waitingForLock = () =>
+      withTestConnection(fresh.settings, async (query) => {
+        const rows = (await query(
+          `SELECT COUNT(*) AS waiting FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT GET_LOCK(%' AND INFO LIKE ?`,
+          [`%${migrationLockName(name)}%`],
+        )) as Array<{ waiting: number | string }>;
+        return Number(rows[0]?.waiting ?? 0) > 0;
+      });
+    await eventually(waitingForLock, Boolean, 'mis waiting for the migration lock', BOOT_MS, 200);
+    const tables = () =>
+      withTestConnection(fresh.settings, async (query) => {
+        const rows = (await query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [
+          name,
+        ])) as Array<{ name: string }>;
+        return rows.map((row) => row.name);
+      });
+    return { mis, releaseLock: () => lockHolder.end(), tables };
+  };
+
+  it('mis, sent SIGTERM while its migrations wait for the migration lock: runs them once it has the lock, then stops through its shutdown hooks and ends by the signal', async () => {
+    const { mis, releaseLock, tables } = await misWaitingForMigrations();
+
+    mis.child.kill('SIGTERM');
+    await releaseLock();
+    expect(await mis.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    // Where the signal ended it at once, mid-start, its migrations never ran.
+    expect(await tables()).toContain('migrations_mis');
+  }, 180_000);
+
+  it('mis, sent SIGTERM while its migrations wait for a lock that is never released: exits 143, as SIGTERM would have, once HTTP_SHUTDOWN_DRAIN_MS passed', async () => {
+    const { mis, tables } = await misWaitingForMigrations();
+
+    mis.child.kill('SIGTERM');
+    // 128 + 15, what a shell or an init reports for a process SIGTERM ended.
+    expect(await exitWithin(mis, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: 143, signal: null });
+    expect(await tables()).not.toContain('migrations_mis');
   }, 180_000);
 
   it('im, sent SIGTERM with a request whose body never comes: cuts it at HTTP_SHUTDOWN_DRAIN_MS, then runs its shutdown hooks and ends by the signal', async () => {

@@ -1,5 +1,5 @@
 import { loadConfig, runMain } from '@app/config';
-import { createHttpApp, OPEN_CORS } from '@app/grpc';
+import { createHttpApp, listenHttpApp, OPEN_CORS } from '@app/grpc';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { type GatewayConfig, gatewayEnvSchema } from './config/gateway.config';
@@ -21,7 +21,6 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
 if (require.main === module) {
   runMain(async () => {
     const config = loadConfig(gatewayEnvSchema);
-    const app = await createGateway(config);
-    await app.listen(config.GATEWAY_PORT, config.HTTP_HOST);
+    await listenHttpApp(() => createGateway(config), config.GATEWAY_PORT, config);
   });
 }

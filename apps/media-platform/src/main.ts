@@ -1,5 +1,5 @@
 import { loadConfig, runMain } from '@app/config';
-import { createHttpApp, OPEN_CORS } from '@app/grpc';
+import { createHttpApp, listenHttpApp, OPEN_CORS } from '@app/grpc';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { type MediaPlatformConfig, mediaPlatformEnvSchema } from './config/media-platform.config';
@@ -18,7 +18,6 @@ export async function createMediaPlatform(
 if (require.main === module) {
   runMain(async () => {
     const config = loadConfig(mediaPlatformEnvSchema);
-    const app = await createMediaPlatform(config);
-    await app.listen(config.MP_PORT, config.HTTP_HOST);
+    await listenHttpApp(() => createMediaPlatform(config), config.MP_PORT, config);
   });
 }

@@ -1,5 +1,5 @@
 import { loadConfig, runMain } from '@app/config';
-import { createHttpApp } from '@app/grpc';
+import { createHttpApp, listenHttpApp } from '@app/grpc';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { type MisConfig, misEnvSchema } from './config/mis.config';
@@ -13,7 +13,6 @@ export function createMis(config: MisConfig): Promise<NestFastifyApplication> {
 if (require.main === module) {
   runMain(async () => {
     const config = loadConfig(misEnvSchema);
-    const app = await createMis(config);
-    await app.listen(config.MIS_PORT, config.HTTP_HOST);
+    await listenHttpApp(() => createMis(config), config.MIS_PORT, config);
   });
 }

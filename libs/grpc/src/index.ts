@@ -23,6 +23,7 @@ export * from './server/grpc-metrics-endpoint';
 export * from './health/plain-http-server';
 export * from './edge/health.module';
 export * from './edge/create-http-app';
+export * from './edge/listen-http-app';
 export * from './edge/bounded-close';
 export { OPEN_CORS } from './edge/cors';
 export * from './edge/raw-response.decorator';

@@ -26,11 +26,18 @@ export function cutRequestsAfter(server: Server, deadlineMs: number): void {
  */
 export class RequestDrainDeadline implements OnModuleDestroy {
   private startedAt: number | undefined;
+  private drainMs = 0;
+  private msLeft = (): number => this.deadlineMs;
 
   constructor(
     private readonly server: Server,
     private readonly deadlineMs: number,
   ) {}
+
+  /** What is left of the deadline as the close begins: less after a signal held during the start. */
+  drainWithin(msLeft: () => number): void {
+    this.msLeft = () => Math.min(msLeft(), this.deadlineMs);
+  }
 
   onModuleDestroy(): void {
     this.begin();
@@ -39,13 +46,14 @@ export class RequestDrainDeadline implements OnModuleDestroy {
   /** As the server closes: begins the deadline if no hook did, and cuts at once what is in progress past it. */
   serverClosing(): void {
     if (this.startedAt === undefined) this.begin();
-    else if (Date.now() - this.startedAt >= this.deadlineMs) cutRequestsAfter(this.server, 0);
+    else if (Date.now() - this.startedAt >= this.drainMs) cutRequestsAfter(this.server, 0);
   }
 
   private begin(): void {
     if (this.startedAt !== undefined) return;
     this.startedAt = Date.now();
-    cutRequestsAfter(this.server, this.deadlineMs);
+    this.drainMs = this.msLeft();
+    cutRequestsAfter(this.server, this.drainMs);
   }
 }
 

@@ -7,8 +7,9 @@ import { createValidationPipe } from './validation.pipe';
 
 /**
  * The shared HTTP edge: security headers on every answer, route prefix (health stays at the root
- * for probes), the reference envelope, validation and error mapping, and shutdown hooks so
- * SIGTERM drains. Called before any other request hook is added.
+ * for probes), the reference envelope, validation and error mapping. Called before any other
+ * request hook is added. The shutdown hooks, so SIGTERM drains, are enabled once the app listens
+ * (`listenHttpApp`).
  */
 export function configureHttpApp(app: NestFastifyApplication, prefix: string): NestFastifyApplication {
   useSecurityHeaders(app.getHttpAdapter().getInstance());
@@ -16,6 +17,5 @@ export function configureHttpApp(app: NestFastifyApplication, prefix: string): N
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   useResponseEnvelope(app.getHttpAdapter().getInstance());
-  app.enableShutdownHooks();
   return app;
 }
