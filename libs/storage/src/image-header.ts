@@ -1,6 +1,7 @@
 import { imageSize } from 'image-size';
 
 import type { ImageType } from './image-type';
+import { readJpegFrameSize } from './jpeg-frame';
 
 /**
  * Largest accepted width or height. Wide panoramas and long scans stay under it; a side beyond
@@ -23,25 +24,31 @@ export interface ImageDimensions {
 const acceptableSide = (side: number): boolean =>
   Number.isInteger(side) && side >= 1 && side <= MAX_IMAGE_SIDE;
 
+/** image-size reads no further than byte 40 of a PNG (Apple's CgBI), GIF or WebP. */
+const HEAD_BYTES = 64;
+
+/** The size a PNG, GIF or WebP header declares, or null when it does not parse as `type`. */
+function readHeadSize(bytes: Buffer, type: Exclude<ImageType, 'jpg'>): ImageDimensions | null {
+  // image-size reads through a DataView over the whole ArrayBuffer; its own copy of the head
+  // keeps a header cut short from reading the bytes after it (Node's pool) as width and height.
+  let size: ReturnType<typeof imageSize>;
+  try {
+    size = imageSize(new Uint8Array(bytes.subarray(0, HEAD_BYTES)));
+  } catch {
+    return null;
+  }
+  return size.type === type ? size : null;
+}
+
 /**
  * The dimensions `bytes` declare, read from the header alone (no pixel is decoded), or null when
  * the header does not parse as `type` or declares no pixels or too many.
  */
 export function readImageHeader(bytes: Buffer, type: ImageType): ImageDimensions | null {
-  // image-size reads through a DataView over the whole ArrayBuffer; a Buffer sharing Node's pool
-  // would let a truncated header read its neighbours' bytes as width and height.
-  const exact =
-    bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length
-      ? bytes
-      : new Uint8Array(bytes);
-  let size: ReturnType<typeof imageSize>;
-  try {
-    size = imageSize(exact);
-  } catch {
-    return null;
-  }
+  const size = type === 'jpg' ? readJpegFrameSize(bytes) : readHeadSize(bytes, type);
+  if (!size) return null;
   const { width, height } = size;
-  if (size.type !== type || !acceptableSide(width) || !acceptableSide(height)) return null;
+  if (!acceptableSide(width) || !acceptableSide(height)) return null;
   if (width * height > MAX_IMAGE_PIXELS) return null;
   return { width, height };
 }
