@@ -263,7 +263,7 @@ describe('TwoLevelCache (real Redis)', () => {
       entered();
       await held;
       boundedDone = true;
-      return { values: new Map([[ids[0], { id: ids[0] }]]), unread: new Set(ids.slice(1)) };
+      return { values: new Map([[ids[0], { id: ids[0] }]]), leftOut: new Set(ids.slice(1)) };
     });
     const loadedAfterBounded: boolean[] = [];
     const load = jest.fn((ids: string[]) => {
@@ -276,8 +276,8 @@ describe('TwoLevelCache (real Redis)', () => {
     const joined = fresh.getMany(['31'], (id) => `bounded:${id}`, load, POLICY);
     await fresh.peekMany(['bounded:none']);
     release();
-    const { values, unread } = await within;
-    expect([[...values], unread]).toEqual([[['30', { id: '30' }]], ['31', '32']]);
+    const { values, leftOut } = await within;
+    expect([[...values], leftOut]).toEqual([[['30', { id: '30' }]], ['31', '32']]);
     expect([...(await joined)]).toEqual([['31', { id: '31' }]]);
     expect([load.mock.calls, loadedAfterBounded]).toEqual([[[['31']]], [true]]);
     expect(await raw.mget('bounded:30', 'bounded:31', 'bounded:32')).toEqual([
@@ -306,13 +306,13 @@ describe('TwoLevelCache (real Redis)', () => {
     await raw.hset('typed:1', 'field', 'value');
     await raw.set('typed:2', JSON.stringify({ id: '2' }));
     const load = jest.fn((ids: string[]) =>
-      Promise.resolve({ values: new Map(ids.map((id) => [id, { id }])), unread: new Set<string>() }),
+      Promise.resolve({ values: new Map(ids.map((id) => [id, { id }])), leftOut: new Set<string>() }),
     );
-    const { values, unread } = await fresh.getManyWithin(['1', '2'], (id) => `typed:${id}`, load, POLICY, {
+    const { values, leftOut } = await fresh.getManyWithin(['1', '2'], (id) => `typed:${id}`, load, POLICY, {
       bytes: 1000,
       bytesOf: () => 10,
     });
-    expect([Object.fromEntries(values), unread, load.mock.calls.map(([ids]) => ids)]).toEqual([
+    expect([Object.fromEntries(values), leftOut, load.mock.calls.map(([ids]) => ids)]).toEqual([
       { 1: { id: '1' }, 2: { id: '2' } },
       [],
       [['1']],

@@ -64,11 +64,11 @@ export async function invalidateCached(redis: Redis, keys: readonly string[]): P
 
 /**
  * What a load of `getManyWithin` answers: the rows that exist among the ids it read, and the ids
- * it did not read (a bound on what one call reads), which are neither cached nor marked missing.
+ * it left out (a bound on what one call reads), which are neither cached nor marked missing.
  */
 export interface PartialLoad<T> {
   values: Map<string, T>;
-  unread: ReadonlySet<string>;
+  leftOut: ReadonlySet<string>;
 }
 
 /**
@@ -88,8 +88,8 @@ export interface BoundedPeek<T> {
   room: number;
 }
 
-/** What a shared load of `getMany` answers for an id its `PartialLoad` left unread. */
-const UNREAD = Symbol('unread');
+/** What a shared load of `getMany` answers for an id its `PartialLoad` left out. */
+const LEFT_OUT = Symbol('left out');
 
 /** `parsed` memoises JSON.parse of `value`: hot entries are parsed once, not on every hit. */
 type Entry = { value: string; parsed?: unknown } | { missing: true };
@@ -206,7 +206,7 @@ export class TwoLevelCache {
    * Read-through for many rows: values by id from L1 and one MGET; the ids neither level holds are
    * loaded with one `load` call (it answers the rows that exist) and cached, the ids it does not
    * answer as null markers. Ids already being loaded by another call in this process wait for that
-   * load instead of loading again (and load themselves the ids a `getManyWithin` load left unread).
+   * load instead of loading again (and load themselves the ids a `getManyWithin` load left out).
    */
   async getMany<T>(
     ids: readonly string[],
@@ -214,32 +214,66 @@ export class TwoLevelCache {
     load: (ids: string[]) => Promise<Map<string, T>>,
     policy: CachePolicy,
   ): Promise<Map<string, T | null>> {
-    const { values, unread } = await this.readMany(
+    const { values, leftOut } = await this.getManyWithin(
       ids,
       keyOf,
-      async (misses) => ({ values: await load(misses), unread: new Set<string>() }),
+      async (misses) => ({ values: await load(misses), leftOut: new Set<string>() }),
       policy,
     );
-    if (unread.length > 0) {
-      for (const [id, value] of await this.getMany(unread, keyOf, load, policy)) values.set(id, value);
+    if (leftOut.length > 0) {
+      for (const [id, value] of await this.getMany(leftOut, keyOf, load, policy)) values.set(id, value);
     }
     return values;
   }
 
   /**
-   * `getMany` with a load that may leave ids unread (`PartialLoad`): those are neither cached nor
-   * marked missing, and are answered in `unread` (as are those of another call's such load joined).
+   * `getMany` with a load that may leave ids out (`PartialLoad`): those are neither cached nor
+   * marked missing, and are answered in `leftOut` (as are those of another call's such load joined).
    * With a `bound`, the cached values are read within it (`peekManyWithin`), those left out are
-   * answered in `unread` too, and `load` is given the bytes the values read left.
+   * answered in `leftOut` too, and `load` is given the bytes the values read left.
    */
-  getManyWithin<T>(
+  async getManyWithin<T>(
     ids: readonly string[],
     keyOf: (id: string) => string,
     load: (ids: string[], room: number) => Promise<PartialLoad<T>>,
     policy: CachePolicy,
     bound?: ReadBound<T>,
-  ): Promise<{ values: Map<string, T | null>; unread: string[] }> {
-    return this.readMany(ids, keyOf, load, policy, bound);
+  ): Promise<{ values: Map<string, T | null>; leftOut: string[] }> {
+    const keys = ids.map(keyOf);
+    const cached: BoundedPeek<T> = bound
+      ? await this.peekManyWithin(keys, bound)
+      : { values: await this.peekMany<T>(keys), leftOut: new Set(), room: Number.POSITIVE_INFINITY };
+    const values = new Map<string, T | null>();
+    const leftOut = new Set<string>();
+    const misses: Array<{ id: string; key: string }> = [];
+    ids.forEach((id, index) => {
+      const value = cached.values[index];
+      if (cached.leftOut.has(index)) leftOut.add(id);
+      else if (value === undefined) misses.push({ id, key: keys[index] });
+      else values.set(id, value);
+    });
+    if (misses.length === 0) return { values, leftOut: [...leftOut] };
+    // An id asked for twice is loaded once.
+    const notLoading = [
+      ...new Map(
+        misses.filter(({ key }) => !this.manyLoads.pending(key)).map((miss) => [miss.key, miss]),
+      ).values(),
+    ];
+    if (notLoading.length > 0) {
+      const loading = this.loadAndFill(notLoading, (loadIds) => load(loadIds, cached.room), policy);
+      for (const { id, key } of notLoading) {
+        void this.manyLoads.run(key, () =>
+          loading.then((loaded) => (loaded.leftOut.has(id) ? LEFT_OUT : (loaded.values.get(id) ?? null))),
+        );
+      }
+    }
+    const loaded = await Promise.all(misses.map(({ key }) => this.manyLoads.pending(key) as Promise<unknown>));
+    misses.forEach(({ id }, index) => {
+      const value = loaded[index];
+      if (value === LEFT_OUT) leftOut.add(id);
+      else values.set(id, value as T | null);
+    });
+    return { values, leftOut: [...leftOut] };
   }
 
   /**
@@ -350,50 +384,6 @@ export class TwoLevelCache {
     return loaded;
   }
 
-  private async readMany<T>(
-    ids: readonly string[],
-    keyOf: (id: string) => string,
-    load: (ids: string[], room: number) => Promise<PartialLoad<T>>,
-    policy: CachePolicy,
-    bound?: ReadBound<T>,
-  ): Promise<{ values: Map<string, T | null>; unread: string[] }> {
-    const keys = ids.map(keyOf);
-    const cached: BoundedPeek<T> = bound
-      ? await this.peekManyWithin(keys, bound)
-      : { values: await this.peekMany<T>(keys), leftOut: new Set(), room: Number.POSITIVE_INFINITY };
-    const values = new Map<string, T | null>();
-    const unread = new Set<string>();
-    const misses: Array<{ id: string; key: string }> = [];
-    ids.forEach((id, index) => {
-      const value = cached.values[index];
-      if (cached.leftOut.has(index)) unread.add(id);
-      else if (value === undefined) misses.push({ id, key: keys[index] });
-      else values.set(id, value);
-    });
-    if (misses.length === 0) return { values, unread: [...unread] };
-    // An id asked for twice is loaded once.
-    const notLoading = [
-      ...new Map(
-        misses.filter(({ key }) => !this.manyLoads.pending(key)).map((miss) => [miss.key, miss]),
-      ).values(),
-    ];
-    if (notLoading.length > 0) {
-      const loading = this.loadAndFill(notLoading, (loadIds) => load(loadIds, cached.room), policy);
-      for (const { id, key } of notLoading) {
-        void this.manyLoads.run(key, () =>
-          loading.then((loaded) => (loaded.unread.has(id) ? UNREAD : (loaded.values.get(id) ?? null))),
-        );
-      }
-    }
-    const loaded = await Promise.all(misses.map(({ key }) => this.manyLoads.pending(key) as Promise<unknown>));
-    misses.forEach(({ id }, index) => {
-      const value = loaded[index];
-      if (value === UNREAD) unread.add(id);
-      else values.set(id, value as T | null);
-    });
-    return { values, unread: [...unread] };
-  }
-
   private async loadAndFill<T>(
     misses: ReadonlyArray<{ id: string; key: string }>,
     load: (ids: string[]) => Promise<PartialLoad<T>>,
@@ -406,7 +396,7 @@ export class TwoLevelCache {
     );
     const loaded = await load(misses.map(({ id }) => id));
     const fills = misses.flatMap(({ id, key }, index) => {
-      if (loaded.unread.has(id)) return [];
+      if (loaded.leftOut.has(id)) return [];
       const value = loaded.values.get(id);
       return value === undefined
         ? {

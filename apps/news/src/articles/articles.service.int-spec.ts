@@ -85,7 +85,7 @@ describe('ArticlesService GetArticles within a reply (real MariaDB and Redis)', 
     await database?.drop();
   });
 
-  it('answers its first article when a batch read at the same time left every id it asked for unread', async () => {
+  it('answers its first article when a batch read at the same time left out every id it asked for', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;
@@ -107,7 +107,7 @@ describe('ArticlesService GetArticles within a reply (real MariaDB and Redis)', 
 
     const whole = service.getDetailsWithin(LARGE, GRPC_MAX_MESSAGE_BYTES);
     await reading;
-    // Its two ids are among those the whole batch's read leaves unread, which it joins.
+    // Its two ids are among those the whole batch's read leaves out, which it joins.
     const last = service.getDetailsWithin(LARGE.slice(4), GRPC_MAX_MESSAGE_BYTES);
     await joining;
     await new Promise((resolve) => setImmediate(resolve));

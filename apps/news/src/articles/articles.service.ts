@@ -80,24 +80,24 @@ export class ArticlesService {
     if (budget === undefined) return { articles: await this.getDetails(articleIds), leftOut: [] };
     const ids = validIds(articleIds, MAX_DETAILS);
     // Those this process holds count their reply bytes, those of Redis their JSON's, measured there.
-    const { values, unread } = await this.cache.getManyWithin(
+    const read = await this.cache.getManyWithin(
       ids,
       CacheKeys.articleDetail,
       (misses, room) => this.loadDetailsWithin(misses, room),
       ARTICLE_DETAIL_POLICY,
       { bytes: budget, bytesOf: detailReplyBytes },
     );
-    // Another call's read that this one joined may have left even the first id unread: every
-    // reply answers its first article (or says it has none), so the caller's asking again ends.
-    const first = unread.indexOf(ids[0]);
+    // Another call's read that this one joined may have left out even the first id: every reply
+    // answers its first article (or says it has none), so the caller's asking again ends.
+    const first = read.leftOut.indexOf(ids[0]);
     if (first >= 0) {
-      unread.splice(first, 1);
-      values.set(ids[0], (await this.getDetails([ids[0]]))[0] ?? null);
+      read.leftOut.splice(first, 1);
+      read.values.set(ids[0], (await this.getDetails([ids[0]]))[0] ?? null);
     }
     // Sizes of JSON, or of a row measured before it was read (edited meanwhile), are not quite
     // those of the reply: it is still bounded.
-    const answered = withinBudget(presentInOrder(ids, values), detailReplyBytes, budget);
-    const leftOut = new Set([...unread, ...answered.leftOut.map((detail) => detail.artId)]);
+    const answered = withinBudget(presentInOrder(ids, read.values), detailReplyBytes, budget);
+    const leftOut = new Set([...read.leftOut, ...answered.leftOut.map((detail) => detail.artId)]);
     return { articles: answered.taken, leftOut: ids.filter((id) => leftOut.has(id)) };
   }
 
@@ -202,7 +202,7 @@ export class ArticlesService {
 
   /**
    * The details of `ids` whose bytes fit `room`, in that order, the first always; the others are
-   * left unread. Each is read with the sizes when it takes no more than its share of `room`, so a
+   * left out. Each is read with the sizes when it takes no more than its share of `room`, so a
    * batch of normal-size articles is one statement; larger ones that fit are read by a second.
    */
   private async loadDetailsWithin(ids: readonly string[], room: number): Promise<PartialLoad<articleV1.ArticleDetail>> {
@@ -221,7 +221,7 @@ export class ArticlesService {
       // Not approved since its size was read: left to its null marker.
       if (full) values.set(row.id, toArticleDetail(full));
     }
-    return { values, unread: new Set(kept.leftOut.map((row) => row.id)) };
+    return { values, leftOut: new Set(kept.leftOut.map((row) => row.id)) };
   }
 }
 
