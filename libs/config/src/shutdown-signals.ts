@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import { Logger, ShutdownSignal } from '@nestjs/common';
 
 /** The signals Nest's `enableShutdownHooks()` listens to. */
-export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = Object.values(ShutdownSignal);
+const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = Object.values(ShutdownSignal);
 
 /**
  * Ends the process with the code a shell or an init (compose's tini) reports for a process that

@@ -30,7 +30,7 @@ interface DriverErrorFields {
 }
 
 /** True when `error` is the connection's (lost, refused, killed, timed out) rather than a statement's. */
-export function isConnectionError(error: unknown): boolean {
+function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const { code, errno, fatal } = error as DriverErrorFields;
   return (

@@ -8,7 +8,7 @@ import { migrationFailure } from './migration-failure';
 import { mysqlConnectionOptions, type MysqlServerAddress } from './mysql-connection';
 
 /** How long a migration run waits for another one of the same database (the migration Job's deadline). */
-export const MIGRATION_LOCK_WAIT_SECONDS = 600;
+const MIGRATION_LOCK_WAIT_SECONDS = 600;
 
 /** MySQL refuses a lock name longer than this. */
 const MAX_LOCK_NAME_LENGTH = 64;
