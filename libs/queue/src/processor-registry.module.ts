@@ -54,8 +54,8 @@ export class ProcessorRegistry implements OnApplicationBootstrap, BeforeApplicat
 
   /**
    * Workers emit 'error' on connection trouble; unheard, EventEmitter would crash the process. A
-   * job that failed for good is logged with its reason, where only the metrics counted it, and
-   * one found stalled and handed out again by its id and name.
+   * job that failed for good is logged with its reason, and one found stalled and handed out
+   * again by its id and name.
    */
   onApplicationBootstrap(): void {
     for (const worker of this.startedWorkers()) {

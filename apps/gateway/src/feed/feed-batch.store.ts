@@ -287,7 +287,7 @@ return dealt_batch()
  * (named by it) answers fresh, as it was first answered (its exposure, whether the queue is now
  * empty and then the cold-start ids still to leave out); with none there (it replayed or dealt
  * nothing), it answers as NEXT_BATCH_LUA, so a batch another call dealt to the stamp first (a
- * refill of another replica) replays, as it did. Read back, where keeping each refill's reply cost
+ * refill of another replica) replays, as it did. Read back: keeping each refill's reply would cost
  * a key a refill.
  */
 const QUEUE_AND_NEXT_REPLAY_LUA = `${NEXT_BATCH_LUA}

@@ -32,7 +32,7 @@ export interface IndexArticleResult {
  * only asks it (IndexArticle over gRPC) to re-read the article; a failed call (news down,
  * deadline) throws and BullMQ retries with backoff. Re-reading makes late or repeated jobs harmless.
  * A reason this release does not know (a later release's, met in a rolling deploy) is handled as
- * an edit, with a warning, where such jobs failed for good.
+ * an edit, with a warning.
  */
 @JobProcessor(QueueName.SearchIndex, [JobName.IndexArticle])
 export class SearchIndexProcessor extends WorkerHost {
