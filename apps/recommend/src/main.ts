@@ -1,4 +1,4 @@
-import { holdShutdownSignals, loadConfig, runMain } from '@app/config';
+import { loadConfig, runMain, startHoldingShutdownSignals } from '@app/config';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -12,35 +12,25 @@ export async function startRecommendService(
   config: RecommendConfig,
 ): Promise<INestApplicationContext> {
   // A signal while the pools are built is raised again once the service started.
-  const signals = holdShutdownSignals(config.GRPC_SHUTDOWN_DRAIN_MS);
-  let app: INestApplicationContext;
-  try {
-    app = await NestFactory.createApplicationContext(RecommendModule.forRoot(config), {
+  return startHoldingShutdownSignals(config.GRPC_SHUTDOWN_DRAIN_MS, async (msLeft) => {
+    const app = await NestFactory.createApplicationContext(RecommendModule.forRoot(config), {
       bufferLogs: true,
       abortOnError: false,
     });
-  } catch (error) {
-    signals.drop();
-    throw error;
-  }
-  app.useLogger(app.get(Logger));
-  const server = app.get(RecommendGrpcServer);
-  try {
-    await server.start();
-  } catch (error) {
-    // A port already taken: what did start (the gRPC port, the stores' connections) goes with it,
-    // a signal held meanwhile still bounding the close.
+    app.useLogger(app.get(Logger));
+    const server = app.get(RecommendGrpcServer);
     try {
+      await server.start();
+    } catch (error) {
+      // A port already taken: what did start (the gRPC port, the stores' connections) goes with it,
+      // a signal held meanwhile still bounding the close.
       await app.close();
-    } finally {
-      signals.drop();
+      throw error;
     }
-    throw error;
-  }
-  server.drainWithin(signals.msLeft);
-  app.enableShutdownHooks();
-  signals.release();
-  return app;
+    server.drainWithin(msLeft);
+    app.enableShutdownHooks();
+    return app;
+  });
 }
 
 if (require.main === module) {

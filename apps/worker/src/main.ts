@@ -1,4 +1,4 @@
-import { holdShutdownSignals, loadConfig, runMain } from '@app/config';
+import { loadConfig, runMain, startHoldingShutdownSignals } from '@app/config';
 import { ensureDatabase } from '@app/database';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -24,21 +24,14 @@ export interface RunningWorker {
  * fails (before any job is consumed) unless each job of WORKER_QUEUES has exactly one processor.
  * A SIGTERM or SIGINT during the start (migrations waiting for their lock, the stores'
  * connections) stops it once it started; a start still running WORKER_SHUTDOWN_TIMEOUT_MS after
- * the signal exits as the signal would have (`holdShutdownSignals`).
+ * the signal exits as the signal would have (`startHoldingShutdownSignals`).
  */
 export async function startWorker(config: WorkerConfig): Promise<RunningWorker> {
-  const signals = holdShutdownSignals(config.WORKER_SHUTDOWN_TIMEOUT_MS);
-  let app: INestApplicationContext;
-  let port: number;
-  try {
-    ({ app, port } = await createWorker(config));
-  } catch (error) {
-    signals.drop();
-    throw error;
-  }
-  app.enableShutdownHooks();
-  signals.release();
-  return { app, port, close: () => app.close(), shutdownMsLeft: signals.msLeft };
+  return startHoldingShutdownSignals(config.WORKER_SHUTDOWN_TIMEOUT_MS, async (msLeft) => {
+    const { app, port } = await createWorker(config);
+    app.enableShutdownHooks();
+    return { app, port, close: () => app.close(), shutdownMsLeft: msLeft };
+  });
 }
 
 async function createWorker(config: WorkerConfig): Promise<{ app: INestApplicationContext; port: number }> {

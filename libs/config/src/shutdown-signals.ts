@@ -14,7 +14,7 @@ export function exitAsSignalled(signal: NodeJS.Signals): never {
   return process.exit(128 + constants.signals[signal]);
 }
 
-export interface HeldShutdownSignals {
+interface HeldShutdownSignals {
   /** What is left of the bound since the signal held came; the whole bound when none came. */
   msLeft: () => number;
   /** The start ended: stops holding, then raises the signal held, if any, for the handlers listening by now. */
@@ -30,7 +30,7 @@ export interface HeldShutdownSignals {
  * start still running `boundMs` after the signal (the drain bound) ends the process as the signal
  * would have.
  */
-export function holdShutdownSignals(boundMs: number): HeldShutdownSignals {
+function holdShutdownSignals(boundMs: number): HeldShutdownSignals {
   const logger = new Logger('Shutdown');
   let held: { signal: NodeJS.Signals; at: number } | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -58,4 +58,25 @@ export function holdShutdownSignals(boundMs: number): HeldShutdownSignals {
     },
     drop: stop,
   };
+}
+
+/**
+ * Runs `start` holding the shutdown signals (`holdShutdownSignals`), `msLeft` of `boundMs` given
+ * to it; once it resolved, with the app's own handlers listening, a signal held meanwhile is
+ * raised again for them. A start that fails stops holding once its failure settled.
+ */
+export async function startHoldingShutdownSignals<T>(
+  boundMs: number,
+  start: (msLeft: () => number) => Promise<T>,
+): Promise<T> {
+  const signals = holdShutdownSignals(boundMs);
+  let started: T;
+  try {
+    started = await start(signals.msLeft);
+  } catch (error) {
+    signals.drop();
+    throw error;
+  }
+  signals.release();
+  return started;
 }

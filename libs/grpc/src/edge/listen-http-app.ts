@@ -1,4 +1,4 @@
-import { holdShutdownSignals } from '@app/config';
+import { startHoldingShutdownSignals } from '@app/config';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { RequestDrainDeadline } from './bounded-close';
@@ -14,24 +14,18 @@ export interface HttpListenSettings {
  * SIGINT through its drain and shutdown hooks. A signal while it starts (mis' migrations waiting
  * for their lock with MIGRATIONS_RUN) stops it so once it listens, the drain getting what is left
  * of HTTP_SHUTDOWN_DRAIN_MS counted from the signal; a start still running then exits as the signal
- * would have (`holdShutdownSignals`).
+ * would have (`startHoldingShutdownSignals`).
  */
 export async function listenHttpApp(
   create: () => Promise<NestFastifyApplication>,
   port: number,
   settings: HttpListenSettings,
 ): Promise<NestFastifyApplication> {
-  const signals = holdShutdownSignals(settings.HTTP_SHUTDOWN_DRAIN_MS);
-  let app: NestFastifyApplication;
-  try {
-    app = await create();
-    app.get(RequestDrainDeadline).drainWithin(signals.msLeft);
+  return startHoldingShutdownSignals(settings.HTTP_SHUTDOWN_DRAIN_MS, async (msLeft) => {
+    const app = await create();
+    app.get(RequestDrainDeadline).drainWithin(msLeft);
     await app.listen(port, settings.HTTP_HOST);
-  } catch (error) {
-    signals.drop();
-    throw error;
-  }
-  app.enableShutdownHooks();
-  signals.release();
-  return app;
+    app.enableShutdownHooks();
+    return app;
+  });
 }

@@ -1,4 +1,4 @@
-import { holdShutdownSignals } from '@app/config';
+import { startHoldingShutdownSignals } from '@app/config';
 import type { Server } from '@grpc/grpc-js';
 import type { DynamicModule, INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -36,20 +36,13 @@ export interface GrpcServiceBootstrap {
  * after `shutdownDrainMs`), runs Nest's shutdown hooks and closes its `/metrics`; a signal then
  * ends the process as Nest's shutdown hooks do. A signal during the start (migrations, the pools'
  * connections) stops it so once it started, the drain getting what is left of `shutdownDrainMs`;
- * a start still running then exits as the signal would have (`holdShutdownSignals`).
+ * a start still running then exits as the signal would have (`startHoldingShutdownSignals`).
  */
 export async function startGrpcService(options: GrpcServiceBootstrap): Promise<INestMicroservice> {
-  const signals = holdShutdownSignals(options.shutdownDrainMs);
-  let app: INestMicroservice;
-  try {
+  return startHoldingShutdownSignals(options.shutdownDrainMs, async (msLeft) => {
     await options.prepare?.();
-    app = await startServing(options, signals.msLeft);
-  } catch (error) {
-    signals.drop();
-    throw error;
-  }
-  signals.release();
-  return app;
+    return startServing(options, msLeft);
+  });
 }
 
 async function startServing(options: GrpcServiceBootstrap, drainMsLeft: () => number): Promise<INestMicroservice> {
