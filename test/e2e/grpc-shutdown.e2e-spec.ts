@@ -1,4 +1,3 @@
-import { migrationLockName, mysqlConnectionOptions } from '@app/database';
 import { CANDIDATE_GRPC, NEWS_APP_SERVICES, qualifiedServiceName, serviceConstructor, USER_APP_SERVICES, USER_GRPC } from '@app/grpc';
 import {
   createTestDatabase,
@@ -12,18 +11,17 @@ import {
   type TestDatabase,
   type TestKeys,
   type TestRedis,
-  TEST_MYSQL_SERVER,
   watchGrpcHealth,
   withTestConnection,
 } from '@app/testing';
 import { type Client, credentials, type ServiceError, status } from '@grpc/grpc-js';
-import { createConnection } from 'mysql2/promise';
 import { connect, createServer, type Socket } from 'node:net';
 
 import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
 import { USER_RECOMMEND_SERVICE } from '../../apps/recommend/src/grpc/recommend-grpc.server';
 import { USER_SCHEMA } from '../../apps/user/src/database/user-schema';
 import { type AppProcess, type ProcessExit, spawnApp } from './support/app-process';
+import { holdMigrationLock, tablesOf, waitingForMigrationLock } from './support/migration-lock';
 
 type UserClient = Client & {
   GetProfile(request: { userId: string }, callback: (error: ServiceError | null) => void): void;
@@ -182,44 +180,18 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
     };
   };
 
-  /** Another session holding the migration lock of `databaseName` until `release`. */
-  const holdMigrationLock = async (databaseName: string): Promise<{ release: () => Promise<void> }> => {
-    const connection = await createConnection(mysqlConnectionOptions(TEST_MYSQL_SERVER));
-    await connection.query('SELECT GET_LOCK(?, 0)', [migrationLockName(databaseName)]);
-    return { release: () => connection.end() };
-  };
-
-  /** Whether a session waits for the migration lock of `databaseName` (a service's run at boot). */
-  const waitingForMigrationLock = (databaseName: string) =>
-    withTestConnection(database.settings, async (query) => {
-      const rows = (await query(
-        `SELECT COUNT(*) AS waiting FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT GET_LOCK(%' AND INFO LIKE ?`,
-        [`%${migrationLockName(databaseName)}%`],
-      )) as Array<{ waiting: number | string }>;
-      return Number(rows[0]?.waiting ?? 0) > 0;
-    });
-
-  const tablesOf = (databaseName: string) =>
-    withTestConnection(database.settings, async (query) => {
-      const rows = (await query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [
-        databaseName,
-      ])) as Array<{ name: string }>;
-      return rows.map((row) => row.name);
-    });
-
   /** `main` booting with MIGRATIONS_RUN on a database of its own, its migrations waiting for a lock another session holds. */
   const bootWaitingForMigrations = async (main: string, settings: Record<string, string | number>) => {
     const fresh = await createTestDatabase([]);
-    const name = fresh.settings.MYSQL_DATABASE;
-    const lock = await holdMigrationLock(name);
+    const lock = await holdMigrationLock(fresh.settings.MYSQL_DATABASE);
     const app = spawnApp(main, testEnv(fresh.settings, redis, { HTTP_HOST: '127.0.0.1', MIGRATIONS_RUN: 'true', ...settings }));
     stopLater.push(() => {
       if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
       void lock.release().catch(() => undefined);
       void fresh.drop();
     });
-    await eventually(() => waitingForMigrationLock(name), Boolean, `${main} waiting for the migration lock`, BOOT_MS, 200);
-    return { app, lock, name };
+    await eventually(() => waitingForMigrationLock(fresh.settings), Boolean, `${main} waiting for the migration lock`, BOOT_MS, 200);
+    return { app, lock, settings: fresh.settings };
   };
 
   it.each([
@@ -229,7 +201,7 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
     '%s, sent SIGTERM while its migrations wait for the migration lock: runs them once it has the lock, then stops through its shutdown hooks and ends by the signal',
     async (service, main, table) => {
       const grpcPort = await freePort();
-      const { app, lock, name } = await bootWaitingForMigrations(main, {
+      const { app, lock, settings } = await bootWaitingForMigrations(main, {
         USER_GRPC_PORT: grpcPort,
         NEWS_GRPC_PORT: grpcPort,
         JWT_KEYS_DIR: keys.dir,
@@ -240,14 +212,14 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
       await lock.release();
       expect(await app.exited).toEqual({ code: null, signal: 'SIGTERM' });
       // Where the signal ended it at once, mid-start, its migrations never ran.
-      expect(await tablesOf(name)).toEqual(expect.arrayContaining([`migrations_${service}`, table]));
+      expect(await tablesOf(settings)).toEqual(expect.arrayContaining([`migrations_${service}`, table]));
     },
     180_000,
   );
 
   it('user, sent SIGTERM while its migrations wait for a lock that is never released: exits 143, as SIGTERM would have, once GRPC_SHUTDOWN_DRAIN_MS passed', async () => {
     const grpcPort = await freePort();
-    const { app, name } = await bootWaitingForMigrations('apps/user/src/main.ts', {
+    const { app, settings } = await bootWaitingForMigrations('apps/user/src/main.ts', {
       USER_GRPC_PORT: grpcPort,
       JWT_KEYS_DIR: keys.dir,
       JWT_SIGNING_KID: keys.kid,
@@ -257,7 +229,7 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
     app.child.kill('SIGTERM');
     // 128 + 15, what a shell or an init reports for a process SIGTERM ended.
     expect(await exitWithin(app, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: 143, signal: null });
-    expect(await tablesOf(name)).not.toContain('user_basic');
+    expect(await tablesOf(settings)).not.toContain('user_basic');
   }, 180_000);
 
   it('recommend, sent SIGTERM while it starts with its Redis not answering yet: finishes its start, then stops through its shutdown hooks and ends by the signal', async () => {

@@ -1,6 +1,5 @@
 import { connect, type Socket } from 'node:net';
 
-import { migrationLockName, mysqlConnectionOptions } from '@app/database';
 import {
   createTestDatabase,
   createTestKeys,
@@ -11,13 +10,11 @@ import {
   type TestDatabase,
   type TestKeys,
   type TestRedis,
-  TEST_MYSQL_SERVER,
-  withTestConnection,
 } from '@app/testing';
-import { createConnection } from 'mysql2/promise';
 
 import { MIS_SCHEMA } from '../../apps/mis/src/database/mis-schema';
 import { type AppProcess, type ProcessExit, spawnApp } from './support/app-process';
+import { holdMigrationLock, tablesOf, waitingForMigrationLock } from './support/migration-lock';
 
 const BOOT_MS = 90_000;
 /** HTTP_SHUTDOWN_DRAIN_MS of the app stopped with a request that never ends. */
@@ -120,8 +117,7 @@ describe('HTTP apps stopped by a signal (e2e, each in a process of its own)', ()
   const misWaitingForMigrations = async () => {
     const fresh = await createTestDatabase([]);
     const name = fresh.settings.MYSQL_DATABASE;
-    const lockHolder = await createConnection(mysqlConnectionOptions(TEST_MYSQL_SERVER));
-    await lockHolder.query('SELECT GET_LOCK(?, 0)', [migrationLockName(name)]);
+    const lock = await holdMigrationLock(name);
     const port = await freePort();
     const mis = spawnApp(
       'apps/mis/src/main.ts',
@@ -134,26 +130,12 @@ describe('HTTP apps stopped by a signal (e2e, each in a process of its own)', ()
     );
     stopLater.push(() => {
       if (mis.child.exitCode === null && mis.child.signalCode === null) mis.child.kill('SIGKILL');
-      void lockHolder.end().catch(() => undefined);
+      void lock.release().catch(() => undefined);
       void fresh.drop();
     });
-    const waitingForLock = () =>
-      withTestConnection(fresh.settings, async (query) => {
-        const rows = (await query(
-          `SELECT COUNT(*) AS waiting FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT GET_LOCK(%' AND INFO LIKE ?`,
-          [`%${migrationLockName(name)}%`],
-        )) as Array<{ waiting: number | string }>;
-        return Number(rows[0]?.waiting ?? 0) > 0;
-      });
-    await eventually(waitingForLock, Boolean, 'mis waiting for the migration lock', BOOT_MS, 200);
-    const tables = () =>
-      withTestConnection(fresh.settings, async (query) => {
-        const rows = (await query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [
-          name,
-        ])) as Array<{ name: string }>;
-        return rows.map((row) => row.name);
-      });
-    return { mis, releaseLock: () => lockHolder.end(), tables };
+    await eventually(() => waitingForMigrationLock(fresh.settings), Boolean, 'mis waiting for the migration lock', BOOT_MS, 200);
+    const tables = () => tablesOf(fresh.settings);
+    return { mis, releaseLock: lock.release, tables };
   };
 
   it('mis, sent SIGTERM while its migrations wait for the migration lock: runs them once it has the lock, then stops through its shutdown hooks and ends by the signal', async () => {

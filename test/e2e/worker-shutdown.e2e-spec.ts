@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { migrationLockName, mysqlConnectionOptions } from '@app/database';
 import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, queuePrefix } from '@app/queue';
 import {
   createTestDatabase,
@@ -13,14 +12,12 @@ import {
   startRedisServer,
   testEnv,
   type TestDatabase,
-  TEST_MYSQL_SERVER,
-  withTestConnection,
 } from '@app/testing';
 import { Queue } from 'bullmq';
-import { createConnection } from 'mysql2/promise';
 
 import { STATE_TIMEOUT_MS } from '../../apps/worker/src/shutdown-deadline';
 
+import { holdMigrationLock, tablesOf, waitingForMigrationLock } from './support/migration-lock';
 import { type ProcessExit, spawnWorker } from './support/worker-process';
 
 /** WORKER_SHUTDOWN_TIMEOUT_MS of the workers stopped here. */
@@ -258,8 +255,7 @@ describe('worker stopped while it starts (e2e, the worker in a process of its ow
     const fresh = await createTestDatabase([]);
     const redis = createTestRedis();
     const name = fresh.settings.MYSQL_DATABASE;
-    const lockHolder = await createConnection(mysqlConnectionOptions(TEST_MYSQL_SERVER));
-    await lockHolder.query('SELECT GET_LOCK(?, 0)', [migrationLockName(name)]);
+    const lock = await holdMigrationLock(name);
     const worker = spawnWorker(
       testEnv(fresh.settings, redis, {
         MIGRATIONS_RUN: 'true',
@@ -272,27 +268,13 @@ describe('worker stopped while it starts (e2e, the worker in a process of its ow
     );
     stopLater.push(() => {
       if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
-      void lockHolder.end().catch(() => undefined);
+      void lock.release().catch(() => undefined);
       void redis.cleanup();
       void fresh.drop();
     });
-    const waitingForLock = () =>
-      withTestConnection(fresh.settings, async (query) => {
-        const rows = (await query(
-          `SELECT COUNT(*) AS waiting FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT GET_LOCK(%' AND INFO LIKE ?`,
-          [`%${migrationLockName(name)}%`],
-        )) as Array<{ waiting: number | string }>;
-        return Number(rows[0]?.waiting ?? 0) > 0;
-      });
-    await eventually(waitingForLock, Boolean, 'the worker waiting for the migration lock', BOOT_MS, 200);
-    const tables = () =>
-      withTestConnection(fresh.settings, async (query) => {
-        const rows = (await query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [
-          name,
-        ])) as Array<{ name: string }>;
-        return rows.map((row) => row.name);
-      });
-    return { worker, releaseLock: () => lockHolder.end(), tables };
+    await eventually(() => waitingForMigrationLock(fresh.settings), Boolean, 'the worker waiting for the migration lock', BOOT_MS, 200);
+    const tables = () => tablesOf(fresh.settings);
+    return { worker, releaseLock: lock.release, tables };
   };
 
   it('sent SIGTERM while its migrations wait for the migration lock: runs them once it has the lock, then stops through its shutdown hooks and ends by the signal', async () => {
