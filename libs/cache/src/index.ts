@@ -16,4 +16,5 @@ export * from './comment-cursor';
 export * from './comment-list-pages';
 export * from './redis-script';
 export * from './apply-once';
+export * from './byte-budget';
 export * from './write-between-drops';

@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 
+import { withinBudget } from './byte-budget';
 import { RedisScript } from './redis-script';
 
 /** What `readWithin` answers for each key: its value, none, or left out of the bound. */
@@ -15,9 +16,9 @@ export interface BoundedRead {
 /**
  * Reads KEYS in order while their bytes fit ARGV[1]: a key's bytes are its caller's ARGV[i + 1]
  * (held by the caller, not read) or, for -1, its STRLEN, measured before GET so that a value that
- * does not fit is never sent. The first key and keys of 0 bytes (none stored) are always taken. A
- * key holding no string is read as none, as MGET answers it (its fill then stores over it): its
- * WRONGTYPE error would end the script and fail the whole batch.
+ * does not fit is never sent. The rule is `withinBudget`'s: the first key and keys of 0 bytes (none
+ * stored) are always taken. A key holding no string is read as none, as MGET answers it (its fill
+ * then stores over it): its WRONGTYPE error would end the script and fail the whole batch.
  * Answers the values (false: not read), the indexes left out, and the bytes left.
  */
 const READ_WITHIN = new RedisScript<[Array<string | null>, number[], number]>(`
@@ -57,11 +58,7 @@ export async function readWithin(
 
 /** `readWithin` of keys the caller holds every one of: no round trip. */
 function heldWithin(heldBytes: readonly number[], budget: number): BoundedRead {
-  const leftOut = new Set<number>();
-  let room = budget;
-  heldBytes.forEach((bytes, index) => {
-    if (index > 0 && bytes > 0 && bytes > room) leftOut.add(index);
-    else room -= bytes;
-  });
-  return { values: heldBytes.map(() => null), leftOut, room };
+  const indexes = heldBytes.map((_, index) => index);
+  const { leftOut, room } = withinBudget(indexes, (index) => heldBytes[index], budget);
+  return { values: heldBytes.map(() => null), leftOut: new Set(leftOut), room };
 }

@@ -1,4 +1,12 @@
-import { CacheKeys, CacheTtl, type CachePolicy, type PartialLoad, SingleFlight, TwoLevelCache } from '@app/cache';
+import {
+  CacheKeys,
+  CacheTtl,
+  type CachePolicy,
+  type PartialLoad,
+  SingleFlight,
+  TwoLevelCache,
+  withinBudget,
+} from '@app/cache';
 import type { articleV1 } from '@app/contracts';
 import { AppError, ErrorKind } from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
@@ -7,7 +15,7 @@ import { Injectable } from '@nestjs/common';
 import { toArticleDetail, toArticleInfo } from './article.mapper';
 import { ArticleErrors } from './article.errors';
 import { ArticlesRepository } from './articles.repository';
-import { DETAIL_OVERHEAD_BYTES, detailBudget, detailReplyBytes, withinBudget } from './detail-reply-budget';
+import { DETAIL_OVERHEAD_BYTES, detailBudget, detailReplyBytes } from './detail-reply-budget';
 import { UserArticlesCache } from './user-articles.cache';
 
 /** Cache policy of `art:{id}:info`. */

@@ -19,28 +19,3 @@ export function detailBudget(maxReplyBytes: number): number | undefined {
 export function detailReplyBytes(detail: { title: string; content: string }): number {
   return Buffer.byteLength(detail.title) + Buffer.byteLength(detail.content) + DETAIL_OVERHEAD_BYTES;
 }
-
-/**
- * `items` in order split into those a reply of `budget` bytes takes, the first always (so every
- * call answers one at least), and those left out. An item of 0 bytes (`bytesOf`: an id that is
- * not an approved article) is always taken.
- */
-export function withinBudget<T>(
-  items: readonly T[],
-  bytesOf: (item: T) => number,
-  budget: number,
-): { taken: T[]; leftOut: T[] } {
-  const taken: T[] = [];
-  const leftOut: T[] = [];
-  let total = 0;
-  for (const item of items) {
-    const bytes = bytesOf(item);
-    if (taken.length > 0 && bytes > 0 && total + bytes > budget) {
-      leftOut.push(item);
-      continue;
-    }
-    taken.push(item);
-    total += bytes;
-  }
-  return { taken, leftOut };
-}
