@@ -31,6 +31,7 @@ export * from './edge/int32';
 export * from './edge/page-query.dto';
 export * from './edge/list-comments-query.dto';
 export * from './edge/text-validators';
+export * from './edge/profile-messages';
 export * from './edge/blank-text';
 export * from './edge/integer-text.transform';
 export * from './edge/limit-key';

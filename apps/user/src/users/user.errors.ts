@@ -1,11 +1,9 @@
-import { AppError } from '@app/grpc';
+import { AppError, NameAndIntroMessages } from '@app/grpc';
 
 /** Messages of invalid profile fields (the edges' own validation uses the same texts). */
 export const ProfileMessages = {
-  name: 'Name must be 1 to 7 characters.',
+  ...NameAndIntroMessages,
   invisibleName: 'Name must not contain invisible characters.',
-  intro: 'Intro must be at most 60 characters.',
-  introLine: 'Intro must be a single line.',
   gender: 'Invalid gender.',
   birthday: 'Invalid date param.',
   birthdayInFuture: 'Birthday cannot be in the future.',

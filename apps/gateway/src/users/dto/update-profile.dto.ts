@@ -1,18 +1,18 @@
-import { IsTextLine, IsWholeCharacters, NAME_MAX_SENT_LENGTH, textLineMessage } from '@app/grpc';
+import {
+  IsTextLine,
+  IsWholeCharacters,
+  NAME_MAX_SENT_LENGTH,
+  NameAndIntroMessages,
+  textLineMessage,
+} from '@app/grpc';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 import { IsPastCalendarDate } from './profile-field.validators';
 
-/**
- * Texts of the 400s; the user service uses the same ones (its name 400 is keyed by `name` too) but
- * `introWhole`, as gRPC carries no lone surrogate to it.
- */
+/** Texts of the 400s; the user service uses the same ones (its name 400 is keyed by `name` too). */
 export const ProfileFieldMessages = {
-  name: 'Name must be 1 to 7 characters.',
-  intro: 'Intro must be at most 60 characters.',
-  introLine: 'Intro must be a single line.',
-  introWhole: 'Intro must be whole characters.',
+  ...NameAndIntroMessages,
   gender: 'Invalid gender.',
   birthday: 'Invalid date param.',
   realName: 'Real name must be 1 to 7 characters.',

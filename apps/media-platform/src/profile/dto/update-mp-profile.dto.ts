@@ -1,16 +1,19 @@
-import { IsTextLine, IsWholeCharacters, NAME_MAX_SENT_LENGTH, textLineMessage } from '@app/grpc';
+import {
+  IsTextLine,
+  IsWholeCharacters,
+  NAME_MAX_SENT_LENGTH,
+  NameAndIntroMessages,
+  textLineMessage,
+} from '@app/grpc';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 /**
  * Texts of the 400s; the user service checks the same rules with the same texts (its name 400 is
- * keyed by `name` too) but `introWhole`, as gRPC carries no lone surrogate to it.
+ * keyed by `name` too).
  */
 export const MpProfileMessages = {
-  name: 'Name must be 1 to 7 characters.',
-  intro: 'Intro must be at most 60 characters.',
-  introLine: 'Intro must be a single line.',
-  introWhole: 'Intro must be whole characters.',
+  ...NameAndIntroMessages,
   email: 'Invalid email.',
 } as const;
 
