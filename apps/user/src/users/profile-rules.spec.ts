@@ -55,6 +55,9 @@ describe('checkProfileChanges', () => {
     const oneLine = refused('intro', 'Intro must be a single line.');
     expect(errorOf({ intro: 'two\nlines' })).toEqual(oneLine);
     expect(errorOf({ intro: `${'x'.repeat(60)}\n` })).toEqual(oneLine);
+    // Clients show a line or paragraph separator as a line break.
+    expect(errorOf({ intro: 'two\u2028lines' })).toEqual(oneLine);
+    expect(errorOf({ intro: 'two\u2029paragraphs' })).toEqual(oneLine);
     expect(errorOf({ realName: '一二三四五六七八' })).toEqual(
       refused('real_name', ProfileMessages.realName),
     );

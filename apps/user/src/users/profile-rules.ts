@@ -31,8 +31,9 @@ const EMAIL = /^[A-Za-z0-9_.\u4e00-\u9fa5-]+@[A-Za-z0-9_.-]+\.[A-Za-z]{2,8}$/;
 const STORAGE_KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 // Line breaks and other control characters never belong in a one-line text field.
 const CONTROL = /\p{Cc}/u;
-// The Unicode line and paragraph separators break a line too, and where they show as a space a
-// name holding one is a lookalike of the name with a space, which the unique key tells apart.
+// The Unicode line and paragraph separators break a line too (clients show them as one), and
+// where they show as a space a name holding one is a lookalike of the name with a space, which the
+// unique key tells apart.
 const LINE_SEPARATOR = /[\u2028\u2029]/u;
 // What shows nothing, stripped around a name: white space, zero-width and direction marks, word
 // joiners, the byte order mark, soft hyphens, the Hangul fillers, the blank braille pattern and the
@@ -146,7 +147,8 @@ export function checkProfileChanges(
   if (name !== undefined && !isNameLine(name)) return refuse('name', ProfileMessages.name);
   if (name !== undefined && hidesCharacters(name))
     return refuse('name', ProfileMessages.invisibleName);
-  if (intro !== undefined && CONTROL.test(intro)) return refuse('intro', ProfileMessages.introLine);
+  if (intro !== undefined && (CONTROL.test(intro) || LINE_SEPARATOR.test(intro)))
+    return refuse('intro', ProfileMessages.introLine);
   if (intro !== undefined && charCount(intro) > INTRO_MAX_CHARS)
     return refuse('intro', ProfileMessages.intro);
   if (gender !== undefined && !GENDERS.includes(gender))

@@ -12,9 +12,10 @@ export const WHOLE_CHARACTERS = /^\P{Cs}*$/u;
  */
 export const NAME_MAX_SENT_LENGTH = 256;
 
-// Line breaks and other control characters never belong in a one-line text field, nor a lone
-// surrogate, which is no character.
-const CONTROL = /[\p{Cc}\p{Cs}]/u;
+// Line breaks and other control characters never belong in a one-line text field, nor the line
+// and paragraph separators, which clients show as a line break, nor a lone surrogate, which is no
+// character.
+const CONTROL = /[\p{Cc}\u2028\u2029\p{Cs}]/u;
 
 // Control characters besides tab and line breaks (NUL, ESC, ...) are no text: MariaDB stored them
 // as sent and clients showed or cut the text at them.
@@ -77,11 +78,11 @@ export function IsTextLine(
   );
 }
 
-const LINE_BREAKING = /\p{Cc}/u;
+const LINE_BREAKING = /[\p{Cc}\u2028\u2029]/u;
 
 /**
  * `IsTextLine`'s message for a field: `lineMessage` when the value holds a line break (a textarea's
- * Enter) or another control character, `wholeMessage` when it holds a lone surrogate (half an
+ * Enter, a line or paragraph separator) or another control character, `wholeMessage` when it holds a lone surrogate (half an
  * emoji), neither of which any length would make right, `lengthMessage` otherwise.
  */
 export function textLineMessage(

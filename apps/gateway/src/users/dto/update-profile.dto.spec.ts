@@ -47,6 +47,15 @@ describe('UpdateProfileDto', () => {
     expect(await errors({ intro: 'x'.repeat(61) })).toEqual({ intro: ProfileFieldMessages.intro });
   });
 
+  it('refuses an intro holding a line or paragraph separator, which clients show as a line break, as one holding a line break', async () => {
+    for (const intro of ['two\u2028lines', 'two\u2029paragraphs', '\u2028']) {
+      expect([intro, await errors({ intro })]).toEqual([
+        intro,
+        { intro: ProfileFieldMessages.introLine },
+      ]);
+    }
+  });
+
   it('answers the reference-style message of each bad field', async () => {
     expect(
       await errors({

@@ -30,6 +30,15 @@ describe('UpdateMpProfileDto', () => {
     expect(await errors({ intro: '😀' })).toEqual({});
   });
 
+  it('refuses an intro holding a line or paragraph separator, which clients show as a line break, as one holding a line break', async () => {
+    for (const intro of ['第一行\u2028第二行', 'two\u2029paragraphs', '\u2029']) {
+      expect([intro, await errors({ intro })]).toEqual([
+        intro,
+        { intro: MpProfileMessages.introLine },
+      ]);
+    }
+  });
+
   it('refuses a name longer than any the user service could take, as the app does, before it is sent on', async () => {
     expect(await errors({ name: 'x'.repeat(NAME_MAX_SENT_LENGTH + 1) })).toEqual({
       name: MpProfileMessages.name,
