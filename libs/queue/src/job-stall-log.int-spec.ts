@@ -1,14 +1,15 @@
 import { queueConnectionOptions } from '@app/cache';
 import { createTestRedis, eventually, type TestRedis } from '@app/testing';
-import { getQueueToken, WorkerHost } from '@nestjs/bullmq';
+import { WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
+import type { TestingModule } from '@nestjs/testing';
 import { type Job, type JobState, type Queue, Worker } from 'bullmq';
 
+import { startSmsProcessor } from '../test/sms-processor.fixture';
 import { JobProcessor } from './processor-registry';
-import { ProcessorRegistry, ProcessorRegistryModule } from './processor-registry.module';
+import { ProcessorRegistry } from './processor-registry.module';
 import { JobName, QueueName, type SendSmsCodePayload } from './queue-names';
-import { QueueModule, queuePrefix } from './queue.module';
+import { queuePrefix } from './queue.module';
 
 const CODE = '864213';
 
@@ -28,16 +29,7 @@ describe('a stalled job handed out again (real Redis and BullMQ)', () => {
   beforeAll(async () => {
     redis = createTestRedis();
     warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    app = await Test.createTestingModule({
-      imports: [
-        QueueModule.forRoot({ queueUrl: redis.queueUrl, keyPrefix: redis.prefix }),
-        QueueModule.registerQueues(QueueName.Sms),
-        ProcessorRegistryModule.forQueues([QueueName.Sms]),
-      ],
-      providers: [QuickSmsProcessor],
-    }).compile();
-    await app.init();
-    queue = app.get<Queue>(getQueueToken(QueueName.Sms));
+    ({ app, queue } = await startSmsProcessor(redis, QuickSmsProcessor));
   });
 
   afterAll(async () => {

@@ -1,13 +1,12 @@
 import { createTestRedis, eventually, type TestRedis } from '@app/testing';
-import { getQueueToken, WorkerHost } from '@nestjs/bullmq';
+import { WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
+import type { TestingModule } from '@nestjs/testing';
 import { type Job, type JobState, type Queue, UnrecoverableError } from 'bullmq';
 
+import { startSmsProcessor } from '../test/sms-processor.fixture';
 import { JobProcessor } from './processor-registry';
-import { ProcessorRegistryModule } from './processor-registry.module';
 import { JobName, QueueName } from './queue-names';
-import { QueueModule } from './queue.module';
 
 @JobProcessor(QueueName.Sms, [JobName.SendSmsCode])
 class FailingSmsProcessor extends WorkerHost {
@@ -28,16 +27,7 @@ describe('ProcessorRegistry with a started worker (real Redis and BullMQ)', () =
     jest.spyOn(Logger.prototype, 'error').mockImplementation((message: unknown) => {
       errors.push(String(message));
     });
-    app = await Test.createTestingModule({
-      imports: [
-        QueueModule.forRoot({ queueUrl: redis.queueUrl, keyPrefix: redis.prefix }),
-        QueueModule.registerQueues(QueueName.Sms),
-        ProcessorRegistryModule.forQueues([QueueName.Sms]),
-      ],
-      providers: [FailingSmsProcessor],
-    }).compile();
-    await app.init();
-    queue = app.get<Queue>(getQueueToken(QueueName.Sms));
+    ({ app, queue } = await startSmsProcessor(redis, FailingSmsProcessor));
   });
 
   afterAll(async () => {
