@@ -1,17 +1,10 @@
-import { createRedisClient } from '@app/cache';
-import { loadConfig } from '@app/config';
 import { protoFile } from '@app/grpc';
 import {
-  createTestDatabase,
   createTestRedis,
-  freePort,
   type RedisServer,
   startRedisServer,
-  testEnv,
-  type TestDatabase,
   type TestRedis,
   TEST_REDIS_URL,
-  withTestConnection,
 } from '@app/testing';
 import {
   type Client,
@@ -22,16 +15,10 @@ import {
   status,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import type { INestApplicationContext, INestMicroservice } from '@nestjs/common';
-import type Redis from 'ioredis';
 
-import { newsEnvSchema } from '../../apps/news/src/config/news.config';
-import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
-import { startNewsService } from '../../apps/news/src/main';
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
-import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
-import { startRecommendService } from '../../apps/recommend/src/main';
 import { sqlTime } from './support/article-times';
+import { type RecommendStack, startRecommendStack } from './support/recommend-stack';
 
 interface User {
   user_id: string;
@@ -74,12 +61,9 @@ function newClient(port: number): RecommendClient {
 
 /** What `user_recommend` and `article_recommend` answer to what the original contract lets a caller send. */
 describe('recommend service: requests of the original user_reco.proto at its edges', () => {
-  let database: TestDatabase;
+  let stack: RecommendStack;
   let stateServer: RedisServer;
   let redis: TestRedis;
-  let state: Redis;
-  let news: INestMicroservice | undefined;
-  let recommend: INestApplicationContext | undefined;
   let client: RecommendClient;
 
   const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
@@ -108,18 +92,10 @@ describe('recommend service: requests of the original user_reco.proto at its edg
     );
 
   beforeAll(async () => {
-    database = await createTestDatabase([NEWS_SCHEMA]);
     // The state role on a redis-server of this file's own, which a test stops.
     stateServer = await startRedisServer({ appendOnly: false });
     redis = createTestRedis({ cache: TEST_REDIS_URL, state: stateServer.url });
-    const [newsPort, recommendPort] = [await freePort(), await freePort()];
-    const env = testEnv(database.settings, redis, {
-      NEWS_GRPC_PORT: newsPort,
-      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
-      RECOMMEND_GRPC_PORT: recommendPort,
-      RECO_REFRESH_INTERVAL_MS: 3_600_000,
-    });
-    await withTestConnection(database.settings, async (query) => {
+    stack = await startRecommendStack(async (query) => {
       await query(
         `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)`,
       );
@@ -129,27 +105,20 @@ describe('recommend service: requests of the original user_reco.proto at its edg
            VALUES (?, ?, 1, ?, '{"type":0,"images":[]}', 2, 1, ?, ?)`,
           [articleId, AUTHOR, `html 第${n}篇`, sqlTime(NOW - n * 60_000), sqlTime(NOW - n * 60_000)],
         );
-    });
-    state = createRedisClient(redis.stateUrl, redis.prefix);
-    news = await startNewsService(loadConfig(newsEnvSchema, env));
-    recommend = await startRecommendService(loadConfig(recommendEnvSchema, env));
-    await recommend.get(CandidateRefresher).refresh();
-    client = newClient(recommendPort);
+    }, redis);
+    await stack.recommend.get(CandidateRefresher).refresh();
+    client = newClient(stack.recommendPort);
   });
 
   afterAll(async () => {
     client?.close();
-    await recommend?.close();
-    await news?.close();
-    await state?.quit();
-    await redis?.cleanup();
+    await stack?.close();
     await stateServer?.remove();
-    await database?.drop();
   });
 
   afterEach(async () => {
     const keys = await anonymousKeys();
-    if (keys.length > 0) await state.del(...keys);
+    if (keys.length > 0) await stack.state.del(...keys);
   });
 
   it('serves a well-formed request (the setup works)', async () => {
@@ -283,15 +252,14 @@ describe('recommend service: requests of the original user_reco.proto at its edg
       await stateServer.start();
     }
     // It came back without its data (no append-only file): the pools are rebuilt.
-    await recommend?.get(CandidateRefresher).refresh();
+    await stack.recommend.get(CandidateRefresher).refresh();
     expect((await feed({ user_id: reader })).recommends).toHaveLength(10);
   });
 
   it('answers UNAVAILABLE, not INTERNAL, for an article outside the pools while news is down', async () => {
     // Not a candidate: its channel and title are read from news.
     const outside = '1400000000000009999';
-    await news?.close();
-    news = undefined;
+    await stack.stopNews();
     expect(await failure(similar(outside))).toEqual({
       code: status.UNAVAILABLE,
       details: 'Service unavailable.',

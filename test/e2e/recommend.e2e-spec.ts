@@ -18,7 +18,6 @@ import {
   serviceConstructor,
 } from '@app/grpc';
 import {
-  createTestDatabase,
   createTestRedis,
   eventually,
   freePort,
@@ -42,10 +41,7 @@ import type { INestApplicationContext, INestMicroservice } from '@nestjs/common'
 import type Redis from 'ioredis';
 import { defer, lastValueFrom, type Observable, throwError } from 'rxjs';
 
-import { newsEnvSchema } from '../../apps/news/src/config/news.config';
-import { NEWS_SCHEMA } from '../../apps/news/src/database/news-schema';
 import { AuthoringService } from '../../apps/news/src/authoring/authoring.service';
-import { startNewsService } from '../../apps/news/src/main';
 import { CandidateRefresher } from '../../apps/recommend/src/candidates/candidate-refresher';
 import { CandidateSnapshot } from '../../apps/recommend/src/candidates/candidate-snapshot';
 import { recommendEnvSchema } from '../../apps/recommend/src/config/recommend.config';
@@ -54,6 +50,7 @@ import { startRecommendService } from '../../apps/recommend/src/main';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
 import { sqlTime } from './support/article-times';
+import { type RecommendStack, startRecommendStack } from './support/recommend-stack';
 
 /** `Track` as a client that keeps the proto's field names (the original Python backend) sees it. */
 interface Track {
@@ -134,6 +131,7 @@ function newCandidateClient(port: number): CandidateClient {
 }
 
 describe('recommend service (UserRecommend over the original user_reco.proto)', () => {
+  let stack: RecommendStack;
   let database: TestDatabase;
   let redis: TestRedis;
   let state: Redis;
@@ -206,18 +204,7 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase([NEWS_SCHEMA]);
-    redis = createTestRedis();
-    const [newsPort, recommendPort] = [await freePort(), await freePort()];
-    newsAddress = `127.0.0.1:${newsPort}`;
-    const env = testEnv(database.settings, redis, {
-      NEWS_GRPC_PORT: newsPort,
-      NEWS_GRPC_URL: `127.0.0.1:${newsPort}`,
-      RECOMMEND_GRPC_PORT: recommendPort,
-      // The test refreshes by hand; the timer must not race it.
-      RECO_REFRESH_INTERVAL_MS: 3_600_000,
-    });
-    await withTestConnection(database.settings, async (query) => {
+    stack = await startRecommendStack(async (query) => {
       await query(
         `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
          (1, 'html', 1, 1, 1), (2, 'python', 2, 1, 1), (3, 'go', 3, 1, 0)`,
@@ -259,24 +246,18 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
         );
       }
     });
-    state = createRedisClient(redis.stateUrl, redis.prefix);
-    news = await startNewsService(loadConfig(newsEnvSchema, env));
-    recommend = await startRecommendService(loadConfig(recommendEnvSchema, env));
-    await recommend.get(CandidateRefresher).refresh();
+    ({ database, redis, state, news, recommend, newsAddress } = stack);
+    await stack.recommend.get(CandidateRefresher).refresh();
 
-    recommendAddress = `127.0.0.1:${recommendPort}`;
-    client = newClient(recommendPort);
-    candidateClient = newCandidateClient(recommendPort);
+    recommendAddress = `127.0.0.1:${stack.recommendPort}`;
+    client = newClient(stack.recommendPort);
+    candidateClient = newCandidateClient(stack.recommendPort);
   });
 
   afterAll(async () => {
     client?.close();
     candidateClient?.close();
-    await recommend?.close();
-    await news?.close();
-    await state?.quit();
-    await redis?.cleanup();
-    await database?.drop();
+    await stack?.close();
   });
 
   it('reports SERVING once its pools are built (readiness is polled every 2 s)', async () => {
