@@ -3,6 +3,7 @@ import { AUTHORING_GRPC, grpcClientToken, unary } from '@app/grpc';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { ArticlesRepository } from '../../apps/news/src/articles/articles.repository';
+import { AuthoringRepository } from '../../apps/news/src/authoring/authoring.repository';
 import {
   type ArticleStack,
   IMG,
@@ -427,6 +428,27 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
         reviewer_id: null,
       });
       expect(await row('42')).toBeUndefined();
+    });
+
+    it('publishes a draft clicked twice (the second save landing while the first is written) with 201 twice', async () => {
+      const id = await createId(authA);
+      const publish = () =>
+        mp.inject({
+          method: 'PUT',
+          url: `${ARTICLES}/${id}?draft=false`,
+          payload: body({ title: 'Published in one go' }),
+          headers: authA,
+        });
+      let second: Awaited<ReturnType<typeof publish>> | undefined;
+      const first = await writeDuringRead(
+        stack.newsService!.get(AuthoringRepository),
+        'findArticle',
+        publish,
+        async () => (second = await publish()),
+      );
+      expect([first.statusCode, first.json()]).toEqual([201, { message: 'OK', data: { id } }]);
+      expect([second?.statusCode, second?.json()]).toEqual([201, { message: 'OK', data: { id } }]);
+      expect(await row(id)).toMatchObject({ status: 1, title: 'Published in one go' });
     });
 
     it('sends an edited approved article back to review, clears its caches and the author count, and reindexes it', async () => {

@@ -197,16 +197,42 @@ describe('AuthoringService', () => {
     ]);
   });
 
-  it('changes nothing when the compare-and-set loses to a concurrent change', async () => {
+  it('changes nothing when the compare-and-set loses to a concurrent change on every read', async () => {
     const { service, repository, counters, cache, authorLists } = newTestService(
       article(ArticleStatus.Approved),
     );
     repository.replace.mockResolvedValue(false);
     await expect(service.update(OWNER, ARTICLE, input)).rejects.toThrow('Invalid article.');
+    expect(repository.replace).toHaveBeenCalledTimes(3);
     expect(counters.increment).not.toHaveBeenCalled();
-    // Dropped before the write only.
-    expect(cache.invalidate).toHaveBeenCalledTimes(1);
-    expect(authorLists.drop).toHaveBeenCalledTimes(1);
+    // Dropped before each write only.
+    expect(cache.invalidate).toHaveBeenCalledTimes(3);
+    expect(authorLists.drop).toHaveBeenCalledTimes(3);
+  });
+
+  it('applies an edit to the article read again when a concurrent change moved it first', async () => {
+    const { service, repository } = newTestService(article(ArticleStatus.Draft));
+    repository.findArticle
+      .mockResolvedValueOnce(article(ArticleStatus.Draft))
+      .mockResolvedValueOnce(article(ArticleStatus.PendingReview));
+    repository.replace.mockResolvedValueOnce(false).mockResolvedValueOnce(true);
+    await expect(service.update(OWNER, ARTICLE, input)).resolves.toBe(ARTICLE);
+    expect(repository.replace).toHaveBeenNthCalledWith(
+      1,
+      ARTICLE,
+      OWNER,
+      ArticleStatus.Draft,
+      expect.anything(),
+      expect.anything(),
+    );
+    expect(repository.replace).toHaveBeenNthCalledWith(
+      2,
+      ARTICLE,
+      OWNER,
+      ArticleStatus.PendingReview,
+      expect.anything(),
+      expect.anything(),
+    );
   });
 
   it('writes nothing when the cached copies cannot be dropped first, and answers that failure', async () => {

@@ -30,6 +30,9 @@ const EDITABLE = [
 /** Statuses an author may delete (reference): never approved or banned ones. */
 const DELETABLE = [ArticleStatus.Draft, ArticleStatus.PendingReview, ArticleStatus.Rejected];
 
+/** Reads of an article an edit makes when other changes keep moving it under the edit. */
+const REPLACE_ATTEMPTS = 3;
+
 /** Allowed review moves: target status → the status the article must be in. */
 const REVIEW_FROM: ReadonlyMap<ArticleStatus, readonly ArticleStatus[]> = new Map([
   [ArticleStatus.Approved, [ArticleStatus.PendingReview, ArticleStatus.Banned]],
@@ -83,17 +86,34 @@ export class AuthoringService {
    */
   async update(userId: string, articleId: string, input: ArticleInput): Promise<string> {
     const draft = await this.validate(input);
-    const article = await this.findOwned(userId, articleId);
-    if (!EDITABLE.includes(article.status)) throw AuthoringErrors.invalidArticle();
-    const jobs = articleChangeJobs(articleId, 'edit', this.ids.nextId());
-    await this.dropCached(article);
-    if (!(await this.repository.replace(articleId, userId, article.status, draft, jobs)))
-      throw AuthoringErrors.invalidArticle();
+    const article = await this.replaceEditable(userId, articleId, draft);
     if (article.status === ArticleStatus.Approved) await this.countApproved(userId, -1);
     await this.noteVisibility(articleId, article.status, draft.status);
     await this.afterChange(article);
     await this.approveIfTrusted(articleId, userId, draft);
     return articleId;
+  }
+
+  /**
+   * Replaces an own editable article with `draft`; answers the article as it was just before.
+   * The replace is a compare-and-set on the status read: when another change (the same save
+   * clicked twice, a review) moved the article meanwhile, it is read again and the edit applied
+   * to it while it is still editable, as an edit that came a moment later would be.
+   */
+  private async replaceEditable(
+    userId: string,
+    articleId: string,
+    draft: ArticleDraft,
+  ): Promise<ArticleEntity> {
+    for (let attempt = 1; ; attempt += 1) {
+      const article = await this.findOwned(userId, articleId);
+      if (!EDITABLE.includes(article.status)) throw AuthoringErrors.invalidArticle();
+      const jobs = articleChangeJobs(articleId, 'edit', this.ids.nextId());
+      await this.dropCached(article);
+      if (await this.repository.replace(articleId, userId, article.status, draft, jobs))
+        return article;
+      if (attempt === REPLACE_ATTEMPTS) throw AuthoringErrors.invalidArticle();
+    }
   }
 
   /**
