@@ -68,12 +68,14 @@ export class UsersRepository {
       await this.dataSource.transaction(async (manager) => {
         if (Object.keys(basic).length > 0) await manager.update(UserEntity, { id: userId }, basic);
         if (Object.keys(extra).length > 0) {
+          // ON DUPLICATE KEY locks the existing row exclusively at once. INSERT IGNORE took a
+          // shared lock, so two edits sent together both held one and deadlocked on the update.
           await manager
             .createQueryBuilder()
             .insert()
             .into(UserProfileEntity)
             .values({ userId, gender: Gender.Male })
-            .orIgnore()
+            .orUpdate(['user_id'], ['user_id'])
             .execute();
           await manager.update(UserProfileEntity, { userId }, extra);
         }
