@@ -5,7 +5,11 @@ import { join } from 'node:path';
 
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { BROKEN_IMAGE_FIXTURES, IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
+import {
+  BROKEN_IMAGE_FIXTURES,
+  IMAGE_FIXTURES,
+  TRUNCATED_IMAGE_FIXTURES,
+} from '../../libs/storage/src/image-fixtures.stub';
 import { type ArticleStack, startArticleStack } from './support/article-stack';
 import { unreadableMultipartBodies } from './support/unreadable-multipart';
 
@@ -221,6 +225,24 @@ describe('media platform image library (mp -> user over gRPC, local storage)', (
       await uploadImage(authA, bytes);
     }
     expect(await materialRows(AUTHOR_A)).toHaveLength(4);
+  });
+
+  it('refuses with 400 an image cut short after its header (no JPEG EOI, no PNG IEND, no GIF trailer, a WebP shorter than its RIFF size), storing nothing', async () => {
+    const before = existsSync(storageDir) ? readdirSync(storageDir).length : 0;
+    const answers: [string, number, unknown][] = [];
+    for (const [name, content] of Object.entries(TRUNCATED_IMAGE_FIXTURES)) {
+      const reply = await upload(authA, [{ field: 'image', content, filename: 'a.jpg' }]);
+      answers.push([name, reply.statusCode, reply.json()]);
+    }
+    expect(answers).toEqual(
+      Object.keys(TRUNCATED_IMAGE_FIXTURES).map((name) => [
+        name,
+        400,
+        { message: { image: 'Invalid image.' } },
+      ]),
+    );
+    expect(await materialRows(AUTHOR_A)).toEqual([]);
+    expect(existsSync(storageDir) ? readdirSync(storageDir).length : 0).toBe(before);
   });
 
   it('answers 400 to a multipart body it cannot read, storing nothing', async () => {

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { CounterKeys } from '@app/cache';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
+import {
+  IMAGE_FIXTURES,
+  TRUNCATED_IMAGE_FIXTURES,
+} from '../../libs/storage/src/image-fixtures.stub';
 import { type ArticleStack, startArticleStack } from './support/article-stack';
 import { unreadableMultipartBodies } from './support/unreadable-multipart';
 
@@ -485,6 +488,24 @@ describe('media platform profile, followers and follower statistics (mp -> user 
         400,
         { message: { photo: `Image is too large (at most ${5 * 1024 * 1024} bytes).` } },
       ]);
+      expect([(await authorRow()).profile_photo, files()]).toEqual([before, stored]);
+    });
+
+    it('PATCH /user/photo refuses a photo cut short after its header with 400 keyed by photo, storing nothing', async () => {
+      const files = () => readdirSync(join(uploads, 'images')).sort();
+      const [before, stored] = [(await authorRow()).profile_photo, files()];
+      const answers: [string, number, unknown][] = [];
+      for (const [name, content] of Object.entries(TRUNCATED_IMAGE_FIXTURES)) {
+        const reply = await patchPhoto('photo', content);
+        answers.push([name, reply.statusCode, reply.json()]);
+      }
+      expect(answers).toEqual(
+        Object.keys(TRUNCATED_IMAGE_FIXTURES).map((name) => [
+          name,
+          400,
+          { message: { photo: 'Invalid image.' } },
+        ]),
+      );
       expect([(await authorRow()).profile_photo, files()]).toEqual([before, stored]);
     });
 

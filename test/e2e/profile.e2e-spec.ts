@@ -8,7 +8,11 @@ import { crc32, inflateSync } from 'node:zlib';
 
 import { freePort } from '@app/testing';
 
-import { BROKEN_IMAGE_FIXTURES, IMAGE_FIXTURES } from '../../libs/storage/src/image-fixtures.stub';
+import {
+  BROKEN_IMAGE_FIXTURES,
+  IMAGE_FIXTURES,
+  TRUNCATED_IMAGE_FIXTURES,
+} from '../../libs/storage/src/image-fixtures.stub';
 import { type ArticleStack, startArticleStack } from './support/article-stack';
 import { unreadableMultipartBodies } from './support/unreadable-multipart';
 
@@ -760,6 +764,43 @@ describe('profiles and photos (gateway -> user over gRPC, local storage)', () =>
       message: 'OK',
       data: { id: ME, id_card_back: `${PUBLIC_URL}${keyOf(IMAGE_FIXTURES.jpg, 'jpg')}` },
     });
+  });
+
+  it('refuses with 400 keyed by field an image cut short after its header, multipart or base64, changing nothing', async () => {
+    const files = () => readdirSync(join(uploads, 'images')).sort();
+    const before = { files: files(), rows: [await basicRow(), await profileRow()] };
+    const answers = [
+      await patchPhotos([
+        { field: 'photo', filename: 'a.jpg', content: TRUNCATED_IMAGE_FIXTURES.jpgNoEoi },
+      ]),
+      await patchPhotos([
+        { field: 'id_card_front', filename: 'f.png', content: TRUNCATED_IMAGE_FIXTURES.pngNoIend },
+      ]),
+      await patchPhotos([
+        {
+          field: 'id_card_back',
+          filename: 'b.gif',
+          content: TRUNCATED_IMAGE_FIXTURES.gifNoTrailer,
+        },
+      ]),
+      await patchPhotos([
+        {
+          field: 'id_card_handheld',
+          filename: 'h.webp',
+          content: TRUNCATED_IMAGE_FIXTURES.webpShort,
+        },
+      ]),
+      await patchProfile({ photo: TRUNCATED_IMAGE_FIXTURES.pngInIdat.toString('base64') }),
+    ];
+    expect(answers.map((answer) => [answer.statusCode, answer.json<unknown>()])).toEqual([
+      [400, { message: { photo: 'Invalid image.' } }],
+      [400, { message: { id_card_front: 'Invalid image.' } }],
+      [400, { message: { id_card_back: 'Invalid image.' } }],
+      [400, { message: { id_card_handheld: 'Invalid image.' } }],
+      [400, { message: { photo: 'Invalid image.' } }],
+    ]);
+    expect(files()).toEqual(before.files);
+    expect([await basicRow(), await profileRow()]).toEqual(before.rows);
   });
 
   it('PATCH /user/photo answers 400 to a multipart body it cannot read and changes nothing', async () => {

@@ -39,3 +39,31 @@ export const BROKEN_IMAGE_FIXTURES = {
   /** A GIF header declaring a 0 × 0 screen. */
   gifZeroSize: Buffer.concat([IMAGE_FIXTURES.gif.subarray(0, 6), Buffer.alloc(4)]),
 } as const;
+
+const pngIend = IMAGE_FIXTURES.png.length - 12;
+const jpgScan = IMAGE_FIXTURES.jpg.indexOf(Buffer.from([0xff, 0xda]));
+
+/**
+ * Images cut short after a whole header, as a broken client or an upload stopped halfway sends
+ * them: each header reads, the rest of the file is missing.
+ */
+export const TRUNCATED_IMAGE_FIXTURES = {
+  /** The scan whole, the EOI marker (FF D9) missing. */
+  jpgNoEoi: IMAGE_FIXTURES.jpg.subarray(0, IMAGE_FIXTURES.jpg.length - 2),
+  /** The last byte, half the EOI marker, missing. */
+  jpgHalfEoi: IMAGE_FIXTURES.jpg.subarray(0, IMAGE_FIXTURES.jpg.length - 1),
+  /** Cut inside the scan header. */
+  jpgInScanHeader: IMAGE_FIXTURES.jpg.subarray(0, jpgScan + 6),
+  /** The IDAT whole, the IEND chunk missing. */
+  pngNoIend: IMAGE_FIXTURES.png.subarray(0, pngIend),
+  /** The last byte, the end of IEND's CRC, missing. */
+  pngHalfIend: IMAGE_FIXTURES.png.subarray(0, IMAGE_FIXTURES.png.length - 1),
+  /** Cut inside the IDAT chunk. */
+  pngInIdat: IMAGE_FIXTURES.png.subarray(0, pngIend - 6),
+  /** The trailer (0x3B) missing. */
+  gifNoTrailer: IMAGE_FIXTURES.gif.subarray(0, IMAGE_FIXTURES.gif.length - 1),
+  /** Cut inside the image data. */
+  gifInImage: IMAGE_FIXTURES.gif.subarray(0, IMAGE_FIXTURES.gif.length - 4),
+  /** One byte shorter than the RIFF size declares. */
+  webpShort: IMAGE_FIXTURES.webp.subarray(0, IMAGE_FIXTURES.webp.length - 1),
+} as const;

@@ -3,7 +3,11 @@ import { crc32 } from 'node:zlib';
 import { AppError, ErrorKind } from '@app/grpc';
 import { Logger } from '@nestjs/common';
 
-import { BROKEN_IMAGE_FIXTURES, IMAGE_FIXTURES } from './image-fixtures.stub';
+import {
+  BROKEN_IMAGE_FIXTURES,
+  IMAGE_FIXTURES,
+  TRUNCATED_IMAGE_FIXTURES,
+} from './image-fixtures.stub';
 import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './image-header';
 import { decodeBase64Image, imageTooLargeMessage, storeImage } from './image-upload';
 import { encodePng } from './png';
@@ -149,6 +153,94 @@ describe('storeImage', () => {
       ),
     );
     expect(driver.puts).toHaveLength(0);
+  });
+
+  /** What storing each file came to, as raw bytes and as base64. */
+  async function outcomes(files: Record<string, Buffer>): Promise<[string, string][]> {
+    const answers: [string, string][] = [];
+    for (const [name, bytes] of Object.entries(files)) {
+      for (const input of [bytes, bytes.toString('base64')]) {
+        answers.push([name, await outcome(input, 8192)]);
+      }
+    }
+    return answers;
+  }
+  const expectAll = (files: Record<string, Buffer>, answer: string): [string, string][] =>
+    Object.keys(files).flatMap((name) => [
+      [name, answer],
+      [name, answer],
+    ]);
+
+  describe('a file cut short after a whole header', () => {
+    const { jpg, png, gif, webp } = IMAGE_FIXTURES;
+    const truncated = TRUNCATED_IMAGE_FIXTURES;
+
+    it('refuses a JPEG with no EOI marker after its start of scan, and takes one with bytes after its EOI', async () => {
+      // A camera's APP1: Exif, then a thumbnail JPEG ending in its own EOI.
+      const exifPayload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), jpg]);
+      const exif = Buffer.concat([Buffer.from([0xff, 0xe1, 0, 0]), exifPayload]);
+      exif.writeUInt16BE(exifPayload.length + 2, 2);
+      const withThumbnail = (bytes: Buffer): Buffer =>
+        Buffer.concat([bytes.subarray(0, 2), exif, bytes.subarray(2)]);
+      const refused = {
+        jpgNoEoi: truncated.jpgNoEoi,
+        jpgHalfEoi: truncated.jpgHalfEoi,
+        jpgInScanHeader: truncated.jpgInScanHeader,
+        // The Exif thumbnail's own EOI comes before the scan: it does not end the image.
+        'cut before its EOI, an Exif thumbnail before it': withThumbnail(truncated.jpgNoEoi),
+      };
+      const stored = {
+        'with an Exif thumbnail': withThumbnail(jpg),
+        'zero padding after its EOI': Buffer.concat([jpg, Buffer.alloc(1000)]),
+        'data appended after its EOI': Buffer.concat([jpg, Buffer.from('appended data')]),
+      };
+      expect(await outcomes(refused)).toEqual(expectAll(refused, INVALID));
+      expect(driver.puts).toHaveLength(0);
+      expect(await outcomes(stored)).toEqual(expectAll(stored, 'stored'));
+    });
+
+    it('refuses a PNG whose chunks run past its end or never reach IEND, and takes one with bytes after IEND', async () => {
+      const refused = {
+        pngNoIend: truncated.pngNoIend,
+        pngHalfIend: truncated.pngHalfIend,
+        pngInIdat: truncated.pngInIdat,
+        'IHDR alone': png.subarray(0, 33),
+      };
+      const stored = {
+        'bytes after IEND': Buffer.concat([png, Buffer.from('trailing bytes')]),
+        'a generated PNG': encodePng(40, 30, (x, y) => [x * 6, y * 8, 128]),
+      };
+      expect(await outcomes(refused)).toEqual(expectAll(refused, INVALID));
+      expect(driver.puts).toHaveLength(0);
+      expect(await outcomes(stored)).toEqual(expectAll(stored, 'stored'));
+    });
+
+    it('refuses a GIF whose last byte is not the trailer, and takes one padded with zeros after it', async () => {
+      const refused = {
+        gifNoTrailer: truncated.gifNoTrailer,
+        gifInImage: truncated.gifInImage,
+        'cut, then padded with zeros': Buffer.concat([truncated.gifInImage, Buffer.alloc(64)]),
+        'data appended after the trailer': Buffer.concat([gif, Buffer.from('appended data')]),
+      };
+      // gif.js (GIFEncoder's ByteArray) hands out whole 4096-byte pages, zeros after the trailer.
+      const stored = {
+        'gif.js page padding': Buffer.concat([gif, Buffer.alloc(4096 - gif.length)]),
+      };
+      expect(await outcomes(refused)).toEqual(expectAll(refused, INVALID));
+      expect(driver.puts).toHaveLength(0);
+      expect(await outcomes(stored)).toEqual(expectAll(stored, 'stored'));
+    });
+
+    it('refuses a WebP shorter than its RIFF size declares, and takes one with bytes after it', async () => {
+      const refused = {
+        webpShort: truncated.webpShort,
+        'header alone': webp.subarray(0, 30),
+      };
+      const stored = { 'bytes after the RIFF chunk': Buffer.concat([webp, Buffer.alloc(10)]) };
+      expect(await outcomes(refused)).toEqual(expectAll(refused, INVALID));
+      expect(driver.puts).toHaveLength(0);
+      expect(await outcomes(stored)).toEqual(expectAll(stored, 'stored'));
+    });
   });
 
   it(`refuses a header declaring 0 pixels, a side over ${MAX_IMAGE_SIDE} or over ${MAX_IMAGE_PIXELS} pixels`, async () => {

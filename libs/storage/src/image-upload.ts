@@ -1,6 +1,7 @@
 import { AppError, ErrorKind } from '@app/grpc';
 import { Logger } from '@nestjs/common';
 
+import { isImageComplete } from './image-complete';
 import { readImageHeader } from './image-header';
 import { detectImageType, IMAGE_CONTENT_TYPES } from './image-type';
 import { contentKey, type StorageDriver } from './storage-driver';
@@ -53,8 +54,8 @@ export interface CheckedImage {
 
 /**
  * Checks an upload (raw bytes, or base64 text as `decodeBase64Image` reads it) for size, magic
- * bytes and a header of the type they name declaring a sane size (`readImageHeader`), storing
- * nothing. Bad files throw AppError 400.
+ * bytes, a header of the type they name declaring a sane size (`readImageHeader`) and the end a
+ * whole file of that type has (`isImageComplete`), storing nothing. Bad files throw AppError 400.
  */
 export function checkImage(input: Buffer | string, maxBytes: number): CheckedImage {
   if (typeof input === 'string' && input.length > Math.ceil(maxBytes / 3) * 4 + 256) {
@@ -63,7 +64,9 @@ export function checkImage(input: Buffer | string, maxBytes: number): CheckedIma
   const bytes = typeof input === 'string' ? decodeBase64Image(input) : input;
   if (bytes.length > maxBytes) throw AppError.invalid(imageTooLargeMessage(maxBytes));
   const type = detectImageType(bytes);
-  if (!type || !readImageHeader(bytes, type)) throw AppError.invalid(INVALID_IMAGE_MESSAGE);
+  if (!type || !readImageHeader(bytes, type) || !isImageComplete(bytes, type)) {
+    throw AppError.invalid(INVALID_IMAGE_MESSAGE);
+  }
   const contentType = IMAGE_CONTENT_TYPES[type];
   return { bytes, contentType, key: contentKey(bytes, contentType) };
 }
