@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
+import { AuthoringRepository } from '../../apps/news/src/authoring/authoring.repository';
 import { type ArticleStack, seedUsers, startArticleStack } from './support/article-stack';
+import { writeDuringRead } from './support/held-read';
 
 const TRUSTED = '1294287382374383950';
 const OTHER = '1294287382374383951';
@@ -101,6 +103,31 @@ describe('media platform articles of an author approved at once', () => {
     expect((await stored(id)).status).toBe(2);
     expect(await inApp(id)).toBe(200);
     expect(await approvedCount(TRUSTED)).toBe(3);
+  });
+
+  it('answers both saves of an approved article clicked twice 201, the second approved by the first’s review, counting it once', async () => {
+    const id = await submit(TRUSTED, 'Approved, then saved twice');
+    const before = await approvedCount(TRUSTED);
+    const save = () =>
+      mp.inject({
+        method: 'PUT',
+        url: `${ARTICLES}/${id}?draft=false`,
+        payload: body('Saved twice, approved'),
+        headers: auth.get(TRUSTED),
+      });
+    let second: Awaited<ReturnType<typeof save>> | undefined;
+    // The second save is written and approved between the first's write and its review.
+    const first = await writeDuringRead(
+      stack.newsService!.get(AuthoringRepository),
+      'replace',
+      save,
+      async () => (second = await save()),
+    );
+    expect([first.statusCode, first.json()]).toEqual([201, { message: 'OK', data: { id } }]);
+    expect([second?.statusCode, second?.json()]).toEqual([201, { message: 'OK', data: { id } }]);
+    expect((await stored(id)).status).toBe(2);
+    expect(await inApp(id)).toBe(200);
+    expect(await approvedCount(TRUSTED)).toBe(before);
   });
 
   it('leaves another author’s article pending review', async () => {

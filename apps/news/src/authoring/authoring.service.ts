@@ -130,12 +130,19 @@ export class AuthoringService {
       !this.config.AUTO_APPROVE_AUTHORS.includes(userId)
     )
       return;
-    await this.review({
-      articleId,
-      status: ArticleStatus.Approved,
-      reviewerId: 0,
-      rejectReason: '',
-    });
+    try {
+      await this.review({
+        articleId,
+        status: ArticleStatus.Approved,
+        reviewerId: 0,
+        rejectReason: '',
+      });
+    } catch (error) {
+      // Another save of the article (the same one clicked twice) moved it on meanwhile, approved
+      // by its own review or saved as a draft: that later outcome stands, and this save is done.
+      const article = await this.repository.findArticle(articleId);
+      if (article?.status === ArticleStatus.PendingReview) throw error;
+    }
   }
 
   /** 400 `Invalid article.` unless it is an own draft, pending or rejected article (reference). */
