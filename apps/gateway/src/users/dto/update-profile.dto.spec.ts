@@ -33,7 +33,7 @@ describe('UpdateProfileDto', () => {
     ).toEqual({
       name: ProfileFieldMessages.name,
       intro: ProfileFieldMessages.introWhole,
-      real_name: ProfileFieldMessages.realName,
+      real_name: ProfileFieldMessages.realNameWhole,
     });
     expect(await errors({ name: '😀ab', intro: '😀', real_name: '张三😀' })).toEqual({});
   });
@@ -54,6 +54,19 @@ describe('UpdateProfileDto', () => {
         { intro: ProfileFieldMessages.introLine },
       ]);
     }
+  });
+
+  it('tells a real name holding half an emoji so, whatever its length, as an intro is told', async () => {
+    expect(ProfileFieldMessages.realNameWhole).toBe('Real name must be whole characters.');
+    for (const real_name of ['\ud83d', '张三\udc00', `${'张'.repeat(8)}\ud800`]) {
+      expect([real_name, await errors({ real_name })]).toEqual([
+        real_name,
+        { real_name: ProfileFieldMessages.realNameWhole },
+      ]);
+    }
+    expect(await errors({ real_name: '张\n三' })).toEqual({
+      real_name: ProfileFieldMessages.realName,
+    });
   });
 
   it('answers the reference-style message of each bad field', async () => {

@@ -10,12 +10,16 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 
 import { IsPastCalendarDate } from './profile-field.validators';
 
-/** Texts of the 400s; the user service uses the same ones (its name 400 is keyed by `name` too). */
+/**
+ * Texts of the 400s; the user service uses the same ones (its name 400 is keyed by `name` too) but
+ * `introWhole` and `realNameWhole`, as gRPC carries no lone surrogate to it.
+ */
 export const ProfileFieldMessages = {
   ...NameAndIntroMessages,
   gender: 'Invalid gender.',
   birthday: 'Invalid date param.',
   realName: 'Real name must be 1 to 7 characters.',
+  realNameWhole: 'Real name must be whole characters.',
   idNumber: 'Invalid id number.',
   image: 'Invalid image.',
 } as const;
@@ -80,7 +84,13 @@ export class UpdateProfileDto {
   intro?: string;
 
   @IsOptional()
-  @IsTextLine(1, 7, { message: ProfileFieldMessages.realName })
+  @IsTextLine(1, 7, {
+    message: textLineMessage(
+      ProfileFieldMessages.realName,
+      ProfileFieldMessages.realName,
+      ProfileFieldMessages.realNameWhole,
+    ),
+  })
   real_name?: string;
 
   @IsOptional()
