@@ -569,6 +569,23 @@ describe('user channels: gateway -> news over gRPC', () => {
       }
     });
 
+    it('two channels added by quick taps, both at the length of the list shown, stay in the order they were added', async () => {
+      const [user] = await freshUsers(1294287382374383700n, 1);
+      shown = await channelsOf(user);
+      // The second tap sends the same seq before the first is answered; each is shown once answered.
+      for (const channel of [JAVA, PYTHON]) {
+        const response = await call('PATCH', '/v1_0/user/channels', {
+          user,
+          body: { channels: [{ id: channel.id, seq: DEFAULTS.length }] },
+        });
+        expect(response.statusCode).toBe(201);
+        shown = [...shown, channel];
+      }
+      expect(await channelsOf(user)).toEqual(shown);
+      await remove(user, GO);
+      expect(await channelsOf(user)).toEqual([RECOMMENDED, HTML, JAVA, PYTHON]);
+    });
+
     it('a default channel removed while another is added (quick taps) stays removed', async () => {
       for (const user of await freshUsers(1294287382374383660n, 8)) {
         const responses = await Promise.all([

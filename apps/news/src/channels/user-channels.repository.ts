@@ -103,7 +103,12 @@ export class UserChannelsRepository {
     });
   }
 
-  /** Puts `channels` in the list at their sequence (restoring removed ones) and keeps the rest. */
+  /**
+   * Puts `channels` in the list at their sequence (restoring removed ones) and keeps the rest. One
+   * added at a sequence a listed channel already holds goes after it, and the list is numbered
+   * 1, 2, … again: the mobile client adds at `seq` = the length of the list it shows, so a second
+   * quick tap sends the seq the first one took, and shows its channel after the first.
+   */
   async upsert(
     userId: string,
     channels: readonly ChannelPosition[],
@@ -111,7 +116,13 @@ export class UserChannelsRepository {
   ): Promise<void> {
     await this.changeList(userId, async (manager) => {
       await this.adoptShownIfNone(manager, userId, shown);
+      const listed = await this.listedPositions(manager, userId);
       await this.upsertWith(manager, userId, channels);
+      const listedIds = new Set(listed.map(({ id }) => id));
+      const takenSeqs = new Set(listed.map(({ seq }) => seq));
+      const added = channels.filter(({ id }) => !listedIds.has(id));
+      if (added.some(({ seq }) => takenSeqs.has(seq)))
+        await this.renumber(manager, userId, new Set(added.map(({ id }) => id)));
     });
   }
 
@@ -170,18 +181,37 @@ export class UserChannelsRepository {
     );
   }
 
-  /** Numbers the listed channels 1, 2, … by their order; hidden and removed ones keep theirs. */
-  private async renumber(manager: EntityManager, userId: string): Promise<void> {
-    const listed = await activeChannels(manager, userId)
-      .select('uc.channel_id', 'id')
-      .addSelect('uc.sequence', 'seq')
-      .orderBy('uc.sequence', 'ASC')
-      .addOrderBy('uc.channel_id', 'ASC')
-      .getRawMany<ChannelPosition>();
+  /**
+   * Numbers the listed channels 1, 2, … by their order, `placedLast` after the others of their
+   * sequence; hidden and removed ones keep theirs.
+   */
+  private async renumber(
+    manager: EntityManager,
+    userId: string,
+    placedLast: ReadonlySet<number> = new Set(),
+  ): Promise<void> {
+    const lastOfItsSeq = (id: number) => (placedLast.has(id) ? 1 : 0);
+    const listed = (await this.listedPositions(manager, userId)).sort(
+      (a, b) => a.seq - b.seq || lastOfItsSeq(a.id) - lastOfItsSeq(b.id) || a.id - b.id,
+    );
     const moved = listed
       .map(({ id }, index) => ({ id, seq: index + 1 }))
       .filter(({ seq }, index) => listed[index].seq !== seq);
     if (moved.length > 0) await this.upsertWith(manager, userId, moved);
+  }
+
+  /** The listed channels' positions, by sequence, then id. */
+  private async listedPositions(
+    manager: EntityManager,
+    userId: string,
+  ): Promise<ChannelPosition[]> {
+    const rows = await activeChannels(manager, userId)
+      .select('uc.channel_id', 'id')
+      .addSelect('uc.sequence', 'seq')
+      .orderBy('uc.sequence', 'ASC')
+      .addOrderBy('uc.channel_id', 'ASC')
+      .getRawMany<{ id: number | string; seq: number | string }>();
+    return rows.map((row) => ({ id: Number(row.id), seq: Number(row.seq) }));
   }
 
   private async adoptShownIfNone(
