@@ -220,15 +220,45 @@ describe('storeImage', () => {
         gifNoTrailer: truncated.gifNoTrailer,
         gifInImage: truncated.gifInImage,
         'cut, then padded with zeros': Buffer.concat([truncated.gifInImage, Buffer.alloc(64)]),
-        'data appended after the trailer': Buffer.concat([gif, Buffer.from('appended data')]),
       };
       // gif.js (GIFEncoder's ByteArray) hands out whole 4096-byte pages, zeros after the trailer.
       const stored = {
         'gif.js page padding': Buffer.concat([gif, Buffer.alloc(4096 - gif.length)]),
+        'data appended after the trailer': Buffer.concat([gif, Buffer.from('appended data')]),
       };
       expect(await outcomes(refused)).toEqual(expectAll(refused, INVALID));
       expect(driver.puts).toHaveLength(0);
       expect(await outcomes(stored)).toEqual(expectAll(stored, 'stored'));
+    });
+
+    it('refuses an animated GIF cut anywhere, though the byte it ends on is 0x3B (59, a colour or a delay)', async () => {
+      const hex = (text: string): Buffer => Buffer.from(text.replace(/ /g, ''), 'hex');
+      // Each frame 1 × 1 and 0.59 s long (a delay of 59 = 0x3B), the second with a colour table
+      // of its own; the global one and the second frame's hold the grey (59, 59, 59).
+      const frame = (packed: string, colours = ''): Buffer =>
+        hex(`21f904 00 3b00 00 00 2c 0000 0000 0100 0100 ${packed} ${colours} 02 02 4401 00`);
+      const animated = Buffer.concat([
+        Buffer.from('GIF89a', 'latin1'),
+        hex('0100 0100 80 00 00 000000 3b3b3b'),
+        hex('21ff 0b'),
+        Buffer.from('NETSCAPE2.0', 'latin1'),
+        hex('03 01 0000 00'),
+        hex('21fe 05'),
+        Buffer.from('hello', 'latin1'),
+        hex('00'),
+        frame('00'),
+        frame('80', '000000 3b3b3b'),
+        hex('3b'),
+      ]);
+      const cuts = Object.fromEntries(
+        Array.from({ length: animated.length - 13 }, (_, at) => [
+          `cut to ${at + 13} bytes`,
+          animated.subarray(0, at + 13),
+        ]),
+      );
+      expect(await outcomes(cuts)).toEqual(expectAll(cuts, INVALID));
+      expect(driver.puts).toHaveLength(0);
+      expect(await outcomes({ whole: animated })).toEqual(expectAll({ whole: animated }, 'stored'));
     });
 
     it('refuses a WebP shorter than its RIFF size declares, and takes one with bytes after it', async () => {
