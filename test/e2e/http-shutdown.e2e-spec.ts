@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import {
   createTestDatabase,
@@ -170,5 +175,54 @@ describe('HTTP apps stopped by a signal (e2e, each in a process of its own)', ()
     im.child.kill('SIGTERM');
     expect(await exitWithin(im, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
     await request.closed;
+  }, 180_000);
+
+  /**
+   * im booting with JWT_KEYS_DIR holding its public key as a named pipe: reading it, im's start
+   * waits until the test writes the key. Resolves once im opened the pipe, with the key's writer.
+   */
+  const imWaitingForItsKey = async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tt-keys-fifo-'));
+    const keyFile = `${keys.kid}.public.pem`;
+    execFileSync('mkfifo', [join(dir, keyFile)]);
+    const im = spawnApp(
+      'apps/im/src/main.ts',
+      testEnv(database.settings, redis, {
+        HTTP_HOST: '127.0.0.1',
+        IM_PORT: String(await freePort()),
+        JWT_KEYS_DIR: dir,
+        LOG_LEVEL: 'info',
+        HTTP_SHUTDOWN_DRAIN_MS: String(DRAIN_MS),
+      }),
+      true,
+    );
+    stopLater.push(() => {
+      if (im.child.exitCode === null && im.child.signalCode === null) im.child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    });
+    // Opening a pipe to write waits for its reader.
+    const pipe = await Promise.race([
+      open(join(dir, keyFile), 'w'),
+      im.exited.then((exit) => Promise.reject(new Error(`im ended before reading its key: ${JSON.stringify(exit)}`))),
+    ]);
+    stopLater.push(() => void pipe.close().catch(() => undefined));
+    const writeKey = async () => {
+      await pipe.writeFile(readFileSync(join(keys.dir, keyFile)));
+      await pipe.close();
+    };
+    return { im, writeKey };
+  };
+
+  it('im, sent SIGTERM while it starts (reading its key): lets the start end, then stops through its shutdown hooks and ends by the signal', async () => {
+    const { im, writeKey } = await imWaitingForItsKey();
+
+    im.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Still starting: where the signal ended it at once, mid-start, no hook run.
+    expect({ code: im.child.exitCode, signal: im.child.signalCode }).toEqual({ code: null, signal: null });
+    await writeKey();
+    // Nest raises the signal again once its shutdown hooks returned.
+    expect(await exitWithin(im, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(im.output()).toContain('Nest application successfully started');
   }, 180_000);
 });

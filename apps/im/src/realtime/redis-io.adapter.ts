@@ -34,10 +34,11 @@ export interface RedisIoAdapterOptions {
   redisKeyPrefix: string;
   pingTimeoutMs: number;
   /**
-   * How long the close waits for the HTTP server's requests in progress before their connections
-   * are cut (HTTP_SHUTDOWN_DRAIN_MS); none: for as long as they last.
+   * How long the close, once it begins, waits for the HTTP server's requests in progress before
+   * their connections are cut (what is left of HTTP_SHUTDOWN_DRAIN_MS); none: for as long as they
+   * last.
    */
-  requestDrainMs?: number;
+  requestDrainMs?: () => number;
   /** Counts the Engine.IO connections of each caller address; none: uncounted. */
   connectionCap?: EngineConnectionCap;
 }
@@ -126,7 +127,7 @@ export class RedisIoAdapter extends IoAdapter {
   override async close(server: ImServer): Promise<void> {
     // Socket.IO's close waits for the HTTP server's, before Fastify's own close would bound it.
     if (this.options.requestDrainMs !== undefined)
-      cutRequestsAfter(this.httpServer as HttpServer, this.options.requestDrainMs);
+      cutRequestsAfter(this.httpServer as HttpServer, this.options.requestDrainMs());
     const deadline = Date.now() + SHUTDOWN_DRAIN_MS;
     while (this.pending.size > 0 && Date.now() < deadline) {
       let timer: NodeJS.Timeout | undefined;
