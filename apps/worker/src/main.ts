@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 
 import { type WorkerConfig, workerEnvSchema } from './config/worker.config';
 import { HealthServer } from './health/health-server';
+import { reservePort } from './health/reserved-port';
 import { ShutdownStateProvider } from './health/shutdown-state';
 import { exitAfterShutdownDeadline } from './shutdown-deadline';
 import { WorkerModule } from './worker.module';
@@ -35,15 +36,24 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
 }
 
 async function createWorker(config: WorkerConfig): Promise<{ app: INestApplicationContext; port: number }> {
-  if (config.MIGRATIONS_RUN) await ensureDatabase(config);
-  // abortOnError: false so a miswired worker throws to runMain (and tests) instead of aborting.
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  // Bound before anything waits on a store (the context waits for the queue Redis, for ever while
+  // it is down): a health port already taken fails the start at once, before any BullMQ worker
+  // started.
+  const reserved = await reservePort(config.WORKER_PORT, config.HTTP_HOST);
+  let app: INestApplicationContext;
+  try {
+    if (config.MIGRATIONS_RUN) await ensureDatabase(config);
+    // abortOnError: false so a miswired worker throws to runMain (and tests) instead of aborting.
+    app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+      bufferLogs: true,
+      abortOnError: false,
+    });
+  } finally {
+    await reserved.release();
+  }
   app.useLogger(app.get(Logger));
   try {
-    const port = await app.get(HealthServer).listen(config.WORKER_PORT, config.HTTP_HOST);
+    const port = await app.get(HealthServer).listen(reserved.port, config.HTTP_HOST);
     return { app, port };
   } catch (error) {
     await app.close();
