@@ -8,6 +8,7 @@ import { CreateUserTables1764000000000 } from './migrations/1764000000000-create
 import { RelationUpdateTimeMillis1764450000000 } from './migrations/1764450000000-relation-update-time-millis';
 import { StripUserControlCharacters1764460000000 } from './migrations/1764460000000-strip-user-control-characters';
 import { UserNameDistinctEmoji1764480000000 } from './migrations/1764480000000-user-name-distinct-emoji';
+import { UserIntroLineSeparators1764490000000 } from './migrations/1764490000000-user-intro-line-separators';
 
 export const USER_SCHEMA: ServiceSchema = {
   service: 'user',
@@ -17,5 +18,6 @@ export const USER_SCHEMA: ServiceSchema = {
     RelationUpdateTimeMillis1764450000000,
     StripUserControlCharacters1764460000000,
     UserNameDistinctEmoji1764480000000,
+    UserIntroLineSeparators1764490000000,
   ],
 };

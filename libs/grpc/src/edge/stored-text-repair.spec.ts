@@ -34,6 +34,19 @@ describe('stored text repair', () => {
     },
   );
 
+  it.each([
+    ['2028', '\u2028'],
+    ['2029', '\u2029'],
+  ])(
+    'U+%s, which clients show as a line break, is a space between words as one',
+    (_, separator) => {
+      const stored = `${separator}first${separator}second ${separator}`;
+      expect(takesLine(stored)).toBe(false);
+      expect(asOneLine(stored)).toBe('first second ');
+      expect(takesLine(asOneLine(stored))).toBe(true);
+    },
+  );
+
   it('spaces the controls that separate words and drops the others', () => {
     expect(withoutStrayControls('Title\u0001 with\vbreak\fand\u0085more\u001b[31m')).toBe(
       'Title with break and more[31m',

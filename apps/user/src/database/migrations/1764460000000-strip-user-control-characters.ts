@@ -1,12 +1,9 @@
-import { CacheKeys, closeRedisClient, createRedisClient, invalidateCached } from '@app/cache';
-import { loadConfig } from '@app/config';
 import { repairStoredTexts } from '@app/database';
 import { asOneLine } from '@app/grpc';
 import { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-import { userEnvSchema } from '../../config/user.config';
+import { withCachedProfilesDropped } from './cached-profiles';
 
 /**
  * Profile names, intros and real names are one-line texts the edges and the user service refuse
@@ -35,15 +32,7 @@ export class StripUserControlCharacters1764460000000 implements MigrationInterfa
   transaction = false;
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    let cache: Redis | undefined;
-    const dropCached = async (userIds: string[]) => {
-      cache ??= openCacheRedis();
-      await invalidateCached(
-        cache,
-        userIds.flatMap((id) => [CacheKeys.userProfile(id), CacheKeys.userProfileExtra(id)]),
-      );
-    };
-    try {
+    await withCachedProfilesDropped(async (dropCached) => {
       const names = await repairStoredTexts(queryRunner.connection, {
         table: 'user_basic',
         key: 'user_id',
@@ -72,18 +61,11 @@ export class StripUserControlCharacters1764460000000 implements MigrationInterfa
         repair: asOneLine,
         dropCached,
       });
-    } finally {
-      if (cache) await closeRedisClient(cache);
-    }
+    });
   }
 
   down(): Promise<void> {
     // The control characters dropped are not kept anywhere, and were never text to restore.
     return Promise.resolve();
   }
-}
-
-function openCacheRedis(): Redis {
-  const config = loadConfig(userEnvSchema);
-  return createRedisClient(config.REDIS_CACHE_URL, config.REDIS_KEY_PREFIX);
 }
