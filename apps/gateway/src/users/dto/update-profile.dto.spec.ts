@@ -56,6 +56,15 @@ describe('UpdateProfileDto', () => {
     }
   });
 
+  it('refuses a real name holding a line or paragraph separator, as the user service does, before it is sent on', async () => {
+    for (const real_name of ['张\u2028三', '张三\u2029']) {
+      expect([real_name, await errors({ real_name })]).toEqual([
+        real_name,
+        { real_name: ProfileFieldMessages.realName },
+      ]);
+    }
+  });
+
   it('tells a real name holding half an emoji so, whatever its length, as an intro is told', async () => {
     expect(ProfileFieldMessages.realNameWhole).toBe('Real name must be whole characters.');
     for (const real_name of ['\ud83d', '张三\udc00', `${'张'.repeat(8)}\ud800`]) {
