@@ -80,18 +80,35 @@ describe('CounterStore (real Redis)', () => {
       [CounterKeys.articleLikes, '1300000000000000002', 1],
     ]);
     async function* batches() {
-      yield [['1300000000000000001', 5], ['1300000000000000002', 1]] as const;
+      const firstPage = [['1300000000000000001', 5], ['1300000000000000002', 1]] as const;
+      // Before the next page is read: its like is in that page's rows.
+      await counters.increment(CounterKeys.articleLikes, '1300000000000000003');
+      yield firstPage;
       // Read already: a like of the first article and an unlike of the second.
       await counters.increment(CounterKeys.articleLikes, '1300000000000000001');
       await counters.move([[CounterKeys.articleLikes, '1300000000000000002', -1]]);
-      // Not read yet: its like is in the rows of the next page.
-      await counters.increment(CounterKeys.articleLikes, '1300000000000000003');
       yield [['1300000000000000003', 1]] as const;
     }
     expect(await counters.replace(CounterKeys.articleLikes, batches())).toBe(3);
     expect(await redis.zrange(CounterKeys.articleLikes, 0, -1, 'WITHSCORES')).toEqual([
       '1300000000000000002', '0', '1300000000000000003', '1', '1300000000000000001', '6',
     ]);
+    expect(await testRedis.client('state').keys(`${testRedis.prefix}count:art:liking:*`)).toEqual([]);
+  });
+
+  it('keeps a move made while a page is read from MySQL, which the read did not count, and a first move of an id past the last read', async () => {
+    await counters.increment(CounterKeys.articleLikes, '1300000000000000021', 2);
+    async function* batches() {
+      // The page's SELECT has read 2 likes; a third is committed and counted before the page is written.
+      const page = [['1300000000000000021', 2]] as const;
+      await counters.increment(CounterKeys.articleLikes, '1300000000000000021');
+      yield page;
+      // The last read found no more ids; a new article's first like comes before the swap.
+      await counters.increment(CounterKeys.articleLikes, '1300000000000000022');
+    }
+    await counters.replace(CounterKeys.articleLikes, batches());
+    expect(await counters.getMany([CounterKeys.articleLikes], '1300000000000000021')).toEqual([3]);
+    expect(await counters.get(CounterKeys.articleLikes, '1300000000000000022')).toBe(1);
     expect(await testRedis.client('state').keys(`${testRedis.prefix}count:art:liking:*`)).toEqual([]);
   });
 

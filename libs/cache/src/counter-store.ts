@@ -19,8 +19,10 @@ export type CounterMove = readonly [key: CounterKey, id: string, by: number];
 
 /** Set while a replace rebuilds the counter (to its run id): moves are then also journaled. */
 const rebuildMarker = (key: CounterKey): string => `${key}:rebuild`;
-/** The moves made while a replace rebuilds the counter, summed by id. */
+/** The moves made while a replace rebuilds the counter, since its read in progress began, summed by id. */
 const rebuildJournal = (key: CounterKey): string => `${key}:rebuild:moves`;
+/** The rebuild's journaled moves made before its read in progress began, summed by id. */
+const rebuildEarlierMoves = (key: CounterKey): string => `${key}:rebuild:earlier`;
 
 /** Ids in the order a repair reads them (unsigned integers, no leading zeros): by length, then text. */
 const ID_ORDER_LUA = `
@@ -29,13 +31,10 @@ local function after(id, bound)
   if #id ~= #bound then return #id > #bound end
   return id > bound
 end
-local function within(id, low, high)
-  return after(id, low) and (high == '' or not after(id, high))
-end
-local function forget(journal, low, high)
+local function forget(journal, low)
   local moves = redis.call('ZRANGE', journal, 0, -1)
   for _, id in ipairs(moves) do
-    if within(id, low, high) then redis.call('ZREM', journal, id) end
+    if after(id, low) then redis.call('ZREM', journal, id) end
   end
 end`;
 
@@ -64,44 +63,51 @@ end
 return counts`,
 });
 
-/** KEYS marker, journal; ARGV run id, ttl ms. */
-const BEGIN_REBUILD = new RedisScript<'OK', [string, string], [string, number]>(`
-redis.call('DEL', KEYS[2])
+/** KEYS marker, journal, earlier moves; ARGV run id, ttl ms. */
+const BEGIN_REBUILD = new RedisScript<'OK', [string, string, string], [string, number]>(`
+redis.call('DEL', KEYS[2], KEYS[3])
 return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`);
 
 /**
- * KEYS scratch, marker, journal; ARGV run id, ttl ms, the ids read before (exclusive, '' for
- * none), the last id of this page, then count, id, count, id... The page's counts supersede this
- * run's journaled moves of its id range, which MySQL counted; the run's marker lives on with its
+ * KEYS scratch, marker, journal, earlier moves; ARGV run id, ttl ms, the ids read before
+ * (exclusive, '' for none), then count, id, count, id... The page's read counted every move made
+ * before it began of an id after those read before (the page's, or those it found none of, or
+ * those a later read counts): they are dropped. The moves made while it was read, which it may
+ * not have counted, become the earlier moves of the next read. The run's marker lives on with its
  * scratch key.
  */
-const WRITE_PAGE = new RedisScript<number, [string, string, string], Array<string | number>>(`${ID_ORDER_LUA}
-for i = 5, #ARGV, 1000 do
+const WRITE_PAGE = new RedisScript<number, [string, string, string, string], Array<string | number>>(`${ID_ORDER_LUA}
+for i = 4, #ARGV, 1000 do
   redis.call('ZADD', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if redis.call('GET', KEYS[2]) == ARGV[1] then
   redis.call('PEXPIRE', KEYS[2], ARGV[2])
-  forget(KEYS[3], ARGV[3], ARGV[4])
+  forget(KEYS[4], ARGV[3])
+  if redis.call('EXISTS', KEYS[3]) == 1 then
+    redis.call('ZUNIONSTORE', KEYS[4], 2, KEYS[4], KEYS[3])
+    redis.call('DEL', KEYS[3])
+  end
+  redis.call('PEXPIRE', KEYS[4], ARGV[2])
 end
 return 1`);
 
 /**
- * KEYS scratch, counter, marker, journal; ARGV run id, the last id read ('' for none). Adds the
- * moves made after their ids were read to the scratch key and swaps it in (deletes the counter
- * when there is nothing to swap in). A run that a later one superseded (a repair cut short and
- * run again) drops its scratch key instead: its counts lack the moves the later one journals.
- * Answers 1 when it swapped.
+ * KEYS scratch, counter, marker, journal, earlier moves; ARGV run id. Adds the moves no read
+ * counted to the scratch key and swaps it in (deletes the counter when there is nothing to swap
+ * in). A run that a later one superseded (a repair cut short and run again) drops its scratch key
+ * instead: its counts lack the moves the later one journals. Answers 1 when it swapped.
  */
-const SWAP_REBUILT = new RedisScript<number, [string, string, string, string], [string, string]>(`${ID_ORDER_LUA}
+const SWAP_REBUILT = new RedisScript<number, [string, string, string, string, string], [string]>(`
 if redis.call('GET', KEYS[3]) ~= ARGV[1] then
   redis.call('DEL', KEYS[1])
   return 0
 end
-forget(KEYS[4], ARGV[2], '')
-local moves = redis.call('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES')
-for i = 1, #moves, 2 do redis.call('ZINCRBY', KEYS[1], moves[i + 1], moves[i]) end
-redis.call('DEL', KEYS[3], KEYS[4])
+for _, journal in ipairs({ KEYS[4], KEYS[5] }) do
+  local moves = redis.call('ZRANGE', journal, 0, -1, 'WITHSCORES')
+  for i = 1, #moves, 2 do redis.call('ZINCRBY', KEYS[1], moves[i + 1], moves[i]) end
+end
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('DEL', KEYS[2])
 else
@@ -144,28 +150,29 @@ export class CounterStore {
    * `groupCounts` reads them. They are written to a scratch key of this call that one script then
    * swaps in, so readers see the old counter until the new one is complete however large it is,
    * and two replaces of one counter never mix their counts. A scratch key expires unless swapped
-   * in (an interrupted run leaves nothing for good). Moves made meanwhile are journaled: those of
-   * ids read after them are counted by MySQL and dropped, the others are added before the swap, so
-   * a like or a comment made while its counter is rebuilt is not undone until the next repair. Of
+   * in (an interrupted run leaves nothing for good). Moves made meanwhile are journaled: those made
+   * before a read of their ids began are counted by MySQL and dropped, the others (made while their
+   * page was read, or after it) are added before the swap, so a like or a comment made while its
+   * counter is rebuilt is not undone until the next repair. Of
    * two replaces of one counter at once, the one begun last swaps in; the other drops its counts.
    * No counts at all delete the counter. Returns the members written.
    */
   async replace(key: CounterKey, batches: AsyncIterable<CounterEntries> | Iterable<CounterEntries>): Promise<number> {
     const run = randomUUID();
     const scratch = `${key}:rebuilding:${run}`;
-    const [marker, journal] = [rebuildMarker(key), rebuildJournal(key)];
-    await BEGIN_REBUILD.run(this.redis, [marker, journal], [run, SCRATCH_TTL_MS]);
+    const [marker, journal, earlier] = [rebuildMarker(key), rebuildJournal(key), rebuildEarlierMoves(key)];
+    await BEGIN_REBUILD.run(this.redis, [marker, journal, earlier], [run, SCRATCH_TTL_MS]);
     let members = 0;
     let readTo = '';
     for await (const entries of batches) {
       if (entries.length === 0) continue;
       const last = entries.reduce((high, [id]) => (idAfter(id, high) ? id : high), readTo);
       const args = entries.flatMap(([id, count]) => [count, id]);
-      await WRITE_PAGE.run(this.redis, [scratch, marker, journal], [run, SCRATCH_TTL_MS, readTo, last, ...args]);
+      await WRITE_PAGE.run(this.redis, [scratch, marker, journal, earlier], [run, SCRATCH_TTL_MS, readTo, ...args]);
       readTo = last;
       members += entries.length;
     }
-    await SWAP_REBUILT.run(this.redis, [scratch, key, marker, journal], [run, readTo]);
+    await SWAP_REBUILT.run(this.redis, [scratch, key, marker, journal, earlier], [run]);
     return members;
   }
 
