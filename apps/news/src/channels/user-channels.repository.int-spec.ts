@@ -110,6 +110,34 @@ describe('UserChannelsRepository (real MariaDB)', () => {
     for (const user of users) expect(await listOf(user)).toEqual([4, 5]);
   });
 
+  describe('a channel added at a sequence a listed channel holds (quick taps in the editor)', () => {
+    beforeAll(async () => {
+      await dataSource.query(
+        `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
+         (6, 'c', 4, 1, 0), (7, 'rust', 5, 1, 0), (8, 'php', 6, 1, 0), (9, 'ios', 7, 0, 0), (10, 'sql', 8, 0, 0)`,
+      );
+    });
+
+    it('goes after every channel listed, so three taps at the length of the list shown keep their order', async () => {
+      const user = '1300000000000005000';
+      // Each tap sends seq 3 (推荐 and the two defaults shown) before the one before it is answered.
+      for (const id of [8, 6, 7]) await repository.upsert(user, [{ id, seq: 3 }], SHOWN);
+      expect(await listOf(user)).toEqual([4, 1, 8, 6, 7]);
+    });
+
+    it('goes after every channel listed when hidden channels leave gaps in the sequences', async () => {
+      const user = '1300000000000005001';
+      await dataSource.query(
+        `INSERT INTO news_user_channel (user_id, channel_id, sequence) VALUES
+         (?, 4, 1), (?, 9, 2), (?, 10, 3), (?, 1, 4), (?, 2, 5)`,
+        Array<string>(5).fill(user),
+      );
+      // The editor shows 推荐, go, html and python, and adds at seq 4.
+      await repository.upsert(user, [{ id: 5, seq: 4 }], SHOWN);
+      expect(await listOf(user)).toEqual([4, 1, 2, 5]);
+    });
+  });
+
   it('leaves the lists of older users as they were', async () => {
     expect(await listOf('1294287382374383616')).toEqual([1, 2]);
     expect(await listOf('1294287382374383617')).toEqual([4]);

@@ -105,9 +105,10 @@ export class UserChannelsRepository {
 
   /**
    * Puts `channels` in the list at their sequence (restoring removed ones) and keeps the rest. One
-   * added at a sequence a listed channel already holds goes after it, and the list is numbered
-   * 1, 2, … again: the mobile client adds at `seq` = the length of the list it shows, so a second
-   * quick tap sends the seq the first one took, and shows its channel after the first.
+   * added at a sequence a listed channel already holds goes after every listed channel, and the
+   * list is numbered 1, 2, … again: the mobile client adds at `seq` = the length of the list it
+   * shows and shows the channel last, so quick taps send the seq the first one took, and a
+   * hidden channel's sequence makes the one it sends fall inside the list.
    */
   async upsert(
     userId: string,
@@ -120,9 +121,9 @@ export class UserChannelsRepository {
       await this.upsertWith(manager, userId, channels);
       const listedIds = new Set(listed.map(({ id }) => id));
       const takenSeqs = new Set(listed.map(({ seq }) => seq));
-      const added = channels.filter(({ id }) => !listedIds.has(id));
-      if (added.some(({ seq }) => takenSeqs.has(seq)))
-        await this.renumber(manager, userId, new Set(added.map(({ id }) => id)));
+      const collided = channels.filter(({ id, seq }) => !listedIds.has(id) && takenSeqs.has(seq));
+      if (collided.length > 0)
+        await this.renumber(manager, userId, new Set(collided.map(({ id }) => id)));
     });
   }
 
@@ -182,17 +183,17 @@ export class UserChannelsRepository {
   }
 
   /**
-   * Numbers the listed channels 1, 2, … by their order, `placedLast` after the others of their
-   * sequence; hidden and removed ones keep theirs.
+   * Numbers the listed channels 1, 2, … by their order, `placedLast` after all the others; hidden
+   * and removed ones keep theirs.
    */
   private async renumber(
     manager: EntityManager,
     userId: string,
     placedLast: ReadonlySet<number> = new Set(),
   ): Promise<void> {
-    const lastOfItsSeq = (id: number) => (placedLast.has(id) ? 1 : 0);
+    const last = (id: number) => (placedLast.has(id) ? 1 : 0);
     const listed = (await this.listedPositions(manager, userId)).sort(
-      (a, b) => a.seq - b.seq || lastOfItsSeq(a.id) - lastOfItsSeq(b.id) || a.id - b.id,
+      (a, b) => last(a.id) - last(b.id) || a.seq - b.seq || a.id - b.id,
     );
     const moved = listed
       .map(({ id }, index) => ({ id, seq: index + 1 }))
