@@ -1,3 +1,5 @@
+import type { authoringV1 } from '@app/contracts';
+import { AUTHORING_GRPC, grpcClientToken, unary } from '@app/grpc';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { AuthoringRepository } from '../../apps/news/src/authoring/authoring.repository';
@@ -22,6 +24,7 @@ const body = (title: string) => ({
 describe('media platform articles of an author approved at once', () => {
   let stack: ArticleStack;
   let mp: NestFastifyApplication;
+  let authoring: authoringV1.AuthoringServiceClient;
   const auth = new Map<string, Record<string, string>>();
 
   const submit = async (as: string, title: string, draft = false): Promise<string> => {
@@ -56,6 +59,8 @@ describe('media platform articles of an author approved at once', () => {
     )[0];
   const inApp = async (id: string) =>
     (await stack.gateway.inject({ method: 'GET', url: `/app/v1_0/articles/${id}` })).statusCode;
+  const review = (articleId: string, status: number) =>
+    unary(authoring.reviewArticle({ articleId, status, reviewerId: 7, rejectReason: '' }));
   const approvedCount = async (userId: string) =>
     Number((await stack.state.zscore('count:user:arts', userId)) ?? 0);
 
@@ -69,6 +74,7 @@ describe('media platform articles of an author approved at once', () => {
       "INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)",
     );
     mp = await stack.startMediaPlatform();
+    authoring = mp.get<authoringV1.AuthoringServiceClient>(grpcClientToken(AUTHORING_GRPC));
     for (const id of [TRUSTED, OTHER]) {
       auth.set(id, {
         authorization: `Bearer ${await stack.signIn(id, { verified: true, scope: 'mp' })}`,
@@ -128,6 +134,31 @@ describe('media platform articles of an author approved at once', () => {
     expect((await stored(id)).status).toBe(2);
     expect(await inApp(id)).toBe(200);
     expect(await approvedCount(TRUSTED)).toBe(before);
+  });
+
+  it('keeps an article an admin banned between a trusted save’s write and its approval banned', async () => {
+    const id = await submit(TRUSTED, 'Approved, saved, then banned');
+    const before = await approvedCount(TRUSTED);
+    // An admin approves the saved text and bans it before the save's own approval.
+    const saved = await writeDuringRead(
+      stack.newsService!.get(AuthoringRepository),
+      'replace',
+      () =>
+        mp.inject({
+          method: 'PUT',
+          url: `${ARTICLES}/${id}?draft=false`,
+          payload: body('Saved, then banned'),
+          headers: auth.get(TRUSTED),
+        }),
+      async () => {
+        await review(id, 2);
+        await review(id, 5);
+      },
+    );
+    expect([saved.statusCode, saved.json()]).toEqual([201, { message: 'OK', data: { id } }]);
+    expect(await stored(id)).toEqual({ status: 5, reviewer_id: 7, reviewed: 1 });
+    expect(await inApp(id)).toBe(404);
+    expect(await approvedCount(TRUSTED)).toBe(before - 1);
   });
 
   it('leaves another author’s article pending review', async () => {

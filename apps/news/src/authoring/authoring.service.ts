@@ -131,15 +131,15 @@ export class AuthoringService {
     )
       return;
     try {
-      await this.review({
-        articleId,
-        status: ArticleStatus.Approved,
-        reviewerId: 0,
-        rejectReason: '',
-      });
+      // From pending only: an article banned meanwhile stays banned.
+      await this.moveThroughReview(
+        { articleId, status: ArticleStatus.Approved, reviewerId: 0, rejectReason: '' },
+        [ArticleStatus.PendingReview],
+      );
     } catch (error) {
-      // Another save of the article (the same one clicked twice) moved it on meanwhile, approved
-      // by its own review or saved as a draft: that later outcome stands, and this save is done.
+      // Another save of the article (the same one clicked twice) or an admin moved it on
+      // meanwhile (approved, saved as a draft, banned): that later outcome stands, and this save
+      // is done.
       const article = await this.repository.findArticle(articleId);
       if (article?.status === ArticleStatus.PendingReview) throw error;
     }
@@ -233,9 +233,17 @@ export class AuthoringService {
   async review(
     request: authoringV1.ReviewArticleRequest,
   ): Promise<authoringV1.ReviewArticleResponse> {
-    const target = request.status as ArticleStatus;
-    const allowedFrom = REVIEW_FROM.get(target);
+    const allowedFrom = REVIEW_FROM.get(request.status);
     if (!allowedFrom) throw AuthoringErrors.invalidStatus();
+    return this.moveThroughReview(request, allowedFrom);
+  }
+
+  /** `review`, the article moved only from one of `allowedFrom`. */
+  private async moveThroughReview(
+    request: authoringV1.ReviewArticleRequest,
+    allowedFrom: readonly ArticleStatus[],
+  ): Promise<authoringV1.ReviewArticleResponse> {
+    const target = request.status as ArticleStatus;
     if (!SNOWFLAKE_ID.test(request.articleId)) throw AuthoringErrors.notFound();
     const article = await this.repository.findArticle(request.articleId);
     if (!article) throw AuthoringErrors.notFound();
