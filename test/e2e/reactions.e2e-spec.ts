@@ -658,6 +658,30 @@ describe('collections, likes, dislikes and reports through the gateway', () => {
     expect(await counter('count:user:liked', READER)).toBe(2);
   });
 
+  it('sends no liking notify to an author who blacklisted the liker, whose likes still count; lifted, the next like notifies', async () => {
+    const likeAgain = async () => {
+      expect((await call('DELETE', `/article/likings/${ART3}`, OTHER)).statusCode).toBe(204);
+      expect((await call('POST', '/article/likings', OTHER, { target: ART3 })).statusCode).toBe(
+        201,
+      );
+    };
+    expect((await call('POST', '/user/blacklists', AUTHOR, { target: OTHER })).statusCode).toBe(
+      201,
+    );
+    const likesBefore = await counter('count:art:liking', ART3);
+    notifications.published.length = 0;
+    // A like and an unlike over and over, each like a change.
+    for (let round = 0; round < 3; round++) await likeAgain();
+    await sleep(300);
+    expect(likingNotifications(AUTHOR)).toHaveLength(0);
+    expect(await counter('count:art:liking', ART3)).toBe(likesBefore + 1);
+
+    expect((await call('DELETE', `/user/blacklists/${OTHER}`, AUTHOR)).statusCode).toBe(204);
+    await likeAgain();
+    await waitFor(() => likingNotifications(AUTHOR).length > 0);
+    expect(likingNotifications(AUTHOR)[0].message.includes(OTHER)).toBe(true);
+  });
+
   it('reports once with 201 {target, type}, keeping the remark only for type 0', async () => {
     const other = await call('POST', '/article/reports', READER, {
       target: ART1,

@@ -1,5 +1,5 @@
 import type { TwoLevelCache } from '@app/cache';
-import type { userV1 } from '@app/contracts';
+import type { relationV1, userV1 } from '@app/contracts';
 import type { ArticleNotifyPayload, NotificationEmitter } from '@app/queue';
 import { of } from 'rxjs';
 
@@ -16,10 +16,14 @@ function newNotifier(cachedProfile: Profile | null | undefined) {
   const emitter = { notifyLiking: jest.fn<Promise<number>, [string, ArticleNotifyPayload]>().mockResolvedValue(1) };
   const cache = { peek: jest.fn<Promise<Profile | null | undefined>, [string]>().mockResolvedValue(cachedProfile) };
   const users = { getUser: jest.fn(() => of({ user: { name: 'from grpc', photo: 'grpc-photo' } })) };
+  const relations = {
+    getRelation: jest.fn(() => of({ isFollowing: false, isBlacklist: false })),
+  };
   const notifier = new LikingNotifier(
     emitter as unknown as NotificationEmitter,
     cache as unknown as TwoLevelCache,
     users as unknown as userV1.UserServiceClient,
+    relations as unknown as relationV1.RelationServiceClient,
     { STORAGE_PUBLIC_URL: 'http://img/' } as NewsConfig,
   );
   return { notifier, emitter, cache, users };

@@ -1,7 +1,7 @@
 import { CacheKeys, TwoLevelCache } from '@app/cache';
 import { APP_CONFIG, photoUrl } from '@app/config';
-import { userV1 } from '@app/contracts';
-import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
+import { relationV1, userV1 } from '@app/contracts';
+import { InjectGrpcClient, RELATION_GRPC, unary, USER_GRPC } from '@app/grpc';
 import { NotificationEmitter } from '@app/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
@@ -17,7 +17,8 @@ interface CachedProfile {
 /**
  * Pushes `liking notify` to the article author's room through the IM app's Redis adapter. The
  * liker's name and photo come from the user service's profile cache, else from UserService.GetUser
- * (which fills it).
+ * (which fills it). An author who blacklisted the liker is not told, as a follow by them is not:
+ * a like and an unlike over and over pinged them each time.
  */
 @Injectable()
 export class LikingNotifier {
@@ -27,13 +28,18 @@ export class LikingNotifier {
     private readonly emitter: NotificationEmitter,
     private readonly cache: TwoLevelCache,
     @InjectGrpcClient(USER_GRPC) private readonly users: userV1.UserServiceClient,
+    @InjectGrpcClient(RELATION_GRPC) private readonly relations: relationV1.RelationServiceClient,
     @Inject(APP_CONFIG) private readonly config: NewsConfig,
   ) {}
 
   /** Never throws: the like is already stored, a lost notification must not fail it. */
   async notify(likerId: string, article: ReactedArticle, now: Date = new Date()): Promise<void> {
     try {
-      const user = await this.liker(likerId);
+      const [user, blacklisted] = await Promise.all([
+        this.liker(likerId),
+        this.blacklisted(article.authorId, likerId),
+      ]);
+      if (blacklisted) return;
       await this.emitter.notifyLiking(article.authorId, {
         user_id: likerId,
         user_name: user?.name ?? '',
@@ -45,6 +51,12 @@ export class LikingNotifier {
     } catch (error) {
       this.logger.warn(`liking notify to ${article.authorId} failed: ${String(error)}`);
     }
+  }
+
+  /** Whether `authorId` blacklisted `likerId` (the user service's cached relations). */
+  private async blacklisted(authorId: string, likerId: string): Promise<boolean> {
+    return (await unary(this.relations.getRelation({ userId: authorId, targetUserId: likerId })))
+      .isBlacklist;
   }
 
   private async liker(userId: string): Promise<CachedProfile | null | undefined> {

@@ -1,6 +1,6 @@
 import { CounterStore, REDIS_STATE } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
-import { GrpcClientModule, USER_GRPC } from '@app/grpc';
+import { GrpcClientModule, RELATION_GRPC, USER_GRPC } from '@app/grpc';
 import { NotificationEmitter } from '@app/queue';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -25,8 +25,9 @@ export class ReactionsModule {
       module: ReactionsModule,
       imports: [
         TypeOrmModule.forFeature([CollectionEntity, AttitudeEntity, ReportEntity, ArticleEntity]),
-        // `liking notify` carries the liker's name and photo, which the user service owns.
-        GrpcClientModule.forRoot(config, [USER_GRPC]),
+        // `liking notify` carries the liker's name and photo, and is not sent to an author who
+        // blacklisted the liker: the user service owns both.
+        GrpcClientModule.forRoot(config, [USER_GRPC, RELATION_GRPC]),
         ArticlesModule,
       ],
       controllers: [ReactionsGrpcController],
