@@ -125,6 +125,23 @@ describe('UserChannelsRepository (real MariaDB)', () => {
       expect(await listOf(user)).toEqual([4, 1, 8, 6, 7]);
     });
 
+    it('is looked for in the one read of the list a PATCH makes, on the defaults or its own list', async () => {
+      const user = '1300000000000005002';
+      const selects = jest.spyOn(dataSource.logger, 'logQuery');
+      const readsOf = async (change: () => Promise<void>) => {
+        selects.mockClear();
+        await change();
+        return selects.mock.calls.filter(([query]) => query.startsWith('SELECT')).length;
+      };
+      try {
+        expect(await readsOf(() => repository.upsert(user, [{ id: 6, seq: 3 }], SHOWN))).toBe(1);
+        expect(await readsOf(() => repository.upsert(user, [{ id: 7, seq: 4 }], SHOWN))).toBe(1);
+      } finally {
+        selects.mockRestore();
+      }
+      expect(await listOf(user)).toEqual([4, 1, 6, 7]);
+    });
+
     it('goes after every channel listed when hidden channels leave gaps in the sequences', async () => {
       const user = '1300000000000005001';
       await dataSource.query(

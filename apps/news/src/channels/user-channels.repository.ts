@@ -116,8 +116,7 @@ export class UserChannelsRepository {
     shown: readonly ChannelPosition[],
   ): Promise<void> {
     await this.changeList(userId, async (manager) => {
-      await this.adoptShownIfNone(manager, userId, shown);
-      const listed = await this.listedPositions(manager, userId);
+      const listed = await this.listedOrAdopted(manager, userId, shown);
       await this.upsertWith(manager, userId, channels);
       const listedIds = new Set(listed.map(({ id }) => id));
       const takenSeqs = new Set(listed.map(({ seq }) => seq));
@@ -213,6 +212,21 @@ export class UserChannelsRepository {
       .addOrderBy('uc.channel_id', 'ASC')
       .getRawMany<{ id: number | string; seq: number | string }>();
     return rows.map((row) => ({ id: Number(row.id), seq: Number(row.seq) }));
+  }
+
+  /**
+   * The listed channels' positions, read once; for a user without any, `shown`, made the user's
+   * own without reading them back (a default hidden since `shown` was read counts as listed).
+   */
+  private async listedOrAdopted(
+    manager: EntityManager,
+    userId: string,
+    shown: readonly ChannelPosition[],
+  ): Promise<readonly ChannelPosition[]> {
+    const listed = await this.listedPositions(manager, userId);
+    if (listed.length > 0 || shown.length === 0) return listed;
+    await this.upsertWith(manager, userId, shown);
+    return shown;
   }
 
   private async adoptShownIfNone(
