@@ -1,7 +1,8 @@
-import { createRedisClient } from '@app/cache';
-import { JobName, jobId, type SendSmsCodePayload } from '@app/queue';
+import { createRedisClient, queueConnectionOptions } from '@app/cache';
+import { JobName, jobId, jobOptionsFor, queuePrefix, QueueName, type SendSmsCodePayload } from '@app/queue';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import { Logger } from '@nestjs/common';
+import { Queue, QueueEvents, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 
 import { LogSmsSender } from './log-sms.sender';
@@ -65,5 +66,34 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
     expect(outbox.sentTo(payload.mobile)).toHaveLength(1);
     await expect(worker(outbox, 0).process(job)).resolves.toEqual({ sent: false });
     expect(outbox.sentTo(payload.mobile)).toHaveLength(1);
+  });
+
+  it('sends no code that expired while its job waited (a worker outage, a failed job retried by hand), and completes it', async () => {
+    const outbox = new SmsOutbox();
+    const options = { connection: queueConnectionOptions(testRedis.queueUrl), prefix: queuePrefix(testRedis.prefix) };
+    const queue = new Queue(QueueName.Sms, options);
+    const events = new QueueEvents(QueueName.Sms, options);
+    const processor = worker(outbox, 0);
+    const running = new Worker(QueueName.Sms, (job) => processor.process(job), options);
+    try {
+      await events.waitUntilReady();
+      const stale = await queue.add(JobName.SendSmsCode, payload, {
+        ...jobOptionsFor(JobName.SendSmsCode),
+        jobId: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'stale'),
+        timestamp: Date.now() - 301_000,
+      });
+      const fresh = await queue.add(JobName.SendSmsCode, { ...payload, code: '551902' }, {
+        ...jobOptionsFor(JobName.SendSmsCode),
+        jobId: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'fresh'),
+      });
+
+      await expect(stale.waitUntilFinished(events, 10_000)).resolves.toEqual({ sent: false });
+      await expect(fresh.waitUntilFinished(events, 10_000)).resolves.toEqual({ sent: true });
+      expect(outbox.sentTo(payload.mobile).map(({ code }) => code)).toEqual(['551902']);
+    } finally {
+      await running.close();
+      await events.close();
+      await queue.close();
+    }
   });
 });

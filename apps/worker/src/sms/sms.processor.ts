@@ -1,3 +1,4 @@
+import { CacheTtl } from '@app/cache';
 import { errorMessage } from '@app/config';
 import { JobName, jobPayload, JobProcessor, QueueName, type SendSmsCodePayload } from '@app/queue';
 import { WorkerHost } from '@nestjs/bullmq';
@@ -9,9 +10,12 @@ import { SmsSentLedger } from './sms-sent.ledger';
 import { SmsSender } from './sms.sender';
 
 export interface SmsJobResult {
-  /** False when the job was a redelivery of one already sent. */
+  /** False when the job was a redelivery of one already sent, or its code had expired. */
   sent: boolean;
 }
+
+/** How long a code can be used after it was issued (and its job added): later, it is not sent. */
+const CODE_LIFETIME_MS = CacheTtl.smsCode.baseSeconds * 1000;
 
 /**
  * Delivers verification codes from the `sms` queue.
@@ -45,9 +49,20 @@ export class SmsProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Pick<Job<unknown>, 'id' | 'name' | 'data'>): Promise<SmsJobResult> {
+  async process(
+    job: Pick<Job<unknown>, 'id' | 'name' | 'data'> & Partial<Pick<Job, 'timestamp'>>,
+  ): Promise<SmsJobResult> {
     const payload = jobPayload(job, JobName.SendSmsCode, isSendSmsCodePayload);
     if (!job.id) throw new UnrecoverableError('SMS jobs need a deterministic job id');
+    // Left waiting past its code's life (no worker up, a backlog, a failed job retried by hand), an
+    // SMS would cost a message and bring a code the user can no longer sign in with.
+    const ageMs = job.timestamp === undefined ? 0 : Date.now() - job.timestamp;
+    if (ageMs >= CODE_LIFETIME_MS) {
+      this.logger.warn(
+        `SMS job ${job.id} waited ${Math.round(ageMs / 1000)} s: its code expired, not sent`,
+      );
+      return { sent: false };
+    }
     return this.sendSmsCode(job.id, payload);
   }
 
