@@ -6,6 +6,7 @@ import { NotificationEmitter } from '@app/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { NewsConfig } from '../config/news.config';
+import { authorBlacklisted } from '../notifications/author-blacklist';
 import type { ReactedArticle } from './reactions.repository';
 
 /** The fields of the user service's `user:{uid}:profile` JSON that a notification shows. */
@@ -37,7 +38,7 @@ export class LikingNotifier {
     try {
       const [user, blacklisted] = await Promise.all([
         this.liker(likerId),
-        this.blacklisted(article.authorId, likerId),
+        authorBlacklisted(this.relations, article.authorId, likerId),
       ]);
       if (blacklisted) return;
       await this.emitter.notifyLiking(article.authorId, {
@@ -51,12 +52,6 @@ export class LikingNotifier {
     } catch (error) {
       this.logger.warn(`liking notify to ${article.authorId} failed: ${String(error)}`);
     }
-  }
-
-  /** Whether `authorId` blacklisted `likerId` (the user service's cached relations). */
-  private async blacklisted(authorId: string, likerId: string): Promise<boolean> {
-    return (await unary(this.relations.getRelation({ userId: authorId, targetUserId: likerId })))
-      .isBlacklist;
   }
 
   private async liker(userId: string): Promise<CachedProfile | null | undefined> {

@@ -1,0 +1,111 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+import { freePort } from '@app/testing';
+
+import {
+  type ArticleStack,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
+
+const AUTHOR = '1294287382374383616';
+const READER = '1294287382374383617';
+const ARTICLE = '1300000000000000001';
+/** Well inside the gateway's 3 s deadline on its call to news. */
+const ANSWER_WITHIN_MS = 1500;
+
+/** A TCP relay to `port` that, frozen, passes nothing more either way (a hung pod). */
+async function startRelay(
+  port: number,
+): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {
+  const sockets: Socket[] = [];
+  let frozen = false;
+  const server: Server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    sockets.push(client, upstream);
+    client.pipe(upstream).on('error', () => undefined);
+    upstream.pipe(client).on('error', () => undefined);
+    if (frozen) [client, upstream].forEach((socket) => socket.pause());
+  });
+  const relayPort = await freePort();
+  await new Promise<void>((resolve) => server.listen(relayPort, '127.0.0.1', resolve));
+  return {
+    port: relayPort,
+    freeze: () => {
+      frozen = true;
+      for (const socket of sockets) {
+        socket.unpipe();
+        socket.pause();
+      }
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/**
+ * A user service that stops answering (a hung pod): the notifications' check of the author's
+ * blacklist must not hold a like or a comment, stored by then, past the caller's deadline.
+ */
+describe('likes and comments while the user service hangs (e2e)', () => {
+  let stack: ArticleStack;
+  let relay: Awaited<ReturnType<typeof startRelay>>;
+  let token: string;
+
+  const call = (method: 'POST' | 'DELETE', url: string, payload?: object) =>
+    stack.gateway.inject({
+      method,
+      url: `/app/v1_0${url}`,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload ? { payload } : {}),
+    });
+
+  beforeAll(async () => {
+    const userPort = await freePort();
+    relay = await startRelay(userPort);
+    stack = await startArticleStack({
+      USER_GRPC_PORT: userPort,
+      USER_GRPC_URL: `127.0.0.1:${relay.port}`,
+    });
+    await seedUsers(stack, [
+      { id: AUTHOR, name: 'author' },
+      { id: READER, name: 'reader' },
+    ]);
+    await seedArticles(stack, [
+      {
+        id: ARTICLE,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'first',
+        status: 2,
+        createdAt: '2024-01-01 00:00:00',
+      },
+    ]);
+    await stack.sql('UPDATE news_article_basic SET allow_comment = 1');
+    token = await stack.signIn(READER);
+    // Names and relations cached while the user service answers, as for a reader who just read.
+    expect((await call('POST', '/article/likings', { target: ARTICLE })).statusCode).toBe(201);
+    expect(
+      (await call('POST', '/comments', { target: ARTICLE, content: 'first' })).statusCode,
+    ).toBe(201);
+    expect((await call('DELETE', `/article/likings/${ARTICLE}`)).statusCode).toBe(204);
+    relay.freeze();
+  });
+
+  afterAll(async () => {
+    await relay?.close();
+    await stack?.close();
+  });
+
+  it('answers a like at once', async () => {
+    const started = Date.now();
+    const response = await call('POST', '/article/likings', { target: ARTICLE });
+    expect({ status: response.statusCode, fast: Date.now() - started < ANSWER_WITHIN_MS }).toEqual({
+      status: 201,
+      fast: true,
+    });
+  });
+});
