@@ -1,3 +1,5 @@
+import { CacheKeys, TwoLevelCache } from '@app/cache';
+
 import { type ArticleStack, startArticleStack } from './support/article-stack';
 
 const USER_A = '1294287382374383616';
@@ -626,6 +628,50 @@ describe('user channels: gateway -> news over gRPC', () => {
     expect(response.json()).toEqual({
       message: 'OK',
       data: { channels: [PYTHON, GO, HTML, JAVA] },
+    });
+  });
+
+  describe('a channel edit (hidden or renamed) after a user list was cached', () => {
+    const USER = '1294287382374383790';
+    /** What a channel edit does after its write: drop the channel lists in Redis and in every replica. */
+    const channelsEdited = () =>
+      stack
+        .newsService!.get(TwoLevelCache)
+        .invalidate(CacheKeys.allChannels(), CacheKeys.defaultChannels());
+
+    afterAll(async () => {
+      await stack.sql(
+        `UPDATE news_channel SET is_visible = 1, channel_name = 'java' WHERE channel_id = 5`,
+      );
+      await stack.sql(`UPDATE news_channel SET channel_name = 'python' WHERE channel_id = 2`);
+      await channelsEdited();
+    });
+
+    it('leaves the hidden channel off the list and names the renamed one at once, where the cached list showed them as they were (a tab whose feed answers 400)', async () => {
+      tokens.set(USER, await stack.signIn(USER));
+      const put = await call('PUT', '/v1_0/user/channels', {
+        user: USER,
+        body: {
+          channels: [
+            { id: PYTHON.id, seq: 1 },
+            { id: JAVA.id, seq: 2 },
+          ],
+        },
+      });
+      expect(put.statusCode).toBe(201);
+      expect(await channelsOf(USER)).toEqual([RECOMMENDED, PYTHON, JAVA]);
+
+      await stack.sql(`UPDATE news_channel SET is_visible = 0 WHERE channel_id = 5`);
+      await stack.sql(`UPDATE news_channel SET channel_name = 'py3' WHERE channel_id = 2`);
+      await channelsEdited();
+
+      expect(await channelsOf(USER)).toEqual([RECOMMENDED, { id: PYTHON.id, name: 'py3' }]);
+      const feed = await stack.gateway.inject({
+        method: 'GET',
+        url: `/app/v1_1/articles?channel_id=${JAVA.id}&timestamp=${Date.now()}&with_top=0`,
+        headers: { authorization: `Bearer ${tokens.get(USER)}` },
+      });
+      expect(feed.statusCode).toBe(400);
     });
   });
 });

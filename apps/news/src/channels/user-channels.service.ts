@@ -34,10 +34,23 @@ export class UserChannelsService {
     private readonly cache: UserChannelsCache,
   ) {}
 
-  /** The user's channels by sequence; the default channels when anonymous or when the user has none. */
+  /**
+   * The user's channels by sequence; the default channels when anonymous or when the user has none.
+   * The user's cached list is checked against the visible channels as they are now: a channel
+   * hidden or renamed since it was cached is left off or named anew at once, where the list showed
+   * it as it was for up to an hour (a tab whose feed answers 400).
+   */
   async list(userId: string): Promise<ChannelSummary[]> {
     if (userId === '') return this.channels.list(true);
-    const own = await this.ownChannels(signedInUser(userId));
+    const [cachedOwn, visible] = await Promise.all([
+      this.ownChannels(signedInUser(userId)),
+      this.channels.list(false),
+    ]);
+    const names = new Map(visible.map(({ id, name }) => [id, name]));
+    const own = cachedOwn.flatMap(({ id }) => {
+      const name = names.get(id);
+      return name === undefined ? [] : [{ id, name }];
+    });
     return own.length > 0 ? own : this.channels.list(true);
   }
 
