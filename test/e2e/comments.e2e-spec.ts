@@ -519,6 +519,23 @@ describe('comments and comment likes through the gateway', () => {
       await waitFor(() => notifications.published.length > 2);
       expect(notifications.published).toHaveLength(3);
     });
+
+    it('sends no comment notify to an author who blacklisted the commenter, whose comment is still posted; lifted, the next comment notifies', async () => {
+      expect((await call('POST', '/user/blacklists', AUTHOR, { target: OTHER })).statusCode).toBe(201);
+      const before = notifications.published.length;
+      const blocked = await call('POST', '/comments', OTHER, { target: POST_ART, content: 'from a blacklisted reader' });
+      expect(blocked.statusCode).toBe(201);
+      await sleep(300);
+      expect(notifications.published).toHaveLength(before);
+      const listed = await pageOf(`type=a&source=${POST_ART}`);
+      expect(listed.results[0].com_id).toBe(blocked.json<{ data: { com_id: string } }>().data.com_id);
+
+      expect((await call('DELETE', `/user/blacklists/${OTHER}`, AUTHOR)).statusCode).toBe(204);
+      expect((await call('POST', '/comments', OTHER, { target: POST_ART, content: 'again' })).statusCode).toBe(201);
+      await waitFor(() => notifications.published.length > before);
+      expect(notifications.published).toHaveLength(before + 1);
+      expect(notifications.published[before].message.includes(OTHER)).toBe(true);
+    });
   });
 
   describe('comment likes', () => {

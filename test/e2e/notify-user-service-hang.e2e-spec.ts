@@ -100,6 +100,15 @@ describe('likes and comments while the user service hangs (e2e)', () => {
     await stack?.close();
   });
 
+  it('answers a comment at once', async () => {
+    const started = Date.now();
+    const response = await call('POST', '/comments', { target: ARTICLE, content: 'second' });
+    expect({ status: response.statusCode, fast: Date.now() - started < ANSWER_WITHIN_MS }).toEqual({
+      status: 201,
+      fast: true,
+    });
+  });
+
   it('answers a like at once', async () => {
     const started = Date.now();
     const response = await call('POST', '/article/likings', { target: ARTICLE });

@@ -45,7 +45,8 @@ export class NewsAppModule {
         CommentsModule,
         AuthoringModule,
         CommentModerationModule,
-        // The fans' comment repair settles comments of unknown fan status from the user's follows.
+        // The fans' comment repair settles comments of unknown fan status from the user's follows;
+        // comment notify is not sent to an author who blacklisted the commenter.
         GrpcClientModule.forRoot(config, [RELATION_GRPC]),
         CounterRepairModule.forQueries(NEWS_COUNTER_QUERIES, [FansCommentCountRepair]),
       ],

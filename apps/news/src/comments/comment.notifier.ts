@@ -1,5 +1,9 @@
+import { relationV1 } from '@app/contracts';
+import { InjectGrpcClient, RELATION_GRPC } from '@app/grpc';
 import { NotificationEmitter } from '@app/queue';
 import { Injectable, Logger } from '@nestjs/common';
+
+import { authorBlacklisted } from '../notifications/author-blacklist';
 
 /** Who commented on what, for `comment notify`. */
 export interface CommentNotice {
@@ -12,16 +16,24 @@ export interface CommentNotice {
   createdAt: Date;
 }
 
-/** Pushes `comment notify` to the article author's room through the IM app's Redis adapter. */
+/**
+ * Pushes `comment notify` to the article author's room through the IM app's Redis adapter, unless
+ * the author blacklisted the commenter (the user service's cached relations), as a follow or a like
+ * by them is not notified.
+ */
 @Injectable()
 export class CommentNotifier {
   private readonly logger = new Logger(CommentNotifier.name);
 
-  constructor(private readonly emitter: NotificationEmitter) {}
+  constructor(
+    private readonly emitter: NotificationEmitter,
+    @InjectGrpcClient(RELATION_GRPC) private readonly relations: relationV1.RelationServiceClient,
+  ) {}
 
   /** Never throws: the comment is already stored, a lost notification must not fail it. */
   async notify(notice: CommentNotice): Promise<void> {
     try {
+      if (await authorBlacklisted(this.relations, notice.authorId, notice.commenterId)) return;
       await this.emitter.notifyComment(notice.authorId, {
         user_id: notice.commenterId,
         user_name: notice.commenterName,
