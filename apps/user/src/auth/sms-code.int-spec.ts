@@ -151,4 +151,27 @@ describe('SMS codes and limits (real Redis)', () => {
     expect(granted).toBe(SMS_LIMITS.perIpPerHour);
     expect(await limiter.take('13900000101', '10.9.9.8', now)).toBe(true);
   });
+
+  it("counts an IP's hour back from each request, not by the clock: 100 just before 10:00 leave none just after it", async () => {
+    const justBefore = Date.UTC(2026, 0, 3, 9, 59, 59, 900);
+    const granted = async (at: number, mobiles: string) => {
+      let count = 0;
+      for (let i = 0; i < 100; i += 1) {
+        const mobile = `${mobiles}${String(i).padStart(5, '0')}`;
+        if (await limiter.take(mobile, '10.9.8.1', at)) count += 1;
+      }
+      return count;
+    };
+    expect(await granted(justBefore, '137000')).toBe(100);
+    expect(await granted(justBefore + 200, '137001')).toBe(0);
+    expect(await granted(justBefore + 3_599_999, '137002')).toBe(0);
+    expect(await granted(justBefore + 3_600_000, '137003')).toBe(100);
+  });
+
+  it('counts what a replica of the earlier release counted in the clock hour while a deploy rolls', async () => {
+    const now = Date.UTC(2026, 0, 3, 11, 30, 0);
+    await redis.set(`sms:limit:ip:10.9.8.2:h${Math.floor(now / 3_600_000)}`, '99', 'EX', 3600);
+    expect(await limiter.take('13700400001', '10.9.8.2', now)).toBe(true);
+    expect(await limiter.take('13700400002', '10.9.8.2', now)).toBe(false);
+  });
 });
