@@ -41,15 +41,20 @@ export class AuthService {
 
   async sendSmsCode(scope: Scope, mobile: string, clientIp: string): Promise<void> {
     if (!MOBILE_PATTERN.test(mobile)) throw AuthErrors.invalidMobile();
-    // One instant for the limiter and the job id: read twice, a request that passed the limiter
-    // in one minute could be named in the next, and lose its SMS to that minute's job.
+    // One instant for the limiter and the job id: the same send keeps its id, and two sends the
+    // limiter let through are at least its interval apart on any one clock.
     const now = Date.now();
     const ipKey = limitKeyOfAddress(clientIp || 'unknown');
     if (!(await this.limiter.take(mobile, ipKey, now))) throw AuthErrors.tooManyRequests();
     const code = await this.codes.issue(scope, mobile, this.config.SMS_TEST_CODE);
-    // One code per mobile per minute (the limiter), so mobile + minute names this send uniquely.
-    const minute = Math.floor(now / 60_000);
-    await this.jobs.enqueue(JobName.SendSmsCode, { mobile, code, scope }, { jobId: jobId(JobName.SendSmsCode, scope, mobile, minute) });
+    // Named by the instant, not its minute: a replica whose clock is behind, let through once the
+    // mobile's interval lapsed in Redis, can still read the previous send's minute, and its new
+    // code would be dropped as that send's duplicate while it replaced the code that send carries.
+    await this.jobs.enqueue(
+      JobName.SendSmsCode,
+      { mobile, code, scope },
+      { jobId: jobId(JobName.SendSmsCode, scope, mobile, now) },
+    );
   }
 
   async login(scope: Scope, mobile: string, code: string): Promise<IssuedTokens> {
