@@ -644,6 +644,7 @@ describe('user channels: gateway -> news over gRPC', () => {
         `UPDATE news_channel SET is_visible = 1, channel_name = 'java' WHERE channel_id = 5`,
       );
       await stack.sql(`UPDATE news_channel SET channel_name = 'python' WHERE channel_id = 2`);
+      await stack.sql(`UPDATE news_channel SET is_visible = 1 WHERE channel_id = 4`);
       await channelsEdited();
     });
 
@@ -672,6 +673,29 @@ describe('user channels: gateway -> news over gRPC', () => {
         headers: { authorization: `Bearer ${tokens.get(USER)}` },
       });
       expect(feed.statusCode).toBe(400);
+    });
+
+    it('lists a channel of the user again at once when an edit shows it again, where the list cached while it was hidden left it off', async () => {
+      const user = '1294287382374383791';
+      tokens.set(user, await stack.signIn(user));
+      const put = await call('PUT', '/v1_0/user/channels', {
+        user,
+        body: {
+          channels: [
+            { id: HTML.id, seq: 1 },
+            { id: GO.id, seq: 2 },
+          ],
+        },
+      });
+      expect(put.statusCode).toBe(201);
+      await stack.sql(`UPDATE news_channel SET is_visible = 0 WHERE channel_id = ?`, [GO.id]);
+      await channelsEdited();
+      expect(await channelsOf(user)).toEqual([RECOMMENDED, HTML]);
+
+      await stack.sql(`UPDATE news_channel SET is_visible = 1 WHERE channel_id = ?`, [GO.id]);
+      await channelsEdited();
+
+      expect(await channelsOf(user)).toEqual([RECOMMENDED, HTML, GO]);
     });
   });
 });

@@ -18,15 +18,19 @@ function isDuplicateKey(error: unknown): boolean {
   );
 }
 
-/** The user's channels that are neither removed nor hidden: what the app lists. */
-function activeChannels(manager: EntityManager, userId: string) {
+/** The user's channels that are not removed, hidden ones too. */
+function keptChannels(manager: EntityManager, userId: string) {
   return manager
     .getRepository(UserChannelEntity)
     .createQueryBuilder('uc')
     .innerJoin(ChannelEntity, 'c', 'c.channel_id = uc.channel_id')
     .where('uc.user_id = :userId', { userId })
-    .andWhere('uc.is_deleted = 0')
-    .andWhere('c.is_visible = 1');
+    .andWhere('uc.is_deleted = 0');
+}
+
+/** The user's channels that are neither removed nor hidden: what the app lists. */
+function activeChannels(manager: EntityManager, userId: string) {
+  return keptChannels(manager, userId).andWhere('c.is_visible = 1');
 }
 
 /**
@@ -41,7 +45,20 @@ export class UserChannelsRepository {
 
   /** The user's channels that are neither removed nor hidden, by the user's sequence, then id. */
   findActive(userId: string): Promise<ChannelSummary[]> {
-    return activeChannels(this.dataSource.manager, userId)
+    return this.listed(activeChannels(this.dataSource.manager, userId));
+  }
+
+  /**
+   * The user's channels that are not removed, hidden ones too, by the user's sequence, then id:
+   * what `user:{uid}:ch` keeps, read against the visible channels, so that a channel shown or
+   * hidden by an edit is listed or left off at once.
+   */
+  findKept(userId: string): Promise<ChannelSummary[]> {
+    return this.listed(keptChannels(this.dataSource.manager, userId));
+  }
+
+  private listed(channels: ReturnType<typeof keptChannels>): Promise<ChannelSummary[]> {
+    return channels
       .select('c.channel_id', 'id')
       .addSelect('c.channel_name', 'name')
       .orderBy('uc.sequence', 'ASC')

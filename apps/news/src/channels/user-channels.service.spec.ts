@@ -27,8 +27,8 @@ function newTestService(
     list: jest.fn((defaultOnly: boolean) => Promise.resolve(defaultOnly ? DEFAULTS : ALL)),
   };
   const repository = {
-    findActive: jest.fn(() => {
-      calls.push('findActive');
+    findKept: jest.fn(() => {
+      calls.push('findKept');
       return Promise.resolve(options.own ?? []);
     }),
     add: jest.fn(() => {
@@ -79,7 +79,7 @@ describe('UserChannelsService.list', () => {
   it('gives anonymous callers the default channels without touching user storage', async () => {
     const { service, repository, cache } = newTestService();
     expect(await service.list('')).toEqual(DEFAULTS);
-    expect(repository.findActive).not.toHaveBeenCalled();
+    expect(repository.findKept).not.toHaveBeenCalled();
     expect(cache.get).not.toHaveBeenCalled();
   });
 
@@ -87,7 +87,7 @@ describe('UserChannelsService.list', () => {
     const own = [{ id: 4, name: 'go' }];
     const { service, repository } = newTestService({ cached: own });
     expect(await service.list(USER)).toEqual(own);
-    expect(repository.findActive).not.toHaveBeenCalled();
+    expect(repository.findKept).not.toHaveBeenCalled();
   });
 
   it('fills the cache under its lease on a miss, with an empty list for a user without channels', async () => {
@@ -101,6 +101,18 @@ describe('UserChannelsService.list', () => {
     const { service, cache } = newTestService({ lease: undefined, own });
     expect(await service.list(USER)).toEqual(own);
     expect(cache.fill).not.toHaveBeenCalled();
+  });
+
+  it('reads the cached list against the visible channels: a hidden one left off, a renamed one named anew', async () => {
+    const cached = [
+      { id: 3, name: 'hidden since' },
+      { id: 4, name: 'golang' },
+    ];
+    const { service } = newTestService({ cached });
+    expect(await service.list(USER)).toEqual([{ id: 4, name: 'go' }]);
+    expect(
+      await newTestService({ cached: [{ id: 3, name: 'hidden' }] }).service.list(USER),
+    ).toEqual(DEFAULTS);
   });
 
   it('refuses a malformed user id', async () => {

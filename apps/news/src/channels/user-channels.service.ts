@@ -36,9 +36,10 @@ export class UserChannelsService {
 
   /**
    * The user's channels by sequence; the default channels when anonymous or when the user has none.
-   * The user's cached list is checked against the visible channels as they are now: a channel
-   * hidden or renamed since it was cached is left off or named anew at once, where the list showed
-   * it as it was for up to an hour (a tab whose feed answers 400).
+   * The user's cached list (their channels not removed, hidden ones too) is read against the
+   * visible channels as they are now: a channel hidden, shown again or renamed since it was cached
+   * is left off, listed or named anew at once, where the list showed it as it was for up to an hour
+   * (a hidden one a tab whose feed answers 400).
    */
   async list(userId: string): Promise<ChannelSummary[]> {
     if (userId === '') return this.channels.list(true);
@@ -103,7 +104,7 @@ export class UserChannelsService {
     const cached = await this.cache.get(userId);
     if (cached) return cached;
     const lease = await this.cache.lease(userId);
-    const own = await this.userChannels.findActive(userId);
+    const own = await this.userChannels.findKept(userId);
     if (lease) await this.cache.fill(userId, lease, own);
     return own;
   }
