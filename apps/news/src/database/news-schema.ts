@@ -27,6 +27,7 @@ import { SanitizeNewsArticleContent1764450000000 } from './migrations/1764450000
 import { StripNewsControlCharacters1764460000000 } from './migrations/1764460000000-strip-news-control-characters';
 import { AddNewsArticleStatusTitleIndex1764470000000 } from './migrations/1764470000000-add-news-article-status-title-index';
 import { CreateNewsUserChannelLock1764480000000 } from './migrations/1764480000000-create-news-user-channel-lock';
+import { ReindexNewsSearchBeyondBmp1764490000000 } from './migrations/1764490000000-reindex-news-search-beyond-bmp';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
@@ -60,5 +61,6 @@ export const NEWS_SCHEMA: ServiceSchema = {
     StripNewsControlCharacters1764460000000,
     AddNewsArticleStatusTitleIndex1764470000000,
     CreateNewsUserChannelLock1764480000000,
+    ReindexNewsSearchBeyondBmp1764490000000,
   ],
 };

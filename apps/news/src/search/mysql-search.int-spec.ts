@@ -2,6 +2,7 @@ import { mysqlDataSourceOptions } from '@app/database';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { DataSource } from 'typeorm';
 
+import { ReindexNewsSearchBeyondBmp1764490000000 } from '../database/migrations/1764490000000-reindex-news-search-beyond-bmp';
 import { NEWS_SCHEMA } from '../database/news-schema';
 import type { ArticleIndexer } from './article-indexer';
 import { createArticleIndexer } from './article-indexer.factory';
@@ -110,6 +111,17 @@ describe('mysql search driver (real MariaDB FULLTEXT)', () => {
     expect(await ids('c')).toEqual([c]);
   });
 
+  it('finds words written with characters beyond the BMP (𠮷, 𫓹), which the FULLTEXT parser splits at', async () => {
+    const yoshinoya = await article('𠮷野家牛肉饭', '<p>快餐</p>');
+    const story = await article('野家的故事', '<p>随笔</p>');
+    const speech = await article('王𫓹的演讲', '<p>讲话</p>');
+    expect(await ids('𠮷')).toEqual([yoshinoya]);
+    // `𠮷` is a single character beside a word: it ranks, not narrows (see buildBooleanQuery).
+    expect(await ids('𠮷野家')).toEqual([yoshinoya, story]);
+    expect(await ids('王𫓹')).toEqual([speech]);
+    expect(await ids('𫓹 演讲')).toEqual([speech]);
+  });
+
   it('ranks by a single character beside a longer word without narrowing the hits', async () => {
     const r = await article('R 语言统计', '<p>向量</p>', 2, new Date(Date.UTC(2026, 1, 1)));
     const go = await article('Go 语言并发', '<p>通道</p>', 2, new Date(Date.UTC(2026, 1, 2)));
@@ -216,5 +228,29 @@ describe('mysql search driver (real MariaDB FULLTEXT)', () => {
         banned,
       ]),
     ).toEqual([]);
+  });
+
+  it('rewrites the entries holding a character beyond the BMP as written before, and only those', async () => {
+    const renamed = await article('𪚥先生的新书', '<p>出版</p>');
+    const untouched = await article('别的新书', '<p>出版</p>');
+    for (const [id, tokens] of [
+      [renamed, 'w_𪚥 w先生 w新书 w_𪚥 w先生 w新书 w出版'],
+      [untouched, 'w别的 w新书 w出版 wstale'],
+    ])
+      await dataSource.query('UPDATE news_article_search SET tokens = ? WHERE article_id = ?', [
+        tokens,
+        id,
+      ]);
+    expect(await ids('𪚥')).toEqual([]);
+
+    const runner = dataSource.createQueryRunner();
+    try {
+      await new ReindexNewsSearchBeyondBmp1764490000000().up(runner);
+    } finally {
+      await runner.release();
+    }
+
+    expect(await ids('𪚥')).toEqual([renamed]);
+    expect(await ids('stale')).toEqual([untouched]);
   });
 });

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { ArticleSearchRepository } from './article-search.repository';
 import type { SearchKeywordsRepository } from './search-keywords.repository';
 import { buildBooleanQuery } from './search-query.util';
-import { SearchTokenizer } from './search-tokenizer';
+import { fulltextForm, SearchTokenizer } from './search-tokenizer';
 import { type SearchDocument, type SearchHits, SearchService } from './search.service';
 
 /**
@@ -31,7 +31,7 @@ export class MysqlSearchService extends SearchService {
 
   async index(document: SearchDocument, db?: EntityManager): Promise<void> {
     const terms = this.tokenizer.documentTerms(document.title, document.content);
-    await this.documents.upsert(document.articleId, terms.join(' '), db);
+    await this.documents.upsert(document.articleId, terms.map(fulltextForm).join(' '), db);
   }
 
   remove(articleId: string, db?: EntityManager): Promise<void> {

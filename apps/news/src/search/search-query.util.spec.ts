@@ -27,6 +27,11 @@ describe('buildBooleanQuery', () => {
     expect(queryFor('猫粮')).toBe('+w_猫 +w_粮');
   });
 
+  it('writes a character beyond the BMP as its code point, which the FULLTEXT parser keeps', () => {
+    expect(queryFor('𠮷')).toBe('+w__20bb7_');
+    expect(queryFor('𠮷野家')).toBe('w__20bb7_ +w野家');
+  });
+
   it('only ranks by a single character beside a longer word, which alone decides the hits', () => {
     expect(queryFor('R 语言')).toBe('w_r +w语言');
     expect(queryFor('猫 猫咪')).toBe('w_猫 +w猫咪');

@@ -1,5 +1,5 @@
 import { characterLength } from './search-text.util';
-import { runTermsOf, wordOfTerm } from './search-tokenizer';
+import { fulltextForm, runTermsOf, wordOfTerm } from './search-tokenizer';
 
 /** `_` is kept: it is part of a short word's term (`w_猫`) and no boolean-mode operator. */
 const NOT_A_TERM_CHARACTER = /[^\p{L}\p{N}_]/gu;
@@ -18,7 +18,8 @@ const isSingleCharacter = (term: string): boolean => characterLength(wordOfTerm(
  *   of single characters alone (`猫`, `猫粮` as `猫` `粮`) requires them.
  * A required word of latin letters and digits is asked for whole or as all its runs
  * (`+(wmate60 (+wmate +w60))`): an article that writes it apart (`Mate 60`) holds the runs only.
- * Anything but letters, digits and `_` is removed, so no operator gets through.
+ * Anything but letters, digits and `_` is removed, so no operator gets through; terms are written
+ * in their `fulltextForm`.
  */
 export function buildBooleanQuery(terms: readonly string[]): string | undefined {
   const distinct = [
@@ -32,13 +33,13 @@ export function buildBooleanQuery(terms: readonly string[]): string | undefined 
   const requiresWords = words.length > 0;
   const isRequired = (term: string): boolean =>
     isSingleCharacter(term) ? !requiresWords : !isCompound(term);
-  return distinct.map((term) => (isRequired(term) ? required(term) : term)).join(' ');
+  return distinct.map((term) => (isRequired(term) ? required(term) : fulltextForm(term))).join(' ');
 }
 
 /** A required term, with the alternative of its runs when it has them. */
 function required(term: string): string {
   const runs = runTermsOf(term);
-  if (runs.length === 0) return `+${term}`;
+  if (runs.length === 0) return `+${fulltextForm(term)}`;
   return `+(${term} (${runs.map((run) => `+${run}`).join(' ')}))`;
 }
 

@@ -19,6 +19,13 @@ export const TERM_PREFIX = 'w';
  */
 export const SHORT_TERM_PREFIX = 'w_';
 
+/**
+ * A character beyond the BMP (`𠮷`, `𫓹`: the CJK extensions, met in names): MariaDB's FULLTEXT
+ * parser knows no character type for one and splits a term at it, so `w_𠮷` was stored as `w_`,
+ * too short to be kept, and a query for it matched nothing.
+ */
+const BEYOND_BMP = /[\u{10000}-\u{10FFFF}]/gu;
+
 const MIN_TERM_LENGTH = 3;
 const MAX_TERM_LENGTH = 84;
 /** Title words count this many times in the document, so title matches rank first. */
@@ -133,10 +140,22 @@ export function wordOfTerm(term: string): string {
   return term;
 }
 
+/**
+ * A term as the FULLTEXT index stores and matches it: each character beyond the BMP written as its
+ * code point in hex between `_`, which no word holds (terms keep letters and digits only), so the
+ * form is no other term's. Entries and queries go through it alike.
+ */
+export function fulltextForm(term: string): string {
+  return term.replace(
+    BEYOND_BMP,
+    (character) => `_${(character.codePointAt(0) ?? 0).toString(16)}_`,
+  );
+}
+
 function toTerm(word: string): string | undefined {
   if (word.length === 0 || STOPWORDS.has(word)) return undefined;
   const term = TERM_PREFIX + word;
   const length = characterLength(term);
-  if (length > MAX_TERM_LENGTH) return undefined;
+  if (characterLength(fulltextForm(term)) > MAX_TERM_LENGTH) return undefined;
   return length < MIN_TERM_LENGTH || INNODB_STOPWORDS.has(term) ? SHORT_TERM_PREFIX + word : term;
 }
