@@ -4,6 +4,7 @@ import { NotificationEmitter } from '@app/queue';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { authorBlacklisted } from '../notifications/author-blacklist';
+import { BackgroundNotifications } from '../notifications/background-notifications';
 
 /** Who commented on what, for `comment notify`. */
 export interface CommentNotice {
@@ -28,7 +29,13 @@ export class CommentNotifier {
   constructor(
     private readonly emitter: NotificationEmitter,
     @InjectGrpcClient(RELATION_GRPC) private readonly relations: relationV1.RelationServiceClient,
+    private readonly background: BackgroundNotifications,
   ) {}
+
+  /** Notifies after the comment is answered (see BackgroundNotifications). */
+  send(notice: CommentNotice): void {
+    this.background.run(() => this.notify(notice));
+  }
 
   /** Never throws: the comment is already stored, a lost notification must not fail it. */
   async notify(notice: CommentNotice): Promise<void> {

@@ -7,6 +7,7 @@ import type Redis from 'ioredis';
 
 import { ArticlesModule } from '../articles/articles.module';
 import type { NewsConfig } from '../config/news.config';
+import { BackgroundNotificationsModule } from '../notifications/background-notifications';
 import { CommentCounters } from './comment-counters';
 import { CommentItemsCache } from './comment-items.cache';
 import { CommentLikingEntity } from './comment-liking.entity';
@@ -22,7 +23,11 @@ import { CommentsRepository } from './comments.repository';
 import { CommentsService } from './comments.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CommentEntity, CommentLikingEntity]), ArticlesModule],
+  imports: [
+    TypeOrmModule.forFeature([CommentEntity, CommentLikingEntity]),
+    ArticlesModule,
+    BackgroundNotificationsModule,
+  ],
   controllers: [CommentsGrpcController],
   providers: [
     CommentsRepository,

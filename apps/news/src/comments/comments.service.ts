@@ -180,7 +180,7 @@ export class CommentsService {
     // Without the commenter's name (the gateway could not read it) the author is not notified,
     // as `liking notify` is not when the liker's profile cannot be read.
     if (!isReply && article.autId !== request.userId && request.userName !== undefined) {
-      await this.notifier.notify({
+      this.notifier.send({
         authorId: article.autId,
         commenterId: request.userId,
         commenterName: request.userName,

@@ -3,8 +3,8 @@ import { unaryBefore } from '@app/grpc';
 
 /**
  * How long a notification waits for the user service to say whether the author blacklisted its
- * sender. The like or comment is stored by then and its caller waits on it: a user service that
- * hangs must not hold it past the gateway's deadline (GRPC_DEADLINE_MS), answered 504 though made.
+ * sender. The like or comment is answered by then (BackgroundNotifications); this bounds how long
+ * a user service that hangs holds one of the notifications pending, which a flood would fill.
  */
 export const BLACKLIST_CHECK_MS = 500;
 

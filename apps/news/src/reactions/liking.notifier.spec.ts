@@ -4,6 +4,7 @@ import type { ArticleNotifyPayload, NotificationEmitter } from '@app/queue';
 import { of } from 'rxjs';
 
 import type { NewsConfig } from '../config/news.config';
+import { BackgroundNotifications } from '../notifications/background-notifications';
 import { LikingNotifier } from './liking.notifier';
 
 const LIKER = '1294287382374383617';
@@ -25,6 +26,7 @@ function newNotifier(cachedProfile: Profile | null | undefined) {
     users as unknown as userV1.UserServiceClient,
     relations as unknown as relationV1.RelationServiceClient,
     { STORAGE_PUBLIC_URL: 'http://img/' } as NewsConfig,
+    new BackgroundNotifications(),
   );
   return { notifier, emitter, cache, users };
 }

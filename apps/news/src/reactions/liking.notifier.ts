@@ -7,6 +7,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { NewsConfig } from '../config/news.config';
 import { authorBlacklisted } from '../notifications/author-blacklist';
+import { BackgroundNotifications } from '../notifications/background-notifications';
 import type { ReactedArticle } from './reactions.repository';
 
 /** The fields of the user service's `user:{uid}:profile` JSON that a notification shows. */
@@ -31,7 +32,14 @@ export class LikingNotifier {
     @InjectGrpcClient(USER_GRPC) private readonly users: userV1.UserServiceClient,
     @InjectGrpcClient(RELATION_GRPC) private readonly relations: relationV1.RelationServiceClient,
     @Inject(APP_CONFIG) private readonly config: NewsConfig,
+    private readonly background: BackgroundNotifications,
   ) {}
+
+  /** Notifies after the like is answered (see BackgroundNotifications). */
+  send(likerId: string, article: ReactedArticle): void {
+    const now = new Date();
+    this.background.run(() => this.notify(likerId, article, now));
+  }
 
   /** Never throws: the like is already stored, a lost notification must not fail it. */
   async notify(likerId: string, article: ReactedArticle, now: Date = new Date()): Promise<void> {

@@ -8,6 +8,7 @@ import type Redis from 'ioredis';
 
 import { ArticleEntity } from '../articles/article.entity';
 import { ArticlesModule } from '../articles/articles.module';
+import { BackgroundNotificationsModule } from '../notifications/background-notifications';
 import type { NewsConfig } from '../config/news.config';
 import { AttitudeEntity } from './attitude.entity';
 import { CollectionEntity } from './collection.entity';
@@ -29,6 +30,7 @@ export class ReactionsModule {
         // blacklisted the liker: the user service owns both.
         GrpcClientModule.forRoot(config, [USER_GRPC, RELATION_GRPC]),
         ArticlesModule,
+        BackgroundNotificationsModule,
       ],
       controllers: [ReactionsGrpcController],
       providers: [

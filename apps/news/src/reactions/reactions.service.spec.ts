@@ -55,7 +55,7 @@ function newTestService(article: ReactedArticle | null = ARTICLE, approved = art
   const counters = {
     move: jest.fn<Promise<void>, [readonly CounterMove[]]>().mockResolvedValue(undefined),
   };
-  const notifier = { notify: jest.fn().mockResolvedValue(undefined) };
+  const notifier = { send: jest.fn() };
   const info: articleV1.ArticleInfo | null =
     article && approved
       ? {
@@ -107,7 +107,7 @@ describe('ReactionsService', () => {
       ]),
     );
     expect(moved(counters)).toHaveLength(2);
-    expect(notifier.notify).toHaveBeenCalledWith(READER, ARTICLE);
+    expect(notifier.send).toHaveBeenCalledWith(READER, ARTICLE);
     expect(cache.invalidateAttitudes).toHaveBeenCalledWith(READER);
   });
 
@@ -116,7 +116,7 @@ describe('ReactionsService', () => {
     repository.setAttitude.mockResolvedValue({ changed: false, previous: ArticleAttitude.Like });
     await service.like(READER, ARTICLE.id);
     expect(moved(counters)).toEqual([]);
-    expect(notifier.notify).not.toHaveBeenCalled();
+    expect(notifier.send).not.toHaveBeenCalled();
     expect(cache.invalidateAttitudes).toHaveBeenCalledWith(READER);
   });
 
@@ -124,7 +124,7 @@ describe('ReactionsService', () => {
     const { service, counters, notifier } = newTestService();
     await service.like(AUTHOR, ARTICLE.id);
     expect(moved(counters)).toContainEqual([CounterKeys.userLikesReceived, AUTHOR, 1]);
-    expect(notifier.notify).not.toHaveBeenCalled();
+    expect(notifier.send).not.toHaveBeenCalled();
   });
 
   it('switches a like to a dislike on both counters and takes the like back from the author', async () => {
@@ -247,7 +247,7 @@ describe('ReactionsService', () => {
       ArticleAttitude.Like,
       ArticleAttitude.Dislike,
     );
-    expect(notifier.notify).not.toHaveBeenCalled();
+    expect(notifier.send).not.toHaveBeenCalled();
     await expect(service.unlike(READER, ARTICLE.id)).rejects.toBe(redisDown);
     expect(repository.undoAttitude).toHaveBeenLastCalledWith(
       READER,

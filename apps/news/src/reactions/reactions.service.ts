@@ -150,7 +150,7 @@ export class ReactionsService {
     const user = signedIn(userId);
     const article = await this.approvedArticle(articleId);
     const changed = await this.setAttitude(user, article, ArticleAttitude.Like);
-    if (changed && article.authorId !== user) await this.notifier.notify(user, article);
+    if (changed && article.authorId !== user) this.notifier.send(user, article);
   }
 
   async dislike(userId: string, articleId: string): Promise<void> {
