@@ -25,13 +25,15 @@ const IP_WINDOW_MS = 3_600_000;
 const SCOPES: readonly Scope[] = ['app', 'mp'];
 
 // KEYS: the mobile's last code (ms), its day, the IP's requests of the past hour (a sorted set
-// scored by ms), then the last codes and days the app's and the media platform's own windows of
-// the mobile counted before they were one, and the IP's clock-hour counter of the earlier release
-// (read only: replicas of the earlier release count there while a deploy rolls, and they lapse
-// within the day and the hour). ARGV: now, the interval, the day's limit and TTL, the IP's limit,
-// its window (ms), and this request's member of the IP's set. Checked and counted atomically; a
-// refused request takes nothing. A take sent again after it took (its reply lost) answers 0 and
-// takes nothing more: it would find the mobile's minute spent.
+// scored by ms on the clock of Redis, so replicas whose clocks disagree measure the hour on one;
+// TIME before a write needs script effects replication, the only mode since Redis 7), then the
+// last codes and days the app's and the media platform's own windows of the mobile counted before
+// they were one, and the IP's clock-hour counter of the earlier release (read only: replicas of
+// the earlier release count there while a deploy rolls, and they lapse within the day and the
+// hour). ARGV: now, the interval, the day's limit and TTL, the IP's limit, its window (ms), and
+// the mobile (with the instant of Redis, its request's member of the IP's set). Checked and
+// counted atomically; a refused request takes nothing. A take sent again after it took (its reply
+// lost) answers 0 and takes nothing more: it would find the mobile's minute spent.
 const TAKE = new ApplyOnceScript<number, string[], Array<number | string>>({
   apply: `
 local now = tonumber(ARGV[1])
@@ -41,11 +43,13 @@ for _, key in ipairs({ KEYS[1], KEYS[4], KEYS[6] }) do
 end
 local function count(key) return tonumber(redis.call('GET', key) or '0') end
 if count(KEYS[2]) + count(KEYS[5]) + count(KEYS[7]) >= tonumber(ARGV[3]) then return 2 end
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[6]))
+local time = redis.call('TIME')
+local clock = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', clock - tonumber(ARGV[6]))
 if redis.call('ZCARD', KEYS[3]) + count(KEYS[8]) >= tonumber(ARGV[5]) then return 3 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 if redis.call('INCR', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[4]) end
-redis.call('ZADD', KEYS[3], now, ARGV[7])
+redis.call('ZADD', KEYS[3], clock, time[1] .. '.' .. time[2] .. ':' .. ARGV[7])
 redis.call('PEXPIRE', KEYS[3], ARGV[6])
 return 0`,
   replay: 'return 0',
@@ -77,8 +81,6 @@ export class SmsRateLimiter {
       `sms:limit:ip:${ip}:h${Math.floor(now / IP_WINDOW_MS)}`,
     ];
     const dayTtl = Math.max(1, Math.ceil(day.msLeft / 1000));
-    // A mobile takes one code a minute, so its number and the instant name this request uniquely.
-    const member = `${now}:${mobile}`;
     const args = [
       now,
       limits.mobileIntervalMs,
@@ -86,7 +88,8 @@ export class SmsRateLimiter {
       dayTtl,
       limits.perIpPerHour,
       IP_WINDOW_MS,
-      member,
+      // A mobile takes one code a minute, so its number and the instant of Redis name its request.
+      mobile,
     ];
     return (await TAKE.run(this.redis, keys, args)) === 0;
   }
