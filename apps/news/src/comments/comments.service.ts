@@ -220,7 +220,9 @@ export class CommentsService {
    * unmoved (the state Redis down, the process killed in between) was stored, answered 201 and
    * listed nowhere until the counter repair. Counters that cannot move fail the request with
    * nothing stored; a commit that fails after they moved takes them back (a counter one too high
-   * only costs a read of MySQL until the repair).
+   * only costs a read of MySQL until the repair). A commit whose answer was lost with its
+   * connection may have been stored all the same: the comment is then looked up, and one that is
+   * there is answered as posted, where the client would have posted it a second time.
    */
   private async storeCounted(comment: NewComment): Promise<NewComment | null> {
     let counted = null as NewComment | null;
@@ -230,12 +232,25 @@ export class CommentsService {
         counted = stored;
       });
     } catch (error) {
-      if (counted) {
+      if (!counted) throw error;
+      const stored = await this.wasStored(comment.id);
+      if (stored) return counted;
+      if (stored === false) {
         await this.counters.commentCreated(counted.articleId, counted.parentId, -1).catch((undoError: unknown) =>
           this.logger.error(`comment ${comment.id}: not stored, and its counters were not taken back: ${String(undoError)}`),
         );
       }
       throw error;
+    }
+  }
+
+  /** Whether the comment is in MySQL; undefined when MySQL cannot say (its counters then stay). */
+  private async wasStored(commentId: string): Promise<boolean | undefined> {
+    try {
+      return (await this.comments.articleOf(commentId)) !== null;
+    } catch (error) {
+      this.logger.warn(`comment ${commentId}: commit failed, unknown whether stored: ${String(error)}`);
+      return undefined;
     }
   }
 

@@ -1,0 +1,92 @@
+import { CounterKeys } from '@app/cache';
+import { TEST_MYSQL_SERVER } from '@app/testing';
+
+import { CommitCutter } from './support/commit-cutter';
+import {
+  type ArticleStack,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
+import { articleIdAt, sqlTime } from './support/article-times';
+
+const AUTHOR = '1294287382374383716';
+const READER = '1294287382374383717';
+const CREATED = Date.parse('2024-01-01T00:01:00Z');
+const ARTICLE = articleIdAt(CREATED);
+
+interface CommentList {
+  data: { total_count: number; results: Array<{ com_id: string; content: string }> };
+}
+
+/**
+ * The news service on the shared MariaDB through a relay that drops a connection once the server
+ * committed its transaction and before the client heard so: whether the write was stored is
+ * then unknown to the service.
+ */
+describe('a MySQL connection lost with the reply to its COMMIT (e2e: gateway, user and news through a relay)', () => {
+  let cutter: CommitCutter;
+  let stack: ArticleStack;
+  let token: string;
+
+  beforeAll(async () => {
+    cutter = new CommitCutter({
+      host: TEST_MYSQL_SERVER.MYSQL_HOST,
+      port: TEST_MYSQL_SERVER.MYSQL_PORT,
+    });
+    const port = await cutter.listen();
+    stack = await startArticleStack({}, undefined, {
+      ...TEST_MYSQL_SERVER,
+      MYSQL_HOST: '127.0.0.1',
+      MYSQL_PORT: port,
+    });
+    await seedUsers(stack, [
+      { id: AUTHOR, name: 'author' },
+      { id: READER, name: 'reader' },
+    ]);
+    await seedArticles(stack, [
+      {
+        id: ARTICLE,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'lost commit',
+        status: 2,
+        createdAt: sqlTime(CREATED),
+      },
+    ]);
+    token = `Bearer ${await stack.signIn(READER)}`;
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    await cutter?.close();
+  });
+
+  it('answers a comment whose commit was stored as posted, counts it once and lists it', async () => {
+    const cut = cutter.cutCommitAfter('INSERT INTO `news_comment`');
+    const posted = await stack.gateway.inject({
+      method: 'POST',
+      url: '/app/v1_0/comments',
+      headers: { authorization: token },
+      payload: { target: ARTICLE, content: 'committed, reply lost' },
+    });
+    await cut;
+
+    expect(
+      await stack.sql('SELECT content FROM news_comment WHERE article_id = ?', [ARTICLE]),
+    ).toEqual([{ content: 'committed, reply lost' }]);
+    const counted = Number(await stack.state.zscore(CounterKeys.articleComments, ARTICLE));
+    const listed = await stack.gateway.inject({
+      method: 'GET',
+      url: `/app/v1_0/comments?type=a&source=${ARTICLE}`,
+    });
+    const contents = (JSON.parse(listed.body) as CommentList).data.results.map(
+      (comment) => comment.content,
+    );
+    expect({ status: posted.statusCode, counted, contents }).toEqual({
+      status: 201,
+      counted: 1,
+      contents: ['committed, reply lost'],
+    });
+  });
+});

@@ -1,0 +1,62 @@
+import { connect, createServer, type Socket } from 'node:net';
+
+/** COM_QUERY (0x03) of a COMMIT, as a MySQL client sends it after the packet header. */
+const COMMIT_QUERY = Buffer.from('\x03COMMIT', 'latin1');
+
+/**
+ * A TCP relay to MySQL that, once armed, lets through the COMMIT of the next transaction that
+ * sent a statement holding `marker`, waits for the server's answer to it and closes the client's
+ * connection without passing that answer on: the server committed, the client heard nothing.
+ * Every other connection and statement is relayed as it is.
+ */
+export class CommitCutter {
+  private readonly server = createServer((client) => this.relay(client));
+  private readonly open = new Set<Socket>();
+  private armed: { marker: string; done: () => void } | undefined;
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as { port: number }).port;
+  }
+
+  /** Cuts the next committing connection that sent `marker`; resolves once it is cut. */
+  cutCommitAfter(marker: string): Promise<void> {
+    return new Promise((done) => (this.armed = { marker, done }));
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.open) socket.destroy();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private relay(client: Socket): void {
+    const upstream = connect(this.target.port, this.target.host);
+    this.open.add(client).add(upstream);
+    let marked = false;
+    let committing = false;
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('data', (chunk: Buffer) => {
+      const armed = this.armed;
+      if (armed && chunk.toString('utf8').includes(armed.marker)) marked = true;
+      if (armed && marked && chunk.includes(COMMIT_QUERY)) committing = true;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      const armed = this.armed;
+      if (!committing || !armed) {
+        client.write(chunk);
+        return;
+      }
+      this.armed = undefined;
+      drop();
+      armed.done();
+    });
+    client.on('close', drop).on('error', drop);
+    upstream.on('close', drop).on('error', drop);
+  }
+}
