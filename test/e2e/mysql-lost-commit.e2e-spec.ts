@@ -89,4 +89,29 @@ describe('a MySQL connection lost with the reply to its COMMIT (e2e: gateway, us
       contents: ['committed, reply lost'],
     });
   });
+
+  it('answers a collection whose write was applied as done and counts it once, the client sending it again', async () => {
+    const collect = () =>
+      stack.gateway.inject({
+        method: 'POST',
+        url: '/app/v1_0/article/collections',
+        headers: { authorization: token },
+        payload: { target: ARTICLE },
+      });
+    const cut = cutter.cutStatement('news_collection`(');
+    const lost = await collect();
+    await cut;
+    const again = await collect();
+
+    const score = async (key: string, member: string) =>
+      Number(await stack.state.zscore(key, member));
+    expect({
+      statuses: [lost.statusCode, again.statusCode],
+      rows: await stack.sql('SELECT is_deleted FROM news_collection WHERE article_id = ?', [
+        ARTICLE,
+      ]),
+      article: await score(CounterKeys.articleCollections, ARTICLE),
+      reader: await score(CounterKeys.userCollections, READER),
+    }).toEqual({ statuses: [201, 201], rows: [{ is_deleted: 0 }], article: 1, reader: 1 });
+  });
 });

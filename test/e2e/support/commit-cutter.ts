@@ -5,14 +5,15 @@ const COMMIT_QUERY = Buffer.from('\x03COMMIT', 'latin1');
 
 /**
  * A TCP relay to MySQL that, once armed, lets through the COMMIT of the next transaction that
- * sent a statement holding `marker`, waits for the server's answer to it and closes the client's
- * connection without passing that answer on: the server committed, the client heard nothing.
- * Every other connection and statement is relayed as it is.
+ * sent a statement holding `marker` (or that statement itself, run on its own), waits for the
+ * server's answer to it and closes the client's connection without passing that answer on: the
+ * server committed, the client heard nothing. Every other connection and statement is relayed
+ * as it is.
  */
 export class CommitCutter {
   private readonly server = createServer((client) => this.relay(client));
   private readonly open = new Set<Socket>();
-  private armed: { marker: string; done: () => void } | undefined;
+  private armed: { marker: string; atCommit: boolean; done: () => void } | undefined;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
@@ -23,7 +24,12 @@ export class CommitCutter {
 
   /** Cuts the next committing connection that sent `marker`; resolves once it is cut. */
   cutCommitAfter(marker: string): Promise<void> {
-    return new Promise((done) => (this.armed = { marker, done }));
+    return new Promise((done) => (this.armed = { marker, atCommit: true, done }));
+  }
+
+  /** Cuts the next connection that sent a statement holding `marker` once it is answered. */
+  cutStatement(marker: string): Promise<void> {
+    return new Promise((done) => (this.armed = { marker, atCommit: false, done }));
   }
 
   async close(): Promise<void> {
@@ -43,7 +49,7 @@ export class CommitCutter {
     client.on('data', (chunk: Buffer) => {
       const armed = this.armed;
       if (armed && chunk.toString('utf8').includes(armed.marker)) marked = true;
-      if (armed && marked && chunk.includes(COMMIT_QUERY)) committing = true;
+      if (armed && marked && (!armed.atCommit || chunk.includes(COMMIT_QUERY))) committing = true;
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {

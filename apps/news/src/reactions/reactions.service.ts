@@ -86,7 +86,7 @@ export class ReactionsService {
     const user = signedIn(userId);
     const article = await this.approvedArticle(articleId);
     await this.changeCollections(user, async () => {
-      if (!(await this.reactions.collect(user, article.id))) return;
+      if (!(await this.collectOrFindCollected(user, article.id))) return;
       await countOrUndo(
         () => this.countCollection(user, article.id, 1),
         () => this.reactions.uncollect(user, article.id),
@@ -241,6 +241,21 @@ export class ReactionsService {
         this.logger,
       );
     });
+  }
+
+  /**
+   * Collects the article; when the write fails, MySQL may have made it all the same (its answer
+   * lost with the connection), so the row is read again and one found collected is taken as this
+   * write's, to be counted: the client's retry, finding it collected, would count nothing.
+   */
+  private async collectOrFindCollected(user: string, articleId: string): Promise<boolean> {
+    try {
+      return await this.reactions.collect(user, articleId);
+    } catch (error) {
+      const collected = await this.reactions.isCollected(user, articleId).catch(() => false);
+      if (collected) return true;
+      throw error;
+    }
   }
 
   private async countCollection(user: string, articleId: string, by: 1 | -1): Promise<void> {
