@@ -114,4 +114,27 @@ describe('a MySQL connection lost with the reply to its COMMIT (e2e: gateway, us
       reader: await score(CounterKeys.userCollections, READER),
     }).toEqual({ statuses: [201, 201], rows: [{ is_deleted: 0 }], article: 1, reader: 1 });
   });
+
+  it('answers a like whose write was applied as done and counts it once, the client sending it again', async () => {
+    const like = () =>
+      stack.gateway.inject({
+        method: 'POST',
+        url: '/app/v1_0/article/likings',
+        headers: { authorization: token },
+        payload: { target: ARTICLE },
+      });
+    const cut = cutter.cutStatement('news_attitude`(');
+    const lost = await like();
+    await cut;
+    const again = await like();
+
+    const score = async (key: string, member: string) =>
+      Number(await stack.state.zscore(key, member));
+    expect({
+      statuses: [lost.statusCode, again.statusCode],
+      rows: await stack.sql('SELECT attitude FROM news_attitude WHERE article_id = ?', [ARTICLE]),
+      article: await score(CounterKeys.articleLikes, ARTICLE),
+      author: await score(CounterKeys.userLikesReceived, AUTHOR),
+    }).toEqual({ statuses: [201, 201], rows: [{ attitude: 1 }], article: 1, author: 1 });
+  });
 });

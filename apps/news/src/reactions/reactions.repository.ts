@@ -148,14 +148,7 @@ export class ReactionsRepository {
     articleId: string,
     next: ArticleAttitude,
   ): Promise<AttitudeChange> {
-    if (await this.insertIgnore(AttitudeEntity, { userId, articleId, attitude: next })) {
-      return { changed: true, previous: null };
-    }
-    // Liking again after an unlike (the row holds no attitude) is one conditional UPDATE.
-    const revived = await this.dataSource
-      .getRepository(AttitudeEntity)
-      .update({ userId, articleId, attitude: IsNull() }, { attitude: next });
-    if (revived.affected === 1) return { changed: true, previous: null };
+    if (await this.setFirstAttitude(userId, articleId, next)) return { changed: true, previous: null };
     // The row exists, so the lock is a plain record lock: concurrent changes queue up behind it.
     return this.dataSource.transaction(async (manager) => {
       const row = await manager.findOne(AttitudeEntity, {
@@ -169,6 +162,27 @@ export class ReactionsRepository {
       await manager.update(AttitudeEntity, { id: row.id }, { attitude: next });
       return { changed: true, previous };
     });
+  }
+
+  /**
+   * Sets the attitude of a user who holds none on the article (no row, or one an unlike left):
+   * true when set. When a write fails, MySQL may have made it all the same (its answer lost with
+   * the connection): the row is read again, and one found holding `next` is taken as set by it,
+   * to be counted, where the client's retry, finding it set, would count nothing.
+   */
+  private async setFirstAttitude(userId: string, articleId: string, next: ArticleAttitude): Promise<boolean> {
+    try {
+      if (await this.insertIgnore(AttitudeEntity, { userId, articleId, attitude: next })) return true;
+      // Liking again after an unlike (the row holds no attitude) is one conditional UPDATE.
+      const revived = await this.dataSource
+        .getRepository(AttitudeEntity)
+        .update({ userId, articleId, attitude: IsNull() }, { attitude: next });
+      return revived.affected === 1;
+    } catch (error) {
+      const held = await this.attitudesAmong(userId, [articleId]).catch(() => []);
+      if (held.some((row) => row.attitude === next)) return true;
+      throw error;
+    }
   }
 
   /**
