@@ -31,10 +31,10 @@ export class UserCardPresenter {
       is_media: user.isMedia,
       intro: user.intro,
       certi: user.certi,
-      art_count: user.artCount,
-      follow_count: user.followCount,
-      fans_count: user.fansCount,
-      like_count: user.likeCount,
+      art_count: Number(user.artCount),
+      follow_count: Number(user.followCount),
+      fans_count: Number(user.fansCount),
+      like_count: Number(user.likeCount),
     };
   }
 

@@ -107,6 +107,6 @@ export class UserProfileHttpController {
     @CurrentUser() me: AuthUser,
   ): Promise<{ fans_count: number; read_count: number }> {
     const { fansCount, readCount } = await unary(this.users.getFigure({ userId: me.userId }));
-    return { fans_count: fansCount, read_count: readCount };
+    return { fans_count: Number(fansCount), read_count: Number(readCount) };
   }
 }

@@ -132,10 +132,10 @@ describe('UsersService', () => {
       id: ME,
       name: 'me',
       photo: '',
-      artCount: 1,
-      followCount: 2,
-      fansCount: 3,
-      likeCount: 4,
+      artCount: '1',
+      followCount: '2',
+      fansCount: '3',
+      likeCount: '4',
     });
     expect(cache.setUser).toHaveBeenCalledWith(
       ME,
@@ -328,7 +328,7 @@ describe('UsersService', () => {
   it('reads the figure from the followers and author reads counters', async () => {
     const { service, counters } = newTestService();
     counters.getMany.mockResolvedValue([7, 123]);
-    expect(await service.getFigure(ME)).toEqual({ fansCount: 7, readCount: 123 });
+    expect(await service.getFigure(ME)).toEqual({ fansCount: '7', readCount: '123' });
     expect(counters.getMany).toHaveBeenCalledWith(
       [CounterKeys.userFollowers, CounterKeys.authorReads],
       ME,

@@ -97,10 +97,10 @@ export class UsersService {
       isMedia: user.is_media,
       intro: user.intro,
       certi: user.certi,
-      artCount,
-      followCount,
-      fansCount,
-      likeCount,
+      artCount: String(artCount),
+      followCount: String(followCount),
+      fansCount: String(fansCount),
+      likeCount: String(likeCount),
     };
   }
 
@@ -183,7 +183,7 @@ export class UsersService {
   /** Followers and total reads of the user's articles (`count:user:arts:reading`). */
   async getFigure(userId: string): Promise<userV1.GetFigureResponse> {
     const [fansCount, readCount] = await this.counters.getMany(FIGURE_COUNTERS, userId);
-    return { fansCount, readCount };
+    return { fansCount: String(fansCount), readCount: String(readCount) };
   }
 
   private cachedUser(userId: string): Promise<CachedUser | null> {

@@ -29,7 +29,7 @@ class SizedUserController implements Pick<userV1.UserServiceController, 'getUser
     return {
       user: {
         id: '1', name, photo: '', isMedia: false, intro: '', certi: '',
-        artCount: 0, followCount: 0, fansCount: 0, likeCount: 0,
+        artCount: '0', followCount: '0', fansCount: '0', likeCount: '0',
       },
     };
   }

@@ -21,10 +21,11 @@ export interface UserInfo {
   isMedia: boolean;
   intro: string;
   certi: string;
-  artCount: number;
-  followCount: number;
-  fansCount: number;
-  likeCount: number;
+  /** 64-bit: reads and likes over an author's articles, and fans, pass 2^31. */
+  artCount: string;
+  followCount: string;
+  fansCount: string;
+  likeCount: string;
 }
 
 export interface GetUserRequest {
@@ -108,8 +109,8 @@ export interface GetFigureRequest {
 }
 
 export interface GetFigureResponse {
-  fansCount: number;
-  readCount: number;
+  fansCount: string;
+  readCount: string;
 }
 
 export const TOUTIAO_USER_V1_PACKAGE_NAME = "toutiao.user.v1";
