@@ -1,5 +1,9 @@
+import { CacheKeys, REDIS_CACHE, TwoLevelCache } from '@app/cache';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type Redis from 'ioredis';
 
+import { ChannelsRepository } from '../../apps/news/src/channels/channels.repository';
+import { ChannelsService } from '../../apps/news/src/channels/channels.service';
 import { CommentLikingsRepository } from '../../apps/news/src/comments/comment-likings.repository';
 import { CommentsRepository } from '../../apps/news/src/comments/comments.repository';
 import { UsersRepository } from '../../apps/user/src/users/users.repository';
@@ -11,6 +15,7 @@ import {
   startArticleStack,
 } from './support/article-stack';
 import { holdRead } from './support/held-read';
+import { recordRedis } from './support/redis-recorder';
 
 const AUTHOR = '1294287382374383716';
 const READER = '1294287382374383717';
@@ -165,5 +170,100 @@ describe('cache fills that race a write (gateway, news and user services, media 
     expect(await appComments(liker)).toEqual([
       expect.objectContaining({ com_id: COMMENT, is_liking: true }),
     ]);
+  });
+
+  describe('the channel lists (`ch:all`, `ch:user:default`) read before a channel edit', () => {
+    /** What a channel edit does after its write: drop the channel lists in Redis and in every replica. */
+    const channelsEdited = () =>
+      stack
+        .newsService!.get(TwoLevelCache)
+        .invalidate(CacheKeys.allChannels(), CacheKeys.defaultChannels());
+    const listed = async (url: string): Promise<number[]> => {
+      const response = await stack.gateway.inject({ method: 'GET', url: `/app/v1_0${url}` });
+      expect(response.statusCode).toBe(200);
+      return response
+        .json<{ data: { channels: Array<{ id: number }> } }>()
+        .data.channels.map(({ id }) => id);
+    };
+    const cachedIds = async (key: string): Promise<number[] | undefined> => {
+      const value = await stack.cache.get(key);
+      return value === null
+        ? undefined
+        : (JSON.parse(value) as Array<{ id: number }>).map(({ id }) => id);
+    };
+    const latestPageStatus = async (channelId: number) =>
+      (
+        await stack.gateway.inject({
+          method: 'GET',
+          url: `/app/v1_0/articles?channel_id=${channelId}&page=1&per_page=10`,
+        })
+      ).statusCode;
+    /** Reads `url` with the channel list held after its MySQL read, hides java (5) and shows `hidden` (3) meanwhile. */
+    const editDuringFill = async (url: string): Promise<void> => {
+      await channelsEdited();
+      const held = holdRead(stack.newsService!.get(ChannelsRepository), 'findVisible');
+      try {
+        const reading = listed(url);
+        await held.read;
+        await stack.sql(
+          'UPDATE news_channel SET is_visible = 1 - is_visible WHERE channel_id IN (3, 5)',
+        );
+        await channelsEdited();
+        held.release();
+        await reading;
+      } finally {
+        held.release();
+        held.restore();
+      }
+    };
+
+    beforeAll(async () => {
+      await stack.sql(
+        `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES
+         (2, 'python', 1, 1, 1), (3, 'hidden', 0, 0, 1), (5, 'java', 3, 1, 1)`,
+      );
+    });
+
+    afterEach(async () => {
+      await stack.sql('UPDATE news_channel SET is_visible = 1 WHERE channel_id = 5');
+      await stack.sql('UPDATE news_channel SET is_visible = 0 WHERE channel_id = 3');
+      await channelsEdited();
+    });
+
+    it('does not cache every visible channel as read before the edit, in Redis or in the gateway: the hidden channel is refused and the shown one served', async () => {
+      await editDuringFill('/channels');
+
+      const cached = await cachedIds(CacheKeys.allChannels());
+      expect(cached === undefined || (cached.includes(3) && !cached.includes(5))).toBe(true);
+      expect(await latestPageStatus(5)).toBe(400);
+      expect(await latestPageStatus(3)).toBe(200);
+      expect(await listed('/channels')).toEqual(expect.arrayContaining([3]));
+      expect(await listed('/channels')).not.toContain(5);
+      expect(await cachedIds(CacheKeys.allChannels())).not.toContain(5);
+    });
+
+    it('does not cache the default channels as read before the edit', async () => {
+      await editDuringFill('/user/channels');
+
+      const cached = await cachedIds(CacheKeys.defaultChannels());
+      expect(cached === undefined || cached.includes(3)).toBe(true);
+      expect(await listed('/user/channels')).toContain(3);
+      expect(await cachedIds(CacheKeys.defaultChannels())).toContain(3);
+    });
+
+    it('still reads a cached list with one GET of Redis, and fills a missing one in three round trips', async () => {
+      const channels = stack.newsService!.get(ChannelsService);
+      await channelsEdited();
+      const redis = recordRedis(stack.newsService!.get<Redis>(REDIS_CACHE));
+      try {
+        await channels.list(false);
+        expect(redis.writes).toBe(3);
+        redis.reset();
+        await channels.list(false);
+        expect(redis.commands).toEqual(['get']);
+      } finally {
+        redis.stop();
+      }
+    });
   });
 });

@@ -1,4 +1,11 @@
-import { CacheKeys, CacheTtl, REDIS_CACHE, ttlWithJitter } from '@app/cache';
+import {
+  CacheKeys,
+  CacheTtl,
+  readFillFences,
+  REDIS_CACHE,
+  storeIfFenced,
+  ttlWithJitter,
+} from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -11,13 +18,23 @@ export class ChannelsService {
     @Inject(REDIS_CACHE) private readonly cache: Redis,
   ) {}
 
-  /** Read-through on `ch:all` / `ch:user:default`; channel edits delete these keys. */
+  /**
+   * Read-through on `ch:all` / `ch:user:default`. Channel edits drop these keys behind fresh fill
+   * fences (`TwoLevelCache.invalidate`), so a fill that read MySQL before an edit stores nothing.
+   */
   async list(defaultOnly: boolean): Promise<ChannelSummary[]> {
     const key = defaultOnly ? CacheKeys.defaultChannels() : CacheKeys.allChannels();
     const cached = await this.cache.get(key);
     if (cached !== null) return JSON.parse(cached) as ChannelSummary[];
-    const channels = (await this.channels.findVisible(defaultOnly)).map(({ id, name }) => ({ id, name }));
-    await this.cache.set(key, JSON.stringify(channels), 'EX', ttlWithJitter(CacheTtl.channels));
+    const [fence] = await readFillFences(this.cache, [key]);
+    const channels = (await this.channels.findVisible(defaultOnly)).map(({ id, name }) => ({
+      id,
+      name,
+    }));
+    const value = JSON.stringify(channels);
+    await storeIfFenced(this.cache, [
+      { key, value, ttlSeconds: ttlWithJitter(CacheTtl.channels), fence },
+    ]);
     return channels;
   }
 }
