@@ -137,4 +137,26 @@ describe('a MySQL connection lost with the reply to its COMMIT (e2e: gateway, us
       author: await score(CounterKeys.userLikesReceived, AUTHOR),
     }).toEqual({ statuses: [201, 201], rows: [{ attitude: 1 }], article: 1, author: 1 });
   });
+
+  it('answers a follow whose commit was stored as done and counts it once, the client sending it again', async () => {
+    const follow = () =>
+      stack.gateway.inject({
+        method: 'POST',
+        url: '/app/v1_0/user/followings',
+        headers: { authorization: token },
+        payload: { target: AUTHOR },
+      });
+    const cut = cutter.cutCommitAfter('INSERT INTO user_relation');
+    const lost = await follow();
+    await cut;
+    const again = await follow();
+
+    const score = async (key: string, member: string) =>
+      Number(await stack.state.zscore(key, member));
+    expect({
+      statuses: [lost.statusCode, again.statusCode],
+      followings: await score(CounterKeys.userFollowings, READER),
+      followers: await score(CounterKeys.userFollowers, AUTHOR),
+    }).toEqual({ statuses: [201, 201], followings: 1, followers: 1 });
+  });
 });

@@ -62,15 +62,41 @@ export class RelationsRepository {
   /**
    * Sets the relation of the (user, target) pair, inserting the row if needed, and returns the
    * value it replaced (`Cancelled` for a new row). The row lock serialises concurrent calls on
-   * one pair, so of two identical follows exactly one sees a change.
+   * one pair, so of two identical follows exactly one sees a change. A commit whose answer was
+   * lost with the connection may have been made all the same: the row is then read again, and
+   * one found holding `relation` answers the value the transaction replaced, so that the change
+   * is counted, where the client's retry, finding it made, would count nothing.
    */
   async upsert(
     userId: string,
     targetUserId: string,
     relation: RelationType,
   ): Promise<RelationType> {
+    let replaced: RelationType | undefined;
+    try {
+      return await this.upsertOnce(
+        userId,
+        targetUserId,
+        relation,
+        (previous) => (replaced = previous),
+      );
+    } catch (error) {
+      if (replaced === undefined) throw error;
+      const stored = await this.relationOf(userId, targetUserId).catch(() => undefined);
+      if (stored === relation) return replaced;
+      throw error;
+    }
+  }
+
+  private upsertOnce(
+    userId: string,
+    targetUserId: string,
+    relation: RelationType,
+    committing: (previous: RelationType | undefined) => void,
+  ): Promise<RelationType> {
     return retryOnDeadlock(() =>
       this.dataSource.transaction(async (manager) => {
+        committing(undefined);
         // ON DUPLICATE KEY takes an exclusive lock on an existing row; a plain SELECT ... FOR UPDATE
         // on a missing row would take gap locks that deadlock two concurrent inserts.
         await manager.query(
@@ -89,6 +115,7 @@ export class RelationsRepository {
             { userId, targetUserId },
             { relation, ...CHANGED_NOW },
           );
+        committing(previous);
         return previous;
       }),
     );
