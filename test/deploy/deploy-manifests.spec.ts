@@ -515,6 +515,27 @@ describe('docker-compose.yml', () => {
     expect(built).toEqual(APPS.map((app) => [app, { APP: app }]));
   });
 
+  it('keeps the state and queue roles on a Redis that persists (AOF on a volume) and never evicts; the cache role may evict', () => {
+    const options = (service: string) => {
+      const command = asList(asRecord(services[service]).command).map((part) => String(part));
+      const option = (name: string) => command[command.indexOf(`--${name}`) + 1];
+      return { appendonly: option('appendonly'), policy: option('maxmemory-policy') };
+    };
+    const mounts = asList(asRecord(services['redis-state']).volumes).map((volume) => String(volume));
+    const env = composeEnvironment(asRecord(services.gateway).environment) ?? {};
+    expect({
+      state: options('redis-state'),
+      cache: options('redis-cache'),
+      data: mounts.filter((mount) => mount.endsWith(':/data')).length,
+      hosts: [env.REDIS_STATE_URL, env.REDIS_QUEUE_URL].map((url) => new URL(url ?? '').hostname),
+    }).toEqual({
+      state: { appendonly: 'yes', policy: 'noeviction' },
+      cache: { appendonly: 'no', policy: 'allkeys-lru' },
+      data: 1,
+      hosts: ['redis-state', 'redis-state'],
+    });
+  });
+
   it('shares one uploads volume between the gateway and the media platform, where local storage writes', () => {
     const mounts = (app: string) => asList(asRecord(services[app]).volumes).map((volume) => String(volume));
     expect(mounts('gateway')).toContain('uploads:/app/.data/uploads');
