@@ -159,4 +159,25 @@ describe('a MySQL connection lost with the reply to its COMMIT (e2e: gateway, us
       followers: await score(CounterKeys.userFollowers, AUTHOR),
     }).toEqual({ statuses: [201, 201], followings: 1, followers: 1 });
   });
+
+  it('answers an unfollow whose write was applied as done and counts it once, the client sending it again', async () => {
+    const unfollow = () =>
+      stack.gateway.inject({
+        method: 'DELETE',
+        url: `/app/v1_0/user/followings/${AUTHOR}`,
+        headers: { authorization: token },
+      });
+    const cut = cutter.cutStatement('UPDATE `user_relation`');
+    const lost = await unfollow();
+    await cut;
+    const again = await unfollow();
+
+    const score = async (key: string, member: string) =>
+      Number(await stack.state.zscore(key, member));
+    expect({
+      statuses: [lost.statusCode, again.statusCode],
+      followings: await score(CounterKeys.userFollowings, READER),
+      followers: await score(CounterKeys.userFollowers, AUTHOR),
+    }).toEqual({ statuses: [204, 204], followings: 0, followers: 0 });
+  });
 });

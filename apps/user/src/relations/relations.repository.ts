@@ -121,20 +121,31 @@ export class RelationsRepository {
     );
   }
 
-  /** Moves the pair from `from` to `to`; false when it was not in `from` (nothing changed). */
+  /**
+   * Moves the pair from `from` to `to`; false when it was not in `from` (nothing changed). An
+   * update whose answer was lost with the connection may have been made all the same: the row is
+   * then read again, and one found in `to` is taken as moved, so that the change is counted,
+   * where the client's retry, finding it made, would count nothing.
+   */
   async transition(
     userId: string,
     targetUserId: string,
     from: RelationType,
     to: RelationType,
   ): Promise<boolean> {
-    const result = await retryOnDeadlock(() =>
-      this.relations.update(
-        { userId, targetUserId, relation: from },
-        { relation: to, ...CHANGED_NOW },
-      ),
-    );
-    return (result.affected ?? 0) > 0;
+    try {
+      const result = await retryOnDeadlock(() =>
+        this.relations.update(
+          { userId, targetUserId, relation: from },
+          { relation: to, ...CHANGED_NOW },
+        ),
+      );
+      return (result.affected ?? 0) > 0;
+    } catch (error) {
+      const stored = await this.relationOf(userId, targetUserId).catch(() => undefined);
+      if (stored === to) return true;
+      throw error;
+    }
   }
 
   /**
