@@ -180,4 +180,34 @@ describe('a MySQL connection lost with the reply to its COMMIT (e2e: gateway, us
       followers: await score(CounterKeys.userFollowers, AUTHOR),
     }).toEqual({ statuses: [204, 204], followings: 0, followers: 0 });
   });
+
+  it.each([
+    ['an unlike', 'likings', 'UPDATE `news_attitude`', [CounterKeys.articleLikes, ARTICLE]],
+    [
+      'an uncollect',
+      'collections',
+      'UPDATE `news_collection`',
+      [CounterKeys.articleCollections, ARTICLE],
+    ],
+  ] as const)(
+    'answers %s whose write was applied as done and counts it once, the client sending it again',
+    async (_, path, marker, [key, member]) => {
+      const takeBack = () =>
+        stack.gateway.inject({
+          method: 'DELETE',
+          url: `/app/v1_0/article/${path}/${ARTICLE}`,
+          headers: { authorization: token },
+        });
+      expect(Number(await stack.state.zscore(key, member))).toBe(1);
+      const cut = cutter.cutStatement(marker);
+      const lost = await takeBack();
+      await cut;
+      const again = await takeBack();
+
+      expect({
+        statuses: [lost.statusCode, again.statusCode],
+        counted: Number(await stack.state.zscore(key, member)),
+      }).toEqual({ statuses: [204, 204], counted: 0 });
+    },
+  );
 });

@@ -82,10 +82,14 @@ export class ReactionsRepository {
 
   /** True when the article was in the user's collections. */
   async uncollect(userId: string, articleId: string): Promise<boolean> {
-    const removed = await this.dataSource
-      .getRepository(CollectionEntity)
-      .update({ userId, articleId, isDeleted: false }, { isDeleted: true });
-    return removed.affected === 1;
+    const collections = this.dataSource.getRepository(CollectionEntity);
+    return appliedOrFound(
+      async () => {
+        const removed = await collections.update({ userId, articleId, isDeleted: false }, { isDeleted: true });
+        return removed.affected === 1;
+      },
+      () => collections.exists({ where: { userId, articleId, isDeleted: true } }),
+    );
   }
 
   /** Takes back an `uncollect`; true when the row was still as it left it. */
@@ -207,10 +211,14 @@ export class ReactionsRepository {
     articleId: string,
     expected: ArticleAttitude,
   ): Promise<boolean> {
-    const cleared = await this.dataSource
-      .getRepository(AttitudeEntity)
-      .update({ userId, articleId, attitude: expected }, { attitude: null });
-    return cleared.affected === 1;
+    const attitudes = this.dataSource.getRepository(AttitudeEntity);
+    return appliedOrFound(
+      async () => {
+        const cleared = await attitudes.update({ userId, articleId, attitude: expected }, { attitude: null });
+        return cleared.affected === 1;
+      },
+      () => attitudes.exists({ where: { userId, articleId, attitude: IsNull() } }),
+    );
   }
 
   /**
@@ -294,5 +302,20 @@ export class ReactionsRepository {
       .updateEntity(false)
       .execute();
     return (result.raw as InsertHeader).affectedRows === 1;
+  }
+}
+
+/**
+ * Runs a take-back write (true when it changed the row). When it fails, MySQL may have made it
+ * all the same (its answer lost with the connection): `found` reads whether the row is as the
+ * write leaves it, and a row found so is taken as changed by it, so that the change is counted,
+ * where the client's retry, finding nothing to take back, would count nothing.
+ */
+async function appliedOrFound(write: () => Promise<boolean>, found: () => Promise<boolean>): Promise<boolean> {
+  try {
+    return await write();
+  } catch (error) {
+    if (await found().catch(() => false)) return true;
+    throw error;
   }
 }
