@@ -210,4 +210,78 @@ describe('a MySQL connection lost with the reply to its COMMIT (e2e: gateway, us
       }).toEqual({ statuses: [204, 204], counted: 0 });
     },
   );
+
+  // The rows the tests above left (no attitude, not collected, no follow) as if written long ago:
+  // a write that changes nothing on them, its answer lost, must not be counted as a change.
+  it.each([
+    ['an unlike of an article not liked', 'DELETE', 'likings', 'UPDATE `news_attitude`', 204],
+    [
+      'an uncollect of an article not collected',
+      'DELETE',
+      'collections',
+      'UPDATE `news_collection`',
+      204,
+    ],
+    [
+      'an unfollow of an author not followed',
+      'DELETE',
+      'followings',
+      'UPDATE `user_relation`',
+      204,
+    ],
+    ['a like of an article liked long ago', 'POST', 'likings', 'news_attitude`(', 201],
+    ['a collect of an article collected long ago', 'POST', 'collections', 'news_collection`(', 201],
+  ] as const)(
+    'answers %s whose answer was lost as failed and counts nothing, the client sending it again',
+    async (_, method, path, marker, done) => {
+      const send = () =>
+        stack.gateway.inject({
+          method,
+          url:
+            path === 'followings'
+              ? `/app/v1_0/user/followings/${AUTHOR}`
+              : method === 'DELETE'
+                ? `/app/v1_0/article/${path}/${ARTICLE}`
+                : `/app/v1_0/article/${path}`,
+          headers: { authorization: token },
+          payload: method === 'POST' ? { target: ARTICLE } : undefined,
+        });
+      if (method === 'POST') expect((await send()).statusCode).toBe(201);
+      await ageRows();
+      const counts = () =>
+        Promise.all(
+          [
+            [CounterKeys.articleLikes, ARTICLE],
+            [CounterKeys.articleCollections, ARTICLE],
+            [CounterKeys.userFollowings, READER],
+          ].map(async ([key, member]) => Number(await stack.state.zscore(key, member))),
+        );
+      const before = await counts();
+      const cut = cutter.cutStatement(marker);
+      const lost = await send();
+      await cut;
+      const again = await send();
+
+      expect({ statuses: [lost.statusCode, again.statusCode], counts: await counts() }).toEqual({
+        statuses: [503, done],
+        counts: before,
+      });
+    },
+  );
+
+  async function ageRows(): Promise<void> {
+    const longAgo = '2024-01-02 00:00:00';
+    await stack.sql('UPDATE news_attitude SET update_time = ? WHERE article_id = ?', [
+      longAgo,
+      ARTICLE,
+    ]);
+    await stack.sql('UPDATE news_collection SET update_time = ? WHERE article_id = ?', [
+      longAgo,
+      ARTICLE,
+    ]);
+    await stack.sql('UPDATE user_relation SET update_time = ? WHERE user_id = ?', [
+      longAgo,
+      READER,
+    ]);
+  }
 });

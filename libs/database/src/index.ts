@@ -13,3 +13,4 @@ export * from './migration-failure';
 export * from './repair-stored-texts';
 export * from './bounded-pool-close';
 export * from './schema-changes';
+export * from './lost-answer';

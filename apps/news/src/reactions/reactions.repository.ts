@@ -1,3 +1,4 @@
+import { appliedOrFound, writtenWithin } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
@@ -70,25 +71,41 @@ export class ReactionsRepository {
     return article?.userId;
   }
 
-  /** True when the article was not in the user's collections before. */
+  /** True when the article was not in the user's collections before (see `appliedOrFound`). */
   async collect(userId: string, articleId: string): Promise<boolean> {
-    const values = { userId, articleId, isDeleted: false };
-    if (await this.insertIgnore(CollectionEntity, values)) return true;
-    const restored = await this.dataSource
-      .getRepository(CollectionEntity)
-      .update({ userId, articleId, isDeleted: true }, { isDeleted: false });
-    return restored.affected === 1;
+    const collections = this.dataSource.getRepository(CollectionEntity);
+    return appliedOrFound(
+      async () => {
+        const values = { userId, articleId, isDeleted: false };
+        if (await this.insertIgnore(CollectionEntity, values)) return true;
+        const restored = await collections.update(
+          { userId, articleId, isDeleted: true },
+          { isDeleted: false },
+        );
+        return restored.affected === 1;
+      },
+      (withinMs) =>
+        collections.exists({
+          where: { userId, articleId, isDeleted: false, updateTime: writtenWithin(withinMs) },
+        }),
+    );
   }
 
-  /** True when the article was in the user's collections. */
+  /** True when the article was in the user's collections (see `appliedOrFound`). */
   async uncollect(userId: string, articleId: string): Promise<boolean> {
     const collections = this.dataSource.getRepository(CollectionEntity);
     return appliedOrFound(
       async () => {
-        const removed = await collections.update({ userId, articleId, isDeleted: false }, { isDeleted: true });
+        const removed = await collections.update(
+          { userId, articleId, isDeleted: false },
+          { isDeleted: true },
+        );
         return removed.affected === 1;
       },
-      () => collections.exists({ where: { userId, articleId, isDeleted: true } }),
+      (withinMs) =>
+        collections.exists({
+          where: { userId, articleId, isDeleted: true, updateTime: writtenWithin(withinMs) },
+        }),
     );
   }
 
@@ -152,7 +169,8 @@ export class ReactionsRepository {
     articleId: string,
     next: ArticleAttitude,
   ): Promise<AttitudeChange> {
-    if (await this.setFirstAttitude(userId, articleId, next)) return { changed: true, previous: null };
+    if (await this.setFirstAttitude(userId, articleId, next))
+      return { changed: true, previous: null };
     // The row exists, so the lock is a plain record lock: concurrent changes queue up behind it.
     return this.dataSource.transaction(async (manager) => {
       const row = await manager.findOne(AttitudeEntity, {
@@ -170,23 +188,30 @@ export class ReactionsRepository {
 
   /**
    * Sets the attitude of a user who holds none on the article (no row, or one an unlike left):
-   * true when set. When a write fails, MySQL may have made it all the same (its answer lost with
-   * the connection): the row is read again, and one found holding `next` is taken as set by it,
-   * to be counted, where the client's retry, finding it set, would count nothing.
+   * true when set (see `appliedOrFound`).
    */
-  private async setFirstAttitude(userId: string, articleId: string, next: ArticleAttitude): Promise<boolean> {
-    try {
-      if (await this.insertIgnore(AttitudeEntity, { userId, articleId, attitude: next })) return true;
-      // Liking again after an unlike (the row holds no attitude) is one conditional UPDATE.
-      const revived = await this.dataSource
-        .getRepository(AttitudeEntity)
-        .update({ userId, articleId, attitude: IsNull() }, { attitude: next });
-      return revived.affected === 1;
-    } catch (error) {
-      const held = await this.attitudesAmong(userId, [articleId]).catch(() => []);
-      if (held.some((row) => row.attitude === next)) return true;
-      throw error;
-    }
+  private setFirstAttitude(
+    userId: string,
+    articleId: string,
+    next: ArticleAttitude,
+  ): Promise<boolean> {
+    const attitudes = this.dataSource.getRepository(AttitudeEntity);
+    return appliedOrFound(
+      async () => {
+        if (await this.insertIgnore(AttitudeEntity, { userId, articleId, attitude: next }))
+          return true;
+        // Liking again after an unlike (the row holds no attitude) is one conditional UPDATE.
+        const revived = await attitudes.update(
+          { userId, articleId, attitude: IsNull() },
+          { attitude: next },
+        );
+        return revived.affected === 1;
+      },
+      (withinMs) =>
+        attitudes.exists({
+          where: { userId, articleId, attitude: next, updateTime: writtenWithin(withinMs) },
+        }),
+    );
   }
 
   /**
@@ -214,10 +239,16 @@ export class ReactionsRepository {
     const attitudes = this.dataSource.getRepository(AttitudeEntity);
     return appliedOrFound(
       async () => {
-        const cleared = await attitudes.update({ userId, articleId, attitude: expected }, { attitude: null });
+        const cleared = await attitudes.update(
+          { userId, articleId, attitude: expected },
+          { attitude: null },
+        );
         return cleared.affected === 1;
       },
-      () => attitudes.exists({ where: { userId, articleId, attitude: IsNull() } }),
+      (withinMs) =>
+        attitudes.exists({
+          where: { userId, articleId, attitude: IsNull(), updateTime: writtenWithin(withinMs) },
+        }),
     );
   }
 
@@ -245,7 +276,11 @@ export class ReactionsRepository {
     if (articleIds.length === 0) return [];
     const rows = await this.dataSource.getRepository(AttitudeEntity).find({
       select: { articleId: true, attitude: true },
-      where: { userId, articleId: In([...articleIds]), attitude: In([ArticleAttitude.Dislike, ArticleAttitude.Like]) },
+      where: {
+        userId,
+        articleId: In([...articleIds]),
+        attitude: In([ArticleAttitude.Dislike, ArticleAttitude.Like]),
+      },
     });
     return rows.map((row) => ({ articleId: row.articleId, attitude: Number(row.attitude) }));
   }
@@ -283,9 +318,7 @@ export class ReactionsRepository {
   private newestFirst(
     query: SelectQueryBuilder<CollectionEntity>,
   ): SelectQueryBuilder<CollectionEntity> {
-    return query
-      .orderBy('c.update_time', 'DESC')
-      .addOrderBy('c.article_id', 'DESC');
+    return query.orderBy('c.update_time', 'DESC').addOrderBy('c.article_id', 'DESC');
   }
 
   // A single autocommit INSERT IGNORE: concurrent inserts of one key queue on it without deadlocks.
@@ -302,20 +335,5 @@ export class ReactionsRepository {
       .updateEntity(false)
       .execute();
     return (result.raw as InsertHeader).affectedRows === 1;
-  }
-}
-
-/**
- * Runs a take-back write (true when it changed the row). When it fails, MySQL may have made it
- * all the same (its answer lost with the connection): `found` reads whether the row is as the
- * write leaves it, and a row found so is taken as changed by it, so that the change is counted,
- * where the client's retry, finding nothing to take back, would count nothing.
- */
-async function appliedOrFound(write: () => Promise<boolean>, found: () => Promise<boolean>): Promise<boolean> {
-  try {
-    return await write();
-  } catch (error) {
-    if (await found().catch(() => false)) return true;
-    throw error;
   }
 }

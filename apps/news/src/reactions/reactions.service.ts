@@ -1,4 +1,10 @@
-import { type CounterKey, CounterKeys, type CounterMove, CounterStore, countOrUndo } from '@app/cache';
+import {
+  type CounterKey,
+  CounterKeys,
+  type CounterMove,
+  CounterStore,
+  countOrUndo,
+} from '@app/cache';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
@@ -71,7 +77,10 @@ export class ReactionsService {
    * Their totals: counting millions of rows takes seconds, so paging through such a list counts
    * once a minute per replica (the total may lag that long).
    */
-  private readonly manyCollectionTotals = new LRUCache<string, number>({ max: 10_000, ttl: 60_000 });
+  private readonly manyCollectionTotals = new LRUCache<string, number>({
+    max: 10_000,
+    ttl: 60_000,
+  });
 
   constructor(
     private readonly reactions: ReactionsRepository,
@@ -86,7 +95,7 @@ export class ReactionsService {
     const user = signedIn(userId);
     const article = await this.approvedArticle(articleId);
     await this.changeCollections(user, async () => {
-      if (!(await this.collectOrFindCollected(user, article.id))) return;
+      if (!(await this.reactions.collect(user, article.id))) return;
       await countOrUndo(
         () => this.countCollection(user, article.id, 1),
         () => this.reactions.uncollect(user, article.id),
@@ -124,7 +133,12 @@ export class ReactionsService {
         this.articles.getInfos(cached.hiddenIds),
       ]);
       if (!cached.countsHidden && shown.length === cached.articleIds.length && back.length === 0) {
-        return { totalCount: cached.total, page: pageNo, perPage: size, articleIds: cached.articleIds };
+        return {
+          totalCount: cached.total,
+          page: pageNo,
+          perPage: size,
+          articleIds: cached.articleIds,
+        };
       }
       // A collected article was hidden (the total would still count it, and its page come out
       // short or the pages after it shifted) or approved again (it would be missing) since the
@@ -243,21 +257,6 @@ export class ReactionsService {
     });
   }
 
-  /**
-   * Collects the article; when the write fails, MySQL may have made it all the same (its answer
-   * lost with the connection), so the row is read again and one found collected is taken as this
-   * write's, to be counted: the client's retry, finding it collected, would count nothing.
-   */
-  private async collectOrFindCollected(user: string, articleId: string): Promise<boolean> {
-    try {
-      return await this.reactions.collect(user, articleId);
-    } catch (error) {
-      const collected = await this.reactions.isCollected(user, articleId).catch(() => false);
-      if (collected) return true;
-      throw error;
-    }
-  }
-
   private async countCollection(user: string, articleId: string, by: 1 | -1): Promise<void> {
     await this.counters.move([
       [CounterKeys.articleCollections, articleId, by],
@@ -296,7 +295,10 @@ export class ReactionsService {
    * answered 503), and again after it, also when it failed halfway, so a fill that read MySQL
    * meanwhile is not kept; a failure then is logged, the change being made.
    */
-  private async changeCached(invalidate: () => Promise<void>, write: () => Promise<void>): Promise<void> {
+  private async changeCached(
+    invalidate: () => Promise<void>,
+    write: () => Promise<void>,
+  ): Promise<void> {
     await invalidate();
     try {
       await write();

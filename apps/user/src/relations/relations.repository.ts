@@ -1,4 +1,10 @@
-import { keysetPages, retryOnDeadlock } from '@app/database';
+import {
+  answerLost,
+  appliedOrFound,
+  keysetPages,
+  retryOnDeadlock,
+  writtenWithin,
+} from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, In, type Repository } from 'typeorm';
@@ -81,7 +87,8 @@ export class RelationsRepository {
         (previous) => (replaced = previous),
       );
     } catch (error) {
-      if (replaced === undefined) throw error;
+      // `replaced` known: every statement was answered, only the COMMIT may have been applied.
+      if (replaced === undefined || !answerLost(error)) throw error;
       const stored = await this.relationOf(userId, targetUserId).catch(() => undefined);
       if (stored === relation) return replaced;
       throw error;
@@ -123,29 +130,29 @@ export class RelationsRepository {
 
   /**
    * Moves the pair from `from` to `to`; false when it was not in `from` (nothing changed). An
-   * update whose answer was lost with the connection may have been made all the same: the row is
-   * then read again, and one found in `to` is taken as moved, so that the change is counted,
-   * where the client's retry, finding it made, would count nothing.
+   * update whose answer was lost may have been made all the same (see `appliedOrFound`).
    */
-  async transition(
+  transition(
     userId: string,
     targetUserId: string,
     from: RelationType,
     to: RelationType,
   ): Promise<boolean> {
-    try {
-      const result = await retryOnDeadlock(() =>
-        this.relations.update(
-          { userId, targetUserId, relation: from },
-          { relation: to, ...CHANGED_NOW },
-        ),
-      );
-      return (result.affected ?? 0) > 0;
-    } catch (error) {
-      const stored = await this.relationOf(userId, targetUserId).catch(() => undefined);
-      if (stored === to) return true;
-      throw error;
-    }
+    return appliedOrFound(
+      async () => {
+        const result = await retryOnDeadlock(() =>
+          this.relations.update(
+            { userId, targetUserId, relation: from },
+            { relation: to, ...CHANGED_NOW },
+          ),
+        );
+        return (result.affected ?? 0) > 0;
+      },
+      (withinMs) =>
+        this.relations.exists({
+          where: { userId, targetUserId, relation: to, updateTime: writtenWithin(withinMs) },
+        }),
+    );
   }
 
   /**
