@@ -269,6 +269,32 @@ describe('a MySQL connection lost with the reply to its COMMIT (e2e: gateway, us
     },
   );
 
+  it('answers a dislike of a liked article whose commit was stored as done and moves both counters once, the client sending it again', async () => {
+    const dislike = () =>
+      stack.gateway.inject({
+        method: 'POST',
+        url: '/app/v1_0/article/dislikes',
+        headers: { authorization: token },
+        payload: { target: ARTICLE },
+      });
+    const score = async (key: string) => Number(await stack.state.zscore(key, ARTICLE));
+    const likes = await score(CounterKeys.articleLikes);
+    const dislikes = await score(CounterKeys.articleDislikes);
+    const cut = cutter.cutCommitAfter('FOR UPDATE');
+    const lost = await dislike();
+    await cut;
+    const again = await dislike();
+
+    expect({
+      statuses: [lost.statusCode, again.statusCode],
+      rows: await stack.sql('SELECT attitude FROM news_attitude WHERE article_id = ?', [ARTICLE]),
+      moved: [
+        (await score(CounterKeys.articleLikes)) - likes,
+        (await score(CounterKeys.articleDislikes)) - dislikes,
+      ],
+    }).toEqual({ statuses: [201, 201], rows: [{ attitude: 0 }], moved: [-1, 1] });
+  });
+
   async function ageRows(): Promise<void> {
     const longAgo = '2024-01-02 00:00:00';
     await stack.sql('UPDATE news_attitude SET update_time = ? WHERE article_id = ?', [

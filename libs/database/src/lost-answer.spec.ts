@@ -1,6 +1,6 @@
 import { QueryFailedError } from 'typeorm';
 
-import { answerLost, appliedOrFound } from './lost-answer';
+import { answerLost, appliedOrFound, committedOrFound } from './lost-answer';
 
 function driverFailure(fields: { code: string; errno?: number }): QueryFailedError {
   return new QueryFailedError('UPDATE t', [], Object.assign(new Error(fields.code), fields));
@@ -58,5 +58,38 @@ describe('appliedOrFound', () => {
     const found = jest.fn();
     await expect(appliedOrFound(() => Promise.resolve(false), found)).resolves.toBe(false);
     expect(found).not.toHaveBeenCalled();
+  });
+});
+
+describe('committedOrFound', () => {
+  const lost = driverFailure({ code: 'PROTOCOL_CONNECTION_LOST' });
+
+  it('answers what the transaction answered before its COMMIT was lost, its row found', async () => {
+    const changed = committedOrFound<string>(
+      (answered) => {
+        answered('replaced');
+        return Promise.reject(lost);
+      },
+      () => Promise.resolve(true),
+    );
+    await expect(changed).resolves.toBe('replaced');
+  });
+
+  it.each([
+    ['a statement was left unanswered', false, lost, true],
+    [
+      'the COMMIT failed otherwise',
+      true,
+      driverFailure({ code: 'ER_LOCK_DEADLOCK', errno: 1213 }),
+      true,
+    ],
+    ['the row is not found as it leaves it', true, lost, false],
+  ])('fails as the transaction did when %s', async (_, answeredFirst, error, rowFound) => {
+    const found = jest.fn().mockResolvedValue(rowFound);
+    const changed = committedOrFound<string>((answered) => {
+      if (answeredFirst) answered('replaced');
+      return Promise.reject(error);
+    }, found);
+    await expect(changed).rejects.toBe(error);
   });
 });

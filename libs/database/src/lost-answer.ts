@@ -58,3 +58,28 @@ export async function appliedOrFound(
     throw error;
   }
 }
+
+/**
+ * Runs a transaction that hands `answered` what it returns once all its statements were
+ * answered, just before its COMMIT. When the COMMIT's answer is lost with the connection, MySQL
+ * may have committed it all the same: `found` then reads whether the row is as the transaction
+ * leaves it, and one found so answers what the transaction would have (its row read under its
+ * lock, so a transaction that changed nothing is not taken for a change), so that the change is
+ * counted, where the client's retry, finding it made, would count nothing.
+ */
+export async function committedOrFound<T>(
+  transaction: (answered: (value: T) => T) => Promise<T>,
+  found: () => Promise<boolean>,
+): Promise<T> {
+  let committing: { value: T } | undefined;
+  try {
+    return await transaction((value) => {
+      committing = { value };
+      return value;
+    });
+  } catch (error) {
+    if (!committing || !answerLost(error)) throw error;
+    if (await found().catch(() => false)) return committing.value;
+    throw error;
+  }
+}

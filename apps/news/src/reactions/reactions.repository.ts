@@ -1,4 +1,4 @@
-import { appliedOrFound, writtenWithin } from '@app/database';
+import { appliedOrFound, committedOrFound, writtenWithin } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
@@ -172,18 +172,24 @@ export class ReactionsRepository {
     if (await this.setFirstAttitude(userId, articleId, next))
       return { changed: true, previous: null };
     // The row exists, so the lock is a plain record lock: concurrent changes queue up behind it.
-    return this.dataSource.transaction(async (manager) => {
-      const row = await manager.findOne(AttitudeEntity, {
-        select: { id: true, attitude: true },
-        where: { userId, articleId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!row) throw new Error(`news_attitude row of ${userId}/${articleId} vanished`);
-      const previous = row.attitude === null ? null : (Number(row.attitude) as ArticleAttitude);
-      if (previous === next) return { changed: false, previous };
-      await manager.update(AttitudeEntity, { id: row.id }, { attitude: next });
-      return { changed: true, previous };
-    });
+    // A switch whose COMMIT answer was lost is found by its row (see `committedOrFound`).
+    const attitudes = this.dataSource.getRepository(AttitudeEntity);
+    return committedOrFound<AttitudeChange>(
+      (answered) =>
+        this.dataSource.transaction(async (manager) => {
+          const row = await manager.findOne(AttitudeEntity, {
+            select: { id: true, attitude: true },
+            where: { userId, articleId },
+            lock: { mode: 'pessimistic_write' },
+          });
+          if (!row) throw new Error(`news_attitude row of ${userId}/${articleId} vanished`);
+          const previous = row.attitude === null ? null : (Number(row.attitude) as ArticleAttitude);
+          if (previous === next) return { changed: false, previous };
+          await manager.update(AttitudeEntity, { id: row.id }, { attitude: next });
+          return answered({ changed: true, previous });
+        }),
+      () => attitudes.exists({ where: { userId, articleId, attitude: next } }),
+    );
   }
 
   /**

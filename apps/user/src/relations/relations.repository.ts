@@ -1,6 +1,6 @@
 import {
-  answerLost,
   appliedOrFound,
+  committedOrFound,
   keysetPages,
   retryOnDeadlock,
   writtenWithin,
@@ -73,37 +73,21 @@ export class RelationsRepository {
    * one found holding `relation` answers the value the transaction replaced, so that the change
    * is counted, where the client's retry, finding it made, would count nothing.
    */
-  async upsert(
-    userId: string,
-    targetUserId: string,
-    relation: RelationType,
-  ): Promise<RelationType> {
-    let replaced: RelationType | undefined;
-    try {
-      return await this.upsertOnce(
-        userId,
-        targetUserId,
-        relation,
-        (previous) => (replaced = previous),
-      );
-    } catch (error) {
-      // `replaced` known: every statement was answered, only the COMMIT may have been applied.
-      if (replaced === undefined || !answerLost(error)) throw error;
-      const stored = await this.relationOf(userId, targetUserId).catch(() => undefined);
-      if (stored === relation) return replaced;
-      throw error;
-    }
+  upsert(userId: string, targetUserId: string, relation: RelationType): Promise<RelationType> {
+    return committedOrFound<RelationType>(
+      (answered) => this.upsertOnce(userId, targetUserId, relation, answered),
+      async () => (await this.relationOf(userId, targetUserId)) === relation,
+    );
   }
 
   private upsertOnce(
     userId: string,
     targetUserId: string,
     relation: RelationType,
-    committing: (previous: RelationType | undefined) => void,
+    answered: (previous: RelationType) => RelationType,
   ): Promise<RelationType> {
     return retryOnDeadlock(() =>
       this.dataSource.transaction(async (manager) => {
-        committing(undefined);
         // ON DUPLICATE KEY takes an exclusive lock on an existing row; a plain SELECT ... FOR UPDATE
         // on a missing row would take gap locks that deadlock two concurrent inserts.
         await manager.query(
@@ -122,8 +106,7 @@ export class RelationsRepository {
             { userId, targetUserId },
             { relation, ...CHANGED_NOW },
           );
-        committing(previous);
-        return previous;
+        return answered(previous);
       }),
     );
   }
