@@ -1,6 +1,18 @@
 import type { Config } from 'jest';
 
-const libs = ['config', 'contracts', 'grpc', 'database', 'snowflake', 'cache', 'auth', 'rbac', 'queue', 'testing', 'storage'];
+const libs = [
+  'config',
+  'contracts',
+  'grpc',
+  'database',
+  'snowflake',
+  'cache',
+  'auth',
+  'rbac',
+  'queue',
+  'testing',
+  'storage',
+];
 
 const shared: Config = {
   rootDir: '.',
@@ -31,7 +43,11 @@ const config: Config = {
   // a file is replaced by a fresh one.
   workerIdleMemoryLimit: '1GB',
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test,bench}/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,test,bench}/**/*.spec.ts'],
+    },
     { ...shared, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/{apps,test}/**/*.e2e-spec.ts'] },
     // Measurements of the whole MariaDB server (global `Questions`): run alone, after the rest.

@@ -7,7 +7,10 @@ declare module 'autocannon' {
     path?: string;
     headers?: Record<string, string>;
     body?: string;
-    setupRequest?: (request: AutocannonRequest, context: Record<string, unknown>) => AutocannonRequest;
+    setupRequest?: (
+      request: AutocannonRequest,
+      context: Record<string, unknown>,
+    ) => AutocannonRequest;
   }
 
   interface AutocannonOptions {
@@ -43,10 +46,24 @@ declare module 'autocannon' {
 
   /** A run: a promise of its result that also emits `response` for every answer (its time in ms, from hrtime). */
   interface AutocannonRun extends Promise<AutocannonResult> {
-    on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void): void;
+    on(
+      event: 'response',
+      listener: (
+        client: unknown,
+        statusCode: number,
+        bytes: number,
+        responseTimeMs: number,
+      ) => void,
+    ): void;
   }
 
   function autocannon(options: AutocannonOptions): AutocannonRun;
   export = autocannon;
-  export type { AutocannonOptions, AutocannonRequest, AutocannonResult, AutocannonRun, IncomingHttpHeaders };
+  export type {
+    AutocannonOptions,
+    AutocannonRequest,
+    AutocannonResult,
+    AutocannonRun,
+    IncomingHttpHeaders,
+  };
 }

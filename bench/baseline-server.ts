@@ -11,7 +11,10 @@ const redis = cachedBodyClient();
 const server = createServer((request, response) => {
   const [, kind, arg] = (request.url ?? '').split('/');
   const send = (body: Buffer | string): void => {
-    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    response.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
     response.end(body);
   };
   if (kind === 'l1') return send(staticBody(Number(arg)));

@@ -16,8 +16,26 @@ export interface DatasetSpec {
 }
 
 export const DATASETS: Record<BenchSize, DatasetSpec> = {
-  quick: { size: 'quick', seed: 20261125, channels: 25, users: 1_000, authors: 100, articles: 10_000, comments: 50_000, zipfS: 1.05 },
-  full: { size: 'full', seed: 20261125, channels: 25, users: 10_000, authors: 500, articles: 100_000, comments: 1_000_000, zipfS: 1.05 },
+  quick: {
+    size: 'quick',
+    seed: 20261125,
+    channels: 25,
+    users: 1_000,
+    authors: 100,
+    articles: 10_000,
+    comments: 50_000,
+    zipfS: 1.05,
+  },
+  full: {
+    size: 'full',
+    seed: 20261125,
+    channels: 25,
+    users: 10_000,
+    authors: 500,
+    articles: 100_000,
+    comments: 1_000_000,
+    zipfS: 1.05,
+  },
 };
 
 // Ids are real snowflakes (creation ms << 22): the feed's time cursor and the recommend service
@@ -26,13 +44,17 @@ export const DATASETS: Record<BenchSize, DatasetSpec> = {
 const SNOWFLAKE_EPOCH = 1288834974657n;
 /** Creation time of article `index`: one a minute from 2026-01-01 UTC. */
 export const articleTime = (index: number): number => Date.UTC(2026, 0, 1) + index * 60_000;
-const snowflake = (ms: number, low: number): string => String(((BigInt(ms) - SNOWFLAKE_EPOCH) << 22n) | BigInt(low));
+const snowflake = (ms: number, low: number): string =>
+  String(((BigInt(ms) - SNOWFLAKE_EPOCH) << 22n) | BigInt(low));
 
 export const userId = (index: number): string => snowflake(Date.UTC(2025, 11, 1), index);
-export const articleId = (index: number): string => snowflake(articleTime(index), index % 4_194_304);
+export const articleId = (index: number): string =>
+  snowflake(articleTime(index), index % 4_194_304);
 /** A comment on article `article`, created `index` ms after the article's first second. */
-export const commentTime = (article: number, index: number): number => articleTime(article) + 1_000 + index;
-export const commentId = (article: number, index: number): string => snowflake(commentTime(article, index), index % 4_194_304);
+export const commentTime = (article: number, index: number): number =>
+  articleTime(article) + 1_000 + index;
+export const commentId = (article: number, index: number): string =>
+  snowflake(commentTime(article, index), index % 4_194_304);
 export const channelOf = (index: number, spec: DatasetSpec): number => (index % spec.channels) + 1;
 /** Every 40th article is not approved (pending), so visibility filters have something to filter. */
 export const isApproved = (index: number): boolean => index % 40 !== 39;

@@ -59,7 +59,11 @@ function measuredRow(run: Pick<RunSummary, 'rows'>, endpoint: string): Row | und
  * The newest results file in `dir` of dataset `size` that measured every feed row in `wanted`,
  * else the newest of that size that measured any feed row.
  */
-export function newestFeedRun(dir: string, size: BenchSize, wanted: readonly string[] = FEED_ENDPOINTS): RunSummary | undefined {
+export function newestFeedRun(
+  dir: string,
+  size: BenchSize,
+  wanted: readonly string[] = FEED_ENDPOINTS,
+): RunSummary | undefined {
   const files = readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
     .sort()
@@ -68,7 +72,12 @@ export function newestFeedRun(dir: string, size: BenchSize, wanted: readonly str
   for (const file of files) {
     const run = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Partial<RunSummary>;
     if (!run.spec || !run.rows || !run.stamp || run.spec.size !== size) continue;
-    const summary: RunSummary = { stamp: run.stamp, spec: run.spec, options: run.options, rows: run.rows };
+    const summary: RunSummary = {
+      stamp: run.stamp,
+      spec: run.spec,
+      options: run.options,
+      rows: run.rows,
+    };
     const measured = measuredFeedRows(summary);
     if (measured.length === 0) continue;
     if (wanted.every((endpoint) => measured.includes(endpoint))) return summary;
@@ -88,7 +97,12 @@ const loadOf = (run: RunSummary): string =>
   run.options ? `${run.options.rounds} rounds × ${run.options.duration} s` : 'unknown rounds';
 
 function sameLoad(a: RunSummary, b: RunSummary): boolean {
-  return a.options !== undefined && b.options !== undefined && a.options.rounds === b.options.rounds && a.options.duration === b.options.duration;
+  return (
+    a.options !== undefined &&
+    b.options !== undefined &&
+    a.options.rounds === b.options.rounds &&
+    a.options.duration === b.options.duration
+  );
 }
 
 const fixed = (value: number | undefined, digits: number): string =>

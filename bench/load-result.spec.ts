@@ -4,10 +4,19 @@ import type { AddressInfo } from 'node:net';
 import autocannon, { type AutocannonOptions, type AutocannonResult } from 'autocannon';
 
 import type { LoadResult } from './load-plan';
-import { autocannonLoadResult, LatencyRecorder, latencyPercentiles, loadResultOf, noAnswersYet, recordAutocannonLatencies } from './load-result';
+import {
+  autocannonLoadResult,
+  LatencyRecorder,
+  latencyPercentiles,
+  loadResultOf,
+  noAnswersYet,
+  recordAutocannonLatencies,
+} from './load-result';
 
 /** One autocannon run read as the load worker reads it. */
-async function autocannonRow(options: AutocannonOptions): Promise<{ raw: AutocannonResult; result: LoadResult }> {
+async function autocannonRow(
+  options: AutocannonOptions,
+): Promise<{ raw: AutocannonResult; result: LoadResult }> {
   const run = autocannon(options);
   const latencies = recordAutocannonLatencies(run);
   const raw = await run;
@@ -46,9 +55,24 @@ const answered = (extra: Partial<AutocannonResult>): AutocannonResult => ({
 describe('autocannonLoadResult', () => {
   it('counts a timed-out request once: autocannon already adds each timeout to its errors', () => {
     // One connection reset and two timeouts: autocannon reports errors 3, timeouts 2.
-    const result = autocannonLoadResult(answered({ errors: 3, timeouts: 2, requests: { total: 4, average: 1, p50: 1, p90: 1, p99: 1, max: 1 } }), 2, recorded(2.7, 1.2, 3.4, 2.1));
+    const result = autocannonLoadResult(
+      answered({
+        errors: 3,
+        timeouts: 2,
+        requests: { total: 4, average: 1, p50: 1, p90: 1, p99: 1, max: 1 },
+      }),
+      2,
+      recorded(2.7, 1.2, 3.4, 2.1),
+    );
     expect(result.errors).toBe(3);
-    expect(result).toMatchObject({ requests: 7, rps: 2, p50: 2.1, p99: 3.4, non2xx: 0, statusCodes: { '200': 1000 } });
+    expect(result).toMatchObject({
+      requests: 7,
+      rps: 2,
+      p50: 2.1,
+      p99: 3.4,
+      non2xx: 0,
+      statusCodes: { '200': 1000 },
+    });
   });
 
   describe('against a server that never answers', () => {
@@ -58,7 +82,12 @@ describe('autocannonLoadResult', () => {
     afterAll(() => closing(server));
 
     it('reports as many errors as requests timed out, and counts them as requests, as the paced rows do', async () => {
-      const { raw, result } = await autocannonRow({ url, connections: 1, duration: 2.5, timeout: 1 });
+      const { raw, result } = await autocannonRow({
+        url,
+        connections: 1,
+        duration: 2.5,
+        timeout: 1,
+      });
       expect(raw.timeouts).toBeGreaterThan(0);
       expect(result.errors).toBe(raw.timeouts);
       expect(result).toMatchObject({ requests: raw.timeouts, rps: 0 });
@@ -87,8 +116,17 @@ describe('autocannonLoadResult', () => {
     });
 
     it('keeps the latency of non-2xx answers, as of the 2xx ones, and counts them as requests', async () => {
-      const { result } = await autocannonRow({ url: `${url}/unavailable`, connections: 1, amount: 150 });
-      expect(result).toMatchObject({ requests: 150, non2xx: 150, errors: 0, statusCodes: { '503': 150 } });
+      const { result } = await autocannonRow({
+        url: `${url}/unavailable`,
+        connections: 1,
+        amount: 150,
+      });
+      expect(result).toMatchObject({
+        requests: 150,
+        non2xx: 150,
+        errors: 0,
+        statusCodes: { '503': 150 },
+      });
       expect(result.p50).toBeGreaterThanOrEqual(answerMs);
     });
   });
@@ -96,8 +134,23 @@ describe('autocannonLoadResult', () => {
 
 describe('loadResultOf', () => {
   it('counts the answered requests and the errors as requests, and reads req/s and latency of the answered ones', () => {
-    const answers = { ...noAnswersYet(), latencies: recorded(0.4, 0.9, 12.5), non2xx: 1, errors: 2, statusCodes: { '200': 2, '503': 1 } };
-    expect(loadResultOf(answers, 1.5)).toEqual({ requests: 5, seconds: 1.5, rps: 2, p50: 0.9, p99: 12.5, non2xx: 1, errors: 2, statusCodes: { '200': 2, '503': 1 } });
+    const answers = {
+      ...noAnswersYet(),
+      latencies: recorded(0.4, 0.9, 12.5),
+      non2xx: 1,
+      errors: 2,
+      statusCodes: { '200': 2, '503': 1 },
+    };
+    expect(loadResultOf(answers, 1.5)).toEqual({
+      requests: 5,
+      seconds: 1.5,
+      rps: 2,
+      p50: 0.9,
+      p99: 12.5,
+      non2xx: 1,
+      errors: 2,
+      statusCodes: { '200': 2, '503': 1 },
+    });
   });
 });
 

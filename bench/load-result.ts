@@ -57,7 +57,9 @@ export function loadResultOf(answers: Answers, seconds: number): LoadResult {
 /** Records the latency of every answer of `run`, whatever its status, as autocannon timed it. */
 export function recordAutocannonLatencies(run: AutocannonRun): LatencyRecorder {
   const latencies = new LatencyRecorder();
-  run.on('response', (_client, _statusCode, _bytes, responseTimeMs) => latencies.record(responseTimeMs));
+  run.on('response', (_client, _statusCode, _bytes, responseTimeMs) =>
+    latencies.record(responseTimeMs),
+  );
   return latencies;
 }
 
@@ -66,19 +68,30 @@ export function recordAutocannonLatencies(run: AutocannonRun): LatencyRecorder {
  * answers. autocannon counts a timed-out request in both `errors` and `timeouts`: `errors` alone is
  * every request that got no answer.
  */
-export function autocannonLoadResult(result: AutocannonResult, seconds: number, latencies: LatencyRecorder): LoadResult {
+export function autocannonLoadResult(
+  result: AutocannonResult,
+  seconds: number,
+  latencies: LatencyRecorder,
+): LoadResult {
   const statusCodes: Record<string, number> = {};
-  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count;
-  return loadResultOf({ latencies, statusCodes, non2xx: result.non2xx, errors: result.errors }, seconds);
+  for (const [code, stat] of Object.entries(result.statusCodeStats ?? {}))
+    statusCodes[code] = stat.count;
+  return loadResultOf(
+    { latencies, statusCodes, non2xx: result.non2xx, errors: result.errors },
+    seconds,
+  );
 }
 
 /**
  * p50 and p99 of latencies in ms (sorts them in place), by nearest rank: the smallest latency that
  * at least that share of the requests did not exceed.
  */
-export function latencyPercentiles(latencies: Float64Array | number[]): Pick<LoadResult, 'p50' | 'p99'> {
+export function latencyPercentiles(
+  latencies: Float64Array | number[],
+): Pick<LoadResult, 'p50' | 'p99'> {
   if (latencies instanceof Float64Array) latencies.sort();
   else latencies.sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.max(0, Math.ceil(q * latencies.length) - 1)] ?? 0;
+  const at = (q: number): number =>
+    latencies[Math.max(0, Math.ceil(q * latencies.length) - 1)] ?? 0;
   return { p50: at(0.5), p99: at(0.99) };
 }

@@ -9,15 +9,27 @@ import { loadSync } from '@grpc/proto-loader';
 import autocannon, { type AutocannonRequest } from 'autocannon';
 
 import type { GrpcPlan, HttpPlan, LoadPlan, LoadResult } from './load-plan';
-import { autocannonLoadResult, loadResultOf, noAnswersYet, recordAutocannonLatencies } from './load-result';
+import {
+  autocannonLoadResult,
+  loadResultOf,
+  noAnswersYet,
+  recordAutocannonLatencies,
+} from './load-result';
 import { seededRandom } from './prng';
 
 /** The plan's GETs one after another: a path (by `plan.order`, `{ts}` filled in) and a header set. */
-function getPicker(plan: HttpPlan, pick: <T>(list: T[]) => T): () => { path: string; headers: Record<string, string> } {
+function getPicker(
+  plan: HttpPlan,
+  pick: <T>(list: T[]) => T,
+): () => { path: string; headers: Record<string, string> } {
   let next = 0;
   return () => {
-    const template = plan.order === 'sequential' ? plan.paths[next++ % plan.paths.length] : pick(plan.paths);
-    return { path: template.replace('{ts}', String(Date.now())), headers: { ...(plan.headerSets.length > 0 ? pick(plan.headerSets) : {}) } };
+    const template =
+      plan.order === 'sequential' ? plan.paths[next++ % plan.paths.length] : pick(plan.paths);
+    return {
+      path: template.replace('{ts}', String(Date.now())),
+      headers: { ...(plan.headerSets.length > 0 ? pick(plan.headerSets) : {}) },
+    };
   };
 }
 
@@ -40,12 +52,21 @@ function httpRequests(plan: HttpPlan): AutocannonRequest[] {
         setupRequest: (request, context) => {
           context.target = pick(plan.paths);
           const body = JSON.stringify({ target: context.target });
-          return { ...request, path: '/app/v1_0/article/likings', headers: { ...userOf(context), 'content-type': 'application/json' }, body };
+          return {
+            ...request,
+            path: '/app/v1_0/article/likings',
+            headers: { ...userOf(context), 'content-type': 'application/json' },
+            body,
+          };
         },
       },
       {
         method: 'DELETE',
-        setupRequest: (request, context) => ({ ...request, path: `/app/v1_0/article/likings/${String(context.target)}`, headers: userOf(context) }),
+        setupRequest: (request, context) => ({
+          ...request,
+          path: `/app/v1_0/article/likings/${String(context.target)}`,
+          headers: userOf(context),
+        }),
       },
     ];
   }
@@ -82,16 +103,19 @@ async function runPacedHttp(plan: HttpPlan, rate: number): Promise<LoadResult> {
     new Promise((resolve) => {
       const { path, headers } = nextGet();
       const begin = process.hrtime.bigint();
-      const request = httpRequest({ hostname, port, path, headers, agent, timeout: 10_000 }, (response) => {
-        response.resume();
-        response.on('end', () => {
-          answers.latencies.record(Number(process.hrtime.bigint() - begin) / 1e6);
-          const status = response.statusCode ?? 0;
-          answers.statusCodes[status] = (answers.statusCodes[status] ?? 0) + 1;
-          if (status < 200 || status >= 300) answers.non2xx++;
-          resolve();
-        });
-      });
+      const request = httpRequest(
+        { hostname, port, path, headers, agent, timeout: 10_000 },
+        (response) => {
+          response.resume();
+          response.on('end', () => {
+            answers.latencies.record(Number(process.hrtime.bigint() - begin) / 1e6);
+            const status = response.statusCode ?? 0;
+            answers.statusCodes[status] = (answers.statusCodes[status] ?? 0) + 1;
+            if (status < 200 || status >= 300) answers.non2xx++;
+            resolve();
+          });
+        },
+      );
       request.on('timeout', () => request.destroy(new Error('timeout')));
       request.on('error', () => {
         answers.errors++;
@@ -112,12 +136,21 @@ async function runPacedHttp(plan: HttpPlan, rate: number): Promise<LoadResult> {
 }
 
 interface RecommendClient extends grpc.Client {
-  user_recommend(request: object, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null) => void): void;
+  user_recommend(
+    request: object,
+    options: grpc.CallOptions,
+    callback: (error: grpc.ServiceError | null) => void,
+  ): void;
 }
 
 async function runGrpc(plan: GrpcPlan): Promise<LoadResult> {
-  const definition = grpc.loadPackageDefinition(loadSync(plan.protoPath, { keepCase: true, longs: String, defaults: true }));
-  const Service = definition.UserRecommend as unknown as new (address: string, credentials: grpc.ChannelCredentials) => RecommendClient;
+  const definition = grpc.loadPackageDefinition(
+    loadSync(plan.protoPath, { keepCase: true, longs: String, defaults: true }),
+  );
+  const Service = definition.UserRecommend as unknown as new (
+    address: string,
+    credentials: grpc.ChannelCredentials,
+  ) => RecommendClient;
   const client = new Service(plan.address, grpc.credentials.createInsecure());
   const random = seededRandom(plan.seed);
   const answers = noAnswersYet();
@@ -153,7 +186,11 @@ async function runGrpc(plan: GrpcPlan): Promise<LoadResult> {
 async function main(): Promise<void> {
   const plan = JSON.parse(readFileSync(process.argv[2], 'utf8')) as LoadPlan;
   const result =
-    plan.kind === 'grpc' ? await runGrpc(plan) : plan.rate !== undefined ? await runPacedHttp(plan, plan.rate) : await runHttp(plan);
+    plan.kind === 'grpc'
+      ? await runGrpc(plan)
+      : plan.rate !== undefined
+        ? await runPacedHttp(plan, plan.rate)
+        : await runHttp(plan);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -43,7 +43,9 @@ interface Snapshot {
 }
 
 /** INFO commandstats of the bench Redis: calls and µs per command (scripts' inner commands included). */
-async function redisCommandStats(redis: Redis): Promise<Map<string, { calls: number; usec: number }>> {
+async function redisCommandStats(
+  redis: Redis,
+): Promise<Map<string, { calls: number; usec: number }>> {
   const info = await redis.info('commandstats');
   const stats = new Map<string, { calls: number; usec: number }>();
   for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm))
@@ -56,17 +58,28 @@ async function questions(mysql: Connection): Promise<number> {
   return Number((rows as Array<{ Value: string }>)[0].Value);
 }
 
-async function snapshot(servers: Server[], redis: BenchRedis, mysql: Connection): Promise<Snapshot> {
+async function snapshot(
+  servers: Server[],
+  redis: BenchRedis,
+  mysql: Connection,
+): Promise<Snapshot> {
   const cpu: Record<string, number> = {};
   for (const server of servers) cpu[server.name] = cpuMicros(server.pid);
-  return { cpu, redisCpu: cpuMicros(redis.pid), redisStats: await redisCommandStats(redis.client), questions: await questions(mysql) };
+  return {
+    cpu,
+    redisCpu: cpuMicros(redis.pid),
+    redisStats: await redisCommandStats(redis.client),
+    questions: await questions(mysql),
+  };
 }
 
 function runLoad(plan: LoadPlan, loadCpus: string | undefined): Promise<LoadResult> {
   const file = join(tmpdir(), `tt-bench-plan-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(plan));
   const args = ['-r', './scripts/register-aliases.js', 'dist/bench/load-worker.js', file];
-  const [command, argv] = loadCpus ? ['taskset', ['-c', loadCpus, process.execPath, ...args]] : [process.execPath, args];
+  const [command, argv] = loadCpus
+    ? ['taskset', ['-c', loadCpus, process.execPath, ...args]]
+    : [process.execPath, args];
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -91,7 +104,13 @@ export interface BenchRedis {
  * Runs one load and reports it with the server-side costs measured around it. The Redis and
  * SQL counts are net of the commands the snapshots themselves issue (one INFO, one SHOW STATUS).
  */
-export async function measure(plan: LoadPlan, servers: Server[], redis: BenchRedis, mysql: Connection, loadCpus: string | undefined): Promise<Measurement> {
+export async function measure(
+  plan: LoadPlan,
+  servers: Server[],
+  redis: BenchRedis,
+  mysql: Connection,
+  loadCpus: string | undefined,
+): Promise<Measurement> {
   const before = await snapshot(servers, redis, mysql);
   const started = process.hrtime.bigint();
   const result = await runLoad(plan, loadCpus);
@@ -106,7 +125,8 @@ export async function measure(plan: LoadPlan, servers: Server[], redis: BenchRed
     rss[server.name] = rssMiB(server.pid);
   }
   const requests = Math.max(1, result.requests);
-  for (const name of Object.keys(cpuByServer)) cpuByServer[name] = Math.round(cpuByServer[name] / requests);
+  for (const name of Object.keys(cpuByServer))
+    cpuByServer[name] = Math.round(cpuByServer[name] / requests);
   return {
     ...result,
     cpuMicrosPerRequest: cpuTotal / requests,
@@ -131,6 +151,11 @@ function usecByCommand(
   after: Map<string, { usec: number }>,
   requests: number,
 ): Record<string, number> {
-  const perRequest = [...after].map(([name, { usec }]): [string, number] => [name, (usec - (before.get(name)?.usec ?? 0)) / requests]);
-  return Object.fromEntries(perRequest.filter(([, usec]) => usec >= 0.05).sort((a, b) => b[1] - a[1]));
+  const perRequest = [...after].map(([name, { usec }]): [string, number] => [
+    name,
+    (usec - (before.get(name)?.usec ?? 0)) / requests,
+  ]);
+  return Object.fromEntries(
+    perRequest.filter(([, usec]) => usec >= 0.05).sort((a, b) => b[1] - a[1]),
+  );
 }

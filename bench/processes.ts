@@ -35,9 +35,19 @@ const children: Child[] = [];
 let stopping = false;
 
 /** Starts a child, optionally pinned to `cpus` with taskset (exec keeps the pid the same). */
-export function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cpus?: string): Child {
+export function startChild(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cpus?: string,
+): Child {
   const [file, argv] = cpus ? ['taskset', ['-c', cpus, command, ...args]] : [command, args];
-  const child: Child = { name, process: spawn(file, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }), tail: [] };
+  const child: Child = {
+    name,
+    process: spawn(file, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }),
+    tail: [],
+  };
   // BENCH_APP_LOGS=<dir> keeps each child's whole output in <dir>/<name>.log (the tail alone is kept otherwise).
   const logDir = process.env.BENCH_APP_LOGS;
   const log = logDir ? createWriteStream(join(logDir, `${name}.log`), { flags: 'a' }) : undefined;
@@ -49,7 +59,10 @@ export function startChild(name: string, command: string, args: string[], env: N
     });
   }
   child.process.on('exit', (code, signal) => {
-    if (!stopping && !child.expectedExit) console.error(`[bench] ${name} exited early (${signal ?? code}):\n  ${child.tail.slice(-15).join('\n  ')}`);
+    if (!stopping && !child.expectedExit)
+      console.error(
+        `[bench] ${name} exited early (${signal ?? code}):\n  ${child.tail.slice(-15).join('\n  ')}`,
+      );
   });
   children.push(child);
   return child;
@@ -69,10 +82,14 @@ export async function stopAll(): Promise<void> {
 }
 
 async function stopGroup(group: Child[]): Promise<void> {
-  const alive = group.filter((child) => child.process.exitCode === null && child.process.signalCode === null);
+  const alive = group.filter(
+    (child) => child.process.exitCode === null && child.process.signalCode === null,
+  );
   for (const child of alive) child.process.kill('SIGTERM');
   const killer = setTimeout(() => alive.forEach((child) => child.process.kill('SIGKILL')), 8_000);
-  await Promise.all(alive.map((child) => new Promise((resolve) => child.process.once('exit', resolve))));
+  await Promise.all(
+    alive.map((child) => new Promise((resolve) => child.process.once('exit', resolve))),
+  );
   clearTimeout(killer);
 }
 
@@ -88,7 +105,8 @@ export async function stopChild(child: Child): Promise<void> {
 /** Runs a node script to completion with the given env; throws with its output on failure. */
 export function runNode(args: string[], env: NodeJS.ProcessEnv): string {
   const result = spawnSync(process.execPath, args, { cwd: ROOT, env, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`node ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
   return result.stdout;
 }
 
@@ -121,11 +139,14 @@ export async function waitUntilIdle(pids: number[], share = 0.05, maxMs = 60_000
 
 /** The pid of the local MariaDB server, when it runs here (its background work counts too). */
 export function mariadbPid(): number | undefined {
-  const found = spawnSync('pidof', ['mariadbd'], { encoding: 'utf8' }).stdout.trim().split(/\s+/)[0];
+  const found = spawnSync('pidof', ['mariadbd'], { encoding: 'utf8' })
+    .stdout.trim()
+    .split(/\s+/)[0];
   return found ? Number(found) : undefined;
 }
 
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+const CLOCK_TICKS =
+  Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 export function rssMiB(pid: number): number {
   return statusMiB(pid, 'VmRSS');
@@ -137,6 +158,8 @@ export function peakRssMiB(pid: number): number {
 }
 
 function statusMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+    readFileSync(`/proc/${pid}/status`, 'utf8'),
+  );
   return match ? Math.round(Number(match[1]) / 1024) : 0;
 }

@@ -31,8 +31,12 @@ function windowHits(profile: CpuProfile, windowMs: number): Map<number, number> 
 }
 
 function newestProfile(dir: string): CpuProfile | undefined {
-  const files = readdirSync(dir).filter((file) => file.endsWith('.cpuprofile')).sort();
-  return files.length ? (JSON.parse(readFileSync(join(dir, files[files.length - 1]), 'utf8')) as CpuProfile) : undefined;
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith('.cpuprofile'))
+    .sort();
+  return files.length
+    ? (JSON.parse(readFileSync(join(dir, files[files.length - 1]), 'utf8')) as CpuProfile)
+    : undefined;
 }
 
 export interface ProfileLine {
@@ -51,12 +55,16 @@ export function summarizeProfile(dir: string, windowMs: number, limit = 20): Pro
   for (const node of profile.nodes) {
     const count = nodeHits.get(node.id) ?? 0;
     if (count === 0) continue;
-    const url = node.callFrame.url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, 'node_modules/').replace(/^.*\/dist\//, 'dist/');
+    const url = node.callFrame.url
+      .replace(/^file:\/\//, '')
+      .replace(/^.*\/node_modules\//, 'node_modules/')
+      .replace(/^.*\/dist\//, 'dist/');
     const frame = `${node.callFrame.functionName || '(anonymous)'} ${url}${url ? `:${node.callFrame.lineNumber + 1}` : ''}`;
     hits.set(frame, (hits.get(frame) ?? 0) + count);
     total += count;
   }
-  const msPerSample = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length); // average sampling interval
+  const msPerSample =
+    (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length); // average sampling interval
   return [...hits.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
@@ -64,7 +72,10 @@ export function summarizeProfile(dir: string, windowMs: number, limit = 20): Pro
 }
 
 /** Self time grouped by package / area (node_modules/<pkg>, dist/apps, dist/libs, node internals, GC, idle). */
-export function summarizeByArea(dir: string, windowMs: number): Array<{ area: string; share: number }> {
+export function summarizeByArea(
+  dir: string,
+  windowMs: number,
+): Array<{ area: string; share: number }> {
   const profile = newestProfile(dir);
   if (!profile) return [];
   const nodeHits = windowHits(profile, windowMs);
@@ -77,11 +88,14 @@ export function summarizeByArea(dir: string, windowMs: number): Array<{ area: st
     let area: string;
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
     if (pkg) area = pkg[1];
-    else if (url.includes('/dist/')) area = url.replace(/^.*\/dist\/((?:apps|libs)\/[^/]+).*$/, '$1');
+    else if (url.includes('/dist/'))
+      area = url.replace(/^.*\/dist\/((?:apps|libs)\/[^/]+).*$/, '$1');
     else if (url.startsWith('node:')) area = 'node internals';
     else area = functionName.startsWith('(') ? functionName : 'node internals';
     hits.set(area, (hits.get(area) ?? 0) + count);
     total += count;
   }
-  return [...hits.entries()].sort((a, b) => b[1] - a[1]).map(([area, count]) => ({ area, share: count / total }));
+  return [...hits.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([area, count]) => ({ area, share: count / total }));
 }

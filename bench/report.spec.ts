@@ -62,11 +62,23 @@ describe('targetText', () => {
 describe('netCounts', () => {
   // The counters are read before the load generator starts and after it ends: each window holds
   // its start-up (here 1 s) besides the load's own seconds, and background traffic runs all along.
-  const quiet = { redisCommands: 60, sqlStatements: 600, requests: 50_000, seconds: 5, windowSeconds: 6 };
+  const quiet = {
+    redisCommands: 60,
+    sqlStatements: 600,
+    requests: 50_000,
+    seconds: 5,
+    windowSeconds: 6,
+  };
 
   it('subtracts the background at its rate over the whole window, whatever the load lasted', () => {
     // A miss run of 500 ids over 1 s: 2 commands and 3 statements each, plus 2 s of background (10 and 100 a second).
-    const misses = { redisCommands: 1_020, sqlStatements: 1_700, requests: 500, seconds: 1, windowSeconds: 2 };
+    const misses = {
+      redisCommands: 1_020,
+      sqlStatements: 1_700,
+      requests: 500,
+      seconds: 1,
+      windowSeconds: 2,
+    };
     const net = netCounts(misses, quiet);
     expect(net.redisNet).toBeCloseTo(2, 6);
     expect(net.sqlNet).toBeCloseTo(3, 6);
@@ -74,7 +86,13 @@ describe('netCounts', () => {
   });
 
   it('subtracts nothing without a quiet run', () => {
-    const grpc = { redisCommands: 2_000, sqlStatements: 0, requests: 1_000, seconds: 5, windowSeconds: 6 };
+    const grpc = {
+      redisCommands: 2_000,
+      sqlStatements: 0,
+      requests: 1_000,
+      seconds: 5,
+      windowSeconds: 6,
+    };
     expect(netCounts(grpc, undefined)).toEqual({ redisNet: 2, sqlNet: 0 });
   });
 });

@@ -43,12 +43,20 @@ export function median(values: number[]): number {
  * Background Redis / SQL traffic (health checks, queue polling, other users of the shared MariaDB)
  * is estimated from the L1 run just before, which causes none itself, and subtracted.
  */
-export function netPerRequest(total: number, seconds: number, requests: number, backgroundPerSecond: number): number {
+export function netPerRequest(
+  total: number,
+  seconds: number,
+  requests: number,
+  backgroundPerSecond: number,
+): number {
   return Math.max(0, total - backgroundPerSecond * seconds) / Math.max(1, requests);
 }
 
 /** What netCounts reads of a measurement. */
-export type CountedRun = Pick<Measurement, 'redisCommands' | 'sqlStatements' | 'requests' | 'windowSeconds'>;
+export type CountedRun = Pick<
+  Measurement,
+  'redisCommands' | 'sqlStatements' | 'requests' | 'windowSeconds'
+>;
 
 /**
  * Redis commands and SQL statements per request of `m`, net of the background rate of `quiet` (L1 of
@@ -56,7 +64,10 @@ export type CountedRun = Pick<Measurement, 'redisCommands' | 'sqlStatements' | '
  * generator's start included, so the rate and its share are taken over that window: over the load's
  * seconds alone, a run shorter than L1's (E4's fixed number of misses) kept background traffic.
  */
-export function netCounts(m: CountedRun, quiet: CountedRun | undefined): { redisNet: number; sqlNet: number } {
+export function netCounts(
+  m: CountedRun,
+  quiet: CountedRun | undefined,
+): { redisNet: number; sqlNet: number } {
   const bgRedis = quiet ? quiet.redisCommands / quiet.windowSeconds : 0;
   const bgSql = quiet ? quiet.sqlStatements / quiet.windowSeconds : 0;
   return {
@@ -65,10 +76,21 @@ export function netCounts(m: CountedRun, quiet: CountedRun | undefined): { redis
   };
 }
 
-export function rowOf(endpoint: string, label: string, runs: Array<{ m: Measurement; redisNet: number; sqlNet: number; ratioL1?: number; ratioL2?: number }>): Row {
+export function rowOf(
+  endpoint: string,
+  label: string,
+  runs: Array<{
+    m: Measurement;
+    redisNet: number;
+    sqlNet: number;
+    ratioL1?: number;
+    ratioL2?: number;
+  }>,
+): Row {
   const last = runs[runs.length - 1].m;
   const cpuByServer: Record<string, number> = {};
-  for (const name of Object.keys(last.cpuByServer)) cpuByServer[name] = median(runs.map((run) => run.m.cpuByServer[name]));
+  for (const name of Object.keys(last.cpuByServer))
+    cpuByServer[name] = median(runs.map((run) => run.m.cpuByServer[name]));
   const ratios = (pick: (run: (typeof runs)[number]) => number | undefined): number | undefined => {
     const values = runs.map(pick).filter((value): value is number => value !== undefined);
     return values.length ? median(values) : undefined;
@@ -85,7 +107,9 @@ export function rowOf(endpoint: string, label: string, runs: Array<{ m: Measurem
     p99: median(runs.map((run) => run.m.p99)),
     errors: runs.reduce((sum, run) => sum + run.m.errors, 0),
     non2xx: runs.reduce((sum, run) => sum + run.m.non2xx, 0),
-    fallbacks: runs.some((run) => run.m.fallbacks !== undefined) ? runs.reduce((sum, run) => sum + (run.m.fallbacks ?? 0), 0) : undefined,
+    fallbacks: runs.some((run) => run.m.fallbacks !== undefined)
+      ? runs.reduce((sum, run) => sum + (run.m.fallbacks ?? 0), 0)
+      : undefined,
     recommendCallsPerRequest: runs.some((run) => run.m.recommendCallsPerRequest !== undefined)
       ? median(runs.map((run) => run.m.recommendCallsPerRequest ?? 0))
       : undefined,
@@ -113,7 +137,10 @@ export function targetText(target: Target | undefined): string {
  * The reference server that bounds an endpoint: L5 when it must ask a gRPC service on each request,
  * else L4 when it must go to Redis for each request, else L3 (the framework alone).
  */
-export function boundingBaseline(needs: { readsRedis?: boolean; asksService?: boolean }): 'L3' | 'L4' | 'L5' {
+export function boundingBaseline(needs: {
+  readsRedis?: boolean;
+  asksService?: boolean;
+}): 'L3' | 'L4' | 'L5' {
   if (needs.asksService) return 'L5';
   return needs.readsRedis ? 'L4' : 'L3';
 }
@@ -126,21 +153,44 @@ export function boundingBaseline(needs: { readsRedis?: boolean; asksService?: bo
 export function verdictOf(row: Row, target: Target | undefined, bound: Row | undefined): string {
   const clean = row.errors + row.non2xx === 0;
   if (!target) return clean ? 'met' : 'SHORT';
-  const met = clean && (row.ratioL2 ?? 0) >= target.ratioL2 && (target.maxSql === undefined || row.sqlPerRequest <= target.maxSql);
+  const met =
+    clean &&
+    (row.ratioL2 ?? 0) >= target.ratioL2 &&
+    (target.maxSql === undefined || row.sqlPerRequest <= target.maxSql);
   if (met) return 'met';
   if (bound?.ratioL2 === undefined || bound.ratioL2 >= target.ratioL2) return 'SHORT';
   const baseline = bound.endpoint.slice(bound.endpoint.indexOf(':') + 1);
   return `SHORT (target above ${baseline}'s ÷L2 ${bound.ratioL2.toFixed(3)})`;
 }
 
-const fixed = (value: number | undefined, digits: number): string => (value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits));
+const fixed = (value: number | undefined, digits: number): string =>
+  value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits);
 
 export function markdownTable(rows: Row[]): string {
-  const header = ['endpoint', 'req/s', 'CPU µs/req', 'Redis CPU µs/req', 'p50 ms', 'p99 ms', 'errors (non2xx+socket)', 'fallbacks', 'recommend calls/req', 'RSS MiB', 'Redis cmd/req', 'SQL/req', '÷L1', '÷L2', 'target', 'verdict'];
+  const header = [
+    'endpoint',
+    'req/s',
+    'CPU µs/req',
+    'Redis CPU µs/req',
+    'p50 ms',
+    'p99 ms',
+    'errors (non2xx+socket)',
+    'fallbacks',
+    'recommend calls/req',
+    'RSS MiB',
+    'Redis cmd/req',
+    'SQL/req',
+    '÷L1',
+    '÷L2',
+    'target',
+    'verdict',
+  ];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const row of rows) {
     if (!row.measured) {
-      lines.push(`| ${row.label} | not measured: ${row.note ?? ''} |${' |'.repeat(header.length - 2)}`);
+      lines.push(
+        `| ${row.label} | not measured: ${row.note ?? ''} |${' |'.repeat(header.length - 2)}`,
+      );
       continue;
     }
     const rss = Object.entries(row.rssMiB)

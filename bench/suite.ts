@@ -53,7 +53,16 @@ export function pinning(cpuCount: number, enabled: boolean): Pinning {
 }
 
 export async function allocatePorts(): Promise<SuitePorts> {
-  return { redis: await freePort(), user: await freePort(), news: await freePort(), recommend: await freePort(), gateway: await freePort(), baseline: await freePort(), framework: await freePort(), service: await freePort() };
+  return {
+    redis: await freePort(),
+    user: await freePort(),
+    news: await freePort(),
+    recommend: await freePort(),
+    gateway: await freePort(),
+    baseline: await freePort(),
+    framework: await freePort(),
+    service: await freePort(),
+  };
 }
 
 /** The bench environment: its own schema, its own Redis and key prefix, its own keys; nothing shared with development. */
@@ -95,33 +104,82 @@ export function benchEnv(options: BenchEnvOptions): NodeJS.ProcessEnv {
 const alias = ['-r', './scripts/register-aliases.js'];
 
 export function migrate(env: NodeJS.ProcessEnv): void {
-  for (const service of ['user', 'news']) runNode([...alias, `dist/apps/${service}/src/migrate.js`], env);
+  for (const service of ['user', 'news'])
+    runNode([...alias, `dist/apps/${service}/src/migrate.js`], env);
 }
 
 /** The flags each service runs with everywhere (`scripts/node-flags.js`), its heap cap included. */
-export const { appNodeFlags, oldSpaceCapMiB } = createRequire(__filename)(join(ROOT, 'scripts', 'node-flags.js')) as {
+export const { appNodeFlags, oldSpaceCapMiB } = createRequire(__filename)(
+  join(ROOT, 'scripts', 'node-flags.js'),
+) as {
   appNodeFlags: (app: string) => string[];
   oldSpaceCapMiB: (app: string) => number;
 };
 
-export function startApp(name: AppName, env: NodeJS.ProcessEnv, pin: Pinning, nodeFlags: string[] = []): Child {
-  return startChild(name, process.execPath, [...appNodeFlags(name), ...nodeFlags, ...alias, `dist/apps/${name}/src/main.js`], env, pin.servers);
+export function startApp(
+  name: AppName,
+  env: NodeJS.ProcessEnv,
+  pin: Pinning,
+  nodeFlags: string[] = [],
+): Child {
+  return startChild(
+    name,
+    process.execPath,
+    [...appNodeFlags(name), ...nodeFlags, ...alias, `dist/apps/${name}/src/main.js`],
+    env,
+    pin.servers,
+  );
 }
 
 export function startBaseline(env: NodeJS.ProcessEnv, pin: Pinning): Child {
-  return startChild('baseline', process.execPath, [...alias, 'dist/bench/baseline-server.js'], env, pin.servers);
+  return startChild(
+    'baseline',
+    process.execPath,
+    [...alias, 'dist/bench/baseline-server.js'],
+    env,
+    pin.servers,
+  );
 }
 
 export function startFrameworkBaseline(env: NodeJS.ProcessEnv, pin: Pinning): Child {
-  return startChild('framework', process.execPath, [...appNodeFlags('gateway'), ...alias, 'dist/bench/framework-baseline-server.js'], env, pin.servers);
+  return startChild(
+    'framework',
+    process.execPath,
+    [...appNodeFlags('gateway'), ...alias, 'dist/bench/framework-baseline-server.js'],
+    env,
+    pin.servers,
+  );
 }
 
 export function startServiceBaseline(env: NodeJS.ProcessEnv, pin: Pinning): Child {
-  return startChild('service', process.execPath, [...appNodeFlags('news'), ...alias, 'dist/bench/service-baseline-server.js'], env, pin.servers);
+  return startChild(
+    'service',
+    process.execPath,
+    [...appNodeFlags('news'), ...alias, 'dist/bench/service-baseline-server.js'],
+    env,
+    pin.servers,
+  );
 }
 
 export function startRedis(port: number, pin: Pinning): Child {
-  return startChild('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', '4'], { PATH: process.env.PATH }, pin.servers);
+  return startChild(
+    'redis',
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--databases',
+      '4',
+    ],
+    { PATH: process.env.PATH },
+    pin.servers,
+  );
 }
 
 async function httpReady(url: string): Promise<boolean> {
@@ -133,7 +191,12 @@ async function httpReady(url: string): Promise<boolean> {
 }
 
 /** Waits for gRPC health (user, news, recommend, service) and /health/ready (gateway). */
-export async function waitReady(name: AppName | BaselineName, ports: SuitePorts, child: Child, timeoutMs = 60_000): Promise<void> {
+export async function waitReady(
+  name: AppName | BaselineName,
+  ports: SuitePorts,
+  child: Child,
+  timeoutMs = 60_000,
+): Promise<void> {
   const started = Date.now();
   const check = async (): Promise<boolean> => {
     if (name === 'gateway') return httpReady(`http://127.0.0.1:${ports.gateway}/health/ready`);
@@ -143,9 +206,12 @@ export async function waitReady(name: AppName | BaselineName, ports: SuitePorts,
     return (await grpcHealth(`127.0.0.1:${ports[name]}`)) === 'SERVING';
   };
   while (Date.now() - started < timeoutMs) {
-    if (child.process.exitCode !== null) throw new Error(`${name} exited during start-up:\n${child.tail.join('\n')}`);
+    if (child.process.exitCode !== null)
+      throw new Error(`${name} exited during start-up:\n${child.tail.join('\n')}`);
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  throw new Error(`${name} (pid ${pidOf(child)}) not ready after ${timeoutMs / 1000}s:\n${child.tail.join('\n')}`);
+  throw new Error(
+    `${name} (pid ${pidOf(child)}) not ready after ${timeoutMs / 1000}s:\n${child.tail.join('\n')}`,
+  );
 }

@@ -4,7 +4,13 @@ const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
 const { protoPath } = require('grpc-health-check');
 
-const { grpc: { health: { v1: { Health } } } } = grpc.loadPackageDefinition(
+const {
+  grpc: {
+    health: {
+      v1: { Health },
+    },
+  },
+} = grpc.loadPackageDefinition(
   protoLoader.loadSync(protoPath, { keepCase: true, enums: String, defaults: true }),
 );
 

@@ -3,7 +3,16 @@
 // With --check, fails when the checked-in output differs from a fresh generation.
 'use strict';
 const { execFileSync } = require('node:child_process');
-const { existsSync, mkdirSync, mkdtempSync, rmSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
+const {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} = require('node:fs');
 const { dirname, join, relative } = require('node:path');
 const { tmpdir } = require('node:os');
 
@@ -37,7 +46,10 @@ function typeDescriptors(source) {
 function generate(target) {
   const scratch = mkdtempSync(join(tmpdir(), 'proto-gen-'));
   try {
-    execFileSync(buf, ['generate', '--template', 'buf.gen.yaml', '-o', scratch], { cwd: protoDir, stdio: 'inherit' });
+    execFileSync(buf, ['generate', '--template', 'buf.gen.yaml', '-o', scratch], {
+      cwd: protoDir,
+      stdio: 'inherit',
+    });
     const generated = join(scratch, 'generated');
     const fresh = new Set(listFiles(generated).map((file) => relative(generated, file)));
     for (const file of fresh) {
@@ -66,11 +78,22 @@ if (!check) {
 const fresh = mkdtempSync(join(tmpdir(), 'proto-check-'));
 try {
   generate(join(fresh, 'out'));
-  const expected = new Map(listFiles(join(fresh, 'out')).map((f) => [relative(join(fresh, 'out'), f), readFileSync(f, 'utf8')]));
-  const actual = new Map(listFiles(outDir).map((f) => [relative(outDir, f), readFileSync(f, 'utf8')]));
-  const drift = [...new Set([...expected.keys(), ...actual.keys()])].filter((f) => expected.get(f) !== actual.get(f));
+  const expected = new Map(
+    listFiles(join(fresh, 'out')).map((f) => [
+      relative(join(fresh, 'out'), f),
+      readFileSync(f, 'utf8'),
+    ]),
+  );
+  const actual = new Map(
+    listFiles(outDir).map((f) => [relative(outDir, f), readFileSync(f, 'utf8')]),
+  );
+  const drift = [...new Set([...expected.keys(), ...actual.keys()])].filter(
+    (f) => expected.get(f) !== actual.get(f),
+  );
   if (drift.length > 0) {
-    console.error(`Generated contracts are out of date (run npm run proto:gen):\n  ${drift.join('\n  ')}`);
+    console.error(
+      `Generated contracts are out of date (run npm run proto:gen):\n  ${drift.join('\n  ')}`,
+    );
     process.exit(1);
   }
   console.log(`contracts up to date (${expected.size} files)`);

@@ -3,7 +3,19 @@
 const { join } = require('node:path');
 const { register } = require('tsconfig-paths');
 
-const libs = ['config', 'contracts', 'grpc', 'database', 'snowflake', 'cache', 'auth', 'rbac', 'queue', 'testing', 'storage'];
+const libs = [
+  'config',
+  'contracts',
+  'grpc',
+  'database',
+  'snowflake',
+  'cache',
+  'auth',
+  'rbac',
+  'queue',
+  'testing',
+  'storage',
+];
 const paths = {};
 for (const lib of libs) {
   paths[`@app/${lib}`] = [`libs/${lib}/src`];

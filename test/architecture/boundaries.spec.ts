@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
-const IMPORT = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -36,7 +37,8 @@ function violations(rule: (from: string, to: string) => boolean): string[] {
       const from = owner(file)!;
       for (const specifier of imports(file)) {
         const to = target(file, specifier);
-        if (to && to !== from && rule(from, to)) found.push(`${relative(ROOT, file)} -> ${specifier}`);
+        if (to && to !== from && rule(from, to))
+          found.push(`${relative(ROOT, file)} -> ${specifier}`);
       }
     }
   }
@@ -51,11 +53,15 @@ describe('module boundaries', () => {
   });
 
   it('no app imports another app', () => {
-    expect(violations((from, to) => from.startsWith('apps/') && to.startsWith('apps/'))).toEqual([]);
+    expect(violations((from, to) => from.startsWith('apps/') && to.startsWith('apps/'))).toEqual(
+      [],
+    );
   });
 
   it('libs never import apps', () => {
-    expect(violations((from, to) => from.startsWith('libs/') && to.startsWith('apps/'))).toEqual([]);
+    expect(violations((from, to) => from.startsWith('libs/') && to.startsWith('apps/'))).toEqual(
+      [],
+    );
   });
 
   it('libs/contracts imports nothing of ours', () => {
@@ -66,7 +72,9 @@ describe('module boundaries', () => {
     const isTest = (file: string) => /\.(spec|int-spec|e2e-spec)\.ts$/.test(file);
     const found: string[] = [];
     for (const top of ['apps', 'libs']) {
-      for (const file of sourceFiles(join(ROOT, top)).filter((f) => !isTest(f) && owner(f) !== 'libs/testing')) {
+      for (const file of sourceFiles(join(ROOT, top)).filter(
+        (f) => !isTest(f) && owner(f) !== 'libs/testing',
+      )) {
         if (imports(file).includes('@app/testing')) found.push(relative(ROOT, file));
       }
     }
@@ -74,14 +82,17 @@ describe('module boundaries', () => {
   });
 
   it("the testing lib's index, which the benchmark's build compiles, reaches no module using jest's globals", () => {
-    const JEST_GLOBALS = /(?<![.\w])(?:describe|it|test|expect|beforeAll|beforeEach|afterAll|afterEach)\s*\(/;
+    const JEST_GLOBALS =
+      /(?<![.\w])(?:describe|it|test|expect|beforeAll|beforeEach|afterAll|afterEach)\s*\(/;
     const reached = new Set<string>();
     const visit = (file: string): void => {
       if (reached.has(file)) return;
       reached.add(file);
       for (const specifier of imports(file).filter((s) => s.startsWith('.'))) {
         const path = resolve(dirname(file), specifier);
-        visit(statSync(`${path}.ts`, { throwIfNoEntry: false }) ? `${path}.ts` : join(path, 'index.ts'));
+        visit(
+          statSync(`${path}.ts`, { throwIfNoEntry: false }) ? `${path}.ts` : join(path, 'index.ts'),
+        );
       }
     };
     visit(join(ROOT, 'libs/testing/src/index.ts'));

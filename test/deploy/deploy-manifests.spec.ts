@@ -1,5 +1,15 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -74,7 +84,9 @@ function isApp(app: string): app is keyof typeof APP_ENV_SCHEMAS {
 }
 
 /** Every setting some app reads; the manifests share one environment among the apps. */
-const READ_SETTINGS = new Set(Object.values(APP_ENV_SCHEMAS).flatMap((schema) => Object.keys(schema.shape)));
+const READ_SETTINGS = new Set(
+  Object.values(APP_ENV_SCHEMAS).flatMap((schema) => Object.keys(schema.shape)),
+);
 
 /**
  * What an app would say of this environment: the settings no app reads (a typo, a renamed
@@ -87,25 +99,34 @@ function environmentIssues(app: string, env: Record<string, string>): string[] {
     .filter((name) => !READ_SETTINGS.has(name))
     .map((name) => `${app}: ${name} is read by no app`);
   const result = schema.safeParse(env);
-  const refused = result.success ? [] : result.error.issues.map((issue) => `${app}: ${issue.path.join('.')}: ${issue.message}`);
+  const refused = result.success
+    ? []
+    : result.error.issues.map((issue) => `${app}: ${issue.path.join('.')}: ${issue.message}`);
   return [...unread, ...refused];
 }
 
 /** The apps whose migrations a command runs (`dist/apps/<app>/src/migrate.js`). */
 function migratedApps(command: unknown[]): string[] {
-  return [...command.join(' ').matchAll(/dist\/apps\/([\w-]+)\/src\/migrate\.js/g)].map((match) => match[1]);
+  return [...command.join(' ').matchAll(/dist\/apps\/([\w-]+)\/src\/migrate\.js/g)].map(
+    (match) => match[1],
+  );
 }
 
 /** The source files of the programs a command runs in place of the image's app (`dist/apps/<app>/src/<path>.js`). */
 function commandEntries(command: unknown[]): string[] {
-  return [...command.join(' ').matchAll(/dist\/(apps\/[\w-]+\/src\/[\w/.-]+)\.js/g)].map((match) => join(ROOT, `${match[1]}.ts`));
+  return [...command.join(' ').matchAll(/dist\/(apps\/[\w-]+\/src\/[\w/.-]+)\.js/g)].map((match) =>
+    join(ROOT, `${match[1]}.ts`),
+  );
 }
 
 /** The apps that own migrations (`apps/<app>/src/database/migrations`): the ones the migration step must run. */
 function appsWithMigrations(): string[] {
   return APPS.filter((app) => {
     const dir = join(ROOT, 'apps', app, 'src', 'database', 'migrations');
-    return existsSync(dir) && readdirSync(dir).some((file) => /\.ts$/.test(file) && !/\.spec\.ts$/.test(file));
+    return (
+      existsSync(dir) &&
+      readdirSync(dir).some((file) => /\.ts$/.test(file) && !/\.spec\.ts$/.test(file))
+    );
   });
 }
 
@@ -159,7 +180,9 @@ function snowflakeApps(): string[] {
       return /\.ts$/.test(entry) && !/\.(?:int-|e2e-)?spec\.ts$/.test(entry) ? [path] : [];
     });
   return APPS.filter((app) =>
-    sources(join(ROOT, 'apps', app, 'src')).some((file) => readFileSync(file, 'utf8').includes('SnowflakeModule.forRoot(')),
+    sources(join(ROOT, 'apps', app, 'src')).some((file) =>
+      readFileSync(file, 'utf8').includes('SnowflakeModule.forRoot('),
+    ),
   );
 }
 /**
@@ -167,7 +190,8 @@ function snowflakeApps(): string[] {
  * the database lib's entries for MySQL; for a Redis role, the role's URL read off the settings.
  */
 const STORE_CONNECTIONS: Record<string, RegExp> = {
-  MYSQL_HOST: /\b(?:DatabaseModule\.forRoot|ensureDatabase|migrateCommand|mysqlDataSourceOptions)\(/,
+  MYSQL_HOST:
+    /\b(?:DatabaseModule\.forRoot|ensureDatabase|migrateCommand|mysqlDataSourceOptions)\(/,
   REDIS_CACHE_URL: /\.REDIS_CACHE_URL\b/,
   REDIS_STATE_URL: /\.REDIS_STATE_URL\b/,
   REDIS_QUEUE_URL: /\.REDIS_QUEUE_URL\b/,
@@ -184,7 +208,9 @@ function reachableSources(entry: string): string[] {
     seen.add(file);
     for (const [, specifier] of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) {
       const base = resolve(dirname(file), specifier);
-      const target = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
+      const target = [`${base}.ts`, join(base, 'index.ts')].find((candidate) =>
+        existsSync(candidate),
+      );
       if (target !== undefined) visit(target);
     }
   };
@@ -200,16 +226,23 @@ function storeSettingsOf(entry: string): string[] | undefined {
   const files = reachableSources(entry);
   if (files.length < 2) return undefined;
   const sources = files.map((file) => readFileSync(file, 'utf8'));
-  return Object.keys(STORE_CONNECTIONS).filter((setting) => sources.some((source) => STORE_CONNECTIONS[setting].test(source)));
+  return Object.keys(STORE_CONNECTIONS).filter((setting) =>
+    sources.some((source) => STORE_CONNECTIONS[setting].test(source)),
+  );
 }
 
 /**
  * A compose service's environment in either of its forms (a map, or a list of NAME=value), under
  * the operator's variables (none by default); undefined for neither.
  */
-function composeEnvironment(environment: unknown, variables: Record<string, string> = {}): Record<string, string> | undefined {
+function composeEnvironment(
+  environment: unknown,
+  variables: Record<string, string> = {},
+): Record<string, string> | undefined {
   if (isRecord(environment))
-    return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, interpolate(value, variables)]));
+    return Object.fromEntries(
+      Object.entries(environment).map(([key, value]) => [key, interpolate(value, variables)]),
+    );
   if (!Array.isArray(environment)) return undefined;
   return Object.fromEntries(
     environment.map((entry) => {
@@ -225,8 +258,12 @@ function composeEnvironment(environment: unknown, variables: Record<string, stri
  * service that reads its metrics port.
  */
 function servesMetrics(app: string): boolean {
-  const sources = reachableSources(join(ROOT, 'apps', app, 'src', 'main.ts')).map((file) => readFileSync(file, 'utf8'));
-  return sources.some((source) => /\bcreateHttpApp\(|['"]\/metrics['"]|\.[A-Z]+_METRICS_PORT\b/.test(source));
+  const sources = reachableSources(join(ROOT, 'apps', app, 'src', 'main.ts')).map((file) =>
+    readFileSync(file, 'utf8'),
+  );
+  return sources.some((source) =>
+    /\bcreateHttpApp\(|['"]\/metrics['"]|\.[A-Z]+_METRICS_PORT\b/.test(source),
+  );
 }
 
 /** The host a store setting addresses: MYSQL_HOST's value, a Redis URL's host name. */
@@ -240,9 +277,10 @@ const POD_INDEX_FIELD = "metadata.labels['apps.kubernetes.io/pod-index']";
 const SNOWFLAKE_WORKERS = 32;
 
 /** The services' V8 flags, heap caps included (scripts/node-flags.js). */
-const NODE_FLAGS = jest.requireActual<{ appNodeFlags: (app: string) => string[]; oldSpaceCapMiB: (app: string) => number }>(
-  join(ROOT, 'scripts', 'node-flags.js'),
-);
+const NODE_FLAGS = jest.requireActual<{
+  appNodeFlags: (app: string) => string[];
+  oldSpaceCapMiB: (app: string) => number;
+}>(join(ROOT, 'scripts', 'node-flags.js'));
 /**
  * What a service holds outside V8's heap (code, buffers, native memory), with room to spare: under
  * load the benchmarks measured 57-147 MiB of RSS beyond the heap's committed size (bench/README,
@@ -273,7 +311,8 @@ const WORKER_OFF_HEAP_MIB = 32;
  * `--max-old-space-size` a worker may grow as far as the main thread.
  */
 function workerHeapLimitMiB(flags: readonly string[], capMiB: number): number {
-  const inWorker = "require('node:worker_threads').parentPort.postMessage(require('node:v8').getHeapStatistics().heap_size_limit)";
+  const inWorker =
+    "require('node:worker_threads').parentPort.postMessage(require('node:v8').getHeapStatistics().heap_size_limit)";
   const script = `new (require('node:worker_threads').Worker)(${JSON.stringify(inWorker)}, { eval: true, resourceLimits: { maxOldGenerationSizeMb: ${capMiB} } })
     .once('message', (bytes) => { console.log(bytes); process.exit(0); });`;
   const bytes = execFileSync(process.execPath, [...flags, '-e', script], { encoding: 'utf8' });
@@ -391,8 +430,9 @@ function publishedPorts(entry: unknown): string[] {
 
 /** Compose's `${NAME:-default}` and `${NAME}`, under the operator's variables (none by default). */
 function interpolate(value: unknown, variables: Record<string, string> = {}): string {
-  return String(value).replace(/\$\{(\w+)(?::?-([^}]*))?\}/g, (_whole, name: string, fallback?: string) =>
-    variables[name] || (fallback ?? ''),
+  return String(value).replace(
+    /\$\{(\w+)(?::?-([^}]*))?\}/g,
+    (_whole, name: string, fallback?: string) => variables[name] || (fallback ?? ''),
   );
 }
 
@@ -400,8 +440,19 @@ function interpolate(value: unknown, variables: Record<string, string> = {}): st
 function durationMs(value: unknown): number {
   const text = String(value);
   if (text.startsWith('-') || !COMPOSE_FORMATS.duration.test(text)) return NaN;
-  const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  return [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)].reduce((sum, [, amount, unit]) => sum + Number(amount) * unitMs[unit], 0);
+  const unitMs: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+  };
+  return [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)].reduce(
+    (sum, [, amount, unit]) => sum + Number(amount) * unitMs[unit],
+    0,
+  );
 }
 
 /**
@@ -415,7 +466,12 @@ function composeDrainsLeftShort(services: Json): string[] {
     const { environment, command, build, stop_grace_period: grace } = asRecord(service);
     if (!isRecord(build) || commandEntries(asList(command)).length > 0) return [];
     const app = asString(asRecord(build.args).APP) ?? name;
-    return drainLeftShort('docker-compose.yml', app, composeEnvironment(environment) ?? {}, durationMs(grace ?? '10s'));
+    return drainLeftShort(
+      'docker-compose.yml',
+      app,
+      composeEnvironment(environment) ?? {},
+      durationMs(grace ?? '10s'),
+    );
   });
 }
 
@@ -430,7 +486,10 @@ function runtimeImageFolder(dockerfile: string): string {
     const paths = args.trim().split(/\s+/);
     const destination = paths.pop() ?? '';
     for (const source of paths) {
-      const target = resolve(folder, destination.endsWith('/') ? join(destination, basename(source)) : destination);
+      const target = resolve(
+        folder,
+        destination.endsWith('/') ? join(destination, basename(source)) : destination,
+      );
       mkdirSync(dirname(target), { recursive: true });
       symlinkSync(join(ROOT, relative('/app', source)), target);
     }
@@ -439,11 +498,19 @@ function runtimeImageFolder(dockerfile: string): string {
 }
 
 /** The exit code of a Compose healthcheck's test (CMD or CMD-SHELL) run in a folder under an environment; -1 where it could not run. */
-async function healthcheckExit(test: unknown[], cwd: string, env: Record<string, string>): Promise<number> {
+async function healthcheckExit(
+  test: unknown[],
+  cwd: string,
+  env: Record<string, string>,
+): Promise<number> {
   const [form, ...command] = test.map(String);
   const [file, ...args] = form === 'CMD-SHELL' ? ['sh', '-c', command.join(' ')] : command;
   try {
-    await promisify(execFile)(file, args, { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 });
+    await promisify(execFile)(file, args, {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 15_000,
+    });
     return 0;
   } catch (error) {
     const code = isRecord(error) ? error.code : undefined;
@@ -455,7 +522,11 @@ async function healthcheckExit(test: unknown[], cwd: string, env: Record<string,
 function grpcClientUrlSettings(): Map<string, string> {
   const definitions = readFileSync(join(ROOT, 'libs', 'grpc', 'src', 'services.ts'), 'utf8');
   return new Map(
-    [...definitions.matchAll(/export const (\w+): GrpcServiceDefinition = \{[^}]*?urlSetting: '(\w+)'/g)].map((match) => [match[1], match[2]] as const),
+    [
+      ...definitions.matchAll(
+        /export const (\w+): GrpcServiceDefinition = \{[^}]*?urlSetting: '(\w+)'/g,
+      ),
+    ].map((match) => [match[1], match[2]] as const),
   );
 }
 
@@ -482,16 +553,28 @@ describe('docker-compose.yml', () => {
     const command = /^CMD (.+)$/m.exec(dockerfile)?.[1];
     const [shell, flag, script] = JSON.parse(command ?? '[]') as string[];
     expect([shell, flag]).toEqual(['sh', '-c']);
-    expect(script).toMatch(/^flags=\$\(node scripts\/node-flags\.js "\$APP"\) && exec node \$flags /);
-    expect(dockerfile).toMatch(/^COPY --from=build .*\/app\/scripts\/node-flags\.js .*\.\/scripts\/$/m);
+    expect(script).toMatch(
+      /^flags=\$\(node scripts\/node-flags\.js "\$APP"\) && exec node \$flags /,
+    );
+    expect(dockerfile).toMatch(
+      /^COPY --from=build .*\/app\/scripts\/node-flags\.js .*\.\/scripts\/$/m,
+    );
     for (const app of APPS) {
-      const flags = execFileSync(process.execPath, [join(ROOT, 'scripts', 'node-flags.js'), app], { encoding: 'utf8' }).trim();
+      const flags = execFileSync(process.execPath, [join(ROOT, 'scripts', 'node-flags.js'), app], {
+        encoding: 'utf8',
+      }).trim();
       expect(flags.split(' ')).toEqual(NODE_FLAGS.appNodeFlags(app));
       // node refuses an unknown flag: one it would refuse fails here rather than in the image.
-      const accepted = execFileSync(process.execPath, [...flags.split(' '), '-p', '1'], { encoding: 'utf8' });
+      const accepted = execFileSync(process.execPath, [...flags.split(' '), '-p', '1'], {
+        encoding: 'utf8',
+      });
       expect(accepted.trim()).toBe('1');
     }
-    expect(() => execFileSync(process.execPath, [join(ROOT, 'scripts', 'node-flags.js'), 'nope'], { stdio: 'pipe' })).toThrow(/no old-generation cap/);
+    expect(() =>
+      execFileSync(process.execPath, [join(ROOT, 'scripts', 'node-flags.js'), 'nope'], {
+        stdio: 'pipe',
+      }),
+    ).toThrow(/no old-generation cap/);
   });
 
   it('installs and compiles once for all the apps: no RUN that installs or compiles follows the APP argument', () => {
@@ -502,12 +585,16 @@ describe('docker-compose.yml', () => {
     const rebuilt = stages.flatMap((stage) => {
       const arg = stage.search(/^ARG APP\b/m);
       if (arg < 0) return [];
-      return [...stage.slice(arg).matchAll(/^RUN [^\n]*?\b(npm ci|npm run build)\b/gm)].map((match) => `${stage.split('\n')[0]}: ${match[1]} after ARG APP`);
+      return [...stage.slice(arg).matchAll(/^RUN [^\n]*?\b(npm ci|npm run build)\b/gm)].map(
+        (match) => `${stage.split('\n')[0]}: ${match[1]} after ARG APP`,
+      );
     });
     expect(stages.length).toBeGreaterThan(1);
     expect(rebuilt).toEqual([]);
     // The build stage still checks that APP names an app it built.
-    expect(dockerfile).toMatch(/^ARG APP\nRUN test -n "\$APP" && test -f "dist\/apps\/\$APP\/src\/main\.js"$/m);
+    expect(dockerfile).toMatch(
+      /^ARG APP\nRUN test -n "\$APP" && test -f "dist\/apps\/\$APP\/src\/main\.js"$/m,
+    );
   });
 
   it('builds every app from the Dockerfile with its APP argument', () => {
@@ -521,7 +608,9 @@ describe('docker-compose.yml', () => {
       const option = (name: string) => command[command.indexOf(`--${name}`) + 1];
       return { appendonly: option('appendonly'), policy: option('maxmemory-policy') };
     };
-    const mounts = asList(asRecord(services['redis-state']).volumes).map((volume) => String(volume));
+    const mounts = asList(asRecord(services['redis-state']).volumes).map((volume) =>
+      String(volume),
+    );
     const env = composeEnvironment(asRecord(services.gateway).environment) ?? {};
     expect({
       state: options('redis-state'),
@@ -537,7 +626,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('shares one uploads volume between the gateway and the media platform, where local storage writes', () => {
-    const mounts = (app: string) => asList(asRecord(services[app]).volumes).map((volume) => String(volume));
+    const mounts = (app: string) =>
+      asList(asRecord(services[app]).volumes).map((volume) => String(volume));
     expect(mounts('gateway')).toContain('uploads:/app/.data/uploads');
     expect(mounts('media-platform')).toContain('uploads:/app/.data/uploads');
     expect(Object.keys(asRecord(asRecord(compose).volumes))).toContain('uploads');
@@ -558,10 +648,14 @@ describe('docker-compose.yml', () => {
     expect(chown).toBeLessThan(runtime.indexOf('USER node'));
   });
 
-  it('trusts no proxy in the HTTP apps it publishes directly: every X-Forwarded-For entry there is the client\'s', () => {
+  it("trusts no proxy in the HTTP apps it publishes directly: every X-Forwarded-For entry there is the client's", () => {
     const settings = PROXIABLE_HTTP_APPS.map((app) => {
       const service = asRecord(services[app]);
-      return [app, asList(service.ports).length > 0, asRecord(service.environment).TRUSTED_PROXY_HOPS];
+      return [
+        app,
+        asList(service.ports).length > 0,
+        asRecord(service.environment).TRUSTED_PROXY_HOPS,
+      ];
     });
     expect(settings).toEqual(PROXIABLE_HTTP_APPS.map((app) => [app, true, '0']));
   });
@@ -573,18 +667,27 @@ describe('docker-compose.yml', () => {
       // Services with no build (MariaDB, Redis, …) are images of their own.
       if (!isRecord(build) || !env) return [];
       const migrations = migratedApps(asList(command));
-      const apps = migrations.length > 0 ? migrations : [asString(asRecord(asRecord(build).args).APP) ?? name];
-      return apps.flatMap((app) => environmentIssues(app, env).map((issue) => `${name} → ${issue}`));
+      const apps =
+        migrations.length > 0 ? migrations : [asString(asRecord(asRecord(build).args).APP) ?? name];
+      return apps.flatMap((app) =>
+        environmentIssues(app, env).map((issue) => `${name} → ${issue}`),
+      );
     });
     expect(issues).toEqual([]);
-    expect(migratedApps(asList(asRecord(services.migrate).command)).sort()).toEqual(appsWithMigrations().sort());
+    expect(migratedApps(asList(asRecord(services.migrate).command)).sort()).toEqual(
+      appsWithMigrations().sort(),
+    );
     expect(appsWithMigrations()).toEqual(expect.arrayContaining(['user', 'news', 'mis']));
     expect(environmentIssues('worker', { SMS_DRIVR: 'log', SMS_LOG_LATENCY_MS: '-1' })).toEqual([
       'worker: SMS_DRIVR is read by no app',
       expect.stringMatching(/^worker: SMS_LOG_LATENCY_MS: /),
     ]);
     // A gRPC address without its port (grpc-js dials 443) or as an http:// URL is refused at boot.
-    expect(['chatbot', 'http://chatbot:50053'].flatMap((url) => environmentIssues('im', { CHATBOT_GRPC_URL: url }))).toEqual([
+    expect(
+      ['chatbot', 'http://chatbot:50053'].flatMap((url) =>
+        environmentIssues('im', { CHATBOT_GRPC_URL: url }),
+      ),
+    ).toEqual([
       expect.stringMatching(/^im: CHATBOT_GRPC_URL: /),
       expect.stringMatching(/^im: CHATBOT_GRPC_URL: /),
     ]);
@@ -593,7 +696,12 @@ describe('docker-compose.yml', () => {
   it('publishes each HTTP app on the port its settings make it listen on', () => {
     const mismatches = HTTP_APPS.flatMap((app) => {
       const service = asRecord(services[app]);
-      const env = Object.fromEntries(Object.entries(asRecord(service.environment)).map(([key, value]) => [key, interpolate(value)]));
+      const env = Object.fromEntries(
+        Object.entries(asRecord(service.environment)).map(([key, value]) => [
+          key,
+          interpolate(value),
+        ]),
+      );
       const port = listeningPort(app, env);
       return asList(service.ports)
         .map((entry) => Number(/(\d+)(?:\/\w+)?$/.exec(String(entry))?.[1]))
@@ -606,36 +714,60 @@ describe('docker-compose.yml', () => {
 
   it('cuts the gRPC calls and HTTP requests still running at GRPC_SHUTDOWN_DRAIN_MS / HTTP_SHUTDOWN_DRAIN_MS early enough for the shutdown hooks to run before Compose kills the container', () => {
     // An env_file would set what this does not read.
-    expect(Object.keys(services).filter((name) => asRecord(services[name]).env_file !== undefined)).toEqual([]);
+    expect(
+      Object.keys(services).filter((name) => asRecord(services[name]).env_file !== undefined),
+    ).toEqual([]);
     const draining = Object.values(DRAIN_DEADLINE_OF).flat();
     expect(draining.filter((app) => !isRecord(asRecord(services[app]).build))).toEqual([]);
     expect(composeDrainsLeftShort(services)).toEqual([]);
 
-    const news = (service: Json): string[] => composeDrainsLeftShort({ news: { build: { args: { APP: 'news' } }, ...service } });
+    const news = (service: Json): string[] =>
+      composeDrainsLeftShort({ news: { build: { args: { APP: 'news' } }, ...service } });
     const tooLong = 'docker-compose.yml news: drains 26000 ms of the 30000 ms before the kill';
-    expect(news({ environment: { GRPC_SHUTDOWN_DRAIN_MS: '26000' }, stop_grace_period: '30s' })).toEqual([tooLong]);
-    expect(news({ environment: ['GRPC_SHUTDOWN_DRAIN_MS=26000'], stop_grace_period: '30s' })).toEqual([tooLong]);
-    expect(news({ environment: { GRPC_SHUTDOWN_DRAIN_MS: '${NEWS_DRAIN:-26000}' }, stop_grace_period: '30s' })).toEqual([tooLong]);
-    expect(news({ environment: ['GRPC_SHUTDOWN_DRAIN_MS=26000'], stop_grace_period: '1m' })).toEqual([]);
-    expect(news({ environment: {} })).toEqual(['docker-compose.yml news: drains 15000 ms of the 10000 ms before the kill']);
-    expect([durationMs('1m30s'), durationMs('500ms'), durationMs('30'), durationMs('-5s')]).toEqual([90_000, 500, NaN, NaN]);
+    expect(
+      news({ environment: { GRPC_SHUTDOWN_DRAIN_MS: '26000' }, stop_grace_period: '30s' }),
+    ).toEqual([tooLong]);
+    expect(
+      news({ environment: ['GRPC_SHUTDOWN_DRAIN_MS=26000'], stop_grace_period: '30s' }),
+    ).toEqual([tooLong]);
+    expect(
+      news({
+        environment: { GRPC_SHUTDOWN_DRAIN_MS: '${NEWS_DRAIN:-26000}' },
+        stop_grace_period: '30s',
+      }),
+    ).toEqual([tooLong]);
+    expect(
+      news({ environment: ['GRPC_SHUTDOWN_DRAIN_MS=26000'], stop_grace_period: '1m' }),
+    ).toEqual([]);
+    expect(news({ environment: {} })).toEqual([
+      'docker-compose.yml news: drains 15000 ms of the 10000 ms before the kill',
+    ]);
+    expect([durationMs('1m30s'), durationMs('500ms'), durationMs('30'), durationMs('-5s')]).toEqual(
+      [90_000, 500, NaN, NaN],
+    );
   });
 
   it('gives the apps that sign or verify tokens their JWT keys on a fresh checkout, from a volume a one-shot service fills first', () => {
     const readers = APPS.filter((app) =>
-      reachableSources(join(ROOT, 'apps', app, 'src', 'main.ts')).some((file) => /\.JWT_KEYS_DIR\b/.test(readFileSync(file, 'utf8'))),
+      reachableSources(join(ROOT, 'apps', app, 'src', 'main.ts')).some((file) =>
+        /\.JWT_KEYS_DIR\b/.test(readFileSync(file, 'utf8')),
+      ),
     );
     expect(readers.sort()).toEqual(['gateway', 'im', 'media-platform', 'user']);
     const volumes = Object.keys(asRecord(asRecord(compose).volumes));
     /** The source of what a service mounts at its JWT_KEYS_DIR, and whether it may write there. */
     const keysMount = (service: Json): { source?: string; writable: boolean } => {
       const dir = composeEnvironment(service.environment)?.JWT_KEYS_DIR ?? '';
-      const entry = asList(service.volumes).map(String).find((volume) => volume.split(':')[1] === dir);
+      const entry = asList(service.volumes)
+        .map(String)
+        .find((volume) => volume.split(':')[1] === dir);
       const [source, , mode] = (entry ?? '').split(':');
       return { source: entry === undefined ? undefined : source, writable: mode !== 'ro' };
     };
     const generators = Object.entries(services).filter(([, service]) =>
-      asList(asRecord(service).command).join(' ').includes('dist/apps/user/src/auth/generate-dev-keys.js'),
+      asList(asRecord(service).command)
+        .join(' ')
+        .includes('dist/apps/user/src/auth/generate-dev-keys.js'),
     );
     expect(generators.map(([name]) => name)).toEqual(['jwt-keys']);
     const [[generatorName, generator]] = generators;
@@ -648,7 +780,10 @@ describe('docker-compose.yml', () => {
       const { source } = keysMount(service);
       const waits = asRecord(asRecord(service.depends_on)[generatorName]).condition;
       // A bind mount of the git-ignored ./.keys is an empty folder on a fresh checkout.
-      return source !== undefined && volumes.includes(source) && source === filled.source && waits === 'service_completed_successfully'
+      return source !== undefined &&
+        volumes.includes(source) &&
+        source === filled.source &&
+        waits === 'service_completed_successfully'
         ? []
         : [`${app}: keys from ${String(source)}, waits for ${String(waits)}`];
     });
@@ -659,23 +794,38 @@ describe('docker-compose.yml', () => {
     expect(runtime).toMatch(/^RUN mkdir -p [^\n]*\.keys[^\n]*&& chown -R node:node [^\n]*\.keys/m);
   });
 
-  it('lets the operator turn on each optional profile by its driver setting alone, the app then addressing the profile\'s service', () => {
+  it("lets the operator turn on each optional profile by its driver setting alone, the app then addressing the profile's service", () => {
     /** The service a URL setting of an app addresses under the operator's variables, with its profiles. */
-    const addressed = (app: string, variables: Record<string, string>, setting: string): [string, unknown] => {
+    const addressed = (
+      app: string,
+      variables: Record<string, string>,
+      setting: string,
+    ): [string, unknown] => {
       const env = composeEnvironment(asRecord(services[app]).environment, variables) ?? {};
       const result = isApp(app) ? APP_ENV_SCHEMAS[app].safeParse(env) : undefined;
-      if (!result?.success) return [`${app} refuses: ${JSON.stringify(result?.error.issues)}`, undefined];
+      if (!result?.success)
+        return [`${app} refuses: ${JSON.stringify(result?.error.issues)}`, undefined];
       const url = (result.data as Record<string, unknown>)[setting];
       const host = typeof url === 'string' ? new URL(url).hostname : String(url);
       return [host, asRecord(services[host]).profiles];
     };
-    expect(addressed('news', { SEARCH_DRIVER: 'es' }, 'ELASTICSEARCH_URL')).toEqual(['elasticsearch', ['search']]);
-    const s3 = { STORAGE_DRIVER: 's3', S3_ACCESS_KEY_ID: 'test-key-id', S3_SECRET_ACCESS_KEY: 'test-secret' };
+    expect(addressed('news', { SEARCH_DRIVER: 'es' }, 'ELASTICSEARCH_URL')).toEqual([
+      'elasticsearch',
+      ['search'],
+    ]);
+    const s3 = {
+      STORAGE_DRIVER: 's3',
+      S3_ACCESS_KEY_ID: 'test-key-id',
+      S3_SECRET_ACCESS_KEY: 'test-secret',
+    };
     expect(addressed('media-platform', s3, 'S3_ENDPOINT')).toEqual(['seaweedfs', ['s3']]);
     expect(addressed('gateway', s3, 'S3_ENDPOINT')).toEqual(['seaweedfs', ['s3']]);
     // Without them the apps run on MySQL search and local storage, needing no profile.
     const news = composeEnvironment(asRecord(services.news).environment) ?? {};
-    expect([newsEnvSchema.parse(news).SEARCH_DRIVER, newsEnvSchema.parse(news).STORAGE_DRIVER]).toEqual(['mysql', 'local']);
+    expect([
+      newsEnvSchema.parse(news).SEARCH_DRIVER,
+      newsEnvSchema.parse(news).STORAGE_DRIVER,
+    ]).toEqual(['mysql', 'local']);
     expect(interpolate('${A:-x}/${B:-y}/${C}', { A: 'a' })).toBe('a/y/');
   });
 
@@ -684,7 +834,7 @@ describe('docker-compose.yml', () => {
     expect(missing).toEqual([]);
   });
 
-  it("gives each gRPC service a healthcheck that asks its grpc.health.v1 status on the port its settings make it listen on, with what its image holds", async () => {
+  it('gives each gRPC service a healthcheck that asks its grpc.health.v1 status on the port its settings make it listen on, with what its image holds', async () => {
     const image = runtimeImageFolder(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
     const health = new HealthImplementation({ '': 'NOT_SERVING' });
     const server = new Server();
@@ -699,7 +849,11 @@ describe('docker-compose.yml', () => {
     const probe = (app: string): Promise<number> => {
       const service = asRecord(services[app]);
       // The image sets APP from its build argument.
-      const env = { ...composeEnvironment(service.environment), APP: app, [PORT_SETTINGS[app]]: String(port) };
+      const env = {
+        ...composeEnvironment(service.environment),
+        APP: app,
+        [PORT_SETTINGS[app]]: String(port),
+      };
       return healthcheckExit(asList(asRecord(service.healthcheck).test), image, env);
     };
     try {
@@ -726,8 +880,12 @@ describe('docker-compose.yml', () => {
     /** The address settings a source reads itself (config.NEWS_GRPC_URL) or through the clients it is given. */
     const grpcSettingsOf = (file: string): string[] => {
       const source = readFileSync(file, 'utf8');
-      const clients = [...source.matchAll(/\bInjectGrpcClient\(\s*(\w+)\s*\)/g)].map((match) => match[1]);
-      clients.filter((client) => !clientSettings.has(client)).forEach((client) => unknownClients.add(client));
+      const clients = [...source.matchAll(/\bInjectGrpcClient\(\s*(\w+)\s*\)/g)].map(
+        (match) => match[1],
+      );
+      clients
+        .filter((client) => !clientSettings.has(client))
+        .forEach((client) => unknownClients.add(client));
       return [
         ...[...source.matchAll(/\.([A-Z]+_GRPC_URL)\b/g)].map((match) => match[1]),
         ...clients.flatMap((client) => clientSettings.get(client) ?? []),
@@ -739,9 +897,14 @@ describe('docker-compose.yml', () => {
       const env = composeEnvironment(environment) ?? {};
       const app = asString(asRecord(build.args).APP) ?? name;
       const commanded = commandEntries(asList(command));
-      const entries = commanded.length > 0 ? commanded : [join(ROOT, 'apps', app, 'src', 'main.ts')];
-      const settings = new Set(entries.flatMap((entry) => reachableSources(entry).flatMap(grpcSettingsOf)));
-      const called = [...settings].flatMap((setting) => (env[setting] === undefined ? [] : [grpcTargetHost(env[setting])]));
+      const entries =
+        commanded.length > 0 ? commanded : [join(ROOT, 'apps', app, 'src', 'main.ts')];
+      const settings = new Set(
+        entries.flatMap((entry) => reachableSources(entry).flatMap(grpcSettingsOf)),
+      );
+      const called = [...settings].flatMap((setting) =>
+        env[setting] === undefined ? [] : [grpcTargetHost(env[setting])],
+      );
       const dependsOn = asRecord(asRecord(service).depends_on);
       return [{ name, called: called.filter((host) => host !== name).sort(), dependsOn }];
     });
@@ -752,7 +915,10 @@ describe('docker-compose.yml', () => {
       called
         .filter((host) => !(callsOnlyWhenCalled[name] ?? []).includes(host))
         .map((host) => [host, asRecord(dependsOn[host]).condition] as const)
-        .filter(([host, condition]) => condition !== 'service_healthy' || !isRecord(asRecord(services[host]).healthcheck))
+        .filter(
+          ([host, condition]) =>
+            condition !== 'service_healthy' || !isRecord(asRecord(services[host]).healthcheck),
+        )
         .map(([host, condition]) => `${name}: calls ${host}, waits for ${String(condition)}`),
     );
     expect([...unknownClients]).toEqual([]);
@@ -767,7 +933,11 @@ describe('docker-compose.yml', () => {
       mis: ['news', 'user'],
       worker: ['news', 'recommend', 'user'],
     });
-    expect([grpcTargetHost('user:50051'), grpcTargetHost('dns:///news:50052'), grpcTargetHost('[::1]:9999')]).toEqual(['user', 'news', '::1']);
+    expect([
+      grpcTargetHost('user:50051'),
+      grpcTargetHost('dns:///news:50052'),
+      grpcTargetHost('[::1]:9999'),
+    ]).toEqual(['user', 'news', '::1']);
   });
 
   it('builds on a Node image pinned to a release of the Node major version the project is tested with, within its engines range', () => {
@@ -781,13 +951,23 @@ describe('docker-compose.yml', () => {
     expect({ image, pinned: release !== null }).toEqual({ image, pinned: true });
     const [major, minor, patch] = (release ?? []).slice(1).map(Number);
     expect(major).toBe(Number(process.versions.node.split('.')[0]));
-    const engines = asString(asRecord(asRecord(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))).engines).node) ?? '';
-    const [minMajor, minMinor, minPatch] = (/^>=(\d+)\.(\d+)\.(\d+)$/.exec(engines) ?? []).slice(1).map(Number);
-    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(minMajor * 1e6 + minMinor * 1e3 + minPatch);
+    const engines =
+      asString(
+        asRecord(asRecord(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))).engines)
+          .node,
+      ) ?? '';
+    const [minMajor, minMinor, minPatch] = (/^>=(\d+)\.(\d+)\.(\d+)$/.exec(engines) ?? [])
+      .slice(1)
+      .map(Number);
+    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(
+      minMajor * 1e6 + minMinor * 1e3 + minPatch,
+    );
   });
 
   it('starts every app, and the migrations, once each store its code connects to (where its settings address it) is healthy, and waits for no other store', () => {
-    const stores = Object.keys(services).filter((name) => !isRecord(asRecord(services[name]).build));
+    const stores = Object.keys(services).filter(
+      (name) => !isRecord(asRecord(services[name]).build),
+    );
     // A service whose stores cannot be told is named, never passed over.
     const untold: string[] = [];
     const waits = Object.entries(services).flatMap(([name, service]) => {
@@ -800,22 +980,29 @@ describe('docker-compose.yml', () => {
       }
       const app = asString(asRecord(build.args).APP) ?? name;
       const commanded = commandEntries(asList(command));
-      const entries = commanded.length > 0 ? commanded : [join(ROOT, 'apps', app, 'src', 'main.ts')];
+      const entries =
+        commanded.length > 0 ? commanded : [join(ROOT, 'apps', app, 'src', 'main.ts')];
       const settings = entries.flatMap((entry) => {
         const found = storeSettingsOf(entry);
-        if (found === undefined) untold.push(`${name}: no import followed from ${relative(ROOT, entry)}`);
+        if (found === undefined)
+          untold.push(`${name}: no import followed from ${relative(ROOT, entry)}`);
         return found ?? [];
       });
       const needed = new Set(settings.map((setting) => storeHost(setting, env[setting] ?? '')));
       const dependsOn = asRecord(asRecord(service).depends_on);
       const waited = Object.keys(dependsOn).filter((target) => stores.includes(target));
-      const unhealthy = waited.filter((store) => asRecord(dependsOn[store]).condition !== 'service_healthy');
+      const unhealthy = waited.filter(
+        (store) => asRecord(dependsOn[store]).condition !== 'service_healthy',
+      );
       return [{ name, needed: [...needed].sort(), waited: waited.sort(), unhealthy }];
     });
     const wrong = waits
-      .filter(({ needed, waited, unhealthy }) => unhealthy.length > 0 || needed.join() !== waited.join())
-      .map(({ name, needed, waited, unhealthy }) =>
-        `${name}: needs ${needed.join(', ')}; waits for ${waited.join(', ')}; not till healthy: ${unhealthy.join(', ')}`,
+      .filter(
+        ({ needed, waited, unhealthy }) => unhealthy.length > 0 || needed.join() !== waited.join(),
+      )
+      .map(
+        ({ name, needed, waited, unhealthy }) =>
+          `${name}: needs ${needed.join(', ')}; waits for ${waited.join(', ')}; not till healthy: ${unhealthy.join(', ')}`,
       );
     expect([...untold, ...wrong]).toEqual([]);
     expect(Object.fromEntries(waits.map(({ name, needed }) => [name, needed]))).toMatchObject({
@@ -958,7 +1145,11 @@ function containersOf(doc: Json): Json[] {
 
 /** V8's heap limit under these node flags (old generation and young generation), in MiB. */
 function heapLimitMiB(flags: readonly string[]): number {
-  const bytes = execFileSync(process.execPath, [...flags, '-p', 'v8.getHeapStatistics().heap_size_limit'], { encoding: 'utf8' });
+  const bytes = execFileSync(
+    process.execPath,
+    [...flags, '-p', 'v8.getHeapStatistics().heap_size_limit'],
+    { encoding: 'utf8' },
+  );
   return Number(bytes) / 1024 / 1024;
 }
 
@@ -983,7 +1174,9 @@ function stopBudgetMs(doc: Json): number {
 
 /** The drain deadline an app runs with under this environment, in ms; undefined for an app with none. */
 function drainMs(app: string, env: Record<string, string>): number | undefined {
-  const setting = Object.keys(DRAIN_DEADLINE_OF).find((name) => DRAIN_DEADLINE_OF[name].includes(app));
+  const setting = Object.keys(DRAIN_DEADLINE_OF).find((name) =>
+    DRAIN_DEADLINE_OF[name].includes(app),
+  );
   if (setting === undefined || !isApp(app)) return undefined;
   const config: Record<string, unknown> = APP_ENV_SCHEMAS[app].parse(env);
   return Number(config[setting]);
@@ -993,10 +1186,17 @@ function drainMs(app: string, env: Record<string, string>): number | undefined {
  * An app whose drain deadline under this environment leaves its shutdown hooks less than
  * SHUTDOWN_HOOKS_ROOM_MS of the time between the stop signal and the kill, as `<where> <app>: …`.
  */
-function drainLeftShort(where: string, app: string, env: Record<string, string>, budgetMs: number): string[] {
+function drainLeftShort(
+  where: string,
+  app: string,
+  env: Record<string, string>,
+  budgetMs: number,
+): string[] {
   const drain = drainMs(app, env);
   if (drain === undefined || budgetMs - drain >= SHUTDOWN_HOOKS_ROOM_MS) return [];
-  return [`${where} ${app}: drains ${String(drain)} ms of the ${String(budgetMs)} ms before the kill`];
+  return [
+    `${where} ${app}: drains ${String(drain)} ms of the ${String(budgetMs)} ms before the kill`,
+  ];
 }
 
 /**
@@ -1006,14 +1206,17 @@ function applyJsonPatches(resource: Json, kustomization: Json): Json {
   const doc = structuredClone(resource);
   for (const entry of asList(kustomization.patches).map(asRecord)) {
     const target = asRecord(entry.target);
-    if (target.kind !== doc.kind || (target.name !== undefined && target.name !== nameOf(doc))) continue;
+    if (target.kind !== doc.kind || (target.name !== undefined && target.name !== nameOf(doc)))
+      continue;
     const operations: unknown = parse(asString(entry.patch) ?? '[]');
     for (const operation of asList(operations).map(asRecord)) {
-      if (operation.op !== 'add' && operation.op !== 'replace') throw new Error(`unsupported patch op ${String(operation.op)}`);
+      if (operation.op !== 'add' && operation.op !== 'replace')
+        throw new Error(`unsupported patch op ${String(operation.op)}`);
       const keys = String(operation.path).split('/').slice(1);
       const last = keys.pop() ?? '';
       let parent: unknown = doc;
-      for (const key of keys) parent = Array.isArray(parent) ? parent[Number(key)] : asRecord(parent)[key];
+      for (const key of keys)
+        parent = Array.isArray(parent) ? parent[Number(key)] : asRecord(parent)[key];
       if (Array.isArray(parent)) {
         const index = last === '-' ? parent.length : Number(last);
         parent.splice(index, operation.op === 'add' ? 0 : 1, operation.value);
@@ -1061,9 +1264,13 @@ function generatorEnvFile(file: string): Record<string, string> {
 
 /** The data of a configMapGenerator entry of the kustomization in dir: its env files, files and literals. */
 function generatorData(dir: string, generator: Json): Record<string, string> {
-  const fromEnvs = asList(generator.envs).map((path) => generatorEnvFile(resolve(dir, String(path))));
+  const fromEnvs = asList(generator.envs).map((path) =>
+    generatorEnvFile(resolve(dir, String(path))),
+  );
   const fromFiles = asList(generator.files).map((entry) => {
-    const [key, path] = String(entry).includes('=') ? String(entry).split('=', 2) : [basename(String(entry)), String(entry)];
+    const [key, path] = String(entry).includes('=')
+      ? String(entry).split('=', 2)
+      : [basename(String(entry)), String(entry)];
     return { [key]: readFileSync(resolve(dir, path), 'utf8') };
   });
   const literals = asList(generator.literals).map((entry) => {
@@ -1079,7 +1286,8 @@ function generatedConfigMaps(dir: string): Map<string, GeneratedConfigMap> {
   const maps = new Map<string, GeneratedConfigMap>();
   for (const path of asList(doc.resources)) {
     const base = resolve(dir, String(path));
-    if (existsSync(join(base, 'kustomization.yaml'))) for (const [name, map] of generatedConfigMaps(base)) maps.set(name, map);
+    if (existsSync(join(base, 'kustomization.yaml')))
+      for (const [name, map] of generatedConfigMaps(base)) maps.set(name, map);
   }
   const unhashed = asRecord(doc.generatorOptions).disableNameSuffixHash === true;
   for (const generator of asList(doc.configMapGenerator).map(asRecord)) {
@@ -1088,7 +1296,10 @@ function generatedConfigMaps(dir: string): Map<string, GeneratedConfigMap> {
     const previous = behavior === 'create' ? undefined : maps.get(name);
     maps.set(name, {
       data: { ...(behavior === 'merge' ? previous?.data : {}), ...generatorData(dir, generator) },
-      hashed: !unhashed && asRecord(generator.options).disableNameSuffixHash !== true && previous?.hashed !== false,
+      hashed:
+        !unhashed &&
+        asRecord(generator.options).disableNameSuffixHash !== true &&
+        previous?.hashed !== false,
       steps: [...(previous?.steps ?? []), `${relative(ROOT, dir)} ${behavior}`],
     });
   }
@@ -1100,11 +1311,19 @@ function configMapsReadBy(doc: Json): string[] {
   const pod = asRecord(asRecord(asRecord(doc.spec).template).spec);
   const containers = [...asList(pod.containers), ...asList(pod.initContainers)].map(asRecord);
   const names = [
-    ...containers.flatMap((container) => asList(container.envFrom).map((source) => asRecord(asRecord(source).configMapRef).name)),
-    ...containers.flatMap((container) => asList(container.env).map((entry) => asRecord(asRecord(asRecord(entry).valueFrom).configMapKeyRef).name)),
+    ...containers.flatMap((container) =>
+      asList(container.envFrom).map((source) => asRecord(asRecord(source).configMapRef).name),
+    ),
+    ...containers.flatMap((container) =>
+      asList(container.env).map(
+        (entry) => asRecord(asRecord(asRecord(entry).valueFrom).configMapKeyRef).name,
+      ),
+    ),
     ...asList(pod.volumes).map((volume) => asRecord(asRecord(volume).configMap).name),
     ...asList(pod.volumes).flatMap((volume) =>
-      asList(asRecord(asRecord(volume).projected).sources).map((source) => asRecord(asRecord(source).configMap).name),
+      asList(asRecord(asRecord(volume).projected).sources).map(
+        (source) => asRecord(asRecord(source).configMap).name,
+      ),
     ),
   ];
   return [...new Set(names.filter((name): name is string => typeof name === 'string'))];
@@ -1127,12 +1346,21 @@ describe('k8s manifests', () => {
       asList(doc.configMapGenerator)
         .map(asRecord)
         .flatMap((generator) => [
-          ...asList(generator.envs).map((path) => resolve(dirname(file), String(path))).map((env) => [env, generatorEnvFile(env)] as const),
-          [file, generatorData(dirname(file), { files: generator.files, literals: generator.literals })] as const,
+          ...asList(generator.envs)
+            .map((path) => resolve(dirname(file), String(path)))
+            .map((env) => [env, generatorEnvFile(env)] as const),
+          [
+            file,
+            generatorData(dirname(file), { files: generator.files, literals: generator.literals }),
+          ] as const,
         ]),
     );
-    const kept = resources.filter(({ doc }) => doc.kind === 'ConfigMap').map(({ file, doc }) => [file, asRecord(doc.data)] as const);
-    return [...generated, ...kept].filter(([, data]) => setting in data).map(([file]) => relative(ROOT, file));
+    const kept = resources
+      .filter(({ doc }) => doc.kind === 'ConfigMap')
+      .map(({ file, doc }) => [file, asRecord(doc.data)] as const);
+    return [...generated, ...kept]
+      .filter(([, data]) => setting in data)
+      .map(([file]) => relative(ROOT, file));
   };
 
   it('finds the base and both overlays', () => {
@@ -1161,7 +1389,10 @@ describe('k8s manifests', () => {
 
       const used = new Set(paths.map((path) => resolve(dir, path)));
       const unused = readdirSync(dir)
-        .filter((entry) => /\.(?:ya?ml|env)$/.test(entry) && !/^kustomization\.ya?ml$|\.example\.env$/.test(entry))
+        .filter(
+          (entry) =>
+            /\.(?:ya?ml|env)$/.test(entry) && !/^kustomization\.ya?ml$|\.example\.env$/.test(entry),
+        )
         .filter((entry) => !used.has(join(dir, entry)));
       expect(unused).toEqual([]);
     },
@@ -1213,10 +1444,15 @@ describe('k8s manifests', () => {
     const writable = workloads()
       .filter((doc) => {
         const pod = asRecord(asRecord(asRecord(doc.spec).template).spec);
-        const data = asList(pod.volumes).map(asRecord).find((volume) => isRecord(volume.emptyDir));
+        const data = asList(pod.volumes)
+          .map(asRecord)
+          .find((volume) => isRecord(volume.emptyDir));
         return containersOf(doc).some((container) =>
           asList(container.volumeMounts).some(
-            (mount) => asRecord(mount).mountPath === '/app/.data' && data !== undefined && asRecord(mount).name === data.name,
+            (mount) =>
+              asRecord(mount).mountPath === '/app/.data' &&
+              data !== undefined &&
+              asRecord(mount).name === data.name,
           ),
         );
       })
@@ -1238,7 +1474,9 @@ describe('k8s manifests', () => {
     const servers = workloads().filter((doc) => draining.includes(nameOf(doc) ?? ''));
     expect([...new Set(servers.map(nameOf))].sort()).toEqual([...draining].sort());
     const leftShort = kustomizations.flatMap(({ file }) =>
-      servers.flatMap((doc) => drainsLeftShortIn(doc, configMapsOf(file), relative(ROOT, dirname(file)))),
+      servers.flatMap((doc) =>
+        drainsLeftShortIn(doc, configMapsOf(file), relative(ROOT, dirname(file))),
+      ),
     );
     expect(leftShort).toEqual([]);
   });
@@ -1262,19 +1500,27 @@ describe('k8s manifests', () => {
     const fromConfigMap = (name: string): Json => ({ configMapRef: { name } });
     const leftShort = (doc: Json): string[] => drainsLeftShortIn(doc, configMaps, 'fixture');
 
-    expect(leftShort(withEnv([drain(26_000)]))).toEqual(['fixture news: drains 26000 ms of the 25000 ms before the kill']);
+    expect(leftShort(withEnv([drain(26_000)]))).toEqual([
+      'fixture news: drains 26000 ms of the 25000 ms before the kill',
+    ]);
     expect(leftShort(withEnv([], [fromConfigMap('long-drain')]))).toEqual([
       'fixture news: drains 26000 ms of the 25000 ms before the kill',
     ]);
     expect(leftShort(withEnv([drain(10_000)], [fromConfigMap('long-drain')]))).toEqual([]);
-    expect(leftShort(withEnv([], [fromConfigMap('long-drain'), fromConfigMap('short-drain')]))).toEqual([]);
-    expect(leftShort(withEnv([], [fromConfigMap('short-drain'), fromConfigMap('long-drain')]))).toHaveLength(1);
+    expect(
+      leftShort(withEnv([], [fromConfigMap('long-drain'), fromConfigMap('short-drain')])),
+    ).toEqual([]);
+    expect(
+      leftShort(withEnv([], [fromConfigMap('short-drain'), fromConfigMap('long-drain')])),
+    ).toHaveLength(1);
     expect(leftShort(withEnv([drain(20_000)]))).toEqual([]);
     const fromKey = (name: string): Json => ({
       name: 'GRPC_SHUTDOWN_DRAIN_MS',
       valueFrom: { configMapKeyRef: { name, key: 'GRPC_SHUTDOWN_DRAIN_MS' } },
     });
-    expect(leftShort(withEnv([fromKey('long-drain')], [fromConfigMap('short-drain')]))).toHaveLength(1);
+    expect(
+      leftShort(withEnv([fromKey('long-drain')], [fromConfigMap('short-drain')])),
+    ).toHaveLength(1);
     const prefixed = { configMapRef: { name: 'long-drain' }, prefix: 'OLD_' };
     expect(leftShort(withEnv([], [prefixed]))).toEqual([]);
   });
@@ -1286,22 +1532,38 @@ describe('k8s manifests', () => {
     expect(settingIn('SNOWFLAKE_WORKER_ID')).toEqual([]);
 
     const findings = apps.flatMap((app) => {
-      const workloads = resources.filter(({ doc }) => ['Deployment', 'StatefulSet'].includes(asString(doc.kind) ?? '') && nameOf(doc) === app);
-      const autoscalers = ofKind('HorizontalPodAutoscaler').filter((doc) => asRecord(asRecord(doc.spec).scaleTargetRef).name === app);
+      const workloads = resources.filter(
+        ({ doc }) =>
+          ['Deployment', 'StatefulSet'].includes(asString(doc.kind) ?? '') && nameOf(doc) === app,
+      );
+      const autoscalers = ofKind('HorizontalPodAutoscaler').filter(
+        (doc) => asRecord(asRecord(doc.spec).scaleTargetRef).name === app,
+      );
       const counts = [
         ...workloads.map(({ doc }) => Number(asRecord(doc.spec).replicas ?? 1)),
         ...autoscalers.map((doc) => Number(asRecord(doc.spec).maxReplicas)),
         ...kustomizations.flatMap(({ doc }) =>
-          asList(doc.replicas).map(asRecord).filter((entry) => entry.name === app).map((entry) => Number(entry.count)),
+          asList(doc.replicas)
+            .map(asRecord)
+            .filter((entry) => entry.name === app)
+            .map((entry) => Number(entry.count)),
         ),
       ];
       const mostPods = Math.max(...counts);
       return workloads.map(({ doc }) => {
         const workerIds = containersOf(doc).map((container) => {
-          const entry = asList(container.env).map(asRecord).find((env) => env.name === 'SNOWFLAKE_WORKER_ID');
-          return asString(asRecord(asRecord(asRecord(entry).valueFrom).fieldRef).fieldPath) ?? asString(asRecord(entry).value);
+          const entry = asList(container.env)
+            .map(asRecord)
+            .find((env) => env.name === 'SNOWFLAKE_WORKER_ID');
+          return (
+            asString(asRecord(asRecord(asRecord(entry).valueFrom).fieldRef).fieldPath) ??
+            asString(asRecord(entry).value)
+          );
         });
-        const perPod = doc.kind === 'StatefulSet' && workerIds.length > 0 && workerIds.every((id) => id === POD_INDEX_FIELD);
+        const perPod =
+          doc.kind === 'StatefulSet' &&
+          workerIds.length > 0 &&
+          workerIds.every((id) => id === POD_INDEX_FIELD);
         return [app, mostPods <= 1 || perPod, mostPods <= SNOWFLAKE_WORKERS];
       });
     });
@@ -1309,7 +1571,9 @@ describe('k8s manifests', () => {
     // The autoscalers scale what exists.
     for (const doc of ofKind('HorizontalPodAutoscaler')) {
       const target = asRecord(asRecord(doc.spec).scaleTargetRef);
-      const scaled = resources.filter(({ doc: workload }) => workload.kind === target.kind && nameOf(workload) === target.name);
+      const scaled = resources.filter(
+        ({ doc: workload }) => workload.kind === target.kind && nameOf(workload) === target.name,
+      );
       expect([nameOf(doc), scaled.length]).toEqual([nameOf(doc), 1]);
     }
   });
@@ -1320,17 +1584,21 @@ describe('k8s manifests', () => {
    */
   function configMapsOf(kustomizationFile: string): Map<string, Record<string, string>> {
     const dirs = [join(ROOT, 'k8s', 'base'), dirname(kustomizationFile)];
-    const configMaps = new Map([...generatedConfigMaps(dirname(kustomizationFile))].map(([name, { data }]) => [name, data]));
+    const configMaps = new Map(
+      [...generatedConfigMaps(dirname(kustomizationFile))].map(([name, { data }]) => [name, data]),
+    );
     for (const { file, doc } of resources) {
       if (doc.kind !== 'ConfigMap' || !dirs.includes(dirname(file))) continue;
       const name = nameOf(doc) ?? '?';
-      const data = Object.fromEntries(Object.entries(asRecord(doc.data)).map(([key, value]) => [key, String(value)]));
+      const data = Object.fromEntries(
+        Object.entries(asRecord(doc.data)).map(([key, value]) => [key, String(value)]),
+      );
       configMaps.set(name, { ...configMaps.get(name), ...data });
     }
     return configMaps;
   }
 
-  it('rolls the pods that read a ConfigMap when an apply changes one of its settings: kustomize generates it under a name hashed from its data, and the overlays merge their settings into the base\'s', () => {
+  it("rolls the pods that read a ConfigMap when an apply changes one of its settings: kustomize generates it under a name hashed from its data, and the overlays merge their settings into the base's", () => {
     // Pods read their environment at start only: a ConfigMap kept as a resource keeps its name, so
     // an apply that changes a setting changes no pod template and no pod reads the new value.
     const read = [...new Set([...workloads(), ...ofKind('Job')].flatMap(configMapsReadBy))].sort();
@@ -1339,7 +1607,13 @@ describe('k8s manifests', () => {
       const generated = generatedConfigMaps(dirname(file));
       return read.map((name) => {
         const map = generated.get(name);
-        return [relative(ROOT, dirname(file)), name, map?.hashed ?? 'not generated', map?.steps.at(0), map?.steps.slice(1).map((step) => step.split(' ')[1])];
+        return [
+          relative(ROOT, dirname(file)),
+          name,
+          map?.hashed ?? 'not generated',
+          map?.steps.at(0),
+          map?.steps.slice(1).map((step) => step.split(' ')[1]),
+        ];
       });
     });
     // The base creates each; an overlay merges into it (a create of the base's name kustomize
@@ -1347,18 +1621,39 @@ describe('k8s manifests', () => {
     expect(made).toEqual(
       kustomizations.flatMap(({ file }) => {
         const dir = relative(ROOT, dirname(file));
-        return read.map((name) => [dir, name, true, 'k8s/base create', dir === 'k8s/base' ? [] : ['merge']]);
+        return read.map((name) => [
+          dir,
+          name,
+          true,
+          'k8s/base create',
+          dir === 'k8s/base' ? [] : ['merge'],
+        ]);
       }),
     );
     for (const { file } of kustomizations)
-      for (const [name, { data }] of generatedConfigMaps(dirname(file))) validateK8s({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+      for (const [name, { data }] of generatedConfigMaps(dirname(file)))
+        validateK8s({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
     // Nor is any of them kept as a resource too, or patched by an overlay beside its generator.
-    expect(resources.filter(({ doc }) => doc.kind === 'ConfigMap' && read.includes(nameOf(doc) ?? '')).map(labelOf)).toEqual([]);
+    expect(
+      resources
+        .filter(({ doc }) => doc.kind === 'ConfigMap' && read.includes(nameOf(doc) ?? ''))
+        .map(labelOf),
+    ).toEqual([]);
     const patched = kustomizations.flatMap(({ file, doc }) =>
       asList(doc.patches)
         .map(asRecord)
-        .filter((patch) => asRecord(patch.target).kind === 'ConfigMap' || (typeof patch.path === 'string' && /\bkind:\s*ConfigMap\b/.test(readFileSync(resolve(dirname(file), patch.path), 'utf8'))))
-        .map((patch) => `${relative(ROOT, file)}: ${String(patch.path ?? asRecord(patch.target).name)}`),
+        .filter(
+          (patch) =>
+            asRecord(patch.target).kind === 'ConfigMap' ||
+            (typeof patch.path === 'string' &&
+              /\bkind:\s*ConfigMap\b/.test(
+                readFileSync(resolve(dirname(file), patch.path), 'utf8'),
+              )),
+        )
+        .map(
+          (patch) =>
+            `${relative(ROOT, file)}: ${String(patch.path ?? asRecord(patch.target).name)}`,
+        ),
     );
     expect(patched).toEqual([]);
   });
@@ -1367,7 +1662,10 @@ describe('k8s manifests', () => {
   const secrets = new Map(
     readdirSync(join(ROOT, 'k8s', 'base'))
       .filter((file) => file.endsWith('.example.env'))
-      .map((file) => [`toutiao-${file.replace(/\.example\.env$/, '')}`, parseEnvFile(readFileSync(join(ROOT, 'k8s', 'base', file), 'utf8'))]),
+      .map((file) => [
+        `toutiao-${file.replace(/\.example\.env$/, '')}`,
+        parseEnvFile(readFileSync(join(ROOT, 'k8s', 'base', file), 'utf8')),
+      ]),
   );
 
   /**
@@ -1375,13 +1673,20 @@ describe('k8s manifests', () => {
    * its prefix and a later source's over an earlier's, then its own env over them (a ConfigMap's or
    * Secret's key as it holds it, a field of the pod standing in as 0).
    */
-  function environmentOf(container: Json, configMaps: Map<string, Record<string, string>>): Record<string, string> {
+  function environmentOf(
+    container: Json,
+    configMaps: Map<string, Record<string, string>>,
+  ): Record<string, string> {
     const env: Record<string, string> = {};
     for (const source of asList(container.envFrom).map(asRecord)) {
       const configMap = asString(asRecord(source.configMapRef).name);
       const secret = asString(asRecord(source.secretRef).name);
-      const values = { ...(configMap === undefined ? {} : configMaps.get(configMap)), ...(secret === undefined ? {} : secrets.get(secret)) };
-      for (const [name, value] of Object.entries(values)) env[`${asString(source.prefix) ?? ''}${name}`] = value;
+      const values = {
+        ...(configMap === undefined ? {} : configMaps.get(configMap)),
+        ...(secret === undefined ? {} : secrets.get(secret)),
+      };
+      for (const [name, value] of Object.entries(values))
+        env[`${asString(source.prefix) ?? ''}${name}`] = value;
     }
     const keyOf = (ref: unknown, of: Map<string, Record<string, string>>): string | undefined =>
       of.get(asString(asRecord(ref).name) ?? '')?.[asString(asRecord(ref).key) ?? ''];
@@ -1399,9 +1704,18 @@ describe('k8s manifests', () => {
   }
 
   /** A workload's containers whose drain deadline leaves the shutdown hooks too little time (see drainLeftShort). */
-  function drainsLeftShortIn(doc: Json, configMaps: Map<string, Record<string, string>>, where: string): string[] {
+  function drainsLeftShortIn(
+    doc: Json,
+    configMaps: Map<string, Record<string, string>>,
+    where: string,
+  ): string[] {
     return containersOf(doc).flatMap((container) =>
-      drainLeftShort(where, nameOf(doc) ?? '?', environmentOf(container, configMaps), stopBudgetMs(doc)),
+      drainLeftShort(
+        where,
+        nameOf(doc) ?? '?',
+        environmentOf(container, configMaps),
+        stopBudgetMs(doc),
+      ),
     );
   }
 
@@ -1414,16 +1728,20 @@ describe('k8s manifests', () => {
           const migrations = migratedApps(asList(container.command));
           const apps = doc.kind === 'Job' ? migrations : [nameOf(doc) ?? '?'];
           const env = environmentOf(container, configMaps);
-          return apps.flatMap((app) => environmentIssues(app, env).map((issue) => `${dir} ${nameOf(doc) ?? '?'} → ${issue}`));
+          return apps.flatMap((app) =>
+            environmentIssues(app, env).map((issue) => `${dir} ${nameOf(doc) ?? '?'} → ${issue}`),
+          );
         }),
       );
     });
     expect(issues).toEqual([]);
-    const migrated = ofKind('Job').flatMap((doc) => containersOf(doc).flatMap((container) => migratedApps(asList(container.command))));
+    const migrated = ofKind('Job').flatMap((doc) =>
+      containersOf(doc).flatMap((container) => migratedApps(asList(container.command))),
+    );
     expect(migrated.sort()).toEqual(appsWithMigrations().sort());
   });
 
-  it("exposes, probes and addresses each app on the port its settings make it listen on", () => {
+  it('exposes, probes and addresses each app on the port its settings make it listen on', () => {
     const mismatches = kustomizations.flatMap(({ file }) => {
       const configMaps = configMapsOf(file);
       return workloads().flatMap((doc) =>
@@ -1432,10 +1750,17 @@ describe('k8s manifests', () => {
           const env = environmentOf(container, configMaps);
           const port = listeningPort(app, env);
           const ports = asList(container.ports).map(asRecord);
-          const named = (name: unknown): unknown => (typeof name === 'string' ? ports.find((entry) => entry.name === name)?.containerPort : name);
+          const named = (name: unknown): unknown =>
+            typeof name === 'string'
+              ? ports.find((entry) => entry.name === name)?.containerPort
+              : name;
           const probed = ['startupProbe', 'livenessProbe', 'readinessProbe'].map((probe) => {
             const spec = asRecord(container[probe]);
-            return named(asRecord(spec.httpGet).port ?? asRecord(spec.tcpSocket).port ?? asRecord(spec.grpc).port);
+            return named(
+              asRecord(spec.httpGet).port ??
+                asRecord(spec.tcpSocket).port ??
+                asRecord(spec.grpc).port,
+            );
           });
           const service = ofKind('Service').find((candidate) => nameOf(candidate) === app);
           const servicePorts = asList(asRecord(service?.spec).ports).map(asRecord);
@@ -1443,12 +1768,24 @@ describe('k8s manifests', () => {
           const urls = Object.entries(env)
             .filter(([name]) => name === `${app.toUpperCase()}_GRPC_URL`)
             .map(([, url]) => Number(/:(\d+)$/.exec(url)?.[1]));
-          const found = [...ports.map((entry) => entry.containerPort), ...probed, ...servicePorts.map((entry) => named(entry.targetPort))];
-          const addressed = urls.filter((urlPort) => !servicePorts.some((entry) => entry.port === urlPort));
+          const found = [
+            ...ports.map((entry) => entry.containerPort),
+            ...probed,
+            ...servicePorts.map((entry) => named(entry.targetPort)),
+          ];
+          const addressed = urls.filter(
+            (urlPort) => !servicePorts.some((entry) => entry.port === urlPort),
+          );
           const dir = relative(ROOT, dirname(file));
           return [
-            ...found.filter((value) => value !== port).map((value) => `${dir} ${app}: ${String(value)} where it listens on ${String(port)}`),
-            ...addressed.map((urlPort) => `${dir} ${app}: addressed on ${String(urlPort)}, no port of its Service`),
+            ...found
+              .filter((value) => value !== port)
+              .map(
+                (value) => `${dir} ${app}: ${String(value)} where it listens on ${String(port)}`,
+              ),
+            ...addressed.map(
+              (urlPort) => `${dir} ${app}: addressed on ${String(urlPort)}, no port of its Service`,
+            ),
           ];
         }),
       );
@@ -1460,13 +1797,23 @@ describe('k8s manifests', () => {
 
   it('asks Prometheus to scrape every app that serves /metrics, on the port it serves them on, and no other, in the base and every overlay', () => {
     const scraped = APPS.filter(servesMetrics);
-    expect(scraped).toEqual(['gateway', 'user', 'news', 'recommend', 'media-platform', 'mis', 'worker']);
+    expect(scraped).toEqual([
+      'gateway',
+      'user',
+      'news',
+      'recommend',
+      'media-platform',
+      'mis',
+      'worker',
+    ]);
     const wrong = kustomizations.flatMap(({ file }) => {
       const configMaps = configMapsOf(file);
       const dir = relative(ROOT, dirname(file));
       return workloads().flatMap((doc) => {
         const app = nameOf(doc) ?? '?';
-        const annotations = asRecord(asRecord(asRecord(asRecord(doc.spec).template).metadata).annotations);
+        const annotations = asRecord(
+          asRecord(asRecord(asRecord(doc.spec).template).metadata).annotations,
+        );
         const [container] = containersOf(doc);
         const expected = scraped.includes(app)
           ? {
@@ -1481,14 +1828,18 @@ describe('k8s manifests', () => {
             .filter(([name]) => name.startsWith('prometheus.io/'))
             .sort(([a], [b]) => a.localeCompare(b)),
         );
-        const wanted = Object.fromEntries(Object.entries(expected).sort(([a], [b]) => a.localeCompare(b)));
+        const wanted = Object.fromEntries(
+          Object.entries(expected).sort(([a], [b]) => a.localeCompare(b)),
+        );
         return JSON.stringify(found) === JSON.stringify(wanted)
           ? []
           : [`${dir} ${app}: ${JSON.stringify(found)} where ${JSON.stringify(wanted)}`];
       });
     });
     expect(wrong).toEqual([]);
-    expect([metricsPort('user', { USER_METRICS_PORT: '9200' }), metricsPort('mis', {})]).toEqual([9200, 8003]);
+    expect([metricsPort('user', { USER_METRICS_PORT: '9200' }), metricsPort('mis', {})]).toEqual([
+      9200, 8003,
+    ]);
   });
 
   it('sends SMS through the provider wherever the apps run in production, with its key pair given to the worker alone', () => {
@@ -1504,15 +1855,25 @@ describe('k8s manifests', () => {
         );
     });
     // The log driver sends nothing: in production nobody would receive a sign-in code.
-    expect(drivers.filter(([, nodeEnv, driver]) => nodeEnv === 'production' && driver === 'log')).toEqual([]);
-    expect(drivers.map(([dir]) => dir)).toEqual(kustomizations.map(({ file }) => relative(ROOT, dirname(file))));
+    expect(
+      drivers.filter(([, nodeEnv, driver]) => nodeEnv === 'production' && driver === 'log'),
+    ).toEqual([]);
+    expect(drivers.map(([dir]) => dir)).toEqual(
+      kustomizations.map(({ file }) => relative(ROOT, dirname(file))),
+    );
 
     const keys = ['ALIYUN_ACCESS_KEY_ID', 'ALIYUN_ACCESS_KEY_SECRET'];
     expect(keys.flatMap(settingIn)).toEqual([]);
     const holders = [...workloads(), ...ofKind('Job')]
       .filter((doc) =>
         containersOf(doc).some((container) =>
-          asList(container.envFrom).some((source) => keys.some((key) => key in (secrets.get(asString(asRecord(asRecord(source).secretRef).name) ?? '') ?? {}))),
+          asList(container.envFrom).some((source) =>
+            keys.some(
+              (key) =>
+                key in
+                (secrets.get(asString(asRecord(asRecord(source).secretRef).name) ?? '') ?? {}),
+            ),
+          ),
         ),
       )
       .map(nameOf);
@@ -1531,17 +1892,25 @@ describe('k8s manifests', () => {
     const waitsForMariadb = (doc: Json): boolean =>
       asList(asRecord(asRecord(asRecord(doc.spec).template).spec).initContainers)
         .map(asRecord)
-        .some((init) => /\bMYSQL_HOST\b[\s\S]*\bMYSQL_PORT\b|\bMYSQL_PORT\b[\s\S]*\bMYSQL_HOST\b/.test(asList(init.command).join(' ')));
+        .some((init) =>
+          /\bMYSQL_HOST\b[\s\S]*\bMYSQL_PORT\b|\bMYSQL_PORT\b[\s\S]*\bMYSQL_HOST\b/.test(
+            asList(init.command).join(' '),
+          ),
+        );
     const jobs = ofKind('Job').map((doc) => {
       const spec = asRecord(doc.spec);
       const deadline = Number(spec.activeDeadlineSeconds);
-      const migratedUntil = waitsForMariadb(doc) ? deadline : lastRetryStart(Number(spec.backoffLimit ?? 6), deadline);
+      const migratedUntil = waitsForMariadb(doc)
+        ? deadline
+        : lastRetryStart(Number(spec.backoffLimit ?? 6), deadline);
       return [nameOf(doc), deadline, migratedUntil];
     });
     // The pods wait MIGRATION_WAIT (libs/database), the Job's deadline.
     expect(jobs).toEqual([['toutiao-migrate', 600, 600]]);
     // Retries alone: 3 stopped some 70 s in, and 6 (or more) some 5 minutes in, 320 s before the next.
-    expect([lastRetryStart(3, 600), lastRetryStart(6, 600), lastRetryStart(10, 600)]).toEqual([70, 310, 310]);
+    expect([lastRetryStart(3, 600), lastRetryStart(6, 600), lastRetryStart(10, 600)]).toEqual([
+      70, 310, 310,
+    ]);
   });
 
   it('starts no pod of an app that owns migrations before the migration Job has applied them', () => {
@@ -1555,11 +1924,17 @@ describe('k8s manifests', () => {
         const [main] = containersOf(doc);
         const waiters = asList(pod.initContainers)
           .map(asRecord)
-          .filter((init) => / dist\/apps\/[\w-]+\/src\/migrate\.js --wait$/.test(asList(init.command).join(' ')));
+          .filter((init) =>
+            / dist\/apps\/[\w-]+\/src\/migrate\.js --wait$/.test(asList(init.command).join(' ')),
+          );
         return [
           nameOf(doc),
           waiters.map((init) => migratedApps(asList(init.command))),
-          waiters.every((init) => init.image === main.image && JSON.stringify(init.envFrom) === JSON.stringify(main.envFrom)),
+          waiters.every(
+            (init) =>
+              init.image === main.image &&
+              JSON.stringify(init.envFrom) === JSON.stringify(main.envFrom),
+          ),
         ];
       });
     expect(waits.sort()).toEqual([...owners].sort().map((app) => [app, [[app]], true]));
@@ -1573,11 +1948,20 @@ describe('k8s manifests', () => {
       return workloads()
         .filter((doc) => ['gateway', 'media-platform'].includes(nameOf(doc) ?? ''))
         .flatMap((doc) =>
-          containersOf(doc).map((container) => [relative(ROOT, dirname(file)), nameOf(doc), environmentOf(container, configMaps).STORAGE_DRIVER ?? 'local']),
+          containersOf(doc).map((container) => [
+            relative(ROOT, dirname(file)),
+            nameOf(doc),
+            environmentOf(container, configMaps).STORAGE_DRIVER ?? 'local',
+          ]),
         );
     });
     const dirs = kustomizations.map(({ file }) => relative(ROOT, dirname(file)));
-    expect(drivers).toEqual(dirs.flatMap((dir) => [[dir, 'gateway', 's3'], [dir, 'media-platform', 's3']]));
+    expect(drivers).toEqual(
+      dirs.flatMap((dir) => [
+        [dir, 'gateway', 's3'],
+        [dir, 'media-platform', 's3'],
+      ]),
+    );
   });
 
   it('autoscales and guards the busy apps', () => {
@@ -1587,54 +1971,95 @@ describe('k8s manifests', () => {
     expect(ofKind('PodDisruptionBudget').map(nameOf)).toEqual(expect.arrayContaining(SCALED_APPS));
   });
 
-  it('leaves the replica count of every autoscaled workload to its HPA, so that an apply does not scale it back to the manifest\'s, in the base and every overlay', () => {
+  it("leaves the replica count of every autoscaled workload to its HPA, so that an apply does not scale it back to the manifest's, in the base and every overlay", () => {
     /** Whether a kustomization deletes every HPA of its bases (a `$patch: delete` patch of that kind). */
     const deletesAutoscalers = (doc: Json): boolean =>
       asList(doc.patches).some((patch) => {
         const { target, patch: body } = asRecord(patch);
-        return asRecord(target).kind === 'HorizontalPodAutoscaler' && /\$patch: delete/.test(asString(body) ?? '');
+        return (
+          asRecord(target).kind === 'HorizontalPodAutoscaler' &&
+          /\$patch: delete/.test(asString(body) ?? '')
+        );
       });
-    const autoscaled = ofKind('HorizontalPodAutoscaler').map((doc) => asString(asRecord(asRecord(doc.spec).scaleTargetRef).name) ?? '?');
+    const autoscaled = ofKind('HorizontalPodAutoscaler').map(
+      (doc) => asString(asRecord(asRecord(doc.spec).scaleTargetRef).name) ?? '?',
+    );
     expect(autoscaled).toEqual(expect.arrayContaining(SCALED_APPS));
     const pinned = kustomizations.flatMap(({ file, doc }) => {
       if (deletesAutoscalers(doc)) return [];
       const dir = relative(ROOT, dirname(file));
       const inManifests = workloads()
-        .filter((workload) => autoscaled.includes(nameOf(workload) ?? '') && asRecord(workload.spec).replicas !== undefined)
-        .map((workload) => `${dir} ${nameOf(workload) ?? '?'}: replicas ${String(asRecord(workload.spec).replicas)}`);
+        .filter(
+          (workload) =>
+            autoscaled.includes(nameOf(workload) ?? '') &&
+            asRecord(workload.spec).replicas !== undefined,
+        )
+        .map(
+          (workload) =>
+            `${dir} ${nameOf(workload) ?? '?'}: replicas ${String(asRecord(workload.spec).replicas)}`,
+        );
       const inKustomization = asList(doc.replicas)
         .map(asRecord)
         .filter((entry) => autoscaled.includes(asString(entry.name) ?? ''))
-        .map((entry) => `${dir} ${String(entry.name)}: replicas ${String(entry.count)} in the kustomization`);
+        .map(
+          (entry) =>
+            `${dir} ${String(entry.name)}: replicas ${String(entry.count)} in the kustomization`,
+        );
       return [...inManifests, ...inKustomization];
     });
     expect(pinned).toEqual([]);
-    expect(kustomizations.filter(({ doc }) => deletesAutoscalers(doc)).map(({ file }) => relative(ROOT, dirname(file)))).toEqual(['k8s/overlays/dev']);
+    expect(
+      kustomizations
+        .filter(({ doc }) => deletesAutoscalers(doc))
+        .map(({ file }) => relative(ROOT, dirname(file))),
+    ).toEqual(['k8s/overlays/dev']);
   });
 
   it('pins each Socket.IO client to one im replica by its connect query wherever im runs more than one', () => {
-    const baseReplicas = Number(asRecord(ofKind('Deployment').find((doc) => nameOf(doc) === 'im')?.spec).replicas ?? 1);
+    const baseReplicas = Number(
+      asRecord(ofKind('Deployment').find((doc) => nameOf(doc) === 'im')?.spec).replicas ?? 1,
+    );
     const imReplicas = kustomizations.map(({ file, doc }) => {
-      const override = asList(doc.replicas).map(asRecord).find((entry) => entry.name === 'im');
+      const override = asList(doc.replicas)
+        .map(asRecord)
+        .find((entry) => entry.name === 'im');
       return [relative(ROOT, dirname(file)), Number(override?.count ?? baseReplicas)] as const;
     });
-    expect(imReplicas).toEqual(expect.arrayContaining([['k8s/base', 2], ['k8s/overlays/prod', 2], ['k8s/overlays/dev', 1]]));
+    expect(imReplicas).toEqual(
+      expect.arrayContaining([
+        ['k8s/base', 2],
+        ['k8s/overlays/prod', 2],
+        ['k8s/overlays/dev', 1],
+      ]),
+    );
 
     const socketIngresses = ofKind('Ingress').filter((doc) =>
       asList(asRecord(doc.spec).rules).some((rule) =>
-        asList(asRecord(asRecord(rule).http).paths).some((path) => asRecord(path).path === '/socket.io'),
+        asList(asRecord(asRecord(rule).http).paths).some(
+          (path) => asRecord(path).path === '/socket.io',
+        ),
       ),
     );
     expect(socketIngresses.map(nameOf)).toEqual(['toutiao-im']);
     const [ingress] = socketIngresses;
-    const hashBy = asString(asRecord(asRecord(ingress.metadata).annotations)['nginx.ingress.kubernetes.io/upstream-hash-by']) ?? '';
+    const hashBy =
+      asString(
+        asRecord(asRecord(ingress.metadata).annotations)[
+          'nginx.ingress.kubernetes.io/upstream-hash-by'
+        ],
+      ) ?? '';
     const hashedArgs = [...hashBy.matchAll(/\$arg_(\w+)/g)].map((match) => match[1]);
     expect(hashedArgs.sort()).toEqual(['a', 'token']);
     // Those are the connect query's names: each alone lets a client in.
     expect(readHandshakeCredentials({ token: 'jwt' })).toEqual({ kind: 'token', token: 'jwt' });
-    expect(readHandshakeCredentials({ a: 'device' })).toEqual({ kind: 'anonymous', anonymousId: 'device' });
+    expect(readHandshakeCredentials({ a: 'device' })).toEqual({
+      kind: 'anonymous',
+      anonymousId: 'device',
+    });
     // The hash is for im alone: the other apps keep their balancing.
-    const paths = asList(asRecord(ingress.spec).rules).flatMap((rule) => asList(asRecord(asRecord(rule).http).paths));
+    const paths = asList(asRecord(ingress.spec).rules).flatMap((rule) =>
+      asList(asRecord(asRecord(rule).http).paths),
+    );
     expect(paths.map((path) => asRecord(path).path)).toEqual(['/socket.io']);
   });
 
@@ -1643,10 +2068,15 @@ describe('k8s manifests', () => {
       const app = nameOf(doc) ?? '?';
       const flags = NODE_FLAGS.appNodeFlags(app);
       const needed = Math.ceil(
-        heapLimitMiB(flags) + offHeapMiB(app, NODE_FLAGS.oldSpaceCapMiB(app)) + workerThreadsMiB(app, flags),
+        heapLimitMiB(flags) +
+          offHeapMiB(app, NODE_FLAGS.oldSpaceCapMiB(app)) +
+          workerThreadsMiB(app, flags),
       );
       return containersOf(doc)
-        .map((container) => ({ name: asString(container.name), limit: mebibytes(asRecord(asRecord(container.resources).limits).memory) }))
+        .map((container) => ({
+          name: asString(container.name),
+          limit: mebibytes(asRecord(asRecord(container.resources).limits).memory),
+        }))
         .filter(({ limit }) => !(limit >= needed))
         .map(({ name, limit }) => `${app}/${name ?? '?'}: ${limit} MiB < ${needed} MiB`);
     });
@@ -1654,7 +2084,9 @@ describe('k8s manifests', () => {
     expect(short).toEqual([]);
     expect(offHeapMiB('im', 1024)).toBeGreaterThan(OFF_HEAP_MIB + 500);
     // A worker's cap holds where no flag overrides it; news' flags do.
-    expect(workerHeapLimitMiB([], ARTICLE_HTML_WORKER_HEAP_MIB)).toBeLessThan(2 * ARTICLE_HTML_WORKER_HEAP_MIB);
+    expect(workerHeapLimitMiB([], ARTICLE_HTML_WORKER_HEAP_MIB)).toBeLessThan(
+      2 * ARTICLE_HTML_WORKER_HEAP_MIB,
+    );
     expect(workerThreadsMiB('news', NODE_FLAGS.appNodeFlags('news'))).toBe(
       heapLimitMiB(NODE_FLAGS.appNodeFlags('news')) + WORKER_OFF_HEAP_MIB,
     );
@@ -1671,30 +2103,40 @@ describe('k8s manifests', () => {
      */
     const programFlags = (command: string): string[][] => {
       const app = /\bflags=\$\(node scripts\/node-flags\.js ([\w-]+)\)/.exec(command)?.[1];
-      return [...command.matchAll(/\bnode( \$flags)? -r \S+ dist\/\S+\.js/g)].map(([, withFlags]) =>
-        app !== undefined && withFlags !== undefined ? NODE_FLAGS.appNodeFlags(app) : [],
+      return [...command.matchAll(/\bnode( \$flags)? -r \S+ dist\/\S+\.js/g)].map(
+        ([, withFlags]) =>
+          app !== undefined && withFlags !== undefined ? NODE_FLAGS.appNodeFlags(app) : [],
       );
     };
     const short = ofKind('Job').flatMap((doc) =>
       containersOf(doc).flatMap((container) => {
         const programs = programFlags(asList(container.command).join(' '));
-        const needed = Math.ceil(Math.max(...programs.map((flags) => heapLimitMiB(flags))) + OFF_HEAP_MIB);
+        const needed = Math.ceil(
+          Math.max(...programs.map((flags) => heapLimitMiB(flags))) + OFF_HEAP_MIB,
+        );
         const limit = mebibytes(asRecord(asRecord(container.resources).limits).memory);
-        return programs.length > 0 && limit >= needed ? [] : [`${nameOf(doc) ?? '?'}/${asString(container.name) ?? '?'}: ${limit} MiB < ${needed} MiB`];
+        return programs.length > 0 && limit >= needed
+          ? []
+          : [
+              `${nameOf(doc) ?? '?'}/${asString(container.name) ?? '?'}: ${limit} MiB < ${needed} MiB`,
+            ];
       }),
     );
     expect(ofKind('Job')).toHaveLength(1);
     expect(short).toEqual([]);
-    expect(programFlags('flags=$(node scripts/node-flags.js news) && node $flags -r ./a.js dist/x.js && node -r ./a.js dist/y.js')).toEqual([
-      NODE_FLAGS.appNodeFlags('news'),
-      [],
-    ]);
+    expect(
+      programFlags(
+        'flags=$(node scripts/node-flags.js news) && node $flags -r ./a.js dist/x.js && node -r ./a.js dist/y.js',
+      ),
+    ).toEqual([NODE_FLAGS.appNodeFlags('news'), []]);
   });
 
   it('trusts the one Ingress hop in front of the HTTP apps, in the base and every overlay', () => {
     const routed = ofKind('Ingress').flatMap((doc) =>
       asList(asRecord(doc.spec).rules).flatMap((rule) =>
-        asList(asRecord(asRecord(rule).http).paths).map((path) => asString(asRecord(asRecord(asRecord(path).backend).service).name)),
+        asList(asRecord(asRecord(rule).http).paths).map((path) =>
+          asString(asRecord(asRecord(asRecord(path).backend).service).name),
+        ),
       ),
     );
     expect(routed).toEqual(expect.arrayContaining(PROXIABLE_HTTP_APPS));
@@ -1706,7 +2148,9 @@ describe('k8s manifests', () => {
         .filter((doc) => PROXIABLE_HTTP_APPS.includes(nameOf(doc) ?? ''))
         .flatMap((doc) =>
           containersOf(doc).map((container) => {
-            const own = asList(container.env).map(asRecord).find((entry) => entry.name === 'TRUSTED_PROXY_HOPS');
+            const own = asList(container.env)
+              .map(asRecord)
+              .find((entry) => entry.name === 'TRUSTED_PROXY_HOPS');
             const fromConfigMaps = asList(container.envFrom)
               .map((source) => asString(asRecord(asRecord(source).configMapRef).name))
               .map((name) => configMaps.get(name ?? '')?.TRUSTED_PROXY_HOPS)
@@ -1724,7 +2168,10 @@ describe('k8s manifests', () => {
     expect(settingIn('STORAGE_MAX_IMAGE_BYTES')).toEqual([]);
     // The gateway's profile form: two files per image field in multipart, or each field in base64 JSON.
     const multipart = PROFILE_IMAGE_FIELDS.length * 2 * DEFAULT_MAX_IMAGE_BYTES + 1024 * 1024;
-    const largest = Math.max(multipart, base64BodyLimit(PROFILE_IMAGE_FIELDS.length, DEFAULT_MAX_IMAGE_BYTES));
+    const largest = Math.max(
+      multipart,
+      base64BodyLimit(PROFILE_IMAGE_FIELDS.length, DEFAULT_MAX_IMAGE_BYTES),
+    );
     const nginxBytes = (size: string | undefined): number => {
       const match = /^(\d+)([km]?)$/i.exec(size ?? '');
       if (!match) return NaN;
@@ -1732,7 +2179,15 @@ describe('k8s manifests', () => {
     };
     const limits = ofKind('Ingress')
       .filter((doc) => nameOf(doc) === 'toutiao')
-      .map((doc) => nginxBytes(asString(asRecord(asRecord(doc.metadata).annotations)['nginx.ingress.kubernetes.io/proxy-body-size'])));
+      .map((doc) =>
+        nginxBytes(
+          asString(
+            asRecord(asRecord(doc.metadata).annotations)[
+              'nginx.ingress.kubernetes.io/proxy-body-size'
+            ],
+          ),
+        ),
+      );
     expect(limits).toHaveLength(1);
     expect(limits[0]).toBeGreaterThanOrEqual(largest);
     expect(nginxBytes('1m')).toBe(1024 * 1024);
@@ -1740,7 +2195,9 @@ describe('k8s manifests', () => {
   });
 
   it('serves the apps in production over TLS only, under the host of each Ingress rule', () => {
-    const prod = kustomizations.find(({ file }) => relative(ROOT, dirname(file)) === 'k8s/overlays/prod');
+    const prod = kustomizations.find(
+      ({ file }) => relative(ROOT, dirname(file)) === 'k8s/overlays/prod',
+    );
     if (!prod) throw new Error('no prod overlay found');
     const ingresses = ofKind('Ingress').map((doc) => applyJsonPatches(doc, prod.doc));
     const exposed = ingresses.flatMap((doc) => {
@@ -1749,7 +2206,9 @@ describe('k8s manifests', () => {
       const secrets = asList(spec.tls).map((entry) => asRecord(entry).secretName);
       return asList(spec.rules).flatMap((rule) => {
         const host = asString(asRecord(rule).host);
-        return host !== undefined && covered.includes(host) && secrets.every((name) => typeof name === 'string')
+        return host !== undefined &&
+          covered.includes(host) &&
+          secrets.every((name) => typeof name === 'string')
           ? []
           : [`${nameOf(doc) ?? '?'}: ${String(host)} without TLS`];
       });
@@ -1763,27 +2222,50 @@ describe('k8s manifests', () => {
   it("tells in the README a MariaDB max_connections that holds every pool the pods may open at the HPAs' maxima, a rollout's surge pods and the migration Job included", () => {
     const configMaps = configMapsOf(join(ROOT, 'k8s', 'base', 'kustomization.yaml'));
     const poolOf = (app: string, container: Json): number => {
-      const config: Record<string, unknown> = isApp(app) ? APP_ENV_SCHEMAS[app].parse(environmentOf(container, configMaps)) : {};
+      const config: Record<string, unknown> = isApp(app)
+        ? APP_ENV_SCHEMAS[app].parse(environmentOf(container, configMaps))
+        : {};
       return Number(config.MYSQL_POOL_SIZE);
     };
     const pools = workloads()
-      .filter((doc) => storeSettingsOf(join(ROOT, 'apps', nameOf(doc) ?? '?', 'src', 'main.ts'))?.includes('MYSQL_HOST'))
+      .filter((doc) =>
+        storeSettingsOf(join(ROOT, 'apps', nameOf(doc) ?? '?', 'src', 'main.ts'))?.includes(
+          'MYSQL_HOST',
+        ),
+      )
       .map((doc) => {
         const app = nameOf(doc) ?? '?';
-        const autoscaler = ofKind('HorizontalPodAutoscaler').find((hpa) => asRecord(asRecord(hpa.spec).scaleTargetRef).name === app);
-        const pods = Number(asRecord(autoscaler?.spec).maxReplicas ?? asRecord(doc.spec).replicas ?? 1);
-        const surge = doc.kind === 'Deployment' ? Number(asRecord(asRecord(asRecord(doc.spec).strategy).rollingUpdate).maxSurge ?? 1) : 0;
+        const autoscaler = ofKind('HorizontalPodAutoscaler').find(
+          (hpa) => asRecord(asRecord(hpa.spec).scaleTargetRef).name === app,
+        );
+        const pods = Number(
+          asRecord(autoscaler?.spec).maxReplicas ?? asRecord(doc.spec).replicas ?? 1,
+        );
+        const surge =
+          doc.kind === 'Deployment'
+            ? Number(asRecord(asRecord(asRecord(doc.spec).strategy).rollingUpdate).maxSurge ?? 1)
+            : 0;
         const [container] = containersOf(doc);
         return [app, (pods + surge) * poolOf(app, container)] as const;
       });
-    const migrations = ofKind('Job').flatMap((doc) => containersOf(doc).map((container) => poolOf('user', container)));
-    const total = [...pools.map(([, connections]) => connections), ...migrations].reduce((sum, connections) => sum + connections, 0);
+    const migrations = ofKind('Job').flatMap((doc) =>
+      containersOf(doc).map((container) => poolOf('user', container)),
+    );
+    const total = [...pools.map(([, connections]) => connections), ...migrations].reduce(
+      (sum, connections) => sum + connections,
+      0,
+    );
     expect(pools.map(([app]) => app).sort()).toEqual(['mis', 'news', 'user', 'worker']);
     // MariaDB's own default is 151.
     expect(total).toBeGreaterThan(151);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const deployment = readme.slice(readme.indexOf('\n## Deployment\n'), readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1));
-    const stated = [...deployment.matchAll(/max_connections=(\d+)/g)].map((match) => Number(match[1]));
+    const deployment = readme.slice(
+      readme.indexOf('\n## Deployment\n'),
+      readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1),
+    );
+    const stated = [...deployment.matchAll(/max_connections=(\d+)/g)].map((match) =>
+      Number(match[1]),
+    );
     expect(stated.length).toBeGreaterThan(0);
     expect(stated.filter((value) => value < total)).toEqual([]);
     expect(deployment).toContain(`${total} connections`);
@@ -1791,8 +2273,14 @@ describe('k8s manifests', () => {
 
   it("tells in the README how to apply a release over the last one's finished migration Job, whose pod template cannot change", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const deployment = readme.slice(readme.indexOf('\n## Deployment\n'), readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1));
-    const namespace = asString(kustomizations.find(({ file }) => relative(ROOT, dirname(file)) === 'k8s/base')?.doc.namespace);
+    const deployment = readme.slice(
+      readme.indexOf('\n## Deployment\n'),
+      readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1),
+    );
+    const namespace = asString(
+      kustomizations.find(({ file }) => relative(ROOT, dirname(file)) === 'k8s/base')?.doc
+        .namespace,
+    );
     const jobs = ofKind('Job').map(nameOf);
     expect([namespace, jobs]).toEqual(['toutiao', ['toutiao-migrate']]);
     const steps = [
@@ -1809,8 +2297,14 @@ describe('k8s manifests', () => {
     // they were; the generated one holds the config.env files' alone, and every pod reads it after
     // the first apply of the generator.
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const deployment = readme.slice(readme.indexOf('\n## Deployment\n'), readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1));
-    const namespace = asString(kustomizations.find(({ file }) => relative(ROOT, dirname(file)) === 'k8s/base')?.doc.namespace);
+    const deployment = readme.slice(
+      readme.indexOf('\n## Deployment\n'),
+      readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1),
+    );
+    const namespace = asString(
+      kustomizations.find(({ file }) => relative(ROOT, dirname(file)) === 'k8s/base')?.doc
+        .namespace,
+    );
     const generated = [...generatedConfigMaps(join(ROOT, 'k8s', 'base')).keys()];
     expect([namespace, generated]).toEqual(['toutiao', ['toutiao-config']]);
     const command = `\`kubectl -n ${String(namespace)} get configmap ${generated[0]} -o yaml\``;
@@ -1826,21 +2320,42 @@ describe('k8s manifests', () => {
     // kubectl apply removes a field its last applied configuration holds and the manifest no
     // longer does: spec.replicas then takes its default, 1, until the HPA scales the pods back.
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const deployment = readme.slice(readme.indexOf('\n## Deployment\n'), readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1));
+    const deployment = readme.slice(
+      readme.indexOf('\n## Deployment\n'),
+      readme.indexOf('\n## ', readme.indexOf('\n## Deployment\n') + 1),
+    );
     const targets = ofKind('HorizontalPodAutoscaler').map((doc) => {
       const ref = asRecord(asRecord(doc.spec).scaleTargetRef);
       return `${String(ref.kind).toLowerCase()}/${String(ref.name)}`;
     });
-    expect(targets.sort()).toEqual(['deployment/gateway', 'deployment/recommend', 'statefulset/news', 'statefulset/user']);
-    const commands = [...deployment.matchAll(/`kubectl\s+-n\s+toutiao\s+apply\s+edit-last-applied\s+([^`]+)`/g)].map((match) => match[1].trim().split(/\s+/));
+    expect(targets.sort()).toEqual([
+      'deployment/gateway',
+      'deployment/recommend',
+      'statefulset/news',
+      'statefulset/user',
+    ]);
+    const commands = [
+      ...deployment.matchAll(/`kubectl\s+-n\s+toutiao\s+apply\s+edit-last-applied\s+([^`]+)`/g),
+    ].map((match) => match[1].trim().split(/\s+/));
     expect(targets.filter((target) => !commands.flat().includes(target))).toEqual([]);
     // kubectl reads every resource a command names before it opens the editor, and edits none when
     // one is missing: a cluster of a release that ran an app as a Deployment (the README has it
     // deleted once its StatefulSet is ready) has no StatefulSet of it yet.
-    const formerDeployments = /`kubectl\s+-n\s+toutiao\s+delete\s+deployment\s+([^`]+)`/.exec(deployment)?.[1].trim().split(/\s+/) ?? [];
+    const formerDeployments =
+      /`kubectl\s+-n\s+toutiao\s+delete\s+deployment\s+([^`]+)`/
+        .exec(deployment)?.[1]
+        .trim()
+        .split(/\s+/) ?? [];
     const maybeMissing = formerDeployments.map((app) => `statefulset/${app}`);
-    expect(maybeMissing.filter((target) => targets.includes(target)).sort()).toEqual(['statefulset/news', 'statefulset/user']);
-    const mixed = commands.filter((command) => command.some((target) => maybeMissing.includes(target)) && command.some((target) => !maybeMissing.includes(target)));
+    expect(maybeMissing.filter((target) => targets.includes(target)).sort()).toEqual([
+      'statefulset/news',
+      'statefulset/user',
+    ]);
+    const mixed = commands.filter(
+      (command) =>
+        command.some((target) => maybeMissing.includes(target)) &&
+        command.some((target) => !maybeMissing.includes(target)),
+    );
     expect(mixed.map((command) => command.join(' '))).toEqual([]);
   });
 
@@ -1858,14 +2373,22 @@ describe('k8s manifests', () => {
           }),
         );
     });
-    expect(kids.map(([dir]) => dir)).toEqual(kustomizations.map(({ file }) => relative(ROOT, dirname(file))));
+    expect(kids.map(([dir]) => dir)).toEqual(
+      kustomizations.map(({ file }) => relative(ROOT, dirname(file))),
+    );
     const production = kids.filter(([, nodeEnv]) => nodeEnv === 'production');
-    expect(production.map(([dir]) => dir)).toEqual(expect.arrayContaining(['k8s/base', 'k8s/overlays/prod']));
-    expect(production.filter(([, , kid]) => kid === undefined || kid === developmentKid)).toEqual([]);
+    expect(production.map(([dir]) => dir)).toEqual(
+      expect.arrayContaining(['k8s/base', 'k8s/overlays/prod']),
+    );
+    expect(production.filter(([, , kid]) => kid === undefined || kid === developmentKid)).toEqual(
+      [],
+    );
     // toutiao-jwt-keys holds the files of a folder by their names: <kid>.private.pem and <kid>.public.pem.
     const example = readFileSync(join(ROOT, 'k8s', 'base', 'secrets.example.env'), 'utf8');
     const unmade = [...new Set(kids.map(([, , kid]) => kid))].flatMap((kid) =>
-      [`${String(kid)}.private.pem`, `${String(kid)}.public.pem`].filter((name) => !example.includes(`/${name}`)),
+      [`${String(kid)}.private.pem`, `${String(kid)}.public.pem`].filter(
+        (name) => !example.includes(`/${name}`),
+      ),
     );
     expect(unmade).toEqual([]);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -1882,13 +2405,25 @@ describe('k8s manifests', () => {
       /`kubectl -n toutiao get configmap "\$\(kubectl -n toutiao get pods -l ([\w./-]+)=([\w.-]+) -o jsonpath='\{\.items\[0\]\.spec\.containers\[(\d+)\]\.envFrom\[(\d+)\]\.configMapRef\.name\}'\)" -o jsonpath='\{\.data\.JWT_SIGNING_KID\}'`/.exec(
         rotation,
       );
-    if (!command) throw new Error('the README tells no command that reads the kid of the user pods\' ConfigMap');
+    if (!command)
+      throw new Error("the README tells no command that reads the kid of the user pods' ConfigMap");
     const [, label, value, container, source] = command;
     const user = workloads().find((doc) => nameOf(doc) === 'user');
     const template = asRecord(asRecord(user?.spec).template);
-    const read = asString(asRecord(asRecord(asList(containersOf(user ?? {})[Number(container)]?.envFrom)[Number(source)]).configMapRef).name);
-    expect([asRecord(asRecord(template.metadata).labels)[label], read]).toEqual([value, 'toutiao-config']);
-    expect(configMapsOf(join(ROOT, 'k8s', 'base', 'kustomization.yaml')).get(read ?? '')?.JWT_SIGNING_KID).toBeDefined();
+    const read = asString(
+      asRecord(
+        asRecord(asList(containersOf(user ?? {})[Number(container)]?.envFrom)[Number(source)])
+          .configMapRef,
+      ).name,
+    );
+    expect([asRecord(asRecord(template.metadata).labels)[label], read]).toEqual([
+      value,
+      'toutiao-config',
+    ]);
+    expect(
+      configMapsOf(join(ROOT, 'k8s', 'base', 'kustomization.yaml')).get(read ?? '')
+        ?.JWT_SIGNING_KID,
+    ).toBeDefined();
     expect(rotation).not.toMatch(/get\s+configmap\s+toutiao-config\b/);
   });
 

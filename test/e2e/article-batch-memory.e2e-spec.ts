@@ -26,8 +26,12 @@ const BATCH = 100;
 const ARTICLE_BYTES = 1_000_000;
 /** Batches asked for at once, as by several gateways (or gateway replicas) at the same time. */
 const CONCURRENT = 4;
-const IDS = Array.from({ length: BATCH }, (_, index) => `13000000000000030${String(index).padStart(2, '0')}`);
-const contentOf = (index: number): string => `<p>${String.fromCharCode(97 + (index % 26)).repeat(ARTICLE_BYTES)}</p>`;
+const IDS = Array.from(
+  { length: BATCH },
+  (_, index) => `13000000000000030${String(index).padStart(2, '0')}`,
+);
+const contentOf = (index: number): string =>
+  `<p>${String.fromCharCode(97 + (index % 26)).repeat(ARTICLE_BYTES)}</p>`;
 
 interface Detail {
   artId: string;
@@ -73,7 +77,10 @@ describe('GetArticles of large articles in full batches (news in a process of it
            VALUES (?, ?, 1, ?, '{"type":0,"images":[]}', 2, NOW(), NOW())`,
           [id, AUTHOR, `large ${index}`],
         );
-        await query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [id, contentOf(index)]);
+        await query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [
+          id,
+          contentOf(index),
+        ]);
       }
     });
     const port = await freePort();
@@ -93,12 +100,16 @@ describe('GetArticles of large articles in full batches (news in a process of it
       200,
     );
     const ArticleService = serviceConstructor(ARTICLE_GRPC);
-    client = new ArticleService(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as ArticleClient;
+    client = new ArticleService(
+      `127.0.0.1:${port}`,
+      credentials.createInsecure(),
+    ) as unknown as ArticleClient;
   }, BOOT_MS + 120_000);
 
   afterAll(async () => {
     client?.close();
-    if (news && news.child.exitCode === null && news.child.signalCode === null) news.child.kill('SIGKILL');
+    if (news && news.child.exitCode === null && news.child.signalCode === null)
+      news.child.kill('SIGKILL');
     await redis?.cleanup();
     await database?.drop();
     keys?.remove();

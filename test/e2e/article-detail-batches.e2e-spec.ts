@@ -1,14 +1,23 @@
 import { CacheKeys, TwoLevelCache } from '@app/cache';
 import { GRPC_MAX_MESSAGE_BYTES } from '@app/grpc';
 
-import { type ArticleStack, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
+import {
+  type ArticleStack,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
 
 const AUTHOR = '1294287382374383716';
 /** Approved articles of about 1 MB each: five of them are more than one gRPC message holds. */
-const LARGE = Array.from({ length: 6 }, (_, index) => `13000000000000020${String(index).padStart(2, '0')}`);
+const LARGE = Array.from(
+  { length: 6 },
+  (_, index) => `13000000000000020${String(index).padStart(2, '0')}`,
+);
 const LARGE_CONTENT_BYTES = 1_000_000;
 
-const contentOf = (index: number): string => `<p>${String.fromCharCode(97 + index).repeat(LARGE_CONTENT_BYTES)}</p>`;
+const contentOf = (index: number): string =>
+  `<p>${String.fromCharCode(97 + index).repeat(LARGE_CONTENT_BYTES)}</p>`;
 
 interface Detail {
   art_id: string;
@@ -49,6 +58,8 @@ describe('GET /articles/{id} of large articles read at once (their misses batche
     expect(responses.map((response) => response.statusCode)).toEqual(LARGE.map(() => 200));
     const details = responses.map((response) => response.json<{ data: Detail }>().data);
     expect(details.map((detail) => detail.art_id)).toEqual(LARGE);
-    expect(details.map((detail, index) => detail.content === contentOf(index))).toEqual(LARGE.map(() => true));
+    expect(details.map((detail, index) => detail.content === contentOf(index))).toEqual(
+      LARGE.map(() => true),
+    );
   });
 });

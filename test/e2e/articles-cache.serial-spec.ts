@@ -1,10 +1,31 @@
-import { CacheKeys, CacheTtl, createRedisClient, NULL_MARKER, REDIS_CACHE, REDIS_STATE, TwoLevelCache } from '@app/cache';
+import {
+  CacheKeys,
+  CacheTtl,
+  createRedisClient,
+  NULL_MARKER,
+  REDIS_CACHE,
+  REDIS_STATE,
+  TwoLevelCache,
+} from '@app/cache';
 import type { articleV1 } from '@app/contracts';
-import { ARTICLE_GRPC, GRPC_MAX_MESSAGE_BYTES, grpcClientToken, REACTION_GRPC, RELATION_GRPC, USER_GRPC } from '@app/grpc';
+import {
+  ARTICLE_GRPC,
+  GRPC_MAX_MESSAGE_BYTES,
+  grpcClientToken,
+  REACTION_GRPC,
+  RELATION_GRPC,
+  USER_GRPC,
+} from '@app/grpc';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type Redis from 'ioredis';
 
-import { type ArticleStack, questionsNow, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
+import {
+  type ArticleStack,
+  questionsNow,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
 import { recordRedis } from './support/redis-recorder';
 import { recordSql, type SqlRecorder } from './support/sql-recorder';
 
@@ -26,8 +47,13 @@ interface Detail {
 }
 
 /** Counts the calls of each method of a gRPC client the gateway holds. */
-function spyClient(gateway: NestFastifyApplication, service: Parameters<typeof grpcClientToken>[0]): Map<string, number> {
-  const client = gateway.get<Record<string, (...args: unknown[]) => unknown>>(grpcClientToken(service));
+function spyClient(
+  gateway: NestFastifyApplication,
+  service: Parameters<typeof grpcClientToken>[0],
+): Map<string, number> {
+  const client = gateway.get<Record<string, (...args: unknown[]) => unknown>>(
+    grpcClientToken(service),
+  );
   const calls = new Map<string, number>();
   for (const name of Object.keys(client)) {
     const original = client[name];
@@ -52,13 +78,18 @@ async function waitForSubscribers(redis: Redis, channel: string, count: number):
   throw new Error(`fewer than ${count} replicas subscribed to ${channel}`);
 }
 
-const total = (calls: Map<string, number>): number => [...calls.values()].reduce((sum, n) => sum + n, 0);
+const total = (calls: Map<string, number>): number =>
+  [...calls.values()].reduce((sum, n) => sum + n, 0);
 
 /**
  * MariaDB `Questions` is server-wide, and other suites may run at the same time: measure `run`
  * in up to `attempts` windows and answer the smallest increase, minus what the probe itself adds.
  */
-async function quietestQuestionDelta(stack: ArticleStack, run: () => Promise<void>, attempts = 8): Promise<number> {
+async function quietestQuestionDelta(
+  stack: ArticleStack,
+  run: () => Promise<void>,
+  attempts = 8,
+): Promise<number> {
   const probeBefore = await questionsNow(stack);
   const probeCost = (await questionsNow(stack)) - probeBefore;
   let best = Number.POSITIVE_INFINITY;
@@ -100,9 +131,30 @@ describe('the article read path and its two-level cache', () => {
       { id: READER, name: 'reader' },
     ]);
     await seedArticles(stack, [
-      { id: HOT, authorId: AUTHOR, channelId: 1, title: 'hot', status: 2, createdAt: '2020-01-01 00:00:00' },
-      { id: COLD, authorId: AUTHOR, channelId: 1, title: 'cold', status: 2, createdAt: '2020-01-02 00:00:00' },
-      { id: EDITED, authorId: AUTHOR, channelId: 1, title: 'before', status: 2, createdAt: '2020-01-03 00:00:00' },
+      {
+        id: HOT,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'hot',
+        status: 2,
+        createdAt: '2020-01-01 00:00:00',
+      },
+      {
+        id: COLD,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'cold',
+        status: 2,
+        createdAt: '2020-01-02 00:00:00',
+      },
+      {
+        id: EDITED,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'before',
+        status: 2,
+        createdAt: '2020-01-03 00:00:00',
+      },
       ...NORMAL.map((id) => ({
         id,
         authorId: AUTHOR,
@@ -113,8 +165,14 @@ describe('the article read path and its two-level cache', () => {
         content: `<p>${'x'.repeat(3000)}</p>`,
       })),
     ]);
-    await stack.sql('INSERT INTO user_relation (user_id, target_user_id, relation) VALUES (?, ?, 1)', [READER, AUTHOR]);
-    await stack.sql('INSERT INTO news_attitude (user_id, article_id, attitude) VALUES (?, ?, 1)', [READER, HOT]);
+    await stack.sql(
+      'INSERT INTO user_relation (user_id, target_user_id, relation) VALUES (?, ?, 1)',
+      [READER, AUTHOR],
+    );
+    await stack.sql('INSERT INTO news_attitude (user_id, article_id, attitude) VALUES (?, ?, 1)', [
+      READER,
+      HOT,
+    ]);
     readerToken = await stack.signIn(READER);
     sql = recordSql(stack.newsService!);
     userSql = recordSql(stack.userService);
@@ -143,8 +201,10 @@ describe('the article read path and its two-level cache', () => {
 
     it('is answered by the gateway alone: no SQL (TypeORM and MariaDB Questions), no gRPC to news', async () => {
       const delta = await quietestQuestionDelta(stack, async () => {
-        for (let i = 0; i < 20; i += 1) expect((await get(`/articles/${HOT}`)).statusCode).toBe(200);
-        for (let i = 0; i < 20; i += 1) expect((await get(`/articles/${HOT}`, readerToken)).statusCode).toBe(200);
+        for (let i = 0; i < 20; i += 1)
+          expect((await get(`/articles/${HOT}`)).statusCode).toBe(200);
+        for (let i = 0; i < 20; i += 1)
+          expect((await get(`/articles/${HOT}`, readerToken)).statusCode).toBe(200);
       });
       expect(delta).toBe(0);
       expect(sql.statements).toEqual([]);
@@ -157,7 +217,11 @@ describe('the article read path and its two-level cache', () => {
       const replicaReactionCalls = spyClient(replica, REACTION_GRPC);
       const response = await get(`/articles/${HOT}`, readerToken, replica);
       expect(response.statusCode).toBe(200);
-      expect(response.json<{ data: Detail }>().data).toMatchObject({ title: 'hot', attitude: 1, is_followed: true });
+      expect(response.json<{ data: Detail }>().data).toMatchObject({
+        title: 'hot',
+        attitude: 1,
+        is_followed: true,
+      });
       expect(sql.statements).toEqual([]);
       expect(total(replicaArticleCalls) + total(replicaReactionCalls)).toBe(0);
     });
@@ -187,9 +251,18 @@ describe('the article read path and its two-level cache', () => {
       const signedIn = await measure(readerToken);
       cache.stop();
       state.stop();
-      process.stdout.write(`detail hit, anonymous: ${JSON.stringify(anonymous)}\ndetail hit, signed in: ${JSON.stringify(signedIn)}\n`);
+      process.stdout.write(
+        `detail hit, anonymous: ${JSON.stringify(anonymous)}\ndetail hit, signed in: ${JSON.stringify(signedIn)}\n`,
+      );
       // L1 holds the detail and the previous anonymous answer is reused; the read counters wait in process for the next flush.
-      expect(anonymous).toEqual({ cacheCommands: 0, cacheRoundTrips: 0, stateCommands: 0, stateRoundTrips: 0, grpcToUser: 0, userSql: 0 });
+      expect(anonymous).toEqual({
+        cacheCommands: 0,
+        cacheRoundTrips: 0,
+        stateCommands: 0,
+        stateRoundTrips: 0,
+        grpcToUser: 0,
+        userSql: 0,
+      });
       // + relationship, attitude and collection (6 commands in one pipeline) and the history (2 commands).
       expect(signedIn.cacheCommands).toBe(7);
       expect(signedIn.cacheRoundTrips).toBeLessThanOrEqual(2);
@@ -203,19 +276,30 @@ describe('the article read path and its two-level cache', () => {
   it('loads a cold article at most once per process for 500 concurrent requests', async () => {
     sql.reset();
     articleCalls.clear();
-    const responses = await Promise.all(Array.from({ length: 500 }, () => get(`/articles/${COLD}`)));
-    expect(responses.map((response) => response.statusCode)).toEqual(Array.from({ length: 500 }, () => 200));
-    expect(new Set(responses.map((response) => response.json<{ data: Detail }>().data.title))).toEqual(new Set(['cold']));
+    const responses = await Promise.all(
+      Array.from({ length: 500 }, () => get(`/articles/${COLD}`)),
+    );
+    expect(responses.map((response) => response.statusCode)).toEqual(
+      Array.from({ length: 500 }, () => 200),
+    );
+    expect(
+      new Set(responses.map((response) => response.json<{ data: Detail }>().data.title)),
+    ).toEqual(new Set(['cold']));
     expect(sql.count(DETAIL_SQL, COLD)).toBe(1);
     expect(articleCalls.get('getArticles')).toBe(1);
   });
 
   it('sends 10k requests for missing articles to SQL at most once per id (null markers)', async () => {
-    const missing = Array.from({ length: 100 }, (_, index) => `1399999999999999${String(index).padStart(3, '0')}`);
+    const missing = Array.from(
+      { length: 100 },
+      (_, index) => `1399999999999999${String(index).padStart(3, '0')}`,
+    );
     sql.reset();
     articleCalls.clear();
     for (let round = 0; round < 20; round += 1) {
-      const batch = Array.from({ length: 500 }, (_, index) => get(`/articles/${missing[(round * 500 + index) % missing.length]}`));
+      const batch = Array.from({ length: 500 }, (_, index) =>
+        get(`/articles/${missing[(round * 500 + index) % missing.length]}`),
+      );
       const statuses = (await Promise.all(batch)).map((response) => response.statusCode);
       expect(new Set(statuses)).toEqual(new Set([404]));
     }
@@ -233,7 +317,9 @@ describe('the article read path and its two-level cache', () => {
     const client = stack.gateway.get<articleV1.ArticleServiceClient>(grpcClientToken(ARTICLE_GRPC));
     const getArticles = (articleIds: string[]) =>
       new Promise<articleV1.GetArticlesResponse>((resolve, reject) =>
-        client.getArticles({ articleIds, maxReplyBytes: GRPC_MAX_MESSAGE_BYTES }).subscribe({ next: resolve, error: reject }),
+        client
+          .getArticles({ articleIds, maxReplyBytes: GRPC_MAX_MESSAGE_BYTES })
+          .subscribe({ next: resolve, error: reject }),
       );
     const [cold, inRedis] = [NORMAL.slice(0, 3), NORMAL.slice(3)];
     // In Redis (as another news replica filled it), never read by this news process.
@@ -250,10 +336,16 @@ describe('the article read path and its two-level cache', () => {
     }
     sql.reset();
     const fromRedis = await getArticles(inRedis);
-    expect([fromRedis.articles.map((article) => article.artId), fromRedis.leftOutArticleIds]).toEqual([inRedis, []]);
+    expect([
+      fromRedis.articles.map((article) => article.artId),
+      fromRedis.leftOutArticleIds,
+    ]).toEqual([inRedis, []]);
     expect(sql.statements).toEqual([]);
     const fromMysql = await getArticles(cold);
-    expect([fromMysql.articles.map((article) => article.artId), fromMysql.leftOutArticleIds]).toEqual([cold, []]);
+    expect([
+      fromMysql.articles.map((article) => article.artId),
+      fromMysql.leftOutArticleIds,
+    ]).toEqual([cold, []]);
     expect(sql.statements.length).toBe(1);
   });
 
@@ -262,10 +354,15 @@ describe('the article read path and its two-level cache', () => {
     sql.reset();
     const client = stack.gateway.get<articleV1.ArticleServiceClient>(grpcClientToken(ARTICLE_GRPC));
     const { articles } = await new Promise<articleV1.GetArticleCardsResponse>((resolve, reject) =>
-      client.getArticleCards({ articleIds: [HOT, ...ids] }).subscribe({ next: resolve, error: reject }),
+      client
+        .getArticleCards({ articleIds: [HOT, ...ids] })
+        .subscribe({ next: resolve, error: reject }),
     );
     expect(articles.map((article) => article.artId)).toEqual([HOT]);
-    expect(await stack.cache.mget(ids.map((id) => CacheKeys.articleInfo(id)))).toEqual([NULL_MARKER, NULL_MARKER]);
+    expect(await stack.cache.mget(ids.map((id) => CacheKeys.articleInfo(id)))).toEqual([
+      NULL_MARKER,
+      NULL_MARKER,
+    ]);
     expect(sql.count(/news_article_basic/, ids[0])).toBe(1);
     for (let i = 0; i < 20; i += 1) {
       await new Promise<articleV1.GetArticleCardsResponse>((resolve, reject) =>
@@ -287,7 +384,9 @@ describe('the article read path and its two-level cache', () => {
         createRedisClient(stack.redis.cacheUrl, stack.redis.prefix),
       ];
       clients.push(redis, subscriber);
-      writer = new TwoLevelCache(redis, subscriber, { channel: `${stack.redis.prefix}cache:invalidate` });
+      writer = new TwoLevelCache(redis, subscriber, {
+        channel: `${stack.redis.prefix}cache:invalidate`,
+      });
     });
 
     afterAll(async () => {
@@ -296,10 +395,14 @@ describe('the article read path and its two-level cache', () => {
 
     it('reaches a second gateway instance: its next answer changes', async () => {
       await waitForSubscribers(stack.cache, `${stack.redis.prefix}cache:invalidate`, 2 + replicas);
-      const title = async () => (await get(`/articles/${EDITED}`, undefined, replica)).json<{ data: Detail }>().data.title;
+      const title = async () =>
+        (await get(`/articles/${EDITED}`, undefined, replica)).json<{ data: Detail }>().data.title;
       const warmedAt = Date.now();
       expect(await title()).toBe('before');
-      await stack.sql('UPDATE news_article_basic SET title = ? WHERE article_id = ?', ['after', EDITED]);
+      await stack.sql('UPDATE news_article_basic SET title = ? WHERE article_id = ?', [
+        'after',
+        EDITED,
+      ]);
       // Without a broadcast the replica keeps its process copy even when Redis loses the key.
       await stack.cache.del(CacheKeys.articleDetail(EDITED));
       expect(await title()).toBe('before');
@@ -329,7 +432,12 @@ describe('the article read path and its two-level cache', () => {
       expect(anonymous.json<{ data: Detail }>().data.title).toBe('hot');
       const reader = await get(`/articles/${HOT}`, readerToken);
       expect(reader.statusCode).toBe(200);
-      expect(reader.json<{ data: Detail }>().data).toMatchObject({ title: 'hot', attitude: 1, is_collected: false, is_followed: true });
+      expect(reader.json<{ data: Detail }>().data).toMatchObject({
+        title: 'hot',
+        attitude: 1,
+        is_collected: false,
+        is_followed: true,
+      });
     });
 
     it('answers 503 for an article it has never cached', async () => {

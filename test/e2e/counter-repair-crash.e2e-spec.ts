@@ -2,7 +2,14 @@ import type { ChildProcess } from 'node:child_process';
 
 import { CounterKeys, createRedisClient, queueConnectionOptions, StateKeys } from '@app/cache';
 import { loadConfig } from '@app/config';
-import { JobName, jobId, jobOptionsFor, QueueName, queuePrefix, type RepairCountersPayload } from '@app/queue';
+import {
+  JobName,
+  jobId,
+  jobOptionsFor,
+  QueueName,
+  queuePrefix,
+  type RepairCountersPayload,
+} from '@app/queue';
 import {
   createTestDatabase,
   createTestKeys,
@@ -30,7 +37,11 @@ import { spawnWorker } from './support/worker-process';
 const id = (n: number) => String(1_300_000_000_000_000_000n + BigInt(n));
 const [U1, U2, AX] = [1, 2, 101].map(id);
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => undefined);
@@ -41,7 +52,9 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number
 }
 
 const ready = (port: number) => () =>
-  fetch(`http://127.0.0.1:${port}/health/ready`).then((response) => (response.status === 200 ? true : undefined));
+  fetch(`http://127.0.0.1:${port}/health/ready`).then((response) =>
+    response.status === 200 ? true : undefined,
+  );
 
 describe('a counter repair whose workers are killed mid-repair (e2e: workers in processes of their own, news, user)', () => {
   let database: TestDatabase;
@@ -68,7 +81,10 @@ describe('a counter repair whose workers are killed mid-repair (e2e: workers in 
     redis = createTestRedis();
     keys = createTestKeys();
     await withTestConnection(database.settings, (query) =>
-      query('INSERT INTO user_relation (user_id, target_user_id, relation) VALUES (?, ?, 1), (?, ?, 1)', [U1, AX, U2, AX]),
+      query(
+        'INSERT INTO user_relation (user_id, target_user_id, relation) VALUES (?, ?, 1), (?, ?, 1)',
+        [U1, AX, U2, AX],
+      ),
     );
     const [userPort, newsPort] = [await freePort(), await freePort()];
     env = testEnv(database.settings, redis, {
@@ -128,8 +144,16 @@ describe('a counter repair whose workers are killed mid-repair (e2e: workers in 
 
     try {
       const workerA = await startWorkerProcess();
-      await queue.add(JobName.RepairCounters, { scheduledFor: '202001011900' }, { ...jobOptionsFor(JobName.RepairCounters), jobId: repairId });
-      await waitFor(async () => ((await progress())?.state === 'active' ? true : undefined), 30_000, 'repair active on A');
+      await queue.add(
+        JobName.RepairCounters,
+        { scheduledFor: '202001011900' },
+        { ...jobOptionsFor(JobName.RepairCounters), jobId: repairId },
+      );
+      await waitFor(
+        async () => ((await progress())?.state === 'active' ? true : undefined),
+        30_000,
+        'repair active on A',
+      );
       workerA.child.kill('SIGKILL');
       await workerA.exited;
 

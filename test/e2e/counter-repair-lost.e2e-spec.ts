@@ -43,14 +43,19 @@ describe('counter repair after the state Redis lost its data (e2e: two workers, 
 
   const followers = () => state.zscore(CounterKeys.userFollowers, AX);
   const repairJobIds = async () =>
-    (await queue.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed'])).filter((job) => job.id?.startsWith(`${JobName.RepairCounters}_`)).map((job) => job.id);
+    (await queue.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed']))
+      .filter((job) => job.id?.startsWith(`${JobName.RepairCounters}_`))
+      .map((job) => job.id);
 
   beforeAll(async () => {
     database = await createTestDatabase([USER_SCHEMA, NEWS_SCHEMA]);
     redis = createTestRedis();
     keys = createTestKeys();
     await withTestConnection(database.settings, (query) =>
-      query('INSERT INTO user_relation (user_id, target_user_id, relation) VALUES (?, ?, 1), (?, ?, 1)', [U1, AX, U2, AX]),
+      query(
+        'INSERT INTO user_relation (user_id, target_user_id, relation) VALUES (?, ?, 1), (?, ?, 1)',
+        [U1, AX, U2, AX],
+      ),
     );
     const [userPort, newsPort] = [await freePort(), await freePort()];
     const env = testEnv(database.settings, redis, {
@@ -67,9 +72,16 @@ describe('counter repair after the state Redis lost its data (e2e: two workers, 
     user = await startUserService(loadConfig(userEnvSchema, env));
     news = await startNewsService(loadConfig(newsEnvSchema, env));
     state = createRedisClient(redis.stateUrl, redis.prefix);
-    queue = new Queue(QueueName.Statistics, { connection: queueConnectionOptions(redis.queueUrl), prefix: queuePrefix(redis.prefix) });
+    queue = new Queue(QueueName.Statistics, {
+      connection: queueConnectionOptions(redis.queueUrl),
+      prefix: queuePrefix(redis.prefix),
+    });
     // Two replicas starting together on a state Redis that holds no counters and no record of a repair.
-    workers = await Promise.all([0, 1].map(async () => startWorker(loadConfig(workerEnvSchema, { ...env, WORKER_PORT: String(await freePort()) }))));
+    workers = await Promise.all(
+      [0, 1].map(async () =>
+        startWorker(loadConfig(workerEnvSchema, { ...env, WORKER_PORT: String(await freePort()) })),
+      ),
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -84,7 +96,13 @@ describe('counter repair after the state Redis lost its data (e2e: two workers, 
   });
 
   it('repairs at once when workers start on a state Redis without a repair recorded: one job for the replicas', async () => {
-    await eventually(followers, (count) => count === '2', 'the followers counted again', 15_000, 100);
+    await eventually(
+      followers,
+      (count) => count === '2',
+      'the followers counted again',
+      15_000,
+      100,
+    );
     expect(await state.zscore(CounterKeys.userFollowings, U1)).toBe('1');
     const ids = await repairJobIds();
     expect(ids).toHaveLength(1);
@@ -97,16 +115,34 @@ describe('counter repair after the state Redis lost its data (e2e: two workers, 
   it('repairs once when the running workers find the state Redis emptied, and not while it keeps its record', async () => {
     // Finished, lock released: a repair asked for while it runs completes as skipped (its next check repairs).
     const finished = async () => (await queue.getJobs(['completed'])).map((job) => job.id);
-    await eventually(finished, (ids) => ids.length === 1, 'the start-up repair to finish', 15_000, 100);
+    await eventually(
+      finished,
+      (ids) => ids.length === 1,
+      'the start-up repair to finish',
+      15_000,
+      100,
+    );
     const schedulers = workers.map((worker) => worker.app.get(CounterRepairScheduler));
     expect(await schedulers[0].repairIfLost(new Date())).toBeUndefined();
 
     // What a restart without persistence, or a failover to an empty replica, leaves.
-    await state.del(StateKeys.counterRepairedAt, CounterKeys.userFollowers, CounterKeys.userFollowings);
-    const [first, second] = await Promise.all(schedulers.map((scheduler) => scheduler.repairIfLost(new Date())));
+    await state.del(
+      StateKeys.counterRepairedAt,
+      CounterKeys.userFollowers,
+      CounterKeys.userFollowings,
+    );
+    const [first, second] = await Promise.all(
+      schedulers.map((scheduler) => scheduler.repairIfLost(new Date())),
+    );
     expect(first).toMatch(/^repair-counters_lost_\d+$/);
     expect(second).toBe(first);
-    await eventually(followers, (count) => count === '2', 'the followers counted again', 15_000, 100);
+    await eventually(
+      followers,
+      (count) => count === '2',
+      'the followers counted again',
+      15_000,
+      100,
+    );
     expect(await repairJobIds()).toHaveLength(2);
     expect(await schedulers[1].repairIfLost(new Date())).toBeUndefined();
   });

@@ -28,8 +28,14 @@ import { startUserService } from '../../apps/user/src/main';
 import { workerEnvSchema } from '../../apps/worker/src/config/worker.config';
 import { type RunningWorker, startWorker } from '../../apps/worker/src/main';
 import { requestCounterRepair } from '../../apps/worker/src/repair-counters';
-import { CounterRepairProcessor, type RepairCountersResult } from '../../apps/worker/src/statistics/counter-repair.processor';
-import { counterRepairRetry, counterRepairRetryEnd } from '../../apps/worker/src/statistics/counter-repair.retry';
+import {
+  CounterRepairProcessor,
+  type RepairCountersResult,
+} from '../../apps/worker/src/statistics/counter-repair.processor';
+import {
+  counterRepairRetry,
+  counterRepairRetryEnd,
+} from '../../apps/worker/src/statistics/counter-repair.retry';
 import { CounterRepairScheduler } from '../../apps/worker/src/statistics/counter-repair.scheduler';
 
 const SLOW = 30_000;
@@ -57,7 +63,13 @@ const EXPECTED: Record<string, Record<string, number>> = {
 
 /** `news_article_statistic.fans_comment_count` after a repair: approved comments and replies by fans. */
 const FANS_COMMENT_COUNT = 'news_article_statistic.fans_comment_count';
-const EXPECTED_FANS_COMMENTS: Record<string, number> = { [A1]: 2, [A2]: 1, [A3]: 0, [A4]: 0, [A5]: 0 };
+const EXPECTED_FANS_COMMENTS: Record<string, number> = {
+  [A1]: 2,
+  [A2]: 1,
+  [A3]: 0,
+  [A4]: 0,
+  [A5]: 0,
+};
 
 describe('counter repair: the worker rebuilds the Redis counters from MySQL through news and user', () => {
   let database: TestDatabase;
@@ -80,12 +92,16 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
     return counts;
   }
 
-  async function finished(jobId: string, timeoutMs = 20_000): Promise<Job<RepairCountersPayload, RepairCountersResult>> {
+  async function finished(
+    jobId: string,
+    timeoutMs = 20_000,
+  ): Promise<Job<RepairCountersPayload, RepairCountersResult>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const state = await queue.getJobState(jobId);
       // Read after the state: BullMQ stores the outcome and moves the job in one step.
-      const job = state === 'completed' || state === 'failed' ? await queue.getJob(jobId) : undefined;
+      const job =
+        state === 'completed' || state === 'failed' ? await queue.getJob(jobId) : undefined;
       if (job) return job;
       if (Date.now() > deadline) throw new Error(`job ${jobId} is still ${state}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -110,7 +126,10 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
           [article, author, status],
         );
       }
-      await query('INSERT INTO news_collection (user_id, article_id, is_deleted) VALUES (?, ?, 0), (?, ?, 0), (?, ?, 1), (?, ?, 0)', [U1, A1, U2, A1, U1, A2, U3, A4]);
+      await query(
+        'INSERT INTO news_collection (user_id, article_id, is_deleted) VALUES (?, ?, 0), (?, ?, 0), (?, ?, 1), (?, ?, 0)',
+        [U1, A1, U2, A1, U1, A2, U3, A4],
+      );
       await query(
         'INSERT INTO news_attitude (user_id, article_id, attitude) VALUES (?, ?, 1), (?, ?, 0), (?, ?, 1), (?, ?, 1), (?, ?, NULL), (?, ?, 1)',
         [U1, A1, U2, A1, U3, A4, U4, A5, U5, A1, U6, A2],
@@ -126,19 +145,20 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
         [C7, A2, C5, 1, 0],
       ];
       for (const [comment, article, parent, status, byFan] of comments) {
-        await query('INSERT INTO news_comment (comment_id, user_id, article_id, parent_id, content, status, by_fan) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-          comment,
-          U6,
-          article,
-          parent,
-          'c',
-          status,
-          byFan,
-        ]);
+        await query(
+          'INSERT INTO news_comment (comment_id, user_id, article_id, parent_id, content, status, by_fan) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [comment, U6, article, parent, 'c', status, byFan],
+        );
       }
       // Wrong counts, and A1 without its statistic row.
-      await query('INSERT INTO news_article_statistic (article_id, fans_comment_count) VALUES (?, 7), (?, 3)', [A2, A4]);
-      await query('INSERT INTO news_comment_liking (user_id, comment_id, is_deleted) VALUES (?, ?, 0), (?, ?, 0), (?, ?, 1), (?, ?, 0)', [U1, C1, U2, C1, U3, C2, U4, C5]);
+      await query(
+        'INSERT INTO news_article_statistic (article_id, fans_comment_count) VALUES (?, 7), (?, 3)',
+        [A2, A4],
+      );
+      await query(
+        'INSERT INTO news_comment_liking (user_id, comment_id, is_deleted) VALUES (?, ?, 0), (?, ?, 0), (?, ?, 1), (?, ?, 0)',
+        [U1, C1, U2, C1, U3, C2, U4, C5],
+      );
       await query(
         'INSERT INTO user_relation (user_id, target_user_id, relation) VALUES (?, ?, 1), (?, ?, 1), (?, ?, 2), (?, ?, 1), (?, ?, 0)',
         [U1, AX, U2, AX, U3, AX, U1, AY, U4, AY],
@@ -165,10 +185,15 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
     worker = await startWorker(loadConfig(workerEnvSchema, env));
 
     producerContext = await Test.createTestingModule({
-      imports: [QueueModule.forRoot({ queueUrl: redis.queueUrl, keyPrefix: redis.prefix }), QueueModule.registerQueues(QueueName.Statistics)],
+      imports: [
+        QueueModule.forRoot({ queueUrl: redis.queueUrl, keyPrefix: redis.prefix }),
+        QueueModule.registerQueues(QueueName.Statistics),
+      ],
     }).compile();
     await producerContext.init();
-    queue = producerContext.get<Queue<RepairCountersPayload, RepairCountersResult>>(getQueueToken(QueueName.Statistics));
+    queue = producerContext.get<Queue<RepairCountersPayload, RepairCountersResult>>(
+      getQueueToken(QueueName.Statistics),
+    );
   }, SLOW);
 
   afterAll(async () => {
@@ -184,7 +209,9 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
 
   it('is served by both user and news, and reported SERVING by each', async () => {
     for (const port of [userPort, newsPort]) {
-      expect(await grpcHealthStatus(`127.0.0.1:${port}`, 'toutiao.counters.v1.CounterRepairService')).toBe('SERVING');
+      expect(
+        await grpcHealthStatus(`127.0.0.1:${port}`, 'toutiao.counters.v1.CounterRepairService'),
+      ).toBe('SERVING');
     }
   });
 
@@ -197,20 +224,30 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       await state.zadd(CounterKeys.userArticles, 7, AX);
       await state.zadd(CounterKeys.articleReads, 42, A1);
 
-      const jobId = await worker.app.get(CounterRepairScheduler).enqueue(new Date('2020-02-05T19:00:10Z'));
+      const jobId = await worker.app
+        .get(CounterRepairScheduler)
+        .enqueue(new Date('2020-02-05T19:00:10Z'));
       const job = await finished(jobId);
 
       expect(job.failedReason).toBeUndefined();
       const result = job.returnvalue;
-      expect('repaired' in result && Object.fromEntries(result.repaired.map(({ key, members }) => [key, members]))).toEqual({
-        ...Object.fromEntries(Object.entries(EXPECTED).map(([key, counts]) => [key, Object.keys(counts).length])),
+      expect(
+        'repaired' in result &&
+          Object.fromEntries(result.repaired.map(({ key, members }) => [key, members])),
+      ).toEqual({
+        ...Object.fromEntries(
+          Object.entries(EXPECTED).map(([key, counts]) => [key, Object.keys(counts).length]),
+        ),
         [FANS_COMMENT_COUNT]: 2,
       });
-      for (const [key, counts] of Object.entries(EXPECTED)) expect([key, await counter(key)]).toEqual([key, counts]);
+      for (const [key, counts] of Object.entries(EXPECTED))
+        expect([key, await counter(key)]).toEqual([key, counts]);
       const statistics = (await withTestConnection(database.settings, (query) =>
         query('SELECT article_id, fans_comment_count FROM news_article_statistic'),
       )) as Array<{ article_id: string; fans_comment_count: number }>;
-      expect(Object.fromEntries(statistics.map((row) => [row.article_id, row.fans_comment_count]))).toEqual(EXPECTED_FANS_COMMENTS);
+      expect(
+        Object.fromEntries(statistics.map((row) => [row.article_id, row.fans_comment_count])),
+      ).toEqual(EXPECTED_FANS_COMMENTS);
       expect(await counter(CounterKeys.articleReads)).toEqual({ [A1]: 42 });
       expect(await redis.client('state').keys(`${redis.prefix}count:*:rebuilding:*`)).toEqual([]);
     },
@@ -229,7 +266,11 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       const job = await finished(first);
       expect(job.attemptsMade).toBe(1);
       expect(await scheduler.enqueue(new Date('2020-02-06T19:00:30Z'))).toBe(first);
-      expect((await queue.getJobs(['completed', 'waiting', 'active', 'delayed'])).filter((each) => each.id === first)).toHaveLength(1);
+      expect(
+        (await queue.getJobs(['completed', 'waiting', 'active', 'delayed'])).filter(
+          (each) => each.id === first,
+        ),
+      ).toHaveLength(1);
     },
     SLOW,
   );
@@ -240,8 +281,12 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       await state.zadd(CounterKeys.userFollowings, 9, U1);
       const run = await requestCounterRepair(loadConfig(workerEnvSchema, workerEnv), 20_000);
       expect(run.jobId).toMatch(/^repair-counters_requested_[0-9a-f-]{36}$/);
-      expect(run.result && 'repaired' in run.result && run.result.repaired).toHaveLength(Object.keys(EXPECTED).length + 1);
-      expect(await counter(CounterKeys.userFollowings)).toEqual(EXPECTED[CounterKeys.userFollowings]);
+      expect(run.result && 'repaired' in run.result && run.result.repaired).toHaveLength(
+        Object.keys(EXPECTED).length + 1,
+      );
+      expect(await counter(CounterKeys.userFollowings)).toEqual(
+        EXPECTED[CounterKeys.userFollowings],
+      );
     },
     SLOW,
   );
@@ -258,47 +303,51 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       const job = await finished(await worker.app.get(CounterRepairScheduler).enqueue(scheduled));
       expect(job.id).toBe(jobId);
       expect(job.returnvalue && 'repaired' in job.returnvalue).toBe(true);
-      expect((await counter(CounterKeys.articleLikes))[A1]).toBe(EXPECTED[CounterKeys.articleLikes][A1]);
+      expect((await counter(CounterKeys.articleLikes))[A1]).toBe(
+        EXPECTED[CounterKeys.articleLikes][A1],
+      );
       expect(await state.exists(`lock:${JobName.RepairCounters}`)).toBe(0);
     },
     SLOW,
   );
 
-  it(
-    'waits out a news outage at the scheduled minute: the repair retries with backoff until shortly before the next run, and runs once news is back',
-    async () => {
-      await news.close();
-      let newsDown = true;
-      try {
-        await state.zadd(CounterKeys.articleLikes, 60, A1);
-        // 03:00 (TZ) of a night next year, so its retries have not ended by the time this runs.
-        const firedAt = new Date(Date.UTC(new Date().getUTCFullYear() + 1, 11, 9, 19));
-        const jobId = await worker.app.get(CounterRepairScheduler).enqueue(firedAt);
-        // Retries 1 s doubling, then every 10 minutes, until 10 minutes before the next night's run.
-        const { COUNTER_REPAIR_CRON, TZ } = loadConfig(workerEnvSchema, workerEnv);
-        const retry = counterRepairRetry(COUNTER_REPAIR_CRON, TZ, firedAt);
-        expect((await queue.getJob(jobId))?.opts).toMatchObject(retry);
-        // Where it had 12 attempts, about 34 minutes.
-        expect(retry.attempts).toBeGreaterThan(100);
-        // The first three attempts (0, 1 and 3 s) meet news down.
-        for (const deadline = Date.now() + 15_000; ; await new Promise((resolve) => setTimeout(resolve, 50))) {
-          const job = await queue.getJob(jobId);
-          if ((job?.attemptsMade ?? 0) >= 3 || Date.now() > deadline) break;
-        }
-        expect(await queue.getJobState(jobId)).toBe('delayed');
-        news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
-        newsDown = false;
-        const job = await finished(jobId, 40_000);
-        // failedReason keeps the last failed attempt's error; the job completed all the same.
-        expect(await queue.getJobState(jobId)).toBe('completed');
-        expect(job.returnvalue && 'repaired' in job.returnvalue).toBe(true);
-        expect((await counter(CounterKeys.articleLikes))[A1]).toBe(EXPECTED[CounterKeys.articleLikes][A1]);
-      } finally {
-        if (newsDown) news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
+  it('waits out a news outage at the scheduled minute: the repair retries with backoff until shortly before the next run, and runs once news is back', async () => {
+    await news.close();
+    let newsDown = true;
+    try {
+      await state.zadd(CounterKeys.articleLikes, 60, A1);
+      // 03:00 (TZ) of a night next year, so its retries have not ended by the time this runs.
+      const firedAt = new Date(Date.UTC(new Date().getUTCFullYear() + 1, 11, 9, 19));
+      const jobId = await worker.app.get(CounterRepairScheduler).enqueue(firedAt);
+      // Retries 1 s doubling, then every 10 minutes, until 10 minutes before the next night's run.
+      const { COUNTER_REPAIR_CRON, TZ } = loadConfig(workerEnvSchema, workerEnv);
+      const retry = counterRepairRetry(COUNTER_REPAIR_CRON, TZ, firedAt);
+      expect((await queue.getJob(jobId))?.opts).toMatchObject(retry);
+      // Where it had 12 attempts, about 34 minutes.
+      expect(retry.attempts).toBeGreaterThan(100);
+      // The first three attempts (0, 1 and 3 s) meet news down.
+      for (
+        const deadline = Date.now() + 15_000;
+        ;
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      ) {
+        const job = await queue.getJob(jobId);
+        if ((job?.attemptsMade ?? 0) >= 3 || Date.now() > deadline) break;
       }
-    },
-    60_000,
-  );
+      expect(await queue.getJobState(jobId)).toBe('delayed');
+      news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
+      newsDown = false;
+      const job = await finished(jobId, 40_000);
+      // failedReason keeps the last failed attempt's error; the job completed all the same.
+      expect(await queue.getJobState(jobId)).toBe('completed');
+      expect(job.returnvalue && 'repaired' in job.returnvalue).toBe(true);
+      expect((await counter(CounterKeys.articleLikes))[A1]).toBe(
+        EXPECTED[CounterKeys.articleLikes][A1],
+      );
+    } finally {
+      if (newsDown) news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
+    }
+  }, 60_000);
 
   it(
     'makes up a repair missed while no worker was up: two workers starting after it add its job once, which runs at once',
@@ -306,13 +355,21 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       await state.set(StateKeys.counterRepairedAt, String(Date.parse('2020-01-01T12:00:00Z')));
       await state.zadd(CounterKeys.articleLikes, 70, A1);
       const before = Date.now();
-      const started = await Promise.all([0, 1].map(async () => startWorker(loadConfig(workerEnvSchema, { ...workerEnv, WORKER_PORT: String(await freePort()) }))));
+      const started = await Promise.all(
+        [0, 1].map(async () =>
+          startWorker(
+            loadConfig(workerEnvSchema, { ...workerEnv, WORKER_PORT: String(await freePort()) }),
+          ),
+        ),
+      );
       try {
         // The first 03:00 (TZ) after the last repair: 2020-01-02 03:00 in Shanghai.
         const job = await finished(`${JobName.RepairCounters}_202001011900`);
         expect(job.returnvalue && 'repaired' in job.returnvalue).toBe(true);
         expect(job.attemptsMade).toBe(1);
-        expect((await counter(CounterKeys.articleLikes))[A1]).toBe(EXPECTED[CounterKeys.articleLikes][A1]);
+        expect((await counter(CounterKeys.articleLikes))[A1]).toBe(
+          EXPECTED[CounterKeys.articleLikes][A1],
+        );
         expect(Number(await state.get(StateKeys.counterRepairedAt))).toBeGreaterThanOrEqual(before);
       } finally {
         await Promise.all(started.map((each) => each.close()));
@@ -327,7 +384,9 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       await news.close();
       try {
         // A repair whose retries ended long ago (10 minutes before the next night's run).
-        const jobId = await worker.app.get(CounterRepairScheduler).enqueue(new Date('2020-02-01T19:00:00Z'));
+        const jobId = await worker.app
+          .get(CounterRepairScheduler)
+          .enqueue(new Date('2020-02-01T19:00:00Z'));
         const job = await finished(jobId);
         expect(await queue.getJobState(jobId)).toBe('failed');
         expect(job.data.retryUntil).toBe('2020-02-02T18:50:00.000Z');
@@ -352,7 +411,11 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       let newsDown = true;
       try {
         // That night's job, which used up its attempts while news was down, its retries long ended.
-        await queue.add(JobName.RepairCounters, { scheduledFor: '202001021900', retryUntil: '2020-01-03T18:50:00.000Z' }, { jobId, attempts: 1 });
+        await queue.add(
+          JobName.RepairCounters,
+          { scheduledFor: '202001021900', retryUntil: '2020-01-03T18:50:00.000Z' },
+          { jobId, attempts: 1 },
+        );
         expect((await finished(jobId)).failedReason).toMatch(/UNAVAILABLE/);
         news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
         newsDown = false;
@@ -360,12 +423,24 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
         if (newsDown) news = await startNewsService(loadConfig(newsEnvSchema, workerEnv));
       }
       // Until the worker's channel to news has reconnected, any repair fails.
-      const probe = { id: `${JobName.RepairCounters}_202001031900`, name: JobName.RepairCounters, data: { scheduledFor: '202001031900' }, attemptsMade: 0 };
-      for (const deadline = Date.now() + 15_000; ; await new Promise((resolve) => setTimeout(resolve, 200))) {
-        const reached = await worker.app.get(CounterRepairProcessor).process(probe).then(
-          () => true,
-          () => false,
-        );
+      const probe = {
+        id: `${JobName.RepairCounters}_202001031900`,
+        name: JobName.RepairCounters,
+        data: { scheduledFor: '202001031900' },
+        attemptsMade: 0,
+      };
+      for (
+        const deadline = Date.now() + 15_000;
+        ;
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      ) {
+        const reached = await worker.app
+          .get(CounterRepairProcessor)
+          .process(probe)
+          .then(
+            () => true,
+            () => false,
+          );
         if (reached) break;
         if (Date.now() > deadline) throw new Error('the worker did not reach news again');
       }
@@ -376,11 +451,19 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       expect(await queue.getJobState(jobId)).not.toBe('failed');
       // Its retries now end before the next run after this start, not after its own night.
       const { COUNTER_REPAIR_CRON, TZ } = loadConfig(workerEnvSchema, workerEnv);
-      expect((await queue.getJob(jobId))?.data.retryUntil).toBe(counterRepairRetryEnd(COUNTER_REPAIR_CRON, TZ, now).toISOString());
+      expect((await queue.getJob(jobId))?.data.retryUntil).toBe(
+        counterRepairRetryEnd(COUNTER_REPAIR_CRON, TZ, now).toISOString(),
+      );
       const job = await finished(jobId);
-      expect([await queue.getJobState(jobId), job.attemptsMade, job.failedReason]).toEqual(['completed', 1, undefined]);
+      expect([await queue.getJobState(jobId), job.attemptsMade, job.failedReason]).toEqual([
+        'completed',
+        1,
+        undefined,
+      ]);
       expect(job.returnvalue && 'repaired' in job.returnvalue).toBe(true);
-      expect((await counter(CounterKeys.articleLikes))[A1]).toBe(EXPECTED[CounterKeys.articleLikes][A1]);
+      expect((await counter(CounterKeys.articleLikes))[A1]).toBe(
+        EXPECTED[CounterKeys.articleLikes][A1],
+      );
     },
     SLOW,
   );
@@ -395,8 +478,12 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       expect(jobId).toBe(`${JobName.RepairCounters}_lost_${now.getTime()}`);
       const job = await finished(jobId ?? '');
       expect(job.returnvalue && 'repaired' in job.returnvalue).toBe(true);
-      expect((await counter(CounterKeys.articleLikes))[A1]).toBe(EXPECTED[CounterKeys.articleLikes][A1]);
-      expect(Number(await state.get(StateKeys.counterRepairedAt))).toBeGreaterThanOrEqual(now.getTime());
+      expect((await counter(CounterKeys.articleLikes))[A1]).toBe(
+        EXPECTED[CounterKeys.articleLikes][A1],
+      );
+      expect(Number(await state.get(StateKeys.counterRepairedAt))).toBeGreaterThanOrEqual(
+        now.getTime(),
+      );
     },
     SLOW,
   );
@@ -408,7 +495,9 @@ describe('counter repair: the worker rebuilds the Redis counters from MySQL thro
       expect(lease).toBeDefined();
       try {
         await state.zadd(CounterKeys.articleLikes, 50, A1);
-        const job = await finished(await worker.app.get(CounterRepairScheduler).enqueue(new Date('2020-02-07T19:00:00Z')));
+        const job = await finished(
+          await worker.app.get(CounterRepairScheduler).enqueue(new Date('2020-02-07T19:00:00Z')),
+        );
         expect(job.returnvalue).toEqual({ skipped: 'already running' });
         expect((await counter(CounterKeys.articleLikes))[A1]).toBe(50);
       } finally {

@@ -332,7 +332,9 @@ describe('demo data: a database loaded by the earlier demo data ends as a fresh 
     expect(await oldIdsLeft()).toEqual({});
     expect(await stack.state.zscore(CounterKeys.userArticles, AUTHOR)).toBe('300');
     // Gone from the cache, or cached as missing by a read that came after the removal.
-    expect([null, NULL_MARKER]).toContain(await stack.cache.get(CacheKeys.articleInfo(OLD_ARTICLE_IDS[0])));
+    expect([null, NULL_MARKER]).toContain(
+      await stack.cache.get(CacheKeys.articleInfo(OLD_ARTICLE_IDS[0])),
+    );
 
     expect(await newsData(stack, uploads)).toEqual(fresh);
     expect(await poolsSettled()).toEqual(await approvedByChannel());

@@ -36,7 +36,9 @@ describe('a request with a JSON content type and an empty body', () => {
     });
   const rows = async () => ({
     attitudes: await stack.sql('SELECT attitude FROM news_attitude WHERE user_id = ?', [READER.id]),
-    collections: await stack.sql('SELECT is_deleted FROM news_collection WHERE user_id = ?', [READER.id]),
+    collections: await stack.sql('SELECT is_deleted FROM news_collection WHERE user_id = ?', [
+      READER.id,
+    ]),
     relations: await stack.sql('SELECT relation FROM user_relation WHERE user_id = ?', [READER.id]),
   });
 
@@ -48,7 +50,14 @@ describe('a request with a JSON content type and an empty body', () => {
       [READER.id, READER.mobile, AUTHOR],
     );
     await seedArticles(stack, [
-      { id: ARTICLE, authorId: AUTHOR, channelId: 1, title: 'an article', status: 2, createdAt: '2024-01-01 00:00:00' },
+      {
+        id: ARTICLE,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'an article',
+        status: 2,
+        createdAt: '2024-01-01 00:00:00',
+      },
     ]);
     const login = await stack.gateway.inject({
       method: 'POST',

@@ -1024,7 +1024,11 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
     it('leaves the pins off the later pages, where one of the channel came again at its place', async () => {
       await pinForThisTest(CH1[1]);
       const page = async (number: number) =>
-        ids((await get(`/app/v1_0/articles?channel_id=1&page=${number}&per_page=10`)).json<PageBody>());
+        ids(
+          (
+            await get(`/app/v1_0/articles?channel_id=1&page=${number}&per_page=10`)
+          ).json<PageBody>(),
+        );
       expect(await page(1)).toEqual([TOP, CH1[1], ...newestFirst(CH1).slice(0, 10)]);
       expect(await page(2)).toEqual([CH1[0]]);
     });
@@ -1447,7 +1451,7 @@ describe('home feed (e2e: user + news + gateway, fake recommend)', () => {
       expect(ids(next.body)).toEqual([CH1[1], CH1[0]]);
     });
 
-    it("leaves what a fallback page showed off the fresh batch that answers its time cursor once the recommend service is back, where the next page repeated it", async () => {
+    it('leaves what a fallback page showed off the fresh batch that answers its time cursor once the recommend service is back, where the next page repeated it', async () => {
       const scroll = (stamp: number) =>
         feed(`channel_id=1&timestamp=${stamp}&with_top=0`, 'Anony device-back-after-fallback');
       recommend.behaviour = 'fail';

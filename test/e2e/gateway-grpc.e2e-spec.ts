@@ -56,7 +56,11 @@ describe('gateway -> user/news over gRPC', () => {
     // The reference routed only positive integers to /users/{target}: no other id has a route.
     for (const id of ['abc', '0', '-1', '1e3']) {
       const malformed = await get(`/app/v1_0/users/${id}`);
-      expect([id, malformed.statusCode, malformed.json()]).toEqual([id, 404, { message: 'The user does not exist.' }]);
+      expect([id, malformed.statusCode, malformed.json()]).toEqual([
+        id,
+        404,
+        { message: 'The user does not exist.' },
+      ]);
     }
   });
 
@@ -65,7 +69,13 @@ describe('gateway -> user/news over gRPC', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       message: 'OK',
-      data: { channels: [{ id: 2, name: 'python' }, { id: 4, name: 'go' }, { id: 1, name: 'html' }] },
+      data: {
+        channels: [
+          { id: 2, name: 'python' },
+          { id: 4, name: 'go' },
+          { id: 1, name: 'html' },
+        ],
+      },
     });
     expect(await stack.redis.client('cache').exists(`${stack.redis.prefix}ch:all`)).toBe(1);
   });
@@ -87,7 +97,10 @@ describe('gateway -> user/news over gRPC', () => {
     stack.newsService = undefined;
     const ready = await get('/health/ready');
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: 'ok', checks: { news: { status: 'down', required: false } } });
+    expect(ready.json()).toMatchObject({
+      status: 'ok',
+      checks: { news: { status: 'down', required: false } },
+    });
     const channels = await get('/app/v1_0/channels');
     expect(channels.statusCode).toBe(503);
     expect(Object.keys(channels.json<object>())).toEqual(['message']);

@@ -53,7 +53,9 @@ function isFree(port: number): Promise<boolean> {
   const server = createServer();
   return new Promise((resolve) => {
     server.once('error', () => resolve(false));
-    server.listen({ port, host: '0.0.0.0', exclusive: true }, () => server.close(() => resolve(true)));
+    server.listen({ port, host: '0.0.0.0', exclusive: true }, () =>
+      server.close(() => resolve(true)),
+    );
   });
 }
 
@@ -87,7 +89,9 @@ describe('gRPC services /metrics port (e2e)', () => {
     const squatter = await occupy(metricsPort);
     try {
       await expect(
-        startRecommendService(await settings({ RECOMMEND_GRPC_PORT: grpcPort, RECOMMEND_METRICS_PORT: metricsPort })),
+        startRecommendService(
+          await settings({ RECOMMEND_GRPC_PORT: grpcPort, RECOMMEND_METRICS_PORT: metricsPort }),
+        ),
       ).rejects.toThrow(/EADDRINUSE/);
       expect(await isFree(grpcPort)).toBe(true);
     } finally {
@@ -100,18 +104,26 @@ describe('gRPC services /metrics port (e2e)', () => {
     const app = await startRecommendService(
       await settings({ RECOMMEND_GRPC_PORT: grpcPort, RECOMMEND_METRICS_PORT: metricsPort }),
     );
-    const client = new UserRecommend(`127.0.0.1:${grpcPort}`, credentials.createInsecure()) as unknown as RecommendClient;
+    const client = new UserRecommend(
+      `127.0.0.1:${grpcPort}`,
+      credentials.createInsecure(),
+    ) as unknown as RecommendClient;
     try {
       // News is down: whatever it answers, the call is counted once under the code the client saw.
       const code = await new Promise<status>((resolve) =>
-        client.user_recommend({ user_id: '1', channel_id: 1, article_num: 10, time_stamp: Date.now() }, (error) =>
-          resolve(error?.code ?? status.OK),
+        client.user_recommend(
+          { user_id: '1', channel_id: 1, article_num: 10, time_stamp: Date.now() },
+          (error) => resolve(error?.code ?? status.OK),
         ),
       );
       const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       const counted = scrape
         .split('\n')
-        .filter((line) => line.startsWith('grpc_server_handled_total{') && line.includes('grpc_method="user_recommend"'));
+        .filter(
+          (line) =>
+            line.startsWith('grpc_server_handled_total{') &&
+            line.includes('grpc_method="user_recommend"'),
+        );
       expect(counted).toEqual([
         `grpc_server_handled_total{grpc_type="unary",grpc_service="UserRecommend",grpc_method="user_recommend",grpc_code="${status[code]}"} 1`,
       ]);

@@ -1,4 +1,11 @@
-import { CANDIDATE_GRPC, NEWS_APP_SERVICES, qualifiedServiceName, serviceConstructor, USER_APP_SERVICES, USER_GRPC } from '@app/grpc';
+import {
+  CANDIDATE_GRPC,
+  NEWS_APP_SERVICES,
+  qualifiedServiceName,
+  serviceConstructor,
+  USER_APP_SERVICES,
+  USER_GRPC,
+} from '@app/grpc';
 import {
   createTestDatabase,
   createTestKeys,
@@ -34,9 +41,14 @@ const DRAIN_MS = 2_000;
 const HOOKS_MARGIN_MS = 30_000;
 
 /** How `app` ended, or 'still running' `withinMs` later. */
-const exitWithin = async (app: AppProcess, withinMs: number): Promise<ProcessExit | 'still running'> => {
+const exitWithin = async (
+  app: AppProcess,
+  withinMs: number,
+): Promise<ProcessExit | 'still running'> => {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), withinMs)));
+  const late = new Promise<'still running'>(
+    (resolve) => (timer = setTimeout(() => resolve('still running'), withinMs)),
+  );
   try {
     return await Promise.race([app.exited, late]);
   } finally {
@@ -146,8 +158,15 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
     });
 
   /** Spawns `main` and waits until its grpc.health.v1 says SERVING on `grpcPort`. */
-  const startServing = async (main: string, grpcPort: number, settings: Record<string, string | number>) => {
-    const app = spawnApp(main, testEnv(database.settings, redis, { HTTP_HOST: '127.0.0.1', ...settings }));
+  const startServing = async (
+    main: string,
+    grpcPort: number,
+    settings: Record<string, string | number>,
+  ) => {
+    const app = spawnApp(
+      main,
+      testEnv(database.settings, redis, { HTTP_HOST: '127.0.0.1', ...settings }),
+    );
     stopLater.push(() => {
       if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
     });
@@ -163,10 +182,16 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
 
   /** Watches of the server ('') and each of `services`, once each says SERVING. */
   const watchServing = async (address: string, services: readonly string[]) => {
-    const watches: GrpcHealthWatch[] = ['', ...services].map((name) => watchGrpcHealth(address, name));
+    const watches: GrpcHealthWatch[] = ['', ...services].map((name) =>
+      watchGrpcHealth(address, name),
+    );
     stopLater.push(() => watches.forEach((watch) => watch.close()));
     const latest = () => watches.map((watch) => watch.latest());
-    await eventually(latest, (statuses) => statuses.every((s) => s === 'SERVING'), 'every watch SERVING');
+    await eventually(
+      latest,
+      (statuses) => statuses.every((s) => s === 'SERVING'),
+      'every watch SERVING',
+    );
     return {
       close: () => watches.forEach((watch) => watch.close()),
       ended: () => Promise.all(watches.map((watch) => watch.ended)),
@@ -181,16 +206,32 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
   };
 
   /** `main` booting with MIGRATIONS_RUN on a database of its own, its migrations waiting for a lock another session holds. */
-  const bootWaitingForMigrations = async (main: string, settings: Record<string, string | number>) => {
+  const bootWaitingForMigrations = async (
+    main: string,
+    settings: Record<string, string | number>,
+  ) => {
     const fresh = await createTestDatabase([]);
     const lock = await holdMigrationLock(fresh.settings.MYSQL_DATABASE);
-    const app = spawnApp(main, testEnv(fresh.settings, redis, { HTTP_HOST: '127.0.0.1', MIGRATIONS_RUN: 'true', ...settings }));
+    const app = spawnApp(
+      main,
+      testEnv(fresh.settings, redis, {
+        HTTP_HOST: '127.0.0.1',
+        MIGRATIONS_RUN: 'true',
+        ...settings,
+      }),
+    );
     stopLater.push(() => {
       if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
       void lock.release().catch(() => undefined);
       void fresh.drop();
     });
-    await eventually(() => waitingForMigrationLock(fresh.settings), Boolean, `${main} waiting for the migration lock`, BOOT_MS, 200);
+    await eventually(
+      () => waitingForMigrationLock(fresh.settings),
+      Boolean,
+      `${main} waiting for the migration lock`,
+      BOOT_MS,
+      200,
+    );
     return { app, lock, settings: fresh.settings };
   };
 
@@ -212,7 +253,9 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
       await lock.release();
       expect(await app.exited).toEqual({ code: null, signal: 'SIGTERM' });
       // Where the signal ended it at once, mid-start, its migrations never ran.
-      expect(await tablesOf(settings)).toEqual(expect.arrayContaining([`migrations_${service}`, table]));
+      expect(await tablesOf(settings)).toEqual(
+        expect.arrayContaining([`migrations_${service}`, table]),
+      );
     },
     180_000,
   );
@@ -235,7 +278,8 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
   it('recommend, sent SIGTERM while it starts with its Redis not answering yet: finishes its start, then stops through its shutdown hooks and ends by the signal', async () => {
     const relay = await holdingRelay(Number(new URL(redis.cacheUrl).port));
     stopLater.push(relay.close);
-    const viaRelay = (url: string) => Object.assign(new URL(url), { port: String(relay.port) }).toString();
+    const viaRelay = (url: string) =>
+      Object.assign(new URL(url), { port: String(relay.port) }).toString();
     const grpcPort = await freePort();
     const recommend = spawnApp(
       'apps/recommend/src/main.ts',
@@ -251,7 +295,8 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
       true,
     );
     stopLater.push(() => {
-      if (recommend.child.exitCode === null && recommend.child.signalCode === null) recommend.child.kill('SIGKILL');
+      if (recommend.child.exitCode === null && recommend.child.signalCode === null)
+        recommend.child.kill('SIGKILL');
     });
     await relay.asked;
 
@@ -283,12 +328,19 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
       const lock = await lockUsers();
       stopLater.push(lock.release);
       const UserService = serviceConstructor(USER_GRPC);
-      const client = new UserService(address, credentials.createInsecure()) as unknown as UserClient;
+      const client = new UserService(
+        address,
+        credentials.createInsecure(),
+      ) as unknown as UserClient;
       stopLater.push(() => client.close());
       const answered = new Promise<status>((resolve) =>
         client.GetProfile({ userId: unknownUserId }, (error) => resolve(error?.code ?? status.OK)),
       );
-      await eventually(waitingForLock, (waiting) => waiting > 0, 'GetProfile waiting for user_basic');
+      await eventually(
+        waitingForLock,
+        (waiting) => waiting > 0,
+        'GetProfile waiting for user_basic',
+      );
 
       user.child.kill(signal);
       await watches.notServing();
@@ -308,12 +360,18 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
   );
 
   it('recommend, sent SIGTERM: answers NOT_SERVING for the server and each service while its watches are in progress, then closes /metrics and ends by the signal', async () => {
-    const [newsPort, grpcPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+    const [newsPort, grpcPort, metricsPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const address = `127.0.0.1:${grpcPort}`;
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     // Recommend is ready once it built its pools from news' channels and articles.
     await withTestConnection(database.settings, async (query) => {
-      await query(`INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)`);
+      await query(
+        `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)`,
+      );
       await query(
         `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
          VALUES (1294287382374400001, 1, 1, 'html', '{"type":0,"images":[]}', 2, 1, NOW(), NOW())`,
@@ -327,7 +385,10 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
       RECO_REFRESH_INTERVAL_MS: 3_600_000,
     });
     // The watches themselves are the calls in progress that the drain waits for.
-    const watches = await watchServing(address, [USER_RECOMMEND_SERVICE, qualifiedServiceName(CANDIDATE_GRPC)]);
+    const watches = await watchServing(address, [
+      USER_RECOMMEND_SERVICE,
+      qualifiedServiceName(CANDIDATE_GRPC),
+    ]);
 
     recommend.child.kill('SIGTERM');
     await watches.notServing();
@@ -354,12 +415,20 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
 
     user.child.kill('SIGTERM');
     // It raises the signal again only once Nest's shutdown hooks (Redis, the MySQL pool) returned.
-    expect(await exitWithin(user, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
-    for (const code of await watches.ended()) expect([status.CANCELLED, status.UNAVAILABLE]).toContain(code);
+    expect(await exitWithin(user, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({
+      code: null,
+      signal: 'SIGTERM',
+    });
+    for (const code of await watches.ended())
+      expect([status.CANCELLED, status.UNAVAILABLE]).toContain(code);
   }, 180_000);
 
   it('recommend and news, sent SIGTERM with calls that never end: cancel them at GRPC_SHUTDOWN_DRAIN_MS, then run their shutdown hooks and end by the signal', async () => {
-    const [newsPort, grpcPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+    const [newsPort, grpcPort, metricsPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     await withTestConnection(database.settings, async (query) => {
       await query(
         `INSERT IGNORE INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)`,
@@ -385,16 +454,27 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
       USER_RECOMMEND_SERVICE,
       qualifiedServiceName(CANDIDATE_GRPC),
     ]);
-    const newsWatches = await watchServing(`127.0.0.1:${newsPort}`, NEWS_APP_SERVICES.map(qualifiedServiceName));
+    const newsWatches = await watchServing(
+      `127.0.0.1:${newsPort}`,
+      NEWS_APP_SERVICES.map(qualifiedServiceName),
+    );
 
     recommend.child.kill('SIGTERM');
-    expect(await exitWithin(recommend, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
-    for (const code of await recommendWatches.ended()) expect([status.CANCELLED, status.UNAVAILABLE]).toContain(code);
+    expect(await exitWithin(recommend, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({
+      code: null,
+      signal: 'SIGTERM',
+    });
+    for (const code of await recommendWatches.ended())
+      expect([status.CANCELLED, status.UNAVAILABLE]).toContain(code);
 
     // News' hooks include its outbox relay and its article HTML worker pool.
     news.child.kill('SIGTERM');
-    expect(await exitWithin(news, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
-    for (const code of await newsWatches.ended()) expect([status.CANCELLED, status.UNAVAILABLE]).toContain(code);
+    expect(await exitWithin(news, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({
+      code: null,
+      signal: 'SIGTERM',
+    });
+    for (const code of await newsWatches.ended())
+      expect([status.CANCELLED, status.UNAVAILABLE]).toContain(code);
   }, 240_000);
   it('user, sent SIGTERM with a call held by a table lock: cancels it at GRPC_SHUTDOWN_DRAIN_MS and ends by the signal with its statement still waiting, where closing the MySQL pool waited for it', async () => {
     const [grpcPort, metricsPort] = [await freePort(), await freePort()];
@@ -408,15 +488,23 @@ describe('gRPC services stopped by a signal (e2e, each in a process of its own)'
     const lock = await lockUsers();
     stopLater.push(lock.release);
     const UserService = serviceConstructor(USER_GRPC);
-    const client = new UserService(`127.0.0.1:${grpcPort}`, credentials.createInsecure()) as unknown as UserClient;
+    const client = new UserService(
+      `127.0.0.1:${grpcPort}`,
+      credentials.createInsecure(),
+    ) as unknown as UserClient;
     stopLater.push(() => client.close());
     const answered = new Promise<status>((resolve) =>
-      client.GetProfile({ userId: '1294287382374399993' }, (error) => resolve(error?.code ?? status.OK)),
+      client.GetProfile({ userId: '1294287382374399993' }, (error) =>
+        resolve(error?.code ?? status.OK),
+      ),
     );
     await eventually(waitingForLock, (waiting) => waiting > 0, 'GetProfile waiting for user_basic');
 
     user.child.kill('SIGTERM');
     expect([status.CANCELLED, status.UNAVAILABLE]).toContain(await answered);
-    expect(await exitWithin(user, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(await exitWithin(user, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({
+      code: null,
+      signal: 'SIGTERM',
+    });
   }, 180_000);
 });

@@ -28,9 +28,14 @@ const DRAIN_MS = 2_000;
 const HOOKS_MARGIN_MS = 30_000;
 
 /** How `app` ended, or 'still running' `withinMs` later. */
-const exitWithin = async (app: AppProcess, withinMs: number): Promise<ProcessExit | 'still running'> => {
+const exitWithin = async (
+  app: AppProcess,
+  withinMs: number,
+): Promise<ProcessExit | 'still running'> => {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), withinMs)));
+  const late = new Promise<'still running'>(
+    (resolve) => (timer = setTimeout(() => resolve('still running'), withinMs)),
+  );
   try {
     return await Promise.race([app.exited, late]);
   } finally {
@@ -42,7 +47,10 @@ const exitWithin = async (app: AppProcess, withinMs: number): Promise<ProcessExi
  * Starts a request whose body never comes: `Expect: 100-continue` makes the server say when it has
  * the request in progress. Resolves once it said so, with the socket and when the server closed it.
  */
-const requestWithoutItsBody = async (port: number, path: string): Promise<{ socket: Socket; closed: Promise<void> }> => {
+const requestWithoutItsBody = async (
+  port: number,
+  path: string,
+): Promise<{ socket: Socket; closed: Promise<void> }> => {
   const socket = connect(port, '127.0.0.1');
   socket.on('error', () => undefined);
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -91,13 +99,24 @@ describe('HTTP apps stopped by a signal (e2e, each in a process of its own)', ()
   });
 
   /** Spawns `main` with `settings` and waits until its /health/live on `port` answers 200. */
-  const startLive = async (main: string, port: number, settings: Record<string, string | number>) => {
-    const app = spawnApp(main, testEnv(database.settings, redis, { HTTP_HOST: '127.0.0.1', ...settings }));
+  const startLive = async (
+    main: string,
+    port: number,
+    settings: Record<string, string | number>,
+  ) => {
+    const app = spawnApp(
+      main,
+      testEnv(database.settings, redis, { HTTP_HOST: '127.0.0.1', ...settings }),
+    );
     stopLater.push(() => {
       if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
     });
     await eventually(
-      () => fetch(`http://127.0.0.1:${port}/health/live`).then((response) => response.status, () => 0),
+      () =>
+        fetch(`http://127.0.0.1:${port}/health/live`).then(
+          (response) => response.status,
+          () => 0,
+        ),
       (status) => status === 200,
       `${main} live`,
       BOOT_MS,
@@ -108,13 +127,19 @@ describe('HTTP apps stopped by a signal (e2e, each in a process of its own)', ()
 
   it('mis, sent SIGTERM with a request whose body never comes: cuts it at HTTP_SHUTDOWN_DRAIN_MS, then runs its shutdown hooks and ends by the signal', async () => {
     const port = await freePort();
-    const mis = await startLive('apps/mis/src/main.ts', port, { MIS_PORT: port, HTTP_SHUTDOWN_DRAIN_MS: DRAIN_MS });
+    const mis = await startLive('apps/mis/src/main.ts', port, {
+      MIS_PORT: port,
+      HTTP_SHUTDOWN_DRAIN_MS: DRAIN_MS,
+    });
     const request = await requestWithoutItsBody(port, '/mis/v1_0/uploads');
     stopLater.push(() => request.socket.destroy());
 
     mis.child.kill('SIGTERM');
     // It raises the signal again only once Nest's shutdown hooks (the MySQL pool, Redis) returned.
-    expect(await exitWithin(mis, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(await exitWithin(mis, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({
+      code: null,
+      signal: 'SIGTERM',
+    });
     await request.closed;
   }, 180_000);
 
@@ -138,7 +163,13 @@ describe('HTTP apps stopped by a signal (e2e, each in a process of its own)', ()
       void lock.release().catch(() => undefined);
       void fresh.drop();
     });
-    await eventually(() => waitingForMigrationLock(fresh.settings), Boolean, 'mis waiting for the migration lock', BOOT_MS, 200);
+    await eventually(
+      () => waitingForMigrationLock(fresh.settings),
+      Boolean,
+      'mis waiting for the migration lock',
+      BOOT_MS,
+      200,
+    );
     const tables = () => tablesOf(fresh.settings);
     return { mis, releaseLock: lock.release, tables };
   };
@@ -173,7 +204,10 @@ describe('HTTP apps stopped by a signal (e2e, each in a process of its own)', ()
     stopLater.push(() => request.socket.destroy());
 
     im.child.kill('SIGTERM');
-    expect(await exitWithin(im, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(await exitWithin(im, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({
+      code: null,
+      signal: 'SIGTERM',
+    });
     await request.closed;
   }, 180_000);
 
@@ -203,7 +237,9 @@ describe('HTTP apps stopped by a signal (e2e, each in a process of its own)', ()
     // Opening a pipe to write waits for its reader.
     const pipe = await Promise.race([
       open(join(dir, keyFile), 'w'),
-      im.exited.then((exit) => Promise.reject(new Error(`im ended before reading its key: ${JSON.stringify(exit)}`))),
+      im.exited.then((exit) =>
+        Promise.reject(new Error(`im ended before reading its key: ${JSON.stringify(exit)}`)),
+      ),
     ]);
     stopLater.push(() => void pipe.close().catch(() => undefined));
     const writeKey = async () => {
@@ -219,10 +255,16 @@ describe('HTTP apps stopped by a signal (e2e, each in a process of its own)', ()
     im.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 500));
     // Still starting: where the signal ended it at once, mid-start, no hook run.
-    expect({ code: im.child.exitCode, signal: im.child.signalCode }).toEqual({ code: null, signal: null });
+    expect({ code: im.child.exitCode, signal: im.child.signalCode }).toEqual({
+      code: null,
+      signal: null,
+    });
     await writeKey();
     // Nest raises the signal again once its shutdown hooks returned.
-    expect(await exitWithin(im, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(await exitWithin(im, DRAIN_MS + HOOKS_MARGIN_MS)).toEqual({
+      code: null,
+      signal: 'SIGTERM',
+    });
     expect(im.output()).toContain('Nest application successfully started');
   }, 180_000);
 });

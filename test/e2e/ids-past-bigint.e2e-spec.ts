@@ -1,6 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { type ArticleStack, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
+import {
+  type ArticleStack,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
 
 const READER = '1294287382374383617';
 const AUTHOR = '1294287382374383619';
@@ -45,11 +50,24 @@ const appRequests = (id: string, comment: string): Request[] => [
   { method: 'GET', url: `/app/v1_0/comments?type=a&source=${id}` },
   { method: 'GET', url: `/app/v1_0/comments?type=c&source=${id}` },
   { method: 'POST', url: '/app/v1_0/comments', payload: { target: id, content: 'a comment' } },
-  { method: 'POST', url: '/app/v1_0/comments', payload: { target: id, content: 'a reply', art_id: ARTICLE } },
-  { method: 'POST', url: '/app/v1_0/comments', payload: { target: comment, content: 'a reply', art_id: id } },
+  {
+    method: 'POST',
+    url: '/app/v1_0/comments',
+    payload: { target: id, content: 'a reply', art_id: ARTICLE },
+  },
+  {
+    method: 'POST',
+    url: '/app/v1_0/comments',
+    payload: { target: comment, content: 'a reply', art_id: id },
+  },
   { method: 'POST', url: '/app/v1_0/comment/likings', payload: { target: id } },
   { method: 'DELETE', url: `/app/v1_0/comment/likings/${id}` },
-  { method: 'POST', url: '/app/v1_0/reading/durations', payload: { art_id: id, duration: 1 }, headers: { trace: '{"action":"read"}' } },
+  {
+    method: 'POST',
+    url: '/app/v1_0/reading/durations',
+    payload: { art_id: id, duration: 1 },
+    headers: { trace: '{"action":"read"}' },
+  },
 ];
 
 /** Requests of the media platform naming the id `id`. */
@@ -58,14 +76,31 @@ const mpRequests = (id: string, comment: string): Request[] => [
   {
     method: 'PUT',
     url: `/mp/v1_0/articles/${id}`,
-    payload: { title: 'an edited title', content: '<p>text</p>', cover: { type: 0, images: [] }, channel_id: 1 },
+    payload: {
+      title: 'an edited title',
+      content: '<p>text</p>',
+      cover: { type: 0, images: [] },
+      channel_id: 1,
+    },
   },
   { method: 'DELETE', url: `/mp/v1_0/articles/${id}` },
   { method: 'GET', url: `/mp/v1_0/statistics/articles/${id}` },
-  { method: 'PUT', url: `/mp/v1_0/comments/status?article_id=${id}`, payload: { allow_comment: false } },
+  {
+    method: 'PUT',
+    url: `/mp/v1_0/comments/status?article_id=${id}`,
+    payload: { allow_comment: false },
+  },
   { method: 'GET', url: `/mp/v1_0/comments?type=a&source=${id}` },
-  { method: 'POST', url: '/mp/v1_0/comments', payload: { target: id, content: 'a reply', art_id: ARTICLE } },
-  { method: 'POST', url: '/mp/v1_0/comments', payload: { target: comment, content: 'a reply', art_id: id } },
+  {
+    method: 'POST',
+    url: '/mp/v1_0/comments',
+    payload: { target: id, content: 'a reply', art_id: ARTICLE },
+  },
+  {
+    method: 'POST',
+    url: '/mp/v1_0/comments',
+    payload: { target: comment, content: 'a reply', art_id: id },
+  },
   { method: 'DELETE', url: `/mp/v1_0/comments/${id}` },
   { method: 'PUT', url: `/mp/v1_0/comments/${id}/sticky`, payload: { sticky: true } },
   { method: 'POST', url: '/mp/v1_0/comment/likings', payload: { target: id } },
@@ -82,13 +117,22 @@ describe('ids past BIGINT UNSIGNED (e2e: gateway and media platform)', () => {
       { id: READER, name: 'reader' },
       { id: AUTHOR, name: 'author' },
     ]);
-    await stack.sql('UPDATE user_basic SET is_media = 1, is_verified = 1 WHERE user_id = ?', [AUTHOR]);
+    await stack.sql('UPDATE user_basic SET is_media = 1, is_verified = 1 WHERE user_id = ?', [
+      AUTHOR,
+    ]);
     await stack.sql(
       'INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, ?, 1, 1, 1)',
       ['html'],
     );
     await seedArticles(stack, [
-      { id: ARTICLE, authorId: AUTHOR, channelId: 1, title: 'an approved article', status: 2, createdAt: '2026-01-01 00:00:00' },
+      {
+        id: ARTICLE,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'an approved article',
+        status: 2,
+        createdAt: '2026-01-01 00:00:00',
+      },
     ]);
     mp = await stack.startMediaPlatform();
   });
@@ -100,14 +144,21 @@ describe('ids past BIGINT UNSIGNED (e2e: gateway and media platform)', () => {
   const rowCounts = async () => {
     const counts: Record<string, unknown> = {};
     for (const table of TABLES) {
-      const [row] = (await stack.sql(`SELECT COUNT(*) AS n FROM ${table}`)) as Array<{ n: unknown }>;
+      const [row] = (await stack.sql(`SELECT COUNT(*) AS n FROM ${table}`)) as Array<{
+        n: unknown;
+      }>;
       counts[table] = Number(row.n);
     }
     return counts;
   };
 
   /** Each request's answer, with the id it names written as `{id}`. */
-  const answers = async (app: NestFastifyApplication, token: string, id: string, requests: Request[]) => {
+  const answers = async (
+    app: NestFastifyApplication,
+    token: string,
+    id: string,
+    requests: Request[],
+  ) => {
     const seen: unknown[] = [];
     for (const { method, url, payload, headers } of requests) {
       const reply = await app.inject({
@@ -116,7 +167,11 @@ describe('ids past BIGINT UNSIGNED (e2e: gateway and media platform)', () => {
         headers: { authorization: `Bearer ${token}`, ...headers },
         ...(payload ? { payload } : {}),
       });
-      seen.push(`${method} ${url} ${JSON.stringify(payload ?? null)} -> ${reply.statusCode} ${reply.body}`.split(id).join('{id}'));
+      seen.push(
+        `${method} ${url} ${JSON.stringify(payload ?? null)} -> ${reply.statusCode} ${reply.body}`
+          .split(id)
+          .join('{id}'),
+      );
     }
     return seen;
   };

@@ -72,7 +72,12 @@ describe('im handshakes while its state Redis is down (e2e)', () => {
     await nextEvent(socket, 'connect', 2 * V2_RECONNECTION_DELAY_MAX_MS);
     const notified = nextEvent(socket, 'following notify');
     const state = createRedisClient(redis.stateUrl, redis.prefix);
-    const notice = { user_id: '1', user_name: 'fan', user_photo: 'http://img.test/f', timestamp: 1 };
+    const notice = {
+      user_id: '1',
+      user_name: 'fan',
+      user_photo: 'http://img.test/f',
+      timestamp: 1,
+    };
     await new NotificationEmitter(state, redis.prefix).notifyFollowing(USER_ID, notice);
     await state.quit();
     expect(await notified).toEqual(notice);

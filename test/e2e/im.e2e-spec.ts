@@ -631,7 +631,9 @@ describe('im: Socket.IO over the Redis adapter', () => {
       // Far over the burst of 10: the refusal holds however slowly these are sent.
       for (let n = 0; n < 20; n++) socket.emit('message', { msg: `第${n}条` });
       const refusals = collectEvents(socket, 'exception', SILENCE_MS);
-      expect(await acknowledged(socket, { msg: '还在吗' })).toEqual({ message: 'Too many requests.' });
+      expect(await acknowledged(socket, { msg: '还在吗' })).toEqual({
+        message: 'Too many requests.',
+      });
       expect(await refusals).toContainEqual({ message: 'Too many requests.' });
     });
 

@@ -176,7 +176,13 @@ describe('malformed input (e2e: every route of the gateway and the media platfor
         reply.headers['content-type'],
         reply.headers['access-control-allow-origin'],
         reply.json(),
-      ]).toEqual([url, 404, 'application/json; charset=utf-8', '*', { message: `Cannot GET ${url}` }]);
+      ]).toEqual([
+        url,
+        404,
+        'application/json; charset=utf-8',
+        '*',
+        { message: `Cannot GET ${url}` },
+      ]);
     }
   });
 
@@ -288,12 +294,35 @@ describe('malformed input (e2e: every route of the gateway and the media platfor
     const appToken = await stack.signIn(READER);
     const mpToken = await stack.signIn(READER, { scope: 'mp', verified: true });
     const half = 'ab\uD83D';
-    const article = { title: 'A title', content: '<p>text</p>', cover: { type: 0, images: [] }, channel_id: 1 };
+    const article = {
+      title: 'A title',
+      content: '<p>text</p>',
+      cover: { type: 0, images: [] },
+      channel_id: 1,
+    };
     const cases: Array<[NestFastifyApplication, string, string, object, string]> = [
       [stack.gateway, appToken, '/app/v1_0/comments', { target: READER, content: half }, 'content'],
-      [mp, mpToken, '/mp/v1_0/comments', { target: READER, art_id: READER, content: half }, 'content'],
-      [mp, mpToken, '/mp/v1_0/articles?draft=true', { ...article, title: `A ${half} title` }, 'title'],
-      [mp, mpToken, '/mp/v1_0/articles?draft=true', { ...article, content: `<p>${half}</p>` }, 'content'],
+      [
+        mp,
+        mpToken,
+        '/mp/v1_0/comments',
+        { target: READER, art_id: READER, content: half },
+        'content',
+      ],
+      [
+        mp,
+        mpToken,
+        '/mp/v1_0/articles?draft=true',
+        { ...article, title: `A ${half} title` },
+        'title',
+      ],
+      [
+        mp,
+        mpToken,
+        '/mp/v1_0/articles?draft=true',
+        { ...article, content: `<p>${half}</p>` },
+        'content',
+      ],
     ];
     const before = await tableSums();
     for (const [app, token, url, body, field] of cases) {
@@ -303,12 +332,12 @@ describe('malformed input (e2e: every route of the gateway and the media platfor
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         payload: JSON.stringify(body),
       });
-      expect([url, field, response.statusCode, Object.keys(response.json<{ message: object }>().message)]).toEqual([
+      expect([
         url,
         field,
-        400,
-        [field],
-      ]);
+        response.statusCode,
+        Object.keys(response.json<{ message: object }>().message),
+      ]).toEqual([url, field, 400, [field]]);
     }
     expect(await tableSums()).toEqual(before);
   });

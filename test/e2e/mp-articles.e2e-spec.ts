@@ -161,13 +161,16 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       ['an encoded path out of the storage', { type: 1, images: [`${IMG}%2e%2e/x.png`] }],
       ['a folder below the storage', { type: 1, images: [`${IMG}a/../../b.png`] }],
       ['a query in place of a key', { type: 1, images: [`${IMG}?x.png`] }],
-    ])('answers 400 {"cover":"Invalid cover param."} for %s and stores nothing', async (_name, cover) => {
-      const before = await count('news_article_basic');
-      const reply = await create(authA, body({ cover }));
-      expect(reply.statusCode).toBe(400);
-      expect(reply.json()).toEqual({ message: { cover: 'Invalid cover param.' } });
-      expect(await count('news_article_basic')).toBe(before);
-    });
+    ])(
+      'answers 400 {"cover":"Invalid cover param."} for %s and stores nothing',
+      async (_name, cover) => {
+        const before = await count('news_article_basic');
+        const reply = await create(authA, body({ cover }));
+        expect(reply.statusCode).toBe(400);
+        expect(reply.json()).toEqual({ message: { cover: 'Invalid cover param.' } });
+        expect(await count('news_article_basic')).toBe(before);
+      },
+    );
 
     it('keeps the first images of the type when the publish admin sends the ones picked for another type', async () => {
       // Its form keeps every image picked so far and shows the first `type` slots: three picked,
@@ -294,9 +297,14 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
     it('refuses content whose sanitised HTML could outgrow a gRPC message (bare ampersands, each stored as &amp;) 400 keyed by content, storing nothing, where it was stored and every read of it answered 500', async () => {
       const before = await count('news_article_basic');
       const reply = await create(authA, body({ content: `<p>${'&'.repeat(900_000)}</p>` }));
-      expect([reply.statusCode, reply.json()]).toEqual([400, { message: { content: 'content is too long' } }]);
+      expect([reply.statusCode, reply.json()]).toEqual([
+        400,
+        { message: { content: 'content is too long' } },
+      ]);
       expect(await count('news_article_basic')).toBe(before);
-      expect((await create(authA, body({ content: `<p>${'x'.repeat(1_000_000)}</p>` }))).statusCode).toBe(201);
+      expect(
+        (await create(authA, body({ content: `<p>${'x'.repeat(1_000_000)}</p>` }))).statusCode,
+      ).toBe(201);
     });
 
     it('refuses content that sanitising grows past a gRPC message by what it adds to tags (each new-tab link gains its rel and closing tag) 400 keyed by content, storing nothing', async () => {
@@ -305,7 +313,10 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
       const links = 28_900;
       const content = '&'.repeat(1_048_000 - 17 * links) + '<a target=_blank>'.repeat(links);
       const reply = await create(authA, body({ content }));
-      expect([reply.statusCode, reply.json()]).toEqual([400, { message: { content: 'content is too long' } }]);
+      expect([reply.statusCode, reply.json()]).toEqual([
+        400,
+        { message: { content: 'content is too long' } },
+      ]);
       expect(await count('news_article_basic')).toBe(before);
     });
 
@@ -581,7 +592,9 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
 
   describe('ReviewArticle (gRPC)', () => {
     /** How a move from the wrong status is refused. */
-    const INVALID_STATUS = { message: expect.stringContaining('Invalid article status.') as string };
+    const INVALID_STATUS = {
+      message: expect.stringContaining('Invalid article status.') as string,
+    };
 
     it('approves pending articles once: status, reviewer, author count, caches and search index', async () => {
       const id = await createId(authA, body(), false);

@@ -15,7 +15,11 @@ describe('media platform sign-in', () => {
     return (await stack.state.hget(`mp:code:${mobile}`, 'code')) ?? '';
   };
   const login = (mobile: string, code: string) =>
-    mp.inject({ method: 'POST', url: '/mp/v1_0/authorizations', payload: { mobile, code, agree: true } });
+    mp.inject({
+      method: 'POST',
+      url: '/mp/v1_0/authorizations',
+      payload: { mobile, code, agree: true },
+    });
 
   beforeAll(async () => {
     stack = await startArticleStack({ STORAGE_PUBLIC_URL: 'http://img.test/' });
@@ -40,21 +44,48 @@ describe('media platform sign-in', () => {
   it('signs a media user in with {token, refresh_token, id, name, photo} and a verified token', async () => {
     const reply = await login(AUTHOR.mobile, await codeFor(AUTHOR.mobile));
     expect(reply.statusCode).toBe(201);
-    const data = reply.json<{ data: { token: string; refresh_token: string; id: string; name: string; photo: string } }>().data;
-    expect(data).toMatchObject({ id: AUTHOR.id, name: 'author', photo: 'http://img.test/photo-key' });
-    const claims = JSON.parse(Buffer.from(data.token.split('.')[1], 'base64url').toString()) as { verified: boolean; user_id: string };
+    const data = reply.json<{
+      data: { token: string; refresh_token: string; id: string; name: string; photo: string };
+    }>().data;
+    expect(data).toMatchObject({
+      id: AUTHOR.id,
+      name: 'author',
+      photo: 'http://img.test/photo-key',
+    });
+    const claims = JSON.parse(Buffer.from(data.token.split('.')[1], 'base64url').toString()) as {
+      verified: boolean;
+      user_id: string;
+    };
     expect(claims).toMatchObject({ verified: true, user_id: AUTHOR.id });
 
-    const refreshed = await mp.inject({ method: 'PUT', url: '/mp/v1_0/authorizations', headers: { authorization: `Bearer ${data.refresh_token}` } });
+    const refreshed = await mp.inject({
+      method: 'PUT',
+      url: '/mp/v1_0/authorizations',
+      headers: { authorization: `Bearer ${data.refresh_token}` },
+    });
     expect(refreshed.statusCode).toBe(201);
     const token = refreshed.json<{ data: { token: string } }>().data.token;
-    expect((JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { verified: boolean }).verified).toBe(true);
+    expect(
+      (
+        JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as {
+          verified: boolean;
+        }
+      ).verified,
+    ).toBe(true);
   });
 
   it('answers a refresh without a Bearer token 403 Wrong refresh token., as the reference', async () => {
     for (const authorization of [undefined, 'Bearer', 'Anony device-1']) {
-      const reply = await mp.inject({ method: 'PUT', url: '/mp/v1_0/authorizations', headers: authorization === undefined ? {} : { authorization } });
-      expect([authorization, reply.statusCode, reply.json()]).toEqual([authorization, 403, { message: 'Wrong refresh token.' }]);
+      const reply = await mp.inject({
+        method: 'PUT',
+        url: '/mp/v1_0/authorizations',
+        headers: authorization === undefined ? {} : { authorization },
+      });
+      expect([authorization, reply.statusCode, reply.json()]).toEqual([
+        authorization,
+        403,
+        { message: 'Wrong refresh token.' },
+      ]);
     }
   });
 
@@ -64,25 +95,33 @@ describe('media platform sign-in', () => {
     expect(reader.json()).toEqual({ message: 'Please verify your real information in app.' });
     const stranger = await login('13500000000', await codeFor('13500000000'));
     expect(stranger.statusCode).toBe(403);
-    const rows = await stack.sql("SELECT COUNT(*) AS n FROM user_basic WHERE mobile = '13500000000'");
+    const rows = await stack.sql(
+      "SELECT COUNT(*) AS n FROM user_basic WHERE mobile = '13500000000'",
+    );
     expect(rows).toEqual([{ n: '0' }]);
   });
 
   it('keeps app codes and media-platform codes apart', async () => {
-    await stack.state.multi().del(`app:code:${AUTHOR.mobile}`).hset(`app:code:${AUTHOR.mobile}`, { code: '111222', attempts: 0 }).exec();
+    await stack.state
+      .multi()
+      .del(`app:code:${AUTHOR.mobile}`)
+      .hset(`app:code:${AUTHOR.mobile}`, { code: '111222', attempts: 0 })
+      .exec();
     const reply = await login(AUTHOR.mobile, '111222');
     expect(reply.statusCode).toBe(400);
     expect(reply.json()).toEqual({ message: 'Invalid code.' });
   });
 
   it('limits media-platform codes like the app (1 per minute per mobile)', async () => {
-    expect((await mp.inject({ method: 'GET', url: '/mp/v1_0/sms/codes/13700000001' })).statusCode).toBe(200);
+    expect(
+      (await mp.inject({ method: 'GET', url: '/mp/v1_0/sms/codes/13700000001' })).statusCode,
+    ).toBe(200);
     const again = await mp.inject({ method: 'GET', url: '/mp/v1_0/sms/codes/13700000001' });
     expect(again.statusCode).toBe(429);
     expect(again.json()).toEqual({ message: 'Too many requests.' });
   });
 
-  it('counts one mobile\'s codes of the app and of the media platform together, as both are SMS to that phone', async () => {
+  it("counts one mobile's codes of the app and of the media platform together, as both are SMS to that phone", async () => {
     const mobile = '13700000002';
     const app = await stack.gateway.inject({ method: 'GET', url: `/app/v1_0/sms/codes/${mobile}` });
     expect(app.statusCode).toBe(200);

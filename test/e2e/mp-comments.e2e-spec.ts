@@ -432,7 +432,9 @@ describe('media platform comment management', () => {
         body: { message: 'Invalid target comment id.' },
       });
     }
-    expect(await stack.sql('SELECT comment_id FROM news_comment WHERE parent_id = ?', [target])).toEqual([]);
+    expect(
+      await stack.sql('SELECT comment_id FROM news_comment WHERE parent_id = ?', [target]),
+    ).toEqual([]);
     const missing = await mpCall('POST', '/comments', AUTHOR_A, {
       target: MISSING,
       content: 'nobody',
@@ -509,7 +511,9 @@ describe('media platform comment management', () => {
   it('counts concurrent deletes of one comment once', async () => {
     const raced = await comment(ART_A, 'raced');
     const comms = await counter('count:art:comm', ART_A);
-    const replies = await Promise.all(Array.from({ length: 4 }, () => mpCall('DELETE', `/comments/${raced}`, AUTHOR_A)));
+    const replies = await Promise.all(
+      Array.from({ length: 4 }, () => mpCall('DELETE', `/comments/${raced}`, AUTHOR_A)),
+    );
     expect(replies.map((reply) => reply.statusCode)).toEqual([204, 204, 204, 204]);
     expect(await counter('count:art:comm', ART_A)).toBe(comms - 1);
     expect((await commentRow(raced)).status).toBe(3);
@@ -565,7 +569,9 @@ describe('media platform comment management', () => {
     const repository = newsService.get(CommentsRepository);
     const appPage = async () => {
       const response = await appCall('GET', `/comments?type=a&source=${RACED_A}`, READER);
-      const data = response.json<{ data: { total_count: number; results: Array<{ com_id: string }> } }>().data;
+      const data = response.json<{
+        data: { total_count: number; results: Array<{ com_id: string }> };
+      }>().data;
       return { total: data.total_count, ids: data.results.map((item) => item.com_id) };
     };
     /** Runs `write` after a rebuild of the list has read its rows from MySQL and before it is cached. */
@@ -574,12 +580,16 @@ describe('media platform comment management', () => {
       await writeDuringRead(repository, 'listedInChunks', appPage, write);
     };
 
-    await duringRebuild(async () => expect((await mpCall('DELETE', `/comments/${second}`, AUTHOR_A)).statusCode).toBe(204));
+    await duringRebuild(async () =>
+      expect((await mpCall('DELETE', `/comments/${second}`, AUTHOR_A)).statusCode).toBe(204),
+    );
     expect(await appPage()).toEqual({ total: 2, ids: [third, first] });
     expect(await stack.cache.zscore(listKey, second)).toBeNull();
 
     await duringRebuild(async () =>
-      expect((await mpCall('PUT', `/comments/${first}/sticky`, AUTHOR_A, { sticky: true })).statusCode).toBe(200),
+      expect(
+        (await mpCall('PUT', `/comments/${first}/sticky`, AUTHOR_A, { sticky: true })).statusCode,
+      ).toBe(200),
     );
     expect(await appPage()).toEqual({ total: 2, ids: [first, third] });
 
@@ -593,11 +603,21 @@ describe('media platform comment management', () => {
     const before = await appIds(RACED_A);
     expect(await stack.cache.exists(listKey)).toBe(1);
     // Comments the list missed the removal of (no such rows), newer than every real one.
-    const gone = Array.from({ length: 12 }, (_, index) => String(1_398_000_000_000_000_000n + BigInt(index)));
-    await stack.cache.zadd(listKey, ...gone.flatMap((id, index) => [String(1_800_000_000 + index), id]));
+    const gone = Array.from({ length: 12 }, (_, index) =>
+      String(1_398_000_000_000_000_000n + BigInt(index)),
+    );
+    await stack.cache.zadd(
+      listKey,
+      ...gone.flatMap((id, index) => [String(1_800_000_000 + index), id]),
+    );
     const response = await appCall('GET', `/comments?type=a&source=${RACED_A}&limit=10`, READER);
-    const data = response.json<{ data: { total_count: number; results: Array<{ com_id: string }> } }>().data;
-    expect({ total: data.total_count, ids: data.results.map((item) => item.com_id) }).toEqual({ total: before.length, ids: before });
+    const data = response.json<{
+      data: { total_count: number; results: Array<{ com_id: string }> };
+    }>().data;
+    expect({ total: data.total_count, ids: data.results.map((item) => item.com_id) }).toEqual({
+      total: before.length,
+      ids: before,
+    });
     expect(await stack.cache.zmscore(listKey, ...gone)).toEqual(gone.map(() => null));
   });
 

@@ -1,6 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { type ArticleStack, IMG, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
+import {
+  type ArticleStack,
+  IMG,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
 
 const A = '1294287382374384100';
 const B = '1294287382374384101';
@@ -24,7 +30,10 @@ interface Page {
 }
 
 /** About 1 MiB of paragraphs as the editor writes them, a tag every 20 characters or so. */
-const LONG_CONTENT = '<p>Paragraph with <strong>bold</strong> and <a href="https://example.com/x">a link</a> text</p>'.repeat(11_000);
+const LONG_CONTENT =
+  '<p>Paragraph with <strong>bold</strong> and <a href="https://example.com/x">a link</a> text</p>'.repeat(
+    11_000,
+  );
 
 /** Article ids in creation order (higher id = newer). */
 const id = (n: number): string => String(1294287382374390000n + BigInt(n));
@@ -52,7 +61,13 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
     await stack.sql(
       "INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)",
     );
-    const article = (n: number, authorId: string, title: string, status: number, content?: string) => ({
+    const article = (
+      n: number,
+      authorId: string,
+      title: string,
+      status: number,
+      content?: string,
+    ) => ({
       id: id(n),
       authorId,
       channelId: 1,
@@ -72,9 +87,18 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
       article(8, A, 'Discount 100% off', 1),
       article(9, A, 'Files under C:\\temp', 0),
       { ...article(10, C, 'A long read', 2, LONG_CONTENT), createdAt: '2026-01-10 02:30:00' },
-      { ...article(11, A, 'Lab notes', 2, '<p>Research at AT&amp;T: a&lt;b, x &gt; y</p>'), createdAt: '2026-01-11 02:30:00' },
       {
-        ...article(12, A, 'Reading list', 1, '<p>机器<strong>学习</strong>入门 and <em>Ferr</em>is</p><p>apple</p><p>pie</p>'),
+        ...article(11, A, 'Lab notes', 2, '<p>Research at AT&amp;T: a&lt;b, x &gt; y</p>'),
+        createdAt: '2026-01-11 02:30:00',
+      },
+      {
+        ...article(
+          12,
+          A,
+          'Reading list',
+          1,
+          '<p>机器<strong>学习</strong>入门 and <em>Ferr</em>is</p><p>apple</p><p>pie</p>',
+        ),
         createdAt: '2026-01-12 02:30:00',
       },
     ]);
@@ -131,14 +155,20 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
   });
 
   it('reads a word through inline markup (bold, italics, links) but not across paragraphs', async () => {
-    expect((await found(`q=${encodeURIComponent('机器学习入门')}`)).results.map((item) => item.id)).toEqual([id(12)]);
+    expect(
+      (await found(`q=${encodeURIComponent('机器学习入门')}`)).results.map((item) => item.id),
+    ).toEqual([id(12)]);
     expect((await found('q=Ferris')).results.map((item) => item.id)).toEqual([id(12)]);
     expect((await found('q=applepie')).total_count).toBe(0);
   });
 
   it('takes a Chinese query without spaces word by word, as a text written in any order', async () => {
-    expect((await found(`q=${encodeURIComponent('入门机器学习')}`)).results.map((item) => item.id)).toEqual([id(12)]);
-    expect((await found(`q=${encodeURIComponent('学习入门机器')}`)).results.map((item) => item.id)).toEqual([id(12)]);
+    expect(
+      (await found(`q=${encodeURIComponent('入门机器学习')}`)).results.map((item) => item.id),
+    ).toEqual([id(12)]);
+    expect(
+      (await found(`q=${encodeURIComponent('学习入门机器')}`)).results.map((item) => item.id),
+    ).toEqual([id(12)]);
     expect((await found(`q=${encodeURIComponent('入门深度学习')}`)).total_count).toBe(0);
   });
 
@@ -167,16 +197,18 @@ describe('media platform search of an author’s own articles (GET /mp/v1_0/sear
     ];
     for (const [query, field] of cases) {
       const reply = await search(query);
-      expect([query, reply.statusCode, Object.keys(reply.json<{ message: object }>().message)]).toEqual([
+      expect([
         query,
-        400,
-        [field],
-      ]);
+        reply.statusCode,
+        Object.keys(reply.json<{ message: object }>().message),
+      ]).toEqual([query, 400, [field]]);
     }
   });
 
   it('searches an article of 1 MiB of markup within the call’s deadline, its markup matching nothing', async () => {
-    const authC = { authorization: `Bearer ${await stack.signIn(C, { verified: true, scope: 'mp' })}` };
+    const authC = {
+      authorization: `Bearer ${await stack.signIn(C, { verified: true, scope: 'mp' })}`,
+    };
     const totalFor = async (q: string) => {
       const reply = await search(`q=${q}`, authC);
       return [q, reply.statusCode, reply.json<{ data?: Page }>().data?.total_count];

@@ -6,7 +6,12 @@ import { HotCounters } from '../../apps/gateway/src/articles/hot-counters';
 import { ReadingStatsRecorder } from '../../apps/gateway/src/articles/reading-stats.recorder';
 import { mediaPlatformEnvSchema } from '../../apps/media-platform/src/config/media-platform.config';
 import { createMediaPlatform } from '../../apps/media-platform/src/main';
-import { type ArticleStack, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
+import {
+  type ArticleStack,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
 
 const AUTHOR = '1294287382374385000';
 const FAN = '1294287382374385001';
@@ -28,11 +33,20 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
   let stranger: Headers;
 
   const app = (method: 'GET' | 'POST', url: string, headers: Headers = {}, payload?: object) =>
-    stack.gateway.inject({ method, url: `/app/v1_0${url}`, headers, ...(payload ? { payload } : {}) });
+    stack.gateway.inject({
+      method,
+      url: `/app/v1_0${url}`,
+      headers,
+      ...(payload ? { payload } : {}),
+    });
   const report = (art_id: unknown, duration: unknown, headers: Headers = {}) =>
     app('POST', '/reading/durations', { trace: TRACE, ...headers }, { art_id, duration });
   const statistics = async (id: string): Promise<unknown> => {
-    const reply = await mp.inject({ method: 'GET', url: `/mp/v1_0/statistics/articles/${id}`, headers: authorMp });
+    const reply = await mp.inject({
+      method: 'GET',
+      url: `/mp/v1_0/statistics/articles/${id}`,
+      headers: authorMp,
+    });
     expect(reply.statusCode).toBe(200);
     return reply.json<{ data: unknown }>().data;
   };
@@ -45,16 +59,42 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
       { id: FAN, name: 'stats-fan' },
       { id: STRANGER, name: 'stats-stranger' },
     ]);
-    await stack.sql("INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)");
+    await stack.sql(
+      "INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)",
+    );
     await seedArticles(stack, [
-      { id: LONG, authorId: AUTHOR, channelId: 1, title: 'A long read', status: 2, createdAt: '2026-01-10 10:00:00', content: `<p>${'字'.repeat(600)}</p>\n<p>${'文'.repeat(400)}</p>` },
-      { id: QUIET, authorId: AUTHOR, channelId: 1, title: 'A quiet one', status: 2, createdAt: '2026-01-10 11:00:00' },
-      { id: PENDING, authorId: AUTHOR, channelId: 1, title: 'Not approved', status: 1, createdAt: '2026-01-10 12:00:00' },
+      {
+        id: LONG,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'A long read',
+        status: 2,
+        createdAt: '2026-01-10 10:00:00',
+        content: `<p>${'字'.repeat(600)}</p>\n<p>${'文'.repeat(400)}</p>`,
+      },
+      {
+        id: QUIET,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'A quiet one',
+        status: 2,
+        createdAt: '2026-01-10 11:00:00',
+      },
+      {
+        id: PENDING,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'Not approved',
+        status: 1,
+        createdAt: '2026-01-10 12:00:00',
+      },
     ]);
     mp = await createMediaPlatform(loadConfig(mediaPlatformEnvSchema, stack.env));
     await mp.init();
     await mp.getHttpAdapter().getInstance().ready();
-    authorMp = { authorization: `Bearer ${(await signInForTest(stack.keys, stack.state, AUTHOR, { verified: true, scope: 'mp' })).token}` };
+    authorMp = {
+      authorization: `Bearer ${(await signInForTest(stack.keys, stack.state, AUTHOR, { verified: true, scope: 'mp' })).token}`,
+    };
     fan = { authorization: `Bearer ${await stack.signIn(FAN)}` };
     stranger = { authorization: `Bearer ${await stack.signIn(STRANGER)}` };
     expect((await app('POST', '/user/followings', fan, { target: AUTHOR })).statusCode).toBe(201);
@@ -80,7 +120,9 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
     // Two detail views (the fan's fills the user service's relationship cache the report then reads).
     expect((await app('GET', `/articles/${LONG}`, fan)).statusCode).toBe(200);
     expect((await app('GET', `/articles/${LONG}`)).statusCode).toBe(200);
-    expect(await stack.cache.exists(`user:${FAN}:relationship`, `user:${STRANGER}:relationship`)).toBe(1);
+    expect(
+      await stack.cache.exists(`user:${FAN}:relationship`, `user:${STRANGER}:relationship`),
+    ).toBe(1);
 
     const reports: Array<[number, Headers]> = [
       [120, fan], // 100 %, gt80, a fan's read
@@ -116,7 +158,10 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
       fans: '1',
     });
     expect(await stack.state.zscore('count:art:reco', QUIET)).toBe('1');
-    expect(await statistics(QUIET)).toMatchObject({ time_spent: 0, conversion: { reco_count: 1, read_count: 0 } });
+    expect(await statistics(QUIET)).toMatchObject({
+      time_spent: 0,
+      conversion: { reco_count: 1, read_count: 0 },
+    });
   });
 
   it('changes no aggregate on a refused report', async () => {
@@ -147,7 +192,12 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
   it('counts no exposure for an empty list', async () => {
     stack.gateway.get(ReadingStatsRecorder).recordExposures([]);
     await stack.gateway.get(HotCounters).flush();
-    expect(await stack.state.zrange('count:art:reco', 0, -1, 'WITHSCORES')).toEqual([QUIET, '1', LONG, '2']);
+    expect(await stack.state.zrange('count:art:reco', 0, -1, 'WITHSCORES')).toEqual([
+      QUIET,
+      '1',
+      LONG,
+      '2',
+    ]);
   });
 
   it('splits detail views by where they came from, as the Trace header of each view tells', async () => {
@@ -182,12 +232,42 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
     });
 
     beforeAll(async () => {
-      await stack.sql("INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (2, 'css', 2, 1, 0), (3, 'viral', 3, 1, 0)");
+      await stack.sql(
+        "INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (2, 'css', 2, 1, 0), (3, 'viral', 3, 1, 0)",
+      );
       await seedArticles(stack, [
-        { id: DAWN, authorId: AUTHOR, channelId: 2, title: 'Just after midnight', status: 2, createdAt: '2026-01-10 16:30:00' },
-        { id: NIGHT, authorId: AUTHOR, channelId: 2, title: 'Just before midnight', status: 3, createdAt: '2026-01-11 15:30:00' },
-        { id: LATER, authorId: AUTHOR, channelId: 1, title: 'The next day', status: 2, createdAt: '2026-01-11 16:30:00' },
-        { id: OTHERS, authorId: STRANGER, channelId: 2, title: 'Not the author', status: 2, createdAt: '2026-01-10 17:00:00' },
+        {
+          id: DAWN,
+          authorId: AUTHOR,
+          channelId: 2,
+          title: 'Just after midnight',
+          status: 2,
+          createdAt: '2026-01-10 16:30:00',
+        },
+        {
+          id: NIGHT,
+          authorId: AUTHOR,
+          channelId: 2,
+          title: 'Just before midnight',
+          status: 3,
+          createdAt: '2026-01-11 15:30:00',
+        },
+        {
+          id: LATER,
+          authorId: AUTHOR,
+          channelId: 1,
+          title: 'The next day',
+          status: 2,
+          createdAt: '2026-01-11 16:30:00',
+        },
+        {
+          id: OTHERS,
+          authorId: STRANGER,
+          channelId: 2,
+          title: 'Not the author',
+          status: 2,
+          createdAt: '2026-01-10 17:00:00',
+        },
       ]);
       const counts: Array<[string, number, number, number, number]> = [
         [DAWN, 10, 1, 100, 1000],
@@ -199,7 +279,10 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
         await stack.state.zadd('count:art:reading', reads, id);
         await stack.state.zadd('count:art:comm', comments, id);
         await stack.state.zadd('count:art:collecting', collections, id);
-        await stack.sql('INSERT INTO news_article_statistic (article_id, repost_count) VALUES (?, ?)', [id, reposts]);
+        await stack.sql(
+          'INSERT INTO news_article_statistic (article_id, repost_count) VALUES (?, ?)',
+          [id, reposts],
+        );
       }
     });
 
@@ -211,18 +294,29 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
         ['?begin_pubdate=2026-01-13', figures(0, 0, 0, 0)],
       ] as const) {
         const reply = await totals(query);
-        expect([query, reply.statusCode, reply.json()]).toEqual([query, 200, { message: 'OK', data: expected }]);
+        expect([query, reply.statusCode, reply.json()]).toEqual([
+          query,
+          200,
+          { message: 'OK', data: expected },
+        ]);
       }
     });
 
     it("sums only the author's articles in the channels asked, alone or with the dates", async () => {
       for (const [query, expected] of [
         ['?channel_id=2', figures(30, 3, 300, 3000)],
-        ['?channel_id=2&begin_pubdate=2026-01-11&end_pubdate=2026-01-11', figures(30, 3, 300, 3000)],
+        [
+          '?channel_id=2&begin_pubdate=2026-01-11&end_pubdate=2026-01-11',
+          figures(30, 3, 300, 3000),
+        ],
         ['?channel_id=1&begin_pubdate=2026-01-11', figures(40, 4, 400, 4000)],
       ] as const) {
         const reply = await totals(query);
-        expect([query, reply.statusCode, reply.json()]).toEqual([query, 200, { message: 'OK', data: expected }]);
+        expect([query, reply.statusCode, reply.json()]).toEqual([
+          query,
+          200,
+          { message: 'OK', data: expected },
+        ]);
       }
     });
 
@@ -233,14 +327,30 @@ describe('article statistics from reading-time reports (gateway -> state Redis -
       ];
       for (const [id, count] of viral) {
         // Before the days the other cases ask about, in a channel of its own.
-        await seedArticles(stack, [{ id, authorId: AUTHOR, channelId: 3, title: 'Read by everyone', status: 2, createdAt: '2025-06-01 08:00:00' }]);
-        for (const key of ['count:art:reading', 'count:art:comm', 'count:art:collecting']) await stack.state.zadd(key, count, id);
-        await stack.sql('INSERT INTO news_article_statistic (article_id, repost_count) VALUES (?, ?)', [id, count]);
+        await seedArticles(stack, [
+          {
+            id,
+            authorId: AUTHOR,
+            channelId: 3,
+            title: 'Read by everyone',
+            status: 2,
+            createdAt: '2025-06-01 08:00:00',
+          },
+        ]);
+        for (const key of ['count:art:reading', 'count:art:comm', 'count:art:collecting'])
+          await stack.state.zadd(key, count, id);
+        await stack.sql(
+          'INSERT INTO news_article_statistic (article_id, repost_count) VALUES (?, ?)',
+          [id, count],
+        );
       }
       const reply = await totals('?channel_id=3');
       expect([reply.statusCode, reply.json()]).toEqual([
         200,
-        { message: 'OK', data: figures(3_500_000_000, 3_500_000_000, 3_500_000_000, 3_500_000_000) },
+        {
+          message: 'OK',
+          data: figures(3_500_000_000, 3_500_000_000, 3_500_000_000, 3_500_000_000),
+        },
       ]);
     });
 

@@ -1,13 +1,23 @@
 import { CacheKeys } from '@app/cache';
 
-import { type ArticleStack, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
+import {
+  type ArticleStack,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
 
 const AUTHOR = '1294287382374387000';
 const READER = '1294287382374387001';
 const ARTICLE = '1300000000000007001';
 const UNREAD = '1300000000000007002';
 const CHANNEL = 5;
-const TRACE = JSON.stringify({ action: 'read', userId: READER, articleId: ARTICLE, algorithmCombine: 'C2' });
+const TRACE = JSON.stringify({
+  action: 'read',
+  userId: READER,
+  articleId: ARTICLE,
+  algorithmCombine: 'C2',
+});
 
 /**
  * With the news service down, an article whose page the caches hold is still read: the reader's
@@ -28,8 +38,22 @@ describe('reading an article while the news service is down', () => {
       `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (${CHANNEL}, 'rust', 1, 1, 1)`,
     );
     await seedArticles(stack, [
-      { id: ARTICLE, authorId: AUTHOR, channelId: CHANNEL, title: 'Read while news is down', status: 2, createdAt: '2026-12-01 08:00:00' },
-      { id: UNREAD, authorId: AUTHOR, channelId: CHANNEL, title: 'Never read before news went down', status: 2, createdAt: '2026-12-02 08:00:00' },
+      {
+        id: ARTICLE,
+        authorId: AUTHOR,
+        channelId: CHANNEL,
+        title: 'Read while news is down',
+        status: 2,
+        createdAt: '2026-12-01 08:00:00',
+      },
+      {
+        id: UNREAD,
+        authorId: AUTHOR,
+        channelId: CHANNEL,
+        title: 'Never read before news went down',
+        status: 2,
+        createdAt: '2026-12-02 08:00:00',
+      },
     ]);
     token = await stack.signIn(READER);
     const followed = await stack.gateway.inject({
@@ -40,8 +64,13 @@ describe('reading an article while the news service is down', () => {
     });
     expect(followed.statusCode).toBe(201);
     // An anonymous read caches the article's page; the reader's likes and collections stay uncached.
-    expect((await stack.gateway.inject({ method: 'GET', url: `/app/v1_0/articles/${ARTICLE}` })).statusCode).toBe(200);
-    expect(await stack.cache.exists(CacheKeys.userAttitudes(READER), CacheKeys.userCollections(READER))).toBe(0);
+    expect(
+      (await stack.gateway.inject({ method: 'GET', url: `/app/v1_0/articles/${ARTICLE}` }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      await stack.cache.exists(CacheKeys.userAttitudes(READER), CacheKeys.userCollections(READER)),
+    ).toBe(0);
     await stack.newsService?.close();
     stack.newsService = undefined;
   }, 30_000);

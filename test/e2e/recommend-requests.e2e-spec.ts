@@ -68,7 +68,9 @@ describe('recommend service: requests of the original user_reco.proto at its edg
 
   const call = <Req, Res>(method: Unary<Req, Res>, request: Req): Promise<Res> =>
     new Promise((resolve, reject) =>
-      method.call(client, request, (error, response) => (error ? reject(error) : resolve(response))),
+      method.call(client, request, (error, response) =>
+        error ? reject(error) : resolve(response),
+      ),
     );
   const feed = (request: Partial<User>) =>
     call(client.user_recommend, {
@@ -103,7 +105,13 @@ describe('recommend service: requests of the original user_reco.proto at its edg
         await query(
           `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, allow_comment, create_time, update_time)
            VALUES (?, ?, 1, ?, '{"type":0,"images":[]}', 2, 1, ?, ?)`,
-          [articleId, AUTHOR, `html 第${n}篇`, sqlTime(NOW - n * 60_000), sqlTime(NOW - n * 60_000)],
+          [
+            articleId,
+            AUTHOR,
+            `html 第${n}篇`,
+            sqlTime(NOW - n * 60_000),
+            sqlTime(NOW - n * 60_000),
+          ],
         );
     }, redis);
     await stack.recommend.get(CandidateRefresher).refresh();
@@ -176,7 +184,10 @@ describe('recommend service: requests of the original user_reco.proto at its edg
     const reader = 'Anony unset-first';
     const page = (stamp: number) => feed({ user_id: reader, time_stamp: stamp, article_num: 2 });
     const first = await page(0);
-    expect({ ids: first.recommends.map((item) => item.article_id), cursor: first.time_stamp }).toEqual({
+    expect({
+      ids: first.recommends.map((item) => item.article_id),
+      cursor: first.time_stamp,
+    }).toEqual({
       ids: ARTICLES.slice(0, 2),
       cursor: '0',
     });
@@ -184,8 +195,14 @@ describe('recommend service: requests of the original user_reco.proto at its edg
     const again = [await page(0)];
     for (const stamp of [NOW, NOW + 1_000]) expect((await page(stamp)).recommends).toHaveLength(2);
     again.push(await page(0));
-    const ended = (answer: Track) => ({ ids: answer.recommends.map((item) => item.article_id), cursor: answer.time_stamp });
-    expect(again.map(ended)).toEqual([{ ids: [], cursor: '0' }, { ids: [], cursor: '0' }]);
+    const ended = (answer: Track) => ({
+      ids: answer.recommends.map((item) => item.article_id),
+      cursor: answer.time_stamp,
+    });
+    expect(again.map(ended)).toEqual([
+      { ids: [], cursor: '0' },
+      { ids: [], cursor: '0' },
+    ]);
     expect(again.map((answer) => answer.exposure)).toEqual(['', '']);
   });
 

@@ -692,7 +692,13 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
       expect(keys.length).toBeGreaterThan(0);
       await raw.del(...keys);
       await eventually(pooled, (exists) => exists === 1, 'pools rebuilt', 10_000, 100);
-      await eventually(drawn, (count) => count === 10, 'a feed from the rebuilt pools', 10_000, 100);
+      await eventually(
+        drawn,
+        (count) => count === 10,
+        'a feed from the rebuilt pools',
+        10_000,
+        100,
+      );
     } finally {
       ownClient.close();
       await own.close();
@@ -735,7 +741,13 @@ describe('recommend service (UserRecommend over the original user_reco.proto)', 
         5_000,
         100,
       );
-      await eventually(pooled, (exists) => exists === 1, 'pools rebuilt once the lock lapsed', 10_000, 100);
+      await eventually(
+        pooled,
+        (exists) => exists === 1,
+        'pools rebuilt once the lock lapsed',
+        10_000,
+        100,
+      );
     } finally {
       await own.close();
       await ownRedis.cleanup();

@@ -1,6 +1,11 @@
 import { createTestRedis, type RedisServer, startRedisServer } from '@app/testing';
 
-import { type ArticleStack, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
+import {
+  type ArticleStack,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
 
 const AUTHOR = '1294287382374383616';
 const READER = '1294287382374383617';
@@ -42,7 +47,8 @@ describe('a Redis that hangs (e2e: gateway, user and news)', () => {
   const feed = () => call('/app/v1_0/articles?channel_id=1&timestamp=1893456000000&with_top=1');
   const answeredOrUnavailable = (answer: Answer) =>
     answer !== 'no answer' &&
-    (answer.status === 200 || (answer.status === 503 && answer.body.includes('Service unavailable.')));
+    (answer.status === 200 ||
+      (answer.status === 503 && answer.body.includes('Service unavailable.')));
   const status = (answer: Answer) => (answer === 'no answer' ? answer : answer.status);
 
   beforeAll(async () => {
@@ -50,7 +56,10 @@ describe('a Redis that hangs (e2e: gateway, user and news)', () => {
       startRedisServer({ appendOnly: false }),
       startRedisServer({ appendOnly: true }),
     ]);
-    stack = await startArticleStack({}, createTestRedis({ cache: cacheServer.url, state: stateServer.url }));
+    stack = await startArticleStack(
+      {},
+      createTestRedis({ cache: cacheServer.url, state: stateServer.url }),
+    );
     await seedUsers(stack, [
       { id: AUTHOR, name: 'author' },
       { id: READER, name: 'reader' },
@@ -59,7 +68,14 @@ describe('a Redis that hangs (e2e: gateway, user and news)', () => {
       `INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, 'html', 1, 1, 1)`,
     );
     await seedArticles(stack, [
-      { id: ARTICLE, authorId: AUTHOR, channelId: 1, title: 'read while Redis hangs', status: 2, createdAt: '2024-01-01 00:00:00' },
+      {
+        id: ARTICLE,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'read while Redis hangs',
+        status: 2,
+        createdAt: '2024-01-01 00:00:00',
+      },
     ]);
     readerToken = await stack.signIn(READER);
   }, 60_000);

@@ -135,7 +135,12 @@ describe('follows and blacklists through the gateway', () => {
     for (const path of ['/user/followings', '/user/blacklists']) {
       for (const target of ['abc', '0', '-5']) {
         const response = await call('DELETE', `${path}/${target}`, ME);
-        expect({ path, target, status: response.statusCode, body: response.json<unknown>() }).toEqual({
+        expect({
+          path,
+          target,
+          status: response.statusCode,
+          body: response.json<unknown>(),
+        }).toEqual({
           path,
           target,
           status: 404,

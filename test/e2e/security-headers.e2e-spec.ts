@@ -103,12 +103,22 @@ describe('security headers of the HTTP apps', () => {
   it.each([
     ['a range past its end', { range: 'bytes=100-200' }, 416, 'Range Not Satisfiable'],
     ['a version it does not have', { 'if-match': '"another"' }, 412, 'Precondition Failed'],
-  ])('come with the refusal of %s of a stored image, a 4xx of the client', async (_case, headers, status, message) => {
-    const refused = await send(stack.gateway, { method: 'GET', url: `/static/${IMAGE_KEY}`, headers });
-    expect({ status: refused.statusCode, body: refused.json<unknown>() }).toEqual({ status, body: { message } });
-    expectSecurityHeaders(refused);
-    expect(refused.headers['access-control-allow-origin']).toBe('*');
-  });
+  ])(
+    'come with the refusal of %s of a stored image, a 4xx of the client',
+    async (_case, headers, status, message) => {
+      const refused = await send(stack.gateway, {
+        method: 'GET',
+        url: `/static/${IMAGE_KEY}`,
+        headers,
+      });
+      expect({ status: refused.statusCode, body: refused.json<unknown>() }).toEqual({
+        status,
+        body: { message },
+      });
+      expectSecurityHeaders(refused);
+      expect(refused.headers['access-control-allow-origin']).toBe('*');
+    },
+  );
 
   it('come with the answers of the media platform', async () => {
     const token = await stack.signIn(AUTHOR, { scope: 'mp', verified: true });
@@ -176,7 +186,11 @@ describe('security headers of the HTTP apps', () => {
       );
       await sleep(200);
       closed = gateway.close();
-      await eventually(() => accepts(port), (accepted) => !accepted, 'the gateway refusing new connections');
+      await eventually(
+        () => accepts(port),
+        (accepted) => !accepted,
+        'the gateway refusing new connections',
+      );
       const answer = await started.finish('\r\n');
       await closed;
       expect(summary(answer)).toEqual({

@@ -5,12 +5,23 @@ import { join } from 'node:path';
 
 import { queueConnectionOptions } from '@app/cache';
 import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, queuePrefix } from '@app/queue';
-import { createTestDatabase, createTestRedis, freePort, testEnv, type TestDatabase, type TestRedis } from '@app/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  freePort,
+  testEnv,
+  type TestDatabase,
+  type TestRedis,
+} from '@app/testing';
 import { type JobState, Queue } from 'bullmq';
 
 import { spawnWorker } from './support/worker-process';
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => undefined);
@@ -21,7 +32,9 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number
 }
 
 const ready = (port: number) => () =>
-  fetch(`http://127.0.0.1:${port}/health/ready`).then((response) => (response.status === 200 ? true : undefined));
+  fetch(`http://127.0.0.1:${port}/health/ready`).then((response) =>
+    response.status === 200 ? true : undefined,
+  );
 
 describe('an SMS job whose worker is killed mid-job', () => {
   let database: TestDatabase;
@@ -82,8 +95,16 @@ describe('an SMS job whose worker is killed mid-job', () => {
     children.push(workerA.child);
     await waitFor(ready(first.port), 90_000, 'worker A ready');
     const id = jobId(JobName.SendSmsCode, 'app', '13911111111', 'crash');
-    await queue.add(JobName.SendSmsCode, { mobile: '13911111111', code: '482913', scope: 'app' }, { ...DEFAULT_JOB_OPTIONS, jobId: id });
-    await waitFor(async () => ((await queue.getJobState(id)) === 'active' ? true : undefined), 10_000, 'job active on A');
+    await queue.add(
+      JobName.SendSmsCode,
+      { mobile: '13911111111', code: '482913', scope: 'app' },
+      { ...DEFAULT_JOB_OPTIONS, jobId: id },
+    );
+    await waitFor(
+      async () => ((await queue.getJobState(id)) === 'active' ? true : undefined),
+      10_000,
+      'job active on A',
+    );
     workerA.child.kill('SIGKILL');
     await workerA.exited;
     expect(sent()).toEqual([]);
@@ -94,21 +115,34 @@ describe('an SMS job whose worker is killed mid-job', () => {
     const workerB = spawnWorker(second.env, true);
     children.push(workerB.child);
     await waitFor(ready(second.port), 90_000, 'worker B ready');
-    await waitFor(async () => ((await queue.getJobState(id)) === 'completed' ? true : undefined), 40_000, 'job completed on B');
+    await waitFor(
+      async () => ((await queue.getJobState(id)) === 'completed' ? true : undefined),
+      40_000,
+      'job completed on B',
+    );
 
     const lines = sent().map((line) => JSON.parse(line) as { mobile: string; code: string });
     expect(lines).toEqual([expect.objectContaining({ mobile: '13911111111', code: '482913' })]);
 
     // The same request delivered again (same deterministic id) does not send a second SMS.
-    await queue.add(JobName.SendSmsCode, { mobile: '13911111111', code: '482913', scope: 'app' }, { ...DEFAULT_JOB_OPTIONS, jobId: id });
+    await queue.add(
+      JobName.SendSmsCode,
+      { mobile: '13911111111', code: '482913', scope: 'app' },
+      { ...DEFAULT_JOB_OPTIONS, jobId: id },
+    );
     await new Promise((r) => setTimeout(r, 1500));
     expect(sent()).toHaveLength(1);
 
     // B logged the stall once, at warn level, naming the job but not its code.
-    const stalls = workerB.output().split('\n').filter((line) => line.includes(' stalled ('));
+    const stalls = workerB
+      .output()
+      .split('\n')
+      .filter((line) => line.includes(' stalled ('));
     expect(stalls).toHaveLength(1);
     expect(stalls[0]).toContain('WARN');
-    expect(stalls[0]).toContain(`job ${id} (sms/send-sms-code) stalled (its worker gone, or blocked past its lock): handed out again, stalled 1 time so far`);
+    expect(stalls[0]).toContain(
+      `job ${id} (sms/send-sms-code) stalled (its worker gone, or blocked past its lock): handed out again, stalled 1 time so far`,
+    );
     expect(workerB.output()).not.toContain('482913');
 
     // A graceful stop: Nest drains the workers, closes its clients and re-raises SIGTERM.
@@ -128,8 +162,16 @@ describe('an SMS job whose worker is killed mid-job', () => {
 
     // Worker A takes the job and dies while the provider call is in flight.
     const workerA = await startWorkerProcess(inbox, 20_000);
-    await queue.add(JobName.SendSmsCode, { mobile, code: '517204', scope: 'app' }, { ...DEFAULT_JOB_OPTIONS, jobId: id });
-    await waitFor(async () => ((await state())?.state === 'active' ? true : undefined), 10_000, 'job active on A');
+    await queue.add(
+      JobName.SendSmsCode,
+      { mobile, code: '517204', scope: 'app' },
+      { ...DEFAULT_JOB_OPTIONS, jobId: id },
+    );
+    await waitFor(
+      async () => ((await state())?.state === 'active' ? true : undefined),
+      10_000,
+      'job active on A',
+    );
     workerA.child.kill('SIGKILL');
     await workerA.exited;
 
@@ -158,7 +200,9 @@ describe('an SMS job whose worker is killed mid-job', () => {
       'job settled on C',
     );
     expect(settled).toBe<JobState>('completed');
-    const lines = linesOf(inbox).map((line) => JSON.parse(line) as { mobile: string; code: string });
+    const lines = linesOf(inbox).map(
+      (line) => JSON.parse(line) as { mobile: string; code: string },
+    );
     expect(lines).toEqual([expect.objectContaining({ mobile, code: '517204' })]);
 
     workerC.child.kill('SIGTERM');

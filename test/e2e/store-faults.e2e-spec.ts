@@ -330,9 +330,19 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
 
   it('counts after the restart the reading-time report and the read origin it acknowledged while the state Redis was down', async () => {
     const ARTICLE = ARTICLES[50];
-    const click = JSON.stringify({ action: 'click', userId: '0', articleId: ARTICLE, algorithmCombine: 'latest' });
+    const click = JSON.stringify({
+      action: 'click',
+      userId: '0',
+      articleId: ARTICLE,
+      algorithmCombine: 'latest',
+    });
     const anonymously = (method: 'GET' | 'POST', url: string, payload?: object) =>
-      stack.gateway.inject({ method, url, headers: { trace: click }, ...(payload ? { payload } : {}) });
+      stack.gateway.inject({
+        method,
+        url,
+        headers: { trace: click },
+        ...(payload ? { payload } : {}),
+      });
     const readingStats = () => stack.state.hgetall(StateKeys.articleReadingStats(ARTICLE));
     // Read once, so that the report and the view find the article on the cache role.
     expect((await anonymously('GET', `/app/v1_0/articles/${ARTICLE}`)).statusCode).toBe(200);
@@ -340,7 +350,10 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
 
     await stateServer.crash();
     try {
-      const report = await anonymously('POST', '/app/v1_0/reading/durations', { art_id: ARTICLE, duration: 30 });
+      const report = await anonymously('POST', '/app/v1_0/reading/durations', {
+        art_id: ARTICLE,
+        duration: 30,
+      });
       expect([report.statusCode, report.body]).toEqual([201, '{"message":"OK"}']);
       expect((await anonymously('GET', `/app/v1_0/articles/${ARTICLE}`)).statusCode).toBe(200);
       // The gateway's write of them meets the state Redis down: refused, its sums stay buffered.
@@ -351,7 +364,11 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
       await stateServer.start();
     }
     expect(
-      await eventually(readingStats, (stats) => stats.reports === '1', 'the report acknowledged while down'),
+      await eventually(
+        readingStats,
+        (stats) => stats.reports === '1',
+        'the report acknowledged while down',
+      ),
     ).toMatchObject({ reports: '1', seconds: '30', from_channel: '2' });
   });
 

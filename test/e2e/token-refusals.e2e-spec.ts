@@ -4,7 +4,12 @@ import { JwtKeySet, SessionStore, TokenSigner } from '@app/auth';
 import { signInForTest } from '@app/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { type ArticleStack, seedArticles, seedUsers, startArticleStack } from './support/article-stack';
+import {
+  type ArticleStack,
+  seedArticles,
+  seedUsers,
+  startArticleStack,
+} from './support/article-stack';
 
 const READER = '1294287382374383617';
 const FROZEN = '1294287382374383618';
@@ -76,7 +81,9 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
     return seen;
   };
   const expected = (routes: Route[], body: object) =>
-    badTokens.flatMap(([kind]) => routes.map((route) => [kind, `${route.method} ${route.url}`, 401, body]));
+    badTokens.flatMap(([kind]) =>
+      routes.map((route) => [kind, `${route.method} ${route.url}`, 401, body]),
+    );
 
   beforeAll(async () => {
     stack = await startArticleStack();
@@ -86,21 +93,35 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
       { id: AUTHOR, name: 'author' },
       { id: FOLLOWED, name: 'followed' },
     ]);
-    await stack.sql('UPDATE user_basic SET is_media = 1, is_verified = 1 WHERE user_id = ?', [AUTHOR]);
+    await stack.sql('UPDATE user_basic SET is_media = 1, is_verified = 1 WHERE user_id = ?', [
+      AUTHOR,
+    ]);
     await stack.sql(
       'INSERT INTO news_channel (channel_id, channel_name, sequence, is_visible, is_default) VALUES (1, ?, 1, 1, 1)',
       ['html'],
     );
     await seedArticles(stack, [
-      { id: ARTICLE, authorId: AUTHOR, channelId: 1, title: 'an approved article', status: 2, createdAt: '2026-01-01 00:00:00' },
+      {
+        id: ARTICLE,
+        authorId: AUTHOR,
+        channelId: 1,
+        title: 'an approved article',
+        status: 2,
+        createdAt: '2026-01-01 00:00:00',
+      },
     ]);
     mp = await stack.startMediaPlatform();
 
     const keys = JwtKeySet.fromDirectory(stack.keys.dir, stack.keys.kid);
     const { token: live, sid } = await signInForTest(stack.keys, stack.state, READER);
     const [header, payload, signature] = live.split('.');
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-    const tampered = Buffer.from(JSON.stringify({ ...claims, user_id: AUTHOR })).toString('base64url');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    const tampered = Buffer.from(JSON.stringify({ ...claims, user_id: AUTHOR })).toString(
+      'base64url',
+    );
     const otherKey = new TokenSigner(JwtKeySet.generate(stack.keys.kid));
     const expired = new TokenSigner(keys, { accessSeconds: -10, refreshSeconds: 60 });
     const ended = await signInForTest(stack.keys, stack.state, READER);
@@ -108,7 +129,10 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
     badTokens.push(
       ['malformed', 'not.a.token'],
       ['tampered payload', `${header}.${tampered}.${signature}`],
-      ['payload not JSON', `${header}.${Buffer.from('not json').toString('base64url')}.${signature}`],
+      [
+        'payload not JSON',
+        `${header}.${Buffer.from('not json').toString('base64url')}.${signature}`,
+      ],
       ['signed by another key', otherKey.signAccess(READER, sid, { verified: true })],
       ['expired', expired.signAccess(READER, sid, { verified: true })],
       ['ended session', ended.token],
@@ -120,7 +144,9 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
   });
 
   it('answers 401 User must be authorized. on routes that require sign-in, as the reference drops such a token', async () => {
-    expect(await answers(stack.gateway, APP_REQUIRED)).toEqual(expected(APP_REQUIRED, SIGN_IN_REQUIRED));
+    expect(await answers(stack.gateway, APP_REQUIRED)).toEqual(
+      expected(APP_REQUIRED, SIGN_IN_REQUIRED),
+    );
   });
 
   it('answers 401 User must be authorized. on the media platform routes of verified authors', async () => {
@@ -128,7 +154,9 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
   });
 
   it('still answers 401 Token has some errors. on the routes where sign-in is optional', async () => {
-    expect(await answers(stack.gateway, APP_OPTIONAL)).toEqual(expected(APP_OPTIONAL, TOKEN_ERRORS));
+    expect(await answers(stack.gateway, APP_OPTIONAL)).toEqual(
+      expected(APP_OPTIONAL, TOKEN_ERRORS),
+    );
   });
 
   it('still refuses a refresh token with 403 Do not use refresh token. and a frozen user with 403 User denied.', async () => {
@@ -138,16 +166,27 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
     await stack.state.hset(`session:${frozen.sid}`, 'status', 'denied');
     for (const route of APP_REQUIRED) {
       const asAccess = await send(stack.gateway, route, refresh);
-      expect([route.url, asAccess.statusCode, asAccess.json()]).toEqual([route.url, 403, { message: 'Do not use refresh token.' }]);
+      expect([route.url, asAccess.statusCode, asAccess.json()]).toEqual([
+        route.url,
+        403,
+        { message: 'Do not use refresh token.' },
+      ]);
       const denied = await send(stack.gateway, route, frozen.token);
       // The body-first check of the image routes reads no session; the guard after it does.
-      expect([route.url, denied.statusCode, denied.json()]).toEqual([route.url, 403, { message: 'User denied.' }]);
+      expect([route.url, denied.statusCode, denied.json()]).toEqual([
+        route.url,
+        403,
+        { message: 'User denied.' },
+      ]);
     }
   });
 
   it('still refuses an app token without `verified` on the media platform with 403', async () => {
     const appToken = (await signInForTest(stack.keys, stack.state, AUTHOR)).token;
-    const author = await signInForTest(stack.keys, stack.state, AUTHOR, { scope: 'mp', verified: true });
+    const author = await signInForTest(stack.keys, stack.state, AUTHOR, {
+      scope: 'mp',
+      verified: true,
+    });
     const refresh = stack.keys.signer.signRefresh(AUTHOR, author.sid, { verified: true }).token;
     for (const route of MP_VERIFIED) {
       const unverified = await send(mp, route, appToken);
@@ -157,7 +196,11 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
         { message: 'User must be real info verified.' },
       ]);
       const asAccess = await send(mp, route, refresh);
-      expect([route.url, asAccess.statusCode, asAccess.json()]).toEqual([route.url, 403, { message: 'Do not use refresh token.' }]);
+      expect([route.url, asAccess.statusCode, asAccess.json()]).toEqual([
+        route.url,
+        403,
+        { message: 'Do not use refresh token.' },
+      ]);
     }
   });
 
@@ -171,7 +214,12 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
       const jti = randomUUID();
       const { sid } = await sessions.create(userId, scope, jti);
       const extra = scope === 'mp' ? { verified: true } : {};
-      return { sid, jti, extra, refresh: stack.keys.signer.signRefresh(userId, sid, extra, jti).token };
+      return {
+        sid,
+        jti,
+        extra,
+        refresh: stack.keys.signer.signRefresh(userId, sid, extra, jti).token,
+      };
     };
     const platforms = [
       { app: stack.gateway, prefix: '/app', userId: READER, scope: 'app', other: 'mp' },
@@ -183,13 +231,24 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
       const ended = await session(userId, scope);
       await sessions.revoke(ended.sid, userId);
       const [header, payload, signature] = live.refresh.split('.');
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
-      const tampered = Buffer.from(JSON.stringify({ ...claims, user_id: FOLLOWED })).toString('base64url');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      const tampered = Buffer.from(JSON.stringify({ ...claims, user_id: FOLLOWED })).toString(
+        'base64url',
+      );
       const refused: Array<[string, string]> = [
         ['malformed', 'not.a.token'],
         ['tampered payload', `${header}.${tampered}.${signature}`],
-        ['payload not JSON', `${header}.${Buffer.from('not json').toString('base64url')}.${signature}`],
-        ['signed by another key', otherKey.signRefresh(userId, live.sid, live.extra, live.jti).token],
+        [
+          'payload not JSON',
+          `${header}.${Buffer.from('not json').toString('base64url')}.${signature}`,
+        ],
+        [
+          'signed by another key',
+          otherKey.signRefresh(userId, live.sid, live.extra, live.jti).token,
+        ],
         ['expired', expired.signRefresh(userId, live.sid, live.extra, live.jti).token],
         ['ended session', ended.refresh],
         ['session of the other platform', (await session(userId, other)).refresh],
@@ -200,13 +259,19 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
         const reply = await send(app, refresh, token);
         seen.push([prefix, kind, reply.statusCode, reply.json<unknown>()]);
       }
-      expect(seen).toEqual(refused.map(([kind]) => [prefix, kind, 403, { message: 'Wrong refresh token.' }]));
+      expect(seen).toEqual(
+        refused.map(([kind]) => [prefix, kind, 403, { message: 'Wrong refresh token.' }]),
+      );
       expect([prefix, (await send(app, refresh, live.refresh)).statusCode]).toEqual([prefix, 201]);
     }
   });
 
   it('treats a bad token as no token on the routes that use a token only if it is valid', async () => {
-    const follow = { method: 'POST', url: '/app/v1_0/user/followings', payload: { target: FOLLOWED } } as const;
+    const follow = {
+      method: 'POST',
+      url: '/app/v1_0/user/followings',
+      payload: { target: FOLLOWED },
+    } as const;
     const card = { method: 'GET', url: `/app/v1_0/users/${FOLLOWED}` } as const;
     const reader = await stack.signIn(READER);
     for (const token of [reader, await stack.signIn(AUTHOR)]) {
@@ -214,7 +279,10 @@ describe('refusing tokens that sign no one in (gateway and media platform)', () 
     }
     const isFollowing = async (token: string) => {
       const reply = await send(stack.gateway, card, token);
-      return [reply.statusCode, reply.json<{ data: { is_following: boolean } }>().data.is_following];
+      return [
+        reply.statusCode,
+        reply.json<{ data: { is_following: boolean } }>().data.is_following,
+      ];
     };
     expect(await isFollowing(reader)).toEqual([200, true]);
     for (const [kind, token] of badTokens) {

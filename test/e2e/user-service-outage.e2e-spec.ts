@@ -148,7 +148,12 @@ describe('reading while the user service is down', () => {
 
   it('counts a signed-in reader’s reading-time report, not as a fan’s, when whom they follow cannot be read', async () => {
     await stack.cache.del(CacheKeys.userRelationship(READER));
-    const trace = JSON.stringify({ action: 'read', userId: READER, articleId: ARTICLE, algorithmCombine: 'C2' });
+    const trace = JSON.stringify({
+      action: 'read',
+      userId: READER,
+      articleId: ARTICLE,
+      algorithmCombine: 'C2',
+    });
     const report = await replica.inject({
       method: 'POST',
       url: '/app/v1_0/reading/durations',

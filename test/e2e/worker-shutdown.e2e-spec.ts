@@ -267,12 +267,19 @@ describe('worker stopped while it starts (e2e, the worker in a process of its ow
       true,
     );
     stopLater.push(() => {
-      if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+      if (worker.child.exitCode === null && worker.child.signalCode === null)
+        worker.child.kill('SIGKILL');
       void lock.release().catch(() => undefined);
       void redis.cleanup();
       void fresh.drop();
     });
-    await eventually(() => waitingForMigrationLock(fresh.settings), Boolean, 'the worker waiting for the migration lock', BOOT_MS, 200);
+    await eventually(
+      () => waitingForMigrationLock(fresh.settings),
+      Boolean,
+      'the worker waiting for the migration lock',
+      BOOT_MS,
+      200,
+    );
     const tables = () => tablesOf(fresh.settings);
     return { worker, releaseLock: lock.release, tables };
   };
@@ -296,7 +303,9 @@ describe('worker stopped while it starts (e2e, the worker in a process of its ow
     const end = await endWithin(worker.exited, stopped, SHUTDOWN_TIMEOUT_MS + BOOT_MS);
     expect(end).toMatchObject({ code: SIGTERM_EXIT_CODE, signal: null });
     expect(end !== 'still running' && end.afterMs).toBeGreaterThanOrEqual(SHUTDOWN_TIMEOUT_MS);
-    expect(worker.output()).toContain(`SIGTERM: still starting ${SHUTDOWN_TIMEOUT_MS} ms later; exiting`);
+    expect(worker.output()).toContain(
+      `SIGTERM: still starting ${SHUTDOWN_TIMEOUT_MS} ms later; exiting`,
+    );
     expect(await tables()).not.toContain('migrations_worker');
   }, 180_000);
 });

@@ -54,7 +54,9 @@ describe('worker: BullMQ processors behind a node:http health server', () => {
     database = await createTestDatabase([]);
     redis = createTestRedis();
     // A repair recorded: on a state Redis without one the worker would repair at start, calling news and user.
-    await redis.client('state').set(`${redis.prefix}${StateKeys.counterRepairedAt}`, String(Date.now()));
+    await redis
+      .client('state')
+      .set(`${redis.prefix}${StateKeys.counterRepairedAt}`, String(Date.now()));
     const env = testEnv(database.settings, redis, {
       WORKER_PORT: await freePort(),
       HTTP_HOST: '127.0.0.1',
@@ -176,18 +178,27 @@ describe('worker: BullMQ processors behind a node:http health server', () => {
     const response = await get('/metrics');
     expect(response.status).toBe(200);
     const text = await response.text();
-    expect(text).toMatch(/worker_jobs_total\{queue="sms",job="send-sms-code",outcome="completed"\} [1-9]/);
+    expect(text).toMatch(
+      /worker_jobs_total\{queue="sms",job="send-sms-code",outcome="completed"\} [1-9]/,
+    );
     // The retried delivery's first attempt.
-    expect(text).toMatch(/worker_jobs_total\{queue="sms",job="send-sms-code",outcome="failed"\} [1-9]/);
-    expect(text).toMatch(/worker_job_last_completed_timestamp_seconds\{queue="sms",job="send-sms-code"\} \d{10}/);
+    expect(text).toMatch(
+      /worker_jobs_total\{queue="sms",job="send-sms-code",outcome="failed"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /worker_job_last_completed_timestamp_seconds\{queue="sms",job="send-sms-code"\} \d{10}/,
+    );
     expect(text).toContain('worker_queue_jobs{queue="sms",state="waiting"} 0');
     expect(text).toContain('worker_queue_jobs{queue="statistics",state="active"} 0');
   });
 
   it("carries the HTTP apps' security headers on its probes, its metrics, a 404 and a malformed request's 400", async () => {
-    const answers = await Promise.all(['/health/live', '/health/ready', '/metrics', '/nothing'].map(get));
+    const answers = await Promise.all(
+      ['/health/live', '/health/ready', '/metrics', '/nothing'].map(get),
+    );
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 404]);
-    for (const answer of answers) expect(Object.fromEntries(answer.headers)).toMatchObject(EXPECTED_SECURITY_HEADERS);
+    for (const answer of answers)
+      expect(Object.fromEntries(answer.headers)).toMatchObject(EXPECTED_SECURITY_HEADERS);
     const refused = await rawRequest(Number(new URL(base).port), MALFORMED_REQUEST);
     expect([refused.status, refused.body]).toEqual([400, '{"message":"Bad request."}']);
     expect(refused.headers).toMatchObject(EXPECTED_SECURITY_HEADERS);

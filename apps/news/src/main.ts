@@ -18,7 +18,10 @@ export async function startNewsService(config: NewsConfig): Promise<INestMicrose
     connectionAge: config,
     shutdownDrainMs: config.GRPC_SHUTDOWN_DRAIN_MS,
     isReady: async (app) => {
-      const [database, redis] = await Promise.all([app.get(DatabaseHealth).isReady(), app.get(RedisHealth).isReady()]);
+      const [database, redis] = await Promise.all([
+        app.get(DatabaseHealth).isReady(),
+        app.get(RedisHealth).isReady(),
+      ]);
       return database && redis;
     },
   });

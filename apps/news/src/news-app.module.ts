@@ -34,9 +34,18 @@ export class NewsAppModule {
           keyPrefix: config.REDIS_KEY_PREFIX,
           commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
         }),
-        TwoLevelCacheModule.forRoot({ cacheUrl: config.REDIS_CACHE_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
-        QueueModule.forRoot({ queueUrl: config.REDIS_QUEUE_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
-        SnowflakeModule.forRoot({ datacenterId: config.SNOWFLAKE_DATACENTER_ID, workerId: config.SNOWFLAKE_WORKER_ID }),
+        TwoLevelCacheModule.forRoot({
+          cacheUrl: config.REDIS_CACHE_URL,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+        }),
+        QueueModule.forRoot({
+          queueUrl: config.REDIS_QUEUE_URL,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+        }),
+        SnowflakeModule.forRoot({
+          datacenterId: config.SNOWFLAKE_DATACENTER_ID,
+          workerId: config.SNOWFLAKE_WORKER_ID,
+        }),
         ChannelsModule,
         ArticlesModule,
         ReactionsModule.forRoot(config),

@@ -39,7 +39,11 @@ export class RecommendModule {
       ],
       providers: [
         { provide: RECO_CLOCK, useValue: Date.now },
-        { provide: RedisLock, inject: [REDIS_STATE], useFactory: (redis: Redis) => new RedisLock(redis) },
+        {
+          provide: RedisLock,
+          inject: [REDIS_STATE],
+          useFactory: (redis: Redis) => new RedisLock(redis),
+        },
         CandidateIndex,
         CandidateSnapshot,
         CandidateRefresher,

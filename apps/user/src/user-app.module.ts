@@ -30,9 +30,18 @@ export class UserAppModule {
           commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
         }),
         // Profile writes broadcast their invalidation to the gateways' in-process caches.
-        TwoLevelCacheModule.forRoot({ cacheUrl: config.REDIS_CACHE_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
-        SnowflakeModule.forRoot({ datacenterId: config.SNOWFLAKE_DATACENTER_ID, workerId: config.SNOWFLAKE_WORKER_ID }),
-        QueueModule.forRoot({ queueUrl: config.REDIS_QUEUE_URL, keyPrefix: config.REDIS_KEY_PREFIX }),
+        TwoLevelCacheModule.forRoot({
+          cacheUrl: config.REDIS_CACHE_URL,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+        }),
+        SnowflakeModule.forRoot({
+          datacenterId: config.SNOWFLAKE_DATACENTER_ID,
+          workerId: config.SNOWFLAKE_WORKER_ID,
+        }),
+        QueueModule.forRoot({
+          queueUrl: config.REDIS_QUEUE_URL,
+          keyPrefix: config.REDIS_KEY_PREFIX,
+        }),
         UsersModule,
         RelationsModule,
         AuthModule,

@@ -35,7 +35,9 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
   });
 }
 
-async function createWorker(config: WorkerConfig): Promise<{ app: INestApplicationContext; port: number }> {
+async function createWorker(
+  config: WorkerConfig,
+): Promise<{ app: INestApplicationContext; port: number }> {
   // Bound before anything waits on a store (the context waits for the queue Redis, for ever while
   // it is down): a health port already taken fails the start at once, before any BullMQ worker
   // started.

@@ -5,7 +5,13 @@ import { counterRepairWaitMs } from './repair-counters';
 
 describe('npm run counters:repair -- --wait', () => {
   const waitMs = (deadlineMs?: number, argv = ['node', 'repair-counters.js', '--wait']) =>
-    counterRepairWaitMs(argv, loadConfig(workerEnvSchema, deadlineMs === undefined ? {} : { COUNTER_REPAIR_DEADLINE_MS: String(deadlineMs) }));
+    counterRepairWaitMs(
+      argv,
+      loadConfig(
+        workerEnvSchema,
+        deadlineMs === undefined ? {} : { COUNTER_REPAIR_DEADLINE_MS: String(deadlineMs) },
+      ),
+    );
 
   it('waits for as long as a repair may take (COUNTER_REPAIR_DEADLINE_MS) and a margin, where it gave up after 15 minutes', () => {
     // The longest deadline allowed: an hour.

@@ -22,8 +22,14 @@ export async function requestCounterRepair(
   config: Pick<WorkerConfig, 'REDIS_QUEUE_URL' | 'REDIS_KEY_PREFIX'>,
   waitMs?: number,
 ): Promise<CounterRepairRun> {
-  const options = { connection: queueConnectionOptions(config.REDIS_QUEUE_URL), prefix: queuePrefix(config.REDIS_KEY_PREFIX) };
-  const queue = new Queue<RepairCountersPayload, RepairCountersResult>(QueueName.Statistics, options);
+  const options = {
+    connection: queueConnectionOptions(config.REDIS_QUEUE_URL),
+    prefix: queuePrefix(config.REDIS_KEY_PREFIX),
+  };
+  const queue = new Queue<RepairCountersPayload, RepairCountersResult>(
+    QueueName.Statistics,
+    options,
+  );
   const events = waitMs === undefined ? undefined : new QueueEvents(QueueName.Statistics, options);
   try {
     await events?.waitUntilReady();
@@ -46,8 +52,13 @@ export const COUNTER_REPAIR_WAIT_MARGIN_MS = 5 * 60_000;
  * take COUNTER_REPAIR_DEADLINE_MS (up to an hour), and a fixed 15 minutes gave up on a repair
  * still running.
  */
-export function counterRepairWaitMs(argv: readonly string[], config: Pick<WorkerConfig, 'COUNTER_REPAIR_DEADLINE_MS'>): number | undefined {
-  return argv.includes('--wait') ? config.COUNTER_REPAIR_DEADLINE_MS + COUNTER_REPAIR_WAIT_MARGIN_MS : undefined;
+export function counterRepairWaitMs(
+  argv: readonly string[],
+  config: Pick<WorkerConfig, 'COUNTER_REPAIR_DEADLINE_MS'>,
+): number | undefined {
+  return argv.includes('--wait')
+    ? config.COUNTER_REPAIR_DEADLINE_MS + COUNTER_REPAIR_WAIT_MARGIN_MS
+    : undefined;
 }
 
 // `npm run counters:repair [-- --wait]`: with --wait, prints the outcome.

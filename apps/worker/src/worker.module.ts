@@ -16,7 +16,10 @@ import { StatisticsModule } from './statistics/statistics.module';
  * The feature module holding each queue's processors; `undefined` until a queue gets jobs. A
  * feature that also produces jobs imports `queues`, the worker's one registration of its queues.
  */
-const QUEUE_FEATURES: Record<QueueName, ((config: WorkerConfig, queues: DynamicModule) => DynamicModule) | undefined> = {
+const QUEUE_FEATURES: Record<
+  QueueName,
+  ((config: WorkerConfig, queues: DynamicModule) => DynamicModule) | undefined
+> = {
   [QueueName.Sms]: (config) => SmsModule.forRoot(config),
   [QueueName.SearchIndex]: (config, queues) => SearchIndexModule.forRoot(config, queues),
   [QueueName.Statistics]: (config, queues) => StatisticsModule.forRoot(config, queues),
@@ -29,7 +32,9 @@ const QUEUE_FEATURES: Record<QueueName, ((config: WorkerConfig, queues: DynamicM
 export class WorkerModule {
   static forRoot(config: WorkerConfig): DynamicModule {
     const queues = QueueModule.registerQueues(...config.WORKER_QUEUES);
-    const features = config.WORKER_QUEUES.flatMap((queue) => QUEUE_FEATURES[queue]?.(config, queues) ?? []);
+    const features = config.WORKER_QUEUES.flatMap(
+      (queue) => QUEUE_FEATURES[queue]?.(config, queues) ?? [],
+    );
     return {
       module: WorkerModule,
       imports: [

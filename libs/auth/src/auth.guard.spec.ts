@@ -4,7 +4,13 @@ import type { ExecutionContext, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type Redis from 'ioredis';
 
-import { Auth, AuthGuard, type AuthMode, type AuthenticatedRequest, SessionStatusCache } from './auth.guard';
+import {
+  Auth,
+  AuthGuard,
+  type AuthMode,
+  type AuthenticatedRequest,
+  SessionStatusCache,
+} from './auth.guard';
 import { JwtKeySet } from './key-set';
 import type { SessionStatus } from './session-store';
 import { TokenSigner } from './token-signer';
@@ -39,8 +45,16 @@ describe('AuthGuard', () => {
   );
 
   /** What a request with this Authorization header gets past the guard of each mode. */
-  async function answers(state: FakeState, authorization: string | undefined): Promise<Record<AuthMode, string>> {
-    const guard = new AuthGuard(new Reflector(), verifier, state as unknown as Redis, new SessionStatusCache());
+  async function answers(
+    state: FakeState,
+    authorization: string | undefined,
+  ): Promise<Record<AuthMode, string>> {
+    const guard = new AuthGuard(
+      new Reflector(),
+      verifier,
+      state as unknown as Redis,
+      new SessionStatusCache(),
+    );
     const seen: Partial<Record<AuthMode, string>> = {};
     for (const mode of MODES) {
       const request: AuthenticatedRequest = { headers: { authorization } };
@@ -73,7 +87,9 @@ describe('AuthGuard', () => {
   it('signs in a live session in every mode, and on the media platform only with `verified`', async () => {
     const state = new FakeState();
     state.statuses.set('live', 'active');
-    expect(await answers(state, `Bearer ${signer.signAccess(USER, 'live', { verified: true })}`)).toEqual(everyMode(SIGNED_IN));
+    expect(
+      await answers(state, `Bearer ${signer.signAccess(USER, 'live', { verified: true })}`),
+    ).toEqual(everyMode(SIGNED_IN));
     expect(await answers(state, `Bearer ${signer.signAccess(USER, 'live')}`)).toEqual({
       ...everyMode(SIGNED_IN),
       verified: '403 "User must be real info verified."',
@@ -83,15 +99,29 @@ describe('AuthGuard', () => {
   it('answers a token that signs no one in as no token where sign-in is required, Token has some errors. where it is optional', async () => {
     const state = new FakeState();
     state.statuses.set('live', 'active');
-    const noToken = { required: SIGN_IN_REQUIRED, optional: 'anonymous', lenient: 'anonymous', verified: SIGN_IN_REQUIRED };
+    const noToken = {
+      required: SIGN_IN_REQUIRED,
+      optional: 'anonymous',
+      lenient: 'anonymous',
+      verified: SIGN_IN_REQUIRED,
+    };
     const badToken = { ...noToken, optional: TOKEN_ERRORS };
     const header = (token: string) => `Bearer ${token}`;
     expect(await answers(state, undefined)).toEqual(noToken);
     expect({
       malformed: await answers(state, header('not.a.token')),
-      'signed by another key': await answers(state, header(new TokenSigner(JwtKeySet.generate('k1')).signAccess(USER, 'live'))),
-      expired: await answers(state, header(expiredSigner.signAccess(USER, 'live', { verified: true }))),
-      'ended session': await answers(state, header(signer.signAccess(USER, 'ended', { verified: true }))),
+      'signed by another key': await answers(
+        state,
+        header(new TokenSigner(JwtKeySet.generate('k1')).signAccess(USER, 'live')),
+      ),
+      expired: await answers(
+        state,
+        header(expiredSigner.signAccess(USER, 'live', { verified: true })),
+      ),
+      'ended session': await answers(
+        state,
+        header(signer.signAccess(USER, 'ended', { verified: true })),
+      ),
     }).toEqual({
       malformed: badToken,
       'signed by another key': badToken,
@@ -104,11 +134,15 @@ describe('AuthGuard', () => {
     const state = new FakeState();
     state.statuses.set('live', 'active');
     state.statuses.set('frozen', 'denied');
-    expect(await answers(state, `Bearer ${signer.signRefresh(USER, 'live', { verified: true }).token}`)).toEqual({
+    expect(
+      await answers(state, `Bearer ${signer.signRefresh(USER, 'live', { verified: true }).token}`),
+    ).toEqual({
       ...everyMode('403 "Do not use refresh token."'),
       lenient: 'anonymous',
     });
-    expect(await answers(state, `Bearer ${signer.signAccess(USER, 'frozen', { verified: true })}`)).toEqual({
+    expect(
+      await answers(state, `Bearer ${signer.signAccess(USER, 'frozen', { verified: true })}`),
+    ).toEqual({
       ...everyMode('403 "User denied."'),
       lenient: 'anonymous',
     });
@@ -117,9 +151,9 @@ describe('AuthGuard', () => {
   it('answers 503 in every mode while the session store cannot say, never a 401 or anonymous', async () => {
     const state = new FakeState();
     state.down = true;
-    expect(await answers(state, `Bearer ${signer.signAccess(USER, 'live', { verified: true })}`)).toEqual(
-      everyMode('503 "Service unavailable."'),
-    );
+    expect(
+      await answers(state, `Bearer ${signer.signAccess(USER, 'live', { verified: true })}`),
+    ).toEqual(everyMode('503 "Service unavailable."'));
   });
 });
 
@@ -146,7 +180,9 @@ describe('SessionStatusCache with the guard', () => {
     const context = {
       getHandler: () => request,
       getClass: () => route,
-      switchToHttp: () => ({ getRequest: () => ({ headers: { authorization: `Bearer ${token}` } }) }),
+      switchToHttp: () => ({
+        getRequest: () => ({ headers: { authorization: `Bearer ${token}` } }),
+      }),
     } as unknown as ExecutionContext;
     return guard.canActivate(context).then(
       () => 'signed in',

@@ -42,7 +42,8 @@ export type AuthMode = 'required' | 'optional' | 'lenient' | 'verified';
 
 export const AUTH_MODE = 'auth:mode';
 
-export const Auth = (mode: AuthMode = 'required'): MethodDecorator & ClassDecorator => SetMetadata(AUTH_MODE, mode);
+export const Auth = (mode: AuthMode = 'required'): MethodDecorator & ClassDecorator =>
+  SetMetadata(AUTH_MODE, mode);
 
 /** The signed-in user; undefined on `optional` routes called anonymously. */
 export const CurrentUser = createParamDecorator(
@@ -56,7 +57,10 @@ export const SESSION_STATUS_CACHE_MS = 500;
 /** The session statuses this replica read, each trusted for at most SESSION_STATUS_CACHE_MS. */
 @Injectable()
 export class SessionStatusCache {
-  private readonly statuses = new LRUCache<string, SessionStatus | 'gone'>({ max: 50_000, ttl: SESSION_STATUS_CACHE_MS });
+  private readonly statuses = new LRUCache<string, SessionStatus | 'gone'>({
+    max: 50_000,
+    ttl: SESSION_STATUS_CACHE_MS,
+  });
 
   get(sid: string): SessionStatus | 'gone' | undefined {
     return this.statuses.get(sid);
@@ -95,7 +99,10 @@ export class AuthGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const mode = this.reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE, [context.getHandler(), context.getClass()]);
+    const mode = this.reflector.getAllAndOverride<AuthMode | undefined>(AUTH_MODE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!mode) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
@@ -117,13 +124,21 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(request: AuthenticatedRequest, token: string, mode: AuthMode): Promise<void> {
+  private async authenticate(
+    request: AuthenticatedRequest,
+    token: string,
+    mode: AuthMode,
+  ): Promise<void> {
     const claims = this.verifier.verifyAs(token, 'access');
     const status = await this.sessionStatus(claims.sid);
     if (status === 'gone') throw TokenErrors.invalid();
     if (status === 'denied') throw TokenErrors.userDenied();
     if (mode === 'verified' && claims.verified !== true) throw TokenErrors.notVerified();
-    request.authUser = { userId: claims.user_id, sid: claims.sid, verified: claims.verified === true };
+    request.authUser = {
+      userId: claims.user_id,
+      sid: claims.sid,
+      verified: claims.verified === true,
+    };
   }
 
   private async sessionStatus(sid: string): Promise<SessionStatus | 'gone'> {
@@ -136,5 +151,8 @@ export class AuthGuard implements CanActivate {
 }
 
 function isRefusal(error: unknown): boolean {
-  return error instanceof AppError && (error.kind === ErrorKind.Unauthenticated || error.kind === ErrorKind.PermissionDenied);
+  return (
+    error instanceof AppError &&
+    (error.kind === ErrorKind.Unauthenticated || error.kind === ErrorKind.PermissionDenied)
+  );
 }

@@ -16,7 +16,11 @@ export class AuthModule {
       global: true,
       providers: [
         { provide: JwtKeySet, useValue: new JwtKeySet(keySet.publicKeys) },
-        { provide: TokenVerifier, useFactory: (keys: JwtKeySet) => new TokenVerifier(keys), inject: [JwtKeySet] },
+        {
+          provide: TokenVerifier,
+          useFactory: (keys: JwtKeySet) => new TokenVerifier(keys),
+          inject: [JwtKeySet],
+        },
         SessionStatusCache,
         // Routes opt in with @Auth(); routes without it are not touched by the guard.
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,8 +1,6 @@
 /** What an Authorization header holds: a Bearer token, an anonymous device id, or nothing usable. */
 export type Credentials =
-  | { kind: 'bearer'; token: string }
-  | { kind: 'anonymous'; deviceId: string }
-  | { kind: 'none' };
+  { kind: 'bearer'; token: string } | { kind: 'anonymous'; deviceId: string } | { kind: 'none' };
 
 /**
  * The longest device id taken from `Anony <device-id>`: it names the device's feed state in Redis
@@ -16,5 +14,7 @@ export function parseAuthorization(header: string | undefined): Credentials {
   const match = /^(Bearer|Anony)\s+(\S+)$/.exec(header.trim());
   if (!match) return { kind: 'none' };
   if (match[1] === 'Bearer') return { kind: 'bearer', token: match[2] };
-  return match[2].length > MAX_DEVICE_ID_LENGTH ? { kind: 'none' } : { kind: 'anonymous', deviceId: match[2] };
+  return match[2].length > MAX_DEVICE_ID_LENGTH
+    ? { kind: 'none' }
+    : { kind: 'anonymous', deviceId: match[2] };
 }

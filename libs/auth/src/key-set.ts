@@ -1,4 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -27,12 +33,22 @@ export class JwtKeySet {
     if (signingKey && !publicKeys.has(signingKey.kid)) {
       throw new Error(`signing key ${signingKey.kid} has no public key`);
     }
-    this.verifyingKeys = new Map([...publicKeys].map(([kid, pem]) => [kid, rs256Key(`${kid}.public.pem`, createPublicKey(pem))]));
+    this.verifyingKeys = new Map(
+      [...publicKeys].map(([kid, pem]) => [
+        kid,
+        rs256Key(`${kid}.public.pem`, createPublicKey(pem)),
+      ]),
+    );
     if (signingKey) {
-      const privateKey = rs256Key(`${signingKey.kid}.private.pem`, createPrivateKey(signingKey.privateKeyPem));
+      const privateKey = rs256Key(
+        `${signingKey.kid}.private.pem`,
+        createPrivateKey(signingKey.privateKeyPem),
+      );
       // A private key of another pair signs tokens that no app, this one included, verifies.
       if (!createPublicKey(privateKey).equals(this.verifyingKeys.get(signingKey.kid)!)) {
-        throw new Error(`${signingKey.kid}.private.pem is not the pair of ${signingKey.kid}.public.pem`);
+        throw new Error(
+          `${signingKey.kid}.private.pem is not the pair of ${signingKey.kid}.public.pem`,
+        );
       }
       this.signingKeyObject = privateKey;
     }
@@ -62,10 +78,13 @@ export class JwtKeySet {
   /** Generates a key pair in memory (tests). */
   static generate(kid = 'test-key'): JwtKeySet {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    return new JwtKeySet(new Map([[kid, publicKey.export({ type: 'spki', format: 'pem' }).toString()]]), {
-      kid,
-      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    });
+    return new JwtKeySet(
+      new Map([[kid, publicKey.export({ type: 'spki', format: 'pem' }).toString()]]),
+      {
+        kid,
+        privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      },
+    );
   }
 
   /**
@@ -80,7 +99,10 @@ export class JwtKeySet {
     }
     if (publicKeys.size === 0) throw new Error(`no <kid>.public.pem files in ${dir}`);
     const signingKey = signingKid
-      ? { kid: signingKid, privateKeyPem: readFileSync(join(dir, `${signingKid}.private.pem`), 'utf8') }
+      ? {
+          kid: signingKid,
+          privateKeyPem: readFileSync(join(dir, `${signingKid}.private.pem`), 'utf8'),
+        }
       : undefined;
     return new JwtKeySet(publicKeys, signingKey);
   }
@@ -102,6 +124,10 @@ export function ensureDevelopmentKeys(dir: string, kid: string): void {
   if (existsSync(join(dir, `${kid}.private.pem`))) return;
   mkdirSync(dir, { recursive: true });
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  writeFileSync(join(dir, `${kid}.private.pem`), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  writeFileSync(
+    join(dir, `${kid}.private.pem`),
+    privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    { mode: 0o600 },
+  );
   writeFileSync(join(dir, `${kid}.public.pem`), publicKey.export({ type: 'spki', format: 'pem' }));
 }

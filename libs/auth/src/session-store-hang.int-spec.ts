@@ -37,7 +37,9 @@ describe('SessionStore (a state Redis of its own that hangs)', () => {
     const session = await sessions.create(USER, 'app', 'jti-1');
     server.freeze();
     try {
-      await expect(sessions.rotate(session, 'jti-1', 'jti-unanswered')).rejects.toThrow('Command timed out');
+      await expect(sessions.rotate(session, 'jti-1', 'jti-unanswered')).rejects.toThrow(
+        'Command timed out',
+      );
     } finally {
       server.thaw();
     }

@@ -48,7 +48,11 @@ return -1`,
 // which may still run it): no token of it was answered, so the session accepts the token that was
 // presented again, and the refresh sent again with it is its first use, not a replay. Only while
 // the session accepts that rotation's own jti, which nobody holds.
-const TAKE_BACK = new RedisScript<0 | 1, [session: string], [nextJti: string, presentedJti: string]>(`
+const TAKE_BACK = new RedisScript<
+  0 | 1,
+  [session: string],
+  [nextJti: string, presentedJti: string]
+>(`
 if redis.call('HGET', KEYS[1], 'refreshJti') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'refreshJti', ARGV[2])
 return 1`);
@@ -95,12 +99,21 @@ export class SessionStore {
     private readonly ttlSeconds: number,
   ) {}
 
-  async create(userId: string, scope: string, refreshJti: string, sid: string = randomUUID()): Promise<Session> {
+  async create(
+    userId: string,
+    scope: string,
+    refreshJti: string,
+    sid: string = randomUUID(),
+  ): Promise<Session> {
     const session: Session = { sid, userId, status: 'active', refreshJti, scope };
     await CREATE.run(
       this.redis,
       [StateKeys.session(sid), StateKeys.userSessions(userId), StateKeys.session('')],
-      [this.ttlSeconds, sid, ...Object.entries({ userId, status: session.status, refreshJti, scope }).flat()],
+      [
+        this.ttlSeconds,
+        sid,
+        ...Object.entries({ userId, status: session.status, refreshJti, scope }).flat(),
+      ],
     );
     return session;
   }
@@ -153,12 +166,18 @@ export class SessionStore {
   private takeBack(sid: string, presentedJti: string, nextJti: string): void {
     void TAKE_BACK.run(this.redis, [StateKeys.session(sid)], [nextJti, presentedJti]).catch(
       (error: unknown) =>
-        this.logger.warn(`the rotation of a failed refresh may stand, not taken back: ${errorMessage(error)}`),
+        this.logger.warn(
+          `the rotation of a failed refresh may stand, not taken back: ${errorMessage(error)}`,
+        ),
     );
   }
 
   async revoke(sid: string, userId: string): Promise<void> {
-    await this.redis.multi().del(StateKeys.session(sid)).srem(StateKeys.userSessions(userId), sid).exec();
+    await this.redis
+      .multi()
+      .del(StateKeys.session(sid))
+      .srem(StateKeys.userSessions(userId), sid)
+      .exec();
   }
 
   /**
@@ -166,7 +185,8 @@ export class SessionStore {
    * Answers how many live sessions there were.
    */
   async revokeAll(userId: string, deny: boolean): Promise<number> {
-    if (deny) return DENY_ALL.run(this.redis, [StateKeys.userSessions(userId), StateKeys.session('')], []);
+    if (deny)
+      return DENY_ALL.run(this.redis, [StateKeys.userSessions(userId), StateKeys.session('')], []);
     const sids = await this.redis.smembers(StateKeys.userSessions(userId));
     if (sids.length === 0) return 0;
     const replies = await execReplies(

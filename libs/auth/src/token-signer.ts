@@ -11,7 +11,10 @@ export interface TokenLifetimes {
 }
 
 /** Reference lifetimes: access token 2 h, refresh token 14 days. */
-export const DEFAULT_TOKEN_LIFETIMES: TokenLifetimes = { accessSeconds: 2 * 3600, refreshSeconds: 14 * 24 * 3600 };
+export const DEFAULT_TOKEN_LIFETIMES: TokenLifetimes = {
+  accessSeconds: 2 * 3600,
+  refreshSeconds: 14 * 24 * 3600,
+};
 
 /** Signs RS256 tokens with the active key's `kid`. Only the user service constructs one. */
 export class TokenSigner {
@@ -25,7 +28,10 @@ export class TokenSigner {
   }
 
   signAccess(userId: string, sid: string, extra: { verified?: boolean } = {}): string {
-    return this.sign({ user_id: userId, refresh: false, typ: 'access', sid, ...extra }, this.lifetimes.accessSeconds);
+    return this.sign(
+      { user_id: userId, refresh: false, typ: 'access', sid, ...extra },
+      this.lifetimes.accessSeconds,
+    );
   }
 
   /** A refresh token with its own `jti`, so strict mode can tell rotated tokens apart. */
@@ -35,7 +41,11 @@ export class TokenSigner {
     extra: { verified?: boolean } = {},
     jti: string = randomUUID(),
   ): { token: string; jti: string } {
-    const token = this.sign({ user_id: userId, refresh: true, typ: 'refresh', sid, ...extra }, this.lifetimes.refreshSeconds, jti);
+    const token = this.sign(
+      { user_id: userId, refresh: true, typ: 'refresh', sid, ...extra },
+      this.lifetimes.refreshSeconds,
+      jti,
+    );
     return { token, jti };
   }
 
@@ -43,7 +53,13 @@ export class TokenSigner {
     const key = this.keys.signingKey!;
     return this.jwt.sign(
       { ...claims },
-      { privateKey: this.keys.signingKeyObject, algorithm: 'RS256', keyid: key.kid, expiresIn, ...(jwtid ? { jwtid } : {}) },
+      {
+        privateKey: this.keys.signingKeyObject,
+        algorithm: 'RS256',
+        keyid: key.kid,
+        expiresIn,
+        ...(jwtid ? { jwtid } : {}),
+      },
     );
   }
 }

@@ -37,7 +37,11 @@ export class TokenVerifier {
   private readonly verified: LRUCache<string, VerifiedToken>;
 
   constructor(keys: JwtKeySet, cacheSize = 10_000) {
-    const keyOfKid = (_request: TokenRequest, token: string, done: (error: Error | null, key?: KeyObject) => void): void => {
+    const keyOfKid = (
+      _request: TokenRequest,
+      token: string,
+      done: (error: Error | null, key?: KeyObject) => void,
+    ): void => {
       const kid = this.kidOf(token);
       const key = typeof kid === 'string' ? keys.verifyingKey(kid) : undefined;
       if (key) done(null, key);
@@ -123,7 +127,8 @@ function isUserTokenPayload(value: unknown): value is VerifiedToken {
   if (typeof value !== 'object' || value === null) return false;
   const claims = value as Record<string, unknown>;
   const typeMatchesFlag =
-    (claims.typ === 'access' && claims.refresh === false) || (claims.typ === 'refresh' && claims.refresh === true);
+    (claims.typ === 'access' && claims.refresh === false) ||
+    (claims.typ === 'refresh' && claims.refresh === true);
   return (
     typeof claims.user_id === 'string' &&
     /^\d{1,20}$/.test(claims.user_id) &&

@@ -17,5 +17,7 @@ export const TokenErrors = {
  * `Token has some errors.`. Any other refusal (a refresh token, a denied user) stands.
  */
 export function signInRequiredRefusal(error: unknown): unknown {
-  return error instanceof AppError && error.kind === ErrorKind.Unauthenticated ? TokenErrors.missing() : error;
+  return error instanceof AppError && error.kind === ErrorKind.Unauthenticated
+    ? TokenErrors.missing()
+    : error;
 }

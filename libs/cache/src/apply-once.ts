@@ -30,7 +30,10 @@ export class WriteMarks {
   next(): WriteMark {
     const number = this.taken++;
     const bitmap = Math.floor(number / WRITES_PER_BITMAP).toString(36);
-    return { bitmap: StateKeys.counterWrite(`${this.writer}:m${bitmap}`), bit: number % WRITES_PER_BITMAP };
+    return {
+      bitmap: StateKeys.counterWrite(`${this.writer}:m${bitmap}`),
+      bit: number % WRITES_PER_BITMAP,
+    };
   }
 }
 
@@ -87,7 +90,12 @@ export class ApplyOnceScript<
    * closed connection left unanswered from the first command of a pipeline on, and aborts a call
    * that came after an answered one of its (auto-)pipeline, though Redis may have run it.
    */
-  async run(redis: Redis, keys: Keys, args: Args, mark: WriteMark = processMarks.next()): Promise<Reply> {
+  async run(
+    redis: Redis,
+    keys: Keys,
+    args: Args,
+    mark: WriteMark = processMarks.next(),
+  ): Promise<Reply> {
     const markKeys = this.keepsReply ? [keptReplyKey(mark), mark.bitmap] : [mark.bitmap];
     return sentAgainWhenAborted(() =>
       this.script.run(redis, [...keys, ...markKeys], [...args, mark.bit]),

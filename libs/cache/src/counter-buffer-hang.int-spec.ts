@@ -35,7 +35,10 @@ describe('CounterBuffer (a state Redis of its own that hangs)', () => {
 
   it('applies once a call that timed out and that Redis ran when it answered again, though the next write sends it again', async () => {
     const errors: unknown[] = [];
-    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    const buffer = new CounterBuffer(redis, {
+      flushMs: 60_000,
+      onWriteError: (error) => errors.push(error),
+    });
     buffer.add(CounterKeys.articleReads, id(0));
     server.freeze();
     try {
@@ -51,7 +54,12 @@ describe('CounterBuffer (a state Redis of its own that hangs)', () => {
     await buffer.flush();
     expect(errors).toHaveLength(1);
     expect(buffer.size).toBe(0);
-    expect(await raw.zrange(CounterKeys.articleReads, 0, -1, 'WITHSCORES')).toEqual([id(0), '1', id(1), '2']);
+    expect(await raw.zrange(CounterKeys.articleReads, 0, -1, 'WITHSCORES')).toEqual([
+      id(0),
+      '1',
+      id(1),
+      '2',
+    ]);
     await buffer.close();
   }, 30_000);
 });

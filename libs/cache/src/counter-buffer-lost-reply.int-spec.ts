@@ -43,8 +43,12 @@ describe('CounterBuffer (real Redis, through a relay that loses the replies of s
   });
 
   it('applies a call of a full batch once when Redis ran it and its reply was lost, and ioredis sent it again on reconnecting', async () => {
-    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
-    for (let i = 0; i < INCREMENTS_PER_CALL; i += 1) buffer.add(CounterKeys.articleRecoExposures, id(i));
+    const buffer = new CounterBuffer(redis, {
+      flushMs: 60_000,
+      onWriteError: (error) => errors.push(error),
+    });
+    for (let i = 0; i < INCREMENTS_PER_CALL; i += 1)
+      buffer.add(CounterKeys.articleRecoExposures, id(i));
     const cut = cutter.cutAfter(1, 0);
     await buffer.flush();
     await cut;
@@ -63,7 +67,10 @@ describe('CounterBuffer (real Redis, through a relay that loses the replies of s
   });
 
   it('applies a call once when its reply was lost after the one before it in the pipeline was answered, and it was sent again', async () => {
-    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    const buffer = new CounterBuffer(redis, {
+      flushMs: 60_000,
+      onWriteError: (error) => errors.push(error),
+    });
     buffer.add(CounterKeys.articleReads, id(0));
     buffer.add(CounterKeys.authorReads, id(1), 3);
     const cut = cutter.cutAfter(2, 1);

@@ -14,7 +14,8 @@ describe('CounterBuffer (real Redis)', () => {
   let raw: Redis;
   const errors: unknown[] = [];
 
-  const score = async (key: string, id: string) => Number((await raw.zscore(`${testRedis.prefix}${key}`, id)) ?? 0);
+  const score = async (key: string, id: string) =>
+    Number((await raw.zscore(`${testRedis.prefix}${key}`, id)) ?? 0);
 
   beforeAll(() => {
     testRedis = createTestRedis();
@@ -46,7 +47,10 @@ describe('CounterBuffer (real Redis)', () => {
   });
 
   it('keeps the sums of a failed write and writes them once Redis is back', async () => {
-    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    const buffer = new CounterBuffer(redis, {
+      flushMs: 60_000,
+      onWriteError: (error) => errors.push(error),
+    });
     await new Promise((resolve) => redis.once('ready', resolve));
     redis.disconnect();
     buffer.add(CounterKeys.articleRecoExposures, ARTICLE, 3);
@@ -65,7 +69,10 @@ describe('CounterBuffer (real Redis)', () => {
 
   it('while Redis stays down, keeps the first failed call and sums what comes after it, however many writes fail', async () => {
     const member = '1300000000000000041';
-    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    const buffer = new CounterBuffer(redis, {
+      flushMs: 60_000,
+      onWriteError: (error) => errors.push(error),
+    });
     await new Promise((resolve) => redis.once('ready', resolve));
     redis.disconnect();
     for (let i = 0; i < 5; i += 1) {
@@ -88,7 +95,10 @@ describe('CounterBuffer (real Redis)', () => {
     const own = createRedisClient(`${server.url}/0`, testRedis.prefix);
     const stats = StateKeys.articleReadingStats(ARTICLE);
     try {
-      const buffer = new CounterBuffer(own, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+      const buffer = new CounterBuffer(own, {
+        flushMs: 60_000,
+        onWriteError: (error) => errors.push(error),
+      });
       await new Promise((resolve) => own.once('ready', resolve));
       buffer.addToHash(stats, ReadingStatsFields.reports, 1);
       buffer.addToHash(stats, ReadingStatsFields.seconds, 30);
@@ -119,7 +129,10 @@ describe('CounterBuffer (real Redis)', () => {
   it('writes a zset increment and a hash increment of one key each as its own kind, so Redis refuses the one of the wrong kind', async () => {
     const zset = `${testRedis.prefix}${CounterKeys.articleCollections}`;
     await raw.del(zset);
-    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    const buffer = new CounterBuffer(redis, {
+      flushMs: 60_000,
+      onWriteError: (error) => errors.push(error),
+    });
     await new Promise((resolve) => redis.once('ready', resolve));
     buffer.add(CounterKeys.articleCollections, ARTICLE, 2);
     buffer.addToHash(CounterKeys.articleCollections, ARTICLE, 5);
@@ -134,9 +147,9 @@ describe('CounterBuffer (real Redis)', () => {
 
   it('refuses a hash increment that is not an integer, which every write would have Redis refuse', () => {
     const buffer = new CounterBuffer(redis, { flushMs: 60_000 });
-    expect(() => buffer.addToHash(StateKeys.articleReadingStats(ARTICLE), ReadingStatsFields.seconds, 1.5)).toThrow(
-      RangeError,
-    );
+    expect(() =>
+      buffer.addToHash(StateKeys.articleReadingStats(ARTICLE), ReadingStatsFields.seconds, 1.5),
+    ).toThrow(RangeError);
     expect(buffer.size).toBe(0);
   });
 
@@ -156,7 +169,10 @@ describe('CounterBuffer (real Redis)', () => {
   });
 
   it('writes what is counted after close at once, ahead of a QUIT sent right after (a server still answering while it shuts down)', async () => {
-    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    const buffer = new CounterBuffer(redis, {
+      flushMs: 60_000,
+      onWriteError: (error) => errors.push(error),
+    });
     await new Promise((resolve) => redis.once('ready', resolve));
     buffer.add(CounterKeys.articleReads, '1300000000000000031');
     await buffer.close();
@@ -176,7 +192,10 @@ describe('CounterBuffer (real Redis)', () => {
     const server = await startRedisServer({ appendOnly: true });
     const own = createRedisClient(`${server.url}/0`, testRedis.prefix);
     try {
-      const buffer = new CounterBuffer(own, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+      const buffer = new CounterBuffer(own, {
+        flushMs: 60_000,
+        onWriteError: (error) => errors.push(error),
+      });
       await new Promise((resolve) => own.once('ready', resolve));
       await server.crash();
       buffer.add(CounterKeys.articleReads, ARTICLE, 3);
@@ -200,19 +219,28 @@ describe('CounterBuffer (real Redis)', () => {
     await new Promise((resolve) => redis.once('ready', resolve));
     const members = INCREMENTS_PER_CALL * 2 + 7;
     for (let i = 0; i < members; i += 1) {
-      buffer.add(CounterKeys.articleRecoExposures, String(1300000000000100000n + BigInt(i)), 1 + (i % 3));
+      buffer.add(
+        CounterKeys.articleRecoExposures,
+        String(1300000000000100000n + BigInt(i)),
+        1 + (i % 3),
+      );
       buffer.add(CounterKeys.articleReads, ARTICLE);
     }
     await buffer.flush();
 
     expect(await raw.zcard(zset)).toBe(members);
-    const scores = (await raw.zrange(zset, 0, -1, 'WITHSCORES')).filter((_, index) => index % 2 === 1);
+    const scores = (await raw.zrange(zset, 0, -1, 'WITHSCORES')).filter(
+      (_, index) => index % 2 === 1,
+    );
     expect(scores.reduce((sum, value) => sum + Number(value), 0)).toBe(
       Array.from({ length: members }, (_, i) => 1 + (i % 3)).reduce((sum, value) => sum + value, 0),
     );
-    expect(await score(CounterKeys.articleRecoExposures, String(1300000000000100000n + BigInt(members - 1)))).toBe(
-      1 + ((members - 1) % 3),
-    );
+    expect(
+      await score(
+        CounterKeys.articleRecoExposures,
+        String(1300000000000100000n + BigInt(members - 1)),
+      ),
+    ).toBe(1 + ((members - 1) % 3));
     expect(await score(CounterKeys.articleReads, ARTICLE)).toBe(members);
     expect(buffer.size).toBe(0);
     await buffer.close();
@@ -220,7 +248,10 @@ describe('CounterBuffer (real Redis)', () => {
 
   it('reports a key of the wrong type and drops its sums, and writes the other keys', async () => {
     await raw.set(`${testRedis.prefix}${CounterKeys.authorReads}`, 'not a zset');
-    const buffer = new CounterBuffer(redis, { flushMs: 60_000, onWriteError: (error) => errors.push(error) });
+    const buffer = new CounterBuffer(redis, {
+      flushMs: 60_000,
+      onWriteError: (error) => errors.push(error),
+    });
     await new Promise((resolve) => redis.once('ready', resolve));
     buffer.add(CounterKeys.authorReads, OTHER, 4);
     buffer.add(CounterKeys.articleComments, ARTICLE, 2);

@@ -134,7 +134,8 @@ export class CounterBuffer {
    */
   get size(): number {
     let size = 0;
-    for (const byKey of Object.values(this.pending)) for (const counts of byKey.values()) size += counts.size;
+    for (const byKey of Object.values(this.pending))
+      for (const counts of byKey.values()) size += counts.size;
     for (const call of this.failed) size += call.counts.length;
     return size;
   }
@@ -175,9 +176,13 @@ export class CounterBuffer {
       // ahead of the clients' QUIT, instead of into a buffer nobody writes.
       this.afterClose ??= { appliedCalls: this.nextWrite(), calls: 0 };
       const { appliedCalls } = this.afterClose;
-      this.send({ kind, key, counts: [[member, by]], appliedCalls, number: this.afterClose.calls++ }).catch(
-        (error: unknown) => this.options.onWriteError?.(error, 1),
-      );
+      this.send({
+        kind,
+        key,
+        counts: [[member, by]],
+        appliedCalls,
+        number: this.afterClose.calls++,
+      }).catch((error: unknown) => this.options.onWriteError?.(error, 1));
       return;
     }
     this.keep(kind, key, member, by);

@@ -23,7 +23,11 @@ describe('CounterStore (real Redis)', () => {
 
   it('reads a missing counter as 0 and increments exactly', async () => {
     expect(await counters.get(CounterKeys.articleLikes, '1300000000000000001')).toBe(0);
-    await Promise.all(Array.from({ length: 50 }, () => counters.increment(CounterKeys.articleLikes, '1300000000000000001')));
+    await Promise.all(
+      Array.from({ length: 50 }, () =>
+        counters.increment(CounterKeys.articleLikes, '1300000000000000001'),
+      ),
+    );
     expect(await counters.get(CounterKeys.articleLikes, '1300000000000000001')).toBe(50);
     expect(await counters.increment(CounterKeys.articleLikes, '1300000000000000001', -3)).toBe(47);
   });
@@ -31,8 +35,15 @@ describe('CounterStore (real Redis)', () => {
   it('reads several counters of one id in order, under the key prefix', async () => {
     await counters.increment(CounterKeys.userFollowers, '7', 5);
     await counters.increment(CounterKeys.userArticles, '7', 2);
-    expect(await counters.getMany([CounterKeys.userArticles, CounterKeys.userFollowings, CounterKeys.userFollowers], '7')).toEqual([2, 0, 5]);
-    expect(await testRedis.client('state').zscore(`${testRedis.prefix}count:user:followers`, '7')).toBe('5');
+    expect(
+      await counters.getMany(
+        [CounterKeys.userArticles, CounterKeys.userFollowings, CounterKeys.userFollowers],
+        '7',
+      ),
+    ).toEqual([2, 0, 5]);
+    expect(
+      await testRedis.client('state').zscore(`${testRedis.prefix}count:user:followers`, '7'),
+    ).toBe('5');
   });
 
   it('moves several counters of several ids in one call, and sends nothing for no moves', async () => {
@@ -41,7 +52,9 @@ describe('CounterStore (real Redis)', () => {
       [CounterKeys.articleDislikes, '8', -1],
       [CounterKeys.userLikesReceived, '9', 3],
     ]);
-    expect(await counters.getMany([CounterKeys.articleLikes, CounterKeys.articleDislikes], '8')).toEqual([1, -1]);
+    expect(
+      await counters.getMany([CounterKeys.articleLikes, CounterKeys.articleDislikes], '8'),
+    ).toEqual([1, -1]);
     expect(await counters.get(CounterKeys.userLikesReceived, '9')).toBe(3);
     const multi = jest.spyOn(redis, 'multi');
     await counters.move([]);
@@ -55,7 +68,10 @@ describe('CounterStore (real Redis)', () => {
     const raw = testRedis.client('state');
     const scratchTtls: number[] = [];
     async function* batches() {
-      yield [['a', 3], ['b', 1]] as const;
+      yield [
+        ['a', 3],
+        ['b', 1],
+      ] as const;
       // While the counter is rebuilt: readers still see the old one, and the scratch key expires if the run dies.
       const [scratch] = await raw.keys(`${testRedis.prefix}count:art:comm:rebuilding:*`);
       scratchTtls.push(await raw.pttl(scratch));
@@ -66,7 +82,14 @@ describe('CounterStore (real Redis)', () => {
     expect(await counters.replace(CounterKeys.articleComments, batches())).toBe(3);
     expect(scratchTtls).toHaveLength(1);
     expect(scratchTtls[0]).toBeGreaterThan(3_500_000);
-    expect(await raw.zrange(`${testRedis.prefix}count:art:comm`, 0, -1, 'WITHSCORES')).toEqual(['b', '1', 'a', '3', 'c', '7']);
+    expect(await raw.zrange(`${testRedis.prefix}count:art:comm`, 0, -1, 'WITHSCORES')).toEqual([
+      'b',
+      '1',
+      'a',
+      '3',
+      'c',
+      '7',
+    ]);
     expect(await raw.pttl(`${testRedis.prefix}count:art:comm`)).toBe(-1);
     expect(await raw.keys(`${testRedis.prefix}count:art:comm:rebuilding:*`)).toEqual([]);
 
@@ -80,7 +103,10 @@ describe('CounterStore (real Redis)', () => {
       [CounterKeys.articleLikes, '1300000000000000002', 1],
     ]);
     async function* batches() {
-      const firstPage = [['1300000000000000001', 5], ['1300000000000000002', 1]] as const;
+      const firstPage = [
+        ['1300000000000000001', 5],
+        ['1300000000000000002', 1],
+      ] as const;
       // Before the next page is read: its like is in that page's rows.
       await counters.increment(CounterKeys.articleLikes, '1300000000000000003');
       yield firstPage;
@@ -91,9 +117,16 @@ describe('CounterStore (real Redis)', () => {
     }
     expect(await counters.replace(CounterKeys.articleLikes, batches())).toBe(3);
     expect(await redis.zrange(CounterKeys.articleLikes, 0, -1, 'WITHSCORES')).toEqual([
-      '1300000000000000002', '0', '1300000000000000003', '1', '1300000000000000001', '6',
+      '1300000000000000002',
+      '0',
+      '1300000000000000003',
+      '1',
+      '1300000000000000001',
+      '6',
     ]);
-    expect(await testRedis.client('state').keys(`${testRedis.prefix}count:art:liking:*`)).toEqual([]);
+    expect(await testRedis.client('state').keys(`${testRedis.prefix}count:art:liking:*`)).toEqual(
+      [],
+    );
   });
 
   it('keeps a move made while a page is read from MySQL, which the read did not count, and a first move of an id past the last read', async () => {
@@ -109,7 +142,9 @@ describe('CounterStore (real Redis)', () => {
     await counters.replace(CounterKeys.articleLikes, batches());
     expect(await counters.getMany([CounterKeys.articleLikes], '1300000000000000021')).toEqual([3]);
     expect(await counters.get(CounterKeys.articleLikes, '1300000000000000022')).toBe(1);
-    expect(await testRedis.client('state').keys(`${testRedis.prefix}count:art:liking:*`)).toEqual([]);
+    expect(await testRedis.client('state').keys(`${testRedis.prefix}count:art:liking:*`)).toEqual(
+      [],
+    );
   });
 
   it('keeps two replaces of one counter apart: the one begun last swaps in, whole, the other drops its counts', async () => {
@@ -128,7 +163,9 @@ describe('CounterStore (real Redis)', () => {
     // The 4-page replace began last; the 6-page one, swapping after it, would bring back older counts.
     expect(members).toHaveLength(400);
     expect(members.every((member) => member.startsWith('y'))).toBe(true);
-    expect(await testRedis.client('state').keys(`${testRedis.prefix}count:art:liking:*`)).toEqual([]);
+    expect(await testRedis.client('state').keys(`${testRedis.prefix}count:art:liking:*`)).toEqual(
+      [],
+    );
   });
 
   it('keeps a move that the replace begun last counted when an older one (a repair cut short and run again) ends after it', async () => {

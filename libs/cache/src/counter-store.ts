@@ -76,7 +76,11 @@ return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])`);
  * not have counted, become the earlier moves of the next read. The run's marker lives on with its
  * scratch key.
  */
-const WRITE_PAGE = new RedisScript<number, [string, string, string, string], Array<string | number>>(`${ID_ORDER_LUA}
+const WRITE_PAGE = new RedisScript<
+  number,
+  [string, string, string, string],
+  Array<string | number>
+>(`${ID_ORDER_LUA}
 for i = 4, #ARGV, 1000 do
   redis.call('ZADD', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
@@ -157,10 +161,17 @@ export class CounterStore {
    * two replaces of one counter at once, the one begun last swaps in; the other drops its counts.
    * No counts at all delete the counter. Returns the members written.
    */
-  async replace(key: CounterKey, batches: AsyncIterable<CounterEntries> | Iterable<CounterEntries>): Promise<number> {
+  async replace(
+    key: CounterKey,
+    batches: AsyncIterable<CounterEntries> | Iterable<CounterEntries>,
+  ): Promise<number> {
     const run = randomUUID();
     const scratch = `${key}:rebuilding:${run}`;
-    const [marker, journal, earlier] = [rebuildMarker(key), rebuildJournal(key), rebuildEarlierMoves(key)];
+    const [marker, journal, earlier] = [
+      rebuildMarker(key),
+      rebuildJournal(key),
+      rebuildEarlierMoves(key),
+    ];
     await BEGIN_REBUILD.run(this.redis, [marker, journal, earlier], [run, SCRATCH_TTL_MS]);
     let members = 0;
     let readTo = '';
@@ -168,7 +179,11 @@ export class CounterStore {
       if (entries.length === 0) continue;
       const last = entries.reduce((high, [id]) => (idAfter(id, high) ? id : high), readTo);
       const args = entries.flatMap(([id, count]) => [count, id]);
-      await WRITE_PAGE.run(this.redis, [scratch, marker, journal, earlier], [run, SCRATCH_TTL_MS, readTo, ...args]);
+      await WRITE_PAGE.run(
+        this.redis,
+        [scratch, marker, journal, earlier],
+        [run, SCRATCH_TTL_MS, readTo, ...args],
+      );
       readTo = last;
       members += entries.length;
     }

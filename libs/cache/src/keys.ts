@@ -32,12 +32,14 @@ export const CacheKeys = {
    * of batch JSONs (`{"ids":[…]}`), written by the recommend service from its shared ranking,
    * copied into a new device's feed queue by the gateway.
    */
-  feedColdStart: (channelId: number, algorithm: string) => `feed:coldstart:${channelId}:${algorithm}`,
+  feedColdStart: (channelId: number, algorithm: string) =>
+    `feed:coldstart:${channelId}:${algorithm}`,
   /**
    * The ids of that run, comma-joined, written with it: what the gateway remembers for a device it
    * deals the run to, without decoding the batches.
    */
-  feedColdStartIds: (channelId: number, algorithm: string) => `feed:coldstart:${channelId}:${algorithm}:ids`,
+  feedColdStartIds: (channelId: number, algorithm: string) =>
+    `feed:coldstart:${channelId}:${algorithm}:ids`,
 } as const;
 
 /** State keys (Redis role `state`, never evicted): codes, histories, sessions, top articles. */

@@ -7,10 +7,21 @@ import { queueConnectionOptions } from './redis-roles';
  * state roles), or from the queue role's options, which BullMQ hands to ioredis the same way.
  */
 function ioredisReading(source: string | RedisOptions) {
-  const client = typeof source === 'string' ? new Redis(source, { lazyConnect: true }) : new Redis({ ...source, lazyConnect: true });
+  const client =
+    typeof source === 'string'
+      ? new Redis(source, { lazyConnect: true })
+      : new Redis({ ...source, lazyConnect: true });
   const { host, port, db, username, password, tls, family } = client.options;
   client.disconnect();
-  return { host, port, db, username: username || undefined, password: password || undefined, tls: tls === undefined ? undefined : {}, family };
+  return {
+    host,
+    port,
+    db,
+    username: username || undefined,
+    password: password || undefined,
+    tls: tls === undefined ? undefined : {},
+    family,
+  };
 }
 
 describe('queueConnectionOptions', () => {
@@ -18,9 +29,18 @@ describe('queueConnectionOptions', () => {
     ['a plain URL with a database', 'redis://127.0.0.1:6379/2'],
     ['a TLS URL (rediss)', 'rediss://queue.example:6380/2'],
     ['an IPv6 host', 'redis://[::1]:6379/3'],
-    ['credentials with escaped characters', 'redis://queue%40app:p%40ss%3Aword@queue.example:6379/1'],
-    ['an address family in the query (a host with IPv6 addresses only)', 'redis://queue.internal:6379/2?family=6'],
-    ['a database and credentials in the query', 'redis://queue.example:6379?db=3&username=app&password=secret'],
+    [
+      'credentials with escaped characters',
+      'redis://queue%40app:p%40ss%3Aword@queue.example:6379/1',
+    ],
+    [
+      'an address family in the query (a host with IPv6 addresses only)',
+      'redis://queue.internal:6379/2?family=6',
+    ],
+    [
+      'a database and credentials in the query',
+      'redis://queue.example:6379?db=3&username=app&password=secret',
+    ],
     ['a database in both the path and the query (the path wins)', 'rediss://queue.example/4?db=3'],
   ])('reads %s as the other Redis roles do', (_case, url) => {
     expect(ioredisReading(queueConnectionOptions(url))).toEqual(ioredisReading(url));

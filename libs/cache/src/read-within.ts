@@ -52,7 +52,10 @@ export async function readWithin(
   budget: number,
 ): Promise<BoundedRead> {
   if (heldBytes.every((bytes) => bytes !== undefined)) return heldWithin(heldBytes, budget);
-  const [values, leftOut, room] = await READ_WITHIN.run(redis, keys, [budget, ...heldBytes.map((bytes) => bytes ?? -1)]);
+  const [values, leftOut, room] = await READ_WITHIN.run(redis, keys, [
+    budget,
+    ...heldBytes.map((bytes) => bytes ?? -1),
+  ]);
   return { values, leftOut: new Set(leftOut), room };
 }
 

@@ -21,10 +21,14 @@ describe('RedisLock (real Redis)', () => {
   });
 
   it('lets one of many concurrent callers hold a lock, under the key prefix, until it is released', async () => {
-    const leases = await Promise.all(Array.from({ length: 10 }, () => locks.acquire('one-holder', 10_000)));
+    const leases = await Promise.all(
+      Array.from({ length: 10 }, () => locks.acquire('one-holder', 10_000)),
+    );
     const held = leases.filter((lease) => lease !== undefined);
     expect(held).toHaveLength(1);
-    expect(await testRedis.client('state').pttl(`${testRedis.prefix}lock:one-holder`)).toBeGreaterThan(9_000);
+    expect(
+      await testRedis.client('state').pttl(`${testRedis.prefix}lock:one-holder`),
+    ).toBeGreaterThan(9_000);
 
     await held[0]?.release();
     expect(await testRedis.client('state').exists(`${testRedis.prefix}lock:one-holder`)).toBe(0);
@@ -84,7 +88,9 @@ describe('RedisLock (real Redis)', () => {
   });
 
   it('takes over a lock an earlier run left under its bare holder name, before each run had a token of its own', async () => {
-    await testRedis.client('state').set(`${testRedis.prefix}lock:bare-holder`, 'job-1', 'PX', 10_000);
+    await testRedis
+      .client('state')
+      .set(`${testRedis.prefix}lock:bare-holder`, 'job-1', 'PX', 10_000);
     expect(await locks.acquire('bare-holder', 10_000, 'job-2')).toBeUndefined();
     const retried = await locks.acquire('bare-holder', 10_000, 'job-1');
     expect(retried).toBeDefined();

@@ -16,7 +16,11 @@ const EXTEND = new RedisScript<number, [lock: string], [token: string, ttlMs: nu
 // Takes the lock when it is free or held by an earlier run of the same holder, for ARGV[3] ms. A
 // run's token is `<holder>:<uuid>`, so the same holder's token is the prefix ARGV[1] (`<holder>:`)
 // followed by no further ':'; a bare holder is a token from before runs had a suffix.
-const ACQUIRE_AS = new RedisScript<number, [lock: string], [holderPrefix: string, token: string, ttlMs: number]>(`
+const ACQUIRE_AS = new RedisScript<
+  number,
+  [lock: string],
+  [holderPrefix: string, token: string, ttlMs: number]
+>(`
 local current = redis.call('get', KEYS[1])
 if current then
   local prefix = ARGV[1]

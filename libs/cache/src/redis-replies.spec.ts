@@ -7,12 +7,28 @@ const batchOf = (replies: Array<[Error | null, unknown]> | null) =>
 
 describe('execReplies', () => {
   it('answers the replies in order', async () => {
-    expect(await execReplies(batchOf([[null, 3], [null, 'a'], [null, null]]))).toEqual([3, 'a', null]);
+    expect(
+      await execReplies(
+        batchOf([
+          [null, 3],
+          [null, 'a'],
+          [null, null],
+        ]),
+      ),
+    ).toEqual([3, 'a', null]);
   });
 
   it('throws the first command error', async () => {
     const first = new Error('WRONGTYPE');
-    await expect(execReplies(batchOf([[null, 1], [first, null], [new Error('later'), null]]))).rejects.toBe(first);
+    await expect(
+      execReplies(
+        batchOf([
+          [null, 1],
+          [first, null],
+          [new Error('later'), null],
+        ]),
+      ),
+    ).rejects.toBe(first);
   });
 
   it('answers no replies for an aborted transaction', async () => {

@@ -54,7 +54,11 @@ export function reconnectDelay(attempt: number): number {
  * An ioredis client for a role; keys are prefixed so deployments and test runs never collide. Its
  * commands include every `RedisScript` loaded so far.
  */
-export function createRedisClient(url: string, keyPrefix: string, options: RedisOptions = {}): Redis {
+export function createRedisClient(
+  url: string,
+  keyPrefix: string,
+  options: RedisOptions = {},
+): Redis {
   const redis = new Redis(url, {
     keyPrefix,
     maxRetriesPerRequest: 2,
@@ -110,7 +114,10 @@ function redisAddress(url: string): string {
  * connection would be subscribed to nothing from the next reconnection on, silently.
  */
 export function createSubscriberClient(url: string, keyPrefix: string): Redis {
-  return createRedisClient(url, keyPrefix, { enableAutoPipelining: false, maxRetriesPerRequest: null });
+  return createRedisClient(url, keyPrefix, {
+    enableAutoPipelining: false,
+    maxRetriesPerRequest: null,
+  });
 }
 
 /**
@@ -122,7 +129,10 @@ export async function closeRedisClient(
   client: Redis,
   timeoutMs = REDIS_QUIT_TIMEOUT_MS,
 ): Promise<void> {
-  const answered = await answersWithin(client.quit().then(() => true), timeoutMs);
+  const answered = await answersWithin(
+    client.quit().then(() => true),
+    timeoutMs,
+  );
   if (!answered) client.disconnect();
 }
 
@@ -143,7 +153,10 @@ export function queueConnectionOptions(queueUrl: string): RedisOptions {
     port: Number(url.port || fromQuery.port || 6379),
     db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : (fromQuery.db ?? 0),
     ...(url.username || url.password
-      ? { username: decodeURIComponent(url.username) || undefined, password: decodeURIComponent(url.password) || undefined }
+      ? {
+          username: decodeURIComponent(url.username) || undefined,
+          password: decodeURIComponent(url.password) || undefined,
+        }
       : {}),
     maxRetriesPerRequest: null,
     disconnectTimeout: REDIS_DISCONNECT_TIMEOUT_MS,

@@ -166,9 +166,21 @@ describe('swapInSortedSet (real Redis)', () => {
 
     it('does not swap in such a rebuild when another rebuild began after the eviction', async () => {
       const other = (): Promise<number> =>
-        swapInSortedSet(redis, 'set:g8', yieldEach([[[1, 'one'], [2, 'two'], [3, 'three']]]), 900, {
-          guarded: true,
-        });
+        swapInSortedSet(
+          redis,
+          'set:g8',
+          yieldEach([
+            [
+              [1, 'one'],
+              [2, 'two'],
+              [3, 'three'],
+            ],
+          ]),
+          900,
+          {
+            guarded: true,
+          },
+        );
       await swapInSortedSet(
         redis,
         'set:g8',

@@ -3,7 +3,9 @@ import { CacheTtl, ttlWithJitter } from './ttl';
 describe('ttlWithJitter', () => {
   it('adds a jitter in [0, max) to the base', () => {
     expect(ttlWithJitter({ baseSeconds: 1800, maxJitterSeconds: 600 }, () => 0)).toBe(1800);
-    expect(ttlWithJitter({ baseSeconds: 1800, maxJitterSeconds: 600 }, (max) => max - 1)).toBe(2399);
+    expect(ttlWithJitter({ baseSeconds: 1800, maxJitterSeconds: 600 }, (max) => max - 1)).toBe(
+      2399,
+    );
   });
 
   it('spreads expiries of keys written together', () => {

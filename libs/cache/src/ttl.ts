@@ -6,7 +6,10 @@ export interface TtlPolicy {
   maxJitterSeconds: number;
 }
 
-export function ttlWithJitter(policy: TtlPolicy, random: (max: number) => number = randomInt): number {
+export function ttlWithJitter(
+  policy: TtlPolicy,
+  random: (max: number) => number = randomInt,
+): number {
   if (policy.maxJitterSeconds <= 0) return policy.baseSeconds;
   return policy.baseSeconds + random(policy.maxJitterSeconds);
 }

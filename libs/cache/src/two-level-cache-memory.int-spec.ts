@@ -120,7 +120,10 @@ describe('TwoLevelCache L1 memory (real Redis)', () => {
       ['read and parsed (peekMany)', 'parsed'],
       ['read as JSON (get)', 'json'],
     ] as const)('hold about their byte budget of heap when %s', async (_, read) => {
-      const keys = Array.from({ length: articles }, (_unused, index) => `${script}:${read}:${index}`);
+      const keys = Array.from(
+        { length: articles },
+        (_unused, index) => `${script}:${read}:${index}`,
+      );
       for (let start = 0; start < articles; start += 50) {
         const multi = redis.multi();
         for (let index = start; index < start + 50; index++) {

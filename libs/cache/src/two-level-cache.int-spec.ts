@@ -17,7 +17,9 @@ describe('TwoLevelCache (real Redis)', () => {
 
   const replica = async (l1TtlMs = 60_000): Promise<TwoLevelCache> => {
     const redis = createRedisClient(testRedis.cacheUrl, testRedis.prefix);
-    const subscriber = createRedisClient(testRedis.cacheUrl, testRedis.prefix, { enableAutoPipelining: false });
+    const subscriber = createRedisClient(testRedis.cacheUrl, testRedis.prefix, {
+      enableAutoPipelining: false,
+    });
     clients.push(redis, subscriber);
     const cache = new TwoLevelCache(redis, subscriber, {
       channel: `${testRedis.prefix}cache:invalidate`,
@@ -56,7 +58,8 @@ describe('TwoLevelCache (real Redis)', () => {
   it('caches a missing row as a null marker so repeated misses never reach the loader', async () => {
     const load = jest.fn(() => Promise.resolve(null));
     const fresh = await replica();
-    for (let i = 0; i < 10_000; i += 1) expect(await fresh.get('art:404:detail', load, POLICY)).toBeNull();
+    for (let i = 0; i < 10_000; i += 1)
+      expect(await fresh.get('art:404:detail', load, POLICY)).toBeNull();
     expect(load).toHaveBeenCalledTimes(1);
     expect(await raw.get('art:404:detail')).toBe(NULL_MARKER);
     // another replica also trusts the marker in Redis
@@ -73,7 +76,9 @@ describe('TwoLevelCache (real Redis)', () => {
         setTimeout(() => resolve({ id: 7 }), 50);
       });
     const fresh = await replica();
-    const results = await Promise.all(Array.from({ length: 500 }, () => fresh.get('art:7:detail', load, POLICY)));
+    const results = await Promise.all(
+      Array.from({ length: 500 }, () => fresh.get('art:7:detail', load, POLICY)),
+    );
     expect(loads).toBe(1);
     expect(results.every((value) => value?.id === 7)).toBe(true);
   });
@@ -118,7 +123,11 @@ describe('TwoLevelCache (real Redis)', () => {
     await first.set('card:1', { id: 1 }, POLICY);
     await raw.set('card:2', NULL_MARKER);
     const fresh = await replica();
-    expect(await fresh.peekMany<{ id: number }>(['card:1', 'card:2', 'card:3'])).toEqual([{ id: 1 }, null, undefined]);
+    expect(await fresh.peekMany<{ id: number }>(['card:1', 'card:2', 'card:3'])).toEqual([
+      { id: 1 },
+      null,
+      undefined,
+    ]);
   });
 
   it('peeks one key from L1, else from Redis (then keeps it), the same objects every time', async () => {
@@ -209,7 +218,9 @@ describe('TwoLevelCache (real Redis)', () => {
     expect(await raw.ttl('row:4')).toBeGreaterThan(0);
     // Now every level holds them: nothing is loaded again, by this replica or another.
     const other = await replica();
-    expect([...(await other.getMany(['3', '4'], (id) => `row:${id}`, load, POLICY)).values()]).toEqual([{ id: '3' }, null]);
+    expect([
+      ...(await other.getMany(['3', '4'], (id) => `row:${id}`, load, POLICY)).values(),
+    ]).toEqual([{ id: '3' }, null]);
     expect(load).toHaveBeenCalledTimes(1);
   });
 
@@ -243,8 +254,12 @@ describe('TwoLevelCache (real Redis)', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const load = jest.fn<Promise<Map<string, string>>, [string[]]>(() => Promise.reject(new Error('MySQL lost')));
-      await expect(fresh.getMany(['20', '20'], (id) => `twice:${id}`, load, POLICY)).rejects.toThrow('MySQL lost');
+      const load = jest.fn<Promise<Map<string, string>>, [string[]]>(() =>
+        Promise.reject(new Error('MySQL lost')),
+      );
+      await expect(
+        fresh.getMany(['20', '20'], (id) => `twice:${id}`, load, POLICY),
+      ).rejects.toThrow('MySQL lost');
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(load.mock.calls.map(([ids]) => ids)).toEqual([['20']]);
       expect(unhandled).toEqual([]);
@@ -270,7 +285,12 @@ describe('TwoLevelCache (real Redis)', () => {
       loadedAfterBounded.push(boundedDone);
       return Promise.resolve(new Map(ids.map((id) => [id, { id }])));
     });
-    const within = fresh.getManyWithin(['30', '31', '32'], (id) => `bounded:${id}`, bounded, POLICY);
+    const within = fresh.getManyWithin(
+      ['30', '31', '32'],
+      (id) => `bounded:${id}`,
+      bounded,
+      POLICY,
+    );
     await loading;
     // Joins the bounded load of 31 in flight: its MGET is answered before the next one on that connection.
     const joined = fresh.getMany(['31'], (id) => `bounded:${id}`, load, POLICY);
@@ -289,16 +309,31 @@ describe('TwoLevelCache (real Redis)', () => {
 
   it('reads values within a bound in order, the first always, measuring those of Redis before sending them', async () => {
     const fresh = await replica();
-    const [large, chinese, small] = [JSON.stringify('x'.repeat(10)), JSON.stringify('标题'), JSON.stringify('yy')];
+    const [large, chinese, small] = [
+      JSON.stringify('x'.repeat(10)),
+      JSON.stringify('标题'),
+      JSON.stringify('yy'),
+    ];
     await raw.mset('sized:large', large, 'sized:chinese', chinese, 'sized:small', small);
     const keys = ['sized:large', 'sized:chinese', 'sized:none', 'sized:small'];
     // 12 bytes, 8 (UTF-8) that do not fit the 4 left, none stored, 4 that do.
     const fromRedis = await fresh.peekManyWithin<string>(keys, { bytes: 16, bytesOf: () => 1 });
-    expect([fromRedis.values, [...fromRedis.leftOut], fromRedis.room]).toEqual([['x'.repeat(10), undefined, undefined, 'yy'], [1], 0]);
+    expect([fromRedis.values, [...fromRedis.leftOut], fromRedis.room]).toEqual([
+      ['x'.repeat(10), undefined, undefined, 'yy'],
+      [1],
+      0,
+    ]);
     // Those now held in process count what `bytesOf` says, and are not read again.
     await raw.del('sized:large', 'sized:small');
-    const held = await fresh.peekManyWithin<string>(keys, { bytes: 20, bytesOf: (value) => (value === 'yy' ? 100 : 10) });
-    expect([held.values, [...held.leftOut], held.room]).toEqual([['x'.repeat(10), '标题', undefined, undefined], [3], 2]);
+    const held = await fresh.peekManyWithin<string>(keys, {
+      bytes: 20,
+      bytesOf: (value) => (value === 'yy' ? 100 : 10),
+    });
+    expect([held.values, [...held.leftOut], held.room]).toEqual([
+      ['x'.repeat(10), '标题', undefined, undefined],
+      [3],
+      2,
+    ]);
   });
 
   it('reads a key holding no string within a bound as MGET does, as none, and stores the value loaded over it', async () => {
@@ -306,12 +341,21 @@ describe('TwoLevelCache (real Redis)', () => {
     await raw.hset('typed:1', 'field', 'value');
     await raw.set('typed:2', JSON.stringify({ id: '2' }));
     const load = jest.fn((ids: string[]) =>
-      Promise.resolve({ values: new Map(ids.map((id) => [id, { id }])), leftOut: new Set<string>() }),
+      Promise.resolve({
+        values: new Map(ids.map((id) => [id, { id }])),
+        leftOut: new Set<string>(),
+      }),
     );
-    const { values, leftOut } = await fresh.getManyWithin(['1', '2'], (id) => `typed:${id}`, load, POLICY, {
-      bytes: 1000,
-      bytesOf: () => 10,
-    });
+    const { values, leftOut } = await fresh.getManyWithin(
+      ['1', '2'],
+      (id) => `typed:${id}`,
+      load,
+      POLICY,
+      {
+        bytes: 1000,
+        bytesOf: () => 10,
+      },
+    );
     expect([Object.fromEntries(values), leftOut, load.mock.calls.map(([ids]) => ids)]).toEqual([
       { 1: { id: '1' }, 2: { id: '2' } },
       [],

@@ -1,4 +1,10 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type Redis from 'ioredis';
 
 import { createSubscriberClient, REDIS_CACHE } from './redis-roles';
@@ -28,7 +34,12 @@ class TwoLevelCacheLifecycle implements OnModuleInit, OnApplicationShutdown {
 /** Provides the process's `TwoLevelCache` (needs RedisModule for the cache-role client). */
 @Module({})
 export class TwoLevelCacheModule {
-  static forRoot(options: { cacheUrl: string; keyPrefix: string; l1TtlMs?: number; l1Max?: number }): DynamicModule {
+  static forRoot(options: {
+    cacheUrl: string;
+    keyPrefix: string;
+    l1TtlMs?: number;
+    l1Max?: number;
+  }): DynamicModule {
     return {
       module: TwoLevelCacheModule,
       global: true,

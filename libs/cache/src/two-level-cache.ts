@@ -221,7 +221,8 @@ export class TwoLevelCache {
       policy,
     );
     if (leftOut.length > 0) {
-      for (const [id, value] of await this.getMany(leftOut, keyOf, load, policy)) values.set(id, value);
+      for (const [id, value] of await this.getMany(leftOut, keyOf, load, policy))
+        values.set(id, value);
     }
     return values;
   }
@@ -242,7 +243,11 @@ export class TwoLevelCache {
     const keys = ids.map(keyOf);
     const cached: BoundedPeek<T> = bound
       ? await this.peekManyWithin(keys, bound)
-      : { values: await this.peekMany<T>(keys), leftOut: new Set(), room: Number.POSITIVE_INFINITY };
+      : {
+          values: await this.peekMany<T>(keys),
+          leftOut: new Set(),
+          room: Number.POSITIVE_INFINITY,
+        };
     const values = new Map<string, T | null>();
     const leftOut = new Set<string>();
     const misses: Array<{ id: string; key: string }> = [];
@@ -263,11 +268,15 @@ export class TwoLevelCache {
       const loading = this.loadAndFill(notLoading, (loadIds) => load(loadIds, cached.room), policy);
       for (const { id, key } of notLoading) {
         void this.manyLoads.run(key, () =>
-          loading.then((loaded) => (loaded.leftOut.has(id) ? LEFT_OUT : (loaded.values.get(id) ?? null))),
+          loading.then((loaded) =>
+            loaded.leftOut.has(id) ? LEFT_OUT : (loaded.values.get(id) ?? null),
+          ),
         );
       }
     }
-    const loaded = await Promise.all(misses.map(({ key }) => this.manyLoads.pending(key) as Promise<unknown>));
+    const loaded = await Promise.all(
+      misses.map(({ key }) => this.manyLoads.pending(key) as Promise<unknown>),
+    );
     misses.forEach(({ id }, index) => {
       const value = loaded[index];
       if (value === LEFT_OUT) leftOut.add(id);
@@ -296,7 +305,9 @@ export class TwoLevelCache {
       const entry = held[index];
       if (entry) return read.leftOut.has(index) ? undefined : entry.value;
       const raw = read.values[index];
-      return raw === null ? undefined : (this.parsedValue(key, this.keep(key, raw, generation)) as T | null);
+      return raw === null
+        ? undefined
+        : (this.parsedValue(key, this.keep(key, raw, generation)) as T | null);
     });
     return { values, leftOut: read.leftOut, room: read.room };
   }

@@ -1,4 +1,10 @@
-import { formatDateTime, formatOncePerSecond, formatPubdate, localDay, startOfLocalDay } from './display-time';
+import {
+  formatDateTime,
+  formatOncePerSecond,
+  formatPubdate,
+  localDay,
+  startOfLocalDay,
+} from './display-time';
 
 describe('display time', () => {
   it('formats a UTC instant as the reference pubdate in the display time zone', () => {
@@ -67,7 +73,9 @@ describe('display time across zone offset changes', () => {
       hourCycle: 'h23',
     });
     const expected = (instant: Date) => {
-      const p = Object.fromEntries(intl.formatToParts(instant).map((part) => [part.type, part.value]));
+      const p = Object.fromEntries(
+        intl.formatToParts(instant).map((part) => [part.type, part.value]),
+      );
       return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
     };
     const start = Date.parse('2024-03-10T05:00:00Z');
@@ -94,12 +102,24 @@ describe('display time across zone offset changes', () => {
 describe('the day of a daily limit', () => {
   it('is the calendar day in the zone, with the ms left to its midnight there', () => {
     // 00:30 UTC is 08:30 in Shanghai: the same day there as 15:59 UTC, not the next.
-    expect(localDay(Date.UTC(2026, 0, 2, 0, 30), 'Asia/Shanghai')).toEqual({ date: '2026-01-02', msLeft: 55_800_000 });
-    expect(localDay(Date.UTC(2026, 0, 1, 15, 59), 'Asia/Shanghai')).toEqual({ date: '2026-01-01', msLeft: 60_000 });
-    expect(localDay(Date.UTC(2026, 0, 1, 16, 0), 'Asia/Shanghai')).toEqual({ date: '2026-01-02', msLeft: 86_400_000 });
+    expect(localDay(Date.UTC(2026, 0, 2, 0, 30), 'Asia/Shanghai')).toEqual({
+      date: '2026-01-02',
+      msLeft: 55_800_000,
+    });
+    expect(localDay(Date.UTC(2026, 0, 1, 15, 59), 'Asia/Shanghai')).toEqual({
+      date: '2026-01-01',
+      msLeft: 60_000,
+    });
+    expect(localDay(Date.UTC(2026, 0, 1, 16, 0), 'Asia/Shanghai')).toEqual({
+      date: '2026-01-02',
+      msLeft: 86_400_000,
+    });
   });
 
   it('lasts 25 hours on the day clocks go back', () => {
-    expect(localDay(Date.UTC(2026, 9, 24, 22, 0), 'Europe/Berlin')).toEqual({ date: '2026-10-25', msLeft: 25 * 3_600_000 });
+    expect(localDay(Date.UTC(2026, 9, 24, 22, 0), 'Europe/Berlin')).toEqual({
+      date: '2026-10-25',
+      msLeft: 25 * 3_600_000,
+    });
   });
 });

@@ -53,7 +53,14 @@ function offsetAt(instant: Date, timeZone: string): number {
   const quarterStart = Math.floor(instant.getTime() / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
   return remembered(offsets, MAX_REMEMBERED_OFFSETS, `${timeZone}|${quarterStart}`, () => {
     const p = wallClock(new Date(quarterStart), timeZone);
-    const shown = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+    const shown = Date.UTC(
+      Number(p.year),
+      Number(p.month) - 1,
+      Number(p.day),
+      Number(p.hour),
+      Number(p.minute),
+      Number(p.second),
+    );
     return shown - quarterStart;
   });
 }
@@ -76,7 +83,9 @@ const pubdates = new Map<string, string>();
  */
 export function formatPubdate(value: Date | string, timeZone: string): string {
   if (typeof value !== 'string') return formatInstant(value, timeZone);
-  return remembered(pubdates, MAX_REMEMBERED_PUBDATES, `${timeZone}|${value}`, () => formatInstant(value, timeZone));
+  return remembered(pubdates, MAX_REMEMBERED_PUBDATES, `${timeZone}|${value}`, () =>
+    formatInstant(value, timeZone),
+  );
 }
 
 function formatInstant(value: Date | string, timeZone: string): string {

@@ -16,7 +16,9 @@ describe('drainWithin', () => {
   });
 
   it('passes on a drain that fails, forced or not', async () => {
-    await expect(drainWithin(Promise.reject(new Error('refused')), 1_000, jest.fn())).rejects.toThrow('refused');
+    await expect(
+      drainWithin(Promise.reject(new Error('refused')), 1_000, jest.fn()),
+    ).rejects.toThrow('refused');
     let fail: (error: Error) => void = () => undefined;
     const drain = new Promise<void>((_resolve, reject) => (fail = reject));
     await expect(drainWithin(drain, 20, () => fail(new Error('cut')))).rejects.toThrow('cut');

@@ -111,7 +111,9 @@ export const baseEnvSchema = z.object({
     .string()
     .regex(/^\d+$/, REDIS_COMMAND_TIMEOUT_MESSAGE)
     .transform(Number)
-    .pipe(z.number().min(100, REDIS_COMMAND_TIMEOUT_MESSAGE).max(60_000, REDIS_COMMAND_TIMEOUT_MESSAGE))
+    .pipe(
+      z.number().min(100, REDIS_COMMAND_TIMEOUT_MESSAGE).max(60_000, REDIS_COMMAND_TIMEOUT_MESSAGE),
+    )
     .default(2_000),
 
   USER_GRPC_URL: grpcTarget.default('127.0.0.1:50051'),

@@ -72,11 +72,15 @@ describe('grpcTarget', () => {
 
   it('checks every gRPC address the apps share at boot', () => {
     for (const name of ['USER_GRPC_URL', 'NEWS_GRPC_URL', 'RECOMMEND_GRPC_URL']) {
-      const attempt = () => loadConfig(schema, { NODE_ENV: 'test', [name]: 'http://127.0.0.1:50051' });
+      const attempt = () =>
+        loadConfig(schema, { NODE_ENV: 'test', [name]: 'http://127.0.0.1:50051' });
       expect(attempt).toThrow(ConfigValidationError);
       expect(attempt).toThrow(name);
     }
     const config = loadConfig(schema, { NODE_ENV: 'test', USER_GRPC_URL: 'dns:///user:50051' });
-    expect([config.USER_GRPC_URL, config.NEWS_GRPC_URL]).toEqual(['dns:///user:50051', '127.0.0.1:50052']);
+    expect([config.USER_GRPC_URL, config.NEWS_GRPC_URL]).toEqual([
+      'dns:///user:50051',
+      '127.0.0.1:50052',
+    ]);
   });
 });

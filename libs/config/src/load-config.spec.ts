@@ -144,9 +144,17 @@ describe('loadConfig', () => {
   it('reads HTTP_SHUTDOWN_DRAIN_MS of the HTTP apps as whole ms, 15 s by default, refusing an empty one', () => {
     const httpSchema = httpAppEnvSchema.superRefine(refineBaseEnv);
     expect(loadConfig(httpSchema, {}).HTTP_SHUTDOWN_DRAIN_MS).toBe(15_000);
-    expect(loadConfig(httpSchema, { HTTP_SHUTDOWN_DRAIN_MS: '2000' }).HTTP_SHUTDOWN_DRAIN_MS).toBe(2_000);
+    expect(loadConfig(httpSchema, { HTTP_SHUTDOWN_DRAIN_MS: '2000' }).HTTP_SHUTDOWN_DRAIN_MS).toBe(
+      2_000,
+    );
     for (const value of ['', ' ', '0', '999', '1.5', '1e4', '600001']) {
-      expect({ value, refused: refuses(() => loadConfig(httpSchema, { HTTP_SHUTDOWN_DRAIN_MS: value }), 'HTTP_SHUTDOWN_DRAIN_MS') }).toEqual({
+      expect({
+        value,
+        refused: refuses(
+          () => loadConfig(httpSchema, { HTTP_SHUTDOWN_DRAIN_MS: value }),
+          'HTTP_SHUTDOWN_DRAIN_MS',
+        ),
+      }).toEqual({
         value,
         refused: true,
       });
@@ -155,9 +163,17 @@ describe('loadConfig', () => {
 
   it('reads REDIS_COMMAND_TIMEOUT_MS as whole ms from 100 to 60000, 2 s by default, refusing an empty one', () => {
     expect(loadConfig(schema, {}).REDIS_COMMAND_TIMEOUT_MS).toBe(2_000);
-    expect(loadConfig(schema, { REDIS_COMMAND_TIMEOUT_MS: '500' }).REDIS_COMMAND_TIMEOUT_MS).toBe(500);
+    expect(loadConfig(schema, { REDIS_COMMAND_TIMEOUT_MS: '500' }).REDIS_COMMAND_TIMEOUT_MS).toBe(
+      500,
+    );
     for (const value of ['', ' ', '0', '99', '1.5', '1e4', '60001', '-1']) {
-      expect({ value, refused: refuses(() => loadConfig(schema, { REDIS_COMMAND_TIMEOUT_MS: value }), 'REDIS_COMMAND_TIMEOUT_MS') }).toEqual({
+      expect({
+        value,
+        refused: refuses(
+          () => loadConfig(schema, { REDIS_COMMAND_TIMEOUT_MS: value }),
+          'REDIS_COMMAND_TIMEOUT_MS',
+        ),
+      }).toEqual({
         value,
         refused: true,
       });
@@ -182,14 +198,18 @@ describe('loadConfig', () => {
         expect({ app, env, issues: issuesOf(() => loadConfig(appSchema, env)) }).toEqual({
           app,
           env,
-          issues: [expect.stringMatching(/^REDIS_COMMAND_TIMEOUT_MS: .*must stay under GRPC_DEADLINE_MS/)],
+          issues: [
+            expect.stringMatching(/^REDIS_COMMAND_TIMEOUT_MS: .*must stay under GRPC_DEADLINE_MS/),
+          ],
         });
       }
       expect(loadConfig(appSchema, { REDIS_COMMAND_TIMEOUT_MS: '2999' })).toMatchObject({
         REDIS_COMMAND_TIMEOUT_MS: 2_999,
         GRPC_DEADLINE_MS: 3_000,
       });
-      expect(loadConfig(appSchema, { REDIS_COMMAND_TIMEOUT_MS: '5000', GRPC_DEADLINE_MS: '10000' })).toMatchObject({
+      expect(
+        loadConfig(appSchema, { REDIS_COMMAND_TIMEOUT_MS: '5000', GRPC_DEADLINE_MS: '10000' }),
+      ).toMatchObject({
         REDIS_COMMAND_TIMEOUT_MS: 5_000,
         GRPC_DEADLINE_MS: 10_000,
       });
@@ -200,13 +220,19 @@ describe('loadConfig', () => {
     // k8s sets SNOWFLAKE_WORKER_ID from the pod-index label; where Kubernetes sets no such label
     // the value is empty, and read as 0 every pod would make the same ids.
     expect(loadConfig(schema, {}).SNOWFLAKE_WORKER_ID).toBe(0);
-    expect(loadConfig(schema, { SNOWFLAKE_WORKER_ID: '31', SNOWFLAKE_DATACENTER_ID: '7' })).toMatchObject({
+    expect(
+      loadConfig(schema, { SNOWFLAKE_WORKER_ID: '31', SNOWFLAKE_DATACENTER_ID: '7' }),
+    ).toMatchObject({
       SNOWFLAKE_WORKER_ID: 31,
       SNOWFLAKE_DATACENTER_ID: 7,
     });
     for (const name of ['SNOWFLAKE_WORKER_ID', 'SNOWFLAKE_DATACENTER_ID']) {
       for (const value of ['', ' ', '-1', '32', '1.5', 'one', '0x1']) {
-        expect({ name, value, refused: refuses(() => loadConfig(schema, { [name]: value }), name) }).toEqual({
+        expect({
+          name,
+          value,
+          refused: refuses(() => loadConfig(schema, { [name]: value }), name),
+        }).toEqual({
           name,
           value,
           refused: true,
@@ -215,18 +241,28 @@ describe('loadConfig', () => {
     }
   });
 
-  it('reads the gRPC servers\' connection age (0: none), its grace and the shutdown drain as whole ms, refusing an empty one', () => {
+  it("reads the gRPC servers' connection age (0: none), its grace and the shutdown drain as whole ms, refusing an empty one", () => {
     const grpcSchema = grpcServerEnvSchema.superRefine(refineBaseEnv);
     expect(loadConfig(grpcSchema, {})).toMatchObject({
       GRPC_MAX_CONNECTION_AGE_MS: 300_000,
       GRPC_MAX_CONNECTION_AGE_GRACE_MS: 600_000,
       GRPC_SHUTDOWN_DRAIN_MS: 15_000,
     });
-    expect(loadConfig(grpcSchema, { GRPC_SHUTDOWN_DRAIN_MS: '2000' }).GRPC_SHUTDOWN_DRAIN_MS).toBe(2_000);
-    expect(loadConfig(grpcSchema, { GRPC_MAX_CONNECTION_AGE_MS: '0' }).GRPC_MAX_CONNECTION_AGE_MS).toBe(0);
+    expect(loadConfig(grpcSchema, { GRPC_SHUTDOWN_DRAIN_MS: '2000' }).GRPC_SHUTDOWN_DRAIN_MS).toBe(
+      2_000,
+    );
     expect(
-      loadConfig(grpcSchema, { GRPC_MAX_CONNECTION_AGE_MS: '60000', GRPC_MAX_CONNECTION_AGE_GRACE_MS: '30000' }),
-    ).toMatchObject({ GRPC_MAX_CONNECTION_AGE_MS: 60_000, GRPC_MAX_CONNECTION_AGE_GRACE_MS: 30_000 });
+      loadConfig(grpcSchema, { GRPC_MAX_CONNECTION_AGE_MS: '0' }).GRPC_MAX_CONNECTION_AGE_MS,
+    ).toBe(0);
+    expect(
+      loadConfig(grpcSchema, {
+        GRPC_MAX_CONNECTION_AGE_MS: '60000',
+        GRPC_MAX_CONNECTION_AGE_GRACE_MS: '30000',
+      }),
+    ).toMatchObject({
+      GRPC_MAX_CONNECTION_AGE_MS: 60_000,
+      GRPC_MAX_CONNECTION_AGE_GRACE_MS: 30_000,
+    });
     const refused = {
       GRPC_MAX_CONNECTION_AGE_MS: ['', ' ', '-1', '1', '999', '1.5', '1e4', '86400001'],
       GRPC_MAX_CONNECTION_AGE_GRACE_MS: ['', '0', '999', '1.5', '3600001'],
@@ -234,7 +270,11 @@ describe('loadConfig', () => {
     };
     for (const [name, values] of Object.entries(refused)) {
       for (const value of values) {
-        expect({ name, value, refused: refuses(() => loadConfig(grpcSchema, { [name]: value }), name) }).toEqual({
+        expect({
+          name,
+          value,
+          refused: refuses(() => loadConfig(grpcSchema, { [name]: value }), name),
+        }).toEqual({
           name,
           value,
           refused: true,

@@ -76,13 +76,19 @@ export class AppLoggerModule {
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             transport:
               config.NODE_ENV === 'development' && isInstalled('pino-pretty')
-                ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+                ? {
+                    target: 'pino-pretty',
+                    options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+                  }
                 : undefined,
           },
         }),
       ],
       providers: [
-        { provide: REQUEST_LOG, useValue: config.NODE_ENV !== 'test' && logsRequests(config.LOG_LEVEL) },
+        {
+          provide: REQUEST_LOG,
+          useValue: config.NODE_ENV !== 'test' && logsRequests(config.LOG_LEVEL),
+        },
         RequestLog,
       ],
       exports: [LoggerModule],

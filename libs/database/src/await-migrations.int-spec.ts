@@ -1,4 +1,9 @@
-import { createTestDatabase, type TestDatabase, TEST_MYSQL_SERVER, withTestConnection } from '@app/testing';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  TEST_MYSQL_SERVER,
+  withTestConnection,
+} from '@app/testing';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 import { awaitMigrations, pendingMigrations } from './await-migrations';
@@ -23,7 +28,11 @@ class AddProbeColumn1700000001000 implements MigrationInterface {
   }
 }
 
-const SCHEMA: ServiceSchema = { service: 'probe', entities: [], migrations: [CreateProbeTable1700000000000, AddProbeColumn1700000001000] };
+const SCHEMA: ServiceSchema = {
+  service: 'probe',
+  entities: [],
+  migrations: [CreateProbeTable1700000000000, AddProbeColumn1700000001000],
+};
 
 async function runMigrations(database: TestDatabase, schema: ServiceSchema): Promise<void> {
   const dataSource = new DataSource(mysqlDataSourceOptions(database.settings, schema));
@@ -47,20 +56,41 @@ describe('awaitMigrations', () => {
   });
 
   it('counts every migration pending while the database or its migrations table is missing, and creates neither', async () => {
-    const missing = { ...TEST_MYSQL_SERVER, MYSQL_DATABASE: `${database.settings.MYSQL_DATABASE}_none` };
-    await expect(pendingMigrations(missing, SCHEMA)).resolves.toEqual(['CreateProbeTable1700000000000', 'AddProbeColumn1700000001000']);
-    await expect(pendingMigrations(database.settings, SCHEMA)).resolves.toEqual(['CreateProbeTable1700000000000', 'AddProbeColumn1700000001000']);
-    await expect(withTestConnection(database.settings, (query) => query('SHOW TABLES'))).resolves.toEqual([]);
-    await expect(withTestConnection(database.settings, (query) => query('SHOW DATABASES LIKE ?', [missing.MYSQL_DATABASE]))).resolves.toEqual([]);
+    const missing = {
+      ...TEST_MYSQL_SERVER,
+      MYSQL_DATABASE: `${database.settings.MYSQL_DATABASE}_none`,
+    };
+    await expect(pendingMigrations(missing, SCHEMA)).resolves.toEqual([
+      'CreateProbeTable1700000000000',
+      'AddProbeColumn1700000001000',
+    ]);
+    await expect(pendingMigrations(database.settings, SCHEMA)).resolves.toEqual([
+      'CreateProbeTable1700000000000',
+      'AddProbeColumn1700000001000',
+    ]);
+    await expect(
+      withTestConnection(database.settings, (query) => query('SHOW TABLES')),
+    ).resolves.toEqual([]);
+    await expect(
+      withTestConnection(database.settings, (query) =>
+        query('SHOW DATABASES LIKE ?', [missing.MYSQL_DATABASE]),
+      ),
+    ).resolves.toEqual([]);
   });
 
   it('waits until the migrations are applied by someone else, then resolves', async () => {
     await runMigrations(database, { ...SCHEMA, migrations: [CreateProbeTable1700000000000] });
-    await expect(pendingMigrations(database.settings, SCHEMA)).resolves.toEqual(['AddProbeColumn1700000001000']);
+    await expect(pendingMigrations(database.settings, SCHEMA)).resolves.toEqual([
+      'AddProbeColumn1700000001000',
+    ]);
 
     const waits: string[] = [];
     let done = false;
-    const waiting = awaitMigrations(database.settings, SCHEMA, { intervalMs: 50, timeoutMs: 10_000, onWait: (reason) => waits.push(reason) }).then(() => {
+    const waiting = awaitMigrations(database.settings, SCHEMA, {
+      intervalMs: 50,
+      timeoutMs: 10_000,
+      onWait: (reason) => waits.push(reason),
+    }).then(() => {
       done = true;
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -74,7 +104,9 @@ describe('awaitMigrations', () => {
   });
 
   it('gives up past its timeout, naming what is pending', async () => {
-    await expect(awaitMigrations(database.settings, SCHEMA, { intervalMs: 50, timeoutMs: 200 })).rejects.toThrow(
+    await expect(
+      awaitMigrations(database.settings, SCHEMA, { intervalMs: 50, timeoutMs: 200 }),
+    ).rejects.toThrow(
       'probe: waiting for migrations CreateProbeTable1700000000000, AddProbeColumn1700000001000 (gave up after 200 ms)',
     );
   });

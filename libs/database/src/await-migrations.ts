@@ -7,15 +7,21 @@ import type { MigrationInterface } from 'typeorm';
 import type { MysqlSettings, ServiceSchema } from './data-source-options';
 import { mysqlConnectionOptions } from './mysql-connection';
 
-type MysqlServer = Pick<MysqlSettings, 'MYSQL_HOST' | 'MYSQL_PORT' | 'MYSQL_USER' | 'MYSQL_PASSWORD' | 'MYSQL_DATABASE'>;
+type MysqlServer = Pick<
+  MysqlSettings,
+  'MYSQL_HOST' | 'MYSQL_PORT' | 'MYSQL_USER' | 'MYSQL_PASSWORD' | 'MYSQL_DATABASE'
+>;
 
 /** What MariaDB answers while the migrations have not begun: no database yet, or no migrations table. */
 const NOTHING_APPLIED = new Set(['ER_BAD_DB_ERROR', 'ER_NO_SUCH_TABLE']);
 
 function migrationNames(schema: ServiceSchema): string[] {
-  const list: unknown[] = Array.isArray(schema.migrations) ? schema.migrations : Object.values(schema.migrations);
+  const list: unknown[] = Array.isArray(schema.migrations)
+    ? schema.migrations
+    : Object.values(schema.migrations);
   return list.map((migration) => {
-    if (typeof migration !== 'function') throw new Error(`${schema.service}: migrations must be classes`);
+    if (typeof migration !== 'function')
+      throw new Error(`${schema.service}: migrations must be classes`);
     const instance = new (migration as new () => MigrationInterface)();
     return instance.name ?? migration.name;
   });
@@ -26,11 +32,16 @@ function errorCode(error: unknown): unknown {
 }
 
 /** The migrations of `schema` the database has not applied, read without creating anything. */
-export async function pendingMigrations(settings: MysqlServer, schema: ServiceSchema): Promise<string[]> {
+export async function pendingMigrations(
+  settings: MysqlServer,
+  schema: ServiceSchema,
+): Promise<string[]> {
   const names = migrationNames(schema);
   let applied: string[] = [];
   try {
-    const connection = await createConnection(mysqlConnectionOptions(settings, settings.MYSQL_DATABASE));
+    const connection = await createConnection(
+      mysqlConnectionOptions(settings, settings.MYSQL_DATABASE),
+    );
     try {
       const [rows] = await connection.query(`SELECT name FROM \`migrations_${schema.service}\``);
       applied = (rows as { name: string }[]).map((row) => row.name);
@@ -55,7 +66,11 @@ export interface AwaitMigrationsOptions {
  * alone); until then reads again every `intervalMs`, a database that cannot be reached included.
  * Rejects past `timeoutMs`.
  */
-export async function awaitMigrations(settings: MysqlServer, schema: ServiceSchema, options: AwaitMigrationsOptions): Promise<void> {
+export async function awaitMigrations(
+  settings: MysqlServer,
+  schema: ServiceSchema,
+  options: AwaitMigrationsOptions,
+): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     let reason: string;
@@ -66,7 +81,8 @@ export async function awaitMigrations(settings: MysqlServer, schema: ServiceSche
     } catch (error) {
       reason = `${schema.service}: cannot read the applied migrations: ${errorMessage(error)}`;
     }
-    if (Date.now() + options.intervalMs > deadline) throw new Error(`${reason} (gave up after ${options.timeoutMs} ms)`);
+    if (Date.now() + options.intervalMs > deadline)
+      throw new Error(`${reason} (gave up after ${options.timeoutMs} ms)`);
     options.onWait?.(reason);
     await sleep(options.intervalMs);
   }

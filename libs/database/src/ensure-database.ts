@@ -6,7 +6,9 @@ import { mysqlConnectionOptions } from './mysql-connection';
 const SAFE_NAME = /^[A-Za-z0-9_]{1,64}$/;
 
 /** Creates the schema if it is missing (development and tests; production provisions it). */
-export async function ensureDatabase(settings: Omit<MysqlSettings, 'MIGRATIONS_RUN' | 'MYSQL_POOL_SIZE'>): Promise<void> {
+export async function ensureDatabase(
+  settings: Omit<MysqlSettings, 'MIGRATIONS_RUN' | 'MYSQL_POOL_SIZE'>,
+): Promise<void> {
   if (!SAFE_NAME.test(settings.MYSQL_DATABASE)) {
     throw new Error(`Unsafe database name: ${settings.MYSQL_DATABASE}`);
   }

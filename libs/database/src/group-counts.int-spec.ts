@@ -27,11 +27,26 @@ describe('groupCounts (real MariaDB)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase([schema]);
-    dataSource = await new DataSource(mysqlDataSourceOptions(database.settings, schema)).initialize();
+    dataSource = await new DataSource(
+      mysqlDataSourceOptions(database.settings, schema),
+    ).initialize();
     const rows: Array<[string, number]> = [];
-    for (let target = 1; target <= 25; target++) for (let n = 0; n < target % 4; n++) rows.push([String(target), 0]);
-    rows.push([BIG[0], 0], [BIG[1], 0], [BIG[1], 0], [BIG[2], 0], [BIG[2], 0], [BIG[2], 0], [BIG[2], 1], ['3', 1]);
-    await dataSource.query(`INSERT INTO vote (target_id, is_deleted) VALUES ${rows.map(() => '(?, ?)').join(', ')}`, rows.flat());
+    for (let target = 1; target <= 25; target++)
+      for (let n = 0; n < target % 4; n++) rows.push([String(target), 0]);
+    rows.push(
+      [BIG[0], 0],
+      [BIG[1], 0],
+      [BIG[1], 0],
+      [BIG[2], 0],
+      [BIG[2], 0],
+      [BIG[2], 0],
+      [BIG[2], 1],
+      ['3', 1],
+    );
+    await dataSource.query(
+      `INSERT INTO vote (target_id, is_deleted) VALUES ${rows.map(() => '(?, ?)').join(', ')}`,
+      rows.flat(),
+    );
   });
 
   afterAll(async () => {
@@ -48,7 +63,8 @@ describe('groupCounts (real MariaDB)', () => {
   it('counts the rows that qualify by id, in id order, and leaves out ids without any', async () => {
     const counts = (await all(1_000)).flat();
     const expected: Array<[string, number]> = [];
-    for (let target = 1; target <= 25; target++) if (target % 4 > 0) expected.push([String(target), target % 4]);
+    for (let target = 1; target <= 25; target++)
+      if (target % 4 > 0) expected.push([String(target), target % 4]);
     expected.push([BIG[0], 1], [BIG[1], 2], [BIG[2], 3]);
     expect(counts).toEqual(expected);
   });
@@ -58,6 +74,9 @@ describe('groupCounts (real MariaDB)', () => {
     expect(pages.every((page) => page.length <= 4)).toBe(true);
     expect(pages.length).toBe(Math.ceil(22 / 4));
     expect(pages.flat()).toEqual((await all(1_000)).flat());
-    expect(pages.at(-1)).toEqual([[BIG[1], 2], [BIG[2], 3]]);
+    expect(pages.at(-1)).toEqual([
+      [BIG[1], 2],
+      [BIG[2], 3],
+    ]);
   });
 });

@@ -27,7 +27,8 @@ export async function* groupCounts(
     `WHERE (${query.where}) AND ${query.groupBy} > CAST(? AS UNSIGNED) ` +
     `GROUP BY ${query.groupBy} ORDER BY ${query.groupBy} LIMIT ${pageSize}`;
   const pages = keysetPages(
-    (after): Promise<Array<{ id: string | number; count: string | number }>> => dataSource.query(sql, [after]),
+    (after): Promise<Array<{ id: string | number; count: string | number }>> =>
+      dataSource.query(sql, [after]),
     (row) => row.id,
     pageSize,
   );

@@ -1,7 +1,11 @@
 import { DataSource } from 'typeorm';
 
 import { awaitMigrations } from './await-migrations';
-import { type MysqlSettings, mysqlDataSourceOptions, type ServiceSchema } from './data-source-options';
+import {
+  type MysqlSettings,
+  mysqlDataSourceOptions,
+  type ServiceSchema,
+} from './data-source-options';
 import { ensureDatabase } from './ensure-database';
 import { runMigrationsLocked } from './migration-lock';
 
@@ -13,9 +17,16 @@ const MIGRATION_WAIT = { intervalMs: 2000, timeoutMs: 600_000 };
  * (the Kubernetes migration Job runs it);
  * with `--wait` in `argv`, waits until they are applied instead (each app's init container).
  */
-export async function migrateCommand(settings: MysqlSettings, schema: ServiceSchema, argv: readonly string[] = process.argv): Promise<void> {
+export async function migrateCommand(
+  settings: MysqlSettings,
+  schema: ServiceSchema,
+  argv: readonly string[] = process.argv,
+): Promise<void> {
   if (argv.includes('--wait')) {
-    await awaitMigrations(settings, schema, { ...MIGRATION_WAIT, onWait: (reason) => console.log(reason) });
+    await awaitMigrations(settings, schema, {
+      ...MIGRATION_WAIT,
+      onWait: (reason) => console.log(reason),
+    });
     console.log(`${schema.service}: every migration applied`);
     return;
   }
@@ -23,7 +34,9 @@ export async function migrateCommand(settings: MysqlSettings, schema: ServiceSch
   const dataSource = new DataSource(mysqlDataSourceOptions(settings, schema));
   await dataSource.initialize();
   try {
-    const applied = await runMigrationsLocked(dataSource, settings, schema, { onWait: (message) => console.log(message) });
+    const applied = await runMigrationsLocked(dataSource, settings, schema, {
+      onWait: (message) => console.log(message),
+    });
     console.log(`${schema.service}: ${applied.length} migration(s) applied`);
   } finally {
     await dataSource.destroy();

@@ -1,4 +1,9 @@
-import { createTestDatabase, type TestDatabase, TEST_MYSQL_SERVER, withTestConnection } from '@app/testing';
+import {
+  createTestDatabase,
+  type TestDatabase,
+  TEST_MYSQL_SERVER,
+  withTestConnection,
+} from '@app/testing';
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { createConnection } from 'mysql2/promise';
@@ -19,7 +24,11 @@ class CreateProbeTable1700000000000 implements MigrationInterface {
   }
 }
 
-const SCHEMA: ServiceSchema = { service: 'probe', entities: [], migrations: [CreateProbeTable1700000000000] };
+const SCHEMA: ServiceSchema = {
+  service: 'probe',
+  entities: [],
+  migrations: [CreateProbeTable1700000000000],
+};
 
 /** Another session holding `database`'s migration lock until `release`. */
 async function holdLock(database: string): Promise<{ release(): Promise<void> }> {
@@ -29,19 +38,35 @@ async function holdLock(database: string): Promise<{ release(): Promise<void> }>
   return { release: () => (ended ??= connection.end()) };
 }
 
-async function migrate(database: TestDatabase, waitSeconds: number, onWait?: (message: string) => void): Promise<string[]> {
+async function migrate(
+  database: TestDatabase,
+  waitSeconds: number,
+  onWait?: (message: string) => void,
+): Promise<string[]> {
   const settings = { ...database.settings, MIGRATIONS_RUN: true };
-  const dataSource = await initializeMigrated(mysqlDataSourceOptions(settings, SCHEMA), settings, SCHEMA, { waitSeconds, onWait });
+  const dataSource = await initializeMigrated(
+    mysqlDataSourceOptions(settings, SCHEMA),
+    settings,
+    SCHEMA,
+    { waitSeconds, onWait },
+  );
   await dataSource.destroy();
-  const rows = await withTestConnection(database.settings, (sql) => sql('SELECT name FROM migrations_probe'));
+  const rows = await withTestConnection(database.settings, (sql) =>
+    sql('SELECT name FROM migrations_probe'),
+  );
   return (rows as { name: string }[]).map((row) => row.name);
 }
 
 async function lockFree(database: string): Promise<boolean> {
-  return withTestConnection({ ...TEST_MYSQL_SERVER, MYSQL_DATABASE: database, MYSQL_POOL_SIZE: 1, MIGRATIONS_RUN: false }, async (sql) => {
-    const [row] = (await sql('SELECT IS_FREE_LOCK(?) AS free', [migrationLockName(database)])) as { free: number }[];
-    return Number(row.free) === 1;
-  });
+  return withTestConnection(
+    { ...TEST_MYSQL_SERVER, MYSQL_DATABASE: database, MYSQL_POOL_SIZE: 1, MIGRATIONS_RUN: false },
+    async (sql) => {
+      const [row] = (await sql('SELECT IS_FREE_LOCK(?) AS free', [
+        migrationLockName(database),
+      ])) as { free: number }[];
+      return Number(row.free) === 1;
+    },
+  );
 }
 
 describe('migration runs under the database lock (real MariaDB)', () => {
@@ -76,7 +101,9 @@ describe('migration runs under the database lock (real MariaDB)', () => {
     expect(waits).toEqual([
       `probe: another migration run of database ${database.settings.MYSQL_DATABASE} holds lock ${migrationLockName(database.settings.MYSQL_DATABASE)}; waiting up to 1 s`,
     ]);
-    await expect(withTestConnection(database.settings, (sql) => sql('SHOW TABLES'))).resolves.toEqual([]);
+    await expect(
+      withTestConnection(database.settings, (sql) => sql('SHOW TABLES')),
+    ).resolves.toEqual([]);
   });
 
   it('is not held up by the lock of another database, and releases its own after the run', async () => {
@@ -119,12 +146,16 @@ describe('migration runs under the database lock (real MariaDB)', () => {
             }),
           ],
         }).compile(),
-      ).rejects.toThrow(`probe: another migration run of database ${name} still holds lock ${migrationLockName(name)} after 1 s`);
+      ).rejects.toThrow(
+        `probe: another migration run of database ${name} still holds lock ${migrationLockName(name)} after 1 s`,
+      );
       expect(waits).toHaveLength(1);
     } finally {
       errors.mockRestore();
       await holder.release();
     }
-    await expect(withTestConnection(database.settings, (sql) => sql('SHOW TABLES'))).resolves.toEqual([]);
+    await expect(
+      withTestConnection(database.settings, (sql) => sql('SHOW TABLES')),
+    ).resolves.toEqual([]);
   });
 });

@@ -77,7 +77,11 @@ export async function runMigrationsLocked(
 
 type LockConnection = Awaited<ReturnType<typeof createConnection>>;
 
-async function getLock(connection: LockConnection, lock: string, waitSeconds: number): Promise<boolean> {
+async function getLock(
+  connection: LockConnection,
+  lock: string,
+  waitSeconds: number,
+): Promise<boolean> {
   const [rows] = await connection.query('SELECT GET_LOCK(?, ?) AS got', [lock, waitSeconds]);
   const [{ got }] = rows as { got: number | null }[];
   if (got === null) throw new Error(`Could not take the migration lock ${lock}`);

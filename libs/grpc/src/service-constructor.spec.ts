@@ -4,7 +4,9 @@ import { serviceConstructor } from './service-constructor';
 describe('serviceConstructor', () => {
   it('finds a packaged service and its methods in its proto file', () => {
     expect(Object.keys(serviceConstructor(CANDIDATE_GRPC).service)).toEqual(['RefreshCandidate']);
-    expect(serviceConstructor(USER_GRPC).service.GetUser.path).toBe('/toutiao.user.v1.UserService/GetUser');
+    expect(serviceConstructor(USER_GRPC).service.GetUser.path).toBe(
+      '/toutiao.user.v1.UserService/GetUser',
+    );
   });
 
   it('says which service a proto file lacks', () => {

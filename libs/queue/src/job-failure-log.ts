@@ -24,10 +24,7 @@ export function logJobFailures(
  * lock) and moved back to wait, once, by its id and name; never its payload (an SMS job's holds
  * the code). One stalled more often than `maxStalledCount` then fails when taken, logged above.
  */
-export function logStalledJobs(
-  worker: Worker,
-  logger: { warn(message: string): void },
-): void {
+export function logStalledJobs(worker: Worker, logger: { warn(message: string): void }): void {
   worker.on('stalled', (jobId: string) => {
     void stalledJob(worker, jobId).then((job) => {
       const times = job?.stalledCounter ?? 0;

@@ -59,7 +59,9 @@ describe('QueueHealth (a queue Redis of its own)', () => {
 
     const address = server.url.slice('redis://'.length);
     expect(stderr.mock.calls.filter((args) => String(args[0]).includes('[ioredis]'))).toEqual([]);
-    expect(warn.mock.calls).toEqual([[expect.stringMatching(new RegExp(`^redis ${address}/2 unreachable, reconnecting: `))]]);
+    expect(warn.mock.calls).toEqual([
+      [expect.stringMatching(new RegExp(`^redis ${address}/2 unreachable, reconnecting: `))],
+    ]);
     expect(log.mock.calls).toEqual([[`redis ${address}/2 reachable again`]]);
   });
 });

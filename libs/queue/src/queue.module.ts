@@ -58,7 +58,9 @@ export class QueueModule {
           inject: names.map((name) => getQueueToken(name)),
           useFactory: async (...registered: Queue[]) => {
             for (const queue of registered) {
-              queue.on('error', (error) => queueLogger.warn(`queue ${queue.name}: ${error.message}`));
+              queue.on('error', (error) =>
+                queueLogger.warn(`queue ${queue.name}: ${error.message}`),
+              );
             }
             // BullMQ (5.x) re-emits a failed connection set-up after close() removed every
             // listener, which throws if a queue is closed while still connecting; so boot waits.

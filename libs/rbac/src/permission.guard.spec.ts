@@ -13,7 +13,10 @@ class ArticlesController {
   @Get() forgotten(): void {}
 }
 
-function contextFor(handler: keyof ArticlesController, administrator?: AdministratorPrincipal): ExecutionContext {
+function contextFor(
+  handler: keyof ArticlesController,
+  administrator?: AdministratorPrincipal,
+): ExecutionContext {
   return {
     getHandler: () => ArticlesController.prototype[handler],
     getClass: () => ArticlesController,
@@ -43,13 +46,21 @@ describe('PermissionGuard', () => {
   });
 
   it('refuses with the reference messages', () => {
-    expect(refusal(() => guard.canActivate(contextFor('list')))).toBe('Administrator must be authorized.');
-    expect(refusal(() => guard.canActivate(contextFor('list', admin([Permission.ArticleList], false))))).toBe('Group status disable.');
-    expect(refusal(() => guard.canActivate(contextFor('list', admin([Permission.ArticleGet]))))).toBe('Permission denied.');
+    expect(refusal(() => guard.canActivate(contextFor('list')))).toBe(
+      'Administrator must be authorized.',
+    );
+    expect(
+      refusal(() => guard.canActivate(contextFor('list', admin([Permission.ArticleList], false)))),
+    ).toBe('Group status disable.');
+    expect(
+      refusal(() => guard.canActivate(contextFor('list', admin([Permission.ArticleGet])))),
+    ).toBe('Permission denied.');
   });
 
   it('denies a route without any decorator even to an administrator holding every permission', () => {
-    expect(refusal(() => guard.canActivate(contextFor('forgotten', admin([...ALL_PERMISSIONS]))))).toBe('Permission denied.');
+    expect(
+      refusal(() => guard.canActivate(contextFor('forgotten', admin([...ALL_PERMISSIONS])))),
+    ).toBe('Permission denied.');
   });
 
   it('opens public routes to anyone', () => {

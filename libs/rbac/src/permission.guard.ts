@@ -34,8 +34,13 @@ export class PermissionGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const required = this.reflector.getAllAndOverride<PermissionCode | undefined>(REQUIRED_PERMISSION, targets);
-    const administrator = context.switchToHttp().getRequest<RequestWithAdministrator>().administrator;
+    const required = this.reflector.getAllAndOverride<PermissionCode | undefined>(
+      REQUIRED_PERMISSION,
+      targets,
+    );
+    const administrator = context
+      .switchToHttp()
+      .getRequest<RequestWithAdministrator>().administrator;
     if (!administrator) throw RbacErrors.unauthenticated();
     if (!administrator.groupActive) throw RbacErrors.groupDisabled();
     if (!required || !administrator.permissions.has(required)) throw RbacErrors.denied();

@@ -6,7 +6,19 @@ describe('isSnowflakeId', () => {
   });
 
   it('refuses anything else', () => {
-    for (const value of ['', '0', '01', '-1', '1.5', ' 1', '123456789012345678901', 'abc', 1, null, undefined]) {
+    for (const value of [
+      '',
+      '0',
+      '01',
+      '-1',
+      '1.5',
+      ' 1',
+      '123456789012345678901',
+      'abc',
+      1,
+      null,
+      undefined,
+    ]) {
       expect(isSnowflakeId(value)).toBe(false);
     }
   });

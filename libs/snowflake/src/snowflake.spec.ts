@@ -6,9 +6,16 @@ describe('Snowflake', () => {
     const generator = new Snowflake({ datacenterId: 3, workerId: 17, now: () => ms });
     const first = generator.nextId();
     const second = generator.nextId();
-    expect(decodeSnowflake(first)).toEqual({ timestampMs: ms, datacenterId: 3, workerId: 17, sequence: 0 });
+    expect(decodeSnowflake(first)).toEqual({
+      timestampMs: ms,
+      datacenterId: 3,
+      workerId: 17,
+      sequence: 0,
+    });
     expect(decodeSnowflake(second).sequence).toBe(1);
-    expect(BigInt(first)).toBe(((BigInt(ms) - SNOWFLAKE_EPOCH) << 22n) | (3n << 17n) | (17n << 12n));
+    expect(BigInt(first)).toBe(
+      ((BigInt(ms) - SNOWFLAKE_EPOCH) << 22n) | (3n << 17n) | (17n << 12n),
+    );
   });
 
   it('produces ids beyond 2^53 as exact strings', () => {

@@ -43,7 +43,8 @@ export class Snowflake {
       }
     }
     this.node =
-      (BigInt(options.datacenterId) << DATACENTER_SHIFT) | (BigInt(options.workerId) << WORKER_SHIFT);
+      (BigInt(options.datacenterId) << DATACENTER_SHIFT) |
+      (BigInt(options.workerId) << WORKER_SHIFT);
     this.now = options.now ?? Date.now;
   }
 
@@ -61,7 +62,11 @@ export class Snowflake {
       this.sequence = 0n;
     }
     this.lastMs = ms;
-    return (((BigInt(ms) - SNOWFLAKE_EPOCH) << TIMESTAMP_SHIFT) | this.node | this.sequence).toString();
+    return (
+      ((BigInt(ms) - SNOWFLAKE_EPOCH) << TIMESTAMP_SHIFT) |
+      this.node |
+      this.sequence
+    ).toString();
   }
 
   private waitNextMs(current: number): number {

@@ -11,15 +11,22 @@ import { loadSync } from '@grpc/proto-loader';
 import { protoPath } from 'grpc-health-check';
 
 type HealthClient = InstanceType<ServiceClientConstructor> & {
-  check(request: { service: string }, callback: (error: Error | null, reply: { status: string }) => void): void;
+  check(
+    request: { service: string },
+    callback: (error: Error | null, reply: { status: string }) => void,
+  ): void;
   watch(request: { service: string }): ClientReadableStream<{ status: string }>;
 };
 
 let Health: ServiceClientConstructor | undefined;
 
 function healthClient(): ServiceClientConstructor {
-  Health ??= (((loadPackageDefinition(loadSync(protoPath, { enums: String })).grpc as GrpcObject).health as GrpcObject)
-    .v1 as GrpcObject).Health as ServiceClientConstructor;
+  Health ??= (
+    (
+      (loadPackageDefinition(loadSync(protoPath, { enums: String })).grpc as GrpcObject)
+        .health as GrpcObject
+    ).v1 as GrpcObject
+  ).Health as ServiceClientConstructor;
   return Health;
 }
 
@@ -57,7 +64,9 @@ export function watchGrpcHealth(address: string, service = ''): GrpcHealthWatch 
   call.on('data', (reply: { status: string }) => statuses.push(reply.status));
   // Cancelled by `close`, or ended with the server: what it sent stays in `statuses`.
   call.on('error', () => undefined);
-  const ended = new Promise<status>((resolve) => call.on('status', (outcome: StatusObject) => resolve(outcome.code)));
+  const ended = new Promise<status>((resolve) =>
+    call.on('status', (outcome: StatusObject) => resolve(outcome.code)),
+  );
   return {
     statuses,
     latest: () => statuses.at(-1),

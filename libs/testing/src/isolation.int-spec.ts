@@ -7,10 +7,18 @@ import { createTestDatabase, TEST_MYSQL_SERVER } from './test-database';
 import { createTestRedis } from './test-redis';
 
 async function databaseExists(name: string): Promise<boolean> {
-  const { MYSQL_HOST: host, MYSQL_PORT: port, MYSQL_USER: user, MYSQL_PASSWORD: password } = TEST_MYSQL_SERVER;
+  const {
+    MYSQL_HOST: host,
+    MYSQL_PORT: port,
+    MYSQL_USER: user,
+    MYSQL_PASSWORD: password,
+  } = TEST_MYSQL_SERVER;
   const connection = await createConnection({ host, port, user, password });
   try {
-    const [rows] = await connection.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name]);
+    const [rows] = await connection.query(
+      'SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      [name],
+    );
     return (rows as unknown[]).length === 1;
   } finally {
     await connection.end();
@@ -53,7 +61,9 @@ describe('per-run isolation helpers (real MariaDB and Redis)', () => {
     const taken = await freePort();
     const server = createServer();
     // Already in use by something else is as good: freePort must skip it either way.
-    await new Promise<void>((resolve) => server.once('error', () => resolve()).listen(taken + 1, '0.0.0.0', resolve));
+    await new Promise<void>((resolve) =>
+      server.once('error', () => resolve()).listen(taken + 1, '0.0.0.0', resolve),
+    );
     try {
       const next = await freePort();
       expect(next).not.toBe(taken + 1);

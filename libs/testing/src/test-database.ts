@@ -37,7 +37,12 @@ export async function createTestDatabase(
   server: TestMysqlServer = TEST_MYSQL_SERVER,
 ): Promise<TestDatabase> {
   const name = `tt_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const settings: MysqlSettings = { ...server, MYSQL_DATABASE: name, MYSQL_POOL_SIZE: 4, MIGRATIONS_RUN: false };
+  const settings: MysqlSettings = {
+    ...server,
+    MYSQL_DATABASE: name,
+    MYSQL_POOL_SIZE: 4,
+    MIGRATIONS_RUN: false,
+  };
   await ensureDatabase(settings);
   for (const schema of schemas) {
     const dataSource = new DataSource(mysqlDataSourceOptions(settings, schema));

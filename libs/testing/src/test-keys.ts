@@ -18,7 +18,12 @@ export interface TestKeys {
 export function createTestKeys(kid = 'test-1'): TestKeys {
   const dir = mkdtempSync(join(tmpdir(), 'tt-keys-'));
   ensureDevelopmentKeys(dir, kid);
-  return { dir, kid, signer: new TokenSigner(JwtKeySet.fromDirectory(dir, kid)), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    kid,
+    signer: new TokenSigner(JwtKeySet.fromDirectory(dir, kid)),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /**
@@ -31,6 +36,13 @@ export async function signInForTest(
   userId: string,
   options: { verified?: boolean; scope?: string } = {},
 ): Promise<{ token: string; sid: string }> {
-  const session = await new SessionStore(state, 3600).create(userId, options.scope ?? 'app', randomUUID());
-  return { token: keys.signer.signAccess(userId, session.sid, { verified: options.verified }), sid: session.sid };
+  const session = await new SessionStore(state, 3600).create(
+    userId,
+    options.scope ?? 'app',
+    randomUUID(),
+  );
+  return {
+    token: keys.signer.signAccess(userId, session.sid, { verified: options.verified }),
+    sid: session.sid,
+  };
 }

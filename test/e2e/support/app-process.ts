@@ -21,11 +21,15 @@ export interface AppProcess {
  * like a crashed pod or stop it like Kubernetes does.
  */
 export function spawnApp(main: string, env: NodeJS.ProcessEnv, keepOutput = false): AppProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', main], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, TS_NODE_SWC: 'true', TS_NODE_TRANSPILE_ONLY: 'true' },
-    stdio: ['ignore', keepOutput ? 'pipe' : 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', main],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, TS_NODE_SWC: 'true', TS_NODE_TRANSPILE_ONLY: 'true' },
+      stdio: ['ignore', keepOutput ? 'pipe' : 'ignore', 'inherit'],
+    },
+  );
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const exited = new Promise<ProcessExit>((resolve) =>

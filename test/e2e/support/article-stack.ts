@@ -82,7 +82,10 @@ export interface ArticleStack {
 
 export type SignInOptions = Parameters<typeof signInForTest>[3];
 
-export async function seedUsers(stack: Pick<ArticleStack, 'sql'>, users: readonly SeedUser[]): Promise<void> {
+export async function seedUsers(
+  stack: Pick<ArticleStack, 'sql'>,
+  users: readonly SeedUser[],
+): Promise<void> {
   for (const [index, user] of users.entries()) {
     await stack.sql(
       `INSERT INTO user_basic (user_id, mobile, user_name, profile_photo, status) VALUES (?, ?, ?, ?, 1)`,
@@ -91,7 +94,10 @@ export async function seedUsers(stack: Pick<ArticleStack, 'sql'>, users: readonl
   }
 }
 
-export async function seedArticles(stack: Pick<ArticleStack, 'sql'>, articles: readonly SeedArticle[]): Promise<void> {
+export async function seedArticles(
+  stack: Pick<ArticleStack, 'sql'>,
+  articles: readonly SeedArticle[],
+): Promise<void> {
   for (const article of articles) {
     await stack.sql(
       `INSERT INTO news_article_basic (article_id, user_id, channel_id, title, cover, status, create_time, update_time)
@@ -123,7 +129,11 @@ export async function startArticleStack(
   const keys = createTestKeys();
   const traceDir = mkdtempSync(join(tmpdir(), 'tt-trace-'));
   const traceFile = join(traceDir, 'trace', 'userClick.log');
-  const [userPort, newsPort, recommendPort] = [await freePort(), await freePort(), await freePort()];
+  const [userPort, newsPort, recommendPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env = testEnv(database.settings, redis, {
     USER_GRPC_PORT: userPort,
     NEWS_GRPC_PORT: newsPort,
@@ -140,7 +150,8 @@ export async function startArticleStack(
   });
   const state = createRedisClient(redis.stateUrl, redis.prefix);
   const cache = createRedisClient(redis.cacheUrl, redis.prefix);
-  const sql = (statement: string, params?: unknown[]) => withTestConnection(database.settings, (query) => query(statement, params));
+  const sql = (statement: string, params?: unknown[]) =>
+    withTestConnection(database.settings, (query) => query(statement, params));
   const httpApps: NestFastifyApplication[] = [];
   const ready = async (app: NestFastifyApplication): Promise<NestFastifyApplication> => {
     httpApps.push(app);
@@ -149,7 +160,8 @@ export async function startArticleStack(
     return app;
   };
   const startGateway = async () => ready(await createGateway(loadConfig(gatewayEnvSchema, env)));
-  const startMediaPlatform = async () => ready(await createMediaPlatform(loadConfig(mediaPlatformEnvSchema, env)));
+  const startMediaPlatform = async () =>
+    ready(await createMediaPlatform(loadConfig(mediaPlatformEnvSchema, env)));
   const userService = await startUserService(loadConfig(userEnvSchema, env));
   const stack: ArticleStack = {
     database,

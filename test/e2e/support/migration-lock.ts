@@ -3,7 +3,9 @@ import { TEST_MYSQL_SERVER, withTestConnection } from '@app/testing';
 import { createConnection } from 'mysql2/promise';
 
 /** Another session holding the migration lock of `databaseName` until `release`. */
-export async function holdMigrationLock(databaseName: string): Promise<{ release: () => Promise<void> }> {
+export async function holdMigrationLock(
+  databaseName: string,
+): Promise<{ release: () => Promise<void> }> {
   const connection = await createConnection(mysqlConnectionOptions(TEST_MYSQL_SERVER));
   await connection.query('SELECT GET_LOCK(?, 0)', [migrationLockName(databaseName)]);
   return { release: () => connection.end() };
@@ -23,9 +25,10 @@ export function waitingForMigrationLock(settings: MysqlSettings): Promise<boolea
 /** The names of the tables of the database of `settings`. */
 export function tablesOf(settings: MysqlSettings): Promise<string[]> {
   return withTestConnection(settings, async (query) => {
-    const rows = (await query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [
-      settings.MYSQL_DATABASE,
-    ])) as Array<{ name: string }>;
+    const rows = (await query(
+      'SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
+      [settings.MYSQL_DATABASE],
+    )) as Array<{ name: string }>;
     return rows.map((row) => row.name);
   });
 }

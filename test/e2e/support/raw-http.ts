@@ -10,13 +10,19 @@ export interface RawAnswer {
 
 function parseRawAnswer(text: string): RawAnswer {
   const split = text.indexOf('\r\n\r\n');
-  const [statusLine = '', ...headerLines] = text.slice(0, split === -1 ? text.length : split).split('\r\n');
+  const [statusLine = '', ...headerLines] = text
+    .slice(0, split === -1 ? text.length : split)
+    .split('\r\n');
   const headers: Record<string, string> = {};
   for (const line of headerLines) {
     const colon = line.indexOf(':');
     headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  return { status: Number(statusLine.split(' ')[1]), headers, body: split === -1 ? '' : text.slice(split + 4) };
+  return {
+    status: Number(statusLine.split(' ')[1]),
+    headers,
+    body: split === -1 ? '' : text.slice(split + 4),
+  };
 }
 
 /** A connection that has sent the start of a request; the server has begun reading it. */

@@ -34,11 +34,14 @@ export function recordSql(app: INestApplicationContext): SqlRecorder {
   const spy = jest.spyOn(MysqlQueryRunner.prototype, 'query');
   let start = spy.mock.calls.length;
   const statements = (): RecordedStatement[] =>
-    spy.mock.calls.slice(start).flatMap(([sql, parameters], index) =>
-      (spy.mock.contexts[start + index] as MysqlQueryRunner).connection === dataSource && !BACKGROUND.has(sql.trim())
-        ? [{ sql, parameters: Array.isArray(parameters) ? (parameters as unknown[]) : [] }]
-        : [],
-    );
+    spy.mock.calls
+      .slice(start)
+      .flatMap(([sql, parameters], index) =>
+        (spy.mock.contexts[start + index] as MysqlQueryRunner).connection === dataSource &&
+        !BACKGROUND.has(sql.trim())
+          ? [{ sql, parameters: Array.isArray(parameters) ? (parameters as unknown[]) : [] }]
+          : [],
+      );
   return {
     get statements() {
       return statements();
@@ -47,7 +50,8 @@ export function recordSql(app: INestApplicationContext): SqlRecorder {
       statements().filter(
         (statement) =>
           (!match || match.test(statement.sql)) &&
-          (parameter === undefined || statement.parameters.flat().some((value) => String(value) === parameter)),
+          (parameter === undefined ||
+            statement.parameters.flat().some((value) => String(value) === parameter)),
       ).length,
     reset: () => {
       start = spy.mock.calls.length;

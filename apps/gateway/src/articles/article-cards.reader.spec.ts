@@ -120,7 +120,10 @@ describe('ArticleCardsReader', () => {
   });
 
   it('reuses recent cards of the same channel for a second, then assembles them again', async () => {
-    jest.useFakeTimers({ now: 1_000_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    jest.useFakeTimers({
+      now: 1_000_000,
+      doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'],
+    });
     try {
       const { reader, commands } = newTestReader([info(A, 1)], []);
       const first = await reader.read([A], { topChannelId: 2, recent: true });

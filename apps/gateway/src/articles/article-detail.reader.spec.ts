@@ -15,11 +15,14 @@ const CONFIG = { GRPC_DEADLINE_MS: 3000 };
 function refusedReply(marked = true): Error {
   const metadata = new Metadata();
   if (marked) metadata.set('x-refused-reply', '1');
-  return Object.assign(new Error('13 INTERNAL: Received message larger than max (5000136 vs 4194304)'), {
-    code: GrpcStatus.INTERNAL,
-    details: 'Received message larger than max (5000136 vs 4194304)',
-    metadata,
-  });
+  return Object.assign(
+    new Error('13 INTERNAL: Received message larger than max (5000136 vs 4194304)'),
+    {
+      code: GrpcStatus.INTERNAL,
+      details: 'Received message larger than max (5000136 vs 4194304)',
+      metadata,
+    },
+  );
 }
 
 const detail = (artId: string): articleV1.ArticleDetail => ({
@@ -39,7 +42,10 @@ function newTestReader(
     peek: jest.fn((key: string) => Promise.resolve(cached[key.split(':')[1]])),
   };
   const getArticles = jest.fn((request: articleV1.GetArticlesRequest) =>
-    of({ articles: stored.filter((article) => request.articleIds.includes(article.artId)), leftOutArticleIds: [] }),
+    of({
+      articles: stored.filter((article) => request.articleIds.includes(article.artId)),
+      leftOutArticleIds: [],
+    }),
   );
   const reader = new ArticleDetailReader(
     cache as unknown as TwoLevelCache,
@@ -97,17 +103,24 @@ describe('ArticleDetailReader', () => {
     afterEach(() => jest.restoreAllMocks());
 
     /** News answering the first `fits` ids asked of `stored` a reply and naming the others as left out. */
-    function newReaderAnswering(fits: number, stored: articleV1.ArticleDetail[], failing: string[] = []) {
+    function newReaderAnswering(
+      fits: number,
+      stored: articleV1.ArticleDetail[],
+      failing: string[] = [],
+    ) {
       const cache = { peek: jest.fn(() => Promise.resolve(undefined)) };
-      const getArticles = jest.fn((request: articleV1.GetArticlesRequest): Observable<articleV1.GetArticlesResponse> => {
-        // A call that would answer one of `failing` first fails whole.
-        if (failing.includes(request.articleIds[0])) return throwError(() => new Error('news is down'));
-        const read = request.articleIds.slice(0, fits);
-        return of({
-          articles: stored.filter((article) => read.includes(article.artId)),
-          leftOutArticleIds: request.articleIds.slice(fits),
-        });
-      });
+      const getArticles = jest.fn(
+        (request: articleV1.GetArticlesRequest): Observable<articleV1.GetArticlesResponse> => {
+          // A call that would answer one of `failing` first fails whole.
+          if (failing.includes(request.articleIds[0]))
+            return throwError(() => new Error('news is down'));
+          const read = request.articleIds.slice(0, fits);
+          return of({
+            articles: stored.filter((article) => read.includes(article.artId)),
+            leftOutArticleIds: request.articleIds.slice(fits),
+          });
+        },
+      );
       const reader = new ArticleDetailReader(
         cache as unknown as TwoLevelCache,
         { getArticles } as unknown as articleV1.ArticleServiceClient,
@@ -120,19 +133,30 @@ describe('ArticleDetailReader', () => {
       const startedAt = 1_700_000_000_000;
       jest.spyOn(Date, 'now').mockImplementation(() => startedAt);
       const { reader, getArticles } = newReaderAnswering(2, [detail(A), detail(B), detail(C)]);
-      const answers = await Promise.all([reader.read(A), reader.read(B), reader.read(C), reader.read(MISSING)]);
+      const answers = await Promise.all([
+        reader.read(A),
+        reader.read(B),
+        reader.read(C),
+        reader.read(MISSING),
+      ]);
       expect(answers.map((answer) => answer?.artId ?? null)).toEqual([A, B, C, null]);
       expect(getArticles.mock.calls.map(([request]) => request)).toEqual([
         { articleIds: [A, B, C, MISSING], maxReplyBytes: 4 * 1024 * 1024 },
         { articleIds: [C, MISSING], maxReplyBytes: 4 * 1024 * 1024 },
       ]);
-      expect((getArticles.mock.calls[1] as unknown[])[2]).toEqual({ deadline: startedAt + CONFIG.GRPC_DEADLINE_MS });
+      expect((getArticles.mock.calls[1] as unknown[])[2]).toEqual({
+        deadline: startedAt + CONFIG.GRPC_DEADLINE_MS,
+      });
     });
 
     it('fails only the readers of the ids asked for again when that call fails', async () => {
       const { reader } = newReaderAnswering(2, [detail(A), detail(B), detail(C)], [C]);
       const answers = await Promise.allSettled([reader.read(A), reader.read(B), reader.read(C)]);
-      expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      expect(answers.map((answer) => answer.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+      ]);
     });
 
     it('fails the readers when news leaves out every id it was asked for', async () => {
@@ -147,13 +171,21 @@ describe('ArticleDetailReader', () => {
     afterEach(() => jest.restoreAllMocks());
 
     /** News answering `stored`, where a reply of more than `fits` articles is refused. */
-    function newReaderOver(fits: number, stored: articleV1.ArticleDetail[], marked = true, tooLarge: string[] = []) {
+    function newReaderOver(
+      fits: number,
+      stored: articleV1.ArticleDetail[],
+      marked = true,
+      tooLarge: string[] = [],
+    ) {
       const cache = { peek: jest.fn(() => Promise.resolve(undefined)) };
       const getArticles = jest.fn(
         (request: articleV1.GetArticlesRequest): Observable<articleV1.GetArticlesResponse> =>
           request.articleIds.length > fits || request.articleIds.some((id) => tooLarge.includes(id))
             ? throwError(() => refusedReply(marked))
-            : of({ articles: stored.filter((article) => request.articleIds.includes(article.artId)), leftOutArticleIds: [] }),
+            : of({
+                articles: stored.filter((article) => request.articleIds.includes(article.artId)),
+                leftOutArticleIds: [],
+              }),
       );
       const reader = new ArticleDetailReader(
         cache as unknown as TwoLevelCache,
@@ -165,7 +197,12 @@ describe('ArticleDetailReader', () => {
 
     it('is asked for again in halves until each part fits, every reader answered', async () => {
       const { reader, getArticles } = newReaderOver(1, [detail(A), detail(B), detail(C)]);
-      const answers = await Promise.all([reader.read(A), reader.read(B), reader.read(C), reader.read(MISSING)]);
+      const answers = await Promise.all([
+        reader.read(A),
+        reader.read(B),
+        reader.read(C),
+        reader.read(MISSING),
+      ]);
       expect(answers.map((answer) => answer?.artId ?? null)).toEqual([A, B, C, null]);
       expect(getArticles.mock.calls.map(([request]) => request.articleIds)).toEqual([
         [A, B, C, MISSING],
@@ -201,22 +238,41 @@ describe('ArticleDetailReader', () => {
           ? throwError(() => refusedReply())
           : of({ articles: [detail(request.articleIds[0])], leftOutArticleIds: [] });
       });
-      await Promise.allSettled([reader.read(A), reader.read(B), reader.read(C), reader.read(MISSING)]);
+      await Promise.allSettled([
+        reader.read(A),
+        reader.read(B),
+        reader.read(C),
+        reader.read(MISSING),
+      ]);
       const deadlines = getArticles.mock.calls.slice(1).map((call) => (call as unknown[])[2]);
       expect(deadlines.length).toBeGreaterThan(0);
-      expect(deadlines).toEqual(deadlines.map(() => ({ deadline: startedAt + CONFIG.GRPC_DEADLINE_MS })));
+      expect(deadlines).toEqual(
+        deadlines.map(() => ({ deadline: startedAt + CONFIG.GRPC_DEADLINE_MS })),
+      );
     });
 
     it('fails only the readers of a part that cannot be answered, the others get their articles', async () => {
       const { reader } = newReaderOver(1, [detail(A), detail(B), detail(C)], true, [A]);
-      const answers = await Promise.allSettled([reader.read(A), reader.read(B), reader.read(C), reader.read(MISSING)]);
-      expect(answers.map((answer) => answer.status)).toEqual(['rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
-      expect(answers[0]).toMatchObject({ reason: { code: GrpcStatus.INTERNAL } });
-      expect(answers.slice(1).map((answer) => (answer.status === 'fulfilled' ? (answer.value?.artId ?? null) : 'failed'))).toEqual([
-        B,
-        C,
-        null,
+      const answers = await Promise.allSettled([
+        reader.read(A),
+        reader.read(B),
+        reader.read(C),
+        reader.read(MISSING),
       ]);
+      expect(answers.map((answer) => answer.status)).toEqual([
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect(answers[0]).toMatchObject({ reason: { code: GrpcStatus.INTERNAL } });
+      expect(
+        answers
+          .slice(1)
+          .map((answer) =>
+            answer.status === 'fulfilled' ? (answer.value?.artId ?? null) : 'failed',
+          ),
+      ).toEqual([B, C, null]);
     });
   });
 });

@@ -1,7 +1,13 @@
 import { CacheKeys, SingleFlight, TwoLevelCache } from '@app/cache';
 import { APP_CONFIG } from '@app/config';
 import type { articleV1 } from '@app/contracts';
-import { ARTICLE_GRPC, GRPC_MAX_MESSAGE_BYTES, InjectGrpcClient, isRefusedReply, unaryBefore } from '@app/grpc';
+import {
+  ARTICLE_GRPC,
+  GRPC_MAX_MESSAGE_BYTES,
+  InjectGrpcClient,
+  isRefusedReply,
+  unaryBefore,
+} from '@app/grpc';
 import { SNOWFLAKE_ID } from '@app/snowflake';
 import { Inject, Injectable } from '@nestjs/common';
 
@@ -71,27 +77,38 @@ export class ArticleDetailReader {
     let reply: articleV1.GetArticlesResponse;
     try {
       const getArticles = this.articles.getArticles.bind(this.articles);
-      reply = await unaryBefore(deadline, getArticles, { articleIds, maxReplyBytes: GRPC_MAX_MESSAGE_BYTES });
+      reply = await unaryBefore(deadline, getArticles, {
+        articleIds,
+        maxReplyBytes: GRPC_MAX_MESSAGE_BYTES,
+      });
     } catch (error) {
       // A news release that predates max_reply_bytes answers the whole batch.
       if (articleIds.length < 2 || !isRefusedReply(error)) throw error;
       const partsDeadline = deadline ?? askedAt + this.deadlineMs;
       const half = Math.ceil(articleIds.length / 2);
       const halves = [articleIds.slice(0, half), articleIds.slice(half)];
-      return joinedParts(halves, await Promise.allSettled(halves.map((part) => this.fetch(part, partsDeadline))));
+      return joinedParts(
+        halves,
+        await Promise.allSettled(halves.map((part) => this.fetch(part, partsDeadline))),
+      );
     }
     const asked = new Set(articleIds);
     const leftOut = [...new Set(reply.leftOutArticleIds)].filter((id) => asked.has(id));
     if (leftOut.length === 0) return reply.articles;
-    if (leftOut.length === articleIds.length) throw new Error('news left out every article asked for');
-    const rest = await Promise.allSettled([this.fetch(leftOut, deadline ?? askedAt + this.deadlineMs)]);
+    if (leftOut.length === articleIds.length)
+      throw new Error('news left out every article asked for');
+    const rest = await Promise.allSettled([
+      this.fetch(leftOut, deadline ?? askedAt + this.deadlineMs),
+    ]);
     return joinedParts([[], leftOut], [{ status: 'fulfilled', value: reply.articles }, ...rest]);
   }
 
   /** The approved article's detail, or null when there is none. */
   async read(articleId: string): Promise<articleV1.ArticleDetail | null> {
     if (!SNOWFLAKE_ID.test(articleId)) return null;
-    const cached = await this.cache.peek<articleV1.ArticleDetail>(CacheKeys.articleDetail(articleId));
+    const cached = await this.cache.peek<articleV1.ArticleDetail>(
+      CacheKeys.articleDetail(articleId),
+    );
     if (cached !== undefined) return cached;
     return this.loading.run(articleId, () => this.misses.load(articleId));
   }

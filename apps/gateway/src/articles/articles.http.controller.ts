@@ -81,7 +81,11 @@ export class ArticlesHttpController {
       this.recomments(article.artId),
       viewed ? this.tracker.recordRead(article.artId, article.autId, reader.userId) : undefined,
     ]);
-    return articlePageBody(article, this.config.TZ, pageFields(author, viewer, recomments, this.unnamedAuthorPhoto));
+    return articlePageBody(
+      article,
+      this.config.TZ,
+      pageFields(author, viewer, recomments, this.unnamedAuthorPhoto),
+    );
   }
 
   private async anonymousPage(article: articleV1.ArticleDetail): Promise<Buffer> {

@@ -45,6 +45,15 @@ import { ViewerStateReader } from './viewer-state.reader';
     UserCardPresenter,
     ViewerStateReader,
   ],
-  exports: [ArticleCardsReader, FollowingReader, HotCounters, ReadingTracker, ArticleLikingsReader, ChannelPinsReader, ReadingStatsRecorder, TraceLogWriter],
+  exports: [
+    ArticleCardsReader,
+    FollowingReader,
+    HotCounters,
+    ReadingTracker,
+    ArticleLikingsReader,
+    ChannelPinsReader,
+    ReadingStatsRecorder,
+    TraceLogWriter,
+  ],
 })
 export class ArticlesModule {}

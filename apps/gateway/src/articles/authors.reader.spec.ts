@@ -15,7 +15,9 @@ function newTestReader(
   stored: userV1.UserName[] | Error,
 ) {
   const cache = {
-    peekMany: jest.fn((keys: string[]) => Promise.resolve(keys.map((key) => cached[key.split(':')[1]]))),
+    peekMany: jest.fn((keys: string[]) =>
+      Promise.resolve(keys.map((key) => cached[key.split(':')[1]])),
+    ),
   };
   const getUserNames = jest.fn(
     (request: userV1.GetUserNamesRequest): Observable<userV1.GetUserNamesResponse> =>
@@ -34,10 +36,13 @@ function newTestReader(
 
 describe('AuthorsReader', () => {
   it('sends the author misses of requests served together in one GetUserNames call', async () => {
-    const { reader, getUserNames } = newTestReader({ [B]: { name: 'b', photo: 'Fb' }, [GONE]: null }, [
-      { id: A, name: 'a', photo: '' },
-      { id: C, name: 'c', photo: 'Fc' },
-    ]);
+    const { reader, getUserNames } = newTestReader(
+      { [B]: { name: 'b', photo: 'Fb' }, [GONE]: null },
+      [
+        { id: A, name: 'a', photo: '' },
+        { id: C, name: 'c', photo: 'Fc' },
+      ],
+    );
     const [first, second] = await Promise.all([reader.read([A, B, GONE]), reader.read([C, A])]);
     expect(Object.fromEntries(first)).toEqual({
       [A]: { name: 'a', photo: 'http://img/default' },
@@ -57,7 +62,10 @@ describe('AuthorsReader', () => {
   });
 
   it('leaves out the authors the user service could not answer, keeping the cached ones', async () => {
-    const { reader } = newTestReader({ [B]: { name: 'b', photo: 'Fb' }, [GONE]: null }, new Error('14 UNAVAILABLE'));
+    const { reader } = newTestReader(
+      { [B]: { name: 'b', photo: 'Fb' }, [GONE]: null },
+      new Error('14 UNAVAILABLE'),
+    );
     expect(Object.fromEntries(await reader.read([A, B, GONE]))).toEqual({
       [B]: { name: 'b', photo: 'http://img/Fb' },
       [GONE]: null,

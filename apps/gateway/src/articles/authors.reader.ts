@@ -51,7 +51,9 @@ export class AuthorsReader {
   async read(userIds: readonly string[]): Promise<Map<string, Author | null>> {
     const { authors, failed } = await this.lookUp(userIds);
     if (failed) {
-      this.logger.warn(`${failed.ids.length} author(s) shown unnamed: ${errorMessage(failed.error)}`);
+      this.logger.warn(
+        `${failed.ids.length} author(s) shown unnamed: ${errorMessage(failed.error)}`,
+      );
     }
     return authors;
   }
@@ -83,7 +85,9 @@ export class AuthorsReader {
     const ids = [...new Set(userIds)];
     const authors = new Map<string, Author | null>();
     if (ids.length === 0) return { authors };
-    const cached = await this.cache.peekMany<CachedProfile>(ids.map((id) => CacheKeys.userProfile(id)));
+    const cached = await this.cache.peekMany<CachedProfile>(
+      ids.map((id) => CacheKeys.userProfile(id)),
+    );
     const misses: string[] = [];
     ids.forEach((id, index) => {
       const profile = cached[index];
@@ -94,7 +98,8 @@ export class AuthorsReader {
     let failed: { ids: string[]; error: unknown } | undefined;
     misses.forEach((id, index) => {
       const outcome = loaded[index];
-      if (outcome.status === 'fulfilled') authors.set(id, outcome.value && this.present(outcome.value));
+      if (outcome.status === 'fulfilled')
+        authors.set(id, outcome.value && this.present(outcome.value));
       else {
         failed ??= { ids: [], error: outcome.reason };
         failed.ids.push(id);

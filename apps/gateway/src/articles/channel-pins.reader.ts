@@ -13,7 +13,10 @@ export const PINS_CACHE_MS = 1_000;
  */
 @Injectable()
 export class ChannelPinsReader {
-  private readonly pins = new LRUCache<number, Promise<string[]>>({ max: 1_000, ttl: PINS_CACHE_MS });
+  private readonly pins = new LRUCache<number, Promise<string[]>>({
+    max: 1_000,
+    ttl: PINS_CACHE_MS,
+  });
 
   constructor(@Inject(REDIS_STATE) private readonly state: Redis) {}
 

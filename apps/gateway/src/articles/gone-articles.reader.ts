@@ -16,13 +16,17 @@ export const NOT_GONE_CACHE_MS = 5 * 60_000;
 export class GoneArticlesReader {
   private readonly notGone = new LRUCache<string, true>({ max: 100_000, ttl: NOT_GONE_CACHE_MS });
 
-  constructor(@InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient) {}
+  constructor(
+    @InjectGrpcClient(ARTICLE_GRPC) private readonly articles: articleV1.ArticleServiceClient,
+  ) {}
 
   /** The ids among `articleIds` of articles deleted for good or unknown; no call when all were checked lately. */
   async gone(articleIds: readonly string[]): Promise<string[]> {
     const unchecked = articleIds.filter((id) => !this.notGone.has(id));
     if (unchecked.length === 0) return [];
-    const { articleIds: gone } = await unary(this.articles.listGoneArticles({ articleIds: unchecked }));
+    const { articleIds: gone } = await unary(
+      this.articles.listGoneArticles({ articleIds: unchecked }),
+    );
     const goneIds = new Set(gone);
     for (const id of unchecked) if (!goneIds.has(id)) this.notGone.set(id, true);
     return gone;

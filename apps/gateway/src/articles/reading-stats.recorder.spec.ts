@@ -33,7 +33,9 @@ describe('ReadingStatsRecorder', () => {
     await recorder.recordDuration(article, 120, undefined);
     expect(article.contentReads).toBe(1);
     const key = StateKeys.articleReadingStats(article.artId);
-    const completions = addToHash.mock.calls.filter(([, field]) => field === ReadingStatsFields.completionPercent);
+    const completions = addToHash.mock.calls.filter(
+      ([, field]) => field === ReadingStatsFields.completionPercent,
+    );
     expect(completions).toEqual([
       [key, ReadingStatsFields.completionPercent, 50],
       [key, ReadingStatsFields.completionPercent, 100],

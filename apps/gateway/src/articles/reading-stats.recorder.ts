@@ -66,7 +66,12 @@ export class ReadingStatsRecorder {
   /** Counts a detail view under where it came from, when the tracking string of its `Trace` header tells. */
   recordOrigin(articleId: string, tracking: TrackingFields): void {
     const origin = originOf(tracking);
-    if (origin) this.counters.addToHash(StateKeys.articleReadingStats(articleId), ReadingStatsFields[origin], 1);
+    if (origin)
+      this.counters.addToHash(
+        StateKeys.articleReadingStats(articleId),
+        ReadingStatsFields[origin],
+        1,
+      );
   }
 
   /**
@@ -86,7 +91,9 @@ export class ReadingStatsRecorder {
     try {
       return await this.following.isFollowing(readerId, authorId);
     } catch (error) {
-      this.logger.warn(`a reading report counted as not a fan's, the follow unknown: ${errorMessage(error)}`);
+      this.logger.warn(
+        `a reading report counted as not a fan's, the follow unknown: ${errorMessage(error)}`,
+      );
       return false;
     }
   }

@@ -41,9 +41,7 @@ export class ReadingTracker {
       ]);
     } catch (error) {
       // Reading the article matters more than remembering it.
-      this.logger.error(
-        `history not recorded for article ${articleId}: ${errorMessage(error)}`,
-      );
+      this.logger.error(`history not recorded for article ${articleId}: ${errorMessage(error)}`);
     }
   }
 

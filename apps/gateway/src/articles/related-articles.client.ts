@@ -74,7 +74,9 @@ export class RelatedArticlesClient {
     const ids = await this.ask(articleId);
     if (ids !== FAILED) {
       const value = ids.length > 0 ? ids.join(',') : NO_RELATED;
-      void this.redis.set(key, value, 'EX', ttlWithJitter(CacheTtl.articleRelated)).catch(() => undefined);
+      void this.redis
+        .set(key, value, 'EX', ttlWithJitter(CacheTtl.articleRelated))
+        .catch(() => undefined);
     }
     return ids;
   }

@@ -49,7 +49,9 @@ export class ViewerStateReader {
     try {
       return await this.following.isFollowing(userId, authorId);
     } catch (error) {
-      this.logger.warn(`article page of ${userId} shown without their follow of ${authorId}: ${errorMessage(error)}`);
+      this.logger.warn(
+        `article page of ${userId} shown without their follow of ${authorId}: ${errorMessage(error)}`,
+      );
       return false;
     }
   }
@@ -75,13 +77,25 @@ export class ViewerStateReader {
     const [hasAttitudes, attitude, hasCollections, collectedAt] = (replies ?? []).map(
       ([error, value]) => (error ? undefined : value),
     ) as [number?, (string | null)?, number?, (string | null)?];
-    if (hasAttitudes === 1 && attitude !== undefined && hasCollections === 1 && collectedAt !== undefined)
-      return { attitude: attitude === null ? NO_ATTITUDE : Number(attitude), isCollected: collectedAt !== null };
+    if (
+      hasAttitudes === 1 &&
+      attitude !== undefined &&
+      hasCollections === 1 &&
+      collectedAt !== undefined
+    )
+      return {
+        attitude: attitude === null ? NO_ATTITUDE : Number(attitude),
+        isCollected: collectedAt !== null,
+      };
     try {
-      const { attitude: loaded, isCollected } = await unary(this.reactions.getViewerState({ userId, articleId }));
+      const { attitude: loaded, isCollected } = await unary(
+        this.reactions.getViewerState({ userId, articleId }),
+      );
       return { attitude: loaded, isCollected };
     } catch (error) {
-      this.logger.warn(`article page of ${userId} shown without their like and collection of ${articleId}: ${errorMessage(error)}`);
+      this.logger.warn(
+        `article page of ${userId} shown without their like and collection of ${articleId}: ${errorMessage(error)}`,
+      );
       return { attitude: NO_ATTITUDE, isCollected: false };
     }
   }

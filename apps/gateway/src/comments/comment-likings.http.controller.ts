@@ -6,7 +6,6 @@ import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common'
 
 import { CommentTargetDto } from './dto/comment-target.dto';
 
-
 @Controller('v1_0/comment/likings')
 @Auth()
 export class CommentLikingsHttpController {

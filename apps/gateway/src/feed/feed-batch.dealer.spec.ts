@@ -555,7 +555,9 @@ describe('FeedBatchDealer drawing ahead', () => {
       store.next.mockResolvedValue(nothingQueued());
       store.queueAndNext.mockResolvedValue(nothingQueued());
       expect(await dealer.deal(viewer, 1, 5000)).toMatchObject({ ok: true, ids: [] });
-      expect(recommender.recommend.mock.calls.map((call) => call[4])).toEqual([1_000_200, 1_000_200]);
+      expect(recommender.recommend.mock.calls.map((call) => call[4])).toEqual([
+        1_000_200, 1_000_200,
+      ]);
     } finally {
       clock.mockRestore();
     }

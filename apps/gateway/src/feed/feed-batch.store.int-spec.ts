@@ -232,10 +232,15 @@ describe('FeedBatchStore (real Redis)', () => {
     expect(await redis.zcard(cursors)).toBe(FEED_HISTORY_SIZE);
   });
 
-  it('deals the fresh batch of a fallback page\'s time cursor without what the fallback pages showed, and replays it so', async () => {
+  it("deals the fresh batch of a fallback page's time cursor without what the fallback pages showed, and replays it so", async () => {
     const viewer = newViewer();
     await store.markTimeCursor(viewer, 7, 2_000, ['5', '6', '7', '11', '20']);
-    await store.queue(viewer, 7, [batch('5', '8', '6', '9'), batch('7', '10'), batch('12', '11')], []);
+    await store.queue(
+      viewer,
+      7,
+      [batch('5', '8', '6', '9'), batch('7', '10'), batch('12', '11')],
+      [],
+    );
     expect(await next(viewer, 7, 2_000)).toMatchObject({
       kind: 'fresh',
       // Filled from the batches after it; its exposure goes, for the dealer to make one naming its ids.
@@ -255,8 +260,16 @@ describe('FeedBatchStore (real Redis)', () => {
   it('leaves what the fallback pages showed out of every batch dealt after them, of the run queued and of the next, fills the batch they trimmed from those after it and keeps each so for its replays', async () => {
     const viewer = newViewer();
     await store.markTimeCursor(viewer, 8, 2_000, ['5', '6', '7', '13', '14', '15']);
-    await store.queue(viewer, 8, [batch('5', '8'), batch('6', '7'), batch('9', '13'), batch('11')], []);
-    expect(await next(viewer, 8, 2_000)).toMatchObject({ kind: 'fresh', batch: { ids: ['8', '9'] } });
+    await store.queue(
+      viewer,
+      8,
+      [batch('5', '8'), batch('6', '7'), batch('9', '13'), batch('11')],
+      [],
+    );
+    expect(await next(viewer, 8, 2_000)).toMatchObject({
+      kind: 'fresh',
+      batch: { ids: ['8', '9'] },
+    });
     // What was left of the queue moved up into its batches.
     expect(await next(viewer, 8, 2_001)).toMatchObject({
       kind: 'fresh',

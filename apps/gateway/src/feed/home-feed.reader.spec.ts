@@ -86,12 +86,22 @@ describe('HomeFeedReader', () => {
 
   it('leaves a pin off a batch dealt to the cursor of the one before it, which it led, with_top=1 (not with_top=0)', async () => {
     const { reader, traceLog, stats } = newTestReader(
-      { ok: true, ids: ['7', '9', '8'], cursor: 101, exposure: '{"articleId":"[7,9,8]"}', continued: true },
+      {
+        ok: true,
+        ids: ['7', '9', '8'],
+        cursor: 101,
+        exposure: '{"articleId":"[7,9,8]"}',
+        continued: true,
+      },
       ['9'],
     );
     const view = await reader.read(user, 1, 100, true);
     expect(view.results.map((result) => result.art_id)).toEqual(['7', '8']);
-    expect(traceLog.write).toHaveBeenCalledWith({ trace: '{"articleId":"[7,8]"}', channelId: 1, readTime: '' });
+    expect(traceLog.write).toHaveBeenCalledWith({
+      trace: '{"articleId":"[7,8]"}',
+      channelId: 1,
+      readTime: '',
+    });
     expect(stats.recordExposures).toHaveBeenCalledWith(['7', '8']);
     const withoutTop = await reader.read(user, 1, 100, false);
     expect(withoutTop.results.map((result) => result.art_id)).toEqual(['7', '9', '8']);
@@ -102,7 +112,9 @@ describe('HomeFeedReader', () => {
       { ok: true, ids: ['9'], cursor: 101, exposure: '', continued: true },
       ['9'],
     );
-    expect((await reader.read(user, 1, 100, true)).results.map((result) => result.art_id)).toEqual(['9']);
+    expect((await reader.read(user, 1, 100, true)).results.map((result) => result.art_id)).toEqual([
+      '9',
+    ]);
   });
 
   it('shows a pinned card with the current second, sharing one copy within the second', async () => {

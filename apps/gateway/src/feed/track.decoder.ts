@@ -25,7 +25,8 @@ export function decodeTrackIds(buffer: Uint8Array): TrackIds {
     const field = tag >>> 3;
     const wireType = tag & 7;
     if (field === 1 && wireType === LENGTH_DELIMITED) track.exposure = reader.string();
-    else if (field === 2 && wireType === LENGTH_DELIMITED) track.articleIds.push(articleIdOf(reader));
+    else if (field === 2 && wireType === LENGTH_DELIMITED)
+      track.articleIds.push(articleIdOf(reader));
     else if (field === 3 && wireType === VARINT) track.timeStamp = int64String(reader);
     else reader.skipType(wireType);
   }

@@ -13,7 +13,8 @@ export function batchExposures(runExposure: string): (ids: readonly string[]) =>
   } catch {
     return () => runExposure;
   }
-  if (typeof parsed !== 'object' || parsed === null || !('articleId' in parsed)) return () => runExposure;
+  if (typeof parsed !== 'object' || parsed === null || !('articleId' in parsed))
+    return () => runExposure;
   const fields = parsed;
   return (ids) => JSON.stringify({ ...fields, articleId: `[${ids.join(',')}]` });
 }

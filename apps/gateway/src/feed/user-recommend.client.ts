@@ -34,7 +34,10 @@ export type RecommendResult =
 @Injectable()
 export class UserRecommendClient {
   /** Its path and request encoding; answers are read by decodeTrackIds. */
-  private readonly method: Pick<MethodDefinition<userReco.User, unknown>, 'path' | 'requestSerialize'>;
+  private readonly method: Pick<
+    MethodDefinition<userReco.User, unknown>,
+    'path' | 'requestSerialize'
+  >;
 
   constructor(
     private readonly channel: RecommendChannel,
@@ -75,7 +78,9 @@ export class UserRecommendClient {
         { deadline },
         (error, response) => {
           const result: RecommendResult =
-            error || !response ? { ok: false, reason: failureOf(error) } : { ok: true, batch: batchOf(response) };
+            error || !response
+              ? { ok: false, reason: failureOf(error) }
+              : { ok: true, batch: batchOf(response) };
           this.metrics.recommendCalled(result.ok ? 'ok' : result.reason);
           resolve(result);
         },

@@ -7,7 +7,9 @@ import { RecommendChannel } from './recommend.channel';
 const USER_RECOMMEND = '/UserRecommend/user_recommend';
 const asIs = (bytes: Buffer): Buffer => bytes;
 
-async function startReplica(reply = Buffer.alloc(0)): Promise<{ server: Server; port: number; calls: () => number }> {
+async function startReplica(
+  reply = Buffer.alloc(0),
+): Promise<{ server: Server; port: number; calls: () => number }> {
   let calls = 0;
   const server = new Server();
   server.addService(
@@ -40,8 +42,12 @@ async function startReplica(reply = Buffer.alloc(0)): Promise<{ server: Server; 
 /** A call of USER_RECOMMEND on the channel, answering its error (null when it succeeded). */
 function callOn(channel: RecommendChannel): Promise<ServiceError | null> {
   return new Promise((resolve) =>
-    channel.client.makeUnaryRequest(USER_RECOMMEND, asIs, asIs, Buffer.alloc(0), (error: ServiceError | null) =>
-      resolve(error),
+    channel.client.makeUnaryRequest(
+      USER_RECOMMEND,
+      asIs,
+      asIs,
+      Buffer.alloc(0),
+      (error: ServiceError | null) => resolve(error),
     ),
   );
 }
@@ -98,7 +104,7 @@ describe('RecommendChannel (int: a recommend service whose reply is over the mes
     await new Promise<void>((resolve) => replica.server.tryShutdown(() => resolve()));
   });
 
-  it('ends the call INTERNAL as a refused reply, as the services\' clients do, not RESOURCE_EXHAUSTED as a refused request', async () => {
+  it("ends the call INTERNAL as a refused reply, as the services' clients do, not RESOURCE_EXHAUSTED as a refused request", async () => {
     const error = await callOn(channel);
     expect([error?.code, isRefusedReply(error)]).toEqual([status.INTERNAL, true]);
     expect(replica.calls()).toBe(1);

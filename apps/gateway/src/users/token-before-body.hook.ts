@@ -1,4 +1,9 @@
-import { parseAuthorization, signInRequiredRefusal, TokenErrors, type TokenVerifier } from '@app/auth';
+import {
+  parseAuthorization,
+  signInRequiredRefusal,
+  TokenErrors,
+  type TokenVerifier,
+} from '@app/auth';
 import { toHttpError } from '@app/grpc';
 import type { onRequestHookHandler } from 'fastify';
 

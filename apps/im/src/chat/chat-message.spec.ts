@@ -63,7 +63,13 @@ describe('parseChatMessage', () => {
   });
 
   it('refuses a message of which no character shows, as a comment is refused', () => {
-    for (const msg of ['\u200b', ' \u200d\u2060\u200c ', '\u202e\u00ad', '\ufeff', '\u3164\u2800']) {
+    for (const msg of [
+      '\u200b',
+      ' \u200d\u2060\u200c ',
+      '\u202e\u00ad',
+      '\ufeff',
+      '\u3164\u2800',
+    ]) {
       const result = parseChatMessage({ msg, timestamp: NOW }, NOW);
       expect(result).toEqual({ ok: false, errors: { msg: 'msg must be 1 to 500 characters.' } });
     }

@@ -1,5 +1,11 @@
 import type { chatbot } from '@app/contracts';
-import { GRPC_LOADER_OPTIONS, GRPC_MAX_MESSAGE_BYTES, isGrpcServiceError, isRefusedReply, protoFile } from '@app/grpc';
+import {
+  GRPC_LOADER_OPTIONS,
+  GRPC_MAX_MESSAGE_BYTES,
+  isGrpcServiceError,
+  isRefusedReply,
+  protoFile,
+} from '@app/grpc';
 import {
   loadPackageDefinition,
   type sendUnaryData,
@@ -18,17 +24,24 @@ import { GrpcChatBot } from './grpc.chat-bot';
  * the message limit when asked `large`.
  */
 async function startChatBot(): Promise<{ server: Server; url: string }> {
-  const service = loadPackageDefinition(loadSync(protoFile('chatbot.proto'), GRPC_LOADER_OPTIONS)).ChatBotService as ServiceClientConstructor;
+  const service = loadPackageDefinition(loadSync(protoFile('chatbot.proto'), GRPC_LOADER_OPTIONS))
+    .ChatBotService as ServiceClientConstructor;
   const server = new Server();
   server.addService(service.service, {
-    chatbot: (call: ServerUnaryCall<chatbot.ReceivedMessage, chatbot.ResponsedMessage>, callback: sendUnaryData<chatbot.ResponsedMessage>) => {
+    chatbot: (
+      call: ServerUnaryCall<chatbot.ReceivedMessage, chatbot.ResponsedMessage>,
+      callback: sendUnaryData<chatbot.ResponsedMessage>,
+    ) => {
       const { userMessage, createTime } = call.request;
-      const userResponse = userMessage === 'large' ? 'x'.repeat(GRPC_MAX_MESSAGE_BYTES + 1) : `echo: ${userMessage}`;
+      const userResponse =
+        userMessage === 'large' ? 'x'.repeat(GRPC_MAX_MESSAGE_BYTES + 1) : `echo: ${userMessage}`;
       callback(null, { userResponse, createTime });
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
   );
   return { server, url: `127.0.0.1:${port}` };
 }
@@ -48,14 +61,22 @@ describe('GrpcChatBot (int: a chatbot service on a real grpc-js server)', () => 
   });
 
   it("answers the bot's reply", async () => {
-    await expect(bot.reply({ userId: '1', userMessage: 'hi', createTime: 7 })).resolves.toEqual({ userResponse: 'echo: hi', createTime: 7 });
+    await expect(bot.reply({ userId: '1', userMessage: 'hi', createTime: 7 })).resolves.toEqual({
+      userResponse: 'echo: hi',
+      createTime: 7,
+    });
   });
 
   it("fails a reply over the message limit INTERNAL as a refused reply, as the services' clients do, not RESOURCE_EXHAUSTED as a refused request", async () => {
-    const error: unknown = await bot.reply({ userId: '1', userMessage: 'large', createTime: 7 }).then(
-      () => undefined,
-      (refused: unknown) => refused,
-    );
-    expect([isGrpcServiceError(error) && error.code, isRefusedReply(error)]).toEqual([status.INTERNAL, true]);
+    const error: unknown = await bot
+      .reply({ userId: '1', userMessage: 'large', createTime: 7 })
+      .then(
+        () => undefined,
+        (refused: unknown) => refused,
+      );
+    expect([isGrpcServiceError(error) && error.code, isRefusedReply(error)]).toEqual([
+      status.INTERNAL,
+      true,
+    ]);
   });
 });

@@ -32,7 +32,9 @@ export class GrpcChatBot extends ChatBot implements OnApplicationShutdown {
     ).ChatBotService;
     if (typeof service !== 'function') throw new Error('chatbot.proto defines no ChatBotService');
     // A reply over the message limit ends INTERNAL, as on the other services' clients.
-    this.client = new service(url, credentials.createInsecure(), { interceptors: [refusedReplyInterceptor()] });
+    this.client = new service(url, credentials.createInsecure(), {
+      interceptors: [refusedReplyInterceptor()],
+    });
     const definition = service.service.Chatbot;
     this.method = {
       path: definition.path,

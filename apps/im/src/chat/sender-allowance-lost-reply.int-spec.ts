@@ -30,7 +30,12 @@ describe('SenderAllowance (real Redis, through a relay that loses the reply of a
   });
 
   it('lets a message through once when its take, sent again, finds the one it took spent', async () => {
-    const allowance = new SenderAllowance(redis, ONE_A_MINUTE, { warn: () => {}, log: () => {} }, PATIENT_MS);
+    const allowance = new SenderAllowance(
+      redis,
+      ONE_A_MINUTE,
+      { warn: () => {}, log: () => {} },
+      PATIENT_MS,
+    );
     // Nothing of the client's own left unanswered: the next reply is the take's.
     await redis.ping();
     const cut = cutter.cutAfter(1, 0);

@@ -182,7 +182,11 @@ describe('SenderAllowance while its Redis is down or hangs', () => {
   });
 });
 
-async function takes(allowance: SenderAllowance, sender: string, count: number): Promise<boolean[]> {
+async function takes(
+  allowance: SenderAllowance,
+  sender: string,
+  count: number,
+): Promise<boolean[]> {
   const taken: boolean[] = [];
   for (let n = 0; n < count; n++) taken.push(await allowance.take(sender));
   return taken;

@@ -43,6 +43,12 @@ describe('RedisPubSub while its Redis hangs', () => {
 
     expect(await pubSub.isReady()).toBe(true);
     expect(await pubSub.pub.publish('hang:channel', 'after')).toBe(1);
-    expect(await eventually(() => heard, (messages) => messages.length > 0, 'the message')).toEqual(['after']);
+    expect(
+      await eventually(
+        () => heard,
+        (messages) => messages.length > 0,
+        'the message',
+      ),
+    ).toEqual(['after']);
   });
 });

@@ -70,9 +70,17 @@ describe('presentArticleStatistics', () => {
   });
 
   it('splits reads by origin, the unknown rest under other, never beyond read_count', () => {
-    const split = presentArticleStatistics({ ...NO_READING, recommendReadCount: 5, channelReadCount: 4 });
+    const split = presentArticleStatistics({
+      ...NO_READING,
+      recommendReadCount: 5,
+      channelReadCount: 4,
+    });
     expect(split.origin).toEqual({ recommend: 5, channel: 4, relation: 0, outter: 0, other: 3 });
-    const capped = presentArticleStatistics({ ...NO_READING, recommendReadCount: 10, channelReadCount: 9 });
+    const capped = presentArticleStatistics({
+      ...NO_READING,
+      recommendReadCount: 10,
+      channelReadCount: 9,
+    });
     expect(capped.origin).toEqual({ recommend: 10, channel: 2, relation: 0, outter: 0, other: 0 });
   });
 });

@@ -57,8 +57,16 @@ export function presentArticleStatistics(
   };
 }
 
-function presentOrigin(stats: authoringV1.GetArticleStatisticsResponse): MpArticleStatistics['origin'] {
+function presentOrigin(
+  stats: authoringV1.GetArticleStatisticsResponse,
+): MpArticleStatistics['origin'] {
   const recommend = Math.min(stats.recommendReadCount, stats.readCount);
   const channel = Math.min(stats.channelReadCount, stats.readCount - recommend);
-  return { recommend, channel, relation: 0, outter: 0, other: stats.readCount - recommend - channel };
+  return {
+    recommend,
+    channel,
+    relation: 0,
+    outter: 0,
+    other: stats.readCount - recommend - channel,
+  };
 }

@@ -24,13 +24,17 @@ describe('mis migrations started twice at once on a fresh database (real MariaDB
       migrateCommand(database.settings, MIS_SCHEMA, []),
       migrateCommand(database.settings, MIS_SCHEMA, []),
     ]);
-    expect(runs.map((run) => (run.status === 'rejected' ? String(run.reason) : run.status))).toEqual(['fulfilled', 'fulfilled']);
+    expect(
+      runs.map((run) => (run.status === 'rejected' ? String(run.reason) : run.status)),
+    ).toEqual(['fulfilled', 'fulfilled']);
 
     const applied = await withTestConnection(database.settings, (sql) =>
       sql('SELECT name FROM migrations_mis ORDER BY id'),
     );
     expect(applied).toEqual([{ name: 'CreateMisTables1764000000000' }]);
-    const counts = log.mock.calls.map(([line]: unknown[]) => String(line)).filter((line) => line.endsWith('applied'));
+    const counts = log.mock.calls
+      .map(([line]: unknown[]) => String(line))
+      .filter((line) => line.endsWith('applied'));
     expect(counts.sort()).toEqual(['mis: 0 migration(s) applied', 'mis: 1 migration(s) applied']);
 
     const lone = await createTestDatabase([MIS_SCHEMA]);
@@ -44,12 +48,20 @@ describe('mis migrations started twice at once on a fresh database (real MariaDB
   it('applies each migration once when replicas booting with MIGRATIONS_RUN start beside the migration command', async () => {
     const boot = async (): Promise<void> => {
       const app = await Test.createTestingModule({
-        imports: [DatabaseModule.forRoot({ ...database.settings, MIGRATIONS_RUN: true }, MIS_SCHEMA)],
+        imports: [
+          DatabaseModule.forRoot({ ...database.settings, MIGRATIONS_RUN: true }, MIS_SCHEMA),
+        ],
       }).compile();
       await app.close();
     };
-    const runs = await Promise.allSettled([boot(), boot(), migrateCommand(database.settings, MIS_SCHEMA, [])]);
-    expect(runs.map((run) => (run.status === 'rejected' ? String(run.reason) : run.status))).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    const runs = await Promise.allSettled([
+      boot(),
+      boot(),
+      migrateCommand(database.settings, MIS_SCHEMA, []),
+    ]);
+    expect(
+      runs.map((run) => (run.status === 'rejected' ? String(run.reason) : run.status)),
+    ).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
 
     const applied = await withTestConnection(database.settings, (sql) =>
       sql('SELECT name FROM migrations_mis ORDER BY id'),

@@ -4,7 +4,9 @@ import type { ArticleDetailRow, ArticleInfoRow } from './articles.repository';
 
 /** `art:{id}:info`: the JSON of `articleV1.ArticleInfo`. */
 export function toArticleInfo(row: ArticleInfoRow): articleV1.ArticleInfo {
-  const images = Array.isArray(row.cover?.images) ? row.cover.images.filter((image) => typeof image === 'string') : [];
+  const images = Array.isArray(row.cover?.images)
+    ? row.cover.images.filter((image) => typeof image === 'string')
+    : [];
   return {
     artId: row.id,
     title: row.title,

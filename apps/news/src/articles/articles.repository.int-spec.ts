@@ -1,5 +1,10 @@
 import { mysqlDataSourceOptions } from '@app/database';
-import { collectAsync, createTestDatabase, type TestDatabase, withTestConnection } from '@app/testing';
+import {
+  collectAsync,
+  createTestDatabase,
+  type TestDatabase,
+  withTestConnection,
+} from '@app/testing';
 import { DataSource } from 'typeorm';
 
 import { NEWS_SCHEMA } from '../database/news-schema';
@@ -67,17 +72,23 @@ describe('ArticlesRepository author lists (real MariaDB)', () => {
     expect(await chunksOf('1294287382374383699')).toEqual([]);
   });
 
-  it('reads approved articles whole up to a size and measures the others\' UTF-8 bytes without their contents', async () => {
+  it("reads approved articles whole up to a size and measures the others' UTF-8 bytes without their contents", async () => {
     await withTestConnection(database.settings, async (query) => {
-      await query("UPDATE news_article_basic SET title = '标题' WHERE article_id IN (?, ?)", [APPROVED[0], APPROVED[2]]);
-      await query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?), (?, ?), (?, ?)', [
+      await query("UPDATE news_article_basic SET title = '标题' WHERE article_id IN (?, ?)", [
         APPROVED[0],
-        '<p>内容</p>',
         APPROVED[2],
-        '<p>内容内容</p>',
-        '1300000000000000002',
-        '<p>in review</p>',
       ]);
+      await query(
+        'INSERT INTO news_article_content (article_id, content) VALUES (?, ?), (?, ?), (?, ?)',
+        [
+          APPROVED[0],
+          '<p>内容</p>',
+          APPROVED[2],
+          '<p>内容内容</p>',
+          '1300000000000000002',
+          '<p>in review</p>',
+        ],
+      );
     });
     const rows = await repository.findApprovedDetailsUpTo(
       [APPROVED[0], APPROVED[1], APPROVED[2], '1300000000000000002', '1300000000000000999'],

@@ -1,7 +1,14 @@
 import { keysetPages } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, LessThan, Not, type FindOptionsWhere, type Repository } from 'typeorm';
+import {
+  type EntityManager,
+  In,
+  LessThan,
+  Not,
+  type FindOptionsWhere,
+  type Repository,
+} from 'typeorm';
 
 import { type ArticleCover, ArticleEntity, ArticleStatus } from './article.entity';
 
@@ -49,7 +56,11 @@ export function authorArticlesInChunks<Row extends { id: string | number }>(
   const sql =
     `SELECT ${columns} FROM news_article_basic FORCE INDEX (idx_news_article_user) ` +
     `WHERE ${conditions.join(' AND ')} AND article_id > CAST(? AS UNSIGNED) ORDER BY article_id LIMIT ${chunkSize}`;
-  return keysetPages((after) => manager.query<Row[]>(sql, [...params, after]), (row) => row.id, chunkSize);
+  return keysetPages(
+    (after) => manager.query<Row[]>(sql, [...params, after]),
+    (row) => row.id,
+    chunkSize,
+  );
 }
 
 /** An approved article of an author in the `user:{uid}:art` list. */
@@ -111,7 +122,9 @@ const APPROVED_DETAILS_UP_TO_SQL = `
 /** Reads of approved (status 2) articles; every method is one SQL statement. */
 @Injectable()
 export class ArticlesRepository {
-  constructor(@InjectRepository(ArticleEntity) private readonly articles: Repository<ArticleEntity>) {}
+  constructor(
+    @InjectRepository(ArticleEntity) private readonly articles: Repository<ArticleEntity>,
+  ) {}
 
   /**
    * The pages of the approved articles among `articleIds`, in no particular order. Written as SQL
@@ -120,27 +133,48 @@ export class ArticlesRepository {
    */
   async findApprovedDetails(articleIds: readonly string[]): Promise<ArticleDetailRow[]> {
     if (articleIds.length === 0) return [];
-    const rows: RawDetailRow[] = await this.articles.query(APPROVED_DETAILS_SQL, [[...articleIds], ArticleStatus.Approved]);
-    return rows.map((row) => ({ ...row, channelId: Number(row.channelId), content: row.content ?? '' }));
+    const rows: RawDetailRow[] = await this.articles.query(APPROVED_DETAILS_SQL, [
+      [...articleIds],
+      ArticleStatus.Approved,
+    ]);
+    return rows.map((row) => ({
+      ...row,
+      channelId: Number(row.channelId),
+      content: row.content ?? '',
+    }));
   }
 
   /**
    * `findApprovedDetails` of the articles whose title and content take at most `maxBytes` (UTF-8,
    * measured by MySQL), and of the others all but the content (null), with `bytes` for each.
    */
-  async findApprovedDetailsUpTo(articleIds: readonly string[], maxBytes: number): Promise<SizedDetailRow[]> {
+  async findApprovedDetailsUpTo(
+    articleIds: readonly string[],
+    maxBytes: number,
+  ): Promise<SizedDetailRow[]> {
     if (articleIds.length === 0) return [];
-    const rows: Array<RawDetailRow & { bytes: string | number }> = await this.articles.query(APPROVED_DETAILS_UP_TO_SQL, [
-      maxBytes,
-      [...articleIds],
-      ArticleStatus.Approved,
-    ]);
-    return rows.map((row) => ({ ...row, channelId: Number(row.channelId), bytes: Number(row.bytes) }));
+    const rows: Array<RawDetailRow & { bytes: string | number }> = await this.articles.query(
+      APPROVED_DETAILS_UP_TO_SQL,
+      [maxBytes, [...articleIds], ArticleStatus.Approved],
+    );
+    return rows.map((row) => ({
+      ...row,
+      channelId: Number(row.channelId),
+      bytes: Number(row.bytes),
+    }));
   }
 
   findApprovedInfos(articleIds: readonly string[]): Promise<ArticleInfoRow[]> {
     return this.articles.find({
-      select: { id: true, userId: true, channelId: true, title: true, cover: true, allowComment: true, createTime: true },
+      select: {
+        id: true,
+        userId: true,
+        channelId: true,
+        title: true,
+        cover: true,
+        allowComment: true,
+        createTime: true,
+      },
       where: { id: In([...articleIds]), status: ArticleStatus.Approved },
     });
   }
@@ -155,14 +189,18 @@ export class ArticlesRepository {
   }
 
   /** Every approved article of an author with its creation time (the `user:{uid}:art` zset), in chunks. */
-  async *approvedByAuthorInChunks(userId: string, chunkSize = AUTHOR_LIST_CHUNK): AsyncGenerator<AuthoredArticle[]> {
+  async *approvedByAuthorInChunks(
+    userId: string,
+    chunkSize = AUTHOR_LIST_CHUNK,
+  ): AsyncGenerator<AuthoredArticle[]> {
     const chunks = authorArticlesInChunks<{ id: string | number; createTime: Date }>(
       this.articles.manager,
       'article_id AS id, create_time AS createTime',
       { userId, status: ArticleStatus.Approved },
       chunkSize,
     );
-    for await (const rows of chunks) yield rows.map((row) => ({ id: String(row.id), createTime: row.createTime }));
+    for await (const rows of chunks)
+      yield rows.map((row) => ({ id: String(row.id), createTime: row.createTime }));
   }
 
   /** Newest approved ids of a channel (0 = all), below `beforeId` when given. */
@@ -170,7 +208,12 @@ export class ArticlesRepository {
     const where: FindOptionsWhere<ArticleEntity> = { status: ArticleStatus.Approved };
     if (channelId > 0) where.channelId = channelId;
     if (beforeId) where.id = LessThan(beforeId);
-    const rows = await this.articles.find({ select: { id: true }, where, order: { id: 'DESC' }, take: limit });
+    const rows = await this.articles.find({
+      select: { id: true },
+      where,
+      order: { id: 'DESC' },
+      take: limit,
+    });
     return rows.map((row) => row.id);
   }
 }

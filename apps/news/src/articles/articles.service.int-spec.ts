@@ -1,7 +1,13 @@
 import { CacheKeys, createRedisClient, TwoLevelCache } from '@app/cache';
 import { mysqlDataSourceOptions } from '@app/database';
 import { GRPC_MAX_MESSAGE_BYTES } from '@app/grpc';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis, withTestConnection } from '@app/testing';
+import {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+  withTestConnection,
+} from '@app/testing';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 
@@ -20,7 +26,10 @@ const IN_REDIS = Array.from({ length: 7 }, (_, index) => `130000000000000080${in
 const COLD = Array.from({ length: 7 }, (_, index) => `130000000000000090${index}`);
 
 /** Commands `redis` sends while `work` runs, and the socket writes (round trips) that carry them. */
-async function sent(redis: Redis, work: () => Promise<unknown>): Promise<{ commands: number; roundTrips: number }> {
+async function sent(
+  redis: Redis,
+  work: () => Promise<unknown>,
+): Promise<{ commands: number; roundTrips: number }> {
   const send = jest.spyOn(redis, 'sendCommand');
   const write = jest.spyOn(redis.stream, 'write');
   try {
@@ -50,7 +59,10 @@ describe('ArticlesService GetArticles within a reply (real MariaDB and Redis)', 
            VALUES (?, ?, 1, ?, '{"type":0,"images":[]}', 2, NOW(), NOW())`,
           [id, AUTHOR, `large ${index}`],
         );
-        await query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [id, 'x'.repeat(CONTENT_BYTES)]);
+        await query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [
+          id,
+          'x'.repeat(CONTENT_BYTES),
+        ]);
       }
       for (const [index, id] of [...IN_REDIS, ...COLD].entries()) {
         await query(
@@ -58,10 +70,15 @@ describe('ArticlesService GetArticles within a reply (real MariaDB and Redis)', 
            VALUES (?, ?, 1, ?, '{"type":0,"images":[]}', 2, NOW(), NOW())`,
           [id, AUTHOR, `normal ${index}`],
         );
-        await query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [id, `<p>${'x'.repeat(3000)}</p>`]);
+        await query('INSERT INTO news_article_content (article_id, content) VALUES (?, ?)', [
+          id,
+          `<p>${'x'.repeat(3000)}</p>`,
+        ]);
       }
     });
-    dataSource = await new DataSource(mysqlDataSourceOptions(database.settings, NEWS_SCHEMA)).initialize();
+    dataSource = await new DataSource(
+      mysqlDataSourceOptions(database.settings, NEWS_SCHEMA),
+    ).initialize();
     testRedis = createTestRedis();
     repository = new ArticlesRepository(dataSource.getRepository(ArticleEntity));
     ({ cache, service } = replica());
@@ -74,8 +91,14 @@ describe('ArticlesService GetArticles within a reply (real MariaDB and Redis)', 
       createRedisClient(testRedis.cacheUrl, testRedis.prefix, { enableAutoPipelining: false }),
     ];
     clients.push(redis, subscriber);
-    const replicaCache = new TwoLevelCache(redis, subscriber, { channel: `${testRedis.prefix}cache:invalidate` });
-    return { redis, cache: replicaCache, service: new ArticlesService(repository, replicaCache, new UserArticlesCache(redis)) };
+    const replicaCache = new TwoLevelCache(redis, subscriber, {
+      channel: `${testRedis.prefix}cache:invalidate`,
+    });
+    return {
+      redis,
+      cache: replicaCache,
+      service: new ArticlesService(repository, replicaCache, new UserArticlesCache(redis)),
+    };
   }
 
   afterAll(async () => {
@@ -91,11 +114,13 @@ describe('ArticlesService GetArticles within a reply (real MariaDB and Redis)', 
     let entered!: () => void;
     const reading = new Promise<void>((resolve) => (entered = resolve));
     const upTo = repository.findApprovedDetailsUpTo.bind(repository);
-    jest.spyOn(repository, 'findApprovedDetailsUpTo').mockImplementationOnce(async (ids, maxBytes) => {
-      entered();
-      await held;
-      return upTo(ids, maxBytes);
-    });
+    jest
+      .spyOn(repository, 'findApprovedDetailsUpTo')
+      .mockImplementationOnce(async (ids, maxBytes) => {
+        entered();
+        await held;
+        return upTo(ids, maxBytes);
+      });
     let peeked!: () => void;
     const joining = new Promise<void>((resolve) => (peeked = resolve));
     const peekManyWithin = cache.peekManyWithin.bind(cache);
@@ -118,7 +143,10 @@ describe('ArticlesService GetArticles within a reply (real MariaDB and Redis)', 
       LARGE.slice(0, 2),
       LARGE.slice(2),
     ]);
-    expect([lastReply.articles.map((article) => article.artId), lastReply.leftOut]).toEqual([[LARGE[4]], [LARGE[5]]]);
+    expect([lastReply.articles.map((article) => article.artId), lastReply.leftOut]).toEqual([
+      [LARGE[4]],
+      [LARGE[5]],
+    ]);
     expect(lastReply.articles[0].content).toHaveLength(CONTENT_BYTES);
   });
 
@@ -129,8 +157,15 @@ describe('ArticlesService GetArticles within a reply (real MariaDB and Redis)', 
     await redis.ping();
     const read = async (batch: readonly string[]) => {
       let reply!: Awaited<ReturnType<ArticlesService['getDetailsWithin']>>;
-      const cost = await sent(redis, async () => (reply = await reader.getDetailsWithin(batch, GRPC_MAX_MESSAGE_BYTES)));
-      return { answered: reply.articles.map((article) => article.artId), leftOut: reply.leftOut, ...cost };
+      const cost = await sent(
+        redis,
+        async () => (reply = await reader.getDetailsWithin(batch, GRPC_MAX_MESSAGE_BYTES)),
+      );
+      return {
+        answered: reply.articles.map((article) => article.artId),
+        leftOut: reply.leftOut,
+        ...cost,
+      };
     };
     expect({ inRedis: await read(IN_REDIS), cold: await read(COLD) }).toEqual({
       inRedis: { answered: IN_REDIS, leftOut: [], commands: 1, roundTrips: 1 },

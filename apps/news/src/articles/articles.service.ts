@@ -213,16 +213,23 @@ export class ArticlesService {
    * left out. Each is read with the sizes when it takes no more than its share of `room`, so a
    * batch of normal-size articles is one statement; larger ones that fit are read by a second.
    */
-  private async loadDetailsWithin(ids: readonly string[], room: number): Promise<PartialLoad<articleV1.ArticleDetail>> {
+  private async loadDetailsWithin(
+    ids: readonly string[],
+    room: number,
+  ): Promise<PartialLoad<articleV1.ArticleDetail>> {
     const share = Math.floor(room / ids.length) - DETAIL_OVERHEAD_BYTES;
-    const rows = new Map((await this.articles.findApprovedDetailsUpTo(ids, share)).map((row) => [row.id, row]));
+    const rows = new Map(
+      (await this.articles.findApprovedDetailsUpTo(ids, share)).map((row) => [row.id, row]),
+    );
     const kept = withinBudget(
       ids.flatMap((id) => rows.get(id) ?? []),
       (row) => row.bytes + DETAIL_OVERHEAD_BYTES,
       room,
     );
     const toRead = kept.taken.filter((row) => row.content === null).map((row) => row.id);
-    const readNow = new Map((await this.articles.findApprovedDetails(toRead)).map((row) => [row.id, row]));
+    const readNow = new Map(
+      (await this.articles.findApprovedDetails(toRead)).map((row) => [row.id, row]),
+    );
     const values = new Map<string, articleV1.ArticleDetail>();
     for (const row of kept.taken) {
       const full = row.content === null ? readNow.get(row.id) : { ...row, content: row.content };

@@ -17,5 +17,7 @@ export function detailBudget(maxReplyBytes: number): number | undefined {
 
 /** Bytes an article with this title and content takes in a reply. */
 export function detailReplyBytes(detail: { title: string; content: string }): number {
-  return Buffer.byteLength(detail.title) + Buffer.byteLength(detail.content) + DETAIL_OVERHEAD_BYTES;
+  return (
+    Buffer.byteLength(detail.title) + Buffer.byteLength(detail.content) + DETAIL_OVERHEAD_BYTES
+  );
 }

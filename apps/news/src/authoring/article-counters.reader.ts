@@ -27,7 +27,9 @@ export class ArticleCountersReader {
     if (articleIds.length === 0) return counts;
     const pipeline = this.redis.pipeline();
     for (const key of KEYS) pipeline.zmscore(key, ...articleIds);
-    const [reads, comments, likes, collections] = (await execReplies(pipeline)) as Array<Array<string | null>>;
+    const [reads, comments, likes, collections] = (await execReplies(pipeline)) as Array<
+      Array<string | null>
+    >;
     articleIds.forEach((id, index) => {
       counts.set(id, {
         readCount: Number(reads[index] ?? 0),

@@ -120,10 +120,12 @@ describe('sanitizeArticleHtml', () => {
   });
 
   it('drops control characters but tab and line breaks, raw or as references, and spaces vertical tabs and form feeds', () => {
-    expect(sanitizeArticleHtml('<p>a\u0000b\u001bc\u000bd\fe\u0085f\t\r\ng</p>')).toBe('<p>abc d ef\t\r\ng</p>');
-    expect(sanitizeArticleHtml('<p>a&#7;b&#x1b;c</p><img src="https://img.test/x.png" alt="x&#27;y">')).toBe(
-      '<p>abc</p><img src="https://img.test/x.png" alt="xy" />',
+    expect(sanitizeArticleHtml('<p>a\u0000b\u001bc\u000bd\fe\u0085f\t\r\ng</p>')).toBe(
+      '<p>abc d ef\t\r\ng</p>',
     );
+    expect(
+      sanitizeArticleHtml('<p>a&#7;b&#x1b;c</p><img src="https://img.test/x.png" alt="x&#27;y">'),
+    ).toBe('<p>abc</p><img src="https://img.test/x.png" alt="xy" />');
   });
 
   it('keeps text that looks like markup as text', () => {

@@ -8,7 +8,10 @@ const HAN_RUN = /(\p{Script=Han}+)/u;
  * a run of Chinese characters, written without spaces, into jieba's words (`入门机器学习` →
  * `入门`, `机器`, `学习`), where it had to be found as one piece; each word once.
  */
-export function authoredSearchWords(q: string, cut: (text: string) => string[] = cutWords): string[] {
+export function authoredSearchWords(
+  q: string,
+  cut: (text: string) => string[] = cutWords,
+): string[] {
   const words = new Set<string>();
   for (const chunk of q.split(/\s+/)) {
     chunk.split(HAN_RUN).forEach((part, index) => {

@@ -1,5 +1,10 @@
 import { mysqlDataSourceOptions } from '@app/database';
-import { collectAsync, createTestDatabase, type TestDatabase, withTestConnection } from '@app/testing';
+import {
+  collectAsync,
+  createTestDatabase,
+  type TestDatabase,
+  withTestConnection,
+} from '@app/testing';
 import { DataSource } from 'typeorm';
 
 import { ArticleStatus } from '../articles/article.entity';

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager, In, QueryFailedError, type SelectQueryBuilder } from 'typeorm';
+import {
+  type DataSource,
+  type EntityManager,
+  In,
+  QueryFailedError,
+  type SelectQueryBuilder,
+} from 'typeorm';
 
 import { ArticleContentEntity } from '../articles/article-content.entity';
 import { ArticleStatisticEntity } from '../articles/article-statistic.entity';
@@ -14,7 +20,13 @@ import { AuthoringErrors } from './authoring.errors';
 export const AUTHOR_IDS_CHUNK = 2000;
 
 /** Every status but deleted: what an author's statistics count. */
-const COUNTED_STATUSES = [ArticleStatus.Draft, ArticleStatus.PendingReview, ArticleStatus.Approved, ArticleStatus.Rejected, ArticleStatus.Banned];
+const COUNTED_STATUSES = [
+  ArticleStatus.Draft,
+  ArticleStatus.PendingReview,
+  ArticleStatus.Approved,
+  ArticleStatus.Rejected,
+  ArticleStatus.Banned,
+];
 
 export interface ArticleDraft {
   title: string;
@@ -56,7 +68,8 @@ function containing(text: string): string {
  * Tags within a line of text (the sanitiser's inline ones): `机器<strong>学习</strong>` reads
  * `机器学习`, where a paragraph's or a cell's end parts words.
  */
-const INLINE_TAG = '(?i)</?(a|b|code|del|em|i|ins|s|span|strike|strong|sub|sup|u)(?![a-z0-9])[^>]*>';
+const INLINE_TAG =
+  '(?i)</?(a|b|code|del|em|i|ins|s|span|strike|strong|sub|sup|u)(?![a-z0-9])[^>]*>';
 
 /**
  * The content's text: inline tags go, other tags become spaces and the three entities the stored
@@ -110,7 +123,9 @@ export class AuthoringRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async channelExists(channelId: number): Promise<boolean> {
-    return this.dataSource.getRepository(ChannelEntity).exists({ where: { id: channelId, isVisible: true } });
+    return this.dataSource
+      .getRepository(ChannelEntity)
+      .exists({ where: { id: channelId, isVisible: true } });
   }
 
   /** Inserts the basic, content and statistic rows of a new article together. */
@@ -143,7 +158,9 @@ export class AuthoringRepository {
   }
 
   async findContent(articleId: string): Promise<string> {
-    const row = await this.dataSource.getRepository(ArticleContentEntity).findOne({ where: { articleId } });
+    const row = await this.dataSource
+      .getRepository(ArticleContentEntity)
+      .findOne({ where: { articleId } });
     return row?.content ?? '';
   }
 
@@ -173,10 +190,16 @@ export class AuthoringRepository {
           reviewTime: null,
           rejectReason: null,
         })
-        .where('article_id = :articleId AND user_id = :userId AND status = :expected', { articleId, userId, expected })
+        .where('article_id = :articleId AND user_id = :userId AND status = :expected', {
+          articleId,
+          userId,
+          expected,
+        })
         .execute();
       if (!result.affected) return false;
-      await manager.upsert(ArticleContentEntity, { articleId, content: draft.content }, ['articleId']);
+      await manager.upsert(ArticleContentEntity, { articleId, content: draft.content }, [
+        'articleId',
+      ]);
       await writeOutboxJobs(manager, jobs);
       return true;
     });
@@ -191,7 +214,9 @@ export class AuthoringRepository {
     from: readonly ArticleStatus[],
     to: ArticleStatus,
     jobs: readonly OutboxJob[],
-    extra: Partial<Pick<ArticleEntity, 'reviewerId' | 'reviewTime' | 'rejectReason' | 'deleteTime'>> = {},
+    extra: Partial<
+      Pick<ArticleEntity, 'reviewerId' | 'reviewTime' | 'rejectReason' | 'deleteTime'>
+    > = {},
     userId?: string,
   ): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
@@ -221,12 +246,19 @@ export class AuthoringRepository {
       .getRepository(ArticleEntity)
       .createQueryBuilder('a')
       .where('a.user_id = :userId', { userId: filter.userId });
-    if (filter.statuses.length > 0) query.andWhere('a.status IN (:...statuses)', { statuses: filter.statuses });
+    if (filter.statuses.length > 0)
+      query.andWhere('a.status IN (:...statuses)', { statuses: filter.statuses });
     else query.andWhere('a.status NOT IN (:...hidden)', { hidden: HIDDEN_STATUSES });
-    if (filter.channelIds.length > 0) query.andWhere('a.channel_id IN (:...channelIds)', { channelIds: filter.channelIds });
+    if (filter.channelIds.length > 0)
+      query.andWhere('a.channel_id IN (:...channelIds)', { channelIds: filter.channelIds });
     if (filter.createdFrom) query.andWhere('a.create_time >= :from', { from: filter.createdFrom });
-    if (filter.createdBefore) query.andWhere('a.create_time < :before', { before: filter.createdBefore });
-    const [rows, total] = await query.orderBy('a.article_id', 'DESC').skip(filter.offset).take(filter.limit).getManyAndCount();
+    if (filter.createdBefore)
+      query.andWhere('a.create_time < :before', { before: filter.createdBefore });
+    const [rows, total] = await query
+      .orderBy('a.article_id', 'DESC')
+      .skip(filter.offset)
+      .take(filter.limit)
+      .getManyAndCount();
     return { total, rows };
   }
 
@@ -259,7 +291,12 @@ export class AuthoringRepository {
     const total = Number(counted?.total ?? 0);
     if (total <= filter.offset) return { total, rows: [] };
     const page = await this.readWithin<{ id: string }>(
-      query.clone().select('a.article_id', 'id').orderBy('a.article_id', 'DESC').offset(filter.offset).limit(filter.limit),
+      query
+        .clone()
+        .select('a.article_id', 'id')
+        .orderBy('a.article_id', 'DESC')
+        .offset(filter.offset)
+        .limit(filter.limit),
       deadline,
     );
     if (page.length === 0) return { total, rows: [] };
@@ -273,13 +310,22 @@ export class AuthoringRepository {
    * Runs a read that MariaDB stops once `deadline` has passed (a timeout), where it went on for as
    * long as the contents took to read, its connection held, after its caller had given up.
    */
-  private async readWithin<Row>(query: SelectQueryBuilder<ArticleEntity>, deadline: number): Promise<Row[]> {
+  private async readWithin<Row>(
+    query: SelectQueryBuilder<ArticleEntity>,
+    deadline: number,
+  ): Promise<Row[]> {
     const seconds = Math.max(deadline - Date.now(), 1) / 1000;
     const [sql, parameters] = query.getQueryAndParameters();
     try {
-      return await this.dataSource.query<Row[]>(`SET STATEMENT max_statement_time = ${seconds.toFixed(3)} FOR ${sql}`, parameters);
+      return await this.dataSource.query<Row[]>(
+        `SET STATEMENT max_statement_time = ${seconds.toFixed(3)} FOR ${sql}`,
+        parameters,
+      );
     } catch (error) {
-      const errno = error instanceof QueryFailedError ? (error.driverError as { errno?: number } | undefined)?.errno : undefined;
+      const errno =
+        error instanceof QueryFailedError
+          ? (error.driverError as { errno?: number } | undefined)?.errno
+          : undefined;
       if (errno === ER_STATEMENT_TIMEOUT) throw AuthoringErrors.searchTimedOut();
       throw error;
     }
@@ -310,15 +356,19 @@ export class AuthoringRepository {
       .select('SUM(s.repost_count)', 'reposts')
       .where('a.user_id = :userId', { userId: filter.userId })
       .andWhere('a.status <> :deleted', { deleted: ArticleStatus.Deleted });
-    if (filter.channelIds.length > 0) query.andWhere('a.channel_id IN (:...channelIds)', { channelIds: filter.channelIds });
+    if (filter.channelIds.length > 0)
+      query.andWhere('a.channel_id IN (:...channelIds)', { channelIds: filter.channelIds });
     if (filter.createdFrom) query.andWhere('a.create_time >= :from', { from: filter.createdFrom });
-    if (filter.createdBefore) query.andWhere('a.create_time < :before', { before: filter.createdBefore });
+    if (filter.createdBefore)
+      query.andWhere('a.create_time < :before', { before: filter.createdBefore });
     const row = await query.getRawOne<{ reposts: string | number | null }>();
     return Number(row?.reposts ?? 0);
   }
 
   findStatistics(articleIds: readonly string[]): Promise<ArticleStatisticEntity[]> {
     if (articleIds.length === 0) return Promise.resolve([]);
-    return this.dataSource.getRepository(ArticleStatisticEntity).find({ where: { articleId: In([...articleIds]) } });
+    return this.dataSource
+      .getRepository(ArticleStatisticEntity)
+      .find({ where: { articleId: In([...articleIds]) } });
   }
 }

@@ -362,7 +362,8 @@ export class AuthoringService {
     // Stored as every reader's page will show it: whoever writes (media platform, a gRPC caller).
     const content = await this.html.sanitise(input.content);
     if (content.trim().length === 0) throw AuthoringErrors.invalidContent();
-    if (Buffer.byteLength(content) > ARTICLE_CONTENT_MAX_BYTES) throw AuthoringErrors.contentTooLong();
+    if (Buffer.byteLength(content) > ARTICLE_CONTENT_MAX_BYTES)
+      throw AuthoringErrors.contentTooLong();
     const cover = resolveCover(input.cover, content, this.config.STORAGE_PUBLIC_URL);
     if (input.channelId === 0) throw AuthoringErrors.feedChannel();
     if (

@@ -11,7 +11,9 @@ export interface ChannelSummary {
 
 @Injectable()
 export class ChannelsRepository {
-  constructor(@InjectRepository(ChannelEntity) private readonly channels: Repository<ChannelEntity>) {}
+  constructor(
+    @InjectRepository(ChannelEntity) private readonly channels: Repository<ChannelEntity>,
+  ) {}
 
   /** Visible channels by sequence then id; `defaultOnly` narrows to the anonymous user's defaults. */
   findVisible(defaultOnly: boolean): Promise<ChannelSummary[]> {

@@ -16,7 +16,6 @@ import {
   type ModeratedComment,
 } from './comment-moderation.repository';
 
-
 /**
  * Comment management by authors. Every call first proves that the article (of the comment) is the
  * caller's; the reading and writing of comments reuses CommentsService, so the app and the media

@@ -16,7 +16,10 @@ const T0 = Date.UTC(2024, 0, 1) / 1000;
 const KEY = 'art:1300000000000000001:comm';
 
 function member(index: number, seconds: number, top = false): ScoredComment {
-  return { id: String(1310000000000000000n + BigInt(index)), score: commentScore(new Date(seconds * 1000), top) };
+  return {
+    id: String(1310000000000000000n + BigInt(index)),
+    score: commentScore(new Date(seconds * 1000), top),
+  };
 }
 
 describe('CommentListsCache (real Redis)', () => {
@@ -54,7 +57,9 @@ describe('CommentListsCache (real Redis)', () => {
     ].sort(compareForPage);
     // In chunks of 7, out of page order, as a read of the list in comment id order gives them.
     const shuffled = [...members].reverse();
-    const chunks = Array.from({ length: Math.ceil(shuffled.length / 7) }, (_, index) => shuffled.slice(index * 7, index * 7 + 7));
+    const chunks = Array.from({ length: Math.ceil(shuffled.length / 7) }, (_, index) =>
+      shuffled.slice(index * 7, index * 7 + 7),
+    );
     expect(await cache.replace(KEY, yieldEach(chunks))).toBe(members.length);
     const ttl = await raw().ttl(`${redis.prefix}${KEY}`);
     expect(ttl).toBeGreaterThan(1800);

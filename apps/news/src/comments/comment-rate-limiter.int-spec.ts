@@ -1,7 +1,13 @@
 import { createRedisClient } from '@app/cache';
 import { localDay } from '@app/config';
 import { isStoreUnavailable } from '@app/grpc';
-import { createTestRedis, eventually, type RedisServer, startRedisServer, type TestRedis } from '@app/testing';
+import {
+  createTestRedis,
+  eventually,
+  type RedisServer,
+  startRedisServer,
+  type TestRedis,
+} from '@app/testing';
 import type Redis from 'ioredis';
 
 import { CommentRateLimiter } from './comment-rate-limiter';
@@ -29,8 +35,10 @@ describe('CommentRateLimiter (real Redis)', () => {
 
   const state = () => testRedis.client('state');
   const stored = (key: string) => `${testRedis.prefix}${key}`;
-  const dayKey = (userId: string, now: number) => stored(`comment:limit:user:${userId}:d${localDay(now, TZ).date}`);
-  const dayCount = async (userId: string, now: number) => Number((await state().get(dayKey(userId, now))) ?? 0);
+  const dayKey = (userId: string, now: number) =>
+    stored(`comment:limit:user:${userId}:d${localDay(now, TZ).date}`);
+  const dayCount = async (userId: string, now: number) =>
+    Number((await state().get(dayKey(userId, now))) ?? 0);
 
   /** Has the account's bucket fill up as `ms` of the Redis clock would: its stamp moves back. */
   async function elapse(userId: string, ms: number): Promise<void> {
@@ -40,7 +48,12 @@ describe('CommentRateLimiter (real Redis)', () => {
     else await state().set(key, Number(full) - ms, 'PX', ttl - ms);
   }
 
-  async function takes(userId: string, count: number, now = Date.now(), on = limiter): Promise<boolean[]> {
+  async function takes(
+    userId: string,
+    count: number,
+    now = Date.now(),
+    on = limiter,
+  ): Promise<boolean[]> {
     const taken: boolean[] = [];
     for (let n = 0; n < count; n++) taken.push(await on.take(userId, now));
     return taken;
@@ -61,12 +74,14 @@ describe('CommentRateLimiter (real Redis)', () => {
 
   it('holds concurrent comments of one account, from any replica, to the burst; other accounts apart', async () => {
     const replicas = [limiter, new CommentRateLimiter(redis, LIMITS, TZ)];
-    const taken = await Promise.all(Array.from({ length: 10 }, (_, n) => replicas[n % 2].take('2')));
+    const taken = await Promise.all(
+      Array.from({ length: 10 }, (_, n) => replicas[n % 2].take('2')),
+    );
     expect(taken.filter(Boolean)).toHaveLength(LIMITS.perMinute);
     expect(await takes('3', 1)).toEqual([true]);
   });
 
-  it("caps an account per calendar day in TZ, counted afresh at midnight there, not at 00:00 UTC (08:00 in Shanghai)", async () => {
+  it('caps an account per calendar day in TZ, counted afresh at midnight there, not at 00:00 UTC (08:00 in Shanghai)', async () => {
     const daily = new CommentRateLimiter(redis, { perMinute: 60_000, perDay: 2 }, TZ);
     const lateEvening = Date.UTC(2026, 0, 1, 15, 59, 0); // 1 January, 23:59 in Shanghai
     expect(await takes('9', 3, lateEvening, daily)).toEqual([true, true, false]);
@@ -154,7 +169,11 @@ describe('CommentRateLimiter while its Redis is down', () => {
       (status) => status === 'ready',
       'the client to reconnect',
     );
-    expect(await Promise.all([limiter.take('1'), limiter.take('1'), limiter.take('1')])).toEqual([true, true, true]);
+    expect(await Promise.all([limiter.take('1'), limiter.take('1'), limiter.take('1')])).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(await limiter.take('1')).toBe(false);
   });
 });

@@ -73,7 +73,9 @@ export class CommentRateLimiter {
 
   /** Gives back what `take` took at `now`, for a comment that was not stored after all. */
   async giveBack(userId: string, now: number): Promise<void> {
-    await GIVE_BACK.run(this.redis, this.keys(userId, localDay(now, this.timeZone).date), [this.intervalMs]);
+    await GIVE_BACK.run(this.redis, this.keys(userId, localDay(now, this.timeZone).date), [
+      this.intervalMs,
+    ]);
   }
 
   private keys(userId: string, date: string): [string, string] {

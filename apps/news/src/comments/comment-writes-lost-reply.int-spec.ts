@@ -19,7 +19,9 @@ describe('comment counters and allowance (real Redis, through a relay that loses
   const score = async (key: string, id: string): Promise<number> =>
     Number(await raw.zscore(`${testRedis.prefix}${key}`, id));
   const postedToday = async (userId: string, now: number): Promise<number> =>
-    Number(await raw.get(`${testRedis.prefix}comment:limit:user:${userId}:d${localDay(now, TZ).date}`));
+    Number(
+      await raw.get(`${testRedis.prefix}comment:limit:user:${userId}:d${localDay(now, TZ).date}`),
+    );
 
   beforeAll(async () => {
     testRedis = createTestRedis();
@@ -77,7 +79,10 @@ describe('comment counters and allowance (real Redis, through a relay that loses
     const now = Date.now();
     // ioredis aborts, rather than sends again, the call behind an answered one of its pipeline.
     const cut = cutter.cutAfter(2, 1);
-    expect(await Promise.all([limiter.take('34', now), limiter.take('35', now)])).toEqual([true, true]);
+    expect(await Promise.all([limiter.take('34', now), limiter.take('35', now)])).toEqual([
+      true,
+      true,
+    ]);
     await cut;
     expect(await postedToday('34', now)).toBe(1);
     expect(await postedToday('35', now)).toBe(1);

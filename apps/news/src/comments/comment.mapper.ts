@@ -1,7 +1,10 @@
 import { CacheTtl, type CachePolicy } from '@app/cache';
 
 /** Cache policy of `comm:{id}`. */
-export const COMMENT_POLICY: CachePolicy = { ttl: CacheTtl.comment, missingTtl: CacheTtl.commentMissing };
+export const COMMENT_POLICY: CachePolicy = {
+  ttl: CacheTtl.comment,
+  missingTtl: CacheTtl.commentMissing,
+};
 
 /**
  * `comm:{id}`: the reference's JSON; `pubdate` is an ISO 8601 UTC instant. The gateway reads the

@@ -25,7 +25,9 @@ export class CommentsGrpcController implements commentV1.CommentServiceControlle
     return { commentId: request.commentId };
   }
 
-  async unlikeComment(request: commentV1.UnlikeCommentRequest): Promise<commentV1.UnlikeCommentResponse> {
+  async unlikeComment(
+    request: commentV1.UnlikeCommentRequest,
+  ): Promise<commentV1.UnlikeCommentResponse> {
     await this.likings.unlike(request.userId, request.commentId);
     return {};
   }

@@ -39,7 +39,11 @@ import { CommentsService } from './comments.service';
     CommentNotifier,
     CommentsService,
     CommentLikingsService,
-    { provide: CounterStore, inject: [REDIS_STATE], useFactory: (redis: Redis) => new CounterStore(redis) },
+    {
+      provide: CounterStore,
+      inject: [REDIS_STATE],
+      useFactory: (redis: Redis) => new CounterStore(redis),
+    },
     {
       provide: CommentRateLimiter,
       inject: [REDIS_STATE, APP_CONFIG],
@@ -54,7 +58,8 @@ import { CommentsService } from './comments.service';
     {
       provide: NotificationEmitter,
       inject: [REDIS_STATE, APP_CONFIG],
-      useFactory: (redis: Redis, config: NewsConfig) => new NotificationEmitter(redis, config.REDIS_KEY_PREFIX),
+      useFactory: (redis: Redis, config: NewsConfig) =>
+        new NotificationEmitter(redis, config.REDIS_KEY_PREFIX),
     },
   ],
   exports: [CommentsService],

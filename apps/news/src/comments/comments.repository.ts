@@ -37,18 +37,33 @@ export class CommentsRepository {
   ): AsyncGenerator<Array<Pick<CommentRow, 'id' | 'isTop' | 'createTime'>>> {
     const [index, where, params] =
       'articleId' in source
-        ? ['idx_news_comment_article', 'article_id = ? AND parent_id IS NULL AND status = ?', [source.articleId, CommentStatus.Approved]]
-        : ['idx_news_comment_parent', 'parent_id = ? AND status = ?', [source.parentId, CommentStatus.Approved]];
+        ? [
+            'idx_news_comment_article',
+            'article_id = ? AND parent_id IS NULL AND status = ?',
+            [source.articleId, CommentStatus.Approved],
+          ]
+        : [
+            'idx_news_comment_parent',
+            'parent_id = ? AND status = ?',
+            [source.parentId, CommentStatus.Approved],
+          ];
     const sql =
       `SELECT comment_id AS id, is_top AS isTop, create_time AS createTime FROM news_comment FORCE INDEX (${index}) ` +
       `WHERE ${where} AND comment_id > CAST(? AS UNSIGNED) ORDER BY comment_id LIMIT ${chunkSize}`;
     const pages = keysetPages(
-      (after) => this.dataSource.query<Array<{ id: string | number; isTop: number | string; createTime: Date }>>(sql, [...params, after]),
+      (after) =>
+        this.dataSource.query<
+          Array<{ id: string | number; isTop: number | string; createTime: Date }>
+        >(sql, [...params, after]),
       (row) => row.id,
       chunkSize,
     );
     for await (const rows of pages) {
-      yield rows.map((row) => ({ id: String(row.id), isTop: Number(row.isTop) === 1, createTime: row.createTime }));
+      yield rows.map((row) => ({
+        id: String(row.id),
+        isTop: Number(row.isTop) === 1,
+        createTime: row.createTime,
+      }));
     }
   }
 
@@ -56,14 +71,23 @@ export class CommentsRepository {
   findApproved(ids: readonly string[]): Promise<CommentRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.dataSource.getRepository(CommentEntity).find({
-      select: { id: true, userId: true, articleId: true, content: true, isTop: true, createTime: true },
+      select: {
+        id: true,
+        userId: true,
+        articleId: true,
+        content: true,
+        isTop: true,
+        createTime: true,
+      },
       where: { id: In([...ids]), status: CommentStatus.Approved },
     });
   }
 
   /** The article of a comment, approved or not; null when there is no such comment. */
   async articleOf(commentId: string): Promise<string | null> {
-    const row = await this.dataSource.getRepository(CommentEntity).findOne({ select: { articleId: true }, where: { id: commentId } });
+    const row = await this.dataSource
+      .getRepository(CommentEntity)
+      .findOne({ select: { articleId: true }, where: { id: commentId } });
     return row?.articleId ?? null;
   }
 
@@ -76,7 +100,10 @@ export class CommentsRepository {
    * article's `fans_comment_count`. `beforeCommit` runs in the transaction once the row is
    * written: when it fails, nothing is stored.
    */
-  async create(comment: NewComment, beforeCommit: (stored: NewComment) => Promise<void>): Promise<NewComment | null> {
+  async create(
+    comment: NewComment,
+    beforeCommit: (stored: NewComment) => Promise<void>,
+  ): Promise<NewComment | null> {
     return this.dataSource.transaction(async (manager) => {
       let stored = comment;
       if (comment.parentId !== null) {
@@ -88,7 +115,12 @@ export class CommentsRepository {
         if (!target) return null;
         const threadId = target.parentId ?? target.id;
         stored = { ...comment, parentId: threadId };
-        const counted = await manager.increment(CommentEntity, { id: threadId, ...approved }, 'replyCount', 1);
+        const counted = await manager.increment(
+          CommentEntity,
+          { id: threadId, ...approved },
+          'replyCount',
+          1,
+        );
         if (counted.affected !== 1) return null;
       }
       await manager.insert(CommentEntity, {

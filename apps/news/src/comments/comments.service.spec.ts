@@ -26,14 +26,20 @@ function newTestService(article: Partial<articleV1.ArticleInfo> = {}) {
     giveBack: jest.fn<Promise<void>, [string, number]>().mockResolvedValue(undefined),
   };
   const repository = {
-    create: jest.fn(async (comment: NewComment, beforeCommit: BeforeCommit): Promise<NewComment | null> => {
-      await beforeCommit(comment);
-      return comment;
-    }),
+    create: jest.fn(
+      async (comment: NewComment, beforeCommit: BeforeCommit): Promise<NewComment | null> => {
+        await beforeCommit(comment);
+        return comment;
+      },
+    ),
   };
   const info = { artId: ART, autId: AUTHOR, title: 'an article', allowComm: true, ...article };
   const articles = { getInfo: jest.fn().mockResolvedValue(info) };
-  const counters = { commentCreated: jest.fn<Promise<void>, [string, string | null, number?]>().mockResolvedValue(undefined) };
+  const counters = {
+    commentCreated: jest
+      .fn<Promise<void>, [string, string | null, number?]>()
+      .mockResolvedValue(undefined),
+  };
   const items = { put: jest.fn().mockResolvedValue(undefined) };
   const lists = { addIfCached: jest.fn().mockResolvedValue(undefined) };
   const notifier = { send: jest.fn() };
@@ -51,7 +57,9 @@ function newTestService(article: Partial<articleV1.ArticleInfo> = {}) {
   return { service, limiter, repository, counters, notifier };
 }
 
-const comment = (overrides: Partial<commentV1.CreateCommentRequest> = {}): commentV1.CreateCommentRequest => ({
+const comment = (
+  overrides: Partial<commentV1.CreateCommentRequest> = {},
+): commentV1.CreateCommentRequest => ({
   userId: READER,
   target: ART,
   content: 'hello',
@@ -89,7 +97,9 @@ describe('CommentsService.create within the account limit', () => {
     const { service, limiter } = newTestService({ allowComm: false });
     expect(await kindOf(service.create(comment({ content: ' ' })))).toBe(ErrorKind.InvalidArgument);
     expect(await kindOf(service.create(comment()))).toBe(ErrorKind.InvalidArgument);
-    expect(await kindOf(service.create(comment({ target: 'x', artId: ART })))).toBe(ErrorKind.InvalidArgument);
+    expect(await kindOf(service.create(comment({ target: 'x', artId: ART })))).toBe(
+      ErrorKind.InvalidArgument,
+    );
     expect(limiter.take).not.toHaveBeenCalled();
   });
 
@@ -104,19 +114,31 @@ describe('CommentsService.create within the account limit', () => {
   });
 
   it.each([
-    ['MySQL fails the insert', (repository: ReturnType<typeof newTestService>['repository']) => repository.create.mockRejectedValue(new Error('mysql gone'))],
-    ['a reply finds no comment to answer', (repository: ReturnType<typeof newTestService>['repository']) => repository.create.mockResolvedValue(null)],
+    [
+      'MySQL fails the insert',
+      (repository: ReturnType<typeof newTestService>['repository']) =>
+        repository.create.mockRejectedValue(new Error('mysql gone')),
+    ],
+    [
+      'a reply finds no comment to answer',
+      (repository: ReturnType<typeof newTestService>['repository']) =>
+        repository.create.mockResolvedValue(null),
+    ],
   ])('gives back once what it took, on the day it took it, when %s', async (_case, fail) => {
     const { service, limiter, repository } = newTestService();
     fail(repository);
-    expect(await kindOf(service.create(comment({ target: COMMENT, artId: ART })))).not.toBe('answered');
+    expect(await kindOf(service.create(comment({ target: COMMENT, artId: ART })))).not.toBe(
+      'answered',
+    );
     expect(limiter.giveBack).toHaveBeenCalledTimes(1);
     expect(limiter.giveBack).toHaveBeenCalledWith(READER, limiter.take.mock.calls[0][1]);
   });
 
   it('gives back once when the counters fail inside the transaction, and answers their error', async () => {
     const { service, limiter, counters } = newTestService();
-    counters.commentCreated.mockRejectedValueOnce(new AppError(ErrorKind.Unavailable, 'state redis down'));
+    counters.commentCreated.mockRejectedValueOnce(
+      new AppError(ErrorKind.Unavailable, 'state redis down'),
+    );
     expect(await kindOf(service.create(comment()))).toBe(ErrorKind.Unavailable);
     expect(limiter.giveBack).toHaveBeenCalledTimes(1);
   });

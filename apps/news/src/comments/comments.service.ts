@@ -45,15 +45,31 @@ function parseListQuery(request: commentV1.ListCommentsRequest): ListQuery {
   if (request.type !== 'a' && request.type !== 'c') throw CommentErrors.invalidType();
   if (!SNOWFLAKE_ID.test(request.source)) throw CommentErrors.invalidSource();
   const limit = request.limit === 0 ? DEFAULT_COMMENT_LIMIT : request.limit;
-  if (!Number.isInteger(limit) || limit < MIN_COMMENT_LIMIT || limit > MAX_COMMENT_LIMIT) throw CommentErrors.invalidLimit();
+  if (!Number.isInteger(limit) || limit < MIN_COMMENT_LIMIT || limit > MAX_COMMENT_LIMIT)
+    throw CommentErrors.invalidLimit();
   const offset = request.offset === '' ? undefined : parseCursor(request.offset);
   if (request.offset !== '' && offset === undefined) throw CommentErrors.invalidOffset();
   return request.type === 'a'
-    ? { source: { articleId: request.source }, key: CacheKeys.articleComments(request.source), offset, limit }
-    : { source: { parentId: request.source }, key: CacheKeys.commentReplies(request.source), offset, limit };
+    ? {
+        source: { articleId: request.source },
+        key: CacheKeys.articleComments(request.source),
+        offset,
+        limit,
+      }
+    : {
+        source: { parentId: request.source },
+        key: CacheKeys.commentReplies(request.source),
+        offset,
+        limit,
+      };
 }
 
-function toComment(comment: CachedComment, likeCount: number, replyCount: number, isLiking: boolean): commentV1.Comment {
+function toComment(
+  comment: CachedComment,
+  likeCount: number,
+  replyCount: number,
+  isLiking: boolean,
+): commentV1.Comment {
   return {
     comId: comment.com_id,
     autId: comment.aut_id,
@@ -68,7 +84,11 @@ function toComment(comment: CachedComment, likeCount: number, replyCount: number
 
 /** What a list of replies answers when its comment is not there (nor listed, nor its article). */
 function noReplies(): commentV1.ListCommentsResponse {
-  return { totalCount: 0, ...pageCursors(EMPTY_LIST_PAGE.endScore, EMPTY_LIST_PAGE.members), results: [] };
+  return {
+    totalCount: 0,
+    ...pageCursors(EMPTY_LIST_PAGE.endScore, EMPTY_LIST_PAGE.members),
+    results: [],
+  };
 }
 
 /** Reads of a list into the cache before a page gives up (see `buildPage`). */
@@ -78,7 +98,8 @@ const FILL_ATTEMPTS = 3;
 async function* scoredInChunks(
   chunks: AsyncIterable<Array<Pick<CommentRow, 'id' | 'isTop' | 'createTime'>>>,
 ): AsyncGenerator<ScoredComment[]> {
-  for await (const rows of chunks) yield rows.map((row) => ({ id: row.id, score: commentScore(row.createTime, row.isTop) }));
+  for await (const rows of chunks)
+    yield rows.map((row) => ({ id: row.id, score: commentScore(row.createTime, row.isTop) }));
 }
 
 /** Comment lists (read through the list, item and liking caches) and new comments. */
@@ -107,7 +128,8 @@ export class CommentsService {
     if ('articleId' in query.source && !(await this.articles.getInfo(query.source.articleId))) {
       throw ArticleErrors.notFound();
     }
-    if ('parentId' in query.source && !(await this.threadIsVisible(query.source.parentId))) return noReplies();
+    if ('parentId' in query.source && !(await this.threadIsVisible(query.source.parentId)))
+      return noReplies();
     const cached = await this.lists.readPage(query.key, query.offset, query.limit);
     let page = cached ?? (await this.buildPage(query));
     let results = await this.pageResults(page, request.userId);
@@ -147,7 +169,9 @@ export class CommentsService {
     ]);
     return ids.flatMap((id, index) => {
       const item = items.get(id);
-      return item ? [toComment(item, counts.likes[index], counts.replies[index], liked.has(id))] : [];
+      return item
+        ? [toComment(item, counts.likes[index], counts.replies[index], liked.has(id))]
+        : [];
     });
   }
 
@@ -207,9 +231,13 @@ export class CommentsService {
       return stored;
     } finally {
       if (!stored) {
-        await this.limiter.giveBack(comment.userId, takenAt).catch((error: unknown) =>
-          this.logger.warn(`comment ${comment.id}: not stored, and its allowance was not given back: ${String(error)}`),
-        );
+        await this.limiter
+          .giveBack(comment.userId, takenAt)
+          .catch((error: unknown) =>
+            this.logger.warn(
+              `comment ${comment.id}: not stored, and its allowance was not given back: ${String(error)}`,
+            ),
+          );
       }
     }
   }
@@ -236,9 +264,13 @@ export class CommentsService {
       const stored = await this.wasStored(comment.id);
       if (stored) return counted;
       if (stored === false) {
-        await this.counters.commentCreated(counted.articleId, counted.parentId, -1).catch((undoError: unknown) =>
-          this.logger.error(`comment ${comment.id}: not stored, and its counters were not taken back: ${String(undoError)}`),
-        );
+        await this.counters
+          .commentCreated(counted.articleId, counted.parentId, -1)
+          .catch((undoError: unknown) =>
+            this.logger.error(
+              `comment ${comment.id}: not stored, and its counters were not taken back: ${String(undoError)}`,
+            ),
+          );
       }
       throw error;
     }
@@ -249,7 +281,9 @@ export class CommentsService {
     try {
       return (await this.comments.articleOf(commentId)) !== null;
     } catch (error) {
-      this.logger.warn(`comment ${commentId}: commit failed, unknown whether stored: ${String(error)}`);
+      this.logger.warn(
+        `comment ${commentId}: commit failed, unknown whether stored: ${String(error)}`,
+      );
       return undefined;
     }
   }
@@ -278,9 +312,15 @@ export class CommentsService {
   }
 
   private async loadList(query: ListQuery): Promise<number> {
-    const [kind, id] = 'articleId' in query.source ? (['article', query.source.articleId] as const) : (['replies', query.source.parentId] as const);
+    const [kind, id] =
+      'articleId' in query.source
+        ? (['article', query.source.articleId] as const)
+        : (['replies', query.source.parentId] as const);
     if (!(await this.counters.listMayHaveComments(kind, id))) return 0;
-    return this.lists.replace(query.key, scoredInChunks(this.comments.listedInChunks(query.source)));
+    return this.lists.replace(
+      query.key,
+      scoredInChunks(this.comments.listedInChunks(query.source)),
+    );
   }
 
   /**
@@ -289,10 +329,20 @@ export class CommentsService {
    * twice.
    */
   private async afterCreate(comment: NewComment, cached: CachedComment): Promise<void> {
-    const listKey = comment.parentId === null ? CacheKeys.articleComments(comment.articleId) : CacheKeys.commentReplies(comment.parentId);
+    const listKey =
+      comment.parentId === null
+        ? CacheKeys.articleComments(comment.articleId)
+        : CacheKeys.commentReplies(comment.parentId);
     const steps: Array<[string, () => Promise<void>]> = [
       ['comment cache', () => this.items.put(cached)],
-      ['list cache', () => this.lists.addIfCached(listKey, { id: comment.id, score: commentScore(comment.createTime, false) })],
+      [
+        'list cache',
+        () =>
+          this.lists.addIfCached(listKey, {
+            id: comment.id,
+            score: commentScore(comment.createTime, false),
+          }),
+      ],
     ];
     for (const [name, step] of steps) {
       try {

@@ -47,15 +47,20 @@ describe('newsEnvSchema', () => {
       expect(() => loadConfig(newsEnvSchema, { [name]: '0' })).toThrow(ConfigValidationError);
       expect(() => loadConfig(newsEnvSchema, { [name]: '2.5' })).toThrow(ConfigValidationError);
     }
-    expect(loadConfig(newsEnvSchema, { COMMENT_LIMIT_PER_MINUTE: '100' }).COMMENT_LIMIT_PER_MINUTE).toBe(100);
+    expect(
+      loadConfig(newsEnvSchema, { COMMENT_LIMIT_PER_MINUTE: '100' }).COMMENT_LIMIT_PER_MINUTE,
+    ).toBe(100);
   });
   it('takes AUTO_APPROVE_AUTHORS as user ids, and refuses an entry that can be no user id', () => {
     expect(loadConfig(newsEnvSchema, {}).AUTO_APPROVE_AUTHORS).toEqual([]);
     expect(
-      loadConfig(newsEnvSchema, { AUTO_APPROVE_AUTHORS: ' 1, 1300000000000000001 ' }).AUTO_APPROVE_AUTHORS,
+      loadConfig(newsEnvSchema, { AUTO_APPROVE_AUTHORS: ' 1, 1300000000000000001 ' })
+        .AUTO_APPROVE_AUTHORS,
     ).toEqual(['1', '1300000000000000001']);
     for (const ids of ['0', '007', '1,abc', '123456789012345678901']) {
-      expect(() => loadConfig(newsEnvSchema, { AUTO_APPROVE_AUTHORS: ids })).toThrow(ConfigValidationError);
+      expect(() => loadConfig(newsEnvSchema, { AUTO_APPROVE_AUTHORS: ids })).toThrow(
+        ConfigValidationError,
+      );
     }
   });
 });

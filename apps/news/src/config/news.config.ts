@@ -38,7 +38,12 @@ export const newsEnvSchema = grpcServerEnvSchema
     AUTO_APPROVE_AUTHORS: z
       .string()
       .default('')
-      .transform((ids) => ids.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+      .transform((ids) =>
+        ids
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
       .pipe(z.array(z.string().regex(SNOWFLAKE_ID, 'user ids, comma-separated'))),
   })
   .superRefine((env, ctx) => {
@@ -47,7 +52,8 @@ export const newsEnvSchema = grpcServerEnvSchema
       ctx.addIssue({
         code: 'custom',
         path: ['ARTICLE_HTML_TIME_LIMIT_MS'],
-        message: 'ARTICLE_HTML_TIME_LIMIT_MS and ARTICLE_HTML_WAIT_LIMIT_MS together must stay under GRPC_DEADLINE_MS',
+        message:
+          'ARTICLE_HTML_TIME_LIMIT_MS and ARTICLE_HTML_WAIT_LIMIT_MS together must stay under GRPC_DEADLINE_MS',
       });
     }
     if (env.SEARCH_DRIVER === 'es' && env.ELASTICSEARCH_URL === undefined) {

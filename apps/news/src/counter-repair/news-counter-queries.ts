@@ -12,7 +12,11 @@ import { ArticleAttitude } from '../reactions/attitude-transition';
 export const NEWS_COUNTER_QUERIES: readonly CounterQuery[] = [
   {
     key: CounterKeys.userArticles,
-    query: { from: 'news_article_basic', groupBy: 'user_id', where: `status = ${ArticleStatus.Approved}` },
+    query: {
+      from: 'news_article_basic',
+      groupBy: 'user_id',
+      where: `status = ${ArticleStatus.Approved}`,
+    },
   },
   {
     key: CounterKeys.articleCollections,
@@ -24,11 +28,19 @@ export const NEWS_COUNTER_QUERIES: readonly CounterQuery[] = [
   },
   {
     key: CounterKeys.articleLikes,
-    query: { from: 'news_attitude', groupBy: 'article_id', where: `attitude = ${ArticleAttitude.Like}` },
+    query: {
+      from: 'news_attitude',
+      groupBy: 'article_id',
+      where: `attitude = ${ArticleAttitude.Like}`,
+    },
   },
   {
     key: CounterKeys.articleDislikes,
-    query: { from: 'news_attitude', groupBy: 'article_id', where: `attitude = ${ArticleAttitude.Dislike}` },
+    query: {
+      from: 'news_attitude',
+      groupBy: 'article_id',
+      where: `attitude = ${ArticleAttitude.Dislike}`,
+    },
   },
   {
     // Likes received by each author, whatever the article's status now.
@@ -46,10 +58,18 @@ export const NEWS_COUNTER_QUERIES: readonly CounterQuery[] = [
   {
     // Comments and replies alike.
     key: CounterKeys.articleComments,
-    query: { from: 'news_comment', groupBy: 'article_id', where: `status = ${CommentStatus.Approved}` },
+    query: {
+      from: 'news_comment',
+      groupBy: 'article_id',
+      where: `status = ${CommentStatus.Approved}`,
+    },
   },
   {
     key: CounterKeys.commentReplies,
-    query: { from: 'news_comment', groupBy: 'parent_id', where: `status = ${CommentStatus.Approved} AND parent_id IS NOT NULL` },
+    query: {
+      from: 'news_comment',
+      groupBy: 'parent_id',
+      where: `status = ${CommentStatus.Approved} AND parent_id IS NOT NULL`,
+    },
   },
 ];

@@ -235,7 +235,14 @@ describe('JobOutboxRelay (real MariaDB and Redis)', () => {
     const sms = JSON.stringify({ mobile: '13911111111', code: '482913', scope: 'app' });
     await dataSource.query(
       'INSERT INTO news_job_outbox (job_name, job_id, payload) VALUES (?, ?, ?), (?, ?, ?)',
-      [JobName.SendSmsCode, 'send-sms-code_2', sms, JobName.SendSmsCode, 'send-sms-code_3', `${sms}}`],
+      [
+        JobName.SendSmsCode,
+        'send-sms-code_2',
+        sms,
+        JobName.SendSmsCode,
+        'send-sms-code_3',
+        `${sms}}`,
+      ],
     );
     const messages: string[] = [];
     const logged = jest

@@ -8,15 +8,26 @@ import { BackgroundNotifications } from '../notifications/background-notificatio
 import { LikingNotifier } from './liking.notifier';
 
 const LIKER = '1294287382374383617';
-const ARTICLE = { id: '1300000000000000001', authorId: '1294287382374383616', title: 't', channelId: 1 };
+const ARTICLE = {
+  id: '1300000000000000001',
+  authorId: '1294287382374383616',
+  title: 't',
+  channelId: 1,
+};
 const NOW = new Date('2026-01-01T00:00:00Z');
 
 type Profile = { name: string; photo: string };
 
 function newNotifier(cachedProfile: Profile | null | undefined) {
-  const emitter = { notifyLiking: jest.fn<Promise<number>, [string, ArticleNotifyPayload]>().mockResolvedValue(1) };
-  const cache = { peek: jest.fn<Promise<Profile | null | undefined>, [string]>().mockResolvedValue(cachedProfile) };
-  const users = { getUser: jest.fn(() => of({ user: { name: 'from grpc', photo: 'grpc-photo' } })) };
+  const emitter = {
+    notifyLiking: jest.fn<Promise<number>, [string, ArticleNotifyPayload]>().mockResolvedValue(1),
+  };
+  const cache = {
+    peek: jest.fn<Promise<Profile | null | undefined>, [string]>().mockResolvedValue(cachedProfile),
+  };
+  const users = {
+    getUser: jest.fn(() => of({ user: { name: 'from grpc', photo: 'grpc-photo' } })),
+  };
   const relations = {
     getRelation: jest.fn(() => of({ isFollowing: false, isBlacklist: false })),
   };
@@ -33,7 +44,10 @@ function newNotifier(cachedProfile: Profile | null | undefined) {
 
 describe('LikingNotifier', () => {
   it("names the liker from the user service's profile cache without a call", async () => {
-    const { notifier, emitter, cache, users } = newNotifier({ name: 'cached', photo: 'cached-photo' });
+    const { notifier, emitter, cache, users } = newNotifier({
+      name: 'cached',
+      photo: 'cached-photo',
+    });
     await notifier.notify(LIKER, ARTICLE, NOW);
     expect(cache.peek).toHaveBeenCalledWith(`user:${LIKER}:profile`);
     expect(users.getUser).not.toHaveBeenCalled();

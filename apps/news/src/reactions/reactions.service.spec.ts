@@ -26,7 +26,9 @@ const ARTICLE: ReactedArticle = {
 /** `approved`: whether the card cache (which knows approved articles only) has the article. */
 function newTestService(article: ReactedArticle | null = ARTICLE, approved = article !== null) {
   const repository = {
-    findAuthorId: jest.fn<Promise<string | undefined>, [string]>().mockResolvedValue(article?.authorId),
+    findAuthorId: jest
+      .fn<Promise<string | undefined>, [string]>()
+      .mockResolvedValue(article?.authorId),
     collect: jest.fn().mockResolvedValue(true),
     uncollect: jest.fn().mockResolvedValue(true),
     findCollected: jest.fn().mockResolvedValue([]),
@@ -68,7 +70,9 @@ function newTestService(article: ReactedArticle | null = ARTICLE, approved = art
           cover: { type: 0, images: [] },
         }
       : null;
-  const articles = { getInfo: jest.fn<Promise<articleV1.ArticleInfo | null>, [string]>().mockResolvedValue(info) };
+  const articles = {
+    getInfo: jest.fn<Promise<articleV1.ArticleInfo | null>, [string]>().mockResolvedValue(info),
+  };
   const service = new ReactionsService(
     repository as unknown as ReactionsRepository,
     cache as unknown as ReactionsCache,

@@ -8,7 +8,6 @@ import { ArticleSearchService } from './article-search.service';
 import { SearchHistoryStore } from './search-history.store';
 import { SuggestionService } from './suggestion.service';
 
-
 function checkedUserId(userId: string): string {
   if (!SNOWFLAKE_ID.test(userId)) throw AppError.invalid('Invalid request.');
   return userId;

@@ -128,7 +128,11 @@ describe('ranking', () => {
     expect(topInOrder(ranked, window, 2)).toEqual(['2', '4']);
     expect(topInOrder(ranked, window, 2)).toEqual(rank(window, context).slice(0, 2));
     expect(topInOrder(ranked, window, 10)).toEqual(['2', '4', '1']);
-    expect(topInOrder(ranked, [...window, { id: '6', createdMs: NOW }], 10)).toEqual(['2', '4', '1']);
+    expect(topInOrder(ranked, [...window, { id: '6', createdMs: NOW }], 10)).toEqual([
+      '2',
+      '4',
+      '1',
+    ]);
   });
 
   it('takes the best of a window deep in a large pool as ranking the window would', () => {

@@ -25,7 +25,11 @@ describe('SharedRankingCache over the snapshot (real Redis)', () => {
     await index.replaceChannel(CHANNEL, []);
     for (const [n, id] of POOL.entries())
       await index.add({ id, createdMs: NOW - n * 60_000, channelId: CHANNEL, tokens: [] });
-    const snapshot = new CandidateSnapshot(RECOMMEND_TEST_CONFIG, index, new PopularityReader(state));
+    const snapshot = new CandidateSnapshot(
+      RECOMMEND_TEST_CONFIG,
+      index,
+      new PopularityReader(state),
+    );
     await snapshot.reload();
     cache = new SharedRankingCache(RECOMMEND_TEST_CONFIG, snapshot, () => NOW);
   });

@@ -122,7 +122,13 @@ export class UserRecommendService {
     const count =
       request.articleNum > 0 ? Math.min(request.articleNum, MAX_ARTICLE_NUM) : DEFAULT_ARTICLE_NUM;
     const algorithm = algorithmFor(request.userId);
-    const { batches, drawn: drawnBefore, exposed, read, newest } = await this.history.read(
+    const {
+      batches,
+      drawn: drawnBefore,
+      exposed,
+      read,
+      newest,
+    } = await this.history.read(
       reader.key,
       channelId,
       request.timeStamp,

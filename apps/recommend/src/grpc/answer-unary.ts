@@ -16,7 +16,10 @@ export interface UnexpectedFailure {
   details: string;
 }
 
-export const INTERNAL_ERROR: UnexpectedFailure = { code: status.INTERNAL, details: 'Internal error.' };
+export const INTERNAL_ERROR: UnexpectedFailure = {
+  code: status.INTERNAL,
+  details: 'Internal error.',
+};
 
 /**
  * Answers a unary call with what `run` resolves to. Pools that were never built answer

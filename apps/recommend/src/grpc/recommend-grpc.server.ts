@@ -30,7 +30,10 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
   private readonly logger = new Logger(RecommendGrpcServer.name);
   private readonly metrics = new GrpcMetricsEndpoint();
   private readonly server: Server;
-  private readonly health = new GrpcHealth([USER_RECOMMEND_SERVICE, qualifiedServiceName(CANDIDATE_GRPC)]);
+  private readonly health = new GrpcHealth([
+    USER_RECOMMEND_SERVICE,
+    qualifiedServiceName(CANDIDATE_GRPC),
+  ]);
   private boundPort: number | undefined;
   private drainMs = (): number => this.config.GRPC_SHUTDOWN_DRAIN_MS;
 
@@ -41,7 +44,10 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
     handlers: UserRecommendHandlers,
     candidates: CandidateHandlers,
   ) {
-    this.server = new Server({ interceptors: [this.metrics.calls.interceptor], ...connectionAgeOptions(config) });
+    this.server = new Server({
+      interceptors: [this.metrics.calls.interceptor],
+      ...connectionAgeOptions(config),
+    });
     this.health.addToServer(this.server);
     this.server.addService(userRecommendDefinition(), handlers.implementation());
     // `toutiao.recommend.v1.CandidateService`, which the worker's candidates jobs call.
@@ -58,7 +64,9 @@ export class RecommendGrpcServer implements OnApplicationShutdown {
     );
     await this.metrics.listen(this.config.RECOMMEND_METRICS_PORT, this.config.HTTP_HOST);
     // Ready once it can recommend: until the pools are built every feed call would be UNAVAILABLE.
-    await this.health.watch(async () => (await this.redis.isReady()) && (await this.snapshot.ready()));
+    await this.health.watch(
+      async () => (await this.redis.isReady()) && (await this.snapshot.ready()),
+    );
     this.logger.log(`gRPC listening on ${this.boundPort}`);
     return this.boundPort;
   }

@@ -41,7 +41,6 @@ export interface TrackWire {
   time_stamp: string;
 }
 
-
 export interface SimilarWire {
   article_id: string[];
 }

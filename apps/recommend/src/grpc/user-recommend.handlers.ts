@@ -48,7 +48,9 @@ export class UserRecommendHandlers {
           callback({ code: status.INVALID_ARGUMENT, details: problem });
           return;
         }
-        void answerUnary(this.logger, 'article_recommend', callback, () => this.articleRecommend(call.request));
+        void answerUnary(this.logger, 'article_recommend', callback, () =>
+          this.articleRecommend(call.request),
+        );
       },
     };
   }

@@ -85,7 +85,9 @@ export class ArticleRecommendService {
   private indexOf(channelId: number): RelatedIndex {
     let index = this.indexes.get(channelId);
     if (!index) {
-      index = new RelatedIndex(this.snapshot.pool(channelId).slice(0, this.config.RECO_RANK_WINDOW));
+      index = new RelatedIndex(
+        this.snapshot.pool(channelId).slice(0, this.config.RECO_RANK_WINDOW),
+      );
       this.indexes.set(channelId, index);
     }
     return index;
@@ -120,6 +122,8 @@ export class ArticleRecommendService {
     if (channelId !== undefined) return { channelId, tokens: tokens ?? [] };
     const { articles } = await unary(this.articles.getArticleCards({ articleIds: [articleId] }));
     const card = articles.find((article) => article.artId === articleId);
-    return card ? { channelId: card.chId, tokens: this.tokenizer.tokens(card.title) } : { tokens: [] };
+    return card
+      ? { channelId: card.chId, tokens: this.tokenizer.tokens(card.title) }
+      : { tokens: [] };
   }
 }

@@ -11,7 +11,11 @@ describe('related articles', () => {
   ];
 
   it('ranks by shared title words, then recency, leaving the article itself out', () => {
-    expect(new RelatedIndex(candidates).related('1', ['python', '教程'], 10)).toEqual(['2', '4', '3']);
+    expect(new RelatedIndex(candidates).related('1', ['python', '教程'], 10)).toEqual([
+      '2',
+      '4',
+      '3',
+    ]);
   });
 
   it('falls back to the newest articles and honours the count', () => {
@@ -20,10 +24,18 @@ describe('related articles', () => {
 
   it('answers every query of one index as a full sort of the candidates would', () => {
     // Sort every candidate by (shared words, time, id), the definition the index must keep.
-    const bySorting = (articleId: string, tokens: string[], pool: RelatedCandidate[], count: number): string[] =>
+    const bySorting = (
+      articleId: string,
+      tokens: string[],
+      pool: RelatedCandidate[],
+      count: number,
+    ): string[] =>
       pool
         .filter((candidate) => candidate.id !== articleId)
-        .map((candidate) => ({ candidate, shared: candidate.tokens.filter((token) => tokens.includes(token)).length }))
+        .map((candidate) => ({
+          candidate,
+          shared: candidate.tokens.filter((token) => tokens.includes(token)).length,
+        }))
         .sort(
           (a, b) =>
             b.shared - a.shared ||
@@ -38,7 +50,9 @@ describe('related articles', () => {
       return seed % below;
     };
     const words = ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7', 'h8'];
-    const pickWords = (): string[] => [...new Set(Array.from({ length: next(4) }, () => words[next(words.length)]))];
+    const pickWords = (): string[] => [
+      ...new Set(Array.from({ length: next(4) }, () => words[next(words.length)])),
+    ];
     const pool: RelatedCandidate[] = Array.from({ length: 120 }, (_, i) => ({
       id: String(1_000 + ((i * 37) % 120)),
       createdMs: next(20) * 1_000,
@@ -49,7 +63,9 @@ describe('related articles', () => {
       const articleId = query % 3 === 0 ? '9999' : pool[next(pool.length)].id;
       const tokens = pickWords();
       const count = 1 + next(15);
-      expect(index.related(articleId, tokens, count)).toEqual(bySorting(articleId, tokens, pool, count));
+      expect(index.related(articleId, tokens, count)).toEqual(
+        bySorting(articleId, tokens, pool, count),
+      );
     }
   });
 

@@ -15,11 +15,15 @@ export class AccountsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   findByMobile(mobile: string): Promise<Account | null> {
-    return this.dataSource.getRepository(UserEntity).findOne({ select: ACCOUNT_COLUMNS, where: { mobile } });
+    return this.dataSource
+      .getRepository(UserEntity)
+      .findOne({ select: ACCOUNT_COLUMNS, where: { mobile } });
   }
 
   findById(id: string): Promise<Account | null> {
-    return this.dataSource.getRepository(UserEntity).findOne({ select: ACCOUNT_COLUMNS, where: { id } });
+    return this.dataSource
+      .getRepository(UserEntity)
+      .findOne({ select: ACCOUNT_COLUMNS, where: { id } });
   }
 
   /**
@@ -41,7 +45,11 @@ export class AccountsRepository {
         await manager.insert(UserProfileEntity, { userId: id, gender: 0 });
       });
     } catch (error) {
-      if (!(error instanceof QueryFailedError) || !String(error.message).includes('Duplicate entry')) throw error;
+      if (
+        !(error instanceof QueryFailedError) ||
+        !String(error.message).includes('Duplicate entry')
+      )
+        throw error;
     }
     const account = await this.findByMobile(mobile);
     if (!account) throw new Error(`registration of ${mobile} left no row`);

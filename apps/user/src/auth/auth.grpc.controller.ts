@@ -34,7 +34,9 @@ export class AuthGrpcController implements authV1.AuthServiceController {
     return {};
   }
 
-  async revokeUserSessions(request: authV1.RevokeUserSessionsRequest): Promise<authV1.RevokeUserSessionsResponse> {
+  async revokeUserSessions(
+    request: authV1.RevokeUserSessionsRequest,
+  ): Promise<authV1.RevokeUserSessionsResponse> {
     return { revoked: await this.auth.revokeUserSessions(request.userId, request.deny) };
   }
 }

@@ -30,10 +30,19 @@ import { SmsRateLimiter } from './sms-rate-limiter';
     {
       provide: JwtKeySet,
       inject: [APP_CONFIG],
-      useFactory: (config: UserConfig) => JwtKeySet.fromDirectory(config.JWT_KEYS_DIR, config.JWT_SIGNING_KID),
+      useFactory: (config: UserConfig) =>
+        JwtKeySet.fromDirectory(config.JWT_KEYS_DIR, config.JWT_SIGNING_KID),
     },
-    { provide: TokenSigner, inject: [JwtKeySet], useFactory: (keys: JwtKeySet) => new TokenSigner(keys) },
-    { provide: TokenVerifier, inject: [JwtKeySet], useFactory: (keys: JwtKeySet) => new TokenVerifier(keys) },
+    {
+      provide: TokenSigner,
+      inject: [JwtKeySet],
+      useFactory: (keys: JwtKeySet) => new TokenSigner(keys),
+    },
+    {
+      provide: TokenVerifier,
+      inject: [JwtKeySet],
+      useFactory: (keys: JwtKeySet) => new TokenVerifier(keys),
+    },
     {
       provide: SessionStore,
       inject: [REDIS_STATE],

@@ -70,7 +70,8 @@ export class AuthService {
     try {
       await this.refuseIfFrozenMeanwhile(account.id);
       // Used up only now: a sign-in that failed before (MySQL down) leaves the code to its retry.
-      if (!testCode && !(await this.codes.take(scope, mobile, code))) throw AuthErrors.invalidCode();
+      if (!testCode && !(await this.codes.take(scope, mobile, code)))
+        throw AuthErrors.invalidCode();
     } catch (error) {
       await this.endUnansweredSession(sid, account.id);
       throw error;
@@ -82,10 +83,14 @@ export class AuthService {
     };
   }
 
-  async refresh(scope: Scope, refreshToken: string): Promise<{ token: string; refreshToken: string }> {
+  async refresh(
+    scope: Scope,
+    refreshToken: string,
+  ): Promise<{ token: string; refreshToken: string }> {
     const claims = this.verifyRefreshToken(refreshToken);
     const session = await this.sessions.get(claims.sid);
-    if (!session || session.userId !== claims.user_id || session.scope !== scope) throw AuthErrors.wrongRefreshToken();
+    if (!session || session.userId !== claims.user_id || session.scope !== scope)
+      throw AuthErrors.wrongRefreshToken();
     if (session.status === 'denied') throw AuthErrors.userDenied();
     const account = await this.accounts.findById(claims.user_id);
     if (!account || account.status !== UserStatus.Enabled) throw AuthErrors.userDenied();
@@ -97,9 +102,13 @@ export class AuthService {
     const next = this.signer.signRefresh(account.id, session.sid, extra);
     const outcome = await this.sessions.rotate(session, claims.jti ?? '', next.jti);
     // A replayed token ended the session: its sockets go with it, as on a logout.
-    if (outcome === 'reused') await this.closeSockets(() => this.notifications.disconnectSession(session.sid));
+    if (outcome === 'reused')
+      await this.closeSockets(() => this.notifications.disconnectSession(session.sid));
     if (outcome !== 'rotated') throw AuthErrors.wrongRefreshToken();
-    return { token: this.signer.signAccess(account.id, session.sid, extra), refreshToken: next.token };
+    return {
+      token: this.signer.signAccess(account.id, session.sid, extra),
+      refreshToken: next.token,
+    };
   }
 
   async logout(sid: string, userId: string): Promise<void> {
@@ -173,7 +182,8 @@ export class AuthService {
     try {
       return this.verifier.verifyAs(token, 'refresh');
     } catch (error) {
-      if (error instanceof AppError && error.kind !== ErrorKind.Internal) throw AuthErrors.wrongRefreshToken();
+      if (error instanceof AppError && error.kind !== ErrorKind.Internal)
+        throw AuthErrors.wrongRefreshToken();
       throw error;
     }
   }

@@ -53,7 +53,11 @@ describe('SMS codes and limits (real Redis)', () => {
     const ttl = await redis.ttl('app:code:13800000001');
     expect(ttl).toBeGreaterThan(290);
     expect(ttl).toBeLessThanOrEqual(300);
-    const many = new Set(await Promise.all(Array.from({ length: 30 }, (_, i) => codes.issue('app', `1380000010${i % 10}`))));
+    const many = new Set(
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) => codes.issue('app', `1380000010${i % 10}`)),
+      ),
+    );
     expect(many.size).toBeGreaterThan(20);
   });
 
@@ -67,7 +71,10 @@ describe('SMS codes and limits (real Redis)', () => {
     const code = await codes.issue('app', '13800000006');
     expect(await codes.check('app', '13800000006', code)).toBe(true);
     expect(await codes.check('app', '13800000006', code)).toBe(true);
-    const taken = await Promise.all([codes.take('app', '13800000006', code), codes.take('app', '13800000006', code)]);
+    const taken = await Promise.all([
+      codes.take('app', '13800000006', code),
+      codes.take('app', '13800000006', code),
+    ]);
     expect(taken.sort()).toEqual([false, true]);
     expect(await codes.check('app', '13800000006', code)).toBe(false);
   });
@@ -90,7 +97,9 @@ describe('SMS codes and limits (real Redis)', () => {
   it('burns the code after five wrong attempts, even concurrent ones', async () => {
     const code = await codes.issue('app', '13800000004');
     const wrong = code === '000000' ? '111111' : '000000';
-    const results = await Promise.all(Array.from({ length: MAX_CODE_ATTEMPTS + 3 }, () => verify('app', '13800000004', wrong)));
+    const results = await Promise.all(
+      Array.from({ length: MAX_CODE_ATTEMPTS + 3 }, () => verify('app', '13800000004', wrong)),
+    );
     expect(results.every((ok) => !ok)).toBe(true);
     expect(await verify('app', '13800000004', code)).toBe(false);
     expect(await redis.exists('app:code:13800000004')).toBe(0);
@@ -99,7 +108,8 @@ describe('SMS codes and limits (real Redis)', () => {
   it('allows a right code within the attempt budget', async () => {
     const code = await codes.issue('app', '13800000005');
     const wrong = code === '000000' ? '111111' : '000000';
-    for (let i = 0; i < MAX_CODE_ATTEMPTS - 1; i += 1) expect(await verify('app', '13800000005', wrong)).toBe(false);
+    for (let i = 0; i < MAX_CODE_ATTEMPTS - 1; i += 1)
+      expect(await verify('app', '13800000005', wrong)).toBe(false);
     expect(await verify('app', '13800000005', code)).toBe(true);
   });
 
@@ -129,7 +139,7 @@ describe('SMS codes and limits (real Redis)', () => {
     expect(await limiter.take('13800000011', '10.0.1.99', start + 86_400_000)).toBe(true);
   });
 
-  it('counts a mobile\'s day in TZ: ten from midnight to midnight there, not from 00:00 UTC (08:00 in Shanghai)', async () => {
+  it("counts a mobile's day in TZ: ten from midnight to midnight there, not from 00:00 UTC (08:00 in Shanghai)", async () => {
     const takeTen = async (mobile: string, start: number) => {
       for (let minute = 0; minute < SMS_LIMITS.perMobilePerDay; minute += 1) {
         expect(await limiter.take(mobile, `10.0.2.${minute}`, start + minute * 60_000)).toBe(true);

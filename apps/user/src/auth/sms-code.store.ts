@@ -44,7 +44,12 @@ export class SmsCodeStore {
   async issue(scope: Scope, mobile: string, fixedCode?: string): Promise<string> {
     const code = fixedCode ?? randomInt(0, 1_000_000).toString().padStart(6, '0');
     const key = codeKey(scope, mobile);
-    await this.redis.multi().del(key).hset(key, { code, attempts: 0 }).expire(key, CacheTtl.smsCode.baseSeconds).exec();
+    await this.redis
+      .multi()
+      .del(key)
+      .hset(key, { code, attempts: 0 })
+      .expire(key, CacheTtl.smsCode.baseSeconds)
+      .exec();
     return code;
   }
 
@@ -53,7 +58,11 @@ export class SmsCodeStore {
    * until `take` uses it up, so a sign-in that fails after the check can be sent again with it.
    */
   async check(scope: Scope, mobile: string, presented: string): Promise<boolean> {
-    const stored = await TAKE_ATTEMPT.run(this.redis, [codeKey(scope, mobile)], [MAX_CODE_ATTEMPTS]);
+    const stored = await TAKE_ATTEMPT.run(
+      this.redis,
+      [codeKey(scope, mobile)],
+      [MAX_CODE_ATTEMPTS],
+    );
     return stored !== null && sameCode(stored, presented);
   }
 

@@ -14,7 +14,8 @@ describe('SMS limits and codes (real Redis, through a relay that loses the reply
   let cutter: ReplyCutter;
   let redis: Redis;
 
-  const counted = async (key: string): Promise<number> => Number(await raw.get(`${testRedis.prefix}${key}`));
+  const counted = async (key: string): Promise<number> =>
+    Number(await raw.get(`${testRedis.prefix}${key}`));
 
   beforeAll(async () => {
     testRedis = createTestRedis();

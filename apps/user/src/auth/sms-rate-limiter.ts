@@ -16,7 +16,11 @@ export interface SmsLimits {
 }
 
 /** Contract limits: 1/min and 10/day per mobile, 100/h per IP. */
-export const SMS_LIMITS: SmsLimits = { mobileIntervalMs: 60_000, perMobilePerDay: 10, perIpPerHour: 100 };
+export const SMS_LIMITS: SmsLimits = {
+  mobileIntervalMs: 60_000,
+  perMobilePerDay: 10,
+  perIpPerHour: 100,
+};
 
 /** The span of an IP's limit, counted back from each request. */
 const IP_WINDOW_MS = 3_600_000;

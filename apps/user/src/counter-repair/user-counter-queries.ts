@@ -7,10 +7,18 @@ import { RelationType } from '../relations/relation.entity';
 export const USER_COUNTER_QUERIES: readonly CounterQuery[] = [
   {
     key: CounterKeys.userFollowings,
-    query: { from: 'user_relation', groupBy: 'user_id', where: `relation = ${RelationType.Follow}` },
+    query: {
+      from: 'user_relation',
+      groupBy: 'user_id',
+      where: `relation = ${RelationType.Follow}`,
+    },
   },
   {
     key: CounterKeys.userFollowers,
-    query: { from: 'user_relation', groupBy: 'target_user_id', where: `relation = ${RelationType.Follow}` },
+    query: {
+      from: 'user_relation',
+      groupBy: 'target_user_id',
+      where: `relation = ${RelationType.Follow}`,
+    },
   },
 ];

@@ -8,7 +8,6 @@ import { todayIn } from '../users/profile-rules';
 import { MaterialErrors } from './material.errors';
 import { FollowerStatisticsRepository } from './follower-statistics.repository';
 
-
 /** Who follows an author: genders and age buckets of the followers' profiles. */
 @Injectable()
 export class FollowerStatisticsService {

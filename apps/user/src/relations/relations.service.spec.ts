@@ -277,7 +277,8 @@ describe('RelationsService counters', () => {
 
   it('answers a follow stored and counted as made, notifying no one, when whether its user blacklisted the follower cannot be read', async () => {
     const { service, relations, count, notifier } = newTestService();
-    relations.relationOf = () => Promise.reject(new Error('Connection lost: The server closed the connection.'));
+    relations.relationOf = () =>
+      Promise.reject(new Error('Connection lost: The server closed the connection.'));
     await expect(service.follow(ME, TARGET)).resolves.toBeUndefined();
     expect(relations.rows.get(`${ME}>${TARGET}`)).toBe(RelationType.Follow);
     expect(count(CounterKeys.userFollowers, TARGET)).toBe(1);

@@ -86,7 +86,9 @@ export class RelationsService {
     try {
       return (await this.relations.relationOf(userId, followerId)) !== RelationType.Blacklist;
     } catch (error) {
-      this.logger.warn(`following notify to ${userId} left out, blacklist unread: ${String(error)}`);
+      this.logger.warn(
+        `following notify to ${userId} left out, blacklist unread: ${String(error)}`,
+      );
       return false;
     }
   }

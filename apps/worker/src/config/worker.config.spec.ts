@@ -19,10 +19,19 @@ describe('workerEnvSchema', () => {
 
   it('repairs the counters daily at 03:00 with ten minutes per service by default, and refuses a malformed cron', () => {
     const config = loadConfig(workerEnvSchema, {});
-    expect([config.COUNTER_REPAIR_CRON, config.COUNTER_REPAIR_DEADLINE_MS]).toEqual(['0 3 * * *', 600_000]);
-    expect(loadConfig(workerEnvSchema, { COUNTER_REPAIR_CRON: '*/30 * * * *' }).COUNTER_REPAIR_CRON).toBe('*/30 * * * *');
-    expect(() => loadConfig(workerEnvSchema, { COUNTER_REPAIR_CRON: 'at three' })).toThrow(/COUNTER_REPAIR_CRON/);
-    expect(() => loadConfig(workerEnvSchema, { COUNTER_REPAIR_CRON: '0 25 * * *' })).toThrow(/COUNTER_REPAIR_CRON/);
+    expect([config.COUNTER_REPAIR_CRON, config.COUNTER_REPAIR_DEADLINE_MS]).toEqual([
+      '0 3 * * *',
+      600_000,
+    ]);
+    expect(
+      loadConfig(workerEnvSchema, { COUNTER_REPAIR_CRON: '*/30 * * * *' }).COUNTER_REPAIR_CRON,
+    ).toBe('*/30 * * * *');
+    expect(() => loadConfig(workerEnvSchema, { COUNTER_REPAIR_CRON: 'at three' })).toThrow(
+      /COUNTER_REPAIR_CRON/,
+    );
+    expect(() => loadConfig(workerEnvSchema, { COUNTER_REPAIR_CRON: '0 25 * * *' })).toThrow(
+      /COUNTER_REPAIR_CRON/,
+    );
   });
 
   it('ends a stop that cannot finish after 10 s by default, and refuses one under 1 s, over 10 minutes or not in whole milliseconds', () => {

@@ -35,7 +35,10 @@ export const workerEnvSchema = baseEnvSchema
     COUNTER_REPAIR_CRON: z
       .string()
       .default('0 3 * * *')
-      .refine((expression) => validateCronExpression(expression).valid, 'must be a cron expression'),
+      .refine(
+        (expression) => validateCronExpression(expression).valid,
+        'must be a cron expression',
+      ),
     /**
      * How long each service may take to rebuild its counters (one call each). News' and user's
      * GRPC_MAX_CONNECTION_AGE_GRACE_MS must be at least this, or the call ends at their grace.

@@ -1,4 +1,10 @@
-import { jsonAnswer, metricsAnswer, PlainHttpServer, type PlainRoute, readinessHttpStatus } from '@app/grpc';
+import {
+  jsonAnswer,
+  metricsAnswer,
+  PlainHttpServer,
+  type PlainRoute,
+  readinessHttpStatus,
+} from '@app/grpc';
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 
 import { WorkerMetricsProvider } from './worker-metrics';

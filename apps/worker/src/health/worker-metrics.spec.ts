@@ -10,7 +10,8 @@ function fakeWorker(name: string): FakeWorker {
   return Object.assign(new EventEmitter(), { name }) as FakeWorker;
 }
 
-const job = (name: string, processedOn: number, finishedOn: number) => ({ name, processedOn, finishedOn }) as Job;
+const job = (name: string, processedOn: number, finishedOn: number) =>
+  ({ name, processedOn, finishedOn }) as Job;
 
 describe('WorkerMetrics', () => {
   const sms = fakeWorker('sms');
@@ -21,7 +22,8 @@ describe('WorkerMetrics', () => {
   };
   const metrics = new WorkerMetrics({
     workers: () => [sms, statistics],
-    queue: (name) => ({ getJobCounts: () => Promise.resolve(counts[name]) }) as Pick<Queue, 'getJobCounts'>,
+    queue: (name) =>
+      ({ getJobCounts: () => Promise.resolve(counts[name]) }) as Pick<Queue, 'getJobCounts'>,
   });
   metrics.watch();
 
@@ -31,16 +33,22 @@ describe('WorkerMetrics', () => {
     sms.emit('failed', job('send-sms-code', 3_000, 3_500), new Error('provider down'));
     sms.emit('failed', undefined, new Error('stalled'));
     const text = await metrics.render();
-    expect(text).toContain('worker_jobs_total{queue="sms",job="send-sms-code",outcome="completed"} 2');
+    expect(text).toContain(
+      'worker_jobs_total{queue="sms",job="send-sms-code",outcome="completed"} 2',
+    );
     expect(text).toContain('worker_jobs_total{queue="sms",job="send-sms-code",outcome="failed"} 1');
     expect(text).toContain('worker_job_duration_seconds_count{queue="sms",job="send-sms-code"} 3');
     expect(text).toContain('worker_job_duration_seconds_sum{queue="sms",job="send-sms-code"} 0.56');
-    expect(text).toContain('worker_job_duration_seconds_bucket{le="0.05",queue="sms",job="send-sms-code"} 2');
+    expect(text).toContain(
+      'worker_job_duration_seconds_bucket{le="0.05",queue="sms",job="send-sms-code"} 2',
+    );
   });
 
   it('tells when a job last completed, so an alert can see a nightly repair stop', async () => {
     statistics.emit('completed', job('repair-counters', 1_764_900_000_000, 1_764_900_075_000));
-    expect(await metrics.render()).toContain('worker_job_last_completed_timestamp_seconds{queue="statistics",job="repair-counters"} 1764900075');
+    expect(await metrics.render()).toContain(
+      'worker_job_last_completed_timestamp_seconds{queue="statistics",job="repair-counters"} 1764900075',
+    );
   });
 
   it('reads each queue’s backlog when scraped', async () => {

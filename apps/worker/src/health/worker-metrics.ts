@@ -79,7 +79,8 @@ export class WorkerMetrics {
     if (job.processedOn !== undefined && job.finishedOn !== undefined) {
       this.duration.observe(labels, Math.max(0, job.finishedOn - job.processedOn) / 1000);
     }
-    if (outcome === 'completed') this.lastCompleted.set(labels, (job.finishedOn ?? Date.now()) / 1000);
+    if (outcome === 'completed')
+      this.lastCompleted.set(labels, (job.finishedOn ?? Date.now()) / 1000);
   }
 }
 

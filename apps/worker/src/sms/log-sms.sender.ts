@@ -35,8 +35,13 @@ export class LogSmsSender extends SmsSender {
     if (this.options.latencyMs) await sleep(this.options.latencyMs);
     this.outbox?.record(message);
     if (this.options.file) {
-      await appendFile(this.options.file, `${JSON.stringify({ ...message, at: new Date().toISOString() })}\n`);
+      await appendFile(
+        this.options.file,
+        `${JSON.stringify({ ...message, at: new Date().toISOString() })}\n`,
+      );
     }
-    this.logger.log(`SMS code ${maskCode(message.code)} to ${message.mobile} (${message.scope}, log driver)`);
+    this.logger.log(
+      `SMS code ${maskCode(message.code)} to ${message.mobile} (${message.scope}, log driver)`,
+    );
   }
 }

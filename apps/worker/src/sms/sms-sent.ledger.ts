@@ -23,7 +23,11 @@ const claimKey = (jobId: string): string => `smsjob:${jobId}:sending`;
 type ClaimOutcome = 'sent' | 'claimed' | 'busy';
 
 /** KEYS sent, claim; ARGV token, claim ms. */
-const CLAIM = new RedisScript<ClaimOutcome, [sent: string, claim: string], [token: string, ms: number]>(`
+const CLAIM = new RedisScript<
+  ClaimOutcome,
+  [sent: string, claim: string],
+  [token: string, ms: number]
+>(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'sent' end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 'claimed' end
 return 'busy'`);
@@ -57,10 +61,16 @@ export class SmsSentLedger {
   async claimSend(jobId: string): Promise<SendClaim | undefined> {
     const token = randomUUID();
     for (;;) {
-      const outcome = await CLAIM.run(this.redis, [sentKey(jobId), claimKey(jobId)], [token, this.claimMs]);
+      const outcome = await CLAIM.run(
+        this.redis,
+        [sentKey(jobId), claimKey(jobId)],
+        [token, this.claimMs],
+      );
       if (outcome === 'sent') return undefined;
       if (outcome === 'claimed') {
-        return { release: async () => void (await RELEASE.run(this.redis, [claimKey(jobId)], [token])) };
+        return {
+          release: async () => void (await RELEASE.run(this.redis, [claimKey(jobId)], [token])),
+        };
       }
       await sleep(CLAIM_POLL_MS);
     }

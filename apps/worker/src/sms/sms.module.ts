@@ -76,7 +76,11 @@ export class SmsModule {
       module: SmsModule,
       providers: [
         ...outbox,
-        { provide: SmsSentLedger, inject: [REDIS_STATE], useFactory: (redis: Redis) => new SmsSentLedger(redis) },
+        {
+          provide: SmsSentLedger,
+          inject: [REDIS_STATE],
+          useFactory: (redis: Redis) => new SmsSentLedger(redis),
+        },
         SmsProcessor,
         {
           provide: SmsSender,

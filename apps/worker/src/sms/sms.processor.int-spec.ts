@@ -1,5 +1,12 @@
 import { createRedisClient, queueConnectionOptions } from '@app/cache';
-import { JobName, jobId, jobOptionsFor, queuePrefix, QueueName, type SendSmsCodePayload } from '@app/queue';
+import {
+  JobName,
+  jobId,
+  jobOptionsFor,
+  queuePrefix,
+  QueueName,
+  type SendSmsCodePayload,
+} from '@app/queue';
 import { createTestRedis, type TestRedis } from '@app/testing';
 import { Logger } from '@nestjs/common';
 import { Queue, QueueEvents, Worker } from 'bullmq';
@@ -34,9 +41,16 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
 
   it('sends the code once when a worker whose lock lapsed is still sending as the job is handed to another', async () => {
     const outbox = new SmsOutbox();
-    const job = { id: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'overlap'), name: JobName.SendSmsCode, data: payload };
+    const job = {
+      id: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'overlap'),
+      name: JobName.SendSmsCode,
+      data: payload,
+    };
 
-    const results = await Promise.all([worker(outbox, 500).process(job), worker(outbox, 500).process(job)]);
+    const results = await Promise.all([
+      worker(outbox, 500).process(job),
+      worker(outbox, 500).process(job),
+    ]);
 
     expect(outbox.sentTo(payload.mobile)).toHaveLength(1);
     expect(results.map(({ sent }) => sent).sort()).toEqual([false, true]);
@@ -45,11 +59,18 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
   it('sends the code once the provider refused it to the other worker, without waiting for that claim to lapse', async () => {
     const outbox = new SmsOutbox();
     outbox.failNext(1);
-    const job = { id: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'refused'), name: JobName.SendSmsCode, data: payload };
+    const job = {
+      id: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'refused'),
+      name: JobName.SendSmsCode,
+      data: payload,
+    };
 
     // Claims outliving the test's timeout: the second send cannot come from a lapsed claim.
     const claimMs = 120_000;
-    const results = await Promise.allSettled([worker(outbox, 300, claimMs).process(job), worker(outbox, 300, claimMs).process(job)]);
+    const results = await Promise.allSettled([
+      worker(outbox, 300, claimMs).process(job),
+      worker(outbox, 300, claimMs).process(job),
+    ]);
 
     expect(results.map(({ status }) => status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(outbox.attempts).toBe(2);
@@ -58,7 +79,11 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
 
   it('sends the code of a worker killed mid-send once its claim lapses', async () => {
     const outbox = new SmsOutbox();
-    const job = { id: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'killed'), name: JobName.SendSmsCode, data: payload };
+    const job = {
+      id: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'killed'),
+      name: JobName.SendSmsCode,
+      data: payload,
+    };
     // The killed worker's claim, never recorded sent nor released.
     expect(await new SmsSentLedger(redis, 500).claimSend(job.id)).toBeDefined();
 
@@ -70,7 +95,10 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
 
   it('sends no code that expired while its job waited (a worker outage, a failed job retried by hand), and completes it', async () => {
     const outbox = new SmsOutbox();
-    const options = { connection: queueConnectionOptions(testRedis.queueUrl), prefix: queuePrefix(testRedis.prefix) };
+    const options = {
+      connection: queueConnectionOptions(testRedis.queueUrl),
+      prefix: queuePrefix(testRedis.prefix),
+    };
     const queue = new Queue(QueueName.Sms, options);
     const events = new QueueEvents(QueueName.Sms, options);
     const processor = worker(outbox, 0);
@@ -82,10 +110,14 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
         jobId: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'stale'),
         timestamp: Date.now() - 301_000,
       });
-      const fresh = await queue.add(JobName.SendSmsCode, { ...payload, code: '551902' }, {
-        ...jobOptionsFor(JobName.SendSmsCode),
-        jobId: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'fresh'),
-      });
+      const fresh = await queue.add(
+        JobName.SendSmsCode,
+        { ...payload, code: '551902' },
+        {
+          ...jobOptionsFor(JobName.SendSmsCode),
+          jobId: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'fresh'),
+        },
+      );
 
       await expect(stale.waitUntilFinished(events, 10_000)).resolves.toEqual({ sent: false });
       await expect(fresh.waitUntilFinished(events, 10_000)).resolves.toEqual({ sent: true });

@@ -6,14 +6,19 @@ import { map, type Observable, of, tap, throwError, timer } from 'rxjs';
 
 import { CounterRepairProcessor } from './counter-repair.processor';
 
-type Repair = jest.Mock<Observable<counterRepairV1.RepairCountersResponse>, [counterRepairV1.RepairCountersRequest]>;
+type Repair = jest.Mock<
+  Observable<counterRepairV1.RepairCountersResponse>,
+  [counterRepairV1.RepairCountersRequest]
+>;
 type Acquire = jest.Mock<Promise<LockLease | undefined>, Parameters<RedisLock['acquire']>>;
 
 const DEADLINE_MS = 600_000;
 
 function setUp(news: Repair, user: Repair, lease: LockLease | undefined) {
   const repaired = jest.fn<Promise<boolean>, [Date]>().mockResolvedValue(true);
-  const acquire: Acquire = jest.fn<Promise<LockLease | undefined>, Parameters<RedisLock['acquire']>>().mockResolvedValue(lease);
+  const acquire: Acquire = jest
+    .fn<Promise<LockLease | undefined>, Parameters<RedisLock['acquire']>>()
+    .mockResolvedValue(lease);
   const processor = new CounterRepairProcessor(
     { repairCounters: news },
     { repairCounters: user },
@@ -25,7 +30,10 @@ function setUp(news: Repair, user: Repair, lease: LockLease | undefined) {
 }
 
 const repairMock = (): Repair =>
-  jest.fn<Observable<counterRepairV1.RepairCountersResponse>, [counterRepairV1.RepairCountersRequest]>();
+  jest.fn<
+    Observable<counterRepairV1.RepairCountersResponse>,
+    [counterRepairV1.RepairCountersRequest]
+  >();
 
 function leaseMock(): LockLease & { release: jest.Mock<Promise<void>, []> } {
   return {
@@ -35,13 +43,22 @@ function leaseMock(): LockLease & { release: jest.Mock<Promise<void>, []> } {
   };
 }
 
-const job = (data: unknown, name: string = JobName.RepairCounters, attemptsMade = 0) => ({ id: 'repair-counters_202612041900', name, data, attemptsMade });
+const job = (data: unknown, name: string = JobName.RepairCounters, attemptsMade = 0) => ({
+  id: 'repair-counters_202612041900',
+  name,
+  data,
+  attemptsMade,
+});
 const PAYLOAD = { scheduledFor: '202612041900' };
 
 describe('CounterRepairProcessor', () => {
   it('has news and user rebuild their counters under the lock, reports them all, and lets the lock go', async () => {
-    const news = repairMock().mockReturnValue(of({ counters: [{ key: 'count:art:liking', members: 3 }] }));
-    const user = repairMock().mockReturnValue(of({ counters: [{ key: 'count:user:followers', members: 2 }] }));
+    const news = repairMock().mockReturnValue(
+      of({ counters: [{ key: 'count:art:liking', members: 3 }] }),
+    );
+    const user = repairMock().mockReturnValue(
+      of({ counters: [{ key: 'count:user:followers', members: 2 }] }),
+    );
     const lease = leaseMock();
     const { processor, acquire, repaired } = setUp(news, user, lease);
     const before = Date.now();
@@ -55,7 +72,11 @@ describe('CounterRepairProcessor', () => {
     expect(news).toHaveBeenCalledWith({});
     expect(user).toHaveBeenCalledWith({});
     // The lock outlives the calls' deadline, and is held in the job's name.
-    expect(acquire).toHaveBeenCalledWith(JobName.RepairCounters, DEADLINE_MS + 60_000, 'repair-counters_202612041900');
+    expect(acquire).toHaveBeenCalledWith(
+      JobName.RepairCounters,
+      DEADLINE_MS + 60_000,
+      'repair-counters_202612041900',
+    );
     expect(lease.release).toHaveBeenCalledTimes(1);
     // Recorded as begun before the calls, so a worker's next start knows no run was missed.
     expect(repaired).toHaveBeenCalledTimes(1);
@@ -98,7 +119,9 @@ describe('CounterRepairProcessor', () => {
       events.push('lock released');
       return Promise.resolve();
     });
-    await expect(setUp(news, user, lease).processor.process(job(PAYLOAD))).rejects.toThrow('14 UNAVAILABLE');
+    await expect(setUp(news, user, lease).processor.process(job(PAYLOAD))).rejects.toThrow(
+      '14 UNAVAILABLE',
+    );
     expect(events).toEqual(['user finished', 'lock released']);
   });
 
@@ -107,7 +130,10 @@ describe('CounterRepairProcessor', () => {
     ['a minute that is a number', { scheduledFor: 202612041900 }],
     ['a date instead of a minute', { scheduledFor: '2026-12-04' }],
     ['an end of retries that is no time', { scheduledFor: '202612041900', retryUntil: 'tomorrow' }],
-    ['an end of retries that is a number', { scheduledFor: '202612041900', retryUntil: 1_765_000_000_000 }],
+    [
+      'an end of retries that is a number',
+      { scheduledFor: '202612041900', retryUntil: 1_765_000_000_000 },
+    ],
   ])('gives up at once on %s, without taking the lock', async (_case, data) => {
     const { processor, acquire } = setUp(repairMock(), repairMock(), leaseMock());
     await expect(processor.process(job(data))).rejects.toBeInstanceOf(UnrecoverableError);
@@ -119,7 +145,9 @@ describe('CounterRepairProcessor', () => {
     const user = repairMock().mockReturnValue(of({ counters: [] }));
     const { processor, acquire } = setUp(news, user, leaseMock());
     const retryUntil = new Date(Date.now() - 1_000).toISOString();
-    const error = await processor.process(job({ ...PAYLOAD, retryUntil }, JobName.RepairCounters, 7)).catch((caught: unknown) => caught);
+    const error = await processor
+      .process(job({ ...PAYLOAD, retryUntil }, JobName.RepairCounters, 7))
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect((error as Error).message).toBe(
       `counter repair repair-counters_202612041900 gives up on attempt 8: its retries ended at ${retryUntil}, shortly before the next scheduled repair, which takes over`,
@@ -131,19 +159,31 @@ describe('CounterRepairProcessor', () => {
 
   it.each([
     ['a retry before its retries end', new Date(Date.now() + 60_000).toISOString(), 7],
-    ['the first attempt, even after its retries would have ended', new Date(Date.now() - 1_000).toISOString(), 0],
-    ['a retry of a repair with no end to its retries (by hand, or enqueued before they had one)', undefined, 7],
+    [
+      'the first attempt, even after its retries would have ended',
+      new Date(Date.now() - 1_000).toISOString(),
+      0,
+    ],
+    [
+      'a retry of a repair with no end to its retries (by hand, or enqueued before they had one)',
+      undefined,
+      7,
+    ],
   ])('repairs on %s', async (_case, retryUntil, attemptsMade) => {
     const news = repairMock().mockReturnValue(of({ counters: [] }));
     const user = repairMock().mockReturnValue(of({ counters: [] }));
     const { processor } = setUp(news, user, leaseMock());
-    await expect(processor.process(job({ ...PAYLOAD, retryUntil }, JobName.RepairCounters, attemptsMade))).resolves.toEqual({ repaired: [] });
+    await expect(
+      processor.process(job({ ...PAYLOAD, retryUntil }, JobName.RepairCounters, attemptsMade)),
+    ).resolves.toEqual({ repaired: [] });
     expect(news).toHaveBeenCalledTimes(1);
     expect(user).toHaveBeenCalledTimes(1);
   });
 
   it('refuses jobs of another name', async () => {
     const { processor } = setUp(repairMock(), repairMock(), leaseMock());
-    await expect(processor.process(job(PAYLOAD, JobName.IndexArticle))).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(processor.process(job(PAYLOAD, JobName.IndexArticle))).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    );
   });
 });

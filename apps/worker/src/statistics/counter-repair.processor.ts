@@ -1,8 +1,19 @@
 import { RedisLock } from '@app/cache';
 import { APP_CONFIG, errorMessage } from '@app/config';
 import type { counterRepairV1 } from '@app/contracts';
-import { InjectGrpcClient, NEWS_COUNTER_REPAIR_GRPC, unary, USER_COUNTER_REPAIR_GRPC } from '@app/grpc';
-import { JobName, jobPayload, JobProcessor, QueueName, type RepairCountersPayload } from '@app/queue';
+import {
+  InjectGrpcClient,
+  NEWS_COUNTER_REPAIR_GRPC,
+  unary,
+  USER_COUNTER_REPAIR_GRPC,
+} from '@app/grpc';
+import {
+  JobName,
+  jobPayload,
+  JobProcessor,
+  QueueName,
+  type RepairCountersPayload,
+} from '@app/queue';
 import { WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
@@ -37,8 +48,10 @@ export class CounterRepairProcessor extends WorkerHost {
   private readonly logger = new Logger(CounterRepairProcessor.name);
 
   constructor(
-    @InjectGrpcClient(NEWS_COUNTER_REPAIR_GRPC) private readonly news: counterRepairV1.CounterRepairServiceClient,
-    @InjectGrpcClient(USER_COUNTER_REPAIR_GRPC) private readonly user: counterRepairV1.CounterRepairServiceClient,
+    @InjectGrpcClient(NEWS_COUNTER_REPAIR_GRPC)
+    private readonly news: counterRepairV1.CounterRepairServiceClient,
+    @InjectGrpcClient(USER_COUNTER_REPAIR_GRPC)
+    private readonly user: counterRepairV1.CounterRepairServiceClient,
     @Inject(RedisLock) private readonly locks: Pick<RedisLock, 'acquire'>,
     @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'COUNTER_REPAIR_DEADLINE_MS'>,
     @Inject(CounterRepairRecord) private readonly record: Pick<CounterRepairRecord, 'repaired'>,
@@ -46,7 +59,9 @@ export class CounterRepairProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Pick<Job<unknown>, 'id' | 'name' | 'data' | 'attemptsMade'>): Promise<RepairCountersResult> {
+  async process(
+    job: Pick<Job<unknown>, 'id' | 'name' | 'data' | 'attemptsMade'>,
+  ): Promise<RepairCountersResult> {
     const { retryUntil } = jobPayload(job, JobName.RepairCounters, isRepairCountersPayload);
     const refusal = counterRepairRetryRefusal(retryUntil, job.attemptsMade, new Date());
     if (refusal) {
@@ -56,7 +71,11 @@ export class CounterRepairProcessor extends WorkerHost {
     }
     // Outlives both calls' deadline, so it cannot lapse while they run. Held in the job's name: a
     // run of this job that a worker's crash cut short leaves the lock to this one, not a skip.
-    const lease = await this.locks.acquire(JobName.RepairCounters, this.config.COUNTER_REPAIR_DEADLINE_MS + 60_000, job.id);
+    const lease = await this.locks.acquire(
+      JobName.RepairCounters,
+      this.config.COUNTER_REPAIR_DEADLINE_MS + 60_000,
+      job.id,
+    );
     if (!lease) return { skipped: 'already running' };
     try {
       const started = new Date();
@@ -70,7 +89,10 @@ export class CounterRepairProcessor extends WorkerHost {
       // Not worth a whole repair again: at worst a worker's next start makes up a run that was done.
       await this.record.repaired(started).then(
         (recorded) => {
-          if (!recorded) this.logger.warn('the state Redis lost its data during the repair: the next loss check repairs again');
+          if (!recorded)
+            this.logger.warn(
+              'the state Redis lost its data during the repair: the next loss check repairs again',
+            );
         },
         (error: unknown) => this.logger.warn(`the repair was not recorded: ${errorMessage(error)}`),
       );
@@ -83,10 +105,20 @@ export class CounterRepairProcessor extends WorkerHost {
 
 function isRepairCountersPayload(value: unknown): value is RepairCountersPayload {
   if (typeof value !== 'object' || value === null) return false;
-  const { scheduledFor, retryUntil } = value as Partial<Record<keyof RepairCountersPayload, unknown>>;
-  return typeof scheduledFor === 'string' && SCHEDULED_MINUTE.test(scheduledFor) && (retryUntil === undefined || isIsoTime(retryUntil));
+  const { scheduledFor, retryUntil } = value as Partial<
+    Record<keyof RepairCountersPayload, unknown>
+  >;
+  return (
+    typeof scheduledFor === 'string' &&
+    SCHEDULED_MINUTE.test(scheduledFor) &&
+    (retryUntil === undefined || isIsoTime(retryUntil))
+  );
 }
 
 function isIsoTime(value: unknown): value is string {
-  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+  return (
+    typeof value === 'string' &&
+    !Number.isNaN(Date.parse(value)) &&
+    new Date(value).toISOString() === value
+  );
 }

@@ -22,8 +22,13 @@ describe('CounterRepairRecord (real Redis)', () => {
 
   it('records a loss once: every replica gets the first one’s time', async () => {
     expect([await record.present(), await record.lastRepair()]).toEqual([false, undefined]);
-    const [first, second] = [new Date('2026-12-06T08:00:00.250Z'), new Date('2026-12-06T08:00:03Z')];
-    expect(await Promise.all([record.recordLoss(first, 60_000), record.recordLoss(second, 60_000)])).toEqual([first, first]);
+    const [first, second] = [
+      new Date('2026-12-06T08:00:00.250Z'),
+      new Date('2026-12-06T08:00:03Z'),
+    ];
+    expect(
+      await Promise.all([record.recordLoss(first, 60_000), record.recordLoss(second, 60_000)]),
+    ).toEqual([first, first]);
     expect([await record.present(), await record.lastRepair()]).toEqual([true, first]);
   });
 
@@ -42,7 +47,13 @@ describe('CounterRepairRecord (real Redis)', () => {
     const died = new Date('2026-12-06T09:00:00Z');
     expect(await record.recordLoss(died, 100)).toEqual(died);
     // No replica enqueued its repair: the record goes, and another replica's check repairs.
-    await eventually(() => record.present(), (present) => !present, 'the unclaimed loss lapsing', 5_000, 50);
+    await eventually(
+      () => record.present(),
+      (present) => !present,
+      'the unclaimed loss lapsing',
+      5_000,
+      50,
+    );
 
     const enqueued = new Date('2026-12-06T09:01:00Z');
     expect(await record.recordLoss(enqueued, 60_000)).toEqual(enqueued);
@@ -55,6 +66,9 @@ describe('CounterRepairRecord (real Redis)', () => {
     const [lost, later] = [new Date('2026-12-06T10:00:00Z'), new Date('2026-12-06T10:02:00Z')];
     await record.recordLoss(later, 60_000);
     await record.lossRepairEnqueued(lost);
-    expect([await record.lastRepair(), (await redis.pttl(StateKeys.counterRepairedAt)) > 0]).toEqual([later, true]);
+    expect([
+      await record.lastRepair(),
+      (await redis.pttl(StateKeys.counterRepairedAt)) > 0,
+    ]).toEqual([later, true]);
   });
 });

@@ -2,11 +2,20 @@ import { JobName, type JobProducer } from '@app/queue';
 import type { CronJob } from 'cron';
 
 import { counterRepairRetry } from './counter-repair.retry';
-import { CounterRepairScheduler, LOSS_CHECK_INTERVAL_MS, LOSS_CLAIM_MS, scheduledMinute } from './counter-repair.scheduler';
+import {
+  CounterRepairScheduler,
+  LOSS_CHECK_INTERVAL_MS,
+  LOSS_CLAIM_MS,
+  scheduledMinute,
+} from './counter-repair.scheduler';
 
 type Enqueue = jest.Mock<ReturnType<JobProducer['enqueue']>, Parameters<JobProducer['enqueue']>>;
 
-function setUp(cron = '0 3 * * *', timeZone = 'Asia/Shanghai', lastRepair: Date | 'none' = new Date()) {
+function setUp(
+  cron = '0 3 * * *',
+  timeZone = 'Asia/Shanghai',
+  lastRepair: Date | 'none' = new Date(),
+) {
   let recorded = lastRepair === 'none' ? undefined : lastRepair;
   const record = {
     lastRepair: jest.fn((): Promise<Date | undefined> => Promise.resolve(recorded)),
@@ -15,9 +24,10 @@ function setUp(cron = '0 3 * * *', timeZone = 'Asia/Shanghai', lastRepair: Date 
     lossRepairEnqueued: jest.fn((_since: Date) => Promise.resolve()),
   };
   const jobs: CronJob[] = [];
-  const enqueue: Enqueue = jest.fn<ReturnType<JobProducer['enqueue']>, Parameters<JobProducer['enqueue']>>((_name, _payload, options) =>
-    Promise.resolve(options.jobId),
-  );
+  const enqueue: Enqueue = jest.fn<
+    ReturnType<JobProducer['enqueue']>,
+    Parameters<JobProducer['enqueue']>
+  >((_name, _payload, options) => Promise.resolve(options.jobId));
   const scheduler = new CounterRepairScheduler(
     { addCronJob: (_name: string, job: CronJob) => void jobs.push(job) },
     { enqueue },
@@ -43,8 +53,14 @@ describe('CounterRepairScheduler', () => {
     ]);
     expect(ids).toEqual(['repair-counters_202612041900', 'repair-counters_202612041900']);
     expect(enqueue.mock.calls[1][1]).toEqual(enqueue.mock.calls[0][1]);
-    expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, expect.objectContaining({ scheduledFor: '202612041900' }), expect.objectContaining({ jobId: 'repair-counters_202612041900' }));
-    expect(await scheduler.enqueue(new Date('2026-12-05T19:00:00Z'))).toBe('repair-counters_202612051900');
+    expect(enqueue).toHaveBeenCalledWith(
+      JobName.RepairCounters,
+      expect.objectContaining({ scheduledFor: '202612041900' }),
+      expect.objectContaining({ jobId: 'repair-counters_202612041900' }),
+    );
+    expect(await scheduler.enqueue(new Date('2026-12-05T19:00:00Z'))).toBe(
+      'repair-counters_202612051900',
+    );
   });
 
   it('retries a scheduled repair until shortly before the next run, counted from when it fired, and says when its retries end', async () => {
@@ -61,17 +77,29 @@ describe('CounterRepairScheduler', () => {
   });
 
   it('makes up the first scheduled minute after the last repair once it is past, in the configured zone', async () => {
-    const { scheduler, enqueue } = setUp('0 3 * * *', 'Asia/Shanghai', new Date('2026-12-03T20:00:00Z'));
+    const { scheduler, enqueue } = setUp(
+      '0 3 * * *',
+      'Asia/Shanghai',
+      new Date('2026-12-03T20:00:00Z'),
+    );
     expect(await scheduler.catchUp(new Date('2026-12-04T18:59:59Z'))).toBeUndefined();
     expect(enqueue).not.toHaveBeenCalled();
     // Two replicas starting after 03:00 (Shanghai) add the same job, that minute's.
-    expect(await scheduler.catchUp(new Date('2026-12-04T19:00:01Z'))).toBe('repair-counters_202612041900');
-    expect(await scheduler.catchUp(new Date('2026-12-06T08:00:00Z'))).toBe('repair-counters_202612041900');
+    expect(await scheduler.catchUp(new Date('2026-12-04T19:00:01Z'))).toBe(
+      'repair-counters_202612041900',
+    );
+    expect(await scheduler.catchUp(new Date('2026-12-06T08:00:00Z'))).toBe(
+      'repair-counters_202612041900',
+    );
     // Its retries count from the start that made it up, not from its minute, long past.
-    expect(enqueue).toHaveBeenLastCalledWith(JobName.RepairCounters, { scheduledFor: '202612041900', retryUntil: '2026-12-06T18:50:00.000Z' }, {
-      jobId: 'repair-counters_202612041900',
-      retry: counterRepairRetry('0 3 * * *', 'Asia/Shanghai', new Date('2026-12-06T08:00:00Z')),
-    });
+    expect(enqueue).toHaveBeenLastCalledWith(
+      JobName.RepairCounters,
+      { scheduledFor: '202612041900', retryUntil: '2026-12-06T18:50:00.000Z' },
+      {
+        jobId: 'repair-counters_202612041900',
+        retry: counterRepairRetry('0 3 * * *', 'Asia/Shanghai', new Date('2026-12-06T08:00:00Z')),
+      },
+    );
   });
 
   it('registers a running cron job that fires at 03:00 in the configured zone', () => {
@@ -103,15 +131,25 @@ describe('CounterRepairScheduler', () => {
     const { scheduler, enqueue } = setUp('0 3 * * *', 'Asia/Shanghai', 'none');
     const now = new Date('2026-12-06T08:00:00.250Z');
     // Replicas starting together both find no record; the one that records its time first names the job.
-    const ids = await Promise.all([scheduler.catchUp(now), scheduler.catchUp(new Date('2026-12-06T08:00:03Z'))]);
-    expect(ids).toEqual([`repair-counters_lost_${now.getTime()}`, `repair-counters_lost_${now.getTime()}`]);
+    const ids = await Promise.all([
+      scheduler.catchUp(now),
+      scheduler.catchUp(new Date('2026-12-06T08:00:03Z')),
+    ]);
+    expect(ids).toEqual([
+      `repair-counters_lost_${now.getTime()}`,
+      `repair-counters_lost_${now.getTime()}`,
+    ]);
     // One starting once it is recorded adds nothing: the repair is under way.
     expect(await scheduler.catchUp(new Date('2026-12-06T08:00:05Z'))).toBeUndefined();
     expect(enqueue).toHaveBeenCalledTimes(2);
-    expect(enqueue).toHaveBeenLastCalledWith(JobName.RepairCounters, { scheduledFor: '202612060800', retryUntil: '2026-12-06T18:50:00.000Z' }, {
-      jobId: `repair-counters_lost_${now.getTime()}`,
-      retry: counterRepairRetry('0 3 * * *', 'Asia/Shanghai', now),
-    });
+    expect(enqueue).toHaveBeenLastCalledWith(
+      JobName.RepairCounters,
+      { scheduledFor: '202612060800', retryUntil: '2026-12-06T18:50:00.000Z' },
+      {
+        jobId: `repair-counters_lost_${now.getTime()}`,
+        retry: counterRepairRetry('0 3 * * *', 'Asia/Shanghai', now),
+      },
+    );
   });
 
   it('keeps the loss recorded only once its repair is enqueued: a replica that fails to leaves it to lapse, for the next check', async () => {
@@ -124,7 +162,9 @@ describe('CounterRepairScheduler', () => {
 
     loseRecord(); // LOSS_CLAIM_MS later
     const later = new Date(now.getTime() + LOSS_CLAIM_MS);
-    await expect(scheduler.repairIfLost(later)).resolves.toBe(`repair-counters_lost_${later.getTime()}`);
+    await expect(scheduler.repairIfLost(later)).resolves.toBe(
+      `repair-counters_lost_${later.getTime()}`,
+    );
     expect(record.lossRepairEnqueued).toHaveBeenCalledWith(later);
   });
 
@@ -141,7 +181,11 @@ describe('CounterRepairScheduler', () => {
       await jest.advanceTimersByTimeAsync(LOSS_CHECK_INTERVAL_MS);
       expect(record.present).toHaveBeenCalledTimes(2);
       const lostAt = Date.parse('2026-12-06T08:02:00Z');
-      expect(enqueue).toHaveBeenCalledWith(JobName.RepairCounters, expect.objectContaining({ scheduledFor: '202612060802' }), expect.objectContaining({ jobId: `repair-counters_lost_${lostAt}` }));
+      expect(enqueue).toHaveBeenCalledWith(
+        JobName.RepairCounters,
+        expect.objectContaining({ scheduledFor: '202612060802' }),
+        expect.objectContaining({ jobId: `repair-counters_lost_${lostAt}` }),
+      );
 
       await jest.advanceTimersByTimeAsync(LOSS_CHECK_INTERVAL_MS);
       expect(enqueue).toHaveBeenCalledTimes(1);

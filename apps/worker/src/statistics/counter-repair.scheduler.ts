@@ -1,9 +1,23 @@
 import { randomUUID } from 'node:crypto';
 
 import { APP_CONFIG, errorMessage, PeriodicTask } from '@app/config';
-import { JobName, jobId, JobProducer, QueueName, type RepairCountersPayload, retryFailedJob, type RetryOptions } from '@app/queue';
+import {
+  JobName,
+  jobId,
+  JobProducer,
+  QueueName,
+  type RepairCountersPayload,
+  retryFailedJob,
+  type RetryOptions,
+} from '@app/queue';
 import { InjectQueue } from '@nestjs/bullmq';
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Queue } from 'bullmq';
 import { CronJob, CronTime } from 'cron';
@@ -40,7 +54,10 @@ export class CounterRepairScheduler implements OnApplicationBootstrap, BeforeApp
     @Inject(JobProducer) private readonly jobs: Pick<JobProducer, 'enqueue'>,
     @Inject(APP_CONFIG) private readonly config: Pick<WorkerConfig, 'COUNTER_REPAIR_CRON' | 'TZ'>,
     @Inject(CounterRepairRecord)
-    private readonly record: Pick<CounterRepairRecord, 'lastRepair' | 'present' | 'recordLoss' | 'lossRepairEnqueued'>,
+    private readonly record: Pick<
+      CounterRepairRecord,
+      'lastRepair' | 'present' | 'recordLoss' | 'lossRepairEnqueued'
+    >,
     @InjectQueue(QueueName.Statistics) private readonly queue: Pick<Queue, 'getJob'>,
   ) {}
 
@@ -79,7 +96,9 @@ export class CounterRepairScheduler implements OnApplicationBootstrap, BeforeApp
     const { COUNTER_REPAIR_CRON: cron, TZ: timeZone } = this.config;
     const missed = new CronTime(cron, timeZone).getNextDateFrom(last, timeZone).toJSDate();
     if (missed > now) return undefined;
-    this.logger.warn(`no counter repair since ${last.toISOString()}: the one of ${missed.toISOString()} runs now`);
+    this.logger.warn(
+      `no counter repair since ${last.toISOString()}: the one of ${missed.toISOString()} runs now`,
+    );
     const retry = this.retryFrom(now);
     const id = await enqueueCounterRepair(this.jobs, missed, retry);
     // That minute's job, kept failed (it used up its attempts or its time), would stand for the new
@@ -106,7 +125,10 @@ export class CounterRepairScheduler implements OnApplicationBootstrap, BeforeApp
     this.checking ??= this.repairIfLost(new Date())
       .then(
         () => undefined,
-        (error: unknown) => this.logger.error(`the state Redis could not be checked for lost counters: ${errorMessage(error)}`),
+        (error: unknown) =>
+          this.logger.error(
+            `the state Redis could not be checked for lost counters: ${errorMessage(error)}`,
+          ),
       )
       .finally(() => (this.checking = undefined));
     return this.checking;
@@ -119,7 +141,9 @@ export class CounterRepairScheduler implements OnApplicationBootstrap, BeforeApp
    */
   private async repairLost(now: Date): Promise<string> {
     const since = await this.record.recordLoss(now, LOSS_CLAIM_MS);
-    this.logger.warn(`no counter repair recorded on the state Redis (new, or it lost its data): counters are rebuilt from MySQL now`);
+    this.logger.warn(
+      `no counter repair recorded on the state Redis (new, or it lost its data): counters are rebuilt from MySQL now`,
+    );
     const id = await enqueueLostCounterRepair(this.jobs, since, this.retryFrom(since));
     await this.record.lossRepairEnqueued(since);
     return id;
@@ -132,7 +156,10 @@ export class CounterRepairScheduler implements OnApplicationBootstrap, BeforeApp
 
   private retryFrom(enqueuedAt: Date): ScheduledRetry {
     const { COUNTER_REPAIR_CRON: cron, TZ: timeZone } = this.config;
-    return { retry: counterRepairRetry(cron, timeZone, enqueuedAt), retryUntil: counterRepairRetryEnd(cron, timeZone, enqueuedAt) };
+    return {
+      retry: counterRepairRetry(cron, timeZone, enqueuedAt),
+      retryUntil: counterRepairRetryEnd(cron, timeZone, enqueuedAt),
+    };
   }
 }
 
@@ -146,9 +173,16 @@ export interface ScheduledRetry {
  * Adds the scheduled counter repair of the minute `at` falls in: one job id per minute, so every
  * replica's tick (or start-up make-up) of that minute joins the one there is.
  */
-export function enqueueCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, at: Date, scheduled: ScheduledRetry): Promise<string> {
+export function enqueueCounterRepair(
+  jobs: Pick<JobProducer, 'enqueue'>,
+  at: Date,
+  scheduled: ScheduledRetry,
+): Promise<string> {
   const payload = counterRepairPayload(at, scheduled);
-  return jobs.enqueue(JobName.RepairCounters, payload, { jobId: jobId(JobName.RepairCounters, payload.scheduledFor), retry: scheduled.retry });
+  return jobs.enqueue(JobName.RepairCounters, payload, {
+    jobId: jobId(JobName.RepairCounters, payload.scheduledFor),
+    retry: scheduled.retry,
+  });
 }
 
 /**
@@ -156,7 +190,11 @@ export function enqueueCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, at: Dat
  * there, the same for every replica): one job id per loss, and one of its own, so a repair of the
  * same minute that ran before the loss does not stand for it.
  */
-export function enqueueLostCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, since: Date, scheduled: ScheduledRetry): Promise<string> {
+export function enqueueLostCounterRepair(
+  jobs: Pick<JobProducer, 'enqueue'>,
+  since: Date,
+  scheduled: ScheduledRetry,
+): Promise<string> {
   return jobs.enqueue(JobName.RepairCounters, counterRepairPayload(since, scheduled), {
     jobId: jobId(JobName.RepairCounters, 'lost', since.getTime()),
     retry: scheduled.retry,
@@ -168,13 +206,20 @@ export function enqueueLostCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, sin
  * minute there is, where joining one that had completed answered its outcome and repaired
  * nothing. It has the job's own attempts (`jobOptionsFor`) and no end to its retries.
  */
-export function enqueueRequestedCounterRepair(jobs: Pick<JobProducer, 'enqueue'>, at: Date): Promise<string> {
-  return jobs.enqueue(JobName.RepairCounters, counterRepairPayload(at), { jobId: jobId(JobName.RepairCounters, 'requested', randomUUID()) });
+export function enqueueRequestedCounterRepair(
+  jobs: Pick<JobProducer, 'enqueue'>,
+  at: Date,
+): Promise<string> {
+  return jobs.enqueue(JobName.RepairCounters, counterRepairPayload(at), {
+    jobId: jobId(JobName.RepairCounters, 'requested', randomUUID()),
+  });
 }
 
 function counterRepairPayload(at: Date, scheduled?: ScheduledRetry): RepairCountersPayload {
   const scheduledFor = scheduledMinute(at);
-  return scheduled ? { scheduledFor, retryUntil: scheduled.retryUntil.toISOString() } : { scheduledFor };
+  return scheduled
+    ? { scheduledFor, retryUntil: scheduled.retryUntil.toISOString() }
+    : { scheduledFor };
 }
 
 /** `YYYYMMDDHHmm` in UTC: the same on every replica whose clock is within the minute. */

@@ -9,7 +9,10 @@ import { CounterRepairProcessor } from './counter-repair.processor';
 import { CounterRepairRecord } from './counter-repair.record';
 import { CounterRepairScheduler } from './counter-repair.scheduler';
 
-export type StatisticsSettings = Pick<WorkerConfig, 'NEWS_GRPC_URL' | 'USER_GRPC_URL' | 'COUNTER_REPAIR_DEADLINE_MS'>;
+export type StatisticsSettings = Pick<
+  WorkerConfig,
+  'NEWS_GRPC_URL' | 'USER_GRPC_URL' | 'COUNTER_REPAIR_DEADLINE_MS'
+>;
 
 /**
  * The `statistics` queue: the counter repair's schedule and processor, with the user and news
@@ -25,15 +28,31 @@ export class StatisticsModule {
         ScheduleModule.forRoot(),
         queues,
         GrpcClientModule.register([
-          { service: NEWS_COUNTER_REPAIR_GRPC, url: settings.NEWS_GRPC_URL, deadlineMs: settings.COUNTER_REPAIR_DEADLINE_MS },
-          { service: USER_COUNTER_REPAIR_GRPC, url: settings.USER_GRPC_URL, deadlineMs: settings.COUNTER_REPAIR_DEADLINE_MS },
+          {
+            service: NEWS_COUNTER_REPAIR_GRPC,
+            url: settings.NEWS_GRPC_URL,
+            deadlineMs: settings.COUNTER_REPAIR_DEADLINE_MS,
+          },
+          {
+            service: USER_COUNTER_REPAIR_GRPC,
+            url: settings.USER_GRPC_URL,
+            deadlineMs: settings.COUNTER_REPAIR_DEADLINE_MS,
+          },
         ]),
       ],
       providers: [
         CounterRepairProcessor,
         CounterRepairScheduler,
-        { provide: RedisLock, inject: [REDIS_STATE], useFactory: (redis: Redis) => new RedisLock(redis) },
-        { provide: CounterRepairRecord, inject: [REDIS_STATE], useFactory: (redis: Redis) => new CounterRepairRecord(redis) },
+        {
+          provide: RedisLock,
+          inject: [REDIS_STATE],
+          useFactory: (redis: Redis) => new RedisLock(redis),
+        },
+        {
+          provide: CounterRepairRecord,
+          inject: [REDIS_STATE],
+          useFactory: (redis: Redis) => new CounterRepairRecord(redis),
+        },
       ],
     };
   }

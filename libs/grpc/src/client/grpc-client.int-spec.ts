@@ -1,8 +1,19 @@
 import { userV1 } from '@app/contracts';
 import { Server, ServerCredentials, status as GrpcStatus } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
-import { Controller, Get, type INestApplicationContext, type INestMicroservice, Module, Param } from '@nestjs/common';
+import {
+  loadPackageDefinition,
+  type GrpcObject,
+  type ServiceClientConstructor,
+} from '@grpc/grpc-js';
+import {
+  Controller,
+  Get,
+  type INestApplicationContext,
+  type INestMicroservice,
+  Module,
+  Param,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { GrpcMethod } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -21,7 +32,10 @@ import { USER_GRPC } from '../services';
 import { unary } from './call';
 import { grpcClientToken, GrpcClientModule, InjectGrpcClient } from './grpc-client.module';
 
-async function clientFor(url: string, deadlineMs: number): Promise<{ app: INestApplicationContext; client: userV1.UserServiceClient }> {
+async function clientFor(
+  url: string,
+  deadlineMs: number,
+): Promise<{ app: INestApplicationContext; client: userV1.UserServiceClient }> {
   @Module({ imports: [GrpcClientModule.register([{ service: USER_GRPC, url, deadlineMs }])] })
   class ClientModule {}
   const app = await NestFactory.createApplicationContext(ClientModule, { logger: false });
@@ -44,7 +58,9 @@ async function httpEdgeFor(url: string): Promise<NestFastifyApplication> {
     controllers: [UsersHttpController],
   })
   class EdgeModule {}
-  const app = await NestFactory.create<NestFastifyApplication>(EdgeModule, new FastifyAdapter(), { logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(EdgeModule, new FastifyAdapter(), {
+    logger: false,
+  });
   configureHttpApp(app, 'app');
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
@@ -80,7 +96,9 @@ describe('gRPC client deadlines', () => {
       },
     });
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
     );
     url = `127.0.0.1:${port}`;
   });
@@ -122,9 +140,11 @@ describe('gRPC server exception filter', () => {
     @GrpcMethod(userV1.USER_SERVICE_NAME, 'GetUser')
     getUser(request: userV1.GetUserRequest): userV1.GetUserResponse {
       if (request.userId === 'domain') throw AppError.notFound('The user does not exist.');
-      if (request.userId === 'busy') throw new AppError(ErrorKind.Unavailable, 'The user could not be read now.');
+      if (request.userId === 'busy')
+        throw new AppError(ErrorKind.Unavailable, 'The user could not be read now.');
       // Worded as no edge words it: only the named field can make the HTTP answer keyed.
-      if (request.userId === 'field') throw AppError.invalid('Reworded: a name has one to seven characters.', 'name');
+      if (request.userId === 'field')
+        throw AppError.invalid('Reworded: a name has one to seven characters.', 'name');
       throw new TypeError('cannot read properties of undefined');
     }
   }
@@ -154,18 +174,27 @@ describe('gRPC server exception filter', () => {
 
   it('sends a domain error as its real status and message', async () => {
     const error = await callError(unary(client.client.getUser({ userId: 'domain' })));
-    expect(isGrpcServiceError(error) && [error.code, error.details]).toEqual([GrpcStatus.NOT_FOUND, 'The user does not exist.']);
+    expect(isGrpcServiceError(error) && [error.code, error.details]).toEqual([
+      GrpcStatus.NOT_FOUND,
+      'The user does not exist.',
+    ]);
   });
 
   it('sends an unexpected error as INTERNAL with a generic message, never UNKNOWN', async () => {
     const error = await callError(unary(client.client.getUser({ userId: 'bug' })));
-    expect(isGrpcServiceError(error) && [error.code, error.details]).toEqual([GrpcStatus.INTERNAL, 'Internal server error.']);
+    expect(isGrpcServiceError(error) && [error.code, error.details]).toEqual([
+      GrpcStatus.INTERNAL,
+      'Internal server error.',
+    ]);
   });
 
   it("marks a domain error's message as the service's, so the HTTP edge shows it even for a 503", async () => {
     const error = await callError(unary(client.client.getUser({ userId: 'busy' })));
     expect(isGrpcServiceError(error) && isAppErrorStatus(error)).toBe(true);
-    expect(toHttpError(error)).toEqual({ status: 503, body: { message: 'The user could not be read now.' } });
+    expect(toHttpError(error)).toEqual({
+      status: 503,
+      body: { message: 'The user could not be read now.' },
+    });
     const bug = await callError(unary(client.client.getUser({ userId: 'bug' })));
     expect(isGrpcServiceError(bug) && isAppErrorStatus(bug)).toBe(false);
   });
@@ -174,13 +203,19 @@ describe('gRPC server exception filter', () => {
     const edge = await httpEdgeFor(serviceUrl);
     try {
       const keyed = await edge.inject({ method: 'GET', url: '/app/users/field' });
-      expect([keyed.statusCode, keyed.body]).toEqual([400, '{"message":{"name":"Reworded: a name has one to seven characters."}}']);
+      expect([keyed.statusCode, keyed.body]).toEqual([
+        400,
+        '{"message":{"name":"Reworded: a name has one to seven characters."}}',
+      ]);
       const bare = await edge.inject({ method: 'GET', url: '/app/users/domain' });
       expect([bare.statusCode, bare.body]).toEqual([404, '{"message":"The user does not exist."}']);
     } finally {
       await edge.close();
     }
     const error = await callError(unary(client.client.getUser({ userId: 'field' })));
-    expect(isGrpcServiceError(error) && [error.code, appErrorFieldOf(error)]).toEqual([GrpcStatus.INVALID_ARGUMENT, 'name']);
+    expect(isGrpcServiceError(error) && [error.code, appErrorFieldOf(error)]).toEqual([
+      GrpcStatus.INVALID_ARGUMENT,
+      'name',
+    ]);
   });
 });

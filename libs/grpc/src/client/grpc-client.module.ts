@@ -11,7 +11,9 @@ import { refusedReplyInterceptor } from './refused-reply.interceptor';
  * The `grpc.service_config` of every client of our services: with a headless Service
  * (`dns:///news:50052`) calls go to every replica in turn, not all to the first address.
  */
-export const ROUND_ROBIN_SERVICE_CONFIG = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
+export const ROUND_ROBIN_SERVICE_CONFIG = JSON.stringify({
+  loadBalancingConfig: [{ round_robin: {} }],
+});
 /**
  * grpc-js waits up to 120 s between reconnection attempts by default: a service back after an
  * outage of a few minutes stayed unreachable through this client for up to 25 s more, while the
@@ -60,14 +62,20 @@ function clientProvider({ service, url, deadlineMs }: GrpcClientRegistration): P
   };
 }
 
-export type GrpcClientSettings = Record<GrpcServiceDefinition['urlSetting'], string> & { GRPC_DEADLINE_MS: number };
+export type GrpcClientSettings = Record<GrpcServiceDefinition['urlSetting'], string> & {
+  GRPC_DEADLINE_MS: number;
+};
 
 /** Global typed clients of the given services, addressed from config, every call bounded by a deadline. */
 @Module({})
 export class GrpcClientModule {
   static forRoot(config: GrpcClientSettings, services: GrpcServiceDefinition[]): DynamicModule {
     return GrpcClientModule.register(
-      services.map((service) => ({ service, url: config[service.urlSetting], deadlineMs: config.GRPC_DEADLINE_MS })),
+      services.map((service) => ({
+        service,
+        url: config[service.urlSetting],
+        deadlineMs: config.GRPC_DEADLINE_MS,
+      })),
     );
   }
 

@@ -37,7 +37,9 @@ export function refusedReplyInterceptor(): Interceptor {
           },
           onReceiveStatus: (status, nextStatus) => {
             const refusedReply =
-              replyBegun && status.code === GrpcStatus.RESOURCE_EXHAUSTED && !isAppErrorStatus(status);
+              replyBegun &&
+              status.code === GrpcStatus.RESOURCE_EXHAUSTED &&
+              !isAppErrorStatus(status);
             if (!refusedReply) return nextStatus(status);
             const metadata = status.metadata.clone();
             metadata.set(REFUSED_REPLY_METADATA, '1');

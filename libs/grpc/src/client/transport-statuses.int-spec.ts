@@ -28,8 +28,16 @@ class SizedUserController implements Pick<userV1.UserServiceController, 'getUser
     const name = request.userId === 'large-reply' ? 'x'.repeat(OVER_MESSAGE_LIMIT) : 'small';
     return {
       user: {
-        id: '1', name, photo: '', isMedia: false, intro: '', certi: '',
-        artCount: '0', followCount: '0', fansCount: '0', likeCount: '0',
+        id: '1',
+        name,
+        photo: '',
+        isMedia: false,
+        intro: '',
+        certi: '',
+        artCount: '0',
+        followCount: '0',
+        fansCount: '0',
+        likeCount: '0',
       },
     };
   }
@@ -76,7 +84,11 @@ async function httpEdgeFor(url: string): Promise<NestFastifyApplication> {
   return app;
 }
 
-async function post(edge: NestFastifyApplication, url: string, body: object): Promise<[number, unknown]> {
+async function post(
+  edge: NestFastifyApplication,
+  url: string,
+  body: object,
+): Promise<[number, unknown]> {
   const reply = await edge.inject({ method: 'POST', url, payload: body });
   return [reply.statusCode, reply.json()];
 }
@@ -102,7 +114,10 @@ describe('HTTP answers to what the gRPC transport ends a call with', () => {
   });
 
   it("answers a service's own rate limit 429 with its message", async () => {
-    expect(await post(edge, '/app/users', { userId: 'limited' })).toEqual([429, { message: 'Too many requests.' }]);
+    expect(await post(edge, '/app/users', { userId: 'limited' })).toEqual([
+      429,
+      { message: 'Too many requests.' },
+    ]);
   });
 
   it('answers a request too large for a gRPC message 413 as a body over the limit, not 429 with the transport text', async () => {
@@ -110,7 +125,10 @@ describe('HTTP answers to what the gRPC transport ends a call with', () => {
       413,
       { message: 'Request body is too large' },
     ]);
-    expect(await post(edge, '/app/users', { userId: 'small' })).toEqual([201, { message: 'OK', data: { name: 'small' } }]);
+    expect(await post(edge, '/app/users', { userId: 'small' })).toEqual([
+      201,
+      { message: 'OK', data: { name: 'small' } },
+    ]);
   });
 
   it('answers a reply too large for a gRPC message 500 as any internal fault, without the transport text', async () => {
@@ -121,7 +139,10 @@ describe('HTTP answers to what the gRPC transport ends a call with', () => {
   });
 
   it('answers a method the service does not serve yet (an older build in a rolling deploy) 503, to be tried again', async () => {
-    expect(await post(edge, '/app/users/names', {})).toEqual([503, { message: 'Service unavailable.' }]);
+    expect(await post(edge, '/app/users/names', {})).toEqual([
+      503,
+      { message: 'Service unavailable.' },
+    ]);
   });
 });
 
@@ -151,7 +172,13 @@ describe('HTTP answers to an HTTP refusal between the apps (a proxy answering 40
   });
 
   it("answers 500 without the transport text, not the caller's own 401 (which signs the app out) or 403", async () => {
-    expect(await post(edge, '/app/users', { userId: '1' })).toEqual([500, { message: 'Internal server error.' }]);
-    expect(await post(edge, '/app/users/names', {})).toEqual([500, { message: 'Internal server error.' }]);
+    expect(await post(edge, '/app/users', { userId: '1' })).toEqual([
+      500,
+      { message: 'Internal server error.' },
+    ]);
+    expect(await post(edge, '/app/users/names', {})).toEqual([
+      500,
+      { message: 'Internal server error.' },
+    ]);
   });
 });

@@ -7,14 +7,19 @@ import { answerClientError } from './client-error-answer';
  * Everything a server sent on a connection, once the server closed it: `request` is written, and
  * `then`, when given, once what came back holds `after`.
  */
-function exchange(port: number, request: string, then?: { after: string; write: string }): Promise<string> {
+function exchange(
+  port: number,
+  request: string,
+  then?: { after: string; write: string },
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
     socket.setEncoding('utf8').on('data', (chunk: string) => {
       const before = received;
       received += chunk;
-      if (then && !before.includes(then.after) && received.includes(then.after)) socket.write(then.write);
+      if (then && !before.includes(then.after) && received.includes(then.after))
+        socket.write(then.write);
     });
     socket.once('error', reject).once('close', () => resolve(received));
     socket.write(request);
@@ -30,7 +35,9 @@ describe('answerClientError (a node:http server)', () => {
   beforeAll(async () => {
     server = createServer((request, response) => {
       if (request.url === '/upload') {
-        request.resume().once('end', () => response.writeHead(200, { 'content-length': '4' }).end('read'));
+        request
+          .resume()
+          .once('end', () => response.writeHead(200, { 'content-length': '4' }).end('read'));
         return;
       }
       if (request.url === '/slow') {
@@ -56,7 +63,10 @@ describe('answerClientError (a node:http server)', () => {
   });
 
   it('answers a request the parser refuses with a 400 in the envelope and closes the connection', async () => {
-    const received = await exchange(port, 'GET / HTTP/1.1\r\nHost: localhost\r\nnot a header\r\n\r\n');
+    const received = await exchange(
+      port,
+      'GET / HTTP/1.1\r\nHost: localhost\r\nnot a header\r\n\r\n',
+    );
     expect(received.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
     expect(received).toContain('access-control-allow-origin: *\r\n');
     expect(received.endsWith('\r\n\r\n{"message":"Bad request."}')).toBe(true);

@@ -26,10 +26,14 @@ function ask(port: number, request: string, sockets: Socket[]): Promise<KeptConn
       if (split === -1) return;
       const [statusLine = '', ...lines] = received.slice(0, split).split('\r\n');
       const headers = Object.fromEntries(
-        lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+        lines.map((line) => [
+          line.slice(0, line.indexOf(':')).toLowerCase(),
+          line.slice(line.indexOf(':') + 1).trim(),
+        ]),
       );
       const body = received.slice(split + 4);
-      if (Buffer.byteLength(body) >= Number(headers['content-length'])) resolve({ statusLine, headers, body, closedByServer });
+      if (Buffer.byteLength(body) >= Number(headers['content-length']))
+        resolve({ statusLine, headers, body, closedByServer });
     });
     socket.once('error', reject);
     socket.write(request);
@@ -78,7 +82,11 @@ describe('useClosingAnswer (a Fastify app listening on a port)', () => {
     const answered = ask(port, 'GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n', sockets);
     await slowStarted;
     const closed = app.close();
-    await eventually(() => accepts(port), (accepted) => !accepted, 'the app refusing new connections');
+    await eventually(
+      () => accepts(port),
+      (accepted) => !accepted,
+      'the app refusing new connections',
+    );
     answerSlow();
     const answer = await answered;
     expect([answer.statusLine, answer.body]).toEqual(['HTTP/1.1 200 OK', '{"done":true}']);

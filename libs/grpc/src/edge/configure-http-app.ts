@@ -11,7 +11,10 @@ import { createValidationPipe } from './validation.pipe';
  * request hook is added. The shutdown hooks, so SIGTERM drains, are enabled once the app listens
  * (`listenHttpApp`).
  */
-export function configureHttpApp(app: NestFastifyApplication, prefix: string): NestFastifyApplication {
+export function configureHttpApp(
+  app: NestFastifyApplication,
+  prefix: string,
+): NestFastifyApplication {
   useSecurityHeaders(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(prefix, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());

@@ -27,8 +27,12 @@ export const OPEN_CORS: HttpCorsOptions = {
  * The CORS headers of every answer under `options` that need no request to be known: the origin
  * when it is one fixed value. They go on an answer given without a request, a raw 400 for one.
  */
-export function fixedCorsHeaders(options: HttpCorsOptions | undefined): Readonly<Record<string, string>> {
-  return typeof options?.origin === 'string' ? { 'access-control-allow-origin': options.origin } : {};
+export function fixedCorsHeaders(
+  options: HttpCorsOptions | undefined,
+): Readonly<Record<string, string>> {
+  return typeof options?.origin === 'string'
+    ? { 'access-control-allow-origin': options.origin }
+    : {};
 }
 
 /** The request hook of @fastify/cors: sets an answer's CORS headers, or answers a preflight. */

@@ -58,7 +58,14 @@ describe('limitKeyOfAddress', () => {
   });
 
   it('returns what it cannot parse as it is', () => {
-    for (const garbage of ['', 'unknown', '[::1]', '2001:db8::1::2', '203.0.113.256', 'not an address'])
+    for (const garbage of [
+      '',
+      'unknown',
+      '[::1]',
+      '2001:db8::1::2',
+      '203.0.113.256',
+      'not an address',
+    ])
       expect(limitKeyOfAddress(garbage)).toBe(garbage);
   });
 });

@@ -4,10 +4,20 @@ import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { toHttpError } from '../edge/http-exception.filter';
 import { AppError } from './app-error';
 import { appErrorMetadata } from './grpc-error';
-import { ERROR_TABLE, ErrorKind, errorKindFromGrpcStatus, grpcStatusOf, httpStatusOf } from './error-kind';
+import {
+  ERROR_TABLE,
+  ErrorKind,
+  errorKindFromGrpcStatus,
+  grpcStatusOf,
+  httpStatusOf,
+} from './error-kind';
 
 function grpcError(code: GrpcStatus, details: string): ServiceError {
-  return Object.assign(new Error(`${code} ${details}`), { code, details, metadata: new Metadata() });
+  return Object.assign(new Error(`${code} ${details}`), {
+    code,
+    details,
+    metadata: new Metadata(),
+  });
 }
 
 describe('error table', () => {
@@ -49,16 +59,30 @@ describe('toHttpError', () => {
       status: 404,
       body: { message: 'The article does not exist.' },
     });
-    expect(toHttpError(grpcError(GrpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded')).status).toBe(504);
+    expect(toHttpError(grpcError(GrpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded')).status).toBe(
+      504,
+    );
   });
 
   it("shows a server error's details only when a service marked them as its message", () => {
-    const refused = grpcError(GrpcStatus.UNAVAILABLE, 'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:50051');
-    expect(toHttpError(refused)).toEqual({ status: 503, body: { message: 'Service unavailable.' } });
-    const marked = Object.assign(grpcError(GrpcStatus.UNAVAILABLE, 'The comments could not be listed now.'), {
-      metadata: appErrorMetadata(ErrorKind.Unavailable),
+    const refused = grpcError(
+      GrpcStatus.UNAVAILABLE,
+      'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:50051',
+    );
+    expect(toHttpError(refused)).toEqual({
+      status: 503,
+      body: { message: 'Service unavailable.' },
     });
-    expect(toHttpError(marked)).toEqual({ status: 503, body: { message: 'The comments could not be listed now.' } });
+    const marked = Object.assign(
+      grpcError(GrpcStatus.UNAVAILABLE, 'The comments could not be listed now.'),
+      {
+        metadata: appErrorMetadata(ErrorKind.Unavailable),
+      },
+    );
+    expect(toHttpError(marked)).toEqual({
+      status: 503,
+      body: { message: 'The comments could not be listed now.' },
+    });
   });
 
   it('never leaks the details of internal gRPC failures', () => {
@@ -69,11 +93,16 @@ describe('toHttpError', () => {
   });
 
   it('keeps validation messages as a field map and hides unknown errors', () => {
-    expect(toHttpError(new BadRequestException({ message: { mobile: 'Invalid mobile.' } }))).toEqual({
+    expect(
+      toHttpError(new BadRequestException({ message: { mobile: 'Invalid mobile.' } })),
+    ).toEqual({
       status: 400,
       body: { message: { mobile: 'Invalid mobile.' } },
     });
     expect(toHttpError(new NotFoundException()).status).toBe(404);
-    expect(toHttpError(new Error('secret stack'))).toEqual({ status: 500, body: { message: 'Internal server error.' } });
+    expect(toHttpError(new Error('secret stack'))).toEqual({
+      status: 500,
+      body: { message: 'Internal server error.' },
+    });
   });
 });

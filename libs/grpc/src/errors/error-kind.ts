@@ -26,20 +26,55 @@ interface ErrorMapping {
 
 /** The one table: domain error kind <-> gRPC status <-> HTTP status and default message. */
 export const ERROR_TABLE: Readonly<Record<ErrorKind, ErrorMapping>> = {
-  [ErrorKind.InvalidArgument]: { grpc: GrpcStatus.INVALID_ARGUMENT, http: 400, defaultMessage: 'Invalid request.' },
-  [ErrorKind.Unauthenticated]: { grpc: GrpcStatus.UNAUTHENTICATED, http: 401, defaultMessage: 'User must be authorized.' },
-  [ErrorKind.PermissionDenied]: { grpc: GrpcStatus.PERMISSION_DENIED, http: 403, defaultMessage: 'Permission denied.' },
+  [ErrorKind.InvalidArgument]: {
+    grpc: GrpcStatus.INVALID_ARGUMENT,
+    http: 400,
+    defaultMessage: 'Invalid request.',
+  },
+  [ErrorKind.Unauthenticated]: {
+    grpc: GrpcStatus.UNAUTHENTICATED,
+    http: 401,
+    defaultMessage: 'User must be authorized.',
+  },
+  [ErrorKind.PermissionDenied]: {
+    grpc: GrpcStatus.PERMISSION_DENIED,
+    http: 403,
+    defaultMessage: 'Permission denied.',
+  },
   [ErrorKind.NotFound]: { grpc: GrpcStatus.NOT_FOUND, http: 404, defaultMessage: 'Not found.' },
   [ErrorKind.Conflict]: { grpc: GrpcStatus.ALREADY_EXISTS, http: 409, defaultMessage: 'Conflict.' },
-  [ErrorKind.RateLimited]: { grpc: GrpcStatus.RESOURCE_EXHAUSTED, http: 429, defaultMessage: 'Too many requests.' },
-  [ErrorKind.StorageFailed]: { grpc: GrpcStatus.DATA_LOSS, http: 507, defaultMessage: 'Server has something wrong.' },
-  [ErrorKind.Unavailable]: { grpc: GrpcStatus.UNAVAILABLE, http: 503, defaultMessage: 'Service unavailable.' },
-  [ErrorKind.Timeout]: { grpc: GrpcStatus.DEADLINE_EXCEEDED, http: 504, defaultMessage: 'Service timed out.' },
-  [ErrorKind.Internal]: { grpc: GrpcStatus.INTERNAL, http: 500, defaultMessage: 'Internal server error.' },
+  [ErrorKind.RateLimited]: {
+    grpc: GrpcStatus.RESOURCE_EXHAUSTED,
+    http: 429,
+    defaultMessage: 'Too many requests.',
+  },
+  [ErrorKind.StorageFailed]: {
+    grpc: GrpcStatus.DATA_LOSS,
+    http: 507,
+    defaultMessage: 'Server has something wrong.',
+  },
+  [ErrorKind.Unavailable]: {
+    grpc: GrpcStatus.UNAVAILABLE,
+    http: 503,
+    defaultMessage: 'Service unavailable.',
+  },
+  [ErrorKind.Timeout]: {
+    grpc: GrpcStatus.DEADLINE_EXCEEDED,
+    http: 504,
+    defaultMessage: 'Service timed out.',
+  },
+  [ErrorKind.Internal]: {
+    grpc: GrpcStatus.INTERNAL,
+    http: 500,
+    defaultMessage: 'Internal server error.',
+  },
 };
 
 const KIND_BY_GRPC_STATUS = new Map<GrpcStatus, ErrorKind>(
-  (Object.entries(ERROR_TABLE) as [ErrorKind, ErrorMapping][]).map(([kind, mapping]) => [mapping.grpc, kind]),
+  (Object.entries(ERROR_TABLE) as [ErrorKind, ErrorMapping][]).map(([kind, mapping]) => [
+    mapping.grpc,
+    kind,
+  ]),
 );
 
 /**

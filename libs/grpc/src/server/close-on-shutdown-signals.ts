@@ -8,7 +8,8 @@ import { Logger, ShutdownSignal } from '@nestjs/common';
 export function closeOnShutdownSignals(close: () => Promise<void>): () => void {
   const signals: NodeJS.Signals[] = Object.values(ShutdownSignal);
   let received = false;
-  const stopListening = (): void => signals.forEach((signal) => process.removeListener(signal, onSignal));
+  const stopListening = (): void =>
+    signals.forEach((signal) => process.removeListener(signal, onSignal));
   const onSignal = (signal: NodeJS.Signals): void => {
     if (received) return;
     received = true;
@@ -18,7 +19,11 @@ export function closeOnShutdownSignals(close: () => Promise<void>): () => void {
         process.kill(process.pid, signal);
       },
       (error: unknown) => {
-        Logger.error('Error happened during shutdown', error instanceof Error ? error.stack : String(error), 'Shutdown');
+        Logger.error(
+          'Error happened during shutdown',
+          error instanceof Error ? error.stack : String(error),
+          'Shutdown',
+        );
         process.exit(1);
       },
     );

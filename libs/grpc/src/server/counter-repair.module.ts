@@ -43,9 +43,13 @@ class CounterRepairGrpcController implements counterRepairV1.CounterRepairServic
   async repairCounters(): Promise<counterRepairV1.RepairCountersResponse> {
     const counters: counterRepairV1.RepairedCounter[] = [];
     for (const { key, query } of this.queries) {
-      counters.push({ key, members: await this.counters.replace(key, groupCounts(this.dataSource, query)) });
+      counters.push({
+        key,
+        members: await this.counters.replace(key, groupCounts(this.dataSource, query)),
+      });
     }
-    for (const column of this.columns) counters.push({ key: column.key, members: await column.repair(this.dataSource) });
+    for (const column of this.columns)
+      counters.push({ key: column.key, members: await column.repair(this.dataSource) });
     return { counters };
   }
 }
@@ -57,8 +61,13 @@ class CounterRepairGrpcController implements counterRepairV1.CounterRepairServic
  */
 @Module({})
 export class CounterRepairModule {
-  static forQueries(queries: readonly CounterQuery[], columns: readonly ColumnCounterRepairSource[] = []): DynamicModule {
-    const classes = columns.filter((column): column is Type<ColumnCounterRepair> => typeof column === 'function');
+  static forQueries(
+    queries: readonly CounterQuery[],
+    columns: readonly ColumnCounterRepairSource[] = [],
+  ): DynamicModule {
+    const classes = columns.filter(
+      (column): column is Type<ColumnCounterRepair> => typeof column === 'function',
+    );
     return {
       module: CounterRepairModule,
       controllers: [CounterRepairGrpcController],
@@ -69,9 +78,15 @@ export class CounterRepairModule {
           provide: COLUMN_REPAIRS,
           inject: classes,
           useFactory: (...built: ColumnCounterRepair[]): ColumnCounterRepair[] =>
-            columns.map((column) => (typeof column === 'function' ? built[classes.indexOf(column)] : column)),
+            columns.map((column) =>
+              typeof column === 'function' ? built[classes.indexOf(column)] : column,
+            ),
         },
-        { provide: CounterStore, inject: [REDIS_STATE], useFactory: (redis: Redis) => new CounterStore(redis) },
+        {
+          provide: CounterStore,
+          inject: [REDIS_STATE],
+          useFactory: (redis: Redis) => new CounterStore(redis),
+        },
       ],
     };
   }

@@ -13,7 +13,9 @@ export async function drainGrpcServer(server: Server, deadlineMs: number): Promi
     server.tryShutdown((error) => (error ? reject(error) : resolve())),
   );
   await drainWithin(drained, deadlineMs, () => {
-    new Logger('Shutdown').warn(`gRPC calls still running after ${deadlineMs} ms of draining are cancelled`);
+    new Logger('Shutdown').warn(
+      `gRPC calls still running after ${deadlineMs} ms of draining are cancelled`,
+    );
     server.forceShutdown();
   });
 }

@@ -15,7 +15,9 @@ describe('GrpcHealth', () => {
     server = new Server();
     health.addToServer(server);
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
     );
     address = `127.0.0.1:${port}`;
     await health.watch(() => Promise.resolve(dependencyUp), 50);
@@ -56,22 +58,32 @@ describe('GrpcHealth', () => {
     const own = new Server();
     draining.addToServer(own);
     const port = await new Promise<number>((resolve, reject) =>
-      own.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+      own.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
     );
     let checks = 0;
     let answerCheck: (up: boolean) => void = () => undefined;
     await draining.watch(() => {
       checks += 1;
       // The first check answers at once; the next one is still running when the service stops.
-      return checks === 1 ? Promise.resolve(true) : new Promise<boolean>((resolve) => (answerCheck = resolve));
+      return checks === 1
+        ? Promise.resolve(true)
+        : new Promise<boolean>((resolve) => (answerCheck = resolve));
     }, 20);
-    await eventually(() => checks, (count) => count >= 2, 'a second check running');
+    await eventually(
+      () => checks,
+      (count) => count >= 2,
+      'a second check running',
+    );
     draining.stop();
     answerCheck(true);
     await new Promise((resolve) => setImmediate(resolve));
     try {
       expect(await grpcHealthStatus(`127.0.0.1:${port}`, '')).toBe('NOT_SERVING');
-      expect(await grpcHealthStatus(`127.0.0.1:${port}`, 'toutiao.user.v1.UserService')).toBe('NOT_SERVING');
+      expect(await grpcHealthStatus(`127.0.0.1:${port}`, 'toutiao.user.v1.UserService')).toBe(
+        'NOT_SERVING',
+      );
     } finally {
       own.forceShutdown();
     }

@@ -30,7 +30,10 @@ interface SimilarClient extends Client {
 }
 
 const UserRecommend = loadPackageDefinition(
-  loadSync(join(__dirname, '..', '..', '..', '..', 'proto', 'user_reco.proto'), GRPC_LOADER_OPTIONS),
+  loadSync(
+    join(__dirname, '..', '..', '..', '..', 'proto', 'user_reco.proto'),
+    GRPC_LOADER_OPTIONS,
+  ),
 ).UserRecommend as ServiceClientConstructor;
 
 /** Past every deadline the case gives: how long article 3 holds the event loop. */
@@ -45,7 +48,11 @@ let onArticle6Answered: () => void = () => undefined;
 /** Told once the handler answered a call for article 7 as NOT_FOUND. */
 let onArticle7Answered: () => void = () => undefined;
 /** Some 1 MB: its last bytes wait for the client's window updates, and its status after them. */
-const LARGE_REPLY = { articleId: Array.from({ length: 100_000 }, (_, index) => String(1_294_287_382_374_400_000 + index)) };
+const LARGE_REPLY = {
+  articleId: Array.from({ length: 100_000 }, (_, index) =>
+    String(1_294_287_382_374_400_000 + index),
+  ),
+};
 /** A reply grpc-js cannot serialize (its repeated field is no array): it ends the call INTERNAL itself. */
 const UNSERIALIZABLE_REPLY = { articleId: 5 };
 
@@ -56,9 +63,13 @@ const UNSERIALIZABLE_REPLY = { articleId: 5 };
  * server's clock is past the deadline when the call ends. Article 5 tells `onArticle5` its deadline.
  * Article 8 is answered a reply grpc-js cannot serialize.
  */
-function articleRecommend(call: ServerUnaryCall<{ articleId: string }, unknown>, done: sendUnaryData<unknown>): void {
+function articleRecommend(
+  call: ServerUnaryCall<{ articleId: string }, unknown>,
+  done: sendUnaryData<unknown>,
+): void {
   if (call.request.articleId === '1') done(null, { articleId: ['7'] });
-  else if (call.request.articleId === '2') done({ code: status.NOT_FOUND, details: 'no such article', metadata: new Metadata() });
+  else if (call.request.articleId === '2')
+    done({ code: status.NOT_FOUND, details: 'no such article', metadata: new Metadata() });
   else if (call.request.articleId === '3') {
     const until = Date.now() + HOLD_MS;
     while (Date.now() < until);
@@ -89,14 +100,26 @@ function count(scrape: string, name: string, method: string, code: string): numb
 /** The counts of the histogram series of article_recommend with these codes, 0 where it has none. */
 async function histogramCounts(registry: Registry, codes: string[]): Promise<number[]> {
   const scrape = await registry.metrics();
-  return codes.map((code) => count(scrape, 'grpc_server_handling_seconds_count', 'article_recommend', code));
+  return codes.map((code) =>
+    count(scrape, 'grpc_server_handling_seconds_count', 'article_recommend', code),
+  );
 }
 
 const total = (counts: number[]): number => counts.reduce((sum, one) => sum + one, 0);
 
 /** Waits until `calls` more calls than in `before` are recorded, and resolves to the counts then. */
-const recorded = (probe: () => Promise<number[]>, before: number[], calls: number): Promise<number[]> =>
-  eventually(probe, (now) => total(now) >= total(before) + calls, `${calls} more calls recorded`, 10_000, 20);
+const recorded = (
+  probe: () => Promise<number[]>,
+  before: number[],
+  calls: number,
+): Promise<number[]> =>
+  eventually(
+    probe,
+    (now) => total(now) >= total(before) + calls,
+    `${calls} more calls recorded`,
+    10_000,
+    20,
+  );
 
 describe('GrpcServerMetrics on a plain grpc-js server', () => {
   const registry = new Registry();
@@ -107,8 +130,10 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
 
   const call = (articleId: string, deadlineMs = 5000): Promise<status> =>
     new Promise((resolve) => {
-      client.article_recommend({ articleId, articleNum: 1 }, { deadline: Date.now() + deadlineMs }, (error) =>
-        resolve(error?.code ?? status.OK),
+      client.article_recommend(
+        { articleId, articleNum: 1 },
+        { deadline: Date.now() + deadlineMs },
+        (error) => resolve(error?.code ?? status.OK),
       );
     });
 
@@ -116,7 +141,10 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
     const health = new GrpcHealth(['UserRecommend']);
     health.addToServer(server);
     health.setServing(true);
-    server.addService(UserRecommend.service, { article_recommend: articleRecommend, user_recommend: articleRecommend });
+    server.addService(UserRecommend.service, {
+      article_recommend: articleRecommend,
+      user_recommend: articleRecommend,
+    });
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
         error ? reject(error) : resolve(bound),
@@ -136,7 +164,11 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
     expect(await call('2')).toBe(status.NOT_FOUND);
     expect(await call('3', 100)).toBe(status.DEADLINE_EXCEEDED);
     const received = new Promise<void>((resolve) => (onArticle4 = resolve));
-    const cancelled = client.article_recommend({ articleId: '4', articleNum: 1 }, {}, () => undefined);
+    const cancelled = client.article_recommend(
+      { articleId: '4', articleNum: 1 },
+      {},
+      () => undefined,
+    );
     await received;
     cancelled.cancel();
     expect(await grpcHealthStatus(address, 'UserRecommend')).toBe('SERVING');
@@ -145,9 +177,15 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
 
     const scrape = await registry.metrics();
     const histogram = 'grpc_server_handling_seconds_count';
-    expect(['OK', 'NOT_FOUND', 'DEADLINE_EXCEEDED', 'CANCELLED'].map((code) => count(scrape, histogram, 'article_recommend', code))).toEqual([1, 1, 1, 1]);
+    expect(
+      ['OK', 'NOT_FOUND', 'DEADLINE_EXCEEDED', 'CANCELLED'].map((code) =>
+        count(scrape, histogram, 'article_recommend', code),
+      ),
+    ).toEqual([1, 1, 1, 1]);
     expect(count(scrape, 'grpc_server_handled_total', 'article_recommend', 'NOT_FOUND')).toBe(1);
-    expect(scrape).toContain('grpc_type="unary",grpc_service="UserRecommend",grpc_method="article_recommend",grpc_code="OK"');
+    expect(scrape).toContain(
+      'grpc_type="unary",grpc_service="UserRecommend",grpc_method="article_recommend",grpc_code="OK"',
+    );
     expect(scrape).not.toContain('grpc.health.v1');
   });
 
@@ -164,11 +202,19 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
       while (Date.now() < deadline - 3);
       late.cancel();
     };
-    const late = client.article_recommend({ articleId: '5', articleNum: 1 }, { deadline: Date.now() + 100 }, () => undefined);
+    const late = client.article_recommend(
+      { articleId: '5', articleNum: 1 },
+      { deadline: Date.now() + 100 },
+      () => undefined,
+    );
     expect(await recorded(counts, before, 1)).toEqual([deadlineExceeded + 1, cancelled]);
 
     const received = new Promise<void>((resolve) => (onArticle5 = () => resolve()));
-    const early = client.article_recommend({ articleId: '5', articleNum: 1 }, { deadline: Date.now() + 5000 }, () => undefined);
+    const early = client.article_recommend(
+      { articleId: '5', articleNum: 1 },
+      { deadline: Date.now() + 5000 },
+      () => undefined,
+    );
     await received;
     early.cancel();
     expect(await recorded(counts, before, 2)).toEqual([deadlineExceeded + 1, cancelled + 1]);
@@ -179,7 +225,9 @@ describe('GrpcServerMetrics on a plain grpc-js server', () => {
     const before = await counts();
     const ended = (articleId: string, answered: (cancel: () => void) => void): Promise<status> =>
       new Promise((resolve) => {
-        const pending = client.article_recommend({ articleId, articleNum: 1 }, {}, (error) => resolve(error?.code ?? status.OK));
+        const pending = client.article_recommend({ articleId, articleNum: 1 }, {}, (error) =>
+          resolve(error?.code ?? status.OK),
+        );
         answered(() => pending.cancel());
       });
 

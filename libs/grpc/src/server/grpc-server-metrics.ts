@@ -57,7 +57,10 @@ class MethodSeries {
   observe(code: number, seconds: number): void {
     let child = this.byCode[code];
     if (child === undefined) {
-      child = this.duration.labels({ ...this.labels, grpc_code: STATUS_NAMES[code] ?? String(code) });
+      child = this.duration.labels({
+        ...this.labels,
+        grpc_code: STATUS_NAMES[code] ?? String(code),
+      });
       this.byCode[code] = child;
     }
     child.observe(seconds);

@@ -45,7 +45,10 @@ export async function startGrpcService(options: GrpcServiceBootstrap): Promise<I
   });
 }
 
-async function startServing(options: GrpcServiceBootstrap, drainMsLeft: () => number): Promise<INestMicroservice> {
+async function startServing(
+  options: GrpcServiceBootstrap,
+  drainMsLeft: () => number,
+): Promise<INestMicroservice> {
   const health = new GrpcHealth(options.services.map(qualifiedServiceName));
   const metrics = new GrpcMetricsEndpoint();
   let server: Server | undefined;

@@ -7,7 +7,6 @@ import { IsOptional, IsString, Matches } from 'class-validator';
 const safeIntegerAsString = ({ value }: { value: unknown }): unknown =>
   typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
 
-
 /** Body of POST /comments: a comment on article `target`, or a reply to comment `target` of article `art_id`. */
 export class CreateCommentDto {
   @Transform(safeIntegerAsString)

@@ -15,12 +15,18 @@ describe('FeedQueryPipe', () => {
   };
 
   it('reads the three numbers from their text', () => {
-    expect(pipe.transform({ channel_id: '3', timestamp: '1730000000000', with_top: '1', extra: 'x' })).toEqual({
+    expect(
+      pipe.transform({ channel_id: '3', timestamp: '1730000000000', with_top: '1', extra: 'x' }),
+    ).toEqual({
       channel_id: 3,
       timestamp: 1_730_000_000_000,
       with_top: 1,
     });
-    expect(pipe.transform({ channel_id: '0', timestamp: '0', with_top: '0' })).toEqual({ channel_id: 0, timestamp: 0, with_top: 0 });
+    expect(pipe.transform({ channel_id: '0', timestamp: '0', with_top: '0' })).toEqual({
+      channel_id: 0,
+      timestamp: 0,
+      with_top: 0,
+    });
   });
 
   it('names every missing or bad field with its message', () => {
@@ -54,6 +60,8 @@ describe('FeedQueryPipe', () => {
         with_top: 'with_top must be 0 or 1',
       },
     });
-    expect(refusal(undefined)).toMatchObject({ message: { with_top: 'Missing required parameter in the query string' } });
+    expect(refusal(undefined)).toMatchObject({
+      message: { with_top: 'Missing required parameter in the query string' },
+    });
   });
 });

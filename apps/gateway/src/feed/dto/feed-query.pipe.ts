@@ -25,7 +25,11 @@ export class FeedQueryPipe implements PipeTransform<unknown, FeedQuery> {
   transform(raw: unknown): FeedQuery {
     const query = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
     const errors: Record<string, string> = {};
-    const check = (field: keyof FeedQuery, valid: (value: number) => boolean, message: string): number => {
+    const check = (
+      field: keyof FeedQuery,
+      valid: (value: number) => boolean,
+      message: string,
+    ): number => {
       const text = query[field];
       if (text === undefined || text === null) {
         errors[field] = MISSING;
@@ -36,7 +40,11 @@ export class FeedQueryPipe implements PipeTransform<unknown, FeedQuery> {
       return value;
     };
     const channelId = check('channel_id', (value) => natural(value, INT32_MAX), CHANNEL_ID);
-    const timestamp = check('timestamp', (value) => natural(value, Number.MAX_SAFE_INTEGER), TIMESTAMP);
+    const timestamp = check(
+      'timestamp',
+      (value) => natural(value, Number.MAX_SAFE_INTEGER),
+      TIMESTAMP,
+    );
     const withTop = check('with_top', (value) => value === 0 || value === 1, WITH_TOP);
     if (Object.keys(errors).length > 0) throw new BadRequestException({ message: errors });
     return { channel_id: channelId, timestamp, with_top: withTop === 1 ? 1 : 0 };

@@ -1,5 +1,11 @@
 import { isArticleTitleLength } from '@app/contracts';
-import { ARTICLE_CONTENT_MAX_BYTES, INT32_MAX, INT32_MIN, IsWholeCharacters, IsWholeText } from '@app/grpc';
+import {
+  ARTICLE_CONTENT_MAX_BYTES,
+  INT32_MAX,
+  INT32_MIN,
+  IsWholeCharacters,
+  IsWholeText,
+} from '@app/grpc';
 import { Transform } from 'class-transformer';
 import {
   IsDefined,
@@ -93,8 +99,7 @@ function FitsInAReply(options: ValidationOptions): PropertyDecorator {
       name: 'fitsInAReply',
       validator: {
         validate: (value: unknown) =>
-          typeof value !== 'string' ||
-          escapedBytesAtMost(value) <= ARTICLE_CONTENT_MAX_BYTES,
+          typeof value !== 'string' || escapedBytesAtMost(value) <= ARTICLE_CONTENT_MAX_BYTES,
       },
     },
     options,
