@@ -1,5 +1,7 @@
 import { type ValidationArguments, ValidateBy, type ValidationOptions } from 'class-validator';
 
+import { NameAndIntroMessages } from './profile-messages';
+
 /** Whole characters only: no lone surrogate (half an emoji), which gRPC would pass on as U+FFFD. */
 export const WHOLE_CHARACTERS = /^\P{Cs}*$/u;
 
@@ -95,4 +97,18 @@ export function textLineMessage(
     if (LINE_BREAKING.test(value)) return lineMessage;
     return WHOLE_CHARACTERS.test(value) ? lengthMessage : wholeMessage;
   };
+}
+
+/**
+ * A profile intro (简介) as the app and the media platform take it: one line of at most 60
+ * characters, told with `NameAndIntroMessages`' intro texts, the user service's own.
+ */
+export function IsIntro(): PropertyDecorator {
+  return IsTextLine(0, 60, {
+    message: textLineMessage(
+      NameAndIntroMessages.intro,
+      NameAndIntroMessages.introLine,
+      NameAndIntroMessages.introWhole,
+    ),
+  });
 }

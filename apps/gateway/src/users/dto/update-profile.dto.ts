@@ -1,4 +1,5 @@
 import {
+  IsIntro,
   IsTextLine,
   IsWholeCharacters,
   NAME_MAX_SENT_LENGTH,
@@ -74,13 +75,7 @@ export class UpdateProfileDto {
   birthday?: string;
 
   @IsOptional()
-  @IsTextLine(0, 60, {
-    message: textLineMessage(
-      ProfileFieldMessages.intro,
-      ProfileFieldMessages.introLine,
-      ProfileFieldMessages.introWhole,
-    ),
-  })
+  @IsIntro()
   intro?: string;
 
   @IsOptional()

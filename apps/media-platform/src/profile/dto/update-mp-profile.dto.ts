@@ -1,10 +1,4 @@
-import {
-  IsTextLine,
-  IsWholeCharacters,
-  NAME_MAX_SENT_LENGTH,
-  NameAndIntroMessages,
-  textLineMessage,
-} from '@app/grpc';
+import { IsIntro, IsWholeCharacters, NAME_MAX_SENT_LENGTH, NameAndIntroMessages } from '@app/grpc';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
@@ -51,13 +45,7 @@ export class UpdateMpProfileDto {
   @Transform(nullAsAbsent)
   // The reference's `^.{0,60}$` refused a line break inside too, which the settings form's
   // textarea lets an author type.
-  @IsTextLine(0, 60, {
-    message: textLineMessage(
-      MpProfileMessages.intro,
-      MpProfileMessages.introLine,
-      MpProfileMessages.introWhole,
-    ),
-  })
+  @IsIntro()
   intro?: string;
 
   @IsOptional()
