@@ -102,14 +102,14 @@ export class RelationsHttpController {
   private present(page: relationV1.FollowPage | undefined): FollowCardPage {
     if (!page) throw new Error('user service answered without a page');
     return {
-      total_count: page.totalCount,
+      total_count: Number(page.totalCount),
       page: page.page,
       per_page: page.perPage,
       results: page.results.map((item) => ({
         id: item.id,
         name: item.name,
         photo: this.presenter.photoUrl(item.photo),
-        fans_count: item.fansCount,
+        fans_count: Number(item.fansCount),
         mutual_follow: item.mutualFollow,
       })),
     };

@@ -53,7 +53,7 @@ export class FollowersHttpController {
     );
     if (!page) throw new Error('relation service answered without a page');
     return {
-      total_count: page.totalCount,
+      total_count: Number(page.totalCount),
       page: page.page,
       per_page: page.perPage,
       results: (page.results ?? []).map((user) => ({

@@ -378,17 +378,17 @@ describe('RelationsService lists and relation', () => {
 
     const followings = await service.listFollowings(ME, 0, 0);
     expect(followings).toEqual({
-      totalCount: 2,
+      totalCount: '2',
       page: 1,
       perPage: 10,
       results: [
-        { id: OTHER, name: 'other', photo: '', fansCount: 1, mutualFollow: false },
-        { id: TARGET, name: 'target', photo: '', fansCount: 1, mutualFollow: true },
+        { id: OTHER, name: 'other', photo: '', fansCount: '1', mutualFollow: false },
+        { id: TARGET, name: 'target', photo: '', fansCount: '1', mutualFollow: true },
       ],
     });
     const followers = await service.listFollowers(ME, 1, 10);
     expect(followers.results).toEqual([
-      { id: TARGET, name: 'target', photo: '', fansCount: 1, mutualFollow: true },
+      { id: TARGET, name: 'target', photo: '', fansCount: '1', mutualFollow: true },
     ]);
     expect((await service.listFollowers(OTHER, 2, 10)).results).toEqual([]);
   });
@@ -398,7 +398,7 @@ describe('RelationsService lists and relation', () => {
     await service.follow(TARGET, ME);
     await service.follow(OTHER, ME);
     const fans = await service.listFollowers(ME, 1, 10);
-    expect(fans.totalCount).toBe(2);
+    expect(fans.totalCount).toBe('2');
     expect(fans.results.map((user) => user.id)).toEqual([OTHER, TARGET]);
     expect(cache.fills).toBe(3);
     expect(relations.pagesRead).toBe(1);
@@ -407,7 +407,7 @@ describe('RelationsService lists and relation', () => {
   it('reads neither list nor page for a user whose counter says the list is empty', async () => {
     const { service, relations, cache } = newTestService();
     expect(await service.listFollowers(ME, 1, 10)).toEqual({
-      totalCount: 0,
+      totalCount: '0',
       page: 1,
       perPage: 10,
       results: [],

@@ -230,7 +230,7 @@ export class RelationsService {
     rawPerPage: number,
   ): Promise<relationV1.FollowPage> {
     const { page, perPage } = normalizePage(rawPage, rawPerPage);
-    if (!SNOWFLAKE_ID.test(userId)) return { totalCount: 0, page, perPage, results: [] };
+    if (!SNOWFLAKE_ID.test(userId)) return { totalCount: '0', page, perPage, results: [] };
     const offset = (page - 1) * perPage;
     const { total, ids } = await this.pageOf(kind, userId, offset, perPage);
     const [users, fansCounts, mutual] = await Promise.all([
@@ -247,12 +247,12 @@ export class RelationsService {
           id,
           name: user.name,
           photo: user.photo ?? '',
-          fansCount: fansCounts[index],
+          fansCount: String(fansCounts[index]),
           mutualFollow: mutual[index],
         },
       ];
     });
-    return { totalCount: total, page, perPage, results };
+    return { totalCount: String(total), page, perPage, results };
   }
 
   /**

@@ -63,12 +63,14 @@ export interface FollowItem {
   id: string;
   name: string;
   photo: string;
-  fansCount: number;
+  /** 64-bit, as UserInfo's counts: an author's fans pass 2^31. */
+  fansCount: string;
   mutualFollow: boolean;
 }
 
 export interface FollowPage {
-  totalCount: number;
+  /** 64-bit: a fans list counts as many as its author's fans. */
+  totalCount: string;
   page: number;
   perPage: number;
   results: FollowItem[];
