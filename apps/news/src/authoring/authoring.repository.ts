@@ -1,9 +1,13 @@
+import { isDeepStrictEqual } from 'node:util';
+
+import { committedOrFound } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   type DataSource,
   type EntityManager,
   In,
+  IsNull,
   QueryFailedError,
   type SelectQueryBuilder,
 } from 'typeorm';
@@ -129,28 +133,38 @@ export class AuthoringRepository {
   }
 
   /** Inserts the basic, content and statistic rows of a new article together. */
+  /**
+   * Writes a new article. Its COMMIT's answer lost with the connection, the row is read again by
+   * its new id (see `committedOrFound`): found, the article was made and is answered so, where the
+   * author, answered 503, saved it again as a second article.
+   */
   async insert(id: string, userId: string, draft: ArticleDraft): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.insert(ArticleEntity, {
-        id,
-        userId,
-        channelId: draft.channelId,
-        title: draft.title,
-        cover: draft.cover,
-        status: draft.status,
-        allowComment: true,
-      });
-      await manager.insert(ArticleContentEntity, { articleId: id, content: draft.content });
-      await manager.insert(ArticleStatisticEntity, {
-        articleId: id,
-        readCount: 0,
-        likeCount: 0,
-        dislikeCount: 0,
-        repostCount: 0,
-        collectCount: 0,
-        fansCommentCount: 0,
-      });
-    });
+    await committedOrFound(
+      (answered) =>
+        this.dataSource.transaction(async (manager) => {
+          await manager.insert(ArticleEntity, {
+            id,
+            userId,
+            channelId: draft.channelId,
+            title: draft.title,
+            cover: draft.cover,
+            status: draft.status,
+            allowComment: true,
+          });
+          await manager.insert(ArticleContentEntity, { articleId: id, content: draft.content });
+          await manager.insert(ArticleStatisticEntity, {
+            articleId: id,
+            readCount: 0,
+            likeCount: 0,
+            dislikeCount: 0,
+            repostCount: 0,
+            collectCount: 0,
+            fansCommentCount: 0,
+          });
+          return answered(true);
+        }),
+      () => this.dataSource.getRepository(ArticleEntity).existsBy({ id }),
+    );
   }
 
   findArticle(articleId: string): Promise<ArticleEntity | null> {
@@ -168,7 +182,9 @@ export class AuthoringRepository {
    * Replaces an article's editable columns if it is still in `expected` status (compare-and-set, so a
    * concurrent review or delete wins cleanly); false when nothing changed. `jobs` are committed with
    * the change. The last review (reviewer, time, reject reason) judged the text replaced: the
-   * article, a draft or pending again, has none.
+   * article, a draft or pending again, has none. Its COMMIT's answer lost with the connection, the
+   * article found as the edit leaves it is taken as replaced (see `committedOrFound`), so that
+   * what follows the edit (the approved-article count, the review of a trusted author) is done.
    */
   async replace(
     articleId: string,
@@ -177,37 +193,61 @@ export class AuthoringRepository {
     draft: ArticleDraft,
     jobs: readonly OutboxJob[],
   ): Promise<boolean> {
-    return this.dataSource.transaction(async (manager: EntityManager) => {
-      const result = await manager
-        .createQueryBuilder()
-        .update(ArticleEntity)
-        .set({
-          title: draft.title,
-          cover: draft.cover,
-          channelId: draft.channelId,
-          status: draft.status,
-          reviewerId: null,
-          reviewTime: null,
-          rejectReason: null,
-        })
-        .where('article_id = :articleId AND user_id = :userId AND status = :expected', {
-          articleId,
-          userId,
-          expected,
-        })
-        .execute();
-      if (!result.affected) return false;
-      await manager.upsert(ArticleContentEntity, { articleId, content: draft.content }, [
-        'articleId',
-      ]);
-      await writeOutboxJobs(manager, jobs);
-      return true;
+    return committedOrFound<boolean>(
+      (answered) =>
+        this.dataSource.transaction(async (manager: EntityManager) => {
+          const result = await manager
+            .createQueryBuilder()
+            .update(ArticleEntity)
+            .set({
+              title: draft.title,
+              cover: draft.cover,
+              channelId: draft.channelId,
+              status: draft.status,
+              reviewerId: null,
+              reviewTime: null,
+              rejectReason: null,
+            })
+            .where('article_id = :articleId AND user_id = :userId AND status = :expected', {
+              articleId,
+              userId,
+              expected,
+            })
+            .execute();
+          if (!result.affected) return false;
+          await manager.upsert(ArticleContentEntity, { articleId, content: draft.content }, [
+            'articleId',
+          ]);
+          await writeOutboxJobs(manager, jobs);
+          return answered(true);
+        }),
+      () => this.isAsReplaced(articleId, userId, draft),
+    );
+  }
+
+  /** Whether the own article holds `draft` whole, as a replace with it leaves it. */
+  private async isAsReplaced(
+    articleId: string,
+    userId: string,
+    draft: ArticleDraft,
+  ): Promise<boolean> {
+    const article = await this.dataSource.getRepository(ArticleEntity).findOneBy({
+      id: articleId,
+      userId,
+      status: draft.status,
+      title: draft.title,
+      channelId: draft.channelId,
+      reviewerId: IsNull(),
     });
+    if (!article || !isDeepStrictEqual(article.cover, draft.cover)) return false;
+    return (await this.findContent(articleId)) === draft.content;
   }
 
   /**
    * Moves an article from one of `from` to `to`; false when it was in none of them. `jobs` are
-   * committed with the change.
+   * committed with the change. Its COMMIT's answer lost with the connection, the article found in
+   * `to` is taken as moved (see `committedOrFound`): `from` never holds `to`, so it was in none of
+   * them before, and what follows the move (the approved-article count) is done.
    */
   async transition(
     articleId: string,
@@ -219,17 +259,24 @@ export class AuthoringRepository {
     > = {},
     userId?: string,
   ): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const query = manager
-        .createQueryBuilder()
-        .update(ArticleEntity)
-        .set({ status: to, ...extra })
-        .where({ id: articleId, status: In([...from]) });
-      if (userId !== undefined) query.andWhere('user_id = :userId', { userId });
-      if (!(await query.execute()).affected) return false;
-      await writeOutboxJobs(manager, jobs);
-      return true;
-    });
+    return committedOrFound<boolean>(
+      (answered) =>
+        this.dataSource.transaction(async (manager) => {
+          const query = manager
+            .createQueryBuilder()
+            .update(ArticleEntity)
+            .set({ status: to, ...extra })
+            .where({ id: articleId, status: In([...from]) });
+          if (userId !== undefined) query.andWhere('user_id = :userId', { userId });
+          if (!(await query.execute()).affected) return false;
+          await writeOutboxJobs(manager, jobs);
+          return answered(true);
+        }),
+      () =>
+        this.dataSource
+          .getRepository(ArticleEntity)
+          .existsBy({ id: articleId, status: to, ...(userId === undefined ? {} : { userId }) }),
+    );
   }
 
   review(change: ReviewChange, jobs: readonly OutboxJob[]): Promise<boolean> {
