@@ -82,14 +82,14 @@ export class FollowersHttpController {
   private async load(userId: string): Promise<Omit<FollowerStatisticsView, 'device'>> {
     const { gender, age } = await unary(this.statistics.getFollowerStatistics({ userId }));
     return {
-      gender: { male: gender?.male ?? 0, female: gender?.female ?? 0 },
+      gender: { male: Number(gender?.male ?? 0), female: Number(gender?.female ?? 0) },
       age: {
-        le18: age?.le18 ?? 0,
-        le23: age?.le23 ?? 0,
-        le30: age?.le30 ?? 0,
-        le40: age?.le40 ?? 0,
-        le50: age?.le50 ?? 0,
-        gt50: age?.gt50 ?? 0,
+        le18: Number(age?.le18 ?? 0),
+        le23: Number(age?.le23 ?? 0),
+        le30: Number(age?.le30 ?? 0),
+        le40: Number(age?.le40 ?? 0),
+        le50: Number(age?.le50 ?? 0),
+        gt50: Number(age?.gt50 ?? 0),
       },
     };
   }

@@ -35,8 +35,8 @@ describe('FollowerStatisticsService', () => {
 
   it('splits the counts into gender and age', async () => {
     expect(await service.forUser(AUTHOR)).toEqual({
-      gender: { male: 3, female: 4 },
-      age: { le18: 1, le23: 2, le30: 0, le40: 1, le50: 2, gt50: 1 },
+      gender: { male: '3', female: '4' },
+      age: { le18: '1', le23: '2', le30: '0', le40: '1', le50: '2', gt50: '1' },
     });
   });
 

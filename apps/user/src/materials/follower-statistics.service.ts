@@ -24,14 +24,14 @@ export class FollowerStatisticsService {
     // Ages turn over at midnight where the users live, not at midnight UTC.
     const counts = await this.statistics.countFollowers(userId, todayIn(this.config.TZ, now));
     return {
-      gender: { male: counts.male, female: counts.female },
+      gender: { male: String(counts.male), female: String(counts.female) },
       age: {
-        le18: counts.le18,
-        le23: counts.le23,
-        le30: counts.le30,
-        le40: counts.le40,
-        le50: counts.le50,
-        gt50: counts.gt50,
+        le18: String(counts.le18),
+        le23: String(counts.le23),
+        le30: String(counts.le30),
+        le40: String(counts.le40),
+        le50: String(counts.le50),
+        gt50: String(counts.gt50),
       },
     };
   }

@@ -17,10 +17,13 @@ export interface GetFollowerStatisticsRequest {
   userId: string;
 }
 
-/** Followers by profile gender (0 male, 1 female). */
+/**
+ * Followers by profile gender (0 male, 1 female). 64-bit here and below: an author's followers
+ * pass 2^31, and so may those of one gender or age.
+ */
 export interface GenderCounts {
-  male: number;
-  female: number;
+  male: string;
+  female: string;
 }
 
 /**
@@ -28,12 +31,12 @@ export interface GenderCounts {
  * without a birthday are in no bucket.
  */
 export interface AgeCounts {
-  le18: number;
-  le23: number;
-  le30: number;
-  le40: number;
-  le50: number;
-  gt50: number;
+  le18: string;
+  le23: string;
+  le30: string;
+  le40: string;
+  le50: string;
+  gt50: string;
 }
 
 export interface GetFollowerStatisticsResponse {
