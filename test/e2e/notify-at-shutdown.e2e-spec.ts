@@ -1,5 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
+import { CacheKeys, invalidateCached, TwoLevelCache } from '@app/cache';
 import { freePort } from '@app/testing';
 
 import { BLACKLIST_CHECK_MS } from '../../apps/news/src/notifications/author-blacklist';
@@ -109,6 +110,12 @@ describe('liking notify pending when news closes (e2e)', () => {
     await waitFor(() => tap.published.length > 0);
     expect((await call('DELETE', `/article/likings/${ARTICLE}`)).statusCode).toBe(204);
     tap.published.length = 0;
+    // The author's blacklist dropped, as a change of it does: the next like's check asks the user
+    // service again.
+    const blacklistKey = CacheKeys.userBlacklist(AUTHOR);
+    await invalidateCached(running.cache, [blacklistKey]);
+    const newsCache = running.newsService?.get(TwoLevelCache);
+    await waitFor(() => newsCache?.hasLocal(blacklistKey) === false);
 
     userServiceTrouble(relay);
     expect((await call('POST', '/article/likings', { target: ARTICLE })).statusCode).toBe(201);

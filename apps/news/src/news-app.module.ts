@@ -1,7 +1,7 @@
 import { RedisModule, TwoLevelCacheModule } from '@app/cache';
 import { AppConfigModule, AppLoggerModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { CounterRepairModule, GrpcClientModule, RELATION_GRPC } from '@app/grpc';
+import { CounterRepairModule, GrpcClientModule, RELATION_GRPC, USER_GRPC } from '@app/grpc';
 import { QueueModule } from '@app/queue';
 import { SnowflakeModule } from '@app/snowflake';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -48,15 +48,17 @@ export class NewsAppModule {
         }),
         ChannelsModule,
         ArticlesModule,
-        ReactionsModule.forRoot(config),
+        ReactionsModule,
         SearchModule.forRoot(config),
         AnnouncementsModule,
         CommentsModule,
         AuthoringModule,
         CommentModerationModule,
-        // The fans' comment repair settles comments of unknown fan status from the user's follows;
-        // comment notify is not sent to an author who blacklisted the commenter.
-        GrpcClientModule.forRoot(config, [RELATION_GRPC]),
+        // The user service's clients, one of each for the app: `liking notify` carries the liker's
+        // name and photo; likes and comments are not notified to an author who blacklisted their
+        // sender; the fans' comment repair settles comments of unknown fan status from the user's
+        // follows.
+        GrpcClientModule.forRoot(config, [USER_GRPC, RELATION_GRPC]),
         CounterRepairModule.forQueries(NEWS_COUNTER_QUERIES, [FansCommentCountRepair]),
       ],
     };

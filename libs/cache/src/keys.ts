@@ -6,6 +6,12 @@ export const CacheKeys = {
   userFollowings: (userId: string) => `user:${userId}:following`,
   userFans: (userId: string) => `user:${userId}:fans`,
   userRelationship: (userId: string) => `user:${userId}:relationship`,
+  /**
+   * JSON `{ userIds, truncated }` of the users `userId` blacklisted (RelationService.GetBlacklist),
+   * filled by the news service, which checks it before notifying an author; the user service
+   * invalidates it whenever a relation of `userId` moves to or from Blacklist.
+   */
+  userBlacklist: (userId: string) => `user:${userId}:blacklist`,
   userArticles: (userId: string) => `user:${userId}:art`,
   userCollections: (userId: string) => `user:${userId}:art:collection`,
   userAttitudes: (userId: string) => `user:${userId}:art:attitude`,

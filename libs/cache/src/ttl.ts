@@ -26,6 +26,7 @@ export const CacheTtl = {
   userFollows: { baseSeconds: minutes(30), maxJitterSeconds: 600 },
   userRelationship: { baseSeconds: minutes(30), maxJitterSeconds: 600 },
   userRelationshipEmpty: { baseSeconds: minutes(5), maxJitterSeconds: 60 },
+  userBlacklist: { baseSeconds: minutes(30), maxJitterSeconds: 600 },
   userArticles: { baseSeconds: minutes(10), maxJitterSeconds: 120 },
   userCollections: { baseSeconds: minutes(10), maxJitterSeconds: 120 },
   userAttitudes: { baseSeconds: minutes(30), maxJitterSeconds: 600 },

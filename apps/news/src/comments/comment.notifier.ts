@@ -1,9 +1,7 @@
-import { relationV1 } from '@app/contracts';
-import { InjectGrpcClient, RELATION_GRPC } from '@app/grpc';
 import { NotificationEmitter } from '@app/queue';
 import { Injectable, Logger } from '@nestjs/common';
 
-import { authorBlacklisted } from '../notifications/author-blacklist';
+import { AuthorBlacklist } from '../notifications/author-blacklist';
 import { BackgroundNotifications } from '../notifications/background-notifications';
 
 /** Who commented on what, for `comment notify`. */
@@ -19,8 +17,8 @@ export interface CommentNotice {
 
 /**
  * Pushes `comment notify` to the article author's room through the IM app's Redis adapter, unless
- * the author blacklisted the commenter (the user service's cached relations), as a follow or a like
- * by them is not notified.
+ * the author blacklisted the commenter (AuthorBlacklist), as a follow or a like by them is not
+ * notified.
  */
 @Injectable()
 export class CommentNotifier {
@@ -28,7 +26,7 @@ export class CommentNotifier {
 
   constructor(
     private readonly emitter: NotificationEmitter,
-    @InjectGrpcClient(RELATION_GRPC) private readonly relations: relationV1.RelationServiceClient,
+    private readonly blacklists: AuthorBlacklist,
     private readonly background: BackgroundNotifications,
   ) {}
 
@@ -40,7 +38,7 @@ export class CommentNotifier {
   /** Never throws: the comment is already stored, a lost notification must not fail it. */
   async notify(notice: CommentNotice): Promise<void> {
     try {
-      if (await authorBlacklisted(this.relations, notice.authorId, notice.commenterId)) return;
+      if (await this.blacklists.has(notice.authorId, notice.commenterId)) return;
       await this.emitter.notifyComment(notice.authorId, {
         user_id: notice.commenterId,
         user_name: notice.commenterName,

@@ -7,7 +7,7 @@ import type Redis from 'ioredis';
 
 import { ArticlesModule } from '../articles/articles.module';
 import type { NewsConfig } from '../config/news.config';
-import { BackgroundNotificationsModule } from '../notifications/background-notifications';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { CommentCounters } from './comment-counters';
 import { CommentItemsCache } from './comment-items.cache';
 import { CommentLikingEntity } from './comment-liking.entity';
@@ -26,7 +26,7 @@ import { CommentsService } from './comments.service';
   imports: [
     TypeOrmModule.forFeature([CommentEntity, CommentLikingEntity]),
     ArticlesModule,
-    BackgroundNotificationsModule,
+    NotificationsModule,
   ],
   controllers: [CommentsGrpcController],
   providers: [

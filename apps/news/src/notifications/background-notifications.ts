@@ -1,4 +1,4 @@
-import { type BeforeApplicationShutdown, Logger, Module } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Logger } from '@nestjs/common';
 
 /**
  * Most notifications of a replica being prepared and sent at once. Each holds a check of the
@@ -54,12 +54,3 @@ export class BackgroundNotifications implements BeforeApplicationShutdown {
     }
   }
 }
-
-/** One BackgroundNotifications for the app, whose limit likes and comments share. */
-@Module({
-  providers: [
-    { provide: BackgroundNotifications, useFactory: () => new BackgroundNotifications() },
-  ],
-  exports: [BackgroundNotifications],
-})
-export class BackgroundNotificationsModule {}

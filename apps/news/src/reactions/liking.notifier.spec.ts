@@ -1,9 +1,10 @@
 import type { TwoLevelCache } from '@app/cache';
-import type { relationV1, userV1 } from '@app/contracts';
+import type { userV1 } from '@app/contracts';
 import type { ArticleNotifyPayload, NotificationEmitter } from '@app/queue';
 import { of } from 'rxjs';
 
 import type { NewsConfig } from '../config/news.config';
+import type { AuthorBlacklist } from '../notifications/author-blacklist';
 import { BackgroundNotifications } from '../notifications/background-notifications';
 import { LikingNotifier } from './liking.notifier';
 
@@ -28,14 +29,12 @@ function newNotifier(cachedProfile: Profile | null | undefined) {
   const users = {
     getUser: jest.fn(() => of({ user: { name: 'from grpc', photo: 'grpc-photo' } })),
   };
-  const relations = {
-    getRelation: jest.fn(() => of({ isFollowing: false, isBlacklist: false })),
-  };
+  const blacklists = { has: jest.fn(() => Promise.resolve(false)) };
   const notifier = new LikingNotifier(
     emitter as unknown as NotificationEmitter,
     cache as unknown as TwoLevelCache,
     users as unknown as userV1.UserServiceClient,
-    relations as unknown as relationV1.RelationServiceClient,
+    blacklists as unknown as AuthorBlacklist,
     { STORAGE_PUBLIC_URL: 'http://img/' } as NewsConfig,
     new BackgroundNotifications(),
   );

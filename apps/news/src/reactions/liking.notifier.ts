@@ -1,12 +1,12 @@
 import { CacheKeys, TwoLevelCache } from '@app/cache';
 import { APP_CONFIG, photoUrl } from '@app/config';
-import { relationV1, userV1 } from '@app/contracts';
-import { InjectGrpcClient, RELATION_GRPC, unary, USER_GRPC } from '@app/grpc';
+import { userV1 } from '@app/contracts';
+import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
 import { NotificationEmitter } from '@app/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { NewsConfig } from '../config/news.config';
-import { authorBlacklisted } from '../notifications/author-blacklist';
+import { AuthorBlacklist } from '../notifications/author-blacklist';
 import { BackgroundNotifications } from '../notifications/background-notifications';
 import type { ReactedArticle } from './reactions.repository';
 
@@ -30,7 +30,7 @@ export class LikingNotifier {
     private readonly emitter: NotificationEmitter,
     private readonly cache: TwoLevelCache,
     @InjectGrpcClient(USER_GRPC) private readonly users: userV1.UserServiceClient,
-    @InjectGrpcClient(RELATION_GRPC) private readonly relations: relationV1.RelationServiceClient,
+    private readonly blacklists: AuthorBlacklist,
     @Inject(APP_CONFIG) private readonly config: NewsConfig,
     private readonly background: BackgroundNotifications,
   ) {}
@@ -46,7 +46,7 @@ export class LikingNotifier {
     try {
       const [user, blacklisted] = await Promise.all([
         this.liker(likerId),
-        authorBlacklisted(this.relations, article.authorId, likerId),
+        this.blacklists.has(article.authorId, likerId),
       ]);
       if (blacklisted) return;
       await this.emitter.notifyLiking(article.authorId, {

@@ -9,6 +9,7 @@ import {
   type ScoredMembers,
   swapInSortedSet,
   ttlWithJitter,
+  TwoLevelCache,
 } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -56,7 +57,10 @@ return 1`);
  */
 @Injectable()
 export class RelationsCache {
-  constructor(@Inject(REDIS_CACHE) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS_CACHE) private readonly redis: Redis,
+    private readonly shared: TwoLevelCache,
+  ) {}
 
   /** One page of a cached follow list, newest first, or null when the list is not cached. */
   async listPage(
@@ -153,12 +157,19 @@ export class RelationsCache {
   /**
    * Drops what a relation change of `userId` towards `targetUserId` makes stale, so that no read
    * of MySQL already under way caches it as it was: the relation hash with its fill lease, the
-   * follow lists with their fences bumped.
+   * follow lists with their fences bumped, and for a change to or from Blacklist the blacklist
+   * the news service caches (`user:{uid}:blacklist`), behind its fill fence and in every
+   * replica's L1.
    */
-  async invalidate(userId: string, targetUserId: string): Promise<void> {
+  async invalidate(
+    userId: string,
+    targetUserId: string,
+    { blacklist }: { blacklist: boolean },
+  ): Promise<void> {
     await Promise.all([
       this.redis.del(CacheKeys.userRelationship(userId), fillLeaseKey(userId)),
       dropSortedSets(this.redis, [listKey('following', userId), listKey('fans', targetUserId)]),
+      blacklist ? this.shared.invalidate(CacheKeys.userBlacklist(userId)) : undefined,
     ]);
   }
 }

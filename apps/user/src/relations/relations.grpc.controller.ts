@@ -49,4 +49,8 @@ export class RelationsGrpcController implements relationV1.RelationServiceContro
   getRelation(request: relationV1.GetRelationRequest): Promise<relationV1.GetRelationResponse> {
     return this.relations.getRelation(request.userId, request.targetUserId);
   }
+
+  getBlacklist(request: relationV1.GetBlacklistRequest): Promise<relationV1.GetBlacklistResponse> {
+    return this.relations.getBlacklist(request.userId);
+  }
 }

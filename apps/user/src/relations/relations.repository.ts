@@ -218,6 +218,16 @@ export class RelationsRepository {
     });
   }
 
+  /** Users `userId` blacklisted, at most `limit` + 1 of them: more than `limit` says there are more. */
+  async blacklistOf(userId: string, limit: number): Promise<string[]> {
+    const rows = await this.relations.find({
+      select: { targetUserId: true },
+      where: { userId, relation: RelationType.Blacklist },
+      take: limit + 1,
+    });
+    return rows.map((row) => String(row.targetUserId));
+  }
+
   /** The stored relation of the pair (`Cancelled` when there is none). */
   async relationOf(userId: string, targetUserId: string): Promise<RelationType> {
     const row = await this.relations.findOne({

@@ -162,6 +162,8 @@ class FakeCache implements Pick<
   | 'invalidate'
 > {
   readonly invalidated: string[] = [];
+  /** For each invalidation, whether it dropped the user's blacklist (`user:{uid}:blacklist`) too. */
+  readonly blacklistDropped: Array<boolean | undefined> = [];
   /** Lists filled, each dropped again before it could be read (as a follow in between would). */
   fills = 0;
   listPage = () => Promise.resolve(null);
@@ -179,8 +181,13 @@ class FakeCache implements Pick<
   relation = () => Promise.resolve(null);
   leaseRelations = () => Promise.resolve<string | undefined>('lease');
   fillRelations = () => Promise.resolve(true);
-  invalidate(userId: string, targetUserId: string): Promise<void> {
+  invalidate(
+    userId: string,
+    targetUserId: string,
+    options?: { blacklist: boolean },
+  ): Promise<void> {
     this.invalidated.push(`${userId}>${targetUserId}`);
+    this.blacklistDropped.push(options?.blacklist);
     return Promise.resolve();
   }
 }
@@ -304,6 +311,17 @@ describe('RelationsService counters', () => {
     expect(relations.rows.get(`${ME}>${TARGET}`)).toBe(RelationType.Blacklist);
     expect(counters.calls).toEqual([]);
     expect(cache.invalidated).toEqual([`${ME}>${TARGET}`]);
+  });
+
+  it("drops the user's blacklist kept for the news service on every change to or from Blacklist, and on no other", async () => {
+    const { service, cache } = newTestService();
+    await service.follow(ME, TARGET);
+    await service.blacklist(ME, TARGET);
+    await service.follow(ME, TARGET);
+    await service.unfollow(ME, TARGET);
+    await service.blacklist(ME, TARGET);
+    await service.unblacklist(ME, TARGET);
+    expect(cache.blacklistDropped).toEqual([false, true, true, false, true, true]);
   });
 
   it('unblacklists to 0 without touching the counters', async () => {

@@ -38,6 +38,12 @@ export function normalizePage(page: number, perPage: number): { page: number; pe
  */
 export const MAX_CACHED_RELATIONS = 10_000;
 
+/**
+ * Most users of one blacklist that GetBlacklist answers (and the news service caches); past it the
+ * answer is `truncated`, and a user not in it is checked with GetRelation.
+ */
+export const MAX_LISTED_BLACKLIST = 1_000;
+
 /** Fills of a follow list before a page comes straight from MySQL (see `pageOf`). */
 const FILL_ATTEMPTS = 3;
 
@@ -164,6 +170,16 @@ export class RelationsService {
     };
   }
 
+  /** Users `userId` blacklisted, at most MAX_LISTED_BLACKLIST, `truncated` when there are more. */
+  async getBlacklist(userId: string): Promise<relationV1.GetBlacklistResponse> {
+    if (!SNOWFLAKE_ID.test(userId)) return { userIds: [], truncated: false };
+    const userIds = await this.relations.blacklistOf(userId, MAX_LISTED_BLACKLIST);
+    return {
+      userIds: userIds.slice(0, MAX_LISTED_BLACKLIST),
+      truncated: userIds.length > MAX_LISTED_BLACKLIST,
+    };
+  }
+
   /**
    * Counters and caches after a stored change; false (and nothing done) when nothing changed.
    * Caches that cannot be dropped (the cache Redis down) take the counters and the relation back
@@ -189,7 +205,9 @@ export class RelationsService {
       async () => {
         await this.counters.move(moves(delta));
         try {
-          await this.cache.invalidate(userId, targetUserId);
+          await this.cache.invalidate(userId, targetUserId, {
+            blacklist: previous === RelationType.Blacklist || next === RelationType.Blacklist,
+          });
         } catch (error) {
           await this.counters
             .move(moves(-delta))

@@ -94,6 +94,16 @@ export interface GetRelationResponse {
   isBlacklist: boolean;
 }
 
+export interface GetBlacklistRequest {
+  userId: string;
+}
+
+export interface GetBlacklistResponse {
+  userIds: string[];
+  /** More were blacklisted than `user_ids` holds: a user not in it must be asked of GetRelation. */
+  truncated: boolean;
+}
+
 export const TOUTIAO_USER_V1_PACKAGE_NAME = "toutiao.user.v1";
 
 /** Follows and blacklists between users. */
@@ -122,6 +132,13 @@ export interface RelationServiceClient {
   /** How `user_id` relates to `target_user_id`. */
 
   getRelation(request: GetRelationRequest, metadata?: Metadata): Observable<GetRelationResponse>;
+
+  /**
+   * Users `user_id` blacklisted, at most a cap of them (`truncated` when there are more): what a
+   * service that checks many pairs against one user (notifications to an author) caches.
+   */
+
+  getBlacklist(request: GetBlacklistRequest, metadata?: Metadata): Observable<GetBlacklistResponse>;
 }
 
 /** Follows and blacklists between users. */
@@ -171,6 +188,16 @@ export interface RelationServiceController {
     request: GetRelationRequest,
     metadata?: Metadata,
   ): Promise<GetRelationResponse> | Observable<GetRelationResponse> | GetRelationResponse;
+
+  /**
+   * Users `user_id` blacklisted, at most a cap of them (`truncated` when there are more): what a
+   * service that checks many pairs against one user (notifications to an author) caches.
+   */
+
+  getBlacklist(
+    request: GetBlacklistRequest,
+    metadata?: Metadata,
+  ): Promise<GetBlacklistResponse> | Observable<GetBlacklistResponse> | GetBlacklistResponse;
 }
 
 export function RelationServiceControllerMethods() {
@@ -183,6 +210,7 @@ export function RelationServiceControllerMethods() {
       "listFollowings",
       "listFollowers",
       "getRelation",
+      "getBlacklist",
     ];
     for (const method of grpcMethods) {
       const descriptor = Reflect.getOwnPropertyDescriptor(constructor.prototype, method) as PropertyDescriptor;
