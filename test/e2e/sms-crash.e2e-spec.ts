@@ -11,6 +11,7 @@ import {
   freePort,
   testEnv,
   type TestDatabase,
+  storeSmsCode,
   type TestRedis,
 } from '@app/testing';
 import { type JobState, Queue } from 'bullmq';
@@ -95,6 +96,7 @@ describe('an SMS job whose worker is killed mid-job', () => {
     children.push(workerA.child);
     await waitFor(ready(first.port), 90_000, 'worker A ready');
     const id = jobId(JobName.SendSmsCode, 'app', '13911111111', 'crash');
+    await storeSmsCode(redis, 'app', '13911111111', '482913');
     await queue.add(
       JobName.SendSmsCode,
       { mobile: '13911111111', code: '482913', scope: 'app' },
@@ -162,6 +164,7 @@ describe('an SMS job whose worker is killed mid-job', () => {
 
     // Worker A takes the job and dies while the provider call is in flight.
     const workerA = await startWorkerProcess(inbox, 20_000);
+    await storeSmsCode(redis, 'app', mobile, '517204');
     await queue.add(
       JobName.SendSmsCode,
       { mobile, code: '517204', scope: 'app' },

@@ -11,6 +11,7 @@ import {
   nextEvent,
   type RedisServer,
   startRedisServer,
+  storeSmsCode,
   withTestConnection,
 } from '@app/testing';
 import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, QueueName, queuePrefix } from '@app/queue';
@@ -610,6 +611,7 @@ describe('store faults (e2e: gateway, user, news, recommend, worker and im on Re
     });
     const send = async (mobile: string) => {
       const id = jobId(JobName.SendSmsCode, 'app', mobile, 'restart');
+      await storeSmsCode(stack.redis, 'app', mobile, '482913');
       await queue.add(
         JobName.SendSmsCode,
         { mobile, code: '482913', scope: 'app' },

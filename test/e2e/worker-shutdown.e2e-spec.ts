@@ -6,6 +6,7 @@ import { DEFAULT_JOB_OPTIONS, JOB_QUEUE, JobName, jobId, queuePrefix } from '@ap
 import {
   createTestDatabase,
   createTestRedis,
+  storeSmsCode,
   eventually,
   freePort,
   type RedisServer,
@@ -151,6 +152,7 @@ describe('worker stopped while its Redis is down (e2e, the worker in a process o
     try {
       const worker = await start(env);
       const id = jobId(JobName.SendSmsCode, 'app', '13911111112', 'slow');
+      await storeSmsCode(redis, 'app', '13911111112', '482914');
       await queue.add(
         JobName.SendSmsCode,
         { mobile: '13911111112', code: '482914', scope: 'app' },
@@ -195,6 +197,7 @@ describe('worker stopped while its Redis is down (e2e, the worker in a process o
     try {
       const first = await start({ ...env, SMS_LOG_LATENCY_MS: '1000' });
       const id = jobId(JobName.SendSmsCode, 'app', '13911111111', 'stop');
+      await storeSmsCode(redis, 'app', '13911111111', '482913');
       await queue.add(
         JobName.SendSmsCode,
         { mobile: '13911111111', code: '482913', scope: 'app' },

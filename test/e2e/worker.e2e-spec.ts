@@ -8,6 +8,7 @@ import {
   freePort,
   testEnv,
   type TestDatabase,
+  storeSmsCode,
   type TestRedis,
   withoutLatencies,
 } from '@app/testing';
@@ -99,6 +100,7 @@ describe('worker: BullMQ processors behind a node:http health server', () => {
     async () => {
       const mobile = '13900000001';
       const id = jobId(JobName.SendSmsCode, 'app', mobile, 1);
+      await storeSmsCode(redis, 'app', mobile, '123456');
       await producer.enqueue(
         JobName.SendSmsCode,
         { mobile, code: '123456', scope: 'app' },
@@ -133,6 +135,7 @@ describe('worker: BullMQ processors behind a node:http health server', () => {
       const id = jobId(JobName.SendSmsCode, 'mp', mobile, 1);
       const attemptsBefore = outbox.attempts;
       outbox.failNext(1);
+      await storeSmsCode(redis, 'mp', mobile, '654321');
       await producer.enqueue(
         JobName.SendSmsCode,
         { mobile, code: '654321', scope: 'mp' },

@@ -11,3 +11,4 @@ export * from './readiness';
 export * from './mariadb-server';
 export * from './eventually';
 export * from './reply-cutter';
+export * from './sms-codes';

@@ -35,7 +35,11 @@ return 0`,
   refused: 'reply == 0',
 });
 
-/** SMS codes in the state Redis: 6 digits from a CSPRNG, 300 s, single use, 5 attempts. */
+/**
+ * SMS codes in the state Redis: 6 digits from a CSPRNG, 300 s, single use, 5 attempts. The worker
+ * reads the `code` field to send a job's code only while it is the stored one: a new form of it
+ * must stay readable there by the workers of the earlier release while a deploy rolls.
+ */
 @Injectable()
 export class SmsCodeStore {
   constructor(@Inject(REDIS_STATE) private readonly redis: Redis) {}

@@ -4,6 +4,7 @@ import type Redis from 'ioredis';
 
 import type { WorkerConfig } from '../config/worker.config';
 import { AliyunSmsSender, loadDysmsapi } from './aliyun-sms.sender';
+import { IssuedSmsCodes } from './issued-sms-codes';
 import { LogSmsSender } from './log-sms.sender';
 import { SmsOutbox } from './sms-outbox';
 import { SmsSentLedger } from './sms-sent.ledger';
@@ -80,6 +81,11 @@ export class SmsModule {
           provide: SmsSentLedger,
           inject: [REDIS_STATE],
           useFactory: (redis: Redis) => new SmsSentLedger(redis),
+        },
+        {
+          provide: IssuedSmsCodes,
+          inject: [REDIS_STATE],
+          useFactory: (redis: Redis) => new IssuedSmsCodes(redis),
         },
         SmsProcessor,
         {

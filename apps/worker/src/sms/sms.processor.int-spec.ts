@@ -1,4 +1,4 @@
-import { createRedisClient, queueConnectionOptions } from '@app/cache';
+import { createRedisClient, queueConnectionOptions, StateKeys } from '@app/cache';
 import {
   JobName,
   jobId,
@@ -7,11 +7,12 @@ import {
   QueueName,
   type SendSmsCodePayload,
 } from '@app/queue';
-import { createTestRedis, type TestRedis } from '@app/testing';
+import { createTestRedis, storeSmsCode, type TestRedis } from '@app/testing';
 import { Logger } from '@nestjs/common';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 
+import { IssuedSmsCodes } from './issued-sms-codes';
 import { LogSmsSender } from './log-sms.sender';
 import { SmsOutbox } from './sms-outbox';
 import { SmsSentLedger } from './sms-sent.ledger';
@@ -35,9 +36,15 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
     await testRedis?.cleanup();
   });
 
+  beforeEach(() => storeSmsCode(testRedis, 'app', payload.mobile, payload.code));
+
   /** A worker of its own over the shared state Redis, its provider answering after `latencyMs`. */
   const worker = (outbox: SmsOutbox, latencyMs: number, claimMs?: number) =>
-    new SmsProcessor(new LogSmsSender(outbox, { latencyMs }), new SmsSentLedger(redis, claimMs));
+    new SmsProcessor(
+      new LogSmsSender(outbox, { latencyMs }),
+      new SmsSentLedger(redis, claimMs),
+      new IssuedSmsCodes(redis),
+    );
 
   it('sends the code once when a worker whose lock lapsed is still sending as the job is handed to another', async () => {
     const outbox = new SmsOutbox();
@@ -105,6 +112,8 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
     const running = new Worker(QueueName.Sms, (job) => processor.process(job), options);
     try {
       await events.waitUntilReady();
+      // The fresh job's code is the one stored: the stale job's is dropped by its age alone.
+      await storeSmsCode(testRedis, 'app', payload.mobile, '551902');
       const stale = await queue.add(JobName.SendSmsCode, payload, {
         ...jobOptionsFor(JobName.SendSmsCode),
         jobId: jobId(JobName.SendSmsCode, 'app', payload.mobile, 'stale'),
@@ -127,5 +136,71 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
       await events.close();
       await queue.close();
     }
+  });
+
+  it('sends no code a newer one replaced while its job waited, even when its retry comes after the newer code went out', async () => {
+    const mobile = '13933330001';
+    const outbox = new SmsOutbox();
+    const options = {
+      connection: queueConnectionOptions(testRedis.queueUrl),
+      prefix: queuePrefix(testRedis.prefix),
+    };
+    const queue = new Queue(QueueName.Sms, options);
+    const events = new QueueEvents(QueueName.Sms, options);
+    let running: Worker | undefined;
+    try {
+      await events.waitUntilReady();
+      // A backlog (no worker up): the user asks for a code, and again once the interval lapsed,
+      // the second code replacing the first in Redis.
+      await storeSmsCode(testRedis, 'app', mobile, '100001');
+      const first = await queue.add(
+        JobName.SendSmsCode,
+        { mobile, code: '100001', scope: 'app' },
+        {
+          ...jobOptionsFor(JobName.SendSmsCode),
+          jobId: jobId(JobName.SendSmsCode, 'app', mobile, 1),
+        },
+      );
+      await storeSmsCode(testRedis, 'app', mobile, '200002');
+      const second = await queue.add(
+        JobName.SendSmsCode,
+        { mobile, code: '200002', scope: 'app' },
+        {
+          ...jobOptionsFor(JobName.SendSmsCode),
+          jobId: jobId(JobName.SendSmsCode, 'app', mobile, 60_001),
+        },
+      );
+      // The provider refuses the first send it is given, so a job sent then is retried after the other.
+      outbox.failNext(1);
+      const processor = worker(outbox, 0);
+      running = new Worker(QueueName.Sms, (job) => processor.process(job), options);
+
+      const results = await Promise.all([
+        first.waitUntilFinished(events, 10_000),
+        second.waitUntilFinished(events, 10_000),
+      ]);
+      // The last SMS the user gets holds the code a sign-in accepts.
+      expect(outbox.sentTo(mobile).map(({ code }) => code)).toEqual(['200002']);
+      expect(results).toEqual([{ sent: false }, { sent: true }]);
+    } finally {
+      await running?.close();
+      await events.close();
+      await queue.close();
+    }
+  });
+
+  it('sends no code that is gone (used by a sign-in, burnt by wrong tries, expired), and completes its job', async () => {
+    const mobile = '13933330002';
+    const outbox = new SmsOutbox();
+    await storeSmsCode(testRedis, 'app', mobile, '300003');
+    await redis.del(StateKeys.appSmsCode(mobile));
+    const job = {
+      id: jobId(JobName.SendSmsCode, 'app', mobile, 'gone'),
+      name: JobName.SendSmsCode,
+      data: { mobile, code: '300003', scope: 'app' },
+    };
+
+    await expect(worker(outbox, 0).process(job)).resolves.toEqual({ sent: false });
+    expect(outbox.sentTo(mobile)).toEqual([]);
   });
 });

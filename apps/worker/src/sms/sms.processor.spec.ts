@@ -2,6 +2,7 @@ import { JobName, type SendSmsCodePayload } from '@app/queue';
 import { Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 
+import type { CodeStanding, IssuedSmsCodes } from './issued-sms-codes';
 import type { SendClaim, SmsSentLedger } from './sms-sent.ledger';
 import { SmsSender } from './sms.sender';
 import { SmsProcessor } from './sms.processor';
@@ -44,19 +45,33 @@ class FakeSender extends SmsSender {
   }
 }
 
+class FakeIssuedCodes implements Pick<IssuedSmsCodes, 'standing'> {
+  standingNow: CodeStanding | Error = 'current';
+
+  standing(): Promise<CodeStanding> {
+    const now = this.standingNow;
+    return now instanceof Error ? Promise.reject(now) : Promise.resolve(now);
+  }
+}
+
 const payload: SendSmsCodePayload = { mobile: '13911111111', code: '123456', scope: 'app' };
 
 function newTestProcessor() {
   const ledger = new FakeLedger();
   const sender = new FakeSender();
-  const processor = new SmsProcessor(sender, ledger as unknown as SmsSentLedger);
+  const issued = new FakeIssuedCodes();
+  const processor = new SmsProcessor(
+    sender,
+    ledger as unknown as SmsSentLedger,
+    issued as unknown as IssuedSmsCodes,
+  );
   const job = (overrides: { id?: string; name?: string } = {}) => ({
     id: 'send-sms-code_app_1',
     name: JobName.SendSmsCode as string,
     data: payload,
     ...overrides,
   });
-  return { ledger, sender, processor, job };
+  return { ledger, sender, issued, processor, job };
 }
 
 describe('SmsProcessor', () => {
@@ -102,6 +117,26 @@ describe('SmsProcessor', () => {
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toContain('Specified signature is not matched');
     expect(`${(failure as Error).message} ${(failure as Error).stack}`).not.toContain('123456');
+  });
+
+  it.each<CodeStanding>(['replaced', 'gone'])(
+    'completes a job whose code is %s without sending it, its claim given up',
+    async (standing) => {
+      const { ledger, sender, issued, processor, job } = newTestProcessor();
+      issued.standingNow = standing;
+      await expect(processor.process(job())).resolves.toEqual({ sent: false });
+      expect(sender.sent).toHaveLength(0);
+      expect(ledger.claimed.size).toBe(0);
+      expect(ledger.sent.size).toBe(0);
+    },
+  );
+
+  it('fails the job (retried) when the stored code cannot be read, sending nothing', async () => {
+    const { ledger, sender, issued, processor, job } = newTestProcessor();
+    issued.standingNow = new Error('redis down');
+    await expect(processor.process(job())).rejects.toThrow('redis down');
+    expect(sender.sent).toHaveLength(0);
+    expect(ledger.claimed.size).toBe(0);
   });
 
   it('completes a sent job even when the ledger cannot record it (a retry would resend)', async () => {

@@ -5,12 +5,16 @@ import { WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 
+import { type CodeStanding, IssuedSmsCodes } from './issued-sms-codes';
 import { maskCode } from './log-sms.sender';
 import { SmsSentLedger } from './sms-sent.ledger';
 import { SmsSender } from './sms.sender';
 
 export interface SmsJobResult {
-  /** False when the job was a redelivery of one already sent, or its code had expired. */
+  /**
+   * False when the job was a redelivery of one already sent, or its code had expired, was replaced
+   * by a newer one for the mobile, or was used up.
+   */
   sent: boolean;
 }
 
@@ -29,6 +33,11 @@ const CODE_LIFETIME_MS = CacheTtl.smsCode.baseSeconds * 1000;
  * provider accepted it is sent by the redelivery: each code goes out once. Only a crash in the
  * instant between the provider's answer and the ledger write, or a worker stalled past its claim
  * mid-send, can send a code twice — the same code, which the user can still use.
+ *
+ * A code is sent only while it is the one the user service holds for the mobile: a job left behind
+ * (a backlog, a worker restarting, a retry) whose code a newer request replaced, or a sign-in used
+ * up, completes unsent, where it went out, after the newer code at times, and the user's last SMS
+ * held a code the sign-in refused.
  */
 @JobProcessor(QueueName.Sms, [JobName.SendSmsCode], {
   // SMS jobs take milliseconds; a short lock gets a crashed worker's job redelivered within ~15 s.
@@ -45,6 +54,7 @@ export class SmsProcessor extends WorkerHost {
   constructor(
     private readonly sender: SmsSender,
     private readonly ledger: SmsSentLedger,
+    private readonly issued: IssuedSmsCodes,
   ) {
     super();
   }
@@ -72,11 +82,22 @@ export class SmsProcessor extends WorkerHost {
       this.logger.warn(`SMS job ${jobId} was already sent; skipping the redelivery`);
       return { sent: false };
     }
+    let standing: CodeStanding;
     try {
-      await this.sender.send(payload);
+      // Read under the claim, right before the send: a worker that waited out another's claim
+      // sends only what is still the mobile's code after that wait.
+      standing = await this.issued.standing(payload);
+      if (standing === 'current') await this.sender.send(payload);
     } catch (error) {
       await claim.release().catch(() => undefined);
       throw withoutCode(error, payload.code);
+    }
+    if (standing !== 'current') {
+      await claim.release().catch(() => undefined);
+      this.logger.log(
+        `SMS job ${jobId}: its code was ${standing === 'replaced' ? 'replaced by a newer one for the mobile' : 'used up, burnt by wrong tries or expired'}, not sent`,
+      );
+      return { sent: false };
     }
     await this.ledger.markSent(jobId).catch((error: unknown) => {
       // The code is out; failing the job now would only make its retry send it again.
