@@ -26,7 +26,9 @@ export const CacheTtl = {
   userFollows: { baseSeconds: minutes(30), maxJitterSeconds: 600 },
   userRelationship: { baseSeconds: minutes(30), maxJitterSeconds: 600 },
   userRelationshipEmpty: { baseSeconds: minutes(5), maxJitterSeconds: 60 },
-  userBlacklist: { baseSeconds: minutes(30), maxJitterSeconds: 600 },
+  // Short: a user service replica of the release before GetBlacklist drops no such list, so while
+  // a deploy rolls a blacklist made through one is seen once this runs out.
+  userBlacklist: { baseSeconds: minutes(5), maxJitterSeconds: 60 },
   userArticles: { baseSeconds: minutes(10), maxJitterSeconds: 120 },
   userCollections: { baseSeconds: minutes(10), maxJitterSeconds: 120 },
   userAttitudes: { baseSeconds: minutes(30), maxJitterSeconds: 600 },
