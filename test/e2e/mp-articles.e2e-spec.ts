@@ -83,9 +83,12 @@ describe('media platform articles (mp -> news AuthoringService)', () => {
   beforeAll(async () => {
     stack = await startArticleStack({
       // The sanitising worker of long articles, started from the TypeScript sources, compiles
-      // them first; on a busy machine that outlasts the default wait for it (503).
+      // them first; on a busy machine that outlasts the default wait for it (503), and a pass
+      // over 1 MiB outlasts the default time limit (2 s), which answers `Invalid content param.`
+      // where these tests look for what the size limits answer.
       GRPC_DEADLINE_MS: 30_000,
       ARTICLE_HTML_WAIT_LIMIT_MS: 20_000,
+      ARTICLE_HTML_TIME_LIMIT_MS: 8_000,
     });
     await seedUsers(stack, [
       { id: A, name: 'author-a' },
