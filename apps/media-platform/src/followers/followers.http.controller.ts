@@ -6,6 +6,11 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 
 import type { MediaPlatformConfig } from '../config/media-platform.config';
 import { FollowerPageQueryDto } from './dto/follower-page-query.dto';
+import {
+  type FollowerStatisticsView,
+  followerStatisticsView,
+  type GenderStatistics,
+} from './follower-statistics.view';
 
 const DEFAULT_PER_PAGE = 20;
 
@@ -14,17 +19,6 @@ export interface FollowerPage {
   page: number;
   per_page: number;
   results: Array<{ id: string; name: string; photo: string }>;
-}
-
-export interface GenderStatistics {
-  male: number;
-  female: number;
-}
-
-export interface FollowerStatisticsView {
-  gender: GenderStatistics;
-  age: { le18: number; le23: number; le30: number; le40: number; le50: number; gt50: number };
-  device: { ios: number; android: number };
 }
 
 /** The author's followers and who they are; guard V on every route. */
@@ -80,17 +74,6 @@ export class FollowersHttpController {
   }
 
   private async load(userId: string): Promise<Omit<FollowerStatisticsView, 'device'>> {
-    const { gender, age } = await unary(this.statistics.getFollowerStatistics({ userId }));
-    return {
-      gender: { male: Number(gender?.male ?? 0), female: Number(gender?.female ?? 0) },
-      age: {
-        le18: Number(age?.le18 ?? 0),
-        le23: Number(age?.le23 ?? 0),
-        le30: Number(age?.le30 ?? 0),
-        le40: Number(age?.le40 ?? 0),
-        le50: Number(age?.le50 ?? 0),
-        gt50: Number(age?.gt50 ?? 0),
-      },
-    };
+    return followerStatisticsView(await unary(this.statistics.getFollowerStatistics({ userId })));
   }
 }
