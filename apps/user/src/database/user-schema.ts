@@ -9,6 +9,7 @@ import { RelationUpdateTimeMillis1764450000000 } from './migrations/176445000000
 import { StripUserControlCharacters1764460000000 } from './migrations/1764460000000-strip-user-control-characters';
 import { UserNameDistinctEmoji1764480000000 } from './migrations/1764480000000-user-name-distinct-emoji';
 import { UserIntroLineSeparators1764490000000 } from './migrations/1764490000000-user-intro-line-separators';
+import { AddUserRelationUserRelationIndex1764500000000 } from './migrations/1764500000000-add-user-relation-user-relation-index';
 
 export const USER_SCHEMA: ServiceSchema = {
   service: 'user',
@@ -19,5 +20,6 @@ export const USER_SCHEMA: ServiceSchema = {
     StripUserControlCharacters1764460000000,
     UserNameDistinctEmoji1764480000000,
     UserIntroLineSeparators1764490000000,
+    AddUserRelationUserRelationIndex1764500000000,
   ],
 };

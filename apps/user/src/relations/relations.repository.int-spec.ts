@@ -10,6 +10,9 @@ import { type FollowEdge, type FollowListKind, RelationsRepository } from './rel
 const A = '1294287382374383616';
 const B = '1294287382374383617';
 const C = '1294287382374383618';
+const CROWDED = '1294287382374383619';
+const FOLLOWED_FROM = 1_300_000_000_000_000_000n;
+const BLACKLISTED_FROM = 1_400_000_000_000_000_000n;
 
 describe('RelationsRepository (real MariaDB)', () => {
   let database: TestDatabase;
@@ -124,5 +127,52 @@ describe('RelationsRepository (real MariaDB)', () => {
     expect(await repository.relationOf(A, B)).toBe(RelationType.Follow);
     expect(await repository.relationOf(C, B)).toBe(RelationType.Blacklist);
     expect(await repository.relationOf(B, A)).toBe(RelationType.Cancelled);
+  });
+
+  it("reads a user's blacklist, at most limit + 1 ids, through the blacklisted rows only", async () => {
+    // An account following thousands, as the blacklist check meets for an author.
+    const followed = Array.from({ length: 3000 }, (_, index) =>
+      String(FOLLOWED_FROM + BigInt(index)),
+    );
+    const blacklisted = Array.from({ length: 4 }, (_, index) =>
+      String(BLACKLISTED_FROM + BigInt(index)),
+    );
+    await withTestConnection(database.settings, (query) =>
+      query('INSERT INTO user_relation (user_id, target_user_id, relation) VALUES ?', [
+        [
+          ...followed.map((target) => [CROWDED, target, RelationType.Follow]),
+          ...blacklisted.map((target) => [CROWDED, target, RelationType.Blacklist]),
+          [CROWDED, A, RelationType.Cancelled],
+        ],
+      ]),
+    );
+    expect((await repository.blacklistOf(CROWDED, 10)).sort()).toEqual(blacklisted);
+    expect(await repository.blacklistOf(CROWDED, 2)).toHaveLength(3);
+    expect(await repository.blacklistOf(A, 10)).toEqual([]);
+
+    // Index entries the read steps through, on the one connection of its own data source.
+    const single = await new DataSource({
+      ...mysqlDataSourceOptions(database.settings, USER_SCHEMA),
+      poolSize: 1,
+      extra: { connectionLimit: 1 },
+    }).initialize();
+    try {
+      const rowsRead = async () => {
+        const status = await single.query<{ Value: string }[]>(
+          "SHOW SESSION STATUS WHERE Variable_name IN ('Handler_read_key', 'Handler_read_next', 'Handler_read_rnd_next')",
+        );
+        return status.reduce((sum, { Value }) => sum + Number(Value), 0);
+      };
+      const own = new RelationsRepository(
+        single,
+        single.getRepository(RelationEntity),
+        single.getRepository(UserEntity),
+      );
+      const before = await rowsRead();
+      expect(await own.blacklistOf(CROWDED, 10)).toHaveLength(blacklisted.length);
+      expect((await rowsRead()) - before).toBeLessThan(50);
+    } finally {
+      await single.destroy();
+    }
   });
 });
