@@ -287,7 +287,7 @@ describe('malformed input (e2e: every route of the gateway and the media platfor
       expect(sent.failures).toEqual([]);
       expect(await tableSums()).toEqual(before);
     },
-    120_000,
+    300_000,
   );
 
   it('refuses a lone surrogate (half an emoji) in comment text and article titles and content with 400 keyed by the field, where gRPC stored it as U+FFFD', async () => {
