@@ -18,3 +18,4 @@ export * from './redis-script';
 export * from './apply-once';
 export * from './byte-budget';
 export * from './write-between-drops';
+export * from './sms-codes';

@@ -52,6 +52,11 @@ export const CacheKeys = {
 export const StateKeys = {
   appSmsCode: (mobile: string) => `app:code:${mobile}`,
   mpSmsCode: (mobile: string) => `mp:code:${mobile}`,
+  /**
+   * Set by every code the user service issues, never expired: the worker that finds a job's code
+   * missing tells by it a code used up or burnt (here) from a state Redis codes are not stored in.
+   */
+  smsCodesIssued: 'sms:codes:issued',
   readingHistory: (userId: string) => `user:${userId}:his:reading`,
   searchHistory: (userId: string) => `user:${userId}:his:searching`,
   channelTopArticles: (channelId: number) => `ch:${channelId}:art:top`,

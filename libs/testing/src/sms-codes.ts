@@ -1,10 +1,11 @@
-import { CacheTtl, StateKeys } from '@app/cache';
+import { createRedisClient, storeIssuedSmsCode } from '@app/cache';
 
 import type { TestRedis } from './test-redis';
 
 /**
  * Stores `code` as the mobile's sign-in code in the state role, as the user service issues one
- * (replacing any): the worker sends a job's code only while it is the one stored.
+ * (replacing any, through the same `storeIssuedSmsCode`): the worker sends a job's code only while
+ * it is the one stored.
  */
 export async function storeSmsCode(
   redis: TestRedis,
@@ -12,12 +13,10 @@ export async function storeSmsCode(
   mobile: string,
   code: string,
 ): Promise<void> {
-  const key = `${redis.prefix}${scope === 'app' ? StateKeys.appSmsCode(mobile) : StateKeys.mpSmsCode(mobile)}`;
-  await redis
-    .client('state')
-    .multi()
-    .del(key)
-    .hset(key, { code, attempts: 0 })
-    .expire(key, CacheTtl.smsCode.baseSeconds)
-    .exec();
+  const state = createRedisClient(redis.stateUrl, redis.prefix);
+  try {
+    await storeIssuedSmsCode(state, scope, mobile, code);
+  } finally {
+    await state.quit();
+  }
 }

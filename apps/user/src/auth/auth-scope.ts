@@ -1,4 +1,4 @@
-import { StateKeys } from '@app/cache';
+import { smsCodeKey } from '@app/cache';
 import { authV1 } from '@app/contracts';
 
 import { AuthErrors } from './auth.errors';
@@ -19,7 +19,7 @@ export function scopeOf(scope: authV1.AuthScope): Scope {
 }
 
 export function codeKey(scope: Scope, mobile: string): string {
-  return scope === 'app' ? StateKeys.appSmsCode(mobile) : StateKeys.mpSmsCode(mobile);
+  return smsCodeKey(scope, mobile);
 }
 
 export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;

@@ -61,6 +61,14 @@ describe('SMS codes and limits (real Redis)', () => {
     expect(many.size).toBeGreaterThan(20);
   });
 
+  it('marks its state Redis as the one codes are stored in, for good, with each code it issues', async () => {
+    await redis.del('sms:codes:issued');
+    await codes.issue('mp', '13800000002');
+    // The worker tells by it a code used up or burnt from a state Redis holding no code at all.
+    expect(await redis.exists('sms:codes:issued')).toBe(1);
+    expect(await redis.ttl('sms:codes:issued')).toBe(-1);
+  });
+
   it('accepts the right code once', async () => {
     const code = await codes.issue('app', '13800000002');
     expect(await verify('app', '13800000002', code)).toBe(true);

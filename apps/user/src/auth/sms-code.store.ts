@@ -1,6 +1,6 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 
-import { ApplyOnceScript, CacheTtl, REDIS_STATE } from '@app/cache';
+import { ApplyOnceScript, REDIS_STATE, storeIssuedSmsCode } from '@app/cache';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 
@@ -37,8 +37,9 @@ return 0`,
 
 /**
  * SMS codes in the state Redis: 6 digits from a CSPRNG, 300 s, single use, 5 attempts. The worker
- * reads the `code` field to send a job's code only while it is the stored one: a new form of it
- * must stay readable there by the workers of the earlier release while a deploy rolls.
+ * reads the `code` field (and `sms:codes:issued`, `storeIssuedSmsCode`) to send a job's code only
+ * while it is the stored one: a new form of it must stay readable there by the workers of the
+ * earlier release while a deploy rolls.
  */
 @Injectable()
 export class SmsCodeStore {
@@ -47,13 +48,7 @@ export class SmsCodeStore {
   /** Issues a new code (replacing any previous one); `fixedCode` is the development SMS_TEST_CODE. */
   async issue(scope: Scope, mobile: string, fixedCode?: string): Promise<string> {
     const code = fixedCode ?? randomInt(0, 1_000_000).toString().padStart(6, '0');
-    const key = codeKey(scope, mobile);
-    await this.redis
-      .multi()
-      .del(key)
-      .hset(key, { code, attempts: 0 })
-      .expire(key, CacheTtl.smsCode.baseSeconds)
-      .exec();
+    await storeIssuedSmsCode(this.redis, scope, mobile, code);
     return code;
   }
 

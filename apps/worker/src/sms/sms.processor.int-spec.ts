@@ -204,3 +204,50 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
     expect(outbox.sentTo(mobile)).toEqual([]);
   });
 });
+
+describe('SmsProcessor whose state Redis is not where the user service stores codes (real Redis)', () => {
+  let testRedis: TestRedis;
+  let userState: Redis;
+  let otherState: Redis;
+
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+    testRedis = createTestRedis();
+    userState = createRedisClient(testRedis.stateUrl, testRedis.prefix);
+    // REDIS_KEY_PREFIX (or REDIS_STATE_URL) of the worker set apart from the user service's.
+    otherState = createRedisClient(testRedis.stateUrl, `${testRedis.prefix}other:`);
+  });
+
+  afterAll(async () => {
+    Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose']);
+    await Promise.all([userState?.quit(), otherState?.quit()]);
+    await testRedis?.cleanup();
+  });
+
+  it('sends the code as the earlier release did, and says at error what is wrong, where every code went unsent', async () => {
+    const mobile = '13933330003';
+    await storeSmsCode(testRedis, 'app', mobile, '400004');
+    const outbox = new SmsOutbox();
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    const processor = new SmsProcessor(
+      new LogSmsSender(outbox, { latencyMs: 0 }),
+      new SmsSentLedger(otherState),
+      new IssuedSmsCodes(otherState),
+    );
+    try {
+      await expect(
+        processor.process({
+          id: jobId(JobName.SendSmsCode, 'app', mobile, 'unseen'),
+          name: JobName.SendSmsCode,
+          data: { mobile, code: '400004', scope: 'app' },
+        }),
+      ).resolves.toEqual({ sent: true });
+      expect(outbox.sentTo(mobile).map(({ code }) => code)).toEqual(['400004']);
+      expect(errors.mock.calls.map(([message]) => String(message)).join('\n')).toContain(
+        'REDIS_STATE_URL',
+      );
+    } finally {
+      errors.mockRestore();
+    }
+  });
+});

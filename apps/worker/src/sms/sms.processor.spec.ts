@@ -131,6 +131,20 @@ describe('SmsProcessor', () => {
     },
   );
 
+  it("sends a code its state Redis holds none like, saying at error that it may not be the user service's", async () => {
+    const { ledger, sender, issued, processor, job } = newTestProcessor();
+    issued.standingNow = 'unseen';
+    const errors = jest.spyOn(Logger.prototype, 'error');
+    try {
+      await expect(processor.process(job())).resolves.toEqual({ sent: true });
+      expect(sender.sent).toHaveLength(1);
+      expect(ledger.sent.has('send-sms-code_app_1')).toBe(true);
+      expect(String(errors.mock.calls[0]?.[0])).toContain('REDIS_KEY_PREFIX');
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
   it('fails the job (retried) when the stored code cannot be read, sending nothing', async () => {
     const { ledger, sender, issued, processor, job } = newTestProcessor();
     issued.standingNow = new Error('redis down');

@@ -87,12 +87,18 @@ export class SmsProcessor extends WorkerHost {
       // Read under the claim, right before the send: a worker that waited out another's claim
       // sends only what is still the mobile's code after that wait.
       standing = await this.issued.standing(payload);
-      if (standing === 'current') await this.sender.send(payload);
+      if (standing === 'unseen') {
+        // Every job of such a worker would complete unsent: sign-in would stop, logged at info.
+        this.logger.error(
+          `SMS job ${jobId}: the state Redis holds no code the user service issued; sending it unchecked. Unless a user service of the earlier release still issues codes, the worker's REDIS_STATE_URL and REDIS_KEY_PREFIX are not the user service's`,
+        );
+      }
+      if (standing === 'current' || standing === 'unseen') await this.sender.send(payload);
     } catch (error) {
       await claim.release().catch(() => undefined);
       throw withoutCode(error, payload.code);
     }
-    if (standing !== 'current') {
+    if (standing === 'replaced' || standing === 'gone') {
       await claim.release().catch(() => undefined);
       this.logger.log(
         `SMS job ${jobId}: its code was ${standing === 'replaced' ? 'replaced by a newer one for the mobile' : 'used up, burnt by wrong tries or expired'}, not sent`,
