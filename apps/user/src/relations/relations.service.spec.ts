@@ -363,6 +363,18 @@ describe('RelationsService counters', () => {
     expect(counters.calls).toHaveLength(2);
   });
 
+  it('drops the caches again once a change whose counters failed is put back, as a read in between may have cached it', async () => {
+    const { service, relations, counters, cache } = newTestService();
+    await service.blacklist(ME, TARGET);
+    cache.invalidated.length = 0;
+    cache.blacklistDropped.length = 0;
+    counters.failure = new Error('Connection is closed.');
+    await expect(service.follow(ME, TARGET)).rejects.toBe(counters.failure);
+    expect(relations.rows.get(`${ME}>${TARGET}`)).toBe(RelationType.Blacklist);
+    expect(cache.invalidated).toEqual([`${ME}>${TARGET}`]);
+    expect(cache.blacklistDropped).toEqual([true]);
+  });
+
   it('does not unfollow a blacklisted user (the blacklist stays, counters untouched)', async () => {
     const { service, relations, counters } = newTestService();
     await service.blacklist(ME, TARGET);

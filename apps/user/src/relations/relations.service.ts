@@ -184,7 +184,7 @@ export class RelationsService {
    * Counters and caches after a stored change; false (and nothing done) when nothing changed.
    * Caches that cannot be dropped (the cache Redis down) take the counters and the relation back
    * too, so the request that fails changed nothing: the follow was stored and counted, answered
-   * 503, and notified to no one.
+   * 503, and notified to no one. A change taken back drops the caches again, as far as it can.
    */
   private async afterChange(
     userId: string,
@@ -194,6 +194,10 @@ export class RelationsService {
   ): Promise<boolean> {
     if (previous === next) return false;
     const delta = followCounterDelta(previous, next);
+    const dropCaches = () =>
+      this.cache.invalidate(userId, targetUserId, {
+        blacklist: previous === RelationType.Blacklist || next === RelationType.Blacklist,
+      });
     const moves = (by: number): CounterMove[] =>
       by === 0
         ? []
@@ -205,9 +209,7 @@ export class RelationsService {
       async () => {
         await this.counters.move(moves(delta));
         try {
-          await this.cache.invalidate(userId, targetUserId, {
-            blacklist: previous === RelationType.Blacklist || next === RelationType.Blacklist,
-          });
+          await dropCaches();
         } catch (error) {
           await this.counters
             .move(moves(-delta))
@@ -217,7 +219,14 @@ export class RelationsService {
           throw error;
         }
       },
-      () => this.relations.transition(userId, targetUserId, next, previous),
+      async () => {
+        await this.relations.transition(userId, targetUserId, next, previous);
+        // A read between the change and its undo may have cached the change (the relations, the
+        // blacklist the news service keeps, 30 and 5 minutes): dropped again.
+        await dropCaches().catch((error: unknown) =>
+          this.logger.warn(`caches of a relation taken back were not dropped: ${String(error)}`),
+        );
+      },
       this.logger,
     );
     return true;
