@@ -172,4 +172,139 @@ describe('a publish whose COMMIT MySQL applied but whose answer was lost (e2e: m
       jobs: [JobName.IndexArticle, JobName.RefreshCandidate].sort(),
     });
   });
+
+  /** A new article of `as`, submitted, moved by an admin to `status` when given. */
+  const articleOf = async (as: string, title: string, status?: number) => {
+    const created = await mp.inject({
+      method: 'POST',
+      url: `${ARTICLES}?draft=false`,
+      payload: body(title),
+      headers: auth.get(as),
+    });
+    const id = created.json<{ data: { id: string } }>().data.id;
+    if (status !== undefined) await review(id, status, 7);
+    return id;
+  };
+  const review = (articleId: string, status: number, reviewerId: number) =>
+    unary(
+      mp
+        .get<authoringV1.AuthoringServiceClient>(grpcClientToken(AUTHORING_GRPC))
+        .reviewArticle({ articleId, status, reviewerId, rejectReason: '' }),
+    );
+  const outcome = (reviewed: Promise<unknown>) =>
+    reviewed.then(
+      () => 'done',
+      (error: { code?: number }) => `code ${error.code}`,
+    );
+
+  it('answers an admin’s approval whose commit was stored as done and counts it once', async () => {
+    const id = await articleOf(AUTHOR, 'Approved, the answer lost');
+    const before = await approvedCount(AUTHOR);
+
+    const cut = cutter.cutCommitAfter('`news_article_basic` SET `status`');
+    const answered = await outcome(review(id, 2, 7));
+    await cut;
+
+    expect({
+      answered,
+      stored: await articlesTitled('Approved, the answer lost'),
+      moved: (await approvedCount(AUTHOR)) - before,
+    }).toEqual({ answered: 'done', stored: [{ article_id: id, status: 2 }], moved: 1 });
+  });
+
+  it('answers a delete whose commit was stored as done, where its retry found nothing to delete', async () => {
+    const id = await articleOf(AUTHOR, 'Deleted, the answer lost');
+
+    const cut = cutter.cutCommitAfter('`news_article_basic` SET `status`');
+    const replies = [
+      await mp.inject({ method: 'DELETE', url: `${ARTICLES}/${id}`, headers: auth.get(AUTHOR) }),
+    ];
+    await cut;
+
+    expect({
+      statuses: replies.map((reply) => reply.statusCode),
+      stored: await articlesTitled('Deleted, the answer lost'),
+    }).toEqual({ statuses: [204], stored: [{ article_id: id, status: 4 }] });
+  });
+
+  it('does not take an approval a second admin made, after its own was rolled back unanswered, for its own', async () => {
+    const id = await articleOf(AUTHOR, 'Approved by the second admin');
+    const before = await approvedCount(AUTHOR);
+
+    const held = cutter.holdCommit('`news_article_basic` SET `status`', false);
+    const first = outcome(review(id, 2, 7));
+    const release = await held;
+    const second = await outcome(review(id, 2, 8));
+    release();
+
+    const [stored] = (await stack.sql(
+      'SELECT status, reviewer_id FROM news_article_basic WHERE article_id = ?',
+      [id],
+    )) as Array<{ status: number; reviewer_id: number }>;
+    expect({
+      answered: [await first, second],
+      stored,
+      moved: (await approvedCount(AUTHOR)) - before,
+    }).toEqual({
+      answered: ['code 14', 'done'],
+      stored: { status: 2, reviewer_id: 8 },
+      moved: 1,
+    });
+  });
+
+  it('does not take the same edit saved from a second tab, after its own was rolled back unanswered, for its own', async () => {
+    const id = await articleOf(AUTHOR, 'Approved, saved from two tabs', 2);
+    const before = await approvedCount(AUTHOR);
+
+    const held = cutter.holdCommit('UPDATE `news_article_basic` SET `title`', false);
+    const save = () =>
+      mp.inject({
+        method: 'PUT',
+        url: `${ARTICLES}/${id}?draft=false`,
+        payload: body('Saved from two tabs'),
+        headers: auth.get(AUTHOR),
+      });
+    const first = save();
+    const release = await held;
+    const second = await save();
+    release();
+
+    expect({
+      statuses: [(await first).statusCode, second.statusCode],
+      stored: await articlesTitled('Saved from two tabs'),
+      moved: (await approvedCount(AUTHOR)) - before,
+    }).toEqual({
+      statuses: [503, 201],
+      stored: [{ article_id: id, status: 1 }],
+      moved: -1,
+    });
+  });
+
+  it('counts an edit whose commit was stored once, when the same save from a second tab, edited after it, is read first', async () => {
+    const id = await articleOf(AUTHOR, 'Approved, saved again after', 2);
+    const before = await approvedCount(AUTHOR);
+
+    const held = cutter.holdCommit('UPDATE `news_article_basic` SET `title`', true);
+    const save = () =>
+      mp.inject({
+        method: 'PUT',
+        url: `${ARTICLES}/${id}?draft=false`,
+        payload: body('Saved again after'),
+        headers: auth.get(AUTHOR),
+      });
+    const first = save();
+    const release = await held;
+    const second = await save();
+    release();
+
+    expect({
+      statuses: [(await first).statusCode, second.statusCode],
+      stored: await articlesTitled('Saved again after'),
+      moved: (await approvedCount(AUTHOR)) - before,
+    }).toEqual({
+      statuses: [201, 201],
+      stored: [{ article_id: id, status: 1 }],
+      moved: -1,
+    });
+  });
 });

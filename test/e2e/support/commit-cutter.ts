@@ -14,6 +14,8 @@ export class CommitCutter {
   private readonly server = createServer((client) => this.relay(client));
   private readonly open = new Set<Socket>();
   private armed: { marker: string; atCommit: boolean; done: () => void } | undefined;
+  private holding:
+    { marker: string; applied: boolean; held: (release: () => void) => void } | undefined;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
@@ -32,6 +34,17 @@ export class CommitCutter {
     return new Promise((done) => (this.armed = { marker, atCommit: false, done }));
   }
 
+  /**
+   * Takes the COMMIT of the next transaction that sent `marker` and keeps the client from hearing
+   * of it until `release` (what it resolves with) closes the connection, so that another request
+   * runs meanwhile. `applied`: the COMMIT is passed on and its answer held back (the server
+   * committed); otherwise it is not passed on and the connection to the server is ended, which
+   * rolls the transaction back.
+   */
+  holdCommit(marker: string, applied: boolean): Promise<() => void> {
+    return new Promise((held) => (this.holding = { marker, applied, held }));
+  }
+
   async close(): Promise<void> {
     for (const socket of this.open) socket.destroy();
     await new Promise((resolve) => this.server.close(resolve));
@@ -42,11 +55,30 @@ export class CommitCutter {
     this.open.add(client).add(upstream);
     let marked = false;
     let committing = false;
+    let holdMarked = false;
     const drop = () => {
       client.destroy();
       upstream.destroy();
     };
     client.on('data', (chunk: Buffer) => {
+      const holding = this.holding;
+      if (holding && chunk.toString('utf8').includes(holding.marker)) holdMarked = true;
+      if (holding && holdMarked && chunk.includes(COMMIT_QUERY)) {
+        this.holding = undefined;
+        const release = () => drop();
+        if (holding.applied) {
+          upstream.removeAllListeners('data').once('data', () => holding.held(release));
+          upstream.write(chunk);
+          return;
+        }
+        upstream
+          .removeAllListeners('close')
+          .removeAllListeners('error')
+          .on('error', () => {});
+        upstream.destroy();
+        holding.held(release);
+        return;
+      }
       const armed = this.armed;
       if (armed && chunk.toString('utf8').includes(armed.marker)) marked = true;
       if (armed && marked && (!armed.atCommit || chunk.includes(COMMIT_QUERY))) committing = true;

@@ -55,6 +55,10 @@ export class ArticleEntity {
   @Column({ name: 'allow_comment', type: 'boolean' })
   allowComment: boolean;
 
+  /** The version of the last change of `status` written (see `AuthoringRepository`). */
+  @Column({ name: 'change_version', type: 'bigint', unsigned: true, nullable: true })
+  changeVersion: string | null;
+
   @CreateDateColumn({ name: 'create_time', type: 'datetime' })
   createTime: Date;
 

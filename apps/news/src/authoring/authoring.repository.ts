@@ -1,5 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
-
 import { committedOrFound } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -7,7 +5,6 @@ import {
   type DataSource,
   type EntityManager,
   In,
-  IsNull,
   QueryFailedError,
   type SelectQueryBuilder,
 } from 'typeorm';
@@ -132,9 +129,8 @@ export class AuthoringRepository {
       .exists({ where: { id: channelId, isVisible: true } });
   }
 
-  /** Inserts the basic, content and statistic rows of a new article together. */
   /**
-   * Writes a new article. Its COMMIT's answer lost with the connection, the row is read again by
+   * Inserts the basic, content and statistic rows of a new article together. Its COMMIT's answer lost with the connection, the row is read again by
    * its new id (see `committedOrFound`): found, the article was made and is answered so, where the
    * author, answered 503, saved it again as a second article.
    */
@@ -182,9 +178,14 @@ export class AuthoringRepository {
    * Replaces an article's editable columns if it is still in `expected` status (compare-and-set, so a
    * concurrent review or delete wins cleanly); false when nothing changed. `jobs` are committed with
    * the change. The last review (reviewer, time, reject reason) judged the text replaced: the
-   * article, a draft or pending again, has none. Its COMMIT's answer lost with the connection, the
-   * article found as the edit leaves it is taken as replaced (see `committedOrFound`), so that
-   * what follows the edit (the approved-article count, the review of a trusted author) is done.
+   * article, a draft or pending again, has none. An edit that moves the article's status writes
+   * `version`, and its COMMIT's answer lost with the connection, the article found holding it is
+   * taken as replaced (see `committedOrFound`), so that what follows (the approved-article count,
+   * the review of a trusted author) is done; found as the edit leaves it but without `version`,
+   * it is another request's (the same save from a second tab, made once this one was rolled
+   * back), which counted it. An edit within its status keeps the version there, so that the same
+   * save from a second tab, applied after the move, leaves the move found; its own answer lost,
+   * it answers 503 and its retry, counting nothing either, makes it again.
    */
   async replace(
     articleId: string,
@@ -192,6 +193,7 @@ export class AuthoringRepository {
     expected: ArticleStatus,
     draft: ArticleDraft,
     jobs: readonly OutboxJob[],
+    version: string,
   ): Promise<boolean> {
     return committedOrFound<boolean>(
       (answered) =>
@@ -207,6 +209,7 @@ export class AuthoringRepository {
               reviewerId: null,
               reviewTime: null,
               rejectReason: null,
+              ...(draft.status === expected ? {} : { changeVersion: version }),
             })
             .where('article_id = :articleId AND user_id = :userId AND status = :expected', {
               articleId,
@@ -221,39 +224,24 @@ export class AuthoringRepository {
           await writeOutboxJobs(manager, jobs);
           return answered(true);
         }),
-      () => this.isAsReplaced(articleId, userId, draft),
+      () => this.holdsVersion(articleId, version),
     );
-  }
-
-  /** Whether the own article holds `draft` whole, as a replace with it leaves it. */
-  private async isAsReplaced(
-    articleId: string,
-    userId: string,
-    draft: ArticleDraft,
-  ): Promise<boolean> {
-    const article = await this.dataSource.getRepository(ArticleEntity).findOneBy({
-      id: articleId,
-      userId,
-      status: draft.status,
-      title: draft.title,
-      channelId: draft.channelId,
-      reviewerId: IsNull(),
-    });
-    if (!article || !isDeepStrictEqual(article.cover, draft.cover)) return false;
-    return (await this.findContent(articleId)) === draft.content;
   }
 
   /**
    * Moves an article from one of `from` to `to`; false when it was in none of them. `jobs` are
-   * committed with the change. Its COMMIT's answer lost with the connection, the article found in
-   * `to` is taken as moved (see `committedOrFound`): `from` never holds `to`, so it was in none of
-   * them before, and what follows the move (the approved-article count) is done.
+   * committed with the change. Its COMMIT's answer lost with the connection, the article found
+   * holding `version` is taken as moved (see `committedOrFound`), so that what follows the move
+   * (the approved-article count) is done; found in `to` but without `version`, it was moved by
+   * another request (a second admin's review, made once this one was rolled back), which counted
+   * it.
    */
   async transition(
     articleId: string,
     from: readonly ArticleStatus[],
     to: ArticleStatus,
     jobs: readonly OutboxJob[],
+    version: string,
     extra: Partial<
       Pick<ArticleEntity, 'reviewerId' | 'reviewTime' | 'rejectReason' | 'deleteTime'>
     > = {},
@@ -265,22 +253,29 @@ export class AuthoringRepository {
           const query = manager
             .createQueryBuilder()
             .update(ArticleEntity)
-            .set({ status: to, ...extra })
+            .set({ status: to, ...extra, changeVersion: version })
             .where({ id: articleId, status: In([...from]) });
           if (userId !== undefined) query.andWhere('user_id = :userId', { userId });
           if (!(await query.execute()).affected) return false;
           await writeOutboxJobs(manager, jobs);
           return answered(true);
         }),
-      () =>
-        this.dataSource
-          .getRepository(ArticleEntity)
-          .existsBy({ id: articleId, status: to, ...(userId === undefined ? {} : { userId }) }),
+      () => this.holdsVersion(articleId, version),
     );
   }
 
-  review(change: ReviewChange, jobs: readonly OutboxJob[]): Promise<boolean> {
-    return this.transition(change.articleId, [change.from], change.to, jobs, {
+  /**
+   * Whether the article's last change written is the one of `version`: a later change read first
+   * (another save or review right after it) answers no, and the change is answered 503 as before.
+   */
+  private holdsVersion(articleId: string, version: string): Promise<boolean> {
+    return this.dataSource
+      .getRepository(ArticleEntity)
+      .existsBy({ id: articleId, changeVersion: version });
+  }
+
+  review(change: ReviewChange, jobs: readonly OutboxJob[], version: string): Promise<boolean> {
+    return this.transition(change.articleId, [change.from], change.to, jobs, version, {
       reviewerId: change.reviewerId || null,
       reviewTime: new Date(),
       rejectReason: change.rejectReason,

@@ -37,6 +37,7 @@ function article(status: ArticleStatus, userId = OWNER): ArticleEntity {
     deleteTime: null,
     rejectReason: null,
     allowComment: true,
+    changeVersion: null,
     createTime: new Date(0),
     updateTime: new Date(0),
   };
@@ -113,6 +114,7 @@ describe('AuthoringService', () => {
       ArticleStatus.Draft,
       expect.objectContaining({ content: stored }),
       articleChangeJobs(ARTICLE, 'edit', '999'),
+      '999',
     );
     await expect(
       service.create(OWNER, { ...input, content: '<script>steal()</script><style>p{}</style>' }),
@@ -131,6 +133,7 @@ describe('AuthoringService', () => {
       ArticleStatus.Approved,
       expect.objectContaining({ status: ArticleStatus.PendingReview }),
       articleChangeJobs(ARTICLE, 'edit', '999'),
+      '999',
     );
     expect(counters.increment).toHaveBeenCalledWith('count:user:arts', OWNER, -1);
     expect(cache.invalidate).toHaveBeenCalledWith(
@@ -224,12 +227,14 @@ describe('AuthoringService', () => {
       ArticleStatus.Draft,
       expect.anything(),
       expect.anything(),
+      expect.anything(),
     );
     expect(repository.replace).toHaveBeenNthCalledWith(
       2,
       ARTICLE,
       OWNER,
       ArticleStatus.PendingReview,
+      expect.anything(),
       expect.anything(),
       expect.anything(),
     );
@@ -355,6 +360,7 @@ describe('AuthoringService', () => {
         to: ArticleStatus.Approved,
       }),
       articleChangeJobs(ARTICLE, 'approve', '999'),
+      '999',
     );
 
     const draft = newTestService(article(ArticleStatus.Draft));

@@ -108,9 +108,10 @@ export class AuthoringService {
     for (let attempt = 1; ; attempt += 1) {
       const article = await this.findOwned(userId, articleId);
       if (!EDITABLE.includes(article.status)) throw AuthoringErrors.invalidArticle();
-      const jobs = articleChangeJobs(articleId, 'edit', this.ids.nextId());
+      const version = this.ids.nextId();
+      const jobs = articleChangeJobs(articleId, 'edit', version);
       await this.dropCached(article);
-      if (await this.repository.replace(articleId, userId, article.status, draft, jobs))
+      if (await this.repository.replace(articleId, userId, article.status, draft, jobs, version))
         return article;
       if (attempt === REPLACE_ATTEMPTS) throw AuthoringErrors.invalidArticle();
     }
@@ -149,13 +150,15 @@ export class AuthoringService {
   async delete(userId: string, articleId: string): Promise<void> {
     const article = await this.findOwned(userId, articleId);
     if (!DELETABLE.includes(article.status)) throw AuthoringErrors.invalidArticle();
-    const jobs = articleChangeJobs(articleId, 'delete', this.ids.nextId());
+    const version = this.ids.nextId();
+    const jobs = articleChangeJobs(articleId, 'delete', version);
     await this.dropCached(article);
     const deleted = await this.repository.transition(
       articleId,
       DELETABLE,
       ArticleStatus.Deleted,
       jobs,
+      version,
       { deleteTime: new Date() },
       userId,
     );
@@ -248,10 +251,11 @@ export class AuthoringService {
     const article = await this.repository.findArticle(request.articleId);
     if (!article) throw AuthoringErrors.notFound();
     if (!allowedFrom.includes(article.status)) throw AuthoringErrors.invalidStatus();
+    const version = this.ids.nextId();
     const jobs = articleChangeJobs(
       article.id,
       target === ArticleStatus.Approved ? 'approve' : 'delete',
-      this.ids.nextId(),
+      version,
     );
     await this.dropCached(article);
     const applied = await this.repository.review(
@@ -264,6 +268,7 @@ export class AuthoringService {
           target === ArticleStatus.Rejected ? request.rejectReason.slice(0, 200) || null : null,
       },
       jobs,
+      version,
     );
     if (!applied) throw AuthoringErrors.invalidStatus();
     if (target === ArticleStatus.Approved) await this.countApproved(article.userId, 1);

@@ -28,6 +28,7 @@ import { StripNewsControlCharacters1764460000000 } from './migrations/1764460000
 import { AddNewsArticleStatusTitleIndex1764470000000 } from './migrations/1764470000000-add-news-article-status-title-index';
 import { CreateNewsUserChannelLock1764480000000 } from './migrations/1764480000000-create-news-user-channel-lock';
 import { ReindexNewsSearchBeyondBmp1764490000000 } from './migrations/1764490000000-reindex-news-search-beyond-bmp';
+import { AddNewsArticleChangeVersion1764500000000 } from './migrations/1764500000000-add-news-article-change-version';
 
 export const NEWS_SCHEMA: ServiceSchema = {
   service: 'news',
@@ -62,5 +63,6 @@ export const NEWS_SCHEMA: ServiceSchema = {
     AddNewsArticleStatusTitleIndex1764470000000,
     CreateNewsUserChannelLock1764480000000,
     ReindexNewsSearchBeyondBmp1764490000000,
+    AddNewsArticleChangeVersion1764500000000,
   ],
 };
