@@ -92,23 +92,44 @@ export class AuthService {
     if (!session || session.userId !== claims.user_id || session.scope !== scope)
       throw AuthErrors.wrongRefreshToken();
     if (session.status === 'denied') throw AuthErrors.userDenied();
-    const account = await this.accounts.findById(claims.user_id);
-    if (!account || account.status !== UserStatus.Enabled) throw AuthErrors.userDenied();
+    if (await this.accountDisabled(session.userId)) throw AuthErrors.userDenied();
     const extra = scope === 'mp' ? { verified: true } : {};
     if (this.config.AUTH_REFRESH_POLICY === 'reuse') {
       if (session.refreshJti !== claims.jti) throw AuthErrors.wrongRefreshToken();
-      return { token: this.signer.signAccess(account.id, session.sid, extra), refreshToken: '' };
+      return {
+        token: this.signer.signAccess(session.userId, session.sid, extra),
+        refreshToken: '',
+      };
     }
-    const next = this.signer.signRefresh(account.id, session.sid, extra);
+    const next = this.signer.signRefresh(session.userId, session.sid, extra);
     const outcome = await this.sessions.rotate(session, claims.jti ?? '', next.jti);
     // A replayed token ended the session: its sockets go with it, as on a logout.
     if (outcome === 'reused')
       await this.closeSockets(() => this.notifications.disconnectSession(session.sid));
     if (outcome !== 'rotated') throw AuthErrors.wrongRefreshToken();
     return {
-      token: this.signer.signAccess(account.id, session.sid, extra),
+      token: this.signer.signAccess(session.userId, session.sid, extra),
       refreshToken: next.token,
     };
+  }
+
+  /**
+   * The account's status, a second look after the session's (a freeze denies the user's sessions).
+   * A MySQL that cannot answer leaves it to the session: the refresh answered 503, and toutiao-m,
+   * which sends its reader to the sign-in page on any failed refresh, signed out every reader whose
+   * access token expired while MySQL was down or restarting.
+   */
+  private async accountDisabled(userId: string): Promise<boolean> {
+    let account: Account | null;
+    try {
+      account = await this.accounts.findById(userId);
+    } catch (error) {
+      this.logger.warn(
+        `account not read for a refresh, its session's status taken: ${errorMessage(error)}`,
+      );
+      return false;
+    }
+    return account?.status !== UserStatus.Enabled;
   }
 
   async logout(sid: string, userId: string): Promise<void> {

@@ -1,0 +1,74 @@
+import { startMariaDbServer, type MariaDbServer } from '@app/testing';
+
+import { type ArticleStack, startArticleStack } from './support/article-stack';
+
+const MOBILE = '13700009901';
+const CODE = '246810';
+
+/**
+ * toutiao-m refreshes on a 401 and sends its reader to the sign-in page when the refresh fails,
+ * whatever the failure: a refresh must not need MySQL, which the session in the state Redis does
+ * without (a freeze denies it there).
+ */
+describe('token refresh while MySQL is down (e2e: gateway and user service on a MariaDB server of their own)', () => {
+  let mariadb: MariaDbServer;
+  let stack: ArticleStack;
+
+  const signIn = async (): Promise<{ token: string; refresh: string }> => {
+    const reply = await stack.gateway.inject({
+      method: 'POST',
+      url: '/app/v1_0/authorizations',
+      payload: { mobile: MOBILE, code: CODE },
+    });
+    expect(reply.statusCode).toBe(201);
+    const data = reply.json<{ data: { token: string; refresh_token: string } }>().data;
+    return { token: data.token, refresh: data.refresh_token };
+  };
+  const refresh = (refreshToken: string) =>
+    stack.gateway.inject({
+      method: 'PUT',
+      url: '/app/v1_0/authorizations',
+      headers: { authorization: `Bearer ${refreshToken}` },
+    });
+  const sidOf = (token: string) =>
+    (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
+
+  beforeAll(async () => {
+    mariadb = await startMariaDbServer();
+    stack = await startArticleStack({ SMS_TEST_CODE: CODE }, undefined, mariadb.address);
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    await mariadb?.remove();
+  });
+
+  it("answers a refresh of a live session with a new access token, and a frozen one's 403 User denied.", async () => {
+    const reader = await signIn();
+    const frozen = await signIn();
+    await stack.state.hset(`session:${sidOf(frozen.token)}`, 'status', 'denied');
+
+    await mariadb.crash();
+    try {
+      const refreshed = await refresh(reader.refresh);
+      expect([
+        refreshed.statusCode,
+        Object.keys(refreshed.json<{ data?: object }>().data ?? {}),
+      ]).toEqual([201, ['token']]);
+      const token = refreshed.json<{ data: { token: string } }>().data.token;
+      expect(sidOf(token)).toBe(sidOf(reader.token));
+      // The new token signs the reader in (a sign-out needs only the session).
+      const signOut = await stack.gateway.inject({
+        method: 'DELETE',
+        url: '/app/v1_0/authorizations',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(signOut.statusCode).toBe(204);
+
+      const denied = await refresh(frozen.refresh);
+      expect([denied.statusCode, denied.json()]).toEqual([403, { message: 'User denied.' }]);
+    } finally {
+      await mariadb.start();
+    }
+  });
+});
