@@ -1,3 +1,4 @@
+import { settledWithin } from '@app/config';
 import { AppMetrics } from '@app/grpc';
 import { ProcessorRegistry } from '@app/queue';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -7,6 +8,11 @@ import type { Job, Queue, Worker } from 'bullmq';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+
+/** How long a scrape waits for a queue's counts before it answers without them. */
+export const QUEUE_COUNTS_TIMEOUT_MS = 1_000;
+
+type QueueCounts = Record<string, number>;
 
 /** What the metrics read: the started workers, and a queue's job counts at scrape time. */
 export interface MetricsSources {
@@ -42,8 +48,12 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  /** Each queue's read still waiting for its Redis, so a scrape adds none beside it. */
+  private readonly pendingCounts = new Map<string, Promise<QueueCounts | undefined>>();
+
   constructor(private readonly sources: MetricsSources) {
     const queueNames = () => sources.workers().map((worker) => worker.name);
+    const countsOf = (name: string) => this.queueCounts(name);
     new Gauge({
       name: 'worker_queue_jobs',
       help: 'Jobs in each queue this worker runs, by state, when scraped.',
@@ -51,10 +61,13 @@ export class WorkerMetrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const name of queueNames()) {
-          const counts = await sources.queue(name)?.getJobCounts(...QUEUE_STATES);
-          for (const state of QUEUE_STATES) this.set({ queue: name, state }, counts?.[state] ?? 0);
-        }
+        const names = queueNames();
+        const counts = await Promise.all(names.map(countsOf));
+        names.forEach((name, index) => {
+          const read = counts[index];
+          if (!read) return; // unread: left out, not reported as 0
+          for (const state of QUEUE_STATES) this.set({ queue: name, state }, read[state] ?? 0);
+        });
       },
     });
   }
@@ -71,6 +84,26 @@ export class WorkerMetrics {
 
   render(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /**
+   * The queue's job counts, or undefined when its Redis did not answer within
+   * QUEUE_COUNTS_TIMEOUT_MS: BullMQ's connections wait for ever while it is down, which held every
+   * scrape (the process and job metrics too) and queued one more read each time.
+   */
+  private queueCounts(name: string): Promise<QueueCounts | undefined> {
+    const queue = this.sources.queue(name);
+    if (!queue) return Promise.resolve(undefined);
+    let pending = this.pendingCounts.get(name);
+    if (!pending) {
+      pending = queue.getJobCounts(...QUEUE_STATES).then(
+        (counts) => counts,
+        () => undefined,
+      );
+      this.pendingCounts.set(name, pending);
+      void pending.finally(() => this.pendingCounts.delete(name));
+    }
+    return settledWithin(pending, QUEUE_COUNTS_TIMEOUT_MS, undefined);
   }
 
   private record(queue: string, job: Job, outcome: 'completed' | 'failed'): void {
