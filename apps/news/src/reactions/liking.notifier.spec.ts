@@ -63,7 +63,12 @@ describe('LikingNotifier', () => {
   it('asks the user service when the profile is not cached', async () => {
     const { notifier, emitter, users } = newNotifier(undefined);
     await notifier.notify(LIKER, ARTICLE, NOW);
-    expect(users.getUser).toHaveBeenCalledWith({ userId: LIKER });
+    // Asked with the blacklist check's bound, not the client's default deadline.
+    expect(users.getUser).toHaveBeenCalledWith(
+      { userId: LIKER },
+      expect.anything(),
+      expect.objectContaining({ deadline: expect.any(Number) as number }),
+    );
     expect(emitter.notifyLiking).toHaveBeenCalledWith(ARTICLE.authorId, {
       user_id: LIKER,
       user_name: 'from grpc',

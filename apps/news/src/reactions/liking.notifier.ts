@@ -1,12 +1,12 @@
 import { CacheKeys, TwoLevelCache } from '@app/cache';
 import { APP_CONFIG, photoUrl } from '@app/config';
 import { userV1 } from '@app/contracts';
-import { InjectGrpcClient, unary, USER_GRPC } from '@app/grpc';
+import { InjectGrpcClient, unaryBefore, USER_GRPC } from '@app/grpc';
 import { NotificationEmitter } from '@app/queue';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import type { NewsConfig } from '../config/news.config';
-import { AuthorBlacklist } from '../notifications/author-blacklist';
+import { AuthorBlacklist, BLACKLIST_CHECK_MS } from '../notifications/author-blacklist';
 import { BackgroundNotifications } from '../notifications/background-notifications';
 import type { ReactedArticle } from './reactions.repository';
 
@@ -19,8 +19,10 @@ interface CachedProfile {
 /**
  * Pushes `liking notify` to the article author's room through the IM app's Redis adapter. The
  * liker's name and photo come from the user service's profile cache, else from UserService.GetUser
- * (which fills it). An author who blacklisted the liker is not told, as a follow by them is not:
- * a like and an unlike over and over pinged them each time.
+ * (which fills it), asked for no longer than the blacklist check waits: a user service that hung
+ * held each such notification pending for the whole gRPC deadline, where the check's bound is what
+ * keeps a flood of likes within MAX_PENDING_NOTIFICATIONS. An author who blacklisted the liker is
+ * not told, as a follow by them is not: a like and an unlike over and over pinged them each time.
  */
 @Injectable()
 export class LikingNotifier {
@@ -45,7 +47,7 @@ export class LikingNotifier {
   async notify(likerId: string, article: ReactedArticle, now: Date = new Date()): Promise<void> {
     try {
       const [user, blacklisted] = await Promise.all([
-        this.liker(likerId),
+        this.liker(likerId, Date.now() + BLACKLIST_CHECK_MS),
         this.blacklists.has(article.authorId, likerId),
       ]);
       if (blacklisted) return;
@@ -62,9 +64,9 @@ export class LikingNotifier {
     }
   }
 
-  private async liker(userId: string): Promise<CachedProfile | null | undefined> {
+  private async liker(userId: string, deadline: number): Promise<CachedProfile | null | undefined> {
     const cached = await this.cache.peek<CachedProfile>(CacheKeys.userProfile(userId));
     if (cached !== undefined) return cached;
-    return (await unary(this.users.getUser({ userId }))).user;
+    return (await unaryBefore(deadline, this.users.getUser.bind(this.users), { userId })).user;
   }
 }
