@@ -3,7 +3,9 @@ import type { Job, Queue } from 'bullmq';
 
 import { REDRIVE_BATCH, SearchIndexRedriver } from './search-index.redriver';
 
-type FailedJob = Pick<Job, 'id' | 'attemptsMade' | 'opts' | 'failedReason' | 'retry'>;
+type FailedJob = Pick<Job, 'id' | 'attemptsMade' | 'opts' | 'failedReason' | 'retry' | 'timestamp'>;
+
+const HOUR = 3_600_000;
 
 /** The failed set of a queue, newest first, as BullMQ's getFailed pages it. */
 class FakeFailedJobs {
@@ -20,9 +22,10 @@ class FakeFailedJobs {
     return Promise.resolve(this.jobs.length);
   }
 
-  add(job: Omit<FailedJob, 'retry'>): void {
+  add(job: Omit<FailedJob, 'retry' | 'timestamp'>, addedAt = Date.now()): void {
     this.jobs.push({
       ...job,
+      timestamp: addedAt,
       retry: () => {
         this.jobs.splice(
           this.jobs.findIndex((other) => other.id === job.id),
@@ -78,5 +81,24 @@ describe('SearchIndexRedriver', () => {
     for (let round = 0; round < 4; round += 1) moved.push(await redriver.redrive());
     expect(moved.reduce((sum, count) => sum + count, 0)).toBe(1);
     expect(failed.jobs).toHaveLength(REFUSED);
+  });
+
+  it('stops running again a job added more than a day ago, which fails whenever it runs, where it ran 12 attempts every round for ever', async () => {
+    failed.jobs.splice(0);
+    const poison = {
+      attemptsMade: 12,
+      opts: { attempts: 12 },
+      failedReason: '13 INTERNAL: the entry could not be written',
+    };
+    failed.add(
+      { ...poison, id: 'index-article_1300000000000000002_edit_1' },
+      Date.now() - 25 * HOUR,
+    );
+    failed.add(
+      { ...poison, id: 'index-article_1300000000000000003_edit_1' },
+      Date.now() - 23 * HOUR,
+    );
+    expect(await redriver.redrive()).toBe(1);
+    expect(failed.jobs.map((job) => job.id)).toEqual(['index-article_1300000000000000002_edit_1']);
   });
 });

@@ -28,12 +28,24 @@ export const REDRIVE_ROUND_LIMIT = 10 * REDRIVE_BATCH;
 const STALLED_FAILURE_REASON = 'job stalled more than allowable limit';
 
 /**
- * Whether a failed job is worth new attempts: it used up its own (its call failing throughout),
- * or BullMQ failed it as stalled. A job refused for good (a malformed payload, a name the queue has
- * no handler for) is not, however many attempts it had: one added by hand has none.
+ * How long after it was added a failed job is still given new attempts. A job keeps when it was
+ * added through its redrives, so one that fails whenever it runs (an article news cannot index)
+ * stops after a day (about 30 rounds of 12 attempts) and is removed 7 days later, where it ran
+ * again every round for as long as the queue was up, each failure logged anew.
  */
-function isRedrivable(job: Pick<Job, 'attemptsMade' | 'opts' | 'failedReason'>): boolean {
-  if (isRefusedJob(job)) return false;
+export const REDRIVE_FOR_MS = 24 * 3_600_000;
+
+/**
+ * Whether a failed job is worth new attempts: it used up its own (its call failing throughout),
+ * or BullMQ failed it as stalled, within REDRIVE_FOR_MS of being added. A job refused for good (a
+ * malformed payload, a name the queue has no handler for) is not, however many attempts it had:
+ * one added by hand has none.
+ */
+function isRedrivable(
+  job: Pick<Job, 'attemptsMade' | 'opts' | 'failedReason' | 'timestamp'>,
+  now: number,
+): boolean {
+  if (isRefusedJob(job) || now - job.timestamp > REDRIVE_FOR_MS) return false;
   return (
     job.attemptsMade >= (job.opts.attempts ?? 1) || job.failedReason === STALLED_FAILURE_REASON
   );
@@ -109,7 +121,7 @@ export class SearchIndexRedriver implements OnApplicationBootstrap, OnApplicatio
       }
       read += jobs.length;
       for (const job of jobs) {
-        if (!isRedrivable(job)) left += 1;
+        if (!isRedrivable(job, Date.now())) left += 1;
         // Moved by this replica or, when it answers false, by another one first.
         else if (await retryFailedJob(job)) moved += 1;
       }
