@@ -44,8 +44,9 @@ describe('ProcessorRegistryModule', () => {
   it('drains the started workers before the application shuts down', async () => {
     const closed: string[] = [];
     const errorListeners: string[] = [];
-    const fake: Pick<Worker, 'close' | 'on' | 'name'> = {
+    const fake: Pick<Worker, 'close' | 'on' | 'name' | 'client'> = {
       name: 'sms',
+      client: new Promise(() => undefined), // never connects: no 'ready' listener
       close: () => {
         closed.push('sms');
         return Promise.resolve();
@@ -68,9 +69,9 @@ describe('ProcessorRegistryModule', () => {
     await moduleRef.init();
     await moduleRef.close();
     expect(closed).toEqual(['sms']);
-    // an 'error' listener keeps a connection failure from crashing the process; 'failed' logs a
-    // job that failed for good, 'stalled' one handed out again
-    expect(errorListeners).toEqual(['error', 'failed', 'stalled']);
+    // an 'error' listener keeps a connection failure from crashing the process ('ready' tells the
+    // outage is over); 'failed' logs a job that failed for good, 'stalled' one handed out again
+    expect(errorListeners).toEqual(['error', 'ready', 'failed', 'stalled']);
   });
 
   it('shuts down cleanly when a processor never got a worker', async () => {

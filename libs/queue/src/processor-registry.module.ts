@@ -12,6 +12,7 @@ import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import type { Worker } from 'bullmq';
 
 import { logJobFailures, logStalledJobs } from './job-failure-log';
+import { logQueueOutages } from './queue-outage-log';
 import {
   assertEveryJobHasProcessor,
   assertProcessorsWithinQueues,
@@ -53,13 +54,13 @@ export class ProcessorRegistry implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /**
-   * Workers emit 'error' on connection trouble; unheard, EventEmitter would crash the process. A
-   * job that failed for good is logged with its reason, and one found stalled and handed out
+   * Workers emit 'error' on connection trouble; unheard, EventEmitter would crash the process. An
+   * outage of the queue Redis is logged once, and its end (`logQueueOutages`). A job that failed for good is logged with its reason, and one found stalled and handed out
    * again by its id and name.
    */
   onApplicationBootstrap(): void {
     for (const worker of this.startedWorkers()) {
-      worker.on('error', (error) => this.logger.warn(`worker ${worker.name}: ${error.message}`));
+      logQueueOutages(worker, `worker ${worker.name}`, this.logger, { blockingConnection: true });
       logJobFailures(worker, this.logger);
       logStalledJobs(worker, this.logger);
     }

@@ -6,6 +6,7 @@ import type { Queue } from 'bullmq';
 import { JobProducer } from './job-producer';
 import { DEFAULT_JOB_OPTIONS } from './job-options';
 import { QueueHealth, queueHealthClient } from './queue.health';
+import { logQueueOutages } from './queue-outage-log';
 import type { QueueName } from './queue-names';
 
 const queueLogger = new Logger('Queue');
@@ -58,9 +59,7 @@ export class QueueModule {
           inject: names.map((name) => getQueueToken(name)),
           useFactory: async (...registered: Queue[]) => {
             for (const queue of registered) {
-              queue.on('error', (error) =>
-                queueLogger.warn(`queue ${queue.name}: ${error.message}`),
-              );
+              logQueueOutages(queue, `queue ${queue.name}`, queueLogger);
             }
             // BullMQ (5.x) re-emits a failed connection set-up after close() removed every
             // listener, which throws if a queue is closed while still connecting; so boot waits.
