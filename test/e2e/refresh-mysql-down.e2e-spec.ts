@@ -3,6 +3,7 @@ import { startMariaDbServer, type MariaDbServer } from '@app/testing';
 import { type ArticleStack, startArticleStack } from './support/article-stack';
 
 const MOBILE = '13700009901';
+const DISABLED_MOBILE = '13700009902';
 const CODE = '246810';
 
 /**
@@ -14,11 +15,11 @@ describe('token refresh while MySQL is down (e2e: gateway and user service on a 
   let mariadb: MariaDbServer;
   let stack: ArticleStack;
 
-  const signIn = async (): Promise<{ token: string; refresh: string }> => {
+  const signIn = async (mobile = MOBILE): Promise<{ token: string; refresh: string }> => {
     const reply = await stack.gateway.inject({
       method: 'POST',
       url: '/app/v1_0/authorizations',
-      payload: { mobile: MOBILE, code: CODE },
+      payload: { mobile, code: CODE },
     });
     expect(reply.statusCode).toBe(201);
     const data = reply.json<{ data: { token: string; refresh_token: string } }>().data;
@@ -69,6 +70,36 @@ describe('token refresh while MySQL is down (e2e: gateway and user service on a 
       expect([denied.statusCode, denied.json()]).toEqual([403, { message: 'User denied.' }]);
     } finally {
       await mariadb.start();
+    }
+  });
+
+  it('keeps refusing, with MySQL down, an account MySQL read as disabled that no freeze denied (its status set to 0 alone)', async () => {
+    const first = await signIn(DISABLED_MOBILE);
+    const second = await signIn(DISABLED_MOBILE);
+    await stack.sql('UPDATE user_basic SET status = 0 WHERE mobile = ?', [DISABLED_MOBILE]);
+    const refused = await refresh(first.refresh);
+    expect([refused.statusCode, refused.json()]).toEqual([403, { message: 'User denied.' }]);
+
+    await mariadb.crash();
+    try {
+      // Both sessions of the account: the one refused above and one of another device.
+      for (const session of [first, second]) {
+        const reply = await refresh(session.refresh);
+        expect([reply.statusCode, reply.json()]).toEqual([403, { message: 'User denied.' }]);
+      }
+    } finally {
+      await mariadb.start();
+    }
+  });
+
+  it('answers 500, and no token, when MySQL answers the read of the account with an error (a column missing)', async () => {
+    const reader = await signIn();
+    await stack.sql('ALTER TABLE user_basic RENAME COLUMN status TO status_moved');
+    try {
+      const reply = await refresh(reader.refresh);
+      expect(reply.statusCode).toBe(500);
+    } finally {
+      await stack.sql('ALTER TABLE user_basic RENAME COLUMN status_moved TO status');
     }
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { SessionStore, TokenSigner, TokenVerifier } from '@app/auth';
 import { APP_CONFIG, errorMessage } from '@app/config';
-import { AppError, ErrorKind, limitKeyOfAddress } from '@app/grpc';
+import { AppError, ErrorKind, isStoreUnavailable, limitKeyOfAddress } from '@app/grpc';
 import { JobName, JobProducer, jobId, NotificationEmitter } from '@app/queue';
 import { Snowflake } from '@app/snowflake';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -115,21 +115,36 @@ export class AuthService {
 
   /**
    * The account's status, a second look after the session's (a freeze denies the user's sessions).
-   * A MySQL that cannot answer leaves it to the session: the refresh answered 503, and toutiao-m,
-   * which sends its reader to the sign-in page on any failed refresh, signed out every reader whose
-   * access token expired while MySQL was down or restarting.
+   * A MySQL that cannot be reached or is restarting leaves it to the session: the refresh answered
+   * 503, and toutiao-m, which sends its reader to the sign-in page on any failed refresh, signed
+   * out every reader whose access token expired meanwhile. Any other error of the read is no
+   * outage and still fails the refresh. An account read as disabled or gone has its sessions
+   * denied, as a freeze would: a status set to 0 without one then stays refused while MySQL is
+   * down.
    */
   private async accountDisabled(userId: string): Promise<boolean> {
     let account: Account | null;
     try {
       account = await this.accounts.findById(userId);
     } catch (error) {
+      if (!isStoreUnavailable(error)) throw error;
       this.logger.warn(
-        `account not read for a refresh, its session's status taken: ${errorMessage(error)}`,
+        `account ${userId} not read for a refresh, its session's status taken: ${errorMessage(error)}`,
       );
       return false;
     }
-    return account?.status !== UserStatus.Enabled;
+    if (account?.status === UserStatus.Enabled) return false;
+    await this.denySessionsOfDisabled(userId);
+    return true;
+  }
+
+  /** The refresh is refused whatever this does: a failure is logged, not answered. */
+  private async denySessionsOfDisabled(userId: string): Promise<void> {
+    try {
+      await this.revokeUserSessions(userId, true);
+    } catch (error) {
+      this.logger.warn(`sessions of disabled account ${userId} not denied: ${errorMessage(error)}`);
+    }
   }
 
   async logout(sid: string, userId: string): Promise<void> {
