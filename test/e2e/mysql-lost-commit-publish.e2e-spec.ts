@@ -147,6 +147,30 @@ describe('a publish whose COMMIT MySQL applied but whose answer was lost (e2e: m
     });
   });
 
+  it('answers a draft saved again as a draft whose commit was stored as done', async () => {
+    const created = await mp.inject({
+      method: 'POST',
+      url: `${ARTICLES}?draft=true`,
+      payload: body('A draft, saved again'),
+      headers: auth.get(AUTHOR),
+    });
+    const id = created.json<{ data: { id: string } }>().data.id;
+
+    const cut = cutter.cutCommitAfter('UPDATE `news_article_basic` SET `title`');
+    const replies = await saveRetried(
+      AUTHOR,
+      'PUT',
+      `${ARTICLES}/${id}?draft=true`,
+      'A draft, the answer lost',
+    );
+    await cut;
+
+    expect({
+      statuses: replies.map((reply) => reply.statusCode),
+      stored: await articlesTitled('A draft, the answer lost'),
+    }).toEqual({ statuses: [201], stored: [{ article_id: id, status: 0 }] });
+  });
+
   it('counts a trusted author’s article whose approval’s commit was stored once, its search and candidate jobs queued once', async () => {
     const title = 'Trusted, the answer lost';
     const before = await approvedCount(TRUSTED);

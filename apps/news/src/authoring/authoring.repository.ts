@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
+
 import { committedOrFound } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -5,6 +7,7 @@ import {
   type DataSource,
   type EntityManager,
   In,
+  IsNull,
   QueryFailedError,
   type SelectQueryBuilder,
 } from 'typeorm';
@@ -185,7 +188,9 @@ export class AuthoringRepository {
    * it is another request's (the same save from a second tab, made once this one was rolled
    * back), which counted it. An edit within its status keeps the version there, so that the same
    * save from a second tab, applied after the move, leaves the move found; its own answer lost,
-   * it answers 503 and its retry, counting nothing either, makes it again.
+   * the article found holding it whole is taken as replaced: nothing follows it to count, and
+   * another request's same save taken for it, the review of a trusted author it follows with is
+   * made once (from pending only).
    */
   async replace(
     articleId: string,
@@ -224,8 +229,29 @@ export class AuthoringRepository {
           await writeOutboxJobs(manager, jobs);
           return answered(true);
         }),
-      () => this.holdsVersion(articleId, version),
+      () =>
+        draft.status === expected
+          ? this.isAsReplaced(articleId, userId, draft)
+          : this.holdsVersion(articleId, version),
     );
+  }
+
+  /** Whether the own article holds `draft` whole, as a replace with it leaves it. */
+  private async isAsReplaced(
+    articleId: string,
+    userId: string,
+    draft: ArticleDraft,
+  ): Promise<boolean> {
+    const article = await this.dataSource.getRepository(ArticleEntity).findOneBy({
+      id: articleId,
+      userId,
+      status: draft.status,
+      title: draft.title,
+      channelId: draft.channelId,
+      reviewerId: IsNull(),
+    });
+    if (!article || !isDeepStrictEqual(article.cover, draft.cover)) return false;
+    return (await this.findContent(articleId)) === draft.content;
   }
 
   /**
