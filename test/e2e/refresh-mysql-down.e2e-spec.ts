@@ -4,6 +4,7 @@ import { type ArticleStack, startArticleStack } from './support/article-stack';
 
 const MOBILE = '13700009901';
 const DISABLED_MOBILE = '13700009902';
+const AUTHOR_MOBILE = '13700009903';
 const CODE = '246810';
 
 /**
@@ -31,8 +32,9 @@ describe('token refresh while MySQL is down (e2e: gateway and user service on a 
       url: '/app/v1_0/authorizations',
       headers: { authorization: `Bearer ${refreshToken}` },
     });
-  const sidOf = (token: string) =>
-    (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
+  const claimsOf = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+  const sidOf = (token: string) => claimsOf(token).sid as string;
 
   beforeAll(async () => {
     mariadb = await startMariaDbServer();
@@ -65,6 +67,12 @@ describe('token refresh while MySQL is down (e2e: gateway and user service on a 
         headers: { authorization: `Bearer ${token}` },
       });
       expect(signOut.statusCode).toBe(204);
+      // A session signed out is still checked: its refresh token is refused.
+      const signedOut = await refresh(reader.refresh);
+      expect([signedOut.statusCode, signedOut.json()]).toEqual([
+        403,
+        { message: 'Wrong refresh token.' },
+      ]);
 
       const denied = await refresh(frozen.refresh);
       expect([denied.statusCode, denied.json()]).toEqual([403, { message: 'User denied.' }]);
@@ -100,6 +108,47 @@ describe('token refresh while MySQL is down (e2e: gateway and user service on a 
       expect(reply.statusCode).toBe(500);
     } finally {
       await stack.sql('ALTER TABLE user_basic RENAME COLUMN status_moved TO status');
+    }
+  });
+
+  it("refreshes an author's media platform session from the session with the claims MySQL's answer gave (verified)", async () => {
+    await signIn(AUTHOR_MOBILE);
+    await stack.sql('UPDATE user_basic SET is_media = 1 WHERE mobile = ?', [AUTHOR_MOBILE]);
+    const mp = await stack.startMediaPlatform();
+    const login = await mp.inject({
+      method: 'POST',
+      url: '/mp/v1_0/authorizations',
+      payload: { mobile: AUTHOR_MOBILE, code: CODE },
+    });
+    expect(login.statusCode).toBe(201);
+    const signedIn = login.json<{ data: { token: string; refresh_token: string } }>().data;
+    const before = await mp.inject({
+      method: 'PUT',
+      url: '/mp/v1_0/authorizations',
+      headers: { authorization: `Bearer ${signedIn.refresh_token}` },
+    });
+    expect(before.statusCode).toBe(201);
+    const claimsWith = (reply: typeof before) => {
+      const {
+        exp: _exp,
+        iat: _iat,
+        ...claims
+      } = claimsOf(reply.json<{ data: { token: string } }>().data.token);
+      return claims;
+    };
+
+    await mariadb.crash();
+    try {
+      const during = await mp.inject({
+        method: 'PUT',
+        url: '/mp/v1_0/authorizations',
+        headers: { authorization: `Bearer ${signedIn.refresh_token}` },
+      });
+      expect(during.statusCode).toBe(201);
+      expect(claimsWith(during)).toEqual(claimsWith(before));
+      expect(claimsWith(during)).toMatchObject({ verified: true, sid: sidOf(signedIn.token) });
+    } finally {
+      await mariadb.start();
     }
   });
 });
