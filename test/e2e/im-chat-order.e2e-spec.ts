@@ -60,4 +60,35 @@ describe('im chat answers in the order of the messages (e2e)', () => {
     await both;
     expect(answers).toEqual(['答：第一条', '答：第二条']);
   });
+
+  it('sends at its close the answers held behind a slower one, where they were dropped unsent', async () => {
+    let heardBoth!: () => void;
+    const asked = new Promise<void>((resolve) => (heardBoth = resolve));
+    let heard = 0;
+    // Slow over the first message, at once over the second: its answer is held behind the first.
+    const slowThenQuick = {
+      reply: async (request: chatbot.ReceivedMessage): Promise<chatbot.ResponsedMessage> => {
+        if (++heard === 2) heardBoth();
+        if (request.userMessage === '第一条')
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        return { userResponse: `答：${request.userMessage}`, createTime: 1_600_000_000 };
+      },
+    };
+    const { app: stopping, port: stoppingPort } = await startIm(redis, {
+      keySet: JwtKeySet.generate('im-chat-order-close'),
+      chatBot: slowThenQuick,
+    });
+    const socket = await connectIm(sockets, stoppingPort, {});
+    const events: string[] = [];
+    socket.on('message', (reply: { msg: string }) => events.push(reply.msg));
+    const closed = new Promise((resolve) => socket.once('disconnect', resolve));
+    socket.on('disconnect', (reason: string) => events.push(`disconnect: ${reason}`));
+    socket.emit('message', { msg: '第一条', timestamp: Date.now() });
+    socket.emit('message', { msg: '第二条', timestamp: Date.now() });
+    await asked;
+    await stopping.close();
+    await closed;
+    // A transport closed, not a server's disconnect: the client connects again, to another replica.
+    expect(events).toEqual(['答：第一条', '答：第二条', 'disconnect: transport close']);
+  });
 });

@@ -12,8 +12,10 @@ import { Server, type ServerOptions, type Socket } from 'socket.io';
 
 import type { EngineConnectionCap } from '../notify/engine-connection-cap';
 import type { RedisPubSub } from './redis-pub-sub';
-import type { ImServer } from './socket.types';
+import type { ImServer, ImSocket } from './socket.types';
 import { TEXT_ONLY_PARSER } from './text-only-parser';
+
+type EngineConnection = ImSocket['conn'];
 
 /**
  * Redis channel key shared by the adapter and every `@socket.io/redis-emitter` publisher
@@ -131,8 +133,9 @@ export class RedisIoAdapter extends IoAdapter {
   }
 
   /**
-   * Answers the messages already taken (a chat message waits for its bot) before the server
-   * closes every socket, for at most SHUTDOWN_DRAIN_MS: an answer sent after would be lost.
+   * Answers the messages already taken (a chat message waits for its bot), and lets each
+   * connection write them, before the server closes every socket, for at most SHUTDOWN_DRAIN_MS:
+   * an answer sent after would be lost.
    */
   override async close(server: ImServer): Promise<void> {
     // Socket.IO's close waits for the HTTP server's, before Fastify's own close would bound it.
@@ -147,6 +150,7 @@ export class RedisIoAdapter extends IoAdapter {
       ]);
       clearTimeout(timer);
     }
+    await closeWhenWritten(server, deadline);
     await super.close(server);
   }
 }
@@ -181,6 +185,31 @@ function reportingSubscriptionFailures(
       };
     },
   });
+}
+
+/**
+ * Closes each connection once the packets it holds are written, until `deadline`. Answers held
+ * behind a slower one are sent together: the transport takes the first and Engine.IO buffers the
+ * rest until it has written it, and the server's close discards that buffer, where a connection
+ * closed alone waits for it. The client sees its transport close, as at any close, and reconnects.
+ */
+async function closeWhenWritten(server: ImServer, deadline: number): Promise<void> {
+  const open = new Set<EngineConnection>();
+  for (const socket of server.sockets.sockets.values())
+    if (socket.conn.readyState === 'open') open.add(socket.conn);
+  if (open.size === 0 || Date.now() >= deadline) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(
+      Array.from(open, (connection) => {
+        const closed = new Promise((resolve) => connection.once('close', resolve));
+        connection.close();
+        return closed;
+      }),
+    ),
+    new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now()))),
+  ]);
+  clearTimeout(timer);
 }
 
 function isEventResponse(value: unknown): value is { event: string; data: unknown } {
