@@ -1,17 +1,28 @@
 import type { LoggerService } from '@nestjs/common';
 
-/** A BullMQ Queue or Worker: it emits its connections' errors, and a Worker its blocking connection's 'ready'. */
+interface RedisClientStatus {
+  status: string;
+  on(event: 'ready', listener: () => void): unknown;
+}
+
+/**
+ * A BullMQ Queue or Worker: it emits its connections' errors, and a Worker its blocking
+ * connection's 'ready'; a Worker's `waitUntilReady` answers its blocking connection's client.
+ */
 export interface QueueConnectionEvents {
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'ready', listener: () => void): unknown;
-  readonly client: Promise<{ status: string; on(event: 'ready', listener: () => void): unknown }>;
+  readonly client: Promise<RedisClientStatus>;
+  waitUntilReady(): Promise<Pick<RedisClientStatus, 'status'>>;
 }
 
 /**
  * Logs when a BullMQ queue or worker loses its Redis, once per outage however many reconnection
  * attempts fail, and when it has it back: each of its connections emitted an error per attempt,
  * about one a second each, which a warning apiece turned into thousands of lines an hour. A worker
- * (`blockingConnection`) is back once both its connections are.
+ * (`blockingConnection`) is back once both its connections are ready, whichever of them was lost:
+ * its main connection reset alone (its blocking one never lost, so never ready again) left it
+ * taken for down for good, the next outage unlogged.
  */
 export function logQueueOutages(
   source: QueueConnectionEvents,
@@ -20,11 +31,12 @@ export function logQueueOutages(
   { blockingConnection = false }: { blockingConnection?: boolean } = {},
 ): void {
   let down = false;
-  let blockingBack = true;
   const checkBack = async (): Promise<void> => {
-    if (!down || !blockingBack) return;
+    if (!down) return;
     const client = await source.client;
-    if (!down || client.status !== 'ready') return;
+    if (client.status !== 'ready') return;
+    if (blockingConnection && (await source.waitUntilReady()).status !== 'ready') return;
+    if (!down) return;
     down = false;
     logger.log(`${name}: the queue Redis is reachable again`);
   };
@@ -35,14 +47,9 @@ export function logQueueOutages(
     }
     if (down) return;
     down = true;
-    blockingBack = !blockingConnection;
     logger.warn(`${name}: the queue Redis is unreachable, reconnecting: ${error.message}`);
   });
-  if (blockingConnection)
-    source.on('ready', () => {
-      blockingBack = true;
-      void checkBack();
-    });
+  if (blockingConnection) source.on('ready', () => void checkBack());
   void source.client.then(
     (client) => client.on('ready', () => void checkBack()),
     () => undefined,
