@@ -12,6 +12,10 @@ export interface RedisServerOptions {
   /**
    * Keeps an append-only file, as the deployed state role does: what a write was acknowledged
    * for survives a crash of the process. Without it a restart starts empty, as the cache role does.
+   * The file is written before each answer (`appendfsync always`): with Redis' default (everysec)
+   * a write waits up to 2 s while the disk is slow to sync the one before, its answer sent
+   * meanwhile, so a crash on a loaded machine can lose writes already answered (worker-shutdown's
+   * job, read active before the crash, came back waiting).
    */
   appendOnly: boolean;
 }
@@ -51,6 +55,8 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     '',
     '--appendonly',
     options.appendOnly ? 'yes' : 'no',
+    '--appendfsync',
+    'always',
     '--databases',
     '4',
   ];
