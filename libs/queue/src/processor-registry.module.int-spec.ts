@@ -36,12 +36,19 @@ describe('ProcessorRegistry with a started worker (real Redis and BullMQ)', () =
     jest.restoreAllMocks();
   });
 
-  const failed = (id: string) =>
-    eventually(
+  /** Once the job is failed in Redis and the worker has told of it: it emits after its script. */
+  const failed = async (id: string) => {
+    await eventually(
       () => queue.getJobState(id),
       (state: JobState | 'unknown') => state === 'failed',
       `job ${id} to fail`,
     );
+    await eventually(
+      () => errors.filter((line) => line.startsWith(`job ${id} `)).length,
+      (lines) => lines > 0,
+      `job ${id}'s failure logged`,
+    );
+  };
 
   it('logs a job that failed for good once, with its reason, and none of its retried attempts', async () => {
     await queue.add(
