@@ -46,6 +46,33 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
       new IssuedSmsCodes(redis),
     );
 
+  /** The sms queue, its events and the workers started on it, all closed after `use`. */
+  async function withSmsQueue(
+    use: (sms: {
+      queue: Queue;
+      events: QueueEvents;
+      startWorker: (processor: SmsProcessor) => void;
+    }) => Promise<void>,
+  ): Promise<void> {
+    const options = {
+      connection: queueConnectionOptions(testRedis.queueUrl),
+      prefix: queuePrefix(testRedis.prefix),
+    };
+    const queue = new Queue(QueueName.Sms, options);
+    const events = new QueueEvents(QueueName.Sms, options);
+    const workers: Worker[] = [];
+    const startWorker = (processor: SmsProcessor) =>
+      void workers.push(new Worker(QueueName.Sms, (job) => processor.process(job), options));
+    try {
+      await events.waitUntilReady();
+      await use({ queue, events, startWorker });
+    } finally {
+      await Promise.all(workers.map((running) => running.close()));
+      await events.close();
+      await queue.close();
+    }
+  }
+
   it('sends the code once when a worker whose lock lapsed is still sending as the job is handed to another', async () => {
     const outbox = new SmsOutbox();
     const job = {
@@ -102,16 +129,8 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
 
   it('sends no code that expired while its job waited (a worker outage, a failed job retried by hand), and completes it', async () => {
     const outbox = new SmsOutbox();
-    const options = {
-      connection: queueConnectionOptions(testRedis.queueUrl),
-      prefix: queuePrefix(testRedis.prefix),
-    };
-    const queue = new Queue(QueueName.Sms, options);
-    const events = new QueueEvents(QueueName.Sms, options);
-    const processor = worker(outbox, 0);
-    const running = new Worker(QueueName.Sms, (job) => processor.process(job), options);
-    try {
-      await events.waitUntilReady();
+    await withSmsQueue(async ({ queue, events, startWorker }) => {
+      startWorker(worker(outbox, 0));
       // The fresh job's code is the one stored: the stale job's is dropped by its age alone.
       await storeSmsCode(testRedis, 'app', payload.mobile, '551902');
       const stale = await queue.add(JobName.SendSmsCode, payload, {
@@ -131,25 +150,13 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
       await expect(stale.waitUntilFinished(events, 10_000)).resolves.toEqual({ sent: false });
       await expect(fresh.waitUntilFinished(events, 10_000)).resolves.toEqual({ sent: true });
       expect(outbox.sentTo(payload.mobile).map(({ code }) => code)).toEqual(['551902']);
-    } finally {
-      await running.close();
-      await events.close();
-      await queue.close();
-    }
+    });
   });
 
   it('sends no code a newer one replaced while its job waited, even when its retry comes after the newer code went out', async () => {
     const mobile = '13933330001';
     const outbox = new SmsOutbox();
-    const options = {
-      connection: queueConnectionOptions(testRedis.queueUrl),
-      prefix: queuePrefix(testRedis.prefix),
-    };
-    const queue = new Queue(QueueName.Sms, options);
-    const events = new QueueEvents(QueueName.Sms, options);
-    let running: Worker | undefined;
-    try {
-      await events.waitUntilReady();
+    await withSmsQueue(async ({ queue, events, startWorker }) => {
       // A backlog (no worker up): the user asks for a code, and again once the interval lapsed,
       // the second code replacing the first in Redis.
       await storeSmsCode(testRedis, 'app', mobile, '100001');
@@ -172,8 +179,7 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
       );
       // The provider refuses the first send it is given, so a job sent then is retried after the other.
       outbox.failNext(1);
-      const processor = worker(outbox, 0);
-      running = new Worker(QueueName.Sms, (job) => processor.process(job), options);
+      startWorker(worker(outbox, 0));
 
       const results = await Promise.all([
         first.waitUntilFinished(events, 10_000),
@@ -182,11 +188,7 @@ describe('SmsProcessor on two workers at once (real Redis)', () => {
       // The last SMS the user gets holds the code a sign-in accepts.
       expect(outbox.sentTo(mobile).map(({ code }) => code)).toEqual(['200002']);
       expect(results).toEqual([{ sent: false }, { sent: true }]);
-    } finally {
-      await running?.close();
-      await events.close();
-      await queue.close();
-    }
+    });
   });
 
   it('sends no code that is gone (used by a sign-in, burnt by wrong tries, expired), and completes its job', async () => {
